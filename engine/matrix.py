@@ -1,0 +1,258 @@
+"""The vote matrix: participants x statements, scipy.sparse, latest vote wins.
+
+Agree = +1, disagree = -1, pass = 0 (stored as an explicit entry), unseen = no entry.
+Pol.is stores agree as -1 internally; its exports (and this project) use agree = +1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import InvalidVotesError
+
+__all__ = ["VoteMatrix"]
+
+_VALID_VOTES = (-1, 0, 1)
+
+
+def _as_index(ids: Sequence[Hashable], index: dict[Hashable, int], order: list[Hashable]) -> np.ndarray:
+    """Map ids to row/column numbers, adding unseen ids in order of first appearance."""
+    out = np.empty(len(ids), dtype=np.int64)
+    for i, key in enumerate(ids):
+        pos = index.get(key)
+        if pos is None:
+            pos = len(order)
+            index[key] = pos
+            order.append(key)
+        out[i] = pos
+    return out
+
+
+def _latest(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, times: np.ndarray,
+            n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Keep one record per (row, col): the latest by time; later records win ties."""
+    order = np.arange(len(rows))
+    key = rows * n_cols + cols
+    # lexsort sorts by the last key first: cell, then time, then input order.
+    perm = np.lexsort((order, times, key))
+    key = key[perm]
+    last = np.ones(len(key), dtype=bool)
+    last[:-1] = key[1:] != key[:-1]
+    keep = perm[last]
+    return rows[keep], cols[keep], values[keep], times[keep]
+
+
+class VoteMatrix:
+    """Votes of a conversation as a sparse participants x statements matrix.
+
+    Build it with :meth:`from_records`; add live votes with :meth:`append`, which updates the
+    matrix in place in O(new votes + nnz) memory copies without re-reading old records.
+
+    Attributes
+    ----------
+    X : scipy.sparse.csr_matrix, shape (n_participants, n_statements), int8
+        Latest vote per cell; passes are explicit zeros, unseen cells have no entry.
+    participant_ids, statement_ids : list
+        Row and column labels, in order of first appearance (or as given).
+    excluded : ndarray of bool, shape (n_statements,)
+        Moderated-out or meta statements; the analysis leaves them out.
+    meta : ndarray of bool, shape (n_statements,)
+        Meta statements (routing still shows them).
+
+    Examples
+    --------
+    >>> m = VoteMatrix.from_records(["a", "a", "b"], [1, 2, 1], [1, -1, 0], [0, 1, 2])
+    >>> m.X.toarray().tolist(), m.n_votes
+    ([[1, -1], [0, 0]], 3)
+    """
+
+    def __init__(self) -> None:
+        self.participant_ids: list[Hashable] = []
+        self.statement_ids: list[Hashable] = []
+        self.participant_index: dict[Hashable, int] = {}
+        self.statement_index: dict[Hashable, int] = {}
+        self.X: sp.csr_matrix = sp.csr_matrix((0, 0), dtype=np.int8)
+        self._times: np.ndarray = np.zeros(0)  # time of each stored entry, parallel to X.data
+        self.excluded: np.ndarray = np.zeros(0, dtype=bool)
+        self.meta: np.ndarray = np.zeros(0, dtype=bool)
+        #: Bumped on every change, so callers can tell whether a cached analysis is stale.
+        self.version = 0
+
+    # ---------------------------------------------------------------- construction
+    @classmethod
+    def from_records(
+        cls,
+        participants: Sequence[Hashable],
+        statements: Sequence[Hashable],
+        votes: Sequence[int] | np.ndarray,
+        times: Sequence[float] | np.ndarray | None = None,
+        *,
+        statement_ids: Iterable[Hashable] | None = None,
+        participant_ids: Iterable[Hashable] | None = None,
+        excluded: Iterable[Hashable] = (),
+        meta: Iterable[Hashable] = (),
+    ) -> VoteMatrix:
+        """Build a matrix from vote records (one per vote event).
+
+        Parameters
+        ----------
+        participants, statements : sequences of ids, length n_records
+        votes : sequence of int in {-1, 0, +1}, length n_records (agree = +1)
+        times : sequence of float, optional; the latest vote per cell wins, later records win
+            ties. Without times, record order decides.
+        statement_ids, participant_ids : optional ids known up front (columns/rows in this order,
+            even without votes); others are added in order of first appearance.
+        excluded : statement ids moderated out (rejected); meta : meta statement ids. Both are
+            left out of the analysis.
+        """
+        m = cls()
+        for sid in statement_ids or ():
+            _as_index([sid], m.statement_index, m.statement_ids)
+        for pid in participant_ids or ():
+            _as_index([pid], m.participant_index, m.participant_ids)
+        m.X = sp.csr_matrix((len(m.participant_ids), len(m.statement_ids)), dtype=np.int8)
+        m._times = np.zeros(0)
+        m.excluded = np.zeros(len(m.statement_ids), dtype=bool)
+        m.meta = np.zeros(len(m.statement_ids), dtype=bool)
+        m.append(participants, statements, votes, times)
+        m.set_moderation(excluded=excluded, meta=meta)
+        return m
+
+    def copy(self) -> VoteMatrix:
+        """An independent copy (the engine never mutates a caller's matrix)."""
+        m = VoteMatrix()
+        m.participant_ids = list(self.participant_ids)
+        m.statement_ids = list(self.statement_ids)
+        m.participant_index = dict(self.participant_index)
+        m.statement_index = dict(self.statement_index)
+        m.X = self.X.copy()
+        m._times = self._times.copy()
+        m.excluded = self.excluded.copy()
+        m.meta = self.meta.copy()
+        m.version = self.version
+        return m
+
+    # ---------------------------------------------------------------- live updates
+    def append(
+        self,
+        participants: Sequence[Hashable],
+        statements: Sequence[Hashable],
+        votes: Sequence[int] | np.ndarray,
+        times: Sequence[float] | np.ndarray | None = None,
+    ) -> None:
+        """Add vote records in place; a later vote on the same cell replaces the earlier one."""
+        n = len(participants)
+        if len(statements) != n or len(votes) != n or (times is not None and len(times) != n):
+            raise InvalidVotesError(
+                "participants, statements, votes and times must have the same length, got "
+                f"{n}, {len(statements)}, {len(votes)}, {None if times is None else len(times)}"
+            )
+        values = np.asarray(votes)
+        if n and not np.isin(values, _VALID_VOTES).all():
+            bad = values[~np.isin(values, _VALID_VOTES)][0]
+            raise InvalidVotesError(f"vote must be -1, 0 or 1, got {bad!r}")
+        values = values.astype(np.int8)
+        if times is None:
+            base = self._times.max() + 1 if self._times.size else 0.0
+            t = base + np.arange(n, dtype=np.float64)
+        else:
+            t = np.asarray(times, dtype=np.float64)
+            if np.isnan(t).any():
+                raise InvalidVotesError("times must not contain NaN")
+        rows = _as_index(participants, self.participant_index, self.participant_ids)
+        cols = _as_index(statements, self.statement_index, self.statement_ids)
+        self._grow()
+        if n == 0:
+            return
+        rows, cols, values, t = _latest(rows, cols, values, t, len(self.statement_ids))
+        self._merge(rows, cols, values, t)
+        self.version += 1
+
+    def _grow(self) -> None:
+        n_p, n_s = len(self.participant_ids), len(self.statement_ids)
+        if self.X.shape != (n_p, n_s):
+            X = self.X
+            indptr = np.concatenate([X.indptr, np.full(n_p - X.shape[0], X.indptr[-1])])
+            self.X = sp.csr_matrix((X.data, X.indices, indptr), shape=(n_p, n_s))
+            self.excluded = np.concatenate([self.excluded, np.zeros(n_s - len(self.excluded), bool)])
+            self.meta = np.concatenate([self.meta, np.zeros(n_s - len(self.meta), bool)])
+
+    def _merge(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, t: np.ndarray) -> None:
+        """Merge deduplicated new records into the CSR structure, keeping the latest per cell."""
+        X = self.X
+        n_s = X.shape[1]
+        old_rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        old_key = old_rows * n_s + X.indices
+        new_key = rows * n_s + cols
+        # Stable concat, then latest-by-time per cell; old entries come first so a tie keeps new.
+        all_key = np.concatenate([old_key, new_key])
+        all_t = np.concatenate([self._times, t])
+        all_v = np.concatenate([X.data, values])
+        order = np.arange(len(all_key))
+        perm = np.lexsort((order, all_t, all_key))
+        k = all_key[perm]
+        last = np.ones(len(k), dtype=bool)
+        last[:-1] = k[1:] != k[:-1]
+        keep = perm[last]
+        key = all_key[keep]
+        r = key // n_s
+        indptr = np.zeros(X.shape[0] + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(np.bincount(r, minlength=X.shape[0]))
+        index_dtype = np.int32 if max(len(key), n_s) < 2**31 else np.int64
+        self.X = sp.csr_matrix(
+            (all_v[keep].astype(np.int8), (key % n_s).astype(index_dtype), indptr.astype(index_dtype)),
+            shape=X.shape,
+        )
+        self._times = all_t[keep]
+
+    def set_moderation(self, *, excluded: Iterable[Hashable] = (), meta: Iterable[Hashable] = ()) -> None:
+        """Mark statements as moderated out or meta (replacing earlier marks). Unknown ids become
+        new, vote-less columns."""
+        ex_ids, meta_ids = list(excluded), list(meta)
+        _as_index(ex_ids + meta_ids, self.statement_index, self.statement_ids)
+        self._grow()
+        self.excluded = np.zeros(len(self.statement_ids), dtype=bool)
+        self.meta = np.zeros(len(self.statement_ids), dtype=bool)
+        self.excluded[[self.statement_index[s] for s in ex_ids]] = True
+        self.meta[[self.statement_index[s] for s in meta_ids]] = True
+        self.version += 1
+
+    def add_statements(self, statement_ids: Iterable[Hashable]) -> None:
+        """Declare statements (columns) before anyone votes on them."""
+        _as_index(list(statement_ids), self.statement_index, self.statement_ids)
+        self._grow()
+
+    # ---------------------------------------------------------------- views
+    @property
+    def n_participants(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_statements(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def n_votes(self) -> int:
+        return int(self.X.nnz)
+
+    @property
+    def active(self) -> np.ndarray:
+        """Statements that enter the analysis (not moderated out, not meta)."""
+        return ~(self.excluded | self.meta)
+
+    def votes_per_participant(self) -> np.ndarray:
+        return np.diff(self.X.indptr)
+
+    def seen(self) -> sp.csr_matrix:
+        """Boolean pattern of observed cells (passes included)."""
+        return sp.csr_matrix(
+            (np.ones(self.X.nnz, dtype=bool), self.X.indices, self.X.indptr), shape=self.X.shape
+        )
+
+    def records(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, vote, time) arrays of the current votes."""
+        rows = np.repeat(np.arange(self.n_participants), np.diff(self.X.indptr))
+        return rows, self.X.indices.astype(np.int64), self.X.data.copy(), self._times.copy()

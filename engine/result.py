@@ -1,0 +1,155 @@
+"""Typed, frozen results of the analysis.
+
+Arrays are indexed like the vote matrix they came from: rows by participant number, columns by
+statement number; ``participant_ids`` / ``statement_ids`` map back to ids. Agree = +1 throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "AnalysisResult",
+    "AnalysisState",
+    "ClusteringResult",
+    "ConsensusStatement",
+    "OpinionMap",
+    "RepStatement",
+]
+
+
+@dataclass(frozen=True)
+class OpinionMap:
+    """2-D PCA of the vote matrix (Pol.is's column-mean-imputed PCA)."""
+
+    #: (n_components, n_statements) principal axes; zero for excluded statements.
+    components: np.ndarray
+    #: (n_statements,) column means of observed votes (the imputed values).
+    center: np.ndarray
+    #: (n_participants, n_components) participant positions, Pol.is-scaled sqrt(n_s / n_voted).
+    coordinates: np.ndarray
+    #: (n_statements, n_components) where a lone agree on each statement lands.
+    statement_coordinates: np.ndarray
+    #: (n_statements,) distance of each statement's position from the origin.
+    extremity: np.ndarray
+    #: (n_components,) variance of the centred matrix along each axis (0 if unknown).
+    explained_variance: np.ndarray
+
+
+@dataclass(frozen=True)
+class ClusteringResult:
+    """Base clusters and opinion groups of the in-conversation participants."""
+
+    #: (n_participants,) group id per participant, -1 for those not in conversation.
+    labels: np.ndarray
+    #: (n_participants,) base-cluster number per participant, -1 if not in conversation.
+    base_labels: np.ndarray
+    #: (n_base, 2) base-cluster centres; (n_base,) their sizes; (n_base,) stable ids.
+    base_centers: np.ndarray
+    base_sizes: np.ndarray
+    base_ids: np.ndarray
+    #: (k, 2) group centres, row g is group id ``group_ids[g]``.
+    group_centers: np.ndarray
+    group_ids: np.ndarray
+    #: Number of groups in use, and the best k of this update before smoothing.
+    k: int
+    k_raw: int
+    #: Score per candidate k (silhouette in Pol.is mode, minus log-loss in the default).
+    k_scores: dict[int, float]
+
+
+@dataclass(frozen=True)
+class RepStatement:
+    """A statement that represents a group (Pol.is repness), against all other groups together."""
+
+    statement_index: int
+    statement_id: Hashable
+    repful_for: str  # "agree" or "disagree"
+    n_success: int  # agrees (or disagrees) in the group
+    n_trials: int  # votes in the group, passes included
+    p_success: float  # (n_success + 1) / (n_trials + 2)
+    p_test: float  # one-proportion z
+    repness: float  # ratio of p_success to the rest's
+    repness_test: float  # two-proportion z, group vs rest
+    metric: float  # repness * repness_test * p_success * p_test
+    best_agree: bool = False
+
+
+@dataclass(frozen=True)
+class ConsensusStatement:
+    """A statement most participants agree (or disagree) with."""
+
+    statement_index: int
+    statement_id: Hashable
+    n_success: int
+    n_trials: int
+    p_success: float
+    p_test: float
+
+
+@dataclass(frozen=True)
+class AnalysisState:
+    """What one analysis hands to the next for warm starts and stable ids (pass as ``previous``)."""
+
+    statement_ids: tuple[Hashable, ...]
+    participant_ids: tuple[Hashable, ...]
+    components: np.ndarray
+    in_conversation: frozenset[Hashable]
+    #: Base clusters: ids, centres.
+    base_ids: np.ndarray
+    base_centers: np.ndarray
+    #: Group centres and ids of the previous update, per candidate k (warm starts).
+    group_centers_by_k: dict[int, np.ndarray]
+    group_ids: np.ndarray
+    group_centers: np.ndarray
+    #: k smoother: the k in use, the last best k and how many updates in a row it won.
+    smoothed_k: int
+    last_k: int
+    last_k_count: int
+    #: Per-statement group vote counts of this update (Pol.is routing reads the previous tick's).
+    group_votes: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything one analysis computes; see :func:`engine.analyze`."""
+
+    participant_ids: list[Hashable]
+    statement_ids: list[Hashable]
+    n_participants: int
+    n_statements: int
+    n_votes: int
+    polis_compatible: bool
+    #: (n_participants,) participants who are clustered (Pol.is in-conv rule).
+    in_conversation: np.ndarray
+    opinion_map: OpinionMap
+    clustering: ClusteringResult
+    #: group id -> representative statements, best first, agrees before disagrees.
+    repness: dict[int, list[RepStatement]]
+    consensus_agree: list[ConsensusStatement]
+    consensus_disagree: list[ConsensusStatement]
+    #: (n_statements,) group-informed consensus: product over groups of (A_g + 1) / (S_g + 2).
+    group_informed_consensus: np.ndarray
+    #: (k, n_statements, 3) per-group counts of agree, disagree, all votes (passes included),
+    #: in-conversation participants only; row order of ``clustering.group_ids``.
+    group_votes: np.ndarray
+    #: (n_statements,) routing priority (Pol.is formula; meta statements 49).
+    priorities: np.ndarray
+    #: Seconds per step.
+    timings: dict[str, float]
+    #: Hand this to the next ``analyze`` / ``update`` call.
+    state: AnalysisState
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        return self.clustering.k
+
+    def groups(self) -> dict[Hashable, int]:
+        """participant id -> group id, for clustered participants."""
+        labels = self.clustering.labels
+        return {pid: int(labels[i]) for i, pid in enumerate(self.participant_ids) if labels[i] >= 0}
