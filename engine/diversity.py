@@ -143,7 +143,7 @@ def heterogeneity(counts: np.ndarray) -> Heterogeneity:
     (0.6931, 1.0, 0.5, 2.0)
     """
     s = _shares(counts)
-    n = int(round(float(np.sum(counts))))
+    n = round(float(np.sum(counts)))
     s = s[s > 0]
     k = len(s)
     shannon = float(-(s * np.log(s)).sum())
@@ -205,7 +205,7 @@ def representativeness(counts: np.ndarray, reference: np.ndarray) -> Representat
     else:
         chi2, chi2_p = 0.0, math.nan
     return Representativeness(
-        n=int(round(n)), shares=s, reference=p, representation_ratio=ratio,
+        n=round(float(n)), shares=s, reference=p, representation_ratio=ratio,
         dissimilarity=float(0.5 * np.abs(s - p).sum()),
         cv=float(math.sqrt((p * (ratio - 1.0) ** 2).sum())), chi2=chi2, chi2_p=chi2_p)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from .errors import InvalidSettingError
 
-__all__ = ["DIVERSITY", "DiversitySettings", "MIN_CELL_SIZE_FLOOR"]
+__all__ = ["DIVERSITY", "MIN_CELL_SIZE_FLOOR", "DiversitySettings"]
 
 #: Smallest k-anonymity threshold we accept. Below 3 a published cell plus the total lets a
 #: reader single out one or two people (issue 5: "k configurable, never below 3").
@@ -37,6 +37,10 @@ class DiversitySettings:
     in_conversation_votes: int = 7
     #: Time series refuse more bins than this (a year of hours); a longer span means bad timestamps.
     max_time_bins: int = 24 * 366
+    #: Per-statement group differences use only groups with at least this many votes on the
+    #: statement (Jigsaw's consensus rule asks 20; we ask the k-anonymity minimum of 5 so that no
+    #: group rate rests on one or two votes).
+    min_group_votes: int = 5
     #: Coverage: how many top bridging statements count by default (Pol.is shows 5 consensus ones).
     coverage_top_n: int = 5
 
@@ -52,7 +56,8 @@ class DiversitySettings:
             raise InvalidSettingError(
                 f"raking_tolerance must be in (0, 0.1), got {self.raking_tolerance!r}")
         for name in ("raking_max_iterations", "histogram_bins", "in_conversation_votes",
-                     "max_time_bins", "coverage_top_n"):
+                     "max_time_bins", "coverage_top_n",
+                     "min_group_votes"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise InvalidSettingError(f"{name} must be a positive integer, got {value!r}")

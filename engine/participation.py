@@ -20,8 +20,8 @@ from .diversity_settings import DIVERSITY, DiversitySettings
 from .errors import EngineError
 
 __all__ = [
-    "HOUR",
     "DAY",
+    "HOUR",
     "ParticipationResult",
     "TimeSeries",
     "VoteDistribution",

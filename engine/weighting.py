@@ -30,6 +30,7 @@ from .diversity_settings import DIVERSITY, DiversitySettings
 from .errors import EngineError
 
 __all__ = [
+    "WeightedBridging",
     "WeightedRates",
     "Weighting",
     "effective_sample_size",
@@ -37,6 +38,7 @@ __all__ = [
     "rake",
     "vote_indicators",
     "weighted_agree_rates",
+    "weighted_bridging",
     "weighted_group_votes",
 ]
 
@@ -69,6 +71,19 @@ class WeightedRates:
     weight: np.ndarray
     #: (n_statements,) unweighted number of votes.
     n_votes: np.ndarray
+
+
+@dataclass(frozen=True)
+class WeightedBridging:
+    """Group-aware bridging scores of every statement with per-participant weights."""
+
+    #: (n_statements,) Pol.is group-informed consensus prod_g (A_g + 1) / (V_g + 2), weighted.
+    group_informed_consensus: np.ndarray
+    #: (n_statements,) lowest group agree rate A_g / V_g (the Jigsaw rule's quantity); NaN if a
+    #: group has no votes on the statement.
+    min_group_agree: np.ndarray
+    #: (k, n_statements, 3) weighted agree, disagree, all votes per group.
+    group_votes: np.ndarray
 
 
 def effective_sample_size(weights: np.ndarray) -> float:
@@ -308,3 +323,38 @@ def weighted_group_votes(X: sp.csr_matrix, labels: np.ndarray, weights: np.ndarr
     G = sp.csr_matrix((w[member], (labels[member], rows)), shape=(k, X.shape[0]))
     agree, disagree, voted = vote_indicators(X)
     return np.stack([(G @ m).toarray() for m in (agree, disagree, voted)], axis=2)
+
+
+def weighted_bridging(X: sp.csr_matrix, labels: np.ndarray, weights: np.ndarray | None = None,
+                      n_groups: int | None = None) -> WeightedBridging:
+    """Weighted group-informed consensus and lowest group agree rate of every statement.
+
+    Parameters
+    ----------
+    X : scipy.sparse matrix, shape (n_participants, n_statements)
+    labels : ndarray of int, shape (n_participants,)
+        Opinion group 0 .. k-1 per participant, -1 = none.
+    weights : ndarray, shape (n_participants,), optional
+        E.g. raking weights (sum n, so weighted counts stay on the scale of head counts and the
+        Pol.is pseudo-counts keep their meaning); None = unweighted, which reproduces Pol.is.
+
+    Notes
+    -----
+    With weighted sums A_g (agree) and V_g (all votes incl. passes) of group g:
+    consensus_s = prod_g (A_gs + 1) / (V_gs + 2) (Pol.is ``group-aware-consensus``);
+    min_group_agree_s = min_g A_gs / V_gs.
+
+    Examples
+    --------
+    >>> X = sp.csr_matrix(np.array([[1], [1], [-1], [1]], dtype=np.int8))
+    >>> b = weighted_bridging(X, np.array([0, 0, 1, 1]))
+    >>> b.group_informed_consensus.tolist(), b.min_group_agree.tolist()
+    ([0.375], [0.5])
+    """
+    gv = weighted_group_votes(X, labels, weights, n_groups)
+    consensus = np.prod((gv[:, :, 0] + 1.0) / (gv[:, :, 2] + 2.0), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rates = gv[:, :, 0] / gv[:, :, 2]
+    lowest = rates.min(axis=0) if len(gv) else np.full(X.shape[1], np.nan)
+    return WeightedBridging(group_informed_consensus=consensus, min_group_agree=lowest,
+                            group_votes=gv)
