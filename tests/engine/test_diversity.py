@@ -247,7 +247,8 @@ def test_opinion_diversity_by_hand():
     assert X.nnz == 5
     labels = np.array([0, 0, 0, 1, -1])
     xy = np.array([[0, 0], [2, 0], [0, 2], [2, 2], [50, 50]], dtype=float)
-    o = opinion_diversity(X, labels, xy, bridging=[0], settings=DiversitySettings(min_group_votes=1))
+    one_vote = DiversitySettings(min_group_votes=1)
+    o = opinion_diversity(X, labels, xy, bridging=[0], settings=one_vote)
     # group shares 3/4, 1/4: H = 0.75 ln(4/3) + 0.25 ln 4 = 0.2157616 + 0.3465736 = 0.5623351
     assert o.effective_groups == pytest.approx(math.exp(0.5623351), abs=1e-6)
     # inverse Simpson 1 / (0.5625 + 0.0625) = 1.6
