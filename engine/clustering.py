@@ -67,7 +67,7 @@ def _kmeans(
 
 
 def _fill_by_splitting(points: np.ndarray, centers: np.ndarray, target: int) -> np.ndarray:
-    """Pol.is warm start: while too few clusters, the point farthest from all centres becomes one."""
+    """Pol.is warm start: until there are enough clusters, the farthest point starts one."""
     chosen = list(centers) if len(centers) else [points[0]]
     dist = np.full(len(points), np.inf)
     for c in chosen:  # one centre at a time: no (points x centres) array at a million points

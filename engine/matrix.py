@@ -19,18 +19,30 @@ _VALID_VOTES = (-1, 0, 1)
 
 
 def _as_index(
-    ids: Sequence[Hashable], index: dict[Hashable, int], order: list[Hashable]
+    ids: Sequence[Hashable] | np.ndarray, index: dict[Hashable, int], order: list[Hashable]
 ) -> np.ndarray:
-    """Map ids to row/column numbers, adding unseen ids in order of first appearance."""
-    out = np.empty(len(ids), dtype=np.int64)
-    for i, key in enumerate(ids):
+    """Map ids to row/column numbers, adding unseen ids in order of first appearance.
+
+    Works on the distinct ids only (numpy ``unique``), so a million records cost a few
+    dictionary look-ups per distinct participant, not per record. Numpy scalars become Python
+    values, so ids serialise as they came.
+    """
+    arr = np.asarray(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+    if arr.dtype == object or arr.ndim != 1:
+        arr = np.asarray([str(x) if not isinstance(x, int | str) else x for x in ids], dtype=object)
+        if arr.dtype == object and len({type(x) for x in arr}) > 1:
+            raise InvalidVotesError("ids of one kind must be all integers or all strings")
+    uniq, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
+    positions = np.empty(len(uniq), dtype=np.int64)
+    for u in np.argsort(first, kind="stable"):  # first appearance order for new ids
+        key = uniq[u].item() if isinstance(uniq[u], np.generic) else uniq[u]
         pos = index.get(key)
         if pos is None:
             pos = len(order)
             index[key] = pos
             order.append(key)
-        out[i] = pos
-    return out
+        positions[u] = pos
+    return positions[inverse.reshape(-1)]
 
 
 def _latest(
