@@ -52,7 +52,7 @@ def test_repness_picks_each_groups_own_statements(two_groups):
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "polis"])
 def test_participant_order_does_not_change_groups(settings):
-    truth, m, _ = planted(seed=5)
+    _truth, m, _ = planted(seed=5)
     rows, cols, vals, _ = m.records()
     perm = np.random.default_rng(9).permutation(len(rows))
     pids = np.array(m.participant_ids)[rows][perm]
@@ -102,7 +102,7 @@ def test_polis_projection_scaling():
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "polis"])
 def test_update_vote_by_vote_ends_where_analyze_ends(settings):
-    truth, full, _ = planted(sizes=(30, 20), n_statements=12, seed=8)
+    _truth, full, _ = planted(sizes=(30, 20), n_statements=12, seed=8)
     rows, cols, vals, _ = full.records()
     order = np.random.default_rng(1).permutation(len(rows))
     pids = np.array(full.participant_ids)[rows][order]
@@ -119,7 +119,7 @@ def test_update_vote_by_vote_ends_where_analyze_ends(settings):
 
 
 def test_group_ids_stable_across_updates():
-    truth, m, _ = planted(sizes=(50, 30, 20), n_statements=30, consistency=0.9, seed=3)
+    _truth, m, _ = planted(sizes=(50, 30, 20), n_statements=30, consistency=0.9, seed=3)
     first = analyze(m)
     m2 = m.copy()
     m2.append([1000, 1000], [0, 1], [1, -1])
@@ -130,14 +130,14 @@ def test_group_ids_stable_across_updates():
 
 def test_in_conversation_rule_and_monotone():
     # p0 votes 7 times, p1 once: with fewer than 15 qualifying, p1 is added greedily
-    m = VoteMatrix.from_records([0] * 7 + [1], list(range(7)) + [0], [1] * 8)
+    m = VoteMatrix.from_records([0] * 7 + [1], [*list(range(7)), 0], [1] * 8)
     r = analyze(m)
     assert r.in_conversation.tolist() == [True, True]
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "polis"])
 def test_excluded_and_meta_statements_leave_the_analysis(settings):
-    truth, m, _ = planted(seed=11)
+    _truth, m, _ = planted(seed=11)
     m.set_moderation(excluded=[1], meta=[2])
     r = analyze(m, settings)
     assert not r.opinion_map.components[:, [1, 2]].any()
