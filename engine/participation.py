@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .diversity_settings import DIVERSITY, DiversitySettings
 from .errors import EngineError
@@ -157,7 +158,8 @@ def _distribution(counts: np.ndarray, settings: DiversitySettings) -> VoteDistri
 def _bins(times: np.ndarray, origin: int, width: int, n_bins: int) -> np.ndarray:
     """Events per bin, for finite times only."""
     t = times[np.isfinite(times)]
-    idx = ((np.floor(t / width) * width - origin) // width).astype(np.int64)
+    # origin is a multiple of width, so floor((t - origin) / width) is the bin of t
+    idx = np.floor((t - origin) / width).astype(np.int64)
     return np.bincount(idx, minlength=n_bins)[:n_bins].astype(np.int64)
 
 
@@ -268,8 +270,12 @@ def participation(join_times: np.ndarray, vote_participants: np.ndarray,
     if n_s and authors.max() >= n_p:
         raise EngineError(f"statement_authors must be -1 or < {n_p}, got {authors.max()}")
 
-    cells = np.unique(vp * max(n_s, 1) + vs)
-    per_voter = np.bincount(cells // max(n_s, 1), minlength=n_p)
+    # Distinct cells through a sparse matrix: summing duplicates sorts only within each row,
+    # several times faster than a global sort or np.unique of 3 million keys.
+    cells = sp.csr_matrix((np.ones(len(vp), dtype=np.int32), (vp, vs)), shape=(n_p, n_s))
+    cells.sum_duplicates()
+    per_voter = np.diff(cells.indptr)
+    n_cells = int(cells.nnz)
     voted = per_voter[per_voter > 0]
     wrote = authors[authors >= 0]
     needed = min(settings.in_conversation_votes, n_s)
@@ -284,7 +290,7 @@ def participation(join_times: np.ndarray, vote_participants: np.ndarray,
     return ParticipationResult(
         n_joined=n_p, n_voted=n_voted, n_wrote=len(np.unique(wrote)),
         n_in_conversation=int(np.count_nonzero(per_voter >= max(needed, 1))),
-        n_statements=n_s, n_votes=len(cells),
-        density=float(len(cells) / (n_voted * n_s)) if n_voted and n_s else 0.0,
+        n_statements=n_s, n_votes=n_cells,
+        density=float(n_cells / (n_voted * n_s)) if n_voted and n_s else 0.0,
         votes_per_voter=_distribution(voted, settings), statements_by_state=states_count,
         hourly=series[HOUR], daily=series[DAY])
