@@ -153,3 +153,34 @@ def test_weighted_group_votes_and_bridging_by_hand():
     # participants outside every group (-1) are left out
     gv2 = weighted_group_votes(_votes(), np.array([0, -1, -1]))
     assert gv2.shape == (1, 2, 3) and gv2[0, 0].tolist() == [1, 0, 1]
+
+
+def test_raking_meets_every_margin_on_random_data():
+    rng = np.random.default_rng(3)
+    n = 500
+    a = rng.choice(["x", "y", "z"], n, p=[0.6, 0.3, 0.1]).astype(object)
+    b = rng.choice(["u", "v"], n, p=[0.7, 0.3]).astype(object)
+    b[rng.uniform(size=n) < 0.1] = None
+    ref = {"a": {"x": 0.2, "y": 0.3, "z": 0.5}, "b": {"u": 0.4, "v": 0.6}}
+    r = rake({"a": a, "b": b}, ref)
+    assert r.converged
+    for name, values in (("a", a), ("b", b)):
+        answered = np.array([v is not None for v in values])
+        for category, share in ref[name].items():
+            in_cat = np.array([v == category for v in values])
+            assert r.weights[in_cat].sum() / r.weights[answered].sum() == pytest.approx(
+                share, abs=1e-5)
+    assert r.weights.sum() == pytest.approx(n)
+    # same data in another order: the same weights, permuted
+    perm = rng.permutation(n)
+    r2 = rake({"a": a[perm], "b": b[perm]}, ref)
+    assert r2.weights == pytest.approx(r.weights[perm])
+
+
+def test_equal_weights_change_nothing():
+    X = _votes()
+    assert weighted_agree_rates(X, np.full(3, 2.5)).agree == pytest.approx(
+        weighted_agree_rates(X).agree)
+    labels = np.array([0, 1, 1])
+    assert weighted_bridging(X, labels, np.ones(3)).group_informed_consensus == pytest.approx(
+        weighted_bridging(X, labels).group_informed_consensus)
