@@ -35,8 +35,10 @@ class DiversitySettings:
     histogram_bins: int = 20
     #: Participants in conversation have at least this many votes (Pol.is ``min-votes`` 7).
     in_conversation_votes: int = 7
-    #: Time series refuse more bins than this (a year of hours); a longer span means bad timestamps.
-    max_time_bins: int = 24 * 366
+    #: Longest time series: two years of hours. A longer dialogue gets no hourly series (only
+    #: daily); a span of more daily bins than this (over 48 years) means bad timestamps, e.g.
+    #: milliseconds given as seconds, and is an error.
+    max_time_bins: int = 24 * 366 * 2
     #: Per-statement group differences use only groups with at least this many votes on the
     #: statement (Jigsaw's consensus rule asks 20; we ask the k-anonymity minimum of 5 so that no
     #: group rate rests on one or two votes).

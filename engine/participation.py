@@ -93,7 +93,8 @@ class ParticipationResult:
     votes_per_voter: VoteDistribution
     #: Moderation state -> number of statements.
     statements_by_state: dict[str, int]
-    hourly: TimeSeries
+    #: Per hour; None when the dialogue spans more than ``max_time_bins`` hours.
+    hourly: TimeSeries | None
     daily: TimeSeries
 
 
@@ -240,6 +241,7 @@ def participation(join_times: np.ndarray, vote_participants: np.ndarray,
     Votes per voter count distinct statements (the latest vote wins, as in the vote matrix);
     the time series count every vote record. density = n_votes / (n_voted x n_statements).
     Gini and the distribution are over voters only; non-voters show in the funnel instead.
+    A dialogue longer than ``settings.max_time_bins`` hours has ``hourly = None``.
 
     Examples
     --------
@@ -285,12 +287,16 @@ def participation(join_times: np.ndarray, vote_participants: np.ndarray,
 
     first_vote = _first_time(vp, vt, n_p)
     first_statement = _first_time(wrote, st[authors >= 0], n_p)
-    series = {width: time_series(width, join_times, first_vote, first_statement, vt, st, states,
-                                 settings) for width in (HOUR, DAY)}
+    def series(width: int) -> TimeSeries:
+        return time_series(width, join_times, first_vote, first_statement, vt, st, states,
+                           settings)
+
+    daily = series(DAY)  # raises on absurd spans (bad timestamps)
+    hourly = series(HOUR) if len(daily.start) * (DAY // HOUR) <= settings.max_time_bins else None
     return ParticipationResult(
         n_joined=n_p, n_voted=n_voted, n_wrote=len(np.unique(wrote)),
         n_in_conversation=int(np.count_nonzero(per_voter >= max(needed, 1))),
         n_statements=n_s, n_votes=n_cells,
         density=float(n_cells / (n_voted * n_s)) if n_voted and n_s else 0.0,
         votes_per_voter=_distribution(voted, settings), statements_by_state=states_count,
-        hourly=series[HOUR], daily=series[DAY])
+        hourly=hourly, daily=daily)

@@ -91,3 +91,41 @@ def test_empty_conversation_and_bad_input():
         participation(np.array([0.0, 1.7e12]), np.zeros(0, int), np.zeros(0, int), np.zeros(0),
                       np.zeros(0), np.zeros(0, str), np.zeros(0, int),
                       DiversitySettings())
+
+
+def test_long_dialogue_has_daily_but_no_hourly_series():
+    # three years between the first and the last join: 1096 days, ~26,000 hours > 2 years' worth
+    three_years = 3 * 365.25 * 86400
+    r = participation(np.array([0.0, three_years]), np.zeros(0, int), np.zeros(0, int),
+                      np.zeros(0), np.zeros(0), np.zeros(0, str), np.zeros(0, int))
+    assert r.hourly is None
+    assert len(r.daily.start) == 1096 and r.daily.joined.sum() == 2
+
+
+def test_golden_polis_export_seattle():
+    """15-per-hour-seattle (Pol.is export, CC BY 4.0, see shared/data/polis/README.md):
+    the funnel must match the export's own summary.csv: 339 voters, 33 commenters, 54 comments."""
+    pd = pytest.importorskip("pandas")
+    base = "/work/shared/data/polis/15-per-hour-seattle/"
+    try:
+        votes, comments = pd.read_csv(base + "votes.csv"), pd.read_csv(base + "comments.csv")
+    except FileNotFoundError:
+        pytest.skip("shared Pol.is data not available")
+    people = np.union1d(votes["voter-id"].unique(), comments["author-id"].unique())
+    p_index = {p: i for i, p in enumerate(people)}
+    comments = comments.sort_values("comment-id")
+    s_index = {s: j for j, s in enumerate(comments["comment-id"])}
+    vote_times = votes["timestamp"].to_numpy() / 1000  # the export gives milliseconds
+    vp = votes["voter-id"].map(p_index).to_numpy()
+    join = np.full(len(people), np.nan)  # exports have no join time: first vote stands in
+    np.fmin.at(join, vp, vote_times)
+    r = participation(join, vp, votes["comment-id"].map(s_index).to_numpy(), vote_times,
+                      comments["timestamp"].to_numpy() / 1000,
+                      comments["moderated"].map({1: "accepted", 0: "unmoderated",
+                                                 -1: "rejected"}).to_numpy(),
+                      comments["author-id"].map(p_index).to_numpy())
+    assert (r.n_voted, r.n_wrote, r.n_statements) == (339, 33, 54)
+    assert r.statements_by_state == {"accepted": 30, "rejected": 23, "unmoderated": 1}
+    assert r.votes_per_voter.n_voters == 339 and 0 < r.votes_per_voter.gini < 1
+    # the dialogue ran from 2014 to 2019: daily series only
+    assert r.hourly is None and r.daily.votes.sum() == len(votes)
