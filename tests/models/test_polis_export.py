@@ -14,8 +14,8 @@ from models.polis_export import Comment, ExportError, PolisExport, read_export, 
 
 _ROOT = Path(__file__).resolve().parents[2]
 # ../shared/data/polis next to the main repository (worktrees sit one level deeper).
-DATA = next((p for p in (_ROOT.parent / "shared/data/polis", _ROOT.parent.parent / "shared/data/polis")
-             if p.is_dir()), _ROOT.parent / "shared/data/polis")
+_CANDIDATES = (_ROOT.parent / "shared/data/polis", _ROOT.parent.parent / "shared/data/polis")
+DATA = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 
 # From shared/data/polis/README.md: participants, comments, votes, Pol.is groups.
 README_TABLE = {
@@ -289,7 +289,8 @@ PV_BREAKERS = {
     "pv truncated": (lambda d: _truncate(d / "participants-votes.csv", 3000),
                      "truncated CSV"),
     "pv count mismatch": (lambda d: _replace_line(d / "participants-votes.csv", 2, ",18,8,9,",
-                                                  ",19,8,9,"), "n-votes is 19 but the row holds 18"),
+                                                  ",19,8,9,"),
+                          "n-votes is 19 but the row holds 18"),
 }
 
 
@@ -322,7 +323,7 @@ def test_broken_participants_votes_raises_one_line(case: str, tmp_path: Path) ->
 def test_not_a_zip(tmp_path: Path) -> None:
     fake = tmp_path / "export.zip"
     fake.write_text("not a zip")
-    with pytest.raises(ExportError, match="not a folder or a .zip file"):
+    with pytest.raises(ExportError, match=r"not a folder or a \.zip file"):
         read_export(fake)
 
 
