@@ -114,9 +114,9 @@ def _group_counts(
         hi = lo + COUNT_CHUNK
         key = (row_groups[rows[lo:hi]] * n_s + cols[lo:hi]) * 3 + slots[lo:hi]
         counts += np.bincount(key, minlength=size)
-    counts = counts.reshape(k, n_s, 3)
-    counts[..., 2] += counts[..., 0] + counts[..., 1]
-    return counts
+    out = counts.reshape(k, n_s, 3)
+    out[..., 2] += out[..., 0] + out[..., 1]
+    return out
 
 
 def _run(
