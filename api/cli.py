@@ -104,6 +104,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     matrix_seconds = time.perf_counter() - start
     logger.info("read %s: %d participants, %d statements, %d votes in %.2f s", args.folder,
                 matrix.n_participants, matrix.n_statements, matrix.n_votes, read_seconds)
+    if matrix.n_votes == 0:
+        raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
     try:
         result = analyze(matrix, settings, random_state=args.seed)
     except EngineError as exc:
