@@ -129,6 +129,16 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     assert f"#{consensus}: " in out
 
 
+def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
+    status, _, err = _run(capsys, "analyze", str(DATA / SMALL), "--json")
+    assert status == 0 and err == ""  # captured stderr is not a TTY
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    status, _, err = _run(capsys, "analyze", str(DATA / SMALL), "--json")
+    assert status == 0 and "votes.csv" in err
+
+
 # ---------------------------------------------------------------------- errors
 def test_missing_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     missing = tmp_path / "nope"

@@ -305,3 +305,13 @@ def test_error_message_is_one_line() -> None:
     assert str(error) == "a/votes.csv: bad thing here"
     assert (error.path, error.message) == ("a/votes.csv", "bad thing here")
     assert isinstance(error, ValueError)
+
+
+# ---------------------------------------------------------------------- progress
+def test_progress_bar_only_when_asked(monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
+    read_export(DATA / SMALL)
+    assert capsys.readouterr().err == ""
+    read_export(DATA / SMALL, progress=True)
+    assert "votes.csv" in capsys.readouterr().err
