@@ -112,7 +112,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings}
     if args.json:
-        print(json.dumps(analysis_json(result, seconds), ensure_ascii=False, default=_plain))
+        print(json.dumps(analysis_json(result, seconds), ensure_ascii=False, default=_plain,
+                         allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
     return 0
@@ -130,7 +131,12 @@ def _finite(value: float) -> float | None:
 
 
 def analysis_json(result: AnalysisResult, seconds: dict[str, float]) -> dict[str, Any]:
-    """The ``--json`` object; ids as in the export (object keys are strings)."""
+    """The ``--json`` object; ids as in the export (object keys are strings).
+
+    ``seconds`` holds ``read`` (the CSV files), ``matrix`` (building the vote matrix), then the
+    engine's own steps from ``result.timings`` (its ``total`` covers the analysis only).
+    ``group_informed_consensus`` is null where it is not a finite number.
+    """
     return {
         "participants": result.n_participants,
         "statements": result.n_statements,
