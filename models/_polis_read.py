@@ -61,8 +61,9 @@ PARTICIPANT_LAYOUTS = (
 )
 
 
-def latest_votes(voters: np.ndarray, comments: np.ndarray, votes: np.ndarray,
-                 times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def latest_votes(
+    voters: np.ndarray, comments: np.ndarray, votes: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(voters, comments, votes) of each cell's latest vote, sorted by voter then comment.
 
     The latest by time wins; among equal times the later record wins, as in
@@ -83,9 +84,12 @@ def read_votes(source: Source, progress: bool) -> tuple[np.ndarray, ...]:
     wanted = [c for c in ("timestamp", *VOTE_COLUMNS) if c in header]
     frame = read_table(source, VOTES_FILE, progress=progress, columns=wanted)
     times = _floats(frame, "timestamp", label) / MS_PER_SECOND
-    return (integers(frame["voter-id"], label, "voter-id"),
-            integers(frame["comment-id"], label, "comment-id"),
-            integers(frame["vote"], label, "vote", allowed=VOTE_VALUES), times)
+    return (
+        integers(frame["voter-id"], label, "voter-id"),
+        integers(frame["comment-id"], label, "comment-id"),
+        integers(frame["vote"], label, "vote", allowed=VOTE_VALUES),
+        times,
+    )
 
 
 def _floats(frame: pd.DataFrame, name: str, label: str) -> np.ndarray:
@@ -96,8 +100,9 @@ def _floats(frame: pd.DataFrame, name: str, label: str) -> np.ndarray:
     bad = np.isnan(numbers) & frame[name].notna().to_numpy()
     if bad.any():
         first = int(np.argmax(bad))
-        raise ExportError(label, f"data row {first + 1}: '{name}' is not a number: "
-                                 f"{frame[name].iloc[first]!r}")
+        raise ExportError(
+            label, f"data row {first + 1}: '{name}' is not a number: {frame[name].iloc[first]!r}"
+        )
     return np.nan_to_num(numbers, nan=0.0)
 
 
@@ -111,16 +116,18 @@ class ParticipantTable:
     votes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-
 def read_participants(source: Source, name: str, progress: bool) -> ParticipantTable:
     label = source.label(name)
     header = read_header(source, name)
-    layout = next((lay for lay in PARTICIPANT_LAYOUTS if tuple(header[:len(lay)]) == lay), None)
+    layout = next((lay for lay in PARTICIPANT_LAYOUTS if tuple(header[: len(lay)]) == lay), None)
     if layout is None:
-        raise ExportError(label, "unknown column layout: expected "
-                          f"'{','.join(PARTICIPANT_LAYOUTS[0])},<comment ids>' (optionally with "
-                          f"xid after participant), found '{','.join(header[:8])}'")
-    comment_columns = header[len(layout):]
+        raise ExportError(
+            label,
+            "unknown column layout: expected "
+            f"'{','.join(PARTICIPANT_LAYOUTS[0])},<comment ids>' (optionally with "
+            f"xid after participant), found '{','.join(header[:8])}'",
+        )
+    comment_columns = header[len(layout) :]
     for column in comment_columns:
         if not column.isdigit():
             raise ExportError(label, f"column '{column}' after n-disagree is not a comment id")
@@ -136,8 +143,7 @@ def read_participants(source: Source, name: str, progress: bool) -> ParticipantT
     _check_counts(frame, cells, label)
     rows, cols = np.nonzero(~np.isnan(cells))
     comment_ids = np.array([int(c) for c in comment_columns], dtype=np.int64)
-    votes = (pids[rows], comment_ids[cols], cells[rows, cols].astype(np.int8),
-             np.zeros(len(rows)))
+    votes = (pids[rows], comment_ids[cols], cells[rows, cols].astype(np.int8), np.zeros(len(rows)))
     return ParticipantTable(pids, groups, xids, votes)
 
 
@@ -150,22 +156,31 @@ def _vote_cells(frame: pd.DataFrame, columns: list[str], label: str) -> np.ndarr
     bad = ~np.isnan(cells) & ~np.isin(cells, VOTE_VALUES)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise ExportError(label, f"data row {r + 1}: unknown vote value {cells[r, c]:g} in "
-                                 f"column {columns[c]} (expected -1, 0 or 1)")
+        raise ExportError(
+            label,
+            f"data row {r + 1}: unknown vote value {cells[r, c]:g} in "
+            f"column {columns[c]} (expected -1, 0 or 1)",
+        )
     return cells
 
 
 def _check_counts(frame: pd.DataFrame, cells: np.ndarray, label: str) -> None:
     """n-votes, n-agree and n-disagree must match the row's cells: a short row is a truncated
     or edited file, and would otherwise lose votes silently."""
-    for name, count in (("n-votes", ~np.isnan(cells)), ("n-agree", cells == 1),
-                        ("n-disagree", cells == -1)):
+    for name, count in (
+        ("n-votes", ~np.isnan(cells)),
+        ("n-agree", cells == 1),
+        ("n-disagree", cells == -1),
+    ):
         stated = integers(frame[name], label, name)
         found = count.sum(axis=1)
         if (stated != found).any():
             r = int(np.argmax(stated != found))
-            raise ExportError(label, f"data row {r + 1}: {name} is {stated[r]} but the row holds "
-                                     f"{found[r]} (truncated or edited file?)")
+            raise ExportError(
+                label,
+                f"data row {r + 1}: {name} is {stated[r]} but the row holds "
+                f"{found[r]} (truncated or edited file?)",
+            )
 
 
 @dataclass(frozen=True)
@@ -183,12 +198,14 @@ class CommentColumns:
     timestamps: np.ndarray
 
 
-def read_comments(source: Source, voters: np.ndarray, comment_ids: np.ndarray,
-                  votes: np.ndarray) -> CommentColumns:
+def read_comments(
+    source: Source, voters: np.ndarray, comment_ids: np.ndarray, votes: np.ndarray
+) -> CommentColumns:
     """comments.csv; agrees/disagrees, when absent, are counted from the final votes."""
     label = source.label(COMMENTS_FILE)
-    frame = read_table(source, COMMENTS_FILE,
-                       strings=("comment-body", "is-meta", "is-seed", "datetime"))
+    frame = read_table(
+        source, COMMENTS_FILE, strings=("comment-body", "is-meta", "is-seed", "datetime")
+    )
     check_columns(list(frame.columns), COMMENT_COLUMNS, label)
     ids = integers(frame["comment-id"], label, "comment-id")
     if len(np.unique(ids)) != len(ids):
@@ -203,19 +220,27 @@ def read_comments(source: Source, voters: np.ndarray, comment_ids: np.ndarray,
     if "agrees" in frame and "disagrees" in frame:
         agrees, disagrees = column("agrees", 0), column("disagrees", 0)
     else:  # count final votes, as participants-votes.csv does
-        _, final_comments, final_votes = latest_votes(voters, comment_ids, votes,
-                                                      np.zeros(len(votes)))
+        _, final_comments, final_votes = latest_votes(
+            voters, comment_ids, votes, np.zeros(len(votes))
+        )
         where = pd.Index(ids).get_indexer(pd.Index(final_comments))
         known = where >= 0
         agrees = np.bincount(where[known & (final_votes == 1)], minlength=n)
         disagrees = np.bincount(where[known & (final_votes == -1)], minlength=n)
-    flags = {name: booleans(frame[name], label, name) if name in frame else np.zeros(n, bool)
-             for name in ("is-meta", "is-seed")}
+    flags = {
+        name: booleans(frame[name], label, name) if name in frame else np.zeros(n, bool)
+        for name in ("is-meta", "is-seed")
+    }
     return CommentColumns(
-        ids=ids, texts=frame["comment-body"].fillna("").astype(str).tolist(),
-        authors=column("author-id", UNKNOWN_AUTHOR), agrees=agrees, disagrees=disagrees,
-        moderated=column("moderated", 0, MODERATION_VALUES), is_meta=flags["is-meta"],
-        is_seed=flags["is-seed"], timestamps=_floats(frame, "timestamp", label) / MS_PER_SECOND,
+        ids=ids,
+        texts=frame["comment-body"].fillna("").astype(str).tolist(),
+        authors=column("author-id", UNKNOWN_AUTHOR),
+        agrees=agrees,
+        disagrees=disagrees,
+        moderated=column("moderated", 0, MODERATION_VALUES),
+        is_meta=flags["is-meta"],
+        is_seed=flags["is-seed"],
+        timestamps=_floats(frame, "timestamp", label) / MS_PER_SECOND,
     )
 
 

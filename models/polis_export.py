@@ -47,6 +47,7 @@ __all__ = ["Comment", "ExportError", "PolisExport", "read_export", "write_export
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Comment:
     """One row of ``comments.csv``."""
@@ -111,8 +112,12 @@ class PolisExport:
     def __post_init__(self) -> None:
         if not np.isin(np.asarray(self.votes), VOTE_VALUES).all():
             raise ValueError("votes must be -1, 0 or 1")
-        arrays = {"voter_ids": np.int64, "comment_ids": np.int64, "votes": np.int8,
-                  "timestamps": np.float64}
+        arrays = {
+            "voter_ids": np.int64,
+            "comment_ids": np.int64,
+            "votes": np.int8,
+            "timestamps": np.float64,
+        }
         for name, dtype in arrays.items():
             value = np.array(getattr(self, name), dtype=dtype)
             value.setflags(write=False)
@@ -120,16 +125,20 @@ class PolisExport:
         n = len(self.voter_ids)
         if any(len(getattr(self, name)) != n for name in arrays):
             raise ValueError("voter_ids, comment_ids, votes and timestamps must have equal lengths")
-        object.__setattr__(self, "comments",
-                           tuple(sorted(self.comments, key=lambda c: c.comment_id)))
+        object.__setattr__(
+            self, "comments", tuple(sorted(self.comments, key=lambda c: c.comment_id))
+        )
         self._set_participants()
 
     def _set_participants(self) -> None:
         """Participant rows as given, then every other voter (ungrouped) in order of first vote."""
-        given = np.array([] if self.participant_ids is None else self.participant_ids,
-                         dtype=np.int64)
-        groups = np.array(np.full(len(given), NOT_GROUPED) if self.group_ids is None
-                          else self.group_ids, dtype=np.int64)
+        given = np.array(
+            [] if self.participant_ids is None else self.participant_ids, dtype=np.int64
+        )
+        groups = np.array(
+            np.full(len(given), NOT_GROUPED) if self.group_ids is None else self.group_ids,
+            dtype=np.int64,
+        )
         if len(groups) != len(given) or (self.xids is not None and len(self.xids) != len(given)):
             raise ValueError("participant_ids, group_ids and xids must have equal lengths")
         if len(np.unique(given)) != len(given):
@@ -174,19 +183,27 @@ class PolisExport:
     def polis_groups(self) -> dict[int, int]:
         """participant id -> the group Pol.is assigned, for grouped participants only."""
         assert self.participant_ids is not None and self.group_ids is not None
-        return {int(p): int(g) for p, g in zip(self.participant_ids, self.group_ids, strict=True)
-                if g != NOT_GROUPED}
+        return {
+            int(p): int(g)
+            for p, g in zip(self.participant_ids, self.group_ids, strict=True)
+            if g != NOT_GROUPED
+        }
 
     def to_matrix(self, exclude_moderated: bool = True) -> VoteMatrix:
         """The vote matrix: every comment a column (in comment-id order, then any other voted-on
         id), participants in order of first vote; rejected comments (``moderated == -1``, unless
         ``exclude_moderated`` is false) and meta comments are marked excluded/meta."""
-        excluded = [c.comment_id for c in self.comments if c.moderated == -1] if exclude_moderated \
-            else []
+        excluded = (
+            [c.comment_id for c in self.comments if c.moderated == -1] if exclude_moderated else []
+        )
         return VoteMatrix.from_records(
-            self.voter_ids.tolist(), self.comment_ids.tolist(), self.votes, self.timestamps,
+            self.voter_ids.tolist(),
+            self.comment_ids.tolist(),
+            self.votes,
+            self.timestamps,
             statement_ids=[c.comment_id for c in self.comments],
-            excluded=excluded, meta=[c.comment_id for c in self.comments if c.is_meta],
+            excluded=excluded,
+            meta=[c.comment_id for c in self.comments if c.is_meta],
         )
 
 
@@ -211,11 +228,14 @@ def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
         value, non-numeric id; its message is one line naming the file.
     """
     with Source(path) as source:
-        pv_name = next((n for n in (PARTICIPANTS_FILE, PARTICIPANTS_FILE_NEW) if source.has(n)),
-                       None)
+        pv_name = next(
+            (n for n in (PARTICIPANTS_FILE, PARTICIPANTS_FILE_NEW) if source.has(n)), None
+        )
         if not source.has(VOTES_FILE) and pv_name is None:
-            raise ExportError(source.path, f"neither {VOTES_FILE} nor {PARTICIPANTS_FILE} found "
-                                           "(one of them is needed)")
+            raise ExportError(
+                source.path,
+                f"neither {VOTES_FILE} nor {PARTICIPANTS_FILE} found (one of them is needed)",
+            )
         if not source.has(COMMENTS_FILE):
             raise ExportError(source.path, f"{COMMENTS_FILE} not found")
         table = read_participants(source, pv_name, progress) if pv_name else None
@@ -227,21 +247,36 @@ def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
         columns = read_comments(source, voters, comments, votes)
         summary = read_summary(source) if source.has(SUMMARY_FILE) else {}
     comment_rows = [
-        Comment(comment_id=int(columns.ids[i]), text=columns.texts[i],
-                author_id=int(columns.authors[i]), agrees=int(columns.agrees[i]),
-                disagrees=int(columns.disagrees[i]), moderated=int(columns.moderated[i]),
-                is_meta=bool(columns.is_meta[i]), is_seed=bool(columns.is_seed[i]),
-                timestamp=float(columns.timestamps[i]))
+        Comment(
+            comment_id=int(columns.ids[i]),
+            text=columns.texts[i],
+            author_id=int(columns.authors[i]),
+            agrees=int(columns.agrees[i]),
+            disagrees=int(columns.disagrees[i]),
+            moderated=int(columns.moderated[i]),
+            is_meta=bool(columns.is_meta[i]),
+            is_seed=bool(columns.is_seed[i]),
+            timestamp=float(columns.timestamps[i]),
+        )
         for i in range(len(columns.ids))
     ]
-    pids, groups, xids = ((None, None, None) if table is None
-                          else (table.participant_ids, table.group_ids, table.xids))
+    pids, groups, xids = (
+        (None, None, None)
+        if table is None
+        else (table.participant_ids, table.group_ids, table.xids)
+    )
     unknown = np.setdiff1d(comments, [c.comment_id for c in comment_rows])
     if unknown.size:
-        logger.warning("%s: votes on %d comment id(s) missing from %s, e.g. %s", path,
-                       unknown.size, COMMENTS_FILE, unknown[:5].tolist())
-    return PolisExport(voters, comments, votes, times, tuple(comment_rows), summary,
-                       pids, groups, xids)
+        logger.warning(
+            "%s: votes on %d comment id(s) missing from %s, e.g. %s",
+            path,
+            unknown.size,
+            COMMENTS_FILE,
+            unknown[:5].tolist(),
+        )
+    return PolisExport(
+        voters, comments, votes, times, tuple(comment_rows), summary, pids, groups, xids
+    )
 
 
 # ---------------------------------------------------------------------- writing
@@ -259,20 +294,27 @@ def write_export(export: PolisExport, dest: str | Path) -> Path:
         ``dest``.
     """
     dest = Path(dest)
-    files = {VOTES_FILE: write_votes, COMMENTS_FILE: write_comments,
-             PARTICIPANTS_FILE: write_participants, SUMMARY_FILE: write_summary}
+    files = {
+        VOTES_FILE: write_votes,
+        COMMENTS_FILE: write_comments,
+        PARTICIPANTS_FILE: write_participants,
+        SUMMARY_FILE: write_summary,
+    }
     if dest.suffix.lower() == ".zip":
         dest.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, write in files.items():
-                with archive.open(name, "w") as raw, \
-                        io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle:
+                with (
+                    archive.open(name, "w") as raw,
+                    io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle,
+                ):
                     write(export, handle)
     else:
         dest.mkdir(parents=True, exist_ok=True)
         for name, write in files.items():
             with open(dest / name, "w", encoding="utf-8", newline="") as handle:
                 write(export, handle)
-    logger.info("wrote %d vote records and %d comments to %s", export.n_records,
-                len(export.comments), dest)
+    logger.info(
+        "wrote %d vote records and %d comments to %s", export.n_records, len(export.comments), dest
+    )
     return dest

@@ -28,8 +28,18 @@ from tests._polis_data import (
 
 pytestmark = needs_data
 SMALL = "brexit-consensus"
-KEYS = {"participants", "statements", "votes", "in_conv", "k", "groups", "repness", "consensus",
-        "group_informed_consensus", "seconds"}
+KEYS = {
+    "participants",
+    "statements",
+    "votes",
+    "in_conv",
+    "k",
+    "groups",
+    "repness",
+    "consensus",
+    "group_informed_consensus",
+    "seconds",
+}
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -60,7 +70,10 @@ def test_json_has_every_key_and_consistent_values(capsys: pytest.CaptureFixture[
     assert set(data) >= KEYS
     participants, statements, votes, _ = README_TABLE[SMALL]
     assert (data["participants"], data["statements"], data["votes"]) == (
-        participants, statements, votes)
+        participants,
+        statements,
+        votes,
+    )
     export = read_export(DATA / SMALL)
     voters = {str(p) for p in export.voter_ids.tolist()}
     statement_ids = {c.comment_id for c in export.comments}
@@ -101,7 +114,10 @@ def test_bowling_green_rebuilt_from_participants_votes(capsys: pytest.CaptureFix
     data = _json(capsys, str(DATA / name), "--polis-compatible")
     participants, statements, votes, groups = README_TABLE[name]
     assert (data["participants"], data["statements"], data["votes"]) == (
-        participants, statements, votes)
+        participants,
+        statements,
+        votes,
+    )
     assert data["k"] == groups
 
 
@@ -129,8 +145,9 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     assert f"#{consensus}: " in out
 
 
-def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_only_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
     status, _, err = _run(capsys, "analyze", str(DATA / SMALL), "--json")
     assert status == 0 and err == ""  # captured stderr is not a TTY
@@ -142,62 +159,80 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
 # ---------------------------------------------------------------------- errors
 def test_missing_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     missing = tmp_path / "nope"
-    _assert_error(*_run(capsys, "analyze", str(missing), "--json"), str(missing),
-                  "no such folder")
+    _assert_error(*_run(capsys, "analyze", str(missing), "--json"), str(missing), "no such folder")
 
 
-def test_missing_votes_and_participants_votes(capsys: pytest.CaptureFixture[str],
-                                              tmp_path: Path) -> None:
+def test_missing_votes_and_participants_votes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     folder = copy_export(SMALL, tmp_path / "e", without=("votes.csv", "participants-votes.csv"))
-    _assert_error(*_run(capsys, "analyze", str(folder)), str(folder), "votes.csv",
-                  "participants-votes.csv")
+    _assert_error(
+        *_run(capsys, "analyze", str(folder)), str(folder), "votes.csv", "participants-votes.csv"
+    )
 
 
 def test_truncated_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     folder = copy_export(SMALL, tmp_path / "e")
     truncate(folder / "votes.csv", 5_000)
-    _assert_error(*_run(capsys, "analyze", str(folder), "--json"), str(folder / "votes.csv"),
-                  "truncated")
+    _assert_error(
+        *_run(capsys, "analyze", str(folder), "--json"), str(folder / "votes.csv"), "truncated"
+    )
 
 
 def test_truncated_participants_votes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     folder = copy_export(SMALL, tmp_path / "e", without=("votes.csv",))
     truncate(folder / "participants-votes.csv", 4_000)
-    _assert_error(*_run(capsys, "analyze", str(folder)),
-                  str(folder / "participants-votes.csv"), "truncated")
+    _assert_error(
+        *_run(capsys, "analyze", str(folder)), str(folder / "participants-votes.csv"), "truncated"
+    )
 
 
 def test_unknown_column_layout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     folder = copy_export(SMALL, tmp_path / "e", without=("votes.csv",))
-    replace_in_line(folder / "participants-votes.csv", 0, "participant,group-id",
-                    "participant,cluster")
-    _assert_error(*_run(capsys, "analyze", str(folder)),
-                  str(folder / "participants-votes.csv"), "unknown column layout")
+    replace_in_line(
+        folder / "participants-votes.csv", 0, "participant,group-id", "participant,cluster"
+    )
+    _assert_error(
+        *_run(capsys, "analyze", str(folder)),
+        str(folder / "participants-votes.csv"),
+        "unknown column layout",
+    )
 
 
 def test_unknown_vote_value(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     folder = copy_export(SMALL, tmp_path / "e")
     replace_in_line(folder / "votes.csv", 3, ",0,2,-1", ",0,2,2")
-    _assert_error(*_run(capsys, "analyze", str(folder)), str(folder / "votes.csv"),
-                  "unknown value 2 in 'vote'")
+    _assert_error(
+        *_run(capsys, "analyze", str(folder)),
+        str(folder / "votes.csv"),
+        "unknown value 2 in 'vote'",
+    )
 
 
 def test_non_numeric_ids(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     folder = copy_export(SMALL, tmp_path / "e")
     replace_in_line(folder / "votes.csv", 3, ",0,2,-1", ",0,anne,-1")
-    _assert_error(*_run(capsys, "analyze", str(folder)), str(folder / "votes.csv"),
-                  "'voter-id' is not a number: 'anne'")
+    _assert_error(
+        *_run(capsys, "analyze", str(folder)),
+        str(folder / "votes.csv"),
+        "'voter-id' is not a number: 'anne'",
+    )
     folder = copy_export(SMALL, tmp_path / "f", without=("votes.csv",))
     replace_in_line(folder / "participants-votes.csv", 0, ",49", ",c49")
-    _assert_error(*_run(capsys, "analyze", str(folder)),
-                  str(folder / "participants-votes.csv"), "'c49'", "not a comment id")
+    _assert_error(
+        *_run(capsys, "analyze", str(folder)),
+        str(folder / "participants-votes.csv"),
+        "'c49'",
+        "not a comment id",
+    )
 
 
 def test_missing_required_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     folder = copy_export(SMALL, tmp_path / "e")
     (folder / "votes.csv").write_text("timestamp,comment-id,voter-id\n1,2,3\n")
-    _assert_error(*_run(capsys, "analyze", str(folder)), str(folder / "votes.csv"),
-                  "missing column(s) vote")
+    _assert_error(
+        *_run(capsys, "analyze", str(folder)), str(folder / "votes.csv"), "missing column(s) vote"
+    )
 
 
 def test_export_without_votes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -206,18 +241,25 @@ def test_export_without_votes(capsys: pytest.CaptureFixture[str], tmp_path: Path
     _assert_error(*_run(capsys, "analyze", str(folder), "--json"), str(folder), "no votes")
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    ([], "required: COMMAND"),
-    (["analyze"], "required: folder"),
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
-    (["analyze", "X", "--k", "two"], "argument --k: invalid int value: 'two'"),
-    (["analyze", "X", "--k", "11"], "argument --k: force_k must be in 1..10"),
-    (["analyze", "X", "--max-groups", "1"], "argument --max-groups: max_groups must be in 2..10"),
-    (["analyze", "X", "--seed", "1.5"], "argument --seed"),
-    (["analyze", "X", "--bogus"], "unrecognized arguments: --bogus"),
-])
-def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str,
-                       tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        ([], "required: COMMAND"),
+        (["analyze"], "required: folder"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["analyze", "X", "--k", "two"], "argument --k: invalid int value: 'two'"),
+        (["analyze", "X", "--k", "11"], "argument --k: force_k must be in 1..10"),
+        (
+            ["analyze", "X", "--max-groups", "1"],
+            "argument --max-groups: max_groups must be in 2..10",
+        ),
+        (["analyze", "X", "--seed", "1.5"], "argument --seed"),
+        (["analyze", "X", "--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_arguments(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str, tmp_path: Path
+) -> None:
     argv = [str(copy_export(SMALL, tmp_path / "e")) if a == "X" else a for a in argv]
     _assert_error(*_run(capsys, *argv), fragment)
 
@@ -239,12 +281,26 @@ def test_console_script(tmp_path: Path) -> None:
     if not script.exists():
         pytest.skip("console script not installed (pip install -e .)")
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root),
-                                                                     os.environ.get("PYTHONPATH")]))}
-    ok = subprocess.run([str(script), "analyze", str(DATA / "london.youth.policing"), "--json"],
-                        capture_output=True, text=True, env=env, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
+    }
+    ok = subprocess.run(
+        [str(script), "analyze", str(DATA / "london.youth.policing"), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert set(json.loads(ok.stdout)) >= KEYS
-    bad = subprocess.run([str(script), "analyze", str(tmp_path / "nope")],
-                         capture_output=True, text=True, env=env, timeout=120, check=False)
+    bad = subprocess.run(
+        [str(script), "analyze", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     _assert_error(bad.returncode, bad.stdout, bad.stderr, "no such folder")

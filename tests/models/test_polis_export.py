@@ -54,7 +54,10 @@ def test_shared_exports_match_readme(name: str) -> None:
     assert (export.xids is not None) == (name in WITH_XID)
     matrix = export.to_matrix()
     assert (matrix.n_participants, matrix.n_statements, matrix.n_votes) == (
-        participants, comments, votes)
+        participants,
+        comments,
+        votes,
+    )
     assert matrix.statement_ids == sorted(c.comment_id for c in export.comments)
     rejected = {c.comment_id for c in export.comments if c.moderated == -1}
     assert {s for s, x in zip(matrix.statement_ids, matrix.excluded, strict=True) if x} == rejected
@@ -72,8 +75,10 @@ def test_bowling_green_is_rebuilt_from_participants_votes() -> None:
     assert export.votes[first][:4].tolist() == [-1, -1, 1, 1]
 
 
-@pytest.mark.parametrize("name", ["15-per-hour-seattle", "london.youth.policing",
-                                  "scoop-hivemind.ubi", "bg2050-volunteers"])
+@pytest.mark.parametrize(
+    "name",
+    ["15-per-hour-seattle", "london.youth.policing", "scoop-hivemind.ubi", "bg2050-volunteers"],
+)
 def test_votes_csv_and_participants_votes_agree(name: str, tmp_path: Path) -> None:
     """The latest vote per cell in votes.csv is the cell of participants-votes.csv."""
     full = read_export(DATA / name)
@@ -120,9 +125,15 @@ def test_hand_built_export(tmp_path: Path) -> None:
     assert export.timestamps.tolist() == [1.0, 2.0, 1.5, 3.0, 2.5]  # milliseconds -> seconds
     assert export.participant_ids.tolist() == [7, 3]  # order of first vote
     assert export.group_ids.tolist() == [-1, -1] and export.xids is None and export.summary == {}
-    assert export.comments[1] == Comment(comment_id=1, text='Two lines,\nwith "quotes"',
-                                         author_id=3, agrees=1, disagrees=1, moderated=1,
-                                         timestamp=0.01)
+    assert export.comments[1] == Comment(
+        comment_id=1,
+        text='Two lines,\nwith "quotes"',
+        author_id=3,
+        agrees=1,
+        disagrees=1,
+        moderated=1,
+        timestamp=0.01,
+    )
     matrix = export.to_matrix()
     assert matrix.participant_ids == [7, 3] and matrix.statement_ids == [0, 1]
     # Latest vote wins: participant 7 changed their mind on comment 0.
@@ -131,10 +142,13 @@ def test_hand_built_export(tmp_path: Path) -> None:
 
 
 def test_missing_optional_columns_get_defaults(tmp_path: Path) -> None:
-    folder = _write(tmp_path, {
-        "votes.csv": "comment-id,voter-id,vote\n0,1,1\n0,2,1\n0,3,-1\n1,1,0\n0,1,-1\n",
-        "comments.csv": "comment-id,comment-body\n0,a\n1,\n",
-    })
+    folder = _write(
+        tmp_path,
+        {
+            "votes.csv": "comment-id,voter-id,vote\n0,1,1\n0,2,1\n0,3,-1\n1,1,0\n0,1,-1\n",
+            "comments.csv": "comment-id,comment-body\n0,a\n1,\n",
+        },
+    )
     export = read_export(folder)
     assert not export.timestamps.any()
     first, second = export.comments
@@ -184,16 +198,28 @@ def test_round_trip_rebuilt_export(tmp_path: Path) -> None:
 
 def test_round_trip_hand_built(tmp_path: Path) -> None:
     comments = (
-        Comment(5, 'commas, "quotes"\nand lines', author_id=9, agrees=1, moderated=1,
-                is_seed=True, timestamp=1_700_000_000.123),
+        Comment(
+            5,
+            'commas, "quotes"\nand lines',
+            author_id=9,
+            agrees=1,
+            moderated=1,
+            is_seed=True,
+            timestamp=1_700_000_000.123,
+        ),
         Comment(2, "NA", is_meta=True),  # text that pandas would read as missing by default
         Comment(3, ""),
     )
     export = PolisExport(
-        voter_ids=[9, 9, 4, 11, 4], comment_ids=[5, 5, 2, 3, 7], votes=[0, 1, -1, 1, 0],
-        timestamps=[1.5, 2.25, 0.0, 1_700_000_000.001, 3.0], comments=comments,
+        voter_ids=[9, 9, 4, 11, 4],
+        comment_ids=[5, 5, 2, 3, 7],
+        votes=[0, 1, -1, 1, 0],
+        timestamps=[1.5, 2.25, 0.0, 1_700_000_000.001, 3.0],
+        comments=comments,
         summary={"topic": "Zorg, dichtbij", "conversation-description": "twee\nregels"},
-        participant_ids=[4, 9, 20], group_ids=[1, -1, 0], xids=("a,b", "", "c"),
+        participant_ids=[4, 9, 20],
+        group_ids=[1, -1, 0],
+        xids=("a,b", "", "c"),
     )
     assert export.participant_ids.tolist() == [4, 9, 20, 11]  # other voters appended
     assert export.xids == ("a,b", "", "c", "")
@@ -201,8 +227,7 @@ def test_round_trip_hand_built(tmp_path: Path) -> None:
         _same(export, read_export(write_export(export, dest)))
     header = (tmp_path / "folder" / "participants-votes.csv").read_text().splitlines()[0]
     # Comments in id order, then the voted-on id 7 that comments.csv lacks.
-    assert header == ("participant,xid,group-id,n-comments,n-votes,n-agree,n-disagree,"
-                      "2,3,5,7")
+    assert header == ("participant,xid,group-id,n-comments,n-votes,n-agree,n-disagree,2,3,5,7")
     row = (tmp_path / "folder" / "participants-votes.csv").read_text().splitlines()[2]
     assert row == "9,,,1,1,1,0,,,1,"  # final vote of 9 on 5 is the later agree
 
@@ -218,52 +243,92 @@ def test_sub_millisecond_times_round_trip_closely(tmp_path: Path) -> None:
 
 BREAKERS = {
     "missing folder": (lambda d: shutil.rmtree(d), "", "no such folder"),
-    "no votes at all": (lambda d: [(d / f).unlink() for f in ("votes.csv",
-                                                               "participants-votes.csv")],
-                        "", "neither votes.csv nor participants-votes.csv"),
+    "no votes at all": (
+        lambda d: [(d / f).unlink() for f in ("votes.csv", "participants-votes.csv")],
+        "",
+        "neither votes.csv nor participants-votes.csv",
+    ),
     "no comments": (lambda d: (d / "comments.csv").unlink(), "", "comments.csv not found"),
-    "truncated votes": (lambda d: truncate(d / "votes.csv", 2000), "votes.csv",
-                        "truncated CSV"),
+    "truncated votes": (lambda d: truncate(d / "votes.csv", 2000), "votes.csv", "truncated CSV"),
     "empty votes": (lambda d: (d / "votes.csv").write_text(""), "votes.csv", "file is empty"),
-    "extra field": (lambda d: (d / "votes.csv").open("a").write("1,x,0,1,1,9\n"), "votes.csv",
-                    "Expected 5 columns, got 6"),
-    "missing vote column": (lambda d: (d / "votes.csv").write_text("timestamp,voter-id\n1,2\n"),
-                            "votes.csv", "missing column(s) comment-id, vote"),
-    "vote 2": (lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,2,2"), "votes.csv",
-               "data row 3: unknown value 2 in 'vote'"),
-    "non-numeric voter": (lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,abc,-1"),
-                          "votes.csv", "'voter-id' is not a number: 'abc'"),
-    "fractional comment id": (lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,", ",0.5,2,"),
-                              "votes.csv", "'comment-id' is not a whole number"),
-    "truncated comments": (lambda d: truncate(d / "comments.csv", 400), "comments.csv",
-                           "EOF inside string"),
-    "comments without body": (lambda d: (d / "comments.csv").write_text("comment-id\n1\n"),
-                              "comments.csv", "missing column(s) comment-body"),
-    "moderated 5": (lambda d: replace_in_line(d / "comments.csv", 1, ",38,7,1,", ",38,7,5,"),
-                    "comments.csv", "unknown value 5 in 'moderated'"),
-    "duplicate comment": (lambda d: (d / "comments.csv").write_text(
-        "comment-id,comment-body\n1,a\n1,b\n"), "comments.csv", "more than one row"),
-    "malformed summary": (lambda d: (d / "summary.csv").write_text("topic,a,b\n"),
-                          "summary.csv", "row 1 has 3 fields"),
-    "not UTF-8": (lambda d: (d / "comments.csv").write_bytes(b"comment-id,comment-body\n1,\xff\n"),
-                  "comments.csv", "not UTF-8"),
+    "extra field": (
+        lambda d: (d / "votes.csv").open("a").write("1,x,0,1,1,9\n"),
+        "votes.csv",
+        "Expected 5 columns, got 6",
+    ),
+    "missing vote column": (
+        lambda d: (d / "votes.csv").write_text("timestamp,voter-id\n1,2\n"),
+        "votes.csv",
+        "missing column(s) comment-id, vote",
+    ),
+    "vote 2": (
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,2,2"),
+        "votes.csv",
+        "data row 3: unknown value 2 in 'vote'",
+    ),
+    "non-numeric voter": (
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,abc,-1"),
+        "votes.csv",
+        "'voter-id' is not a number: 'abc'",
+    ),
+    "fractional comment id": (
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,", ",0.5,2,"),
+        "votes.csv",
+        "'comment-id' is not a whole number",
+    ),
+    "truncated comments": (
+        lambda d: truncate(d / "comments.csv", 400),
+        "comments.csv",
+        "EOF inside string",
+    ),
+    "comments without body": (
+        lambda d: (d / "comments.csv").write_text("comment-id\n1\n"),
+        "comments.csv",
+        "missing column(s) comment-body",
+    ),
+    "moderated 5": (
+        lambda d: replace_in_line(d / "comments.csv", 1, ",38,7,1,", ",38,7,5,"),
+        "comments.csv",
+        "unknown value 5 in 'moderated'",
+    ),
+    "duplicate comment": (
+        lambda d: (d / "comments.csv").write_text("comment-id,comment-body\n1,a\n1,b\n"),
+        "comments.csv",
+        "more than one row",
+    ),
+    "malformed summary": (
+        lambda d: (d / "summary.csv").write_text("topic,a,b\n"),
+        "summary.csv",
+        "row 1 has 3 fields",
+    ),
+    "not UTF-8": (
+        lambda d: (d / "comments.csv").write_bytes(b"comment-id,comment-body\n1,\xff\n"),
+        "comments.csv",
+        "not UTF-8",
+    ),
 }
 PV_BREAKERS = {
-    "unknown layout": (lambda d: replace_in_line(d / "participants-votes.csv", 0, "group-id",
-                                               "cluster"), "unknown column layout"),
-    "non-numeric comment column": (lambda d: replace_in_line(d / "participants-votes.csv", 0,
-                                                           ",49", ",comment49"),
-                                   "column 'comment49' after n-disagree is not a comment id"),
-    "pv vote 2": (lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,-1,",
-                                          ",18,8,9,2,"), "unknown vote value 2 in column 0"),
-    "pv non-numeric participant": (lambda d: replace_in_line(d / "participants-votes.csv", 2,
-                                                           "1,1,0,18,", "p1,1,0,18,"),
-                                   "'participant' is not a number: 'p1'"),
-    "pv truncated": (lambda d: truncate(d / "participants-votes.csv", 3000),
-                     "truncated CSV"),
-    "pv count mismatch": (lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,",
-                                                  ",19,8,9,"),
-                          "n-votes is 19 but the row holds 18"),
+    "unknown layout": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 0, "group-id", "cluster"),
+        "unknown column layout",
+    ),
+    "non-numeric comment column": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 0, ",49", ",comment49"),
+        "column 'comment49' after n-disagree is not a comment id",
+    ),
+    "pv vote 2": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,2,"),
+        "unknown vote value 2 in column 0",
+    ),
+    "pv non-numeric participant": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, "1,1,0,18,", "p1,1,0,18,"),
+        "'participant' is not a number: 'p1'",
+    ),
+    "pv truncated": (lambda d: truncate(d / "participants-votes.csv", 3000), "truncated CSV"),
+    "pv count mismatch": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,", ",19,8,9,"),
+        "n-votes is 19 but the row holds 18",
+    ),
 }
 
 
@@ -308,8 +373,9 @@ def test_error_message_is_one_line() -> None:
 
 
 # ---------------------------------------------------------------------- progress
-def test_progress_bar_only_when_asked(monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
     read_export(DATA / SMALL)
     assert capsys.readouterr().err == ""
