@@ -204,9 +204,9 @@ def time_series(bin_seconds: int, join_times: np.ndarray, first_vote_times: np.n
 
 
 def _first_time(who: np.ndarray, times: np.ndarray, n: int) -> np.ndarray:
-    """Earliest time per participant (inf if none)."""
+    """Earliest known time per participant (inf if none)."""
     first = np.full(n, np.inf)
-    np.minimum.at(first, who, times)
+    np.fmin.at(first, who, times)  # fmin: unknown (NaN) times are skipped
     return first
 
 

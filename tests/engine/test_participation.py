@@ -129,3 +129,13 @@ def test_golden_polis_export_seattle():
     assert r.votes_per_voter.n_voters == 339 and 0 < r.votes_per_voter.gini < 1
     # the dialogue ran from 2014 to 2019: daily series only
     assert r.hourly is None and r.daily.votes.sum() == len(votes)
+
+
+def test_unknown_times_are_left_out_of_the_series(recwarn):
+    # votes rebuilt without timestamps (NaN): counted in the funnel, absent from the series
+    r = participation(np.array([np.nan, 100.0]), np.array([0, 1]), np.array([0, 0]),
+                      np.array([np.nan, 200.0]), np.array([50.0]), np.array(["accepted"]),
+                      np.array([-1]))
+    assert (r.n_voted, r.n_votes) == (2, 2)
+    assert r.daily.votes.tolist() == [1] and r.daily.new_voters.tolist() == [1]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
