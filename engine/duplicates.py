@@ -150,16 +150,17 @@ class DuplicateCandidate:
 
 @dataclass(frozen=True)
 class DuplicateCheck:
-    """Result of :func:`near_duplicates`: the closest statements, best first."""
+    """Result of :func:`near_duplicates`."""
 
+    #: The closest existing statements by cosine, closest first (a moderator also wants to see a
+    #: very close statement of opposite polarity, which is not flagged).
     candidates: tuple[DuplicateCandidate, ...]
+    #: Whether any existing statement (not only the candidates shown) scores at the threshold.
+    is_duplicate: bool
+    #: Positions of all flagged statements, highest score first.
+    flagged: tuple[int, ...]
     threshold: float
     model_name: str
-
-    @property
-    def is_duplicate(self) -> bool:
-        """Whether any existing statement is flagged as a near-duplicate."""
-        return any(c.is_duplicate for c in self.candidates)
 
 
 def near_duplicates(new_text: str, existing: Sequence[str] | np.ndarray,
@@ -187,7 +188,8 @@ def near_duplicates(new_text: str, existing: Sequence[str] | np.ndarray,
     Returns
     -------
     DuplicateCheck
-        Up to ``top`` candidates sorted by score, highest first (ties by index).
+        Up to ``top`` closest statements by cosine (ties by index), each with its score and flag,
+        and the flagged statements among all of ``existing``.
 
     Examples
     --------
@@ -222,12 +224,14 @@ def near_duplicates(new_text: str, existing: Sequence[str] | np.ndarray,
         raise InvalidSettingError(f"existing embeddings must be 2-D, got shape {embeddings.shape}")
     cosines = cosine_similarities(query, embeddings)
     scores, opposite = duplicate_scores(new_text, cosines, texts)
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:top]
+    closest = sorted(range(len(scores)), key=lambda i: (-cosines[i], i))[:top]
     candidates = tuple(
         DuplicateCandidate(index=i, score=float(scores[i]), cosine=float(cosines[i]),
                            opposite_polarity=bool(opposite[i]),
                            is_duplicate=bool(scores[i] >= threshold))
-        for i in order
+        for i in closest
     )
-    return DuplicateCheck(candidates=candidates, threshold=threshold,
+    flagged = sorted(np.flatnonzero(scores >= threshold).tolist(), key=lambda i: (-scores[i], i))
+    return DuplicateCheck(candidates=candidates, is_duplicate=bool(flagged),
+                          flagged=tuple(int(i) for i in flagged), threshold=threshold,
                           model_name=embedder.model_name)
