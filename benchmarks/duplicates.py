@@ -1,7 +1,8 @@
 """Choose and check the near-duplicate threshold on the hand-labelled pairs.
 
-Reads ``tests/data/duplicate_pairs.csv`` (statement pairs in Dutch and English, label 1 = same claim,
-0 = different or opposite claim), scores every pair with several methods, and reports for each:
+Reads ``tests/data/duplicate_pairs.csv`` (statement pairs in Dutch and English, label 1 = same
+claim, 0 = different or opposite claim), scores every pair with several methods, and reports for
+each:
 
 * the threshold chosen on all pairs and its precision / recall, per language and overall;
 * cross-validated precision / recall (repeated stratified k-fold: the threshold is chosen on the
@@ -126,7 +127,9 @@ def report(pairs: list[dict[str, str]], scores: dict[str, np.ndarray], criterion
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=None, help="model name or directory (default: env/MiniLM)")
+    parser.add_argument("--model", default=None,
+                        help="model name or directory (default: $MEEDENKEN_EMBEDDING_MODEL, "
+                        "else all-MiniLM-L6-v2)")
     parser.add_argument("--criterion", choices=("balanced", "f1"), default="balanced")
     args = parser.parse_args(argv)
     pairs = load_pairs()

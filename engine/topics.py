@@ -199,7 +199,8 @@ def find_topics(texts: Sequence[str], embeddings: np.ndarray, *, n_topics: int |
     matrix = np.asarray(embeddings, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[0] != len(texts):
         raise InvalidSettingError(
-            f"embeddings must have shape (len(texts), dim) = ({len(texts)}, dim), got {matrix.shape}"
+            f"embeddings must have shape (len(texts), dim) = ({len(texts)}, dim), "
+            f"got {matrix.shape}"
         )
     if n_topics is not None and n_topics < 1:
         raise InvalidSettingError(f"n_topics must be >= 1 or None, got {n_topics!r}")
@@ -214,7 +215,8 @@ def find_topics(texts: Sequence[str], embeddings: np.ndarray, *, n_topics: int |
     unit = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
     raw, silhouette = _cluster(unit, n_topics, max_topics)
     # Renumber: largest topic first, ties by earliest statement, so ids do not depend on sklearn.
-    clusters = sorted(np.unique(raw), key=lambda c: (-np.sum(raw == c), np.flatnonzero(raw == c)[0]))
+    clusters = sorted(np.unique(raw),
+                      key=lambda c: (-np.sum(raw == c), np.flatnonzero(raw == c)[0]))
     labels = np.empty(n, dtype=np.intp)
     for new_id, c in enumerate(clusters):
         labels[raw == c] = new_id
@@ -245,6 +247,13 @@ class GroupTopicVotes:
     pass_rate: np.ndarray
     #: (n_groups, n_topics) number of votes behind each rate.
     n_votes: np.ndarray
+
+
+def _one_hot(labels: np.ndarray, ids: np.ndarray) -> sp.csr_matrix:
+    """(len(labels), len(ids)) one-hot of each label among ``ids``; a negative label: empty row."""
+    rows = np.flatnonzero(labels >= 0)
+    cols = np.searchsorted(ids, labels[rows])
+    return sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(labels.size, ids.size))
 
 
 def group_votes_by_topic(X: sp.spmatrix | sp.sparray, group_labels: np.ndarray,
@@ -282,19 +291,19 @@ def group_votes_by_topic(X: sp.spmatrix | sp.sparray, group_labels: np.ndarray,
     topics = np.asarray(topic_labels)
     n_participants, n_statements = X.shape
     if groups.shape != (n_participants,):
-        raise InvalidSettingError(f"group_labels must have shape ({n_participants},), got {groups.shape}")
+        raise InvalidSettingError(
+            f"group_labels must have shape ({n_participants},), got {groups.shape}"
+        )
     if topics.shape != (n_statements,):
-        raise InvalidSettingError(f"topic_labels must have shape ({n_statements},), got {topics.shape}")
+        raise InvalidSettingError(
+            f"topic_labels must have shape ({n_statements},), got {topics.shape}"
+        )
     if X.nnz and not np.isin(X.data, (-1, 0, 1)).all():
         raise InvalidVotesError("votes must be -1, 0 or +1")
     group_ids = np.unique(groups[groups >= 0])
     topic_ids = np.unique(topics[topics >= 0])
-    g_of = sp.csr_matrix((np.ones(np.sum(groups >= 0)),
-                          (np.searchsorted(group_ids, groups[groups >= 0]), np.flatnonzero(groups >= 0))),
-                         shape=(len(group_ids), n_participants))
-    t_of = sp.csr_matrix((np.ones(np.sum(topics >= 0)),
-                          (np.flatnonzero(topics >= 0), np.searchsorted(topic_ids, topics[topics >= 0]))),
-                         shape=(n_statements, len(topic_ids)))
+    g_of = _one_hot(groups, group_ids).T.tocsr()  # (n_groups, n_participants)
+    t_of = _one_hot(topics, topic_ids)  # (n_statements, n_topics)
 
     def count(value: int) -> np.ndarray:
         indicator = sp.csr_matrix(((X.data == value).astype(np.float64), X.indices, X.indptr),
