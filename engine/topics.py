@@ -280,8 +280,8 @@ def group_votes_by_topic(X: sp.spmatrix | sp.sparray, group_labels: np.ndarray,
 
     Examples
     --------
-    >>> X = sp.csr_matrix(np.array([[1, -1], [1, 0], [-1, 1]], dtype=np.int8))
-    >>> X[1, 1] = 0  # an explicit pass
+    >>> votes = np.array([1, -1, 1, 0, -1, 1], dtype=np.int8)  # the 0 is an explicit pass
+    >>> X = sp.csr_matrix((votes, ([0, 0, 1, 1, 2, 2], [0, 1, 0, 1, 0, 1])), shape=(3, 2))
     >>> v = group_votes_by_topic(X, np.array([0, 0, 1]), np.array([0, 1]))
     >>> v.agree_rate.tolist(), v.pass_rate.tolist()
     ([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.5], [0.0, 0.0]])
