@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["DUTCH_STOP_WORDS", "ENGLISH_STOP_WORDS", "STOP_WORDS"]
+__all__ = ["DUTCH_STOP_WORDS", "ENGLISH_DIALOGUE_WORDS", "ENGLISH_STOP_WORDS", "STOP_WORDS"]
 
 _DUTCH_WORDS = """
 aan achter af al alle alleen allemaal als alsof altijd ander andere anders ben bent bij bijna
@@ -27,5 +27,13 @@ krijgen krijgt komen komt houden staan staat geven geeft zien ziet zeggen weinig
 """
 DUTCH_STOP_WORDS: frozenset[str] = frozenset(_DUTCH_WORDS.split())
 
+#: English counterparts of "vind" / "moeten": opinion verbs that start many statements and that
+#: scikit-learn's list (a general-purpose one) keeps.
+ENGLISH_DIALOGUE_WORDS: frozenset[str] = frozenset(
+    {"think", "like", "just", "really", "want", "need", "believe", "feel", "lot"}
+)
+
 #: Union used by :mod:`engine.topics`: statements in one dialogue may mix both languages.
-STOP_WORDS: frozenset[str] = DUTCH_STOP_WORDS | frozenset(ENGLISH_STOP_WORDS)
+STOP_WORDS: frozenset[str] = (
+    DUTCH_STOP_WORDS | frozenset(ENGLISH_STOP_WORDS) | ENGLISH_DIALOGUE_WORDS
+)
