@@ -150,3 +150,32 @@ def test_dutch_statements_get_dutch_keywords():
     keywords = {w for t in result.topics for kw in t.keywords for w in kw.split()}
     assert {"mantelzorgers", "jeugdzorg", "huisarts"} <= keywords
     assert not keywords & STOP_WORDS
+
+
+def test_opinion_groups_vote_per_topic_on_a_real_conversation(seattle):
+    """End to end on the Seattle export: Pol.is groups from engine.analyze, topics of the texts."""
+    from engine import analyze
+    from models.polis_export import read_export
+
+    root = polis_dir()
+    assert root is not None
+    export = read_export(root / "15-per-hour-seattle")
+    matrix = export.to_matrix()
+    result = analyze(matrix, random_state=0)
+    texts_by_id = export.texts()
+    kept = [j for j, sid in enumerate(matrix.statement_ids) if not matrix.excluded[j]]
+    texts = [texts_by_id[matrix.statement_ids[j]] for j in kept]
+    topics = find_topics(texts, packaged_embedder().embed(texts))
+    topic_labels = np.full(matrix.n_statements, -1)
+    topic_labels[kept] = topics.labels
+    labels = result.clustering.labels
+    votes = group_votes_by_topic(matrix.X, labels, topic_labels)
+
+    assert votes.group_ids.tolist() == sorted(set(labels[labels >= 0].tolist()))
+    assert votes.topic_ids.tolist() == list(range(topics.k))
+    grouped = matrix.X[labels >= 0][:, kept]
+    assert votes.n_votes.sum() == grouped.nnz  # every vote of a grouped participant, once
+    total = votes.agree_rate + votes.disagree_rate + votes.pass_rate
+    np.testing.assert_allclose(total[votes.n_votes > 0], 1.0)
+    # The groups of a divisive conversation differ on some topic.
+    assert np.nanmax(np.ptp(votes.agree_rate, axis=0)) > 0.1
