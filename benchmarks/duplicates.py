@@ -119,7 +119,7 @@ def report(pairs: list[dict[str, str]], scores: dict[str, np.ndarray], criterion
             out(f"| {name} | {threshold:.3f} | {lang} | {p:.2f} | {r:.2f} | "
                 f"{cv[:, 0].mean():.2f} | {cv[:, 1].mean():.2f} |")
     shipped = scores["shipped"]
-    out(f"\nHigh-precision operating points of 'shipped' (all pairs, in-sample):")
+    out("\nHigh-precision operating points of 'shipped' (all pairs, in-sample):")
     for target in HIGH_PRECISION_TARGETS:
         for threshold in np.sort(np.unique(shipped)):
             p, r = precision_recall(labels, shipped >= threshold)
