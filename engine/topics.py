@@ -2,7 +2,8 @@
 
 Statements are clustered on their (unit-length) embeddings by Ward agglomerative clustering, which
 is deterministic: no random start, the same input gives the same topics. The number of topics is the
-k in ``2..max_topics`` with the highest cosine silhouette, unless given. Each topic is labelled with
+k in ``2..max_topics`` with the highest cosine silhouette (one topic if no k has a positive one),
+unless given. Each topic is labelled with
 its class-based TF-IDF keywords (c-TF-IDF, Grootendorst 2022): the statements of a topic are read as
 one document, and a word scores high when frequent in that topic and rare in the others. Dutch and
 English stop words are removed (:mod:`engine.stopwords`).
@@ -47,6 +48,9 @@ DEFAULT_N_KEYWORDS = 5
 #: A word or two-word phrase must occur this often in all statements to become a keyword
 #: (a phrase used once says more about its author than about a topic).
 MIN_TERM_COUNT = 2
+#: A best silhouette at or below this means no topic structure (Rousseeuw 1987: values near 0
+#: mean points lie between clusters); then all statements form one topic.
+MIN_SILHOUETTE = 0.0
 #: Words of at least 3 letters (Unicode letters, so "zorg" and "mantelzorg" but no numbers).
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
 
@@ -99,7 +103,8 @@ def _cluster(embeddings: np.ndarray, n_topics: int | None, max_topics: int
         scores[k] = float(silhouette_score(embeddings, labels, metric="cosine"))
         if best is None or scores[k] > max(v for kk, v in scores.items() if kk != k):
             best = labels
-    assert best is not None
+    if best is None or max(scores.values()) <= MIN_SILHOUETTE:
+        return np.zeros(n, dtype=np.intp), scores
     return best, scores
 
 
@@ -178,7 +183,8 @@ def find_topics(texts: Sequence[str], embeddings: np.ndarray, *, n_topics: int |
     embeddings : numpy.ndarray, shape (n_statements, dim)
         Embeddings of ``texts`` (e.g. :meth:`engine.semantics.StatementEmbedder.embed`).
     n_topics : int, optional
-        Number of topics; by default the k in 2..max_topics with the best cosine silhouette.
+        Number of topics; by default the k in 2..max_topics with the best cosine silhouette, or
+        1 when no k has a silhouette above :data:`MIN_SILHOUETTE`.
     max_topics : int
     n_keywords : int
 

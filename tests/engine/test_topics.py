@@ -101,6 +101,8 @@ def test_find_topics_validates_and_handles_tiny_inputs():
     assert find_topics([], np.zeros((0, 4))).k == 0
     single = find_topics(["huisarts huisarts"], np.ones((1, 3)))
     assert single.k == 1 and single.topics[0].statement_indices == (0,)
+    same = find_topics(["zorg thuis"] * 5, np.ones((5, 3)))  # no structure: one topic
+    assert same.k == 1 and same.labels.tolist() == [0] * 5 and same.silhouette[2] == 0.0
     forced = find_topics(["a", "b", "c", "d"], np.eye(4), n_topics=2)
     assert forced.k == 2 and forced.silhouette == {}
 
