@@ -203,6 +203,13 @@ def read_comments(
 ) -> CommentColumns:
     """comments.csv; agrees/disagrees, when absent, are counted from the final votes."""
     label = source.label(COMMENTS_FILE)
+    if source.last_byte(COMMENTS_FILE) not in (b"\n", b""):
+        # The text is the last column: a cut inside it would pass as a shorter text.
+        raise ExportError(
+            label,
+            "does not end with a line break; the last comment's text may "
+            "be cut off (truncated file?)",
+        )
     frame = read_table(
         source, COMMENTS_FILE, strings=("comment-body", "is-meta", "is-seed", "datetime")
     )

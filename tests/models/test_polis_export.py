@@ -279,7 +279,17 @@ BREAKERS = {
     "truncated comments": (
         lambda d: truncate(d / "comments.csv", 400),
         "comments.csv",
+        "does not end with a line break",
+    ),
+    "unclosed quote in comments": (
+        lambda d: (d / "comments.csv").write_text('comment-id,comment-body\n1,"open\n2,b\n'),
+        "comments.csv",
         "EOF inside string",
+    ),
+    "comments cut inside a text": (
+        lambda d: truncate(d / "comments.csv", len((d / "comments.csv").read_bytes()) - 10),
+        "comments.csv",
+        "does not end with a line break",
     ),
     "comments without body": (
         lambda d: (d / "comments.csv").write_text("comment-id\n1\n"),
