@@ -125,9 +125,10 @@ class PolisExport:
         n = len(self.voter_ids)
         if any(len(getattr(self, name)) != n for name in arrays):
             raise ValueError("voter_ids, comment_ids, votes and timestamps must have equal lengths")
-        object.__setattr__(
-            self, "comments", tuple(sorted(self.comments, key=lambda c: c.comment_id))
-        )
+        comments = tuple(sorted(self.comments, key=lambda c: c.comment_id))
+        if len({c.comment_id for c in comments}) != len(comments):
+            raise ValueError("comment ids must be unique")
+        object.__setattr__(self, "comments", comments)
         self._set_participants()
 
     def _set_participants(self) -> None:
