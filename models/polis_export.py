@@ -239,8 +239,13 @@ def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
             )
         if not source.has(COMMENTS_FILE):
             raise ExportError(source.path, f"{COMMENTS_FILE} not found")
-        table = read_participants(source, pv_name, progress) if pv_name else None
-        if source.has(VOTES_FILE):
+        has_votes = source.has(VOTES_FILE)
+        table = (
+            read_participants(source, pv_name, progress, with_votes=not has_votes)
+            if pv_name
+            else None
+        )
+        if has_votes:
             voters, comments, votes, times = read_votes(source, progress)
         else:
             assert table is not None

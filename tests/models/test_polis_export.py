@@ -391,3 +391,14 @@ def test_progress_bar_only_when_asked(
     assert capsys.readouterr().err == ""
     read_export(DATA / SMALL, progress=True)
     assert "votes.csv" in capsys.readouterr().err
+
+
+def test_participants_votes_beside_votes_csv(tmp_path: Path) -> None:
+    """With votes.csv, participants-votes.csv gives groups only: its cells are not used, but a
+    truncated file is still an error."""
+    folder = copy_export(SMALL, tmp_path / "e")
+    replace_in_line(folder / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,7,")
+    assert read_export(folder).n_votes == README_TABLE[SMALL][2]
+    truncate(folder / "participants-votes.csv", 3000)
+    with pytest.raises(ExportError, match="truncated CSV"):
+        read_export(folder)
