@@ -1,0 +1,231 @@
+"""Where a vote goes: one writer thread that checks and commits votes in batches (group commit).
+
+A vote request hashes its token, hands ``(conversation, token hash, statement, value)`` to
+:meth:`VoteWriter.submit` and awaits the outcome; it never touches the database itself. The
+writer thread takes every vote waiting in its queue, checks them all with three ``IN`` queries
+(conversation open? token belongs to a participant of this conversation? statement visible in
+this conversation?), appends the valid ones to ``vote_history``, upserts ``vote`` (one current
+vote per participant and statement) and commits once. Only after the commit are the requests
+answered, so **a 2xx vote is committed** (and, on SQLite with ``synchronous=FULL``, fsynced).
+
+Batching is what makes durable writes fast: under load the queue fills while a commit runs, so
+one fsync covers hundreds of votes; when idle, a batch is a single vote and latency is one
+commit.
+
+If a batch fails as a whole (say a conversation was deleted between the checks and the insert),
+it is rolled back and its votes are retried one at a time, so one bad vote cannot sink others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fastapi import HTTPException, status
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from models.db import write_guard
+from models.tables import Conversation, Moderation, Participant, Statement, Vote, VoteHistory, utcnow
+
+__all__ = ["PendingVote", "StoredVote", "VoteWriter"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PendingVote:
+    conversation_id: int
+    token_hash: str
+    statement_id: int
+    value: int
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StoredVote:
+    participant_id: int
+    statement_id: int
+    vote: int
+    created_at: datetime
+
+
+class VoteWriter:
+    """The single writer of votes in this process (see the module docstring).
+
+    Parameters
+    ----------
+    engine : the database engine.
+    on_commit : called with the set of conversation ids that got votes, after each commit
+        (the analysis scheduler's ``mark_dirty``).
+    batch_max : most votes per transaction.
+    """
+
+    def __init__(self, engine: Engine, on_commit: Callable[[set[int]], None], *,
+                 batch_max: int = 1000) -> None:
+        self.engine = engine
+        self.on_commit = on_commit
+        self.batch_max = batch_max
+        self._queue: queue.SimpleQueue[PendingVote | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.batches = 0  # committed transactions, for tests and the benchmark
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="vote-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    # ------------------------------------------------------------------ requests
+    async def submit(self, conversation_id: int, token_hash: str, statement_id: int,
+                     value: int) -> StoredVote:
+        """Queue one vote and wait until it is committed; raises HTTPException if refused."""
+        loop = asyncio.get_running_loop()
+        pending = PendingVote(conversation_id, token_hash, statement_id, value, loop,
+                              loop.create_future())
+        self._queue.put(pending)
+        return await pending.future
+
+    # ------------------------------------------------------------------ writer thread
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < self.batch_max:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            self._write(batch)
+            if stop:
+                return
+
+    def _write(self, batch: list[PendingVote]) -> None:
+        try:
+            outcomes = self._commit(batch)
+        except SQLAlchemyError:
+            log.warning("vote batch of %d failed; retrying one by one", len(batch), exc_info=True)
+            outcomes = []
+            for item in batch:
+                try:
+                    outcomes.extend(self._commit([item]))
+                except SQLAlchemyError as exc:
+                    log.warning("vote refused by the database: %s", exc)
+                    outcomes.append(HTTPException(
+                        status.HTTP_409_CONFLICT,
+                        "the vote conflicts with a concurrent change (was the conversation, "
+                        "statement or participant deleted?)"))
+        touched: set[int] = set()
+        for item, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, StoredVote):
+                touched.add(item.conversation_id)
+            _resolve(item, outcome)
+        if touched:
+            self.on_commit(touched)
+
+    def _commit(self, batch: list[PendingVote]) -> list[StoredVote | HTTPException]:
+        """Check and store a batch in one transaction; returns one outcome per vote."""
+        now = utcnow()
+        outcomes: list[StoredVote | HTTPException] = []
+        rows: list[dict] = []
+        with write_guard(self.engine) as engine, engine.begin() as conn:
+            conversations = {r[0]: (r[1], r[2]) for r in conn.execute(
+                select(Conversation.id, Conversation.is_open, Conversation.strict_moderation)
+                .where(Conversation.id.in_({v.conversation_id for v in batch}))  # type: ignore[union-attr]
+            )}
+            participants = {r[0]: (r[1], r[2]) for r in conn.execute(
+                select(Participant.token_hash, Participant.id, Participant.conversation_id)
+                .where(Participant.token_hash.in_({v.token_hash for v in batch}))  # type: ignore[attr-defined]
+            )}
+            statements = {r[0]: (r[1], r[2]) for r in conn.execute(
+                select(Statement.id, Statement.conversation_id, Statement.moderation)
+                .where(Statement.id.in_({v.statement_id for v in batch}))  # type: ignore[union-attr]
+            )}
+            for item in batch:
+                outcome = _check(item, conversations, participants, statements, now)
+                outcomes.append(outcome)
+                if isinstance(outcome, StoredVote):
+                    rows.append({"conversation_id": item.conversation_id,
+                                 "participant_id": outcome.participant_id,
+                                 "statement_id": item.statement_id, "value": item.value,
+                                 "created_at": now})
+            if rows:
+                conn.execute(insert(VoteHistory), rows)
+                # One row per pair: PostgreSQL refuses to update a row twice in one statement.
+                latest = {(r["participant_id"], r["statement_id"]): r for r in rows}
+                conn.execute(_upsert(self.engine), list(latest.values()))
+        self.batches += 1
+        return outcomes
+
+
+def _check(item: PendingVote, conversations: dict, participants: dict, statements: dict,
+           now: datetime) -> StoredVote | HTTPException:
+    """Why a vote is refused, or what will be stored."""
+    conv = conversations.get(item.conversation_id)
+    if conv is None:
+        return HTTPException(status.HTTP_404_NOT_FOUND,
+                             f"conversation {item.conversation_id} not found")
+    is_open, strict = conv
+    who = participants.get(item.token_hash)
+    if who is None or who[1] != item.conversation_id:
+        return HTTPException(status.HTTP_403_FORBIDDEN,
+                             "the token is not a participant token of this conversation")
+    if not is_open:
+        return HTTPException(status.HTTP_409_CONFLICT,
+                             f"conversation {item.conversation_id} is closed; it takes no votes")
+    stmt = statements.get(item.statement_id)
+    if stmt is None or stmt[0] != item.conversation_id:
+        return HTTPException(status.HTTP_404_NOT_FOUND,
+                             f"statement {item.statement_id} not found in conversation "
+                             f"{item.conversation_id}")
+    if stmt[1] == Moderation.rejected:
+        return HTTPException(status.HTTP_409_CONFLICT,
+                             f"statement {item.statement_id} was rejected by the moderator")
+    if stmt[1] == Moderation.pending and strict:
+        return HTTPException(status.HTTP_409_CONFLICT,
+                             f"statement {item.statement_id} awaits moderation")
+    return StoredVote(who[0], item.statement_id, item.value, now)
+
+
+def _upsert(engine: Engine):  # type: ignore[no-untyped-def]
+    """INSERT ... ON CONFLICT (participant, statement) DO UPDATE: the latest vote wins."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(Vote)
+    return stmt.on_conflict_do_update(
+        index_elements=["participant_id", "statement_id"],
+        set_={"value": stmt.excluded.value, "created_at": stmt.excluded.created_at},
+    )
+
+
+def _resolve(item: PendingVote, outcome: StoredVote | HTTPException) -> None:
+    def _set() -> None:
+        if item.future.done():  # the client went away and the request was cancelled
+            return
+        if isinstance(outcome, HTTPException):
+            item.future.set_exception(outcome)
+        else:
+            item.future.set_result(outcome)
+
+    try:
+        item.loop.call_soon_threadsafe(_set)
+    except RuntimeError:  # the event loop is closed (server shutting down)
+        pass
