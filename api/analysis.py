@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 import engine as meedenken_engine
@@ -50,6 +50,9 @@ from .hub import SnapshotHub
 __all__ = ["AnalysisScheduler", "latest_snapshot"]
 
 log = logging.getLogger(__name__)
+
+#: First key of the PostgreSQL advisory lock that numbers snapshot versions ("MEED" in ASCII).
+ADVISORY_LOCK_KEY = 0x4D454544
 
 
 @dataclass
@@ -94,6 +97,7 @@ class AnalysisScheduler:
         self._running: set[int] = set()
         self._again: set[int] = set()  # dirtied while running
         self._cache: dict[int, _Cache] = {}
+        self._locks: dict[int, threading.Lock] = {}  # one analysis per conversation at a time
         self._stop = False
         self._thread: threading.Thread | None = None
         #: Analyses run per conversation (tests check the debouncing with it).
@@ -152,6 +156,7 @@ class AnalysisScheduler:
         """Drop the cache of a deleted conversation."""
         with self._cond:
             self._cache.pop(conversation_id, None)
+            self._locks.pop(conversation_id, None)
             self._due.pop(conversation_id, None)
             self._again.discard(conversation_id)
 
@@ -204,6 +209,12 @@ class AnalysisScheduler:
     # ------------------------------------------------------------------ one analysis
     def run_once(self, conversation_id: int) -> AnalysisSnapshot | None:
         """Analyse one conversation now and store the snapshot; None if it no longer exists."""
+        with self._cond:
+            lock = self._locks.setdefault(conversation_id, threading.Lock())
+        with lock:
+            return self._analyse(conversation_id)
+
+    def _analyse(self, conversation_id: int) -> AnalysisSnapshot | None:
         self.runs[conversation_id] = self.runs.get(conversation_id, 0) + 1
         with Session(self.engine) as session:
             conv = session.get(Conversation, conversation_id)
@@ -261,6 +272,11 @@ class AnalysisScheduler:
                statements: dict, roles: dict) -> AnalysisSnapshot | None:
         created = utcnow()
         with write_guard(self.engine) as engine, Session(engine) as session:
+            if engine.dialect.name == "postgresql":
+                # Versions are numbered under a per-conversation lock held to the commit, so
+                # several workers sharing one database never clash (issue 9's path).
+                session.exec(text("SELECT pg_advisory_xact_lock(:k, :c)"),  # type: ignore[call-overload]
+                             params={"k": ADVISORY_LOCK_KEY, "c": conversation_id})
             if session.get(Conversation, conversation_id) is None:
                 return None
             latest = session.exec(
