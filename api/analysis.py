@@ -25,9 +25,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import engine as meedenken_engine
 from engine.matrix import VoteMatrix
@@ -124,12 +125,12 @@ class AnalysisScheduler:
         with Session(self.engine) as session:
             newest_vote = (
                 select(VoteHistory.conversation_id, func.max(VoteHistory.id).label("v"))
-                .group_by(VoteHistory.conversation_id).subquery()
+                .group_by(col(VoteHistory.conversation_id)).subquery()
             )
             newest_snap = (
                 select(AnalysisSnapshot.conversation_id,
                        func.max(AnalysisSnapshot.last_vote_id).label("s"))
-                .group_by(AnalysisSnapshot.conversation_id).subquery()
+                .group_by(col(AnalysisSnapshot.conversation_id)).subquery()
             )
             stale = list(session.exec(
                 select(newest_vote.c.conversation_id)
@@ -231,7 +232,7 @@ class AnalysisScheduler:
                        VoteHistory.id > cache.last_vote_id)  # type: ignore[operator]
                 .order_by(VoteHistory.id)  # type: ignore[arg-type]
             ).all()
-            statements = {
+            statements: dict[Any, StatementInfo] = {
                 s.id: StatementInfo(s.text, s.moderation, s.is_meta)
                 for s in session.exec(
                     select(Statement).where(Statement.conversation_id == conversation_id))

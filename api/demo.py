@@ -18,6 +18,7 @@ from sqlmodel import Session
 from models.db import write_guard
 from models.tables import (
     Conversation,
+    Language,
     Moderation,
     Participant,
     Role,
@@ -133,7 +134,7 @@ def seed_demo(engine: Engine, *, n_participants: int = 300,
     facilitator_token, facilitator_hash = new_token()
     start = utcnow() - timedelta(hours=3)
     with write_guard(engine) as eng, Session(eng) as session:
-        conv = Conversation(topic=TOPIC, description=DESCRIPTION, language="nl",
+        conv = Conversation(topic=TOPIC, description=DESCRIPTION, language=Language.nl,
                             facilitator_token_hash=facilitator_hash, max_groups=5,
                             created_at=start)
         session.add(conv)
