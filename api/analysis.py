@@ -272,6 +272,11 @@ class AnalysisScheduler:
     def _store(self, conversation_id: int, cache: _Cache, result: AnalysisResult,
                statements: dict, roles: dict) -> AnalysisSnapshot | None:
         created = utcnow()
+        # Build the JSON before taking the write lock: votes wait for that lock, not for this.
+        payload = analysis_to_json(result, cache.matrix, version=0,
+                                   created_at=created.isoformat(), statements=statements,
+                                   roles=roles)
+        priorities = priorities_by_id(result)
         with write_guard(self.engine) as engine, Session(engine) as session:
             if engine.dialect.name == "postgresql":
                 # Versions are numbered under a per-conversation lock held to the commit, so
@@ -284,15 +289,13 @@ class AnalysisScheduler:
                 select(func.max(AnalysisSnapshot.version))
                 .where(AnalysisSnapshot.conversation_id == conversation_id)).first()
             version = (latest or 0) + 1
-            payload = analysis_to_json(result, cache.matrix, version=version,
-                                       created_at=created.isoformat(), statements=statements,
-                                       roles=roles)
             snapshot = AnalysisSnapshot(conversation_id=conversation_id, version=version,
                                         last_vote_id=cache.last_vote_id, created_at=created,
-                                        priorities=priorities_by_id(result), result=payload)
+                                        priorities=priorities,
+                                        result={**payload, "version": version})
             session.add(snapshot)
             session.commit()
             session.refresh(snapshot)
-            log.info("conversation %s: snapshot v%s (%s votes)", conversation_id, version,
-                     result.n_votes)
-            return snapshot
+        log.info("conversation %s: snapshot v%s (%s votes)", conversation_id, version,
+                 result.n_votes)
+        return snapshot

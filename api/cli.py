@@ -25,6 +25,9 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:
                                     "sqlite:///meedenken.db); postgresql://... for PostgreSQL")
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"],
+                       help="'warning' and above also turn off the per-request access log")
     serve.set_defaults(handler=lambda a: _serve(a))
 
     demo = sub.add_parser("demo", help="serve a seeded Dutch health-care demo dialogue")
@@ -40,7 +43,7 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from .server import run_serve
 
-    return run_serve(args.db, args.host, args.port)
+    return run_serve(args.db, args.host, args.port, log_level=args.log_level)
 
 
 def _demo(args: argparse.Namespace) -> int:
