@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.errors import EngineError
 
-from .routes import analysis, conversations, health, participants, statements, votes
+from .routes import analysis, conversations, export, health, participants, statements, votes
 from .service import Service
 from .settings import Settings
 
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
-    for module in (health, conversations, statements, participants, votes, analysis):
+    for module in (health, conversations, statements, participants, votes, analysis, export):
         app.include_router(module.router)
     _install_error_handlers(app)
     return app

@@ -65,5 +65,6 @@ def test_openapi_lists_every_route(client):
             "/conversations/{conversation_id}/participants",
             "/conversations/{conversation_id}/next", "/conversations/{conversation_id}/votes",
             "/conversations/{conversation_id}/analysis",
-            "/conversations/{conversation_id}/stream"} <= set(paths)
+            "/conversations/{conversation_id}/stream",
+            "/conversations/{conversation_id}/export"} <= set(paths)
     assert client.get("/docs").status_code == 200
