@@ -108,7 +108,7 @@ DISTRICTS = ("Buytenwegh", "Dorp", "Driemanspolder", "Meerzicht", "Noordhove", "
              "Palenstein", "Rokkeveen", "Seghwaert")
 #: How a participant votes on a statement their group agrees with (mirrored for disagree):
 #: agree, pass, disagree. On divided statements: disagree, pass, agree.
-P_WITH_GROUP = (0.75, 0.12, 0.13)
+P_WITH_GROUP = (0.80, 0.10, 0.10)
 P_DIVIDED = (0.35, 0.30, 0.35)
 #: Each participant votes on this many statements (uniform), like a real partial vote matrix.
 VOTES_PER_PARTICIPANT = (10, 26)
