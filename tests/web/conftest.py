@@ -13,10 +13,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+
+from api.demo import DemoConversation, seed_demo
+from models.db import make_engine, upgrade
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
@@ -36,14 +40,37 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str
+    database: Path
+    #: The seeded demo dialogue (for the screenshots: a map with groups).
+    demo: DemoConversation
+
+
+#: Simulated participants of the demo dialogue in the browser tests' database.
+DEMO_PARTICIPANTS = 200
+
+
+def _seed(database: Path) -> DemoConversation:
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        upgrade(engine)
+        return seed_demo(engine, n_participants=DEMO_PARTICIPANTS, random_state=0)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a uvicorn server (own process, temp SQLite database)."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A uvicorn server (own process, temp SQLite database holding the demo dialogue)."""
     folder = tmp_path_factory.mktemp("web")
+    database = folder / "web.db"
+    demo = _seed(database)
     port = _free_port()
     env = {**os.environ,
            "PYTHONPATH": str(ROOT),
-           "DATABASE_URL": f"sqlite:///{folder / 'web.db'}",
+           "DATABASE_URL": f"sqlite:///{database}",
            "MEEDENKEN_ANALYSIS_DEBOUNCE_SECONDS": "0.1",
            "MEEDENKEN_SSE_POLL_SECONDS": "0.5",
            "MEEDENKEN_RATE_LIMITS": "off"}
@@ -67,7 +94,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if time.monotonic() > deadline:
                 pytest.fail("server did not start in time")
             time.sleep(0.1)
-        yield base
+        yield Server(base, database, demo)
     finally:
         proc.terminate()
         try:
@@ -103,12 +130,27 @@ def new_page(browser: object) -> Iterator[object]:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
         page.js_errors = errors  # checked by the tests
         return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+def wait_until(page: object, expression: str, timeout: float = 10.0) -> object:
+    """Poll a JavaScript expression until it is truthy (Playwright's wait_for_function evaluates
+    strings with eval, which the pages' Content-Security-Policy rightly forbids)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)  # type: ignore[attr-defined]
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for: {expression}")
+        time.sleep(0.1)
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -117,6 +117,10 @@ const TEXTS = {
     referenceSaved: "Referentiepopulatie opgeslagen.",
     referenceMissing: "Deze server kent nog geen referentiepopulatie; sla die later op.",
     seedsSaved: "{n} startstellingen opgeslagen.",
+    settings: "Instellingen",
+    askRole: "Rol (inwoner, patiënt, mantelzorger, professional, …)",
+    askAge: "Leeftijdsgroep",
+    askArea: "Postcode (4 cijfers)",
   },
   en: {
     skip: "Skip to the statement",
@@ -231,6 +235,10 @@ const TEXTS = {
     referenceSaved: "Reference population saved.",
     referenceMissing: "This server has no reference population yet; save it later.",
     seedsSaved: "{n} seed statements saved.",
+    settings: "Settings",
+    askRole: "Role (resident, patient, carer, professional, …)",
+    askAge: "Age band",
+    askArea: "Postcode (4 digits)",
   },
 };
 
