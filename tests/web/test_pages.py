@@ -41,6 +41,16 @@ def _vote_all(page, n: int) -> list[str]:  # type: ignore[no-untyped-def]
     return seen
 
 
+def _pass_all(page) -> None:  # type: ignore[no-untyped-def]
+    """Pass (key P) on every statement left, up to the end screen."""
+    while page.is_visible("#vote-card"):
+        text = page.inner_text("#statement")
+        page.keyboard.press("p")
+        wait_until(page, "document.querySelector('#vote-card').hidden || "
+                         f"document.querySelector('#statement').textContent !== {text!r}")
+    page.wait_for_selector("#done:not([hidden])")
+
+
 def test_resident_votes_adds_statement_and_dashboard_updates_live(
         server: Server, http: httpx.Client, new_page) -> None:  # type: ignore[no-untyped-def]
     conv = make_conversation(http, strict_moderation=True)
@@ -94,3 +104,163 @@ def test_resident_votes_adds_statement_and_dashboard_updates_live(
     assert resident.inner_text("#statement") == OWN_STATEMENT
     assert dashboard.evaluate("window.__noReload") is True
     assert not resident.js_errors and not dashboard.js_errors
+
+
+def _axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Serious and critical axe-core violations (WCAG 2.1 A/AA rules and best practices)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+             const r = await axe.run(document, {runOnly: {type: 'tag', values:
+               ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+           }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_accessibility_of_both_pages(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+    demo = server.demo
+    # axe is injected as a script; the pages' CSP would (rightly) refuse it, so bypass it here.
+    resident = new_page(PHONE, bypass_csp=True)
+    resident.goto(f"{server.base}/c/{demo.conversation_id}")
+    resident.wait_for_selector("#statement:not(:empty)")
+    resident.click("#add-own summary")
+    resident.click("#about summary")
+    assert _axe_violations(resident) == []
+    # The end screen too (map, standing).
+    _pass_all(resident)
+    assert _axe_violations(resident) == []
+
+    dashboard = new_page(DESKTOP, bypass_csp=True)
+    dashboard.goto(f"{server.base}/admin/{demo.conversation_id}")
+    dashboard.wait_for_selector("#token-form:not([hidden])")
+    assert _axe_violations(dashboard) == []  # the token form
+    dashboard.fill("#token", demo.facilitator_token)
+    dashboard.get_by_role("button", name="Openen").click()
+    dashboard.wait_for_selector("#live.on")
+    wait_until(dashboard, "document.querySelectorAll('.group-card').length > 0")
+    assert _axe_violations(dashboard) == []
+
+    setup = new_page(PHONE, bypass_csp=True)
+    setup.goto(f"{server.base}/new")
+    assert _axe_violations(setup) == []
+
+
+def _no_horizontal_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_screenshots_and_layout(server: Server, new_page, size: str) -> None:  # type: ignore[no-untyped-def]
+    viewport = PHONE if size == "phone" else DESKTOP
+    demo = server.demo
+    resident = new_page(viewport)
+    resident.goto(f"{server.base}/c/{demo.conversation_id}")
+    resident.wait_for_selector("#statement:not(:empty)")
+    assert _no_horizontal_scroll(resident)
+    box = resident.locator("#agree").bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 44  # touch target
+    screenshot(resident, f"participant-{size}")
+    _pass_all(resident)
+    wait_until(resident, "!document.querySelector('#standing-figure').hidden")
+    screenshot(resident, f"participant-end-{size}")
+
+    dashboard = new_page(viewport)
+    dashboard.goto(f"{server.base}/admin/{demo.conversation_id}#token={demo.facilitator_token}")
+    wait_until(dashboard, "document.querySelectorAll('.group-card').length > 0")
+    assert _no_horizontal_scroll(dashboard)
+    assert int(dashboard.get_attribute("#map", "data-points") or 0) > 100
+    screenshot(dashboard, f"dashboard-{size}")
+
+    setup = new_page(viewport)
+    setup.goto(f"{server.base}/new")
+    assert _no_horizontal_scroll(setup)
+    screenshot(setup, f"setup-{size}")
+    assert not (resident.js_errors or dashboard.js_errors or setup.js_errors)
+
+
+def test_language_switch_and_join_questions(server: Server, http: httpx.Client,
+                                            new_page) -> None:  # type: ignore[no-untyped-def]
+    conv = make_conversation(http, language="en")
+    page = new_page(PHONE)
+    page.goto(f"{server.base}/c/{conv.id}?ask=role,age")
+    page.wait_for_selector("#statement:not(:empty)")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.get_by_role("button", name="Agree", exact=True).is_visible()
+    page.select_option("#lang", "nl")
+    assert page.get_by_role("button", name="Eens", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.lang") == "nl"
+
+    # The questions are optional and beside the voting: vote first, answer later.
+    page.keyboard.press("1")
+    wait_until(page, "document.querySelector('#progress').textContent.startsWith('1 ')")
+    page.click("#about summary")
+    assert page.is_visible("#q-role") and page.is_visible("#q-age")
+    assert not page.is_visible("#q-area")  # not asked by this link
+    page.select_option("#q-role", "carer")
+    page.select_option("#q-age", "65-74")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_selector("#about-result:has-text('Opgeslagen')")
+    with sqlite3.connect(server.database) as db:
+        rows = db.execute("SELECT role, demographics FROM participant "
+                          "WHERE conversation_id = ? AND role IS NOT NULL", (conv.id,)).fetchall()
+    assert rows == [("carer", '{"age": "65-74"}')]
+    assert not page.js_errors
+
+
+def test_set_up_page_creates_a_conversation(server: Server, http: httpx.Client,
+                                            new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/new")
+    page.fill("#topic", "Ouder worden in Zoetermeer")
+    page.fill("#seeds", "Ik wil zo lang mogelijk thuis blijven wonen.\n\n"
+                        "Er zijn genoeg plekken in verpleeghuizen.\n")
+    page.check("#strict-moderation")
+    page.uncheck("input[name=ask][value=area]")
+    page.get_by_role("button", name="Gesprek aanmaken").click()
+    page.wait_for_selector("#result:not([hidden])")
+    link = page.inner_text("#link")
+    assert link.endswith("?ask=role,age")
+    cid = int(link.split("/c/")[1].split("?")[0])
+    token = page.inner_text("#token")
+    conv = http.get(f"/conversations/{cid}").json()
+    assert conv["topic"] == "Ouder worden in Zoetermeer" and conv["strict_moderation"] is True
+    seeds = http.get(f"/conversations/{cid}/statements").json()
+    assert seeds["count"] == 2
+    # The QR code is a server-made SVG that loaded in the page.
+    wait_until(page, "document.querySelector('#qr').complete && "
+                     "document.querySelector('#qr').naturalWidth > 0")
+    qr = http.get(f"/c/{cid}/qr.svg?ask=role,age")
+    assert qr.headers["content-type"].startswith("image/svg+xml") and b"<svg" in qr.content
+    # The dashboard link carries the token in the fragment and opens the board.
+    page.click("#dashboard")
+    page.wait_for_selector("#live.on")
+    assert page.inner_text("h1") == "Ouder worden in Zoetermeer"
+    assert token and page.evaluate(f"sessionStorage.getItem('meedenken:admin:{cid}')") == token
+
+
+def test_map_draws_density_beyond_a_few_thousand_points(server: Server,
+                                                         new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/new")
+    result = page.evaluate("""async () => {
+        const { drawMap, DENSITY_THRESHOLD } = await import('/static/js/map.js');
+        const canvas = document.createElement('canvas');
+        canvas.style.cssText = 'width: 800px; height: 500px';
+        document.body.append(canvas);
+        const n = 50000, coordinates = [];
+        for (let i = 0; i < n; i++) {
+          const g = i % 3, a = i * 2.399963;
+          coordinates.push({id: i, group: g, x: 3 * g - 3 + Math.cos(a) * (i % 97) / 60,
+                            y: (g === 1 ? 2 : -1) + Math.sin(a) * (i % 89) / 60});
+        }
+        const analysis = {version: 1, coordinates, groups: [0, 1, 2].map(id => ({id, size: 1}))};
+        const big = drawMap(canvas, analysis);
+        const small = drawMap(canvas, {...analysis, coordinates: coordinates.slice(0, 500)});
+        return {big, small, threshold: DENSITY_THRESHOLD};
+    }""")
+    assert result["big"] == {"points": 50000, "mode": "density"}
+    assert result["small"] == {"points": 500, "mode": "dots"}
+    assert result["threshold"] <= 5000

@@ -120,7 +120,7 @@ function setButtons(enabled) {
 function onKey(event) {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
   const target = event.target;
-  if (target.closest && target.closest("input, textarea, select, summary, [contenteditable]")) return;
+  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
   const keys = { a: 1, 1: 1, d: -1, 2: -1, p: 0, 3: 0 };
   const value = keys[event.key.toLowerCase()];
   if (value === undefined || $("vote-card").hidden) return;
