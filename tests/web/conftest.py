@@ -30,6 +30,9 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 #: Seconds the server may take to start (migrations included).
 STARTUP_TIMEOUT = 30.0
 
+#: How often wait_until looks again.
+POLL_SECONDS = 0.02
+
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -150,7 +153,7 @@ def wait_until(page: object, expression: str, timeout: float = 10.0) -> object:
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for: {expression}")
-        time.sleep(0.1)
+        time.sleep(POLL_SECONDS)
 
 
 def screenshot(page: object, name: str) -> Path:
