@@ -33,7 +33,8 @@ def _vote_all(page, n: int) -> list[str]:  # type: ignore[no-untyped-def]
         text = statement.inner_text()
         seen.append(text)
         if i % 2 == 0:
-            page.get_by_role("button", name=["Eens", "Oneens", "Sla over"][i % 3], exact=True).click()
+            name = ["Eens", "Oneens", "Sla over"][i % 3]
+            page.get_by_role("button", name=name, exact=True).click()
         else:
             page.keyboard.press(["a", "2", "p"][i % 3])
         wait_until(page, "document.querySelector('#vote-card').hidden || "
