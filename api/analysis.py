@@ -25,9 +25,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import engine as meedenken_engine
 from engine.matrix import VoteMatrix
@@ -124,12 +125,12 @@ class AnalysisScheduler:
         with Session(self.engine) as session:
             newest_vote = (
                 select(VoteHistory.conversation_id, func.max(VoteHistory.id).label("v"))
-                .group_by(VoteHistory.conversation_id).subquery()
+                .group_by(col(VoteHistory.conversation_id)).subquery()
             )
             newest_snap = (
                 select(AnalysisSnapshot.conversation_id,
                        func.max(AnalysisSnapshot.last_vote_id).label("s"))
-                .group_by(AnalysisSnapshot.conversation_id).subquery()
+                .group_by(col(AnalysisSnapshot.conversation_id)).subquery()
             )
             stale = list(session.exec(
                 select(newest_vote.c.conversation_id)
@@ -231,7 +232,7 @@ class AnalysisScheduler:
                        VoteHistory.id > cache.last_vote_id)  # type: ignore[operator]
                 .order_by(VoteHistory.id)  # type: ignore[arg-type]
             ).all()
-            statements = {
+            statements: dict[Any, StatementInfo] = {
                 s.id: StatementInfo(s.text, s.moderation, s.is_meta)
                 for s in session.exec(
                     select(Statement).where(Statement.conversation_id == conversation_id))
@@ -271,6 +272,11 @@ class AnalysisScheduler:
     def _store(self, conversation_id: int, cache: _Cache, result: AnalysisResult,
                statements: dict, roles: dict) -> AnalysisSnapshot | None:
         created = utcnow()
+        # Build the JSON before taking the write lock: votes wait for that lock, not for this.
+        payload = analysis_to_json(result, cache.matrix, version=0,
+                                   created_at=created.isoformat(), statements=statements,
+                                   roles=roles)
+        priorities = priorities_by_id(result)
         with write_guard(self.engine) as engine, Session(engine) as session:
             if engine.dialect.name == "postgresql":
                 # Versions are numbered under a per-conversation lock held to the commit, so
@@ -283,15 +289,13 @@ class AnalysisScheduler:
                 select(func.max(AnalysisSnapshot.version))
                 .where(AnalysisSnapshot.conversation_id == conversation_id)).first()
             version = (latest or 0) + 1
-            payload = analysis_to_json(result, cache.matrix, version=version,
-                                       created_at=created.isoformat(), statements=statements,
-                                       roles=roles)
             snapshot = AnalysisSnapshot(conversation_id=conversation_id, version=version,
                                         last_vote_id=cache.last_vote_id, created_at=created,
-                                        priorities=priorities_by_id(result), result=payload)
+                                        priorities=priorities,
+                                        result={**payload, "version": version})
             session.add(snapshot)
             session.commit()
             session.refresh(snapshot)
-            log.info("conversation %s: snapshot v%s (%s votes)", conversation_id, version,
-                     result.n_votes)
-            return snapshot
+        log.info("conversation %s: snapshot v%s (%s votes)", conversation_id, version,
+                 result.n_votes)
+        return snapshot

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from models.db import write_guard
 from models.tables import (
     Conversation,
+    Language,
     Moderation,
     Participant,
     Role,
@@ -107,7 +108,7 @@ DISTRICTS = ("Buytenwegh", "Dorp", "Driemanspolder", "Meerzicht", "Noordhove", "
              "Palenstein", "Rokkeveen", "Seghwaert")
 #: How a participant votes on a statement their group agrees with (mirrored for disagree):
 #: agree, pass, disagree. On divided statements: disagree, pass, agree.
-P_WITH_GROUP = (0.75, 0.12, 0.13)
+P_WITH_GROUP = (0.80, 0.10, 0.10)
 P_DIVIDED = (0.35, 0.30, 0.35)
 #: Each participant votes on this many statements (uniform), like a real partial vote matrix.
 VOTES_PER_PARTICIPANT = (10, 26)
@@ -133,7 +134,7 @@ def seed_demo(engine: Engine, *, n_participants: int = 300,
     facilitator_token, facilitator_hash = new_token()
     start = utcnow() - timedelta(hours=3)
     with write_guard(engine) as eng, Session(eng) as session:
-        conv = Conversation(topic=TOPIC, description=DESCRIPTION, language="nl",
+        conv = Conversation(topic=TOPIC, description=DESCRIPTION, language=Language.nl,
                             facilitator_token_hash=facilitator_hash, max_groups=5,
                             created_at=start)
         session.add(conv)

@@ -44,7 +44,9 @@ ID_MAX = 2**31 - 1
 ConversationId = Annotated[int, Path(ge=1, le=ID_MAX, description="conversation id")]
 
 
-def get_service(request: Request) -> Service:
+# Dependencies without I/O are ``async def``: FastAPI runs plain ``def`` dependencies in a
+# thread pool, a hop that costs more than the work on the hot vote path.
+async def get_service(request: Request) -> Service:
     return request.app.state.service
 
 
@@ -67,7 +69,7 @@ ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 _bearer = HTTPBearer(auto_error=False, description="facilitator or participant token")
 
 
-def get_token(
+async def get_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str | None:
     return credentials.credentials if credentials else None

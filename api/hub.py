@@ -8,6 +8,7 @@ process (another worker, issue 9) reach them too; PostgreSQL LISTEN/NOTIFY can r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import defaultdict
 
@@ -40,7 +41,5 @@ class SnapshotHub:
         with self._lock:
             subs = list(self._subscribers.get(conversation_id, ()))
         for loop, event in subs:
-            try:
+            with contextlib.suppress(RuntimeError):  # that loop has closed
                 loop.call_soon_threadsafe(event.set)
-            except RuntimeError:  # that loop has closed
-                pass

@@ -19,6 +19,7 @@ it is rolled back and its votes are retried one at a time, so one bad vote canno
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -30,9 +31,18 @@ from fastapi import HTTPException, status
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col
 
 from models.db import write_guard
-from models.tables import Conversation, Moderation, Participant, Statement, Vote, VoteHistory, utcnow
+from models.tables import (
+    Conversation,
+    Moderation,
+    Participant,
+    Statement,
+    Vote,
+    VoteHistory,
+    utcnow,
+)
 
 __all__ = ["PendingVote", "StoredVote", "VoteWriter"]
 
@@ -149,16 +159,18 @@ class VoteWriter:
         rows: list[dict] = []
         with write_guard(self.engine) as engine, engine.begin() as conn:
             conversations = {r[0]: (r[1], r[2]) for r in conn.execute(
-                select(Conversation.id, Conversation.is_open, Conversation.strict_moderation)
-                .where(Conversation.id.in_({v.conversation_id for v in batch}))  # type: ignore[union-attr]
+                select(col(Conversation.id), col(Conversation.is_open),
+                       col(Conversation.strict_moderation))
+                .where(col(Conversation.id).in_({v.conversation_id for v in batch}))
             )}
             participants = {r[0]: (r[1], r[2]) for r in conn.execute(
-                select(Participant.token_hash, Participant.id, Participant.conversation_id)
-                .where(Participant.token_hash.in_({v.token_hash for v in batch}))  # type: ignore[attr-defined]
+                select(col(Participant.token_hash), col(Participant.id),
+                       col(Participant.conversation_id))
+                .where(col(Participant.token_hash).in_({v.token_hash for v in batch}))
             )}
             statements = {r[0]: (r[1], r[2]) for r in conn.execute(
-                select(Statement.id, Statement.conversation_id, Statement.moderation)
-                .where(Statement.id.in_({v.statement_id for v in batch}))  # type: ignore[union-attr]
+                select(col(Statement.id), col(Statement.conversation_id), col(Statement.moderation))
+                .where(col(Statement.id).in_({v.statement_id for v in batch}))
             )}
             for item in batch:
                 outcome = _check(item, conversations, participants, statements, now)
@@ -225,7 +237,5 @@ def _resolve(item: PendingVote, outcome: StoredVote | HTTPException) -> None:
         else:
             item.future.set_result(outcome)
 
-    try:
+    with contextlib.suppress(RuntimeError):  # the event loop is closed (server shutting down)
         item.loop.call_soon_threadsafe(_set)
-    except RuntimeError:  # the event loop is closed (server shutting down)
-        pass

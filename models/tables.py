@@ -73,8 +73,8 @@ def _timestamp_column(**kwargs: Any) -> Column:
 def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE",
         index: bool = True) -> Any:
     """A foreign key field with ``ON DELETE`` (the API's explicit deletes do the same work)."""
-    return Field(default=None if nullable else ..., foreign_key=target, ondelete=ondelete,
-                 nullable=nullable, index=index)
+    return Field(default=None if nullable else ..., foreign_key=target,  # type: ignore[call-overload]
+                 ondelete=ondelete, nullable=nullable, index=index)
 
 
 class Language(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -78,10 +79,8 @@ async def stream(conv: ConversationDep, caller: OptionalCallerDep,
                     payload = await run_in_threadpool(_load, service, cid)
                     sent = int(payload["version"])
                     yield {"event": "analysis", "id": str(sent), "data": json.dumps(payload)}
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=poll)
-                except TimeoutError:
-                    pass
                 wake.clear()
         finally:
             service.hub.unsubscribe(cid, wake)

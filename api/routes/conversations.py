@@ -64,7 +64,7 @@ def delete_conversation(conv: FacilitatorDep, session: SessionDep,
     cid = conv.id
     # Children first; explicit so it does not depend on the database enforcing ON DELETE.
     for table in (VoteHistory, Vote, AnalysisSnapshot, Statement, Participant):
-        session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined]
+        session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
     session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
     session.commit()
     service.scheduler.forget(cid)  # type: ignore[arg-type]

@@ -67,7 +67,8 @@ def _similar(session: Session, conv: Conversation, text: str, top: int,
              min_score: float) -> list[SimilarStatement]:
     existing = session.exec(select(Statement.id, Statement.text).where(*visible(conv))).all()
     hits = similar_statements([t for _, t in existing], text, top=top, min_score=min_score)
-    return [SimilarStatement(id=existing[i][0], text=existing[i][1], score=round(score, 4))
+    return [SimilarStatement(id=existing[i][0], text=existing[i][1],  # type: ignore[arg-type]
+                             score=round(score, 4))
             for i, score in hits]
 
 

@@ -1,49 +1,22 @@
 """Fixtures of the API tests: every test runs against SQLite and against PostgreSQL.
 
-PostgreSQL: a fresh database ``meedenken_test_<random>`` on 127.0.0.1:5432 (user ``postgres``,
-trust auth) is created for the test session and dropped afterwards. If the server cannot be
-reached, the PostgreSQL variants are skipped with the reason.
+PostgreSQL runs in a fresh database per test session (see tests/pg.py); it is skipped, with the
+reason, only if the server cannot be reached.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.pg import pg_url  # noqa: F401  (fixture)
 
 from .helpers import Dialogue, make_dialogue
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _pg_reachable() -> str | None:
-    try:
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        return f"PostgreSQL at 127.0.0.1:5432 unreachable: {exc}".splitlines()[0]
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    reason = _pg_reachable()
-    if reason:
-        pytest.skip(reason)
-    name = f"meedenken_test_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

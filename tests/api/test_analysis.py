@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 
-from .helpers import bearer, make_dialogue
+from .helpers import SEEDS, bearer, make_dialogue
 
 KEYS = {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
         "coordinates", "statement_coordinates", "groups", "consensus",
@@ -46,7 +46,7 @@ def test_analysis_before_and_after_votes(client):
     assert len(body["groups"]) == 2
     assert sorted(g["size"] for g in body["groups"]) == [6, 6]
     rep = body["groups"][0]["representative"][0]
-    assert rep["text"] in [s for s in __import__("tests.api.helpers").api.helpers.SEEDS]
+    assert rep["text"] in SEEDS
     assert body["participation"]["participants_by_role"] == {"resident": 12}
     assert [s["agree"] + s["disagree"] for s in body["participation"]["statements"]] == [12] * 5
     assert len(body["group_informed_consensus"]) == 5
@@ -141,7 +141,7 @@ def _events(response):
 
 
 def test_stream_sends_latest_then_each_new_version(live_server):
-    base, app = live_server
+    base, _ = live_server
     with httpx.Client(base_url=base, timeout=10) as http:
         r = http.post("/conversations", json={"topic": "live"})
         cid, f = r.json()["id"], bearer(r.json()["facilitator_token"])
@@ -160,7 +160,7 @@ def test_stream_sends_latest_then_each_new_version(live_server):
                 for sid in sids:
                     http.post(f"/conversations/{cid}/votes", headers=bearer(token),
                               json={"statement_id": sid, "vote": 1 if i % 2 else -1})
-            for kind, version, data in events:
+            for _, _, data in events:
                 received.append(data)
                 if data["votes"] == 16:
                     break

@@ -1,4 +1,4 @@
-"""Conversations: create, read, settings, open/close, delete; the auth rules of facilitator routes."""
+"""Conversations: create, read, settings, open/close, delete; auth of facilitator routes."""
 
 from __future__ import annotations
 
