@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 
 import httpx
@@ -104,6 +105,13 @@ def test_resident_votes_adds_statement_and_dashboard_updates_live(
     resident.wait_for_selector("#statement:not(:empty)")
     assert resident.inner_text("#statement") == OWN_STATEMENT
     assert dashboard.evaluate("window.__noReload") is True
+
+    # Export: the Pol.is zip downloads from the dashboard (token sent as a header).
+    with dashboard.expect_download() as download:
+        dashboard.get_by_role("button", name="Pol.is-export (zip)").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert "comments.csv" in archive.namelist()
+        assert OWN_STATEMENT in archive.read("comments.csv").decode()
     assert not resident.js_errors and not dashboard.js_errors
 
 
