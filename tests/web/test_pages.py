@@ -275,3 +275,37 @@ def test_map_draws_density_beyond_a_few_thousand_points(server: Server,
     assert result["big"] == {"points": 50000, "mode": "density"}
     assert result["small"] == {"points": 500, "mode": "dots"}
     assert result["threshold"] <= 5000
+
+
+def test_bridging_and_diversity_panels_render_when_present(server: Server,
+                                                           new_page) -> None:  # type: ignore[no-untyped-def]
+    """The analysis' ``bridging`` list (issue 4) and GET /diversity (issue 5) are drawn when a
+    server provides them; text goes in as text, never as markup."""
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/new")
+    result = page.evaluate("""async () => {
+        const p = await import('/static/js/panels.js');
+        const card = document.createElement('section'), root = document.createElement('div');
+        card.hidden = true;
+        document.body.append(card, root);
+        const texts = new Map([[7, '<img src=x onerror=alert(1)> Meer wijkverpleging']]);
+        p.renderBridging(card, root, {bridging: [{statement_id: 7, score: 0.42, low: 0.3,
+            high: 0.55, polarization: 0.1, group_agree: {0: 0.81, 1: 0.74}}]},
+            (sid) => texts.get(sid));
+        const bridging = {hidden: card.hidden, bars: root.querySelectorAll('.bar-fill').length,
+            width: root.querySelector('.bar-fill').style.width, text: root.textContent,
+            images: root.querySelectorAll('img').length};
+        p.renderBridging(card, root, {}, () => '');
+        const hiddenWithout = card.hidden;
+        const dcard = document.createElement('section'), droot = document.createElement('div');
+        p.renderDiversity(dcard, droot, {attributes: {age: {shares: {'20-64': 0.6, '65+': 0.4},
+            representation_ratio: {'20-64': 0.77, '65+': 1.78}, effective_categories: 1.9}}});
+        return {bridging, hiddenWithout, diversity: droot.textContent,
+                rows: droot.querySelectorAll('tbody tr').length};
+    }""")
+    assert result["bridging"]["hidden"] is False
+    assert result["bridging"]["bars"] == 2 and result["bridging"]["width"] == "81%"
+    assert "(interval 0.30 – 0.55)" in result["bridging"]["text"]
+    assert result["bridging"]["images"] == 0 and "<img" in result["bridging"]["text"]
+    assert result["hiddenWithout"] is True
+    assert result["rows"] == 2 and "1.78" in result["diversity"]
