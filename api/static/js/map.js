@@ -116,7 +116,8 @@ function drawGroupLabels(ctx, points, project, letter) {
 
 /**
  * Draw the analysis' participants on `canvas`.
- * options.highlight: a participant id to circle; options.letter: group id -> label.
+ * options.highlight: a participant id to circle; options.letter: group id -> label;
+ * options.mode: "dots" or "density" to override the choice by DENSITY_THRESHOLD.
  * Returns {points, mode} and stores them as data attributes (tests and screen readers use them).
  */
 export function drawMap(canvas, analysis, options = {}) {
@@ -134,7 +135,7 @@ export function drawMap(canvas, analysis, options = {}) {
   ctx.stroke();
   const project = projection(bounds(points), width, height);
   const nGroups = Math.max(0, ...(analysis?.groups || []).map((g) => g.id + 1));
-  const mode = points.length > DENSITY_THRESHOLD ? "density" : "dots";
+  const mode = options.mode || (points.length > DENSITY_THRESHOLD ? "density" : "dots");
   if (mode === "density") drawDensity(ctx, points, project, width, height, nGroups);
   else drawDots(ctx, points, project, points.length > 500 ? 2.5 : 4.5);
   drawGroupLabels(ctx, points, project, letter);
