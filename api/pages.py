@@ -14,6 +14,11 @@ Routes:
 * ``GET /new`` set-up page;
 * ``GET /c/{conversation_id}/qr.svg`` QR code of the participant link (server-side SVG, segno);
 * ``/static/...`` the assets.
+
+The live dashboard follows ``GET /conversations/{id}/stream`` with ``fetch()`` and a small
+Server-Sent-Events parser (``static/js/sse.js``) rather than the browser's ``EventSource``, which
+cannot send headers: the facilitator token travels as ``Authorization: Bearer``, like on every
+other route, so the stream route needs no token in its URL (where it would end up in logs).
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ def _vote_all(page, n: int) -> list[str]:  # type: ignore[no-untyped-def]
             page.keyboard.press(["a", "2", "p"][i % 3])
         wait_until(page, "document.querySelector('#vote-card').hidden || "
                          f"document.querySelector('#statement').textContent !== {text!r}")
+        if i % 2 == 0 and page.is_visible("#vote-card"):  # the keyboard focus stays put
+            assert page.evaluate("document.activeElement.classList.contains('choice')")
     return seen
 
 
@@ -71,8 +73,8 @@ def test_resident_votes_adds_statement_and_dashboard_updates_live(
     resident = new_page(PHONE)
     resident.goto(f"{server.base}/c/{conv.id}")
     # Topic and first statement at once, no questions first.
-    assert resident.inner_text("h1") == "Zorg in de wijk"
     resident.wait_for_selector("#statement:not(:empty)")
+    assert resident.inner_text("h1") == "Zorg in de wijk"
     assert resident.inner_text("#statement") in SEEDS
     assert "0 van 5" in resident.inner_text("#progress")
     seen = _vote_all(resident, len(SEEDS))
@@ -248,7 +250,7 @@ def test_set_up_page_creates_a_conversation(server: Server, http: httpx.Client,
     # The dashboard link carries the token in the fragment and opens the board.
     page.click("#dashboard")
     page.wait_for_selector("#live.on")
-    assert page.inner_text("h1") == "Ouder worden in Zoetermeer"
+    page.wait_for_selector("h1:has-text('Ouder worden in Zoetermeer')")
     assert token and page.evaluate(f"sessionStorage.getItem('meedenken:admin:{cid}')") == token
 
 

@@ -16,7 +16,9 @@ const LANG_STORE = "meedenken:lang";
 const QUEUE_POLL_MS = 5000;
 const DIVERSITY_POLL_MS = 30000;
 
-const state = { token: null, conv: null, analysis: null, texts: new Map(), diversity: null };
+const state = {
+  token: null, conv: null, analysis: null, texts: new Map(), nStatements: null, diversity: null,
+};
 
 function notice(text) {
   $("notice").textContent = text || "";
@@ -46,6 +48,7 @@ function askToken(message) {
 async function loadTexts() {
   const list = await api(`/conversations/${cid}/statements`, { token: state.token });
   state.texts = new Map(list.data.map((s) => [s.id, s.text]));
+  state.nStatements = list.data.filter((s) => s.moderation !== "rejected").length;
 }
 
 function render() {
@@ -53,7 +56,7 @@ function render() {
   if (!a) return;
   $("stat-participants").textContent = a.participants;
   $("stat-votes").textContent = a.votes;
-  $("stat-statements").textContent = state.texts.size || a.statements;
+  $("stat-statements").textContent = state.nStatements ?? a.statements;
   $("stat-groups").textContent = (a.groups || []).length;
   $("updated").textContent = a.version
     ? t("updated", { version: a.version, time: new Date(a.created_at).toLocaleTimeString() })
@@ -115,12 +118,13 @@ async function moderate(sid, body) {
   try {
     const row = await api(`/conversations/${cid}/statements/${sid}`,
                           { method: "PATCH", token: state.token, body });
-    state.texts.set(row.id, row.text);
+    await loadTexts();
     $("queue-status").textContent = `${t(body.is_meta ? "meta" : body.moderation === "accepted" ? "accept" : "reject")}: ${row.text}`;
   } catch (err) {
     $("queue-status").textContent = t("error", { reason: err.message });
   }
   await refreshQueue();
+  render();
 }
 
 // ------------------------------------------------------------------ diversity, export, state

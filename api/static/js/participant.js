@@ -113,8 +113,12 @@ async function vote(value) {
   }
 }
 
+/** aria-disabled, not disabled: a disabled button would drop the keyboard focus. */
 function setButtons(enabled) {
-  for (const b of document.querySelectorAll(".choice")) b.disabled = !enabled;
+  for (const b of document.querySelectorAll(".choice")) {
+    if (enabled) b.removeAttribute("aria-disabled");
+    else b.setAttribute("aria-disabled", "true");
+  }
 }
 
 function onKey(event) {
