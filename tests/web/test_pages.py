@@ -230,10 +230,17 @@ def test_set_up_page_creates_a_conversation(server: Server, http: httpx.Client,
     page.fill("#topic", "Ouder worden in Zoetermeer")
     page.fill("#seeds", "Ik wil zo lang mogelijk thuis blijven wonen.\n\n"
                         "Er zijn genoeg plekken in verpleeghuizen.\n")
+    page.fill("#reference", "attribute,category,share\n# CBS 2017\nage,20-64,0.7752\n"
+                            "age,65+,0.2248\n")
     page.check("#strict-moderation")
     page.uncheck("input[name=ask][value=area]")
     page.get_by_role("button", name="Gesprek aanmaken").click()
     page.wait_for_selector("#result:not([hidden])")
+    steps = page.inner_text("#steps")
+    assert "2 startstellingen opgeslagen" in steps
+    # PUT /reference is issue 5's route: saved where the server has it, else said so.
+    has_reference = http.put("/conversations/1/reference", json={}).status_code not in (404, 405)
+    assert ("Referentiepopulatie opgeslagen" if has_reference else "nog geen") in steps
     link = page.inner_text("#link")
     assert link.endswith("?ask=role,age")
     cid = int(link.split("/c/")[1].split("?")[0])
@@ -245,6 +252,7 @@ def test_set_up_page_creates_a_conversation(server: Server, http: httpx.Client,
     # The QR code is a server-made SVG that loaded in the page.
     wait_until(page, "document.querySelector('#qr').complete && "
                      "document.querySelector('#qr').naturalWidth > 0")
+    screenshot(page, "setup-result-desktop")
     qr = http.get(f"/c/{cid}/qr.svg?ask=role,age")
     assert qr.headers["content-type"].startswith("image/svg+xml") and b"<svg" in qr.content
     # The dashboard link carries the token in the fragment and opens the board.
