@@ -147,6 +147,10 @@ def test_accessibility_of_both_pages(server: Server, new_page) -> None:  # type:
     dashboard.goto(f"{server.base}/admin/{demo.conversation_id}")
     dashboard.wait_for_selector("#token-form:not([hidden])")
     assert _axe_violations(dashboard) == []  # the token form
+    dashboard.fill("#token", "not-the-token")
+    dashboard.get_by_role("button", name="Openen").click()
+    dashboard.wait_for_selector("#notice:has-text('hoort niet bij dit gesprek')")
+    assert dashboard.is_hidden("#board")
     dashboard.fill("#token", demo.facilitator_token)
     dashboard.get_by_role("button", name="Openen").click()
     dashboard.wait_for_selector("#live.on")
@@ -220,6 +224,19 @@ def test_language_switch_and_join_questions(server: Server, http: httpx.Client,
         rows = db.execute("SELECT role, demographics FROM participant "
                           "WHERE conversation_id = ? AND role IS NOT NULL", (conv.id,)).fetchall()
     assert rows == [("carer", '{"age": "65-74"}')]
+    assert not page.js_errors
+
+
+def test_end_screen_when_results_are_not_shared(server: Server, http: httpx.Client,
+                                                new_page) -> None:  # type: ignore[no-untyped-def]
+    conv = make_conversation(http, results_visible=False, participant_statements=False)
+    page = new_page(PHONE)
+    page.goto(f"{server.base}/c/{conv.id}")
+    page.wait_for_selector("#statement:not(:empty)")
+    assert page.is_hidden("#add-own")  # the conversation takes no participants' statements
+    _pass_all(page)
+    page.wait_for_selector("#standing:has-text('gespreksleider')")
+    assert page.is_hidden("#standing-figure")
     assert not page.js_errors
 
 
