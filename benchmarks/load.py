@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     common = dict(seconds=args.seconds, connections=args.connections, processes=args.processes,
                   participants=args.participants, statements=args.statements,
-                  env={"MEEDENKEN_ANALYSIS_DEBOUNCE_SECONDS": "1"})
+                  env={"MEEDENKEN_ANALYSIS_DEBOUNCE_SECONDS": os.environ.get("LOAD_DEBOUNCE", "1")})
     for target in targets:
         if target.startswith("sqlite"):
             folder = tempfile.mkdtemp(prefix="meedenken-load-")

@@ -28,7 +28,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url, analysis_debounce_seconds=0.05, sse_poll_seconds=0.2)
+    # In-process analysis: no worker process to start per test (test_analysis covers both).
+    return Settings(database_url=db_url, analysis_debounce_seconds=0.05, sse_poll_seconds=0.2,
+                    analysis_in_process=True)
 
 
 @pytest.fixture
