@@ -325,7 +325,8 @@ def test_bridging_and_diversity_panels_render_when_present(server: Server,
         p.renderBridging(card, root, {}, () => '');
         const hiddenWithout = card.hidden;
         const dcard = document.createElement('section'), droot = document.createElement('div');
-        p.renderDiversity(dcard, droot, {attributes: {age: {shares: {'20-64': 0.6, '65+': 0.4},
+        p.renderDiversity(dcard, droot, {participation: {joined: 40, voted: 35},
+            attributes: {age: {shares: {'20-64': 0.6, '65+': 0.4, '<18': null},
             representation_ratio: {'20-64': 0.77, '65+': 1.78}, effective_categories: 1.9}}});
         return {bridging, hiddenWithout, diversity: droot.textContent,
                 rows: droot.querySelectorAll('tbody tr').length};
@@ -335,4 +336,5 @@ def test_bridging_and_diversity_panels_render_when_present(server: Server,
     assert "(interval 0.30 – 0.55)" in result["bridging"]["text"]
     assert result["bridging"]["images"] == 0 and "<img" in result["bridging"]["text"]
     assert result["hiddenWithout"] is True
-    assert result["rows"] == 2 and "1.78" in result["diversity"]
+    assert result["rows"] == 2 + 3 and "1.78" in result["diversity"]
+    assert "joined40" in result["diversity"].replace(" ", "")

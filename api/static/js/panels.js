@@ -69,7 +69,7 @@ export function renderBridging(card, root, analysis, textOf) {
         el("span", { className: "num", text: `${pct(rate)}%` }));
     }
     return el("div", { className: "bridge" },
-      el("p", { className: "text", text: textOf(b.statement_id) }),
+      el("p", { className: "text", text: b.text ?? textOf(b.statement_id) }),
       el("p", { className: "interval",
                 text: t("score", { score: fmt(b.score), low: fmt(b.low), high: fmt(b.high) }) }),
       bars);
@@ -113,11 +113,17 @@ export function renderDiversity(card, root, diversity) {
   card.hidden = !diversity;
   if (!diversity) return;
   const parts = [];
+  // The participation funnel and other whole-number counts, as the server names them.
+  const counts = Object.entries(diversity.participation || {})
+    .filter(([, v]) => typeof v === "number");
+  if (counts.length) parts.push(table([t("participation"), t("count")], counts.map(([k, v]) => [k.replaceAll("_", " "),
+    Number.isInteger(v) ? v : fmt(v)])));
   for (const [name, a] of Object.entries(diversity.attributes || {})) {
     const shares = a.shares || {};
     const ratios = a.representation_ratio || {};
+    // A share of null is a cell hidden for privacy (fewer than k participants).
     const rows = Object.entries(shares).map(([cat, share]) =>
-      [cat, `${pct(share)}%`, cat in ratios ? fmt(ratios[cat]) : "–"]);
+      [cat, share == null ? "–" : `${pct(share)}%`, ratios[cat] == null ? "–" : fmt(ratios[cat])]);
     parts.push(el("h3", { text: name }),
       table([t("category"), t("share"), t("ratio")], rows),
       el("p", { className: "hint",
