@@ -1,0 +1,400 @@
+"""Bridging statements: support that the main opinion divide does not explain.
+
+The Community Notes model (Wojcik et al. 2022) is fitted to the votes (see
+:mod:`engine.factorization`)::
+
+    y_ps ~ mu + b_p + c_s + f_p . g_s,    agree = 1, disagree = 0, pass = 1/2 (weighted)
+
+The opinion factor ``f_p . g_s`` absorbs whatever one side likes and the other does not; the
+statement intercept ``c_s``, held down five times harder than the factors, only grows when
+participants on *both* sides of the factor axis agree. ``c_s`` is the bridging score and
+``|g_s|`` the polarisation. Each score gets an approximate 95% interval, and a statement is only
+*called* bridging with enough agrees on each side of the axis (Community Notes' rule).
+
+How passes enter (``BridgingSettings.pass_weight``): a pass is a vote "between" agree and
+disagree (target 1/2) with weight ``pass_weight`` relative to an agree or disagree. 0 drops passes,
+1 treats them as full half-votes. The default and the measurements behind it are in
+``benchmarks/RESULTS.md`` (section "Bridging").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .breakdown import MIN_CELL_SIZE_FLOOR, VoteBreakdown, vote_breakdown
+from .errors import InvalidSettingError, InvalidVotesError
+from .factorization import FactorModel, fit_factor_model
+from .matrix import VoteMatrix
+
+__all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement", "bridging"]
+
+#: Regression targets on Community Notes' rating scale (helpful 1, not helpful 0, "somewhat" 0.5).
+AGREE_TARGET, DISAGREE_TARGET, PASS_TARGET = 1.0, 0.0, 0.5
+
+
+@dataclass(frozen=True)
+class BridgingSettings:
+    """Settings of :func:`bridging`; frozen, validated on construction."""
+
+    #: Factor dimensions. Community Notes uses 1 ("to avoid overfitting").
+    n_factors: int = 1
+    #: Mean-loss penalty on intercepts (Community Notes: 0.15, five times the factors').
+    intercept_reg: float = 0.15
+    #: Mean-loss penalty on factors (Community Notes: 0.03).
+    factor_reg: float = 0.03
+    #: Weight of a pass (target 1/2) relative to an agree / disagree; see the module docstring.
+    pass_weight: float = 0.5
+    #: ALS sweeps at most, and the largest parameter change that counts as converged
+    #: (scores are shown to two decimals; 1e-4 leaves them within ~1e-4 of the optimum).
+    max_iterations: int = 300
+    tolerance: float = 1e-4
+    #: Two-sided coverage of the score interval.
+    interval_level: float = 0.95
+    #: Pseudo-votes with the pooled residual variance added to each statement's own (shrinkage,
+    #: so a statement with 3 identical votes does not get a zero-width interval).
+    noise_prior_votes: float = 10.0
+    #: Evidence rule: agrees needed from each side of the factor axis (Community Notes, 2025:
+    #: 5 positive- and 5 negative-factor raters must rate a note helpful).
+    min_side_agrees: int = 5
+    #: A bridging statement's interval must lie above this score (support beyond the average
+    #: vote that the factor does not explain).
+    min_score: float = 0.0
+    #: ... and its polarisation below this (Community Notes' factor cap |f_n| < 0.5).
+    max_polarization: float = 0.5
+    #: k-anonymity for declared attributes (roles...): cells with fewer participants are hidden.
+    min_cell_size: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("n_factors", "max_iterations", "min_side_agrees"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < (0 if name == "min_side_agrees" else 1):
+                raise InvalidSettingError(f"{name} must be a positive integer, got {value!r}")
+        for name in ("intercept_reg", "factor_reg", "tolerance"):
+            if not getattr(self, name) > 0:
+                raise InvalidSettingError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        if not 0 <= self.pass_weight <= 1:
+            raise InvalidSettingError(f"pass_weight must be in [0, 1], got {self.pass_weight!r}")
+        if not 0 < self.interval_level < 1:
+            raise InvalidSettingError(
+                f"interval_level must be in (0, 1), got {self.interval_level!r}")
+        if self.noise_prior_votes < 0 or self.max_polarization <= 0:
+            raise InvalidSettingError(
+                "noise_prior_votes must be >= 0 and max_polarization > 0, got "
+                f"{self.noise_prior_votes!r}, {self.max_polarization!r}")
+        if not isinstance(self.min_cell_size, int) or self.min_cell_size < MIN_CELL_SIZE_FLOOR:
+            raise InvalidSettingError(
+                f"min_cell_size must be an integer >= {MIN_CELL_SIZE_FLOOR}, "
+                f"got {self.min_cell_size!r}")
+
+
+@dataclass(frozen=True)
+class BridgingStatement:
+    """One statement's bridging figures, as listed best first by :meth:`BridgingResult.ranked`."""
+
+    statement_id: Hashable
+    score: float
+    low: float
+    high: float
+    polarization: float
+    #: opinion group id -> agree rate (agrees / votes seen, passes included).
+    group_agree: dict[Hashable, float]
+    #: attribute name -> category -> agree rate, cells of fewer than ``min_cell_size`` hidden.
+    role_agree: dict[str, dict[Hashable, float]]
+    is_bridging: bool
+    n_votes: int
+
+
+@dataclass(frozen=True)
+class BridgingResult:
+    """Per-statement bridging arrays, indexed like the vote matrix's columns (agree = +1)."""
+
+    statement_ids: list[Hashable]
+    participant_ids: list[Hashable]
+    settings: BridgingSettings
+    #: (n_statements,) statements scored (not moderated out, not meta).
+    active: np.ndarray
+    #: (n_statements,) statement intercept c_s: the bridging score (NaN if not active).
+    score: np.ndarray
+    #: (n_statements,) interval around the score at ``settings.interval_level``.
+    low: np.ndarray
+    high: np.ndarray
+    #: (n_statements,) |g_s|, the statement's loading on the opinion factor.
+    polarization: np.ndarray
+    #: (n_statements,) votes seen (agree, disagree, pass) and their split.
+    n_votes: np.ndarray
+    n_agree: np.ndarray
+    n_disagree: np.ndarray
+    n_pass: np.ndarray
+    #: (n_statements,) agrees from participants on the positive / negative side of factor 1.
+    n_agree_positive: np.ndarray
+    n_agree_negative: np.ndarray
+    #: (n_statements,) passes the evidence rule, the interval bound and the polarisation cap.
+    is_bridging: np.ndarray
+    #: The fitted model (participant and statement parameters) — also the warm start.
+    model: FactorModel
+    #: Per-opinion-group counts (None without group labels).
+    groups: VoteBreakdown | None = None
+    #: attribute name -> per-category counts, small cells hidden.
+    attributes: dict[str, VoteBreakdown] = field(default_factory=dict)
+
+    def order(self) -> np.ndarray:
+        """Indices of active statements, best score first (ties: matrix order)."""
+        idx = np.flatnonzero(self.active)
+        return idx[np.lexsort((idx, -self.score[idx]))]
+
+    def ranked(self, limit: int | None = None) -> list[BridgingStatement]:
+        """Active statements, best first, with their explanations."""
+        group_rates = self.groups.agree_rates() if self.groups is not None else None
+        attr_rates = {name: b.agree_rates() for name, b in self.attributes.items()}
+        def shown(categories: tuple[Hashable, ...], rates: np.ndarray) -> dict[Hashable, float]:
+            return {c: float(r) for c, r in zip(categories, rates, strict=True) if not np.isnan(r)}
+
+        out = []
+        for s in self.order()[:limit]:
+            group_agree: dict[Hashable, float] = {}
+            if self.groups is not None and group_rates is not None:
+                group_agree = shown(self.groups.categories, group_rates[:, s])
+            role_agree = {name: shown(b.categories, attr_rates[name][:, s])
+                          for name, b in self.attributes.items()}
+            out.append(BridgingStatement(
+                statement_id=self.statement_ids[s], score=float(self.score[s]),
+                low=float(self.low[s]), high=float(self.high[s]),
+                polarization=float(self.polarization[s]), group_agree=group_agree,
+                role_agree=role_agree, is_bridging=bool(self.is_bridging[s]),
+                n_votes=int(self.n_votes[s]),
+            ))
+        return out
+
+    def to_json(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The ranked list as JSON-ready dicts (group and category keys as strings)."""
+        return [
+            {
+                "statement_id": st.statement_id,
+                "score": round(st.score, 4),
+                "low": round(st.low, 4),
+                "high": round(st.high, 4),
+                "polarization": round(st.polarization, 4),
+                "group_agree": {str(g): round(r, 4) for g, r in st.group_agree.items()},
+                "role_agree": {a: {str(c): round(r, 4) for c, r in cats.items()}
+                               for a, cats in st.role_agree.items()},
+                "is_bridging": st.is_bridging,
+                "n_votes": st.n_votes,
+            }
+            for st in self.ranked(limit)
+        ]
+
+
+def _targets(X: sp.csr_matrix, keep: np.ndarray, pass_weight: float) -> tuple[sp.csr_matrix, ...]:
+    """Weight and weight x target matrices on X's pattern (inactive statements weighted 0)."""
+    data = X.data
+    w = np.where(data == 0, pass_weight, 1.0) * keep[X.indices]
+    y = np.where(data > 0, AGREE_TARGET, np.where(data < 0, DISAGREE_TARGET, PASS_TARGET))
+    W = sp.csr_matrix((w, X.indices, X.indptr), shape=X.shape)
+    WY = sp.csr_matrix((w * y, X.indices, X.indptr), shape=X.shape)
+    return W, WY
+
+
+def _warm_start(previous: BridgingResult, participant_ids: Sequence[Hashable],
+                statement_ids: Sequence[Hashable], n_factors: int,
+                ) -> tuple[FactorModel, tuple[np.ndarray, np.ndarray]] | None:
+    """Previous parameters re-indexed by id onto the new matrix (unknown ids flagged False)."""
+    prev = previous.model
+    if prev.statement_factors.shape[1] != n_factors:
+        return None
+
+    def align(ids: Sequence[Hashable], old_ids: Sequence[Hashable]
+              ) -> tuple[np.ndarray, np.ndarray]:
+        old = {key: i for i, key in enumerate(old_ids)}
+        pos = np.array([old.get(key, -1) for key in ids], dtype=np.int64)
+        return np.maximum(pos, 0), pos >= 0
+
+    p_pos, p_known = align(participant_ids, previous.participant_ids)
+    s_pos, s_known = align(statement_ids, previous.statement_ids)
+    if not p_known.any() or not s_known.any():
+        return None
+    model = FactorModel(
+        mu=prev.mu,
+        participant_intercepts=prev.participant_intercepts[p_pos],
+        participant_factors=prev.participant_factors[p_pos],
+        statement_intercepts=prev.statement_intercepts[s_pos],
+        statement_factors=prev.statement_factors[s_pos],
+        statement_covariance=prev.statement_covariance[s_pos],
+        n_iterations=0, converged=False,
+    )
+    return model, (p_known, s_known)
+
+
+def _interval_halfwidth(X: sp.csr_matrix, W: sp.csr_matrix, WY: sp.csr_matrix, model: FactorModel,
+                        settings: BridgingSettings) -> np.ndarray:
+    """z x sqrt(sigma_s^2 [A_s^-1]_00): the ridge posterior sd of c_s with participants fixed.
+
+    sigma_s^2 is the statement's weighted residual variance, shrunk towards the pooled one by
+    ``noise_prior_votes`` pseudo-votes.
+    """
+    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
+    cols = X.indices
+    pred = (model.mu + model.participant_intercepts[rows] + model.statement_intercepts[cols]
+            + np.einsum("ij,ij->i", model.participant_factors[rows], model.statement_factors[cols]))
+    w = W.data
+    resid2 = w * (WY.data / np.where(w > 0, w, 1.0) - pred) ** 2
+    del pred, rows
+    n_s = X.shape[1]
+    ssr = np.bincount(cols, weights=resid2, minlength=n_s)
+    weight = np.bincount(cols, weights=w, minlength=n_s)
+    pooled = ssr.sum() / max(weight.sum(), 1e-12)
+    prior = settings.noise_prior_votes
+    sigma2 = (ssr + prior * pooled) / (weight + prior) if prior + weight.max(initial=0) > 0 else ssr
+    z = NormalDist().inv_cdf(0.5 + settings.interval_level / 2)
+    return z * np.sqrt(sigma2 * model.statement_covariance[:, 0, 0])
+
+
+def _validate(X: Any) -> sp.csr_matrix:
+    if not sp.issparse(X):
+        raise InvalidVotesError(
+            f"X must be a scipy.sparse matrix or a VoteMatrix, got {type(X).__name__}")
+    X = sp.csr_matrix(X)
+    if X.nnz and not np.isin(X.data, (-1, 0, 1)).all():
+        bad = X.data[~np.isin(X.data, (-1, 0, 1))][0]
+        raise InvalidVotesError(f"X: votes must be -1, 0 or +1, got {bad!r}")
+    if X.dtype != np.int8:
+        X = X.astype(np.int8)
+    if not X.has_canonical_format:
+        X = X.copy()  # never sort the caller's arrays in place
+        X.sort_indices()
+        if not X.has_canonical_format:
+            raise InvalidVotesError(
+                "X has duplicate entries; keep one vote per cell (VoteMatrix does)")
+    return X
+
+
+def bridging(
+    X: sp.spmatrix | VoteMatrix,
+    *,
+    group_labels: Sequence[Hashable] | np.ndarray | None = None,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
+    settings: BridgingSettings = BridgingSettings(),  # frozen, so safe as a default
+    random_state: int | None = 0,
+    previous: BridgingResult | None = None,
+    participant_ids: Sequence[Hashable] | None = None,
+    statement_ids: Sequence[Hashable] | None = None,
+    active: np.ndarray | None = None,
+) -> BridgingResult:
+    """Score every statement for bridging support.
+
+    Parameters
+    ----------
+    X : sparse matrix (n_participants, n_statements) or VoteMatrix
+        Votes: agree +1, disagree -1, pass explicit 0, unseen no entry. A VoteMatrix brings its
+        ids and leaves out its moderated-out and meta statements.
+    group_labels : (n_participants,) opinion group per participant, -1 for none (e.g.
+        ``AnalysisResult.clustering.labels``); used for the per-group explanations only.
+    attributes : mapping name -> (n_participants,) category per participant (None = unknown),
+        e.g. ``{"role": [...]}``; per-category rates with cells under ``min_cell_size`` hidden.
+    settings : BridgingSettings
+    random_state : int or None
+        Seeds the spectral start; the result is identical for the same seed.
+    previous : BridgingResult, optional
+        Warm start from an earlier result, matched by participant and statement id.
+    participant_ids, statement_ids, active : for a plain sparse X, the ids (default 0..n-1) and
+        the mask of statements to score (default all).
+
+    Returns
+    -------
+    BridgingResult
+
+    Notes
+    -----
+    Loss (Community Notes, mean form, mu unpenalised)::
+
+        sum w (y - mu - b_p - c_s - f_p.g_s)^2 / sum w
+            + 0.15 (mean b_p^2 + mean c_s^2) + 0.03 (mean |f_p|^2 + mean |g_s|^2)
+
+    The interval is c_s +- z sd, with sd from the statement's ridge normal equations at the
+    fitted participant parameters and the statement's (shrunk) residual variance. It ignores the
+    uncertainty of the participant parameters; ``benchmarks/bridging.py`` compares it with a
+    bootstrap over participants.
+
+    References
+    ----------
+    Wojcik et al. (2022), "Birdwatch: Crowd Wisdom and Bridging Algorithms can Inform
+    Understanding and Reduce the Spread of Misinformation", arXiv:2210.15723;
+    twitter/communitynotes ``matrix_factorization.py`` and ``mf_base_scorer.py``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> X = sp.csr_matrix([[1, 1, -1], [1, 1, -1], [1, -1, 1], [1, -1, 1]], dtype="int8")
+    >>> r = bridging(X, group_labels=[0, 0, 1, 1], settings=BridgingSettings(min_side_agrees=1))
+    >>> r.ranked()[0].statement_id, r.ranked()[0].group_agree
+    (0, {0: 1.0, 1: 1.0})
+    """
+    if isinstance(X, VoteMatrix):
+        participant_ids = list(X.participant_ids)
+        statement_ids = list(X.statement_ids)
+        active = X.active
+        X = X.X
+    X = _validate(X)
+    n_p, n_s = X.shape
+    participant_ids = list(range(n_p)) if participant_ids is None else list(participant_ids)
+    statement_ids = list(range(n_s)) if statement_ids is None else list(statement_ids)
+    if len(participant_ids) != n_p or len(statement_ids) != n_s:
+        raise InvalidVotesError(
+            f"ids do not match X's shape {X.shape}: "
+            f"{len(participant_ids)} participant, {len(statement_ids)} statement ids")
+    active = np.ones(n_s, dtype=bool) if active is None else np.asarray(active, dtype=bool).copy()
+    if active.shape != (n_s,):
+        raise InvalidVotesError(f"active must have shape ({n_s},), got {active.shape}")
+
+    W, WY = _targets(X, active, settings.pass_weight)
+    warm = None if previous is None else _warm_start(previous, participant_ids, statement_ids,
+                                                     settings.n_factors)
+    model = fit_factor_model(
+        W, WY, n_factors=settings.n_factors, intercept_reg=settings.intercept_reg,
+        factor_reg=settings.factor_reg, max_iterations=settings.max_iterations,
+        tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
+        init=None if warm is None else warm[0], init_mask=None if warm is None else warm[1],
+    )
+    half = _interval_halfwidth(X, W, WY, model, settings)
+    del W, WY
+
+    score = np.where(active, model.statement_intercepts, np.nan)
+    polarization = np.where(active, np.linalg.norm(model.statement_factors, axis=1), np.nan)
+    data = X.data
+    cols = X.indices
+    n_agree = np.bincount(cols[data > 0], minlength=n_s)
+    n_disagree = np.bincount(cols[data < 0], minlength=n_s)
+    n_pass = np.bincount(cols[data == 0], minlength=n_s)
+    side = np.repeat(model.participant_factors[:, 0], np.diff(X.indptr))
+    n_agree_positive = np.bincount(cols[(data > 0) & (side > 0)], minlength=n_s)
+    n_agree_negative = np.bincount(cols[(data > 0) & (side < 0)], minlength=n_s)
+    del side
+    low, high = score - half, score + half
+    is_bridging = (
+        active
+        & (n_agree_positive >= settings.min_side_agrees)
+        & (n_agree_negative >= settings.min_side_agrees)
+        & (np.nan_to_num(low, nan=-np.inf) > settings.min_score)
+        & (np.nan_to_num(polarization, nan=np.inf) < settings.max_polarization)
+    )
+
+    groups = None
+    if group_labels is not None:
+        labels = np.asarray(group_labels)
+        groups = vote_breakdown(X, labels, name="group", min_cell_size=None)
+    breakdowns = {
+        name: vote_breakdown(X, values, name=name, min_cell_size=settings.min_cell_size)
+        for name, values in (attributes or {}).items()
+    }
+    return BridgingResult(
+        statement_ids=statement_ids, participant_ids=participant_ids, settings=settings,
+        active=active, score=score, low=low, high=high, polarization=polarization,
+        n_votes=n_agree + n_disagree + n_pass, n_agree=n_agree, n_disagree=n_disagree,
+        n_pass=n_pass, n_agree_positive=n_agree_positive, n_agree_negative=n_agree_negative,
+        is_bridging=is_bridging, model=model, groups=groups, attributes=breakdowns,
+    )
