@@ -16,23 +16,40 @@ from .errors import InvalidVotesError
 __all__ = ["VoteMatrix"]
 
 _VALID_VOTES = (-1, 0, 1)
+#: Appends smaller than nnz / this ratio take the in-place path (binary search per new vote).
+SMALL_APPEND_RATIO = 50
 
 
-def _as_index(ids: Sequence[Hashable], index: dict[Hashable, int], order: list[Hashable]) -> np.ndarray:
-    """Map ids to row/column numbers, adding unseen ids in order of first appearance."""
-    out = np.empty(len(ids), dtype=np.int64)
-    for i, key in enumerate(ids):
+def _as_index(
+    ids: Sequence[Hashable] | np.ndarray, index: dict[Hashable, int], order: list[Hashable]
+) -> np.ndarray:
+    """Map ids to row/column numbers, adding unseen ids in order of first appearance.
+
+    Works on the distinct ids only (numpy ``unique``), so a million records cost a few
+    dictionary look-ups per distinct participant, not per record. Numpy scalars become Python
+    values, so ids serialise as they came.
+    """
+    arr = np.asarray(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+    if arr.dtype == object or arr.ndim != 1:
+        arr = np.asarray([str(x) if not isinstance(x, int | str) else x for x in ids], dtype=object)
+        if arr.dtype == object and len({type(x) for x in arr}) > 1:
+            raise InvalidVotesError("ids of one kind must be all integers or all strings")
+    uniq, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
+    positions = np.empty(len(uniq), dtype=np.int64)
+    for u in np.argsort(first, kind="stable"):  # first appearance order for new ids
+        key = uniq[u].item() if isinstance(uniq[u], np.generic) else uniq[u]
         pos = index.get(key)
         if pos is None:
             pos = len(order)
             index[key] = pos
             order.append(key)
-        out[i] = pos
-    return out
+        positions[u] = pos
+    return positions[inverse.reshape(-1)]
 
 
-def _latest(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, times: np.ndarray,
-            n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _latest(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, times: np.ndarray, n_cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Keep one record per (row, col): the latest by time; later records win ties."""
     order = np.arange(len(rows))
     key = rows * n_cols + cols
@@ -168,7 +185,10 @@ class VoteMatrix:
         if n == 0:
             return
         rows, cols, values, t = _latest(rows, cols, values, t, len(self.statement_ids))
-        self._merge(rows, cols, values, t)
+        if len(rows) * SMALL_APPEND_RATIO <= self.X.nnz:
+            self._merge_small(rows, cols, values, t)
+        else:
+            self._merge(rows, cols, values, t)
         self.version += 1
 
     def _grow(self) -> None:
@@ -177,8 +197,41 @@ class VoteMatrix:
             X = self.X
             indptr = np.concatenate([X.indptr, np.full(n_p - X.shape[0], X.indptr[-1])])
             self.X = sp.csr_matrix((X.data, X.indices, indptr), shape=(n_p, n_s))
-            self.excluded = np.concatenate([self.excluded, np.zeros(n_s - len(self.excluded), bool)])
+            self.excluded = np.concatenate(
+                [self.excluded, np.zeros(n_s - len(self.excluded), bool)]
+            )
             self.meta = np.concatenate([self.meta, np.zeros(n_s - len(self.meta), bool)])
+
+    def _merge_small(
+        self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, t: np.ndarray
+    ) -> None:
+        """Live path for a few new votes: find each cell in its row, replace or insert.
+
+        Costs one binary search per new vote plus one memory copy of the arrays for the inserts,
+        instead of re-sorting every stored vote.
+        """
+        X = self.X
+        indptr, indices = X.indptr, X.indices
+        pos = np.empty(len(rows), dtype=np.int64)
+        for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            lo, hi = indptr[r], indptr[r + 1]
+            pos[i] = lo + np.searchsorted(indices[lo:hi], c)
+        found = (pos < indptr[rows + 1]) & (indices[np.minimum(pos, len(indices) - 1)] == cols)
+        found &= pos < len(indices)
+        hit = np.flatnonzero(found)
+        newer = t[hit] >= self._times[pos[hit]]
+        X.data[pos[hit[newer]]] = values[hit[newer]]
+        self._times[pos[hit[newer]]] = t[hit[newer]]
+        new = np.flatnonzero(~found)
+        if len(new):
+            order = new[np.lexsort((cols[new], rows[new]))]  # inserts in row-major order
+            at = pos[order]
+            data = np.insert(X.data, at, values[order])
+            new_indices = np.insert(indices, at, cols[order].astype(indices.dtype))
+            self._times = np.insert(self._times, at, t[order])
+            counts = np.bincount(rows[order], minlength=X.shape[0])
+            new_indptr = indptr + np.concatenate([[0], np.cumsum(counts)]).astype(indptr.dtype)
+            self.X = sp.csr_matrix((data, new_indices, new_indptr), shape=X.shape)
 
     def _merge(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, t: np.ndarray) -> None:
         """Merge deduplicated new records into the CSR structure, keeping the latest per cell."""
@@ -203,14 +256,21 @@ class VoteMatrix:
         indptr[1:] = np.cumsum(np.bincount(r, minlength=X.shape[0]))
         index_dtype = np.int32 if max(len(key), n_s) < 2**31 else np.int64
         self.X = sp.csr_matrix(
-            (all_v[keep].astype(np.int8), (key % n_s).astype(index_dtype), indptr.astype(index_dtype)),
+            (
+                all_v[keep].astype(np.int8),
+                (key % n_s).astype(index_dtype),
+                indptr.astype(index_dtype),
+            ),
             shape=X.shape,
         )
         self._times = all_t[keep]
 
-    def set_moderation(self, *, excluded: Iterable[Hashable] = (), meta: Iterable[Hashable] = ()) -> None:
-        """Mark statements as moderated out or meta (replacing earlier marks). Unknown ids become
-        new, vote-less columns."""
+    def set_moderation(
+        self, *, excluded: Iterable[Hashable] = (), meta: Iterable[Hashable] = ()
+    ) -> None:
+        """Mark statements as moderated out or meta, replacing earlier marks.
+
+        Unknown ids become new, vote-less columns."""
         ex_ids, meta_ids = list(excluded), list(meta)
         _as_index(ex_ids + meta_ids, self.statement_index, self.statement_ids)
         self._grow()
