@@ -36,6 +36,8 @@ __all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement", "bridging"
 
 #: Regression targets on Community Notes' rating scale (helpful 1, not helpful 0, "somewhat" 0.5).
 AGREE_TARGET, DISAGREE_TARGET, PASS_TARGET = 1.0, 0.0, 0.5
+#: Variance of a fair coin on that scale: the noise assumed before any vote is seen.
+_MAX_VOTE_VARIANCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,7 @@ def _interval_halfwidth(X: sp.csr_matrix, W: sp.csr_matrix, WY: sp.csr_matrix, m
     """z x sqrt(sigma_s^2 [A_s^-1]_00): the ridge posterior sd of c_s with participants fixed.
 
     sigma_s^2 is the statement's weighted residual variance, shrunk towards the pooled one by
-    ``noise_prior_votes`` pseudo-votes.
+    ``noise_prior_votes`` pseudo-votes (and the pooled one towards 1/4 by as many).
     """
     rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
     cols = X.indices
@@ -247,9 +249,13 @@ def _interval_halfwidth(X: sp.csr_matrix, W: sp.csr_matrix, WY: sp.csr_matrix, m
     n_s = X.shape[1]
     ssr = np.bincount(cols, weights=resid2, minlength=n_s)
     weight = np.bincount(cols, weights=w, minlength=n_s)
-    pooled = ssr.sum() / max(weight.sum(), 1e-12)
+    # The pooled variance itself gets the same pseudo-votes at the largest variance a 0..1 vote
+    # can have, so unanimous or tiny conversations do not get zero-width intervals.
     prior = settings.noise_prior_votes
-    sigma2 = (ssr + prior * pooled) / (weight + prior) if prior + weight.max(initial=0) > 0 else ssr
+    pooled = (ssr.sum() + prior * _MAX_VOTE_VARIANCE) / max(weight.sum() + prior, 1e-12)
+    denominator = weight + prior
+    sigma2 = np.divide(ssr + prior * pooled, denominator, out=np.full(len(ssr), pooled),
+                       where=denominator > 0)
     z = NormalDist().inv_cdf(0.5 + settings.interval_level / 2)
     return z * np.sqrt(sigma2 * model.statement_covariance[:, 0, 0])
 

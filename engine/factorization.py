@@ -102,14 +102,17 @@ def _spectral_start(
     Rt = R.T.tocsr()
     # Oversampled block (Halko et al. 2011): the top vector converges at the rate of the gap to
     # the (n_factors + oversampling + 1)-th singular value, not to the next one.
-    V = rng.standard_normal((W.shape[1], min(n_factors + _OVERSAMPLING, W.shape[1])))
+    n_s = W.shape[1]
+    V = rng.standard_normal((n_s, min(n_factors + _OVERSAMPLING, n_s)))
     for _ in range(_SPECTRAL_ITERATIONS):
         V, _ = np.linalg.qr(_matmat(Rt, _matmat(R, V)))
     _, _, vt = np.linalg.svd(_matmat(R, V), full_matrices=False)
     V = V @ vt.T[:, :n_factors]
     U = _matmat(R, V)
     scale = np.sqrt(np.maximum((U * U).sum(axis=0), 0.0) / max(W.shape[0], 1))
-    return V * scale
+    out = np.zeros((n_s, n_factors))  # fewer statements than factors: the rest stay zero
+    out[:, : V.shape[1]] = V * scale
+    return out
 
 
 def fit_factor_model(
@@ -156,6 +159,8 @@ def fit_factor_model(
     # Means are over participants / statements that have any (weighted) vote, as in CN's tables.
     n_rows = max(int((row_weight > 0).sum()), 1)
     n_cols = max(int((col_weight > 0).sum()), 1)
+    if total <= 0:  # no weighted vote at all: an empty fit, penalties as for one unit of weight
+        total = 1.0
     a_pb, a_pf = intercept_reg * total / n_rows, factor_reg * total / n_rows
     a_sb, a_sf = intercept_reg * total / n_cols, factor_reg * total / n_cols
 
@@ -163,11 +168,12 @@ def fit_factor_model(
     # of the column-centred votes. CN starts from random factors; with 1 factor and 3+ groups
     # that lands in different local optima for different seeds, and ALS then needs hundreds of
     # sweeps at 5% density. The spectral start is the PCA axis Pol.is draws its map with.
-    mu = wy_total / total if total > 0 else 0.0
+    mu = wy_total / total
     b = np.zeros(n_p)
     f = np.zeros((n_p, n_factors))
     c = np.zeros(n_s)
-    g = _spectral_start(W, WY, col_weight, n_factors, rng)
+    g = (_spectral_start(W, WY, col_weight, n_factors, rng) if W.nnz and min(n_p, n_s) > 0
+         else np.zeros((n_s, n_factors)))
     if init is not None:
         known_p, known_s = init_mask if init_mask is not None else (
             np.ones(n_p, bool), np.ones(n_s, bool))

@@ -199,3 +199,19 @@ def test_invalid_votes_raise() -> None:
         bridging(np.array([[1, -1]]))  # type: ignore[arg-type]
     with pytest.raises(InvalidVotesError):
         bridging(sp.csr_matrix(np.array([[1, -1]], dtype=np.int8)), group_labels=[0, 1, 2])
+
+
+def test_analysis_carries_bridging_with_its_groups() -> None:
+    from engine import analyze, update
+
+    conv = synthetic_conversation(300, 30, density=0.3, random_state=8)
+    m = conv.matrix.copy()
+    result = analyze(m)
+    assert result.bridging is not None and result.state.bridging is result.bridging
+    rows = result.bridging.to_json()
+    assert len(rows) == 30
+    assert set(rows[0]["group_agree"]) == {str(g) for g in result.clustering.group_ids}
+    m.append([0, 1], [0, 0], [1, 1])
+    updated = update(m, result)
+    assert updated.bridging is not None
+    assert updated.bridging.model.n_iterations < result.bridging.model.n_iterations
