@@ -136,13 +136,12 @@ def vote_breakdown(
         n_members = n_members[keep]
 
     k = len(categories)
-    rows = np.flatnonzero(codes >= 0)
-    onehot = sp.csr_matrix((np.ones(len(rows)), (codes[rows], rows)), shape=(k, n_p))
-    counts = np.zeros((k, n_s, 3))
-    for j, value in enumerate((1, -1, 0)):
-        mask = X.data == value
-        V = sp.csr_matrix((mask.astype(np.float64), X.indices, X.indptr), shape=X.shape)
-        counts[:, :, j] = (onehot @ V).toarray()
+    # One counting pass: each vote goes to bin (category, statement, agree/disagree/pass).
+    vote_code = np.repeat(codes, np.diff(X.indptr))
+    kept = vote_code >= 0
+    slot = np.array([1, 2, 0])[X.data[kept].astype(np.intp) + 1]  # -1 -> 1, 0 -> 2, +1 -> 0
+    bins = (vote_code[kept] * n_s + X.indices[kept]) * 3 + slot
+    counts = np.bincount(bins, minlength=k * n_s * 3).reshape(k, n_s, 3).astype(np.float64)
     visible = np.ones((k, n_s), dtype=bool)
     if min_cell_size is not None:
         visible = counts.sum(axis=2) >= min_cell_size

@@ -194,11 +194,16 @@ class BridgingResult:
 
 def _targets(X: sp.csr_matrix, keep: np.ndarray, pass_weight: float) -> tuple[sp.csr_matrix, ...]:
     """Weight and weight x target matrices on X's pattern (inactive statements weighted 0)."""
-    data = X.data
-    w = np.where(data == 0, pass_weight, 1.0) * keep[X.indices]
-    y = np.where(data > 0, AGREE_TARGET, np.where(data < 0, DISAGREE_TARGET, PASS_TARGET))
+    slot = X.data.astype(np.intp) + 1  # disagree 0, pass 1, agree 2
+    weight = np.array([1.0, pass_weight, 1.0])
+    target = np.array([DISAGREE_TARGET, PASS_TARGET, AGREE_TARGET])
+    w = weight[slot]
+    wy = (weight * target)[slot]
+    if not keep.all():
+        mask = keep[X.indices]
+        w, wy = w * mask, wy * mask
     W = sp.csr_matrix((w, X.indices, X.indptr), shape=X.shape)
-    WY = sp.csr_matrix((w * y, X.indices, X.indptr), shape=X.shape)
+    WY = sp.csr_matrix((wy, X.indices, X.indptr), shape=X.shape)
     return W, WY
 
 
@@ -232,28 +237,33 @@ def _warm_start(previous: BridgingResult, participant_ids: Sequence[Hashable],
     return model, (p_known, s_known)
 
 
-def _interval_halfwidth(X: sp.csr_matrix, W: sp.csr_matrix, WY: sp.csr_matrix, model: FactorModel,
-                        settings: BridgingSettings) -> np.ndarray:
+def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray,
+                        model: FactorModel, settings: BridgingSettings) -> np.ndarray:
     """z x sqrt(sigma_s^2 [A_s^-1]_00): the ridge posterior sd of c_s with participants fixed.
 
     sigma_s^2 is the statement's weighted residual variance, shrunk towards the pooled one by
-    ``noise_prior_votes`` pseudo-votes (and the pooled one towards 1/4 by as many).
+    ``noise_prior_votes`` pseudo-votes (and the pooled one towards 1/4 by as many). The residual
+    sum of squares is expanded into sums over each statement's voters, so it takes two sparse
+    products instead of a pass that materialises every prediction. ``WYY`` holds the per-statement
+    sums of w y^2.
     """
-    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
-    cols = X.indices
-    pred = (model.mu + model.participant_intercepts[rows] + model.statement_intercepts[cols]
-            + np.einsum("ij,ij->i", model.participant_factors[rows], model.statement_factors[cols]))
-    w = W.data
-    resid2 = w * (WY.data / np.where(w > 0, w, 1.0) - pred) ** 2
-    del pred, rows
-    n_s = X.shape[1]
-    ssr = np.bincount(cols, weights=resid2, minlength=n_s)
-    weight = np.bincount(cols, weights=w, minlength=n_s)
-    # The pooled variance itself gets the same pseudo-votes at the largest variance a 0..1 vote
-    # can have, so unanimous or tiny conversations do not get zero-width intervals.
+    a = model.mu + model.participant_intercepts
+    f, c, g = model.participant_factors, model.statement_intercepts, model.statement_factors
+    d = f.shape[1]
+    sums = W.T @ np.column_stack([np.ones_like(a), a, a * a, f, f * a[:, None],
+                                  *(f[:, k] * f[:, m] for k in range(d) for m in range(d))])
+    n, s_a, s_aa = sums[:, 0], sums[:, 1], sums[:, 2]
+    s_f, s_fa = sums[:, 3:3 + d], sums[:, 3 + d:3 + 2 * d]
+    s_ff = sums[:, 3 + 2 * d:].reshape(-1, d, d)
+    ysums = WY.T @ np.column_stack([np.ones_like(a), a, f])
+    s_y, s_ya, s_yf = ysums[:, 0], ysums[:, 1], ysums[:, 2:]
+    cross_y = s_ya + c * s_y + np.einsum("sk,sk->s", g, s_yf)
+    square = (s_aa + c * c * n + np.einsum("sk,skm,sm->s", g, s_ff, g) + 2 * c * s_a
+              + 2 * np.einsum("sk,sk->s", g, s_fa) + 2 * c * np.einsum("sk,sk->s", g, s_f))
+    ssr = np.maximum(WYY - 2 * cross_y + square, 0.0)
     prior = settings.noise_prior_votes
-    pooled = (ssr.sum() + prior * _MAX_VOTE_VARIANCE) / max(weight.sum() + prior, 1e-12)
-    denominator = weight + prior
+    pooled = (ssr.sum() + prior * _MAX_VOTE_VARIANCE) / max(n.sum() + prior, 1e-12)
+    denominator = n + prior
     sigma2 = np.divide(ssr + prior * pooled, denominator, out=np.full(len(ssr), pooled),
                        where=denominator > 0)
     z = NormalDist().inv_cdf(0.5 + settings.interval_level / 2)
@@ -366,20 +376,20 @@ def bridging(
         tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
         init=None if warm is None else warm[0], init_mask=None if warm is None else warm[1],
     )
-    half = _interval_halfwidth(X, W, WY, model, settings)
+    wyy = np.bincount(X.indices, weights=WY.data * WY.data / np.where(W.data > 0, W.data, 1.0),
+                      minlength=n_s)
+    half = _interval_halfwidth(W, WY, wyy, model, settings)
     del W, WY
 
     score = np.where(active, model.statement_intercepts, np.nan)
     polarization = np.where(active, np.linalg.norm(model.statement_factors, axis=1), np.nan)
-    data = X.data
-    cols = X.indices
-    n_agree = np.bincount(cols[data > 0], minlength=n_s)
-    n_disagree = np.bincount(cols[data < 0], minlength=n_s)
-    n_pass = np.bincount(cols[data == 0], minlength=n_s)
-    side = np.repeat(model.participant_factors[:, 0], np.diff(X.indptr))
-    n_agree_positive = np.bincount(cols[(data > 0) & (side > 0)], minlength=n_s)
-    n_agree_negative = np.bincount(cols[(data > 0) & (side < 0)], minlength=n_s)
-    del side
+    slot = X.indices.astype(np.intp) * 3 + X.data + 1
+    n_disagree, n_pass, n_agree = np.bincount(slot, minlength=3 * n_s).reshape(n_s, 3).T
+    agrees = sp.csr_matrix(((X.data > 0).astype(np.float64), X.indices, X.indptr), shape=X.shape)
+    side = model.participant_factors[:, 0]
+    sides = np.rint(agrees.T @ np.column_stack([side > 0, side < 0]).astype(np.float64))
+    n_agree_positive, n_agree_negative = sides.astype(np.int64).T
+    del agrees
     low, high = score - half, score + half
     is_bridging = (
         active

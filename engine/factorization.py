@@ -33,6 +33,8 @@ __all__ = ["FactorModel", "fit_factor_model"]
 #: Subspace iterations of the spectral start (it only has to land in the right basin).
 _SPECTRAL_ITERATIONS = 10
 _OVERSAMPLING = 4
+#: Participants (rows) the spectral start looks at, at most.
+_SPECTRAL_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -54,34 +56,36 @@ class FactorModel:
     converged: bool
 
 
-def _matmat(M: sp.csr_matrix, D: np.ndarray) -> np.ndarray:
-    """M @ D one column at a time (faster than scipy's CSR x dense-matrix kernel here)."""
-    return np.column_stack([M @ D[:, k] for k in range(D.shape[1])])
-
-
 def _half_step(
-    W: sp.csr_matrix, WY: sp.csr_matrix, row_weight: np.ndarray, row_wy: np.ndarray,
+    W: sp.spmatrix, WY: sp.spmatrix, row_weight: np.ndarray, row_wy: np.ndarray,
     offset: np.ndarray, factors: np.ndarray, alpha_intercept: float, alpha_factor: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ridge-solve the rows' intercept and factors given the columns' offset and factors.
 
     Row r minimises sum_c W_rc (Y_rc - offset_c - b_r - f_r . z_c)^2 + a_b b_r^2 + a_f |f_r|^2;
     the normal matrix is sum_c W_rc [1, z_c][1, z_c]^T + diag(a_b, a_f, ...). ``row_weight`` and
-    ``row_wy`` are the row sums of W and WY. Sparse products are taken one vector at a time:
-    scipy's CSR x dense-matrix kernel is several times slower than k separate mat-vecs here.
+    ``row_wy`` are the row sums of W and WY. ``W`` is the CSR matrix for the participant step and
+    its transpose (a CSC view, no copy) for the statement step: one sparse x dense-block product
+    gives every sum at once.
     """
     n_rows, d = W.shape[0], factors.shape[1]
+    pairs = [(k, m) for k in range(d) for m in range(k, d)]
+    block = np.column_stack(
+        [offset, *factors.T, *(factors * offset[:, None]).T,
+         *(factors[:, k] * factors[:, m] for k, m in pairs)])
+    sums = W @ block  # (n_rows, 1 + 2d + len(pairs))
+    sum_z, sum_zo, sum_zz = sums[:, 1:d + 1], sums[:, d + 1:2 * d + 1], sums[:, 2 * d + 1:]
     A = np.empty((n_rows, d + 1, d + 1))
-    rhs = np.empty((n_rows, d + 1))
     A[:, 0, 0] = row_weight + alpha_intercept
-    rhs[:, 0] = row_wy - W @ offset
-    for k in range(d):
-        z = factors[:, k]
-        A[:, 0, k + 1] = A[:, k + 1, 0] = W @ z
-        rhs[:, k + 1] = WY @ z - W @ (z * offset)
-        for m in range(k, d):
-            A[:, k + 1, m + 1] = A[:, m + 1, k + 1] = W @ (z * factors[:, m])
-        A[:, k + 1, k + 1] += alpha_factor
+    A[:, 0, 1:] = sum_z
+    A[:, 1:, 0] = sum_z
+    for i, (k, m) in enumerate(pairs):
+        A[:, k + 1, m + 1] = A[:, m + 1, k + 1] = sum_zz[:, i]
+    idx = np.arange(1, d + 1)
+    A[:, idx, idx] += alpha_factor
+    rhs = np.empty((n_rows, d + 1))
+    rhs[:, 0] = row_wy - sums[:, 0]
+    rhs[:, 1:] = np.asarray(WY @ factors) - sum_zo
     if d == 1:  # closed-form 2 x 2 solve; np.linalg.solve on a million tiny systems is slower
         det = A[:, 0, 0] * A[:, 1, 1] - A[:, 0, 1] ** 2
         intercept = (A[:, 1, 1] * rhs[:, 0] - A[:, 0, 1] * rhs[:, 1]) / det
@@ -96,20 +100,25 @@ def _spectral_start(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Leading right singular vectors of the weighted, column-centred vote matrix (subspace
-    iteration, O(votes) per step), scaled like factors of unit-variance participant scores."""
+    iteration, O(votes) per step), scaled like factors of unit-variance participant scores.
+
+    Above ``_SPECTRAL_ROWS`` participants a random subset of rows is used: the statement axis is
+    well determined by them, and the start only has to land in the right basin.
+    """
     col_mean = np.asarray(WY.sum(axis=0)).ravel() / np.maximum(col_weight, 1e-12)
     R = sp.csr_matrix((WY.data - W.data * col_mean[W.indices], W.indices, W.indptr), shape=W.shape)
-    Rt = R.T.tocsr()
+    if R.shape[0] > _SPECTRAL_ROWS:
+        R = R[np.sort(rng.choice(R.shape[0], _SPECTRAL_ROWS, replace=False))]
     # Oversampled block (Halko et al. 2011): the top vector converges at the rate of the gap to
     # the (n_factors + oversampling + 1)-th singular value, not to the next one.
     n_s = W.shape[1]
     V = rng.standard_normal((n_s, min(n_factors + _OVERSAMPLING, n_s)))
     for _ in range(_SPECTRAL_ITERATIONS):
-        V, _ = np.linalg.qr(_matmat(Rt, _matmat(R, V)))
-    _, _, vt = np.linalg.svd(_matmat(R, V), full_matrices=False)
+        V, _ = np.linalg.qr(R.T @ (R @ V))
+    _, _, vt = np.linalg.svd(R @ V, full_matrices=False)
     V = V @ vt.T[:, :n_factors]
-    U = _matmat(R, V)
-    scale = np.sqrt(np.maximum((U * U).sum(axis=0), 0.0) / max(W.shape[0], 1))
+    U = R @ V
+    scale = np.sqrt(np.maximum((U * U).sum(axis=0), 0.0) / max(R.shape[0], 1))
     out = np.zeros((n_s, n_factors))  # fewer statements than factors: the rest stay zero
     out[:, : V.shape[1]] = V * scale
     return out
@@ -148,8 +157,7 @@ def fit_factor_model(
     FactorModel
     """
     n_p, n_s = W.shape
-    Wt = W.T.tocsr()
-    WYt = WY.T.tocsr()
+    Wt, WYt = W.T, WY.T  # CSC views: the statement step runs on the same arrays
     row_weight = np.asarray(W.sum(axis=1)).ravel()
     col_weight = np.asarray(W.sum(axis=0)).ravel()
     row_wy = np.asarray(WY.sum(axis=1)).ravel()
