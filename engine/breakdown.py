@@ -136,12 +136,17 @@ def vote_breakdown(
         n_members = n_members[keep]
 
     k = len(categories)
-    # One counting pass: each vote goes to bin (category, statement, agree/disagree/pass).
-    vote_code = np.repeat(codes, np.diff(X.indptr))
-    kept = vote_code >= 0
-    slot = np.array([1, 2, 0])[X.data[kept].astype(np.intp) + 1]  # -1 -> 1, 0 -> 2, +1 -> 0
-    bins = (vote_code[kept] * n_s + X.indices[kept]) * 3 + slot
-    counts = np.bincount(bins, minlength=k * n_s * 3).reshape(k, n_s, 3).astype(np.float64)
+    # Sparse (transposed, a CSC view) x dense one-hot products: O(votes), no per-vote arrays
+    # beyond one 0/1 data vector per kind of vote.
+    onehot = np.zeros((n_p, k))
+    member = codes >= 0
+    onehot[np.flatnonzero(member), codes[member]] = 1.0
+    counts = np.empty((k, n_s, 3))
+    for j, mask in enumerate((X.data > 0, X.data < 0)):
+        V = sp.csr_matrix((mask.astype(np.float64), X.indices, X.indptr), shape=X.shape)
+        counts[:, :, j] = (V.T @ onehot).T
+    seen = sp.csr_matrix((np.ones(X.nnz), X.indices, X.indptr), shape=X.shape)
+    counts[:, :, 2] = (seen.T @ onehot).T - counts[:, :, 0] - counts[:, :, 1]
     visible = np.ones((k, n_s), dtype=bool)
     if min_cell_size is not None:
         visible = counts.sum(axis=2) >= min_cell_size

@@ -34,8 +34,8 @@ from .matrix import VoteMatrix
 
 __all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement", "bridging"]
 
-#: Regression targets on Community Notes' rating scale (helpful 1, not helpful 0, "somewhat" 0.5).
-AGREE_TARGET, DISAGREE_TARGET, PASS_TARGET = 1.0, 0.0, 0.5
+#: Regression targets are (vote + 1) / 2 = agree 1, pass 1/2, disagree 0: Community Notes' rating
+#: scale (helpful 1, "somewhat" 1/2, not helpful 0), so its penalties carry over unchanged.
 #: Variance of a fair coin on that scale: the noise assumed before any vote is seen.
 _MAX_VOTE_VARIANCE = 0.25
 
@@ -192,19 +192,21 @@ class BridgingResult:
         ]
 
 
-def _targets(X: sp.csr_matrix, keep: np.ndarray, pass_weight: float) -> tuple[sp.csr_matrix, ...]:
-    """Weight and weight x target matrices on X's pattern (inactive statements weighted 0)."""
-    slot = X.data.astype(np.intp) + 1  # disagree 0, pass 1, agree 2
-    weight = np.array([1.0, pass_weight, 1.0])
-    target = np.array([DISAGREE_TARGET, PASS_TARGET, AGREE_TARGET])
-    w = weight[slot]
-    wy = (weight * target)[slot]
+def _targets(X: sp.csr_matrix, keep: np.ndarray, pass_weight: float
+             ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """Weight and weight x target matrices on X's pattern (inactive statements weighted 0), and
+    the per-statement sums of w y^2. The target is (vote + 1) / 2: agree 1, pass 1/2,
+    disagree 0."""
+    vote = X.data.astype(np.float64)
+    w = np.where(vote == 0, pass_weight, 1.0)
     if not keep.all():
-        mask = keep[X.indices]
-        w, wy = w * mask, wy * mask
+        w *= keep[X.indices]
+    y = (vote + 1.0) * 0.5
+    wy = w * y
+    wyy = np.bincount(X.indices, weights=wy * y, minlength=X.shape[1])
     W = sp.csr_matrix((w, X.indices, X.indptr), shape=X.shape)
     WY = sp.csr_matrix((wy, X.indices, X.indptr), shape=X.shape)
-    return W, WY
+    return W, WY, wyy
 
 
 def _warm_start(previous: BridgingResult, participant_ids: Sequence[Hashable],
@@ -275,8 +277,10 @@ def _validate(X: Any) -> sp.csr_matrix:
         raise InvalidVotesError(
             f"X must be a scipy.sparse matrix or a VoteMatrix, got {type(X).__name__}")
     X = sp.csr_matrix(X)
-    if X.nnz and not np.isin(X.data, (-1, 0, 1)).all():
-        bad = X.data[~np.isin(X.data, (-1, 0, 1))][0]
+    data = X.data
+    if X.nnz and (data.min() < -1 or data.max() > 1
+                  or (data.dtype.kind not in "iub" and (data != np.round(data)).any())):
+        bad = data[(data < -1) | (data > 1) | (data != np.round(data))][0]
         raise InvalidVotesError(f"X: votes must be -1, 0 or +1, got {bad!r}")
     if X.dtype != np.int8:
         X = X.astype(np.int8)
@@ -367,7 +371,7 @@ def bridging(
     if active.shape != (n_s,):
         raise InvalidVotesError(f"active must have shape ({n_s},), got {active.shape}")
 
-    W, WY = _targets(X, active, settings.pass_weight)
+    W, WY, wyy = _targets(X, active, settings.pass_weight)
     warm = None if previous is None else _warm_start(previous, participant_ids, statement_ids,
                                                      settings.n_factors)
     model = fit_factor_model(
@@ -376,14 +380,12 @@ def bridging(
         tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
         init=None if warm is None else warm[0], init_mask=None if warm is None else warm[1],
     )
-    wyy = np.bincount(X.indices, weights=WY.data * WY.data / np.where(W.data > 0, W.data, 1.0),
-                      minlength=n_s)
     half = _interval_halfwidth(W, WY, wyy, model, settings)
     del W, WY
 
     score = np.where(active, model.statement_intercepts, np.nan)
     polarization = np.where(active, np.linalg.norm(model.statement_factors, axis=1), np.nan)
-    slot = X.indices.astype(np.intp) * 3 + X.data + 1
+    slot = X.indices * 3 + (X.data + 1)  # int32 or int64 indices, like the matrix
     n_disagree, n_pass, n_agree = np.bincount(slot, minlength=3 * n_s).reshape(n_s, 3).T
     agrees = sp.csr_matrix(((X.data > 0).astype(np.float64), X.indices, X.indptr), shape=X.shape)
     side = model.participant_factors[:, 0]
