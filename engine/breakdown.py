@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from .errors import InvalidSettingError, InvalidVotesError
 
-__all__ = ["MIN_CELL_SIZE_FLOOR", "VoteBreakdown", "vote_breakdown"]
+__all__ = ["MIN_CELL_SIZE_FLOOR", "VoteBreakdown", "count_votes", "vote_breakdown"]
 
 #: No cell may be shown with fewer voters than this, whatever the caller asks.
 MIN_CELL_SIZE_FLOOR = 3
@@ -68,6 +68,23 @@ class VoteBreakdown:
         rates = self.rates()[:, statement, kind]
         return {cat: float(r) for cat, r in zip(self.categories, rates, strict=True)
                 if not np.isnan(r)}
+
+
+def count_votes(X: sp.csr_matrix, D: np.ndarray) -> np.ndarray:
+    """(n_statements, n_columns, 3) sums of ``D[p, j]`` over the agrees, disagrees and passes of
+    each statement: with a one-hot ``D`` these are vote counts per category.
+
+    Three sparse (CSC view) x dense products on one float copy of the votes, rewritten in place:
+    large temporaries are what costs most at tens of millions of votes.
+    """
+    buf = X.data.astype(np.float64)
+    M = sp.csr_matrix((buf, X.indices, X.indptr), shape=X.shape)
+    net = M.T @ D  # agree - disagree
+    np.abs(buf, out=buf)
+    decided = M.T @ D  # agree + disagree
+    buf.fill(1.0)
+    seen = M.T @ D
+    return np.stack([(decided + net) / 2, (decided - net) / 2, seen - decided], axis=2)
 
 
 def _sort_key(value: Hashable) -> tuple[str, str]:
@@ -136,17 +153,10 @@ def vote_breakdown(
         n_members = n_members[keep]
 
     k = len(categories)
-    # Sparse (transposed, a CSC view) x dense one-hot products: O(votes), no per-vote arrays
-    # beyond one 0/1 data vector per kind of vote.
     onehot = np.zeros((n_p, k))
     member = codes >= 0
     onehot[np.flatnonzero(member), codes[member]] = 1.0
-    counts = np.empty((k, n_s, 3))
-    for j, mask in enumerate((X.data > 0, X.data < 0)):
-        V = sp.csr_matrix((mask.astype(np.float64), X.indices, X.indptr), shape=X.shape)
-        counts[:, :, j] = (V.T @ onehot).T
-    seen = sp.csr_matrix((np.ones(X.nnz), X.indices, X.indptr), shape=X.shape)
-    counts[:, :, 2] = (seen.T @ onehot).T - counts[:, :, 0] - counts[:, :, 1]
+    counts = np.rint(count_votes(X, onehot)).transpose(1, 0, 2)
     visible = np.ones((k, n_s), dtype=bool)
     if min_cell_size is not None:
         visible = counts.sum(axis=2) >= min_cell_size

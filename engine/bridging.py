@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .breakdown import MIN_CELL_SIZE_FLOOR, VoteBreakdown, vote_breakdown
+from .breakdown import MIN_CELL_SIZE_FLOOR, VoteBreakdown, count_votes, vote_breakdown
 from .errors import InvalidSettingError, InvalidVotesError
 from .factorization import FactorModel, fit_factor_model
 from .matrix import VoteMatrix
@@ -193,20 +193,21 @@ class BridgingResult:
 
 
 def _targets(X: sp.csr_matrix, keep: np.ndarray, pass_weight: float
-             ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
-    """Weight and weight x target matrices on X's pattern (inactive statements weighted 0), and
-    the per-statement sums of w y^2. The target is (vote + 1) / 2: agree 1, pass 1/2,
-    disagree 0."""
-    vote = X.data.astype(np.float64)
-    w = np.where(vote == 0, pass_weight, 1.0)
+             ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Weight and weight x target matrices on X's pattern (inactive statements weighted 0).
+
+    The target is (vote + 1) / 2: agree 1, pass 1/2, disagree 0. Computed in place: two fresh
+    arrays of n_votes floats in all.
+    """
+    w = np.where(X.data == 0, pass_weight, 1.0)
     if not keep.all():
         w *= keep[X.indices]
-    y = (vote + 1.0) * 0.5
-    wy = w * y
-    wyy = np.bincount(X.indices, weights=wy * y, minlength=X.shape[1])
+    wy = np.add(X.data, 1.0, dtype=np.float64)
+    wy *= 0.5
+    wy *= w
     W = sp.csr_matrix((w, X.indices, X.indptr), shape=X.shape)
     WY = sp.csr_matrix((wy, X.indices, X.indptr), shape=X.shape)
-    return W, WY, wyy
+    return W, WY
 
 
 def _warm_start(previous: BridgingResult, participant_ids: Sequence[Hashable],
@@ -371,7 +372,7 @@ def bridging(
     if active.shape != (n_s,):
         raise InvalidVotesError(f"active must have shape ({n_s},), got {active.shape}")
 
-    W, WY, wyy = _targets(X, active, settings.pass_weight)
+    W, WY = _targets(X, active, settings.pass_weight)
     warm = None if previous is None else _warm_start(previous, participant_ids, statement_ids,
                                                      settings.n_factors)
     model = fit_factor_model(
@@ -380,18 +381,18 @@ def bridging(
         tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
         init=None if warm is None else warm[0], init_mask=None if warm is None else warm[1],
     )
+    side = model.participant_factors[:, 0]
+    counts = np.rint(count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0])))
+    counts = counts.astype(np.int64)
+    n_agree, n_disagree, n_pass = counts[:, 0].T
+    n_agree_positive, n_agree_negative = counts[:, 1, 0], counts[:, 2, 0]
+    # sum of w y^2 per statement: agree 1 x 1, pass pass_weight x 1/4, disagree 0.
+    wyy = np.where(active, n_agree + settings.pass_weight * 0.25 * n_pass, 0.0)
     half = _interval_halfwidth(W, WY, wyy, model, settings)
     del W, WY
 
     score = np.where(active, model.statement_intercepts, np.nan)
     polarization = np.where(active, np.linalg.norm(model.statement_factors, axis=1), np.nan)
-    slot = X.indices * 3 + (X.data + 1)  # int32 or int64 indices, like the matrix
-    n_disagree, n_pass, n_agree = np.bincount(slot, minlength=3 * n_s).reshape(n_s, 3).T
-    agrees = sp.csr_matrix(((X.data > 0).astype(np.float64), X.indices, X.indptr), shape=X.shape)
-    side = model.participant_factors[:, 0]
-    sides = np.rint(agrees.T @ np.column_stack([side > 0, side < 0]).astype(np.float64))
-    n_agree_positive, n_agree_negative = sides.astype(np.int64).T
-    del agrees
     low, high = score - half, score + half
     is_bridging = (
         active
