@@ -20,7 +20,7 @@ disagree (target 1/2) with weight ``pass_weight`` relative to an agree or disagr
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 from typing import Any
 
@@ -36,6 +36,10 @@ __all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement", "bridging"
 
 #: Regression targets are (vote + 1) / 2 = agree 1, pass 1/2, disagree 0: Community Notes' rating
 #: scale (helpful 1, "somewhat" 1/2, not helpful 0), so its penalties carry over unchanged.
+#: Side balancing: at most this many refits, stopping once the side weights move less than this
+#: (relative); the weights only change when participants cross the factor's zero.
+_BALANCE_ROUNDS = 4
+_BALANCE_TOLERANCE = 0.01
 #: Variance of a fair coin on that scale: the noise assumed before any vote is seen.
 _MAX_VOTE_VARIANCE = 0.25
 
@@ -69,6 +73,14 @@ class BridgingSettings:
     min_score: float = 0.0
     #: ... and its polarisation below this (Community Notes' factor cap |f_n| < 0.5).
     max_polarization: float = 0.5
+    #: Refit with both sides of the factor axis weighted equally (Community Notes' side-balancing
+    #: weights, from its expanded-consensus trial). Without it, the factor's zero point - where
+    #: the intercept is read - sits near the majority, and a large group's favourites score as
+    #: bridging (measured in benchmarks/RESULTS.md, "Bridging").
+    balance_sides: bool = True
+    #: ... with no participant weighted more than this (our choice: a handful of participants on
+    #: a tiny side must not outweigh everyone).
+    max_side_weight: float = 5.0
     #: k-anonymity for declared attributes (roles...): cells with fewer participants are hidden.
     min_cell_size: int = 5
 
@@ -85,6 +97,9 @@ class BridgingSettings:
         if not 0 < self.interval_level < 1:
             raise InvalidSettingError(
                 f"interval_level must be in (0, 1), got {self.interval_level!r}")
+        if not self.max_side_weight >= 1:
+            raise InvalidSettingError(
+                f"max_side_weight must be >= 1, got {self.max_side_weight!r}")
         if self.noise_prior_votes < 0 or self.max_polarization <= 0:
             raise InvalidSettingError(
                 "noise_prior_votes must be >= 0 and max_polarization > 0, got "
@@ -240,7 +255,7 @@ def _warm_start(previous: BridgingResult, participant_ids: Sequence[Hashable],
     return model, (p_known, s_known)
 
 
-def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray,
+def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray, scale: np.ndarray,
                         model: FactorModel, settings: BridgingSettings) -> np.ndarray:
     """z x sqrt(sigma_s^2 [A_s^-1]_00): the ridge posterior sd of c_s with participants fixed.
 
@@ -248,17 +263,18 @@ def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray,
     ``noise_prior_votes`` pseudo-votes (and the pooled one towards 1/4 by as many). The residual
     sum of squares is expanded into sums over each statement's voters, so it takes two sparse
     products instead of a pass that materialises every prediction. ``WYY`` holds the per-statement
-    sums of w y^2.
+    sums of w y^2, ``scale`` the participant weights of the fit.
     """
     a = model.mu + model.participant_intercepts
     f, c, g = model.participant_factors, model.statement_intercepts, model.statement_factors
     d = f.shape[1]
-    sums = W.T @ np.column_stack([np.ones_like(a), a, a * a, f, f * a[:, None],
-                                  *(f[:, k] * f[:, m] for k in range(d) for m in range(d))])
+    sums = W.T @ (scale[:, None] * np.column_stack(
+        [np.ones_like(a), a, a * a, f, f * a[:, None],
+         *(f[:, k] * f[:, m] for k in range(d) for m in range(d))]))
     n, s_a, s_aa = sums[:, 0], sums[:, 1], sums[:, 2]
     s_f, s_fa = sums[:, 3:3 + d], sums[:, 3 + d:3 + 2 * d]
     s_ff = sums[:, 3 + 2 * d:].reshape(-1, d, d)
-    ysums = WY.T @ np.column_stack([np.ones_like(a), a, f])
+    ysums = WY.T @ (scale[:, None] * np.column_stack([np.ones_like(a), a, f]))
     s_y, s_ya, s_yf = ysums[:, 0], ysums[:, 1], ysums[:, 2:]
     cross_y = s_ya + c * s_y + np.einsum("sk,sk->s", g, s_yf)
     square = (s_aa + c * c * n + np.einsum("sk,skm,sm->s", g, s_ff, g) + 2 * c * s_a
@@ -271,6 +287,19 @@ def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray,
                        where=denominator > 0)
     z = NormalDist().inv_cdf(0.5 + settings.interval_level / 2)
     return z * np.sqrt(sigma2 * model.statement_covariance[:, 0, 0])
+
+
+def _side_weights(side: np.ndarray, row_weight: np.ndarray, cap: float) -> np.ndarray:
+    """Participant weights that give both sides of the factor axis the same total vote weight
+    (Community Notes' side-balancing re-weighting), each at most ``cap``."""
+    pos, neg = side > 0, side < 0
+    t_pos, t_neg = float(row_weight[pos].sum()), float(row_weight[neg].sum())
+    scale = np.ones(len(side))
+    if t_pos > 0 and t_neg > 0:
+        half = (t_pos + t_neg) / 2
+        scale[pos] = min(half / t_pos, cap)
+        scale[neg] = min(half / t_neg, cap)
+    return scale
 
 
 def _validate(X: Any) -> sp.csr_matrix:
@@ -381,14 +410,32 @@ def bridging(
         tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
         init=None if warm is None else warm[0], init_mask=None if warm is None else warm[1],
     )
+    scale = np.ones(n_p)
+    sweeps = model.n_iterations
+    if settings.balance_sides:
+        # Fixed point: the sides are those of the balanced fit itself, so a cold and a warm
+        # start end at the same weights. Sides rarely move after the first refit.
+        row_weight = np.asarray(W.sum(axis=1)).ravel()
+        for _ in range(_BALANCE_ROUNDS):
+            new_scale = _side_weights(model.participant_factors[:, 0], row_weight,
+                                      settings.max_side_weight)
+            if np.allclose(new_scale, scale, rtol=_BALANCE_TOLERANCE, atol=0.0):
+                break
+            scale = new_scale
+            model = fit_factor_model(
+                W, WY, n_factors=settings.n_factors, intercept_reg=settings.intercept_reg,
+                factor_reg=settings.factor_reg, max_iterations=settings.max_iterations,
+                tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
+                init=model, row_scale=scale)
+            sweeps += model.n_iterations
+        model = replace(model, n_iterations=sweeps)
     side = model.participant_factors[:, 0]
-    counts = np.rint(count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0])))
-    counts = counts.astype(np.int64)
-    n_agree, n_disagree, n_pass = counts[:, 0].T
-    n_agree_positive, n_agree_negative = counts[:, 1, 0], counts[:, 2, 0]
-    # sum of w y^2 per statement: agree 1 x 1, pass pass_weight x 1/4, disagree 0.
-    wyy = np.where(active, n_agree + settings.pass_weight * 0.25 * n_pass, 0.0)
-    half = _interval_halfwidth(W, WY, wyy, model, settings)
+    counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, scale]))
+    n_agree, n_disagree, n_pass = np.rint(counts[:, 0].T).astype(np.int64)
+    n_agree_positive, n_agree_negative = np.rint(counts[:, 1:3, 0].T).astype(np.int64)
+    # sum of w y^2 per statement: agree 1 x 1, pass pass_weight x 1/4, disagree 0 (x scale).
+    wyy = np.where(active, counts[:, 3, 0] + settings.pass_weight * 0.25 * counts[:, 3, 2], 0.0)
+    half = _interval_halfwidth(W, WY, wyy, scale, model, settings)
     del W, WY
 
     score = np.where(active, model.statement_intercepts, np.nan)

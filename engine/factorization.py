@@ -63,7 +63,8 @@ class FactorModel:
 
 def _half_step(
     W: sp.spmatrix, WY: sp.spmatrix, row_weight: np.ndarray, row_wy: np.ndarray,
-    offset: np.ndarray, factors: np.ndarray, alpha_intercept: float, alpha_factor: float,
+    offset: np.ndarray, factors: np.ndarray, alpha_intercept: float | np.ndarray,
+    alpha_factor: float | np.ndarray, column_scale: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ridge-solve the rows' intercept and factors given the columns' offset and factors.
 
@@ -71,13 +72,18 @@ def _half_step(
     the normal matrix is sum_c W_rc [1, z_c][1, z_c]^T + diag(a_b, a_f, ...). ``row_weight`` and
     ``row_wy`` are the row sums of W and WY. ``W`` is the CSR matrix for the participant step and
     its transpose (a CSC view, no copy) for the statement step: one sparse x dense-block product
-    gives every sum at once.
+    gives every sum at once. ``column_scale`` multiplies every weight in a column (participant
+    weights, seen from the statement step); the penalties may be per-row arrays.
     """
     n_rows, d = W.shape[0], factors.shape[1]
     pairs = [(k, m) for k in range(d) for m in range(k, d)]
     block = np.column_stack(
         [offset, *factors.T, *(factors * offset[:, None]).T,
          *(factors[:, k] * factors[:, m] for k, m in pairs)])
+    weighted_factors = factors
+    if column_scale is not None:
+        block *= column_scale[:, None]
+        weighted_factors = factors * column_scale[:, None]
     sums = W @ block  # (n_rows, 1 + 2d + len(pairs))
     sum_z, sum_zo, sum_zz = sums[:, 1:d + 1], sums[:, d + 1:2 * d + 1], sums[:, 2 * d + 1:]
     A = np.empty((n_rows, d + 1, d + 1))
@@ -87,10 +93,10 @@ def _half_step(
     for i, (k, m) in enumerate(pairs):
         A[:, k + 1, m + 1] = A[:, m + 1, k + 1] = sum_zz[:, i]
     idx = np.arange(1, d + 1)
-    A[:, idx, idx] += alpha_factor
+    A[:, idx, idx] += np.reshape(alpha_factor, (-1, 1))
     rhs = np.empty((n_rows, d + 1))
     rhs[:, 0] = row_wy - sums[:, 0]
-    rhs[:, 1:] = np.asarray(WY @ factors) - sum_zo
+    rhs[:, 1:] = np.asarray(WY @ weighted_factors) - sum_zo
     if d == 1:  # closed-form 2 x 2 solve; np.linalg.solve on a million tiny systems is slower
         det = A[:, 0, 0] * A[:, 1, 1] - A[:, 0, 1] ** 2
         intercept = (A[:, 1, 1] * rhs[:, 0] - A[:, 0, 1] * rhs[:, 1]) / det
@@ -141,6 +147,7 @@ def fit_factor_model(
     rng: np.random.Generator,
     init: FactorModel | None = None,
     init_mask: tuple[np.ndarray, np.ndarray] | None = None,
+    row_scale: np.ndarray | None = None,
 ) -> FactorModel:
     """Fit the model by alternating closed-form ridge updates.
 
@@ -156,6 +163,10 @@ def fit_factor_model(
     rng : Generator used for the random initial statement factors.
     init : optional previous model with arrays aligned to this matrix (warm start); rows flagged
         False in ``init_mask = (participant_known, statement_known)`` get a cold initial value.
+    row_scale : optional (n_participants,) multiplier of every weight in a row (participant
+        weights, e.g. to balance the two sides of the factor axis). It never touches the vote
+        arrays: the participant step divides that participant's penalties by it, the statement
+        step multiplies the participant columns of its dense block.
 
     Returns
     -------
@@ -163,18 +174,21 @@ def fit_factor_model(
     """
     n_p, n_s = W.shape
     Wt, WYt = W.T, WY.T  # CSC views: the statement step runs on the same arrays
+    scale = np.ones(n_p) if row_scale is None else np.asarray(row_scale, dtype=np.float64)
     row_weight = np.asarray(W.sum(axis=1)).ravel()
-    col_weight = np.asarray(W.sum(axis=0)).ravel()
     row_wy = np.asarray(WY.sum(axis=1)).ravel()
-    col_wy = np.asarray(WY.sum(axis=0)).ravel()
-    total = float(row_weight.sum())
-    wy_total = float(WY.sum())
+    col_weight = Wt @ scale
+    col_wy = WYt @ scale
+    total = float(scale @ row_weight)
+    wy_total = float(scale @ row_wy)
     # Means are over participants / statements that have any (weighted) vote, as in CN's tables.
     n_rows = max(int((row_weight > 0).sum()), 1)
     n_cols = max(int((col_weight > 0).sum()), 1)
     if total <= 0:  # no weighted vote at all: an empty fit, penalties as for one unit of weight
         total = 1.0
-    a_pb, a_pf = intercept_reg * total / n_rows, factor_reg * total / n_rows
+    safe_scale = np.where(scale > 0, scale, 1.0)
+    a_pb = intercept_reg * total / n_rows / safe_scale
+    a_pf = factor_reg * total / n_rows / safe_scale
     a_sb, a_sf = intercept_reg * total / n_cols, factor_reg * total / n_cols
 
     # Cold start: intercepts 0, mu the mean, statement factors along the leading singular vectors
@@ -189,7 +203,8 @@ def fit_factor_model(
         rows = np.sort(rng.choice(n_p, _PRESOLVE_ROWS, replace=False))
         init = fit_factor_model(
             W[rows], WY[rows], n_factors=n_factors, intercept_reg=intercept_reg,
-            factor_reg=factor_reg, max_iterations=max_iterations, tolerance=tolerance, rng=rng)
+            factor_reg=factor_reg, max_iterations=max_iterations, tolerance=tolerance, rng=rng,
+            row_scale=scale[rows])
         init = replace(init, participant_intercepts=b, participant_factors=f)
         init_mask = (np.zeros(n_p, dtype=bool), np.ones(n_s, dtype=bool))
     cold_statements = init is None or (init_mask is not None and not init_mask[1].all())
@@ -209,10 +224,11 @@ def fit_factor_model(
     iteration = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
         b, f, _ = _half_step(W, WY, row_weight, row_wy, mu + c, g, a_pb, a_pf)
-        c_new, g_new, A_s = _half_step(Wt, WYt, col_weight, col_wy, mu + b, f, a_sb, a_sf)
+        c_new, g_new, A_s = _half_step(Wt, WYt, col_weight, col_wy, mu + b, f, a_sb, a_sf,
+                                       column_scale=None if row_scale is None else scale)
         # sum_ps W_ps f_p . g_s, from the gram column A_s[:, 0, 1:] = Wt @ f already computed.
         interaction = float(np.sum(A_s[:, 0, 1:] * g_new))
-        mu_new = (wy_total - b @ row_weight - c_new @ col_weight - interaction) / total
+        mu_new = (wy_total - (scale * b) @ row_weight - c_new @ col_weight - interaction) / total
         change = max(
             float(np.max(np.abs(c_new - c), initial=0.0)),
             float(np.max(np.abs(g_new - g), initial=0.0)),

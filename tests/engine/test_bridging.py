@@ -77,8 +77,9 @@ def test_converges_to_the_same_answer_from_other_seeds_and_from_a_warm_start() -
 
 
 def test_intervals_contain_the_score_and_narrow_with_more_votes() -> None:
-    sparse_conv = synthetic_conversation(500, 50, density=0.05, random_state=2)
-    dense_conv = synthetic_conversation(500, 50, density=0.5, random_state=2)
+    # Same votes per participant, ten times the votes per statement.
+    sparse_conv = synthetic_conversation(200, 50, density=0.2, random_state=2)
+    dense_conv = synthetic_conversation(2000, 50, density=0.2, random_state=2)
     sparse_r, dense_r = bridging(sparse_conv.matrix), bridging(dense_conv.matrix)
     for r in (sparse_r, dense_r):
         assert (r.low < r.score).all() and (r.score < r.high).all()
