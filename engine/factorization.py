@@ -164,9 +164,9 @@ def fit_factor_model(
     init : optional previous model with arrays aligned to this matrix (warm start); rows flagged
         False in ``init_mask = (participant_known, statement_known)`` get a cold initial value.
     row_scale : optional (n_participants,) multiplier of every weight in a row (participant
-        weights, e.g. to balance the two sides of the factor axis). It never touches the vote
-        arrays: the participant step divides that participant's penalties by it, the statement
-        step multiplies the participant columns of its dense block.
+        weights, e.g. to balance the two sides of the factor axis): a participant of weight m
+        counts as m participants, in the data and in the penalty means. It never touches the vote
+        arrays: the statement step multiplies the participant columns of its dense block.
 
     Returns
     -------
@@ -186,9 +186,11 @@ def fit_factor_model(
     n_cols = max(int((col_weight > 0).sum()), 1)
     if total <= 0:  # no weighted vote at all: an empty fit, penalties as for one unit of weight
         total = 1.0
-    safe_scale = np.where(scale > 0, scale, 1.0)
-    a_pb = intercept_reg * total / n_rows / safe_scale
-    a_pf = factor_reg * total / n_rows / safe_scale
+    # A participant's weight multiplies its penalties as well as its votes (as if it were m
+    # participants), so its own ridge problem is unchanged; the penalty means are weighted means.
+    n_weighted_rows = float(scale[row_weight > 0].sum()) or 1.0
+    a_pb = intercept_reg * total / n_weighted_rows
+    a_pf = factor_reg * total / n_weighted_rows
     a_sb, a_sf = intercept_reg * total / n_cols, factor_reg * total / n_cols
 
     # Cold start: intercepts 0, mu the mean, statement factors along the leading singular vectors
