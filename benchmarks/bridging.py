@@ -14,7 +14,6 @@ Real data: ../shared/data/polis (CC BY 4.0, The Computational Democracy Project;
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -62,37 +61,52 @@ def precision_at(score: np.ndarray, truth: np.ndarray, k: int = TOP) -> float:
 
 
 # ----------------------------------------------------------------------------- synthetic
-def synthetic(n_participants: int, n_statements: int) -> list[str]:
+SCENARIOS = {
+    "3 groups 60/25/15": (0.6, 0.25, 0.15),
+    "5 groups 45/25/15/10/5": (0.45, 0.25, 0.15, 0.10, 0.05),
+    "2 groups 80/20": (0.8, 0.2),
+}
+
+
+def synthetic(n_participants: int, n_statements: int, scenarios: tuple[str, ...],
+              densities: tuple[float, ...] = DENSITIES, seeds: tuple[int, ...] = SEEDS
+              ) -> list[str]:
     lines = [f"#### {n_participants:,} participants x {n_statements} statements "
-             f"(mean of seeds {SEEDS})", "",
-             "| density | method | precision@10 | AUC | favourites in top 10 | seconds |",
-             "|---|---|---|---|---|---|"]
-    for density in DENSITIES:
-        rows: dict[str, list[tuple[float, float, float, float]]] = {}
-        for seed in SEEDS:
-            conv = synthetic_conversation(n_participants, n_statements, density=density,
-                                          random_state=seed)
-            X, truth = conv.matrix.X, conv.is_bridging
-            t = time.perf_counter()
-            mf = bridging(conv.matrix, random_state=seed).score
-            t_mf = time.perf_counter() - t
-            t = time.perf_counter()
-            ours = analyze(conv.matrix, random_state=seed)
-            t_an = time.perf_counter() - t
-            for name, score, secs in (
-                ("MF bridging (intercept)", mf, t_mf),
-                ("GIC, engine.analyze groups", ours.group_informed_consensus, t_an),
-                ("GIC, planted groups", gic(X, conv.group_labels), 0.0),
-                ("raw agree rate", raw_agree(X), 0.0),
-            ):
-                top = np.argsort(-score, kind="stable")[:TOP]
-                rows.setdefault(name, []).append((
-                    precision_at(score, truth), roc_auc_score(truth, score),
-                    float((conv.kinds[top] == "favourite").sum()), secs))
-        for name, vals in rows.items():
-            p, auc, fav, secs = np.mean(vals, axis=0)
-            lines.append(f"| {density:.0%} | {name} | {p:.2f} | {auc:.3f} | {fav:.1f} | "
-                         f"{secs:.2f} |")
+             f"(mean over seeds {', '.join(map(str, seeds))})", "",
+             "| groups | density | method | precision@10 | AUC | favourites in top 10 | seconds |",
+             "|---|---|---|---|---|---|---|"]
+    unbalanced = BridgingSettings(balance_sides=False)
+    for scenario in scenarios:
+        for density in densities:
+            rows: dict[str, list[tuple[float, float, float, float]]] = {}
+            for seed in seeds:
+                conv = synthetic_conversation(n_participants, n_statements, density=density,
+                                              group_shares=SCENARIOS[scenario], random_state=seed)
+                X, truth = conv.matrix.X, conv.is_bridging
+                t = time.perf_counter()
+                mf = bridging(conv.matrix, random_state=seed).score
+                t_mf = time.perf_counter() - t
+                t = time.perf_counter()
+                plain = bridging(conv.matrix, settings=unbalanced, random_state=seed).score
+                t_plain = time.perf_counter() - t
+                t = time.perf_counter()
+                ours = analyze(conv.matrix, random_state=seed)
+                t_an = time.perf_counter() - t
+                for name, score, secs in (
+                    ("**MF bridging**", mf, t_mf),
+                    ("MF, no side balancing", plain, t_plain),
+                    ("GIC, engine.analyze groups", ours.group_informed_consensus, t_an),
+                    ("GIC, planted groups (oracle)", gic(X, conv.group_labels), 0.0),
+                    ("raw agree rate", raw_agree(X), 0.0),
+                ):
+                    top = np.argsort(-score, kind="stable")[:TOP]
+                    rows.setdefault(name, []).append((
+                        precision_at(score, truth), roc_auc_score(truth, score),
+                        float((conv.kinds[top] == "favourite").sum()), secs))
+            for name, vals in rows.items():
+                p, auc, fav, secs = np.mean(vals, axis=0)
+                lines.append(f"| {scenario} | {density:.0%} | {name} | {p:.2f} | {auc:.3f} | "
+                             f"{fav:.1f} | {secs:.2f} |")
     return lines
 
 
@@ -232,7 +246,8 @@ def intervals(n_boot: int = 50) -> list[str]:
     from models.polis_export import read_export
 
     lines = ["| data | statements | median sd ratio bootstrap / posterior | 10th-90th pct | "
-             "share of bootstrap scores inside the posterior 95% interval |", "|---|---|---|---|---|"]
+             "share of bootstrap scores inside the posterior 95% interval |",
+             "|---|---|---|---|---|"]
     cases = [("synthetic 1,000 x 200, 10%",
               synthetic_conversation(1000, 200, density=0.1, random_state=0).matrix.X)]
     for name in ("american-assembly.bowling-green", "brexit-consensus", "vtaiwan.uberx"):
@@ -244,10 +259,10 @@ def intervals(n_boot: int = 50) -> list[str]:
         boots = []
         for _ in range(n_boot):
             rows = rng.integers(0, X.shape[0], X.shape[0])
-            boots.append(bridging(X[rows], previous=None).score)
+            boots.append(bridging(X[rows], previous=base).score)  # warm: statement parameters
         B = np.array(boots)
         ratio = B.std(axis=0) / sd
-        inside = np.mean((B >= base.low) & (B <= base.high))
+        inside = np.mean((base.low <= B) & (base.high >= B))
         lo, hi = np.percentile(ratio, [10, 90])
         lines.append(f"| {name} | {X.shape[1]} | {np.median(ratio):.2f} | {lo:.2f}-{hi:.2f} | "
                      f"{inside:.3f} |")
@@ -255,15 +270,24 @@ def intervals(n_boot: int = 50) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- speed
+def _high_water_gib() -> float:
+    """Peak resident memory of this process (VmHWM; unlike ru_maxrss it restarts at exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
 def _speed_child(path: str) -> None:
     z = np.load(path)
     X = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
     labels = z["labels"]
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    before = _high_water_gib()
     t = time.perf_counter()
     r = bridging(X, group_labels=labels)
     secs = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    peak = _high_water_gib()
     print(f"{X.nnz} {secs:.1f} {r.model.n_iterations} {before:.2f} {peak:.2f} "
           f"{precision_at(r.score, z['truth']):.2f}")
 
@@ -285,8 +309,8 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
     return ["| votes | participants x statements | seconds | ALS sweeps | RSS with matrix loaded "
             "(GiB) | peak RSS (GiB) | precision@10 | load average at start |",
             "|---|---|---|---|---|---|---|---|",
-            f"| {int(nnz):,} | {n_participants:,} x {n_statements:,} | {secs} | {iters} | {before} |"
-            f" {peak} | {p10} | {load} |"]
+            f"| {int(nnz):,} | {n_participants:,} x {n_statements:,} | {secs} | {iters} | "
+            f"{before} | {peak} | {p10} | {load} |"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -299,9 +323,11 @@ def main(argv: list[str] | None = None) -> None:
         _speed_child(args.path)
         return
     if args.what == "synthetic":
-        lines = synthetic(1000, 200) + [""] + synthetic(10_000, 400)
+        lines = [*synthetic(1000, 200, tuple(SCENARIOS)), "",
+                 *synthetic(10_000, 400, ("3 groups 60/25/15",), (0.05, 0.10, 0.25), (0,))]
     else:
-        lines = {"real": real, "passes": passes, "intervals": intervals, "speed": speed}[args.what]()
+        runs = {"real": real, "passes": passes, "intervals": intervals, "speed": speed}
+        lines = runs[args.what]()
     sys.stdout.write("\n".join(lines) + "\n")
 
 

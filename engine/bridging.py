@@ -40,6 +40,8 @@ __all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement", "bridging"
 #: (relative); the weights only change when participants cross the factor's zero.
 _BALANCE_ROUNDS = 4
 _BALANCE_TOLERANCE = 0.01
+#: Participants of the subset a cold fit of a very large conversation starts from.
+_PRESOLVE_ROWS = 100_000
 #: Variance of a fair coin on that scale: the noise assumed before any vote is seen.
 _MAX_VOTE_VARIANCE = 0.25
 
@@ -289,6 +291,52 @@ def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray, sc
     return z * np.sqrt(sigma2 * model.statement_covariance[:, 0, 0])
 
 
+def _fit(W: sp.csr_matrix, WY: sp.csr_matrix, settings: BridgingSettings,
+         rng: np.random.Generator, init: FactorModel | None,
+         init_mask: tuple[np.ndarray, np.ndarray] | None) -> tuple[FactorModel, np.ndarray]:
+    """The factor model, side-balanced if asked; returns it with the participant weights used.
+
+    Side balancing is a fixed point: the sides are those of the balanced fit itself, so a cold
+    and a warm start end at the same weights (sides rarely move after the first refit). Above
+    ``2 * _PRESOLVE_ROWS`` participants a cold fit first solves a random subset of participants
+    and starts from its statement parameters and sides (Community Notes likewise starts its full
+    fit from a fit on a subset); the mean-form penalties make both problems alike.
+    """
+    n_p, n_s = W.shape
+    row_weight = np.asarray(W.sum(axis=1)).ravel()
+
+    def fit(**kwargs: Any) -> FactorModel:
+        options = {"max_iterations": settings.max_iterations, **kwargs}
+        return fit_factor_model(
+            W, WY, n_factors=settings.n_factors, intercept_reg=settings.intercept_reg,
+            factor_reg=settings.factor_reg, tolerance=settings.tolerance, rng=rng, **options)
+
+    scale, sweeps = np.ones(n_p), 0
+    if init is None and n_p > 2 * _PRESOLVE_ROWS:
+        rows = np.sort(rng.choice(n_p, _PRESOLVE_ROWS, replace=False))
+        sub, _ = _fit(W[rows], WY[rows], settings, rng, None, None)
+        init = replace(sub, participant_intercepts=np.zeros(n_p),
+                       participant_factors=np.zeros((n_p, settings.n_factors)))
+        init_mask = (np.zeros(n_p, dtype=bool), np.ones(n_s, dtype=bool))
+        if settings.balance_sides:  # everyone's side from one sweep at the subset's statements
+            probe = fit(init=init, init_mask=init_mask, max_iterations=1)
+            scale = _side_weights(probe.participant_factors[:, 0], row_weight,
+                                  settings.max_side_weight)
+            sweeps += 1
+    model = fit(init=init, init_mask=init_mask,
+                row_scale=scale if settings.balance_sides else None)
+    sweeps += model.n_iterations
+    for _ in range(_BALANCE_ROUNDS if settings.balance_sides else 0):
+        new_scale = _side_weights(model.participant_factors[:, 0], row_weight,
+                                  settings.max_side_weight)
+        if np.allclose(new_scale, scale, rtol=_BALANCE_TOLERANCE, atol=0.0):
+            break
+        scale = new_scale
+        model = fit(init=model, row_scale=scale)
+        sweeps += model.n_iterations
+    return replace(model, n_iterations=sweeps), scale
+
+
 def _side_weights(side: np.ndarray, row_weight: np.ndarray, cap: float) -> np.ndarray:
     """Participant weights that give both sides of the factor axis the same total vote weight
     (Community Notes' side-balancing re-weighting), each at most ``cap``."""
@@ -404,31 +452,8 @@ def bridging(
     W, WY = _targets(X, active, settings.pass_weight)
     warm = None if previous is None else _warm_start(previous, participant_ids, statement_ids,
                                                      settings.n_factors)
-    model = fit_factor_model(
-        W, WY, n_factors=settings.n_factors, intercept_reg=settings.intercept_reg,
-        factor_reg=settings.factor_reg, max_iterations=settings.max_iterations,
-        tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
-        init=None if warm is None else warm[0], init_mask=None if warm is None else warm[1],
-    )
-    scale = np.ones(n_p)
-    sweeps = model.n_iterations
-    if settings.balance_sides:
-        # Fixed point: the sides are those of the balanced fit itself, so a cold and a warm
-        # start end at the same weights. Sides rarely move after the first refit.
-        row_weight = np.asarray(W.sum(axis=1)).ravel()
-        for _ in range(_BALANCE_ROUNDS):
-            new_scale = _side_weights(model.participant_factors[:, 0], row_weight,
-                                      settings.max_side_weight)
-            if np.allclose(new_scale, scale, rtol=_BALANCE_TOLERANCE, atol=0.0):
-                break
-            scale = new_scale
-            model = fit_factor_model(
-                W, WY, n_factors=settings.n_factors, intercept_reg=settings.intercept_reg,
-                factor_reg=settings.factor_reg, max_iterations=settings.max_iterations,
-                tolerance=settings.tolerance, rng=np.random.default_rng(random_state),
-                init=model, row_scale=scale)
-            sweeps += model.n_iterations
-        model = replace(model, n_iterations=sweeps)
+    model, scale = _fit(W, WY, settings, np.random.default_rng(random_state),
+                        *(warm if warm is not None else (None, None)))
     side = model.participant_factors[:, 0]
     counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, scale]))
     n_agree, n_disagree, n_pass = np.rint(counts[:, 0].T).astype(np.int64)

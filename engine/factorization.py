@@ -23,7 +23,7 @@ batched (d+1) x (d+1) solve (O(rows)); there is no Python loop over participants
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,11 +35,6 @@ _SPECTRAL_ITERATIONS = 10
 _OVERSAMPLING = 4
 #: Participants (rows) the spectral start looks at, at most.
 _SPECTRAL_ROWS = 50_000
-#: Above this many participants a cold fit first solves a random subset of this many, then
-#: starts the full fit from its statement parameters (Community Notes likewise starts its full
-#: fit from a fit on a well-estimated subset). The mean-form penalties make the two problems
-#: alike, so the full fit needs only a few sweeps.
-_PRESOLVE_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -182,7 +177,6 @@ def fit_factor_model(
     total = float(scale @ row_weight)
     wy_total = float(scale @ row_wy)
     # Means are over participants / statements that have any (weighted) vote, as in CN's tables.
-    n_rows = max(int((row_weight > 0).sum()), 1)
     n_cols = max(int((col_weight > 0).sum()), 1)
     if total <= 0:  # no weighted vote at all: an empty fit, penalties as for one unit of weight
         total = 1.0
@@ -201,14 +195,6 @@ def fit_factor_model(
     b = np.zeros(n_p)
     f = np.zeros((n_p, n_factors))
     c = np.zeros(n_s)
-    if init is None and n_p > 2 * _PRESOLVE_ROWS:
-        rows = np.sort(rng.choice(n_p, _PRESOLVE_ROWS, replace=False))
-        init = fit_factor_model(
-            W[rows], WY[rows], n_factors=n_factors, intercept_reg=intercept_reg,
-            factor_reg=factor_reg, max_iterations=max_iterations, tolerance=tolerance, rng=rng,
-            row_scale=scale[rows])
-        init = replace(init, participant_intercepts=b, participant_factors=f)
-        init_mask = (np.zeros(n_p, dtype=bool), np.ones(n_s, dtype=bool))
     cold_statements = init is None or (init_mask is not None and not init_mask[1].all())
     g = (_spectral_start(W, WY, col_weight, n_factors, rng)
          if cold_statements and W.nnz and min(n_p, n_s) > 0 else np.zeros((n_s, n_factors)))
