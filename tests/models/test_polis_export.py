@@ -11,37 +11,19 @@ import numpy as np
 import pytest
 
 from models.polis_export import Comment, ExportError, PolisExport, read_export, write_export
+from tests._polis_data import (
+    DATA,
+    README_TABLE,
+    copy_export,
+    needs_data,
+    replace_in_line,
+    truncate,
+)
 
-_ROOT = Path(__file__).resolve().parents[2]
-# ../shared/data/polis next to the main repository (worktrees sit one level deeper).
-_CANDIDATES = (_ROOT.parent / "shared/data/polis", _ROOT.parent.parent / "shared/data/polis")
-DATA = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
-
-# From shared/data/polis/README.md: participants, comments, votes, Pol.is groups.
-README_TABLE = {
-    "15-per-hour-seattle": (339, 54, 2_872, 2),
-    "american-assembly.bowling-green": (2_031, 896, 225_524, 2),
-    "austria-climate.5twd2jsnkf.2022-08-08": (1_116, 522, 61_384, 2),
-    "bg2050-volunteers": (126, 371, 14_283, 2),
-    "brexit-consensus": (204, 50, 5_303, 2),
-    "canadian-electoral-reform": (448, 174, 11_950, 2),
-    "london.youth.policing": (26, 39, 638, 3),
-    "scoop-hivemind.biodiversity": (536, 316, 29_719, 2),
-    "scoop-hivemind.ubi": (234, 71, 7_153, 4),
-    "vtaiwan.uberx": (1_921, 197, 49_443, 2),
-}
 WITH_XID = {"austria-climate.5twd2jsnkf.2022-08-08", "bg2050-volunteers", "london.youth.policing"}
 SMALL = "brexit-consensus"
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared Pol.is exports not available")
-
-
-def _copy(name: str, dest: Path, without: tuple[str, ...] = ()) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for f in (DATA / name).glob("*.csv"):
-        if f.name not in without:
-            shutil.copy(f, dest / f.name)
-    return dest
+pytestmark = needs_data
 
 
 def _write(folder: Path, files: dict[str, str]) -> Path:
@@ -100,7 +82,7 @@ def test_bowling_green_is_rebuilt_from_participants_votes() -> None:
 def test_votes_csv_and_participants_votes_agree(name: str, tmp_path: Path) -> None:
     """The latest vote per cell in votes.csv is the cell of participants-votes.csv."""
     full = read_export(DATA / name)
-    rebuilt = read_export(_copy(name, tmp_path, without=("votes.csv",)))
+    rebuilt = read_export(copy_export(name, tmp_path, without=("votes.csv",)))
     assert full.n_records > full.n_votes  # votes.csv keeps re-votes
     for a, b in zip(full.final_votes(), rebuilt.final_votes(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -178,7 +160,7 @@ def test_missing_optional_columns_get_defaults(tmp_path: Path) -> None:
 
 
 def test_new_server_file_name_and_zip_in_a_folder(tmp_path: Path) -> None:
-    src = _copy(SMALL, tmp_path / "src", without=("votes.csv",))
+    src = copy_export(SMALL, tmp_path / "src", without=("votes.csv",))
     (src / "participants-votes.csv").rename(src / "participant-votes.csv")
     assert read_export(src).n_votes == README_TABLE[SMALL][2]
     archive = tmp_path / "export.zip"
@@ -208,7 +190,7 @@ def test_round_trip_shared(name: str, suffix: str, tmp_path: Path) -> None:
 
 
 def test_round_trip_rebuilt_export(tmp_path: Path) -> None:
-    export = read_export(_copy(SMALL, tmp_path / "src", without=("votes.csv",)))
+    export = read_export(copy_export(SMALL, tmp_path / "src", without=("votes.csv",)))
     again = read_export(write_export(export, tmp_path / "out"))
     _same(export, again)
     assert (tmp_path / "out" / "votes.csv").read_text().splitlines()[1].startswith("0,,")
@@ -257,15 +239,6 @@ def test_sub_millisecond_times_round_trip_closely(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- errors
-def _replace_line(path: Path, number: int, old: str, new: str) -> None:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    assert old in lines[number], lines[number]
-    lines[number] = lines[number].replace(old, new, 1)
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def _truncate(path: Path, keep: int) -> None:
-    path.write_bytes(path.read_bytes()[:keep])
 
 
 BREAKERS = {
@@ -276,7 +249,7 @@ BREAKERS = {
         "neither votes.csv nor participants-votes.csv",
     ),
     "no comments": (lambda d: (d / "comments.csv").unlink(), "", "comments.csv not found"),
-    "truncated votes": (lambda d: _truncate(d / "votes.csv", 2000), "votes.csv", "truncated CSV"),
+    "truncated votes": (lambda d: truncate(d / "votes.csv", 2000), "votes.csv", "truncated CSV"),
     "empty votes": (lambda d: (d / "votes.csv").write_text(""), "votes.csv", "file is empty"),
     "extra field": (
         lambda d: (d / "votes.csv").open("a").write("1,x,0,1,1,9\n"),
@@ -289,24 +262,34 @@ BREAKERS = {
         "missing column(s) comment-id, vote",
     ),
     "vote 2": (
-        lambda d: _replace_line(d / "votes.csv", 3, ",0,2,-1", ",0,2,2"),
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,2,2"),
         "votes.csv",
         "data row 3: unknown value 2 in 'vote'",
     ),
     "non-numeric voter": (
-        lambda d: _replace_line(d / "votes.csv", 3, ",0,2,-1", ",0,abc,-1"),
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,abc,-1"),
         "votes.csv",
         "'voter-id' is not a number: 'abc'",
     ),
     "fractional comment id": (
-        lambda d: _replace_line(d / "votes.csv", 3, ",0,2,", ",0.5,2,"),
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,", ",0.5,2,"),
         "votes.csv",
         "'comment-id' is not a whole number",
     ),
     "truncated comments": (
-        lambda d: _truncate(d / "comments.csv", 400),
+        lambda d: truncate(d / "comments.csv", 400),
+        "comments.csv",
+        "does not end with a line break",
+    ),
+    "unclosed quote in comments": (
+        lambda d: (d / "comments.csv").write_text('comment-id,comment-body\n1,"open\n2,b\n'),
         "comments.csv",
         "EOF inside string",
+    ),
+    "comments cut inside a text": (
+        lambda d: truncate(d / "comments.csv", len((d / "comments.csv").read_bytes()) - 10),
+        "comments.csv",
+        "does not end with a line break",
     ),
     "comments without body": (
         lambda d: (d / "comments.csv").write_text("comment-id\n1\n"),
@@ -314,7 +297,7 @@ BREAKERS = {
         "missing column(s) comment-body",
     ),
     "moderated 5": (
-        lambda d: _replace_line(d / "comments.csv", 1, ",38,7,1,", ",38,7,5,"),
+        lambda d: replace_in_line(d / "comments.csv", 1, ",38,7,1,", ",38,7,5,"),
         "comments.csv",
         "unknown value 5 in 'moderated'",
     ),
@@ -336,24 +319,24 @@ BREAKERS = {
 }
 PV_BREAKERS = {
     "unknown layout": (
-        lambda d: _replace_line(d / "participants-votes.csv", 0, "group-id", "cluster"),
+        lambda d: replace_in_line(d / "participants-votes.csv", 0, "group-id", "cluster"),
         "unknown column layout",
     ),
     "non-numeric comment column": (
-        lambda d: _replace_line(d / "participants-votes.csv", 0, ",49", ",comment49"),
+        lambda d: replace_in_line(d / "participants-votes.csv", 0, ",49", ",comment49"),
         "column 'comment49' after n-disagree is not a comment id",
     ),
     "pv vote 2": (
-        lambda d: _replace_line(d / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,2,"),
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,2,"),
         "unknown vote value 2 in column 0",
     ),
     "pv non-numeric participant": (
-        lambda d: _replace_line(d / "participants-votes.csv", 2, "1,1,0,18,", "p1,1,0,18,"),
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, "1,1,0,18,", "p1,1,0,18,"),
         "'participant' is not a number: 'p1'",
     ),
-    "pv truncated": (lambda d: _truncate(d / "participants-votes.csv", 3000), "truncated CSV"),
+    "pv truncated": (lambda d: truncate(d / "participants-votes.csv", 3000), "truncated CSV"),
     "pv count mismatch": (
-        lambda d: _replace_line(d / "participants-votes.csv", 2, ",18,8,9,", ",19,8,9,"),
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,", ",19,8,9,"),
         "n-votes is 19 but the row holds 18",
     ),
 }
@@ -367,7 +350,7 @@ def _assert_one_line(error: ExportError, file: str, text: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(BREAKERS))
 def test_broken_export_raises_one_line(case: str, tmp_path: Path) -> None:
-    folder = _copy(SMALL, tmp_path / "export")
+    folder = copy_export(SMALL, tmp_path / "export")
     breaker, file, text = BREAKERS[case]
     breaker(folder)
     with pytest.raises(ExportError) as info:
@@ -377,7 +360,7 @@ def test_broken_export_raises_one_line(case: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", sorted(PV_BREAKERS))
 def test_broken_participants_votes_raises_one_line(case: str, tmp_path: Path) -> None:
-    folder = _copy(SMALL, tmp_path / "export", without=("votes.csv",))
+    folder = copy_export(SMALL, tmp_path / "export", without=("votes.csv",))
     breaker, text = PV_BREAKERS[case]
     breaker(folder)
     with pytest.raises(ExportError) as info:
@@ -397,3 +380,25 @@ def test_error_message_is_one_line() -> None:
     assert str(error) == "a/votes.csv: bad thing here"
     assert (error.path, error.message) == ("a/votes.csv", "bad thing here")
     assert isinstance(error, ValueError)
+
+
+# ---------------------------------------------------------------------- progress
+def test_progress_bar_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
+    read_export(DATA / SMALL)
+    assert capsys.readouterr().err == ""
+    read_export(DATA / SMALL, progress=True)
+    assert "votes.csv" in capsys.readouterr().err
+
+
+def test_participants_votes_beside_votes_csv(tmp_path: Path) -> None:
+    """With votes.csv, participants-votes.csv gives groups only: its cells are not used, but a
+    truncated file is still an error."""
+    folder = copy_export(SMALL, tmp_path / "e")
+    replace_in_line(folder / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,7,")
+    assert read_export(folder).n_votes == README_TABLE[SMALL][2]
+    truncate(folder / "participants-votes.csv", 3000)
+    with pytest.raises(ExportError, match="truncated CSV"):
+        read_export(folder)
