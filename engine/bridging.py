@@ -194,7 +194,8 @@ class BridgingResult:
         """The ranked list as JSON-ready dicts (group and category keys as strings)."""
         return [
             {
-                "statement_id": st.statement_id,
+                "statement_id": (st.statement_id.item() if isinstance(st.statement_id, np.generic)
+                                 else st.statement_id),
                 "score": round(st.score, 4),
                 "low": round(st.low, 4),
                 "high": round(st.high, 4),

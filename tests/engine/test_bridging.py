@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from engine.breakdown import vote_breakdown
-from engine.bridging import BridgingSettings, bridging
+from engine.bridging import BridgingSettings, _side_weights, bridging
 from engine.errors import InvalidSettingError, InvalidVotesError
 from engine.matrix import VoteMatrix
 from engine.synthetic import synthetic_conversation
@@ -216,3 +216,24 @@ def test_analysis_carries_bridging_with_its_groups() -> None:
     updated = update(m, result)
     assert updated.bridging is not None
     assert updated.bridging.model.n_iterations < result.bridging.model.n_iterations
+
+
+def test_side_weights_balance_the_two_sides_with_a_cap() -> None:
+    side = np.array([-1.0, -0.5, -0.2, -0.1, 0.3, 0.0])
+    votes = np.array([10.0, 10.0, 10.0, 10.0, 10.0, 0.0])
+    w = _side_weights(side, votes, cap=5.0)
+    assert w[-1] == 1.0  # no side: untouched
+    assert np.isclose((w * votes)[side < 0].sum(), (w * votes)[side > 0].sum())
+    capped = _side_weights(side, votes, cap=2.0)
+    assert capped[4] == 2.0 and np.allclose(capped[:4], 25 / 40)
+    assert (_side_weights(np.array([-1.0, -2.0]), np.array([3.0, 4.0]), 5.0) == 1.0).all()
+
+
+def test_side_balancing_keeps_a_large_groups_favourites_out() -> None:
+    conv = synthetic_conversation(1000, 200, density=0.1, group_shares=(0.8, 0.2), random_state=1)
+    balanced = bridging(conv.matrix).score
+    top = np.argsort(-balanced)[:10]
+    assert conv.is_bridging[top].mean() >= 0.9
+    plain = bridging(conv.matrix, settings=BridgingSettings(balance_sides=False)).score
+    fav = conv.kinds == "favourite"
+    assert balanced[fav].mean() < plain[fav].mean()
