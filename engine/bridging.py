@@ -456,12 +456,18 @@ def bridging(
     model, scale = _fit(W, WY, settings, np.random.default_rng(random_state),
                         *(warm if warm is not None else (None, None)))
     side = model.participant_factors[:, 0]
-    counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, scale]))
+    counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, scale,
+                                             scale * scale]))
     n_agree, n_disagree, n_pass = np.rint(counts[:, 0].T).astype(np.int64)
     n_agree_positive, n_agree_negative = np.rint(counts[:, 1:3, 0].T).astype(np.int64)
     # sum of w y^2 per statement: agree 1 x 1, pass pass_weight x 1/4, disagree 0 (x scale).
     wyy = np.where(active, counts[:, 3, 0] + settings.pass_weight * 0.25 * counts[:, 3, 2], 0.0)
-    half = _interval_halfwidth(W, WY, wyy, scale, model, settings)
+    # Participant weights are not precisions: a weighted mean's variance grows by
+    # sum(w m^2) / sum(w m) over the ridge formula's (the sandwich correction; 1 when m = 1).
+    vote_weight = np.array([1.0, 1.0, settings.pass_weight])
+    sum_m, sum_m2 = counts[:, 3] @ vote_weight, counts[:, 4] @ vote_weight
+    inflation = np.divide(sum_m2, sum_m, out=np.ones(n_s), where=sum_m > 0)
+    half = _interval_halfwidth(W, WY, wyy, scale, model, settings) * np.sqrt(inflation)
     del W, WY
 
     score = np.where(active, model.statement_intercepts, np.nan)
