@@ -17,7 +17,7 @@ __all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement"]
 
 @dataclass(frozen=True)
 class BridgingSettings:
-    """Settings of :func:`bridging`; frozen, validated on construction."""
+    """Settings of :func:`engine.bridging.bridging`; frozen, validated on construction."""
 
     #: Factor dimensions. Community Notes uses 1 ("to avoid overfitting").
     n_factors: int = 1
@@ -25,7 +25,7 @@ class BridgingSettings:
     intercept_reg: float = 0.15
     #: Mean-loss penalty on factors (Community Notes: 0.03).
     factor_reg: float = 0.03
-    #: Weight of a pass (target 1/2) relative to an agree / disagree; see the module docstring.
+    #: Weight of a pass (target 1/2) relative to an agree / disagree (see :mod:`engine.bridging`).
     #: Measured (benchmarks/RESULTS.md): 1 ranks statements whose held-out support is broadest
     #: (mean lowest-group agree rate of the top 10 on the Pol.is exports 0.70, vs 0.68 at 1/2
     #: and 0.65 when passes are dropped), at a 3% worse Brier score on agree-vs-disagree.
