@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,8 +33,9 @@ def analyze(
     *,
     previous: AnalysisState | None = None,
     random_state: int | None = 0,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
 ) -> AnalysisResult:
-    """Opinion map, groups, repness, consensus and routing priorities of a conversation.
+    """Opinion map, groups, repness, consensus, bridging and routing priorities.
 
     Parameters
     ----------
@@ -43,6 +44,8 @@ def analyze(
     previous : state of an earlier analysis of the same conversation (warm starts, stable group
         ids, once-in-always-in, the k smoother).
     random_state : seed; the same seed and input give identical output.
+    attributes : optional name -> category per participant (rows of ``matrix``), e.g. declared
+        roles; bridging explains each statement per category too (small cells hidden).
 
     Returns
     -------
@@ -55,7 +58,8 @@ def analyze(
     >>> r.n_votes, int(r.in_conversation.sum())
     (4, 2)
     """
-    return _run(matrix, settings or AnalysisSettings(), previous, random_state, incremental=False)
+    return _run(matrix, settings or AnalysisSettings(), previous, random_state,
+                incremental=False, attributes=attributes)
 
 
 def update(
@@ -64,6 +68,7 @@ def update(
     settings: AnalysisSettings | None = None,
     *,
     random_state: int | None = 0,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
 ) -> AnalysisResult:
     """Live update after new votes: warm-started from ``previous``.
 
@@ -71,9 +76,8 @@ def update(
     number of groups unless the votes grew by 10% since k was last scored, and starts PCA and
     k-means from the previous solution, so an update costs a fraction of a full analysis.
     """
-    return _run(
-        matrix, settings or AnalysisSettings(), previous.state, random_state, incremental=True
-    )
+    return _run(matrix, settings or AnalysisSettings(), previous.state, random_state,
+                incremental=True, attributes=attributes)
 
 
 def _align(
@@ -128,6 +132,7 @@ def _run(
     random_state: int | None,
     *,
     incremental: bool,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
 ) -> AnalysisResult:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -341,7 +346,8 @@ def _run(
     )
     timings["priorities"] = time.perf_counter() - t
     t = time.perf_counter()
-    bridge = bridging(matrix, group_labels=labels, random_state=random_state,
+    bridge = bridging(matrix, group_labels=labels, attributes=attributes,
+                      random_state=random_state,
                       previous=None if previous is None else previous.bridging)
     timings["bridging"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0

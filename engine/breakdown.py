@@ -148,7 +148,8 @@ def vote_breakdown(
         keep = n_members >= min_cell_size
         remap = np.full(len(categories), -1, dtype=np.int64)
         remap[keep] = np.arange(int(keep.sum()))
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        if len(categories):  # with no known category at all there is nothing to remap
+            codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
         categories = [c for c, k in zip(categories, keep, strict=True) if k]
         n_members = n_members[keep]
 

@@ -237,3 +237,14 @@ def test_side_balancing_keeps_a_large_groups_favourites_out() -> None:
     plain = bridging(conv.matrix, settings=BridgingSettings(balance_sides=False)).score
     fav = conv.kinds == "favourite"
     assert balanced[fav].mean() < plain[fav].mean()
+
+
+def test_attribute_nobody_answered_gives_no_categories():
+    """All participants without an answer (e.g. no roles declared yet): no cells, no crash."""
+    import scipy.sparse as sp
+
+    from engine.breakdown import vote_breakdown
+
+    X = sp.csr_matrix(np.array([[1, -1], [1, 1]], dtype=np.int8))
+    b = vote_breakdown(X, [None, None], min_cell_size=5)
+    assert b.categories == () or list(b.categories) == []
