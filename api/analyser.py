@@ -109,7 +109,8 @@ class Analyser:
         # groups until the votes grow by 10%, so starting from "no groups yet" (too few votes
         # at the first run) could keep a conversation without groups for a long time.
         # Declared roles explain bridging per role (cells under 5 participants hidden).
-        attributes = {"role": [roles.get(pid)  # type: ignore[call-overload] for pid in cache.matrix.participant_ids]}
+        role_of: dict[Any, str | None] = dict(roles)
+        attributes = {"role": [role_of.get(pid) for pid in cache.matrix.participant_ids]}
         if cache.previous is None or cache.previous.k < 2:
             result = meedenken_engine.analyze(cache.matrix, settings,
                                               random_state=self.random_state,
