@@ -91,9 +91,11 @@ def test_raking_one_attribute_equals_poststratification():
 
 def test_raking_reports_non_convergence():
     # (x,u), (x,v), (y,v): the margins need w(x,v) -> 0, reached only in the limit
-    r = rake({"a": ["x", "x", "y"], "b": ["u", "v", "v"]},
-             {"a": {"x": 0.5, "y": 0.5}, "b": {"u": 0.5, "v": 0.5}},
-             DiversitySettings(raking_max_iterations=20))
+    r = rake(
+        {"a": ["x", "x", "y"], "b": ["u", "v", "v"]},
+        {"a": {"x": 0.5, "y": 0.5}, "b": {"u": 0.5, "v": 0.5}},
+        DiversitySettings(raking_max_iterations=20),
+    )
     assert not r.converged and r.n_iterations == 20 and r.max_error > 1e-6
 
 
@@ -109,8 +111,10 @@ def test_raking_does_not_mutate_and_checks_input():
 
 def _votes() -> sp.csr_matrix:
     # p0: s0 agree, s1 pass; p1: s0 disagree, s1 agree; p2: s0 agree, s1 unseen
-    return sp.csr_matrix((np.array([1, 0, -1, 1, 1], dtype=np.int8),
-                          ([0, 0, 1, 1, 2], [0, 1, 0, 1, 0])), shape=(3, 2))
+    return sp.csr_matrix(
+        (np.array([1, 0, -1, 1, 1], dtype=np.int8), ([0, 0, 1, 1, 2], [0, 1, 0, 1, 0])),
+        shape=(3, 2),
+    )
 
 
 def test_vote_indicators_keep_passes():
@@ -169,7 +173,8 @@ def test_raking_meets_every_margin_on_random_data():
         for category, share in ref[name].items():
             in_cat = np.array([v == category for v in values])
             assert r.weights[in_cat].sum() / r.weights[answered].sum() == pytest.approx(
-                share, abs=1e-5)
+                share, abs=1e-5
+            )
     assert r.weights.sum() == pytest.approx(n)
     # same data in another order: the same weights, permuted
     perm = rng.permutation(n)
@@ -180,7 +185,9 @@ def test_raking_meets_every_margin_on_random_data():
 def test_equal_weights_change_nothing():
     X = _votes()
     assert weighted_agree_rates(X, np.full(3, 2.5)).agree == pytest.approx(
-        weighted_agree_rates(X).agree)
+        weighted_agree_rates(X).agree
+    )
     labels = np.array([0, 1, 1])
     assert weighted_bridging(X, labels, np.ones(3)).group_informed_consensus == pytest.approx(
-        weighted_bridging(X, labels).group_informed_consensus)
+        weighted_bridging(X, labels).group_informed_consensus
+    )
