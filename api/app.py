@@ -17,7 +17,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.errors import EngineError
 
-from .routes import analysis, conversations, export, health, participants, statements, votes
+from .routes import (
+    analysis,
+    conversations,
+    diversity,
+    export,
+    health,
+    participants,
+    statements,
+    votes,
+)
 from .service import Service
 from .settings import Settings
 
@@ -46,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
-    for module in (health, conversations, statements, participants, votes, analysis, export):
+    for module in (health, conversations, statements, participants, votes, analysis, export,
+                   diversity):
         app.include_router(module.router)
     _install_error_handlers(app)
     return app
