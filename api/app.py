@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.errors import EngineError
 
+from .pages import install_pages
 from .routes import (
     analysis,
     conversations,
@@ -24,6 +25,7 @@ from .routes import (
     export,
     health,
     participants,
+    profile,
     statements,
     votes,
 )
@@ -55,9 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
-    for module in (health, conversations, statements, participants, votes, analysis, export,
-                   diversity):
+    for module in (health, conversations, statements, participants, profile, votes, analysis,
+                   export, diversity):
         app.include_router(module.router)
+    install_pages(app)
     _install_error_handlers(app)
     return app
 
