@@ -278,6 +278,7 @@ def bridging(
     participant_ids: Sequence[Hashable] | None = None,
     statement_ids: Sequence[Hashable] | None = None,
     active: np.ndarray | None = None,
+    population_weights: np.ndarray | None = None,
 ) -> BridgingResult:
     """Score every statement for bridging support.
 
@@ -297,6 +298,10 @@ def bridging(
         Warm start from an earlier result, matched by participant and statement id.
     participant_ids, statement_ids, active : for a plain sparse X, the ids (default 0..n-1) and
         the mask of statements to score (default all).
+    population_weights : (n_participants,) non-negative weights that make the room look like
+        the population (e.g. ``engine.weighting.rake(...).weights``, mean 1); they multiply each
+        participant's vote weights in the fit and enter the interval's sandwich correction like
+        the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
 
     Returns
     -------
@@ -347,6 +352,19 @@ def bridging(
         raise InvalidVotesError(f"active must have shape ({n_s},), got {active.shape}")
 
     W, WY = _targets(X, active, settings.pass_weight)
+    pop = np.ones(n_p)
+    if population_weights is not None:
+        pop = np.asarray(population_weights, dtype=np.float64)
+        if pop.shape != (n_p,) or not np.isfinite(pop).all() or (pop < 0).any():
+            raise InvalidVotesError(
+                f"population_weights must be {n_p} finite non-negative "
+                f"numbers, got shape {pop.shape}"
+            )
+        # Scale the entries in place (fresh arrays from _targets): W and WY keep X's pattern,
+        # which the factorisation relies on (a matrix product would drop WY's zeros).
+        row_of_entry = pop[np.repeat(np.arange(n_p), np.diff(W.indptr))]
+        W.data *= row_of_entry
+        WY.data *= row_of_entry
     warm = (
         None
         if previous is None
@@ -360,9 +378,8 @@ def bridging(
         *(warm if warm is not None else (None, None, None)),
     )
     side = model.participant_factors[:, 0]
-    counts = count_votes(
-        X, np.column_stack([np.ones(n_p), side > 0, side < 0, scale, scale * scale])
-    )
+    both = scale * pop  # side and population weights together
+    counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, both, both * both]))
     n_agree, n_disagree, n_pass = np.rint(counts[:, 0].T).astype(np.int64)
     n_agree_positive, n_agree_negative = np.rint(counts[:, 1:3, 0].T).astype(np.int64)
     # sum of w y^2 per statement: agree 1 x 1, pass pass_weight x 1/4, disagree 0 (x scale).

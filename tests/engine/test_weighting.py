@@ -191,3 +191,31 @@ def test_equal_weights_change_nothing():
     assert weighted_bridging(X, labels, np.ones(3)).group_informed_consensus == pytest.approx(
         weighted_bridging(X, labels).group_informed_consensus
     )
+
+
+def test_population_weights_in_the_matrix_factorisation_bridging():
+    from engine.bridging import BridgingSettings, bridging
+
+    rng = np.random.default_rng(0)
+    # two camps of 30 and 10 that disagree on statements 1..5; statement 0 everybody likes
+    camp = np.repeat([0, 1], [30, 10])
+    pref = np.where(camp[:, None] == 0, 1, -1) * np.array([1, 1, -1, 1, -1, 1])
+    pref[:, 0] = 1
+    votes = np.where(rng.random(pref.shape) < 0.9, pref, -pref).astype(np.int8)
+    X = sp.csr_matrix(votes)
+    settings = BridgingSettings(min_side_agrees=1)
+    plain = bridging(X, settings=settings)
+    same = bridging(X, settings=settings, population_weights=np.ones(40))
+    assert np.allclose(plain.score, same.score, equal_nan=True)
+    # scaling every weight alike changes nothing (the loss is a weighted mean)
+    double = bridging(X, settings=settings, population_weights=np.full(40, 2.0))
+    assert np.allclose(plain.score, double.score, atol=1e-6, equal_nan=True)
+    # weighting the small camp up (as if the town were half camp 1) moves camp-1 statements
+    w = np.where(camp == 1, 3.0, 1.0)
+    weighted = bridging(X, settings=settings, population_weights=w)
+    assert not np.allclose(plain.score, weighted.score, atol=1e-3)
+    assert weighted.n_votes.tolist() == plain.n_votes.tolist()  # counts stay unweighted
+    with pytest.raises(EngineError, match="population_weights"):
+        bridging(X, settings=settings, population_weights=np.ones(3))
+    with pytest.raises(EngineError, match="population_weights"):
+        bridging(X, settings=settings, population_weights=-np.ones(40))
