@@ -61,8 +61,6 @@ FORMATS = ("csv", "parquet")
 #: plus the escape character itself, so that neutralising can be undone exactly.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
-#: pandas' CSV reader: parse floats to the exact float64 written.
-FLOAT_PRECISION = "round_trip"
 NOT_GROUPED = -1
 
 
@@ -333,7 +331,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], dest: str | Path,
 
 
 def read_tables(source: str | Path, fmt: str = "parquet") -> dict[str, pd.DataFrame]:
-    """Read back every ``<name>.<fmt>`` in ``source`` (CSV texts restored, floats exact)."""
+    """Read back every ``<name>.<fmt>`` in ``source`` (CSV texts restored)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {list(FORMATS)}")
     tables = {}
@@ -341,7 +339,7 @@ def read_tables(source: str | Path, fmt: str = "parquet") -> dict[str, pd.DataFr
         if fmt == "parquet":
             tables[path.stem] = pd.read_parquet(path, engine="pyarrow")
             continue
-        frame = pd.read_csv(path, float_precision=FLOAT_PRECISION, keep_default_na=False,
+        frame = pd.read_csv(path, keep_default_na=False,
                             na_values=[""], encoding="utf-8")
         for column in _text_columns(frame):
             frame[column] = frame[column].fillna("").map(restore)
