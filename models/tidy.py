@@ -12,7 +12,8 @@ participant ids), agree = +1 as everywhere in this project. The tables:
     opinion map (x, y), extremity, routing priority, group-informed consensus.
 ``participants``
     participant_id, vote counts, in_conversation, group_id (-1 when not grouped), x, y,
-    base_cluster (-1 when not grouped) and, for Pol.is exports, polis_group_id (-1 when not grouped).
+    base_cluster (-1 when not grouped) and, for Pol.is exports, polis_group_id (-1 when not
+    grouped).
 ``groups``
     group_id, n_participants, share of the grouped participants, centre_x, centre_y.
 ``group_votes``

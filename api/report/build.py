@@ -1,4 +1,4 @@
-"""Build the report: analyse a conversation, tabulate, draw, and render one self-contained HTML page.
+"""Build the report: analyse a conversation, tabulate, draw, render one self-contained HTML page.
 
 :func:`build_report` returns a :class:`Report` in memory; :func:`write_report` writes the HTML file
 and each figure as PNG and SVG next to it. The page requests nothing: CSS is inline and figures
@@ -104,13 +104,14 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         representative.append({
             "group": row.group_id, "color": colors[position], "size": row.n_participants,
             "statements": [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
-                            "direction": words[r.repful_for], "share": r.share, "low": r.low,
+                            "direction": words[str(r.repful_for)], "share": r.share, "low": r.low,
                             "high": r.high, "n": r.n_trials,
                             "bars": _bars(result, index[r.statement_id], colors)}
                            for r in rows.itertuples(index=False)],
         })
     consensus = [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
-                  "direction": words[r.direction], "share": r.share, "low": r.low, "high": r.high,
+                  "direction": words[str(r.direction)], "share": r.share, "low": r.low,
+                  "high": r.high,
                   "n": r.n_trials, "z": r.p_test}
                  for r in tables["consensus"].itertuples(index=False)]
     gic = [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),

@@ -13,6 +13,7 @@ import logging
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -20,9 +21,20 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["GREY", "RenderedFigure", "consensus_figure", "group_color", "group_sizes_figure",
-           "interval_figure", "opinion_map_figure", "render", "short_label", "topic_heatmap_figure",
-           "timeline_figure", "votes_per_participant_figure"]
+__all__ = [
+    "GREY",
+    "RenderedFigure",
+    "consensus_figure",
+    "group_color",
+    "group_sizes_figure",
+    "interval_figure",
+    "opinion_map_figure",
+    "render",
+    "short_label",
+    "timeline_figure",
+    "topic_heatmap_figure",
+    "votes_per_participant_figure",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +48,7 @@ AGREE, DISAGREE, PASS = "#2e8b57", "#c0392b", "#b0b0b0"
 #: Statement texts in figure labels are cut to this many characters.
 LABEL_CHARS = 60
 #: Deterministic SVG ids, no timestamp: the same input gives the same files.
-SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "meedenken"}
+SVG_RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "meedenken"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ def render(name: str, caption: str, figure: Figure) -> RenderedFigure:
         # Missing glyphs (e.g. Chinese in the PNG) are drawn as boxes; the SVG keeps the text.
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
         figure.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+        figure.set_layout_engine("none")  # keep the layout just computed; do not solve it again
         figure.savefig(svg, format="svg", metadata={"Date": None})
     return RenderedFigure(name, caption, png.getvalue(), svg.getvalue().decode("utf-8"))
 
@@ -83,14 +96,15 @@ def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
     if outside.any():
         ax.scatter(participants.loc[outside, "x"], participants.loc[outside, "y"], s=8,
                    c=GREY, label=f"{not_grouped} ({int(outside.sum()):,})", linewidths=0)
-    for position, row in enumerate(groups.itertuples(index=False)):
-        members = participants["group_id"] == row.group_id
+    columns = ("group_id", "n_participants", "centre_x", "centre_y")
+    for position, (group, size, cx, cy) in enumerate(zip(*(groups[c].tolist() for c in columns),
+                                                         strict=True)):
+        members = participants["group_id"] == group
         color = group_color(position)
         ax.scatter(participants.loc[members, "x"], participants.loc[members, "y"], s=10,
                    c=color, alpha=0.75, linewidths=0,
-                   label=f"{group_label} {row.group_id} ({int(row.n_participants):,})")
-        ax.scatter([row.centre_x], [row.centre_y], marker="X", s=120, c=color,
-                   edgecolors="black", linewidths=0.8)
+                   label=f"{group_label} {group} ({size:,})")
+        ax.scatter([cx], [cy], marker="X", s=120, c=color, edgecolors="black", linewidths=0.8)
     ax.axhline(0, color="#dddddd", linewidth=0.8, zorder=0)
     ax.axvline(0, color="#dddddd", linewidth=0.8, zorder=0)
     ax.set_xlabel("PC 1")
@@ -139,8 +153,9 @@ def interval_figure(labels: Sequence[str], values: np.ndarray, low: np.ndarray,
 def consensus_figure(consensus: pd.DataFrame, texts: Mapping[object, str],
                      words: Mapping[str, str]) -> Figure:
     """Consensus statements: the share agreeing (or disagreeing) with its 95% interval."""
-    labels = [f"#{row.statement_id} {words[row.direction]}: {texts.get(row.statement_id, '')}"
-              for row in consensus.itertuples(index=False)]
+    labels = [f"#{sid} {words[str(direction)]}: {texts.get(sid, '')}"
+              for sid, direction in zip(consensus["statement_id"].tolist(),
+                                        consensus["direction"].tolist(), strict=True)]
     colors = [AGREE if d == "agree" else DISAGREE for d in consensus["direction"]]
     return interval_figure(labels, consensus["share"].to_numpy(), consensus["low"].to_numpy(),
                            consensus["high"].to_numpy(), colors, words["share"])
@@ -153,7 +168,7 @@ def votes_per_participant_figure(participants: pd.DataFrame, xlabel: str,
     ax = figure.add_subplot()
     counts = participants.loc[participants["n_votes"] > 0, "n_votes"].to_numpy()
     bins = np.unique(np.linspace(1, max(int(counts.max(initial=1)), 1) + 1, 41).astype(int))
-    ax.hist(counts, bins=bins, color="#4c72b0")
+    ax.hist(counts, bins=bins.tolist(), color="#4c72b0")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.spines[["top", "right"]].set_visible(False)
