@@ -11,8 +11,9 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-_CANDIDATES = ([Path(os.environ["MEEDENKEN_POLIS_DATA"])] if "MEEDENKEN_POLIS_DATA" in os.environ
-               else []) + [ROOT.parent / "shared/data/polis", ROOT.parent.parent / "shared/data/polis"]
+_ENV = os.environ.get("MEEDENKEN_POLIS_DATA")
+_CANDIDATES = [*([Path(_ENV)] if _ENV else []), ROOT.parent / "shared/data/polis",
+               ROOT.parent.parent / "shared/data/polis"]
 HAVE_DATA = any(p.is_dir() for p in _CANDIDATES)
 #: Seconds one cell may take (the notebooks are meant to finish well inside a minute).
 CELL_TIMEOUT = 120
