@@ -17,6 +17,8 @@ POLIS_ATTRIBUTION = (
     "Data was gathered using the Polis software (compdemocracy.org/polis) and is sub-licensed "
     "under CC BY 4.0 with Attribution to The Computational Democracy Project."
 )
+#: Pol.is ``comments.moderated`` -> moderation state.
+POLIS_STATES = {-1: "rejected", 0: "unmoderated", 1: "accepted"}
 POLIS_LINKS = (
     ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
     ("The Computational Democracy Project", "https://compdemocracy.org/polis"),
@@ -39,6 +41,12 @@ class ReportSource:
     #: Attribution text and (label, url) links to show; empty when none is needed.
     attribution: str = ""
     links: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: statement id -> author's participant id (absent: unknown or a seed statement).
+    authors: dict[Hashable, Hashable] = field(default_factory=dict)
+    #: statement id -> submission time (seconds since the epoch; absent: unknown).
+    statement_times: dict[Hashable, float] = field(default_factory=dict)
+    #: statement id -> moderation state ("accepted", "unmoderated", "rejected").
+    states: dict[Hashable, str] = field(default_factory=dict)
 
 
 def from_polis_export(path: str | Path, *, include_moderated: bool = False,
@@ -57,4 +65,8 @@ def from_polis_export(path: str | Path, *, include_moderated: bool = False,
         polis_groups={k: v for k, v in export.polis_groups().items()},
         attribution=POLIS_ATTRIBUTION,
         links=POLIS_LINKS,
+        authors={c.comment_id: c.author_id for c in export.comments
+                 if c.author_id >= 0 and not c.is_seed},
+        statement_times={c.comment_id: c.timestamp for c in export.comments if c.timestamp > 0},
+        states={c.comment_id: POLIS_STATES[c.moderated] for c in export.comments},
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import fields
 from html.parser import HTMLParser
@@ -175,11 +176,14 @@ def test_tables_written(built: tuple[Path, str]) -> None:
     assert (tables / "repness.parquet").is_file() and (tables / "votes.csv").is_file()
 
 
-def test_dutch_report(tmp_path: Path) -> None:
+def test_dutch_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _export(tmp_path / "export")
     out = tmp_path / "verslag.html"
     assert main(["report", str(source), "--out", str(out), "--polis-compatible",
                  "--seed", "7"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # piped: no progress bar
+    assert captured.out.strip() == str(out)
     html = out.read_text(encoding="utf-8")
     assert '<html lang="nl">' in html
     assert "Kenmerkende stellingen per groep" in html and "Werkwijze" in html
@@ -187,10 +191,17 @@ def test_dutch_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not (DATA / "brexit-consensus").is_dir(), reason="shared exports missing")
-def test_real_export_with_polis_groups(tmp_path: Path) -> None:
+def test_real_export_with_polis_groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     out = tmp_path / "brexit.html"
     assert main(["report", str(DATA / "brexit-consensus"), "--out", str(out), "--lang",
                  "en"]) == 0
+    assert "report:" in terminal.getvalue() and "step" in terminal.getvalue()  # tqdm bar
     html = out.read_text(encoding="utf-8")
     assert "Can there be consensus on Brexit?" in html
     assert "adjusted Rand index" in html
