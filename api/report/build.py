@@ -172,7 +172,8 @@ def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
 
 
 def build_report(source: ReportSource, settings: AnalysisSettings | None = None, *,
-                 lang: str = "nl", seed: int = 0, progress: bool = False) -> Report:
+                 lang: str = "nl", seed: int = 0, progress: bool = False,
+                 topics: bool = True) -> Report:
     """Analyse ``source`` and build its report.
 
     Parameters
@@ -182,6 +183,7 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
     lang : "nl" or "en"
     seed : random_state of the analysis (and of bridging and topics when present).
     progress : show a tqdm bar of the steps on stderr.
+    topics : group the statements into topics (loads the embedding model: slow on first use).
     """
     words = strings(lang)
     settings = settings or AnalysisSettings()
@@ -200,14 +202,19 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
         drawn = _core_figures(source, tables, words)
         step("figures")
         optional: dict[str, extras.Extra | None] = {}
-        for name, build in (("bridging", extras.bridging_extra), ("topics", extras.topics_extra),
-                            ("diversity", extras.diversity_extra)):
-            optional[name] = build(source, result, tables, words, seed)
-            extra = optional[name]
+        optional["bridging"] = extras.bridging_extra(source, result, tables, words, seed)
+        step("bridging")
+        optional["topics"] = (extras.topics_extra(source, result, tables, words, seed,
+                                                  progress=progress) if topics else None)
+        step("topics")
+        order = optional["bridging"].order if optional["bridging"] else None
+        optional["diversity"] = extras.diversity_extra(source, result, tables, words, seed,
+                                                       bridging_order=order)
+        step("diversity")
+        for extra in optional.values():
             if extra is not None:
                 drawn.extend(extra.figures)
                 tables.update(extra.tables)
-            step(name)
         by_name = {f.name: f for f in drawn}
         context = _context(source, result, tables, settings, seed, lang, words, by_name)
         context.update({name: (extra.context if extra else None)

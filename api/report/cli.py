@@ -34,6 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="random_state of the analysis (default 0)")
     parser.add_argument("--include-moderated", action="store_true",
                         help="keep comments Pol.is moderators rejected")
+    parser.add_argument("--no-topics", action="store_true",
+                        help="leave out the topics section (it loads the embedding model)")
     parser.add_argument("--tables", type=Path, metavar="DIR",
                         help="also write the tidy tables (CSV and Parquet) to DIR")
 
@@ -55,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()
     source = from_polis_export(args.source, include_moderated=args.include_moderated,
                                progress=progress)
-    report = build_report(source, settings, lang=args.lang, seed=args.seed, progress=progress)
+    report = build_report(source, settings, lang=args.lang, seed=args.seed, progress=progress,
+                          topics=not args.no_topics)
     try:
         written = write_report(report, args.out)
         if args.tables is not None:

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: Statements listed (and drawn) in the bridging section.
 BRIDGING_SHOWN = 10
+#: Most divisive statements (Cramér's V between the groups) listed in the diversity section.
+DIVISIVE_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Extra:
     context: dict[str, Any]
     figures: list[fg.RenderedFigure] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Bridging only: statement positions, best bridging score first.
+    order: list[int] | None = None
 
 
 def _group_rates(result: AnalysisResult, column: int) -> list[dict[str, Any]]:
@@ -81,24 +85,27 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
     figure = fg.interval_figure(
         [f"#{r['id']} {r['text']}" for r in rows], np.array([r["score"] for r in rows]),
         np.array([r["low"] for r in rows]), np.array([r["high"] for r in rows]),
-        [fg.AGREE if r["is_bridging"] else fg.GREY for r in rows], words["bridging"], xlim=None)
+        [fg.AGREE if r["is_bridging"] else fg.GREY for r in rows], words["bridging_score"],
+        xlim=None)
     context = {"rows": rows, "n_bridging": int(np.count_nonzero(scored.is_bridging)),
                "settings": vars(scored.settings) if hasattr(scored.settings, "__dict__")
                else {}}
     return Extra(context, [fg.render("bridging", words["bridging"], figure)],
-                 {"bridging": table})
+                 {"bridging": table}, order=[int(i) for i in scored.order()])
 
 
 # ---------------------------------------------------------------------- topics
 def topics_extra(source: ReportSource, result: AnalysisResult,
                  tables: Mapping[str, pd.DataFrame], words: dict[str, str],
-                 seed: int) -> Extra | None:
+                 seed: int, progress: bool = False) -> Extra | None:
     """Topic groups of the statements (engine.semantics, engine.topics), votes per group."""
     try:
         from engine.semantics import ModelUnavailableError, StatementEmbedder
         from engine.topics import find_topics, group_votes_by_topic
     except ImportError:
         return None
+    if not progress:
+        _quiet_model_loading()
     matrix = source.matrix
     active = np.flatnonzero(matrix.active)
     texts = [source.texts.get(matrix.statement_ids[i], "") for i in active]
@@ -145,18 +152,70 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
                  {"statement_topics": statement_topics, "group_topic_votes": group_topics})
 
 
+def _quiet_model_loading() -> None:
+    """No progress bars from transformers / huggingface_hub when stderr is not a terminal."""
+    try:
+        from huggingface_hub.utils import disable_progress_bars
+        from transformers.utils import logging as transformers_logging
+    except ImportError:
+        return
+    disable_progress_bars()
+    transformers_logging.disable_progress_bar()
+
+
 # ---------------------------------------------------------------------- diversity
 def diversity_extra(source: ReportSource, result: AnalysisResult,
-                    tables: Mapping[str, pd.DataFrame], words: dict[str, str],
-                    seed: int) -> Extra | None:
-    """Participation measures (engine.participation) of the votes."""
+                    tables: Mapping[str, pd.DataFrame], words: dict[str, str], seed: int,
+                    bridging_order: list[int] | None = None) -> Extra | None:
+    """Participation (engine.participation) and opinion diversity (engine.opinion_diversity).
+
+    A Pol.is export has no join times: a participant's first vote stands in for it.
+    """
     try:
-        from engine.participation import gini
+        from engine.opinion_diversity import opinion_diversity
+        from engine.participation import participation
     except ImportError:
         return None
-    counts = tables["participants"]["n_votes"].to_numpy()
-    counts = counts[counts > 0]
-    ordered = np.sort(counts)[::-1]
-    top = max(1, int(np.ceil(0.1 * len(ordered))))
-    return Extra({"gini": f"{gini(counts):.2f}" if len(counts) else "–",
-                  "top10": f"{ordered[:top].sum() / max(ordered.sum(), 1):.0%}"})
+    matrix = source.matrix
+    rows, cols, _, times = matrix.records()
+    vote_times = np.where(times > 0, times, np.nan)
+    join = np.full(matrix.n_participants, np.inf)
+    np.minimum.at(join, rows, np.where(np.isnan(vote_times), np.inf, vote_times))
+    join[np.isinf(join)] = np.nan
+    sids = matrix.statement_ids
+    authors = np.array([matrix.participant_index.get(source.authors[s], -1)
+                        if s in source.authors else -1 for s in sids], dtype=np.int64)
+    statement_times = np.array([source.statement_times.get(s, np.nan) for s in sids])
+    states = np.array([source.states.get(s, "accepted") for s in sids])
+    funnel = participation(join, rows, cols, vote_times, statement_times, states, authors)
+    spread = opinion_diversity(matrix.X, result.clustering.labels,
+                               result.opinion_map.coordinates, bridging=bridging_order)
+    dist = funnel.votes_per_voter
+    differences = spread.differences.cramers_v
+    finite = np.flatnonzero(np.isfinite(differences) & matrix.active)
+    divisive = finite[np.argsort(-differences[finite], kind="stable")][:DIVISIVE_SHOWN]
+    context: dict[str, Any] = {
+        "funnel": {"joined": funnel.n_joined, "voted": funnel.n_voted, "wrote": funnel.n_wrote,
+                   "in_conversation": funnel.n_in_conversation},
+        "gini": dist.gini, "top10": dist.top10_share, "median": dist.median,
+        "mean": dist.mean, "density": funnel.density, "states": funnel.statements_by_state,
+        "effective_groups": spread.effective_groups,
+        "effective_groups_simpson": spread.effective_groups_simpson,
+        "mean_distance": spread.mean_distance,
+        "divisive": [{"id": sids[i], "text": source.texts.get(sids[i], ""),
+                      "v": float(differences[i]),
+                      "range": float(spread.differences.agree_range[i]),
+                      "bars": _group_rates(result, int(i))} for i in divisive],
+        "coverage": (None if spread.coverage is None else
+                     {"share": spread.coverage.share, "n": len(spread.coverage.statements)}),
+    }
+    figures = []
+    daily = funnel.daily
+    if len(daily.start) > 1 and np.isfinite(vote_times).any():
+        figures.append(fg.render("daily", words["per_day"], fg.daily_figure(
+            daily.start, daily.new_voters, daily.votes, words["new_voters"], words["votes"])))
+    table = pd.DataFrame({"statement_id": tables["statements"]["statement_id"],
+                          "cramers_v": differences,
+                          "agree_range": spread.differences.agree_range,
+                          "n_groups": spread.differences.n_groups})
+    return Extra(context, figures, {"group_differences": table})

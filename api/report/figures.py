@@ -211,3 +211,18 @@ def topic_heatmap_figure(topics: Sequence[str], groups: Sequence[str], agree_rat
                     va="center", fontsize="x-small")
     figure.colorbar(image, ax=ax, label=title)
     return figure
+
+
+def daily_figure(start: np.ndarray, new_voters: np.ndarray, votes: np.ndarray,
+                 voters_label: str, votes_label: str) -> Figure:
+    """Per UTC day: participants who cast their first vote (bars) and votes cast (line)."""
+    days = pd.to_datetime(np.asarray(start), unit="s", utc=True)
+    figure = Figure(figsize=(6.4, 3.2), layout="constrained")
+    ax = figure.add_subplot()
+    ax.bar(days, new_voters, width=0.8, color="#dd8452", label=voters_label)
+    ax.set_ylabel(voters_label)
+    twin = ax.twinx()
+    twin.plot(days, votes, color="#4c72b0", marker=".", label=votes_label)
+    twin.set_ylabel(votes_label)
+    figure.autofmt_xdate()
+    return figure

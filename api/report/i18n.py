@@ -5,6 +5,19 @@ from __future__ import annotations
 __all__ = ["LANGUAGES", "strings"]
 
 _EN = {
+    "per_day": "Participation per day",
+    "bridging_score": "bridging score (95% interval); green: meets the bridging rule",
+    "new_voters": "new voters",
+    "funnel": "Took part: joined, voted, wrote a statement, in an opinion group",
+    "joined": "joined (first vote)",
+    "wrote": "wrote a statement",
+    "median_votes": "Median votes per voter",
+    "effective_groups": "Effective number of opinion groups (exp Shannon; inverse Simpson)",
+    "mean_distance": "Mean distance to the centre of the opinion map",
+    "divisive": "Most divisive statements",
+    "divisive_text": "Statements on which the groups differ most (Cramér's V of the groups × "
+                     "agree/disagree/pass table, 0 = no difference, 1 = complete).",
+    "coverage": "Share of voters who agree with at least one of the top {n} bridging statements",
     "title": "Dialogue report",
     "generated": "Generated",
     "source": "Source",
@@ -99,6 +112,20 @@ _EN = {
 }
 
 _NL = {
+    "per_day": "Deelname per dag",
+    "bridging_score": "verbindingsscore (95%-interval); groen: voldoet aan de regel",
+    "new_voters": "nieuwe stemmers",
+    "funnel": "Deelname: aangemeld, gestemd, stelling geschreven, in een meningsgroep",
+    "joined": "aangemeld (eerste stem)",
+    "wrote": "schreef een stelling",
+    "median_votes": "Mediaan aantal stemmen per stemmer",
+    "effective_groups": "Effectief aantal meningsgroepen (exp Shannon; inverse Simpson)",
+    "mean_distance": "Gemiddelde afstand tot het midden van de meningenkaart",
+    "divisive": "Meest verdeelde stellingen",
+    "divisive_text": "Stellingen waarop de groepen het meest verschillen (Cramérs V van de tabel "
+                     "groep × eens/oneens/pas; 0 = geen verschil, 1 = volledig).",
+    "coverage": "Deel van de stemmers dat het eens is met minstens één van de {n} meest "
+                "verbindende stellingen",
     "title": "Verslag van de dialoog",
     "generated": "Gemaakt op",
     "source": "Bron",

@@ -3,6 +3,7 @@ both languages, one-line errors."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import re
@@ -99,6 +100,25 @@ def test_every_section_is_present(built: tuple[Path, str]) -> None:
     assert 'class="bars"' in html  # per-group agree/disagree/pass bars
 
 
+@pytest.mark.parametrize(("module", "section", "figure"), [
+    ("engine.bridging", "bridging", "bridging"),
+    ("engine.topics", "topics", "topics"),
+    ("engine.opinion_diversity", "diversity", "daily"),
+])
+def test_optional_sections_follow_the_engine(built: tuple[Path, str], module: str,
+                                             section: str, figure: str) -> None:
+    """A section is filled when its engine module is installed, and says so when it is not."""
+    out, html = built
+    start = html.index(f'<section id="{section}">')
+    body = html[start:html.index("</section>", start)]
+    if importlib.util.find_spec(module) is None:
+        assert 'class="missing"' in body and module.rsplit(".", 1)[0] in body
+    else:
+        assert 'class="missing"' not in body, body[:500]
+        assert (out.parent / f"report-{figure}.svg").is_file()
+        assert "data:image/svg+xml;base64," in body
+
+
 def test_no_external_requests(built: tuple[Path, str]) -> None:
     _, html = built
     parser = _Links()
@@ -180,7 +200,7 @@ def test_dutch_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     source = _export(tmp_path / "export")
     out = tmp_path / "verslag.html"
     assert main(["report", str(source), "--out", str(out), "--polis-compatible",
-                 "--seed", "7"]) == 0
+                 "--seed", "7", "--no-topics"]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""  # piped: no progress bar
     assert captured.out.strip() == str(out)
@@ -200,7 +220,7 @@ def test_real_export_with_polis_groups(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(sys, "stderr", terminal)
     out = tmp_path / "brexit.html"
     assert main(["report", str(DATA / "brexit-consensus"), "--out", str(out), "--lang",
-                 "en"]) == 0
+                 "en", "--no-topics"]) == 0
     assert "report:" in terminal.getvalue() and "step" in terminal.getvalue()  # tqdm bar
     html = out.read_text(encoding="utf-8")
     assert "Can there be consensus on Brexit?" in html
