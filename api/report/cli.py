@@ -17,9 +17,14 @@ logger = logging.getLogger(__name__)
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``meedenken report``."""
-    parser.add_argument("source", type=Path,
+    parser.add_argument("source", type=Path, nargs="?",
                         help="Pol.is export folder (or .zip) with votes.csv or "
                              "participants-votes.csv and comments.csv")
+    parser.add_argument("--db", metavar="URL",
+                        help="instead of SOURCE: the service database (sqlite:///file.db, "
+                             "postgresql://...)")
+    parser.add_argument("--conversation", type=int, metavar="ID",
+                        help="with --db: the conversation to report on")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="the HTML file to write; figures go next to it as "
                              "<stem>-<figure>.png/.svg")
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from models.tidy import write_tables
 
     from .build import build_report, write_report
+    from .db_source import DatabaseSourceError, from_database
     from .source import from_polis_export
 
     prog = "meedenken report"
@@ -53,10 +59,23 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"argument --out: expected an .html file, got '{args.out}'", prog=prog)
     if args.out.exists() and args.out.is_dir():
         raise CommandError(f"argument --out: '{args.out}' is a folder", prog=prog)
+    if (args.source is None) == (args.db is None):
+        raise CommandError("give either SOURCE (a Pol.is export) or --db URL --conversation ID",
+                           prog=prog)
+    if args.db is not None and args.conversation is None:
+        raise CommandError("argument --db: --conversation ID is required with it", prog=prog)
     settings = _settings(args)
     progress = sys.stderr.isatty()
-    source = from_polis_export(args.source, include_moderated=args.include_moderated,
-                               progress=progress)
+    if args.db is not None:
+        try:
+            source = from_database(args.db, args.conversation)
+        except DatabaseSourceError as exc:
+            raise CommandError(str(exc), prog=prog) from exc
+        if args.max_groups is None and source.max_groups is not None:
+            settings = settings.with_(max_groups=source.max_groups)
+    else:
+        source = from_polis_export(args.source, include_moderated=args.include_moderated,
+                                   progress=progress)
     report = build_report(source, settings, lang=args.lang, seed=args.seed, progress=progress,
                           topics=not args.no_topics)
     try:

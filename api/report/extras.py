@@ -169,7 +169,7 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
                     bridging_order: list[int] | None = None) -> Extra | None:
     """Participation (engine.participation) and opinion diversity (engine.opinion_diversity).
 
-    A Pol.is export has no join times: a participant's first vote stands in for it.
+    Without join times (Pol.is exports) a participant's first vote stands in for it.
     """
     try:
         from engine.opinion_diversity import opinion_diversity
@@ -182,6 +182,9 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
     join = np.full(matrix.n_participants, np.inf)
     np.minimum.at(join, rows, np.where(np.isnan(vote_times), np.inf, vote_times))
     join[np.isinf(join)] = np.nan
+    for pid, moment in source.join_times.items():
+        if pid in matrix.participant_index:
+            join[matrix.participant_index[pid]] = moment
     sids = matrix.statement_ids
     authors = np.array([matrix.participant_index.get(source.authors[s], -1)
                         if s in source.authors else -1 for s in sids], dtype=np.int64)

@@ -47,6 +47,10 @@ class ReportSource:
     statement_times: dict[Hashable, float] = field(default_factory=dict)
     #: statement id -> moderation state ("accepted", "unmoderated", "rejected").
     states: dict[Hashable, str] = field(default_factory=dict)
+    #: participant id -> when they joined (seconds); absent: their first vote stands in.
+    join_times: dict[Hashable, float] = field(default_factory=dict)
+    #: The conversation's own largest number of groups (service database), if it sets one.
+    max_groups: int | None = None
 
 
 def from_polis_export(path: str | Path, *, include_moderated: bool = False,
