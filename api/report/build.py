@@ -173,7 +173,7 @@ def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
 
 def build_report(source: ReportSource, settings: AnalysisSettings | None = None, *,
                  lang: str = "nl", seed: int = 0, progress: bool = False,
-                 topics: bool = True) -> Report:
+                 topics: bool = True, embedder: Any = None) -> Report:
     """Analyse ``source`` and build its report.
 
     Parameters
@@ -184,6 +184,8 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
     seed : random_state of the analysis (and of bridging and topics when present).
     progress : show a tqdm bar of the steps on stderr.
     topics : group the statements into topics (loads the embedding model: slow on first use).
+    embedder : an ``engine.semantics.StatementEmbedder`` to use for the topics (default: the
+        configured model, see ``engine.semantics.resolve_model_name``).
     """
     words = strings(lang)
     settings = settings or AnalysisSettings()
@@ -205,7 +207,8 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
         optional["bridging"] = extras.bridging_extra(source, result, tables, words, seed)
         step("bridging")
         optional["topics"] = (extras.topics_extra(source, result, tables, words, seed,
-                                                  progress=progress) if topics else None)
+                                                  progress=progress, embedder=embedder)
+                              if topics else None)
         step("topics")
         order = optional["bridging"].order if optional["bridging"] else None
         optional["diversity"] = extras.diversity_extra(source, result, tables, words, seed,

@@ -97,7 +97,7 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
 # ---------------------------------------------------------------------- topics
 def topics_extra(source: ReportSource, result: AnalysisResult,
                  tables: Mapping[str, pd.DataFrame], words: dict[str, str],
-                 seed: int, progress: bool = False) -> Extra | None:
+                 seed: int, progress: bool = False, embedder: Any = None) -> Extra | None:
     """Topic groups of the statements (engine.semantics, engine.topics), votes per group."""
     try:
         from engine.semantics import ModelUnavailableError, StatementEmbedder
@@ -111,7 +111,7 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
     texts = [source.texts.get(matrix.statement_ids[i], "") for i in active]
     if len(texts) < 2:
         return Extra({"unavailable": "fewer than 2 statements"})
-    embedder = StatementEmbedder()
+    embedder = embedder if embedder is not None else StatementEmbedder()
     try:
         embeddings = embedder.embed(texts)
     except ModelUnavailableError as exc:

@@ -84,7 +84,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     source = _export(root / "export")
     out = root / "out" / "report.html"
     assert main(["report", str(source), "--out", str(out), "--lang", "en", "--tables",
-                 str(root / "tables")]) == 0
+                 str(root / "tables"), "--no-topics"]) == 0
     return out, out.read_text(encoding="utf-8")
 
 
@@ -102,7 +102,6 @@ def test_every_section_is_present(built: tuple[Path, str]) -> None:
 
 @pytest.mark.parametrize(("module", "section", "figure"), [
     ("engine.bridging", "bridging", "bridging"),
-    ("engine.topics", "topics", "topics"),
     ("engine.opinion_diversity", "diversity", "daily"),
 ])
 def test_optional_sections_follow_the_engine(built: tuple[Path, str], module: str,
@@ -179,6 +178,38 @@ def test_statement_markup_is_escaped(built: tuple[Path, str]) -> None:
     assert "<script" not in svg and "&lt;script&gt;" in svg
     texts = "".join(ET.fromstring(svg).itertext())
     assert '<script>alert("x")' in texts
+
+
+class _WordEncoder:
+    """A tiny stand-in for a sentence-transformers model: bag of words, hashed (fast, offline)."""
+
+    DIM = 64
+
+    def encode(self, texts: list[str], **_: object) -> np.ndarray:
+        out = np.zeros((len(texts), self.DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, sum(map(ord, word)) % self.DIM] += 1.0
+        return out
+
+
+@pytest.mark.skipif(importlib.util.find_spec("engine.topics") is None,
+                    reason="engine.topics (statement semantics) is absent")
+def test_topics_section(tmp_path: Path) -> None:
+    from api.report import build_report, from_polis_export
+    from engine.semantics import StatementEmbedder
+
+    embedder = StatementEmbedder(_WordEncoder(), model_name="test-words")
+    report = build_report(from_polis_export(_export(tmp_path / "export")), lang="en",
+                          embedder=embedder)
+    start = report.html.index('<section id="topics">')
+    body = report.html[start:report.html.index("</section>", start)]
+    assert 'class="missing"' not in body and "test-words" in body
+    assert 'class="bars"' in body and "data:image/svg+xml;base64," in body
+    assert {"statement_topics", "group_topic_votes"} <= set(report.tables)
+    assert "<script" not in report.html
+    topics = report.tables["statement_topics"]
+    assert (topics["topic_id"] >= 0).all()  # every (active) statement has a topic
 
 
 def test_methods_state_every_setting(built: tuple[Path, str]) -> None:
