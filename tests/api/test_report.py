@@ -196,8 +196,9 @@ class _WordEncoder:
 @pytest.mark.skipif(importlib.util.find_spec("engine.topics") is None,
                     reason="engine.topics (statement semantics) is absent")
 def test_topics_section(tmp_path: Path) -> None:
-    from api.report import build_report, from_polis_export
     from engine.semantics import StatementEmbedder
+
+    from api.report import build_report, from_polis_export
 
     embedder = StatementEmbedder(_WordEncoder(), model_name="test-words")
     report = build_report(from_polis_export(_export(tmp_path / "export")), lang="en",
