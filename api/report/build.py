@@ -192,9 +192,13 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
     steps = ("analysis", "tables", "figures", "bridging", "topics", "diversity", "page")
     with tqdm(total=len(steps), desc="report", unit="step", disable=not progress,
               leave=False) as bar:
-        def step(name: str) -> None:
-            bar.set_postfix_str(name)
+        def step(done: str) -> None:
+            """Count ``done`` as finished and name the step now running."""
             bar.update(1)
+            following = steps.index(done) + 1
+            bar.set_postfix_str(steps[following] if following < len(steps) else "")
+
+        bar.set_postfix_str(steps[0])
 
         result = analyze(source.matrix, settings, random_state=seed)
         step("analysis")
