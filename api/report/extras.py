@@ -17,6 +17,7 @@ import pandas as pd
 from engine import AnalysisResult
 
 from . import figures as fg
+from .methods import setting_rows
 from .source import ReportSource
 
 __all__ = ["BRIDGING_SHOWN", "Extra", "bridging_extra", "diversity_extra", "topics_extra"]
@@ -88,8 +89,8 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
         [fg.AGREE if r["is_bridging"] else fg.GREY for r in rows], words["bridging_score"],
         xlim=None)
     context = {"rows": rows, "n_bridging": int(np.count_nonzero(scored.is_bridging)),
-               "settings": vars(scored.settings) if hasattr(scored.settings, "__dict__")
-               else {}}
+               "settings": setting_rows(scored.settings, reference=None),
+               "settings_name": f"engine.bridging.{type(scored.settings).__name__}"}
     return Extra(context, [fg.render("bridging", words["bridging"], figure)],
                  {"bridging": table}, order=[int(i) for i in scored.order()])
 
@@ -172,6 +173,7 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
     Without join times (Pol.is exports) a participant's first vote stands in for it.
     """
     try:
+        from engine.diversity_settings import DIVERSITY
         from engine.opinion_diversity import opinion_diversity
         from engine.participation import participation
     except ImportError:
@@ -190,9 +192,11 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
                         if s in source.authors else -1 for s in sids], dtype=np.int64)
     statement_times = np.array([source.statement_times.get(s, np.nan) for s in sids])
     states = np.array([source.states.get(s, "accepted") for s in sids])
-    funnel = participation(join, rows, cols, vote_times, statement_times, states, authors)
+    funnel = participation(join, rows, cols, vote_times, statement_times, states, authors,
+                           settings=DIVERSITY)
     spread = opinion_diversity(matrix.X, result.clustering.labels,
-                               result.opinion_map.coordinates, bridging=bridging_order)
+                               result.opinion_map.coordinates, bridging=bridging_order,
+                               settings=DIVERSITY)
     dist = funnel.votes_per_voter
     differences = spread.differences.cramers_v
     finite = np.flatnonzero(np.isfinite(differences) & matrix.active)
@@ -211,6 +215,8 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
                       "bars": _group_rates(result, int(i))} for i in divisive],
         "coverage": (None if spread.coverage is None else
                      {"share": spread.coverage.share, "n": len(spread.coverage.statements)}),
+        "settings": setting_rows(DIVERSITY, reference=None),
+        "settings_name": "engine.diversity_settings.DIVERSITY",
     }
     figures = []
     daily = funnel.daily

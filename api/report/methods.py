@@ -59,12 +59,14 @@ def field_comments(cls: type = AnalysisSettings) -> dict[str, str]:
     return comments
 
 
-def setting_rows(settings: AnalysisSettings) -> list[SettingRow]:
-    """One row per field of ``settings``, in declaration order."""
-    comments = field_comments()
-    return [SettingRow(f.name, getattr(settings, f.name), getattr(POLIS, f.name),
+def setting_rows(settings: Any, reference: Any = POLIS) -> list[SettingRow]:
+    """One row per field of the settings dataclass ``settings``, in declaration order, with the
+    value in ``reference`` (Pol.is for :class:`AnalysisSettings`; None: no reference)."""
+    comments = field_comments(type(settings))
+    return [SettingRow(f.name, getattr(settings, f.name),
+                       getattr(reference, f.name, None) if reference is not None else None,
                        comments.get(f.name, ""))
-            for f in fields(AnalysisSettings)]
+            for f in fields(settings)]
 
 
 def default_mode_changes() -> list[str]:
