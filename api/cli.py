@@ -17,6 +17,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 import textwrap
 import time
@@ -73,21 +74,34 @@ class _Parser(argparse.ArgumentParser):
 def _configure_analyze(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, help="Pol.is export folder (or .zip)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--polis-compatible", action="store_true",
-                        help="reproduce what Pol.is computes (engine.settings.POLIS)")
+    parser.add_argument(
+        "--polis-compatible",
+        action="store_true",
+        help="reproduce what Pol.is computes (engine.settings.POLIS)",
+    )
     parser.add_argument("--k", type=int, metavar="K", help="force the number of groups")
-    parser.add_argument("--max-groups", type=int, metavar="N",
-                        help="largest number of groups considered (2..10, default 5)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N",
-                        help="random_state of the analysis (default 0)")
-    parser.add_argument("--include-moderated", action="store_true",
-                        help="keep comments Pol.is moderators rejected")
+    parser.add_argument(
+        "--max-groups",
+        type=int,
+        metavar="N",
+        help="largest number of groups considered (2..10, default 5)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="random_state of the analysis (default 0)"
+    )
+    parser.add_argument(
+        "--include-moderated",
+        action="store_true",
+        help="keep comments moderators rejected (moderated = -1)",
+    )
 
 
 def _settings(args: argparse.Namespace) -> AnalysisSettings:
     settings = POLIS if args.polis_compatible else AnalysisSettings()
-    for option, name, value in (("--k", "force_k", args.k),
-                                ("--max-groups", "max_groups", args.max_groups)):
+    for option, name, value in (
+        ("--k", "force_k", args.k),
+        ("--max-groups", "max_groups", args.max_groups),
+    ):
         if value is not None:
             try:
                 settings = settings.with_(**{name: value})
@@ -104,15 +118,27 @@ def _run_analyze(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     matrix = export.to_matrix(exclude_moderated=not args.include_moderated)
     matrix_seconds = time.perf_counter() - start
-    logger.info("read %s: %d participants, %d statements, %d votes in %.2f s", args.folder,
-                matrix.n_participants, matrix.n_statements, matrix.n_votes, read_seconds)
+    logger.info(
+        "read %s: %d participants, %d statements, %d votes in %.2f s",
+        args.folder,
+        matrix.n_participants,
+        matrix.n_statements,
+        matrix.n_votes,
+        read_seconds,
+    )
+    if matrix.n_votes == 0:
+        raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
     try:
         result = analyze(matrix, settings, random_state=args.seed)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings}
     if args.json:
-        print(json.dumps(analysis_json(result, seconds), ensure_ascii=False, default=_plain))
+        print(
+            json.dumps(
+                analysis_json(result, seconds), ensure_ascii=False, default=_plain, allow_nan=False
+            )
+        )
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
     return 0
@@ -130,7 +156,12 @@ def _finite(value: float) -> float | None:
 
 
 def analysis_json(result: AnalysisResult, seconds: dict[str, float]) -> dict[str, Any]:
-    """The ``--json`` object; ids as in the export (object keys are strings)."""
+    """The ``--json`` object; ids as in the export (object keys are strings).
+
+    ``seconds`` holds ``read`` (the CSV files), ``matrix`` (building the vote matrix), then the
+    engine's own steps from ``result.timings`` (its ``total`` covers the analysis only).
+    ``group_informed_consensus`` is null where it is not a finite number.
+    """
     return {
         "participants": result.n_participants,
         "statements": result.n_statements,
@@ -139,14 +170,19 @@ def analysis_json(result: AnalysisResult, seconds: dict[str, float]) -> dict[str
         "k": result.k,
         "polis_compatible": result.polis_compatible,
         "groups": {str(pid): group for pid, group in result.groups().items()},
-        "repness": {str(group): [s.statement_id for s in statements]
-                    for group, statements in result.repness.items()},
-        "consensus": {"agree": [s.statement_id for s in result.consensus_agree],
-                      "disagree": [s.statement_id for s in result.consensus_disagree]},
+        "repness": {
+            str(group): [s.statement_id for s in statements]
+            for group, statements in result.repness.items()
+        },
+        "consensus": {
+            "agree": [s.statement_id for s in result.consensus_agree],
+            "disagree": [s.statement_id for s in result.consensus_disagree],
+        },
         "group_informed_consensus": {
             str(sid): _finite(value)
-            for sid, value in zip(result.statement_ids, result.group_informed_consensus,
-                                  strict=True)
+            for sid, value in zip(
+                result.statement_ids, result.group_informed_consensus, strict=True
+            )
         },
         "seconds": {step: round(value, 6) for step, value in seconds.items()},
     }
@@ -154,13 +190,23 @@ def analysis_json(result: AnalysisResult, seconds: dict[str, float]) -> dict[str
 
 def _statement(heading: str, text: str) -> list[str]:
     """A statement's heading line, then its text wrapped and indented below it."""
-    body = textwrap.fill(" ".join(text.split()) or "(no text)", width=TEXT_WIDTH,
-                         initial_indent="      ", subsequent_indent="      ")
+    body = textwrap.fill(
+        " ".join(text.split()) or "(no text)",
+        width=TEXT_WIDTH,
+        initial_indent="      ",
+        subsequent_indent="      ",
+    )
     return [f"  {heading}", body]
 
 
-def summary_text(result: AnalysisResult, export: PolisExport, excluded: np.ndarray,
-                 meta: np.ndarray, seconds: dict[str, float], seed: int) -> str:
+def summary_text(
+    result: AnalysisResult,
+    export: PolisExport,
+    excluded: np.ndarray,
+    meta: np.ndarray,
+    seconds: dict[str, float],
+    seed: int,
+) -> str:
     """The readable summary: counts, each group with its representative statements (texts,
     agree/disagree % in the group), then the consensus statements."""
     texts: dict[Hashable, str] = {c.comment_id: c.text for c in export.comments}
@@ -184,22 +230,31 @@ def summary_text(result: AnalysisResult, export: PolisExport, excluded: np.ndarr
             lines.append("  (no statement represents this group significantly)")
         for rep in statements:
             agree, disagree, total = result.group_votes[row, rep.statement_index]
-            share = (f"{100 * agree / total:.0f}% agree, {100 * disagree / total:.0f}% disagree "
-                     f"in the group ({total:,} votes)" if total else "no votes in the group")
+            share = (
+                f"{100 * agree / total:.0f}% agree, {100 * disagree / total:.0f}% disagree "
+                f"in the group ({total:,} votes)"
+                if total
+                else "no votes in the group"
+            )
             lines += _statement(f"#{rep.statement_id}: {share}", texts.get(rep.statement_id, ""))
-    for title, items, verb in (("Consensus: most agree", result.consensus_agree, "agree"),
-                               ("Consensus: most disagree", result.consensus_disagree,
-                                "disagree")):
+    for title, items, verb in (
+        ("Consensus: most agree", result.consensus_agree, "agree"),
+        ("Consensus: most disagree", result.consensus_disagree, "disagree"),
+    ):
         lines += ["", f"{title}:"]
         if not items:
             lines.append("  (none)")
         for item in items:
             percent = 100 * item.n_success / item.n_trials if item.n_trials else 0.0
-            lines += _statement(f"#{item.statement_id}: {percent:.0f}% {verb} ({item.n_trials:,} "
-                                "votes)", texts.get(item.statement_id, ""))
+            lines += _statement(
+                f"#{item.statement_id}: {percent:.0f}% {verb} ({item.n_trials:,} votes)",
+                texts.get(item.statement_id, ""),
+            )
     total = sum(v for k, v in seconds.items() if k != "total")
-    lines += ["", f"Read in {seconds['read']:.2f} s, analysed in "
-                  f"{seconds.get('total', total):.2f} s."]
+    lines += [
+        "",
+        f"Read in {seconds['read']:.2f} s, analysed in {seconds.get('total', total):.2f} s.",
+    ]
     return "\n".join(lines)
 
 
@@ -221,10 +276,16 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``meedenken`` argument parser with one sub-parser per entry of :data:`SUBCOMMANDS`."""
-    parser = _Parser(prog="meedenken",
-                     description="Meedenken: large-group deliberation engine (Pol.is-like).")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log progress (-v) or details (-vv) on stderr")
+    parser = _Parser(
+        prog="meedenken", description="Meedenken: large-group deliberation engine (Pol.is-like)."
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log progress (-v) or details (-vv) on stderr",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in SUBCOMMANDS.items():
         sub = commands.add_parser(name, help=command.help, description=command.help)
@@ -244,7 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
-        format="meedenken: %(levelname)s: %(message)s", stream=sys.stderr,
+        format="meedenken: %(levelname)s: %(message)s",
+        stream=sys.stderr,
     )
     try:
         return int(args.handler(args))
@@ -254,6 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("meedenken: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

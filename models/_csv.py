@@ -19,8 +19,18 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from tqdm import tqdm
 
-__all__ = ["MS_PER_SECOND", "NOT_GROUPED", "UNKNOWN_AUTHOR", "ExportError", "Source", "booleans",
-           "check_columns", "integers", "read_header", "read_table"]
+__all__ = [
+    "MS_PER_SECOND",
+    "NOT_GROUPED",
+    "UNKNOWN_AUTHOR",
+    "ExportError",
+    "Source",
+    "booleans",
+    "check_columns",
+    "integers",
+    "read_header",
+    "read_table",
+]
 
 #: Pol.is exports count time in milliseconds since the epoch.
 MS_PER_SECOND = 1000.0
@@ -106,11 +116,23 @@ class Source:
             return (self.path / name).stat().st_size
         return self._zip.getinfo(self._names[name]).file_size
 
+    def last_byte(self, name: str) -> bytes:
+        """The file's last byte (b"" when empty)."""
+        if self._zip is None:
+            with open(self.path / name, "rb") as handle:
+                handle.seek(max(self.size(name) - 1, 0))
+                return handle.read(1)
+        with self._zip.open(self._names[name]) as member:
+            member.seek(max(self.size(name) - 1, 0))
+            return member.read(1)
+
     @contextmanager
     def open(self, name: str) -> Iterator[IO[bytes]]:
         try:
-            handle: IO[bytes] = (open(self.path / name, "rb") if self._zip is None  # noqa: SIM115
-                                 else self._zip.open(self._names[name]))
+            if self._zip is None:
+                handle: IO[bytes] = open(self.path / name, "rb")  # noqa: SIM115 (closed below)
+            else:
+                handle = self._zip.open(self._names[name])
         except OSError as exc:
             raise ExportError(self.label(name), f"cannot open ({exc.strerror or exc})") from exc
         with handle:
@@ -131,9 +153,14 @@ def read_header(source: Source, name: str) -> list[str]:
     return [column.strip() for column in next(csv.reader([text]))]
 
 
-def read_table(source: Source, name: str, *, progress: bool = False,
-               columns: Sequence[str] | None = None,
-               strings: Sequence[str] = ()) -> pd.DataFrame:
+def read_table(
+    source: Source,
+    name: str,
+    *,
+    progress: bool = False,
+    columns: Sequence[str] | None = None,
+    strings: Sequence[str] = (),
+) -> pd.DataFrame:
     """Read one CSV file of the export; only blank cells count as missing.
 
     With ``columns``, only those are read, by pyarrow's strict and fast parser: a row with too
@@ -145,16 +172,33 @@ def read_table(source: Source, name: str, *, progress: bool = False,
     size = source.size(name)
     show = progress and size >= PROGRESS_MIN_BYTES
     try:
-        with source.open(name) as raw, tqdm.wrapattr(
-            raw, "read", total=size, desc=name, unit="B", unit_scale=True, leave=False,
-            disable=not show,
-        ) as stream:
+        with (
+            source.open(name) as raw,
+            tqdm.wrapattr(
+                raw,
+                "read",
+                total=size,
+                desc=name,
+                unit="B",
+                unit_scale=True,
+                leave=False,
+                disable=not show,
+            ) as stream,
+        ):
             if columns is None:
-                return pd.read_csv(stream, keep_default_na=False, na_values=[""],
-                                   encoding="utf-8-sig", dtype=dict.fromkeys(strings, str))
+                return pd.read_csv(
+                    stream,
+                    keep_default_na=False,
+                    na_values=[""],
+                    encoding="utf-8-sig",
+                    dtype=dict.fromkeys(strings, str),
+                )
             options = pa_csv.ConvertOptions(
-                include_columns=list(columns), null_values=[""], strings_can_be_null=True,
-                column_types={c: pa.string() for c in strings if c in columns})
+                include_columns=list(columns),
+                null_values=[""],
+                strings_can_be_null=True,
+                column_types={c: pa.string() for c in strings if c in columns},
+            )
             return pa_csv.read_csv(stream, convert_options=options).to_pandas()
     except pd.errors.EmptyDataError as exc:
         raise ExportError(label, "file is empty") from exc
@@ -178,8 +222,14 @@ def _row(position: int) -> str:
     return f"data row {position + 1}"
 
 
-def integers(column: pd.Series, label: str, name: str, *, default: int | None = None,
-             allowed: tuple[int, ...] | None = None) -> np.ndarray:
+def integers(
+    column: pd.Series,
+    label: str,
+    name: str,
+    *,
+    default: int | None = None,
+    allowed: tuple[int, ...] | None = None,
+) -> np.ndarray:
     """A column as int64. Blank cells take ``default`` (an error when it is None); values outside
     ``allowed`` are an error."""
     if pd.api.types.is_integer_dtype(column.dtype):
@@ -187,25 +237,35 @@ def integers(column: pd.Series, label: str, name: str, *, default: int | None = 
     else:
         missing = column.isna().to_numpy()
         if missing.any() and default is None:
-            raise ExportError(label, f"{_row(int(np.argmax(missing)))}: '{name}' is empty "
-                                     "(truncated or malformed file?)")
-        numbers = pd.to_numeric(column, errors="coerce").to_numpy(np.float64, na_value=np.nan,
-                                                                   copy=True)
-        for bad, problem in ((np.isnan(numbers) & ~missing, "is not a number"),
-                             (~missing & ~(np.abs(numbers) < _EXACT_FLOAT), "is out of range"),
-                             (~missing & (numbers != np.round(numbers)), "is not a whole number")):
+            raise ExportError(
+                label,
+                f"{_row(int(np.argmax(missing)))}: '{name}' is empty "
+                "(truncated or malformed file?)",
+            )
+        numbers = pd.to_numeric(column, errors="coerce").to_numpy(
+            np.float64, na_value=np.nan, copy=True
+        )
+        for bad, problem in (
+            (np.isnan(numbers) & ~missing, "is not a number"),
+            (~missing & ~(np.abs(numbers) < _EXACT_FLOAT), "is out of range"),
+            (~missing & (numbers != np.round(numbers)), "is not a whole number"),
+        ):
             if bad.any():
                 first = int(np.argmax(bad))
-                raise ExportError(label, f"{_row(first)}: '{name}' {problem}: "
-                                         f"{column.iloc[first]!r}")
+                raise ExportError(
+                    label, f"{_row(first)}: '{name}' {problem}: {column.iloc[first]!r}"
+                )
         numbers[missing] = 0 if default is None else default
         values = numbers.astype(np.int64)
     if allowed is not None:
         bad = ~np.isin(values, allowed)
         if bad.any():
             first = int(np.argmax(bad))
-            raise ExportError(label, f"{_row(first)}: unknown value {values[first]} in '{name}' "
-                                     f"(expected one of {', '.join(map(str, allowed))})")
+            raise ExportError(
+                label,
+                f"{_row(first)}: unknown value {values[first]} in '{name}' "
+                f"(expected one of {', '.join(map(str, allowed))})",
+            )
     return values
 
 
@@ -215,6 +275,7 @@ def booleans(column: pd.Series, label: str, name: str) -> np.ndarray:
     bad = ~text.isin(_TRUE | _FALSE).to_numpy()
     if bad.any():
         first = int(np.argmax(bad))
-        raise ExportError(label, f"{_row(first)}: '{name}' is not true/false: "
-                                 f"{column.iloc[first]!r}")
+        raise ExportError(
+            label, f"{_row(first)}: '{name}' is not true/false: {column.iloc[first]!r}"
+        )
     return text.isin(_TRUE).to_numpy()

@@ -11,37 +11,19 @@ import numpy as np
 import pytest
 
 from models.polis_export import Comment, ExportError, PolisExport, read_export, write_export
+from tests._polis_data import (
+    DATA,
+    README_TABLE,
+    copy_export,
+    needs_data,
+    replace_in_line,
+    truncate,
+)
 
-_ROOT = Path(__file__).resolve().parents[2]
-# ../shared/data/polis next to the main repository (worktrees sit one level deeper).
-_CANDIDATES = (_ROOT.parent / "shared/data/polis", _ROOT.parent.parent / "shared/data/polis")
-DATA = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
-
-# From shared/data/polis/README.md: participants, comments, votes, Pol.is groups.
-README_TABLE = {
-    "15-per-hour-seattle": (339, 54, 2_872, 2),
-    "american-assembly.bowling-green": (2_031, 896, 225_524, 2),
-    "austria-climate.5twd2jsnkf.2022-08-08": (1_116, 522, 61_384, 2),
-    "bg2050-volunteers": (126, 371, 14_283, 2),
-    "brexit-consensus": (204, 50, 5_303, 2),
-    "canadian-electoral-reform": (448, 174, 11_950, 2),
-    "london.youth.policing": (26, 39, 638, 3),
-    "scoop-hivemind.biodiversity": (536, 316, 29_719, 2),
-    "scoop-hivemind.ubi": (234, 71, 7_153, 4),
-    "vtaiwan.uberx": (1_921, 197, 49_443, 2),
-}
 WITH_XID = {"austria-climate.5twd2jsnkf.2022-08-08", "bg2050-volunteers", "london.youth.policing"}
 SMALL = "brexit-consensus"
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared Pol.is exports not available")
-
-
-def _copy(name: str, dest: Path, without: tuple[str, ...] = ()) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for f in (DATA / name).glob("*.csv"):
-        if f.name not in without:
-            shutil.copy(f, dest / f.name)
-    return dest
+pytestmark = needs_data
 
 
 def _write(folder: Path, files: dict[str, str]) -> Path:
@@ -72,7 +54,10 @@ def test_shared_exports_match_readme(name: str) -> None:
     assert (export.xids is not None) == (name in WITH_XID)
     matrix = export.to_matrix()
     assert (matrix.n_participants, matrix.n_statements, matrix.n_votes) == (
-        participants, comments, votes)
+        participants,
+        comments,
+        votes,
+    )
     assert matrix.statement_ids == sorted(c.comment_id for c in export.comments)
     rejected = {c.comment_id for c in export.comments if c.moderated == -1}
     assert {s for s, x in zip(matrix.statement_ids, matrix.excluded, strict=True) if x} == rejected
@@ -90,12 +75,14 @@ def test_bowling_green_is_rebuilt_from_participants_votes() -> None:
     assert export.votes[first][:4].tolist() == [-1, -1, 1, 1]
 
 
-@pytest.mark.parametrize("name", ["15-per-hour-seattle", "london.youth.policing",
-                                  "scoop-hivemind.ubi", "bg2050-volunteers"])
+@pytest.mark.parametrize(
+    "name",
+    ["15-per-hour-seattle", "london.youth.policing", "scoop-hivemind.ubi", "bg2050-volunteers"],
+)
 def test_votes_csv_and_participants_votes_agree(name: str, tmp_path: Path) -> None:
     """The latest vote per cell in votes.csv is the cell of participants-votes.csv."""
     full = read_export(DATA / name)
-    rebuilt = read_export(_copy(name, tmp_path, without=("votes.csv",)))
+    rebuilt = read_export(copy_export(name, tmp_path, without=("votes.csv",)))
     assert full.n_records > full.n_votes  # votes.csv keeps re-votes
     for a, b in zip(full.final_votes(), rebuilt.final_votes(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -138,9 +125,15 @@ def test_hand_built_export(tmp_path: Path) -> None:
     assert export.timestamps.tolist() == [1.0, 2.0, 1.5, 3.0, 2.5]  # milliseconds -> seconds
     assert export.participant_ids.tolist() == [7, 3]  # order of first vote
     assert export.group_ids.tolist() == [-1, -1] and export.xids is None and export.summary == {}
-    assert export.comments[1] == Comment(comment_id=1, text='Two lines,\nwith "quotes"',
-                                         author_id=3, agrees=1, disagrees=1, moderated=1,
-                                         timestamp=0.01)
+    assert export.comments[1] == Comment(
+        comment_id=1,
+        text='Two lines,\nwith "quotes"',
+        author_id=3,
+        agrees=1,
+        disagrees=1,
+        moderated=1,
+        timestamp=0.01,
+    )
     matrix = export.to_matrix()
     assert matrix.participant_ids == [7, 3] and matrix.statement_ids == [0, 1]
     # Latest vote wins: participant 7 changed their mind on comment 0.
@@ -149,10 +142,13 @@ def test_hand_built_export(tmp_path: Path) -> None:
 
 
 def test_missing_optional_columns_get_defaults(tmp_path: Path) -> None:
-    folder = _write(tmp_path, {
-        "votes.csv": "comment-id,voter-id,vote\n0,1,1\n0,2,1\n0,3,-1\n1,1,0\n0,1,-1\n",
-        "comments.csv": "comment-id,comment-body\n0,a\n1,\n",
-    })
+    folder = _write(
+        tmp_path,
+        {
+            "votes.csv": "comment-id,voter-id,vote\n0,1,1\n0,2,1\n0,3,-1\n1,1,0\n0,1,-1\n",
+            "comments.csv": "comment-id,comment-body\n0,a\n1,\n",
+        },
+    )
     export = read_export(folder)
     assert not export.timestamps.any()
     first, second = export.comments
@@ -164,7 +160,7 @@ def test_missing_optional_columns_get_defaults(tmp_path: Path) -> None:
 
 
 def test_new_server_file_name_and_zip_in_a_folder(tmp_path: Path) -> None:
-    src = _copy(SMALL, tmp_path / "src", without=("votes.csv",))
+    src = copy_export(SMALL, tmp_path / "src", without=("votes.csv",))
     (src / "participants-votes.csv").rename(src / "participant-votes.csv")
     assert read_export(src).n_votes == README_TABLE[SMALL][2]
     archive = tmp_path / "export.zip"
@@ -194,7 +190,7 @@ def test_round_trip_shared(name: str, suffix: str, tmp_path: Path) -> None:
 
 
 def test_round_trip_rebuilt_export(tmp_path: Path) -> None:
-    export = read_export(_copy(SMALL, tmp_path / "src", without=("votes.csv",)))
+    export = read_export(copy_export(SMALL, tmp_path / "src", without=("votes.csv",)))
     again = read_export(write_export(export, tmp_path / "out"))
     _same(export, again)
     assert (tmp_path / "out" / "votes.csv").read_text().splitlines()[1].startswith("0,,")
@@ -202,16 +198,28 @@ def test_round_trip_rebuilt_export(tmp_path: Path) -> None:
 
 def test_round_trip_hand_built(tmp_path: Path) -> None:
     comments = (
-        Comment(5, 'commas, "quotes"\nand lines', author_id=9, agrees=1, moderated=1,
-                is_seed=True, timestamp=1_700_000_000.123),
+        Comment(
+            5,
+            'commas, "quotes"\nand lines',
+            author_id=9,
+            agrees=1,
+            moderated=1,
+            is_seed=True,
+            timestamp=1_700_000_000.123,
+        ),
         Comment(2, "NA", is_meta=True),  # text that pandas would read as missing by default
         Comment(3, ""),
     )
     export = PolisExport(
-        voter_ids=[9, 9, 4, 11, 4], comment_ids=[5, 5, 2, 3, 7], votes=[0, 1, -1, 1, 0],
-        timestamps=[1.5, 2.25, 0.0, 1_700_000_000.001, 3.0], comments=comments,
+        voter_ids=[9, 9, 4, 11, 4],
+        comment_ids=[5, 5, 2, 3, 7],
+        votes=[0, 1, -1, 1, 0],
+        timestamps=[1.5, 2.25, 0.0, 1_700_000_000.001, 3.0],
+        comments=comments,
         summary={"topic": "Zorg, dichtbij", "conversation-description": "twee\nregels"},
-        participant_ids=[4, 9, 20], group_ids=[1, -1, 0], xids=("a,b", "", "c"),
+        participant_ids=[4, 9, 20],
+        group_ids=[1, -1, 0],
+        xids=("a,b", "", "c"),
     )
     assert export.participant_ids.tolist() == [4, 9, 20, 11]  # other voters appended
     assert export.xids == ("a,b", "", "c", "")
@@ -219,8 +227,7 @@ def test_round_trip_hand_built(tmp_path: Path) -> None:
         _same(export, read_export(write_export(export, dest)))
     header = (tmp_path / "folder" / "participants-votes.csv").read_text().splitlines()[0]
     # Comments in id order, then the voted-on id 7 that comments.csv lacks.
-    assert header == ("participant,xid,group-id,n-comments,n-votes,n-agree,n-disagree,"
-                      "2,3,5,7")
+    assert header == ("participant,xid,group-id,n-comments,n-votes,n-agree,n-disagree,2,3,5,7")
     row = (tmp_path / "folder" / "participants-votes.csv").read_text().splitlines()[2]
     assert row == "9,,,1,1,1,0,,,1,"  # final vote of 9 on 5 is the later agree
 
@@ -232,65 +239,106 @@ def test_sub_millisecond_times_round_trip_closely(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- errors
-def _replace_line(path: Path, number: int, old: str, new: str) -> None:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    assert old in lines[number], lines[number]
-    lines[number] = lines[number].replace(old, new, 1)
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def _truncate(path: Path, keep: int) -> None:
-    path.write_bytes(path.read_bytes()[:keep])
 
 
 BREAKERS = {
     "missing folder": (lambda d: shutil.rmtree(d), "", "no such folder"),
-    "no votes at all": (lambda d: [(d / f).unlink() for f in ("votes.csv",
-                                                               "participants-votes.csv")],
-                        "", "neither votes.csv nor participants-votes.csv"),
+    "no votes at all": (
+        lambda d: [(d / f).unlink() for f in ("votes.csv", "participants-votes.csv")],
+        "",
+        "neither votes.csv nor participants-votes.csv",
+    ),
     "no comments": (lambda d: (d / "comments.csv").unlink(), "", "comments.csv not found"),
-    "truncated votes": (lambda d: _truncate(d / "votes.csv", 2000), "votes.csv",
-                        "truncated CSV"),
+    "truncated votes": (lambda d: truncate(d / "votes.csv", 2000), "votes.csv", "truncated CSV"),
     "empty votes": (lambda d: (d / "votes.csv").write_text(""), "votes.csv", "file is empty"),
-    "extra field": (lambda d: (d / "votes.csv").open("a").write("1,x,0,1,1,9\n"), "votes.csv",
-                    "Expected 5 columns, got 6"),
-    "missing vote column": (lambda d: (d / "votes.csv").write_text("timestamp,voter-id\n1,2\n"),
-                            "votes.csv", "missing column(s) comment-id, vote"),
-    "vote 2": (lambda d: _replace_line(d / "votes.csv", 3, ",0,2,-1", ",0,2,2"), "votes.csv",
-               "data row 3: unknown value 2 in 'vote'"),
-    "non-numeric voter": (lambda d: _replace_line(d / "votes.csv", 3, ",0,2,-1", ",0,abc,-1"),
-                          "votes.csv", "'voter-id' is not a number: 'abc'"),
-    "fractional comment id": (lambda d: _replace_line(d / "votes.csv", 3, ",0,2,", ",0.5,2,"),
-                              "votes.csv", "'comment-id' is not a whole number"),
-    "truncated comments": (lambda d: _truncate(d / "comments.csv", 400), "comments.csv",
-                           "EOF inside string"),
-    "comments without body": (lambda d: (d / "comments.csv").write_text("comment-id\n1\n"),
-                              "comments.csv", "missing column(s) comment-body"),
-    "moderated 5": (lambda d: _replace_line(d / "comments.csv", 1, ",38,7,1,", ",38,7,5,"),
-                    "comments.csv", "unknown value 5 in 'moderated'"),
-    "duplicate comment": (lambda d: (d / "comments.csv").write_text(
-        "comment-id,comment-body\n1,a\n1,b\n"), "comments.csv", "more than one row"),
-    "malformed summary": (lambda d: (d / "summary.csv").write_text("topic,a,b\n"),
-                          "summary.csv", "row 1 has 3 fields"),
-    "not UTF-8": (lambda d: (d / "comments.csv").write_bytes(b"comment-id,comment-body\n1,\xff\n"),
-                  "comments.csv", "not UTF-8"),
+    "extra field": (
+        lambda d: (d / "votes.csv").open("a").write("1,x,0,1,1,9\n"),
+        "votes.csv",
+        "Expected 5 columns, got 6",
+    ),
+    "missing vote column": (
+        lambda d: (d / "votes.csv").write_text("timestamp,voter-id\n1,2\n"),
+        "votes.csv",
+        "missing column(s) comment-id, vote",
+    ),
+    "vote 2": (
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,2,2"),
+        "votes.csv",
+        "data row 3: unknown value 2 in 'vote'",
+    ),
+    "non-numeric voter": (
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,-1", ",0,abc,-1"),
+        "votes.csv",
+        "'voter-id' is not a number: 'abc'",
+    ),
+    "fractional comment id": (
+        lambda d: replace_in_line(d / "votes.csv", 3, ",0,2,", ",0.5,2,"),
+        "votes.csv",
+        "'comment-id' is not a whole number",
+    ),
+    "truncated comments": (
+        lambda d: truncate(d / "comments.csv", 400),
+        "comments.csv",
+        "does not end with a line break",
+    ),
+    "unclosed quote in comments": (
+        lambda d: (d / "comments.csv").write_text('comment-id,comment-body\n1,"open\n2,b\n'),
+        "comments.csv",
+        "EOF inside string",
+    ),
+    "comments cut inside a text": (
+        lambda d: truncate(d / "comments.csv", len((d / "comments.csv").read_bytes()) - 10),
+        "comments.csv",
+        "does not end with a line break",
+    ),
+    "comments without body": (
+        lambda d: (d / "comments.csv").write_text("comment-id\n1\n"),
+        "comments.csv",
+        "missing column(s) comment-body",
+    ),
+    "moderated 5": (
+        lambda d: replace_in_line(d / "comments.csv", 1, ",38,7,1,", ",38,7,5,"),
+        "comments.csv",
+        "unknown value 5 in 'moderated'",
+    ),
+    "duplicate comment": (
+        lambda d: (d / "comments.csv").write_text("comment-id,comment-body\n1,a\n1,b\n"),
+        "comments.csv",
+        "more than one row",
+    ),
+    "malformed summary": (
+        lambda d: (d / "summary.csv").write_text("topic,a,b\n"),
+        "summary.csv",
+        "row 1 has 3 fields",
+    ),
+    "not UTF-8": (
+        lambda d: (d / "comments.csv").write_bytes(b"comment-id,comment-body\n1,\xff\n"),
+        "comments.csv",
+        "not UTF-8",
+    ),
 }
 PV_BREAKERS = {
-    "unknown layout": (lambda d: _replace_line(d / "participants-votes.csv", 0, "group-id",
-                                               "cluster"), "unknown column layout"),
-    "non-numeric comment column": (lambda d: _replace_line(d / "participants-votes.csv", 0,
-                                                           ",49", ",comment49"),
-                                   "column 'comment49' after n-disagree is not a comment id"),
-    "pv vote 2": (lambda d: _replace_line(d / "participants-votes.csv", 2, ",18,8,9,-1,",
-                                          ",18,8,9,2,"), "unknown vote value 2 in column 0"),
-    "pv non-numeric participant": (lambda d: _replace_line(d / "participants-votes.csv", 2,
-                                                           "1,1,0,18,", "p1,1,0,18,"),
-                                   "'participant' is not a number: 'p1'"),
-    "pv truncated": (lambda d: _truncate(d / "participants-votes.csv", 3000),
-                     "truncated CSV"),
-    "pv count mismatch": (lambda d: _replace_line(d / "participants-votes.csv", 2, ",18,8,9,",
-                                                  ",19,8,9,"),
-                          "n-votes is 19 but the row holds 18"),
+    "unknown layout": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 0, "group-id", "cluster"),
+        "unknown column layout",
+    ),
+    "non-numeric comment column": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 0, ",49", ",comment49"),
+        "column 'comment49' after n-disagree is not a comment id",
+    ),
+    "pv vote 2": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,2,"),
+        "unknown vote value 2 in column 0",
+    ),
+    "pv non-numeric participant": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, "1,1,0,18,", "p1,1,0,18,"),
+        "'participant' is not a number: 'p1'",
+    ),
+    "pv truncated": (lambda d: truncate(d / "participants-votes.csv", 3000), "truncated CSV"),
+    "pv count mismatch": (
+        lambda d: replace_in_line(d / "participants-votes.csv", 2, ",18,8,9,", ",19,8,9,"),
+        "n-votes is 19 but the row holds 18",
+    ),
 }
 
 
@@ -302,7 +350,7 @@ def _assert_one_line(error: ExportError, file: str, text: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(BREAKERS))
 def test_broken_export_raises_one_line(case: str, tmp_path: Path) -> None:
-    folder = _copy(SMALL, tmp_path / "export")
+    folder = copy_export(SMALL, tmp_path / "export")
     breaker, file, text = BREAKERS[case]
     breaker(folder)
     with pytest.raises(ExportError) as info:
@@ -312,7 +360,7 @@ def test_broken_export_raises_one_line(case: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", sorted(PV_BREAKERS))
 def test_broken_participants_votes_raises_one_line(case: str, tmp_path: Path) -> None:
-    folder = _copy(SMALL, tmp_path / "export", without=("votes.csv",))
+    folder = copy_export(SMALL, tmp_path / "export", without=("votes.csv",))
     breaker, text = PV_BREAKERS[case]
     breaker(folder)
     with pytest.raises(ExportError) as info:
@@ -332,3 +380,25 @@ def test_error_message_is_one_line() -> None:
     assert str(error) == "a/votes.csv: bad thing here"
     assert (error.path, error.message) == ("a/votes.csv", "bad thing here")
     assert isinstance(error, ValueError)
+
+
+# ---------------------------------------------------------------------- progress
+def test_progress_bar_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
+    read_export(DATA / SMALL)
+    assert capsys.readouterr().err == ""
+    read_export(DATA / SMALL, progress=True)
+    assert "votes.csv" in capsys.readouterr().err
+
+
+def test_participants_votes_beside_votes_csv(tmp_path: Path) -> None:
+    """With votes.csv, participants-votes.csv gives groups only: its cells are not used, but a
+    truncated file is still an error."""
+    folder = copy_export(SMALL, tmp_path / "e")
+    replace_in_line(folder / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,7,")
+    assert read_export(folder).n_votes == README_TABLE[SMALL][2]
+    truncate(folder / "participants-votes.csv", 3000)
+    with pytest.raises(ExportError, match="truncated CSV"):
+        read_export(folder)
