@@ -102,7 +102,12 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
     """Topic groups of the statements (engine.semantics, engine.topics), votes per group."""
     try:
         from engine.semantics import ModelUnavailableError, StatementEmbedder
-        from engine.topics import find_topics, group_votes_by_topic
+        from engine.topics import (
+            DEFAULT_MAX_TOPICS,
+            DEFAULT_N_KEYWORDS,
+            find_topics,
+            group_votes_by_topic,
+        )
     except ImportError:
         return None
     if not progress:
@@ -148,7 +153,10 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
         [f"{t['id']}: {t['keywords']}" for t in topics],
         [f"{words['group']} {g}" for g in votes.group_ids.tolist()], votes.agree_rate,
         words["agree_rate_in"])
-    return Extra({"topics": topics, "model": embedder.model_name},
+    method = (f"engine.topics.find_topics: {found.k} topics, Ward clustering of the embeddings, "
+              f"k chosen in 2..{DEFAULT_MAX_TOPICS} by cosine silhouette; {DEFAULT_N_KEYWORDS} "
+              "TF-IDF keywords per topic")
+    return Extra({"topics": topics, "model": embedder.model_name, "method": method},
                  [fg.render("topics", words["topics"], figure)],
                  {"statement_topics": statement_topics, "group_topic_votes": group_topics})
 
