@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -21,11 +20,7 @@ from api.cli import main
 from api.report import SECTIONS
 from engine import AnalysisSettings
 from models.polis_export import Comment, PolisExport, write_export
-
-_ROOT = Path(__file__).resolve().parents[2]
-_CANDIDATES = (Path(os.environ.get("MEEDENKEN_POLIS_DATA", "/nonexistent")),
-               _ROOT.parent / "shared/data/polis", _ROOT.parent.parent / "shared/data/polis")
-DATA = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[1])
+from tests._polis_data import DATA, needs_data
 
 MARKUP = '<script>alert("x")</script> <img src=http://evil.example/a.png> & $5 = "cheap"'
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -196,9 +191,8 @@ class _WordEncoder:
 @pytest.mark.skipif(importlib.util.find_spec("engine.topics") is None,
                     reason="engine.topics (statement semantics) is absent")
 def test_topics_section(tmp_path: Path) -> None:
-    from engine.semantics import StatementEmbedder
-
     from api.report import build_report, from_polis_export
+    from engine.semantics import StatementEmbedder
 
     embedder = StatementEmbedder(_WordEncoder(), model_name="test-words")
     report = build_report(from_polis_export(_export(tmp_path / "export")), lang="en",
@@ -242,7 +236,7 @@ def test_dutch_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "Pol.is-compatibele instellingen" in html
 
 
-@pytest.mark.skipif(not (DATA / "brexit-consensus").is_dir(), reason="shared exports missing")
+@needs_data
 def test_real_export_with_polis_groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
