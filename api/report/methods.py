@@ -51,7 +51,7 @@ def field_comments(cls: type = AnalysisSettings) -> dict[str, str]:
             continue
         match = _FIELD.match(line)
         if match:
-            last = " ".join(pending) if pending else last
+            last = _plain(" ".join(pending)) if pending else last
             comments[match.group(1)] = last
             pending = []
         elif not line.strip():
@@ -77,4 +77,10 @@ def default_mode_changes() -> list[str]:
             items.append(line[2:].strip())
         elif items and line.startswith("  ") and line.strip():
             items[-1] += " " + line.strip()
-    return items
+    return [_plain(item) for item in items]
+
+
+def _plain(text: str) -> str:
+    """reStructuredText literals (``x``) as plain text for the page."""
+    return text.replace("``", "")
+
