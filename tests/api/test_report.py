@@ -270,3 +270,27 @@ def test_errors_are_one_line_exit_2(argv: list[str], message: str, tmp_path: Pat
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
     assert "Traceback" not in err
+
+
+@pytest.mark.browser
+def test_browser_requests_nothing_but_the_page(built: tuple[Path, str]) -> None:
+    """Open the page in Debian's headless Chromium: the only request is the file itself."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.is_file():
+        pytest.skip("Debian's chromium is missing (make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out, _ = built
+    requests: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium),
+                                             args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(out.as_uri(), wait_until="load")
+            images = page.eval_on_selector_all(
+                "img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
+        finally:
+            browser.close()
+    assert requests == [out.as_uri()]
+    assert images and all(images)  # every embedded figure decodes
