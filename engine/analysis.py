@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.metrics import pairwise_distances_argmin
 
 from . import clustering as cl
+from .bridging import bridging
 from .matrix import VoteMatrix
 from .participants import in_conversation
 from .pca import opinion_map
@@ -339,6 +340,10 @@ def _run(
         novelty_half_life=settings.novelty_half_life,
     )
     timings["priorities"] = time.perf_counter() - t
+    t = time.perf_counter()
+    bridge = bridging(matrix, group_labels=labels, random_state=random_state,
+                      previous=None if previous is None else previous.bridging)
+    timings["bridging"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
 
     state = AnalysisState(
@@ -356,6 +361,7 @@ def _run(
         last_k_count=last_count,
         statement_votes=current_votes,
         k_scored_at_votes=k_scored_at,
+        bridging=bridge,
     )
     clustering = ClusteringResult(
         labels=labels,
@@ -387,6 +393,7 @@ def _run(
         priorities=prio,
         timings=timings,
         state=state,
+        bridging=bridge,
     )
 
 
