@@ -17,7 +17,17 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.errors import EngineError
 
-from .routes import analysis, conversations, export, health, participants, statements, votes
+from .pages import install_pages
+from .routes import (
+    analysis,
+    conversations,
+    export,
+    health,
+    participants,
+    profile,
+    statements,
+    votes,
+)
 from .service import Service
 from .settings import Settings
 
@@ -46,8 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
-    for module in (health, conversations, statements, participants, votes, analysis, export):
+    for module in (health, conversations, statements, participants, profile, votes, analysis,
+                   export):
         app.include_router(module.router)
+    install_pages(app)
     _install_error_handlers(app)
     return app
 

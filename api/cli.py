@@ -17,6 +17,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 import textwrap
 import time
@@ -87,7 +88,9 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
         "--seed", type=int, default=0, metavar="N", help="random_state of the analysis (default 0)"
     )
     parser.add_argument(
-        "--include-moderated", action="store_true", help="keep comments Pol.is moderators rejected"
+        "--include-moderated",
+        action="store_true",
+        help="keep comments moderators rejected (moderated = -1)",
     )
 
 
@@ -127,15 +130,18 @@ def _run_analyze(args: argparse.Namespace) -> int:
         result = analyze(matrix, settings, random_state=args.seed)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
-    seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings}
+    from .cli_diversity import diversity_json, diversity_lines, export_diversity
+
+    start = time.perf_counter()
+    diversity = export_diversity(export, matrix, result)
+    seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
+               "diversity": time.perf_counter() - start}
     if args.json:
-        print(
-            json.dumps(
-                analysis_json(result, seconds), ensure_ascii=False, default=_plain, allow_nan=False
-            )
-        )
+        data = {**analysis_json(result, seconds), "diversity": diversity_json(diversity)}
+        print(json.dumps(data, ensure_ascii=False, default=_plain, allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
+        print("\n" + "\n".join(diversity_lines(diversity)))
     return 0
 
 
@@ -354,6 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("meedenken: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
