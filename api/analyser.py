@@ -5,6 +5,11 @@ previous result, so each run reads only the votes it has not seen (``vote_histor
 warm-starts the engine with :func:`engine.update`. That cache is only an optimisation: a new
 process rebuilds it from the database on its first run.
 
+Reading "ids above the last one seen" is exact while one vote writer commits in id order (one
+API process, as now). With several API processes on PostgreSQL (issue 9) a lower id can commit
+after a higher one; the scale-out work must then re-read a small window below the last id (or
+rebuild when ``count(vote_history)`` disagrees with the matrix).
+
 By default the analyses run in a separate worker process (:class:`ProcessRunner`), so the
 engine's CPU work never holds the API process's GIL while votes are being answered; with
 ``analysis_in_process`` they run in a thread of the API process (:class:`ThreadRunner`; tests
