@@ -5,6 +5,11 @@ previous result, so each run reads only the votes it has not seen (``vote_histor
 warm-starts the engine with :func:`engine.update`. That cache is only an optimisation: a new
 process rebuilds it from the database on its first run.
 
+Reading "ids above the last one seen" is exact while one vote writer commits in id order (one
+API process, as now). With several API processes on PostgreSQL (issue 9) a lower id can commit
+after a higher one; the scale-out work must then re-read a small window below the last id (or
+rebuild when ``count(vote_history)`` disagrees with the matrix).
+
 By default the analyses run in a separate worker process (:class:`ProcessRunner`), so the
 engine's CPU work never holds the API process's GIL while votes are being answered; with
 ``analysis_in_process`` they run in a thread of the API process (:class:`ThreadRunner`; tests
@@ -15,6 +20,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -161,6 +169,9 @@ class ThreadRunner:
     def __init__(self, engine: Engine, random_state: int = 0) -> None:
         self.analyser = Analyser(engine, random_state)
 
+    def warm_up(self) -> None:
+        pass
+
     def __call__(self, conversation_id: int) -> int | None:
         return self.analyser.run(conversation_id)
 
@@ -172,11 +183,30 @@ class ThreadRunner:
 _worker: Analyser | None = None
 
 
-def _worker_init(database_url: str, sqlite_synchronous: str, random_state: int) -> None:
+#: Seconds between the worker's checks that the API process is still alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the worker when the API process is gone (even after a SIGKILL), so no orphaned
+    analysis process keeps running."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _worker_init(parent: int, database_url: str, sqlite_synchronous: str,
+                 random_state: int) -> None:
     global _worker
     logging.basicConfig(level=logging.WARNING)
+    # ``parent`` comes from the API process: it may have died while this one was starting.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _worker = Analyser(make_engine(database_url, sqlite_synchronous=sqlite_synchronous,
                                    pool_size=1), random_state)
+
+
+def _worker_ready() -> bool:
+    return _worker is not None
 
 
 def _worker_run(conversation_id: int) -> int | None:
@@ -190,7 +220,7 @@ class ProcessRunner:
 
     def __init__(self, database_url: str, sqlite_synchronous: str = "FULL",
                  random_state: int = 0) -> None:
-        self._args = (database_url, sqlite_synchronous, random_state)
+        self._args = (os.getpid(), database_url, sqlite_synchronous, random_state)
         self._pool: ProcessPoolExecutor | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -199,6 +229,10 @@ class ProcessRunner:
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_init, initargs=self._args)
         return self._pool
+
+    def warm_up(self) -> None:
+        """Start the worker now (imports take seconds), not at the first analysis."""
+        self._executor().submit(_worker_ready)
 
     def __call__(self, conversation_id: int) -> int | None:
         try:
