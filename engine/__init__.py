@@ -1,0 +1,22 @@
+"""Meedenken's analysis engine: pure math on sparse vote matrices (agree = +1)."""
+
+from .analysis import analyze, update
+from .errors import EngineError, InvalidSettingError, InvalidVotesError
+from .matrix import VoteMatrix
+from .result import AnalysisResult, AnalysisState, ClusteringResult, OpinionMap
+from .settings import POLIS, AnalysisSettings
+
+__all__ = [
+    "POLIS",
+    "AnalysisResult",
+    "AnalysisSettings",
+    "AnalysisState",
+    "ClusteringResult",
+    "EngineError",
+    "InvalidSettingError",
+    "InvalidVotesError",
+    "OpinionMap",
+    "VoteMatrix",
+    "analyze",
+    "update",
+]

@@ -18,21 +18,36 @@ __all__ = ["VoteMatrix"]
 _VALID_VOTES = (-1, 0, 1)
 
 
-def _as_index(ids: Sequence[Hashable], index: dict[Hashable, int], order: list[Hashable]) -> np.ndarray:
-    """Map ids to row/column numbers, adding unseen ids in order of first appearance."""
-    out = np.empty(len(ids), dtype=np.int64)
-    for i, key in enumerate(ids):
+def _as_index(
+    ids: Sequence[Hashable] | np.ndarray, index: dict[Hashable, int], order: list[Hashable]
+) -> np.ndarray:
+    """Map ids to row/column numbers, adding unseen ids in order of first appearance.
+
+    Works on the distinct ids only (numpy ``unique``), so a million records cost a few
+    dictionary look-ups per distinct participant, not per record. Numpy scalars become Python
+    values, so ids serialise as they came.
+    """
+    arr = np.asarray(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+    if arr.dtype == object or arr.ndim != 1:
+        arr = np.asarray([str(x) if not isinstance(x, int | str) else x for x in ids], dtype=object)
+        if arr.dtype == object and len({type(x) for x in arr}) > 1:
+            raise InvalidVotesError("ids of one kind must be all integers or all strings")
+    uniq, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
+    positions = np.empty(len(uniq), dtype=np.int64)
+    for u in np.argsort(first, kind="stable"):  # first appearance order for new ids
+        key = uniq[u].item() if isinstance(uniq[u], np.generic) else uniq[u]
         pos = index.get(key)
         if pos is None:
             pos = len(order)
             index[key] = pos
             order.append(key)
-        out[i] = pos
-    return out
+        positions[u] = pos
+    return positions[inverse.reshape(-1)]
 
 
-def _latest(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, times: np.ndarray,
-            n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _latest(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, times: np.ndarray, n_cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Keep one record per (row, col): the latest by time; later records win ties."""
     order = np.arange(len(rows))
     key = rows * n_cols + cols
@@ -177,7 +192,9 @@ class VoteMatrix:
             X = self.X
             indptr = np.concatenate([X.indptr, np.full(n_p - X.shape[0], X.indptr[-1])])
             self.X = sp.csr_matrix((X.data, X.indices, indptr), shape=(n_p, n_s))
-            self.excluded = np.concatenate([self.excluded, np.zeros(n_s - len(self.excluded), bool)])
+            self.excluded = np.concatenate(
+                [self.excluded, np.zeros(n_s - len(self.excluded), bool)]
+            )
             self.meta = np.concatenate([self.meta, np.zeros(n_s - len(self.meta), bool)])
 
     def _merge(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, t: np.ndarray) -> None:
@@ -203,14 +220,21 @@ class VoteMatrix:
         indptr[1:] = np.cumsum(np.bincount(r, minlength=X.shape[0]))
         index_dtype = np.int32 if max(len(key), n_s) < 2**31 else np.int64
         self.X = sp.csr_matrix(
-            (all_v[keep].astype(np.int8), (key % n_s).astype(index_dtype), indptr.astype(index_dtype)),
+            (
+                all_v[keep].astype(np.int8),
+                (key % n_s).astype(index_dtype),
+                indptr.astype(index_dtype),
+            ),
             shape=X.shape,
         )
         self._times = all_t[keep]
 
-    def set_moderation(self, *, excluded: Iterable[Hashable] = (), meta: Iterable[Hashable] = ()) -> None:
-        """Mark statements as moderated out or meta (replacing earlier marks). Unknown ids become
-        new, vote-less columns."""
+    def set_moderation(
+        self, *, excluded: Iterable[Hashable] = (), meta: Iterable[Hashable] = ()
+    ) -> None:
+        """Mark statements as moderated out or meta, replacing earlier marks.
+
+        Unknown ids become new, vote-less columns."""
         ex_ids, meta_ids = list(excluded), list(meta)
         _as_index(ex_ids + meta_ids, self.statement_index, self.statement_ids)
         self._grow()

@@ -110,8 +110,11 @@ class AnalysisState:
     smoothed_k: int
     last_k: int
     last_k_count: int
-    #: Per-statement group vote counts of this update (Pol.is routing reads the previous tick's).
-    group_votes: np.ndarray | None = None
+    #: Per-statement vote counts of in-conversation participants, (3, n_statements): agree,
+    #: disagree, all (Pol.is routing reads the previous tick's).
+    statement_votes: np.ndarray | None = None
+    #: Default mode: the number of votes when k was last scored (updates rescore after growth).
+    k_scored_at_votes: int = 0
 
 
 @dataclass(frozen=True)

@@ -75,9 +75,19 @@ class AnalysisSettings:
             raise InvalidSettingError(f"force_k must be in 1..10 or None, got {self.force_k!r}")
         if self.n_components < 1:
             raise InvalidSettingError(f"n_components must be >= 1, got {self.n_components!r}")
-        for name in ("pca_iterations", "min_votes", "greedy_n", "base_k", "base_iterations",
-                     "group_iterations", "k_buffer", "base_per_extra_k", "repness_per_group",
-                     "consensus_count", "k_cv_folds"):
+        for name in (
+            "pca_iterations",
+            "min_votes",
+            "greedy_n",
+            "base_k",
+            "base_iterations",
+            "group_iterations",
+            "k_buffer",
+            "base_per_extra_k",
+            "repness_per_group",
+            "consensus_count",
+            "k_cv_folds",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise InvalidSettingError(f"{name} must be a positive integer, got {value!r}")

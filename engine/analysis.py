@@ -1,0 +1,424 @@
+"""One entry point: :func:`analyze` a vote matrix; :func:`update` it live with warm starts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import clustering as cl
+from .matrix import VoteMatrix
+from .participants import in_conversation
+from .pca import opinion_map
+from .repness import consensus, group_informed_consensus, representative_statements
+from .result import AnalysisResult, AnalysisState, ClusteringResult, OpinionMap
+from .routing import priorities
+from .settings import AnalysisSettings
+
+__all__ = ["analyze", "update"]
+
+#: Default mode, live updates: the choice of k is scored again once the votes grew this much.
+RESCORE_GROWTH = 0.10
+
+
+def analyze(
+    matrix: VoteMatrix,
+    settings: AnalysisSettings | None = None,
+    *,
+    previous: AnalysisState | None = None,
+    random_state: int | None = 0,
+) -> AnalysisResult:
+    """Opinion map, groups, repness, consensus and routing priorities of a conversation.
+
+    Parameters
+    ----------
+    matrix : VoteMatrix (agree = +1); it is not modified.
+    settings : AnalysisSettings; ``engine.settings.POLIS`` reproduces Pol.is.
+    previous : state of an earlier analysis of the same conversation (warm starts, stable group
+        ids, once-in-always-in, the k smoother).
+    random_state : seed; the same seed and input give identical output.
+
+    Returns
+    -------
+    AnalysisResult
+
+    Examples
+    --------
+    >>> m = VoteMatrix.from_records([0, 0, 1, 1], ["s1", "s2", "s1", "s2"], [1, 1, -1, -1])
+    >>> r = analyze(m)
+    >>> r.n_votes, int(r.in_conversation.sum())
+    (4, 2)
+    """
+    return _run(matrix, settings or AnalysisSettings(), previous, random_state, incremental=False)
+
+
+def update(
+    matrix: VoteMatrix,
+    previous: AnalysisResult,
+    settings: AnalysisSettings | None = None,
+    *,
+    random_state: int | None = 0,
+) -> AnalysisResult:
+    """Live update after new votes: warm-started from ``previous``.
+
+    Pol.is mode recomputes everything (as Pol.is does on every tick). The default keeps the
+    number of groups unless the votes grew by 10% since k was last scored, and starts PCA and
+    k-means from the previous solution, so an update costs a fraction of a full analysis.
+    """
+    return _run(
+        matrix, settings or AnalysisSettings(), previous.state, random_state, incremental=True
+    )
+
+
+def _align(
+    previous_ids: tuple[Hashable, ...], values: np.ndarray, ids: list[Hashable], fill: float
+) -> np.ndarray:
+    """Re-index per-statement columns of an earlier analysis to this matrix's columns."""
+    pos = {sid: i for i, sid in enumerate(previous_ids)}
+    out = np.full((*values.shape[:-1], len(ids)), fill, dtype=np.float64)
+    for j, sid in enumerate(ids):
+        i = pos.get(sid)
+        if i is not None:
+            out[..., j] = values[..., i]
+    return out
+
+
+def _group_counts(rows: np.ndarray, X: sp.csr_matrix, row_groups: np.ndarray, k: int) -> np.ndarray:
+    """(k, n_statements, 3) agree / disagree / all-vote counts per group (group -1: skipped)."""
+    n_s = X.shape[1]
+    g = row_groups[rows]
+    keep = g >= 0
+    key = (g[keep] * n_s + X.indices[keep]) * 3
+    vals = X.data[keep]
+    counts = np.bincount(
+        key + np.where(vals > 0, 0, np.where(vals < 0, 1, 2)), minlength=k * n_s * 3
+    )
+    counts = counts.reshape(k, n_s, 3)
+    out = np.empty_like(counts)
+    out[..., 0], out[..., 1] = counts[..., 0], counts[..., 1]
+    out[..., 2] = counts.sum(axis=2)
+    return out
+
+
+def _run(
+    matrix: VoteMatrix,
+    settings: AnalysisSettings,
+    previous: AnalysisState | None,
+    random_state: int | None,
+    *,
+    incremental: bool,
+) -> AnalysisResult:
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    polis = settings.polis_compatible
+    rng = np.random.default_rng(random_state)
+    X, ids = matrix.X, matrix.statement_ids
+    n_p, n_s = X.shape
+    if previous is not None and previous.statement_ids and not ids:
+        previous = None
+    col_votes = np.bincount(X.indices, minlength=n_s)
+    voted_cols = col_votes > 0
+    active = matrix.active & voted_cols
+    rows = np.repeat(np.arange(n_p), np.diff(X.indptr))
+
+    # --- opinion map -------------------------------------------------------------------------
+    prev_comps = None
+    if previous is not None and previous.components.size:
+        prev_comps = _align(
+            previous.statement_ids, previous.components, ids, fill=1.0 if polis else 0.0
+        )
+    if polis:  # Pol.is zero-fills moderated-out columns: they count as voted and in n_cmts.
+        scale_columns, extra = int(voted_cols.sum()), int((voted_cols & ~matrix.active).sum())
+    else:
+        scale_columns, extra = int(active.sum()), 0
+    omap = opinion_map(
+        X,
+        active,
+        n_components=settings.n_components,
+        polis_compatible=polis,
+        iterations=settings.pca_iterations,
+        previous_components=prev_comps,
+        scale_columns=scale_columns,
+        extra_voted=extra,
+        rng=rng,
+    )
+    timings["pca"] = time.perf_counter() - t0
+
+    # --- who is clustered --------------------------------------------------------------------
+    t = time.perf_counter()
+    prev_in = None
+    if previous is not None:
+        prev_in = np.array([pid in previous.in_conversation for pid in matrix.participant_ids])
+    in_conv = in_conversation(
+        np.diff(X.indptr),
+        int(voted_cols.sum()),
+        previous=prev_in,
+        min_votes=settings.min_votes,
+        greedy_n=settings.greedy_n,
+    )
+    timings["in_conv"] = time.perf_counter() - t
+
+    # --- base clusters -----------------------------------------------------------------------
+    t = time.perf_counter()
+    members = np.flatnonzero(in_conv)
+    points = omap.coordinates[members, :2]
+    if points.shape[1] < 2:
+        points = np.column_stack([points, np.zeros(len(points))])
+    base_lab, base_centers, base_ids = cl.base_clusters(
+        points,
+        k=settings.base_k,
+        max_iter=settings.base_iterations,
+        polis_compatible=polis,
+        previous_centers=previous.base_centers if previous is not None else None,
+        previous_ids=previous.base_ids if previous is not None else None,
+        random_state=random_state,
+    )
+    base_sizes = np.bincount(base_lab, minlength=len(base_centers)).astype(np.float64)
+    timings["base_clusters"] = time.perf_counter() - t
+
+    # --- groups ------------------------------------------------------------------------------
+    t = time.perf_counter()
+    n_base = len(base_centers)
+    candidates = cl.candidate_ks(n_base, settings.max_groups, settings.base_per_extra_k)
+    if settings.force_k is not None:
+        candidates = [min(settings.force_k, n_base)] if n_base else []
+    prev_by_k = previous.group_centers_by_k if previous is not None else {}
+    fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    scores: dict[int, float] = {}
+    k_scored_at = previous.k_scored_at_votes if previous is not None else 0
+    keep_k = (
+        incremental
+        and not polis
+        and previous is not None
+        and settings.force_k is None
+        and previous.smoothed_k in candidates
+        and X.nnz < (1.0 + RESCORE_GROWTH) * max(previous.k_scored_at_votes, 1)
+    )
+    to_fit = [previous.smoothed_k] if keep_k and previous is not None else candidates
+    for k in to_fit:
+        if k < 2:
+            fits[k] = (np.zeros(n_base, dtype=np.int64), base_centers.mean(axis=0, keepdims=True))
+            continue
+        fits[k] = cl.group_clusters(
+            base_centers,
+            base_sizes,
+            k,
+            max_iter=settings.group_iterations if polis else 300,
+            polis_compatible=polis,
+            init=prev_by_k.get(k),
+            random_state=random_state,
+        )
+    if len(to_fit) > 1 and not keep_k:
+        if polis:
+            scores = {k: cl.silhouette(base_centers, fits[k][0]) for k in to_fit}
+        else:
+            scores = _cv_scores(
+                X, rows, members, omap, scale_columns, extra, fits, active, settings, rng
+            )
+        k_scored_at = X.nnz
+    if not fits:
+        this_k = 0
+    elif scores:
+        best = max(scores.values())  # ties: Pol.is takes the larger k, we the smaller
+        tied = [k for k, s in scores.items() if s == best]
+        this_k = max(tied) if polis else min(tied)
+    else:
+        this_k = to_fit[0]
+    first = previous is None or previous.smoothed_k == 0
+    if settings.force_k is not None or keep_k or this_k < 2:
+        smoothed, last_k, last_count = this_k, this_k, 1
+    else:
+        smoothed, last_k, last_count = cl.smooth_k(
+            this_k,
+            previous.last_k if previous else 0,
+            previous.last_k_count if previous else 0,
+            previous.smoothed_k if previous else 0,
+            settings.k_buffer_effective,
+            candidates,
+            first,
+        )
+        if smoothed not in fits:
+            fits[smoothed] = cl.group_clusters(
+                base_centers,
+                base_sizes,
+                smoothed,
+                max_iter=settings.group_iterations,
+                polis_compatible=polis,
+                init=prev_by_k.get(smoothed),
+                random_state=random_state,
+            )
+    k = smoothed
+    group_of_base, centers = fits[k] if k else (np.zeros(n_base, np.int64), np.zeros((0, 2)))
+    sizes = np.bincount(group_of_base, weights=base_sizes, minlength=len(centers))
+    group_ids = (
+        cl.match_group_ids(
+            centers,
+            sizes,
+            previous.group_centers if previous is not None else None,
+            previous.group_ids if previous is not None else None,
+        )
+        if k
+        else np.zeros(0, np.int64)
+    )
+    order = np.argsort(group_ids)  # rows of every per-group output follow ascending id
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    row_group = np.full(n_p, -1, dtype=np.int64)
+    row_group[members] = rank[group_of_base[base_lab]] if k else -1
+    labels = (
+        np.where(row_group >= 0, group_ids[order][np.maximum(row_group, 0)], -1) if k else row_group
+    )
+    base_labels = np.full(n_p, -1, dtype=np.int64)
+    base_labels[members] = base_lab
+    timings["groups"] = time.perf_counter() - t
+
+    # --- repness, consensus, priorities ------------------------------------------------------
+    t = time.perf_counter()
+    gv = _group_counts(rows, X, row_group, max(k, 0))
+    A, D, S = (gv[..., i].astype(np.float64) for i in range(3))
+    reps = representative_statements(
+        A, D, S, ids, active, z=settings.z_threshold, per_group=settings.repness_per_group
+    )
+    repness = {int(group_ids[order][g]): reps[g] for g in range(len(reps))}
+    timings["repness"] = time.perf_counter() - t
+    t = time.perf_counter()
+    everyone = _group_counts(rows, X, np.zeros(n_p, dtype=np.int64), 1)[0].astype(np.float64)
+    agree, disagree = consensus(
+        everyone[:, 0],
+        everyone[:, 1],
+        everyone[:, 2],
+        ids,
+        active,
+        z=settings.z_threshold,
+        count=settings.consensus_count,
+    )
+    gic = group_informed_consensus(A, S)
+    timings["consensus"] = time.perf_counter() - t
+    t = time.perf_counter()
+    current_votes = gv.sum(axis=0).T.astype(np.float64) if k else np.zeros((3, n_s))
+    routing_votes = current_votes
+    if polis:  # Pol.is reads the previous tick's group votes (quirk Q2); zeros on the first tick
+        routing_votes = np.zeros((3, n_s))
+        if previous is not None and previous.statement_votes is not None:
+            routing_votes = _align(previous.statement_ids, previous.statement_votes, ids, 0.0)
+    prio = priorities(
+        routing_votes[0],
+        routing_votes[1],
+        routing_votes[2],
+        omap.extremity,
+        matrix.meta,
+        meta_priority=settings.meta_priority,
+        novelty_boost=settings.novelty_boost,
+        novelty_half_life=settings.novelty_half_life,
+    )
+    timings["priorities"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+
+    state = AnalysisState(
+        statement_ids=tuple(ids),
+        participant_ids=tuple(matrix.participant_ids),
+        components=omap.components,
+        in_conversation=frozenset(matrix.participant_ids[i] for i in members),
+        base_ids=base_ids,
+        base_centers=base_centers,
+        group_centers_by_k={kk: fit[1] for kk, fit in fits.items() if kk >= 2},
+        group_ids=group_ids,
+        group_centers=centers,
+        smoothed_k=k,
+        last_k=last_k,
+        last_k_count=last_count,
+        statement_votes=current_votes,
+        k_scored_at_votes=k_scored_at,
+    )
+    clustering = ClusteringResult(
+        labels=labels,
+        base_labels=base_labels,
+        base_centers=base_centers,
+        base_sizes=base_sizes,
+        base_ids=base_ids,
+        group_centers=centers[order] if k else centers,
+        group_ids=group_ids[order] if k else group_ids,
+        k=k,
+        k_raw=this_k,
+        k_scores=scores,
+    )
+    return AnalysisResult(
+        participant_ids=list(matrix.participant_ids),
+        statement_ids=list(ids),
+        n_participants=n_p,
+        n_statements=n_s,
+        n_votes=int(X.nnz),
+        polis_compatible=polis,
+        in_conversation=in_conv,
+        opinion_map=omap,
+        clustering=clustering,
+        repness=repness,
+        consensus_agree=agree,
+        consensus_disagree=disagree,
+        group_informed_consensus=gic,
+        group_votes=gv,
+        priorities=prio,
+        timings=timings,
+        state=state,
+    )
+
+
+def _cv_scores(
+    X: sp.csr_matrix,
+    rows: np.ndarray,
+    members: np.ndarray,
+    omap: OpinionMap,
+    scale_columns: int,
+    extra_voted: int,
+    fits: dict[int, tuple[np.ndarray, np.ndarray]],
+    active: np.ndarray,
+    settings: AnalysisSettings,
+    rng: np.random.Generator,
+) -> dict[int, float]:
+    """Default k choice: minus the cross-validated log-loss of each candidate grouping.
+
+    Votes are split into folds. For each fold, every participant is placed on the map using only
+    their *other* votes and joins the nearest group centre of the candidate grouping; the held-out
+    votes are then predicted by that group's agree rate on the training votes. Placing people
+    without their held-out votes keeps the score honest: more groups win only if they predict
+    votes nobody used to form them.
+    """
+    n_p, n_s = X.shape
+    in_conv = np.zeros(n_p, dtype=bool)
+    in_conv[members] = True
+    entries = np.flatnonzero(in_conv[rows] & active[X.indices])
+    if len(entries) > cl.CV_MAX_VOTES:  # keep whole participants, so positions stay honest
+        chosen = rng.choice(
+            members, max(1, int(len(members) * cl.CV_MAX_VOTES / len(entries))), replace=False
+        )
+        keep = np.zeros(n_p, dtype=bool)
+        keep[chosen] = True
+        entries = entries[keep[rows[entries]]]
+    r, c = rows[entries], X.indices[entries].astype(np.int64)
+    xc = X.data[entries].astype(np.float64) - omap.center[c]
+    agree = (X.data[entries] > 0).astype(np.float64)
+    folds = rng.integers(settings.k_cv_folds, size=len(entries))
+    comps = omap.components[:2]
+    losses = {k: 0.0 for k in fits}
+    for f in range(settings.k_cv_folds):
+        train, test = folds != f, folds == f
+        n_voted = np.bincount(r[train], minlength=n_p) + extra_voted
+        scale = np.sqrt(scale_columns / np.maximum(n_voted, 1))
+        pos = np.column_stack(
+            [
+                np.bincount(r[train], weights=xc[train] * comps[i, c[train]], minlength=n_p) * scale
+                for i in range(comps.shape[0])
+            ]
+        )
+        for k, (_, centers) in fits.items():
+            dist = np.linalg.norm(pos[:, None, :] - centers[None, :, : pos.shape[1]], axis=2)
+            group = np.argmin(dist, axis=1)
+            key = group[r] * n_s + c
+            a = np.bincount(key[train], weights=agree[train], minlength=k * n_s)
+            s = np.bincount(key[train], minlength=k * n_s)
+            p = (a[key[test]] + 1.0) / (s[key[test]] + 2.0)
+            y = agree[test]
+            losses[k] -= float(np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
+    return {k: -loss / max(len(entries), 1) for k, loss in losses.items()}

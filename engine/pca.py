@@ -1,0 +1,208 @@
+"""Opinion map: Pol.is's column-mean-imputed PCA, computed on the sparse centred matrix.
+
+Filling a missing vote with its column mean and then centring leaves a zero wherever nobody voted,
+so the centred matrix ``Xc`` (observed entries minus their column mean) is exactly as sparse as
+the votes, and its principal axes equal Pol.is's. Nothing is ever densified.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import LinearOperator, eigsh
+
+from .result import OpinionMap
+
+__all__ = ["centered_matrix", "column_centers", "opinion_map", "power_iteration_components"]
+
+
+def column_centers(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
+    """Mean of the observed votes per column (passes count as 0); 0 for unvoted or unused columns.
+
+    Parameters
+    ----------
+    X : csr_matrix, shape (n_participants, n_statements)
+    columns : bool array, shape (n_statements,); columns that take part (others get 0).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp, numpy as np
+    >>> X = sp.csr_matrix(np.array([[1, -1], [0, 0]], dtype=np.int8))
+    >>> X.eliminate_zeros(); column_centers(X, np.array([True, True])).tolist()
+    [1.0, -1.0]
+    """
+    n_s = X.shape[1]
+    sums = np.bincount(X.indices, weights=X.data.astype(np.float64), minlength=n_s)
+    counts = np.bincount(X.indices, minlength=n_s)
+    center = np.divide(sums, counts, out=np.zeros(n_s), where=counts > 0)
+    center[~columns] = 0.0
+    return center
+
+
+def centered_matrix(X: sp.csr_matrix, center: np.ndarray, columns: np.ndarray) -> sp.csr_matrix:
+    """``Xc``: observed votes minus their column centre, entries of unused columns set to 0."""
+    data = X.data.astype(np.float64) - center[X.indices]
+    data[~columns[X.indices]] = 0.0
+    return sp.csr_matrix((data, X.indices, X.indptr), shape=X.shape)
+
+
+def _normalise(v: np.ndarray) -> tuple[np.ndarray, float]:
+    norm = float(np.linalg.norm(v))
+    return (v / norm if norm > 0 else v), norm
+
+
+def power_iteration_components(
+    Xc: sp.csr_matrix, starts: list[np.ndarray], iterations: int
+) -> np.ndarray:
+    """Pol.is's PCA: per component, power-iterate ``v <- XcᵀXc v / norm`` from a start vector.
+
+    Pol.is runs ``iterations + 1`` products at most and stops early only when the norm repeats
+    exactly; each further component is computed on the data deflated by the earlier ones
+    (each row's projection removed). Returns shape (n_components, n_statements).
+    """
+    comps: list[np.ndarray] = []
+    for start in starts:
+
+        def gram(v: np.ndarray, done: list[np.ndarray] = comps) -> np.ndarray:
+            u = Xc @ v
+            for c in done:  # deflation: rows minus their projection on earlier components
+                u = u - (Xc @ c) * float(c @ v)
+            w = Xc.T @ u
+            for c in done:
+                w = w - c * float((Xc @ c) @ u)
+            return np.asarray(w)
+
+        v, _ = _normalise(np.asarray(start, dtype=np.float64))
+        last_norm = -1.0
+        for _ in range(iterations + 1):
+            w, norm = _normalise(gram(v))
+            if norm == 0.0 or norm == last_norm:
+                break
+            v, last_norm = w, norm
+        comps.append(v)
+    return np.vstack(comps)
+
+
+def _flip_signs(comps: np.ndarray, reference: np.ndarray | None) -> np.ndarray:
+    """Deterministic signs: agree with the previous components, else largest loading positive."""
+    comps = comps.copy()
+    for i in range(comps.shape[0]):
+        if reference is not None and i < reference.shape[0] and np.any(reference[i]):
+            sign = np.sign(comps[i] @ reference[i])
+        else:
+            sign = np.sign(comps[i][np.argmax(np.abs(comps[i]))])
+        if sign < 0:
+            comps[i] = -comps[i]
+    return comps
+
+
+def _arpack_components(
+    Xc: sp.csr_matrix, n_components: int, start: np.ndarray | None, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top right singular vectors of Xc, solved to convergence (ARPACK, or dense when tiny)."""
+    n_p, n_s = Xc.shape
+    if min(n_p, n_s) <= max(2 * n_components + 1, 8):
+        dense = Xc.toarray()
+        _, s, vt = np.linalg.svd(dense, full_matrices=False)
+        comps = np.zeros((n_components, n_s))
+        values = np.zeros(n_components)
+        m = min(n_components, vt.shape[0])
+        comps[:m], values[:m] = vt[:m], s[:m] ** 2
+        return comps, values
+    # Eigenproblem of the small Gram operator XcᵀXc (n_statements square), never formed.
+    op = LinearOperator((n_s, n_s), matvec=lambda v: Xc.T @ (Xc @ v), dtype=np.float64)
+    v0 = start if start is not None and np.any(start) else rng.uniform(-1, 1, n_s)
+    values, vectors = eigsh(op, k=n_components, v0=v0, which="LA", tol=1e-9, maxiter=n_s * 20)
+    order = np.argsort(values)[::-1]
+    return vectors[:, order].T.copy(), values[order]
+
+
+def opinion_map(
+    X: sp.csr_matrix,
+    columns: np.ndarray,
+    *,
+    n_components: int = 2,
+    polis_compatible: bool = False,
+    iterations: int = 100,
+    previous_components: np.ndarray | None = None,
+    scale_columns: int | None = None,
+    extra_voted: int = 0,
+    rng: np.random.Generator,
+) -> OpinionMap:
+    """Principal axes, participant positions and statement positions of a vote matrix.
+
+    Parameters
+    ----------
+    X : csr_matrix, shape (n_participants, n_statements), agree = +1.
+    columns : bool array; statements that enter the map (others get zero loadings).
+    polis_compatible : power iteration with a fixed budget (Pol.is) instead of ARPACK.
+    previous_components : warm start, shape (n_components, n_statements) aligned to X's columns;
+        new statements padded with 1.0 in Pol.is mode (as Pol.is does), 0 otherwise.
+    scale_columns : n in the scaling sqrt(n / n_voted); default the number of used columns with
+        at least one vote. extra_voted : added to every participant's n_voted (Pol.is counts its
+        zero-filled moderated-out columns as voted).
+
+    Notes
+    -----
+    Participant position (Pol.is "sparsity-aware projection"):
+    ``p_i = sqrt(n / max(n_voted_i, 1)) * sum_{j voted by i} (x_ij - c_j) * pc_j``,
+    so a participant with few votes is pushed outwards instead of collapsing to the middle.
+    A statement's position is where a participant who agreed with it alone would land:
+    ``sqrt(n) * (1 - c_j) * pc_j``; its extremity is the norm of that position.
+
+    References
+    ----------
+    Pol.is ``math/src/polismath/math/pca.clj`` (summarised in shared/research/polis-math.md §1).
+    """
+    n_p, n_s = X.shape
+    center = column_centers(X, columns)
+    Xc = centered_matrix(X, center, columns)
+    n_comp = max(1, n_components)
+    if n_p == 0 or n_s == 0 or Xc.nnz == 0:
+        comps = np.zeros((n_comp, n_s))
+        variance = np.zeros(n_comp)
+    elif polis_compatible:
+        starts = []
+        for i in range(n_comp):
+            if (
+                previous_components is not None
+                and i < len(previous_components)
+                and np.any(previous_components[i])
+            ):
+                starts.append(previous_components[i])
+            else:
+                starts.append(rng.uniform(0, 1, n_s))
+        comps = power_iteration_components(Xc, starts, iterations)
+        variance = np.array([float(np.sum((Xc @ c) ** 2)) for c in comps])
+    else:
+        start = None
+        if previous_components is not None and np.any(previous_components):
+            start = previous_components.sum(axis=0)
+        comps, variance = _arpack_components(Xc, n_comp, start, rng)
+        comps = _flip_signs(comps, previous_components)
+    comps[:, ~columns] = 0.0
+
+    voted = _used_votes(X, columns) + extra_voted
+    n_used = (
+        scale_columns
+        if scale_columns is not None
+        else int(np.count_nonzero(np.bincount(X.indices, minlength=n_s)[columns]))
+    )
+    scale = np.sqrt(n_used / np.maximum(voted, 1))
+    coordinates = np.asarray(Xc @ comps.T) * scale[:, None]
+    statement_coordinates = (np.sqrt(max(n_used, 1)) * (1.0 - center))[:, None] * comps.T
+    statement_coordinates[~columns] = 0.0
+    return OpinionMap(
+        components=comps,
+        center=center,
+        coordinates=coordinates,
+        statement_coordinates=statement_coordinates,
+        extremity=np.linalg.norm(statement_coordinates, axis=1),
+        explained_variance=np.asarray(variance, dtype=np.float64),
+    )
+
+
+def _used_votes(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
+    """Votes per participant on the used columns (passes included)."""
+    used = columns[X.indices].astype(np.int64)
+    return np.add.reduceat(np.append(used, 0), X.indptr[:-1]) * (np.diff(X.indptr) > 0)
