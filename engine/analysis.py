@@ -21,6 +21,8 @@ __all__ = ["analyze", "update"]
 
 #: Default mode, live updates: the choice of k is scored again once the votes grew this much.
 RESCORE_GROWTH = 0.10
+#: Default mode, live updates: block power steps from the previous axes (full solves converge).
+LIVE_PCA_STEPS = 1
 
 
 def analyze(
@@ -85,21 +87,22 @@ def _align(
     return out
 
 
-def _group_counts(rows: np.ndarray, X: sp.csr_matrix, row_groups: np.ndarray, k: int) -> np.ndarray:
-    """(k, n_statements, 3) agree / disagree / all-vote counts per group (group -1: skipped)."""
-    n_s = X.shape[1]
-    g = row_groups[rows]
-    keep = g >= 0
-    key = (g[keep] * n_s + X.indices[keep]) * 3
-    vals = X.data[keep]
-    counts = np.bincount(
-        key + np.where(vals > 0, 0, np.where(vals < 0, 1, 2)), minlength=k * n_s * 3
-    )
-    counts = counts.reshape(k, n_s, 3)
-    out = np.empty_like(counts)
-    out[..., 0], out[..., 1] = counts[..., 0], counts[..., 1]
-    out[..., 2] = counts.sum(axis=2)
-    return out
+#: Vote value + 1 -> count slot: disagree (-1) -> 1, pass (0) -> 2, agree (+1) -> 0.
+_SLOT = np.array([1, 2, 0], dtype=np.int64)
+
+
+def _group_counts(
+    entry_groups: np.ndarray, cols: np.ndarray, slots: np.ndarray, k: int, n_s: int
+) -> np.ndarray:
+    """(k, n_statements, 3) agree / disagree / all-vote counts per group, in one pass.
+
+    ``entry_groups``, ``cols``, ``slots``: per stored vote, its voter's group in 0..k-1, its
+    column and its count slot (see ``_SLOT``).
+    """
+    key = (entry_groups * n_s + cols) * 3 + slots
+    counts = np.bincount(key, minlength=k * n_s * 3).reshape(k, n_s, 3)
+    counts[..., 2] += counts[..., 0] + counts[..., 1]
+    return counts
 
 
 def _run(
@@ -118,10 +121,14 @@ def _run(
     n_p, n_s = X.shape
     if previous is not None and previous.statement_ids and not ids:
         previous = None
-    col_votes = np.bincount(X.indices, minlength=n_s)
-    voted_cols = col_votes > 0
-    active = matrix.active & voted_cols
     rows = np.repeat(np.arange(n_p), np.diff(X.indptr))
+    cols = X.indices.astype(np.intp)
+    slots = _SLOT[X.data + 1]
+    everyone = _group_counts(np.zeros(1, np.intp), cols, slots, 1, n_s)[0].astype(np.float64)
+    voted_cols = everyone[:, 2] > 0
+    active = matrix.active & voted_cols
+    center = np.zeros(n_s)
+    np.divide(everyone[:, 0] - everyone[:, 1], everyone[:, 2], out=center, where=active)
 
     # --- opinion map -------------------------------------------------------------------------
     prev_comps = None
@@ -142,7 +149,9 @@ def _run(
         previous_components=prev_comps,
         scale_columns=scale_columns,
         extra_voted=extra,
+        center=center,
         rng=rng,
+        refine_iterations=LIVE_PCA_STEPS if incremental and not polis else 0,
     )
     timings["pca"] = time.perf_counter() - t0
 
@@ -166,15 +175,21 @@ def _run(
     points = omap.coordinates[members, :2]
     if points.shape[1] < 2:
         points = np.column_stack([points, np.zeros(len(points))])
-    base_lab, base_centers, base_ids = cl.base_clusters(
-        points,
-        k=settings.base_k,
-        max_iter=settings.base_iterations,
-        polis_compatible=polis,
-        previous_centers=previous.base_centers if previous is not None else None,
-        previous_ids=previous.base_ids if previous is not None else None,
-        random_state=random_state,
-    )
+    live = incremental and not polis and previous is not None and len(previous.base_centers) > 0
+    if live and previous is not None:
+        base_lab, base_centers, base_ids = cl.assign_to_base(
+            points, previous.base_centers, previous.base_ids
+        )
+    else:
+        base_lab, base_centers, base_ids = cl.base_clusters(
+            points,
+            k=settings.base_k,
+            max_iter=settings.base_iterations,
+            polis_compatible=polis,
+            previous_centers=previous.base_centers if previous is not None else None,
+            previous_ids=previous.base_ids if previous is not None else None,
+            random_state=random_state,
+        )
     base_sizes = np.bincount(base_lab, minlength=len(base_centers)).astype(np.float64)
     timings["base_clusters"] = time.perf_counter() - t
 
@@ -276,7 +291,9 @@ def _run(
 
     # --- repness, consensus, priorities ------------------------------------------------------
     t = time.perf_counter()
-    gv = _group_counts(rows, X, row_group, max(k, 0))
+    # One pass over the votes: groups 0..k-1, and row k for everyone not in conversation.
+    outside = np.where(row_group >= 0, row_group, max(k, 0))
+    gv = _group_counts(outside[rows], cols, slots, max(k, 0) + 1, n_s)[:-1]
     A, D, S = (gv[..., i].astype(np.float64) for i in range(3))
     reps = representative_statements(
         A, D, S, ids, active, z=settings.z_threshold, per_group=settings.repness_per_group
@@ -284,7 +301,6 @@ def _run(
     repness = {int(group_ids[order][g]): reps[g] for g in range(len(reps))}
     timings["repness"] = time.perf_counter() - t
     t = time.perf_counter()
-    everyone = _group_counts(rows, X, np.zeros(n_p, dtype=np.int64), 1)[0].astype(np.float64)
     agree, disagree = consensus(
         everyone[:, 0],
         everyone[:, 1],

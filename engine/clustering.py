@@ -13,10 +13,11 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances_argmin, silhouette_score
 
 __all__ = [
     "base_clusters",
+    "assign_to_base",
     "candidate_ks",
     "first_distinct",
     "group_clusters",
@@ -29,7 +30,11 @@ __all__ = [
 #: (a sample this size pins 100 centres in 2-D to well within the map's noise).
 BASE_FIT_SAMPLE = 50_000
 #: Default mode: votes sampled for the cross-validated choice of k.
-CV_MAX_VOTES = 2_000_000
+CV_MAX_VOTES = 1_000_000
+#: Default mode: k-means++ restarts for the groups (100 points: restarts are free).
+KMEANS_RESTARTS = 4
+#: Above this many points the number of distinct positions is not counted (assumed plenty).
+DISTINCT_CHECK_MAX = 20_000
 
 
 def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
@@ -50,7 +55,7 @@ def _kmeans(
     random_state: int | None = None,
     exact: bool = False,
 ) -> KMeans:
-    n_init = 1 if not isinstance(init, str) else 4
+    n_init = 1 if not isinstance(init, str) or weights is None else KMEANS_RESTARTS
     model = KMeans(
         n_clusters=n_clusters,
         init=init,
@@ -103,7 +108,7 @@ def base_clusters(
     n = len(points)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, points.shape[1])), np.zeros(0, np.int64)
-    n_distinct = len(np.unique(points, axis=0)) if n <= 200_000 else k
+    n_distinct = len(np.unique(points, axis=0)) if n <= DISTINCT_CHECK_MAX else k
     target = max(1, min(k, n_distinct))
     fit_points = points
     if not polis_compatible and n > BASE_FIT_SAMPLE:
@@ -142,8 +147,36 @@ def base_clusters(
     keep = np.flatnonzero(sizes > 0)
     remap = np.full(n_clusters, -1)
     remap[keep] = np.arange(len(keep))
-    centers = np.vstack([points[labels == c].mean(axis=0) for c in keep])
+    sums = np.column_stack(
+        [
+            np.bincount(labels, weights=points[:, d], minlength=n_clusters)
+            for d in range(points.shape[1])
+        ]
+    )
+    centers = sums[keep] / sizes[keep, None]
     return remap[labels], centers, np.asarray(ids, dtype=np.int64)[keep]
+
+
+def assign_to_base(
+    points: np.ndarray, centers: np.ndarray, ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Live update: each point joins its nearest previous base centre; centres move to the mean.
+
+    One Lloyd step from the previous solution, so an update costs one pass over the points.
+    Clusters left empty are dropped, like Pol.is does.
+    """
+    labels = pairwise_distances_argmin(points, centers)
+    sizes = np.bincount(labels, minlength=len(centers))
+    keep = np.flatnonzero(sizes > 0)
+    remap = np.full(len(centers), -1)
+    remap[keep] = np.arange(len(keep))
+    sums = np.column_stack(
+        [
+            np.bincount(labels, weights=points[:, d], minlength=len(centers))
+            for d in range(points.shape[1])
+        ]
+    )
+    return remap[labels], sums[keep] / sizes[keep, None], ids[keep]
 
 
 def candidate_ks(n_base: int, max_groups: int, per_extra_k: int) -> list[int]:

@@ -16,6 +16,8 @@ from .errors import InvalidVotesError
 __all__ = ["VoteMatrix"]
 
 _VALID_VOTES = (-1, 0, 1)
+#: Appends smaller than nnz / this ratio take the in-place path (binary search per new vote).
+SMALL_APPEND_RATIO = 50
 
 
 def _as_index(
@@ -183,7 +185,10 @@ class VoteMatrix:
         if n == 0:
             return
         rows, cols, values, t = _latest(rows, cols, values, t, len(self.statement_ids))
-        self._merge(rows, cols, values, t)
+        if len(rows) * SMALL_APPEND_RATIO <= self.X.nnz:
+            self._merge_small(rows, cols, values, t)
+        else:
+            self._merge(rows, cols, values, t)
         self.version += 1
 
     def _grow(self) -> None:
@@ -196,6 +201,37 @@ class VoteMatrix:
                 [self.excluded, np.zeros(n_s - len(self.excluded), bool)]
             )
             self.meta = np.concatenate([self.meta, np.zeros(n_s - len(self.meta), bool)])
+
+    def _merge_small(
+        self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, t: np.ndarray
+    ) -> None:
+        """Live path for a few new votes: find each cell in its row, replace or insert.
+
+        Costs one binary search per new vote plus one memory copy of the arrays for the inserts,
+        instead of re-sorting every stored vote.
+        """
+        X = self.X
+        indptr, indices = X.indptr, X.indices
+        pos = np.empty(len(rows), dtype=np.int64)
+        for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            lo, hi = indptr[r], indptr[r + 1]
+            pos[i] = lo + np.searchsorted(indices[lo:hi], c)
+        found = (pos < indptr[rows + 1]) & (indices[np.minimum(pos, len(indices) - 1)] == cols)
+        found &= pos < len(indices)
+        hit = np.flatnonzero(found)
+        newer = t[hit] >= self._times[pos[hit]]
+        X.data[pos[hit[newer]]] = values[hit[newer]]
+        self._times[pos[hit[newer]]] = t[hit[newer]]
+        new = np.flatnonzero(~found)
+        if len(new):
+            order = new[np.lexsort((cols[new], rows[new]))]  # inserts in row-major order
+            at = pos[order]
+            data = np.insert(X.data, at, values[order])
+            new_indices = np.insert(indices, at, cols[order].astype(indices.dtype))
+            self._times = np.insert(self._times, at, t[order])
+            counts = np.bincount(rows[order], minlength=X.shape[0])
+            new_indptr = indptr + np.concatenate([[0], np.cumsum(counts)]).astype(indptr.dtype)
+            self.X = sp.csr_matrix((data, new_indices, new_indptr), shape=X.shape)
 
     def _merge(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, t: np.ndarray) -> None:
         """Merge deduplicated new records into the CSR structure, keeping the latest per cell."""

@@ -15,6 +15,9 @@ from .result import OpinionMap
 
 __all__ = ["centered_matrix", "column_centers", "opinion_map", "power_iteration_components"]
 
+#: ARPACK relative tolerance on the eigenpairs: far below the noise of any vote sample.
+ARPACK_TOL = 1e-7
+
 
 def column_centers(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
     """Mean of the observed votes per column (passes count as 0); 0 for unvoted or unused columns.
@@ -96,6 +99,23 @@ def _flip_signs(comps: np.ndarray, reference: np.ndarray | None) -> np.ndarray:
     return comps
 
 
+def _refine_components(
+    Xc: sp.csr_matrix, previous: np.ndarray, iterations: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Live update: a few block power steps from the previous axes, then Rayleigh-Ritz.
+
+    A thousand new votes on millions barely turn the axes, so one step from the previous
+    solution is as good as a full solve, at the cost of two sparse products.
+    """
+    V = previous.T.copy()
+    for _ in range(iterations):
+        V, _ = np.linalg.qr(Xc.T @ (Xc @ V))
+    W = Xc @ V
+    values, rotation = np.linalg.eigh(W.T @ W)
+    order = np.argsort(values)[::-1]
+    return (V @ rotation[:, order]).T, values[order]
+
+
 def _arpack_components(
     Xc: sp.csr_matrix, n_components: int, start: np.ndarray | None, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -112,7 +132,7 @@ def _arpack_components(
     # Eigenproblem of the small Gram operator XcᵀXc (n_statements square), never formed.
     op = LinearOperator((n_s, n_s), matvec=lambda v: Xc.T @ (Xc @ v), dtype=np.float64)
     v0 = start if start is not None and np.any(start) else rng.uniform(-1, 1, n_s)
-    values, vectors = eigsh(op, k=n_components, v0=v0, which="LA", tol=1e-9, maxiter=n_s * 20)
+    values, vectors = eigsh(op, k=n_components, v0=v0, which="LA", tol=ARPACK_TOL, maxiter=n_s * 20)
     order = np.argsort(values)[::-1]
     return vectors[:, order].T.copy(), values[order]
 
@@ -127,6 +147,8 @@ def opinion_map(
     previous_components: np.ndarray | None = None,
     scale_columns: int | None = None,
     extra_voted: int = 0,
+    refine_iterations: int = 0,
+    center: np.ndarray | None = None,
     rng: np.random.Generator,
 ) -> OpinionMap:
     """Principal axes, participant positions and statement positions of a vote matrix.
@@ -138,6 +160,9 @@ def opinion_map(
     polis_compatible : power iteration with a fixed budget (Pol.is) instead of ARPACK.
     previous_components : warm start, shape (n_components, n_statements) aligned to X's columns;
         new statements padded with 1.0 in Pol.is mode (as Pol.is does), 0 otherwise.
+    refine_iterations : default mode with previous components: take this many block power steps
+        from them instead of solving afresh (live updates); 0 solves to convergence.
+    center : column centres if the caller has them (see :func:`column_centers`).
     scale_columns : n in the scaling sqrt(n / n_voted); default the number of used columns with
         at least one vote. extra_voted : added to every participant's n_voted (Pol.is counts its
         zero-filled moderated-out columns as voted).
@@ -155,7 +180,8 @@ def opinion_map(
     Pol.is ``math/src/polismath/math/pca.clj`` (summarised in shared/research/polis-math.md §1).
     """
     n_p, n_s = X.shape
-    center = column_centers(X, columns)
+    if center is None:
+        center = column_centers(X, columns)
     Xc = centered_matrix(X, center, columns)
     n_comp = max(1, n_components)
     if n_p == 0 or n_s == 0 or Xc.nnz == 0:
@@ -174,6 +200,13 @@ def opinion_map(
                 starts.append(rng.uniform(0, 1, n_s))
         comps = power_iteration_components(Xc, starts, iterations)
         variance = np.array([float(np.sum((Xc @ c) ** 2)) for c in comps])
+    elif (
+        refine_iterations > 0
+        and previous_components is not None
+        and np.linalg.matrix_rank(previous_components[:n_comp]) == n_comp
+    ):
+        comps, variance = _refine_components(Xc, previous_components[:n_comp], refine_iterations)
+        comps = _flip_signs(comps, previous_components)
     else:
         start = None
         if previous_components is not None and np.any(previous_components):
@@ -181,6 +214,7 @@ def opinion_map(
         comps, variance = _arpack_components(Xc, n_comp, start, rng)
         comps = _flip_signs(comps, previous_components)
     comps[:, ~columns] = 0.0
+    comps = np.ascontiguousarray(comps)
 
     voted = _used_votes(X, columns) + extra_voted
     n_used = (
@@ -204,5 +238,7 @@ def opinion_map(
 
 def _used_votes(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
     """Votes per participant on the used columns (passes included)."""
-    used = columns[X.indices].astype(np.int64)
-    return np.add.reduceat(np.append(used, 0), X.indptr[:-1]) * (np.diff(X.indptr) > 0)
+    if columns.all():
+        return np.diff(X.indptr)
+    running = np.concatenate([[0], np.cumsum(columns[X.indices])])
+    return running[X.indptr[1:]] - running[X.indptr[:-1]]

@@ -124,13 +124,17 @@ def representative_statements(
     out: list[list[RepStatement]] = []
     eligible: list[int] = np.flatnonzero(columns).tolist()
     for g in range(A.shape[0]):
-        pa, pat, ra, rat = st["pa"][g], st["pat"][g], st["ra"][g], st["rat"][g]
-        pdt, rdt = st["pdt"][g], st["rdt"][g]
-        sufficient_mask = ((rat > z) & (pat > z)) | ((rdt > z) & (pdt > z))
+        sufficient_mask = ((st["rat"][g] > z) & (st["pat"][g] > z)) | (
+            (st["rdt"][g] > z) & (st["pdt"][g] > z)
+        )
         sufficient = [j for j in eligible if sufficient_mask[j]]
+        # Plain lists: the scan below is sequential and numpy scalars are slow one at a time.
+        pa, pat, ra, rat = (st[name][g].tolist() for name in ("pa", "pat", "ra", "rat"))
+        rdt = st["rdt"][g]
+        voted = ((A[g] + D[g]) > 0).tolist()
         best_agree = -1
         for j in eligible:  # sequential: the replace rule depends on the current holder
-            if A[g, j] == 0 and D[g, j] == 0:
+            if not voted[j]:
                 continue
             if best_agree < 0:
                 if pat[j] > z or (ra[j] > 1.0 and pa[j] > 0.5):
@@ -145,7 +149,7 @@ def representative_statements(
             if best_agree >= 0:
                 out.append([_finalize(st, A, D, S, g, best_agree, statement_ids[best_agree], True)])
             elif len(eligible):
-                best = eligible[int(np.argmax(np.maximum(rat, rdt)[eligible]))]
+                best = eligible[int(np.argmax(np.maximum(st["rat"][g], rdt)[eligible]))]
                 out.append([_finalize(st, A, D, S, g, best, statement_ids[best])])
             else:
                 out.append([])

@@ -65,3 +65,18 @@ def test_copy_is_independent():
     c = m.copy()
     c.append(["b"], ["s"], [-1])
     assert m.n_participants == 1 and c.n_participants == 2
+
+
+def test_small_appends_take_the_in_place_path_and_match_a_rebuild():
+    rng = np.random.default_rng(3)
+    p, s = rng.integers(0, 300, 6000), rng.integers(0, 40, 6000)
+    v, t = rng.choice([-1, 0, 1], 6000), rng.random(6000)
+    whole = VoteMatrix.from_records(p, s, v, t)
+    live = VoteMatrix.from_records(p[:5000], s[:5000], v[:5000], t[:5000])
+    for i in range(5000, 6000, 20):  # 20 new votes on ~4,000 stored: the small path
+        live.append(p[i : i + 20], s[i : i + 20], v[i : i + 20], t[i : i + 20])
+        assert live.X.has_sorted_indices
+    rows = [whole.participant_index[x] for x in live.participant_ids]
+    cols = [whole.statement_index[x] for x in live.statement_ids]
+    assert (whole.X.toarray()[np.ix_(rows, cols)] == live.X.toarray()).all()
+    assert live.n_votes == whole.n_votes
