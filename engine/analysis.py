@@ -91,18 +91,32 @@ def _align(
 _SLOT = np.array([1, 2, 0], dtype=np.int64)
 
 
+#: Votes counted per chunk: keeps temporaries small (a few tens of MB) at 50M votes.
+COUNT_CHUNK = 4_000_000
+
+
 def _group_counts(
-    entry_groups: np.ndarray, cols: np.ndarray, slots: np.ndarray, k: int, n_s: int
+    row_groups: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    slots: np.ndarray,
+    k: int,
+    n_s: int,
 ) -> np.ndarray:
     """(k, n_statements, 3) agree / disagree / all-vote counts per group, in one pass.
 
-    ``entry_groups``, ``cols``, ``slots``: per stored vote, its voter's group in 0..k-1, its
-    column and its count slot (see ``_SLOT``).
+    ``row_groups``: each participant's group in 0..k-1. ``rows``, ``cols``, ``slots``: per
+    stored vote, its row, its column and its count slot (see ``_SLOT``).
     """
-    key = (entry_groups * n_s + cols) * 3 + slots
-    counts = np.bincount(key, minlength=k * n_s * 3).reshape(k, n_s, 3)
-    counts[..., 2] += counts[..., 0] + counts[..., 1]
-    return counts
+    size = k * n_s * 3
+    counts = np.zeros(size, dtype=np.int64)
+    for lo in range(0, len(cols), COUNT_CHUNK):
+        hi = lo + COUNT_CHUNK
+        key = (row_groups[rows[lo:hi]] * n_s + cols[lo:hi]) * 3 + slots[lo:hi]
+        counts += np.bincount(key, minlength=size)
+    out = counts.reshape(k, n_s, 3)
+    out[..., 2] += out[..., 0] + out[..., 1]
+    return out
 
 
 def _run(
@@ -124,7 +138,7 @@ def _run(
     rows = np.repeat(np.arange(n_p), np.diff(X.indptr))
     cols = X.indices.astype(np.intp)
     slots = _SLOT[X.data + 1]
-    everyone = _group_counts(np.zeros(1, np.intp), cols, slots, 1, n_s)[0].astype(np.float64)
+    everyone = _group_counts(np.zeros(n_p, np.intp), rows, cols, slots, 1, n_s)[0].astype(float)
     voted_cols = everyone[:, 2] > 0
     active = matrix.active & voted_cols
     center = np.zeros(n_s)
@@ -293,7 +307,7 @@ def _run(
     t = time.perf_counter()
     # One pass over the votes: groups 0..k-1, and row k for everyone not in conversation.
     outside = np.where(row_group >= 0, row_group, max(k, 0))
-    gv = _group_counts(outside[rows], cols, slots, max(k, 0) + 1, n_s)[:-1]
+    gv = _group_counts(outside, rows, cols, slots, max(k, 0) + 1, n_s)[:-1]
     A, D, S = (gv[..., i].astype(np.float64) for i in range(3))
     reps = representative_statements(
         A, D, S, ids, active, z=settings.z_threshold, per_group=settings.repness_per_group

@@ -16,8 +16,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import pairwise_distances_argmin, silhouette_score
 
 __all__ = [
-    "base_clusters",
     "assign_to_base",
+    "base_clusters",
     "candidate_ks",
     "first_distinct",
     "group_clusters",

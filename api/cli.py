@@ -1,0 +1,312 @@
+"""The ``meedenken`` command line (console script ``meedenken = api.cli:main``).
+
+``meedenken analyze FOLDER [--json]`` reads a Pol.is export and prints its opinion groups,
+representative and consensus statements.
+
+Adding a subcommand: write ``configure(parser)`` (adds its arguments) and ``run(args) -> int``
+(the exit status), and add ``Subcommand(help, configure, run)`` to :data:`SUBCOMMANDS`; import
+heavy modules inside ``run``, so ``meedenken --help`` stays fast. ``run`` may raise
+:class:`CommandError`, :class:`~models.polis_export.ExportError` or
+:class:`~engine.errors.EngineError`; :func:`main` turns each into one line on stderr and exit
+status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine import POLIS, AnalysisResult, AnalysisSettings, EngineError, analyze
+from models.polis_export import ExportError, PolisExport, read_export
+
+__all__ = ["SUBCOMMANDS", "CommandError", "Subcommand", "build_parser", "main"]
+
+logger = logging.getLogger(__name__)
+
+#: Exit status for bad input (unreadable export, bad arguments), as argparse uses.
+EXIT_USAGE = 2
+#: Width of the readable summary's wrapped statement texts.
+TEXT_WIDTH = 100
+
+
+class CommandError(Exception):
+    """A problem a subcommand reports as one line (bad arguments, unusable input).
+
+    ``prog`` names the (sub)command in the message, like argparse does.
+    """
+
+    def __init__(self, message: str, prog: str = "meedenken") -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One ``meedenken`` subcommand: its help line, its arguments and what it runs."""
+
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error becomes one line (raised, reported by :func:`main`)."""
+
+    def error(self, message: str) -> Any:  # argparse declares NoReturn; we raise instead
+        raise CommandError(f"{message} (see '{self.prog} --help')", prog=self.prog)
+
+
+# ---------------------------------------------------------------------- analyze
+def _configure_analyze(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", type=Path, help="Pol.is export folder (or .zip)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--polis-compatible",
+        action="store_true",
+        help="reproduce what Pol.is computes (engine.settings.POLIS)",
+    )
+    parser.add_argument("--k", type=int, metavar="K", help="force the number of groups")
+    parser.add_argument(
+        "--max-groups",
+        type=int,
+        metavar="N",
+        help="largest number of groups considered (2..10, default 5)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="random_state of the analysis (default 0)"
+    )
+    parser.add_argument(
+        "--include-moderated", action="store_true", help="keep comments Pol.is moderators rejected"
+    )
+
+
+def _settings(args: argparse.Namespace) -> AnalysisSettings:
+    settings = POLIS if args.polis_compatible else AnalysisSettings()
+    for option, name, value in (
+        ("--k", "force_k", args.k),
+        ("--max-groups", "max_groups", args.max_groups),
+    ):
+        if value is not None:
+            try:
+                settings = settings.with_(**{name: value})
+            except EngineError as exc:
+                raise CommandError(f"argument {option}: {exc}", prog="meedenken analyze") from exc
+    return settings
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    start = time.perf_counter()
+    export = read_export(args.folder, progress=sys.stderr.isatty())
+    read_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    matrix = export.to_matrix(exclude_moderated=not args.include_moderated)
+    matrix_seconds = time.perf_counter() - start
+    logger.info(
+        "read %s: %d participants, %d statements, %d votes in %.2f s",
+        args.folder,
+        matrix.n_participants,
+        matrix.n_statements,
+        matrix.n_votes,
+        read_seconds,
+    )
+    if matrix.n_votes == 0:
+        raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
+    try:
+        result = analyze(matrix, settings, random_state=args.seed)
+    except EngineError as exc:
+        raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
+    seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings}
+    if args.json:
+        print(
+            json.dumps(
+                analysis_json(result, seconds), ensure_ascii=False, default=_plain, allow_nan=False
+            )
+        )
+    else:
+        print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
+    return 0
+
+
+def _plain(value: object) -> object:
+    """JSON for numpy scalars (ids may come as numpy integers)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def analysis_json(result: AnalysisResult, seconds: dict[str, float]) -> dict[str, Any]:
+    """The ``--json`` object; ids as in the export (object keys are strings).
+
+    ``seconds`` holds ``read`` (the CSV files), ``matrix`` (building the vote matrix), then the
+    engine's own steps from ``result.timings`` (its ``total`` covers the analysis only).
+    ``group_informed_consensus`` is null where it is not a finite number.
+    """
+    return {
+        "participants": result.n_participants,
+        "statements": result.n_statements,
+        "votes": result.n_votes,
+        "in_conv": int(np.count_nonzero(result.in_conversation)),
+        "k": result.k,
+        "polis_compatible": result.polis_compatible,
+        "groups": {str(pid): group for pid, group in result.groups().items()},
+        "repness": {
+            str(group): [s.statement_id for s in statements]
+            for group, statements in result.repness.items()
+        },
+        "consensus": {
+            "agree": [s.statement_id for s in result.consensus_agree],
+            "disagree": [s.statement_id for s in result.consensus_disagree],
+        },
+        "group_informed_consensus": {
+            str(sid): _finite(value)
+            for sid, value in zip(
+                result.statement_ids, result.group_informed_consensus, strict=True
+            )
+        },
+        "seconds": {step: round(value, 6) for step, value in seconds.items()},
+    }
+
+
+def _statement(heading: str, text: str) -> list[str]:
+    """A statement's heading line, then its text wrapped and indented below it."""
+    body = textwrap.fill(
+        " ".join(text.split()) or "(no text)",
+        width=TEXT_WIDTH,
+        initial_indent="      ",
+        subsequent_indent="      ",
+    )
+    return [f"  {heading}", body]
+
+
+def summary_text(
+    result: AnalysisResult,
+    export: PolisExport,
+    excluded: np.ndarray,
+    meta: np.ndarray,
+    seconds: dict[str, float],
+    seed: int,
+) -> str:
+    """The readable summary: counts, each group with its representative statements (texts,
+    agree/disagree % in the group), then the consensus statements."""
+    texts: dict[Hashable, str] = {c.comment_id: c.text for c in export.comments}
+    mode = "Pol.is-compatible" if result.polis_compatible else "default"
+    lines = []
+    topic = export.summary.get("topic")
+    if topic:
+        lines.append(f"Topic: {' '.join(topic.split())}")
+    lines += [
+        f"{result.n_participants:,} participants, {result.n_statements:,} statements "
+        f"({int(excluded.sum()):,} moderated out, {int(meta.sum()):,} meta), "
+        f"{result.n_votes:,} votes; {int(np.count_nonzero(result.in_conversation)):,} "
+        "participants in conversation.",
+        f"{result.k} opinion groups ({mode} settings, seed {seed}).",
+    ]
+    labels = result.clustering.labels
+    for row, group in enumerate(result.clustering.group_ids.tolist()):
+        lines += ["", f"Group {group}: {int(np.count_nonzero(labels == group)):,} participants"]
+        statements = result.repness.get(group, [])
+        if not statements:
+            lines.append("  (no statement represents this group significantly)")
+        for rep in statements:
+            agree, disagree, total = result.group_votes[row, rep.statement_index]
+            share = (
+                f"{100 * agree / total:.0f}% agree, {100 * disagree / total:.0f}% disagree "
+                f"in the group ({total:,} votes)"
+                if total
+                else "no votes in the group"
+            )
+            lines += _statement(f"#{rep.statement_id}: {share}", texts.get(rep.statement_id, ""))
+    for title, items, verb in (
+        ("Consensus: most agree", result.consensus_agree, "agree"),
+        ("Consensus: most disagree", result.consensus_disagree, "disagree"),
+    ):
+        lines += ["", f"{title}:"]
+        if not items:
+            lines.append("  (none)")
+        for item in items:
+            percent = 100 * item.n_success / item.n_trials if item.n_trials else 0.0
+            lines += _statement(
+                f"#{item.statement_id}: {percent:.0f}% {verb} ({item.n_trials:,} votes)",
+                texts.get(item.statement_id, ""),
+            )
+    total = sum(v for k, v in seconds.items() if k != "total")
+    lines += [
+        "",
+        f"Read in {seconds['read']:.2f} s, analysed in {seconds.get('total', total):.2f} s.",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- the command
+#: Subcommand name -> Subcommand. Others (serve, demo, report) are added here.
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "analyze": Subcommand(
+        help="analyse a Pol.is export: opinion groups, representative and consensus statements",
+        configure=_configure_analyze,
+        run=_run_analyze,
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``meedenken`` argument parser with one sub-parser per entry of :data:`SUBCOMMANDS`."""
+    parser = _Parser(
+        prog="meedenken", description="Meedenken: large-group deliberation engine (Pol.is-like)."
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log progress (-v) or details (-vv) on stderr",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in SUBCOMMANDS.items():
+        sub = commands.add_parser(name, help=command.help, description=command.help)
+        command.configure(sub)
+        sub.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 fine, 2 bad input or arguments)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except CommandError as exc:
+        print(f"{exc.prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="meedenken: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.handler(args))
+    except (CommandError, ExportError, EngineError) as exc:
+        print(f"{getattr(exc, 'prog', 'meedenken')}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("meedenken: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

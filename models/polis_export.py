@@ -1,0 +1,320 @@
+"""Read and write Pol.is conversation exports (a folder or a ``.zip`` of CSV files).
+
+An export holds ``votes.csv`` (one row per vote event), ``comments.csv``, ``participants-votes.csv``
+(one row per participant with Pol.is's own ``group-id`` and each participant's final vote per
+comment) and ``summary.csv`` (key,value rows); see ``shared/research/polis-math.md`` §6.4. Exports
+use agree = +1, disagree = -1, pass = 0, like this project (the Pol.is database itself stores agree
+as -1). Timestamps are milliseconds in the files and seconds in :class:`PolisExport`.
+
+Examples
+--------
+>>> export = read_export("../shared/data/polis/brexit-consensus")  # doctest: +SKIP
+>>> export.n_participants, len(export.comments), export.n_votes  # doctest: +SKIP
+(204, 50, 5303)
+>>> matrix = export.to_matrix()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engine.matrix import VoteMatrix
+
+from ._csv import NOT_GROUPED, UNKNOWN_AUTHOR, ExportError, Source
+from ._polis_read import (
+    COMMENTS_FILE,
+    PARTICIPANTS_FILE,
+    PARTICIPANTS_FILE_NEW,
+    SUMMARY_FILE,
+    VOTE_VALUES,
+    VOTES_FILE,
+    latest_votes,
+    read_comments,
+    read_participants,
+    read_summary,
+    read_votes,
+)
+from ._polis_write import write_comments, write_participants, write_summary, write_votes
+
+__all__ = ["Comment", "ExportError", "PolisExport", "read_export", "write_export"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One row of ``comments.csv``."""
+
+    comment_id: int
+    text: str
+    author_id: int = UNKNOWN_AUTHOR
+    agrees: int = 0
+    disagrees: int = 0
+    #: -1 rejected (moderated out), 0 unmoderated, 1 accepted.
+    moderated: int = 0
+    is_meta: bool = False
+    is_seed: bool = False
+    #: Seconds since the epoch; 0 when unknown.
+    timestamp: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class PolisExport:
+    """A Pol.is export in memory: vote events, comments, summary and Pol.is's own groups.
+
+    Attributes
+    ----------
+    voter_ids, comment_ids : ndarray of int64, shape (n_records,)
+        One entry per vote event (re-votes kept, in file order).
+    votes : ndarray of int8, shape (n_records,)
+        +1 agree, -1 disagree, 0 pass.
+    timestamps : ndarray of float64, shape (n_records,)
+        Seconds since the epoch; 0 where unknown (votes rebuilt from participants-votes.csv).
+    comments : tuple of Comment
+        Sorted by comment id.
+    summary : dict of str to str
+        The rows of ``summary.csv``, in file order.
+    participant_ids, group_ids : ndarray of int64, shape (n_rows,)
+        Participants (rows of participants-votes.csv, then any other voter in order of first vote)
+        and the group Pol.is assigned each, -1 where not grouped.
+    xids : tuple of str, or None
+        Each participant's xid ("" if none) when the export has an ``xid`` column.
+
+    Arrays are read-only; compare two exports field by field (``eq=False``).
+
+    Examples
+    --------
+    >>> export = PolisExport(voter_ids=[7, 7, 3], comment_ids=[0, 0, 0], votes=[1, -1, 0],
+    ...                      timestamps=[1.0, 2.0, 1.5], comments=(Comment(0, "Meer zorg thuis"),))
+    >>> export.n_records, export.n_votes, export.participant_ids.tolist()
+    (3, 2, [7, 3])
+    >>> export.to_matrix().X.toarray().tolist()  # participant 7's later disagree wins
+    [[-1], [0]]
+    """
+
+    voter_ids: np.ndarray
+    comment_ids: np.ndarray
+    votes: np.ndarray
+    timestamps: np.ndarray
+    comments: tuple[Comment, ...] = ()
+    summary: dict[str, str] = field(default_factory=dict)
+    participant_ids: np.ndarray | None = None
+    group_ids: np.ndarray | None = None
+    xids: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if not np.isin(np.asarray(self.votes), VOTE_VALUES).all():
+            raise ValueError("votes must be -1, 0 or 1")
+        arrays = {
+            "voter_ids": np.int64,
+            "comment_ids": np.int64,
+            "votes": np.int8,
+            "timestamps": np.float64,
+        }
+        for name, dtype in arrays.items():
+            value = np.array(getattr(self, name), dtype=dtype)
+            value.setflags(write=False)
+            object.__setattr__(self, name, value)
+        n = len(self.voter_ids)
+        if any(len(getattr(self, name)) != n for name in arrays):
+            raise ValueError("voter_ids, comment_ids, votes and timestamps must have equal lengths")
+        object.__setattr__(
+            self, "comments", tuple(sorted(self.comments, key=lambda c: c.comment_id))
+        )
+        self._set_participants()
+
+    def _set_participants(self) -> None:
+        """Participant rows as given, then every other voter (ungrouped) in order of first vote."""
+        given = np.array(
+            [] if self.participant_ids is None else self.participant_ids, dtype=np.int64
+        )
+        groups = np.array(
+            np.full(len(given), NOT_GROUPED) if self.group_ids is None else self.group_ids,
+            dtype=np.int64,
+        )
+        if len(groups) != len(given) or (self.xids is not None and len(self.xids) != len(given)):
+            raise ValueError("participant_ids, group_ids and xids must have equal lengths")
+        if len(np.unique(given)) != len(given):
+            raise ValueError("participant_ids must be unique")
+        others = pd.unique(self.voter_ids[~np.isin(self.voter_ids, given)])
+        pids = np.concatenate([given, others])
+        groups = np.concatenate([groups, np.full(len(others), NOT_GROUPED)])
+        for name, value in (("participant_ids", pids), ("group_ids", groups)):
+            value.setflags(write=False)
+            object.__setattr__(self, name, value)
+        if self.xids is not None:
+            object.__setattr__(self, "xids", tuple(self.xids) + ("",) * len(others))
+
+    # ------------------------------------------------------------------ views
+    @property
+    def n_records(self) -> int:
+        """Vote events, re-votes included."""
+        return len(self.votes)
+
+    @property
+    def n_participants(self) -> int:
+        """Participants who voted at least once."""
+        return len(np.unique(self.voter_ids))
+
+    @property
+    def n_votes(self) -> int:
+        """Final votes: one per participant and comment they voted on."""
+        return len(self.final_votes()[0])
+
+    def final_votes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(voter_ids, comment_ids, votes) of each cell's latest vote, sorted by voter then comment.
+
+        The latest by timestamp wins; among equal timestamps the later record wins, as in
+        :class:`engine.matrix.VoteMatrix`.
+        """
+        return latest_votes(self.voter_ids, self.comment_ids, self.votes, self.timestamps)
+
+    def texts(self) -> dict[int, str]:
+        """comment id -> text."""
+        return {c.comment_id: c.text for c in self.comments}
+
+    def polis_groups(self) -> dict[int, int]:
+        """participant id -> the group Pol.is assigned, for grouped participants only."""
+        assert self.participant_ids is not None and self.group_ids is not None
+        return {
+            int(p): int(g)
+            for p, g in zip(self.participant_ids, self.group_ids, strict=True)
+            if g != NOT_GROUPED
+        }
+
+    def to_matrix(self, exclude_moderated: bool = True) -> VoteMatrix:
+        """The vote matrix: every comment a column (in comment-id order, then any other voted-on
+        id), participants in order of first vote; rejected comments (``moderated == -1``, unless
+        ``exclude_moderated`` is false) and meta comments are marked excluded/meta."""
+        excluded = (
+            [c.comment_id for c in self.comments if c.moderated == -1] if exclude_moderated else []
+        )
+        return VoteMatrix.from_records(
+            self.voter_ids.tolist(),
+            self.comment_ids.tolist(),
+            self.votes,
+            self.timestamps,
+            statement_ids=[c.comment_id for c in self.comments],
+            excluded=excluded,
+            meta=[c.comment_id for c in self.comments if c.is_meta],
+        )
+
+
+# ---------------------------------------------------------------------- reading
+def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
+    """Read a Pol.is export folder (or ``.zip``).
+
+    Votes come from ``votes.csv``; where it is missing, from ``participants-votes.csv`` (final
+    votes only, timestamps 0). ``comments.csv`` is required, ``summary.csv`` optional.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export folder or zip file.
+    progress : bool
+        Show a tqdm progress bar on stderr while reading large files.
+
+    Raises
+    ------
+    ExportError
+        Missing folder or file, malformed or truncated CSV, unknown column layout, unknown vote
+        value, non-numeric id; its message is one line naming the file.
+    """
+    with Source(path) as source:
+        pv_name = next(
+            (n for n in (PARTICIPANTS_FILE, PARTICIPANTS_FILE_NEW) if source.has(n)), None
+        )
+        if not source.has(VOTES_FILE) and pv_name is None:
+            raise ExportError(
+                source.path,
+                f"neither {VOTES_FILE} nor {PARTICIPANTS_FILE} found (one of them is needed)",
+            )
+        if not source.has(COMMENTS_FILE):
+            raise ExportError(source.path, f"{COMMENTS_FILE} not found")
+        table = read_participants(source, pv_name, progress) if pv_name else None
+        if source.has(VOTES_FILE):
+            voters, comments, votes, times = read_votes(source, progress)
+        else:
+            assert table is not None
+            voters, comments, votes, times = table.votes
+        columns = read_comments(source, voters, comments, votes)
+        summary = read_summary(source) if source.has(SUMMARY_FILE) else {}
+    comment_rows = [
+        Comment(
+            comment_id=int(columns.ids[i]),
+            text=columns.texts[i],
+            author_id=int(columns.authors[i]),
+            agrees=int(columns.agrees[i]),
+            disagrees=int(columns.disagrees[i]),
+            moderated=int(columns.moderated[i]),
+            is_meta=bool(columns.is_meta[i]),
+            is_seed=bool(columns.is_seed[i]),
+            timestamp=float(columns.timestamps[i]),
+        )
+        for i in range(len(columns.ids))
+    ]
+    pids, groups, xids = (
+        (None, None, None)
+        if table is None
+        else (table.participant_ids, table.group_ids, table.xids)
+    )
+    unknown = np.setdiff1d(comments, [c.comment_id for c in comment_rows])
+    if unknown.size:
+        logger.warning(
+            "%s: votes on %d comment id(s) missing from %s, e.g. %s",
+            path,
+            unknown.size,
+            COMMENTS_FILE,
+            unknown[:5].tolist(),
+        )
+    return PolisExport(
+        voters, comments, votes, times, tuple(comment_rows), summary, pids, groups, xids
+    )
+
+
+# ---------------------------------------------------------------------- writing
+def write_export(export: PolisExport, dest: str | Path) -> Path:
+    """Write ``export`` as a Pol.is export: a folder, or a zip file when ``dest`` ends in .zip.
+
+    Writes ``votes.csv`` (every vote event, history kept), ``comments.csv``,
+    ``participants-votes.csv`` (final votes, one column per comment id) and ``summary.csv``.
+    :func:`read_export` reads the result back to the same records, comments, summary and groups
+    (timestamps exactly when they are whole milliseconds, as in Pol.is exports).
+
+    Returns
+    -------
+    Path
+        ``dest``.
+    """
+    dest = Path(dest)
+    files = {
+        VOTES_FILE: write_votes,
+        COMMENTS_FILE: write_comments,
+        PARTICIPANTS_FILE: write_participants,
+        SUMMARY_FILE: write_summary,
+    }
+    if dest.suffix.lower() == ".zip":
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, write in files.items():
+                with (
+                    archive.open(name, "w") as raw,
+                    io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle,
+                ):
+                    write(export, handle)
+    else:
+        dest.mkdir(parents=True, exist_ok=True)
+        for name, write in files.items():
+            with open(dest / name, "w", encoding="utf-8", newline="") as handle:
+                write(export, handle)
+    logger.info(
+        "wrote %d vote records and %d comments to %s", export.n_records, len(export.comments), dest
+    )
+    return dest
