@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from engine.matrix import VoteMatrix
+from models.polis_export import PolisExport, read_export
 
 __all__ = [
     "UNGROUPED",
@@ -73,6 +74,7 @@ class BenchExport:
     """
 
     name: str
+    export: PolisExport
     participants: np.ndarray
     statements: np.ndarray
     votes: np.ndarray
@@ -86,16 +88,16 @@ class BenchExport:
     statement_ids: tuple[Hashable, ...]
 
     def to_matrix(self) -> VoteMatrix:
-        """The engine's vote matrix of these records (moderation applied)."""
-        return VoteMatrix.from_records(
-            self.participants, self.statements, self.votes, self.times,
-            statement_ids=self.statement_ids, excluded=self.excluded, meta=self.meta,
-        )
+        """The engine's vote matrix, exactly as ``meedenken analyze`` builds it."""
+        return self.export.to_matrix()
 
 
 def latest_per_cell(participants: np.ndarray, statements: np.ndarray, votes: np.ndarray,
                     times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Keep the latest record of each (participant, statement) cell; later records win ties."""
+    """Keep the latest record of each (participant, statement) cell; later records win ties.
+
+    Records stay in their original order.
+    """
     _, p_codes = np.unique(participants, return_inverse=True)
     _, s_codes = np.unique(statements, return_inverse=True)
     key = p_codes.astype(np.int64) * (int(s_codes.max()) + 1 if len(s_codes) else 1) + s_codes
@@ -107,25 +109,23 @@ def latest_per_cell(participants: np.ndarray, statements: np.ndarray, votes: np.
 
 
 def load_export(name: str) -> BenchExport:
-    """Read one export folder with the project's reader (``models.polis_export``)."""
-    from models.polis_export import read_export
-
+    """Read one export folder with :func:`models.polis_export.read_export`."""
     export = read_export(data_dir() / name)
     participants, statements, votes, times = latest_per_cell(
-        np.asarray(export.voter_ids), np.asarray(export.comment_ids),
-        np.asarray(export.votes), np.asarray(export.timestamps, dtype=np.float64),
+        export.voter_ids, export.comment_ids, export.votes, export.timestamps
     )
     return BenchExport(
         name=name,
+        export=export,
         participants=participants,
         statements=statements,
         votes=votes.astype(np.int8),
         times=times,
-        polis_groups={p: int(g) for p, g in export.group_ids.items() if g is not None},
-        polis_k=int(export.n_groups),
-        excluded=tuple(export.moderated_out_ids),
-        meta=tuple(export.meta_ids),
-        statement_ids=tuple(export.comment_order),
+        polis_groups=dict(export.polis_groups()),
+        polis_k=int(export.summary["groups"]),
+        excluded=tuple(c.comment_id for c in export.comments if c.moderated == -1),
+        meta=tuple(c.comment_id for c in export.comments if c.is_meta),
+        statement_ids=tuple(c.comment_id for c in export.comments),
     )
 
 
