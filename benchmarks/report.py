@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,19 @@ def speed_section(side: Sequence[dict[str, Any]], big: dict[str, Any],
     return "\n".join(lines)
 
 
+def _commit() -> str:
+    """The checked-out commit (and whether the tree had changes), or "unknown"."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "engine", "benchmarks"],
+                               cwd=root, check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with uncommitted changes)" if dirty.strip() else "")
+
+
 def write_section(path: Path, command: str, body: str) -> None:
     """Replace (or add) our marked section of the results file; other sections stay."""
     info = machine_info()
@@ -126,7 +140,7 @@ def write_section(path: Path, command: str, body: str) -> None:
         START,
         "## Engine benchmarks (issue 2): fidelity, quality, speed",
         "",
-        f"Command: `{command}`  ",
+        f"Command: `{command}` at commit {_commit()}  ",
         f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory']} memory, "
         f"{info['python']}; run {info['date']}. The machine may be shared: wall-clock figures "
         "come with CPU seconds (all threads) and the one-minute load average.",
