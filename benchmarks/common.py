@@ -114,6 +114,7 @@ def load_export(name: str) -> BenchExport:
     participants, statements, votes, times = latest_per_cell(
         export.voter_ids, export.comment_ids, export.votes, export.timestamps
     )
+    groups: dict[Hashable, int] = {p: g for p, g in export.polis_groups().items()}
     return BenchExport(
         name=name,
         export=export,
@@ -121,7 +122,7 @@ def load_export(name: str) -> BenchExport:
         statements=statements,
         votes=votes.astype(np.int8),
         times=times,
-        polis_groups=dict(export.polis_groups()),
+        polis_groups=groups,
         polis_k=int(export.summary["groups"]),
         excluded=tuple(c.comment_id for c in export.comments if c.moderated == -1),
         meta=tuple(c.comment_id for c in export.comments if c.is_meta),

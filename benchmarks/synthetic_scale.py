@@ -165,8 +165,8 @@ def matrix_from_csr(X: sp.csr_matrix, *, excluded: np.ndarray | None = None) -> 
     n_p, n_s = X.shape
     m.participant_ids = list(range(n_p))
     m.statement_ids = list(range(n_s))
-    m.participant_index = {p: p for p in m.participant_ids}
-    m.statement_index = {s: s for s in m.statement_ids}
+    m.participant_index = {p: i for i, p in enumerate(m.participant_ids)}
+    m.statement_index = {s: j for j, s in enumerate(m.statement_ids)}
     m.X = X.astype(np.int8, copy=False)
     m._times = np.arange(X.nnz, dtype=np.float64)
     m.excluded = np.zeros(n_s, dtype=bool) if excluded is None else np.asarray(excluded, bool)
