@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import fidelity, quality, speed
+from . import fidelity, fidelity_diagnostics, quality, speed
 from .report import speed_section, write_section
 
 __all__ = ["main"]
@@ -66,7 +66,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "fidelity" in parts:
         log.info("fidelity")
         sections += ["### Fidelity (`--polis-compatible`, Pol.is's k forced)",
-                     fidelity.__doc__.split("\n\n")[1], fidelity.report(fidelity.run())]
+                     fidelity.__doc__.split("\n\n")[1], fidelity.report(fidelity.run()),
+                     "#### Where the fidelity gap comes from",
+                     fidelity_diagnostics.__doc__.split("\n\n", 1)[1].rsplit("\n\nRun:", 1)[0],
+                     fidelity_diagnostics.report()]
     if "quality" in parts:
         log.info("quality")
         sections += ["### Quality of the default setting (10% of votes held out)",
