@@ -17,19 +17,28 @@ both Pol.is and we grouped:
   smallest centres (red-dwarf's ``np.unique`` start), maximin (farthest-point) centres, and the
   best of 20 k-means++ runs.
 
-Run: ``python -m benchmarks.fidelity_diagnostics [EXPORT ...]``.
+``--replay 30,100,300`` adds a history experiment (slow, not part of ``run_all``): the votes are
+appended in time order in that many equal batches, each followed by a warm-started Pol.is-mode
+``analyze`` (``previous=`` the last state, k forced), as Pol.is's ticks do; reported are the ARI
+of the last tick, and of the last tick with the group centres dropped (a worker restart: Pol.is
+does not persist them, so groups cold-start on the history's base clusters).
+
+Run: ``python -m benchmarks.fidelity_diagnostics [--replay N,...] [EXPORT ...]``.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import dataclasses
+import itertools
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
 import engine
+from engine.matrix import VoteMatrix
 from engine.settings import POLIS
 
 from .common import adjusted_rand, export_names, load_export, markdown_table
@@ -99,6 +108,42 @@ def diagnose(name: str) -> tuple[object, ...]:
     )
 
 
+def replay(name: str, ticks: int) -> tuple[float, float]:
+    """(ARI warm, ARI with cold-started groups) after replaying the votes in ``ticks`` batches."""
+    exp = load_export(name)
+    order = np.argsort(exp.times, kind="stable")
+    parts, stmts, votes, times = (a[order] for a in (exp.participants, exp.statements,
+                                                     exp.votes, exp.times))
+    bounds = np.unique(np.linspace(0, len(parts), ticks + 1).astype(int))
+    matrix = VoteMatrix.from_records([], [], [], [], statement_ids=exp.statement_ids,
+                                     excluded=exp.excluded, meta=exp.meta)
+    settings = POLIS.with_(force_k=exp.polis_k)
+    state = None
+    for a, b in itertools.pairwise(bounds):
+        matrix.append(parts[a:b].tolist(), stmts[a:b].tolist(), votes[a:b], times[a:b])
+        result = engine.analyze(matrix, settings, previous=state, random_state=SEED)
+        state = result.state
+    assert state is not None
+    restarted = dataclasses.replace(state, group_centers_by_k={}, group_centers=np.zeros((0, 2)),
+                                    group_ids=np.zeros(0, dtype=np.int64))
+    cold = engine.analyze(matrix, settings, previous=restarted, random_state=SEED)
+    return (adjusted_rand(exp.polis_groups, _groups(result)),
+            adjusted_rand(exp.polis_groups, _groups(cold)))
+
+
+def _groups(result: engine.AnalysisResult) -> dict[Hashable, int]:
+    return {p: int(g) for p, g in zip(result.participant_ids, result.clustering.labels,
+                                      strict=True) if g >= 0}
+
+
+def replay_report(names: Sequence[str], ticks: Sequence[int]) -> str:
+    rows = []
+    for name in names:
+        cells = [replay(name, t) for t in ticks]
+        rows.append((name, *(f"{w:.2f} / {c:.2f}" for w, c in cells)))
+    return markdown_table(["export", *(f"{t} ticks: warm / restarted" for t in ticks)], rows)
+
+
 def report(names: Sequence[str] | None = None) -> str:
     rows = [diagnose(n) for n in (names or export_names())]
     ceiling = sum(float(r[2]) >= 0.9 for r in rows)  # type: ignore[arg-type]
@@ -116,8 +161,13 @@ def report(names: Sequence[str] | None = None) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exports", nargs="*", help="export folder names (default: all)")
+    parser.add_argument("--replay", default="", help="comma-separated tick counts, e.g. 30,100")
     args = parser.parse_args(argv)
     print(report(args.exports or None))
+    if args.replay:
+        ticks = [int(t) for t in args.replay.split(",")]
+        print()
+        print(replay_report(args.exports or export_names(), ticks))
 
 
 if __name__ == "__main__":
