@@ -130,15 +130,18 @@ def _run_analyze(args: argparse.Namespace) -> int:
         result = analyze(matrix, settings, random_state=args.seed)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
-    seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings}
+    from .cli_diversity import diversity_json, diversity_lines, export_diversity
+
+    start = time.perf_counter()
+    diversity = export_diversity(export, matrix, result)
+    seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
+               "diversity": time.perf_counter() - start}
     if args.json:
-        print(
-            json.dumps(
-                analysis_json(result, seconds), ensure_ascii=False, default=_plain, allow_nan=False
-            )
-        )
+        data = {**analysis_json(result, seconds), "diversity": diversity_json(diversity)}
+        print(json.dumps(data, ensure_ascii=False, default=_plain, allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
+        print("\n" + "\n".join(diversity_lines(diversity)))
     return 0
 
 
@@ -256,6 +259,44 @@ def summary_text(
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------- serve, demo
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    from .server import DEFAULT_HOST, DEFAULT_PORT
+
+    parser.add_argument("--db", help="database URL (default: $DATABASE_URL, else "
+                                     "sqlite:///meedenken.db); postgresql://... for PostgreSQL")
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--log-level", default="info",
+                        choices=["critical", "error", "warning", "info", "debug"],
+                        help="'warning' and above also turn off the per-request access log")
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from .server import run_serve
+
+    return run_serve(args.db, args.host, args.port, log_level=args.log_level)
+
+
+def _configure_demo(parser: argparse.ArgumentParser) -> None:
+    from .server import DEFAULT_HOST, DEFAULT_PORT
+
+    parser.add_argument("--data-dir", help="folder for the demo database (default: a new "
+                                           "temporary folder)")
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-serve", action="store_true", help="seed and print, do not serve")
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from .server import run_demo
+
+    return run_demo(args.data_dir, args.host, args.port, participants=args.participants,
+                    seed=args.seed, serve=not args.no_serve)
+
+
 # ---------------------------------------------------------------------- the command
 #: Subcommand name -> Subcommand. Others (serve, demo, report) are added here.
 SUBCOMMANDS: dict[str, Subcommand] = {
@@ -263,6 +304,16 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         help="analyse a Pol.is export: opinion groups, representative and consensus statements",
         configure=_configure_analyze,
         run=_run_analyze,
+    ),
+    "serve": Subcommand(
+        help="run the live dialogue service (API documentation at /docs)",
+        configure=_configure_serve,
+        run=_run_serve,
+    ),
+    "demo": Subcommand(
+        help="serve a seeded Dutch health-care demo dialogue on embedded SQLite",
+        configure=_configure_demo,
+        run=_run_demo,
     ),
 }
 

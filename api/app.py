@@ -1,0 +1,109 @@
+"""The FastAPI application: routers, error handlers, start-up and shut-down.
+
+``create_app(Settings(...))`` builds an app; ``uvicorn api.app:app`` serves one configured from
+the environment. OpenAPI documentation is at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from engine.errors import EngineError
+
+from .pages import install_pages
+from .routes import (
+    analysis,
+    conversations,
+    export,
+    health,
+    participants,
+    profile,
+    statements,
+    votes,
+)
+from .service import Service
+from .settings import Settings
+
+__all__ = ["app", "create_app"]
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Live dialogues: participants vote agree (1), disagree (-1) or pass (0) on
+statements; the engine maps opinion groups in the background. Tokens travel as
+`Authorization: Bearer <token>`: the facilitator token comes back from `POST /conversations`,
+a participant token from `POST /conversations/{id}/participants`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = Service.build(settings)
+        service.start()
+        app.state.service = service
+        try:
+            yield
+        finally:
+            service.stop()
+
+    app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    for module in (health, conversations, statements, participants, profile, votes, analysis,
+                   export):
+        app.include_router(module.router)
+    install_pages(app)
+    _install_error_handlers(app)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Every failure answers JSON with a ``detail`` that says what is wrong."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("integrity error answered with 409: %s", exc.orig)
+        return JSONResponse({"detail": "the request conflicts with existing data "
+                                       "(duplicate, or a row that was deleted)"},
+                            status_code=status.HTTP_409_CONFLICT)
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", exc.orig)
+        return JSONResponse({"detail": "the database is busy or unavailable; try again"},
+                            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": "1"})
+
+    @app.exception_handler(EngineError)
+    async def _engine(_: Request, exc: EngineError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error in %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; it has been logged"},
+                            status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _app_from_environment() -> FastAPI:
+    return create_app(Settings())
+
+
+#: For ``uvicorn api.app:app`` (settings from the environment).
+app = _app_from_environment()

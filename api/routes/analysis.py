@@ -1,0 +1,88 @@
+"""The analysis: latest snapshot, and a live Server-Sent-Events stream of new ones."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from sqlmodel import Session, col, select
+from sse_starlette import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from models.tables import AnalysisSnapshot, Conversation
+
+from ..analysis import latest_snapshot
+from ..analysis_json import empty_analysis
+from ..deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
+from ..service import Service
+
+router = APIRouter(prefix="/conversations/{conversation_id}", tags=["analysis"])
+
+
+def _check_visible(conv: Conversation, caller: Any) -> None:
+    if conv.results_visible or (caller is not None and caller.is_facilitator):
+        return
+    raise HTTPException(
+        status.HTTP_403_FORBIDDEN if caller is not None else status.HTTP_401_UNAUTHORIZED,
+        f"the results of conversation {conv.id} are visible to its facilitator only",
+        headers=None if caller is not None else {"WWW-Authenticate": "Bearer"})
+
+
+@router.get("/analysis")
+def read_analysis(conv: ConversationDep, caller: OptionalCallerDep,
+                  session: ReadSessionDep) -> dict[str, Any]:
+    """The latest analysis snapshot (version 0 and empty lists before the first one).
+
+    Public while the conversation's results are visible; otherwise facilitator only."""
+    _check_visible(conv, caller)
+    snapshot = latest_snapshot(session, conv.id)  # type: ignore[arg-type]
+    return snapshot.result if snapshot is not None else empty_analysis()
+
+
+def _latest_version(service: Service, conversation_id: int) -> int:
+    with Session(service.engine) as session:
+        version = session.exec(
+            select(AnalysisSnapshot.version)
+            .where(AnalysisSnapshot.conversation_id == conversation_id)
+            .order_by(col(AnalysisSnapshot.version).desc()).limit(1)).first()
+    return version or 0
+
+
+def _load(service: Service, conversation_id: int) -> dict[str, Any]:
+    with Session(service.engine) as session:
+        snapshot = latest_snapshot(session, conversation_id)
+    return snapshot.result if snapshot is not None else empty_analysis()
+
+
+@router.get("/stream", response_class=EventSourceResponse,
+            responses={200: {"content": {"text/event-stream": {}},
+                             "description": "an `analysis` event per new snapshot version"}})
+async def stream(conv: ConversationDep, caller: OptionalCallerDep,
+                 service: ServiceDep) -> EventSourceResponse:
+    """Server-Sent Events: the latest snapshot at once, then each new version (event
+    ``analysis``, id = version). A reconnecting client gets the latest version again."""
+    _check_visible(conv, caller)
+    cid: int = conv.id  # type: ignore[assignment]
+    poll = service.settings.sse_poll_seconds
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        wake = service.hub.subscribe(cid)
+        try:
+            sent = -1
+            while True:
+                version = await run_in_threadpool(_latest_version, service, cid)
+                if version > sent:
+                    payload = await run_in_threadpool(_load, service, cid)
+                    sent = int(payload["version"])
+                    yield {"event": "analysis", "id": str(sent), "data": json.dumps(payload)}
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=poll)
+                wake.clear()
+        finally:
+            service.hub.unsubscribe(cid, wake)
+
+    return EventSourceResponse(events())

@@ -1,0 +1,70 @@
+"""Conversations: create, read, change settings, open/close, delete with all their data."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from sqlalchemy import delete
+
+from models.tables import (
+    AnalysisSnapshot,
+    Conversation,
+    ConversationCreate,
+    ConversationCreated,
+    ConversationPublic,
+    ConversationUpdate,
+    Participant,
+    Statement,
+    Vote,
+    VoteHistory,
+)
+
+from ..deps import ConversationDep, FacilitatorDep, ServiceDep, SessionDep
+from ..security import new_token
+
+router = APIRouter(prefix="/conversations", tags=["conversations"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationCreated)
+def create_conversation(body: ConversationCreate, session: SessionDep) -> ConversationCreated:
+    """Start a conversation. The facilitator token is in this response only; keep it."""
+    token, token_hash = new_token()
+    conv = Conversation.model_validate(body, update={"facilitator_token_hash": token_hash})
+    session.add(conv)
+    session.commit()
+    session.refresh(conv)
+    return ConversationCreated.model_validate(conv, update={"facilitator_token": token})
+
+
+@router.get("/{conversation_id}", response_model=ConversationPublic)
+def read_conversation(conv: ConversationDep) -> Conversation:
+    return conv
+
+
+@router.patch("/{conversation_id}", response_model=ConversationPublic)
+def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session: SessionDep,
+                        service: ServiceDep) -> Conversation:
+    """Change settings, or open (``is_open: true``) / close (``false``) the conversation."""
+    row = session.get(Conversation, conv.id)
+    assert row is not None  # FacilitatorDep found it
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    row.sqlmodel_update(changes)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    if {"max_groups", "strict_moderation"} & changes.keys():
+        service.scheduler.mark_dirty([row.id])  # type: ignore[list-item]
+    return row
+
+
+@router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_conversation(conv: FacilitatorDep, session: SessionDep,
+                        service: ServiceDep) -> Response:
+    """Delete the conversation and every row that belongs to it."""
+    cid = conv.id
+    # Children first; explicit so it does not depend on the database enforcing ON DELETE.
+    for table in (VoteHistory, Vote, AnalysisSnapshot, Statement, Participant):
+        session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
+    session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
+    session.commit()
+    service.scheduler.forget(cid)  # type: ignore[arg-type]
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,36 @@
+"""Participants join anonymously and get a token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from sqlalchemy.exc import IntegrityError
+
+from models.tables import Participant, ParticipantCreate, ParticipantCreated
+
+from ..deps import ConversationDep, SessionDep
+from ..security import new_token
+
+router = APIRouter(prefix="/conversations/{conversation_id}/participants",
+                   tags=["participants"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ParticipantCreated)
+def join(body: ParticipantCreate, conv: ConversationDep, session: SessionDep) -> ParticipantCreated:
+    """Join a conversation: optional external id (``xid``, unique per conversation), stakeholder
+    role and demographic answers. The token is in this response only."""
+    if not conv.is_open:
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"conversation {conv.id} is closed; it takes no new participants")
+    token, token_hash = new_token()
+    participant = Participant.model_validate(
+        body, update={"conversation_id": conv.id, "token_hash": token_hash})
+    session.add(participant)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"xid {body.xid!r} already joined conversation {conv.id}") from exc
+    session.refresh(participant)
+    return ParticipantCreated(id=participant.id, conversation_id=conv.id,  # type: ignore[arg-type]
+                              token=token)

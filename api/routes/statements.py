@@ -1,0 +1,157 @@
+"""Statements: seeds by the facilitator, submissions by participants, and moderation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, status
+from pydantic import Field
+from sqlmodel import Session, SQLModel, col, select
+
+from models.tables import (
+    Conversation,
+    Moderation,
+    Statement,
+    StatementCreate,
+    StatementPublic,
+    StatementUpdate,
+)
+
+from ..deps import (
+    ID_MAX,
+    CallerDep,
+    ConversationDep,
+    FacilitatorDep,
+    OptionalCallerDep,
+    ReadSessionDep,
+    ServiceDep,
+    SessionDep,
+)
+from ..similarity import similar_statements
+
+router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
+
+StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id")]
+
+
+class SimilarStatement(SQLModel):
+    id: int
+    text: str
+    score: float
+
+
+class StatementSubmitted(SQLModel):
+    statement: StatementPublic
+    #: Existing statements most like this one (near-duplicate check), most similar first.
+    similar: list[SimilarStatement]
+
+
+class BulkStatements(SQLModel):
+    statements: list[StatementCreate] = Field(min_length=1)
+
+
+class StatementList(SQLModel):
+    data: list[StatementPublic]
+    count: int
+
+
+def visible(conv: Conversation) -> list:
+    """SQL conditions for the statements participants see (and may vote on)."""
+    hidden = [Moderation.rejected.value]
+    if conv.strict_moderation:
+        hidden.append(Moderation.pending.value)
+    return [Statement.conversation_id == conv.id, col(Statement.moderation).not_in(hidden)]
+
+
+def _similar(session: Session, conv: Conversation, text: str, top: int,
+             min_score: float) -> list[SimilarStatement]:
+    existing = session.exec(select(Statement.id, Statement.text).where(*visible(conv))).all()
+    hits = similar_statements([t for _, t in existing], text, top=top, min_score=min_score)
+    return [SimilarStatement(id=existing[i][0], text=existing[i][1],  # type: ignore[arg-type]
+                             score=round(score, 4))
+            for i, score in hits]
+
+
+def _require_open(conv: Conversation) -> None:
+    if not conv.is_open:
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"conversation {conv.id} is closed; it takes no new statements")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=StatementSubmitted)
+def create_statement(body: StatementCreate, caller: CallerDep, session: SessionDep,
+                     service: ServiceDep) -> StatementSubmitted:
+    """A seed (facilitator token: accepted at once) or a submission (participant token: pending
+    until moderated; shown to others meanwhile unless the conversation moderates strictly).
+    The most similar existing statements come back so a client can point out near-duplicates."""
+    conv = caller.conversation
+    if caller.participant is not None:
+        _require_open(conv)
+        if not conv.participant_statements:
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"conversation {conv.id} does not take participants' statements")
+    settings = service.settings
+    similar = _similar(session, conv, body.text, settings.similar_top, settings.similar_min_score)
+    statement = Statement(
+        conversation_id=conv.id,  # type: ignore[arg-type]
+        text=body.text,
+        author_id=caller.participant.id if caller.participant else None,
+        is_seed=caller.is_facilitator,
+        moderation=Moderation.accepted if caller.is_facilitator else Moderation.pending,
+    )
+    session.add(statement)
+    session.commit()
+    session.refresh(statement)
+    return StatementSubmitted(statement=StatementPublic.model_validate(statement), similar=similar)
+
+
+@router.post("/bulk", status_code=status.HTTP_201_CREATED, response_model=StatementList)
+def create_seeds(body: BulkStatements, conv: FacilitatorDep, session: SessionDep,
+                 service: ServiceDep) -> StatementList:
+    """Many seed statements at once: all are stored, or (on any error) none."""
+    if len(body.statements) > service.settings.bulk_max:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"at most {service.settings.bulk_max} statements per request, "
+                            f"got {len(body.statements)}")
+    rows = [Statement(conversation_id=conv.id, text=s.text, is_seed=True,  # type: ignore[arg-type]
+                      moderation=Moderation.accepted) for s in body.statements]
+    session.add_all(rows)
+    session.commit()  # one transaction: all or nothing
+    for row in rows:
+        session.refresh(row)
+    return StatementList(data=[StatementPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.get("", response_model=StatementList)
+def list_statements(
+    conv: ConversationDep, caller: OptionalCallerDep, session: ReadSessionDep,
+    moderation: Annotated[Moderation | None, Query(description="facilitator only")] = None,
+) -> StatementList:
+    """Statements participants can see; the facilitator sees all (optionally one state)."""
+    if caller is not None and caller.is_facilitator:
+        query = select(Statement).where(Statement.conversation_id == conv.id)
+        if moderation is not None:
+            query = query.where(Statement.moderation == moderation.value)
+    else:
+        if moderation is not None:
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                "only the facilitator can list statements by moderation state")
+        query = select(Statement).where(*visible(conv))
+    rows = session.exec(query.order_by(col(Statement.id))).all()
+    return StatementList(data=[StatementPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.patch("/{statement_id}", response_model=StatementPublic)
+def moderate_statement(statement_id: StatementId, body: StatementUpdate, conv: FacilitatorDep,
+                       session: SessionDep, service: ServiceDep) -> Statement:
+    """Accept or reject a statement, or mark it meta (facilitator)."""
+    row = session.get(Statement, statement_id)
+    if row is None or row.conversation_id != conv.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            f"statement {statement_id} not found in conversation {conv.id}")
+    row.sqlmodel_update(body.model_dump(exclude_unset=True, exclude_none=True))
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    service.scheduler.mark_dirty([conv.id])  # type: ignore[list-item]
+    return row

@@ -1,0 +1,75 @@
+"""Voting: the next statement to show, and the vote itself."""
+
+from __future__ import annotations
+
+import numpy as np
+from fastapi import APIRouter, HTTPException, Response, status
+from sqlmodel import SQLModel, col, select
+
+from engine.routing import next_statement
+from models.tables import AnalysisSnapshot, Statement, Vote, VoteCreate, VotePublic
+
+from ..deps import (
+    ID_MAX,
+    ConversationDep,
+    ConversationId,
+    ParticipantDep,
+    ReadSessionDep,
+    ServiceDep,
+    TokenDep,
+    unauthorised,
+)
+from ..security import hash_token
+from .statements import visible
+
+router = APIRouter(prefix="/conversations/{conversation_id}", tags=["votes"])
+
+
+class NextStatement(SQLModel):
+    id: int
+    text: str
+
+
+@router.get("/next", response_model=NextStatement,
+            responses={204: {"description": "the participant has voted on every statement"}})
+def next_for_participant(conv: ConversationDep, participant: ParticipantDep,
+                         session: ReadSessionDep) -> NextStatement | Response:
+    """The next statement for this participant, chosen by the engine's routing from the latest
+    analysis' priorities (a statement never analysed weighs 1); 204 when none is left."""
+    statements = session.exec(
+        select(Statement.id, Statement.text).where(*visible(conv)).order_by(col(Statement.id))
+    ).all()
+    voted = set(session.exec(
+        select(Vote.statement_id).where(Vote.participant_id == participant.id)).all())
+    weights = session.exec(
+        select(AnalysisSnapshot.priorities)
+        .where(AnalysisSnapshot.conversation_id == conv.id)
+        .order_by(col(AnalysisSnapshot.version).desc()).limit(1)
+    ).first() or {}
+    priorities = np.array([weights.get(str(sid), np.nan) for sid, _ in statements], dtype=float)
+    candidates = np.array([sid not in voted for sid, _ in statements], dtype=bool)
+    choice = next_statement(priorities, candidates, np.random.default_rng())
+    if choice is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    sid, text = statements[choice]
+    return NextStatement(id=sid, text=text)  # type: ignore[arg-type]
+
+
+@router.post("/votes", status_code=status.HTTP_201_CREATED, response_model=VotePublic,
+             responses={409: {"description": "closed conversation, or rejected statement"}})
+async def vote(conversation_id: ConversationId, body: VoteCreate, token: TokenDep,
+               service: ServiceDep) -> VotePublic:
+    """Vote 1 (agree), -1 (disagree) or 0 (pass); voting again changes the vote.
+
+    The answer comes after the vote is committed. The checks (token, conversation open,
+    statement visible) run in the vote writer, in the same transaction as the write."""
+    if token is None:
+        raise unauthorised("participant")
+    if not 1 <= body.statement_id <= ID_MAX:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            f"statement {body.statement_id} not found in conversation "
+                            f"{conversation_id}")
+    stored = await service.writer.submit(conversation_id, hash_token(token), body.statement_id,
+                                         body.vote)
+    return VotePublic(participant_id=stored.participant_id, statement_id=stored.statement_id,
+                      vote=stored.vote, created_at=stored.created_at)

@@ -1,0 +1,111 @@
+"""The ``meedenken serve`` and ``meedenken demo`` commands."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import uvicorn
+
+from .app import create_app
+from .demo import TOPIC, seed_demo
+from .service import Service
+from .settings import Settings
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "run_demo", "run_serve"]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+log = logging.getLogger(__name__)
+
+
+def _settings(db: str | None) -> Settings:
+    return Settings(database_url=db) if db else Settings()
+
+
+def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+              log_level: str = "info") -> int:
+    """Serve the API (migrating the database first). ``db``: URL, else ``DATABASE_URL``."""
+    app = create_app(_settings(db))
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    return 0
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+             participants: int = 300, seed: int = 0, serve: bool = True) -> int:
+    """Create a demo dialogue in a fresh SQLite file, analyse it, print the URLs and serve."""
+    folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="meedenken-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db_path = folder / "meedenken-demo.db"
+    if db_path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    settings = Settings(database_url=f"sqlite:///{db_path}")
+
+    # Seed and analyse once in this process (no worker process to start for one analysis).
+    service = Service.build(settings.model_copy(update={"analysis_in_process": True}))
+    service.start()
+    try:
+        demo = seed_demo(service.engine, n_participants=participants, random_state=seed)
+        snapshot = service.scheduler.run_once(demo.conversation_id)
+        service.scheduler.wait_idle()
+    finally:
+        service.stop()
+
+    if not _port_free(host, port):
+        taken, port = port, _free_port(host)
+        print(f"port {taken} is in use; using {port}")
+    base = f"http://{host}:{port}"
+    cid = demo.conversation_id
+    groups = len(snapshot.result["groups"]) if snapshot else 0
+    lines = [
+        "",
+        f"Meedenken demo: \"{TOPIC}\"",
+        f"  {demo.n_participants} simulated participants, {demo.n_votes} votes, "
+        f"{groups} opinion groups",
+        f"  database:          {db_path}",
+        f"  vote (phone page): {base}/c/{cid}",
+        f"  live dashboard:    {base}/admin/{cid}#token={demo.facilitator_token}",
+        f"  new conversation:  {base}/new",
+        f"  API docs:          {base}/docs",
+        f"  conversation:      {base}/conversations/{cid}",
+        f"  analysis:          {base}/conversations/{cid}/analysis",
+        f"  live stream (SSE): {base}/conversations/{cid}/stream",
+        f"  export (Pol.is):   {base}/conversations/{cid}/export   (facilitator token)",
+        f"  facilitator token: {demo.facilitator_token}",
+        f"  participant token: {demo.participant_token}   (one of the simulated participants)",
+        "",
+        "Try:",
+        f"  curl -H 'Authorization: Bearer {demo.participant_token}' "
+        f"{base}/conversations/{cid}/next",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+    if not serve:
+        return 0
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_demo())

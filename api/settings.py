@@ -1,0 +1,50 @@
+"""The service's settings, in one pydantic-settings object.
+
+Every field can be set from the environment with the ``MEEDENKEN_`` prefix (for example
+``MEEDENKEN_ANALYSIS_DEBOUNCE_SECONDS=1``); the database also reads the conventional
+``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+
+#: The embedded default: an SQLite file in the working directory.
+DEFAULT_DATABASE_URL = "sqlite:///meedenken.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEEDENKEN_", extra="ignore")
+
+    #: ``sqlite:///path.db`` (default) or ``postgresql://user@host/db`` (psycopg 3 is used).
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "MEEDENKEN_DATABASE_URL", "database_url"),
+    )
+    #: SQLite ``synchronous`` pragma; FULL survives power loss, NORMAL only a process crash
+    #: (see models/db.py).
+    sqlite_synchronous: str = "FULL"
+    #: Run ``alembic upgrade head`` when the app starts.
+    migrate_on_start: bool = True
+    #: Wait this long after a vote before recomputing, so a burst of votes gives one analysis.
+    analysis_debounce_seconds: float = Field(default=0.5, ge=0.0, le=60.0)
+    #: Run the analysis in a thread of the API process instead of a separate worker process
+    #: (the default keeps the engine's CPU work from slowing down vote handling).
+    analysis_in_process: bool = False
+    #: Seed of the analysis (same votes, same map).
+    analysis_random_state: int = 0
+    #: Most votes committed in one transaction by the vote writer (group commit).
+    vote_batch_max: int = Field(default=1000, ge=1)
+    #: Seconds an SSE connection waits between checks of the database for a newer snapshot
+    #: (in-process snapshots wake it at once; this catches snapshots made by other workers).
+    sse_poll_seconds: float = Field(default=2.0, gt=0.0)
+    #: Near-duplicate statements returned on submission, and the similarity they must reach.
+    similar_top: int = Field(default=3, ge=0, le=20)
+    similar_min_score: float = Field(default=0.3, ge=0.0, le=1.0)
+    #: Most seed statements in one bulk request.
+    bulk_max: int = Field(default=500, ge=1)
+    #: Database connection pool size (PostgreSQL; SQLite uses it too).
+    pool_size: int = Field(default=10, ge=1)

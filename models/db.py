@@ -1,0 +1,141 @@
+"""Database engines: an SQLite file by default, PostgreSQL when the URL says so.
+
+SQLite durability, spelled out (the service promises that a vote acknowledged with 2xx is
+committed):
+
+* ``journal_mode=WAL``: readers never block the writer, and a commit is one append to the WAL.
+* ``synchronous=FULL`` (our default): every commit fsyncs the WAL, so an acknowledged vote
+  survives a crash of the process *and* of the machine (power loss, kernel panic).
+* ``synchronous=NORMAL`` (setting ``sqlite_synchronous``): the WAL is fsynced only at
+  checkpoints. A commit still survives a crash of the *process* (the data is in the OS page
+  cache, which the kernel writes out), but the last transactions may be lost if the *machine*
+  goes down. Choose it only where that is acceptable; the vote writer's group commit makes FULL
+  cheap enough (one fsync per batch of votes, not per vote).
+* ``busy_timeout``: another process holding the write lock (a CLI, a second server) makes a
+  writer wait instead of failing at once.
+* ``foreign_keys=ON``: SQLite ignores foreign keys without it.
+
+Within one process SQLite writes are serialised by :data:`sqlite_write_lock` (see
+:func:`write_guard`), so concurrent requests queue on a fair in-process lock instead of sleeping
+in SQLite's busy handler (whose back-off of up to 100 ms would ruin tail latency). Write
+transactions start with ``BEGIN IMMEDIATE`` so a read-then-write transaction never fails on lock
+upgrade.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "is_sqlite",
+    "make_engine",
+    "normalise_url",
+    "upgrade",
+    "write_guard",
+]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+
+#: Milliseconds a writer waits for another process's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_SYNCHRONOUS_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+#: One in-process lock for all SQLite writes (SQLite allows one writer at a time anyway).
+sqlite_write_lock = threading.Lock()
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgres://`` and ``postgresql://`` and use psycopg 3 for them."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10) -> Engine:
+    """Create the engine for ``url`` with the pragmas and pool settings described above."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        mode = sqlite_synchronous.upper()
+        if mode not in _SYNCHRONOUS_MODES:
+            raise ValueError(
+                f"sqlite_synchronous must be one of {_SYNCHRONOUS_MODES}, got {mode!r}")
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
+        _install_sqlite_hooks(engine, mode)
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _install_sqlite_hooks(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextlib.contextmanager
+def write_guard(engine: Engine) -> Iterator[Engine]:
+    """Serialise writers in this process on SQLite; yields the engine to bind a write session to.
+
+    On SQLite the yielded engine begins transactions with ``BEGIN IMMEDIATE``. On PostgreSQL
+    this is a no-op: it handles concurrent writers itself.
+    """
+    if not is_sqlite(engine):
+        yield engine
+        return
+    with sqlite_write_lock:
+        yield engine.execution_options(sqlite_immediate=True)
+
+
+def alembic_config(url: str) -> Config:
+    """The Alembic configuration shipped inside this package, pointed at ``url``."""
+    cfg = Config(str(ALEMBIC_INI))
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (``alembic upgrade head``), on ``engine``."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    log.info("database schema at head (%s)", engine.url.render_as_string(hide_password=True))

@@ -1,0 +1,307 @@
+"""The live service's tables and API schemas (SQLModel).
+
+Naming follows the SQLModel tutorial and the FastAPI full-stack template (STYLE.md #11):
+``XBase`` holds the fields a client may set, ``X(table=True)`` is the table, ``XCreate`` /
+``XUpdate`` are request bodies (``XUpdate`` all optional, applied with ``exclude_unset``) and
+``XPublic`` is what the API returns.
+
+Ids are integers from the database. They are the ids the API uses *and* the ``voter-id`` /
+``comment-id`` of the Pol.is export, so an export can be joined back to the service.
+
+Secrets (facilitator and participant tokens) are never stored: only their SHA-256 hash is
+(see :mod:`models.tokens`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, DateTime, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "MAX_DESCRIPTION_LENGTH",
+    "MAX_STATEMENT_LENGTH",
+    "MAX_TOPIC_LENGTH",
+    "AnalysisSnapshot",
+    "Conversation",
+    "ConversationBase",
+    "ConversationCreate",
+    "ConversationCreated",
+    "ConversationPublic",
+    "ConversationUpdate",
+    "Language",
+    "Moderation",
+    "Participant",
+    "ParticipantCreate",
+    "ParticipantCreated",
+    "Role",
+    "Statement",
+    "StatementCreate",
+    "StatementPublic",
+    "StatementUpdate",
+    "Vote",
+    "VoteCreate",
+    "VoteHistory",
+    "VotePublic",
+    "utcnow",
+]
+
+#: Statement length limit. Pol.is allows 140 characters; care statements in Dutch run longer
+#: ("Ik kan mijn huisarts binnen twee werkdagen spreken als ik dat nodig heb"), so 400.
+MAX_STATEMENT_LENGTH = 400
+MAX_TOPIC_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 5000
+#: Limits on a participant's external id and demographic answers (keep rows small).
+MAX_XID_LENGTH = 200
+MAX_DEMOGRAPHIC_KEYS = 30
+MAX_DEMOGRAPHIC_VALUE_LENGTH = 200
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC (every timestamp the service writes)."""
+    return datetime.now(UTC)
+
+
+def _timestamp_column(**kwargs: Any) -> Column:
+    return Column(DateTime(timezone=True), nullable=False, default=utcnow, **kwargs)
+
+
+def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE",
+        index: bool = True) -> Any:
+    """A foreign key field with ``ON DELETE`` (the API's explicit deletes do the same work)."""
+    return Field(default=None if nullable else ..., foreign_key=target,  # type: ignore[call-overload]
+                 ondelete=ondelete, nullable=nullable, index=index)
+
+
+class Language(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+class Role(StrEnum):
+    """Stakeholder role a participant may give (used for bridging across roles)."""
+
+    resident = "resident"
+    patient = "patient"
+    carer = "carer"
+    professional = "professional"
+    manager = "manager"
+    board_member = "board_member"
+    other = "other"
+
+
+class Moderation(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+# ----------------------------------------------------------------------------- conversations
+class ConversationBase(SQLModel):
+    topic: str = Field(min_length=1, max_length=MAX_TOPIC_LENGTH)
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH)
+    language: Language = Field(default=Language.nl, sa_type=String(8))
+    #: Participants may submit statements of their own.
+    participant_statements: bool = True
+    #: Participants' statements wait for a facilitator before anyone sees them.
+    strict_moderation: bool = False
+    #: Largest number of opinion groups the analysis may find (engine allows 2..10).
+    max_groups: int = Field(default=5, ge=2, le=10)
+    #: Open conversations accept votes, statements and new participants.
+    is_open: bool = True
+    #: Participants may read the analysis (the facilitator always can).
+    results_visible: bool = True
+
+
+class Conversation(ConversationBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    facilitator_token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+
+
+class ConversationCreate(ConversationBase):
+    pass
+
+
+class ConversationUpdate(SQLModel):
+    topic: str | None = Field(default=None, min_length=1, max_length=MAX_TOPIC_LENGTH)
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH)
+    language: Language | None = None
+    participant_statements: bool | None = None
+    strict_moderation: bool | None = None
+    max_groups: int | None = Field(default=None, ge=2, le=10)
+    is_open: bool | None = None
+    results_visible: bool | None = None
+
+
+def _as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time the service stores is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+class ConversationPublic(ConversationBase):
+    id: int
+    created_at: datetime
+
+    _utc = field_validator("created_at")(_as_utc)
+
+
+class ConversationCreated(ConversationPublic):
+    #: Shown once; only its hash is stored.
+    facilitator_token: str
+
+
+# ----------------------------------------------------------------------------- participants
+class ParticipantBase(SQLModel):
+    xid: str | None = Field(default=None, min_length=1, max_length=MAX_XID_LENGTH)
+    role: Role | None = Field(default=None, sa_type=String(16))
+    demographics: dict[str, str | int | float | bool | None] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+
+
+class Participant(ParticipantBase, table=True):
+    __table_args__ = (UniqueConstraint("conversation_id", "xid", name="uq_participant_xid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = _fk("conversation.id")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+
+
+class ParticipantCreate(ParticipantBase):
+    @field_validator("demographics")
+    @classmethod
+    def _small_demographics(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return value
+        if len(value) > MAX_DEMOGRAPHIC_KEYS:
+            raise ValueError(
+                f"at most {MAX_DEMOGRAPHIC_KEYS} demographic answers, got {len(value)}")
+        for key, answer in value.items():
+            if not 1 <= len(key) <= MAX_DEMOGRAPHIC_VALUE_LENGTH:
+                raise ValueError(
+                    f"demographic key length must be 1..{MAX_DEMOGRAPHIC_VALUE_LENGTH}")
+            if isinstance(answer, str) and len(answer) > MAX_DEMOGRAPHIC_VALUE_LENGTH:
+                raise ValueError(f"demographic answer for {key!r} is longer than "
+                                 f"{MAX_DEMOGRAPHIC_VALUE_LENGTH} characters")
+        return value
+
+
+class ParticipantCreated(SQLModel):
+    id: int
+    conversation_id: int
+    #: Shown once; only its hash is stored.
+    token: str
+
+
+# ----------------------------------------------------------------------------- statements
+class StatementBase(SQLModel):
+    text: str = Field(min_length=1, max_length=MAX_STATEMENT_LENGTH)
+
+
+class Statement(StatementBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = _fk("conversation.id")
+    author_id: int | None = _fk("participant.id", nullable=True, ondelete="SET NULL")
+    is_seed: bool = False
+    moderation: Moderation = Field(default=Moderation.accepted, sa_type=String(16))
+    is_meta: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+
+
+class StatementCreate(StatementBase):
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("text must not be empty or only white space")
+        return value
+
+
+class StatementUpdate(SQLModel):
+    moderation: Moderation | None = None
+    is_meta: bool | None = None
+
+
+class StatementPublic(StatementBase):
+    id: int
+    conversation_id: int
+    author_id: int | None
+    is_seed: bool
+    moderation: Moderation
+    is_meta: bool
+    created_at: datetime
+
+    _utc = field_validator("created_at")(_as_utc)
+
+
+# ----------------------------------------------------------------------------- votes
+class VoteBase(SQLModel):
+    # No extra indexes: the vote tables are the hot write path; the unique pair and the
+    # (conversation_id, id) indexes cover every read.
+    participant_id: int = _fk("participant.id", index=False)
+    statement_id: int = _fk("statement.id", index=False)
+    #: agree = +1, disagree = -1, pass = 0 (the export's convention; Pol.is inverts it inside).
+    value: int = Field(ge=-1, le=1)
+
+
+class Vote(VoteBase, table=True):
+    """The current vote of a participant on a statement: one row per pair, updated on a change."""
+
+    __table_args__ = (
+        UniqueConstraint("participant_id", "statement_id", name="uq_vote_pair"),
+        Index("ix_vote_conversation", "conversation_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+
+
+class VoteHistory(VoteBase, table=True):
+    """Every vote ever cast, in order; the export's votes.csv and the audit trail."""
+
+    __tablename__ = "vote_history"
+    __table_args__ = (Index("ix_vote_history_conversation", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+
+
+class VoteCreate(SQLModel):
+    statement_id: int
+    #: 1 agree, -1 disagree, 0 pass.
+    vote: int = Field(ge=-1, le=1)
+
+
+class VotePublic(SQLModel):
+    participant_id: int
+    statement_id: int
+    vote: int
+    created_at: datetime
+
+
+# ----------------------------------------------------------------------------- analysis
+class AnalysisSnapshot(SQLModel, table=True):
+    """One stored analysis of a conversation; the latest version is served and streamed."""
+
+    __tablename__ = "analysis_snapshot"
+    __table_args__ = (UniqueConstraint("conversation_id", "version", name="uq_snapshot_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = _fk("conversation.id")
+    version: int
+    #: Highest vote_history id the analysis saw: newer votes mean the snapshot is stale.
+    last_vote_id: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+    #: Routing weights by statement id (read on every GET /next, so kept apart from ``result``).
+    priorities: dict[str, float] = Field(default_factory=dict,
+                                         sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

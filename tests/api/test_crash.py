@@ -1,0 +1,139 @@
+"""Crash test: SIGKILL a real server in the middle of a vote load, restart it, and check that
+every vote that got a 2xx is stored exactly once and that the analysis catches up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.db import make_engine
+from models.tables import Vote, VoteHistory
+
+from .helpers import bearer
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Acknowledged votes to wait for before the kill (the load keeps running past it).
+KILL_AFTER = 300
+STARTUP_TIMEOUT = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(db_url: str, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "MEEDENKEN_ANALYSIS_DEBOUNCE_SECONDS": "0.1",
+           "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--db", db_url, "--port", str(port),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text()
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(f"server did not start:\n{log.read_text()}")
+
+
+def test_sigkill_mid_load_loses_no_acknowledged_vote(db_url, tmp_path):
+    port = _free_port()
+    log = tmp_path / "server.log"
+    proc = _start(db_url, port, log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=10) as http:
+            r = http.post("/conversations", json={"topic": "crash"})
+            cid, f = r.json()["id"], bearer(r.json()["facilitator_token"])
+            sids = [s["id"] for s in http.post(
+                f"/conversations/{cid}/statements/bulk", headers=f,
+                json={"statements": [{"text": f"stelling {i}"} for i in range(40)]}
+            ).json()["data"]]
+            people = [http.post(f"/conversations/{cid}/participants", json={}).json()
+                      for _ in range(16)]
+
+        acked: list[tuple[int, int, int]] = []  # (participant id, statement id, vote)
+        lock = threading.Lock()
+
+        def voter(person: dict, offset: int) -> None:
+            with httpx.Client(base_url=base, timeout=5, headers=bearer(person["token"])) as c:
+                for k, sid in enumerate(sids):
+                    value = (offset + k) % 3 - 1
+                    try:
+                        r = c.post(f"/conversations/{cid}/votes",
+                                   json={"statement_id": sid, "vote": value})
+                    except httpx.HTTPError:
+                        return  # the server is gone
+                    if r.status_code == 201:
+                        with lock:
+                            acked.append((person["id"], sid, value))
+
+        threads = [threading.Thread(target=voter, args=(p, i)) for i, p in enumerate(people)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 30
+        while len(acked) < KILL_AFTER and time.monotonic() < deadline:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        for t in threads:
+            t.join(timeout=10)
+        assert KILL_AFTER <= len(acked) < len(sids) * len(people), "the kill was not mid-load"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        history = session.exec(
+            select(VoteHistory.participant_id, VoteHistory.statement_id, VoteHistory.value)
+            .where(VoteHistory.conversation_id == cid)).all()
+        current = {(p, s): v for p, s, v in session.exec(
+            select(Vote.participant_id, Vote.statement_id, Vote.value)
+            .where(Vote.conversation_id == cid)).all()}
+    engine.dispose()
+    stored = [tuple(row) for row in history]
+    assert len(stored) == len(set(stored)), "a vote was stored twice"
+    missing = set(acked) - set(stored)
+    assert not missing, f"{len(missing)} acknowledged votes lost"
+    assert all(current[(p, s)] == v for p, s, v in acked)
+
+    proc = _start(db_url, port, log)  # restart: the analysis must catch up by itself
+    try:
+        deadline = time.monotonic() + 30
+        body = {}
+        while time.monotonic() < deadline:
+            body = httpx.get(f"{base}/conversations/{cid}/analysis", timeout=5).json()
+            if body["votes"] == len(current):
+                break
+            time.sleep(0.1)
+        assert body["votes"] == len(current), body.get("votes")
+        assert body["participants"] == len({p for p, _ in current})
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        total = session.exec(select(func.count()).select_from(VoteHistory)
+                             .where(col(VoteHistory.conversation_id) == cid)).one()
+    engine.dispose()
+    assert total == len(stored)  # the restart added nothing
