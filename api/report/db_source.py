@@ -41,10 +41,11 @@ def from_database(url: str, conversation_id: int) -> ReportSource:
         conversation does not exist.
     """
     try:
-        from models.db import make_engine
-        from models.tables import Conversation, Moderation, Participant, Statement, VoteHistory
         from sqlalchemy.exc import SQLAlchemyError
         from sqlmodel import Session, select
+
+        from models.db import make_engine
+        from models.tables import Conversation, Moderation, Participant, Statement, VoteHistory
     except ImportError as exc:
         raise DatabaseSourceError(
             f"--db needs the service's database layer (models.db, models.tables), which this "

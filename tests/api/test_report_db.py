@@ -16,9 +16,10 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("models.tables") is Non
 
 
 def _database(path: Path) -> str:
+    from sqlmodel import Session, SQLModel
+
     from models.db import make_engine
     from models.tables import Conversation, Moderation, Participant, Statement, VoteHistory
-    from sqlmodel import Session, SQLModel
 
     url = f"sqlite:///{path}"
     engine = make_engine(url)
