@@ -22,9 +22,11 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from engine.matrix import VoteMatrix
+from engine.settings import AnalysisSettings
 from models.polis_export import PolisExport, read_export
 
 __all__ = [
+    "ISSUE2_SETTINGS",
     "UNGROUPED",
     "BenchExport",
     "adjusted_rand",
@@ -37,6 +39,9 @@ __all__ = [
     "reddwarf_votes",
 ]
 
+#: Issue 2's analysis (map, groups, repness, consensus, routing): what red-dwarf computes too.
+#: Matrix-factorisation bridging has its own benchmark (benchmarks/bridging.py).
+ISSUE2_SETTINGS = AnalysisSettings(bridging=False)
 #: Label of a participant a method left without a group (not clustered).
 UNGROUPED = -1
 DATA_ENV = "MEEDENKEN_POLIS_DATA"
@@ -92,8 +97,9 @@ class BenchExport:
         return self.export.to_matrix()
 
 
-def latest_per_cell(participants: np.ndarray, statements: np.ndarray, votes: np.ndarray,
-                    times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def latest_per_cell(
+    participants: np.ndarray, statements: np.ndarray, votes: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Keep the latest record of each (participant, statement) cell; later records win ties.
 
     Records stay in their original order.
@@ -131,8 +137,12 @@ def load_export(name: str) -> BenchExport:
 
 
 # ------------------------------------------------------------------------------------ red-dwarf
-def reddwarf_votes(participants: Iterable[Hashable], statements: Iterable[Hashable],
-                   votes: Iterable[int], times: Iterable[float] | None = None) -> list[dict]:
+def reddwarf_votes(
+    participants: Iterable[Hashable],
+    statements: Iterable[Hashable],
+    votes: Iterable[int],
+    times: Iterable[float] | None = None,
+) -> list[dict]:
     """red-dwarf's input: one dict per vote (it needs one record per cell, latest already kept)."""
     times_ = times if times is not None else itertools.repeat(0.0)
     return [
@@ -141,9 +151,14 @@ def reddwarf_votes(participants: Iterable[Hashable], statements: Iterable[Hashab
     ]
 
 
-def reddwarf_groups(vote_dicts: list[dict], *, k: int | None, excluded: Sequence[Hashable] = (),
-                    meta: Sequence[Hashable] = (), random_state: int = 0
-                    ) -> tuple[dict[Hashable, int], float]:
+def reddwarf_groups(
+    vote_dicts: list[dict],
+    *,
+    k: int | None,
+    excluded: Sequence[Hashable] = (),
+    meta: Sequence[Hashable] = (),
+    random_state: int = 0,
+) -> tuple[dict[Hashable, int], float]:
     """Run red-dwarf's Pol.is pipeline; return ({participant id: group}, seconds).
 
     Moderated-out and meta statements are zeroed, as Pol.is does (red-dwarf zeroes the
@@ -206,6 +221,7 @@ def machine_info() -> dict[str, str]:
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A GitHub-flavoured markdown table; floats are shown with 3 decimals."""
+
     def cell(value: object) -> str:
         if isinstance(value, float):
             return "n/a" if np.isnan(value) else f"{value:.3f}"

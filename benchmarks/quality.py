@@ -27,9 +27,15 @@ import numpy as np
 
 import engine
 from engine.matrix import VoteMatrix
-from engine.settings import AnalysisSettings
 
-from .common import BenchExport, load_export, markdown_table, reddwarf_groups, reddwarf_votes
+from .common import (
+    ISSUE2_SETTINGS,
+    BenchExport,
+    load_export,
+    markdown_table,
+    reddwarf_groups,
+    reddwarf_votes,
+)
 from .common import export_names as _export_names
 
 __all__ = ["QualityRow", "predict_agree", "report", "run", "run_one", "split"]
@@ -66,8 +72,9 @@ class QualityRow:
     ours_all_votes: Score
 
 
-def split(exp: BenchExport, share: float = HIDDEN_SHARE, seed: int = SEED
-          ) -> tuple[np.ndarray, np.ndarray]:
+def split(
+    exp: BenchExport, share: float = HIDDEN_SHARE, seed: int = SEED
+) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks (train, hidden) over the export's records; only active statements hide."""
     inactive = set(exp.excluded) | set(exp.meta)
     candidates = np.flatnonzero([s not in inactive for s in exp.statements.tolist()])
@@ -78,8 +85,11 @@ def split(exp: BenchExport, share: float = HIDDEN_SHARE, seed: int = SEED
     return ~hidden, hidden
 
 
-def predict_agree(groups: Mapping[Hashable, int], train: tuple[np.ndarray, np.ndarray, np.ndarray],
-                  query: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+def predict_agree(
+    groups: Mapping[Hashable, int],
+    train: tuple[np.ndarray, np.ndarray, np.ndarray],
+    query: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
     """Agree probability of each query (participant, statement) from its group's training votes.
 
     Parameters
@@ -96,7 +106,7 @@ def predict_agree(groups: Mapping[Hashable, int], train: tuple[np.ndarray, np.nd
     t_part, t_stmt, t_vote = train
     q_part, q_stmt = query
     statements, codes = np.unique(np.concatenate([t_stmt, q_stmt]), return_inverse=True)
-    t_s, q_s = codes[: len(t_stmt)], codes[len(t_stmt):]
+    t_s, q_s = codes[: len(t_stmt)], codes[len(t_stmt) :]
     n_s = len(statements)
     agree = (t_vote == 1).astype(np.float64)
 
@@ -117,8 +127,9 @@ def predict_agree(groups: Mapping[Hashable, int], train: tuple[np.ndarray, np.nd
     return np.where(q_g >= 0, p_group, p_all)
 
 
-def score(groups: Mapping[Hashable, int], exp: BenchExport, train: np.ndarray,
-          hidden: np.ndarray) -> Score:
+def score(
+    groups: Mapping[Hashable, int], exp: BenchExport, train: np.ndarray, hidden: np.ndarray
+) -> Score:
     """Held-out log-loss and accuracy of predicting hidden votes from ``groups``."""
     p = predict_agree(
         groups,
@@ -133,9 +144,12 @@ def score(groups: Mapping[Hashable, int], exp: BenchExport, train: np.ndarray,
 
 
 def _our_groups(matrix: VoteMatrix) -> dict[Hashable, int]:
-    result = engine.analyze(matrix, AnalysisSettings(), random_state=SEED)
-    return {p: int(g) for p, g in zip(result.participant_ids, result.clustering.labels,
-                                      strict=True) if g >= 0}
+    result = engine.analyze(matrix, ISSUE2_SETTINGS, random_state=SEED)
+    return {
+        p: int(g)
+        for p, g in zip(result.participant_ids, result.clustering.labels, strict=True)
+        if g >= 0
+    }
 
 
 def run_one(name: str, seed: int = SEED) -> QualityRow:
@@ -143,13 +157,23 @@ def run_one(name: str, seed: int = SEED) -> QualityRow:
     exp = load_export(name)
     train, hidden = split(exp, seed=seed)
     matrix = VoteMatrix.from_records(
-        exp.participants[train], exp.statements[train], exp.votes[train], exp.times[train],
-        statement_ids=exp.statement_ids, excluded=exp.excluded, meta=exp.meta,
+        exp.participants[train],
+        exp.statements[train],
+        exp.votes[train],
+        exp.times[train],
+        statement_ids=exp.statement_ids,
+        excluded=exp.excluded,
+        meta=exp.meta,
     )
-    rd_votes = reddwarf_votes(exp.participants[train].tolist(), exp.statements[train].tolist(),
-                              exp.votes[train].tolist(), exp.times[train].tolist())
-    theirs, _ = reddwarf_groups(rd_votes, k=None, excluded=exp.excluded, meta=exp.meta,
-                                random_state=SEED)
+    rd_votes = reddwarf_votes(
+        exp.participants[train].tolist(),
+        exp.statements[train].tolist(),
+        exp.votes[train].tolist(),
+        exp.times[train].tolist(),
+    )
+    theirs, _ = reddwarf_groups(
+        rd_votes, k=None, excluded=exp.excluded, meta=exp.meta, random_state=SEED
+    )
     return QualityRow(
         name=name,
         seed=seed,
@@ -176,24 +200,50 @@ def report(rows: Sequence[QualityRow]) -> str:
     seeds = sorted({r.seed for r in rows})
     first = [r for r in rows if r.seed == seeds[0]]
     loss = markdown_table(
-        ["export", "hidden votes", "log-loss ours", "Pol.is", "red-dwarf", "no groups",
-         "ours grouped on all votes", "k ours / Pol.is / red-dwarf"],
-        [(r.name, r.n_hidden, r.ours.log_loss, r.polis.log_loss, r.reddwarf.log_loss,
-          r.no_groups.log_loss, r.ours_all_votes.log_loss,
-          f"{r.ours.k} / {r.polis.k} / {r.reddwarf.k}") for r in first],
+        [
+            "export",
+            "hidden votes",
+            "log-loss ours",
+            "Pol.is",
+            "red-dwarf",
+            "no groups",
+            "ours grouped on all votes",
+            "k ours / Pol.is / red-dwarf",
+        ],
+        [
+            (
+                r.name,
+                r.n_hidden,
+                r.ours.log_loss,
+                r.polis.log_loss,
+                r.reddwarf.log_loss,
+                r.no_groups.log_loss,
+                r.ours_all_votes.log_loss,
+                f"{r.ours.k} / {r.polis.k} / {r.reddwarf.k}",
+            )
+            for r in first
+        ],
     )
     acc = markdown_table(
         ["export", "accuracy ours", "Pol.is", "red-dwarf", "no groups"],
-        [(r.name, r.ours.accuracy, r.polis.accuracy, r.reddwarf.accuracy, r.no_groups.accuracy)
-         for r in first],
+        [
+            (r.name, r.ours.accuracy, r.polis.accuracy, r.reddwarf.accuracy, r.no_groups.accuracy)
+            for r in first
+        ],
     )
     worse = [r.name for r in first if r.ours.log_loss > r.polis.log_loss]
     beats_rd = sum(r.ours.log_loss <= r.reddwarf.log_loss for r in first)
     lines = [
         f"Held-out binary log-loss, hiding seed {seeds[0]} (lower is better). The column "
         "'ours grouped on all votes' groups with the hidden votes in view, as Pol.is's groups "
-        "did, for a like-for-like comparison with the Pol.is column:", "", loss, "",
-        "Held-out accuracy (higher is better):", "", acc, "",
+        "did, for a like-for-like comparison with the Pol.is column:",
+        "",
+        loss,
+        "",
+        "Held-out accuracy (higher is better):",
+        "",
+        acc,
+        "",
         f"Seed {seeds[0]}: ours at least as good as Pol.is's groups on "
         f"{len(first) - len(worse)} of {len(first)} exports; at least as good as red-dwarf's on "
         f"{beats_rd} of {len(first)}.",
@@ -209,12 +259,33 @@ def report(rows: Sequence[QualityRow]) -> str:
             wins = sum(r.ours.log_loss <= r.polis.log_loss for r in mine)
             if ours > polis:
                 worse_mean.append(name)
-            table.append((name, ours, polis, _mean(mine, "reddwarf"), _mean(mine, "no_groups"),
-                          _mean(mine, "ours_all_votes"), f"{wins} of {len(mine)}"))
+            table.append(
+                (
+                    name,
+                    ours,
+                    polis,
+                    _mean(mine, "reddwarf"),
+                    _mean(mine, "no_groups"),
+                    _mean(mine, "ours_all_votes"),
+                    f"{wins} of {len(mine)}",
+                )
+            )
         lines += [
-            "", f"Mean held-out log-loss over hiding seeds {', '.join(map(str, seeds))}:", "",
-            markdown_table(["export", "ours", "Pol.is", "red-dwarf", "no groups",
-                            "ours grouped on all votes", "seeds ours <= Pol.is"], table),
+            "",
+            f"Mean held-out log-loss over hiding seeds {', '.join(map(str, seeds))}:",
+            "",
+            markdown_table(
+                [
+                    "export",
+                    "ours",
+                    "Pol.is",
+                    "red-dwarf",
+                    "no groups",
+                    "ours grouped on all votes",
+                    "seeds ours <= Pol.is",
+                ],
+                table,
+            ),
             "",
             "On the mean over seeds, ours is at least as good as Pol.is on "
             f"{len(names) - len(worse_mean)} of {len(names)} exports"

@@ -26,15 +26,21 @@ import numpy as np
 
 import engine
 from engine.matrix import VoteMatrix
-from engine.settings import AnalysisSettings
 
-from .common import load_export, reddwarf_groups, reddwarf_votes
+from .common import ISSUE2_SETTINGS, load_export, reddwarf_groups, reddwarf_votes
 from .isolate import Stopwatch, load_average, peak_rss_mb, run_isolated
 from .speed_report import speed_section
 from .synthetic_scale import cached_planted, matrix_from_csr, resample
 
-__all__ = ["PLAN_FULL", "PLAN_QUICK", "SOURCE", "Plan", "planted_analysis", "side_by_side",
-           "update_latency"]
+__all__ = [
+    "PLAN_FULL",
+    "PLAN_QUICK",
+    "SOURCE",
+    "Plan",
+    "planted_analysis",
+    "side_by_side",
+    "update_latency",
+]
 
 SOURCE = "american-assembly.bowling-green"
 SEED = 0
@@ -59,11 +65,17 @@ class Plan:
 
 
 #: The issue's sizes.
-PLAN_FULL = Plan(scales=(None, 5_000, 20_000), planted=(1_000_000, 2_000, 50_000_000),
-                 update=(100_000, 2_000, 5_000_000, 1_000, 9))
+PLAN_FULL = Plan(
+    scales=(None, 5_000, 20_000),
+    planted=(1_000_000, 2_000, 50_000_000),
+    update=(100_000, 2_000, 5_000_000, 1_000, 9),
+)
 #: A few minutes less: a 10x smaller planted matrix, fewer update rounds.
-PLAN_QUICK = Plan(scales=(None, 5_000, 20_000), planted=(100_000, 2_000, 5_000_000),
-                  update=(100_000, 2_000, 5_000_000, 1_000, 5))
+PLAN_QUICK = Plan(
+    scales=(None, 5_000, 20_000),
+    planted=(100_000, 2_000, 5_000_000),
+    update=(100_000, 2_000, 5_000_000, 1_000, 5),
+)
 
 
 # ----------------------------------------------------------------------------- child workers
@@ -87,8 +99,11 @@ def _timed_runs(n_participants: int, call: Callable[[], Any]) -> tuple[Any, dict
             out = call()
         walls.append(sw.wall)
         cpus.append(sw.cpu)
-    return out, {"seconds": statistics.median(walls), "cpu_seconds": statistics.median(cpus),
-                 "load": load_average()}
+    return out, {
+        "seconds": statistics.median(walls),
+        "cpu_seconds": statistics.median(cpus),
+        "load": load_average(),
+    }
 
 
 def reddwarf_worker(n_participants: int | None) -> dict[str, Any]:
@@ -97,10 +112,16 @@ def reddwarf_worker(n_participants: int | None) -> dict[str, Any]:
     rows, cols, votes = _records(X)
     vote_dicts = reddwarf_votes(rows, cols, votes)
     excluded = np.flatnonzero(inactive).tolist()
-    (groups, _), times = _timed_runs(X.shape[0], lambda: reddwarf_groups(
-        vote_dicts, k=None, excluded=excluded, random_state=SEED))
-    return {"n_participants": X.shape[0], "n_votes": int(X.nnz), **times,
-            "k": len(set(groups.values()))}
+    (groups, _), times = _timed_runs(
+        X.shape[0],
+        lambda: reddwarf_groups(vote_dicts, k=None, excluded=excluded, random_state=SEED),
+    )
+    return {
+        "n_participants": X.shape[0],
+        "n_votes": int(X.nnz),
+        **times,
+        "k": len(set(groups.values())),
+    }
 
 
 def ours_worker(n_participants: int | None) -> dict[str, Any]:
@@ -108,49 +129,79 @@ def ours_worker(n_participants: int | None) -> dict[str, Any]:
     X, inactive = _source_matrix(n_participants)
     rows, cols, votes = _records(X)
     with Stopwatch() as build:
-        matrix = VoteMatrix.from_records(rows, cols, votes, statement_ids=range(X.shape[1]),
-                                         excluded=np.flatnonzero(inactive).tolist())
-    result, times = _timed_runs(X.shape[0], lambda: engine.analyze(
-        matrix, AnalysisSettings(), random_state=SEED))
-    return {"n_participants": X.shape[0], "n_votes": int(X.nnz), "build_seconds": build.wall,
-            **times, "k": result.clustering.k, "steps": dict(result.timings)}
+        matrix = VoteMatrix.from_records(
+            rows,
+            cols,
+            votes,
+            statement_ids=range(X.shape[1]),
+            excluded=np.flatnonzero(inactive).tolist(),
+        )
+    result, times = _timed_runs(
+        X.shape[0], lambda: engine.analyze(matrix, ISSUE2_SETTINGS, random_state=SEED)
+    )
+    return {
+        "n_participants": X.shape[0],
+        "n_votes": int(X.nnz),
+        "build_seconds": build.wall,
+        **times,
+        "k": result.clustering.k,
+        "steps": dict(result.timings),
+    }
 
 
-def generate_worker(n_participants: int, n_statements: int, n_votes: int,
-                    cache_dir: str) -> dict[str, Any]:
+def generate_worker(
+    n_participants: int, n_statements: int, n_votes: int, cache_dir: str
+) -> dict[str, Any]:
     """Build and cache the planted matrix (its own process, so measurements start clean)."""
-    X, seconds = cached_planted(n_participants, n_statements, n_votes, random_state=SEED,
-                                cache_dir=cache_dir)
+    X, seconds = cached_planted(
+        n_participants, n_statements, n_votes, random_state=SEED, cache_dir=cache_dir
+    )
     return {"n_votes": int(X.nnz), "generate_seconds": seconds}
 
 
-def planted_worker(n_participants: int, n_statements: int, n_votes: int,
-                   cache_dir: str) -> dict[str, Any]:
+def planted_worker(
+    n_participants: int, n_statements: int, n_votes: int, cache_dir: str
+) -> dict[str, Any]:
     """Time one full default analysis of the cached planted matrix."""
-    X, _ = cached_planted(n_participants, n_statements, n_votes, random_state=SEED,
-                          cache_dir=cache_dir)
+    X, _ = cached_planted(
+        n_participants, n_statements, n_votes, random_state=SEED, cache_dir=cache_dir
+    )
     matrix = matrix_from_csr(X)
     del X
     rss_before = peak_rss_mb()
     with Stopwatch() as sw:
-        result = engine.analyze(matrix, AnalysisSettings(), random_state=SEED)
-    return {"n_participants": matrix.n_participants, "n_statements": matrix.n_statements,
-            "n_votes": matrix.n_votes, "seconds": sw.wall, "cpu_seconds": sw.cpu,
-            "load": load_average(), "k": result.clustering.k, "steps": dict(result.timings),
-            "rss_before_mb": rss_before}
+        result = engine.analyze(matrix, ISSUE2_SETTINGS, random_state=SEED)
+    return {
+        "n_participants": matrix.n_participants,
+        "n_statements": matrix.n_statements,
+        "n_votes": matrix.n_votes,
+        "seconds": sw.wall,
+        "cpu_seconds": sw.cpu,
+        "load": load_average(),
+        "k": result.clustering.k,
+        "steps": dict(result.timings),
+        "rss_before_mb": rss_before,
+    }
 
 
-def update_worker(n_participants: int, n_statements: int, n_votes: int, new_votes: int,
-                  rounds: int, cache_dir: str) -> dict[str, Any]:
+def update_worker(
+    n_participants: int,
+    n_statements: int,
+    n_votes: int,
+    new_votes: int,
+    rounds: int,
+    cache_dir: str,
+) -> dict[str, Any]:
     """Analyse once, then ``rounds`` times: append ``new_votes`` votes and time ``engine.update``.
 
     New votes come from random existing participants (90%) and new ones (10%), on random
     statements, with random values.
     """
-    X, _ = cached_planted(n_participants, n_statements, n_votes, random_state=SEED,
-                          cache_dir=cache_dir)
+    X, _ = cached_planted(
+        n_participants, n_statements, n_votes, random_state=SEED, cache_dir=cache_dir
+    )
     matrix = matrix_from_csr(X)
-    settings = AnalysisSettings()
+    settings = ISSUE2_SETTINGS
     with Stopwatch() as first:
         result = engine.analyze(matrix, settings, random_state=SEED)
     rng = np.random.default_rng(SEED)
@@ -170,10 +221,16 @@ def update_worker(n_participants: int, n_statements: int, n_votes: int, new_vote
         appends.append(add.wall)
         updates.append(upd.wall)
         update_cpu.append(upd.cpu)
-    return {"n_participants": matrix.n_participants, "n_votes": matrix.n_votes,
-            "analyze_seconds": first.wall, "update_seconds": updates,
-            "update_cpu_seconds": update_cpu, "append_seconds": appends,
-            "load": load_average(), "k": result.clustering.k}
+    return {
+        "n_participants": matrix.n_participants,
+        "n_votes": matrix.n_votes,
+        "analyze_seconds": first.wall,
+        "update_seconds": updates,
+        "update_cpu_seconds": update_cpu,
+        "append_seconds": appends,
+        "load": load_average(),
+        "k": result.clustering.k,
+    }
 
 
 # ----------------------------------------------------------------------------- parent side
@@ -181,41 +238,75 @@ def side_by_side(scales: Sequence[int | None]) -> list[dict[str, Any]]:
     """red-dwarf and ours at each scale (None = the export itself), one process each."""
     rows = []
     for n in scales:
-        theirs = run_isolated("benchmarks.speed:reddwarf_worker", timeout=TIMEOUT_S,
-                              n_participants=n)
+        theirs = run_isolated(
+            "benchmarks.speed:reddwarf_worker", timeout=TIMEOUT_S, n_participants=n
+        )
         ours = run_isolated("benchmarks.speed:ours_worker", timeout=TIMEOUT_S, n_participants=n)
-        rows.append({"scale": "bowling-green" if n is None else f"resampled {n:,}",
-                     "reddwarf": theirs, "ours": ours})
+        rows.append(
+            {
+                "scale": "bowling-green" if n is None else f"resampled {n:,}",
+                "reddwarf": theirs,
+                "ours": ours,
+            }
+        )
     return rows
 
 
-def planted_analysis(n_participants: int, n_statements: int, n_votes: int,
-                     cache_dir: str) -> dict[str, Any]:
+def planted_analysis(
+    n_participants: int, n_statements: int, n_votes: int, cache_dir: str
+) -> dict[str, Any]:
     """Generate (cached) then analyse the planted matrix, each in its own process."""
-    gen = run_isolated("benchmarks.speed:generate_worker", timeout=TIMEOUT_S,
-                       n_participants=n_participants, n_statements=n_statements,
-                       n_votes=n_votes, cache_dir=cache_dir)
+    gen = run_isolated(
+        "benchmarks.speed:generate_worker",
+        timeout=TIMEOUT_S,
+        n_participants=n_participants,
+        n_statements=n_statements,
+        n_votes=n_votes,
+        cache_dir=cache_dir,
+    )
     if "error" in gen:
         return gen
-    out = run_isolated("benchmarks.speed:planted_worker", timeout=TIMEOUT_S,
-                       n_participants=n_participants, n_statements=n_statements,
-                       n_votes=n_votes, cache_dir=cache_dir)
+    out = run_isolated(
+        "benchmarks.speed:planted_worker",
+        timeout=TIMEOUT_S,
+        n_participants=n_participants,
+        n_statements=n_statements,
+        n_votes=n_votes,
+        cache_dir=cache_dir,
+    )
     out["generate_seconds"] = gen["generate_seconds"]
     return out
 
 
-def update_latency(n_participants: int, n_statements: int, n_votes: int, new_votes: int,
-                   rounds: int, cache_dir: str) -> dict[str, Any]:
+def update_latency(
+    n_participants: int,
+    n_statements: int,
+    n_votes: int,
+    new_votes: int,
+    rounds: int,
+    cache_dir: str,
+) -> dict[str, Any]:
     """Generate (cached) then time incremental updates in a fresh process."""
-    gen = run_isolated("benchmarks.speed:generate_worker", timeout=TIMEOUT_S,
-                       n_participants=n_participants, n_statements=n_statements,
-                       n_votes=n_votes, cache_dir=cache_dir)
+    gen = run_isolated(
+        "benchmarks.speed:generate_worker",
+        timeout=TIMEOUT_S,
+        n_participants=n_participants,
+        n_statements=n_statements,
+        n_votes=n_votes,
+        cache_dir=cache_dir,
+    )
     if "error" in gen:
         return gen
-    return run_isolated("benchmarks.speed:update_worker", timeout=TIMEOUT_S,
-                        n_participants=n_participants, n_statements=n_statements,
-                        n_votes=n_votes, new_votes=new_votes, rounds=rounds,
-                        cache_dir=cache_dir)
+    return run_isolated(
+        "benchmarks.speed:update_worker",
+        timeout=TIMEOUT_S,
+        n_participants=n_participants,
+        n_statements=n_statements,
+        n_votes=n_votes,
+        new_votes=new_votes,
+        rounds=rounds,
+        cache_dir=cache_dir,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -224,11 +315,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     plan = PLAN_QUICK if args.quick else PLAN_FULL
     with tempfile.TemporaryDirectory(prefix="meedenken-bench-") as cache:
-        print(speed_section(
-            side_by_side(plan.scales),
-            planted_analysis(*plan.planted, cache_dir=cache),
-            update_latency(*plan.update, cache_dir=cache),
-        ))
+        print(
+            speed_section(
+                side_by_side(plan.scales),
+                planted_analysis(*plan.planted, cache_dir=cache),
+                update_latency(*plan.update, cache_dir=cache),
+            )
+        )
 
 
 if __name__ == "__main__":
