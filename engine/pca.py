@@ -184,6 +184,7 @@ def opinion_map(
     scale_columns: int | None = None,
     extra_voted: int = 0,
     refine_iterations: int = 0,
+    keep_components: bool = False,
     center: np.ndarray | None = None,
     rng: np.random.Generator,
 ) -> OpinionMap:
@@ -198,6 +199,8 @@ def opinion_map(
         new statements padded with 1.0 in Pol.is mode (as Pol.is does), 0 otherwise.
     refine_iterations : default mode with previous components: take this many block power steps
         from them instead of solving afresh (live updates); 0 solves to convergence.
+    keep_components : live updates between refits: keep ``previous_components`` as they are and
+        only re-project (the centres still follow the votes).
     center : column centres if the caller has them (see :func:`column_centers`).
     scale_columns : n in the scaling sqrt(n / n_voted); default the number of used columns with
         at least one vote. extra_voted : added to every participant's n_voted (Pol.is counts its
@@ -237,6 +240,12 @@ def opinion_map(
         comps = power_iteration_components(Xc, starts, iterations)
         variance = np.array([float(np.sum((Xc @ c) ** 2)) for c in comps])
     elif (
+        keep_components
+        and previous_components is not None
+        and np.linalg.matrix_rank(previous_components[:n_comp]) == n_comp
+    ):
+        comps, variance = previous_components[:n_comp].copy(), None
+    elif (
         refine_iterations > 0
         and previous_components is not None
         and np.linalg.matrix_rank(previous_components[:n_comp]) == n_comp
@@ -259,7 +268,10 @@ def opinion_map(
         else int(np.count_nonzero(np.bincount(X.indices, minlength=n_s)[columns]))
     )
     scale = np.sqrt(n_used / np.maximum(voted, 1))
-    coordinates = np.asarray(Xc @ comps.T) * scale[:, None]
+    raw = np.asarray(Xc @ comps.T)
+    if variance is None:  # kept axes: their variance on today's votes
+        variance = (raw**2).sum(axis=0)
+    coordinates = raw * scale[:, None]
     statement_coordinates = (np.sqrt(max(n_used, 1)) * (1.0 - center))[:, None] * comps.T
     statement_coordinates[~columns] = 0.0
     return OpinionMap(
