@@ -17,6 +17,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 import textwrap
 import time
@@ -87,7 +88,9 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
         "--seed", type=int, default=0, metavar="N", help="random_state of the analysis (default 0)"
     )
     parser.add_argument(
-        "--include-moderated", action="store_true", help="keep comments Pol.is moderators rejected"
+        "--include-moderated",
+        action="store_true",
+        help="keep comments moderators rejected (moderated = -1)",
     )
 
 
@@ -354,6 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("meedenken: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

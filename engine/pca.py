@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import LinearOperator, eigsh
+from scipy.sparse.linalg import ArpackError, LinearOperator, eigsh
 
 from .result import OpinionMap
 
@@ -17,6 +17,9 @@ __all__ = ["centered_matrix", "column_centers", "opinion_map", "power_iteration_
 
 #: ARPACK relative tolerance on the eigenpairs: far below the noise of any vote sample.
 ARPACK_TOL = 1e-7
+#: Below this many multiply-adds (sum of squared votes per participant) the Gram matrix is
+#: formed and solved exactly; bowling-green (2,031 x 896, 225k votes) costs about 3e7.
+GRAM_MAX_WORK = 3e8
 
 
 def column_centers(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
@@ -116,23 +119,39 @@ def _refine_components(
     return (V @ rotation[:, order]).T, values[order]
 
 
+def _gram_components(Xc: sp.csr_matrix, n_components: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top eigenvectors of the statements' Gram matrix XcᵀXc (dense, n_statements square)."""
+    n_s = Xc.shape[1]
+    values, vectors = np.linalg.eigh((Xc.T @ Xc).toarray())
+    order = np.argsort(values)[::-1][:n_components]
+    comps = np.zeros((n_components, n_s))
+    comps[: len(order)] = vectors[:, order].T
+    out = np.zeros(n_components)
+    out[: len(order)] = np.maximum(values[order], 0.0)
+    return comps, out
+
+
 def _arpack_components(
     Xc: sp.csr_matrix, n_components: int, start: np.ndarray | None, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top right singular vectors of Xc, solved to convergence (ARPACK, or dense when tiny)."""
+    """Top right singular vectors of Xc, solved to convergence.
+
+    Small problems (the Gram product costs under :data:`GRAM_MAX_WORK`) are solved exactly and
+    densely; large ones by ARPACK on the Gram operator, never formed, warm-started from the
+    previous axes. ARPACK gives up on rank-deficient cases; those fall back to the dense solve.
+    """
     n_p, n_s = Xc.shape
-    if min(n_p, n_s) <= max(2 * n_components + 1, 8):
-        dense = Xc.toarray()
-        _, s, vt = np.linalg.svd(dense, full_matrices=False)
-        comps = np.zeros((n_components, n_s))
-        values = np.zeros(n_components)
-        m = min(n_components, vt.shape[0])
-        comps[:m], values[:m] = vt[:m], s[:m] ** 2
-        return comps, values
-    # Eigenproblem of the small Gram operator XcᵀXc (n_statements square), never formed.
+    row_nnz = np.diff(Xc.indptr).astype(np.float64)
+    if float(row_nnz @ row_nnz) <= GRAM_MAX_WORK or n_s <= 2 * n_components + 1:
+        return _gram_components(Xc, n_components)
     op = LinearOperator((n_s, n_s), matvec=lambda v: Xc.T @ (Xc @ v), dtype=np.float64)
     v0 = start if start is not None and np.any(start) else rng.uniform(-1, 1, n_s)
-    values, vectors = eigsh(op, k=n_components, v0=v0, which="LA", tol=ARPACK_TOL, maxiter=n_s * 20)
+    try:
+        values, vectors = eigsh(
+            op, k=n_components, v0=v0, which="LA", tol=ARPACK_TOL, maxiter=n_s * 20
+        )
+    except ArpackError:
+        return _gram_components(Xc, n_components)
     order = np.argsort(values)[::-1]
     return vectors[:, order].T.copy(), values[order]
 

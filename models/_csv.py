@@ -116,6 +116,16 @@ class Source:
             return (self.path / name).stat().st_size
         return self._zip.getinfo(self._names[name]).file_size
 
+    def last_byte(self, name: str) -> bytes:
+        """The file's last byte (b"" when empty)."""
+        if self._zip is None:
+            with open(self.path / name, "rb") as handle:
+                handle.seek(max(self.size(name) - 1, 0))
+                return handle.read(1)
+        with self._zip.open(self._names[name]) as member:
+            member.seek(max(self.size(name) - 1, 0))
+            return member.read(1)
+
     @contextmanager
     def open(self, name: str) -> Iterator[IO[bytes]]:
         try:

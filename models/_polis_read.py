@@ -78,6 +78,7 @@ def latest_votes(
 
 
 def read_votes(source: Source, progress: bool) -> tuple[np.ndarray, ...]:
+    """votes.csv: (voter ids, comment ids, votes, seconds) of every vote event, in file order."""
     label = source.label(VOTES_FILE)
     header = read_header(source, VOTES_FILE)
     check_columns(header, VOTE_COLUMNS, label)
@@ -116,7 +117,12 @@ class ParticipantTable:
     votes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def read_participants(source: Source, name: str, progress: bool) -> ParticipantTable:
+def read_participants(
+    source: Source, name: str, progress: bool, *, with_votes: bool = True
+) -> ParticipantTable:
+    """participants-votes.csv: participants, Pol.is's group-id, xids and (``with_votes``) the
+    final votes of its comment columns, checked against each row's n-votes/n-agree/n-disagree.
+    Without ``with_votes`` the comment columns are parsed but not kept (votes.csv has them)."""
     label = source.label(name)
     header = read_header(source, name)
     layout = next((lay for lay in PARTICIPANT_LAYOUTS if tuple(header[: len(lay)]) == lay), None)
@@ -133,12 +139,18 @@ def read_participants(source: Source, name: str, progress: bool) -> ParticipantT
             raise ExportError(label, f"column '{column}' after n-disagree is not a comment id")
     if len(set(header)) != len(header):
         raise ExportError(label, "a column name appears twice in the header")
-    frame = read_table(source, name, progress=progress, columns=header, strings=("xid",))
+    wanted = header if with_votes else list(layout)
+    frame = read_table(source, name, progress=progress, columns=wanted, strings=("xid",))
     pids = integers(frame["participant"], label, "participant")
     if len(np.unique(pids)) != len(pids):
         raise ExportError(label, "a participant appears in more than one row")
     groups = integers(frame["group-id"], label, "group-id", default=NOT_GROUPED)
     xids = tuple(frame["xid"].fillna("").astype(str)) if "xid" in layout else None
+    if not with_votes:
+        empty = np.zeros(0, dtype=np.int64)
+        return ParticipantTable(
+            pids, groups, xids, (empty, empty, empty.astype(np.int8), np.zeros(0))
+        )
     cells = _vote_cells(frame, comment_columns, label)
     _check_counts(frame, cells, label)
     rows, cols = np.nonzero(~np.isnan(cells))
@@ -203,6 +215,13 @@ def read_comments(
 ) -> CommentColumns:
     """comments.csv; agrees/disagrees, when absent, are counted from the final votes."""
     label = source.label(COMMENTS_FILE)
+    if source.last_byte(COMMENTS_FILE) not in (b"\n", b""):
+        # The text is the last column: a cut inside it would pass as a shorter text.
+        raise ExportError(
+            label,
+            "does not end with a line break; the last comment's text may "
+            "be cut off (truncated file?)",
+        )
     frame = read_table(
         source, COMMENTS_FILE, strings=("comment-body", "is-meta", "is-seed", "datetime")
     )

@@ -6,11 +6,14 @@ Each takes a :class:`~models.polis_export.PolisExport` and an open text handle.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from ._csv import MS_PER_SECOND, NOT_GROUPED, UNKNOWN_AUTHOR
 
@@ -49,22 +52,23 @@ _MONTHS = np.array(
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 _SECONDS_PER_DAY = 86_400
 _LAST_SECOND = 253_402_300_800  # 10000-01-01T00:00:00Z
-#: Cells of participants-votes.csv built per block, to bound memory on large exports.
+#: Cells of participants-votes.csv / rows of votes.csv built per block, to bound memory.
 CELLS_PER_BLOCK = 4_000_000
+ROWS_PER_BLOCK = 1_000_000
+VOTES_HEADER = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
 _CELL_TEXT = np.array(["-1", "0", "1", ""], dtype=object)  # indexed by vote + 1; 3 = unseen
 _UNSEEN = 3
 _EXACT_FLOAT = 2.0**53
 
 
 def _milliseconds(seconds: np.ndarray) -> np.ndarray:
-    """Timestamps as text in milliseconds: whole numbers where exact, else the float's repr."""
+    """Timestamps in milliseconds: int64 when all are whole (as in Pol.is exports), else text
+    (whole ones as integers, the others as the float's repr)."""
     ms = np.round(seconds * MS_PER_SECOND)
     whole = (ms / MS_PER_SECOND == seconds) & (np.abs(ms) < _EXACT_FLOAT)
-    text = (
-        np.array([repr(float(v)) for v in seconds * MS_PER_SECOND], dtype=object)
-        if not whole.all()
-        else np.empty(len(seconds), dtype=object)
-    )
+    if whole.all():
+        return ms.astype(np.int64)
+    text = np.array([repr(float(v)) for v in seconds * MS_PER_SECOND], dtype=object)
     text[whole] = ms[whole].astype(np.int64).astype(str)
     return text
 
@@ -87,22 +91,35 @@ def _datetimes(seconds: np.ndarray) -> np.ndarray:
     out[:, 8:10] = chars[:, 8:10]  # day
     out[:, 11:19] = chars[:, 11:19]  # time
     out[:, 24:28] = chars[:, 0:4]  # year
-    text = out.view(f"<U{len(_DATETIME_TEMPLATE)}").ravel().astype(object)
+    text = out.view(f"<U{len(_DATETIME_TEMPLATE)}").ravel()
     text[~valid] = ""
     return text
 
 
 def write_votes(export: PolisExport, handle: TextIO) -> None:
-    """``votes.csv``: timestamp, datetime, comment-id, voter-id, vote; one row per vote event."""
-    pd.DataFrame(
-        {
-            "timestamp": _milliseconds(export.timestamps),
-            "datetime": _datetimes(export.timestamps),
-            "comment-id": export.comment_ids,
-            "voter-id": export.voter_ids,
-            "vote": export.votes,
-        }
-    ).to_csv(handle, index=False, lineterminator="\n")
+    """``votes.csv``: timestamp, datetime, comment-id, voter-id, vote; one row per vote event.
+
+    Written by pyarrow in blocks (pandas takes seconds per million rows); no field here can hold
+    a comma, quote or line break, so none is quoted.
+    """
+    handle.write(",".join(VOTES_HEADER) + "\n")
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
+    for start in range(0, export.n_records, ROWS_PER_BLOCK):
+        block = slice(start, start + ROWS_PER_BLOCK)
+        times = export.timestamps[block]
+        ms = _milliseconds(times)
+        table = pa.table(
+            {
+                "timestamp": pa.array(ms, type=pa.int64() if ms.dtype == np.int64 else pa.string()),
+                "datetime": pa.array(_datetimes(times), type=pa.string()),
+                "comment-id": export.comment_ids[block],
+                "voter-id": export.voter_ids[block],
+                "vote": export.votes[block],
+            }
+        )
+        sink = io.BytesIO()
+        pa_csv.write_csv(table, sink, options)
+        handle.write(sink.getvalue().decode("utf-8"))
 
 
 def write_comments(export: PolisExport, handle: TextIO) -> None:

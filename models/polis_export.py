@@ -125,9 +125,10 @@ class PolisExport:
         n = len(self.voter_ids)
         if any(len(getattr(self, name)) != n for name in arrays):
             raise ValueError("voter_ids, comment_ids, votes and timestamps must have equal lengths")
-        object.__setattr__(
-            self, "comments", tuple(sorted(self.comments, key=lambda c: c.comment_id))
-        )
+        comments = tuple(sorted(self.comments, key=lambda c: c.comment_id))
+        if len({c.comment_id for c in comments}) != len(comments):
+            raise ValueError("comment ids must be unique")
+        object.__setattr__(self, "comments", comments)
         self._set_participants()
 
     def _set_participants(self) -> None:
@@ -238,8 +239,13 @@ def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
             )
         if not source.has(COMMENTS_FILE):
             raise ExportError(source.path, f"{COMMENTS_FILE} not found")
-        table = read_participants(source, pv_name, progress) if pv_name else None
-        if source.has(VOTES_FILE):
+        has_votes = source.has(VOTES_FILE)
+        table = (
+            read_participants(source, pv_name, progress, with_votes=not has_votes)
+            if pv_name
+            else None
+        )
+        if has_votes:
             voters, comments, votes, times = read_votes(source, progress)
         else:
             assert table is not None

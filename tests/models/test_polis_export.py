@@ -279,7 +279,17 @@ BREAKERS = {
     "truncated comments": (
         lambda d: truncate(d / "comments.csv", 400),
         "comments.csv",
+        "does not end with a line break",
+    ),
+    "unclosed quote in comments": (
+        lambda d: (d / "comments.csv").write_text('comment-id,comment-body\n1,"open\n2,b\n'),
+        "comments.csv",
         "EOF inside string",
+    ),
+    "comments cut inside a text": (
+        lambda d: truncate(d / "comments.csv", len((d / "comments.csv").read_bytes()) - 10),
+        "comments.csv",
+        "does not end with a line break",
     ),
     "comments without body": (
         lambda d: (d / "comments.csv").write_text("comment-id\n1\n"),
@@ -381,3 +391,14 @@ def test_progress_bar_only_when_asked(
     assert capsys.readouterr().err == ""
     read_export(DATA / SMALL, progress=True)
     assert "votes.csv" in capsys.readouterr().err
+
+
+def test_participants_votes_beside_votes_csv(tmp_path: Path) -> None:
+    """With votes.csv, participants-votes.csv gives groups only: its cells are not used, but a
+    truncated file is still an error."""
+    folder = copy_export(SMALL, tmp_path / "e")
+    replace_in_line(folder / "participants-votes.csv", 2, ",18,8,9,-1,", ",18,8,9,7,")
+    assert read_export(folder).n_votes == README_TABLE[SMALL][2]
+    truncate(folder / "participants-votes.csv", 3000)
+    with pytest.raises(ExportError, match="truncated CSV"):
+        read_export(folder)

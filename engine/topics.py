@@ -1,0 +1,326 @@
+"""Topic groups of statements, their keywords, and how each opinion group votes per topic.
+
+Statements are clustered on their (unit-length) embeddings by Ward agglomerative clustering, which
+is deterministic: no random start, the same input gives the same topics. The number of topics is the
+k in ``2..max_topics`` with the highest cosine silhouette (one topic if no k has a positive one),
+unless given. Each topic is labelled with
+its class-based TF-IDF keywords (c-TF-IDF, Grootendorst 2022): the statements of a topic are read as
+one document, and a word scores high when frequent in that topic and rare in the others. Dutch and
+English stop words are removed (:mod:`engine.stopwords`).
+
+References
+----------
+M. Grootendorst, "BERTopic: Neural topic modeling with a class-based TF-IDF procedure",
+arXiv:2203.05794, 2022.
+P. J. Rousseeuw, "Silhouettes: a graphical aid to the interpretation and validation of cluster
+analysis", J. Comput. Appl. Math. 20, 1987.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.metrics import silhouette_score
+
+from .errors import InvalidSettingError, InvalidVotesError
+from .stopwords import STOP_WORDS
+
+__all__ = [
+    "DEFAULT_MAX_TOPICS",
+    "DEFAULT_N_KEYWORDS",
+    "GroupTopicVotes",
+    "Topic",
+    "TopicResult",
+    "find_topics",
+    "group_votes_by_topic",
+    "topic_keywords",
+]
+
+#: Largest number of topics tried: a report with more than 8 topic rows is not read.
+DEFAULT_MAX_TOPICS = 8
+#: Keywords per topic shown in a report.
+DEFAULT_N_KEYWORDS = 5
+#: A word or two-word phrase must occur this often in all statements to become a keyword
+#: (a phrase used once says more about its author than about a topic).
+MIN_TERM_COUNT = 2
+#: A best silhouette at or below this means no topic structure (Rousseeuw 1987: values near 0
+#: mean points lie between clusters); then all statements form one topic.
+MIN_SILHOUETTE = 0.0
+#: Words of at least 3 letters (Unicode letters, so "zorg" and "mantelzorg" but no numbers).
+TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One group of statements about the same subject."""
+
+    #: 0 for the largest topic, then by decreasing size (ties: earliest statement first).
+    topic_id: int
+    #: Most distinctive words and two-word phrases, best first.
+    keywords: tuple[str, ...]
+    #: Positions of the topic's statements in the input, ascending.
+    statement_indices: tuple[int, ...]
+    #: Position of the statement closest to the topic's centroid.
+    representative: int
+
+    @property
+    def size(self) -> int:
+        return len(self.statement_indices)
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """Result of :func:`find_topics`."""
+
+    #: (n_statements,) topic id of each statement.
+    labels: np.ndarray
+    topics: tuple[Topic, ...]
+    #: Number of topics.
+    k: int
+    #: Cosine silhouette of each k tried (empty when k was given or fewer than 3 statements).
+    silhouette: dict[int, float]
+
+
+def _cluster(embeddings: np.ndarray, n_topics: int | None, max_topics: int
+             ) -> tuple[np.ndarray, dict[int, float]]:
+    n = embeddings.shape[0]
+    if n_topics is not None:
+        k = min(n_topics, n)
+        if k == 1:
+            return np.zeros(n, dtype=np.intp), {}
+        return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(embeddings), {}
+    if n < 3:
+        return np.zeros(n, dtype=np.intp), {}
+    scores: dict[int, float] = {}
+    best: np.ndarray | None = None
+    for k in range(2, min(max_topics, n - 1) + 1):
+        labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(embeddings)
+        scores[k] = float(silhouette_score(embeddings, labels, metric="cosine"))
+        if best is None or scores[k] > max(v for kk, v in scores.items() if kk != k):
+            best = labels
+    if best is None or max(scores.values()) <= MIN_SILHOUETTE:
+        return np.zeros(n, dtype=np.intp), scores
+    return best, scores
+
+
+def topic_keywords(texts: Sequence[str], labels: np.ndarray,
+                   n_keywords: int = DEFAULT_N_KEYWORDS) -> dict[int, tuple[str, ...]]:
+    """c-TF-IDF keywords of each topic (words and two-word phrases, stop words removed).
+
+    Parameters
+    ----------
+    texts : sequence of str, length n
+    labels : numpy.ndarray of int, shape (n,)
+        Topic of each text.
+    n_keywords : int
+
+    Returns
+    -------
+    dict
+        Topic id -> keywords, best first; a phrase's own words are not repeated as keywords.
+
+    Notes
+    -----
+    With ``tf[t, c]`` the count of term t in topic c, ``A`` the mean number of term occurrences
+    per topic and ``f[t]`` the count of t over all topics::
+
+        w[t, c] = tf[t, c] / sum_t tf[t, c] * log(1 + A / f[t])
+
+    >>> topic_keywords(["meer huisartsen", "huisartsen weg", "eenzame ouderen", "ouderen eenzaam"],
+    ...                np.array([0, 0, 1, 1]), n_keywords=1)
+    {0: ('huisartsen',), 1: ('ouderen',)}
+    """
+    labels = np.asarray(labels)
+    topic_ids = sorted(int(t) for t in np.unique(labels))
+    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
+                                 ngram_range=(1, 2), lowercase=True)
+    try:
+        counts = vectorizer.fit_transform(list(texts))
+    except ValueError:  # every text is empty or stop words only
+        return {t: () for t in topic_ids}
+    terms = vectorizer.get_feature_names_out()
+    total = np.asarray(counts.sum(axis=0)).ravel()
+    keep = total >= MIN_TERM_COUNT
+    membership = sp.csr_matrix((np.ones(len(labels)), (np.searchsorted(topic_ids, labels),
+                                                       np.arange(len(labels)))),
+                               shape=(len(topic_ids), len(labels)))
+    tf = np.asarray((membership @ counts).todense(), dtype=np.float64)[:, keep]
+    terms, total = terms[keep], total[keep]
+    if terms.size == 0:
+        return {t: () for t in topic_ids}
+    per_topic = tf.sum(axis=1, keepdims=True)
+    idf = np.log1p(tf.sum() / len(topic_ids) / total)
+    weights = np.divide(tf, per_topic, out=np.zeros_like(tf), where=per_topic > 0) * idf
+    result: dict[int, tuple[str, ...]] = {}
+    for row, topic in enumerate(topic_ids):
+        order = sorted(np.flatnonzero(weights[row] > 0), key=lambda j: (-weights[row, j], terms[j]))
+        chosen: list[str] = []
+        for j in order:
+            term = str(terms[j])
+            words = set(term.split())
+            if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
+                continue  # "minimum" after "minimum wage", or the other way round
+            chosen.append(term)
+            if len(chosen) == n_keywords:
+                break
+        result[topic] = tuple(chosen)
+    return result
+
+
+def find_topics(texts: Sequence[str], embeddings: np.ndarray, *, n_topics: int | None = None,
+                max_topics: int = DEFAULT_MAX_TOPICS,
+                n_keywords: int = DEFAULT_N_KEYWORDS) -> TopicResult:
+    """Group statements into topics and label each with keywords.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n_statements
+    embeddings : numpy.ndarray, shape (n_statements, dim)
+        Embeddings of ``texts`` (e.g. :meth:`engine.semantics.StatementEmbedder.embed`).
+    n_topics : int, optional
+        Number of topics; by default the k in 2..max_topics with the best cosine silhouette, or
+        1 when no k has a silhouette above :data:`MIN_SILHOUETTE`.
+    max_topics : int
+    n_keywords : int
+
+    Returns
+    -------
+    TopicResult
+
+    Examples
+    --------
+    >>> emb = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> texts = ["huisarts bellen", "huisarts bereikbaar", "ouderen eenzaam", "ouderen wonen"]
+    >>> result = find_topics(texts, emb)
+    >>> result.labels.tolist(), [t.keywords[0] for t in result.topics]
+    ([0, 0, 1, 1], ['huisarts', 'ouderen'])
+    """
+    if isinstance(texts, str):
+        raise InvalidSettingError("texts must be a sequence of strings, not one string")
+    matrix = np.asarray(embeddings, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != len(texts):
+        raise InvalidSettingError(
+            f"embeddings must have shape (len(texts), dim) = ({len(texts)}, dim), "
+            f"got {matrix.shape}"
+        )
+    if n_topics is not None and n_topics < 1:
+        raise InvalidSettingError(f"n_topics must be >= 1 or None, got {n_topics!r}")
+    if max_topics < 2:
+        raise InvalidSettingError(f"max_topics must be >= 2, got {max_topics!r}")
+    if n_keywords < 1:
+        raise InvalidSettingError(f"n_keywords must be >= 1, got {n_keywords!r}")
+    n = matrix.shape[0]
+    if n == 0:
+        return TopicResult(labels=np.zeros(0, dtype=np.intp), topics=(), k=0, silhouette={})
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    unit = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+    raw, silhouette = _cluster(unit, n_topics, max_topics)
+    # Renumber: largest topic first, ties by earliest statement, so ids do not depend on sklearn.
+    clusters = sorted(np.unique(raw),
+                      key=lambda c: (-np.sum(raw == c), np.flatnonzero(raw == c)[0]))
+    labels = np.empty(n, dtype=np.intp)
+    for new_id, c in enumerate(clusters):
+        labels[raw == c] = new_id
+    keywords = topic_keywords(texts, labels, n_keywords)
+    topics = []
+    for topic_id in range(len(clusters)):
+        members = np.flatnonzero(labels == topic_id)
+        centroid = unit[members].mean(axis=0)
+        representative = int(members[int(np.argmax(unit[members] @ centroid))])
+        topics.append(Topic(topic_id=topic_id, keywords=keywords[topic_id],
+                            statement_indices=tuple(int(i) for i in members),
+                            representative=representative))
+    return TopicResult(labels=labels, topics=tuple(topics), k=len(topics), silhouette=silhouette)
+
+
+@dataclass(frozen=True)
+class GroupTopicVotes:
+    """How each opinion group votes on each topic's statements (pooled over votes)."""
+
+    #: (n_groups,) opinion group ids, rows of the tables.
+    group_ids: np.ndarray
+    #: (n_topics,) topic ids, columns of the tables.
+    topic_ids: np.ndarray
+    #: (n_groups, n_topics) share of the group's votes on the topic that agree / disagree / pass;
+    #: NaN where the group cast no vote on the topic.
+    agree_rate: np.ndarray
+    disagree_rate: np.ndarray
+    pass_rate: np.ndarray
+    #: (n_groups, n_topics) number of votes behind each rate.
+    n_votes: np.ndarray
+
+
+def _one_hot(labels: np.ndarray, ids: np.ndarray) -> sp.csr_matrix:
+    """(len(labels), len(ids)) one-hot of each label among ``ids``; a negative label: empty row."""
+    rows = np.flatnonzero(labels >= 0)
+    cols = np.searchsorted(ids, labels[rows])
+    return sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(labels.size, ids.size))
+
+
+def group_votes_by_topic(X: sp.spmatrix | sp.sparray, group_labels: np.ndarray,
+                         topic_labels: np.ndarray) -> GroupTopicVotes:
+    """Agree, disagree and pass rates of each opinion group on each topic.
+
+    Parameters
+    ----------
+    X : scipy.sparse matrix, shape (n_participants, n_statements)
+        Votes: +1 agree, -1 disagree, explicit 0 pass, no entry unseen.
+    group_labels : numpy.ndarray of int, shape (n_participants,)
+        Opinion group of each participant; -1 (not clustered) is left out.
+    topic_labels : numpy.ndarray of int, shape (n_statements,)
+        Topic of each statement; -1 (no topic, e.g. moderated out) is left out.
+
+    Returns
+    -------
+    GroupTopicVotes
+
+    Notes
+    -----
+    Rates pool votes: ``agree_rate[g, t] = #agree(g, t) / #votes(g, t)``, so a participant who votes
+    on more of a topic's statements weighs more.
+
+    Examples
+    --------
+    >>> votes = np.array([1, -1, 1, 0, -1, 1], dtype=np.int8)  # the 0 is an explicit pass
+    >>> X = sp.csr_matrix((votes, ([0, 0, 1, 1, 2, 2], [0, 1, 0, 1, 0, 1])), shape=(3, 2))
+    >>> v = group_votes_by_topic(X, np.array([0, 0, 1]), np.array([0, 1]))
+    >>> v.agree_rate.tolist(), v.pass_rate.tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.5], [0.0, 0.0]])
+    """
+    X = sp.csr_matrix(X)
+    groups = np.asarray(group_labels)
+    topics = np.asarray(topic_labels)
+    n_participants, n_statements = X.shape
+    if groups.shape != (n_participants,):
+        raise InvalidSettingError(
+            f"group_labels must have shape ({n_participants},), got {groups.shape}"
+        )
+    if topics.shape != (n_statements,):
+        raise InvalidSettingError(
+            f"topic_labels must have shape ({n_statements},), got {topics.shape}"
+        )
+    if X.nnz and not np.isin(X.data, (-1, 0, 1)).all():
+        raise InvalidVotesError("votes must be -1, 0 or +1")
+    group_ids = np.unique(groups[groups >= 0])
+    topic_ids = np.unique(topics[topics >= 0])
+    g_of = _one_hot(groups, group_ids).T.tocsr()  # (n_groups, n_participants)
+    t_of = _one_hot(topics, topic_ids)  # (n_statements, n_topics)
+
+    def count(value: int) -> np.ndarray:
+        indicator = sp.csr_matrix(((X.data == value).astype(np.float64), X.indices, X.indptr),
+                                  shape=X.shape)
+        return np.rint((g_of @ indicator @ t_of).toarray()).astype(np.int64)
+
+    agree, disagree, passed = count(1), count(-1), count(0)
+    n_votes = agree + disagree + passed
+    with np.errstate(invalid="ignore", divide="ignore"):
+        def rate(c: np.ndarray) -> np.ndarray:
+            return np.where(n_votes > 0, c / np.maximum(n_votes, 1), np.nan)
+        return GroupTopicVotes(group_ids=group_ids, topic_ids=topic_ids, agree_rate=rate(agree),
+                               disagree_rate=rate(disagree), pass_rate=rate(passed),
+                               n_votes=n_votes)

