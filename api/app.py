@@ -20,6 +20,7 @@ from engine.errors import EngineError
 from .routes import analysis, conversations, export, health, participants, statements, votes
 from .service import Service
 from .settings import Settings
+from .trust import install_trust, start_retention
 
 __all__ = ["app", "create_app"]
 
@@ -39,15 +40,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service = Service.build(settings)
         service.start()
         app.state.service = service
+        retention = start_retention(service)  # issue 8
         try:
             yield
         finally:
+            retention.stop()
             service.stop()
 
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     for module in (health, conversations, statements, participants, votes, analysis, export):
         app.include_router(module.router)
+    install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
     _install_error_handlers(app)
     return app
 

@@ -22,15 +22,20 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column, DateTime, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from .text import normalise_text
+
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
     "MAX_STATEMENT_LENGTH",
     "MAX_TOPIC_LENGTH",
+    "MAX_XID_LENGTH",
+    "AllowedXid",
     "AnalysisSnapshot",
     "Conversation",
     "ConversationBase",
     "ConversationCreate",
     "ConversationCreated",
+    "ConversationPolicy",
     "ConversationPublic",
     "ConversationUpdate",
     "Language",
@@ -218,9 +223,9 @@ class StatementCreate(StatementBase):
     @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        value = value.strip()
+        value = normalise_text(value)  # NFC, no control/invisible characters (issue 8)
         if not value:
-            raise ValueError("text must not be empty or only white space")
+            raise ValueError("text must not be empty or only white space / invisible characters")
         return value
 
 
@@ -305,3 +310,36 @@ class AnalysisSnapshot(SQLModel, table=True):
     priorities: dict[str, float] = Field(default_factory=dict,
                                          sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# ----------------------------------------------------------------------------- trust (issue 8)
+# Kept in their own tables (one row per conversation / per allowed xid) so the access rules
+# and the retention policy stay apart from the conversation's dialogue settings.
+class ConversationPolicy(SQLModel, table=True):
+    """Access and retention policy of one conversation (absent row = the defaults)."""
+
+    __tablename__ = "conversation_policy"
+
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE",
+                                 primary_key=True)
+    #: Joining requires an ``xid`` from the conversation's allow-list (table ``allowed_xid``).
+    xids_required: bool = False
+    #: Days after closing when participant tokens, xids and demographics are purged (None: keep).
+    retention_days: int | None = Field(default=None, ge=0, le=36_500)
+    #: When the conversation was last closed (None while open).
+    closed_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    #: When the retention purge ran (None: not yet).
+    purged_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class AllowedXid(SQLModel, table=True):
+    """One external id allowed to join a conversation that requires an xid."""
+
+    __tablename__ = "allowed_xid"
+    __table_args__ = (UniqueConstraint("conversation_id", "xid", name="uq_allowed_xid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = _fk("conversation.id", index=False)
+    xid: str = Field(max_length=MAX_XID_LENGTH)

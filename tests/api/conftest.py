@@ -28,7 +28,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url, analysis_debounce_seconds=0.05, sse_poll_seconds=0.2)
+    # Rate limits off: these tests act fast from one address; tests/api/test_limits.py turns
+    # them on.
+    return Settings(database_url=db_url, analysis_debounce_seconds=0.05, sse_poll_seconds=0.2,
+                    rate_limits=False)
 
 
 @pytest.fixture
