@@ -62,7 +62,8 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     settings = Settings(database_url=f"sqlite:///{db_path}")
 
-    service = Service.build(settings)
+    # Seed and analyse once in this process (no worker process to start for one analysis).
+    service = Service.build(settings.model_copy(update={"analysis_in_process": True}))
     service.start()
     try:
         demo = seed_demo(service.engine, n_participants=participants, random_state=seed)

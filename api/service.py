@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from models.db import make_engine, upgrade
 
+from .analyser import ProcessRunner, ThreadRunner
 from .analysis import AnalysisScheduler
 from .hub import SnapshotHub
 from .settings import Settings
@@ -32,8 +33,14 @@ class Service:
         engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
                              pool_size=settings.pool_size)
         hub = SnapshotHub()
-        scheduler = AnalysisScheduler(engine, hub, debounce=settings.analysis_debounce_seconds,
-                                      random_state=settings.analysis_random_state)
+        runner: ThreadRunner | ProcessRunner
+        if settings.analysis_in_process:
+            runner = ThreadRunner(engine, settings.analysis_random_state)
+        else:
+            runner = ProcessRunner(settings.database_url, settings.sqlite_synchronous,
+                                   settings.analysis_random_state)
+        scheduler = AnalysisScheduler(engine, hub, runner,
+                                      debounce=settings.analysis_debounce_seconds)
         writer = VoteWriter(engine, scheduler.mark_dirty, batch_max=settings.vote_batch_max)
         return cls(settings, engine, hub, scheduler, writer)
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     migrate_on_start: bool = True
     #: Wait this long after a vote before recomputing, so a burst of votes gives one analysis.
     analysis_debounce_seconds: float = Field(default=0.5, ge=0.0, le=60.0)
+    #: Run the analysis in a thread of the API process instead of a separate worker process
+    #: (the default keeps the engine's CPU work from slowing down vote handling).
+    analysis_in_process: bool = False
     #: Seed of the analysis (same votes, same map).
     analysis_random_state: int = 0
     #: Most votes committed in one transaction by the vote writer (group commit).

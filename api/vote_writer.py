@@ -28,25 +28,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fastapi import HTTPException, status
-from sqlalchemy import Engine, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import col
 
 from models.db import write_guard
-from models.tables import (
-    Conversation,
-    Moderation,
-    Participant,
-    Statement,
-    Vote,
-    VoteHistory,
-    utcnow,
-)
+from models.tables import Moderation, utcnow
 
 __all__ = ["PendingVote", "StoredVote", "VoteWriter"]
 
 log = logging.getLogger(__name__)
+
+_VOTE_COLUMNS = "(conversation_id, participant_id, statement_id, value, created_at)"
+#: The latest vote wins; same syntax in SQLite (3.24+) and PostgreSQL.
+_UPSERT = ("ON CONFLICT (participant_id, statement_id) DO UPDATE "
+           "SET value = excluded.value, created_at = excluded.created_at")
+#: How SQLAlchemy stores a DateTime in SQLite (UTC, no zone), so the ORM reads ours back.
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass
@@ -85,6 +82,7 @@ class VoteWriter:
         self.batch_max = batch_max
         self._queue: queue.SimpleQueue[PendingVote | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._postgres = engine.dialect.name == "postgresql"
         self.batches = 0  # committed transactions, for tests and the benchmark
 
     # ------------------------------------------------------------------ lifecycle
@@ -153,38 +151,46 @@ class VoteWriter:
             self.on_commit(touched)
 
     def _commit(self, batch: list[PendingVote]) -> list[StoredVote | HTTPException]:
-        """Check and store a batch in one transaction; returns one outcome per vote."""
+        """Check and store a batch in one transaction; returns one outcome per vote.
+
+        Plain driver SQL (no ORM, no statement compilation) and one ``fetchall`` per query:
+        this runs once per batch on the hot path, and every driver call releases and retakes
+        the GIL, which the event loop thread is competing for.
+        """
         now = utcnow()
+        stamp: object = now if self._postgres else now.strftime(_SQLITE_TIME)
+        ph = "%s" if self._postgres else "?"
         outcomes: list[StoredVote | HTTPException] = []
-        rows: list[dict] = []
+        history: list[tuple] = []
+        latest: dict[tuple[int, int], tuple] = {}
         with write_guard(self.engine) as engine, engine.begin() as conn:
-            conversations = {r[0]: (r[1], r[2]) for r in conn.execute(
-                select(col(Conversation.id), col(Conversation.is_open),
-                       col(Conversation.strict_moderation))
-                .where(col(Conversation.id).in_({v.conversation_id for v in batch}))
-            )}
-            participants = {r[0]: (r[1], r[2]) for r in conn.execute(
-                select(col(Participant.token_hash), col(Participant.id),
-                       col(Participant.conversation_id))
-                .where(col(Participant.token_hash).in_({v.token_hash for v in batch}))
-            )}
-            statements = {r[0]: (r[1], r[2]) for r in conn.execute(
-                select(col(Statement.id), col(Statement.conversation_id), col(Statement.moderation))
-                .where(col(Statement.id).in_({v.statement_id for v in batch}))
-            )}
+
+            def lookup(sql: str, keys: set) -> dict:
+                marks = ",".join([ph] * len(keys))
+                rows = conn.exec_driver_sql(sql.format(marks), tuple(keys)).fetchall()
+                return {r[0]: tuple(r[1:]) for r in rows}
+
+            conversations = lookup("SELECT id, is_open, strict_moderation FROM conversation "
+                                   "WHERE id IN ({})", {v.conversation_id for v in batch})
+            participants = lookup("SELECT token_hash, id, conversation_id FROM participant "
+                                  "WHERE token_hash IN ({})", {v.token_hash for v in batch})
+            statements = lookup("SELECT id, conversation_id, moderation FROM statement "
+                                "WHERE id IN ({})", {v.statement_id for v in batch})
             for item in batch:
                 outcome = _check(item, conversations, participants, statements, now)
                 outcomes.append(outcome)
                 if isinstance(outcome, StoredVote):
-                    rows.append({"conversation_id": item.conversation_id,
-                                 "participant_id": outcome.participant_id,
-                                 "statement_id": item.statement_id, "value": item.value,
-                                 "created_at": now})
-            if rows:
-                conn.execute(insert(VoteHistory), rows)
-                # One row per pair: PostgreSQL refuses to update a row twice in one statement.
-                latest = {(r["participant_id"], r["statement_id"]): r for r in rows}
-                conn.execute(_upsert(self.engine), list(latest.values()))
+                    row = (item.conversation_id, outcome.participant_id, item.statement_id,
+                           item.value, stamp)
+                    history.append(row)
+                    # One row per pair: PostgreSQL refuses to update a row twice in one statement.
+                    latest[(outcome.participant_id, item.statement_id)] = row
+            if history:
+                marks = ",".join([ph] * 5)
+                conn.exec_driver_sql(f"INSERT INTO vote_history {_VOTE_COLUMNS} "
+                                     f"VALUES ({marks})", history)
+                conn.exec_driver_sql(f"INSERT INTO vote {_VOTE_COLUMNS} VALUES ({marks}) "
+                                     f"{_UPSERT}", list(latest.values()))
         self.batches += 1
         return outcomes
 
@@ -216,16 +222,6 @@ def _check(item: PendingVote, conversations: dict, participants: dict, statement
         return HTTPException(status.HTTP_409_CONFLICT,
                              f"statement {item.statement_id} awaits moderation")
     return StoredVote(who[0], item.statement_id, item.value, now)
-
-
-def _upsert(engine: Engine):  # type: ignore[no-untyped-def]
-    """INSERT ... ON CONFLICT (participant, statement) DO UPDATE: the latest vote wins."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Vote)
-    return stmt.on_conflict_do_update(
-        index_elements=["participant_id", "statement_id"],
-        set_={"value": stmt.excluded.value, "created_at": stmt.excluded.created_at},
-    )
 
 
 def _resolve(item: PendingVote, outcome: StoredVote | HTTPException) -> None:

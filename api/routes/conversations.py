@@ -57,7 +57,6 @@ def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session:
     session.commit()
     session.refresh(row)
     if {"max_groups", "strict_moderation"} & changes.keys():
-        service.scheduler.reset_cache(row.id)  # type: ignore[arg-type]
         service.scheduler.mark_dirty([row.id])  # type: ignore[list-item]
     return row
 

@@ -28,10 +28,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    # Rate limits off: these tests act fast from one address; tests/api/test_limits.py turns
-    # them on.
+    # In-process analysis: no worker process to start per test (test_analysis covers both).
+    # Rate limits off: these tests act fast from one address; tests/api/test_trust_abuse.py
+    # turns them on.
     return Settings(database_url=db_url, analysis_debounce_seconds=0.05, sse_poll_seconds=0.2,
-                    rate_limits=False)
+                    analysis_in_process=True, rate_limits=False)
 
 
 @pytest.fixture

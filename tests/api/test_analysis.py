@@ -37,7 +37,8 @@ def test_analysis_before_and_after_votes(client):
     for _ in range(12):
         d.join(role="resident")
     _polarised_votes(d, 5)
-    assert client.app.state.service.scheduler.wait_idle()
+    scheduler = client.app.state.service.scheduler
+    assert scheduler.wait_idle()
     body = client.get(d.url("/analysis")).json()
     assert set(body) == KEYS
     assert body["version"] >= 1 and body["votes"] == 60 and body["participants"] == 12
@@ -88,7 +89,7 @@ def test_a_burst_of_1000_votes_gives_a_handful_of_analyses(settings):
 
 def test_votes_do_not_wait_for_the_analysis(settings, monkeypatch):
     """With an analysis that takes 2 s, votes are still answered at once."""
-    import api.analysis as analysis_module
+    import api.analyser as analysis_module
 
     real = analysis_module.meedenken_engine.analyze
 
