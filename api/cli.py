@@ -130,15 +130,18 @@ def _run_analyze(args: argparse.Namespace) -> int:
         result = analyze(matrix, settings, random_state=args.seed)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
-    seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings}
+    from .cli_diversity import diversity_json, diversity_lines, export_diversity
+
+    start = time.perf_counter()
+    diversity = export_diversity(export, matrix, result)
+    seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
+               "diversity": time.perf_counter() - start}
     if args.json:
-        print(
-            json.dumps(
-                analysis_json(result, seconds), ensure_ascii=False, default=_plain, allow_nan=False
-            )
-        )
+        data = {**analysis_json(result, seconds), "diversity": diversity_json(diversity)}
+        print(json.dumps(data, ensure_ascii=False, default=_plain, allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
+        print("\n" + "\n".join(diversity_lines(diversity)))
     return 0
 
 

@@ -140,7 +140,7 @@ def _arpack_components(
     densely; large ones by ARPACK on the Gram operator, never formed, warm-started from the
     previous axes. ARPACK gives up on rank-deficient cases; those fall back to the dense solve.
     """
-    n_p, n_s = Xc.shape
+    n_s = Xc.shape[1]
     row_nnz = np.diff(Xc.indptr).astype(np.float64)
     if float(row_nnz @ row_nnz) <= GRAM_MAX_WORK or n_s <= 2 * n_components + 1:
         return _gram_components(Xc, n_components)

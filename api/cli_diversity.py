@@ -1,0 +1,131 @@
+"""Participation and opinion diversity of an analysed Pol.is export, for ``meedenken analyze``.
+
+Exports carry no demographics, so only the participation funnel and the opinion diversity are
+reported (see ``engine.participation`` and ``engine.opinion_diversity``). Exports have no join
+time either: a participant's first vote (or first comment) stands in for it. Timestamps of 0
+(unknown, e.g. votes rebuilt from participants-votes.csv) are left out of the time series.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from engine import AnalysisResult
+from engine.diversity_settings import DIVERSITY, DiversitySettings
+from engine.matrix import VoteMatrix
+from engine.opinion_diversity import OpinionDiversity, opinion_diversity
+from engine.participation import ParticipationResult, participation
+from models.polis_export import PolisExport
+
+__all__ = ["DiversityReport", "diversity_json", "diversity_lines", "export_diversity"]
+
+#: Pol.is ``moderated`` values -> moderation state names.
+MODERATION = {1: "accepted", 0: "unmoderated", -1: "rejected"}
+
+DiversityReport = tuple[ParticipationResult, OpinionDiversity, list[Any]]
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def export_diversity(export: PolisExport, matrix: VoteMatrix, result: AnalysisResult,
+                     settings: DiversitySettings = DIVERSITY) -> DiversityReport:
+    """Participation (from the vote events) and opinion diversity (from the analysis).
+
+    The bridging statements for coverage are the top ``settings.coverage_top_n`` statements by
+    group-informed consensus among those in the analysis.
+    """
+    people = list(export.participant_ids if export.participant_ids is not None else [])
+    index = {int(p): i for i, p in enumerate(people)}
+    for comment in export.comments:  # authors who never voted still joined
+        if comment.author_id >= 0 and comment.author_id not in index:
+            index[comment.author_id] = len(index)
+    times = np.where(export.timestamps > 0, export.timestamps, np.nan)
+    voters = np.array([index[int(v)] for v in export.voter_ids], dtype=np.int64)
+    join = np.full(len(index), np.nan)
+    np.fmin.at(join, voters, times)
+    statement_index = {c.comment_id: j for j, c in enumerate(export.comments)}
+    known = np.array([int(c) in statement_index for c in export.comment_ids], dtype=bool)
+    comment_times = np.array([c.timestamp if c.timestamp > 0 else np.nan
+                              for c in export.comments])
+    authors = np.array([index.get(c.author_id, -1) for c in export.comments], dtype=np.int64)
+    np.fmin.at(join, authors[authors >= 0], comment_times[authors >= 0])
+    part = participation(
+        join, voters[known],
+        np.array([statement_index[int(c)] for c in export.comment_ids[known]], dtype=np.int64),
+        times[known], comment_times,
+        np.array(["meta" if c.is_meta else MODERATION.get(c.moderated, str(c.moderated))
+                  for c in export.comments]),
+        authors, settings)
+
+    active = result.in_conversation  # participants placed on the map
+    labels = np.where(active, result.clustering.labels, -1)
+    gic = np.asarray(result.group_informed_consensus, dtype=float)
+    candidates = np.flatnonzero(matrix.active & np.isfinite(gic))
+    order = candidates[np.argsort(-gic[candidates], kind="stable")]
+    top = [int(j) for j in order[:settings.coverage_top_n]]
+    opinion = opinion_diversity(matrix.X, labels, result.opinion_map.coordinates, top, settings)
+    return part, opinion, [result.statement_ids[j] for j in top]
+
+
+def diversity_json(report: DiversityReport) -> dict[str, Any]:
+    """The ``diversity`` object of ``meedenken analyze --json``."""
+    part, opinion, bridging = report
+    d = part.votes_per_voter
+    cover = opinion.coverage
+    return {
+        "participation": {
+            "joined": part.n_joined, "voted": part.n_voted, "wrote": part.n_wrote,
+            "in_conversation": part.n_in_conversation, "votes": part.n_votes,
+            "density": _finite(part.density),
+            "votes_per_voter": {"mean": _finite(d.mean), "median": _finite(d.median),
+                                "p90": _finite(d.p90), "max": d.max, "gini": _finite(d.gini),
+                                "top10_share": _finite(d.top10_share)},
+            "statements_by_state": part.statements_by_state,
+            "days": len(part.daily.start),
+            "votes_per_day": part.daily.votes.tolist(),
+        },
+        "opinion": {
+            "groups": opinion.n_groups,
+            "effective_groups": _finite(opinion.effective_groups),
+            "effective_groups_simpson": _finite(opinion.effective_groups_simpson),
+            "total_variance": _finite(opinion.total_variance),
+            "mean_distance": _finite(opinion.mean_distance),
+            "median_cramers_v": _finite(float(np.nanmedian(opinion.differences.cramers_v)))
+            if np.isfinite(opinion.differences.cramers_v).any() else None,
+            "bridging": [int(s) if isinstance(s, np.integer) else s for s in bridging],
+            "coverage": None if cover is None else _finite(cover.share),
+        },
+    }
+
+
+def diversity_lines(report: DiversityReport) -> list[str]:
+    """Readable lines for the summary of ``meedenken analyze``."""
+    part, opinion, bridging = report
+    d = part.votes_per_voter
+    lines = [
+        "Participation:",
+        f"  {part.n_joined:,} joined, {part.n_voted:,} voted, {part.n_wrote:,} wrote a "
+        f"statement; {part.n_in_conversation:,} cast at least "
+        f"{min(DIVERSITY.in_conversation_votes, part.n_statements)} votes.",
+        f"  Votes per voter: median {d.median:g}, mean {d.mean:.1f}, max {d.max:,}; "
+        f"Gini {d.gini:.2f}; the most active 10% cast {100 * d.top10_share:.0f}% of the votes.",
+        f"  Matrix density {100 * part.density:.1f}% over {len(part.daily.start):,} day(s).",
+        "Opinion diversity:",
+        f"  {opinion.n_groups} groups, effectively {opinion.effective_groups:.2f} "
+        f"(exp Shannon) / {opinion.effective_groups_simpson:.2f} (inverse Simpson); "
+        f"map spread (total variance) {opinion.total_variance:.2f}.",
+    ]
+    cramers = opinion.differences.cramers_v
+    if np.isfinite(cramers).any():
+        lines.append(f"  Groups differ per statement with median Cramer's V "
+                     f"{float(np.nanmedian(cramers)):.2f}.")
+    if opinion.coverage is not None and math.isfinite(opinion.coverage.share):
+        ids = ", ".join(f"#{s}" for s in bridging)
+        lines.append(f"  {100 * opinion.coverage.share:.0f}% of voters agree with at least one "
+                     f"of the top bridging statements ({ids}).")
+    return lines
