@@ -39,7 +39,8 @@ def fuzz_client(request: pytest.FixtureRequest,
         url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
     else:
         url = str(request.getfixturevalue("pg_url"))
-    settings = Settings(database_url=url, analysis_debounce_seconds=0.05, rate_limits=False)
+    settings = Settings(database_url=url, analysis_debounce_seconds=0.05, rate_limits=False,
+                        analysis_in_process=True)
     with TestClient(create_app(settings)) as client:
         yield client
 

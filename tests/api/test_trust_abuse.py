@@ -54,7 +54,8 @@ def test_statements_limit_participants_but_not_the_facilitator(limited):
 
 def test_rate_limits_off_from_the_environment(monkeypatch, db_url):
     monkeypatch.setenv("MEEDENKEN_RATE_LIMITS", "off")
-    settings = Settings(database_url=db_url, limit_votes_participant="1/min burst 1")
+    settings = Settings(database_url=db_url, limit_votes_participant="1/min burst 1",
+                        analysis_in_process=True)
     assert settings.rate_limit_table() == {}
     with TestClient(create_app(settings)) as client:
         d = make_dialogue(client, participants=1)
