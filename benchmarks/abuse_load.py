@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
+import os
 import random
 import signal
 import subprocess
@@ -79,17 +80,18 @@ class Tally:
 
 
 def _abusive(kind: str, plan: Plan, rng: random.Random) -> bytes:
+    """One abusive request; those with a valid token use a hammer's (residents stay polite)."""
     path = f"/conversations/{plan.cid}/votes"
     sid = rng.choice(plan.statements)
     if kind == "malformed":
         body = b'{"statement_id": 1, "vote": '
         return (f"POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer "
-                f"{plan.residents[0][1]}\r\nContent-Type: application/json\r\n"
+                f"{rng.choice(plan.hammers)}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode() + body
     if kind == "bad_value":
-        return _post(path, rng.choice(plan.residents)[1], {"statement_id": sid, "vote": 7})
+        return _post(path, rng.choice(plan.hammers), {"statement_id": sid, "vote": 7})
     if kind == "unknown_statement":
-        return _post(path, rng.choice(plan.residents)[1], {"statement_id": 2**31 - 1, "vote": 1})
+        return _post(path, rng.choice(plan.hammers), {"statement_id": 2**31 - 1, "vote": 1})
     if kind == "forged":
         return _post(path, f"forged-{rng.getrandbits(128):032x}", {"statement_id": sid, "vote": 1})
     if kind == "no_token":
@@ -165,8 +167,10 @@ async def _join_all(base: str, cid: int, n: int, concurrency: int = 16) -> list[
         return list(await asyncio.gather(*(join() for _ in range(n))))
 
 
-def _stored(db_url: str, cid: int) -> tuple[int, set[tuple[int, int]], int]:
-    """Rows in vote_history, their distinct (participant, statement) pairs, and duplicates."""
+def _stored(db_url: str, cid: int,
+            residents: set[int]) -> tuple[int, set[tuple[int, int]], int]:
+    """Rows in vote_history, the residents' distinct (participant, statement) pairs, and how
+    many of the residents' pairs are stored more than once (hammers repeat pairs on purpose)."""
     from sqlalchemy import text
 
     from models.db import make_engine
@@ -176,15 +180,16 @@ def _stored(db_url: str, cid: int) -> tuple[int, set[tuple[int, int]], int]:
         rows = conn.execute(text("SELECT participant_id, statement_id FROM vote_history "
                                  "WHERE conversation_id = :c"), {"c": cid}).all()
     engine.dispose()
-    pairs = [(int(p), int(s)) for p, s in rows]
-    return len(pairs), set(pairs), len(pairs) - len(set(pairs))
+    pairs = [(int(p), int(s)) for p, s in rows if int(p) in residents]
+    return len(rows), set(pairs), len(pairs) - len(set(pairs))
 
 
 def bench(label: str, db_url: str, *, seconds: float, participants: int, pace: float,
-          abuse: float, connections: int, processes: int, statements: int, hammers: int) -> dict:
+          abuse: float, connections: int, processes: int, statements: int, hammers: int,
+          limits: bool = True) -> dict:
     port = _free_port()
     env = {"MEEDENKEN_ANALYSIS_DEBOUNCE_SECONDS": "1", "MEEDENKEN_ADDRESS_LIMITS": "off",
-           "MEEDENKEN_RATE_LIMITS": "on"}
+           "MEEDENKEN_RATE_LIMITS": "on" if limits else "off"}
     server = start_server(db_url, port, env)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -201,6 +206,7 @@ def bench(label: str, db_url: str, *, seconds: float, participants: int, pace: f
         ctx = mp.get_context("fork")
         out: mp.Queue = ctx.Queue()
         start_at = time.time() + 0.5
+        load_average = os.getloadavg()[0]  # other work on the machine during the run
         procs = []
         for k in range(processes):
             plan = Plan(cid, sids, residents[k::processes],
@@ -215,7 +221,8 @@ def bench(label: str, db_url: str, *, seconds: float, participants: int, pace: f
         for p in procs:
             p.join()
         time.sleep(1.0)
-        n_rows, stored_pairs, duplicates = _stored(db_url, cid)
+        n_rows, stored_residents, duplicates = _stored(db_url, cid,
+                                                       {pid for pid, _ in residents})
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -228,14 +235,14 @@ def bench(label: str, db_url: str, *, seconds: float, participants: int, pace: f
             for status, n in by.items():
                 codes.setdefault(kind, {})[status] = codes.setdefault(kind, {}).get(status, 0) + n
     acked = [pair for t in tallies for pair in t.acked]
-    hammer_ids = {pid for pid, _ in hammer_people}
-    stored_residents = {pair for pair in stored_pairs if pair[0] not in hammer_ids}
     lat = np.asarray([x for t in tallies for x in t.latencies]) * 1000
     n_abuse = sum(sum(by.values()) for kind, by in codes.items() if kind != "valid")
     n_valid = sum(codes.get("valid", {}).values())
     acked_all = len(acked) + codes.get("hammer", {}).get(201, 0)
     return {
-        "database": label, "seconds": seconds, "participants": participants, "pace_s": pace,
+        "database": label + ("" if limits else ", limits off"), "seconds": seconds,
+        "load_average": load_average,
+        "participants": participants, "pace_s": pace,
         "offered_valid_per_s": participants / pace, "valid_sent": n_valid,
         "valid_201": len(acked), "valid_votes_per_s": len(acked) / seconds,
         "p50_ms": float(np.percentile(lat, 50)) if len(lat) else float("nan"),
@@ -251,15 +258,16 @@ def bench(label: str, db_url: str, *, seconds: float, participants: int, pace: f
 
 def _table(rows: list[dict]) -> str:
     lines = ["| database | residents (pace) | offered valid/s | valid votes/s | p50 (ms) | "
-             "p99 (ms) | abusive share | 201s (all) | in vote_history | exactly once |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "p99 (ms) | abusive share | 201s (all) | in vote_history | exactly once | "
+             "load avg |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in rows:
         lines.append(
             f"| {r['database']} | {r['participants']:,} ({r['pace_s']:g} s) | "
             f"{r['offered_valid_per_s']:,.0f} | {r['valid_votes_per_s']:,.0f} | "
             f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['abusive_share']:.1%} | "
             f"{r['acknowledged_total']:,} | {r['vote_history_rows']:,} | "
-            f"{'yes' if r['exactly_once'] else 'NO'} |")
+            f"{'yes' if r['exactly_once'] else 'NO'} | {r['load_average']:.1f} |")
     return "\n".join(lines)
 
 
@@ -321,25 +329,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--statements", type=int, default=60)
     parser.add_argument("--hammers", type=int, default=2, help="hammer participants per process")
+    parser.add_argument("--limits", choices=["on", "off", "both"], default="on",
+                        help="off: the same load without rate limits, for comparison")
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args(argv)
     machine = _machine()
     common = dict(seconds=args.seconds, participants=args.participants, pace=args.pace,
                   abuse=args.abuse, connections=args.connections, processes=args.processes,
                   statements=args.statements, hammers=args.hammers)
+    modes = {"on": [True], "off": [False], "both": [True, False]}[args.limits]
     rows = []
     for target in (["sqlite", "postgres"] if args.db == "all" else [args.db]):
-        if target == "sqlite":
-            folder = tempfile.mkdtemp(prefix="meedenken-abuse-")
-            rows.append(bench("SQLite (WAL, synchronous=FULL)", f"sqlite:///{folder}/abuse.db",
-                              **common))  # type: ignore[arg-type]
-        else:
-            name, url = _fresh_pg_database()
-            try:
-                rows.append(bench("PostgreSQL", url, **common))  # type: ignore[arg-type]
-            finally:
-                _drop_pg_database(name)
-        print(json.dumps(rows[-1]), flush=True)
+        for limits in modes:
+            if target == "sqlite":
+                folder = tempfile.mkdtemp(prefix="meedenken-abuse-")
+                rows.append(bench("SQLite (WAL, synchronous=FULL)",
+                                  f"sqlite:///{folder}/abuse.db", limits=limits,
+                                  **common))  # type: ignore[arg-type]
+            else:
+                name, url = _fresh_pg_database()
+                try:
+                    rows.append(bench("PostgreSQL", url, limits=limits,
+                                      **common))  # type: ignore[arg-type]
+                finally:
+                    _drop_pg_database(name)
+            print(json.dumps(rows[-1]), flush=True)
     print(_table(rows))
     if args.write_results:
         command = "python -m benchmarks.abuse_load " + " ".join(argv or sys.argv[1:])
