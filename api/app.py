@@ -17,7 +17,17 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.errors import EngineError
 
-from .routes import analysis, conversations, export, health, participants, statements, votes
+from .pages import install_pages
+from .routes import (
+    analysis,
+    conversations,
+    export,
+    health,
+    participants,
+    profile,
+    statements,
+    votes,
+)
 from .service import Service
 from .settings import Settings
 from .trust import install_trust, start_retention
@@ -49,8 +59,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
-    for module in (health, conversations, statements, participants, votes, analysis, export):
+    for module in (health, conversations, statements, participants, profile, votes, analysis,
+                   export):
         app.include_router(module.router)
+    install_pages(app)
     install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
     _install_error_handlers(app)
     return app

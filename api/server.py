@@ -84,6 +84,9 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
         f"  {demo.n_participants} simulated participants, {demo.n_votes} votes, "
         f"{groups} opinion groups",
         f"  database:          {db_path}",
+        f"  vote (phone page): {base}/c/{cid}",
+        f"  live dashboard:    {base}/admin/{cid}#token={demo.facilitator_token}",
+        f"  new conversation:  {base}/new",
         f"  API docs:          {base}/docs",
         f"  conversation:      {base}/conversations/{cid}",
         f"  analysis:          {base}/conversations/{cid}/analysis",

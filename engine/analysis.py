@@ -7,6 +7,7 @@ from collections.abc import Hashable
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.metrics import pairwise_distances_argmin
 
 from . import clustering as cl
 from .matrix import VoteMatrix
@@ -239,22 +240,16 @@ def _run(
             init=prev_by_k.get(k),
             random_state=random_state,
         )
+    this_k = to_fit[0] if fits else 0
     if len(to_fit) > 1 and not keep_k:
-        if polis:
+        if polis:  # silhouette on base centres; ties go to the larger k (Pol.is)
             scores = {k: cl.silhouette(base_centers, fits[k][0]) for k in to_fit}
+            this_k = max(k for k, v in scores.items() if v == max(scores.values()))
         else:
-            scores = _cv_scores(
+            scores, this_k = _cv_scores(
                 X, rows, members, omap, scale_columns, extra, fits, active, settings, rng
             )
         k_scored_at = X.nnz
-    if not fits:
-        this_k = 0
-    elif scores:
-        best = max(scores.values())  # ties: Pol.is takes the larger k, we the smaller
-        tied = [k for k, s in scores.items() if s == best]
-        this_k = max(tied) if polis else min(tied)
-    else:
-        this_k = to_fit[0]
     first = previous is None or previous.smoothed_k == 0
     if settings.force_k is not None or keep_k or this_k < 2:
         smoothed, last_k, last_count = this_k, this_k, 1
@@ -406,7 +401,7 @@ def _cv_scores(
     active: np.ndarray,
     settings: AnalysisSettings,
     rng: np.random.Generator,
-) -> dict[int, float]:
+) -> tuple[dict[int, float], int]:
     """Default k choice: minus the cross-validated log-loss of each candidate grouping.
 
     Votes are split into folds. For each fold, every participant is placed on the map using only
@@ -431,7 +426,7 @@ def _cv_scores(
     agree = (X.data[entries] > 0).astype(np.float64)
     folds = rng.integers(settings.k_cv_folds, size=len(entries))
     comps = omap.components[:2]
-    losses = {k: 0.0 for k in fits}
+    losses = {k: np.zeros(len(entries)) for k in fits}
     for f in range(settings.k_cv_folds):
         train, test = folds != f, folds == f
         n_voted = np.bincount(r[train], minlength=n_p) + extra_voted
@@ -443,12 +438,29 @@ def _cv_scores(
             ]
         )
         for k, (_, centers) in fits.items():
-            dist = np.linalg.norm(pos[:, None, :] - centers[None, :, : pos.shape[1]], axis=2)
-            group = np.argmin(dist, axis=1)
+            group = pairwise_distances_argmin(pos, centers[:, : pos.shape[1]])
             key = group[r] * n_s + c
             a = np.bincount(key[train], weights=agree[train], minlength=k * n_s)
             s = np.bincount(key[train], minlength=k * n_s)
             p = (a[key[test]] + 1.0) / (s[key[test]] + 2.0)
             y = agree[test]
-            losses[k] -= float(np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
-    return {k: -loss / max(len(entries), 1) for k, loss in losses.items()}
+            losses[k][test] = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+    scores = {k: -float(loss.mean()) if len(loss) else 0.0 for k, loss in losses.items()}
+    return scores, _one_standard_error_k(losses)
+
+
+def _one_standard_error_k(losses: dict[int, np.ndarray]) -> int:
+    """The smallest k whose held-out loss is within one standard error of the best k's.
+
+    The standard error is that of the per-vote difference to the best k (paired, so it is
+    small when both groupings predict the same votes equally). More groups must earn their
+    place by predicting clearly better, not by noise.
+    """
+    best = min(losses, key=lambda k: (float(losses[k].mean()) if len(losses[k]) else 0.0, k))
+    for k in sorted(losses):
+        diff = losses[k] - losses[best]
+        if len(diff) < 2:
+            return k
+        if diff.mean() <= diff.std(ddof=1) / np.sqrt(len(diff)):
+            return k
+    return best

@@ -149,10 +149,14 @@ def heterogeneity(counts: np.ndarray) -> Heterogeneity:
     shannon = float(-(s * np.log(s)).sum())
     simpson = float((s * s).sum())
     return Heterogeneity(
-        n=n, richness=k, shannon=shannon,
+        n=n,
+        richness=k,
+        shannon=shannon,
         evenness=shannon / math.log(k) if k > 1 else math.nan,
-        gini_simpson=1.0 - simpson, effective_categories=1.0 / simpson,
-        hill_shannon=math.exp(shannon))
+        gini_simpson=1.0 - simpson,
+        effective_categories=1.0 / simpson,
+        hill_shannon=math.exp(shannon),
+    )
 
 
 def representativeness(counts: np.ndarray, reference: np.ndarray) -> Representativeness:
@@ -205,9 +209,15 @@ def representativeness(counts: np.ndarray, reference: np.ndarray) -> Representat
     else:
         chi2, chi2_p = 0.0, math.nan
     return Representativeness(
-        n=round(float(n)), shares=s, reference=p, representation_ratio=ratio,
+        n=round(float(n)),
+        shares=s,
+        reference=p,
+        representation_ratio=ratio,
         dissimilarity=float(0.5 * np.abs(s - p).sum()),
-        cv=float(math.sqrt((p * (ratio - 1.0) ** 2).sum())), chi2=chi2, chi2_p=chi2_p)
+        cv=float(math.sqrt((p * (ratio - 1.0) ** 2).sum())),
+        chi2=chi2,
+        chi2_p=chi2_p,
+    )
 
 
 def suppress_cells(counts: np.ndarray, min_cell_size: int) -> np.ndarray:
@@ -263,9 +273,12 @@ def encode_categories(values: Sequence[object] | np.ndarray) -> tuple[list[str],
     return [str(n) for n in names], codes
 
 
-def attribute_report(attribute: str, values: Sequence[object] | np.ndarray,
-                     reference: Mapping[str, float] | None = None,
-                     settings: DiversitySettings = DIVERSITY) -> AttributeReport:
+def attribute_report(
+    attribute: str,
+    values: Sequence[object] | np.ndarray,
+    reference: Mapping[str, float] | None = None,
+    settings: DiversitySettings = DIVERSITY,
+) -> AttributeReport:
     """Publishable heterogeneity (and representativeness) of one attribute.
 
     Parameters
@@ -295,8 +308,7 @@ def attribute_report(attribute: str, values: Sequence[object] | np.ndarray,
     counts = np.bincount(remap[codes[answered]], minlength=len(categories)).astype(np.int64)
     n = int(counts.sum())
     k = settings.min_cell_size
-    empty = AttributeReport(attribute, n, len(codes) - n, True, {}, {}, (), 0.0, None, None,
-                            {}, 0)
+    empty = AttributeReport(attribute, n, len(codes) - n, True, {}, {}, (), 0.0, None, None, {}, 0)
     if n < k:
         return empty
     hidden = suppress_cells(counts, k)
@@ -322,11 +334,20 @@ def attribute_report(attribute: str, values: Sequence[object] | np.ndarray,
             labels.append(HIDDEN_CATEGORY)
         if sum(cell_counts) > 0:
             rep = representativeness(np.array(cell_counts), np.array(cell_p))
-            ratios = {lab: float(r) for lab, r in zip(labels, rep.representation_ratio,
-                                                      strict=True)}
+            ratios = {
+                lab: float(r) for lab, r in zip(labels, rep.representation_ratio, strict=True)
+            }
     return AttributeReport(
-        attribute=attribute, n_respondents=n, n_missing=len(codes) - n, suppressed=False,
-        counts=report_counts, shares={c: v / n for c, v in report_counts.items()},
+        attribute=attribute,
+        n_respondents=n,
+        n_missing=len(codes) - n,
+        suppressed=False,
+        counts=report_counts,
+        shares={c: v / n for c, v in report_counts.items()},
         hidden_categories=tuple(categories[i] for i in np.flatnonzero(hidden)),
-        hidden_share=pooled / n, heterogeneity=hetero, representativeness=rep,
-        representation_ratio=ratios, n_unmatched=unmatched)
+        hidden_share=pooled / n,
+        heterogeneity=hetero,
+        representativeness=rep,
+        representation_ratio=ratios,
+        n_unmatched=unmatched,
+    )

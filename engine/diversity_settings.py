@@ -50,16 +50,24 @@ class DiversitySettings:
         if not isinstance(self.min_cell_size, int) or self.min_cell_size < MIN_CELL_SIZE_FLOOR:
             raise InvalidSettingError(
                 f"min_cell_size must be an integer >= {MIN_CELL_SIZE_FLOOR}, "
-                f"got {self.min_cell_size!r}")
+                f"got {self.min_cell_size!r}"
+            )
         if not 0 < self.share_tolerance < 0.5:
             raise InvalidSettingError(
-                f"share_tolerance must be in (0, 0.5), got {self.share_tolerance!r}")
+                f"share_tolerance must be in (0, 0.5), got {self.share_tolerance!r}"
+            )
         if not 0 < self.raking_tolerance < 0.1:
             raise InvalidSettingError(
-                f"raking_tolerance must be in (0, 0.1), got {self.raking_tolerance!r}")
-        for name in ("raking_max_iterations", "histogram_bins", "in_conversation_votes",
-                     "max_time_bins", "coverage_top_n",
-                     "min_group_votes"):
+                f"raking_tolerance must be in (0, 0.1), got {self.raking_tolerance!r}"
+            )
+        for name in (
+            "raking_max_iterations",
+            "histogram_bins",
+            "in_conversation_votes",
+            "max_time_bins",
+            "coverage_top_n",
+            "min_group_votes",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise InvalidSettingError(f"{name} must be a positive integer, got {value!r}")

@@ -53,20 +53,59 @@ OPPOSITE_PENALTY = 1.0
 DEFAULT_TOP = 3
 
 #: Negation words; an odd number of them flips a claim.
-NEGATIONS = frozenset({
-    # Dutch
-    "niet", "geen", "nooit", "niets", "niks", "niemand", "nergens", "noch", "zonder",
-    # English ("n't" is rewritten to " not" before tokenising)
-    "not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot",
-    "without",
-})
+NEGATIONS = frozenset(
+    {
+        # Dutch
+        "niet",
+        "geen",
+        "nooit",
+        "niets",
+        "niks",
+        "niemand",
+        "nergens",
+        "noch",
+        "zonder",
+        # English ("n't" is rewritten to " not" before tokenising)
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "nobody",
+        "none",
+        "nowhere",
+        "neither",
+        "nor",
+        "cannot",
+        "without",
+    }
+)
 #: Direction words: +1 for more / better / enough, -1 for their opposites.
 POLARITY = {
-    "meer": 1, "minder": -1, "goed": 1, "slecht": -1, "beter": 1, "slechter": -1,
-    "genoeg": 1, "voldoende": 1, "onvoldoende": -1, "makkelijk": 1, "moeilijk": -1,
+    "meer": 1,
+    "minder": -1,
+    "goed": 1,
+    "slecht": -1,
+    "beter": 1,
+    "slechter": -1,
+    "genoeg": 1,
+    "voldoende": 1,
+    "onvoldoende": -1,
+    "makkelijk": 1,
+    "moeilijk": -1,
     "uitstekend": 1,
-    "more": 1, "less": -1, "fewer": -1, "good": 1, "bad": -1, "better": 1, "worse": -1,
-    "well": 1, "badly": -1, "poorly": -1, "enough": 1, "easy": 1, "difficult": -1,
+    "more": 1,
+    "less": -1,
+    "fewer": -1,
+    "good": 1,
+    "bad": -1,
+    "better": 1,
+    "worse": -1,
+    "well": 1,
+    "badly": -1,
+    "poorly": -1,
+    "enough": 1,
+    "easy": 1,
+    "difficult": -1,
     "excellent": 1,
 }
 _WORD = re.compile(r"\w+")
@@ -102,8 +141,9 @@ def word_overlap(text_a: str, text_b: str) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def duplicate_scores(new_text: str, cosines: np.ndarray,
-                     existing_texts: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
+def duplicate_scores(
+    new_text: str, cosines: np.ndarray, existing_texts: Sequence[str] | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Duplicate scores from cosine similarities, with the opposite-polarity correction.
 
     Parameters
@@ -128,8 +168,12 @@ def duplicate_scores(new_text: str, cosines: np.ndarray,
             f"existing_texts has {len(existing_texts)} texts for {cosines.shape[0]} similarities"
         )
     opposite = np.array([polarity_mismatch(new_text, t) for t in existing_texts], dtype=bool)
-    overlap = np.array([word_overlap(new_text, t) if o else 0.0
-                        for t, o in zip(existing_texts, opposite, strict=True)])
+    overlap = np.array(
+        [
+            word_overlap(new_text, t) if o else 0.0
+            for t, o in zip(existing_texts, opposite, strict=True)
+        ]
+    )
     return cosines - OPPOSITE_PENALTY * overlap, opposite
 
 
@@ -164,10 +208,15 @@ class DuplicateCheck:
     model_name: str
 
 
-def near_duplicates(new_text: str, existing: Sequence[str] | np.ndarray,
-                    threshold: float = DUPLICATE_THRESHOLD, top: int = DEFAULT_TOP, *,
-                    embedder: StatementEmbedder | None = None,
-                    existing_texts: Sequence[str] | None = None) -> DuplicateCheck:
+def near_duplicates(
+    new_text: str,
+    existing: Sequence[str] | np.ndarray,
+    threshold: float = DUPLICATE_THRESHOLD,
+    top: int = DEFAULT_TOP,
+    *,
+    embedder: StatementEmbedder | None = None,
+    existing_texts: Sequence[str] | None = None,
+) -> DuplicateCheck:
     """The existing statements closest to ``new_text``, flagged when they are near-duplicates.
 
     Parameters
@@ -227,12 +276,20 @@ def near_duplicates(new_text: str, existing: Sequence[str] | np.ndarray,
     scores, opposite = duplicate_scores(new_text, cosines, texts)
     closest = sorted(range(len(scores)), key=lambda i: (-cosines[i], i))[:top]
     candidates = tuple(
-        DuplicateCandidate(index=i, score=float(scores[i]), cosine=float(cosines[i]),
-                           opposite_polarity=bool(opposite[i]),
-                           is_duplicate=bool(scores[i] >= threshold))
+        DuplicateCandidate(
+            index=i,
+            score=float(scores[i]),
+            cosine=float(cosines[i]),
+            opposite_polarity=bool(opposite[i]),
+            is_duplicate=bool(scores[i] >= threshold),
+        )
         for i in closest
     )
     flagged = sorted(np.flatnonzero(scores >= threshold).tolist(), key=lambda i: (-scores[i], i))
-    return DuplicateCheck(candidates=candidates, is_duplicate=bool(flagged),
-                          flagged=tuple(int(i) for i in flagged), threshold=threshold,
-                          model_name=embedder.model_name)
+    return DuplicateCheck(
+        candidates=candidates,
+        is_duplicate=bool(flagged),
+        flagged=tuple(int(i) for i in flagged),
+        threshold=threshold,
+        model_name=embedder.model_name,
+    )

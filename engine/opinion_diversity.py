@@ -93,8 +93,9 @@ def map_spread(coordinates: np.ndarray) -> tuple[float, float]:
     return float(d2.mean()), float(np.sqrt(d2).mean())
 
 
-def group_difference(group_votes: np.ndarray, min_votes: int = DIVERSITY.min_group_votes
-                     ) -> GroupDifference:
+def group_difference(
+    group_votes: np.ndarray, min_votes: int = DIVERSITY.min_group_votes
+) -> GroupDifference:
     """Per-statement difference between groups, from (k, n_statements, 3) vote counts.
 
     Parameters
@@ -151,8 +152,9 @@ def group_difference(group_votes: np.ndarray, min_votes: int = DIVERSITY.min_gro
     return GroupDifference(agree_range=agree_range, cramers_v=v, n_groups=n_groups)
 
 
-def coverage(X: sp.csr_matrix, statements: Sequence[int], labels: np.ndarray | None = None
-             ) -> Coverage:
+def coverage(
+    X: sp.csr_matrix, statements: Sequence[int], labels: np.ndarray | None = None
+) -> Coverage:
     """Share of voters who agree with at least one of ``statements`` (e.g. top bridging ones).
 
     Parameters
@@ -184,15 +186,22 @@ def coverage(X: sp.csr_matrix, statements: Sequence[int], labels: np.ndarray | N
             members = (labels == g) & voters
             if members.any():
                 by_group[int(g)] = float(covered[members].mean())
-    return Coverage(statements=tuple(int(c) for c in cols), n_voters=n_voters,
-                    n_covered=int(covered.sum()),
-                    share=float(covered.sum() / n_voters) if n_voters else math.nan,
-                    by_group=by_group)
+    return Coverage(
+        statements=tuple(int(c) for c in cols),
+        n_voters=n_voters,
+        n_covered=int(covered.sum()),
+        share=float(covered.sum() / n_voters) if n_voters else math.nan,
+        by_group=by_group,
+    )
 
 
-def opinion_diversity(X: sp.csr_matrix, labels: np.ndarray, coordinates: np.ndarray,
-                      bridging: Sequence[int] | None = None,
-                      settings: DiversitySettings = DIVERSITY) -> OpinionDiversity:
+def opinion_diversity(
+    X: sp.csr_matrix,
+    labels: np.ndarray,
+    coordinates: np.ndarray,
+    bridging: Sequence[int] | None = None,
+    settings: DiversitySettings = DIVERSITY,
+) -> OpinionDiversity:
     """Effective number of groups, map spread, per-statement group differences and coverage.
 
     Parameters
@@ -214,8 +223,10 @@ def opinion_diversity(X: sp.csr_matrix, labels: np.ndarray, coordinates: np.ndar
     labels = np.asarray(labels, dtype=np.int64)
     xy = np.asarray(coordinates, dtype=np.float64)
     if labels.shape != (X.shape[0],) or len(xy) != X.shape[0]:
-        raise EngineError(f"labels {labels.shape} and coordinates {xy.shape} must have "
-                          f"{X.shape[0]} rows, one per participant")
+        raise EngineError(
+            f"labels {labels.shape} and coordinates {xy.shape} must have "
+            f"{X.shape[0]} rows, one per participant"
+        )
     ids, sizes = np.unique(labels[labels >= 0], return_counts=True)
     if len(ids):
         h = heterogeneity(sizes)
@@ -228,9 +239,14 @@ def opinion_diversity(X: sp.csr_matrix, labels: np.ndarray, coordinates: np.ndar
     total_variance, mean_distance = map_spread(xy[labels >= 0])
     cover = None
     if bridging is not None:
-        cover = coverage(X, list(bridging)[:settings.coverage_top_n], labels)
+        cover = coverage(X, list(bridging)[: settings.coverage_top_n], labels)
     return OpinionDiversity(
-        n_groups=len(ids), group_sizes={int(g): int(s) for g, s in zip(ids, sizes, strict=True)},
-        effective_groups=eff, effective_groups_simpson=eff_simpson,
-        total_variance=total_variance, mean_distance=mean_distance,
-        differences=group_difference(votes, settings.min_group_votes), coverage=cover)
+        n_groups=len(ids),
+        group_sizes={int(g): int(s) for g, s in zip(ids, sizes, strict=True)},
+        effective_groups=eff,
+        effective_groups_simpson=eff_simpson,
+        total_variance=total_variance,
+        mean_distance=mean_distance,
+        differences=group_difference(votes, settings.min_group_votes),
+        coverage=cover,
+    )

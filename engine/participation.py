@@ -145,15 +145,25 @@ def _distribution(counts: np.ndarray, settings: DiversitySettings) -> VoteDistri
     p25, median, p75, p90 = np.percentile(counts, [25, 50, 75, 90])
     top = math.ceil(TOP_SHARE * n)
     # partition instead of a full sort: only the top-n sum is needed.
-    top_sum = np.partition(counts, n - top)[n - top:].sum()
+    top_sum = np.partition(counts, n - top)[n - top :].sum()
     highest = int(counts.max())
     edges = np.unique(np.round(np.linspace(1, highest + 1, settings.histogram_bins + 1))).astype(
-        np.int64)
+        np.int64
+    )
     hist, _ = np.histogram(counts, bins=edges)
     return VoteDistribution(
-        n_voters=n, mean=float(counts.mean()), median=float(median), p25=float(p25),
-        p75=float(p75), p90=float(p90), max=highest, gini=gini(counts),
-        top10_share=float(top_sum / counts.sum()), edges=edges, counts=hist.astype(np.int64))
+        n_voters=n,
+        mean=float(counts.mean()),
+        median=float(median),
+        p25=float(p25),
+        p75=float(p75),
+        p90=float(p90),
+        max=highest,
+        gini=gini(counts),
+        top10_share=float(top_sum / counts.sum()),
+        edges=edges,
+        counts=hist.astype(np.int64),
+    )
 
 
 def _bins(times: np.ndarray, origin: int, width: int, n_bins: int) -> np.ndarray:
@@ -164,10 +174,16 @@ def _bins(times: np.ndarray, origin: int, width: int, n_bins: int) -> np.ndarray
     return np.bincount(idx, minlength=n_bins)[:n_bins].astype(np.int64)
 
 
-def time_series(bin_seconds: int, join_times: np.ndarray, first_vote_times: np.ndarray,
-                first_statement_times: np.ndarray, vote_times: np.ndarray,
-                statement_times: np.ndarray, statement_states: np.ndarray,
-                settings: DiversitySettings = DIVERSITY) -> TimeSeries:
+def time_series(
+    bin_seconds: int,
+    join_times: np.ndarray,
+    first_vote_times: np.ndarray,
+    first_statement_times: np.ndarray,
+    vote_times: np.ndarray,
+    statement_times: np.ndarray,
+    statement_states: np.ndarray,
+    settings: DiversitySettings = DIVERSITY,
+) -> TimeSeries:
     """Count events per UTC-aligned bin of ``bin_seconds``; non-finite times are left out.
 
     The bins run from the bin of the earliest event to that of the latest, empty bins included.
@@ -181,8 +197,15 @@ def time_series(bin_seconds: int, join_times: np.ndarray, first_vote_times: np.n
     finite = [a for a in everything if len(a)]
     if not finite:
         empty = np.zeros(0, dtype=np.int64)
-        return TimeSeries(bin_seconds, empty, empty, empty, empty, empty,
-                          {str(s): empty for s in np.unique(statement_states)})
+        return TimeSeries(
+            bin_seconds,
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            {str(s): empty for s in np.unique(statement_states)},
+        )
     first = min(float(a.min()) for a in finite)
     last = max(float(a.max()) for a in finite)
     origin = int(math.floor(first / bin_seconds) * bin_seconds)
@@ -190,17 +213,22 @@ def time_series(bin_seconds: int, join_times: np.ndarray, first_vote_times: np.n
     if n_bins > settings.max_time_bins:
         raise EngineError(
             f"times span {n_bins} bins of {bin_seconds} s (from {first:.0f} to {last:.0f} s since "
-            f"the epoch); more than max_time_bins={settings.max_time_bins}: check the timestamps")
+            f"the epoch); more than max_time_bins={settings.max_time_bins}: check the timestamps"
+        )
     start = origin + bin_seconds * np.arange(n_bins, dtype=np.int64)
-    by_state = {str(state): _bins(statement_times[statement_states == state], origin,
-                                  bin_seconds, n_bins)
-                for state in np.unique(statement_states)}
+    by_state = {
+        str(state): _bins(statement_times[statement_states == state], origin, bin_seconds, n_bins)
+        for state in np.unique(statement_states)
+    }
     return TimeSeries(
-        bin_seconds=bin_seconds, start=start,
+        bin_seconds=bin_seconds,
+        start=start,
         joined=_bins(join_times, origin, bin_seconds, n_bins),
         new_voters=_bins(first_vote_times, origin, bin_seconds, n_bins),
         new_writers=_bins(first_statement_times, origin, bin_seconds, n_bins),
-        votes=_bins(vote_times, origin, bin_seconds, n_bins), statements=by_state)
+        votes=_bins(vote_times, origin, bin_seconds, n_bins),
+        statements=by_state,
+    )
 
 
 def _first_time(who: np.ndarray, times: np.ndarray, n: int) -> np.ndarray:
@@ -210,11 +238,16 @@ def _first_time(who: np.ndarray, times: np.ndarray, n: int) -> np.ndarray:
     return first
 
 
-def participation(join_times: np.ndarray, vote_participants: np.ndarray,
-                  vote_statements: np.ndarray, vote_times: np.ndarray,
-                  statement_times: np.ndarray, statement_states: np.ndarray,
-                  statement_authors: np.ndarray,
-                  settings: DiversitySettings = DIVERSITY) -> ParticipationResult:
+def participation(
+    join_times: np.ndarray,
+    vote_participants: np.ndarray,
+    vote_statements: np.ndarray,
+    vote_times: np.ndarray,
+    statement_times: np.ndarray,
+    statement_states: np.ndarray,
+    statement_authors: np.ndarray,
+    settings: DiversitySettings = DIVERSITY,
+) -> ParticipationResult:
     """Participation funnel, depth and growth.
 
     Parameters
@@ -260,11 +293,15 @@ def participation(join_times: np.ndarray, vote_participants: np.ndarray,
     authors = np.asarray(statement_authors, dtype=np.int64)
     n_p, n_s = len(join_times), len(st)
     if not len(vp) == len(vs) == len(vt):
-        raise EngineError(f"vote arrays differ in length: participants {len(vp)}, "
-                          f"statements {len(vs)}, times {len(vt)}")
+        raise EngineError(
+            f"vote arrays differ in length: participants {len(vp)}, "
+            f"statements {len(vs)}, times {len(vt)}"
+        )
     if not len(states) == len(authors) == n_s:
-        raise EngineError(f"statement arrays differ in length: times {n_s}, states {len(states)}, "
-                          f"authors {len(authors)}")
+        raise EngineError(
+            f"statement arrays differ in length: times {n_s}, states {len(states)}, "
+            f"authors {len(authors)}"
+        )
     if len(vp) and (vp.min() < 0 or vp.max() >= n_p):
         raise EngineError(f"vote_participants must be in 0..{n_p - 1}, got {vp.min()}..{vp.max()}")
     if len(vs) and (vs.min() < 0 or vs.max() >= n_s):
@@ -282,21 +319,28 @@ def participation(join_times: np.ndarray, vote_participants: np.ndarray,
     wrote = authors[authors >= 0]
     needed = min(settings.in_conversation_votes, n_s)
     n_voted = len(voted)
-    states_count = {str(s): int(c) for s, c in zip(*np.unique(states, return_counts=True),
-                                                   strict=True)}
+    states_count = {
+        str(s): int(c) for s, c in zip(*np.unique(states, return_counts=True), strict=True)
+    }
 
     first_vote = _first_time(vp, vt, n_p)
     first_statement = _first_time(wrote, st[authors >= 0], n_p)
+
     def series(width: int) -> TimeSeries:
-        return time_series(width, join_times, first_vote, first_statement, vt, st, states,
-                           settings)
+        return time_series(width, join_times, first_vote, first_statement, vt, st, states, settings)
 
     daily = series(DAY)  # raises on absurd spans (bad timestamps)
     hourly = series(HOUR) if len(daily.start) * (DAY // HOUR) <= settings.max_time_bins else None
     return ParticipationResult(
-        n_joined=n_p, n_voted=n_voted, n_wrote=len(np.unique(wrote)),
+        n_joined=n_p,
+        n_voted=n_voted,
+        n_wrote=len(np.unique(wrote)),
         n_in_conversation=int(np.count_nonzero(per_voter >= max(needed, 1))),
-        n_statements=n_s, n_votes=n_cells,
+        n_statements=n_s,
+        n_votes=n_cells,
         density=float(n_cells / (n_voted * n_s)) if n_voted and n_s else 0.0,
-        votes_per_voter=_distribution(voted, settings), statements_by_state=states_count,
-        hourly=hourly, daily=daily)
+        votes_per_voter=_distribution(voted, settings),
+        statements_by_state=states_count,
+        hourly=hourly,
+        daily=daily,
+    )

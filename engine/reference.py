@@ -64,18 +64,21 @@ def validate_reference(data: Any, settings: DiversitySettings = DIVERSITY) -> Re
         data = data["attributes"]
     if not isinstance(data, Mapping):
         raise InvalidReferenceError(
-            f"reference must be an object of attributes, got {type(data).__name__}")
+            f"reference must be an object of attributes, got {type(data).__name__}"
+        )
     if not data:
         raise InvalidReferenceError("reference has no attributes")
     out: Reference = {}
     for attribute, shares in data.items():
         if not isinstance(attribute, str) or not attribute.strip():
             raise InvalidReferenceError(
-                f"attribute name must be a non-empty string, got {attribute!r}")
+                f"attribute name must be a non-empty string, got {attribute!r}"
+            )
         if not isinstance(shares, Mapping):
             raise InvalidReferenceError(
                 f"attribute {attribute!r}: must be an object of category shares, "
-                f"got {type(shares).__name__}")
+                f"got {type(shares).__name__}"
+            )
         if not shares:
             raise InvalidReferenceError(f"attribute {attribute!r}: has no categories (empty)")
         clean: dict[str, float] = {}
@@ -83,21 +86,28 @@ def validate_reference(data: Any, settings: DiversitySettings = DIVERSITY) -> Re
             if not isinstance(category, str) or not category.strip():
                 raise InvalidReferenceError(
                     f"attribute {attribute!r}: category name must be a non-empty string, "
-                    f"got {category!r}")
+                    f"got {category!r}"
+                )
             # bool is an int subclass; True as a share is certainly a mistake.
-            if isinstance(share, bool) or not isinstance(share, int | float) \
-                    or not math.isfinite(share):
+            if (
+                isinstance(share, bool)
+                or not isinstance(share, int | float)
+                or not math.isfinite(share)
+            ):
                 raise InvalidReferenceError(
                     f"attribute {attribute!r}, category {category!r}: share must be a finite "
-                    f"number, got {share!r}")
+                    f"number, got {share!r}"
+                )
             if share < 0:
                 raise InvalidReferenceError(
-                    f"attribute {attribute!r}, category {category!r}: negative share {share!r}")
+                    f"attribute {attribute!r}, category {category!r}: negative share {share!r}"
+                )
             clean[category] = float(share)
         total = math.fsum(clean.values())
         if abs(total - 1.0) > settings.share_tolerance:
             raise InvalidReferenceError(
                 f"attribute {attribute!r}: shares sum to {total:.4g}, not 1 "
-                f"(tolerance {settings.share_tolerance:g})")
+                f"(tolerance {settings.share_tolerance:g})"
+            )
         out[attribute] = {k: v / total for k, v in clean.items()}
     return out

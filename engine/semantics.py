@@ -217,8 +217,9 @@ class EmbeddingCache:
         keys = np.array([k for k, _ in items], dtype="<U64")
         return keys, np.vstack([v for _, v in items])
 
-    def load_arrays(self, model_name: str, keys: Sequence[str] | np.ndarray,
-                    vectors: np.ndarray) -> None:
+    def load_arrays(
+        self, model_name: str, keys: Sequence[str] | np.ndarray, vectors: np.ndarray
+    ) -> None:
         """Add embeddings written by :meth:`to_arrays` (keys are text hashes, not texts)."""
         matrix = np.asarray(vectors, dtype=np.float32)
         if matrix.ndim != 2 or matrix.shape[0] != len(keys):
@@ -247,9 +248,15 @@ class StatementEmbedder:
         Torch device for a model loaded by name.
     """
 
-    def __init__(self, model: str | Encoder | None = None, *, model_name: str | None = None,
-                 cache: EmbeddingCache | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-                 device: str = "cpu") -> None:
+    def __init__(
+        self,
+        model: str | Encoder | None = None,
+        *,
+        model_name: str | None = None,
+        cache: EmbeddingCache | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        device: str = "cpu",
+    ) -> None:
         if batch_size < 1:
             raise InvalidSettingError(f"batch_size must be >= 1, got {batch_size!r}")
         if model is None or isinstance(model, str):
@@ -294,9 +301,15 @@ class StatementEmbedder:
             if self.cache.get(self.model_name, text) is None:
                 missing.setdefault(text_key(text), text)
         if missing:
-            new = np.asarray(self.encoder.encode(list(missing.values()), batch_size=self.batch_size,
-                                                 normalize_embeddings=True,
-                                                 show_progress_bar=False), dtype=np.float32)
+            new = np.asarray(
+                self.encoder.encode(
+                    list(missing.values()),
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
+                ),
+                dtype=np.float32,
+            )
             for text, vector in zip(missing.values(), _normalise(new), strict=True):
                 self.cache.put(self.model_name, text, vector)
         if not texts:

@@ -86,8 +86,9 @@ class TopicResult:
     silhouette: dict[int, float]
 
 
-def _cluster(embeddings: np.ndarray, n_topics: int | None, max_topics: int
-             ) -> tuple[np.ndarray, dict[int, float]]:
+def _cluster(
+    embeddings: np.ndarray, n_topics: int | None, max_topics: int
+) -> tuple[np.ndarray, dict[int, float]]:
     n = embeddings.shape[0]
     if n_topics is not None:
         k = min(n_topics, n)
@@ -108,8 +109,9 @@ def _cluster(embeddings: np.ndarray, n_topics: int | None, max_topics: int
     return best, scores
 
 
-def topic_keywords(texts: Sequence[str], labels: np.ndarray,
-                   n_keywords: int = DEFAULT_N_KEYWORDS) -> dict[int, tuple[str, ...]]:
+def topic_keywords(
+    texts: Sequence[str], labels: np.ndarray, n_keywords: int = DEFAULT_N_KEYWORDS
+) -> dict[int, tuple[str, ...]]:
     """c-TF-IDF keywords of each topic (words and two-word phrases, stop words removed).
 
     Parameters
@@ -137,8 +139,12 @@ def topic_keywords(texts: Sequence[str], labels: np.ndarray,
     """
     labels = np.asarray(labels)
     topic_ids = sorted(int(t) for t in np.unique(labels))
-    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
-                                 ngram_range=(1, 2), lowercase=True)
+    vectorizer = CountVectorizer(
+        stop_words=sorted(STOP_WORDS),
+        token_pattern=TOKEN_PATTERN,
+        ngram_range=(1, 2),
+        lowercase=True,
+    )
     try:
         counts = vectorizer.fit_transform(list(texts))
     except ValueError:  # every text is empty or stop words only
@@ -146,9 +152,10 @@ def topic_keywords(texts: Sequence[str], labels: np.ndarray,
     terms = vectorizer.get_feature_names_out()
     total = np.asarray(counts.sum(axis=0)).ravel()
     keep = total >= MIN_TERM_COUNT
-    membership = sp.csr_matrix((np.ones(len(labels)), (np.searchsorted(topic_ids, labels),
-                                                       np.arange(len(labels)))),
-                               shape=(len(topic_ids), len(labels)))
+    membership = sp.csr_matrix(
+        (np.ones(len(labels)), (np.searchsorted(topic_ids, labels), np.arange(len(labels)))),
+        shape=(len(topic_ids), len(labels)),
+    )
     tf = np.asarray((membership @ counts).todense(), dtype=np.float64)[:, keep]
     terms, total = terms[keep], total[keep]
     if terms.size == 0:
@@ -172,9 +179,14 @@ def topic_keywords(texts: Sequence[str], labels: np.ndarray,
     return result
 
 
-def find_topics(texts: Sequence[str], embeddings: np.ndarray, *, n_topics: int | None = None,
-                max_topics: int = DEFAULT_MAX_TOPICS,
-                n_keywords: int = DEFAULT_N_KEYWORDS) -> TopicResult:
+def find_topics(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    *,
+    n_topics: int | None = None,
+    max_topics: int = DEFAULT_MAX_TOPICS,
+    n_keywords: int = DEFAULT_N_KEYWORDS,
+) -> TopicResult:
     """Group statements into topics and label each with keywords.
 
     Parameters
@@ -221,8 +233,9 @@ def find_topics(texts: Sequence[str], embeddings: np.ndarray, *, n_topics: int |
     unit = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
     raw, silhouette = _cluster(unit, n_topics, max_topics)
     # Renumber: largest topic first, ties by earliest statement, so ids do not depend on sklearn.
-    clusters = sorted(np.unique(raw),
-                      key=lambda c: (-np.sum(raw == c), np.flatnonzero(raw == c)[0]))
+    clusters = sorted(
+        np.unique(raw), key=lambda c: (-np.sum(raw == c), np.flatnonzero(raw == c)[0])
+    )
     labels = np.empty(n, dtype=np.intp)
     for new_id, c in enumerate(clusters):
         labels[raw == c] = new_id
@@ -232,9 +245,14 @@ def find_topics(texts: Sequence[str], embeddings: np.ndarray, *, n_topics: int |
         members = np.flatnonzero(labels == topic_id)
         centroid = unit[members].mean(axis=0)
         representative = int(members[int(np.argmax(unit[members] @ centroid))])
-        topics.append(Topic(topic_id=topic_id, keywords=keywords[topic_id],
-                            statement_indices=tuple(int(i) for i in members),
-                            representative=representative))
+        topics.append(
+            Topic(
+                topic_id=topic_id,
+                keywords=keywords[topic_id],
+                statement_indices=tuple(int(i) for i in members),
+                representative=representative,
+            )
+        )
     return TopicResult(labels=labels, topics=tuple(topics), k=len(topics), silhouette=silhouette)
 
 
@@ -262,8 +280,9 @@ def _one_hot(labels: np.ndarray, ids: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(labels.size, ids.size))
 
 
-def group_votes_by_topic(X: sp.spmatrix | sp.sparray, group_labels: np.ndarray,
-                         topic_labels: np.ndarray) -> GroupTopicVotes:
+def group_votes_by_topic(
+    X: sp.spmatrix | sp.sparray, group_labels: np.ndarray, topic_labels: np.ndarray
+) -> GroupTopicVotes:
     """Agree, disagree and pass rates of each opinion group on each topic.
 
     Parameters
@@ -312,15 +331,23 @@ def group_votes_by_topic(X: sp.spmatrix | sp.sparray, group_labels: np.ndarray,
     t_of = _one_hot(topics, topic_ids)  # (n_statements, n_topics)
 
     def count(value: int) -> np.ndarray:
-        indicator = sp.csr_matrix(((X.data == value).astype(np.float64), X.indices, X.indptr),
-                                  shape=X.shape)
+        indicator = sp.csr_matrix(
+            ((X.data == value).astype(np.float64), X.indices, X.indptr), shape=X.shape
+        )
         return np.rint((g_of @ indicator @ t_of).toarray()).astype(np.int64)
 
     agree, disagree, passed = count(1), count(-1), count(0)
     n_votes = agree + disagree + passed
     with np.errstate(invalid="ignore", divide="ignore"):
+
         def rate(c: np.ndarray) -> np.ndarray:
             return np.where(n_votes > 0, c / np.maximum(n_votes, 1), np.nan)
-        return GroupTopicVotes(group_ids=group_ids, topic_ids=topic_ids, agree_rate=rate(agree),
-                               disagree_rate=rate(disagree), pass_rate=rate(passed),
-                               n_votes=n_votes)
+
+        return GroupTopicVotes(
+            group_ids=group_ids,
+            topic_ids=topic_ids,
+            agree_rate=rate(agree),
+            disagree_rate=rate(disagree),
+            pass_rate=rate(passed),
+            n_votes=n_votes,
+        )

@@ -107,8 +107,9 @@ def effective_sample_size(weights: np.ndarray) -> float:
     return float(w.sum() ** 2 / square) if square > 0 else 0.0
 
 
-def _margins(values: Sequence[object] | np.ndarray, shares: Mapping[str, float],
-             attribute: str) -> tuple[np.ndarray, np.ndarray, float]:
+def _margins(
+    values: Sequence[object] | np.ndarray, shares: Mapping[str, float], attribute: str
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Codes into the covered reference categories (-1 = neutral) and their rescaled targets."""
     names, codes = encode_categories(values)
     ref_names = [c for c, v in shares.items() if v > 0]
@@ -125,17 +126,24 @@ def _margins(values: Sequence[object] | np.ndarray, shares: Mapping[str, float],
     return ref_codes, (targets / total if total > 0 else targets), uncovered
 
 
-def _result(w: np.ndarray, converged: bool, iterations: int, error: float,
-            uncovered: dict[str, float]) -> Weighting:
+def _result(
+    w: np.ndarray, converged: bool, iterations: int, error: float, uncovered: dict[str, float]
+) -> Weighting:
     n_eff = effective_sample_size(w)
-    return Weighting(weights=w, effective_sample_size=n_eff,
-                     design_effect=len(w) / n_eff if n_eff > 0 else float("nan"),
-                     converged=converged, n_iterations=iterations, max_error=error,
-                     uncovered_share=uncovered)
+    return Weighting(
+        weights=w,
+        effective_sample_size=n_eff,
+        design_effect=len(w) / n_eff if n_eff > 0 else float("nan"),
+        converged=converged,
+        n_iterations=iterations,
+        max_error=error,
+        uncovered_share=uncovered,
+    )
 
 
-def poststratification_weights(values: Sequence[object] | np.ndarray, shares: Mapping[str, float],
-                               attribute: str = "attribute") -> Weighting:
+def poststratification_weights(
+    values: Sequence[object] | np.ndarray, shares: Mapping[str, float], attribute: str = "attribute"
+) -> Weighting:
     """Post-stratification weights on one attribute: w_i = p_k / s_k for i in category k.
 
     Parameters
@@ -165,9 +173,11 @@ def poststratification_weights(values: Sequence[object] | np.ndarray, shares: Ma
     return _result(w, True, 1, 0.0, {attribute: uncovered})
 
 
-def rake(attributes: Mapping[str, Sequence[object] | np.ndarray],
-         reference: Mapping[str, Mapping[str, float]],
-         settings: DiversitySettings = DIVERSITY) -> Weighting:
+def rake(
+    attributes: Mapping[str, Sequence[object] | np.ndarray],
+    reference: Mapping[str, Mapping[str, float]],
+    settings: DiversitySettings = DIVERSITY,
+) -> Weighting:
     """Raking (iterative proportional fitting) of weights to several attributes' margins.
 
     Parameters
@@ -220,8 +230,7 @@ def rake(attributes: Mapping[str, Sequence[object] | np.ndarray],
     for iteration in range(1, settings.raking_max_iterations + 1):  # noqa: B007
         for codes, p, _ in margins.values():
             current = weighted(codes, len(p))
-            factor = np.divide(p * current.sum(), current, out=np.ones_like(p),
-                               where=current > 0)
+            factor = np.divide(p * current.sum(), current, out=np.ones_like(p), where=current > 0)
             resp = codes >= 0
             w[resp] *= factor[codes[resp]]
         error = 0.0
@@ -231,8 +240,13 @@ def rake(attributes: Mapping[str, Sequence[object] | np.ndarray],
                 error = max(error, float(np.abs(current / current.sum() - p).max()))
         if error < settings.raking_tolerance:
             break
-    return _result(w, bool(error < settings.raking_tolerance), iteration, float(error),
-                   {a: m[2] for a, m in margins.items()})
+    return _result(
+        w,
+        bool(error < settings.raking_tolerance),
+        iteration,
+        float(error),
+        {a: m[2] for a, m in margins.items()},
+    )
 
 
 def vote_indicators(X: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
@@ -285,12 +299,20 @@ def weighted_agree_rates(X: sp.csr_matrix, weights: np.ndarray | None = None) ->
     w = _check_weights(weights, X.shape[0])
     total = voted.T @ w
     with np.errstate(invalid="ignore", divide="ignore"):
-        return WeightedRates(agree=(agree.T @ w) / total, disagree=(disagree.T @ w) / total,
-                             weight=total, n_votes=np.asarray(voted.sum(axis=0)).ravel())
+        return WeightedRates(
+            agree=(agree.T @ w) / total,
+            disagree=(disagree.T @ w) / total,
+            weight=total,
+            n_votes=np.asarray(voted.sum(axis=0)).ravel(),
+        )
 
 
-def weighted_group_votes(X: sp.csr_matrix, labels: np.ndarray, weights: np.ndarray | None = None,
-                         n_groups: int | None = None) -> np.ndarray:
+def weighted_group_votes(
+    X: sp.csr_matrix,
+    labels: np.ndarray,
+    weights: np.ndarray | None = None,
+    n_groups: int | None = None,
+) -> np.ndarray:
     """Weighted agree, disagree and all-vote sums per group and statement.
 
     Parameters
@@ -325,8 +347,12 @@ def weighted_group_votes(X: sp.csr_matrix, labels: np.ndarray, weights: np.ndarr
     return np.stack([(G @ m).toarray() for m in (agree, disagree, voted)], axis=2)
 
 
-def weighted_bridging(X: sp.csr_matrix, labels: np.ndarray, weights: np.ndarray | None = None,
-                      n_groups: int | None = None) -> WeightedBridging:
+def weighted_bridging(
+    X: sp.csr_matrix,
+    labels: np.ndarray,
+    weights: np.ndarray | None = None,
+    n_groups: int | None = None,
+) -> WeightedBridging:
     """Weighted group-informed consensus and lowest group agree rate of every statement.
 
     Parameters
@@ -356,5 +382,6 @@ def weighted_bridging(X: sp.csr_matrix, labels: np.ndarray, weights: np.ndarray 
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = gv[:, :, 0] / gv[:, :, 2]
     lowest = rates.min(axis=0) if len(gv) else np.full(X.shape[1], np.nan)
-    return WeightedBridging(group_informed_consensus=consensus, min_group_agree=lowest,
-                            group_votes=gv)
+    return WeightedBridging(
+        group_informed_consensus=consensus, min_group_agree=lowest, group_votes=gv
+    )

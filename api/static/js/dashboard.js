@@ -1,0 +1,251 @@
+// The facilitator dashboard: live map and panels from the SSE stream, moderation, export.
+import { api, ApiError, conversationIdFromPath } from "./api.js";
+import { apply, groupLetter, setLanguage, t } from "./i18n.js";
+import { DENSITY_THRESHOLD, drawMap } from "./map.js";
+import {
+  el, renderBridging, renderConsensus, renderDiversity, renderGroups, renderLegend,
+  renderParticipation,
+} from "./panels.js";
+import { follow } from "./sse.js";
+
+const $ = (id) => document.getElementById(id);
+const cid = conversationIdFromPath();
+const TOKEN_STORE = `meedenken:admin:${cid}`;
+const LANG_STORE = "meedenken:lang";
+/** The moderation queue and the diversity panel are re-read this often (they are not streamed). */
+const QUEUE_POLL_MS = 5000;
+const DIVERSITY_POLL_MS = 30000;
+
+const state = {
+  token: null, conv: null, analysis: null, texts: new Map(), nStatements: null, diversity: null,
+};
+
+function notice(text) {
+  $("notice").textContent = text || "";
+  $("notice").hidden = !text;
+}
+
+const textOf = (sid) => state.texts.get(sid) ?? `#${sid}`;
+
+// ------------------------------------------------------------------ token
+function takeToken() {
+  const match = window.location.hash.match(/token=([^&]+)/);
+  if (match) {
+    sessionStorage.setItem(TOKEN_STORE, decodeURIComponent(match[1]));
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  return sessionStorage.getItem(TOKEN_STORE);
+}
+
+function askToken(message) {
+  $("board").hidden = true;
+  $("token-form").hidden = false;
+  if (message) notice(message);
+  $("token").focus();
+}
+
+// ------------------------------------------------------------------ analysis
+async function loadTexts() {
+  const list = await api(`/conversations/${cid}/statements`, { token: state.token });
+  state.texts = new Map(list.data.map((s) => [s.id, s.text]));
+  state.nStatements = list.data.filter((s) => s.moderation !== "rejected").length;
+}
+
+function render() {
+  const a = state.analysis;
+  if (!a) return;
+  $("stat-participants").textContent = a.participants;
+  $("stat-votes").textContent = a.votes;
+  $("stat-statements").textContent = state.nStatements ?? a.statements;
+  $("stat-groups").textContent = (a.groups || []).length;
+  $("updated").textContent = a.version
+    ? t("updated", { version: a.version, time: new Date(a.created_at).toLocaleTimeString() })
+    : t("noAnalysis");
+  const canvas = $("map");
+  const drawn = drawMap(canvas, a, { letter: groupLetter });
+  canvas.setAttribute("aria-label", t("mapLabel", { n: drawn.points, k: (a.groups || []).length }));
+  $("map-note").textContent = drawn.mode === "density" ? t("mapDensity", { n: DENSITY_THRESHOLD }) : "";
+  renderLegend($("legend"), a);
+  renderGroups($("groups"), a, textOf);
+  renderBridging($("bridging-card"), $("bridging"), a, textOf);
+  renderConsensus($("consensus"), a, textOf);
+  renderParticipation($("participation"), a);
+  renderDiversity($("diversity-card"), $("diversity"), state.diversity);
+}
+
+async function onAnalysis(event) {
+  if (event.event !== "analysis") return;
+  const analysis = JSON.parse(event.data);
+  const known = (analysis.statement_coordinates || []).every((s) => state.texts.has(s.id));
+  if (!known) await loadTexts().catch(() => {});
+  state.analysis = analysis;
+  render();
+}
+
+function setLive(on) {
+  $("live").classList.toggle("on", on);
+  $("live").textContent = t(on ? "live" : "offline");
+}
+
+// ------------------------------------------------------------------ moderation
+async function refreshQueue() {
+  let list;
+  try {
+    list = await api(`/conversations/${cid}/statements?moderation=pending`, { token: state.token });
+  } catch (err) {
+    $("queue-status").textContent = t("error", { reason: err.message });
+    return;
+  }
+  $("queue-count").textContent = list.count;
+  if (!list.count) { $("queue").replaceChildren(el("p", { text: t("queueEmpty") })); return; }
+  $("queue").replaceChildren(...list.data.map((s) => {
+    const button = (cls, label, body) => {
+      const b = el("button", { type: "button", className: cls, text: t(label) });
+      b.setAttribute("aria-label", `${t(label)}: ${s.text}`);
+      b.addEventListener("click", () => moderate(s.id, body));
+      return b;
+    };
+    return el("div", { className: "queue-item", "data-statement-id": String(s.id) },
+      el("p", { text: s.text, style: "margin:0" }),
+      el("div", { className: "actions" },
+        button("accept", "accept", { moderation: "accepted" }),
+        button("reject", "reject", { moderation: "rejected" }),
+        button("meta", "meta", { moderation: "accepted", is_meta: true })));
+  }));
+}
+
+async function moderate(sid, body) {
+  try {
+    const row = await api(`/conversations/${cid}/statements/${sid}`,
+                          { method: "PATCH", token: state.token, body });
+    await loadTexts();
+    $("queue-status").textContent = `${t(body.is_meta ? "meta" : body.moderation === "accepted" ? "accept" : "reject")}: ${row.text}`;
+  } catch (err) {
+    $("queue-status").textContent = t("error", { reason: err.message });
+  }
+  await refreshQueue();
+  render();
+}
+
+// ------------------------------------------------------------------ diversity, export, state
+async function refreshDiversity() {
+  try {
+    state.diversity = await api(`/conversations/${cid}/diversity`, { token: state.token });
+  } catch (err) {
+    state.diversity = null; // 404: this server has no diversity route (issue 5)
+  }
+  render();
+}
+
+async function download() {
+  $("export-status").textContent = "";
+  const response = await fetch(`/conversations/${cid}/export`,
+                               { headers: { Authorization: `Bearer ${state.token}` } });
+  if (!response.ok) {
+    $("export-status").textContent = response.status === 404 || response.status === 405
+      ? t("exportMissing") : t("error", { reason: response.status });
+    return;
+  }
+  const blob = await response.blob();
+  const link = el("a", { href: URL.createObjectURL(blob),
+                         download: `meedenken-${cid}-export.zip` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+function showConversationState() {
+  $("conv-state").textContent = t(state.conv.is_open ? "isOpen" : "isClosed");
+  $("toggle-open").textContent = t(state.conv.is_open ? "closeConv" : "openConv");
+}
+
+async function toggleOpen() {
+  try {
+    state.conv = await api(`/conversations/${cid}`, {
+      method: "PATCH", token: state.token, body: { is_open: !state.conv.is_open } });
+    showConversationState();
+  } catch (err) {
+    notice(t("error", { reason: err.message }));
+  }
+}
+
+// ------------------------------------------------------------------ start
+function translate(lang) {
+  setLanguage(lang);
+  apply();
+  $("lang").value = lang;
+  if (state.conv) {
+    $("topic").textContent = state.conv.topic;
+    document.title = `${state.conv.topic} · ${t("dTitle")}`;
+    showConversationState();
+  }
+  render();
+}
+
+async function openBoard() {
+  try {
+    await loadTexts();
+    await api(`/conversations/${cid}/statements?moderation=pending`, { token: state.token });
+  } catch (err) {
+    sessionStorage.removeItem(TOKEN_STORE);
+    askToken(err instanceof ApiError && (err.status === 401 || err.status === 403)
+      ? t("tokenWrong") : t("error", { reason: err.message }));
+    return;
+  }
+  notice("");
+  $("token-form").hidden = true;
+  $("board").hidden = false;
+  const link = new URL(`/c/${cid}`, window.location.origin).href;
+  $("participant-link").href = link;
+  $("participant-link").textContent = link;
+  $("qr").src = `/c/${cid}/qr.svg`;
+  $("qr").alt = t("qrAlt");
+  showConversationState();
+  $("toggle-open").addEventListener("click", toggleOpen);
+  $("export-zip").addEventListener("click", () => download().catch((e) =>
+    { $("export-status").textContent = t("error", { reason: e.message }); }));
+  follow(`/conversations/${cid}/stream`, state.token, {
+    onEvent: (e) => onAnalysis(e).catch((err) => notice(t("error", { reason: err.message }))),
+    onState: setLive,
+    onFatal: () => askToken(t("tokenWrong")),
+  });
+  refreshQueue();
+  refreshDiversity();
+  setInterval(refreshQueue, QUEUE_POLL_MS);
+  setInterval(refreshDiversity, DIVERSITY_POLL_MS);
+  let resizeTimer;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(render, 150);
+  });
+}
+
+async function start() {
+  const chosen = localStorage.getItem(LANG_STORE);
+  translate(chosen || "nl");
+  $("lang").addEventListener("change", (e) => {
+    localStorage.setItem(LANG_STORE, e.target.value);
+    translate(e.target.value);
+  });
+  try {
+    state.conv = await api(`/conversations/${cid}`);
+  } catch (err) {
+    $("topic").textContent = "Meedenken";
+    notice(err.status === 404 ? t("notFound") : t("error", { reason: err.message }));
+    return;
+  }
+  $("topic").removeAttribute("data-i18n");
+  translate(chosen || state.conv.language);
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    state.token = $("token").value.trim();
+    sessionStorage.setItem(TOKEN_STORE, state.token);
+    openBoard();
+  });
+  state.token = takeToken();
+  if (state.token) openBoard();
+  else askToken();
+}
+
+start();

@@ -1,0 +1,133 @@
+// Renderers of the dashboard's panels. Every text from the API goes in through textContent,
+// never as markup, so a statement cannot inject anything into the page.
+import { groupLetter, t } from "./i18n.js";
+import { groupColour } from "./map.js";
+
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "text") node.textContent = value;
+    else if (key === "style") node.style.cssText = value; // CSSOM: allowed by the CSP
+    else if (key in node) node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c != null));
+  return node;
+}
+
+const pct = (x) => Math.round(100 * Number(x || 0));
+const fmt = (x, digits = 2) => Number(x || 0).toFixed(digits);
+
+function swatch(group) {
+  const dot = el("span", { className: "swatch", "aria-hidden": "true" });
+  dot.style.background = groupColour(group);
+  return dot;
+}
+
+export function renderLegend(root, analysis) {
+  root.replaceChildren(...(analysis.groups || []).map((g) => el("li", {},
+    swatch(g.id), `${t("group", { group: groupLetter(g.id) })} (${g.size})`)));
+}
+
+export function renderGroups(root, analysis, textOf) {
+  const groups = analysis.groups || [];
+  if (!groups.length) { root.replaceChildren(el("p", { text: t("noGroups") })); return; }
+  root.replaceChildren(...groups.map((g) => {
+    const card = el("article", { className: "card group-card" });
+    card.style.borderTopColor = groupColour(g.id);
+    const items = (g.representative || []).slice(0, 5).map((r) => {
+      const agree = r.repful_for === "agree";
+      return el("li", {},
+        el("span", { className: `pct ${agree ? "agree" : "disagree"}`,
+                     text: t(agree ? "agreePct" : "disagreePct", { pct: pct(r.p_success) }) }),
+        " ", r.text ?? textOf(r.statement_id));
+    });
+    card.append(
+      el("h3", {}, swatch(g.id), t("group", { group: groupLetter(g.id) })),
+      el("p", { className: "hint", text: t("groupSize", { size: g.size }) }),
+      items.length ? el("ol", {}, ...items) : el("p", { text: t("noneYet") }));
+    return card;
+  }));
+}
+
+/** The bridging list (issue 4's `bridging` key): score with interval, a bar per group. */
+export function renderBridging(card, root, analysis, textOf) {
+  const list = analysis.bridging;
+  card.hidden = !Array.isArray(list);
+  if (!Array.isArray(list)) return;
+  if (!list.length) { root.replaceChildren(el("p", { text: t("noneYet") })); return; }
+  root.replaceChildren(...list.slice(0, 10).map((b) => {
+    const bars = el("div", { className: "bars" });
+    for (const [group, rate] of Object.entries(b.group_agree || {})) {
+      const fill = el("div", { className: "bar-fill" });
+      fill.style.width = `${pct(rate)}%`;
+      fill.style.background = groupColour(Number(group));
+      bars.append(
+        el("span", { text: groupLetter(Number(group)) }),
+        el("div", { className: "bar-track", role: "img",
+                    "aria-label": `${t("group", { group: groupLetter(Number(group)) })}: ${t("agreePct", { pct: pct(rate) })}` }, fill),
+        el("span", { className: "num", text: `${pct(rate)}%` }));
+    }
+    return el("div", { className: "bridge" },
+      el("p", { className: "text", text: b.text ?? textOf(b.statement_id) }),
+      el("p", { className: "interval",
+                text: t("score", { score: fmt(b.score), low: fmt(b.low), high: fmt(b.high) }) }),
+      bars);
+  }));
+}
+
+export function renderConsensus(root, analysis, textOf) {
+  const agree = (analysis.consensus && analysis.consensus.agree) || [];
+  const disagree = (analysis.consensus && analysis.consensus.disagree) || [];
+  const items = [
+    ...agree.map((c) => el("li", {}, el("span", { className: "pct agree",
+      text: t("agreePct", { pct: pct(c.p_success) }) }), " ", c.text ?? textOf(c.statement_id))),
+    ...disagree.map((c) => el("li", {}, el("span", { className: "pct disagree",
+      text: t("disagreePct", { pct: pct(c.p_success) }) }), " ", c.text ?? textOf(c.statement_id))),
+  ];
+  root.replaceChildren(...(items.length ? items : [el("li", { text: t("noneYet") })]));
+}
+
+function table(headers, rows) {
+  return el("table", {},
+    el("thead", {}, el("tr", {}, ...headers.map((h, i) =>
+      el("th", { scope: "col", className: i ? "num" : "", text: h })))),
+    el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((cell, i) =>
+      el(i ? "td" : "th", i ? { className: "num", text: String(cell) }
+                            : { scope: "row", text: String(cell) }))))));
+}
+
+export function renderParticipation(root, analysis) {
+  const p = analysis.participation || {};
+  const roles = Object.entries(p.participants_by_role || {}).sort((a, b) => b[1] - a[1]);
+  root.replaceChildren(
+    el("p", { text: `${p.n_participants ?? 0} ${t("participants")}, ${p.n_votes ?? 0} ${t("votes")}, `
+                    + `${fmt(p.votes_per_participant_median, 1)} ${t("medianVotes")}` }),
+    el("h3", { text: t("byRole") }),
+    table([t("roleCol"), t("participants")], roles.map(([role, n]) =>
+      [role === "unknown" ? t("role_unknown") : t(`roles.${role}`), n])));
+}
+
+/** GET /diversity (issue 5): per attribute its shares, and against a reference the ratios. */
+export function renderDiversity(card, root, diversity) {
+  card.hidden = !diversity;
+  if (!diversity) return;
+  const parts = [];
+  // The participation funnel and other whole-number counts, as the server names them.
+  const counts = Object.entries(diversity.participation || {})
+    .filter(([, v]) => typeof v === "number");
+  if (counts.length) parts.push(table([t("participation"), t("count")], counts.map(([k, v]) => [k.replaceAll("_", " "),
+    Number.isInteger(v) ? v : fmt(v)])));
+  for (const [name, a] of Object.entries(diversity.attributes || {})) {
+    const shares = a.shares || {};
+    const ratios = a.representation_ratio || {};
+    // A share of null is a cell hidden for privacy (fewer than k participants).
+    const rows = Object.entries(shares).map(([cat, share]) =>
+      [cat, share == null ? "–" : `${pct(share)}%`, ratios[cat] == null ? "–" : fmt(ratios[cat])]);
+    parts.push(el("h3", { text: name }),
+      table([t("category"), t("share"), t("ratio")], rows),
+      el("p", { className: "hint",
+                text: `${t("effective")}: ${fmt(a.effective_categories, 1)}` }));
+  }
+  root.replaceChildren(...parts);
+}
