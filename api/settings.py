@@ -71,8 +71,6 @@ class Settings(BaseSettings):
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
-    #: Smallest count any demographic breakdown may show (api/privacy.py).
-    k_anonymity: int = Field(default=5, ge=2)
     #: Seconds between runs of the retention purge (see api/retention.py).
     retention_check_seconds: float = Field(default=3600.0, gt=0.0)
 
