@@ -108,12 +108,17 @@ class Analyser:
         # Warm-start only from a result that has groups: engine.update keeps the number of
         # groups until the votes grow by 10%, so starting from "no groups yet" (too few votes
         # at the first run) could keep a conversation without groups for a long time.
+        # Declared roles explain bridging per role (cells under 5 participants hidden).
+        role_of: dict[Any, str | None] = dict(roles)
+        attributes = {"role": [role_of.get(pid) for pid in cache.matrix.participant_ids]}
         if cache.previous is None or cache.previous.k < 2:
             result = meedenken_engine.analyze(cache.matrix, settings,
-                                              random_state=self.random_state)
+                                              random_state=self.random_state,
+                                              attributes=attributes)
         else:
             result = meedenken_engine.update(cache.matrix, cache.previous, settings,
-                                             random_state=self.random_state)
+                                             random_state=self.random_state,
+                                             attributes=attributes)
         cache.previous = result
         version = self._store(conversation_id, cache, result, statements, roles)
         self._cache[conversation_id] = cache

@@ -25,6 +25,10 @@ class StatementInfo:
     is_meta: bool
 
 
+#: Bridging statements listed in a snapshot, best first (the dashboard shows the top ones).
+BRIDGING_LISTED = 50
+
+
 def _num(x: Any) -> float:
     """A JSON-safe float (NaN and infinity become 0; the engine should not produce them)."""
     value = float(x)
@@ -161,6 +165,7 @@ def analysis_to_json(
             for j, sid in enumerate(result.statement_ids)
         ],
         "participation": _participation(matrix, roles),
+        "bridging": result.bridging.to_json(BRIDGING_LISTED) if result.bridging else [],
     }
 
 
@@ -176,6 +181,7 @@ def empty_analysis() -> dict[str, Any]:
         "polis_compatible": False, "k": 0, "coordinates": [], "statement_coordinates": [],
         "groups": [], "consensus": {"agree": [], "disagree": []},
         "group_informed_consensus": [],
+        "bridging": [],
         "participation": {"n_participants": 0, "n_votes": 0, "n_statements": 0,
                           "votes_per_participant_median": 0.0, "participants_by_role": {},
                           "statements": []},

@@ -185,6 +185,7 @@ def analysis_json(result: AnalysisResult, seconds: dict[str, float]) -> dict[str
                 result.statement_ids, result.group_informed_consensus, strict=True
             )
         },
+        "bridging": result.bridging.to_json() if result.bridging else [],
         "seconds": {step: round(value, 6) for step, value in seconds.items()},
     }
 
@@ -198,6 +199,10 @@ def _statement(heading: str, text: str) -> list[str]:
         subsequent_indent="      ",
     )
     return [f"  {heading}", body]
+
+
+#: Bridging statements in the readable summary.
+SUMMARY_BRIDGING = 5
 
 
 def summary_text(
@@ -251,6 +256,17 @@ def summary_text(
                 f"#{item.statement_id}: {percent:.0f}% {verb} ({item.n_trials:,} votes)",
                 texts.get(item.statement_id, ""),
             )
+    lines += ["", "Bridging: support across the opinion groups (score with its interval):"]
+    bridges = result.bridging.ranked(SUMMARY_BRIDGING) if result.bridging else []
+    if not bridges:
+        lines.append("  (none)")
+    for b in bridges:
+        rates = ", ".join(f"group {g}: {100 * r:.0f}%" for g, r in b.group_agree.items())
+        mark = "" if b.is_bridging else " (not enough evidence on both sides yet)"
+        lines += _statement(
+            f"#{b.statement_id}: {b.score:.2f} [{b.low:.2f}, {b.high:.2f}]{mark}; agree {rates}",
+            texts.get(b.statement_id, ""),
+        )
     total = sum(v for k, v in seconds.items() if k != "total")
     lines += [
         "",

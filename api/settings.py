@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     #: Near-duplicate statements returned on submission, and the similarity they must reach.
     similar_top: int = Field(default=3, ge=0, le=20)
     similar_min_score: float = Field(default=0.3, ge=0.0, le=1.0)
+    #: Near-duplicates by sentence embeddings (else TF-IDF, which flags nothing); the model is
+    #: ``MEEDENKEN_EMBEDDING_MODEL`` or the packaged all-MiniLM-L6-v2, loaded offline.
+    embedding_similarity: bool = True
     #: Most seed statements in one bulk request.
     bulk_max: int = Field(default=500, ge=1)
     #: Database connection pool size (PostgreSQL; SQLite uses it too).

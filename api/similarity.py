@@ -1,19 +1,32 @@
 """Near-duplicate check for submitted statements.
 
-For now TF-IDF over character n-grams (robust to Dutch compounds, inflection and typos) with
-cosine similarity; :func:`similar_statements` is the one place to swap in sentence embeddings
-(``engine.semantics``) later.
+:func:`check_similar` uses sentence embeddings (``engine.duplicates``, model configurable with
+``MEEDENKEN_EMBEDDING_MODEL``; the threshold was measured on hand-labelled pairs, see
+benchmarks/RESULTS.md) and flags near-duplicates for the moderator. When embeddings are switched
+off or the model cannot be loaded offline, it falls back to TF-IDF over character n-grams
+(:func:`similar_statements`, robust to Dutch compounds, inflection and typos), which ranks the
+closest statements but flags nothing: its scores have no measured threshold.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-__all__ = ["NGRAM_RANGE", "similar_statements"]
+from engine.duplicates import DUPLICATE_THRESHOLD, near_duplicates
+from engine.semantics import ModelUnavailableError, StatementEmbedder
+
+__all__ = ["NGRAM_RANGE", "Similar", "check_similar", "similar_statements"]
+
+log = logging.getLogger(__name__)
+_LOAD_LOCK = threading.Lock()
 
 #: Character n-grams within word boundaries, 3 to 5 long: long enough to carry meaning, short
 #: enough to match "huisarts" with "huisartsen" and "huisartsenpost".
@@ -52,3 +65,53 @@ def similar_statements(texts: Sequence[str], new_text: str, top: int = 3,
     scores = cosine_similarity(matrix[-1], matrix[:-1]).ravel()
     order = np.argsort(-scores, kind="stable")[:top]
     return [(int(i), float(scores[i])) for i in order if scores[i] >= min_score and scores[i] > 0]
+
+
+@dataclass(frozen=True)
+class Similar:
+    """An existing statement close to a submitted one."""
+
+    index: int
+    score: float
+    #: True or False with embeddings (measured threshold); None from the TF-IDF fallback.
+    is_duplicate: bool | None
+
+
+@lru_cache(maxsize=4)
+def _embedder(model: str | None) -> StatementEmbedder | None:
+    """One embedder per model and process (the model loads once; its cache is reused)."""
+    try:
+        embedder = StatementEmbedder(model)
+        embedder.embed(["warm-up"])  # load now, so a failure is found here, once
+    except ModelUnavailableError as exc:
+        log.warning("near-duplicate check falls back to TF-IDF: %s", exc)
+        return None
+    return embedder
+
+
+def check_similar(
+    texts: Sequence[str],
+    new_text: str,
+    *,
+    top: int = 3,
+    min_score: float = 0.0,
+    use_embeddings: bool = True,
+    model: str | None = None,
+) -> list[Similar]:
+    """The existing statements closest to ``new_text``, near-duplicates flagged.
+
+    Returns up to ``top`` matches with a score of at least ``min_score``, most similar first.
+    """
+    if not texts or top <= 0 or not new_text.strip():
+        return []
+    embedder = None
+    if use_embeddings:
+        with _LOAD_LOCK:
+            embedder = _embedder(model)
+    if embedder is None:
+        return [Similar(i, score, None)
+                for i, score in similar_statements(texts, new_text, top, min_score)]
+    check = near_duplicates(new_text, list(texts), DUPLICATE_THRESHOLD, top, embedder=embedder)
+    hits = [Similar(c.index, max(float(c.score), 0.0), bool(c.is_duplicate))
+            for c in check.candidates if c.score >= min_score]
+    return sorted(hits, key=lambda h: -h.score)

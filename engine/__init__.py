@@ -1,6 +1,7 @@
 """Meedenken's analysis engine: pure math on sparse vote matrices (agree = +1)."""
 
 from .analysis import analyze, update
+from .bridging import BridgingResult, BridgingSettings, BridgingStatement, bridging
 from .errors import EngineError, InvalidSettingError, InvalidVotesError
 from .matrix import VoteMatrix
 from .result import AnalysisResult, AnalysisState, ClusteringResult, OpinionMap
@@ -11,6 +12,9 @@ __all__ = [
     "AnalysisResult",
     "AnalysisSettings",
     "AnalysisState",
+    "BridgingResult",
+    "BridgingSettings",
+    "BridgingStatement",
     "ClusteringResult",
     "EngineError",
     "InvalidSettingError",
@@ -18,5 +22,6 @@ __all__ = [
     "OpinionMap",
     "VoteMatrix",
     "analyze",
+    "bridging",
     "update",
 ]

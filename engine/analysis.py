@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.metrics import pairwise_distances_argmin
 
 from . import clustering as cl
+from .bridging import bridging
 from .matrix import VoteMatrix
 from .participants import in_conversation
 from .pca import opinion_map
@@ -32,8 +33,9 @@ def analyze(
     *,
     previous: AnalysisState | None = None,
     random_state: int | None = 0,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
 ) -> AnalysisResult:
-    """Opinion map, groups, repness, consensus and routing priorities of a conversation.
+    """Opinion map, groups, repness, consensus, bridging and routing priorities.
 
     Parameters
     ----------
@@ -42,6 +44,8 @@ def analyze(
     previous : state of an earlier analysis of the same conversation (warm starts, stable group
         ids, once-in-always-in, the k smoother).
     random_state : seed; the same seed and input give identical output.
+    attributes : optional name -> category per participant (rows of ``matrix``), e.g. declared
+        roles; bridging explains each statement per category too (small cells hidden).
 
     Returns
     -------
@@ -54,7 +58,8 @@ def analyze(
     >>> r.n_votes, int(r.in_conversation.sum())
     (4, 2)
     """
-    return _run(matrix, settings or AnalysisSettings(), previous, random_state, incremental=False)
+    return _run(matrix, settings or AnalysisSettings(), previous, random_state,
+                incremental=False, attributes=attributes)
 
 
 def update(
@@ -63,6 +68,7 @@ def update(
     settings: AnalysisSettings | None = None,
     *,
     random_state: int | None = 0,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
 ) -> AnalysisResult:
     """Live update after new votes: warm-started from ``previous``.
 
@@ -70,9 +76,8 @@ def update(
     number of groups unless the votes grew by 10% since k was last scored, and starts PCA and
     k-means from the previous solution, so an update costs a fraction of a full analysis.
     """
-    return _run(
-        matrix, settings or AnalysisSettings(), previous.state, random_state, incremental=True
-    )
+    return _run(matrix, settings or AnalysisSettings(), previous.state, random_state,
+                incremental=True, attributes=attributes)
 
 
 def _align(
@@ -127,6 +132,7 @@ def _run(
     random_state: int | None,
     *,
     incremental: bool,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
 ) -> AnalysisResult:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -339,6 +345,11 @@ def _run(
         novelty_half_life=settings.novelty_half_life,
     )
     timings["priorities"] = time.perf_counter() - t
+    t = time.perf_counter()
+    bridge = bridging(matrix, group_labels=labels, attributes=attributes,
+                      random_state=random_state,
+                      previous=None if previous is None else previous.bridging)
+    timings["bridging"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
 
     state = AnalysisState(
@@ -356,6 +367,7 @@ def _run(
         last_k_count=last_count,
         statement_votes=current_votes,
         k_scored_at_votes=k_scored_at,
+        bridging=bridge,
     )
     clustering = ClusteringResult(
         labels=labels,
@@ -387,6 +399,7 @@ def _run(
         priorities=prio,
         timings=timings,
         state=state,
+        bridging=bridge,
     )
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .bridging import BridgingResult
 
 __all__ = [
     "AnalysisResult",
@@ -115,6 +118,8 @@ class AnalysisState:
     statement_votes: np.ndarray | None = None
     #: Default mode: the number of votes when k was last scored (updates rescore after growth).
     k_scored_at_votes: int = 0
+    #: Bridging fit of this update (warm start of the next one).
+    bridging: BridgingResult | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,9 @@ class AnalysisResult:
     #: Hand this to the next ``analyze`` / ``update`` call.
     state: AnalysisState
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Bridging scores, intervals and per-group explanations (see :mod:`engine.bridging`);
+    #: ``bridging.ranked()`` / ``bridging.to_json()`` list the statements best first.
+    bridging: BridgingResult | None = None
 
     @property
     def k(self) -> int:

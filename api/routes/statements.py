@@ -27,7 +27,7 @@ from ..deps import (
     ServiceDep,
     SessionDep,
 )
-from ..similarity import similar_statements
+from ..similarity import check_similar
 
 router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
 
@@ -38,6 +38,9 @@ class SimilarStatement(SQLModel):
     id: int
     text: str
     score: float
+    #: Flagged as a near-duplicate (sentence embeddings, measured threshold); null when the
+    #: TF-IDF fallback ranked it, which flags nothing.
+    is_duplicate: bool | None = None
 
 
 class StatementSubmitted(SQLModel):
@@ -64,12 +67,13 @@ def visible(conv: Conversation) -> list:
 
 
 def _similar(session: Session, conv: Conversation, text: str, top: int,
-             min_score: float) -> list[SimilarStatement]:
+             min_score: float, use_embeddings: bool) -> list[SimilarStatement]:
     existing = session.exec(select(Statement.id, Statement.text).where(*visible(conv))).all()
-    hits = similar_statements([t for _, t in existing], text, top=top, min_score=min_score)
-    return [SimilarStatement(id=existing[i][0], text=existing[i][1],  # type: ignore[arg-type]
-                             score=round(score, 4))
-            for i, score in hits]
+    hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
+                         use_embeddings=use_embeddings)
+    return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],  # type: ignore[arg-type]
+                             score=round(h.score, 4), is_duplicate=h.is_duplicate)
+            for h in hits]
 
 
 def _require_open(conv: Conversation) -> None:
@@ -91,7 +95,8 @@ def create_statement(body: StatementCreate, caller: CallerDep, session: SessionD
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"conversation {conv.id} does not take participants' statements")
     settings = service.settings
-    similar = _similar(session, conv, body.text, settings.similar_top, settings.similar_min_score)
+    similar = _similar(session, conv, body.text, settings.similar_top, settings.similar_min_score,
+                       settings.embedding_similarity)
     statement = Statement(
         conversation_id=conv.id,  # type: ignore[arg-type]
         text=body.text,

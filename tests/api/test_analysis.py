@@ -19,7 +19,7 @@ from .helpers import SEEDS, bearer, make_dialogue
 
 KEYS = {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
         "coordinates", "statement_coordinates", "groups", "consensus",
-        "group_informed_consensus", "participation"}
+        "group_informed_consensus", "participation", "bridging"}
 
 
 def _polarised_votes(d, n_statements):
@@ -186,3 +186,23 @@ def test_stream_reconnect_gets_the_latest_version(live_server):
         with http.stream("GET", f"/conversations/{cid}/stream") as stream:
             _, version, data = next(_events(stream))
         assert int(version) == latest == data["version"]
+
+
+def test_analysis_carries_bridging_with_role_explanations():
+    """Bridging reaches the API snapshot, explained per group and per declared role."""
+    from api.analysis_json import analysis_to_json
+    from engine import VoteMatrix, analyze
+
+    pids = [p for p in range(40) for _ in range(6)]
+    sids = [s for _ in range(40) for s in range(6)]
+    votes = [1 if s == 0 else (1 if (p < 20) == (s % 2 == 0) else -1)
+             for p, s in zip(pids, sids, strict=True)]
+    m = VoteMatrix.from_records(pids, sids, votes)
+    roles = {p: ("resident" if p % 2 else "professional") for p in range(40)}
+    result = analyze(m, attributes={"role": [roles[p] for p in m.participant_ids]})
+    body = analysis_to_json(result, m, version=1, created_at="t",
+                            statements={}, roles=roles)
+    top = body["bridging"][0]
+    assert top["statement_id"] == 0
+    assert top["low"] <= top["score"] <= top["high"]
+    assert set(top["role_agree"]["role"]) == {"resident", "professional"}

@@ -38,6 +38,7 @@ KEYS = {
     "repness",
     "consensus",
     "group_informed_consensus",
+    "bridging",
     "seconds",
 }
 
@@ -304,3 +305,15 @@ def test_console_script(tmp_path: Path) -> None:
         check=False,
     )
     _assert_error(bad.returncode, bad.stdout, bad.stderr, "no such folder")
+
+
+def test_json_bridging_best_first_with_intervals(capsys):
+    assert main(["analyze", str(DATA / "brexit-consensus"), "--json"]) == 0
+    bridging = json.loads(capsys.readouterr().out)["bridging"]
+    assert len(bridging) == 50  # every active statement, best first
+    scores = [b["score"] for b in bridging]
+    assert scores == sorted(scores, reverse=True)
+    for b in bridging:
+        assert b["low"] <= b["score"] <= b["high"]
+        assert set(b["group_agree"]) <= {"0", "1", "2", "3", "4"}
+        assert b["polarization"] >= 0

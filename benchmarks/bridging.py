@@ -1,0 +1,359 @@
+"""Bridging benchmark: MF bridging against group-informed consensus and the raw agree rate.
+
+Run from the repository root (tables are printed as markdown)::
+
+    python -m benchmarks.bridging synthetic   # planted statements: precision@10, AUC
+    python -m benchmarks.bridging real        # Pol.is exports: held-out prediction, top-10 check
+    python -m benchmarks.bridging passes      # how passes should enter (pass_weight 0, 0.5, 1)
+    python -m benchmarks.bridging intervals   # posterior interval vs bootstrap over participants
+    python -m benchmarks.bridging speed       # 50M votes (1M x 2,000), time and peak memory
+
+Real data: ../shared/data/polis (CC BY 4.0, The Computational Democracy Project; see its README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics import roc_auc_score
+
+from engine import analyze
+from engine.breakdown import vote_breakdown
+from engine.bridging import BridgingSettings, bridging
+from engine.factorization import FactorModel
+from engine.matrix import VoteMatrix
+from engine.synthetic import synthetic_conversation
+
+POLIS_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polis"
+if not POLIS_DATA.exists():
+    POLIS_DATA = Path("/work/shared/data/polis")
+DENSITIES = (0.05, 0.10, 0.25, 0.50)
+SEEDS = (0, 1, 2)
+TOP = 10
+HELD_OUT = 0.10
+#: Clip of linear (MF) predictions before the log-loss; they are not probabilities.
+CLIP = 0.02
+
+
+# ----------------------------------------------------------------------------- scores
+def raw_agree(X: sp.csr_matrix) -> np.ndarray:
+    """(A + 1) / (S + 2) over everyone (Pol.is's smoothed agree rate)."""
+    agree = np.bincount(X.indices[X.data > 0], minlength=X.shape[1])
+    seen = np.bincount(X.indices, minlength=X.shape[1])
+    return (agree + 1) / (seen + 2)
+
+
+def gic(X: sp.csr_matrix, labels: np.ndarray) -> np.ndarray:
+    """Pol.is group-informed consensus: prod over groups of (A_g + 1) / (S_g + 2)."""
+    counts = vote_breakdown(X, labels, min_cell_size=None).counts
+    return np.prod((counts[..., 0] + 1) / (counts.sum(axis=2) + 2), axis=0)
+
+
+def precision_at(score: np.ndarray, truth: np.ndarray, k: int = TOP) -> float:
+    top = np.argsort(-score, kind="stable")[:k]
+    return float(truth[top].mean())
+
+
+# ----------------------------------------------------------------------------- synthetic
+SCENARIOS = {
+    "3 groups 60/25/15": (0.6, 0.25, 0.15),
+    "5 groups 45/25/15/10/5": (0.45, 0.25, 0.15, 0.10, 0.05),
+    "2 groups 80/20": (0.8, 0.2),
+}
+
+
+def synthetic(n_participants: int, n_statements: int, scenarios: tuple[str, ...],
+              densities: tuple[float, ...] = DENSITIES, seeds: tuple[int, ...] = SEEDS
+              ) -> list[str]:
+    lines = [f"#### {n_participants:,} participants x {n_statements} statements "
+             f"(mean over seeds {', '.join(map(str, seeds))})", "",
+             "| groups | density | method | precision@10 | AUC | favourites in top 10 | seconds |",
+             "|---|---|---|---|---|---|---|"]
+    unbalanced = BridgingSettings(balance_sides=False)
+    for scenario in scenarios:
+        for density in densities:
+            rows: dict[str, list[tuple[float, float, float, float]]] = {}
+            for seed in seeds:
+                conv = synthetic_conversation(n_participants, n_statements, density=density,
+                                              group_shares=SCENARIOS[scenario], random_state=seed)
+                X, truth = conv.matrix.X, conv.is_bridging
+                t = time.perf_counter()
+                mf = bridging(conv.matrix, random_state=seed).score
+                t_mf = time.perf_counter() - t
+                t = time.perf_counter()
+                plain = bridging(conv.matrix, settings=unbalanced, random_state=seed).score
+                t_plain = time.perf_counter() - t
+                t = time.perf_counter()
+                ours = analyze(conv.matrix, random_state=seed)
+                t_an = time.perf_counter() - t
+                for name, score, secs in (
+                    ("**MF bridging**", mf, t_mf),
+                    ("MF, no side balancing", plain, t_plain),
+                    ("GIC, engine.analyze groups", ours.group_informed_consensus, t_an),
+                    ("GIC, planted groups (oracle)", gic(X, conv.group_labels), 0.0),
+                    ("raw agree rate", raw_agree(X), 0.0),
+                ):
+                    top = np.argsort(-score, kind="stable")[:TOP]
+                    rows.setdefault(name, []).append((
+                        precision_at(score, truth), roc_auc_score(truth, score),
+                        float((conv.kinds[top] == "favourite").sum()), secs))
+            for name, vals in rows.items():
+                p, auc, fav, secs = np.mean(vals, axis=0)
+                lines.append(f"| {scenario} | {density:.0%} | {name} | {p:.2f} | {auc:.3f} | "
+                             f"{fav:.1f} | {secs:.2f} |")
+    return lines
+
+
+# ----------------------------------------------------------------------------- real data
+def _split(m: VoteMatrix, seed: int = 0) -> tuple[VoteMatrix, tuple[np.ndarray, ...]]:
+    """Hide HELD_OUT of the votes: a training matrix with the same rows/columns, and the test
+    cells (row, column, vote)."""
+    rows, cols, votes, times = m.records()
+    test = np.random.default_rng(seed).random(len(votes)) < HELD_OUT
+    pids = np.asarray(m.participant_ids, dtype=object)
+    sids = np.asarray(m.statement_ids, dtype=object)
+    train = VoteMatrix.from_records(
+        pids[rows[~test]].tolist(), sids[cols[~test]].tolist(), votes[~test], times[~test],
+        participant_ids=m.participant_ids, statement_ids=m.statement_ids,
+        excluded=sids[m.excluded].tolist(), meta=sids[m.meta].tolist())
+    return train, (rows[test], cols[test], votes[test])
+
+
+def _group_rate(X: sp.csr_matrix, labels: np.ndarray) -> np.ndarray:
+    """(n_participants, n_statements) -> per-vote P(agree | not pass) from the group's votes,
+    the whole room's for participants without a group."""
+    counts = vote_breakdown(X, labels, min_cell_size=None)
+    p = (counts.counts[..., 0] + 1) / (counts.counts[..., 0] + counts.counts[..., 1] + 2)
+    overall = vote_breakdown(X, np.zeros(X.shape[0], int), min_cell_size=None).counts[0]
+    p_all = (overall[:, 0] + 1) / (overall[:, 0] + overall[:, 1] + 2)
+    return np.vstack([p, p_all[None, :]])  # last row: no group
+
+
+def _predict(model: FactorModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The MF prediction mu + b_p + c_s + f_p . g_s of each (row, column) vote, 0..1 scale."""
+    return (model.mu + model.participant_intercepts[rows] + model.statement_intercepts[cols]
+            + np.einsum("ij,ij->i", model.participant_factors[rows], model.statement_factors[cols]))
+
+
+def _scores(p: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    p = np.clip(p, CLIP, 1 - CLIP)
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    return float(loss), float(np.mean((p - y) ** 2)), float(np.mean((p > 0.5) == (y == 1)))
+
+
+def _min_group_agree(top: np.ndarray, test: tuple[np.ndarray, ...], labels: np.ndarray) -> float:
+    """Lowest held-out agree rate (agrees / votes seen) over the groups, pooled over ``top``."""
+    rows, cols, votes = test
+    sel = np.isin(cols, top) & (labels[rows] >= 0)
+    g = labels[rows[sel]]
+    rates = [np.mean(votes[sel][g == k] == 1) for k in np.unique(g)]
+    return float(min(rates)) if rates else float("nan")
+
+
+def real(settings: BridgingSettings = BridgingSettings()) -> list[str]:
+    from models.polis_export import read_export
+
+    pred_lines = ["| export | votes | held out (agree/disagree) | model | log-loss | Brier | "
+                  "accuracy |", "|---|---|---|---|---|---|---|"]
+    top_lines = ["| export | method | min-group held-out agree, Pol.is groups | ... our groups |"
+                 " mean held-out agree |", "|---|---|---|---|---|"]
+    summary: dict[str, list[tuple[float, float, float]]] = {}
+    pred_summary: dict[str, list[tuple[float, float, float]]] = {}
+    for folder in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir()):
+        export = read_export(folder)
+        m = export.to_matrix()
+        polis = export.polis_groups()
+        polis_labels = np.array([polis.get(pid, -1) for pid in m.participant_ids])
+        train, test = _split(m)
+        X = train.X
+        ours = analyze(train, random_state=0)
+        our_labels = ours.clustering.labels
+        mf = bridging(train, settings=settings, group_labels=our_labels)
+        rows, cols, votes = test
+        keep = votes != 0
+        y = (votes[keep] == 1).astype(float)
+        r, c = rows[keep], cols[keep]
+        pred_mf = _predict(mf.model, r, c)
+        statement_mean = _group_rate(X, np.full(X.shape[0], -1))[-1]
+        ours_p = _group_rate(X, our_labels)
+        polis_p = _group_rate(X, polis_labels)
+        name = folder.name
+        for label, p in (
+            ("statement mean", statement_mean[c]),
+            ("group mean, our groups", ours_p[np.where(our_labels[r] >= 0, our_labels[r], -1), c]),
+            ("group mean, Pol.is groups",
+             polis_p[np.where(polis_labels[r] >= 0, polis_labels[r], -1), c]),
+            ("MF (1 factor)", pred_mf),
+        ):
+            loss, brier, acc = _scores(p, y)
+            pred_summary.setdefault(label, []).append((loss, brier, acc))
+            pred_lines.append(f"| {name} | {m.n_votes:,} | {keep.sum():,} | {label} | {loss:.3f} | "
+                              f"{brier:.3f} | {acc:.3f} |")
+        active = train.active & (np.diff(X.tocsc().indptr) > 0)
+        for label, score in (
+            ("MF bridging", mf.score),
+            ("GIC, our groups", ours.group_informed_consensus),
+            ("GIC, Pol.is groups", gic(X, polis_labels)),
+            ("raw agree rate", raw_agree(X)),
+        ):
+            s = np.where(active, np.nan_to_num(score, nan=-np.inf), -np.inf)
+            top = np.argsort(-s, kind="stable")[:TOP]
+            sel = np.isin(test[1], top)
+            mean_agree = float(np.mean(test[2][sel] == 1)) if sel.any() else float("nan")
+            row = (_min_group_agree(top, test, polis_labels),
+                   _min_group_agree(top, test, our_labels), mean_agree)
+            summary.setdefault(label, []).append(row)
+            top_lines.append(f"| {name} | {label} | {row[0]:.2f} | {row[1]:.2f} | {row[2]:.2f} |")
+    for label, vals in pred_summary.items():
+        loss, brier, acc = np.mean(vals, axis=0)
+        pred_lines.append(f"| **mean of the 10** | | | {label} | {loss:.3f} | {brier:.3f} | "
+                          f"{acc:.3f} |")
+    for label, vals in summary.items():
+        arr = np.array(vals)
+        best = sum(arr[i, 0] >= max(v[i][0] for v in summary.values()) for i in range(len(arr)))
+        top_lines.append(f"| **mean of the 10** (best or tied on Pol.is groups: {best}) | {label} |"
+                         f" {np.nanmean(arr[:, 0]):.3f} | {np.nanmean(arr[:, 1]):.3f} | "
+                         f"{np.nanmean(arr[:, 2]):.3f} |")
+    return ["#### Held-out prediction of agree vs disagree (10% of votes hidden, seed 0)", "",
+            *pred_lines, "", "#### Top-10 bridging statements of each method, checked on the "
+            "held-out votes", "", *top_lines]
+
+
+# ----------------------------------------------------------------------------- passes
+def passes() -> list[str]:
+    lines = ["| pass_weight | synthetic P@10 (10%, 5%) | synthetic AUC (10%) | "
+             "real: mean min-group held-out agree of MF top 10 (Pol.is groups) | "
+             "real: held-out Brier, agree vs disagree |",
+             "|---|---|---|---|---|"]
+    from models.polis_export import read_export
+    exports = [read_export(f) for f in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir())]
+    splits = []
+    for e in exports:
+        m = e.to_matrix()
+        groups = e.polis_groups()
+        labels = np.array([groups.get(p, -1) for p in m.participant_ids])
+        splits.extend((_split(m, seed), labels) for seed in SEEDS)
+    for w in (0.0, 0.5, 1.0):
+        settings = BridgingSettings(pass_weight=w)
+        p10, p5, auc = [], [], []
+        for seed in SEEDS:
+            for density, out in ((0.10, p10), (0.05, p5)):
+                conv = synthetic_conversation(1000, 200, density=density, random_state=seed)
+                score = bridging(conv.matrix, settings=settings).score
+                out.append(precision_at(score, conv.is_bridging))
+                if density == 0.10:
+                    auc.append(roc_auc_score(conv.is_bridging, score))
+        mins, briers = [], []
+        for (train, test), labels in splits:
+            fit = bridging(train, settings=settings)
+            top = np.argsort(-np.nan_to_num(fit.score, nan=-np.inf), kind="stable")[:TOP]
+            mins.append(_min_group_agree(top, test, labels))
+            rows, cols, votes = test
+            keep = votes != 0
+            briers.append(_scores(_predict(fit.model, rows[keep], cols[keep]),
+                                  (votes[keep] == 1).astype(float))[1])
+        lines.append(f"| {w} | {np.mean(p10):.2f}, {np.mean(p5):.2f} | {np.mean(auc):.3f} | "
+                     f"{np.nanmean(mins):.3f} | {np.mean(briers):.4f} |")
+    return lines
+
+
+# ----------------------------------------------------------------------------- intervals
+def intervals(n_boot: int = 50) -> list[str]:
+    """Posterior sd of the score vs the sd over a bootstrap of participants (warm-started)."""
+    from models.polis_export import read_export
+
+    lines = ["| data | statements | median sd ratio bootstrap / posterior | 10th-90th pct | "
+             "share of bootstrap scores inside the posterior 95% interval |",
+             "|---|---|---|---|---|"]
+    cases = [("synthetic 1,000 x 200, 10%",
+              synthetic_conversation(1000, 200, density=0.1, random_state=0).matrix.X)]
+    for name in ("american-assembly.bowling-green", "brexit-consensus", "vtaiwan.uberx"):
+        cases.append((name, read_export(POLIS_DATA / name).to_matrix().X))
+    rng = np.random.default_rng(0)
+    for name, X in cases:
+        base = bridging(X)
+        sd = (base.high - base.score) / 1.959964
+        boots = []
+        for _ in range(n_boot):
+            rows = rng.integers(0, X.shape[0], X.shape[0])
+            boots.append(bridging(X[rows], previous=base).score)  # warm: statement parameters
+        B = np.array(boots)
+        ratio = B.std(axis=0) / sd
+        inside = np.mean((base.low <= B) & (base.high >= B))
+        lo, hi = np.percentile(ratio, [10, 90])
+        lines.append(f"| {name} | {X.shape[1]} | {np.median(ratio):.2f} | {lo:.2f}-{hi:.2f} | "
+                     f"{inside:.3f} |")
+    return lines
+
+
+# ----------------------------------------------------------------------------- speed
+def _high_water_gib() -> float:
+    """Peak resident memory of this process (VmHWM; unlike ru_maxrss it restarts at exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
+def _speed_child(path: str) -> None:
+    z = np.load(path)
+    X = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+    labels = z["labels"]
+    before = _high_water_gib()
+    t, cpu = time.perf_counter(), time.process_time()
+    r = bridging(X, group_labels=labels)
+    secs, cpu = time.perf_counter() - t, time.process_time() - cpu
+    peak = _high_water_gib()
+    print(f"{X.nnz} {secs:.1f} {cpu:.1f} {r.model.n_iterations} {before:.2f} {peak:.2f} "
+          f"{precision_at(r.score, z['truth']):.2f}")
+
+
+def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
+          density: float = 0.025) -> list[str]:
+    conv = synthetic_conversation(n_participants, n_statements, density=density, random_state=0)
+    X = conv.matrix.X
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "votes.npz")
+        np.savez(path, data=X.data, indices=X.indices, indptr=X.indptr, shape=np.array(X.shape),
+                 labels=conv.group_labels, truth=conv.is_bridging)
+        del conv, X
+        out = subprocess.run([sys.executable, "-m", "benchmarks.bridging", "_speed_child", path],
+                             check=True, capture_output=True, text=True).stdout.split()
+    nnz, secs, cpu, iters, before, peak, p10 = out
+    with open("/proc/loadavg") as fh:
+        load = fh.read().split()[0]
+    return ["| votes | participants x statements | wall seconds | CPU seconds | ALS sweeps | "
+            "RSS with matrix loaded (GiB) | peak RSS (GiB) | precision@10 | load average after |",
+            "|---|---|---|---|---|---|---|---|---|",
+            f"| {int(nnz):,} | {n_participants:,} x {n_statements:,} | {secs} | {cpu} | {iters} | "
+            f"{before} | {peak} | {p10} | {load} |"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["synthetic", "real", "passes", "intervals", "speed",
+                                         "_speed_child"])
+    parser.add_argument("path", nargs="?")
+    args = parser.parse_args(argv)
+    if args.what == "_speed_child":
+        _speed_child(args.path)
+        return
+    if args.what == "synthetic":
+        lines = [*synthetic(1000, 200, tuple(SCENARIOS)), "",
+                 *synthetic(10_000, 400, ("3 groups 60/25/15",), (0.05, 0.10, 0.25), (0,))]
+    else:
+        runs = {"real": real, "passes": passes, "intervals": intervals, "speed": speed}
+        lines = runs[args.what]()
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

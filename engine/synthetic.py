@@ -1,0 +1,218 @@
+"""Synthetic conversations with planted opinion groups and planted statement kinds.
+
+Used to test and benchmark bridging: we know which statements every group supports, so a ranking
+can be scored (precision@k, AUC). Four statement kinds are planted:
+
+``bridging``
+    every group agrees with probability in ``BRIDGING_AGREE`` (broad, not unanimous, support);
+``favourite``
+    the largest group agrees with probability in ``FAVOURITE_AGREE``; the others mostly disagree
+    (``FAVOURITE_OTHERS``). Its raw agree rate can beat a bridging statement's, which is the trap;
+``divisive``
+    a random half of the groups agree (``DIVISIVE_AGREE``), the rest disagree;
+``other``
+    each group agrees with a probability in ``OTHER_AGREE`` (lukewarm, no structure).
+
+Each participant also has a leniency (a shift on the log-odds of agreeing), and each statement a
+pass probability around ``pass_rate``. Every participant sees a uniformly random ``density`` share
+of the statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import InvalidSettingError
+from .matrix import VoteMatrix
+
+__all__ = ["STATEMENT_KINDS", "SyntheticConversation", "synthetic_conversation"]
+
+STATEMENT_KINDS = ("bridging", "favourite", "divisive", "other")
+
+#: Planted per-group agree probabilities (among non-pass votes), drawn uniformly in these ranges.
+#: Bridging support is broad but moderate, so a single group's favourite can out-poll it.
+BRIDGING_AGREE = (0.65, 0.85)
+FAVOURITE_AGREE = (0.85, 0.97)
+FAVOURITE_OTHERS = (0.10, 0.30)
+DIVISIVE_AGREE = (0.75, 0.90)
+OTHER_AGREE = (0.30, 0.60)
+
+#: Default shares: one large group (Pol.is conversations usually have a majority group).
+DEFAULT_GROUP_SHARES = (0.6, 0.25, 0.15)
+DEFAULT_KIND_SHARES: Mapping[str, float] = {
+    "bridging": 0.1, "favourite": 0.1, "divisive": 0.3, "other": 0.5,
+}
+
+
+@dataclass(frozen=True)
+class SyntheticConversation:
+    """A generated conversation and its ground truth."""
+
+    matrix: VoteMatrix
+    #: (n_participants,) planted group of each participant; group 0 is the largest.
+    group_labels: np.ndarray
+    #: (n_statements,) planted kind of each statement, one of :data:`STATEMENT_KINDS`.
+    kinds: np.ndarray
+    #: (n_groups, n_statements) planted agree probability of a neutral member (no leniency).
+    agree_probability: np.ndarray
+
+    @property
+    def is_bridging(self) -> np.ndarray:
+        """(n_statements,) True for the planted bridging statements."""
+        return self.kinds == "bridging"
+
+
+def _sample_cells(n_cells: int, density: float, rng: np.random.Generator) -> np.ndarray:
+    """Flat numbers of the voted cells: each cell independently with probability ``density``.
+
+    Gaps between consecutive voted cells are geometric, so the cells come out sorted and
+    distinct in O(votes), without sorting or materialising the dense grid.
+    """
+    expected = density * n_cells
+    chunks: list[np.ndarray] = []
+    position, drawn = -1, 0
+    while position < n_cells - 1:
+        size = int(expected - drawn + 6 * np.sqrt(expected) + 16)
+        cells = position + np.cumsum(rng.geometric(density, size=max(size, 16)))
+        chunks.append(cells)
+        drawn += len(cells)
+        position = int(cells[-1])
+    cells = np.concatenate(chunks)
+    return cells[cells < n_cells]
+
+
+def _planted_probabilities(
+    kinds: np.ndarray, n_groups: int, rng: np.random.Generator
+) -> np.ndarray:
+    n_s = len(kinds)
+    p = rng.uniform(*OTHER_AGREE, size=(n_groups, n_s))
+    for s in np.flatnonzero(kinds == "bridging"):
+        p[:, s] = rng.uniform(*BRIDGING_AGREE, size=n_groups)
+    for s in np.flatnonzero(kinds == "favourite"):
+        p[:, s] = rng.uniform(*FAVOURITE_OTHERS, size=n_groups)
+        p[0, s] = rng.uniform(*FAVOURITE_AGREE)
+    for s in np.flatnonzero(kinds == "divisive"):
+        pro = rng.permutation(n_groups) < max(n_groups // 2, 1)
+        p[:, s] = np.where(pro, rng.uniform(*DIVISIVE_AGREE, size=n_groups),
+                           1.0 - rng.uniform(*DIVISIVE_AGREE, size=n_groups))
+    return p
+
+
+def synthetic_conversation(
+    n_participants: int = 1000,
+    n_statements: int = 200,
+    *,
+    density: float = 0.1,
+    group_shares: Sequence[float] = DEFAULT_GROUP_SHARES,
+    kind_shares: Mapping[str, float] = DEFAULT_KIND_SHARES,
+    pass_rate: float = 0.15,
+    leniency_sd: float = 0.5,
+    random_state: int | None = 0,
+) -> SyntheticConversation:
+    """Generate a conversation with planted groups and statement kinds.
+
+    Parameters
+    ----------
+    n_participants, n_statements : int
+        Size of the vote matrix.
+    density : float in (0, 1]
+        Probability that a participant voted on a statement, per cell (0.05 .. 0.5 in the
+        benchmarks); the number of votes is binomial around density x n_participants x n_statements.
+    group_shares : sequence of float
+        Relative group sizes, largest first (normalised).
+    kind_shares : mapping kind -> share
+        Shares of the statement kinds (normalised); counts are rounded, remainder to ``other``.
+    pass_rate : float
+        Mean pass probability; each statement's is uniform in [0.5, 1.5] x ``pass_rate``.
+    leniency_sd : float
+        Standard deviation of each participant's shift on the log-odds of agreeing.
+    random_state : int or None
+
+    Returns
+    -------
+    SyntheticConversation
+
+    Examples
+    --------
+    >>> conv = synthetic_conversation(200, 40, density=0.5, random_state=1)
+    >>> conv.matrix.n_participants, conv.matrix.n_statements
+    (200, 40)
+    >>> 3800 < conv.matrix.n_votes < 4200
+    True
+    >>> int(conv.is_bridging.sum())
+    4
+    """
+    if n_participants < 1 or n_statements < 1:
+        raise InvalidSettingError(
+            f"n_participants and n_statements must be >= 1, got {n_participants}, {n_statements}")
+    if not 0 < density <= 1:
+        raise InvalidSettingError(f"density must be in (0, 1], got {density!r}")
+    shares = np.asarray(group_shares, dtype=float)
+    if shares.ndim != 1 or len(shares) < 2 or (shares <= 0).any():
+        raise InvalidSettingError(
+            f"group_shares must be >= 2 positive numbers, got {group_shares!r}")
+    unknown = set(kind_shares) - set(STATEMENT_KINDS)
+    if unknown or any(v < 0 for v in kind_shares.values()):
+        raise InvalidSettingError(
+            f"kind_shares must map {STATEMENT_KINDS} to >= 0, got {kind_shares!r}")
+    if not 0 <= pass_rate < 2 / 3:
+        raise InvalidSettingError(f"pass_rate must be in [0, 2/3), got {pass_rate!r}")
+    rng = np.random.default_rng(random_state)
+
+    shares = shares / shares.sum()
+    sizes = np.floor(shares * n_participants).astype(int)
+    sizes[0] += n_participants - sizes.sum()
+    labels = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+
+    total_share = sum(kind_shares.values())
+    counts = {k: round(n_statements * kind_shares.get(k, 0.0) / total_share)
+              for k in STATEMENT_KINDS[:-1]}
+    counts["other"] = max(n_statements - sum(counts.values()), 0)
+    kinds = np.concatenate([np.full(counts[k], k) for k in STATEMENT_KINDS])[:n_statements]
+    kinds = rng.permutation(kinds)
+    agree_p = _planted_probabilities(kinds, len(sizes), rng)
+    statement_pass = pass_rate * rng.uniform(0.5, 1.5, size=n_statements)
+    leniency = rng.normal(0.0, leniency_sd, size=n_participants)
+
+    cells = _sample_cells(n_participants * n_statements, density, rng)
+    n_votes = len(cells)
+    rows, cols = cells // n_statements, cells % n_statements
+    logit = np.log(agree_p / (1 - agree_p))[labels[rows], cols] + leniency[rows]
+    agree = rng.random(n_votes) < 1.0 / (1.0 + np.exp(-logit))
+    votes = np.where(agree, 1, -1).astype(np.int8)
+    votes[rng.random(n_votes) < statement_pass[cols]] = 0
+    del logit, agree, cells
+
+    indptr = np.zeros(n_participants + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(rows, minlength=n_participants))
+    index_dtype = np.int32 if n_votes < 2**31 else np.int64
+    X = sp.csr_matrix((votes, cols.astype(index_dtype), indptr.astype(index_dtype)),
+                      shape=(n_participants, n_statements))
+    return SyntheticConversation(
+        matrix=_matrix_from_csr(X),
+        group_labels=labels,
+        kinds=kinds,
+        agree_probability=agree_p,
+    )
+
+
+def _matrix_from_csr(X: sp.csr_matrix) -> VoteMatrix:
+    """A VoteMatrix with integer ids 0..n-1 around a canonical CSR (one entry per cell).
+
+    Building from records would loop over every vote in Python; the cells here are unique and
+    sorted by construction, so the matrix is assembled directly.
+    """
+    m = VoteMatrix()
+    m.participant_ids = list(range(X.shape[0]))
+    m.statement_ids = list(range(X.shape[1]))
+    m.participant_index = {i: i for i in range(X.shape[0])}
+    m.statement_index = {s: s for s in range(X.shape[1])}
+    m.X = X
+    m._times = np.zeros(X.nnz)
+    m.excluded = np.zeros(X.shape[1], dtype=bool)
+    m.meta = np.zeros(X.shape[1], dtype=bool)
+    return m
