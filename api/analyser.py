@@ -5,6 +5,11 @@ previous result, so each run reads only the votes it has not seen (``vote_histor
 warm-starts the engine with :func:`engine.update`. That cache is only an optimisation: a new
 process rebuilds it from the database on its first run.
 
+Reading "ids above the last one seen" is exact while one vote writer commits in id order (one
+API process, as now). With several API processes on PostgreSQL (issue 9) a lower id can commit
+after a higher one; the scale-out work must then re-read a small window below the last id (or
+rebuild when ``count(vote_history)`` disagrees with the matrix).
+
 By default the analyses run in a separate worker process (:class:`ProcessRunner`), so the
 engine's CPU work never holds the API process's GIL while votes are being answered; with
 ``analysis_in_process`` they run in a thread of the API process (:class:`ThreadRunner`; tests
@@ -15,6 +20,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -172,9 +180,24 @@ class ThreadRunner:
 _worker: Analyser | None = None
 
 
-def _worker_init(database_url: str, sqlite_synchronous: str, random_state: int) -> None:
+#: Seconds between the worker's checks that the API process is still alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the worker when the API process is gone (even after a SIGKILL), so no orphaned
+    analysis process keeps running."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _worker_init(parent: int, database_url: str, sqlite_synchronous: str,
+                 random_state: int) -> None:
     global _worker
     logging.basicConfig(level=logging.WARNING)
+    # ``parent`` comes from the API process: it may have died while this one was starting.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _worker = Analyser(make_engine(database_url, sqlite_synchronous=sqlite_synchronous,
                                    pool_size=1), random_state)
 
@@ -190,7 +213,7 @@ class ProcessRunner:
 
     def __init__(self, database_url: str, sqlite_synchronous: str = "FULL",
                  random_state: int = 0) -> None:
-        self._args = (database_url, sqlite_synchronous, random_state)
+        self._args = (os.getpid(), database_url, sqlite_synchronous, random_state)
         self._pool: ProcessPoolExecutor | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
