@@ -95,9 +95,9 @@ def test_a_facilitator_exports_only_their_own_conversation(client):
 
 
 def test_deleting_a_conversation_deletes_every_row_that_belongs_to_it(client):
+    # Another conversation that must survive; without votes, so no analysis of it can add a
+    # snapshot while the rows are counted.
     keep = make_dialogue(client, participants=2)
-    keep.vote(keep.statements[0], 1)
-    assert client.app.state.service.scheduler.wait_idle()
     before = _row_counts(client)
     d = make_dialogue(client, participants=3)
     for i in range(3):

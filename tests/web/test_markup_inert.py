@@ -22,7 +22,8 @@ STORED = ('<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</scrip
 
 @pytest.fixture
 def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base, timeout=10) as client:
+    # The first submission loads the sentence-embedding model: allow for a busy machine.
+    with httpx.Client(base_url=server.base, timeout=60) as client:
         yield client
 
 
