@@ -22,7 +22,7 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column, DateTime, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .text import normalise_text
+from .text import normalise_text, reject_nul
 
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
@@ -121,6 +121,8 @@ class ConversationBase(SQLModel):
     #: Participants may read the analysis (the facilitator always can).
     results_visible: bool = True
 
+    _no_nul = field_validator("topic", "description")(reject_nul)
+
 
 class Conversation(ConversationBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -141,6 +143,8 @@ class ConversationUpdate(SQLModel):
     max_groups: int | None = Field(default=None, ge=2, le=10)
     is_open: bool | None = None
     results_visible: bool | None = None
+
+    _no_nul = field_validator("topic", "description")(reject_nul)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -179,6 +183,8 @@ class Participant(ParticipantBase, table=True):
 
 
 class ParticipantCreate(ParticipantBase):
+    _no_nul = field_validator("xid")(reject_nul)
+
     @field_validator("demographics")
     @classmethod
     def _small_demographics(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -188,6 +194,9 @@ class ParticipantCreate(ParticipantBase):
             raise ValueError(
                 f"at most {MAX_DEMOGRAPHIC_KEYS} demographic answers, got {len(value)}")
         for key, answer in value.items():
+            reject_nul(key)
+            if isinstance(answer, str):
+                reject_nul(answer)
             if not 1 <= len(key) <= MAX_DEMOGRAPHIC_VALUE_LENGTH:
                 raise ValueError(
                     f"demographic key length must be 1..{MAX_DEMOGRAPHIC_VALUE_LENGTH}")

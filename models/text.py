@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["REMOVED_CATEGORIES", "normalise_text"]
+__all__ = ["REMOVED_CATEGORIES", "normalise_text", "reject_nul"]
 
 #: Unicode general categories removed: Cc control, Cf format (zero-width, bidi controls, BOM).
 #: Cs (surrogates) cannot occur in valid UTF-8 and Co/Cn are left alone (private use and
@@ -50,3 +50,11 @@ def normalise_text(text: str) -> str:
     )
     # NFC again: removing a format character can bring a letter and its accent together.
     return unicodedata.normalize("NFC", _WHITESPACE.sub(" ", kept).strip())
+
+
+def reject_nul(value: str | None) -> str | None:
+    """``value`` unchanged, or ValueError if it holds a NUL character (PostgreSQL cannot store
+    one in text; found by the schemathesis fuzzing of issue 8). A pydantic field validator."""
+    if value is not None and "\x00" in value:
+        raise ValueError("text must not contain NUL (\\u0000) characters")
+    return value

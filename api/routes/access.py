@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlmodel import SQLModel, col, func, select
 
 from models.tables import MAX_XID_LENGTH, AllowedXid, Conversation, Participant
+from models.text import reject_nul
 
 from ..access import policy_of, unusable_token_hash
 from ..deps import ID_MAX, FacilitatorDep, ReadSessionDep, SessionDep
@@ -33,6 +34,8 @@ class XidAllowList(SQLModel):
     @field_validator("xids")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
+        for xid in value:
+            reject_nul(xid)
         return list(dict.fromkeys(value))
 
 

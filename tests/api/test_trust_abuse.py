@@ -136,3 +136,18 @@ def test_export_neutralises_spreadsheet_formulas_in_free_text(client):
     # Ids and votes are untouched: the vote of -1 is written as -1.
     votes = list(csv.DictReader(io.StringIO(archive.read("votes.csv").decode())))
     assert [(int(v["comment-id"]), v["vote"]) for v in votes] == [(sids[0], "-1")]
+
+
+def test_nul_characters_are_refused_with_422_not_a_database_error(client):
+    """Found by the schemathesis run: PostgreSQL cannot store NUL in text (was a 500)."""
+    assert client.post("/conversations", json={"topic": "\x00"}).status_code == 422
+    d = make_dialogue(client, participants=0)
+    assert client.patch(d.url(), headers=d.f, json={"description": "a\x00b"}).status_code == 422
+    assert client.post(d.url("/participants"), json={"xid": "x\x00"}).status_code == 422
+    r = client.post(d.url("/participants"), json={"demographics": {"wijk\x00": "Noord"}})
+    assert r.status_code == 422
+    r = client.post(d.url("/participants"), json={"demographics": {"wijk": "No\x00rd"}})
+    assert r.status_code == 422
+    assert client.put(d.url("/xids"), headers=d.f, json={"xids": ["\x00"]}).status_code == 422
+    r = client.post(d.url("/statements"), headers=d.f, json={"text": "Zorg\x00 dichtbij"})
+    assert r.status_code == 201 and r.json()["statement"]["text"] == "Zorg dichtbij"
