@@ -169,6 +169,9 @@ class ThreadRunner:
     def __init__(self, engine: Engine, random_state: int = 0) -> None:
         self.analyser = Analyser(engine, random_state)
 
+    def warm_up(self) -> None:
+        pass
+
     def __call__(self, conversation_id: int) -> int | None:
         return self.analyser.run(conversation_id)
 
@@ -202,6 +205,10 @@ def _worker_init(parent: int, database_url: str, sqlite_synchronous: str,
                                    pool_size=1), random_state)
 
 
+def _worker_ready() -> bool:
+    return _worker is not None
+
+
 def _worker_run(conversation_id: int) -> int | None:
     assert _worker is not None, "worker not initialised"
     return _worker.run(conversation_id)
@@ -222,6 +229,10 @@ class ProcessRunner:
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_init, initargs=self._args)
         return self._pool
+
+    def warm_up(self) -> None:
+        """Start the worker now (imports take seconds), not at the first analysis."""
+        self._executor().submit(_worker_ready)
 
     def __call__(self, conversation_id: int) -> int | None:
         try:

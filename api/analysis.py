@@ -79,6 +79,9 @@ class AnalysisScheduler:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
+        warm_up = getattr(self.runner, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
         self._stop = False
         self._thread = threading.Thread(target=self._loop, name="analysis", daemon=True)
         self._thread.start()

@@ -21,6 +21,7 @@ from .pages import install_pages
 from .routes import (
     analysis,
     conversations,
+    diversity,
     export,
     health,
     participants,
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     for module in (health, conversations, statements, participants, profile, votes, analysis,
-                   export):
+                   export, diversity):
         app.include_router(module.router)
     install_pages(app)
     install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)

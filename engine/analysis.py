@@ -58,8 +58,14 @@ def analyze(
     >>> r.n_votes, int(r.in_conversation.sum())
     (4, 2)
     """
-    return _run(matrix, settings or AnalysisSettings(), previous, random_state,
-                incremental=False, attributes=attributes)
+    return _run(
+        matrix,
+        settings or AnalysisSettings(),
+        previous,
+        random_state,
+        incremental=False,
+        attributes=attributes,
+    )
 
 
 def update(
@@ -76,8 +82,14 @@ def update(
     number of groups unless the votes grew by 10% since k was last scored, and starts PCA and
     k-means from the previous solution, so an update costs a fraction of a full analysis.
     """
-    return _run(matrix, settings or AnalysisSettings(), previous.state, random_state,
-                incremental=True, attributes=attributes)
+    return _run(
+        matrix,
+        settings or AnalysisSettings(),
+        previous.state,
+        random_state,
+        incremental=True,
+        attributes=attributes,
+    )
 
 
 def _align(
@@ -346,9 +358,28 @@ def _run(
     )
     timings["priorities"] = time.perf_counter() - t
     t = time.perf_counter()
-    bridge = bridging(matrix, group_labels=labels, attributes=attributes,
-                      random_state=random_state,
-                      previous=None if previous is None else previous.bridging)
+    bridge, bridging_votes = None, 0
+    last_fit = previous.bridging if previous is not None else None
+    if not settings.bridging:
+        pass
+    elif (
+        incremental
+        and previous is not None
+        and last_fit is not None
+        and list(last_fit.statement_ids) == list(ids)
+        and np.array_equal(last_fit.active, matrix.active)
+        and X.nnz < (1.0 + settings.bridging_refit_growth) * max(previous.bridging_votes, 1)
+    ):
+        bridge, bridging_votes = last_fit, previous.bridging_votes
+    else:
+        bridge = bridging(
+            matrix,
+            group_labels=labels,
+            attributes=attributes,
+            random_state=random_state,
+            previous=last_fit,
+        )
+        bridging_votes = int(X.nnz)
     timings["bridging"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
 
@@ -368,6 +399,7 @@ def _run(
         statement_votes=current_votes,
         k_scored_at_votes=k_scored_at,
         bridging=bridge,
+        bridging_votes=bridging_votes,
     )
     clustering = ClusteringResult(
         labels=labels,

@@ -66,8 +66,9 @@ class VoteBreakdown:
     def statement_rates(self, statement: int, kind: int = 0) -> dict[Hashable, float]:
         """category -> rate (0 agree, 1 disagree, 2 pass) of one statement, shown cells only."""
         rates = self.rates()[:, statement, kind]
-        return {cat: float(r) for cat, r in zip(self.categories, rates, strict=True)
-                if not np.isnan(r)}
+        return {
+            cat: float(r) for cat, r in zip(self.categories, rates, strict=True) if not np.isnan(r)
+        }
 
 
 def count_votes(X: sp.csr_matrix, D: np.ndarray) -> np.ndarray:
@@ -128,11 +129,13 @@ def vote_breakdown(
     """
     if min_cell_size is not None and min_cell_size < MIN_CELL_SIZE_FLOOR:
         raise InvalidSettingError(
-            f"min_cell_size must be >= {MIN_CELL_SIZE_FLOOR} or None, got {min_cell_size!r}")
+            f"min_cell_size must be >= {MIN_CELL_SIZE_FLOOR} or None, got {min_cell_size!r}"
+        )
     n_p, n_s = X.shape
     if len(labels) != n_p:
         raise InvalidVotesError(
-            f"{name}: expected {n_p} labels (one per participant), got {len(labels)}")
+            f"{name}: expected {n_p} labels (one per participant), got {len(labels)}"
+        )
     arr = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
     if arr.dtype.kind in "iu":
         present = arr >= 0

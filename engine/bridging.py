@@ -51,8 +51,9 @@ _PRESOLVE_ROWS = 100_000
 _MAX_VOTE_VARIANCE = 0.25
 
 
-def _targets(X: sp.csr_matrix, keep: np.ndarray, pass_weight: float
-             ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+def _targets(
+    X: sp.csr_matrix, keep: np.ndarray, pass_weight: float
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Weight and weight x target matrices on X's pattern (inactive statements weighted 0).
 
     The target is (vote + 1) / 2: agree 1, pass 1/2, disagree 0. Computed in place: two fresh
@@ -69,16 +70,20 @@ def _targets(X: sp.csr_matrix, keep: np.ndarray, pass_weight: float
     return W, WY
 
 
-def _warm_start(previous: BridgingResult, participant_ids: Sequence[Hashable],
-                statement_ids: Sequence[Hashable], n_factors: int,
-                ) -> tuple[FactorModel, tuple[np.ndarray, np.ndarray], np.ndarray] | None:
+def _warm_start(
+    previous: BridgingResult,
+    participant_ids: Sequence[Hashable],
+    statement_ids: Sequence[Hashable],
+    n_factors: int,
+) -> tuple[FactorModel, tuple[np.ndarray, np.ndarray], np.ndarray] | None:
     """Previous parameters re-indexed by id onto the new matrix (unknown ids flagged False)."""
     prev = previous.model
     if prev.statement_factors.shape[1] != n_factors:
         return None
 
-    def align(ids: Sequence[Hashable], old_ids: Sequence[Hashable]
-              ) -> tuple[np.ndarray, np.ndarray]:
+    def align(
+        ids: Sequence[Hashable], old_ids: Sequence[Hashable]
+    ) -> tuple[np.ndarray, np.ndarray]:
         old = {key: i for i, key in enumerate(old_ids)}
         pos = np.array([old.get(key, -1) for key in ids], dtype=np.int64)
         return np.maximum(pos, 0), pos >= 0
@@ -94,14 +99,21 @@ def _warm_start(previous: BridgingResult, participant_ids: Sequence[Hashable],
         statement_intercepts=prev.statement_intercepts[s_pos],
         statement_factors=prev.statement_factors[s_pos],
         statement_covariance=prev.statement_covariance[s_pos],
-        n_iterations=0, converged=False,
+        n_iterations=0,
+        converged=False,
     )
     weights = np.where(p_known, previous.participant_weights[p_pos], 1.0)
     return model, (p_known, s_known), weights
 
 
-def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray, scale: np.ndarray,
-                        model: FactorModel, settings: BridgingSettings) -> np.ndarray:
+def _interval_halfwidth(
+    W: sp.csr_matrix,
+    WY: sp.csr_matrix,
+    WYY: np.ndarray,
+    scale: np.ndarray,
+    model: FactorModel,
+    settings: BridgingSettings,
+) -> np.ndarray:
     """z x sqrt(sigma_s^2 [A_s^-1]_00): the ridge posterior sd of c_s with participants fixed.
 
     sigma_s^2 is the statement's weighted residual variance, shrunk towards the pooled one by
@@ -113,31 +125,53 @@ def _interval_halfwidth(W: sp.csr_matrix, WY: sp.csr_matrix, WYY: np.ndarray, sc
     a = model.mu + model.participant_intercepts
     f, c, g = model.participant_factors, model.statement_intercepts, model.statement_factors
     d = f.shape[1]
-    sums = W.T @ (scale[:, None] * np.column_stack(
-        [np.ones_like(a), a, a * a, f, f * a[:, None],
-         *(f[:, k] * f[:, m] for k in range(d) for m in range(d))]))
+    sums = W.T @ (
+        scale[:, None]
+        * np.column_stack(
+            [
+                np.ones_like(a),
+                a,
+                a * a,
+                f,
+                f * a[:, None],
+                *(f[:, k] * f[:, m] for k in range(d) for m in range(d)),
+            ]
+        )
+    )
     n, s_a, s_aa = sums[:, 0], sums[:, 1], sums[:, 2]
-    s_f, s_fa = sums[:, 3:3 + d], sums[:, 3 + d:3 + 2 * d]
-    s_ff = sums[:, 3 + 2 * d:].reshape(-1, d, d)
+    s_f, s_fa = sums[:, 3 : 3 + d], sums[:, 3 + d : 3 + 2 * d]
+    s_ff = sums[:, 3 + 2 * d :].reshape(-1, d, d)
     ysums = WY.T @ (scale[:, None] * np.column_stack([np.ones_like(a), a, f]))
     s_y, s_ya, s_yf = ysums[:, 0], ysums[:, 1], ysums[:, 2:]
     cross_y = s_ya + c * s_y + np.einsum("sk,sk->s", g, s_yf)
-    square = (s_aa + c * c * n + np.einsum("sk,skm,sm->s", g, s_ff, g) + 2 * c * s_a
-              + 2 * np.einsum("sk,sk->s", g, s_fa) + 2 * c * np.einsum("sk,sk->s", g, s_f))
+    square = (
+        s_aa
+        + c * c * n
+        + np.einsum("sk,skm,sm->s", g, s_ff, g)
+        + 2 * c * s_a
+        + 2 * np.einsum("sk,sk->s", g, s_fa)
+        + 2 * c * np.einsum("sk,sk->s", g, s_f)
+    )
     ssr = np.maximum(WYY - 2 * cross_y + square, 0.0)
     prior = settings.noise_prior_votes
     pooled = (ssr.sum() + prior * _MAX_VOTE_VARIANCE) / max(n.sum() + prior, 1e-12)
     denominator = n + prior
-    sigma2 = np.divide(ssr + prior * pooled, denominator, out=np.full(len(ssr), pooled),
-                       where=denominator > 0)
+    sigma2 = np.divide(
+        ssr + prior * pooled, denominator, out=np.full(len(ssr), pooled), where=denominator > 0
+    )
     z = NormalDist().inv_cdf(0.5 + settings.interval_level / 2)
     return z * np.sqrt(sigma2 * model.statement_covariance[:, 0, 0])
 
 
-def _fit(W: sp.csr_matrix, WY: sp.csr_matrix, settings: BridgingSettings,
-         rng: np.random.Generator, init: FactorModel | None,
-         init_mask: tuple[np.ndarray, np.ndarray] | None, init_weights: np.ndarray | None
-         ) -> tuple[FactorModel, np.ndarray]:
+def _fit(
+    W: sp.csr_matrix,
+    WY: sp.csr_matrix,
+    settings: BridgingSettings,
+    rng: np.random.Generator,
+    init: FactorModel | None,
+    init_mask: tuple[np.ndarray, np.ndarray] | None,
+    init_weights: np.ndarray | None,
+) -> tuple[FactorModel, np.ndarray]:
     """The factor model, side-balanced if asked; returns it with the participant weights used.
 
     Side balancing is a fixed point: the sides are those of the balanced fit itself, so a cold
@@ -152,8 +186,15 @@ def _fit(W: sp.csr_matrix, WY: sp.csr_matrix, settings: BridgingSettings,
     def fit(**kwargs: Any) -> FactorModel:
         options = {"max_iterations": settings.max_iterations, **kwargs}
         return fit_factor_model(
-            W, WY, n_factors=settings.n_factors, intercept_reg=settings.intercept_reg,
-            factor_reg=settings.factor_reg, tolerance=settings.tolerance, rng=rng, **options)
+            W,
+            WY,
+            n_factors=settings.n_factors,
+            intercept_reg=settings.intercept_reg,
+            factor_reg=settings.factor_reg,
+            tolerance=settings.tolerance,
+            rng=rng,
+            **options,
+        )
 
     scale, sweeps = np.ones(n_p), 0
     if settings.balance_sides and init_weights is not None:
@@ -161,20 +202,24 @@ def _fit(W: sp.csr_matrix, WY: sp.csr_matrix, settings: BridgingSettings,
     if init is None and n_p > 2 * _PRESOLVE_ROWS:
         rows = np.sort(rng.choice(n_p, _PRESOLVE_ROWS, replace=False))
         sub, _ = _fit(W[rows], WY[rows], settings, rng, None, None, None)
-        init = replace(sub, participant_intercepts=np.zeros(n_p),
-                       participant_factors=np.zeros((n_p, settings.n_factors)))
+        init = replace(
+            sub,
+            participant_intercepts=np.zeros(n_p),
+            participant_factors=np.zeros((n_p, settings.n_factors)),
+        )
         init_mask = (np.zeros(n_p, dtype=bool), np.ones(n_s, dtype=bool))
         if settings.balance_sides:  # everyone's side from one sweep at the subset's statements
             probe = fit(init=init, init_mask=init_mask, max_iterations=1)
-            scale = _side_weights(probe.participant_factors[:, 0], row_weight,
-                                  settings.max_side_weight)
+            scale = _side_weights(
+                probe.participant_factors[:, 0], row_weight, settings.max_side_weight
+            )
             sweeps += 1
-    model = fit(init=init, init_mask=init_mask,
-                row_scale=scale if settings.balance_sides else None)
+    model = fit(init=init, init_mask=init_mask, row_scale=scale if settings.balance_sides else None)
     sweeps += model.n_iterations
     for _ in range(_BALANCE_ROUNDS if settings.balance_sides else 0):
-        new_scale = _side_weights(model.participant_factors[:, 0], row_weight,
-                                  settings.max_side_weight)
+        new_scale = _side_weights(
+            model.participant_factors[:, 0], row_weight, settings.max_side_weight
+        )
         if np.allclose(new_scale, scale, rtol=_BALANCE_TOLERANCE, atol=0.0):
             break
         scale = new_scale
@@ -199,11 +244,15 @@ def _side_weights(side: np.ndarray, row_weight: np.ndarray, cap: float) -> np.nd
 def _validate(X: Any) -> sp.csr_matrix:
     if not sp.issparse(X):
         raise InvalidVotesError(
-            f"X must be a scipy.sparse matrix or a VoteMatrix, got {type(X).__name__}")
+            f"X must be a scipy.sparse matrix or a VoteMatrix, got {type(X).__name__}"
+        )
     X = sp.csr_matrix(X)
     data = X.data
-    if X.nnz and (data.min() < -1 or data.max() > 1
-                  or (data.dtype.kind not in "iub" and (data != np.round(data)).any())):
+    if X.nnz and (
+        data.min() < -1
+        or data.max() > 1
+        or (data.dtype.kind not in "iub" and (data != np.round(data)).any())
+    ):
         bad = data[(data < -1) | (data > 1) | (data != np.round(data))][0]
         raise InvalidVotesError(f"X: votes must be -1, 0 or +1, got {bad!r}")
     if X.dtype != np.int8:
@@ -213,7 +262,8 @@ def _validate(X: Any) -> sp.csr_matrix:
         X.sort_indices()
         if not X.has_canonical_format:
             raise InvalidVotesError(
-                "X has duplicate entries; keep one vote per cell (VoteMatrix does)")
+                "X has duplicate entries; keep one vote per cell (VoteMatrix does)"
+            )
     return X
 
 
@@ -228,6 +278,7 @@ def bridging(
     participant_ids: Sequence[Hashable] | None = None,
     statement_ids: Sequence[Hashable] | None = None,
     active: np.ndarray | None = None,
+    population_weights: np.ndarray | None = None,
 ) -> BridgingResult:
     """Score every statement for bridging support.
 
@@ -247,6 +298,10 @@ def bridging(
         Warm start from an earlier result, matched by participant and statement id.
     participant_ids, statement_ids, active : for a plain sparse X, the ids (default 0..n-1) and
         the mask of statements to score (default all).
+    population_weights : (n_participants,) non-negative weights that make the room look like
+        the population (e.g. ``engine.weighting.rake(...).weights``, mean 1); they multiply each
+        participant's vote weights in the fit and enter the interval's sandwich correction like
+        the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
 
     Returns
     -------
@@ -290,19 +345,41 @@ def bridging(
     if len(participant_ids) != n_p or len(statement_ids) != n_s:
         raise InvalidVotesError(
             f"ids do not match X's shape {X.shape}: "
-            f"{len(participant_ids)} participant, {len(statement_ids)} statement ids")
+            f"{len(participant_ids)} participant, {len(statement_ids)} statement ids"
+        )
     active = np.ones(n_s, dtype=bool) if active is None else np.asarray(active, dtype=bool).copy()
     if active.shape != (n_s,):
         raise InvalidVotesError(f"active must have shape ({n_s},), got {active.shape}")
 
     W, WY = _targets(X, active, settings.pass_weight)
-    warm = None if previous is None else _warm_start(previous, participant_ids, statement_ids,
-                                                     settings.n_factors)
-    model, scale = _fit(W, WY, settings, np.random.default_rng(random_state),
-                        *(warm if warm is not None else (None, None, None)))
+    pop = np.ones(n_p)
+    if population_weights is not None:
+        pop = np.asarray(population_weights, dtype=np.float64)
+        if pop.shape != (n_p,) or not np.isfinite(pop).all() or (pop < 0).any():
+            raise InvalidVotesError(
+                f"population_weights must be {n_p} finite non-negative "
+                f"numbers, got shape {pop.shape}"
+            )
+        # Scale the entries in place (fresh arrays from _targets): W and WY keep X's pattern,
+        # which the factorisation relies on (a matrix product would drop WY's zeros).
+        row_of_entry = pop[np.repeat(np.arange(n_p), np.diff(W.indptr))]
+        W.data *= row_of_entry
+        WY.data *= row_of_entry
+    warm = (
+        None
+        if previous is None
+        else _warm_start(previous, participant_ids, statement_ids, settings.n_factors)
+    )
+    model, scale = _fit(
+        W,
+        WY,
+        settings,
+        np.random.default_rng(random_state),
+        *(warm if warm is not None else (None, None, None)),
+    )
     side = model.participant_factors[:, 0]
-    counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, scale,
-                                             scale * scale]))
+    both = scale * pop  # side and population weights together
+    counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, both, both * both]))
     n_agree, n_disagree, n_pass = np.rint(counts[:, 0].T).astype(np.int64)
     n_agree_positive, n_agree_negative = np.rint(counts[:, 1:3, 0].T).astype(np.int64)
     # sum of w y^2 per statement: agree 1 x 1, pass pass_weight x 1/4, disagree 0 (x scale).
@@ -335,10 +412,23 @@ def bridging(
         for name, values in (attributes or {}).items()
     }
     return BridgingResult(
-        statement_ids=statement_ids, participant_ids=participant_ids, settings=settings,
-        active=active, score=score, low=low, high=high, polarization=polarization,
-        n_votes=n_agree + n_disagree + n_pass, n_agree=n_agree, n_disagree=n_disagree,
-        n_pass=n_pass, n_agree_positive=n_agree_positive, n_agree_negative=n_agree_negative,
-        is_bridging=is_bridging, model=model, participant_weights=scale, groups=groups,
+        statement_ids=statement_ids,
+        participant_ids=participant_ids,
+        settings=settings,
+        active=active,
+        score=score,
+        low=low,
+        high=high,
+        polarization=polarization,
+        n_votes=n_agree + n_disagree + n_pass,
+        n_agree=n_agree,
+        n_disagree=n_disagree,
+        n_pass=n_pass,
+        n_agree_positive=n_agree_positive,
+        n_agree_negative=n_agree_negative,
+        is_bridging=is_bridging,
+        model=model,
+        participant_weights=scale,
+        groups=groups,
         attributes=breakdowns,
     )

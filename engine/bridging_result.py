@@ -70,18 +70,20 @@ class BridgingSettings:
             raise InvalidSettingError(f"pass_weight must be in [0, 1], got {self.pass_weight!r}")
         if not 0 < self.interval_level < 1:
             raise InvalidSettingError(
-                f"interval_level must be in (0, 1), got {self.interval_level!r}")
+                f"interval_level must be in (0, 1), got {self.interval_level!r}"
+            )
         if not self.max_side_weight >= 1:
-            raise InvalidSettingError(
-                f"max_side_weight must be >= 1, got {self.max_side_weight!r}")
+            raise InvalidSettingError(f"max_side_weight must be >= 1, got {self.max_side_weight!r}")
         if self.noise_prior_votes < 0 or self.max_polarization <= 0:
             raise InvalidSettingError(
                 "noise_prior_votes must be >= 0 and max_polarization > 0, got "
-                f"{self.noise_prior_votes!r}, {self.max_polarization!r}")
+                f"{self.noise_prior_votes!r}, {self.max_polarization!r}"
+            )
         if not isinstance(self.min_cell_size, int) or self.min_cell_size < MIN_CELL_SIZE_FLOOR:
             raise InvalidSettingError(
                 f"min_cell_size must be an integer >= {MIN_CELL_SIZE_FLOOR}, "
-                f"got {self.min_cell_size!r}")
+                f"got {self.min_cell_size!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class BridgingResult:
         """Active statements, best first, with their explanations."""
         group_rates = self.groups.agree_rates() if self.groups is not None else None
         attr_rates = {name: b.agree_rates() for name, b in self.attributes.items()}
+
         def shown(categories: tuple[Hashable, ...], rates: np.ndarray) -> dict[Hashable, float]:
             return {c: float(r) for c, r in zip(categories, rates, strict=True) if not np.isnan(r)}
 
@@ -153,30 +156,43 @@ class BridgingResult:
             group_agree: dict[Hashable, float] = {}
             if self.groups is not None and group_rates is not None:
                 group_agree = shown(self.groups.categories, group_rates[:, s])
-            role_agree = {name: shown(b.categories, attr_rates[name][:, s])
-                          for name, b in self.attributes.items()}
-            out.append(BridgingStatement(
-                statement_id=self.statement_ids[s], score=float(self.score[s]),
-                low=float(self.low[s]), high=float(self.high[s]),
-                polarization=float(self.polarization[s]), group_agree=group_agree,
-                role_agree=role_agree, is_bridging=bool(self.is_bridging[s]),
-                n_votes=int(self.n_votes[s]),
-            ))
+            role_agree = {
+                name: shown(b.categories, attr_rates[name][:, s])
+                for name, b in self.attributes.items()
+            }
+            out.append(
+                BridgingStatement(
+                    statement_id=self.statement_ids[s],
+                    score=float(self.score[s]),
+                    low=float(self.low[s]),
+                    high=float(self.high[s]),
+                    polarization=float(self.polarization[s]),
+                    group_agree=group_agree,
+                    role_agree=role_agree,
+                    is_bridging=bool(self.is_bridging[s]),
+                    n_votes=int(self.n_votes[s]),
+                )
+            )
         return out
 
     def to_json(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The ranked list as JSON-ready dicts (group and category keys as strings)."""
         return [
             {
-                "statement_id": (st.statement_id.item() if isinstance(st.statement_id, np.generic)
-                                 else st.statement_id),
+                "statement_id": (
+                    st.statement_id.item()
+                    if isinstance(st.statement_id, np.generic)
+                    else st.statement_id
+                ),
                 "score": round(st.score, 4),
                 "low": round(st.low, 4),
                 "high": round(st.high, 4),
                 "polarization": round(st.polarization, 4),
                 "group_agree": {str(g): round(r, 4) for g, r in st.group_agree.items()},
-                "role_agree": {a: {str(c): round(r, 4) for c, r in cats.items()}
-                               for a, cats in st.role_agree.items()},
+                "role_agree": {
+                    a: {str(c): round(r, 4) for c, r in cats.items()}
+                    for a, cats in st.role_agree.items()
+                },
                 "is_bridging": st.is_bridging,
                 "n_votes": st.n_votes,
             }

@@ -57,9 +57,15 @@ class FactorModel:
 
 
 def _half_step(
-    W: sp.spmatrix, WY: sp.spmatrix, row_weight: np.ndarray, row_wy: np.ndarray,
-    offset: np.ndarray, factors: np.ndarray, alpha_intercept: float | np.ndarray,
-    alpha_factor: float | np.ndarray, column_scale: np.ndarray | None = None,
+    W: sp.spmatrix,
+    WY: sp.spmatrix,
+    row_weight: np.ndarray,
+    row_wy: np.ndarray,
+    offset: np.ndarray,
+    factors: np.ndarray,
+    alpha_intercept: float | np.ndarray,
+    alpha_factor: float | np.ndarray,
+    column_scale: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ridge-solve the rows' intercept and factors given the columns' offset and factors.
 
@@ -73,14 +79,19 @@ def _half_step(
     n_rows, d = W.shape[0], factors.shape[1]
     pairs = [(k, m) for k in range(d) for m in range(k, d)]
     block = np.column_stack(
-        [offset, *factors.T, *(factors * offset[:, None]).T,
-         *(factors[:, k] * factors[:, m] for k, m in pairs)])
+        [
+            offset,
+            *factors.T,
+            *(factors * offset[:, None]).T,
+            *(factors[:, k] * factors[:, m] for k, m in pairs),
+        ]
+    )
     weighted_factors = factors
     if column_scale is not None:
         block *= column_scale[:, None]
         weighted_factors = factors * column_scale[:, None]
     sums = W @ block  # (n_rows, 1 + 2d + len(pairs))
-    sum_z, sum_zo, sum_zz = sums[:, 1:d + 1], sums[:, d + 1:2 * d + 1], sums[:, 2 * d + 1:]
+    sum_z, sum_zo, sum_zz = sums[:, 1 : d + 1], sums[:, d + 1 : 2 * d + 1], sums[:, 2 * d + 1 :]
     A = np.empty((n_rows, d + 1, d + 1))
     A[:, 0, 0] = row_weight + alpha_intercept
     A[:, 0, 1:] = sum_z
@@ -102,7 +113,10 @@ def _half_step(
 
 
 def _spectral_start(
-    W: sp.csr_matrix, WY: sp.csr_matrix, col_weight: np.ndarray, n_factors: int,
+    W: sp.csr_matrix,
+    WY: sp.csr_matrix,
+    col_weight: np.ndarray,
+    n_factors: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Leading right singular vectors of the weighted, column-centred vote matrix (subspace
@@ -196,11 +210,15 @@ def fit_factor_model(
     f = np.zeros((n_p, n_factors))
     c = np.zeros(n_s)
     cold_statements = init is None or (init_mask is not None and not init_mask[1].all())
-    g = (_spectral_start(W, WY, col_weight, n_factors, rng)
-         if cold_statements and W.nnz and min(n_p, n_s) > 0 else np.zeros((n_s, n_factors)))
+    g = (
+        _spectral_start(W, WY, col_weight, n_factors, rng)
+        if cold_statements and W.nnz and min(n_p, n_s) > 0
+        else np.zeros((n_s, n_factors))
+    )
     if init is not None:
-        known_p, known_s = init_mask if init_mask is not None else (
-            np.ones(n_p, bool), np.ones(n_s, bool))
+        known_p, known_s = (
+            init_mask if init_mask is not None else (np.ones(n_p, bool), np.ones(n_s, bool))
+        )
         mu = init.mu
         b = np.where(known_p, init.participant_intercepts, 0.0)
         f = np.where(known_p[:, None], init.participant_factors, 0.0)
@@ -212,8 +230,17 @@ def fit_factor_model(
     iteration = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
         b, f, _ = _half_step(W, WY, row_weight, row_wy, mu + c, g, a_pb, a_pf)
-        c_new, g_new, A_s = _half_step(Wt, WYt, col_weight, col_wy, mu + b, f, a_sb, a_sf,
-                                       column_scale=None if row_scale is None else scale)
+        c_new, g_new, A_s = _half_step(
+            Wt,
+            WYt,
+            col_weight,
+            col_wy,
+            mu + b,
+            f,
+            a_sb,
+            a_sf,
+            column_scale=None if row_scale is None else scale,
+        )
         # sum_ps W_ps f_p . g_s, from the gram column A_s[:, 0, 1:] = Wt @ f already computed.
         interaction = float(np.sum(A_s[:, 0, 1:] * g_new))
         mu_new = (wy_total - (scale * b) @ row_weight - c_new @ col_weight - interaction) / total

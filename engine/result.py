@@ -120,6 +120,8 @@ class AnalysisState:
     k_scored_at_votes: int = 0
     #: Bridging fit of this update (warm start of the next one).
     bridging: BridgingResult | None = None
+    #: The number of votes when bridging was last fitted (live updates refit after growth).
+    bridging_votes: int = 0
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,11 @@ class AnalysisSettings:
     novelty_half_life: float = 5.0
     #: Default-mode folds for choosing k by predictive log-loss.
     k_cv_folds: int = 3
+    #: Fit matrix-factorisation bridging (engine.bridging) as part of the analysis.
+    bridging: bool = True
+    #: Live updates refit bridging once the votes grew this much (or a statement is new);
+    #: in between they carry the last fit, which costs far more than the rest of an update.
+    bridging_refit_growth: float = 0.10
 
     def __post_init__(self) -> None:
         if not 2 <= self.max_groups <= 10:

@@ -44,7 +44,10 @@ OTHER_AGREE = (0.30, 0.60)
 #: Default shares: one large group (Pol.is conversations usually have a majority group).
 DEFAULT_GROUP_SHARES = (0.6, 0.25, 0.15)
 DEFAULT_KIND_SHARES: Mapping[str, float] = {
-    "bridging": 0.1, "favourite": 0.1, "divisive": 0.3, "other": 0.5,
+    "bridging": 0.1,
+    "favourite": 0.1,
+    "divisive": 0.3,
+    "other": 0.5,
 }
 
 
@@ -97,8 +100,11 @@ def _planted_probabilities(
         p[0, s] = rng.uniform(*FAVOURITE_AGREE)
     for s in np.flatnonzero(kinds == "divisive"):
         pro = rng.permutation(n_groups) < max(n_groups // 2, 1)
-        p[:, s] = np.where(pro, rng.uniform(*DIVISIVE_AGREE, size=n_groups),
-                           1.0 - rng.uniform(*DIVISIVE_AGREE, size=n_groups))
+        p[:, s] = np.where(
+            pro,
+            rng.uniform(*DIVISIVE_AGREE, size=n_groups),
+            1.0 - rng.uniform(*DIVISIVE_AGREE, size=n_groups),
+        )
     return p
 
 
@@ -148,17 +154,20 @@ def synthetic_conversation(
     """
     if n_participants < 1 or n_statements < 1:
         raise InvalidSettingError(
-            f"n_participants and n_statements must be >= 1, got {n_participants}, {n_statements}")
+            f"n_participants and n_statements must be >= 1, got {n_participants}, {n_statements}"
+        )
     if not 0 < density <= 1:
         raise InvalidSettingError(f"density must be in (0, 1], got {density!r}")
     shares = np.asarray(group_shares, dtype=float)
     if shares.ndim != 1 or len(shares) < 2 or (shares <= 0).any():
         raise InvalidSettingError(
-            f"group_shares must be >= 2 positive numbers, got {group_shares!r}")
+            f"group_shares must be >= 2 positive numbers, got {group_shares!r}"
+        )
     unknown = set(kind_shares) - set(STATEMENT_KINDS)
     if unknown or any(v < 0 for v in kind_shares.values()):
         raise InvalidSettingError(
-            f"kind_shares must map {STATEMENT_KINDS} to >= 0, got {kind_shares!r}")
+            f"kind_shares must map {STATEMENT_KINDS} to >= 0, got {kind_shares!r}"
+        )
     if not 0 <= pass_rate < 2 / 3:
         raise InvalidSettingError(f"pass_rate must be in [0, 2/3), got {pass_rate!r}")
     rng = np.random.default_rng(random_state)
@@ -169,8 +178,9 @@ def synthetic_conversation(
     labels = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
 
     total_share = sum(kind_shares.values())
-    counts = {k: round(n_statements * kind_shares.get(k, 0.0) / total_share)
-              for k in STATEMENT_KINDS[:-1]}
+    counts = {
+        k: round(n_statements * kind_shares.get(k, 0.0) / total_share) for k in STATEMENT_KINDS[:-1]
+    }
     counts["other"] = max(n_statements - sum(counts.values()), 0)
     kinds = np.concatenate([np.full(counts[k], k) for k in STATEMENT_KINDS])[:n_statements]
     kinds = rng.permutation(kinds)
@@ -190,8 +200,10 @@ def synthetic_conversation(
     indptr = np.zeros(n_participants + 1, dtype=np.int64)
     indptr[1:] = np.cumsum(np.bincount(rows, minlength=n_participants))
     index_dtype = np.int32 if n_votes < 2**31 else np.int64
-    X = sp.csr_matrix((votes, cols.astype(index_dtype), indptr.astype(index_dtype)),
-                      shape=(n_participants, n_statements))
+    X = sp.csr_matrix(
+        (votes, cols.astype(index_dtype), indptr.astype(index_dtype)),
+        shape=(n_participants, n_statements),
+    )
     return SyntheticConversation(
         matrix=_matrix_from_csr(X),
         group_labels=labels,

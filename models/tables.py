@@ -37,6 +37,7 @@ __all__ = [
     "ConversationCreated",
     "ConversationPolicy",
     "ConversationPublic",
+    "ConversationReference",
     "ConversationUpdate",
     "Language",
     "Moderation",
@@ -319,6 +320,23 @@ class AnalysisSnapshot(SQLModel, table=True):
     priorities: dict[str, float] = Field(default_factory=dict,
                                          sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# ----------------------------------------------------------------------------- reference population
+class ConversationReference(SQLModel, table=True):
+    """The population a conversation is compared with: category shares per attribute.
+
+    Set by the facilitator (``PUT /conversations/{id}/reference``), validated by
+    :func:`engine.reference.validate_reference` before it is stored; one row per conversation.
+    """
+
+    __tablename__ = "conversation_reference"
+
+    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True,
+                                 ondelete="CASCADE")
+    #: attribute -> category -> share (each attribute sums to 1).
+    attributes: dict[str, dict[str, float]] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
 
 
 # ----------------------------------------------------------------------------- trust (issue 8)

@@ -13,6 +13,7 @@ from models.tables import (
     ConversationCreated,
     ConversationPolicy,
     ConversationPublic,
+    ConversationReference,
     ConversationUpdate,
     Participant,
     Statement,
@@ -67,8 +68,8 @@ def delete_conversation(conv: FacilitatorDep, session: SessionDep,
     """Delete the conversation and every row that belongs to it."""
     cid = conv.id
     # Children first; explicit so it does not depend on the database enforcing ON DELETE.
-    for table in (VoteHistory, Vote, AnalysisSnapshot, Statement, Participant,
-                  AllowedXid, ConversationPolicy):
+    for table in (VoteHistory, Vote, AnalysisSnapshot, ConversationReference, Statement,
+                  Participant, AllowedXid, ConversationPolicy):
         session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
     session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
     session.commit()

@@ -168,3 +168,20 @@ def test_force_k_and_setting_validation(two_groups):
     assert analyze(m, AnalysisSettings(force_k=3)).k == 3
     with pytest.raises(InvalidSettingError, match="max_groups"):
         AnalysisSettings(max_groups=11)
+
+
+def test_live_updates_carry_bridging_until_votes_grow_or_moderation_changes():
+    _, m, _ = planted(seed=12)
+    first = analyze(m)
+    m.append([500], [1], [1])  # one vote: far below the 10% refit threshold
+    second = update(m, first)
+    assert second.bridging is first.bridging
+    m.set_moderation(excluded=[3])  # moderation changed: refit
+    third = update(m, second)
+    assert third.bridging is not second.bridging
+    assert not third.bridging.active[m.statement_index[3]]
+
+
+def test_bridging_can_be_switched_off(two_groups):
+    _, m, _ = two_groups
+    assert analyze(m, AnalysisSettings(bridging=False)).bridging is None

@@ -67,8 +67,9 @@ def test_converges_to_the_same_answer_from_other_seeds_and_from_a_warm_start() -
     # Warm start from an analysis of the first 80% of the votes, with ids in another order.
     rows, cols, votes, _ = m.records()
     keep = np.random.default_rng(1).random(len(votes)) < 0.8
-    partial = VoteMatrix.from_records(rows[keep][::-1].tolist(), cols[keep][::-1].tolist(),
-                                      votes[keep][::-1])
+    partial = VoteMatrix.from_records(
+        rows[keep][::-1].tolist(), cols[keep][::-1].tolist(), votes[keep][::-1]
+    )
     earlier = bridging(partial, settings=settings)
     warm = bridging(m, settings=settings, previous=earlier)
     np.testing.assert_allclose(warm.score, cold.score, atol=1e-4)
@@ -156,8 +157,17 @@ def test_moderated_statements_are_not_ranked_and_json_shape() -> None:
     assert len(ids) == 18 and 4 not in ids and 5 not in ids
     rows = result.to_json(limit=3)
     assert len(rows) == 3
-    assert set(rows[0]) == {"statement_id", "score", "low", "high", "polarization", "group_agree",
-                            "role_agree", "is_bridging", "n_votes"}
+    assert set(rows[0]) == {
+        "statement_id",
+        "score",
+        "low",
+        "high",
+        "polarization",
+        "group_agree",
+        "role_agree",
+        "is_bridging",
+        "n_votes",
+    }
     assert set(rows[0]["group_agree"]) == {"0", "1", "2"}
     assert rows[0]["score"] >= rows[1]["score"] >= rows[2]["score"]
 
@@ -169,25 +179,35 @@ def test_passes_weight_zero_is_the_same_as_dropping_them() -> None:
     no_pass.data[no_pass.data == 0] = 0
     no_pass.eliminate_zeros()
     settings = BridgingSettings(pass_weight=0.0, tolerance=1e-8)
-    np.testing.assert_allclose(bridging(X, settings=settings).score,
-                               bridging(no_pass, settings=settings).score, atol=1e-6)
+    np.testing.assert_allclose(
+        bridging(X, settings=settings).score, bridging(no_pass, settings=settings).score, atol=1e-6
+    )
     with_passes = bridging(X, settings=BridgingSettings(pass_weight=1.0))
     assert not np.allclose(with_passes.score, bridging(X, settings=settings).score, atol=1e-3)
 
 
 def test_arguments_are_not_mutated() -> None:
-    X = sp.csr_matrix((np.array([1, -1, 0, 1], dtype=np.int8), np.array([1, 0, 1, 0]),
-                       np.array([0, 2, 4])), shape=(2, 2))  # unsorted indices
+    X = sp.csr_matrix(
+        (np.array([1, -1, 0, 1], dtype=np.int8), np.array([1, 0, 1, 0]), np.array([0, 2, 4])),
+        shape=(2, 2),
+    )  # unsorted indices
     before = (X.data.copy(), X.indices.copy())
     bridging(X)
     np.testing.assert_array_equal(X.data, before[0])
     np.testing.assert_array_equal(X.indices, before[1])
 
 
-@pytest.mark.parametrize("bad", [
-    {"n_factors": 0}, {"intercept_reg": 0.0}, {"pass_weight": 1.5}, {"interval_level": 1.0},
-    {"max_polarization": 0.0}, {"min_side_agrees": -1},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"n_factors": 0},
+        {"intercept_reg": 0.0},
+        {"pass_weight": 1.5},
+        {"interval_level": 1.0},
+        {"max_polarization": 0.0},
+        {"min_side_agrees": -1},
+    ],
+)
 def test_invalid_settings_raise(bad: dict) -> None:
     with pytest.raises(InvalidSettingError):
         BridgingSettings(**bad)

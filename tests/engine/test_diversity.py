@@ -181,21 +181,24 @@ def test_valid_reference_is_normalised_and_not_mutated():
     assert data["attributes"]["age"]["old"] == 0.705
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ([1, 2], "must be an object"),
-    ("age", "must be an object"),
-    ({}, "no attributes"),
-    ({"age": {}}, "'age': has no categories"),
-    ({"age": [0.5, 0.5]}, "'age': must be an object"),
-    ({"age": {"young": -0.1, "old": 1.1}}, "'age', category 'young': negative share"),
-    ({"age": {"young": 0.5, "old": 0.3}}, "'age': shares sum to 0.8"),
-    ({"age": {"young": 0.5, "old": 0.52}}, "'age': shares sum to 1.02"),
-    ({"age": {"young": "half", "old": 0.5}}, "'young': share must be a finite number"),
-    ({"age": {"young": True, "old": 0.0}}, "'young': share must be a finite number"),
-    ({"age": {"young": float("nan"), "old": 1}}, "finite number"),
-    ({"": {"a": 1.0}}, "attribute name"),
-    ({"sex": {"m": 0.5, "v": 0.5}, "age": {"a": 2.0}}, "'age': shares sum to 2"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([1, 2], "must be an object"),
+        ("age", "must be an object"),
+        ({}, "no attributes"),
+        ({"age": {}}, "'age': has no categories"),
+        ({"age": [0.5, 0.5]}, "'age': must be an object"),
+        ({"age": {"young": -0.1, "old": 1.1}}, "'age', category 'young': negative share"),
+        ({"age": {"young": 0.5, "old": 0.3}}, "'age': shares sum to 0.8"),
+        ({"age": {"young": 0.5, "old": 0.52}}, "'age': shares sum to 1.02"),
+        ({"age": {"young": "half", "old": 0.5}}, "'young': share must be a finite number"),
+        ({"age": {"young": True, "old": 0.0}}, "'young': share must be a finite number"),
+        ({"age": {"young": float("nan"), "old": 1}}, "finite number"),
+        ({"": {"a": 1.0}}, "attribute name"),
+        ({"sex": {"m": 0.5, "v": 0.5}, "age": {"a": 2.0}}, "'age': shares sum to 2"),
+    ],
+)
 def test_bad_references_name_the_problem(data, message):
     with pytest.raises(InvalidReferenceError, match=message):
         validate_reference(data)
@@ -242,8 +245,9 @@ def test_coverage_by_hand():
 
 def test_opinion_diversity_by_hand():
     # participant 4 passed (an explicit 0, built through coo so the zero is kept)
-    X = sp.csr_matrix((np.array([1, 1, 1, -1, 0], dtype=np.int8), ([0, 1, 2, 3, 4], [0] * 5)),
-                      shape=(5, 1))
+    X = sp.csr_matrix(
+        (np.array([1, 1, 1, -1, 0], dtype=np.int8), ([0, 1, 2, 3, 4], [0] * 5)), shape=(5, 1)
+    )
     assert X.nnz == 5
     labels = np.array([0, 0, 0, 1, -1])
     xy = np.array([[0, 0], [2, 0], [0, 2], [2, 2], [50, 50]], dtype=float)
@@ -262,7 +266,8 @@ def test_opinion_diversity_by_hand():
     assert o.coverage is not None and o.coverage.share == pytest.approx(3 / 5)
     # order of participants does not matter
     perm = np.array([4, 2, 0, 3, 1])
-    o2 = opinion_diversity(X[perm], labels[perm], xy[perm], bridging=[0],
-                           settings=DiversitySettings(min_group_votes=1))
+    o2 = opinion_diversity(
+        X[perm], labels[perm], xy[perm], bridging=[0], settings=DiversitySettings(min_group_votes=1)
+    )
     assert o2.effective_groups == pytest.approx(o.effective_groups)
     assert o2.total_variance == pytest.approx(o.total_variance)

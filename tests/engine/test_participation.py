@@ -21,7 +21,8 @@ def _example():
         vote_times=np.array([10.0, 20, 30, 200, 4000]),
         statement_times=np.array([0.0, 50, 3800]),
         statement_states=np.array(["accepted", "accepted", "rejected"]),
-        statement_authors=np.array([-1, 0, 2]))
+        statement_authors=np.array([-1, 0, 2]),
+    )
 
 
 def test_funnel_and_density_by_hand():
@@ -77,27 +78,62 @@ def test_gini_by_hand():
 
 
 def test_empty_conversation_and_bad_input():
-    r = participation(np.zeros(0), np.zeros(0, int), np.zeros(0, int), np.zeros(0),
-                      np.zeros(0), np.zeros(0, str), np.zeros(0, int))
+    r = participation(
+        np.zeros(0),
+        np.zeros(0, int),
+        np.zeros(0, int),
+        np.zeros(0),
+        np.zeros(0),
+        np.zeros(0, str),
+        np.zeros(0, int),
+    )
     assert (r.n_joined, r.n_voted, r.density, len(r.hourly.start)) == (0, 0, 0.0, 0)
     with pytest.raises(EngineError, match="differ in length"):
-        participation(np.zeros(2), np.zeros(1, int), np.zeros(2, int), np.zeros(1),
-                      np.zeros(0), np.zeros(0, str), np.zeros(0, int))
+        participation(
+            np.zeros(2),
+            np.zeros(1, int),
+            np.zeros(2, int),
+            np.zeros(1),
+            np.zeros(0),
+            np.zeros(0, str),
+            np.zeros(0, int),
+        )
     with pytest.raises(EngineError, match="vote_participants"):
-        participation(np.zeros(1), np.array([3]), np.array([0]), np.zeros(1),
-                      np.zeros(1), np.array(["accepted"]), np.array([-1]))
+        participation(
+            np.zeros(1),
+            np.array([3]),
+            np.array([0]),
+            np.zeros(1),
+            np.zeros(1),
+            np.array(["accepted"]),
+            np.array([-1]),
+        )
     # a timestamp in ms where seconds are expected spans far too many hours
     with pytest.raises(EngineError, match="max_time_bins"):
-        participation(np.array([0.0, 1.7e12]), np.zeros(0, int), np.zeros(0, int), np.zeros(0),
-                      np.zeros(0), np.zeros(0, str), np.zeros(0, int),
-                      DiversitySettings())
+        participation(
+            np.array([0.0, 1.7e12]),
+            np.zeros(0, int),
+            np.zeros(0, int),
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0, str),
+            np.zeros(0, int),
+            DiversitySettings(),
+        )
 
 
 def test_long_dialogue_has_daily_but_no_hourly_series():
     # three years between the first and the last join: 1096 days, ~26,000 hours > 2 years' worth
     three_years = 3 * 365.25 * 86400
-    r = participation(np.array([0.0, three_years]), np.zeros(0, int), np.zeros(0, int),
-                      np.zeros(0), np.zeros(0), np.zeros(0, str), np.zeros(0, int))
+    r = participation(
+        np.array([0.0, three_years]),
+        np.zeros(0, int),
+        np.zeros(0, int),
+        np.zeros(0),
+        np.zeros(0),
+        np.zeros(0, str),
+        np.zeros(0, int),
+    )
     assert r.hourly is None
     assert len(r.daily.start) == 1096 and r.daily.joined.sum() == 2
 
@@ -119,11 +155,15 @@ def test_golden_polis_export_seattle():
     vp = votes["voter-id"].map(p_index).to_numpy()
     join = np.full(len(people), np.nan)  # exports have no join time: first vote stands in
     np.fmin.at(join, vp, vote_times)
-    r = participation(join, vp, votes["comment-id"].map(s_index).to_numpy(), vote_times,
-                      comments["timestamp"].to_numpy() / 1000,
-                      comments["moderated"].map({1: "accepted", 0: "unmoderated",
-                                                 -1: "rejected"}).to_numpy(),
-                      comments["author-id"].map(p_index).to_numpy())
+    r = participation(
+        join,
+        vp,
+        votes["comment-id"].map(s_index).to_numpy(),
+        vote_times,
+        comments["timestamp"].to_numpy() / 1000,
+        comments["moderated"].map({1: "accepted", 0: "unmoderated", -1: "rejected"}).to_numpy(),
+        comments["author-id"].map(p_index).to_numpy(),
+    )
     assert (r.n_voted, r.n_wrote, r.n_statements) == (339, 33, 54)
     assert r.statements_by_state == {"accepted": 30, "rejected": 23, "unmoderated": 1}
     assert r.votes_per_voter.n_voters == 339 and 0 < r.votes_per_voter.gini < 1
@@ -133,9 +173,15 @@ def test_golden_polis_export_seattle():
 
 def test_unknown_times_are_left_out_of_the_series(recwarn):
     # votes rebuilt without timestamps (NaN): counted in the funnel, absent from the series
-    r = participation(np.array([np.nan, 100.0]), np.array([0, 1]), np.array([0, 0]),
-                      np.array([np.nan, 200.0]), np.array([50.0]), np.array(["accepted"]),
-                      np.array([-1]))
+    r = participation(
+        np.array([np.nan, 100.0]),
+        np.array([0, 1]),
+        np.array([0, 0]),
+        np.array([np.nan, 200.0]),
+        np.array([50.0]),
+        np.array(["accepted"]),
+        np.array([-1]),
+    )
     assert (r.n_voted, r.n_votes) == (2, 2)
     assert r.daily.votes.tolist() == [1] and r.daily.new_voters.tolist() == [1]
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

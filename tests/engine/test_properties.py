@@ -37,8 +37,12 @@ def _finite(result) -> None:
     for c in result.consensus_agree + result.consensus_disagree:
         assert np.isfinite([c.p_success, c.p_test]).all()
     active = result.bridging.active
-    for arr in (result.bridging.score, result.bridging.low, result.bridging.high,
-                result.bridging.polarization):
+    for arr in (
+        result.bridging.score,
+        result.bridging.low,
+        result.bridging.high,
+        result.bridging.polarization,
+    ):
         assert np.isfinite(arr[active]).all()
     labels = result.clustering.labels
     assert ((labels == -1) | np.isin(labels, result.clustering.group_ids)).all()

@@ -40,6 +40,7 @@ class CountingEncoder:
 
 # --- model choice and loading -------------------------------------------------------------------
 
+
 def test_model_name_argument_beats_environment_beats_default(monkeypatch):
     monkeypatch.delenv(MODEL_ENV_VAR, raising=False)
     assert resolve_model_name() == DEFAULT_MODEL
@@ -75,6 +76,7 @@ def test_packaged_model_embeds_unit_vectors_deterministically():
 
 
 # --- cache --------------------------------------------------------------------------------------
+
 
 def test_each_distinct_text_is_encoded_once():
     encoder = CountingEncoder()
@@ -127,8 +129,9 @@ def test_embed_rejects_a_bare_string_and_non_strings():
 
 
 def test_cosine_similarities_checks_shapes():
-    np.testing.assert_allclose(cosine_similarities(np.ones(2), np.array([[1.0, 1.0], [-1, -1]])),
-                               [1.0, -1.0])
+    np.testing.assert_allclose(
+        cosine_similarities(np.ones(2), np.array([[1.0, 1.0], [-1, -1]])), [1.0, -1.0]
+    )
     with pytest.raises(InvalidSettingError):
         cosine_similarities(np.ones(3), np.ones((2, 2)))
 
@@ -144,8 +147,9 @@ EXISTING = [
 
 
 def test_paraphrase_is_flagged_with_the_closest_statements_first():
-    check = near_duplicates("Onze regio heeft een groot tekort aan huisartsen.", EXISTING,
-                            embedder=packaged_embedder())
+    check = near_duplicates(
+        "Onze regio heeft een groot tekort aan huisartsen.", EXISTING, embedder=packaged_embedder()
+    )
     assert check.is_duplicate
     assert len(check.candidates) == 3 and check.candidates[0].index == 1
     assert [c.is_duplicate for c in check.candidates] == [True, False, False]
@@ -156,8 +160,12 @@ def test_paraphrase_is_flagged_with_the_closest_statements_first():
 
 
 def test_unrelated_statement_is_not_flagged():
-    check = near_duplicates("Schools should pay more attention to healthy food.", EXISTING,
-                            embedder=packaged_embedder(), top=1)
+    check = near_duplicates(
+        "Schools should pay more attention to healthy food.",
+        EXISTING,
+        embedder=packaged_embedder(),
+        top=1,
+    )
     assert not check.is_duplicate and len(check.candidates) == 1
 
 
@@ -216,8 +224,12 @@ def labelled_scores():
     a = embedder.embed([p["text_a"] for p in pairs])
     b = embedder.embed([p["text_b"] for p in pairs])
     cosine = np.sum(a * b, axis=1).astype(np.float64)
-    scores = np.array([duplicate_scores(p["text_a"], np.array([c]), [p["text_b"]])[0][0]
-                       for p, c in zip(pairs, cosine, strict=True)])
+    scores = np.array(
+        [
+            duplicate_scores(p["text_a"], np.array([c]), [p["text_b"]])[0][0]
+            for p, c in zip(pairs, cosine, strict=True)
+        ]
+    )
     labels = np.array([int(p["label"]) for p in pairs])
     language = np.array([p["language"] for p in pairs])
     return labels, language, cosine, scores

@@ -12,7 +12,8 @@ import engine.topics
 
 
 @pytest.mark.parametrize(
-    "module", [engine.semantics, engine.duplicates, engine.topics],
+    "module",
+    [engine.semantics, engine.duplicates, engine.topics],
     ids=lambda m: m.__name__,
 )
 def test_docstring_examples(module):

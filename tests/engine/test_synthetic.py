@@ -10,8 +10,9 @@ from engine.synthetic import STATEMENT_KINDS, synthetic_conversation
 
 
 def test_shapes_kinds_and_groups() -> None:
-    conv = synthetic_conversation(500, 100, density=0.2, group_shares=(0.6, 0.3, 0.1),
-                                  random_state=3)
+    conv = synthetic_conversation(
+        500, 100, density=0.2, group_shares=(0.6, 0.3, 0.1), random_state=3
+    )
     m = conv.matrix
     assert (m.n_participants, m.n_statements) == (500, 100)
     assert conv.group_labels.shape == (500,)
@@ -42,8 +43,9 @@ def test_planted_probabilities_follow_the_kinds() -> None:
 
 
 def test_votes_follow_the_planted_groups() -> None:
-    conv = synthetic_conversation(2000, 40, density=0.5, pass_rate=0.0, leniency_sd=0.0,
-                                  random_state=4)
+    conv = synthetic_conversation(
+        2000, 40, density=0.5, pass_rate=0.0, leniency_sd=0.0, random_state=4
+    )
     X = conv.matrix.X.toarray()
     seen = conv.matrix.seen().toarray()
     for g in range(3):
@@ -61,10 +63,18 @@ def test_same_seed_same_conversation_other_seed_differs() -> None:
     assert (a.matrix.X != c.matrix.X).nnz > 0
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"density": 0.0}, {"density": 1.5}, {"group_shares": (1.0,)}, {"group_shares": (0.5, -1)},
-    {"kind_shares": {"nonsense": 1.0}}, {"pass_rate": 0.9}, {"n_participants": 0},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"density": 0.0},
+        {"density": 1.5},
+        {"group_shares": (1.0,)},
+        {"group_shares": (0.5, -1)},
+        {"kind_shares": {"nonsense": 1.0}},
+        {"pass_rate": 0.9},
+        {"n_participants": 0},
+    ],
+)
 def test_invalid_arguments_raise(kwargs: dict) -> None:
     with pytest.raises(InvalidSettingError):
         synthetic_conversation(**{"n_participants": 50, "n_statements": 10, **kwargs})

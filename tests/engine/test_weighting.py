@@ -91,9 +91,11 @@ def test_raking_one_attribute_equals_poststratification():
 
 def test_raking_reports_non_convergence():
     # (x,u), (x,v), (y,v): the margins need w(x,v) -> 0, reached only in the limit
-    r = rake({"a": ["x", "x", "y"], "b": ["u", "v", "v"]},
-             {"a": {"x": 0.5, "y": 0.5}, "b": {"u": 0.5, "v": 0.5}},
-             DiversitySettings(raking_max_iterations=20))
+    r = rake(
+        {"a": ["x", "x", "y"], "b": ["u", "v", "v"]},
+        {"a": {"x": 0.5, "y": 0.5}, "b": {"u": 0.5, "v": 0.5}},
+        DiversitySettings(raking_max_iterations=20),
+    )
     assert not r.converged and r.n_iterations == 20 and r.max_error > 1e-6
 
 
@@ -109,8 +111,10 @@ def test_raking_does_not_mutate_and_checks_input():
 
 def _votes() -> sp.csr_matrix:
     # p0: s0 agree, s1 pass; p1: s0 disagree, s1 agree; p2: s0 agree, s1 unseen
-    return sp.csr_matrix((np.array([1, 0, -1, 1, 1], dtype=np.int8),
-                          ([0, 0, 1, 1, 2], [0, 1, 0, 1, 0])), shape=(3, 2))
+    return sp.csr_matrix(
+        (np.array([1, 0, -1, 1, 1], dtype=np.int8), ([0, 0, 1, 1, 2], [0, 1, 0, 1, 0])),
+        shape=(3, 2),
+    )
 
 
 def test_vote_indicators_keep_passes():
@@ -169,7 +173,8 @@ def test_raking_meets_every_margin_on_random_data():
         for category, share in ref[name].items():
             in_cat = np.array([v == category for v in values])
             assert r.weights[in_cat].sum() / r.weights[answered].sum() == pytest.approx(
-                share, abs=1e-5)
+                share, abs=1e-5
+            )
     assert r.weights.sum() == pytest.approx(n)
     # same data in another order: the same weights, permuted
     perm = rng.permutation(n)
@@ -180,7 +185,37 @@ def test_raking_meets_every_margin_on_random_data():
 def test_equal_weights_change_nothing():
     X = _votes()
     assert weighted_agree_rates(X, np.full(3, 2.5)).agree == pytest.approx(
-        weighted_agree_rates(X).agree)
+        weighted_agree_rates(X).agree
+    )
     labels = np.array([0, 1, 1])
     assert weighted_bridging(X, labels, np.ones(3)).group_informed_consensus == pytest.approx(
-        weighted_bridging(X, labels).group_informed_consensus)
+        weighted_bridging(X, labels).group_informed_consensus
+    )
+
+
+def test_population_weights_in_the_matrix_factorisation_bridging():
+    from engine.bridging import BridgingSettings, bridging
+
+    rng = np.random.default_rng(0)
+    # two camps of 30 and 10 that disagree on statements 1..5; statement 0 everybody likes
+    camp = np.repeat([0, 1], [30, 10])
+    pref = np.where(camp[:, None] == 0, 1, -1) * np.array([1, 1, -1, 1, -1, 1])
+    pref[:, 0] = 1
+    votes = np.where(rng.random(pref.shape) < 0.9, pref, -pref).astype(np.int8)
+    X = sp.csr_matrix(votes)
+    settings = BridgingSettings(min_side_agrees=1)
+    plain = bridging(X, settings=settings)
+    same = bridging(X, settings=settings, population_weights=np.ones(40))
+    assert np.allclose(plain.score, same.score, equal_nan=True)
+    # scaling every weight alike changes nothing (the loss is a weighted mean)
+    double = bridging(X, settings=settings, population_weights=np.full(40, 2.0))
+    assert np.allclose(plain.score, double.score, atol=1e-6, equal_nan=True)
+    # weighting the small camp up (as if the town were half camp 1) moves camp-1 statements
+    w = np.where(camp == 1, 3.0, 1.0)
+    weighted = bridging(X, settings=settings, population_weights=w)
+    assert not np.allclose(plain.score, weighted.score, atol=1e-3)
+    assert weighted.n_votes.tolist() == plain.n_votes.tolist()  # counts stay unweighted
+    with pytest.raises(EngineError, match="population_weights"):
+        bridging(X, settings=settings, population_weights=np.ones(3))
+    with pytest.raises(EngineError, match="population_weights"):
+        bridging(X, settings=settings, population_weights=-np.ones(40))
