@@ -31,6 +31,8 @@ import numpy as np
 from engine import POLIS, AnalysisResult, AnalysisSettings, EngineError, analyze
 from models.polis_export import ExportError, PolisExport, read_export
 
+from .report import cli as report_cli
+
 __all__ = ["SUBCOMMANDS", "CommandError", "Subcommand", "build_parser", "main"]
 
 logger = logging.getLogger(__name__)
@@ -320,6 +322,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         help="analyse a Pol.is export: opinion groups, representative and consensus statements",
         configure=_configure_analyze,
         run=_run_analyze,
+    ),
+    "report": Subcommand(
+        help="write one self-contained HTML report (map, groups, consensus, methods) with figures",
+        configure=report_cli.configure,
+        run=report_cli.run,
     ),
     "serve": Subcommand(
         help="run the live dialogue service (API documentation at /docs)",

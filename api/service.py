@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from .analyser import ProcessRunner, ThreadRunner
 from .analysis import AnalysisScheduler
 from .hub import SnapshotHub
 from .settings import Settings
+from .similarity import preload_embedder
 from .vote_writer import VoteWriter
 
 __all__ = ["Service"]
@@ -50,6 +52,9 @@ class Service:
             upgrade(self.engine)
         self.writer.start()
         self.scheduler.start()
+        if self.settings.embedding_similarity:
+            # Load the sentence model in the background: the first submission need not wait.
+            threading.Thread(target=preload_embedder, name="embedder-load", daemon=True).start()
         stale = self.scheduler.recover()
         if stale:
             log.info("re-analysing conversations with votes newer than their snapshot: %s", stale)

@@ -23,7 +23,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from engine.duplicates import DUPLICATE_THRESHOLD, near_duplicates
 from engine.semantics import ModelUnavailableError, StatementEmbedder
 
-__all__ = ["NGRAM_RANGE", "Similar", "check_similar", "similar_statements"]
+__all__ = ["NGRAM_RANGE", "Similar", "check_similar", "preload_embedder", "similar_statements"]
 
 log = logging.getLogger(__name__)
 _LOAD_LOCK = threading.Lock()
@@ -87,6 +87,12 @@ def _embedder(model: str | None) -> StatementEmbedder | None:
         log.warning("near-duplicate check falls back to TF-IDF: %s", exc)
         return None
     return embedder
+
+
+def preload_embedder(model: str | None = None) -> None:
+    """Load the model now (e.g. at start-up), so the first submission does not wait for it."""
+    with _LOAD_LOCK:
+        _embedder(model)
 
 
 def check_similar(

@@ -79,8 +79,10 @@ def update(
     """Live update after new votes: warm-started from ``previous``.
 
     Pol.is mode recomputes everything (as Pol.is does on every tick). The default keeps the
-    number of groups unless the votes grew by 10% since k was last scored, and starts PCA and
-    k-means from the previous solution, so an update costs a fraction of a full analysis.
+    map's axes, the number of groups and the bridging fit until the votes grow by 10% (or the
+    statements change), re-projects everyone on the kept axes, moves participants to their
+    nearest base cluster and refreshes every count, so an update costs a fraction of a full
+    analysis; after growth it takes one power step from the previous axes and rescores k.
     """
     return _run(
         matrix,
@@ -173,6 +175,14 @@ def _run(
         scale_columns, extra = int(voted_cols.sum()), int((voted_cols & ~matrix.active).sum())
     else:
         scale_columns, extra = int(active.sum()), 0
+    keep_axes = (
+        incremental
+        and not polis
+        and previous is not None
+        and X.nnz < (1.0 + RESCORE_GROWTH) * max(previous.axes_votes, 1)
+        and set(previous.statement_ids) == set(ids)
+    )
+    axes_votes = previous.axes_votes if keep_axes and previous is not None else int(X.nnz)
     omap = opinion_map(
         X,
         active,
@@ -185,6 +195,7 @@ def _run(
         center=center,
         rng=rng,
         refine_iterations=LIVE_PCA_STEPS if incremental and not polis else 0,
+        keep_components=keep_axes,
     )
     timings["pca"] = time.perf_counter() - t0
 
@@ -400,6 +411,7 @@ def _run(
         k_scored_at_votes=k_scored_at,
         bridging=bridge,
         bridging_votes=bridging_votes,
+        axes_votes=axes_votes,
     )
     clustering = ClusteringResult(
         labels=labels,

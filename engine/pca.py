@@ -20,6 +20,8 @@ ARPACK_TOL = 1e-7
 #: Below this many multiply-adds (sum of squared votes per participant) the Gram matrix is
 #: formed and solved exactly; bowling-green (2,031 x 896, 225k votes) costs about 3e7.
 GRAM_MAX_WORK = 3e8
+#: Up to this many statements the dense Gram matrix is fully diagonalised (numpy ``eigh``).
+DENSE_EIGH_MAX = 300
 
 
 def column_centers(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
@@ -119,10 +121,25 @@ def _refine_components(
     return (V @ rotation[:, order]).T, values[order]
 
 
-def _gram_components(Xc: sp.csr_matrix, n_components: int) -> tuple[np.ndarray, np.ndarray]:
-    """Exact top eigenvectors of the statements' Gram matrix XcᵀXc (dense, n_statements square)."""
+def _gram_components(
+    Xc: sp.csr_matrix, n_components: int, start: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top eigenvectors of the statements' Gram matrix XcᵀXc, formed densely (n_statements²).
+
+    Up to :data:`DENSE_EIGH_MAX` statements a full ``eigh`` is cheapest; above it Lanczos
+    (``eigsh``) on the dense Gram matrix finds the top few far faster than all of them.
+    """
     n_s = Xc.shape[1]
-    values, vectors = np.linalg.eigh((Xc.T @ Xc).toarray())
+    G = (Xc.T @ Xc).toarray()
+    values = vectors = None
+    if n_s > DENSE_EIGH_MAX and n_components < n_s - 1:
+        try:
+            v0 = start if start is not None and np.any(start) else np.ones(n_s)
+            values, vectors = eigsh(G, k=n_components, v0=v0, which="LA", tol=ARPACK_TOL)
+        except ArpackError:
+            values = vectors = None
+    if values is None or vectors is None:
+        values, vectors = np.linalg.eigh(G)
     order = np.argsort(values)[::-1][:n_components]
     comps = np.zeros((n_components, n_s))
     comps[: len(order)] = vectors[:, order].T
@@ -143,7 +160,7 @@ def _arpack_components(
     n_s = Xc.shape[1]
     row_nnz = np.diff(Xc.indptr).astype(np.float64)
     if float(row_nnz @ row_nnz) <= GRAM_MAX_WORK or n_s <= 2 * n_components + 1:
-        return _gram_components(Xc, n_components)
+        return _gram_components(Xc, n_components, start)
     op = LinearOperator((n_s, n_s), matvec=lambda v: Xc.T @ (Xc @ v), dtype=np.float64)
     v0 = start if start is not None and np.any(start) else rng.uniform(-1, 1, n_s)
     try:
@@ -167,6 +184,7 @@ def opinion_map(
     scale_columns: int | None = None,
     extra_voted: int = 0,
     refine_iterations: int = 0,
+    keep_components: bool = False,
     center: np.ndarray | None = None,
     rng: np.random.Generator,
 ) -> OpinionMap:
@@ -181,6 +199,8 @@ def opinion_map(
         new statements padded with 1.0 in Pol.is mode (as Pol.is does), 0 otherwise.
     refine_iterations : default mode with previous components: take this many block power steps
         from them instead of solving afresh (live updates); 0 solves to convergence.
+    keep_components : live updates between refits: keep ``previous_components`` as they are and
+        only re-project (the centres still follow the votes).
     center : column centres if the caller has them (see :func:`column_centers`).
     scale_columns : n in the scaling sqrt(n / n_voted); default the number of used columns with
         at least one vote. extra_voted : added to every participant's n_voted (Pol.is counts its
@@ -220,6 +240,12 @@ def opinion_map(
         comps = power_iteration_components(Xc, starts, iterations)
         variance = np.array([float(np.sum((Xc @ c) ** 2)) for c in comps])
     elif (
+        keep_components
+        and previous_components is not None
+        and np.linalg.matrix_rank(previous_components[:n_comp]) == n_comp
+    ):
+        comps, variance = previous_components[:n_comp].copy(), None
+    elif (
         refine_iterations > 0
         and previous_components is not None
         and np.linalg.matrix_rank(previous_components[:n_comp]) == n_comp
@@ -242,7 +268,10 @@ def opinion_map(
         else int(np.count_nonzero(np.bincount(X.indices, minlength=n_s)[columns]))
     )
     scale = np.sqrt(n_used / np.maximum(voted, 1))
-    coordinates = np.asarray(Xc @ comps.T) * scale[:, None]
+    raw = np.asarray(Xc @ comps.T)
+    if variance is None:  # kept axes: their variance on today's votes
+        variance = (raw**2).sum(axis=0)
+    coordinates = raw * scale[:, None]
     statement_coordinates = (np.sqrt(max(n_used, 1)) * (1.0 - center))[:, None] * comps.T
     statement_coordinates[~columns] = 0.0
     return OpinionMap(

@@ -154,10 +154,16 @@ def representative_statements(
             else:
                 out.append([])
             continue
-        chosen = sorted(
-            (_finalize(st, A, D, S, g, j, statement_ids[j]) for j in sufficient if j != best_agree),
-            key=lambda r: -r.metric,
+        # The finalized metric, vectorised, so only the few shown statements are built.
+        agree_side = st["rat"][g] > st["rdt"][g]
+        metric = np.where(
+            agree_side,
+            st["pa"][g] * st["pat"][g] * st["ra"][g] * st["rat"][g],
+            st["pd"][g] * st["pdt"][g] * st["rd"][g] * st["rdt"][g],
         )
+        rest = [j for j in sufficient if j != best_agree]
+        top = sorted(rest, key=lambda j: -metric[j])[:per_group]
+        chosen = [_finalize(st, A, D, S, g, j, statement_ids[j]) for j in top]
         if best_agree >= 0:
             chosen.insert(0, _finalize(st, A, D, S, g, best_agree, statement_ids[best_agree], True))
         chosen = chosen[:per_group]

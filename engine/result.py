@@ -122,6 +122,9 @@ class AnalysisState:
     bridging: BridgingResult | None = None
     #: The number of votes when bridging was last fitted (live updates refit after growth).
     bridging_votes: int = 0
+    #: The number of votes when the map's axes were last solved (live updates keep them until
+    #: the votes grow by 10% or statements are added).
+    axes_votes: int = 0
 
 
 @dataclass(frozen=True)

@@ -234,8 +234,9 @@ def test_analysis_carries_bridging_with_its_groups() -> None:
     assert set(rows[0]["group_agree"]) == {str(g) for g in result.clustering.group_ids}
     m.append([0, 1], [0, 0], [1, 1])
     updated = update(m, result)
-    assert updated.bridging is not None
-    assert updated.bridging.model.n_iterations < result.bridging.model.n_iterations
+    assert updated.bridging is result.bridging  # two votes: the live update carries the fit
+    refit = bridging(m, group_labels=updated.clustering.labels, previous=result.bridging)
+    assert refit.model.n_iterations < result.bridging.model.n_iterations  # warm start
 
 
 def test_side_weights_balance_the_two_sides_with_a_cap() -> None:

@@ -84,7 +84,7 @@ def test_resident_votes_adds_statement_and_dashboard_updates_live(
     resident.click("#add-own summary")
     resident.fill("#own-text", OWN_STATEMENT)
     resident.get_by_role("button", name="Insturen").click()
-    resident.wait_for_selector("#own-result .ok")
+    resident.wait_for_selector("#own-result .ok", timeout=60_000)  # model may still be loading
     assert "goedkeuring" in resident.inner_text("#own-result")  # strict moderation: pending
 
     # The dashboard shows the new votes and a changed map, without a reload.

@@ -1,0 +1,248 @@
+"""Build the report: analyse a conversation, tabulate, draw, render one self-contained HTML page.
+
+:func:`build_report` returns a :class:`Report` in memory; :func:`write_report` writes the HTML file
+and each figure as PNG and SVG next to it. The page requests nothing: CSS is inline and figures
+are ``data:`` URIs. Every text from the conversation goes through Jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score
+from tqdm import tqdm
+
+from engine import AnalysisResult, AnalysisSettings, analyze
+from models.tidy import tidy_tables
+
+from . import extras
+from . import figures as fg
+from .i18n import strings
+from .methods import REFERENCES, default_mode_changes, setting_rows
+from .source import ReportSource
+
+__all__ = ["SECTIONS", "Report", "build_report", "write_report"]
+
+logger = logging.getLogger(__name__)
+
+#: Section ids of the page, in order (each is an ``<section id=...>``; tests check them all).
+SECTIONS = ("summary", "opinion-map", "groups", "representative", "consensus",
+            "group-informed-consensus", "bridging", "topics", "participation", "diversity",
+            "methods", "attribution")
+#: Group-informed consensus: statements listed in the report.
+GIC_SHOWN = 10
+TEMPLATE = "report.html"
+
+
+@dataclass(frozen=True)
+class Report:
+    """A built report: the HTML page, its figures and the tidy tables behind it."""
+
+    html: str
+    figures: tuple[fg.RenderedFigure, ...]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    result: AnalysisResult | None = None
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("api.report", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def _data_uri(figure: fg.RenderedFigure) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode()).decode("ascii")
+
+
+def _bars(result: AnalysisResult, column: int, colors: list[str]) -> list[dict[str, Any]]:
+    """Per-group agree / disagree / pass percentages of one statement (for CSS bars)."""
+    bars = []
+    for row, group in enumerate(result.clustering.group_ids.tolist()):
+        agree, disagree, total = (int(v) for v in result.group_votes[row, column])
+        scale = 100.0 / total if total else 0.0
+        bars.append({"group": group, "color": colors[row], "n": total,
+                     "agree": agree * scale, "disagree": disagree * scale,
+                     "pass": (total - agree - disagree) * scale})
+    return bars
+
+
+def _polis_agreement(source: ReportSource, result: AnalysisResult) -> dict[str, Any] | None:
+    """Adjusted Rand index of our groups against Pol.is's, on participants both grouped."""
+    if not source.polis_groups:
+        return None
+    ours = result.groups()
+    both = [p for p in ours if p in source.polis_groups]
+    if len(both) < 2:
+        return None
+    ari = adjusted_rand_score([source.polis_groups[p] for p in both], [ours[p] for p in both])
+    return {"k": len(set(source.polis_groups.values())), "ari": f"{ari:.2f}",
+            "n": len(both)}
+
+
+def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, pd.DataFrame],
+             settings: AnalysisSettings, seed: int, lang: str, words: dict[str, str],
+             figures: dict[str, fg.RenderedFigure]) -> dict[str, Any]:
+    texts = source.texts
+    matrix = source.matrix
+    groups = tables["groups"]
+    colors = [fg.group_color(i) for i in range(len(groups))]
+    index = {sid: i for i, sid in enumerate(result.statement_ids)}
+    participants = tables["participants"]
+    representative = []
+    for position, row in enumerate(groups.itertuples(index=False)):
+        rows = tables["repness"][tables["repness"]["group_id"] == row.group_id]
+        representative.append({
+            "group": row.group_id, "color": colors[position], "size": row.n_participants,
+            "statements": [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
+                            "direction": words[str(r.repful_for)], "share": r.share, "low": r.low,
+                            "high": r.high, "n": r.n_trials,
+                            "bars": _bars(result, index[r.statement_id], colors)}
+                           for r in rows.itertuples(index=False)],
+        })
+    consensus = [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
+                  "direction": words[str(r.direction)], "share": r.share, "low": r.low,
+                  "high": r.high,
+                  "n": r.n_trials, "z": r.p_test}
+                 for r in tables["consensus"].itertuples(index=False)]
+    gic = [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
+            "value": r.group_informed_consensus,
+            "bars": _bars(result, index[r.statement_id], colors)}
+           for r in tables["group_informed_consensus"].head(GIC_SHOWN).itertuples(index=False)]
+    n_voted = int(np.count_nonzero(participants["n_votes"] > 0))
+    cells = matrix.n_participants * int(matrix.active.sum())
+    active_votes = int(matrix.X[:, matrix.active].nnz)
+    summary = {
+        "participants": matrix.n_participants, "voters": n_voted,
+        "in_conversation": int(result.in_conversation.sum()),
+        "statements": matrix.n_statements, "moderated_out": int(matrix.excluded.sum()),
+        "meta": int(matrix.meta.sum()), "votes": matrix.n_votes, "groups": result.k,
+        "density": f"{active_votes / cells:.1%}" if cells else "–",
+    }
+    return {
+        "w": words, "lang": lang,
+        "title": source.title, "description": source.description,
+        "source": source.location, "generated": dt.datetime.now(dt.UTC).strftime(
+            "%Y-%m-%d %H:%M UTC"),
+        "summary": summary, "figures": {name: _data_uri(f) for name, f in figures.items()},
+        "captions": {name: f.caption for name, f in figures.items()},
+        "groups": [{"id": r.group_id, "size": r.n_participants, "share": r.share,
+                    "color": colors[i]} for i, r in enumerate(groups.itertuples(index=False))],
+        "not_grouped": int(np.count_nonzero(participants["group_id"] < 0)),
+        "polis_agreement": _polis_agreement(source, result),
+        "representative": representative, "consensus": consensus, "gic": gic,
+        "group_colors": dict(zip(groups["group_id"].tolist(), colors, strict=True)),
+        "has_times": bool(tables["votes"]["timestamp"].notna().any()),
+        "settings_rows": setting_rows(settings), "polis_mode": settings.polis_compatible,
+        "default_changes": default_mode_changes(), "seed": seed,
+        "timings": {step: f"{seconds:.2f} s" for step, seconds in result.timings.items()},
+        "references": REFERENCES, "attribution": source.attribution, "links": source.links,
+    }
+
+
+def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
+                  words: dict[str, str]) -> list[fg.RenderedFigure]:
+    participants, groups = tables["participants"], tables["groups"]
+    drawn = [
+        fg.render("opinion-map", words["opinion_map"], fg.opinion_map_figure(
+            participants, groups, words["group"], words["not_grouped"])),
+        fg.render("group-sizes", words["group_sizes"], fg.group_sizes_figure(
+            groups, int(np.count_nonzero(participants["group_id"] < 0)), words["group"],
+            words["not_grouped"], words["size"])),
+    ]
+    if len(tables["consensus"]):
+        drawn.append(fg.render("consensus", words["consensus"], fg.consensus_figure(
+            tables["consensus"], source.texts, words)))
+    drawn.append(fg.render("votes-per-participant", words["votes_per_participant"],
+                           fg.votes_per_participant_figure(participants, words["votes"],
+                                                           words["participants"])))
+    if tables["votes"]["timestamp"].notna().any():
+        drawn.append(fg.render("timeline", words["over_time"], fg.timeline_figure(
+            tables["votes"], words["participants"], words["votes"])))
+    return drawn
+
+
+def build_report(source: ReportSource, settings: AnalysisSettings | None = None, *,
+                 lang: str = "nl", seed: int = 0, progress: bool = False,
+                 topics: bool = True, embedder: Any = None) -> Report:
+    """Analyse ``source`` and build its report.
+
+    Parameters
+    ----------
+    source : ReportSource
+    settings : AnalysisSettings, default ``AnalysisSettings()``; ``engine.POLIS`` for Pol.is.
+    lang : "nl" or "en"
+    seed : random_state of the analysis (and of bridging and topics when present).
+    progress : show a tqdm bar of the steps on stderr.
+    topics : group the statements into topics (loads the embedding model: slow on first use).
+    embedder : an ``engine.semantics.StatementEmbedder`` to use for the topics (default: the
+        configured model, see ``engine.semantics.resolve_model_name``).
+    """
+    words = strings(lang)
+    settings = settings or AnalysisSettings()
+    steps = ("analysis", "tables", "figures", "bridging", "topics", "diversity", "page")
+    with tqdm(total=len(steps), desc="report", unit="step", disable=not progress,
+              leave=False) as bar:
+        def step(done: str) -> None:
+            """Count ``done`` as finished and name the step now running."""
+            bar.update(1)
+            following = steps.index(done) + 1
+            bar.set_postfix_str(steps[following] if following < len(steps) else "")
+
+        bar.set_postfix_str(steps[0])
+
+        result = analyze(source.matrix, settings, random_state=seed)
+        step("analysis")
+        tables = tidy_tables(source.matrix, result, texts=source.texts,
+                             polis_groups=source.polis_groups)
+        step("tables")
+        drawn = _core_figures(source, tables, words)
+        step("figures")
+        optional: dict[str, extras.Extra | None] = {}
+        optional["bridging"] = extras.bridging_extra(source, result, tables, words, seed)
+        step("bridging")
+        optional["topics"] = (extras.topics_extra(source, result, tables, words, seed,
+                                                  progress=progress, embedder=embedder)
+                              if topics else None)
+        step("topics")
+        order = optional["bridging"].order if optional["bridging"] else None
+        optional["diversity"] = extras.diversity_extra(source, result, tables, words, seed,
+                                                       bridging_order=order)
+        step("diversity")
+        for extra in optional.values():
+            if extra is not None:
+                drawn.extend(extra.figures)
+                tables.update(extra.tables)
+        by_name = {f.name: f for f in drawn}
+        context = _context(source, result, tables, settings, seed, lang, words, by_name)
+        context.update({name: (extra.context if extra else None)
+                        for name, extra in optional.items()})
+        html = _environment().get_template(TEMPLATE).render(context)
+        step("page")
+    return Report(html, tuple(drawn), dict(tables), result)
+
+
+def write_report(report: Report, out: str | Path) -> list[Path]:
+    """Write ``out`` (the HTML page) and ``<stem>-<figure>.png/.svg`` next to it."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report.html, encoding="utf-8")
+    written = [out]
+    for figure in report.figures:
+        png = out.with_name(f"{out.stem}-{figure.name}.png")
+        svg = out.with_name(f"{out.stem}-{figure.name}.svg")
+        png.write_bytes(figure.png)
+        svg.write_text(figure.svg, encoding="utf-8")
+        written += [png, svg]
+    logger.info("wrote %s and %d figure files", out, len(written) - 1)
+    return written
+

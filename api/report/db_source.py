@@ -1,0 +1,106 @@
+"""A conversation of the Meedenken service database as a report source (read only).
+
+Reads the conversation, its participants (join times), statements (text, author, moderation,
+meta) and the full vote history (``vote_history``, in commit order; the latest vote per
+participant and statement wins, as in the service's own analysis). Needs the service's database
+layer (``models.db`` and ``models.tables``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import UTC, datetime
+
+from engine.matrix import VoteMatrix
+
+from .source import ReportSource
+
+__all__ = ["DatabaseSourceError", "from_database"]
+
+
+class DatabaseSourceError(ValueError):
+    """The database cannot be read or has no such conversation (one line)."""
+
+
+def _seconds(moment: datetime | None) -> float:
+    """Seconds since the epoch; naive datetimes (SQLite) are UTC, as the service stores them."""
+    if moment is None:
+        return float("nan")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def from_database(url: str, conversation_id: int) -> ReportSource:
+    """Load conversation ``conversation_id`` from the database at ``url``.
+
+    Raises
+    ------
+    DatabaseSourceError
+        The database layer is not installed, the database cannot be opened, or the
+        conversation does not exist.
+    """
+    try:
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlmodel import Session, select
+
+        from models.db import make_engine
+        from models.tables import Conversation, Moderation, Participant, Statement, VoteHistory
+    except ImportError as exc:
+        raise DatabaseSourceError(
+            f"--db needs the service's database layer (models.db, models.tables), which this "
+            f"installation lacks ({exc.name})") from exc
+    try:
+        engine = make_engine(url)
+        with Session(engine) as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise DatabaseSourceError(f"{url}: no conversation with id {conversation_id}")
+            participants = session.exec(
+                select(Participant.id, Participant.created_at)
+                .where(Participant.conversation_id == conversation_id)
+                .order_by(Participant.id)).all()  # type: ignore[arg-type]
+            statements = session.exec(
+                select(Statement).where(Statement.conversation_id == conversation_id)
+                .order_by(Statement.id)).all()  # type: ignore[arg-type]
+            votes = session.exec(
+                select(VoteHistory.participant_id, VoteHistory.statement_id, VoteHistory.value,
+                       VoteHistory.created_at)
+                .where(VoteHistory.conversation_id == conversation_id)
+                .order_by(VoteHistory.id)).all()  # type: ignore[arg-type]
+        engine.dispose()
+    except SQLAlchemyError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseSourceError(f"cannot read the database: {first}") from exc
+    excluded = [s.id for s in statements if s.moderation == Moderation.rejected
+                or (conversation.strict_moderation and s.moderation == Moderation.pending)]
+    matrix = VoteMatrix.from_records(
+        [v[0] for v in votes], [v[1] for v in votes], [int(v[2]) for v in votes],
+        [_seconds(v[3]) for v in votes],
+        statement_ids=[s.id for s in statements], participant_ids=[p[0] for p in participants],
+        excluded=excluded, meta=[s.id for s in statements if s.is_meta],
+    )
+    authors: dict[Hashable, Hashable] = {s.id: s.author_id for s in statements
+                                         if s.author_id is not None and not s.is_seed}
+    return ReportSource(
+        name=f"conversation {conversation_id}",
+        location=f"{_redact(url)} conversation {conversation_id}",
+        title=conversation.topic,
+        description=conversation.description,
+        matrix=matrix,
+        texts={s.id: s.text for s in statements},
+        authors=authors,
+        statement_times={s.id: _seconds(s.created_at) for s in statements},
+        states={s.id: str(s.moderation) for s in statements},
+        join_times={p[0]: _seconds(p[1]) for p in participants},
+        max_groups=conversation.max_groups,
+    )
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for the report's source line."""
+    try:
+        from sqlalchemy.engine import make_url
+    except ImportError:  # pragma: no cover - sqlalchemy comes with sqlmodel
+        return url
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,238 @@
+"""Optional report sections: bridging, topics and diversity.
+
+Each builder returns ``None`` when the engine module it needs is not installed (the page then says
+so in that section), otherwise an :class:`Extra` with the template context, figures and tidy tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine import AnalysisResult
+
+from . import figures as fg
+from .methods import setting_rows
+from .source import ReportSource
+
+__all__ = ["BRIDGING_SHOWN", "Extra", "bridging_extra", "diversity_extra", "topics_extra"]
+
+logger = logging.getLogger(__name__)
+
+#: Statements listed (and drawn) in the bridging section.
+BRIDGING_SHOWN = 10
+#: Most divisive statements (Cramér's V between the groups) listed in the diversity section.
+DIVISIVE_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What an optional section adds: template context, figures, tidy tables."""
+
+    context: dict[str, Any]
+    figures: list[fg.RenderedFigure] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Bridging only: statement positions, best bridging score first.
+    order: list[int] | None = None
+
+
+def _group_rates(result: AnalysisResult, column: int) -> list[dict[str, Any]]:
+    colors = [fg.group_color(i) for i in range(result.k)]
+    rows = []
+    for row, group in enumerate(result.clustering.group_ids.tolist()):
+        agree, disagree, total = (int(v) for v in result.group_votes[row, column])
+        scale = 100.0 / total if total else 0.0
+        rows.append({"group": group, "color": colors[row], "n": total, "agree": agree * scale,
+                     "disagree": disagree * scale, "pass": (total - agree - disagree) * scale})
+    return rows
+
+
+# ---------------------------------------------------------------------- bridging
+def bridging_extra(source: ReportSource, result: AnalysisResult,
+                   tables: Mapping[str, pd.DataFrame], words: dict[str, str],
+                   seed: int) -> Extra | None:
+    """Bridging scores (engine.bridging) with intervals, next to GIC and agree rate."""
+    try:
+        from engine.bridging import bridging
+    except ImportError:
+        return None
+    scored = bridging(source.matrix, group_labels=result.clustering.labels, random_state=seed)
+    statements = tables["statements"]
+    table = pd.DataFrame({
+        "statement_id": statements["statement_id"],
+        "active": np.asarray(scored.active, dtype=bool),
+        "score": scored.score, "low": scored.low, "high": scored.high,
+        "polarization": scored.polarization,
+        "is_bridging": np.asarray(scored.is_bridging, dtype=bool),
+        "n_votes": np.asarray(scored.n_votes, dtype=np.int64),
+        "group_informed_consensus": statements["group_informed_consensus"],
+        "agree_rate": statements["agree_rate"],
+    })
+    order = scored.order()[:BRIDGING_SHOWN]
+    rows = [{"id": table["statement_id"].iloc[i], "text": source.texts.get(
+                table["statement_id"].iloc[i], ""),
+             "score": float(scored.score[i]), "low": float(scored.low[i]),
+             "high": float(scored.high[i]), "polarization": float(scored.polarization[i]),
+             "is_bridging": bool(scored.is_bridging[i]), "n": int(scored.n_votes[i]),
+             "gic": float(statements["group_informed_consensus"].iloc[i]),
+             "agree_rate": float(statements["agree_rate"].iloc[i]),
+             "bars": _group_rates(result, int(i))}
+            for i in order]
+    figure = fg.interval_figure(
+        [f"#{r['id']} {r['text']}" for r in rows], np.array([r["score"] for r in rows]),
+        np.array([r["low"] for r in rows]), np.array([r["high"] for r in rows]),
+        [fg.AGREE if r["is_bridging"] else fg.GREY for r in rows], words["bridging_score"],
+        xlim=None)
+    context = {"rows": rows, "n_bridging": int(np.count_nonzero(scored.is_bridging)),
+               "settings": setting_rows(scored.settings, reference=None),
+               "settings_name": f"engine.bridging.{type(scored.settings).__name__}"}
+    return Extra(context, [fg.render("bridging", words["bridging"], figure)],
+                 {"bridging": table}, order=[int(i) for i in scored.order()])
+
+
+# ---------------------------------------------------------------------- topics
+def topics_extra(source: ReportSource, result: AnalysisResult,
+                 tables: Mapping[str, pd.DataFrame], words: dict[str, str],
+                 seed: int, progress: bool = False, embedder: Any = None) -> Extra | None:
+    """Topic groups of the statements (engine.semantics, engine.topics), votes per group."""
+    try:
+        from engine.semantics import ModelUnavailableError, StatementEmbedder
+        from engine.topics import (
+            DEFAULT_MAX_TOPICS,
+            DEFAULT_N_KEYWORDS,
+            find_topics,
+            group_votes_by_topic,
+        )
+    except ImportError:
+        return None
+    if not progress:
+        _quiet_model_loading()
+    matrix = source.matrix
+    active = np.flatnonzero(matrix.active)
+    texts = [source.texts.get(matrix.statement_ids[i], "") for i in active]
+    if len(texts) < 2:
+        return Extra({"unavailable": "fewer than 2 statements"})
+    embedder = embedder if embedder is not None else StatementEmbedder()
+    try:
+        embeddings = embedder.embed(texts)
+    except ModelUnavailableError as exc:
+        logger.warning("topics left out: %s", exc)
+        return Extra({"unavailable": str(exc)})
+    found = find_topics(texts, embeddings)
+    labels = np.full(matrix.n_statements, -1, dtype=np.int64)
+    labels[active] = found.labels
+    votes = group_votes_by_topic(matrix.X, result.clustering.labels, labels)
+    colors = {g: fg.group_color(i) for i, g in enumerate(votes.group_ids.tolist())}
+    topics = []
+    for column, topic in enumerate(found.topics):
+        representative = matrix.statement_ids[active[topic.representative]]
+        topics.append({
+            "id": topic.topic_id, "keywords": ", ".join(topic.keywords), "size": topic.size,
+            "example_id": representative, "example": source.texts.get(representative, ""),
+            "groups": [{"group": int(g), "color": colors[g],
+                        "agree": 100 * float(np.nan_to_num(votes.agree_rate[row, column])),
+                        "disagree": 100 * float(np.nan_to_num(votes.disagree_rate[row, column])),
+                        "pass": 100 * float(np.nan_to_num(votes.pass_rate[row, column])),
+                        "n": int(votes.n_votes[row, column])}
+                       for row, g in enumerate(votes.group_ids.tolist())],
+        })
+    statement_topics = pd.DataFrame({"statement_id": tables["statements"]["statement_id"],
+                                     "topic_id": labels})
+    group_topics = pd.DataFrame([
+        {"group_id": int(g), "topic_id": int(t), "agree_rate": votes.agree_rate[r, c],
+         "disagree_rate": votes.disagree_rate[r, c], "pass_rate": votes.pass_rate[r, c],
+         "n_votes": int(votes.n_votes[r, c])}
+        for r, g in enumerate(votes.group_ids.tolist())
+        for c, t in enumerate(votes.topic_ids.tolist())])
+    figure = fg.topic_heatmap_figure(
+        [f"{t['id']}: {t['keywords']}" for t in topics],
+        [f"{words['group']} {g}" for g in votes.group_ids.tolist()], votes.agree_rate,
+        words["agree_rate_in"])
+    method = (f"engine.topics.find_topics: {found.k} topics, Ward clustering of the embeddings, "
+              f"k chosen in 2..{DEFAULT_MAX_TOPICS} by cosine silhouette; {DEFAULT_N_KEYWORDS} "
+              "TF-IDF keywords per topic")
+    return Extra({"topics": topics, "model": embedder.model_name, "method": method},
+                 [fg.render("topics", words["topics"], figure)],
+                 {"statement_topics": statement_topics, "group_topic_votes": group_topics})
+
+
+def _quiet_model_loading() -> None:
+    """No progress bars from transformers / huggingface_hub when stderr is not a terminal."""
+    try:
+        from huggingface_hub.utils import disable_progress_bars
+        from transformers.utils import logging as transformers_logging
+    except ImportError:
+        return
+    disable_progress_bars()
+    transformers_logging.disable_progress_bar()
+
+
+# ---------------------------------------------------------------------- diversity
+def diversity_extra(source: ReportSource, result: AnalysisResult,
+                    tables: Mapping[str, pd.DataFrame], words: dict[str, str], seed: int,
+                    bridging_order: list[int] | None = None) -> Extra | None:
+    """Participation (engine.participation) and opinion diversity (engine.opinion_diversity).
+
+    Without join times (Pol.is exports) a participant's first vote stands in for it.
+    """
+    try:
+        from engine.diversity_settings import DIVERSITY
+        from engine.opinion_diversity import opinion_diversity
+        from engine.participation import participation
+    except ImportError:
+        return None
+    matrix = source.matrix
+    rows, cols, _, times = matrix.records()
+    vote_times = np.where(times > 0, times, np.nan)
+    join = np.full(matrix.n_participants, np.inf)
+    np.minimum.at(join, rows, np.where(np.isnan(vote_times), np.inf, vote_times))
+    join[np.isinf(join)] = np.nan
+    for pid, moment in source.join_times.items():
+        if pid in matrix.participant_index:
+            join[matrix.participant_index[pid]] = moment
+    sids = matrix.statement_ids
+    authors = np.array([matrix.participant_index.get(source.authors[s], -1)
+                        if s in source.authors else -1 for s in sids], dtype=np.int64)
+    statement_times = np.array([source.statement_times.get(s, np.nan) for s in sids])
+    states = np.array([source.states.get(s, "accepted") for s in sids])
+    funnel = participation(join, rows, cols, vote_times, statement_times, states, authors,
+                           settings=DIVERSITY)
+    spread = opinion_diversity(matrix.X, result.clustering.labels,
+                               result.opinion_map.coordinates, bridging=bridging_order,
+                               settings=DIVERSITY)
+    dist = funnel.votes_per_voter
+    differences = spread.differences.cramers_v
+    finite = np.flatnonzero(np.isfinite(differences) & matrix.active)
+    divisive = finite[np.argsort(-differences[finite], kind="stable")][:DIVISIVE_SHOWN]
+    context: dict[str, Any] = {
+        "funnel": {"joined": funnel.n_joined, "voted": funnel.n_voted, "wrote": funnel.n_wrote,
+                   "in_conversation": funnel.n_in_conversation},
+        "gini": dist.gini, "top10": dist.top10_share, "median": dist.median,
+        "mean": dist.mean, "density": funnel.density, "states": funnel.statements_by_state,
+        "effective_groups": spread.effective_groups,
+        "effective_groups_simpson": spread.effective_groups_simpson,
+        "mean_distance": spread.mean_distance,
+        "divisive": [{"id": sids[i], "text": source.texts.get(sids[i], ""),
+                      "v": float(differences[i]),
+                      "range": float(spread.differences.agree_range[i]),
+                      "bars": _group_rates(result, int(i))} for i in divisive],
+        "coverage": (None if spread.coverage is None else
+                     {"share": spread.coverage.share, "n": len(spread.coverage.statements)}),
+        "settings": setting_rows(DIVERSITY, reference=None),
+        "settings_name": "engine.diversity_settings.DIVERSITY",
+    }
+    figures = []
+    daily = funnel.daily
+    if len(daily.start) > 1 and np.isfinite(vote_times).any():
+        figures.append(fg.render("daily", words["per_day"], fg.daily_figure(
+            daily.start, daily.new_voters, daily.votes, words["new_voters"], words["votes"])))
+    table = pd.DataFrame({"statement_id": tables["statements"]["statement_id"],
+                          "cramers_v": differences,
+                          "agree_range": spread.differences.agree_range,
+                          "n_groups": spread.differences.n_groups})
+    return Extra(context, figures, {"group_differences": table})

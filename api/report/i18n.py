@@ -1,0 +1,234 @@
+"""The report's words in Dutch and English (one dictionary per language, same keys)."""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "strings"]
+
+_EN = {
+    "per_day": "Participation per day",
+    "bridging_score": "bridging score (95% interval); green: meets the bridging rule",
+    "new_voters": "new voters",
+    "funnel": "Took part: joined, voted, wrote a statement, in an opinion group",
+    "joined": "joined (first vote)",
+    "wrote": "wrote a statement",
+    "median_votes": "Median votes per voter",
+    "effective_groups": "Effective number of opinion groups (exp Shannon; inverse Simpson)",
+    "mean_distance": "Mean distance to the centre of the opinion map",
+    "divisive": "Most divisive statements",
+    "divisive_text": "Statements on which the groups differ most (Cramér's V of the groups × "
+                     "agree/disagree/pass table, 0 = no difference, 1 = complete).",
+    "coverage": "Share of voters who agree with at least one of the top {n} bridging statements",
+    "title": "Dialogue report",
+    "generated": "Generated",
+    "source": "Source",
+    "contents": "Contents",
+    "summary": "Summary",
+    "participants": "participants",
+    "voters": "voted",
+    "in_conversation": "in an opinion group",
+    "statements": "statements",
+    "moderated_out": "moderated out",
+    "meta": "meta",
+    "votes": "votes",
+    "groups": "opinion groups",
+    "density": "share of participant × statement cells voted",
+    "opinion_map": "Opinion map",
+    "opinion_map_text": (
+        "Each dot is a participant, placed by how they voted (two principal components of the "
+        "votes, as Pol.is draws it). Colours are opinion groups; grey dots were not grouped "
+        "(too few votes). Crosses mark group centres. Distances show differences in voting, "
+        "the axes themselves have no fixed meaning."),
+    "group_sizes": "Group sizes",
+    "group": "Group",
+    "size": "Participants",
+    "share": "Share",
+    "polis_groups": "Pol.is assigned {k} groups to this conversation; agreement with our groups "
+                    "(adjusted Rand index, participants both grouped): {ari}.",
+    "representative": "Representative statements per group",
+    "representative_text": (
+        "Statements on which a group votes most differently from everyone else (Pol.is "
+        "representativeness; significant at one-sided 90%). Bars show how each group voted: "
+        "agree, disagree, pass."),
+    "no_repness": "No statement represents this group significantly.",
+    "agree": "agree",
+    "disagree": "disagree",
+    "pass": "pass",
+    "group_votes_that_way": "of the group votes {direction}",
+    "statement": "Statement",
+    "direction": "Direction",
+    "interval": "95% interval",
+    "consensus": "Consensus",
+    "consensus_text": (
+        "Statements most participants agree (or disagree) with, over all participants "
+        "(Pol.is: share > 0.5 and one-sided z > 1.2816). Intervals are 95% Wilson intervals of "
+        "the share."),
+    "none": "None.",
+    "gic": "Group-informed consensus",
+    "gic_text": (
+        "Statements every group tends to agree with: the product over groups of "
+        "(agrees + 1) / (votes + 2). High only when all groups agree; it shrinks as the number "
+        "of groups grows, so compare it within one report only."),
+    "agree_rate_in": "Agree rate per group",
+    "bridging": "Bridging statements",
+    "bridging_text": (
+        "Statements supported across the opinion divide: the statement intercept of a "
+        "one-factor matrix factorisation of the votes (the Community Notes model), with its "
+        "interval."),
+    "bridging_missing": (
+        "Not available: this installation has no bridging analysis (engine.bridging)."),
+    "topics": "Topics",
+    "topics_text": "Statements grouped by meaning, and how each opinion group votes per topic.",
+    "topics_missing": (
+        "Not available: this installation has no statement semantics (engine.semantics)."),
+    "participation": "Participation",
+    "participation_text": "How many took part and how much.",
+    "votes_per_participant": "Votes per participant",
+    "over_time": "Participation over time",
+    "no_times": "The source has no vote times, so no timeline is drawn.",
+    "diversity": "Diversity",
+    "diversity_missing": (
+        "Not available: this installation has no diversity measures (engine.diversity)."),
+    "gini": "Gini coefficient of votes per voter",
+    "top10": "Share of votes cast by the most active 10% of voters",
+    "methods": "Methods",
+    "methods_text": (
+        "Every number in this report comes from the Meedenken engine with the settings below. "
+        "Run again with the same source, settings and seed to get the same report."),
+    "mode_polis": "Pol.is-compatible settings (engine.settings.POLIS): reproduces what Pol.is "
+                  "computes, its quirks included.",
+    "mode_default": "Default settings (engine.settings.AnalysisSettings()): the Pol.is pipeline "
+                    "with the improvements listed below.",
+    "setting": "Setting",
+    "value": "Value",
+    "default": "Pol.is value",
+    "about": "Meaning and source",
+    "seed": "Random seed",
+    "intervals_note": "Intervals: 95% Wilson score intervals (Wilson 1927).",
+    "timings": "Computation time",
+    "references": "References",
+    "attribution": "Data and licence",
+    "figure_files": "Figures are also saved as PNG and SVG files next to this report.",
+    "not_grouped": "not grouped",
+}
+
+_NL = {
+    "per_day": "Deelname per dag",
+    "bridging_score": "verbindingsscore (95%-interval); groen: voldoet aan de regel",
+    "new_voters": "nieuwe stemmers",
+    "funnel": "Deelname: aangemeld, gestemd, stelling geschreven, in een meningsgroep",
+    "joined": "aangemeld (eerste stem)",
+    "wrote": "schreef een stelling",
+    "median_votes": "Mediaan aantal stemmen per stemmer",
+    "effective_groups": "Effectief aantal meningsgroepen (exp Shannon; inverse Simpson)",
+    "mean_distance": "Gemiddelde afstand tot het midden van de meningenkaart",
+    "divisive": "Meest verdeelde stellingen",
+    "divisive_text": "Stellingen waarop de groepen het meest verschillen (Cramérs V van de tabel "
+                     "groep × eens/oneens/pas; 0 = geen verschil, 1 = volledig).",
+    "coverage": "Deel van de stemmers dat het eens is met minstens één van de {n} meest "
+                "verbindende stellingen",
+    "title": "Verslag van de dialoog",
+    "generated": "Gemaakt op",
+    "source": "Bron",
+    "contents": "Inhoud",
+    "summary": "Samenvatting",
+    "participants": "deelnemers",
+    "voters": "stemden",
+    "in_conversation": "in een meningsgroep",
+    "statements": "stellingen",
+    "moderated_out": "door moderatie verwijderd",
+    "meta": "meta",
+    "votes": "stemmen",
+    "groups": "meningsgroepen",
+    "density": "deel van de cellen deelnemer × stelling met een stem",
+    "opinion_map": "Meningenkaart",
+    "opinion_map_text": (
+        "Elke stip is een deelnemer, geplaatst naar hoe die stemde (twee hoofdcomponenten van "
+        "de stemmen, zoals Pol.is ze tekent). Kleuren zijn meningsgroepen; grijze stippen zijn "
+        "niet ingedeeld (te weinig stemmen). Kruisjes zijn groepscentra. Afstanden tonen "
+        "verschil in stemgedrag; de assen zelf hebben geen vaste betekenis."),
+    "group_sizes": "Grootte van de groepen",
+    "group": "Groep",
+    "size": "Deelnemers",
+    "share": "Aandeel",
+    "polis_groups": "Pol.is deelde dit gesprek in {k} groepen in; overeenstemming met onze "
+                    "groepen (adjusted Rand index, deelnemers die beide indelen): {ari}.",
+    "representative": "Kenmerkende stellingen per groep",
+    "representative_text": (
+        "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "
+        "'representativeness'; significant bij eenzijdig 90%). De balken tonen hoe elke groep "
+        "stemde: eens, oneens, pas."),
+    "no_repness": "Geen stelling is significant kenmerkend voor deze groep.",
+    "agree": "eens",
+    "disagree": "oneens",
+    "pass": "pas",
+    "group_votes_that_way": "van de groep stemt {direction}",
+    "statement": "Stelling",
+    "direction": "Richting",
+    "interval": "95%-interval",
+    "consensus": "Overeenstemming",
+    "consensus_text": (
+        "Stellingen waarmee de meeste deelnemers het eens (of oneens) zijn, over alle "
+        "deelnemers (Pol.is: aandeel > 0,5 en eenzijdige z > 1,2816). Intervallen zijn "
+        "95%-Wilson-intervallen van het aandeel."),
+    "none": "Geen.",
+    "gic": "Overeenstemming over de groepen heen",
+    "gic_text": (
+        "Stellingen waarmee elke groep het eens neigt te zijn: het product over de groepen van "
+        "(eens + 1) / (stemmen + 2). Alleen hoog als alle groepen het eens zijn; de waarde "
+        "daalt naarmate er meer groepen zijn, vergelijk dus alleen binnen één verslag."),
+    "agree_rate_in": "Aandeel eens per groep",
+    "bridging": "Verbindende stellingen",
+    "bridging_text": (
+        "Stellingen met steun aan beide kanten van de meningsverschillen: het intercept van de "
+        "stelling in een matrixfactorisatie met één factor (het Community Notes-model), met "
+        "interval."),
+    "bridging_missing": (
+        "Niet beschikbaar: deze installatie heeft geen verbindingsanalyse (engine.bridging)."),
+    "topics": "Onderwerpen",
+    "topics_text": "Stellingen gegroepeerd naar betekenis, en hoe elke groep per onderwerp stemt.",
+    "topics_missing": (
+        "Niet beschikbaar: deze installatie heeft geen betekenisanalyse van stellingen "
+        "(engine.semantics)."),
+    "participation": "Deelname",
+    "participation_text": "Hoeveel mensen meededen en hoeveel.",
+    "votes_per_participant": "Stemmen per deelnemer",
+    "over_time": "Deelname in de tijd",
+    "no_times": "De bron heeft geen tijdstippen van stemmen; er is geen tijdlijn getekend.",
+    "diversity": "Diversiteit",
+    "diversity_missing": (
+        "Niet beschikbaar: deze installatie heeft geen diversiteitsmaten (engine.diversity)."),
+    "gini": "Gini-coëfficiënt van het aantal stemmen per stemmer",
+    "top10": "Deel van de stemmen uitgebracht door de actiefste 10% van de stemmers",
+    "methods": "Werkwijze",
+    "methods_text": (
+        "Elk getal in dit verslag komt uit de Meedenken-rekenkern met de instellingen hieronder. "
+        "Met dezelfde bron, instellingen en seed ontstaat hetzelfde verslag."),
+    "mode_polis": "Pol.is-compatibele instellingen (engine.settings.POLIS): rekent zoals Pol.is, "
+                  "inclusief zijn eigenaardigheden.",
+    "mode_default": "Standaardinstellingen (engine.settings.AnalysisSettings()): de werkwijze van "
+                    "Pol.is met de verbeteringen hieronder.",
+    "setting": "Instelling",
+    "value": "Waarde",
+    "default": "Waarde in Pol.is",
+    "about": "Betekenis en bron (Engels)",
+    "seed": "Seed van de toevalsgenerator",
+    "intervals_note": "Intervallen: 95%-Wilson-score-intervallen (Wilson 1927).",
+    "timings": "Rekentijd",
+    "references": "Bronnen",
+    "attribution": "Gegevens en licentie",
+    "figure_files": "De figuren staan ook als PNG- en SVG-bestanden naast dit verslag.",
+    "not_grouped": "niet ingedeeld",
+}
+
+#: Report languages: Dutch (default audience) and English.
+LANGUAGES = {"nl": _NL, "en": _EN}
+
+assert _NL.keys() == _EN.keys(), "every report string needs both languages"
+
+
+def strings(lang: str) -> dict[str, str]:
+    """The report strings of ``lang`` ("nl" or "en")."""
+    try:
+        return LANGUAGES[lang]
+    except KeyError:
+        raise ValueError(f"lang must be one of {sorted(LANGUAGES)}, got {lang!r}") from None

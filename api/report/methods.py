@@ -1,0 +1,86 @@
+"""The methods section: every analysis setting with its value, the Pol.is value and its source.
+
+The meaning and source of each setting are read from the ``#:`` comment above the field in
+:mod:`engine.settings` (the one place they are written), so the report cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from engine import settings as settings_module
+from engine.settings import POLIS, AnalysisSettings
+
+__all__ = ["REFERENCES", "SettingRow", "default_mode_changes", "field_comments", "setting_rows"]
+
+#: The Pol.is sources the engine follows (plain text, not fetched).
+REFERENCES = (
+    "Pol.is source code, compdemocracy/polis (snapshot 08e03eb1, 2024-10-23): "
+    "math/src/polismath/math/{conversation,pca,clusters,repness,stats}.clj.",
+    "C. Small, M. Bjorkegren, T. Erkkilä, L. Shaw, C. Megill, \"Polis: Scaling deliberation by "
+    "mapping high dimensional opinion spaces\", Recerca 26(2), 2021.",
+    "Meedenken research notes: shared/research/polis-math.md (every step, constant and quirk of "
+    "the Pol.is math) and shared/research/bridging-and-diversity.md.",
+    "E. B. Wilson, \"Probable inference, the law of succession, and statistical inference\", "
+    "JASA 22, 1927 (intervals).",
+)
+_FIELD = re.compile(r"^\s*(\w+)\s*:\s*[^=]+=")
+_DOC = re.compile(r"^\s*#:\s?(.*)$")
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    name: str
+    value: Any
+    polis_value: Any
+    about: str
+
+
+def field_comments(cls: type = AnalysisSettings) -> dict[str, str]:
+    """Field name -> its ``#:`` comment lines joined (a comment above two fields covers both)."""
+    comments: dict[str, str] = {}
+    pending: list[str] = []
+    last = ""
+    for line in inspect.getsource(cls).splitlines():
+        doc = _DOC.match(line)
+        if doc:
+            pending.append(doc.group(1).strip())
+            continue
+        match = _FIELD.match(line)
+        if match:
+            last = _plain(" ".join(pending)) if pending else last
+            comments[match.group(1)] = last
+            pending = []
+        elif not line.strip():
+            pending, last = [], ""
+    return comments
+
+
+def setting_rows(settings: Any, reference: Any = POLIS) -> list[SettingRow]:
+    """One row per field of the settings dataclass ``settings``, in declaration order, with the
+    value in ``reference`` (Pol.is for :class:`AnalysisSettings`; None: no reference)."""
+    comments = field_comments(type(settings))
+    return [SettingRow(f.name, getattr(settings, f.name),
+                       getattr(reference, f.name, None) if reference is not None else None,
+                       comments.get(f.name, ""))
+            for f in fields(settings)]
+
+
+def default_mode_changes() -> list[str]:
+    """The bullet list in :mod:`engine.settings`' docstring: how the default departs from Pol.is."""
+    items: list[str] = []
+    for line in (settings_module.__doc__ or "").splitlines():
+        if line.startswith("* "):
+            items.append(line[2:].strip())
+        elif items and line.startswith("  ") and line.strip():
+            items[-1] += " " + line.strip()
+    return [_plain(item) for item in items]
+
+
+def _plain(text: str) -> str:
+    """reStructuredText literals (``x``) as plain text for the page."""
+    return text.replace("``", "")
+

@@ -1,0 +1,76 @@
+"""Where a report's votes come from: a Pol.is export (folder or zip), or the service database."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.matrix import VoteMatrix
+from models.polis_export import read_export
+
+__all__ = ["POLIS_ATTRIBUTION", "ReportSource", "from_polis_export"]
+
+#: Attribution the Pol.is open data asks for (shared/data/polis/README.md); shown in every report
+#: made from a Pol.is export. Links are plain anchors, never fetched.
+POLIS_ATTRIBUTION = (
+    "Data was gathered using the Polis software (compdemocracy.org/polis) and is sub-licensed "
+    "under CC BY 4.0 with Attribution to The Computational Democracy Project."
+)
+#: Pol.is ``comments.moderated`` -> moderation state.
+POLIS_STATES = {-1: "rejected", 0: "unmoderated", 1: "accepted"}
+POLIS_LINKS = (
+    ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    ("The Computational Democracy Project", "https://compdemocracy.org/polis"),
+)
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """The votes and texts of one conversation, and how to describe where they came from."""
+
+    #: Short name (folder or conversation) and a longer location (path or database URL).
+    name: str
+    location: str
+    title: str
+    description: str
+    matrix: VoteMatrix
+    texts: dict[Hashable, str]
+    #: participant id -> the group Pol.is assigned (Pol.is exports only).
+    polis_groups: dict[Hashable, int] | None = None
+    #: Attribution text and (label, url) links to show; empty when none is needed.
+    attribution: str = ""
+    links: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: statement id -> author's participant id (absent: unknown or a seed statement).
+    authors: dict[Hashable, Hashable] = field(default_factory=dict)
+    #: statement id -> submission time (seconds since the epoch; absent: unknown).
+    statement_times: dict[Hashable, float] = field(default_factory=dict)
+    #: statement id -> moderation state ("accepted", "unmoderated", "rejected").
+    states: dict[Hashable, str] = field(default_factory=dict)
+    #: participant id -> when they joined (seconds); absent: their first vote stands in.
+    join_times: dict[Hashable, float] = field(default_factory=dict)
+    #: The conversation's own largest number of groups (service database), if it sets one.
+    max_groups: int | None = None
+
+
+def from_polis_export(path: str | Path, *, include_moderated: bool = False,
+                      progress: bool = False) -> ReportSource:
+    """Read a Pol.is export folder or zip (raises :class:`models.polis_export.ExportError`)."""
+    path = Path(path)
+    export = read_export(path, progress=progress)
+    name = path.name.removesuffix(".zip")
+    return ReportSource(
+        name=name,
+        location=str(path),
+        title=" ".join(export.summary.get("topic", "").split()) or name,
+        description=export.summary.get("conversation-description", "").strip(),
+        matrix=export.to_matrix(exclude_moderated=not include_moderated),
+        texts={k: v for k, v in export.texts().items()},
+        polis_groups={k: v for k, v in export.polis_groups().items()},
+        attribution=POLIS_ATTRIBUTION,
+        links=POLIS_LINKS,
+        authors={c.comment_id: c.author_id for c in export.comments
+                 if c.author_id >= 0 and not c.is_seed},
+        statement_times={c.comment_id: c.timestamp for c in export.comments if c.timestamp > 0},
+        states={c.comment_id: POLIS_STATES[c.moderated] for c in export.comments},
+    )
