@@ -10,7 +10,9 @@ generated (mostly unknown) ids and tokens, which exercise the 401/403/404 paths.
 Found and fixed so far: a NUL character in a conversation's topic (and in any other free text
 but statements, whose normalisation drops it) was a 500 on PostgreSQL, which cannot store NUL in
 text; such text is now refused with 422 (``models.text.reject_nul``). A longer run (60 examples
-per operation, about 2,700 requests) found nothing more.
+per operation, about 2,700 requests) found nothing more. After merging the reference-population
+route it found that a 422 with a sentence as ``detail`` contradicted the schema (which promised a
+list of validation errors); the schema now says "list or sentence" (api/trust.py).
 
 Not fuzzed: ``GET /conversations/{id}/stream`` (Server-Sent Events never end, so there is no
 response to validate; tests/api/test_analysis.py covers it).
