@@ -107,10 +107,14 @@ def test_deleting_a_conversation_deletes_every_row_that_belongs_to_it(client):
     client.post(d.url("/statements"), headers=d.p(1), json={"text": "Eigen stelling"})
     client.put(d.url("/xids"), headers=d.f, json={"xids": ["a", "b"], "required": False})
     client.put(d.url("/retention"), headers=d.f, json={"retention_days": 30})
+    r = client.put(d.url("/reference"), headers=d.f,
+                   json={"attributes": {"leeftijd": {"jong": 0.4, "oud": 0.6}}})
+    assert r.status_code == 200, r.text
     assert client.app.state.service.scheduler.wait_idle()
     during = _row_counts(client)
     filled = {"conversation", "participant", "statement", "vote", "vote_history",
-              "analysis_snapshot", "allowed_xid", "conversation_policy"}
+              "analysis_snapshot", "allowed_xid", "conversation_policy",
+              "conversation_reference"}
     assert filled <= {t.name for t in SQLModel.metadata.sorted_tables}
     assert all(during[t] > before[t] for t in filled), (before, during)
     assert client.delete(d.url(), headers=d.f).status_code == 204
