@@ -31,6 +31,7 @@ from .routes import (
 )
 from .service import Service
 from .settings import Settings
+from .trust import install_trust, start_retention
 
 __all__ = ["app", "create_app"]
 
@@ -50,9 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service = Service.build(settings)
         service.start()
         app.state.service = service
+        retention = start_retention(service)  # issue 8
         try:
             yield
         finally:
+            retention.stop()
             service.stop()
 
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    export, diversity):
         app.include_router(module.router)
     install_pages(app)
+    install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
     _install_error_handlers(app)
     return app
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from .app import create_app
 from .demo import TOPIC, seed_demo
+from .log_config import log_config
 from .service import Service
 from .settings import Settings
 
@@ -31,7 +32,7 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
               log_level: str = "info") -> int:
     """Serve the API (migrating the database first). ``db``: URL, else ``DATABASE_URL``."""
     app = create_app(_settings(db))
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config())
     return 0
 
 
@@ -103,7 +104,7 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
     if not serve:
         return 0
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=log_config())
     return 0
 
 

@@ -7,8 +7,13 @@ Every field can be set from the environment with the ``MEEDENKEN_`` prefix (for 
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from typing import TYPE_CHECKING
+
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from .limits import RateLimit
 
 __all__ = ["DEFAULT_DATABASE_URL", "Settings"]
 
@@ -51,3 +56,51 @@ class Settings(BaseSettings):
     bulk_max: int = Field(default=500, ge=1)
     #: Database connection pool size (PostgreSQL; SQLite uses it too).
     pool_size: int = Field(default=10, ge=1)
+
+    # ------------------------------------------------------------------ trust (issue 8)
+    #: Every rate limit on or off (``MEEDENKEN_RATE_LIMITS=off``: a trusted load test, or a
+    #: proxy that limits instead). Limits are kept in process memory (see api/limits.py).
+    rate_limits: bool = True
+    #: The per-address limits on or off (off when a proxy limits per address).
+    address_limits: bool = True
+    #: Limits as ``"<count>/<period>[ burst <n>]"`` (period s, min, h, e.g. ``10min``) or
+    #: ``"off"``. A resident votes at most a couple of times a second; a venue full of phones
+    #: shares one address, so the per-address limits are far above one person's.
+    limit_votes_participant: str = "2/s burst 20"
+    limit_votes_address: str = "50/s burst 500"
+    limit_statements_participant: str = "10/10min"
+    limit_statements_address: str = "100/10min"
+    limit_joins_address: str = "30/min"
+    #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: Seconds between runs of the retention purge (see api/retention.py).
+    retention_check_seconds: float = Field(default=3600.0, gt=0.0)
+
+    @field_validator("limit_votes_participant", "limit_votes_address",
+                     "limit_statements_participant", "limit_statements_address",
+                     "limit_joins_address")
+    @classmethod
+    def _valid_limit(cls, value: str) -> str:
+        from .limits import parse_limit
+
+        parse_limit(value)  # raises ValueError naming the format
+        return value
+
+    def rate_limit_table(self) -> dict[tuple[str, str], RateLimit | None]:
+        """The limits switched on, by (action, "participant" | "address")."""
+        from .limits import parse_limit
+
+        if not self.rate_limits:
+            return {}
+        table = {
+            ("votes", "participant"): parse_limit(self.limit_votes_participant),
+            ("statements", "participant"): parse_limit(self.limit_statements_participant),
+        }
+        if self.address_limits:
+            table |= {
+                ("votes", "address"): parse_limit(self.limit_votes_address),
+                ("statements", "address"): parse_limit(self.limit_statements_address),
+                ("joins", "address"): parse_limit(self.limit_joins_address),
+            }
+        return table

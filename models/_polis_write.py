@@ -20,7 +20,35 @@ from ._csv import MS_PER_SECOND, NOT_GROUPED, UNKNOWN_AUTHOR
 if TYPE_CHECKING:
     from .polis_export import PolisExport
 
-__all__ = ["write_comments", "write_participants", "write_summary", "write_votes"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "neutralise_formula",
+    "write_comments",
+    "write_participants",
+    "write_summary",
+    "write_votes",
+]
+
+#: A cell starting with one of these is read as a formula by Excel, LibreOffice and Google
+#: Sheets ("CSV injection", OWASP). Tab and carriage return can start a formula after a
+#: spreadsheet trims them.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` with a leading apostrophe if a spreadsheet would run it as a formula.
+
+    Applied to the free-text cells only (comment-body, xid, summary values), never to ids,
+    votes or counts, so those round-trip exactly; a text that begins with a formula character
+    comes back from :func:`~models.polis_export.read_export` with the apostrophe (the reader
+    cannot tell it from one a person typed, so it does not strip it).
+
+    >>> print(neutralise_formula('=HYPERLINK("http://x", "klik")'))
+    '=HYPERLINK("http://x", "klik")
+    >>> neutralise_formula("Meer geld naar de thuiszorg")
+    'Meer geld naar de thuiszorg'
+    """
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 #: Pol.is writes datetimes like "Wed Jun 18 08:16:54 WIB 2014" (server time); we write UTC.
 _DATETIME_TEMPLATE = "Wed Jun 18 08:16:54 UTC 2014"
@@ -140,7 +168,7 @@ def write_comments(export: PolisExport, handle: TextIO) -> None:
             "moderated": [c.moderated for c in comments],
             "is-meta": ["true" if c.is_meta else "false" for c in comments],
             "is-seed": ["true" if c.is_seed else "false" for c in comments],
-            "comment-body": [c.text for c in comments],
+            "comment-body": [neutralise_formula(c.text) for c in comments],
         }
     ).to_csv(handle, index=False, lineterminator="\n")
 
@@ -186,7 +214,7 @@ def write_participants(export: PolisExport, handle: TextIO) -> None:
         for i, row in enumerate(range(start, stop)):
             pid = int(export.participant_ids[row])
             group = int(export.group_ids[row])
-            xid = [export.xids[row]] if export.xids is not None else []
+            xid = [neutralise_formula(export.xids[row])] if export.xids is not None else []
             writer.writerow(
                 [
                     pid,
@@ -205,4 +233,4 @@ def write_summary(export: PolisExport, handle: TextIO) -> None:
     """``summary.csv``: the key,value rows of the export, in order."""
     writer = csv.writer(handle, lineterminator="\n")
     for key, value in export.summary.items():
-        writer.writerow([key, value])
+        writer.writerow([key, neutralise_formula(value)])

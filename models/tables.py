@@ -22,15 +22,20 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column, DateTime, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from .text import normalise_text, reject_nul
+
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
     "MAX_STATEMENT_LENGTH",
     "MAX_TOPIC_LENGTH",
+    "MAX_XID_LENGTH",
+    "AllowedXid",
     "AnalysisSnapshot",
     "Conversation",
     "ConversationBase",
     "ConversationCreate",
     "ConversationCreated",
+    "ConversationPolicy",
     "ConversationPublic",
     "ConversationReference",
     "ConversationUpdate",
@@ -117,6 +122,8 @@ class ConversationBase(SQLModel):
     #: Participants may read the analysis (the facilitator always can).
     results_visible: bool = True
 
+    _no_nul = field_validator("topic", "description")(reject_nul)
+
 
 class Conversation(ConversationBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -137,6 +144,8 @@ class ConversationUpdate(SQLModel):
     max_groups: int | None = Field(default=None, ge=2, le=10)
     is_open: bool | None = None
     results_visible: bool | None = None
+
+    _no_nul = field_validator("topic", "description")(reject_nul)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -175,6 +184,8 @@ class Participant(ParticipantBase, table=True):
 
 
 class ParticipantCreate(ParticipantBase):
+    _no_nul = field_validator("xid")(reject_nul)
+
     @field_validator("demographics")
     @classmethod
     def _small_demographics(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -184,6 +195,9 @@ class ParticipantCreate(ParticipantBase):
             raise ValueError(
                 f"at most {MAX_DEMOGRAPHIC_KEYS} demographic answers, got {len(value)}")
         for key, answer in value.items():
+            reject_nul(key)
+            if isinstance(answer, str):
+                reject_nul(answer)
             if not 1 <= len(key) <= MAX_DEMOGRAPHIC_VALUE_LENGTH:
                 raise ValueError(
                     f"demographic key length must be 1..{MAX_DEMOGRAPHIC_VALUE_LENGTH}")
@@ -219,9 +233,9 @@ class StatementCreate(StatementBase):
     @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        value = value.strip()
+        value = normalise_text(value)  # NFC, no control/invisible characters (issue 8)
         if not value:
-            raise ValueError("text must not be empty or only white space")
+            raise ValueError("text must not be empty or only white space / invisible characters")
         return value
 
 
@@ -323,3 +337,36 @@ class ConversationReference(SQLModel, table=True):
     #: attribute -> category -> share (each attribute sums to 1).
     attributes: dict[str, dict[str, float]] = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+
+
+# ----------------------------------------------------------------------------- trust (issue 8)
+# Kept in their own tables (one row per conversation / per allowed xid) so the access rules
+# and the retention policy stay apart from the conversation's dialogue settings.
+class ConversationPolicy(SQLModel, table=True):
+    """Access and retention policy of one conversation (absent row = the defaults)."""
+
+    __tablename__ = "conversation_policy"
+
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE",
+                                 primary_key=True)
+    #: Joining requires an ``xid`` from the conversation's allow-list (table ``allowed_xid``).
+    xids_required: bool = False
+    #: Days after closing when participant tokens, xids and demographics are purged (None: keep).
+    retention_days: int | None = Field(default=None, ge=0, le=36_500)
+    #: When the conversation was last closed (None while open).
+    closed_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    #: When the retention purge ran (None: not yet).
+    purged_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class AllowedXid(SQLModel, table=True):
+    """One external id allowed to join a conversation that requires an xid."""
+
+    __tablename__ = "allowed_xid"
+    __table_args__ = (UniqueConstraint("conversation_id", "xid", name="uq_allowed_xid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = _fk("conversation.id", index=False)
+    xid: str = Field(max_length=MAX_XID_LENGTH)

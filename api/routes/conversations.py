@@ -6,10 +6,12 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import delete
 
 from models.tables import (
+    AllowedXid,
     AnalysisSnapshot,
     Conversation,
     ConversationCreate,
     ConversationCreated,
+    ConversationPolicy,
     ConversationPublic,
     ConversationReference,
     ConversationUpdate,
@@ -19,6 +21,7 @@ from models.tables import (
     VoteHistory,
 )
 
+from ..access import record_open_state
 from ..deps import ConversationDep, FacilitatorDep, ServiceDep, SessionDep
 from ..security import new_token
 
@@ -50,6 +53,8 @@ def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session:
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     row.sqlmodel_update(changes)
     session.add(row)
+    if "is_open" in changes:  # issue 8: the retention clock starts at closing
+        record_open_state(session, row.id, row.is_open)  # type: ignore[arg-type]
     session.commit()
     session.refresh(row)
     if {"max_groups", "strict_moderation"} & changes.keys():
@@ -64,7 +69,7 @@ def delete_conversation(conv: FacilitatorDep, session: SessionDep,
     cid = conv.id
     # Children first; explicit so it does not depend on the database enforcing ON DELETE.
     for table in (VoteHistory, Vote, AnalysisSnapshot, ConversationReference, Statement,
-                  Participant):
+                  Participant, AllowedXid, ConversationPolicy):
         session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
     session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
     session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models.tables import Participant, ParticipantCreate, ParticipantCreated
 
+from ..access import require_allowed_xid
 from ..deps import ConversationDep, SessionDep
 from ..security import new_token
 
@@ -21,6 +22,7 @@ def join(body: ParticipantCreate, conv: ConversationDep, session: SessionDep) ->
     if not conv.is_open:
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"conversation {conv.id} is closed; it takes no new participants")
+    require_allowed_xid(session, conv.id, body.xid)  # type: ignore[arg-type]  # issue 8
     token, token_hash = new_token()
     participant = Participant.model_validate(
         body, update={"conversation_id": conv.id, "token_hash": token_hash})

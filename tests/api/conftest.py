@@ -29,8 +29,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     # In-process analysis: no worker process to start per test (test_analysis covers both).
+    # Rate limits off: these tests act fast from one address; tests/api/test_trust_abuse.py
+    # turns them on.
     return Settings(database_url=db_url, analysis_debounce_seconds=0.05, sse_poll_seconds=0.2,
-                    analysis_in_process=True)
+                    analysis_in_process=True, rate_limits=False)
 
 
 @pytest.fixture

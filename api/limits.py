@@ -1,0 +1,239 @@
+"""Rate limits on votes, statements and joins (429 with Retry-After).
+
+Each limit is a token bucket: a bucket holds at most ``burst`` requests and refills at ``rate``
+per second; a request takes one token or is refused with ``429 Too Many Requests`` and a
+``Retry-After`` header saying in how many whole seconds a token will be back. Limits apply
+
+* per participant token (the SHA-256 of the Bearer token; the token's validity is checked later
+  by the route, so a forged token only spends its own bucket and the address's), and
+* per client address (``scope["client"]``: the peer of the TCP connection; behind a reverse
+  proxy run uvicorn with ``--proxy-headers --forwarded-allow-ips=<proxy>`` so this is the
+  resident's address, or switch address limits off and let the proxy limit).
+
+Defaults suit a public dialogue: a person votes at most a few times a second, and a venue full
+of phones shares one address (so the address limits are generous). Statement limits do not
+apply to the facilitator (seeding is not abuse).
+
+Where the state lives: **in this process's memory**, and nowhere else (addresses are never
+written to disk or logs; bucket keys are keyed hashes). With one server process this is exact.
+With several workers or machines (issue 9) each has its own buckets, so a client may get up to
+N times the limit; put the limits in a shared store (Redis ``INCR``/``EXPIRE`` or a proxy such as
+nginx ``limit_req``) when scaling out.
+
+``MEEDENKEN_RATE_LIMITS=off`` switches every limit off (a trusted load test from one machine,
+or a proxy that limits instead); ``MEEDENKEN_ADDRESS_LIMITS=off`` only the per-address ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+from starlette.concurrency import run_in_threadpool
+
+from models.tables import Conversation
+
+from .deps import ID_MAX
+from .security import hash_token
+
+__all__ = ["RateLimit", "RateLimitMiddleware", "RateLimiter", "TokenBucket", "parse_limit"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_PERIODS = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0,
+            "hour": 3600.0}
+_LIMIT = re.compile(
+    r"^\s*(?P<count>\d+(?:\.\d+)?)\s*/\s*(?P<mult>\d+(?:\.\d+)?)?\s*(?P<unit>[a-z]+)"
+    r"(?:\s+burst\s+(?P<burst>\d+))?\s*$")
+#: Idle buckets are forgotten after this many seconds of no use (bounds memory under a flood
+#: of forged tokens); a forgotten bucket comes back full, which it would be by then anyway.
+PRUNE_EVERY_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """``rate`` requests per second on average, ``burst`` at once."""
+
+    rate: float
+    burst: int
+
+    def __str__(self) -> str:
+        return f"{self.rate:g}/s burst {self.burst}"
+
+
+def parse_limit(text: str) -> RateLimit | None:
+    """``"2/s burst 20"``, ``"30/min"``, ``"10/10min"`` (burst defaults to the count); ``"off"``
+    gives None.
+
+    >>> parse_limit("10/10min")
+    RateLimit(rate=0.016666666666666666, burst=10)
+    >>> parse_limit("2/s burst 20")
+    RateLimit(rate=2.0, burst=20)
+    """
+    if text.strip().lower() in {"off", "none", "0"}:
+        return None
+    match = _LIMIT.match(text.lower())
+    if match is None or match["unit"] not in _PERIODS:
+        raise ValueError(f"a rate limit looks like '2/s burst 20', '30/min' or '10/10min' "
+                         f"(units s, min, h) or 'off'; got {text!r}")
+    count = float(match["count"])
+    seconds = float(match["mult"] or 1) * _PERIODS[match["unit"]]
+    burst = int(match["burst"]) if match["burst"] else max(1, math.ceil(count))
+    if count <= 0 or seconds <= 0 or burst < 1:
+        raise ValueError(f"a rate limit needs a positive count, period and burst; got {text!r}")
+    return RateLimit(rate=count / seconds, burst=burst)
+
+
+class TokenBucket:
+    """Token buckets for many keys, with an injectable clock (seconds, monotonic)."""
+
+    def __init__(self, limit: RateLimit, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.clock = clock
+        self._buckets: dict[bytes, tuple[float, float]] = {}  # key -> (tokens, at)
+        self._pruned = clock()
+
+    def take(self, key: bytes) -> float:
+        """Take a token for ``key``: 0.0 if allowed, else the seconds until one is back."""
+        now = self.clock()
+        rate, burst = self.limit.rate, self.limit.burst
+        tokens, at = self._buckets.get(key, (float(burst), now))
+        tokens = min(float(burst), tokens + (now - at) * rate)
+        if now - self._pruned > PRUNE_EVERY_SECONDS:
+            self._prune(now)
+        if tokens >= 1.0:
+            self._buckets[key] = (tokens - 1.0, now)
+            return 0.0
+        self._buckets[key] = (tokens, now)
+        return (1.0 - tokens) / rate
+
+    def _prune(self, now: float) -> None:
+        full_after = self.limit.burst / self.limit.rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+        self._pruned = now
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    method: str
+    path: re.Pattern[str]
+    action: str  # "votes", "statements" or "joins"
+
+
+_RULES = (
+    _Rule("POST", re.compile(r"^/conversations/(\d+)/votes/?$"), "votes"),
+    _Rule("POST", re.compile(r"^/conversations/(\d+)/statements/?$"), "statements"),
+    _Rule("POST", re.compile(r"^/conversations/(\d+)/participants/?$"), "joins"),
+)
+
+
+class RateLimiter:
+    """The buckets of every (action, per participant | per address) limit that is switched on.
+
+    ``limits`` maps ``(action, "participant" | "address")`` to a :class:`RateLimit` (or None
+    for no limit).
+    """
+
+    def __init__(self, limits: dict[tuple[str, str], RateLimit | None],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.buckets = {key: TokenBucket(limit, clock)
+                        for key, limit in limits.items() if limit is not None}
+        self._salt = secrets.token_bytes(16)  # keys are keyed hashes: no raw address kept
+
+    def _key(self, value: str) -> bytes:
+        return hashlib.blake2b(value.encode(), key=self._salt, digest_size=16).digest()
+
+    def check(self, action: str, token: str | None, address: str | None) -> float:
+        """0.0 if the request may go ahead, else the seconds to wait.
+
+        The participant bucket is checked first; a request it refuses takes nothing from the
+        address bucket, so one eager participant does not use up a shared address."""
+        for who, value in (("participant", token), ("address", address)):
+            bucket = self.buckets.get((action, who))
+            if bucket is None or value is None:
+                continue
+            wait = bucket.take(self._key(value))
+            if wait > 0:
+                return wait
+        return 0.0
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() or None if scheme.lower() == "bearer" else None
+    return None
+
+
+class RateLimitMiddleware:
+    """ASGI middleware applying a :class:`RateLimiter` to votes, statements and joins.
+
+    ``is_facilitator(conversation_id, token)`` tells whether a token is the facilitator's (then
+    statement limits do not apply); it is only called for statement submissions.
+    """
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter,
+                 is_facilitator: Callable[[int, str], bool]) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.is_facilitator = is_facilitator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        for rule in _RULES:
+            match = rule.path.match(scope["path"])
+            if match is None:
+                continue
+            token = _bearer(scope)
+            if (rule.action == "statements" and token is not None
+                    and await run_in_threadpool(self.is_facilitator, int(match[1]), token)):
+                break
+            client = scope.get("client")
+            wait = self.limiter.check(rule.action, token, client[0] if client else None)
+            if wait > 0:
+                await _too_many(send, rule.action, wait)
+                return
+            break
+        await self.app(scope, receive, send)
+
+
+async def _too_many(send: Send, action: str, wait: float) -> None:
+    seconds = max(1, math.ceil(wait))
+    body = json.dumps({"detail": f"too many {action}; try again in {seconds} s"}).encode()
+    await send({"type": "http.response.start", "status": 429, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(seconds).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def facilitator_check(engine: Any) -> Callable[[int, str], bool]:
+    """``is_facilitator(conversation_id, token)`` against the database behind ``engine``."""
+
+    def is_facilitator(conversation_id: int, token: str) -> bool:
+        if not 1 <= conversation_id <= ID_MAX:  # the route answers 422 for it
+            return False
+        with Session(engine) as session:
+            stored = session.exec(select(col(Conversation.facilitator_token_hash))  # type: ignore[call-overload]
+                                  .where(col(Conversation.id) == conversation_id)).first()
+        return stored is not None and secrets.compare_digest(stored[0], hash_token(token))
+
+    return is_facilitator
