@@ -18,8 +18,9 @@ __all__ = ["centered_matrix", "column_centers", "opinion_map", "power_iteration_
 #: ARPACK relative tolerance on the eigenpairs: far below the noise of any vote sample.
 ARPACK_TOL = 1e-7
 #: Below this many multiply-adds (sum of squared votes per participant) the Gram matrix is
-#: formed and solved exactly; bowling-green (2,031 x 896, 225k votes) costs about 3e7.
-GRAM_MAX_WORK = 3e8
+#: formed and solved exactly (bowling-green, 2,031 x 896 with 225k votes, costs 2.5e7 and goes to
+#: ARPACK: forming the Gram matrix costs more than the few Lanczos products it saves).
+GRAM_MAX_WORK = 2e7
 #: Up to this many statements the dense Gram matrix is fully diagonalised (numpy ``eigh``).
 DENSE_EIGH_MAX = 300
 
