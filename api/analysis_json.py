@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from engine.diversity import suppress_cells
+from engine.diversity_settings import DiversitySettings
 from engine.matrix import VoteMatrix
 from engine.result import AnalysisResult, ConsensusStatement, RepStatement
 
@@ -25,6 +27,9 @@ class StatementInfo:
     is_meta: bool
 
 
+#: Smallest role count shown on its own (engine.diversity_settings: k = 5); smaller are pooled.
+ROLE_MIN_CELL = DiversitySettings().min_cell_size
+POOLED_ROLES = f"other roles (fewer than {ROLE_MIN_CELL} each)"
 #: Bridging statements listed in a snapshot, best first (the dashboard shows the top ones).
 BRIDGING_LISTED = 50
 
@@ -77,10 +82,18 @@ def _participation(matrix: VoteMatrix, roles: Mapping[Hashable, str | None]) -> 
             "disagree": int((col == -1).sum()),
             "pass": int((col == 0).sum()),
         })
-    by_role: dict[str, int] = {}
+    counted: dict[str, int] = {}
     for pid in matrix.participant_ids:
         role = roles.get(pid) or "unknown"
-        by_role[role] = by_role.get(role, 0) + 1
+        counted[role] = counted.get(role, 0) + 1
+    # k-anonymous: roles with fewer than k people are pooled (secondary suppression included,
+    # so no hidden count can be worked back from the total).
+    names = sorted(counted)
+    hide = suppress_cells(np.array([counted[r] for r in names], dtype=np.int64), ROLE_MIN_CELL)
+    by_role = {r: counted[r] for r, h in zip(names, hide, strict=True) if not h}
+    pooled = sum(counted[r] for r, h in zip(names, hide, strict=True) if h)
+    if pooled:
+        by_role[POOLED_ROLES] = pooled
     votes = matrix.votes_per_participant()
     return {
         "n_participants": matrix.n_participants,

@@ -206,3 +206,18 @@ def test_analysis_carries_bridging_with_role_explanations():
     assert top["statement_id"] == 0
     assert top["low"] <= top["score"] <= top["high"]
     assert set(top["role_agree"]["role"]) == {"resident", "professional"}
+
+
+def test_participants_by_role_is_k_anonymous():
+    """Roles held by fewer than 5 participants are pooled, never shown one by one."""
+    from api.analysis_json import POOLED_ROLES, _participation
+    from engine import VoteMatrix
+
+    roles = ["resident"] * 8 + ["professional"] * 6 + ["carer"] * 3 + ["manager"] * 3
+    m = VoteMatrix.from_records(list(range(20)), [0] * 20, [1] * 20)
+    shown = _participation(m, dict(enumerate(roles)))["participants_by_role"]
+    assert shown == {"resident": 8, "professional": 6, POOLED_ROLES: 6}
+    # two people in a rare role and one more: pooling 3 would reveal them, so all are pooled
+    tiny = {0: "carer", 1: "carer", 2: "manager", **{i: "resident" for i in range(3, 20)}}
+    shown = _participation(m, tiny)["participants_by_role"]
+    assert all(n >= 5 for n in shown.values()) and "carer" not in shown
