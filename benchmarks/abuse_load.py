@@ -47,6 +47,7 @@ from .load import (
     _machine,
     _post,
     _request,
+    create_conversation,
     start_server,
 )
 
@@ -194,13 +195,7 @@ def bench(label: str, db_url: str, *, seconds: float, participants: int, pace: f
     try:
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, timeout=30) as http:
-            r = http.post("/conversations", json={"topic": "abuse"})
-            cid, ftoken = r.json()["id"], r.json()["facilitator_token"]
-            sids = [s["id"] for s in http.post(
-                f"/conversations/{cid}/statements/bulk",
-                headers={"Authorization": f"Bearer {ftoken}"},
-                json={"statements": [{"text": f"stelling {i}"} for i in range(statements)]}
-            ).json()["data"]]
+            cid, _, sids = create_conversation(http, "abuse", statements)
         people = asyncio.run(_join_all(base, cid, participants + hammers * processes))
         residents, hammer_people = people[:participants], people[participants:]
         ctx = mp.get_context("fork")

@@ -252,11 +252,10 @@ def side_by_side(scales: Sequence[int | None]) -> list[dict[str, Any]]:
     return rows
 
 
-def planted_analysis(
-    n_participants: int, n_statements: int, n_votes: int, cache_dir: str
-) -> dict[str, Any]:
-    """Generate (cached) then analyse the planted matrix, each in its own process."""
-    gen = run_isolated(
+def _generate(n_participants: int, n_statements: int, n_votes: int,
+              cache_dir: str) -> dict[str, Any]:
+    """Generate (or find cached) the planted matrix in its own process."""
+    return run_isolated(
         "benchmarks.speed:generate_worker",
         timeout=TIMEOUT_S,
         n_participants=n_participants,
@@ -264,6 +263,13 @@ def planted_analysis(
         n_votes=n_votes,
         cache_dir=cache_dir,
     )
+
+
+def planted_analysis(
+    n_participants: int, n_statements: int, n_votes: int, cache_dir: str
+) -> dict[str, Any]:
+    """Generate (cached) then analyse the planted matrix, each in its own process."""
+    gen = _generate(n_participants, n_statements, n_votes, cache_dir)
     if "error" in gen:
         return gen
     out = run_isolated(
@@ -287,14 +293,7 @@ def update_latency(
     cache_dir: str,
 ) -> dict[str, Any]:
     """Generate (cached) then time incremental updates in a fresh process."""
-    gen = run_isolated(
-        "benchmarks.speed:generate_worker",
-        timeout=TIMEOUT_S,
-        n_participants=n_participants,
-        n_statements=n_statements,
-        n_votes=n_votes,
-        cache_dir=cache_dir,
-    )
+    gen = _generate(n_participants, n_statements, n_votes, cache_dir)
     if "error" in gen:
         return gen
     return run_isolated(
