@@ -5,10 +5,20 @@ previous result, so each run reads only the votes it has not seen (``vote_histor
 warm-starts the engine with :func:`engine.update`. That cache is only an optimisation: a new
 process rebuilds it from the database on its first run.
 
-Reading "ids above the last one seen" is exact while one vote writer commits in id order (one
-API process, as now). With several API processes on PostgreSQL (issue 9) a lower id can commit
-after a higher one; the scale-out work must then re-read a small window below the last id (or
-rebuild when ``count(vote_history)`` disagrees with the matrix).
+Several API processes on PostgreSQL commit votes concurrently, so a vote with a lower
+``vote_history`` id can become visible after one with a higher id. Each run therefore re-reads
+the votes above a *floor*: the highest id seen by a read made at least
+:data:`READ_LOOKBACK_SECONDS` ago (a vote transaction lasts milliseconds; the vote writer's
+transactions are cut off by PostgreSQL long before that, see ``api/vote_writer.py``), and skips
+the ids it has already applied. Re-applying a vote would be harmless anyway: the matrix keeps the
+vote with the highest history id per cell.
+
+With several workers (issue 9) exactly one process analyses a conversation at a time: the run
+holds a PostgreSQL advisory lock (:data:`RUN_LOCK_KEY`, the conversation id) from reading the
+votes to storing the snapshot, on its own connection, so the lock goes with the process if it
+dies. The engine's warm-start state is stored beside each snapshot (table ``analysis_state``);
+a process whose cache is not the latest snapshot's (another worker analysed since, or it has
+just started) continues from the stored state, so group ids stay those of the published map.
 
 By default the analyses run in a separate worker process (:class:`ProcessRunner`), so the
 engine's CPU work never holds the API process's GIL while votes are being answered; with
@@ -18,14 +28,19 @@ and small set-ups).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
+import socket
 import threading
 import time
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, func, text
@@ -33,12 +48,13 @@ from sqlmodel import Session, select
 
 import engine as meedenken_engine
 from engine.matrix import VoteMatrix
-from engine.result import AnalysisResult
+from engine.result import AnalysisResult, AnalysisState
 from engine.settings import AnalysisSettings
 from models.db import make_engine, write_guard
 from models.tables import (
     AnalysisSnapshot,
     Conversation,
+    EngineState,
     Moderation,
     Participant,
     Statement,
@@ -47,13 +63,26 @@ from models.tables import (
 )
 
 from .analysis_json import StatementInfo, analysis_to_json, priorities_by_id
+from .channels import SNAPSHOT_CHANNEL
 
-__all__ = ["ADVISORY_LOCK_KEY", "Analyser", "ProcessRunner", "ThreadRunner"]
+__all__ = ["ADVISORY_LOCK_KEY", "RUN_LOCK_KEY", "Analyser", "ProcessRunner", "ThreadRunner",
+           "worker_label"]
 
 log = logging.getLogger(__name__)
 
 #: First key of the PostgreSQL advisory lock that numbers snapshot versions ("MEED" in ASCII).
 ADVISORY_LOCK_KEY = 0x4D454544
+#: First key of the advisory lock held while a conversation is analysed ("RUN!").
+RUN_LOCK_KEY = 0x52554E21
+#: Votes are re-read from the highest id seen by a read at least this many seconds old.
+READ_LOOKBACK_SECONDS = 20.0
+#: Seconds between checks that the cached matrix holds every vote of the conversation.
+RECOUNT_SECONDS = 60.0
+
+
+def worker_label() -> str:
+    """``host:pid`` of this process, recorded in the snapshots it makes."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
@@ -64,32 +93,84 @@ class _Cache:
     last_vote_id: int = 0
     previous: AnalysisResult | None = None
     max_groups: int = 0
+    #: Snapshot version ``previous`` was stored as (0: none yet).
+    version: int = 0
+    #: Votes above ``floor`` are read again each run; ``recent`` holds the ids among them
+    #: already applied, ``reads`` the (time, highest id) of recent reads.
+    floor: int = 0
+    recent: set[int] = field(default_factory=set)
+    reads: deque[tuple[float, int]] = field(default_factory=deque)
+    #: Vote history rows applied, and when that was last checked against the database.
+    applied: int = 0
+    counted_at: float = field(default_factory=time.monotonic)
+
+    def take_new(self, rows: list[Any], now: float) -> list[Any]:
+        """The rows (id first) not applied yet; advances the floor past old reads."""
+        new = [r for r in rows if r[0] not in self.recent]
+        self.recent.update(r[0] for r in new)
+        self.applied += len(new)
+        if new:
+            self.last_vote_id = max(self.last_vote_id, max(r[0] for r in new))
+        self.reads.append((now, self.last_vote_id))
+        while self.reads and self.reads[0][0] <= now - READ_LOOKBACK_SECONDS:
+            self.floor = max(self.floor, self.reads.popleft()[1])
+        self.recent = {i for i in self.recent if i > self.floor}
+        return new
 
 
 class Analyser:
-    """Runs analyses against one database, caching each conversation's matrix."""
+    """Runs analyses against one database, caching each conversation's matrix.
 
-    def __init__(self, engine: Engine, random_state: int = 0) -> None:
+    ``label`` names the process the snapshots are recorded as made by (``host:pid`` of the API
+    worker that scheduled them).
+    """
+
+    def __init__(self, engine: Engine, random_state: int = 0, label: str | None = None) -> None:
         self.engine = engine
         self.random_state = random_state
+        self.label = label or worker_label()
         self._cache: dict[int, _Cache] = {}
 
     def run(self, conversation_id: int) -> int | None:
         """Analyse one conversation and store a snapshot; its version, or None if the
         conversation no longer exists."""
+        with self._exclusive(conversation_id):
+            return self._run(conversation_id)
+
+    @contextlib.contextmanager
+    def _exclusive(self, conversation_id: int) -> Iterator[None]:
+        """On PostgreSQL, hold the conversation's run lock on a connection of its own (a
+        process that dies releases it with its connection); elsewhere one process analyses."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        with self.engine.connect() as raw:
+            conn = raw.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("SELECT pg_advisory_lock(%s, %s)",
+                                 (RUN_LOCK_KEY, conversation_id))
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql("SELECT pg_advisory_unlock(%s, %s)",
+                                     (RUN_LOCK_KEY, conversation_id))
+
+    def _run(self, conversation_id: int) -> int | None:
+        started = utcnow()
         with Session(self.engine) as session:
             conv = session.get(Conversation, conversation_id)
             if conv is None:
                 self._cache.pop(conversation_id, None)
                 return None
             cache = self._cache.get(conversation_id)
+            if cache is not None and not self._complete(session, cache, conversation_id):
+                cache = None
             if cache is None or cache.max_groups != conv.max_groups:
                 cache = _Cache(VoteMatrix(), max_groups=conv.max_groups)
             rows = session.exec(
                 select(VoteHistory.id, VoteHistory.participant_id, VoteHistory.statement_id,
                        VoteHistory.value)
                 .where(VoteHistory.conversation_id == conversation_id,
-                       VoteHistory.id > cache.last_vote_id)  # type: ignore[operator]
+                       VoteHistory.id > cache.floor)  # type: ignore[operator]
                 .order_by(VoteHistory.id)  # type: ignore[arg-type]
             ).all()
             statements: dict[Any, StatementInfo] = {
@@ -101,11 +182,19 @@ class Analyser:
                 select(Participant.id, Participant.role)
                 .where(Participant.conversation_id == conversation_id)).all())
             strict = conv.strict_moderation
-        if rows:
+            latest = session.exec(
+                select(func.max(AnalysisSnapshot.version))
+                .where(AnalysisSnapshot.conversation_id == conversation_id)).first() or 0
+            stored: AnalysisState | None = None
+            if latest and latest != cache.version:
+                # Another process analysed this conversation since (or this one just started):
+                # continue from the state stored with the latest snapshot.
+                stored = _load_state(session, conversation_id)
+        new = cache.take_new(list(rows), time.monotonic())
+        if new:
             # The history id is the time: later votes win, exactly in commit order.
-            ids, pids, sids, values = zip(*rows, strict=True)
+            ids, pids, sids, values = zip(*new, strict=True)
             cache.matrix.append(list(pids), list(sids), list(values), [float(i) for i in ids])
-            cache.last_vote_id = int(ids[-1])
         cache.matrix.add_statements(sorted(statements))
         excluded = [sid for sid, s in statements.items()
                     if s.moderation == Moderation.rejected
@@ -113,13 +202,17 @@ class Analyser:
         cache.matrix.set_moderation(excluded=excluded,
                                     meta=[sid for sid, s in statements.items() if s.is_meta])
         settings = AnalysisSettings(max_groups=cache.max_groups)
-        # Warm-start only from a result that has groups: engine.update keeps the number of
-        # groups until the votes grow by 10%, so starting from "no groups yet" (too few votes
-        # at the first run) could keep a conversation without groups for a long time.
         # Declared roles explain bridging per role (cells under 5 participants hidden).
         role_of: dict[Any, str | None] = dict(roles)
         attributes = {"role": [role_of.get(pid) for pid in cache.matrix.participant_ids]}
-        if cache.previous is None or cache.previous.k < 2:
+        # Warm-start only from a result that has groups: engine.update keeps the number of
+        # groups until the votes grow by 10%, so starting from "no groups yet" (too few votes
+        # at the first run) could keep a conversation without groups for a long time.
+        if stored is not None:
+            result = meedenken_engine.analyze(cache.matrix, settings, previous=stored,
+                                              random_state=self.random_state,
+                                              attributes=attributes)
+        elif cache.previous is None or cache.previous.k < 2:
             result = meedenken_engine.analyze(cache.matrix, settings,
                                               random_state=self.random_state,
                                               attributes=attributes)
@@ -128,22 +221,47 @@ class Analyser:
                                              random_state=self.random_state,
                                              attributes=attributes)
         cache.previous = result
-        version = self._store(conversation_id, cache, result, statements, roles)
-        self._cache[conversation_id] = cache
+        version = self._store(conversation_id, cache, result, statements, roles, started)
+        if version is not None:
+            cache.version = version
+            self._cache[conversation_id] = cache
         return version
 
+    @staticmethod
+    def _complete(session: Session, cache: _Cache, conversation_id: int) -> bool:
+        """Every minute, check that the cache applied every stored vote (a vote committed
+        later than the look-back allows would otherwise be missed); if not, say so and
+        rebuild from the database."""
+        now = time.monotonic()
+        if now - cache.counted_at < RECOUNT_SECONDS:
+            return True
+        cache.counted_at = now
+        # Compare below the floor only: above it, a vote may still be on its way (re-read).
+        stored = session.exec(
+            select(func.count()).select_from(VoteHistory)
+            .where(VoteHistory.conversation_id == conversation_id,
+                   VoteHistory.id <= cache.floor)).one()  # type: ignore[operator]
+        applied = cache.applied - len(cache.recent)
+        if stored == applied:
+            return True
+        log.warning("conversation %s: the analysis missed %s votes; rebuilding its matrix",
+                    conversation_id, stored - applied)
+        return False
+
     def _store(self, conversation_id: int, cache: _Cache, result: AnalysisResult,
-               statements: dict, roles: dict) -> int | None:
+               statements: dict, roles: dict, started: Any) -> int | None:
         created = utcnow()
         # Build the JSON before taking the write lock: votes wait for that lock, not for this.
         payload = analysis_to_json(result, cache.matrix, version=0,
                                    created_at=created.isoformat(), statements=statements,
                                    roles=roles)
         priorities = priorities_by_id(result)
+        state = pickle.dumps(result.state, protocol=pickle.HIGHEST_PROTOCOL)
         with write_guard(self.engine) as engine, Session(engine) as session:
-            if engine.dialect.name == "postgresql":
+            postgres = engine.dialect.name == "postgresql"
+            if postgres:
                 # Versions are numbered under a per-conversation lock held to the commit, so
-                # several workers sharing one database never clash (issue 9's path).
+                # several workers sharing one database never clash.
                 session.exec(text("SELECT pg_advisory_xact_lock(:k, :c)"),  # type: ignore[call-overload]
                              params={"k": ADVISORY_LOCK_KEY, "c": conversation_id})
             if session.get(Conversation, conversation_id) is None:
@@ -154,13 +272,42 @@ class Analyser:
             version = (latest or 0) + 1
             snapshot = AnalysisSnapshot(conversation_id=conversation_id, version=version,
                                         last_vote_id=cache.last_vote_id, created_at=created,
-                                        priorities=priorities,
+                                        priorities=priorities, analysed_by=self.label,
+                                        started_at=started,
                                         result={**payload, "version": version})
             session.add(snapshot)
+            row = session.get(EngineState, conversation_id)
+            if row is None:
+                session.add(EngineState(conversation_id=conversation_id, version=version,
+                                        state=state))
+            else:
+                row.version, row.state = version, state
+                session.add(row)
+            if postgres:
+                # Every worker's listener wakes its SSE clients (api/coordination.py); the
+                # notification is sent at commit, so it never announces an uncommitted snapshot.
+                session.exec(text("SELECT pg_notify(:channel, :payload)"),  # type: ignore[call-overload]
+                             params={"channel": SNAPSHOT_CHANNEL,
+                                     "payload": f"{conversation_id}:{version}:"
+                                                f"{cache.last_vote_id}"})
             session.commit()
         log.info("conversation %s: snapshot v%s (%s votes)", conversation_id, version,
                  result.n_votes)
         return version
+
+
+def _load_state(session: Session, conversation_id: int) -> AnalysisState | None:
+    """The stored engine state of a conversation (None if missing or unreadable)."""
+    row = session.get(EngineState, conversation_id)
+    if row is None:
+        return None
+    try:
+        state = pickle.loads(row.state)  # written by this service only
+    except Exception:  # an older engine's state: start afresh rather than fail
+        log.warning("stored analysis state of conversation %s is unreadable; recomputing",
+                    conversation_id, exc_info=True)
+        return None
+    return state if isinstance(state, AnalysisState) else None
 
 
 class ThreadRunner:
@@ -201,8 +348,10 @@ def _worker_init(parent: int, database_url: str, sqlite_synchronous: str,
     logging.basicConfig(level=logging.WARNING)
     # ``parent`` comes from the API process: it may have died while this one was starting.
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    # Snapshots are recorded as made by the API process that scheduled them.
     _worker = Analyser(make_engine(database_url, sqlite_synchronous=sqlite_synchronous,
-                                   pool_size=1), random_state)
+                                   pool_size=2), random_state,
+                       label=f"{socket.gethostname()}:{parent}")
 
 
 def _worker_ready() -> bool:

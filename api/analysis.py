@@ -71,6 +71,9 @@ class AnalysisScheduler:
         self._due: dict[int, float] = {}  # conversation id -> monotonic time to run at
         self._running: set[int] = set()
         self._again: set[int] = set()  # dirtied while running
+        #: Announced to the other workers, not yet routed back here or to its owner
+        #: (PostgreSQL; see api/coordination.py): conversation id -> monotonic deadline.
+        self._announced: dict[int, float] = {}
         self._run_lock = threading.Lock()  # one analysis at a time (one worker process)
         self._stop = False
         self._thread: threading.Thread | None = None
@@ -99,6 +102,12 @@ class AnalysisScheduler:
 
     def recover(self) -> list[int]:
         """Schedule every conversation with votes newer than its latest snapshot."""
+        stale = self.stale_conversations()
+        self.mark_dirty(stale)
+        return stale
+
+    def stale_conversations(self) -> list[int]:
+        """Conversations with votes newer than their latest snapshot."""
         with Session(self.engine) as session:
             newest_vote = (
                 select(VoteHistory.conversation_id, func.max(VoteHistory.id).label("v"))
@@ -115,20 +124,37 @@ class AnalysisScheduler:
                       isouter=True)
                 .where((newest_snap.c.s.is_(None)) | (newest_snap.c.s < newest_vote.c.v))
             ))
-        self.mark_dirty(stale)
         return stale
 
     # ------------------------------------------------------------------ scheduling
-    def mark_dirty(self, conversation_ids: Iterable[int]) -> None:
-        """Ask for a fresh analysis of these conversations (cheap; never blocks on analysis)."""
+    def mark_dirty(self, conversation_ids: Iterable[int], delay: float | None = None) -> None:
+        """Ask for a fresh analysis of these conversations (cheap; never blocks on analysis).
+
+        ``delay``: seconds to wait instead of the debounce (a conversation taken over from a
+        worker that died waits for that worker's analysis process to be gone)."""
         now = time.monotonic()
+        wait = self.debounce if delay is None else max(delay, self.debounce)
         with self._cond:
             for cid in conversation_ids:
                 if cid in self._running:
                     self._again.add(cid)
                 elif cid not in self._due:
-                    self._due[cid] = now + self.debounce
+                    self._due[cid] = now + wait
             self._cond.notify_all()
+
+    def announced(self, conversation_ids: Iterable[int], timeout: float = 5.0) -> None:
+        """These conversations changed and the change was announced to every worker: count as
+        busy (:meth:`idle`) until :meth:`routed` says which worker took it, or ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            for cid in conversation_ids:
+                self._announced[cid] = deadline
+
+    def routed(self, conversation_id: int) -> None:
+        """The announcement reached this worker's coordinator (and was scheduled here if this
+        worker analyses the conversation)."""
+        with self._cond:
+            self._announced.pop(conversation_id, None)
 
     def forget(self, conversation_id: int) -> None:
         """Stop scheduling a deleted conversation."""
@@ -138,7 +164,9 @@ class AnalysisScheduler:
 
     def idle(self) -> bool:
         with self._cond:
-            return not (self._due or self._running or self._again)
+            now = time.monotonic()
+            announced = any(deadline > now for deadline in self._announced.values())
+            return not (self._due or self._running or self._again or announced)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until nothing is scheduled or running (tests and shutdown)."""

@@ -288,12 +288,39 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"],
                         help="'warning' and above also turn off the per-request access log")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes sharing the port (PostgreSQL only; default 1)")
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     from .server import run_serve
 
-    return run_serve(args.db, args.host, args.port, log_level=args.log_level)
+    if args.workers < 1:
+        print("meedenken serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    return run_serve(args.db, args.host, args.port, log_level=args.log_level,
+                     workers=args.workers)
+
+
+def _configure_migrate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database URL (default: $DATABASE_URL, else "
+                                     "sqlite:///meedenken.db)")
+
+
+def _run_migrate(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .server import run_migrations, settings_for_db
+
+    url = settings_for_db(args.db).database_url
+    try:
+        revision = run_migrations(url)
+    except (SQLAlchemyError, ValueError) as exc:
+        print(f"meedenken migrate: cannot migrate {url}: {str(exc).splitlines()[0]}",
+              file=sys.stderr)
+        return 2
+    print(f"database schema at revision {revision}")
+    return 0
 
 
 def _configure_demo(parser: argparse.ArgumentParser) -> None:
@@ -332,6 +359,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         help="run the live dialogue service (API documentation at /docs)",
         configure=_configure_serve,
         run=_run_serve,
+    ),
+    "migrate": Subcommand(
+        help="bring the database schema to the newest migration (once per deployment)",
+        configure=_configure_migrate,
+        run=_run_migrate,
     ),
     "demo": Subcommand(
         help="serve a seeded Dutch health-care demo dialogue on embedded SQLite",

@@ -1,8 +1,10 @@
-"""Wakes Server-Sent-Event streams when this process stores a new snapshot.
+"""Wakes Server-Sent-Event streams when a new snapshot is stored.
 
-The hub only says "conversation C has a new version"; the stream then reads the snapshot from
-the database. Streams also poll the database every few seconds, so snapshots stored by another
-process (another worker, issue 9) reach them too; PostgreSQL LISTEN/NOTIFY can replace that poll.
+The hub only says "conversation C has a new version"; the stream then reads the newest snapshot
+from the database. It is told by this process's scheduler after each analysis and, on
+PostgreSQL, by the coordinator's LISTEN on ``meedenken_snapshot`` (api/coordination.py), so
+snapshots made by any worker reach every worker's streams at once. Streams also check the
+database every ``sse_poll_seconds`` as a safety net.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import sys
 import tempfile
@@ -10,13 +11,16 @@ from pathlib import Path
 
 import uvicorn
 
+from models.db import make_engine, schema_revision, upgrade
+
 from .app import create_app
 from .demo import TOPIC, seed_demo
 from .log_config import log_config
 from .service import Service
 from .settings import Settings
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "run_demo", "run_serve"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "run_demo", "run_migrations", "run_serve",
+           "settings_for_db"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -24,16 +28,45 @@ DEFAULT_PORT = 8000
 log = logging.getLogger(__name__)
 
 
-def _settings(db: str | None) -> Settings:
+def settings_for_db(db: str | None) -> Settings:
     return Settings(database_url=db) if db else Settings()
 
 
 def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-              log_level: str = "info") -> int:
-    """Serve the API (migrating the database first). ``db``: URL, else ``DATABASE_URL``."""
-    app = create_app(_settings(db))
-    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config())
+              log_level: str = "info", workers: int = 1) -> int:
+    """Serve the API (migrating the database first). ``db``: URL, else ``DATABASE_URL``.
+
+    ``workers`` > 1 starts that many uvicorn worker processes on one socket (PostgreSQL only:
+    they share the database, see api/coordination.py). The schema is migrated once here, before
+    they start; the workers themselves do not migrate.
+    """
+    settings = settings_for_db(db)
+    if workers <= 1:
+        app = create_app(settings)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config())
+        return 0
+    if settings.database_url.startswith("sqlite"):
+        print("meedenken serve: --workers needs PostgreSQL (DATABASE_URL=postgresql://...); "
+              "an SQLite file takes one writing process", file=sys.stderr)
+        return 2
+    run_migrations(settings.database_url)
+    # The workers are new processes: they read their settings from the environment.
+    os.environ["DATABASE_URL"] = settings.database_url
+    os.environ["MEEDENKEN_MIGRATE_ON_START"] = "false"
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, log_config=log_config())
     return 0
+
+
+def run_migrations(database_url: str) -> str:
+    """Bring the database's schema to the newest migration; the revision it is at."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        current, _ = schema_revision(engine)
+    finally:
+        engine.dispose()
+    return str(current)
 
 
 def _port_free(host: str, port: int) -> bool:

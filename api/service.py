@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -12,6 +13,8 @@ from models.db import make_engine, upgrade
 
 from .analyser import ProcessRunner, ThreadRunner
 from .analysis import AnalysisScheduler
+from .channels import DIRTY_CHANNEL
+from .coordination import Coordinator, notify_dirty
 from .hub import SnapshotHub
 from .settings import Settings
 from .similarity import preload_embedder
@@ -24,11 +27,20 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Service:
+    """The database engine, the vote writer, the analysis scheduler and the SSE hub.
+
+    On PostgreSQL the service also runs a :class:`~api.coordination.Coordinator`, so that
+    several workers (processes, hosts) share one database: changes are announced to every
+    worker, one worker analyses each conversation, and every worker's SSE clients get each new
+    snapshot. On SQLite one process serves, and the scheduler is told directly.
+    """
+
     settings: Settings
     engine: Engine
     hub: SnapshotHub
     scheduler: AnalysisScheduler
     writer: VoteWriter
+    coordinator: Coordinator | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Service:
@@ -43,6 +55,13 @@ class Service:
                                    settings.analysis_random_state)
         scheduler = AnalysisScheduler(engine, hub, runner,
                                       debounce=settings.analysis_debounce_seconds)
+        if engine.dialect.name == "postgresql":
+            coordinator = Coordinator(settings.database_url, scheduler, hub,
+                                      retry_seconds=settings.takeover_check_seconds)
+            # Votes announce themselves in their own transaction; the owner schedules them.
+            writer = VoteWriter(engine, scheduler.announced, batch_max=settings.vote_batch_max,
+                                notify_channel=DIRTY_CHANNEL)
+            return cls(settings, engine, hub, scheduler, writer, coordinator)
         writer = VoteWriter(engine, scheduler.mark_dirty, batch_max=settings.vote_batch_max)
         return cls(settings, engine, hub, scheduler, writer)
 
@@ -55,11 +74,34 @@ class Service:
         if self.settings.embedding_similarity:
             # Load the sentence model in the background: the first submission need not wait.
             threading.Thread(target=preload_embedder, name="embedder-load", daemon=True).start()
+        if self.coordinator is not None:
+            # It claims the stale conversations no other worker owns once it is connected.
+            self.coordinator.start()
+            self.coordinator.wait_connected()
+            return
         stale = self.scheduler.recover()
         if stale:
             log.info("re-analysing conversations with votes newer than their snapshot: %s", stale)
 
+    def mark_dirty(self, conversation_ids: Iterable[int]) -> None:
+        """A conversation changed (moderation, settings): have it analysed again, by whichever
+        worker analyses it."""
+        ids = list(conversation_ids)
+        if self.coordinator is not None:
+            self.scheduler.announced(ids)
+            notify_dirty(self.engine, ids)
+        else:
+            self.scheduler.mark_dirty(ids)
+
+    def forget(self, conversation_id: int) -> None:
+        """A conversation was deleted: stop scheduling it."""
+        self.scheduler.forget(conversation_id)
+        if self.coordinator is not None:
+            self.coordinator.release(conversation_id)
+
     def stop(self) -> None:
         self.writer.stop()  # answers every queued vote first
+        if self.coordinator is not None:
+            self.coordinator.stop()  # its locks go with its connection
         self.scheduler.stop()
         self.engine.dispose()

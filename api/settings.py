@@ -43,9 +43,13 @@ class Settings(BaseSettings):
     analysis_random_state: int = 0
     #: Most votes committed in one transaction by the vote writer (group commit).
     vote_batch_max: int = Field(default=1000, ge=1)
-    #: Seconds an SSE connection waits between checks of the database for a newer snapshot
-    #: (in-process snapshots wake it at once; this catches snapshots made by other workers).
-    sse_poll_seconds: float = Field(default=2.0, gt=0.0)
+    #: Seconds an SSE connection waits between checks of the database for a newer snapshot.
+    #: New snapshots wake the streams at once (this process's, and on PostgreSQL every
+    #: worker's through LISTEN/NOTIFY); the check is a safety net only.
+    sse_poll_seconds: float = Field(default=15.0, gt=0.0)
+    #: PostgreSQL with several workers: how often a worker retries to take over conversations
+    #: whose analysing worker may have died (see api/coordination.py).
+    takeover_check_seconds: float = Field(default=1.0, gt=0.0, le=60.0)
     #: Near-duplicate statements returned on submission, and the similarity they must reach.
     similar_top: int = Field(default=3, ge=0, le=20)
     similar_min_score: float = Field(default=0.3, ge=0.0, le=1.0)

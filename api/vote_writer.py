@@ -42,6 +42,13 @@ _VOTE_COLUMNS = "(conversation_id, participant_id, statement_id, value, created_
 #: The latest vote wins; same syntax in SQLite (3.24+) and PostgreSQL.
 _UPSERT = ("ON CONFLICT (participant_id, statement_id) DO UPDATE "
            "SET value = excluded.value, created_at = excluded.created_at")
+#: PostgreSQL: a vote transaction is cut off after this (far below the analysis's look-back).
+_PG_TIMEOUT = ("SET LOCAL statement_timeout = '2s'; "
+               "SET LOCAL idle_in_transaction_session_timeout = '2s'")
+#: PostgreSQL: one notification per conversation in the batch, "<conversation>:<vote id>".
+_PG_NOTIFY = ("SELECT pg_notify(%s, c::text || ':' || "
+              "currval(pg_get_serial_sequence('vote_history', 'id'))::text) "
+              "FROM unnest(%s::int[]) AS c")
 #: How SQLAlchemy stores a DateTime in SQLite (UTC, no zone), so the ORM reads ours back.
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -76,9 +83,10 @@ class VoteWriter:
     """
 
     def __init__(self, engine: Engine, on_commit: Callable[[set[int]], None], *,
-                 batch_max: int = 1000) -> None:
+                 batch_max: int = 1000, notify_channel: str | None = None) -> None:
         self.engine = engine
         self.on_commit = on_commit
+        self.notify_channel = notify_channel
         self.batch_max = batch_max
         self._queue: queue.SimpleQueue[PendingVote | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -95,6 +103,10 @@ class VoteWriter:
             self._queue.put(None)
             self._thread.join()
             self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     # ------------------------------------------------------------------ requests
     async def submit(self, conversation_id: int, token_hash: str, statement_id: int,
@@ -164,6 +176,10 @@ class VoteWriter:
         history: list[tuple] = []
         latest: dict[tuple[int, int], tuple] = {}
         with write_guard(self.engine) as engine, engine.begin() as conn:
+            if self._postgres:
+                # Bounds how long a vote's id can stay invisible to the analysis, which re-reads
+                # a window of recent ids (api/analyser.py, READ_LOOKBACK_SECONDS).
+                conn.exec_driver_sql(_PG_TIMEOUT)
 
             def lookup(sql: str, keys: set) -> dict:
                 marks = ",".join([ph] * len(keys))
@@ -191,6 +207,11 @@ class VoteWriter:
                                      f"VALUES ({marks})", history)
                 conn.exec_driver_sql(f"INSERT INTO vote {_VOTE_COLUMNS} VALUES ({marks}) "
                                      f"{_UPSERT}", list(latest.values()))
+                if self.notify_channel is not None:
+                    # Sent at commit to every worker (api/coordination.py), with the highest
+                    # vote id this transaction drew.
+                    conn.exec_driver_sql(_PG_NOTIFY, (self.notify_channel,
+                                                      sorted({r[0] for r in history})))
         self.batches += 1
         return outcomes
 

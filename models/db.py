@@ -40,6 +40,7 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "normalise_url",
+    "schema_revision",
     "upgrade",
     "write_guard",
 ]
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 
+#: PostgreSQL advisory lock held while migrating ("MIGR").
+MIGRATION_LOCK_KEY = 0x4D494752
 #: Milliseconds a writer waits for another process's write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _SYNCHRONOUS_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
@@ -136,6 +139,21 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (``alembic upgrade head``), on ``engine``."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Several workers or hosts may start at once: one migrates, the others wait for
+            # its commit and then find the schema at head.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     log.info("database schema at head (%s)", engine.url.render_as_string(hide_password=True))
+
+
+def schema_revision(engine: Engine) -> tuple[str | None, str]:
+    """(the database's migration revision, the newest this code knows): equal when migrated."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, str(head)

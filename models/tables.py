@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import JSON, Column, DateTime, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .text import normalise_text, reject_nul
@@ -39,6 +39,7 @@ __all__ = [
     "ConversationPublic",
     "ConversationReference",
     "ConversationUpdate",
+    "EngineState",
     "Language",
     "Moderation",
     "Participant",
@@ -320,6 +321,29 @@ class AnalysisSnapshot(SQLModel, table=True):
     priorities: dict[str, float] = Field(default_factory=dict,
                                          sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: Which process made it (``host:pid`` of the API worker) and when its analysis began:
+    #: with several workers this shows that one conversation's analyses never overlap.
+    analysed_by: str | None = Field(default=None, max_length=200)
+    started_at: datetime | None = Field(default=None,
+                                        sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class EngineState(SQLModel, table=True):
+    """The engine's warm-start state after a conversation's latest snapshot (one row each).
+
+    The process that analyses a conversation keeps this state in memory; it is stored too, so
+    that any other worker taking over the conversation (a restart, a new worker, a worker that
+    died) continues from it: same axes, group ids matched to the published groups. It is a
+    pickled :class:`engine.result.AnalysisState`, written and read only by this service.
+    """
+
+    __tablename__ = "analysis_state"
+
+    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True,
+                                 ondelete="CASCADE")
+    #: The snapshot version this state belongs to.
+    version: int
+    state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 # ----------------------------------------------------------------------------- reference population

@@ -15,6 +15,7 @@ from models.tables import (
     ConversationPublic,
     ConversationReference,
     ConversationUpdate,
+    EngineState,
     Participant,
     Statement,
     Vote,
@@ -58,7 +59,7 @@ def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session:
     session.commit()
     session.refresh(row)
     if {"max_groups", "strict_moderation"} & changes.keys():
-        service.scheduler.mark_dirty([row.id])  # type: ignore[list-item]
+        service.mark_dirty([row.id])  # type: ignore[list-item]
     return row
 
 
@@ -68,10 +69,10 @@ def delete_conversation(conv: FacilitatorDep, session: SessionDep,
     """Delete the conversation and every row that belongs to it."""
     cid = conv.id
     # Children first; explicit so it does not depend on the database enforcing ON DELETE.
-    for table in (VoteHistory, Vote, AnalysisSnapshot, ConversationReference, Statement,
-                  Participant, AllowedXid, ConversationPolicy):
+    for table in (VoteHistory, Vote, AnalysisSnapshot, EngineState, ConversationReference,
+                  Statement, Participant, AllowedXid, ConversationPolicy):
         session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
     session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
     session.commit()
-    service.scheduler.forget(cid)  # type: ignore[arg-type]
+    service.forget(cid)  # type: ignore[arg-type]
     return Response(status_code=status.HTTP_204_NO_CONTENT)

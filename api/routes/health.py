@@ -1,10 +1,12 @@
-"""Liveness and readiness."""
+"""Liveness (``/health``) and readiness (``/ready``) for load balancers and orchestrators."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, status
-from sqlalchemy import text
-from sqlmodel import Session
+
+from models.db import schema_revision
 
 from ..deps import ServiceDep
 
@@ -17,13 +19,29 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
-def ready(service: ServiceDep) -> dict[str, str]:
-    """The database answers."""
+@router.get("/ready", responses={503: {"description": "not ready; `detail` says why"}})
+def ready(service: ServiceDep) -> dict[str, Any]:
+    """Ready to take traffic: the database answers, its schema is at this code's newest
+    migration, the vote writer runs and (PostgreSQL) this worker listens for other workers'
+    changes. A load balancer sends requests only to ready workers."""
     try:
-        with Session(service.engine) as session:
-            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        current, head = schema_revision(service.engine)
     except Exception as exc:  # any driver error means "not ready"; say which
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
                             f"database unavailable: {type(exc).__name__}") from exc
-    return {"status": "ready", "database": service.engine.dialect.name}
+    problems = []
+    if current != head:
+        problems.append(f"database schema at {current}, this code needs {head} "
+                        "(run `meedenken migrate`)")
+    if not service.writer.running:
+        problems.append("the vote writer is not running")
+    coordinator = service.coordinator
+    if coordinator is not None and not coordinator.connected:
+        problems.append("not listening to the other workers (PostgreSQL connection lost)")
+    if problems:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "; ".join(problems))
+    return {"status": "ready", "database": service.engine.dialect.name, "schema": current,
+            "workers_coordinated": coordinator is not None,
+            # How many conversations this worker analyses (not which: this route is public).
+            "conversations_analysed_here": (len(coordinator.owned) if coordinator is not None
+                                            else None)}

@@ -158,5 +158,5 @@ def moderate_statement(statement_id: StatementId, body: StatementUpdate, conv: F
     session.add(row)
     session.commit()
     session.refresh(row)
-    service.scheduler.mark_dirty([conv.id])  # type: ignore[list-item]
+    service.mark_dirty([conv.id])  # type: ignore[list-item]
     return row

@@ -1,0 +1,87 @@
+"""The analyser's bookkeeping for several workers: the re-read window, the recount, and the
+engine state stored with each snapshot (issue 9). Runs against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from api import analyser as analyser_module
+from api.analyser import Analyser, _Cache
+from engine.matrix import VoteMatrix
+from models.tables import AnalysisSnapshot, EngineState, VoteHistory
+
+from .helpers import make_dialogue
+
+
+def test_rows_read_again_are_applied_once_and_late_lower_ids_are_not_missed():
+    cache = _Cache(VoteMatrix())
+    assert [r[0] for r in cache.take_new([(5, "p", "s", 1), (7, "q", "s", 1)], now=0.0)] == [5, 7]
+    # The next read starts at the same floor: 5 and 7 come again, and 6 committed late.
+    again = [(5, "p", "s", 1), (6, "r", "s", -1), (7, "q", "s", 1), (9, "q", "t", 0)]
+    assert [r[0] for r in cache.take_new(again, now=1.0)] == [6, 9]
+    assert cache.floor == 0 and cache.last_vote_id == 9 and cache.applied == 4
+    # Once a read is older than the look-back, the floor moves to what that read had seen.
+    lookback = analyser_module.READ_LOOKBACK_SECONDS
+    assert cache.take_new([], now=1.0 + lookback) == []
+    assert cache.floor == 9 and cache.recent == set()
+
+
+def _polarised(d, n_participants=12, n_statements=5):
+    for _ in range(n_participants):
+        d.join()
+    for i in range(n_participants):
+        for sid in d.statements[:n_statements]:
+            assert d.vote(sid, 1 if i % 2 else -1, i=i).status_code == 201
+
+
+def _snapshots(engine, cid):
+    with Session(engine) as session:
+        return list(session.exec(select(AnalysisSnapshot)
+                                 .where(AnalysisSnapshot.conversation_id == cid)
+                                 .order_by(col(AnalysisSnapshot.version))))
+
+
+def test_a_new_worker_continues_from_the_stored_state(client):
+    d = make_dialogue(client, participants=0)
+    _polarised(d)
+    service = client.app.state.service
+    assert service.scheduler.wait_idle()
+    engine = service.engine
+    first = _snapshots(engine, d.id)[-1]
+    with Session(engine) as session:
+        state = session.get(EngineState, d.id)
+        assert state is not None and state.version == first.version
+    groups_before = {p["id"]: p["group"] for p in first.result["coordinates"]}
+
+    # Another process (a fresh Analyser: empty cache) analyses next: it reads every vote and
+    # starts from the stored state, so the groups keep their ids.
+    other = Analyser(engine, label="other-host:1")
+    version = other.run(d.id)
+    latest = _snapshots(engine, d.id)[-1]
+    assert version == latest.version == first.version + 1
+    assert latest.analysed_by == "other-host:1" and latest.started_at is not None
+    assert latest.result["votes"] == first.result["votes"] == 60
+    assert {p["id"]: p["group"] for p in latest.result["coordinates"]} == groups_before
+
+
+def test_a_vote_missed_below_the_floor_is_found_by_the_recount(client, monkeypatch):
+    d = make_dialogue(client, participants=0)
+    _polarised(d, n_participants=8, n_statements=3)
+    engine = client.app.state.service.engine
+    analyser = Analyser(engine)
+    analyser.run(d.id)
+    cache = analyser._cache[d.id]
+    # Pretend the window has passed and a vote the reads never saw sits below the floor.
+    cache.floor = cache.last_vote_id
+    cache.recent.clear()
+    cache.applied -= 1
+    monkeypatch.setattr(analyser_module, "RECOUNT_SECONDS", 0.0)
+    with Session(engine) as session:
+        assert not Analyser._complete(session, cache, d.id)
+    analyser.run(d.id)  # rebuilt from the database
+    rebuilt = analyser._cache[d.id]
+    with Session(engine) as session:
+        stored = len(session.exec(select(VoteHistory.id)
+                                  .where(VoteHistory.conversation_id == d.id)).all())
+        assert rebuilt.applied == stored == 24
+        assert Analyser._complete(session, rebuilt, d.id)
