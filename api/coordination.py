@@ -156,17 +156,26 @@ class Coordinator:
                     self.owned.clear()  # a new connection holds no locks
                     self.connected = True
                     backoff = 0.5
-                    self.claim(self.scheduler.stale_conversations())
+                    self.claim(self._stale())
                     self._serve(conn)
             except psycopg.Error as exc:
                 if self._stop.is_set():
                     break
                 log.warning("coordinator connection lost (%s); reconnecting in %.1f s",
                             exc, backoff)
+            except Exception:  # a bug must not end coordination for good: log, reconnect
+                log.exception("coordinator failed; reconnecting in %.1f s", backoff)
             finally:
                 self.connected = False
             self._stop.wait(backoff)
             backoff = min(backoff * 2, 10.0)
+
+    def _stale(self) -> list[int]:
+        try:
+            return self.scheduler.stale_conversations()
+        except Exception:  # e.g. the schema is not migrated yet: /ready reports it
+            log.exception("could not look for conversations to re-analyse")
+            return []
 
     def _serve(self, conn: psycopg.Connection) -> None:
         next_retry = time.monotonic()

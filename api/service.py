@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from models.db import make_engine, upgrade
+from models.db import make_engine, schema_revision, upgrade
 
 from .analyser import ProcessRunner, ThreadRunner
 from .analysis import AnalysisScheduler
@@ -69,6 +69,12 @@ class Service:
         """Migrate the schema, start the writer and the analysis, re-analyse what is stale."""
         if self.settings.migrate_on_start:
             upgrade(self.engine)
+        current, head = schema_revision(self.engine)
+        schema_ready = current == head
+        if not schema_ready:
+            # Serve anyway: /ready answers 503 until `meedenken migrate` has run.
+            log.error("database schema at %s, this code needs %s: run `meedenken migrate`",
+                      current, head)
         self.writer.start()
         self.scheduler.start()
         if self.settings.embedding_similarity:
@@ -78,6 +84,8 @@ class Service:
             # It claims the stale conversations no other worker owns once it is connected.
             self.coordinator.start()
             self.coordinator.wait_connected()
+            return
+        if not schema_ready:
             return
         stale = self.scheduler.recover()
         if stale:

@@ -317,3 +317,23 @@ def test_json_bridging_best_first_with_intervals(capsys):
         assert b["low"] <= b["score"] <= b["high"]
         assert set(b["group_agree"]) <= {"0", "1", "2", "3", "4"}
         assert b["polarization"] >= 0
+
+
+def test_serve_workers_need_postgresql(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--workers", "2"]) == 2
+    assert "needs PostgreSQL" in capsys.readouterr().err
+    assert main(["serve", "--workers", "0"]) == 2
+    assert "at least 1" in capsys.readouterr().err
+
+
+def test_migrate_brings_the_schema_to_head(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    from models.db import make_engine, schema_revision
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    assert main(["migrate", "--db", url]) == 0
+    current, head = schema_revision(make_engine(url))
+    assert current == head and f"revision {head}" in capsys.readouterr().out
+    assert main(["migrate", "--db", "postgresql://nobody@127.0.0.1:1/none"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("meedenken migrate: cannot migrate") and err.count("\n") == 1

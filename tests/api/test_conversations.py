@@ -120,3 +120,17 @@ def test_delete_removes_every_row(dialogue):
     assert {t: _count(service.engine, t, keep.id) for t in tables} == before
     assert c.get(dialogue.url()).status_code == 404
     assert dialogue.vote(dialogue.statements[0], 1).status_code == 404
+
+
+def test_not_ready_while_the_schema_is_behind(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", migrate_on_start=False,
+                        analysis_in_process=True, embedding_similarity=False)
+    with TestClient(create_app(settings)) as http:
+        assert http.get("/health").status_code == 200
+        r = http.get("/ready")
+        assert r.status_code == 503 and "meedenken migrate" in r.json()["detail"]
