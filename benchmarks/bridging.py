@@ -280,7 +280,15 @@ def _min_group_agree(top: np.ndarray, test: tuple[np.ndarray, ...], labels: np.n
     return float(min(rates)) if rates else float("nan")
 
 
-def real(settings: BridgingSettings = BridgingSettings()) -> list[str]:
+#: Held-out splits of the real-data top-10 check (the detailed tables are split 0's).
+REAL_SPLITS = 5
+#: Top-10 methods of the real-data check, in order; the first is the method under test.
+REAL_METHODS = ("MF bridging", "MF, ranked by interval low", "GIC, our groups",
+                "GIC, Pol.is groups", "raw agree rate")
+
+
+def real(settings: BridgingSettings = BridgingSettings(),
+         splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str]:
     from models.polis_export import read_export
 
     pred_lines = ["| export | votes | held out (agree/disagree) | model | log-loss | Brier | "
@@ -289,51 +297,62 @@ def real(settings: BridgingSettings = BridgingSettings()) -> list[str]:
                  " mean held-out agree |", "|---|---|---|---|---|"]
     summary: dict[str, list[tuple[float, float, float]]] = {}
     pred_summary: dict[str, list[tuple[float, float, float]]] = {}
+    #: method -> (n_exports, n_splits, 2): min-group held-out agree, Pol.is groups and ours.
+    over_splits: dict[str, list[list[tuple[float, float]]]] = {k: [] for k in REAL_METHODS}
     for folder in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir()):
         export = read_export(folder)
         m = export.to_matrix()
         polis = export.polis_groups()
         polis_labels = np.array([polis.get(pid, -1) for pid in m.participant_ids])
-        train, test = _split(m)
-        X = train.X
-        ours = analyze(train, random_state=0)
-        our_labels = ours.clustering.labels
-        mf = bridging(train, settings=settings, group_labels=our_labels)
-        rows, cols, votes = test
-        keep = votes != 0
-        y = (votes[keep] == 1).astype(float)
-        r, c = rows[keep], cols[keep]
-        pred_mf = _predict(mf.model, r, c)
-        statement_mean = _group_rate(X, np.full(X.shape[0], -1))[-1]
-        ours_p = _group_rate(X, our_labels)
-        polis_p = _group_rate(X, polis_labels)
-        name = folder.name
-        for label, p in (
-            ("statement mean", statement_mean[c]),
-            ("group mean, our groups", ours_p[np.where(our_labels[r] >= 0, our_labels[r], -1), c]),
-            ("group mean, Pol.is groups",
-             polis_p[np.where(polis_labels[r] >= 0, polis_labels[r], -1), c]),
-            ("MF (1 factor)", pred_mf),
-        ):
-            loss, brier, acc = _scores(p, y)
-            pred_summary.setdefault(label, []).append((loss, brier, acc))
-            pred_lines.append(f"| {name} | {m.n_votes:,} | {keep.sum():,} | {label} | {loss:.3f} | "
-                              f"{brier:.3f} | {acc:.3f} |")
-        active = train.active & (np.diff(X.tocsc().indptr) > 0)
-        for label, score in (
-            ("MF bridging", mf.score),
-            ("GIC, our groups", ours.group_informed_consensus),
-            ("GIC, Pol.is groups", gic(X, polis_labels)),
-            ("raw agree rate", raw_agree(X)),
-        ):
-            s = np.where(active, np.nan_to_num(score, nan=-np.inf), -np.inf)
-            top = np.argsort(-s, kind="stable")[:TOP]
-            sel = np.isin(test[1], top)
-            mean_agree = float(np.mean(test[2][sel] == 1)) if sel.any() else float("nan")
-            row = (_min_group_agree(top, test, polis_labels),
-                   _min_group_agree(top, test, our_labels), mean_agree)
-            summary.setdefault(label, []).append(row)
-            top_lines.append(f"| {name} | {label} | {row[0]:.2f} | {row[1]:.2f} | {row[2]:.2f} |")
+        for method in REAL_METHODS:
+            over_splits[method].append([])
+        for split in splits:
+            train, test = _split(m, split)
+            X = train.X
+            ours = analyze(train, random_state=0)
+            our_labels = ours.clustering.labels
+            mf = bridging(train, settings=settings, group_labels=our_labels)
+            name = folder.name
+            if split == splits[0]:
+                rows, cols, votes = test
+                keep = votes != 0
+                y = (votes[keep] == 1).astype(float)
+                r, c = rows[keep], cols[keep]
+                pred_mf = _predict(mf.model, r, c)
+                statement_mean = _group_rate(X, np.full(X.shape[0], -1))[-1]
+                ours_p = _group_rate(X, our_labels)
+                polis_p = _group_rate(X, polis_labels)
+                for label, p in (
+                    ("statement mean", statement_mean[c]),
+                    ("group mean, our groups",
+                     ours_p[np.where(our_labels[r] >= 0, our_labels[r], -1), c]),
+                    ("group mean, Pol.is groups",
+                     polis_p[np.where(polis_labels[r] >= 0, polis_labels[r], -1), c]),
+                    ("MF (1 factor)", pred_mf),
+                ):
+                    loss, brier, acc = _scores(p, y)
+                    pred_summary.setdefault(label, []).append((loss, brier, acc))
+                    pred_lines.append(f"| {name} | {m.n_votes:,} | {keep.sum():,} | {label} | "
+                                      f"{loss:.3f} | {brier:.3f} | {acc:.3f} |")
+            active = train.active & (np.diff(X.tocsc().indptr) > 0)
+            for label, score in zip(REAL_METHODS, (
+                mf.score,
+                mf.low,
+                ours.group_informed_consensus,
+                gic(X, polis_labels),
+                raw_agree(X),
+            ), strict=True):
+                s = np.where(active, np.nan_to_num(score, nan=-np.inf), -np.inf)
+                top = np.argsort(-s, kind="stable")[:TOP]
+                sel = np.isin(test[1], top)
+                mean_agree = float(np.mean(test[2][sel] == 1)) if sel.any() else float("nan")
+                row = (_min_group_agree(top, test, polis_labels),
+                       _min_group_agree(top, test, our_labels), mean_agree)
+                over_splits[label][-1].append(row[:2])
+                if split == splits[0]:
+                    summary.setdefault(label, []).append(row)
+                    top_lines.append(f"| {name} | {label} | {row[0]:.2f} | {row[1]:.2f} | "
+                                     f"{row[2]:.2f} |")
     for label, vals in pred_summary.items():
         loss, brier, acc = np.mean(vals, axis=0)
         pred_lines.append(f"| **mean of the 10** | | | {label} | {loss:.3f} | {brier:.3f} | "
@@ -346,7 +365,34 @@ def real(settings: BridgingSettings = BridgingSettings()) -> list[str]:
                          f"{np.nanmean(arr[:, 2]):.3f} |")
     return ["#### Held-out prediction of agree vs disagree (10% of votes hidden, seed 0)", "",
             *pred_lines, "", "#### Top-10 bridging statements of each method, checked on the "
-            "held-out votes", "", *top_lines]
+            f"held-out votes (split {splits[0]})", "", *top_lines, "",
+            *_real_over_splits(over_splits, splits)]
+
+
+def _real_over_splits(over_splits: dict[str, list[list[tuple[float, float]]]],
+                      splits: tuple[int, ...]) -> list[str]:
+    """Min-group held-out agree of each method's top 10, averaged over the splits per export,
+    then MF minus each method paired by export (the 10 exports are the independent units)."""
+    per_export = {k: np.nanmean(np.array(v, dtype=float), axis=1)  # (n_exports, 2)
+                  for k, v in over_splits.items()}
+    mf = per_export[REAL_METHODS[0]]
+    lines = [f"#### Top-10 check over {len(splits)} held-out splits (seeds "
+             f"{splits[0]}..{splits[-1]}): mean over splits per export, then over the 10 exports",
+             "", "| method | min-group held-out agree, Pol.is groups: mean [95% CI] | "
+             "MF minus it [95% CI], MF wins/ties/loses | ... our groups: mean [95% CI] | "
+             "MF minus it [95% CI], MF wins/ties/loses |", "|---|---|---|---|---|"]
+    for label, v in per_export.items():
+        cells = []
+        for j in (0, 1):
+            mean, low, high = t_interval(v[:, j])
+            cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
+            if label == REAL_METHODS[0]:
+                cells.append("")
+                continue
+            d = paired(np.round(mf[:, j], 6), np.round(v[:, j], 6))
+            cells.append(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}], {d[3]}/{d[4]}/{d[5]}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 # ----------------------------------------------------------------------------- passes

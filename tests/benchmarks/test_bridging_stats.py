@@ -47,3 +47,18 @@ def test_seed_scores_gives_every_method_a_row_on_the_same_data() -> None:
         assert 0 <= favourites <= 10 and seconds >= 0.0
     # The oracle GIC uses the planted groups: on 30% density it ranks bridging above the rest.
     assert rows["GIC, planted groups (oracle)"][1] > 0.9
+
+
+def test_real_over_splits_averages_splits_then_pairs_by_export() -> None:
+    from benchmarks.bridging import REAL_METHODS, _real_over_splits
+
+    # Two exports x two splits; MF's per-export means 0.8 and 0.6, every other method 0.5.
+    mf = [[(0.7, 0.7), (0.9, 0.9)], [(0.6, 0.6), (0.6, 0.6)]]
+    other = [[(0.5, 0.5), (0.5, 0.5)], [(0.5, 0.5), (0.5, 0.5)]]
+    data = {k: (mf if k == REAL_METHODS[0] else other) for k in REAL_METHODS}
+    lines = _real_over_splits(data, (0, 1))
+    mf_row = next(line for line in lines if line.startswith(f"| {REAL_METHODS[0]} |"))
+    assert mf_row.startswith(f"| {REAL_METHODS[0]} | 0.700 [")
+    gic_row = next(line for line in lines if line.startswith(f"| {REAL_METHODS[2]} |"))
+    # Differences 0.3 and 0.1 per export: mean +0.200, MF wins on both.
+    assert "+0.200 [" in gic_row and "2/0/0" in gic_row
