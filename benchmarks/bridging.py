@@ -4,6 +4,7 @@ Run from the repository root (tables are printed as markdown)::
 
     python -m benchmarks.bridging target      # the issue's target setting, 20 seeds, paired
     python -m benchmarks.bridging synthetic   # planted statements: precision@10, AUC (grid)
+    python -m benchmarks.bridging exposure    # vote-count spread: real exports vs generator
     python -m benchmarks.bridging real        # Pol.is exports: held-out prediction, top-10 check
     python -m benchmarks.bridging passes      # how passes should enter (pass_weight 0, 0.5, 1)
     python -m benchmarks.bridging intervals   # posterior interval vs bootstrap over participants
@@ -232,6 +233,52 @@ def target(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS)),
                 + " | ".join(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}]" for d in above)
                 + f" | {n_fav} of {len(seeds)} seeds | {'**yes**' if met else 'no'} |")
     return [*dist, "", *pair, "", *verdict]
+
+
+def vote_count_spread(X: sp.spmatrix, active: np.ndarray | None = None) -> tuple[float, ...]:
+    """How unequal the vote counts are: per-statement coefficient of variation, its 10th / 50th /
+    90th percentiles over the mean, the correlation of the count with the statement's position
+    (creation order), the per-participant coefficient of variation and the share of
+    participants with at most 5 votes."""
+    X = sp.csr_matrix(X)
+    per_statement = np.diff(X.tocsc().indptr).astype(float)
+    position = np.arange(X.shape[1], dtype=float)
+    if active is not None:
+        per_statement, position = per_statement[active], position[active]
+    per_participant = np.diff(X.indptr).astype(float)
+    q10, q50, q90 = np.percentile(per_statement, [10, 50, 90]) / per_statement.mean()
+    return (float(per_statement.std() / per_statement.mean()), float(q10), float(q50),
+            float(q90), float(np.corrcoef(position, per_statement)[0, 1]),
+            float(per_participant.std() / per_participant.mean()),
+            float(np.mean(per_participant <= 5)))
+
+
+def exposure_check() -> list[str]:
+    """Vote-count spread of the ten shared exports against the generator's two exposures."""
+    from models.polis_export import read_export
+
+    lines = ["| data | participants x statements | density | per-statement CV | p10 / p50 / p90 "
+             "over mean | corr(count, creation order) | per-participant CV | participants with "
+             "<= 5 votes |", "|---|---|---|---|---|---|---|---|"]
+
+    def row(name: str, X: sp.spmatrix, active: np.ndarray | None = None) -> str:
+        n_s = int(active.sum()) if active is not None else X.shape[1]
+        cols = np.diff(sp.csc_matrix(X).indptr)
+        votes = cols[active].sum() if active is not None else cols.sum()
+        cv, q10, q50, q90, corr, pcv, few = vote_count_spread(X, active)
+        return (f"| {name} | {X.shape[0]:,} x {n_s} | {votes / (X.shape[0] * n_s):.2f} | "
+                f"{cv:.2f} | {q10:.2f} / {q50:.2f} / {q90:.2f} | {corr:+.2f} | {pcv:.2f} | "
+                f"{few:.2f} |")
+
+    for folder in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir()):
+        m = read_export(folder).to_matrix()  # statement columns in creation (id) order
+        lines.append(row(folder.name, m.X, m.active))
+    for exposure in EXPOSURES:
+        for density in (0.05, TARGET_DENSITY, 0.25):
+            conv = synthetic_conversation(1000, 200, density=density, exposure=exposure,
+                                          random_state=0)
+            lines.append(row(f"synthetic, exposure={exposure}, {density:.0%}", conv.matrix.X))
+    return lines
 
 
 # ----------------------------------------------------------------------------- real data
@@ -512,8 +559,8 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["target", "synthetic", "real", "passes", "intervals",
-                                         "speed", "_speed_child"])
+    parser.add_argument("what", choices=["target", "synthetic", "exposure", "real", "passes",
+                                         "intervals", "speed", "_speed_child"])
     parser.add_argument("path", nargs="?")
     parser.add_argument("--seeds", type=int, help="generator seeds 0..N-1 (target: "
                         f"{TARGET_SEEDS}, synthetic: {GRID_SEEDS})")
@@ -528,7 +575,8 @@ def main(argv: list[str] | None = None) -> None:
         lines = [*synthetic(1000, 200, tuple(SCENARIOS), seeds=seeds), "",
                  *synthetic(10_000, 400, ("3 groups 60/25/15",), (0.05, 0.10, 0.25), (0,))]
     else:
-        runs = {"real": real, "passes": passes, "intervals": intervals, "speed": speed}
+        runs = {"exposure": exposure_check, "real": real, "passes": passes,
+                "intervals": intervals, "speed": speed}
         lines = runs[args.what]()
     sys.stdout.write("\n".join(lines) + "\n")
 

@@ -22,8 +22,9 @@ Who votes on what (``exposure``)
     and 10% density) and so does every participant. Real Pol.is conversations look nothing like
     that: on the ten shared exports the per-statement vote counts have a coefficient of variation
     of 0.31-0.80 (median 0.6), falling steadily with the statement's creation order (correlation
-    -0.79 to -0.98: late statements are seen by fewer participants), and the per-participant counts
-    one of 0.38-1.28 (median 1.0; many participants cast a handful of votes). ``"arrival"`` (the
+    -0.79 to -0.99: late statements are seen by fewer participants), and the per-participant counts
+    one of 0.38-1.28 (median 1.0; many participants cast a handful of votes); measured by
+    ``python -m benchmarks.bridging exposure``. ``"arrival"`` (the
     default) reproduces both: statement s, the s-th to be written, has exposure
     ``2 - (2 s + 1) / n_statements`` (linear from about 2 down to about 0, as when statements
     are written at uniform times and only later arrivals see them: coefficient of variation 0.58);

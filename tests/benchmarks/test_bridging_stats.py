@@ -62,3 +62,19 @@ def test_real_over_splits_averages_splits_then_pairs_by_export() -> None:
     gic_row = next(line for line in lines if line.startswith(f"| {REAL_METHODS[2]} |"))
     # Differences 0.3 and 0.1 per export: mean +0.200, MF wins on both.
     assert "+0.200 [" in gic_row and "2/0/0" in gic_row
+
+
+def test_vote_count_spread_by_hand() -> None:
+    import scipy.sparse as sp
+
+    from benchmarks.bridging import vote_count_spread
+
+    # 4 participants x 2 statements (a stored 0 is a pass): statement 0 has 4 votes, 1 has 2.
+    X = sp.csr_matrix(([1, -1, 1, -1, 1, 0], [0, 1, 0, 0, 0, 1], [0, 2, 3, 4, 6]), shape=(4, 2))
+    cv, q10, q50, q90, corr, pcv, few = vote_count_spread(X)
+    # Per statement 4, 2: mean 3, sd 1 -> CV 1/3; median 3 / 3 = 1; counts fall with position.
+    assert cv == pytest.approx(1 / 3) and q50 == pytest.approx(1.0) and corr == pytest.approx(-1)
+    # Linear percentiles of (2, 4): 10th 2.2, 90th 3.8, over the mean 3.
+    assert (q10, q90) == pytest.approx((2.2 / 3, 3.8 / 3))
+    # Per participant 2, 1, 1, 2: mean 1.5, sd 0.5 -> CV 1/3; all have <= 5 votes.
+    assert pcv == pytest.approx(1 / 3) and few == 1.0
