@@ -3,6 +3,7 @@
 Run from the repository root (tables are printed as markdown)::
 
     python -m benchmarks.bridging target      # the issue's target setting, 20 seeds, paired
+    python -m benchmarks.bridging sensitivity # the target row under milder generator settings
     python -m benchmarks.bridging synthetic   # planted statements: precision@10, AUC (grid)
     python -m benchmarks.bridging exposure    # vote-count spread: real exports vs generator
     python -m benchmarks.bridging real        # Pol.is exports: held-out prediction, top-10 check
@@ -114,12 +115,14 @@ def paired(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, fl
 
 
 def seed_scores(n_participants: int, n_statements: int, group_shares: tuple[float, ...],
-                density: float, exposure: str, seed: int) -> dict[str, tuple[float, ...]]:
+                density: float, exposure: str, seed: int, **generator: float
+                ) -> dict[str, tuple[float, ...]]:
     """Method -> (precision@10, AUC, favourites in the top 10, seconds) on one generated
-    conversation (generator seed = fit seed = ``seed``)."""
+    conversation (generator seed = fit seed = ``seed``; ``generator``: further keyword arguments
+    of :func:`engine.synthetic.synthetic_conversation`)."""
     conv = synthetic_conversation(n_participants, n_statements, density=density,
                                   group_shares=group_shares, exposure=exposure,
-                                  random_state=seed)
+                                  random_state=seed, **generator)  # type: ignore[arg-type]
     X, truth = conv.matrix.X, conv.is_bridging
     t = time.perf_counter()
     mf = bridging(conv.matrix, random_state=seed)
@@ -148,12 +151,13 @@ def seed_scores(n_participants: int, n_statements: int, group_shares: tuple[floa
 
 
 def _runs(n_participants: int, n_statements: int, group_shares: tuple[float, ...],
-          density: float, exposure: str, seeds: tuple[int, ...]) -> dict[str, np.ndarray]:
+          density: float, exposure: str, seeds: tuple[int, ...], **generator: float
+          ) -> dict[str, np.ndarray]:
     """Method -> (n_seeds, 4) array of :func:`seed_scores` rows."""
     rows: dict[str, list[tuple[float, ...]]] = {}
     for seed in seeds:
         for name, row in seed_scores(n_participants, n_statements, group_shares, density,
-                                     exposure, seed).items():
+                                     exposure, seed, **generator).items():
             rows.setdefault(name, []).append(row)
     return {name: np.array(v) for name, v in rows.items()}
 
@@ -233,6 +237,33 @@ def target(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS)),
                 + " | ".join(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}]" for d in above)
                 + f" | {n_fav} of {len(seeds)} seeds | {'**yes**' if met else 'no'} |")
     return [*dist, "", *pair, "", *verdict]
+
+
+#: Generator variants of the sensitivity check: (statement_spread, activity_cv) under "arrival";
+#: the default (1.0, 1.0) is the target table's "arrival" row.
+SENSITIVITY = ((0.5, 1.0), (1.0, 0.0), (0.0, 1.0))
+
+
+def sensitivity(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS)),
+                scenario: str = "3 groups 60/25/15") -> list[str]:
+    """The target row under milder or partial versions of the "arrival" exposure: which part of
+    the realism (late statements seen less, participants unequally active) moves the result."""
+    lines = ["| statement_spread | activity_cv | MF precision@10 | GIC (engine groups) | "
+             "raw agree rate | MF minus GIC [95% CI], wins/ties/losses | MF minus raw [95% CI] | "
+             "seeds with a favourite in the top 10: MF, GIC |", "|---|---|---|---|---|---|---|---|"]
+    mf, gic_name, raw = METHODS[0], BASELINES[0], BASELINES[1]
+    for spread, cv in SENSITIVITY:
+        runs = _runs(1000, 200, SCENARIOS[scenario], TARGET_DENSITY, "arrival", seeds,
+                     statement_spread=spread, activity_cv=cv)
+        d_gic = paired(runs[mf][:, 0], runs[gic_name][:, 0])
+        d_raw = paired(runs[mf][:, 0], runs[raw][:, 0])
+        lines.append(
+            f"| {spread} | {cv} | {runs[mf][:, 0].mean():.2f} | {runs[gic_name][:, 0].mean():.2f} "
+            f"| {runs[raw][:, 0].mean():.2f} | {d_gic[0]:+.3f} [{d_gic[1]:+.3f}, {d_gic[2]:+.3f}]"
+            f", {d_gic[3]}/{d_gic[4]}/{d_gic[5]} | {d_raw[0]:+.3f} [{d_raw[1]:+.3f}, "
+            f"{d_raw[2]:+.3f}] | {int((runs[mf][:, 2] > 0).sum())}, "
+            f"{int((runs[gic_name][:, 2] > 0).sum())} |")
+    return lines
 
 
 def vote_count_spread(X: sp.spmatrix, active: np.ndarray | None = None) -> tuple[float, ...]:
@@ -559,8 +590,8 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["target", "synthetic", "exposure", "real", "passes",
-                                         "intervals", "speed", "_speed_child"])
+    parser.add_argument("what", choices=["target", "sensitivity", "synthetic", "exposure", "real",
+                                         "passes", "intervals", "speed", "_speed_child"])
     parser.add_argument("path", nargs="?")
     parser.add_argument("--seeds", type=int, help="generator seeds 0..N-1 (target: "
                         f"{TARGET_SEEDS}, synthetic: {GRID_SEEDS})")
@@ -570,6 +601,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.what == "target":
         lines = target(tuple(range(args.seeds or TARGET_SEEDS)))
+    elif args.what == "sensitivity":
+        lines = sensitivity(tuple(range(args.seeds or TARGET_SEEDS)))
     elif args.what == "synthetic":
         seeds = tuple(range(args.seeds or GRID_SEEDS))
         lines = [*synthetic(1000, 200, tuple(SCENARIOS), seeds=seeds), "",

@@ -26,10 +26,11 @@ Who votes on what (``exposure``)
     one of 0.38-1.28 (median 1.0; many participants cast a handful of votes); measured by
     ``python -m benchmarks.bridging exposure``. ``"arrival"`` (the
     default) reproduces both: statement s, the s-th to be written, has exposure
-    ``2 - (2 s + 1) / n_statements`` (linear from about 2 down to about 0, as when statements
-    are written at uniform times and only later arrivals see them: coefficient of variation 0.58);
-    each participant an activity drawn from a gamma distribution with mean 1 and coefficient of
-    variation ``ACTIVITY_CV`` (1.0, the exports' median); a cell is voted with probability
+    ``1 + spread x (1 - (2 s + 1) / n_statements)``; with ``STATEMENT_SPREAD`` = 1 that is linear
+    from about 2 down to about 0, as when statements are written at uniform times and only later
+    arrivals see them (coefficient of variation 0.58, the exports' median 0.6); each participant
+    has an activity drawn from a gamma distribution with mean 1 and coefficient of variation
+    ``ACTIVITY_CV`` (1.0, the exports' median); a cell is voted with probability
     ``min(1, k x activity x exposure)``, k set so the expected share of voted cells is ``density``.
     The planted kinds are shuffled over the statements, so exposure is independent of kind.
 """
@@ -45,13 +46,24 @@ import scipy.sparse as sp
 from .errors import InvalidSettingError
 from .matrix import VoteMatrix
 
-__all__ = ["EXPOSURES", "STATEMENT_KINDS", "SyntheticConversation", "synthetic_conversation"]
+__all__ = [
+    "ACTIVITY_CV",
+    "EXPOSURES",
+    "STATEMENT_KINDS",
+    "STATEMENT_SPREAD",
+    "SyntheticConversation",
+    "synthetic_conversation",
+]
 
 STATEMENT_KINDS = ("bridging", "favourite", "divisive", "other")
 EXPOSURES = ("arrival", "uniform")
 #: Coefficient of variation of the participants' activity under ``exposure="arrival"``: the median
 #: over the ten shared Pol.is exports of the per-participant vote counts' (0.38-1.28).
 ACTIVITY_CV = 1.0
+#: Statement exposure under ``exposure="arrival"`` runs linearly from 1 + spread to 1 - spread in
+#: creation order; 1 (from 2 to 0, coefficient of variation 0.58) matches the exports' median
+#: per-statement coefficient of variation (0.6; range 0.31-0.80).
+STATEMENT_SPREAD = 1.0
 #: Rows per block when cells are drawn with unequal probabilities (bounds the dense temporaries).
 _BLOCK_CELLS = 2**22
 
@@ -184,6 +196,8 @@ def synthetic_conversation(
     pass_rate: float = 0.15,
     leniency_sd: float = 0.5,
     exposure: str = "arrival",
+    statement_spread: float = STATEMENT_SPREAD,
+    activity_cv: float = ACTIVITY_CV,
     random_state: int | None = 0,
 ) -> SyntheticConversation:
     """Generate a conversation with planted groups and statement kinds.
@@ -208,6 +222,12 @@ def synthetic_conversation(
         s, participants' activity is gamma with coefficient of variation ``ACTIVITY_CV``);
         ``"uniform"`` gives every cell the same probability ``density`` (O(votes) sampling, the
         generator of the earlier benchmark tables).
+    statement_spread : float in [0, 1]
+        Under ``"arrival"``: statement exposure runs from 1 + spread (first written) to
+        1 - spread (last); 0 gives every statement the same exposure.
+    activity_cv : float >= 0
+        Under ``"arrival"``: coefficient of variation of the participants' gamma activity;
+        0 makes every participant equally active.
     random_state : int or None
 
     Returns
@@ -244,6 +264,10 @@ def synthetic_conversation(
         raise InvalidSettingError(f"pass_rate must be in [0, 2/3), got {pass_rate!r}")
     if exposure not in EXPOSURES:
         raise InvalidSettingError(f"exposure must be one of {EXPOSURES}, got {exposure!r}")
+    if not 0 <= statement_spread <= 1:
+        raise InvalidSettingError(f"statement_spread must be in [0, 1], got {statement_spread!r}")
+    if activity_cv < 0:
+        raise InvalidSettingError(f"activity_cv must be >= 0, got {activity_cv!r}")
     rng = np.random.default_rng(random_state)
 
     shares = shares / shares.sum()
@@ -265,10 +289,14 @@ def synthetic_conversation(
     if exposure == "uniform":
         cells = _sample_cells(n_participants * n_statements, density, rng)
     else:
-        shape = 1.0 / ACTIVITY_CV**2
-        activity = rng.gamma(shape, 1.0 / shape, size=n_participants)
+        if activity_cv > 0:
+            shape = 1.0 / activity_cv**2
+            activity = rng.gamma(shape, 1.0 / shape, size=n_participants)
+        else:
+            activity = np.ones(n_participants)
         order = (2 * np.arange(n_statements) + 1) / n_statements  # creation order, 0..2
-        cells = _sample_unequal_cells(activity, 2.0 - order, density, rng)
+        exposure_s = 1.0 + statement_spread * (1.0 - order)
+        cells = _sample_unequal_cells(activity, exposure_s, density, rng)
     n_votes = len(cells)
     rows, cols = cells // n_statements, cells % n_statements
     logit = np.log(agree_p / (1 - agree_p))[labels[rows], cols] + leniency[rows]

@@ -114,8 +114,28 @@ def test_same_seed_same_conversation_other_seed_differs() -> None:
         {"pass_rate": 0.9},
         {"n_participants": 0},
         {"exposure": "zipf"},
+        {"statement_spread": 1.5},
+        {"activity_cv": -0.1},
     ],
 )
 def test_invalid_arguments_raise(kwargs: dict) -> None:
     with pytest.raises(InvalidSettingError):
         synthetic_conversation(**{"n_participants": 50, "n_statements": 10, **kwargs})
+
+
+def test_arrival_knobs_at_zero_give_equal_counts_and_spread_orders_statements() -> None:
+    flat = synthetic_conversation(
+        1000, 100, density=0.2, statement_spread=0.0, activity_cv=0.0, random_state=1
+    )
+    per_statement = np.diff(flat.matrix.X.tocsc().indptr)
+    per_participant = np.diff(flat.matrix.X.indptr)
+    # Every cell has probability 0.2: binomial counts (CV 0.063 and 0.2 for 1000 and 100 cells).
+    assert per_statement.std() / per_statement.mean() < 0.1
+    assert per_participant.std() / per_participant.mean() < 0.3
+    # Spread 0.5: exposure from about 1.5 to about 0.5, so the first tenth of the statements get
+    # about (1.45 / 0.55) = 2.6 times the votes of the last tenth.
+    half = synthetic_conversation(
+        1000, 100, density=0.2, statement_spread=0.5, activity_cv=0.0, random_state=1
+    )
+    counts = np.diff(half.matrix.X.tocsc().indptr)
+    assert 2.2 < counts[:10].mean() / counts[-10:].mean() < 3.0
