@@ -2,7 +2,10 @@
 
 Run from the repository root (tables are printed as markdown)::
 
-    python -m benchmarks.bridging synthetic   # planted statements: precision@10, AUC
+    python -m benchmarks.bridging target      # the issue's target setting, 20 seeds, paired
+    python -m benchmarks.bridging sensitivity # the target row under milder generator settings
+    python -m benchmarks.bridging synthetic   # planted statements: precision@10, AUC (grid)
+    python -m benchmarks.bridging exposure    # vote-count spread: real exports vs generator
     python -m benchmarks.bridging real        # Pol.is exports: held-out prediction, top-10 check
     python -m benchmarks.bridging passes      # how passes should enter (pass_weight 0, 0.5, 1)
     python -m benchmarks.bridging intervals   # posterior interval vs bootstrap over participants
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.stats import t as student_t
 from sklearn.metrics import roc_auc_score
 
 from engine import analyze
@@ -29,7 +33,8 @@ from engine.breakdown import vote_breakdown
 from engine.bridging import BridgingSettings, bridging
 from engine.factorization import FactorModel
 from engine.matrix import VoteMatrix
-from engine.synthetic import synthetic_conversation
+from engine.settings import AnalysisSettings
+from engine.synthetic import EXPOSURES, synthetic_conversation
 
 POLIS_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polis"
 if not POLIS_DATA.exists():
@@ -67,47 +72,243 @@ SCENARIOS = {
     "5 groups 45/25/15/10/5": (0.45, 0.25, 0.15, 0.10, 0.05),
     "2 groups 80/20": (0.8, 0.2),
 }
+#: The issue's target setting: 1,000 participants, 10% density (200 statements, 20 bridging).
+TARGET_DENSITY = 0.10
+TARGET_SEEDS = 20
+#: Seeds per cell of the full grid (every scenario x density x exposure); the target has its own.
+GRID_SEEDS = 5
+#: Rows of the synthetic tables, in order; the first is the method under test.
+METHODS = (
+    "**MF bridging**",
+    "MF, ranked by interval low",
+    "MF, no side balancing",
+    "GIC, engine.analyze groups",
+    "GIC, planted groups (oracle)",
+    "raw agree rate",
+)
+#: The baselines the target names ("above both baselines"), compared per seed with MF.
+BASELINES = ("GIC, engine.analyze groups", "raw agree rate")
+#: GIC needs the groups only; the analysis' own MF bridging would be timed twice.
+_GROUPS_ONLY = AnalysisSettings(bridging=False)
+
+
+def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of ``values`` (one per seed) and its Student-t interval: mean +- t sd / sqrt(n).
+
+    Zero width when every value is equal (e.g. precision@10 = 1 on every seed); NaN bounds for a
+    single value.
+    """
+    v = np.asarray(values, dtype=float)
+    mean = float(v.mean())
+    if len(v) < 2:
+        return mean, float("nan"), float("nan")
+    half = float(student_t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
+    return mean, mean - half, mean + half
+
+
+def paired(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, float, float,
+                                                                      int, int, int]:
+    """Per-seed difference a - b: mean, its t interval, and the seeds where a wins, ties, loses."""
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    mean, low, high = t_interval(d, level)
+    return (mean, low, high, int((d > 0).sum()), int((d == 0).sum()), int((d < 0).sum()))
+
+
+def seed_scores(n_participants: int, n_statements: int, group_shares: tuple[float, ...],
+                density: float, exposure: str, seed: int, **generator: float
+                ) -> dict[str, tuple[float, ...]]:
+    """Method -> (precision@10, AUC, favourites in the top 10, seconds) on one generated
+    conversation (generator seed = fit seed = ``seed``; ``generator``: further keyword arguments
+    of :func:`engine.synthetic.synthetic_conversation`)."""
+    conv = synthetic_conversation(n_participants, n_statements, density=density,
+                                  group_shares=group_shares, exposure=exposure,
+                                  random_state=seed, **generator)  # type: ignore[arg-type]
+    X, truth = conv.matrix.X, conv.is_bridging
+    t = time.perf_counter()
+    mf = bridging(conv.matrix, random_state=seed)
+    t_mf = time.perf_counter() - t
+    t = time.perf_counter()
+    plain = bridging(conv.matrix, settings=BridgingSettings(balance_sides=False),
+                     random_state=seed).score
+    t_plain = time.perf_counter() - t
+    t = time.perf_counter()
+    ours = analyze(conv.matrix, settings=_GROUPS_ONLY, random_state=seed)
+    t_an = time.perf_counter() - t
+    scores = {
+        METHODS[0]: (mf.score, t_mf),
+        METHODS[1]: (mf.low, t_mf),
+        METHODS[2]: (plain, t_plain),
+        METHODS[3]: (ours.group_informed_consensus, t_an),
+        METHODS[4]: (gic(X, conv.group_labels), 0.0),
+        METHODS[5]: (raw_agree(X), 0.0),
+    }
+    out = {}
+    for name, (score, secs) in scores.items():
+        top = np.argsort(-score, kind="stable")[:TOP]
+        out[name] = (precision_at(score, truth), float(roc_auc_score(truth, score)),
+                     float((conv.kinds[top] == "favourite").sum()), secs)
+    return out
+
+
+def _runs(n_participants: int, n_statements: int, group_shares: tuple[float, ...],
+          density: float, exposure: str, seeds: tuple[int, ...], **generator: float
+          ) -> dict[str, np.ndarray]:
+    """Method -> (n_seeds, 4) array of :func:`seed_scores` rows."""
+    rows: dict[str, list[tuple[float, ...]]] = {}
+    for seed in seeds:
+        for name, row in seed_scores(n_participants, n_statements, group_shares, density,
+                                     exposure, seed, **generator).items():
+            rows.setdefault(name, []).append(row)
+    return {name: np.array(v) for name, v in rows.items()}
+
+
+def _mean_pm(values: np.ndarray, digits: int) -> str:
+    mean, low, _ = t_interval(values)
+    if np.isnan(low):
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {mean - low:.{digits}f}"
 
 
 def synthetic(n_participants: int, n_statements: int, scenarios: tuple[str, ...],
-              densities: tuple[float, ...] = DENSITIES, seeds: tuple[int, ...] = SEEDS
-              ) -> list[str]:
+              densities: tuple[float, ...] = DENSITIES,
+              seeds: tuple[int, ...] = tuple(range(GRID_SEEDS)),
+              exposures: tuple[str, ...] = EXPOSURES) -> list[str]:
+    """The grid: mean over seeds +- the half-width of its 95% t interval."""
     lines = [f"#### {n_participants:,} participants x {n_statements} statements "
-             f"(mean over seeds {', '.join(map(str, seeds))})", "",
-             "| groups | density | method | precision@10 | AUC | favourites in top 10 | seconds |",
-             "|---|---|---|---|---|---|---|"]
-    unbalanced = BridgingSettings(balance_sides=False)
-    for scenario in scenarios:
-        for density in densities:
-            rows: dict[str, list[tuple[float, float, float, float]]] = {}
-            for seed in seeds:
-                conv = synthetic_conversation(n_participants, n_statements, density=density,
-                                              group_shares=SCENARIOS[scenario], random_state=seed)
-                X, truth = conv.matrix.X, conv.is_bridging
-                t = time.perf_counter()
-                mf = bridging(conv.matrix, random_state=seed).score
-                t_mf = time.perf_counter() - t
-                t = time.perf_counter()
-                plain = bridging(conv.matrix, settings=unbalanced, random_state=seed).score
-                t_plain = time.perf_counter() - t
-                t = time.perf_counter()
-                ours = analyze(conv.matrix, random_state=seed)
-                t_an = time.perf_counter() - t
-                for name, score, secs in (
-                    ("**MF bridging**", mf, t_mf),
-                    ("MF, no side balancing", plain, t_plain),
-                    ("GIC, engine.analyze groups", ours.group_informed_consensus, t_an),
-                    ("GIC, planted groups (oracle)", gic(X, conv.group_labels), 0.0),
-                    ("raw agree rate", raw_agree(X), 0.0),
-                ):
-                    top = np.argsort(-score, kind="stable")[:TOP]
-                    rows.setdefault(name, []).append((
-                        precision_at(score, truth), roc_auc_score(truth, score),
-                        float((conv.kinds[top] == "favourite").sum()), secs))
-            for name, vals in rows.items():
-                p, auc, fav, secs = np.mean(vals, axis=0)
-                lines.append(f"| {scenario} | {density:.0%} | {name} | {p:.2f} | {auc:.3f} | "
-                             f"{fav:.1f} | {secs:.2f} |")
+             f"({len(seeds)} seeds: {seeds[0]}..{seeds[-1]}; mean ± 95% t-interval half-width)",
+             "", "| exposure | groups | density | method | precision@10 | AUC | "
+             "favourites in top 10 (mean; seeds with any) | seconds |",
+             "|---|---|---|---|---|---|---|---|"]
+    for exposure in exposures:
+        for scenario in scenarios:
+            for density in densities:
+                runs = _runs(n_participants, n_statements, SCENARIOS[scenario], density,
+                             exposure, seeds)
+                for name, v in runs.items():
+                    lines.append(
+                        f"| {exposure} | {scenario} | {density:.0%} | {name} | "
+                        f"{_mean_pm(v[:, 0], 2)} | {_mean_pm(v[:, 1], 3)} | "
+                        f"{v[:, 2].mean():.2f}; {int((v[:, 2] > 0).sum())} | "
+                        f"{v[:, 3].mean():.2f} |")
+    return lines
+
+
+def target(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS)),
+           scenarios: tuple[str, ...] = tuple(SCENARIOS),
+           exposures: tuple[str, ...] = EXPOSURES) -> list[str]:
+    """The issue's target setting over many seeds: every method's distribution, and MF minus
+    every other method per seed (paired), for precision@10 and AUC."""
+    head = (f"#### Target setting: 1,000 participants x 200 statements, {TARGET_DENSITY:.0%} "
+            f"density, {len(seeds)} seeds ({seeds[0]}..{seeds[-1]})")
+    dist = [head, "", "| exposure | groups | method | precision@10 mean [95% CI] | min | "
+            "AUC mean [95% CI] | favourites in top 10 (mean; seeds with any) |",
+            "|---|---|---|---|---|---|---|"]
+    pair = ["#### MF bridging minus each method, per seed (paired; same data, same seed)", "",
+            "| exposure | groups | MF minus | Δ precision@10 mean [95% CI] | MF wins/ties/loses |"
+            " Δ AUC mean [95% CI] | MF wins/ties/loses |", "|---|---|---|---|---|---|---|"]
+    verdict = ["#### Target check (precision@10 >= 0.9, above both baselines on the mean with "
+               "the paired interval above 0, no favourite in any seed's top 10)", "",
+               "| exposure | groups | MF precision@10 | above GIC (engine groups) | "
+               "above raw agree rate | favourites | met |", "|---|---|---|---|---|---|---|"]
+
+    def ci(values: np.ndarray, digits: int) -> str:
+        mean, low, high = t_interval(values)
+        return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+    for exposure in exposures:
+        for scenario in scenarios:
+            runs = _runs(1000, 200, SCENARIOS[scenario], TARGET_DENSITY, exposure, seeds)
+            mf = runs[METHODS[0]]
+            for name, v in runs.items():
+                dist.append(f"| {exposure} | {scenario} | {name} | {ci(v[:, 0], 2)} | "
+                            f"{v[:, 0].min():.1f} | {ci(v[:, 1], 3)} | {v[:, 2].mean():.2f}; "
+                            f"{int((v[:, 2] > 0).sum())} |")
+                if name == METHODS[0]:
+                    continue
+                dp, da = paired(mf[:, 0], v[:, 0]), paired(mf[:, 1], v[:, 1])
+                pair.append(f"| {exposure} | {scenario} | {name} | {dp[0]:+.3f} [{dp[1]:+.3f}, "
+                            f"{dp[2]:+.3f}] | {dp[3]}/{dp[4]}/{dp[5]} | {da[0]:+.4f} "
+                            f"[{da[1]:+.4f}, {da[2]:+.4f}] | {da[3]}/{da[4]}/{da[5]} |")
+            above = [paired(mf[:, 0], runs[b][:, 0]) for b in BASELINES]
+            n_fav = int((mf[:, 2] > 0).sum())
+            met = (mf[:, 0].mean() >= 0.9 and all(d[1] > 0 for d in above) and n_fav == 0)
+            verdict.append(
+                f"| {exposure} | {scenario} | {mf[:, 0].mean():.2f} | "
+                + " | ".join(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}]" for d in above)
+                + f" | {n_fav} of {len(seeds)} seeds | {'**yes**' if met else 'no'} |")
+    return [*dist, "", *pair, "", *verdict]
+
+
+#: Generator variants of the sensitivity check: (statement_spread, activity_cv) under "arrival";
+#: the default (1.0, 1.0) is the target table's "arrival" row.
+SENSITIVITY = ((0.5, 1.0), (1.0, 0.0), (0.0, 1.0))
+
+
+def sensitivity(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS)),
+                scenario: str = "3 groups 60/25/15") -> list[str]:
+    """The target row under milder or partial versions of the "arrival" exposure: which part of
+    the realism (late statements seen less, participants unequally active) moves the result."""
+    lines = ["| statement_spread | activity_cv | MF precision@10 | GIC (engine groups) | "
+             "raw agree rate | MF minus GIC [95% CI], wins/ties/losses | MF minus raw [95% CI] | "
+             "seeds with a favourite in the top 10: MF, GIC |", "|---|---|---|---|---|---|---|---|"]
+    mf, gic_name, raw = METHODS[0], BASELINES[0], BASELINES[1]
+    for spread, cv in SENSITIVITY:
+        runs = _runs(1000, 200, SCENARIOS[scenario], TARGET_DENSITY, "arrival", seeds,
+                     statement_spread=spread, activity_cv=cv)
+        d_gic = paired(runs[mf][:, 0], runs[gic_name][:, 0])
+        d_raw = paired(runs[mf][:, 0], runs[raw][:, 0])
+        lines.append(
+            f"| {spread} | {cv} | {runs[mf][:, 0].mean():.2f} | {runs[gic_name][:, 0].mean():.2f} "
+            f"| {runs[raw][:, 0].mean():.2f} | {d_gic[0]:+.3f} [{d_gic[1]:+.3f}, {d_gic[2]:+.3f}]"
+            f", {d_gic[3]}/{d_gic[4]}/{d_gic[5]} | {d_raw[0]:+.3f} [{d_raw[1]:+.3f}, "
+            f"{d_raw[2]:+.3f}] | {int((runs[mf][:, 2] > 0).sum())}, "
+            f"{int((runs[gic_name][:, 2] > 0).sum())} |")
+    return lines
+
+
+def vote_count_spread(X: sp.spmatrix, active: np.ndarray | None = None) -> tuple[float, ...]:
+    """How unequal the vote counts are: per-statement coefficient of variation, its 10th / 50th /
+    90th percentiles over the mean, the correlation of the count with the statement's position
+    (creation order), the per-participant coefficient of variation and the share of
+    participants with at most 5 votes."""
+    X = sp.csr_matrix(X)
+    per_statement = np.diff(X.tocsc().indptr).astype(float)
+    position = np.arange(X.shape[1], dtype=float)
+    if active is not None:
+        per_statement, position = per_statement[active], position[active]
+    per_participant = np.diff(X.indptr).astype(float)
+    q10, q50, q90 = np.percentile(per_statement, [10, 50, 90]) / per_statement.mean()
+    return (float(per_statement.std() / per_statement.mean()), float(q10), float(q50),
+            float(q90), float(np.corrcoef(position, per_statement)[0, 1]),
+            float(per_participant.std() / per_participant.mean()),
+            float(np.mean(per_participant <= 5)))
+
+
+def exposure_check() -> list[str]:
+    """Vote-count spread of the ten shared exports against the generator's two exposures."""
+    from models.polis_export import read_export
+
+    lines = ["| data | participants x statements | density | per-statement CV | p10 / p50 / p90 "
+             "over mean | corr(count, creation order) | per-participant CV | participants with "
+             "<= 5 votes |", "|---|---|---|---|---|---|---|---|"]
+
+    def row(name: str, X: sp.spmatrix, active: np.ndarray | None = None) -> str:
+        n_s = int(active.sum()) if active is not None else X.shape[1]
+        cols = np.diff(sp.csc_matrix(X).indptr)
+        votes = cols[active].sum() if active is not None else cols.sum()
+        cv, q10, q50, q90, corr, pcv, few = vote_count_spread(X, active)
+        return (f"| {name} | {X.shape[0]:,} x {n_s} | {votes / (X.shape[0] * n_s):.2f} | "
+                f"{cv:.2f} | {q10:.2f} / {q50:.2f} / {q90:.2f} | {corr:+.2f} | {pcv:.2f} | "
+                f"{few:.2f} |")
+
+    for folder in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir()):
+        m = read_export(folder).to_matrix()  # statement columns in creation (id) order
+        lines.append(row(folder.name, m.X, m.active))
+    for exposure in EXPOSURES:
+        for density in (0.05, TARGET_DENSITY, 0.25):
+            conv = synthetic_conversation(1000, 200, density=density, exposure=exposure,
+                                          random_state=0)
+            lines.append(row(f"synthetic, exposure={exposure}, {density:.0%}", conv.matrix.X))
     return lines
 
 
@@ -157,7 +358,15 @@ def _min_group_agree(top: np.ndarray, test: tuple[np.ndarray, ...], labels: np.n
     return float(min(rates)) if rates else float("nan")
 
 
-def real(settings: BridgingSettings = BridgingSettings()) -> list[str]:
+#: Held-out splits of the real-data top-10 check (the detailed tables are split 0's).
+REAL_SPLITS = 5
+#: Top-10 methods of the real-data check, in order; the first is the method under test.
+REAL_METHODS = ("MF bridging", "MF, ranked by interval low", "GIC, our groups",
+                "GIC, Pol.is groups", "raw agree rate")
+
+
+def real(settings: BridgingSettings = BridgingSettings(),
+         splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str]:
     from models.polis_export import read_export
 
     pred_lines = ["| export | votes | held out (agree/disagree) | model | log-loss | Brier | "
@@ -166,51 +375,62 @@ def real(settings: BridgingSettings = BridgingSettings()) -> list[str]:
                  " mean held-out agree |", "|---|---|---|---|---|"]
     summary: dict[str, list[tuple[float, float, float]]] = {}
     pred_summary: dict[str, list[tuple[float, float, float]]] = {}
+    #: method -> (n_exports, n_splits, 2): min-group held-out agree, Pol.is groups and ours.
+    over_splits: dict[str, list[list[tuple[float, float]]]] = {k: [] for k in REAL_METHODS}
     for folder in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir()):
         export = read_export(folder)
         m = export.to_matrix()
         polis = export.polis_groups()
         polis_labels = np.array([polis.get(pid, -1) for pid in m.participant_ids])
-        train, test = _split(m)
-        X = train.X
-        ours = analyze(train, random_state=0)
-        our_labels = ours.clustering.labels
-        mf = bridging(train, settings=settings, group_labels=our_labels)
-        rows, cols, votes = test
-        keep = votes != 0
-        y = (votes[keep] == 1).astype(float)
-        r, c = rows[keep], cols[keep]
-        pred_mf = _predict(mf.model, r, c)
-        statement_mean = _group_rate(X, np.full(X.shape[0], -1))[-1]
-        ours_p = _group_rate(X, our_labels)
-        polis_p = _group_rate(X, polis_labels)
-        name = folder.name
-        for label, p in (
-            ("statement mean", statement_mean[c]),
-            ("group mean, our groups", ours_p[np.where(our_labels[r] >= 0, our_labels[r], -1), c]),
-            ("group mean, Pol.is groups",
-             polis_p[np.where(polis_labels[r] >= 0, polis_labels[r], -1), c]),
-            ("MF (1 factor)", pred_mf),
-        ):
-            loss, brier, acc = _scores(p, y)
-            pred_summary.setdefault(label, []).append((loss, brier, acc))
-            pred_lines.append(f"| {name} | {m.n_votes:,} | {keep.sum():,} | {label} | {loss:.3f} | "
-                              f"{brier:.3f} | {acc:.3f} |")
-        active = train.active & (np.diff(X.tocsc().indptr) > 0)
-        for label, score in (
-            ("MF bridging", mf.score),
-            ("GIC, our groups", ours.group_informed_consensus),
-            ("GIC, Pol.is groups", gic(X, polis_labels)),
-            ("raw agree rate", raw_agree(X)),
-        ):
-            s = np.where(active, np.nan_to_num(score, nan=-np.inf), -np.inf)
-            top = np.argsort(-s, kind="stable")[:TOP]
-            sel = np.isin(test[1], top)
-            mean_agree = float(np.mean(test[2][sel] == 1)) if sel.any() else float("nan")
-            row = (_min_group_agree(top, test, polis_labels),
-                   _min_group_agree(top, test, our_labels), mean_agree)
-            summary.setdefault(label, []).append(row)
-            top_lines.append(f"| {name} | {label} | {row[0]:.2f} | {row[1]:.2f} | {row[2]:.2f} |")
+        for method in REAL_METHODS:
+            over_splits[method].append([])
+        for split in splits:
+            train, test = _split(m, split)
+            X = train.X
+            ours = analyze(train, random_state=0)
+            our_labels = ours.clustering.labels
+            mf = bridging(train, settings=settings, group_labels=our_labels)
+            name = folder.name
+            if split == splits[0]:
+                rows, cols, votes = test
+                keep = votes != 0
+                y = (votes[keep] == 1).astype(float)
+                r, c = rows[keep], cols[keep]
+                pred_mf = _predict(mf.model, r, c)
+                statement_mean = _group_rate(X, np.full(X.shape[0], -1))[-1]
+                ours_p = _group_rate(X, our_labels)
+                polis_p = _group_rate(X, polis_labels)
+                for label, p in (
+                    ("statement mean", statement_mean[c]),
+                    ("group mean, our groups",
+                     ours_p[np.where(our_labels[r] >= 0, our_labels[r], -1), c]),
+                    ("group mean, Pol.is groups",
+                     polis_p[np.where(polis_labels[r] >= 0, polis_labels[r], -1), c]),
+                    ("MF (1 factor)", pred_mf),
+                ):
+                    loss, brier, acc = _scores(p, y)
+                    pred_summary.setdefault(label, []).append((loss, brier, acc))
+                    pred_lines.append(f"| {name} | {m.n_votes:,} | {keep.sum():,} | {label} | "
+                                      f"{loss:.3f} | {brier:.3f} | {acc:.3f} |")
+            active = train.active & (np.diff(X.tocsc().indptr) > 0)
+            for label, score in zip(REAL_METHODS, (
+                mf.score,
+                mf.low,
+                ours.group_informed_consensus,
+                gic(X, polis_labels),
+                raw_agree(X),
+            ), strict=True):
+                s = np.where(active, np.nan_to_num(score, nan=-np.inf), -np.inf)
+                top = np.argsort(-s, kind="stable")[:TOP]
+                sel = np.isin(test[1], top)
+                mean_agree = float(np.mean(test[2][sel] == 1)) if sel.any() else float("nan")
+                row = (_min_group_agree(top, test, polis_labels),
+                       _min_group_agree(top, test, our_labels), mean_agree)
+                over_splits[label][-1].append(row[:2])
+                if split == splits[0]:
+                    summary.setdefault(label, []).append(row)
+                    top_lines.append(f"| {name} | {label} | {row[0]:.2f} | {row[1]:.2f} | "
+                                     f"{row[2]:.2f} |")
     for label, vals in pred_summary.items():
         loss, brier, acc = np.mean(vals, axis=0)
         pred_lines.append(f"| **mean of the 10** | | | {label} | {loss:.3f} | {brier:.3f} | "
@@ -223,7 +443,34 @@ def real(settings: BridgingSettings = BridgingSettings()) -> list[str]:
                          f"{np.nanmean(arr[:, 2]):.3f} |")
     return ["#### Held-out prediction of agree vs disagree (10% of votes hidden, seed 0)", "",
             *pred_lines, "", "#### Top-10 bridging statements of each method, checked on the "
-            "held-out votes", "", *top_lines]
+            f"held-out votes (split {splits[0]})", "", *top_lines, "",
+            *_real_over_splits(over_splits, splits)]
+
+
+def _real_over_splits(over_splits: dict[str, list[list[tuple[float, float]]]],
+                      splits: tuple[int, ...]) -> list[str]:
+    """Min-group held-out agree of each method's top 10, averaged over the splits per export,
+    then MF minus each method paired by export (the 10 exports are the independent units)."""
+    per_export = {k: np.nanmean(np.array(v, dtype=float), axis=1)  # (n_exports, 2)
+                  for k, v in over_splits.items()}
+    mf = per_export[REAL_METHODS[0]]
+    lines = [f"#### Top-10 check over {len(splits)} held-out splits (seeds "
+             f"{splits[0]}..{splits[-1]}): mean over splits per export, then over the 10 exports",
+             "", "| method | min-group held-out agree, Pol.is groups: mean [95% CI] | "
+             "MF minus it [95% CI], MF wins/ties/loses | ... our groups: mean [95% CI] | "
+             "MF minus it [95% CI], MF wins/ties/loses |", "|---|---|---|---|---|"]
+    for label, v in per_export.items():
+        cells = []
+        for j in (0, 1):
+            mean, low, high = t_interval(v[:, j])
+            cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
+            if label == REAL_METHODS[0]:
+                cells.append("")
+                continue
+            d = paired(np.round(mf[:, j], 6), np.round(v[:, j], 6))
+            cells.append(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}], {d[3]}/{d[4]}/{d[5]}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 # ----------------------------------------------------------------------------- passes
@@ -245,7 +492,8 @@ def passes() -> list[str]:
         p10, p5, auc = [], [], []
         for seed in SEEDS:
             for density, out in ((0.10, p10), (0.05, p5)):
-                conv = synthetic_conversation(1000, 200, density=density, random_state=seed)
+                conv = synthetic_conversation(1000, 200, density=density, exposure="uniform",
+                                              random_state=seed)
                 score = bridging(conv.matrix, settings=settings).score
                 out.append(precision_at(score, conv.is_bridging))
                 if density == 0.10:
@@ -273,7 +521,8 @@ def intervals(n_boot: int = 50) -> list[str]:
              "share of bootstrap scores inside the posterior 95% interval |",
              "|---|---|---|---|---|"]
     cases = [("synthetic 1,000 x 200, 10%",
-              synthetic_conversation(1000, 200, density=0.1, random_state=0).matrix.X)]
+              synthetic_conversation(1000, 200, density=0.1, exposure="uniform",
+                                     random_state=0).matrix.X)]
     for name in ("american-assembly.bowling-green", "brexit-consensus", "vtaiwan.uberx"):
         cases.append((name, read_export(POLIS_DATA / name).to_matrix().X))
     rng = np.random.default_rng(0)
@@ -318,7 +567,9 @@ def _speed_child(path: str) -> None:
 
 def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
           density: float = 0.025) -> list[str]:
-    conv = synthetic_conversation(n_participants, n_statements, density=density, random_state=0)
+    # Uniform exposure: O(votes) sampling (the "arrival" sampler walks all 2e9 cells).
+    conv = synthetic_conversation(n_participants, n_statements, density=density,
+                                  exposure="uniform", random_state=0)
     X = conv.matrix.X
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "votes.npz")
@@ -339,18 +590,26 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["synthetic", "real", "passes", "intervals", "speed",
-                                         "_speed_child"])
+    parser.add_argument("what", choices=["target", "sensitivity", "synthetic", "exposure", "real",
+                                         "passes", "intervals", "speed", "_speed_child"])
     parser.add_argument("path", nargs="?")
+    parser.add_argument("--seeds", type=int, help="generator seeds 0..N-1 (target: "
+                        f"{TARGET_SEEDS}, synthetic: {GRID_SEEDS})")
     args = parser.parse_args(argv)
     if args.what == "_speed_child":
         _speed_child(args.path)
         return
-    if args.what == "synthetic":
-        lines = [*synthetic(1000, 200, tuple(SCENARIOS)), "",
+    if args.what == "target":
+        lines = target(tuple(range(args.seeds or TARGET_SEEDS)))
+    elif args.what == "sensitivity":
+        lines = sensitivity(tuple(range(args.seeds or TARGET_SEEDS)))
+    elif args.what == "synthetic":
+        seeds = tuple(range(args.seeds or GRID_SEEDS))
+        lines = [*synthetic(1000, 200, tuple(SCENARIOS), seeds=seeds), "",
                  *synthetic(10_000, 400, ("3 groups 60/25/15",), (0.05, 0.10, 0.25), (0,))]
     else:
-        runs = {"real": real, "passes": passes, "intervals": intervals, "speed": speed}
+        runs = {"exposure": exposure_check, "real": real, "passes": passes,
+                "intervals": intervals, "speed": speed}
         lines = runs[args.what]()
     sys.stdout.write("\n".join(lines) + "\n")
 

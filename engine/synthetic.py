@@ -14,8 +14,25 @@ can be scored (precision@k, AUC). Four statement kinds are planted:
     each group agrees with a probability in ``OTHER_AGREE`` (lukewarm, no structure).
 
 Each participant also has a leniency (a shift on the log-odds of agreeing), and each statement a
-pass probability around ``pass_rate``. Every participant sees a uniformly random ``density`` share
-of the statements.
+pass probability around ``pass_rate``.
+
+Who votes on what (``exposure``)
+    ``"uniform"``: every cell is voted with probability ``density``, so every statement gets about
+    the same number of votes (binomial, coefficient of variation about 0.1 at 1,000 participants
+    and 10% density) and so does every participant. Real Pol.is conversations look nothing like
+    that: on the ten shared exports the per-statement vote counts have a coefficient of variation
+    of 0.31-0.80 (median 0.6), falling steadily with the statement's creation order (correlation
+    -0.79 to -0.99: late statements are seen by fewer participants), and the per-participant counts
+    one of 0.38-1.28 (median 1.0; many participants cast a handful of votes); measured by
+    ``python -m benchmarks.bridging exposure``. ``"arrival"`` (the
+    default) reproduces both: statement s, the s-th to be written, has exposure
+    ``1 + spread x (1 - (2 s + 1) / n_statements)``; with ``STATEMENT_SPREAD`` = 1 that is linear
+    from about 2 down to about 0, as when statements are written at uniform times and only later
+    arrivals see them (coefficient of variation 0.58, the exports' median 0.6); each participant
+    has an activity drawn from a gamma distribution with mean 1 and coefficient of variation
+    ``ACTIVITY_CV`` (1.0, the exports' median); a cell is voted with probability
+    ``min(1, k x activity x exposure)``, k set so the expected share of voted cells is ``density``.
+    The planted kinds are shuffled over the statements, so exposure is independent of kind.
 """
 
 from __future__ import annotations
@@ -29,9 +46,26 @@ import scipy.sparse as sp
 from .errors import InvalidSettingError
 from .matrix import VoteMatrix
 
-__all__ = ["STATEMENT_KINDS", "SyntheticConversation", "synthetic_conversation"]
+__all__ = [
+    "ACTIVITY_CV",
+    "EXPOSURES",
+    "STATEMENT_KINDS",
+    "STATEMENT_SPREAD",
+    "SyntheticConversation",
+    "synthetic_conversation",
+]
 
 STATEMENT_KINDS = ("bridging", "favourite", "divisive", "other")
+EXPOSURES = ("arrival", "uniform")
+#: Coefficient of variation of the participants' activity under ``exposure="arrival"``: the median
+#: over the ten shared Pol.is exports of the per-participant vote counts' (0.38-1.28).
+ACTIVITY_CV = 1.0
+#: Statement exposure under ``exposure="arrival"`` runs linearly from 1 + spread to 1 - spread in
+#: creation order; 1 (from 2 to 0, coefficient of variation 0.58) matches the exports' median
+#: per-statement coefficient of variation (0.6; range 0.31-0.80).
+STATEMENT_SPREAD = 1.0
+#: Rows per block when cells are drawn with unequal probabilities (bounds the dense temporaries).
+_BLOCK_CELLS = 2**22
 
 #: Planted per-group agree probabilities (among non-pass votes), drawn uniformly in these ranges.
 #: Bridging support is broad but moderate, so a single group's favourite can out-poll it.
@@ -88,6 +122,50 @@ def _sample_cells(n_cells: int, density: float, rng: np.random.Generator) -> np.
     return cells[cells < n_cells]
 
 
+def _cell_probability_scale(
+    activity: np.ndarray, exposure: np.ndarray, density: float
+) -> float:
+    """k such that mean over cells of min(1, k a_p e_s) = ``density`` (bisection, exact sums).
+
+    For a statement of exposure e, the participants with a_p < 1 / (k e) contribute k a_p e and
+    the rest 1; with the activities sorted and cumulated that is one binary search per statement.
+    """
+    a = np.sort(activity)
+    cum = np.concatenate([[0.0], np.cumsum(a)])
+    n_cells = len(a) * len(exposure)
+
+    def mean_probability(k: float) -> float:
+        with np.errstate(divide="ignore"):
+            cut = np.searchsorted(a, 1.0 / (k * exposure))  # participants below the cap
+        return float((k * exposure * cum[cut] + (len(a) - cut)).sum() / n_cells)
+
+    low, high = 0.0, density / max(float(a.mean() * exposure.mean()), 1e-300)
+    while mean_probability(high) < density:
+        high *= 2.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if mean_probability(mid) < density else (low, mid)
+    return (low + high) / 2
+
+
+def _sample_unequal_cells(
+    activity: np.ndarray, exposure: np.ndarray, density: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Flat numbers of the voted cells, cell (p, s) with probability min(1, k a_p e_s).
+
+    Drawn in blocks of rows on the dense grid: O(n_participants x n_statements) time, bounded
+    memory. Cells come out sorted and distinct.
+    """
+    k = _cell_probability_scale(activity, exposure, density)
+    n_s = len(exposure)
+    step = max(_BLOCK_CELLS // max(n_s, 1), 1)
+    chunks = []
+    for start in range(0, len(activity), step):
+        p = np.minimum(1.0, k * activity[start : start + step, None] * exposure[None, :])
+        chunks.append(np.flatnonzero(rng.random(p.shape) < p) + start * n_s)
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+
+
 def _planted_probabilities(
     kinds: np.ndarray, n_groups: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -117,6 +195,9 @@ def synthetic_conversation(
     kind_shares: Mapping[str, float] = DEFAULT_KIND_SHARES,
     pass_rate: float = 0.15,
     leniency_sd: float = 0.5,
+    exposure: str = "arrival",
+    statement_spread: float = STATEMENT_SPREAD,
+    activity_cv: float = ACTIVITY_CV,
     random_state: int | None = 0,
 ) -> SyntheticConversation:
     """Generate a conversation with planted groups and statement kinds.
@@ -126,8 +207,7 @@ def synthetic_conversation(
     n_participants, n_statements : int
         Size of the vote matrix.
     density : float in (0, 1]
-        Probability that a participant voted on a statement, per cell (0.05 .. 0.5 in the
-        benchmarks); the number of votes is binomial around density x n_participants x n_statements.
+        Expected share of the cells that hold a vote (0.05 .. 0.5 in the benchmarks).
     group_shares : sequence of float
         Relative group sizes, largest first (normalised).
     kind_shares : mapping kind -> share
@@ -136,6 +216,18 @@ def synthetic_conversation(
         Mean pass probability; each statement's is uniform in [0.5, 1.5] x ``pass_rate``.
     leniency_sd : float
         Standard deviation of each participant's shift on the log-odds of agreeing.
+    exposure : {"arrival", "uniform"}
+        Who votes on what (module docstring): ``"arrival"`` gives statements and participants
+        unequal vote counts as in real Pol.is exports (statement s's exposure falls linearly with
+        s, participants' activity is gamma with coefficient of variation ``ACTIVITY_CV``);
+        ``"uniform"`` gives every cell the same probability ``density`` (O(votes) sampling, the
+        generator of the earlier benchmark tables).
+    statement_spread : float in [0, 1]
+        Under ``"arrival"``: statement exposure runs from 1 + spread (first written) to
+        1 - spread (last); 0 gives every statement the same exposure.
+    activity_cv : float >= 0
+        Under ``"arrival"``: coefficient of variation of the participants' gamma activity;
+        0 makes every participant equally active.
     random_state : int or None
 
     Returns
@@ -147,7 +239,7 @@ def synthetic_conversation(
     >>> conv = synthetic_conversation(200, 40, density=0.5, random_state=1)
     >>> conv.matrix.n_participants, conv.matrix.n_statements
     (200, 40)
-    >>> 3800 < conv.matrix.n_votes < 4200
+    >>> 3700 < conv.matrix.n_votes < 4300
     True
     >>> int(conv.is_bridging.sum())
     4
@@ -170,6 +262,12 @@ def synthetic_conversation(
         )
     if not 0 <= pass_rate < 2 / 3:
         raise InvalidSettingError(f"pass_rate must be in [0, 2/3), got {pass_rate!r}")
+    if exposure not in EXPOSURES:
+        raise InvalidSettingError(f"exposure must be one of {EXPOSURES}, got {exposure!r}")
+    if not 0 <= statement_spread <= 1:
+        raise InvalidSettingError(f"statement_spread must be in [0, 1], got {statement_spread!r}")
+    if activity_cv < 0:
+        raise InvalidSettingError(f"activity_cv must be >= 0, got {activity_cv!r}")
     rng = np.random.default_rng(random_state)
 
     shares = shares / shares.sum()
@@ -188,7 +286,17 @@ def synthetic_conversation(
     statement_pass = pass_rate * rng.uniform(0.5, 1.5, size=n_statements)
     leniency = rng.normal(0.0, leniency_sd, size=n_participants)
 
-    cells = _sample_cells(n_participants * n_statements, density, rng)
+    if exposure == "uniform":
+        cells = _sample_cells(n_participants * n_statements, density, rng)
+    else:
+        if activity_cv > 0:
+            shape = 1.0 / activity_cv**2
+            activity = rng.gamma(shape, 1.0 / shape, size=n_participants)
+        else:
+            activity = np.ones(n_participants)
+        order = (2 * np.arange(n_statements) + 1) / n_statements  # creation order, 0..2
+        exposure_s = 1.0 + statement_spread * (1.0 - order)
+        cells = _sample_unequal_cells(activity, exposure_s, density, rng)
     n_votes = len(cells)
     rows, cols = cells // n_statements, cells % n_statements
     logit = np.log(agree_p / (1 - agree_p))[labels[rows], cols] + leniency[rows]
