@@ -5,6 +5,10 @@ from the database. It is told by this process's scheduler after each analysis an
 PostgreSQL, by the coordinator's LISTEN on ``meedenken_snapshot`` (api/coordination.py), so
 snapshots made by any worker reach every worker's streams at once. Streams also check the
 database every ``sse_poll_seconds`` as a safety net.
+
+Many dashboards may follow one conversation: the hub also keeps, per conversation followed in
+this process, the newest snapshot already serialised, so a new version is read from the
+database and turned into text once per process, not once per client.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import contextlib
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 
 __all__ = ["SnapshotHub"]
 
@@ -24,6 +29,7 @@ class SnapshotHub:
         self._lock = threading.Lock()
         self._subscribers: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = (
             defaultdict(set))
+        self._texts: dict[int, tuple[int, str]] = {}  # conversation -> (version, event data)
 
     def subscribe(self, conversation_id: int) -> asyncio.Event:
         event = asyncio.Event()
@@ -38,6 +44,7 @@ class SnapshotHub:
                 subs.discard(entry)
             if not subs:
                 self._subscribers.pop(conversation_id, None)
+                self._texts.pop(conversation_id, None)
 
     def publish(self, conversation_id: int) -> None:
         with self._lock:
@@ -45,3 +52,19 @@ class SnapshotHub:
         for loop, event in subs:
             with contextlib.suppress(RuntimeError):  # that loop has closed
                 loop.call_soon_threadsafe(event.set)
+
+    def latest_text(self, conversation_id: int, version: int,
+                    load: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+        """(version, serialised snapshot) at ``version`` or newer: from this process's copy, or
+        from ``load()`` (which reads the newest snapshot) once for all clients."""
+        with self._lock:
+            hit = self._texts.get(conversation_id)
+        if hit is not None and hit[0] >= version:
+            return hit
+        loaded = load()
+        with self._lock:
+            current = self._texts.get(conversation_id)
+            if conversation_id in self._subscribers and (current is None
+                                                         or current[0] < loaded[0]):
+                self._texts[conversation_id] = loaded
+        return loaded

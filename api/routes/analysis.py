@@ -52,10 +52,17 @@ def _latest_version(service: Service, conversation_id: int) -> int:
     return version or 0
 
 
-def _load(service: Service, conversation_id: int) -> dict[str, Any]:
+def _load(service: Service, conversation_id: int) -> tuple[int, str]:
+    """The newest snapshot as (version, SSE data)."""
     with Session(service.engine) as session:
         snapshot = latest_snapshot(session, conversation_id)
-    return snapshot.result if snapshot is not None else empty_analysis()
+    payload = snapshot.result if snapshot is not None else empty_analysis()
+    return int(payload["version"]), json.dumps(payload)
+
+
+def _latest_text(service: Service, conversation_id: int, version: int) -> tuple[int, str]:
+    return service.hub.latest_text(conversation_id, version,
+                                   lambda: _load(service, conversation_id))
 
 
 @router.get("/stream", response_class=EventSourceResponse,
@@ -76,9 +83,9 @@ async def stream(conv: ConversationDep, caller: OptionalCallerDep,
             while True:
                 version = await run_in_threadpool(_latest_version, service, cid)
                 if version > sent:
-                    payload = await run_in_threadpool(_load, service, cid)
-                    sent = int(payload["version"])
-                    yield {"event": "analysis", "id": str(sent), "data": json.dumps(payload)}
+                    # Read and serialised once per version in this process, for all clients.
+                    sent, data = await run_in_threadpool(_latest_text, service, cid, version)
+                    yield {"event": "analysis", "id": str(sent), "data": data}
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=poll)
                 wake.clear()
