@@ -32,6 +32,7 @@ from .routes import (
 from .service import Service
 from .settings import Settings
 from .trust import install_trust, start_retention
+from .vote_path import VoteFastPath
 
 __all__ = ["app", "create_app"]
 
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    export, diversity):
         app.include_router(module.router)
     install_pages(app)
+    # Innermost of the middlewares: the trust layer's limits apply to the fast path too.
+    app.add_middleware(VoteFastPath)  # type: ignore[arg-type]
     install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
     _install_error_handlers(app)
     return app
