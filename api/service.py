@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from models.db import make_engine, upgrade
+from models.db import WalCheckpointer, make_engine, upgrade
 
 from .analyser import ProcessRunner, ThreadRunner
 from .analysis import AnalysisScheduler
@@ -29,11 +29,13 @@ class Service:
     hub: SnapshotHub
     scheduler: AnalysisScheduler
     writer: VoteWriter
+    checkpointer: WalCheckpointer
 
     @classmethod
     def build(cls, settings: Settings) -> Service:
+        # Commits never checkpoint the SQLite WAL; the checkpointer thread does (models/db.py).
         engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
-                             pool_size=settings.pool_size)
+                             pool_size=settings.pool_size, sqlite_autocheckpoint=False)
         hub = SnapshotHub()
         runner: ThreadRunner | ProcessRunner
         if settings.analysis_in_process:
@@ -44,13 +46,14 @@ class Service:
         scheduler = AnalysisScheduler(engine, hub, runner,
                                       debounce=settings.analysis_debounce_seconds)
         writer = VoteWriter(engine, scheduler.mark_dirty, batch_max=settings.vote_batch_max)
-        return cls(settings, engine, hub, scheduler, writer)
+        return cls(settings, engine, hub, scheduler, writer, WalCheckpointer(engine))
 
     def start(self) -> None:
         """Migrate the schema, start the writer and the analysis, re-analyse what is stale."""
         if self.settings.migrate_on_start:
             upgrade(self.engine)
         self.writer.start()
+        self.checkpointer.start()
         self.scheduler.start()
         if self.settings.embedding_similarity:
             # Load the sentence model in the background: the first submission need not wait.
@@ -62,4 +65,5 @@ class Service:
     def stop(self) -> None:
         self.writer.stop()  # answers every queued vote first
         self.scheduler.stop()
+        self.checkpointer.stop()
         self.engine.dispose()

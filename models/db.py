@@ -14,6 +14,10 @@ committed):
 * ``busy_timeout``: another process holding the write lock (a CLI, a second server) makes a
   writer wait instead of failing at once.
 * ``foreign_keys=ON``: SQLite ignores foreign keys without it.
+* Checkpoints (copying the WAL into the database file, with an fsync of the database) happen by
+  default in whichever commit takes the WAL past 1,000 pages, which then waits for the copy. The
+  API process turns that off (``sqlite_autocheckpoint=False``) and runs a
+  :class:`WalCheckpointer` thread instead, so a vote's commit never waits for a checkpoint.
 
 Within one process SQLite writes are serialised by :data:`sqlite_write_lock` (see
 :func:`write_guard`), so concurrent requests queue on a fair in-process lock instead of sleeping
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,9 +39,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "WalCheckpointer",
     "is_sqlite",
     "make_engine",
     "normalise_url",
@@ -52,6 +59,9 @@ ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 #: Milliseconds a writer waits for another process's write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _SYNCHRONOUS_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
+#: Seconds between the :class:`WalCheckpointer`'s checkpoints: at a few thousand votes a second
+#: the WAL grows by a few MB between them (SQLite's own default is every 1,000 pages, 4 MB).
+CHECKPOINT_SECONDS = 1.0
 
 #: One in-process lock for all SQLite writes (SQLite allows one writer at a time anyway).
 sqlite_write_lock = threading.Lock()
@@ -70,8 +80,12 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10) -> Engine:
-    """Create the engine for ``url`` with the pragmas and pool settings described above."""
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10,
+                sqlite_autocheckpoint: bool = True) -> Engine:
+    """Create the engine for ``url`` with the pragmas and pool settings described above.
+
+    ``sqlite_autocheckpoint=False``: commits never checkpoint; run a :class:`WalCheckpointer`.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -87,12 +101,12 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
             pool_size=pool_size,
             max_overflow=pool_size,
         )
-        _install_sqlite_hooks(engine, mode)
+        _install_sqlite_hooks(engine, mode, sqlite_autocheckpoint)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _install_sqlite_hooks(engine: Engine, synchronous: str) -> None:
+def _install_sqlite_hooks(engine: Engine, synchronous: str, autocheckpoint: bool) -> None:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite's own is deferred).
@@ -102,6 +116,8 @@ def _install_sqlite_hooks(engine: Engine, synchronous: str) -> None:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
+        if not autocheckpoint:
+            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -122,6 +138,53 @@ def write_guard(engine: Engine) -> Iterator[Engine]:
         return
     with sqlite_write_lock:
         yield engine.execution_options(sqlite_immediate=True)
+
+
+class WalCheckpointer:
+    """Checkpoints an SQLite database's WAL from a background thread every ``interval`` seconds.
+
+    ``PRAGMA wal_checkpoint(PASSIVE)`` copies what it can without waiting for readers or the
+    writer, who go on meanwhile (the driver releases the GIL while SQLite works). For engines
+    made with ``sqlite_autocheckpoint=False``; a no-op on other databases.
+    """
+
+    def __init__(self, engine: Engine, interval: float = CHECKPOINT_SECONDS) -> None:
+        self.engine = engine
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if is_sqlite(self.engine):
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="wal-checkpoint",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread after one last checkpoint."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    def checkpoint(self) -> None:
+        # The raw connection: it runs in autocommit mode (no BEGIN), which a checkpoint needs.
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+
+    def _run(self) -> None:
+        while True:
+            stopping = self._stop.wait(self.interval)
+            try:
+                self.checkpoint()
+            except (sqlite3.Error, SQLAlchemyError):  # nothing is lost; the next one catches up
+                log.warning("WAL checkpoint failed", exc_info=True)
+            if stopping:
+                return
 
 
 def alembic_config(url: str) -> Config:

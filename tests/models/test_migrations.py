@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401
-from models.db import make_engine, normalise_url, upgrade
+from models.db import WalCheckpointer, make_engine, normalise_url, upgrade
 from tests.pg import pg_unreachable, pg_url  # noqa: F401  (fixture)
 
 
@@ -46,6 +46,26 @@ def test_sqlite_pragmas(tmp_path):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
     with pytest.raises(ValueError, match="sqlite_synchronous"):
         make_engine(f"sqlite:///{tmp_path / 'q.db'}", sqlite_synchronous="SOMETIMES")
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+
+
+def test_sqlite_checkpoints_off_the_commit_path(tmp_path):
+    """Without auto-checkpoints commits leave the WAL to grow; the checkpointer copies it."""
+    path = tmp_path / "c.db"
+    eng = make_engine(f"sqlite:///{path}", sqlite_autocheckpoint=False)
+    with eng.begin() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        conn.exec_driver_sql("CREATE TABLE t (x BLOB)")
+    for _ in range(3):  # each commit > 1,000 pages of 4 KiB: SQLite would checkpoint
+        with eng.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO t VALUES (randomblob(5000000))")
+    wal = tmp_path / "c.db-wal"
+    assert wal.stat().st_size > 15_000_000 and path.stat().st_size < 1_000_000
+    checkpointer = WalCheckpointer(eng, interval=0.01)
+    checkpointer.start()
+    checkpointer.stop()
+    assert path.stat().st_size > 15_000_000
+    eng.dispose()
 
 
 def test_postgres_urls_use_psycopg3():
