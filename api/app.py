@@ -44,13 +44,16 @@ statements; the engine maps opinion groups in the background. Tokens travel as
 a participant token from `POST /conversations/{id}/participants`."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, server: bool = False) -> FastAPI:
+    """The app; ``server``: it runs in a long-lived server process (``meedenken serve``), whose
+    start-up objects are then kept out of the garbage collector's way
+    (:func:`api.service.freeze_heap`)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = Service.build(settings)
-        service.start()
+        service.start(freeze=server)
         app.state.service = service
         retention = start_retention(service)  # issue 8
         try:
@@ -110,7 +113,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _app_from_environment() -> FastAPI:
-    return create_app(Settings())
+    return create_app(Settings(), server=True)
 
 
 #: For ``uvicorn api.app:app`` (settings from the environment).
