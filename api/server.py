@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import uvicorn
+from uvicorn.config import LOG_LEVELS
 
 from .app import create_app
 from .demo import TOPIC, seed_demo
@@ -31,9 +32,17 @@ def _settings(db: str | None) -> Settings:
 def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
               log_level: str = "info") -> int:
     """Serve the API (migrating the database first). ``db``: URL, else ``DATABASE_URL``."""
-    app = create_app(_settings(db))
-    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config())
+    app = create_app(_settings(db), server=True)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config(),
+                access_log=_shows_access_lines(log_level))
     return 0
+
+
+def _shows_access_lines(log_level: str) -> bool:
+    """Whether ``log_level`` shows uvicorn's access lines (INFO). When it does not, the access
+    log is switched off: uvicorn formats each line's arguments (client address, quoted path)
+    before the logger drops it, on every request."""
+    return LOG_LEVELS[log_level.lower()] <= logging.INFO
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -103,8 +112,9 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
     print("\n".join(lines), flush=True)
     if not serve:
         return 0
-    app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=log_config())
+    app = create_app(settings, server=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=log_config(),
+                access_log=_shows_access_lines("warning"))
     return 0
 
 
