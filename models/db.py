@@ -21,15 +21,19 @@ committed):
 
 Within one process SQLite writes are serialised by :data:`sqlite_write_lock` (see
 :func:`write_guard`), so concurrent requests queue on a fair in-process lock instead of sleeping
-in SQLite's busy handler (whose back-off of up to 100 ms would ruin tail latency). Write
-transactions start with ``BEGIN IMMEDIATE`` so a read-then-write transaction never fails on lock
-upgrade.
+in SQLite's busy handler (whose back-off of up to 100 ms would ruin tail latency). Between
+processes (the API process and its analysis worker) writers queue on an ``flock`` of a file
+beside the database, ``<database>-writer.lock``, for the same reason: the kernel wakes the next
+writer the moment the lock is free. Write transactions start with ``BEGIN IMMEDIATE`` so a
+read-then-write transaction never fails on lock upgrade.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -65,6 +69,8 @@ CHECKPOINT_SECONDS = 1.0
 
 #: One in-process lock for all SQLite writes (SQLite allows one writer at a time anyway).
 sqlite_write_lock = threading.Lock()
+#: The file beside an SQLite database whose ``flock`` orders writers of several processes.
+WRITER_LOCK_SUFFIX = "-writer.lock"
 
 
 def normalise_url(url: str) -> str:
@@ -136,7 +142,13 @@ def write_guard(engine: Engine) -> Iterator[Engine]:
     if not is_sqlite(engine):
         yield engine
         return
-    with sqlite_write_lock:
+    database = engine.url.database
+    with sqlite_write_lock, contextlib.ExitStack() as stack:
+        if database and database != ":memory:":
+            # Opened per transaction, so a fork never shares it; closing it releases the lock.
+            fd = os.open(f"{database}{WRITER_LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o600)
+            stack.callback(os.close, fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits without the GIL
         yield engine.execution_options(sqlite_immediate=True)
 
 

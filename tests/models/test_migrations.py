@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,7 +12,14 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401
-from models.db import WalCheckpointer, make_engine, normalise_url, upgrade
+from models.db import (
+    WRITER_LOCK_SUFFIX,
+    WalCheckpointer,
+    make_engine,
+    normalise_url,
+    upgrade,
+    write_guard,
+)
 from tests.pg import pg_unreachable, pg_url  # noqa: F401  (fixture)
 
 
@@ -65,6 +75,29 @@ def test_sqlite_checkpoints_off_the_commit_path(tmp_path):
     checkpointer.start()
     checkpointer.stop()
     assert path.stat().st_size > 15_000_000
+    eng.dispose()
+
+
+def test_sqlite_writers_of_other_processes_queue_on_the_lock_file(tmp_path):
+    """``write_guard`` holds an flock that another open of the lock file (as in another
+    process) cannot take until the transaction is over."""
+    path = tmp_path / "w.db"
+    eng = make_engine(f"sqlite:///{path}")
+
+    def free() -> bool:
+        fd = os.open(f"{path}{WRITER_LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+
+    with write_guard(eng) as guarded, guarded.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        assert not free()
+    assert free()
     eng.dispose()
 
 
