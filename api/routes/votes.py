@@ -65,9 +65,9 @@ async def vote(conversation_id: ConversationId, body: VoteCreate, token: TokenDe
     """Vote 1 (agree), -1 (disagree) or 0 (pass); voting again changes the vote.
 
     The answer comes after the vote is committed. The checks (token, conversation open,
-    statement visible) run in the vote writer, in the same transaction as the write.
-    Well-formed votes are answered by :mod:`api.vote_path` without passing through FastAPI;
-    this route answers the rest (and documents both)."""
+    statement visible) run in the vote writer, in the same transaction as the write."""
+    # Well-formed votes are answered by api/vote_path.py before they reach FastAPI; this route
+    # answers the rest, and documents both (the docstring above is the OpenAPI description).
     if token is None:
         raise unauthorised("participant")
     stored = await cast_vote(service, conversation_id, token, body.statement_id, body.vote)
