@@ -12,12 +12,13 @@ answers the *well-formed* vote directly:
   ``statement_id`` (``1 <= statement_id <= ID_MAX``) and ``vote`` (-1, 0 or 1).
 
 Everything else -- no token, a malformed or unusual body, another content type, an id out of
-range, a path under a ``root_path`` -- goes on unchanged (the body replayed) to the documented FastAPI route in
-:mod:`api.routes.votes`, which answers it with its 4xx and a JSON ``detail``. Both paths end in
-the same :func:`api.routes.votes.cast_vote`, so a vote has the same outcome either way (the
-token, the conversation and the statement are checked by the vote writer, in the transaction
-that stores the vote), and both answer with the same JSON. The middleware sits inside the
-body-size and rate-limit middlewares, so those limits apply to it as to every request.
+range, a path under a ``root_path`` -- goes on unchanged (the body replayed) to the documented
+FastAPI route in :mod:`api.routes.votes`, which answers it with its 4xx and a JSON ``detail``.
+Both paths end in the same :func:`api.routes.votes.cast_vote`, so a vote has the same outcome
+either way (the token, the conversation and the statement are checked by the vote writer, in
+the transaction that stores the vote), and both answer with the same JSON. The middleware sits
+inside the body-size and rate-limit middlewares, so those limits apply to it as to every
+request.
 """
 
 from __future__ import annotations
