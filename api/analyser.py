@@ -332,6 +332,10 @@ _worker: Analyser | None = None
 
 #: Seconds between the worker's checks that the API process is still alive.
 PARENT_CHECK_SECONDS = 1.0
+#: Niceness added to the worker process: when the cores are busy, the scheduler gives the API
+#: process (answering votes) the CPU first and the analysis the rest. 10 is ``nice``'s
+#: default; it slows an analysis only while the machine is saturated.
+WORKER_NICENESS = 10
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -346,6 +350,7 @@ def _worker_init(parent: int, database_url: str, sqlite_synchronous: str,
                  random_state: int) -> None:
     global _worker
     logging.basicConfig(level=logging.WARNING)
+    os.nice(WORKER_NICENESS)
     # ``parent`` comes from the API process: it may have died while this one was starting.
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     # Snapshots are recorded as made by the API process that scheduled them.

@@ -32,8 +32,9 @@ from .routes import (
 from .service import Service
 from .settings import Settings
 from .trust import install_trust, start_retention
+from .vote_path import VoteFastPath
 
-__all__ = ["app", "create_app"]
+__all__ = ["app", "create_app", "server_app"]
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,16 @@ statements; the engine maps opinion groups in the background. Tokens travel as
 a participant token from `POST /conversations/{id}/participants`."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, server: bool = False) -> FastAPI:
+    """The app; ``server``: it runs in a long-lived server process (``meedenken serve``), whose
+    start-up objects are then kept out of the garbage collector's way
+    (:func:`api.service.freeze_heap`)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = Service.build(settings)
-        service.start()
+        service.start(freeze=server)
         app.state.service = service
         retention = start_retention(service)  # issue 8
         try:
@@ -64,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    export, diversity):
         app.include_router(module.router)
     install_pages(app)
+    # Innermost of the middlewares: the trust layer's limits apply to the fast path too.
+    app.add_middleware(VoteFastPath)  # type: ignore[arg-type]
     install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
     _install_error_handlers(app)
     return app
@@ -106,9 +112,11 @@ def _install_error_handlers(app: FastAPI) -> None:
                             status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
-def _app_from_environment() -> FastAPI:
-    return create_app(Settings())
+def server_app() -> FastAPI:
+    """The app of a server process, configured from the environment (the factory that
+    ``meedenken serve --workers N`` gives uvicorn: ``uvicorn --factory api.app:server_app``)."""
+    return create_app(Settings(), server=True)
 
 
 #: For ``uvicorn api.app:app`` (settings from the environment).
-app = _app_from_environment()
+app = server_app()

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import uvicorn
+from uvicorn.config import LOG_LEVELS
 
 from models.db import make_engine, schema_revision, upgrade
 
@@ -42,8 +43,9 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     """
     settings = settings_for_db(db)
     if workers <= 1:
-        app = create_app(settings)
-        uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config())
+        app = create_app(settings, server=True)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config(),
+                    access_log=_shows_access_lines(log_level))
         return 0
     if settings.database_url.startswith("sqlite"):
         print("meedenken serve: --workers needs PostgreSQL (DATABASE_URL=postgresql://...); "
@@ -53,8 +55,9 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     # The workers are new processes: they read their settings from the environment.
     os.environ["DATABASE_URL"] = settings.database_url
     os.environ["MEEDENKEN_MIGRATE_ON_START"] = "false"
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, log_config=log_config())
+    uvicorn.run("api.app:server_app", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, log_config=log_config(),
+                access_log=_shows_access_lines(log_level))
     return 0
 
 
@@ -67,6 +70,13 @@ def run_migrations(database_url: str) -> str:
     finally:
         engine.dispose()
     return str(current)
+
+
+def _shows_access_lines(log_level: str) -> bool:
+    """Whether ``log_level`` shows uvicorn's access lines (INFO). When it does not, the access
+    log is switched off: uvicorn formats each line's arguments (client address, quoted path)
+    before the logger drops it, on every request."""
+    return LOG_LEVELS[log_level.lower()] <= logging.INFO
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -136,8 +146,9 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
     print("\n".join(lines), flush=True)
     if not serve:
         return 0
-    app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=log_config())
+    app = create_app(settings, server=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=log_config(),
+                access_log=_shows_access_lines("warning"))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Iterable
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from models.db import make_engine, schema_revision, upgrade
+from models.db import WalCheckpointer, make_engine, schema_revision, upgrade
 
 from .analyser import ProcessRunner, ThreadRunner
 from .analysis import AnalysisScheduler
@@ -20,7 +21,7 @@ from .settings import Settings
 from .similarity import preload_embedder
 from .vote_writer import VoteWriter
 
-__all__ = ["Service"]
+__all__ = ["Service", "freeze_heap"]
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,14 @@ class Service:
     hub: SnapshotHub
     scheduler: AnalysisScheduler
     writer: VoteWriter
+    checkpointer: WalCheckpointer
     coordinator: Coordinator | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Service:
+        # Commits never checkpoint the SQLite WAL; the checkpointer thread does (models/db.py).
         engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
-                             pool_size=settings.pool_size)
+                             pool_size=settings.pool_size, sqlite_autocheckpoint=False)
         hub = SnapshotHub()
         runner: ThreadRunner | ProcessRunner
         if settings.analysis_in_process:
@@ -61,12 +64,15 @@ class Service:
             # Votes announce themselves in their own transaction; the owner schedules them.
             writer = VoteWriter(engine, scheduler.announced, batch_max=settings.vote_batch_max,
                                 notify_channel=DIRTY_CHANNEL)
-            return cls(settings, engine, hub, scheduler, writer, coordinator)
+            return cls(settings, engine, hub, scheduler, writer, WalCheckpointer(engine),
+                       coordinator)
         writer = VoteWriter(engine, scheduler.mark_dirty, batch_max=settings.vote_batch_max)
-        return cls(settings, engine, hub, scheduler, writer)
+        return cls(settings, engine, hub, scheduler, writer, WalCheckpointer(engine))
 
-    def start(self) -> None:
-        """Migrate the schema, start the writer and the analysis, re-analyse what is stale."""
+    def start(self, *, freeze: bool = False) -> None:
+        """Migrate the schema, start the writer and the analysis, re-analyse what is stale.
+
+        ``freeze``: a long-running server's start; see :func:`freeze_heap`."""
         if self.settings.migrate_on_start:
             upgrade(self.engine)
         current, head = schema_revision(self.engine)
@@ -76,20 +82,23 @@ class Service:
             log.error("database schema at %s, this code needs %s: run `meedenken migrate`",
                       current, head)
         self.writer.start()
+        self.checkpointer.start()
         self.scheduler.start()
         if self.settings.embedding_similarity:
             # Load the sentence model in the background: the first submission need not wait.
-            threading.Thread(target=preload_embedder, name="embedder-load", daemon=True).start()
+            threading.Thread(target=_preload_embedder, args=(freeze,), name="embedder-load",
+                             daemon=True).start()
         if self.coordinator is not None:
             # It claims the stale conversations no other worker owns once it is connected.
             self.coordinator.start()
             self.coordinator.wait_connected()
-            return
-        if not schema_ready:
-            return
-        stale = self.scheduler.recover()
-        if stale:
-            log.info("re-analysing conversations with votes newer than their snapshot: %s", stale)
+        elif schema_ready:
+            stale = self.scheduler.recover()
+            if stale:
+                log.info("re-analysing conversations with votes newer than their snapshot: %s",
+                         stale)
+        if freeze:
+            freeze_heap(collect=True)
 
     def mark_dirty(self, conversation_ids: Iterable[int]) -> None:
         """A conversation changed (moderation, settings): have it analysed again, by whichever
@@ -112,4 +121,28 @@ class Service:
         if self.coordinator is not None:
             self.coordinator.stop()  # its locks go with its connection
         self.scheduler.stop()
+        self.checkpointer.stop()
         self.engine.dispose()
+
+
+def freeze_heap(*, collect: bool) -> None:
+    """Take every object alive now out of the garbage collector's full collections.
+
+    A server imports numpy, scipy, scikit-learn, SQLAlchemy and (for near-duplicates) torch:
+    hundreds of thousands of objects that live as long as the process. CPython's full
+    collection walks all of them, a pause of 150-450 ms measured under the vote load (the
+    whole event loop stops), which was the p99 of the votes. :func:`gc.freeze` moves them to
+    a permanent generation that collections skip; objects made later are collected as usual.
+    ``collect`` first frees what is already garbage (a pause of its own: only before serving).
+    For a server process only: a test process that builds many apps would keep each one's
+    garbage forever.
+    """
+    if collect:
+        gc.collect()
+    gc.freeze()
+
+
+def _preload_embedder(freeze: bool) -> None:
+    preload_embedder()
+    if freeze:  # the model's objects live as long as the process too
+        freeze_heap(collect=False)

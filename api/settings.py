@@ -41,8 +41,9 @@ class Settings(BaseSettings):
     analysis_in_process: bool = False
     #: Seed of the analysis (same votes, same map).
     analysis_random_state: int = 0
-    #: Most votes committed in one transaction by the vote writer (group commit).
-    vote_batch_max: int = Field(default=1000, ge=1)
+    #: Most votes committed in one transaction by the vote writer (group commit). At most
+    #: 5,000: a batch's insert has 5 parameters per vote, and PostgreSQL takes 65,535.
+    vote_batch_max: int = Field(default=1000, ge=1, le=5000)
     #: Seconds an SSE connection waits between checks of the database for a newer snapshot.
     #: New snapshots wake the streams at once (this process's, and on PostgreSQL every
     #: worker's through LISTEN/NOTIFY); the check is a safety net only.

@@ -7,6 +7,8 @@ writer thread takes every vote waiting in its queue, checks them all with three 
 this conversation?), appends the valid ones to ``vote_history``, upserts ``vote`` (one current
 vote per participant and statement) and commits once. Only after the commit are the requests
 answered, so **a 2xx vote is committed** (and, on SQLite with ``synchronous=FULL``, fsynced).
+The answers go back to the event loop in one call per batch (one wake-up of the loop, not one
+per vote).
 
 Batching is what makes durable writes fast: under load the queue fills while a commit runs, so
 one fsync covers hundreds of votes; when idle, a batch is a single vote and latency is one
@@ -23,7 +25,7 @@ import contextlib
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -154,20 +156,19 @@ class VoteWriter:
                         status.HTTP_409_CONFLICT,
                         "the vote conflicts with a concurrent change (was the conversation, "
                         "statement or participant deleted?)"))
-        touched: set[int] = set()
-        for item, outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, StoredVote):
-                touched.add(item.conversation_id)
-            _resolve(item, outcome)
+        touched = {item.conversation_id for item, outcome in zip(batch, outcomes, strict=True)
+                   if isinstance(outcome, StoredVote)}
+        _resolve(batch, outcomes)
         if touched:
             self.on_commit(touched)
 
     def _commit(self, batch: list[PendingVote]) -> list[StoredVote | HTTPException]:
         """Check and store a batch in one transaction; returns one outcome per vote.
 
-        Plain driver SQL (no ORM, no statement compilation) and one ``fetchall`` per query:
-        this runs once per batch on the hot path, and every driver call releases and retakes
-        the GIL, which the event loop thread is competing for.
+        Plain driver SQL (no ORM, no statement compilation), one ``fetchall`` per query and
+        one multi-row ``INSERT`` per table: this runs once per batch on the hot path, and every
+        driver step releases and retakes the GIL, which the event loop thread is competing
+        for (retaking it can wait for the loop thread's switch interval, 5 ms).
         """
         now = utcnow()
         stamp: object = now if self._postgres else now.strftime(_SQLITE_TIME)
@@ -202,11 +203,11 @@ class VoteWriter:
                     # One row per pair: PostgreSQL refuses to update a row twice in one statement.
                     latest[(outcome.participant_id, item.statement_id)] = row
             if history:
-                marks = ",".join([ph] * 5)
                 conn.exec_driver_sql(f"INSERT INTO vote_history {_VOTE_COLUMNS} "
-                                     f"VALUES ({marks})", history)
-                conn.exec_driver_sql(f"INSERT INTO vote {_VOTE_COLUMNS} VALUES ({marks}) "
-                                     f"{_UPSERT}", list(latest.values()))
+                                     f"VALUES {_rows(ph, len(history))}", _flat(history))
+                conn.exec_driver_sql(f"INSERT INTO vote {_VOTE_COLUMNS} "
+                                     f"VALUES {_rows(ph, len(latest))} {_UPSERT}",
+                                     _flat(latest.values()))
                 if self.notify_channel is not None:
                     # Sent at commit to every worker (api/coordination.py), with the highest
                     # vote id this transaction drew.
@@ -214,6 +215,16 @@ class VoteWriter:
                                                       sorted({r[0] for r in history})))
         self.batches += 1
         return outcomes
+
+
+def _rows(ph: str, n: int) -> str:
+    """``(?,?,?,?,?),...`` for ``n`` rows: one statement (one driver step, one GIL hand-over on
+    SQLite) instead of ``executemany``'s one step per row."""
+    return ",".join(["(" + ",".join([ph] * 5) + ")"] * n)
+
+
+def _flat(rows: Iterable[tuple]) -> tuple:
+    return tuple(value for row in rows for value in row)
 
 
 def _check(item: PendingVote, conversations: dict, participants: dict, statements: dict,
@@ -245,14 +256,23 @@ def _check(item: PendingVote, conversations: dict, participants: dict, statement
     return StoredVote(who[0], item.statement_id, item.value, now)
 
 
-def _resolve(item: PendingVote, outcome: StoredVote | HTTPException) -> None:
-    def _set() -> None:
-        if item.future.done():  # the client went away and the request was cancelled
-            return
-        if isinstance(outcome, HTTPException):
-            item.future.set_exception(outcome)
-        else:
-            item.future.set_result(outcome)
+def _resolve(batch: list[PendingVote], outcomes: list[StoredVote | HTTPException]) -> None:
+    """Hand the outcomes to the waiting requests: one call into each event loop per batch
+    (each ``call_soon_threadsafe`` wakes the loop with a system call)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future, object]]] = {}
+    for item, outcome in zip(batch, outcomes, strict=True):
+        by_loop.setdefault(item.loop, []).append((item.future, outcome))
+    for loop, answers in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the event loop is closed (shutting down)
+            loop.call_soon_threadsafe(_settle, answers)
 
-    with contextlib.suppress(RuntimeError):  # the event loop is closed (server shutting down)
-        item.loop.call_soon_threadsafe(_set)
+
+def _settle(answers: list[tuple[asyncio.Future, object]]) -> None:
+    """In the event loop: complete each request's future with its outcome."""
+    for future, outcome in answers:
+        if future.done():  # the client went away and the request was cancelled
+            continue
+        if isinstance(outcome, HTTPException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)

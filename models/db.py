@@ -14,18 +14,27 @@ committed):
 * ``busy_timeout``: another process holding the write lock (a CLI, a second server) makes a
   writer wait instead of failing at once.
 * ``foreign_keys=ON``: SQLite ignores foreign keys without it.
+* Checkpoints (copying the WAL into the database file, with an fsync of the database) happen by
+  default in whichever commit takes the WAL past 1,000 pages, which then waits for the copy. The
+  API process turns that off (``sqlite_autocheckpoint=False``) and runs a
+  :class:`WalCheckpointer` thread instead, so a vote's commit never waits for a checkpoint.
 
 Within one process SQLite writes are serialised by :data:`sqlite_write_lock` (see
 :func:`write_guard`), so concurrent requests queue on a fair in-process lock instead of sleeping
-in SQLite's busy handler (whose back-off of up to 100 ms would ruin tail latency). Write
-transactions start with ``BEGIN IMMEDIATE`` so a read-then-write transaction never fails on lock
-upgrade.
+in SQLite's busy handler (whose back-off of up to 100 ms would ruin tail latency). Between
+processes (the API process and its analysis worker) writers queue on an ``flock`` of a file
+beside the database, ``<database>-writer.lock``, for the same reason: the kernel wakes the next
+writer the moment the lock is free. Write transactions start with ``BEGIN IMMEDIATE`` so a
+read-then-write transaction never fails on lock upgrade.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,9 +43,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "WalCheckpointer",
     "is_sqlite",
     "make_engine",
     "normalise_url",
@@ -55,9 +66,14 @@ MIGRATION_LOCK_KEY = 0x4D494752
 #: Milliseconds a writer waits for another process's write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _SYNCHRONOUS_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
+#: Seconds between the :class:`WalCheckpointer`'s checkpoints: at a few thousand votes a second
+#: the WAL grows by a few MB between them (SQLite's own default is every 1,000 pages, 4 MB).
+CHECKPOINT_SECONDS = 1.0
 
 #: One in-process lock for all SQLite writes (SQLite allows one writer at a time anyway).
 sqlite_write_lock = threading.Lock()
+#: The file beside an SQLite database whose ``flock`` orders writers of several processes.
+WRITER_LOCK_SUFFIX = "-writer.lock"
 
 
 def normalise_url(url: str) -> str:
@@ -73,8 +89,12 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10) -> Engine:
-    """Create the engine for ``url`` with the pragmas and pool settings described above."""
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10,
+                sqlite_autocheckpoint: bool = True) -> Engine:
+    """Create the engine for ``url`` with the pragmas and pool settings described above.
+
+    ``sqlite_autocheckpoint=False``: commits never checkpoint; run a :class:`WalCheckpointer`.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -90,12 +110,12 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
             pool_size=pool_size,
             max_overflow=pool_size,
         )
-        _install_sqlite_hooks(engine, mode)
+        _install_sqlite_hooks(engine, mode, sqlite_autocheckpoint)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _install_sqlite_hooks(engine: Engine, synchronous: str) -> None:
+def _install_sqlite_hooks(engine: Engine, synchronous: str, autocheckpoint: bool) -> None:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite's own is deferred).
@@ -105,6 +125,8 @@ def _install_sqlite_hooks(engine: Engine, synchronous: str) -> None:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
+        if not autocheckpoint:
+            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -123,8 +145,61 @@ def write_guard(engine: Engine) -> Iterator[Engine]:
     if not is_sqlite(engine):
         yield engine
         return
-    with sqlite_write_lock:
+    database = engine.url.database
+    with sqlite_write_lock, contextlib.ExitStack() as stack:
+        if database and database != ":memory:":
+            # Opened per transaction, so a fork never shares it; closing it releases the lock.
+            fd = os.open(f"{database}{WRITER_LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o600)
+            stack.callback(os.close, fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits without the GIL
         yield engine.execution_options(sqlite_immediate=True)
+
+
+class WalCheckpointer:
+    """Checkpoints an SQLite database's WAL from a background thread every ``interval`` seconds.
+
+    ``PRAGMA wal_checkpoint(PASSIVE)`` copies what it can without waiting for readers or the
+    writer, who go on meanwhile (the driver releases the GIL while SQLite works). For engines
+    made with ``sqlite_autocheckpoint=False``; a no-op on other databases.
+    """
+
+    def __init__(self, engine: Engine, interval: float = CHECKPOINT_SECONDS) -> None:
+        self.engine = engine
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if is_sqlite(self.engine):
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="wal-checkpoint",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread after one last checkpoint."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    def checkpoint(self) -> None:
+        # The raw connection: it runs in autocommit mode (no BEGIN), which a checkpoint needs.
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+
+    def _run(self) -> None:
+        while True:
+            stopping = self._stop.wait(self.interval)
+            try:
+                self.checkpoint()
+            except (sqlite3.Error, SQLAlchemyError):  # nothing is lost; the next one catches up
+                log.warning("WAL checkpoint failed", exc_info=True)
+            if stopping:
+                return
 
 
 def alembic_config(url: str) -> Config:

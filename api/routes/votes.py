@@ -21,6 +21,8 @@ from ..deps import (
     unauthorised,
 )
 from ..security import hash_token
+from ..service import Service
+from ..vote_writer import StoredVote
 from .statements import visible
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["votes"])
@@ -64,17 +66,29 @@ async def vote(conversation_id: ConversationId, body: VoteCreate, token: TokenDe
 
     The answer comes after the vote is committed. The checks (token, conversation open,
     statement visible) run in the vote writer, in the same transaction as the write."""
+    # Well-formed votes are answered by api/vote_path.py before they reach FastAPI; this route
+    # answers the rest, and documents both (the docstring above is the OpenAPI description).
     if token is None:
         raise unauthorised("participant")
-    if not 1 <= body.statement_id <= ID_MAX:
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            f"statement {body.statement_id} not found in conversation "
-                            f"{conversation_id}")
-    stored = await service.writer.submit(conversation_id, hash_token(token), body.statement_id,
-                                         body.vote)
+    stored = await cast_vote(service, conversation_id, token, body.statement_id, body.vote)
     # A Response skips FastAPI's second validation of the result (this is the hot path);
     # the schema stays documented by ``response_model``.
-    return JSONResponse({"participant_id": stored.participant_id,
-                         "statement_id": stored.statement_id, "vote": stored.vote,
-                         "created_at": stored.created_at.isoformat()},
-                        status_code=status.HTTP_201_CREATED)
+    return JSONResponse(stored_json(stored), status_code=status.HTTP_201_CREATED)
+
+
+async def cast_vote(service: Service, conversation_id: int, token: str, statement_id: int,
+                    value: int) -> StoredVote:
+    """Store one vote and return it once committed; HTTPException if it is refused.
+
+    Shared by the route above and the fast path in :mod:`api.vote_path`."""
+    if not 1 <= statement_id <= ID_MAX:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            f"statement {statement_id} not found in conversation "
+                            f"{conversation_id}")
+    return await service.writer.submit(conversation_id, hash_token(token), statement_id, value)
+
+
+def stored_json(stored: StoredVote) -> dict[str, object]:
+    """The answer to a stored vote (the fields of ``VotePublic``)."""
+    return {"participant_id": stored.participant_id, "statement_id": stored.statement_id,
+            "vote": stored.vote, "created_at": stored.created_at.isoformat()}

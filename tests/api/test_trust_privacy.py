@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, select
 from api.log_config import PrivateAccessFormatter, log_config
 from api.retention import RetentionLoop, purge_expired
 from api.security import hash_token
+from api.server import _shows_access_lines
 from models.tables import AllowedXid, ConversationPolicy, Participant, Vote
 
 from .helpers import bearer, make_dialogue
@@ -81,6 +82,11 @@ def test_access_log_line_has_no_client_address_or_query():
     line = formatter.format(record)
     assert "203.0.113.9" not in line and "token=abc" not in line
     assert '"GET /conversations/1/stream HTTP/1.1" 200' in line
+
+
+def test_access_log_is_on_exactly_when_its_lines_are_shown():
+    assert _shows_access_lines("info") and _shows_access_lines("DEBUG")
+    assert not _shows_access_lines("warning") and not _shows_access_lines("error")
 
 
 def test_a_facilitator_exports_only_their_own_conversation(client):
