@@ -180,7 +180,7 @@ class Coordinator:
     def _serve(self, conn: psycopg.Connection) -> None:
         next_retry = time.monotonic()
         while not self._stop.is_set():
-            unowned: list[tuple[int, int]] = []
+            unowned: dict[int, int] = {}  # conversation -> highest vote id announced
             for note in conn.notifies(timeout=0.2):
                 parts = parse_payload(note.payload)
                 if not parts:
@@ -191,8 +191,9 @@ class Coordinator:
                     self.scheduler.mark_dirty([parts[0]])
                     self.scheduler.routed(parts[0])
                 else:
-                    unowned.append((parts[0], parts[1] if len(parts) > 1 else 0))
-            for cid, vote_id in unowned:
+                    vote_id = parts[1] if len(parts) > 1 else 0
+                    unowned[parts[0]] = max(vote_id, unowned.get(parts[0], 0))
+            for cid, vote_id in unowned.items():
                 self._on_dirty_elsewhere(conn, cid, vote_id)
                 self.scheduler.routed(cid)
             while True:
@@ -216,15 +217,17 @@ class Coordinator:
             del self.watched[cid]
 
     def _on_dirty_elsewhere(self, conn: psycopg.Connection, cid: int, vote_id: int) -> None:
-        if cid in self.owned:
+        watch = self.watched.get(cid)
+        if cid in self.owned:  # taken meanwhile (a claim)
             self.scheduler.mark_dirty([cid])
+        elif watch is not None:
+            # Known to be analysed by another worker: no lock query per announcement (that
+            # worker's votes come many times a second); the periodic retry notices its death.
+            watch.vote_id, watch.seen_at = max(vote_id, watch.vote_id), time.monotonic()
         elif self._try_lock(conn, cid):
-            self.watched.pop(cid, None)
             self.scheduler.mark_dirty([cid])
         else:
-            old = self.watched.get(cid)
-            self.watched[cid] = _Watch(max(vote_id, old.vote_id if old else 0),
-                                       time.monotonic())
+            self.watched[cid] = _Watch(vote_id, time.monotonic())
 
     def _retry_watched(self, conn: psycopg.Connection) -> None:
         now = time.monotonic()
@@ -238,6 +241,8 @@ class Coordinator:
                 del self.watched[cid]
 
     def _try_lock(self, conn: psycopg.Connection, cid: int) -> bool:
+        if cid in self.owned:  # session locks stack: never take one twice
+            return True
         row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (OWNER_LOCK_KEY, cid)).fetchone()
         if row is not None and row[0]:
             self.owned.add(cid)
