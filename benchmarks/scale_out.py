@@ -227,15 +227,17 @@ def _tables(rows: list[dict], fan_out: dict) -> str:
     return "\n".join(lines)
 
 
-NOTES = """Each worker count runs for the stated seconds against `meedenken serve --workers N` on
-one PostgreSQL 15 database (loopback, default durability: synchronous_commit on), 64 keep-alive
-connections from a load generator of 2 processes on the same 2 cores. Every vote is answered
+NOTES = """Each worker count runs for `--seconds` (10 by default) against
+`meedenken serve --workers N` on one PostgreSQL 15 database (loopback, default durability:
+synchronous_commit on), 64 keep-alive connections from a load generator of 2 processes on the
+same 2 cores. Every vote is answered
 after its commit; "in vote_history" must equal the 201s (each vote stored exactly once). The
 analysis runs during the load (debounce 1 s) in the process of the worker that owns the
 conversation. "Server CPU per vote" sums every server process (uvicorn supervisor, workers, their
 analysis processes). On this 2-core machine more workers cannot add cores: what they show is the
-cost of coordination (one NOTIFY per vote batch, smaller batches per worker); on a machine with
-more cores, or several hosts, workers add the cores they run on.
+cost of coordination: one NOTIFY per vote batch, heard by every worker, and smaller batches per
+worker (more transactions per vote). Workers are there to add cores, or hosts, that this machine
+does not have; that gain is not measured here.
 
 The latency is measured on an otherwise idle pair of servers: it is the debounce (0.5 s, the
 default) plus one analysis plus PostgreSQL's NOTIFY to the other worker and its SSE write."""
