@@ -75,7 +75,7 @@ ADVISORY_LOCK_KEY = 0x4D454544
 #: First key of the advisory lock held while a conversation is analysed ("RUN!").
 RUN_LOCK_KEY = 0x52554E21
 #: Votes are re-read from the highest id seen by a read at least this many seconds old.
-READ_LOOKBACK_SECONDS = 20.0
+READ_LOOKBACK_SECONDS = 30.0
 #: Seconds between checks that the cached matrix holds every vote of the conversation.
 RECOUNT_SECONDS = 60.0
 

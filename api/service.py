@@ -19,7 +19,7 @@ from .coordination import Coordinator, notify_dirty
 from .hub import SnapshotHub
 from .settings import Settings
 from .similarity import preload_embedder
-from .vote_writer import VoteWriter
+from .vote_writer import PG_WRITER_SETTINGS, VoteWriter
 
 __all__ = ["Service", "freeze_heap"]
 
@@ -61,9 +61,12 @@ class Service:
         if engine.dialect.name == "postgresql":
             coordinator = Coordinator(settings.database_url, scheduler, hub,
                                       retry_seconds=settings.takeover_check_seconds)
-            # Votes announce themselves in their own transaction; the owner schedules them.
-            writer = VoteWriter(engine, scheduler.announced, batch_max=settings.vote_batch_max,
-                                notify_channel=DIRTY_CHANNEL)
+            # Votes announce themselves in their own transaction; the owner schedules them. The
+            # writer has connections of its own, with time limits on its transactions.
+            writer_engine = make_engine(settings.database_url, pool_size=2,
+                                        postgres_settings=PG_WRITER_SETTINGS)
+            writer = VoteWriter(writer_engine, scheduler.announced,
+                                batch_max=settings.vote_batch_max, notify_channel=DIRTY_CHANNEL)
             return cls(settings, engine, hub, scheduler, writer, WalCheckpointer(engine),
                        coordinator)
         writer = VoteWriter(engine, scheduler.mark_dirty, batch_max=settings.vote_batch_max)
@@ -118,6 +121,8 @@ class Service:
 
     def stop(self) -> None:
         self.writer.stop()  # answers every queued vote first
+        if self.writer.engine is not self.engine:
+            self.writer.engine.dispose()
         if self.coordinator is not None:
             self.coordinator.stop()  # its locks go with its connection
         self.scheduler.stop()

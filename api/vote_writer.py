@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models.db import write_guard
 from models.tables import Moderation, utcnow
 
-__all__ = ["PendingVote", "StoredVote", "VoteWriter"]
+__all__ = ["PG_WRITER_SETTINGS", "PendingVote", "StoredVote", "VoteWriter"]
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,9 @@ _VOTE_COLUMNS = "(conversation_id, participant_id, statement_id, value, created_
 #: The latest vote wins; same syntax in SQLite (3.24+) and PostgreSQL.
 _UPSERT = ("ON CONFLICT (participant_id, statement_id) DO UPDATE "
            "SET value = excluded.value, created_at = excluded.created_at")
-#: PostgreSQL: a vote transaction is cut off after this (far below the analysis's look-back).
-_PG_TIMEOUT = ("SET LOCAL statement_timeout = '2s'; "
-               "SET LOCAL idle_in_transaction_session_timeout = '2s'")
+#: PostgreSQL: the writer's connections cut a vote transaction off long before the analysis's
+#: look-back (api/analyser.py, READ_LOOKBACK_SECONDS) would miss one of its votes.
+PG_WRITER_SETTINGS = {"statement_timeout": "2s", "idle_in_transaction_session_timeout": "2s"}
 #: PostgreSQL: one notification per conversation in the batch, "<conversation>:<vote id>".
 _PG_NOTIFY = ("SELECT pg_notify(%s, c::text || ':' || "
               "currval(pg_get_serial_sequence('vote_history', 'id'))::text) "
@@ -177,10 +177,6 @@ class VoteWriter:
         history: list[tuple] = []
         latest: dict[tuple[int, int], tuple] = {}
         with write_guard(self.engine) as engine, engine.begin() as conn:
-            if self._postgres:
-                # Bounds how long a vote's id can stay invisible to the analysis, which re-reads
-                # a window of recent ids (api/analyser.py, READ_LOOKBACK_SECONDS).
-                conn.exec_driver_sql(_PG_TIMEOUT)
 
             def lookup(sql: str, keys: set) -> dict:
                 marks = ",".join([ph] * len(keys))

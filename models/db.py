@@ -90,8 +90,12 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10,
-                sqlite_autocheckpoint: bool = True) -> Engine:
+                sqlite_autocheckpoint: bool = True,
+                postgres_settings: dict[str, str] | None = None) -> Engine:
     """Create the engine for ``url`` with the pragmas and pool settings described above.
+
+    ``postgres_settings``: server settings for every connection of this engine (PostgreSQL),
+    e.g. ``{"statement_timeout": "2s"}``.
 
     ``sqlite_autocheckpoint=False``: commits never checkpoint; run a :class:`WalCheckpointer`.
     """
@@ -112,7 +116,9 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
         )
         _install_sqlite_hooks(engine, mode, sqlite_autocheckpoint)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    options = " ".join(f"-c {name}={value}" for name, value in (postgres_settings or {}).items())
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                         connect_args={"options": options} if options else {})
 
 
 def _install_sqlite_hooks(engine: Engine, synchronous: str, autocheckpoint: bool) -> None:

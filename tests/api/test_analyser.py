@@ -3,6 +3,7 @@ engine state stored with each snapshot (issue 9). Runs against SQLite and Postgr
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, col, select
 
 from api import analyser as analyser_module
@@ -85,3 +86,16 @@ def test_a_vote_missed_below_the_floor_is_found_by_the_recount(client, monkeypat
                                   .where(VoteHistory.conversation_id == d.id)).all())
         assert rebuilt.applied == stored == 24
         assert Analyser._complete(session, rebuilt, d.id)
+
+
+def test_vote_transactions_are_time_limited_below_the_look_back(client):
+    """The re-read window is only safe if no vote transaction outlives it (PostgreSQL)."""
+    writer_engine = client.app.state.service.writer.engine
+    if writer_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: one writer at a time, ids become visible in order")
+    with writer_engine.connect() as conn:
+        limits = [conn.exec_driver_sql(f"SHOW {name}").scalar_one()
+                  for name in ("statement_timeout", "idle_in_transaction_session_timeout")]
+    assert limits == ["2s", "2s"]
+    # A batch: 6 statements and the commit, each at most 2 s, with at most 2 s idle before each.
+    assert analyser_module.READ_LOOKBACK_SECONDS > 7 * 2 + 7 * 2
