@@ -125,7 +125,8 @@ def replay(name: str, ticks: int) -> tuple[float, float]:
         state = result.state
     assert state is not None
     restarted = dataclasses.replace(state, group_centers_by_k={}, group_centers=np.zeros((0, 2)),
-                                    group_ids=np.zeros(0, dtype=np.int64))
+                                    group_ids=np.zeros(0, dtype=np.int64),
+                                    group_members_by_k={})
     cold = engine.analyze(matrix, settings, previous=restarted, random_state=SEED)
     return (adjusted_rand(exp.polis_groups, _groups(result)),
             adjusted_rand(exp.polis_groups, _groups(cold)))
