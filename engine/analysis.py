@@ -236,7 +236,6 @@ def _run(
             points,
             k=settings.base_k,
             max_iter=settings.base_iterations,
-            polis_compatible=False,
             previous_centers=previous.base_centers if previous is not None else None,
             previous_ids=previous.base_ids if previous is not None else None,
             random_state=random_state,
@@ -272,7 +271,6 @@ def _run(
                 base_sizes,
                 k,
                 max_iter=max_iter,
-                polis_compatible=False,
                 init=prev_by_k.get(k),
                 random_state=random_state,
             )

@@ -59,7 +59,6 @@ def _kmeans(
     max_iter: int,
     weights: np.ndarray | None = None,
     random_state: int | None = None,
-    exact: bool = False,
 ) -> KMeans:
     n_init = 1 if not isinstance(init, str) or weights is None else KMEANS_RESTARTS
     model = KMeans(
@@ -67,7 +66,7 @@ def _kmeans(
         init=init,
         n_init=n_init,
         max_iter=max_iter,
-        tol=0.0 if exact else 1e-6,
+        tol=1e-6,
         algorithm="lloyd",
         random_state=random_state,
     )
@@ -307,19 +306,18 @@ def base_clusters(
     *,
     k: int,
     max_iter: int,
-    polis_compatible: bool,
     previous_centers: np.ndarray | None = None,
     previous_ids: np.ndarray | None = None,
     random_state: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Base k-means of the in-conversation participants' positions.
+    """Default mode: base k-means of the in-conversation participants' positions.
 
     Returns ``(labels, centers, ids)``: a base-cluster row per point, the centres of non-empty
     clusters, and their stable ids (kept from ``previous_ids``; new clusters get max id + 1).
 
-    Cold start: Pol.is takes the first ``k`` distinct points in matrix order; the default uses
-    k-means++ (seeded) on at most :data:`BASE_FIT_SAMPLE` points. Warm start (both): previous
-    centres, topped up by splitting off the most distant points, then Lloyd iterations.
+    Cold start: k-means++ (seeded) on at most :data:`BASE_FIT_SAMPLE` points. Warm start:
+    previous centres, topped up by splitting off the most distant points, then Lloyd
+    iterations. Pol.is mode uses :func:`polis_base_clusters`.
     """
     n = len(points)
     if n == 0:
@@ -327,7 +325,7 @@ def base_clusters(
     n_distinct = len(np.unique(points, axis=0)) if n <= DISTINCT_CHECK_MAX else k
     target = max(1, min(k, n_distinct))
     fit_points = points
-    if not polis_compatible and n > BASE_FIT_SAMPLE:
+    if n > BASE_FIT_SAMPLE:
         rng = np.random.default_rng(random_state)
         fit_points = points[np.sort(rng.choice(n, BASE_FIT_SAMPLE, replace=False))]
     if previous_centers is not None and len(previous_centers):
@@ -342,9 +340,6 @@ def base_clusters(
             ids.append(next_id)
             next_id += 1
         init_arg: np.ndarray | str = init
-    elif polis_compatible:
-        init_arg = first_distinct(points, target)
-        ids = list(range(len(init_arg)))
     else:
         init_arg = "k-means++"
         ids = list(range(target))
@@ -355,10 +350,9 @@ def base_clusters(
         n_clusters=n_clusters,
         max_iter=max_iter,
         random_state=random_state,
-        exact=polis_compatible,
     )
     labels = model.predict(points) if fit_points is not points else model.labels_
-    # Drop clusters left empty (Pol.is drops them; sklearn may keep a relocated empty centre).
+    # Drop clusters left empty (sklearn may keep a relocated empty centre).
     sizes = np.bincount(labels, minlength=n_clusters)
     keep = np.flatnonzero(sizes > 0)
     remap = np.full(n_clusters, -1)
@@ -407,23 +401,15 @@ def group_clusters(
     k: int,
     *,
     max_iter: int,
-    polis_compatible: bool,
     init: np.ndarray | None = None,
     random_state: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted k-means of base-cluster centres; returns (labels per base cluster, group centres).
+    """Default mode: weighted k-means of base-cluster centres.
 
-    Pol.is cold-starts from the first ``k`` distinct centres and runs 20 iterations; the default
-    uses seeded k-means++ with restarts. Both warm-start from the previous centres for this k.
+    Returns (labels per base cluster, group centres). Seeded k-means++ with restarts, or a warm
+    start from the previous centres for this k. Pol.is mode uses :func:`polis_group_clusters`.
     """
-    if init is not None and len(init) == k:
-        start: np.ndarray | str = init
-    elif polis_compatible:
-        start = first_distinct(centers, k)
-        if len(start) < k:
-            start = "k-means++"
-    else:
-        start = "k-means++"
+    start: np.ndarray | str = init if init is not None and len(init) == k else "k-means++"
     model = _kmeans(
         centers,
         start,
@@ -431,7 +417,6 @@ def group_clusters(
         max_iter=max_iter,
         weights=sizes,
         random_state=random_state,
-        exact=polis_compatible,
     )
     return model.labels_.astype(np.int64), model.cluster_centers_
 
