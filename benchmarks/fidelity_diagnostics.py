@@ -23,7 +23,15 @@ appended in time order in that many equal batches, each followed by a warm-start
 of the last tick, and of the last tick with the group centres dropped (a worker restart: Pol.is
 does not persist them, so groups cold-start on the history's base clusters).
 
-Run: ``python -m benchmarks.fidelity_diagnostics [--replay N,...] [EXPORT ...]``.
+``--replay-seconds`` replays as Pol.is's ticks did (slower still): one tick per second that has
+votes (Pol.is polls every second), each batch in Pol.is's poll order (comment, voter), every
+candidate k fitted each tick with Pol.is's membership warm starts, and, after every pause longer
+than the 4-hour worker restart period, a reload that keeps base clusters, in-conv and the PCA
+but drops the per-k group clusterings and the k smoother (``conv_man.clj``
+``restructure-json-conv``); the last tick reads out Pol.is's k.
+
+Run: ``python -m benchmarks.fidelity_diagnostics [--replay N,...] [--replay-seconds]
+[EXPORT ...]``.
 """
 
 from __future__ import annotations
@@ -157,11 +165,15 @@ def replay_seconds(name: str) -> tuple[float, int, int]:
     bounds = np.concatenate([[0], np.flatnonzero(np.diff(sec)) + 1, [len(sec)]])
     matrix = VoteMatrix.from_records([], [], [], [], statement_ids=exp.statement_ids,
                                      excluded=exp.excluded, meta=exp.meta)
-    settings = POLIS.with_(force_k=exp.polis_k, bridging=False)
+    # Every tick fits each candidate k as Pol.is does (a k's clustering starts cold the first
+    # time k is a candidate, i.e. with 12 (k - 2) base clusters); only the last tick reads out
+    # Pol.is's k.
+    settings = POLIS.with_(bridging=False)
     state = None
     reloads = 0
     result = None
-    for a, b in itertools.pairwise(bounds):
+    last = len(bounds) - 2
+    for tick, (a, b) in enumerate(itertools.pairwise(bounds)):
         if state is not None and a > 0 and sec[a] - sec[a - 1] > RESTART_SECONDS:
             reloads += 1
             state = dataclasses.replace(
@@ -169,7 +181,8 @@ def replay_seconds(name: str) -> tuple[float, int, int]:
                 group_ids=np.zeros(0, dtype=np.int64), group_members_by_k={}, smoothed_k=0,
                 last_k=0, last_k_count=0)
         matrix.append(parts[a:b].tolist(), stmts[a:b].tolist(), votes[a:b], times[a:b])
-        result = engine.analyze(matrix, settings, previous=state, random_state=SEED)
+        tick_settings = settings.with_(force_k=exp.polis_k) if tick == last else settings
+        result = engine.analyze(matrix, tick_settings, previous=state, random_state=SEED)
         state = result.state
     assert result is not None
     return adjusted_rand(exp.polis_groups, _groups(result)), len(bounds) - 1, reloads
