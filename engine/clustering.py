@@ -98,9 +98,11 @@ def _nearest(points: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.nd
     chunked search, so no (n x k) array is formed at a million points.
     """
     if len(points) * len(centers) <= DENSE_NEAREST_MAX:
-        d2 = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        # |p|^2 + |c|^2 - 2 p.c (one matrix product), as Pol.is's vectorz computes distances.
+        d2 = (centers**2).sum(axis=1)[None, :] - 2.0 * (points @ centers.T)
         labels = np.argmin(d2, axis=1)
-        return labels, np.sqrt(d2[np.arange(len(points)), labels])
+        best = d2[np.arange(len(points)), labels] + (points**2).sum(axis=1)
+        return labels, np.sqrt(np.maximum(best, 0.0))
     labels = pairwise_distances_argmin(points, centers)
     return labels, np.linalg.norm(points - centers[labels], axis=1)
 
