@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import sys
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -193,6 +194,7 @@ def replay_seconds_report(names: Sequence[str]) -> str:
     for name in names:
         ari, ticks, reloads = replay_seconds(name)
         rows.append((name, ticks, reloads, f"{ari:.3f}"))
+        print(*rows[-1], file=sys.stderr, flush=True)  # progress: the replays are slow
     return markdown_table(["export", "ticks (seconds with votes)", "reloads (pauses > 4 h)",
                            "ARI of the last tick"], rows)
 
