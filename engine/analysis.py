@@ -265,6 +265,11 @@ def _run(
     polis_groups: dict[int, np.ndarray] = {}  # Pol.is mode: group id per base cluster, per k
 
     def fit_groups(k: int, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
+        """(labels per base cluster, centres) for k; ``max_iter`` is the default mode's.
+
+        Pol.is mode warm-starts k's groups from the previous update's memberships and always
+        runs Pol.is's 20 (+1) steps (``settings.group_iterations``).
+        """
         if not polis:
             return cl.group_clusters(
                 base_centers,
