@@ -23,7 +23,15 @@ appended in time order in that many equal batches, each followed by a warm-start
 of the last tick, and of the last tick with the group centres dropped (a worker restart: Pol.is
 does not persist them, so groups cold-start on the history's base clusters).
 
-Run: ``python -m benchmarks.fidelity_diagnostics [--replay N,...] [EXPORT ...]``.
+``--replay-seconds`` replays as Pol.is's ticks did (slower still): one tick per second that has
+votes (Pol.is polls every second), each batch in Pol.is's poll order (comment, voter), every
+candidate k fitted each tick with Pol.is's membership warm starts, and, after every pause longer
+than the 4-hour worker restart period, a reload that keeps base clusters, in-conv and the PCA
+but drops the per-k group clusterings and the k smoother (``conv_man.clj``
+``restructure-json-conv``); the last tick reads out Pol.is's k.
+
+Run: ``python -m benchmarks.fidelity_diagnostics [--replay N,...] [--replay-seconds]
+[EXPORT ...]``.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import sys
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -125,10 +134,69 @@ def replay(name: str, ticks: int) -> tuple[float, float]:
         state = result.state
     assert state is not None
     restarted = dataclasses.replace(state, group_centers_by_k={}, group_centers=np.zeros((0, 2)),
-                                    group_ids=np.zeros(0, dtype=np.int64))
+                                    group_ids=np.zeros(0, dtype=np.int64),
+                                    group_members_by_k={})
     cold = engine.analyze(matrix, settings, previous=restarted, random_state=SEED)
     return (adjusted_rand(exp.polis_groups, _groups(result)),
             adjusted_rand(exp.polis_groups, _groups(cold)))
+
+
+#: Pol.is's math worker is killed and restarted every 4 hours (``math/bin/run``: ``timeout -s
+#: KILL 14400``); a conversation idle for longer is reloaded from its stored state.
+RESTART_SECONDS = 4 * 3600.0
+
+
+def replay_seconds(name: str) -> tuple[float, int, int]:
+    """Replay the votes as Pol.is's ticks saw them: (ARI of the last tick, ticks, reloads).
+
+    Pol.is polls new votes every second and recomputes the conversation on each batch; so one
+    tick per distinct second of the vote timestamps, each batch appended in Pol.is's poll order
+    (comment id, voter id), each tick warm-started from the last (``previous=``), k forced.
+    After a pause longer than :data:`RESTART_SECONDS` the worker has restarted in between:
+    Pol.is reloads base clusters, in-conv and the PCA from its database but not the per-k group
+    clusterings or the k smoother (``restructure-json-conv``), so groups cold-start from the
+    first k base clusters. Restarts inside busy periods cannot be placed and are not modelled.
+    """
+    exp = load_export(name)
+    seconds = np.floor(exp.times)
+    order = np.lexsort((exp.participants, exp.statements, seconds))
+    parts, stmts, votes, times = (a[order] for a in (exp.participants, exp.statements,
+                                                     exp.votes, exp.times))
+    sec = seconds[order]
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(sec)) + 1, [len(sec)]])
+    matrix = VoteMatrix.from_records([], [], [], [], statement_ids=exp.statement_ids,
+                                     excluded=exp.excluded, meta=exp.meta)
+    # Every tick fits each candidate k as Pol.is does (a k's clustering starts cold the first
+    # time k is a candidate, i.e. with 12 (k - 2) base clusters); only the last tick reads out
+    # Pol.is's k.
+    settings = POLIS.with_(bridging=False)
+    state = None
+    reloads = 0
+    result = None
+    last = len(bounds) - 2
+    for tick, (a, b) in enumerate(itertools.pairwise(bounds)):
+        if state is not None and a > 0 and sec[a] - sec[a - 1] > RESTART_SECONDS:
+            reloads += 1
+            state = dataclasses.replace(
+                state, group_centers_by_k={}, group_centers=np.zeros((0, 2)),
+                group_ids=np.zeros(0, dtype=np.int64), group_members_by_k={}, smoothed_k=0,
+                last_k=0, last_k_count=0)
+        matrix.append(parts[a:b].tolist(), stmts[a:b].tolist(), votes[a:b], times[a:b])
+        tick_settings = settings.with_(force_k=exp.polis_k) if tick == last else settings
+        result = engine.analyze(matrix, tick_settings, previous=state, random_state=SEED)
+        state = result.state
+    assert result is not None
+    return adjusted_rand(exp.polis_groups, _groups(result)), len(bounds) - 1, reloads
+
+
+def replay_seconds_report(names: Sequence[str]) -> str:
+    rows = []
+    for name in names:
+        ari, ticks, reloads = replay_seconds(name)
+        rows.append((name, ticks, reloads, f"{ari:.3f}"))
+        print(*rows[-1], file=sys.stderr, flush=True)  # progress: the replays are slow
+    return markdown_table(["export", "ticks (seconds with votes)", "reloads (pauses > 4 h)",
+                           "ARI of the last tick"], rows)
 
 
 def _groups(result: engine.AnalysisResult) -> dict[Hashable, int]:
@@ -162,7 +230,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exports", nargs="*", help="export folder names (default: all)")
     parser.add_argument("--replay", default="", help="comma-separated tick counts, e.g. 30,100")
+    parser.add_argument("--replay-seconds", action="store_true",
+                        help="only replay one tick per second of votes, with restarts (slow)")
     args = parser.parse_args(argv)
+    if args.replay_seconds:
+        print(replay_seconds_report(args.exports or export_names()))
+        return
     print(report(args.exports or None))
     if args.replay:
         ticks = [int(t) for t in args.replay.split(",")]

@@ -220,7 +220,14 @@ def _run(
     if points.shape[1] < 2:
         points = np.column_stack([points, np.zeros(len(points))])
     live = incremental and not polis and previous is not None and len(previous.base_centers) > 0
-    if live and previous is not None:
+    if polis:
+        base_lab, base_centers, base_ids = cl.polis_base_clusters(
+            points,
+            k=settings.base_k,
+            max_iter=settings.base_iterations,
+            previous_members=_previous_base_members(previous, matrix, members),
+        )
+    elif live and previous is not None:
         base_lab, base_centers, base_ids = cl.assign_to_base(
             points, previous.base_centers, previous.base_ids
         )
@@ -229,7 +236,6 @@ def _run(
             points,
             k=settings.base_k,
             max_iter=settings.base_iterations,
-            polis_compatible=polis,
             previous_centers=previous.base_centers if previous is not None else None,
             previous_ids=previous.base_ids if previous is not None else None,
             random_state=random_state,
@@ -256,19 +262,40 @@ def _run(
         and X.nnz < (1.0 + RESCORE_GROWTH) * max(previous.k_scored_at_votes, 1)
     )
     to_fit = [previous.smoothed_k] if keep_k and previous is not None else candidates
+    polis_groups: dict[int, np.ndarray] = {}  # Pol.is mode: group id per base cluster, per k
+
+    def fit_groups(k: int, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
+        """(labels per base cluster, centres) for k; ``max_iter`` is the default mode's.
+
+        Pol.is mode warm-starts k's groups from the previous update's memberships and always
+        runs Pol.is's 20 (+1) steps (``settings.group_iterations``).
+        """
+        if not polis:
+            return cl.group_clusters(
+                base_centers,
+                base_sizes,
+                k,
+                max_iter=max_iter,
+                init=prev_by_k.get(k),
+                random_state=random_state,
+            )
+        prev_members = None
+        if previous is not None and k in previous.group_members_by_k:
+            old_base, old_group = previous.group_members_by_k[k]
+            lookup = dict(zip(old_base.tolist(), old_group.tolist(), strict=True))
+            prev_members = np.array([lookup.get(b, -1) for b in base_ids.tolist()], np.int64)
+        labels_k, centers_k, ids_k = cl.polis_group_clusters(
+            base_centers, base_sizes, k, max_iter=settings.group_iterations,
+            previous_members=prev_members,
+        )
+        polis_groups[k] = ids_k[labels_k]
+        return labels_k, centers_k
+
     for k in to_fit:
         if k < 2:
             fits[k] = (np.zeros(n_base, dtype=np.int64), base_centers.mean(axis=0, keepdims=True))
             continue
-        fits[k] = cl.group_clusters(
-            base_centers,
-            base_sizes,
-            k,
-            max_iter=settings.group_iterations if polis else 300,
-            polis_compatible=polis,
-            init=prev_by_k.get(k),
-            random_state=random_state,
-        )
+        fits[k] = fit_groups(k, 300)
     this_k = to_fit[0] if fits else 0
     if len(to_fit) > 1 and not keep_k:
         if polis:  # silhouette on base centres; ties go to the larger k (Pol.is)
@@ -293,15 +320,7 @@ def _run(
             first,
         )
         if smoothed not in fits:
-            fits[smoothed] = cl.group_clusters(
-                base_centers,
-                base_sizes,
-                smoothed,
-                max_iter=settings.group_iterations,
-                polis_compatible=polis,
-                init=prev_by_k.get(smoothed),
-                random_state=random_state,
-            )
+            fits[smoothed] = fit_groups(smoothed, settings.group_iterations)
     k = smoothed
     group_of_base, centers = fits[k] if k else (np.zeros(n_base, np.int64), np.zeros((0, 2)))
     sizes = np.bincount(group_of_base, weights=base_sizes, minlength=len(centers))
@@ -325,6 +344,8 @@ def _run(
     )
     base_labels = np.full(n_p, -1, dtype=np.int64)
     base_labels[members] = base_lab
+    base_labels_ids = np.full(n_p, -1, dtype=np.int64)
+    base_labels_ids[members] = base_ids[base_lab]
     timings["groups"] = time.perf_counter() - t
 
     # --- repness, consensus, priorities ------------------------------------------------------
@@ -412,6 +433,8 @@ def _run(
         bridging=bridge,
         bridging_votes=bridging_votes,
         axes_votes=axes_votes,
+        base_members=base_labels_ids if polis else None,
+        group_members_by_k={kk: (base_ids, g) for kk, g in polis_groups.items()},
     )
     clustering = ClusteringResult(
         labels=labels,
@@ -445,6 +468,21 @@ def _run(
         state=state,
         bridging=bridge,
     )
+
+
+def _previous_base_members(
+    previous: AnalysisState | None, matrix: VoteMatrix, members: np.ndarray
+) -> np.ndarray | None:
+    """Pol.is mode: each member's base-cluster id in the previous update (-1: none)."""
+    if previous is None or previous.base_members is None:
+        return None
+    pos = {pid: i for i, pid in enumerate(previous.participant_ids)}
+    out = np.full(len(members), -1, dtype=np.int64)
+    for j, row in enumerate(members.tolist()):
+        i = pos.get(matrix.participant_ids[row])
+        if i is not None:
+            out[j] = previous.base_members[i]
+    return out
 
 
 def _cv_scores(

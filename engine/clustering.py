@@ -22,6 +22,10 @@ __all__ = [
     "first_distinct",
     "group_clusters",
     "match_group_ids",
+    "polis_base_clusters",
+    "polis_clean_start",
+    "polis_group_clusters",
+    "polis_kmeans",
     "silhouette",
     "smooth_k",
 ]
@@ -35,6 +39,8 @@ CV_MAX_VOTES = 1_000_000
 KMEANS_RESTARTS = 4
 #: Above this many points the number of distinct positions is not counted (assumed plenty).
 DISTINCT_CHECK_MAX = 20_000
+#: Pol.is mode: nearest-centre search forms the dense distance array up to this many entries.
+DENSE_NEAREST_MAX = 2_000_000
 
 
 def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
@@ -53,7 +59,6 @@ def _kmeans(
     max_iter: int,
     weights: np.ndarray | None = None,
     random_state: int | None = None,
-    exact: bool = False,
 ) -> KMeans:
     n_init = 1 if not isinstance(init, str) or weights is None else KMEANS_RESTARTS
     model = KMeans(
@@ -61,7 +66,7 @@ def _kmeans(
         init=init,
         n_init=n_init,
         max_iter=max_iter,
-        tol=0.0 if exact else 1e-6,
+        tol=1e-6,
         algorithm="lloyd",
         random_state=random_state,
     )
@@ -86,24 +91,235 @@ def _fill_by_splitting(points: np.ndarray, centers: np.ndarray, target: int) -> 
     return np.asarray(chosen)
 
 
+def _nearest(points: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of and distance to the nearest centre, per point (first of equals on ties).
+
+    Small problems take one dense (n x k) distance array; large ones go through scikit-learn's
+    chunked search, so no (n x k) array is formed at a million points.
+    """
+    if len(points) * len(centers) <= DENSE_NEAREST_MAX:
+        # |p|^2 + |c|^2 - 2 p.c (one matrix product), as Pol.is's vectorz computes distances.
+        d2 = (centers**2).sum(axis=1)[None, :] - 2.0 * (points @ centers.T)
+        labels = np.argmin(d2, axis=1)
+        best = d2[np.arange(len(points)), labels] + (points**2).sum(axis=1)
+        return labels, np.sqrt(np.maximum(best, 0.0))
+    labels = pairwise_distances_argmin(points, centers)
+    return labels, np.linalg.norm(points - centers[labels], axis=1)
+
+
+def _weighted_means(
+    points: np.ndarray, labels: np.ndarray, n: int, weights: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(sizes, centres): member count and (weighted) mean of the points per label 0..n-1."""
+    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
+    sizes = np.bincount(labels, minlength=n)
+    mass = np.bincount(labels, weights=w, minlength=n)
+    sums = np.column_stack(
+        [np.bincount(labels, weights=w * points[:, d], minlength=n) for d in range(points.shape[1])]
+    )
+    centers = np.divide(sums, mass[:, None], out=np.zeros_like(sums), where=mass[:, None] > 0)
+    return sizes, centers
+
+
+def _same_clustering(old: np.ndarray, new: np.ndarray, threshold: float = 0.01) -> bool:
+    """Pol.is ``same-clustering?``: the sorted centres pairwise closer than ``threshold``.
+
+    Centres are sorted lexicographically and zipped, so a clustering that lost an empty cluster is
+    compared on its first centres only (as in Pol.is).
+    """
+    a = old[np.lexsort(old.T[::-1])]
+    b = new[np.lexsort(new.T[::-1])]
+    m = min(len(a), len(b))
+    return bool(np.all(np.linalg.norm(a[:m] - b[:m], axis=1) < threshold))
+
+
+def polis_kmeans(
+    points: np.ndarray,
+    centers: np.ndarray,
+    ids: np.ndarray,
+    *,
+    max_iter: int,
+    weights: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pol.is's k-means loop (``clusters.clj`` ``kmeans`` / ``cluster-step``), step for step.
+
+    Each step assigns every point to its nearest centre, drops clusters left empty (they are not
+    relocated, unlike scikit-learn) and moves each centre to the (weighted) mean of its members.
+    The loop stops after ``max_iter + 1`` steps, or as soon as every sorted centre moved less
+    than 0.01 (``same-clustering?``); the labels returned are those of the last step, i.e. made
+    against the centres before its update, as Pol.is keeps them.
+
+    Returns ``(labels, centers, ids)``: a row of ``centers`` per point, the surviving centres,
+    and their ids (taken from ``ids``).
+    """
+    centers = np.asarray(centers, dtype=np.float64)
+    ids = np.asarray(ids, dtype=np.int64)
+    remaining = max_iter
+    while True:
+        labels, _ = _nearest(points, centers)
+        sizes, means = _weighted_means(points, labels, len(centers), weights)
+        keep = np.flatnonzero(sizes > 0)
+        remap = np.full(len(centers), -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        new_centers, new_ids, labels = means[keep], ids[keep], remap[labels]
+        if remaining == 0 or _same_clustering(centers, new_centers):
+            return labels, new_centers, new_ids
+        centers, ids = new_centers, new_ids
+        remaining -= 1
+
+
+def polis_clean_start(
+    points: np.ndarray,
+    members: np.ndarray,
+    k: int,
+    *,
+    weights: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pol.is's warm start (``clean-start-clusters``) from the previous clustering's members.
+
+    ``members``: per point, the id of the previous cluster it belonged to (-1: none, e.g. a
+    participant new in conversation). Each previous cluster is recentred on its members' current
+    positions (clusters without members are dropped; if none is left, everything becomes one
+    cluster); clusters with identical centres are merged (the one with more members keeps its
+    id; the centre is their mean weighted by member counts); then, while there are fewer
+    clusters than ``min(k, distinct points)``, the point farthest from its nearest centre is
+    split off into a new cluster with id max id + 1. New points join a cluster only in the
+    k-means steps that follow. Returns ``(centers, ids)`` to start :func:`polis_kmeans` from.
+    """
+    members = np.asarray(members, dtype=np.int64).copy()
+    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
+    present = np.unique(members[members >= 0])
+    if len(present) == 0:
+        mean = np.average(points, axis=0, weights=w) if len(points) else np.zeros(points.shape[1])
+        return mean[None, :], np.zeros(1, dtype=np.int64)
+
+    def recenter(ids: list[int]) -> np.ndarray:
+        order = np.argsort(ids)
+        sorted_ids = np.asarray(ids, dtype=np.int64)[order]
+        rows = np.flatnonzero(np.isin(members, sorted_ids))
+        lab = order[np.searchsorted(sorted_ids, members[rows])]
+        _, centers = _weighted_means(points[rows], lab, len(ids), w[rows])
+        return centers
+
+    ids = [int(c) for c in present]
+    centers = recenter(ids)
+    # uniqify-clusters: merge clusters whose centres are identical.
+    merged: list[int] = []
+    merged_centers: list[np.ndarray] = []
+    sizes = np.unique(members[members >= 0], return_counts=True)[1].tolist()
+    counts = dict(zip(ids, sizes, strict=True))
+    position: dict[tuple[float, ...], int] = {}
+    for c, center in zip(ids, centers, strict=True):
+        key = tuple(center.tolist())
+        twin = position.get(key)
+        if twin is None:
+            position[key] = len(merged)
+            merged.append(c)
+            merged_centers.append(center)
+            continue
+        other = merged[twin]
+        keep_id = other if counts[other] > counts[c] else c
+        members[members == (c if keep_id == other else other)] = keep_id
+        merged_centers[twin] = (counts[other] * merged_centers[twin] + counts[c] * center) / (
+            counts[other] + counts[c]
+        )
+        counts[keep_id] = counts[other] + counts[c]
+        merged[twin] = keep_id
+    ids = merged
+    n_distinct = len(np.unique(points, axis=0)) if len(points) <= DISTINCT_CHECK_MAX else k
+    possible = min(k, n_distinct)
+    while True:
+        centers = recenter(ids)
+        if possible <= len(ids):
+            break
+        _, dist = _nearest(points, centers)
+        # Pol.is max-key: the last of equally distant points.
+        far = len(dist) - 1 - int(np.argmax(dist[::-1]))
+        if dist[far] <= 0:
+            break
+        new_id = max(ids) + 1
+        members[far] = new_id
+        ids.append(new_id)
+    return centers, np.asarray(ids, dtype=np.int64)
+
+
+def _sorted_by_id(
+    labels: np.ndarray, centers: np.ndarray, ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pol.is keeps clusterings sorted by cluster id (``sort-by :id``)."""
+    order = np.argsort(ids, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[labels], centers[order], ids[order]
+
+
+def polis_base_clusters(
+    points: np.ndarray,
+    *,
+    k: int,
+    max_iter: int,
+    previous_members: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pol.is base clusters: ``(labels, centers, ids)``, sorted by id.
+
+    Cold start (no previous clustering): the first ``k`` distinct points in row order, ids 0, 1,
+    ... (``init-clusters``). Warm start: ``previous_members`` gives each point's previous base
+    id (-1 if it had none) and :func:`polis_clean_start` rebuilds the clusters from their
+    members. Then :func:`polis_kmeans` with ``max_iter`` (Pol.is ``base-iters`` 100).
+    """
+    if len(points) == 0:
+        return np.zeros(0, np.int64), np.zeros((0, points.shape[1])), np.zeros(0, np.int64)
+    if previous_members is not None and np.any(previous_members >= 0):
+        centers, ids = polis_clean_start(points, previous_members, k)
+    else:
+        centers = first_distinct(points, k)
+        ids = np.arange(len(centers), dtype=np.int64)
+    return _sorted_by_id(*polis_kmeans(points, centers, ids, max_iter=max_iter))
+
+
+def polis_group_clusters(
+    centers: np.ndarray,
+    sizes: np.ndarray,
+    k: int,
+    *,
+    max_iter: int,
+    previous_members: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pol.is groups for one k: weighted k-means of the base centres (rows in base-id order).
+
+    Returns ``(labels per base cluster, group centres, group ids)``, sorted by id. Cold start:
+    the first ``k`` distinct base centres (the base clusters with the smallest ids). Warm start
+    (Pol.is keeps each k's clustering of the previous tick, in memory only): each base
+    cluster's previous group id in ``previous_members`` (-1: new base cluster), rebuilt by
+    :func:`polis_clean_start` weighted by base-cluster size. ``max_iter``: Pol.is runs
+    ``kmeans``'s default 20 (its ``:cluster-iters`` option is never read), i.e. 21 steps.
+    Clusters left empty are dropped, so fewer than ``k`` groups can come back (as in Pol.is).
+    """
+    if previous_members is not None and np.any(previous_members >= 0):
+        start, ids = polis_clean_start(centers, previous_members, k, weights=sizes)
+    else:
+        start = first_distinct(centers, k)
+        ids = np.arange(len(start), dtype=np.int64)
+    return _sorted_by_id(*polis_kmeans(centers, start, ids, max_iter=max_iter, weights=sizes))
+
+
 def base_clusters(
     points: np.ndarray,
     *,
     k: int,
     max_iter: int,
-    polis_compatible: bool,
     previous_centers: np.ndarray | None = None,
     previous_ids: np.ndarray | None = None,
     random_state: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Base k-means of the in-conversation participants' positions.
+    """Default mode: base k-means of the in-conversation participants' positions.
 
     Returns ``(labels, centers, ids)``: a base-cluster row per point, the centres of non-empty
     clusters, and their stable ids (kept from ``previous_ids``; new clusters get max id + 1).
 
-    Cold start: Pol.is takes the first ``k`` distinct points in matrix order; the default uses
-    k-means++ (seeded) on at most :data:`BASE_FIT_SAMPLE` points. Warm start (both): previous
-    centres, topped up by splitting off the most distant points, then Lloyd iterations.
+    Cold start: k-means++ (seeded) on at most :data:`BASE_FIT_SAMPLE` points. Warm start:
+    previous centres, topped up by splitting off the most distant points, then Lloyd
+    iterations. Pol.is mode uses :func:`polis_base_clusters`.
     """
     n = len(points)
     if n == 0:
@@ -111,7 +327,7 @@ def base_clusters(
     n_distinct = len(np.unique(points, axis=0)) if n <= DISTINCT_CHECK_MAX else k
     target = max(1, min(k, n_distinct))
     fit_points = points
-    if not polis_compatible and n > BASE_FIT_SAMPLE:
+    if n > BASE_FIT_SAMPLE:
         rng = np.random.default_rng(random_state)
         fit_points = points[np.sort(rng.choice(n, BASE_FIT_SAMPLE, replace=False))]
     if previous_centers is not None and len(previous_centers):
@@ -126,9 +342,6 @@ def base_clusters(
             ids.append(next_id)
             next_id += 1
         init_arg: np.ndarray | str = init
-    elif polis_compatible:
-        init_arg = first_distinct(points, target)
-        ids = list(range(len(init_arg)))
     else:
         init_arg = "k-means++"
         ids = list(range(target))
@@ -139,10 +352,9 @@ def base_clusters(
         n_clusters=n_clusters,
         max_iter=max_iter,
         random_state=random_state,
-        exact=polis_compatible,
     )
     labels = model.predict(points) if fit_points is not points else model.labels_
-    # Drop clusters left empty (Pol.is drops them; sklearn may keep a relocated empty centre).
+    # Drop clusters left empty (sklearn may keep a relocated empty centre).
     sizes = np.bincount(labels, minlength=n_clusters)
     keep = np.flatnonzero(sizes > 0)
     remap = np.full(n_clusters, -1)
@@ -191,23 +403,15 @@ def group_clusters(
     k: int,
     *,
     max_iter: int,
-    polis_compatible: bool,
     init: np.ndarray | None = None,
     random_state: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted k-means of base-cluster centres; returns (labels per base cluster, group centres).
+    """Default mode: weighted k-means of base-cluster centres.
 
-    Pol.is cold-starts from the first ``k`` distinct centres and runs 20 iterations; the default
-    uses seeded k-means++ with restarts. Both warm-start from the previous centres for this k.
+    Returns (labels per base cluster, group centres). Seeded k-means++ with restarts, or a warm
+    start from the previous centres for this k. Pol.is mode uses :func:`polis_group_clusters`.
     """
-    if init is not None and len(init) == k:
-        start: np.ndarray | str = init
-    elif polis_compatible:
-        start = first_distinct(centers, k)
-        if len(start) < k:
-            start = "k-means++"
-    else:
-        start = "k-means++"
+    start: np.ndarray | str = init if init is not None and len(init) == k else "k-means++"
     model = _kmeans(
         centers,
         start,
@@ -215,7 +419,6 @@ def group_clusters(
         max_iter=max_iter,
         weights=sizes,
         random_state=random_state,
-        exact=polis_compatible,
     )
     return model.labels_.astype(np.int64), model.cluster_centers_
 

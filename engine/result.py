@@ -125,6 +125,12 @@ class AnalysisState:
     #: The number of votes when the map's axes were last solved (live updates keep them until
     #: the votes grow by 10% or statements are added).
     axes_votes: int = 0
+    #: Pol.is mode: each participant's base-cluster id (-1: not clustered), aligned with
+    #: ``participant_ids``; Pol.is warm-starts base clusters from their members.
+    base_members: np.ndarray | None = None
+    #: Pol.is mode, per candidate k: (base-cluster ids, their group ids) of this update; Pol.is
+    #: warm-starts each k's groups from these memberships.
+    group_members_by_k: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
