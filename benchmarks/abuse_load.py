@@ -29,8 +29,6 @@ import json
 import multiprocessing as mp
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +47,7 @@ from .load import (
     _request,
     create_conversation,
     start_server,
+    stop_server,
 )
 
 SECTION_START = "<!-- abuse_load.py:start -->"
@@ -219,11 +218,7 @@ def bench(label: str, db_url: str, *, seconds: float, participants: int, pace: f
         n_rows, stored_residents, duplicates = _stored(db_url, cid,
                                                        {pid for pid, _ in residents})
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     codes: dict[str, dict[int, int]] = {}
     for t in tallies:
         for kind, by in t.codes.items():

@@ -38,6 +38,7 @@ from .load import (
     _machine,
     _post,
     _request,
+    create_conversation,
     start_server,
     write_section,
 )
@@ -61,8 +62,12 @@ async def _vote_until_killed(port: int, requests: list[list[tuple[tuple, bytes]]
         finally:
             writer.close()
 
-    asyncio.get_running_loop().call_later(kill_after, os.kill, pid, signal.SIGKILL)
+    loop = asyncio.get_running_loop()
+    kill_at = loop.time() + kill_after
+    loop.call_later(kill_after, os.kill, pid, signal.SIGKILL)
     await asyncio.gather(*(connection(mine) for mine in requests))
+    # A load that ends before the kill still sees it (the caller waits for the server's end).
+    await asyncio.sleep(max(0.0, kill_at - loop.time()) + 0.1)
     return acked, sent
 
 
@@ -73,13 +78,7 @@ def crash_run(label: str, db_url: str, *, participants: int, statements: int,
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=60) as http:
-            r = http.post("/conversations", json={"topic": "crash"})
-            cid, ftoken = r.json()["id"], r.json()["facilitator_token"]
-            sids = [s["id"] for s in http.post(
-                f"/conversations/{cid}/statements/bulk",
-                headers={"Authorization": f"Bearer {ftoken}"},
-                json={"statements": [{"text": f"stelling {i}"} for i in range(statements)]}
-            ).json()["data"]]
+            cid, _, sids = create_conversation(http, "crash", statements)
             people = [http.post(f"/conversations/{cid}/participants", json={}).json()
                       for _ in range(participants)]
         requests: list[list[tuple[tuple, bytes]]] = [[] for _ in range(connections)]

@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import signal
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import numpy as np
@@ -44,10 +41,11 @@ from benchmarks.load import (
     _post,
     create_conversation,
     run_phase,
+    start_server,
+    stop_server,
     write_section,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 SECTION_START = "<!-- scale_out.py:start -->"
 SECTION_END = "<!-- scale_out.py:end -->"
 #: The environment of every server: rate limits off (a trusted load from one address), no
@@ -56,35 +54,12 @@ SERVER_ENV = {"MEEDENKEN_RATE_LIMITS": "off", "MEEDENKEN_EMBEDDING_SIMILARITY": 
 
 
 def start(db_url: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
-    """``meedenken serve`` with ``workers`` processes; returns once ``/ready`` answers."""
-    cmd = [sys.executable, "-m", "api.cli", "serve", "--db", db_url, "--port", str(port),
-           "--log-level", "warning"]
+    """``meedenken serve --workers N``; returns once ``/ready`` answers."""
+    proc = start_server(db_url, port, {**SERVER_ENV, **env}, workers=workers,
+                        ready_path="/ready", timeout=180)
     if workers > 1:
-        cmd += ["--workers", str(workers)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
-                                                **SERVER_ENV, **env})
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited during start-up")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
-                # With several workers, give every one time to be up (one answered).
-                time.sleep(2.0 if workers > 1 else 0.0)
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start in 180 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        time.sleep(2.0)  # one worker answered: give every one time to be up
+    return proc
 
 
 def _tree_cpu(pid: int) -> float:
@@ -125,7 +100,7 @@ def bench_workers(db_url: str, workers: int, *, seconds: float, connections: int
         time.sleep(1.0)
         stored = _count_votes(db_url, cid)
     finally:
-        stop(server)
+        stop_server(server)
     return {"workers": workers, "votes_per_s": phase.rate, "p50_ms": phase.p50_ms,
             "p99_ms": phase.p99_ms, "acknowledged": phase.ok, "stored": stored,
             "codes": phase.codes, "cpu_ms_per_vote": 1000 * cpu / max(phase.requests, 1)}
@@ -201,8 +176,8 @@ def bench_fan_out(db_url: str, trials: int, statements: int) -> dict:
                 if i > 0:
                     latencies.append(seen - sent)
     finally:
-        stop(a)
-        stop(b)
+        stop_server(a)
+        stop_server(b)
     ms = np.asarray(latencies) * 1000
     return {"trials": trials, "p50_ms": float(np.percentile(ms, 50)),
             "p95_ms": float(np.percentile(ms, 95)), "max_ms": float(ms.max()),
