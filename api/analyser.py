@@ -104,15 +104,17 @@ class _Cache:
     applied: int = 0
     counted_at: float = field(default_factory=time.monotonic)
 
-    def take_new(self, rows: list[Any], now: float) -> list[Any]:
-        """The rows (id first) not applied yet; advances the floor past old reads."""
+    def take_new(self, rows: list[Any], now: float,
+                 lookback: float = READ_LOOKBACK_SECONDS) -> list[Any]:
+        """The rows (id first) not applied yet; advances the floor past reads older than
+        ``lookback`` seconds (0: past this read, where ids become visible in order)."""
         new = [r for r in rows if r[0] not in self.recent]
         self.recent.update(r[0] for r in new)
         self.applied += len(new)
         if new:
             self.last_vote_id = max(self.last_vote_id, max(r[0] for r in new))
         self.reads.append((now, self.last_vote_id))
-        while self.reads and self.reads[0][0] <= now - READ_LOOKBACK_SECONDS:
+        while self.reads and self.reads[0][0] <= now - lookback:
             self.floor = max(self.floor, self.reads.popleft()[1])
         self.recent = {i for i in self.recent if i > self.floor}
         return new
@@ -190,7 +192,9 @@ class Analyser:
                 # Another process analysed this conversation since (or this one just started):
                 # continue from the state stored with the latest snapshot.
                 stored = _load_state(session, conversation_id)
-        new = cache.take_new(list(rows), time.monotonic())
+        # SQLite has one writer at a time, so its ids become visible in order: no window.
+        lookback = READ_LOOKBACK_SECONDS if self.engine.dialect.name == "postgresql" else 0.0
+        new = cache.take_new(list(rows), time.monotonic(), lookback)
         if new:
             # The history id is the time: later votes win, exactly in commit order.
             ids, pids, sids, values = zip(*new, strict=True)

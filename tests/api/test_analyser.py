@@ -27,6 +27,13 @@ def test_rows_read_again_are_applied_once_and_late_lower_ids_are_not_missed():
     assert cache.floor == 9 and cache.recent == set()
 
 
+def test_without_a_look_back_the_floor_follows_each_read():
+    """SQLite: one writer at a time, so nothing below the last id read can still appear."""
+    cache = _Cache(VoteMatrix())
+    cache.take_new([(5, "p", "s", 1), (7, "q", "s", 1)], now=0.0, lookback=0.0)
+    assert cache.floor == 7 and cache.recent == set() and cache.applied == 2
+
+
 def _polarised(d, n_participants=12, n_statements=5):
     for _ in range(n_participants):
         d.join()
