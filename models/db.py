@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import sqlite3
@@ -232,9 +233,16 @@ def upgrade(engine: Engine) -> None:
 def schema_revision(engine: Engine) -> tuple[str | None, str]:
     """(the database's migration revision, the newest this code knows): equal when migrated."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-    return current, str(head)
+    return current, _head_revision()
+
+
+@functools.cache
+def _head_revision() -> str:
+    """The newest migration shipped with this code (read from the scripts once per process:
+    ``/ready`` asks on every probe)."""
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head())
