@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from benchmarks.common import adjusted_rand, latest_per_cell, markdown_table
-from benchmarks.quality import predict_agree
+from benchmarks.quality import paired_difference, predict_agree
 from benchmarks.speed_report import END, START, write_section
 from benchmarks.synthetic_scale import matrix_from_csr, planted, resample
 
@@ -20,6 +20,16 @@ def test_predict_agree_uses_group_rate_with_pseudo_counts():
     p = predict_agree(groups, train, (np.array(["b", "c", "z"]), np.array(["s1", "s1", "s1"])))
     # c's group: 0 agrees of 1 vote -> 1/3; z has no group: overall 2 agrees of 4 -> 3/6.
     assert p.tolist() == pytest.approx([0.6, 1 / 3, 0.5])
+
+
+def test_paired_difference_mean_and_normal_interval():
+    ours, other = np.array([0.5, 0.7, 0.2, 0.6]), np.array([0.6, 0.6, 0.4, 0.6])
+    # Differences -0.1, 0.1, -0.2, 0.0: mean -0.05, sample sd 0.1291, n = 4.
+    mean, lo, hi = paired_difference(ours, other)
+    half = 1.959964 * np.std([-0.1, 0.1, -0.2, 0.0], ddof=1) / 2.0
+    assert mean == pytest.approx(-0.05)
+    assert (lo, hi) == pytest.approx((-0.05 - half, -0.05 + half))
+    assert np.isnan(paired_difference(np.array([1.0]), np.array([0.5]))[1])
 
 
 def test_adjusted_rand_counts_ungrouped_as_own_group():
