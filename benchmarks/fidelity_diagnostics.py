@@ -77,7 +77,7 @@ def _maximin(C: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
 
 def diagnose(name: str) -> tuple[object, ...]:
     """One table row for ``name``."""
-    exp = load_export(name)
+    exp = load_export(name, restore_meta=True)
     k = exp.polis_k
     result = engine.analyze(exp.to_matrix(), POLIS.with_(force_k=k), random_state=SEED)
     index = {p: i for i, p in enumerate(result.participant_ids)}
@@ -119,7 +119,7 @@ def diagnose(name: str) -> tuple[object, ...]:
 
 def replay(name: str, ticks: int) -> tuple[float, float]:
     """(ARI warm, ARI with cold-started groups) after replaying the votes in ``ticks`` batches."""
-    exp = load_export(name)
+    exp = load_export(name, restore_meta=True)
     order = np.argsort(exp.times, kind="stable")
     parts, stmts, votes, times = (a[order] for a in (exp.participants, exp.statements,
                                                      exp.votes, exp.times))
@@ -157,7 +157,7 @@ def replay_seconds(name: str) -> tuple[float, int, int]:
     clusterings or the k smoother (``restructure-json-conv``), so groups cold-start from the
     first k base clusters. Restarts inside busy periods cannot be placed and are not modelled.
     """
-    exp = load_export(name)
+    exp = load_export(name, restore_meta=True)
     seconds = np.floor(exp.times)
     order = np.lexsort((exp.participants, exp.statements, seconds))
     parts, stmts, votes, times = (a[order] for a in (exp.participants, exp.statements,

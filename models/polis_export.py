@@ -43,7 +43,14 @@ from ._polis_read import (
 )
 from ._polis_write import write_comments, write_participants, write_summary, write_votes
 
-__all__ = ["Comment", "ExportError", "PolisExport", "read_export", "write_export"]
+__all__ = [
+    "Comment",
+    "ExportError",
+    "PolisExport",
+    "infer_meta_comments",
+    "read_export",
+    "write_export",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -283,6 +290,79 @@ def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
     return PolisExport(
         voters, comments, votes, times, tuple(comment_rows), summary, pids, groups, xids
     )
+
+
+# ---------------------------------------------------------------------- meta flags
+#: :func:`infer_meta_comments`: a comment is judged only if this share of voters voted on it.
+META_MIN_VOTER_SHARE = 0.2
+#: :func:`infer_meta_comments`: the smallest gap in mean vote position that separates meta comments.
+META_MIN_GAP = 0.07
+
+
+def infer_meta_comments(
+    export: PolisExport,
+    *,
+    min_voter_share: float = META_MIN_VOTER_SHARE,
+    min_gap: float = META_MIN_GAP,
+) -> tuple[int, ...]:
+    """Meta comments recovered from the order of the votes, for exports that lost the flag.
+
+    Older Pol.is exports have no ``is-meta`` column in ``comments.csv``, although Pol.is's math
+    zeroes meta comments out of the map exactly like rejected ones. Pol.is routes a meta comment
+    with the fixed priority 7² = 49 (``priority-metric`` in ``conversation.clj``, from January
+    2018 until the March 2025 regression that gave every comment 49), far above a regular
+    comment's, so participants vote on the meta comments before the rest. This finds that
+    signature: per comment voted on by at least ``min_voter_share`` of the participants, the
+    mean position of its vote in each voter's own time-ordered votes (0 first, 1 last); sorted,
+    the meta comments are the ones before the widest gap below the median, if that gap is at
+    least ``min_gap``. Otherwise (no such block, no timestamps) nothing is returned.
+
+    On the shared exports the block stands out by a gap of 0.09-0.15 where meta comments exist
+    (bg2050-volunteers, whose export keeps the flag: exactly its meta comment and one rejected
+    comment; london.youth.policing and scoop-hivemind.biodiversity: their demographic questions),
+    and no gap exceeds 0.045 elsewhere. Conversations from before 2018 (random routing) show no
+    signature, so their meta comments cannot be recovered this way.
+
+    Returns the comment ids, sorted (rejected or already flagged comments included; callers add
+    them to the meta set).
+
+    Examples
+    --------
+    Each of 30 voters votes comments 0 and 1 first, then 2-7 in a rotating order:
+
+    >>> orders = [[p % 2, 1 - p % 2] + [2 + (p + i) % 6 for i in range(6)] for p in range(30)]
+    >>> votes = [(p, c, 10.0 * p + r) for p, order in enumerate(orders)
+    ...          for r, c in enumerate(order)]
+    >>> ex = PolisExport([v[0] for v in votes], [v[1] for v in votes], [1] * len(votes),
+    ...                  [v[2] for v in votes])
+    >>> infer_meta_comments(ex)
+    (0, 1)
+    """
+    times = export.timestamps
+    if len(times) == 0 or not times.any():
+        return ()
+    order = np.lexsort((np.arange(len(times)), times))
+    frame = pd.DataFrame(
+        {"p": export.voter_ids[order], "c": export.comment_ids[order]}
+    ).drop_duplicates(keep="first")  # a voter's first vote on each comment, in time order
+    rank = frame.groupby("p").cumcount().to_numpy()
+    n = frame.groupby("p")["c"].transform("size").to_numpy()
+    several = n >= 2
+    frame = frame[several].assign(pos=rank[several] / (n[several] - 1))
+    n_voters = frame["p"].nunique()
+    stats = frame.groupby("c")["pos"].agg(["mean", "size"])
+    stats = stats[stats["size"] >= max(5, min_voter_share * n_voters)].sort_values(
+        ["mean"], kind="stable"
+    )
+    if len(stats) < 3:
+        return ()
+    means = stats["mean"].to_numpy()
+    below = int(np.sum(means < np.median(means)))
+    gaps = np.diff(means[: below + 1])
+    if len(gaps) == 0 or gaps.max() < min_gap:
+        return ()
+    cut = int(np.argmax(gaps)) + 1
+    return tuple(sorted(int(c) for c in stats.index[:cut]))
 
 
 # ---------------------------------------------------------------------- writing

@@ -89,3 +89,20 @@ def test_write_section_replaces_only_its_own_section(tmp_path):
 
 def test_markdown_table():
     assert markdown_table(["a", "b"], [(1, 0.5)]).splitlines()[-1] == "| 1 | 0.500 |"
+
+
+def test_load_export_restores_meta_only_where_the_flag_was_lost():
+    from benchmarks.common import data_dir, load_export
+
+    if not (data_dir() / "london.youth.policing").is_dir():
+        pytest.skip("shared Pol.is exports not available")
+    plain = load_export("london.youth.policing")
+    restored = load_export("london.youth.policing", restore_meta=True)
+    assert plain.restored_meta == () and plain.meta == ()
+    assert restored.restored_meta == (1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+    m = restored.to_matrix()
+    meta = {s for s, f in zip(m.statement_ids, m.meta, strict=True) if f}
+    assert meta == set(restored.restored_meta)
+    assert (m.X != plain.to_matrix().X).nnz == 0  # same votes, only the flags differ
+    # bg2050 keeps its is-meta column: nothing is added to it.
+    assert load_export("bg2050-volunteers", restore_meta=True).restored_meta == ()

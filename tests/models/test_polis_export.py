@@ -402,3 +402,52 @@ def test_participants_votes_beside_votes_csv(tmp_path: Path) -> None:
     truncate(folder / "participants-votes.csv", 3000)
     with pytest.raises(ExportError, match="truncated CSV"):
         read_export(folder)
+
+
+# ---------------------------------------------------------------------- meta flags from vote order
+def _routed(n_voters: int, meta: list[int], regular: list[int], seed: int = 0) -> PolisExport:
+    """Every voter votes the ``meta`` comments first (in random order), then the rest."""
+    rng = np.random.default_rng(seed)
+    voters, comments, times = [], [], []
+    for p in range(n_voters):
+        order = list(rng.permutation(meta)) + list(rng.permutation(regular))
+        for r, c in enumerate(order):
+            voters.append(p)
+            comments.append(int(c))
+            times.append(1000.0 * p + r)
+    return PolisExport(voters, comments, [1] * len(voters), times)
+
+
+def test_infer_meta_finds_the_comments_voted_first() -> None:
+    from models.polis_export import infer_meta_comments
+
+    export = _routed(40, meta=[3, 7, 9], regular=[0, 1, 2, 4, 5, 6, 8, 10, 11, 12])
+    assert infer_meta_comments(export) == (3, 7, 9)
+
+
+def test_infer_meta_finds_nothing_without_a_block() -> None:
+    from models.polis_export import infer_meta_comments
+
+    # Random order for everyone: no comment is systematically first.
+    assert infer_meta_comments(_routed(40, meta=[], regular=list(range(12)))) == ()
+    # No timestamps (votes rebuilt from participants-votes.csv): nothing can be inferred.
+    untimed = PolisExport([0, 0, 1, 1], [0, 1, 0, 1], [1, -1, 1, 1], [0.0] * 4)
+    assert infer_meta_comments(untimed) == ()
+
+
+def test_infer_meta_on_the_shared_exports() -> None:
+    """bg2050 keeps its is-meta column: the rule finds its meta comment (and a rejected one);
+    london and biodiversity lost the column; their demographic questions come back; the
+    pre-2018 exports (random routing) and austria give nothing."""
+    from models.polis_export import infer_meta_comments
+
+    found = {name: infer_meta_comments(read_export(DATA / name)) for name in README_TABLE}
+    bg = read_export(DATA / "bg2050-volunteers")
+    assert {c.comment_id for c in bg.comments if c.is_meta} == {12}
+    assert found["bg2050-volunteers"] == (12, 21)  # 21 is rejected (moderated -1)
+    assert found["london.youth.policing"] == (1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+    assert found["scoop-hivemind.biodiversity"] == (0, 1, 2, 5, 8, 9, 10)
+    others = set(README_TABLE) - {
+        "bg2050-volunteers", "london.youth.policing", "scoop-hivemind.biodiversity"
+    }
+    assert all(found[name] == () for name in others)
