@@ -94,6 +94,12 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep comments moderators rejected (moderated = -1)",
     )
+    parser.add_argument(
+        "--infer-meta",
+        action="store_true",
+        help="where comments.csv has no is-meta column (older exports), flag as meta the "
+        "comments participants voted on first (Pol.is routes meta comments first)",
+    )
 
 
 def _settings(args: argparse.Namespace) -> AnalysisSettings:
@@ -114,6 +120,9 @@ def _run_analyze(args: argparse.Namespace) -> int:
     settings = _settings(args)
     start = time.perf_counter()
     export = read_export(args.folder, progress=sys.stderr.isatty())
+    inferred: tuple[int, ...] = ()
+    if args.infer_meta:
+        export, inferred = export.with_inferred_meta()
     read_seconds = time.perf_counter() - start
     start = time.perf_counter()
     matrix = export.to_matrix(exclude_moderated=not args.include_moderated)
@@ -139,10 +148,17 @@ def _run_analyze(args: argparse.Namespace) -> int:
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
                "diversity": time.perf_counter() - start}
     if args.json:
-        data = {**analysis_json(result, seconds), "diversity": diversity_json(diversity)}
+        data = {
+            **analysis_json(result, seconds),
+            "meta_inferred": list(inferred),
+            "diversity": diversity_json(diversity),
+        }
         print(json.dumps(data, ensure_ascii=False, default=_plain, allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
+        if inferred:
+            print("\nMeta statements inferred from the vote order (--infer-meta): "
+                  + ", ".join(map(str, inferred)))
         print("\n" + "\n".join(diversity_lines(diversity)))
     return 0
 

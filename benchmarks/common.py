@@ -23,7 +23,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from engine.matrix import VoteMatrix
 from engine.settings import AnalysisSettings
-from models.polis_export import PolisExport, infer_meta_comments, read_export
+from models.polis_export import PolisExport, read_export
 
 __all__ = [
     "ISSUE2_SETTINGS",
@@ -96,19 +96,9 @@ class BenchExport:
     restored_meta: tuple[Hashable, ...] = ()
 
     def to_matrix(self) -> VoteMatrix:
-        """The engine's vote matrix, as ``meedenken analyze`` builds it (plus restored meta)."""
-        if not self.restored_meta:
-            return self.export.to_matrix()
-        e = self.export
-        return VoteMatrix.from_records(
-            e.voter_ids.tolist(),
-            e.comment_ids.tolist(),
-            e.votes,
-            e.timestamps,
-            statement_ids=list(self.statement_ids),
-            excluded=list(self.excluded),
-            meta=list(self.meta),
-        )
+        """The engine's vote matrix, exactly as ``meedenken analyze`` builds it (with
+        ``--infer-meta`` where the export was loaded with ``restore_meta``)."""
+        return self.export.to_matrix()
 
 
 def latest_per_cell(
@@ -128,12 +118,6 @@ def latest_per_cell(
     return participants[keep], statements[keep], votes[keep], times[keep]
 
 
-def has_meta_column(name: str) -> bool:
-    """Whether the export's ``comments.csv`` has an ``is-meta`` column (older exports do not)."""
-    with (data_dir() / name / "comments.csv").open(encoding="utf-8-sig") as f:
-        return "is-meta" in f.readline().strip().split(",")
-
-
 def load_export(name: str, *, restore_meta: bool = False) -> BenchExport:
     """Read one export folder with :func:`models.polis_export.read_export`.
 
@@ -142,14 +126,13 @@ def load_export(name: str, *, restore_meta: bool = False) -> BenchExport:
     zeroed them out of its map; the old export format dropped the flag).
     """
     export = read_export(data_dir() / name)
+    restored: tuple[Hashable, ...] = ()
+    if restore_meta:
+        export, restored = export.with_inferred_meta()
     participants, statements, votes, times = latest_per_cell(
         export.voter_ids, export.comment_ids, export.votes, export.timestamps
     )
     groups: dict[Hashable, int] = {p: g for p, g in export.polis_groups().items()}
-    meta = tuple(c.comment_id for c in export.comments if c.is_meta)
-    restored: tuple[Hashable, ...] = ()
-    if restore_meta and not has_meta_column(name):
-        restored = tuple(c for c in infer_meta_comments(export) if c not in meta)
     return BenchExport(
         name=name,
         export=export,
@@ -160,7 +143,7 @@ def load_export(name: str, *, restore_meta: bool = False) -> BenchExport:
         polis_groups=groups,
         polis_k=int(export.summary["groups"]),
         excluded=tuple(c.comment_id for c in export.comments if c.moderated == -1),
-        meta=meta + restored,
+        meta=tuple(c.comment_id for c in export.comments if c.is_meta),
         statement_ids=tuple(c.comment_id for c in export.comments),
         restored_meta=restored,
     )

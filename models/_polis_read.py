@@ -208,6 +208,8 @@ class CommentColumns:
     is_meta: np.ndarray
     is_seed: np.ndarray
     timestamps: np.ndarray
+    #: Whether comments.csv has an ``is-meta`` column (older exports dropped it).
+    has_meta: bool = True
 
 
 def read_comments(
@@ -260,6 +262,7 @@ def read_comments(
         is_meta=flags["is-meta"],
         is_seed=flags["is-seed"],
         timestamps=_floats(frame, "timestamp", label) / MS_PER_SECOND,
+        has_meta="is-meta" in frame,
     )
 
 

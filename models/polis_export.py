@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +115,9 @@ class PolisExport:
     participant_ids: np.ndarray | None = None
     group_ids: np.ndarray | None = None
     xids: tuple[str, ...] | None = None
+    #: Whether the comments' ``is_meta`` flags are known (False: comments.csv had no ``is-meta``
+    #: column, as in older exports, so every comment reads as not meta).
+    meta_known: bool = True
 
     def __post_init__(self) -> None:
         if not np.isin(np.asarray(self.votes), VOTE_VALUES).all():
@@ -215,6 +218,24 @@ class PolisExport:
         )
 
 
+    def with_inferred_meta(self) -> tuple[PolisExport, tuple[int, ...]]:
+        """Where the meta flags were lost, a copy with the inferred ones set, and their ids.
+
+        An export whose flags are known (``meta_known``) comes back unchanged with ``()``;
+        otherwise :func:`infer_meta_comments` decides, and only comments not already meta count
+        as inferred.
+        """
+        if self.meta_known:
+            return self, ()
+        found = set(infer_meta_comments(self))
+        inferred = tuple(
+            c.comment_id for c in self.comments if c.comment_id in found and not c.is_meta
+        )
+        comments = tuple(
+            replace(c, is_meta=True) if c.comment_id in found else c for c in self.comments
+        )
+        return replace(self, comments=comments, meta_known=True), inferred
+
 # ---------------------------------------------------------------------- reading
 def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
     """Read a Pol.is export folder (or ``.zip``).
@@ -288,7 +309,16 @@ def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
             unknown[:5].tolist(),
         )
     return PolisExport(
-        voters, comments, votes, times, tuple(comment_rows), summary, pids, groups, xids
+        voters,
+        comments,
+        votes,
+        times,
+        tuple(comment_rows),
+        summary,
+        pids,
+        groups,
+        xids,
+        meta_known=columns.has_meta,
     )
 
 

@@ -103,6 +103,22 @@ def test_options_reach_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
     assert _json(capsys, folder, "--max-groups", "2")["k"] == 2
 
 
+def test_infer_meta_flags_the_comments_routed_first(capsys: pytest.CaptureFixture[str]) -> None:
+    # london.youth.policing's comments.csv has no is-meta column; its demographic questions
+    # ("I am between 15 and 19 years old.", "My ethnicity is ...") were voted on first.
+    folder = str(DATA / "london.youth.policing")
+    plain = _json(capsys, folder, "--polis-compatible", "--k", "3")
+    inferred = _json(capsys, folder, "--polis-compatible", "--k", "3", "--infer-meta")
+    assert plain["meta_inferred"] == []
+    assert inferred["meta_inferred"] == [1, *range(4, 15)]
+    assert plain["groups"] != inferred["groups"]
+    # An export that keeps its flags is left as it is.
+    bg = _json(capsys, str(DATA / "bg2050-volunteers"), "--infer-meta")
+    assert bg["meta_inferred"] == []
+    status, out, _ = _run(capsys, "analyze", folder, "--infer-meta")
+    assert status == 0 and "inferred from the vote order (--infer-meta): 1, 4, 5" in out
+
+
 def test_same_seed_same_output(capsys: pytest.CaptureFixture[str]) -> None:
     first = _json(capsys, str(DATA / SMALL), "--seed", "7")
     second = _json(capsys, str(DATA / SMALL), "--seed", "7")

@@ -451,3 +451,23 @@ def test_infer_meta_on_the_shared_exports() -> None:
         "bg2050-volunteers", "london.youth.policing", "scoop-hivemind.biodiversity"
     }
     assert all(found[name] == () for name in others)
+
+
+def test_with_inferred_meta_only_where_the_flags_were_lost(tmp_path: Path) -> None:
+    london = read_export(DATA / "london.youth.policing")  # no is-meta column
+    assert london.meta_known is False
+    flagged, inferred = london.with_inferred_meta()
+    assert inferred == (1, *range(4, 15)) and flagged.meta_known
+    assert {c.comment_id for c in flagged.comments if c.is_meta} == set(inferred)
+    assert int(flagged.to_matrix().meta.sum()) == len(inferred)
+    assert flagged.participant_ids.tolist() == london.participant_ids.tolist()
+    assert flagged.group_ids.tolist() == london.group_ids.tolist()
+    assert not any(c.is_meta for c in london.comments)  # the original is not changed
+    # bg2050 keeps its flags: nothing is inferred, the export comes back as it is.
+    bg = read_export(DATA / "bg2050-volunteers")
+    assert bg.meta_known and bg.with_inferred_meta() == (bg, ())
+    # A written export carries the column, so reading it back knows its flags.
+    from models.polis_export import write_export
+
+    again = read_export(write_export(flagged, tmp_path / "london"))
+    assert again.meta_known and {c.comment_id for c in again.comments if c.is_meta} == set(inferred)
