@@ -100,6 +100,12 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
         help="where comments.csv has no is-meta column (older exports), flag as meta the "
         "comments participants voted on first (Pol.is routes meta comments first)",
     )
+    parser.add_argument(
+        "--keep-in-conv",
+        action="store_true",
+        help="keep the participants the export grouped in conversation (Pol.is's persisted "
+        "once-in-always-in state), beside those the vote-count rule admits",
+    )
 
 
 def _settings(args: argparse.Namespace) -> AnalysisSettings:
@@ -138,7 +144,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     if matrix.n_votes == 0:
         raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
     try:
-        result = analyze(matrix, settings, random_state=args.seed)
+        kept = list(export.polis_groups()) if args.keep_in_conv else None
+        result = analyze(matrix, settings, random_state=args.seed, in_conversation=kept)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
     from .cli_diversity import diversity_json, diversity_lines, export_diversity

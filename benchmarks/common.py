@@ -171,12 +171,14 @@ def reddwarf_groups(
     excluded: Sequence[Hashable] = (),
     meta: Sequence[Hashable] = (),
     random_state: int = 0,
+    keep: Sequence[Hashable] = (),
 ) -> tuple[dict[Hashable, int], float]:
     """Run red-dwarf's Pol.is pipeline; return ({participant id: group}, seconds).
 
     Moderated-out and meta statements are zeroed, as Pol.is does (red-dwarf zeroes the
     ``mod_out_statement_ids`` it is given). ``k=None`` lets red-dwarf choose k by silhouette in
-    2..5; otherwise k is forced. Participants red-dwarf does not cluster (< 7 votes) are absent.
+    2..5; otherwise k is forced. Participants red-dwarf does not cluster (< 7 votes, unless listed
+    in ``keep``: its ``keep_participant_ids``) are absent.
     """
     from reddwarf.implementations.polis import run_pipeline
 
@@ -187,6 +189,7 @@ def reddwarf_groups(
         meta_statement_ids=list(meta),
         force_group_count=k,
         random_state=random_state,
+        keep_participant_ids=list(keep),
     )
     seconds = time.perf_counter() - start
     labels = result.participants_df["cluster_id"].dropna()

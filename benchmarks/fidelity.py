@@ -5,8 +5,12 @@ to Pol.is's k from ``summary.csv``, ``random_state=0``) and the export's ``group
 participants Pol.is grouped; beside red-dwarf 0.4.0's ARI from the same run, with the same forced
 k. A participant a method leaves ungrouped counts as a group of its own (see
 :func:`benchmarks.common.adjusted_rand`); the ARI on the participants both grouped is shown too.
-Some older exports group participants with very few votes (scoop-hivemind.ubi: 60 of 234 have
-1-6 votes, all in one group), which no in-conversation rule of today's Pol.is reproduces.
+Who is in conversation is Pol.is's persisted state (once in, always in), and the export records
+it: the participants it grouped. Both methods start from that set (ours through
+``engine.analyze(in_conversation=...)``, red-dwarf through ``keep_participant_ids``), as both
+take Pol.is's k; the rule (>= 7 votes) still adds anyone it admits. Some older exports group
+participants with very few votes (scoop-hivemind.ubi: 60 of 234 have 1-6 votes, all in one group),
+which the rule alone would leave out.
 
 Exports without an ``is-meta`` column lost Pol.is's meta flags, although Pol.is zeroed meta
 comments out of its map; both methods get the meta comments that
@@ -65,10 +69,17 @@ class FidelityRow:
     restored_meta: tuple[Hashable, ...] = ()
 
 
-def our_groups(matrix: engine.matrix.VoteMatrix, k: int) -> tuple[dict[Hashable, int], float]:
-    """Our Pol.is-compatible groups with k forced: ({participant id: group}, seconds)."""
+def our_groups(
+    matrix: engine.matrix.VoteMatrix, k: int, in_conversation: Sequence[Hashable] = ()
+) -> tuple[dict[Hashable, int], float]:
+    """Our Pol.is-compatible groups with k forced: ({participant id: group}, seconds).
+
+    ``in_conversation``: participants already in conversation (Pol.is's persisted set).
+    """
     start = time.perf_counter()
-    result = engine.analyze(matrix, POLIS.with_(force_k=k), random_state=SEED)
+    result = engine.analyze(
+        matrix, POLIS.with_(force_k=k), random_state=SEED, in_conversation=in_conversation
+    )
     seconds = time.perf_counter() - start
     labels = result.clustering.labels
     groups = {p: int(g) for p, g in zip(result.participant_ids, labels, strict=True) if g >= 0}
@@ -78,12 +89,12 @@ def our_groups(matrix: engine.matrix.VoteMatrix, k: int) -> tuple[dict[Hashable,
 def run_one(name: str) -> FidelityRow:
     """Score one export."""
     exp = load_export(name, restore_meta=True)
-    ours, ours_s = our_groups(exp.to_matrix(), exp.polis_k)
+    ref = exp.polis_groups
+    ours, ours_s = our_groups(exp.to_matrix(), exp.polis_k, list(ref))
     rd_votes = reddwarf_votes(exp.participants.tolist(), exp.statements.tolist(),
                               exp.votes.tolist(), exp.times.tolist())
     theirs, rd_s = reddwarf_groups(rd_votes, k=exp.polis_k, excluded=exp.excluded, meta=exp.meta,
-                                   random_state=SEED)
-    ref = exp.polis_groups
+                                   random_state=SEED, keep=list(ref))
     return FidelityRow(
         name=name,
         k=exp.polis_k,

@@ -79,7 +79,8 @@ def diagnose(name: str) -> tuple[object, ...]:
     """One table row for ``name``."""
     exp = load_export(name, restore_meta=True)
     k = exp.polis_k
-    result = engine.analyze(exp.to_matrix(), POLIS.with_(force_k=k), random_state=SEED)
+    result = engine.analyze(exp.to_matrix(), POLIS.with_(force_k=k), random_state=SEED,
+                            in_conversation=list(exp.polis_groups))
     index = {p: i for i, p in enumerate(result.participant_ids)}
     labels = result.clustering.labels
     common = [p for p in exp.polis_groups if p in index and labels[index[p]] >= 0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,6 +34,7 @@ def analyze(
     previous: AnalysisState | None = None,
     random_state: int | None = 0,
     attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
+    in_conversation: Collection[Hashable] | None = None,
 ) -> AnalysisResult:
     """Opinion map, groups, repness, consensus, bridging and routing priorities.
 
@@ -46,6 +47,9 @@ def analyze(
     random_state : seed; the same seed and input give identical output.
     attributes : optional name -> category per participant (rows of ``matrix``), e.g. declared
         roles; bridging explains each statement per category too (small cells hidden).
+    in_conversation : participant ids already in conversation before this analysis, added to
+        those of ``previous`` (Pol.is: once in, always in). A Pol.is export records this state:
+        the participants it grouped.
 
     Returns
     -------
@@ -65,6 +69,7 @@ def analyze(
         random_state,
         incremental=False,
         attributes=attributes,
+        already_in=in_conversation,
     )
 
 
@@ -147,6 +152,7 @@ def _run(
     *,
     incremental: bool,
     attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
+    already_in: Collection[Hashable] | None = None,
 ) -> AnalysisResult:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -202,8 +208,10 @@ def _run(
     # --- who is clustered --------------------------------------------------------------------
     t = time.perf_counter()
     prev_in = None
-    if previous is not None:
-        prev_in = np.array([pid in previous.in_conversation for pid in matrix.participant_ids])
+    if previous is not None or already_in is not None:
+        known = set(previous.in_conversation) if previous is not None else set()
+        known.update(already_in or ())
+        prev_in = np.array([pid in known for pid in matrix.participant_ids], dtype=bool)
     in_conv = in_conversation(
         np.diff(X.indptr),
         int(voted_cols.sum()),

@@ -119,6 +119,18 @@ def test_infer_meta_flags_the_comments_routed_first(capsys: pytest.CaptureFixtur
     assert status == 0 and "inferred from the vote order (--infer-meta): 1, 4, 5" in out
 
 
+def test_keep_in_conv_starts_from_the_participants_the_export_grouped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # brexit-consensus grouped 8 participants with 1-6 votes, whom the >= 7 rule leaves out.
+    folder = str(DATA / SMALL)
+    grouped = {str(p) for p in read_export(DATA / SMALL).polis_groups()}
+    plain = _json(capsys, folder, "--polis-compatible", "--k", "2")
+    kept = _json(capsys, folder, "--polis-compatible", "--k", "2", "--keep-in-conv")
+    assert len(grouped - set(plain["groups"])) == 8
+    assert grouped <= set(kept["groups"]) and kept["in_conv"] == plain["in_conv"] + 8
+
+
 def test_same_seed_same_output(capsys: pytest.CaptureFixture[str]) -> None:
     first = _json(capsys, str(DATA / SMALL), "--seed", "7")
     second = _json(capsys, str(DATA / SMALL), "--seed", "7")

@@ -136,6 +136,19 @@ def test_in_conversation_rule_and_monotone():
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "polis"])
+def test_in_conversation_argument_keeps_participants_in(settings):
+    # 20 participants with 7+ votes fill the conversation; "late" has 2 votes and stays out by
+    # the rule, but is kept in when an earlier state (e.g. a Pol.is export) says it was in.
+    _truth, m, _ = planted(sizes=(10, 10), n_statements=12, consistency=0.9, seed=5)
+    m.append(["late", "late"], [0, 1], [1, 1])
+    late = m.participant_ids.index("late")
+    assert not analyze(m, settings).in_conversation[late]
+    kept = analyze(m, settings, in_conversation=["late", "nobody"])
+    assert kept.in_conversation[late] and kept.clustering.labels[late] >= 0
+    assert kept.in_conversation.sum() == analyze(m, settings).in_conversation.sum() + 1
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=["default", "polis"])
 def test_excluded_and_meta_statements_leave_the_analysis(settings):
     _truth, m, _ = planted(seed=11)
     m.set_moderation(excluded=[1], meta=[2])
