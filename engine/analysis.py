@@ -112,35 +112,45 @@ def _align(
     return out
 
 
-#: Vote value + 1 -> count slot: disagree (-1) -> 1, pass (0) -> 2, agree (+1) -> 0.
-_SLOT = np.array([1, 2, 0], dtype=np.int64)
-
-
 #: Votes counted per chunk: keeps temporaries small (a few tens of MB) at 50M votes.
 COUNT_CHUNK = 4_000_000
 
 
+def _cell_keys(X: sp.csr_matrix) -> np.ndarray:
+    """Per stored vote, its count cell ``3 * column + (1 - vote)``: agree 0, pass 1, disagree 2.
+
+    Computed once per analysis and shared by every count (arithmetic, no lookup table).
+    """
+    keys = X.indices.astype(np.int64) * 3
+    keys += 1 - X.data.astype(np.int64)
+    return keys
+
+
 def _group_counts(
-    row_groups: np.ndarray,
+    row_groups: np.ndarray | None,
     rows: np.ndarray,
-    cols: np.ndarray,
-    slots: np.ndarray,
+    cells: np.ndarray,
     k: int,
     n_s: int,
 ) -> np.ndarray:
     """(k, n_statements, 3) agree / disagree / all-vote counts per group, in one pass.
 
-    ``row_groups``: each participant's group in 0..k-1. ``rows``, ``cols``, ``slots``: per
-    stored vote, its row, its column and its count slot (see ``_SLOT``).
+    ``row_groups``: each participant's group in 0..k-1 (``None``: everyone in one group).
+    ``rows``, ``cells``: per stored vote, its row and its cell (:func:`_cell_keys`).
     """
     size = k * n_s * 3
     counts = np.zeros(size, dtype=np.int64)
-    for lo in range(0, len(cols), COUNT_CHUNK):
+    for lo in range(0, len(cells), COUNT_CHUNK):
         hi = lo + COUNT_CHUNK
-        key = (row_groups[rows[lo:hi]] * n_s + cols[lo:hi]) * 3 + slots[lo:hi]
+        key = cells[lo:hi]
+        if row_groups is not None:
+            key = row_groups[rows[lo:hi]] * (3 * n_s) + key
         counts += np.bincount(key, minlength=size)
-    out = counts.reshape(k, n_s, 3)
-    out[..., 2] += out[..., 0] + out[..., 1]
+    by_value = counts.reshape(k, n_s, 3)  # agree, pass, disagree
+    out = np.empty_like(by_value)
+    out[..., 0] = by_value[..., 0]
+    out[..., 1] = by_value[..., 2]
+    out[..., 2] = by_value.sum(axis=2)
     return out
 
 
@@ -163,9 +173,8 @@ def _run(
     if previous is not None and previous.statement_ids and not ids:
         previous = None
     rows = np.repeat(np.arange(n_p), np.diff(X.indptr))
-    cols = X.indices.astype(np.intp)
-    slots = _SLOT[X.data + 1]
-    everyone = _group_counts(np.zeros(n_p, np.intp), rows, cols, slots, 1, n_s)[0].astype(float)
+    cells = _cell_keys(X)
+    everyone = _group_counts(None, rows, cells, 1, n_s)[0].astype(float)
     voted_cols = everyone[:, 2] > 0
     active = matrix.active & voted_cols
     center = np.zeros(n_s)
@@ -360,7 +369,7 @@ def _run(
     t = time.perf_counter()
     # One pass over the votes: groups 0..k-1, and row k for everyone not in conversation.
     outside = np.where(row_group >= 0, row_group, max(k, 0))
-    gv = _group_counts(outside, rows, cols, slots, max(k, 0) + 1, n_s)[:-1]
+    gv = _group_counts(outside, rows, cells, max(k, 0) + 1, n_s)[:-1]
     A, D, S = (gv[..., i].astype(np.float64) for i in range(3))
     reps = representative_statements(
         A, D, S, ids, active, z=settings.z_threshold, per_group=settings.repness_per_group
@@ -427,7 +436,7 @@ def _run(
         statement_ids=tuple(ids),
         participant_ids=tuple(matrix.participant_ids),
         components=omap.components,
-        in_conversation=frozenset(matrix.participant_ids[i] for i in members),
+        in_conversation=frozenset(map(matrix.participant_ids.__getitem__, members.tolist())),
         base_ids=base_ids,
         base_centers=base_centers,
         group_centers_by_k={kk: fit[1] for kk, fit in fits.items() if kk >= 2},

@@ -50,8 +50,9 @@ def column_centers(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
 
 def centered_matrix(X: sp.csr_matrix, center: np.ndarray, columns: np.ndarray) -> sp.csr_matrix:
     """``Xc``: observed votes minus their column centre, entries of unused columns set to 0."""
-    data = X.data.astype(np.float64) - center[X.indices]
-    data[~columns[X.indices]] = 0.0
+    data = np.subtract(X.data, center[X.indices], dtype=np.float64)
+    if not columns.all():
+        data[~columns[X.indices]] = 0.0
     return sp.csr_matrix((data, X.indices, X.indptr), shape=X.shape)
 
 
