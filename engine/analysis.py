@@ -121,8 +121,10 @@ def _cell_keys(X: sp.csr_matrix) -> np.ndarray:
 
     Computed once per analysis and shared by every count (arithmetic, no lookup table).
     """
-    keys = X.indices.astype(np.int64) * 3
-    keys += 1 - X.data.astype(np.int64)
+    keys = X.indices.astype(np.int64)  # the one allocation; the rest works in place
+    keys *= 3
+    keys -= X.data
+    keys += 1
     return keys
 
 
@@ -142,9 +144,12 @@ def _group_counts(
     counts = np.zeros(size, dtype=np.int64)
     for lo in range(0, len(cells), COUNT_CHUNK):
         hi = lo + COUNT_CHUNK
-        key = cells[lo:hi]
-        if row_groups is not None:
-            key = row_groups[rows[lo:hi]] * (3 * n_s) + key
+        if row_groups is None:
+            key = cells[lo:hi]
+        else:  # one temporary per chunk, worked on in place
+            key = row_groups[rows[lo:hi]]
+            key *= 3 * n_s
+            key += cells[lo:hi]
         counts += np.bincount(key, minlength=size)
     by_value = counts.reshape(k, n_s, 3)  # agree, pass, disagree
     out = np.empty_like(by_value)
@@ -218,9 +223,11 @@ def _run(
     t = time.perf_counter()
     prev_in = None
     if previous is not None or already_in is not None:
-        known = set(previous.in_conversation) if previous is not None else set()
-        known.update(already_in or ())
-        prev_in = np.array([pid in known for pid in matrix.participant_ids], dtype=bool)
+        known = previous.in_conversation if previous is not None else frozenset()
+        if already_in is not None:
+            known = known | frozenset(already_in)
+        pids = matrix.participant_ids
+        prev_in = np.fromiter(map(known.__contains__, pids), dtype=bool, count=len(pids))
     in_conv = in_conversation(
         np.diff(X.indptr),
         int(voted_cols.sum()),

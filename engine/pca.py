@@ -50,7 +50,8 @@ def column_centers(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
 
 def centered_matrix(X: sp.csr_matrix, center: np.ndarray, columns: np.ndarray) -> sp.csr_matrix:
     """``Xc``: observed votes minus their column centre, entries of unused columns set to 0."""
-    data = np.subtract(X.data, center[X.indices], dtype=np.float64)
+    data = center[X.indices]  # the one allocation; the subtraction works in place
+    np.subtract(X.data, data, out=data)
     if not columns.all():
         data[~columns[X.indices]] = 0.0
     return sp.csr_matrix((data, X.indices, X.indptr), shape=X.shape)
