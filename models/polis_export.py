@@ -351,7 +351,9 @@ def infer_meta_comments(
     (bg2050-volunteers, whose export keeps the flag: exactly its meta comment and one rejected
     comment; london.youth.policing and scoop-hivemind.biodiversity: their demographic questions),
     and no gap exceeds 0.045 elsewhere. Conversations from before 2018 (random routing) show no
-    signature, so their meta comments cannot be recovered this way.
+    signature, so their meta comments cannot be recovered this way. Priority routing also favours
+    some regular comments early on, so on a few voters the rule can flag opinion statements
+    (vtaiwan.uberx's 51 voters after 2018-01-17 alone: four); check what it returns.
 
     Returns the comment ids, sorted (rejected or already flagged comments included; callers add
     them to the meta set).
