@@ -217,7 +217,6 @@ class PolisExport:
             meta=[c.comment_id for c in self.comments if c.is_meta],
         )
 
-
     def with_inferred_meta(self) -> tuple[PolisExport, tuple[int, ...]]:
         """Where the meta flags were lost, a copy with the inferred ones set, and their ids.
 
