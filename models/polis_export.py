@@ -235,6 +235,7 @@ class PolisExport:
         )
         return replace(self, comments=comments, meta_known=True), inferred
 
+
 # ---------------------------------------------------------------------- reading
 def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
     """Read a Pol.is export folder (or ``.zip``).
