@@ -200,6 +200,7 @@ def run_one(name: str, seed: int = SEED) -> QualityRow:
     theirs, _ = reddwarf_groups(
         rd_votes, k=None, excluded=exp.excluded, meta=exp.meta, random_state=SEED
     )
+    everything = exp.to_matrix()  # hidden votes included, as Pol.is's group-ids saw them
     return QualityRow(
         name=name,
         seed=seed,
@@ -208,11 +209,9 @@ def run_one(name: str, seed: int = SEED) -> QualityRow:
         polis=score(exp.polis_groups, exp, train, hidden),
         reddwarf=score(theirs, exp, train, hidden),
         no_groups=score({}, exp, train, hidden),
-        ours_all_votes=score(_our_groups(exp.to_matrix()), exp, train, hidden),
+        ours_all_votes=score(_our_groups(everything), exp, train, hidden),
         polis_method=score(_our_groups(matrix, POLIS_METHOD), exp, train, hidden),
-        polis_method_all_votes=score(
-            _our_groups(exp.to_matrix(), POLIS_METHOD), exp, train, hidden
-        ),
+        polis_method_all_votes=score(_our_groups(everything, POLIS_METHOD), exp, train, hidden),
     )
 
 
