@@ -52,7 +52,7 @@ from engine.settings import POLIS
 
 from .common import adjusted_rand, export_names, load_export, markdown_table
 
-__all__ = ["diagnose", "report"]
+__all__ = ["diagnose", "nearest_centroid", "report"]
 
 SEED = 0
 #: k-means++ restarts for the "best inertia" reference and the group-level start.
@@ -75,6 +75,13 @@ def _maximin(C: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
     return C[chosen]
 
 
+def nearest_centroid(X: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The map ceiling's partition: (centroids of the groups in ``ref`` on the map ``X``, each
+    point's nearest centroid, as an index into ``np.unique(ref)``)."""
+    centroids = np.array([X[ref == g].mean(axis=0) for g in np.unique(ref)])
+    return centroids, np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(axis=2), axis=1)
+
+
 def diagnose(name: str) -> tuple[object, ...]:
     """One table row for ``name``."""
     exp = load_export(name, restore_meta=True)
@@ -89,8 +96,7 @@ def diagnose(name: str) -> tuple[object, ...]:
     ref = np.array([exp.polis_groups[p] for p in common])
     ours = labels[rows]
 
-    centroids = np.array([X[ref == g].mean(axis=0) for g in np.unique(ref)])
-    nearest = np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(axis=2), axis=1)
+    centroids, nearest = nearest_centroid(X, ref)
     from_polis = KMeans(len(centroids), init=centroids, n_init=1).fit(X).labels_
     best = KMeans(k, n_init=BEST_OF, random_state=SEED).fit(X)
 

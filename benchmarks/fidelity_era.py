@@ -32,9 +32,11 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 
 from engine import clustering as cl
+from engine.matrix import VoteMatrix
 from engine.settings import POLIS
 
-from .common import BenchExport, adjusted_rand, load_export, markdown_table
+from .common import adjusted_rand, load_export, markdown_table
+from .fidelity_diagnostics import nearest_centroid
 
 __all__ = ["SELF_DESCRIPTIONS", "era_row", "report"]
 
@@ -64,18 +66,16 @@ SELF_DESCRIPTIONS: dict[str, dict[int, str]] = {
 }
 
 
-def era_map(exp: BenchExport, meta: Sequence[Hashable], zero_fill: bool) -> np.ndarray:
-    """Pol.is's 2-D positions of every participant (rows of the export's matrix).
+def era_map(matrix: VoteMatrix, meta: Sequence[Hashable], zero_fill: bool) -> np.ndarray:
+    """Pol.is's 2-D positions of every participant (rows of ``matrix``).
 
     Dense: these exports are a few hundred participants. Columns without votes are dropped;
     moderated-out and ``meta`` columns are set to 0 for everyone and count as voted.
     """
-    matrix = exp.to_matrix()
     X = matrix.X.toarray().astype(np.float64)
-    voted = np.zeros(X.shape, dtype=bool)
-    csr = matrix.X.tocsr()
-    for i in range(X.shape[0]):
-        voted[i, csr.indices[csr.indptr[i] : csr.indptr[i + 1]]] = True
+    pattern = matrix.X.tocsr(copy=True)
+    pattern.data[:] = 1  # stored passes are zeros: mark every stored vote
+    voted = pattern.toarray().astype(bool)
     off = ~matrix.active.copy()
     ids = list(matrix.statement_ids)
     for sid in meta:
@@ -99,8 +99,9 @@ def era_row(name: str, *, zero_fill: bool, with_meta: bool) -> tuple[object, ...
     """One table row: the export, the variant, the ARI and the map ceiling."""
     exp = load_export(name)
     meta = tuple(SELF_DESCRIPTIONS[name]) if with_meta else ()
-    points = era_map(exp, exp.meta + meta, zero_fill)
-    pids = exp.to_matrix().participant_ids
+    matrix = exp.to_matrix()
+    points = era_map(matrix, exp.meta + meta, zero_fill)
+    pids = matrix.participant_ids
     ref = exp.polis_groups
     rows = np.array([i for i, p in enumerate(pids) if p in ref])
     base, centers, _ = cl.polis_base_clusters(
@@ -113,8 +114,7 @@ def era_row(name: str, *, zero_fill: bool, with_meta: bool) -> tuple[object, ...
     ours = {pids[r]: int(g) for r, g in zip(rows.tolist(), groups[base], strict=True)}
     truth = np.array([ref[pids[r]] for r in rows])
     labels = np.unique(truth)
-    centroids = np.array([points[rows][truth == g].mean(axis=0) for g in labels])
-    nearest = np.argmin(((points[rows][:, None] - centroids[None]) ** 2).sum(axis=2), axis=1)
+    _, nearest = nearest_centroid(points[rows], truth)
     closest = {pids[r]: int(labels[g]) for r, g in zip(rows, nearest, strict=True)}
     ceiling = adjusted_rand(ref, closest)
     return (
