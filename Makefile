@@ -27,8 +27,12 @@ browser:
 demo: setup
 	$(BIN)/meedenken demo
 
+# mypy reads the package by its installed names (meedenken.engine, ...): it cannot follow the
+# editable install's import hook, so the three folders are linked under .typecheck/meedenken/.
 lint: setup
 	$(BIN)/ruff check engine api models tests benchmarks
+	@mkdir -p .typecheck/meedenken
+	@for d in engine api models; do ln -sfn ../../$$d .typecheck/meedenken/$$d; done
 	$(BIN)/mypy
 
 test: setup browser lint
@@ -38,4 +42,4 @@ bench: setup
 	$(PY) -m benchmarks.run_all
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .typecheck

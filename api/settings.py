@@ -13,7 +13,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
-    from .limits import RateLimit
+    from meedenken.api.http.limits import RateLimit
 
 __all__ = ["DEFAULT_DATABASE_URL", "Settings"]
 
@@ -87,14 +87,14 @@ class Settings(BaseSettings):
                      "limit_joins_address")
     @classmethod
     def _valid_limit(cls, value: str) -> str:
-        from .limits import parse_limit
+        from meedenken.api.http.limits import parse_limit
 
         parse_limit(value)  # raises ValueError naming the format
         return value
 
     def rate_limit_table(self) -> dict[tuple[str, str], RateLimit | None]:
         """The limits switched on, by (action, "participant" | "address")."""
-        from .limits import parse_limit
+        from meedenken.api.http.limits import parse_limit
 
         if not self.rate_limits:
             return {}

@@ -173,7 +173,7 @@ def _stored(db_url: str, cid: int,
     many of the residents' pairs are stored more than once (hammers repeat pairs on purpose)."""
     from sqlalchemy import text
 
-    from models.db import make_engine
+    from meedenken.models.db import make_engine
 
     engine = make_engine(db_url)
     with engine.connect() as conn:

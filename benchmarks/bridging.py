@@ -28,13 +28,13 @@ import scipy.sparse as sp
 from scipy.stats import t as student_t
 from sklearn.metrics import roc_auc_score
 
-from engine import analyze
-from engine.breakdown import vote_breakdown
-from engine.bridging import BridgingSettings, bridging
-from engine.factorization import FactorModel
-from engine.matrix import VoteMatrix
-from engine.settings import AnalysisSettings
-from engine.synthetic import EXPOSURES, synthetic_conversation
+from meedenken.engine import analyze
+from meedenken.engine.breakdown import vote_breakdown
+from meedenken.engine.bridging import BridgingSettings, bridging
+from meedenken.engine.factorization import FactorModel
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.settings import AnalysisSettings
+from meedenken.engine.synthetic import EXPOSURES, synthetic_conversation
 
 POLIS_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polis"
 if not POLIS_DATA.exists():
@@ -286,7 +286,7 @@ def vote_count_spread(X: sp.spmatrix, active: np.ndarray | None = None) -> tuple
 
 def exposure_check() -> list[str]:
     """Vote-count spread of the ten shared exports against the generator's two exposures."""
-    from models.polis_export import read_export
+    from meedenken.models.polis_export import read_export
 
     lines = ["| data | participants x statements | density | per-statement CV | p10 / p50 / p90 "
              "over mean | corr(count, creation order) | per-participant CV | participants with "
@@ -367,7 +367,7 @@ REAL_METHODS = ("MF bridging", "MF, ranked by interval low", "GIC, our groups",
 
 def real(settings: BridgingSettings = BridgingSettings(),
          splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str]:
-    from models.polis_export import read_export
+    from meedenken.models.polis_export import read_export
 
     pred_lines = ["| export | votes | held out (agree/disagree) | model | log-loss | Brier | "
                   "accuracy |", "|---|---|---|---|---|---|---|"]
@@ -479,7 +479,7 @@ def passes() -> list[str]:
              "real: mean min-group held-out agree of MF top 10 (Pol.is groups) | "
              "real: held-out Brier, agree vs disagree |",
              "|---|---|---|---|---|"]
-    from models.polis_export import read_export
+    from meedenken.models.polis_export import read_export
     exports = [read_export(f) for f in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir())]
     splits = []
     for e in exports:
@@ -515,7 +515,7 @@ def passes() -> list[str]:
 # ----------------------------------------------------------------------------- intervals
 def intervals(n_boot: int = 50) -> list[str]:
     """Posterior sd of the score vs the sd over a bootstrap of participants (warm-started)."""
-    from models.polis_export import read_export
+    from meedenken.models.polis_export import read_export
 
     lines = ["| data | statements | median sd ratio bootstrap / posterior | 10th-90th pct | "
              "share of bootstrap scores inside the posterior 95% interval |",

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from engine.matrix import VoteMatrix
-from engine.settings import AnalysisSettings
-from models.polis_export import PolisExport, read_export
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.settings import AnalysisSettings
+from meedenken.models.polis_export import PolisExport, read_export
 
 __all__ = [
     "ISSUE2_SETTINGS",

@@ -28,8 +28,8 @@ from collections import Counter
 import httpx
 from sqlmodel import Session, col, select
 
-from models.db import make_engine
-from models.tables import Vote, VoteHistory
+from meedenken.models.db import make_engine
+from meedenken.models.tables import Vote, VoteHistory
 
 from .load import (
     _drop_pg_database,

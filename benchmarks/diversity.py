@@ -20,10 +20,10 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from engine.diversity import attribute_report
-from engine.opinion_diversity import opinion_diversity
-from engine.participation import participation
-from engine.weighting import (
+from meedenken.engine.diversity import attribute_report
+from meedenken.engine.opinion_diversity import opinion_diversity
+from meedenken.engine.participation import participation
+from meedenken.engine.weighting import (
     poststratification_weights,
     rake,
     weighted_agree_rates,

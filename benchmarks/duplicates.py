@@ -28,8 +28,8 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import RepeatedStratifiedKFold
 
-from engine.duplicates import DUPLICATE_THRESHOLD, duplicate_scores
-from engine.semantics import StatementEmbedder
+from meedenken.engine.duplicates import DUPLICATE_THRESHOLD, duplicate_scores
+from meedenken.engine.semantics import StatementEmbedder
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "duplicate_pairs.csv"
 N_SPLITS = 5

@@ -29,8 +29,8 @@ import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-import engine
-from engine.settings import POLIS
+from meedenken import engine
+from meedenken.engine.settings import POLIS
 
 from .common import (
     adjusted_rand,

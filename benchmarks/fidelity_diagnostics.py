@@ -46,9 +46,9 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
-import engine
-from engine.matrix import VoteMatrix
-from engine.settings import POLIS
+from meedenken import engine
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.settings import POLIS
 
 from .common import adjusted_rand, export_names, load_export, markdown_table
 

@@ -31,9 +31,9 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-from engine import clustering as cl
-from engine.matrix import VoteMatrix
-from engine.settings import POLIS
+from meedenken.engine import clustering as cl
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.settings import POLIS
 
 from .common import adjusted_rand, load_export, markdown_table
 from .fidelity_diagnostics import nearest_centroid

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.polis_export import Comment, PolisExport, read_export, write_export
+from meedenken.models.polis_export import Comment, PolisExport, read_export, write_export
 
 _ROOT = Path(__file__).resolve().parents[1]
 # ../shared/data/polis next to the main repository (worktrees sit one level deeper).

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import engine
-from engine.matrix import VoteMatrix
-from engine.settings import POLIS, AnalysisSettings
+from meedenken import engine
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.settings import POLIS, AnalysisSettings
 
 from .common import (
     ISSUE2_SETTINGS,

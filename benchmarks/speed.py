@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-import engine
-from engine.matrix import VoteMatrix
+from meedenken import engine
+from meedenken.engine.matrix import VoteMatrix
 
 from .common import ISSUE2_SETTINGS, load_export, reddwarf_groups, reddwarf_votes
 from .isolate import Stopwatch, load_average, peak_rss_mb, run_isolated

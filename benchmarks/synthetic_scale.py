@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from engine.matrix import VoteMatrix
+from meedenken.engine.matrix import VoteMatrix
 
 __all__ = ["cached_planted", "matrix_from_csr", "planted", "resample"]
 

@@ -15,8 +15,8 @@ import csv
 import time
 from pathlib import Path
 
-from engine.semantics import StatementEmbedder
-from engine.topics import find_topics
+from meedenken.engine.semantics import StatementEmbedder
+from meedenken.engine.topics import find_topics
 
 DEFAULT_EXPORTS = ("15-per-hour-seattle", "brexit-consensus", "scoop-hivemind.ubi",
                    "london.youth.policing", "canadian-electoral-reform")

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.matrix import VoteMatrix
+from meedenken.engine.matrix import VoteMatrix
 
 from ._csv import NOT_GROUPED, UNKNOWN_AUTHOR, ExportError, Source
 from ._polis_read import (

@@ -13,8 +13,8 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from engine.diversity_settings import DIVERSITY, DiversitySettings
-from engine.reference import InvalidReferenceError, Reference, validate_reference
+from meedenken.engine.diversity_settings import DIVERSITY, DiversitySettings
+from meedenken.engine.reference import InvalidReferenceError, Reference, validate_reference
 
 __all__ = [
     "EXAMPLE_REFERENCES",
@@ -92,5 +92,6 @@ def load_example_reference(name: str = "zoetermeer-2017") -> Reference:
     if name not in EXAMPLE_REFERENCES:
         raise InvalidReferenceError(f"unknown example reference {name!r}; "
                                     f"known: {sorted(EXAMPLE_REFERENCES)}")
-    text = resources.files("models.data").joinpath(EXAMPLE_REFERENCES[name]).read_text("utf-8")
+    data = resources.files("meedenken.models.data")
+    text = data.joinpath(EXAMPLE_REFERENCES[name]).read_text("utf-8")
     return parse_reference_csv(text)

@@ -44,9 +44,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.intervals import wilson_interval
-from engine.matrix import VoteMatrix
-from engine.result import AnalysisResult
+from meedenken.engine.intervals import wilson_interval
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.result import AnalysisResult
 
 __all__ = ["FORMATS", "TABLES", "neutralise", "read_tables", "restore", "tidy_tables",
            "write_tables"]

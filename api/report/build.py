@@ -21,8 +21,8 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
-from engine import AnalysisResult, AnalysisSettings, analyze
-from models.tidy import tidy_tables
+from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
+from meedenken.models.tidy import tidy_tables
 
 from . import extras
 from . import figures as fg
@@ -55,7 +55,7 @@ class Report:
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("api.report", "templates"),
+        loader=jinja2.PackageLoader("meedenken.api.report", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
 

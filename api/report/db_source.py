@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import UTC, datetime
 
-from engine.matrix import VoteMatrix
+from meedenken.engine.matrix import VoteMatrix
 
 from .source import ReportSource
 
@@ -44,8 +44,14 @@ def from_database(url: str, conversation_id: int) -> ReportSource:
         from sqlalchemy.exc import SQLAlchemyError
         from sqlmodel import Session, select
 
-        from models.db import make_engine
-        from models.tables import Conversation, Moderation, Participant, Statement, VoteHistory
+        from meedenken.models.db import make_engine
+        from meedenken.models.tables import (
+            Conversation,
+            Moderation,
+            Participant,
+            Statement,
+            VoteHistory,
+        )
     except ImportError as exc:
         raise DatabaseSourceError(
             f"--db needs the service's database layer (models.db, models.tables), which this "

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine import AnalysisResult
+from meedenken.engine import AnalysisResult
 
 from . import figures as fg
 from .methods import setting_rows
@@ -58,7 +58,7 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
                    seed: int) -> Extra | None:
     """Bridging scores (engine.bridging) with intervals, next to GIC and agree rate."""
     try:
-        from engine.bridging import bridging
+        from meedenken.engine.bridging import bridging
     except ImportError:
         return None
     scored = bridging(source.matrix, group_labels=result.clustering.labels, random_state=seed)
@@ -90,7 +90,7 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
         xlim=None)
     context = {"rows": rows, "n_bridging": int(np.count_nonzero(scored.is_bridging)),
                "settings": setting_rows(scored.settings, reference=None),
-               "settings_name": f"engine.bridging.{type(scored.settings).__name__}"}
+               "settings_name": f"meedenken.engine.bridging.{type(scored.settings).__name__}"}
     return Extra(context, [fg.render("bridging", words["bridging"], figure)],
                  {"bridging": table}, order=[int(i) for i in scored.order()])
 
@@ -101,8 +101,8 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
                  seed: int, progress: bool = False, embedder: Any = None) -> Extra | None:
     """Topic groups of the statements (engine.semantics, engine.topics), votes per group."""
     try:
-        from engine.semantics import ModelUnavailableError, StatementEmbedder
-        from engine.topics import (
+        from meedenken.engine.semantics import ModelUnavailableError, StatementEmbedder
+        from meedenken.engine.topics import (
             DEFAULT_MAX_TOPICS,
             DEFAULT_N_KEYWORDS,
             find_topics,
@@ -153,9 +153,9 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
         [f"{t['id']}: {t['keywords']}" for t in topics],
         [f"{words['group']} {g}" for g in votes.group_ids.tolist()], votes.agree_rate,
         words["agree_rate_in"])
-    method = (f"engine.topics.find_topics: {found.k} topics, Ward clustering of the embeddings, "
-              f"k chosen in 2..{DEFAULT_MAX_TOPICS} by cosine silhouette; {DEFAULT_N_KEYWORDS} "
-              "TF-IDF keywords per topic")
+    method = (f"meedenken.engine.topics.find_topics: {found.k} topics, Ward clustering of the "
+              f"embeddings, k chosen in 2..{DEFAULT_MAX_TOPICS} by cosine silhouette; "
+              f"{DEFAULT_N_KEYWORDS} TF-IDF keywords per topic")
     return Extra({"topics": topics, "model": embedder.model_name, "method": method},
                  [fg.render("topics", words["topics"], figure)],
                  {"statement_topics": statement_topics, "group_topic_votes": group_topics})
@@ -181,9 +181,9 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
     Without join times (Pol.is exports) a participant's first vote stands in for it.
     """
     try:
-        from engine.diversity_settings import DIVERSITY
-        from engine.opinion_diversity import opinion_diversity
-        from engine.participation import participation
+        from meedenken.engine.diversity_settings import DIVERSITY
+        from meedenken.engine.opinion_diversity import opinion_diversity
+        from meedenken.engine.participation import participation
     except ImportError:
         return None
     matrix = source.matrix
@@ -224,7 +224,7 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
         "coverage": (None if spread.coverage is None else
                      {"share": spread.coverage.share, "n": len(spread.coverage.statements)}),
         "settings": setting_rows(DIVERSITY, reference=None),
-        "settings_name": "engine.diversity_settings.DIVERSITY",
+        "settings_name": "meedenken.engine.diversity_settings.DIVERSITY",
     }
     figures = []
     daily = funnel.daily

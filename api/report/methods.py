@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-from engine import settings as settings_module
-from engine.settings import POLIS, AnalysisSettings
+from meedenken.engine import settings as settings_module
+from meedenken.engine.settings import POLIS, AnalysisSettings
 
 __all__ = ["REFERENCES", "SettingRow", "default_mode_changes", "field_comments", "setting_rows"]
 

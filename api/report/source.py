@@ -6,8 +6,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.matrix import VoteMatrix
-from models.polis_export import read_export
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.models.polis_export import read_export
 
 __all__ = ["POLIS_ATTRIBUTION", "ReportSource", "from_polis_export"]
 

@@ -10,11 +10,11 @@ from pydantic import Field, field_validator
 from sqlalchemy import delete
 from sqlmodel import SQLModel, col, func, select
 
-from models.tables import MAX_XID_LENGTH, AllowedXid, Conversation, Participant
-from models.text import reject_nul
+from meedenken.api.http.access import policy_of, unusable_token_hash
+from meedenken.api.http.deps import ID_MAX, FacilitatorDep, ReadSessionDep, SessionDep
+from meedenken.models.tables import MAX_XID_LENGTH, AllowedXid, Conversation, Participant
+from meedenken.models.text import reject_nul
 
-from ..access import policy_of, unusable_token_hash
-from ..deps import ID_MAX, FacilitatorDep, ReadSessionDep, SessionDep
 from ..security import new_token
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["access"])

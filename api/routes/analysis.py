@@ -13,12 +13,11 @@ from sqlmodel import Session, col, select
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from models.tables import AnalysisSnapshot, Conversation
-
-from ..analysis import latest_snapshot
-from ..analysis_json import empty_analysis
-from ..deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
-from ..service import Service
+from meedenken.api.http.deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
+from meedenken.api.live.scheduler import latest_snapshot
+from meedenken.api.live.service import Service
+from meedenken.api.present.analysis import empty_analysis
+from meedenken.models.tables import AnalysisSnapshot, Conversation
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["analysis"])
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from sqlalchemy import delete
 
-from models.tables import (
+from meedenken.api.http.access import record_open_state
+from meedenken.api.http.deps import ConversationDep, FacilitatorDep, ServiceDep, SessionDep
+from meedenken.models.tables import (
     AllowedXid,
     AnalysisSnapshot,
     Conversation,
@@ -22,8 +24,6 @@ from models.tables import (
     VoteHistory,
 )
 
-from ..access import record_open_state
-from ..deps import ConversationDep, FacilitatorDep, ServiceDep, SessionDep
 from ..security import new_token
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])

@@ -6,12 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response, status
 
-from engine.diversity_settings import MIN_CELL_SIZE_FLOOR, DiversitySettings
-from engine.reference import InvalidReferenceError, validate_reference
-from models.tables import ConversationReference, utcnow
-
-from ..deps import FacilitatorDep, ReadSessionDep, SessionDep
-from ..diversity import diversity_json, load_conversation
+from meedenken.api.http.deps import FacilitatorDep, ReadSessionDep, SessionDep
+from meedenken.api.present.diversity import diversity_json, load_conversation
+from meedenken.engine.diversity_settings import MIN_CELL_SIZE_FLOOR, DiversitySettings
+from meedenken.engine.reference import InvalidReferenceError, validate_reference
+from meedenken.models.tables import ConversationReference, utcnow
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["diversity"])
 

@@ -14,12 +14,18 @@ from fastapi import APIRouter, Response
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
-from models.polis_export import Comment, PolisExport, write_export
-from models.tables import Conversation, Moderation, Participant, Statement, Vote, VoteHistory
-
-from ..analysis import latest_snapshot
-from ..deps import FacilitatorDep, ServiceDep
-from ..service import Service
+from meedenken.api.http.deps import FacilitatorDep, ServiceDep
+from meedenken.api.live.scheduler import latest_snapshot
+from meedenken.api.live.service import Service
+from meedenken.models.polis_export import Comment, PolisExport, write_export
+from meedenken.models.tables import (
+    Conversation,
+    Moderation,
+    Participant,
+    Statement,
+    Vote,
+    VoteHistory,
+)
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["export"])
 

@@ -6,9 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
-from models.db import schema_revision
-
-from ..deps import ServiceDep
+from meedenken.api.http.deps import ServiceDep
+from meedenken.models.db import schema_revision
 
 router = APIRouter(tags=["health"])
 

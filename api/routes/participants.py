@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy.exc import IntegrityError
 
-from models.tables import Participant, ParticipantCreate, ParticipantCreated
+from meedenken.api.http.access import require_allowed_xid
+from meedenken.api.http.deps import ConversationDep, SessionDep
+from meedenken.models.tables import Participant, ParticipantCreate, ParticipantCreated
 
-from ..access import require_allowed_xid
-from ..deps import ConversationDep, SessionDep
 from ..security import new_token
 
 router = APIRouter(prefix="/conversations/{conversation_id}/participants",

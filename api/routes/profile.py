@@ -13,9 +13,8 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import field_validator
 from sqlmodel import SQLModel
 
-from models.tables import Participant, ParticipantCreate, Role
-
-from ..deps import ParticipantDep, SessionDep
+from meedenken.api.http.deps import ParticipantDep, SessionDep
+from meedenken.models.tables import Participant, ParticipantCreate, Role
 
 router = APIRouter(prefix="/conversations/{conversation_id}/participants",
                    tags=["participants"])

@@ -8,16 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import Field
 from sqlmodel import Session, SQLModel, col, select
 
-from models.tables import (
-    Conversation,
-    Moderation,
-    Statement,
-    StatementCreate,
-    StatementPublic,
-    StatementUpdate,
-)
-
-from ..deps import (
+from meedenken.api.http.deps import (
     ID_MAX,
     CallerDep,
     ConversationDep,
@@ -27,7 +18,15 @@ from ..deps import (
     ServiceDep,
     SessionDep,
 )
-from ..similarity import check_similar
+from meedenken.api.live.similarity import check_similar
+from meedenken.models.tables import (
+    Conversation,
+    Moderation,
+    Statement,
+    StatementCreate,
+    StatementPublic,
+    StatementUpdate,
+)
 
 router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
 

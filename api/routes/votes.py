@@ -7,10 +7,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel, col, select
 
-from engine.routing import next_statement
-from models.tables import AnalysisSnapshot, Statement, Vote, VoteCreate, VotePublic
-
-from ..deps import (
+from meedenken.api.http.deps import (
     ID_MAX,
     ConversationDep,
     ConversationId,
@@ -20,9 +17,12 @@ from ..deps import (
     TokenDep,
     unauthorised,
 )
+from meedenken.api.live.service import Service
+from meedenken.api.live.vote_writer import StoredVote
+from meedenken.engine.routing import next_statement
+from meedenken.models.tables import AnalysisSnapshot, Statement, Vote, VoteCreate, VotePublic
+
 from ..security import hash_token
-from ..service import Service
-from ..vote_writer import StoredVote
 from .statements import visible
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["votes"])

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
+from meedenken.api.http.app import create_app
+from meedenken.api.settings import Settings
 from tests.pg import pg_url  # noqa: F401  (fixture)
 
 from .helpers import Dialogue, make_dialogue

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, col, select
 
-from api import analyser as analyser_module
-from api.analyser import Analyser, _Cache
-from engine.matrix import VoteMatrix
-from models.tables import AnalysisSnapshot, EngineState, VoteHistory
+from meedenken.api.live import analyser as analyser_module
+from meedenken.api.live.analyser import Analyser, _Cache
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.models.tables import AnalysisSnapshot, EngineState, VoteHistory
 
 from .helpers import make_dialogue
 

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from meedenken.api.http.app import create_app
 
 from .helpers import SEEDS, bearer, make_dialogue
 
@@ -89,7 +89,7 @@ def test_a_burst_of_1000_votes_gives_a_handful_of_analyses(settings):
 
 def test_votes_do_not_wait_for_the_analysis(settings, monkeypatch):
     """With an analysis that takes 2 s, votes are still answered at once."""
-    import api.analyser as analysis_module
+    import meedenken.api.live.analyser as analysis_module
 
     real = analysis_module.meedenken_engine.analyze
 
@@ -190,8 +190,8 @@ def test_stream_reconnect_gets_the_latest_version(live_server):
 
 def test_analysis_carries_bridging_with_role_explanations():
     """Bridging reaches the API snapshot, explained per group and per declared role."""
-    from api.analysis_json import analysis_to_json
-    from engine import VoteMatrix, analyze
+    from meedenken.api.present.analysis import analysis_to_json
+    from meedenken.engine import VoteMatrix, analyze
 
     pids = [p for p in range(40) for _ in range(6)]
     sids = [s for _ in range(40) for s in range(6)]
@@ -210,8 +210,8 @@ def test_analysis_carries_bridging_with_role_explanations():
 
 def test_participants_by_role_is_k_anonymous():
     """Roles held by fewer than 5 participants are pooled, never shown one by one."""
-    from api.analysis_json import POOLED_ROLES, _participation
-    from engine import VoteMatrix
+    from meedenken.api.present.analysis import POOLED_ROLES, _participation
+    from meedenken.engine import VoteMatrix
 
     roles = ["resident"] * 8 + ["professional"] * 6 + ["carer"] * 3 + ["manager"] * 3
     m = VoteMatrix.from_records(list(range(20)), [0] * 20, [1] * 20)

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from api.cli import SUBCOMMANDS, build_parser, main
-from models.polis_export import read_export
+from meedenken.api.cli.main import SUBCOMMANDS, build_parser, main
+from meedenken.models.polis_export import read_export
 from tests._polis_data import (
     DATA,
     README_TABLE,
@@ -177,7 +177,7 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
 def test_progress_only_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr("meedenken.models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
     status, _, err = _run(capsys, "analyze", str(DATA / SMALL), "--json")
     assert status == 0 and err == ""  # captured stderr is not a TTY
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
@@ -356,7 +356,7 @@ def test_serve_workers_need_postgresql(capsys: pytest.CaptureFixture[str], tmp_p
 
 def test_migrate_brings_the_schema_to_head(capsys: pytest.CaptureFixture[str],
                                            tmp_path: Path) -> None:
-    from models.db import make_engine, schema_revision
+    from meedenken.models.db import make_engine, schema_revision
 
     url = f"sqlite:///{tmp_path / 'm.db'}"
     assert main(["migrate", "--db", url]) == 0

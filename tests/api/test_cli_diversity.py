@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api.cli import main
+from meedenken.api.cli.main import main
 from tests._polis_data import DATA, needs_data
 
 pytestmark = needs_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.tables import (
+from meedenken.models.tables import (
     AnalysisSnapshot,
     Conversation,
     Participant,
@@ -125,8 +125,8 @@ def test_delete_removes_every_row(dialogue):
 def test_not_ready_while_the_schema_is_behind(tmp_path):
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-    from api.settings import Settings
+    from meedenken.api.http.app import create_app
+    from meedenken.api.settings import Settings
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", migrate_on_start=False,
                         analysis_in_process=True, embedding_similarity=False)

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.db import make_engine
-from models.tables import Vote, VoteHistory
+from meedenken.models.db import make_engine
+from meedenken.models.tables import Vote, VoteHistory
 
 from .helpers import bearer
 
@@ -41,7 +41,7 @@ def _start(db_url: str, port: int, log: Path) -> subprocess.Popen:
            "MEEDENKEN_RATE_LIMITS": "off",  # these voters are faster than people
            "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--db", db_url, "--port", str(port),
+        [sys.executable, "-m", "meedenken.api.cli", "serve", "--db", db_url, "--port", str(port),
          "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + STARTUP_TIMEOUT

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from api.cli import build_parser, main
-from models.db import make_engine
-from models.tables import AnalysisSnapshot, Participant, Statement
+from meedenken.api.cli.main import build_parser, main
+from meedenken.models.db import make_engine
+from meedenken.models.tables import AnalysisSnapshot, Participant, Statement
 
 
 def test_demo_seeds_analyses_and_prints_the_urls(tmp_path, capsys):

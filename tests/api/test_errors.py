@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from api.app import create_app
-from engine.errors import InvalidSettingError
+from meedenken.api.http.app import create_app
+from meedenken.engine.errors import InvalidSettingError
 
 
 @pytest.fixture

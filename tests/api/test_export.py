@@ -9,9 +9,9 @@ import zipfile
 
 from sqlmodel import Session, select
 
-from api.cli import main as cli_main
-from models.polis_export import read_export
-from models.tables import Vote, VoteHistory
+from meedenken.api.cli.main import main as cli_main
+from meedenken.models.polis_export import read_export
+from meedenken.models.tables import Vote, VoteHistory
 
 from .helpers import make_dialogue
 

@@ -29,8 +29,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from api.app import create_app
-from api.settings import Settings
+from meedenken.api.http.app import create_app
+from meedenken.api.settings import Settings
 
 from .helpers import Dialogue, make_dialogue
 

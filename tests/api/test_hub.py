@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from api.hub import SnapshotHub
+from meedenken.api.live.hub import SnapshotHub
 
 
 def test_a_version_is_loaded_once_for_all_clients_and_dropped_with_the_last_client():

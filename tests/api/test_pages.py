@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from api.pages import CONTENT_SECURITY_POLICY, STATIC_DIR
+from meedenken.api.http.pages import CONTENT_SECURITY_POLICY, STATIC_DIR
 
 from .helpers import Dialogue
 

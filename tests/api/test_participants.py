@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from models.tables import Participant
+from meedenken.models.tables import Participant
 
 
 def test_join_returns_id_and_token(dialogue):

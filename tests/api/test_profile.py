@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from models.tables import Participant
+from meedenken.models.tables import Participant
 
 from .helpers import Dialogue
 

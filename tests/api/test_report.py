@@ -16,10 +16,10 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from api.cli import main
-from api.report import SECTIONS
-from engine import AnalysisSettings
-from models.polis_export import Comment, PolisExport, write_export
+from meedenken.api.cli.main import main
+from meedenken.api.report import SECTIONS
+from meedenken.engine import AnalysisSettings
+from meedenken.models.polis_export import Comment, PolisExport, write_export
 from tests._polis_data import DATA, needs_data
 
 MARKUP = '<script>alert("x")</script> <img src=http://evil.example/a.png> & $5 = "cheap"'
@@ -96,8 +96,8 @@ def test_every_section_is_present(built: tuple[Path, str]) -> None:
 
 
 @pytest.mark.parametrize(("module", "section", "figure"), [
-    ("engine.bridging", "bridging", "bridging"),
-    ("engine.opinion_diversity", "diversity", "daily"),
+    ("meedenken.engine.bridging", "bridging", "bridging"),
+    ("meedenken.engine.opinion_diversity", "diversity", "daily"),
 ])
 def test_optional_sections_follow_the_engine(built: tuple[Path, str], module: str,
                                              section: str, figure: str) -> None:
@@ -188,11 +188,11 @@ class _WordEncoder:
         return out
 
 
-@pytest.mark.skipif(importlib.util.find_spec("engine.topics") is None,
+@pytest.mark.skipif(importlib.util.find_spec("meedenken.engine.topics") is None,
                     reason="engine.topics (statement semantics) is absent")
 def test_topics_section(tmp_path: Path) -> None:
-    from api.report import build_report, from_polis_export
-    from engine.semantics import StatementEmbedder
+    from meedenken.api.report import build_report, from_polis_export
+    from meedenken.engine.semantics import StatementEmbedder
 
     embedder = StatementEmbedder(_WordEncoder(), model_name="test-words")
     report = build_report(from_polis_export(_export(tmp_path / "export")), lang="en",

@@ -9,17 +9,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from api.cli import main
+from meedenken.api.cli.main import main
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("models.tables") is None,
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("meedenken.models.tables") is None,
                                 reason="the service's database layer (models.tables) is absent")
 
 
 def _database(path: Path) -> str:
     from sqlmodel import Session, SQLModel
 
-    from models.db import make_engine
-    from models.tables import Conversation, Moderation, Participant, Statement, VoteHistory
+    from meedenken.models.db import make_engine
+    from meedenken.models.tables import (
+        Conversation,
+        Moderation,
+        Participant,
+        Statement,
+        VoteHistory,
+    )
 
     url = f"sqlite:///{path}"
     engine = make_engine(url)
@@ -71,7 +77,7 @@ def test_report_from_database(tmp_path: Path) -> None:
 
 
 def test_database_source_contents(tmp_path: Path) -> None:
-    from api.report.db_source import from_database
+    from meedenken.api.report.db_source import from_database
 
     source = from_database(_database(tmp_path / "m.db"), 1)
     matrix = source.matrix

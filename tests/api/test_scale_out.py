@@ -28,9 +28,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api.server import run_migrations
-from models.db import make_engine
-from models.tables import AnalysisSnapshot, Vote, VoteHistory
+from meedenken.api.cli.server import run_migrations
+from meedenken.models.db import make_engine
+from meedenken.models.tables import AnalysisSnapshot, Vote, VoteHistory
 
 from .helpers import bearer
 
@@ -68,7 +68,7 @@ def _start(db_url: str, log: Path) -> Worker:
            "MEEDENKEN_EMBEDDING_SIMILARITY": "false",  # one sentence model per process is heavy
            "MEEDENKEN_RATE_LIMITS": "off"}  # these voters are faster than people
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--db", db_url, "--port", str(port),
+        [sys.executable, "-m", "meedenken.api.cli", "serve", "--db", db_url, "--port", str(port),
          "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     return Worker(proc, port)

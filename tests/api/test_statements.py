@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.tables import MAX_STATEMENT_LENGTH
+from meedenken.models.tables import MAX_STATEMENT_LENGTH
 
 from .helpers import make_dialogue
 
@@ -149,7 +149,7 @@ def test_near_duplicate_is_flagged_by_embeddings(dialogue):
 
 
 def test_tfidf_fallback_ranks_but_flags_nothing():
-    from api.similarity import check_similar
+    from meedenken.api.live.similarity import check_similar
 
     hits = check_similar(["De huisarts is slecht bereikbaar", "Meer groen in de wijk"],
                          "Mijn huisarts is slecht bereikbaar", use_embeddings=False)

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
-from models.tables import MAX_STATEMENT_LENGTH
+from meedenken.api.http.app import create_app
+from meedenken.api.settings import Settings
+from meedenken.models.tables import MAX_STATEMENT_LENGTH
 
 from .helpers import Dialogue, make_dialogue
 

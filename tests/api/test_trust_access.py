@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from api.security import TOKEN_BYTES, hash_token, new_token
-from models.tables import Conversation, Participant, Statement, Vote
+from meedenken.api.security import TOKEN_BYTES, hash_token, new_token
+from meedenken.models.tables import Conversation, Participant, Statement, Vote
 
 from .helpers import bearer, make_dialogue
 

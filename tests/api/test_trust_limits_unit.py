@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.limits import RateLimit, RateLimiter, TokenBucket, parse_limit
+from meedenken.api.http.limits import RateLimit, RateLimiter, TokenBucket, parse_limit
 
 
 class Clock:

@@ -12,11 +12,11 @@ from datetime import timedelta
 from sqlalchemy import func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from api.log_config import PrivateAccessFormatter, log_config
-from api.retention import RetentionLoop, purge_expired
-from api.security import hash_token
-from api.server import _shows_access_lines
-from models.tables import AllowedXid, ConversationPolicy, Participant, Vote
+from meedenken.api.cli.server import _shows_access_lines
+from meedenken.api.http.log_config import PrivateAccessFormatter, log_config
+from meedenken.api.live.retention import RetentionLoop, purge_expired
+from meedenken.api.security import hash_token
+from meedenken.models.tables import AllowedXid, ConversationPolicy, Participant, Vote
 
 from .helpers import bearer, make_dialogue
 

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api import vote_path
-from api.app import create_app
-from api.routes.votes import cast_vote
-from api.settings import Settings
-from api.vote_path import VoteFastPath, _plain_vote, _token_if_plain
+from meedenken.api.http import vote_path
+from meedenken.api.http.app import create_app
+from meedenken.api.http.vote_path import VoteFastPath, _plain_vote, _token_if_plain
+from meedenken.api.routes.votes import cast_vote
+from meedenken.api.settings import Settings
 
 from .helpers import Dialogue, bearer, make_dialogue
 

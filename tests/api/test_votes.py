@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from models.tables import Vote, VoteHistory
+from meedenken.models.tables import Vote, VoteHistory
 
 from .helpers import bearer, make_dialogue
 
@@ -123,7 +123,7 @@ def test_next_follows_the_snapshot_priorities(dialogue):
     assert set(snapshot.priorities) == {str(s) for s in dialogue.statements}
     from sqlmodel import Session as S
 
-    from models.tables import AnalysisSnapshot
+    from meedenken.models.tables import AnalysisSnapshot
 
     with S(service.engine) as session:
         row = session.get(AnalysisSnapshot, snapshot.id)

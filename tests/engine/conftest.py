@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import VoteMatrix
+from meedenken.engine import VoteMatrix
 
 
 def planted(

@@ -7,7 +7,7 @@ import functools
 import os
 from pathlib import Path
 
-from engine.semantics import StatementEmbedder
+from meedenken.engine.semantics import StatementEmbedder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _REPO = Path(__file__).resolve().parents[2]

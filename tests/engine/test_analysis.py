@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from engine import POLIS, AnalysisSettings, InvalidSettingError, VoteMatrix, analyze, update
+from meedenken.engine import (
+    POLIS,
+    AnalysisSettings,
+    InvalidSettingError,
+    VoteMatrix,
+    analyze,
+    update,
+)
 
 from .conftest import planted
 

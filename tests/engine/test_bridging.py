@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from engine.breakdown import vote_breakdown
-from engine.bridging import BridgingSettings, _side_weights, bridging
-from engine.errors import InvalidSettingError, InvalidVotesError
-from engine.matrix import VoteMatrix
-from engine.synthetic import synthetic_conversation
+from meedenken.engine.breakdown import vote_breakdown
+from meedenken.engine.bridging import BridgingSettings, _side_weights, bridging
+from meedenken.engine.errors import InvalidSettingError, InvalidVotesError
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.synthetic import synthetic_conversation
 
 
 def _two_camps() -> tuple[sp.csr_matrix, np.ndarray]:
@@ -235,7 +235,7 @@ def test_invalid_votes_raise() -> None:
 
 
 def test_analysis_carries_bridging_with_its_groups() -> None:
-    from engine import analyze, update
+    from meedenken.engine import analyze, update
 
     conv = synthetic_conversation(300, 30, density=0.3, random_state=8)
     m = conv.matrix.copy()
@@ -276,7 +276,7 @@ def test_attribute_nobody_answered_gives_no_categories():
     """All participants without an answer (e.g. no roles declared yet): no cells, no crash."""
     import scipy.sparse as sp
 
-    from engine.breakdown import vote_breakdown
+    from meedenken.engine.breakdown import vote_breakdown
 
     X = sp.csr_matrix(np.array([[1, -1], [1, 1]], dtype=np.int8))
     b = vote_breakdown(X, [None, None], min_cell_size=5)

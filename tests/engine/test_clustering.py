@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from engine import POLIS, VoteMatrix, analyze
-from engine.clustering import (
+from meedenken.engine import POLIS, VoteMatrix, analyze
+from meedenken.engine.clustering import (
     polis_base_clusters,
     polis_clean_start,
     polis_group_clusters,

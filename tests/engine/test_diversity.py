@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.diversity import (
+from meedenken.engine.diversity import (
     HIDDEN_CATEGORY,
     attribute_report,
     encode_categories,
@@ -21,10 +21,15 @@ from engine.diversity import (
     representativeness,
     suppress_cells,
 )
-from engine.diversity_settings import DiversitySettings
-from engine.errors import EngineError, InvalidSettingError
-from engine.opinion_diversity import coverage, group_difference, map_spread, opinion_diversity
-from engine.reference import InvalidReferenceError, validate_reference
+from meedenken.engine.diversity_settings import DiversitySettings
+from meedenken.engine.errors import EngineError, InvalidSettingError
+from meedenken.engine.opinion_diversity import (
+    coverage,
+    group_difference,
+    map_spread,
+    opinion_diversity,
+)
+from meedenken.engine.reference import InvalidReferenceError, validate_reference
 
 # --------------------------------------------------------------------------- heterogeneity
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.errors import InvalidSettingError
-from engine.intervals import wilson_interval
+from meedenken.engine.errors import InvalidSettingError
+from meedenken.engine.intervals import wilson_interval
 
 
 def test_published_values() -> None:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine import InvalidVotesError, VoteMatrix
+from meedenken.engine import InvalidVotesError, VoteMatrix
 
 
 def test_latest_vote_wins_by_time_not_order():

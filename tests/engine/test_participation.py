@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.diversity_settings import DiversitySettings
-from engine.errors import EngineError
-from engine.participation import DAY, HOUR, gini, participation
+from meedenken.engine.diversity_settings import DiversitySettings
+from meedenken.engine.errors import EngineError
+from meedenken.engine.participation import DAY, HOUR, gini, participation
 
 
 def _example():

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import POLIS, AnalysisSettings, VoteMatrix, analyze, update
+from meedenken.engine import POLIS, AnalysisSettings, VoteMatrix, analyze, update
 
 records = st.lists(
     st.tuples(

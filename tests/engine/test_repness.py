@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.repness import (
+from meedenken.engine.repness import (
     consensus,
     group_informed_consensus,
     prop_test,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.routing import next_statement, priorities
+from meedenken.engine.routing import next_statement, priorities
 
 
 def test_priority_formula_examples():

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.duplicates import (
+from meedenken.engine.duplicates import (
     DUPLICATE_THRESHOLD,
     duplicate_scores,
     near_duplicates,
     polarity_mismatch,
 )
-from engine.errors import EngineError, InvalidSettingError
-from engine.semantics import (
+from meedenken.engine.errors import EngineError, InvalidSettingError
+from meedenken.engine.semantics import (
     DEFAULT_MODEL,
     MODEL_ENV_VAR,
     EmbeddingCache,

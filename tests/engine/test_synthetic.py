@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.errors import InvalidSettingError
-from engine.synthetic import (
+from meedenken.engine.errors import InvalidSettingError
+from meedenken.engine.synthetic import (
     EXPOSURES,
     STATEMENT_KINDS,
     _cell_probability_scale,

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from engine.errors import InvalidSettingError, InvalidVotesError
-from engine.stopwords import DUTCH_STOP_WORDS, STOP_WORDS
-from engine.topics import find_topics, group_votes_by_topic, topic_keywords
+from meedenken.engine.errors import InvalidSettingError, InvalidVotesError
+from meedenken.engine.stopwords import DUTCH_STOP_WORDS, STOP_WORDS
+from meedenken.engine.topics import find_topics, group_votes_by_topic, topic_keywords
 
 from .semantic_support import packaged_embedder, polis_dir, read_csv
 
@@ -156,8 +156,8 @@ def test_dutch_statements_get_dutch_keywords():
 
 def test_opinion_groups_vote_per_topic_on_a_real_conversation(seattle):
     """End to end on the Seattle export: Pol.is groups from engine.analyze, topics of the texts."""
-    from engine import analyze
-    from models.polis_export import read_export
+    from meedenken.engine import analyze
+    from meedenken.models.polis_export import read_export
 
     root = polis_dir()
     assert root is not None

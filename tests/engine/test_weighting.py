@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from engine.diversity_settings import DiversitySettings
-from engine.errors import EngineError
-from engine.weighting import (
+from meedenken.engine.diversity_settings import DiversitySettings
+from meedenken.engine.errors import EngineError
+from meedenken.engine.weighting import (
     effective_sample_size,
     poststratification_weights,
     rake,
@@ -194,7 +194,7 @@ def test_equal_weights_change_nothing():
 
 
 def test_population_weights_in_the_matrix_factorisation_bridging():
-    from engine.bridging import BridgingSettings, bridging
+    from meedenken.engine.bridging import BridgingSettings, bridging
 
     rng = np.random.default_rng(0)
     # two camps of 30 and 10 that disagree on statements 1..5; statement 0 everybody likes

@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401
-from models.db import (
+import meedenken.models.tables  # noqa: F401
+from meedenken.models.db import (
     WRITER_LOCK_SUFFIX,
     WalCheckpointer,
     make_engine,

@@ -10,7 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.polis_export import Comment, ExportError, PolisExport, read_export, write_export
+from meedenken.models.polis_export import (
+    Comment,
+    ExportError,
+    PolisExport,
+    read_export,
+    write_export,
+)
 from tests._polis_data import (
     DATA,
     README_TABLE,
@@ -386,7 +392,7 @@ def test_error_message_is_one_line() -> None:
 def test_progress_bar_only_when_asked(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr("meedenken.models._csv.PROGRESS_MIN_BYTES", 0)  # every file counts as large
     read_export(DATA / SMALL)
     assert capsys.readouterr().err == ""
     read_export(DATA / SMALL, progress=True)
@@ -419,14 +425,14 @@ def _routed(n_voters: int, meta: list[int], regular: list[int], seed: int = 0) -
 
 
 def test_infer_meta_finds_the_comments_voted_first() -> None:
-    from models.polis_export import infer_meta_comments
+    from meedenken.models.polis_export import infer_meta_comments
 
     export = _routed(40, meta=[3, 7, 9], regular=[0, 1, 2, 4, 5, 6, 8, 10, 11, 12])
     assert infer_meta_comments(export) == (3, 7, 9)
 
 
 def test_infer_meta_finds_nothing_without_a_block() -> None:
-    from models.polis_export import infer_meta_comments
+    from meedenken.models.polis_export import infer_meta_comments
 
     # Random order for everyone: no comment is systematically first.
     assert infer_meta_comments(_routed(40, meta=[], regular=list(range(12)))) == ()
@@ -439,7 +445,7 @@ def test_infer_meta_on_the_shared_exports() -> None:
     """bg2050 keeps its is-meta column: the rule finds its meta comment (and a rejected one);
     london and biodiversity lost the column; their demographic questions come back; the
     pre-2018 exports (random routing) and austria give nothing."""
-    from models.polis_export import infer_meta_comments
+    from meedenken.models.polis_export import infer_meta_comments
 
     found = {name: infer_meta_comments(read_export(DATA / name)) for name in README_TABLE}
     bg = read_export(DATA / "bg2050-volunteers")
@@ -467,7 +473,7 @@ def test_with_inferred_meta_only_where_the_flags_were_lost(tmp_path: Path) -> No
     bg = read_export(DATA / "bg2050-volunteers")
     assert bg.meta_known and bg.with_inferred_meta() == (bg, ())
     # A written export carries the column, so reading it back knows its flags.
-    from models.polis_export import write_export
+    from meedenken.models.polis_export import write_export
 
     again = read_export(write_export(flagged, tmp_path / "london"))
     assert again.meta_known and {c.comment_id for c in again.comments if c.is_meta} == set(inferred)

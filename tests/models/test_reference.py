@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.reference import InvalidReferenceError
-from models.reference import (
+from meedenken.engine.reference import InvalidReferenceError
+from meedenken.models.reference import (
     load_example_reference,
     load_reference,
     parse_reference_csv,

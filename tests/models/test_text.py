@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from models._polis_write import FORMULA_PREFIXES, neutralise_formula
-from models.text import normalise_text
+from meedenken.models._polis_write import FORMULA_PREFIXES, neutralise_formula
+from meedenken.models.text import normalise_text
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -10,8 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine import VoteMatrix, analyze
-from models.tidy import TABLES, neutralise, read_tables, restore, tidy_tables, write_tables
+from meedenken.engine import VoteMatrix, analyze
+from meedenken.models.tidy import (
+    TABLES,
+    neutralise,
+    read_tables,
+    restore,
+    tidy_tables,
+    write_tables,
+)
 
 DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+31 6 1234", "-5 euro", "@SUM(A1)",
              "\tTab", "'already quoted", "<b>bold</b> & \"quotes\", commas", ""]

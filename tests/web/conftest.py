@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.demo import DemoConversation, seed_demo
-from models.db import make_engine, upgrade
+from meedenken.api.cli.demo import DemoConversation, seed_demo
+from meedenken.models.db import make_engine, upgrade
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
@@ -79,7 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
            "MEEDENKEN_RATE_LIMITS": "off"}
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "meedenken.api.http.app:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

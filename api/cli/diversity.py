@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from engine import AnalysisResult
-from engine.diversity_settings import DIVERSITY, DiversitySettings
-from engine.matrix import VoteMatrix
-from engine.opinion_diversity import OpinionDiversity, opinion_diversity
-from engine.participation import ParticipationResult, participation
-from models.polis_export import PolisExport
+from meedenken.engine import AnalysisResult
+from meedenken.engine.diversity_settings import DIVERSITY, DiversitySettings
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.opinion_diversity import OpinionDiversity, opinion_diversity
+from meedenken.engine.participation import ParticipationResult, participation
+from meedenken.models.polis_export import PolisExport
 
 __all__ = ["DiversityReport", "diversity_json", "diversity_lines", "export_diversity"]
 

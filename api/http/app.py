@@ -15,10 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from engine.errors import EngineError
-
-from .pages import install_pages
-from .routes import (
+from meedenken.api.http.pages import install_pages
+from meedenken.api.http.trust import install_trust, start_retention
+from meedenken.api.http.vote_path import VoteFastPath
+from meedenken.api.live.service import Service
+from meedenken.api.routes import (
     analysis,
     conversations,
     diversity,
@@ -29,10 +30,8 @@ from .routes import (
     statements,
     votes,
 )
-from .service import Service
-from .settings import Settings
-from .trust import install_trust, start_retention
-from .vote_path import VoteFastPath
+from meedenken.api.settings import Settings
+from meedenken.engine.errors import EngineError
 
 __all__ = ["app", "create_app", "server_app"]
 

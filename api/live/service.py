@@ -10,16 +10,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from models.db import WalCheckpointer, make_engine, schema_revision, upgrade
-
-from .analyser import ProcessRunner, ThreadRunner
-from .analysis import AnalysisScheduler
-from .channels import DIRTY_CHANNEL
-from .coordination import Coordinator, notify_dirty
-from .hub import SnapshotHub
-from .settings import Settings
-from .similarity import preload_embedder
-from .vote_writer import PG_WRITER_SETTINGS, VoteWriter
+from meedenken.api.live.analyser import ProcessRunner, ThreadRunner
+from meedenken.api.live.channels import DIRTY_CHANNEL
+from meedenken.api.live.coordination import Coordinator, notify_dirty
+from meedenken.api.live.hub import SnapshotHub
+from meedenken.api.live.scheduler import AnalysisScheduler
+from meedenken.api.live.similarity import preload_embedder
+from meedenken.api.live.vote_writer import PG_WRITER_SETTINGS, VoteWriter
+from meedenken.api.settings import Settings
+from meedenken.models.db import WalCheckpointer, make_engine, schema_revision, upgrade
 
 __all__ = ["Service", "freeze_heap"]
 

@@ -40,10 +40,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
-from models.tables import Conversation
-
-from .deps import ID_MAX
-from .security import hash_token
+from meedenken.api.http.deps import ID_MAX
+from meedenken.api.security import hash_token
+from meedenken.models.tables import Conversation
 
 __all__ = ["RateLimit", "RateLimitMiddleware", "RateLimiter", "TokenBucket", "parse_limit"]
 

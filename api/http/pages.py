@@ -32,11 +32,11 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from .deps import ConversationDep
+from meedenken.api.http.deps import ConversationDep
 
 __all__ = ["CONTENT_SECURITY_POLICY", "JOIN_QUESTIONS", "STATIC_DIR", "install_pages", "router"]
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parents[1] / "static"  # api/static
 
 #: Everything from this origin only; no inline script or style, no framing (clickjacking).
 CONTENT_SECURITY_POLICY = (

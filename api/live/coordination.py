@@ -42,9 +42,9 @@ import psycopg
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from .analysis import AnalysisScheduler
-from .channels import DIRTY_CHANNEL, SNAPSHOT_CHANNEL
-from .hub import SnapshotHub
+from meedenken.api.live.channels import DIRTY_CHANNEL, SNAPSHOT_CHANNEL
+from meedenken.api.live.hub import SnapshotHub
+from meedenken.api.live.scheduler import AnalysisScheduler
 
 __all__ = ["OWNER_LOCK_KEY", "Coordinator", "notify_dirty", "parse_payload"]
 

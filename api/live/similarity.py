@@ -20,8 +20,8 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from engine.duplicates import DUPLICATE_THRESHOLD, near_duplicates
-from engine.semantics import ModelUnavailableError, StatementEmbedder
+from meedenken.engine.duplicates import DUPLICATE_THRESHOLD, near_duplicates
+from meedenken.engine.semantics import ModelUnavailableError, StatementEmbedder
 
 __all__ = ["NGRAM_RANGE", "Similar", "check_similar", "preload_embedder", "similar_statements"]
 

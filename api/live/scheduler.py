@@ -28,9 +28,8 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from models.tables import AnalysisSnapshot, VoteHistory
-
-from .hub import SnapshotHub
+from meedenken.api.live.hub import SnapshotHub
+from meedenken.models.tables import AnalysisSnapshot, VoteHistory
 
 __all__ = ["AnalysisScheduler", "latest_snapshot"]
 

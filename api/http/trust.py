@@ -15,12 +15,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from .body_limit import BodySizeLimitMiddleware
-from .limits import RateLimiter, RateLimitMiddleware, facilitator_check
-from .retention import RetentionLoop
-from .routes import access
-from .service import Service
-from .settings import Settings
+from meedenken.api.http.body_limit import BodySizeLimitMiddleware
+from meedenken.api.http.limits import RateLimiter, RateLimitMiddleware, facilitator_check
+from meedenken.api.live.retention import RetentionLoop
+from meedenken.api.live.service import Service
+from meedenken.api.routes import access
+from meedenken.api.settings import Settings
 
 __all__ = ["install_trust", "start_retention"]
 

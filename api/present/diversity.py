@@ -36,12 +36,12 @@ import scipy.sparse as sp
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from engine.diversity import AttributeReport, attribute_report
-from engine.diversity_settings import DiversitySettings
-from engine.opinion_diversity import OpinionDiversity, opinion_diversity
-from engine.participation import ParticipationResult, TimeSeries, participation
-from engine.weighting import Weighting, rake, weighted_agree_rates, weighted_bridging
-from models.tables import (
+from meedenken.engine.diversity import AttributeReport, attribute_report
+from meedenken.engine.diversity_settings import DiversitySettings
+from meedenken.engine.opinion_diversity import OpinionDiversity, opinion_diversity
+from meedenken.engine.participation import ParticipationResult, TimeSeries, participation
+from meedenken.engine.weighting import Weighting, rake, weighted_agree_rates, weighted_bridging
+from meedenken.models.tables import (
     AnalysisSnapshot,
     ConversationReference,
     Participant,

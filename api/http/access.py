@@ -12,9 +12,8 @@ from datetime import datetime
 from fastapi import HTTPException, status
 from sqlmodel import Session, select
 
-from models.tables import AllowedXid, ConversationPolicy, utcnow
-
-from .security import new_token
+from meedenken.api.security import new_token
+from meedenken.models.tables import AllowedXid, ConversationPolicy, utcnow
 
 __all__ = ["policy_of", "record_open_state", "require_allowed_xid", "unusable_token_hash"]
 

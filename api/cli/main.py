@@ -28,10 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from engine import POLIS, AnalysisResult, AnalysisSettings, EngineError, analyze
-from models.polis_export import ExportError, PolisExport, read_export
-
-from .report import cli as report_cli
+from meedenken.api.report import cli as report_cli
+from meedenken.engine import POLIS, AnalysisResult, AnalysisSettings, EngineError, analyze
+from meedenken.models.polis_export import ExportError, PolisExport, read_export
 
 __all__ = ["SUBCOMMANDS", "CommandError", "Subcommand", "build_parser", "main"]
 
@@ -148,7 +147,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         result = analyze(matrix, settings, random_state=args.seed, in_conversation=kept)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
-    from .cli_diversity import diversity_json, diversity_lines, export_diversity
+    from meedenken.api.cli.diversity import diversity_json, diversity_lines, export_diversity
 
     start = time.perf_counter()
     diversity = export_diversity(export, matrix, result)
@@ -302,7 +301,7 @@ def summary_text(
 
 # ---------------------------------------------------------------------- serve, demo
 def _configure_serve(parser: argparse.ArgumentParser) -> None:
-    from .server import DEFAULT_HOST, DEFAULT_PORT
+    from meedenken.api.cli.server import DEFAULT_HOST, DEFAULT_PORT
 
     parser.add_argument("--db", help="database URL (default: $DATABASE_URL, else "
                                      "sqlite:///meedenken.db); postgresql://... for PostgreSQL")
@@ -316,7 +315,7 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from .server import run_serve
+    from meedenken.api.cli.server import run_serve
 
     if args.workers < 1:
         print("meedenken serve: --workers must be at least 1", file=sys.stderr)
@@ -333,7 +332,7 @@ def _configure_migrate(parser: argparse.ArgumentParser) -> None:
 def _run_migrate(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .server import run_migrations, settings_for_db
+    from meedenken.api.cli.server import run_migrations, settings_for_db
 
     url = settings_for_db(args.db).database_url
     try:
@@ -347,7 +346,7 @@ def _run_migrate(args: argparse.Namespace) -> int:
 
 
 def _configure_demo(parser: argparse.ArgumentParser) -> None:
-    from .server import DEFAULT_HOST, DEFAULT_PORT
+    from meedenken.api.cli.server import DEFAULT_HOST, DEFAULT_PORT
 
     parser.add_argument("--data-dir", help="folder for the demo database (default: a new "
                                            "temporary folder)")
@@ -359,7 +358,7 @@ def _configure_demo(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from .server import run_demo
+    from meedenken.api.cli.server import run_demo
 
     return run_demo(args.data_dir, args.host, args.port, participants=args.participants,
                     seed=args.seed, serve=not args.no_serve)

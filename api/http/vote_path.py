@@ -30,9 +30,9 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from .deps import ID_MAX
-from .limits import ASGIApp, Message, Receive, Scope, Send
-from .routes.votes import cast_vote, stored_json
+from meedenken.api.http.deps import ID_MAX
+from meedenken.api.http.limits import ASGIApp, Message, Receive, Scope, Send
+from meedenken.api.routes.votes import cast_vote, stored_json
 
 __all__ = ["VoteFastPath"]
 

@@ -16,11 +16,10 @@ from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
-from models.db import write_guard
-from models.tables import Conversation, Participant
-
-from .security import hash_token, tokens_match
-from .service import Service
+from meedenken.api.live.service import Service
+from meedenken.api.security import hash_token, tokens_match
+from meedenken.models.db import write_guard
+from meedenken.models.tables import Conversation, Participant
 
 __all__ = [
     "ID_MAX",

@@ -12,13 +12,12 @@ from pathlib import Path
 import uvicorn
 from uvicorn.config import LOG_LEVELS
 
-from models.db import make_engine, schema_revision, upgrade
-
-from .app import create_app
-from .demo import TOPIC, seed_demo
-from .log_config import log_config
-from .service import Service
-from .settings import Settings
+from meedenken.api.cli.demo import TOPIC, seed_demo
+from meedenken.api.http.app import create_app
+from meedenken.api.http.log_config import log_config
+from meedenken.api.live.service import Service
+from meedenken.api.settings import Settings
+from meedenken.models.db import make_engine, schema_revision, upgrade
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "run_demo", "run_migrations", "run_serve",
            "settings_for_db"]
@@ -55,8 +54,8 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     # The workers are new processes: they read their settings from the environment.
     os.environ["DATABASE_URL"] = settings.database_url
     os.environ["MEEDENKEN_MIGRATE_ON_START"] = "false"
-    uvicorn.run("api.app:server_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, log_config=log_config(),
+    uvicorn.run("meedenken.api.http.app:server_app", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level, log_config=log_config(),
                 access_log=_shows_access_lines(log_level))
     return 0
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from engine.diversity import suppress_cells
-from engine.diversity_settings import DiversitySettings
-from engine.matrix import VoteMatrix
-from engine.result import AnalysisResult, ConsensusStatement, RepStatement
+from meedenken.engine.diversity import suppress_cells
+from meedenken.engine.diversity_settings import DiversitySettings
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.result import AnalysisResult, ConsensusStatement, RepStatement
 
 __all__ = ["StatementInfo", "analysis_to_json", "empty_analysis", "priorities_by_id"]
 

@@ -33,8 +33,8 @@ from fastapi import HTTPException, status
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.db import write_guard
-from models.tables import Moderation, utcnow
+from meedenken.models.db import write_guard
+from meedenken.models.tables import Moderation, utcnow
 
 __all__ = ["PG_WRITER_SETTINGS", "PendingVote", "StoredVote", "VoteWriter"]
 

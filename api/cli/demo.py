@@ -15,8 +15,9 @@ import numpy as np
 from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
-from models.db import write_guard
-from models.tables import (
+from meedenken.api.security import new_token
+from meedenken.models.db import write_guard
+from meedenken.models.tables import (
     Conversation,
     Language,
     Moderation,
@@ -27,8 +28,6 @@ from models.tables import (
     VoteHistory,
     utcnow,
 )
-
-from .security import new_token
 
 __all__ = ["DEMO_STATEMENTS", "DemoConversation", "seed_demo"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from .limits import ASGIApp, Message, Receive, Scope, Send
+from meedenken.api.http.limits import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BodySizeLimitMiddleware"]
 

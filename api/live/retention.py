@@ -25,10 +25,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
-from models.db import write_guard
-from models.tables import AllowedXid, Conversation, ConversationPolicy, Participant, utcnow
-
-from .access import unusable_token_hash
+from meedenken.api.http.access import unusable_token_hash
+from meedenken.models.db import write_guard
+from meedenken.models.tables import (
+    AllowedXid,
+    Conversation,
+    ConversationPolicy,
+    Participant,
+    utcnow,
+)
 
 __all__ = ["RetentionLoop", "purge_conversation", "purge_expired"]
 

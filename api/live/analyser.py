@@ -46,12 +46,14 @@ from typing import Any
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
-import engine as meedenken_engine
-from engine.matrix import VoteMatrix
-from engine.result import AnalysisResult, AnalysisState
-from engine.settings import AnalysisSettings
-from models.db import make_engine, write_guard
-from models.tables import (
+import meedenken.engine as meedenken_engine
+from meedenken.api.live.channels import SNAPSHOT_CHANNEL
+from meedenken.api.present.analysis import StatementInfo, analysis_to_json, priorities_by_id
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.result import AnalysisResult, AnalysisState
+from meedenken.engine.settings import AnalysisSettings
+from meedenken.models.db import make_engine, write_guard
+from meedenken.models.tables import (
     AnalysisSnapshot,
     Conversation,
     EngineState,
@@ -61,9 +63,6 @@ from models.tables import (
     VoteHistory,
     utcnow,
 )
-
-from .analysis_json import StatementInfo, analysis_to_json, priorities_by_id
-from .channels import SNAPSHOT_CHANNEL
 
 __all__ = ["ADVISORY_LOCK_KEY", "RUN_LOCK_KEY", "Analyser", "ProcessRunner", "ThreadRunner",
            "worker_label"]

@@ -1,0 +1,1 @@
+"""The ``meedenken`` command: analyse an export, serve, run the demo, build a report."""
