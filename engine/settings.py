@@ -91,13 +91,21 @@ class Interval:
         return bool(low_ok and high_ok)
 
     def __str__(self) -> str:
-        kind = "an integer" if self.kind is Integral else "a number"
-        left = "[" if self.closed in ("both", "left") and self.low is not None else "("
-        right = "]" if self.closed in ("both", "right") and self.high is not None else ")"
-        low = "-inf" if self.low is None else f"{self.low:g}"
-        high = "inf" if self.high is None else f"{self.high:g}"
-        text = f"{kind} in {left}{low}, {high}{right}"
+        """The rule as the error message states it, e.g. "in 2..10", "a positive integer"."""
+        text = self._describe()
         return text + " or None" if self.optional else text
+
+    def _describe(self) -> str:
+        low_in = self.closed in ("both", "left")
+        high_in = self.closed in ("both", "right")
+        if self.high is None and self.low is not None:
+            if self.kind is Integral:
+                return "a positive integer" if self.low == 1 else f"an integer >= {self.low:g}"
+            return f">= {self.low:g}" if low_in else f"> {self.low:g}"
+        if self.kind is Integral and self.closed == "both":
+            return f"in {self.low:g}..{self.high:g}"
+        left, right = "[" if low_in else "(", "]" if high_in else ")"
+        return f"in {left}{self.low:g}, {self.high:g}{right}"
 
 
 def _positive_int() -> Interval:
