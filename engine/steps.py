@@ -43,7 +43,7 @@ from .result import (
 )
 from .routing import priorities
 from .settings import AnalysisSettings
-from .variants import DEFAULT_STEPS, POLIS_STEPS, Variant
+from .variants import DEFAULT_STEPS, POLIS_STEPS, GroupFit, Variant
 
 __all__ = [
     "BaseClusters",
@@ -239,24 +239,12 @@ def base_clusters(run: Run, omap: OpinionMap, in_conv: np.ndarray) -> BaseCluste
     return BaseClusters(members, labels, centers, ids, sizes)
 
 
-def _fit(run: Run, base: BaseClusters, k: int, max_iter: int, into: KChoiceDraft) -> None:
-    """Fit k groups of the base clusters (one group below k = 2) into ``into``."""
+def _fit(run: Run, base: BaseClusters, k: int, max_iter: int) -> GroupFit:
+    """k groups of the base clusters (below k = 2: one group, at the mean of the centres)."""
     if k < 2:
         n_base = len(base.centers)
-        into.fits[k] = (np.zeros(n_base, dtype=np.int64), base.centers.mean(axis=0, keepdims=True))
-        return
-    labels, centers, group_per_base = run.variant.fit_groups(run, base, k, max_iter)
-    into.fits[k] = (labels, centers)
-    if group_per_base is not None:
-        into.members_by_k[k] = group_per_base
-
-
-@dataclass
-class KChoiceDraft:
-    """The fits made while choosing k (filled by :func:`_fit`, then frozen into KChoice)."""
-
-    fits: dict[int, tuple[np.ndarray, np.ndarray]]
-    members_by_k: dict[int, np.ndarray]
+        return np.zeros(n_base, dtype=np.int64), base.centers.mean(axis=0, keepdims=True), None
+    return run.variant.fit_groups(run, base, k, max_iter)
 
 
 def _candidates(run: Run, n_base: int) -> list[int]:
@@ -273,14 +261,13 @@ def choose_k(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice:
     candidates = _candidates(run, len(base.centers))
     keep_k = variant.keeps_k(run, candidates)
     to_fit = [prev.smoothed_k] if keep_k and prev is not None else candidates
-    draft = KChoiceDraft({}, {})
-    for k in to_fit:
-        _fit(run, base, k, s.group_max_iterations, draft)
-    this_k = to_fit[0] if draft.fits else 0
+    fitted = {k: _fit(run, base, k, s.group_max_iterations) for k in to_fit}
+    this_k = to_fit[0] if fitted else 0
     scores: dict[int, float] = {}
     k_scored_at = prev.k_scored_at_votes if prev is not None else 0
     if len(to_fit) > 1 and not keep_k:
-        scores, this_k = variant.choose_k(run, mapped, base, draft.fits)
+        fits = {k: (labels, centers) for k, (labels, centers, _) in fitted.items()}
+        scores, this_k = variant.choose_k(run, mapped, base, fits)
         k_scored_at = run.X.nnz
     if s.force_k is not None or keep_k or this_k < 2:
         smoothed, last_k, last_count = this_k, this_k, 1
@@ -294,10 +281,17 @@ def choose_k(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice:
             candidates,
             prev is None or prev.smoothed_k == 0,
         )
-        if smoothed not in draft.fits:  # the kept k, refitted (Pol.is's iteration budget)
-            _fit(run, base, smoothed, s.group_iterations, draft)
+        if smoothed not in fitted:  # the kept k, refitted (Pol.is's iteration budget)
+            fitted[smoothed] = _fit(run, base, smoothed, s.group_iterations)
     return KChoice(
-        smoothed, this_k, scores, draft.fits, last_k, last_count, k_scored_at, draft.members_by_k
+        k=smoothed,
+        k_raw=this_k,
+        scores=scores,
+        fits={k: (labels, centers) for k, (labels, centers, _) in fitted.items()},
+        last_k=last_k,
+        last_count=last_count,
+        k_scored_at=k_scored_at,
+        members_by_k={k: g for k, (_, _, g) in fitted.items() if g is not None},
     )
 
 

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from .result import AnalysisState
     from .steps import BaseClusters, MapStep, Run
 
-__all__ = ["DEFAULT_STEPS", "POLIS_STEPS", "DefaultSteps", "PolisSteps", "Variant", "align_columns"]
+__all__ = [
+    "DEFAULT_STEPS",
+    "POLIS_STEPS",
+    "DefaultSteps",
+    "GroupFit",
+    "PolisSteps",
+    "Variant",
+    "align_columns",
+]
 
 #: A fit of one k: (group per base cluster, group centres, Pol.is only: group id per base).
 GroupFit = tuple[np.ndarray, np.ndarray, np.ndarray | None]
