@@ -255,6 +255,24 @@ def _candidates(run: Run, n_base: int) -> list[int]:
     return cl.candidate_ks(n_base, s.max_groups, s.base_per_extra_k)
 
 
+def _smooth(run: Run, this_k: int, candidates: list[int], keep_k: bool) -> tuple[int, int, int]:
+    """Pol.is's k smoother (:func:`engine.clustering.smooth_k`): a new k must win the variant's
+    ``k_buffer`` updates in a row. A forced or kept k, or fewer than 2, is taken as it is.
+    Returns (k in use, this update's k, how many updates in a row it won)."""
+    prev = run.previous
+    if run.settings.force_k is not None or keep_k or this_k < 2:
+        return this_k, this_k, 1
+    return cl.smooth_k(
+        this_k,
+        prev.last_k if prev else 0,
+        prev.last_k_count if prev else 0,
+        prev.smoothed_k if prev else 0,
+        run.variant.k_buffer(run),
+        candidates,
+        prev is None or prev.smoothed_k == 0,
+    )
+
+
 def choose_k(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice:
     """Step 5: fit each candidate k, score them (the variant's way) and smooth the choice."""
     s, prev, variant = run.settings, run.previous, run.variant
@@ -269,20 +287,11 @@ def choose_k(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice:
         fits = {k: (labels, centers) for k, (labels, centers, _) in fitted.items()}
         scores, this_k = variant.choose_k(run, mapped, base, fits)
         k_scored_at = run.X.nnz
-    if s.force_k is not None or keep_k or this_k < 2:
-        smoothed, last_k, last_count = this_k, this_k, 1
-    else:
-        smoothed, last_k, last_count = cl.smooth_k(
-            this_k,
-            prev.last_k if prev else 0,
-            prev.last_k_count if prev else 0,
-            prev.smoothed_k if prev else 0,
-            variant.k_buffer(run),
-            candidates,
-            prev is None or prev.smoothed_k == 0,
-        )
-        if smoothed not in fitted:  # the kept k, refitted (Pol.is's iteration budget)
-            fitted[smoothed] = _fit(run, base, smoothed, s.group_iterations)
+    smoothed, last_k, last_count = _smooth(run, this_k, candidates, keep_k)
+    # The smoother kept an earlier k that was not a candidate fitted now: fit it, with Pol.is's
+    # group_iterations budget (in both modes).
+    if smoothed and smoothed not in fitted:
+        fitted[smoothed] = _fit(run, base, smoothed, s.group_iterations)
     return KChoice(
         k=smoothed,
         k_raw=this_k,
