@@ -213,6 +213,11 @@ def polis_axes(
     return comps, np.array([float(np.sum((Xc @ c) ** 2)) for c in comps])
 
 
+def _full_rank(previous: np.ndarray | None, n_components: int) -> bool:
+    """The previous axes can be kept or refined: present and linearly independent."""
+    return previous is not None and np.linalg.matrix_rank(previous[:n_components]) == n_components
+
+
 def default_axes(
     Xc: sp.csr_matrix,
     n_components: int,
@@ -232,10 +237,9 @@ def default_axes(
     n_s = Xc.shape[1]
     if _no_votes(Xc):
         return np.zeros((n_components, n_s)), np.zeros(n_components)
-    usable = previous is not None and np.linalg.matrix_rank(previous[:n_components]) == n_components
-    if keep and usable and previous is not None:
+    if keep and _full_rank(previous, n_components) and previous is not None:
         return previous[:n_components].copy(), None
-    if refine_iterations > 0 and usable and previous is not None:
+    if refine_iterations > 0 and _full_rank(previous, n_components) and previous is not None:
         comps, variance = _refine_components(Xc, previous[:n_components], refine_iterations)
         return _flip_signs(comps, previous), variance
     start = None
