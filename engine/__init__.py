@@ -5,7 +5,7 @@ from .bridging import BridgingResult, BridgingSettings, BridgingStatement, bridg
 from .errors import EngineError, InvalidSettingError, InvalidVotesError
 from .matrix import VoteMatrix
 from .result import AnalysisResult, AnalysisState, ClusteringResult, OpinionMap
-from .settings import POLIS, AnalysisSettings
+from .settings import POLIS, AnalysisSettings, DiversitySettings, LiveSettings
 
 __all__ = [
     "POLIS",
@@ -16,9 +16,11 @@ __all__ = [
     "BridgingSettings",
     "BridgingStatement",
     "ClusteringResult",
+    "DiversitySettings",
     "EngineError",
     "InvalidSettingError",
     "InvalidVotesError",
+    "LiveSettings",
     "OpinionMap",
     "VoteMatrix",
     "analyze",

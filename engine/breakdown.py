@@ -17,11 +17,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import InvalidSettingError, InvalidVotesError
+from .settings import MIN_CELL_SIZE_FLOOR
 
 __all__ = ["MIN_CELL_SIZE_FLOOR", "VoteBreakdown", "count_votes", "vote_breakdown"]
-
-#: No cell may be shown with fewer voters than this, whatever the caller asks.
-MIN_CELL_SIZE_FLOOR = 3
 
 
 @dataclass(frozen=True)

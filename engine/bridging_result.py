@@ -1,4 +1,4 @@
-"""Settings and frozen results of :func:`engine.bridging.bridging`."""
+"""Frozen results of :func:`engine.bridging.bridging` (its settings: :mod:`engine.settings`)."""
 
 from __future__ import annotations
 
@@ -8,82 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from .breakdown import MIN_CELL_SIZE_FLOOR, VoteBreakdown
-from .errors import InvalidSettingError
+from .breakdown import VoteBreakdown
 from .factorization import FactorModel
+from .settings import BridgingSettings
 
 __all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement"]
-
-
-@dataclass(frozen=True)
-class BridgingSettings:
-    """Settings of :func:`engine.bridging.bridging`; frozen, validated on construction."""
-
-    #: Factor dimensions. Community Notes uses 1 ("to avoid overfitting").
-    n_factors: int = 1
-    #: Mean-loss penalty on intercepts (Community Notes: 0.15, five times the factors').
-    intercept_reg: float = 0.15
-    #: Mean-loss penalty on factors (Community Notes: 0.03).
-    factor_reg: float = 0.03
-    #: Weight of a pass (target 1/2) relative to an agree / disagree (see :mod:`engine.bridging`).
-    #: Measured (benchmarks/RESULTS.md): 1 ranks statements whose held-out support is broadest
-    #: (mean lowest-group agree rate of the top 10 on the Pol.is exports 0.70, vs 0.68 at 1/2
-    #: and 0.65 when passes are dropped), at a 3% worse Brier score on agree-vs-disagree.
-    pass_weight: float = 1.0
-    #: ALS sweeps at most, and the largest parameter change that counts as converged
-    #: (scores are shown to two decimals; 1e-4 leaves them within ~1e-4 of the optimum).
-    max_iterations: int = 300
-    tolerance: float = 1e-4
-    #: Two-sided coverage of the score interval.
-    interval_level: float = 0.95
-    #: Pseudo-votes with the pooled residual variance added to each statement's own (shrinkage,
-    #: so a statement with 3 identical votes does not get a zero-width interval).
-    noise_prior_votes: float = 10.0
-    #: Evidence rule: agrees needed from each side of the factor axis (Community Notes, 2025:
-    #: 5 positive- and 5 negative-factor raters must rate a note helpful).
-    min_side_agrees: int = 5
-    #: A bridging statement's interval must lie above this score (support beyond the average
-    #: vote that the factor does not explain).
-    min_score: float = 0.0
-    #: ... and its polarisation below this (Community Notes' factor cap |f_n| < 0.5).
-    max_polarization: float = 0.5
-    #: Refit with both sides of the factor axis weighted equally (Community Notes' side-balancing
-    #: weights, from its expanded-consensus trial). Without it, the factor's zero point - where
-    #: the intercept is read - sits near the majority, and a large group's favourites score as
-    #: bridging (measured in benchmarks/RESULTS.md, "Bridging").
-    balance_sides: bool = True
-    #: ... with no participant weighted more than this (our choice: a handful of participants on
-    #: a tiny side must not outweigh everyone).
-    max_side_weight: float = 5.0
-    #: k-anonymity for declared attributes (roles...): cells with fewer participants are hidden.
-    min_cell_size: int = 5
-
-    def __post_init__(self) -> None:
-        for name in ("n_factors", "max_iterations", "min_side_agrees"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < (0 if name == "min_side_agrees" else 1):
-                raise InvalidSettingError(f"{name} must be a positive integer, got {value!r}")
-        for name in ("intercept_reg", "factor_reg", "tolerance"):
-            if not getattr(self, name) > 0:
-                raise InvalidSettingError(f"{name} must be > 0, got {getattr(self, name)!r}")
-        if not 0 <= self.pass_weight <= 1:
-            raise InvalidSettingError(f"pass_weight must be in [0, 1], got {self.pass_weight!r}")
-        if not 0 < self.interval_level < 1:
-            raise InvalidSettingError(
-                f"interval_level must be in (0, 1), got {self.interval_level!r}"
-            )
-        if not self.max_side_weight >= 1:
-            raise InvalidSettingError(f"max_side_weight must be >= 1, got {self.max_side_weight!r}")
-        if self.noise_prior_votes < 0 or self.max_polarization <= 0:
-            raise InvalidSettingError(
-                "noise_prior_votes must be >= 0 and max_polarization > 0, got "
-                f"{self.noise_prior_votes!r}, {self.max_polarization!r}"
-            )
-        if not isinstance(self.min_cell_size, int) or self.min_cell_size < MIN_CELL_SIZE_FLOOR:
-            raise InvalidSettingError(
-                f"min_cell_size must be an integer >= {MIN_CELL_SIZE_FLOOR}, "
-                f"got {self.min_cell_size!r}"
-            )
 
 
 @dataclass(frozen=True)

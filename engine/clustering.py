@@ -15,6 +15,8 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import pairwise_distances_argmin, silhouette_score
 
+from .settings import POLIS_KMEANS_TOLERANCE
+
 __all__ = [
     "assign_to_base",
     "base_clusters",
@@ -33,10 +35,11 @@ __all__ = [
 #: Default mode: base k-means is fitted on at most this many participants, then all are assigned
 #: (a sample this size pins 100 centres in 2-D to well within the map's noise).
 BASE_FIT_SAMPLE = 50_000
-#: Default mode: votes sampled for the cross-validated choice of k.
-CV_MAX_VOTES = 1_000_000
 #: Default mode: k-means++ restarts for the groups (100 points: restarts are free).
 KMEANS_RESTARTS = 4
+#: Default mode: scikit-learn's k-means stops when the centres move less than this (relative to
+#: the data's variance; far below the map's noise, so runs are as good as converged).
+KMEANS_TOLERANCE = 1e-6
 #: Above this many points the number of distinct positions is not counted (assumed plenty).
 DISTINCT_CHECK_MAX = 20_000
 #: Pol.is mode: nearest-centre search forms the dense distance array up to this many entries.
@@ -66,7 +69,7 @@ def _kmeans(
         init=init,
         n_init=n_init,
         max_iter=max_iter,
-        tol=1e-6,
+        tol=KMEANS_TOLERANCE,
         algorithm="lloyd",
         random_state=random_state,
     )
@@ -121,7 +124,7 @@ def _weighted_means(
     return sizes, centers
 
 
-def _same_clustering(old: np.ndarray, new: np.ndarray, threshold: float = 0.01) -> bool:
+def _same_clustering(old: np.ndarray, new: np.ndarray, threshold: float) -> bool:
     """Pol.is ``same-clustering?``: the sorted centres pairwise closer than ``threshold``.
 
     Centres are sorted lexicographically and zipped, so a clustering that lost an empty cluster is
@@ -140,14 +143,15 @@ def polis_kmeans(
     *,
     max_iter: int,
     weights: np.ndarray | None = None,
+    tolerance: float = POLIS_KMEANS_TOLERANCE,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pol.is's k-means loop (``clusters.clj`` ``kmeans`` / ``cluster-step``), step for step.
 
     Each step assigns every point to its nearest centre, drops clusters left empty (they are not
     relocated, unlike scikit-learn) and moves each centre to the (weighted) mean of its members.
     The loop stops after ``max_iter + 1`` steps, or as soon as every sorted centre moved less
-    than 0.01 (``same-clustering?``); the labels returned are those of the last step, i.e. made
-    against the centres before its update, as Pol.is keeps them.
+    than ``tolerance`` (``same-clustering?``, Pol.is 0.01); the labels returned are those of
+    the last step, i.e. made against the centres before its update, as Pol.is keeps them.
 
     Returns ``(labels, centers, ids)``: a row of ``centers`` per point, the surviving centres,
     and their ids (taken from ``ids``).
@@ -162,7 +166,7 @@ def polis_kmeans(
         remap = np.full(len(centers), -1, dtype=np.int64)
         remap[keep] = np.arange(len(keep))
         new_centers, new_ids, labels = means[keep], ids[keep], remap[labels]
-        if remaining == 0 or _same_clustering(centers, new_centers):
+        if remaining == 0 or _same_clustering(centers, new_centers, tolerance):
             return labels, new_centers, new_ids
         centers, ids = new_centers, new_ids
         remaining -= 1
@@ -259,6 +263,7 @@ def polis_base_clusters(
     k: int,
     max_iter: int,
     previous_members: np.ndarray | None = None,
+    tolerance: float = POLIS_KMEANS_TOLERANCE,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pol.is base clusters: ``(labels, centers, ids)``, sorted by id.
 
@@ -274,7 +279,9 @@ def polis_base_clusters(
     else:
         centers = first_distinct(points, k)
         ids = np.arange(len(centers), dtype=np.int64)
-    return _sorted_by_id(*polis_kmeans(points, centers, ids, max_iter=max_iter))
+    return _sorted_by_id(
+        *polis_kmeans(points, centers, ids, max_iter=max_iter, tolerance=tolerance)
+    )
 
 
 def polis_group_clusters(
@@ -284,6 +291,7 @@ def polis_group_clusters(
     *,
     max_iter: int,
     previous_members: np.ndarray | None = None,
+    tolerance: float = POLIS_KMEANS_TOLERANCE,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pol.is groups for one k: weighted k-means of the base centres (rows in base-id order).
 
@@ -300,7 +308,9 @@ def polis_group_clusters(
     else:
         start = first_distinct(centers, k)
         ids = np.arange(len(start), dtype=np.int64)
-    return _sorted_by_id(*polis_kmeans(centers, start, ids, max_iter=max_iter, weights=sizes))
+    return _sorted_by_id(
+        *polis_kmeans(centers, start, ids, max_iter=max_iter, weights=sizes, tolerance=tolerance)
+    )
 
 
 def base_clusters(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .settings import POLIS_MIN_VOTES
+
 __all__ = ["in_conversation"]
 
 
@@ -12,7 +14,7 @@ def in_conversation(
     n_statements: int,
     *,
     previous: np.ndarray | None = None,
-    min_votes: int = 7,
+    min_votes: int = POLIS_MIN_VOTES,
     greedy_n: int = 15,
 ) -> np.ndarray:
     """Participants that enter the clustering.
@@ -24,7 +26,7 @@ def in_conversation(
     n_statements : number of statements with votes.
     previous : bool array of participants already in (once in, always in); may be shorter than
         ``vote_counts`` when participants joined since.
-    min_votes, greedy_n : Pol.is's 7 and 15.
+    min_votes, greedy_n : Pol.is's 7 (:data:`engine.settings.POLIS_MIN_VOTES`) and 15.
 
     Returns
     -------

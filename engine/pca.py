@@ -13,7 +13,14 @@ from scipy.sparse.linalg import ArpackError, LinearOperator, eigsh
 
 from .result import OpinionMap
 
-__all__ = ["centered_matrix", "column_centers", "opinion_map", "power_iteration_components"]
+__all__ = [
+    "centered_matrix",
+    "column_centers",
+    "default_axes",
+    "opinion_map",
+    "polis_axes",
+    "power_iteration_components",
+]
 
 #: ARPACK relative tolerance on the eigenpairs: far below the noise of any vote sample.
 ARPACK_TOL = 1e-7
@@ -176,35 +183,93 @@ def _arpack_components(
     return vectors[:, order].T.copy(), values[order]
 
 
+def _no_votes(Xc: sp.csr_matrix) -> bool:
+    return Xc.shape[0] == 0 or Xc.shape[1] == 0 or Xc.nnz == 0
+
+
+def polis_axes(
+    Xc: sp.csr_matrix,
+    n_components: int,
+    *,
+    iterations: int,
+    previous: np.ndarray | None,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pol.is's axes: :func:`power_iteration_components` with a fixed budget.
+
+    Each component starts from the previous update's (Pol.is pads new statements with 1.0), or
+    from a uniform random vector. Returns ``(components, variance)``.
+    """
+    n_s = Xc.shape[1]
+    if _no_votes(Xc):
+        return np.zeros((n_components, n_s)), np.zeros(n_components)
+    starts = []
+    for i in range(n_components):
+        if previous is not None and i < len(previous) and np.any(previous[i]):
+            starts.append(previous[i])
+        else:
+            starts.append(rng.uniform(0, 1, n_s))
+    comps = power_iteration_components(Xc, starts, iterations)
+    return comps, np.array([float(np.sum((Xc @ c) ** 2)) for c in comps])
+
+
+def _full_rank(previous: np.ndarray | None, n_components: int) -> bool:
+    """The previous axes can be kept or refined: present and linearly independent."""
+    return previous is not None and np.linalg.matrix_rank(previous[:n_components]) == n_components
+
+
+def default_axes(
+    Xc: sp.csr_matrix,
+    n_components: int,
+    *,
+    previous: np.ndarray | None,
+    rng: np.random.Generator,
+    refine_iterations: int = 0,
+    keep: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The default mode's axes, solved to convergence (ARPACK or a dense solve).
+
+    ``previous``: the previous update's components aligned to Xc's columns (0 for new ones);
+    signs follow them. Live updates: ``keep`` returns them as they are (variance ``None``: the
+    caller measures it on today's votes); ``refine_iterations > 0`` takes that many block power
+    steps from them instead of solving afresh. Returns ``(components, variance)``.
+    """
+    n_s = Xc.shape[1]
+    if _no_votes(Xc):
+        return np.zeros((n_components, n_s)), np.zeros(n_components)
+    if keep and _full_rank(previous, n_components) and previous is not None:
+        return previous[:n_components].copy(), None
+    if refine_iterations > 0 and _full_rank(previous, n_components) and previous is not None:
+        comps, variance = _refine_components(Xc, previous[:n_components], refine_iterations)
+        return _flip_signs(comps, previous), variance
+    start = None
+    if previous is not None and np.any(previous):
+        start = previous.sum(axis=0)
+    comps, variance = _arpack_components(Xc, n_components, start, rng)
+    return _flip_signs(comps, previous), variance
+
+
 def opinion_map(
     X: sp.csr_matrix,
+    Xc: sp.csr_matrix,
     columns: np.ndarray,
+    center: np.ndarray,
+    components: np.ndarray,
+    variance: np.ndarray | None,
     *,
-    n_components: int = 2,
-    polis_compatible: bool = False,
-    iterations: int = 100,
-    previous_components: np.ndarray | None = None,
     scale_columns: int | None = None,
     extra_voted: int = 0,
-    refine_iterations: int = 0,
-    keep_components: bool = False,
-    center: np.ndarray | None = None,
-    rng: np.random.Generator,
 ) -> OpinionMap:
-    """Principal axes, participant positions and statement positions of a vote matrix.
+    """Participant and statement positions on the axes ``components`` (shape (n_c, n_s)).
 
     Parameters
     ----------
     X : csr_matrix, shape (n_participants, n_statements), agree = +1.
+    Xc : :func:`centered_matrix` of X with ``center`` and ``columns``.
     columns : bool array; statements that enter the map (others get zero loadings).
-    polis_compatible : power iteration with a fixed budget (Pol.is) instead of ARPACK.
-    previous_components : warm start, shape (n_components, n_statements) aligned to X's columns;
-        new statements padded with 1.0 in Pol.is mode (as Pol.is does), 0 otherwise.
-    refine_iterations : default mode with previous components: take this many block power steps
-        from them instead of solving afresh (live updates); 0 solves to convergence.
-    keep_components : live updates between refits: keep ``previous_components`` as they are and
-        only re-project (the centres still follow the votes).
-    center : column centres if the caller has them (see :func:`column_centers`).
+    center : column centres (see :func:`column_centers`).
+    components, variance : from :func:`polis_axes` or :func:`default_axes` (variance ``None``:
+        measured here on today's votes).
     scale_columns : n in the scaling sqrt(n / n_voted); default the number of used columns with
         at least one vote. extra_voted : added to every participant's n_voted (Pol.is counts its
         zero-filled moderated-out columns as voted).
@@ -221,49 +286,10 @@ def opinion_map(
     ----------
     Pol.is ``math/src/polismath/math/pca.clj`` (summarised in shared/research/polis-math.md §1).
     """
-    n_p, n_s = X.shape
-    if center is None:
-        center = column_centers(X, columns)
-    Xc = centered_matrix(X, center, columns)
-    n_comp = max(1, n_components)
-    if n_p == 0 or n_s == 0 or Xc.nnz == 0:
-        comps = np.zeros((n_comp, n_s))
-        variance = np.zeros(n_comp)
-    elif polis_compatible:
-        starts = []
-        for i in range(n_comp):
-            if (
-                previous_components is not None
-                and i < len(previous_components)
-                and np.any(previous_components[i])
-            ):
-                starts.append(previous_components[i])
-            else:
-                starts.append(rng.uniform(0, 1, n_s))
-        comps = power_iteration_components(Xc, starts, iterations)
-        variance = np.array([float(np.sum((Xc @ c) ** 2)) for c in comps])
-    elif (
-        keep_components
-        and previous_components is not None
-        and np.linalg.matrix_rank(previous_components[:n_comp]) == n_comp
-    ):
-        comps, variance = previous_components[:n_comp].copy(), None
-    elif (
-        refine_iterations > 0
-        and previous_components is not None
-        and np.linalg.matrix_rank(previous_components[:n_comp]) == n_comp
-    ):
-        comps, variance = _refine_components(Xc, previous_components[:n_comp], refine_iterations)
-        comps = _flip_signs(comps, previous_components)
-    else:
-        start = None
-        if previous_components is not None and np.any(previous_components):
-            start = previous_components.sum(axis=0)
-        comps, variance = _arpack_components(Xc, n_comp, start, rng)
-        comps = _flip_signs(comps, previous_components)
+    n_s = X.shape[1]
+    comps = components.copy()  # never modify the caller's array
     comps[:, ~columns] = 0.0
     comps = np.ascontiguousarray(comps)
-
     voted = _used_votes(X, columns) + extra_voted
     n_used = (
         scale_columns

@@ -16,6 +16,7 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 
 from .result import ConsensusStatement, RepStatement
+from .settings import Z_90
 
 __all__ = [
     "consensus",
@@ -102,7 +103,7 @@ def representative_statements(
     statement_ids: Sequence[Hashable],
     columns: np.ndarray,
     *,
-    z: float = 1.2816,
+    z: float = Z_90,
     per_group: int = 5,
 ) -> list[list[RepStatement]]:
     """Pol.is repness: up to ``per_group`` statements per group, agrees listed first.
@@ -181,7 +182,7 @@ def consensus(
     statement_ids: Sequence[Hashable],
     columns: np.ndarray,
     *,
-    z: float = 1.2816,
+    z: float = Z_90,
     count: int = 5,
 ) -> tuple[list[ConsensusStatement], list[ConsensusStatement]]:
     """Statements most participants agree (disagree) with, over all participants.

@@ -13,19 +13,256 @@ pipeline shape but differs where Pol.is is knowingly weak:
 * Excluded (moderated-out, meta) statements are dropped, not zero-filled, so they neither count as
   "voted" in the projection scaling nor shrink it.
 * The k smoother needs 2 consecutive updates instead of 4.
+
+One tree holds every setting: :class:`AnalysisSettings` nests the bridging fit
+(:class:`BridgingSettings`), the participation and diversity measures (:class:`DiversitySettings`)
+and live updates (:class:`LiveSettings`). Each class declares the allowed values of its fields
+once (``_constraints``) and :class:`_Validated` checks them on construction. The constants that
+more than one module reads (Pol.is's 7 votes and its z for one-sided 90%, the k-anonymity floor)
+are named here once, with their source.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from numbers import Integral, Real
+from typing import Any, ClassVar, Self
 
 from .errors import InvalidSettingError
 
-__all__ = ["POLIS", "AnalysisSettings"]
+__all__ = [
+    "DIVERSITY",
+    "MIN_CELL_SIZE_FLOOR",
+    "POLIS",
+    "POLIS_KMEANS_TOLERANCE",
+    "POLIS_MIN_VOTES",
+    "Z_90",
+    "AnalysisSettings",
+    "BridgingSettings",
+    "DiversitySettings",
+    "Interval",
+    "LiveSettings",
+]
+
+#: Pol.is ``min-votes``: a participant with this many votes (or as many as there are statements)
+#: is in conversation, i.e. clustered (``conversation.clj``). Read by the clustering and by the
+#: participation funnel.
+POLIS_MIN_VOTES = 7
+#: z for a one-sided 90% test, the standard normal's 0.9 quantile rounded as Pol.is writes it
+#: (``stats.clj`` ``z-90``); repness and consensus keep statements whose z exceeds it.
+Z_90 = 1.2816
+#: Smallest k-anonymity threshold we accept. Below 3 a published cell plus the total lets a
+#: reader single out one or two people (issue 5: "k configurable, never below 3").
+MIN_CELL_SIZE_FLOOR = 3
+#: Pol.is k-means convergence (``clusters.clj`` ``same-clustering?``): every centre moved less
+#: than this.
+POLIS_KMEANS_TOLERANCE = 0.01
+#: Default mode: the k smoother needs this many updates in a row at most (Pol.is: 4).
+DEFAULT_MODE_K_BUFFER = 2
 
 
 @dataclass(frozen=True)
-class AnalysisSettings:
+class Interval:
+    """Allowed values of one numeric setting (like scikit-learn's parameter constraints).
+
+    ``kind`` is ``Integral`` or ``Real``; ``low`` / ``high`` are bounds (``None``: unbounded),
+    ``closed`` says which bounds are included: "both", "left", "right" or "neither".
+    ``optional`` also allows ``None``.
+    """
+
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    closed: str = "both"
+    optional: bool = False
+
+    def allows(self, value: Any) -> bool:
+        if value is None:
+            return self.optional
+        if not isinstance(value, self.kind):
+            return False
+        number = float(value)  # type: ignore[arg-type]  # kind is Integral or Real
+        low_ok = self.low is None or (
+            number >= self.low if self.closed in ("both", "left") else number > self.low
+        )
+        high_ok = self.high is None or (
+            number <= self.high if self.closed in ("both", "right") else number < self.high
+        )
+        return bool(low_ok and high_ok)
+
+    def __str__(self) -> str:
+        """The rule as the error message states it, e.g. "in 2..10", "a positive integer"."""
+        text = self._describe()
+        return text + " or None" if self.optional else text
+
+    def _describe(self) -> str:
+        low_in = self.closed in ("both", "left")
+        high_in = self.closed in ("both", "right")
+        if self.high is None and self.low is not None:
+            if self.kind is Integral:
+                return "a positive integer" if self.low == 1 else f"an integer >= {self.low:g}"
+            return f">= {self.low:g}" if low_in else f"> {self.low:g}"
+        if self.kind is Integral and self.closed == "both":
+            return f"in {self.low:g}..{self.high:g}"
+        left, right = "[" if low_in else "(", "]" if high_in else ")"
+        return f"in {left}{self.low:g}, {self.high:g}{right}"
+
+
+def _positive_int() -> Interval:
+    return Interval(Integral, 1, None)
+
+
+class _Validated:
+    """Base of the settings classes: checks ``_constraints`` on construction; :meth:`with_`."""
+
+    _constraints: ClassVar[dict[str, Interval]] = {}
+
+    def __post_init__(self) -> None:
+        for name, allowed in self._constraints.items():
+            value = getattr(self, name)
+            if not allowed.allows(value):
+                raise InvalidSettingError(f"{name} must be {allowed}, got {value!r}")
+        for f in fields(self):  # type: ignore[arg-type]
+            default = f.default
+            if isinstance(default, _Validated) and not isinstance(
+                getattr(self, f.name), type(default)
+            ):
+                raise InvalidSettingError(
+                    f"{f.name} must be a {type(default).__name__}, got {getattr(self, f.name)!r}"
+                )
+
+    def with_(self, **changes: object) -> Self:
+        """A copy with some settings changed (validated again)."""
+        return replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class BridgingSettings(_Validated):
+    """Settings of :func:`engine.bridging.bridging`; frozen, validated on construction."""
+
+    #: Factor dimensions. Community Notes uses 1 ("to avoid overfitting").
+    n_factors: int = 1
+    #: Mean-loss penalty on intercepts (Community Notes: 0.15, five times the factors').
+    intercept_reg: float = 0.15
+    #: Mean-loss penalty on factors (Community Notes: 0.03).
+    factor_reg: float = 0.03
+    #: Weight of a pass (target 1/2) relative to an agree / disagree (see :mod:`engine.bridging`).
+    #: Measured (benchmarks/RESULTS.md): 1 ranks statements whose held-out support is broadest
+    #: (mean lowest-group agree rate of the top 10 on the Pol.is exports 0.70, vs 0.68 at 1/2
+    #: and 0.65 when passes are dropped), at a 3% worse Brier score on agree-vs-disagree.
+    pass_weight: float = 1.0
+    #: ALS sweeps at most, and the largest parameter change that counts as converged
+    #: (scores are shown to two decimals; 1e-4 leaves them within ~1e-4 of the optimum).
+    max_iterations: int = 300
+    tolerance: float = 1e-4
+    #: Two-sided coverage of the score interval.
+    interval_level: float = 0.95
+    #: Pseudo-votes with the pooled residual variance added to each statement's own (shrinkage,
+    #: so a statement with 3 identical votes does not get a zero-width interval).
+    noise_prior_votes: float = 10.0
+    #: Evidence rule: agrees needed from each side of the factor axis (Community Notes, 2025:
+    #: 5 positive- and 5 negative-factor raters must rate a note helpful).
+    min_side_agrees: int = 5
+    #: A bridging statement's interval must lie above this score (support beyond the average
+    #: vote that the factor does not explain).
+    min_score: float = 0.0
+    #: ... and its polarisation below this (Community Notes' factor cap |f_n| < 0.5).
+    max_polarization: float = 0.5
+    #: Refit with both sides of the factor axis weighted equally (Community Notes' side-balancing
+    #: weights, from its expanded-consensus trial). Without it, the factor's zero point - where
+    #: the intercept is read - sits near the majority, and a large group's favourites score as
+    #: bridging (measured in benchmarks/RESULTS.md, "Bridging").
+    balance_sides: bool = True
+    #: ... with no participant weighted more than this (our choice: a handful of participants on
+    #: a tiny side must not outweigh everyone).
+    max_side_weight: float = 5.0
+    #: k-anonymity for declared attributes (roles...): cells with fewer participants are hidden.
+    min_cell_size: int = 5
+
+    _constraints: ClassVar[dict[str, Interval]] = {
+        "n_factors": _positive_int(),
+        "max_iterations": _positive_int(),
+        "min_side_agrees": Interval(Integral, 0, None),
+        "intercept_reg": Interval(Real, 0, None, closed="neither"),
+        "factor_reg": Interval(Real, 0, None, closed="neither"),
+        "tolerance": Interval(Real, 0, None, closed="neither"),
+        "pass_weight": Interval(Real, 0, 1),
+        "interval_level": Interval(Real, 0, 1, closed="neither"),
+        "max_side_weight": Interval(Real, 1, None),
+        "noise_prior_votes": Interval(Real, 0, None),
+        "max_polarization": Interval(Real, 0, None, closed="neither"),
+        "min_cell_size": Interval(Integral, MIN_CELL_SIZE_FLOOR, None),
+    }
+
+
+@dataclass(frozen=True)
+class DiversitySettings(_Validated):
+    """Settings of the participation, diversity and weighting measures (:mod:`engine.participation`,
+    :mod:`engine.diversity`, :mod:`engine.weighting`); frozen, change with :meth:`with_`."""
+
+    #: k-anonymity: hide every breakdown cell with fewer participants than this. 5 is the minimum
+    #: used by Dutch survey vendors and CBS microdata practice (research note section 5.6).
+    min_cell_size: int = 5
+    #: Reference shares of one attribute must sum to 1 within this (issue 5).
+    share_tolerance: float = 0.01
+    #: Raking stops when every weighted margin share is within this of its target
+    #: (the usual IPF stopping rule; PyPI ``ipfn`` uses 1e-3 by default, we ask for more).
+    raking_tolerance: float = 1e-6
+    #: Raking gives up (reporting ``converged=False``) after this many sweeps over the margins.
+    raking_max_iterations: int = 100
+    #: Histogram of votes per participant: number of bins (log-spaced edges, see participation).
+    histogram_bins: int = 20
+    #: Participants in conversation have at least this many votes (Pol.is ``min-votes`` 7,
+    #: :data:`POLIS_MIN_VOTES`, the same rule as ``AnalysisSettings.min_votes``).
+    in_conversation_votes: int = POLIS_MIN_VOTES
+    #: Longest time series: two years of hours. A longer dialogue gets no hourly series (only
+    #: daily); a span of more daily bins than this (over 48 years) means bad timestamps, e.g.
+    #: milliseconds given as seconds, and is an error.
+    max_time_bins: int = 24 * 366 * 2
+    #: Per-statement group differences use only groups with at least this many votes on the
+    #: statement (Jigsaw's consensus rule asks 20; we ask the k-anonymity minimum of 5 so that no
+    #: group rate rests on one or two votes).
+    min_group_votes: int = 5
+    #: Coverage: how many top bridging statements count by default (Pol.is shows 5 consensus ones).
+    coverage_top_n: int = 5
+
+    _constraints: ClassVar[dict[str, Interval]] = {
+        "min_cell_size": Interval(Integral, MIN_CELL_SIZE_FLOOR, None),
+        "share_tolerance": Interval(Real, 0, 0.5, closed="neither"),
+        "raking_tolerance": Interval(Real, 0, 0.1, closed="neither"),
+        "raking_max_iterations": _positive_int(),
+        "histogram_bins": _positive_int(),
+        "in_conversation_votes": _positive_int(),
+        "max_time_bins": _positive_int(),
+        "min_group_votes": _positive_int(),
+        "coverage_top_n": _positive_int(),
+    }
+
+
+@dataclass(frozen=True)
+class LiveSettings(_Validated):
+    """Live updates (:func:`engine.update`) in the default mode; Pol.is mode recomputes all."""
+
+    #: The map's axes and the number of groups are kept until the votes grew this much (or the
+    #: statements changed); then both are solved again (our choice: a 10% change in the votes
+    #: barely turns the axes, and rescoring k costs more than the rest of an update).
+    rescore_growth: float = 0.10
+    #: After that growth, block power steps taken from the previous axes instead of a full solve
+    #: (one step from a nearly converged solution is as good as a full solve; 0: full solve).
+    pca_refine_steps: int = 1
+    #: Bridging is refitted once the votes grew this much (or a statement is new); in between
+    #: updates carry the last fit, which costs far more than the rest of an update.
+    bridging_refit_growth: float = 0.10
+
+    _constraints: ClassVar[dict[str, Interval]] = {
+        "rescore_growth": Interval(Real, 0, None),
+        "pca_refine_steps": Interval(Integral, 0, None),
+        "bridging_refit_growth": Interval(Real, 0, None),
+    }
+
+
+@dataclass(frozen=True)
+class AnalysisSettings(_Validated):
     """Settings of :func:`engine.analyze`; frozen, validated on construction."""
 
     #: Reproduce Pol.is exactly (power iteration, first-k init, silhouette k, zero-filled columns).
@@ -39,23 +276,27 @@ class AnalysisSettings:
     #: Pol.is ``pca-iters``: power iterations per component (polis_compatible only).
     pca_iterations: int = 100
     #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7).
-    min_votes: int = 7
+    min_votes: int = POLIS_MIN_VOTES
     #: Pol.is "greedy-n": top voters added until this many participants are in conversation.
     greedy_n: int = 15
     #: Pol.is ``base-k``: number of base clusters.
     base_k: int = 100
     #: Pol.is ``base-iters``: Lloyd iterations for base clusters.
     base_iterations: int = 100
-    #: Pol.is k-means convergence: every centre moved less than this.
-    kmeans_tolerance: float = 0.01
+    #: Pol.is k-means convergence (``same-clustering?``): every centre moved less than this
+    #: (polis_compatible only; the default mode's k-means uses scikit-learn's own test).
+    kmeans_tolerance: float = POLIS_KMEANS_TOLERANCE
     #: Pol.is group k-means iterations (the intended 100 is misspelled; 20 is what runs).
     group_iterations: int = 20
+    #: Default mode: Lloyd iterations at most for each candidate k's groups (scikit-learn's
+    #: ``KMeans`` default; on ~100 weighted base centres it converges long before).
+    group_max_iterations: int = 300
     #: Pol.is ``group-k-buffer``: a new k must win this many updates in a row.
     k_buffer: int = 4
     #: Pol.is max-k = min(5, 2 + n_base // 12): one more candidate k per this many base clusters.
     base_per_extra_k: int = 12
     #: One-sided 90% z threshold used for repness and consensus (Pol.is ``z-90``).
-    z_threshold: float = 1.2816
+    z_threshold: float = Z_90
     #: Representative statements kept per group (Pol.is takes 5).
     repness_per_group: int = 5
     #: Consensus statements kept per direction (Pol.is takes 5).
@@ -69,43 +310,34 @@ class AnalysisSettings:
     k_cv_folds: int = 3
     #: Fit matrix-factorisation bridging (engine.bridging) as part of the analysis.
     bridging: bool = True
-    #: Live updates refit bridging once the votes grew this much (or a statement is new);
-    #: in between they carry the last fit, which costs far more than the rest of an update.
-    bridging_refit_growth: float = 0.10
+    #: Settings of that bridging fit (Community Notes' model; see BridgingSettings).
+    bridging_fit: BridgingSettings = BridgingSettings()
+    #: Settings of the participation and diversity measures (see DiversitySettings).
+    diversity: DiversitySettings = DiversitySettings()
+    #: Live updates: when the map, k and bridging are solved again (see LiveSettings).
+    live: LiveSettings = LiveSettings()
 
-    def __post_init__(self) -> None:
-        if not 2 <= self.max_groups <= 10:
-            raise InvalidSettingError(f"max_groups must be in 2..10, got {self.max_groups!r}")
-        if self.force_k is not None and not 1 <= self.force_k <= 10:
-            raise InvalidSettingError(f"force_k must be in 1..10 or None, got {self.force_k!r}")
-        if self.n_components < 1:
-            raise InvalidSettingError(f"n_components must be >= 1, got {self.n_components!r}")
-        for name in (
-            "pca_iterations",
-            "min_votes",
-            "greedy_n",
-            "base_k",
-            "base_iterations",
-            "group_iterations",
-            "k_buffer",
-            "base_per_extra_k",
-            "repness_per_group",
-            "consensus_count",
-            "k_cv_folds",
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise InvalidSettingError(f"{name} must be a positive integer, got {value!r}")
-
-    @property
-    def k_buffer_effective(self) -> int:
-        """Updates in a row a new k must win: Pol.is 4, default 2."""
-        return self.k_buffer if self.polis_compatible else min(self.k_buffer, 2)
-
-    def with_(self, **changes: object) -> AnalysisSettings:
-        """A copy with some settings changed (validated again)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+    _constraints: ClassVar[dict[str, Interval]] = {
+        "max_groups": Interval(Integral, 2, 10),
+        "force_k": Interval(Integral, 1, 10, optional=True),
+        "n_components": _positive_int(),
+        "pca_iterations": _positive_int(),
+        "min_votes": _positive_int(),
+        "greedy_n": _positive_int(),
+        "base_k": _positive_int(),
+        "base_iterations": _positive_int(),
+        "kmeans_tolerance": Interval(Real, 0, None, closed="neither"),
+        "group_iterations": _positive_int(),
+        "group_max_iterations": _positive_int(),
+        "k_buffer": _positive_int(),
+        "base_per_extra_k": _positive_int(),
+        "repness_per_group": _positive_int(),
+        "consensus_count": _positive_int(),
+        "k_cv_folds": _positive_int(),
+    }
 
 
 #: The Pol.is-compatible preset.
 POLIS = AnalysisSettings(polis_compatible=True)
+#: The default diversity settings.
+DIVERSITY = DiversitySettings()

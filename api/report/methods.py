@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from meedenken.engine import settings as settings_module
@@ -59,14 +59,24 @@ def field_comments(cls: type = AnalysisSettings) -> dict[str, str]:
     return comments
 
 
-def setting_rows(settings: Any, reference: Any = POLIS) -> list[SettingRow]:
+def setting_rows(settings: Any, reference: Any = POLIS, prefix: str = "") -> list[SettingRow]:
     """One row per field of the settings dataclass ``settings``, in declaration order, with the
-    value in ``reference`` (Pol.is for :class:`AnalysisSettings`; None: no reference)."""
+    value in ``reference`` (Pol.is for :class:`AnalysisSettings`; None: no reference).
+
+    A nested settings object (``bridging_fit``, ``diversity``, ``live``) gets a heading row with
+    its comment and no value, then one row per field named ``parent.field``."""
     comments = field_comments(type(settings))
-    return [SettingRow(f.name, getattr(settings, f.name),
-                       getattr(reference, f.name, None) if reference is not None else None,
-                       comments.get(f.name, ""))
-            for f in fields(settings)]
+    rows = []
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        ref = getattr(reference, f.name, None) if reference is not None else None
+        about = comments.get(f.name, "")
+        if is_dataclass(value):
+            rows.append(SettingRow(prefix + f.name, "", "", about))
+            rows.extend(setting_rows(value, ref, prefix=f"{prefix}{f.name}."))
+        else:
+            rows.append(SettingRow(prefix + f.name, value, ref, about))
+    return rows
 
 
 def default_mode_changes() -> list[str]:

@@ -1,0 +1,128 @@
+"""Choosing the number of opinion groups k among candidate groupings of the base clusters.
+
+Two strategies, one per mode: Pol.is scores each k by the silhouette of the base-cluster centres
+(:func:`silhouette_k`); the default mode by how well each grouping predicts held-out votes
+(:func:`cross_validated_k`), keeping the smallest k within one standard error of the best.
+The k smoother that follows both is :func:`engine.clustering.smooth_k`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics import pairwise_distances_argmin
+
+from .clustering import silhouette
+from .result import OpinionMap
+
+__all__ = ["cross_validated_k", "one_standard_error_k", "silhouette_k"]
+
+#: Default mode: votes sampled for the cross-validated choice of k.
+CV_MAX_VOTES = 1_000_000
+
+#: Candidate groupings: k -> (group per base cluster, group centres).
+Fits = dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+def silhouette_k(base_centers: np.ndarray, fits: Fits) -> tuple[dict[int, float], int]:
+    """Pol.is: the k with the best silhouette on the base centres; ties go to the larger k."""
+    scores = {k: silhouette(base_centers, fits[k][0]) for k in fits}
+    best = max(scores.values())
+    return scores, max(k for k, v in scores.items() if v == best)
+
+
+def _held_out_sample(
+    X: sp.csr_matrix,
+    rows: np.ndarray,
+    members: np.ndarray,
+    active: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Indices of the stored votes scored: members' votes on active statements, at most
+    :data:`CV_MAX_VOTES` (whole participants are kept, so their positions stay honest)."""
+    n_p = X.shape[0]
+    in_conv = np.zeros(n_p, dtype=bool)
+    in_conv[members] = True
+    entries = np.flatnonzero(in_conv[rows] & active[X.indices])
+    if len(entries) > CV_MAX_VOTES:
+        chosen = rng.choice(
+            members, max(1, int(len(members) * CV_MAX_VOTES / len(entries))), replace=False
+        )
+        keep = np.zeros(n_p, dtype=bool)
+        keep[chosen] = True
+        entries = entries[keep[rows[entries]]]
+    return entries
+
+
+def cross_validated_k(
+    X: sp.csr_matrix,
+    rows: np.ndarray,
+    members: np.ndarray,
+    omap: OpinionMap,
+    fits: Fits,
+    active: np.ndarray,
+    *,
+    scale_columns: int,
+    extra_voted: int,
+    n_folds: int,
+    rng: np.random.Generator,
+) -> tuple[dict[int, float], int]:
+    """Default k choice: minus the cross-validated log-loss of each candidate grouping.
+
+    Votes are split into folds. For each fold, every participant is placed on the map using only
+    their *other* votes and joins the nearest group centre of the candidate grouping; the held-out
+    votes are then predicted by that group's agree rate on the training votes. Placing people
+    without their held-out votes keeps the score honest: more groups win only if they predict
+    votes nobody used to form them. Returns (score per k, the k chosen by
+    :func:`one_standard_error_k`).
+    """
+    n_p, n_s = X.shape
+    entries = _held_out_sample(X, rows, members, active, rng)
+    r, c = rows[entries], X.indices[entries].astype(np.int64)
+    xc = X.data[entries].astype(np.float64) - omap.center[c]
+    agree = (X.data[entries] > 0).astype(np.float64)
+    folds = rng.integers(n_folds, size=len(entries))
+    comps = omap.components[:2]
+    losses = {k: np.zeros(len(entries)) for k in fits}
+    for f in range(n_folds):
+        train, test = folds != f, folds == f
+        n_voted = np.bincount(r[train], minlength=n_p) + extra_voted
+        scale = np.sqrt(scale_columns / np.maximum(n_voted, 1))
+        pos = np.column_stack(
+            [
+                np.bincount(r[train], weights=xc[train] * comps[i, c[train]], minlength=n_p) * scale
+                for i in range(comps.shape[0])
+            ]
+        )
+        for k, (_, centers) in fits.items():
+            group = pairwise_distances_argmin(pos, centers[:, : pos.shape[1]])
+            key = group[r] * n_s + c
+            a = np.bincount(key[train], weights=agree[train], minlength=k * n_s)
+            s = np.bincount(key[train], minlength=k * n_s)
+            p = (a[key[test]] + 1.0) / (s[key[test]] + 2.0)
+            y = agree[test]
+            losses[k][test] = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+    scores = {k: -float(loss.mean()) if len(loss) else 0.0 for k, loss in losses.items()}
+    return scores, one_standard_error_k(losses)
+
+
+def one_standard_error_k(losses: dict[int, np.ndarray]) -> int:
+    """The smallest k whose held-out loss is within one standard error of the best k's.
+
+    The standard error is that of the per-vote difference to the best k (paired, so it is
+    small when both groupings predict the same votes equally). More groups must earn their
+    place by predicting clearly better, not by noise.
+
+    Examples
+    --------
+    >>> one_standard_error_k({2: np.array([0.5, 0.7]), 3: np.array([0.5, 0.69])})
+    2
+    """
+    best = min(losses, key=lambda k: (float(losses[k].mean()) if len(losses[k]) else 0.0, k))
+    for k in sorted(losses):
+        diff = losses[k] - losses[best]
+        if len(diff) < 2:
+            return k
+        if diff.mean() <= diff.std(ddof=1) / np.sqrt(len(diff)):
+            return k
+    return best

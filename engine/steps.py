@@ -1,0 +1,534 @@
+"""The analysis as named steps over a typed state; :func:`run` calls them in order.
+
+Where a group comes from, step by step (each a function below):
+
+1. :func:`tally` - per-statement counts of everyone's votes (the map's column centres);
+2. :func:`map_votes` - the opinion map: principal axes and every participant's position;
+3. :func:`who_is_in` - the participants in conversation (Pol.is's 7-vote rule, once in always in);
+4. :func:`base_clusters` - about 100 base clusters of their positions;
+5. :func:`choose_k` - candidate groupings of the base clusters, one k chosen and smoothed;
+6. :func:`assign_groups` - stable group ids, and a group per participant;
+7. :func:`count_group_votes` - agree / disagree / all votes per group and statement;
+8. :func:`find_repness`, :func:`find_consensus`, :func:`route`, :func:`fit_bridging` - the
+   figures read from those counts and groups.
+
+Where Pol.is's way and the default differ, the step calls the :class:`engine.variants.Variant`
+chosen once from the settings. Each step returns a small frozen record; none changes its inputs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import clustering as cl
+from .bridging import BridgingResult, bridging
+from .counts import cell_keys, group_counts
+from .matrix import VoteMatrix
+from .participants import in_conversation
+from .pca import centered_matrix, opinion_map
+from .repness import consensus, group_informed_consensus, representative_statements
+from .result import (
+    AnalysisResult,
+    AnalysisState,
+    ClusteringResult,
+    ConsensusStatement,
+    OpinionMap,
+    RepStatement,
+)
+from .routing import priorities
+from .settings import AnalysisSettings
+from .variants import DEFAULT_STEPS, POLIS_STEPS, GroupFit, Variant
+
+__all__ = [
+    "BaseClusters",
+    "Groups",
+    "KChoice",
+    "MapStep",
+    "Run",
+    "assign_groups",
+    "base_clusters",
+    "choose_k",
+    "count_group_votes",
+    "find_consensus",
+    "find_repness",
+    "fit_bridging",
+    "map_votes",
+    "route",
+    "run",
+    "tally",
+    "who_is_in",
+]
+
+Attributes = Mapping[str, Sequence[Hashable] | np.ndarray]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What every step reads: the votes and their tallies, the settings, the previous state."""
+
+    matrix: VoteMatrix
+    settings: AnalysisSettings
+    #: The state of the previous analysis of this conversation (warm starts), or None.
+    previous: AnalysisState | None
+    random_state: int | None
+    rng: np.random.Generator
+    #: A live update (:func:`engine.update`): the default variant keeps what has not gone stale.
+    live: bool
+    variant: Variant
+    X: sp.csr_matrix
+    ids: list[Hashable]
+    participant_ids: list[Hashable]
+    #: Per stored vote: its row, and its count cell (:func:`engine.counts.cell_keys`).
+    rows: np.ndarray
+    cells: np.ndarray
+    #: (n_statements, 3) agree, disagree and all votes of everyone (float).
+    everyone: np.ndarray
+    #: Statements with a vote; those also not moderated out or meta (``active``).
+    voted_cols: np.ndarray
+    active: np.ndarray
+    #: Mean vote per active statement (the map's column centres).
+    center: np.ndarray
+
+
+@dataclass(frozen=True)
+class MapStep:
+    """The opinion map and the projection's scaling (reused by the cross-validated k)."""
+
+    omap: OpinionMap
+    scale_columns: int
+    extra_voted: int
+    #: The number of votes when the axes were last solved.
+    axes_votes: int
+
+
+@dataclass(frozen=True)
+class BaseClusters:
+    """Base clusters of the members' positions (rows follow ``members``)."""
+
+    members: np.ndarray
+    labels: np.ndarray
+    centers: np.ndarray
+    ids: np.ndarray
+    sizes: np.ndarray
+
+
+@dataclass(frozen=True)
+class KChoice:
+    """The number of groups, the candidate fits and the smoother's memory."""
+
+    k: int
+    k_raw: int
+    scores: dict[int, float]
+    fits: dict[int, tuple[np.ndarray, np.ndarray]]
+    last_k: int
+    last_count: int
+    k_scored_at: int
+    #: Pol.is mode, per k fitted: group id per base cluster (warm start of the next tick).
+    members_by_k: dict[int, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Opinion groups: ids, centres, and each participant's group."""
+
+    #: (n_participants,) group id, -1 outside; ``rows``: the group's row in per-group outputs.
+    labels: np.ndarray
+    rows: np.ndarray
+    #: Group ids and centres, unsorted; ``order`` sorts them by id (the output row order).
+    ids: np.ndarray
+    centers: np.ndarray
+    order: np.ndarray
+    #: (n_participants,) base-cluster row and base-cluster id per participant (-1 outside).
+    base_labels: np.ndarray
+    base_label_ids: np.ndarray
+
+
+def tally(
+    matrix: VoteMatrix,
+    settings: AnalysisSettings,
+    previous: AnalysisState | None,
+    random_state: int | None,
+    live: bool,
+) -> Run:
+    """Step 1: count everyone's votes once; pick the variant (Pol.is or default) once."""
+    X, ids = matrix.X, matrix.statement_ids
+    n_p, n_s = X.shape
+    if previous is not None and previous.statement_ids and not ids:
+        previous = None
+    rows = np.repeat(np.arange(n_p), np.diff(X.indptr))
+    cells = cell_keys(X)
+    everyone = group_counts(None, rows, cells, 1, n_s)[0].astype(float)
+    voted_cols = everyone[:, 2] > 0
+    active = matrix.active & voted_cols
+    center = np.zeros(n_s)
+    np.divide(everyone[:, 0] - everyone[:, 1], everyone[:, 2], out=center, where=active)
+    return Run(
+        matrix=matrix,
+        settings=settings,
+        previous=previous,
+        random_state=random_state,
+        rng=np.random.default_rng(random_state),
+        live=live,
+        variant=POLIS_STEPS if settings.polis_compatible else DEFAULT_STEPS,
+        X=X,
+        ids=ids,
+        participant_ids=matrix.participant_ids,
+        rows=rows,
+        cells=cells,
+        everyone=everyone,
+        voted_cols=voted_cols,
+        active=active,
+        center=center,
+    )
+
+
+def map_votes(run: Run) -> MapStep:
+    """Step 2: the opinion map (PCA of the centred votes, Pol.is's sparsity-aware projection)."""
+    variant = run.variant
+    scale_columns, extra = variant.map_scaling(run)
+    keep = variant.keeps_axes(run)
+    Xc = centered_matrix(run.X, run.center, run.active)
+    components, variance = variant.axes(run, Xc, variant.previous_axes(run), keep)
+    omap = opinion_map(
+        run.X,
+        Xc,
+        run.active,
+        run.center,
+        components,
+        variance,
+        scale_columns=scale_columns,
+        extra_voted=extra,
+    )
+    axes_votes = run.previous.axes_votes if keep and run.previous is not None else run.X.nnz
+    return MapStep(omap, scale_columns, extra, int(axes_votes))
+
+
+def who_is_in(run: Run, already_in: Collection[Hashable] | None) -> np.ndarray:
+    """Step 3: participants in conversation, (n_participants,) bool (Pol.is's rule:
+    :func:`engine.participants.in_conversation`; once in, always in)."""
+    prev_in = None
+    if run.previous is not None or already_in is not None:
+        known = run.previous.in_conversation if run.previous is not None else frozenset()
+        if already_in is not None:
+            known = known | frozenset(already_in)
+        pids = run.participant_ids
+        prev_in = np.fromiter(map(known.__contains__, pids), dtype=bool, count=len(pids))
+    return in_conversation(
+        np.diff(run.X.indptr),
+        int(run.voted_cols.sum()),
+        previous=prev_in,
+        min_votes=run.settings.min_votes,
+        greedy_n=run.settings.greedy_n,
+    )
+
+
+def base_clusters(run: Run, omap: OpinionMap, in_conv: np.ndarray) -> BaseClusters:
+    """Step 4: base clusters of the in-conversation participants' 2-D positions."""
+    members = np.flatnonzero(in_conv)
+    points = omap.coordinates[members, :2]
+    if points.shape[1] < 2:
+        points = np.column_stack([points, np.zeros(len(points))])
+    labels, centers, ids = run.variant.base_clusters(run, points, members)
+    sizes = np.bincount(labels, minlength=len(centers)).astype(np.float64)
+    return BaseClusters(members, labels, centers, ids, sizes)
+
+
+def _fit(run: Run, base: BaseClusters, k: int, max_iter: int) -> GroupFit:
+    """k groups of the base clusters (below k = 2: one group, at the mean of the centres)."""
+    if k < 2:
+        n_base = len(base.centers)
+        return np.zeros(n_base, dtype=np.int64), base.centers.mean(axis=0, keepdims=True), None
+    return run.variant.fit_groups(run, base, k, max_iter)
+
+
+def _candidates(run: Run, n_base: int) -> list[int]:
+    """Pol.is's candidate ks (one more per 12 base clusters), or the forced k."""
+    s = run.settings
+    if s.force_k is not None:
+        return [min(s.force_k, n_base)] if n_base else []
+    return cl.candidate_ks(n_base, s.max_groups, s.base_per_extra_k)
+
+
+def _smooth(run: Run, this_k: int, candidates: list[int], keep_k: bool) -> tuple[int, int, int]:
+    """Pol.is's k smoother (:func:`engine.clustering.smooth_k`): a new k must win the variant's
+    ``k_buffer`` updates in a row. A forced or kept k, or fewer than 2, is taken as it is.
+    Returns (k in use, this update's k, how many updates in a row it won)."""
+    prev = run.previous
+    if run.settings.force_k is not None or keep_k or this_k < 2:
+        return this_k, this_k, 1
+    return cl.smooth_k(
+        this_k,
+        prev.last_k if prev else 0,
+        prev.last_k_count if prev else 0,
+        prev.smoothed_k if prev else 0,
+        run.variant.k_buffer(run),
+        candidates,
+        prev is None or prev.smoothed_k == 0,
+    )
+
+
+def choose_k(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice:
+    """Step 5: fit each candidate k, score them (the variant's way) and smooth the choice."""
+    s, prev, variant = run.settings, run.previous, run.variant
+    candidates = _candidates(run, len(base.centers))
+    keep_k = variant.keeps_k(run, candidates)
+    to_fit = [prev.smoothed_k] if keep_k and prev is not None else candidates
+    fitted = {k: _fit(run, base, k, s.group_max_iterations) for k in to_fit}
+    this_k = to_fit[0] if fitted else 0
+    scores: dict[int, float] = {}
+    k_scored_at = prev.k_scored_at_votes if prev is not None else 0
+    if len(to_fit) > 1 and not keep_k:
+        fits = {k: (labels, centers) for k, (labels, centers, _) in fitted.items()}
+        scores, this_k = variant.choose_k(run, mapped, base, fits)
+        k_scored_at = run.X.nnz
+    smoothed, last_k, last_count = _smooth(run, this_k, candidates, keep_k)
+    # The smoother kept an earlier k that was not a candidate fitted now: fit it, with Pol.is's
+    # group_iterations budget (in both modes).
+    if smoothed and smoothed not in fitted:
+        fitted[smoothed] = _fit(run, base, smoothed, s.group_iterations)
+    return KChoice(
+        k=smoothed,
+        k_raw=this_k,
+        scores=scores,
+        fits={k: (labels, centers) for k, (labels, centers, _) in fitted.items()},
+        last_k=last_k,
+        last_count=last_count,
+        k_scored_at=k_scored_at,
+        members_by_k={k: g for k, (_, _, g) in fitted.items() if g is not None},
+    )
+
+
+def assign_groups(run: Run, base: BaseClusters, choice: KChoice) -> Groups:
+    """Step 6: the chosen grouping, stable group ids (matched to the previous update's centres)
+    and each participant's group through their base cluster."""
+    k, n_p, prev = choice.k, run.X.shape[0], run.previous
+    n_base = len(base.centers)
+    group_of_base, centers = choice.fits[k] if k else (np.zeros(n_base, np.int64), np.zeros((0, 2)))
+    sizes = np.bincount(group_of_base, weights=base.sizes, minlength=len(centers))
+    group_ids = (
+        cl.match_group_ids(
+            centers,
+            sizes,
+            prev.group_centers if prev is not None else None,
+            prev.group_ids if prev is not None else None,
+        )
+        if k
+        else np.zeros(0, np.int64)
+    )
+    order = np.argsort(group_ids)  # rows of every per-group output follow ascending id
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    row_group = np.full(n_p, -1, dtype=np.int64)
+    row_group[base.members] = rank[group_of_base[base.labels]] if k else -1
+    labels = (
+        np.where(row_group >= 0, group_ids[order][np.maximum(row_group, 0)], -1) if k else row_group
+    )
+    base_labels = np.full(n_p, -1, dtype=np.int64)
+    base_labels[base.members] = base.labels
+    base_label_ids = np.full(n_p, -1, dtype=np.int64)
+    base_label_ids[base.members] = base.ids[base.labels]
+    return Groups(labels, row_group, group_ids, centers, order, base_labels, base_label_ids)
+
+
+def count_group_votes(run: Run, groups: Groups, k: int) -> np.ndarray:
+    """Step 7: (k, n_statements, 3) agree / disagree / all votes per group, in one pass (row k,
+    everyone not in conversation, is counted and dropped)."""
+    outside = np.where(groups.rows >= 0, groups.rows, max(k, 0))
+    return group_counts(outside, run.rows, run.cells, max(k, 0) + 1, len(run.ids))[:-1]
+
+
+def find_repness(run: Run, groups: Groups, gv: np.ndarray) -> dict[int, list[RepStatement]]:
+    """Step 8a: Pol.is's representative statements per group id."""
+    A, D, S = (gv[..., i].astype(np.float64) for i in range(3))
+    s = run.settings
+    reps = representative_statements(
+        A, D, S, run.ids, run.active, z=s.z_threshold, per_group=s.repness_per_group
+    )
+    return {int(groups.ids[groups.order][g]): reps[g] for g in range(len(reps))}
+
+
+def find_consensus(
+    run: Run, gv: np.ndarray
+) -> tuple[list[ConsensusStatement], list[ConsensusStatement], np.ndarray]:
+    """Step 8b: consensus over everyone (agree, disagree) and group-informed consensus."""
+    e = run.everyone
+    agree, disagree = consensus(
+        e[:, 0],
+        e[:, 1],
+        e[:, 2],
+        run.ids,
+        run.active,
+        z=run.settings.z_threshold,
+        count=run.settings.consensus_count,
+    )
+    gic = group_informed_consensus(gv[..., 0].astype(np.float64), gv[..., 2].astype(np.float64))
+    return agree, disagree, gic
+
+
+def route(run: Run, omap: OpinionMap, gv: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Step 8c: routing priorities; returns (priorities, this update's group votes (3, n_s))."""
+    current = gv.sum(axis=0).T.astype(np.float64) if k else np.zeros((3, len(run.ids)))
+    votes = run.variant.routing_votes(run, current)
+    s = run.settings
+    prio = priorities(
+        votes[0],
+        votes[1],
+        votes[2],
+        omap.extremity,
+        run.matrix.meta,
+        meta_priority=s.meta_priority,
+        novelty_boost=s.novelty_boost,
+        novelty_half_life=s.novelty_half_life,
+    )
+    return prio, current
+
+
+def fit_bridging(
+    run: Run, labels: np.ndarray, attributes: Attributes | None
+) -> tuple[BridgingResult | None, int]:
+    """Step 8d: matrix-factorisation bridging; a live update carries the last fit until the
+    votes grew by ``live.bridging_refit_growth``. Returns (fit, votes when fitted)."""
+    s, prev = run.settings, run.previous
+    if not s.bridging:
+        return None, 0
+    last = prev.bridging if prev is not None else None
+    if (
+        run.live
+        and prev is not None
+        and last is not None
+        and list(last.statement_ids) == list(run.ids)
+        and np.array_equal(last.active, run.matrix.active)
+        and run.X.nnz < (1.0 + s.live.bridging_refit_growth) * max(prev.bridging_votes, 1)
+    ):
+        return last, prev.bridging_votes
+    fit = bridging(
+        run.matrix,
+        group_labels=labels,
+        attributes=attributes,
+        settings=s.bridging_fit,
+        random_state=run.random_state,
+        previous=last,
+    )
+    return fit, int(run.X.nnz)
+
+
+T = TypeVar("T")
+
+
+def _timed(timings: dict[str, float], name: str, step: Callable[[], T]) -> T:
+    start = time.perf_counter()
+    out = step()
+    timings[name] = time.perf_counter() - start
+    return out
+
+
+def run(
+    matrix: VoteMatrix,
+    settings: AnalysisSettings,
+    previous: AnalysisState | None,
+    random_state: int | None,
+    *,
+    live: bool,
+    attributes: Attributes | None = None,
+    already_in: Collection[Hashable] | None = None,
+) -> AnalysisResult:
+    """Every step in order; ``timings`` records each one's seconds."""
+    t0 = time.perf_counter()
+    times: dict[str, float] = {}
+    r = tally(matrix, settings, previous, random_state, live)
+    mapped = map_votes(r)
+    times["pca"] = time.perf_counter() - t0
+    in_conv = _timed(times, "in_conv", lambda: who_is_in(r, already_in))
+    base = _timed(times, "base_clusters", lambda: base_clusters(r, mapped.omap, in_conv))
+    start = time.perf_counter()
+    choice = choose_k(r, mapped, base)
+    groups = assign_groups(r, base, choice)
+    times["groups"] = time.perf_counter() - start
+    start = time.perf_counter()
+    gv = count_group_votes(r, groups, choice.k)
+    repness = find_repness(r, groups, gv)
+    times["repness"] = time.perf_counter() - start
+    agree, disagree, gic = _timed(times, "consensus", lambda: find_consensus(r, gv))
+    prio, current = _timed(times, "priorities", lambda: route(r, mapped.omap, gv, choice.k))
+    bridge, bridged_at = _timed(
+        times, "bridging", lambda: fit_bridging(r, groups.labels, attributes)
+    )
+    times["total"] = time.perf_counter() - t0
+    state = _next_state(r, mapped, base, choice, groups, current, bridge, bridged_at)
+    return AnalysisResult(
+        participant_ids=list(matrix.participant_ids),
+        statement_ids=list(r.ids),
+        n_participants=r.X.shape[0],
+        n_statements=r.X.shape[1],
+        n_votes=int(r.X.nnz),
+        polis_compatible=settings.polis_compatible,
+        in_conversation=in_conv,
+        opinion_map=mapped.omap,
+        clustering=_clustering(base, choice, groups),
+        repness=repness,
+        consensus_agree=agree,
+        consensus_disagree=disagree,
+        group_informed_consensus=gic,
+        group_votes=gv,
+        priorities=prio,
+        timings=times,
+        state=state,
+        bridging=bridge,
+    )
+
+
+def _clustering(base: BaseClusters, choice: KChoice, groups: Groups) -> ClusteringResult:
+    k = choice.k
+    return ClusteringResult(
+        labels=groups.labels,
+        base_labels=groups.base_labels,
+        base_centers=base.centers,
+        base_sizes=base.sizes,
+        base_ids=base.ids,
+        group_centers=groups.centers[groups.order] if k else groups.centers,
+        group_ids=groups.ids[groups.order] if k else groups.ids,
+        k=k,
+        k_raw=choice.k_raw,
+        k_scores=choice.scores,
+    )
+
+
+def _next_state(
+    r: Run,
+    mapped: MapStep,
+    base: BaseClusters,
+    choice: KChoice,
+    groups: Groups,
+    statement_votes: np.ndarray,
+    bridge: BridgingResult | None,
+    bridged_at: int,
+) -> AnalysisState:
+    """What this analysis hands to the next one (warm starts, stable ids, the k smoother)."""
+    pids = r.participant_ids
+    return AnalysisState(
+        statement_ids=tuple(r.ids),
+        participant_ids=tuple(pids),
+        components=mapped.omap.components,
+        in_conversation=frozenset(map(pids.__getitem__, base.members.tolist())),
+        base_ids=base.ids,
+        base_centers=base.centers,
+        group_centers_by_k={kk: fit[1] for kk, fit in choice.fits.items() if kk >= 2},
+        group_ids=groups.ids,
+        group_centers=groups.centers,
+        smoothed_k=choice.k,
+        last_k=choice.last_k,
+        last_k_count=choice.last_count,
+        statement_votes=statement_votes,
+        k_scored_at_votes=choice.k_scored_at,
+        bridging=bridge,
+        bridging_votes=bridged_at,
+        axes_votes=mapped.axes_votes,
+        base_members=groups.base_label_ids if r.variant.remembers_members else None,
+        group_members_by_k={kk: (base.ids, g) for kk, g in choice.members_by_k.items()},
+    )

@@ -1,0 +1,283 @@
+"""Pol.is's way and the default way of the steps where the two modes differ (strategies).
+
+:func:`engine.steps.run` picks one of :data:`POLIS_STEPS` or :data:`DEFAULT_STEPS` once, from
+``settings.polis_compatible``, and calls its methods at the steps named after them. Each method
+says in its docstring what Pol.is does and what the default does instead (the list in
+:mod:`engine.settings`' docstring is the short version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import clustering as cl
+from .choose_k import Fits, cross_validated_k, silhouette_k
+from .pca import default_axes, polis_axes
+from .settings import DEFAULT_MODE_K_BUFFER
+
+if TYPE_CHECKING:
+    from .result import AnalysisState
+    from .steps import BaseClusters, MapStep, Run
+
+__all__ = [
+    "DEFAULT_STEPS",
+    "POLIS_STEPS",
+    "DefaultSteps",
+    "GroupFit",
+    "PolisSteps",
+    "Variant",
+    "align_columns",
+]
+
+#: A fit of one k: (group per base cluster, group centres, Pol.is only: group id per base).
+GroupFit = tuple[np.ndarray, np.ndarray, np.ndarray | None]
+
+
+def align_columns(
+    previous_ids: tuple[Hashable, ...], values: np.ndarray, ids: list[Hashable], fill: float
+) -> np.ndarray:
+    """Re-index per-statement columns of an earlier analysis to this matrix's columns."""
+    pos = {sid: i for i, sid in enumerate(previous_ids)}
+    out = np.full((*values.shape[:-1], len(ids)), fill, dtype=np.float64)
+    for j, sid in enumerate(ids):
+        i = pos.get(sid)
+        if i is not None:
+            out[..., j] = values[..., i]
+    return out
+
+
+class Variant(Protocol):
+    """The steps where Pol.is's way and the default differ."""
+
+    #: Remember each participant's base cluster and each k's group memberships (Pol.is warm
+    #: starts from members; the default from centres).
+    remembers_members: bool
+
+    def map_scaling(self, run: Run) -> tuple[int, int]: ...
+    def keeps_axes(self, run: Run) -> bool: ...
+    def axes(
+        self, run: Run, Xc: sp.csr_matrix, previous: np.ndarray | None, keep: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]: ...
+    def previous_axes(self, run: Run) -> np.ndarray | None: ...
+    def base_clusters(
+        self, run: Run, points: np.ndarray, members: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+    def fit_groups(self, run: Run, base: BaseClusters, k: int, max_iter: int) -> GroupFit: ...
+    def keeps_k(self, run: Run, candidates: list[int]) -> bool: ...
+    def choose_k(
+        self, run: Run, mapped: MapStep, base: BaseClusters, fits: Fits
+    ) -> tuple[dict[int, float], int]: ...
+    def k_buffer(self, run: Run) -> int: ...
+    def routing_votes(self, run: Run, current: np.ndarray) -> np.ndarray: ...
+
+
+class _Common:
+    def previous_axes(self, run: Run) -> np.ndarray | None:
+        """The previous update's axes aligned to this matrix's columns (warm start)."""
+        prev = run.previous
+        if prev is None or not prev.components.size:
+            return None
+        return align_columns(prev.statement_ids, prev.components, run.ids, self.new_loading)
+
+    new_loading = 0.0
+
+
+class PolisSteps(_Common):
+    """Pol.is's variant of each step, quirks included (``shared/research/polis-math.md``)."""
+
+    remembers_members = True
+    #: Pol.is pads a new statement's loading with 1.0 in the warm-start components.
+    new_loading = 1.0
+
+    def map_scaling(self, run: Run) -> tuple[int, int]:
+        """Pol.is zero-fills moderated-out columns: they count as voted and in n_cmts."""
+        return int(run.voted_cols.sum()), int((run.voted_cols & ~run.matrix.active).sum())
+
+    def keeps_axes(self, run: Run) -> bool:
+        """Pol.is recomputes everything on every tick."""
+        return False
+
+    def axes(
+        self, run: Run, Xc: sp.csr_matrix, previous: np.ndarray | None, keep: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Power iteration with Pol.is's fixed budget (``pca-iters``)."""
+        s = run.settings
+        return polis_axes(
+            Xc, s.n_components, iterations=s.pca_iterations, previous=previous, rng=run.rng
+        )
+
+    def base_clusters(
+        self, run: Run, points: np.ndarray, members: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """First k distinct points, or a warm start from the previous tick's members."""
+        s = run.settings
+        return cl.polis_base_clusters(
+            points,
+            k=s.base_k,
+            max_iter=s.base_iterations,
+            previous_members=_previous_base_members(run.previous, run.participant_ids, members),
+            tolerance=s.kmeans_tolerance,
+        )
+
+    def fit_groups(self, run: Run, base: BaseClusters, k: int, max_iter: int) -> GroupFit:
+        """Pol.is warm-starts k's groups from the previous tick's memberships and always runs
+        its 20 (+1) steps (``settings.group_iterations``; ``max_iter`` is the default's)."""
+        prev_members = None
+        prev = run.previous
+        if prev is not None and k in prev.group_members_by_k:
+            old_base, old_group = prev.group_members_by_k[k]
+            lookup = dict(zip(old_base.tolist(), old_group.tolist(), strict=True))
+            prev_members = np.array([lookup.get(b, -1) for b in base.ids.tolist()], np.int64)
+        labels, centers, ids = cl.polis_group_clusters(
+            base.centers,
+            base.sizes,
+            k,
+            max_iter=run.settings.group_iterations,
+            previous_members=prev_members,
+            tolerance=run.settings.kmeans_tolerance,
+        )
+        return labels, centers, ids[labels]
+
+    def keeps_k(self, run: Run, candidates: list[int]) -> bool:
+        return False
+
+    def choose_k(
+        self, run: Run, mapped: MapStep, base: BaseClusters, fits: Fits
+    ) -> tuple[dict[int, float], int]:
+        """Silhouette on the base centres; ties go to the larger k."""
+        return silhouette_k(base.centers, fits)
+
+    def k_buffer(self, run: Run) -> int:
+        """Pol.is ``group-k-buffer``: 4 updates in a row."""
+        return run.settings.k_buffer
+
+    def routing_votes(self, run: Run, current: np.ndarray) -> np.ndarray:
+        """Pol.is reads the previous tick's group votes (quirk Q2); zeros on the first tick."""
+        prev = run.previous
+        if prev is None or prev.statement_votes is None:
+            return np.zeros((3, len(run.ids)))
+        return align_columns(prev.statement_ids, prev.statement_votes, run.ids, 0.0)
+
+
+class DefaultSteps(_Common):
+    """The default variant: converged axes, k-means++, cross-validated k, live warm starts."""
+
+    remembers_members = False
+
+    def map_scaling(self, run: Run) -> tuple[int, int]:
+        """Excluded statements are dropped: only active columns count."""
+        return int(run.active.sum()), 0
+
+    def keeps_axes(self, run: Run) -> bool:
+        """Live update: keep the axes until the votes grew by ``live.rescore_growth`` or the
+        statements changed."""
+        prev = run.previous
+        return (
+            run.live
+            and prev is not None
+            and run.X.nnz < (1.0 + run.settings.live.rescore_growth) * max(prev.axes_votes, 1)
+            and set(prev.statement_ids) == set(run.ids)
+        )
+
+    def axes(
+        self, run: Run, Xc: sp.csr_matrix, previous: np.ndarray | None, keep: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Solved to convergence; a live update refines the previous axes instead."""
+        return default_axes(
+            Xc,
+            run.settings.n_components,
+            previous=previous,
+            rng=run.rng,
+            refine_iterations=run.settings.live.pca_refine_steps if run.live else 0,
+            keep=keep,
+        )
+
+    def base_clusters(
+        self, run: Run, points: np.ndarray, members: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """k-means++ (seeded) or warm-started from the previous centres; a live update moves
+        each participant to the nearest previous base centre (one Lloyd step)."""
+        prev, s = run.previous, run.settings
+        if run.live and prev is not None and len(prev.base_centers) > 0:
+            return cl.assign_to_base(points, prev.base_centers, prev.base_ids)
+        return cl.base_clusters(
+            points,
+            k=s.base_k,
+            max_iter=s.base_iterations,
+            previous_centers=prev.base_centers if prev is not None else None,
+            previous_ids=prev.base_ids if prev is not None else None,
+            random_state=run.random_state,
+        )
+
+    def fit_groups(self, run: Run, base: BaseClusters, k: int, max_iter: int) -> GroupFit:
+        """Weighted k-means++ with restarts, or warm-started from the previous centres for k."""
+        prev = run.previous
+        labels, centers = cl.group_clusters(
+            base.centers,
+            base.sizes,
+            k,
+            max_iter=max_iter,
+            init=prev.group_centers_by_k.get(k) if prev is not None else None,
+            random_state=run.random_state,
+        )
+        return labels, centers, None
+
+    def keeps_k(self, run: Run, candidates: list[int]) -> bool:
+        """Live update: keep k until the votes grew by ``live.rescore_growth``."""
+        prev = run.previous
+        return (
+            run.live
+            and prev is not None
+            and run.settings.force_k is None
+            and prev.smoothed_k in candidates
+            and run.X.nnz
+            < (1.0 + run.settings.live.rescore_growth) * max(prev.k_scored_at_votes, 1)
+        )
+
+    def choose_k(
+        self, run: Run, mapped: MapStep, base: BaseClusters, fits: Fits
+    ) -> tuple[dict[int, float], int]:
+        """Cross-validated predictive log-loss (:func:`engine.choose_k.cross_validated_k`)."""
+        return cross_validated_k(
+            run.X,
+            run.rows,
+            base.members,
+            mapped.omap,
+            fits,
+            run.active,
+            scale_columns=mapped.scale_columns,
+            extra_voted=mapped.extra_voted,
+            n_folds=run.settings.k_cv_folds,
+            rng=run.rng,
+        )
+
+    def k_buffer(self, run: Run) -> int:
+        """At most :data:`engine.settings.DEFAULT_MODE_K_BUFFER` (2) updates in a row."""
+        return min(run.settings.k_buffer, DEFAULT_MODE_K_BUFFER)
+
+    def routing_votes(self, run: Run, current: np.ndarray) -> np.ndarray:
+        """This update's group votes."""
+        return current
+
+
+def _previous_base_members(
+    previous: AnalysisState | None, participant_ids: list[Hashable], members: np.ndarray
+) -> np.ndarray | None:
+    """Pol.is mode: each member's base-cluster id in the previous update (-1: none)."""
+    if previous is None or previous.base_members is None:
+        return None
+    pos = {pid: i for i, pid in enumerate(previous.participant_ids)}
+    out = np.full(len(members), -1, dtype=np.int64)
+    for j, row in enumerate(members.tolist()):
+        i = pos.get(participant_ids[row])
+        if i is not None:
+            out[j] = previous.base_members[i]
+    return out
+
+
+POLIS_STEPS = PolisSteps()
+DEFAULT_STEPS = DefaultSteps()
