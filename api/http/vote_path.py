@@ -30,9 +30,9 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from meedenken.api.http.deps import ID_MAX
 from meedenken.api.http.limits import ASGIApp, Message, Receive, Scope, Send
 from meedenken.api.routes.votes import cast_vote, stored_json
+from meedenken.models.tables import ID_MAX
 
 __all__ = ["VoteFastPath"]
 

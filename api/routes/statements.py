@@ -9,7 +9,6 @@ from pydantic import Field
 from sqlmodel import Session, SQLModel, col, select
 
 from meedenken.api.http.deps import (
-    ID_MAX,
     CallerDep,
     ConversationDep,
     FacilitatorDep,
@@ -20,6 +19,7 @@ from meedenken.api.http.deps import (
 )
 from meedenken.api.live.similarity import check_similar
 from meedenken.models.tables import (
+    ID_MAX,
     Conversation,
     Moderation,
     Statement,

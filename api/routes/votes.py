@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel, col, select
 
 from meedenken.api.http.deps import (
-    ID_MAX,
     ConversationDep,
     ConversationId,
     ParticipantDep,
@@ -20,7 +19,14 @@ from meedenken.api.http.deps import (
 from meedenken.api.live.service import Service
 from meedenken.api.live.vote_writer import StoredVote
 from meedenken.engine.routing import next_statement
-from meedenken.models.tables import AnalysisSnapshot, Statement, Vote, VoteCreate, VotePublic
+from meedenken.models.tables import (
+    ID_MAX,
+    AnalysisSnapshot,
+    Statement,
+    Vote,
+    VoteCreate,
+    VotePublic,
+)
 
 from ..security import hash_token
 from .statements import visible
