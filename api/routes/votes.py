@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel, col, select
 
+from meedenken.api.errors import NotFound
 from meedenken.api.http.deps import (
     ConversationDep,
     ConversationId,
@@ -84,13 +85,13 @@ async def vote(conversation_id: ConversationId, body: VoteCreate, token: TokenDe
 
 async def cast_vote(service: Service, conversation_id: int, token: str, statement_id: int,
                     value: int) -> StoredVote:
-    """Store one vote and return it once committed; HTTPException if it is refused.
+    """Store one vote and return it once committed.
 
-    Shared by the route above and the fast path in :mod:`api.vote_path`."""
+    Shared by the route above and the fast path in :mod:`meedenken.api.http.vote_path`; a
+    refused vote raises a domain error (:mod:`meedenken.api.errors`), which both answer with
+    the status code :mod:`meedenken.api.http.errors` gives it."""
     if not 1 <= statement_id <= ID_MAX:
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            f"statement {statement_id} not found in conversation "
-                            f"{conversation_id}")
+        raise NotFound(f"statement {statement_id} not found in conversation {conversation_id}")
     return await service.writer.submit(conversation_id, hash_token(token), statement_id, value)
 
 
