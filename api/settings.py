@@ -7,18 +7,60 @@ Every field can be set from the environment with the ``MEEDENKEN_`` prefix (for 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+import re
+from dataclasses import dataclass
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-if TYPE_CHECKING:
-    from meedenken.api.http.limits import RateLimit
-
-__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+__all__ = ["DEFAULT_DATABASE_URL", "RateLimit", "Settings", "parse_limit"]
 
 #: The embedded default: an SQLite file in the working directory.
 DEFAULT_DATABASE_URL = "sqlite:///meedenken.db"
+
+
+# ---------------------------------------------------------------------- rate limits, as written
+# How a limit is written in the settings; api/http/limits.py enforces them.
+_PERIODS = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0,
+            "hour": 3600.0}
+_LIMIT = re.compile(
+    r"^\s*(?P<count>\d+(?:\.\d+)?)\s*/\s*(?P<mult>\d+(?:\.\d+)?)?\s*(?P<unit>[a-z]+)"
+    r"(?:\s+burst\s+(?P<burst>\d+))?\s*$")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """``rate`` requests per second on average, ``burst`` at once."""
+
+    rate: float
+    burst: int
+
+    def __str__(self) -> str:
+        return f"{self.rate:g}/s burst {self.burst}"
+
+
+def parse_limit(text: str) -> RateLimit | None:
+    """``"2/s burst 20"``, ``"30/min"``, ``"10/10min"`` (burst defaults to the count); ``"off"``
+    gives None.
+
+    >>> parse_limit("10/10min")
+    RateLimit(rate=0.016666666666666666, burst=10)
+    >>> parse_limit("2/s burst 20")
+    RateLimit(rate=2.0, burst=20)
+    """
+    if text.strip().lower() in {"off", "none", "0"}:
+        return None
+    match = _LIMIT.match(text.lower())
+    if match is None or match["unit"] not in _PERIODS:
+        raise ValueError(f"a rate limit looks like '2/s burst 20', '30/min' or '10/10min' "
+                         f"(units s, min, h) or 'off'; got {text!r}")
+    count = float(match["count"])
+    seconds = float(match["mult"] or 1) * _PERIODS[match["unit"]]
+    burst = int(match["burst"]) if match["burst"] else max(1, math.ceil(count))
+    if count <= 0 or seconds <= 0 or burst < 1:
+        raise ValueError(f"a rate limit needs a positive count, period and burst; got {text!r}")
+    return RateLimit(rate=count / seconds, burst=burst)
 
 
 class Settings(BaseSettings):
@@ -87,15 +129,11 @@ class Settings(BaseSettings):
                      "limit_joins_address")
     @classmethod
     def _valid_limit(cls, value: str) -> str:
-        from meedenken.api.http.limits import parse_limit
-
         parse_limit(value)  # raises ValueError naming the format
         return value
 
     def rate_limit_table(self) -> dict[tuple[str, str], RateLimit | None]:
         """The limits switched on, by (action, "participant" | "address")."""
-        from meedenken.api.http.limits import parse_limit
-
         if not self.rate_limits:
             return {}
         table = {

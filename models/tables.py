@@ -57,6 +57,9 @@ __all__ = [
     "utcnow",
 ]
 
+#: Largest id of any row: ids are PostgreSQL ``integer`` (32 bits), so a larger one cannot exist
+#: (and would overflow a query). Paths and bodies refuse larger ids before any query.
+ID_MAX = 2**31 - 1
 #: Statement length limit. Pol.is allows 140 characters; care statements in Dutch run longer
 #: ("Ik kan mijn huisarts binnen twee werkdagen spreken als ik dat nodig heb"), so 400.
 MAX_STATEMENT_LENGTH = 400

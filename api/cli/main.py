@@ -28,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
+from meedenken.api.cli.common import CommandError, analysis_settings
 from meedenken.api.report import cli as report_cli
-from meedenken.engine import POLIS, AnalysisResult, AnalysisSettings, EngineError, analyze
+from meedenken.engine import AnalysisResult, EngineError, analyze
 from meedenken.models.polis_export import ExportError, PolisExport, read_export
 
 __all__ = ["SUBCOMMANDS", "CommandError", "Subcommand", "build_parser", "main"]
@@ -40,17 +41,6 @@ logger = logging.getLogger(__name__)
 EXIT_USAGE = 2
 #: Width of the readable summary's wrapped statement texts.
 TEXT_WIDTH = 100
-
-
-class CommandError(Exception):
-    """A problem a subcommand reports as one line (bad arguments, unusable input).
-
-    ``prog`` names the (sub)command in the message, like argparse does.
-    """
-
-    def __init__(self, message: str, prog: str = "meedenken") -> None:
-        super().__init__(message)
-        self.prog = prog
 
 
 @dataclass(frozen=True)
@@ -107,22 +97,8 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _settings(args: argparse.Namespace) -> AnalysisSettings:
-    settings = POLIS if args.polis_compatible else AnalysisSettings()
-    for option, name, value in (
-        ("--k", "force_k", args.k),
-        ("--max-groups", "max_groups", args.max_groups),
-    ):
-        if value is not None:
-            try:
-                settings = settings.with_(**{name: value})
-            except EngineError as exc:
-                raise CommandError(f"argument {option}: {exc}", prog="meedenken analyze") from exc
-    return settings
-
-
 def _run_analyze(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = analysis_settings(args)
     start = time.perf_counter()
     export = read_export(args.folder, progress=sys.stderr.isatty())
     inferred: tuple[int, ...] = ()

@@ -1,8 +1,7 @@
-"""Access rules kept apart from the routes: xid allow-lists, token revocation, the close time.
+"""Access rules kept apart from the routes: xid allow-lists, the close time.
 
-A revoked or purged token is made useless by replacing its stored hash with the hash of a fresh
-random secret that is thrown away: nobody holds a token with that hash, the row (and its votes)
-stays, and the column keeps its NOT NULL and UNIQUE guarantees.
+(A revoked token's new hash, :func:`~meedenken.api.security.unusable_token_hash`, is in
+:mod:`meedenken.api.security`: the retention purge below HTTP uses it too.)
 """
 
 from __future__ import annotations
@@ -12,15 +11,9 @@ from datetime import datetime
 from fastapi import HTTPException, status
 from sqlmodel import Session, select
 
-from meedenken.api.security import new_token
 from meedenken.models.tables import AllowedXid, ConversationPolicy, utcnow
 
-__all__ = ["policy_of", "record_open_state", "require_allowed_xid", "unusable_token_hash"]
-
-
-def unusable_token_hash() -> str:
-    """The hash of a random secret nobody keeps: what a revoked token's hash becomes."""
-    return new_token()[1]
+__all__ = ["policy_of", "record_open_state", "require_allowed_xid"]
 
 
 def policy_of(session: Session, conversation_id: int) -> ConversationPolicy:

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from meedenken.api.http.errors import install_domain_errors
 from meedenken.api.http.pages import install_pages
 from meedenken.api.http.trust import install_trust, start_retention
 from meedenken.api.http.vote_path import VoteFastPath
@@ -75,7 +76,9 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    """Every failure answers JSON with a ``detail`` that says what is wrong."""
+    """Every failure answers JSON with a ``detail`` that says what is wrong; the domain errors
+    of the layers below get their status codes in :mod:`meedenken.api.http.errors`."""
+    install_domain_errors(app)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -19,10 +19,9 @@ from sqlmodel import Session, select
 from meedenken.api.live.service import Service
 from meedenken.api.security import hash_token, tokens_match
 from meedenken.models.db import write_guard
-from meedenken.models.tables import Conversation, Participant
+from meedenken.models.tables import ID_MAX, Conversation, Participant
 
 __all__ = [
-    "ID_MAX",
     "Caller",
     "CallerDep",
     "ConversationDep",
@@ -36,9 +35,6 @@ __all__ = [
     "get_conversation",
     "unauthorised",
 ]
-
-#: Ids are 32-bit in PostgreSQL's ``integer``; larger ones cannot exist (and would overflow).
-ID_MAX = 2**31 - 1
 
 ConversationId = Annotated[int, Path(ge=1, le=ID_MAX, description="conversation id")]
 

@@ -40,9 +40,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
-from meedenken.api.http.deps import ID_MAX
 from meedenken.api.security import hash_token
-from meedenken.models.tables import Conversation
+from meedenken.api.settings import RateLimit, parse_limit
+from meedenken.models.tables import ID_MAX, Conversation
 
 __all__ = ["RateLimit", "RateLimitMiddleware", "RateLimiter", "TokenBucket", "parse_limit"]
 
@@ -52,48 +52,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-_PERIODS = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0,
-            "hour": 3600.0}
-_LIMIT = re.compile(
-    r"^\s*(?P<count>\d+(?:\.\d+)?)\s*/\s*(?P<mult>\d+(?:\.\d+)?)?\s*(?P<unit>[a-z]+)"
-    r"(?:\s+burst\s+(?P<burst>\d+))?\s*$")
 #: Idle buckets are forgotten after this many seconds of no use (bounds memory under a flood
 #: of forged tokens); a forgotten bucket comes back full, which it would be by then anyway.
 PRUNE_EVERY_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """``rate`` requests per second on average, ``burst`` at once."""
-
-    rate: float
-    burst: int
-
-    def __str__(self) -> str:
-        return f"{self.rate:g}/s burst {self.burst}"
-
-
-def parse_limit(text: str) -> RateLimit | None:
-    """``"2/s burst 20"``, ``"30/min"``, ``"10/10min"`` (burst defaults to the count); ``"off"``
-    gives None.
-
-    >>> parse_limit("10/10min")
-    RateLimit(rate=0.016666666666666666, burst=10)
-    >>> parse_limit("2/s burst 20")
-    RateLimit(rate=2.0, burst=20)
-    """
-    if text.strip().lower() in {"off", "none", "0"}:
-        return None
-    match = _LIMIT.match(text.lower())
-    if match is None or match["unit"] not in _PERIODS:
-        raise ValueError(f"a rate limit looks like '2/s burst 20', '30/min' or '10/10min' "
-                         f"(units s, min, h) or 'off'; got {text!r}")
-    count = float(match["count"])
-    seconds = float(match["mult"] or 1) * _PERIODS[match["unit"]]
-    burst = int(match["burst"]) if match["burst"] else max(1, math.ceil(count))
-    if count <= 0 or seconds <= 0 or burst < 1:
-        raise ValueError(f"a rate limit needs a positive count, period and burst; got {text!r}")
-    return RateLimit(rate=count / seconds, burst=burst)
 
 
 class TokenBucket:

@@ -16,23 +16,23 @@ range, a path under a ``root_path`` -- goes on unchanged (the body replayed) to 
 FastAPI route in :mod:`api.routes.votes`, which answers it with its 4xx and a JSON ``detail``.
 Both paths end in the same :func:`api.routes.votes.cast_vote`, so a vote has the same outcome
 either way (the token, the conversation and the statement are checked by the vote writer, in
-the transaction that stores the vote), and both answer with the same JSON. The middleware sits
-inside the body-size and rate-limit middlewares, so those limits apply to it as to every
-request.
+the transaction that stores the vote), and both answer with the same JSON: a refused vote's
+domain error gets its status code from :func:`api.http.errors.error_answer` on both. The
+middleware sits inside the body-size and rate-limit middlewares, so those limits apply to it as
+to every request.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from typing import Any
 
-from fastapi import HTTPException
-
-from meedenken.api.http.deps import ID_MAX
+from meedenken.api.errors import DomainError
+from meedenken.api.http.errors import error_answer
 from meedenken.api.http.limits import ASGIApp, Message, Receive, Scope, Send
 from meedenken.api.routes.votes import cast_vote, stored_json
+from meedenken.models.tables import ID_MAX
 
 __all__ = ["VoteFastPath"]
 
@@ -64,8 +64,8 @@ class VoteFastPath:
         service = scope["app"].state.service
         try:
             stored = await cast_vote(service, int(match[1]), token, *vote)
-        except HTTPException as exc:
-            await _send_json(send, exc.status_code, {"detail": exc.detail}, exc.headers)
+        except DomainError as exc:  # refused: the same answer the app's handler gives
+            await _send_json(send, *error_answer(exc))
             return
         await _send_json(send, 201, stored_json(stored))
 
@@ -128,13 +128,10 @@ def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
     return replay
 
 
-async def _send_json(send: Send, status: int, content: Any,
-                     headers: Mapping[str, str] | None = None) -> None:
+async def _send_json(send: Send, status: int, content: Any) -> None:
     """Answer ``content`` as JSON, byte for byte as FastAPI's ``JSONResponse`` renders it."""
     body = json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
                       separators=(",", ":")).encode("utf-8")
     raw = [(b"content-length", str(len(body)).encode("latin-1")), _JSON_HEADER]
-    if headers:
-        raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})

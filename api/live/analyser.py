@@ -43,10 +43,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 import meedenken.engine as meedenken_engine
+from meedenken.api import store
 from meedenken.api.live.channels import SNAPSHOT_CHANNEL
 from meedenken.api.present.analysis import StatementInfo, analysis_to_json, priorities_by_id
 from meedenken.engine.matrix import VoteMatrix
@@ -57,9 +59,7 @@ from meedenken.models.tables import (
     AnalysisSnapshot,
     Conversation,
     EngineState,
-    Moderation,
     Participant,
-    Statement,
     VoteHistory,
     utcnow,
 )
@@ -103,15 +103,18 @@ class _Cache:
     applied: int = 0
     counted_at: float = field(default_factory=time.monotonic)
 
-    def take_new(self, rows: list[Any], now: float,
-                 lookback: float = READ_LOOKBACK_SECONDS) -> list[Any]:
-        """The rows (id first) not applied yet; advances the floor past reads older than
-        ``lookback`` seconds (0: past this read, where ids become visible in order)."""
-        new = [r for r in rows if r[0] not in self.recent]
-        self.recent.update(r[0] for r in new)
-        self.applied += len(new)
-        if new:
-            self.last_vote_id = max(self.last_vote_id, max(r[0] for r in new))
+    def take_new(self, ids: np.ndarray, now: float,
+                 lookback: float = READ_LOOKBACK_SECONDS) -> np.ndarray:
+        """Which of the ``vote_history`` ids just read are not applied yet (a boolean mask);
+        advances the floor past reads older than ``lookback`` seconds (0: past this read, where
+        ids become visible in order)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        new = ~np.isin(ids, np.fromiter(self.recent, dtype=np.int64, count=len(self.recent)))
+        fresh = ids[new]
+        self.recent.update(fresh.tolist())
+        self.applied += len(fresh)
+        if len(fresh):
+            self.last_vote_id = max(self.last_vote_id, int(fresh.max()))
         self.reads.append((now, self.last_vote_id))
         while self.reads and self.reads[0][0] <= now - lookback:
             self.floor = max(self.floor, self.reads.popleft()[1])
@@ -167,25 +170,16 @@ class Analyser:
                 cache = None
             if cache is None or cache.max_groups != conv.max_groups:
                 cache = _Cache(VoteMatrix(), max_groups=conv.max_groups)
-            rows = session.exec(
-                select(VoteHistory.id, VoteHistory.participant_id, VoteHistory.statement_id,
-                       VoteHistory.value)
-                .where(VoteHistory.conversation_id == conversation_id,
-                       VoteHistory.id > cache.floor)  # type: ignore[operator]
-                .order_by(VoteHistory.id)  # type: ignore[arg-type]
-            ).all()
+            records = store.vote_history(session, conversation_id, after_id=cache.floor)
             statements: dict[Any, StatementInfo] = {
                 s.id: StatementInfo(s.text, s.moderation, s.is_meta)
-                for s in session.exec(
-                    select(Statement).where(Statement.conversation_id == conversation_id))
+                for s in store.conversation_statements(session, conversation_id)
             }
             roles = dict(session.exec(
                 select(Participant.id, Participant.role)
                 .where(Participant.conversation_id == conversation_id)).all())
-            strict = conv.strict_moderation
-            latest = session.exec(
-                select(func.max(AnalysisSnapshot.version))
-                .where(AnalysisSnapshot.conversation_id == conversation_id)).first() or 0
+            hidden = store.hidden_states(conv.strict_moderation)
+            latest = store.latest_version(session, conversation_id)
             stored: AnalysisState | None = None
             if latest and latest != cache.version:
                 # Another process analysed this conversation since (or this one just started):
@@ -193,15 +187,15 @@ class Analyser:
                 stored = _load_state(session, conversation_id)
         # SQLite has one writer at a time, so its ids become visible in order: no window.
         lookback = READ_LOOKBACK_SECONDS if self.engine.dialect.name == "postgresql" else 0.0
-        new = cache.take_new(list(rows), time.monotonic(), lookback)
-        if new:
-            # The history id is the time: later votes win, exactly in commit order.
-            ids, pids, sids, values = zip(*new, strict=True)
-            cache.matrix.append(list(pids), list(sids), list(values), [float(i) for i in ids])
+        new = records.where(cache.take_new(records.ids, time.monotonic(), lookback))
+        if len(new):
+            # The history id is the time: later votes win, exactly in commit order. (The matrix
+            # takes id arrays as well as sequences; its signature names sequences only.)
+            cache.matrix.append(new.participant_ids, new.statement_ids,  # type: ignore[arg-type]
+                                new.values, new.ids.astype(np.float64))
         cache.matrix.add_statements(sorted(statements))
-        excluded = [sid for sid, s in statements.items()
-                    if s.moderation == Moderation.rejected
-                    or (strict and s.moderation == Moderation.pending)]
+        # What participants do not see, the analysis leaves out (one rule, in the store).
+        excluded = [sid for sid, s in statements.items() if s.moderation in hidden]
         cache.matrix.set_moderation(excluded=excluded,
                                     meta=[sid for sid, s in statements.items() if s.is_meta])
         settings = AnalysisSettings(max_groups=cache.max_groups)
@@ -269,10 +263,7 @@ class Analyser:
                              params={"k": ADVISORY_LOCK_KEY, "c": conversation_id})
             if session.get(Conversation, conversation_id) is None:
                 return None
-            latest = session.exec(
-                select(func.max(AnalysisSnapshot.version))
-                .where(AnalysisSnapshot.conversation_id == conversation_id)).first()
-            version = (latest or 0) + 1
+            version = store.latest_version(session, conversation_id) + 1
             snapshot = AnalysisSnapshot(conversation_id=conversation_id, version=version,
                                         last_vote_id=cache.last_vote_id, created_at=created,
                                         priorities=priorities, analysed_by=self.label,

@@ -4,7 +4,7 @@ A conversation's policy may set ``retention_days`` (``PUT /conversations/{id}/re
 When the conversation has been closed for that many days, :func:`purge_expired`
 
 * makes every participant token of the conversation unusable (its stored hash is replaced, see
-  :mod:`api.access`),
+  :func:`meedenken.api.security.unusable_token_hash`),
 * erases every participant's ``xid`` and demographic answers, and the xid allow-list,
 
 and records ``purged_at``. Votes, statements and the analysis stay: they are anonymous once
@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
-from meedenken.api.http.access import unusable_token_hash
+from meedenken.api.security import unusable_token_hash
 from meedenken.models.db import write_guard
 from meedenken.models.tables import (
     AllowedXid,

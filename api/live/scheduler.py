@@ -31,22 +31,12 @@ from sqlmodel import Session, col, select
 from meedenken.api.live.hub import SnapshotHub
 from meedenken.models.tables import AnalysisSnapshot, VoteHistory
 
-__all__ = ["AnalysisScheduler", "latest_snapshot"]
+__all__ = ["AnalysisScheduler"]
 
 log = logging.getLogger(__name__)
 
 #: Runs one analysis of a conversation and returns the stored version (None: conversation gone).
 Runner = Callable[[int], "int | None"]
-
-
-def latest_snapshot(session: Session, conversation_id: int) -> AnalysisSnapshot | None:
-    """The newest stored snapshot of a conversation, or None before the first analysis."""
-    return session.exec(
-        select(AnalysisSnapshot)
-        .where(AnalysisSnapshot.conversation_id == conversation_id)
-        .order_by(col(AnalysisSnapshot.version).desc())
-        .limit(1)
-    ).first()
 
 
 class AnalysisScheduler:

@@ -16,6 +16,9 @@ commit.
 
 If a batch fails as a whole (say a conversation was deleted between the checks and the insert),
 it is rolled back and its votes are retried one at a time, so one bad vote cannot sink others.
+
+A refused vote is answered with a domain error (:mod:`meedenken.api.errors`: ``NotFound``,
+``Forbidden``, ``Closed``, ``Conflict``); the HTTP layer gives it its status code.
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from fastapi import HTTPException, status
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from meedenken.api.errors import Closed, Conflict, DomainError, Forbidden, NotFound
 from meedenken.models.db import write_guard
 from meedenken.models.tables import Moderation, utcnow
 
@@ -113,7 +116,13 @@ class VoteWriter:
     # ------------------------------------------------------------------ requests
     async def submit(self, conversation_id: int, token_hash: str, statement_id: int,
                      value: int) -> StoredVote:
-        """Queue one vote and wait until it is committed; raises HTTPException if refused."""
+        """Queue one vote and wait until it is committed.
+
+        Raises
+        ------
+        NotFound, Forbidden, Closed, Conflict
+            The vote is refused (see :func:`_check`), or clashed with a concurrent deletion.
+        """
         loop = asyncio.get_running_loop()
         pending = PendingVote(conversation_id, token_hash, statement_id, value, loop,
                               loop.create_future())
@@ -152,8 +161,7 @@ class VoteWriter:
                     outcomes.extend(self._commit([item]))
                 except SQLAlchemyError as exc:
                     log.warning("vote refused by the database: %s", exc)
-                    outcomes.append(HTTPException(
-                        status.HTTP_409_CONFLICT,
+                    outcomes.append(Conflict(
                         "the vote conflicts with a concurrent change (was the conversation, "
                         "statement or participant deleted?)"))
         touched = {item.conversation_id for item, outcome in zip(batch, outcomes, strict=True)
@@ -162,7 +170,7 @@ class VoteWriter:
         if touched:
             self.on_commit(touched)
 
-    def _commit(self, batch: list[PendingVote]) -> list[StoredVote | HTTPException]:
+    def _commit(self, batch: list[PendingVote]) -> list[StoredVote | DomainError]:
         """Check and store a batch in one transaction; returns one outcome per vote.
 
         Plain driver SQL (no ORM, no statement compilation), one ``fetchall`` per query and
@@ -173,7 +181,7 @@ class VoteWriter:
         now = utcnow()
         stamp: object = now if self._postgres else now.strftime(_SQLITE_TIME)
         ph = "%s" if self._postgres else "?"
-        outcomes: list[StoredVote | HTTPException] = []
+        outcomes: list[StoredVote | DomainError] = []
         history: list[tuple] = []
         latest: dict[tuple[int, int], tuple] = {}
         with write_guard(self.engine) as engine, engine.begin() as conn:
@@ -224,35 +232,29 @@ def _flat(rows: Iterable[tuple]) -> tuple:
 
 
 def _check(item: PendingVote, conversations: dict, participants: dict, statements: dict,
-           now: datetime) -> StoredVote | HTTPException:
+           now: datetime) -> StoredVote | DomainError:
     """Why a vote is refused, or what will be stored."""
     conv = conversations.get(item.conversation_id)
     if conv is None:
-        return HTTPException(status.HTTP_404_NOT_FOUND,
-                             f"conversation {item.conversation_id} not found")
+        return NotFound(f"conversation {item.conversation_id} not found")
     is_open, strict = conv
     who = participants.get(item.token_hash)
     if who is None or who[1] != item.conversation_id:
-        return HTTPException(status.HTTP_403_FORBIDDEN,
-                             "the token is not a participant token of this conversation")
+        return Forbidden("the token is not a participant token of this conversation")
     if not is_open:
-        return HTTPException(status.HTTP_409_CONFLICT,
-                             f"conversation {item.conversation_id} is closed; it takes no votes")
+        return Closed(f"conversation {item.conversation_id} is closed; it takes no votes")
     stmt = statements.get(item.statement_id)
     if stmt is None or stmt[0] != item.conversation_id:
-        return HTTPException(status.HTTP_404_NOT_FOUND,
-                             f"statement {item.statement_id} not found in conversation "
-                             f"{item.conversation_id}")
+        return NotFound(f"statement {item.statement_id} not found in conversation "
+                        f"{item.conversation_id}")
     if stmt[1] == Moderation.rejected:
-        return HTTPException(status.HTTP_409_CONFLICT,
-                             f"statement {item.statement_id} was rejected by the moderator")
+        return Conflict(f"statement {item.statement_id} was rejected by the moderator")
     if stmt[1] == Moderation.pending and strict:
-        return HTTPException(status.HTTP_409_CONFLICT,
-                             f"statement {item.statement_id} awaits moderation")
+        return Conflict(f"statement {item.statement_id} awaits moderation")
     return StoredVote(who[0], item.statement_id, item.value, now)
 
 
-def _resolve(batch: list[PendingVote], outcomes: list[StoredVote | HTTPException]) -> None:
+def _resolve(batch: list[PendingVote], outcomes: list[StoredVote | DomainError]) -> None:
     """Hand the outcomes to the waiting requests: one call into each event loop per batch
     (each ``call_soon_threadsafe`` wakes the loop with a system call)."""
     by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future, object]]] = {}
@@ -268,7 +270,7 @@ def _settle(answers: list[tuple[asyncio.Future, object]]) -> None:
     for future, outcome in answers:
         if future.done():  # the client went away and the request was cancelled
             continue
-        if isinstance(outcome, HTTPException):
+        if isinstance(outcome, DomainError):
             future.set_exception(outcome)
         else:
             future.set_result(outcome)

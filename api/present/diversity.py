@@ -36,18 +36,17 @@ import scipy.sparse as sp
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from meedenken.api.store import latest_result, vote_history
 from meedenken.engine.diversity import AttributeReport, attribute_report
 from meedenken.engine.diversity_settings import DiversitySettings
 from meedenken.engine.opinion_diversity import OpinionDiversity, opinion_diversity
 from meedenken.engine.participation import ParticipationResult, TimeSeries, participation
 from meedenken.engine.weighting import Weighting, rake, weighted_agree_rates, weighted_bridging
 from meedenken.models.tables import (
-    AnalysisSnapshot,
     ConversationReference,
     Participant,
     Statement,
     Vote,
-    VoteHistory,
 )
 
 __all__ = ["ConversationData", "diversity_json", "load_conversation"]
@@ -113,10 +112,7 @@ def load_conversation(session: Session, conversation_id: int) -> ConversationDat
         .order_by(col(Statement.id))).all())
     sids = [int(s[0]) for s in statements]
     s_index = {sid: j for j, sid in enumerate(sids)}
-    history: list[Any] = list(session.execute(
-        select(col(VoteHistory.participant_id), col(VoteHistory.statement_id),
-               col(VoteHistory.created_at))
-        .where(col(VoteHistory.conversation_id) == conversation_id)).all())
+    history = vote_history(session, conversation_id, with_times=True)
     current: list[Any] = list(session.execute(
         select(col(Vote.participant_id), col(Vote.statement_id), col(Vote.value))
         .where(col(Vote.conversation_id) == conversation_id)).all())
@@ -126,10 +122,7 @@ def load_conversation(session: Session, conversation_id: int) -> ConversationDat
                       shape=(len(pids), len(sids)))
     labels = np.full(len(pids), -1, dtype=np.int64)
     xy = np.zeros((len(pids), 2))
-    snapshot: Any = session.execute(
-        select(col(AnalysisSnapshot.result))
-        .where(col(AnalysisSnapshot.conversation_id) == conversation_id)
-        .order_by(col(AnalysisSnapshot.version).desc()).limit(1)).scalar()
+    snapshot = latest_result(session, conversation_id)
     for point in (snapshot or {}).get("coordinates", []):
         row = p_index.get(point["id"])
         if row is not None:
@@ -146,9 +139,11 @@ def load_conversation(session: Session, conversation_id: int) -> ConversationDat
         statement_authors=np.array([-1 if s[3] is None else p_index.get(s[3], -1)
                                     for s in statements], dtype=np.int64),
         active=np.array([str(s[2]) != "rejected" and not s[4] for s in statements], dtype=bool),
-        vote_participants=np.array([p_index[v[0]] for v in history], dtype=np.int64),
-        vote_statements=np.array([s_index[v[1]] for v in history], dtype=np.int64),
-        vote_times=np.array([_seconds(v[2]) for v in history]),
+        vote_participants=np.array([p_index[p] for p in history.participant_ids.tolist()],
+                                   dtype=np.int64),
+        vote_statements=np.array([s_index[s] for s in history.statement_ids.tolist()],
+                                 dtype=np.int64),
+        vote_times=history.cast_at,
         X=X, labels=labels, coordinates=xy,
         reference=dict(ref.attributes) if ref is not None else None)
 

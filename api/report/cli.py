@@ -47,7 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; returns 0. Errors are raised for api.cli.main to report."""
-    from meedenken.api.cli.main import CommandError, _settings
+    from meedenken.api.cli.common import CommandError, analysis_settings
     from meedenken.models.tidy import write_tables
 
     from .build import build_report, write_report
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                            prog=prog)
     if args.db is not None and args.conversation is None:
         raise CommandError("argument --db: --conversation ID is required with it", prog=prog)
-    settings = _settings(args)
+    settings = analysis_settings(args)
     progress = sys.stderr.isatty()
     if args.db is not None:
         try:

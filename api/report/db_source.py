@@ -2,8 +2,9 @@
 
 Reads the conversation, its participants (join times), statements (text, author, moderation,
 meta) and the full vote history (``vote_history``, in commit order; the latest vote per
-participant and statement wins, as in the service's own analysis). Needs the service's database
-layer (``models.db`` and ``models.tables``).
+participant and statement wins, as in the service's own analysis) through the service's shared
+queries (:mod:`meedenken.api.store`). Needs the service's database layer (``models.db`` and
+``models.tables``).
 """
 
 from __future__ import annotations
@@ -44,14 +45,9 @@ def from_database(url: str, conversation_id: int) -> ReportSource:
         from sqlalchemy.exc import SQLAlchemyError
         from sqlmodel import Session, select
 
+        from meedenken.api.store import conversation_statements, hidden_states, vote_history
         from meedenken.models.db import make_engine
-        from meedenken.models.tables import (
-            Conversation,
-            Moderation,
-            Participant,
-            Statement,
-            VoteHistory,
-        )
+        from meedenken.models.tables import Conversation, Participant
     except ImportError as exc:
         raise DatabaseSourceError(
             f"--db needs the service's database layer (models.db, models.tables), which this "
@@ -66,23 +62,18 @@ def from_database(url: str, conversation_id: int) -> ReportSource:
                 select(Participant.id, Participant.created_at)
                 .where(Participant.conversation_id == conversation_id)
                 .order_by(Participant.id)).all()  # type: ignore[arg-type]
-            statements = session.exec(
-                select(Statement).where(Statement.conversation_id == conversation_id)
-                .order_by(Statement.id)).all()  # type: ignore[arg-type]
-            votes = session.exec(
-                select(VoteHistory.participant_id, VoteHistory.statement_id, VoteHistory.value,
-                       VoteHistory.created_at)
-                .where(VoteHistory.conversation_id == conversation_id)
-                .order_by(VoteHistory.id)).all()  # type: ignore[arg-type]
+            statements = conversation_statements(session, conversation_id)
+            votes = vote_history(session, conversation_id, with_times=True)
         engine.dispose()
     except SQLAlchemyError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseSourceError(f"cannot read the database: {first}") from exc
-    excluded = [s.id for s in statements if s.moderation == Moderation.rejected
-                or (conversation.strict_moderation and s.moderation == Moderation.pending)]
+    # The statements participants do not see are left out, as in the service's own analysis.
+    hidden = hidden_states(conversation.strict_moderation)
+    excluded = [s.id for s in statements if s.moderation in hidden]
     matrix = VoteMatrix.from_records(
-        [v[0] for v in votes], [v[1] for v in votes], [int(v[2]) for v in votes],
-        [_seconds(v[3]) for v in votes],
+        votes.participant_ids, votes.statement_ids,  # type: ignore[arg-type]
+        votes.values, votes.cast_at,
         statement_ids=[s.id for s in statements], participant_ids=[p[0] for p in participants],
         excluded=excluded, meta=[s.id for s in statements if s.is_meta],
     )

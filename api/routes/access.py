@@ -10,12 +10,17 @@ from pydantic import Field, field_validator
 from sqlalchemy import delete
 from sqlmodel import SQLModel, col, func, select
 
-from meedenken.api.http.access import policy_of, unusable_token_hash
-from meedenken.api.http.deps import ID_MAX, FacilitatorDep, ReadSessionDep, SessionDep
-from meedenken.models.tables import MAX_XID_LENGTH, AllowedXid, Conversation, Participant
+from meedenken.api.http.access import policy_of
+from meedenken.api.http.deps import FacilitatorDep, ReadSessionDep, SessionDep
+from meedenken.api.security import new_token, unusable_token_hash
+from meedenken.models.tables import (
+    ID_MAX,
+    MAX_XID_LENGTH,
+    AllowedXid,
+    Conversation,
+    Participant,
+)
 from meedenken.models.text import reject_nul
-
-from ..security import new_token
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["access"])
 

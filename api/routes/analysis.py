@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from meedenken.api.http.deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
-from meedenken.api.live.scheduler import latest_snapshot
 from meedenken.api.live.service import Service
 from meedenken.api.present.analysis import empty_analysis
-from meedenken.models.tables import AnalysisSnapshot, Conversation
+from meedenken.api.store import latest_snapshot, latest_version
+from meedenken.models.tables import Conversation
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["analysis"])
 
@@ -44,11 +44,7 @@ def read_analysis(conv: ConversationDep, caller: OptionalCallerDep,
 
 def _latest_version(service: Service, conversation_id: int) -> int:
     with Session(service.engine) as session:
-        version = session.exec(
-            select(AnalysisSnapshot.version)
-            .where(AnalysisSnapshot.conversation_id == conversation_id)
-            .order_by(col(AnalysisSnapshot.version).desc()).limit(1)).first()
-    return version or 0
+        return latest_version(session, conversation_id)
 
 
 def _load(service: Service, conversation_id: int) -> tuple[int, str]:

@@ -5,7 +5,7 @@ participant and statement ids."""
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +15,19 @@ from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from meedenken.api.http.deps import FacilitatorDep, ServiceDep
-from meedenken.api.live.scheduler import latest_snapshot
 from meedenken.api.live.service import Service
+from meedenken.api.store import (
+    conversation_statements,
+    epoch_seconds,
+    latest_snapshot,
+    vote_history,
+)
 from meedenken.models.polis_export import Comment, PolisExport, write_export
 from meedenken.models.tables import (
     Conversation,
     Moderation,
     Participant,
-    Statement,
     Vote,
-    VoteHistory,
 )
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["export"])
@@ -35,22 +38,16 @@ MODERATED = {Moderation.rejected: -1, Moderation.pending: 0, Moderation.accepted
 
 def _seconds(value: datetime) -> float:
     """Epoch seconds, whole milliseconds (the export's resolution)."""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return round(aware.timestamp() * 1000) / 1000
+    return round(epoch_seconds(value) * 1000) / 1000
 
 
 def build_export(session: Session, conv: Conversation) -> PolisExport:
     """The conversation's votes (full history), statements, participants and summary."""
     cid = conv.id
-    history = session.exec(
-        select(VoteHistory.participant_id, VoteHistory.statement_id, VoteHistory.value,
-               VoteHistory.created_at)
-        .where(VoteHistory.conversation_id == cid).order_by(col(VoteHistory.id))).all()
+    history = vote_history(session, cid, with_times=True)  # type: ignore[arg-type]
     # Timestamps never decrease in id (commit) order, so "latest by time" in any reader is
-    # the latest committed vote even if the clock stepped back.
-    times: list[float] = []
-    for *_, created in history:
-        times.append(max(_seconds(created), times[-1] if times else 0.0))
+    # the latest committed vote even if the clock stepped back. Whole milliseconds.
+    times = np.maximum.accumulate(np.maximum(np.round(history.cast_at * 1000) / 1000, 0.0))
     counts: dict[int, list[int]] = {}
     for sid, value in session.exec(select(Vote.statement_id, Vote.value)
                                    .where(Vote.conversation_id == cid)).all():
@@ -59,8 +56,7 @@ def build_export(session: Session, conv: Conversation) -> PolisExport:
             tally[0] += 1
         elif value == -1:
             tally[1] += 1
-    statements = session.exec(select(Statement).where(Statement.conversation_id == cid)
-                              .order_by(col(Statement.id))).all()
+    statements = conversation_statements(session, cid)  # type: ignore[arg-type]
     comments = tuple(
         Comment(comment_id=s.id, text=s.text,  # type: ignore[arg-type]
                 agrees=counts.get(s.id, [0, 0])[0], disagrees=counts.get(s.id, [0, 0])[1],  # type: ignore[arg-type]
@@ -76,7 +72,7 @@ def build_export(session: Session, conv: Conversation) -> PolisExport:
     result: dict[str, Any] = snapshot.result if snapshot else {}
     groups = {c["id"]: c["group"] for c in result.get("coordinates", [])
               if c.get("group") is not None}
-    voters = {pid for pid, *_ in history}
+    voters = set(history.participant_ids.tolist())
     summary = {
         "topic": conv.topic,
         "url": f"meedenken:conversation/{cid}",
@@ -89,10 +85,8 @@ def build_export(session: Session, conv: Conversation) -> PolisExport:
         "conversation-description": conv.description,
     }
     return PolisExport(
-        voter_ids=np.array([h[0] for h in history], dtype=np.int64),
-        comment_ids=np.array([h[1] for h in history], dtype=np.int64),
-        votes=np.array([h[2] for h in history], dtype=np.int8),
-        timestamps=np.array(times, dtype=np.float64), comments=comments, summary=summary,
+        voter_ids=history.participant_ids, comment_ids=history.statement_ids,
+        votes=history.values, timestamps=times, comments=comments, summary=summary,
         participant_ids=np.array([p for p, _ in participants], dtype=np.int64),
         group_ids=np.array([groups.get(p, -1) for p, _ in participants], dtype=np.int64),
         xids=tuple(x or "" for _, x in participants),

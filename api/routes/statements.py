@@ -9,7 +9,6 @@ from pydantic import Field
 from sqlmodel import Session, SQLModel, col, select
 
 from meedenken.api.http.deps import (
-    ID_MAX,
     CallerDep,
     ConversationDep,
     FacilitatorDep,
@@ -19,7 +18,9 @@ from meedenken.api.http.deps import (
     SessionDep,
 )
 from meedenken.api.live.similarity import check_similar
+from meedenken.api.store import visible_filter, visible_statements
 from meedenken.models.tables import (
+    ID_MAX,
     Conversation,
     Moderation,
     Statement,
@@ -57,20 +58,12 @@ class StatementList(SQLModel):
     count: int
 
 
-def visible(conv: Conversation) -> list:
-    """SQL conditions for the statements participants see (and may vote on)."""
-    hidden = [Moderation.rejected.value]
-    if conv.strict_moderation:
-        hidden.append(Moderation.pending.value)
-    return [Statement.conversation_id == conv.id, col(Statement.moderation).not_in(hidden)]
-
-
 def _similar(session: Session, conv: Conversation, text: str, top: int,
              min_score: float, use_embeddings: bool) -> list[SimilarStatement]:
-    existing = session.exec(select(Statement.id, Statement.text).where(*visible(conv))).all()
+    existing = visible_statements(session, conv)
     hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
                          use_embeddings=use_embeddings)
-    return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],  # type: ignore[arg-type]
+    return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],
                              score=round(h.score, 4), is_duplicate=h.is_duplicate)
             for h in hits]
 
@@ -140,7 +133,7 @@ def list_statements(
         if moderation is not None:
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 "only the facilitator can list statements by moderation state")
-        query = select(Statement).where(*visible(conv))
+        query = select(Statement).where(*visible_filter(conv))
     rows = session.exec(query.order_by(col(Statement.id))).all()
     return StatementList(data=[StatementPublic.model_validate(r) for r in rows], count=len(rows))
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, select
 
+from meedenken.api.errors import NotFound
 from meedenken.api.http.deps import (
-    ID_MAX,
     ConversationDep,
     ConversationId,
     ParticipantDep,
@@ -19,11 +19,15 @@ from meedenken.api.http.deps import (
 )
 from meedenken.api.live.service import Service
 from meedenken.api.live.vote_writer import StoredVote
+from meedenken.api.security import hash_token
+from meedenken.api.store import latest_priorities, visible_statements
 from meedenken.engine.routing import next_statement
-from meedenken.models.tables import AnalysisSnapshot, Statement, Vote, VoteCreate, VotePublic
-
-from ..security import hash_token
-from .statements import visible
+from meedenken.models.tables import (
+    ID_MAX,
+    Vote,
+    VoteCreate,
+    VotePublic,
+)
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["votes"])
 
@@ -39,23 +43,17 @@ def next_for_participant(conv: ConversationDep, participant: ParticipantDep,
                          session: ReadSessionDep) -> NextStatement | Response:
     """The next statement for this participant, chosen by the engine's routing from the latest
     analysis' priorities (a statement never analysed weighs 1); 204 when none is left."""
-    statements = session.exec(
-        select(Statement.id, Statement.text).where(*visible(conv)).order_by(col(Statement.id))
-    ).all()
+    statements = visible_statements(session, conv)
     voted = set(session.exec(
         select(Vote.statement_id).where(Vote.participant_id == participant.id)).all())
-    weights = session.exec(
-        select(AnalysisSnapshot.priorities)
-        .where(AnalysisSnapshot.conversation_id == conv.id)
-        .order_by(col(AnalysisSnapshot.version).desc()).limit(1)
-    ).first() or {}
+    weights = latest_priorities(session, conv.id)  # type: ignore[arg-type]
     priorities = np.array([weights.get(str(sid), np.nan) for sid, _ in statements], dtype=float)
     candidates = np.array([sid not in voted for sid, _ in statements], dtype=bool)
     choice = next_statement(priorities, candidates, np.random.default_rng())
     if choice is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     sid, text = statements[choice]
-    return NextStatement(id=sid, text=text)  # type: ignore[arg-type]
+    return NextStatement(id=sid, text=text)
 
 
 @router.post("/votes", status_code=status.HTTP_201_CREATED, response_model=VotePublic,
@@ -78,13 +76,13 @@ async def vote(conversation_id: ConversationId, body: VoteCreate, token: TokenDe
 
 async def cast_vote(service: Service, conversation_id: int, token: str, statement_id: int,
                     value: int) -> StoredVote:
-    """Store one vote and return it once committed; HTTPException if it is refused.
+    """Store one vote and return it once committed.
 
-    Shared by the route above and the fast path in :mod:`api.vote_path`."""
+    Shared by the route above and the fast path in :mod:`meedenken.api.http.vote_path`; a
+    refused vote raises a domain error (:mod:`meedenken.api.errors`), which both answer with
+    the status code :mod:`meedenken.api.http.errors` gives it."""
     if not 1 <= statement_id <= ID_MAX:
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            f"statement {statement_id} not found in conversation "
-                            f"{conversation_id}")
+        raise NotFound(f"statement {statement_id} not found in conversation {conversation_id}")
     return await service.writer.submit(conversation_id, hash_token(token), statement_id, value)
 
 

@@ -3,6 +3,7 @@ engine state stored with each snapshot (issue 9). Runs against SQLite and Postgr
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sqlmodel import Session, col, select
 
@@ -14,23 +15,28 @@ from meedenken.models.tables import AnalysisSnapshot, EngineState, VoteHistory
 from .helpers import make_dialogue
 
 
+def _ids(*ids: int) -> np.ndarray:
+    return np.array(ids, dtype=np.int64)
+
+
 def test_rows_read_again_are_applied_once_and_late_lower_ids_are_not_missed():
     cache = _Cache(VoteMatrix())
-    assert [r[0] for r in cache.take_new([(5, "p", "s", 1), (7, "q", "s", 1)], now=0.0)] == [5, 7]
+    read = _ids(5, 7)
+    assert read[cache.take_new(read, now=0.0)].tolist() == [5, 7]
     # The next read starts at the same floor: 5 and 7 come again, and 6 committed late.
-    again = [(5, "p", "s", 1), (6, "r", "s", -1), (7, "q", "s", 1), (9, "q", "t", 0)]
-    assert [r[0] for r in cache.take_new(again, now=1.0)] == [6, 9]
+    again = _ids(5, 6, 7, 9)
+    assert again[cache.take_new(again, now=1.0)].tolist() == [6, 9]
     assert cache.floor == 0 and cache.last_vote_id == 9 and cache.applied == 4
     # Once a read is older than the look-back, the floor moves to what that read had seen.
     lookback = analyser_module.READ_LOOKBACK_SECONDS
-    assert cache.take_new([], now=1.0 + lookback) == []
+    assert cache.take_new(_ids(), now=1.0 + lookback).tolist() == []
     assert cache.floor == 9 and cache.recent == set()
 
 
 def test_without_a_look_back_the_floor_follows_each_read():
     """SQLite: one writer at a time, so nothing below the last id read can still appear."""
     cache = _Cache(VoteMatrix())
-    cache.take_new([(5, "p", "s", 1), (7, "q", "s", 1)], now=0.0, lookback=0.0)
+    cache.take_new(_ids(5, 7), now=0.0, lookback=0.0)
     assert cache.floor == 7 and cache.recent == set() and cache.applied == 2
 
 
