@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from meedenken.api.http.deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
 from meedenken.api.live.scheduler import latest_snapshot
 from meedenken.api.live.service import Service
-from meedenken.api.present.analysis import empty_analysis
+from meedenken.api.present.analysis import empty_analysis, stored_analysis
+from meedenken.api.present.schemas import AnalysisAnswer
 from meedenken.models.tables import AnalysisSnapshot, Conversation
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["analysis"])
@@ -31,7 +31,7 @@ def _check_visible(conv: Conversation, caller: Any) -> None:
         headers=None if caller is not None else {"WWW-Authenticate": "Bearer"})
 
 
-@router.get("/analysis")
+@router.get("/analysis", response_model=AnalysisAnswer)
 def read_analysis(conv: ConversationDep, caller: OptionalCallerDep,
                   session: ReadSessionDep) -> dict[str, Any]:
     """The latest analysis snapshot (version 0 and empty lists before the first one).
@@ -55,8 +55,9 @@ def _load(service: Service, conversation_id: int) -> tuple[int, str]:
     """The newest snapshot as (version, SSE data)."""
     with Session(service.engine) as session:
         snapshot = latest_snapshot(session, conversation_id)
-    payload = snapshot.result if snapshot is not None else empty_analysis()
-    return int(payload["version"]), json.dumps(payload)
+    # Read back through the schema, as GET /analysis is: older snapshots gain the newer keys.
+    answer = stored_analysis(snapshot.result if snapshot is not None else None)
+    return answer.version, answer.model_dump_json()
 
 
 def _latest_text(service: Service, conversation_id: int, version: int) -> tuple[int, str]:
@@ -66,11 +67,13 @@ def _latest_text(service: Service, conversation_id: int, version: int) -> tuple[
 
 @router.get("/stream", response_class=EventSourceResponse,
             responses={200: {"content": {"text/event-stream": {}},
-                             "description": "an `analysis` event per new snapshot version"}})
+                             "description": "an `analysis` event per new snapshot version; "
+                                            "its data is an AnalysisAnswer"}})
 async def stream(conv: ConversationDep, caller: OptionalCallerDep,
                  service: ServiceDep) -> EventSourceResponse:
     """Server-Sent Events: the latest snapshot at once, then each new version (event
-    ``analysis``, id = version). A reconnecting client gets the latest version again."""
+    ``analysis``, id = version, data = the JSON of ``GET /analysis``, schema
+    ``AnalysisAnswer``). A reconnecting client gets the latest version again."""
     _check_visible(conv, caller)
     cid: int = conv.id  # type: ignore[assignment]
     poll = service.settings.sse_poll_seconds
