@@ -245,6 +245,8 @@ class AnalyzeOpinion(_Answer):
 
 
 class AnalyzeVotesPerVoter(_Answer):
+    """How many votes each voter cast (voters: participants with a vote)."""
+
     mean: Maybe = _doc("mean votes per voter")
     median: Maybe = _doc("median votes per voter")
     p90: Maybe = _doc("90th percentile of votes per voter")
@@ -254,6 +256,8 @@ class AnalyzeVotesPerVoter(_Answer):
 
 
 class AnalyzeParticipation(_Answer):
+    """The participation funnel of an export (a first vote stands in for joining)."""
+
     joined: int = _doc("participants (voted or wrote)", ge=0)
     voted: int = _doc("participants with a vote", ge=0)
     wrote: int = _doc("participants who wrote a statement", ge=0)
@@ -267,6 +271,8 @@ class AnalyzeParticipation(_Answer):
 
 
 class AnalyzeDiversity(_Answer):
+    """Participation and opinion diversity of an analysed export."""
+
     participation: AnalyzeParticipation = _doc("participation funnel and activity")
     opinion: AnalyzeOpinion = _doc("opinion diversity")
 
@@ -299,11 +305,15 @@ class AnalyzeAnswer(_Answer):
 
 # ---------------------------------------------------------------------- diversity
 class Histogram(_Answer):
+    """Voters binned by their number of votes."""
+
     edges: list[float] = _doc("bin edges (votes per voter), one more than counts")
     counts: list[int] = _doc("voters per bin")
 
 
 class VotesPerVoter(_Answer):
+    """How many votes each voter cast (voters: participants with a vote)."""
+
     mean: Maybe = _doc("mean votes per voter; null without voters")
     median: Maybe = _doc("median votes per voter; null without voters")
     p25: Maybe = _doc("25th percentile; null without voters")
@@ -316,6 +326,8 @@ class VotesPerVoter(_Answer):
 
 
 class TimeSeries(_Answer):
+    """Activity per time bin (hour or day), bins in time order."""
+
     start: list[str] = _doc("start of each bin (ISO 8601, UTC)")
     joined: list[int] = _doc("participants who joined in the bin")
     new_voters: list[int] = _doc("participants whose first vote fell in the bin")
@@ -325,6 +337,8 @@ class TimeSeries(_Answer):
 
 
 class DiversityParticipation(_Answer):
+    """The participation funnel, activity and time series of a conversation."""
+
     joined: int = _doc("participants who joined", ge=0)
     voted: int = _doc("participants with a vote", ge=0)
     wrote: int = _doc("participants who wrote a statement", ge=0)
@@ -393,6 +407,9 @@ class WeightsAnswer(_Answer):
 
 
 class WeightedStatement(_Answer):
+    """One statement's agree rates and group-informed consensus, unweighted and weighted to
+    the reference."""
+
     statement_id: StatementId = _doc("statement id")
     votes: int = _doc("current votes", ge=0)
     agree: Rate = _doc("agree rate (passes included); null without votes")
@@ -406,6 +423,8 @@ class WeightedStatement(_Answer):
 
 
 class GroupDifference(_Answer):
+    """How much the opinion groups differ on one statement."""
+
     statement_id: StatementId = _doc("statement id")
     agree_range: Rate = _doc("highest minus lowest group agree rate; null with fewer than two "
                              "groups voting")
@@ -413,11 +432,15 @@ class GroupDifference(_Answer):
 
 
 class TopConsensusEntry(_Answer):
+    """One of the top statements by group-informed consensus."""
+
     statement_id: StatementId = _doc("statement id")
     group_informed_consensus: Rate = _doc("its group-informed consensus")
 
 
 class CoverageAnswer(_Answer):
+    """Voters who agree with at least one of the top statements by group-informed consensus."""
+
     statements: list[StatementId] = _doc("the statements counted (top by group-informed "
                                          "consensus)")
     voters: int = _doc("voters", ge=0)
@@ -427,6 +450,9 @@ class CoverageAnswer(_Answer):
 
 
 class OpinionAnswer(_Answer):
+    """Opinion diversity: how many groups, how spread, how much they differ, and how many
+    voters the most agreed statements reach."""
+
     groups: int = _doc("opinion groups", ge=0)
     group_sizes: dict[str, int] = _doc("group id -> voters in it")
     effective_groups: Maybe = _doc("effective number of groups (exp Shannon); null if none")

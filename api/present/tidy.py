@@ -148,7 +148,16 @@ def tidy_tables(
     }
     if result.bridging is not None:
         tables["bridging"] = _bridging(result, sids, tables["statements"])
-    return tables
+    return {name: _unknown_as_missing(frame) for name, frame in tables.items()}
+
+
+def _unknown_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The one NaN policy in a table: a figure that is not finite (NaN, +-inf) is missing, so
+    CSV writes an empty cell and Parquet a null."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c].dtype)]
+    if floats:
+        frame[floats] = frame[floats].where(np.isfinite(frame[floats]))
+    return frame
 
 
 def _votes(matrix: VoteMatrix, sids: pd.Series, pids: pd.Series) -> pd.DataFrame:
