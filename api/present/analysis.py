@@ -127,12 +127,12 @@ def _participation(matrix: VoteMatrix, roles: Mapping[Hashable, str | None]) -> 
     per_statement = []
     for j, sid in enumerate(matrix.statement_ids):
         col = X.data[X.indptr[j]:X.indptr[j + 1]]
-        per_statement.append(StatementVotes(
-            statement_id=plain_id(sid),
-            agree=int((col == 1).sum()),
-            disagree=int((col == -1).sum()),
-            pass_=int((col == 0).sum()),
-        ))
+        per_statement.append(StatementVotes.model_validate({
+            "statement_id": plain_id(sid),
+            "agree": int((col == 1).sum()),
+            "disagree": int((col == -1).sum()),
+            "pass": int((col == 0).sum()),
+        }))
     counted: dict[str, int] = {}
     for pid in matrix.participant_ids:
         role = roles.get(pid) or "unknown"

@@ -66,12 +66,12 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
         return None
     ranked = tables["bridging"]
     index = {sid: i for i, sid in enumerate(result.statement_ids)}
-    rows = [{"id": r.statement_id, "text": source.texts.get(r.statement_id, ""),
-             "score": r.score, "low": r.low, "high": r.high, "polarization": r.polarization,
-             "is_bridging": bool(r.is_bridging), "n": int(r.n_votes),
-             "gic": r.group_informed_consensus, "agree_rate": r.agree_rate,
-             "bars": _group_rates(result, index[r.statement_id])}
-            for r in ranked.head(BRIDGING_SHOWN).itertuples(index=False)]
+    rows = [{"id": r["statement_id"], "text": source.texts.get(r["statement_id"], ""),
+             "score": r["score"], "low": r["low"], "high": r["high"],
+             "polarization": r["polarization"], "is_bridging": bool(r["is_bridging"]),
+             "n": int(r["n_votes"]), "gic": r["group_informed_consensus"],
+             "agree_rate": r["agree_rate"], "bars": _group_rates(result, index[r["statement_id"]])}
+            for r in ranked.head(BRIDGING_SHOWN).to_dict("records")]
     figure = fg.interval_figure(
         [f"#{r['id']} {r['text']}" for r in rows], np.array([r["score"] for r in rows]),
         np.array([r["low"] for r in rows]), np.array([r["high"] for r in rows]),
