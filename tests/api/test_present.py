@@ -300,3 +300,42 @@ def test_unknown_is_null_in_the_tidy_tables(tmp_path: Path) -> None:
         assert rows[sid][column] == "", (name, column)
     # Infinity is not a number either: the statements' extremity was +inf.
     assert not np.isinf(tables["statements"]["extremity"]).any()
+
+
+# ---------------------------------------------------------------------- stored snapshots
+#: A snapshot as the first service version stored it (before bridging was added).
+OLD_SNAPSHOT = {
+    "version": 1, "created_at": "2025-01-01T00:00:00", "participants": 2, "votes": 2,
+    "statements": 1, "polis_compatible": False, "k": 0,
+    "coordinates": [{"id": 1, "x": 0.0, "y": 0.0, "group": None}],
+    "statement_coordinates": [{"id": 5, "x": 0.0, "y": 0.0, "extremity": 0.0}],
+    "groups": [], "consensus": {"agree": [], "disagree": []},
+    "group_informed_consensus": [{"statement_id": 5, "value": 0.0}],
+    "participation": {"n_participants": 2, "n_votes": 2, "n_statements": 1,
+                      "votes_per_participant_median": 1.0,
+                      "participants_by_role": {"resident": 2},
+                      "statements": [{"statement_id": 5, "agree": 2, "disagree": 0,
+                                      "pass": 0}]},
+}
+
+
+def test_old_snapshots_still_read_back(client: TestClient) -> None:
+    """A snapshot stored by an older version is served under the current schema: the same
+    figures, and the parts added since (bridging) empty."""
+    from sqlmodel import Session
+
+    from meedenken.api.present.analysis import empty_analysis
+    from meedenken.models.tables import AnalysisSnapshot
+
+    from .helpers import make_dialogue
+
+    d = make_dialogue(client, participants=0)
+    assert client.get(d.url("/analysis")).json() == empty_analysis()
+    with Session(client.app.state.service.engine) as session:  # type: ignore[attr-defined]
+        session.add(AnalysisSnapshot(conversation_id=d.id, version=1, result=OLD_SNAPSHOT))
+        session.commit()
+    response = client.get(d.url("/analysis"))
+    assert response.status_code == 200
+    assert response.json() == {**OLD_SNAPSHOT, "bridging": []}
+    # The stream sends what GET /analysis answers (both read through stored_analysis).
+    assert as_json(stored_analysis(OLD_SNAPSHOT)) == response.json()
