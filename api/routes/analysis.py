@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from sqlmodel import Session, col, select
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from meedenken.api.http.deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
 from meedenken.api.live.scheduler import latest_snapshot
 from meedenken.api.live.service import Service
-from meedenken.api.present.analysis import empty_analysis, stored_analysis
+from meedenken.api.present.analysis import analysis_response, stored_analysis
 from meedenken.api.present.schemas import AnalysisAnswer
 from meedenken.models.tables import AnalysisSnapshot, Conversation
 
@@ -33,13 +33,16 @@ def _check_visible(conv: Conversation, caller: Any) -> None:
 
 @router.get("/analysis", response_model=AnalysisAnswer)
 def read_analysis(conv: ConversationDep, caller: OptionalCallerDep,
-                  session: ReadSessionDep) -> dict[str, Any]:
+                  session: ReadSessionDep) -> Response:
     """The latest analysis snapshot (version 0 and empty lists before the first one).
 
     Public while the conversation's results are visible; otherwise facilitator only."""
     _check_visible(conv, caller)
     snapshot = latest_snapshot(session, conv.id)  # type: ignore[arg-type]
-    return snapshot.result if snapshot is not None else empty_analysis()
+    # Checked against AnalysisAnswer and written by pydantic's JSON writer: FastAPI's own
+    # response_model path would turn a 20,000-participant map into Python dicts first (3x
+    # slower). The response_model still documents the answer.
+    return analysis_response(snapshot.result if snapshot is not None else None)
 
 
 def _latest_version(service: Service, conversation_id: int) -> int:
