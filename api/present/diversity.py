@@ -39,7 +39,7 @@ import scipy.sparse as sp
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from meedenken.api.present.analysis import as_json, finite
+from meedenken.api.present.analysis import finite
 from meedenken.api.present.schemas import DiversityAnswer
 from meedenken.engine.diversity import AttributeReport, attribute_report
 from meedenken.engine.diversity_settings import DiversitySettings
@@ -55,7 +55,7 @@ from meedenken.models.tables import (
     VoteHistory,
 )
 
-__all__ = ["ConversationData", "diversity_answer", "diversity_json", "load_conversation"]
+__all__ = ["ConversationData", "diversity_answer", "load_conversation"]
 
 ROLE_ATTRIBUTE = "role"
 
@@ -236,11 +236,6 @@ def _opinion(o: OpinionDiversity, sids: Sequence[int], top: Sequence[int],
             "covered": cover.n_covered, "share": finite(cover.share),
             "by_group": {str(g): finite(v) for g, v in cover.by_group.items()}},
     }
-
-
-def diversity_json(data: ConversationData, settings: DiversitySettings) -> dict[str, Any]:
-    """:func:`diversity_answer` as JSON-ready dicts."""
-    return as_json(diversity_answer(data, settings))
 
 
 def diversity_answer(data: ConversationData, settings: DiversitySettings) -> DiversityAnswer:

@@ -85,9 +85,11 @@ class StatementPoint(_Answer):
     """One statement on the opinion map (its loading on the map's axes)."""
 
     id: StatementId = _doc("statement id")
-    x: Maybe = _doc("loading on the first map axis (0 without that axis); null if not finite")
-    y: Maybe = _doc("loading on the second map axis (0 without that axis); null if not finite")
-    extremity: Maybe = _doc("distance of the statement from the map's centre (>= 0); "
+    x: Maybe = _doc("position on the first map axis (Pol.is: sqrt(n) (1 - c) times the "
+                    "statement's loading; 0 without that axis); null if not finite")
+    y: Maybe = _doc("position on the second map axis (0 without that axis); null if not "
+                    "finite")
+    extremity: Maybe = _doc("length of that position vector (>= 0; larger = further from the centre); "
                             "null if not finite")
 
 
@@ -99,15 +101,16 @@ class RepresentativeStatement(_Answer):
     repful_for: str = _doc('"agree" or "disagree": the way the group votes it more than '
                            "the others")
     n_success: int = _doc("group members who voted that way", ge=0)
-    n_trials: int = _doc("group members who voted on the statement (agree or disagree)", ge=0)
-    p_success: Rate = _doc("smoothed share of the group voting that way, in [0, 1]; "
-                           "null if unknown")
-    p_test: Maybe = _doc("z statistic of p_success against 1/2; null if unknown")
-    repness: Maybe = _doc("ratio of the group's share to the other participants' share (> 1 "
-                          "sets the group apart); null if unknown")
-    repness_test: Maybe = _doc("z statistic of the group's share against the others'; "
-                               "null if unknown")
-    metric: Maybe = _doc("Pol.is ranking metric (product of the above); null if unknown")
+    n_trials: int = _doc("votes of group members on the statement, passes included", ge=0)
+    p_success: Rate = _doc("(n_success + 1) / (n_trials + 2): smoothed share of the group "
+                           "voting that way, in [0, 1]; null if unknown")
+    p_test: Maybe = _doc("one-proportion z statistic of that share; null if unknown")
+    repness: Maybe = _doc("p_success divided by the same share among all other participants "
+                          "(> 1 sets the group apart); null if unknown")
+    repness_test: Maybe = _doc("two-proportion z statistic, group against the rest; null if "
+                               "unknown")
+    metric: Maybe = _doc("Pol.is ranking metric repness * repness_test * p_success * p_test; "
+                         "null if unknown")
     best_agree: bool = _doc("chosen as the group's best agreed statement (Pol.is rule)")
 
 
@@ -128,9 +131,9 @@ class ConsensusStatement(_Answer):
     statement_id: StatementId = _doc("statement id")
     text: str | None = _doc("statement text; null when the text is not known")
     n_success: int = _doc("participants who voted that way", ge=0)
-    n_trials: int = _doc("participants who voted on it (agree or disagree)", ge=0)
-    p_success: Rate = _doc("smoothed share voting that way, in [0, 1]; null if unknown")
-    p_test: Maybe = _doc("z statistic of p_success against 1/2; null if unknown")
+    n_trials: int = _doc("votes on it, passes included", ge=0)
+    p_success: Rate = _doc("(n_success + 1) / (n_trials + 2), in [0, 1]; null if unknown")
+    p_test: Maybe = _doc("one-proportion z statistic of that share; null if unknown")
 
 
 class ConsensusLists(_Answer):
@@ -266,7 +269,7 @@ class AnalyzeParticipation(_Answer):
     density: Rate = _doc("share of participant x statement cells with a vote")
     votes_per_voter: AnalyzeVotesPerVoter = _doc("distribution of votes per voter")
     statements_by_state: dict[str, int] = _doc("statements per moderation state (and meta)")
-    days: int = _doc("days from the first to the last vote", ge=0)
+    days: int = _doc("days in the daily series (first to last dated activity)", ge=0)
     votes_per_day: list[int] = _doc("votes per day, from the first day")
 
 
@@ -366,7 +369,7 @@ class AttributeAnswer(_Answer):
     hidden_categories: list[str] = _doc("categories hidden for k-anonymity")
     hidden_share: Rate = _doc("share of respondents in hidden categories")
     shannon: Maybe = _doc("Shannon entropy of the shares (nats); null when suppressed")
-    evenness: Rate = _doc("Pielou evenness in [0, 1]; null when suppressed or one category")
+    evenness: Rate = _doc("Pielou evenness in [0, 1]; null when suppressed or undefined")
     gini_simpson: Rate = _doc("Gini-Simpson index in [0, 1]; null when suppressed")
     effective_categories: Maybe = _doc("effective number of categories (inverse Simpson); "
                                        "null when suppressed")
