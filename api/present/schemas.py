@@ -89,8 +89,8 @@ class StatementPoint(_Answer):
                     "statement's loading; 0 without that axis); null if not finite")
     y: Maybe = _doc("position on the second map axis (0 without that axis); null if not "
                     "finite")
-    extremity: Maybe = _doc("length of that position vector (>= 0; larger = further from the centre); "
-                            "null if not finite")
+    extremity: Maybe = _doc("length of that position vector (>= 0; larger = further from "
+                            "the centre); null if not finite")
 
 
 class RepresentativeStatement(_Answer):
