@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from meedenken.api.http.deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
 from meedenken.api.live.scheduler import latest_snapshot
 from meedenken.api.live.service import Service
-from meedenken.api.present.analysis import analysis_response, stored_analysis
+from meedenken.api.present.analysis import stored_analysis_text
 from meedenken.api.present.schemas import AnalysisAnswer
 from meedenken.models.tables import AnalysisSnapshot, Conversation
 
@@ -42,7 +42,8 @@ def read_analysis(conv: ConversationDep, caller: OptionalCallerDep,
     # Checked against AnalysisAnswer and written by pydantic's JSON writer: FastAPI's own
     # response_model path would turn a 20,000-participant map into Python dicts first (3x
     # slower). The response_model still documents the answer.
-    return analysis_response(snapshot.result if snapshot is not None else None)
+    text = stored_analysis_text(snapshot.result if snapshot is not None else None)
+    return Response(text, media_type="application/json")
 
 
 def _latest_version(service: Service, conversation_id: int) -> int:
@@ -59,8 +60,8 @@ def _load(service: Service, conversation_id: int) -> tuple[int, str]:
     with Session(service.engine) as session:
         snapshot = latest_snapshot(session, conversation_id)
     # Read back through the schema, as GET /analysis is: older snapshots gain the newer keys.
-    answer = stored_analysis(snapshot.result if snapshot is not None else None)
-    return answer.version, answer.model_dump_json()
+    text = stored_analysis_text(snapshot.result if snapshot is not None else None)
+    return (snapshot.version if snapshot is not None else 0), text
 
 
 def _latest_text(service: Service, conversation_id: int, version: int) -> tuple[int, str]:
