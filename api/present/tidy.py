@@ -40,7 +40,9 @@ participant ids), agree = +1 as everywhere in this project. The tables:
 Missing values follow the one policy of :mod:`meedenken.api.present`: a figure that is not
 known is null - NaN in pandas, an empty cell in CSV, a null in Parquet - never 0.
 
-This module was ``meedenken.models.tidy``; that name still imports it (a thin alias).
+Until issue 14 this was ``models/tidy.py``; it moved here, beside the other renderings, so the
+database models never import the presentation layer. (No alias is left behind: the
+``meedenken.models`` name is itself new in issue 14, so no script knew the old one under it.)
 
 CSV cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are prefixed
 with ``'`` so spreadsheet programs do not run them as formulas (OWASP "CSV injection"); a cell that

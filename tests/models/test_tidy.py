@@ -97,14 +97,6 @@ def test_no_bridging_table_without_bridging() -> None:
     assert list(tidy_tables(matrix, result, texts=texts)) == list(TABLES)
 
 
-def test_old_module_name_still_serves_the_tables() -> None:
-    """``meedenken.models.tidy`` is a lazy alias: same functions, no import of the service."""
-    import meedenken.models.tidy as old
-
-    assert old.tidy_tables is tidy_tables and old.TABLES == TABLES
-    with pytest.raises(AttributeError):
-        _ = old.no_such_name
-
 
 def test_polis_group_column(tables: dict[str, pd.DataFrame]) -> None:
     part = tables["participants"].set_index("participant_id")
