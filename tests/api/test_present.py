@@ -339,3 +339,14 @@ def test_old_snapshots_still_read_back(client: TestClient) -> None:
     assert response.json() == {**OLD_SNAPSHOT, "bridging": []}
     # The stream sends what GET /analysis answers (both read through stored_analysis).
     assert as_json(stored_analysis(OLD_SNAPSHOT)) == response.json()
+
+
+@pytest.mark.parametrize("name", ["analysis", "tidy"])
+def test_docstring_examples(name: str) -> None:
+    """The examples in the presentation layer's docstrings (the NaN policy, CSV escaping)."""
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"meedenken.api.present.{name}")
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
