@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from meedenken.api.present.tidy import write_tables
 from meedenken.api.report import build_report, from_polis_export, write_report
-from meedenken.models.tidy import write_tables
 
 _ROOT = Path(__file__).resolve().parents[1]
 # ../shared/data/polis next to the main repository (worktrees sit one level deeper).

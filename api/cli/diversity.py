@@ -13,6 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from meedenken.api.present.analysis import finite, plain_id
+from meedenken.api.present.schemas import (
+    AnalyzeDiversity,
+    AnalyzeOpinion,
+    AnalyzeParticipation,
+    AnalyzeVotesPerVoter,
+)
 from meedenken.engine import AnalysisResult
 from meedenken.engine.diversity_settings import DIVERSITY, DiversitySettings
 from meedenken.engine.matrix import VoteMatrix
@@ -28,16 +35,13 @@ MODERATION = {1: "accepted", 0: "unmoderated", -1: "rejected"}
 DiversityReport = tuple[ParticipationResult, OpinionDiversity, list[Any]]
 
 
-def _finite(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
-
-
 def export_diversity(export: PolisExport, matrix: VoteMatrix, result: AnalysisResult,
                      settings: DiversitySettings = DIVERSITY) -> DiversityReport:
     """Participation (from the vote events) and opinion diversity (from the analysis).
 
-    The bridging statements for coverage are the top ``settings.coverage_top_n`` statements by
-    group-informed consensus among those in the analysis.
+    Coverage counts the top ``settings.coverage_top_n`` statements by group-informed consensus
+    among those in the analysis (the third item returned, best first). They are not the
+    ``bridging`` list (matrix factorisation, ``result.bridging``).
     """
     people = list(export.participant_ids if export.participant_ids is not None else [])
     index = {int(p): i for i, p in enumerate(people)}
@@ -72,40 +76,48 @@ def export_diversity(export: PolisExport, matrix: VoteMatrix, result: AnalysisRe
     return part, opinion, [result.statement_ids[j] for j in top]
 
 
-def diversity_json(report: DiversityReport) -> dict[str, Any]:
-    """The ``diversity`` object of ``meedenken analyze --json``."""
-    part, opinion, bridging = report
+def diversity_json(report: DiversityReport) -> AnalyzeDiversity:
+    """The ``diversity`` object of ``meedenken analyze --json``.
+
+    ``opinion.top_group_informed_consensus`` names the statements coverage counts (top by
+    group-informed consensus); ``opinion.bridging`` is its older, deprecated name (the same
+    list, not the matrix-factorisation ``bridging`` of the answer's top level).
+    """
+    part, opinion, top = report
     d = part.votes_per_voter
     cover = opinion.coverage
-    return {
-        "participation": {
-            "joined": part.n_joined, "voted": part.n_voted, "wrote": part.n_wrote,
-            "in_conversation": part.n_in_conversation, "votes": part.n_votes,
-            "density": _finite(part.density),
-            "votes_per_voter": {"mean": _finite(d.mean), "median": _finite(d.median),
-                                "p90": _finite(d.p90), "max": d.max, "gini": _finite(d.gini),
-                                "top10_share": _finite(d.top10_share)},
-            "statements_by_state": part.statements_by_state,
-            "days": len(part.daily.start),
-            "votes_per_day": part.daily.votes.tolist(),
-        },
-        "opinion": {
-            "groups": opinion.n_groups,
-            "effective_groups": _finite(opinion.effective_groups),
-            "effective_groups_simpson": _finite(opinion.effective_groups_simpson),
-            "total_variance": _finite(opinion.total_variance),
-            "mean_distance": _finite(opinion.mean_distance),
-            "median_cramers_v": _finite(float(np.nanmedian(opinion.differences.cramers_v)))
-            if np.isfinite(opinion.differences.cramers_v).any() else None,
-            "bridging": [int(s) if isinstance(s, np.integer) else s for s in bridging],
-            "coverage": None if cover is None else _finite(cover.share),
-        },
-    }
+    cramers = opinion.differences.cramers_v
+    ids = [plain_id(s) for s in top]
+    return AnalyzeDiversity(
+        participation=AnalyzeParticipation(
+            joined=part.n_joined, voted=part.n_voted, wrote=part.n_wrote,
+            in_conversation=part.n_in_conversation, votes=part.n_votes,
+            density=finite(part.density),
+            votes_per_voter=AnalyzeVotesPerVoter(
+                mean=finite(d.mean), median=finite(d.median), p90=finite(d.p90), max=d.max,
+                gini=finite(d.gini), top10_share=finite(d.top10_share)),
+            statements_by_state=part.statements_by_state,
+            days=len(part.daily.start),
+            votes_per_day=part.daily.votes.tolist(),
+        ),
+        opinion=AnalyzeOpinion(
+            groups=opinion.n_groups,
+            effective_groups=finite(opinion.effective_groups),
+            effective_groups_simpson=finite(opinion.effective_groups_simpson),
+            total_variance=finite(opinion.total_variance),
+            mean_distance=finite(opinion.mean_distance),
+            median_cramers_v=finite(float(np.nanmedian(cramers)))
+            if np.isfinite(cramers).any() else None,
+            top_group_informed_consensus=ids,
+            bridging=ids,
+            coverage=None if cover is None else finite(cover.share),
+        ),
+    )
 
 
 def diversity_lines(report: DiversityReport) -> list[str]:
     """Readable lines for the summary of ``meedenken analyze``."""
-    part, opinion, bridging = report
+    part, opinion, top = report
     d = part.votes_per_voter
     lines = [
         "Participation:",
@@ -125,7 +137,7 @@ def diversity_lines(report: DiversityReport) -> list[str]:
         lines.append(f"  Groups differ per statement with median Cramer's V "
                      f"{float(np.nanmedian(cramers)):.2f}.")
     if opinion.coverage is not None and math.isfinite(opinion.coverage.share):
-        ids = ", ".join(f"#{s}" for s in bridging)
+        ids = ", ".join(f"#{s}" for s in top)
         lines.append(f"  {100 * opinion.coverage.share:.0f}% of voters agree with at least one "
-                     f"of the top bridging statements ({ids}).")
+                     f"of the top statements by group-informed consensus ({ids}).")
     return lines

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import sys
 import textwrap
@@ -130,12 +129,11 @@ def _run_analyze(args: argparse.Namespace) -> int:
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
                "diversity": time.perf_counter() - start}
     if args.json:
-        data = {
-            **analysis_json(result, seconds),
-            "meta_inferred": list(inferred),
-            "diversity": diversity_json(diversity),
-        }
-        print(json.dumps(data, ensure_ascii=False, default=_plain, allow_nan=False))
+        from meedenken.api.present.analysis import analyze_answer, as_json
+
+        answer = analyze_answer(result, seconds, meta_inferred=inferred,
+                                diversity=diversity_json(diversity))
+        print(json.dumps(as_json(answer), ensure_ascii=False, allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
         if inferred:
@@ -143,51 +141,6 @@ def _run_analyze(args: argparse.Namespace) -> int:
                   + ", ".join(map(str, inferred)))
         print("\n" + "\n".join(diversity_lines(diversity)))
     return 0
-
-
-def _plain(value: object) -> object:
-    """JSON for numpy scalars (ids may come as numpy integers)."""
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
-
-
-def analysis_json(result: AnalysisResult, seconds: dict[str, float]) -> dict[str, Any]:
-    """The ``--json`` object; ids as in the export (object keys are strings).
-
-    ``seconds`` holds ``read`` (the CSV files), ``matrix`` (building the vote matrix), then the
-    engine's own steps from ``result.timings`` (its ``total`` covers the analysis only).
-    ``group_informed_consensus`` is null where it is not a finite number.
-    """
-    return {
-        "participants": result.n_participants,
-        "statements": result.n_statements,
-        "votes": result.n_votes,
-        "in_conv": int(np.count_nonzero(result.in_conversation)),
-        "k": result.k,
-        "polis_compatible": result.polis_compatible,
-        "groups": {str(pid): group for pid, group in result.groups().items()},
-        "repness": {
-            str(group): [s.statement_id for s in statements]
-            for group, statements in result.repness.items()
-        },
-        "consensus": {
-            "agree": [s.statement_id for s in result.consensus_agree],
-            "disagree": [s.statement_id for s in result.consensus_disagree],
-        },
-        "group_informed_consensus": {
-            str(sid): _finite(value)
-            for sid, value in zip(
-                result.statement_ids, result.group_informed_consensus, strict=True
-            )
-        },
-        "bridging": result.bridging.to_json() if result.bridging else [],
-        "seconds": {step: round(value, 6) for step, value in seconds.items()},
-    }
 
 
 def _statement(heading: str, text: str) -> list[str]:

@@ -19,13 +19,16 @@ What is computed (see ``engine.participation``, ``engine.diversity``, ``engine.w
   weighted (weighted figures of statements with fewer than k votes are withheld: they would hint
   at those voters' weights, hence demographics).
 * ``opinion``: effective number of opinion groups, map spread, per-statement group differences and
-  coverage of the top bridging statements (ranked by group-informed consensus, Pol.is's bridging
-  score).
+  coverage of the top statements by group-informed consensus (``top_group_informed_consensus``;
+  the older key ``bridging`` holds the same list and is deprecated: "bridging" elsewhere means
+  the matrix-factorisation list of ``GET /analysis``).
+
+The answer is :class:`~meedenken.api.present.schemas.DiversityAnswer` (documented field by field
+in the OpenAPI document); unknown figures are null (:func:`~.analysis.finite`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +39,8 @@ import scipy.sparse as sp
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from meedenken.api.present.analysis import finite
+from meedenken.api.present.schemas import DiversityAnswer
 from meedenken.api.store import latest_result, vote_history
 from meedenken.engine.diversity import AttributeReport, attribute_report
 from meedenken.engine.diversity_settings import DiversitySettings
@@ -49,7 +54,7 @@ from meedenken.models.tables import (
     Vote,
 )
 
-__all__ = ["ConversationData", "diversity_json", "load_conversation"]
+__all__ = ["ConversationData", "diversity_answer", "load_conversation"]
 
 ROLE_ATTRIBUTE = "role"
 
@@ -57,12 +62,6 @@ ROLE_ATTRIBUTE = "role"
 def _seconds(value: datetime) -> float:
     """Seconds since the epoch; SQLite hands back naive datetimes, which are UTC."""
     return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).timestamp()
-
-
-def _num(x: Any) -> float | None:
-    """JSON-safe number: NaN / infinity (undefined measures) become null."""
-    value = float(x)
-    return value if math.isfinite(value) else None
 
 
 @dataclass(frozen=True)
@@ -162,11 +161,11 @@ def _participation(p: ParticipationResult) -> dict[str, Any]:
     return {
         "joined": p.n_joined, "voted": p.n_voted, "wrote": p.n_wrote,
         "in_conversation": p.n_in_conversation, "statements": p.n_statements,
-        "votes": p.n_votes, "density": _num(p.density),
+        "votes": p.n_votes, "density": finite(p.density),
         "votes_per_voter": {
-            "mean": _num(d.mean), "median": _num(d.median), "p25": _num(d.p25),
-            "p75": _num(d.p75), "p90": _num(d.p90), "max": d.max, "gini": _num(d.gini),
-            "top10_share": _num(d.top10_share),
+            "mean": finite(d.mean), "median": finite(d.median), "p25": finite(d.p25),
+            "p75": finite(d.p75), "p90": finite(d.p90), "max": d.max, "gini": finite(d.gini),
+            "top10_share": finite(d.top10_share),
             "histogram": {"edges": d.edges.tolist(), "counts": d.counts.tolist()},
         },
         "statements_by_state": p.statements_by_state,
@@ -177,63 +176,65 @@ def _participation(p: ParticipationResult) -> dict[str, Any]:
 def _attribute(r: AttributeReport) -> dict[str, Any]:
     out: dict[str, Any] = {
         "respondents": r.n_respondents, "missing": r.n_missing, "suppressed": r.suppressed,
-        "counts": r.counts, "shares": {c: _num(v) for c, v in r.shares.items()},
-        "hidden_categories": list(r.hidden_categories), "hidden_share": _num(r.hidden_share),
+        "counts": r.counts, "shares": {c: finite(v) for c, v in r.shares.items()},
+        "hidden_categories": list(r.hidden_categories), "hidden_share": finite(r.hidden_share),
     }
     h = r.heterogeneity
     out.update({
-        "shannon": _num(h.shannon) if h else None,
-        "evenness": _num(h.evenness) if h else None,
-        "gini_simpson": _num(h.gini_simpson) if h else None,
-        "effective_categories": _num(h.effective_categories) if h else None,
-        "hill_shannon": _num(h.hill_shannon) if h else None,
+        "shannon": finite(h.shannon) if h else None,
+        "evenness": finite(h.evenness) if h else None,
+        "gini_simpson": finite(h.gini_simpson) if h else None,
+        "effective_categories": finite(h.effective_categories) if h else None,
+        "hill_shannon": finite(h.hill_shannon) if h else None,
     })
     rep = r.representativeness
     if rep is not None:
         out.update({
-            "representation_ratio": {c: _num(v) for c, v in r.representation_ratio.items()},
-            "dissimilarity": _num(rep.dissimilarity), "cv": _num(rep.cv),
-            "chi2": _num(rep.chi2), "chi2_p": _num(rep.chi2_p), "unmatched": r.n_unmatched,
+            "representation_ratio": {c: finite(v) for c, v in r.representation_ratio.items()},
+            "dissimilarity": finite(rep.dissimilarity), "cv": finite(rep.cv),
+            "chi2": finite(rep.chi2), "chi2_p": finite(rep.chi2_p), "unmatched": r.n_unmatched,
         })
     return out
 
 
 def _weights(w: Weighting | None, n_voters: int, used: Sequence[str]) -> dict[str, Any]:
     if w is None:
-        return {"method": None, "n": n_voters, "effective_sample_size": _num(n_voters),
+        return {"method": None, "n": n_voters, "effective_sample_size": finite(n_voters),
                 "design_effect": 1.0 if n_voters else None, "attributes": []}
     return {
         "method": "raking" if len(used) > 1 else "poststratification", "n": n_voters,
-        "attributes": list(used), "effective_sample_size": _num(w.effective_sample_size),
-        "design_effect": _num(w.design_effect), "converged": w.converged,
-        "iterations": w.n_iterations, "max_error": _num(w.max_error),
-        "uncovered_share": {a: _num(v) for a, v in w.uncovered_share.items()},
+        "attributes": list(used), "effective_sample_size": finite(w.effective_sample_size),
+        "design_effect": finite(w.design_effect), "converged": w.converged,
+        "iterations": w.n_iterations, "max_error": finite(w.max_error),
+        "uncovered_share": {a: finite(v) for a, v in w.uncovered_share.items()},
     }
 
 
-def _opinion(o: OpinionDiversity, sids: Sequence[int], bridging: Sequence[int],
+def _opinion(o: OpinionDiversity, sids: Sequence[int], top: Sequence[int],
              consensus: np.ndarray) -> dict[str, Any]:
     cover = o.coverage
+    ranked = [{"statement_id": sids[j], "group_informed_consensus": finite(consensus[j])}
+              for j in top]
     return {
         "groups": o.n_groups, "group_sizes": {str(g): s for g, s in o.group_sizes.items()},
-        "effective_groups": _num(o.effective_groups),
-        "effective_groups_simpson": _num(o.effective_groups_simpson),
-        "total_variance": _num(o.total_variance), "mean_distance": _num(o.mean_distance),
+        "effective_groups": finite(o.effective_groups),
+        "effective_groups_simpson": finite(o.effective_groups_simpson),
+        "total_variance": finite(o.total_variance), "mean_distance": finite(o.mean_distance),
         "statements": [
-            {"statement_id": sid, "agree_range": _num(o.differences.agree_range[j]),
-             "cramers_v": _num(o.differences.cramers_v[j])}
+            {"statement_id": sid, "agree_range": finite(o.differences.agree_range[j]),
+             "cramers_v": finite(o.differences.cramers_v[j])}
             for j, sid in enumerate(sids)],
-        "bridging": [{"statement_id": sids[j], "group_informed_consensus": _num(consensus[j])}
-                     for j in bridging],
+        "top_group_informed_consensus": ranked,
+        "bridging": ranked,  # deprecated name of the same list
         "coverage": None if cover is None else {
             "statements": [sids[j] for j in cover.statements], "voters": cover.n_voters,
-            "covered": cover.n_covered, "share": _num(cover.share),
-            "by_group": {str(g): _num(v) for g, v in cover.by_group.items()}},
+            "covered": cover.n_covered, "share": finite(cover.share),
+            "by_group": {str(g): finite(v) for g, v in cover.by_group.items()}},
     }
 
 
-def diversity_json(data: ConversationData, settings: DiversitySettings) -> dict[str, Any]:
-    """The whole report as JSON-ready dicts (see the module docstring)."""
+def diversity_answer(data: ConversationData, settings: DiversitySettings) -> DiversityAnswer:
+    """The whole report (see the module docstring), checked against its schema."""
     k = settings.min_cell_size
     reference = data.reference or {}
     attributes: dict[str, Any] = {}
@@ -264,9 +265,9 @@ def diversity_json(data: ConversationData, settings: DiversitySettings) -> dict[
     consensus_w = weighted_bridging(X, dense, w, n_groups=len(ids)).group_informed_consensus
     candidates = np.flatnonzero(data.active & (plain.n_votes > 0))
     order = candidates[np.argsort(-consensus[candidates], kind="stable")]
-    bridging = [int(j) for j in order[:settings.coverage_top_n]]
-    opinion = opinion_diversity(X, labels, data.coordinates[voters], bridging, settings)
-    return {
+    top = [int(j) for j in order[:settings.coverage_top_n]]
+    opinion = opinion_diversity(X, labels, data.coordinates[voters], top, settings)
+    return DiversityAnswer.model_validate({
         "k": k,
         "participation": _participation(participation(
             data.join_times, data.vote_participants, data.vote_statements, data.vote_times,
@@ -276,11 +277,11 @@ def diversity_json(data: ConversationData, settings: DiversitySettings) -> dict[
         "weights": _weights(weighting, len(voters), used),
         "weighted": [
             {"statement_id": sid, "votes": int(plain.n_votes[j]),
-             "agree": _num(plain.agree[j]), "disagree": _num(plain.disagree[j]),
-             "group_informed_consensus": _num(consensus[j]),
-             "agree_weighted": None if few[j] else _num(weighted.agree[j]),
-             "disagree_weighted": None if few[j] else _num(weighted.disagree[j]),
-             "group_informed_consensus_weighted": None if few[j] else _num(consensus_w[j])}
+             "agree": finite(plain.agree[j]), "disagree": finite(plain.disagree[j]),
+             "group_informed_consensus": finite(consensus[j]),
+             "agree_weighted": None if few[j] else finite(weighted.agree[j]),
+             "disagree_weighted": None if few[j] else finite(weighted.disagree[j]),
+             "group_informed_consensus_weighted": None if few[j] else finite(consensus_w[j])}
             for j, sid in enumerate(data.statement_ids)],
-        "opinion": _opinion(opinion, data.statement_ids, bridging, consensus),
-    }
+        "opinion": _opinion(opinion, data.statement_ids, top, consensus),
+    })

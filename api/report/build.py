@@ -21,8 +21,8 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
+from meedenken.api.present.tidy import tidy_tables
 from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
-from meedenken.models.tidy import tidy_tables
 
 from . import extras
 from . import figures as fg
@@ -208,7 +208,7 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
         drawn = _core_figures(source, tables, words)
         step("figures")
         optional: dict[str, extras.Extra | None] = {}
-        optional["bridging"] = extras.bridging_extra(source, result, tables, words, seed)
+        optional["bridging"] = extras.bridging_extra(source, result, tables, words)
         step("bridging")
         optional["topics"] = (extras.topics_extra(source, result, tables, words, seed,
                                                   progress=progress, embedder=embedder)

@@ -48,7 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; returns 0. Errors are raised for api.cli.main to report."""
     from meedenken.api.cli.common import CommandError, analysis_settings
-    from meedenken.models.tidy import write_tables
+    from meedenken.api.present.tidy import write_tables
 
     from .build import build_report, write_report
     from .db_source import DatabaseSourceError, from_database

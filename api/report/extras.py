@@ -54,45 +54,34 @@ def _group_rates(result: AnalysisResult, column: int) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------- bridging
 def bridging_extra(source: ReportSource, result: AnalysisResult,
-                   tables: Mapping[str, pd.DataFrame], words: dict[str, str],
-                   seed: int) -> Extra | None:
-    """Bridging scores (engine.bridging) with intervals, next to GIC and agree rate."""
-    try:
-        from meedenken.engine.bridging import bridging
-    except ImportError:
+                   tables: Mapping[str, pd.DataFrame], words: dict[str, str]) -> Extra | None:
+    """The bridging section: ``result.bridging`` as the tidy ``bridging`` table ranks it (best
+    first, the same list as ``meedenken analyze --json``), next to GIC and agree rate.
+
+    Nothing is fitted here: the analysis already ran bridging. None when it did not
+    (``AnalysisSettings(bridging=False)``): the page then says the section is missing.
+    """
+    scored = result.bridging
+    if scored is None or "bridging" not in tables:
         return None
-    scored = bridging(source.matrix, group_labels=result.clustering.labels, random_state=seed)
-    statements = tables["statements"]
-    table = pd.DataFrame({
-        "statement_id": statements["statement_id"],
-        "active": np.asarray(scored.active, dtype=bool),
-        "score": scored.score, "low": scored.low, "high": scored.high,
-        "polarization": scored.polarization,
-        "is_bridging": np.asarray(scored.is_bridging, dtype=bool),
-        "n_votes": np.asarray(scored.n_votes, dtype=np.int64),
-        "group_informed_consensus": statements["group_informed_consensus"],
-        "agree_rate": statements["agree_rate"],
-    })
-    order = scored.order()[:BRIDGING_SHOWN]
-    rows = [{"id": table["statement_id"].iloc[i], "text": source.texts.get(
-                table["statement_id"].iloc[i], ""),
-             "score": float(scored.score[i]), "low": float(scored.low[i]),
-             "high": float(scored.high[i]), "polarization": float(scored.polarization[i]),
-             "is_bridging": bool(scored.is_bridging[i]), "n": int(scored.n_votes[i]),
-             "gic": float(statements["group_informed_consensus"].iloc[i]),
-             "agree_rate": float(statements["agree_rate"].iloc[i]),
-             "bars": _group_rates(result, int(i))}
-            for i in order]
+    ranked = tables["bridging"]
+    index = {sid: i for i, sid in enumerate(result.statement_ids)}
+    rows = [{"id": r["statement_id"], "text": source.texts.get(r["statement_id"], ""),
+             "score": r["score"], "low": r["low"], "high": r["high"],
+             "polarization": r["polarization"], "is_bridging": bool(r["is_bridging"]),
+             "n": int(r["n_votes"]), "gic": r["group_informed_consensus"],
+             "agree_rate": r["agree_rate"], "bars": _group_rates(result, index[r["statement_id"]])}
+            for r in ranked.head(BRIDGING_SHOWN).to_dict("records")]
     figure = fg.interval_figure(
         [f"#{r['id']} {r['text']}" for r in rows], np.array([r["score"] for r in rows]),
         np.array([r["low"] for r in rows]), np.array([r["high"] for r in rows]),
         [fg.AGREE if r["is_bridging"] else fg.GREY for r in rows], words["bridging_score"],
         xlim=None)
-    context = {"rows": rows, "n_bridging": int(np.count_nonzero(scored.is_bridging)),
+    context = {"rows": rows, "n_bridging": int(np.count_nonzero(ranked["is_bridging"])),
                "settings": setting_rows(scored.settings, reference=None),
                "settings_name": f"meedenken.engine.bridging.{type(scored.settings).__name__}"}
     return Extra(context, [fg.render("bridging", words["bridging"], figure)],
-                 {"bridging": table}, order=[int(i) for i in scored.order()])
+                 order=[index[sid] for sid in ranked["statement_id"].tolist()])
 
 
 # ---------------------------------------------------------------------- topics

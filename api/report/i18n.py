@@ -75,7 +75,8 @@ _EN = {
         "one-factor matrix factorisation of the votes (the Community Notes model), with its "
         "interval."),
     "bridging_missing": (
-        "Not available: this installation has no bridging analysis (engine.bridging)."),
+        "Not available: the analysis ran without bridging "
+        "(meedenken.engine.settings.AnalysisSettings.bridging)."),
     "topics": "Topics",
     "topics_text": "Statements grouped by meaning, and how each opinion group votes per topic.",
     "topics_missing": (
@@ -183,7 +184,8 @@ _NL = {
         "stelling in een matrixfactorisatie met één factor (het Community Notes-model), met "
         "interval."),
     "bridging_missing": (
-        "Niet beschikbaar: deze installatie heeft geen verbindingsanalyse (engine.bridging)."),
+        "Niet beschikbaar: de analyse liep zonder verbindingsanalyse "
+        "(meedenken.engine.settings.AnalysisSettings.bridging)."),
     "topics": "Onderwerpen",
     "topics_text": "Stellingen gegroepeerd naar betekenis, en hoe elke groep per onderwerp stemt.",
     "topics_missing": (

@@ -215,9 +215,9 @@ def test_participants_by_role_is_k_anonymous():
 
     roles = ["resident"] * 8 + ["professional"] * 6 + ["carer"] * 3 + ["manager"] * 3
     m = VoteMatrix.from_records(list(range(20)), [0] * 20, [1] * 20)
-    shown = _participation(m, dict(enumerate(roles)))["participants_by_role"]
+    shown = _participation(m, dict(enumerate(roles))).participants_by_role
     assert shown == {"resident": 8, "professional": 6, POOLED_ROLES: 6}
     # two people in a rare role and one more: pooling 3 would reveal them, so all are pooled
     tiny = {0: "carer", 1: "carer", 2: "manager", **{i: "resident" for i in range(3, 20)}}
-    shown = _participation(m, tiny)["participants_by_role"]
+    shown = _participation(m, tiny).participants_by_role
     assert all(n >= 5 for n in shown.values()) and "carer" not in shown

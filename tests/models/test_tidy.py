@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from meedenken.engine import VoteMatrix, analyze
-from meedenken.models.tidy import (
+from meedenken.api.present.tidy import (
     TABLES,
     neutralise,
     read_tables,
@@ -19,6 +18,7 @@ from meedenken.models.tidy import (
     tidy_tables,
     write_tables,
 )
+from meedenken.engine import AnalysisSettings, VoteMatrix, analyze
 
 DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+31 6 1234", "-5 euro", "@SUM(A1)",
              "\tTab", "'already quoted", "<b>bold</b> & \"quotes\", commas", ""]
@@ -52,7 +52,7 @@ def test_contents_match_matrix_and_result() -> None:
     matrix, texts = _conversation()
     result = analyze(matrix, random_state=0)
     t = tidy_tables(matrix, result, texts=texts)
-    assert list(t) == list(TABLES)
+    assert list(t) == [*TABLES, "bridging"]  # bridging: the analysis fitted it
     votes = t["votes"]
     assert len(votes) == matrix.n_votes
     dense = matrix.X.toarray()
@@ -82,6 +82,20 @@ def test_contents_match_matrix_and_result() -> None:
     gic = t["group_informed_consensus"]
     assert 9 not in gic["statement_id"].tolist()  # moderated out
     assert gic["group_informed_consensus"].is_monotonic_decreasing
+    bridging = t["bridging"]
+    assert result.bridging is not None
+    order = result.bridging.order()
+    assert bridging["statement_id"].tolist() == [matrix.statement_ids[j] for j in order]
+    np.testing.assert_array_equal(bridging["score"], result.bridging.score[order])
+    assert bridging["rank"].tolist() == list(range(1, len(order) + 1))
+    assert 9 not in bridging["statement_id"].tolist()  # moderated out: not scored
+
+
+def test_no_bridging_table_without_bridging() -> None:
+    matrix, texts = _conversation()
+    result = analyze(matrix, AnalysisSettings(bridging=False), random_state=0)
+    assert list(tidy_tables(matrix, result, texts=texts)) == list(TABLES)
+
 
 
 def test_polis_group_column(tables: dict[str, pd.DataFrame]) -> None:

@@ -1,5 +1,8 @@
 """Tidy tables of a conversation and its analysis, written as CSV and Parquet for pandas.
 
+One of the renderings of an :class:`~meedenken.engine.result.AnalysisResult` (beside the JSON
+answers of :mod:`meedenken.api.present.analysis`), for researchers.
+
 One row per observation, one column per variable, ids as in the source (Pol.is comment and
 participant ids), agree = +1 as everywhere in this project. The tables:
 
@@ -27,7 +30,19 @@ participant ids), agree = +1 as everywhere in this project. The tables:
 ``group_informed_consensus``
     Every active statement's group-informed consensus, rank 1 = highest.
 ``bridging``
-    Added by the caller when a bridging analysis ran (any DataFrame).
+    When the analysis fitted bridging (``result.bridging``, matrix factorisation): every scored
+    statement, rank 1 = best, with its score, 95% interval, polarisation, the evidence verdict
+    and its vote count, beside its group-informed consensus and agree rate. The same statements
+    in the same order as the ``bridging`` list of ``meedenken analyze --json`` and
+    ``GET /analysis`` (both come from :func:`~meedenken.api.present.analysis.bridging_entries`);
+    figures here are not rounded.
+
+Missing values follow the one policy of :mod:`meedenken.api.present`: a figure that is not
+known is null - NaN in pandas, an empty cell in CSV, a null in Parquet - never 0.
+
+Until issue 14 this was ``models/tidy.py``; it moved here, beside the other renderings, so the
+database models never import the presentation layer. (No alias is left behind: the
+``meedenken.models`` name is itself new in issue 14, so no script knew the old one under it.)
 
 CSV cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are prefixed
 with ``'`` so spreadsheet programs do not run them as formulas (OWASP "CSV injection"); a cell that
@@ -44,6 +59,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from meedenken.api.present.analysis import bridging_entries
 from meedenken.engine.intervals import wilson_interval
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.result import AnalysisResult
@@ -53,7 +69,7 @@ __all__ = ["FORMATS", "TABLES", "neutralise", "read_tables", "restore", "tidy_ta
 
 logger = logging.getLogger(__name__)
 
-#: The tables :func:`tidy_tables` builds, in this order (``bridging`` when given).
+#: The tables :func:`tidy_tables` builds, in this order (then ``bridging`` when it was fitted).
 TABLES = ("votes", "statements", "participants", "groups", "group_votes", "repness", "consensus",
           "group_informed_consensus")
 #: File formats :func:`write_tables` writes, by file suffix.
@@ -98,7 +114,6 @@ def tidy_tables(
     *,
     texts: Mapping[Hashable, str] | None = None,
     polis_groups: Mapping[Hashable, int] | None = None,
-    bridging: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The tidy tables of ``matrix`` and its analysis ``result`` (see the module docstring).
 
@@ -111,12 +126,11 @@ def tidy_tables(
         Missing texts are written as "".
     polis_groups : mapping of participant id to the group Pol.is assigned, optional
         Adds ``polis_group_id`` to ``participants`` (-1 where absent).
-    bridging : DataFrame, optional
-        Added as the ``bridging`` table as given.
 
     Returns
     -------
-    dict of str to DataFrame, keys in :data:`TABLES` order (then ``bridging``).
+    dict of str to DataFrame, keys in :data:`TABLES` order, then ``bridging`` when
+    ``result.bridging`` was fitted (taken from the result, never fitted again here).
     """
     if (list(result.participant_ids) != list(matrix.participant_ids)
             or list(result.statement_ids) != list(matrix.statement_ids)):
@@ -134,9 +148,18 @@ def tidy_tables(
         "consensus": _consensus(result, sids),
         "group_informed_consensus": _gic(matrix, result, sids),
     }
-    if bridging is not None:
-        tables["bridging"] = bridging.reset_index(drop=True)
-    return tables
+    if result.bridging is not None:
+        tables["bridging"] = _bridging(result, sids, tables["statements"])
+    return {name: _unknown_as_missing(frame) for name, frame in tables.items()}
+
+
+def _unknown_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The one NaN policy in a table: a figure that is not finite (NaN, +-inf) is missing, so
+    CSV writes an empty cell and Parquet a null."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c].dtype)]
+    if floats:
+        frame[floats] = frame[floats].where(np.isfinite(frame[floats]))
+    return frame
 
 
 def _votes(matrix: VoteMatrix, sids: pd.Series, pids: pd.Series) -> pd.DataFrame:
@@ -271,6 +294,26 @@ def _gic(matrix: VoteMatrix, result: AnalysisResult, sids: pd.Series) -> pd.Data
         "n_votes": counts["n_votes"][index],
         "agree_rate": _rate(counts["n_agree"], counts["n_votes"])[index],
     })
+
+
+def _bridging(result: AnalysisResult, sids: pd.Series,
+              statements: pd.DataFrame) -> pd.DataFrame:
+    """``result.bridging`` ranked best first: the list every answer shows, figures unrounded."""
+    entries = bridging_entries(result.bridging, digits=None)
+    # Each entry's row in the statements table (ids are unique per matrix).
+    row_of = {sid: i for i, sid in enumerate(sids.tolist())}
+    rows = np.array([row_of[e.statement_id] for e in entries], dtype=np.int64)
+    frame = pd.DataFrame({
+        "rank": np.arange(1, len(entries) + 1, dtype=np.int64),
+        "statement_id": sids.to_numpy()[rows],
+        **{column: np.array([getattr(e, column) for e in entries], dtype=float)
+           for column in ("score", "low", "high", "polarization")},
+        "is_bridging": np.array([e.is_bridging for e in entries], dtype=bool),
+        "n_votes": np.array([e.n_votes for e in entries], dtype=np.int64),
+        "group_informed_consensus": statements["group_informed_consensus"].to_numpy()[rows],
+        "agree_rate": statements["agree_rate"].to_numpy()[rows],
+    })
+    return frame
 
 
 # ---------------------------------------------------------------------- files
