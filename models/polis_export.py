@@ -208,8 +208,8 @@ class PolisExport:
             [c.comment_id for c in self.comments if c.moderated == -1] if exclude_moderated else []
         )
         return VoteMatrix.from_records(
-            self.voter_ids.tolist(),
-            self.comment_ids.tolist(),
+            self.voter_ids,
+            self.comment_ids,
             self.votes,
             self.timestamps,
             statement_ids=[c.comment_id for c in self.comments],
