@@ -108,7 +108,7 @@ def _latest_per_cell(cells: np.ndarray, times: np.ndarray) -> np.ndarray:
     if (int(cells.max()) + 1) * n < 2**63:
         # Cell and record position packed in one int64: a plain sort (much faster than an
         # argsort) orders the records by cell, then by position.
-        packed = cells.astype(np.int64) * n
+        packed = cells.astype(np.int64, copy=False) * n
         packed += np.arange(n)
         packed.sort()
         cell, record = np.divmod(packed, n)
@@ -311,9 +311,15 @@ class VoteMatrix:
         """
         X = self.X
         n_s = X.shape[1]
-        old_rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
-        all_key = np.concatenate([old_rows * n_s + X.indices, rows * n_s + cols])
-        all_t = np.concatenate([self._times, t])
+        new_key = rows * n_s
+        new_key += cols
+        if X.nnz:
+            old_rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
+            all_key = np.concatenate([old_rows * n_s + X.indices, new_key])
+            all_t = np.concatenate([self._times, t])
+            all_values = np.concatenate([X.data, values])
+        else:  # a new matrix (from_records): no copies of the records
+            all_key, all_t, all_values = new_key, t, values
         keep = _latest_per_cell(all_key, all_t)
         kept_rows, kept_cols = np.divmod(all_key[keep], n_s)
         indptr = np.zeros(X.shape[0] + 1, dtype=np.int64)
@@ -321,7 +327,7 @@ class VoteMatrix:
         index_dtype = np.int32 if max(len(keep), n_s) < 2**31 else np.int64
         self.X = sp.csr_matrix(
             (
-                np.concatenate([X.data, values])[keep].astype(np.int8),
+                all_values[keep].astype(np.int8),
                 kept_cols.astype(index_dtype),
                 indptr.astype(index_dtype),
             ),
