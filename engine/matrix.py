@@ -115,15 +115,24 @@ def _latest_per_cell(cells: np.ndarray, times: np.ndarray) -> np.ndarray:
     else:
         record = np.argsort(cells, kind="stable")
         cell = cells[record]
-    starts = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
-    if len(starts) == n:  # every cell voted once
+    repeated = cell[1:] == cell[:-1]  # record i + 1 is on the same cell as record i
+    if not repeated.any():  # every cell voted once
         return record
-    t = times[record]
-    sizes = np.diff(np.append(starts, n))
+    # Only the cells voted more than once (re-votes: a few percent) need a choice; the work
+    # below is on their records alone.
+    in_revoted = np.zeros(n, dtype=bool)
+    in_revoted[1:] = repeated
+    in_revoted[:-1] |= repeated
+    candidates = np.flatnonzero(in_revoted)
+    cell, t = cell[candidates], times[record[candidates]]
+    starts = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
+    sizes = np.diff(np.append(starts, len(candidates)))
     at_latest = t == np.repeat(np.maximum.reduceat(t, starts), sizes)
     # Among a cell's records at its latest time, the last one (records are in input order).
-    last = np.maximum.reduceat(np.where(at_latest, np.arange(n), -1), starts)
-    return record[last]
+    last = np.maximum.reduceat(np.where(at_latest, np.arange(len(t)), -1), starts)
+    keep = ~in_revoted
+    keep[candidates[last]] = True
+    return record[keep]
 
 
 def _latest(
