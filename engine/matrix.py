@@ -20,9 +20,9 @@ _VALID_VOTES = (-1, 0, 1)
 SMALL_APPEND_RATIO = 50
 
 
-#: :func:`_unique` counts integer ids up to ``DENSE_ID_FACTOR * n_records + DENSE_ID_SLACK`` in a
-#: table indexed by the id itself (O(n), a few MB); larger or other ids are sorted (O(n log n)).
-DENSE_ID_FACTOR = 4
+#: :func:`_unique` finds integer ids below ``n_records + DENSE_ID_SLACK`` through two tables
+#: indexed by the id itself (O(n); at most two int64 arrays the size of the records, plus 16 MB);
+#: larger or other ids are sorted (O(n log n)).
 DENSE_ID_SLACK = 1_000_000
 
 
@@ -37,7 +37,7 @@ def _unique(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(arr)
     if arr.dtype.kind in "iu" and n and arr.min() >= 0:
         high = int(arr.max())
-        if high < DENSE_ID_FACTOR * n + DENSE_ID_SLACK:
+        if high < n + DENSE_ID_SLACK:
             first = np.full(high + 1, n, dtype=np.int64)
             np.minimum.at(first, arr, np.arange(n))
             uniq = np.flatnonzero(first < n)
