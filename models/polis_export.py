@@ -208,8 +208,8 @@ class PolisExport:
             [c.comment_id for c in self.comments if c.moderated == -1] if exclude_moderated else []
         )
         return VoteMatrix.from_records(
-            self.voter_ids.tolist(),
-            self.comment_ids.tolist(),
+            self.voter_ids,
+            self.comment_ids,
             self.votes,
             self.timestamps,
             statement_ids=[c.comment_id for c in self.comments],
@@ -299,7 +299,9 @@ def read_export(path: str | Path, *, progress: bool = False) -> PolisExport:
         if table is None
         else (table.participant_ids, table.group_ids, table.xids)
     )
-    unknown = np.setdiff1d(comments, [c.comment_id for c in comment_rows])
+    # isin first: one pass over the votes (a table look-up for comment ids), then sort the few
+    # unknown ones only, instead of sorting every vote's comment id.
+    unknown = np.unique(comments[~np.isin(comments, [c.comment_id for c in comment_rows])])
     if unknown.size:
         logger.warning(
             "%s: votes on %d comment id(s) missing from %s, e.g. %s",

@@ -49,18 +49,21 @@ def export_diversity(export: PolisExport, matrix: VoteMatrix, result: AnalysisRe
         if comment.author_id >= 0 and comment.author_id not in index:
             index[comment.author_id] = len(index)
     times = np.where(export.timestamps > 0, export.timestamps, np.nan)
-    voters = np.array([index[int(v)] for v in export.voter_ids], dtype=np.int64)
+    # Every voter is one of export.participant_ids (PolisExport adds them), and comments are
+    # sorted by id: both look-ups are binary searches over arrays, not a dictionary per vote.
+    by_id = np.argsort(np.asarray(people, dtype=np.int64), kind="stable")
+    voters = by_id[np.searchsorted(np.asarray(people, dtype=np.int64), export.voter_ids,
+                                   sorter=by_id)].astype(np.int64)
     join = np.full(len(index), np.nan)
     np.fmin.at(join, voters, times)
-    statement_index = {c.comment_id: j for j, c in enumerate(export.comments)}
-    known = np.array([int(c) in statement_index for c in export.comment_ids], dtype=bool)
+    comment_ids = np.array([c.comment_id for c in export.comments], dtype=np.int64)
+    known = np.isin(export.comment_ids, comment_ids)
     comment_times = np.array([c.timestamp if c.timestamp > 0 else np.nan
                               for c in export.comments])
     authors = np.array([index.get(c.author_id, -1) for c in export.comments], dtype=np.int64)
     np.fmin.at(join, authors[authors >= 0], comment_times[authors >= 0])
     part = participation(
-        join, voters[known],
-        np.array([statement_index[int(c)] for c in export.comment_ids[known]], dtype=np.int64),
+        join, voters[known], np.searchsorted(comment_ids, export.comment_ids[known]),
         times[known], comment_times,
         np.array(["meta" if c.is_meta else MODERATION.get(c.moderated, str(c.moderated))
                   for c in export.comments]),

@@ -5,8 +5,9 @@ representative and consensus statements.
 
 Adding a subcommand: write ``configure(parser)`` (adds its arguments) and ``run(args) -> int``
 (the exit status), and add ``Subcommand(help, configure, run)`` to :data:`SUBCOMMANDS`; import
-heavy modules inside ``run``, so ``meedenken --help`` stays fast. ``run`` may raise
-:class:`CommandError`, :class:`~models.polis_export.ExportError` or
+heavy modules inside ``run`` (and anything of ``meedenken.engine`` or ``meedenken.models``), so
+``meedenken --help`` stays fast: tests/test_imports.py checks that it loads none of them. ``run``
+may raise :class:`CommandError`, :class:`~models.polis_export.ExportError` or
 :class:`~engine.errors.EngineError`; :func:`main` turns each into one line on stderr and exit
 status 2, without a traceback.
 """
@@ -23,14 +24,16 @@ import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from meedenken.api.cli.common import CommandError, analysis_settings
 from meedenken.api.report import cli as report_cli
-from meedenken.engine import AnalysisResult, EngineError, analyze
-from meedenken.models.polis_export import ExportError, PolisExport, read_export
+
+if TYPE_CHECKING:
+    from meedenken.engine import AnalysisResult
+    from meedenken.models.polis_export import PolisExport
 
 __all__ = ["SUBCOMMANDS", "CommandError", "Subcommand", "build_parser", "main"]
 
@@ -97,6 +100,9 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
+    from meedenken.engine import EngineError, analyze
+    from meedenken.models.polis_export import read_export
+
     settings = analysis_settings(args)
     start = time.perf_counter()
     export = read_export(args.folder, progress=sys.stderr.isatty())
@@ -353,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
+    from meedenken.engine.errors import EngineError
+    from meedenken.models.polis_export import ExportError
+
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="meedenken: %(levelname)s: %(message)s",

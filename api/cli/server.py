@@ -1,4 +1,9 @@
-"""The ``meedenken serve`` and ``meedenken demo`` commands."""
+"""The ``meedenken serve`` and ``meedenken demo`` commands.
+
+The web stack (uvicorn, FastAPI, SQLAlchemy, the engine) is imported inside the functions that
+use it: ``meedenken --help`` reads :data:`DEFAULT_HOST` and :data:`DEFAULT_PORT` from here and
+must not load it.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,10 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import uvicorn
-from uvicorn.config import LOG_LEVELS
-
-from meedenken.api.cli.demo import TOPIC, seed_demo
-from meedenken.api.http.app import create_app
-from meedenken.api.http.log_config import log_config
-from meedenken.api.live.service import Service
-from meedenken.api.settings import Settings
-from meedenken.models.db import make_engine, schema_revision, upgrade
+if TYPE_CHECKING:
+    from meedenken.api.settings import Settings
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "run_demo", "run_migrations", "run_serve",
            "settings_for_db"]
@@ -29,6 +28,8 @@ log = logging.getLogger(__name__)
 
 
 def settings_for_db(db: str | None) -> Settings:
+    from meedenken.api.settings import Settings
+
     return Settings(database_url=db) if db else Settings()
 
 
@@ -40,6 +41,11 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     they share the database, see api/coordination.py). The schema is migrated once here, before
     they start; the workers themselves do not migrate.
     """
+    import uvicorn
+
+    from meedenken.api.http.app import create_app
+    from meedenken.api.http.log_config import log_config
+
     settings = settings_for_db(db)
     if workers <= 1:
         app = create_app(settings, server=True)
@@ -62,6 +68,8 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
 
 def run_migrations(database_url: str) -> str:
     """Bring the database's schema to the newest migration; the revision it is at."""
+    from meedenken.models.db import make_engine, schema_revision, upgrade
+
     engine = make_engine(database_url)
     try:
         upgrade(engine)
@@ -75,6 +83,8 @@ def _shows_access_lines(log_level: str) -> bool:
     """Whether ``log_level`` shows uvicorn's access lines (INFO). When it does not, the access
     log is switched off: uvicorn formats each line's arguments (client address, quoted path)
     before the logger drops it, on every request."""
+    from uvicorn.config import LOG_LEVELS
+
     return LOG_LEVELS[log_level.lower()] <= logging.INFO
 
 
@@ -96,6 +106,14 @@ def _free_port(host: str) -> int:
 def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
              participants: int = 300, seed: int = 0, serve: bool = True) -> int:
     """Create a demo dialogue in a fresh SQLite file, analyse it, print the URLs and serve."""
+    import uvicorn
+
+    from meedenken.api.cli.demo import TOPIC, seed_demo
+    from meedenken.api.http.app import create_app
+    from meedenken.api.http.log_config import log_config
+    from meedenken.api.live.service import Service
+    from meedenken.api.settings import Settings
+
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="meedenken-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     db_path = folder / "meedenken-demo.db"
