@@ -1,7 +1,8 @@
 """One entry point: :func:`analyze` a vote matrix; :func:`update` it live with warm starts.
 
 Both run the same named steps (:mod:`engine.steps`); ``update`` marks the run as live, so the
-default variant keeps what has not gone stale (see :class:`engine.settings.LiveSettings`).
+default variant keeps what has not gone stale (see :class:`engine.settings.LiveSettings`). Both
+hold the native libraries to ``settings.NATIVE_THREADS`` threads while they run.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .matrix import VoteMatrix
 from .result import AnalysisResult, AnalysisState
-from .settings import AnalysisSettings
+from .settings import NATIVE_THREADS, AnalysisSettings
 from .steps import run
 
 __all__ = ["analyze", "update"]
@@ -54,15 +56,16 @@ def analyze(
     >>> r.n_votes, int(r.in_conversation.sum())
     (4, 2)
     """
-    return run(
-        matrix,
-        settings or AnalysisSettings(),
-        previous,
-        random_state,
-        live=False,
-        attributes=attributes,
-        already_in=in_conversation,
-    )
+    with threadpool_limits(limits=NATIVE_THREADS):
+        return run(
+            matrix,
+            settings or AnalysisSettings(),
+            previous,
+            random_state,
+            live=False,
+            attributes=attributes,
+            already_in=in_conversation,
+        )
 
 
 def update(
@@ -82,11 +85,12 @@ def update(
     fraction of a full analysis; after growth it takes one power step from the previous axes
     and rescores k.
     """
-    return run(
-        matrix,
-        settings or AnalysisSettings(),
-        previous.state,
-        random_state,
-        live=True,
-        attributes=attributes,
-    )
+    with threadpool_limits(limits=NATIVE_THREADS):
+        return run(
+            matrix,
+            settings or AnalysisSettings(),
+            previous.state,
+            random_state,
+            live=True,
+            attributes=attributes,
+        )

@@ -59,6 +59,14 @@ MIN_CELL_SIZE_FLOOR = 3
 POLIS_KMEANS_TOLERANCE = 0.01
 #: Default mode: the k smoother needs this many updates in a row at most (Pol.is: 4).
 DEFAULT_MODE_K_BUFFER = 2
+#: Threads the native libraries under an analysis may use (OpenMP in scikit-learn's k-means,
+#: BLAS under numpy and SciPy), set for the duration of :func:`engine.analysis.analyze` and
+#: ``update``. One: the analysis is many small operations, where a second thread costs more in
+#: hand-offs than it saves, and on a busy machine (the live service's web process beside the
+#: analyser) OpenMP's idle threads spin. Measured on a 20,000-participant export on a loaded
+#: 2-core machine: base clusters 2.06 -> 0.33 s, the analysis 9.8 -> 2.2 s; identical output
+#: (benchmarks/RESULTS.md, "Start-up and end to end").
+NATIVE_THREADS = 1
 
 
 @dataclass(frozen=True)
