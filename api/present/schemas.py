@@ -258,13 +258,18 @@ class AnalyzeVotesPerVoter(_Answer):
     top10_share: Rate = _doc("share of the votes cast by the most active 10% of voters")
 
 
-class AnalyzeParticipation(_Answer):
-    """The participation funnel of an export (a first vote stands in for joining)."""
+class _Funnel(_Answer):
+    """The steps of the participation funnel every participation answer starts with."""
 
-    joined: int = _doc("participants (voted or wrote)", ge=0)
+    joined: int = _doc("participants who joined (in an export: voted or wrote)", ge=0)
     voted: int = _doc("participants with a vote", ge=0)
     wrote: int = _doc("participants who wrote a statement", ge=0)
     in_conversation: int = _doc("participants with enough votes to be placed on the map", ge=0)
+
+
+class AnalyzeParticipation(_Funnel):
+    """The participation funnel of an export (a first vote stands in for joining)."""
+
     votes: int = _doc("vote events", ge=0)
     density: Rate = _doc("share of participant x statement cells with a vote")
     votes_per_voter: AnalyzeVotesPerVoter = _doc("distribution of votes per voter")
@@ -339,13 +344,9 @@ class TimeSeries(_Answer):
     statements: dict[str, list[int]] = _doc("statements submitted per bin, by moderation state")
 
 
-class DiversityParticipation(_Answer):
+class DiversityParticipation(_Funnel):
     """The participation funnel, activity and time series of a conversation."""
 
-    joined: int = _doc("participants who joined", ge=0)
-    voted: int = _doc("participants with a vote", ge=0)
-    wrote: int = _doc("participants who wrote a statement", ge=0)
-    in_conversation: int = _doc("participants with enough votes to be placed on the map", ge=0)
     statements: int = _doc("statements", ge=0)
     votes: int = _doc("vote events (changed votes count again)", ge=0)
     density: Rate = _doc("share of participant x statement cells with a vote; null if empty")
