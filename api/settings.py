@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     limit_statements_participant: str = "10/10min"
     limit_statements_address: str = "100/10min"
     limit_joins_address: str = "30/min"
+    #: New conversations per address: a conversation is a facilitator's, whose seeding is not
+    #: limited, so an endless supply of them would be an endless supply of unlimited writes.
+    limit_conversations_address: str = "20/h burst 5"
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -126,7 +129,7 @@ class Settings(BaseSettings):
 
     @field_validator("limit_votes_participant", "limit_votes_address",
                      "limit_statements_participant", "limit_statements_address",
-                     "limit_joins_address")
+                     "limit_joins_address", "limit_conversations_address")
     @classmethod
     def _valid_limit(cls, value: str) -> str:
         parse_limit(value)  # raises ValueError naming the format
@@ -145,5 +148,6 @@ class Settings(BaseSettings):
                 ("votes", "address"): parse_limit(self.limit_votes_address),
                 ("statements", "address"): parse_limit(self.limit_statements_address),
                 ("joins", "address"): parse_limit(self.limit_joins_address),
+                ("conversations", "address"): parse_limit(self.limit_conversations_address),
             }
         return table

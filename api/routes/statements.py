@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from meedenken.api.http.deps import (
     CallerDep,
+    CanonicalId,
     ConversationDep,
     FacilitatorDep,
     OptionalCallerDep,
@@ -31,7 +32,8 @@ from meedenken.models.tables import (
 
 router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
 
-StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id")]
+StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id"),
+                      CanonicalId]
 
 
 class SimilarStatement(SQLModel):
