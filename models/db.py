@@ -14,6 +14,8 @@ committed):
 * ``busy_timeout``: another process holding the write lock (a CLI, a second server) makes a
   writer wait instead of failing at once.
 * ``foreign_keys=ON``: SQLite ignores foreign keys without it.
+* ``hide_parameters=True`` (both databases): an error's message and SQLAlchemy's logging never
+  carry the SQL parameters, which hold residents' data and token hashes (issue 18).
 * Checkpoints (copying the WAL into the database file, with an fsync of the database) happen by
   default in whichever commit takes the WAL past 1,000 pages, which then waits for the copy. The
   API process turns that off (``sqlite_autocheckpoint=False``) and runs a
@@ -114,11 +116,13 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_size=pool_size,
             max_overflow=pool_size,
+            hide_parameters=True,
         )
         _install_sqlite_hooks(engine, mode, sqlite_autocheckpoint)
         return engine
     options = " ".join(f"-c {name}={value}" for name, value in (postgres_settings or {}).items())
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                         hide_parameters=True,
                          connect_args={"options": options} if options else {})
 
 
