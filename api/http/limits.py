@@ -100,7 +100,7 @@ class TokenBucket:
 class _Rule:
     method: str
     path: re.Pattern[str]
-    action: str  # "votes", "statements", "joins" or "conversations"
+    action: str  # "votes", "statements", "joins", "seed uploads" or "conversations"
 
 
 # ``[^/]+``: the segment a route would take as the conversation id, however it is spelled.
@@ -108,6 +108,7 @@ _RULES = (
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/votes/?$"), "votes"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/?$"), "statements"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/participants/?$"), "joins"),
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
     _Rule("POST", re.compile(r"^/conversations/?$"), "conversations"),
 )
 #: The one spelling of an id the routes accept (see :data:`api.http.deps.ConversationId`).

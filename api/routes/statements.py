@@ -20,6 +20,7 @@ from meedenken.api.http.deps import (
 )
 from meedenken.api.live.similarity import check_similar
 from meedenken.api.store import visible_filter, visible_statements
+from meedenken.models.db import write_guard
 from meedenken.models.tables import (
     ID_MAX,
     Conversation,
@@ -60,9 +61,15 @@ class StatementList(SQLModel):
     count: int
 
 
-def _similar(session: Session, conv: Conversation, text: str, top: int,
-             min_score: float, use_embeddings: bool) -> list[SimilarStatement]:
-    existing = visible_statements(session, conv)
+def _similar(session: Session, conv: Conversation, text: str, top: int, min_score: float,
+             use_embeddings: bool, most: int) -> list[SimilarStatement]:
+    """The existing statements closest to ``text``, among the ``most`` newest visible ones.
+
+    Runs with no write lock held (the caller takes it only for the insert): embedding hundreds of
+    statements takes seconds, and on SQLite every vote of every conversation waits for the
+    write lock (issue 18: 34 s of stalled votes). ``most`` bounds the work per request."""
+    existing = visible_statements(session, conv)[-most:]
+    session.rollback()  # end the read transaction before the slow part
     hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
                          use_embeddings=use_embeddings)
     return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],
@@ -77,7 +84,7 @@ def _require_open(conv: Conversation) -> None:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=StatementSubmitted)
-def create_statement(body: StatementCreate, caller: CallerDep, session: SessionDep,
+def create_statement(body: StatementCreate, caller: CallerDep, read: ReadSessionDep,
                      service: ServiceDep) -> StatementSubmitted:
     """A seed (facilitator token: accepted at once) or a submission (participant token: pending
     until moderated; shown to others meanwhile unless the conversation moderates strictly).
@@ -89,8 +96,9 @@ def create_statement(body: StatementCreate, caller: CallerDep, session: SessionD
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"conversation {conv.id} does not take participants' statements")
     settings = service.settings
-    similar = _similar(session, conv, body.text, settings.similar_top, settings.similar_min_score,
-                       settings.embedding_similarity)
+    # The slow part first, without the write lock; then the lock only for the insert.
+    similar = _similar(read, conv, body.text, settings.similar_top, settings.similar_min_score,
+                       settings.embedding_similarity, settings.similar_max_compared)
     statement = Statement(
         conversation_id=conv.id,  # type: ignore[arg-type]
         text=body.text,
@@ -98,10 +106,12 @@ def create_statement(body: StatementCreate, caller: CallerDep, session: SessionD
         is_seed=caller.is_facilitator,
         moderation=Moderation.accepted if caller.is_facilitator else Moderation.pending,
     )
-    session.add(statement)
-    session.commit()
-    session.refresh(statement)
-    return StatementSubmitted(statement=StatementPublic.model_validate(statement), similar=similar)
+    with write_guard(service.engine) as engine, Session(engine) as session:
+        session.add(statement)
+        session.commit()
+        session.refresh(statement)
+        public = StatementPublic.model_validate(statement)
+    return StatementSubmitted(statement=public, similar=similar)
 
 
 @router.post("/bulk", status_code=status.HTTP_201_CREATED, response_model=StatementList)
