@@ -90,11 +90,10 @@ def create_statement(body: StatementCreate, caller: CallerDep, read: ReadSession
     until moderated; shown to others meanwhile unless the conversation moderates strictly).
     The most similar existing statements come back so a client can point out near-duplicates."""
     conv = caller.conversation
-    if caller.participant is not None:
-        _require_open(conv)
-        if not conv.participant_statements:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                f"conversation {conv.id} does not take participants' statements")
+    _require_open(conv)  # seeds too: a closed conversation takes nothing new (issue 18)
+    if caller.participant is not None and not conv.participant_statements:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"conversation {conv.id} does not take participants' statements")
     settings = service.settings
     # The slow part first, without the write lock; then the lock only for the insert.
     similar = _similar(read, conv, body.text, settings.similar_top, settings.similar_min_score,
@@ -118,6 +117,7 @@ def create_statement(body: StatementCreate, caller: CallerDep, read: ReadSession
 def create_seeds(body: BulkStatements, conv: FacilitatorDep, session: SessionDep,
                  service: ServiceDep) -> StatementList:
     """Many seed statements at once: all are stored, or (on any error) none."""
+    _require_open(conv)
     if len(body.statements) > service.settings.bulk_max:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"at most {service.settings.bulk_max} statements per request, "
