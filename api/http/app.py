@@ -1,7 +1,7 @@
 """The FastAPI application: routers, error handlers, start-up and shut-down.
 
 ``create_app(Settings(...))`` builds an app; ``uvicorn api.app:app`` serves one configured from
-the environment. OpenAPI documentation is at ``/docs``.
+the environment. OpenAPI documentation is at ``/openapi.json``, listed at ``/docs``.
 """
 
 from __future__ import annotations
@@ -64,8 +64,10 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
             retention.stop()
             service.stop()
 
+    # No Swagger UI or ReDoc: FastAPI loads them from a CDN. /docs is a local page
+    # (api/http/pages.py); /openapi.json stays.
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     for module in (health, conversations, statements, participants, profile, votes, analysis,
                    export, diversity):
         app.include_router(module.router)

@@ -34,3 +34,22 @@ def test_a_closed_conversation_refuses_seeds_profiles_and_next(client):
     r = client.post(d.url("/statements"), headers=d.f, json={"text": "Een late stelling"})
     assert r.status_code == 201
     assert client.get(d.url("/next"), headers=d.p(0)).status_code == 200
+
+
+def test_docs_load_nothing_from_another_origin(client):
+    """Issue 18, item 8: ``/docs`` loaded Swagger UI from a CDN. Now it is a page of this
+    service, under its Content-Security-Policy, and every asset it names is served here."""
+    import re
+
+    r = client.get("/docs")
+    assert r.status_code == 200
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    html = r.text
+    assert "cdn" not in html.lower() and "https://" not in html and "http://" not in html
+    for src in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert src.startswith("/"), src
+        assert client.get(src).status_code == 200, src
+    script = client.get("/static/js/docs.js").text
+    assert "http" not in script.replace("/openapi.json", "")
+    assert client.get("/redoc").status_code == 404
+    assert client.get("/openapi.json").json()["info"]["title"] == "Meedenken"
