@@ -130,6 +130,12 @@ class Settings(BaseSettings):
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: Connections (``meedenken serve``): seconds a client has to send a request's headers,
+    #: seconds an idle keep-alive connection stays open, and the most connections at once
+    #: (503 above it). See api/http/timeouts.py.
+    header_timeout_seconds: float = Field(default=10.0, gt=0.0, le=300.0)
+    keep_alive_seconds: int = Field(default=5, ge=1, le=300)
+    max_connections: int = Field(default=2000, ge=10)
     #: Seconds between runs of the retention purge (see api/retention.py).
     retention_check_seconds: float = Field(default=3600.0, gt=0.0)
 
