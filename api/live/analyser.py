@@ -419,7 +419,8 @@ class ProcessRunner:
             return False
         if getattr(pool, "_broken", False):
             return True
-        processes = getattr(pool, "_processes", None)
+        # The executor's own table of its processes (no public API says whether they live).
+        processes = getattr(pool, "_processes", None) or {}
         return bool(processes) and not all(p.is_alive() for p in list(processes.values()))
 
     def problem(self) -> str | None:
