@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     #: Near-duplicate statements returned on submission, and the similarity they must reach.
     similar_top: int = Field(default=3, ge=0, le=20)
     similar_min_score: float = Field(default=0.3, ge=0.0, le=1.0)
+    #: The near-duplicate check compares a submission with at most this many of the newest
+    #: visible statements: bounded work per request, however many were seeded (issue 18).
+    similar_max_compared: int = Field(default=300, ge=1)
     #: Near-duplicates by sentence embeddings (else TF-IDF, which flags nothing); the model is
     #: ``MEEDENKEN_EMBEDDING_MODEL`` or the packaged all-MiniLM-L6-v2, loaded offline.
     embedding_similarity: bool = True
@@ -118,15 +121,28 @@ class Settings(BaseSettings):
     limit_statements_participant: str = "10/10min"
     limit_statements_address: str = "100/10min"
     limit_joins_address: str = "30/min"
+    #: New conversations per address: a conversation is a facilitator's, whose seeding is not
+    #: limited, so an endless supply of them would be an endless supply of unlimited writes.
+    limit_conversations_address: str = "20/h burst 5"
+    #: Bulk seed uploads (each up to ``bulk_max`` statements) per address: a facilitator's
+    #: seeding is not limited per statement, so the uploads are limited per time.
+    limit_bulk_address: str = "20/h burst 5"
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: Connections (``meedenken serve``): seconds a client has to send a request's headers,
+    #: seconds an idle keep-alive connection stays open, and the most connections at once
+    #: (503 above it). See api/http/timeouts.py.
+    header_timeout_seconds: float = Field(default=10.0, gt=0.0, le=300.0)
+    keep_alive_seconds: int = Field(default=5, ge=1, le=300)
+    max_connections: int = Field(default=2000, ge=10)
     #: Seconds between runs of the retention purge (see api/retention.py).
     retention_check_seconds: float = Field(default=3600.0, gt=0.0)
 
     @field_validator("limit_votes_participant", "limit_votes_address",
                      "limit_statements_participant", "limit_statements_address",
-                     "limit_joins_address")
+                     "limit_joins_address", "limit_conversations_address",
+                     "limit_bulk_address")
     @classmethod
     def _valid_limit(cls, value: str) -> str:
         parse_limit(value)  # raises ValueError naming the format
@@ -145,5 +161,7 @@ class Settings(BaseSettings):
                 ("votes", "address"): parse_limit(self.limit_votes_address),
                 ("statements", "address"): parse_limit(self.limit_statements_address),
                 ("joins", "address"): parse_limit(self.limit_joins_address),
+                ("conversations", "address"): parse_limit(self.limit_conversations_address),
+                ("seed uploads", "address"): parse_limit(self.limit_bulk_address),
             }
         return table

@@ -14,6 +14,11 @@ committed):
 * ``busy_timeout``: another process holding the write lock (a CLI, a second server) makes a
   writer wait instead of failing at once.
 * ``foreign_keys=ON``: SQLite ignores foreign keys without it.
+* ``secure_delete=ON``: a deleted row's bytes are overwritten, and after a conversation is
+  deleted :func:`erase_deleted` checkpoints the WAL and truncates it, so its text does not stay
+  readable in the database file or the WAL (issue 18: it stayed in the WAL for minutes).
+* ``hide_parameters=True`` (both databases): an error's message and SQLAlchemy's logging never
+  carry the SQL parameters, which hold residents' data and token hashes (issue 18).
 * Checkpoints (copying the WAL into the database file, with an fsync of the database) happen by
   default in whichever commit takes the WAL past 1,000 pages, which then waits for the copy. The
   API process turns that off (``sqlite_autocheckpoint=False``) and runs a
@@ -37,6 +42,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +55,7 @@ from sqlalchemy.exc import SQLAlchemyError
 __all__ = [
     "MIGRATIONS_DIR",
     "WalCheckpointer",
+    "erase_deleted",
     "is_sqlite",
     "make_engine",
     "normalise_url",
@@ -114,11 +121,13 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_size=pool_size,
             max_overflow=pool_size,
+            hide_parameters=True,
         )
         _install_sqlite_hooks(engine, mode, sqlite_autocheckpoint)
         return engine
     options = " ".join(f"-c {name}={value}" for name, value in (postgres_settings or {}).items())
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                         hide_parameters=True,
                          connect_args={"options": options} if options else {})
 
 
@@ -132,6 +141,8 @@ def _install_sqlite_hooks(engine: Engine, synchronous: str, autocheckpoint: bool
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows are overwritten with zeros, not left in free pages (issue 18).
+        cur.execute("PRAGMA secure_delete=ON")
         if not autocheckpoint:
             cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
@@ -160,6 +171,33 @@ def write_guard(engine: Engine) -> Iterator[Engine]:
             stack.callback(os.close, fd)
             fcntl.flock(fd, fcntl.LOCK_EX)  # waits without the GIL
         yield engine.execution_options(sqlite_immediate=True)
+
+
+def erase_deleted(engine: Engine, attempts: int = 20) -> bool:
+    """After a delete: copy the WAL into the database file and truncate the WAL (SQLite).
+
+    With ``secure_delete`` the delete overwrote the rows in the pages it wrote; the WAL still
+    holds the earlier versions of those pages (the text as inserted) until it is checkpointed
+    and reset. ``wal_checkpoint(TRUNCATE)`` does both, but only once no reader is still on an
+    older snapshot: it is retried for up to ``attempts`` x 50 ms. Runs under the write lock, so
+    this process's writers queue on it instead of in SQLite's busy handler. True when the WAL
+    was emptied (always on other databases: nothing to do)."""
+    if not is_sqlite(engine):
+        return True
+    for _ in range(attempts):
+        with write_guard(engine):
+            raw = engine.raw_connection()
+            try:
+                busy, _log, _done = raw.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                raw.close()
+        if not busy:
+            return True
+        time.sleep(0.05)
+    log.warning("the WAL could not be truncated after a delete (readers busy); the next "
+                "checkpoints overwrite it")
+    return False
 
 
 class WalCheckpointer:

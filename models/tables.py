@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import field_validator
+from pydantic import StrictInt, field_validator
 from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -295,9 +295,11 @@ class VoteHistory(VoteBase, table=True):
 
 
 class VoteCreate(SQLModel):
-    statement_id: int
+    """Strict types: ``"1"``, ``1.0`` and ``true`` are not votes (422), as on the fast path."""
+
+    statement_id: StrictInt
     #: 1 agree, -1 disagree, 0 pass.
-    vote: int = Field(ge=-1, le=1)
+    vote: StrictInt = Field(ge=-1, le=1)
 
 
 class VotePublic(SQLModel):

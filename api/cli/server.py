@@ -13,13 +13,13 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from meedenken.api.settings import Settings
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "run_demo", "run_migrations", "run_serve",
-           "settings_for_db"]
+           "server_options", "settings_for_db"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -50,7 +50,7 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     if workers <= 1:
         app = create_app(settings, server=True)
         uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config(),
-                    access_log=_shows_access_lines(log_level))
+                    access_log=_shows_access_lines(log_level), **server_options(settings))
         return 0
     if settings.database_url.startswith("sqlite"):
         print("meedenken serve: --workers needs PostgreSQL (DATABASE_URL=postgresql://...); "
@@ -60,10 +60,21 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     # The workers are new processes: they read their settings from the environment.
     os.environ["DATABASE_URL"] = settings.database_url
     os.environ["MEEDENKEN_MIGRATE_ON_START"] = "false"
+    os.environ["MEEDENKEN_HEADER_TIMEOUT_SECONDS"] = str(settings.header_timeout_seconds)
     uvicorn.run("meedenken.api.http.app:server_app", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, log_config=log_config(),
-                access_log=_shows_access_lines(log_level))
+                access_log=_shows_access_lines(log_level), **server_options(settings))
     return 0
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's connection limits from the settings: a header timeout (slow clients are cut
+    off, api/http/timeouts.py), the keep-alive timeout and a cap on connections (issue 18)."""
+    from meedenken.api.http.timeouts import HeaderTimeoutH11Protocol
+
+    HeaderTimeoutH11Protocol.header_timeout = settings.header_timeout_seconds
+    return {"http": HeaderTimeoutH11Protocol, "timeout_keep_alive": settings.keep_alive_seconds,
+            "limit_concurrency": settings.max_connections}
 
 
 def run_migrations(database_url: str) -> str:
@@ -165,7 +176,7 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
         return 0
     app = create_app(settings, server=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", log_config=log_config(),
-                access_log=_shows_access_lines("warning"))
+                access_log=_shows_access_lines("warning"), **server_options(settings))
     return 0
 
 

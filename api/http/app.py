@@ -1,22 +1,24 @@
 """The FastAPI application: routers, error handlers, start-up and shut-down.
 
 ``create_app(Settings(...))`` builds an app; ``uvicorn api.app:app`` serves one configured from
-the environment. OpenAPI documentation is at ``/docs``.
+the environment. OpenAPI documentation is at ``/openapi.json``, listed at ``/docs``.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from meedenken.api.http.errors import install_domain_errors
 from meedenken.api.http.pages import install_pages
+from meedenken.api.http.strict_json import StrictJSONMiddleware
 from meedenken.api.http.trust import install_trust, start_retention
 from meedenken.api.http.vote_path import VoteFastPath
 from meedenken.api.live.service import Service
@@ -62,14 +64,18 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
             retention.stop()
             service.stop()
 
+    # No Swagger UI or ReDoc: FastAPI loads them from a CDN. /docs is a local page
+    # (api/http/pages.py); /openapi.json stays.
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     for module in (health, conversations, statements, participants, profile, votes, analysis,
                    export, diversity):
         app.include_router(module.router)
     install_pages(app)
     # Innermost of the middlewares: the trust layer's limits apply to the fast path too.
     app.add_middleware(VoteFastPath)  # type: ignore[arg-type]
+    # Outside the fast path, inside the limits: no body with NaN/Infinity reaches any route.
+    app.add_middleware(StrictJSONMiddleware)  # type: ignore[arg-type]
     install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
     _install_error_handlers(app)
     return app
@@ -90,14 +96,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
-        log.info("integrity error answered with 409: %s", exc.orig)
+        # The driver's message can quote the row (an xid, a token hash): never logged.
+        log.info("integrity error answered with 409: %s", _db_error_name(exc))
         return JSONResponse({"detail": "the request conflicts with existing data "
                                        "(duplicate, or a row that was deleted)"},
                             status_code=status.HTTP_409_CONFLICT)
 
     @app.exception_handler(OperationalError)
     async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
-        log.warning("database unavailable: %s", exc.orig)
+        log.warning("database unavailable: %s", _db_error_name(exc))
         return JSONResponse({"detail": "the database is busy or unavailable; try again"},
                             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
                             headers={"Retry-After": "1"})
@@ -109,9 +116,22 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error in %s %s", request.method, request.url.path)
+        if isinstance(exc, DBAPIError):
+            # Where in the code, but not the driver's message: it can quote the request's data
+            # (demographics, an xid, a token hash) and the SQL parameters (issue 18).
+            log.error("unhandled database error %s in %s %s\n%s", _db_error_name(exc),
+                      request.method, request.url.path,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+        else:
+            log.exception("unhandled error in %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error; it has been logged"},
                             status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _db_error_name(exc: DBAPIError) -> str:
+    """A database error named without its message: the driver's class and SQLSTATE code."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "sqlite_errorname", None)
+    return f"{type(exc.orig).__name__}" + (f" ({code})" if code else "")
 
 
 def server_app() -> FastAPI:

@@ -14,8 +14,10 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 from sqlmodel import Session, select
 
+from meedenken.api.http.limits import CANONICAL_ID
 from meedenken.api.live.service import Service
 from meedenken.api.security import hash_token, tokens_match
 from meedenken.models.db import write_guard
@@ -24,6 +26,7 @@ from meedenken.models.tables import ID_MAX, Conversation, Participant
 __all__ = [
     "Caller",
     "CallerDep",
+    "CanonicalId",
     "ConversationDep",
     "ConversationId",
     "FacilitatorDep",
@@ -36,7 +39,22 @@ __all__ = [
     "unauthorised",
 ]
 
-ConversationId = Annotated[int, Path(ge=1, le=ID_MAX, description="conversation id")]
+
+def canonical_id(value: object) -> object:
+    """An id in a path is written one way only: digits, no sign, space, leading zero or
+    fraction. pydantic's lax ``int`` reads ``+5``, `` 5``, ``05`` and ``5.0`` as 5; the rate
+    limiter (api/http/limits.py) once knew only digits, so those spellings bypassed it (issue
+    18). Refused here with 422 before any route runs."""
+    if isinstance(value, str) and CANONICAL_ID.fullmatch(value) is None:
+        raise ValueError("an id is written in digits only (no sign, space, leading zero or "
+                         "fraction)")
+    return value
+
+
+#: Refuses the other spellings of an id in a path (add it after the ``Path(...)``).
+CanonicalId = BeforeValidator(canonical_id)
+ConversationId = Annotated[int, Path(ge=1, le=ID_MAX, description="conversation id"),
+                           CanonicalId]
 
 
 # Dependencies without I/O are ``async def``: FastAPI runs plain ``def`` dependencies in a

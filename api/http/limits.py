@@ -1,4 +1,4 @@
-"""Rate limits on votes, statements and joins (429 with Retry-After).
+"""Rate limits on votes, statements, joins and new conversations (429 with Retry-After).
 
 Each limit is a token bucket: a bucket holds at most ``burst`` requests and refills at ``rate``
 per second; a request takes one token or is refused with ``429 Too Many Requests`` and a
@@ -12,7 +12,14 @@ per second; a request takes one token or is refused with ``429 Too Many Requests
 
 Defaults suit a public dialogue: a person votes at most a few times a second, and a venue full
 of phones shares one address (so the address limits are generous). Statement limits do not
-apply to the facilitator (seeding is not abuse).
+apply to the facilitator (seeding is not abuse); creating conversations is limited per address,
+so nobody gets an endless supply of throwaway conversations to seed without limits.
+
+Which requests a limit applies to is decided on the path with *any* conversation segment
+(``/conversations/<anything>/votes``), not only a canonical number: the routes once parsed
+``+5`` and ``%205`` (a space, then 5) as conversation 5 while the limiter only knew digits,
+so those spellings bypassed every limit (issue 18). The routes now refuse such ids with 422
+(:data:`api.http.deps.ConversationId`), and the limiter charges them all the same.
 
 Where the state lives: **in this process's memory**, and nowhere else (addresses are never
 written to disk or logs; bucket keys are keyed hashes). With one server process this is exact.
@@ -93,14 +100,19 @@ class TokenBucket:
 class _Rule:
     method: str
     path: re.Pattern[str]
-    action: str  # "votes", "statements" or "joins"
+    action: str  # "votes", "statements", "joins", "seed uploads" or "conversations"
 
 
+# ``[^/]+``: the segment a route would take as the conversation id, however it is spelled.
 _RULES = (
-    _Rule("POST", re.compile(r"^/conversations/(\d+)/votes/?$"), "votes"),
-    _Rule("POST", re.compile(r"^/conversations/(\d+)/statements/?$"), "statements"),
-    _Rule("POST", re.compile(r"^/conversations/(\d+)/participants/?$"), "joins"),
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/votes/?$"), "votes"),
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/?$"), "statements"),
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/participants/?$"), "joins"),
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
+    _Rule("POST", re.compile(r"^/conversations/?$"), "conversations"),
 )
+#: The one spelling of an id the routes accept (see :data:`api.http.deps.ConversationId`).
+CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 
 
 class RateLimiter:
@@ -159,12 +171,16 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        path = _route_path(scope)
         for rule in _RULES:
-            match = rule.path.match(scope["path"])
+            match = rule.path.match(path)
             if match is None:
                 continue
             token = _bearer(scope)
+            # Only a canonical id can be the facilitator's conversation (the route refuses
+            # any other spelling); anything else is charged like a participant's statement.
             if (rule.action == "statements" and token is not None
+                    and CANONICAL_ID.fullmatch(match[1]) is not None
                     and await run_in_threadpool(self.is_facilitator, int(match[1]), token)):
                 break
             client = scope.get("client")
@@ -174,6 +190,13 @@ class RateLimitMiddleware:
                 return
             break
         await self.app(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the router matches: ``path`` without the ``root_path`` it is mounted under."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root) else path
 
 
 async def _too_many(send: Send, action: str, wait: float) -> None:

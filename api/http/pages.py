@@ -12,6 +12,7 @@ Routes:
 * ``GET /admin/{conversation_id}`` facilitator dashboard (token entered once or passed as the
   ``#token=`` fragment, which never reaches the server);
 * ``GET /new`` set-up page;
+* ``GET /docs`` the API's operations, read from ``/openapi.json`` (no CDN);
 * ``GET /c/{conversation_id}/qr.svg`` QR code of the participant link (server-side SVG, segno);
 * ``/static/...`` the assets.
 
@@ -83,6 +84,13 @@ def dashboard_page(conv: ConversationDep) -> FileResponse:
 def setup_page() -> FileResponse:
     """Create a conversation without using the API directly."""
     return _page("setup.html")
+
+
+@router.get("/docs")
+def api_docs_page() -> FileResponse:
+    """The API's operations, listed from ``/openapi.json`` by a script served here (FastAPI's
+    own ``/docs`` loads Swagger UI from a CDN, which this service never does; issue 18)."""
+    return _page("docs.html")
 
 
 def participant_link(request: Request, conversation_id: int, ask: list[str]) -> str:

@@ -38,7 +38,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
@@ -362,35 +362,116 @@ def _worker_run(conversation_id: int) -> int | None:
     return _worker.run(conversation_id)
 
 
+#: Seconds between the watchdog's checks that the worker process is alive.
+WATCHDOG_SECONDS = 1.0
+
+
 class ProcessRunner:
     """Runs analyses in one long-lived worker process (started with ``spawn``: no inherited
-    threads or database connections). A worker that dies is replaced on the next run."""
+    threads or database connections).
+
+    A worker that dies (killed by the OOM killer, a SIGKILL, a crash in native code) is replaced
+    by itself (issue 18): a watchdog thread notices the dead process within
+    :data:`WATCHDOG_SECONDS` and starts a new one, and an analysis that was running when it died
+    is run again on the new one. Until the new worker is up, :meth:`problem` says so (``/ready``
+    answers 503 with it)."""
 
     def __init__(self, database_url: str, sqlite_synchronous: str = "FULL",
-                 random_state: int = 0) -> None:
+                 random_state: int = 0, watchdog_seconds: float = WATCHDOG_SECONDS) -> None:
         self._args = (os.getpid(), database_url, sqlite_synchronous, random_state)
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()  # guards swapping the pool
+        #: After a respawn: the new worker's start-up (None: started at boot, or up again).
+        self._restarting: Future[bool] | None = None
+        self._watchdog_seconds = watchdog_seconds
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        #: Worker processes replaced so far (tests and logs).
+        self.respawns = 0
 
     def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_init, initargs=self._args)
-        return self._pool
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_init, initargs=self._args)
+            return self._pool
 
     def warm_up(self) -> None:
-        """Start the worker now (imports take seconds), not at the first analysis."""
+        """Start the worker now (imports take seconds), not at the first analysis, and the
+        watchdog that replaces it if it dies."""
         self._executor().submit(_worker_ready)
+        if self._watchdog is None:
+            self._stop.clear()
+            self._watchdog = threading.Thread(target=self._watch, name="analysis-watchdog",
+                                              daemon=True)
+            self._watchdog.start()
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live worker (empty before it starts)."""
+        pool = self._pool
+        processes = getattr(pool, "_processes", None) or {}
+        return [pid for pid, proc in list(processes.items()) if proc.is_alive()]
+
+    def _dead(self) -> bool:
+        pool = self._pool
+        if pool is None:
+            return False
+        if getattr(pool, "_broken", False):
+            return True
+        # The executor's own table of its processes (no public API says whether they live).
+        processes = getattr(pool, "_processes", None) or {}
+        return bool(processes) and not all(p.is_alive() for p in list(processes.values()))
+
+    def problem(self) -> str | None:
+        """Why analyses cannot run right now, or None (what ``/ready`` reports)."""
+        if self._dead():
+            return "the analysis worker process died; a new one is being started"
+        restarting = self._restarting
+        if restarting is not None:
+            if not restarting.done():
+                return "the analysis worker process is restarting"
+            self._restarting = None
+        return None
+
+    def _respawn(self, broken: ProcessPoolExecutor | None) -> None:
+        """Replace ``broken`` (the pool whose worker died) by a new worker, once."""
+        with self._lock:
+            if self._pool is not broken or broken is None:
+                return  # already replaced
+            self._pool = None
+        broken.shutdown(wait=True, cancel_futures=True)
+        self.respawns += 1
+        log.error("the analysis worker process died; starting a new one")
+        self._restarting = self._executor().submit(_worker_ready)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._watchdog_seconds):
+            try:
+                if self._dead():
+                    self._respawn(self._pool)
+            except Exception:  # the watchdog must outlive any one failure
+                log.exception("analysis watchdog failed")
 
     def __call__(self, conversation_id: int) -> int | None:
-        try:
-            return self._executor().submit(_worker_run, conversation_id).result()
-        except BrokenProcessPool:
-            log.error("the analysis worker process died; starting a new one")
-            self.close()
-            raise
+        """Run one analysis in the worker; if the worker dies meanwhile, once more on a new
+        one (an analysis only reads votes and writes a snapshot, so running it again is safe)."""
+        for attempt in (1, 2):
+            pool = self._executor()
+            try:
+                return pool.submit(_worker_run, conversation_id).result()
+            except BrokenProcessPool:
+                self._respawn(pool)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._stop.set()
+        if self._watchdog is not None:
+            self._watchdog.join()
+            self._watchdog = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

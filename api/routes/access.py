@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlmodel import SQLModel, col, func, select
 
 from meedenken.api.http.access import policy_of
-from meedenken.api.http.deps import FacilitatorDep, ReadSessionDep, SessionDep
+from meedenken.api.http.deps import CanonicalId, FacilitatorDep, ReadSessionDep, SessionDep
 from meedenken.api.security import new_token, unusable_token_hash
 from meedenken.models.tables import (
     ID_MAX,
@@ -24,7 +24,8 @@ from meedenken.models.text import reject_nul
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["access"])
 
-ParticipantId = Annotated[int, Path(ge=1, le=ID_MAX, description="participant id")]
+ParticipantId = Annotated[int, Path(ge=1, le=ID_MAX, description="participant id"),
+                      CanonicalId]
 #: Most xids in one allow-list (a regional dialogue invites at most tens of thousands).
 MAX_ALLOWED_XIDS = 100_000
 

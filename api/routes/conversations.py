@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 from sqlalchemy import delete
+from sqlmodel import Session
 
 from meedenken.api.http.access import record_open_state
 from meedenken.api.http.deps import ConversationDep, FacilitatorDep, ServiceDep, SessionDep
+from meedenken.models.db import erase_deleted, write_guard
 from meedenken.models.tables import (
     AllowedXid,
     AnalysisSnapshot,
@@ -64,15 +66,17 @@ def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session:
 
 
 @router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_conversation(conv: FacilitatorDep, session: SessionDep,
-                        service: ServiceDep) -> Response:
+def delete_conversation(conv: FacilitatorDep, service: ServiceDep) -> Response:
     """Delete the conversation and every row that belongs to it."""
     cid = conv.id
-    # Children first; explicit so it does not depend on the database enforcing ON DELETE.
-    for table in (VoteHistory, Vote, AnalysisSnapshot, EngineState, ConversationReference,
-                  Statement, Participant, AllowedXid, ConversationPolicy):
-        session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
-    session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
-    session.commit()
+    with write_guard(service.engine) as engine, Session(engine) as session:
+        # Children first; explicit so it does not depend on the database enforcing ON DELETE.
+        for table in (VoteHistory, Vote, AnalysisSnapshot, EngineState, ConversationReference,
+                      Statement, Participant, AllowedXid, ConversationPolicy):
+            session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
+        session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
+        session.commit()
+    # After the write lock is released: no copy of the text left in the SQLite WAL (issue 18).
+    erase_deleted(service.engine)
     service.forget(cid)  # type: ignore[arg-type]
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -22,7 +22,8 @@ async def health() -> dict[str, str]:
 def ready(service: ServiceDep) -> dict[str, Any]:
     """Ready to take traffic: the database answers, its schema is at this code's newest
     migration, the vote writer runs and (PostgreSQL) this worker listens for other workers'
-    changes. A load balancer sends requests only to ready workers."""
+    changes, and the analysis worker process is alive. A load balancer sends requests only to
+    ready workers."""
     try:
         current, head = schema_revision(service.engine)
     except Exception as exc:  # any driver error means "not ready"; say which
@@ -34,6 +35,9 @@ def ready(service: ServiceDep) -> dict[str, Any]:
                         "(run `meedenken migrate`)")
     if not service.writer.running:
         problems.append("the vote writer is not running")
+    analysis_problem = getattr(service.scheduler.runner, "problem", None)
+    if analysis_problem is not None and (reason := analysis_problem()) is not None:
+        problems.append(reason)  # a dead analysis worker (issue 18); it is being respawned
     coordinator = service.coordinator
     if coordinator is not None and not coordinator.connected:
         problems.append("not listening to the other workers (PostgreSQL connection lost)")

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import field_validator
 from sqlmodel import SQLModel
 
-from meedenken.api.http.deps import ParticipantDep, SessionDep
+from meedenken.api.http.deps import ConversationDep, ParticipantDep, SessionDep
 from meedenken.models.tables import Participant, ParticipantCreate, Role
 
 router = APIRouter(prefix="/conversations/{conversation_id}/participants",
@@ -40,10 +40,15 @@ class ProfilePublic(SQLModel):
     demographics: dict[str, Any] | None
 
 
-@router.patch("/me", response_model=ProfilePublic)
-def update_profile(body: ProfileUpdate, participant: ParticipantDep,
+@router.patch("/me", response_model=ProfilePublic,
+              responses={409: {"description": "the conversation is closed"}})
+def update_profile(body: ProfileUpdate, conv: ConversationDep, participant: ParticipantDep,
                    session: SessionDep) -> Participant:
-    """Set the calling participant's role and demographic answers (participant token)."""
+    """Set the calling participant's role and demographic answers (participant token); 409
+    once the conversation is closed (its data is final, and retention purges it)."""
+    if not conv.is_open:
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"conversation {conv.id} is closed; answers can no longer change")
     row = session.get(Participant, participant.id)
     assert row is not None  # ParticipantDep found it
     changes = body.model_dump(exclude_unset=True)

@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from meedenken.api.http.deps import (
     CallerDep,
+    CanonicalId,
     ConversationDep,
     FacilitatorDep,
     OptionalCallerDep,
@@ -19,6 +20,7 @@ from meedenken.api.http.deps import (
 )
 from meedenken.api.live.similarity import check_similar
 from meedenken.api.store import visible_filter, visible_statements
+from meedenken.models.db import write_guard
 from meedenken.models.tables import (
     ID_MAX,
     Conversation,
@@ -31,7 +33,8 @@ from meedenken.models.tables import (
 
 router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
 
-StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id")]
+StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id"),
+                      CanonicalId]
 
 
 class SimilarStatement(SQLModel):
@@ -58,9 +61,15 @@ class StatementList(SQLModel):
     count: int
 
 
-def _similar(session: Session, conv: Conversation, text: str, top: int,
-             min_score: float, use_embeddings: bool) -> list[SimilarStatement]:
-    existing = visible_statements(session, conv)
+def _similar(session: Session, conv: Conversation, text: str, top: int, min_score: float,
+             use_embeddings: bool, most: int) -> list[SimilarStatement]:
+    """The existing statements closest to ``text``, among the ``most`` newest visible ones.
+
+    Runs with no write lock held (the caller takes it only for the insert): embedding hundreds of
+    statements takes seconds, and on SQLite every vote of every conversation waits for the
+    write lock (issue 18: 34 s of stalled votes). ``most`` bounds the work per request."""
+    existing = visible_statements(session, conv)[-most:]
+    session.rollback()  # end the read transaction before the slow part
     hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
                          use_embeddings=use_embeddings)
     return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],
@@ -75,20 +84,20 @@ def _require_open(conv: Conversation) -> None:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=StatementSubmitted)
-def create_statement(body: StatementCreate, caller: CallerDep, session: SessionDep,
+def create_statement(body: StatementCreate, caller: CallerDep, read: ReadSessionDep,
                      service: ServiceDep) -> StatementSubmitted:
     """A seed (facilitator token: accepted at once) or a submission (participant token: pending
     until moderated; shown to others meanwhile unless the conversation moderates strictly).
     The most similar existing statements come back so a client can point out near-duplicates."""
     conv = caller.conversation
-    if caller.participant is not None:
-        _require_open(conv)
-        if not conv.participant_statements:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                f"conversation {conv.id} does not take participants' statements")
+    _require_open(conv)  # seeds too: a closed conversation takes nothing new (issue 18)
+    if caller.participant is not None and not conv.participant_statements:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"conversation {conv.id} does not take participants' statements")
     settings = service.settings
-    similar = _similar(session, conv, body.text, settings.similar_top, settings.similar_min_score,
-                       settings.embedding_similarity)
+    # The slow part first, without the write lock; then the lock only for the insert.
+    similar = _similar(read, conv, body.text, settings.similar_top, settings.similar_min_score,
+                       settings.embedding_similarity, settings.similar_max_compared)
     statement = Statement(
         conversation_id=conv.id,  # type: ignore[arg-type]
         text=body.text,
@@ -96,16 +105,19 @@ def create_statement(body: StatementCreate, caller: CallerDep, session: SessionD
         is_seed=caller.is_facilitator,
         moderation=Moderation.accepted if caller.is_facilitator else Moderation.pending,
     )
-    session.add(statement)
-    session.commit()
-    session.refresh(statement)
-    return StatementSubmitted(statement=StatementPublic.model_validate(statement), similar=similar)
+    with write_guard(service.engine) as engine, Session(engine) as session:
+        session.add(statement)
+        session.commit()
+        session.refresh(statement)
+        public = StatementPublic.model_validate(statement)
+    return StatementSubmitted(statement=public, similar=similar)
 
 
 @router.post("/bulk", status_code=status.HTTP_201_CREATED, response_model=StatementList)
 def create_seeds(body: BulkStatements, conv: FacilitatorDep, session: SessionDep,
                  service: ServiceDep) -> StatementList:
     """Many seed statements at once: all are stored, or (on any error) none."""
+    _require_open(conv)
     if len(body.statements) > service.settings.bulk_max:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"at most {service.settings.bulk_max} statements per request, "

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel, select
 
-from meedenken.api.errors import NotFound
+from meedenken.api.errors import Closed, NotFound
 from meedenken.api.http.deps import (
     ConversationDep,
     ConversationId,
@@ -38,11 +38,15 @@ class NextStatement(SQLModel):
 
 
 @router.get("/next", response_model=NextStatement,
-            responses={204: {"description": "the participant has voted on every statement"}})
+            responses={204: {"description": "the participant has voted on every statement"},
+                       409: {"description": "the conversation is closed"}})
 def next_for_participant(conv: ConversationDep, participant: ParticipantDep,
                          session: ReadSessionDep) -> NextStatement | Response:
     """The next statement for this participant, chosen by the engine's routing from the latest
-    analysis' priorities (a statement never analysed weighs 1); 204 when none is left."""
+    analysis' priorities (a statement never analysed weighs 1); 204 when none is left, 409
+    when the conversation is closed (it takes no votes, so it hands out nothing to vote on)."""
+    if not conv.is_open:
+        raise Closed(f"conversation {conv.id} is closed; it takes no more votes")
     statements = visible_statements(session, conv)
     voted = set(session.exec(
         select(Vote.statement_id).where(Vote.participant_id == participant.id)).all())
