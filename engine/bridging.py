@@ -33,13 +33,20 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .breakdown import count_votes, vote_breakdown
+from .breakdown import VoteBreakdown, count_votes, vote_breakdown
 from .bridging_result import BridgingResult, BridgingSettings, BridgingStatement
+from .common_ground import NOT_ENOUGH_VOTES, CommonGround, common_ground
 from .errors import InvalidVotesError
 from .factorization import FactorModel, fit_factor_model
 from .matrix import VoteMatrix
 
-__all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement", "bridging"]
+__all__ = [
+    "BridgingResult",
+    "BridgingSettings",
+    "BridgingStatement",
+    "bridging",
+    "judge_common_ground",
+]
 
 #: Side balancing: at most this many refits, stopping once the side weights move less than this
 #: (relative); the weights only change when participants cross the factor's zero.
@@ -279,6 +286,7 @@ def bridging(
     statement_ids: Sequence[Hashable] | None = None,
     active: np.ndarray | None = None,
     population_weights: np.ndarray | None = None,
+    fine_labels: Sequence[Hashable] | np.ndarray | None = None,
 ) -> BridgingResult:
     """Score every statement for bridging support.
 
@@ -302,6 +310,9 @@ def bridging(
         the population (e.g. ``engine.weighting.rake(...).weights``, mean 1); they multiply each
         participant's vote weights in the fit and enter the interval's sandwich correction like
         the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
+    fine_labels : (n_participants,) a finer partition than the groups (-1 for none; e.g.
+        :func:`engine.common_ground.fine_partition` of the base clusters) whose cells can veto
+        common ground (:mod:`engine.common_ground`); None = no fine veto.
 
     Returns
     -------
@@ -411,6 +422,7 @@ def bridging(
         name: vote_breakdown(X, values, name=name, min_cell_size=settings.min_cell_size)
         for name, values in (attributes or {}).items()
     }
+    common = judge_common_ground(X, active, groups, breakdowns, fine_labels, settings)
     return BridgingResult(
         statement_ids=statement_ids,
         participant_ids=participant_ids,
@@ -431,4 +443,36 @@ def bridging(
         participant_weights=scale,
         groups=groups,
         attributes=breakdowns,
+        common=common,
     )
+
+
+def judge_common_ground(
+    X: sp.csr_matrix,
+    active: np.ndarray,
+    groups: VoteBreakdown | None,
+    roles: Mapping[str, VoteBreakdown],
+    fine_labels: Sequence[Hashable] | np.ndarray | None,
+    settings: BridgingSettings,
+) -> CommonGround:
+    """The common-ground rule (:mod:`engine.common_ground`) from the counts per group, per role
+    and per fine cell; without groups everyone counts as one group. Inactive statements are
+    never common ground."""
+    if groups is None:
+        groups = vote_breakdown(X, np.zeros(X.shape[0], dtype=np.int64), min_cell_size=None)
+    fine_counts = fine_sizes = None
+    if fine_labels is not None:
+        fine = vote_breakdown(X, np.asarray(fine_labels), name="fine", min_cell_size=None)
+        fine_counts, fine_sizes = fine.counts, fine.n_members
+    common = common_ground(
+        groups.counts,
+        groups.categories,
+        roles={name: (b.categories, b.counts, b.visible) for name, b in roles.items()},
+        fine_counts=fine_counts,
+        fine_sizes=fine_sizes,
+        settings=settings.common_ground,
+    )
+    common.status[~active] = NOT_ENOUGH_VOTES
+    if common.role_status is not None:
+        common.role_status[~active] = NOT_ENOUGH_VOTES
+    return common
