@@ -310,9 +310,10 @@ def bridging(
         the population (e.g. ``engine.weighting.rake(...).weights``, mean 1); they multiply each
         participant's vote weights in the fit and enter the interval's sandwich correction like
         the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
-    fine_labels : (n_participants,) a finer partition than the groups (-1 for none; e.g.
-        :func:`engine.common_ground.fine_partition` of the base clusters) whose cells can veto
-        common ground (:mod:`engine.common_ground`); None = no fine veto.
+    fine_labels : (n_participants,) or (n_partitions, n_participants) finer partitions than the
+        groups (-1 for none; e.g. :func:`engine.common_ground.fine_partition` of the base
+        clusters) whose cells can veto common ground (:mod:`engine.common_ground`); None = no
+        fine veto.
 
     Returns
     -------
@@ -460,16 +461,16 @@ def judge_common_ground(
     never common ground."""
     if groups is None:
         groups = vote_breakdown(X, np.zeros(X.shape[0], dtype=np.int64), min_cell_size=None)
-    fine_counts = fine_sizes = None
+    fine = []
     if fine_labels is not None:
-        fine = vote_breakdown(X, np.asarray(fine_labels), name="fine", min_cell_size=None)
-        fine_counts, fine_sizes = fine.counts, fine.n_members
+        for labels in np.atleast_2d(np.asarray(fine_labels)):
+            b = vote_breakdown(X, labels, name="fine", min_cell_size=None)
+            fine.append((b.counts, b.n_members))
     common = common_ground(
         groups.counts,
         groups.categories,
         roles={name: (b.categories, b.counts, b.visible) for name, b in roles.items()},
-        fine_counts=fine_counts,
-        fine_sizes=fine_sizes,
+        fine=fine,
         settings=settings.common_ground,
     )
     common.status[~active] = NOT_ENOUGH_VOTES

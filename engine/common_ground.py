@@ -14,11 +14,13 @@ veto, however small:
   (a majority of that group does not agree, beyond chance): status ``rejected_by_a_group`` /
   ``rejected_by_a_role``.
 * **Imperfect groups.** Groups can merge a 10% minority into a larger group. So the same veto is
-  also asked of a *finer* partition of the map (the base clusters merged into about
-  ``fine_groups`` cells by weighted k-means on their centres): a cell holding at least
+  also asked of *finer* partitions of the map (the base clusters merged into 3, 4, 6, 8 and 12
+  cells, ``fine_levels``, by weighted k-means on their centres): a cell holding at least
   ``veto_min_share`` of the clustered participants whose upper bound lies below the threshold
-  vetoes too (``rejected_within_a_group``). Fine cells only veto; they are too small to be asked
-  for proof of support (that would make nearly everything "not enough votes").
+  vetoes too (``rejected_within_a_group``). Several levels, because no single one fits every
+  room: a minority spread over two cells at 12 is often one cell at 4 or 6, and a cell needs
+  enough votes to be evidence. Fine cells only veto; they are too small to be asked for proof
+  of support (that would make nearly everything "not enough votes").
 * Anything else is ``not_enough_votes``: more votes may still settle it either way.
 
 Everything is computed from per-category agree / disagree counts: O(categories x statements)
@@ -64,7 +66,9 @@ STATUSES = (
 )
 
 
-def wilson_bounds(agree: np.ndarray, decided: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+def wilson_bounds(
+    agree: np.ndarray, decided: np.ndarray, z: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of agree / decided (0..1 where nothing was decided).
 
     Wilson (1927); unlike the normal interval it stays inside [0, 1] and is honest at 3 votes.
@@ -166,8 +170,8 @@ class CommonGround:
     #: (n_statements,) the rule over the roles alone ("common ground across roles"): one of
     #: ``common_ground`` / ``not_enough_votes`` / ``rejected_by_a_role``; None without roles.
     role_status: np.ndarray | None
-    #: The veto of the fine partition (None: no fine partition given).
-    fine: Verdict | None
+    #: The veto of each fine partition (empty: none given).
+    fine: list[Verdict]
 
     @property
     def is_common_ground(self) -> np.ndarray:
@@ -204,8 +208,7 @@ def common_ground(
     group_ids: Sequence[Hashable],
     *,
     roles: Mapping[str, tuple[Sequence[Hashable], np.ndarray, np.ndarray]] | None = None,
-    fine_counts: np.ndarray | None = None,
-    fine_sizes: np.ndarray | None = None,
+    fine: Sequence[tuple[np.ndarray, np.ndarray]] = (),
     settings: CommonGroundSettings = CommonGroundSettings(),  # frozen, so safe as a default
 ) -> CommonGround:
     """Apply the rule from counts.
@@ -217,8 +220,8 @@ def common_ground(
     group_ids : the k group labels.
     roles : attribute name -> (categories, (n_cat, n_s, >= 2) counts, (n_cat, n_s) visible);
         hidden cells (small cells) count as "too few votes".
-    fine_counts, fine_sizes : (n_fine, n_statements, >= 2) counts and (n_fine,) participants of
-        the fine partition (:func:`fine_partition`), for the veto only.
+    fine : per fine partition (:func:`fine_partition`), its (n_cells, n_statements, >= 2) counts
+        and (n_cells,) participants, for the veto only.
 
     Examples
     --------
@@ -252,20 +255,26 @@ def common_ground(
         rejections.append((role_rejected, REJECTED_BY_A_ROLE))
         role_status = _status(role_supported, [(role_rejected, REJECTED_BY_A_ROLE)])
 
-    fine = None
-    if fine_counts is not None and fine_sizes is not None and len(fine_sizes):
+    fine_verdicts = []
+    fine_rejected = np.zeros(n_s, dtype=bool)
+    for fine_counts, fine_sizes in fine:
         sizes = np.asarray(fine_sizes, dtype=np.float64)
+        if not len(sizes):
+            continue
         big = sizes >= settings.veto_min_share * sizes.sum()
         fc = np.asarray(fine_counts)
-        fine = judge(fc[..., 0], fc[..., 1], list(range(len(sizes))), settings, counted=big)
-        rejections.append((fine.rejected, REJECTED_WITHIN_A_GROUP))
+        verdict = judge(fc[..., 0], fc[..., 1], list(range(len(sizes))), settings, counted=big)
+        fine_verdicts.append(verdict)
+        fine_rejected |= verdict.rejected
+    if fine_verdicts:
+        rejections.append((fine_rejected, REJECTED_WITHIN_A_GROUP))
     return CommonGround(
         settings=settings,
         status=_status(supported, rejections),
         groups=groups,
         roles=role_verdicts,
         role_status=role_status,
-        fine=fine,
+        fine=fine_verdicts,
     )
 
 

@@ -153,11 +153,12 @@ class CommonGroundSettings(_Validated):
     #: (the k-anonymity minimum of 5, as ``DiversitySettings.min_group_votes``); fewer is "not
     #: enough votes yet".
     min_group_votes: int = 5
-    #: Cells of the finer partition of the map (base clusters merged by weighted k-means) whose
-    #: veto catches a minority merged into a larger group: 12 gives a 10% minority of a
-    #: 1,500-person room cells of ~100 (our choice, measured in benchmarks/RESULTS.md,
-    #: "Common ground"). 0 switches the fine veto off.
-    fine_groups: int = 12
+    #: Cell counts of the finer partitions of the map (base clusters merged by weighted k-means)
+    #: whose veto catches a minority merged into a larger group. Several levels: on planted
+    #: 70/20/10 rooms (1,500 participants, 15% density, 4 seeds) 12 cells alone left 3
+    #: group-rejected statements in the top 10s, the levels (3, 4, 6, 8, 12) 1 (our choice;
+    #: benchmarks/RESULTS.md, "Common ground"). Empty switches the fine veto off.
+    fine_levels: tuple[int, ...] = (3, 4, 6, 8, 12)
     #: ... and a fine cell vetoes only if it holds at least this share of the clustered
     #: participants (issue 16: minorities down to 5% keep their voice; below that one outlying
     #: cluster of a handful of people could veto everything).
@@ -167,9 +168,18 @@ class CommonGroundSettings(_Validated):
         "threshold": Interval(Real, 0, 1, closed="neither"),
         "z": Interval(Real, 0, None, closed="neither"),
         "min_group_votes": _positive_int(),
-        "fine_groups": Interval(Integral, 0, None),
         "veto_min_share": Interval(Real, 0, 1),
     }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        levels = self.fine_levels
+        if not isinstance(levels, tuple) or not all(
+            isinstance(n, Integral) and n >= 1 for n in levels
+        ):
+            raise InvalidSettingError(
+                f"fine_levels must be a tuple of positive integers, got {levels!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -395,7 +395,7 @@ def fit_bridging(
 ) -> tuple[BridgingResult | None, int]:
     """Step 8d: matrix-factorisation bridging and the common-ground rule; a live update carries
     the last fit until the votes grew by ``live.bridging_refit_growth``. The common-ground rule
-    also hears a finer partition of the map (``base`` merged into ``fine_groups`` cells), so a
+    also hears finer partitions of the map (``base`` merged into ``fine_levels`` cells), so a
     minority merged into a larger group still vetoes. Returns (fit, votes when fitted)."""
     s, prev = run.settings, run.previous
     if not s.bridging:
@@ -411,11 +411,11 @@ def fit_bridging(
     ):
         return last, prev.bridging_votes
     fine = None
-    n_fine = s.bridging_fit.common_ground.fine_groups
-    if base is not None and n_fine > 0:
+    levels = s.bridging_fit.common_ground.fine_levels
+    if base is not None and levels:
         base_of = np.full(run.X.shape[0], -1, dtype=np.int64)
         base_of[base.members] = base.labels
-        fine = fine_partition(base_of, base.centers, base.sizes, n_fine)
+        fine = np.array([fine_partition(base_of, base.centers, base.sizes, n) for n in levels])
     fit = bridging(
         run.matrix,
         group_labels=labels,

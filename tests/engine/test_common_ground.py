@@ -56,7 +56,7 @@ def test_two_groups_love_it_the_third_rejects_it_is_not_common_ground() -> None:
     # 40/40 and 20/20 agree, but 1 of 10 in group C: C's upper bound (0.37) < 0.5.
     plan = [[(40, 0)], [(20, 0)], [(1, 9)]]
     assert _status(plan) == [REJECTED_BY_A_GROUP]
-    lo, hi = wilson_bounds(np.array([1.0]), np.array([10.0]), CommonGroundSettings().z)
+    _lo, hi = wilson_bounds(np.array([1.0]), np.array([10.0]), CommonGroundSettings().z)
     assert hi[0] < 0.5
 
 
@@ -169,17 +169,27 @@ def test_settings_live_in_the_one_tree_and_are_validated() -> None:
 
 
 def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
-    """Planted 70/20/10 groups with 'vetoed' statements (the 10% rejects what the rest love):
-    none of them is common ground, and none is in the listed top 10."""
+    """Planted 70/20/10 groups with 'vetoed' statements (the 10% rejects what the rest love);
+    the engine finds k = 2 here (the minority merged). With the fine-partition veto no vetoed
+    statement is in the listed top 10 (at most 1 of 20 is called common ground); without it, 2
+    are in the top 10 and 11 are called common ground."""
     from meedenken.engine import analyze
 
     conv = synthetic_conversation(
-        1500, 60, density=0.15, group_shares=(0.7, 0.2, 0.1),
-        kind_shares={"bridging": 0.2, "vetoed": 0.2, "divisive": 0.2, "other": 0.4},
-        random_state=2,
+        1500, 200, density=0.15, group_shares=(0.7, 0.2, 0.1),
+        kind_shares={"bridging": 0.1, "vetoed": 0.1, "favourite": 0.1, "divisive": 0.2,
+                     "other": 0.5},
+        random_state=0,
     )
-    result = analyze(conv.matrix)
-    assert result.bridging is not None
+    vetoed = conv.kinds == "vetoed"
+    result = analyze(conv.matrix, random_state=0)
+    assert result.k == 2 and result.bridging is not None
     top = [e["statement_id"] for e in result.bridging.to_json(limit=10)]
-    assert not (conv.kinds[top] == "vetoed").any()
-    assert not result.bridging.is_common_ground[conv.kinds == "vetoed"].any()
+    assert not vetoed[top].any()
+    assert result.bridging.is_common_ground[vetoed].sum() <= 1
+    no_fine = AnalysisSettings(bridging_fit=BridgingSettings(
+        common_ground=CommonGroundSettings(fine_levels=())))
+    blind = analyze(conv.matrix, settings=no_fine, random_state=0).bridging
+    assert blind is not None
+    assert vetoed[blind.listed_order()[:10]].any()
+    assert blind.is_common_ground[vetoed].sum() > 5
