@@ -172,14 +172,25 @@ class CommonGround:
     role_status: np.ndarray | None
     #: The veto of each fine partition (empty: none given).
     fine: list[Verdict]
+    #: (n_statements,) the lowest, over the opinion groups, lower bound of the agree share among
+    #: the votes *seen* (passes count, as in ``group_agree``); -1 where a group has too few
+    #: votes. The order within a status: a statement many pass on is weaker common ground.
+    seen_low: np.ndarray | None = None
 
     @property
     def is_common_ground(self) -> np.ndarray:
         return self.status == COMMON_GROUND
 
     def rank_key(self) -> np.ndarray:
-        """(n_statements,) the weakest opinion group's lower bound (-1 where a group has too
-        few votes): the order within a status."""
+        """(n_statements,) the order within a status: :attr:`seen_low` if known, else the
+        weakest opinion group's lower bound (-1 where a group has too few votes).
+
+        Why passes count here but not in the status: a group that mostly passes does not reject
+        a statement, but it does not carry it either; on the Pol.is exports, ranking by the
+        decided share alone put such statements in the top 10 (benchmarks/RESULTS.md,
+        "Common ground")."""
+        if self.seen_low is not None:
+            return self.seen_low
         if not len(self.groups.categories):
             return np.full(self.status.shape, -1.0)
         rows = np.maximum(self.groups.weakest, 0)
@@ -215,8 +226,8 @@ def common_ground(
 
     Parameters
     ----------
-    group_counts : (k, n_statements, >= 2) agree and disagree counts per opinion group (the
-        first two of the engine's agree / disagree / ... layouts).
+    group_counts : (k, n_statements, 2 or 3) agree, disagree (and pass) counts per opinion
+        group; with passes, the order within a status counts them (:attr:`CommonGround.seen_low`).
     group_ids : the k group labels.
     roles : attribute name -> (categories, (n_cat, n_s, >= 2) counts, (n_cat, n_s) visible);
         hidden cells (small cells) count as "too few votes".
@@ -268,6 +279,12 @@ def common_ground(
         fine_rejected |= verdict.rejected
     if fine_verdicts:
         rejections.append((fine_rejected, REJECTED_WITHIN_A_GROUP))
+    seen_low = None
+    if counts.shape[-1] >= 3 and len(groups.categories):
+        seen = counts[..., :3].sum(axis=-1)
+        low_seen, _ = wilson_bounds(counts[..., 0], seen, settings.z)
+        enough = (counts[..., 0] + counts[..., 1]) >= settings.min_group_votes
+        seen_low = np.where(enough, low_seen, -1.0).min(axis=0)
     return CommonGround(
         settings=settings,
         status=_status(supported, rejections),
@@ -275,6 +292,7 @@ def common_ground(
         roles=role_verdicts,
         role_status=role_status,
         fine=fine_verdicts,
+        seen_low=seen_low,
     )
 
 
