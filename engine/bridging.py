@@ -448,6 +448,22 @@ def bridging(
     )
 
 
+def _fine_counts(X: sp.csr_matrix, levels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per partition (row of ``levels``, cells 0..m-1, -1 none): its (m, n_s, 3) agree /
+    disagree / pass counts and (m,) sizes, all partitions counted in one pass over the votes
+    (one indicator matrix with every level's cells side by side)."""
+    n_p = X.shape[0]
+    widths = [int(row.max()) + 1 if row.size and row.max() >= 0 else 0 for row in levels]
+    offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+    onehot = np.zeros((n_p, int(offsets[-1])))
+    for row, start in zip(levels, offsets[:-1], strict=False):
+        member = np.flatnonzero(row >= 0)
+        onehot[member, start + row[member]] = 1.0
+    counts = np.rint(count_votes(X, onehot)).transpose(1, 0, 2).astype(np.int64)
+    sizes = onehot.sum(axis=0).astype(np.int64)
+    return [(counts[a:b], sizes[a:b]) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+
+
 def judge_common_ground(
     X: sp.csr_matrix,
     active: np.ndarray,
@@ -463,9 +479,7 @@ def judge_common_ground(
         groups = vote_breakdown(X, np.zeros(X.shape[0], dtype=np.int64), min_cell_size=None)
     fine = []
     if fine_labels is not None:
-        for labels in np.atleast_2d(np.asarray(fine_labels)):
-            b = vote_breakdown(X, labels, name="fine", min_cell_size=None)
-            fine.append((b.counts, b.n_members))
+        fine = _fine_counts(X, np.atleast_2d(np.asarray(fine_labels, dtype=np.int64)))
     common = common_ground(
         groups.counts,
         groups.categories,
