@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import replace
+from itertools import pairwise
 from statistics import NormalDist
 from typing import Any
 
@@ -456,12 +457,12 @@ def _fine_counts(X: sp.csr_matrix, levels: np.ndarray) -> list[tuple[np.ndarray,
     widths = [int(row.max()) + 1 if row.size and row.max() >= 0 else 0 for row in levels]
     offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
     onehot = np.zeros((n_p, int(offsets[-1])))
-    for row, start in zip(levels, offsets[:-1], strict=False):
+    for row, start in zip(levels, offsets[:-1], strict=True):
         member = np.flatnonzero(row >= 0)
         onehot[member, start + row[member]] = 1.0
     counts = np.rint(count_votes(X, onehot)).transpose(1, 0, 2).astype(np.int64)
     sizes = onehot.sum(axis=0).astype(np.int64)
-    return [(counts[a:b], sizes[a:b]) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    return [(counts[a:b], sizes[a:b]) for a, b in pairwise(offsets.tolist())]
 
 
 def judge_common_ground(
