@@ -11,9 +11,10 @@ Conventions, the same in every answer:
 * **null means "not known"**: a figure the data cannot give (no votes, a single group, a cell
   hidden for k-anonymity, an undefined ratio) is ``null``, never ``0.0`` and never ``NaN``.
 * ids are the service's ids (integers) or, for ``meedenken analyze``, the export's ids.
-* **two lists, two names**: ``bridging`` is always the matrix-factorisation ranking
-  (:mod:`meedenken.engine.bridging`, Community-Notes style: support the opinion factor does not
-  explain); ``group_informed_consensus`` is always Pol.is's product of per-group agree
+* **two lists, two names**: ``bridging`` is always the common-ground list (common ground
+  across opinion groups first, :mod:`meedenken.engine.common_ground`, each entry with the
+  matrix-factorisation score of :mod:`meedenken.engine.bridging`, Community-Notes style: support
+  the opinion factor does not explain); ``group_informed_consensus`` is always Pol.is's product of per-group agree
   probabilities. The older diversity key ``opinion.bridging`` holds the top statements by
   group-informed consensus; it is kept for existing clients, marked deprecated, and has the
   clearer twin ``opinion.top_group_informed_consensus``.
