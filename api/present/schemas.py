@@ -14,8 +14,8 @@ Conventions, the same in every answer:
 * **two lists, two names**: ``bridging`` is always the common-ground list (common ground
   across opinion groups first, :mod:`meedenken.engine.common_ground`, each entry with the
   matrix-factorisation score of :mod:`meedenken.engine.bridging`, Community-Notes style: support
-  the opinion factor does not explain); ``group_informed_consensus`` is always Pol.is's product of per-group agree
-  probabilities. The older diversity key ``opinion.bridging`` holds the top statements by
+  the opinion factor does not explain); ``group_informed_consensus`` is always Pol.is's
+  product of per-group agree probabilities. The older diversity key ``opinion.bridging`` holds the top statements by
   group-informed consensus; it is kept for existing clients, marked deprecated, and has the
   clearer twin ``opinion.top_group_informed_consensus``.
 """
