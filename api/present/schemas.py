@@ -16,8 +16,8 @@ Conventions, the same in every answer:
   matrix-factorisation score of :mod:`meedenken.engine.bridging`, Community-Notes style: support
   the opinion factor does not explain); ``group_informed_consensus`` is always Pol.is's
   product of per-group agree probabilities. The older diversity key ``opinion.bridging`` holds
-  the top statements by group-informed consensus; it is kept for existing clients, marked deprecated, and has the
-  clearer twin ``opinion.top_group_informed_consensus``.
+  the top statements by group-informed consensus; it is kept for existing clients, marked
+  deprecated, and has the clearer twin ``opinion.top_group_informed_consensus``.
 """
 
 from __future__ import annotations
