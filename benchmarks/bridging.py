@@ -10,6 +10,8 @@ Run from the repository root (tables are printed as markdown)::
     python -m benchmarks.bridging passes      # how passes should enter (pass_weight 0, 0.5, 1)
     python -m benchmarks.bridging intervals   # posterior interval vs bootstrap over participants
     python -m benchmarks.bridging speed       # 50M votes (1M x 2,000), time and peak memory
+    python -m benchmarks.bridging common      # issue 16: common ground vs a hidden minority
+    python -m benchmarks.bridging common-real # issue 16: common-ground top 10 on held-out votes
 
 Real data: ../shared/data/polis (CC BY 4.0, The Computational Democracy Project; see its README).
 """
@@ -473,6 +475,120 @@ def _real_over_splits(over_splits: dict[str, list[list[tuple[float, float]]]],
     return lines
 
 
+# ----------------------------------------------------------------------------- common ground
+#: Issue 16's planted rooms: 3-4 groups, the smallest a 10% minority that rejects ("vetoed")
+#: what every other group loves; 1,500 participants, 200 statements, 15% density.
+COMMON_SCENARIOS = {
+    "3 groups 70/20/10": (0.7, 0.2, 0.1),
+    "4 groups 50/25/15/10": (0.5, 0.25, 0.15, 0.1),
+}
+COMMON_KINDS = {"bridging": 0.1, "vetoed": 0.1, "favourite": 0.1, "divisive": 0.2, "other": 0.5}
+COMMON_METHODS = ("**common ground (new)**", "MF score (old list order)",
+                  "GIC, engine groups", "raw agree rate")
+
+
+def _common_seed(shares: tuple[float, ...], seed: int) -> dict[str, tuple[float, float]]:
+    """Method -> (precision@10, statements in the top 10 that some planted group rejects, i.e.
+    whose planted agree probability is below 1/2 in some group) on one planted room."""
+    conv = synthetic_conversation(1500, 200, density=0.15, group_shares=shares,
+                                  kind_shares=COMMON_KINDS, random_state=seed)
+    result = analyze(conv.matrix, random_state=seed)
+    assert result.bridging is not None
+    b = result.bridging
+    rejected = conv.agree_probability.min(axis=0) < 0.5
+    tops = {
+        COMMON_METHODS[0]: b.listed_order()[:TOP],
+        COMMON_METHODS[1]: b.order()[:TOP],
+        COMMON_METHODS[2]: np.argsort(-result.group_informed_consensus, kind="stable")[:TOP],
+        COMMON_METHODS[3]: np.argsort(-raw_agree(conv.matrix.X), kind="stable")[:TOP],
+    }
+    return {name: (float(conv.is_bridging[top].mean()), float(rejected[top].sum()))
+            for name, top in tops.items()}
+
+
+def common(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS))) -> list[str]:
+    """Issue 16's target: precision@10 >= 0.9 and no group-rejected statement in any top 10."""
+    dist = [f"#### Planted hidden minority: 1,500 participants x 200 statements, 15% density, "
+            f"arrival exposure, {len(seeds)} seeds ({seeds[0]}..{seeds[-1]})", "",
+            "| groups | method | precision@10 mean [95% CI] | group-rejected in top 10: mean "
+            "[95% CI]; total; seeds with any |", "|---|---|---|---|"]
+    pair = ["#### New rule minus each method, per seed (paired)", "",
+            "| groups | new minus | Δ precision@10 [95% CI], wins/ties/losses | "
+            "Δ group-rejected in top 10 [95% CI] |", "|---|---|---|---|"]
+
+    def ci(v: np.ndarray, digits: int) -> str:
+        mean, low, high = t_interval(v)
+        return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+    for scenario, shares in COMMON_SCENARIOS.items():
+        rows: dict[str, list[tuple[float, float]]] = {}
+        for seed in seeds:
+            for name, row in _common_seed(shares, seed).items():
+                rows.setdefault(name, []).append(row)
+        runs = {name: np.array(v) for name, v in rows.items()}
+        new = runs[COMMON_METHODS[0]]
+        for name, v in runs.items():
+            dist.append(f"| {scenario} | {name} | {ci(v[:, 0], 2)} | {ci(v[:, 1], 2)}; "
+                        f"{int(v[:, 1].sum())}; {int((v[:, 1] > 0).sum())} |")
+            if name == COMMON_METHODS[0]:
+                continue
+            dp, dr = paired(new[:, 0], v[:, 0]), paired(new[:, 1], v[:, 1])
+            pair.append(f"| {scenario} | {name} | {dp[0]:+.3f} [{dp[1]:+.3f}, {dp[2]:+.3f}], "
+                        f"{dp[3]}/{dp[4]}/{dp[5]} | {dr[0]:+.2f} [{dr[1]:+.2f}, {dr[2]:+.2f}] |")
+    return [*dist, "", *pair]
+
+
+def common_real(splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str]:
+    """Each export, 5 held-out splits: the lowest held-out group agree rate (agrees / votes
+    seen, Pol.is's groups and ours) among each method's top 10, mean over splits per export,
+    then over the exports with the new rule minus each method paired by export."""
+    from meedenken.models.polis_export import read_export
+
+    methods = ("**common ground (new)**", "MF score (old list order)", "GIC, our groups")
+    per: dict[str, list[list[tuple[float, float]]]] = {k: [] for k in methods}
+    n_common: list[float] = []
+    for folder in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir()):
+        export = read_export(folder)
+        m = export.to_matrix()
+        polis = export.polis_groups()
+        polis_labels = np.array([polis.get(pid, -1) for pid in m.participant_ids])
+        for k in methods:
+            per[k].append([])
+        for split in splits:
+            train, test = _split(m, split)
+            result = analyze(train, random_state=0)
+            b = result.bridging
+            assert b is not None
+            labels = result.clustering.labels
+            active = train.active & (np.diff(train.X.tocsc().indptr) > 0)
+            g = np.where(active, result.group_informed_consensus, -np.inf)
+            n_common.append(float(b.is_common_ground.sum()))
+            for name, top in zip(methods, (b.listed_order()[:TOP], b.order()[:TOP],
+                                           np.argsort(-g, kind="stable")[:TOP]), strict=True):
+                per[name][-1].append((_min_group_agree(top, test, polis_labels),
+                                      _min_group_agree(top, test, labels)))
+    arrays = {k: np.nanmean(np.array(v, dtype=float), axis=1) for k, v in per.items()}
+    new = arrays[methods[0]]
+    lines = [f"#### Common-ground top 10 on held-out votes ({len(splits)} splits per export, "
+             f"{len(new)} exports; common-ground statements per split: mean "
+             f"{np.mean(n_common):.1f}, min {np.min(n_common):.0f})", "",
+             "| method | lowest group held-out agree, Pol.is groups: mean [95% CI] | new minus it "
+             "[95% CI], wins/ties/losses | ... our groups | new minus it |",
+             "|---|---|---|---|---|"]
+    for name, v in arrays.items():
+        cells = []
+        for j in (0, 1):
+            mean, low, high = t_interval(v[:, j])
+            cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
+            if name == methods[0]:
+                cells.append("")
+                continue
+            d = paired(np.round(new[:, j], 6), np.round(v[:, j], 6))
+            cells.append(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}], {d[3]}/{d[4]}/{d[5]}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
 # ----------------------------------------------------------------------------- passes
 def passes() -> list[str]:
     lines = ["| pass_weight | synthetic P@10 (10%, 5%) | synthetic AUC (10%) | "
@@ -591,7 +707,8 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["target", "sensitivity", "synthetic", "exposure", "real",
-                                         "passes", "intervals", "speed", "_speed_child"])
+                                         "passes", "intervals", "speed", "_speed_child", "common",
+                                         "common-real"])
     parser.add_argument("path", nargs="?")
     parser.add_argument("--seeds", type=int, help="generator seeds 0..N-1 (target: "
                         f"{TARGET_SEEDS}, synthetic: {GRID_SEEDS})")
@@ -601,6 +718,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.what == "target":
         lines = target(tuple(range(args.seeds or TARGET_SEEDS)))
+    elif args.what == "common":
+        lines = common(tuple(range(args.seeds or TARGET_SEEDS)))
     elif args.what == "sensitivity":
         lines = sensitivity(tuple(range(args.seeds or TARGET_SEEDS)))
     elif args.what == "synthetic":
@@ -609,7 +728,7 @@ def main(argv: list[str] | None = None) -> None:
                  *synthetic(10_000, 400, ("3 groups 60/25/15",), (0.05, 0.10, 0.25), (0,))]
     else:
         runs = {"exposure": exposure_check, "real": real, "passes": passes,
-                "intervals": intervals, "speed": speed}
+                "intervals": intervals, "speed": speed, "common-real": common_real}
         lines = runs[args.what]()
     sys.stdout.write("\n".join(lines) + "\n")
 

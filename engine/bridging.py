@@ -27,19 +27,27 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import replace
+from itertools import pairwise
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from .breakdown import count_votes, vote_breakdown
+from .breakdown import VoteBreakdown, count_votes, vote_breakdown
 from .bridging_result import BridgingResult, BridgingSettings, BridgingStatement
+from .common_ground import NOT_ENOUGH_VOTES, CommonGround, common_ground
 from .errors import InvalidVotesError
 from .factorization import FactorModel, fit_factor_model
 from .matrix import VoteMatrix
 
-__all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement", "bridging"]
+__all__ = [
+    "BridgingResult",
+    "BridgingSettings",
+    "BridgingStatement",
+    "bridging",
+    "judge_common_ground",
+]
 
 #: Side balancing: at most this many refits, stopping once the side weights move less than this
 #: (relative); the weights only change when participants cross the factor's zero.
@@ -279,6 +287,7 @@ def bridging(
     statement_ids: Sequence[Hashable] | None = None,
     active: np.ndarray | None = None,
     population_weights: np.ndarray | None = None,
+    fine_labels: Sequence[Hashable] | np.ndarray | None = None,
 ) -> BridgingResult:
     """Score every statement for bridging support.
 
@@ -302,6 +311,10 @@ def bridging(
         the population (e.g. ``engine.weighting.rake(...).weights``, mean 1); they multiply each
         participant's vote weights in the fit and enter the interval's sandwich correction like
         the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
+    fine_labels : (n_participants,) or (n_partitions, n_participants) finer partitions than the
+        groups (-1 for none; e.g. :func:`engine.common_ground.fine_partition` of the base
+        clusters) whose cells can veto common ground (:mod:`engine.common_ground`); None = no
+        fine veto.
 
     Returns
     -------
@@ -411,6 +424,7 @@ def bridging(
         name: vote_breakdown(X, values, name=name, min_cell_size=settings.min_cell_size)
         for name, values in (attributes or {}).items()
     }
+    common = judge_common_ground(X, active, groups, breakdowns, fine_labels, settings)
     return BridgingResult(
         statement_ids=statement_ids,
         participant_ids=participant_ids,
@@ -431,4 +445,50 @@ def bridging(
         participant_weights=scale,
         groups=groups,
         attributes=breakdowns,
+        common=common,
     )
+
+
+def _fine_counts(X: sp.csr_matrix, levels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per partition (row of ``levels``, cells 0..m-1, -1 none): its (m, n_s, 3) agree /
+    disagree / pass counts and (m,) sizes, all partitions counted in one pass over the votes
+    (one indicator matrix with every level's cells side by side)."""
+    n_p = X.shape[0]
+    widths = [int(row.max()) + 1 if row.size and row.max() >= 0 else 0 for row in levels]
+    offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+    onehot = np.zeros((n_p, int(offsets[-1])))
+    for row, start in zip(levels, offsets[:-1], strict=True):
+        member = np.flatnonzero(row >= 0)
+        onehot[member, start + row[member]] = 1.0
+    counts = np.rint(count_votes(X, onehot)).transpose(1, 0, 2).astype(np.int64)
+    sizes = onehot.sum(axis=0).astype(np.int64)
+    return [(counts[a:b], sizes[a:b]) for a, b in pairwise(offsets.tolist())]
+
+
+def judge_common_ground(
+    X: sp.csr_matrix,
+    active: np.ndarray,
+    groups: VoteBreakdown | None,
+    roles: Mapping[str, VoteBreakdown],
+    fine_labels: Sequence[Hashable] | np.ndarray | None,
+    settings: BridgingSettings,
+) -> CommonGround:
+    """The common-ground rule (:mod:`engine.common_ground`) from the counts per group, per role
+    and per fine cell; without groups everyone counts as one group. Inactive statements are
+    never common ground."""
+    if groups is None:
+        groups = vote_breakdown(X, np.zeros(X.shape[0], dtype=np.int64), min_cell_size=None)
+    fine = []
+    if fine_labels is not None:
+        fine = _fine_counts(X, np.atleast_2d(np.asarray(fine_labels, dtype=np.int64)))
+    common = common_ground(
+        groups.counts,
+        groups.categories,
+        roles={name: (b.categories, b.counts, b.visible) for name, b in roles.items()},
+        fine=fine,
+        settings=settings.common_ground,
+    )
+    common.status[~active] = NOT_ENOUGH_VOTES
+    if common.role_status is not None:
+        common.role_status[~active] = NOT_ENOUGH_VOTES
+    return common

@@ -39,6 +39,7 @@ __all__ = [
     "Z_90",
     "AnalysisSettings",
     "BridgingSettings",
+    "CommonGroundSettings",
     "DiversitySettings",
     "Interval",
     "LiveSettings",
@@ -145,6 +146,51 @@ class _Validated:
 
 
 @dataclass(frozen=True)
+class CommonGroundSettings(_Validated):
+    """The common-ground rule (:mod:`engine.common_ground`): every group supports, any vetoes."""
+
+    #: A group supports a statement when the lower bound of its agree share among those who took
+    #: a side lies above this, and rejects it when the upper bound lies below: 0.5 is "a majority
+    #: of the group agrees" (Pol.is' consensus asks the same of every group, ``repness.clj``).
+    threshold: float = 0.5
+    #: z of those bounds: one-sided 95% (1.6449), so each group's support, and each veto, is
+    #: a one-sided test at the 5% level (Pol.is uses one-sided 90% for its consensus list; we ask
+    #: more because a veto removes a statement for everyone).
+    z: float = 1.6449
+    #: A group needs at least this many agree-or-disagree votes before it can support or veto
+    #: (the k-anonymity minimum of 5, as ``DiversitySettings.min_group_votes``); fewer is "not
+    #: enough votes yet".
+    min_group_votes: int = 5
+    #: Cell counts of the finer partitions of the map (base clusters merged by weighted k-means)
+    #: whose veto catches a minority merged into a larger group. Several levels: on planted
+    #: 70/20/10 rooms (1,500 participants, 15% density, 4 seeds) 12 cells alone left 3
+    #: group-rejected statements in the top 10s, the levels (3, 4, 6, 8, 12) 1 (our choice;
+    #: benchmarks/RESULTS.md, "Common ground"). Empty switches the fine veto off.
+    fine_levels: tuple[int, ...] = (3, 4, 6, 8, 12)
+    #: ... and a fine cell vetoes only if it holds at least this share of the clustered
+    #: participants (issue 16: minorities down to 5% keep their voice; below that one outlying
+    #: cluster of a handful of people could veto everything).
+    veto_min_share: float = 0.05
+
+    _constraints: ClassVar[dict[str, Interval]] = {
+        "threshold": Interval(Real, 0, 1, closed="neither"),
+        "z": Interval(Real, 0, None, closed="neither"),
+        "min_group_votes": _positive_int(),
+        "veto_min_share": Interval(Real, 0, 1),
+    }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        levels = self.fine_levels
+        if not isinstance(levels, tuple) or not all(
+            isinstance(n, Integral) and n >= 1 for n in levels
+        ):
+            raise InvalidSettingError(
+                f"fine_levels must be a tuple of positive integers, got {levels!r}"
+            )
+
+
+@dataclass(frozen=True)
 class BridgingSettings(_Validated):
     """Settings of :func:`engine.bridging.bridging`; frozen, validated on construction."""
 
@@ -186,6 +232,8 @@ class BridgingSettings(_Validated):
     max_side_weight: float = 5.0
     #: k-anonymity for declared attributes (roles...): cells with fewer participants are hidden.
     min_cell_size: int = 5
+    #: The common-ground rule that decides ``is_bridging`` in the ranked list (issue 16).
+    common_ground: CommonGroundSettings = CommonGroundSettings()
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "n_factors": _positive_int(),

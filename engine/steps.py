@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from . import clustering as cl
 from .bridging import BridgingResult, bridging
+from .common_ground import fine_partition
 from .counts import cell_keys, group_counts
 from .matrix import VoteMatrix
 from .participants import in_conversation
@@ -390,10 +391,12 @@ def route(run: Run, omap: OpinionMap, gv: np.ndarray, k: int) -> tuple[np.ndarra
 
 
 def fit_bridging(
-    run: Run, labels: np.ndarray, attributes: Attributes | None
+    run: Run, labels: np.ndarray, attributes: Attributes | None, base: BaseClusters | None = None
 ) -> tuple[BridgingResult | None, int]:
-    """Step 8d: matrix-factorisation bridging; a live update carries the last fit until the
-    votes grew by ``live.bridging_refit_growth``. Returns (fit, votes when fitted)."""
+    """Step 8d: matrix-factorisation bridging and the common-ground rule; a live update carries
+    the last fit until the votes grew by ``live.bridging_refit_growth``. The common-ground rule
+    also hears finer partitions of the map (``base`` merged into ``fine_levels`` cells), so a
+    minority merged into a larger group still vetoes. Returns (fit, votes when fitted)."""
     s, prev = run.settings, run.previous
     if not s.bridging:
         return None, 0
@@ -407,6 +410,12 @@ def fit_bridging(
         and run.X.nnz < (1.0 + s.live.bridging_refit_growth) * max(prev.bridging_votes, 1)
     ):
         return last, prev.bridging_votes
+    fine = None
+    levels = s.bridging_fit.common_ground.fine_levels
+    if base is not None and levels:
+        base_of = np.full(run.X.shape[0], -1, dtype=np.int64)
+        base_of[base.members] = base.labels
+        fine = np.array([fine_partition(base_of, base.centers, base.sizes, n) for n in levels])
     fit = bridging(
         run.matrix,
         group_labels=labels,
@@ -414,6 +423,7 @@ def fit_bridging(
         settings=s.bridging_fit,
         random_state=run.random_state,
         previous=last,
+        fine_labels=fine,
     )
     return fit, int(run.X.nnz)
 
@@ -457,7 +467,7 @@ def run(
     agree, disagree, gic = _timed(times, "consensus", lambda: find_consensus(r, gv))
     prio, current = _timed(times, "priorities", lambda: route(r, mapped.omap, gv, choice.k))
     bridge, bridged_at = _timed(
-        times, "bridging", lambda: fit_bridging(r, groups.labels, attributes)
+        times, "bridging", lambda: fit_bridging(r, groups.labels, attributes, base)
     )
     times["total"] = time.perf_counter() - t0
     state = _next_state(r, mapped, base, choice, groups, current, bridge, bridged_at)

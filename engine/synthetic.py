@@ -10,6 +10,11 @@ can be scored (precision@k, AUC). Four statement kinds are planted:
     (``FAVOURITE_OTHERS``). Its raw agree rate can beat a bridging statement's, which is the trap;
 ``divisive``
     a random half of the groups agree (``DIVISIVE_AGREE``), the rest disagree;
+``vetoed``
+    every group but the smallest agrees with probability in ``VETOED_AGREE`` (strong support,
+    stronger than a bridging statement's); the smallest group rejects it (``VETOED_MINORITY``).
+    One factor axis cannot see a small third group, so a bridging score can rank these first;
+    the common-ground rule (:mod:`engine.common_ground`) must not (issue 16);
 ``other``
     each group agrees with a probability in ``OTHER_AGREE`` (lukewarm, no structure).
 
@@ -55,7 +60,7 @@ __all__ = [
     "synthetic_conversation",
 ]
 
-STATEMENT_KINDS = ("bridging", "favourite", "divisive", "other")
+STATEMENT_KINDS = ("bridging", "favourite", "divisive", "vetoed", "other")
 EXPOSURES = ("arrival", "uniform")
 #: Coefficient of variation of the participants' activity under ``exposure="arrival"``: the median
 #: over the ten shared Pol.is exports of the per-participant vote counts' (0.38-1.28).
@@ -74,6 +79,10 @@ FAVOURITE_AGREE = (0.85, 0.97)
 FAVOURITE_OTHERS = (0.10, 0.30)
 DIVISIVE_AGREE = (0.75, 0.90)
 OTHER_AGREE = (0.30, 0.60)
+#: ``vetoed``: the issue-16 trap, about 90% support in the larger groups, about 10% in the
+#: smallest (issue 16's planted sets: "about 90%" against "about 10%").
+VETOED_AGREE = (0.85, 0.95)
+VETOED_MINORITY = (0.05, 0.20)
 
 #: Default shares: one large group (Pol.is conversations usually have a majority group).
 DEFAULT_GROUP_SHARES = (0.6, 0.25, 0.15)
@@ -183,6 +192,9 @@ def _planted_probabilities(
             rng.uniform(*DIVISIVE_AGREE, size=n_groups),
             1.0 - rng.uniform(*DIVISIVE_AGREE, size=n_groups),
         )
+    for s in np.flatnonzero(kinds == "vetoed"):  # the last group is the smallest
+        p[:, s] = rng.uniform(*VETOED_AGREE, size=n_groups)
+        p[-1, s] = rng.uniform(*VETOED_MINORITY)
     return p
 
 

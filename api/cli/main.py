@@ -21,7 +21,7 @@ import os
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,6 +164,20 @@ def _statement(heading: str, text: str) -> list[str]:
 SUMMARY_BRIDGING = 5
 
 
+def plain_support(support: Mapping[Hashable, float]) -> str:
+    """'82% of group 0, 74% of group 1 and 69% of group 2 agree' (shares among those who took
+    a side, what the common-ground rule reads); never a bare score.
+
+    >>> plain_support({0: 0.82, 1: 0.74, 2: 0.69})
+    '82% of group 0, 74% of group 1 and 69% of group 2 agree'
+    """
+    parts = [f"{100 * r:.0f}% of group {g}" for g, r in support.items()]
+    if not parts:
+        return "no votes yet"
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{text} agree"
+
+
 def summary_text(
     result: AnalysisResult,
     export: PolisExport,
@@ -215,17 +229,15 @@ def summary_text(
                 f"#{item.statement_id}: {percent:.0f}% {verb} ({item.n_trials:,} votes)",
                 texts.get(item.statement_id, ""),
             )
-    lines += ["", "Bridging: support across the opinion groups (score with its interval):"]
-    bridges = result.bridging.ranked(SUMMARY_BRIDGING) if result.bridging else []
-    if not bridges:
-        lines.append("  (none)")
-    for b in bridges:
-        rates = ", ".join(f"group {g}: {100 * r:.0f}%" for g, r in b.group_agree.items())
-        mark = "" if b.is_bridging else " (not enough evidence on both sides yet)"
-        lines += _statement(
-            f"#{b.statement_id}: {b.score:.2f} [{b.low:.2f}, {b.high:.2f}]{mark}; agree {rates}",
-            texts.get(b.statement_id, ""),
-        )
+    lines += ["", "Common ground: statements every opinion group supports:"]
+    ranked = result.bridging.ranked() if result.bridging else []
+    common = [b for b in ranked if b.is_bridging][:SUMMARY_BRIDGING]
+    if not common:
+        lines.append("  No common ground yet; these come closest:")
+        common = ranked[:SUMMARY_BRIDGING]
+    for b in common:
+        lines += _statement(f"#{b.statement_id}: {plain_support(b.group_support)}",
+                            texts.get(b.statement_id, ""))
     total = sum(v for k, v in seconds.items() if k != "total")
     lines += [
         "",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ from .schemas import (
     ParticipantPoint,
     Participation,
     RepresentativeStatement,
+    RoleCommonGroundEntry,
     StatementPoint,
     StatementVotes,
 )
@@ -43,7 +44,8 @@ from .schemas import ConsensusStatement as ConsensusEntry
 
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
-           "plain_id", "priorities_by_id", "stored_analysis", "stored_analysis_text"]
+           "plain_id", "priorities_by_id", "role_common_ground_entries", "stored_analysis",
+           "stored_analysis_text"]
 
 
 def finite(x: Any) -> float | None:
@@ -189,8 +191,48 @@ def bridging_entries(bridging: BridgingResult | None, limit: int | None = None,
                         for attribute, categories in st.role_agree.items()},
             is_bridging=bool(st.is_bridging),
             n_votes=int(st.n_votes),
+            status=st.status,
+            weakest_group=None if st.weakest_group is None else str(st.weakest_group),
+            weakest_group_agree=None if st.weakest_group_agree is None
+            else num(st.weakest_group_agree),
+            weakest_group_low=None if st.weakest_group_low is None
+            else num(st.weakest_group_low),
+            group_support={str(g): v for g, rate in st.group_support.items()
+                           if (v := num(rate)) is not None},
+            role_status=st.role_status,
+            role_support=_role_support(st.role_support, num),
         )
         for st in bridging.ranked(limit)
+    ]
+
+
+def _role_support(support: Mapping[str, Mapping[Hashable, float]],
+                  num: Callable[[float], float | None]) -> dict[str, dict[str, float]]:
+    return {attribute: {str(c): v for c, rate in categories.items()
+                        if (v := num(rate)) is not None}
+            for attribute, categories in support.items()}
+
+
+def role_common_ground_entries(bridging: BridgingResult | None, limit: int | None = None,
+                               digits: int | None = 4) -> list[RoleCommonGroundEntry]:
+    """"Common ground across roles": the common-ground rule over the declared roles alone,
+    common ground first (empty without bridging or without declared roles)."""
+    if bridging is None or bridging.common is None or bridging.common.role_status is None:
+        return []
+
+    def num(x: float) -> float | None:
+        value = finite(x)
+        return value if value is None or digits is None else round(value, digits)
+
+    return [
+        RoleCommonGroundEntry(
+            statement_id=plain_id(st.statement_id),
+            is_common_ground=st.role_status == "common_ground",
+            status=st.role_status or "not_enough_votes",
+            role_support=_role_support(st.role_support, num),
+            n_votes=int(st.n_votes),
+        )
+        for st in bridging.ranked(limit, by="roles")
     ]
 
 
@@ -264,6 +306,7 @@ def analysis_answer(
         ],
         participation=_participation(matrix, roles),
         bridging=bridging_entries(result.bridging, BRIDGING_LISTED),
+        common_ground_roles=role_common_ground_entries(result.bridging, BRIDGING_LISTED),
     )
 
 
@@ -346,6 +389,7 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
             for sid, value in zip(result.statement_ids, result.group_informed_consensus,
                                   strict=True)},
         bridging=bridging_entries(result.bridging),
+        common_ground_roles=role_common_ground_entries(result.bridging),
         seconds={step: round(value, 6) for step, value in seconds.items()},
         meta_inferred=[plain_id(s) for s in meta_inferred],
         diversity=diversity,

@@ -11,12 +11,13 @@ Conventions, the same in every answer:
 * **null means "not known"**: a figure the data cannot give (no votes, a single group, a cell
   hidden for k-anonymity, an undefined ratio) is ``null``, never ``0.0`` and never ``NaN``.
 * ids are the service's ids (integers) or, for ``meedenken analyze``, the export's ids.
-* **two lists, two names**: ``bridging`` is always the matrix-factorisation ranking
-  (:mod:`meedenken.engine.bridging`, Community-Notes style: support the opinion factor does not
-  explain); ``group_informed_consensus`` is always Pol.is's product of per-group agree
-  probabilities. The older diversity key ``opinion.bridging`` holds the top statements by
-  group-informed consensus; it is kept for existing clients, marked deprecated, and has the
-  clearer twin ``opinion.top_group_informed_consensus``.
+* **two lists, two names**: ``bridging`` is always the common-ground list (common ground
+  across opinion groups first, :mod:`meedenken.engine.common_ground`, each entry with the
+  matrix-factorisation score of :mod:`meedenken.engine.bridging`, Community-Notes style: support
+  the opinion factor does not explain); ``group_informed_consensus`` is always Pol.is's
+  product of per-group agree probabilities. The older diversity key ``opinion.bridging`` holds
+  the top statements by group-informed consensus; it is kept for existing clients, marked
+  deprecated, and has the clearer twin ``opinion.top_group_informed_consensus``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "Participation",
     "ReferenceAnswer",
     "RepresentativeStatement",
+    "RoleCommonGroundEntry",
     "StatementPoint",
     "StatementVotes",
 ]
@@ -175,10 +177,20 @@ class Participation(_Answer):
     statements: list[StatementVotes] = _doc("vote counts per statement")
 
 
+#: Why a statement is or is not common ground (engine.common_ground.STATUSES).
+COMMON_GROUND_STATUS = (
+    "common_ground: every opinion group (and declared role) supports it with evidence; "
+    "not_enough_votes: some group has too few votes, or its support is not yet clear; "
+    "rejected_within_a_group: a part of the map (a minority inside a group) rejects it; "
+    "rejected_by_a_role / rejected_by_a_group: a whole role / opinion group rejects it")
+
+
 class BridgingEntry(_Answer):
-    """One statement of the bridging list: matrix-factorisation bridging (engine.bridging,
-    Community-Notes style), best first. The score is the statement's intercept: support that the
-    opinion factor (the main divide) does not explain."""
+    """One statement of the bridging list ("common ground across opinion groups"): every
+    common-ground statement first (every group supports it, no group rejects it; see
+    engine.common_ground), ordered by its weakest group's support, then the rest. The score is
+    the matrix-factorisation intercept (engine.bridging, Community-Notes style): support that
+    the opinion factor (the main divide) does not explain."""
 
     statement_id: StatementId = _doc("statement id")
     score: Maybe = _doc("bridging score (statement intercept, in vote units, agree = +1; "
@@ -193,8 +205,41 @@ class BridgingEntry(_Answer):
     role_agree: dict[str, dict[str, float]] = _doc(
         "declared attribute (e.g. role) -> category -> agree rate in [0, 1]; categories of "
         "fewer than 5 participants are left out")
-    is_bridging: bool = _doc("passes the evidence rule (agrees from both sides of the factor), "
-                             "the interval bound and the polarisation cap")
+    is_bridging: bool = _doc("common ground: every opinion group (and every declared role "
+                             "with >= 5 participants) supports it with evidence (lower bound of "
+                             "its agree share among those who took a side above 1/2) and no "
+                             "group, role or part of the map rejects it (status common_ground)")
+    n_votes: int = _doc("votes seen on the statement (agree, disagree, pass)", ge=0)
+    status: str = _doc(COMMON_GROUND_STATUS, default="not_enough_votes")
+    weakest_group: str | None = _doc(
+        "the opinion group that supports it least (lowest lower bound); null without votes",
+        default=None)
+    weakest_group_agree: Rate = _doc(
+        "that group's agree share among those who took a side (agree / (agree + disagree))",
+        default=None)
+    weakest_group_low: Rate = _doc("the lower end of that share's one-sided 95% Wilson bound",
+                                   default=None)
+    group_support: dict[str, float] = _doc(
+        "opinion group id -> agree share among those who took a side (what the rule reads; "
+        "group_agree counts passes as votes seen)", default_factory=dict)
+    role_status: str | None = _doc(
+        "the rule over the declared roles alone (common ground across roles); null without "
+        "declared roles", default=None)
+    role_support: dict[str, dict[str, float]] = _doc(
+        "declared attribute -> category -> agree share among those who took a side; cells of "
+        "fewer than 5 participants or voters are left out", default_factory=dict)
+
+
+class RoleCommonGroundEntry(_Answer):
+    """One statement of "common ground across roles": the common-ground rule over the declared
+    roles alone (residents, professionals, managers...), cells under 5 participants hidden."""
+
+    statement_id: StatementId = _doc("statement id")
+    is_common_ground: bool = _doc("every shown role supports it with evidence, none rejects it")
+    status: str = _doc("common_ground / not_enough_votes / rejected_by_a_role")
+    role_support: dict[str, dict[str, float]] = _doc(
+        "declared attribute -> category -> agree share among those who took a side; hidden "
+        "cells left out")
     n_votes: int = _doc("votes seen on the statement (agree, disagree, pass)", ge=0)
 
 
@@ -219,9 +264,13 @@ class AnalysisAnswer(_Answer):
     participation: Participation = _doc("participation counts")
     bridging: list[BridgingEntry] = Field(
         default_factory=list,
-        description="bridging statements (matrix factorisation), best first, at most 50; empty "
-                    "when bridging did not run (snapshots older than bridging also read back "
-                    "with an empty list)")
+        description="common ground across opinion groups: every common-ground statement "
+                    "first (is_bridging), then the rest, at most 50; empty when bridging did "
+                    "not run (snapshots older than bridging also read back with an empty list)")
+    common_ground_roles: list[RoleCommonGroundEntry] = Field(
+        default_factory=list,
+        description="common ground across roles: common-ground statements first, at most 50; "
+                    "empty when no roles are declared")
 
 
 # ---------------------------------------------------------------------- meedenken analyze --json
@@ -303,7 +352,11 @@ class AnalyzeAnswer(_Answer):
     group_informed_consensus: dict[str, Rate] = _doc(
         "statement id -> group-informed consensus in [0, 1]; null where not defined")
     bridging: list[BridgingEntry] = _doc(
-        "every scored statement, best bridging score first (matrix factorisation)")
+        "every scored statement: common ground across opinion groups first (is_bridging), "
+        "then the rest (see BridgingEntry)")
+    common_ground_roles: list[RoleCommonGroundEntry] = _doc(
+        "common ground across declared roles, common ground first (empty without roles)",
+        default_factory=list)
     seconds: dict[str, float] = _doc(
         "wall time per step: read (the CSV files), matrix, then the engine's steps (its total "
         "covers the analysis only), diversity")

@@ -110,6 +110,15 @@ _EN = {
     "attribution": "Data and licence",
     "figure_files": "Figures are also saved as PNG and SVG files next to this report.",
     "not_grouped": "not grouped",
+    "common_ground": "Common ground across all opinion groups",
+    "common_ground_text": (
+        "Statements a majority of every opinion group supports (of those who agreed or "
+        "disagreed, beyond chance) and that no group, and no part of a group, rejects."),
+    "common_empty": "No common ground yet; these come closest:",
+    "support_part": "{pct}% of group {group}",
+    "support_sentence": "{list} agree",
+    "and": "and",
+    "bridging_details": "Details: the bridging score of every statement",
 }
 
 _NL = {
@@ -220,6 +229,15 @@ _NL = {
     "attribution": "Gegevens en licentie",
     "figure_files": "De figuren staan ook als PNG- en SVG-bestanden naast dit verslag.",
     "not_grouped": "niet ingedeeld",
+    "common_ground": "Gemeenschappelijke grond in alle opiniegroepen",
+    "common_ground_text": (
+        "Stellingen die in elke opiniegroep een meerderheid steunt (van wie eens of oneens "
+        "stemde, niet door toeval) en die geen groep, en geen deel van een groep, afwijst."),
+    "common_empty": "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:",
+    "support_part": "{pct}% van groep {group}",
+    "support_sentence": "{list} is het eens",
+    "and": "en",
+    "bridging_details": "Details: de verbindingsscore van elke stelling",
 }
 
 #: Report languages: Dutch (default audience) and English.

@@ -19,7 +19,7 @@ from .helpers import SEEDS, bearer, make_dialogue
 
 KEYS = {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
         "coordinates", "statement_coordinates", "groups", "consensus",
-        "group_informed_consensus", "participation", "bridging"}
+        "group_informed_consensus", "participation", "bridging", "common_ground_roles"}
 
 
 def _polarised_votes(d, n_statements):

@@ -172,6 +172,15 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     assert "% agree" in out and "% disagree" in out
     consensus = data["consensus"]["agree"][0]
     assert f"#{consensus}: " in out
+    # Common ground: only statements meeting the rule (or the honest empty state), in words.
+    section = out[out.index("Common ground: statements every opinion group supports:"):]
+    common = [b for b in data["bridging"] if b["is_bridging"]]
+    shown = common[:5] if common else data["bridging"][:5]
+    if not common:
+        assert "No common ground yet; these come closest:" in section
+    for b in shown:
+        assert f"#{b['statement_id']}: " in section and "% of group" in section
+    assert "score" not in section.split("Read in")[0]
 
 
 def test_progress_only_on_a_terminal(
@@ -338,9 +347,10 @@ def test_console_script(tmp_path: Path) -> None:
 def test_json_bridging_best_first_with_intervals(capsys):
     assert main(["analyze", str(DATA / "brexit-consensus"), "--json"]) == 0
     bridging = json.loads(capsys.readouterr().out)["bridging"]
-    assert len(bridging) == 50  # every active statement, best first
-    scores = [b["score"] for b in bridging]
-    assert scores == sorted(scores, reverse=True)
+    assert len(bridging) == 50  # every active statement, common ground first
+    flags = [b["is_bridging"] for b in bridging]
+    assert flags == sorted(flags, reverse=True)
+    assert all(b["is_bridging"] == (b["status"] == "common_ground") for b in bridging)
     for b in bridging:
         assert b["low"] <= b["score"] <= b["high"]
         assert set(b["group_agree"]) <= {"0", "1", "2", "3", "4"}

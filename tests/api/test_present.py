@@ -94,11 +94,14 @@ def _answer_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
     ("analysis", "AnalysisAnswer",
      {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
       "coordinates", "statement_coordinates", "groups", "consensus",
-      "group_informed_consensus", "participation", "bridging"},
+      "group_informed_consensus", "participation", "bridging", "common_ground_roles"},
      {"Group": {"id", "size", "center", "representative"},
       "RepresentativeStatement": {"statement_id", "text", "repful_for", "p_success"},
       "ConsensusStatement": {"statement_id", "n_success", "n_trials", "p_success"},
-      "BridgingEntry": {"statement_id", "score", "low", "high", "group_agree", "is_bridging"},
+      "BridgingEntry": {"statement_id", "score", "low", "high", "group_agree", "is_bridging",
+                        "status", "weakest_group", "weakest_group_agree", "weakest_group_low",
+                        "group_support", "role_status", "role_support"},
+      "RoleCommonGroundEntry": {"statement_id", "is_common_ground", "status", "role_support"},
       "ParticipantPoint": {"id", "x", "y", "group"},
       "StatementVotes": {"statement_id", "agree", "disagree", "pass"}}),
     ("diversity", "DiversityAnswer",
@@ -191,7 +194,7 @@ def test_the_report_does_not_fit_bridging_again(monkeypatch: pytest.MonkeyPatch)
     report = build_report(source, lang="en", topics=False)
     assert len(calls) == 1
     assert report.result is not None and report.result.bridging is not None
-    order = report.result.bridging.order()
+    order = report.result.bridging.listed_order()
     assert report.tables["bridging"]["statement_id"].tolist() == [
         matrix.statement_ids[j] for j in order]
 
@@ -211,7 +214,7 @@ def _with_unknowns(result: AnalysisResult) -> tuple[AnalysisResult, int]:
     """``result`` with some figures not finite: the GIC and extremity of one statement, the
     bridging score of the best bridging one. Returns it and that statement's id."""
     assert result.bridging is not None
-    j = int(result.bridging.order()[0])
+    j = int(result.bridging.listed_order()[0])
     gic = result.group_informed_consensus.astype(float).copy()
     gic[j] = np.nan
     extremity = result.opinion_map.extremity.astype(float).copy()
@@ -321,7 +324,7 @@ OLD_SNAPSHOT = {
 
 def test_old_snapshots_still_read_back(client: TestClient) -> None:
     """A snapshot stored by an older version is served under the current schema: the same
-    figures, and the parts added since (bridging) empty."""
+    figures, and the parts added since (bridging, common ground across roles) empty."""
     from sqlmodel import Session
 
     from meedenken.api.present.analysis import empty_analysis
@@ -336,7 +339,7 @@ def test_old_snapshots_still_read_back(client: TestClient) -> None:
         session.commit()
     response = client.get(d.url("/analysis"))
     assert response.status_code == 200
-    assert response.json() == {**OLD_SNAPSHOT, "bridging": []}
+    assert response.json() == {**OLD_SNAPSHOT, "bridging": [], "common_ground_roles": []}
     # The stream sends what GET /analysis answers (both read through stored_analysis).
     assert as_json(stored_analysis(OLD_SNAPSHOT)) == response.json()
 
@@ -350,3 +353,24 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"meedenken.api.present.{name}")
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_common_ground_across_roles_is_its_own_list() -> None:
+    """Issue 16: "common ground across roles" next to the groups' list, small cells hidden."""
+    matrix, _ = _conversation()
+    n = matrix.n_participants
+    role = ["resident"] * (n - 24) + ["professional"] * 20 + ["board"] * 4  # board: hidden
+    result = analyze(matrix, attributes={"role": role}, random_state=0)
+    answer = as_json(analyze_answer(result, {"read": 0.0}, diversity=_no_diversity()))
+    roles = answer["common_ground_roles"]
+    assert len(roles) == matrix.n_statements
+    flags = [e["is_common_ground"] for e in roles]
+    assert flags == sorted(flags, reverse=True)  # common ground first
+    assert all(e["is_common_ground"] == (e["status"] == "common_ground") for e in roles)
+    assert any(flags)
+    assert all(set(e["role_support"]["role"]) <= {"resident", "professional"} for e in roles)
+    by_id = {e["statement_id"]: e for e in answer["bridging"]}
+    assert all(by_id[e["statement_id"]]["role_status"] == e["status"] for e in roles)
+    without = as_json(analyze_answer(analyze(matrix, random_state=0), {"read": 0.0},
+                                     diversity=_no_diversity()))
+    assert without["common_ground_roles"] == []

@@ -113,6 +113,27 @@ def test_optional_sections_follow_the_engine(built: tuple[Path, str], module: st
         assert "data:image/svg+xml;base64," in body
 
 
+def test_common_ground_section_lists_only_common_ground_in_words(
+        built: tuple[Path, str]) -> None:
+    """Issue 16: the report's bridging section leads with common ground across all opinion
+    groups, in words ("...% of group 0 and ...% of group 1 agree"), never a bare score."""
+    import pandas as pd
+
+    out, html = built
+    start = html.index('<section id="bridging">')
+    body = html[start:html.index("</section>", start)]
+    assert "<h2>Common ground across all opinion groups</h2>" in body
+    common = body[body.index('<ol class="common-ground">'):body.index("</ol>")]
+    listed = [int(part.split(" ", 1)[0]) for part in common.split("<li>#")[1:]]
+    table = pd.read_parquet(out.parent.parent / "tables" / "bridging.parquet")
+    is_common = dict(zip(table["statement_id"], table["is_bridging"], strict=True))
+    assert listed and all(is_common[sid] for sid in listed)
+    assert 0 in listed  # statement 0: every participant agrees
+    assert "No common ground yet" not in body
+    assert "% of group 0" in common and " agree" in common and "score" not in common
+    assert "&lt;script&gt;" in common and "<script>" not in common
+
+
 def test_no_external_requests(built: tuple[Path, str]) -> None:
     _, html = built
     parser = _Links()

@@ -179,9 +179,24 @@ def test_moderated_statements_are_not_ranked_and_json_shape() -> None:
         "role_agree",
         "is_bridging",
         "n_votes",
+        # added by issue 16 (common ground): why, and who supports it least
+        "status",
+        "weakest_group",
+        "weakest_group_agree",
+        "weakest_group_low",
+        "role_status",
+        "weakest_role",
+        "group_support",
+        "role_support",
     }
     assert set(rows[0]["group_agree"]) == {"0", "1", "2"}
-    assert rows[0]["score"] >= rows[1]["score"] >= rows[2]["score"]
+    # listed order: common ground first, then by the weakest group's lower bound
+    order = ["common_ground", "not_enough_votes", "rejected_within_a_group",
+             "rejected_by_a_role", "rejected_by_a_group"]
+    every = result.to_json()
+    ranks = [order.index(e["status"]) for e in every]
+    assert ranks == sorted(ranks)
+    assert [e["is_bridging"] for e in every] == [e["status"] == "common_ground" for e in every]
 
 
 def test_passes_weight_zero_is_the_same_as_dropping_them() -> None:

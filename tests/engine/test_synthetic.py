@@ -23,7 +23,7 @@ def test_shapes_kinds_and_groups() -> None:
     assert conv.group_labels.shape == (500,)
     assert np.bincount(conv.group_labels).tolist() == [300, 150, 50]
     counts = {k: int((conv.kinds == k).sum()) for k in STATEMENT_KINDS}
-    assert counts == {"bridging": 10, "favourite": 10, "divisive": 30, "other": 50}
+    assert counts == {"bridging": 10, "favourite": 10, "divisive": 30, "vetoed": 0, "other": 50}
     assert conv.is_bridging.sum() == 10
     assert set(np.unique(m.X.data)) <= {-1, 0, 1}
     assert m.X.has_canonical_format
@@ -139,3 +139,14 @@ def test_arrival_knobs_at_zero_give_equal_counts_and_spread_orders_statements() 
     )
     counts = np.diff(half.matrix.X.tocsc().indptr)
     assert 2.2 < counts[:10].mean() / counts[-10:].mean() < 3.0
+
+
+def test_vetoed_statements_are_loved_by_all_but_the_smallest_group() -> None:
+    conv = synthetic_conversation(
+        300, 40, density=0.5, group_shares=(0.6, 0.3, 0.1),
+        kind_shares={"vetoed": 0.5, "other": 0.5}, random_state=0,
+    )
+    vetoed = conv.kinds == "vetoed"
+    assert vetoed.sum() == 20
+    p = conv.agree_probability[:, vetoed]
+    assert (p[:2] >= 0.85).all() and (p[2] <= 0.2).all()

@@ -317,7 +317,8 @@ def test_bridging_and_diversity_panels_render_when_present(server: Server,
         document.body.append(card, root);
         const texts = new Map([[7, '<img src=x onerror=alert(1)> Meer wijkverpleging']]);
         p.renderBridging(card, root, {bridging: [{statement_id: 7, score: 0.42, low: 0.3,
-            high: 0.55, polarization: 0.1, group_agree: {0: 0.81, 1: 0.74}}]},
+            high: 0.55, polarization: 0.1, group_agree: {0: 0.7, 1: 0.6},
+            group_support: {0: 0.81, 1: 0.74}, is_bridging: true, status: 'common_ground'}]},
             (sid) => texts.get(sid));
         const bridging = {hidden: card.hidden, bars: root.querySelectorAll('.bar-fill').length,
             width: root.querySelector('.bar-fill').style.width, text: root.textContent,
@@ -333,8 +334,49 @@ def test_bridging_and_diversity_panels_render_when_present(server: Server,
     }""")
     assert result["bridging"]["hidden"] is False
     assert result["bridging"]["bars"] == 2 and result["bridging"]["width"] == "81%"
-    assert "(interval 0.30 – 0.55)" in result["bridging"]["text"]
+    assert "81% van groep A en 74% van groep B is het eens" in result["bridging"]["text"]
+    assert "score" not in result["bridging"]["text"] and "0.42" not in result["bridging"]["text"]
     assert result["bridging"]["images"] == 0 and "<img" in result["bridging"]["text"]
     assert result["hiddenWithout"] is True
     assert result["rows"] == 2 + 3 and "1.78" in result["diversity"]
     assert "joined40" in result["diversity"].replace(" ", "")
+
+
+def test_common_ground_panel_lists_only_common_ground_and_an_honest_empty_state(
+        server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the dashboard's panel shows only statements that meet the common-ground rule
+    (``is_bridging``), in words; with none, it says so and shows the closest ones."""
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/new")
+    result = page.evaluate("""async () => {
+        const p = await import('/static/js/panels.js');
+        const card = document.createElement('section'), root = document.createElement('div');
+        document.body.append(card, root);
+        const entry = (id, ok, status, support) => ({statement_id: id, score: 0.5, low: 0.4,
+            high: 0.6, polarization: 0.1, group_agree: support, group_support: support,
+            is_bridging: ok, status});
+        const texts = (sid) => `stelling ${sid}`;
+        p.renderBridging(card, root, {bridging: [
+            entry(1, true, 'common_ground', {0: 0.82, 1: 0.74, 2: 0.69}),
+            entry(2, false, 'not_enough_votes', {0: 0.9, 1: 0.9}),
+            entry(3, false, 'rejected_by_a_group', {0: 0.95, 1: 0.9, 2: 0.1}),
+            entry(4, true, 'common_ground', {0: 0.7, 1: 0.66, 2: 0.6})]}, texts);
+        const some = {items: [...root.querySelectorAll('.bridge .text')].map(n => n.textContent),
+                      text: root.textContent};
+        p.renderBridging(card, root, {bridging: [
+            entry(2, false, 'not_enough_votes', {0: 0.9, 1: 0.9}),
+            entry(3, false, 'rejected_by_a_group', {0: 0.95, 1: 0.9, 2: 0.1})]}, texts);
+        const none = {items: [...root.querySelectorAll('.bridge .text')].map(n => n.textContent),
+                      text: root.textContent};
+        return {some, none};
+    }""")
+    assert result["some"]["items"] == ["stelling 1", "stelling 4"]
+    assert ("82% van groep A, 74% van groep B en 69% van groep C is het eens"
+            in result["some"]["text"])
+    assert "score" not in result["some"]["text"]
+    none = result["none"]
+    assert none["text"].startswith(
+        "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:")
+    assert none["items"] == ["stelling 2", "stelling 3"]
+    assert "(nog niet genoeg stemmen)" in none["text"]
+    assert "(een groep is het oneens)" in none["text"]

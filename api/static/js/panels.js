@@ -50,30 +50,53 @@ export function renderGroups(root, analysis, textOf) {
   }));
 }
 
-/** The bridging list (issue 4's `bridging` key): score with interval, a bar per group. */
+/** "82% van groep A, 74% van groep B en 69% van groep C is het eens": each group's share of
+ * agrees among those who took a side (what the common-ground rule reads), never a bare score. */
+export function supportSentence(support) {
+  const parts = Object.entries(support || {}).map(([group, rate]) =>
+    t("supportPart", { pct: pct(rate), group: groupLetter(Number(group)) }));
+  if (!parts.length) return t("noVotesYet");
+  const list = parts.length === 1 ? parts[0]
+    : `${parts.slice(0, -1).join(", ")} ${t("and")} ${parts[parts.length - 1]}`;
+  return t("supportSentence", { list });
+}
+
+function bridgeItem(b, textOf, withStatus) {
+  const support = b.group_support && Object.keys(b.group_support).length
+    ? b.group_support : (b.group_agree || {});
+  const bars = el("div", { className: "bars" });
+  for (const [group, rate] of Object.entries(support)) {
+    const fill = el("div", { className: "bar-fill" });
+    fill.style.width = `${pct(rate)}%`;
+    fill.style.background = groupColour(Number(group));
+    bars.append(
+      el("span", { text: groupLetter(Number(group)) }),
+      el("div", { className: "bar-track", role: "img",
+                  "aria-label": `${t("group", { group: groupLetter(Number(group)) })}: ${t("agreePct", { pct: pct(rate) })}` }, fill),
+      el("span", { className: "num", text: `${pct(rate)}%` }));
+  }
+  return el("div", { className: "bridge" },
+    el("p", { className: "text", text: b.text ?? textOf(b.statement_id) }),
+    el("p", { className: "interval", text: supportSentence(support)
+      + (withStatus && b.status ? ` (${t(`status.${b.status}`)})` : "") }),
+    bars);
+}
+
+/** Common ground across the opinion groups (issue 16): only statements that meet the rule
+ * (`is_bridging`: every group supports it, none rejects it), in plain words; with none, an
+ * honest empty state and the statements that come closest (not yet decided ones first). */
 export function renderBridging(card, root, analysis, textOf) {
   const list = analysis.bridging;
   card.hidden = !Array.isArray(list);
   if (!Array.isArray(list)) return;
   if (!list.length) { root.replaceChildren(el("p", { text: t("noneYet") })); return; }
-  root.replaceChildren(...list.slice(0, 10).map((b) => {
-    const bars = el("div", { className: "bars" });
-    for (const [group, rate] of Object.entries(b.group_agree || {})) {
-      const fill = el("div", { className: "bar-fill" });
-      fill.style.width = `${pct(rate)}%`;
-      fill.style.background = groupColour(Number(group));
-      bars.append(
-        el("span", { text: groupLetter(Number(group)) }),
-        el("div", { className: "bar-track", role: "img",
-                    "aria-label": `${t("group", { group: groupLetter(Number(group)) })}: ${t("agreePct", { pct: pct(rate) })}` }, fill),
-        el("span", { className: "num", text: `${pct(rate)}%` }));
-    }
-    return el("div", { className: "bridge" },
-      el("p", { className: "text", text: b.text ?? textOf(b.statement_id) }),
-      el("p", { className: "interval",
-                text: t("score", { score: fmt(b.score), low: fmt(b.low), high: fmt(b.high) }) }),
-      bars);
-  }));
+  const common = list.filter((b) => b.is_bridging === true);
+  if (common.length) {
+    root.replaceChildren(...common.slice(0, 10).map((b) => bridgeItem(b, textOf, false)));
+    return;
+  }
+  root.replaceChildren(el("p", { className: "empty-common", text: t("commonEmpty") }),
+    ...list.slice(0, 3).map((b) => bridgeItem(b, textOf, true)));
 }
 
 export function renderConsensus(root, analysis, textOf) {

@@ -1,0 +1,349 @@
+"""Common ground: statements that every opinion group and every declared role supports.
+
+Why a rule beside the bridging score: one factor axis cannot see a third group's opposition, so
+the matrix-factorisation intercept (:mod:`engine.bridging`) can rank first a statement that two
+large groups love and a whole 10% group rejects (issue 16). The rule below gives every group a
+veto, however small:
+
+* **Support with evidence.** Per group, the agree rate among those who took a side
+  (agree / (agree + disagree); a pass is neither) gets a Wilson score interval. A statement is
+  *common ground* only if, in every opinion group and in every declared role (attribute category
+  with at least ``min_cell_size`` participants), at least ``min_group_votes`` took a side and the
+  interval's lower bound lies above ``threshold`` (0.5: a majority agrees, beyond chance).
+* **A veto, with evidence.** A group whose upper bound lies below ``threshold`` rejects it
+  (a majority of that group does not agree, beyond chance): status ``rejected_by_a_group`` /
+  ``rejected_by_a_role``.
+* **Imperfect groups.** Groups can merge a 10% minority into a larger group. So the same veto is
+  also asked of *finer* partitions of the map (the base clusters merged into 3, 4, 6, 8 and 12
+  cells, ``fine_levels``, by weighted k-means on their centres): a cell holding at least
+  ``veto_min_share`` of the clustered participants whose upper bound lies below the threshold
+  vetoes too (``rejected_within_a_group``). Several levels, because no single one fits every
+  room: a minority spread over two cells at 12 is often one cell at 4 or 6, and a cell needs
+  enough votes to be evidence. Fine cells only veto; they are too small to be asked for proof
+  of support (that would make nearly everything "not enough votes").
+* Anything else is ``not_enough_votes``: more votes may still settle it either way.
+
+Everything is computed from per-category agree / disagree counts: O(categories x statements)
+after the one counting pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .settings import CommonGroundSettings
+
+__all__ = [
+    "COMMON_GROUND",
+    "NOT_ENOUGH_VOTES",
+    "REJECTED_BY_A_GROUP",
+    "REJECTED_BY_A_ROLE",
+    "REJECTED_WITHIN_A_GROUP",
+    "STATUSES",
+    "CommonGround",
+    "Verdict",
+    "common_ground",
+    "fine_partition",
+    "judge",
+    "wilson_bounds",
+]
+
+COMMON_GROUND = "common_ground"
+NOT_ENOUGH_VOTES = "not_enough_votes"
+REJECTED_BY_A_GROUP = "rejected_by_a_group"
+REJECTED_BY_A_ROLE = "rejected_by_a_role"
+REJECTED_WITHIN_A_GROUP = "rejected_within_a_group"
+#: Every status, in rank order (common ground first, then the undecided, then the vetoed).
+STATUSES = (
+    COMMON_GROUND,
+    NOT_ENOUGH_VOTES,
+    REJECTED_WITHIN_A_GROUP,
+    REJECTED_BY_A_ROLE,
+    REJECTED_BY_A_GROUP,
+)
+
+
+def wilson_bounds(
+    agree: np.ndarray, decided: np.ndarray, z: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of agree / decided (0..1 where nothing was decided).
+
+    Wilson (1927); unlike the normal interval it stays inside [0, 1] and is honest at 3 votes.
+
+    Examples
+    --------
+    >>> low, high = wilson_bounds(np.array([8.0, 0.0]), np.array([10.0, 0.0]), 1.6449)
+    >>> [round(float(x), 3) for x in (low[0], high[0], low[1], high[1])]
+    [0.541, 0.931, 0.0, 1.0]
+    """
+    agree = np.asarray(agree, dtype=np.float64)
+    n = np.asarray(decided, dtype=np.float64)
+    safe = np.maximum(n, 1.0)
+    p = agree / safe
+    z2 = z * z
+    denominator = 1.0 + z2 / safe
+    centre = (p + z2 / (2 * safe)) / denominator
+    half = z * np.sqrt(p * (1 - p) / safe + z2 / (4 * safe * safe)) / denominator
+    low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), 0.0)
+    high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), 1.0)
+    return low, high
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The rule over one partition (groups, or one role attribute), per statement."""
+
+    #: Category labels, in the row order of the arrays below.
+    categories: tuple[Hashable, ...]
+    #: (n_categories, n_statements) agree share among those who took a side (NaN: nobody did).
+    rate: np.ndarray
+    #: (n_categories, n_statements) Wilson bounds of that share.
+    low: np.ndarray
+    high: np.ndarray
+    #: (n_statements,) every category supports it with evidence.
+    supported: np.ndarray
+    #: (n_statements,) some category with enough votes rejects it with evidence.
+    rejected: np.ndarray
+    #: (n_statements,) row of the weakest category (lowest lower bound), -1 with no categories.
+    weakest: np.ndarray
+
+    def weakest_label(self, s: int) -> Hashable | None:
+        w = int(self.weakest[s])
+        return None if w < 0 else self.categories[w]
+
+
+def judge(
+    agree: np.ndarray,
+    disagree: np.ndarray,
+    categories: Sequence[Hashable],
+    settings: CommonGroundSettings,
+    *,
+    counted: np.ndarray | None = None,
+) -> Verdict:
+    """Support and veto over one partition from (n_categories, n_statements) counts.
+
+    ``counted``: (n_categories,) categories that take part (default all); the others neither
+    support nor veto (a fine cell below ``veto_min_share``).
+
+    Examples
+    --------
+    >>> s = CommonGroundSettings()
+    >>> v = judge(np.array([[40, 40], [30, 2]]), np.array([[5, 5], [5, 30]]), ["A", "B"], s)
+    >>> v.supported.tolist(), v.rejected.tolist(), v.weakest.tolist()
+    ([True, False], [False, True], [1, 1])
+    """
+    agree = np.asarray(agree, dtype=np.float64)
+    decided = agree + np.asarray(disagree, dtype=np.float64)
+    k, n_s = agree.shape
+    low, high = wilson_bounds(agree, decided, settings.z)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(decided > 0, agree / np.maximum(decided, 1.0), np.nan)
+    take_part = np.ones(k, dtype=bool) if counted is None else np.asarray(counted, dtype=bool)
+    enough = (decided >= settings.min_group_votes) & take_part[:, None]
+    thr = settings.threshold
+    if k and take_part.any():
+        supported = ((low > thr) & enough | ~take_part[:, None]).all(axis=0)
+        rejected = ((high < thr) & enough).any(axis=0)
+        key = np.where(take_part[:, None], np.where(enough, low, -1.0), np.inf)
+        weakest = np.argmin(key, axis=0)
+    else:
+        supported = np.zeros(n_s, dtype=bool)
+        rejected = np.zeros(n_s, dtype=bool)
+        weakest = np.full(n_s, -1, dtype=np.int64)
+    return Verdict(tuple(categories), rate, low, high, supported, rejected, weakest)
+
+
+@dataclass(frozen=True)
+class CommonGround:
+    """The common-ground rule over groups, roles and the fine partition (see the module doc)."""
+
+    settings: CommonGroundSettings
+    #: (n_statements,) one of :data:`STATUSES` across opinion groups *and* roles.
+    status: np.ndarray
+    #: The rule over the opinion groups (None: no groups; everyone counts as one group).
+    groups: Verdict
+    #: attribute name -> the rule over that attribute's shown categories (roles).
+    roles: dict[str, Verdict]
+    #: (n_statements,) the rule over the roles alone ("common ground across roles"): one of
+    #: ``common_ground`` / ``not_enough_votes`` / ``rejected_by_a_role``; None without roles.
+    role_status: np.ndarray | None
+    #: The veto of each fine partition (empty: none given).
+    fine: list[Verdict]
+    #: (n_statements,) the lowest, over the opinion groups, lower bound of the agree share among
+    #: the votes *seen* (passes count, as in ``group_agree``); -1 where a group has too few
+    #: votes. The order within a status: a statement many pass on is weaker common ground.
+    seen_low: np.ndarray | None = None
+
+    @property
+    def is_common_ground(self) -> np.ndarray:
+        return self.status == COMMON_GROUND
+
+    def rank_key(self) -> np.ndarray:
+        """(n_statements,) the order within a status: :attr:`seen_low` if known, else the
+        weakest opinion group's lower bound (-1 where a group has too few votes).
+
+        Why passes count here but not in the status: a group that mostly passes does not reject
+        a statement, but it does not carry it either; on the Pol.is exports, ranking by the
+        decided share alone put such statements in the top 10 (benchmarks/RESULTS.md,
+        "Common ground")."""
+        if self.seen_low is not None:
+            return self.seen_low
+        if not len(self.groups.categories):
+            return np.full(self.status.shape, -1.0)
+        rows = np.maximum(self.groups.weakest, 0)
+        cols = np.arange(self.status.shape[0])
+        low = self.groups.low[rows, cols]
+        rate_known = ~np.isnan(self.groups.rate[rows, cols])
+        return np.where(rate_known, low, -1.0)
+
+    def status_rank(self) -> np.ndarray:
+        """(n_statements,) position of each status in :data:`STATUSES` (0 = common ground)."""
+        position = {name: i for i, name in enumerate(STATUSES)}
+        return np.array([position[s] for s in self.status], dtype=np.int64)
+
+
+def _status(
+    supported: np.ndarray, rejections: Sequence[tuple[np.ndarray, str]]
+) -> np.ndarray:
+    out = np.where(supported, COMMON_GROUND, NOT_ENOUGH_VOTES).astype(object)
+    for rejected, name in reversed(rejections):  # the first listed reason wins
+        out[rejected] = name
+    return out
+
+
+def common_ground(
+    group_counts: np.ndarray,
+    group_ids: Sequence[Hashable],
+    *,
+    roles: Mapping[str, tuple[Sequence[Hashable], np.ndarray, np.ndarray]] | None = None,
+    fine: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+    settings: CommonGroundSettings = CommonGroundSettings(),  # frozen, so safe as a default
+) -> CommonGround:
+    """Apply the rule from counts.
+
+    Parameters
+    ----------
+    group_counts : (k, n_statements, 2 or 3) agree, disagree (and pass) counts per opinion
+        group; with passes, the order within a status counts them (:attr:`CommonGround.seen_low`).
+    group_ids : the k group labels.
+    roles : attribute name -> (categories, (n_cat, n_s, >= 2) counts, (n_cat, n_s) visible);
+        hidden cells (small cells) count as "too few votes".
+    fine : per fine partition (:func:`fine_partition`), its (n_cells, n_statements, >= 2) counts
+        and (n_cells,) participants, for the veto only.
+
+    Examples
+    --------
+    Three groups; statement 0 all support, statement 1 the third group rejects, statement 2 has
+    too few votes in the third group:
+
+    >>> c = np.array([[[40, 5], [45, 2], [40, 5]],
+    ...               [[30, 6], [40, 3], [30, 6]],
+    ...               [[20, 4], [2, 30], [2, 1]]])
+    >>> common_ground(c, ["A", "B", "C"]).status.tolist()
+    ['common_ground', 'rejected_by_a_group', 'not_enough_votes']
+    """
+    counts = np.asarray(group_counts)
+    groups = judge(counts[..., 0], counts[..., 1], list(group_ids), settings)
+    n_s = counts.shape[1]
+    supported = groups.supported.copy()
+    rejections = [(groups.rejected, REJECTED_BY_A_GROUP)]
+
+    role_verdicts: dict[str, Verdict] = {}
+    role_supported = np.ones(n_s, dtype=bool)
+    role_rejected = np.zeros(n_s, dtype=bool)
+    for name, (categories, rcounts, visible) in (roles or {}).items():
+        rc = np.where(np.asarray(visible)[..., None], np.asarray(rcounts)[..., :2], 0)
+        verdict = judge(rc[..., 0], rc[..., 1], list(categories), settings)
+        role_verdicts[name] = verdict
+        role_supported &= verdict.supported
+        role_rejected |= verdict.rejected
+    role_status = None
+    if role_verdicts:
+        supported &= role_supported
+        rejections.append((role_rejected, REJECTED_BY_A_ROLE))
+        role_status = _status(role_supported, [(role_rejected, REJECTED_BY_A_ROLE)])
+
+    fine_verdicts = []
+    fine_rejected = np.zeros(n_s, dtype=bool)
+    for fine_counts, fine_sizes in fine:
+        sizes = np.asarray(fine_sizes, dtype=np.float64)
+        if not len(sizes):
+            continue
+        big = sizes >= settings.veto_min_share * sizes.sum()
+        fc = np.asarray(fine_counts)
+        verdict = judge(fc[..., 0], fc[..., 1], list(range(len(sizes))), settings, counted=big)
+        fine_verdicts.append(verdict)
+        fine_rejected |= verdict.rejected
+    if fine_verdicts:
+        rejections.append((fine_rejected, REJECTED_WITHIN_A_GROUP))
+    seen_low = None
+    if counts.shape[-1] >= 3 and len(groups.categories):
+        seen = counts[..., :3].sum(axis=-1)
+        low_seen, _ = wilson_bounds(counts[..., 0], seen, settings.z)
+        enough = (counts[..., 0] + counts[..., 1]) >= settings.min_group_votes
+        seen_low = np.where(enough, low_seen, -1.0).min(axis=0)
+    return CommonGround(
+        settings=settings,
+        status=_status(supported, rejections),
+        groups=groups,
+        roles=role_verdicts,
+        role_status=role_status,
+        fine=fine_verdicts,
+        seen_low=seen_low,
+    )
+
+
+def fine_partition(
+    base_labels: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    n_cells: int,
+    *,
+    iterations: int = 50,
+) -> np.ndarray:
+    """(n_participants,) fine cell per participant (-1 where the base label is -1).
+
+    The base clusters (about 100 on the map) merged into at most ``n_cells`` cells by a
+    size-weighted k-means on their centres: fine enough that a 5-10% minority gets cells of its
+    own, coarse enough that each cell has votes on most statements. Deterministic: the farthest-
+    point start begins at the largest base cluster.
+
+    Examples
+    --------
+    >>> centers = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0]])
+    >>> fine_partition(np.array([0, 1, 2, -1]), centers, np.array([10, 10, 2]), 2).tolist()
+    [0, 0, 1, -1]
+    """
+    base_labels = np.asarray(base_labels)
+    centers = np.asarray(base_centers, dtype=np.float64)
+    weights = np.asarray(base_sizes, dtype=np.float64)
+    n_base = len(centers)
+    out = np.full(len(base_labels), -1, dtype=np.int64)
+    if n_base == 0:
+        return out
+    m = min(n_cells, n_base)
+    chosen = [int(np.argmax(weights))]
+    dist = np.sum((centers - centers[chosen[0]]) ** 2, axis=1)
+    for _ in range(1, m):
+        nxt = int(np.argmax(dist * (weights > 0)))
+        chosen.append(nxt)
+        dist = np.minimum(dist, np.sum((centers - centers[nxt]) ** 2, axis=1))
+    cells = centers[chosen].copy()
+    assign = np.zeros(n_base, dtype=np.int64)
+    for _ in range(iterations):
+        d = ((centers[:, None, :] - cells[None, :, :]) ** 2).sum(axis=2)
+        new = np.argmin(d, axis=1)
+        for j in range(m):
+            w = weights[new == j]
+            if w.sum() > 0:
+                cells[j] = (centers[new == j] * w[:, None]).sum(axis=0) / w.sum()
+        if np.array_equal(new, assign):
+            break
+        assign = new
+    _, compact = np.unique(assign, return_inverse=True)  # cell numbers 0..used-1
+    known = base_labels >= 0
+    out[known] = compact[base_labels[known]]
+    return out

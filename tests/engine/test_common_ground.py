@@ -1,0 +1,195 @@
+"""Tests of engine.common_ground: every group (and role) supports, any group vetoes (issue 16)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from meedenken.engine.bridging import BridgingSettings, bridging
+from meedenken.engine.common_ground import (
+    COMMON_GROUND,
+    NOT_ENOUGH_VOTES,
+    REJECTED_BY_A_GROUP,
+    REJECTED_BY_A_ROLE,
+    REJECTED_WITHIN_A_GROUP,
+    common_ground,
+    fine_partition,
+    wilson_bounds,
+)
+from meedenken.engine.errors import InvalidSettingError
+from meedenken.engine.settings import AnalysisSettings, CommonGroundSettings
+from meedenken.engine.synthetic import synthetic_conversation
+
+
+def _votes(plan: list[list[tuple[int, int]]]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """A vote matrix from, per group, per statement (agrees, disagrees) among its members.
+
+    Group g has as many members as its largest vote count; member i agrees if i < agrees,
+    disagrees if agrees <= i < agrees + disagrees, else has not voted.
+    """
+    rows, labels = [], []
+    for g, statements in enumerate(plan):
+        size = max(a + d for a, d in statements)
+        for i in range(size):
+            rows.append([1 if i < a else (-1 if i < a + d else 0) for a, d in statements])
+            labels.append(g)
+    dense = np.array(rows, dtype=np.int8)
+    X = sp.csr_matrix(dense)  # zeros are "not voted" here: no passes in these cases
+    return X, np.array(labels)
+
+
+def _status(plan: list[list[tuple[int, int]]], **kw: object) -> list[str]:
+    X, labels = _votes(plan)
+    result = bridging(X, group_labels=labels, settings=BridgingSettings(min_side_agrees=1), **kw)
+    assert result.common is not None
+    return result.common.status.tolist()
+
+
+def test_all_groups_agree_is_common_ground() -> None:
+    # s0: 18/20, 9/10, 8/10 agree in groups A, B, C -> common ground.
+    plan = [[(18, 2)], [(9, 1)], [(8, 2)]]
+    assert _status(plan) == [COMMON_GROUND]
+
+
+def test_two_groups_love_it_the_third_rejects_it_is_not_common_ground() -> None:
+    # 40/40 and 20/20 agree, but 1 of 10 in group C: C's upper bound (0.37) < 0.5.
+    plan = [[(40, 0)], [(20, 0)], [(1, 9)]]
+    assert _status(plan) == [REJECTED_BY_A_GROUP]
+    _lo, hi = wilson_bounds(np.array([1.0]), np.array([10.0]), CommonGroundSettings().z)
+    assert hi[0] < 0.5
+
+
+def test_too_few_votes_in_one_group_is_not_enough_votes_yet() -> None:
+    # Group C: 3 of 3 agree, but 3 < min_group_votes (5): undecided, not common ground.
+    plan = [[(40, 2)], [(20, 1)], [(3, 0)]]
+    assert _status(plan) == [NOT_ENOUGH_VOTES]
+    # Enough votes but not decisive (6 of 10: bounds 0.35-0.8 straddle 0.5): still undecided.
+    assert _status([[(40, 2)], [(20, 1)], [(6, 4)]]) == [NOT_ENOUGH_VOTES]
+
+
+def test_a_role_that_rejects_it_vetoes_common_ground_across_roles() -> None:
+    # One opinion group of 30; roles: 20 residents all agree, 10 professionals: 1 agrees.
+    X = sp.csr_matrix(np.array([[1]] * 21 + [[-1]] * 9, dtype=np.int8))
+    role = ["resident"] * 20 + ["professional"] * 10
+    labels = np.zeros(30, dtype=np.int64)
+    settings = BridgingSettings(min_side_agrees=1)
+    alone = bridging(X, group_labels=labels, settings=settings)
+    assert alone.common is not None and alone.common.status.tolist() == [COMMON_GROUND]
+    with_roles = bridging(X, group_labels=labels, attributes={"role": role}, settings=settings)
+    cg = with_roles.common
+    assert cg is not None
+    assert cg.status.tolist() == [REJECTED_BY_A_ROLE]
+    assert cg.role_status is not None and cg.role_status.tolist() == [REJECTED_BY_A_ROLE]
+    entry = with_roles.to_json()[0]
+    assert entry["is_bridging"] is False and entry["role_status"] == REJECTED_BY_A_ROLE
+    assert entry["weakest_role"] == {"role": {"category": "professional", "agree": 0.1}}
+
+
+def test_a_role_under_five_participants_is_hidden_and_cannot_veto() -> None:
+    # 4 board members reject, 26 residents agree: the board is a hidden cell (< 5).
+    X = sp.csr_matrix(np.array([[1]] * 26 + [[-1]] * 4, dtype=np.int8))
+    role = ["resident"] * 26 + ["board"] * 4
+    result = bridging(
+        X, group_labels=np.zeros(30, dtype=np.int64), attributes={"role": role},
+        settings=BridgingSettings(min_side_agrees=1),
+    )
+    assert result.common is not None and result.common.status.tolist() == [COMMON_GROUND]
+    assert result.attributes["role"].categories == ("resident",)
+
+
+def test_a_minority_merged_into_a_big_group_still_vetoes_through_the_fine_partition() -> None:
+    # Groups as found: A = 60 (of whom 12 are a hidden minority), B = 30. Statement 0: the 48
+    # and B agree, the hidden 12 all disagree. A's share 48/60 = 0.8 passes on its own.
+    X = sp.csr_matrix(np.array([[1]] * 48 + [[-1]] * 12 + [[1]] * 30, dtype=np.int8))
+    labels = np.array([0] * 60 + [1] * 30)
+    assert _fine_status(X, labels, None) == [COMMON_GROUND]
+    # The finer partition of the map separates the 12 (13% of the room): they veto.
+    fine = np.array([0] * 48 + [1] * 12 + [2] * 30)
+    assert _fine_status(X, labels, fine) == [REJECTED_WITHIN_A_GROUP]
+    # ... unless that cell is below veto_min_share of the room (12 / 90 = 0.133 < 0.2).
+    strict = BridgingSettings(min_side_agrees=1, common_ground=CommonGroundSettings(
+        veto_min_share=0.2))
+    r = bridging(X, group_labels=labels, fine_labels=fine, settings=strict)
+    assert r.common is not None and r.common.status.tolist() == [COMMON_GROUND]
+
+
+def _fine_status(X: sp.csr_matrix, labels: np.ndarray, fine: np.ndarray | None) -> list[str]:
+    r = bridging(X, group_labels=labels, fine_labels=fine,
+                 settings=BridgingSettings(min_side_agrees=1))
+    assert r.common is not None
+    return r.common.status.tolist()
+
+
+def test_counts_only_rule_by_hand() -> None:
+    # (k, n_s, 2) agree/disagree: s0 all support; s1 group 2 rejects; s2 group 1 has 4 votes.
+    counts = np.array([
+        [[30, 3], [30, 3], [30, 3]],
+        [[25, 5], [28, 2], [2, 2]],
+        [[20, 2], [2, 18], [20, 2]],
+    ])
+    cg = common_ground(counts, ["a", "b", "c"])
+    assert cg.status.tolist() == [COMMON_GROUND, REJECTED_BY_A_GROUP, NOT_ENOUGH_VOTES]
+    # weakest supporter of s0: group b (25/30), of s2: b (too few votes ranks weakest).
+    assert [cg.groups.weakest_label(s) for s in range(3)] == ["b", "c", "b"]
+
+
+def test_listed_order_puts_every_common_ground_statement_first_with_explanations() -> None:
+    # s0: everyone 80%; s1: A and B 100%, C 10% (the trap: higher raw agree); s2: too few in C.
+    plan = [[(16, 4), (20, 0), (20, 0)], [(16, 4), (20, 0), (16, 4)], [(16, 4), (2, 18), (2, 0)]]
+    X, labels = _votes(plan)
+    r = bridging(X, group_labels=labels, settings=BridgingSettings(min_side_agrees=1))
+    rows = r.to_json()
+    assert [e["statement_id"] for e in rows] == [0, 2, 1]
+    assert [e["status"] for e in rows] == [COMMON_GROUND, NOT_ENOUGH_VOTES, REJECTED_BY_A_GROUP]
+    assert [e["is_bridging"] for e in rows] == [True, False, False]
+    first = rows[0]
+    assert first["weakest_group"] in {"0", "1", "2"} and first["weakest_group_agree"] == 0.8
+    assert 0.5 < first["weakest_group_low"] < 0.8
+    assert first["group_support"] == {"0": 0.8, "1": 0.8, "2": 0.8}
+    assert rows[2]["weakest_group"] == "2" and rows[2]["weakest_group_agree"] == 0.1
+
+
+def test_fine_partition_merges_base_clusters_by_position() -> None:
+    centers = np.array([[0.0, 0.0], [0.2, 0.0], [10.0, 0.0], [10.1, 0.1], [0.0, 9.0]])
+    sizes = np.array([50.0, 40.0, 30.0, 20.0, 10.0])
+    base = np.array([0, 1, 2, 3, 4, -1])
+    assert fine_partition(base, centers, sizes, 3).tolist() == [0, 0, 1, 1, 2, -1]
+    alone = fine_partition(base, centers, sizes, 10)  # more cells than base clusters
+    assert sorted(alone[:5].tolist()) == [0, 1, 2, 3, 4] and alone[5] == -1
+
+
+def test_settings_live_in_the_one_tree_and_are_validated() -> None:
+    s = AnalysisSettings()
+    assert s.bridging_fit.common_ground.threshold == 0.5
+    with pytest.raises(InvalidSettingError):
+        CommonGroundSettings(threshold=1.0)
+    with pytest.raises(InvalidSettingError):
+        BridgingSettings(common_ground="strict")  # type: ignore[arg-type]
+
+
+def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
+    """Planted 70/20/10 groups with 'vetoed' statements (the 10% rejects what the rest love);
+    the engine finds k = 2 here (the minority merged). With the fine-partition veto no vetoed
+    statement is in the listed top 10 (at most 1 of 20 is called common ground); without it, 2
+    are in the top 10 and 11 are called common ground."""
+    from meedenken.engine import analyze
+
+    conv = synthetic_conversation(
+        1500, 200, density=0.15, group_shares=(0.7, 0.2, 0.1),
+        kind_shares={"bridging": 0.1, "vetoed": 0.1, "favourite": 0.1, "divisive": 0.2,
+                     "other": 0.5},
+        random_state=0,
+    )
+    vetoed = conv.kinds == "vetoed"
+    result = analyze(conv.matrix, random_state=0)
+    assert result.k == 2 and result.bridging is not None
+    top = [e["statement_id"] for e in result.bridging.to_json(limit=10)]
+    assert not vetoed[top].any()
+    assert result.bridging.is_common_ground[vetoed].sum() <= 1
+    no_fine = AnalysisSettings(bridging_fit=BridgingSettings(
+        common_ground=CommonGroundSettings(fine_levels=())))
+    blind = analyze(conv.matrix, settings=no_fine, random_state=0).bridging
+    assert blind is not None
+    assert vetoed[blind.listed_order()[:10]].any()
+    assert blind.is_common_ground[vetoed].sum() > 5
