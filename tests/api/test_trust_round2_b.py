@@ -5,7 +5,9 @@ Each test replays an attack from the issue; on the code before the fix it fails.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 from fastapi.testclient import TestClient
 
@@ -50,6 +52,12 @@ def test_weights_never_rest_on_a_cell_below_k(client: TestClient):
             weighted = row[f"{key}_weighted"]
             # weights all 1 after the collapse: the weighted rate is the plain one (1/25)
             assert weighted is None or abs(weighted - row[key]) < 1e-9, row
+    # The export's rows carry votes but no demographics or weights: with the weighted rates
+    # safe, nothing ties the one row that agrees with everything to the person aged 80+.
+    export = client.get(d.url("/export"), headers=d.f)
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        header = archive.read("participants-votes.csv").decode().splitlines()[0].split(",")
+    assert not {"age", "80+", "weight"} & set(header)
 
 
 def test_weighted_figures_refused_below_the_effective_sample_size_floor(client: TestClient):
