@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     bulk_max: int = Field(default=500, ge=1)
     #: Database connection pool size (PostgreSQL; SQLite uses it too).
     pool_size: int = Field(default=10, ge=1)
+    #: The address residents reach this service at (``MEEDENKEN_PUBLIC_URL``, e.g.
+    #: ``https://meedenken.gemeente.nl``): the QR code's link starts with it. Unset, the link
+    #: is built from the request's Host header, which anyone can set, so the QR code is then
+    #: never cached (issue 18, item 8).
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
     # ------------------------------------------------------------------ trust (issue 8)
     #: Every rate limit on or off (``MEEDENKEN_RATE_LIMITS=off``: a trusted load test, or a
@@ -147,6 +152,11 @@ class Settings(BaseSettings):
     def _valid_limit(cls, value: str) -> str:
         parse_limit(value)  # raises ValueError naming the format
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
 
     def rate_limit_table(self) -> dict[tuple[str, str], RateLimit | None]:
         """The limits switched on, by (action, "participant" | "address")."""

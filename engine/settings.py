@@ -281,9 +281,16 @@ class DiversitySettings(_Validated):
     min_group_votes: int = 5
     #: Coverage: how many top bridging statements count by default (Pol.is shows 5 consensus ones).
     coverage_top_n: int = 5
+    #: Weighted figures are withheld when the Kish effective sample size of the weights behind
+    #: them (n_eff = (sum w)^2 / sum w^2; Kish 1965, Survey Sampling 11.7) is below this or below
+    #: min_cell_size, whichever is larger: a weighted figure must carry at least the information
+    #: of the smallest unweighted cell we publish (k-anonymity, research note 5.6). Issue 18: a
+    #: reference that put 99.9% of the weight on one person gave n_eff 1.002 and their votes.
+    min_effective_sample_size: float = 5.0
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "min_cell_size": Interval(Integral, MIN_CELL_SIZE_FLOOR, None),
+        "min_effective_sample_size": Interval(Real, 1, None),
         "share_tolerance": Interval(Real, 0, 0.5, closed="neither"),
         "raking_tolerance": Interval(Real, 0, 0.1, closed="neither"),
         "raking_max_iterations": _positive_int(),

@@ -15,6 +15,13 @@ are scaled among themselves so their weighted shares match the reference while t
 stays their head count. Weights therefore always sum to n (mean 1). Reference categories with no
 respondents cannot be represented by anyone: the targets are rescaled over the covered categories
 and the uncovered population share is reported.
+
+Small cells (issue 18, item 3): a reference category held by fewer than ``min_cell`` respondents
+(default k = ``DiversitySettings.min_cell_size``) is never weighted on its own: it is collapsed
+into its nearest neighbour in the reference's order (the next category, or the previous one for
+the last), target shares added, until every cell has at least ``min_cell`` respondents or one
+cell is left. Otherwise a reference such as ``{"30-50": 0.001, "80+": 0.999}`` gives the one
+person aged 80+ nearly all the weight, and weighted rates read out that person's votes.
 """
 
 from __future__ import annotations
@@ -58,6 +65,8 @@ class Weighting:
     max_error: float
     #: attribute -> reference share of categories nobody in the room belongs to.
     uncovered_share: dict[str, float]
+    #: attribute -> {small category: category it was collapsed into} (cells below min_cell).
+    collapsed: dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,9 @@ class WeightedRates:
     weight: np.ndarray
     #: (n_statements,) unweighted number of votes.
     n_votes: np.ndarray
+    #: (n_statements,) Kish effective number of votes (sum w)^2 / sum w^2 of those who voted
+    #: (= n_votes when unweighted): publish a weighted rate only when this is large enough.
+    effective_votes: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -108,9 +120,13 @@ def effective_sample_size(weights: np.ndarray) -> float:
 
 
 def _margins(
-    values: Sequence[object] | np.ndarray, shares: Mapping[str, float], attribute: str
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Codes into the covered reference categories (-1 = neutral) and their rescaled targets."""
+    values: Sequence[object] | np.ndarray,
+    shares: Mapping[str, float],
+    attribute: str,
+    min_cell: int = 1,
+) -> tuple[np.ndarray, np.ndarray, float, dict[str, str]]:
+    """Codes into the covered reference categories (-1 = neutral), their rescaled targets, the
+    uncovered share and the collapsed small cells (see the module docstring)."""
     names, codes = encode_categories(values)
     ref_names = [c for c, v in shares.items() if v > 0]
     if not ref_names:
@@ -119,15 +135,40 @@ def _margins(
     lookup = np.array([where.get(c, -1) for c in names] + [-1], dtype=np.int64)
     ref_codes = lookup[codes]  # code -1 (missing) picks the trailing -1
     p = np.array([float(shares[c]) for c in ref_names])
-    present = np.bincount(ref_codes[ref_codes >= 0], minlength=len(p)) > 0
+    counts = np.bincount(ref_codes[ref_codes >= 0], minlength=len(p))
+    present = counts > 0
     uncovered = float(p[~present].sum() / p.sum())
     targets = np.where(present, p, 0.0)
+    collapsed: dict[str, str] = {}
+    while True:
+        cells = np.flatnonzero(counts > 0)
+        small = cells[counts[cells] < min_cell]
+        if len(cells) < 2 or not len(small):
+            break
+        j = int(small[np.argmin(counts[small])])  # the smallest first
+        later = cells[cells > j]
+        into = int(later[0]) if len(later) else int(cells[cells < j][-1])
+        collapsed[ref_names[j]] = ref_names[into]
+        ref_codes[ref_codes == j] = into
+        counts[into] += counts[j]
+        counts[j] = 0
+        targets[into] += targets[j]
+        targets[j] = 0.0
+    # Chains (a -> b, then b -> c) point at the cell that finally holds them.
+    for small_name in collapsed:
+        while collapsed[small_name] in collapsed:
+            collapsed[small_name] = collapsed[collapsed[small_name]]
     total = targets.sum()
-    return ref_codes, (targets / total if total > 0 else targets), uncovered
+    return ref_codes, (targets / total if total > 0 else targets), uncovered, collapsed
 
 
 def _result(
-    w: np.ndarray, converged: bool, iterations: int, error: float, uncovered: dict[str, float]
+    w: np.ndarray,
+    converged: bool,
+    iterations: int,
+    error: float,
+    uncovered: dict[str, float],
+    collapsed: dict[str, dict[str, str]],
 ) -> Weighting:
     n_eff = effective_sample_size(w)
     return Weighting(
@@ -138,11 +179,15 @@ def _result(
         n_iterations=iterations,
         max_error=error,
         uncovered_share=uncovered,
+        collapsed={a: c for a, c in collapsed.items() if c},
     )
 
 
 def poststratification_weights(
-    values: Sequence[object] | np.ndarray, shares: Mapping[str, float], attribute: str = "attribute"
+    values: Sequence[object] | np.ndarray,
+    shares: Mapping[str, float],
+    attribute: str = "attribute",
+    min_cell: int = DIVERSITY.min_cell_size,
 ) -> Weighting:
     """Post-stratification weights on one attribute: w_i = p_k / s_k for i in category k.
 
@@ -151,6 +196,9 @@ def poststratification_weights(
     values : sequence, shape (n_participants,)
         Category per participant; None / NaN / "" = missing (weight 1).
     shares : mapping category -> population share p_k
+    min_cell : int
+        Categories with fewer respondents are collapsed into a neighbour (module docstring);
+        1 turns that off (toy examples only).
 
     Notes
     -----
@@ -160,23 +208,27 @@ def poststratification_weights(
 
     Examples
     --------
-    >>> poststratification_weights(["a", "a", "a", "b"], {"a": 0.5, "b": 0.5}).weights.round(4)
+    >>> poststratification_weights(["a", "a", "a", "b"], {"a": 0.5, "b": 0.5},
+    ...                            min_cell=1).weights.round(4)
     array([0.6667, 0.6667, 0.6667, 2.    ])
+    >>> poststratification_weights(["a", "a", "a", "b"], {"a": 0.5, "b": 0.5}).collapsed
+    {'attribute': {'b': 'a'}}
     """
-    codes, p, uncovered = _margins(values, shares, attribute)
+    codes, p, uncovered, collapsed = _margins(values, shares, attribute, min_cell)
     w = np.ones(len(codes))
     resp = codes >= 0
     if resp.any():
         s = np.bincount(codes[resp], minlength=len(p)) / resp.sum()
         factor = np.divide(p, s, out=np.ones_like(p), where=s > 0)
         w[resp] = factor[codes[resp]]
-    return _result(w, True, 1, 0.0, {attribute: uncovered})
+    return _result(w, True, 1, 0.0, {attribute: uncovered}, {attribute: collapsed})
 
 
 def rake(
     attributes: Mapping[str, Sequence[object] | np.ndarray],
     reference: Mapping[str, Mapping[str, float]],
     settings: DiversitySettings = DIVERSITY,
+    min_cell: int | None = None,
 ) -> Weighting:
     """Raking (iterative proportional fitting) of weights to several attributes' margins.
 
@@ -187,7 +239,10 @@ def rake(
     reference : mapping attribute -> category -> share
         Validated reference (:func:`engine.reference.validate_reference`).
     settings : DiversitySettings
-        ``raking_tolerance`` and ``raking_max_iterations``.
+        ``raking_tolerance``, ``raking_max_iterations`` and ``min_cell_size``.
+    min_cell : int, optional
+        Smallest cell weighted on its own (default ``settings.min_cell_size``); smaller ones are
+        collapsed into a neighbour (module docstring). 1 turns that off (toy examples only).
 
     Returns
     -------
@@ -209,7 +264,7 @@ def rake(
     Examples
     --------
     >>> r = rake({"a": ["x", "x", "y", "y"], "b": ["u", "v", "u", "v"]},
-    ...          {"a": {"x": 0.75, "y": 0.25}, "b": {"u": 0.5, "v": 0.5}})
+    ...          {"a": {"x": 0.75, "y": 0.25}, "b": {"u": 0.5, "v": 0.5}}, min_cell=1)
     >>> r.converged, r.n_iterations, r.weights.tolist()
     (True, 1, [1.5, 1.5, 0.5, 0.5])
     """
@@ -219,7 +274,8 @@ def rake(
     n = {len(attributes[a]) for a in used}
     if len(n) != 1:
         raise EngineError(f"rake: attributes differ in length: {sorted(n)}")
-    margins = {a: _margins(attributes[a], reference[a], a) for a in used}
+    smallest = settings.min_cell_size if min_cell is None else min_cell
+    margins = {a: _margins(attributes[a], reference[a], a, smallest) for a in used}
     w = np.ones(n.pop())
 
     def weighted(codes: np.ndarray, size: int) -> np.ndarray:
@@ -228,13 +284,13 @@ def rake(
 
     error, iteration = np.inf, 0
     for iteration in range(1, settings.raking_max_iterations + 1):  # noqa: B007
-        for codes, p, _ in margins.values():
+        for codes, p, _, _ in margins.values():
             current = weighted(codes, len(p))
             factor = np.divide(p * current.sum(), current, out=np.ones_like(p), where=current > 0)
             resp = codes >= 0
             w[resp] *= factor[codes[resp]]
         error = 0.0
-        for codes, p, _ in margins.values():
+        for codes, p, _, _ in margins.values():
             current = weighted(codes, len(p))
             if current.sum() > 0:
                 error = max(error, float(np.abs(current / current.sum() - p).max()))
@@ -246,6 +302,7 @@ def rake(
         iteration,
         float(error),
         {a: m[2] for a, m in margins.items()},
+        {a: m[3] for a, m in margins.items()},
     )
 
 
@@ -299,11 +356,14 @@ def weighted_agree_rates(X: sp.csr_matrix, weights: np.ndarray | None = None) ->
     w = _check_weights(weights, X.shape[0])
     total = voted.T @ w
     with np.errstate(invalid="ignore", divide="ignore"):
+        square = voted.T @ (w * w)
         return WeightedRates(
             agree=(agree.T @ w) / total,
             disagree=(disagree.T @ w) / total,
             weight=total,
             n_votes=np.asarray(voted.sum(axis=0)).ravel(),
+            effective_votes=np.where(square > 0, total * total / np.where(square > 0, square, 1),
+                                     0.0),
         )
 
 

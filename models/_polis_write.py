@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
@@ -33,10 +35,13 @@ __all__ = [
 #: Sheets ("CSV injection", OWASP). Tab and carriage return can start a formula after a
 #: spreadsheet trims them.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: A line break followed by a formula character: a reader that splits the cell at the break
+#: (or a spreadsheet pasting it line by line) would start a new cell there (issue 18, item 4).
+_FORMULA_AFTER_BREAK = re.compile(r"(?<=[\r\n])(?=[=+\-@\t])")
 
 
 def neutralise_formula(text: str) -> str:
-    """``text`` with a leading apostrophe if a spreadsheet would run it as a formula.
+    """``text`` with an apostrophe before a formula at its start or after any line break.
 
     Applied to the free-text cells only (comment-body, xid, summary values), never to ids,
     votes or counts, so those round-trip exactly; a text that begins with a formula character
@@ -47,8 +52,30 @@ def neutralise_formula(text: str) -> str:
     '=HYPERLINK("http://x", "klik")
     >>> neutralise_formula("Meer geld naar de thuiszorg")
     'Meer geld naar de thuiszorg'
+    >>> neutralise_formula("bewoner\r=cmd|' /C calc'!A0")
+    "bewoner\r'=cmd|' /C calc'!A0"
     """
+    text = _FORMULA_AFTER_BREAK.sub("'", text)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _RowWriter:
+    """``csv.writer`` whose rows end in "\n" (as Pol.is's) yet quote every field holding a CR
+    or LF. Python's writer quotes only the characters of its own line terminator, so with
+    "\n" a bare CR went out unquoted and readers split the row there (issue 18, item 4). Each
+    row is written with "\r\n", which makes the writer quote both, and the terminator is then
+    swapped for "\n"."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(row)
+        self._handle.write(self._buffer.getvalue()[:-2] + "\n")
 
 #: Pol.is writes datetimes like "Wed Jun 18 08:16:54 WIB 2014" (server time); we write UTC.
 _DATETIME_TEMPLATE = "Wed Jun 18 08:16:54 UTC 2014"
@@ -157,7 +184,7 @@ def write_comments(export: PolisExport, handle: TextIO) -> None:
     authors = pd.array(
         [None if c.author_id == UNKNOWN_AUTHOR else c.author_id for c in comments], dtype="Int64"
     )
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "timestamp": _milliseconds(times),
             "datetime": _datetimes(times),
@@ -170,7 +197,11 @@ def write_comments(export: PolisExport, handle: TextIO) -> None:
             "is-seed": ["true" if c.is_seed else "false" for c in comments],
             "comment-body": [neutralise_formula(c.text) for c in comments],
         }
-    ).to_csv(handle, index=False, lineterminator="\n")
+    )
+    writer = _RowWriter(handle)
+    writer.writerow(frame.columns)
+    for row in frame.astype(object).itertuples(index=False):
+        writer.writerow("" if pd.isna(v) else v for v in row)
 
 
 def write_participants(export: PolisExport, handle: TextIO) -> None:
@@ -188,7 +219,7 @@ def write_participants(export: PolisExport, handle: TextIO) -> None:
     n_disagree = np.bincount(rows[votes == -1], minlength=n_rows)
     authored = Counter(c.author_id for c in export.comments)
 
-    writer = csv.writer(handle, lineterminator="\n")
+    writer = _RowWriter(handle)
     xid_header = ["xid"] if export.xids is not None else []
     writer.writerow(
         [
@@ -231,6 +262,6 @@ def write_participants(export: PolisExport, handle: TextIO) -> None:
 
 def write_summary(export: PolisExport, handle: TextIO) -> None:
     """``summary.csv``: the key,value rows of the export, in order."""
-    writer = csv.writer(handle, lineterminator="\n")
+    writer = _RowWriter(handle)
     for key, value in export.summary.items():
         writer.writerow([key, neutralise_formula(value)])

@@ -22,7 +22,7 @@ from pydantic import StrictInt, field_validator
 from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .text import normalise_text, reject_nul
+from .text import normalise_text, reject_control, reject_nul
 
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
@@ -189,6 +189,7 @@ class Participant(ParticipantBase, table=True):
 
 class ParticipantCreate(ParticipantBase):
     _no_nul = field_validator("xid")(reject_nul)
+    _no_control = field_validator("xid")(reject_control)  # issue 18: a CR split the export
 
     @field_validator("demographics")
     @classmethod

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["REMOVED_CATEGORIES", "normalise_text", "reject_nul"]
+__all__ = ["REMOVED_CATEGORIES", "normalise_text", "reject_control", "reject_nul"]
 
 #: Unicode general categories removed: Cc control, Cf format (zero-width, bidi controls, BOM).
 #: Cs (surrogates) cannot occur in valid UTF-8 and Co/Cn are left alone (private use and
@@ -57,4 +57,20 @@ def reject_nul(value: str | None) -> str | None:
     one in text; found by the schemathesis fuzzing of issue 8). A pydantic field validator."""
     if value is not None and "\x00" in value:
         raise ValueError("text must not contain NUL (\\u0000) characters")
+    return value
+
+
+def reject_control(value: str | None) -> str | None:
+    """``value`` unchanged, or ValueError if it holds a control character (C0, DEL, C1) or a
+    line/paragraph separator. For identifiers such as ``xid``: a bare CR in one split the
+    export's rows and smuggled a spreadsheet formula into a new row (issue 18, item 4).
+    A pydantic field validator.
+
+    >>> reject_control("bewoner-17")
+    'bewoner-17'
+    """
+    if value is not None and any(
+        ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" for c in value
+    ):
+        raise ValueError("must not contain control characters (tab, CR, LF, ...)")
     return value

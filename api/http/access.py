@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from meedenken.models.tables import AllowedXid, ConversationPolicy, utcnow
 
-__all__ = ["policy_of", "record_open_state", "require_allowed_xid"]
+__all__ = ["policy_of", "record_open_state", "require_allowed_xid", "xid_refused"]
 
 
 def policy_of(session: Session, conversation_id: int) -> ConversationPolicy:
@@ -34,9 +34,17 @@ def require_allowed_xid(session: Session, conversation_id: int, xid: str | None)
     allowed = session.exec(select(AllowedXid.id).where(
         AllowedXid.conversation_id == conversation_id, AllowedXid.xid == xid)).first()
     if allowed is None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            f"xid {xid!r} is not on the invitation list of conversation "
-                            f"{conversation_id}")
+        raise xid_refused(conversation_id)
+
+
+def xid_refused(conversation_id: int) -> HTTPException:
+    """The one answer to an xid that is not on the allow-list *or* has already joined.
+
+    Two answers (403 unlisted, 409 used) let an outsider test which residents were invited
+    and which of them took part (issue 18, item 8); the facilitator sees both in the data."""
+    return HTTPException(status.HTTP_403_FORBIDDEN,
+                         f"this xid cannot join conversation {conversation_id}: it is not on "
+                         "the invitation list or it has already been used")
 
 
 def record_open_state(session: Session, conversation_id: int, is_open: bool,

@@ -13,7 +13,9 @@ Routes:
   ``#token=`` fragment, which never reaches the server);
 * ``GET /new`` set-up page;
 * ``GET /docs`` the API's operations, read from ``/openapi.json`` (no CDN);
-* ``GET /c/{conversation_id}/qr.svg`` QR code of the participant link (server-side SVG, segno);
+* ``GET /c/{conversation_id}/qr.svg`` QR code of the participant link (server-side SVG, segno),
+  built on the configured ``public_url`` (``MEEDENKEN_PUBLIC_URL``); without one, on the
+  request's Host header and then not cached (a forged Host must not land in a cache);
 * ``/static/...`` the assets.
 
 The live dashboard follows ``GET /conversations/{id}/stream`` with ``fetch()`` and a small
@@ -33,7 +35,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from meedenken.api.http.deps import ConversationDep
+from meedenken.api.http.deps import ConversationDep, ServiceDep
 
 __all__ = ["CONTENT_SECURITY_POLICY", "JOIN_QUESTIONS", "STATIC_DIR", "install_pages", "router"]
 
@@ -93,23 +95,31 @@ def api_docs_page() -> FileResponse:
     return _page("docs.html")
 
 
-def participant_link(request: Request, conversation_id: int, ask: list[str]) -> str:
-    """The absolute participant URL, with the join questions to ask (unknown ones dropped)."""
-    url = str(request.url_for("participant_page", conversation_id=conversation_id))
+def participant_link(request: Request, conversation_id: int, ask: list[str],
+                     public_url: str | None = None) -> str:
+    """The absolute participant URL, with the join questions to ask (unknown ones dropped):
+    on ``public_url`` when given, else on the request's own address (its Host header)."""
+    if public_url:
+        url = f"{public_url}/c/{conversation_id}"
+    else:
+        url = str(request.url_for("participant_page", conversation_id=conversation_id))
     chosen = [q for q in JOIN_QUESTIONS if q in ask]
     return f"{url}?ask={','.join(chosen)}" if chosen else url
 
 
 @router.get("/c/{conversation_id}/qr.svg")
-def participant_qr(conv: ConversationDep, request: Request,
+def participant_qr(conv: ConversationDep, request: Request, service: ServiceDep,
                    ask: Annotated[str, Query(max_length=100)] = "") -> Response:
     """QR code (SVG) of the participant link, for a slide or a poster."""
-    link = participant_link(request, conv.id, ask.split(","))  # type: ignore[arg-type]
+    public_url = service.settings.public_url
+    link = participant_link(request, conv.id, ask.split(","), public_url)  # type: ignore[arg-type]
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=QR_SCALE, border=QR_BORDER,
                                      title=link, svgclass="qr")
+    # Host-derived content is never cached: a forged Host header would poison a shared cache.
+    cache = "max-age=3600" if public_url else "no-store"
     return Response(buffer.getvalue(), media_type="image/svg+xml",
-                    headers={"Cache-Control": "max-age=3600"})
+                    headers={"Cache-Control": cache, "Vary": "Host"})
 
 
 def install_pages(app: FastAPI) -> None:

@@ -29,7 +29,9 @@ class SnapshotHub:
         self._lock = threading.Lock()
         self._subscribers: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = (
             defaultdict(set))
-        self._texts: dict[int, tuple[int, str]] = {}  # conversation -> (version, event data)
+        #: (conversation, audience) -> (version, event data); audience "" = the facilitator's
+        #: full snapshot, "public" = the aggregate one (issue 18, item 7).
+        self._texts: dict[tuple[int, str], tuple[int, str]] = {}
 
     def subscribe(self, conversation_id: int) -> asyncio.Event:
         event = asyncio.Event()
@@ -44,7 +46,8 @@ class SnapshotHub:
                 subs.discard(entry)
             if not subs:
                 self._subscribers.pop(conversation_id, None)
-                self._texts.pop(conversation_id, None)
+                for key in [k for k in self._texts if k[0] == conversation_id]:
+                    self._texts.pop(key, None)
 
     def publish(self, conversation_id: int) -> None:
         with self._lock:
@@ -54,17 +57,19 @@ class SnapshotHub:
                 loop.call_soon_threadsafe(event.set)
 
     def latest_text(self, conversation_id: int, version: int,
-                    load: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+                    load: Callable[[], tuple[int, str]], audience: str = "") -> tuple[int, str]:
         """(version, serialised snapshot) at ``version`` or newer: from this process's copy, or
-        from ``load()`` (which reads the newest snapshot) once for all clients."""
+        from ``load()`` (which reads the newest snapshot) once for all clients of the same
+        ``audience`` (each audience sees its own text)."""
+        key = (conversation_id, audience)
         with self._lock:
-            hit = self._texts.get(conversation_id)
+            hit = self._texts.get(key)
         if hit is not None and hit[0] >= version:
             return hit
         loaded = load()
         with self._lock:
-            current = self._texts.get(conversation_id)
+            current = self._texts.get(key)
             if conversation_id in self._subscribers and (current is None
                                                          or current[0] < loaded[0]):
-                self._texts[conversation_id] = loaded
+                self._texts[key] = loaded
         return loaded

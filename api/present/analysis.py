@@ -33,6 +33,7 @@ from .schemas import (
     ConsensusLists,
     Group,
     GroupInformedConsensusEntry,
+    MapCell,
     ParticipantPoint,
     Participation,
     RepresentativeStatement,
@@ -44,7 +45,8 @@ from .schemas import ConsensusStatement as ConsensusEntry
 
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
-           "plain_id", "priorities_by_id", "role_common_ground_entries", "stored_analysis",
+           "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
+           "stored_analysis",
            "stored_analysis_text"]
 
 
@@ -329,11 +331,64 @@ def stored_analysis(payload: Mapping[str, Any] | None) -> AnalysisAnswer:
     return AnalysisAnswer.model_validate(payload)
 
 
-def stored_analysis_text(payload: Mapping[str, Any] | None) -> str:
+def stored_analysis_text(payload: Mapping[str, Any] | None, *, public: bool = False,
+                         own: int | None = None, k: int = 5) -> str:
     """The JSON text ``GET /analysis`` and each ``/stream`` event send: a stored snapshot (None:
     none yet) read back through :func:`stored_analysis` and written by pydantic's JSON writer
-    (several times faster than building Python dicts first on a large map)."""
-    return stored_analysis(payload).model_dump_json()
+    (several times faster than building Python dicts first on a large map). ``public``: the
+    answer anyone but the facilitator gets (:func:`public_analysis`)."""
+    answer = stored_analysis(payload)
+    if public:
+        answer = public_analysis(answer, own, k)
+    return answer.model_dump_json()
+
+
+#: The public map is cut into MAP_BINS x MAP_BINS squares over the range of the points.
+MAP_BINS = 8
+
+
+def public_analysis(answer: AnalysisAnswer, own: int | None, k: int) -> AnalysisAnswer:
+    """The analysis without participant-level data, for everyone but the facilitator.
+
+    Issue 18, item 7: with every participant's id and map position public, two snapshots taken
+    around one participant's votes showed how that participant moved, and an author id from
+    ``GET /statements`` named them. The public answer therefore has no participant ids: the
+    map is given as counts per opinion group and square (:class:`MapCell`) with cells of fewer
+    than ``k`` participants left out, so no published figure rests on fewer than k people;
+    ``coordinates`` holds only the caller's own point (``own``: the calling participant's id,
+    None for anonymous callers), which the participant page needs to say where they stand.
+    Groups, consensus and participation are aggregates over the whole room and stay as they are.
+
+    >>> pts = [ParticipantPoint(id=i, x=float(i % 2), y=0.0, group=i % 2) for i in range(13)]
+    >>> a = public_analysis(EMPTY_ANALYSIS.model_copy(update={"coordinates": pts}), 3, 5)
+    >>> [(c.group, c.count) for c in a.map_cells], [p.id for p in a.coordinates]
+    ([(0, 7), (1, 6)], [3])
+    """
+    points = answer.coordinates
+    xs = np.array([p.x if p.x is not None else 0.0 for p in points], dtype=np.float64)
+    ys = np.array([p.y if p.y is not None else 0.0 for p in points], dtype=np.float64)
+    cells: list[MapCell] = []
+    if len(points):
+        def bins(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            lo, hi = float(v.min()), float(v.max())
+            width = (hi - lo) / MAP_BINS if hi > lo else 1.0
+            index = np.clip(((v - lo) / width).astype(np.int64), 0, MAP_BINS - 1)
+            return index, lo + (index + 0.5) * width
+        ix, cx = bins(xs)
+        iy, cy = bins(ys)
+        counts: dict[tuple[int, int, int | None], int] = {}
+        centre: dict[tuple[int, int, int | None], tuple[float, float]] = {}
+        for i, p in enumerate(points):
+            key = (int(ix[i]), int(iy[i]), p.group)
+            counts[key] = counts.get(key, 0) + 1
+            centre[key] = (float(cx[i]), float(cy[i]))
+        cells = [MapCell(x=centre[key][0], y=centre[key][1], group=key[2], count=n)
+                 for key, n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                      -1 if kv[0][2] is None
+                                                                      else kv[0][2]))
+                 if n >= k]
+    mine = [p for p in points if own is not None and p.id == own]
+    return answer.model_copy(update={"coordinates": mine, "map_cells": cells})
 
 
 def priorities_by_id(result: AnalysisResult) -> dict[str, float]:

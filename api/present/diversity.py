@@ -14,10 +14,14 @@ What is computed (see ``engine.participation``, ``engine.diversity``, ``engine.w
   participant is never even named.
 * ``weights``: raking weights of the voters to the reference margins (post-stratification when
   the reference has one attribute in common), reported only as the effective sample size, design
-  effect and convergence; per-participant weights never leave the server.
+  effect and convergence; per-participant weights never leave the server. Reference categories
+  held by fewer than k voters are collapsed into a neighbour (``collapsed``), and when the
+  effective sample size stays below the floor (``DiversitySettings.min_effective_sample_size``,
+  at least k) the weighting is refused (``refused``) and every weighted figure is null.
 * ``weighted``: agree rate and group-informed consensus of every statement, unweighted and
-  weighted (weighted figures of statements with fewer than k votes are withheld: they would hint
-  at those voters' weights, hence demographics).
+  weighted (weighted figures of statements with fewer than k votes, or whose voters' effective
+  number of votes is below the floor, are withheld: they would hint at those voters' weights,
+  hence demographics, or read out one heavily weighted voter's votes).
 * ``opinion``: effective number of opinion groups, map spread, per-statement group differences and
   coverage of the top statements by group-informed consensus (``top_group_informed_consensus``;
   the older key ``bridging`` holds the same list and is deprecated: "bridging" elsewhere means
@@ -197,11 +201,13 @@ def _attribute(r: AttributeReport) -> dict[str, Any]:
     return out
 
 
-def _weights(w: Weighting | None, n_voters: int, used: Sequence[str]) -> dict[str, Any]:
+def _weights(w: Weighting | None, n_voters: int, used: Sequence[str],
+             refused: str | None) -> dict[str, Any]:
     if w is None:
         return {"method": None, "n": n_voters, "effective_sample_size": finite(n_voters),
                 "design_effect": 1.0 if n_voters else None, "attributes": []}
     return {
+        "refused": refused, "collapsed": w.collapsed,
         "method": "raking" if len(used) > 1 else "poststratification", "n": n_voters,
         "attributes": list(used), "effective_sample_size": finite(w.effective_sample_size),
         "design_effect": finite(w.design_effect), "converged": w.converged,
@@ -254,8 +260,14 @@ def diversity_answer(data: ConversationData, settings: DiversitySettings) -> Div
                          {a: reference[a] for a in used}, settings)
     w = weighting.weights if weighting is not None else None
     plain, weighted = weighted_agree_rates(X), weighted_agree_rates(X, w)
+    # Issue 18: no weighted figure may rest on a few heavy weights (one person's votes).
+    floor = max(settings.min_effective_sample_size, k)
+    refused = None
+    if weighting is not None and weighting.effective_sample_size < floor:
+        refused = (f"effective sample size {weighting.effective_sample_size:.1f} is below "
+                   f"{floor:g}: the reference leans on too few voters")
     # A weighted rate of fewer than k votes would hint at those voters' weights (demographics).
-    few = plain.n_votes < k
+    few = (plain.n_votes < k) | (weighted.effective_votes < floor) | (refused is not None)
 
     labels = data.labels[voters]
     ids = np.unique(labels[labels >= 0])
@@ -274,7 +286,7 @@ def diversity_answer(data: ConversationData, settings: DiversitySettings) -> Div
             data.statement_times, data.statement_states, data.statement_authors, settings)),
         "attributes": attributes,
         "reference": reference or None,
-        "weights": _weights(weighting, len(voters), used),
+        "weights": _weights(weighting, len(voters), used, refused),
         "weighted": [
             {"statement_id": sid, "votes": int(plain.n_votes[j]),
              "agree": finite(plain.agree[j]), "disagree": finite(plain.disagree[j]),

@@ -83,6 +83,16 @@ class ParticipantPoint(_Answer):
     group: int | None = _doc("opinion group id; null when the participant is not grouped")
 
 
+class MapCell(_Answer):
+    """One cell of the public opinion map: how many participants of a group sit in a square of
+    the map. Cells of fewer than k participants are left out (issue 18, item 7)."""
+
+    x: float = _doc("centre of the cell, first map coordinate")
+    y: float = _doc("centre of the cell, second map coordinate")
+    group: int | None = _doc("opinion group id; null for participants in no group")
+    count: int = _doc("participants of the group in the cell (at least k)", ge=1)
+
+
 class StatementPoint(_Answer):
     """One statement on the opinion map (its loading on the map's axes)."""
 
@@ -255,7 +265,14 @@ class AnalysisAnswer(_Answer):
     statements: int = _doc("statements in the vote matrix", ge=0)
     polis_compatible: bool = _doc("computed with Pol.is-compatible settings")
     k: int = _doc("number of opinion groups (0: not enough votes yet)", ge=0)
-    coordinates: list[ParticipantPoint] = _doc("participants in the conversation on the map")
+    coordinates: list[ParticipantPoint] = _doc(
+        "participants in the conversation on the map: all of them for the facilitator; in the "
+        "public answer only the calling participant's own point (none for anonymous callers)")
+    map_cells: list[MapCell] = Field(
+        default_factory=list,
+        description="the public map: participants per group and square of the map, cells of "
+                    "fewer than k left out; empty in the facilitator's answer, which has every "
+                    "point")
     statement_coordinates: list[StatementPoint] = _doc("statements on the map")
     groups: list[Group] = _doc("the opinion groups with their representative statements")
     consensus: ConsensusLists = _doc("consensus statements (Pol.is)")
@@ -461,6 +478,12 @@ class WeightsAnswer(_Answer):
     uncovered_share: dict[str, Maybe] | None = _doc(
         "attribute -> share of the reference with no voter to stand for it; null when not "
         "weighted", default=None)
+    collapsed: dict[str, dict[str, str]] | None = _doc(
+        "attribute -> {category with fewer than k voters: category it was merged into before "
+        "weighting}; null when not weighted", default=None)
+    refused: str | None = _doc(
+        "why weighted figures are withheld (effective sample size below the floor); null when "
+        "they are published or nothing is weighted", default=None)
 
 
 class WeightedStatement(_Answer):
@@ -472,8 +495,9 @@ class WeightedStatement(_Answer):
     agree: Rate = _doc("agree rate (passes included); null without votes")
     disagree: Rate = _doc("disagree rate; null without votes")
     group_informed_consensus: Rate = _doc("group-informed consensus; null when undefined")
-    agree_weighted: Rate = _doc("weighted agree rate; null without weights or with fewer than "
-                                "k votes (would hint at voters' weights)")
+    agree_weighted: Rate = _doc("weighted agree rate; null without weights, with fewer than "
+                                "k votes (would hint at voters' weights) or when the voters' "
+                                "effective number of votes is below the floor")
     disagree_weighted: Rate = _doc("weighted disagree rate; null as agree_weighted")
     group_informed_consensus_weighted: Rate = _doc("weighted group-informed consensus; null as "
                                                    "agree_weighted")

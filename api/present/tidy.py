@@ -53,6 +53,7 @@ text columns are touched: numbers such as -1 stay numbers. Parquet files keep ev
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
@@ -79,6 +80,10 @@ FORMATS = ("csv", "parquet")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 NOT_GROUPED = -1
+#: Where a spreadsheet (or a reader that splits a cell at its line breaks) starts a cell: the
+#: start of the text and after every CR or LF (issue 18, item 4: "resident\r=cmd|...").
+_ESCAPE_AT = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r'])")
+_ESCAPED_AT = re.compile(r"(?:^|(?<=[\r\n]))'(?=[=+\-@\t\r'])")
 
 
 # ---------------------------------------------------------------------- building
@@ -318,13 +323,16 @@ def _bridging(result: AnalysisResult, sids: pd.Series,
 
 # ---------------------------------------------------------------------- files
 def neutralise(value: object) -> object:
-    """A text cell made safe for spreadsheets (prefix ``'``); other values unchanged.
+    """A text cell made safe for spreadsheets (``'`` before a formula character or ``'`` at the
+    start or after any line break); other values unchanged.
 
     >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("-5 euro"), neutralise("ok"), neutralise(-1)
     ('\\'=HYPERLINK("x")', "'-5 euro", 'ok', -1)
+    >>> neutralise("a\\r=cmd")
+    "a\\r'=cmd"
     """
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, ESCAPE)):
-        return ESCAPE + value
+    if isinstance(value, str):
+        return _ESCAPE_AT.sub(ESCAPE, value)
     return value
 
 
@@ -334,8 +342,8 @@ def restore(value: object) -> object:
     >>> restore(neutralise("'quoted")), restore(neutralise("@home"))
     ("'quoted", '@home')
     """
-    if isinstance(value, str) and value.startswith(ESCAPE):
-        return value[1:]
+    if isinstance(value, str):
+        return _ESCAPED_AT.sub("", value)
     return value
 
 
@@ -348,7 +356,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], dest: str | Path,
                  formats: Iterable[str] = FORMATS) -> list[Path]:
     """Write each table as ``dest/<name>.csv`` and/or ``dest/<name>.parquet``.
 
-    CSV: UTF-8, comma-separated, header row, no index, formula-like text cells neutralised.
+    CSV: UTF-8, comma-separated, header row, no index, formula-like text cells neutralised,
+    rows ending in CRLF (RFC 4180), so that every field holding a CR or LF is quoted (with "\\n"
+    Python's writer left a bare CR unquoted; issue 18).
     Parquet: pyarrow, no index. Returns the paths written.
     """
     formats = tuple(formats)
@@ -364,7 +374,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], dest: str | Path,
             for column in _text_columns(safe):
                 safe[column] = safe[column].map(neutralise)
             path = dest / f"{name}.csv"
-            safe.to_csv(path, index=False, encoding="utf-8")
+            safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
             written.append(path)
         if "parquet" in formats:
             path = dest / f"{name}.parquet"

@@ -17,9 +17,19 @@ from meedenken.api.live.service import Service
 from meedenken.api.present.analysis import stored_analysis_text
 from meedenken.api.present.schemas import AnalysisAnswer
 from meedenken.api.store import latest_snapshot, latest_version
+from meedenken.engine.diversity_settings import DIVERSITY
 from meedenken.models.tables import Conversation
 
 router = APIRouter(prefix="/conversations/{conversation_id}", tags=["analysis"])
+
+
+def _is_facilitator(caller: Any) -> bool:
+    return caller is not None and caller.is_facilitator
+
+
+def _own_id(caller: Any) -> int | None:
+    """The calling participant's id (their own point stays in the public answer)."""
+    return caller.participant.id if caller is not None and caller.participant else None
 
 
 def _check_visible(conv: Conversation, caller: Any) -> None:
@@ -36,13 +46,17 @@ def read_analysis(conv: ConversationDep, caller: OptionalCallerDep,
                   session: ReadSessionDep) -> Response:
     """The latest analysis snapshot (version 0 and empty lists before the first one).
 
-    Public while the conversation's results are visible; otherwise facilitator only."""
+    Public while the conversation's results are visible; otherwise facilitator only. Only the
+    facilitator gets every participant's point; everyone else gets the map as counts per group
+    and square (cells of at least k) and, a participant, their own point (issue 18)."""
     _check_visible(conv, caller)
     snapshot = latest_snapshot(session, conv.id)  # type: ignore[arg-type]
     # Checked against AnalysisAnswer and written by pydantic's JSON writer: FastAPI's own
     # response_model path would turn a 20,000-participant map into Python dicts first (3x
     # slower). The response_model still documents the answer.
-    text = stored_analysis_text(snapshot.result if snapshot is not None else None)
+    text = stored_analysis_text(snapshot.result if snapshot is not None else None,
+                                public=not _is_facilitator(caller), own=_own_id(caller),
+                                k=DIVERSITY.min_cell_size)
     return Response(text, media_type="application/json")
 
 
@@ -51,18 +65,21 @@ def _latest_version(service: Service, conversation_id: int) -> int:
         return latest_version(session, conversation_id)
 
 
-def _load(service: Service, conversation_id: int) -> tuple[int, str]:
-    """The newest snapshot as (version, SSE data)."""
+def _load(service: Service, conversation_id: int, public: bool) -> tuple[int, str]:
+    """The newest snapshot as (version, SSE data); ``public``: the aggregate answer."""
     with Session(service.engine) as session:
         snapshot = latest_snapshot(session, conversation_id)
     # Read back through the schema, as GET /analysis is: older snapshots gain the newer keys.
-    text = stored_analysis_text(snapshot.result if snapshot is not None else None)
+    text = stored_analysis_text(snapshot.result if snapshot is not None else None,
+                                public=public, k=DIVERSITY.min_cell_size)
     return (snapshot.version if snapshot is not None else 0), text
 
 
-def _latest_text(service: Service, conversation_id: int, version: int) -> tuple[int, str]:
+def _latest_text(service: Service, conversation_id: int, version: int,
+                 public: bool) -> tuple[int, str]:
     return service.hub.latest_text(conversation_id, version,
-                                   lambda: _load(service, conversation_id))
+                                   lambda: _load(service, conversation_id, public),
+                                   "public" if public else "")
 
 
 @router.get("/stream", response_class=EventSourceResponse,
@@ -73,9 +90,11 @@ async def stream(conv: ConversationDep, caller: OptionalCallerDep,
                  service: ServiceDep) -> EventSourceResponse:
     """Server-Sent Events: the latest snapshot at once, then each new version (event
     ``analysis``, id = version, data = the JSON of ``GET /analysis``, schema
-    ``AnalysisAnswer``). A reconnecting client gets the latest version again."""
+    ``AnalysisAnswer``). A reconnecting client gets the latest version again. Everyone but
+    the facilitator gets the public answer of ``GET /analysis`` (no participant's point)."""
     _check_visible(conv, caller)
     cid: int = conv.id  # type: ignore[assignment]
+    public = not _is_facilitator(caller)
     poll = service.settings.sse_poll_seconds
 
     async def events() -> AsyncIterator[dict[str, str]]:
@@ -86,7 +105,8 @@ async def stream(conv: ConversationDep, caller: OptionalCallerDep,
                 version = await run_in_threadpool(_latest_version, service, cid)
                 if version > sent:
                     # Read and serialised once per version in this process, for all clients.
-                    sent, data = await run_in_threadpool(_latest_text, service, cid, version)
+                    sent, data = await run_in_threadpool(_latest_text, service, cid, version,
+                                                           public)
                     yield {"event": "analysis", "id": str(sent), "data": data}
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=poll)

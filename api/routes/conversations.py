@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter, Response, status
 from sqlalchemy import delete
 from sqlmodel import Session
@@ -10,6 +12,7 @@ from meedenken.api.http.access import record_open_state
 from meedenken.api.http.deps import ConversationDep, FacilitatorDep, ServiceDep, SessionDep
 from meedenken.models.db import erase_deleted, write_guard
 from meedenken.models.tables import (
+    ID_MAX,
     AllowedXid,
     AnalysisSnapshot,
     Conversation,
@@ -35,11 +38,25 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
 def create_conversation(body: ConversationCreate, session: SessionDep) -> ConversationCreated:
     """Start a conversation. The facilitator token is in this response only; keep it."""
     token, token_hash = new_token()
-    conv = Conversation.model_validate(body, update={"facilitator_token_hash": token_hash})
+    conv = Conversation.model_validate(body, update={"facilitator_token_hash": token_hash,
+                                                     "id": _unused_random_id(session)})
     session.add(conv)
     session.commit()
     session.refresh(conv)
     return ConversationCreated.model_validate(conv, update={"facilitator_token": token})
+
+
+def _unused_random_id(session: Session) -> int:
+    """A random conversation id not in use.
+
+    Issue 18, item 8: with ids 1, 2, 3, ... and ``GET /conversations/{id}`` public (the
+    participant page needs it before joining), anyone could list every conversation. A random
+    id in 1 .. 2^31-1 keeps every route, URL and table as it was (the least invasive change);
+    with a thousand conversations one guess in two million finds one, under the rate limits."""
+    while True:
+        candidate = secrets.randbelow(ID_MAX) + 1
+        if session.get(Conversation, candidate) is None:
+            return candidate
 
 
 @router.get("/{conversation_id}", response_model=ConversationPublic)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy.exc import IntegrityError
 
-from meedenken.api.http.access import require_allowed_xid
+from meedenken.api.http.access import policy_of, require_allowed_xid, xid_refused
 from meedenken.api.http.deps import ConversationDep, SessionDep
 from meedenken.models.tables import Participant, ParticipantCreate, ParticipantCreated
 
@@ -31,6 +31,8 @@ def join(body: ParticipantCreate, conv: ConversationDep, session: SessionDep) ->
         session.commit()
     except IntegrityError as exc:
         session.rollback()
+        if policy_of(session, conv.id).xids_required:  # type: ignore[arg-type]
+            raise xid_refused(conv.id) from exc  # type: ignore[arg-type]  # no 403/409 oracle
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"xid {body.xid!r} already joined conversation {conv.id}") from exc
     session.refresh(participant)

@@ -136,7 +136,8 @@ def list_statements(
     conv: ConversationDep, caller: OptionalCallerDep, session: ReadSessionDep,
     moderation: Annotated[Moderation | None, Query(description="facilitator only")] = None,
 ) -> StatementList:
-    """Statements participants can see; the facilitator sees all (optionally one state)."""
+    """Statements participants can see; the facilitator sees all (optionally one state).
+    ``author_id`` is shown to the facilitator and to the author of the statement only."""
     if caller is not None and caller.is_facilitator:
         query = select(Statement).where(Statement.conversation_id == conv.id)
         if moderation is not None:
@@ -147,7 +148,15 @@ def list_statements(
                                 "only the facilitator can list statements by moderation state")
         query = select(Statement).where(*visible_filter(conv))
     rows = session.exec(query.order_by(col(Statement.id))).all()
-    return StatementList(data=[StatementPublic.model_validate(r) for r in rows], count=len(rows))
+    data = [StatementPublic.model_validate(r) for r in rows]
+    if caller is None or not caller.is_facilitator:
+        # Issue 18, item 7: an author id joined the public map's coordinates to that
+        # author's votes. Only the facilitator, and the author for their own, see it.
+        own = caller.participant.id if caller is not None and caller.participant else None
+        for statement in data:
+            if statement.author_id != own:
+                statement.author_id = None
+    return StatementList(data=data, count=len(data))
 
 
 @router.patch("/{statement_id}", response_model=StatementPublic)

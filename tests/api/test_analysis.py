@@ -19,7 +19,8 @@ from .helpers import SEEDS, bearer, make_dialogue
 
 KEYS = {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
         "coordinates", "statement_coordinates", "groups", "consensus",
-        "group_informed_consensus", "participation", "bridging", "common_ground_roles"}
+        "group_informed_consensus", "participation", "bridging", "common_ground_roles",
+        "map_cells"}
 
 
 def _polarised_votes(d, n_statements):
@@ -39,11 +40,15 @@ def test_analysis_before_and_after_votes(client):
     _polarised_votes(d, 5)
     scheduler = client.app.state.service.scheduler
     assert scheduler.wait_idle()
-    body = client.get(d.url("/analysis")).json()
+    body = client.get(d.url("/analysis"), headers=d.f).json()  # the facilitator's answer
     assert set(body) == KEYS
     assert body["version"] >= 1 and body["votes"] == 60 and body["participants"] == 12
     assert len(body["coordinates"]) == 12
     assert {"id", "x", "y", "group"} <= set(body["coordinates"][0])
+    # the public answer: no one's point, the map as cells of >= k (two camps of 6; issue 18)
+    public = client.get(d.url("/analysis")).json()
+    assert public["coordinates"] == [] and body["map_cells"] == []
+    assert sorted(c["count"] for c in public["map_cells"]) == [6, 6]
     assert len(body["groups"]) == 2
     assert sorted(g["size"] for g in body["groups"]) == [6, 6]
     rep = body["groups"][0]["representative"][0]

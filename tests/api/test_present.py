@@ -94,7 +94,8 @@ def _answer_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
     ("analysis", "AnalysisAnswer",
      {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
       "coordinates", "statement_coordinates", "groups", "consensus",
-      "group_informed_consensus", "participation", "bridging", "common_ground_roles"},
+      "group_informed_consensus", "participation", "bridging", "common_ground_roles",
+      "map_cells"},
      {"Group": {"id", "size", "center", "representative"},
       "RepresentativeStatement": {"statement_id", "text", "repful_for", "p_success"},
       "ConsensusStatement": {"statement_id", "n_success", "n_trials", "p_success"},
@@ -337,9 +338,10 @@ def test_old_snapshots_still_read_back(client: TestClient) -> None:
     with Session(client.app.state.service.engine) as session:  # type: ignore[attr-defined]
         session.add(AnalysisSnapshot(conversation_id=d.id, version=1, result=OLD_SNAPSHOT))
         session.commit()
-    response = client.get(d.url("/analysis"))
+    response = client.get(d.url("/analysis"), headers=d.f)  # the facilitator's full answer
     assert response.status_code == 200
-    assert response.json() == {**OLD_SNAPSHOT, "bridging": [], "common_ground_roles": []}
+    assert response.json() == {**OLD_SNAPSHOT, "bridging": [], "common_ground_roles": [],
+                               "map_cells": []}
     # The stream sends what GET /analysis answers (both read through stored_analysis).
     assert as_json(stored_analysis(OLD_SNAPSHOT)) == response.json()
 

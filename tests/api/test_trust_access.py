@@ -98,7 +98,8 @@ def test_xid_allow_list_admits_only_listed_xids(client):
     r = client.post(d.url("/participants"), json={"xid": "indringer"})
     assert r.status_code == 403 and "not on the invitation list" in r.json()["detail"]
     assert client.post(d.url("/participants"), json={"xid": "bewoner-1"}).status_code == 201
-    assert client.post(d.url("/participants"), json={"xid": "bewoner-1"}).status_code == 409
+    # Used: the same 403 as unlisted (no oracle of who took part; issue 18)
+    assert client.post(d.url("/participants"), json={"xid": "bewoner-1"}).status_code == 403
     # Another conversation's list does not apply here, nor this one's there.
     other = make_dialogue(client, participants=0)
     assert client.post(other.url("/participants"), json={"xid": "indringer"}).status_code == 201

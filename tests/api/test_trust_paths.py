@@ -104,5 +104,6 @@ def test_conversation_limit_is_a_setting(db_url):
         codes = {client.post("/conversations", json={"topic": f"T{i}"}).status_code
                  for i in range(8)}
         assert codes == {201}
-        token = client.post("/conversations", json={"topic": "T"}).json()["facilitator_token"]
-        assert client.get("/conversations/1", headers=bearer(token)).status_code == 200
+        created = client.post("/conversations", json={"topic": "T"}).json()
+        assert client.get(f"/conversations/{created['id']}",
+                          headers=bearer(created["facilitator_token"])).status_code == 200

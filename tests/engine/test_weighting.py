@@ -30,7 +30,8 @@ def test_effective_sample_size_by_hand():
 
 def test_poststratification_by_hand_with_missing_answers():
     values = ["a"] * 6 + ["b"] * 2 + [None, None]
-    w = poststratification_weights(values, {"a": 0.5, "b": 0.5}, "gender")
+    # min_cell=1: the formula on toy cells (the default collapses cells below k = 5)
+    w = poststratification_weights(values, {"a": 0.5, "b": 0.5}, "gender", min_cell=1)
     # 8 respondents: s_a = 6/8 = 0.75, s_b = 0.25 -> w_a = 0.5/0.75 = 2/3, w_b = 0.5/0.25 = 2;
     # the 2 without an answer keep 1
     assert w.weights == pytest.approx([2 / 3] * 6 + [2.0] * 2 + [1.0] * 2)
@@ -44,7 +45,8 @@ def test_poststratification_by_hand_with_missing_answers():
 
 def test_poststratification_with_an_uncovered_category():
     # nobody in c (20 % of the town): targets rescaled over a, b -> 0.5/0.8 = 0.625, 0.375
-    w = poststratification_weights(["a", "a", "b", "b"], {"a": 0.5, "b": 0.3, "c": 0.2}, "age")
+    w = poststratification_weights(["a", "a", "b", "b"], {"a": 0.5, "b": 0.3, "c": 0.2}, "age",
+                                   min_cell=1)
     # s = 0.5, 0.5 -> w_a = 0.625/0.5 = 1.25, w_b = 0.375/0.5 = 0.75
     assert w.weights == pytest.approx([1.25, 1.25, 0.75, 0.75])
     assert w.uncovered_share == {"age": pytest.approx(0.2)}
@@ -75,7 +77,8 @@ def test_raking_with_missing_answers_known_answer():
     # 2 w1 / (2 w1 + 2 w2) = 0.25 -> w1 = w2 / 3 = 0.5; then w3 = (3 - 1) / 2 = 1.
     a = ["a1", "a1", "a2", "a2", "a1", "a1"]
     b = ["b1", "b1", "b2", "b2", None, None]
-    r = rake({"A": a, "B": b}, {"A": {"a1": 0.5, "a2": 0.5}, "B": {"b1": 0.25, "b2": 0.75}})
+    r = rake({"A": a, "B": b}, {"A": {"a1": 0.5, "a2": 0.5}, "B": {"b1": 0.25, "b2": 0.75}},
+             min_cell=1)
     assert r.converged
     assert r.weights == pytest.approx([0.5, 0.5, 1.5, 1.5, 1.0, 1.0], abs=1e-5)
 
@@ -95,8 +98,40 @@ def test_raking_reports_non_convergence():
         {"a": ["x", "x", "y"], "b": ["u", "v", "v"]},
         {"a": {"x": 0.5, "y": 0.5}, "b": {"u": 0.5, "v": 0.5}},
         DiversitySettings(raking_max_iterations=20),
+        min_cell=1,
     )
     assert not r.converged and r.n_iterations == 20 and r.max_error > 1e-6
+
+
+def test_cells_below_k_are_collapsed_into_a_neighbour():
+    """Issue 18, item 3: 24 aged 30-50 and one aged 80+, reference 0.1% / 99.9%. Weighted on
+    its own, the 80+ cell gives its one member 99.9% of the weight (n_eff 1.002). Collapsed into
+    its neighbour, all weights are equal."""
+    values = ["30-50"] * 24 + ["80+"]
+    reference = {"age": {"30-50": 0.001, "80+": 0.999}}
+    r = rake({"age": values}, reference)
+    assert r.collapsed == {"age": {"80+": "30-50"}}
+    assert r.weights == pytest.approx(np.ones(25))
+    unsafe = rake({"age": values}, reference, min_cell=1)  # what it was before
+    assert unsafe.effective_sample_size < 1.01
+    p = poststratification_weights(values, reference["age"], "age")
+    assert p.weights == pytest.approx(np.ones(25))
+
+
+def test_collapse_goes_to_the_next_category_in_reference_order():
+    # b (2) joins c, its next neighbour; a (10) and the merged b+c (2 + 6) stay apart
+    values = ["a"] * 10 + ["b"] * 2 + ["c"] * 6
+    r = rake({"g": values}, {"g": {"a": 0.5, "b": 0.25, "c": 0.25}})
+    assert r.collapsed == {"g": {"b": "c"}}
+    # a 50% (10 people: w 0.9), b+c 50% (8 people: w 1.125)
+    assert r.weights == pytest.approx([0.9] * 10 + [1.125] * 8)
+
+
+def test_effective_votes_per_statement():
+    X = sp.csr_matrix(np.array([[1, 1], [1, 0], [-1, 0]], dtype=np.int8))
+    rates = weighted_agree_rates(X, np.array([1.0, 1.0, 2.0]))
+    # statement 0: weights 1, 1, 2 -> 16 / 6; statement 1: one voter -> 1
+    assert rates.effective_votes == pytest.approx([16 / 6, 1.0])
 
 
 def test_raking_does_not_mutate_and_checks_input():

@@ -1,6 +1,8 @@
 // The opinion map on a <canvas>: participants as dots coloured by group, or, above
 // DENSITY_THRESHOLD points, a binned density grid (each cell coloured by its most common group,
-// opacity by count) so the map stays smooth at 50,000 participants.
+// opacity by count) so the map stays smooth at 50,000 participants. Only the facilitator's
+// answer has every participant's point; the public answer has `map_cells` (participants per
+// group and square, squares of fewer than k left out) and at most the caller's own point.
 
 /** Colour-blind-safe palette (Okabe & Ito 2008, then Tol's muted colours), one per group. */
 export const GROUP_COLOURS = [
@@ -64,6 +66,19 @@ function drawDots(ctx, points, project, radius) {
   }
 }
 
+/** The public map: one disc per cell, its area by the number of participants in it. */
+function drawCells(ctx, cells, project) {
+  ctx.globalAlpha = 0.6;
+  for (const c of cells) {
+    const [x, y] = project(c);
+    ctx.fillStyle = groupColour(c.group);
+    ctx.beginPath();
+    ctx.arc(x, y, 3 + 2 * Math.sqrt(c.count), 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+}
+
 function drawDensity(ctx, points, project, width, height, nGroups) {
   const cols = Math.ceil(width / CELL), rows = Math.ceil(height / CELL);
   const layers = nGroups + 1; // the last layer counts participants without a group
@@ -98,7 +113,8 @@ function drawGroupLabels(ctx, points, project, letter) {
   for (const p of points) {
     if (p.group == null) continue;
     const s = sums.get(p.group) || { x: 0, y: 0, n: 0 };
-    s.x += p.x; s.y += p.y; s.n += 1;
+    const n = p.count ?? 1; // a public map cell stands for `count` participants
+    s.x += n * p.x; s.y += n * p.y; s.n += n;
     sums.set(p.group, s);
   }
   ctx.font = "bold 15px system-ui, sans-serif";
@@ -122,6 +138,7 @@ function drawGroupLabels(ctx, points, project, letter) {
  */
 export function drawMap(canvas, analysis, options = {}) {
   const points = (analysis && analysis.coordinates) || [];
+  const cells = (analysis && analysis.map_cells) || [];
   const letter = options.letter || ((g) => String(g));
   const { ctx, width, height } = sizeCanvas(canvas);
   ctx.clearRect(0, 0, width, height);
@@ -133,12 +150,13 @@ export function drawMap(canvas, analysis, options = {}) {
   ctx.moveTo(width / 2, 0); ctx.lineTo(width / 2, height);
   ctx.moveTo(0, height / 2); ctx.lineTo(width, height / 2);
   ctx.stroke();
-  const project = projection(bounds(points), width, height);
+  const project = projection(bounds([...points, ...cells]), width, height);
   const nGroups = Math.max(0, ...(analysis?.groups || []).map((g) => g.id + 1));
   const mode = options.mode || (points.length > DENSITY_THRESHOLD ? "density" : "dots");
+  if (cells.length) drawCells(ctx, cells, project);
   if (mode === "density") drawDensity(ctx, points, project, width, height, nGroups);
   else drawDots(ctx, points, project, points.length > 500 ? 2.5 : 4.5);
-  drawGroupLabels(ctx, points, project, letter);
+  drawGroupLabels(ctx, cells.length ? cells : points, project, letter);
   if (options.highlight != null) {
     const me = points.find((p) => p.id === options.highlight);
     if (me) {
@@ -151,6 +169,7 @@ export function drawMap(canvas, analysis, options = {}) {
     }
   }
   canvas.dataset.points = String(points.length);
+  canvas.dataset.cells = String(cells.length);
   canvas.dataset.mode = mode;
   canvas.dataset.version = String(analysis?.version ?? 0);
   return { points: points.length, mode };
