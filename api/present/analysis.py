@@ -357,7 +357,11 @@ def public_analysis(answer: AnalysisAnswer, own: int | None, k: int) -> Analysis
     than ``k`` participants left out, so no published figure rests on fewer than k people;
     ``coordinates`` holds only the caller's own point (``own``: the calling participant's id,
     None for anonymous callers), which the participant page needs to say where they stand.
-    Groups, consensus and participation are aggregates over the whole room and stay as they are.
+    Consensus and participation are aggregates over the whole room and stay as they are. A group
+    of fewer than ``k`` participants keeps its size and centre, but its own figures - its
+    representative statements (its members' vote counts) and its agree shares in the bridging
+    list - are left out (:func:`_without_small_groups`): two snapshots around one member's vote
+    would otherwise show that vote.
 
     >>> pts = [ParticipantPoint(id=i, x=float(i % 2), y=0.0, group=i % 2) for i in range(13)]
     >>> a = public_analysis(EMPTY_ANALYSIS.model_copy(update={"coordinates": pts}), 3, 5)
@@ -388,7 +392,45 @@ def public_analysis(answer: AnalysisAnswer, own: int | None, k: int) -> Analysis
                                                                       else kv[0][2]))
                  if n >= k]
     mine = [p for p in points if own is not None and p.id == own]
-    return answer.model_copy(update={"coordinates": mine, "map_cells": cells})
+    return _without_small_groups(answer, k).model_copy(
+        update={"coordinates": mine, "map_cells": cells})
+
+
+def _without_small_groups(answer: AnalysisAnswer, k: int) -> AnalysisAnswer:
+    """``answer`` without the per-group figures of groups of fewer than ``k`` participants.
+
+    >>> groups = [Group(id=0, size=9, center=[0.0], representative=[]),
+    ...           Group(id=1, size=3, center=[1.0], representative=[
+    ...               RepresentativeStatement(statement_id=4, text=None, repful_for="agree",
+    ...                   n_success=3, n_trials=3, p_success=0.8, p_test=None, repness=None,
+    ...                   repness_test=None, metric=None, best_agree=False)])]
+    >>> entry = BridgingEntry(statement_id=4, score=0.1, low=0.0, high=0.2, polarization=0.1,
+    ...     group_agree={"0": 0.9, "1": 1.0}, role_agree={}, is_bridging=False, n_votes=12,
+    ...     weakest_group="1", weakest_group_agree=1.0, group_support={"0": 0.9, "1": 1.0})
+    >>> a = _without_small_groups(EMPTY_ANALYSIS.model_copy(
+    ...     update={"groups": groups, "bridging": [entry]}), 5)
+    >>> [len(g.representative) for g in a.groups], a.bridging[0].group_agree
+    ([0, 0], {'0': 0.9})
+    >>> a.bridging[0].weakest_group is None, a.bridging[0].group_support
+    (True, {'0': 0.9})
+    """
+    small = {str(g.id) for g in answer.groups if g.size < k}
+    if not small:
+        return answer
+    groups = [g.model_copy(update={"representative": []}) if str(g.id) in small else g
+              for g in answer.groups]
+
+    def visible(shares: dict[str, float]) -> dict[str, float]:
+        return {g: v for g, v in shares.items() if g not in small}
+
+    bridging = []
+    for entry in answer.bridging:
+        update: dict[str, Any] = {"group_agree": visible(entry.group_agree),
+                                  "group_support": visible(entry.group_support)}
+        if entry.weakest_group in small:
+            update.update(weakest_group=None, weakest_group_agree=None, weakest_group_low=None)
+        bridging.append(entry.model_copy(update=update))
+    return answer.model_copy(update={"groups": groups, "bridging": bridging})
 
 
 def priorities_by_id(result: AnalysisResult) -> dict[str, float]:

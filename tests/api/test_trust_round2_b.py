@@ -187,3 +187,50 @@ def test_conversation_ids_cannot_be_listed(client: TestClient):
         for probe in (cid - 1, cid + 1):
             if probe not in ids:
                 assert client.get(f"/conversations/{probe}").status_code == 404
+
+
+SMALL_GROUP_SNAPSHOT = {
+    "version": 1, "created_at": "2025-01-01T00:00:00", "participants": 12, "votes": 24,
+    "statements": 1, "polis_compatible": False, "k": 2, "coordinates": [],
+    "statement_coordinates": [],
+    "groups": [
+        {"id": 0, "size": 9, "center": [0.0, 0.0], "representative": []},
+        {"id": 1, "size": 3, "center": [1.0, 0.0], "representative": [
+            {"statement_id": 5, "text": None, "repful_for": "agree", "n_success": 3,
+             "n_trials": 3, "p_success": 0.8, "p_test": 1.7, "repness": 3.0,
+             "repness_test": 2.0, "metric": 1.0, "best_agree": False}]}],
+    "consensus": {"agree": [], "disagree": []}, "group_informed_consensus": [],
+    "participation": {"n_participants": 12, "n_votes": 24, "n_statements": 1,
+                      "votes_per_participant_median": 2.0, "participants_by_role": {},
+                      "statements": [{"statement_id": 5, "agree": 4, "disagree": 8,
+                                      "pass": 0}]},
+    "bridging": [{"statement_id": 5, "score": 0.0, "low": -0.1, "high": 0.1,
+                  "polarization": 0.5, "group_agree": {"0": 0.1, "1": 1.0}, "role_agree": {},
+                  "is_bridging": False, "n_votes": 12, "status": "rejected_by_a_group",
+                  "weakest_group": "1", "weakest_group_agree": 1.0, "weakest_group_low": 0.4,
+                  "group_support": {"0": 0.1, "1": 1.0}}],
+}
+
+
+def test_public_answer_hides_the_figures_of_groups_below_k(client: TestClient):
+    """Item 7, group level: a group of 3 published its members' vote counts (representative
+    statements) and agree shares, so two public snapshots around one member's vote showed it.
+    The public answer keeps such a group's size, but not its figures; the facilitator keeps all."""
+    from sqlmodel import Session
+
+    from meedenken.models.tables import AnalysisSnapshot
+
+    d = make_dialogue(client, participants=0)
+    with Session(client.app.state.service.engine) as session:  # type: ignore[attr-defined]
+        session.add(AnalysisSnapshot(conversation_id=d.id, version=1,
+                                     result=SMALL_GROUP_SNAPSHOT))
+        session.commit()
+    public = client.get(d.url("/analysis")).json()
+    assert [g["size"] for g in public["groups"]] == [9, 3]
+    assert public["groups"][1]["representative"] == []
+    assert public["bridging"][0]["group_agree"] == {"0": 0.1}
+    assert public["bridging"][0]["group_support"] == {"0": 0.1}
+    assert public["bridging"][0]["weakest_group"] is None
+    full = client.get(d.url("/analysis"), headers=d.f).json()
+    assert len(full["groups"][1]["representative"]) == 1
+    assert full["bridging"][0]["group_agree"] == {"0": 0.1, "1": 1.0}
