@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .intervals import wilson_interval
 from .settings import CommonGroundSettings
 
 __all__ = [
@@ -48,7 +49,6 @@ __all__ = [
     "common_ground",
     "fine_partition",
     "judge",
-    "wilson_bounds",
 ]
 
 COMMON_GROUND = "common_ground"
@@ -64,32 +64,6 @@ STATUSES = (
     REJECTED_BY_A_ROLE,
     REJECTED_BY_A_GROUP,
 )
-
-
-def wilson_bounds(
-    agree: np.ndarray, decided: np.ndarray, z: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of agree / decided (0..1 where nothing was decided).
-
-    Wilson (1927); unlike the normal interval it stays inside [0, 1] and is honest at 3 votes.
-
-    Examples
-    --------
-    >>> low, high = wilson_bounds(np.array([8.0, 0.0]), np.array([10.0, 0.0]), 1.6449)
-    >>> [round(float(x), 3) for x in (low[0], high[0], low[1], high[1])]
-    [0.541, 0.931, 0.0, 1.0]
-    """
-    agree = np.asarray(agree, dtype=np.float64)
-    n = np.asarray(decided, dtype=np.float64)
-    safe = np.maximum(n, 1.0)
-    p = agree / safe
-    z2 = z * z
-    denominator = 1.0 + z2 / safe
-    centre = (p + z2 / (2 * safe)) / denominator
-    half = z * np.sqrt(p * (1 - p) / safe + z2 / (4 * safe * safe)) / denominator
-    low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), 0.0)
-    high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), 1.0)
-    return low, high
 
 
 @dataclass(frozen=True)
@@ -138,7 +112,7 @@ def judge(
     agree = np.asarray(agree, dtype=np.float64)
     decided = agree + np.asarray(disagree, dtype=np.float64)
     k, n_s = agree.shape
-    low, high = wilson_bounds(agree, decided, settings.z)
+    low, high = wilson_interval(agree, decided, settings.z)
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(decided > 0, agree / np.maximum(decided, 1.0), np.nan)
     take_part = np.ones(k, dtype=bool) if counted is None else np.asarray(counted, dtype=bool)
@@ -282,7 +256,7 @@ def common_ground(
     seen_low = None
     if counts.shape[-1] >= 3 and len(groups.categories):
         seen = counts[..., :3].sum(axis=-1)
-        low_seen, _ = wilson_bounds(counts[..., 0], seen, settings.z)
+        low_seen, _ = wilson_interval(counts[..., 0], seen, settings.z)
         enough = (counts[..., 0] + counts[..., 1]) >= settings.min_group_votes
         seen_low = np.where(enough, low_seen, -1.0).min(axis=0)
     return CommonGround(

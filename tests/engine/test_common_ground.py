@@ -15,9 +15,9 @@ from meedenken.engine.common_ground import (
     REJECTED_WITHIN_A_GROUP,
     common_ground,
     fine_partition,
-    wilson_bounds,
 )
 from meedenken.engine.errors import InvalidSettingError
+from meedenken.engine.intervals import wilson_interval
 from meedenken.engine.settings import AnalysisSettings, CommonGroundSettings
 from meedenken.engine.synthetic import synthetic_conversation
 
@@ -56,7 +56,7 @@ def test_two_groups_love_it_the_third_rejects_it_is_not_common_ground() -> None:
     # 40/40 and 20/20 agree, but 1 of 10 in group C: C's upper bound (0.37) < 0.5.
     plan = [[(40, 0)], [(20, 0)], [(1, 9)]]
     assert _status(plan) == [REJECTED_BY_A_GROUP]
-    _lo, hi = wilson_bounds(np.array([1.0]), np.array([10.0]), CommonGroundSettings().z)
+    _lo, hi = wilson_interval(np.array([1.0]), np.array([10.0]), CommonGroundSettings().z)
     assert hi[0] < 0.5
 
 
