@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 
-from meedenken.api.http.limits import ASGIApp, Message, Receive, Scope, Send
+from meedenken.api.http.body import replay
+from meedenken.api.http.limits import ASGIApp, Receive, Scope, Send
 
 __all__ = ["BodySizeLimitMiddleware"]
 
@@ -50,17 +51,7 @@ class BodySizeLimitMiddleware:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay(b"".join(chunks), receive), send)
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 
-from meedenken.api.http.limits import ASGIApp, Message, Receive, Scope, Send
+from meedenken.api.http.body import read_body, replay
+from meedenken.api.http.limits import ASGIApp, Receive, Scope, Send
 
 __all__ = ["StrictJSONMiddleware", "non_finite_constant"]
 
@@ -60,29 +61,14 @@ class StrictJSONMiddleware:
         if scope["type"] != "http" or scope["method"] not in _METHODS or not _json(scope):
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        body, complete = await read_body(receive)
+        if not complete:  # the client went away
+            return
         constant = non_finite_constant(body)
         if constant is not None:
             await _unprocessable(send, constant)
             return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay(body, receive), send)
 
 
 def _json(scope: Scope) -> bool:

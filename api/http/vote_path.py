@@ -29,8 +29,9 @@ import re
 from typing import Any
 
 from meedenken.api.errors import DomainError
+from meedenken.api.http.body import read_body, replay
 from meedenken.api.http.errors import error_answer
-from meedenken.api.http.limits import ASGIApp, Message, Receive, Scope, Send
+from meedenken.api.http.limits import ASGIApp, Receive, Scope, Send
 from meedenken.api.routes.votes import cast_vote, stored_json
 from meedenken.models.tables import ID_MAX
 
@@ -56,10 +57,10 @@ class VoteFastPath:
         if match is None or token is None or int(match[1]) > ID_MAX:
             await self.app(scope, receive, send)
             return
-        body, complete = await _read_body(receive)
+        body, complete = await read_body(receive)
         vote = _plain_vote(body) if complete else None
         if vote is None:
-            await self.app(scope, _replay(body, complete, receive), send)
+            await self.app(scope, replay(body, receive, complete=complete), send)
             return
         service = scope["app"].state.service
         try:
@@ -84,18 +85,6 @@ def _token_if_plain(scope: Scope) -> str | None:
     return token if content_type in _JSON_TYPES else None
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The request body, and whether it arrived whole (not cut short by a disconnect)."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), False
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks), True
-
-
 def _plain_vote(body: bytes) -> tuple[int, int] | None:
     """``(statement_id, vote)`` if the body is exactly a valid vote object, else None."""
     try:
@@ -110,22 +99,6 @@ def _plain_vote(body: bytes) -> tuple[int, int] | None:
             or not 1 <= statement_id <= ID_MAX or not -1 <= value <= 1):
         return None
     return statement_id, value
-
-
-def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
-    """A ``receive`` giving the already-read body first, then the original messages."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        if not complete:  # the client went away while sending
-            return {"type": "http.disconnect"}
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 async def _send_json(send: Send, status: int, content: Any) -> None:
