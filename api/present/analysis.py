@@ -174,11 +174,7 @@ def bridging_entries(bridging: BridgingResult | None, limit: int | None = None,
     """
     if bridging is None:
         return []
-
-    def num(x: float) -> float | None:
-        value = finite(x)
-        return value if value is None or digits is None else round(value, digits)
-
+    num = _rounder(digits)
     return [
         BridgingEntry(
             statement_id=plain_id(st.statement_id),
@@ -186,33 +182,39 @@ def bridging_entries(bridging: BridgingResult | None, limit: int | None = None,
             low=num(st.low),
             high=num(st.high),
             polarization=num(st.polarization),
-            group_agree={str(g): v for g, rate in st.group_agree.items()
-                         if (v := num(rate)) is not None},
-            role_agree={attribute: {str(c): v for c, rate in categories.items()
-                                    if (v := num(rate)) is not None}
-                        for attribute, categories in st.role_agree.items()},
+            group_agree=_shares(st.group_agree, num),
+            role_agree=_role_shares(st.role_agree, num),
             is_bridging=bool(st.is_bridging),
             n_votes=int(st.n_votes),
             status=st.status,
             weakest_group=None if st.weakest_group is None else str(st.weakest_group),
-            weakest_group_agree=None if st.weakest_group_agree is None
-            else num(st.weakest_group_agree),
-            weakest_group_low=None if st.weakest_group_low is None
-            else num(st.weakest_group_low),
-            group_support={str(g): v for g, rate in st.group_support.items()
-                           if (v := num(rate)) is not None},
+            weakest_group_agree=num(st.weakest_group_agree),
+            weakest_group_low=num(st.weakest_group_low),
+            group_support=_shares(st.group_support, num),
             role_status=st.role_status,
-            role_support=_role_support(st.role_support, num),
+            role_support=_role_shares(st.role_support, num),
         )
         for st in bridging.ranked(limit)
     ]
 
 
-def _role_support(support: Mapping[str, Mapping[Hashable, float]],
-                  num: Callable[[float], float | None]) -> dict[str, dict[str, float]]:
-    return {attribute: {str(c): v for c, rate in categories.items()
-                        if (v := num(rate)) is not None}
-            for attribute, categories in support.items()}
+def _rounder(digits: int | None) -> Callable[[Any], float | None]:
+    """:func:`finite` (None stays None), then rounded to ``digits`` decimals (None: exact)."""
+    def num(x: Any) -> float | None:
+        value = None if x is None else finite(x)
+        return value if value is None or digits is None else round(value, digits)
+    return num
+
+
+def _shares(shares: Mapping[Hashable, float],
+            num: Callable[[Any], float | None]) -> dict[str, float]:
+    """Category -> share with string keys, unknown shares left out."""
+    return {str(c): v for c, rate in shares.items() if (v := num(rate)) is not None}
+
+
+def _role_shares(support: Mapping[str, Mapping[Hashable, float]],
+                 num: Callable[[Any], float | None]) -> dict[str, dict[str, float]]:
+    return {attribute: _shares(categories, num) for attribute, categories in support.items()}
 
 
 def role_common_ground_entries(bridging: BridgingResult | None, limit: int | None = None,
@@ -221,17 +223,13 @@ def role_common_ground_entries(bridging: BridgingResult | None, limit: int | Non
     common ground first (empty without bridging or without declared roles)."""
     if bridging is None or bridging.common is None or bridging.common.role_status is None:
         return []
-
-    def num(x: float) -> float | None:
-        value = finite(x)
-        return value if value is None or digits is None else round(value, digits)
-
+    num = _rounder(digits)
     return [
         RoleCommonGroundEntry(
             statement_id=plain_id(st.statement_id),
             is_common_ground=st.role_status == "common_ground",
             status=st.role_status or "not_enough_votes",
-            role_support=_role_support(st.role_support, num),
+            role_support=_role_shares(st.role_support, num),
             n_votes=int(st.n_votes),
         )
         for st in bridging.ranked(limit, by="roles")
