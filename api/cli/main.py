@@ -171,11 +171,10 @@ def plain_support(support: Mapping[Hashable, float]) -> str:
     >>> plain_support({0: 0.82, 1: 0.74, 2: 0.69})
     '82% of group 0, 74% of group 1 and 69% of group 2 agree'
     """
-    parts = [f"{100 * r:.0f}% of group {g}" for g, r in support.items()]
-    if not parts:
-        return "no votes yet"
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{text} agree"
+    from meedenken.api.present.analysis import support_sentence
+    from meedenken.api.report.i18n import strings
+
+    return support_sentence(support, strings("en")) or "no votes yet"
 
 
 def summary_text(

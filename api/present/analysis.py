@@ -47,7 +47,7 @@ __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_j
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
            "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
            "stored_analysis",
-           "stored_analysis_text"]
+           "stored_analysis_text", "support_sentence"]
 
 
 def finite(x: Any) -> float | None:
@@ -215,6 +215,26 @@ def _shares(shares: Mapping[Hashable, float],
 def _role_shares(support: Mapping[str, Mapping[Hashable, float]],
                  num: Callable[[Any], float | None]) -> dict[str, dict[str, float]]:
     return {attribute: _shares(categories, num) for attribute, categories in support.items()}
+
+
+def support_sentence(support: Mapping[Any, float], words: Mapping[str, str]) -> str:
+    """Who supports a statement, in words: "82% of group 0, 74% of group 1 and 69% of group 2
+    agree" (``words``: a language's ``support_part``, ``and`` and ``support_sentence`` of
+    :mod:`meedenken.api.report.i18n`); "" when no group has a share. Never a bare score: the
+    report and the command line both say common ground this way.
+
+    >>> words = {"support_part": "{pct}% of group {group}", "and": "and",
+    ...          "support_sentence": "{list} agree"}
+    >>> support_sentence({0: 0.82, 1: 0.74, 2: 0.69}, words)
+    '82% of group 0, 74% of group 1 and 69% of group 2 agree'
+    """
+    parts = [words["support_part"].format(pct=round(100 * r), group=g)
+             for g, r in support.items()]
+    if not parts:
+        return ""
+    text = parts[0] if len(parts) == 1 else (
+        ", ".join(parts[:-1]) + f" {words['and']} " + parts[-1])
+    return words["support_sentence"].format(list=text)
 
 
 def role_common_ground_entries(bridging: BridgingResult | None, limit: int | None = None,

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from meedenken.api.present.analysis import support_sentence
 from meedenken.engine import AnalysisResult
 
 from . import figures as fg
@@ -89,17 +90,6 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
                "settings_name": f"meedenken.engine.bridging.{type(scored.settings).__name__}"}
     return Extra(context, [fg.render("bridging", words["bridging"], figure)],
                  order=[index[sid] for sid in ranked["statement_id"].tolist()])
-
-
-def support_sentence(support: Mapping[Any, float], words: Mapping[str, str]) -> str:
-    """"82% of group 0, 74% of group 1 and 69% of group 2 agree", in the report's language."""
-    parts = [words["support_part"].format(pct=round(100 * r), group=g)
-             for g, r in support.items()]
-    if not parts:
-        return ""
-    text = parts[0] if len(parts) == 1 else (
-        ", ".join(parts[:-1]) + f" {words['and']} " + parts[-1])
-    return words["support_sentence"].format(list=text)
 
 
 # ---------------------------------------------------------------------- topics
