@@ -44,7 +44,6 @@ import httpx
 import numpy as np
 
 from .load import (
-    RESULTS,
     _drop_pg_database,
     _free_port,
     _fresh_pg_database,
@@ -54,6 +53,7 @@ from .load import (
     create_conversation,
     start_server,
     stop_server,
+    write_section,
 )
 
 SECTION_START = "<!-- abuse_load.py:start -->"
@@ -277,8 +277,7 @@ def _codes(rows: list[dict]) -> str:
 
 
 def write_results(rows: list[dict], command: str, machine: str) -> None:
-    section = "\n".join([
-        SECTION_START,
+    write_section(SECTION_START, SECTION_END, "\n".join([
         "## Votes under abuse (`benchmarks/abuse_load.py`, issue 8)",
         "",
         f"Command: `{command}`  ",
@@ -291,15 +290,7 @@ def write_results(rows: list[dict], command: str, machine: str) -> None:
         _codes(rows),
         "",
         NOTES,
-        SECTION_END,
-    ])
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION_START in text:
-        head, rest = text.split(SECTION_START, 1)
-        text = head + section + (rest.split(SECTION_END, 1)[1] if SECTION_END in rest else "")
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
+    ]))
 
 
 NOTES = """One `meedenken serve` process (uvicorn, one worker) with per-participant rate limits on
@@ -402,8 +393,7 @@ def write_stall(db_url: str, *, seconds: float, residents: int, pace: float,
 
 
 def write_stall_results(row: dict, command: str, machine: str) -> None:
-    section = "\n".join([
-        STALL_START,
+    write_section(STALL_START, STALL_END, "\n".join([
         "## Votes during the write-stall attack (`benchmarks/abuse_load.py --write-stall`, "
         "issue 18)",
         "",
@@ -427,15 +417,7 @@ def write_stall_results(row: dict, command: str, machine: str) -> None:
         "33.9 s. Now the embedding runs without the lock and compares at most "
         "`similar_max_compared` (300) statements; the residents (one `meedenken serve`, rate "
         "limits on, the load generator on the same 2 cores) vote at a human pace meanwhile.",
-        STALL_END,
-    ])
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if STALL_START in text:
-        head, rest = text.split(STALL_START, 1)
-        text = head + section + (rest.split(STALL_END, 1)[1] if STALL_END in rest else "")
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
+    ]))
 
 
 def main(argv: list[str] | None = None) -> int:
