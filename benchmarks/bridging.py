@@ -455,21 +455,29 @@ def _real_over_splits(over_splits: dict[str, list[list[tuple[float, float]]]],
     then MF minus each method paired by export (the 10 exports are the independent units)."""
     per_export = {k: np.nanmean(np.array(v, dtype=float), axis=1)  # (n_exports, 2)
                   for k, v in over_splits.items()}
-    mf = per_export[REAL_METHODS[0]]
     lines = [f"#### Top-10 check over {len(splits)} held-out splits (seeds "
              f"{splits[0]}..{splits[-1]}): mean over splits per export, then over the 10 exports",
              "", "| method | min-group held-out agree, Pol.is groups: mean [95% CI] | "
              "MF minus it [95% CI], MF wins/ties/loses | ... our groups: mean [95% CI] | "
              "MF minus it [95% CI], MF wins/ties/loses |", "|---|---|---|---|---|"]
+    return lines + _paired_rows(per_export, REAL_METHODS[0])
+
+
+def _paired_rows(per_export: dict[str, np.ndarray], reference: str) -> list[str]:
+    """One table row per method: for each of the two group columns, the mean over exports with
+    its t interval, then the reference method minus this one, paired by export (blank for the
+    reference itself)."""
+    ref = per_export[reference]
+    lines = []
     for label, v in per_export.items():
         cells = []
         for j in (0, 1):
             mean, low, high = t_interval(v[:, j])
             cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
-            if label == REAL_METHODS[0]:
+            if label == reference:
                 cells.append("")
                 continue
-            d = paired(np.round(mf[:, j], 6), np.round(v[:, j], 6))
+            d = paired(np.round(ref[:, j], 6), np.round(v[:, j], 6))
             cells.append(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}], {d[3]}/{d[4]}/{d[5]}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
@@ -575,18 +583,7 @@ def common_real(splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str
              "| method | lowest group held-out agree, Pol.is groups: mean [95% CI] | new minus it "
              "[95% CI], wins/ties/losses | ... our groups | new minus it |",
              "|---|---|---|---|---|"]
-    for name, v in arrays.items():
-        cells = []
-        for j in (0, 1):
-            mean, low, high = t_interval(v[:, j])
-            cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
-            if name == methods[0]:
-                cells.append("")
-                continue
-            d = paired(np.round(new[:, j], 6), np.round(v[:, j], 6))
-            cells.append(f"{d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}], {d[3]}/{d[4]}/{d[5]}")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return lines
+    return lines + _paired_rows(arrays, methods[0])
 
 
 # ----------------------------------------------------------------------------- passes
