@@ -48,10 +48,10 @@ from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
 from meedenken.api.security import hash_token
-from meedenken.api.settings import RateLimit, parse_limit
+from meedenken.api.settings import RateLimit
 from meedenken.models.tables import ID_MAX, Conversation
 
-__all__ = ["RateLimit", "RateLimitMiddleware", "RateLimiter", "TokenBucket", "parse_limit"]
+__all__ = ["RateLimitMiddleware", "RateLimiter", "TokenBucket"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from meedenken.api.http.limits import RateLimit, RateLimiter, TokenBucket, parse_limit
+from meedenken.api.http.limits import RateLimiter, TokenBucket
+from meedenken.api.settings import RateLimit, parse_limit
 
 
 class Clock:
