@@ -279,7 +279,8 @@ class DiversitySettings(_Validated):
     #: statement (Jigsaw's consensus rule asks 20; we ask the k-anonymity minimum of 5 so that no
     #: group rate rests on one or two votes).
     min_group_votes: int = 5
-    #: Coverage: how many top bridging statements count by default (Pol.is shows 5 consensus ones).
+    #: Coverage: how many top statements by group-informed consensus count by default (Pol.is
+    #: shows 5 consensus ones).
     coverage_top_n: int = 5
     #: Weighted figures are withheld when the Kish effective sample size of the weights behind
     #: them (n_eff = (sum w)^2 / sum w^2; Kish 1965, Survey Sampling 11.7) is below this or below
