@@ -55,11 +55,29 @@ class Report:
     result: AnalysisResult | None = None
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+#: Thousands and decimal separators per report language (Dutch: 5.303 stemmen, 0,88).
+SEPARATORS = {"nl": (".", ","), "en": (",", ".")}
+
+
+def _environment(lang: str = "en") -> jinja2.Environment:
+    """The template environment, with the number filters of ``lang``: ``n`` (a count with
+    thousands separators) and ``d(k)`` (k decimals; "–" for a missing figure)."""
+    thousands, decimal = SEPARATORS[lang]
+
+    def count(value: Any) -> str:
+        return f"{int(value):,}".replace(",", thousands)
+
+    def decimals(value: Any, digits: int = 2) -> str:
+        if value is None or not np.isfinite(float(value)):
+            return "–"
+        return f"{float(value):,.{digits}f}".translate({ord(","): thousands, ord("."): decimal})
+
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("meedenken.api.report", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
+    environment.filters.update(n=count, d=decimals)
+    return environment
 
 
 def _data_uri(figure: fg.RenderedFigure) -> str:
@@ -87,7 +105,7 @@ def _polis_agreement(source: ReportSource, result: AnalysisResult) -> dict[str, 
     if len(both) < 2:
         return None
     ari = adjusted_rand_score([source.polis_groups[p] for p in both], [ours[p] for p in both])
-    return {"k": len(set(source.polis_groups.values())), "ari": f"{ari:.2f}",
+    return {"k": len(set(source.polis_groups.values())), "ari": float(ari),
             "n": len(both)}
 
 
@@ -148,7 +166,7 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "in_conversation": int(result.in_conversation.sum()),
         "statements": matrix.n_statements, "moderated_out": int(matrix.excluded.sum()),
         "meta": int(matrix.meta.sum()), "votes": matrix.n_votes, "groups": result.k,
-        "density": f"{active_votes / cells:.1%}" if cells else "–",
+        "density": 100 * active_votes / cells if cells else None,
     }
     return {
         "w": words, "lang": lang,
@@ -172,7 +190,7 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "settings_rows": setting_rows(settings, lang=lang),
         "polis_mode": settings.polis_compatible,
         "default_changes": default_mode_changes(lang), "seed": seed,
-        "timings": {step: f"{seconds:.2f} s" for step, seconds in result.timings.items()},
+        "timings": dict(result.timings),
         "references": references(lang),
         "attribution": (words["polis_attribution"] if source.attribution == POLIS_ATTRIBUTION
                         else source.attribution), "links": source.links,
@@ -262,7 +280,7 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
                            make_provenance(source.input_files, source.matrix, command))
         context.update({name: (extra.context if extra else None)
                         for name, extra in optional.items()})
-        html = _environment().get_template(TEMPLATE).render(context)
+        html = _environment(lang).get_template(TEMPLATE).render(context)
         step("page")
     return Report(html, tuple(drawn), dict(tables), result)
 

@@ -56,6 +56,10 @@ LINE_INCHES, ROW_GAP_INCHES = 0.17, 0.14
 #: The activity chart counts per day up to this many days, per week up to the second number,
 #: per month beyond (a four-year dialogue has ~1,460 days: unreadable as daily bars).
 DAILY_MAX_DAYS, WEEKLY_MAX_DAYS = 120, 730
+#: The share a majority must exceed (drawn on the consensus figure).
+HALF = 0.5
+#: Group-size bars with more names than this get slanted names.
+UPRIGHT_BARS = 6
 #: Deterministic SVG ids, no timestamp: the same input gives the same files.
 SVG_RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "meedenken"}
 
@@ -135,6 +139,10 @@ def group_sizes_figure(groups: pd.DataFrame, n_not_grouped: int, group_label: st
     sizes = [*groups["n_participants"].tolist(), n_not_grouped]
     colors = [group_color(i) for i in range(len(groups))] + [GREY]
     bars = ax.bar(names, sizes, color=colors)
+    if len(names) > UPRIGHT_BARS:  # many groups: slanted names, so they do not overlap
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
     ax.bar_label(bars, labels=[f"{s:,}" for s in sizes], padding=2, fontsize="small")
     ax.set_ylabel(ylabel)
     ax.margins(y=0.15)
@@ -175,8 +183,11 @@ def consensus_figure(consensus: pd.DataFrame, texts: Mapping[object, str],
               for sid, direction in zip(consensus["statement_id"].tolist(),
                                         consensus["direction"].tolist(), strict=True)]
     colors = [AGREE if d == "agree" else DISAGREE for d in consensus["direction"]]
-    return interval_figure(labels, consensus["share"].to_numpy(), consensus["low"].to_numpy(),
-                           consensus["high"].to_numpy(), colors, words["share"])
+    figure = interval_figure(labels, consensus["share"].to_numpy(), consensus["low"].to_numpy(),
+                             consensus["high"].to_numpy(), colors, words["share"])
+    # The line a majority must clear: an interval reaching it is "not certain" in the wording.
+    figure.axes[0].axvline(HALF, color="#888888", linewidth=0.9, linestyle="--", zorder=0)
+    return figure
 
 
 def votes_per_participant_figure(participants: pd.DataFrame, xlabel: str,

@@ -49,8 +49,9 @@ _EN = {
     "votes_per_voter_axis": "Votes per voter",
     "voters_axis": "Voters",
     "histogram_caption": (
-        "Votes per participant: voters (participants with at least one vote) in {bins} bins of "
-        "equal width from 1 to the largest number of votes (diversity.histogram_bins)"),
+        "Votes per participant: voters (participants with at least one vote) in at most {bins} "
+        "bins of equal width, rounded to whole votes, from 1 to the largest number of votes "
+        "(diversity.histogram_bins)"),
     "per_week": "Participation per week",
     "per_month": "Participation per month",
     "per_day": "Participation per day",
@@ -219,8 +220,9 @@ _NL = {
     "votes_per_voter_axis": "Stemmen per stemmer",
     "voters_axis": "Stemmers",
     "histogram_caption": (
-        "Stemmen per deelnemer: stemmers (deelnemers met minstens één stem) in {bins} klassen "
-        "van gelijke breedte, van 1 tot het hoogste aantal stemmen (diversity.histogram_bins)"),
+        "Stemmen per deelnemer: stemmers (deelnemers met minstens één stem) in hoogstens {bins} "
+        "klassen van gelijke breedte, afgerond op hele stemmen, van 1 tot het hoogste aantal "
+        "stemmen (diversity.histogram_bins)"),
     "per_week": "Deelname per week",
     "per_month": "Deelname per maand",
     "per_day": "Deelname per dag",

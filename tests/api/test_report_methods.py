@@ -157,6 +157,14 @@ def test_dutch_report_has_no_english(dutch: tuple[ReportSource, str]) -> None:
     assert not ENGLISH_WORDS.findall(text), sorted(set(ENGLISH_WORDS.findall(text)))
 
 
+def test_dutch_numbers_use_dutch_separators(dutch: tuple[ReportSource, str]) -> None:
+    _, html = dutch
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    decimals = [c for c in cells if re.fullmatch(r"-?\d+[.,]\d+%?", c)]
+    assert decimals, cells
+    assert all("," in c for c in decimals), decimals  # 0,29 and 52,0%, not 0.29
+
+
 def test_no_git_is_stated_not_a_failure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(prov, "REPOSITORY", tmp_path)  # an installed copy: not a checkout
     assert prov.git_commit() == (None, None)
@@ -245,3 +253,14 @@ def test_four_year_dialogue_gets_a_monthly_chart(tmp_path: Path) -> None:
     report = build_report(source, lang="nl", topics=False)
     assert "Deelname per maand" in report.html
     assert any(f.name == "daily" for f in report.figures)
+
+
+def test_ten_group_names_fit_and_consensus_shows_the_half() -> None:
+    groups = pd.DataFrame({"group_id": range(10), "n_participants": np.arange(10) * 30 + 50})
+    _inside(fg.group_sizes_figure(groups, 400, "Groep", "niet ingedeeld", "Deelnemers"))
+    consensus = pd.DataFrame({"statement_id": [1], "direction": ["agree"], "share": [0.55],
+                              "low": [0.45], "high": [0.64]})
+    figure = fg.consensus_figure(consensus, {1: "Stelling"}, {"agree": "eens",
+                                                              "share": "Aandeel"})
+    assert [line.get_xdata()[0] for line in figure.axes[0].get_lines()] == [fg.HALF]
+    _inside(figure)
