@@ -16,6 +16,8 @@ export function el(tag, props = {}, ...children) {
 }
 
 const pct = (x) => Math.round(100 * Number(x || 0));
+// A share with its denominator ("55% van wie erover stemden eens") may wrap on a phone.
+const WRAP = "white-space: normal";
 const fmt = (x, digits = 2) => Number(x || 0).toFixed(digits);
 
 function swatch(group) {
@@ -41,7 +43,7 @@ export function renderGroups(root, analysis, textOf) {
       const agree = r.repful_for === "agree";
       const share = r.n_trials ? r.n_success / r.n_trials : r.p_success;
       return el("li", {},
-        el("span", { className: `pct ${agree ? "agree" : "disagree"}`,
+        el("span", { className: `pct ${agree ? "agree" : "disagree"}`, style: WRAP,
                      text: t(agree ? "groupAgreePct" : "groupDisagreePct", { pct: pct(share) }) }),
         " ", r.text ?? textOf(r.statement_id),
         r.passes_test === false ? el("span", { className: "hint", text: ` (${t("notPassing")})` }) : null);
@@ -109,7 +111,7 @@ export function renderConsensus(root, analysis, textOf) {
   const agree = (analysis.consensus && analysis.consensus.agree) || [];
   const disagree = (analysis.consensus && analysis.consensus.disagree) || [];
   // The share of all votes on the statement, and "not certain" when its interval reaches 50%.
-  const item = (c, agree) => el("li", {}, el("span", { className: `pct ${agree ? "agree" : "disagree"}`,
+  const item = (c, agree) => el("li", {}, el("span", { className: `pct ${agree ? "agree" : "disagree"}`, style: WRAP,
       text: t(agree ? "votersAgreePct" : "votersDisagreePct",
               { pct: pct(c.share_of_voters ?? c.p_success) }) }), " ", c.text ?? textOf(c.statement_id),
     c.wording === "majority_not_certain" ? el("span", { className: "hint", text: ` (${t("notCertain")})` }) : null);
