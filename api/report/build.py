@@ -164,6 +164,7 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
     summary = {
         "participants": matrix.n_participants, "voters": n_voted,
         "in_conversation": int(result.in_conversation.sum()),
+        "grouped": int(np.count_nonzero(result.clustering.labels >= 0)),
         "statements": matrix.n_statements, "moderated_out": int(matrix.excluded.sum()),
         "meta": int(matrix.meta.sum()), "votes": matrix.n_votes, "groups": result.k,
         "density": 100 * active_votes / cells if cells else None,
