@@ -266,7 +266,8 @@ class DiversitySettings(_Validated):
     raking_tolerance: float = 1e-6
     #: Raking gives up (reporting ``converged=False``) after this many sweeps over the margins.
     raking_max_iterations: int = 100
-    #: Histogram of votes per participant: number of bins (log-spaced edges, see participation).
+    #: Histogram of votes per voter: number of bins of equal width from 1 to the largest count
+    #: (engine.participation.histogram_edges; the report's votes-per-participant figure too).
     histogram_bins: int = 20
     #: Participants in conversation have at least this many votes (Pol.is ``min-votes`` 7,
     #: :data:`POLIS_MIN_VOTES`, the same rule as ``AnalysisSettings.min_votes``).
