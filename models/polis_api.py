@@ -65,6 +65,8 @@ COMMENT_FIELDS = {
 }
 #: Pol.is API votes: agree = -1, disagree = +1 (the database's sign); this project's agree is +1.
 API_AGREE_SIGN = -1
+#: Ids and counts are stored as int64.
+ID_LIMIT = 2**63
 #: The two signs an agree may have in a votes.json.
 AGREE_SIGNS = (-1, 1)
 #: conversation.json fields copied into the export's summary (key there, key in the file).
@@ -97,11 +99,12 @@ def _integer(value: Any, label: str, what: str, number: int) -> int:
     """A whole number (JSON int, integral float or digit string), never a bool."""
     if isinstance(value, bool) or value is None:
         raise ExportError(label, f"entry {number}: {what} {value!r} is not a whole number")
-    if isinstance(value, int):
+    if isinstance(value, int) and abs(value) < ID_LIMIT:
         return value
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < ID_LIMIT:
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if (isinstance(value, str) and value.strip().lstrip("-").isdigit()
+            and abs(int(value)) < ID_LIMIT):
         return int(value)
     raise ExportError(label, f"entry {number}: {what} {value!r} is not a whole number")
 

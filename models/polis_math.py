@@ -43,6 +43,8 @@ __all__ = [
 MATH_FILE = "math-pca2.json"
 #: Keys of math-pca2.json this reader needs.
 REQUIRED = ("tids", "in-conv", "pca", "base-clusters", "group-clusters", "group-votes")
+#: Ids are stored as int64.
+ID_LIMIT = 2**63
 #: Pol.is's math runs on agree = -1; this project's agree is +1.
 POLIS_AGREE_SIGN = -1.0
 
@@ -95,23 +97,37 @@ class PolisMath:
 
 def _ints(value: Any, label: str, what: str) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
+        isinstance(v, int) and not isinstance(v, bool) and abs(v) < ID_LIMIT for v in value
     ):
-        raise ExportError(label, f"{what} must be a list of whole numbers")
+        raise ExportError(label, f"{what} must be a list of whole numbers (below 2**63)")
     return tuple(value)
 
 
-def _floats(value: Any, label: str, what: str, n: int | None = None) -> np.ndarray:
+def _floats(value: Any, label: str, what: str, n: int | None = None,
+            ndim: int = 1) -> np.ndarray:
+    """Finite numbers in an array of ``ndim`` dimensions (the last of length ``n``)."""
+    if isinstance(value, str | bytes | Mapping):
+        raise ExportError(label, f"{what} must be a list of numbers")
     try:
         out = np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ExportError(label, f"{what} must hold numbers") from exc
+    if out.ndim != ndim:
+        raise ExportError(label, f"{what} must be a {'list' if ndim == 1 else 'list of lists'} "
+                          "of numbers")
     if not np.isfinite(out).all():
         raise ExportError(label, f"{what} holds a value that is not a finite number")
     if n is not None and out.shape[-1:] != (n,):
         raise ExportError(label, f"{what} has {out.shape[-1] if out.ndim else 0} entries, "
-                          f"expected {n} (one per tid)")
+                          f"expected {n}")
     return out
+
+
+def _entries(value: Any) -> list[dict[str, Any]]:
+    """A list of objects (repness of one group)."""
+    if not isinstance(value, list) or not all(isinstance(e, Mapping) for e in value):
+        raise ValueError("expected a list of objects")
+    return [dict(e) for e in value]
 
 
 def _keyed(value: Any, label: str, what: str, convert: Callable[[Any], Any]) -> dict[int, Any]:
@@ -139,7 +155,10 @@ def _group_votes(value: Any, tids: tuple[int, ...], label: str) -> dict[int, np.
             j = col.get(int(tid)) if str(tid).lstrip("-").isdigit() else None
             if j is None or not isinstance(cell, Mapping):
                 raise ExportError(label, f"group-votes[{gid}]: statement {tid!r} is not a tid")
-            counts[:, j] = [cell.get("A", 0), cell.get("D", 0), cell.get("S", 0)]
+            counts[:, j] = _floats([cell.get("A", 0), cell.get("D", 0), cell.get("S", 0)],
+                                   label, f"group-votes[{gid}] counts", 3)
+        if not str(gid).lstrip("-").isdigit():
+            raise ExportError(label, f"group-votes: group id {gid!r} is not a whole number")
         out[int(gid)] = counts
     return out
 
@@ -163,8 +182,8 @@ def parse_polis_math(data: Any, label: str = MATH_FILE) -> PolisMath:
     pca = data["pca"]
     if not isinstance(pca, Mapping) or "comps" not in pca or "center" not in pca:
         raise ExportError(label, "pca must hold comps and center")
-    comps = _floats(pca["comps"], label, "pca.comps", n)
-    if comps.ndim != 2 or comps.shape[0] < 1:
+    comps = _floats(pca["comps"], label, "pca.comps", n, ndim=2)
+    if comps.shape[0] < 1:
         raise ExportError(label, "pca.comps must be a list of components")
     extremity = pca.get("comment-extremity")
     base = data["base-clusters"]
@@ -184,6 +203,11 @@ def parse_polis_math(data: Any, label: str = MATH_FILE) -> PolisMath:
     ):
         raise ExportError(label, "group-clusters must be a list of {id, members, center}")
     group_members = tuple(_ints(g["members"], label, "group-clusters.members") for g in groups)
+    group_ids = _ints([g["id"] for g in groups], label, "group-clusters.id")
+    if len(set(group_ids)) != len(group_ids):
+        raise ExportError(label, "group-clusters.id repeats a group id")
+    group_centers = _floats([g["center"] for g in groups], label, "group-clusters.center", 2,
+                            ndim=2) if groups else np.zeros((0, 2))
     known = set(base_ids.tolist())
     grouped = [b for m in group_members for b in m]
     if not set(grouped) <= known or len(grouped) != len(set(grouped)) or set(grouped) != known:
@@ -192,6 +216,14 @@ def parse_polis_math(data: Any, label: str = MATH_FILE) -> PolisMath:
     if len(flat) != len(set(flat)):
         raise ExportError(label, "a participant is a member of two base clusters")
     in_conv = frozenset(_ints(data["in-conv"], label, "in-conv"))
+    consensus = data.get("consensus") or {}
+    if not isinstance(consensus, Mapping) or not all(
+        isinstance(v, list) and all(isinstance(e, Mapping) for e in v) for v in consensus.values()
+    ):
+        raise ExportError(label, "consensus must map agree / disagree to lists of objects")
+    tick = data.get("math_tick") or 0
+    if not isinstance(tick, int) or isinstance(tick, bool):
+        raise ExportError(label, "math_tick must be a whole number")
     if set(flat) != in_conv:
         raise ExportError(label, "base-clusters.members and in-conv name different participants")
     return PolisMath(
@@ -204,13 +236,12 @@ def parse_polis_math(data: Any, label: str = MATH_FILE) -> PolisMath:
         base_ids=base_ids,
         base_members=base_members,
         base_centers=xy,
-        group_ids=np.array([int(g["id"]) for g in groups], dtype=np.int64),
+        group_ids=np.array(group_ids, dtype=np.int64),
         group_members=group_members,
-        group_centers=_floats([g["center"] for g in groups], label, "group-clusters.center")
-        .reshape(len(groups), 2),
+        group_centers=group_centers,
         group_votes=_group_votes(data["group-votes"], tids, label),
-        repness=_keyed(data.get("repness"), label, "repness", list),
-        consensus=dict(data.get("consensus") or {}),
+        repness=_keyed(data.get("repness"), label, "repness", _entries),
+        consensus=dict(consensus),
         group_aware_consensus=_keyed(data.get("group-aware-consensus"), label,
                                      "group-aware-consensus", float),
         comment_priorities=_keyed(data.get("comment-priorities"), label, "comment-priorities",
@@ -218,7 +249,7 @@ def parse_polis_math(data: Any, label: str = MATH_FILE) -> PolisMath:
         user_vote_counts=_keyed(data.get("user-vote-counts"), label, "user-vote-counts", int),
         mod_out=frozenset(_ints(data.get("mod-out") or [], label, "mod-out")),
         meta_tids=frozenset(_ints(data.get("meta-tids") or [], label, "meta-tids")),
-        math_tick=int(data.get("math_tick") or 0),
+        math_tick=tick,
     )
 
 

@@ -124,3 +124,24 @@ def test_bad_files(tmp_path: Path) -> None:
     (tmp_path / "comments.json").unlink()
     with pytest.raises(ExportError, match=r"comments\.json not found"):
         read_polis_api(tmp_path)
+
+
+JUNK = ["x", None, True, -1, 2**70, 1.5, float("nan"), [], {}, "1714782753431", "-"]
+
+
+@needs_math_data
+def test_any_corruption_is_an_export_error_or_reads() -> None:
+    """One value anywhere replaced by junk: ExportError or a valid export, nothing else."""
+    votes = _json(SOUND[0], "votes.json")[:40]
+    comments = _json(SOUND[0], "comments.json")[:10]
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        v, c = json.loads(json.dumps(votes)), json.loads(json.dumps(comments))
+        rows = v if rng.random() < 0.5 else c
+        row = rows[int(rng.integers(len(rows)))]
+        row[list(row)[int(rng.integers(len(row)))]] = JUNK[int(rng.integers(len(JUNK)))]
+        try:
+            export = polis_api_export(v, c)
+        except ExportError:
+            continue
+        export.to_matrix()

@@ -188,3 +188,40 @@ def test_bad_math_is_refused_by_name(change: object, message: str) -> None:
     change(data)  # type: ignore[operator]
     with pytest.raises(ExportError, match=message):
         parse_polis_math(data)
+
+
+JUNK = ["x", None, True, -1, 2**70, 1.5, float("nan"), [], {}, [[1, 2]], {"a": 1}, [None]]
+
+
+def _leaves(data: object, path: tuple = ()) -> list[tuple]:
+    """Paths to every value of a small JSON tree (lists cut at 3 entries)."""
+    out = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data[:3]):
+            out += _leaves(value, (*path, i))
+    return out
+
+
+def test_any_corruption_is_an_export_error_or_parses() -> None:
+    """Replace one value anywhere by junk: the parser and the state builder never fail with
+    anything but ExportError (a clean 4xx in the API, one line in the CLI)."""
+    from meedenken.models.polis_export import ExportError
+
+    original = _raw()
+    paths = [p for p in _leaves(original) if p]
+    rng = np.random.default_rng(0)
+    for i in rng.choice(len(paths), size=min(200, len(paths)), replace=False):
+        data = json.loads(json.dumps(original))
+        *parent, key = paths[int(i)]
+        node = data
+        for step in parent:
+            node = node[step]
+        node[key] = JUNK[int(rng.integers(len(JUNK)))]
+        try:
+            math = parse_polis_math(data)
+        except ExportError:
+            continue
+        polis_state(math, k_buffer=4)
