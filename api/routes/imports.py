@@ -179,8 +179,12 @@ def _when(seconds: float, fallback: datetime) -> datetime:
 def _xids(export: PolisExport) -> dict[int, str]:
     if export.xids is None or export.participant_ids is None:
         return {}
-    return {int(p): x for p, x in zip(export.participant_ids, export.xids, strict=True)
-            if x and len(x) <= MAX_XID_LENGTH}
+    out: dict[int, str] = {}
+    for p, x in zip(export.participant_ids.tolist(), export.xids, strict=True):
+        # An xid is unique in a conversation: a repeated one stays with its first participant.
+        if x and len(x) <= MAX_XID_LENGTH and x not in out.values():
+            out[int(p)] = x
+    return out
 
 
 def _store(service: Service, upload: _Upload, create: ConversationCreate) -> ConversationImported:
@@ -210,12 +214,14 @@ def _store(service: Service, upload: _Upload, create: ConversationCreate) -> Con
         sid = {s: row.id for s, row in statements.items()}
         # History in time order (the analysis reads its ids as time: the latest vote wins).
         order = np.lexsort((np.arange(export.n_records), export.timestamps))
-        session.execute(insert(VoteHistory), [
+        # Core inserts (not the ORM's bulk path): a quarter of the time on 225k votes.
+        connection = session.connection()
+        connection.execute(insert(VoteHistory.__table__), [  # type: ignore[attr-defined]
             {"conversation_id": cid, "participant_id": pid[int(export.voter_ids[i])],
              "statement_id": sid[int(export.comment_ids[i])], "value": int(export.votes[i]),
              "created_at": _when(float(export.timestamps[i]), now)} for i in order.tolist()])
         voters, comments, values = export.final_votes()
-        session.execute(insert(Vote), [
+        connection.execute(insert(Vote.__table__), [  # type: ignore[attr-defined]
             {"conversation_id": cid, "participant_id": pid[int(p)], "statement_id": sid[int(s)],
              "value": int(v), "created_at": now}
             for p, s, v in zip(voters.tolist(), comments.tolist(), values.tolist(), strict=True)])
