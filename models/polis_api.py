@@ -41,9 +41,12 @@ from ._polis_read import MODERATION_VALUES, VOTE_VALUES
 from .polis_export import Comment, PolisExport, read_export
 
 __all__ = [
+    "AGREE_SIGN_FROM_KEY",
+    "AGREE_SIGN_KEY",
     "API_COMMENTS_FILE",
     "API_CONVERSATION_FILE",
     "API_VOTES_FILE",
+    "SIGN_DEFAULT",
     "detect_agree_sign",
     "is_polis_api",
     "load_json",
@@ -67,6 +70,10 @@ COMMENT_FIELDS = {
 API_AGREE_SIGN = -1
 #: Ids and counts are stored as int64.
 ID_LIMIT = 2**63
+#: Summary keys saying which vote value meant agree in the file, and how that was decided.
+AGREE_SIGN_KEY = "api-agree-sign"
+AGREE_SIGN_FROM_KEY = "api-agree-sign-from"
+SIGN_GIVEN, SIGN_FROM_COUNTS, SIGN_DEFAULT = "caller", "comment counts", "API default"
 #: The two signs an agree may have in a votes.json.
 AGREE_SIGNS = (-1, 1)
 #: conversation.json fields copied into the export's summary (key there, key in the file).
@@ -240,10 +247,11 @@ def polis_api_export(
         ))
     if len({c.comment_id for c in rows}) != len(rows):
         raise ExportError(c_label, "a statement id appears in more than one entry")
+    source = SIGN_GIVEN
     if agree_sign is None:
-        agree_sign = detect_agree_sign(statements, values, rows)
+        agree_sign, source = detect_agree_sign(statements, values, rows), SIGN_FROM_COUNTS
         if agree_sign is None:
-            agree_sign = API_AGREE_SIGN
+            agree_sign, source = API_AGREE_SIGN, SIGN_DEFAULT
     elif agree_sign not in AGREE_SIGNS:
         raise ValueError(f"agree_sign must be -1 or +1, not {agree_sign!r}")
     values = [agree_sign * v for v in values]
@@ -253,6 +261,8 @@ def polis_api_export(
         key: str(conversation[name]) for key, name in SUMMARY_FIELDS
         if conversation is not None and conversation.get(name) is not None
     }
+    summary[AGREE_SIGN_KEY] = f"{agree_sign:+d}"
+    summary[AGREE_SIGN_FROM_KEY] = source
     return PolisExport(np.array(voters, dtype=np.int64), np.array(statements, dtype=np.int64),
                        np.array(values, dtype=np.int8), np.array(times, dtype=np.float64),
                        tuple(rows), summary)

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import numpy as np
 from meedenken.engine.result import AnalysisState
 
 from ._csv import ExportError, Source
-from .polis_api import load_json
+from .polis_api import AGREE_SIGN_FROM_KEY, AGREE_SIGN_KEY, SIGN_DEFAULT, load_json
 from .polis_export import PolisExport
 
 __all__ = [
@@ -38,6 +38,8 @@ __all__ = [
     "parse_polis_math",
     "polis_state",
     "read_polis_math",
+    "votes_flipped",
+    "with_math_sign",
 ]
 
 MATH_FILE = "math-pca2.json"
@@ -265,6 +267,37 @@ def read_polis_math(path: str | Path) -> PolisMath:
         return parse_polis_math(load_json(source, MATH_FILE), source.label(MATH_FILE))
 
 
+def votes_flipped(math: PolisMath, export: PolisExport) -> bool | None:
+    """Whether ``export``'s votes have the opposite sign of what ``math`` was computed on.
+
+    Pol.is's centre is the mean vote per statement on its agree = -1 scale, so with agree = +1
+    votes it correlates negatively with the votes' own means. True: positively (the votes were
+    read with the wrong sign); None: no statement to tell by.
+    """
+    _, comments, values = export.final_votes()
+    ids, where = np.unique(comments, return_inverse=True)
+    means = np.bincount(where, weights=values.astype(np.float64)) / np.bincount(where)
+    mean_of = dict(zip(ids.tolist(), means.tolist(), strict=True))
+    agreement = sum(mean_of.get(t, 0.0) * c for t, c in zip(math.tids, math.center.tolist(),
+                                                            strict=True))
+    if agreement == 0:
+        return None
+    return agreement > 0
+
+
+def with_math_sign(math: PolisMath, export: PolisExport) -> tuple[PolisExport, bool]:
+    """``export`` with its votes negated if its sign was a guess (Pol.is API JSON whose
+    comments carry no counts: :data:`models.polis_api.SIGN_DEFAULT`) and :func:`votes_flipped`
+    says the guess was wrong; and whether they were negated. A sign that was given or read from
+    the counts is kept (a disagreement is then reported by :func:`math_mismatches`).
+    """
+    if export.summary.get(AGREE_SIGN_FROM_KEY) != SIGN_DEFAULT or not votes_flipped(math, export):
+        return export, False
+    summary = {**export.summary, AGREE_SIGN_KEY: export.summary[AGREE_SIGN_KEY].translate(
+        str.maketrans("+-", "-+")), AGREE_SIGN_FROM_KEY: "math state"}
+    return replace(export, votes=-export.votes, summary=summary), True
+
+
 def math_mismatches(math: PolisMath, export: PolisExport) -> list[str]:
     """Where the votes and Pol.is's math state disagree (each a readable line; empty: none).
 
@@ -277,6 +310,8 @@ def math_mismatches(math: PolisMath, export: PolisExport) -> list[str]:
     ids, counts = np.unique(voters, return_counts=True)
     have = dict(zip(ids.tolist(), counts.tolist(), strict=True))
     problems = []
+    if votes_flipped(math, export):
+        problems.append("the votes' sign is the opposite of the math's (agree read as disagree?)")
     absent = sorted(math.in_conv - have.keys())
     if absent:
         problems.append(f"{len(absent)} participant(s) in conversation have no votes, e.g. "

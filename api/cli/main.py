@@ -116,16 +116,26 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
 
 
 def _polis_state(args: argparse.Namespace, settings: AnalysisSettings,
-                 export: PolisExport) -> AnalysisState | None:
-    """The engine state of ``--polis-math`` (None without it); mismatches are logged."""
+                 export: PolisExport) -> tuple[PolisExport, AnalysisState | None]:
+    """The engine state of ``--polis-math`` (None without it), and the export, its votes'
+    sign settled by the math where the reader had to guess; mismatches are logged."""
     if args.polis_math is None:
-        return None
-    from meedenken.models.polis_math import math_mismatches, polis_state, read_polis_math
+        return export, None
+    from meedenken.models.polis_math import (
+        math_mismatches,
+        polis_state,
+        read_polis_math,
+        with_math_sign,
+    )
 
     math = read_polis_math(args.polis_math)
+    export, flipped = with_math_sign(math, export)
+    if flipped:
+        logger.warning("%s: votes read with the sign the math state was computed on (the "
+                       "comments' counts did not settle it)", args.folder)
     for problem in math_mismatches(math, export):
         logger.warning("%s: %s", args.polis_math, problem)
-    return polis_state(math, k_buffer=settings.k_buffer)
+    return export, polis_state(math, k_buffer=settings.k_buffer)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
@@ -139,6 +149,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     export = read_conversation(args.folder, progress=sys.stderr.isatty(),
                                agree_sign=args.api_agree_sign)
+    export, previous = _polis_state(args, settings, export)
     inferred: tuple[int, ...] = ()
     if args.infer_meta:
         export, inferred = export.with_inferred_meta()
@@ -158,7 +169,6 @@ def _run_analyze(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
     try:
         kept = list(export.polis_groups()) if args.keep_in_conv else None
-        previous = _polis_state(args, settings, export)
         result = analyze(matrix, settings, previous=previous, random_state=args.seed,
                          in_conversation=kept)
     except EngineError as exc:

@@ -46,6 +46,7 @@ from meedenken.models.polis_math import (
     parse_polis_math,
     polis_state,
     read_polis_math,
+    with_math_sign,
 )
 from meedenken.models.tables import (
     MAX_STATEMENT_LENGTH,
@@ -138,6 +139,8 @@ def _parse(body: bytes, content_type: str) -> _Upload:
                                 f"(a Pol.is export or API data), not {content_type or 'nothing'}")
     except ExportError as exc:
         raise Unprocessable(str(exc)) from exc
+    if upload.math is not None:
+        upload = _Upload(with_math_sign(upload.math, upload.export)[0], upload.math)
     _check(upload)
     return upload
 

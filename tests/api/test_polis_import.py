@@ -153,3 +153,18 @@ def test_bad_query_is_422(client: TestClient) -> None:
     r = client.post("/conversations/import?language=xx", json=_body(SOUND[0]))
     assert r.status_code == 422
     assert _counts(client) == before
+
+
+def test_sign_without_counts_follows_the_math(client: TestClient) -> None:
+    body = _body(SOUND[1])
+    for c in body["comments"]:
+        del c["agree_count"], c["disagree_count"]
+    r = client.post("/conversations/import", json=body)
+    assert r.status_code == 201, r.text
+    answer = r.json()
+    assert answer["warnings"] == []
+    math = read_polis_math(MATH_DATA / SOUND[1] / "math-pca2.json")
+    sid = answer["statement_ids"]
+    reps = {g["id"]: [s["statement_id"] for s in g["representative"]]
+            for g in _analysis(client, answer)["groups"]}
+    assert reps == {g: [sid[str(r["tid"])] for r in rs] for g, rs in math.repness.items()}

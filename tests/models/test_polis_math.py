@@ -225,3 +225,23 @@ def test_any_corruption_is_an_export_error_or_parses() -> None:
         except ExportError:
             continue
         polis_state(math, k_buffer=4)
+
+
+def test_a_guessed_sign_is_settled_by_the_math() -> None:
+    """Comments without counts: the reader guesses the API's agree = -1; these files hold +1,
+    and the math state beside them says so."""
+    from meedenken.models.polis_api import polis_api_export
+    from meedenken.models.polis_math import votes_flipped, with_math_sign
+
+    folder = MATH_DATA / SOUND[1]
+    comments = [{k: v for k, v in c.items() if k not in ("agree_count", "disagree_count")}
+                for c in json.loads((folder / "comments.json").read_text())]
+    guessed = polis_api_export(json.loads((folder / "votes.json").read_text()), comments)
+    export, math = _load(SOUND[1])
+    assert guessed.votes.tolist() == (-export.votes).tolist()
+    assert votes_flipped(math, guessed) is True and votes_flipped(math, export) is False
+    assert any("sign" in p for p in math_mismatches(math, guessed))
+    settled, flipped = with_math_sign(math, guessed)
+    assert flipped and settled.votes.tolist() == export.votes.tolist()
+    # A sign read from the counts is never overridden.
+    assert with_math_sign(math, export) == (export, False)
