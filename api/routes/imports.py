@@ -75,6 +75,8 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
 MODERATION = {-1: Moderation.rejected, 0: Moderation.pending, 1: Moderation.accepted}
 #: Topic when neither the query nor the upload names one.
 DEFAULT_TOPIC = "Pol.is import"
+#: How error messages name an uploaded zip.
+UPLOAD_NAME = "upload.zip"
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 
 
@@ -115,15 +117,19 @@ def _from_json(body: bytes) -> _Upload:
 
 def _from_zip(body: bytes) -> _Upload:
     with tempfile.TemporaryDirectory(prefix="meedenken-import-") as folder:
-        path = Path(folder) / "upload.zip"
+        path = Path(folder) / UPLOAD_NAME
         path.write_bytes(body)
-        export = read_conversation(path)
         try:
-            math = read_polis_math(path)
-        except ExportError as exc:
-            if f"{MATH_FILE} not found" not in exc.message:
-                raise
-            math = None
+            export = read_conversation(path)
+            try:
+                math = read_polis_math(path)
+            except ExportError as exc:
+                if f"{MATH_FILE} not found" not in exc.message:
+                    raise
+                math = None
+        except ExportError as exc:  # name the upload, not the server's temporary folder
+            raise ExportError(exc.path.replace(str(path), UPLOAD_NAME),
+                              exc.message.replace(str(path), UPLOAD_NAME)) from exc
     return _Upload(export, math)
 
 

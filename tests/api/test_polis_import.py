@@ -145,6 +145,7 @@ def test_bad_upload_is_422_and_stores_nothing(client: TestClient, case: str, mak
                     headers={"Content-Type": content_type})
     assert r.status_code == 422, (case, r.status_code, r.text)
     assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+    assert "meedenken-import" not in r.json()["detail"]  # no server path
     assert _counts(client) == before
 
 
