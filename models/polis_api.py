@@ -77,7 +77,7 @@ SIGN_GIVEN, SIGN_FROM_COUNTS, SIGN_DEFAULT = "caller", "comment counts", "API de
 #: The two signs an agree may have in a votes.json.
 AGREE_SIGNS = (-1, 1)
 #: conversation.json fields copied into the export's summary (key there, key in the file).
-SUMMARY_FIELDS = (("topic", "topic"), ("description", "description"),
+SUMMARY_FIELDS = (("topic", "topic"), ("conversation-description", "description"),
                   ("conversation-id", "conversation_id"),
                   ("strict-moderation", "strict_moderation"))
 
