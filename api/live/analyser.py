@@ -185,6 +185,8 @@ class Analyser:
             # Pol.is's math zeroes rejected and meta statements only: strict moderation hides
             # unmoderated ones from participants, not from its math (issue 20).
             hidden = store.hidden_states(conv.strict_moderation and not conv.polis_compatible)
+            # ...but their texts stay hidden from the snapshot (null, as an unknown text).
+            withheld = store.hidden_states(conv.strict_moderation)
             latest = store.latest_version(session, conversation_id)
             stored: AnalysisState | None = None
             if (latest and latest != cache.version) or (not latest and cache.previous is None):
@@ -226,7 +228,8 @@ class Analyser:
                                              random_state=self.random_state,
                                              attributes=attributes)
         cache.previous = result
-        version = self._store(conversation_id, cache, result, statements, roles, started)
+        shown = {sid: s for sid, s in statements.items() if s.moderation not in withheld}
+        version = self._store(conversation_id, cache, result, shown, roles, started)
         if version is not None:
             cache.version = version
             self._cache[conversation_id] = cache

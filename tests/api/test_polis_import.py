@@ -169,3 +169,21 @@ def test_sign_without_counts_follows_the_math(client: TestClient) -> None:
     reps = {g["id"]: [s["statement_id"] for s in g["representative"]]
             for g in _analysis(client, answer)["groups"]}
     assert reps == {g: [sid[str(r["tid"])] for r in rs] for g, rs in math.repness.items()}
+
+
+def test_unmoderated_statements_are_analysed_but_their_text_withheld(client: TestClient) -> None:
+    """Pol.is-compatible and strict: a statement awaiting moderation counts in the math (as in
+    Pol.is) but its text never reaches the snapshot."""
+    comments = [{"tid": t, "txt": f"Stelling {t}", "mod": 0 if t == 2 else 1} for t in range(3)]
+    votes = [{"pid": p, "tid": t, "vote": -1 if p % 2 else 1}  # API sign: agree = -1
+             for p in range(20) for t in range(3)]
+    r = client.post("/conversations/import?polis_compatible=true", json={
+        "votes": votes, "comments": comments, "conversation": {"topic": "t",
+                                                                "strict_moderation": True}})
+    assert r.status_code == 201, r.text
+    answer = r.json()
+    assert answer["strict_moderation"] is True and answer["polis_compatible"] is True
+    pending = answer["statement_ids"]["2"]
+    reps = [s for g in _analysis(client, answer)["groups"] for s in g["representative"]]
+    assert any(s["statement_id"] == pending for s in reps)
+    assert all((s["text"] is None) == (s["statement_id"] == pending) for s in reps)
