@@ -187,3 +187,24 @@ def test_unmoderated_statements_are_analysed_but_their_text_withheld(client: Tes
     reps = [s for g in _analysis(client, answer)["groups"] for s in g["representative"]]
     assert any(s["statement_id"] == pending for s in reps)
     assert all((s["text"] is None) == (s["statement_id"] == pending) for s in reps)
+
+
+def test_a_newcomer_votes_and_polis_groups_stay(client: TestClient) -> None:
+    """Nothing changes for the participants: after the import, a newcomer's votes give a second
+    snapshot in which every participant Pol.is grouped keeps their group."""
+    from .helpers import Dialogue
+
+    r = client.post("/conversations/import", json=_body(SOUND[1]))
+    assert r.status_code == 201, r.text
+    answer = r.json()
+    first = _analysis(client, answer)
+    d = Dialogue(client, answer["id"], answer["facilitator_token"], [], [])
+    d.join()
+    sids = sorted(answer["statement_ids"].values())
+    for n, sid in enumerate(sids[4:20]):  # past the meta statements
+        assert d.vote(sid, (-1, 0, 1)[n % 3]).status_code == 201
+    second = _analysis(client, answer)
+    assert second["version"] > first["version"] and second["votes"] == first["votes"] + 16
+    before = {p["id"]: p["group"] for p in first["coordinates"] if p["group"] is not None}
+    after = {p["id"]: p["group"] for p in second["coordinates"]}
+    assert {p: after.get(p) for p in before} == before

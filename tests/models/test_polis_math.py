@@ -245,3 +245,22 @@ def test_a_guessed_sign_is_settled_by_the_math() -> None:
     assert flipped and settled.votes.tolist() == export.votes.tolist()
     # A sign read from the counts is never overridden.
     assert with_math_sign(math, export) == (export, False)
+
+
+@pytest.mark.parametrize("name", fixtures())
+def test_new_votes_after_the_state_keep_polis_groups(name: str) -> None:
+    """Carrying on: three newcomers vote; the next update keeps everyone in Pol.is's group."""
+    from meedenken.engine import update
+
+    export, math = _load(name)
+    matrix = export.to_matrix()
+    first = analyze(matrix, SETTINGS, previous=polis_state(math, k_buffer=SETTINGS.k_buffer),
+                    random_state=0)
+    rng = np.random.default_rng(0)
+    newcomers = [(10**6 + p, sid, int(rng.choice([-1, 0, 1])))
+                 for p in range(3) for sid in rng.choice(matrix.statement_ids, 12, replace=False)]
+    matrix.append(*map(list, zip(*newcomers, strict=True)))
+    second = update(matrix, first, SETTINGS, random_state=0)
+    assert second.k == math.k
+    groups = second.groups()
+    assert {p: groups.get(p) for p in math.groups()} == math.groups()
