@@ -270,8 +270,19 @@ def _settings(upload: _Upload, topic: str | None, language: str | None,
         raise Unprocessable(problems) from exc
 
 
+#: The request body in the OpenAPI document (the route reads the raw body itself).
+REQUEST_BODY = {"required": True, "content": {
+    "application/zip": {"schema": {"type": "string", "format": "binary"}},
+    "application/json": {"schema": {"type": "object", "required": ["votes", "comments"],
+                                    "properties": {"votes": {"type": "array"},
+                                                   "comments": {"type": "array"},
+                                                   "conversation": {"type": "object"},
+                                                   "math": {"type": "object"}}}}}}
+
+
 @router.post("/import", status_code=status.HTTP_201_CREATED, response_model=ConversationImported,
-             responses={422: {"description": "the upload cannot be read; nothing was stored"}})
+             responses={422: {"description": "the upload cannot be read; nothing was stored"}},
+             openapi_extra={"requestBody": REQUEST_BODY})
 async def import_conversation(request: Request, service: ServiceDep, topic: str | None = None,
                               language: str | None = None,
                               polis_compatible: bool | None = None) -> ConversationImported:
