@@ -49,6 +49,7 @@ from meedenken.models.polis_math import (
     with_math_sign,
 )
 from meedenken.models.tables import (
+    MAX_DESCRIPTION_LENGTH,
     MAX_STATEMENT_LENGTH,
     MAX_TOPIC_LENGTH,
     MAX_XID_LENGTH,
@@ -257,6 +258,7 @@ def _settings(upload: _Upload, topic: str | None, language: str | None,
     summary = upload.export.summary
     fields: dict[str, Any] = {
         "topic": topic or (summary.get("topic") or DEFAULT_TOPIC)[:MAX_TOPIC_LENGTH],
+        "description": summary.get("conversation-description", "")[:MAX_DESCRIPTION_LENGTH],
         "strict_moderation": summary.get("strict-moderation", "False") == "True",
         "polis_compatible": upload.math is not None if polis_compatible is None
         else polis_compatible,

@@ -58,6 +58,9 @@ def test_first_snapshot_continues_polis(client: TestClient, name: str) -> None:
     assert r.status_code == 201, r.text
     answer = r.json()
     assert answer["polis_compatible"] is True and answer["warnings"] == []
+    conversation = _body(name)["conversation"]
+    assert (answer["topic"], answer["description"]) == (conversation["topic"],
+                                                        conversation["description"])
     math = read_polis_math(MATH_DATA / name / "math-pca2.json")
     assert answer["polis_groups"] == math.k
     pid, sid = answer["participant_ids"], answer["statement_ids"]
