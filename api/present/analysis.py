@@ -508,7 +508,7 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
         seconds={step: round(value, 6) for step, value in seconds.items()},
         meta_inferred=[plain_id(s) for s in meta_inferred],
         diversity=diversity,
-        priorities={str(sid): float(value) for sid, value in zip(
+        priorities={str(sid): finite(value) for sid, value in zip(
             result.statement_ids, result.priorities, strict=True)}
         if result.polis_compatible else None,
     )

@@ -379,9 +379,9 @@ class AnalyzeAnswer(_Answer):
         "covers the analysis only), diversity")
     meta_inferred: list[StatementId] = _doc("statements flagged meta by --infer-meta")
     diversity: AnalyzeDiversity = _doc("participation and opinion diversity")
-    priorities: dict[str, float] | None = _doc(
+    priorities: dict[str, float | None] | None = _doc(
         "Pol.is-compatible mode: statement id -> routing priority (Pol.is comment-priorities; "
-        "meta statements 49); null in the default mode", default=None)
+        "meta statements 49; null if not finite); null in the default mode", default=None)
 
 
 # ---------------------------------------------------------------------- diversity
