@@ -32,7 +32,7 @@ from meedenken.api.cli.common import CommandError, analysis_settings
 from meedenken.api.report import cli as report_cli
 
 if TYPE_CHECKING:
-    from meedenken.engine import AnalysisResult
+    from meedenken.engine import AnalysisResult, AnalysisSettings, AnalysisState
     from meedenken.models.polis_export import PolisExport
 
 __all__ = ["SUBCOMMANDS", "CommandError", "Subcommand", "build_parser", "main"]
@@ -63,7 +63,9 @@ class _Parser(argparse.ArgumentParser):
 
 # ---------------------------------------------------------------------- analyze
 def _configure_analyze(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", type=Path, help="Pol.is export folder (or .zip)")
+    parser.add_argument("folder", type=Path,
+                        help="Pol.is export folder (or .zip): the CSV export, or the Pol.is API's "
+                        "votes.json, comments.json and conversation.json")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--polis-compatible",
@@ -102,15 +104,57 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
         help="keep the participants the export grouped in conversation (Pol.is's persisted "
         "once-in-always-in state), beside those the vote-count rule admits",
     )
+    parser.add_argument(
+        "--polis-math",
+        type=Path,
+        metavar="FILE",
+        help="with --polis-compatible: continue from Pol.is's math state (its math-pca2.json: "
+        "in-conv set, base clusters, groups, PCA, group votes) with one Pol.is update",
+    )
+    parser.add_argument(
+        "--api-agree-sign",
+        type=int,
+        choices=(-1, 1),
+        help="the vote value meaning agree in a Pol.is API votes.json (default: read from the "
+        "comments' agree counts, else -1 as the Pol.is API serves it)",
+    )
+
+
+def _polis_state(args: argparse.Namespace, settings: AnalysisSettings,
+                 export: PolisExport) -> tuple[PolisExport, AnalysisState | None]:
+    """The engine state of ``--polis-math`` (None without it), and the export, its votes'
+    sign settled by the math where the reader had to guess; mismatches are logged."""
+    if args.polis_math is None:
+        return export, None
+    from meedenken.models.polis_math import (
+        math_mismatches,
+        polis_state,
+        read_polis_math,
+        with_math_sign,
+    )
+
+    math = read_polis_math(args.polis_math)
+    export, flipped = with_math_sign(math, export)
+    if flipped:
+        logger.warning("%s: votes read with the sign the math state was computed on (the "
+                       "comments' counts did not settle it)", args.folder)
+    for problem in math_mismatches(math, export):
+        logger.warning("%s: %s", args.polis_math, problem)
+    return export, polis_state(math, k_buffer=settings.k_buffer)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from meedenken.engine import EngineError, analyze
-    from meedenken.models.polis_export import read_export
+    from meedenken.models.polis_api import read_conversation
 
     settings = analysis_settings(args)
+    if args.polis_math is not None and not args.polis_compatible:
+        raise CommandError("argument --polis-math: needs --polis-compatible (Pol.is's state "
+                           "continues only with Pol.is's steps)", prog="meedenken analyze")
     start = time.perf_counter()
-    export = read_export(args.folder, progress=sys.stderr.isatty())
+    export = read_conversation(args.folder, progress=sys.stderr.isatty(),
+                               agree_sign=args.api_agree_sign)
+    export, previous = _polis_state(args, settings, export)
     inferred: tuple[int, ...] = ()
     if args.infer_meta:
         export, inferred = export.with_inferred_meta()
@@ -132,7 +176,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
     try:
         kept = list(export.polis_groups()) if args.keep_in_conv else None
-        result = analyze(matrix, settings, random_state=args.seed, in_conversation=kept)
+        result = analyze(matrix, settings, previous=previous, random_state=args.seed,
+                         in_conversation=kept)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
     from meedenken.api.cli.diversity import diversity_json, diversity_lines, export_diversity

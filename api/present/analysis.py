@@ -538,4 +538,7 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
         group_details=_groups(result, statements or {}),
         consensus_details=_consensus_lists(result, statements or {}),
         moderation=moderation,
+        priorities={str(sid): finite(value) for sid, value in zip(
+            result.statement_ids, result.priorities, strict=True)}
+        if result.polis_compatible else None,
     )

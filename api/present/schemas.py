@@ -424,6 +424,9 @@ class AnalyzeAnswer(_Answer):
         default=None)
     moderation: ModerationCounts | None = _doc(
         "statements left out or kept by their moderation state", default=None)
+    priorities: dict[str, float | None] | None = _doc(
+        "Pol.is-compatible mode: statement id -> routing priority (Pol.is comment-priorities; "
+        "meta statements 49; null if not finite); null in the default mode", default=None)
 
 
 # ---------------------------------------------------------------------- diversity

@@ -23,6 +23,9 @@ SETTINGS_NL: dict[str, str] = {
         "10 toe."),
     "AnalysisSettings.force_k": "Leg het aantal groepen vast (None: kies het uit de stemmen).",
     "AnalysisSettings.n_components": "Aantal hoofdcomponenten (PCA); Pol.is gebruikt 2.",
+    "AnalysisSettings.pca_converged_start": (
+        "Pol.is-modus: de machtsiteratie begint bij de geconvergeerde assen, die Pol.is na "
+        "herhaalde warme starts bereikt, in plaats van bij een willekeurige vector."),
     "AnalysisSettings.pca_iterations": (
         "Pol.is pca-iters: machtsiteraties per component (alleen Pol.is-compatibel)."),
     "AnalysisSettings.min_votes": (

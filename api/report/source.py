@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from meedenken.engine.matrix import VoteMatrix
-from meedenken.models.polis_export import read_export
+from meedenken.models.polis_api import read_conversation
 
 __all__ = ["POLIS_ATTRIBUTION", "ReportSource", "from_polis_export", "input_files"]
 
@@ -62,12 +62,13 @@ class ReportSource:
 
 def from_polis_export(path: str | Path, *, include_moderated: bool = False,
                       drop_unmoderated: bool = False, progress: bool = False) -> ReportSource:
-    """Read a Pol.is export folder or zip (raises :class:`models.polis_export.ExportError`).
+    """Read a Pol.is export, or Pol.is API JSON, folder or zip (raises
+    :class:`models.polis_export.ExportError`).
 
     Rejected comments are left out unless ``include_moderated``; unmoderated ones are kept
     unless ``drop_unmoderated`` (the report states both counts)."""
     path = Path(path)
-    export = read_export(path, progress=progress)
+    export = read_conversation(path, progress=progress)
     name = path.name.removesuffix(".zip")
     return ReportSource(
         name=name,

@@ -141,6 +141,13 @@ const TEXTS = {
     askRole: "Rol (inwoner, patiënt, mantelzorger, professional, …)",
     askAge: "Leeftijdsgroep",
     askArea: "Postcode (4 cijfers)",
+    importTitle: "Of: een lopend Pol.is-gesprek overnemen",
+    importHelp: "Een zip met de Pol.is-export (CSV) of de gegevens uit de Pol.is-API (votes.json, comments.json, conversation.json), met math-pca2.json erbij: dan houden de groepen en de volgorde van de stellingen precies wat Pol.is had.",
+    importFile: "Zip-bestand",
+    importTopic: "Onderwerp (optioneel; anders dat uit Pol.is)",
+    importButton: "Gesprek overnemen",
+    imported: "Overgenomen: {p} deelnemers, {s} stellingen, {v} stemmen, {k} groepen van Pol.is.",
+    importWarning: "Let op: {w}",
   },
   en: {
     skip: "Skip to the statement",
@@ -279,6 +286,13 @@ const TEXTS = {
     askRole: "Role (resident, patient, carer, professional, …)",
     askAge: "Age band",
     askArea: "Postcode (4 digits)",
+    importTitle: "Or: take over a running Pol.is conversation",
+    importHelp: "A zip of the Pol.is export (CSV) or of the Pol.is API's data (votes.json, comments.json, conversation.json), with math-pca2.json beside them: then the groups and the order of the statements stay exactly as Pol.is had them.",
+    importFile: "Zip file",
+    importTopic: "Topic (optional; else Pol.is's)",
+    importButton: "Take over the conversation",
+    imported: "Taken over: {p} participants, {s} statements, {v} votes, {k} groups from Pol.is.",
+    importWarning: "Note: {w}",
   },
 };
 
