@@ -170,9 +170,9 @@ def test_settings_live_in_the_one_tree_and_are_validated() -> None:
 
 def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
     """Planted 70/20/10 groups with 'vetoed' statements (the 10% rejects what the rest love);
-    two groups are forced (issue 15's default finds no clear groups on this map). With the fine-partition veto no vetoed
-    statement is in the listed top 10 (at most 1 of 20 is called common ground); without it, 2
-    are in the top 10 and 11 are called common ground."""
+    two groups are forced (issue 15's default finds no clear groups on this map). With the
+    fine-partition veto no vetoed statement is in the listed top 10 (at most 1 of 20 is called
+    common ground); without it, 2 are in the top 10 and 11 are called common ground."""
     from meedenken.engine import analyze
 
     conv = synthetic_conversation(
