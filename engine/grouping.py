@@ -4,14 +4,14 @@ Pol.is picks k by the silhouette of base-cluster centres and starts k-means from
 points in matrix order; the earlier default picked k by held-out log-loss, which always improves
 a little with more groups. Here a group is published only when the votes support it:
 
-1. **Split what is two clouds.** Starting from everyone in one group, each group's base
-   clusters are split in two by weighted k-means from a fixed seed
-   (``GroupingSettings.random_state``, not the analysis's), and the split is tested by
-   Silverman's mode test on the line through the halves' centres
-   (:func:`engine.unimodal.mode_test`). The split with the smallest p is made while p <
-   ``mode_alpha``, both halves have at least ``min_group_size`` participants and there are
-   fewer than ``max_groups`` groups. A continuous cloud of opinions has one mode and is not
-   split.
+1. **Split what is two groups, not one continuum.** Starting from everyone in one group,
+   each group's base clusters are split in two by weighted k-means from a fixed seed
+   (``GroupingSettings.random_state``, not the analysis's), and the group is tested against a
+   continuum fitted to its own votes (:func:`engine.continuum.continuum_test`: its 2-means
+   index against that of simulated continuous clouds with the same votes cast, the same noise
+   and the same map). The split with the smallest p is made while p < ``split_alpha``, both
+   halves have at least ``min_group_size`` participants and there are fewer than
+   ``max_groups`` groups. A continuous cloud of opinions is not split.
 2. **Refit and check reproducibility.** The groups are refitted by weighted k-means started at
    their centres, and a clusterwise bootstrap (Hennig 2007) refits k-means at that k on
    resampled participants: every group must be found again with mean Jaccard >=
@@ -32,17 +32,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .choose_k import paired_participant_z
 from .result import GroupStability, KStep
 from .settings import GroupingSettings
-from .unimodal import mode_test
 
 __all__ = ["StableGrouping", "stable_groups", "weighted_kmeans"]
 
 #: Method names written into :class:`GroupStability`.
 METHOD = (
-    "divisive 2-means splits kept when Silverman's mode test rejects one mode; clusterwise "
-    "bootstrap Jaccard (Hennig 2007) of weighted k-means at the chosen k; paired held-out "
-    "log-loss test against one group"
+    "divisive 2-means splits kept when the group splits more cleanly than simulated continua "
+    "fitted to its votes (SigClust-style); clusterwise bootstrap Jaccard (Hennig 2007) of "
+    "weighted k-means at the chosen k; paired held-out log-loss test against one group"
 )
 #: k-means++ restarts of the fixed-seed fits (about 100 weighted points: restarts are cheap).
 RESTARTS = 10
@@ -52,6 +52,8 @@ LLOYD_ITERATIONS = 100
 #: (rows of the scored votes, k -> per-vote held-out log-loss) for groupings k -> (labels per
 #: base cluster, centres).
 HeldOut = Callable[[dict[int, tuple[np.ndarray, np.ndarray]]], tuple[np.ndarray, dict]]
+#: p of "the participants (rows of the points) are two groups, not one continuum".
+SplitP = Callable[[np.ndarray, np.random.Generator], float]
 
 
 @dataclass(frozen=True)
@@ -145,45 +147,37 @@ def _jaccard(a: np.ndarray, b: np.ndarray, w: np.ndarray, k: int, kb: int) -> np
 
 
 def _split_test(
-    points: np.ndarray,
     base_of: np.ndarray,
     base_centers: np.ndarray,
     base_sizes: np.ndarray,
     group: np.ndarray,
     s: GroupingSettings,
+    split_p: SplitP,
 ) -> tuple[float, np.ndarray] | None:
     """Split the base clusters ``group`` (indices) in two by weighted k-means (fixed seed) and
-    test the split: (mode test p on the line through the halves' centres, the half of each
-    base cluster in ``group``); None when a half would be smaller than ``min_group_size``."""
+    test whether the group's participants are two groups rather than one continuum: (p, the half
+    of each base cluster in ``group``); None when a half would be below ``min_group_size``."""
     if len(group) < 2 or base_sizes[group].sum() < 2 * s.min_group_size:
         return None
     rng = np.random.default_rng([s.random_state, int(group.min()), len(group)])
-    halves, centers = weighted_kmeans(base_centers[group], base_sizes[group], 2, rng)
+    halves, _ = weighted_kmeans(base_centers[group], base_sizes[group], 2, rng)
     sizes = np.bincount(halves, weights=base_sizes[group], minlength=2)
     if sizes.min() < s.min_group_size:
         return None
-    inside = np.isin(base_of, group)
-    pts = points[inside]
-    if len(pts) > s.max_test_points:
-        pts = pts[np.sort(rng.choice(len(pts), s.max_test_points, replace=False))]
-    axis = centers[1] - centers[0]
-    norm = float(np.linalg.norm(axis))
-    if norm == 0:
-        return None
-    return mode_test(pts @ (axis / norm), n_boot=s.mode_boot, rng=rng).p_value, halves
+    return split_p(np.flatnonzero(np.isin(base_of, group)), rng), halves
 
 
 def _divide(
-    points: np.ndarray,
     base_of: np.ndarray,
     base_centers: np.ndarray,
     base_sizes: np.ndarray,
     s: GroupingSettings,
     max_groups: int,
     steps: list[KStep],
+    split_p: SplitP,
 ) -> list[np.ndarray]:
-    """Step 2: split the group whose best split is most clearly two modes, while p <
-    ``mode_alpha``; returns the partitions of the base clusters from 1 group to the last."""
+    """Step 1: split the group whose split is most clearly two groups, while p < ``split_alpha``;
+    returns the partitions of the base clusters from 1 group to the last."""
     labels = np.zeros(len(base_centers), dtype=np.int64)
     path = [labels.copy()]
     tests: dict[tuple[int, ...], tuple[float, np.ndarray] | None] = {}
@@ -193,19 +187,19 @@ def _divide(
             group = np.flatnonzero(labels == g)
             key = tuple(group.tolist())
             if key not in tests:
-                tests[key] = _split_test(points, base_of, base_centers, base_sizes, group, s)
+                tests[key] = _split_test(base_of, base_centers, base_sizes, group, s, split_p)
             t = tests[key]
             if t is not None and (best is None or t[0] < best[0]):
                 best = (t[0], g, t[1])
-        if best is None or best[0] >= s.mode_alpha:
+        if best is None or best[0] >= s.split_alpha:
             k = int(labels.max()) + 1
             if best is not None:
-                steps.append(KStep(k, k, best[0], "no further split: one cloud"))
+                steps.append(KStep(k, k, best[0], "no further split: one continuum"))
             break
         k = int(labels.max()) + 1
         group = np.flatnonzero(labels == best[1])
         labels[group[best[2] == 1]] = k
-        steps.append(KStep(k, k + 1, best[0], "two modes"))
+        steps.append(KStep(k, k + 1, best[0], "two groups, not a continuum"))
         path.append(labels.copy())
     return path
 
@@ -224,6 +218,7 @@ def stable_groups(
     settings: GroupingSettings,
     max_groups: int,
     held_out: HeldOut,
+    split_p: SplitP,
 ) -> StableGrouping:
     """The published grouping of the base clusters (module docstring, steps 1-4).
 
@@ -235,6 +230,8 @@ def stable_groups(
     settings : :class:`engine.settings.GroupingSettings`.
     max_groups : most groups published.
     held_out : scores groupings on held-out votes (:func:`engine.choose_k.held_out_losses`).
+    split_p : p of "these participants (rows of ``points``) are two groups, not one continuum"
+        (:func:`engine.continuum.continuum_test`), given a Generator.
     """
     s, n, n_base = settings, len(points), len(base_centers)
     steps: list[KStep] = []
@@ -243,14 +240,29 @@ def stable_groups(
             0,
             np.zeros(n_base, np.int64),
             np.zeros((0, 2)),
-            GroupStability(METHOD, False, None, (), (), None, steps),
+            GroupStability(METHOD, False, None, (), (), None, steps, s.min_group_size),
             {},
         )
     one = np.zeros(n_base, np.int64)
     if n < 2 * s.min_group_size or n_base < 2:
         steps.append(KStep(1, 1, None, "too few participants for two groups"))
-        return _published_one(base_centers, base_sizes, steps, {})
-    path = _divide(points, base_of, base_centers, base_sizes, s, max_groups, steps)
+        return _published_one(base_centers, base_sizes, steps, {}, s.min_group_size)
+    path = _divide(base_of, base_centers, base_sizes, s, max_groups, steps, split_p)
+    scores: dict[int, float] = {}
+    z_of: dict[int, float] = {}
+    if len(path) > 1:
+        rows, losses = held_out(
+            {k: (p, _centres(base_centers, base_sizes, p, k)) for k, p in enumerate(path, 1)}
+        )
+        scores = {kk: -float(v.mean()) if len(v) else 0.0 for kk, v in losses.items()}
+        for k in range(2, len(path) + 1):
+            z_of[k] = paired_participant_z(rows, losses[k - 1], losses[k])
+            if z_of[k] < s.held_out_z:
+                steps.append(KStep(len(path), k - 1, None,
+                                   f"split {k - 1} -> {k} no better on held-out votes "
+                                   f"(z = {z_of[k]:.2f})"))
+                del path[k - 1:]
+                break
     labels, centers, jac = one, _one_group(n_base, base_centers, base_sizes), np.ones(1)
     while len(path) > 1:
         k = len(path)
@@ -263,25 +275,18 @@ def stable_groups(
         labels = one
     k = int(labels.max()) + 1
     if k < 2:
-        return _published_one(base_centers, base_sizes, steps, {})
-    rows, losses = held_out(
-        {1: (one, _one_group(n_base, base_centers, base_sizes)), k: (labels, centers)}
-    )
-    from .choose_k import paired_participant_z
-
-    z = paired_participant_z(rows, losses[1], losses[k])
-    scores = {kk: -float(v.mean()) if len(v) else 0.0 for kk, v in losses.items()}
-    if z < s.held_out_z:
-        steps.append(KStep(k, 1, None, f"no better on held-out votes (z = {z:.2f})"))
-        return _published_one(base_centers, base_sizes, steps, scores, z)
+        return _published_one(base_centers, base_sizes, steps, scores, s.min_group_size,
+                              z_of.get(2))
+    z = z_of[k]
     stability = GroupStability(
         METHOD,
         True,
         float(jac.mean()),
         tuple(float(j) for j in jac),
-        tuple(int(x) for x in np.bincount(labels, minlength=k)),
+        tuple(int(x) for x in np.bincount(labels, weights=base_sizes, minlength=k)),
         z,
         steps,
+        s.min_group_size,
     )
     return StableGrouping(k, labels, centers, stability, scores)
 
@@ -291,10 +296,11 @@ def _published_one(
     base_sizes: np.ndarray,
     steps: list[KStep],
     scores: dict[int, float],
+    min_size: int,
     z: float | None = None,
 ) -> StableGrouping:
     n_base = len(base_centers)
-    stability = GroupStability(METHOD, False, None, (), (), z, steps)
+    stability = GroupStability(METHOD, False, None, (), (), z, steps, min_size)
     return StableGrouping(
         1,
         np.zeros(n_base, np.int64),

@@ -70,10 +70,13 @@ class GroupStability:
     #: bootstrap Jaccard, and size in participants.
     per_group: tuple[float, ...]
     sizes: tuple[int, ...]
-    #: Paired z of the groups against one group on held-out votes (None: not tested).
+    #: Paired z of the last split kept (k - 1 -> k groups) on held-out votes; without clear
+    #: groups, of the first split tested (None: not tested).
     held_out_z: float | None
-    #: The decisions from the fine cells to the published k, in order.
+    #: The decisions from one group to the published k, in order.
     steps: list[KStep]
+    #: No published group is smaller than this (smaller splits are not made).
+    min_group_size: int = 0
 
 
 @dataclass(frozen=True)

@@ -337,14 +337,14 @@ class GroupingSettings(_Validated):
     #: held-out folds), so the published groups do not depend on the analysis's random_state
     #: (issue 15: the same groups for seeds 0-9). Our choice; any value gives a fixed answer.
     random_state: int = 0
-    #: A group is split in two only when Silverman's mode test on the line through the halves'
-    #: centres rejects one mode at this level (the usual 5%; measured in benchmarks/RESULTS.md,
-    #: "Stable groups").
-    mode_alpha: float = 0.05
-    #: Smoothed-bootstrap samples of each mode test (Silverman 1981).
-    mode_boot: int = 100
-    #: A mode test reads at most this many participants (a fixed subsample beyond).
-    max_test_points: int = 2000
+    #: A group is split in two only when its 2-means index is below that of simulated continua
+    #: fitted to its votes at this level (:mod:`engine.continuum`; the usual 5%, measured in
+    #: benchmarks/RESULTS.md, "Stable groups").
+    split_alpha: float = 0.05
+    #: Simulated continua per test (p >= 1 / (1 + split_null): 30 allows p = 0.032 < 0.05).
+    split_null: int = 30
+    #: A split test reads at most this many participants (a fixed subsample beyond).
+    max_test_points: int = 1000
     #: No published group has fewer participants than this; a smaller one is merged into its
     #: nearest group (issue 15; the k-anonymity minimum of 5, never below 3).
     min_group_size: int = 5
@@ -360,8 +360,8 @@ class GroupingSettings(_Validated):
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
-        "mode_alpha": Interval(Real, 0, 1, closed="neither"),
-        "mode_boot": _positive_int(),
+        "split_alpha": Interval(Real, 0, 1, closed="neither"),
+        "split_null": _positive_int(),
         "max_test_points": Interval(Integral, 10, None),
         "min_group_size": Interval(Integral, MIN_CELL_SIZE_FLOOR, None),
         "stability_boot": _positive_int(),

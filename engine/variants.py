@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from . import clustering as cl
 from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
+from .continuum import continuum_test
 from .grouping import StableGrouping, stable_groups
 from .pca import default_axes, polis_axes
 from .settings import DEFAULT_MODE_K_BUFFER
@@ -304,6 +305,20 @@ class DefaultSteps(_Common):
                 rng=np.random.default_rng(s.grouping.random_state),
             )
 
+        def split_p(rows: np.ndarray, rng: np.random.Generator) -> float:
+            return continuum_test(
+                run.X,
+                base.members[rows],
+                run.active,
+                mapped.omap.center,
+                mapped.omap.components,
+                scale_columns=mapped.scale_columns,
+                extra_voted=mapped.extra_voted,
+                n_null=s.grouping.split_null,
+                max_points=s.grouping.max_test_points,
+                rng=rng,
+            ).p_value
+
         return stable_groups(
             points,
             base.labels,
@@ -312,6 +327,7 @@ class DefaultSteps(_Common):
             settings=s.grouping,
             max_groups=s.max_groups,
             held_out=held_out,
+            split_p=split_p,
         )
 
     def k_buffer(self, run: Run) -> int:

@@ -9,7 +9,6 @@ from meedenken.engine import POLIS, AnalysisSettings, InvalidSettingError, analy
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.settings import GroupingSettings
 from meedenken.engine.synthetic import continuous_conversation
-from meedenken.engine.unimodal import mode_test
 
 FAST = AnalysisSettings(bridging=False)
 
@@ -90,11 +89,3 @@ def test_min_group_size_is_configurable_but_never_below_3() -> None:
 def test_polis_mode_has_no_stability_record() -> None:
     m, _ = _blocks([40, 30])
     assert analyze(m, POLIS.with_(bridging=False)).clustering.stability is None
-
-
-def test_mode_test_separates_two_modes_from_one() -> None:
-    rng = np.random.default_rng(0)
-    two = np.r_[rng.normal(-2.5, 1, 300), rng.normal(2.5, 1, 300)]
-    one = rng.normal(0, 1, 600)  # (a flat-topped sample can read as two modes: RESULTS.md)
-    assert mode_test(two, n_boot=100, rng=np.random.default_rng(1)).p_value < 0.05
-    assert mode_test(one, n_boot=100, rng=np.random.default_rng(1)).p_value >= 0.05
