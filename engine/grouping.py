@@ -251,9 +251,9 @@ def stable_groups(
     scores: dict[int, float] = {}
     z_of: dict[int, float] = {}
     if len(path) > 1:
-        rows, losses = held_out(
-            {k: (p, _centres(base_centers, base_sizes, p, k)) for k, p in enumerate(path, 1)}
-        )
+        # Refitted (Voronoi) groupings: the held-out votes' owners join their nearest centre.
+        fits = {k: _refit(p, base_centers, base_sizes, k, s) for k, p in enumerate(path, 1)}
+        rows, losses = held_out(fits)
         scores = {kk: -float(v.mean()) if len(v) else 0.0 for kk, v in losses.items()}
         for k in range(2, len(path) + 1):
             z_of[k] = paired_participant_z(rows, losses[k - 1], losses[k])

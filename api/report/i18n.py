@@ -44,6 +44,15 @@ _EN = {
     "share": "Share",
     "polis_groups": "Pol.is assigned {k} groups to this conversation; agreement with our groups "
                     "(adjusted Rand index, participants both grouped): {ari}.",
+    "stability_clear": "Stability of the groups (clusterwise bootstrap Jaccard, Hennig 2007; "
+                       "0.75 or more is stable): overall {overall}; {per_group}. The last split "
+                       "predicts held-out votes better with z = {z}.",
+    "stability_none": "No clear opinion groups: the votes do not split into distinct, "
+                      "reproducible groups (a continuous spread of opinions), so everyone in "
+                      "conversation is shown as one group.",
+    "stability_min_size": "No group smaller than {n} participants is published.",
+    "k_selection": "Choice of the number of groups",
+    "k_scores": "held-out log-loss",
     "representative": "Representative statements per group",
     "representative_text": (
         "Statements on which a group votes most differently from everyone else (Pol.is "
@@ -162,6 +171,16 @@ _NL = {
     "share": "Aandeel",
     "polis_groups": "Pol.is deelde dit gesprek in {k} groepen in; overeenstemming met onze "
                     "groepen (adjusted Rand index, deelnemers die beide indelen): {ari}.",
+    "stability_clear": "Stabiliteit van de groepen (Jaccard per groep over bootstrap-"
+                       "steekproeven, Hennig 2007; 0,75 of meer is stabiel): gemiddeld {overall}; "
+                       "{per_group}. De laatste splitsing voorspelt achtergehouden stemmen beter "
+                       "met z = {z}.",
+    "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
+                      "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
+                      "elkaar over); iedereen in het gesprek staat daarom in één groep.",
+    "stability_min_size": "Er wordt geen groep met minder dan {n} deelnemers getoond.",
+    "k_selection": "Keuze van het aantal groepen",
+    "k_scores": "log-loss op achtergehouden stemmen",
     "representative": "Kenmerkende stellingen per groep",
     "representative_text": (
         "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "
