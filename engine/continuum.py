@@ -27,12 +27,13 @@ import scipy.sparse as sp
 
 __all__ = ["ContinuumTest", "cluster_index", "continuum_test", "map_positions"]
 
-#: Directions tried for the best 2-means line of 2-D points (every 5 degrees).
-N_DIRECTIONS = 36
+#: Directions tried for the best 2-means line of 2-D points (every 10 degrees; the index of a
+#: cloud changes by well under 1% within 5 degrees of its best line, for data and null alike).
+N_DIRECTIONS = 18
 #: Ridge penalty of the per-statement logistic fits (keeps a statement everyone agrees with
-#: finite) and IRLS steps (3 parameters per statement: converged well within 15).
+#: finite) and IRLS steps (3 parameters per statement, ridge-damped: within 1e-3 after 8).
 RIDGE = 1.0
-IRLS_STEPS = 15
+IRLS_STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -174,11 +175,14 @@ def continuum_test(
         votes_c, 1
     )
     null = np.empty((n_null, n, 2))
+    b0, a1, a2, pc = beta[c, 0], beta[c, 1], beta[c, 2], pass_c[c]
     for d in range(n_null):
         zs = rng.standard_normal((n, 2))
-        eta = beta[c, 0] + (beta[c, 1:] * zs[r]).sum(axis=1)
-        sim = np.where(rng.random(len(r)) < 1.0 / (1.0 + np.exp(-eta)), 1.0, -1.0)
-        sim[rng.random(len(r)) < pass_c[c]] = 0.0
+        eta = b0 + a1 * zs[r, 0] + a2 * zs[r, 1]
+        # One uniform per vote: below the pass share a pass, then agree with the model's odds.
+        u = rng.random(len(r))
+        agree_cut = pc + (1.0 - pc) / (1.0 + np.exp(-eta))
+        sim = np.where(u < pc, 0.0, np.where(u < agree_cut, 1.0, -1.0))
         null[d] = map_positions(r, c, sim, n, center, comps, scale_columns, extra_voted)
     null_index = _best_index(null)
     p = (1.0 + float((null_index <= index).sum())) / (1.0 + n_null)
