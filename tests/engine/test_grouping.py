@@ -89,3 +89,15 @@ def test_min_group_size_is_configurable_but_never_below_3() -> None:
 def test_polis_mode_has_no_stability_record() -> None:
     m, _ = _blocks([40, 30])
     assert analyze(m, POLIS.with_(bridging=False)).clustering.stability is None
+
+
+def test_a_live_update_keeps_the_groups_and_their_stability() -> None:
+    from meedenken.engine import update
+
+    m, _ = _blocks([40, 30])
+    first = analyze(m, FAST)
+    m.append([0], [0], [-1])  # one changed vote: far below the 10% that triggers a rescore
+    again = update(m, first, FAST)
+    assert again.k == first.k == 2
+    assert np.array_equal(again.clustering.group_ids, first.clustering.group_ids)
+    assert again.clustering.stability == first.clustering.stability
