@@ -42,7 +42,8 @@ __all__ = ["StableGrouping", "stable_groups", "weighted_kmeans"]
 METHOD = (
     "divisive 2-means splits kept when the group splits more cleanly than simulated continua "
     "fitted to its votes (SigClust-style); clusterwise bootstrap Jaccard (Hennig 2007) of "
-    "weighted k-means at the chosen k; paired held-out log-loss test against one group"
+    "weighted k-means at the chosen k; each split must predict held-out votes better (paired "
+    "test over participants)"
 )
 #: k-means++ restarts of the fixed-seed fits (about 100 weighted points: restarts are cheap).
 RESTARTS = 10
@@ -194,12 +195,12 @@ def _divide(
         if best is None or best[0] >= s.split_alpha:
             k = int(labels.max()) + 1
             if best is not None:
-                steps.append(KStep(k, k, best[0], "no further split: one continuum"))
+                steps.append(KStep(k, k, best[0], "no further split: one continuum", "continuum"))
             break
         k = int(labels.max()) + 1
         group = np.flatnonzero(labels == best[1])
         labels[group[best[2] == 1]] = k
-        steps.append(KStep(k, k + 1, best[0], "two groups, not a continuum"))
+        steps.append(KStep(k, k + 1, best[0], "two groups, not a continuum", "split"))
         path.append(labels.copy())
     return path
 
@@ -245,7 +246,7 @@ def stable_groups(
         )
     one = np.zeros(n_base, np.int64)
     if n < 2 * s.min_group_size or n_base < 2:
-        steps.append(KStep(1, 1, None, "too few participants for two groups"))
+        steps.append(KStep(1, 1, None, "too few participants for two groups", "too_few"))
         return _published_one(base_centers, base_sizes, steps, {}, s.min_group_size)
     path = _divide(base_of, base_centers, base_sizes, s, max_groups, steps, split_p)
     scores: dict[int, float] = {}
@@ -260,7 +261,7 @@ def stable_groups(
             if z_of[k] < s.held_out_z:
                 steps.append(KStep(len(path), k - 1, None,
                                    f"split {k - 1} -> {k} no better on held-out votes "
-                                   f"(z = {z_of[k]:.2f})"))
+                                   f"(z = {z_of[k]:.2f})", "held_out", z_of[k]))
                 del path[k - 1:]
                 break
     labels, centers, jac = one, _one_group(n_base, base_centers, base_sizes), np.ones(1)
@@ -270,7 +271,7 @@ def stable_groups(
         jac = _bootstrap_jaccard(labels, centers, base_centers, base_sizes, k, n, s)
         if float(jac.min()) >= s.min_jaccard:
             break
-        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)"))
+        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
         path.pop()
         labels = one
     k = int(labels.max()) + 1

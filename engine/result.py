@@ -53,8 +53,12 @@ class KStep:
     k_after: int
     #: The mode test's p of the pair merged (None: not a mode-test decision).
     p_value: float | None
-    #: Why: "one cloud", "too small", "more than max_groups", "not reproducible ...", ...
+    #: Why, in words ("two groups, not a continuum", "no further split: one continuum", ...).
     reason: str
+    #: The same as a code: "split", "continuum", "held_out", "unstable" or "too_few".
+    kind: str = ""
+    #: For "held_out": the paired z of that split.
+    z: float | None = None
 
 
 @dataclass(frozen=True)

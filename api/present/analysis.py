@@ -278,7 +278,8 @@ def group_stability_answer(result: AnalysisResult) -> GroupStabilityAnswer | Non
         k_scores={str(k): finite(v) for k, v in sorted(cl.k_scores.items())},
         steps=[KStepAnswer(k_before=x.k_before, k_after=x.k_after,
                            p_value=None if x.p_value is None else finite(x.p_value),
-                           reason=x.reason) for x in st.steps],
+                           reason=x.reason, kind=x.kind,
+                           z=None if x.z is None else finite(x.z)) for x in st.steps],
     )
 
 

@@ -144,10 +144,14 @@ class KStepAnswer(_Answer):
 
     k_before: int = _doc("groups before this decision", ge=0)
     k_after: int = _doc("groups after it", ge=0)
-    p_value: Maybe = _doc("Silverman mode test p of the split tested (small: two modes); null "
-                          "when the decision was not a mode test")
-    reason: str = _doc('why, e.g. "two modes", "no further split: one cloud", "not reproducible '
-                       '(bootstrap Jaccard)", "no better on held-out votes (z = ...)"')
+    p_value: Maybe = _doc("p of the group being one continuum rather than two groups (simulated "
+                          "continua fitted to its votes; small: two groups); null when the "
+                          "decision was not that test")
+    reason: str = _doc('why, in words, e.g. "two groups, not a continuum", "no further split: '
+                       'one continuum", "not reproducible (bootstrap Jaccard)"')
+    kind: str = _doc('the same as a code: "split", "continuum", "held_out", "unstable", '
+                     '"too_few"')
+    z: Maybe = _doc('for "held_out": the paired z of that split; otherwise null')
 
 
 class GroupStabilityAnswer(_Answer):

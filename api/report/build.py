@@ -158,8 +158,9 @@ def _stability(result: AnalysisResult, words: Mapping[str, str]) -> dict[str, An
         return None
     per_group = "; ".join(f"{words['group'].lower()} {g} {j:.2f}"
                           for g, j in answer.per_group.items() if j is not None)
-    steps = "; ".join(f"{x.k_before} → {x.k_after}: {x.reason}"
-                      + ("" if x.p_value is None else f" (p = {x.p_value:.2f})")
+    steps = "; ".join(f"{x.k_before} → {x.k_after}: {words.get('k_step_' + x.kind, x.reason)}"
+                      + ("" if x.p_value is None else f" (p = {x.p_value:.3f})")
+                      + ("" if x.z is None else f" (z = {x.z:.2f})")
                       for x in answer.steps)
     scores = ", ".join(f"k = {k}: {-v:.4f}" for k, v in answer.k_scores.items() if v is not None)
     return {
@@ -170,7 +171,7 @@ def _stability(result: AnalysisResult, words: Mapping[str, str]) -> dict[str, An
             z=f"{answer.held_out_z:.1f}" if answer.held_out_z is not None else "–")
         if answer.clear_groups else words["stability_none"],
         "min_size": words["stability_min_size"].format(n=answer.min_group_size),
-        "method": answer.method, "steps": steps,
+        "method": words["k_method"], "steps": steps,
         "scores": f"{words['k_scores']}: {scores}" if scores else "",
     }
 

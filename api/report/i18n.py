@@ -53,6 +53,18 @@ _EN = {
     "stability_min_size": "No group smaller than {n} participants is published.",
     "k_selection": "Choice of the number of groups",
     "k_scores": "held-out log-loss",
+    "k_method": "starting from one group, a group is split in two (weighted k-means of its base "
+                "clusters) only when it splits more cleanly than simulated continuous clouds "
+                "fitted to its own votes (SigClust-style test, 5%), the split predicts held-out "
+                "votes better (paired test over participants, one-sided 5%) and both parts have "
+                "at least the minimum size; every group must then be reproducible (clusterwise "
+                "bootstrap Jaccard of at least 0.75, Hennig 2007). The grouping uses its own fixed "
+                "seed, so it does not depend on the analysis seed",
+    "k_step_split": "two groups, not a continuum",
+    "k_step_continuum": "no further split: one continuum",
+    "k_step_held_out": "no better on held-out votes",
+    "k_step_unstable": "not reproducible (bootstrap Jaccard)",
+    "k_step_too_few": "too few participants for two groups",
     "representative": "Representative statements per group",
     "representative_text": (
         "Statements on which a group votes most differently from everyone else (Pol.is "
@@ -181,6 +193,19 @@ _NL = {
     "stability_min_size": "Er wordt geen groep met minder dan {n} deelnemers getoond.",
     "k_selection": "Keuze van het aantal groepen",
     "k_scores": "log-loss op achtergehouden stemmen",
+    "k_method": "vanaf één groep wordt een groep alleen in tweeën gesplitst (gewogen k-means van "
+                "haar basisclusters) als ze scherper uiteenvalt dan gesimuleerde doorlopende "
+                "wolken die op haar eigen stemmen zijn aangepast (toets in de trant van SigClust, "
+                "5%), de splitsing achtergehouden stemmen beter voorspelt (gepaarde toets over "
+                "deelnemers, eenzijdig 5%) en beide delen minstens de minimumgrootte hebben; elke "
+                "groep moet daarna herhaalbaar zijn (Jaccard over bootstrap-steekproeven minstens "
+                "0,75, Hennig 2007). De indeling gebruikt een eigen vast startgetal en hangt dus "
+                "niet af van het startgetal van de analyse",
+    "k_step_split": "twee groepen, geen doorlopende wolk",
+    "k_step_continuum": "geen verdere splitsing: één doorlopende wolk",
+    "k_step_held_out": "voorspelt achtergehouden stemmen niet beter",
+    "k_step_unstable": "niet herhaalbaar (bootstrap-Jaccard)",
+    "k_step_too_few": "te weinig deelnemers voor twee groepen",
     "representative": "Kenmerkende stellingen per groep",
     "representative_text": (
         "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "

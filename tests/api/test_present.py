@@ -99,7 +99,7 @@ def _answer_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
      {"Group": {"id", "size", "center", "representative"},
       "GroupStabilityAnswer": {"method", "clear_groups", "overall", "per_group", "held_out_z",
                                "min_group_size", "k_scores", "steps"},
-      "KStepAnswer": {"k_before", "k_after", "p_value", "reason"},
+      "KStepAnswer": {"k_before", "k_after", "p_value", "reason", "kind", "z"},
       "RepresentativeStatement": {"statement_id", "text", "repful_for", "p_success"},
       "ConsensusStatement": {"statement_id", "n_success", "n_trials", "p_success"},
       "BridgingEntry": {"statement_id", "score", "low", "high", "group_agree", "is_bridging",
