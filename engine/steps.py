@@ -506,6 +506,9 @@ def run(
     start = time.perf_counter()
     gv = count_group_votes(r, groups, choice.k)
     repness = find_repness(r, groups, gv)
+    if choice.stability is not None and not choice.stability.clear_groups:
+        # No clear groups: one group of everyone, nothing to set it apart from.
+        repness = {g: [] for g in repness}
     times["repness"] = time.perf_counter() - start
     agree, disagree, gic = _timed(times, "consensus", lambda: find_consensus(r, gv))
     prio, current = _timed(times, "priorities", lambda: route(r, mapped.omap, gv, choice.k))
