@@ -341,8 +341,8 @@ class GroupingSettings(_Validated):
     #: fitted to its votes at this level (:mod:`engine.continuum`; the usual 5%, measured in
     #: benchmarks/RESULTS.md, "Stable groups").
     split_alpha: float = 0.05
-    #: Simulated continua per test (p >= 1 / (1 + split_null): 20 allows p = 0.048 < 0.05;
-    #: each costs one pass over the tested votes).
+    #: Simulated continua per test (their mean and spread give a normal p; each costs one pass
+    #: over the tested votes).
     split_null: int = 20
     #: A split test reads at most this many participants (a fixed subsample beyond; 500 keeps
     #: a test near 0.2 s on a busy 2-core machine).
