@@ -36,7 +36,7 @@ from .choose_k import paired_participant_z
 from .result import GroupStability, KStep
 from .settings import GroupingSettings
 
-__all__ = ["StableGrouping", "stable_groups", "weighted_kmeans"]
+__all__ = ["StableGrouping", "forced_groups", "stable_groups", "weighted_kmeans"]
 
 #: Method names written into :class:`GroupStability`.
 METHOD = (
@@ -136,6 +136,11 @@ def _centres(points: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int) -> n
     mass = np.bincount(labels, weights=w, minlength=k)
     sums = np.stack([np.bincount(labels, weights=w * points[:, i], minlength=k) for i in (0, 1)], 1)
     return sums / np.maximum(mass, 1e-300)[:, None]
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1 in order of their values."""
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64)
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray, w: np.ndarray, k: int, kb: int) -> np.ndarray:
@@ -259,10 +264,17 @@ def stable_groups(
         for k in range(2, len(path) + 1):
             z_of[k] = paired_participant_z(rows, losses[k - 1], losses[k])
             if z_of[k] < s.held_out_z:
-                steps.append(KStep(len(path), k - 1, None,
-                                   f"split {k - 1} -> {k} no better on held-out votes "
-                                   f"(z = {z_of[k]:.2f})", "held_out", z_of[k]))
-                del path[k - 1:]
+                steps.append(
+                    KStep(
+                        len(path),
+                        k - 1,
+                        None,
+                        f"split {k - 1} -> {k} no better on held-out votes (z = {z_of[k]:.2f})",
+                        "held_out",
+                        z_of[k],
+                    )
+                )
+                del path[k - 1 :]
                 break
     labels, centers, jac = one, _one_group(n_base, base_centers, base_sizes), np.ones(1)
     while len(path) > 1:
@@ -276,8 +288,9 @@ def stable_groups(
         labels = one
     k = int(labels.max()) + 1
     if k < 2:
-        return _published_one(base_centers, base_sizes, steps, scores, s.min_group_size,
-                              z_of.get(2))
+        return _published_one(
+            base_centers, base_sizes, steps, scores, s.min_group_size, z_of.get(2)
+        )
     z = z_of[k]
     stability = GroupStability(
         METHOD,
@@ -350,3 +363,49 @@ def _bootstrap_jaccard(
         boot, _ = weighted_kmeans(base_centers[seen], w[seen], k, rng, restarts=3)
         total += _jaccard(labels[seen], boot, base_sizes[seen], k, k)
     return total / s.stability_boot
+
+
+def forced_groups(
+    labels: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    *,
+    settings: GroupingSettings,
+) -> StableGrouping:
+    """A grouping whose k the user forced (``force_k``): groups below ``min_group_size`` are
+    merged into the nearest group (never published tiny), then the bootstrap stability of what
+    is left is measured. ``labels``: group per base cluster of the forced fit."""
+    s = settings
+    labels = _relabel(np.asarray(labels, dtype=np.int64))
+    steps: list[KStep] = []
+    while True:
+        k = int(labels.max()) + 1 if len(labels) else 0
+        sizes = np.bincount(labels, weights=base_sizes, minlength=k)
+        if k < 2 or sizes.min() >= s.min_group_size:
+            break
+        small = int(np.argmin(sizes))
+        centers = _centres(base_centers, base_sizes, labels, k)
+        d2 = ((centers - centers[small]) ** 2).sum(axis=1)
+        d2[small] = np.inf
+        labels = _relabel(np.where(labels == small, int(np.argmin(d2)), labels))
+        steps.append(KStep(k, k - 1, None, "group below the minimum size merged", "too_small"))
+    k = int(labels.max()) + 1 if len(labels) else 0
+    centers = _centres(base_centers, base_sizes, labels, k)
+    sizes = np.bincount(labels, weights=base_sizes, minlength=k)
+    if k < 2:
+        jac: np.ndarray = np.zeros(0)
+    else:
+        jac = _bootstrap_jaccard(
+            labels, centers, base_centers, base_sizes, k, int(base_sizes.sum()), s
+        )
+    stability = GroupStability(
+        "k forced by the user; " + METHOD.split("; ", 1)[1],
+        k >= 2,
+        float(jac.mean()) if len(jac) else None,
+        tuple(float(j) for j in jac),
+        tuple(int(x) for x in sizes) if k >= 2 else (),
+        None,
+        [KStep(k, k, None, "k forced", "forced"), *steps],
+        s.min_group_size,
+    )
+    return StableGrouping(k, labels, centers, stability, {})

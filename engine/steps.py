@@ -30,6 +30,7 @@ from . import clustering as cl
 from .bridging import BridgingResult, bridging
 from .common_ground import fine_partition
 from .counts import cell_keys, group_counts
+from .grouping import forced_groups
 from .matrix import VoteMatrix
 from .participants import in_conversation
 from .pca import centered_matrix, opinion_map
@@ -282,8 +283,17 @@ def _published(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice | None:
     or on a live update with little new the previous groups refitted from their centres (None
     when the variant does not choose this way or k is forced)."""
     s, prev, variant = run.settings, run.previous, run.variant
-    if not variant.stable_groups or s.force_k is not None:
+    if not variant.stable_groups:
         return None
+    if s.force_k is not None:
+        k = min(s.force_k, len(base.centers))
+        if k < 1 or base.sizes.sum() < s.grouping.min_group_size:
+            return None
+        labels, _, _ = _fit(run, base, k, s.group_max_iterations)
+        g = forced_groups(labels, base.centers, base.sizes, settings=s.grouping)
+        return KChoice(
+            g.k, g.k, {}, {g.k: (g.labels, g.centers)}, g.k, 1, run.X.nnz, {}, g.stability
+        )
     if variant.keeps_grouping(run) and prev is not None:
         k = prev.smoothed_k
         labels, centers, _ = _fit(run, base, k, s.group_max_iterations)

@@ -101,3 +101,13 @@ def test_a_live_update_keeps_the_groups_and_their_stability() -> None:
     assert again.k == first.k == 2
     assert np.array_equal(again.clustering.group_ids, first.clustering.group_ids)
     assert again.clustering.stability == first.clustering.stability
+
+
+def test_a_forced_k_never_publishes_a_tiny_group() -> None:
+    m, _ = _blocks([50, 4])
+    r = analyze(m, FAST.with_(force_k=2))
+    st = r.clustering.stability
+    assert r.k == 1 and st is not None and st.steps[-1].kind == "too_small"
+    r3 = analyze(_blocks([40, 30])[0], FAST.with_(force_k=2))
+    assert r3.k == 2 and r3.clustering.stability is not None
+    assert r3.clustering.stability.overall is not None
