@@ -15,7 +15,11 @@ Four measurements, printed as markdown (the section "Stable groups" of RESULTS.m
 (d) held-out log-loss (:mod:`benchmarks.quality`'s split, seed 0): ours at its chosen k, ours
     forced to Pol.is's k, and Pol.is's method (our polis_compatible mode) on the same 90%.
 
-Run: ``python -m benchmarks.groups [a b c d]`` (all by default).
+(e) speed: median seconds of a whole analysis (no bridging) of two exports, and one analysis
+    of a synthetic 20,000 x 400 room at 10%, with the grouping step's share; run it in a checkout
+    of main as well to compare (the module only needs ``engine.analyze``).
+
+Run: ``python -m benchmarks.groups [a b c d e]`` (all by default).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from meedenken.engine.synthetic import continuous_conversation, synthetic_conver
 from . import quality
 from .common import ISSUE2_SETTINGS, export_names, load_export, markdown_table
 
-__all__ = ["clouds", "held_out", "main", "planted", "seed_stability"]
+__all__ = ["clouds", "held_out", "main", "planted", "seed_stability", "speed"]
 
 SEEDS = range(10)
 INTERNAL_SEEDS = range(5)
@@ -203,11 +207,30 @@ def held_out(names: Sequence[str] | None = None) -> str:
     )
 
 
+def speed(repeats: int = 3) -> str:
+    rows = []
+    for name in ("american-assembly.bowling-green", "vtaiwan.uberx"):
+        m = load_export(name).to_matrix()
+        runs = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            r = engine.analyze(m, ISSUE2_SETTINGS)
+            runs.append((time.perf_counter() - start, r.timings["groups"]))
+        total, groups = (float(np.median([t[i] for t in runs])) for i in (0, 1))
+        rows.append((name, r.k, total, groups))
+    m = synthetic_conversation(20_000, 400, density=0.1, random_state=0).matrix
+    start = time.perf_counter()
+    r = engine.analyze(m, ISSUE2_SETTINGS)
+    rows.append(("synthetic 20,000 x 400, 10%", r.k, time.perf_counter() - start,
+                 r.timings["groups"]))
+    return markdown_table(("conversation", "k", "analysis s", "groups step s"), rows)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", default=["a", "b", "c", "d"])
+    parser.add_argument("parts", nargs="*", default=["a", "b", "c", "d", "e"])
     args = parser.parse_args(argv)
-    parts = {"a": seed_stability, "b": planted, "c": clouds, "d": held_out}
+    parts = {"a": seed_stability, "b": planted, "c": clouds, "d": held_out, "e": speed}
     for part in args.parts:
         start = time.perf_counter()
         table = parts[part]()
