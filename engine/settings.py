@@ -7,8 +7,10 @@ pipeline shape but differs where Pol.is is knowingly weak:
 * PCA is solved to convergence by ARPACK (``scipy.sparse.linalg.svds``) instead of a fixed 100
   power iterations, and signs are aligned with the previous components, so maps do not flip.
 * Base clusters use k-means++ (seeded) instead of "the first k distinct points in matrix order".
-* The number of groups is chosen by cross-validated predictive log-loss of the votes (how well the
-  groups predict held-back votes) instead of the silhouette of base-cluster centres, which favours
+* Only the groups the votes support are published (:mod:`engine.grouping`, issue 15): splits that
+  beat simulated continua fitted to the votes, predict held-out votes better, leave no group under
+  ``GroupingSettings.min_group_size`` and are reproducible under resampling; a fixed grouping seed
+  makes them independent of ``random_state``. Pol.is's silhouette of base-cluster centres favours
   two groups regardless of the data.
 * Excluded (moderated-out, meta) statements are dropped, not zero-filled, so they neither count as
   "voted" in the projection scaling nor shrink it.
