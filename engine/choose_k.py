@@ -43,16 +43,17 @@ def _held_out_sample(
     members: np.ndarray,
     active: np.ndarray,
     rng: np.random.Generator,
+    max_votes: int = CV_MAX_VOTES,
 ) -> np.ndarray:
     """Indices of the stored votes scored: members' votes on active statements, at most
-    :data:`CV_MAX_VOTES` (whole participants are kept, so their positions stay honest)."""
+    ``max_votes`` (whole participants are kept, so their positions stay honest)."""
     n_p = X.shape[0]
     in_conv = np.zeros(n_p, dtype=bool)
     in_conv[members] = True
     entries = np.flatnonzero(in_conv[rows] & active[X.indices])
-    if len(entries) > CV_MAX_VOTES:
+    if len(entries) > max_votes:
         chosen = rng.choice(
-            members, max(1, int(len(members) * CV_MAX_VOTES / len(entries))), replace=False
+            members, max(1, int(len(members) * max_votes / len(entries))), replace=False
         )
         keep = np.zeros(n_p, dtype=bool)
         keep[chosen] = True
@@ -110,14 +111,16 @@ def held_out_losses(
     extra_voted: int,
     n_folds: int,
     rng: np.random.Generator,
+    max_votes: int = CV_MAX_VOTES,
 ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """Cross-validated log-loss of each held-out vote under each grouping in ``fits``.
 
     Returns (the participant row of each scored vote, k -> (n_scored,) log-loss); see
-    :func:`cross_validated_k` for how a vote is predicted without being seen.
+    :func:`cross_validated_k` for how a vote is predicted without being seen. At most
+    ``max_votes`` votes are scored (whole participants sampled beyond).
     """
     n_p, n_s = X.shape
-    entries = _held_out_sample(X, rows, members, active, rng)
+    entries = _held_out_sample(X, rows, members, active, rng, max_votes)
     r, c = rows[entries], X.indices[entries].astype(np.int64)
     xc = X.data[entries].astype(np.float64) - omap.center[c]
     agree = (X.data[entries] > 0).astype(np.float64)

@@ -301,8 +301,9 @@ class DefaultSteps(_Common):
                 run.active,
                 scale_columns=mapped.scale_columns,
                 extra_voted=mapped.extra_voted,
-                n_folds=s.k_cv_folds,
+                n_folds=s.grouping.held_out_folds,
                 rng=np.random.default_rng(s.grouping.random_state),
+                max_votes=s.grouping.held_out_max_votes,
             )
 
         def split_p(rows: np.ndarray, rng: np.random.Generator) -> float:
