@@ -33,6 +33,8 @@ from .schemas import (
     ConsensusLists,
     Group,
     GroupInformedConsensusEntry,
+    GroupStabilityAnswer,
+    KStepAnswer,
     MapCell,
     ModerationCounts,
     ParticipantPoint,
@@ -47,6 +49,7 @@ from .wording import group_shares, majority_wording, share_interval
 
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
+           "group_stability_answer",
            "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
            "stored_analysis",
            "stored_analysis_text", "support_sentence"]
@@ -292,6 +295,30 @@ def role_common_ground_entries(bridging: BridgingResult | None, limit: int | Non
     ]
 
 
+def group_stability_answer(result: AnalysisResult) -> GroupStabilityAnswer | None:
+    """The groups' stability record (:class:`engine.result.GroupStability`) as served; None in
+    Pol.is mode. Per-group figures are keyed by group id."""
+    cl = result.clustering
+    st = cl.stability
+    if st is None:
+        return None
+    per_group = ({str(int(g)): finite(j) for g, j in zip(cl.group_ids, st.per_group, strict=True)}
+                 if len(st.per_group) == len(cl.group_ids) else {})
+    return GroupStabilityAnswer(
+        method=st.method,
+        clear_groups=st.clear_groups,
+        overall=None if st.overall is None else finite(st.overall),
+        per_group=per_group,
+        held_out_z=None if st.held_out_z is None else finite(st.held_out_z),
+        min_group_size=st.min_group_size,
+        k_scores={str(k): finite(v) for k, v in sorted(cl.k_scores.items())},
+        steps=[KStepAnswer(k_before=x.k_before, k_after=x.k_after,
+                           p_value=None if x.p_value is None else finite(x.p_value),
+                           reason=x.reason, kind=x.kind,
+                           z=None if x.z is None else finite(x.z)) for x in st.steps],
+    )
+
+
 def analysis_answer(
     result: AnalysisResult,
     matrix: VoteMatrix,
@@ -344,6 +371,7 @@ def analysis_answer(
         coordinates=participants,
         statement_coordinates=statement_points,
         groups=groups,
+        group_stability=group_stability_answer(result),
         consensus=_consensus_lists(result, statements),
         group_informed_consensus=[
             GroupInformedConsensusEntry(statement_id=plain_id(sid), value=finite(gic[j]))
@@ -522,6 +550,7 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
         k=result.k,
         polis_compatible=result.polis_compatible,
         groups={str(pid): group for pid, group in result.groups().items()},
+        group_stability=group_stability_answer(result),
         repness={str(group): [plain_id(s.statement_id) for s in statements]
                  for group, statements in result.repness.items()},
         consensus={"agree": [plain_id(s.statement_id) for s in result.consensus_agree],

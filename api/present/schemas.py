@@ -37,6 +37,8 @@ __all__ = [
     "DiversityAnswer",
     "Group",
     "GroupInformedConsensusEntry",
+    "GroupStabilityAnswer",
+    "KStepAnswer",
     "ModerationCounts",
     "ParticipantPoint",
     "Participation",
@@ -149,6 +151,38 @@ class Group(_Answer):
         default=None)
     share_of_grouped: Rate = _doc(
         "size / participants in an opinion group; null if unknown", default=None)
+
+
+class KStepAnswer(_Answer):
+    """One decision on the way to the published number of groups (default mode)."""
+
+    k_before: int = _doc("groups before this decision", ge=0)
+    k_after: int = _doc("groups after it", ge=0)
+    p_value: Maybe = _doc("p of the group being one continuum rather than two groups (simulated "
+                          "continua fitted to its votes; small: two groups); null when the "
+                          "decision was not that test")
+    reason: str = _doc('why, in words, e.g. "two groups, not a continuum", "no further split: '
+                       'one continuum", "not reproducible (bootstrap Jaccard)"')
+    kind: str = _doc('the same as a code: "split", "continuum", "held_out", "unstable", '
+                     '"too_few"')
+    z: Maybe = _doc('for "held_out": the paired z of that split; otherwise null')
+
+
+class GroupStabilityAnswer(_Answer):
+    """How far the opinion groups can be trusted (default mode; null in Pol.is mode)."""
+
+    method: str = _doc("how groups were chosen and their stability measured")
+    clear_groups: bool = _doc("true: two or more distinct, reproducible groups; false: no clear "
+                              "opinion groups (everyone in conversation is shown as one group)")
+    overall: Maybe = _doc("mean over the groups of their clusterwise bootstrap Jaccard (0..1; "
+                          ">= 0.75 stable, Hennig 2007); null without clear groups")
+    per_group: dict[str, Maybe] = _doc("group id -> its bootstrap Jaccard (0..1)")
+    held_out_z: Maybe = _doc("paired z (over participants) of the groups predicting held-out "
+                             "votes better than one group; null when not tested")
+    min_group_size: int = _doc("no published group is smaller than this", ge=0)
+    k_scores: dict[str, Maybe] = _doc("k -> minus the cross-validated held-out log-loss of that "
+                                      "grouping (k = 1: one group), for the k's scored")
+    steps: list[KStepAnswer] = _doc("the decisions from one group to the published k, in order")
 
 
 class ConsensusStatement(_Answer):
@@ -298,6 +332,9 @@ class AnalysisAnswer(_Answer):
                     "point")
     statement_coordinates: list[StatementPoint] = _doc("statements on the map")
     groups: list[Group] = _doc("the opinion groups with their representative statements")
+    group_stability: GroupStabilityAnswer | None = Field(
+        default=None, description="how the groups were chosen and how stable they are (null in "
+                                  "Pol.is mode and in snapshots older than issue 15)")
     consensus: ConsensusLists = _doc("consensus statements (Pol.is)")
     group_informed_consensus: list[GroupInformedConsensusEntry] = _doc(
         "group-informed consensus of every statement, in statement order")
@@ -398,6 +435,8 @@ class AnalyzeAnswer(_Answer):
     k: int = _doc("number of opinion groups", ge=0)
     polis_compatible: bool = _doc("computed with Pol.is-compatible settings")
     groups: dict[str, int] = _doc("participant id -> opinion group id (grouped participants)")
+    group_stability: GroupStabilityAnswer | None = _doc(
+        "how the groups were chosen and how stable they are (null in Pol.is mode)", default=None)
     repness: dict[str, list[StatementId]] = _doc(
         "group id -> its representative statements, most representative first")
     consensus: dict[str, list[StatementId]] = _doc(

@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
+from meedenken.api.present.analysis import group_stability_answer
 from meedenken.api.present.tidy import tidy_tables
 from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
 
@@ -185,6 +186,7 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "provenance": provenance,
         "not_grouped": int(np.count_nonzero(participants["group_id"] < 0)),
         "polis_agreement": _polis_agreement(source, result),
+        "stability": _stability(result, words),
         "representative": representative, "consensus": consensus, "gic": gic,
         "group_colors": dict(zip(groups["group_id"].tolist(), colors, strict=True)),
         "has_times": bool(tables["votes"]["timestamp"].notna().any()),
@@ -195,6 +197,31 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "references": references(lang),
         "attribution": (words["polis_attribution"] if source.attribution == POLIS_ATTRIBUTION
                         else source.attribution), "links": source.links,
+    }
+
+
+def _stability(result: AnalysisResult, words: Mapping[str, str]) -> dict[str, Any] | None:
+    """The groups' stability and the k choice, in words (default mode; None in Pol.is mode)."""
+    answer = group_stability_answer(result)
+    if answer is None:
+        return None
+    per_group = "; ".join(f"{words['group'].lower()} {g} {j:.2f}"
+                          for g, j in answer.per_group.items() if j is not None)
+    steps = "; ".join(f"{x.k_before} → {x.k_after}: {words.get('k_step_' + x.kind, x.reason)}"
+                      + ("" if x.p_value is None else f" (p = {x.p_value:.3f})")
+                      + ("" if x.z is None else f" (z = {x.z:.2f})")
+                      for x in answer.steps)
+    scores = ", ".join(f"k = {k}: {-v:.4f}" for k, v in answer.k_scores.items() if v is not None)
+    return {
+        "clear": answer.clear_groups,
+        "text": words["stability_clear"].format(
+            overall=f"{answer.overall:.2f}" if answer.overall is not None else "–",
+            per_group=per_group,
+            z=f"{answer.held_out_z:.1f}" if answer.held_out_z is not None else "–")
+        if answer.clear_groups else words["stability_none"],
+        "min_size": words["stability_min_size"].format(n=answer.min_group_size),
+        "method": words["k_method"], "steps": steps,
+        "scores": f"{words['k_scores']}: {scores}" if scores else "",
     }
 
 

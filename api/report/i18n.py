@@ -94,6 +94,27 @@ _EN = {
     "share": "Share of all votes on it",
     "polis_groups": "Pol.is assigned {k} groups to this conversation; agreement with our groups "
                     "(adjusted Rand index, participants both grouped): {ari}.",
+    "stability_clear": "Stability of the groups (clusterwise bootstrap Jaccard, Hennig 2007; "
+                       "0.75 or more is stable): overall {overall}; {per_group}. The last split "
+                       "predicts held-out votes better with z = {z}.",
+    "stability_none": "No clear opinion groups: the votes do not split into distinct, "
+                      "reproducible groups (a continuous spread of opinions), so everyone in "
+                      "conversation is shown as one group.",
+    "stability_min_size": "No group smaller than {n} participants is published.",
+    "k_selection": "Choice of the number of groups",
+    "k_scores": "held-out log-loss",
+    "k_method": "starting from one group, a group is split in two (weighted k-means of its base "
+                "clusters) only when it splits more cleanly than simulated continuous clouds "
+                "fitted to its own votes (SigClust-style test, 5%), the split predicts held-out "
+                "votes better (paired test over participants, one-sided 5%) and both parts have "
+                "at least the minimum size; every group must then be reproducible (clusterwise "
+                "bootstrap Jaccard of at least 0.75, Hennig 2007). The grouping uses its own fixed "
+                "seed, so it does not depend on the analysis seed",
+    "k_step_split": "two groups, not a continuum",
+    "k_step_continuum": "no further split: one continuum",
+    "k_step_held_out": "no better on held-out votes",
+    "k_step_unstable": "not reproducible (bootstrap Jaccard)",
+    "k_step_too_few": "too few participants for two groups",
     "representative": "Representative statements per group",
     "representative_text": (
         "Statements on which a group votes most differently from everyone else (Pol.is "
@@ -267,6 +288,29 @@ _NL = {
     "share": "Aandeel van alle stemmen erop",
     "polis_groups": "Pol.is deelde dit gesprek in {k} groepen in; overeenstemming met onze "
                     "groepen (adjusted Rand index, deelnemers die beide indelen): {ari}.",
+    "stability_clear": "Stabiliteit van de groepen (Jaccard per groep over bootstrap-"
+                       "steekproeven, Hennig 2007; 0,75 of meer is stabiel): gemiddeld {overall}; "
+                       "{per_group}. De laatste splitsing voorspelt achtergehouden stemmen beter "
+                       "met z = {z}.",
+    "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
+                      "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
+                      "elkaar over); iedereen in het gesprek staat daarom in één groep.",
+    "stability_min_size": "Er wordt geen groep met minder dan {n} deelnemers getoond.",
+    "k_selection": "Keuze van het aantal groepen",
+    "k_scores": "log-loss op achtergehouden stemmen",
+    "k_method": "vanaf één groep wordt een groep alleen in tweeën gesplitst (gewogen k-means van "
+                "haar basisclusters) als ze scherper uiteenvalt dan gesimuleerde doorlopende "
+                "wolken die op haar eigen stemmen zijn aangepast (toets in de trant van SigClust, "
+                "5%), de splitsing achtergehouden stemmen beter voorspelt (gepaarde toets over "
+                "deelnemers, eenzijdig 5%) en beide delen minstens de minimumgrootte hebben; elke "
+                "groep moet daarna herhaalbaar zijn (Jaccard over bootstrap-steekproeven minstens "
+                "0,75, Hennig 2007). De indeling gebruikt een eigen vast startgetal en hangt dus "
+                "niet af van het startgetal van de analyse",
+    "k_step_split": "twee groepen, geen doorlopende wolk",
+    "k_step_continuum": "geen verdere splitsing: één doorlopende wolk",
+    "k_step_held_out": "voorspelt achtergehouden stemmen niet beter",
+    "k_step_unstable": "niet herhaalbaar (bootstrap-Jaccard)",
+    "k_step_too_few": "te weinig deelnemers voor twee groepen",
     "representative": "Kenmerkende stellingen per groep",
     "representative_text": (
         "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "

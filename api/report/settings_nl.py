@@ -75,6 +75,37 @@ SETTINGS_NL: dict[str, str] = {
     "AnalysisSettings.bridging_fit": (
         "Instellingen van die verbindingsanalyse (het model van Community Notes; zie "
         "BridgingSettings)."),
+    "AnalysisSettings.grouping": (
+        "Welke meningsgroepen worden gepubliceerd in de standaardwerkwijze (zie "
+        "GroupingSettings)."),
+    # GroupingSettings
+    "GroupingSettings.random_state": (
+        "Vaste seed van de indeling (basisclusters, k-means-starts, toetsen, bootstrap, "
+        "achtergehouden delen), zodat de groepen niet van de seed van de analyse afhangen."),
+    "GroupingSettings.split_alpha": (
+        "Een groep wordt alleen in tweeën gesplitst als haar 2-means-index op dit niveau lager "
+        "is dan die van gesimuleerde continua die op haar stemmen zijn aangepast (de gebruikelijke "
+        "5%)."),
+    "GroupingSettings.split_null": "Aantal gesimuleerde continua per toets.",
+    "GroupingSettings.max_test_points": (
+        "Een splitsingstoets leest hoogstens zoveel deelnemers (daarboven een vaste "
+        "deelsteekproef)."),
+    "GroupingSettings.min_group_size": (
+        "Geen gepubliceerde groep is kleiner dan dit; een kleinere wordt samengevoegd met de "
+        "dichtstbijzijnde groep (minimum 5 voor k-anonimiteit, nooit onder 3)."),
+    "GroupingSettings.stability_boot": (
+        "Bootstrap per cluster (Hennig 2007): aantal hersteekproeven van de deelnemers, opnieuw "
+        "ingedeeld bij het gepubliceerde k."),
+    "GroupingSettings.min_jaccard": (
+        "Gemiddelde Jaccard-overeenkomst die elke gepubliceerde groep over die hersteekproeven "
+        "moet halen (Hennig 2007: 0,75 en hoger is stabiel)."),
+    "GroupingSettings.held_out_z": (
+        "Elke splitsing moet achtergehouden stemmen beter voorspellen: eenzijdige gepaarde toets "
+        "over deelnemers op 5% (z 1,6449)."),
+    "GroupingSettings.held_out_folds": "Aantal delen (folds) van die toets.",
+    "GroupingSettings.held_out_max_votes": (
+        "Die toets leest hoogstens zoveel stemmen (daarboven een steekproef van hele "
+        "deelnemers)."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (
@@ -216,9 +247,12 @@ DEFAULT_CHANGES_NL = (
     "zodat kaarten niet omklappen.",
     "Basisclusters gebruiken k-means++ (met seed) in plaats van \"de eerste k verschillende "
     "punten in matrixvolgorde\".",
-    "Het aantal groepen wordt gekozen met de gekruisvalideerde voorspellende log-loss van de "
-    "stemmen (hoe goed de groepen achtergehouden stemmen voorspellen) in plaats van het silhouet "
-    "van de basisclustercentra, dat los van de gegevens twee groepen bevoordeelt.",
+    "Alleen de groepen die de stemmen dragen worden gepubliceerd (engine.grouping, issue 15): "
+    "splitsingen die beter scheiden dan gesimuleerde continua die op de stemmen zijn aangepast, "
+    "achtergehouden stemmen beter voorspellen, geen groep onder "
+    "GroupingSettings.min_group_size laten en bij hersteekproeven terugkomen; een vaste seed "
+    "voor de indeling maakt ze onafhankelijk van random_state. Het silhouet van de "
+    "basisclustercentra dat Pol.is gebruikt, bevoordeelt los van de gegevens twee groepen.",
     "Uitgesloten stellingen (door moderatie verwijderd, meta) worden weggelaten, niet met nullen "
     "gevuld, zodat ze in de schaling van de projectie niet als 'gestemd' tellen en haar niet "
     "verkleinen.",
