@@ -100,19 +100,25 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from meedenken.engine import EngineError, analyze
+    from meedenken.api.cli.process import ANALYZE_MODULES, preload
+    from meedenken.engine import EngineError
     from meedenken.models.polis_export import read_export
 
     settings = analysis_settings(args)
+    loading = preload(ANALYZE_MODULES)  # scikit-learn and the rest, while the export is read
     start = time.perf_counter()
     export = read_export(args.folder, progress=sys.stderr.isatty())
     inferred: tuple[int, ...] = ()
     if args.infer_meta:
         export, inferred = export.with_inferred_meta()
     read_seconds = time.perf_counter() - start
+    loading.join()  # before the matrix build, so that its seconds are the build's alone
+    from meedenken.engine import analyze
+
     start = time.perf_counter()
     matrix = export.to_matrix(exclude_moderated=not args.include_moderated)
     matrix_seconds = time.perf_counter() - start
+
     logger.info(
         "read %s: %d participants, %d statements, %d votes in %.2f s",
         args.folder,
@@ -362,7 +368,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 fine, 2 bad input or arguments)."""
+    """Run the command line; returns the exit status (0 fine, 2 bad input or arguments).
+
+    Without ``argv`` (the console script, ``python -m meedenken.api.cli``) the process ends
+    after this returns, so its objects are frozen for a fast exit
+    (:func:`meedenken.api.cli.process.freeze_before_exit`); called with ``argv`` (tests, other
+    programs) nothing is frozen.
+    """
+    status = _main(argv)
+    if argv is None:
+        from meedenken.api.cli.process import freeze_before_exit
+
+        freeze_before_exit()
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except CommandError as exc:
