@@ -105,13 +105,18 @@ def visible_filter(conv: Conversation) -> list[Any]:
             col(Statement.moderation).not_in(hidden_states(conv.strict_moderation))]
 
 
-def visible_statements(session: Session, conv: Conversation) -> list[tuple[int, str]]:
+def visible_statements(session: Session, conv: Conversation,
+                       newest: int | None = None) -> list[tuple[int, str]]:
     """``(id, text)`` of the statements participants see, in id order.
 
-    ``GET /next`` routes among them; a submitted statement is compared with them for
-    near-duplicates."""
-    rows = session.exec(select(Statement.id, Statement.text).where(*visible_filter(conv))
-                        .order_by(col(Statement.id))).all()
+    ``GET /next`` routes among them; a submitted statement is compared with the ``newest`` of
+    them for near-duplicates (the database returns only those: a conversation bulk-seeded with
+    thousands of statements costs a submission no more than ``newest`` rows, issue 18)."""
+    query = select(Statement.id, Statement.text).where(*visible_filter(conv))
+    if newest is None:
+        rows = session.exec(query.order_by(col(Statement.id))).all()
+    else:
+        rows = session.exec(query.order_by(col(Statement.id).desc()).limit(newest)).all()[::-1]
     return [(int(sid), text) for sid, text in rows]  # type: ignore[arg-type]
 
 
