@@ -36,6 +36,7 @@ __all__ = [
     "latest_priorities",
     "latest_result",
     "latest_snapshot",
+    "latest_stamp",
     "latest_version",
     "visible_filter",
     "visible_statements",
@@ -73,6 +74,18 @@ def latest_version(session: Session, conversation_id: int) -> int:
     The SSE stream polls it (cheap: no JSON is read); the analyser numbers the next snapshot
     after it and notices when another worker analysed the conversation since."""
     return session.exec(_newest(AnalysisSnapshot.version, conversation_id)).first() or 0
+
+
+def latest_stamp(session: Session, conversation_id: int) -> tuple[int, Any]:
+    """(version, creation time) of the newest snapshot, (0, None) before the first analysis:
+    what identifies it for a cache of rendered answers (api/live/answers.py) without reading
+    its JSON. The time tells a new conversation's snapshot from one of a deleted conversation
+    that had the same id (SQLite may give a deleted row's id again)."""
+    row = session.exec(select(AnalysisSnapshot.version, AnalysisSnapshot.created_at)
+                       .where(AnalysisSnapshot.conversation_id == conversation_id)
+                       .order_by(col(AnalysisSnapshot.version).desc())
+                       .limit(1)).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
 
 
 def latest_priorities(session: Session, conversation_id: int) -> dict[str, float]:
