@@ -268,9 +268,6 @@ class DiversitySettings(_Validated):
     raking_max_iterations: int = 100
     #: Histogram of votes per participant: number of bins (log-spaced edges, see participation).
     histogram_bins: int = 20
-    #: Participants in conversation have at least this many votes (Pol.is ``min-votes`` 7,
-    #: :data:`POLIS_MIN_VOTES`, the same rule as ``AnalysisSettings.min_votes``).
-    in_conversation_votes: int = POLIS_MIN_VOTES
     #: Longest time series: two years of hours. A longer dialogue gets no hourly series (only
     #: daily); a span of more daily bins than this (over 48 years) means bad timestamps, e.g.
     #: milliseconds given as seconds, and is an error.
@@ -296,7 +293,6 @@ class DiversitySettings(_Validated):
         "raking_tolerance": Interval(Real, 0, 0.1, closed="neither"),
         "raking_max_iterations": _positive_int(),
         "histogram_bins": _positive_int(),
-        "in_conversation_votes": _positive_int(),
         "max_time_bins": _positive_int(),
         "min_group_votes": _positive_int(),
         "coverage_top_n": _positive_int(),
@@ -339,7 +335,9 @@ class AnalysisSettings(_Validated):
     n_components: int = 2
     #: Pol.is ``pca-iters``: power iterations per component (polis_compatible only).
     pca_iterations: int = 100
-    #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7).
+    #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7). Also the
+    #: participation measures' "in conversation" count (``engine.participation``'s
+    #: ``min_votes``), so the two never disagree.
     min_votes: int = POLIS_MIN_VOTES
     #: Pol.is "greedy-n": top voters added until this many participants are in conversation.
     greedy_n: int = 15

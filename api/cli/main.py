@@ -137,7 +137,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from meedenken.api.cli.diversity import diversity_json, diversity_lines, export_diversity
 
     start = time.perf_counter()
-    diversity = export_diversity(export, matrix, result)
+    diversity = export_diversity(export, matrix, result, settings.diversity, settings.min_votes)
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
                "diversity": time.perf_counter() - start}
     if args.json:
