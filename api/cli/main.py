@@ -100,11 +100,12 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from meedenken.api.cli.process import ANALYZE_MODULES, preload
+    from meedenken.api.cli.process import ANALYZE_MODULES, pause_collector, preload
     from meedenken.engine import EngineError
     from meedenken.models.polis_export import read_export
 
     settings = analysis_settings(args)
+    pause_collector()  # a one-shot command: no collector passes over a million objects
     loading = preload(ANALYZE_MODULES)  # scikit-learn and the rest, while the export is read
     start = time.perf_counter()
     export = read_export(args.folder, progress=sys.stderr.isatty())
@@ -375,10 +376,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     (:func:`meedenken.api.cli.process.freeze_before_exit`); called with ``argv`` (tests, other
     programs) nothing is frozen.
     """
+    from meedenken.api.cli.process import freeze_before_exit, own_process
+
+    if argv is None:
+        own_process()
     status = _main(argv)
     if argv is None:
-        from meedenken.api.cli.process import freeze_before_exit
-
         freeze_before_exit()
     return status
 

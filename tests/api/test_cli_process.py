@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from meedenken.api.cli import main as cli_main
+from meedenken.api.cli import process
 from meedenken.api.cli.process import ANALYZE_MODULES, freeze_before_exit, preload
 
 
@@ -33,10 +34,24 @@ def test_main_with_argv_freezes_nothing(capsys: pytest.CaptureFixture[str]) -> N
     assert gc.get_freeze_count() == 0
 
 
+def test_the_collector_pauses_only_in_a_process_the_command_owns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert gc.isenabled()
+    monkeypatch.setattr(process, "_owned", False)
+    assert process.pause_collector() is False and gc.isenabled()
+    monkeypatch.setattr(process, "_owned", True)
+    try:
+        assert process.pause_collector() is True and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_console_script_freezes_before_exit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     gc.unfreeze()
+    monkeypatch.setattr(process, "_owned", False)  # main() marks the process as its own
     monkeypatch.setattr(sys, "argv", ["meedenken", "--help"])
     try:
         assert cli_main.main() == 0
