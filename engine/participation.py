@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from .diversity_settings import DIVERSITY, DiversitySettings
 from .errors import EngineError
+from .settings import POLIS_MIN_VOTES
 
 __all__ = [
     "DAY",
@@ -84,7 +85,8 @@ class ParticipationResult:
     n_joined: int
     n_voted: int
     n_wrote: int
-    #: Participants with at least min(in_conversation_votes, n_statements) distinct votes.
+    #: Participants with at least min(min_votes, n_statements) distinct votes (``min_votes``:
+    #: the analysis's ``AnalysisSettings.min_votes``).
     n_in_conversation: int
     n_statements: int
     #: Distinct (participant, statement) cells voted on, latest vote wins.
@@ -97,6 +99,8 @@ class ParticipationResult:
     #: Per hour; None when the dialogue spans more than ``max_time_bins`` hours.
     hourly: TimeSeries | None
     daily: TimeSeries
+    #: The votes that count a participant in conversation: min(min_votes, n_statements).
+    in_conversation_votes: int = POLIS_MIN_VOTES
 
 
 def gini(x: np.ndarray) -> float:
@@ -256,6 +260,7 @@ def participation(
     statement_states: np.ndarray,
     statement_authors: np.ndarray,
     settings: DiversitySettings = DIVERSITY,
+    min_votes: int = POLIS_MIN_VOTES,
 ) -> ParticipationResult:
     """Participation funnel, depth and growth.
 
@@ -273,6 +278,10 @@ def participation(
     statement_authors : ndarray of int, shape (n_statements,)
         Participant number of the author, -1 for seed statements from the facilitator.
     settings : DiversitySettings
+    min_votes : int
+        A participant with at least min(min_votes, n_statements) distinct votes is in
+        conversation: pass the analysis's ``AnalysisSettings.min_votes`` (the one home of the
+        rule; default Pol.is's 7).
 
     Returns
     -------
@@ -326,7 +335,7 @@ def participation(
     n_cells = int(cells.nnz)
     voted = per_voter[per_voter > 0]
     wrote = authors[authors >= 0]
-    needed = min(settings.in_conversation_votes, n_s)
+    needed = min(min_votes, n_s)
     n_voted = len(voted)
     states_count = {
         str(s): int(c) for s, c in zip(*np.unique(states, return_counts=True), strict=True)
@@ -352,4 +361,5 @@ def participation(
         statements_by_state=states_count,
         hourly=hourly,
         daily=daily,
+        in_conversation_votes=needed,
     )

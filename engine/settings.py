@@ -272,9 +272,6 @@ class DiversitySettings(_Validated):
     #: Histogram of votes per voter: number of bins of equal width from 1 to the largest count
     #: (engine.participation.histogram_edges; the report's votes-per-participant figure too).
     histogram_bins: int = 20
-    #: Participants in conversation have at least this many votes (Pol.is ``min-votes`` 7,
-    #: :data:`POLIS_MIN_VOTES`, the same rule as ``AnalysisSettings.min_votes``).
-    in_conversation_votes: int = POLIS_MIN_VOTES
     #: Longest time series: two years of hours. A longer dialogue gets no hourly series (only
     #: daily); a span of more daily bins than this (over 48 years) means bad timestamps, e.g.
     #: milliseconds given as seconds, and is an error.
@@ -300,7 +297,6 @@ class DiversitySettings(_Validated):
         "raking_tolerance": Interval(Real, 0, 0.1, closed="neither"),
         "raking_max_iterations": _positive_int(),
         "histogram_bins": _positive_int(),
-        "in_conversation_votes": _positive_int(),
         "max_time_bins": _positive_int(),
         "min_group_votes": _positive_int(),
         "coverage_top_n": _positive_int(),
@@ -403,7 +399,9 @@ class AnalysisSettings(_Validated):
     #: axes, which Pol.is's warm-started ticks reach over time, instead of a random vector (its
     #: very first tick); 100 steps from a random start leave up to 1e-5 in the components.
     pca_converged_start: bool = True
-    #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7).
+    #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7). Also the
+    #: participation measures' "in conversation" count (``engine.participation``'s
+    #: ``min_votes``), so the two never disagree.
     min_votes: int = POLIS_MIN_VOTES
     #: Pol.is "greedy-n": top voters added until this many participants are in conversation.
     greedy_n: int = 15

@@ -144,13 +144,16 @@ def _polis_state(args: argparse.Namespace, settings: AnalysisSettings,
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from meedenken.engine import EngineError, analyze
+    from meedenken.api.cli.process import ANALYZE_MODULES, pause_collector, preload
+    from meedenken.engine import EngineError
     from meedenken.models.polis_api import read_conversation
 
     settings = analysis_settings(args)
     if args.polis_math is not None and not args.polis_compatible:
         raise CommandError("argument --polis-math: needs --polis-compatible (Pol.is's state "
                            "continues only with Pol.is's steps)", prog="meedenken analyze")
+    pause_collector()  # a one-shot command: no collector passes over a million objects
+    loading = preload(ANALYZE_MODULES)  # scikit-learn and the rest, while the export is read
     start = time.perf_counter()
     export = read_conversation(args.folder, progress=sys.stderr.isatty(),
                                agree_sign=args.api_agree_sign)
@@ -159,11 +162,15 @@ def _run_analyze(args: argparse.Namespace) -> int:
     if args.infer_meta:
         export, inferred = export.with_inferred_meta()
     read_seconds = time.perf_counter() - start
+    loading.join()  # before the matrix build, so that its seconds are the build's alone
+    from meedenken.engine import analyze
+
     start = time.perf_counter()
     matrix = export.to_matrix(exclude_moderated=not args.include_moderated,
                               drop_unmoderated=args.drop_unmoderated)
     moderation = export.moderation_counts(not args.include_moderated, args.drop_unmoderated)
     matrix_seconds = time.perf_counter() - start
+
     logger.info(
         "read %s: %d participants, %d statements, %d votes in %.2f s",
         args.folder,
@@ -183,7 +190,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from meedenken.api.cli.diversity import diversity_json, diversity_lines, export_diversity
 
     start = time.perf_counter()
-    diversity = export_diversity(export, matrix, result)
+    diversity = export_diversity(export, matrix, result, settings.diversity, settings.min_votes)
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
                "diversity": time.perf_counter() - start}
     if args.json:
@@ -445,7 +452,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 fine, 2 bad input or arguments)."""
+    """Run the command line; returns the exit status (0 fine, 2 bad input or arguments).
+
+    Without ``argv`` (the console script, ``python -m meedenken.api.cli``) the process ends
+    after this returns, so its objects are frozen for a fast exit
+    (:func:`meedenken.api.cli.process.freeze_before_exit`); called with ``argv`` (tests, other
+    programs) nothing is frozen.
+    """
+    from meedenken.api.cli.process import freeze_before_exit, own_process
+
+    if argv is None:
+        own_process()
+    status = _main(argv)
+    if argv is None:
+        freeze_before_exit()
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except CommandError as exc:

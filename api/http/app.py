@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from meedenken.api.http.errors import install_domain_errors
 from meedenken.api.http.pages import install_pages
 from meedenken.api.http.strict_json import StrictJSONMiddleware
+from meedenken.api.http.timeouts import BodyTimeoutMiddleware
 from meedenken.api.http.trust import install_trust, start_retention
 from meedenken.api.http.vote_path import VoteFastPath
 from meedenken.api.live.service import Service
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     # Outside the fast path, inside the limits: no body with NaN/Infinity reaches any route.
     app.add_middleware(StrictJSONMiddleware)  # type: ignore[arg-type]
     install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
+    # Outermost: a body sent too slowly gets 408 before any middleware waits on it (issue 18).
+    app.add_middleware(BodyTimeoutMiddleware, seconds=settings.body_timeout_seconds)  # type: ignore[arg-type]
     _install_error_handlers(app)
     return app
 

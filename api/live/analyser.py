@@ -65,7 +65,7 @@ from meedenken.models.tables import (
 )
 
 __all__ = ["ADVISORY_LOCK_KEY", "RUN_LOCK_KEY", "Analyser", "ProcessRunner", "ThreadRunner",
-           "worker_label"]
+           "worker_engine", "worker_label"]
 
 log = logging.getLogger(__name__)
 
@@ -359,9 +359,17 @@ def _worker_init(parent: int, database_url: str, sqlite_synchronous: str,
     # ``parent`` comes from the API process: it may have died while this one was starting.
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     # Snapshots are recorded as made by the API process that scheduled them.
-    _worker = Analyser(make_engine(database_url, sqlite_synchronous=sqlite_synchronous,
-                                   pool_size=2), random_state,
+    _worker = Analyser(worker_engine(database_url, sqlite_synchronous), random_state,
                        label=f"{socket.gethostname()}:{parent}")
+
+
+def worker_engine(database_url: str, sqlite_synchronous: str) -> Engine:
+    """The analysis worker's database engine. Its commits never checkpoint the SQLite WAL: a
+    checkpoint in a snapshot's commit ran under the write lock, so every vote waited for the
+    copy and the database's fsync (issue 18's vote p99); the API process's
+    :class:`~meedenken.models.db.WalCheckpointer` checkpoints outside the lock."""
+    return make_engine(database_url, sqlite_synchronous=sqlite_synchronous, pool_size=2,
+                       sqlite_autocheckpoint=False)
 
 
 def _worker_ready() -> bool:

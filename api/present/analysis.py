@@ -51,8 +51,7 @@ __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_j
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
            "group_stability_answer",
            "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
-           "stored_analysis",
-           "stored_analysis_text", "support_sentence"]
+           "stored_analysis", "support_sentence"]
 
 
 def finite(x: Any) -> float | None:
@@ -400,18 +399,6 @@ def stored_analysis(payload: Mapping[str, Any] | None) -> AnalysisAnswer:
     if payload is None:
         return EMPTY_ANALYSIS
     return AnalysisAnswer.model_validate(payload)
-
-
-def stored_analysis_text(payload: Mapping[str, Any] | None, *, public: bool = False,
-                         own: int | None = None, k: int = 5) -> str:
-    """The JSON text ``GET /analysis`` and each ``/stream`` event send: a stored snapshot (None:
-    none yet) read back through :func:`stored_analysis` and written by pydantic's JSON writer
-    (several times faster than building Python dicts first on a large map). ``public``: the
-    answer anyone but the facilitator gets (:func:`public_analysis`)."""
-    answer = stored_analysis(payload)
-    if public:
-        answer = public_analysis(answer, own, k)
-    return answer.model_dump_json()
 
 
 #: The public map is cut into MAP_BINS x MAP_BINS squares over the range of the points.

@@ -203,9 +203,6 @@ SETTINGS_NL: dict[str, str] = {
     "DiversitySettings.histogram_bins": (
         "Histogram van stemmen per stemmer: aantal klassen van gelijke breedte, van 1 tot het "
         "hoogste aantal stemmen (engine.participation; ook de figuur 'Stemmen per deelnemer')."),
-    "DiversitySettings.in_conversation_votes": (
-        "Deelnemers in het gesprek hebben minstens zoveel stemmen (Pol.is min-votes 7, dezelfde "
-        "regel als AnalysisSettings.min_votes)."),
     "DiversitySettings.max_time_bins": (
         "Langste tijdreeks: twee jaar aan uren. Een langere dialoog krijgt geen reeks per uur "
         "(alleen per dag); meer dagklassen dan dit (ruim 48 jaar) wijst op foute tijdstippen, "
