@@ -111,13 +111,28 @@ export function renderConsensus(root, analysis, textOf) {
   root.replaceChildren(...(items.length ? items : [el("li", { text: t("noneYet") })]));
 }
 
+/** A table that stacks on a phone (class "stack": each cell labelled by its column). */
 function table(headers, rows) {
-  return el("table", {},
+  return el("table", { className: "stack" },
     el("thead", {}, el("tr", {}, ...headers.map((h, i) =>
       el("th", { scope: "col", className: i ? "num" : "", text: h })))),
     el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((cell, i) =>
-      el(i ? "td" : "th", i ? { className: "num", text: String(cell) }
+      el(i ? "td" : "th", i ? { className: "num", text: String(cell), "data-label": headers[i] }
                             : { scope: "row", text: String(cell) }))))));
+}
+
+/** A role as the page's language says it (the pooled small roles included, issue 19). */
+export function roleName(role) {
+  if (role === "unknown") return t("role_unknown");
+  if (role.startsWith("other roles")) return t("otherRoles");
+  const name = t(`roles.${role}`);
+  return name === `roles.${role}` ? role.replaceAll("_", " ") : name;
+}
+
+/** A participation-funnel key (joined, voted, ...) in words. */
+function funnelName(key) {
+  const name = t(`funnel.${key}`);
+  return name === `funnel.${key}` ? key.replaceAll("_", " ") : name;
 }
 
 export function renderParticipation(root, analysis) {
@@ -127,8 +142,7 @@ export function renderParticipation(root, analysis) {
     el("p", { text: `${p.n_participants ?? 0} ${t("participants")}, ${p.n_votes ?? 0} ${t("votes")}, `
                     + `${fmt(p.votes_per_participant_median, 1)} ${t("medianVotes")}` }),
     el("h3", { text: t("byRole") }),
-    table([t("roleCol"), t("participants")], roles.map(([role, n]) =>
-      [role === "unknown" ? t("role_unknown") : t(`roles.${role}`), n])));
+    table([t("roleCol"), t("participants")], roles.map(([role, n]) => [roleName(role), n])));
 }
 
 /** GET /diversity (issue 5): per attribute its shares, and against a reference the ratios. */
@@ -139,7 +153,7 @@ export function renderDiversity(card, root, diversity) {
   // The participation funnel and other whole-number counts, as the server names them.
   const counts = Object.entries(diversity.participation || {})
     .filter(([, v]) => typeof v === "number");
-  if (counts.length) parts.push(table([t("participation"), t("count")], counts.map(([k, v]) => [k.replaceAll("_", " "),
+  if (counts.length) parts.push(table([t("participation"), t("count")], counts.map(([k, v]) => [funnelName(k),
     Number.isInteger(v) ? v : fmt(v)])));
   for (const [name, a] of Object.entries(diversity.attributes || {})) {
     const shares = a.shares || {};
