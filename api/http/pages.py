@@ -65,6 +65,9 @@ CONTENT_SECURITY_POLICY = (
 #: The join questions a participant link may ask for (``?ask=``), in the page's order.
 JOIN_QUESTIONS = ("role", "age", "area")
 
+#: Set by the participant page once it has joined (path ``/c/{id}``; the value says nothing).
+JOINED_COOKIE = "meedenken_joined"
+
 #: How long browsers may keep a static asset before asking again (then a cheap 304 by ETag).
 #: No build step gives the files versioned names, so an hour, not a year.
 STATIC_MAX_AGE_SECONDS = 3600
@@ -112,14 +115,17 @@ def _boot(conv: Conversation, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/c/{conversation_id}", response_model=None)
-def participant_page(conversation_id: ConversationId, service: ServiceDep) -> HTMLResponse:
+def participant_page(conversation_id: ConversationId, service: ServiceDep,
+                     request: Request) -> HTMLResponse:
     """The participant voting page, with the topic, the state and a first statement (chosen as
-    ``GET /next`` chooses for a newcomer) already in it; 404 page for an unknown one."""
+    ``GET /next`` chooses for a newcomer) already in it; 404 page for an unknown one. A
+    returning participant (the page's :data:`JOINED_COOKIE`, no token in it) gets no first
+    statement: they may have voted on it; their page asks ``GET /next``."""
     conv, statements, weights = _load(service, conversation_id)
     if conv is None:
         return _missing()
     preview: tuple[int, str] | None = None
-    if statements:
+    if statements and request.cookies.get(JOINED_COOKIE) is None:
         priorities = np.array([weights.get(str(sid), np.nan) for sid, _ in statements])
         choice = next_statement(priorities, np.ones(len(statements), dtype=bool),
                                 np.random.default_rng())

@@ -4,7 +4,7 @@ import { clearMessage, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { DENSITY_THRESHOLD, drawMap } from "./map.js";
 import {
-  el, renderBridging, renderConsensus, renderDiversity, renderGroups, renderLegend,
+  el, renderBridging, setContentLanguage, renderConsensus, renderDiversity, renderGroups, renderLegend,
   renderParticipation,
 } from "./panels.js";
 import { follow } from "./sse.js";
@@ -139,7 +139,7 @@ async function refreshQueue() {
       return b;
     };
     return el("div", { className: "queue-item", "data-statement-id": String(s.id) },
-      el("p", { text: s.text, style: "margin:0" }),
+      el("p", { text: s.text, style: "margin:0", lang: state.conv.language }),
       el("div", { className: "actions" },
         button("accept", "accept", { moderation: "accepted" }),
         button("reject", "reject", { moderation: "rejected" }),
@@ -317,6 +317,8 @@ async function start() {
     return;
   }
   $("topic").removeAttribute("data-i18n");
+  $("topic").lang = state.conv.language;
+  setContentLanguage(state.conv.language);
   translate(chosen || state.conv.language);
   $("token-form").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -15,6 +15,12 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** The conversation's language: statements carry it as `lang` when the page is in another
+ * (issue 19), so a screen reader reads a Dutch statement as Dutch on the English page. */
+let contentLanguage = null;
+export function setContentLanguage(lang) { contentLanguage = lang; }
+const said = (text) => el("span", contentLanguage ? { lang: contentLanguage, text } : { text });
+
 const pct = (x) => Math.round(100 * Number(x || 0));
 const fmt = (x, digits = 2) => Number(x || 0).toFixed(digits);
 
@@ -40,7 +46,7 @@ export function renderGroups(root, analysis, textOf) {
       return el("li", {},
         el("span", { className: `pct ${agree ? "agree" : "disagree"}`,
                      text: t(agree ? "agreePct" : "disagreePct", { pct: pct(r.p_success) }) }),
-        " ", r.text ?? textOf(r.statement_id));
+        " ", said(r.text ?? textOf(r.statement_id)));
     });
     card.append(
       el("h3", {}, swatch(g.id), t("group", { group: groupLetter(g.id) })),
@@ -76,7 +82,7 @@ function bridgeItem(b, textOf, withStatus) {
       el("span", { className: "num", text: `${pct(rate)}%` }));
   }
   return el("div", { className: "bridge" },
-    el("p", { className: "text", text: b.text ?? textOf(b.statement_id) }),
+    el("p", { className: "text" }, said(b.text ?? textOf(b.statement_id))),
     el("p", { className: "interval", text: supportSentence(support)
       + (withStatus && b.status ? ` (${t(`status.${b.status}`)})` : "") }),
     bars);
@@ -104,9 +110,9 @@ export function renderConsensus(root, analysis, textOf) {
   const disagree = (analysis.consensus && analysis.consensus.disagree) || [];
   const items = [
     ...agree.map((c) => el("li", {}, el("span", { className: "pct agree",
-      text: t("agreePct", { pct: pct(c.p_success) }) }), " ", c.text ?? textOf(c.statement_id))),
+      text: t("agreePct", { pct: pct(c.p_success) }) }), " ", said(c.text ?? textOf(c.statement_id)))),
     ...disagree.map((c) => el("li", {}, el("span", { className: "pct disagree",
-      text: t("disagreePct", { pct: pct(c.p_success) }) }), " ", c.text ?? textOf(c.statement_id))),
+      text: t("disagreePct", { pct: pct(c.p_success) }) }), " ", said(c.text ?? textOf(c.statement_id)))),
   ];
   root.replaceChildren(...(items.length ? items : [el("li", { text: t("noneYet") })]));
 }
@@ -160,8 +166,10 @@ export function renderDiversity(card, root, diversity) {
     const ratios = a.representation_ratio || {};
     // A share of null is a cell hidden for privacy (fewer than k participants).
     const rows = Object.entries(shares).map(([cat, share]) =>
-      [cat, share == null ? "–" : `${pct(share)}%`, ratios[cat] == null ? "–" : fmt(ratios[cat])]);
-    parts.push(el("h3", { text: name }),
+      [name === "role" ? roleName(cat) : cat, share == null ? "–" : `${pct(share)}%`,
+       ratios[cat] == null ? "–" : fmt(ratios[cat])]);
+    const title = t(`attributeNames.${name}`);
+    parts.push(el("h3", { text: title === `attributeNames.${name}` ? name : title }),
       table([t("category"), t("share"), t("ratio")], rows),
       el("p", { className: "hint",
                 text: `${t("effective")}: ${fmt(a.effective_categories, 1)}` }));

@@ -4,8 +4,9 @@
 import { api, conversationIdFromPath } from "./api.js";
 import { clearMessage, isClosed, isOffline, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
-import { drawMap } from "./map.js";
-import { follow } from "./sse.js";
+// map.js and sse.js load after the first statement is votable (issue 19: fewer files on the
+// slow first load).
+const later = { map: () => import("./map.js"), sse: () => import("./sse.js") };
 
 const $ = (id) => document.getElementById(id);
 const cid = conversationIdFromPath();
@@ -18,6 +19,8 @@ const STANDING_RETRY_MS = 1500;
 const STANDING_RETRIES = 6;
 /** On the end screen, look for newly accepted statements this often. */
 const NEW_STATEMENT_POLL_MS = 15000;
+/** The "joined" cookie lasts as long as a browser keeps the participant's token: a year. */
+const JOINED_COOKIE_SECONDS = 365 * 24 * 3600;
 /** Vote keys: digits in every language, and each language's own first letters. */
 const VOTE_KEYS = { 1: 1, 2: -1, 3: 0, e: 1, o: -1, s: 0, a: 1, d: -1, p: 0 };
 const KEY_HINTS = { nl: ["E 1", "O 2", "S 3"], en: ["A 1", "D 2", "P 3"] };
@@ -43,11 +46,19 @@ async function join() {
   const saved = load();
   if (saved.token) {
     state.me = { voted: 0, ...saved };
+    markJoined();
     return;
   }
   const created = await api(`/conversations/${cid}/participants`, { method: "POST", body: {} });
   state.me = { token: created.token, id: created.id, voted: 0 };
   save();
+  markJoined();
+}
+
+/** Tell the server (a cookie on this page's path, no token in it) not to send a first
+ * statement next time: a returning resident may have voted on it. */
+function markJoined() {
+  document.cookie = `meedenken_joined=1; path=/c/${cid}; max-age=${JOINED_COOKIE_SECONDS}; samesite=lax`;
 }
 
 /** Join once; a failed attempt may be tried again. */
@@ -214,7 +225,8 @@ function onState(event) {
   else showResultsLinks();
 }
 
-function followState() {
+async function followState() {
+  const { follow } = await later.sse();
   follow(`/conversations/${cid}/stream?include=state`, null, {
     onEvent: onState,
     onFatal: () => showMessage($("notice"), "error", t("notFound")),
@@ -248,6 +260,7 @@ async function showStanding(attempt = 0) {
     ? t("youAreInGroup", { group: groupLetter(group.id), size: group.size })
     : t("notYetPlaced");
   $("standing-figure").hidden = false;
+  const { drawMap } = await later.map();
   const canvas = $("mini-map");
   canvas.setAttribute("aria-label", standing.textContent);
   drawMap(canvas, analysis, { highlight: state.me.id, letter: groupLetter });
@@ -409,6 +422,7 @@ async function startVoting() {
   }
   state.started = true;
   showQuestions();
+  performance.mark("meedenken:voting-ready"); // measured by the slow-network browser test
 }
 
 async function start() {
@@ -439,13 +453,15 @@ async function start() {
   $("own-text").addEventListener("input", countCharacters);
   $("about-form").addEventListener("submit", saveAbout);
   $("offline-retry").addEventListener("click", retryAfterOffline);
-  followState();
+  const live = () => followState().catch(() => { /* offline now: the answers say it */ });
   if (!state.conv.is_open) {
     if (load().token) state.me = { voted: 0, ...load() };
     showClosed();
+    live();
     return;
   }
   await startVoting();
+  live(); // after the first statement is votable: the stream waits its turn on a slow line
 }
 
 start();

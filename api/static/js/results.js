@@ -47,7 +47,7 @@ function render() {
     const items = (g.representative || []).slice(0, MAX_PER_GROUP).map((r) => {
       const agree = r.repful_for === "agree";
       return el("li", {},
-        el("span", { className: `pct ${agree ? "agree" : "disagree"}`,
+        el("span", { className: `pct lead ${agree ? "agree" : "disagree"}`,
                      text: t(agree ? "groupAgrees" : "groupDisagrees", { pct: pct(r.p_success) }) }),
         " ", content("span", {}, textOf(r)));
     });

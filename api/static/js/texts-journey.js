@@ -85,8 +85,11 @@ export const JOURNEY_TEXTS = {
     funnel: {
       joined: "aangemeld", voted: "gestemd", wrote: "stelling ingestuurd",
       in_conversation: "genoeg gestemd voor de kaart",
+      statements: "stellingen, alle (ook afgewezen of nog te beoordelen)",
+      votes: "stemmen", density: "dichtheid (deel van alle mogelijke stemmen)",
     },
     otherRoles: "overige rollen (kleine groepen samen)",
+    attributeNames: { role: "Rol", age: "Leeftijdsgroep", area: "Postcodegebied" },
     keepAccess: "Toegang bewaren",
     keepAccessHint: "Bewaar de dashboardlink; met de herstelcode komt u op een ander apparaat terug.",
     recoverTitle: "Token kwijt?",
@@ -174,8 +177,11 @@ export const JOURNEY_TEXTS = {
     funnel: {
       joined: "joined", voted: "voted", wrote: "wrote a statement",
       in_conversation: "voted enough for the map",
+      statements: "statements, all (rejected or pending too)",
+      votes: "votes", density: "density (share of all possible votes)",
     },
     otherRoles: "other roles (small groups together)",
+    attributeNames: { role: "Role", age: "Age band", area: "Postcode area" },
     keepAccess: "Keep access",
     keepAccessHint: "Keep the dashboard link; with the recovery code you get back in on another device.",
     recoverTitle: "Lost the token?",
