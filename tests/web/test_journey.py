@@ -28,6 +28,7 @@ SLOW_KBIT = 400
 FIRST_STATEMENT_BUDGET_MS = 1500
 RUNS = 5
 MEASUREMENTS = ROOT / "artifacts" / "journey-measurements.json"
+BACKGROUND = "getComputedStyle(document.querySelector('#vote-status .msg')).backgroundColor"
 OWN = "Er moet een ontmoetingsplek komen voor ouderen in elke wijk."
 
 
@@ -80,7 +81,7 @@ def test_whole_journey_set_up_share_vote_moderate_close_results(
     setup = new_page(DESKTOP, accept_downloads=True)
     setup.goto(f"{server.base}/new")
     setup.fill("#topic", "Ouder worden in de wijk")
-    setup.fill("#seeds", "\n".join(SEEDS + ["de huisarts is binnen twee dagen bereikbaar"]))
+    setup.fill("#seeds", "\n".join([*SEEDS, "de huisarts is binnen twee dagen bereikbaar"]))
     setup.wait_for_selector("#seed-check .msg.error")
     assert "meer dan eens" in setup.inner_text("#seed-check")
     setup.get_by_role("button", name="Gesprek aanmaken").click()
@@ -270,7 +271,7 @@ def test_not_found_closed_and_offline_states(server: Server, http: httpx.Client,
     page.wait_for_selector("#statement:not(:empty)")
     page.get_by_role("button", name="Eens", exact=True).click()
     page.wait_for_selector("#vote-status .msg.ok")
-    ok = page.evaluate("getComputedStyle(document.querySelector('#vote-status .msg')).backgroundColor")
+    ok = page.evaluate(BACKGROUND)
     first = page.inner_text("#statement")
     page.context.set_offline(True)
     page.get_by_role("button", name="Oneens", exact=True).click()
@@ -278,7 +279,7 @@ def test_not_found_closed_and_offline_states(server: Server, http: httpx.Client,
     text = page.inner_text("#vote-status")
     assert "niet opgeslagen" in text and "verbinding" in text and "network" not in text
     assert page.is_visible("#vote-status .retry") and page.is_visible("#offline")
-    bad = page.evaluate("getComputedStyle(document.querySelector('#vote-status .msg')).backgroundColor")
+    bad = page.evaluate(BACKGROUND)
     assert bad != ok  # an error looks different from a success
     assert _axe_violations(page) == []
     screenshot(page, "participant-offline-phone")
@@ -312,7 +313,8 @@ def test_text_at_200_percent(server: Server, new_page) -> None:  # type: ignore[
             document.documentElement.clientWidth, ...[...document.querySelectorAll('body *')]
             .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right
                          > document.documentElement.clientWidth + 1)
-            .map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + e.scrollWidth + '/' + e.clientWidth).slice(0, 8)]""")
+            .map(e => `${e.tagName}#${e.id}.${e.className}:${e.scrollWidth}/${e.clientWidth}`)
+            .slice(0, 8)]""")
         assert _no_horizontal_scroll(page), wide
         for target in ("#agree", "#lang", "#privacy summary"):
             box = page.locator(target).bounding_box()
@@ -374,7 +376,8 @@ def test_dashboard_words_on_a_phone(server: Server, new_page) -> None:  # type: 
                 "funnel.", "density", "statements\n"):
         assert raw not in body, raw
     assert "Bijgewerkt om" in body
-    broken = page.evaluate("""() => [...document.querySelectorAll('#board tbody td, #board tbody th')]
+    broken = page.evaluate("""() => [
+        ...document.querySelectorAll('#board tbody td, #board tbody th')]
         .filter(c => c.offsetParent && c.getClientRects().length
                      && c.scrollWidth > c.clientWidth + 1)
         .map(c => c.textContent + ':' + c.scrollWidth + '/' + c.clientWidth)""")
@@ -382,3 +385,36 @@ def test_dashboard_words_on_a_phone(server: Server, new_page) -> None:  # type: 
     assert _no_horizontal_scroll(page)
     assert _axe_violations(page) == []
     screenshot(page, "dashboard-phone")
+
+
+def test_a_failed_load_and_a_server_error_say_so_in_dutch_with_a_retry(
+        server: Server, http: httpx.Client, new_page) -> None:  # type: ignore[no-untyped-def]
+    conv = make_conversation(http)
+    for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = new_page(viewport, bypass_csp=True)
+        # Joining fails once (a server error): the page says so, in Dutch, with a retry.
+        page.route("**/participants", lambda route: route.fulfill(
+            status=500, content_type="application/json",
+            body='{"detail": "internal error; it has been logged"}'))
+        page.goto(f"{server.base}/c/{conv.id}")
+        page.wait_for_selector("#notice .msg.error")
+        text = page.inner_text("#notice")
+        assert "Er ging iets mis op de server" in text and "internal" not in text
+        assert _axe_violations(page) == []
+        screenshot(page, f"participant-error-{size}")
+        page.unroute("**/participants")
+        page.get_by_role("button", name="Opnieuw proberen").click()
+        page.wait_for_selector("#notice", state="hidden")
+        # A vote the server refuses with 500 keeps the card and offers a retry.
+        page.route("**/votes", lambda route: route.fulfill(status=500,
+                                                           body="Internal Server Error"))
+        first = page.inner_text("#statement")
+        page.get_by_role("button", name="Eens", exact=True).click()
+        page.wait_for_selector("#vote-status .msg.error")
+        assert "Internal" not in page.inner_text("#vote-status")
+        assert page.inner_text("#statement") == first
+        page.unroute("**/votes")
+        page.locator("#vote-status .retry").click()
+        wait_until(page, f"document.querySelector('#statement').textContent !== {first!r}")
+        page.wait_for_selector("#vote-status .msg.ok")
+        assert not page.js_errors

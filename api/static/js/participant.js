@@ -179,6 +179,7 @@ function showResultsLinks() {
   const visible = Boolean(state.conv.results_visible);
   for (const p of document.querySelectorAll(".results-link")) p.hidden = !visible;
   $("results-during").hidden = !visible || !state.conv.is_open;
+  $("done-results").hidden = !visible || !state.conv.is_open; // the closed card has its own
 }
 
 function showClosed() {
@@ -191,7 +192,7 @@ function showClosed() {
   $("closed").hidden = false;
   showResultsLinks();
   // The resident's own place stays visible after closing (when the results are shared).
-  if (state.me && state.conv.results_visible) {
+  if (state.me && state.me.voted > 0 && state.conv.results_visible) {
     $("done").hidden = false;
     $("done-title").hidden = true;
     $("done").querySelector("[data-i18n=doneMore]").hidden = true;
@@ -410,6 +411,8 @@ async function startVoting() {
       state.total = boot.total;
       showStatement(boot.preview);
       joined().catch(loadFailed); // while the resident reads the statement
+    } else if (state.current) {
+      await joined(); // a retry after a failed join: the statement on screen stays
     } else {
       await joined();
       await refreshTotal();

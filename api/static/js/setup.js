@@ -1,7 +1,7 @@
 // The set-up page: create a conversation, its seed statements and (where the server has the
 // route) its reference population; then show the participant link, QR code and dashboard link.
 import { api } from "./api.js";
-import { clearMessage, showError, showMessage } from "./feedback.js";
+import { clearMessage, errorText, showError, showMessage } from "./feedback.js";
 import { apply, setLanguage, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -140,7 +140,7 @@ async function create(event) {
         step(t("referenceSaved"));
       } catch (err) {
         step(err.status === 404 || err.status === 405 ? t("referenceMissing")
-          : t("error", { reason: err.message }));
+          : `${t("referenceLabel")}: ${errorText(err)}`);
       }
     }
     const result = { id: conv.id, topic: conv.topic, token, recovery: conv.recovery_code,
