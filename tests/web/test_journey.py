@@ -418,3 +418,28 @@ def test_a_failed_load_and_a_server_error_say_so_in_dutch_with_a_retry(
         wait_until(page, f"document.querySelector('#statement').textContent !== {first!r}")
         page.wait_for_selector("#vote-status .msg.ok")
         assert not page.js_errors
+
+
+def test_duplicate_key_is_the_same_in_the_page_and_on_the_server(
+        server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+    from meedenken.models.text import duplicate_key
+    texts = ["  De huisarts is  bereikbaar!", "de HUISARTS is bereikbaar", "Café—zorg, nu.",
+             "Cafe\u0301 zorg nu", "ﬁets-route", "Zorg < 2 dagen?"]
+    page = new_page(DESKTOP, bypass_csp=True)
+    page.goto(f"{server.base}/new")
+    keys = page.evaluate("""async (texts) => {
+        const { duplicateKey } = await import('/static/js/setup.js');
+        return texts.map(duplicateKey);
+    }""", texts)
+    assert keys == [duplicate_key(t) for t in texts]
+    assert keys[0] == keys[1] and keys[2] == keys[3]
+    # The set-up page with duplicates flagged, and its result, pass axe.
+    page.fill("#topic", "Dubbel")
+    page.fill("#seeds", "Meer thuiszorg.\nmeer thuiszorg")
+    page.wait_for_selector("#seed-check .msg.error")
+    assert _axe_violations(page) == []
+    page.get_by_role("button", name="Dubbele verwijderen").click()
+    page.get_by_role("button", name="Gesprek aanmaken").click()
+    page.wait_for_selector("#result:not([hidden])")
+    assert _axe_violations(page) == []
+    screenshot(page, "setup-result-after-duplicates-desktop")

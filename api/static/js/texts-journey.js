@@ -56,6 +56,7 @@ export const JOURNEY_TEXTS = {
     noResultsYet: "Nog geen uitkomst: die volgt na de eerste stemmen.",
     resultsTotals: "{participants} deelnemers, {votes} stemmen.",
     // set-up: token keeping, privacy block, duplicates
+    tokenHelp: "U kreeg het token (en een herstelcode) bij het aanmaken van het gesprek. Het blijft in deze browser bewaard tot u op 'Vergeten op dit apparaat' klikt.",
     keepToken: "Bewaar het token, de dashboardlink en de herstelcode: de server bewaart ze niet en kan ze niet opnieuw tonen.",
     recoveryLabel: "Herstelcode",
     keepRecovery: "Bewaar deze herstelcode ergens anders (bijvoorbeeld geprint): daarmee komt u terug in het dashboard als u het token kwijt bent, ook op een ander apparaat.",
@@ -150,6 +151,7 @@ export const JOURNEY_TEXTS = {
     backToVoting: "Back to voting",
     noResultsYet: "No outcome yet: it follows the first votes.",
     resultsTotals: "{participants} participants, {votes} votes.",
+    tokenHelp: "You got the token (and a recovery code) when the conversation was created. This browser keeps it until you click 'Forget on this device'.",
     keepToken: "Keep the token, the dashboard link and the recovery code: the server does not keep them and cannot show them again.",
     recoveryLabel: "Recovery code",
     keepRecovery: "Keep this recovery code somewhere else (printed, for instance): it gets you back into the dashboard if you lose the token, on another device too.",
