@@ -1,6 +1,7 @@
 // The participant page: the first statement comes with the page (its #boot data); joining
 // happens while the resident reads; then one statement at a time. The conversation's state
 // (open, closed) is followed live on the stream (issue 19).
+import { bindAbout, fillPrivacy, fillQuestions, showQuestions } from "./about.js";
 import { api, conversationIdFromPath } from "./api.js";
 import { clearMessage, isClosed, isOffline, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
@@ -12,8 +13,6 @@ const $ = (id) => document.getElementById(id);
 const cid = conversationIdFromPath();
 const STORE = `meedenken:c:${cid}`;
 const LANG_STORE = "meedenken:lang";
-const ROLES = ["resident", "patient", "carer", "professional", "manager", "board_member", "other"];
-const AGE_BANDS = ["<18", "18-29", "30-44", "45-64", "65-74", "75+"];
 /** While the participant's own votes are not analysed yet, look again this often and this long. */
 const STANDING_RETRY_MS = 1500;
 const STANDING_RETRIES = 6;
@@ -208,7 +207,7 @@ async function reopen() {
   $("done").querySelector("[data-i18n=doneMore]").hidden = false;
   showResultsLinks();
   if (state.started) {
-    showQuestions();
+    showQuestions(state.conv);
     try { await nextStatement(); } catch (err) { loadFailed(err); }
   } else {
     startVoting();
@@ -319,67 +318,6 @@ async function submitOwn(event) {
   }
 }
 
-// ------------------------------------------------------------------ join questions
-function fillQuestions() {
-  const fill = (select, values, label) => {
-    const chosen = select.value;
-    select.replaceChildren(new Option(t("noAnswer"), ""));
-    for (const v of values) select.append(new Option(label(v), v));
-    select.value = chosen;
-  };
-  fill($("q-role"), ROLES, (r) => t(`roles.${r}`));
-  fill($("q-age"), AGE_BANDS, (a) => a);
-}
-
-async function saveAbout(event) {
-  event.preventDefault();
-  const out = $("about-result");
-  const area = $("q-area").value.trim();
-  if (area && !/^[0-9]{4}$/.test(area)) {
-    showMessage(out, "error", t("areaInvalid"));
-    $("q-area").focus();
-    return;
-  }
-  const demographics = {};
-  if (!$("q-age").closest(".field").hidden) demographics.age = $("q-age").value || null;
-  if (!$("q-area").closest(".field").hidden) demographics.area = area || null;
-  const body = { demographics };
-  if (!$("q-role").closest(".field").hidden) body.role = $("q-role").value || null;
-  try {
-    await joined();
-    await api(`/conversations/${cid}/participants/me`, {
-      method: "PATCH", token: state.me.token, body,
-    });
-    showMessage(out, "ok", t("saved"));
-  } catch (err) {
-    showError(out, err, { retry: () => $("about-form").requestSubmit() });
-  }
-}
-
-function showQuestions() {
-  if (state.conv.participant_statements) $("add-own").hidden = false;
-  const asked = state.conv.join_questions || ["role", "age", "area"];
-  for (const field of document.querySelectorAll("[data-question]")) {
-    field.hidden = !asked.includes(field.dataset.question);
-  }
-  $("about").hidden = !asked.length;
-}
-
-// ------------------------------------------------------------------ privacy block
-function fillPrivacy() {
-  const conv = state.conv;
-  const fields = { "p-organiser": ["organiser", "privacyDefault.organiser"],
-                   "p-contact": ["contact", "privacyDefault.contact"],
-                   "p-purpose": ["privacy_purpose", "privacyDefault.purpose"],
-                   "p-retention": ["privacy_retention", "privacyDefault.retention"] };
-  for (const [id, [field, fallback]] of Object.entries(fields)) {
-    const own = (conv[field] || "").trim();
-    $(id).textContent = own || t(fallback);
-    if (own) $(id).lang = conv.language;
-    else $(id).removeAttribute("lang");
-  }
-}
-
 // ------------------------------------------------------------------ start
 function translate(lang) {
   setLanguage(lang);
@@ -389,7 +327,7 @@ function translate(lang) {
   ["agree", "disagree", "pass"].forEach((id, i) => $(id).setAttribute("aria-keyshortcuts", hints[i]));
   if (state.conv) {
     document.title = `${state.conv.topic} · Meedenken`;
-    fillPrivacy();
+    fillPrivacy(state.conv);
   }
   countCharacters();
   if (state.me && state.current) showProgress();
@@ -424,7 +362,7 @@ async function startVoting() {
     return;
   }
   state.started = true;
-  showQuestions();
+  showQuestions(state.conv);
   performance.mark("meedenken:voting-ready"); // measured by the slow-network browser test
 }
 
@@ -446,7 +384,7 @@ async function start() {
       return;
     }
   }
-  fillPrivacy();
+  fillPrivacy(state.conv);
   showResultsLinks();
   for (const b of document.querySelectorAll(".choice")) {
     b.addEventListener("click", () => vote(Number(b.dataset.vote)));
@@ -454,7 +392,7 @@ async function start() {
   document.addEventListener("keydown", onKey);
   $("own-form").addEventListener("submit", submitOwn);
   $("own-text").addEventListener("input", countCharacters);
-  $("about-form").addEventListener("submit", saveAbout);
+  bindAbout({ cid, token: async () => { await joined(); return state.me.token; } });
   $("offline-retry").addEventListener("click", retryAfterOffline);
   const live = () => followState().catch(() => { /* offline now: the answers say it */ });
   if (!state.conv.is_open) {
