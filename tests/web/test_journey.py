@@ -93,6 +93,7 @@ def test_whole_journey_set_up_share_vote_moderate_close_results(
     setup.fill("#organiser", "Gemeente Zoetermeer, afdeling Zorg")
     setup.fill("#contact", "privacy@zoetermeer.example")
     setup.uncheck("input[name=ask][value=area]")
+    setup.check("#strict-moderation")
     setup.get_by_role("button", name="Gesprek aanmaken").click()
     setup.wait_for_selector("#result:not([hidden])")
     token = setup.inner_text("#token")
@@ -139,13 +140,24 @@ def test_whole_journey_set_up_share_vote_moderate_close_results(
             assert resident.inner_text("#own-count") == f"{len(OWN)} van 400 tekens"
             resident.get_by_role("button", name="Insturen").click()
             resident.wait_for_selector("#own-result .msg.ok", timeout=60_000)
+            assert "goedkeuring" in resident.inner_text("#own-result")
             screenshot(resident, "journey-own-statement-phone")
+            # ---- moderate: the facilitator accepts it in one click, live in the queue
+            item = board.locator(".queue-item", has_text=OWN)
+            item.wait_for(timeout=LIVE_TIMEOUT * 1000)
+            screenshot(board, "journey-moderation-desktop")
+            item.get_by_role("button", name=f"Accepteren: {OWN}").click()
+            wait_until(board, "document.querySelector('#queue-count').textContent === '0'")
+            board.wait_for_selector("#queue-status .msg.ok")
         resident.context.close()
     wait_until(board, f"Number(document.querySelector('#stat-participants').textContent) >= "
                       f"{N_RESIDENTS - 1}", LIVE_TIMEOUT)
 
-    # ---- moderate (the statement is shown at once: no strict moderation; mark it meta-free)
     wait_until(board, "document.querySelectorAll('.group-card').length > 0", LIVE_TIMEOUT)
+    # One count: the header's statements are those the participants see.
+    seen = http.get(f"/conversations/{cid}/statements").json()["count"]
+    assert seen == len(SEEDS) + 1
+    wait_until(board, f"document.querySelector('#stat-statements').textContent === '{seen}'")
     screenshot(board, "journey-dashboard-desktop")
 
     # ---- the results page during voting

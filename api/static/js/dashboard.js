@@ -74,8 +74,10 @@ async function recover(event) {
 async function loadTexts() {
   const list = await api(`/conversations/${cid}/statements`, { token: state.token });
   state.texts = new Map(list.data.map((s) => [s.id, s.text]));
-  // One count: the statements participants are shown (accepted, not meta), as the panels.
-  state.nStatements = list.data.filter((s) => s.moderation === "accepted" && !s.is_meta).length;
+  // One count: the statements participants see, by the server's rule (api/store.py
+  // visible_filter: rejected ones never, pending ones only without strict moderation).
+  const hidden = state.conv && state.conv.strict_moderation ? ["pending", "rejected"] : ["rejected"];
+  state.nStatements = list.data.filter((s) => !hidden.includes(s.moderation)).length;
 }
 
 function render() {
