@@ -251,6 +251,16 @@ def test_token_kept_and_recovered(server: Server, http: httpx.Client,
     third.reload()
     third.wait_for_selector("#token-form:not([hidden])")
     assert "hoort niet bij dit gesprek" in third.inner_text("#notice")
+    # Rotation on the second device: a new token, kept there; the recovered one stops working.
+    recovered = other.evaluate(f"localStorage.getItem('meedenken:admin:{cid}')")
+    with other.expect_navigation():
+        other.get_by_role("button", name="Nieuw token maken (het oude werkt dan niet meer)").click()
+    other.wait_for_selector("#live.on")
+    rotated = other.evaluate(f"localStorage.getItem('meedenken:admin:{cid}')")
+    assert rotated and rotated != recovered
+    assert other.inner_text("#own-admin-link").endswith(rotated)
+    assert http.get(f"/conversations/{cid}/xids",
+                    headers={"Authorization": f"Bearer {recovered}"}).status_code == 403
 
 
 def test_not_found_closed_and_offline_states(server: Server, http: httpx.Client,

@@ -230,6 +230,19 @@ async function copyAdminLink() {
   }
 }
 
+/** A new token (e.g. the old one was shared by mistake): the old one stops working at once;
+ * this browser keeps the new one and shows the new dashboard link. */
+async function rotate() {
+  try {
+    const access = await api(`/conversations/${cid}/facilitator-token`,
+                             { method: "POST", token: state.token });
+    localStorage.setItem(TOKEN_STORE, access.facilitator_token);
+    window.location.reload(); // every request and the stream with the new token
+  } catch (err) {
+    showError($("access-status"), err, { retry: rotate });
+  }
+}
+
 function forget() {
   localStorage.removeItem(TOKEN_STORE);
   sessionStorage.removeItem(TOKEN_STORE);
@@ -273,6 +286,7 @@ async function openBoard() {
   $("own-admin-link").textContent = adminLink();
   $("copy-admin").addEventListener("click", copyAdminLink);
   $("forget").addEventListener("click", forget);
+  $("rotate").addEventListener("click", rotate);
   $("confirm-yes").addEventListener("click", () => setOpen(false));
   $("confirm-no").addEventListener("click", () => {
     $("confirm-close").hidden = true;

@@ -99,6 +99,7 @@ export const JOURNEY_TEXTS = {
     recover: "Herstellen",
     recovered: "Nieuw token en nieuwe herstelcode: bewaar ze.",
     forget: "Vergeten op dit apparaat",
+    rotate: "Nieuw token maken (het oude werkt dan niet meer)",
   },
   en: {
     shortcuts: "Keys: A or 1 = agree, D or 2 = disagree, P or 3 = pass.",
@@ -193,5 +194,6 @@ export const JOURNEY_TEXTS = {
     recover: "Recover",
     recovered: "New token and new recovery code: keep them.",
     forget: "Forget on this device",
+    rotate: "Make a new token (the old one stops working)",
   },
 };
