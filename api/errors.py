@@ -12,7 +12,7 @@ concerned and says what is wrong.
 
 from __future__ import annotations
 
-__all__ = ["Closed", "Conflict", "DomainError", "Forbidden", "NotFound"]
+__all__ = ["Closed", "Conflict", "DomainError", "Forbidden", "NotFound", "Unprocessable"]
 
 
 class DomainError(Exception):
@@ -36,6 +36,11 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     """The request clashes with the current state: a rejected statement, a statement awaiting
     moderation, a row deleted while the request was handled."""
+
+
+class Unprocessable(DomainError):
+    """Uploaded data the service cannot read (a Pol.is import that is malformed or
+    inconsistent); nothing of it is stored."""
 
 
 class Closed(Conflict):

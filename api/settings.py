@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: Issue 20: a Pol.is conversation imported with its math state (``POST
+    #: /conversations/import``); a 2,000-participant conversation's API JSON is about 10 MB.
+    max_import_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     #: Connections (``meedenken serve``): seconds a client has to send a request's headers,
     #: seconds an idle keep-alive connection stays open, and the most connections at once
     #: (503 above it). See api/http/timeouts.py.

@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "fidelity" in parts:
         log.info("fidelity")
         sections += ["### Fidelity (`--polis-compatible`, Pol.is's k forced)",
-                     fidelity.__doc__.split("\n\n")[1], fidelity.report(fidelity.run()),
+                     fidelity.__doc__.split("\n\n")[1], fidelity.full_report(),
                      "#### Where the fidelity gap comes from",
                      fidelity_diagnostics.__doc__.split("\n\n", 1)[1].rsplit("\n\nRun:", 1)[0],
                      fidelity_diagnostics.report()]

@@ -27,6 +27,7 @@ __all__ = [
     "TimeSeries",
     "VoteDistribution",
     "gini",
+    "histogram_edges",
     "participation",
     "time_series",
 ]
@@ -136,6 +137,16 @@ def gini(x: np.ndarray) -> float:
     return float(2.0 * (ranks @ values) / (n * total) - (n + 1) / n)
 
 
+def histogram_edges(highest: int, n_bins: int) -> np.ndarray:
+    """Edges of the votes-per-voter histogram: ``n_bins`` bins of equal width from 1 to
+    ``highest + 1`` (rounded to whole votes, so fewer bins when ``highest`` is small).
+
+    >>> histogram_edges(10, 5).tolist()
+    [1, 3, 5, 7, 9, 11]
+    """
+    return np.unique(np.round(np.linspace(1, max(highest, 1) + 1, n_bins + 1))).astype(np.int64)
+
+
 def _distribution(counts: np.ndarray, settings: DiversitySettings) -> VoteDistribution:
     """Summary and histogram of votes per voter (``counts`` > 0 only)."""
     n = len(counts)
@@ -147,9 +158,7 @@ def _distribution(counts: np.ndarray, settings: DiversitySettings) -> VoteDistri
     # partition instead of a full sort: only the top-n sum is needed.
     top_sum = np.partition(counts, n - top)[n - top :].sum()
     highest = int(counts.max())
-    edges = np.unique(np.round(np.linspace(1, highest + 1, settings.histogram_bins + 1))).astype(
-        np.int64
-    )
+    edges = histogram_edges(highest, settings.histogram_bins)
     hist, _ = np.histogram(counts, bins=edges)
     return VoteDistribution(
         n_voters=n,

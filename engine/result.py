@@ -80,6 +80,10 @@ class RepStatement:
     repness_test: float  # two-proportion z, group vs rest
     metric: float  # repness * repness_test * p_success * p_test
     best_agree: bool = False
+    #: Both z statistics of the side shown (p_test and repness_test) exceed the one-sided 90%
+    #: threshold. False for Pol.is's fallback rows (its best-agree statement, or the one with the
+    #: largest two-proportion z when no statement passes), which are shown without passing.
+    passes_test: bool = True
 
 
 @dataclass(frozen=True)

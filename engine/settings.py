@@ -266,7 +266,8 @@ class DiversitySettings(_Validated):
     raking_tolerance: float = 1e-6
     #: Raking gives up (reporting ``converged=False``) after this many sweeps over the margins.
     raking_max_iterations: int = 100
-    #: Histogram of votes per participant: number of bins (log-spaced edges, see participation).
+    #: Histogram of votes per voter: number of bins of equal width from 1 to the largest count
+    #: (engine.participation.histogram_edges; the report's votes-per-participant figure too).
     histogram_bins: int = 20
     #: Participants in conversation have at least this many votes (Pol.is ``min-votes`` 7,
     #: :data:`POLIS_MIN_VOTES`, the same rule as ``AnalysisSettings.min_votes``).
@@ -339,6 +340,10 @@ class AnalysisSettings(_Validated):
     n_components: int = 2
     #: Pol.is ``pca-iters``: power iterations per component (polis_compatible only).
     pca_iterations: int = 100
+    #: Pol.is mode without a previous update: start the power iteration from the converged
+    #: axes, which Pol.is's warm-started ticks reach over time, instead of a random vector (its
+    #: very first tick); 100 steps from a random start leave up to 1e-5 in the components.
+    pca_converged_start: bool = True
     #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7).
     min_votes: int = POLIS_MIN_VOTES
     #: Pol.is "greedy-n": top voters added until this many participants are in conversation.

@@ -349,7 +349,8 @@ def find_repness(run: Run, groups: Groups, gv: np.ndarray) -> dict[int, list[Rep
     A, D, S = (gv[..., i].astype(np.float64) for i in range(3))
     s = run.settings
     reps = representative_statements(
-        A, D, S, run.ids, run.active, z=s.z_threshold, per_group=s.repness_per_group
+        A, D, S, run.ids, run.active, z=s.z_threshold, per_group=s.repness_per_group,
+        polis_sides=s.polis_compatible,
     )
     return {int(groups.ids[groups.order][g]): reps[g] for g in range(len(reps))}
 

@@ -104,10 +104,16 @@ class PolisSteps(_Common):
     def axes(
         self, run: Run, Xc: sp.csr_matrix, previous: np.ndarray | None, keep: bool
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Power iteration with Pol.is's fixed budget (``pca-iters``)."""
+        """Power iteration with Pol.is's fixed budget (``pca-iters``); a cold start begins at
+        the converged axes (``settings.pca_converged_start``)."""
         s = run.settings
         return polis_axes(
-            Xc, s.n_components, iterations=s.pca_iterations, previous=previous, rng=run.rng
+            Xc,
+            s.n_components,
+            iterations=s.pca_iterations,
+            previous=previous,
+            rng=run.rng,
+            converged_start=s.pca_converged_start,
         )
 
     def base_clusters(
@@ -156,10 +162,12 @@ class PolisSteps(_Common):
         return run.settings.k_buffer
 
     def routing_votes(self, run: Run, current: np.ndarray) -> np.ndarray:
-        """Pol.is reads the previous tick's group votes (quirk Q2); zeros on the first tick."""
+        """Pol.is reads the previous tick's group votes (quirk Q2). Without a previous tick,
+        this update's: what Pol.is's steady state gives (its very first tick reads zeros and
+        scores every statement as unseen, up to 7e4 times off)."""
         prev = run.previous
         if prev is None or prev.statement_votes is None:
-            return np.zeros((3, len(run.ids)))
+            return current
         return align_columns(prev.statement_ids, prev.statement_votes, run.ids, 0.0)
 
 

@@ -156,6 +156,9 @@ class ConversationBase(SQLModel):
     contact: str = Field(default="", max_length=MAX_ORGANISER_LENGTH)
     privacy_purpose: str = Field(default="", max_length=MAX_PRIVACY_TEXT_LENGTH)
     privacy_retention: str = Field(default="", max_length=MAX_PRIVACY_TEXT_LENGTH)
+    #: Analyse with Pol.is's steps (``engine.settings.POLIS``): a conversation imported from
+    #: Pol.is with its math state continues exactly as Pol.is would (issue 20).
+    polis_compatible: bool = False
 
     _no_nul = field_validator("topic", "description", "organiser", "contact",
                               "privacy_purpose", "privacy_retention")(reject_nul)
@@ -188,6 +191,7 @@ class ConversationUpdate(SQLModel):
     contact: str | None = Field(default=None, max_length=MAX_ORGANISER_LENGTH)
     privacy_purpose: str | None = Field(default=None, max_length=MAX_PRIVACY_TEXT_LENGTH)
     privacy_retention: str | None = Field(default=None, max_length=MAX_PRIVACY_TEXT_LENGTH)
+    polis_compatible: bool | None = None
 
     _no_nul = field_validator("topic", "description", "organiser", "contact",
                               "privacy_purpose", "privacy_retention")(reject_nul)

@@ -28,6 +28,7 @@ from meedenken.api.routes import (
     diversity,
     export,
     health,
+    imports,
     participants,
     profile,
     statements,
@@ -68,8 +69,8 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     # (api/http/pages.py); /openapi.json stays.
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
-    for module in (health, conversations, statements, participants, profile, votes, analysis,
-                   export, diversity):
+    for module in (health, imports, conversations, statements, participants, profile, votes,
+                   analysis, export, diversity):
         app.include_router(module.router)
     install_pages(app)
     # Innermost of the middlewares: the trust layer's limits apply to the fast path too.

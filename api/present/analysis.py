@@ -34,6 +34,7 @@ from .schemas import (
     Group,
     GroupInformedConsensusEntry,
     MapCell,
+    ModerationCounts,
     ParticipantPoint,
     Participation,
     RepresentativeStatement,
@@ -42,6 +43,7 @@ from .schemas import (
     StatementVotes,
 )
 from .schemas import ConsensusStatement as ConsensusEntry
+from .wording import group_shares, majority_wording, share_interval
 
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
@@ -109,12 +111,14 @@ def _rep(r: RepStatement, statements: Mapping[Hashable, StatementInfo]) -> Repre
         repness_test=finite(r.repness_test),
         metric=finite(r.metric),
         best_agree=bool(r.best_agree),
+        passes_test=bool(r.passes_test),
     )
 
 
 def _consensus(c: ConsensusStatement,
                statements: Mapping[Hashable, StatementInfo]) -> ConsensusEntry:
     info = statements.get(c.statement_id)
+    share, low, high = share_interval(int(c.n_success), int(c.n_trials))
     return ConsensusEntry(
         statement_id=plain_id(c.statement_id),
         text=info.text if info else None,
@@ -122,7 +126,39 @@ def _consensus(c: ConsensusStatement,
         n_trials=int(c.n_trials),
         p_success=finite(c.p_success),
         p_test=finite(c.p_test),
+        share_of_voters=share,
+        share_low=low,
+        share_high=high,
+        wording=majority_wording(int(c.n_success), int(c.n_trials)),
     )
+
+
+def _consensus_lists(result: AnalysisResult,
+                     statements: Mapping[Hashable, StatementInfo]) -> ConsensusLists:
+    return ConsensusLists(agree=[_consensus(c, statements) for c in result.consensus_agree],
+                          disagree=[_consensus(c, statements) for c in result.consensus_disagree])
+
+
+def _groups(result: AnalysisResult,
+            statements: Mapping[Hashable, StatementInfo]) -> list[Group]:
+    """Each group with its size as a share of every denominator (all participants, those in
+    conversation, the grouped) and its representative statements."""
+    cl = result.clustering
+    labels = cl.labels
+    denominators = {"participants": int(result.n_participants),
+                    "in_conversation": int(np.count_nonzero(result.in_conversation)),
+                    "grouped": int(np.count_nonzero(labels >= 0))}
+    groups = []
+    for row, g in enumerate(cl.group_ids):
+        size = int((labels == g).sum())
+        shares = group_shares(size, denominators)
+        groups.append(Group(
+            id=int(g), size=size, center=[finite(v) for v in cl.group_centers[row]],
+            representative=[_rep(r, statements) for r in result.repness.get(int(g), [])],
+            share_of_participants=shares["participants"],
+            share_of_in_conversation=shares["in_conversation"],
+            share_of_grouped=shares["grouped"]))
+    return groups
 
 
 def _participation(matrix: VoteMatrix, roles: Mapping[Hashable, str | None]) -> Participation:
@@ -295,15 +331,7 @@ def analysis_answer(
                        extremity=finite(om.extremity[j]))
         for j, sid in enumerate(result.statement_ids)
     ]
-    groups = [
-        Group(
-            id=int(g),
-            size=int((labels == g).sum()),
-            center=[finite(v) for v in cl.group_centers[row]],
-            representative=[_rep(r, statements) for r in result.repness.get(int(g), [])],
-        )
-        for row, g in enumerate(cl.group_ids)
-    ]
+    groups = _groups(result, statements)
     gic = result.group_informed_consensus
     return AnalysisAnswer(
         version=version,
@@ -316,10 +344,7 @@ def analysis_answer(
         coordinates=participants,
         statement_coordinates=statement_points,
         groups=groups,
-        consensus=ConsensusLists(
-            agree=[_consensus(c, statements) for c in result.consensus_agree],
-            disagree=[_consensus(c, statements) for c in result.consensus_disagree],
-        ),
+        consensus=_consensus_lists(result, statements),
         group_informed_consensus=[
             GroupInformedConsensusEntry(statement_id=plain_id(sid), value=finite(gic[j]))
             for j, sid in enumerate(result.statement_ids)
@@ -480,7 +505,9 @@ def empty_analysis() -> dict[str, Any]:
 
 def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
                    meta_inferred: Sequence[Hashable] = (),
-                   diversity: AnalyzeDiversity) -> AnalyzeAnswer:
+                   diversity: AnalyzeDiversity,
+                   statements: Mapping[Hashable, StatementInfo] | None = None,
+                   moderation: ModerationCounts | None = None) -> AnalyzeAnswer:
     """The object ``meedenken analyze --json`` prints; ids as in the export.
 
     ``seconds`` holds ``read`` (the CSV files), ``matrix`` (building the vote matrix), then the
@@ -508,4 +535,10 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
         seconds={step: round(value, 6) for step, value in seconds.items()},
         meta_inferred=[plain_id(s) for s in meta_inferred],
         diversity=diversity,
+        group_details=_groups(result, statements or {}),
+        consensus_details=_consensus_lists(result, statements or {}),
+        moderation=moderation,
+        priorities={str(sid): finite(value) for sid, value in zip(
+            result.statement_ids, result.priorities, strict=True)}
+        if result.polis_compatible else None,
     )

@@ -84,7 +84,7 @@ def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session:
     session.refresh(row)
     if "is_open" in changes:  # issue 19: every open page follows closing live (the stream)
         service.hub.publish(row.id)  # type: ignore[arg-type]
-    if {"max_groups", "strict_moderation"} & changes.keys():
+    if {"max_groups", "strict_moderation", "polis_compatible"} & changes.keys():
         service.mark_dirty([row.id])  # type: ignore[list-item]
     return row
 

@@ -52,8 +52,11 @@ export function showMessage(root, kind, text, { retry = null } = {}) {
   return box;
 }
 
-export function showError(root, err, { retry = null, prefix = "" } = {}) {
-  const text = prefix ? `${t(prefix)} ${errorText(err)}` : errorText(err);
+/** An error in the reader's words; `withDetail`: the server's own explanation after it (where it
+ * says something the reader can act on, e.g. what is wrong with an uploaded file). */
+export function showError(root, err, { retry = null, prefix = "", withDetail = false } = {}) {
+  let text = prefix ? `${t(prefix)} ${errorText(err)}` : errorText(err);
+  if (withDetail && err && typeof err.detail === "string" && err.detail) text += ` (${err.detail})`;
   return showMessage(root, "error", text, { retry });
 }
 

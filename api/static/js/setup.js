@@ -1,6 +1,6 @@
 // The set-up page: create a conversation, its seed statements and (where the server has the
 // route) its reference population; then show the participant link, QR code and dashboard link.
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { clearMessage, errorText, showError, showMessage } from "./feedback.js";
 import { apply, setLanguage, t } from "./i18n.js";
 
@@ -90,6 +90,49 @@ function step(text) {
   $("steps").append(li);
 }
 
+/** Keep the made (or imported) conversation's access in this tab and show it. */
+function keepResult(conv) {
+  const result = { id: conv.id, topic: conv.topic, token: conv.facilitator_token,
+                   recovery: conv.recovery_code || "",
+                   steps: [...$("steps").children].map((li) => li.textContent) };
+  sessionStorage.setItem(RESULT_STORE, JSON.stringify(result));
+  showResult(result);
+}
+
+/** Issue 20: a conversation from a Pol.is export or API data with its math state (a zip). */
+async function importConversation(event) {
+  event.preventDefault();
+  notice("");
+  const form = $("import-form");
+  if (!form.reportValidity()) return;
+  const file = $("import-file").files[0];
+  const topic = $("import-topic").value.trim();
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const path = `/conversations/import${topic ? `?topic=${encodeURIComponent(topic)}` : ""}`;
+    let response;
+    try {
+      response = await fetch(path, { method: "POST", body: file,
+        headers: { Accept: "application/json", "Content-Type": "application/zip" } });
+    } catch (err) {
+      throw new ApiError(0, `network error (${err.message})`);
+    }
+    const data = (response.headers.get("content-type") || "").includes("json")
+      ? await response.json() : null;
+    if (!response.ok) throw new ApiError(response.status, data ? data.detail : response.statusText);
+    $("steps").replaceChildren();
+    step(t("imported", { p: data.participants, s: data.statements, v: data.votes,
+                         k: data.polis_groups }));
+    for (const warning of data.warnings) step(t("importWarning", { w: warning }));
+    keepResult(data);
+  } catch (err) {
+    showError($("notice"), err, { retry: () => form.requestSubmit(), withDetail: true });
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function create(event) {
   event.preventDefault();
   notice("");
@@ -143,10 +186,7 @@ async function create(event) {
           : `${t("referenceLabel")}: ${errorText(err)}`);
       }
     }
-    const result = { id: conv.id, topic: conv.topic, token, recovery: conv.recovery_code,
-                     steps: [...$("steps").children].map((li) => li.textContent) };
-    sessionStorage.setItem(RESULT_STORE, JSON.stringify(result));
-    showResult(result);
+    keepResult(conv);
   } catch (err) {
     showError($("notice"), err, { retry: () => form.requestSubmit() });
   } finally {
@@ -175,6 +215,7 @@ function showResult(result) {
     for (const text of result.steps || []) step(text);
   }
   $("setup-form").hidden = true;
+  $("import-form").hidden = true;
   $("result").hidden = false;
   $("result").focus();
   state.result = result;
@@ -226,6 +267,7 @@ $("lang").addEventListener("change", (e) => {
   translate(e.target.value);
 });
 $("setup-form").addEventListener("submit", create);
+$("import-form").addEventListener("submit", importConversation);
 $("seeds").addEventListener("input", checkSeeds);
 for (const b of document.querySelectorAll("[data-copy]")) {
   b.addEventListener("click", () => copyText(b.dataset.copy));
@@ -238,6 +280,7 @@ $("new-another").addEventListener("click", () => {
   $("result").hidden = true;
   $("setup-form").reset();
   $("setup-form").hidden = false;
+  $("import-form").hidden = false;
   $("topic").focus();
 });
 try {
