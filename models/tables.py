@@ -40,6 +40,7 @@ __all__ = [
     "ConversationReference",
     "ConversationUpdate",
     "EngineState",
+    "JoinQuestion",
     "Language",
     "Moderation",
     "Participant",
@@ -104,6 +105,26 @@ class Role(StrEnum):
     other = "other"
 
 
+class JoinQuestion(StrEnum):
+    """The optional questions the participant page may ask (never required to vote)."""
+
+    role = "role"
+    age = "age"
+    area = "area"
+
+
+#: Limits of the organiser and privacy block shown on the participant page (issue 19).
+MAX_ORGANISER_LENGTH = 200
+MAX_PRIVACY_TEXT_LENGTH = 2000
+
+
+def _unique_questions(value: list[JoinQuestion] | None) -> list[JoinQuestion] | None:
+    """The join questions once each, in the page's order (role, age, area)."""
+    if value is None:
+        return None
+    return [q for q in JoinQuestion if q in set(value)]
+
+
 class Moderation(StrEnum):
     pending = "pending"
     accepted = "accepted"
@@ -125,16 +146,30 @@ class ConversationBase(SQLModel):
     is_open: bool = True
     #: Participants may read the analysis (the facilitator always can).
     results_visible: bool = True
+    #: The join questions the participant page asks; kept in the conversation (issue 19), so
+    #: every link and QR code of it asks the same ones.
+    join_questions: list[JoinQuestion] = Field(
+        default_factory=lambda: list(JoinQuestion), sa_column=Column(JSON, nullable=False))
+    #: Organiser and privacy block of the participant page (issue 19, item 7); an empty field
+    #: shows the page's default Dutch/English text.
+    organiser: str = Field(default="", max_length=MAX_ORGANISER_LENGTH)
+    contact: str = Field(default="", max_length=MAX_ORGANISER_LENGTH)
+    privacy_purpose: str = Field(default="", max_length=MAX_PRIVACY_TEXT_LENGTH)
+    privacy_retention: str = Field(default="", max_length=MAX_PRIVACY_TEXT_LENGTH)
     #: Analyse with Pol.is's steps (``engine.settings.POLIS``): a conversation imported from
     #: Pol.is with its math state continues exactly as Pol.is would (issue 20).
     polis_compatible: bool = False
 
-    _no_nul = field_validator("topic", "description")(reject_nul)
+    _no_nul = field_validator("topic", "description", "organiser", "contact",
+                              "privacy_purpose", "privacy_retention")(reject_nul)
+    _questions = field_validator("join_questions")(_unique_questions)
 
 
 class Conversation(ConversationBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     facilitator_token_hash: str = Field(max_length=64, unique=True)
+    #: SHA-256 of the recovery code (issue 19): exchanged once for a new facilitator token.
+    facilitator_recovery_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
 
 
@@ -151,9 +186,16 @@ class ConversationUpdate(SQLModel):
     max_groups: int | None = Field(default=None, ge=2, le=10)
     is_open: bool | None = None
     results_visible: bool | None = None
+    join_questions: list[JoinQuestion] | None = None
+    organiser: str | None = Field(default=None, max_length=MAX_ORGANISER_LENGTH)
+    contact: str | None = Field(default=None, max_length=MAX_ORGANISER_LENGTH)
+    privacy_purpose: str | None = Field(default=None, max_length=MAX_PRIVACY_TEXT_LENGTH)
+    privacy_retention: str | None = Field(default=None, max_length=MAX_PRIVACY_TEXT_LENGTH)
     polis_compatible: bool | None = None
 
-    _no_nul = field_validator("topic", "description")(reject_nul)
+    _no_nul = field_validator("topic", "description", "organiser", "contact",
+                              "privacy_purpose", "privacy_retention")(reject_nul)
+    _questions = field_validator("join_questions")(_unique_questions)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -171,6 +213,8 @@ class ConversationPublic(ConversationBase):
 class ConversationCreated(ConversationPublic):
     #: Shown once; only its hash is stored.
     facilitator_token: str
+    #: Shown once; only its hash is stored. Trades for a new facilitator token (issue 19).
+    recovery_code: str
 
 
 # ----------------------------------------------------------------------------- participants

@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["REMOVED_CATEGORIES", "normalise_text", "reject_control", "reject_nul"]
+__all__ = ["REMOVED_CATEGORIES", "duplicate_groups", "duplicate_key", "normalise_text",
+           "reject_control", "reject_nul"]
 
 #: Unicode general categories removed: Cc control, Cf format (zero-width, bidi controls, BOM).
 #: Cs (surrogates) cannot occur in valid UTF-8 and Co/Cn are left alone (private use and
@@ -74,3 +75,30 @@ def reject_control(value: str | None) -> str | None:
     ):
         raise ValueError("must not contain control characters (tab, CR, LF, ...)")
     return value
+
+
+def duplicate_key(text: str) -> str:
+    """The form in which two statements count as the same (issue 19): NFKC, case folded,
+    punctuation and symbols read as spaces, white space collapsed. The set-up page's
+    ``duplicateKey`` (api/static/js/setup.js) does the same before saving. Near-duplicates in
+    meaning are the similarity check's work (api/live/similarity.py), not this one's.
+
+    >>> duplicate_key("  De huisarts is  bereikbaar!") == duplicate_key("de Huisarts is bereikbaar")
+    True
+    """
+    folded = unicodedata.normalize("NFKC", normalise_text(text)).casefold()
+    spaced = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in folded)
+    return _WHITESPACE.sub(" ", spaced).strip()
+
+
+def duplicate_groups(texts: list[str]) -> list[list[int]]:
+    """Positions of ``texts`` that say the same by :func:`duplicate_key`, each group in order
+    (only groups of two or more).
+
+    >>> duplicate_groups(["Meer thuiszorg.", "Minder regels", "meer  THUISZORG"])
+    [[0, 2]]
+    """
+    by_key: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        by_key.setdefault(duplicate_key(text), []).append(i)
+    return [group for group in by_key.values() if len(group) > 1]

@@ -120,6 +120,7 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
     import uvicorn
 
     from meedenken.api.cli.demo import TOPIC, seed_demo
+    from meedenken.api.cli.demo_db import claim_demo_database
     from meedenken.api.http.app import create_app
     from meedenken.api.http.log_config import log_config
     from meedenken.api.live.service import Service
@@ -127,10 +128,11 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
 
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="meedenken-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
-    db_path = folder / "meedenken-demo.db"
-    if db_path.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    # Never a database another process has open (issue 19): a fresh name beside it then.
+    claimed = claim_demo_database(folder)
+    db_path = claimed.path
+    if db_path.name != "meedenken-demo.db":
+        print(f"{folder / 'meedenken-demo.db'} is in use by another process; using {db_path}")
     settings = Settings(database_url=f"sqlite:///{db_path}")
 
     # Seed and analyse once in this process (no worker process to start for one analysis).

@@ -11,8 +11,14 @@ from sqlalchemy import delete
 from sqlmodel import SQLModel, col, func, select
 
 from meedenken.api.http.access import policy_of
-from meedenken.api.http.deps import CanonicalId, FacilitatorDep, ReadSessionDep, SessionDep
-from meedenken.api.security import new_token, unusable_token_hash
+from meedenken.api.http.deps import (
+    CanonicalId,
+    ConversationDep,
+    FacilitatorDep,
+    ReadSessionDep,
+    SessionDep,
+)
+from meedenken.api.security import new_token, tokens_match, unusable_token_hash
 from meedenken.models.tables import (
     ID_MAX,
     MAX_XID_LENGTH,
@@ -70,6 +76,16 @@ class RetentionPublic(SQLModel):
 class FacilitatorToken(SQLModel):
     #: Shown once; only its hash is stored. The previous token stops working at once.
     facilitator_token: str
+
+
+class RecoveryRequest(SQLModel):
+    #: The recovery code shown once when the conversation was created (or last recovered).
+    recovery_code: str = Field(min_length=1, max_length=200)
+
+
+class RecoveredAccess(FacilitatorToken):
+    #: A fresh recovery code (the one just used stops working); shown once, stored hashed.
+    recovery_code: str
 
 
 @router.put("/xids", response_model=XidAllowListPublic)
@@ -133,6 +149,28 @@ def rotate_facilitator_token(conv: FacilitatorDep, session: SessionDep) -> Facil
     session.add(row)
     session.commit()
     return FacilitatorToken(facilitator_token=token)
+
+
+@router.post("/facilitator-token/recover", response_model=RecoveredAccess,
+             responses={403: {"description": "wrong recovery code"}})
+def recover_facilitator_token(body: RecoveryRequest, conv: ConversationDep,
+                              session: SessionDep) -> RecoveredAccess:
+    """Issue 19: the way back in for a facilitator who lost the token (or wants it on a
+    second device). The recovery code trades for a new facilitator token and a new recovery
+    code; the old token and the used code stop working at once. Only hashes are stored."""
+    row = session.get(Conversation, conv.id)
+    assert row is not None  # ConversationDep found it
+    stored = row.facilitator_recovery_hash
+    if stored is None or not tokens_match(body.recovery_code, stored):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"this recovery code does not belong to conversation {conv.id}")
+    token, token_hash = new_token()
+    code, code_hash = new_token()
+    row.facilitator_token_hash = token_hash
+    row.facilitator_recovery_hash = code_hash
+    session.add(row)
+    session.commit()
+    return RecoveredAccess(facilitator_token=token, recovery_code=code)
 
 
 @router.get("/retention", response_model=RetentionPublic)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Hashable
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlmodel import Session
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
@@ -70,9 +71,13 @@ def _snapshot(session: Session,
     return (snapshot.version, snapshot.created_at), snapshot.version, snapshot.result
 
 
-def _latest_version(service: Service, conversation_id: int) -> int:
+def _latest_version(service: Service, conversation_id: int) -> tuple[int, str]:
+    """(newest snapshot version, the conversation's state as the ``state`` event's data)."""
     with Session(service.engine) as session:
-        return latest_version(session, conversation_id)
+        conv = session.get(Conversation, conversation_id)
+        state = json.dumps({"is_open": conv.is_open if conv else False,
+                            "results_visible": conv.results_visible if conv else False})
+        return latest_version(session, conversation_id), state
 
 
 def _load(service: Service, conversation_id: int, public: bool) -> tuple[int, str]:
@@ -96,13 +101,23 @@ def _latest_text(service: Service, conversation_id: int, version: int,
             responses={200: {"content": {"text/event-stream": {}},
                              "description": "an `analysis` event per new snapshot version; "
                                             "its data is an AnalysisAnswer"}})
-async def stream(conv: ConversationDep, caller: OptionalCallerDep,
-                 service: ServiceDep) -> EventSourceResponse:
+async def stream(conv: ConversationDep, caller: OptionalCallerDep, service: ServiceDep,
+                 include: Annotated[Literal["analysis", "state", "all"], Query(
+                     description="`analysis` (default), `state` (only the state events, "
+                                 "open to anyone) or `all`")] = "analysis",
+                 ) -> EventSourceResponse:
     """Server-Sent Events: the latest snapshot at once, then each new version (event
     ``analysis``, id = version, data = the JSON of ``GET /analysis``, schema
     ``AnalysisAnswer``). A reconnecting client gets the latest version again. Everyone but
-    the facilitator gets the public answer of ``GET /analysis`` (no participant's point)."""
-    _check_visible(conv, caller)
+    the facilitator gets the public answer of ``GET /analysis`` (no participant's point).
+
+    Issue 19: with ``?include=all`` an event ``state`` (data ``{"is_open": ...,
+    "results_visible": ...}``) comes first and again whenever the facilitator opens or closes
+    the conversation, so every open page follows closing live. With ``?include=state`` only
+    those come, to anyone (a participant page whose conversation keeps its results hidden)."""
+    if include != "state":
+        _check_visible(conv, caller)
+    states, analyses = include != "analysis", include != "state"
     cid: int = conv.id  # type: ignore[assignment]
     public = not _is_facilitator(caller)
     poll = service.settings.sse_poll_seconds
@@ -111,9 +126,13 @@ async def stream(conv: ConversationDep, caller: OptionalCallerDep,
         wake = service.hub.subscribe(cid)
         try:
             sent = -1
+            sent_state = ""
             while True:
-                version = await run_in_threadpool(_latest_version, service, cid)
-                if version > sent:
+                version, state = await run_in_threadpool(_latest_version, service, cid)
+                if states and state != sent_state:
+                    sent_state = state
+                    yield {"event": "state", "data": state}
+                if analyses and version > sent:
                     # Read and serialised once per version in this process, for all clients.
                     sent, data = await run_in_threadpool(_latest_text, service, cid, version,
                                                            public)

@@ -36,14 +36,19 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationCreated)
 def create_conversation(body: ConversationCreate, session: SessionDep) -> ConversationCreated:
-    """Start a conversation. The facilitator token is in this response only; keep it."""
+    """Start a conversation. The facilitator token and the recovery code (which trades for a
+    new token: ``POST /conversations/{id}/facilitator-token/recover``) are in this response
+    only; keep them apart. Only their hashes are stored."""
     token, token_hash = new_token()
+    recovery, recovery_hash = new_token()
     conv = Conversation.model_validate(body, update={"facilitator_token_hash": token_hash,
+                                                     "facilitator_recovery_hash": recovery_hash,
                                                      "id": _unused_random_id(session)})
     session.add(conv)
     session.commit()
     session.refresh(conv)
-    return ConversationCreated.model_validate(conv, update={"facilitator_token": token})
+    return ConversationCreated.model_validate(conv, update={"facilitator_token": token,
+                                                            "recovery_code": recovery})
 
 
 def _unused_random_id(session: Session) -> int:
@@ -77,6 +82,8 @@ def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session:
         record_open_state(session, row.id, row.is_open)  # type: ignore[arg-type]
     session.commit()
     session.refresh(row)
+    if "is_open" in changes:  # issue 19: every open page follows closing live (the stream)
+        service.hub.publish(row.id)  # type: ignore[arg-type]
     if {"max_groups", "strict_moderation", "polis_compatible"} & changes.keys():
         service.mark_dirty([row.id])  # type: ignore[list-item]
     return row

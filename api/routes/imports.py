@@ -202,9 +202,11 @@ def _store(service: Service, upload: _Upload, create: ConversationCreate) -> Con
     export, math = upload.export, upload.math
     now = datetime.now(UTC)
     token, token_hash = new_token()
+    recovery, recovery_hash = new_token()  # issue 19: the way back in, hashed only
     with write_guard(service.engine) as engine, Session(engine) as session:
         conv = Conversation.model_validate(create, update={
-            "facilitator_token_hash": token_hash, "id": _unused_random_id(session)})
+            "facilitator_token_hash": token_hash, "facilitator_recovery_hash": recovery_hash,
+            "id": _unused_random_id(session)})
         session.add(conv)
         session.flush()
         cid = conv.id
@@ -244,7 +246,8 @@ def _store(service: Service, upload: _Upload, create: ConversationCreate) -> Con
                                     state=pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)))
         session.commit()
         session.refresh(conv)
-        created = ConversationCreated.model_validate(conv, update={"facilitator_token": token})
+        created = ConversationCreated.model_validate(conv, update={"facilitator_token": token,
+                                                                   "recovery_code": recovery})
     return ConversationImported(
         **created.model_dump(), participants=len(pid), statements=len(sid),
         votes=len(voters), polis_groups=math.k if math is not None else 0,

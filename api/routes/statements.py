@@ -30,6 +30,7 @@ from meedenken.models.tables import (
     StatementPublic,
     StatementUpdate,
 )
+from meedenken.models.text import duplicate_groups
 
 router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
 
@@ -122,6 +123,8 @@ def create_seeds(body: BulkStatements, conv: FacilitatorDep, session: SessionDep
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"at most {service.settings.bulk_max} statements per request, "
                             f"got {len(body.statements)}")
+    _refuse_duplicates([s.text for s in body.statements],
+                       [text for _, text in visible_statements(session, conv)])
     rows = [Statement(conversation_id=conv.id, text=s.text, is_seed=True,  # type: ignore[arg-type]
                       moderation=Moderation.accepted) for s in body.statements]
     session.add_all(rows)
@@ -129,6 +132,20 @@ def create_seeds(body: BulkStatements, conv: FacilitatorDep, session: SessionDep
     for row in rows:
         session.refresh(row)
     return StatementList(data=[StatementPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+def _refuse_duplicates(new: list[str], existing: list[str]) -> None:
+    """422 when seeds repeat each other or a statement already there (the same words, ignoring
+    case, spaces and punctuation; issue 19). Nothing is stored then."""
+    groups = duplicate_groups(existing + new)
+    clashes = [[i - len(existing) for i in g] for g in groups if g[-1] >= len(existing)]
+    if clashes:
+        said = "; ".join(
+            " = ".join(f"#{i + 1}" if i >= 0 else "an existing statement" for i in group)
+            + f" ({new[group[-1]]!r})" for group in clashes)
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"duplicate statements (ignoring case, spaces and punctuation): "
+                            f"{said}")
 
 
 @router.get("", response_model=StatementList)

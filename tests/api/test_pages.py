@@ -50,6 +50,8 @@ def test_qr_code_encodes_the_participant_link(client: TestClient, dialogue: Dial
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("image/svg+xml")
     assert r.text.lstrip().startswith("<?xml") or "<svg" in r.text[:200]
-    # segno writes the title we give it: the link, with only the known questions kept.
-    assert f"/c/{dialogue.id}?ask=role,age</title>" in r.text
+    # segno writes the title we give it: the one participant link; an old ?ask= is ignored
+    # (issue 19: the join questions live in the conversation, every QR code is the same).
+    assert f"/c/{dialogue.id}</title>" in r.text
+    assert r.text == client.get(f"/c/{dialogue.id}/qr.svg").text
     assert client.get("/c/999999/qr.svg").status_code == 404

@@ -107,7 +107,9 @@ def test_zip_of_a_csv_export_without_math(client: TestClient) -> None:
     assert answer["polis_compatible"] is False and answer["polis_groups"] == 0
     assert answer["participants"] >= 204 and answer["statements"] == 50
     body = _analysis(client, answer)
-    assert body["votes"] == 5303 and body["k"] >= 2
+    # The default mode's own grouping (issue 15): on this export, no clear opinion groups.
+    assert body["votes"] == 5303 and body["k"] >= 1
+    assert body["group_stability"]["method"]
 
 
 def test_faulty_state_is_carried_with_a_warning(client: TestClient) -> None:

@@ -200,9 +200,9 @@ def test_screenshots_and_layout(server: Server, new_page, size: str) -> None:  #
 
 def test_language_switch_and_join_questions(server: Server, http: httpx.Client,
                                             new_page) -> None:  # type: ignore[no-untyped-def]
-    conv = make_conversation(http, language="en")
+    conv = make_conversation(http, language="en", join_questions=["role", "age"])
     page = new_page(PHONE)
-    page.goto(f"{server.base}/c/{conv.id}?ask=role,age")
+    page.goto(f"{server.base}/c/{conv.id}?ask=role,age,area")  # an old link's ?ask= is ignored
     page.wait_for_selector("#statement:not(:empty)")
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.get_by_role("button", name="Agree", exact=True).is_visible()
@@ -215,7 +215,7 @@ def test_language_switch_and_join_questions(server: Server, http: httpx.Client,
     wait_until(page, "document.querySelector('#progress').textContent.startsWith('1 ')")
     page.click("#about summary")
     assert page.is_visible("#q-role") and page.is_visible("#q-age")
-    assert not page.is_visible("#q-area")  # not asked by this link
+    assert not page.is_visible("#q-area")  # not asked in this conversation
     page.select_option("#q-role", "carer")
     page.select_option("#q-age", "65-74")
     page.get_by_role("button", name="Opslaan").click()
@@ -259,24 +259,27 @@ def test_set_up_page_creates_a_conversation(server: Server, http: httpx.Client,
     has_reference = http.put("/conversations/1/reference", json={}).status_code not in (404, 405)
     assert ("Referentiepopulatie opgeslagen" if has_reference else "nog geen") in steps
     link = page.inner_text("#link")
-    assert link.endswith("?ask=role,age")
-    cid = int(link.split("/c/")[1].split("?")[0])
+    assert "?" not in link  # one link: the settings live in the conversation (issue 19)
+    cid = int(link.split("/c/")[1])
     token = page.inner_text("#token")
     conv = http.get(f"/conversations/{cid}").json()
     assert conv["topic"] == "Ouder worden in Zoetermeer" and conv["strict_moderation"] is True
+    assert conv["join_questions"] == ["role", "age"]
     seeds = http.get(f"/conversations/{cid}/statements").json()
     assert seeds["count"] == 2
     # The QR code is a server-made SVG that loaded in the page.
     wait_until(page, "document.querySelector('#qr').complete && "
                      "document.querySelector('#qr').naturalWidth > 0")
     screenshot(page, "setup-result-desktop")
-    qr = http.get(f"/c/{cid}/qr.svg?ask=role,age")
+    qr = http.get(f"/c/{cid}/qr.svg")
     assert qr.headers["content-type"].startswith("image/svg+xml") and b"<svg" in qr.content
-    # The dashboard link carries the token in the fragment and opens the board.
-    page.click("#dashboard")
-    page.wait_for_selector("#live.on")
-    page.wait_for_selector("h1:has-text('Ouder worden in Zoetermeer')")
-    assert token and page.evaluate(f"sessionStorage.getItem('meedenken:admin:{cid}')") == token
+    # The dashboard link carries the token in the fragment and opens the board in a new tab.
+    with page.context.expect_page() as opened:
+        page.click("#dashboard")
+    board = opened.value
+    board.wait_for_selector("#live.on")
+    board.wait_for_selector("h1:has-text('Ouder worden in Zoetermeer')")
+    assert token and board.evaluate(f"localStorage.getItem('meedenken:admin:{cid}')") == token
 
 
 def test_map_draws_density_beyond_a_few_thousand_points(server: Server,
@@ -339,7 +342,7 @@ def test_bridging_and_diversity_panels_render_when_present(server: Server,
     assert result["bridging"]["images"] == 0 and "<img" in result["bridging"]["text"]
     assert result["hiddenWithout"] is True
     assert result["rows"] == 2 + 3 and "1.78" in result["diversity"]
-    assert "joined40" in result["diversity"].replace(" ", "")
+    assert "aangemeld40" in result["diversity"].replace(" ", "")
 
 
 def test_common_ground_panel_lists_only_common_ground_and_an_honest_empty_state(

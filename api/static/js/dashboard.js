@@ -1,9 +1,10 @@
 // The facilitator dashboard: live map and panels from the SSE stream, moderation, export.
 import { api, ApiError, conversationIdFromPath } from "./api.js";
+import { clearMessage, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { DENSITY_THRESHOLD, drawMap } from "./map.js";
 import {
-  el, renderBridging, renderConsensus, renderDiversity, renderGroups, renderLegend,
+  el, renderBridging, setContentLanguage, renderConsensus, renderDiversity, renderGroups, renderLegend,
   renderParticipation,
 } from "./panels.js";
 import { follow } from "./sse.js";
@@ -21,34 +22,62 @@ const state = {
 };
 
 function notice(text) {
-  $("notice").textContent = text || "";
-  $("notice").hidden = !text;
+  if (text) showMessage($("notice"), "error", text);
+  else clearMessage($("notice"));
 }
 
 const textOf = (sid) => state.texts.get(sid) ?? `#${sid}`;
 
 // ------------------------------------------------------------------ token
+// Issue 19: kept in this browser's localStorage (every tab of this device opens the board)
+// until "forget"; the dashboard link (#token=, never sent to the server) and the recovery code
+// are the ways back in on another device.
 function takeToken() {
   const match = window.location.hash.match(/token=([^&]+)/);
   if (match) {
-    sessionStorage.setItem(TOKEN_STORE, decodeURIComponent(match[1]));
+    localStorage.setItem(TOKEN_STORE, decodeURIComponent(match[1]));
     history.replaceState(null, "", window.location.pathname + window.location.search);
   }
-  return sessionStorage.getItem(TOKEN_STORE);
+  return localStorage.getItem(TOKEN_STORE) || sessionStorage.getItem(TOKEN_STORE);
 }
+
+const adminLink = () => new URL(`/admin/${cid}#token=${encodeURIComponent(state.token)}`,
+                                window.location.origin).href;
 
 function askToken(message) {
   $("board").hidden = true;
   $("token-form").hidden = false;
+  $("recover").hidden = false;
   if (message) notice(message);
   $("token").focus();
+}
+
+async function recover(event) {
+  event.preventDefault();
+  try {
+    const access = await api(`/conversations/${cid}/facilitator-token/recover`, {
+      method: "POST", body: { recovery_code: $("recovery-code").value.trim() } });
+    state.token = access.facilitator_token;
+    localStorage.setItem(TOKEN_STORE, state.token);
+    $("new-admin-link").textContent = adminLink();
+    $("new-recovery").textContent = access.recovery_code;
+    $("recovered").hidden = false;
+    $("recover").hidden = true;
+    $("recovery-code").value = "";
+    openBoard();
+  } catch (err) {
+    showError($("recover-status"), err);
+  }
 }
 
 // ------------------------------------------------------------------ analysis
 async function loadTexts() {
   const list = await api(`/conversations/${cid}/statements`, { token: state.token });
   state.texts = new Map(list.data.map((s) => [s.id, s.text]));
-  state.nStatements = list.data.filter((s) => s.moderation !== "rejected").length;
+  // One count: the statements participants see, by the server's rule (api/store.py
+  // visible_filter: rejected ones never, pending ones only without strict moderation).
+  const hidden = state.conv && state.conv.strict_moderation ? ["pending", "rejected"] : ["rejected"];
+  state.nStatements = list.data.filter((s) => !hidden.includes(s.moderation)).length;
 }
 
 function render() {
@@ -59,7 +88,8 @@ function render() {
   $("stat-statements").textContent = state.nStatements ?? a.statements;
   $("stat-groups").textContent = (a.groups || []).length;
   $("updated").textContent = a.version
-    ? t("updated", { version: a.version, time: new Date(a.created_at).toLocaleTimeString() })
+    ? t("updatedAt", { time: new Date(a.created_at).toLocaleTimeString(document.documentElement.lang,
+                                                                        { hour: "2-digit", minute: "2-digit" }) })
     : t("noAnalysis");
   const canvas = $("map");
   const drawn = drawMap(canvas, a, { letter: groupLetter });
@@ -86,6 +116,11 @@ function renderStability(root, stability) {
 }
 
 async function onAnalysis(event) {
+  if (event.event === "state") { // closed or opened elsewhere (another tab, another device)
+    Object.assign(state.conv, JSON.parse(event.data));
+    showConversationState();
+    return;
+  }
   if (event.event !== "analysis") return;
   const analysis = JSON.parse(event.data);
   const known = (analysis.statement_coordinates || []).every((s) => state.texts.has(s.id));
@@ -105,7 +140,7 @@ async function refreshQueue() {
   try {
     list = await api(`/conversations/${cid}/statements?moderation=pending`, { token: state.token });
   } catch (err) {
-    $("queue-status").textContent = t("error", { reason: err.message });
+    showError($("queue-status"), err, { retry: refreshQueue });
     return;
   }
   $("queue-count").textContent = list.count;
@@ -118,7 +153,7 @@ async function refreshQueue() {
       return b;
     };
     return el("div", { className: "queue-item", "data-statement-id": String(s.id) },
-      el("p", { text: s.text, style: "margin:0" }),
+      el("p", { text: s.text, style: "margin:0", lang: state.conv.language }),
       el("div", { className: "actions" },
         button("accept", "accept", { moderation: "accepted" }),
         button("reject", "reject", { moderation: "rejected" }),
@@ -131,9 +166,10 @@ async function moderate(sid, body) {
     const row = await api(`/conversations/${cid}/statements/${sid}`,
                           { method: "PATCH", token: state.token, body });
     await loadTexts();
-    $("queue-status").textContent = `${t(body.is_meta ? "meta" : body.moderation === "accepted" ? "accept" : "reject")}: ${row.text}`;
+    showMessage($("queue-status"), "ok",
+                `${t(body.is_meta ? "meta" : body.moderation === "accepted" ? "accept" : "reject")}: ${row.text}`);
   } catch (err) {
-    $("queue-status").textContent = t("error", { reason: err.message });
+    showError($("queue-status"), err, { retry: () => moderate(sid, body) });
   }
   await refreshQueue();
   render();
@@ -150,12 +186,15 @@ async function refreshDiversity() {
 }
 
 async function download() {
-  $("export-status").textContent = "";
+  clearMessage($("export-status"));
   const response = await fetch(`/conversations/${cid}/export`,
                                { headers: { Authorization: `Bearer ${state.token}` } });
   if (!response.ok) {
-    $("export-status").textContent = response.status === 404 || response.status === 405
-      ? t("exportMissing") : t("error", { reason: response.status });
+    if (response.status === 404 || response.status === 405) {
+      showMessage($("export-status"), "error", t("exportMissing"));
+    } else {
+      showError($("export-status"), { status: response.status }, { retry: download });
+    }
     return;
   }
   const blob = await response.blob();
@@ -172,14 +211,54 @@ function showConversationState() {
   $("toggle-open").textContent = t(state.conv.is_open ? "closeConv" : "openConv");
 }
 
-async function toggleOpen() {
+/** Closing asks first (issue 19); reopening does not (it harms nobody). */
+function toggleOpen() {
+  if (state.conv.is_open) {
+    $("confirm-close").hidden = false;
+    $("confirm-no").focus();
+  } else {
+    setOpen(true);
+  }
+}
+
+async function setOpen(open) {
+  $("confirm-close").hidden = true;
   try {
     state.conv = await api(`/conversations/${cid}`, {
-      method: "PATCH", token: state.token, body: { is_open: !state.conv.is_open } });
+      method: "PATCH", token: state.token, body: { is_open: open } });
     showConversationState();
+    $("toggle-open").focus();
   } catch (err) {
-    notice(t("error", { reason: err.message }));
+    showError($("notice"), err, { retry: () => setOpen(open) });
   }
+}
+
+async function copyAdminLink() {
+  try {
+    await navigator.clipboard.writeText(adminLink());
+    showMessage($("access-status"), "ok", t("copied"));
+  } catch {
+    showMessage($("access-status"), "error", t("copyFailed"));
+  }
+}
+
+/** A new token (e.g. the old one was shared by mistake): the old one stops working at once;
+ * this browser keeps the new one and shows the new dashboard link. */
+async function rotate() {
+  try {
+    const access = await api(`/conversations/${cid}/facilitator-token`,
+                             { method: "POST", token: state.token });
+    localStorage.setItem(TOKEN_STORE, access.facilitator_token);
+    window.location.reload(); // every request and the stream with the new token
+  } catch (err) {
+    showError($("access-status"), err, { retry: rotate });
+  }
+}
+
+function forget() {
+  localStorage.removeItem(TOKEN_STORE);
+  sessionStorage.removeItem(TOKEN_STORE);
+  window.location.reload();
 }
 
 // ------------------------------------------------------------------ start
@@ -200,14 +279,32 @@ async function openBoard() {
     await loadTexts();
     await api(`/conversations/${cid}/statements?moderation=pending`, { token: state.token });
   } catch (err) {
-    sessionStorage.removeItem(TOKEN_STORE);
-    askToken(err instanceof ApiError && (err.status === 401 || err.status === 403)
-      ? t("tokenWrong") : t("error", { reason: err.message }));
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+      localStorage.removeItem(TOKEN_STORE);
+      sessionStorage.removeItem(TOKEN_STORE);
+      askToken(t("tokenWrong"));
+    } else {
+      askToken();
+      showError($("notice"), err, { retry: openBoard });
+    }
     return;
   }
+  if (state.opened) return;
+  state.opened = true;
   notice("");
   $("token-form").hidden = true;
+  $("recover").hidden = true;
   $("board").hidden = false;
+  $("own-admin-link").textContent = adminLink();
+  $("copy-admin").addEventListener("click", copyAdminLink);
+  $("forget").addEventListener("click", forget);
+  $("rotate").addEventListener("click", rotate);
+  $("confirm-yes").addEventListener("click", () => setOpen(false));
+  $("confirm-no").addEventListener("click", () => {
+    $("confirm-close").hidden = true;
+    $("toggle-open").focus();
+  });
+  // The one participant link: no settings in it (they live in the conversation).
   const link = new URL(`/c/${cid}`, window.location.origin).href;
   $("participant-link").href = link;
   $("participant-link").textContent = link;
@@ -216,9 +313,9 @@ async function openBoard() {
   showConversationState();
   $("toggle-open").addEventListener("click", toggleOpen);
   $("export-zip").addEventListener("click", () => download().catch((e) =>
-    { $("export-status").textContent = t("error", { reason: e.message }); }));
-  follow(`/conversations/${cid}/stream`, state.token, {
-    onEvent: (e) => onAnalysis(e).catch((err) => notice(t("error", { reason: err.message }))),
+    showError($("export-status"), e, { retry: download })));
+  follow(`/conversations/${cid}/stream?include=all`, state.token, {
+    onEvent: (e) => onAnalysis(e).catch((err) => showError($("notice"), err)),
     onState: setLive,
     onFatal: () => askToken(t("tokenWrong")),
   });
@@ -244,17 +341,21 @@ async function start() {
     state.conv = await api(`/conversations/${cid}`);
   } catch (err) {
     $("topic").textContent = "Meedenken";
-    notice(err.status === 404 ? t("notFound") : t("error", { reason: err.message }));
+    showError($("notice"), err, { retry: () => window.location.reload() });
     return;
   }
   $("topic").removeAttribute("data-i18n");
+  $("topic").lang = state.conv.language;
+  setContentLanguage(state.conv.language);
   translate(chosen || state.conv.language);
   $("token-form").addEventListener("submit", (e) => {
     e.preventDefault();
     state.token = $("token").value.trim();
-    sessionStorage.setItem(TOKEN_STORE, state.token);
-    openBoard();
+    localStorage.setItem(TOKEN_STORE, state.token);
+    if (state.opened) window.location.reload(); // a board already wired to the old token
+    else openBoard();
   });
+  $("recover-form").addEventListener("submit", recover);
   state.token = takeToken();
   if (state.token) openBoard();
   else askToken();

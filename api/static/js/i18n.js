@@ -1,5 +1,6 @@
 // Dutch and English texts of the pages. Elements carry data-i18n="key" (text content) or
 // data-i18n-attr="attribute:key" (an attribute); apply() fills them in for the chosen language.
+import { JOURNEY_TEXTS } from "./texts-journey.js";
 
 const TEXTS = {
   nl: {
@@ -299,6 +300,8 @@ const TEXTS = {
     importWarning: "Note: {w}",
   },
 };
+
+for (const [lang, texts] of Object.entries(JOURNEY_TEXTS)) Object.assign(TEXTS[lang], texts);
 
 export const LANGUAGES = Object.keys(TEXTS);
 

@@ -15,6 +15,12 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** The conversation's language: statements carry it as `lang` when the page is in another
+ * (issue 19), so a screen reader reads a Dutch statement as Dutch on the English page. */
+let contentLanguage = null;
+export function setContentLanguage(lang) { contentLanguage = lang; }
+const said = (text) => el("span", contentLanguage ? { lang: contentLanguage, text } : { text });
+
 const pct = (x) => Math.round(100 * Number(x || 0));
 // A share with its denominator ("55% van wie erover stemden eens") may wrap on a phone.
 const WRAP = "white-space: normal";
@@ -45,7 +51,7 @@ export function renderGroups(root, analysis, textOf) {
       return el("li", {},
         el("span", { className: `pct ${agree ? "agree" : "disagree"}`, style: WRAP,
                      text: t(agree ? "groupAgreePct" : "groupDisagreePct", { pct: pct(share) }) }),
-        " ", r.text ?? textOf(r.statement_id),
+        " ", said(r.text ?? textOf(r.statement_id)),
         r.passes_test === false ? el("span", { className: "hint", text: ` (${t("notPassing")})` }) : null);
     });
     const size = g.share_of_participants == null ? t("groupSize", { size: g.size })
@@ -84,7 +90,7 @@ function bridgeItem(b, textOf, withStatus) {
       el("span", { className: "num", text: `${pct(rate)}%` }));
   }
   return el("div", { className: "bridge" },
-    el("p", { className: "text", text: b.text ?? textOf(b.statement_id) }),
+    el("p", { className: "text" }, said(b.text ?? textOf(b.statement_id))),
     el("p", { className: "interval", text: supportSentence(support)
       + (withStatus && b.status ? ` (${t(`status.${b.status}`)})` : "") }),
     bars);
@@ -113,19 +119,34 @@ export function renderConsensus(root, analysis, textOf) {
   // The share of all votes on the statement, and "not certain" when its interval reaches 50%.
   const item = (c, agree) => el("li", {}, el("span", { className: `pct ${agree ? "agree" : "disagree"}`, style: WRAP,
       text: t(agree ? "votersAgreePct" : "votersDisagreePct",
-              { pct: pct(c.share_of_voters ?? c.p_success) }) }), " ", c.text ?? textOf(c.statement_id),
+              { pct: pct(c.share_of_voters ?? c.p_success) }) }), " ", said(c.text ?? textOf(c.statement_id)),
     c.wording === "majority_not_certain" ? el("span", { className: "hint", text: ` (${t("notCertain")})` }) : null);
   const items = [...agree.map((c) => item(c, true)), ...disagree.map((c) => item(c, false))];
   root.replaceChildren(...(items.length ? items : [el("li", { text: t("noneYet") })]));
 }
 
+/** A table that stacks on a phone (class "stack": each cell labelled by its column). */
 function table(headers, rows) {
-  return el("table", {},
+  return el("table", { className: "stack" },
     el("thead", {}, el("tr", {}, ...headers.map((h, i) =>
       el("th", { scope: "col", className: i ? "num" : "", text: h })))),
     el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((cell, i) =>
-      el(i ? "td" : "th", i ? { className: "num", text: String(cell) }
+      el(i ? "td" : "th", i ? { className: "num", text: String(cell), "data-label": headers[i] }
                             : { scope: "row", text: String(cell) }))))));
+}
+
+/** A role as the page's language says it (the pooled small roles included, issue 19). */
+export function roleName(role) {
+  if (role === "unknown") return t("role_unknown");
+  if (role.startsWith("other roles")) return t("otherRoles");
+  const name = t(`roles.${role}`);
+  return name === `roles.${role}` ? role.replaceAll("_", " ") : name;
+}
+
+/** A participation-funnel key (joined, voted, ...) in words. */
+function funnelName(key) {
+  const name = t(`funnel.${key}`);
+  return name === `funnel.${key}` ? key.replaceAll("_", " ") : name;
 }
 
 export function renderParticipation(root, analysis) {
@@ -135,8 +156,7 @@ export function renderParticipation(root, analysis) {
     el("p", { text: `${p.n_participants ?? 0} ${t("participants")}, ${p.n_votes ?? 0} ${t("votes")}, `
                     + `${fmt(p.votes_per_participant_median, 1)} ${t("medianVotes")}` }),
     el("h3", { text: t("byRole") }),
-    table([t("roleCol"), t("participants")], roles.map(([role, n]) =>
-      [role === "unknown" ? t("role_unknown") : t(`roles.${role}`), n])));
+    table([t("roleCol"), t("participants")], roles.map(([role, n]) => [roleName(role), n])));
 }
 
 /** GET /diversity (issue 5): per attribute its shares, and against a reference the ratios. */
@@ -147,15 +167,17 @@ export function renderDiversity(card, root, diversity) {
   // The participation funnel and other whole-number counts, as the server names them.
   const counts = Object.entries(diversity.participation || {})
     .filter(([, v]) => typeof v === "number");
-  if (counts.length) parts.push(table([t("participation"), t("count")], counts.map(([k, v]) => [k.replaceAll("_", " "),
+  if (counts.length) parts.push(table([t("participation"), t("count")], counts.map(([k, v]) => [funnelName(k),
     Number.isInteger(v) ? v : fmt(v)])));
   for (const [name, a] of Object.entries(diversity.attributes || {})) {
     const shares = a.shares || {};
     const ratios = a.representation_ratio || {};
     // A share of null is a cell hidden for privacy (fewer than k participants).
     const rows = Object.entries(shares).map(([cat, share]) =>
-      [cat, share == null ? "–" : `${pct(share)}%`, ratios[cat] == null ? "–" : fmt(ratios[cat])]);
-    parts.push(el("h3", { text: name }),
+      [name === "role" ? roleName(cat) : cat, share == null ? "–" : `${pct(share)}%`,
+       ratios[cat] == null ? "–" : fmt(ratios[cat])]);
+    const title = t(`attributeNames.${name}`);
+    parts.push(el("h3", { text: title === `attributeNames.${name}` ? name : title }),
       table([t("category"), t("share"), t("ratio")], rows),
       el("p", { className: "hint",
                 text: `${t("effective")}: ${fmt(a.effective_categories, 1)}` }));

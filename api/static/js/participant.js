@@ -1,24 +1,38 @@
-// The participant page: join anonymously at once, then one statement at a time.
-import { api, ApiError, conversationIdFromPath } from "./api.js";
+// The participant page: the first statement comes with the page (its #boot data); joining
+// happens while the resident reads; then one statement at a time. The conversation's state
+// (open, closed) is followed live on the stream (issue 19).
+import { bindAbout, fillPrivacy, fillQuestions, showQuestions } from "./about.js";
+import { api, conversationIdFromPath } from "./api.js";
+import { clearMessage, isClosed, isOffline, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
-import { drawMap } from "./map.js";
+// map.js and sse.js load after the first statement is votable (issue 19: fewer files on the
+// slow first load).
+const later = { map: () => import("./map.js"), sse: () => import("./sse.js") };
 
 const $ = (id) => document.getElementById(id);
 const cid = conversationIdFromPath();
 const STORE = `meedenken:c:${cid}`;
 const LANG_STORE = "meedenken:lang";
-const ROLES = ["resident", "patient", "carer", "professional", "manager", "board_member", "other"];
-const AGE_BANDS = ["<18", "18-29", "30-44", "45-64", "65-74", "75+"];
 /** While the participant's own votes are not analysed yet, look again this often and this long. */
 const STANDING_RETRY_MS = 1500;
 const STANDING_RETRIES = 6;
 /** On the end screen, look for newly accepted statements this often. */
 const NEW_STATEMENT_POLL_MS = 15000;
+/** The "joined" cookie lasts as long as a browser keeps the participant's token: a year. */
+const JOINED_COOKIE_SECONDS = 365 * 24 * 3600;
+/** Vote keys: digits in every language, and each language's own first letters. */
+const VOTE_KEYS = { 1: 1, 2: -1, 3: 0, e: 1, o: -1, s: 0, a: 1, d: -1, p: 0 };
+const KEY_HINTS = { nl: ["E 1", "O 2", "S 3"], en: ["A 1", "D 2", "P 3"] };
 
 const state = {
-  conv: null, me: null, current: null, total: 0, busy: false, pollTimer: null,
+  conv: null, me: null, current: null, total: 0, busy: false, pollTimer: null, joining: null,
+  pending: null, started: false,
 };
 
+function readBoot() {
+  const node = $("boot");
+  try { return node ? JSON.parse(node.textContent) : null; } catch { return null; }
+}
 function load() {
   try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch { return {}; }
 }
@@ -26,39 +40,56 @@ function save() {
   localStorage.setItem(STORE, JSON.stringify(state.me));
 }
 
-function notice(text) {
-  const el = $("notice");
-  el.textContent = text;
-  el.hidden = !text;
-}
-
-function reason(err) {
-  return err instanceof ApiError ? err.message : String(err);
-}
-
 // ------------------------------------------------------------------ joining
 async function join() {
   const saved = load();
   if (saved.token) {
     state.me = { voted: 0, ...saved };
+    markJoined();
     return;
   }
   const created = await api(`/conversations/${cid}/participants`, { method: "POST", body: {} });
   state.me = { token: created.token, id: created.id, voted: 0 };
   save();
+  markJoined();
+}
+
+/** Tell the server (a cookie on this page's path, no token in it) not to send a first
+ * statement next time: a returning resident may have voted on it. */
+function markJoined() {
+  document.cookie = `meedenken_joined=1; path=/c/${cid}; max-age=${JOINED_COOKIE_SECONDS}; samesite=lax`;
+}
+
+/** Join once; a failed attempt may be tried again. */
+function joined() {
+  if (!state.joining) {
+    state.joining = join().catch((err) => { state.joining = null; throw err; });
+  }
+  return state.joining;
 }
 
 // ------------------------------------------------------------------ voting
 function showProgress() {
-  const total = Math.max(state.total, state.me.voted + (state.current ? 1 : 0));
-  $("progress").textContent = t("progress", { done: state.me.voted, total });
+  const total = Math.max(state.total, state.me ? state.me.voted + (state.current ? 1 : 0) : 0);
+  const done = state.me ? state.me.voted : 0;
+  $("progress").textContent = t("progress", { done, total });
   $("progress-bar").max = Math.max(total, 1);
-  $("progress-bar").value = state.me.voted;
+  $("progress-bar").value = done;
 }
 
 async function refreshTotal() {
   const list = await api(`/conversations/${cid}/statements`, { token: state.me.token });
   state.total = list.count;
+}
+
+function showStatement(next) {
+  state.current = next;
+  stopPolling();
+  $("done").hidden = true;
+  $("vote-card").hidden = false;
+  $("statement").textContent = next.text;
+  $("statement").dataset.statementId = String(next.id);
+  showProgress();
 }
 
 async function nextStatement() {
@@ -68,21 +99,17 @@ async function nextStatement() {
   } catch (err) {
     if (err.status === 403 || err.status === 401) { // token of a deleted or other database
       localStorage.removeItem(STORE);
-      await join();
+      state.joining = null;
+      await joined();
       next = await api(`/conversations/${cid}/next`, { token: state.me.token });
     } else {
       throw err;
     }
   }
-  state.current = next;
   if (next) {
-    stopPolling();
-    $("done").hidden = true;
-    $("vote-card").hidden = false;
-    $("statement").textContent = next.text;
-    $("statement").dataset.statementId = String(next.id);
-    showProgress();
+    showStatement(next);
   } else {
+    state.current = null;
     $("vote-card").hidden = true;
     $("done").hidden = false;
     showStanding();
@@ -93,20 +120,26 @@ async function nextStatement() {
 async function vote(value) {
   if (state.busy || !state.current || !state.conv.is_open) return;
   state.busy = true;
+  state.pending = value;
   setButtons(false);
+  clearMessage($("vote-status"));
   try {
+    await joined();
     await api(`/conversations/${cid}/votes`, {
       method: "POST", token: state.me.token,
       body: { statement_id: state.current.id, vote: value },
     });
+    state.pending = null;
     state.me.voted += 1;
     save();
-    $("vote-status").textContent = t("voteSaved");
-    if (state.me.voted % 5 === 0) await refreshTotal();
+    showOnline();
+    showMessage($("vote-status"), "ok", t("voteSaved"));
+    if (state.me.voted % 5 === 0 || !state.total) await refreshTotal();
     await nextStatement();
   } catch (err) {
-    $("vote-status").textContent = t("voteFailed", { reason: reason(err) });
-    if (err.status === 409) await loadConversation();
+    if (isClosed(err)) { state.conv.is_open = false; showClosed(); return; }
+    if (isOffline(err)) showOffline();
+    showError($("vote-status"), err, { prefix: "voteNotSaved", retry: () => vote(value) });
   } finally {
     state.busy = false;
     setButtons(true);
@@ -125,22 +158,93 @@ function onKey(event) {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
   const target = event.target;
   if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-  const keys = { a: 1, 1: 1, d: -1, 2: -1, p: 0, 3: 0 };
-  const value = keys[event.key.toLowerCase()];
+  const value = VOTE_KEYS[event.key.toLowerCase()];
   if (value === undefined || $("vote-card").hidden) return;
   event.preventDefault();
   vote(value);
 }
 
+// ------------------------------------------------------------------ offline, closed, live state
+function showOffline() { $("offline").hidden = false; }
+function showOnline() { $("offline").hidden = true; }
+
+function retryAfterOffline() {
+  showOnline();
+  if (state.pending !== null && state.current) vote(state.pending);
+  else if (!state.started) startVoting();
+}
+
+function showResultsLinks() {
+  const visible = Boolean(state.conv.results_visible);
+  for (const p of document.querySelectorAll(".results-link")) p.hidden = !visible;
+  $("results-during").hidden = !visible || !state.conv.is_open;
+  $("done-results").hidden = !visible || !state.conv.is_open; // the closed card has its own
+}
+
+function showClosed() {
+  stopPolling();
+  state.current = null;
+  $("vote-card").hidden = true;
+  $("add-own").hidden = true;
+  $("about").hidden = true;
+  clearMessage($("notice"));
+  $("closed").hidden = false;
+  showResultsLinks();
+  // The resident's own place stays visible after closing (when the results are shared).
+  if (state.me && state.me.voted > 0 && state.conv.results_visible) {
+    $("done").hidden = false;
+    $("done-title").hidden = true;
+    $("done").querySelector("[data-i18n=doneMore]").hidden = true;
+    showStanding();
+  } else {
+    $("done").hidden = true;
+  }
+}
+
+async function reopen() {
+  $("closed").hidden = true;
+  $("done-title").hidden = false;
+  $("done").querySelector("[data-i18n=doneMore]").hidden = false;
+  showResultsLinks();
+  if (state.started) {
+    showQuestions(state.conv);
+    try { await nextStatement(); } catch (err) { loadFailed(err); }
+  } else {
+    startVoting();
+  }
+}
+
+function onState(event) {
+  if (event.event !== "state") return;
+  const next = JSON.parse(event.data);
+  const wasOpen = state.conv.is_open;
+  state.conv.is_open = next.is_open;
+  state.conv.results_visible = next.results_visible;
+  if (wasOpen && !next.is_open) showClosed();
+  else if (!wasOpen && next.is_open) reopen();
+  else showResultsLinks();
+}
+
+async function followState() {
+  const { follow } = await later.sse();
+  follow(`/conversations/${cid}/stream?include=state`, null, {
+    onEvent: onState,
+    onFatal: () => showMessage($("notice"), "error", t("notFound")),
+  });
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("online", retryAfterOffline);
+}
+
 // ------------------------------------------------------------------ end screen
 async function showStanding(attempt = 0) {
   const standing = $("standing");
+  if (!state.me) return;
   let analysis;
   try {
     analysis = await api(`/conversations/${cid}/analysis`, { token: state.me.token });
   } catch (err) {
     standing.textContent = err.status === 403 || err.status === 401 ? t("resultsHidden")
-      : t("error", { reason: reason(err) });
+      : t("notYetPlaced");
     return;
   }
   const me = (analysis.coordinates || []).find((p) => p.id === state.me.id);
@@ -156,6 +260,7 @@ async function showStanding(attempt = 0) {
     ? t("youAreInGroup", { group: groupLetter(group.id), size: group.size })
     : t("notYetPlaced");
   $("standing-figure").hidden = false;
+  const { drawMap } = await later.map();
   const canvas = $("mini-map");
   canvas.setAttribute("aria-label", standing.textContent);
   drawMap(canvas, analysis, { highlight: state.me.id, letter: groupLetter });
@@ -173,6 +278,11 @@ function stopPolling() {
 }
 
 // ------------------------------------------------------------------ own statement
+function countCharacters() {
+  const box = $("own-text");
+  $("own-count").textContent = t("charCount", { n: box.value.length, max: box.maxLength });
+}
+
 async function submitOwn(event) {
   event.preventDefault();
   const box = $("own-text");
@@ -181,14 +291,12 @@ async function submitOwn(event) {
   const text = box.value.trim();
   if (!text) { box.focus(); return; }
   try {
+    await joined();
     const result = await api(`/conversations/${cid}/statements`, {
       method: "POST", token: state.me.token, body: { text },
     });
-    const thanks = document.createElement("p");
-    thanks.className = "ok";
-    thanks.textContent = result.statement.moderation === "pending" && state.conv.strict_moderation
-      ? t("submittedPending") : t("submitted");
-    out.append(thanks);
+    const thanks = showMessage(out, "ok", result.statement.moderation === "pending"
+      && state.conv.strict_moderation ? t("submittedPending") : t("submitted"));
     if (result.similar && result.similar.length) {
       const intro = document.createElement("p");
       intro.textContent = t("similarExists");
@@ -197,58 +305,16 @@ async function submitOwn(event) {
       for (const s of result.similar) {
         const li = document.createElement("li");
         li.textContent = s.text;
+        li.lang = state.conv.language;
         list.append(li);
       }
-      out.append(intro, list);
+      thanks.after(intro, list);
     }
     box.value = "";
+    countCharacters();
   } catch (err) {
-    const p = document.createElement("p");
-    p.className = "error";
-    p.textContent = t("submitFailed", { reason: reason(err) });
-    out.append(p);
-  }
-}
-
-// ------------------------------------------------------------------ join questions
-function askedQuestions() {
-  const params = new URLSearchParams(window.location.search);
-  if (!params.has("ask")) return ["role", "age", "area"];
-  return params.get("ask").split(",").filter(Boolean);
-}
-
-function fillQuestions() {
-  const fill = (select, values, label) => {
-    const chosen = select.value;
-    select.replaceChildren(new Option(t("noAnswer"), ""));
-    for (const v of values) select.append(new Option(label(v), v));
-    select.value = chosen;
-  };
-  fill($("q-role"), ROLES, (r) => t(`roles.${r}`));
-  fill($("q-age"), AGE_BANDS, (a) => a);
-}
-
-async function saveAbout(event) {
-  event.preventDefault();
-  const out = $("about-result");
-  const area = $("q-area").value.trim();
-  if (area && !/^[0-9]{4}$/.test(area)) {
-    out.textContent = t("error", { reason: t("area") });
-    $("q-area").focus();
-    return;
-  }
-  const demographics = {};
-  if (!$("q-age").closest(".field").hidden) demographics.age = $("q-age").value || null;
-  if (!$("q-area").closest(".field").hidden) demographics.area = area || null;
-  const body = { demographics };
-  if (!$("q-role").closest(".field").hidden) body.role = $("q-role").value || null;
-  try {
-    await api(`/conversations/${cid}/participants/me`, {
-      method: "PATCH", token: state.me.token, body,
-    });
-    out.textContent = t("saved");
-  } catch (err) {
-    out.textContent = t("error", { reason: reason(err) });
+    if (isClosed(err)) { state.conv.is_open = false; showClosed(); return; }
+    showError(out, err, { prefix: "statementNotSent", retry: () => $("own-form").requestSubmit() });
   }
 }
 
@@ -257,65 +323,86 @@ function translate(lang) {
   setLanguage(lang);
   apply();
   fillQuestions();
-  if (state.conv) document.title = `${state.conv.topic} · Meedenken`;
+  const hints = KEY_HINTS[lang] || KEY_HINTS.nl;
+  ["agree", "disagree", "pass"].forEach((id, i) => $(id).setAttribute("aria-keyshortcuts", hints[i]));
+  if (state.conv) {
+    document.title = `${state.conv.topic} · Meedenken`;
+    fillPrivacy(state.conv);
+  }
+  countCharacters();
   if (state.me && state.current) showProgress();
   if (state.me && !$("done").hidden) showStanding(STANDING_RETRIES);
 }
 
-async function loadConversation() {
-  state.conv = await api(`/conversations/${cid}`);
-  $("topic").removeAttribute("data-i18n");
-  $("topic").textContent = state.conv.topic;
-  $("description").textContent = state.conv.description || "";
-  if (!state.conv.is_open) notice(t("closed"));
+function loadFailed(err) {
+  if (isOffline(err)) showOffline();
+  showError($("notice"), err, { retry: startVoting });
+}
+
+/** Join (in the background when the page came with a first statement) and show a statement. */
+async function startVoting() {
+  clearMessage($("notice"));
+  const boot = state.boot;
+  const returning = Boolean(load().token);
+  try {
+    if (boot && boot.preview && !returning && !state.started) {
+      state.total = boot.total;
+      showStatement(boot.preview);
+      joined().catch(loadFailed); // while the resident reads the statement
+    } else if (state.current) {
+      await joined(); // a retry after a failed join: the statement on screen stays
+    } else {
+      await joined();
+      await refreshTotal();
+      await nextStatement();
+    }
+  } catch (err) {
+    if (isClosed(err)) { state.conv.is_open = false; showClosed(); return; }
+    loadFailed(err);
+    return;
+  }
+  state.started = true;
+  showQuestions(state.conv);
+  performance.mark("meedenken:voting-ready"); // measured by the slow-network browser test
 }
 
 async function start() {
+  state.boot = readBoot();
   const chosen = localStorage.getItem(LANG_STORE);
-  translate(chosen || "nl");
+  if (state.boot) state.conv = state.boot.conversation;
+  translate(chosen || (state.conv && state.conv.language) || "nl");
+  $("lang").value = document.documentElement.lang;
   $("lang").addEventListener("change", (e) => {
     localStorage.setItem(LANG_STORE, e.target.value);
     translate(e.target.value);
   });
-  try {
-    await loadConversation();
-  } catch (err) {
-    $("topic").removeAttribute("data-i18n");
-    $("topic").textContent = "Meedenken";
-    notice(err.status === 404 ? t("notFound") : t("error", { reason: reason(err) }));
-    return;
+  if (!state.conv) {
+    try {
+      state.conv = await api(`/conversations/${cid}`);
+    } catch (err) {
+      showError($("notice"), err, { retry: () => window.location.reload() });
+      return;
+    }
   }
-  if (!chosen) translate(state.conv.language);
-  $("lang").value = document.documentElement.lang;
-  if (!state.conv.is_open) {
-    $("done").hidden = false;
-    $("done-title").textContent = t("closed");
-    return;
-  }
-  try {
-    await join();
-    await refreshTotal();
-    await nextStatement();
-  } catch (err) {
-    notice(t("error", { reason: reason(err) }));
-    return;
-  }
+  fillPrivacy(state.conv);
+  showResultsLinks();
   for (const b of document.querySelectorAll(".choice")) {
     b.addEventListener("click", () => vote(Number(b.dataset.vote)));
   }
   document.addEventListener("keydown", onKey);
-  if (state.conv.participant_statements) {
-    $("add-own").hidden = false;
-    $("own-form").addEventListener("submit", submitOwn);
+  $("own-form").addEventListener("submit", submitOwn);
+  $("own-text").addEventListener("input", countCharacters);
+  bindAbout({ cid, token: async () => { await joined(); return state.me.token; } });
+  $("offline-retry").addEventListener("click", retryAfterOffline);
+  const live = () => followState().catch(() => { /* offline now: the answers say it */ });
+  if (!state.conv.is_open) {
+    if (load().token) state.me = { voted: 0, ...load() };
+    showClosed();
+    live();
+    return;
   }
-  const asked = askedQuestions();
-  for (const field of document.querySelectorAll("[data-question]")) {
-    field.hidden = !asked.includes(field.dataset.question);
-  }
-  if (asked.length) {
-    $("about").hidden = false;
-    $("about-form").addEventListener("submit", saveAbout);
-  }
+  await startVoting();
+  live(); // after the first statement is votable: the stream waits its turn on a slow line
 }
 
 start();

@@ -14,8 +14,10 @@ export function follow(url, token, { onEvent, onState = () => {}, onFatal = () =
   let delay = RETRY_MIN_MS;
 
   async function connectOnce() {
+    const headers = { Accept: "text/event-stream" };
+    if (token) headers.Authorization = `Bearer ${token}`; // none: a public stream (state)
     const response = await fetch(url, {
-      headers: { Accept: "text/event-stream", Authorization: `Bearer ${token}` },
+      headers,
       signal: controller.signal,
       cache: "no-store",
     });

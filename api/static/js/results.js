@@ -1,0 +1,106 @@
+// The participants' results page (issue 19, item 4): the common ground and what each opinion
+// group thinks, in plain words, from the public analysis (no participant-level data; groups
+// under the privacy minimum are left out). Live while the conversation is open; it stays
+// after closing.
+import { api } from "./api.js";
+import { showError, showMessage } from "./feedback.js";
+import { apply, groupLetter, setLanguage, t } from "./i18n.js";
+import { groupColour } from "./map.js";
+import { el, supportSentence } from "./panels.js";
+import { follow } from "./sse.js";
+
+const $ = (id) => document.getElementById(id);
+const cid = Number(window.location.pathname.split("/")[2]);
+const LANG_STORE = "meedenken:lang";
+const MAX_PER_GROUP = 3;
+const pct = (x) => Math.round(100 * Number(x || 0));
+
+const boot = JSON.parse($("boot").textContent);
+const conv = boot.conversation;
+const k = boot.min_group_size;
+let analysis = null;
+let texts = new Map();
+
+const textOf = (item) => item.text ?? texts.get(item.statement_id) ?? `#${item.statement_id}`;
+const content = (tag, props, text) => Object.assign(el(tag, props, text), { lang: conv.language });
+
+function render() {
+  $("intro").textContent = t(conv.is_open ? "resultsIntro" : "resultsIntroClosed");
+  $("back").hidden = !conv.is_open;
+  $("small-groups").textContent = t("smallGroups", { k });
+  if (!analysis) return;
+  if (!analysis.version) {
+    $("totals").textContent = t("noResultsYet");
+  } else {
+    $("totals").textContent = t("resultsTotals", { participants: analysis.participants,
+                                                   votes: analysis.votes });
+  }
+  const common = (analysis.bridging || []).filter((b) => b.is_bridging === true);
+  $("common").replaceChildren(...(common.length ? common.slice(0, 10).map((b) => el("li", {},
+    content("p", { className: "text" }, textOf(b)),
+    el("p", { className: "hint", text: supportSentence(b.group_support || b.group_agree) })))
+    : [el("li", { text: t("commonGroundNone") })]));
+  const groups = (analysis.groups || []).filter((g) => g.size >= k);
+  $("result-groups").replaceChildren(...groups.map((g) => {
+    const card = el("article", { className: "card group-card" });
+    card.style.borderTopColor = groupColour(g.id);
+    const items = (g.representative || []).slice(0, MAX_PER_GROUP).map((r) => {
+      const agree = r.repful_for === "agree";
+      return el("li", {},
+        el("span", { className: `pct lead ${agree ? "agree" : "disagree"}`,
+                     text: t(agree ? "groupAgrees" : "groupDisagrees", { pct: pct(r.p_success) }) }),
+        " ", content("span", {}, textOf(r)));
+    });
+    card.append(el("h3", { text: t("groupThinks", { group: groupLetter(g.id), size: g.size }) }),
+      items.length ? el("ul", { className: "plain-list" }, ...items) : el("p", { text: t("noneYet") }));
+    return card;
+  }));
+  if (!groups.length) $("result-groups").replaceChildren(el("p", { text: t("noGroups") }));
+}
+
+async function loadTexts() {
+  const list = await api(`/conversations/${cid}/statements`);
+  texts = new Map(list.data.map((s) => [s.id, s.text]));
+}
+
+function translate(lang) {
+  setLanguage(lang);
+  apply();
+  $("lang").value = lang;
+  render();
+}
+
+async function start() {
+  translate(localStorage.getItem(LANG_STORE) || conv.language);
+  $("lang").addEventListener("change", (e) => {
+    localStorage.setItem(LANG_STORE, e.target.value);
+    translate(e.target.value);
+  });
+  if (!conv.results_visible) {
+    showMessage($("notice"), "error", t("resultsHiddenPage"));
+    return;
+  }
+  try {
+    await loadTexts();
+    analysis = await api(`/conversations/${cid}/analysis`);
+  } catch (err) {
+    showError($("notice"), err, { retry: () => window.location.reload() });
+    return;
+  }
+  render();
+  follow(`/conversations/${cid}/stream?include=all`, null, {
+    onEvent: async (e) => {
+      if (e.event === "state") { Object.assign(conv, JSON.parse(e.data)); render(); return; }
+      if (e.event !== "analysis") return;
+      const next = JSON.parse(e.data);
+      const known = (next.groups || []).every((g) => (g.representative || [])
+        .every((r) => r.text || texts.has(r.statement_id)));
+      if (!known) await loadTexts().catch(() => {});
+      analysis = next;
+      render();
+    },
+    onFatal: () => showMessage($("notice"), "error", t("resultsHiddenPage")),
+  });
+}
+
+start();
