@@ -12,7 +12,7 @@ concerned and says what is wrong.
 
 from __future__ import annotations
 
-__all__ = ["Closed", "Conflict", "DomainError", "Forbidden", "NotFound"]
+__all__ = ["Closed", "Conflict", "DomainError", "Forbidden", "Invalid", "NotFound"]
 
 
 class DomainError(Exception):
@@ -40,3 +40,8 @@ class Conflict(DomainError):
 
 class Closed(Conflict):
     """The conversation is closed: it takes no more votes."""
+
+
+class Invalid(DomainError):
+    """The request's content cannot be acted on although well-formed (say, a statement of another
+    conversation carried into a new round)."""
