@@ -85,7 +85,7 @@ def carried_ids(session: Session, conversation_ids: Sequence[int]) -> dict[int, 
     if chains:
         for first, home in session.exec(select(Statement.id, Statement.conversation_id).where(
                 col(Statement.id).in_(list(chains)))).all():
-            chains[first][home] = first  # type: ignore[index]
+            chains[first][home] = first  # type: ignore[index,assignment]
     return dict(chains)
 
 
