@@ -39,38 +39,21 @@ from meedenken.api.present.trajectory import (
     RoundSummary,
     ShiftAnswer,
 )
-from meedenken.api.store import latest_result
 from meedenken.engine.diversity import suppress_cells
 from meedenken.engine.shift import VOTE_ORDER, paired_shift
-from meedenken.models.tables import Conversation, Participant, Statement, Vote
-from meedenken.models.trajectory import CarriedStatement, RoundPerson, TrajectoryRound
+from meedenken.models.tables import Conversation, Participant, Statement
+from meedenken.models.trajectory import (
+    CarriedStatement,
+    RoundPerson,
+    TrajectoryRound,
+)
 
+from .process_cache import RoundData, cached, round_data
 from .rounds import round_of, rounds_of
 
-__all__ = ["RoundVotes", "carried_ids", "process_answer", "round_votes"]
+__all__ = ["carried_ids", "process_answer"]
 
 _NAMES = {1: "agree", -1: "disagree", 0: "pass"}
-
-
-@dataclass(frozen=True)
-class RoundVotes:
-    """Current votes of one round on some statements, as arrays (one entry per vote)."""
-
-    participant_ids: np.ndarray
-    statement_ids: np.ndarray
-    values: np.ndarray
-
-
-def round_votes(session: Session, conversation_id: int, statement_ids: Sequence[int]) -> RoundVotes:
-    """The current votes of a conversation on ``statement_ids``."""
-    if not statement_ids:
-        empty = np.zeros(0, dtype=np.int64)
-        return RoundVotes(empty, empty, empty)
-    rows = session.exec(select(Vote.participant_id, Vote.statement_id, Vote.value).where(  # type: ignore[call-overload]
-        Vote.conversation_id == conversation_id,
-        col(Vote.statement_id).in_(list(statement_ids)))).all()
-    arr = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    return RoundVotes(arr[:, 0], arr[:, 1], arr[:, 2])
 
 
 def carried_ids(session: Session, conversation_ids: Sequence[int]) -> dict[int, dict[int, int]]:
@@ -97,12 +80,11 @@ def _counts(values: np.ndarray) -> Counts:
 def _by(values: np.ndarray, labels: np.ndarray, names: Sequence[str], k: int) -> dict[str, Counts]:
     """Counts per label (index into ``names``; -1 = none), labels of fewer than k voters left
     out."""
-    out: dict[str, Counts] = {}
-    for code, name in enumerate(names):
-        mine = values[labels == code]
-        if len(mine) >= k:
-            out[name] = _counts(mine)
-    return out
+    keep = labels >= 0
+    cells = np.bincount(labels[keep] * 3 + values[keep] + 1,
+                        minlength=3 * len(names)).reshape(-1, 3)
+    return {name: Counts(agree=int(c[2]), disagree=int(c[0]), **{"pass": int(c[1])})
+            for name, c in zip(names, cells, strict=False) if c.sum() >= k}
 
 
 def _hide(n: int, k: int) -> int | None:
@@ -134,52 +116,39 @@ def _shift(before: np.ndarray, after: np.ndarray, rounds: tuple[int, int], k: in
 
 @dataclass
 class _Round:
-    """What is read of one round."""
+    """One round as the process counts it."""
 
     conv: Conversation
     number: int
-    participant_ids: np.ndarray  # sorted
-    role_codes: np.ndarray  # parallel to participant_ids, index into roles, -1 none
-    group_of: Mapping[int, int]
-    votes: int
+    data: RoundData
+    key: tuple[Any, ...]
+    role_codes: np.ndarray  # parallel to data.participant_ids, index into roles, -1 none
+
+    @property
+    def participant_ids(self) -> np.ndarray:
+        return self.data.participant_ids
 
 
-def _read_round(session: Session, conv: Conversation, number: int,
+def _read_round(session: Session, conv: Conversation, number: int, statement_ids: list[int],
                 roles: dict[str, int]) -> _Round:
-    rows = session.exec(select(Participant.id, Participant.role).where(
-        Participant.conversation_id == conv.id).order_by(col(Participant.id))).all()
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    codes = np.fromiter((-1 if r[1] is None else roles.setdefault(str(r[1]), len(roles))
-                         for r in rows), dtype=np.int64, count=len(rows))
-    result = latest_result(session, conv.id) or {}  # type: ignore[arg-type]
-    groups = {int(p["id"]): int(p["group"]) for p in result.get("coordinates", [])
-              if p.get("group") is not None and isinstance(p.get("id"), int)}
-    votes = session.exec(select(func.count()).select_from(Vote).where(
-        Vote.conversation_id == conv.id)).one()
-    return _Round(conv, number, ids, codes, groups, int(votes))
-
-
-def _labels(ids: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Code of each id in ``ids`` by the sorted ``keys`` (-1 where absent)."""
-    if not len(keys):
-        return np.full(len(ids), -1, dtype=np.int64)
-    pos = np.clip(np.searchsorted(keys, ids), 0, len(keys) - 1)
-    return np.where(keys[pos] == ids, codes[pos], -1)
-
-
-def _persons(session: Session, trajectory_id: int) -> tuple[np.ndarray, np.ndarray]:
-    """(participant ids sorted, person codes) of the people who came back at least once."""
-    rows = session.exec(select(RoundPerson.participant_id, RoundPerson.person).where(
-        RoundPerson.trajectory_id == trajectory_id).order_by(col(RoundPerson.participant_id))
-    ).all()
-    codes: dict[str, int] = {}
-    pids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    persons = np.fromiter((codes.setdefault(r[1], len(codes)) for r in rows), dtype=np.int64,
-                          count=len(rows))
-    return pids, persons
+    data, key = round_data(session, conv, statement_ids)
+    to_global = np.array([roles.setdefault(n, len(roles)) for n in data.role_names] + [-1],
+                         dtype=np.int64)
+    codes = to_global[data.role_index]  # -1 (no role) picks the last entry, -1
+    return _Round(conv, number, data, key, codes)
 
 
 def _retention(session: Session, before: _Round, after: _Round, k: int) -> RetentionAnswer:
+    """:func:`_count_retention`, remembered once both rounds are closed (nothing then changes
+    unless a fingerprint does)."""
+    if before.conv.is_open or after.conv.is_open:
+        return _count_retention(session, before, after, k)
+    return cached(("retention", before.key, after.key, k),
+                  lambda: _count_retention(session, before, after, k))
+
+
+def _count_retention(session: Session, before: _Round, after: _Round,
+                     k: int) -> RetentionAnswer:
     """Who of ``before``'s participants came back in ``after``: grouped in SQL by role and the
     answers' text (few distinct), so no per-person row is read."""
     nxt = select(RoundPerson.person).where(RoundPerson.conversation_id == after.conv.id)
@@ -249,41 +218,38 @@ def process_answer(session: Session, conversation_id: int, k: int) -> ProcessAns
         places = rounds_of(session, place.trajectory_id)
     convs = {c.id: c for c in session.exec(select(Conversation).where(
         col(Conversation.id).in_([p.conversation_id for p in places]))).all()}
+    chains = (carried_ids(session, [p.conversation_id for p in places])
+              if place is not None else {})
     roles: dict[str, int] = {}
-    rounds = [_read_round(session, convs[p.conversation_id], p.number, roles) for p in places]
+    rounds = [_read_round(session, convs[p.conversation_id], p.number,
+                          sorted(ids[p.conversation_id] for ids in chains.values()
+                                 if p.conversation_id in ids), roles)
+              for p in places]
     role_names = sorted(roles, key=roles.__getitem__)
-    pids, persons = (_persons(session, place.trajectory_id) if place is not None
-                     else (np.zeros(0, np.int64), np.zeros(0, np.int64)))
     summaries = []
-    seen: set[int] = set()
+    seen = np.zeros(0, dtype=np.int64)
     for r in rounds:
-        mine = _labels(r.participant_ids, pids, persons)
-        mine = mine[mine >= 0]
-        returning = int(np.isin(mine, list(seen)).sum()) if seen else 0
-        seen.update(int(m) for m in mine)
+        mine = r.data.person_codes
+        returning = int(np.isin(mine, seen).sum())
+        seen = np.union1d(seen, mine)
         n = len(r.participant_ids)
         summaries.append(RoundSummary(id=r.conv.id, round=r.number, topic=r.conv.topic,  # type: ignore[arg-type]
                                       is_open=r.conv.is_open, participants=n,
-                                      returning=returning, new=n - returning, votes=r.votes))
-    chains = carried_ids(session, [r.conv.id for r in rounds]) if place is not None else {}  # type: ignore[misc]
-    carried = _carried(session, rounds, chains, pids, persons, role_names, k)
+                                      returning=returning, new=n - returning,
+                                      votes=r.data.votes))
+    carried = _carried(session, rounds, chains, role_names, k)
     retention = [_retention(session, a, b, k) for a, b in pairwise(rounds)]
     return ProcessAnswer(trajectory_id=place.trajectory_id if place else None, min_cell_size=k,
                          rounds=summaries, carried=carried, retention=retention)
 
 
 def _carried(session: Session, rounds: list[_Round], chains: Mapping[int, Mapping[int, int]],
-             pids: np.ndarray, persons: np.ndarray, role_names: list[str],
-             k: int) -> list[CarriedStatementAnswer]:
+             role_names: list[str], k: int) -> list[CarriedStatementAnswer]:
     if not chains:
         return []
     every = [sid for ids in chains.values() for sid in ids.values()]
     texts = dict(session.exec(select(Statement.id, Statement.text).where(
         col(Statement.id).in_(every))).all())
-    per_round: dict[int, RoundVotes] = {}
-    for r in rounds:
-        wanted = [ids[r.conv.id] for ids in chains.values() if r.conv.id in ids]  # type: ignore[index]
-        per_round[r.conv.id] = round_votes(session, r.conv.id, wanted)  # type: ignore[index,arg-type]
     answers = []
     for origin in sorted(chains):
         ids = chains[origin]
@@ -294,26 +260,18 @@ def _carried(session: Session, rounds: list[_Round], chains: Mapping[int, Mappin
             sid = ids.get(r.conv.id)  # type: ignore[arg-type]
             if sid is None:
                 continue
-            v = per_round[r.conv.id]  # type: ignore[index]
-            keep = v.statement_ids == sid
-            who, values = v.participant_ids[keep], v.values[keep]
-            order = np.argsort(who)
-            who, values = who[order], values[order]
-            groups = np.fromiter((r.group_of.get(int(p), -1) for p in who), dtype=np.int64,
-                                 count=len(who))
-            group_names = sorted(set(r.group_of.values()))
-            group_codes = np.searchsorted(np.array(group_names), groups) if group_names \
-                else groups
-            group_codes = np.where(groups >= 0, group_codes, -1)
-            roles = _labels(who, r.participant_ids, r.role_codes)
+            data = r.data
+            keep = data.spans[sid]
+            values = data.carried.values[keep]
             entries.append(CarriedRound(
                 round=r.number, statement_id=sid, votes=_counts(values),
-                by_group=_by(values, group_codes, [str(g) for g in group_names], k),
-                by_role=_by(values, roles, role_names, k)))
-            person = _labels(who, pids, persons)
+                by_group=_by(values, data.vote_groups[keep], data.group_names, k),
+                by_role=_by(values, r.role_codes[data.vote_rows[keep]], role_names, k)))
+            person = data.vote_persons[keep]
             if last is not None:
                 prev_person, prev_values = last[1], last[2]
                 _, i, j = np.intersect1d(prev_person[prev_person >= 0], person[person >= 0],
+                                         assume_unique=True,
                                          return_indices=True)
                 before = prev_values[prev_person >= 0][i]
                 after = values[person >= 0][j]

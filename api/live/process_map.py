@@ -19,7 +19,8 @@ from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.shift import first_round_axes, project_onto_axes
 from meedenken.models.trajectory import RoundPerson
 
-from .process import carried_ids, round_votes
+from .process import carried_ids
+from .process_cache import round_votes
 from .rounds import round_of, rounds_of
 
 __all__ = ["MAP_RANDOM_STATE", "MapPoint", "ProcessMap", "RoundMap", "process_map"]
