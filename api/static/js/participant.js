@@ -2,6 +2,7 @@
 import { api, ApiError, conversationIdFromPath } from "./api.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { drawMap } from "./map.js";
+import { joinRound, showEarlierRounds } from "./rounds.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = conversationIdFromPath();
@@ -43,7 +44,7 @@ async function join() {
     state.me = { voted: 0, ...saved };
     return;
   }
-  const created = await api(`/conversations/${cid}/participants`, { method: "POST", body: {} });
+  const created = await joinRound(cid); // issue 21: a returning resident may link rounds
   state.me = { token: created.token, id: created.id, voted: 0 };
   save();
 }
@@ -86,6 +87,7 @@ async function nextStatement() {
     $("vote-card").hidden = true;
     $("done").hidden = false;
     showStanding();
+    showEarlierRounds(cid, state.me.token);
     startPolling();
   }
 }
