@@ -80,5 +80,8 @@ def test_returning_resident_and_trajectory_panel(server: Server, http: httpx.Cli
     assert "Traject" in card and "Ronde 2" in card
     assert all(s in card for s in SEEDS[:3])  # the carried statements
     assert dashboard.locator("#trajectory-card tr").count() == 3  # header + two rounds
+    # round 2 drawn on round 1's map, the returning resident's move as a line
+    dashboard.wait_for_selector("#trajectory-map[data-moved]")
+    assert dashboard.get_attribute("#trajectory-map", "data-moved") == "1"
     assert _axe_violations(dashboard) == []
     assert not resident.js_errors and not dashboard.js_errors and not other.js_errors

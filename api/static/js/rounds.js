@@ -5,6 +5,7 @@
 // showEarlierRounds() writes "in ronde 1 ...; de groep ..." on the end screen.
 // Dashboard: loaded on its own, it adds a "Traject" card once the board is open.
 import { api, ApiError, conversationIdFromPath } from "./api.js";
+import { groupColour } from "./map.js";
 
 const WORDS = {
   nl: {
@@ -36,6 +37,11 @@ const WORDS = {
     shiftHidden: "{pairs} mensen stemden in beide rondes (te weinig om te tonen)",
     retention: "terug uit ronde {from}: {returned} van {before}",
     hiddenCount: "< 5",
+    mapTitle: "Wie schoof waarheen (kaart van ronde 1)",
+    mapHelp: "Grijs: ronde {first}; in kleur: ronde {last} (opiniegroep van die ronde). Lijnen: " +
+      "dezelfde persoon in beide rondes. Alleen de meegenomen stellingen tellen mee.",
+    mapLabel: "Kaart in de assen van ronde {first}: {n} deelnemers van ronde {last}, {moved} " +
+      "van hen ook in ronde {first}",
   },
   en: {
     returnTitle: "You took part before",
@@ -66,6 +72,11 @@ const WORDS = {
     shiftHidden: "{pairs} people voted in both rounds (too few to show)",
     retention: "back from round {from}: {returned} of {before}",
     hiddenCount: "< 5",
+    mapTitle: "Who moved where (round 1's map)",
+    mapHelp: "Grey: round {first}; in colour: round {last} (that round's opinion group). Lines: " +
+      "the same person in both rounds. Only the carried statements count.",
+    mapLabel: "Map on round {first}'s axes: {n} participants of round {last}, {moved} of them " +
+      "also in round {first}",
   },
 };
 
@@ -223,6 +234,60 @@ function renderProcess(card, process) {
 /** Refresh the trajectory card this often (the process changes with every vote). */
 const PROCESS_POLL_MS = 60000;
 
+/** Lines drawn at most between a person's two points (a map of 20,000 stays readable). */
+const MAX_LINES = 400;
+const MAP_PADDING = 14;
+
+function drawShiftMap(card, map) {
+  const first = map.rounds[0];
+  const last = map.rounds[map.rounds.length - 1];
+  if (!first || !last || first === last) return;
+  card.append(el("h3", say("mapTitle")),
+              el("p", say("mapHelp", { first: first.round, last: last.round }), "hint"));
+  const canvas = el("canvas", null, "map large");
+  canvas.id = "trajectory-map";
+  canvas.setAttribute("role", "img");
+  card.append(canvas);
+  const width = canvas.clientWidth || 600;
+  const height = canvas.clientHeight || 320;
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = width * ratio;
+  canvas.height = height * ratio;
+  const ctx = canvas.getContext("2d");
+  ctx.scale(ratio, ratio);
+  let minX = -1, maxX = 1, minY = -1, maxY = 1;
+  for (const p of first.points.concat(last.points)) {
+    minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x);
+    minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
+  }
+  const scale = Math.min((width - 2 * MAP_PADDING) / (maxX - minX),
+                         (height - 2 * MAP_PADDING) / (maxY - minY));
+  const at = (p) => [width / 2 + (p.x - (minX + maxX) / 2) * scale,
+                     height / 2 - (p.y - (minY + maxY) / 2) * scale];
+  const before = new Map(first.points.filter((p) => p.person != null).map((p) => [p.person, p]));
+  let moved = 0;
+  ctx.strokeStyle = "rgba(0, 0, 0, 0.25)";
+  for (const p of last.points) {
+    const then = p.person != null ? before.get(p.person) : undefined;
+    if (!then) continue;
+    moved += 1;
+    if (moved > MAX_LINES) continue;
+    const [x0, y0] = at(then);
+    const [x1, y1] = at(p);
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+  }
+  const dot = (p, colour) => {
+    const [x, y] = at(p);
+    ctx.fillStyle = colour;
+    ctx.beginPath(); ctx.arc(x, y, 2.5, 0, 2 * Math.PI); ctx.fill();
+  };
+  for (const p of first.points) dot(p, "rgba(120, 120, 120, 0.5)");
+  for (const p of last.points) dot(p, groupColour(p.group));
+  canvas.setAttribute("aria-label", say("mapLabel", { first: first.round, last: last.round,
+                                                      n: last.points.length, moved }));
+  canvas.dataset.moved = String(moved);
+}
+
 async function showTrajectory(cid, token) {
   const process = await api(`/conversations/${cid}/process`, { token });
   if (process.rounds.length < 2) return; // a conversation on its own: no card
@@ -234,6 +299,9 @@ async function showTrajectory(cid, token) {
     document.querySelector("#board .grid > div").prepend(card);
   }
   renderProcess(card, process);
+  try {
+    drawShiftMap(card, await api(`/conversations/${cid}/process/map`, { token }));
+  } catch { /* the map is a bonus; the card stands without it */ }
 }
 
 function startDashboard() {
