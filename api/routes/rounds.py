@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, BackgroundTasks, Response, status
 from sqlmodel import Session
 
 from meedenken.api.http.deps import (
@@ -28,6 +28,7 @@ from meedenken.api.live.process import process_answer
 from meedenken.api.live.process_map import ProcessMap, process_map
 from meedenken.api.live.returning import ReturningView, returning_view
 from meedenken.api.live.rounds import create_round, round_of, rounds_of
+from meedenken.api.live.service import Service
 from meedenken.api.present.trajectory import (
     ProcessAnswer,
     RoundCreate,
@@ -47,7 +48,7 @@ router = APIRouter(prefix="/conversations/{conversation_id}", tags=["rounds"])
              responses={409: {"description": "the round already has a next round"},
                         422: {"description": "a statement that cannot be carried"}})
 def create_next_round(body: RoundCreate, conv: FacilitatorDep, session: SessionDep,
-                      service: ServiceDep) -> RoundCreated:
+                      service: ServiceDep, background: BackgroundTasks) -> RoundCreated:
     """The next round of the trajectory of ``{id}`` (which must be its latest round): inherits
     the settings, reference population, access policy and invitation list; carries ``carry``
     (default: common ground and the most divisive statements) and adds ``statements``. All or
@@ -56,7 +57,15 @@ def create_next_round(body: RoundCreate, conv: FacilitatorDep, session: SessionD
                            service.settings.bulk_max)
     session.commit()
     service.mark_dirty([created.id])
+    background.add_task(_warm_process, service, created.id)
     return created
+
+
+def _warm_process(service: Service, conversation_id: int) -> None:
+    """After the answer: read the earlier rounds into the process cache (they rarely change
+    again), so the new round's dashboard opens at once."""
+    with Session(service.engine) as session:
+        process_answer(session, conversation_id, DIVERSITY.min_cell_size)
 
 
 @router.get("/trajectory", response_model=TrajectoryPublic)
