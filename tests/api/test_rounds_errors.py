@@ -11,7 +11,7 @@ from sqlmodel import Session
 from meedenken.api.live.retention import purge_expired
 from meedenken.models.tables import utcnow
 
-from .helpers import Dialogue, make_dialogue
+from .helpers import Dialogue, bearer, make_dialogue
 
 
 def _count(client: TestClient, table: str) -> int:
@@ -124,3 +124,43 @@ def test_retention_applies_per_round(client: TestClient) -> None:
     p = client.get(f"/conversations/{r2}/process", headers=d.f).json()
     assert [x["participants"] for x in p["rounds"]] == [1, 1]
     assert [x["returning"] for x in p["rounds"]] == [0, 1]
+
+
+def test_process_answer_follows_every_change(client: TestClient) -> None:
+    """The process cache never serves a stale count: a vote, a join, an answer, a close."""
+    d = make_dialogue(client, participants=0)
+    tokens = [d.join() for _ in range(6)]
+    for i in range(6):
+        d.vote(d.statements[0], 1, i)
+    made = _round(client, d, carry=d.statements[:1])
+    r2, s2 = made["id"], made["carried"][0]["id"]
+
+    def process() -> dict:
+        r = client.get(f"/conversations/{r2}/process", headers=d.f)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    assert process()["carried"][0]["rounds"][0]["votes"]["agree"] == 6
+    back = [client.post(f"/conversations/{r2}/participants",
+                        json={"returning_token": t}).json()["token"] for t in tokens]
+    assert [x["returning"] for x in process()["rounds"]] == [0, 6]
+    for t in back:
+        r = client.post(f"/conversations/{r2}/votes", headers=bearer(t),
+                        json={"statement_id": s2, "vote": -1})
+        assert r.status_code == 201
+    p = process()
+    assert p["carried"][0]["rounds"][1]["votes"]["disagree"] == 6
+    assert p["carried"][0]["shifts"][0]["transitions"]["agree"]["disagree"] == 6
+    assert p["carried"][0]["rounds"][1]["by_role"] == {}
+    for t in back:  # answers to the join questions, given after joining
+        r = client.patch(f"/conversations/{r2}/participants/me", headers=bearer(t),
+                         json={"role": "carer"})
+        assert r.status_code == 200
+    assert process()["carried"][0]["rounds"][1]["by_role"] == {
+        "carer": {"agree": 0, "disagree": 6, "pass": 0}}
+    # closing round 1 and voting again in round 2 both show at once
+    assert client.patch(d.url(), headers=d.f, json={"is_open": False}).status_code == 200
+    assert [x["is_open"] for x in process()["rounds"]] == [False, True]
+    assert client.post(f"/conversations/{r2}/votes", headers=bearer(back[0]),
+                       json={"statement_id": s2, "vote": 1}).status_code == 201
+    assert process()["carried"][0]["rounds"][1]["votes"]["agree"] == 1
