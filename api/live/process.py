@@ -18,6 +18,7 @@ role and answers grouped in SQL), so five rounds of 20,000 people answer within 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,8 @@ from .rounds import round_of, rounds_of
 __all__ = ["carried_ids", "process_answer"]
 
 _NAMES = {1: "agree", -1: "disagree", 0: "pass"}
+#: Distinct answer combinations whose parse is remembered (age band x area x ... of a region).
+ANSWER_TEXTS_CACHED = 20_000
 
 
 def carried_ids(session: Session, conversation_ids: Sequence[int]) -> dict[int, dict[int, int]]:
@@ -182,9 +185,11 @@ def _count_retention(session: Session, before: _Round, after: _Round,
         by_question={q: _cells(cells, k) for q, cells in sorted(by_answer.items())})
 
 
+@functools.lru_cache(maxsize=ANSWER_TEXTS_CACHED)
 def _answers(text: str | None) -> dict[str, str]:
     """The join questions' answers of a participant, as text (questions with no answer left
-    out)."""
+    out). Remembered: the same few answer combinations recur in every round. The caller must
+    not change the dict."""
     if not text or text == "null":
         return {}
     try:
