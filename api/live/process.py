@@ -142,9 +142,10 @@ def _read_round(session: Session, conv: Conversation, number: int, statement_ids
 
 
 def _retention(session: Session, before: _Round, after: _Round, k: int) -> RetentionAnswer:
-    """:func:`_count_retention`, remembered once both rounds are closed (nothing then changes
-    unless a fingerprint does)."""
-    if before.conv.is_open or after.conv.is_open:
+    """:func:`_count_retention`, remembered once the earlier round is closed: its people and
+    their answers are then final, and who of them came back shows in the later round's
+    fingerprint (its count of linked people)."""
+    if before.conv.is_open:
         return _count_retention(session, before, after, k)
     return cached(("retention", before.key, after.key, k),
                   lambda: _count_retention(session, before, after, k))
