@@ -143,7 +143,9 @@ def fingerprint(session: Session, conv: Conversation) -> tuple[Any, ...]:
         select(ConversationPolicy.purged_at)
         .where(ConversationPolicy.conversation_id == cid).scalar_subquery(),
     )).one()
-    return (cid, conv.is_open, *row)
+    # The database too: tests and benchmarks run several in one process with the same ids.
+    database = session.get_bind().url.render_as_string(hide_password=True)
+    return (database, cid, conv.is_open, *row)
 
 
 #: Hex digits of a person id that make its number (60 bits, within an int64).
