@@ -144,7 +144,7 @@ def fingerprint(session: Session, conv: Conversation) -> tuple[Any, ...]:
         .where(ConversationPolicy.conversation_id == cid).scalar_subquery(),
     )).one()
     # The database too: tests and benchmarks run several in one process with the same ids.
-    database = session.get_bind().url.render_as_string(hide_password=True)
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
     return (database, cid, conv.is_open, *row)
 
 
