@@ -37,6 +37,7 @@ from meedenken.models.tables import (
     Participant,
     Statement,
     Vote,
+    VoteHistory,
     utcnow,
 )
 from meedenken.models.trajectory import (
@@ -162,6 +163,20 @@ def time_process(client: TestClient, conversation_id: int, token: str,
     return times, answer
 
 
+def _new_vote(engine, conversation_id: int) -> None:  # type: ignore[no-untyped-def]
+    """One more vote in a round, as the vote writer stores it (current vote and history)."""
+    with Session(engine) as session:
+        pid = session.exec(select(Participant.id).where(
+            Participant.conversation_id == conversation_id).limit(1)).one()
+        vote = session.exec(select(Vote).where(Vote.participant_id == pid)).first()
+        assert vote is not None
+        vote.value = -vote.value if vote.value else 1
+        session.add(vote)
+        session.add(VoteHistory(participant_id=pid, statement_id=vote.statement_id,
+                                conversation_id=conversation_id, value=vote.value))
+        session.commit()
+
+
 def _database(kind: str, folder: Path) -> tuple[str, object]:
     if kind == "sqlite":
         return f"sqlite:///{folder / 'rounds.db'}", None
@@ -196,11 +211,16 @@ def run(kind: str, args: argparse.Namespace) -> dict:
                     carried=args.carried, new=args.new, returning=args.returning)
                 built = time.perf_counter() - start
                 times, answer = time_process(client, ids[-1], token, args.repeats)
+                after_votes = []
+                for _ in range(args.repeats):  # the open round changes; closed ones do not
+                    _new_vote(engine, ids[-1])
+                    after_votes.append(time_process(client, ids[-1], token, 1)[0][0])
         finally:
             _drop(name)
     votes = sum(x["votes"] for x in answer["rounds"])
     return {"db": kind, "build_s": built, "cold_s": times[0],
             "median_s": statistics.median(times[1:] or times), "max_s": max(times),
+            "after_vote_s": statistics.median(after_votes),
             "votes": votes, "returning": [x["returning"] for x in answer["rounds"]]}
 
 
@@ -217,11 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kinds = ["sqlite", "postgres"] if args.db == "all" else [args.db]
     rows = [run(kind, args) for kind in kinds]
-    lines = ["| database | votes | returning per round | cold answer (s) | median of next "
-             f"{args.repeats - 1} (s) | slowest (s) |", "|---|---|---|---|---|---|"]
+    lines = ["| database | votes | returning per round | first answer, nothing cached (s) | "
+             f"median of next {args.repeats - 1}, no change (s) | median after a new vote in "
+             "the open round (s) |", "|---|---|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['db']} | {row['votes']:,} | {row['returning']} | "
-                     f"{row['cold_s']:.3f} | {row['median_s']:.3f} | {row['max_s']:.3f} |")
+                     f"{row['cold_s']:.3f} | {row['median_s']:.3f} | "
+                     f"{row['after_vote_s']:.3f} |")
     table = "\n".join(lines)
     print(table)
     if args.write:
@@ -233,15 +255,23 @@ def main(argv: list[str] | None = None) -> int:
             "## Trajectories: `GET /process` on 5 rounds x 20,000 (`benchmarks/rounds.py`, "
             "issue 21)", "",
             f"Command: `{command}`  ",
-            f"Machine: {info.get('cpu', '2-core AMD EPYC VM')}, {info.get('python', '')}; "
-            "busy machine (shared with other agents).", "",
+            f"Machine: 2-core AMD EPYC VM ({info.get('cpu', '?')}), CPython 3.11.7; busy "
+            "machine (shared with other agents).", "",
             f"{args.rounds} rounds of {args.participants:,} participants, each voting on "
             f"{args.carried} carried and {args.new} new statements; {args.returning:.0%} of "
             "each round's people come back in the next; roles, two join questions and an "
             "opinion group per participant. Time of the whole HTTP answer (TestClient, "
             "facilitator token of round 1, asked of the last round).", "",
             table, "",
-            "Requirement: within 1 s."]))
+            "Requirement: within 1 s. Met once the closed rounds are read (they are kept in a "
+            "small in-process cache keyed by a fingerprint of each round: newest vote, snapshot, "
+            "participant and link; `POST /rounds` reads the earlier rounds in the background, so "
+            "a new round's dashboard finds them there): every later answer, also after new votes "
+            "in the open round, which alone is read again. NOT met for the very first answer of "
+            "a process whose rounds nobody has read since the server started (all five rounds, "
+            "about a million votes, read from the database): above 1 s on both databases on this "
+            "machine; on SQLite that read is the floor (about 0.7 s for the 800,000 carried votes "
+            "with the driver alone on a busy machine)."]))
     return 0
 
 
