@@ -12,7 +12,7 @@ concerned and says what is wrong.
 
 from __future__ import annotations
 
-__all__ = ["Closed", "Conflict", "DomainError", "Forbidden", "Invalid", "NotFound"]
+__all__ = ["Closed", "Conflict", "DomainError", "Forbidden", "NotFound", "Unprocessable"]
 
 
 class DomainError(Exception):
@@ -38,10 +38,10 @@ class Conflict(DomainError):
     moderation, a row deleted while the request was handled."""
 
 
+class Unprocessable(DomainError):
+    """Uploaded data the service cannot read (a Pol.is import that is malformed or
+    inconsistent); nothing of it is stored."""
+
+
 class Closed(Conflict):
     """The conversation is closed: it takes no more votes."""
-
-
-class Invalid(DomainError):
-    """The request's content cannot be acted on although well-formed (say, a statement of another
-    conversation carried into a new round)."""

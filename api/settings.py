@@ -135,10 +135,17 @@ class Settings(BaseSettings):
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: Issue 20: a Pol.is conversation imported with its math state (``POST
+    #: /conversations/import``); a 2,000-participant conversation's API JSON is about 10 MB.
+    max_import_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     #: Connections (``meedenken serve``): seconds a client has to send a request's headers,
     #: seconds an idle keep-alive connection stays open, and the most connections at once
     #: (503 above it). See api/http/timeouts.py.
     header_timeout_seconds: float = Field(default=10.0, gt=0.0, le=300.0)
+    #: Seconds a client has, once its headers are in, to send the whole request body (408
+    #: after it; api/http/timeouts.py BodyTimeoutMiddleware): a 1 MiB bulk upload needs ~50
+    #: KiB/s, a body sent at a byte a second is cut off (issue 18).
+    body_timeout_seconds: float = Field(default=20.0, gt=0.0, le=600.0)
     keep_alive_seconds: int = Field(default=5, ge=1, le=300)
     max_connections: int = Field(default=2000, ge=10)
     #: Seconds between runs of the retention purge (see api/retention.py).

@@ -36,6 +36,7 @@ __all__ = [
     "latest_priorities",
     "latest_result",
     "latest_snapshot",
+    "latest_stamp",
     "latest_version",
     "visible_filter",
     "visible_statements",
@@ -75,6 +76,18 @@ def latest_version(session: Session, conversation_id: int) -> int:
     return session.exec(_newest(AnalysisSnapshot.version, conversation_id)).first() or 0
 
 
+def latest_stamp(session: Session, conversation_id: int) -> tuple[int, Any]:
+    """(version, creation time) of the newest snapshot, (0, None) before the first analysis:
+    what identifies it for a cache of rendered answers (api/live/answers.py) without reading
+    its JSON. The time tells a new conversation's snapshot from one of a deleted conversation
+    that had the same id (SQLite may give a deleted row's id again)."""
+    row = session.exec(select(AnalysisSnapshot.version, AnalysisSnapshot.created_at)
+                       .where(AnalysisSnapshot.conversation_id == conversation_id)
+                       .order_by(col(AnalysisSnapshot.version).desc())
+                       .limit(1)).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
 def latest_priorities(session: Session, conversation_id: int) -> dict[str, float]:
     """The routing weights of the newest snapshot by statement id (as a string), empty before
     the first analysis. ``GET /next`` reads them on every call, so only this column is read."""
@@ -105,13 +118,18 @@ def visible_filter(conv: Conversation) -> list[Any]:
             col(Statement.moderation).not_in(hidden_states(conv.strict_moderation))]
 
 
-def visible_statements(session: Session, conv: Conversation) -> list[tuple[int, str]]:
+def visible_statements(session: Session, conv: Conversation,
+                       newest: int | None = None) -> list[tuple[int, str]]:
     """``(id, text)`` of the statements participants see, in id order.
 
-    ``GET /next`` routes among them; a submitted statement is compared with them for
-    near-duplicates."""
-    rows = session.exec(select(Statement.id, Statement.text).where(*visible_filter(conv))
-                        .order_by(col(Statement.id))).all()
+    ``GET /next`` routes among them; a submitted statement is compared with the ``newest`` of
+    them for near-duplicates (the database returns only those: a conversation bulk-seeded with
+    thousands of statements costs a submission no more than ``newest`` rows, issue 18)."""
+    query = select(Statement.id, Statement.text).where(*visible_filter(conv))
+    if newest is None:
+        rows = session.exec(query.order_by(col(Statement.id))).all()
+    else:
+        rows = session.exec(query.order_by(col(Statement.id).desc()).limit(newest)).all()[::-1]
     return [(int(sid), text) for sid, text in rows]  # type: ignore[arg-type]
 
 

@@ -37,7 +37,11 @@ __all__ = [
     "markdown_table",
     "reddwarf_groups",
     "reddwarf_votes",
+    "write_section",
 ]
+
+#: The results file every benchmark writes its section of.
+RESULTS = Path(__file__).with_name("RESULTS.md")
 
 #: Issue 2's analysis (map, groups, repness, consensus, routing): what red-dwarf computes too.
 #: Matrix-factorisation bridging has its own benchmark (benchmarks/bridging.py).
@@ -246,3 +250,16 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> 
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def write_section(start: str, end: str, section: str, path: Path = RESULTS) -> None:
+    """Replace (or append) the part of the results file between the ``start`` and ``end``
+    markers; every other section stays. The one writer of RESULTS.md sections."""
+    section = f"{start}\n{section}\n{end}"
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    if start in text and end in text.split(start, 1)[1]:
+        head, rest = text.split(start, 1)
+        text = head + section + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text)

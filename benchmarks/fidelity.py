@@ -1,6 +1,11 @@
-"""Fidelity: do our ``polis_compatible`` groups match the groups Pol.is itself assigned?
+"""Fidelity: do we continue Pol.is exactly, and how close do we come from the votes alone?
 
-For each shared export: the adjusted Rand index (ARI) between our groups (Pol.is preset, k forced
+Two parts. **Continuation** (issue 20, the target): on the five conversations with Pol.is's own
+math output (``shared/data/polis-math``), one Pol.is update from Pol.is's state must give its
+groups, representative statements in order, group-aware consensus and comment priorities
+(within 1e-6), beside red-dwarf 0.4.0 from the same state and both from a cold start
+(:mod:`benchmarks.polis_math`). **Cold-start ARI** (information, not a target): for each shared
+export: the adjusted Rand index (ARI) between our groups (Pol.is preset, k forced
 to Pol.is's k from ``summary.csv``, ``random_state=0``) and the export's ``group-id``, on the
 participants Pol.is grouped; beside red-dwarf 0.4.0's ARI from the same run, with the same forced
 k. A participant a method leaves ungrouped counts as a group of its own (see
@@ -17,7 +22,10 @@ comments out of its map; both methods get the meta comments that
 :func:`models.polis_export.infer_meta_comments` recovers from the vote order (Pol.is routes meta
 comments first), listed under the table.
 
-Target (issue 2): ours >= 0.9 on at least 8 of the 10 exports and never below red-dwarf.
+Issue 2's target for the ARI (ours >= 0.9 on at least 8 of the 10 exports, never below
+red-dwarf) is retired (issue 20): an export's groups are the state of years of warm-started
+ticks, not a function of its final votes, so neither method recomputes them from the votes; the
+ARI is reported as information.
 
 Run: ``python -m benchmarks.fidelity [EXPORT ...]``.
 """
@@ -32,6 +40,7 @@ from dataclasses import dataclass
 from meedenken import engine
 from meedenken.engine.settings import POLIS
 
+from . import polis_math
 from .common import (
     adjusted_rand,
     export_names,
@@ -41,7 +50,7 @@ from .common import (
     reddwarf_votes,
 )
 
-__all__ = ["FidelityRow", "report", "run", "run_one"]
+__all__ = ["FidelityRow", "full_report", "report", "run", "run_one"]
 
 #: ARI at or above this counts as a match (issue 2).
 ARI_TARGET = 0.9
@@ -130,7 +139,6 @@ def report(rows: Sequence[FidelityRow]) -> str:
     ours_ok = sum(r.ours_ari >= ARI_TARGET for r in rows)
     rd_ok = sum(r.reddwarf_ari >= ARI_TARGET for r in rows)
     below = [r.name for r in rows if r.ours_ari < r.reddwarf_ari - 1e-9]
-    met = ours_ok >= EXPORTS_TARGET * len(rows) / 10 and not below
     restored = [f"{r.name} ({', '.join(str(c) for c in r.restored_meta)})"
                 for r in rows if r.restored_meta]
     lines = [
@@ -141,17 +149,30 @@ def report(rows: Sequence[FidelityRow]) -> str:
         f"Exports with ARI >= {ARI_TARGET}: ours {ours_ok} of {len(rows)}, "
         f"red-dwarf {rd_ok} of {len(rows)}.",
         "Exports where ours is below red-dwarf: " + (", ".join(below) if below else "none") + ".",
-        f"Target (>= {ARI_TARGET} on at least {EXPORTS_TARGET} of 10, never below red-dwarf): "
-        + ("**met**." if met else "**not met**."),
+        f"(Information only: issue 2's target of >= {ARI_TARGET} on {EXPORTS_TARGET} of 10 is "
+        "retired; the exact continuation from Pol.is's state is the target, see above.)",
     ]
     return "\n".join(lines)
+
+
+def full_report(exports: Sequence[str] | None = None, *, continuation: bool = True) -> str:
+    """Both parts: the continuation from Pol.is's state, then the cold-start ARI."""
+    parts = []
+    if continuation:
+        parts += ["#### Continuing Pol.is from its math state (target)",
+                  polis_math.report(polis_math.run()), ""]
+    parts += ["#### Cold-start ARI against the exports' groups (information)",
+              report(run(exports))]
+    return "\n".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exports", nargs="*", help="export folder names (default: all)")
+    parser.add_argument("--no-continuation", action="store_true",
+                        help="only the cold-start ARI on the exports")
     args = parser.parse_args(argv)
-    print(report(run(args.exports or None)))
+    print(full_report(args.exports or None, continuation=not args.no_continuation))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import fidelity, fidelity_diagnostics, quality, speed
-from .speed_report import speed_section, write_section
+from .common import write_section
+from .speed_report import END, START, engine_section, speed_section
 
 __all__ = ["main"]
 
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "fidelity" in parts:
         log.info("fidelity")
         sections += ["### Fidelity (`--polis-compatible`, Pol.is's k forced)",
-                     fidelity.__doc__.split("\n\n")[1], fidelity.report(fidelity.run()),
+                     fidelity.__doc__.split("\n\n")[1], fidelity.full_report(),
                      "#### Where the fidelity gap comes from",
                      fidelity_diagnostics.__doc__.split("\n\n", 1)[1].rsplit("\n\nRun:", 1)[0],
                      fidelity_diagnostics.report()]
@@ -83,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.no_write:
         command = "python -m benchmarks.run_all" + (" " + shlex.join(list(argv or sys.argv[1:]))
                                                     if (argv or sys.argv[1:]) else "")
-        write_section(args.output, command, body)
+        write_section(START, END, engine_section(command, body), path=args.output)
         log.info("wrote %s", args.output)
 
 

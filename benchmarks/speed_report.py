@@ -1,4 +1,4 @@
-"""Markdown for the speed results, and writing our section of ``benchmarks/RESULTS.md``."""
+"""Markdown for the speed results and our section of ``benchmarks/RESULTS.md``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from .common import machine_info, markdown_table
 
-__all__ = ["speed_section", "write_section"]
+__all__ = ["END", "START", "engine_section", "speed_section"]
 
 #: Targets of issue 2.
 SPEEDUP_TARGET = 10.0
@@ -133,11 +133,11 @@ def _commit() -> str:
     return head + (" (with uncommitted changes)" if dirty.strip() else "")
 
 
-def write_section(path: Path, command: str, body: str) -> None:
-    """Replace (or add) our marked section of the results file; other sections stay."""
+def engine_section(command: str, body: str) -> str:
+    """Our section of the results file (between :data:`START` and :data:`END`, written by
+    :func:`benchmarks.common.write_section`): heading, command, machine and ``body``."""
     info = machine_info()
-    section = "\n".join([
-        START,
+    return "\n".join([
         "## Engine benchmarks (issue 2): fidelity, quality, speed",
         "",
         f"Command: `{command}` at commit {_commit()}  ",
@@ -146,13 +146,4 @@ def write_section(path: Path, command: str, body: str) -> None:
         "come with CPU seconds (all threads) and the one-minute load average.",
         "",
         body.rstrip(),
-        END,
     ])
-    text = path.read_text() if path.is_file() else "# Benchmark results\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)

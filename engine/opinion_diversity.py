@@ -27,6 +27,7 @@ __all__ = [
     "group_difference",
     "map_spread",
     "opinion_diversity",
+    "top_by_consensus",
 ]
 
 
@@ -193,6 +194,39 @@ def coverage(
         share=float(covered.sum() / n_voters) if n_voters else math.nan,
         by_group=by_group,
     )
+
+
+def top_by_consensus(consensus: np.ndarray, eligible: np.ndarray, n: int) -> list[int]:
+    """The columns of the ``n`` statements with the highest group-informed consensus.
+
+    The one definition of the list coverage counts (``DiversitySettings.coverage_top_n``), for
+    ``meedenken analyze`` and ``GET /diversity`` alike: among the ``eligible`` statements with
+    a finite score, highest first, ties in column order.
+
+    Parameters
+    ----------
+    consensus : ndarray of float, shape (n_statements,)
+        Group-informed consensus per statement (NaN: none).
+    eligible : ndarray of bool, shape (n_statements,)
+        Statements that may be listed (e.g. in the analysis, with votes).
+    n : int
+        How many at most.
+
+    Returns
+    -------
+    list of int
+        Column indices, best first.
+
+    Examples
+    --------
+    >>> top_by_consensus(np.array([0.2, np.nan, 0.9, 0.2, 0.5]),
+    ...                  np.array([True, True, True, True, False]), 3)
+    [2, 0, 3]
+    """
+    consensus = np.asarray(consensus, dtype=np.float64)
+    candidates = np.flatnonzero(np.asarray(eligible, dtype=bool) & np.isfinite(consensus))
+    order = candidates[np.argsort(-consensus[candidates], kind="stable")]
+    return [int(j) for j in order[:n]]
 
 
 def opinion_diversity(

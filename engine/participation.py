@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from .diversity_settings import DIVERSITY, DiversitySettings
 from .errors import EngineError
+from .settings import POLIS_MIN_VOTES
 
 __all__ = [
     "DAY",
@@ -27,6 +28,7 @@ __all__ = [
     "TimeSeries",
     "VoteDistribution",
     "gini",
+    "histogram_edges",
     "participation",
     "time_series",
 ]
@@ -83,7 +85,8 @@ class ParticipationResult:
     n_joined: int
     n_voted: int
     n_wrote: int
-    #: Participants with at least min(in_conversation_votes, n_statements) distinct votes.
+    #: Participants with at least min(min_votes, n_statements) distinct votes (``min_votes``:
+    #: the analysis's ``AnalysisSettings.min_votes``).
     n_in_conversation: int
     n_statements: int
     #: Distinct (participant, statement) cells voted on, latest vote wins.
@@ -96,6 +99,8 @@ class ParticipationResult:
     #: Per hour; None when the dialogue spans more than ``max_time_bins`` hours.
     hourly: TimeSeries | None
     daily: TimeSeries
+    #: The votes that count a participant in conversation: min(min_votes, n_statements).
+    in_conversation_votes: int = POLIS_MIN_VOTES
 
 
 def gini(x: np.ndarray) -> float:
@@ -136,6 +141,16 @@ def gini(x: np.ndarray) -> float:
     return float(2.0 * (ranks @ values) / (n * total) - (n + 1) / n)
 
 
+def histogram_edges(highest: int, n_bins: int) -> np.ndarray:
+    """Edges of the votes-per-voter histogram: ``n_bins`` bins of equal width from 1 to
+    ``highest + 1`` (rounded to whole votes, so fewer bins when ``highest`` is small).
+
+    >>> histogram_edges(10, 5).tolist()
+    [1, 3, 5, 7, 9, 11]
+    """
+    return np.unique(np.round(np.linspace(1, max(highest, 1) + 1, n_bins + 1))).astype(np.int64)
+
+
 def _distribution(counts: np.ndarray, settings: DiversitySettings) -> VoteDistribution:
     """Summary and histogram of votes per voter (``counts`` > 0 only)."""
     n = len(counts)
@@ -147,9 +162,7 @@ def _distribution(counts: np.ndarray, settings: DiversitySettings) -> VoteDistri
     # partition instead of a full sort: only the top-n sum is needed.
     top_sum = np.partition(counts, n - top)[n - top :].sum()
     highest = int(counts.max())
-    edges = np.unique(np.round(np.linspace(1, highest + 1, settings.histogram_bins + 1))).astype(
-        np.int64
-    )
+    edges = histogram_edges(highest, settings.histogram_bins)
     hist, _ = np.histogram(counts, bins=edges)
     return VoteDistribution(
         n_voters=n,
@@ -247,6 +260,7 @@ def participation(
     statement_states: np.ndarray,
     statement_authors: np.ndarray,
     settings: DiversitySettings = DIVERSITY,
+    min_votes: int = POLIS_MIN_VOTES,
 ) -> ParticipationResult:
     """Participation funnel, depth and growth.
 
@@ -264,6 +278,10 @@ def participation(
     statement_authors : ndarray of int, shape (n_statements,)
         Participant number of the author, -1 for seed statements from the facilitator.
     settings : DiversitySettings
+    min_votes : int
+        A participant with at least min(min_votes, n_statements) distinct votes is in
+        conversation: pass the analysis's ``AnalysisSettings.min_votes`` (the one home of the
+        rule; default Pol.is's 7).
 
     Returns
     -------
@@ -317,7 +335,7 @@ def participation(
     n_cells = int(cells.nnz)
     voted = per_voter[per_voter > 0]
     wrote = authors[authors >= 0]
-    needed = min(settings.in_conversation_votes, n_s)
+    needed = min(min_votes, n_s)
     n_voted = len(voted)
     states_count = {
         str(s): int(c) for s, c in zip(*np.unique(states, return_counts=True), strict=True)
@@ -343,4 +361,5 @@ def participation(
         statements_by_state=states_count,
         hourly=hourly,
         daily=daily,
+        in_conversation_votes=needed,
     )

@@ -194,19 +194,32 @@ def polis_axes(
     iterations: int,
     previous: np.ndarray | None,
     rng: np.random.Generator,
+    converged_start: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pol.is's axes: :func:`power_iteration_components` with a fixed budget.
 
-    Each component starts from the previous update's (Pol.is pads new statements with 1.0), or
-    from a uniform random vector. Returns ``(components, variance)``.
+    Each component starts from the previous update's (Pol.is pads new statements with 1.0), or,
+    without one, from a uniform random vector (Pol.is's first tick) or, with
+    ``converged_start``, from the converged axis (:func:`_arpack_components`, largest loading
+    positive): the fixed point Pol.is's warm-started ticks approach, so a cold start gives the
+    components a long-running Pol.is conversation has. Returns ``(components, variance)``.
     """
     n_s = Xc.shape[1]
     if _no_votes(Xc):
         return np.zeros((n_components, n_s)), np.zeros(n_components)
+    missing = [
+        i for i in range(n_components)
+        if previous is None or i >= len(previous) or not np.any(previous[i])
+    ]
+    converged = None
+    if converged_start and missing:
+        converged = _flip_signs(_arpack_components(Xc, n_components, None, rng)[0], None)
     starts = []
     for i in range(n_components):
-        if previous is not None and i < len(previous) and np.any(previous[i]):
+        if i not in missing and previous is not None:
             starts.append(previous[i])
+        elif converged is not None and np.any(converged[i]):
+            starts.append(converged[i])
         else:
             starts.append(rng.uniform(0, 1, n_s))
     comps = power_iteration_components(Xc, starts, iterations)

@@ -75,10 +75,14 @@ def _finalize(
     g: int,
     j: int,
     statement_id: Hashable,
+    z: float,
     best_agree: bool = False,
+    side: str | None = None,
 ) -> RepStatement:
-    """Pol.is "finalize-cmt-stats": agree if its two-proportion z beats disagree's."""
-    agree = st["rat"][g, j] > st["rdt"][g, j]
+    """Pol.is "finalize-cmt-stats": agree if its two-proportion z beats disagree's (``side``:
+    the side this row represents instead, "agree" or "disagree"). ``passes_test``: both z
+    statistics of that side exceed ``z``."""
+    agree = st["rat"][g, j] > st["rdt"][g, j] if side is None else side == "agree"
     p, pt, r, rt = ("pa", "pat", "ra", "rat") if agree else ("pd", "pdt", "rd", "rdt")
     values = [float(st[name][g, j]) for name in (p, pt, r, rt)]
     return RepStatement(
@@ -93,6 +97,7 @@ def _finalize(
         repness_test=values[3],
         metric=float(np.prod(values)),
         best_agree=best_agree,
+        passes_test=bool(values[1] > z and values[3] > z),
     )
 
 
@@ -105,6 +110,7 @@ def representative_statements(
     *,
     z: float = Z_90,
     per_group: int = 5,
+    polis_sides: bool = False,
 ) -> list[list[RepStatement]]:
     """Pol.is repness: up to ``per_group`` statements per group, agrees listed first.
 
@@ -112,6 +118,9 @@ def representative_statements(
     ----------
     A, D, S : (n_groups, n_statements) counts of the groups' members.
     columns : bool (n_statements,); statements eligible (moderated-out and meta are skipped).
+    polis_sides : label the "best agree" row as Pol.is does, by the larger two-proportion z
+        (it can then be written out as a *disagree* statement with a negative p_test). Default
+        False: it is shown as what it was chosen for, an agree statement.
 
     Notes
     -----
@@ -120,6 +129,9 @@ def representative_statements(
     disagree. The "best agree" statement is tracked too and always shown first. Ranking metric:
     ``repness * repness_test * p_success * p_test``. With no sufficient statement the best
     agree (else the one with the largest two-proportion z) is returned alone.
+
+    Every row says whether it passed the test on the side it shows (``passes_test``): the
+    fallback rows, and a best-agree row shown beside sufficient ones, may not.
     """
     st = _stats(A, D, S)
     out: list[list[RepStatement]] = []
@@ -146,12 +158,14 @@ def representative_statements(
                     best_agree = j
             elif pa[j] * pat[j] > pa[best_agree] * pat[best_agree]:
                 best_agree = j
+        best_side = None if polis_sides else "agree"
         if not sufficient:
             if best_agree >= 0:
-                out.append([_finalize(st, A, D, S, g, best_agree, statement_ids[best_agree], True)])
+                out.append([_finalize(st, A, D, S, g, best_agree, statement_ids[best_agree], z,
+                                      True, best_side)])
             elif len(eligible):
                 best = eligible[int(np.argmax(np.maximum(st["rat"][g], rdt)[eligible]))]
-                out.append([_finalize(st, A, D, S, g, best, statement_ids[best])])
+                out.append([_finalize(st, A, D, S, g, best, statement_ids[best], z)])
             else:
                 out.append([])
             continue
@@ -164,9 +178,10 @@ def representative_statements(
         )
         rest = [j for j in sufficient if j != best_agree]
         top = sorted(rest, key=lambda j: -metric[j])[:per_group]
-        chosen = [_finalize(st, A, D, S, g, j, statement_ids[j]) for j in top]
+        chosen = [_finalize(st, A, D, S, g, j, statement_ids[j], z) for j in top]
         if best_agree >= 0:
-            chosen.insert(0, _finalize(st, A, D, S, g, best_agree, statement_ids[best_agree], True))
+            chosen.insert(0, _finalize(st, A, D, S, g, best_agree, statement_ids[best_agree], z,
+                                       True, best_side))
         chosen = chosen[:per_group]
         out.append(
             [r for r in chosen if r.repful_for == "agree"]

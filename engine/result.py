@@ -20,6 +20,8 @@ __all__ = [
     "AnalysisState",
     "ClusteringResult",
     "ConsensusStatement",
+    "GroupStability",
+    "KStep",
     "OpinionMap",
     "RepStatement",
 ]
@@ -44,6 +46,44 @@ class OpinionMap:
 
 
 @dataclass(frozen=True)
+class KStep:
+    """One decision on the way to the published k (default mode, :mod:`engine.grouping`)."""
+
+    k_before: int
+    k_after: int
+    #: The mode test's p of the pair merged (None: not a mode-test decision).
+    p_value: float | None
+    #: Why, in words ("two groups, not a continuum", "no further split: one continuum", ...).
+    reason: str
+    #: The same as a code: "split", "continuum", "held_out", "unstable" or "too_few".
+    kind: str = ""
+    #: For "held_out": the paired z of that split.
+    z: float | None = None
+
+
+@dataclass(frozen=True)
+class GroupStability:
+    """How far the published groups can be trusted (default mode; issue 15)."""
+
+    method: str
+    #: True when k >= 2 distinct, reproducible groups are published; False: no clear groups.
+    clear_groups: bool
+    #: Mean over groups of their bootstrap Jaccard (None without clear groups).
+    overall: float | None
+    #: Per group, in the fit's row order (``engine.steps`` maps them to group ids): mean
+    #: bootstrap Jaccard, and size in participants.
+    per_group: tuple[float, ...]
+    sizes: tuple[int, ...]
+    #: Paired z of the last split kept (k - 1 -> k groups) on held-out votes; without clear
+    #: groups, of the first split tested (None: not tested).
+    held_out_z: float | None
+    #: The decisions from one group to the published k, in order.
+    steps: list[KStep]
+    #: No published group is smaller than this (smaller splits are not made).
+    min_group_size: int = 0
+
+
+@dataclass(frozen=True)
 class ClusteringResult:
     """Base clusters and opinion groups of the in-conversation participants."""
 
@@ -63,6 +103,8 @@ class ClusteringResult:
     k_raw: int
     #: Score per candidate k (silhouette in Pol.is mode, minus log-loss in the default).
     k_scores: dict[int, float]
+    #: Default mode: how the groups were chosen and how stable they are (None in Pol.is mode).
+    stability: GroupStability | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +122,10 @@ class RepStatement:
     repness_test: float  # two-proportion z, group vs rest
     metric: float  # repness * repness_test * p_success * p_test
     best_agree: bool = False
+    #: Both z statistics of the side shown (p_test and repness_test) exceed the one-sided 90%
+    #: threshold. False for Pol.is's fallback rows (its best-agree statement, or the one with the
+    #: largest two-proportion z when no statement passes), which are shown without passing.
+    passes_test: bool = True
 
 
 @dataclass(frozen=True)
@@ -131,6 +177,8 @@ class AnalysisState:
     #: Pol.is mode, per candidate k: (base-cluster ids, their group ids) of this update; Pol.is
     #: warm-starts each k's groups from these memberships.
     group_members_by_k: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: Default mode: the stability of the groups in use (carried while a live update keeps them).
+    group_stability: GroupStability | None = None
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ pipeline shape but differs where Pol.is is knowingly weak:
 * PCA is solved to convergence by ARPACK (``scipy.sparse.linalg.svds``) instead of a fixed 100
   power iterations, and signs are aligned with the previous components, so maps do not flip.
 * Base clusters use k-means++ (seeded) instead of "the first k distinct points in matrix order".
-* The number of groups is chosen by cross-validated predictive log-loss of the votes (how well the
-  groups predict held-back votes) instead of the silhouette of base-cluster centres, which favours
+* Only the groups the votes support are published (:mod:`engine.grouping`, issue 15): splits that
+  beat simulated continua fitted to the votes, predict held-out votes better, leave no group under
+  ``GroupingSettings.min_group_size`` and are reproducible under resampling; a fixed grouping seed
+  makes them independent of ``random_state``. Pol.is's silhouette of base-cluster centres favours
   two groups regardless of the data.
 * Excluded (moderated-out, meta) statements are dropped, not zero-filled, so they neither count as
   "voted" in the projection scaling nor shrink it.
@@ -41,6 +43,7 @@ __all__ = [
     "BridgingSettings",
     "CommonGroundSettings",
     "DiversitySettings",
+    "GroupingSettings",
     "Interval",
     "LiveSettings",
 ]
@@ -266,11 +269,9 @@ class DiversitySettings(_Validated):
     raking_tolerance: float = 1e-6
     #: Raking gives up (reporting ``converged=False``) after this many sweeps over the margins.
     raking_max_iterations: int = 100
-    #: Histogram of votes per participant: number of bins (log-spaced edges, see participation).
+    #: Histogram of votes per voter: number of bins of equal width from 1 to the largest count
+    #: (engine.participation.histogram_edges; the report's votes-per-participant figure too).
     histogram_bins: int = 20
-    #: Participants in conversation have at least this many votes (Pol.is ``min-votes`` 7,
-    #: :data:`POLIS_MIN_VOTES`, the same rule as ``AnalysisSettings.min_votes``).
-    in_conversation_votes: int = POLIS_MIN_VOTES
     #: Longest time series: two years of hours. A longer dialogue gets no hourly series (only
     #: daily); a span of more daily bins than this (over 48 years) means bad timestamps, e.g.
     #: milliseconds given as seconds, and is an error.
@@ -296,7 +297,6 @@ class DiversitySettings(_Validated):
         "raking_tolerance": Interval(Real, 0, 0.1, closed="neither"),
         "raking_max_iterations": _positive_int(),
         "histogram_bins": _positive_int(),
-        "in_conversation_votes": _positive_int(),
         "max_time_bins": _positive_int(),
         "min_group_votes": _positive_int(),
         "coverage_top_n": _positive_int(),
@@ -326,6 +326,62 @@ class LiveSettings(_Validated):
 
 
 @dataclass(frozen=True)
+class GroupingSettings(_Validated):
+    """Default mode: which opinion groups are published (:mod:`engine.grouping`, issue 15).
+
+    Pol.is mode ignores these (it keeps Pol.is's silhouette k and first-k starts).
+    """
+
+    #: The grouping's own fixed seed (base clusters, k-means starts, mode tests, bootstrap,
+    #: held-out folds), so the published groups do not depend on the analysis's random_state
+    #: (issue 15: the same groups for seeds 0-9). Our choice; any value gives a fixed answer.
+    random_state: int = 0
+    #: A group is split in two only when its 2-means index is below that of simulated continua
+    #: fitted to its votes at this level (:mod:`engine.continuum`; the usual 5%, measured in
+    #: benchmarks/RESULTS.md, "Stable groups").
+    split_alpha: float = 0.05
+    #: Simulated continua per test (their mean and spread give a normal p; each costs one pass
+    #: over the tested votes).
+    split_null: int = 20
+    #: A split test reads at most this many participants (a fixed subsample beyond; 500 keeps
+    #: a test near 0.2 s on a busy 2-core machine).
+    max_test_points: int = 500
+    #: No published group has fewer participants than this; a smaller one is merged into its
+    #: nearest group (issue 15; the k-anonymity minimum of 5, never below 3).
+    min_group_size: int = 5
+    #: Clusterwise bootstrap (Hennig 2007): resamples of the participants (multinomial weights on
+    #: the base clusters) refitted at the published k.
+    stability_boot: int = 50
+    #: ... and the Jaccard agreement every published group must reach on average over them
+    #: (Hennig 2007: 0.75 and above, "stable"; below 0.6 "dissolved").
+    min_jaccard: float = 0.75
+    #: Each split must predict held-out votes better than the groups before it: a one-sided
+    #: paired test over participants at 5% (z 1.6449); the first split failing it leaves the
+    #: conversation with no clear opinion groups.
+    held_out_z: float = 1.6449
+    #: Folds of that test. 10: each group's agree rates are learnt on 90% of the votes, so a
+    #: real small group is not lost to estimation noise (the 300-participant demo room's third
+    #: planted group: z 0.62 with 3 folds, 2.18 with 5, 3.51 with 10).
+    held_out_folds: int = 10
+    #: ... on at most this many votes (whole participants sampled beyond; 200,000 votes are
+    #: thousands of participants, plenty for a paired test, and bound its cost).
+    held_out_max_votes: int = 200_000
+
+    _constraints: ClassVar[dict[str, Interval]] = {
+        "random_state": Interval(Integral, 0, None),
+        "split_alpha": Interval(Real, 0, 1, closed="neither"),
+        "split_null": _positive_int(),
+        "max_test_points": Interval(Integral, 10, None),
+        "min_group_size": Interval(Integral, MIN_CELL_SIZE_FLOOR, None),
+        "stability_boot": _positive_int(),
+        "min_jaccard": Interval(Real, 0, 1),
+        "held_out_z": Interval(Real, 0, None),
+        "held_out_folds": Interval(Integral, 2, None),
+        "held_out_max_votes": Interval(Integral, 100, None),
+    }
+
+
+@dataclass(frozen=True)
 class AnalysisSettings(_Validated):
     """Settings of :func:`engine.analyze`; frozen, validated on construction."""
 
@@ -339,7 +395,13 @@ class AnalysisSettings(_Validated):
     n_components: int = 2
     #: Pol.is ``pca-iters``: power iterations per component (polis_compatible only).
     pca_iterations: int = 100
-    #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7).
+    #: Pol.is mode without a previous update: start the power iteration from the converged
+    #: axes, which Pol.is's warm-started ticks reach over time, instead of a random vector (its
+    #: very first tick); 100 steps from a random start leave up to 1e-5 in the components.
+    pca_converged_start: bool = True
+    #: Minimum votes to be clustered: min(7, n_statements) (Pol.is ``min-votes`` 7). Also the
+    #: participation measures' "in conversation" count (``engine.participation``'s
+    #: ``min_votes``), so the two never disagree.
     min_votes: int = POLIS_MIN_VOTES
     #: Pol.is "greedy-n": top voters added until this many participants are in conversation.
     greedy_n: int = 15
@@ -380,6 +442,8 @@ class AnalysisSettings(_Validated):
     diversity: DiversitySettings = DiversitySettings()
     #: Live updates: when the map, k and bridging are solved again (see LiveSettings).
     live: LiveSettings = LiveSettings()
+    #: Default mode: which opinion groups are published (see GroupingSettings).
+    grouping: GroupingSettings = GroupingSettings()
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "max_groups": Interval(Integral, 2, 10),

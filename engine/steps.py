@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -30,6 +30,7 @@ from . import clustering as cl
 from .bridging import BridgingResult, bridging
 from .common_ground import fine_partition
 from .counts import cell_keys, group_counts
+from .grouping import forced_groups
 from .matrix import VoteMatrix
 from .participants import in_conversation
 from .pca import centered_matrix, opinion_map
@@ -39,6 +40,7 @@ from .result import (
     AnalysisState,
     ClusteringResult,
     ConsensusStatement,
+    GroupStability,
     OpinionMap,
     RepStatement,
 )
@@ -132,6 +134,8 @@ class KChoice:
     k_scored_at: int
     #: Pol.is mode, per k fitted: group id per base cluster (warm start of the next tick).
     members_by_k: dict[int, np.ndarray]
+    #: Default mode: how the published groups were chosen, in the fit's row order.
+    stability: GroupStability | None = None
 
 
 @dataclass(frozen=True)
@@ -274,9 +278,58 @@ def _smooth(run: Run, this_k: int, candidates: list[int], keep_k: bool) -> tuple
     )
 
 
+def _published(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice | None:
+    """Step 5, default mode: the groups the votes support (:func:`engine.grouping.stable_groups`),
+    or on a live update with little new the previous groups refitted from their centres (None
+    when the variant does not choose this way or k is forced)."""
+    s, prev, variant = run.settings, run.previous, run.variant
+    if not variant.stable_groups:
+        return None
+    if s.force_k is not None:
+        k = min(s.force_k, len(base.centers))
+        if k < 1 or base.sizes.sum() < s.grouping.min_group_size:
+            return None
+        labels, _, _ = _fit(run, base, k, s.group_max_iterations)
+        g = forced_groups(labels, base.centers, base.sizes, settings=s.grouping)
+        return KChoice(
+            g.k, g.k, {}, {g.k: (g.labels, g.centers)}, g.k, 1, run.X.nnz, {}, g.stability
+        )
+    if variant.keeps_grouping(run) and prev is not None:
+        k = prev.smoothed_k
+        labels, centers, _ = _fit(run, base, k, s.group_max_iterations)
+        sizes = np.bincount(labels, weights=base.sizes, minlength=k)
+        if k >= 1 and len(sizes) == k and sizes.min() >= s.grouping.min_group_size:
+            return KChoice(
+                k,
+                k,
+                {},
+                {k: (labels, centers)},
+                k,
+                1,
+                prev.k_scored_at_votes,
+                {},
+                prev.group_stability,
+            )
+    g = variant.publish(run, mapped, base)
+    return KChoice(
+        g.k,
+        g.k,
+        g.scores,
+        {g.k: (g.labels, g.centers)} if g.k else {},
+        g.k,
+        1,
+        run.X.nnz,
+        {},
+        g.stability,
+    )
+
+
 def choose_k(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice:
     """Step 5: fit each candidate k, score them (the variant's way) and smooth the choice."""
     s, prev, variant = run.settings, run.previous, run.variant
+    published = _published(run, mapped, base)
+    if published is not None:
+        return published
     candidates = _candidates(run, len(base.centers))
     keep_k = variant.keeps_k(run, candidates)
     to_fit = [prev.smoothed_k] if keep_k and prev is not None else candidates
@@ -349,7 +402,8 @@ def find_repness(run: Run, groups: Groups, gv: np.ndarray) -> dict[int, list[Rep
     A, D, S = (gv[..., i].astype(np.float64) for i in range(3))
     s = run.settings
     reps = representative_statements(
-        A, D, S, run.ids, run.active, z=s.z_threshold, per_group=s.repness_per_group
+        A, D, S, run.ids, run.active, z=s.z_threshold, per_group=s.repness_per_group,
+        polis_sides=s.polis_compatible,
     )
     return {int(groups.ids[groups.order][g]): reps[g] for g in range(len(reps))}
 
@@ -463,6 +517,9 @@ def run(
     start = time.perf_counter()
     gv = count_group_votes(r, groups, choice.k)
     repness = find_repness(r, groups, gv)
+    if choice.stability is not None and not choice.stability.clear_groups:
+        # No clear groups: one group of everyone, nothing to set it apart from.
+        repness = {g: [] for g in repness}
     times["repness"] = time.perf_counter() - start
     agree, disagree, gic = _timed(times, "consensus", lambda: find_consensus(r, gv))
     prio, current = _timed(times, "priorities", lambda: route(r, mapped.omap, gv, choice.k))
@@ -506,6 +563,18 @@ def _clustering(base: BaseClusters, choice: KChoice, groups: Groups) -> Clusteri
         k=k,
         k_raw=choice.k_raw,
         k_scores=choice.scores,
+        stability=_in_id_order(choice.stability, groups.order),
+    )
+
+
+def _in_id_order(stability: GroupStability | None, order: np.ndarray) -> GroupStability | None:
+    """The per-group figures in the output's row order (ascending group id)."""
+    if stability is None or not stability.per_group or len(order) != len(stability.per_group):
+        return stability
+    return replace(
+        stability,
+        per_group=tuple(stability.per_group[i] for i in order.tolist()),
+        sizes=tuple(stability.sizes[i] for i in order.tolist()),
     )
 
 
@@ -541,4 +610,5 @@ def _next_state(
         axes_votes=mapped.axes_votes,
         base_members=groups.base_label_ids if r.variant.remembers_members else None,
         group_members_by_k={kk: (base.ids, g) for kk, g in choice.members_by_k.items()},
+        group_stability=choice.stability,
     )

@@ -57,6 +57,7 @@ __all__ = [
     "STATEMENT_KINDS",
     "STATEMENT_SPREAD",
     "SyntheticConversation",
+    "continuous_conversation",
     "synthetic_conversation",
 ]
 
@@ -330,6 +331,45 @@ def synthetic_conversation(
         kinds=kinds,
         agree_probability=agree_p,
     )
+
+
+def continuous_conversation(
+    n_participants: int = 1000,
+    n_statements: int = 200,
+    *,
+    density: float = 0.1,
+    strength: float = 1.5,
+    pass_rate: float = 0.15,
+    random_state: int | None = 0,
+) -> VoteMatrix:
+    """A conversation without opinion groups: participants spread continuously on two axes.
+
+    Each participant has a position z ~ N(0, I_2), each statement loadings a ~ N(0, strength^2
+    I_2) and an intercept b ~ N(0, 0.5^2); a vote agrees with probability
+    1 / (1 + exp(-(b + a . z))), passes with ``pass_rate``. Cells are voted uniformly with
+    probability ``density``. Issue 15: such a conversation must give no clear groups.
+
+    Examples
+    --------
+    >>> m = continuous_conversation(100, 20, density=0.5, random_state=0)
+    >>> m.n_participants, m.n_statements
+    (100, 20)
+    """
+    if not 0 < density <= 1:
+        raise InvalidSettingError(f"density must be in (0, 1], got {density!r}")
+    rng = np.random.default_rng(random_state)
+    z = rng.standard_normal((n_participants, 2))
+    loadings = strength * rng.standard_normal((n_statements, 2))
+    intercept = rng.normal(0.0, 0.5, n_statements)
+    cells = _sample_cells(n_participants * n_statements, density, rng)
+    rows, cols = cells // n_statements, cells % n_statements
+    logit = intercept[cols] + (z[rows] * loadings[cols]).sum(axis=1)
+    votes = np.where(rng.random(len(cells)) < 1.0 / (1.0 + np.exp(-logit)), 1, -1).astype(np.int8)
+    votes[rng.random(len(cells)) < pass_rate] = 0
+    indptr = np.zeros(n_participants + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(rows, minlength=n_participants))
+    X = sp.csr_matrix((votes, cols.astype(np.int32), indptr), shape=(n_participants, n_statements))
+    return _matrix_from_csr(X)
 
 
 def _matrix_from_csr(X: sp.csr_matrix) -> VoteMatrix:

@@ -15,7 +15,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import clustering as cl
-from .choose_k import Fits, cross_validated_k, silhouette_k
+from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
+from .continuum import continuum_test
+from .grouping import StableGrouping, stable_groups
 from .pca import default_axes, polis_axes
 from .settings import DEFAULT_MODE_K_BUFFER
 
@@ -72,6 +74,12 @@ class Variant(Protocol):
         self, run: Run, mapped: MapStep, base: BaseClusters, fits: Fits
     ) -> tuple[dict[int, float], int]: ...
     def k_buffer(self, run: Run) -> int: ...
+
+    #: The default chooses its groups by :func:`engine.grouping.stable_groups` (issue 15).
+    stable_groups: bool
+
+    def keeps_grouping(self, run: Run) -> bool: ...
+    def publish(self, run: Run, mapped: MapStep, base: BaseClusters) -> StableGrouping: ...
     def routing_votes(self, run: Run, current: np.ndarray) -> np.ndarray: ...
 
 
@@ -90,6 +98,7 @@ class PolisSteps(_Common):
     """Pol.is's variant of each step, quirks included (``shared/research/polis-math.md``)."""
 
     remembers_members = True
+    stable_groups = False
     #: Pol.is pads a new statement's loading with 1.0 in the warm-start components.
     new_loading = 1.0
 
@@ -104,10 +113,16 @@ class PolisSteps(_Common):
     def axes(
         self, run: Run, Xc: sp.csr_matrix, previous: np.ndarray | None, keep: bool
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Power iteration with Pol.is's fixed budget (``pca-iters``)."""
+        """Power iteration with Pol.is's fixed budget (``pca-iters``); a cold start begins at
+        the converged axes (``settings.pca_converged_start``)."""
         s = run.settings
         return polis_axes(
-            Xc, s.n_components, iterations=s.pca_iterations, previous=previous, rng=run.rng
+            Xc,
+            s.n_components,
+            iterations=s.pca_iterations,
+            previous=previous,
+            rng=run.rng,
+            converged_start=s.pca_converged_start,
         )
 
     def base_clusters(
@@ -145,6 +160,13 @@ class PolisSteps(_Common):
     def keeps_k(self, run: Run, candidates: list[int]) -> bool:
         return False
 
+    def keeps_grouping(self, run: Run) -> bool:
+        return False
+
+    def publish(self, run: Run, mapped: MapStep, base: BaseClusters) -> StableGrouping:
+        """Pol.is publishes its silhouette k (:meth:`choose_k`); never called."""
+        raise NotImplementedError("Pol.is mode chooses k by silhouette")
+
     def choose_k(
         self, run: Run, mapped: MapStep, base: BaseClusters, fits: Fits
     ) -> tuple[dict[int, float], int]:
@@ -156,10 +178,12 @@ class PolisSteps(_Common):
         return run.settings.k_buffer
 
     def routing_votes(self, run: Run, current: np.ndarray) -> np.ndarray:
-        """Pol.is reads the previous tick's group votes (quirk Q2); zeros on the first tick."""
+        """Pol.is reads the previous tick's group votes (quirk Q2). Without a previous tick,
+        this update's: what Pol.is's steady state gives (its very first tick reads zeros and
+        scores every statement as unseen, up to 7e4 times off)."""
         prev = run.previous
         if prev is None or prev.statement_votes is None:
-            return np.zeros((3, len(run.ids)))
+            return current
         return align_columns(prev.statement_ids, prev.statement_votes, run.ids, 0.0)
 
 
@@ -167,6 +191,7 @@ class DefaultSteps(_Common):
     """The default variant: converged axes, k-means++, cross-validated k, live warm starts."""
 
     remembers_members = False
+    stable_groups = True
 
     def map_scaling(self, run: Run) -> tuple[int, int]:
         """Excluded statements are dropped: only active columns count."""
@@ -191,7 +216,7 @@ class DefaultSteps(_Common):
             Xc,
             run.settings.n_components,
             previous=previous,
-            rng=run.rng,
+            rng=np.random.default_rng(run.settings.grouping.random_state),
             refine_iterations=run.settings.live.pca_refine_steps if run.live else 0,
             keep=keep,
         )
@@ -210,7 +235,7 @@ class DefaultSteps(_Common):
             max_iter=s.base_iterations,
             previous_centers=prev.base_centers if prev is not None else None,
             previous_ids=prev.base_ids if prev is not None else None,
-            random_state=run.random_state,
+            random_state=s.grouping.random_state,
         )
 
     def fit_groups(self, run: Run, base: BaseClusters, k: int, max_iter: int) -> GroupFit:
@@ -222,7 +247,7 @@ class DefaultSteps(_Common):
             k,
             max_iter=max_iter,
             init=prev.group_centers_by_k.get(k) if prev is not None else None,
-            random_state=run.random_state,
+            random_state=run.settings.grouping.random_state,
         )
         return labels, centers, None
 
@@ -252,7 +277,66 @@ class DefaultSteps(_Common):
             scale_columns=mapped.scale_columns,
             extra_voted=mapped.extra_voted,
             n_folds=run.settings.k_cv_folds,
-            rng=run.rng,
+            rng=np.random.default_rng(run.settings.grouping.random_state),
+        )
+
+    def keeps_grouping(self, run: Run) -> bool:
+        """Live update: keep the published groups (refitted from their centres) until the votes
+        grew by ``live.rescore_growth``."""
+        prev = run.previous
+        return (
+            run.live
+            and prev is not None
+            and prev.smoothed_k >= 1
+            and run.X.nnz
+            < (1.0 + run.settings.live.rescore_growth) * max(prev.k_scored_at_votes, 1)
+        )
+
+    def publish(self, run: Run, mapped: MapStep, base: BaseClusters) -> StableGrouping:
+        """The groups the votes support, seed-free (:func:`engine.grouping.stable_groups`)."""
+        s = run.settings
+        points = mapped.omap.coordinates[base.members, :2]
+        if points.shape[1] < 2:
+            points = np.column_stack([points, np.zeros(len(points))])
+
+        def held_out(fits: Fits) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+            return held_out_losses(
+                run.X,
+                run.rows,
+                base.members,
+                mapped.omap,
+                fits,
+                run.active,
+                scale_columns=mapped.scale_columns,
+                extra_voted=mapped.extra_voted,
+                n_folds=s.grouping.held_out_folds,
+                rng=np.random.default_rng(s.grouping.random_state),
+                max_votes=s.grouping.held_out_max_votes,
+            )
+
+        def split_p(rows: np.ndarray, rng: np.random.Generator) -> float:
+            return continuum_test(
+                run.X,
+                base.members[rows],
+                run.active,
+                mapped.omap.center,
+                mapped.omap.components,
+                scale_columns=mapped.scale_columns,
+                extra_voted=mapped.extra_voted,
+                n_null=s.grouping.split_null,
+                max_points=s.grouping.max_test_points,
+                rng=rng,
+            ).p_value
+
+        return stable_groups(
+            points,
+            base.labels,
+            base.centers,
+            base.sizes,
+            settings=s.grouping,
+            max_groups=s.max_groups,
+            held_out=held_out,
+            split_p=split_p,
         )
 
     def k_buffer(self, run: Run) -> int:

@@ -200,13 +200,15 @@ class PolisExport:
             if g != NOT_GROUPED
         }
 
-    def to_matrix(self, exclude_moderated: bool = True) -> VoteMatrix:
+    def to_matrix(self, exclude_moderated: bool = True,
+                  drop_unmoderated: bool = False) -> VoteMatrix:
         """The vote matrix: every comment a column (in comment-id order, then any other voted-on
         id), participants in order of first vote; rejected comments (``moderated == -1``, unless
-        ``exclude_moderated`` is false) and meta comments are marked excluded/meta."""
-        excluded = (
-            [c.comment_id for c in self.comments if c.moderated == -1] if exclude_moderated else []
-        )
+        ``exclude_moderated`` is false), unmoderated ones (``moderated == 0``) when
+        ``drop_unmoderated``, and meta comments are marked excluded/meta."""
+        excluded = [c.comment_id for c in self.comments
+                    if (c.moderated == -1 and exclude_moderated)
+                    or (c.moderated == 0 and drop_unmoderated)]
         return VoteMatrix.from_records(
             self.voter_ids,
             self.comment_ids,
@@ -216,6 +218,21 @@ class PolisExport:
             excluded=excluded,
             meta=[c.comment_id for c in self.comments if c.is_meta],
         )
+
+    def moderation_counts(self, exclude_moderated: bool = True,
+                          drop_unmoderated: bool = False) -> dict[str, int]:
+        """Comments by moderation state as :meth:`to_matrix` with the same flags uses them:
+        ``moderated_out`` (rejected, left out), ``moderated_out_kept``, ``unmoderated_kept``,
+        ``unmoderated_dropped`` and ``accepted``."""
+        states = [c.moderated for c in self.comments]
+        rejected, unmoderated = states.count(-1), states.count(0)
+        return {
+            "moderated_out": rejected if exclude_moderated else 0,
+            "moderated_out_kept": 0 if exclude_moderated else rejected,
+            "unmoderated_kept": 0 if drop_unmoderated else unmoderated,
+            "unmoderated_dropped": unmoderated if drop_unmoderated else 0,
+            "accepted": states.count(1),
+        }
 
     def with_inferred_meta(self) -> tuple[PolisExport, tuple[int, ...]]:
         """Where the meta flags were lost, a copy with the inferred ones set, and their ids.

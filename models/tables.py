@@ -131,6 +131,9 @@ class ConversationBase(SQLModel):
     is_open: bool = True
     #: Participants may read the analysis (the facilitator always can).
     results_visible: bool = True
+    #: Analyse with Pol.is's steps (``engine.settings.POLIS``): a conversation imported from
+    #: Pol.is with its math state continues exactly as Pol.is would (issue 20).
+    polis_compatible: bool = False
 
     _no_nul = field_validator("topic", "description")(reject_nul)
 
@@ -154,6 +157,7 @@ class ConversationUpdate(SQLModel):
     max_groups: int | None = Field(default=None, ge=2, le=10)
     is_open: bool | None = None
     results_visible: bool | None = None
+    polis_compatible: bool | None = None
 
     _no_nul = field_validator("topic", "description")(reject_nul)
 

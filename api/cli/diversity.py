@@ -23,8 +23,13 @@ from meedenken.api.present.schemas import (
 from meedenken.engine import AnalysisResult
 from meedenken.engine.diversity_settings import DIVERSITY, DiversitySettings
 from meedenken.engine.matrix import VoteMatrix
-from meedenken.engine.opinion_diversity import OpinionDiversity, opinion_diversity
+from meedenken.engine.opinion_diversity import (
+    OpinionDiversity,
+    opinion_diversity,
+    top_by_consensus,
+)
 from meedenken.engine.participation import ParticipationResult, participation
+from meedenken.engine.settings import POLIS_MIN_VOTES
 from meedenken.models.polis_export import PolisExport
 
 __all__ = ["DiversityReport", "diversity_json", "diversity_lines", "export_diversity"]
@@ -36,7 +41,8 @@ DiversityReport = tuple[ParticipationResult, OpinionDiversity, list[Any]]
 
 
 def export_diversity(export: PolisExport, matrix: VoteMatrix, result: AnalysisResult,
-                     settings: DiversitySettings = DIVERSITY) -> DiversityReport:
+                     settings: DiversitySettings = DIVERSITY,
+                     min_votes: int = POLIS_MIN_VOTES) -> DiversityReport:
     """Participation (from the vote events) and opinion diversity (from the analysis).
 
     Coverage counts the top ``settings.coverage_top_n`` statements by group-informed consensus
@@ -67,14 +73,12 @@ def export_diversity(export: PolisExport, matrix: VoteMatrix, result: AnalysisRe
         times[known], comment_times,
         np.array(["meta" if c.is_meta else MODERATION.get(c.moderated, str(c.moderated))
                   for c in export.comments]),
-        authors, settings)
+        authors, settings, min_votes)
 
     active = result.in_conversation  # participants placed on the map
     labels = np.where(active, result.clustering.labels, -1)
-    gic = np.asarray(result.group_informed_consensus, dtype=float)
-    candidates = np.flatnonzero(matrix.active & np.isfinite(gic))
-    order = candidates[np.argsort(-gic[candidates], kind="stable")]
-    top = [int(j) for j in order[:settings.coverage_top_n]]
+    top = top_by_consensus(np.asarray(result.group_informed_consensus, dtype=float),
+                           matrix.active, settings.coverage_top_n)
     opinion = opinion_diversity(matrix.X, labels, result.opinion_map.coordinates, top, settings)
     return part, opinion, [result.statement_ids[j] for j in top]
 
@@ -126,7 +130,7 @@ def diversity_lines(report: DiversityReport) -> list[str]:
         "Participation:",
         f"  {part.n_joined:,} joined, {part.n_voted:,} voted, {part.n_wrote:,} wrote a "
         f"statement; {part.n_in_conversation:,} cast at least "
-        f"{min(DIVERSITY.in_conversation_votes, part.n_statements)} votes.",
+        f"{part.in_conversation_votes} votes.",
         f"  Votes per voter: median {d.median:g}, mean {d.mean:.1f}, max {d.max:,}; "
         f"Gini {d.gini:.2f}; the most active 10% cast {100 * d.top10_share:.0f}% of the votes.",
         f"  Matrix density {100 * part.density:.1f}% over {len(part.daily.start):,} day(s).",

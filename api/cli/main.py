@@ -32,7 +32,7 @@ from meedenken.api.cli.common import CommandError, analysis_settings
 from meedenken.api.report import cli as report_cli
 
 if TYPE_CHECKING:
-    from meedenken.engine import AnalysisResult
+    from meedenken.engine import AnalysisResult, AnalysisSettings, AnalysisState
     from meedenken.models.polis_export import PolisExport
 
 __all__ = ["SUBCOMMANDS", "CommandError", "Subcommand", "build_parser", "main"]
@@ -63,7 +63,9 @@ class _Parser(argparse.ArgumentParser):
 
 # ---------------------------------------------------------------------- analyze
 def _configure_analyze(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", type=Path, help="Pol.is export folder (or .zip)")
+    parser.add_argument("folder", type=Path,
+                        help="Pol.is export folder (or .zip): the CSV export, or the Pol.is API's "
+                        "votes.json, comments.json and conversation.json")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--polis-compatible",
@@ -86,6 +88,11 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
         help="keep comments moderators rejected (moderated = -1)",
     )
     parser.add_argument(
+        "--drop-unmoderated",
+        action="store_true",
+        help="leave out comments nobody moderated (moderated = 0; kept by default, and counted)",
+    )
+    parser.add_argument(
         "--infer-meta",
         action="store_true",
         help="where comments.csv has no is-meta column (older exports), flag as meta the "
@@ -97,22 +104,73 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
         help="keep the participants the export grouped in conversation (Pol.is's persisted "
         "once-in-always-in state), beside those the vote-count rule admits",
     )
+    parser.add_argument(
+        "--polis-math",
+        type=Path,
+        metavar="FILE",
+        help="with --polis-compatible: continue from Pol.is's math state (its math-pca2.json: "
+        "in-conv set, base clusters, groups, PCA, group votes) with one Pol.is update",
+    )
+    parser.add_argument(
+        "--api-agree-sign",
+        type=int,
+        choices=(-1, 1),
+        help="the vote value meaning agree in a Pol.is API votes.json (default: read from the "
+        "comments' agree counts, else -1 as the Pol.is API serves it)",
+    )
+
+
+def _polis_state(args: argparse.Namespace, settings: AnalysisSettings,
+                 export: PolisExport) -> tuple[PolisExport, AnalysisState | None]:
+    """The engine state of ``--polis-math`` (None without it), and the export, its votes'
+    sign settled by the math where the reader had to guess; mismatches are logged."""
+    if args.polis_math is None:
+        return export, None
+    from meedenken.models.polis_math import (
+        math_mismatches,
+        polis_state,
+        read_polis_math,
+        with_math_sign,
+    )
+
+    math = read_polis_math(args.polis_math)
+    export, flipped = with_math_sign(math, export)
+    if flipped:
+        logger.warning("%s: votes read with the sign the math state was computed on (the "
+                       "comments' counts did not settle it)", args.folder)
+    for problem in math_mismatches(math, export):
+        logger.warning("%s: %s", args.polis_math, problem)
+    return export, polis_state(math, k_buffer=settings.k_buffer)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from meedenken.engine import EngineError, analyze
-    from meedenken.models.polis_export import read_export
+    from meedenken.api.cli.process import ANALYZE_MODULES, pause_collector, preload
+    from meedenken.engine import EngineError
+    from meedenken.models.polis_api import read_conversation
 
     settings = analysis_settings(args)
+    if args.polis_math is not None and not args.polis_compatible:
+        raise CommandError("argument --polis-math: needs --polis-compatible (Pol.is's state "
+                           "continues only with Pol.is's steps)", prog="meedenken analyze")
+    pause_collector()  # a one-shot command: no collector passes over a million objects
+    loading = preload(ANALYZE_MODULES)  # scikit-learn and the rest, while the export is read
     start = time.perf_counter()
-    export = read_export(args.folder, progress=sys.stderr.isatty())
+    export = read_conversation(args.folder, progress=sys.stderr.isatty(),
+                               agree_sign=args.api_agree_sign)
+    export, previous = _polis_state(args, settings, export)
     inferred: tuple[int, ...] = ()
     if args.infer_meta:
         export, inferred = export.with_inferred_meta()
     read_seconds = time.perf_counter() - start
+    loading.join()  # before the matrix build, so that its seconds are the build's alone
+    from meedenken.engine import analyze
+
     start = time.perf_counter()
-    matrix = export.to_matrix(exclude_moderated=not args.include_moderated)
+    matrix = export.to_matrix(exclude_moderated=not args.include_moderated,
+                              drop_unmoderated=args.drop_unmoderated)
+    moderation = export.moderation_counts(not args.include_moderated, args.drop_unmoderated)
     matrix_seconds = time.perf_counter() - start
+
     logger.info(
         "read %s: %d participants, %d statements, %d votes in %.2f s",
         args.folder,
@@ -125,23 +183,31 @@ def _run_analyze(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
     try:
         kept = list(export.polis_groups()) if args.keep_in_conv else None
-        result = analyze(matrix, settings, random_state=args.seed, in_conversation=kept)
+        result = analyze(matrix, settings, previous=previous, random_state=args.seed,
+                         in_conversation=kept)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
     from meedenken.api.cli.diversity import diversity_json, diversity_lines, export_diversity
 
     start = time.perf_counter()
-    diversity = export_diversity(export, matrix, result)
+    diversity = export_diversity(export, matrix, result, settings.diversity, settings.min_votes)
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
                "diversity": time.perf_counter() - start}
     if args.json:
-        from meedenken.api.present.analysis import analyze_answer, as_json
+        from meedenken.api.present.analysis import StatementInfo, analyze_answer, as_json
+        from meedenken.api.present.schemas import ModerationCounts
 
+        states = {-1: "rejected", 0: "pending", 1: "accepted"}  # Pol.is moderated -> ours
+        infos: dict[Hashable, StatementInfo] = {
+            c.comment_id: StatementInfo(c.text, states[c.moderated], c.is_meta)
+            for c in export.comments}
         answer = analyze_answer(result, seconds, meta_inferred=inferred,
-                                diversity=diversity_json(diversity))
+                                diversity=diversity_json(diversity), statements=infos,
+                                moderation=ModerationCounts(**moderation))
         print(json.dumps(as_json(answer), ensure_ascii=False, allow_nan=False))
     else:
-        print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed))
+        print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed,
+                           moderation))
         if inferred:
             print("\nMeta statements inferred from the vote order (--infer-meta): "
                   + ", ".join(map(str, inferred)))
@@ -184,9 +250,13 @@ def summary_text(
     meta: np.ndarray,
     seconds: dict[str, float],
     seed: int,
+    moderation: Mapping[str, int] | None = None,
 ) -> str:
     """The readable summary: counts, each group with its representative statements (texts,
-    agree/disagree % in the group), then the consensus statements."""
+    agree/disagree % in the group; Pol.is's fallback rows marked as not passing the test), then
+    the consensus statements worded as their interval allows."""
+    from meedenken.api.present.wording import WORDING_EN, majority_wording
+
     texts: dict[Hashable, str] = {c.comment_id: c.text for c in export.comments}
     mode = "Pol.is-compatible" if result.polis_compatible else "default"
     lines = []
@@ -200,9 +270,22 @@ def summary_text(
         "participants in conversation.",
         f"{result.k} opinion groups ({mode} settings, seed {seed}).",
     ]
+    if moderation is not None:
+        lines.append(
+            f"Moderation: {moderation['moderated_out']:,} rejected statements left out"
+            + (f", {moderation['moderated_out_kept']:,} kept (--include-moderated)"
+               if moderation["moderated_out_kept"] else "")
+            + f"; {moderation['unmoderated_kept']:,} unmoderated statements kept, "
+            f"{moderation['unmoderated_dropped']:,} left out (--drop-unmoderated).")
     labels = result.clustering.labels
+    n_in = int(np.count_nonzero(result.in_conversation))
+    n_grouped = int(np.count_nonzero(labels >= 0))
     for row, group in enumerate(result.clustering.group_ids.tolist()):
-        lines += ["", f"Group {group}: {int(np.count_nonzero(labels == group)):,} participants"]
+        size = int(np.count_nonzero(labels == group))
+        shares = ", ".join(f"{100 * size / n:.0f}% of {name}" for name, n in (
+            ("all participants", result.n_participants), ("those in conversation", n_in),
+            ("the grouped", n_grouped)) if n)
+        lines += ["", f"Group {group}: {size:,} participants ({shares})"]
         statements = result.repness.get(group, [])
         if not statements:
             lines.append("  (no statement represents this group significantly)")
@@ -214,18 +297,25 @@ def summary_text(
                 if total
                 else "no votes in the group"
             )
-            lines += _statement(f"#{rep.statement_id}: {share}", texts.get(rep.statement_id, ""))
+            side = f"represents {rep.repful_for}" + (
+                "" if rep.passes_test else "; did not pass the test (Pol.is fallback)")
+            lines += _statement(f"#{rep.statement_id}: {share}; {side}",
+                                texts.get(rep.statement_id, ""))
     for title, items, verb in (
-        ("Consensus: most agree", result.consensus_agree, "agree"),
-        ("Consensus: most disagree", result.consensus_disagree, "disagree"),
+        ("Consensus, agree (shares of all votes on the statement)", result.consensus_agree,
+         "agree"),
+        ("Consensus, disagree (shares of all votes on the statement)",
+         result.consensus_disagree, "disagree"),
     ):
         lines += ["", f"{title}:"]
         if not items:
             lines.append("  (none)")
         for item in items:
             percent = 100 * item.n_success / item.n_trials if item.n_trials else 0.0
+            wording = WORDING_EN[majority_wording(item.n_success, item.n_trials)]
             lines += _statement(
-                f"#{item.statement_id}: {percent:.0f}% {verb} ({item.n_trials:,} votes)",
+                f"#{item.statement_id}: {percent:.0f}% {verb} ({item.n_trials:,} votes): "
+                + wording.format(verb=verb),
                 texts.get(item.statement_id, ""),
             )
     lines += ["", "Common ground: statements every opinion group supports:"]
@@ -362,7 +452,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 fine, 2 bad input or arguments)."""
+    """Run the command line; returns the exit status (0 fine, 2 bad input or arguments).
+
+    Without ``argv`` (the console script, ``python -m meedenken.api.cli``) the process ends
+    after this returns, so its objects are frozen for a fast exit
+    (:func:`meedenken.api.cli.process.freeze_before_exit`); called with ``argv`` (tests, other
+    programs) nothing is frozen.
+    """
+    from meedenken.api.cli.process import freeze_before_exit, own_process
+
+    if argv is None:
+        own_process()
+    status = _main(argv)
+    if argv is None:
+        freeze_before_exit()
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except CommandError as exc:

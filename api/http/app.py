@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from meedenken.api.http.errors import install_domain_errors
 from meedenken.api.http.pages import install_pages
 from meedenken.api.http.strict_json import StrictJSONMiddleware
+from meedenken.api.http.timeouts import BodyTimeoutMiddleware
 from meedenken.api.http.trust import install_trust, start_retention
 from meedenken.api.http.vote_path import VoteFastPath
 from meedenken.api.live.service import Service
@@ -28,6 +29,7 @@ from meedenken.api.routes import (
     diversity,
     export,
     health,
+    imports,
     participants,
     profile,
     rounds,
@@ -69,8 +71,8 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     # (api/http/pages.py); /openapi.json stays.
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
-    for module in (health, conversations, statements, participants, profile, votes, analysis,
-                   export, diversity, rounds):
+    for module in (health, imports, conversations, statements, participants, profile, votes,
+                   analysis, export, diversity, rounds):
         app.include_router(module.router)
     install_pages(app)
     # Innermost of the middlewares: the trust layer's limits apply to the fast path too.
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     # Outside the fast path, inside the limits: no body with NaN/Infinity reaches any route.
     app.add_middleware(StrictJSONMiddleware)  # type: ignore[arg-type]
     install_trust(app, settings)  # issue 8: limits, access routes (api/trust.py)
+    # Outermost: a body sent too slowly gets 408 before any middleware waits on it (issue 18).
+    app.add_middleware(BodyTimeoutMiddleware, seconds=settings.body_timeout_seconds)  # type: ignore[arg-type]
     _install_error_handlers(app)
     return app
 

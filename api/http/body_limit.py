@@ -17,19 +17,25 @@ from meedenken.api.http.limits import ASGIApp, Receive, Scope, Send
 __all__ = ["BodySizeLimitMiddleware"]
 
 _BULK = re.compile(r"^/conversations/\d+/(statements/bulk|xids)/?$")
+#: Issue 20: a Pol.is conversation with its math state, imported in one request.
+_IMPORT = re.compile(r"^/conversations/import/?$")
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int, max_bulk_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_bulk_bytes: int,
+                 max_import_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_bulk_bytes = max_bulk_bytes
+        self.max_import_bytes = max_import_bytes or max_bulk_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.max_bulk_bytes if _BULK.match(scope["path"]) else self.max_bytes
+        path = scope["path"]
+        limit = (self.max_import_bytes if _IMPORT.match(path)
+                 else self.max_bulk_bytes if _BULK.match(path) else self.max_bytes)
         length = _content_length(scope)
         if length is not None and length > limit:
             await _too_large(send, limit)

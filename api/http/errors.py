@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
-from meedenken.api.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from meedenken.api.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 
 __all__ = ["STATUS_CODES", "error_answer", "install_domain_errors"]
 
@@ -25,7 +25,7 @@ STATUS_CODES: dict[type[DomainError], int] = {
     NotFound: status.HTTP_404_NOT_FOUND,
     Forbidden: status.HTTP_403_FORBIDDEN,
     Conflict: status.HTTP_409_CONFLICT,
-    Invalid: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    Unprocessable: status.HTTP_422_UNPROCESSABLE_CONTENT,
 }
 
 

@@ -110,6 +110,7 @@ _RULES = (
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/participants/?$"), "joins"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
     _Rule("POST", re.compile(r"^/conversations/?$"), "conversations"),
+    _Rule("POST", re.compile(r"^/conversations/import/?$"), "conversations"),
 )
 #: The one spelling of an id the routes accept (see :data:`api.http.deps.ConversationId`).
 CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")

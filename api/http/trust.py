@@ -38,7 +38,8 @@ def install_trust(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(limits),  # type: ignore[arg-type]
                            is_facilitator=is_facilitator)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,  # type: ignore[arg-type]
-                       max_bulk_bytes=settings.max_bulk_body_bytes)
+                       max_bulk_bytes=settings.max_bulk_body_bytes,
+                       max_import_bytes=settings.max_import_body_bytes)
 
 
 def _document_string_422(app: FastAPI) -> None:

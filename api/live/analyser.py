@@ -65,7 +65,7 @@ from meedenken.models.tables import (
 )
 
 __all__ = ["ADVISORY_LOCK_KEY", "RUN_LOCK_KEY", "Analyser", "ProcessRunner", "ThreadRunner",
-           "worker_label"]
+           "worker_engine", "worker_label"]
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,8 @@ class _Cache:
     last_vote_id: int = 0
     previous: AnalysisResult | None = None
     max_groups: int = 0
+    #: Analysed with Pol.is's steps (``Conversation.polis_compatible``).
+    polis_compatible: bool = False
     #: Snapshot version ``previous`` was stored as (0: none yet).
     version: int = 0
     #: Votes above ``floor`` are read again each run; ``recent`` holds the ids among them
@@ -168,8 +170,10 @@ class Analyser:
             cache = self._cache.get(conversation_id)
             if cache is not None and not self._complete(session, cache, conversation_id):
                 cache = None
-            if cache is None or cache.max_groups != conv.max_groups:
-                cache = _Cache(VoteMatrix(), max_groups=conv.max_groups)
+            if (cache is None or cache.max_groups != conv.max_groups
+                    or cache.polis_compatible != conv.polis_compatible):
+                cache = _Cache(VoteMatrix(), max_groups=conv.max_groups,
+                               polis_compatible=conv.polis_compatible)
             records = store.vote_history(session, conversation_id, after_id=cache.floor)
             statements: dict[Any, StatementInfo] = {
                 s.id: StatementInfo(s.text, s.moderation, s.is_meta)
@@ -178,12 +182,17 @@ class Analyser:
             roles = dict(session.exec(
                 select(Participant.id, Participant.role)
                 .where(Participant.conversation_id == conversation_id)).all())
-            hidden = store.hidden_states(conv.strict_moderation)
+            # Pol.is's math zeroes rejected and meta statements only: strict moderation hides
+            # unmoderated ones from participants, not from its math (issue 20).
+            hidden = store.hidden_states(conv.strict_moderation and not conv.polis_compatible)
+            # ...but their texts stay hidden from the snapshot (null, as an unknown text).
+            withheld = store.hidden_states(conv.strict_moderation)
             latest = store.latest_version(session, conversation_id)
             stored: AnalysisState | None = None
-            if latest and latest != cache.version:
+            if (latest and latest != cache.version) or (not latest and cache.previous is None):
                 # Another process analysed this conversation since (or this one just started):
-                # continue from the state stored with the latest snapshot.
+                # continue from the state stored with the latest snapshot, or, before the
+                # first snapshot, from an imported state (Pol.is's, issue 20) if there is one.
                 stored = _load_state(session, conversation_id)
         # SQLite has one writer at a time, so its ids become visible in order: no window.
         lookback = READ_LOOKBACK_SECONDS if self.engine.dialect.name == "postgresql" else 0.0
@@ -198,7 +207,8 @@ class Analyser:
         excluded = [sid for sid, s in statements.items() if s.moderation in hidden]
         cache.matrix.set_moderation(excluded=excluded,
                                     meta=[sid for sid, s in statements.items() if s.is_meta])
-        settings = AnalysisSettings(max_groups=cache.max_groups)
+        settings = AnalysisSettings(max_groups=cache.max_groups,
+                                    polis_compatible=cache.polis_compatible)
         # Declared roles explain bridging per role (cells under 5 participants hidden).
         role_of: dict[Any, str | None] = dict(roles)
         attributes = {"role": [role_of.get(pid) for pid in cache.matrix.participant_ids]}
@@ -218,7 +228,8 @@ class Analyser:
                                              random_state=self.random_state,
                                              attributes=attributes)
         cache.previous = result
-        version = self._store(conversation_id, cache, result, statements, roles, started)
+        shown = {sid: s for sid, s in statements.items() if s.moderation not in withheld}
+        version = self._store(conversation_id, cache, result, shown, roles, started)
         if version is not None:
             cache.version = version
             self._cache[conversation_id] = cache
@@ -348,9 +359,17 @@ def _worker_init(parent: int, database_url: str, sqlite_synchronous: str,
     # ``parent`` comes from the API process: it may have died while this one was starting.
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     # Snapshots are recorded as made by the API process that scheduled them.
-    _worker = Analyser(make_engine(database_url, sqlite_synchronous=sqlite_synchronous,
-                                   pool_size=2), random_state,
+    _worker = Analyser(worker_engine(database_url, sqlite_synchronous), random_state,
                        label=f"{socket.gethostname()}:{parent}")
+
+
+def worker_engine(database_url: str, sqlite_synchronous: str) -> Engine:
+    """The analysis worker's database engine. Its commits never checkpoint the SQLite WAL: a
+    checkpoint in a snapshot's commit ran under the write lock, so every vote waited for the
+    copy and the database's fsync (issue 18's vote p99); the API process's
+    :class:`~meedenken.models.db.WalCheckpointer` checkpoints outside the lock."""
+    return make_engine(database_url, sqlite_synchronous=sqlite_synchronous, pool_size=2,
+                       sqlite_autocheckpoint=False)
 
 
 def _worker_ready() -> bool:

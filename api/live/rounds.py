@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from meedenken.api.errors import Conflict, Forbidden, Invalid
+from meedenken.api.errors import Conflict, Forbidden, Unprocessable
 from meedenken.api.present.trajectory import CarriedPair, RoundCreate, RoundCreated
 from meedenken.api.security import hash_token, unusable_token_hash
 from meedenken.api.store import hidden_states, latest_result
@@ -124,10 +124,11 @@ def _carryable(session: Session, conv: Conversation, ids: Sequence[int] | None) 
     for sid in ids:
         row = rows.get(sid)
         if row is None:
-            raise Invalid(f"statement {sid} is not a statement of conversation {conv.id}; only "
+            raise Unprocessable(f"statement {sid} is not a statement of conversation {conv.id}; "
+                                "only "
                           "the round's own statements can be carried into the next round")
         if row.moderation in hidden:
-            raise Invalid(f"statement {sid} is {row.moderation}: participants do not see it, "
+            raise Unprocessable(f"statement {sid} is {row.moderation}: participants do not see it, "
                           "so it cannot be carried into the next round")
     return list(ids)
 
@@ -170,11 +171,12 @@ def create_round(session: Session, prev: Conversation, body: RoundCreate,
                  new_id: int, bulk_max: int) -> RoundCreated:
     """Add the round after ``prev`` (id ``new_id``) with its carried and new statements.
 
-    Nothing is committed; raises :class:`~meedenken.api.errors.Invalid` for a statement that
+    Nothing is committed; raises :class:`~meedenken.api.errors.Unprocessable` for a statement that
     cannot be carried and :class:`~meedenken.api.errors.Conflict` when ``prev`` already has a
     next round."""
     if len(body.statements) > bulk_max:
-        raise Invalid(f"at most {bulk_max} new statements per round, got {len(body.statements)}")
+        raise Unprocessable(f"at most {bulk_max} new statements per round, "
+                            f"got {len(body.statements)}")
     carry = _carryable(session, prev, body.carry)
     trajectory_id, number = _place(session, prev)
     settings = {name: getattr(prev, name) for name in Conversation.model_fields
@@ -260,7 +262,8 @@ def link_returning(session: Session, participant: Participant,
     place = round_of(session, participant.conversation_id)
     if place is None:
         if returning_token is not None:
-            raise Invalid(f"conversation {participant.conversation_id} is not a later round of a "
+            raise Unprocessable(f"conversation {participant.conversation_id} is not a later round "
+                                "of a "
                           "trajectory: there is no earlier round to return from")
         return None
     earlier = None
@@ -270,7 +273,7 @@ def link_returning(session: Session, participant: Participant,
         by_xid = _earlier_by_xid(session, place, participant.xid)
         if earlier is not None and by_xid is not None and not _same_person(session, earlier,
                                                                           by_xid):
-            raise Invalid("the returning token and the xid belong to different people")
+            raise Unprocessable("the returning token and the xid belong to different people")
         earlier = earlier or by_xid
     if earlier is None:
         return None

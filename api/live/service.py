@@ -6,11 +6,12 @@ import gc
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from meedenken.api.live.analyser import ProcessRunner, ThreadRunner
+from meedenken.api.live.answers import AnswerCache
 from meedenken.api.live.channels import DIRTY_CHANNEL
 from meedenken.api.live.coordination import Coordinator, notify_dirty
 from meedenken.api.live.hub import SnapshotHub
@@ -42,6 +43,8 @@ class Service:
     writer: VoteWriter
     checkpointer: WalCheckpointer
     coordinator: Coordinator | None = None
+    #: The newest snapshot per conversation, rendered once per version (api/live/answers.py).
+    answers: AnswerCache = field(default_factory=AnswerCache)
 
     @classmethod
     def build(cls, settings: Settings) -> Service:

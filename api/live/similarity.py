@@ -11,6 +11,7 @@ closest statements but flags nothing: its scores have no measured threshold.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from sklearn.metrics.pairwise import cosine_similarity
 from meedenken.engine.duplicates import DUPLICATE_THRESHOLD, near_duplicates
 from meedenken.engine.semantics import ModelUnavailableError, StatementEmbedder
 
-__all__ = ["NGRAM_RANGE", "Similar", "check_similar", "preload_embedder", "similar_statements"]
+__all__ = ["EMBEDDING_THREADS", "NGRAM_RANGE", "Similar", "check_similar", "preload_embedder",
+           "similar_statements"]
 
 log = logging.getLogger(__name__)
 _LOAD_LOCK = threading.Lock()
@@ -77,12 +79,26 @@ class Similar:
     is_duplicate: bool | None
 
 
+#: Threads the embedding model may use in the API process. One: a submission's embedding then
+#: leaves the other core of a small server to the event loop and the vote writer (torch's
+#: default, one thread per core, lets an attacker posting statement after statement keep both
+#: cores busy; issue 18). One short text gains little from a second thread.
+EMBEDDING_THREADS = 1
+
+
+def _limit_threads() -> None:
+    torch = sys.modules.get("torch")  # loaded by the model, if it is a torch model
+    if torch is not None and torch.get_num_threads() > EMBEDDING_THREADS:
+        torch.set_num_threads(EMBEDDING_THREADS)
+
+
 @lru_cache(maxsize=4)
 def _embedder(model: str | None) -> StatementEmbedder | None:
     """One embedder per model and process (the model loads once; its cache is reused)."""
     try:
         embedder = StatementEmbedder(model)
         embedder.embed(["warm-up"])  # load now, so a failure is found here, once
+        _limit_threads()
     except ModelUnavailableError as exc:
         log.warning("near-duplicate check falls back to TF-IDF: %s", exc)
         return None

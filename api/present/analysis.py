@@ -33,7 +33,10 @@ from .schemas import (
     ConsensusLists,
     Group,
     GroupInformedConsensusEntry,
+    GroupStabilityAnswer,
+    KStepAnswer,
     MapCell,
+    ModerationCounts,
     ParticipantPoint,
     Participation,
     RepresentativeStatement,
@@ -42,12 +45,13 @@ from .schemas import (
     StatementVotes,
 )
 from .schemas import ConsensusStatement as ConsensusEntry
+from .wording import group_shares, majority_wording, share_interval
 
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
+           "group_stability_answer",
            "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
-           "stored_analysis",
-           "stored_analysis_text", "support_sentence"]
+           "stored_analysis", "support_sentence"]
 
 
 def finite(x: Any) -> float | None:
@@ -109,12 +113,14 @@ def _rep(r: RepStatement, statements: Mapping[Hashable, StatementInfo]) -> Repre
         repness_test=finite(r.repness_test),
         metric=finite(r.metric),
         best_agree=bool(r.best_agree),
+        passes_test=bool(r.passes_test),
     )
 
 
 def _consensus(c: ConsensusStatement,
                statements: Mapping[Hashable, StatementInfo]) -> ConsensusEntry:
     info = statements.get(c.statement_id)
+    share, low, high = share_interval(int(c.n_success), int(c.n_trials))
     return ConsensusEntry(
         statement_id=plain_id(c.statement_id),
         text=info.text if info else None,
@@ -122,7 +128,39 @@ def _consensus(c: ConsensusStatement,
         n_trials=int(c.n_trials),
         p_success=finite(c.p_success),
         p_test=finite(c.p_test),
+        share_of_voters=share,
+        share_low=low,
+        share_high=high,
+        wording=majority_wording(int(c.n_success), int(c.n_trials)),
     )
+
+
+def _consensus_lists(result: AnalysisResult,
+                     statements: Mapping[Hashable, StatementInfo]) -> ConsensusLists:
+    return ConsensusLists(agree=[_consensus(c, statements) for c in result.consensus_agree],
+                          disagree=[_consensus(c, statements) for c in result.consensus_disagree])
+
+
+def _groups(result: AnalysisResult,
+            statements: Mapping[Hashable, StatementInfo]) -> list[Group]:
+    """Each group with its size as a share of every denominator (all participants, those in
+    conversation, the grouped) and its representative statements."""
+    cl = result.clustering
+    labels = cl.labels
+    denominators = {"participants": int(result.n_participants),
+                    "in_conversation": int(np.count_nonzero(result.in_conversation)),
+                    "grouped": int(np.count_nonzero(labels >= 0))}
+    groups = []
+    for row, g in enumerate(cl.group_ids):
+        size = int((labels == g).sum())
+        shares = group_shares(size, denominators)
+        groups.append(Group(
+            id=int(g), size=size, center=[finite(v) for v in cl.group_centers[row]],
+            representative=[_rep(r, statements) for r in result.repness.get(int(g), [])],
+            share_of_participants=shares["participants"],
+            share_of_in_conversation=shares["in_conversation"],
+            share_of_grouped=shares["grouped"]))
+    return groups
 
 
 def _participation(matrix: VoteMatrix, roles: Mapping[Hashable, str | None]) -> Participation:
@@ -256,6 +294,30 @@ def role_common_ground_entries(bridging: BridgingResult | None, limit: int | Non
     ]
 
 
+def group_stability_answer(result: AnalysisResult) -> GroupStabilityAnswer | None:
+    """The groups' stability record (:class:`engine.result.GroupStability`) as served; None in
+    Pol.is mode. Per-group figures are keyed by group id."""
+    cl = result.clustering
+    st = cl.stability
+    if st is None:
+        return None
+    per_group = ({str(int(g)): finite(j) for g, j in zip(cl.group_ids, st.per_group, strict=True)}
+                 if len(st.per_group) == len(cl.group_ids) else {})
+    return GroupStabilityAnswer(
+        method=st.method,
+        clear_groups=st.clear_groups,
+        overall=None if st.overall is None else finite(st.overall),
+        per_group=per_group,
+        held_out_z=None if st.held_out_z is None else finite(st.held_out_z),
+        min_group_size=st.min_group_size,
+        k_scores={str(k): finite(v) for k, v in sorted(cl.k_scores.items())},
+        steps=[KStepAnswer(k_before=x.k_before, k_after=x.k_after,
+                           p_value=None if x.p_value is None else finite(x.p_value),
+                           reason=x.reason, kind=x.kind,
+                           z=None if x.z is None else finite(x.z)) for x in st.steps],
+    )
+
+
 def analysis_answer(
     result: AnalysisResult,
     matrix: VoteMatrix,
@@ -295,15 +357,7 @@ def analysis_answer(
                        extremity=finite(om.extremity[j]))
         for j, sid in enumerate(result.statement_ids)
     ]
-    groups = [
-        Group(
-            id=int(g),
-            size=int((labels == g).sum()),
-            center=[finite(v) for v in cl.group_centers[row]],
-            representative=[_rep(r, statements) for r in result.repness.get(int(g), [])],
-        )
-        for row, g in enumerate(cl.group_ids)
-    ]
+    groups = _groups(result, statements)
     gic = result.group_informed_consensus
     return AnalysisAnswer(
         version=version,
@@ -316,10 +370,8 @@ def analysis_answer(
         coordinates=participants,
         statement_coordinates=statement_points,
         groups=groups,
-        consensus=ConsensusLists(
-            agree=[_consensus(c, statements) for c in result.consensus_agree],
-            disagree=[_consensus(c, statements) for c in result.consensus_disagree],
-        ),
+        group_stability=group_stability_answer(result),
+        consensus=_consensus_lists(result, statements),
         group_informed_consensus=[
             GroupInformedConsensusEntry(statement_id=plain_id(sid), value=finite(gic[j]))
             for j, sid in enumerate(result.statement_ids)
@@ -347,18 +399,6 @@ def stored_analysis(payload: Mapping[str, Any] | None) -> AnalysisAnswer:
     if payload is None:
         return EMPTY_ANALYSIS
     return AnalysisAnswer.model_validate(payload)
-
-
-def stored_analysis_text(payload: Mapping[str, Any] | None, *, public: bool = False,
-                         own: int | None = None, k: int = 5) -> str:
-    """The JSON text ``GET /analysis`` and each ``/stream`` event send: a stored snapshot (None:
-    none yet) read back through :func:`stored_analysis` and written by pydantic's JSON writer
-    (several times faster than building Python dicts first on a large map). ``public``: the
-    answer anyone but the facilitator gets (:func:`public_analysis`)."""
-    answer = stored_analysis(payload)
-    if public:
-        answer = public_analysis(answer, own, k)
-    return answer.model_dump_json()
 
 
 #: The public map is cut into MAP_BINS x MAP_BINS squares over the range of the points.
@@ -480,7 +520,9 @@ def empty_analysis() -> dict[str, Any]:
 
 def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
                    meta_inferred: Sequence[Hashable] = (),
-                   diversity: AnalyzeDiversity) -> AnalyzeAnswer:
+                   diversity: AnalyzeDiversity,
+                   statements: Mapping[Hashable, StatementInfo] | None = None,
+                   moderation: ModerationCounts | None = None) -> AnalyzeAnswer:
     """The object ``meedenken analyze --json`` prints; ids as in the export.
 
     ``seconds`` holds ``read`` (the CSV files), ``matrix`` (building the vote matrix), then the
@@ -495,6 +537,7 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
         k=result.k,
         polis_compatible=result.polis_compatible,
         groups={str(pid): group for pid, group in result.groups().items()},
+        group_stability=group_stability_answer(result),
         repness={str(group): [plain_id(s.statement_id) for s in statements]
                  for group, statements in result.repness.items()},
         consensus={"agree": [plain_id(s.statement_id) for s in result.consensus_agree],
@@ -508,4 +551,10 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
         seconds={step: round(value, 6) for step, value in seconds.items()},
         meta_inferred=[plain_id(s) for s in meta_inferred],
         diversity=diversity,
+        group_details=_groups(result, statements or {}),
+        consensus_details=_consensus_lists(result, statements or {}),
+        moderation=moderation,
+        priorities={str(sid): finite(value) for sid, value in zip(
+            result.statement_ids, result.priorities, strict=True)}
+        if result.polis_compatible else None,
     )

@@ -48,7 +48,11 @@ from meedenken.api.present.schemas import DiversityAnswer
 from meedenken.api.store import latest_result, vote_history
 from meedenken.engine.diversity import AttributeReport, attribute_report
 from meedenken.engine.diversity_settings import DiversitySettings
-from meedenken.engine.opinion_diversity import OpinionDiversity, opinion_diversity
+from meedenken.engine.opinion_diversity import (
+    OpinionDiversity,
+    opinion_diversity,
+    top_by_consensus,
+)
 from meedenken.engine.participation import ParticipationResult, TimeSeries, participation
 from meedenken.engine.weighting import Weighting, rake, weighted_agree_rates, weighted_bridging
 from meedenken.models.tables import (
@@ -275,9 +279,7 @@ def diversity_answer(data: ConversationData, settings: DiversitySettings) -> Div
     dense[labels >= 0] = np.searchsorted(ids, labels[labels >= 0])
     consensus = weighted_bridging(X, dense, n_groups=len(ids)).group_informed_consensus
     consensus_w = weighted_bridging(X, dense, w, n_groups=len(ids)).group_informed_consensus
-    candidates = np.flatnonzero(data.active & (plain.n_votes > 0))
-    order = candidates[np.argsort(-consensus[candidates], kind="stable")]
-    top = [int(j) for j in order[:settings.coverage_top_n]]
+    top = top_by_consensus(consensus, data.active & (plain.n_votes > 0), settings.coverage_top_n)
     opinion = opinion_diversity(X, labels, data.coordinates[voters], top, settings)
     return DiversityAnswer.model_validate({
         "k": k,

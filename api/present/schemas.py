@@ -37,6 +37,9 @@ __all__ = [
     "DiversityAnswer",
     "Group",
     "GroupInformedConsensusEntry",
+    "GroupStabilityAnswer",
+    "KStepAnswer",
+    "ModerationCounts",
     "ParticipantPoint",
     "Participation",
     "ReferenceAnswer",
@@ -110,12 +113,14 @@ class RepresentativeStatement(_Answer):
 
     statement_id: StatementId = _doc("statement id")
     text: str | None = _doc("statement text; null when the text is not known")
-    repful_for: str = _doc('"agree" or "disagree": the way the group votes it more than '
-                           "the others")
+    repful_for: str = _doc('"agree" or "disagree": the side of the statement this row '
+                           "represents (the best-agree row is always agree, except with "
+                           "Pol.is-compatible settings, where Pol.is's label is kept)")
     n_success: int = _doc("group members who voted that way", ge=0)
     n_trials: int = _doc("votes of group members on the statement, passes included", ge=0)
     p_success: Rate = _doc("(n_success + 1) / (n_trials + 2): smoothed share of the group "
-                           "voting that way, in [0, 1]; null if unknown")
+                           "members who voted on it (passes included) voting that way, in "
+                           "[0, 1]; null if unknown")
     p_test: Maybe = _doc("one-proportion z statistic of that share; null if unknown")
     repness: Maybe = _doc("p_success divided by the same share among all other participants "
                           "(> 1 sets the group apart); null if unknown")
@@ -124,6 +129,10 @@ class RepresentativeStatement(_Answer):
     metric: Maybe = _doc("Pol.is ranking metric repness * repness_test * p_success * p_test; "
                          "null if unknown")
     best_agree: bool = _doc("chosen as the group's best agreed statement (Pol.is rule)")
+    passes_test: bool = _doc(
+        "p_test and repness_test both exceed the one-sided 90% z (1.2816). False for Pol.is's "
+        "fallback rows (its best-agree statement, or the largest two-proportion z when no "
+        "statement passes): shown, but not significant", default=True)
 
 
 class Group(_Answer):
@@ -135,6 +144,45 @@ class Group(_Answer):
                                "(null if not finite)")
     representative: list[RepresentativeStatement] = _doc(
         "statements that set this group apart, most representative first")
+    share_of_participants: Rate = _doc(
+        "size / all participants (everyone in the vote matrix); null if unknown", default=None)
+    share_of_in_conversation: Rate = _doc(
+        "size / participants in conversation (placed on the map); null if unknown",
+        default=None)
+    share_of_grouped: Rate = _doc(
+        "size / participants in an opinion group; null if unknown", default=None)
+
+
+class KStepAnswer(_Answer):
+    """One decision on the way to the published number of groups (default mode)."""
+
+    k_before: int = _doc("groups before this decision", ge=0)
+    k_after: int = _doc("groups after it", ge=0)
+    p_value: Maybe = _doc("p of the group being one continuum rather than two groups (simulated "
+                          "continua fitted to its votes; small: two groups); null when the "
+                          "decision was not that test")
+    reason: str = _doc('why, in words, e.g. "two groups, not a continuum", "no further split: '
+                       'one continuum", "not reproducible (bootstrap Jaccard)"')
+    kind: str = _doc('the same as a code: "split", "continuum", "held_out", "unstable", '
+                     '"too_few"')
+    z: Maybe = _doc('for "held_out": the paired z of that split; otherwise null')
+
+
+class GroupStabilityAnswer(_Answer):
+    """How far the opinion groups can be trusted (default mode; null in Pol.is mode)."""
+
+    method: str = _doc("how groups were chosen and their stability measured")
+    clear_groups: bool = _doc("true: two or more distinct, reproducible groups; false: no clear "
+                              "opinion groups (everyone in conversation is shown as one group)")
+    overall: Maybe = _doc("mean over the groups of their clusterwise bootstrap Jaccard (0..1; "
+                          ">= 0.75 stable, Hennig 2007); null without clear groups")
+    per_group: dict[str, Maybe] = _doc("group id -> its bootstrap Jaccard (0..1)")
+    held_out_z: Maybe = _doc("paired z (over participants) of the groups predicting held-out "
+                             "votes better than one group; null when not tested")
+    min_group_size: int = _doc("no published group is smaller than this", ge=0)
+    k_scores: dict[str, Maybe] = _doc("k -> minus the cross-validated held-out log-loss of that "
+                                      "grouping (k = 1: one group), for the k's scored")
+    steps: list[KStepAnswer] = _doc("the decisions from one group to the published k, in order")
 
 
 class ConsensusStatement(_Answer):
@@ -143,9 +191,18 @@ class ConsensusStatement(_Answer):
     statement_id: StatementId = _doc("statement id")
     text: str | None = _doc("statement text; null when the text is not known")
     n_success: int = _doc("participants who voted that way", ge=0)
-    n_trials: int = _doc("votes on it, passes included", ge=0)
+    n_trials: int = _doc("votes on it by all participants, passes included", ge=0)
     p_success: Rate = _doc("(n_success + 1) / (n_trials + 2), in [0, 1]; null if unknown")
     p_test: Maybe = _doc("one-proportion z statistic of that share; null if unknown")
+    share_of_voters: Rate = _doc(
+        "n_success / n_trials: share of all participants who voted on it (passes included) "
+        "voting that way; null if unknown", default=None)
+    share_low: Rate = _doc("lower end of that share's 95% Wilson interval", default=None)
+    share_high: Rate = _doc("upper end of that share's 95% Wilson interval", default=None)
+    wording: str = _doc(
+        '"clear_majority" (the whole interval above 50%: "most participants"), '
+        '"majority_not_certain" (share above 50%, interval reaching 50%) or "no_majority"',
+        default="")
 
 
 class ConsensusLists(_Answer):
@@ -275,6 +332,9 @@ class AnalysisAnswer(_Answer):
                     "point")
     statement_coordinates: list[StatementPoint] = _doc("statements on the map")
     groups: list[Group] = _doc("the opinion groups with their representative statements")
+    group_stability: GroupStabilityAnswer | None = Field(
+        default=None, description="how the groups were chosen and how stable they are (null in "
+                                  "Pol.is mode and in snapshots older than issue 15)")
     consensus: ConsensusLists = _doc("consensus statements (Pol.is)")
     group_informed_consensus: list[GroupInformedConsensusEntry] = _doc(
         "group-informed consensus of every statement, in statement order")
@@ -351,6 +411,19 @@ class AnalyzeDiversity(_Answer):
     opinion: AnalyzeOpinion = _doc("opinion diversity")
 
 
+class ModerationCounts(_Answer):
+    """Statements by moderation state, as the analysis used them (Pol.is ``moderated``: -1 out,
+    0 unmoderated, 1 accepted)."""
+
+    moderated_out: int = _doc("statements moderators rejected, left out of the analysis", ge=0)
+    moderated_out_kept: int = _doc("rejected statements kept anyway (--include-moderated)",
+                                   ge=0)
+    unmoderated_kept: int = _doc("statements nobody moderated, kept in the analysis", ge=0)
+    unmoderated_dropped: int = _doc("statements nobody moderated, left out "
+                                    "(--drop-unmoderated)", ge=0)
+    accepted: int = _doc("statements moderators accepted", ge=0)
+
+
 class AnalyzeAnswer(_Answer):
     """The object ``meedenken analyze FOLDER --json`` prints (ids as in the export; JSON object
     keys are strings). Scripts read these keys: they keep their names; new keys may be added."""
@@ -362,6 +435,8 @@ class AnalyzeAnswer(_Answer):
     k: int = _doc("number of opinion groups", ge=0)
     polis_compatible: bool = _doc("computed with Pol.is-compatible settings")
     groups: dict[str, int] = _doc("participant id -> opinion group id (grouped participants)")
+    group_stability: GroupStabilityAnswer | None = _doc(
+        "how the groups were chosen and how stable they are (null in Pol.is mode)", default=None)
     repness: dict[str, list[StatementId]] = _doc(
         "group id -> its representative statements, most representative first")
     consensus: dict[str, list[StatementId]] = _doc(
@@ -379,6 +454,18 @@ class AnalyzeAnswer(_Answer):
         "covers the analysis only), diversity")
     meta_inferred: list[StatementId] = _doc("statements flagged meta by --infer-meta")
     diversity: AnalyzeDiversity = _doc("participation and opinion diversity")
+    group_details: list[Group] = _doc(
+        "each opinion group with its size, its shares of all participants, of those in "
+        "conversation and of the grouped, and its representative statements (passes_test "
+        "marks Pol.is's fallback rows)", default_factory=list)
+    consensus_details: ConsensusLists | None = _doc(
+        "the consensus statements with their share of voters, 95% interval and wording",
+        default=None)
+    moderation: ModerationCounts | None = _doc(
+        "statements left out or kept by their moderation state", default=None)
+    priorities: dict[str, float | None] | None = _doc(
+        "Pol.is-compatible mode: statement id -> routing priority (Pol.is comment-priorities; "
+        "meta statements 49; null if not finite); null in the default mode", default=None)
 
 
 # ---------------------------------------------------------------------- diversity

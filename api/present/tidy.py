@@ -18,15 +18,20 @@ participant ids), agree = +1 as everywhere in this project. The tables:
     base_cluster (-1 when not grouped) and, for Pol.is exports, polis_group_id (-1 when not
     grouped).
 ``groups``
-    group_id, n_participants, share of the grouped participants, centre_x, centre_y.
+    group_id, n_participants, share (of the grouped participants; kept under its old name),
+    share_of_participants (of everyone in the vote matrix), share_of_in_conversation,
+    share_of_grouped, centre_x, centre_y.
 ``group_votes``
     group_id, statement_id, agree / disagree / pass counts of the group's members, rates and a 95%
     Wilson interval of the agree rate.
 ``repness``
     Representative statements per group (Pol.is repness), rank 1 = most representative, with the
-    share of the group voting that way and its 95% Wilson interval.
+    share of the group's votes on it (passes included) that went that way, its 95% Wilson
+    interval, and passes_test (False: a Pol.is fallback row that did not pass the test).
 ``consensus``
-    Consensus statements (direction "agree" or "disagree"), with shares and intervals.
+    Consensus statements (direction "agree" or "disagree"), with the share of all votes on it
+    (passes included), its interval and the wording that interval allows
+    (:func:`~meedenken.api.present.wording.majority_wording`).
 ``group_informed_consensus``
     Every active statement's group-informed consensus, rank 1 = highest.
 ``bridging``
@@ -61,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from meedenken.api.present.analysis import bridging_entries
+from meedenken.api.present.wording import majority_wording
 from meedenken.engine.intervals import wilson_interval
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.result import AnalysisResult
@@ -223,10 +229,18 @@ def _groups(result: AnalysisResult) -> pd.DataFrame:
     # a young round hit it).
     centres = (result.clustering.group_centers.reshape(len(ids), -1) if len(ids)
                else np.zeros((0, 0)))
+
+    def share_of(n: int) -> np.ndarray:
+        return _rate(sizes, np.full(len(ids), n))
+
+    grouped = share_of(int(np.count_nonzero(labels >= 0)))
     return pd.DataFrame({
         "group_id": ids,
         "n_participants": sizes,
-        "share": _rate(sizes, np.full(len(ids), max(int(sizes.sum()), 0))),
+        "share": grouped,
+        "share_of_participants": share_of(int(result.n_participants)),
+        "share_of_in_conversation": share_of(int(np.count_nonzero(result.in_conversation))),
+        "share_of_grouped": grouped,
         "centre_x": centres[:, 0] if centres.shape[1] else np.nan,
         "centre_y": centres[:, 1] if centres.shape[1] > 1 else np.nan,
     })
@@ -257,12 +271,14 @@ def _repness(result: AnalysisResult, sids: pd.Series) -> pd.DataFrame:
          "repful_for": s.repful_for, "n_success": int(s.n_success), "n_trials": int(s.n_trials),
          "p_success": float(s.p_success), "p_test": float(s.p_test),
          "repness": float(s.repness), "repness_test": float(s.repness_test),
-         "metric": float(s.metric), "best_agree": bool(s.best_agree)}
+         "metric": float(s.metric), "best_agree": bool(s.best_agree),
+         "passes_test": bool(s.passes_test)}
         for group, statements in sorted(result.repness.items())
         for rank, s in enumerate(statements, 1)
     ]
     columns = ["group_id", "rank", "statement_id", "repful_for", "n_success", "n_trials",
-               "p_success", "p_test", "repness", "repness_test", "metric", "best_agree"]
+               "p_success", "p_test", "repness", "repness_test", "metric", "best_agree",
+               "passes_test"]
     return _with_interval(pd.DataFrame(rows, columns=columns), sids)
 
 
@@ -277,7 +293,9 @@ def _consensus(result: AnalysisResult, sids: pd.Series) -> pd.DataFrame:
     ]
     columns = ["direction", "rank", "statement_id", "n_success", "n_trials", "p_success",
                "p_test"]
-    return _with_interval(pd.DataFrame(rows, columns=columns), sids)
+    frame = _with_interval(pd.DataFrame(rows, columns=columns), sids)
+    return frame.assign(wording=[majority_wording(int(n), int(t)) for n, t in
+                                 zip(frame["n_success"], frame["n_trials"], strict=True)])
 
 
 def _with_interval(frame: pd.DataFrame, sids: pd.Series) -> pd.DataFrame:

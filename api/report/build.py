@@ -21,14 +21,17 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
+from meedenken.api.present.analysis import group_stability_answer
 from meedenken.api.present.tidy import tidy_tables
 from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
 
 from . import extras
 from . import figures as fg
 from .i18n import strings
-from .methods import REFERENCES, default_mode_changes, setting_rows
-from .source import ReportSource
+from .methods import default_mode_changes, references, setting_rows
+from .provenance import Provenance
+from .provenance import provenance as make_provenance
+from .source import POLIS_ATTRIBUTION, ReportSource
 
 __all__ = ["SECTIONS", "Report", "build_report", "write_report"]
 
@@ -53,11 +56,29 @@ class Report:
     result: AnalysisResult | None = None
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+#: Thousands and decimal separators per report language (Dutch: 5.303 stemmen, 0,88).
+SEPARATORS = {"nl": (".", ","), "en": (",", ".")}
+
+
+def _environment(lang: str = "en") -> jinja2.Environment:
+    """The template environment, with the number filters of ``lang``: ``n`` (a count with
+    thousands separators) and ``d(k)`` (k decimals; "–" for a missing figure)."""
+    thousands, decimal = SEPARATORS[lang]
+
+    def count(value: Any) -> str:
+        return f"{int(value):,}".replace(",", thousands)
+
+    def decimals(value: Any, digits: int = 2) -> str:
+        if value is None or not np.isfinite(float(value)):
+            return "–"
+        return f"{float(value):,.{digits}f}".translate({ord(","): thousands, ord("."): decimal})
+
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("meedenken.api.report", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
+    environment.filters.update(n=count, d=decimals)
+    return environment
 
 
 def _data_uri(figure: fg.RenderedFigure) -> str:
@@ -85,13 +106,31 @@ def _polis_agreement(source: ReportSource, result: AnalysisResult) -> dict[str, 
     if len(both) < 2:
         return None
     ari = adjusted_rand_score([source.polis_groups[p] for p in both], [ours[p] for p in both])
-    return {"k": len(set(source.polis_groups.values())), "ari": f"{ari:.2f}",
+    return {"k": len(set(source.polis_groups.values())), "ari": float(ari),
             "n": len(both)}
+
+
+def moderation_counts(source: ReportSource) -> dict[str, int]:
+    """Statements by moderation state as the analysis used them: rejected ones left out (or
+    kept with --include-moderated), unmoderated ones kept (or left out with
+    --drop-unmoderated). A Pol.is export says "unmoderated", the service "pending"."""
+    excluded = dict(zip(source.matrix.statement_ids, source.matrix.excluded.tolist(),
+                        strict=True))
+    counts = {"moderated_out": 0, "moderated_out_kept": 0, "unmoderated_kept": 0,
+              "unmoderated_dropped": 0}
+    for sid, state in source.states.items():
+        out = excluded.get(sid, True)
+        if state == "rejected":
+            counts["moderated_out" if out else "moderated_out_kept"] += 1
+        elif state in ("unmoderated", "pending"):
+            counts["unmoderated_dropped" if out else "unmoderated_kept"] += 1
+    return counts
 
 
 def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, pd.DataFrame],
              settings: AnalysisSettings, seed: int, lang: str, words: dict[str, str],
-             figures: dict[str, fg.RenderedFigure]) -> dict[str, Any]:
+             figures: dict[str, fg.RenderedFigure],
+             provenance: Provenance | None = None) -> dict[str, Any]:
     texts = source.texts
     matrix = source.matrix
     groups = tables["groups"]
@@ -105,13 +144,15 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
             "group": row.group_id, "color": colors[position], "size": row.n_participants,
             "statements": [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
                             "direction": words[str(r.repful_for)], "share": r.share, "low": r.low,
-                            "high": r.high, "n": r.n_trials,
+                            "high": r.high, "n": r.n_trials, "passes": bool(r.passes_test),
                             "bars": _bars(result, index[r.statement_id], colors)}
                            for r in rows.itertuples(index=False)],
         })
     consensus = [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
                   "direction": words[str(r.direction)], "share": r.share, "low": r.low,
                   "high": r.high,
+                  "wording": words[f"wording_{r.wording}"].format(
+                      verb=words[f"verb_{r.direction}"]),
                   "n": r.n_trials, "z": r.p_test}
                  for r in tables["consensus"].itertuples(index=False)]
     gic = [{"id": r.statement_id, "text": texts.get(r.statement_id, ""),
@@ -124,9 +165,10 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
     summary = {
         "participants": matrix.n_participants, "voters": n_voted,
         "in_conversation": int(result.in_conversation.sum()),
+        "grouped": int(np.count_nonzero(result.clustering.labels >= 0)),
         "statements": matrix.n_statements, "moderated_out": int(matrix.excluded.sum()),
         "meta": int(matrix.meta.sum()), "votes": matrix.n_votes, "groups": result.k,
-        "density": f"{active_votes / cells:.1%}" if cells else "–",
+        "density": 100 * active_votes / cells if cells else None,
     }
     return {
         "w": words, "lang": lang,
@@ -135,22 +177,56 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
             "%Y-%m-%d %H:%M UTC"),
         "summary": summary, "figures": {name: _data_uri(f) for name, f in figures.items()},
         "captions": {name: f.caption for name, f in figures.items()},
-        "groups": [{"id": r.group_id, "size": r.n_participants, "share": r.share,
+        "groups": [{"id": r.group_id, "size": r.n_participants,
+                    "share_all": r.share_of_participants,
+                    "share_in_conversation": r.share_of_in_conversation,
+                    "share_grouped": r.share_of_grouped,
                     "color": colors[i]} for i, r in enumerate(groups.itertuples(index=False))],
+        "moderation": moderation_counts(source),
+        "provenance": provenance,
         "not_grouped": int(np.count_nonzero(participants["group_id"] < 0)),
         "polis_agreement": _polis_agreement(source, result),
+        "stability": _stability(result, words),
         "representative": representative, "consensus": consensus, "gic": gic,
         "group_colors": dict(zip(groups["group_id"].tolist(), colors, strict=True)),
         "has_times": bool(tables["votes"]["timestamp"].notna().any()),
-        "settings_rows": setting_rows(settings), "polis_mode": settings.polis_compatible,
-        "default_changes": default_mode_changes(), "seed": seed,
-        "timings": {step: f"{seconds:.2f} s" for step, seconds in result.timings.items()},
-        "references": REFERENCES, "attribution": source.attribution, "links": source.links,
+        "settings_rows": setting_rows(settings, lang=lang),
+        "polis_mode": settings.polis_compatible,
+        "default_changes": default_mode_changes(lang), "seed": seed,
+        "timings": dict(result.timings),
+        "references": references(lang),
+        "attribution": (words["polis_attribution"] if source.attribution == POLIS_ATTRIBUTION
+                        else source.attribution), "links": source.links,
+    }
+
+
+def _stability(result: AnalysisResult, words: Mapping[str, str]) -> dict[str, Any] | None:
+    """The groups' stability and the k choice, in words (default mode; None in Pol.is mode)."""
+    answer = group_stability_answer(result)
+    if answer is None:
+        return None
+    per_group = "; ".join(f"{words['group'].lower()} {g} {j:.2f}"
+                          for g, j in answer.per_group.items() if j is not None)
+    steps = "; ".join(f"{x.k_before} → {x.k_after}: {words.get('k_step_' + x.kind, x.reason)}"
+                      + ("" if x.p_value is None else f" (p = {x.p_value:.3f})")
+                      + ("" if x.z is None else f" (z = {x.z:.2f})")
+                      for x in answer.steps)
+    scores = ", ".join(f"k = {k}: {-v:.4f}" for k, v in answer.k_scores.items() if v is not None)
+    return {
+        "clear": answer.clear_groups,
+        "text": words["stability_clear"].format(
+            overall=f"{answer.overall:.2f}" if answer.overall is not None else "–",
+            per_group=per_group,
+            z=f"{answer.held_out_z:.1f}" if answer.held_out_z is not None else "–")
+        if answer.clear_groups else words["stability_none"],
+        "min_size": words["stability_min_size"].format(n=answer.min_group_size),
+        "method": words["k_method"], "steps": steps,
+        "scores": f"{words['k_scores']}: {scores}" if scores else "",
     }
 
 
 def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
-                  words: dict[str, str]) -> list[fg.RenderedFigure]:
+                  words: dict[str, str], settings: AnalysisSettings) -> list[fg.RenderedFigure]:
     participants, groups = tables["participants"], tables["groups"]
     drawn = [
         fg.render("opinion-map", words["opinion_map"], fg.opinion_map_figure(
@@ -162,9 +238,11 @@ def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
     if len(tables["consensus"]):
         drawn.append(fg.render("consensus", words["consensus"], fg.consensus_figure(
             tables["consensus"], source.texts, words)))
-    drawn.append(fg.render("votes-per-participant", words["votes_per_participant"],
-                           fg.votes_per_participant_figure(participants, words["votes"],
-                                                           words["participants"])))
+    bins = settings.diversity.histogram_bins
+    drawn.append(fg.render("votes-per-participant", words["histogram_caption"].format(bins=bins),
+                           fg.votes_per_participant_figure(participants,
+                                                           words["votes_per_voter_axis"],
+                                                           words["voters_axis"], bins)))
     if tables["votes"]["timestamp"].notna().any():
         drawn.append(fg.render("timeline", words["over_time"], fg.timeline_figure(
             tables["votes"], words["participants"], words["votes"])))
@@ -173,7 +251,8 @@ def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
 
 def build_report(source: ReportSource, settings: AnalysisSettings | None = None, *,
                  lang: str = "nl", seed: int = 0, progress: bool = False,
-                 topics: bool = True, embedder: Any = None) -> Report:
+                 topics: bool = True, embedder: Any = None,
+                 command: str | None = None) -> Report:
     """Analyse ``source`` and build its report.
 
     Parameters
@@ -186,6 +265,8 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
     topics : group the statements into topics (loads the embedding model: slow on first use).
     embedder : an ``engine.semantics.StatementEmbedder`` to use for the topics (default: the
         configured model, see ``engine.semantics.resolve_model_name``).
+    command : the command line that made the report, for its methods section (None: called
+        from Python).
     """
     words = strings(lang)
     settings = settings or AnalysisSettings()
@@ -205,7 +286,7 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
         tables = tidy_tables(source.matrix, result, texts=source.texts,
                              polis_groups=source.polis_groups)
         step("tables")
-        drawn = _core_figures(source, tables, words)
+        drawn = _core_figures(source, tables, words, settings)
         step("figures")
         optional: dict[str, extras.Extra | None] = {}
         optional["bridging"] = extras.bridging_extra(source, result, tables, words)
@@ -223,10 +304,11 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
                 drawn.extend(extra.figures)
                 tables.update(extra.tables)
         by_name = {f.name: f for f in drawn}
-        context = _context(source, result, tables, settings, seed, lang, words, by_name)
+        context = _context(source, result, tables, settings, seed, lang, words, by_name,
+                           make_provenance(source.input_files, source.matrix, command))
         context.update({name: (extra.context if extra else None)
                         for name, extra in optional.items()})
-        html = _environment().get_template(TEMPLATE).render(context)
+        html = _environment(lang).get_template(TEMPLATE).render(context)
         step("page")
     return Report(html, tuple(drawn), dict(tables), result)
 

@@ -40,6 +40,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="random_state of the analysis (default 0)")
     parser.add_argument("--include-moderated", action="store_true",
                         help="keep comments Pol.is moderators rejected")
+    parser.add_argument("--drop-unmoderated", action="store_true",
+                        help="leave out comments nobody moderated (kept by default, and "
+                             "counted in the report)")
     parser.add_argument("--no-topics", action="store_true",
                         help="leave out the topics section (it loads the embedding model)")
     parser.add_argument("--tables", type=Path, metavar="DIR",
@@ -53,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
     from .build import build_report, write_report
     from .db_source import DatabaseSourceError, from_database
+    from .provenance import command_line
     from .source import from_polis_export
 
     prog = "meedenken report"
@@ -76,9 +80,9 @@ def run(args: argparse.Namespace) -> int:
             settings = settings.with_(max_groups=source.max_groups)
     else:
         source = from_polis_export(args.source, include_moderated=args.include_moderated,
-                                   progress=progress)
+                                   drop_unmoderated=args.drop_unmoderated, progress=progress)
     report = build_report(source, settings, lang=args.lang, seed=args.seed, progress=progress,
-                          topics=not args.no_topics)
+                          topics=not args.no_topics, command=command_line())
     if args.db is not None:  # issue 21: any round reports its whole trajectory
         from .trajectory import insert_section, trajectory_section
 

@@ -86,7 +86,8 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
                "common": [{"id": st.statement_id, "text": source.texts.get(st.statement_id, ""),
                            "support": support_sentence(st.group_support, words)}
                           for st in shown],
-               "settings": setting_rows(scored.settings, reference=None),
+               "settings": setting_rows(scored.settings, reference=None,
+                                                lang=words["lang"]),
                "settings_name": f"meedenken.engine.bridging.{type(scored.settings).__name__}"}
     return Extra(context, [fg.render("bridging", words["bridging"], figure)],
                  order=[index[sid] for sid in ranked["statement_id"].tolist()])
@@ -150,9 +151,7 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
         [f"{t['id']}: {t['keywords']}" for t in topics],
         [f"{words['group']} {g}" for g in votes.group_ids.tolist()], votes.agree_rate,
         words["agree_rate_in"])
-    method = (f"meedenken.engine.topics.find_topics: {found.k} topics, Ward clustering of the "
-              f"embeddings, k chosen in 2..{DEFAULT_MAX_TOPICS} by cosine silhouette; "
-              f"{DEFAULT_N_KEYWORDS} TF-IDF keywords per topic")
+    method = {"k": found.k, "max_k": DEFAULT_MAX_TOPICS, "n_keywords": DEFAULT_N_KEYWORDS}
     return Extra({"topics": topics, "model": embedder.model_name, "method": method},
                  [fg.render("topics", words["topics"], figure)],
                  {"statement_topics": statement_topics, "group_topic_votes": group_topics})
@@ -220,14 +219,16 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
                       "bars": _group_rates(result, int(i))} for i in divisive],
         "coverage": (None if spread.coverage is None else
                      {"share": spread.coverage.share, "n": len(spread.coverage.statements)}),
-        "settings": setting_rows(DIVERSITY, reference=None),
+        "settings": setting_rows(DIVERSITY, reference=None, lang=words["lang"]),
         "settings_name": "meedenken.engine.diversity_settings.DIVERSITY",
     }
     figures = []
     daily = funnel.daily
     if len(daily.start) > 1 and np.isfinite(vote_times).any():
-        figures.append(fg.render("daily", words["per_day"], fg.daily_figure(
-            daily.start, daily.new_voters, daily.votes, words["new_voters"], words["votes"])))
+        chart, period = fg.daily_figure(daily.start, daily.new_voters, daily.votes,
+                                        words["new_voters"], words["votes"])
+        caption = {"D": "per_day", "W": "per_week", "M": "per_month"}[period]
+        figures.append(fg.render("daily", words[caption], chart))
     table = pd.DataFrame({"statement_id": tables["statements"]["statement_id"],
                           "cramers_v": differences,
                           "agree_range": spread.differences.agree_range,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,11 +30,12 @@ __all__ = [
     "group_sizes_figure",
     "interval_figure",
     "opinion_map_figure",
+    "period_for",
     "render",
-    "short_label",
     "timeline_figure",
     "topic_heatmap_figure",
     "votes_per_participant_figure",
+    "wrap_label",
 ]
 
 logger = logging.getLogger(__name__)
@@ -45,8 +47,19 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#17becf", "#7f7f7f")
 GREY = "#c8c8c8"
 AGREE, DISAGREE, PASS = "#2e8b57", "#c0392b", "#b0b0b0"
-#: Statement texts in figure labels are cut to this many characters.
-LABEL_CHARS = 60
+#: Statement texts in figure labels are wrapped at this many characters a line (never cut).
+LABEL_WIDTH = 48
+#: Axis titles are wrapped at this many characters a line, so none runs off the figure.
+AXIS_TITLE_WIDTH = 70
+#: Interval figures: inches per text line of a row's label, and per row for the gap.
+LINE_INCHES, ROW_GAP_INCHES = 0.17, 0.14
+#: The activity chart counts per day up to this many days, per week up to the second number,
+#: per month beyond (a four-year dialogue has ~1,460 days: unreadable as daily bars).
+DAILY_MAX_DAYS, WEEKLY_MAX_DAYS = 120, 730
+#: The share a majority must exceed (drawn on the consensus figure).
+HALF = 0.5
+#: Group-size bars with more names than this get slanted names.
+UPRIGHT_BARS = 6
 #: Deterministic SVG ids, no timestamp: the same input gives the same files.
 SVG_RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "meedenken"}
 
@@ -66,12 +79,16 @@ def group_color(position: int) -> str:
     return PALETTE[position % len(PALETTE)]
 
 
-def short_label(text: str, limit: int = LABEL_CHARS) -> str:
-    """One-line label for matplotlib: whitespace collapsed, cut at ``limit``, ``$`` escaped."""
+def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """A label for matplotlib: whitespace collapsed, wrapped into lines of at most ``width``
+    characters (a word longer than a line is split over lines), ``$`` escaped. Never cut.
+
+    >>> wrap_label("a " * 30, 20).split("\\n")
+    ['a a a a a a a a a a', 'a a a a a a a a a a', 'a a a a a a a a a a']
+    """
     text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text.replace("$", r"\$")
+    lines = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    return "\n".join(lines).replace("$", r"\$")
 
 
 def render(name: str, caption: str, figure: Figure) -> RenderedFigure:
@@ -122,6 +139,10 @@ def group_sizes_figure(groups: pd.DataFrame, n_not_grouped: int, group_label: st
     sizes = [*groups["n_participants"].tolist(), n_not_grouped]
     colors = [group_color(i) for i in range(len(groups))] + [GREY]
     bars = ax.bar(names, sizes, color=colors)
+    if len(names) > UPRIGHT_BARS:  # many groups: slanted names, so they do not overlap
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
     ax.bar_label(bars, labels=[f"{s:,}" for s in sizes], padding=2, fontsize="small")
     ax.set_ylabel(ylabel)
     ax.margins(y=0.15)
@@ -133,18 +154,23 @@ def interval_figure(labels: Sequence[str], values: np.ndarray, low: np.ndarray,
                     high: np.ndarray, colors: Sequence[str], xlabel: str,
                     xlim: tuple[float, float] | None = (0.0, 1.0)) -> Figure:
     """A forest plot: one row per item, a dot at ``values`` and a line from ``low`` to ``high``."""
-    n = len(labels)
-    figure = Figure(figsize=(7.5, 0.9 + 0.38 * max(n, 1)), layout="constrained")
+    wrapped = [wrap_label(label) for label in labels]
+    lines = np.array([label.count("\n") + 1 for label in wrapped], dtype=float)
+    # Each row is as tall as its label: row centres from the top, in units of text lines.
+    heights = lines + ROW_GAP_INCHES / LINE_INCHES
+    rows = heights.sum() - (np.cumsum(heights) - heights / 2)
+    figure = Figure(figsize=(7.5, 1.0 + LINE_INCHES * max(float(heights.sum()), 2.0)),
+                    layout="constrained")
     ax = figure.add_subplot()
-    rows = np.arange(n)[::-1]
     values, low, high = (np.asarray(a, dtype=float) for a in (values, low, high))
     ax.hlines(rows, low, high, colors=list(colors), linewidth=2.2)
     ax.scatter(values, rows, c=list(colors), s=30, zorder=3)
-    ax.set_yticks(rows, [short_label(label) for label in labels], fontsize="small")
+    ax.set_yticks(rows, wrapped, fontsize="small")
     if xlim is not None:
         ax.set_xlim(*xlim)
-    ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlabel(xlabel)
+    ax.set_ylim(0, max(float(heights.sum()), 1.0))
+    # wrap=True: matplotlib wraps the title at the figure's edge (the axes may be narrow).
+    ax.set_xlabel(wrap_label(xlabel, len(xlabel) + 1), wrap=True)
     ax.grid(axis="x", color="#eeeeee")
     ax.spines[["top", "right"]].set_visible(False)
     return figure
@@ -157,18 +183,25 @@ def consensus_figure(consensus: pd.DataFrame, texts: Mapping[object, str],
               for sid, direction in zip(consensus["statement_id"].tolist(),
                                         consensus["direction"].tolist(), strict=True)]
     colors = [AGREE if d == "agree" else DISAGREE for d in consensus["direction"]]
-    return interval_figure(labels, consensus["share"].to_numpy(), consensus["low"].to_numpy(),
-                           consensus["high"].to_numpy(), colors, words["share"])
+    figure = interval_figure(labels, consensus["share"].to_numpy(), consensus["low"].to_numpy(),
+                             consensus["high"].to_numpy(), colors, words["share"])
+    # The line a majority must clear: an interval reaching it is "not certain" in the wording.
+    figure.axes[0].axvline(HALF, color="#888888", linewidth=0.9, linestyle="--", zorder=0)
+    return figure
 
 
 def votes_per_participant_figure(participants: pd.DataFrame, xlabel: str,
-                                 ylabel: str) -> Figure:
-    """Histogram of votes per participant (participants with at least one vote)."""
+                                 ylabel: str, n_bins: int) -> Figure:
+    """Histogram of votes per voter (participants with at least one vote), with the bins the
+    methods name: ``n_bins`` of equal width from 1 to the largest count
+    (:func:`engine.participation.histogram_edges`, ``DiversitySettings.histogram_bins``)."""
+    from meedenken.engine.participation import histogram_edges
+
     figure = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = figure.add_subplot()
     counts = participants.loc[participants["n_votes"] > 0, "n_votes"].to_numpy()
-    bins = np.unique(np.linspace(1, max(int(counts.max(initial=1)), 1) + 1, 41).astype(int))
-    ax.hist(counts, bins=bins.tolist(), color="#4c72b0")
+    bins = histogram_edges(int(counts.max(initial=1)), n_bins)
+    ax.hist(counts, bins=bins.tolist(), color="#4c72b0", edgecolor="white", linewidth=0.5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.spines[["top", "right"]].set_visible(False)
@@ -204,25 +237,52 @@ def topic_heatmap_figure(topics: Sequence[str], groups: Sequence[str], agree_rat
     image = ax.imshow(np.ma.masked_invalid(rates), cmap="RdYlGn", vmin=0, vmax=1,
                       aspect="auto")
     ax.set_xticks(range(len(groups)), list(groups), fontsize="small")
-    ax.set_yticks(range(len(topics)), [short_label(t) for t in topics], fontsize="small")
+    ax.set_yticks(range(len(topics)), [wrap_label(t) for t in topics], fontsize="small")
     for (row, column), value in np.ndenumerate(rates):
         if np.isfinite(value):
             ax.text(column, row, f"{value:.0%}", ha="center",
                     va="center", fontsize="x-small")
-    figure.colorbar(image, ax=ax, label=title)
+    figure.colorbar(image, ax=ax, label=wrap_label(title, AXIS_TITLE_WIDTH // 2))
     return figure
+
+
+def period_for(n_days: int) -> str:
+    """The bin of the activity chart for a dialogue of ``n_days``: "D" (day), "W" (week) or
+    "M" (month), so that a long dialogue still has readable bars.
+
+    >>> period_for(30), period_for(365), period_for(4 * 365)
+    ('D', 'W', 'M')
+    """
+    if n_days <= DAILY_MAX_DAYS:
+        return "D"
+    return "W" if n_days <= WEEKLY_MAX_DAYS else "M"
+
+
+#: Bar width as a share of the bin, and the bins' lengths in days (a month taken as 30.4).
+BAR_SHARE = 0.8
+PERIOD_DAYS = {"D": 1.0, "W": 7.0, "M": 30.4}
+#: pandas' names of the bins: weeks from Monday, months by their first day.
+PANDAS_PERIOD = {"D": "D", "W": "W-MON", "M": "MS"}
 
 
 def daily_figure(start: np.ndarray, new_voters: np.ndarray, votes: np.ndarray,
-                 voters_label: str, votes_label: str) -> Figure:
-    """Per UTC day: participants who cast their first vote (bars) and votes cast (line)."""
+                 voters_label: str, votes_label: str) -> tuple[Figure, str]:
+    """Per UTC day, week or month (:func:`period_for`): participants who cast their first vote
+    (bars) and votes cast (line). Returns the figure and the period used."""
     days = pd.to_datetime(np.asarray(start), unit="s", utc=True)
+    period = period_for(len(days))
+    frame = pd.DataFrame({"voters": np.asarray(new_voters), "votes": np.asarray(votes)},
+                         index=days)
+    if period != "D":
+        frame = frame.resample(PANDAS_PERIOD[period], label="left", closed="left").sum()
     figure = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = figure.add_subplot()
-    ax.bar(days, new_voters, width=0.8, color="#dd8452", label=voters_label)
+    ax.bar(frame.index, frame["voters"], width=BAR_SHARE * PERIOD_DAYS[period],
+           align="edge" if period != "D" else "center", color="#dd8452", label=voters_label)
     ax.set_ylabel(voters_label)
     twin = ax.twinx()
-    twin.plot(days, votes, color="#4c72b0", marker=".", label=votes_label)
+    marker = "." if len(frame) <= DAILY_MAX_DAYS else None
+    twin.plot(frame.index, frame["votes"], color="#4c72b0", marker=marker, label=votes_label)
     twin.set_ylabel(votes_label)
     figure.autofmt_xdate()
-    return figure
+    return figure, period

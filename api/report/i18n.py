@@ -5,10 +5,59 @@ from __future__ import annotations
 __all__ = ["LANGUAGES", "strings"]
 
 _EN = {
+    "lang": "en",
+    "polis_attribution": (
+        "Data was gathered using the Polis software (compdemocracy.org/polis) and is "
+        "sub-licensed under CC BY 4.0 with Attribution to The Computational Democracy Project."),
+    "not_passing": (
+        "Did not pass the test: Pol.is shows this statement as the group's best agree (or, "
+        "failing that, its most different) statement even so."),
+    "wording_clear_majority": "most of those who voted on it {verb}",
+    "wording_majority_not_certain": (
+        "a majority of those who voted on it {verb}, but the 95% interval reaches 50%"),
+    "wording_no_majority": "half or fewer of those who voted on it {verb}",
+    "verb_agree": "agree",
+    "verb_disagree": "disagree",
+    "wording": "In words",
+    "share_all": "Share of all participants",
+    "share_in_conversation": "Share of participants in conversation",
+    "share_grouped": "Share of grouped participants",
+    "moderated_out_kept": "rejected by moderators, kept (--include-moderated)",
+    "unmoderated_kept": "unmoderated, kept in the analysis",
+    "unmoderated_dropped": "unmoderated, left out (--drop-unmoderated)",
+    "moderation_note": (
+        "Statements moderators rejected are left out of the analysis; {kept} statements nobody "
+        "moderated are kept and {dropped} left out."),
+    "provenance": "Software and input",
+    "software": "Meedenken version",
+    "commit": "Git commit",
+    "commit_unknown": "unknown (not run from a git checkout)",
+    "commit_modified": "with local changes",
+    "python": "Python",
+    "packages": "Package versions",
+    "not_installed": "not installed",
+    "command": "Command line",
+    "inputs": "Input (sha256)",
+    "input_votes": "votes (participant, statement, vote; sorted)",
+    "score": "score",
+    "factor": "|factor|",
+    "model": "Model",
+    "cramers_v": "Cramér's V",
+    "topics_method": (
+        "meedenken.engine.topics.find_topics: {k} topics, Ward clustering of the embeddings, "
+        "k chosen in 2..{max_k} by cosine silhouette; {n_keywords} TF-IDF keywords per topic"),
+    "votes_per_voter_axis": "Votes per voter",
+    "voters_axis": "Voters",
+    "histogram_caption": (
+        "Votes per participant: voters (participants with at least one vote) in at most {bins} "
+        "bins of equal width, rounded to whole votes, from 1 to the largest number of votes "
+        "(diversity.histogram_bins)"),
+    "per_week": "Participation per week",
+    "per_month": "Participation per month",
     "per_day": "Participation per day",
     "bridging_score": "bridging score (95% interval); green: meets the bridging rule",
     "new_voters": "new voters",
-    "funnel": "Took part: joined, voted, wrote a statement, in an opinion group",
+    "funnel": "Took part: joined, voted, wrote a statement; in the conversation",
     "joined": "joined (first vote)",
     "wrote": "wrote a statement",
     "median_votes": "Median votes per voter",
@@ -25,7 +74,8 @@ _EN = {
     "summary": "Summary",
     "participants": "participants",
     "voters": "voted",
-    "in_conversation": "in an opinion group",
+    "in_conversation": "in the conversation (enough votes to be placed on the map)",
+    "grouped": "in an opinion group",
     "statements": "statements",
     "moderated_out": "moderated out",
     "meta": "meta",
@@ -41,14 +91,36 @@ _EN = {
     "group_sizes": "Group sizes",
     "group": "Group",
     "size": "Participants",
-    "share": "Share",
+    "share": "Share of all votes on it",
     "polis_groups": "Pol.is assigned {k} groups to this conversation; agreement with our groups "
                     "(adjusted Rand index, participants both grouped): {ari}.",
+    "stability_clear": "Stability of the groups (clusterwise bootstrap Jaccard, Hennig 2007; "
+                       "0.75 or more is stable): overall {overall}; {per_group}. The last split "
+                       "predicts held-out votes better with z = {z}.",
+    "stability_none": "No clear opinion groups: the votes do not split into distinct, "
+                      "reproducible groups (a continuous spread of opinions), so everyone in "
+                      "conversation is shown as one group.",
+    "stability_min_size": "No group smaller than {n} participants is published.",
+    "k_selection": "Choice of the number of groups",
+    "k_scores": "held-out log-loss",
+    "k_method": "starting from one group, a group is split in two (weighted k-means of its base "
+                "clusters) only when it splits more cleanly than simulated continuous clouds "
+                "fitted to its own votes (SigClust-style test, 5%), the split predicts held-out "
+                "votes better (paired test over participants, one-sided 5%) and both parts have "
+                "at least the minimum size; every group must then be reproducible (clusterwise "
+                "bootstrap Jaccard of at least 0.75, Hennig 2007). The grouping uses its own fixed "
+                "seed, so it does not depend on the analysis seed",
+    "k_step_split": "two groups, not a continuum",
+    "k_step_continuum": "no further split: one continuum",
+    "k_step_held_out": "no better on held-out votes",
+    "k_step_unstable": "not reproducible (bootstrap Jaccard)",
+    "k_step_too_few": "too few participants for two groups",
     "representative": "Representative statements per group",
     "representative_text": (
         "Statements on which a group votes most differently from everyone else (Pol.is "
-        "representativeness; significant at one-sided 90%). Bars show how each group voted: "
-        "agree, disagree, pass."),
+        "representativeness: both its z statistics above the one-sided 90% threshold; a "
+        "statement that did not pass is marked). Percentages are of the group's votes on the "
+        "statement, passes included. Bars show how each group voted: agree, disagree, pass."),
     "no_repness": "No statement represents this group significantly.",
     "agree": "agree",
     "disagree": "disagree",
@@ -59,9 +131,10 @@ _EN = {
     "interval": "95% interval",
     "consensus": "Consensus",
     "consensus_text": (
-        "Statements most participants agree (or disagree) with, over all participants "
-        "(Pol.is: share > 0.5 and one-sided z > 1.2816). Intervals are 95% Wilson intervals of "
-        "the share."),
+        "Statements on which the votes of all participants lean one way (Pol.is: smoothed share "
+        "> 0.5 and one-sided z > 1.2816). The share is of all votes on the statement, passes "
+        "included; intervals are 95% Wilson intervals. It is called \"most\" only when the "
+        "whole interval lies above 50%."),
     "none": "None.",
     "gic": "Group-informed consensus",
     "gic_text": (
@@ -122,10 +195,62 @@ _EN = {
 }
 
 _NL = {
+    "lang": "nl",
+    "polis_attribution": (
+        "De gegevens zijn verzameld met de Polis-software (compdemocracy.org/polis) en vallen "
+        "onder de licentie CC BY 4.0, met naamsvermelding van The Computational Democracy "
+        "Project."),
+    "not_passing": (
+        "Haalde de toets niet: Pol.is toont deze stelling toch, als de stelling waarmee de "
+        "groep het best eens is (of anders waarin ze het meest afwijkt)."),
+    "wording_clear_majority": "de meesten van wie erover stemden zijn het {verb}",
+    "wording_majority_not_certain": (
+        "een meerderheid van wie erover stemden is het {verb}, maar het 95%-interval reikt tot "
+        "50%"),
+    "wording_no_majority": "de helft of minder van wie erover stemden is het {verb}",
+    "verb_agree": "eens",
+    "verb_disagree": "oneens",
+    "wording": "In woorden",
+    "share_all": "Aandeel van alle deelnemers",
+    "share_in_conversation": "Aandeel van de deelnemers in het gesprek",
+    "share_grouped": "Aandeel van de ingedeelde deelnemers",
+    "moderated_out_kept": "door moderatie afgewezen, toch meegenomen (--include-moderated)",
+    "unmoderated_kept": "niet gemodereerd, meegenomen in de analyse",
+    "unmoderated_dropped": "niet gemodereerd, weggelaten (--drop-unmoderated)",
+    "moderation_note": (
+        "Stellingen die moderatoren afwezen, zijn weggelaten uit de analyse; {kept} stellingen "
+        "die niemand modereerde, zijn meegenomen en {dropped} weggelaten."),
+    "provenance": "Software en invoer",
+    "software": "Versie van Meedenken",
+    "commit": "Git-commit",
+    "commit_unknown": "onbekend (niet gedraaid vanuit een git-checkout)",
+    "commit_modified": "met lokale wijzigingen",
+    "python": "Python",
+    "packages": "Versies van pakketten",
+    "not_installed": "niet geïnstalleerd",
+    "command": "Opdrachtregel",
+    "inputs": "Invoer (sha256)",
+    "input_votes": "stemmen (deelnemer, stelling, stem; gesorteerd)",
+    "score": "score",
+    "factor": "|factor|",
+    "model": "Model",
+    "cramers_v": "Cramérs V",
+    "topics_method": (
+        "meedenken.engine.topics.find_topics: {k} onderwerpen, Ward-clustering van de "
+        "inbeddingen, k gekozen in 2..{max_k} met het cosinus-silhouet; {n_keywords} "
+        "TF-IDF-trefwoorden per onderwerp"),
+    "votes_per_voter_axis": "Stemmen per stemmer",
+    "voters_axis": "Stemmers",
+    "histogram_caption": (
+        "Stemmen per deelnemer: stemmers (deelnemers met minstens één stem) in hoogstens {bins} "
+        "klassen van gelijke breedte, afgerond op hele stemmen, van 1 tot het hoogste aantal "
+        "stemmen (diversity.histogram_bins)"),
+    "per_week": "Deelname per week",
+    "per_month": "Deelname per maand",
     "per_day": "Deelname per dag",
     "bridging_score": "verbindingsscore (95%-interval); groen: voldoet aan de regel",
     "new_voters": "nieuwe stemmers",
-    "funnel": "Deelname: aangemeld, gestemd, stelling geschreven, in een meningsgroep",
+    "funnel": "Deelname: aangemeld, gestemd, stelling geschreven; in het gesprek",
     "joined": "aangemeld (eerste stem)",
     "wrote": "schreef een stelling",
     "median_votes": "Mediaan aantal stemmen per stemmer",
@@ -143,7 +268,8 @@ _NL = {
     "summary": "Samenvatting",
     "participants": "deelnemers",
     "voters": "stemden",
-    "in_conversation": "in een meningsgroep",
+    "in_conversation": "in het gesprek (genoeg stemmen voor een plek op de kaart)",
+    "grouped": "in een meningsgroep",
     "statements": "stellingen",
     "moderated_out": "door moderatie verwijderd",
     "meta": "meta",
@@ -159,14 +285,39 @@ _NL = {
     "group_sizes": "Grootte van de groepen",
     "group": "Groep",
     "size": "Deelnemers",
-    "share": "Aandeel",
+    "share": "Aandeel van alle stemmen erop",
     "polis_groups": "Pol.is deelde dit gesprek in {k} groepen in; overeenstemming met onze "
                     "groepen (adjusted Rand index, deelnemers die beide indelen): {ari}.",
+    "stability_clear": "Stabiliteit van de groepen (Jaccard per groep over bootstrap-"
+                       "steekproeven, Hennig 2007; 0,75 of meer is stabiel): gemiddeld {overall}; "
+                       "{per_group}. De laatste splitsing voorspelt achtergehouden stemmen beter "
+                       "met z = {z}.",
+    "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
+                      "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
+                      "elkaar over); iedereen in het gesprek staat daarom in één groep.",
+    "stability_min_size": "Er wordt geen groep met minder dan {n} deelnemers getoond.",
+    "k_selection": "Keuze van het aantal groepen",
+    "k_scores": "log-loss op achtergehouden stemmen",
+    "k_method": "vanaf één groep wordt een groep alleen in tweeën gesplitst (gewogen k-means van "
+                "haar basisclusters) als ze scherper uiteenvalt dan gesimuleerde doorlopende "
+                "wolken die op haar eigen stemmen zijn aangepast (toets in de trant van SigClust, "
+                "5%), de splitsing achtergehouden stemmen beter voorspelt (gepaarde toets over "
+                "deelnemers, eenzijdig 5%) en beide delen minstens de minimumgrootte hebben; elke "
+                "groep moet daarna herhaalbaar zijn (Jaccard over bootstrap-steekproeven minstens "
+                "0,75, Hennig 2007). De indeling gebruikt een eigen vast startgetal en hangt dus "
+                "niet af van het startgetal van de analyse",
+    "k_step_split": "twee groepen, geen doorlopende wolk",
+    "k_step_continuum": "geen verdere splitsing: één doorlopende wolk",
+    "k_step_held_out": "voorspelt achtergehouden stemmen niet beter",
+    "k_step_unstable": "niet herhaalbaar (bootstrap-Jaccard)",
+    "k_step_too_few": "te weinig deelnemers voor twee groepen",
     "representative": "Kenmerkende stellingen per groep",
     "representative_text": (
         "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "
-        "'representativeness'; significant bij eenzijdig 90%). De balken tonen hoe elke groep "
-        "stemde: eens, oneens, pas."),
+        "'representativeness': beide z-waarden boven de drempel van eenzijdig 90%; een "
+        "stelling die de toets niet haalde, is gemarkeerd). Percentages zijn van de stemmen van "
+        "de groep op de stelling, 'pas' meegeteld. De balken tonen hoe elke groep stemde: eens, "
+        "oneens, pas."),
     "no_repness": "Geen stelling is significant kenmerkend voor deze groep.",
     "agree": "eens",
     "disagree": "oneens",
@@ -177,9 +328,10 @@ _NL = {
     "interval": "95%-interval",
     "consensus": "Overeenstemming",
     "consensus_text": (
-        "Stellingen waarmee de meeste deelnemers het eens (of oneens) zijn, over alle "
-        "deelnemers (Pol.is: aandeel > 0,5 en eenzijdige z > 1,2816). Intervallen zijn "
-        "95%-Wilson-intervallen van het aandeel."),
+        "Stellingen waarop de stemmen van alle deelnemers één kant op wijzen (Pol.is: "
+        "afgevlakt aandeel > 0,5 en eenzijdige z > 1,2816). Het aandeel is van alle stemmen op "
+        "de stelling, 'pas' meegeteld; intervallen zijn 95%-Wilson-intervallen. Er staat "
+        "alleen \"de meesten\" als het hele interval boven 50% ligt."),
     "none": "Geen.",
     "gic": "Overeenstemming over de groepen heen",
     "gic_text": (
@@ -221,7 +373,7 @@ _NL = {
     "setting": "Instelling",
     "value": "Waarde",
     "default": "Waarde in Pol.is",
-    "about": "Betekenis en bron (Engels)",
+    "about": "Betekenis en bron",
     "seed": "Seed van de toevalsgenerator",
     "intervals_note": "Intervallen: 95%-Wilson-score-intervallen (Wilson 1927).",
     "timings": "Rekentijd",

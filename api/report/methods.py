@@ -14,7 +14,10 @@ from typing import Any
 from meedenken.engine import settings as settings_module
 from meedenken.engine.settings import POLIS, AnalysisSettings
 
-__all__ = ["REFERENCES", "SettingRow", "default_mode_changes", "field_comments", "setting_rows"]
+from .settings_nl import DEFAULT_CHANGES_NL, MISSING_NL, REFERENCES_NL, SETTINGS_NL
+
+__all__ = ["REFERENCES", "SettingRow", "default_mode_changes", "field_comments", "references",
+           "setting_rows"]
 
 #: The Pol.is sources the engine follows (plain text, not fetched).
 REFERENCES = (
@@ -27,6 +30,13 @@ REFERENCES = (
     "E. B. Wilson, \"Probable inference, the law of succession, and statistical inference\", "
     "JASA 22, 1927 (intervals).",
 )
+
+
+def references(lang: str = "en") -> tuple[str, ...]:
+    """The references of the methods section in ``lang``."""
+    return REFERENCES_NL if lang == "nl" else REFERENCES
+
+
 _FIELD = re.compile(r"^\s*(\w+)\s*:\s*[^=]+=")
 _DOC = re.compile(r"^\s*#:\s?(.*)$")
 
@@ -59,28 +69,35 @@ def field_comments(cls: type = AnalysisSettings) -> dict[str, str]:
     return comments
 
 
-def setting_rows(settings: Any, reference: Any = POLIS, prefix: str = "") -> list[SettingRow]:
+def setting_rows(settings: Any, reference: Any = POLIS, prefix: str = "",
+                 lang: str = "en") -> list[SettingRow]:
     """One row per field of the settings dataclass ``settings``, in declaration order, with the
     value in ``reference`` (Pol.is for :class:`AnalysisSettings`; None: no reference).
 
     A nested settings object (``bridging_fit``, ``diversity``, ``live``) gets a heading row with
-    its comment and no value, then one row per field named ``parent.field``."""
+    its comment and no value, then one row per field named ``parent.field``. ``lang`` "nl":
+    the meaning in Dutch (:data:`api.report.settings_nl.SETTINGS_NL`)."""
     comments = field_comments(type(settings))
     rows = []
     for f in fields(settings):
         value = getattr(settings, f.name)
         ref = getattr(reference, f.name, None) if reference is not None else None
         about = comments.get(f.name, "")
+        if lang == "nl":
+            about = SETTINGS_NL.get(f"{type(settings).__name__}.{f.name}", MISSING_NL)
         if is_dataclass(value):
             rows.append(SettingRow(prefix + f.name, "", "", about))
-            rows.extend(setting_rows(value, ref, prefix=f"{prefix}{f.name}."))
+            rows.extend(setting_rows(value, ref, prefix=f"{prefix}{f.name}.", lang=lang))
         else:
             rows.append(SettingRow(prefix + f.name, value, ref, about))
     return rows
 
 
-def default_mode_changes() -> list[str]:
-    """The bullet list in :mod:`engine.settings`' docstring: how the default departs from Pol.is."""
+def default_mode_changes(lang: str = "en") -> list[str]:
+    """The bullet list in :mod:`engine.settings`' docstring: how the default departs from Pol.is
+    (``lang`` "nl": its Dutch translation)."""
+    if lang == "nl":
+        return list(DEFAULT_CHANGES_NL)
     items: list[str] = []
     for line in (settings_module.__doc__ or "").splitlines():
         if line.startswith("* "):

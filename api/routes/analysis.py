@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
@@ -14,9 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from meedenken.api.http.deps import ConversationDep, OptionalCallerDep, ReadSessionDep, ServiceDep
 from meedenken.api.live.service import Service
-from meedenken.api.present.analysis import stored_analysis_text
 from meedenken.api.present.schemas import AnalysisAnswer
-from meedenken.api.store import latest_snapshot, latest_version
+from meedenken.api.store import latest_snapshot, latest_stamp, latest_version
 from meedenken.engine.diversity_settings import DIVERSITY
 from meedenken.models.tables import Conversation
 
@@ -43,21 +42,32 @@ def _check_visible(conv: Conversation, caller: Any) -> None:
 
 @router.get("/analysis", response_model=AnalysisAnswer)
 def read_analysis(conv: ConversationDep, caller: OptionalCallerDep,
-                  session: ReadSessionDep) -> Response:
+                  session: ReadSessionDep, service: ServiceDep) -> Response:
     """The latest analysis snapshot (version 0 and empty lists before the first one).
 
     Public while the conversation's results are visible; otherwise facilitator only. Only the
     facilitator gets every participant's point; everyone else gets the map as counts per group
     and square (cells of at least k) and, a participant, their own point (issue 18)."""
     _check_visible(conv, caller)
-    snapshot = latest_snapshot(session, conv.id)  # type: ignore[arg-type]
-    # Checked against AnalysisAnswer and written by pydantic's JSON writer: FastAPI's own
-    # response_model path would turn a 20,000-participant map into Python dicts first (3x
-    # slower). The response_model still documents the answer.
-    text = stored_analysis_text(snapshot.result if snapshot is not None else None,
-                                public=not _is_facilitator(caller), own=_own_id(caller),
-                                k=DIVERSITY.min_cell_size)
+    cid: int = conv.id  # type: ignore[assignment]
+    # Checked against AnalysisAnswer and written by pydantic's JSON writer (FastAPI's own
+    # response_model path would turn a 20,000-participant map into Python dicts first, 3x
+    # slower), once per snapshot version in this process: the version is a cheap query, the
+    # snapshot is read only when this process has not rendered it yet (api/live/answers.py).
+    # The response_model still documents the answer.
+    _, text = service.answers.text(cid, latest_stamp(session, cid),
+                                   lambda: _snapshot(session, cid),
+                                   public=not _is_facilitator(caller), own=_own_id(caller),
+                                   k=DIVERSITY.min_cell_size)
     return Response(text, media_type="application/json")
+
+
+def _snapshot(session: Session,
+              conversation_id: int) -> tuple[Hashable, int, dict[str, Any] | None]:
+    snapshot = latest_snapshot(session, conversation_id)
+    if snapshot is None:
+        return (0, None), 0, None
+    return (snapshot.version, snapshot.created_at), snapshot.version, snapshot.result
 
 
 def _latest_version(service: Service, conversation_id: int) -> int:
@@ -68,11 +78,11 @@ def _latest_version(service: Service, conversation_id: int) -> int:
 def _load(service: Service, conversation_id: int, public: bool) -> tuple[int, str]:
     """The newest snapshot as (version, SSE data); ``public``: the aggregate answer."""
     with Session(service.engine) as session:
-        snapshot = latest_snapshot(session, conversation_id)
-    # Read back through the schema, as GET /analysis is: older snapshots gain the newer keys.
-    text = stored_analysis_text(snapshot.result if snapshot is not None else None,
-                                public=public, k=DIVERSITY.min_cell_size)
-    return (snapshot.version if snapshot is not None else 0), text
+        # Rendered as GET /analysis renders it (older snapshots gain the newer keys), and
+        # shared with it.
+        return service.answers.text(conversation_id, latest_stamp(session, conversation_id),
+                                    lambda: _snapshot(session, conversation_id),
+                                    public=public, k=DIVERSITY.min_cell_size)
 
 
 def _latest_text(service: Service, conversation_id: int, version: int,

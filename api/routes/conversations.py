@@ -78,7 +78,7 @@ def update_conversation(body: ConversationUpdate, conv: FacilitatorDep, session:
         record_open_state(session, row.id, row.is_open)  # type: ignore[arg-type]
     session.commit()
     session.refresh(row)
-    if {"max_groups", "strict_moderation"} & changes.keys():
+    if {"max_groups", "strict_moderation", "polis_compatible"} & changes.keys():
         service.mark_dirty([row.id])  # type: ignore[list-item]
     return row
 

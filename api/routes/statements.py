@@ -68,7 +68,7 @@ def _similar(session: Session, conv: Conversation, text: str, top: int, min_scor
     Runs with no write lock held (the caller takes it only for the insert): embedding hundreds of
     statements takes seconds, and on SQLite every vote of every conversation waits for the
     write lock (issue 18: 34 s of stalled votes). ``most`` bounds the work per request."""
-    existing = visible_statements(session, conv)[-most:]
+    existing = visible_statements(session, conv, newest=most)
     session.rollback()  # end the read transaction before the slow part
     hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
                          use_embeddings=use_embeddings)

@@ -18,7 +18,7 @@ from meedenken.api.http.app import create_app
 from .helpers import SEEDS, bearer, make_dialogue
 
 KEYS = {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
-        "coordinates", "statement_coordinates", "groups", "consensus",
+        "coordinates", "statement_coordinates", "groups", "group_stability", "consensus",
         "group_informed_consensus", "participation", "bridging", "common_ground_roles",
         "map_cells"}
 

@@ -81,9 +81,14 @@ def test_json_has_every_key_and_consistent_values(capsys: pytest.CaptureFixture[
     assert set(data["groups"]) <= voters
     assert len(data["groups"]) == data["in_conv"] <= participants
     assert set(data["groups"].values()) == {int(g) for g in data["repness"]}
-    assert len(data["repness"]) == data["k"] >= 2
+    # Issue 15: this export has no clear opinion groups (one group, nothing representative).
+    stability = data["group_stability"]
+    assert stability["clear_groups"] is (data["k"] >= 2)
+    assert stability["method"] and stability["steps"]
+    assert len(data["repness"]) == data["k"] >= 1
     for ids in data["repness"].values():
-        assert ids and set(ids) <= statement_ids
+        assert set(ids) <= statement_ids
+        assert ids or not stability["clear_groups"]
     assert set(data["consensus"]) == {"agree", "disagree"}
     assert set(data["consensus"]["agree"]) <= statement_ids
     assert not set(data["consensus"]["agree"]) & set(data["consensus"]["disagree"])
@@ -100,7 +105,8 @@ def test_options_reach_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
     assert _json(capsys, folder, "--polis-compatible")["polis_compatible"] is True
     forced = _json(capsys, folder, "--k", "4", "--polis-compatible")
     assert forced["k"] == 4 and len(set(forced["groups"].values())) == 4
-    assert _json(capsys, folder, "--max-groups", "2")["k"] == 2
+    assert _json(capsys, folder, "--max-groups", "2", "--polis-compatible")["k"] == 2
+    assert _json(capsys, folder, "--polis-compatible")["group_stability"] is None
 
 
 def test_infer_meta_flags_the_comments_routed_first(capsys: pytest.CaptureFixture[str]) -> None:

@@ -93,10 +93,13 @@ def _answer_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("path", "answer", "keys", "nested"), [
     ("analysis", "AnalysisAnswer",
      {"version", "created_at", "participants", "votes", "statements", "polis_compatible", "k",
-      "coordinates", "statement_coordinates", "groups", "consensus",
+      "coordinates", "statement_coordinates", "groups", "group_stability", "consensus",
       "group_informed_consensus", "participation", "bridging", "common_ground_roles",
       "map_cells"},
      {"Group": {"id", "size", "center", "representative"},
+      "GroupStabilityAnswer": {"method", "clear_groups", "overall", "per_group", "held_out_z",
+                               "min_group_size", "k_scores", "steps"},
+      "KStepAnswer": {"k_before", "k_after", "p_value", "reason", "kind", "z"},
       "RepresentativeStatement": {"statement_id", "text", "repful_for", "p_success"},
       "ConsensusStatement": {"statement_id", "n_success", "n_trials", "p_success"},
       "BridgingEntry": {"statement_id", "score", "low", "high", "group_agree", "is_bridging",
@@ -341,7 +344,7 @@ def test_old_snapshots_still_read_back(client: TestClient) -> None:
     response = client.get(d.url("/analysis"), headers=d.f)  # the facilitator's full answer
     assert response.status_code == 200
     assert response.json() == {**OLD_SNAPSHOT, "bridging": [], "common_ground_roles": [],
-                               "map_cells": []}
+                               "map_cells": [], "group_stability": None}
     # The stream sends what GET /analysis answers (both read through stored_analysis).
     assert as_json(stored_analysis(OLD_SNAPSHOT)) == response.json()
 

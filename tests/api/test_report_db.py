@@ -74,6 +74,13 @@ def test_report_from_database(tmp_path: Path) -> None:
     assert "Zorg &lt;dichtbij&gt; huis" in html and "Stelling 3 &lt;b&gt;vet&lt;/b&gt;" in html
     assert "<code>max_groups</code></td><td>3</td>" in html  # the conversation's own setting
     assert "The Computational Democracy Project" not in html  # no Pol.is attribution needed
+    # Issue 15: the database has no input file, so the report fingerprints its votes.
+    from meedenken.api.report.db_source import from_database
+    from meedenken.api.report.provenance import votes_fingerprint
+    digest = votes_fingerprint(from_database(url, 1).matrix)
+    assert ("<code>votes (participant, statement, vote; sorted)</code>: "
+            f'<code class="hash">{digest}</code>') in html
+    assert '<td>statements: moderated out</td><td class="num">1</td>' in html
 
 
 def test_database_source_contents(tmp_path: Path) -> None:

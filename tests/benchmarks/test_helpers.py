@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from benchmarks.common import adjusted_rand, latest_per_cell, markdown_table
+from benchmarks.common import adjusted_rand, latest_per_cell, markdown_table, write_section
 from benchmarks.quality import paired_difference, predict_agree
-from benchmarks.speed_report import END, START, write_section
+from benchmarks.speed_report import END, START
 from benchmarks.synthetic_scale import matrix_from_csr, planted, resample
 
 
@@ -79,12 +79,14 @@ def test_planted_is_sized_and_has_distinct_cells():
 def test_write_section_replaces_only_its_own_section(tmp_path):
     path = tmp_path / "RESULTS.md"
     path.write_text("# Results\n\nother helper's section\n")
-    write_section(path, "cmd", "first body")
-    write_section(path, "cmd", "second body")
+    write_section(START, END, "first body", path=path)
+    path.write_text(path.read_text() + "\nsection after ours\n")
+    write_section(START, END, "second body", path=path)
     text = path.read_text()
-    assert "other helper's section" in text
+    assert "other helper's section" in text and "section after ours" in text
     assert text.count(START) == 1 and text.count(END) == 1
     assert "second body" in text and "first body" not in text
+    assert text.index("second body") < text.index("section after ours")  # replaced in place
 
 
 def test_markdown_table():

@@ -33,7 +33,19 @@ def test_funnel_and_density_by_hand():
     assert r.n_votes == 4 and r.density == pytest.approx(4 / 9)
     assert r.statements_by_state == {"accepted": 2, "rejected": 1}
     # in conversation needs min(7, 3) = 3 distinct votes: nobody
-    assert r.n_in_conversation == 0
+    assert r.n_in_conversation == 0 and r.in_conversation_votes == 3
+
+
+def test_in_conversation_follows_the_analysis_min_votes():
+    """The analysis's AnalysisSettings.min_votes is the one home of the rule: given 2, p0 (two
+    distinct statements) is in conversation."""
+    base = _example()
+    r = participation(np.array([0.0, 100, 3700, 90000]), np.array([0, 0, 0, 1, 2]),
+                      np.array([0, 1, 0, 0, 1]), np.array([10.0, 20, 30, 200, 4000]),
+                      np.array([0.0, 50, 3800]), np.array(["accepted", "accepted", "rejected"]),
+                      np.array([-1, 0, 2]), min_votes=2)
+    assert (r.n_in_conversation, r.in_conversation_votes) == (1, 2)
+    assert base.n_in_conversation == 0
 
 
 def test_votes_per_voter_by_hand():

@@ -42,7 +42,9 @@ def test_one_tree_holds_every_settings_object_with_the_documented_defaults():
     assert s.bridging_fit == BridgingSettings() and s.diversity == DIVERSITY
     assert s.live == LiveSettings() and POLIS.polis_compatible
     # Pol.is's "min 7 votes" has one home, read by the clustering and the participation funnel.
-    assert s.min_votes == s.diversity.in_conversation_votes == POLIS_MIN_VOTES == 7
+    # (issue 14 leftover: DiversitySettings had a second copy, in_conversation_votes).
+    assert s.min_votes == POLIS_MIN_VOTES == 7
+    assert not hasattr(s.diversity, "in_conversation_votes")
     assert (s.z_threshold, s.kmeans_tolerance, s.group_max_iterations) == (1.2816, 0.01, 300)
 
 

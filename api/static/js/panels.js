@@ -16,6 +16,8 @@ export function el(tag, props = {}, ...children) {
 }
 
 const pct = (x) => Math.round(100 * Number(x || 0));
+// A share with its denominator ("55% van wie erover stemden eens") may wrap on a phone.
+const WRAP = "white-space: normal";
 const fmt = (x, digits = 2) => Number(x || 0).toFixed(digits);
 
 function swatch(group) {
@@ -35,16 +37,22 @@ export function renderGroups(root, analysis, textOf) {
   root.replaceChildren(...groups.map((g) => {
     const card = el("article", { className: "card group-card" });
     card.style.borderTopColor = groupColour(g.id);
+    // Shares say their denominator (issue 15): of the group's votes on the statement; a
+    // Pol.is fallback row that did not pass the test is marked (passes_test false).
     const items = (g.representative || []).slice(0, 5).map((r) => {
       const agree = r.repful_for === "agree";
+      const share = r.n_trials ? r.n_success / r.n_trials : r.p_success;
       return el("li", {},
-        el("span", { className: `pct ${agree ? "agree" : "disagree"}`,
-                     text: t(agree ? "agreePct" : "disagreePct", { pct: pct(r.p_success) }) }),
-        " ", r.text ?? textOf(r.statement_id));
+        el("span", { className: `pct ${agree ? "agree" : "disagree"}`, style: WRAP,
+                     text: t(agree ? "groupAgreePct" : "groupDisagreePct", { pct: pct(share) }) }),
+        " ", r.text ?? textOf(r.statement_id),
+        r.passes_test === false ? el("span", { className: "hint", text: ` (${t("notPassing")})` }) : null);
     });
+    const size = g.share_of_participants == null ? t("groupSize", { size: g.size })
+      : t("groupShare", { size: g.size, pct: pct(g.share_of_participants) });
     card.append(
       el("h3", {}, swatch(g.id), t("group", { group: groupLetter(g.id) })),
-      el("p", { className: "hint", text: t("groupSize", { size: g.size }) }),
+      el("p", { className: "hint", text: size }),
       items.length ? el("ol", {}, ...items) : el("p", { text: t("noneYet") }));
     return card;
   }));
@@ -102,12 +110,12 @@ export function renderBridging(card, root, analysis, textOf) {
 export function renderConsensus(root, analysis, textOf) {
   const agree = (analysis.consensus && analysis.consensus.agree) || [];
   const disagree = (analysis.consensus && analysis.consensus.disagree) || [];
-  const items = [
-    ...agree.map((c) => el("li", {}, el("span", { className: "pct agree",
-      text: t("agreePct", { pct: pct(c.p_success) }) }), " ", c.text ?? textOf(c.statement_id))),
-    ...disagree.map((c) => el("li", {}, el("span", { className: "pct disagree",
-      text: t("disagreePct", { pct: pct(c.p_success) }) }), " ", c.text ?? textOf(c.statement_id))),
-  ];
+  // The share of all votes on the statement, and "not certain" when its interval reaches 50%.
+  const item = (c, agree) => el("li", {}, el("span", { className: `pct ${agree ? "agree" : "disagree"}`, style: WRAP,
+      text: t(agree ? "votersAgreePct" : "votersDisagreePct",
+              { pct: pct(c.share_of_voters ?? c.p_success) }) }), " ", c.text ?? textOf(c.statement_id),
+    c.wording === "majority_not_certain" ? el("span", { className: "hint", text: ` (${t("notCertain")})` }) : null);
+  const items = [...agree.map((c) => item(c, true)), ...disagree.map((c) => item(c, false))];
   root.replaceChildren(...(items.length ? items : [el("li", { text: t("noneYet") })]));
 }
 

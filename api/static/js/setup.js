@@ -1,6 +1,6 @@
 // The set-up page: create a conversation, its seed statements and (where the server has the
 // route) its reference population; then show the participant link, QR code and dashboard link.
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { apply, setLanguage, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -33,6 +33,58 @@ function step(text) {
   const li = document.createElement("li");
   li.textContent = text;
   $("steps").append(li);
+}
+
+/** The participant link, QR code, token and dashboard link of a new conversation. */
+function showResult(conv) {
+  const form = $("setup-form");
+  const asked = [...form.querySelectorAll("input[name=ask]:checked")].map((i) => i.value);
+  const query = `?ask=${asked.join(",")}`;
+  const link = new URL(`/c/${conv.id}${query}`, window.location.origin).href;
+  $("link").href = link;
+  $("link").textContent = link;
+  $("qr").src = `/c/${conv.id}/qr.svg${query}`;
+  $("qr").alt = t("qrAlt");
+  $("token").textContent = conv.facilitator_token;
+  $("dashboard").href = `/admin/${conv.id}#token=${encodeURIComponent(conv.facilitator_token)}`;
+  form.hidden = true;
+  $("import-form").hidden = true;
+  $("result").hidden = false;
+  $("result").focus();
+}
+
+/** Issue 20: a conversation from a Pol.is export or API data with its math state (a zip). */
+async function importConversation(event) {
+  event.preventDefault();
+  notice("");
+  const form = $("import-form");
+  if (!form.reportValidity()) return;
+  const file = $("import-file").files[0];
+  const topic = $("import-topic").value.trim();
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const path = `/conversations/import${topic ? `?topic=${encodeURIComponent(topic)}` : ""}`;
+    let response;
+    try {
+      response = await fetch(path, { method: "POST", body: file,
+        headers: { Accept: "application/json", "Content-Type": "application/zip" } });
+    } catch (err) {
+      throw new ApiError(0, `network error (${err.message})`);
+    }
+    const data = (response.headers.get("content-type") || "").includes("json")
+      ? await response.json() : null;
+    if (!response.ok) throw new ApiError(response.status, data ? data.detail : response.statusText);
+    $("steps").replaceChildren();
+    step(t("imported", { p: data.participants, s: data.statements, v: data.votes,
+                         k: data.polis_groups }));
+    for (const warning of data.warnings) step(t("importWarning", { w: warning }));
+    showResult(data);
+  } catch (err) {
+    notice(t("error", { reason: err.message }));
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function create(event) {
@@ -77,18 +129,7 @@ async function create(event) {
           : t("error", { reason: err.message }));
       }
     }
-    const asked = [...form.querySelectorAll("input[name=ask]:checked")].map((i) => i.value);
-    const query = `?ask=${asked.join(",")}`;
-    const link = new URL(`/c/${conv.id}${query}`, window.location.origin).href;
-    $("link").href = link;
-    $("link").textContent = link;
-    $("qr").src = `/c/${conv.id}/qr.svg${query}`;
-    $("qr").alt = t("qrAlt");
-    $("token").textContent = token;
-    $("dashboard").href = `/admin/${conv.id}#token=${encodeURIComponent(token)}`;
-    form.hidden = true;
-    $("result").hidden = false;
-    $("result").focus();
+    showResult(conv);
   } catch (err) {
     notice(t("error", { reason: err.message }));
   } finally {
@@ -109,3 +150,4 @@ $("lang").addEventListener("change", (e) => {
   translate(e.target.value);
 });
 $("setup-form").addEventListener("submit", create);
+$("import-form").addEventListener("submit", importConversation);

@@ -1,0 +1,269 @@
+"""The meaning and source of every analysis setting in Dutch, for the Dutch report.
+
+The English text is the ``#:`` comment above each field in :mod:`engine.settings` (read by
+:mod:`api.report.methods`); this is its translation, keyed ``ClassName.field``. A setting
+added to the engine without a line here is shown with :data:`MISSING_NL` (still Dutch) and fails
+``tests/api/test_report_methods.py``, so the translation is not forgotten.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DEFAULT_CHANGES_NL", "MISSING_NL", "REFERENCES_NL", "SETTINGS_NL"]
+
+#: Shown for a setting that has no Dutch description yet.
+MISSING_NL = "Nog geen Nederlandse beschrijving; zie engine/settings.py."
+
+SETTINGS_NL: dict[str, str] = {
+    # AnalysisSettings
+    "AnalysisSettings.polis_compatible": (
+        "Reken precies zoals Pol.is (machtsiteratie, eerste-k-start, silhouet-k, kolommen met "
+        "nullen gevuld)."),
+    "AnalysisSettings.max_groups": (
+        "Grootste aantal meningsgroepen dat wordt overwogen. Pol.is gebruikt 5; wij staan tot "
+        "10 toe."),
+    "AnalysisSettings.force_k": "Leg het aantal groepen vast (None: kies het uit de stemmen).",
+    "AnalysisSettings.n_components": "Aantal hoofdcomponenten (PCA); Pol.is gebruikt 2.",
+    "AnalysisSettings.pca_converged_start": (
+        "Pol.is-modus: de machtsiteratie begint bij de geconvergeerde assen, die Pol.is na "
+        "herhaalde warme starts bereikt, in plaats van bij een willekeurige vector."),
+    "AnalysisSettings.pca_iterations": (
+        "Pol.is pca-iters: machtsiteraties per component (alleen Pol.is-compatibel)."),
+    "AnalysisSettings.min_votes": (
+        "Minimum aantal stemmen om ingedeeld te worden: min(7, aantal stellingen) (Pol.is "
+        "min-votes 7)."),
+    "AnalysisSettings.greedy_n": (
+        "Pol.is greedy-n: de actiefste stemmers worden toegevoegd tot zoveel deelnemers in het "
+        "gesprek zijn."),
+    "AnalysisSettings.base_k": "Pol.is base-k: aantal basisclusters.",
+    "AnalysisSettings.base_iterations": "Pol.is base-iters: Lloyd-iteraties voor basisclusters.",
+    "AnalysisSettings.kmeans_tolerance": (
+        "Convergentie van k-means in Pol.is (same-clustering?): elk centrum verschoof minder dan "
+        "dit (alleen Pol.is-compatibel; de standaardwerkwijze gebruikt de toets van "
+        "scikit-learn)."),
+    "AnalysisSettings.group_iterations": (
+        "Iteraties van k-means voor groepen in Pol.is (de bedoelde 100 is verkeerd gespeld; 20 "
+        "is wat draait)."),
+    "AnalysisSettings.group_max_iterations": (
+        "Standaardwerkwijze: hoogstens zoveel Lloyd-iteraties per kandidaat-k (standaard van "
+        "KMeans in scikit-learn; op ~100 gewogen basiscentra convergeert het veel eerder)."),
+    "AnalysisSettings.k_buffer": (
+        "Pol.is group-k-buffer: een nieuwe k moet zoveel updates achter elkaar winnen."),
+    "AnalysisSettings.base_per_extra_k": (
+        "Pol.is max-k = min(5, 2 + n_base // 12): één kandidaat-k extra per zoveel "
+        "basisclusters."),
+    "AnalysisSettings.z_threshold": (
+        "z-drempel van een eenzijdige toets op 90% voor kenmerkende stellingen en "
+        "overeenstemming (Pol.is z-90)."),
+    "AnalysisSettings.repness_per_group": (
+        "Kenmerkende stellingen per groep (Pol.is neemt er 5)."),
+    "AnalysisSettings.consensus_count": (
+        "Stellingen met overeenstemming per richting (Pol.is neemt er 5)."),
+    "AnalysisSettings.meta_priority": "Volgorde van stellingen: prioriteit van metastellingen "
+                                      "(Pol.is: 7**2).",
+    "AnalysisSettings.novelty_boost": (
+        "Voorrang voor nieuwe stellingen: 1 + novelty_boost * 2**(-S / novelty_half_life) "
+        "(Pol.is: 8 en 5)."),
+    "AnalysisSettings.novelty_half_life": (
+        "Voorrang voor nieuwe stellingen: 1 + novelty_boost * 2**(-S / novelty_half_life) "
+        "(Pol.is: 8 en 5)."),
+    "AnalysisSettings.k_cv_folds": (
+        "Standaardwerkwijze: aantal delen (folds) voor het kiezen van k met de voorspellende "
+        "log-loss."),
+    "AnalysisSettings.bridging": (
+        "Bereken verbindende stellingen met matrixfactorisatie (engine.bridging) als deel van "
+        "de analyse."),
+    "AnalysisSettings.bridging_fit": (
+        "Instellingen van die verbindingsanalyse (het model van Community Notes; zie "
+        "BridgingSettings)."),
+    "AnalysisSettings.grouping": (
+        "Welke meningsgroepen worden gepubliceerd in de standaardwerkwijze (zie "
+        "GroupingSettings)."),
+    # GroupingSettings
+    "GroupingSettings.random_state": (
+        "Vaste seed van de indeling (basisclusters, k-means-starts, toetsen, bootstrap, "
+        "achtergehouden delen), zodat de groepen niet van de seed van de analyse afhangen."),
+    "GroupingSettings.split_alpha": (
+        "Een groep wordt alleen in tweeën gesplitst als haar 2-means-index op dit niveau lager "
+        "is dan die van gesimuleerde continua die op haar stemmen zijn aangepast (de gebruikelijke "
+        "5%)."),
+    "GroupingSettings.split_null": "Aantal gesimuleerde continua per toets.",
+    "GroupingSettings.max_test_points": (
+        "Een splitsingstoets leest hoogstens zoveel deelnemers (daarboven een vaste "
+        "deelsteekproef)."),
+    "GroupingSettings.min_group_size": (
+        "Geen gepubliceerde groep is kleiner dan dit; een kleinere wordt samengevoegd met de "
+        "dichtstbijzijnde groep (minimum 5 voor k-anonimiteit, nooit onder 3)."),
+    "GroupingSettings.stability_boot": (
+        "Bootstrap per cluster (Hennig 2007): aantal hersteekproeven van de deelnemers, opnieuw "
+        "ingedeeld bij het gepubliceerde k."),
+    "GroupingSettings.min_jaccard": (
+        "Gemiddelde Jaccard-overeenkomst die elke gepubliceerde groep over die hersteekproeven "
+        "moet halen (Hennig 2007: 0,75 en hoger is stabiel)."),
+    "GroupingSettings.held_out_z": (
+        "Elke splitsing moet achtergehouden stemmen beter voorspellen: eenzijdige gepaarde toets "
+        "over deelnemers op 5% (z 1,6449)."),
+    "GroupingSettings.held_out_folds": "Aantal delen (folds) van die toets.",
+    "GroupingSettings.held_out_max_votes": (
+        "Die toets leest hoogstens zoveel stemmen (daarboven een steekproef van hele "
+        "deelnemers)."),
+    "AnalysisSettings.diversity": (
+        "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
+    "AnalysisSettings.live": (
+        "Live-updates: wanneer kaart, k en verbindingsanalyse opnieuw worden berekend (zie "
+        "LiveSettings)."),
+    # BridgingSettings
+    "BridgingSettings.n_factors": (
+        "Aantal factordimensies. Community Notes gebruikt 1 (\"om overfitting te voorkomen\")."),
+    "BridgingSettings.intercept_reg": (
+        "Straf op de intercepts in het gemiddelde verlies (Community Notes: 0,15, vijf keer die "
+        "op de factoren)."),
+    "BridgingSettings.factor_reg": (
+        "Straf op de factoren in het gemiddelde verlies (Community Notes: 0,03)."),
+    "BridgingSettings.pass_weight": (
+        "Gewicht van een 'pas' (doelwaarde 1/2) ten opzichte van eens/oneens. Gemeten "
+        "(benchmarks/RESULTS.md): 1 rangschikt de stellingen met de breedste steun op "
+        "achtergehouden stemmen het hoogst (gemiddeld laagste groepsaandeel eens van de top 10 "
+        "op de Pol.is-exports 0,70, tegen 0,68 bij 1/2 en 0,65 zonder passen), met een 3% "
+        "slechtere Brier-score op eens-tegen-oneens."),
+    "BridgingSettings.max_iterations": (
+        "Hoogstens zoveel ALS-rondes, en de grootste verandering van een parameter die als "
+        "geconvergeerd telt (scores worden op twee decimalen getoond; 1e-4 houdt ze binnen "
+        "~1e-4 van het optimum)."),
+    "BridgingSettings.tolerance": (
+        "Hoogstens zoveel ALS-rondes, en de grootste verandering van een parameter die als "
+        "geconvergeerd telt (scores worden op twee decimalen getoond; 1e-4 houdt ze binnen "
+        "~1e-4 van het optimum)."),
+    "BridgingSettings.interval_level": "Tweezijdige dekking van het interval van de score.",
+    "BridgingSettings.noise_prior_votes": (
+        "Pseudo-stemmen met de gepoolde restvariantie, opgeteld bij die van elke stelling "
+        "(krimp, zodat een stelling met 3 gelijke stemmen geen interval van breedte nul "
+        "krijgt)."),
+    "BridgingSettings.min_side_agrees": (
+        "Bewijsregel: aantal 'eens' nodig van elke kant van de factoras (Community Notes, 2025: "
+        "5 beoordelaars met positieve en 5 met negatieve factor moeten een notitie nuttig "
+        "vinden)."),
+    "BridgingSettings.min_score": (
+        "Het interval van een verbindende stelling moet boven deze score liggen (steun boven de "
+        "gemiddelde stem die de factor niet verklaart)."),
+    "BridgingSettings.max_polarization": (
+        "... en de polarisatie eronder (de factorgrens |f_n| < 0,5 van Community Notes)."),
+    "BridgingSettings.balance_sides": (
+        "Opnieuw schatten met beide kanten van de factoras even zwaar (de weging per kant van "
+        "Community Notes, uit de proef met 'expanded consensus'). Zonder dit ligt het nulpunt "
+        "van de factor, waar het intercept wordt afgelezen, bij de meerderheid, en scoren de "
+        "favorieten van een grote groep als verbindend (gemeten in benchmarks/RESULTS.md, "
+        "'Bridging')."),
+    "BridgingSettings.max_side_weight": (
+        "... waarbij geen deelnemer zwaarder weegt dan dit (eigen keuze: een handvol deelnemers "
+        "aan een heel kleine kant mag niet zwaarder wegen dan iedereen)."),
+    "BridgingSettings.min_cell_size": (
+        "k-anonimiteit voor opgegeven kenmerken (rollen...): cellen met minder deelnemers worden "
+        "verborgen."),
+    "BridgingSettings.common_ground": (
+        "De regel voor gemeenschappelijke grond die is_bridging in de gerangschikte lijst "
+        "bepaalt (issue 16)."),
+    # CommonGroundSettings
+    "CommonGroundSettings.threshold": (
+        "Een groep steunt een stelling als de ondergrens van haar aandeel eens onder wie een "
+        "kant koos boven deze waarde ligt, en wijst haar af als de bovengrens eronder ligt: 0,5 "
+        "is 'een meerderheid van de groep is het eens' (de overeenstemming van Pol.is vraagt "
+        "hetzelfde van elke groep, repness.clj)."),
+    "CommonGroundSettings.z": (
+        "z van die grenzen: eenzijdig 95% (1,6449), zodat de steun van elke groep, en elk veto, "
+        "een eenzijdige toets op het 5%-niveau is (Pol.is gebruikt eenzijdig 90% voor zijn "
+        "overeenstemmingslijst; wij vragen meer omdat een veto een stelling voor iedereen "
+        "weghaalt)."),
+    "CommonGroundSettings.min_group_votes": (
+        "Een groep heeft minstens zoveel eens-of-oneens-stemmen nodig voordat ze kan steunen of "
+        "afwijzen (het k-anonimiteitsminimum van 5, zoals DiversitySettings.min_group_votes); "
+        "minder is 'nog niet genoeg stemmen'."),
+    "CommonGroundSettings.fine_levels": (
+        "Aantallen cellen van de fijnere indelingen van de kaart (basisclusters samengevoegd met "
+        "gewogen k-means) waarvan het veto een minderheid vangt die in een grotere groep is "
+        "opgegaan. Meerdere niveaus: in geplante groepen van 70/20/10 (1.500 deelnemers, "
+        "dichtheid 15%, 4 seeds) liet 12 cellen alleen 3 door een groep afgewezen stellingen in "
+        "de top 10 staan, de niveaus (3, 4, 6, 8, 12) 1 (eigen keuze; benchmarks/RESULTS.md, "
+        "'Common ground'). Leeg zet het fijne veto uit."),
+    "CommonGroundSettings.veto_min_share": (
+        "... en een fijne cel heeft alleen een veto als ze minstens dit aandeel van de "
+        "ingedeelde deelnemers bevat (issue 16: minderheden tot 5% houden hun stem; daaronder "
+        "zou één afgelegen cluster van een handvol mensen alles kunnen tegenhouden)."),
+    # DiversitySettings
+    "DiversitySettings.min_cell_size": (
+        "k-anonimiteit: verberg elke cel van een uitsplitsing met minder deelnemers dan dit. 5 "
+        "is het minimum van Nederlandse onderzoeksbureaus en de microdatapraktijk van het CBS "
+        "(onderzoeksnotitie, paragraaf 5.6)."),
+    "DiversitySettings.share_tolerance": (
+        "Referentieaandelen van één kenmerk moeten binnen deze marge optellen tot 1 (issue 5)."),
+    "DiversitySettings.raking_tolerance": (
+        "Raking stopt als elk gewogen randaandeel binnen deze marge van zijn doel ligt (de "
+        "gebruikelijke IPF-stopregel; PyPI ipfn gebruikt standaard 1e-3, wij vragen meer)."),
+    "DiversitySettings.raking_max_iterations": (
+        "Raking geeft het op (converged=False) na zoveel rondes over de randen."),
+    "DiversitySettings.histogram_bins": (
+        "Histogram van stemmen per stemmer: aantal klassen van gelijke breedte, van 1 tot het "
+        "hoogste aantal stemmen (engine.participation; ook de figuur 'Stemmen per deelnemer')."),
+    "DiversitySettings.max_time_bins": (
+        "Langste tijdreeks: twee jaar aan uren. Een langere dialoog krijgt geen reeks per uur "
+        "(alleen per dag); meer dagklassen dan dit (ruim 48 jaar) wijst op foute tijdstippen, "
+        "bijvoorbeeld milliseconden opgegeven als seconden, en is een fout."),
+    "DiversitySettings.min_group_votes": (
+        "Verschillen tussen groepen per stelling gebruiken alleen groepen met minstens zoveel "
+        "stemmen op de stelling (de regel van Jigsaw vraagt 20; wij het k-anonimiteitsminimum "
+        "van 5, zodat geen groepsaandeel op één of twee stemmen rust)."),
+    "DiversitySettings.coverage_top_n": (
+        "Dekking: hoeveel stellingen met de hoogste overeenstemming over de groepen heen "
+        "standaard meetellen (Pol.is toont 5 stellingen met overeenstemming)."),
+    "DiversitySettings.min_effective_sample_size": (
+        "Gewogen cijfers worden achtergehouden als de effectieve steekproefomvang van Kish van "
+        "de gewichten erachter (n_eff = (som w)^2 / som w^2; Kish 1965, Survey Sampling 11.7) "
+        "kleiner is dan dit of dan min_cell_size, welke groter is: een gewogen cijfer moet "
+        "minstens de informatie van de kleinste ongewogen cel die we publiceren dragen "
+        "(k-anonimiteit, onderzoeksnotitie 5.6). Issue 18: een referentie die 99,9% van het "
+        "gewicht op één persoon legde, gaf n_eff 1,002 en diens stemmen."),
+    # LiveSettings
+    "LiveSettings.rescore_growth": (
+        "De assen van de kaart en het aantal groepen blijven staan tot de stemmen zoveel zijn "
+        "gegroeid (of de stellingen veranderden); dan worden beide opnieuw berekend (eigen "
+        "keuze: 10% meer stemmen draait de assen nauwelijks, en k opnieuw bepalen kost meer dan "
+        "de rest van een update)."),
+    "LiveSettings.pca_refine_steps": (
+        "Na die groei: zoveel blokmachtsstappen vanaf de vorige assen in plaats van een "
+        "volledige berekening (één stap vanaf een bijna geconvergeerde oplossing is even goed; "
+        "0: volledig)."),
+    "LiveSettings.bridging_refit_growth": (
+        "De verbindingsanalyse wordt opnieuw geschat zodra de stemmen zoveel zijn gegroeid (of "
+        "er een stelling bij kwam); daartussen gebruiken updates de laatste schatting, die veel "
+        "meer kost dan de rest van een update."),
+}
+
+#: The bullets of engine.settings' docstring (how the default departs from Pol.is), in Dutch.
+DEFAULT_CHANGES_NL = (
+    "PCA wordt tot convergentie opgelost met ARPACK (scipy.sparse.linalg.svds) in plaats van "
+    "met vast 100 machtsiteraties, en de tekens worden gelijkgericht met de vorige componenten, "
+    "zodat kaarten niet omklappen.",
+    "Basisclusters gebruiken k-means++ (met seed) in plaats van \"de eerste k verschillende "
+    "punten in matrixvolgorde\".",
+    "Alleen de groepen die de stemmen dragen worden gepubliceerd (engine.grouping, issue 15): "
+    "splitsingen die beter scheiden dan gesimuleerde continua die op de stemmen zijn aangepast, "
+    "achtergehouden stemmen beter voorspellen, geen groep onder "
+    "GroupingSettings.min_group_size laten en bij hersteekproeven terugkomen; een vaste seed "
+    "voor de indeling maakt ze onafhankelijk van random_state. Het silhouet van de "
+    "basisclustercentra dat Pol.is gebruikt, bevoordeelt los van de gegevens twee groepen.",
+    "Uitgesloten stellingen (door moderatie verwijderd, meta) worden weggelaten, niet met nullen "
+    "gevuld, zodat ze in de schaling van de projectie niet als 'gestemd' tellen en haar niet "
+    "verkleinen.",
+    "De k-afvlakking vraagt 2 opeenvolgende updates in plaats van 4.",
+)
+
+#: The references of the methods section: citations keep their titles; our own notes in Dutch.
+REFERENCES_NL = (
+    "Broncode van Pol.is, compdemocracy/polis (momentopname 08e03eb1, 23-10-2024): "
+    "math/src/polismath/math/{conversation,pca,clusters,repness,stats}.clj.",
+    "C. Small, M. Bjorkegren, T. Erkkilä, L. Shaw, C. Megill, \"Polis: Scaling deliberation by "
+    "mapping high dimensional opinion spaces\", Recerca 26(2), 2021.",
+    "Onderzoeksnotities van Meedenken: shared/research/polis-math.md (elke stap, constante en "
+    "eigenaardigheid van de rekenwijze van Pol.is) en shared/research/bridging-and-diversity.md.",
+    "E. B. Wilson, \"Probable inference, the law of succession, and statistical inference\", "
+    "JASA 22, 1927 (intervallen).",
+)

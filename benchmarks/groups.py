@@ -1,0 +1,242 @@
+"""Issue 15: are the default's opinion groups stable, supported by the votes and never tiny?
+
+Four measurements, printed as markdown (the section "Stable groups" of RESULTS.md):
+
+(a) seed stability: every shared export analysed with seeds 0-9 (default settings without
+    bridging); k per seed and the smallest adjusted Rand index (ARI) over all 45 pairs of seeds,
+    on the participants grouped by both. Beside it, the same with the grouping's own fixed seed
+    (``GroupingSettings.random_state``) varied 0-4: the published groups are seed-free by
+    construction, so this is the honest figure of how much they hang on that one choice.
+(b) planted groups (:func:`engine.synthetic.synthetic_conversation`, 1,000 participants x 200
+    statements) of 2-6 groups with sizes down to 10%, densities 5-30%: the k found and the ARI
+    with the planted groups (in-conversation participants).
+(c) continuous clouds (:func:`engine.synthetic.continuous_conversation`): the k found (1 = no
+    clear groups is right).
+(d) held-out log-loss (:mod:`benchmarks.quality`'s split, seed 0): ours at its chosen k, ours
+    forced to Pol.is's k, and Pol.is's method (our polis_compatible mode) on the same 90%.
+
+(e) speed: median seconds of a whole analysis (no bridging) of two exports, and one analysis
+    of a synthetic 20,000 x 400 room at 10%, with the grouping step's share; run it in a checkout
+    of main as well to compare (the module only needs ``engine.analyze``).
+
+Run: ``python -m benchmarks.groups [a b c d e]`` (all by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+from meedenken import engine
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.settings import GroupingSettings
+from meedenken.engine.synthetic import continuous_conversation, synthetic_conversation
+
+from . import quality
+from .common import ISSUE2_SETTINGS, export_names, load_export, markdown_table
+
+__all__ = ["clouds", "held_out", "main", "planted", "seed_stability", "speed"]
+
+SEEDS = range(10)
+INTERNAL_SEEDS = range(5)
+#: Planted group sizes (largest first), 2-6 groups, down to 10%.
+PLANTED = (
+    (0.5, 0.5),
+    (0.9, 0.1),
+    (0.6, 0.3, 0.1),
+    (0.4, 0.3, 0.2, 0.1),
+    (0.3, 0.25, 0.2, 0.15, 0.1),
+    (0.25, 0.2, 0.15, 0.15, 0.15, 0.1),
+)
+DENSITIES = (0.05, 0.1, 0.3)
+N_PARTICIPANTS, N_STATEMENTS = 1000, 200
+
+
+def _min_ari(labelings: list[np.ndarray]) -> float:
+    worst = 1.0
+    for a, b in itertools.combinations(labelings, 2):
+        both = (a >= 0) & (b >= 0)
+        if both.any():
+            worst = min(worst, float(adjusted_rand_score(a[both], b[both])))
+    return worst
+
+
+def seed_stability(names: Sequence[str] | None = None) -> str:
+    rows = []
+    for name in names or export_names():
+        m = load_export(name).to_matrix()
+        start = time.perf_counter()
+        runs = [engine.analyze(m, ISSUE2_SETTINGS, random_state=s) for s in SEEDS]
+        seconds = (time.perf_counter() - start) / len(SEEDS)
+        internal = [
+            engine.analyze(
+                m, ISSUE2_SETTINGS.with_(grouping=GroupingSettings(random_state=s)), random_state=0
+            )
+            for s in INTERNAL_SEEDS
+        ]
+        r0 = runs[0]
+        st = r0.clustering.stability
+        sizes = np.bincount(r0.clustering.labels[r0.clustering.labels >= 0]).tolist()
+        rows.append(
+            (
+                name,
+                int(r0.in_conversation.sum()),
+                " ".join(str(r.k) for r in runs),
+                _min_ari([r.clustering.labels for r in runs]),
+                " ".join(str(r.k) for r in internal),
+                _min_ari([r.clustering.labels for r in internal]),
+                "/".join(map(str, sizes)),
+                "n/a" if st is None or st.overall is None else f"{st.overall:.2f}",
+                f"{seconds:.2f}",
+            )
+        )
+    return markdown_table(
+        (
+            "export",
+            "in conv",
+            "k, seeds 0-9",
+            "min ARI (45 pairs)",
+            "k, grouping seed 0-4",
+            "min ARI (grouping seeds)",
+            "sizes",
+            "mean Jaccard",
+            "s / analysis",
+        ),
+        rows,
+    )
+
+
+def planted(seeds: Sequence[int] = (1, 2)) -> str:
+    rows = []
+    for shares in PLANTED:
+        for density in DENSITIES:
+            ks, aris = [], []
+            for seed in seeds:
+                conv = synthetic_conversation(
+                    N_PARTICIPANTS,
+                    N_STATEMENTS,
+                    density=density,
+                    group_shares=shares,
+                    random_state=seed,
+                )
+                r = engine.analyze(conv.matrix, ISSUE2_SETTINGS)
+                inc = r.in_conversation
+                ks.append(r.k)
+                aris.append(adjusted_rand_score(conv.group_labels[inc], r.clustering.labels[inc]))
+            rows.append(
+                (
+                    len(shares),
+                    "/".join(f"{round(100 * s)}" for s in shares),
+                    f"{density:.2f}",
+                    " ".join(map(str, ks)),
+                    sum(k == len(shares) for k in ks),
+                    float(np.mean(aris)),
+                )
+            )
+    return markdown_table(
+        ("planted k", "sizes %", "density", "k found", "right k", "mean ARI"), rows
+    )
+
+
+def clouds(seeds: Sequence[int] = (0, 1, 2)) -> str:
+    rows = []
+    for strength in (1.0, 1.5, 3.0):
+        for density in DENSITIES:
+            ks = [
+                engine.analyze(
+                    continuous_conversation(
+                        N_PARTICIPANTS,
+                        N_STATEMENTS,
+                        density=density,
+                        strength=strength,
+                        random_state=seed,
+                    ),
+                    ISSUE2_SETTINGS,
+                ).k
+                for seed in seeds
+            ]
+            rows.append((strength, f"{density:.2f}", " ".join(map(str, ks)),
+                         sum(k == 1 for k in ks)))
+    return markdown_table(("loading sd", "density", "k found", "no clear groups"), rows)
+
+
+def held_out(names: Sequence[str] | None = None) -> str:
+    rows = []
+    for name in names or export_names():
+        exp = load_export(name)
+        train, hidden = quality.split(exp, seed=quality.SEED)
+        m = VoteMatrix.from_records(
+            exp.participants[train],
+            exp.statements[train],
+            exp.votes[train],
+            exp.times[train],
+            statement_ids=exp.statement_ids,
+            excluded=exp.excluded,
+            meta=exp.meta,
+        )
+        ours = quality.score(quality._our_groups(m), exp, train, hidden)
+        at_polis_k = quality.score(
+            quality._our_groups(m, ISSUE2_SETTINGS.with_(force_k=max(exp.polis_k, 1))),
+            exp,
+            train,
+            hidden,
+        )
+        polis = quality.score(quality._our_groups(m, quality.POLIS_METHOD), exp, train, hidden)
+        none = quality.score({}, exp, train, hidden)
+        rows.append(
+            (name, ours.k, ours.log_loss, exp.polis_k, at_polis_k.log_loss, polis.k,
+             polis.log_loss, none.log_loss)
+        )
+    return markdown_table(
+        (
+            "export",
+            "our k",
+            "ours",
+            "Pol.is k",
+            "ours at Pol.is's k",
+            "Pol.is method k",
+            "Pol.is method",
+            "no groups",
+        ),
+        rows,
+    )
+
+
+def speed(repeats: int = 3) -> str:
+    rows = []
+    for name in ("american-assembly.bowling-green", "vtaiwan.uberx"):
+        m = load_export(name).to_matrix()
+        runs = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            r = engine.analyze(m, ISSUE2_SETTINGS)
+            runs.append((time.perf_counter() - start, r.timings["groups"]))
+        total, groups = (float(np.median([t[i] for t in runs])) for i in (0, 1))
+        rows.append((name, r.k, total, groups))
+    m = synthetic_conversation(20_000, 400, density=0.1, random_state=0).matrix
+    start = time.perf_counter()
+    r = engine.analyze(m, ISSUE2_SETTINGS)
+    rows.append(("synthetic 20,000 x 400, 10%", r.k, time.perf_counter() - start,
+                 r.timings["groups"]))
+    return markdown_table(("conversation", "k", "analysis s", "groups step s"), rows)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", default=["a", "b", "c", "d", "e"])
+    args = parser.parse_args(argv)
+    parts = {"a": seed_stability, "b": planted, "c": clouds, "d": held_out, "e": speed}
+    for part in args.parts:
+        start = time.perf_counter()
+        table = parts[part]()
+        print(f"\n({part}) {parts[part].__name__} [{time.perf_counter() - start:.0f} s]\n")
+        print(table, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,411 @@
+"""Default mode: the opinion groups that are published, and how stable they are (issue 15).
+
+Pol.is picks k by the silhouette of base-cluster centres and starts k-means from the first
+points in matrix order; the earlier default picked k by held-out log-loss, which always improves
+a little with more groups. Here a group is published only when the votes support it:
+
+1. **Split what is two groups, not one continuum.** Starting from everyone in one group,
+   each group's base clusters are split in two by weighted k-means from a fixed seed
+   (``GroupingSettings.random_state``, not the analysis's), and the group is tested against a
+   continuum fitted to its own votes (:func:`engine.continuum.continuum_test`: its 2-means
+   index against that of simulated continuous clouds with the same votes cast, the same noise
+   and the same map). The split with the smallest p is made while p < ``split_alpha``, both
+   halves have at least ``min_group_size`` participants and there are fewer than
+   ``max_groups`` groups. A continuous cloud of opinions is not split.
+2. **Refit and check reproducibility.** The groups are refitted by weighted k-means started at
+   their centres, and a clusterwise bootstrap (Hennig 2007) refits k-means at that k on
+   resampled participants: every group must be found again with mean Jaccard >=
+   ``min_jaccard``, or the last split is undone and the step repeated.
+3. **Predict better than one group.** The groups must predict held-out votes better than one
+   group (a paired one-sided test over participants, ``held_out_z``); otherwise the
+   conversation has *no clear opinion groups* and everyone in conversation forms one group.
+
+Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
+and the dashboard can say why there are k groups. All of it reads only the map and the fixed
+seed, so it costs the same whatever the analysis's seed, and a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .choose_k import paired_participant_z
+from .result import GroupStability, KStep
+from .settings import GroupingSettings
+
+__all__ = ["StableGrouping", "forced_groups", "stable_groups", "weighted_kmeans"]
+
+#: Method names written into :class:`GroupStability`.
+METHOD = (
+    "divisive 2-means splits kept when the group splits more cleanly than simulated continua "
+    "fitted to its votes (SigClust-style); clusterwise bootstrap Jaccard (Hennig 2007) of "
+    "weighted k-means at the chosen k; each split must predict held-out votes better (paired "
+    "test over participants)"
+)
+#: k-means++ restarts of the fixed-seed fits (about 100 weighted points: restarts are cheap).
+RESTARTS = 10
+#: Lloyd iterations at most (on about 100 points k-means converges in far fewer).
+LLOYD_ITERATIONS = 100
+
+#: (rows of the scored votes, k -> per-vote held-out log-loss) for groupings k -> (labels per
+#: base cluster, centres).
+HeldOut = Callable[[dict[int, tuple[np.ndarray, np.ndarray]]], tuple[np.ndarray, dict]]
+#: p of "the participants (rows of the points) are two groups, not one continuum".
+SplitP = Callable[[np.ndarray, np.random.Generator], float]
+
+
+@dataclass(frozen=True)
+class StableGrouping:
+    """The published grouping of the base clusters."""
+
+    k: int
+    #: (n_base,) group row per base cluster; (k, 2) centres.
+    labels: np.ndarray
+    centers: np.ndarray
+    stability: GroupStability
+    #: Minus the held-out log-loss of one group and of the published k.
+    scores: dict[int, float]
+
+
+def _lloyd(
+    points: np.ndarray, w: np.ndarray, centers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float]:
+    labels = np.zeros(len(points), dtype=np.int64)
+    for _ in range(LLOYD_ITERATIONS):
+        d2 = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        new = np.argmin(d2, axis=1)
+        mass = np.bincount(new, weights=w, minlength=len(centers))
+        sums = np.stack(
+            [np.bincount(new, weights=w * points[:, i], minlength=len(centers)) for i in range(2)],
+            axis=1,
+        )
+        moved = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centers)
+        if np.array_equal(new, labels) and np.allclose(moved, centers):
+            break
+        labels, centers = new, moved
+    d2 = ((points - centers[labels]) ** 2).sum(axis=1)
+    return labels, centers, float((w * d2).sum())
+
+
+def weighted_kmeans(
+    points: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    rng: np.random.Generator,
+    *,
+    restarts: int = RESTARTS,
+    init: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted k-means of (n, 2) points: ``init`` centres, or the best of ``restarts``
+    weighted k-means++ starts drawn from ``rng``. Returns (labels, centres).
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
+    >>> labels, _ = weighted_kmeans(pts, np.ones(4), 2, np.random.default_rng(0))
+    >>> bool(labels[0] == labels[1] != labels[2] == labels[3])
+    True
+    """
+    pts = np.asarray(points, dtype=np.float64)[:, :2]
+    w = np.asarray(weights, dtype=np.float64)
+    if init is not None:
+        labels, centers, _ = _lloyd(pts, w, np.asarray(init, dtype=np.float64))
+        return labels, centers
+    best: tuple[np.ndarray, np.ndarray, float] | None = None
+    p_first = w / w.sum()
+    for _ in range(restarts):
+        chosen = [int(rng.choice(len(pts), p=p_first))]
+        d2 = ((pts - pts[chosen[0]]) ** 2).sum(axis=1)
+        while len(chosen) < k:
+            mass = w * d2
+            total = mass.sum()
+            nxt = int(rng.choice(len(pts), p=mass / total)) if total > 0 else len(chosen)
+            chosen.append(nxt)
+            d2 = np.minimum(d2, ((pts - pts[nxt]) ** 2).sum(axis=1))
+        fit = _lloyd(pts, w, pts[chosen].copy())
+        if best is None or fit[2] < best[2] - 1e-12:
+            best = fit
+    assert best is not None
+    return best[0], best[1]
+
+
+def _centres(points: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    mass = np.bincount(labels, weights=w, minlength=k)
+    sums = np.stack([np.bincount(labels, weights=w * points[:, i], minlength=k) for i in (0, 1)], 1)
+    return sums / np.maximum(mass, 1e-300)[:, None]
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1 in order of their values."""
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64)
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray, w: np.ndarray, k: int, kb: int) -> np.ndarray:
+    """Per group of ``a``: the best Jaccard agreement with a group of ``b`` (weights ``w``)."""
+    inter = np.zeros((k, kb))
+    np.add.at(inter, (a, b), w)
+    size_a, size_b = inter.sum(axis=1), inter.sum(axis=0)
+    union = size_a[:, None] + size_b[None, :] - inter
+    return (inter / np.maximum(union, 1e-300)).max(axis=1)
+
+
+def _split_test(
+    base_of: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    group: np.ndarray,
+    s: GroupingSettings,
+    split_p: SplitP,
+) -> tuple[float, np.ndarray] | None:
+    """Split the base clusters ``group`` (indices) in two by weighted k-means (fixed seed) and
+    test whether the group's participants are two groups rather than one continuum: (p, the half
+    of each base cluster in ``group``); None when a half would be below ``min_group_size``."""
+    if len(group) < 2 or base_sizes[group].sum() < 2 * s.min_group_size:
+        return None
+    rng = np.random.default_rng([s.random_state, int(group.min()), len(group)])
+    halves, _ = weighted_kmeans(base_centers[group], base_sizes[group], 2, rng)
+    sizes = np.bincount(halves, weights=base_sizes[group], minlength=2)
+    if sizes.min() < s.min_group_size:
+        return None
+    return split_p(np.flatnonzero(np.isin(base_of, group)), rng), halves
+
+
+def _divide(
+    base_of: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    s: GroupingSettings,
+    max_groups: int,
+    steps: list[KStep],
+    split_p: SplitP,
+) -> list[np.ndarray]:
+    """Step 1: split the group whose split is most clearly two groups, while p < ``split_alpha``;
+    returns the partitions of the base clusters from 1 group to the last."""
+    labels = np.zeros(len(base_centers), dtype=np.int64)
+    path = [labels.copy()]
+    tests: dict[tuple[int, ...], tuple[float, np.ndarray] | None] = {}
+    while labels.max() + 1 < max_groups:
+        best: tuple[float, int, np.ndarray] | None = None
+        for g in range(int(labels.max()) + 1):
+            group = np.flatnonzero(labels == g)
+            key = tuple(group.tolist())
+            if key not in tests:
+                tests[key] = _split_test(base_of, base_centers, base_sizes, group, s, split_p)
+            t = tests[key]
+            if t is not None and (best is None or t[0] < best[0]):
+                best = (t[0], g, t[1])
+        if best is None or best[0] >= s.split_alpha:
+            k = int(labels.max()) + 1
+            if best is not None:
+                steps.append(KStep(k, k, best[0], "no further split: one continuum", "continuum"))
+            break
+        k = int(labels.max()) + 1
+        group = np.flatnonzero(labels == best[1])
+        labels[group[best[2] == 1]] = k
+        steps.append(KStep(k, k + 1, best[0], "two groups, not a continuum", "split"))
+        path.append(labels.copy())
+    return path
+
+
+def _one_group(n_base: int, base_centers: np.ndarray, base_sizes: np.ndarray) -> np.ndarray:
+    centre = _centres(base_centers, base_sizes, np.zeros(n_base, np.int64), 1)
+    return centre
+
+
+def stable_groups(
+    points: np.ndarray,
+    base_of: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    *,
+    settings: GroupingSettings,
+    max_groups: int,
+    held_out: HeldOut,
+    split_p: SplitP,
+) -> StableGrouping:
+    """The published grouping of the base clusters (module docstring, steps 1-4).
+
+    Parameters
+    ----------
+    points : (n, 2) map positions of the participants in conversation.
+    base_of : (n,) each one's base cluster (row of ``base_centers``).
+    base_centers, base_sizes : (n_base, 2) and (n_base,) base clusters.
+    settings : :class:`engine.settings.GroupingSettings`.
+    max_groups : most groups published.
+    held_out : scores groupings on held-out votes (:func:`engine.choose_k.held_out_losses`).
+    split_p : p of "these participants (rows of ``points``) are two groups, not one continuum"
+        (:func:`engine.continuum.continuum_test`), given a Generator.
+    """
+    s, n, n_base = settings, len(points), len(base_centers)
+    steps: list[KStep] = []
+    if n < s.min_group_size or n_base == 0:
+        return StableGrouping(
+            0,
+            np.zeros(n_base, np.int64),
+            np.zeros((0, 2)),
+            GroupStability(METHOD, False, None, (), (), None, steps, s.min_group_size),
+            {},
+        )
+    one = np.zeros(n_base, np.int64)
+    if n < 2 * s.min_group_size or n_base < 2:
+        steps.append(KStep(1, 1, None, "too few participants for two groups", "too_few"))
+        return _published_one(base_centers, base_sizes, steps, {}, s.min_group_size)
+    path = _divide(base_of, base_centers, base_sizes, s, max_groups, steps, split_p)
+    scores: dict[int, float] = {}
+    z_of: dict[int, float] = {}
+    if len(path) > 1:
+        # Refitted (Voronoi) groupings: the held-out votes' owners join their nearest centre.
+        fits = {k: _refit(p, base_centers, base_sizes, k, s) for k, p in enumerate(path, 1)}
+        rows, losses = held_out(fits)
+        scores = {kk: -float(v.mean()) if len(v) else 0.0 for kk, v in losses.items()}
+        for k in range(2, len(path) + 1):
+            z_of[k] = paired_participant_z(rows, losses[k - 1], losses[k])
+            if z_of[k] < s.held_out_z:
+                steps.append(
+                    KStep(
+                        len(path),
+                        k - 1,
+                        None,
+                        f"split {k - 1} -> {k} no better on held-out votes (z = {z_of[k]:.2f})",
+                        "held_out",
+                        z_of[k],
+                    )
+                )
+                del path[k - 1 :]
+                break
+    labels, centers, jac = one, _one_group(n_base, base_centers, base_sizes), np.ones(1)
+    while len(path) > 1:
+        k = len(path)
+        labels, centers = _refit(path[-1], base_centers, base_sizes, k, s)
+        jac = _bootstrap_jaccard(labels, centers, base_centers, base_sizes, k, n, s)
+        if float(jac.min()) >= s.min_jaccard:
+            break
+        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
+        path.pop()
+        labels = one
+    k = int(labels.max()) + 1
+    if k < 2:
+        return _published_one(
+            base_centers, base_sizes, steps, scores, s.min_group_size, z_of.get(2)
+        )
+    z = z_of[k]
+    stability = GroupStability(
+        METHOD,
+        True,
+        float(jac.mean()),
+        tuple(float(j) for j in jac),
+        tuple(int(x) for x in np.bincount(labels, weights=base_sizes, minlength=k)),
+        z,
+        steps,
+        s.min_group_size,
+    )
+    return StableGrouping(k, labels, centers, stability, scores)
+
+
+def _published_one(
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    steps: list[KStep],
+    scores: dict[int, float],
+    min_size: int,
+    z: float | None = None,
+) -> StableGrouping:
+    n_base = len(base_centers)
+    stability = GroupStability(METHOD, False, None, (), (), z, steps, min_size)
+    return StableGrouping(
+        1,
+        np.zeros(n_base, np.int64),
+        _one_group(n_base, base_centers, base_sizes),
+        stability,
+        scores,
+    )
+
+
+def _refit(
+    merged: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    k: int,
+    s: GroupingSettings,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted k-means started at the merged groups' centres; the merged groups themselves
+    when the refit would leave a group below ``min_group_size``."""
+    start = _centres(base_centers, base_sizes, merged, k)
+    labels, centers = weighted_kmeans(
+        base_centers, base_sizes, k, np.random.default_rng(0), init=start
+    )
+    sizes = np.bincount(labels, weights=base_sizes, minlength=k)
+    if len(np.unique(labels)) < k or sizes.min() < s.min_group_size:
+        return merged, start
+    return labels, centers
+
+
+def _bootstrap_jaccard(
+    labels: np.ndarray,
+    centers: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    k: int,
+    n: int,
+    s: GroupingSettings,
+) -> np.ndarray:
+    """Hennig's clusterwise stability: mean over bootstraps of each group's best Jaccard with
+    a group of weighted k-means (k-means++ starts) refitted on resampled participants."""
+    rng = np.random.default_rng([s.random_state, k])
+    share = base_sizes / base_sizes.sum()
+    total = np.zeros(k)
+    for _ in range(s.stability_boot):
+        w = rng.multinomial(n, share).astype(np.float64)
+        seen = w > 0
+        boot, _ = weighted_kmeans(base_centers[seen], w[seen], k, rng, restarts=3)
+        total += _jaccard(labels[seen], boot, base_sizes[seen], k, k)
+    return total / s.stability_boot
+
+
+def forced_groups(
+    labels: np.ndarray,
+    base_centers: np.ndarray,
+    base_sizes: np.ndarray,
+    *,
+    settings: GroupingSettings,
+) -> StableGrouping:
+    """A grouping whose k the user forced (``force_k``): groups below ``min_group_size`` are
+    merged into the nearest group (never published tiny), then the bootstrap stability of what
+    is left is measured. ``labels``: group per base cluster of the forced fit."""
+    s = settings
+    labels = _relabel(np.asarray(labels, dtype=np.int64))
+    steps: list[KStep] = []
+    while True:
+        k = int(labels.max()) + 1 if len(labels) else 0
+        sizes = np.bincount(labels, weights=base_sizes, minlength=k)
+        if k < 2 or sizes.min() >= s.min_group_size:
+            break
+        small = int(np.argmin(sizes))
+        centers = _centres(base_centers, base_sizes, labels, k)
+        d2 = ((centers - centers[small]) ** 2).sum(axis=1)
+        d2[small] = np.inf
+        labels = _relabel(np.where(labels == small, int(np.argmin(d2)), labels))
+        steps.append(KStep(k, k - 1, None, "group below the minimum size merged", "too_small"))
+    k = int(labels.max()) + 1 if len(labels) else 0
+    centers = _centres(base_centers, base_sizes, labels, k)
+    sizes = np.bincount(labels, weights=base_sizes, minlength=k)
+    if k < 2:
+        jac: np.ndarray = np.zeros(0)
+    else:
+        jac = _bootstrap_jaccard(
+            labels, centers, base_centers, base_sizes, k, int(base_sizes.sum()), s
+        )
+    stability = GroupStability(
+        "k forced by the user; " + METHOD.split("; ", 1)[1],
+        k >= 2,
+        float(jac.mean()) if len(jac) else None,
+        tuple(float(j) for j in jac),
+        tuple(int(x) for x in sizes) if k >= 2 else (),
+        None,
+        [KStep(k, k, None, "k forced", "forced"), *steps],
+        s.min_group_size,
+    )
+    return StableGrouping(k, labels, centers, stability, {})

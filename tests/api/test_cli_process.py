@@ -1,0 +1,63 @@
+"""The command line's process-level speed-ups (meedenken.api.cli.process): the background import
+and the frozen exit leave behaviour unchanged and apply only where they should."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import pytest
+
+from meedenken.api.cli import main as cli_main
+from meedenken.api.cli import process
+from meedenken.api.cli.process import ANALYZE_MODULES, freeze_before_exit, preload
+
+
+def test_preload_imports_the_modules_in_a_background_thread() -> None:
+    name = "meedenken_test_preload_absent"
+    thread = preload(["json.tool", name])  # a missing module does not raise in the thread
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert "json.tool" in sys.modules
+    assert name not in sys.modules
+
+
+def test_analyze_modules_exist() -> None:
+    thread = preload(ANALYZE_MODULES)
+    thread.join(timeout=120)
+    assert all(m in sys.modules for m in ANALYZE_MODULES)
+
+
+def test_main_with_argv_freezes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    gc.unfreeze()
+    assert cli_main.main(["--help"]) == 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_collector_pauses_only_in_a_process_the_command_owns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert gc.isenabled()
+    monkeypatch.setattr(process, "_owned", False)
+    assert process.pause_collector() is False and gc.isenabled()
+    monkeypatch.setattr(process, "_owned", True)
+    try:
+        assert process.pause_collector() is True and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_console_script_freezes_before_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gc.unfreeze()
+    monkeypatch.setattr(process, "_owned", False)  # main() marks the process as its own
+    monkeypatch.setattr(sys, "argv", ["meedenken", "--help"])
+    try:
+        assert cli_main.main() == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    freeze_before_exit()
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()

@@ -1,0 +1,266 @@
+"""Issue 15, item 7: a report fit to cite. The methods section names the software version and
+commit, the key package versions, the input's sha256, the command line and every setting with
+its source; the Dutch page is Dutch throughout; figure labels are wrapped and not clipped; the
+activity chart bins weeks or months for a long dialogue; the histogram is the one the methods
+describe."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import fields, is_dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from meedenken.api.report import figures as fg
+from meedenken.api.report import provenance as prov
+from meedenken.api.report.build import build_report
+from meedenken.api.report.methods import default_mode_changes
+from meedenken.api.report.settings_nl import DEFAULT_CHANGES_NL, SETTINGS_NL
+from meedenken.api.report.source import ReportSource, from_polis_export
+from meedenken.engine import AnalysisSettings
+from meedenken.engine.participation import histogram_edges
+from meedenken.models.polis_export import Comment, PolisExport, write_export
+
+#: English text the Dutch report showed before issue 15 (the settings' meanings and sources,
+#: the default mode's changes, the attribution, the topics' method, table headings); none may
+#: appear on a Dutch page again.
+ENGLISH_FOUND = (
+    "Reproduce Pol.is exactly", "Largest number of opinion groups", "Force the number of groups",
+    "Number of PCA components", "power iterations per component", "Minimum votes to be clustered",
+    "top voters added", "number of base clusters", "Lloyd iterations", "every centre moved",
+    "Representative statements kept", "Consensus statements kept", "Routing novelty boost",
+    "priority of meta statements", "folds for choosing k", "Fit matrix-factorisation",
+    "Settings of that bridging fit", "Factor dimensions", "Mean-loss penalty", "Weight of a pass",
+    "ALS sweeps", "Two-sided coverage", "Pseudo-votes", "Evidence rule", "must lie above",
+    "Refit with both sides", "k-anonymity", "common-ground rule", "A group supports a statement",
+    "z of those bounds", "A group needs at least", "Cell counts of the finer partitions",
+    "a fine cell vetoes", "hide every breakdown cell", "Reference shares", "Raking stops",
+    "Raking gives up", "Histogram of votes per participant", "log-spaced", "in conversation have",
+    "Longest time series", "Per-statement group differences", "Coverage: how many",
+    "Weighted figures are withheld", "The map's axes", "block power steps", "Bridging is refitted",
+    "PCA is solved to convergence", "Base clusters use", "The number of groups is chosen",
+    "Excluded (moderated-out, meta)", "The k smoother", "(Engels)", "Data was gathered",
+    "sub-licensed", "Meedenken research notes", "Pol.is source code", "Ward clustering",
+    "TF-IDF keywords per topic", "Model:", ">score<", "Cramér's V", "Share", "Participants",
+)
+#: Common English words; with Dutch statement texts none may be left once code, the literature
+#: list and the licence links are set aside.
+ENGLISH_WORDS = re.compile(r"\b(the|and|with|which|this|that|from|when|than|only|every|"
+                           r"statements?|groups?|votes?|participants?|settings?)\b")
+#: Names that stay as they are: code identifiers (a dot or underscore in them), Pol.is's
+#: constants, proper names.
+NAMES = re.compile(r"\S*[._]\S*|\b(min-votes|group-k-buffer|greedy-n|pca-iters|base-k|"
+                   r"base-iters|z-90)\b|The Computational Democracy Project|Community Notes|"
+                   r"adjusted Rand index")
+
+
+def _source(folder: Path, days: float = 3.0) -> ReportSource:
+    """60 participants in two planted groups over ``days``, Dutch statement texts, one of them
+    long (220 characters)."""
+    rng = np.random.default_rng(3)
+    n_p, n_s = 60, 12
+    truth = np.repeat([0, 1], n_p // 2)
+    pref = rng.choice([-1, 1], size=(2, n_s))
+    pref[1] = -pref[0]
+    pref[:, 0] = 1
+    p, s = np.nonzero(rng.random((n_p, n_s)) < 0.9)
+    votes = pref[truth[p], s] * np.where(rng.random(len(p)) < 0.93, 1, -1)
+    votes[s == 0] = 1
+    times = 1_700_000_000 + np.sort(rng.random(len(p))) * days * 86_400
+    long = ("De huisarts moet ook in de kleinere dorpen van de regio elke werkdag bereikbaar "
+            "blijven, ook als dat betekent dat praktijken samenwerken en patiënten soms naar een "
+            "andere huisarts in de buurt gaan voor de avondzorg")
+    comments = tuple(Comment(i, long if i == 0 else f"Stelling {i}: zorg dichtbij huis",
+                             moderated=0 if i == 1 else 1) for i in range(n_s))
+    export = PolisExport(p, s, votes, np.round(times, 3), comments, {"topic": "Zorg in de regio"})
+    return from_polis_export(write_export(export, folder))
+
+
+class _Text(HTMLParser):
+    """The page's text, without <code>, <style>, the literature list and the licence links."""
+
+    SKIP_CLASSES = frozenset({"references", "links"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth or tag in ("code", "style") or dict(attrs).get("class") in self.SKIP_CLASSES:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.parts.append(data)
+
+
+@pytest.fixture(scope="module")
+def dutch(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReportSource, str]:
+    source = _source(tmp_path_factory.mktemp("nl") / "export")
+    report = build_report(source, lang="nl", topics=False,
+                          command="meedenken report export --out verslag.html")
+    return source, report.html
+
+
+def test_methods_name_version_commit_packages_inputs_command(
+        dutch: tuple[ReportSource, str]) -> None:
+    source, html = dutch
+    assert f"<code>{prov.software_version()}</code>" in html
+    commit, _ = prov.git_commit()
+    if commit is not None:  # a source checkout: the full commit
+        assert re.fullmatch(r"[0-9a-f]{40}", commit) and f"<code>{commit}</code>" in html
+    for name in ("numpy", "scipy", "scikit-learn", "pandas", "matplotlib"):
+        assert re.search(rf"<code>{name}</code> <code>\d+\.\d+", html), name
+    assert "<code>meedenken report export --out verslag.html</code>" in html
+    folder = Path(source.location)
+    for path in sorted(folder.iterdir()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert f"<code>{path.name}</code>: <code class=\"hash\">{digest}</code>" in html
+
+
+def test_every_setting_listed_with_its_dutch_meaning(dutch: tuple[ReportSource, str]) -> None:
+    _, html = dutch
+
+    def walk(settings: object) -> None:
+        for f in fields(settings):  # type: ignore[arg-type]
+            key = f"{type(settings).__name__}.{f.name}"
+            assert key in SETTINGS_NL, f"no Dutch meaning for {key}"
+            value = getattr(settings, f.name)
+            if is_dataclass(value):
+                walk(value)
+    walk(AnalysisSettings())
+    for text in ("Leg het aantal groepen vast", "Aantal factordimensies",
+                 "De k-afvlakking vraagt 2"):
+        assert text.replace("'", "&#39;") in html
+    assert len(DEFAULT_CHANGES_NL) == len(default_mode_changes()), (
+        "engine.settings' list of default-mode changes changed: translate it in settings_nl")
+
+
+def test_dutch_report_has_no_english(dutch: tuple[ReportSource, str]) -> None:
+    _, html = dutch
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.parts).split())
+    for phrase in ENGLISH_FOUND:
+        assert phrase not in text, phrase
+    text = NAMES.sub(" ", text)
+    assert not ENGLISH_WORDS.findall(text), sorted(set(ENGLISH_WORDS.findall(text)))
+
+
+def test_dutch_numbers_use_dutch_separators(dutch: tuple[ReportSource, str]) -> None:
+    _, html = dutch
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    decimals = [c for c in cells if re.fullmatch(r"-?\d+[.,]\d+%?", c)]
+    assert decimals, cells
+    assert all("," in c for c in decimals), decimals  # 0,29 and 52,0%, not 0.29
+
+
+def test_no_git_is_stated_not_a_failure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(prov, "REPOSITORY", tmp_path)  # an installed copy: not a checkout
+    assert prov.git_commit() == (None, None)
+
+    def no_git(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("git")
+    monkeypatch.setattr(prov.subprocess, "run", no_git)
+    assert prov.git_commit() == (None, None)
+    source = _source(tmp_path / "export")
+    html = build_report(source, lang="nl", topics=False).html
+    assert "onbekend (niet gedraaid vanuit een git-checkout)" in html
+    assert "build_report() (Python)" in html
+
+
+def test_database_source_fingerprints_its_votes(tmp_path: Path) -> None:
+    source = _source(tmp_path / "export")
+    digest = prov.votes_fingerprint(source.matrix)
+    rows, cols, values, _ = source.matrix.records()
+    order = np.random.default_rng(0).permutation(len(rows))
+    from meedenken.engine.matrix import VoteMatrix
+    shuffled = VoteMatrix.from_records(
+        np.asarray(source.matrix.participant_ids)[rows[order]],
+        np.asarray(source.matrix.statement_ids)[cols[order]], values[order])
+    assert prov.votes_fingerprint(shuffled) == digest
+    changed = VoteMatrix.from_records(
+        np.asarray(source.matrix.participant_ids)[rows],
+        np.asarray(source.matrix.statement_ids)[cols], np.where(order == 0, -values, values))
+    assert prov.votes_fingerprint(changed) != digest
+
+
+# ---------------------------------------------------------------------- figures
+def _inside(figure: object) -> None:
+    """Everything drawn (tick labels, axis titles, legends) lies within the figure: the tight
+    box of what was drawn fits in the canvas, so nothing is clipped at an edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    canvas = FigureCanvasAgg(figure)  # type: ignore[arg-type]
+    canvas.draw()
+    tight = figure.get_tightbbox(canvas.get_renderer())  # type: ignore[attr-defined]
+    width, height = figure.get_size_inches()  # type: ignore[attr-defined]
+    slack = 0.01  # inches
+    assert tight.x0 >= -slack and tight.y0 >= -slack, tight
+    assert tight.x1 <= width + slack and tight.y1 <= height + slack, (tight, width, height)
+
+
+def test_long_statements_wrapped_not_cut_and_labels_inside() -> None:
+    words = " ".join(f"woord{i}" for i in range(40))  # 290 characters
+    labels = [f"#1 {words}", "#2 kort", "#3 " + "x" * 70]
+    figure = fg.interval_figure(labels, np.array([0.5, 0.6, 0.7]), np.array([0.4, 0.5, 0.6]),
+                                np.array([0.6, 0.7, 0.8]), ["red"] * 3,
+                                "verbindingsscore (95%-interval); groen: voldoet aan de regel "
+                                "van gemeenschappelijke grond in elke groep")
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert ticks[0].replace("\n", " ") == f"#1 {words}"  # every word kept
+    assert max(len(line) for line in ticks[0].split("\n")) <= fg.LABEL_WIDTH
+    assert "…" not in "".join(ticks)
+    _inside(figure)
+
+
+def test_votes_histogram_uses_the_bins_the_methods_name() -> None:
+    counts = np.array([1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233])
+    participants = pd.DataFrame({"n_votes": np.concatenate([counts, [0, 0]])})
+    n_bins = AnalysisSettings().diversity.histogram_bins
+    figure = fg.votes_per_participant_figure(participants, "Stemmen per stemmer", "Stemmers",
+                                             n_bins)
+    heights = [patch.get_height() for patch in figure.axes[0].patches]
+    expected, _ = np.histogram(counts, bins=histogram_edges(int(counts.max()), n_bins))
+    assert heights == expected.tolist()
+    assert len(heights) == n_bins and sum(heights) == len(counts)  # voters only
+    _inside(figure)
+
+
+@pytest.mark.parametrize(("days", "period", "bars"), [(20, "D", 20), (365, "W", 53),
+                                                      (4 * 365, "M", 48)])
+def test_activity_chart_bins_long_dialogues(days: int, period: str, bars: int) -> None:
+    start = 1_600_000_000 - 1_600_000_000 % 86_400 + 86_400 * np.arange(days)
+    rng = np.random.default_rng(1)
+    figure, used = fg.daily_figure(start, rng.integers(0, 5, days), rng.integers(0, 50, days),
+                                   "nieuwe stemmers", "stemmen")
+    assert used == period
+    assert abs(len(figure.axes[0].patches) - bars) <= 1
+    _inside(figure)
+
+
+def test_four_year_dialogue_gets_a_monthly_chart(tmp_path: Path) -> None:
+    source = _source(tmp_path / "export", days=4 * 365)
+    report = build_report(source, lang="nl", topics=False)
+    assert "Deelname per maand" in report.html
+    assert any(f.name == "daily" for f in report.figures)
+
+
+def test_ten_group_names_fit_and_consensus_shows_the_half() -> None:
+    groups = pd.DataFrame({"group_id": range(10), "n_participants": np.arange(10) * 30 + 50})
+    _inside(fg.group_sizes_figure(groups, 400, "Groep", "niet ingedeeld", "Deelnemers"))
+    consensus = pd.DataFrame({"statement_id": [1], "direction": ["agree"], "share": [0.55],
+                              "low": [0.45], "high": [0.64]})
+    figure = fg.consensus_figure(consensus, {1: "Stelling"}, {"agree": "eens",
+                                                              "share": "Aandeel"})
+    assert [line.get_xdata()[0] for line in figure.axes[0].get_lines()] == [fg.HALF]
+    _inside(figure)

@@ -1,0 +1,113 @@
+"""Issue 15: published opinion groups are seed-free, supported by the votes and never tiny."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from meedenken.engine import POLIS, AnalysisSettings, InvalidSettingError, analyze
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.settings import GroupingSettings
+from meedenken.engine.synthetic import continuous_conversation
+
+FAST = AnalysisSettings(bridging=False)
+
+
+def _blocks(sizes: list[int], n_statements: int = 30, noise: float = 0.1, seed: int = 0):
+    """Groups that vote opposite ways on every statement (each vote flipped with ``noise``):
+    group g agrees with statement s when (s + g) is even."""
+    rng = np.random.default_rng(seed)
+    P, S, V = [], [], []
+    pid = 0
+    for g, size in enumerate(sizes):
+        for _ in range(size):
+            for s in range(n_statements):
+                v = 1 if (s + g) % 2 == 0 else -1
+                if rng.random() < noise:
+                    v = -v
+                P.append(pid)
+                S.append(s)
+                V.append(v)
+            pid += 1
+    return VoteMatrix.from_records(P, S, V), np.repeat(np.arange(len(sizes)), sizes)
+
+
+def test_two_clear_groups_give_two() -> None:
+    m, truth = _blocks([40, 30])
+    r = analyze(m, FAST)
+    assert r.k == 2
+    labels = r.clustering.labels
+    assert len(set(zip(truth.tolist(), labels.tolist(), strict=True))) == 2
+    st = r.clustering.stability
+    assert st is not None and st.clear_groups
+    assert st.overall is not None and st.overall >= 0.75
+    assert len(st.per_group) == 2 and sorted(st.sizes) == [30, 40]
+    assert st.held_out_z is not None and st.held_out_z > 1.6449
+
+
+def test_one_cloud_gives_no_clear_groups() -> None:
+    m = continuous_conversation(600, 60, density=0.3, random_state=3)
+    r = analyze(m, FAST)
+    st = r.clustering.stability
+    assert r.k == 1 and st is not None and not st.clear_groups and st.overall is None
+    assert (r.clustering.labels[r.in_conversation] == 0).all()
+
+
+def test_a_four_person_cluster_is_not_a_group() -> None:
+    m, _ = _blocks([50, 4])
+    r = analyze(m, FAST)
+    sizes = np.bincount(r.clustering.labels[r.clustering.labels >= 0])
+    assert sizes.min() >= 5
+    assert r.k == 1
+
+
+def test_fewer_participants_than_a_group_are_not_grouped() -> None:
+    m, _ = _blocks([2, 2], n_statements=10)
+    r = analyze(m, FAST)
+    assert r.k == 0 and (r.clustering.labels == -1).all()
+
+
+@pytest.mark.parametrize("make", ["blocks", "cloud"])
+def test_same_groups_for_seeds_0_to_9(make: str) -> None:
+    m = _blocks([30, 20, 15], noise=0.2)[0] if make == "blocks" else continuous_conversation(
+        300, 40, density=0.3, random_state=1)
+    first = analyze(m, FAST, random_state=0)
+    for seed in range(1, 10):
+        r = analyze(m, FAST, random_state=seed)
+        assert r.k == first.k
+        assert np.array_equal(r.clustering.labels, first.clustering.labels)
+
+
+def test_min_group_size_is_configurable_but_never_below_3() -> None:
+    with pytest.raises(InvalidSettingError, match="min_group_size"):
+        GroupingSettings(min_group_size=2)
+    m, _ = _blocks([50, 4])
+    r = analyze(m, FAST.with_(grouping=GroupingSettings(min_group_size=3)))
+    assert r.k == 2 and sorted(np.bincount(r.clustering.labels).tolist()) == [4, 50]
+
+
+def test_polis_mode_has_no_stability_record() -> None:
+    m, _ = _blocks([40, 30])
+    assert analyze(m, POLIS.with_(bridging=False)).clustering.stability is None
+
+
+def test_a_live_update_keeps_the_groups_and_their_stability() -> None:
+    from meedenken.engine import update
+
+    m, _ = _blocks([40, 30])
+    first = analyze(m, FAST)
+    m.append([0], [0], [-1])  # one changed vote: far below the 10% that triggers a rescore
+    again = update(m, first, FAST)
+    assert again.k == first.k == 2
+    assert np.array_equal(again.clustering.group_ids, first.clustering.group_ids)
+    assert again.clustering.stability == first.clustering.stability
+
+
+def test_a_forced_k_never_publishes_a_tiny_group() -> None:
+    m, _ = _blocks([50, 4])
+    r = analyze(m, FAST.with_(force_k=2))
+    st = r.clustering.stability
+    assert r.k == 1 and st is not None and st.steps[-1].kind == "too_small"
+    r3 = analyze(_blocks([40, 30])[0], FAST.with_(force_k=2))
+    assert r3.k == 2 and r3.clustering.stability is not None
+    assert r3.clustering.stability.overall is not None
