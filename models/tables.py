@@ -23,6 +23,12 @@ from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, String, Uniqu
 from sqlmodel import Field, SQLModel
 
 from .text import normalise_text, reject_control, reject_nul
+from .trajectory import (  # noqa: F401  (issue 21: one metadata holds every table)
+    CarriedStatement,
+    RoundPerson,
+    Trajectory,
+    TrajectoryRound,
+)
 
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",

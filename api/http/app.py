@@ -32,6 +32,7 @@ from meedenken.api.routes import (
     imports,
     participants,
     profile,
+    rounds,
     statements,
     votes,
 )
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     for module in (health, imports, conversations, statements, participants, profile, votes,
-                   analysis, export, diversity):
+                   analysis, export, diversity, rounds):
         app.include_router(module.router)
     install_pages(app)
     # Innermost of the middlewares: the trust layer's limits apply to the fast path too.

@@ -18,6 +18,7 @@ from pydantic import BeforeValidator
 from sqlmodel import Session, select
 
 from meedenken.api.http.limits import CANONICAL_ID
+from meedenken.api.live.rounds import facilitates
 from meedenken.api.live.service import Service
 from meedenken.api.security import hash_token, tokens_match
 from meedenken.models.db import write_guard
@@ -109,10 +110,20 @@ def get_conversation(conversation_id: ConversationId, service: ServiceDep) -> Co
 ConversationDep = Annotated[Conversation, Depends(get_conversation)]
 
 
-def require_facilitator(conv: ConversationDep, token: TokenDep) -> Conversation:
+def _facilitates(service: Service, conv: Conversation, token: str) -> bool:
+    """The conversation's own facilitator token, or that of a round of its trajectory (issue
+    21: one token opens every round of a trajectory)."""
+    if tokens_match(token, conv.facilitator_token_hash):
+        return True
+    with Session(service.engine) as session:
+        return facilitates(session, conv.id, token)  # type: ignore[arg-type]
+
+
+def require_facilitator(conv: ConversationDep, token: TokenDep,
+                        service: ServiceDep) -> Conversation:
     if token is None:
         raise unauthorised("facilitator")
-    if not tokens_match(token, conv.facilitator_token_hash):
+    if not _facilitates(service, conv, token):
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"the token is not the facilitator token of conversation {conv.id}")
     return conv
@@ -158,7 +169,7 @@ class Caller:
 def require_caller(conv: ConversationDep, token: TokenDep, service: ServiceDep) -> Caller:
     if token is None:
         raise unauthorised("facilitator or participant")
-    if tokens_match(token, conv.facilitator_token_hash):
+    if _facilitates(service, conv, token):
         return Caller(conv, None)
     return Caller(conv, require_participant(conv, token, service))
 

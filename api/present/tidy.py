@@ -225,7 +225,10 @@ def _groups(result: AnalysisResult) -> pd.DataFrame:
     labels = result.clustering.labels
     ids = result.clustering.group_ids.astype(np.int64)
     sizes = np.array([np.count_nonzero(labels == g) for g in ids], dtype=np.int64)
-    centres = result.clustering.group_centers.reshape(len(ids), -1)
+    # No groups yet (too few votes): an empty table, not a reshape error (issue 21's report of
+    # a young round hit it).
+    centres = (result.clustering.group_centers.reshape(len(ids), -1) if len(ids)
+               else np.zeros((0, 0)))
 
     def share_of(n: int) -> np.ndarray:
         return _rate(sizes, np.full(len(ids), n))

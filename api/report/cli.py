@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 __all__ = ["configure", "run"]
@@ -82,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
                                    drop_unmoderated=args.drop_unmoderated, progress=progress)
     report = build_report(source, settings, lang=args.lang, seed=args.seed, progress=progress,
                           topics=not args.no_topics, command=command_line())
+    if args.db is not None:  # issue 21: any round reports its whole trajectory
+        from .trajectory import insert_section, trajectory_section
+
+        section = trajectory_section(args.db, args.conversation, args.lang)
+        if section is not None:
+            report = replace(report, html=insert_section(report.html, section))
     try:
         written = write_report(report, args.out)
         if args.tables is not None:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from meedenken.api.http.access import record_open_state
 from meedenken.api.http.deps import ConversationDep, FacilitatorDep, ServiceDep, SessionDep
+from meedenken.api.live.rounds import forget_round
 from meedenken.models.db import erase_deleted, write_guard
 from meedenken.models.tables import (
     ID_MAX,
@@ -43,7 +44,7 @@ def create_conversation(body: ConversationCreate, session: SessionDep) -> Conver
     recovery, recovery_hash = new_token()
     conv = Conversation.model_validate(body, update={"facilitator_token_hash": token_hash,
                                                      "facilitator_recovery_hash": recovery_hash,
-                                                     "id": _unused_random_id(session)})
+                                                     "id": unused_random_id(session)})
     session.add(conv)
     session.commit()
     session.refresh(conv)
@@ -51,7 +52,7 @@ def create_conversation(body: ConversationCreate, session: SessionDep) -> Conver
                                                             "recovery_code": recovery})
 
 
-def _unused_random_id(session: Session) -> int:
+def unused_random_id(session: Session) -> int:
     """A random conversation id not in use.
 
     Issue 18, item 8: with ids 1, 2, 3, ... and ``GET /conversations/{id}`` public (the
@@ -94,13 +95,19 @@ def delete_conversation(conv: FacilitatorDep, service: ServiceDep) -> Response:
     """Delete the conversation and every row that belongs to it."""
     cid = conv.id
     with write_guard(service.engine) as engine, Session(engine) as session:
-        # Children first; explicit so it does not depend on the database enforcing ON DELETE.
-        for table in (VoteHistory, Vote, AnalysisSnapshot, EngineState, ConversationReference,
-                      Statement, Participant, AllowedXid, ConversationPolicy):
-            session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
-        session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]
+        delete_rows(session, cid)  # type: ignore[arg-type]
         session.commit()
     # After the write lock is released: no copy of the text left in the SQLite WAL (issue 18).
     erase_deleted(service.engine)
     service.forget(cid)  # type: ignore[arg-type]
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def delete_rows(session: Session, cid: int) -> None:
+    """Delete a conversation and every row that belongs to it, without committing."""
+    forget_round(session, cid)  # issue 21: its place in a trajectory
+    # Children first; explicit so it does not depend on the database enforcing ON DELETE.
+    for table in (VoteHistory, Vote, AnalysisSnapshot, EngineState, ConversationReference,
+                  Statement, Participant, AllowedXid, ConversationPolicy):
+        session.exec(delete(table).where(table.conversation_id == cid))  # type: ignore[call-overload,attr-defined,arg-type]
+    session.exec(delete(Conversation).where(Conversation.id == cid))  # type: ignore[call-overload,arg-type]

@@ -66,7 +66,7 @@ from meedenken.models.tables import (
 from meedenken.models.text import normalise_text
 
 from ..security import new_token
-from .conversations import _unused_random_id
+from .conversations import unused_random_id
 
 __all__ = ["ConversationImported", "router"]
 
@@ -206,7 +206,7 @@ def _store(service: Service, upload: _Upload, create: ConversationCreate) -> Con
     with write_guard(service.engine) as engine, Session(engine) as session:
         conv = Conversation.model_validate(create, update={
             "facilitator_token_hash": token_hash, "facilitator_recovery_hash": recovery_hash,
-            "id": _unused_random_id(session)})
+            "id": unused_random_id(session)})
         session.add(conv)
         session.flush()
         cid = conv.id

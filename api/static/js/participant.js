@@ -7,7 +7,8 @@ import { clearMessage, isClosed, isOffline, showError, showMessage } from "./fee
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 // map.js and sse.js load after the first statement is votable (issue 19: fewer files on the
 // slow first load).
-const later = { map: () => import("./map.js"), sse: () => import("./sse.js") };
+const later = { map: () => import("./map.js"), sse: () => import("./sse.js"),
+  rounds: () => import("./rounds.js") };
 
 const $ = (id) => document.getElementById(id);
 const cid = conversationIdFromPath();
@@ -48,7 +49,8 @@ async function join() {
     markJoined();
     return;
   }
-  const created = await api(`/conversations/${cid}/participants`, { method: "POST", body: {} });
+  const { joinRound } = await later.rounds(); // issue 21: a returning resident may link rounds
+  const created = await joinRound(cid);
   state.me = { token: created.token, id: created.id, voted: 0 };
   save();
   markJoined();
@@ -113,6 +115,7 @@ async function nextStatement() {
     $("vote-card").hidden = true;
     $("done").hidden = false;
     showStanding();
+    later.rounds().then(({ showEarlierRounds }) => showEarlierRounds(cid, state.me.token));
     startPolling();
   }
 }

@@ -1,0 +1,217 @@
+"""What ``GET /process`` reads of one round, and a small cache of it (issue 21).
+
+A round's votes on its carried statements, its opinion groups and its returning people are
+hundreds of thousands of rows at 20,000 participants. A closed round does not change (no votes,
+no joins, no answers; only a new round's returners add links to it, and the retention purge),
+and an open one changes only with new votes, joins or a new snapshot: :func:`round_data` keeps
+the last reading per round in a small in-process LRU, keyed by a fingerprint of all of those
+(one cheap indexed query), so a dashboard that polls re-reads only what changed. Participants'
+roles of an open round are always read afresh (an answer can change without any count moving).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+import numpy as np
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from meedenken.api.store import latest_result
+from meedenken.models.tables import (
+    AnalysisSnapshot,
+    Conversation,
+    ConversationPolicy,
+    Participant,
+    Vote,
+    VoteHistory,
+)
+from meedenken.models.trajectory import RoundPerson
+
+__all__ = ["CACHE_SIZE", "RoundData", "RoundVotes", "cached", "fingerprint", "lookup",
+           "raw_rows", "round_data", "round_votes"]
+
+#: Rounds kept in the cache (per process): a few trajectories of a few rounds each; one round of
+#: 20,000 people with 8 carried statements is about 5 MB of arrays.
+CACHE_SIZE = 32
+
+T = TypeVar("T")
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered under ``key`` (least recently used entries go first)."""
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """The rows of a select as plain tuples, read with the driver's own cursor on the session's
+    connection: SQLAlchemy's row objects cost about 1 us each, which at a million votes is a
+    second (benchmarks/rounds.py)."""
+    conn = session.connection()
+    compiled = statement.compile(dialect=conn.dialect,
+                                 compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args: Any = (tuple(params[name] for name in compiled.positiontup)
+                 if compiled.positional else params)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class RoundVotes:
+    """Current votes of one round on some statements, as arrays (one entry per vote)."""
+
+    participant_ids: np.ndarray
+    statement_ids: np.ndarray
+    values: np.ndarray
+
+
+def round_votes(session: Session, conversation_id: int,
+                statement_ids: Sequence[int]) -> RoundVotes:
+    """The current votes of a conversation on ``statement_ids``."""
+    if not statement_ids:
+        empty = np.zeros(0, dtype=np.int64)
+        return RoundVotes(empty, empty, empty)
+    rows = raw_rows(session, select(Vote.participant_id, Vote.statement_id, Vote.value).where(  # type: ignore[call-overload]
+        Vote.conversation_id == conversation_id,
+        col(Vote.statement_id).in_(list(statement_ids))))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 3)  # plain tuples: converted in C
+    return RoundVotes(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())
+
+
+@dataclass(frozen=True)
+class RoundData:
+    """What the process counts of one round."""
+
+    #: Participants, sorted by id, and their role (index into role_names, -1: not given).
+    participant_ids: np.ndarray
+    role_names: tuple[str, ...]
+    role_index: np.ndarray
+    #: Participants with an opinion group in the latest snapshot, sorted, and the group ids.
+    grouped_ids: np.ndarray
+    groups: np.ndarray
+    #: Current votes in the round.
+    votes: int
+    #: Votes on the statements asked for, sorted by statement then participant; ``spans``
+    #: gives each statement's slice. Per vote: the row of its participant in participant_ids,
+    #: its opinion group (index into group_names, -1 none) and its person (-1 none).
+    carried: RoundVotes
+    spans: dict[int, slice]
+    vote_rows: np.ndarray
+    group_names: tuple[str, ...]
+    vote_groups: np.ndarray
+    vote_persons: np.ndarray
+    #: Participants who are a linked person, sorted, and their person as a number (the last 60
+    #: bits of the random person id: a clash between two people has odds of about 1 in 10^9
+    #: at 60,000 returning people).
+    person_pids: np.ndarray
+    person_codes: np.ndarray
+
+
+def fingerprint(session: Session, conv: Conversation) -> tuple[Any, ...]:
+    """What changes whenever anything :class:`RoundData` holds may have changed."""
+    cid = conv.id
+
+    def newest(column: Any, where: Any) -> Any:
+        return select(func.max(column)).where(where).scalar_subquery()
+
+    row = session.exec(select(  # type: ignore[call-overload]
+        newest(VoteHistory.id, VoteHistory.conversation_id == cid),
+        newest(AnalysisSnapshot.version, AnalysisSnapshot.conversation_id == cid),
+        newest(Participant.id, Participant.conversation_id == cid),
+        select(func.count()).select_from(RoundPerson)
+        .where(RoundPerson.conversation_id == cid).scalar_subquery(),
+        select(ConversationPolicy.purged_at)
+        .where(ConversationPolicy.conversation_id == cid).scalar_subquery(),
+    )).one()
+    # The database too: tests and benchmarks run several in one process with the same ids.
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    return (database, cid, conv.is_open, *row)
+
+
+#: Hex digits of a person id that make its number (60 bits, within an int64).
+PERSON_CODE_DIGITS = 15
+
+
+def _participants(session: Session, cid: int) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+    rows = raw_rows(session, select(Participant.id, Participant.role).where(
+        Participant.conversation_id == cid).order_by(col(Participant.id)))
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    names: dict[str, int] = {}
+    index = np.fromiter((-1 if r[1] is None else names.setdefault(str(r[1]), len(names))
+                         for r in rows), dtype=np.int64, count=len(rows))
+    return ids, tuple(names), index
+
+
+def _read(session: Session, cid: int, statement_ids: Sequence[int]) -> RoundData:
+    ids, role_names, role_index = _participants(session, cid)
+    result = latest_result(session, cid) or {}
+    points = [(p["id"], p["group"]) for p in result.get("coordinates", [])
+              if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)]
+    points.sort()
+    grouped = np.fromiter((p for p, _ in points), dtype=np.int64, count=len(points))
+    groups = np.fromiter((g for _, g in points), dtype=np.int64, count=len(points))
+    votes = session.exec(select(func.count()).select_from(Vote).where(
+        Vote.conversation_id == cid)).one()
+    people = raw_rows(session, select(RoundPerson.participant_id, RoundPerson.person).where(
+        RoundPerson.conversation_id == cid).order_by(col(RoundPerson.participant_id)))
+    person_pids = np.fromiter((r[0] for r in people), dtype=np.int64, count=len(people))
+    person_codes = np.fromiter((int(r[1][-PERSON_CODE_DIGITS:], 16) for r in people),
+                               dtype=np.int64, count=len(people))
+    v = round_votes(session, cid, statement_ids)
+    order = np.lexsort((v.participant_ids, v.statement_ids))
+    v = RoundVotes(v.participant_ids[order], v.statement_ids[order], v.values[order])
+    starts = np.searchsorted(v.statement_ids, statement_ids, side="left")
+    ends = np.searchsorted(v.statement_ids, statement_ids, side="right")
+    names = np.unique(groups)
+    return RoundData(
+        participant_ids=ids, role_names=role_names, role_index=role_index, grouped_ids=grouped,
+        groups=groups, votes=int(votes), carried=v,
+        spans={int(sid): slice(int(a), int(b))
+               for sid, a, b in zip(statement_ids, starts, ends, strict=True)},
+        vote_rows=np.searchsorted(ids, v.participant_ids),
+        group_names=tuple(str(g) for g in names.tolist()),
+        vote_groups=lookup(v.participant_ids, grouped, np.searchsorted(names, groups)),
+        vote_persons=lookup(v.participant_ids, person_pids, person_codes),
+        person_pids=person_pids, person_codes=person_codes)
+
+
+def lookup(ids: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Code of each id in ``ids`` by the sorted ``keys`` (-1 where absent)."""
+    if not len(keys):
+        return np.full(len(ids), -1, dtype=np.int64)
+    pos = np.clip(np.searchsorted(keys, ids), 0, len(keys) - 1)
+    return np.where(keys[pos] == ids, codes[pos], -1)
+
+
+def round_data(session: Session, conv: Conversation, statement_ids: Sequence[int],
+               ) -> tuple[RoundData, tuple[Any, ...]]:
+    """One round's :class:`RoundData` (from the cache when nothing changed) and its
+    fingerprint."""
+    key = fingerprint(session, conv)
+    data = cached((*key, tuple(statement_ids)),
+                  lambda: _read(session, conv.id, statement_ids))  # type: ignore[arg-type]
+    if conv.is_open:  # answers may change without any count moving
+        ids, names, index = _participants(session, conv.id)  # type: ignore[arg-type]
+        if np.array_equal(ids, data.participant_ids):  # the key holds the newest id, so it is
+            data = replace(data, role_names=names, role_index=index)
+    return data, key
