@@ -31,6 +31,7 @@ from meedenken.api.routes import (
     participants,
     profile,
     statements,
+    topics,
     votes,
 )
 from meedenken.api.settings import Settings
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     for module in (health, conversations, statements, participants, profile, votes, analysis,
-                   export, diversity):
+                   export, diversity, topics):
         app.include_router(module.router)
     install_pages(app)
     # Innermost of the middlewares: the trust layer's limits apply to the fast path too.
