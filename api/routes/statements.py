@@ -223,9 +223,9 @@ def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
                      .where(Statement.conversation_id == conv.id)
                      .order_by(col(Statement.id))).all()
     read.rollback()
-    accepted = [(int(i), t) for i, t, m in rows if m == Moderation.accepted]
+    accepted = [(int(i or 0), t) for i, t, m in rows if m == Moderation.accepted]
     accepted = accepted[-settings.similar_max_compared:]
-    pending = [(int(i), t) for i, t, m in rows if m == Moderation.pending]
+    pending = [(int(i or 0), t) for i, t, m in rows if m == Moderation.pending]
     if not pending:
         return DuplicateQueue(data=[], checked=True)
     texts = [t for _, t in pending]
