@@ -32,6 +32,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
+from benchmarks import first_release
 from benchmarks.pairsets import Pair, heldout, labelled_pairs
 from meedenken.engine.duplicates import _check, duplicate_settings, evidence, score
 from meedenken.engine.encoders import MINILM, MULTILINGUAL_E5, USE_MULTILINGUAL
@@ -140,6 +141,50 @@ def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | N
     return out
 
 
+def first_release_table(out=print) -> None:
+    """The first release (all-MiniLM-L6-v2, its rule, 0.53) under the same protocol: each pair in
+    context (first suggestion by cosine, flags by its score) and the held-out conversation."""
+    embedder = StatementEmbedder(MINILM)
+    for name, pairs in labelled_pairs().items():
+        texts = sorted({t for p in pairs for t in (p.text_a, p.text_b)})
+        index = {t: i for i, t in enumerate(texts)}
+        vectors = embedder.embed(texts)
+        dup: dict[str, set[str]] = {}
+        for p in pairs:
+            if p.label:
+                dup.setdefault(p.text_a, set()).add(p.text_b)
+                dup.setdefault(p.text_b, set()).add(p.text_a)
+        flags, first, y, opp = [], [], [], []
+        for p in pairs:
+            pool = [t for t in texts if t not in (dup.get(p.text_a, set()) - {p.text_b})
+                    and t != p.text_a]
+            cos = vectors[[index[t] for t in pool]] @ vectors[index[p.text_a]]
+            j = pool.index(p.text_b)
+            flags.append(first_release.scores(p.text_a, [p.text_b], cos[[j]])[0]
+                         >= first_release.THRESHOLD)
+            first.append(int(np.argmax(cos)) == j)
+            y.append(p.label)
+            opp.append(p.kind.startswith("opposite"))
+        f, yy, o, fi = np.array(flags), np.array(y), np.array(opp), np.array(first)
+        out(f"| {name} | {len(pairs)} | {int(f.sum())} | {yy[f].mean():.2f} | "
+            f"{f[yy == 1].mean():.2f} | {int(f[o].sum())}/{int(o.sum())} | "
+            f"{int(fi[yy == 1].sum())}/{int((yy == 1).sum())} |")
+    seeds, subs = heldout()
+    seed_vectors = embedder.embed(seeds)
+    first_ok = flagged_ok = n_flags = opposite_flags = 0
+    for sub in subs:
+        cos = seed_vectors @ embedder.embed([sub.text])[0]
+        flagged = np.flatnonzero(first_release.scores(sub.text, seeds, cos)
+                                 >= first_release.THRESHOLD)
+        n_flags += len(flagged)
+        if sub.kind == "P":
+            first_ok += int(np.argmax(cos) == sub.seed)
+            flagged_ok += int(sub.seed in flagged)
+        opposite_flags += int(sub.kind == "O" and sub.seed in flagged)
+    out(f"\nheld-out: first suggestion {first_ok}/20, paraphrases flagged {flagged_ok}/20, "
+        f"flags {n_flags}, correct {flagged_ok}, opposites flagged {opposite_flags}/10")
+
+
 def measure(model: str, do_fit: bool, precision: float, timing: bool = True
             ) -> dict[str, object]:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -219,7 +264,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--precision", type=float, default=0.9)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--no-timing", action="store_true", help="skip embedding 1,000")
+    parser.add_argument("--first-release", action="store_true",
+                        help="the first release's rule (MiniLM, 0.53) under the same protocol")
     args = parser.parse_args(argv)
+    if args.first_release:
+        print("| set | pairs | flagged | precision | recall | opposites flagged | "
+              "partner first (by cosine) |\n|---|---|---|---|---|---|---|")
+        first_release_table()
+        return
     if args.all:
         for model in CANDIDATES:
             proc = subprocess.run([sys.executable, "-m", "benchmarks.duplicates", "--model", model,
