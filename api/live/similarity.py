@@ -1,11 +1,13 @@
 """Near-duplicate check for submitted statements.
 
-:func:`check_similar` uses sentence embeddings (``engine.duplicates``, model configurable with
-``MEEDENKEN_EMBEDDING_MODEL``; the threshold was measured on hand-labelled pairs, see
-benchmarks/RESULTS.md) and flags near-duplicates for the moderator. When embeddings are switched
-off or the model cannot be loaded offline, it falls back to TF-IDF over character n-grams
-(:func:`similar_statements`, robust to Dutch compounds, inflection and typos), which ranks the
-closest statements but flags nothing: its scores have no measured threshold.
+:func:`check_similar` uses sentence embeddings and the model's measured duplicate settings
+(``engine.duplicates``, model configurable with ``MEEDENKEN_EMBEDDING_MODEL``, default the
+multilingual E5; see benchmarks/RESULTS.md) and flags near-duplicates; :func:`check_texts` checks
+a list (bulk seeds) against the existing statements and among itself. Both run without any
+database lock held (the callers read, end their transaction, then call these). When embeddings
+are switched off or the model cannot be loaded offline, it falls back to TF-IDF over character
+n-grams (:func:`similar_statements`, robust to Dutch compounds, inflection and typos), which ranks
+the closest statements but flags nothing: its scores have no measured threshold.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from meedenken.engine.duplicates import DUPLICATE_THRESHOLD, near_duplicates
+from meedenken.engine.duplicates import duplicates_among, near_duplicates
 from meedenken.engine.semantics import ModelUnavailableError, StatementEmbedder
 
-__all__ = ["EMBEDDING_THREADS", "NGRAM_RANGE", "Similar", "check_similar", "preload_embedder",
-           "similar_statements"]
+__all__ = ["EMBEDDING_THREADS", "NGRAM_RANGE", "Similar", "check_similar", "check_texts",
+           "preload_embedder", "shared_embedder", "similar_statements"]
 
 log = logging.getLogger(__name__)
 _LOAD_LOCK = threading.Lock()
@@ -105,6 +107,12 @@ def _embedder(model: str | None) -> StatementEmbedder | None:
     return embedder
 
 
+def shared_embedder(model: str | None = None) -> StatementEmbedder | None:
+    """The process's embedder of ``model`` (loaded once), or None if it cannot be loaded."""
+    with _LOAD_LOCK:
+        return _embedder(model)
+
+
 def preload_embedder(model: str | None = None) -> None:
     """Load the model now (e.g. at start-up), so the first submission does not wait for it."""
     with _LOAD_LOCK:
@@ -120,9 +128,11 @@ def check_similar(
     use_embeddings: bool = True,
     model: str | None = None,
 ) -> list[Similar]:
-    """The existing statements closest to ``new_text``, near-duplicates flagged.
+    """The existing statements that ``new_text`` near-duplicates, best first.
 
-    Returns up to ``top`` matches with a score of at least ``min_score``, most similar first.
+    With embeddings: only flagged statements (at most ``top``; their cosine as the score). From
+    the TF-IDF fallback: up to ``top`` closest with a score of at least ``min_score``, none
+    flagged (``is_duplicate`` None).
     """
     if not texts or top <= 0 or not new_text.strip():
         return []
@@ -133,7 +143,26 @@ def check_similar(
     if embedder is None:
         return [Similar(i, score, None)
                 for i, score in similar_statements(texts, new_text, top, min_score)]
-    check = near_duplicates(new_text, list(texts), DUPLICATE_THRESHOLD, top, embedder=embedder)
-    hits = [Similar(c.index, max(float(c.score), 0.0), bool(c.is_duplicate))
-            for c in check.candidates if c.score >= min_score]
-    return sorted(hits, key=lambda h: -h.score)
+    check = near_duplicates(new_text, list(texts), top, embedder=embedder)
+    # Only real near-duplicates (flagged by the model's measured rule), best first; the score
+    # shown is the cosine (0..1), the order is the duplicate score's.
+    return [Similar(c.index, max(c.cosine, 0.0), True) for c in check.candidates
+            if c.is_duplicate and c.cosine >= min_score]
+
+
+def check_texts(existing: Sequence[str], texts: Sequence[str], *, top: int = 3,
+                use_embeddings: bool = True, model: str | None = None
+                ) -> list[list[Similar]] | None:
+    """For each of ``texts``: its flagged near-duplicates among ``existing`` and the texts before
+    it (index ``i >= len(existing)`` is ``texts[i - len(existing)]``), best first.
+
+    None when embeddings are off or the model cannot be loaded (nothing can be flagged)."""
+    embedder = None
+    if use_embeddings:
+        with _LOAD_LOCK:
+            embedder = _embedder(model)
+    if embedder is None:
+        return None
+    checks = duplicates_among(list(texts), list(existing), embedder=embedder, top=top)
+    return [[Similar(c.index, max(c.cosine, 0.0), True) for c in check.candidates
+             if c.is_duplicate] for check in checks]

@@ -18,7 +18,7 @@ from meedenken.api.http.deps import (
     ServiceDep,
     SessionDep,
 )
-from meedenken.api.live.similarity import check_similar
+from meedenken.api.live.similarity import check_similar, check_texts
 from meedenken.api.store import visible_filter, visible_statements
 from meedenken.models.db import write_guard
 from meedenken.models.tables import (
@@ -60,6 +60,52 @@ class BulkStatements(SQLModel):
 class StatementList(SQLModel):
     data: list[StatementPublic]
     count: int
+
+
+class DuplicateCheckRequest(SQLModel):
+    #: Texts to check (e.g. seeds before saving them, or a statement before submitting it).
+    texts: list[StatementCreate] = Field(min_length=1)
+
+
+class DuplicateMatch(SQLModel):
+    #: The existing statement's id, or null when it is another text of the same request.
+    id: int | None
+    #: Position in the request's ``texts`` when ``id`` is null.
+    text_index: int | None
+    text: str
+    #: Cosine similarity of the two statements (0..1).
+    score: float
+
+
+class DuplicateCheckResult(SQLModel):
+    #: One list per checked text, same order: its near-duplicates (flagged by the model's
+    #: measured rule), best first; empty when there are none.
+    duplicates: list[list[DuplicateMatch]]
+    #: False when the embedding model is off or unavailable: nothing could be checked.
+    checked: bool
+
+
+class PendingDuplicates(SQLModel):
+    statement_id: int
+    duplicates: list[DuplicateMatch]
+
+
+class DuplicateQueue(SQLModel):
+    #: Pending statements that duplicate a visible one (or an earlier pending one).
+    data: list[PendingDuplicates]
+    checked: bool
+
+
+class MergeRequest(SQLModel):
+    #: The existing statement that the merged one duplicates.
+    into: int = Field(ge=1, le=ID_MAX)
+
+
+class MergeResult(SQLModel):
+    #: The merged statement, now rejected.
+    statement: StatementPublic
+    #: The statement it was merged into: participants vote on this one.
+    merged_into: StatementPublic
 
 
 def _similar(session: Session, conv: Conversation, text: str, top: int, min_score: float,
@@ -146,6 +192,101 @@ def _refuse_duplicates(new: list[str], existing: list[str]) -> None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"duplicate statements (ignoring case, spaces and punctuation): "
                             f"{said}")
+
+
+def _matches(hits: list, existing: list[tuple[int, str]], texts: list[str]
+             ) -> list[DuplicateMatch]:
+    out = []
+    for h in hits:
+        if h.index < len(existing):
+            sid, text = existing[h.index]
+            out.append(DuplicateMatch(id=sid, text_index=None, text=text, score=round(h.score, 4)))
+        else:
+            k = h.index - len(existing)
+            out.append(DuplicateMatch(id=None, text_index=k, text=texts[k],
+                                      score=round(h.score, 4)))
+    return out
+
+
+@router.post("/check", response_model=DuplicateCheckResult)
+def check_duplicates(body: DuplicateCheckRequest, caller: CallerDep, read: ReadSessionDep,
+                     service: ServiceDep) -> DuplicateCheckResult:
+    """Near-duplicates of each text among the visible statements and the texts before it in the
+    request; nothing is stored. The set-up page shows them before seeds are saved, the
+    participant page asks "is uw stelling hetzelfde als ...?" before submitting."""
+    settings = service.settings
+    if len(body.texts) > settings.bulk_max:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"at most {settings.bulk_max} texts per request, "
+                            f"got {len(body.texts)}")
+    existing = visible_statements(read, caller.conversation)[-settings.similar_max_compared:]
+    read.rollback()  # no transaction (and no lock) while embedding
+    texts = [t.text for t in body.texts]
+    found = check_texts([t for _, t in existing], texts, top=settings.similar_top or 1,
+                        use_embeddings=settings.embedding_similarity)
+    if found is None:
+        return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
+    return DuplicateCheckResult(duplicates=[_matches(h, existing, texts) for h in found],
+                                checked=True)
+
+
+@router.get("/duplicates", response_model=DuplicateQueue)
+def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
+                       service: ServiceDep) -> DuplicateQueue:
+    """The moderation queue's duplicate marks: each pending statement's near-duplicates among
+    the accepted ones and the pending ones before it (facilitator)."""
+    settings = service.settings
+    rows = read.exec(select(Statement.id, Statement.text, Statement.moderation)
+                     .where(Statement.conversation_id == conv.id)
+                     .order_by(col(Statement.id))).all()
+    read.rollback()
+    accepted = [(int(i or 0), t) for i, t, m in rows if m == Moderation.accepted]
+    accepted = accepted[-settings.similar_max_compared:]
+    pending = [(int(i or 0), t) for i, t, m in rows if m == Moderation.pending]
+    if not pending:
+        return DuplicateQueue(data=[], checked=True)
+    texts = [t for _, t in pending]
+    found = check_texts([t for _, t in accepted], texts, top=settings.similar_top or 1,
+                        use_embeddings=settings.embedding_similarity)
+    if found is None:
+        return DuplicateQueue(data=[], checked=False)
+    data = []
+    for (sid, _), hits in zip(pending, found, strict=True):
+        matches = _matches(hits, accepted, texts)
+        for m in matches:  # an earlier pending statement: give its id
+            if m.id is None and m.text_index is not None:
+                m.id, m.text_index = pending[m.text_index][0], None
+        if matches:
+            data.append(PendingDuplicates(statement_id=sid, duplicates=matches))
+    return DuplicateQueue(data=data, checked=True)
+
+
+@router.post("/{statement_id}/merge", response_model=MergeResult)
+def merge_statement(statement_id: StatementId, body: MergeRequest, conv: FacilitatorDep,
+                    session: SessionDep, service: ServiceDep) -> MergeResult:
+    """Merge a duplicate into an existing statement: the duplicate is rejected (participants
+    vote on the existing one); one click in the moderation queue (facilitator)."""
+    if body.into == statement_id:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            "a statement cannot be merged into itself")
+    row = session.get(Statement, statement_id)
+    target = session.get(Statement, body.into)
+    for sid, found in ((statement_id, row), (body.into, target)):
+        if found is None or found.conversation_id != conv.id:
+            raise HTTPException(status.HTTP_404_NOT_FOUND,
+                                f"statement {sid} not found in conversation {conv.id}")
+    assert row is not None and target is not None
+    if target.moderation == Moderation.rejected:
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"statement {body.into} is rejected; merge into a visible statement")
+    row.moderation = Moderation.rejected
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    session.refresh(target)
+    service.mark_dirty([conv.id])  # type: ignore[list-item]
+    return MergeResult(statement=StatementPublic.model_validate(row),
+                       merged_into=StatementPublic.model_validate(target))
 
 
 @router.get("", response_model=StatementList)

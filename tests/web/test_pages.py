@@ -383,3 +383,29 @@ def test_common_ground_panel_lists_only_common_ground_and_an_honest_empty_state(
     assert none["items"] == ["stelling 2", "stelling 3"]
     assert "(nog niet genoeg stemmen)" in none["text"]
     assert "(een groep is het oneens)" in none["text"]
+
+
+def test_resident_is_asked_whether_a_near_duplicate_is_the_same_and_can_vote_on_it(
+        server: Server, http: httpx.Client, new_page) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: a near-duplicate of a seed asks "Is uw stelling hetzelfde als ...?"; "Ja" puts
+    the existing statement on the card and stores nothing; an unrelated text is posted at once."""
+    conv = make_conversation(http)
+    page = new_page(PHONE)
+    page.goto(f"{server.base}/c/{conv.id}")
+    page.wait_for_selector("#statement:not(:empty)")
+    page.click("#add-own summary")
+    page.fill("#own-text", "De wachttijden voor de GGZ zijn echt veel te lang.")
+    page.get_by_role("button", name="Insturen").click()
+    page.wait_for_selector("#own-result blockquote", timeout=60_000)  # model may still load
+    assert "hetzelfde" in page.inner_text("#own-result")
+    assert page.inner_text("#own-result blockquote") == "De wachttijd voor de GGZ is te lang."
+    page.get_by_role("button", name="Ja, ik stem op deze stelling").click()
+    assert page.inner_text("#statement") == "De wachttijd voor de GGZ is te lang."
+    assert http.get(f"/conversations/{conv.id}/statements", headers=conv.auth
+                    ).json()["count"] == len(SEEDS)
+    page.fill("#own-text", "De bibliotheek moet op zondag open zijn.")
+    page.get_by_role("button", name="Insturen").click()
+    page.wait_for_selector("#own-result .ok", timeout=60_000)
+    assert http.get(f"/conversations/{conv.id}/statements", headers=conv.auth
+                    ).json()["count"] == len(SEEDS) + 1
+    assert not page.js_errors

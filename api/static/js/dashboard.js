@@ -145,6 +145,12 @@ async function refreshQueue() {
   }
   $("queue-count").textContent = list.count;
   if (!list.count) { $("queue").replaceChildren(el("p", { text: t("queueEmpty") })); return; }
+  // Duplicate marks (issue 17): each pending statement's near-duplicates, if the model runs.
+  const dupes = new Map();
+  try {
+    const q = await api(`/conversations/${cid}/statements/duplicates`, { token: state.token });
+    for (const d of q.data) dupes.set(d.statement_id, d.duplicates);
+  } catch { /* an older server without the route: no marks */ }
   $("queue").replaceChildren(...list.data.map((s) => {
     const button = (cls, label, body) => {
       const b = el("button", { type: "button", className: cls, text: t(label) });
@@ -152,13 +158,36 @@ async function refreshQueue() {
       b.addEventListener("click", () => moderate(s.id, body));
       return b;
     };
-    return el("div", { className: "queue-item", "data-statement-id": String(s.id) },
+    const same = dupes.get(s.id) || [];
+    const marks = same.map((d) => {
+      const merge = el("button", { type: "button", className: "merge", text: t("merge") });
+      merge.setAttribute("aria-label", `${t("merge")}: ${s.text} → ${d.text}`);
+      merge.addEventListener("click", () => mergeInto(s.id, d.id));
+      return el("p", { className: "duplicate-of" },
+        el("span", { text: `${t("duplicateOf")} “${d.text}” ` }), merge);
+    });
+    return el("div", { className: "queue-item", "data-statement-id": String(s.id),
+                       "data-duplicate": same.length ? "true" : "false" },
       el("p", { text: s.text, style: "margin:0", lang: state.conv.language }),
+      ...marks,
       el("div", { className: "actions" },
         button("accept", "accept", { moderation: "accepted" }),
         button("reject", "reject", { moderation: "rejected" }),
         button("meta", "meta", { moderation: "accepted", is_meta: true })));
   }));
+}
+
+async function mergeInto(sid, into) {
+  try {
+    const result = await api(`/conversations/${cid}/statements/${sid}/merge`,
+                             { method: "POST", token: state.token, body: { into } });
+    await loadTexts();
+    $("queue-status").textContent = `${t("merge")}: ${result.statement.text} → ${result.merged_into.text}`;
+  } catch (err) {
+    $("queue-status").textContent = t("error", { reason: err.message });
+  }
+  await refreshQueue();
+  render();
 }
 
 async function moderate(sid, body) {
@@ -173,6 +202,19 @@ async function moderate(sid, body) {
   }
   await refreshQueue();
   render();
+}
+
+// ------------------------------------------------------------------ topics (issue 17)
+async function refreshTopics() {
+  let found;
+  try {
+    found = await api(`/conversations/${cid}/topics`, { token: state.token });
+  } catch { return; } // an older server without the route
+  const card = $("topics-card");
+  card.hidden = !found.checked || !found.data.length;
+  $("topics").replaceChildren(...found.data.map((topic) => el("li", {
+    text: `${topic.keywords.join(", ") || "–"} (${t("topicSize", { n: topic.size })})`,
+  })));
 }
 
 // ------------------------------------------------------------------ diversity, export, state
@@ -323,6 +365,8 @@ async function openBoard() {
   refreshDiversity();
   setInterval(refreshQueue, QUEUE_POLL_MS);
   setInterval(refreshDiversity, DIVERSITY_POLL_MS);
+  refreshTopics();
+  setInterval(refreshTopics, DIVERSITY_POLL_MS);
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

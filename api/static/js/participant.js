@@ -293,6 +293,52 @@ async function submitOwn(event) {
   out.replaceChildren();
   const text = box.value.trim();
   if (!text) { box.focus(); return; }
+  // Issue 17: first ask whether an existing statement says the same; voting on it keeps the
+  // list short. Only real near-duplicates come back (the model's measured rule).
+  let same = [];
+  try {
+    await joined();
+    const check = await api(`/conversations/${cid}/statements/check`, {
+      method: "POST", token: state.me.token, body: { texts: [{ text }] },
+    });
+    same = (check.duplicates[0] || []).filter((d) => d.id !== null);
+  } catch { /* an older server, or the check failed: post as before */ }
+  if (same.length) { askSame(same[0], text); return; }
+  await postOwn(text);
+}
+
+/** "Is uw stelling hetzelfde als ...?": vote on the existing statement, or post anyway. */
+function askSame(existing, text) {
+  const out = $("own-result");
+  const question = document.createElement("p");
+  question.textContent = t("sameAsExisting");
+  const quote = document.createElement("blockquote");
+  quote.className = "similar";
+  quote.textContent = existing.text;
+  const yes = document.createElement("button");
+  yes.type = "button";
+  yes.textContent = t("voteOnExisting");
+  yes.addEventListener("click", () => {
+    out.replaceChildren();
+    $("own-text").value = "";
+    showStatement({ id: existing.id, text: existing.text });
+    $("statement").focus?.();
+  });
+  const no = document.createElement("button");
+  no.type = "button";
+  no.textContent = t("submitAnyway");
+  no.addEventListener("click", () => postOwn(text));
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  actions.append(yes, no);
+  out.replaceChildren(question, quote, actions);
+  yes.focus();
+}
+
+async function postOwn(text) {
+  const box = $("own-text");
+  const out = $("own-result");
+  out.replaceChildren();
   try {
     await joined();
     const result = await api(`/conversations/${cid}/statements`, {
@@ -300,12 +346,13 @@ async function submitOwn(event) {
     });
     const thanks = showMessage(out, "ok", result.statement.moderation === "pending"
       && state.conv.strict_moderation ? t("submittedPending") : t("submitted"));
-    if (result.similar && result.similar.length) {
+    const dupes = (result.similar || []).filter((s) => s.is_duplicate === true);
+    if (dupes.length) {
       const intro = document.createElement("p");
       intro.textContent = t("similarExists");
       const list = document.createElement("ul");
       list.className = "similar";
-      for (const s of result.similar) {
+      for (const s of dupes) {
         const li = document.createElement("li");
         li.textContent = s.text;
         li.lang = state.conv.language;

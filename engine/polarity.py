@@ -1,0 +1,253 @@
+"""Polarity of a statement, to tell an opposite claim from a paraphrase (Dutch, English, German).
+
+Bi-encoders put "Het eigen risico moet omhoog" and "... moet omlaag" on top of each other (cosine
+0.97 with multilingual-e5-small): the words that flip a claim are few and short. This module reads
+them on two axes:
+
+* **state** ``S``: is what the statement is about judged fine (+1: goed, genoeg, makkelijk) or a
+  problem (-1: slecht, tekort, probleem, onvoldoende, "te weinig", "te hoog");
+* **direction** ``D``: should there be more (+1: meer, omhoog, verhogen, uitbreiden, "te weinig",
+  "te kort") or less (-1: minder, omlaag, verlagen, afbouwen, "te veel", "te hoog", "te lang").
+
+"te" / "too" / "zu" before a size word ("te hoog") is one term: a problem (S = -1) whose remedy
+goes the other way (D = minus the word's direction), so "te hoog" agrees with "moet omlaag" and
+"te weinig" with "niet genoeg" and "tekort". A negation (niet, geen, nooit, zonder, nauwelijks, not,
+never, nicht, kein, ...) flips the first polarity word within :data:`NEGATION_SCOPE` words after
+it ("niet genoeg": a problem that asks for more, like "te weinig"); a negation with no polarity
+word in reach flips the state ("Ik kan de huisarts niet bereiken":
+S = -1). "niet meer" / "geen ... meer" / "nicht mehr" is read as "no longer", not as "not more".
+A statement that asks for a change (a direction word) and names no state implies a problem
+(S = -1); a statement with no polarity word at all is a plain affirmative (S = +1, implied).
+
+Two statements are in **strong** conflict when both state a direction and the directions differ,
+or both state a state explicitly and the states differ; in **weak** conflict when only implied
+states differ ("Ouderen moeten thuis blijven wonen" vs "... niet thuis blijven wonen"), which is
+decisive for minimal pairs but not for free paraphrases (the caller weighs it by word overlap).
+
+Limits: no parser, so scope is a word window; irony, contrast ("wel ... maar niet"), and opposites
+that flip a claim without any of these words ("betaald door de gemeente" vs "door de mensen zelf")
+are not seen; a text asking for more of one thing and less of another conflicts with either
+alone; a state is a problem as soon as one state word says so. The lexicon is in
+:data:`STATE_WORDS`, :data:`DIRECTION_WORDS` and :data:`SIZE_WORDS`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from enum import IntEnum
+
+from .lexical import words
+
+__all__ = [
+    "DIRECTION_WORDS",
+    "INTENSIFIERS",
+    "NEGATIONS",
+    "NEGATION_SCOPE",
+    "POLARITY_WORDS",
+    "SIZE_WORDS",
+    "STATE_WORDS",
+    "Conflict",
+    "Polarity",
+    "conflict",
+    "polarity",
+]
+
+#: Words after a negation within which it attaches to a polarity word.
+NEGATION_SCOPE = 3
+
+
+def _ws(text: str) -> list[str]:
+    return text.split()
+
+
+
+NEGATIONS = frozenset(
+    _ws(
+        "niet geen nooit niets niks niemand nergens noch zonder nauwelijks amper not no never "
+        "nothing nobody none nowhere neither nor cannot without hardly barely nicht kein "
+        "keine keinen keinem keiner keines nie niemals nichts niemand nirgends ohne kaum "
+        "weder"
+    )
+)
+#: "te" / "too" / "zu" followed by a size word.
+INTENSIFIERS = frozenset({"te", "too", "zu"})
+#: Size words after "te"/"too"/"zu": the direction of the word itself.
+SIZE_WORDS: dict[str, int] = {
+    **dict.fromkeys(_ws("veel hoog hoge lang lange duur dure groot grote laat ver zwaar druk "
+                        "vol"), 1),
+    **dict.fromkeys(_ws("weinig laag lage kort korte goedkoop klein kleine vroeg snel licht"), -1),
+    **dict.fromkeys(_ws("much many high long expensive big large late far heavy busy full"), 1),
+    **dict.fromkeys(_ws("few little low short cheap small early fast soon"), -1),
+    **dict.fromkeys(_ws("viel viele hoch lang lange teuer groß spät weit voll schwer"), 1),
+    **dict.fromkeys(_ws("wenig wenige niedrig kurz billig klein früh schnell"), -1),
+}
+#: State words: +1 fine, -1 a problem.
+STATE_WORDS: dict[str, int] = {
+    **dict.fromkeys(
+        _ws(
+        "goed goede prima uitstekend uitstekende makkelijk gemakkelijk eenvoudig genoeg "
+        "voldoende tevreden betaalbaar good great fine excellent easy enough sufficient "
+        "adequate satisfied affordable gut gute hervorragend genug ausreichend zufrieden "
+        "bezahlbar"
+    ), 1),
+    **dict.fromkeys(
+        _ws(
+        "slecht slechte matig moeilijk lastig ingewikkeld onvoldoende probleem problemen "
+        "onacceptabel onaanvaardbaar ontevreden onbetaalbaar onmogelijk tekort tekorten "
+        "onbereikbaar eenzaam eenzame overbelast uitgeput bad badly poor poorly difficult "
+        "complicated insufficient inadequate problem problems unacceptable dissatisfied "
+        "unaffordable impossible shortage shortages lonely overburdened exhausted schlecht "
+        "schlechte schwierig kompliziert unzureichend problem probleme unzumutbar "
+        "inakzeptabel unzufrieden unbezahlbar unmöglich mangel einsam überlastet erschöpft"
+    ), -1),
+}
+#: State words that also carry a direction: a shortage asks for more, "enough" for no more,
+#: "unaffordable" for cheaper.
+_STATE_DIRECTION: dict[str, int] = {
+    **dict.fromkeys(_ws(
+        "onvoldoende tekort tekorten insufficient inadequate shortage shortages unzureichend "
+        "mangel"
+    ), 1),
+    **dict.fromkeys(_ws(
+        "genoeg voldoende enough sufficient genug ausreichend onbetaalbaar unaffordable "
+        "unbezahlbar"
+    ), -1),
+}
+#: Words that count as "more" only when negated: "geen nieuwe verpleeghuizen" = no more of them.
+_NEGATED_NEW = frozenset({"nieuw", "nieuwe", "new", "neue", "neuen", "neuer", "extra"})
+#: Direction words: +1 more, -1 less.
+DIRECTION_WORDS: dict[str, int] = {
+    **dict.fromkeys(
+        _ws(
+        "meer omhoog hoger hogere verhogen verhoogd verhoging stijgen stijgt groter grotere "
+        "uitbreiden uitgebreid uitbreiding langer langere duurder beter betere makkelijker "
+        "eenvoudiger more increase increased raise raised higher expand expanded longer "
+        "bigger larger better easier mehr erhöhen erhöht höher höhere steigen steigt ausbauen "
+        "ausgebaut länger größer besser einfacher"
+    ), 1),
+    **dict.fromkeys(
+        _ws(
+        "minder omlaag lager lagere verlagen verlaagd verlaging dalen daalt kleiner kleinere "
+        "afbouwen afgebouwd inkrimpen bezuinigen bezuinigd afschaffen afgeschaft korter "
+        "kortere goedkoper slechter moeilijker ingewikkelder gratis less fewer decrease "
+        "decreased reduce reduced cut lower lowered shrink abolish abolished shorter cheaper "
+        "smaller worse weniger senken gesenkt sinken niedriger kürzen gekürzt abbauen "
+        "abschaffen abgeschafft kürzer billiger günstiger kleiner kleinere schlechter "
+        "kostenlos"
+    ), -1),
+}
+#: "meer" after a negation means "any more" (no longer), not "more".
+_TEMPORAL_MORE = frozenset({"meer", "more", "mehr"})
+#: Every word this module reads (the lexical overlap leaves them out).
+POLARITY_WORDS: frozenset[str] = (
+    NEGATIONS | INTENSIFIERS | frozenset(SIZE_WORDS) | frozenset(STATE_WORDS)
+    | frozenset(DIRECTION_WORDS) | _NEGATED_NEW
+)
+
+
+class Conflict(IntEnum):
+    """How two statements' polarities disagree."""
+
+    NONE = 0
+    #: Only an implied state differs: decisive when the texts are otherwise the same.
+    WEAK = 1
+    #: Stated directions or stated states differ.
+    STRONG = 2
+
+
+@dataclass(frozen=True)
+class Polarity:
+    """The polarity of one statement."""
+
+    #: +1 fine / -1 problem (-1 if any state word or free negation says so); None when there
+    #: is neither.
+    state: int | None
+    #: Directions asked for: {+1} more, {-1} less, both when the text asks for both; empty when
+    #: no direction word.
+    direction: frozenset[int]
+
+    @property
+    def implied_state(self) -> int:
+        """The state, or what the statement implies: a wanted change means a problem."""
+        if self.state is not None:
+            return self.state
+        return -1 if self.direction else 1
+
+
+def _terms(tokens: list[str]) -> list[tuple[int, int, int]]:
+    """(position, state, direction) of each polarity term, "te"+size word as one term."""
+    terms: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in INTENSIFIERS and nxt in SIZE_WORDS:
+            terms.append((i, -1, -SIZE_WORDS[nxt]))
+            i += 2
+            continue
+        if token in STATE_WORDS:
+            terms.append((i, STATE_WORDS[token], _STATE_DIRECTION.get(token, 0)))
+        elif token in DIRECTION_WORDS or token in _NEGATED_NEW:
+            terms.append((i, 0, DIRECTION_WORDS.get(token, 1)))
+        i += 1
+    return terms
+
+
+@functools.lru_cache(maxsize=8192)
+def polarity(text: str) -> Polarity:
+    """Read the state and direction of a statement.
+
+    >>> polarity("Er zijn te weinig huisartsen")
+    Polarity(state=-1, direction=frozenset({1}))
+    >>> polarity("Er zijn niet genoeg huisartsen")
+    Polarity(state=-1, direction=frozenset({1}))
+    >>> polarity("Het eigen risico moet omlaag").implied_state
+    -1
+    >>> polarity("Ik kan me bij de huisarts niet meer inschrijven")
+    Polarity(state=-1, direction=frozenset())
+    """
+    tokens = words(text)
+    negations = [i for i, t in enumerate(tokens) if t in NEGATIONS]
+    # "niet meer", "geen patiënten meer": no longer. The negation stays, "meer" is dropped.
+    tokens = [
+        "" if t in _TEMPORAL_MORE and any(0 < i - n <= NEGATION_SCOPE for n in negations) else t
+        for i, t in enumerate(tokens)
+    ]
+    terms = _terms(tokens)
+    flips = [1] * len(terms)
+    free = 0
+    for n in negations:
+        target = next((k for k, (pos, _, _) in enumerate(terms)
+                       if 0 < pos - n <= NEGATION_SCOPE), None)
+        if target is None:
+            free += 1
+        else:
+            flips[target] *= -1
+    kept = [(term, f) for term, f in zip(terms, flips, strict=True)
+            if not (tokens[term[0]] in _NEGATED_NEW and f == 1)]
+    states = [s * f for (_, s, _), f in kept if s]
+    if free % 2:
+        states.append(-1)
+    state = min(states) if states else None
+    direction = frozenset(d * f for (_, _, d), f in kept if d)
+    return Polarity(state=state, direction=direction)
+
+
+def conflict(a: Polarity, b: Polarity) -> Conflict:
+    """How the polarities of two statements disagree.
+
+    >>> conflict(polarity("Het eigen risico moet omlaag"), polarity("Het eigen risico is te hoog"))
+    <Conflict.NONE: 0>
+    >>> conflict(polarity("Het eigen risico moet omlaag"), polarity("Het eigen risico moet omhoog"))
+    <Conflict.STRONG: 2>
+    >>> conflict(polarity("Ouderen wonen thuis"), polarity("Ouderen wonen niet thuis"))
+    <Conflict.WEAK: 1>
+    """
+    if a.direction and b.direction and a.direction != b.direction:
+        return Conflict.STRONG
+    if a.implied_state == b.implied_state:
+        return Conflict.NONE
+    if a.state is not None and b.state is not None:
+        return Conflict.STRONG
+    return Conflict.WEAK
