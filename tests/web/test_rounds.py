@@ -62,9 +62,12 @@ def test_returning_resident_and_trajectory_panel(server: Server, http: httpx.Cli
     assert [x["returning"] for x in process["rounds"]] == [0, 1]
 
     # A resident who says no joins as someone new.
-    other = new_page(PHONE)
+    other = new_page(PHONE, bypass_csp=True)
     other.goto(f"{server.base}/c/{conv.id}")
     other.wait_for_selector("#statement:not(:empty)")
+    # The first statement comes with the page (issue 19); joining follows while one reads.
+    other.wait_for_function(
+        f"JSON.parse(localStorage.getItem('meedenken:c:{conv.id}') || '{{}}').token")
     other.goto(f"{server.base}/c/{round2}")
     other.wait_for_selector("#returning-no")
     other.click("#returning-no")

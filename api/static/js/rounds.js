@@ -120,7 +120,16 @@ function askConsent(round) {
     no.type = "button";
     yes.id = "returning-yes";
     no.id = "returning-no";
-    const finish = (answer) => { card.remove(); resolve(answer); };
+    // Asked first: the page's first statement (issue 19 renders it at once) waits until the
+    // resident has answered, so no vote is cast before they chose.
+    const voteCard = document.getElementById("vote-card");
+    const wasHidden = voteCard ? voteCard.hidden : true;
+    if (voteCard) voteCard.hidden = true;
+    const finish = (answer) => {
+      card.remove();
+      if (voteCard) voteCard.hidden = wasHidden;
+      resolve(answer);
+    };
     yes.addEventListener("click", () => finish(true));
     no.addEventListener("click", () => finish(false));
     card.append(title, el("p", say("returnText", { round })), yes, document.createTextNode(" "), no);
@@ -310,7 +319,9 @@ function startDashboard() {
   if (!board || cid == null) return;
   let started = false;
   const tryStart = () => {
-    const token = sessionStorage.getItem(`meedenken:admin:${cid}`);
+    // Where the dashboard keeps the token (issue 19: this browser's localStorage).
+    const key = `meedenken:admin:${cid}`;
+    const token = localStorage.getItem(key) || sessionStorage.getItem(key);
     if (started || board.hidden || !token) return;
     started = true;
     showTrajectory(cid, token)
