@@ -469,14 +469,16 @@ def _without_small_groups(answer: AnalysisAnswer, k: int) -> AnalysisAnswer:
     ...     update={"groups": groups, "bridging": [entry]}), 5)
     >>> [len(g.representative) for g in a.groups], a.bridging[0].group_agree
     ([0, 0], {'0': 0.9})
+    >>> [g.center for g in a.groups]  # a small group's centre is nearly its members' places
+    [[0.0], []]
     >>> a.bridging[0].weakest_group is None, a.bridging[0].group_support
     (True, {'0': 0.9})
     """
     small = {str(g.id) for g in answer.groups if g.size < k}
     if not small:
         return answer
-    groups = [g.model_copy(update={"representative": []}) if str(g.id) in small else g
-              for g in answer.groups]
+    groups = [g.model_copy(update={"representative": [], "center": []}) if str(g.id) in small
+              else g for g in answer.groups]
 
     def visible(shares: dict[str, float]) -> dict[str, float]:
         return {g: v for g, v in shares.items() if g not in small}

@@ -141,7 +141,9 @@ class Group(_Answer):
     id: int = _doc("group id (stable between snapshots where possible)")
     size: int = _doc("participants in the group", ge=0)
     center: list[Maybe] = _doc("group centre on the map, one number per map axis "
-                               "(null if not finite)")
+                               "(null if not finite); empty in public answers for a group "
+                               "under the privacy minimum (its centre would nearly place "
+                               "its members)")
     representative: list[RepresentativeStatement] = _doc(
         "statements that set this group apart, most representative first")
     share_of_participants: Rate = _doc(

@@ -228,9 +228,12 @@ def test_public_answer_hides_the_figures_of_groups_below_k(client: TestClient):
     public = client.get(d.url("/analysis")).json()
     assert [g["size"] for g in public["groups"]] == [9, 3]
     assert public["groups"][1]["representative"] == []
+    assert public["groups"][1]["center"] == []  # the centre of 3 nearly places its members
+    assert public["groups"][0]["center"] == [0.0, 0.0]
     assert public["bridging"][0]["group_agree"] == {"0": 0.1}
     assert public["bridging"][0]["group_support"] == {"0": 0.1}
     assert public["bridging"][0]["weakest_group"] is None
     full = client.get(d.url("/analysis"), headers=d.f).json()
     assert len(full["groups"][1]["representative"]) == 1
+    assert full["groups"][1]["center"] == [1.0, 0.0]
     assert full["bridging"][0]["group_agree"] == {"0": 0.1, "1": 1.0}
