@@ -44,7 +44,9 @@ function render() {
   $("result-groups").replaceChildren(...groups.map((g) => {
     const card = el("article", { className: "card group-card" });
     card.style.borderTopColor = groupColour(g.id);
-    const items = (g.representative || []).slice(0, MAX_PER_GROUP).map((r) => {
+    // Only rows that passed the test (issue 15): a fallback row does not set a group apart.
+    const rows = (g.representative || []).filter((r) => r.passes_test !== false);
+    const items = rows.slice(0, MAX_PER_GROUP).map((r) => {
       const agree = r.repful_for === "agree";
       return el("li", {},
         el("span", { className: `pct lead ${agree ? "agree" : "disagree"}`,
@@ -55,7 +57,11 @@ function render() {
       items.length ? el("ul", { className: "plain-list" }, ...items) : el("p", { text: t("noneYet") }));
     return card;
   }));
-  if (!groups.length) $("result-groups").replaceChildren(el("p", { text: t("noGroups") }));
+  if (analysis.group_stability && analysis.group_stability.clear_groups === false) {
+    $("result-groups").replaceChildren(el("p", { text: t("stabilityNone") }));
+  } else if (!groups.length) {
+    $("result-groups").replaceChildren(el("p", { text: t("noGroups") }));
+  }
 }
 
 async function loadTexts() {
