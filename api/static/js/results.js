@@ -58,7 +58,8 @@ function render() {
     return card;
   }));
   if (analysis.group_stability && analysis.group_stability.clear_groups === false) {
-    $("result-groups").replaceChildren(el("p", { text: t("stabilityNone") }));
+    $("result-groups").replaceChildren(
+      el("p", { className: "no-clear-groups", text: t("stabilityNone") }));
   } else if (!groups.length) {
     $("result-groups").replaceChildren(el("p", { text: t("noGroups") }));
   }
