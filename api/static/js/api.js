@@ -41,3 +41,15 @@ export function conversationIdFromPath() {
   const match = window.location.pathname.match(/\/(\d+)\/?$/);
   return match ? Number(match[1]) : null;
 }
+
+/** Where a page keeps what it stores per conversation in the browser: the participant's
+ * token and progress, and the facilitator's token (one name each, for every page). */
+export const participantStore = (cid) => `meedenken:c:${cid}`;
+export const facilitatorStore = (cid) => `meedenken:admin:${cid}`;
+
+/** The facilitator token this browser keeps for conversation ``cid`` (the dashboard keeps it in
+ * localStorage since issue 19; an older tab may still hold it in sessionStorage), or null. */
+export function storedFacilitatorToken(cid) {
+  const key = facilitatorStore(cid);
+  return localStorage.getItem(key) || sessionStorage.getItem(key);
+}

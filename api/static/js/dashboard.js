@@ -1,5 +1,7 @@
 // The facilitator dashboard: live map and panels from the SSE stream, moderation, export.
-import { api, ApiError, conversationIdFromPath } from "./api.js";
+import {
+  api, ApiError, conversationIdFromPath, facilitatorStore, storedFacilitatorToken,
+} from "./api.js";
 import { clearMessage, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { DENSITY_THRESHOLD, drawMap } from "./map.js";
@@ -11,7 +13,7 @@ import { follow } from "./sse.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = conversationIdFromPath();
-const TOKEN_STORE = `meedenken:admin:${cid}`;
+const TOKEN_STORE = facilitatorStore(cid);
 const LANG_STORE = "meedenken:lang";
 /** The moderation queue and the diversity panel are re-read this often (they are not streamed). */
 const QUEUE_POLL_MS = 5000;
@@ -38,7 +40,7 @@ function takeToken() {
     localStorage.setItem(TOKEN_STORE, decodeURIComponent(match[1]));
     history.replaceState(null, "", window.location.pathname + window.location.search);
   }
-  return localStorage.getItem(TOKEN_STORE) || sessionStorage.getItem(TOKEN_STORE);
+  return storedFacilitatorToken(cid);
 }
 
 const adminLink = () => new URL(`/admin/${cid}#token=${encodeURIComponent(state.token)}`,

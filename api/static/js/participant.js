@@ -2,7 +2,7 @@
 // happens while the resident reads; then one statement at a time. The conversation's state
 // (open, closed) is followed live on the stream (issue 19).
 import { bindAbout, fillPrivacy, fillQuestions, showQuestions } from "./about.js";
-import { api, conversationIdFromPath } from "./api.js";
+import { api, conversationIdFromPath, participantStore } from "./api.js";
 import { clearMessage, isClosed, isOffline, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 // map.js and sse.js load after the first statement is votable (issue 19: fewer files on the
@@ -12,7 +12,7 @@ const later = { map: () => import("./map.js"), sse: () => import("./sse.js"),
 
 const $ = (id) => document.getElementById(id);
 const cid = conversationIdFromPath();
-const STORE = `meedenken:c:${cid}`;
+const STORE = participantStore(cid);
 const LANG_STORE = "meedenken:lang";
 /** While the participant's own votes are not analysed yet, look again this often and this long. */
 const STANDING_RETRY_MS = 1500;

@@ -4,7 +4,9 @@
 // device to link their answers (their earlier token is sent only with their consent), and
 // showEarlierRounds() writes "in ronde 1 ...; de groep ..." on the end screen.
 // Dashboard: loaded on its own, it adds a "Traject" card once the board is open.
-import { api, ApiError, conversationIdFromPath } from "./api.js";
+import {
+  api, ApiError, conversationIdFromPath, participantStore, storedFacilitatorToken,
+} from "./api.js";
 import { groupColour } from "./map.js";
 
 const WORDS = {
@@ -99,7 +101,7 @@ function el(tag, text, className) {
 // ------------------------------------------------------------------ participant page
 function storedToken(conversationId) {
   try {
-    const saved = JSON.parse(localStorage.getItem(`meedenken:c:${conversationId}`));
+    const saved = JSON.parse(localStorage.getItem(participantStore(conversationId)));
     return saved && saved.token ? saved.token : null;
   } catch {
     return null;
@@ -319,9 +321,7 @@ function startDashboard() {
   if (!board || cid == null) return;
   let started = false;
   const tryStart = () => {
-    // Where the dashboard keeps the token (issue 19: this browser's localStorage).
-    const key = `meedenken:admin:${cid}`;
-    const token = localStorage.getItem(key) || sessionStorage.getItem(key);
+    const token = storedFacilitatorToken(cid);
     if (started || board.hidden || !token) return;
     started = true;
     showTrajectory(cid, token)
