@@ -11,9 +11,9 @@ the carried statements and each round's latest opinion groups, and counts, with 
 * retention from each round to the next: overall, by role and by join question, with the
   small-cell rule of the diversity report (:func:`meedenken.engine.diversity.suppress_cells`).
 
-The queries read only what is counted (the votes on carried statements, the participants'
-role and answers grouped in SQL), so five rounds of 20,000 people answer within a second
-(benchmarks/rounds.py).
+The queries read only what is counted (the votes on carried statements packed per statement,
+the participants grouped by role and answers; :mod:`.process_cache`), so five rounds of 20,000
+people answer within a second (benchmarks/rounds.py).
 """
 
 from __future__ import annotations
@@ -24,10 +24,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
-from sqlalchemy import case, func, literal_column
 from sqlmodel import Session, col, select
 
 from meedenken.api.present.trajectory import (
@@ -42,14 +40,13 @@ from meedenken.api.present.trajectory import (
 )
 from meedenken.engine.diversity import suppress_cells
 from meedenken.engine.shift import VOTE_ORDER, paired_shift
-from meedenken.models.tables import Conversation, Participant, Statement
+from meedenken.models.tables import Conversation, Statement
 from meedenken.models.trajectory import (
     CarriedStatement,
-    RoundPerson,
     TrajectoryRound,
 )
 
-from .process_cache import RoundData, cached, round_data
+from .process_cache import RoundData, lookup, round_data
 from .rounds import round_of, rounds_of
 
 __all__ = ["carried_ids", "process_answer"]
@@ -124,61 +121,45 @@ class _Round:
     conv: Conversation
     number: int
     data: RoundData
-    key: tuple[Any, ...]
     role_codes: np.ndarray  # parallel to data.participant_ids, index into roles, -1 none
 
     @property
     def participant_ids(self) -> np.ndarray:
-        return self.data.participant_ids
+        return self.data.people.ids
 
 
 def _read_round(session: Session, conv: Conversation, number: int, statement_ids: list[int],
                 roles: dict[str, int]) -> _Round:
-    data, key = round_data(session, conv, statement_ids)
-    to_global = np.array([roles.setdefault(n, len(roles)) for n in data.role_names] + [-1],
-                         dtype=np.int64)
-    codes = to_global[data.role_index]  # -1 (no role) picks the last entry, -1
-    return _Round(conv, number, data, key, codes)
+    data, _ = round_data(session, conv, statement_ids)
+    to_global = np.array([roles.setdefault(n, len(roles)) for n in data.people.role_names]
+                         + [-1], dtype=np.int64)
+    codes = to_global[data.people.role_index]  # -1 (no role) picks the last entry, -1
+    return _Round(conv, number, data, codes)
 
 
-def _retention(session: Session, before: _Round, after: _Round, k: int) -> RetentionAnswer:
-    """:func:`_count_retention`, remembered once the earlier round is closed: its people and
-    their answers are then final, and who of them came back shows in the later round's
-    fingerprint (its count of linked people)."""
-    if before.conv.is_open:
-        return _count_retention(session, before, after, k)
-    return cached(("retention", before.key, after.key, k),
-                  lambda: _count_retention(session, before, after, k))
-
-
-def _count_retention(session: Session, before: _Round, after: _Round,
-                     k: int) -> RetentionAnswer:
-    """Who of ``before``'s participants came back in ``after``: grouped in SQL by role and the
-    answers' text (few distinct), so no per-person row is read."""
-    nxt = select(RoundPerson.person).where(RoundPerson.conversation_id == after.conv.id)
-    answers: Any = literal_column("CAST(participant.demographics AS TEXT)")
-    back = col(RoundPerson.person).in_(nxt.scalar_subquery())
-    rows = session.exec(
-        select(Participant.role, answers, func.count(),  # type: ignore[call-overload]
-               func.sum(case((back, 1), else_=0)))
-        .select_from(Participant)
-        .outerjoin(RoundPerson, col(RoundPerson.participant_id) == Participant.id)
-        .where(Participant.conversation_id == before.conv.id)
-        .group_by(Participant.role, answers)).all()
-    by_role: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+def _retention(before: _Round, after: _Round, k: int) -> RetentionAnswer:
+    """Who of ``before``'s participants came back in ``after`` (their person is linked to a
+    participant of ``after``), overall, by role and by join answer: counted from what both
+    rounds' readings hold, per (role, answers) combination, so no query and no per-person
+    loop."""
+    people = before.data.people
+    person = lookup(people.ids, before.data.person_pids, before.data.person_codes)
+    returned = ((person >= 0) & np.isin(person, after.data.person_codes)).astype(np.int64)
+    combos = len(people.answer_texts) * (len(people.role_names) + 1)
+    cell = people.answer_index * (len(people.role_names) + 1) + people.role_index + 1
+    n = np.bincount(cell, minlength=combos).reshape(len(people.answer_texts), -1)
+    back = np.bincount(cell, weights=returned, minlength=combos).astype(np.int64) \
+        .reshape(len(people.answer_texts), -1)
+    by_role: dict[str, list[int]] = {
+        name: [int(n[:, i + 1].sum()), int(back[:, i + 1].sum())]
+        for i, name in enumerate(people.role_names) if n[:, i + 1].sum()}
     by_answer: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    total = [0, 0]
-    for role, text, n, returned in rows:
-        returned = int(returned or 0)
-        total[0] += n
-        total[1] += returned
-        if role is not None:
-            by_role[str(role)][0] += n
-            by_role[str(role)][1] += returned
+    for row, text in enumerate(people.answer_texts):
         for question, answer in _answers(text).items():
-            cell = by_answer[question][answer]
-            cell[0] += n
-            cell[1] += returned
+            cell_count = by_answer[question][answer]
+            cell_count[0] += int(n[row].sum())
+            cell_count[1] += int(back[row].sum())
+    total = (int(n.sum()), int(back.sum()))
     return RetentionAnswer(
         from_round=before.number, to_round=after.number,
         overall=RetentionCell(before=_hide(total[0], k), returned=_hide(total[1], k)),
@@ -244,7 +225,7 @@ def process_answer(session: Session, conversation_id: int, k: int) -> ProcessAns
                                       returning=returning, new=n - returning,
                                       votes=r.data.votes))
     carried = _carried(session, rounds, chains, role_names, k)
-    retention = [_retention(session, a, b, k) for a, b in pairwise(rounds)]
+    retention = [_retention(a, b, k) for a, b in pairwise(rounds)]
     return ProcessAnswer(trajectory_id=place.trajectory_id if place else None, min_cell_size=k,
                          rounds=summaries, carried=carried, retention=retention)
 

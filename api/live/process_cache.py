@@ -6,7 +6,13 @@ no joins, no answers; only a new round's returners add links to it, and the rete
 and an open one changes only with new votes, joins or a new snapshot: :func:`round_data` keeps
 the last reading per round in a small in-process LRU, keyed by a fingerprint of all of those
 (one cheap indexed query), so a dashboard that polls re-reads only what changed. Participants'
-roles of an open round are always read afresh (an answer can change without any count moving).
+roles and join answers of an open round are always read afresh (an answer can change without
+any count moving).
+
+The reads are shaped so a round of 20,000 people crosses from the database as a few hundred
+rows: votes and participant ids come packed into comma-joined integers
+(:func:`joined_ids`, parsed by :func:`integers`), one row per statement or per (role,
+answers) combination, and the vote table's covering index answers the vote read alone.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import func
+from sqlalchemy import BigInteger, Text, cast, func, literal_column
 from sqlmodel import Session, col, select
 
 from meedenken.api.store import latest_result
@@ -32,8 +38,8 @@ from meedenken.models.tables import (
 )
 from meedenken.models.trajectory import RoundPerson
 
-__all__ = ["CACHE_SIZE", "RoundData", "RoundVotes", "cached", "fingerprint", "lookup",
-           "raw_rows", "round_data", "round_votes"]
+__all__ = ["CACHE_SIZE", "VOTE_CODES", "People", "RoundData", "RoundVotes", "cached", "fingerprint",
+           "integers", "joined_ids", "lookup", "raw_rows", "round_data", "round_votes"]
 
 #: Rounds kept in the cache (per process): a few trajectories of a few rounds each; one round of
 #: 20,000 people with 8 carried statements is about 5 MB of arrays.
@@ -78,41 +84,76 @@ def raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
 
 @dataclass(frozen=True)
 class RoundVotes:
-    """Current votes of one round on some statements, as arrays (one entry per vote)."""
+    """Current votes of one round on some statements, as arrays (one entry per vote), sorted by
+    statement, then participant."""
 
     participant_ids: np.ndarray
     statement_ids: np.ndarray
     values: np.ndarray
 
 
+#: A vote packed into one integer in SQL: participant id x VOTE_CODES + (value + 1), so a
+#: value of -1, 0 or +1 takes the last two bits.
+VOTE_CODES = 4
+
+
+def integers(text: str | None) -> np.ndarray:
+    """The integers of a comma-separated list an aggregate wrote (None or "": none); parsed
+    in C, not one Python object per number."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def joined_ids(column: Any) -> Any:
+    """SQL: the ``column``'s integers of a group joined by commas (``group_concat`` on
+    SQLite, ``string_agg`` on PostgreSQL), read back with :func:`integers`."""
+    return func.aggregate_strings(cast(column, Text), ",")
+
+
+def _sorted(codes: np.ndarray) -> np.ndarray:
+    """Packed votes in participant order (the code grows with the participant id). SQLite
+    aggregates in the index's order already; PostgreSQL may not."""
+    if len(codes) > 1 and bool(np.any(codes[1:] < codes[:-1])):
+        return np.sort(codes)
+    return codes
+
+
 def round_votes(session: Session, conversation_id: int,
                 statement_ids: Sequence[int]) -> RoundVotes:
-    """The current votes of a conversation on ``statement_ids``."""
+    """The current votes of a conversation on ``statement_ids``.
+
+    One row per statement, its votes packed into integers joined by commas in SQL: a round
+    of 20,000 people is then eight rows, not 160,000 (each a Python tuple), and the database
+    reads them from the vote table's covering index alone."""
     if not statement_ids:
         empty = np.zeros(0, dtype=np.int64)
         return RoundVotes(empty, empty, empty)
-    rows = raw_rows(session, select(Vote.participant_id, Vote.statement_id, Vote.value).where(  # type: ignore[call-overload]
-        Vote.conversation_id == conversation_id,
-        col(Vote.statement_id).in_(list(statement_ids))))
-    table = np.array(rows, dtype=np.int64).reshape(-1, 3)  # plain tuples: converted in C
-    return RoundVotes(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())
+    packed = cast(Vote.participant_id, BigInteger) * VOTE_CODES + Vote.value + 1
+    rows = session.exec(select(Vote.statement_id, joined_ids(packed))  # type: ignore[call-overload]
+                        .where(Vote.conversation_id == conversation_id,
+                               col(Vote.statement_id).in_(list(statement_ids)))
+                        .group_by(Vote.statement_id).order_by(Vote.statement_id)).all()
+    codes = [_sorted(integers(text)) for _, text in rows]
+    every = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    sids = np.repeat(np.array([sid for sid, _ in rows], dtype=np.int64),
+                     [len(c) for c in codes])
+    return RoundVotes(every // VOTE_CODES, sids, every % VOTE_CODES - 1)
 
 
 @dataclass(frozen=True)
 class RoundData:
     """What the process counts of one round."""
 
-    #: Participants, sorted by id, and their role (index into role_names, -1: not given).
-    participant_ids: np.ndarray
-    role_names: tuple[str, ...]
-    role_index: np.ndarray
+    #: Participants, sorted by id, their role and their join answers.
+    people: People
     #: Participants with an opinion group in the latest snapshot, sorted, and the group ids.
     grouped_ids: np.ndarray
     groups: np.ndarray
     #: Current votes in the round.
     votes: int
     #: Votes on the statements asked for, sorted by statement then participant; ``spans``
-    #: gives each statement's slice. Per vote: the row of its participant in participant_ids,
+    #: gives each statement's slice. Per vote: the row of its participant in people.ids,
     #: its opinion group (index into group_names, -1 none) and its person (-1 none).
     carried: RoundVotes
     spans: dict[int, slice]
@@ -152,18 +193,42 @@ def fingerprint(session: Session, conv: Conversation) -> tuple[Any, ...]:
 PERSON_CODE_DIGITS = 15
 
 
-def _participants(session: Session, cid: int) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
-    rows = raw_rows(session, select(Participant.id, Participant.role).where(
-        Participant.conversation_id == cid).order_by(col(Participant.id)))
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    names: dict[str, int] = {}
-    index = np.fromiter((-1 if r[1] is None else names.setdefault(str(r[1]), len(names))
-                         for r in rows), dtype=np.int64, count=len(rows))
-    return ids, tuple(names), index
+@dataclass(frozen=True)
+class People:
+    """A round's participants, sorted by id, with their role and their join answers, read as
+    one row per (role, answers) combination: a few hundred rows, not one per person."""
+
+    ids: np.ndarray
+    #: Role of each participant: index into ``role_names``, -1 none given.
+    role_names: tuple[str, ...]
+    role_index: np.ndarray
+    #: Join answers of each participant: index into ``answer_texts`` (the JSON text as
+    #: stored; None when none were given).
+    answer_texts: tuple[str | None, ...]
+    answer_index: np.ndarray
+
+
+def _people(session: Session, cid: int) -> People:
+    answers: Any = literal_column("CAST(participant.demographics AS TEXT)")
+    rows = session.exec(select(Participant.role, answers,  # type: ignore[call-overload]
+                               joined_ids(Participant.id))
+                        .where(Participant.conversation_id == cid)
+                        .group_by(Participant.role, answers)).all()
+    ids = [integers(text) for _, _, text in rows]
+    role_names = tuple(sorted({str(r) for r, _, _ in rows if r is not None}))
+    role_code = {name: i for i, name in enumerate(role_names)}
+    every = np.concatenate(ids or [np.zeros(0, dtype=np.int64)])
+    sizes = [len(i) for i in ids]
+    roles = np.repeat(np.array([-1 if r is None else role_code[str(r)] for r, _, _ in rows],
+                               dtype=np.int64), sizes)
+    order = np.argsort(every, kind="stable")
+    return People(ids=every[order], role_names=role_names, role_index=roles[order],
+                  answer_texts=tuple(a for _, a, _ in rows),
+                  answer_index=np.repeat(np.arange(len(rows), dtype=np.int64), sizes)[order])
 
 
 def _read(session: Session, cid: int, statement_ids: Sequence[int]) -> RoundData:
-    ids, role_names, role_index = _participants(session, cid)
+    people = _people(session, cid)
     result = latest_result(session, cid) or {}
     points = [(p["id"], p["group"]) for p in result.get("coordinates", [])
               if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)]
@@ -172,19 +237,18 @@ def _read(session: Session, cid: int, statement_ids: Sequence[int]) -> RoundData
     groups = np.fromiter((g for _, g in points), dtype=np.int64, count=len(points))
     votes = session.exec(select(func.count()).select_from(Vote).where(
         Vote.conversation_id == cid)).one()
-    people = raw_rows(session, select(RoundPerson.participant_id, RoundPerson.person).where(
+    linked = raw_rows(session, select(RoundPerson.participant_id, RoundPerson.person).where(
         RoundPerson.conversation_id == cid).order_by(col(RoundPerson.participant_id)))
-    person_pids = np.fromiter((r[0] for r in people), dtype=np.int64, count=len(people))
-    person_codes = np.fromiter((int(r[1][-PERSON_CODE_DIGITS:], 16) for r in people),
-                               dtype=np.int64, count=len(people))
+    person_pids = np.fromiter((r[0] for r in linked), dtype=np.int64, count=len(linked))
+    person_codes = np.fromiter((int(r[1][-PERSON_CODE_DIGITS:], 16) for r in linked),
+                               dtype=np.int64, count=len(linked))
     v = round_votes(session, cid, statement_ids)
-    order = np.lexsort((v.participant_ids, v.statement_ids))
-    v = RoundVotes(v.participant_ids[order], v.statement_ids[order], v.values[order])
     starts = np.searchsorted(v.statement_ids, statement_ids, side="left")
     ends = np.searchsorted(v.statement_ids, statement_ids, side="right")
     names = np.unique(groups)
+    ids = people.ids
     return RoundData(
-        participant_ids=ids, role_names=role_names, role_index=role_index, grouped_ids=grouped,
+        people=people, grouped_ids=grouped,
         groups=groups, votes=int(votes), carried=v,
         spans={int(sid): slice(int(a), int(b))
                for sid, a, b in zip(statement_ids, starts, ends, strict=True)},
@@ -211,7 +275,7 @@ def round_data(session: Session, conv: Conversation, statement_ids: Sequence[int
     data = cached((*key, tuple(statement_ids)),
                   lambda: _read(session, conv.id, statement_ids))  # type: ignore[arg-type]
     if conv.is_open:  # answers may change without any count moving
-        ids, names, index = _participants(session, conv.id)  # type: ignore[arg-type]
-        if np.array_equal(ids, data.participant_ids):  # the key holds the newest id, so it is
-            data = replace(data, role_names=names, role_index=index)
+        people = _people(session, conv.id)  # type: ignore[arg-type]
+        if np.array_equal(people.ids, data.people.ids):  # the key holds the newest id, so it is
+            data = replace(data, people=people)
     return data, key
