@@ -9,6 +9,7 @@ says in its docstring what Pol.is does and what the default does instead (the li
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -22,7 +23,7 @@ from .pca import default_axes, polis_axes
 from .settings import DEFAULT_MODE_K_BUFFER
 
 if TYPE_CHECKING:
-    from .result import AnalysisState
+    from .result import AnalysisState, OpinionMap
     from .steps import BaseClusters, MapStep, Run
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "POLIS_STEPS",
     "DefaultSteps",
     "GroupFit",
+    "HeldOutVotes",
     "PolisSteps",
     "Variant",
     "align_columns",
@@ -50,6 +52,70 @@ def align_columns(
         if i is not None:
             out[..., j] = values[..., i]
     return out
+
+
+@dataclass(frozen=True)
+class HeldOutVotes:
+    """What the default mode scores held-out votes with, both when it chooses k
+    (:func:`engine.choose_k.cross_validated_k`) and when it publishes groups
+    (:func:`engine.choose_k.held_out_losses`): the votes, the members and their opinion map
+    with its scaling. One home for these arguments, so the two scorings cannot drift apart."""
+
+    X: sp.csr_matrix
+    rows: np.ndarray
+    members: np.ndarray
+    omap: OpinionMap
+    active: np.ndarray
+    scale_columns: int
+    extra_voted: int
+
+    @classmethod
+    def of(cls, run: Run, mapped: MapStep, base: BaseClusters) -> HeldOutVotes:
+        """The arguments as a run, its map and its base clusters give them."""
+        return cls(
+            run.X,
+            run.rows,
+            base.members,
+            mapped.omap,
+            run.active,
+            mapped.scale_columns,
+            mapped.extra_voted,
+        )
+
+    def losses(
+        self, fits: Fits, *, n_folds: int, rng: np.random.Generator, max_votes: int
+    ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """:func:`engine.choose_k.held_out_losses` of ``fits`` on these votes."""
+        return held_out_losses(
+            self.X,
+            self.rows,
+            self.members,
+            self.omap,
+            fits,
+            self.active,
+            scale_columns=self.scale_columns,
+            extra_voted=self.extra_voted,
+            n_folds=n_folds,
+            rng=rng,
+            max_votes=max_votes,
+        )
+
+    def choose_k(
+        self, fits: Fits, *, n_folds: int, rng: np.random.Generator
+    ) -> tuple[dict[int, float], int]:
+        """:func:`engine.choose_k.cross_validated_k` of ``fits`` on these votes."""
+        return cross_validated_k(
+            self.X,
+            self.rows,
+            self.members,
+            self.omap,
+            fits,
+            self.active,
+            scale_columns=self.scale_columns,
+            extra_voted=self.extra_voted,
+            n_folds=n_folds,
+            rng=rng,
+        )
 
 
 class Variant(Protocol):
@@ -267,15 +333,8 @@ class DefaultSteps(_Common):
         self, run: Run, mapped: MapStep, base: BaseClusters, fits: Fits
     ) -> tuple[dict[int, float], int]:
         """Cross-validated predictive log-loss (:func:`engine.choose_k.cross_validated_k`)."""
-        return cross_validated_k(
-            run.X,
-            run.rows,
-            base.members,
-            mapped.omap,
+        return HeldOutVotes.of(run, mapped, base).choose_k(
             fits,
-            run.active,
-            scale_columns=mapped.scale_columns,
-            extra_voted=mapped.extra_voted,
             n_folds=run.settings.k_cv_folds,
             rng=np.random.default_rng(run.settings.grouping.random_state),
         )
@@ -299,16 +358,11 @@ class DefaultSteps(_Common):
         if points.shape[1] < 2:
             points = np.column_stack([points, np.zeros(len(points))])
 
+        scoring = HeldOutVotes.of(run, mapped, base)
+
         def held_out(fits: Fits) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-            return held_out_losses(
-                run.X,
-                run.rows,
-                base.members,
-                mapped.omap,
+            return scoring.losses(
                 fits,
-                run.active,
-                scale_columns=mapped.scale_columns,
-                extra_voted=mapped.extra_voted,
                 n_folds=s.grouping.held_out_folds,
                 rng=np.random.default_rng(s.grouping.random_state),
                 max_votes=s.grouping.held_out_max_votes,
