@@ -133,7 +133,8 @@ def round_votes(session: Session, conversation_id: int,
     rows = session.exec(select(Vote.statement_id, joined_ids(packed))  # type: ignore[call-overload]
                         .where(Vote.conversation_id == conversation_id,
                                col(Vote.statement_id).in_(list(statement_ids)))
-                        .group_by(Vote.statement_id).order_by(Vote.statement_id)).all()
+                        .group_by(col(Vote.statement_id))
+                        .order_by(col(Vote.statement_id))).all()
     codes = [_sorted(integers(text)) for _, text in rows]
     every = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
     sids = np.repeat(np.array([sid for sid, _ in rows], dtype=np.int64),
