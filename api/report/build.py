@@ -27,7 +27,7 @@ from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
 
 from . import extras
 from . import figures as fg
-from .i18n import strings
+from .i18n import SEPARATORS, strings
 from .methods import default_mode_changes, references, setting_rows
 from .provenance import Provenance
 from .provenance import provenance as make_provenance
@@ -54,10 +54,6 @@ class Report:
     figures: tuple[fg.RenderedFigure, ...]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     result: AnalysisResult | None = None
-
-
-#: Thousands and decimal separators per report language (Dutch: 5.303 stemmen, 0,88).
-SEPARATORS = {"nl": (".", ","), "en": (",", ".")}
 
 
 def _environment(lang: str = "en") -> jinja2.Environment:
@@ -228,24 +224,26 @@ def _stability(result: AnalysisResult, words: Mapping[str, str]) -> dict[str, An
 def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
                   words: dict[str, str], settings: AnalysisSettings) -> list[fg.RenderedFigure]:
     participants, groups = tables["participants"], tables["groups"]
+    lang = words["lang"]
     drawn = [
         fg.render("opinion-map", words["opinion_map"], fg.opinion_map_figure(
-            participants, groups, words["group"], words["not_grouped"])),
+            participants, groups, words["group"], words["not_grouped"], lang=lang), lang=lang),
         fg.render("group-sizes", words["group_sizes"], fg.group_sizes_figure(
             groups, int(np.count_nonzero(participants["group_id"] < 0)), words["group"],
-            words["not_grouped"], words["size"])),
+            words["not_grouped"], words["size"], lang=lang), lang=lang),
     ]
     if len(tables["consensus"]):
         drawn.append(fg.render("consensus", words["consensus"], fg.consensus_figure(
-            tables["consensus"], source.texts, words)))
+            tables["consensus"], source.texts, words), lang=lang))
     bins = settings.diversity.histogram_bins
     drawn.append(fg.render("votes-per-participant", words["histogram_caption"].format(bins=bins),
                            fg.votes_per_participant_figure(participants,
                                                            words["votes_per_voter_axis"],
-                                                           words["voters_axis"], bins)))
+                                                           words["voters_axis"], bins),
+                           lang=lang))
     if tables["votes"]["timestamp"].notna().any():
         drawn.append(fg.render("timeline", words["over_time"], fg.timeline_figure(
-            tables["votes"], words["participants"], words["votes"])))
+            tables["votes"], words["participants"], words["votes"]), lang=lang))
     return drawn
 
 

@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
         section = trajectory_section(args.db, args.conversation, args.lang)
         if section is not None:
-            report = replace(report, html=insert_section(report.html, section))
+            report = replace(report, html=insert_section(report.html, section.html),
+                             figures=report.figures + section.figures)
     try:
         written = write_report(report, args.out)
         if args.tables is not None:

@@ -89,7 +89,7 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
                "settings": setting_rows(scored.settings, reference=None,
                                                 lang=words["lang"]),
                "settings_name": f"meedenken.engine.bridging.{type(scored.settings).__name__}"}
-    return Extra(context, [fg.render("bridging", words["bridging"], figure)],
+    return Extra(context, [fg.render("bridging", words["bridging"], figure, lang=words["lang"])],
                  order=[index[sid] for sid in ranked["statement_id"].tolist()])
 
 
@@ -153,7 +153,7 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
         words["agree_rate_in"])
     method = {"k": found.k, "max_k": DEFAULT_MAX_TOPICS, "n_keywords": DEFAULT_N_KEYWORDS}
     return Extra({"topics": topics, "model": embedder.model_name, "method": method},
-                 [fg.render("topics", words["topics"], figure)],
+                 [fg.render("topics", words["topics"], figure, lang=words["lang"])],
                  {"statement_topics": statement_topics, "group_topic_votes": group_topics})
 
 
@@ -228,7 +228,7 @@ def diversity_extra(source: ReportSource, result: AnalysisResult,
         chart, period = fg.daily_figure(daily.start, daily.new_voters, daily.votes,
                                         words["new_voters"], words["votes"])
         caption = {"D": "per_day", "W": "per_week", "M": "per_month"}[period]
-        figures.append(fg.render("daily", words[caption], chart))
+        figures.append(fg.render("daily", words[caption], chart, lang=words["lang"]))
     table = pd.DataFrame({"statement_id": tables["statements"]["statement_id"],
                           "cramers_v": differences,
                           "agree_range": spread.differences.agree_range,

@@ -21,14 +21,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter
+
+from .i18n import format_number
 
 __all__ = [
     "GREY",
     "RenderedFigure",
     "consensus_figure",
+    "count_text",
     "group_color",
     "group_sizes_figure",
     "interval_figure",
+    "localize_ticks",
     "opinion_map_figure",
     "period_for",
     "render",
@@ -91,8 +96,57 @@ def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(lines).replace("$", r"\$")
 
 
-def render(name: str, caption: str, figure: Figure) -> RenderedFigure:
-    """PNG bytes and SVG text of ``figure`` (closed afterwards)."""
+class LocalizedFormatter(Formatter):
+    """A tick formatter that writes its numbers in a report language's separators: it asks
+    ``base`` (matplotlib's own choice of digits) and rewrites the text with
+    :func:`meedenken.api.report.i18n.format_number` (Dutch: 1.000 and 0,5)."""
+
+    def __init__(self, base: Formatter, lang: str) -> None:
+        self.base, self.lang = base, lang
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.base.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        self.base.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_number(self.base(x, pos), self.lang)
+
+    def get_offset(self) -> str:
+        return format_number(self.base.get_offset(), self.lang)
+
+    def format_data_short(self, value: float) -> str:
+        return format_number(self.base.format_data_short(value), self.lang)
+
+
+def localize_ticks(figure: Figure, lang: str) -> None:
+    """Every numeric tick label of ``figure`` (plain and percentage axes, colour bars included)
+    in the separators of ``lang``. Dates, categories and labels set as text stay as they are.
+    English keeps matplotlib's own labels."""
+    if lang == "en":
+        return
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            base = axis.get_major_formatter()
+            if type(base) in (ScalarFormatter, PercentFormatter):
+                if isinstance(base, ScalarFormatter):
+                    base.set_useOffset(False)  # an offset ("+1e3") would read as a sum
+                    base.set_scientific(False)
+                axis.set_major_formatter(LocalizedFormatter(base, lang))
+
+
+def count_text(n: int, lang: str) -> str:
+    """A count with the thousands separator of ``lang`` (Dutch 1.234, English 1,234)."""
+    return format_number(str(int(n)), lang)
+
+
+def render(name: str, caption: str, figure: Figure, *, lang: str) -> RenderedFigure:
+    """PNG bytes and SVG text of ``figure`` (closed afterwards), its tick labels in the number
+    style of ``lang`` (:func:`localize_ticks`)."""
+    localize_ticks(figure, lang)
     FigureCanvasAgg(figure)
     png, svg = io.BytesIO(), io.BytesIO()
     with matplotlib.rc_context(SVG_RC), warnings.catch_warnings():
@@ -105,14 +159,15 @@ def render(name: str, caption: str, figure: Figure) -> RenderedFigure:
 
 
 def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
-                       group_label: str, not_grouped: str) -> Figure:
+                       group_label: str, not_grouped: str, *, lang: str = "en") -> Figure:
     """Participants on the two PCA axes, coloured by group; group centres as crosses."""
     figure = Figure(figsize=(6.4, 5.2), layout="constrained")
     ax = figure.add_subplot()
     outside = participants["group_id"] < 0
     if outside.any():
         ax.scatter(participants.loc[outside, "x"], participants.loc[outside, "y"], s=8,
-                   c=GREY, label=f"{not_grouped} ({int(outside.sum()):,})", linewidths=0)
+                   c=GREY, label=f"{not_grouped} ({count_text(int(outside.sum()), lang)})",
+                   linewidths=0)
     columns = ("group_id", "n_participants", "centre_x", "centre_y")
     for position, (group, size, cx, cy) in enumerate(zip(*(groups[c].tolist() for c in columns),
                                                          strict=True)):
@@ -120,7 +175,7 @@ def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
         color = group_color(position)
         ax.scatter(participants.loc[members, "x"], participants.loc[members, "y"], s=10,
                    c=color, alpha=0.75, linewidths=0,
-                   label=f"{group_label} {group} ({size:,})")
+                   label=f"{group_label} {group} ({count_text(size, lang)})")
         ax.scatter([cx], [cy], marker="X", s=120, c=color, edgecolors="black", linewidths=0.8)
     ax.axhline(0, color="#dddddd", linewidth=0.8, zorder=0)
     ax.axvline(0, color="#dddddd", linewidth=0.8, zorder=0)
@@ -131,7 +186,7 @@ def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
 
 
 def group_sizes_figure(groups: pd.DataFrame, n_not_grouped: int, group_label: str,
-                       not_grouped: str, ylabel: str) -> Figure:
+                       not_grouped: str, ylabel: str, *, lang: str = "en") -> Figure:
     """Bars: participants per group, plus those not grouped."""
     figure = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = figure.add_subplot()
@@ -143,7 +198,7 @@ def group_sizes_figure(groups: pd.DataFrame, n_not_grouped: int, group_label: st
         ax.tick_params(axis="x", labelrotation=30)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
-    ax.bar_label(bars, labels=[f"{s:,}" for s in sizes], padding=2, fontsize="small")
+    ax.bar_label(bars, labels=[count_text(s, lang) for s in sizes], padding=2, fontsize="small")
     ax.set_ylabel(ylabel)
     ax.margins(y=0.15)
     ax.spines[["top", "right"]].set_visible(False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "strings"]
+import re
+
+__all__ = ["LANGUAGES", "SEPARATORS", "format_number", "strings"]
 
 _EN = {
     "lang": "en",
@@ -391,6 +393,30 @@ _NL = {
     "and": "en",
     "bridging_details": "Details: de verbindingsscore van elke stelling",
 }
+
+#: Thousands and decimal separators per report language (Dutch: 5.303 stemmen, 0,88), on the
+#: page and in the figures' ticks.
+SEPARATORS = {"nl": (".", ","), "en": (",", ".")}
+
+_PLAIN_NUMBER = re.compile(r"(\d+)(?:\.(\d+))?")
+
+
+def format_number(text: str, lang: str) -> str:
+    """``text`` with every plain number (digits, an optional ``.`` and decimals, as Python and
+    matplotlib write them) in the separators of ``lang``: thousands grouped, the decimal sign
+    of the language.
+
+    >>> format_number("-1234.5 and 0.25%", "nl")
+    '-1.234,5 and 0,25%'
+    """
+    thousands, decimal = SEPARATORS[lang]
+
+    def local(match: re.Match[str]) -> str:
+        whole = f"{int(match.group(1)):,}".replace(",", thousands)
+        return whole if match.group(2) is None else f"{whole}{decimal}{match.group(2)}"
+
+    return _PLAIN_NUMBER.sub(local, text)
+
 
 #: Report languages: Dutch (default audience) and English.
 LANGUAGES = {"nl": _NL, "en": _EN}

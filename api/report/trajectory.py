@@ -6,12 +6,17 @@ Per round: participation (participants, returning, new, votes) and the mix of de
 round and, for the people who voted in two consecutive rounds, the paired change with its 95%
 Newcombe interval, marked "moved" when the interval leaves out zero and "held" otherwise; and
 the statements that were common ground (the analysis's ``is_bridging``) in every round that
-asked them. Every number comes from :func:`meedenken.api.live.process.process_answer` (the same
-answer as ``GET /process``) and the rounds' stored snapshots; nothing is refitted.
+asked them; and every round on round 1's opinion map, a line for each returning person from
+where they were to where they are (:mod:`.trajectory_map`). Every number comes from
+:func:`meedenken.api.live.process.process_answer` (the same answer as ``GET /process``), the map
+from :func:`meedenken.api.live.process_map.process_map` (``GET /process/map``) and the rounds'
+stored snapshots; nothing is refitted.
 """
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from meedenken.api.live.process import process_answer
+from meedenken.api.live.process_map import ProcessMap, process_map
 from meedenken.api.live.rounds import round_of
 from meedenken.api.present.trajectory import ProcessAnswer
 from meedenken.api.store import latest_result
@@ -28,9 +34,14 @@ from meedenken.engine.diversity import suppress_cells
 from meedenken.engine.diversity_settings import DIVERSITY
 from meedenken.models.tables import Participant
 
-__all__ = ["TEMPLATE", "insert_section", "trajectory_context", "trajectory_section"]
+from . import figures as fg
+
+__all__ = ["MAP_FIGURE", "TEMPLATE", "TrajectorySection", "insert_section", "map_figure",
+           "trajectory_context", "trajectory_section"]
 
 TEMPLATE = Path(__file__).with_name("templates") / "trajectory.html"
+#: File stem of the map figure (written as ``<report>-trajectory-map.png/.svg``).
+MAP_FIGURE = "trajectory-map"
 
 WORDS = {
     "nl": {"title": "Traject: alle rondes", "round": "Ronde", "topic": "Onderwerp",
@@ -41,6 +52,17 @@ WORDS = {
            "common": "Gemeenschappelijke grond in elke ronde",
            "none": "Geen stelling was in elke ronde gemeenschappelijke grond.",
            "retention": "Terug uit de vorige ronde",
+           "map": "Wie schoof waarheen: elke ronde op de kaart van ronde 1",
+           "map_caption": "Elke ronde op de meningskaart van ronde 1, geplaatst met alleen de "
+                          "stemmen op de meegenomen stellingen. Een lijn loopt van de plek van "
+                          "een terugkerende deelnemer in de vorige ronde waaraan die meedeed "
+                          "naar de plek nu (ten hoogste {moves} lijnen per ronde).",
+           "map_none": "Geen kaart: uit ronde 1 is geen stelling meegenomen.",
+           "map_panel": "Ronde {round}: {returning} terug, {new} nieuw",
+           "map_new": "nieuw in deze ronde", "map_returning": "terug (plek nu)",
+           "map_earlier": "plek in een eerdere ronde", "map_moved": "verschuiving",
+           "map_axis_x": "as 1 van de kaart van ronde 1",
+           "map_axis_y": "as 2 van de kaart van ronde 1",
            "note": "Verschuiving: alleen mensen die in beide rondes stemden; eens-aandeel na "
                    "min voor, met 95%-interval (Newcombe). Cellen onder {k} mensen verborgen."},
     "en": {"title": "Process: every round", "round": "Round", "topic": "Topic",
@@ -52,6 +74,16 @@ WORDS = {
            "common": "Common ground in every round",
            "none": "No statement was common ground in every round that asked it.",
            "retention": "Back from the round before",
+           "map": "Who moved where: every round on round 1's map",
+           "map_caption": "Every round on round 1's opinion map, placed with the votes on the "
+                          "carried statements only. A line runs from a returning participant's "
+                          "place in the latest earlier round they took part in to their place "
+                          "now (at most {moves} lines per round).",
+           "map_none": "No map: no statement of round 1 was carried.",
+           "map_panel": "Round {round}: {returning} returning, {new} new",
+           "map_new": "new in this round", "map_returning": "returning (place now)",
+           "map_earlier": "place in an earlier round", "map_moved": "shift",
+           "map_axis_x": "axis 1 of round 1's map", "map_axis_y": "axis 2 of round 1's map",
            "note": "Shift: only people who voted in both rounds; agree share after minus "
                    "before, with a 95% interval (Newcombe). Cells under {k} people hidden."},
 }
@@ -78,8 +110,28 @@ def _points(x: float | None) -> str:
     return "?" if x is None else f"{100 * x:+.0f}"
 
 
-def trajectory_context(session: Session, process: ProcessAnswer, lang: str) -> dict[str, Any]:
-    """The template's context (words, rounds, carried statements, common ground)."""
+@dataclass(frozen=True)
+class TrajectorySection:
+    """The report's trajectory section: its HTML and its figure (the map, when drawn)."""
+
+    html: str
+    figures: tuple[fg.RenderedFigure, ...]
+
+
+def map_figure(answer: ProcessMap, lang: str) -> fg.RenderedFigure | None:
+    """The rounds on round 1's map (None when no statement of round 1 was carried)."""
+    from .trajectory_map import MAX_MOVES, trajectory_map_figure
+
+    if not answer.rounds:
+        return None
+    words = WORDS[lang]
+    return fg.render(MAP_FIGURE, words["map_caption"].format(moves=MAX_MOVES),
+                     trajectory_map_figure(answer, words, lang), lang=lang)
+
+
+def trajectory_context(session: Session, process: ProcessAnswer, lang: str,
+                       figure: fg.RenderedFigure | None = None) -> dict[str, Any]:
+    """The template's context (words, rounds, carried statements, common ground, the map)."""
     k = process.min_cell_size
     words = {key: (value.format(k=k) if key == "note" else value)
              for key, value in WORDS[lang].items()}
@@ -108,14 +160,18 @@ def trajectory_context(session: Session, process: ProcessAnswer, lang: str) -> d
         carried.append({"text": c.text, "shares": "; ".join(shares), "shifts": shifts})
         if all(e.statement_id in common_by_round.get(e.round, set()) for e in c.rounds):
             common.append(c.text)
-    return {"w": words, "rounds": rounds, "carried": carried, "common": common,
+    picture = None if figure is None else {
+        "src": "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode()).decode(),
+        "caption": figure.caption}
+    return {"w": words, "rounds": rounds, "carried": carried, "common": common, "map": picture,
             "retention": [{"from": x.from_round, "to": x.to_round,
                            "before": x.overall.before, "returned": x.overall.returned}
                           for x in process.retention]}
 
 
-def trajectory_section(url: str, conversation_id: int, lang: str = "nl") -> str | None:
-    """The section's HTML for the trajectory of ``conversation_id`` (None: in no trajectory)."""
+def trajectory_section(url: str, conversation_id: int,
+                       lang: str = "nl") -> TrajectorySection | None:
+    """The section for the trajectory of ``conversation_id`` (None: in no trajectory)."""
     from meedenken.models.db import make_engine
 
     engine = make_engine(url)
@@ -124,12 +180,14 @@ def trajectory_section(url: str, conversation_id: int, lang: str = "nl") -> str 
             if round_of(session, conversation_id) is None:
                 return None
             process = process_answer(session, conversation_id, DIVERSITY.min_cell_size)
-            context = trajectory_context(session, process, lang)
+            figure = map_figure(process_map(session, conversation_id), lang)
+            context = trajectory_context(session, process, lang, figure)
     finally:
         engine.dispose()
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent),
                                      autoescape=True)
-    return environment.get_template(TEMPLATE.name).render(context)
+    html = environment.get_template(TEMPLATE.name).render(context)
+    return TrajectorySection(html, () if figure is None else (figure,))
 
 
 def insert_section(html: str, section: str) -> str:

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from matplotlib.collections import LineCollection
 
 from meedenken.api.cli.main import main
 from meedenken.api.http.app import create_app
+from meedenken.api.live.process_map import MapPoint, ProcessMap, RoundMap
+from meedenken.api.report.figures import count_text
+from meedenken.api.report.trajectory import WORDS, map_figure
+from meedenken.api.report.trajectory_map import MAX_MOVES, round_points, trajectory_map_figure
 from meedenken.api.settings import Settings
 
 from .helpers import bearer, make_dialogue
+from .test_report_methods import _inside
 
 
 def test_report_of_any_round_has_the_trajectory(tmp_path: Path) -> None:
@@ -47,3 +54,75 @@ def test_report_of_any_round_has_the_trajectory(tmp_path: Path) -> None:
         assert "1 → 2" in section and "n = 10" in section
     assert "verschoven" in (tmp_path / f"report-{d.id}.html").read_text() or \
         "bleef" in (tmp_path / f"report-{d.id}.html").read_text()
+
+
+def test_report_shows_the_rounds_on_round_1s_map(tmp_path: Path) -> None:
+    """Item 5 in the report: a figure of every round on round 1's map, written next to the page
+    and embedded in the trajectory section, its panel titles and legend in the report's
+    language."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    settings = Settings(database_url=url, analysis_in_process=True, rate_limits=False)
+    with TestClient(create_app(settings)) as client:
+        d = make_dialogue(client, participants=0)
+        first = []
+        for i in range(12):
+            first.append(d.join())
+            for j, sid in enumerate(d.statements):
+                assert d.vote(sid, 1 if (i + j) % 3 else -1, i).status_code == 201
+        r = client.post(d.url("/rounds"), headers=d.f, json={"carry": d.statements[:3]})
+        r2, carried = r.json()["id"], [p["id"] for p in r.json()["carried"]]
+        for i in range(9):  # nine come back, three are new
+            body = {"returning_token": first[i]} if i < 6 else {}
+            token = client.post(f"/conversations/{r2}/participants", json=body).json()["token"]
+            for sid in carried:
+                assert client.post(f"/conversations/{r2}/votes", headers=bearer(token),
+                                   json={"statement_id": sid, "vote": 1}).status_code == 201
+    for lang, title in (("nl", "Ronde 2: 6 terug, 3 nieuw"),
+                        ("en", "Round 2: 6 returning, 3 new")):
+        out = tmp_path / lang / "report.html"
+        assert main(["report", "--db", url, "--conversation", str(r2), "--out", str(out),
+                     "--no-topics", "--lang", lang]) == 0
+        section = out.read_text().split('<section id="trajectory">', 1)[1].split("</section>")[0]
+        assert '<figure id="trajectory-map"><img src="data:image/svg+xml;base64,' in section
+        svg = (out.parent / "report-trajectory-map.svg").read_text(encoding="utf-8")
+        assert title in svg
+        assert (out.parent / "report-trajectory-map.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def _map(rounds: int, people: int, back: int) -> ProcessMap:
+    """``rounds`` rounds of ``people``; the first ``back`` of each round return in the next,
+    person i moving by (0.1 x round, 0)."""
+    out = []
+    for r in range(1, rounds + 1):
+        points = [MapPoint(x=0.1 * r * (i < back) + i / people, y=i / people, group=i % 2,
+                           person=i if i < back else None) for i in range(people)]
+        out.append(RoundMap(round=r, id=100 + r, points=points))
+    return ProcessMap(axes_round=1, statements=[1, 2], rounds=out)
+
+
+@pytest.mark.parametrize(("back", "lines"), [(30, 30), (MAX_MOVES + 250, MAX_MOVES)])
+def test_map_figure_joins_each_returning_person_to_their_earlier_place(back: int,
+                                                                      lines: int) -> None:
+    answer = _map(3, MAX_MOVES + 300, back)
+    rounds = round_points(answer)
+    assert [int(r.returning.sum()) for r in rounds] == [0, back, back]
+    # person 0's earlier place in round 3 is where round 2 put them
+    assert rounds[2].before[0].tolist() == [answer.rounds[1].points[0].x,
+                                            answer.rounds[1].points[0].y]
+    words = {**WORDS["nl"], "map_axis_x": "as 1 " + "lang " * 30}  # a long title wraps
+    figure = trajectory_map_figure(answer, words, "nl")
+    panels = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(panels) == 3
+    assert panels[1].get_title().replace("\n", " ") == \
+        f"Ronde 2: {count_text(back, 'nl')} terug, {count_text(MAX_MOVES + 300 - back, 'nl')} nieuw"
+    moves = [c for c in panels[1].collections if isinstance(c, LineCollection)]
+    assert len(moves) == 1 and len(moves[0].get_segments()) == lines
+    assert not [c for c in panels[0].collections if isinstance(c, LineCollection)]
+    _inside(figure)
+
+
+def test_map_figure_in_two_rows_for_five_rounds() -> None:
+    figure = trajectory_map_figure(_map(5, 40, 10), WORDS["en"], "en")
+    assert sum(ax.get_visible() for ax in figure.axes) == 5
+    _inside(figure)
+    assert map_figure(ProcessMap(axes_round=1, statements=[], rounds=[]), "en") is None
