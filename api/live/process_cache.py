@@ -38,8 +38,9 @@ from meedenken.models.tables import (
 )
 from meedenken.models.trajectory import RoundPerson
 
-__all__ = ["CACHE_SIZE", "VOTE_CODES", "People", "RoundData", "RoundVotes", "cached", "fingerprint",
-           "integers", "joined_ids", "lookup", "raw_rows", "round_data", "round_votes"]
+__all__ = ["CACHE_SIZE", "VOTE_CODES", "People", "RoundData", "RoundVotes", "cached", "clear",
+           "fingerprint", "integers", "joined_ids", "lookup", "raw_rows", "round_data",
+           "round_votes"]
 
 #: Rounds kept in the cache (per process): a few trajectories of a few rounds each; one round of
 #: 20,000 people with 8 carried statements is about 5 MB of arrays.
@@ -48,6 +49,12 @@ CACHE_SIZE = 32
 T = TypeVar("T")
 _cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every remembered round (benchmarks: the first answer of a fresh server)."""
+    with _lock:
+        _cache.clear()
 
 
 def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
