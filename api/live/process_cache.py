@@ -280,9 +280,14 @@ def round_data(session: Session, conv: Conversation, statement_ids: Sequence[int
     """One round's :class:`RoundData` (from the cache when nothing changed) and its
     fingerprint."""
     key = fingerprint(session, conv)
-    data = cached((*key, tuple(statement_ids)),
-                  lambda: _read(session, conv.id, statement_ids))  # type: ignore[arg-type]
-    if conv.is_open:  # answers may change without any count moving
+    fresh: list[RoundData] = []
+
+    def read() -> RoundData:
+        fresh.append(_read(session, conv.id, statement_ids))  # type: ignore[arg-type]
+        return fresh[0]
+
+    data = cached((*key, tuple(statement_ids)), read)
+    if conv.is_open and not fresh:  # answers may change without any count moving
         people = _people(session, conv.id)  # type: ignore[arg-type]
         if np.array_equal(people.ids, data.people.ids):  # the key holds the newest id, so it is
             data = replace(data, people=people)
