@@ -22,6 +22,18 @@ def test_preload_imports_the_modules_in_a_background_thread() -> None:
     assert name not in sys.modules
 
 
+def test_wait_for_returns_once_the_module_is_imported_or_the_thread_stopped() -> None:
+    missing = "meedenken_test_preload_missing"
+    later = "meedenken_test_preload_never"  # after the failure: never imported, never waited on
+    thread = preload(["json.tool", missing, later])
+    thread.wait_for("json.tool")
+    assert "json.tool" in sys.modules
+    thread.wait_for(later)  # returns although the thread stopped at the missing module
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert missing not in sys.modules and later not in sys.modules
+
+
 def test_analyze_modules_exist() -> None:
     thread = preload(ANALYZE_MODULES)
     thread.join(timeout=120)
