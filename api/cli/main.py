@@ -144,17 +144,23 @@ def _polis_state(args: argparse.Namespace, settings: AnalysisSettings,
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from meedenken.api.cli.process import ANALYZE_MODULES, pause_collector, preload
+    from meedenken.api.cli.process import (
+        ANALYZE_MODULES,
+        parse_on_one_core,
+        pause_collector,
+        preload,
+    )
     from meedenken.models.polis_api import read_conversation  # NumPy and pyarrow only
 
     if args.polis_math is not None and not args.polis_compatible:
         raise CommandError("argument --polis-math: needs --polis-compatible (Pol.is's state "
                            "continues only with Pol.is's steps)", prog="meedenken analyze")
+    settings = analysis_settings(args)  # imports the engine's package (SciPy's sparse) first
     pause_collector()  # a one-shot command: no collector passes over a million objects
-    # pandas, SciPy, scikit-learn and pydantic are imported in the background while this thread
-    # reads the export, builds the matrix and counts participation (process.Preload).
+    # pandas, scikit-learn and pydantic are imported in the background while this thread reads
+    # the export, builds the matrix and counts participation (process.Preload).
     loading = preload(ANALYZE_MODULES)
-    settings = analysis_settings(args)
+    parse_on_one_core()
     start = time.perf_counter()
     export = read_conversation(args.folder, progress=sys.stderr.isatty(),
                                agree_sign=args.api_agree_sign)

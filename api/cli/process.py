@@ -33,8 +33,8 @@ import logging
 import threading
 from collections.abc import Sequence
 
-__all__ = ["ANALYZE_MODULES", "freeze_before_exit", "own_process", "pause_collector",
-           "preload"]
+__all__ = ["ANALYZE_MODULES", "Preload", "freeze_before_exit", "own_process",
+           "parse_on_one_core", "pause_collector", "preload"]
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,21 @@ def pause_collector() -> bool:
     process is the command's own (:func:`own_process`); returns whether it did."""
     if _owned:
         gc.disable()
+    return _owned
+
+
+def parse_on_one_core() -> bool:
+    """Keep pyarrow's CSV parser to one thread for the rest of a one-shot command, if this
+    process is the command's own (:func:`own_process`); returns whether it did.
+
+    While ``meedenken analyze`` reads the export, the background imports (:func:`preload`) are
+    the longer of the two and need a core of their own; two parser threads on a two-core
+    machine would take it from them. The values read are the same either way.
+    """
+    if _owned:
+        import pyarrow
+
+        pyarrow.set_cpu_count(1)
     return _owned
 
 

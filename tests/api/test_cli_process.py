@@ -59,6 +59,21 @@ def test_the_collector_pauses_only_in_a_process_the_command_owns(
         gc.enable()
 
 
+def test_the_parser_keeps_to_one_core_only_in_a_process_the_command_owns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pyarrow
+
+    before = pyarrow.cpu_count()
+    monkeypatch.setattr(process, "_owned", False)
+    assert process.parse_on_one_core() is False and pyarrow.cpu_count() == before
+    monkeypatch.setattr(process, "_owned", True)
+    try:
+        assert process.parse_on_one_core() is True and pyarrow.cpu_count() == 1
+    finally:
+        pyarrow.set_cpu_count(before)
+
+
 def test_console_script_freezes_before_exit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
