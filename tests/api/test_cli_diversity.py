@@ -51,7 +51,7 @@ def test_positions_find_each_value_or_minus_one(ids: list[int]) -> None:
     from meedenken.api.cli.diversity import _positions
 
     rng = np.random.default_rng(0)
-    pool = np.array(ids + [1, 2, -1, 11, 10**12 + 1], dtype=np.int64)
+    pool = np.array([*ids, 1, 2, -1, 11, 10**12 + 1], dtype=np.int64)
     values = rng.choice(pool, size=200)
     expected = [ids.index(v) if v in ids else -1 for v in values.tolist()]
     assert _positions(np.array(ids, dtype=np.int64), values).tolist() == expected
