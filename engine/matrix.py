@@ -26,6 +26,14 @@ SMALL_APPEND_RATIO = 50
 DENSE_ID_SLACK = 1_000_000
 
 
+def _valid_votes(values: np.ndarray) -> np.ndarray:
+    """Which votes are -1, 0 or 1; integer arrays by two comparisons (millions of records at
+    import), others by ``np.isin``."""
+    if values.dtype.kind in "iu":
+        return (values >= min(_VALID_VOTES)) & (values <= max(_VALID_VOTES))
+    return np.isin(values, _VALID_VOTES)
+
+
 def _unique(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``np.unique(arr, return_index=True, return_inverse=True)``: distinct ids (sorted), the
     first record of each, and each record's position among the distinct ids.
@@ -248,8 +256,8 @@ class VoteMatrix:
                 f"{n}, {len(statements)}, {len(votes)}, {None if times is None else len(times)}"
             )
         values = np.asarray(votes)
-        if n and not np.isin(values, _VALID_VOTES).all():
-            bad = values[~np.isin(values, _VALID_VOTES)][0]
+        if n and not _valid_votes(values).all():
+            bad = values[~_valid_votes(values)][0]
             raise InvalidVotesError(f"vote must be -1, 0 or 1, got {bad!r}")
         values = values.astype(np.int8)
         if times is None:

@@ -11,13 +11,14 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from tqdm import tqdm
+
+if TYPE_CHECKING:  # pandas is imported where a file needs it (see read_columns)
+    import pandas as pd
 
 __all__ = [
     "MS_PER_SECOND",
@@ -27,7 +28,11 @@ __all__ = [
     "Source",
     "booleans",
     "check_columns",
+    "column_floats",
+    "column_integers",
+    "floats",
     "integers",
+    "read_columns",
     "read_header",
     "read_table",
 ]
@@ -153,6 +158,53 @@ def read_header(source: Source, name: str) -> list[str]:
     return [column.strip() for column in next(csv.reader([text]))]
 
 
+@contextmanager
+def _progress(source: Source, name: str, raw: IO[bytes], show: bool) -> Iterator[IO[bytes]]:
+    """``raw``, wrapped in a tqdm progress bar on stderr when ``show``."""
+    if not show:
+        yield raw
+        return
+    from tqdm import tqdm
+
+    with tqdm.wrapattr(raw, "read", total=source.size(name), desc=name, unit="B",
+                       unit_scale=True, leave=False) as stream:
+        yield stream
+
+
+def read_columns(
+    source: Source,
+    name: str,
+    columns: Sequence[str],
+    *,
+    progress: bool = False,
+    strings: Sequence[str] = (),
+) -> pa.Table:
+    """Read ``columns`` of one CSV file of the export with pyarrow's strict, fast parser; only
+    blank cells count as missing, and a row with too few or too many fields (a truncated file,
+    say) is an error. Columns named in ``strings`` stay text.
+
+    Returns the Arrow table itself: :func:`column_integers` and :func:`column_floats` turn its
+    columns into checked NumPy arrays without pandas, which ``meedenken analyze`` then imports
+    in the background while this parser runs (it releases the GIL).
+    """
+    label = source.label(name)
+    show = progress and source.size(name) >= PROGRESS_MIN_BYTES
+    options = pa_csv.ConvertOptions(
+        include_columns=list(columns),
+        null_values=[""],
+        strings_can_be_null=True,
+        column_types={c: pa.string() for c in strings if c in columns},
+    )
+    try:
+        with source.open(name) as raw, _progress(source, name, raw, show) as stream:
+            return pa_csv.read_csv(stream, convert_options=options)
+    except pa.ArrowInvalid as exc:
+        reason = str(exc)[:MAX_REASON_CHARS]
+        raise ExportError(label, f"malformed or truncated CSV: {reason}") from exc
+    except UnicodeDecodeError as exc:
+        raise ExportError(label, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
 def read_table(
     source: Source,
     name: str,
@@ -161,52 +213,114 @@ def read_table(
     columns: Sequence[str] | None = None,
     strings: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Read one CSV file of the export; only blank cells count as missing.
+    """Read one CSV file of the export as a DataFrame; only blank cells count as missing.
 
-    With ``columns``, only those are read, by pyarrow's strict and fast parser: a row with too
-    few or too many fields (a truncated file, say) is an error. Without, pandas's C parser reads
-    every column (it handles quoted multi-line texts); short rows come back with blank cells,
-    which the column checks report. Columns named in ``strings`` stay text.
+    With ``columns``, only those are read, by :func:`read_columns`. Without, pandas's C parser
+    reads every column (it handles quoted multi-line texts); short rows come back with blank
+    cells, which the column checks report. Columns named in ``strings`` stay text.
     """
+    if columns is not None:
+        return read_columns(source, name, columns, progress=progress,
+                            strings=strings).to_pandas()
+    import pandas as pd
+
     label = source.label(name)
-    size = source.size(name)
-    show = progress and size >= PROGRESS_MIN_BYTES
+    show = progress and source.size(name) >= PROGRESS_MIN_BYTES
     try:
-        with (
-            source.open(name) as raw,
-            tqdm.wrapattr(
-                raw,
-                "read",
-                total=size,
-                desc=name,
-                unit="B",
-                unit_scale=True,
-                leave=False,
-                disable=not show,
-            ) as stream,
-        ):
-            if columns is None:
-                return pd.read_csv(
-                    stream,
-                    keep_default_na=False,
-                    na_values=[""],
-                    encoding="utf-8-sig",
-                    dtype=dict.fromkeys(strings, str),
-                )
-            options = pa_csv.ConvertOptions(
-                include_columns=list(columns),
-                null_values=[""],
-                strings_can_be_null=True,
-                column_types={c: pa.string() for c in strings if c in columns},
+        with source.open(name) as raw, _progress(source, name, raw, show) as stream:
+            return pd.read_csv(
+                stream,
+                keep_default_na=False,
+                na_values=[""],
+                encoding="utf-8-sig",
+                dtype=dict.fromkeys(strings, str),
             )
-            return pa_csv.read_csv(stream, convert_options=options).to_pandas()
     except pd.errors.EmptyDataError as exc:
         raise ExportError(label, "file is empty") from exc
-    except (pd.errors.ParserError, pa.ArrowInvalid) as exc:
+    except pd.errors.ParserError as exc:
         reason = str(exc)[:MAX_REASON_CHARS]
         raise ExportError(label, f"malformed or truncated CSV: {reason}") from exc
     except UnicodeDecodeError as exc:
         raise ExportError(label, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+#: Arrow column types read straight from their buffers by :func:`_arrow_values`.
+_NUMPY_TYPES = {pa.int64(): np.dtype(np.int64), pa.float64(): np.dtype(np.float64)}
+
+
+def _arrow_values(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """An int64 or float64 Arrow column as (values, valid), valid None when nothing is blank;
+    None for any other type. Read from the Arrow buffers with NumPy: pyarrow's own
+    ``to_numpy`` imports pandas. Blank cells hold arbitrary values (check ``valid``)."""
+    dtype = _NUMPY_TYPES.get(column.type)
+    if dtype is None:
+        return None
+    values, valid = [], []
+    for chunk in column.chunks:
+        n, offset = len(chunk), chunk.offset
+        if n == 0:
+            continue
+        bitmap, data = chunk.buffers()
+        values.append(np.frombuffer(data, dtype=dtype, count=offset + n)[offset:])
+        if chunk.null_count:
+            bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+            valid.append(bits[offset : offset + n].astype(bool))
+        else:
+            valid.append(np.ones(n, dtype=bool))
+    out = np.concatenate(values) if values else np.zeros(0, dtype)
+    return out, (np.concatenate(valid) if column.null_count else None)
+
+
+def column_integers(
+    table: pa.Table,
+    name: str,
+    label: str,
+    *,
+    default: int | None = None,
+    allowed: tuple[int, ...] | None = None,
+) -> np.ndarray:
+    """:func:`integers` of a column of a :func:`read_columns` table: the same values and the
+    same errors. Integer columns are read without pandas; any other column (text in a number
+    column, say) goes through :func:`integers`, which finds the offending cell."""
+    read = _arrow_values(table.column(name)) if table.column(name).type == pa.int64() else None
+    if read is not None:
+        values, valid = read
+        if valid is None:
+            return _check_allowed(values, label, name, allowed)
+        kept = values[valid]
+        # integers() reads a column with blanks as floats: whole numbers of 2**53 and more
+        # are out of range there, so they take its path (and its error).
+        if default is not None and ((kept > -_EXACT_FLOAT) & (kept < _EXACT_FLOAT)).all():
+            return _check_allowed(np.where(valid, values, default), label, name, allowed)
+    return integers(table.column(name).to_pandas(), label, name, default=default,
+                    allowed=allowed)
+
+
+def column_floats(table: pa.Table, name: str, label: str) -> np.ndarray:
+    """:func:`floats` of a column of a :func:`read_columns` table (absent: all 0); numeric
+    columns without blanks are read without pandas."""
+    if name not in table.column_names:
+        return np.zeros(table.num_rows)
+    read = _arrow_values(table.column(name))
+    if read is not None and read[1] is None:
+        if read[0].dtype.kind == "i":  # whole numbers: no NaN or infinity to replace
+            return read[0].astype(np.float64)
+        return np.nan_to_num(read[0].astype(np.float64), nan=0.0)
+    return floats(table.column(name).to_pandas(), label, name)
+
+
+def floats(column: pd.Series, label: str, name: str) -> np.ndarray:
+    """A numeric column as float64 (blank = 0)."""
+    import pandas as pd
+
+    numbers = pd.to_numeric(column, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    bad = np.isnan(numbers) & column.notna().to_numpy()
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise ExportError(
+            label, f"data row {first + 1}: '{name}' is not a number: {column.iloc[first]!r}"
+        )
+    return np.nan_to_num(numbers, nan=0.0)
 
 
 def check_columns(header: Sequence[str], required: Sequence[str], label: str) -> None:
@@ -232,6 +346,8 @@ def integers(
 ) -> np.ndarray:
     """A column as int64. Blank cells take ``default`` (an error when it is None); values outside
     ``allowed`` are an error."""
+    import pandas as pd
+
     if pd.api.types.is_integer_dtype(column.dtype):
         values = column.to_numpy(np.int64)
     else:
@@ -257,8 +373,19 @@ def integers(
                 )
         numbers[missing] = 0 if default is None else default
         values = numbers.astype(np.int64)
+    return _check_allowed(values, label, name, allowed)
+
+
+def _check_allowed(
+    values: np.ndarray, label: str, name: str, allowed: tuple[int, ...] | None
+) -> np.ndarray:
+    """``values``, or an error naming the first one outside ``allowed``."""
     if allowed is not None:
-        bad = ~np.isin(values, allowed)
+        lo, hi = min(allowed), max(allowed)
+        if sorted(allowed) == list(range(lo, hi + 1)):  # a range: two comparisons per value
+            bad = (values < lo) | (values > hi)
+        else:
+            bad = ~np.isin(values, allowed)
         if bad.any():
             first = int(np.argmax(bad))
             raise ExportError(

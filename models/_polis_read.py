@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ._csv import (
     MS_PER_SECOND,
@@ -20,10 +20,17 @@ from ._csv import (
     Source,
     booleans,
     check_columns,
+    column_floats,
+    column_integers,
+    floats,
     integers,
+    read_columns,
     read_header,
     read_table,
 )
+
+if TYPE_CHECKING:  # pandas is imported where a file needs it: votes.csv is read without it
+    import pandas as pd
 
 __all__ = [
     "COMMENTS_FILE",
@@ -83,12 +90,12 @@ def read_votes(source: Source, progress: bool) -> tuple[np.ndarray, ...]:
     header = read_header(source, VOTES_FILE)
     check_columns(header, VOTE_COLUMNS, label)
     wanted = [c for c in ("timestamp", *VOTE_COLUMNS) if c in header]
-    frame = read_table(source, VOTES_FILE, progress=progress, columns=wanted)
-    times = _floats(frame, "timestamp", label) / MS_PER_SECOND
+    table = read_columns(source, VOTES_FILE, wanted, progress=progress)
+    times = column_floats(table, "timestamp", label) / MS_PER_SECOND
     return (
-        integers(frame["voter-id"], label, "voter-id"),
-        integers(frame["comment-id"], label, "comment-id"),
-        integers(frame["vote"], label, "vote", allowed=VOTE_VALUES),
+        column_integers(table, "voter-id", label),
+        column_integers(table, "comment-id", label),
+        column_integers(table, "vote", label, allowed=VOTE_VALUES),
         times,
     )
 
@@ -97,14 +104,7 @@ def _floats(frame: pd.DataFrame, name: str, label: str) -> np.ndarray:
     """A numeric column as float64 (blank = 0); absent column = all 0."""
     if name not in frame:
         return np.zeros(len(frame))
-    numbers = pd.to_numeric(frame[name], errors="coerce").to_numpy(np.float64, na_value=np.nan)
-    bad = np.isnan(numbers) & frame[name].notna().to_numpy()
-    if bad.any():
-        first = int(np.argmax(bad))
-        raise ExportError(
-            label, f"data row {first + 1}: '{name}' is not a number: {frame[name].iloc[first]!r}"
-        )
-    return np.nan_to_num(numbers, nan=0.0)
+    return floats(frame[name], label, name)
 
 
 @dataclass(frozen=True)
@@ -140,17 +140,19 @@ def read_participants(
     if len(set(header)) != len(header):
         raise ExportError(label, "a column name appears twice in the header")
     wanted = header if with_votes else list(layout)
-    frame = read_table(source, name, progress=progress, columns=wanted, strings=("xid",))
-    pids = integers(frame["participant"], label, "participant")
+    table = read_columns(source, name, wanted, progress=progress, strings=("xid",))
+    pids = column_integers(table, "participant", label)
     if len(np.unique(pids)) != len(pids):
         raise ExportError(label, "a participant appears in more than one row")
-    groups = integers(frame["group-id"], label, "group-id", default=NOT_GROUPED)
-    xids = tuple(frame["xid"].fillna("").astype(str)) if "xid" in layout else None
+    groups = column_integers(table, "group-id", label, default=NOT_GROUPED)
+    xids = (tuple("" if x is None else x for x in table.column("xid").to_pylist())
+            if "xid" in layout else None)
     if not with_votes:
         empty = np.zeros(0, dtype=np.int64)
         return ParticipantTable(
             pids, groups, xids, (empty, empty, empty.astype(np.int8), np.zeros(0))
         )
+    frame = table.to_pandas()
     cells = _vote_cells(frame, comment_columns, label)
     _check_counts(frame, cells, label)
     rows, cols = np.nonzero(~np.isnan(cells))
@@ -161,6 +163,8 @@ def read_participants(
 
 def _vote_cells(frame: pd.DataFrame, columns: list[str], label: str) -> np.ndarray:
     """The comment columns as a float matrix, NaN = unseen; every other cell -1, 0 or 1."""
+    import pandas as pd
+
     if not all(pd.api.types.is_numeric_dtype(frame[c].dtype) for c in columns):
         for c in columns:  # find the offending cell for the message
             integers(frame[c], label, f"comment column {c}", default=0)
@@ -216,6 +220,8 @@ def read_comments(
     source: Source, voters: np.ndarray, comment_ids: np.ndarray, votes: np.ndarray
 ) -> CommentColumns:
     """comments.csv; agrees/disagrees, when absent, are counted from the final votes."""
+    import pandas as pd
+
     label = source.label(COMMENTS_FILE)
     if source.last_byte(COMMENTS_FILE) not in (b"\n", b""):
         # The text is the last column: a cut inside it would pass as a shorter text.

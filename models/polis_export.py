@@ -21,11 +21,9 @@ import logging
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-
-from meedenken.engine.matrix import VoteMatrix
 
 from ._csv import NOT_GROUPED, UNKNOWN_AUTHOR, ExportError, Source
 from ._polis_read import (
@@ -41,7 +39,9 @@ from ._polis_read import (
     read_summary,
     read_votes,
 )
-from ._polis_write import write_comments, write_participants, write_summary, write_votes
+
+if TYPE_CHECKING:
+    from meedenken.engine.matrix import VoteMatrix
 
 __all__ = [
     "Comment",
@@ -120,7 +120,12 @@ class PolisExport:
     meta_known: bool = True
 
     def __post_init__(self) -> None:
-        if not np.isin(np.asarray(self.votes), VOTE_VALUES).all():
+        votes = np.asarray(self.votes)
+        if votes.dtype.kind in "iu":  # two comparisons per vote instead of a set look-up
+            valid = bool(((votes >= min(VOTE_VALUES)) & (votes <= max(VOTE_VALUES))).all())
+        else:
+            valid = bool(np.isin(votes, VOTE_VALUES).all())
+        if not valid:
             raise ValueError("votes must be -1, 0 or 1")
         arrays = {
             "voter_ids": np.int64,
@@ -154,7 +159,7 @@ class PolisExport:
             raise ValueError("participant_ids, group_ids and xids must have equal lengths")
         if len(np.unique(given)) != len(given):
             raise ValueError("participant_ids must be unique")
-        others = pd.unique(self.voter_ids[~np.isin(self.voter_ids, given)])
+        others = _first_seen(self.voter_ids[~np.isin(self.voter_ids, given)])
         pids = np.concatenate([given, others])
         groups = np.concatenate([groups, np.full(len(others), NOT_GROUPED)])
         for name, value in (("participant_ids", pids), ("group_ids", groups)):
@@ -206,6 +211,8 @@ class PolisExport:
         id), participants in order of first vote; rejected comments (``moderated == -1``, unless
         ``exclude_moderated`` is false), unmoderated ones (``moderated == 0``) when
         ``drop_unmoderated``, and meta comments are marked excluded/meta."""
+        from meedenken.engine.matrix import VoteMatrix
+
         excluded = [c.comment_id for c in self.comments
                     if (c.moderated == -1 and exclude_moderated)
                     or (c.moderated == 0 and drop_unmoderated)]
@@ -251,6 +258,15 @@ class PolisExport:
             replace(c, is_meta=True) if c.comment_id in found else c for c in self.comments
         )
         return replace(self, comments=comments, meta_known=True), inferred
+
+
+def _first_seen(ids: np.ndarray) -> np.ndarray:
+    """The distinct ``ids`` in order of first appearance (``pandas.unique``)."""
+    if not len(ids):
+        return ids[:0]
+    import pandas as pd
+
+    return pd.unique(ids)
 
 
 # ---------------------------------------------------------------------- reading
@@ -392,6 +408,8 @@ def infer_meta_comments(
     times = export.timestamps
     if len(times) == 0 or not times.any():
         return ()
+    import pandas as pd
+
     order = np.lexsort((np.arange(len(times)), times))
     frame = pd.DataFrame(
         {"p": export.voter_ids[order], "c": export.comment_ids[order]}
@@ -430,6 +448,8 @@ def write_export(export: PolisExport, dest: str | Path) -> Path:
     Path
         ``dest``.
     """
+    from ._polis_write import write_comments, write_participants, write_summary, write_votes
+
     dest = Path(dest)
     files = {
         VOTES_FILE: write_votes,

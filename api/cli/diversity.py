@@ -9,78 +9,108 @@ time either: a participant's first vote (or first comment) stands in for it. Tim
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from meedenken.api.present.analysis import finite, plain_id
-from meedenken.api.present.schemas import (
-    AnalyzeDiversity,
-    AnalyzeOpinion,
-    AnalyzeParticipation,
-    AnalyzeVotesPerVoter,
-)
-from meedenken.engine import AnalysisResult
 from meedenken.engine.diversity_settings import DIVERSITY, DiversitySettings
-from meedenken.engine.matrix import VoteMatrix
-from meedenken.engine.opinion_diversity import (
-    OpinionDiversity,
-    opinion_diversity,
-    top_by_consensus,
-)
 from meedenken.engine.participation import ParticipationResult, participation
 from meedenken.engine.settings import POLIS_MIN_VOTES
-from meedenken.models.polis_export import PolisExport
 
-__all__ = ["DiversityReport", "diversity_json", "diversity_lines", "export_diversity"]
+if TYPE_CHECKING:  # the opinion measures (SciPy's stats) and the schemas (pydantic) load late
+    from meedenken.api.present.schemas import AnalyzeDiversity
+    from meedenken.engine import AnalysisResult
+    from meedenken.engine.matrix import VoteMatrix
+    from meedenken.engine.opinion_diversity import OpinionDiversity
+    from meedenken.models.polis_export import PolisExport
+
+__all__ = ["DiversityReport", "diversity_json", "diversity_lines", "export_diversity",
+           "export_participation"]
 
 #: Pol.is ``moderated`` values -> moderation state names.
 MODERATION = {1: "accepted", 0: "unmoderated", -1: "rejected"}
 
-DiversityReport = tuple[ParticipationResult, OpinionDiversity, list[Any]]
+DiversityReport = tuple[ParticipationResult, "OpinionDiversity", list[Any]]
 
 
 def export_diversity(export: PolisExport, matrix: VoteMatrix, result: AnalysisResult,
                      settings: DiversitySettings = DIVERSITY,
-                     min_votes: int = POLIS_MIN_VOTES) -> DiversityReport:
+                     min_votes: int = POLIS_MIN_VOTES,
+                     part: ParticipationResult | None = None) -> DiversityReport:
     """Participation (from the vote events) and opinion diversity (from the analysis).
 
     Coverage counts the top ``settings.coverage_top_n`` statements by group-informed consensus
     among those in the analysis (the third item returned, best first). They are not the
-    ``bridging`` list (matrix factorisation, ``result.bridging``).
+    ``bridging`` list (matrix factorisation, ``result.bridging``). ``part``: the participation
+    already computed by :func:`export_participation` with the same settings (``meedenken
+    analyze`` computes it while the analysis modules are still being imported).
     """
-    people = list(export.participant_ids if export.participant_ids is not None else [])
-    index = {int(p): i for i, p in enumerate(people)}
-    for comment in export.comments:  # authors who never voted still joined
-        if comment.author_id >= 0 and comment.author_id not in index:
-            index[comment.author_id] = len(index)
-    times = np.where(export.timestamps > 0, export.timestamps, np.nan)
-    # Every voter is one of export.participant_ids (PolisExport adds them), and comments are
-    # sorted by id: both look-ups are binary searches over arrays, not a dictionary per vote.
-    by_id = np.argsort(np.asarray(people, dtype=np.int64), kind="stable")
-    voters = by_id[np.searchsorted(np.asarray(people, dtype=np.int64), export.voter_ids,
-                                   sorter=by_id)].astype(np.int64)
-    join = np.full(len(index), np.nan)
-    np.fmin.at(join, voters, times)
-    comment_ids = np.array([c.comment_id for c in export.comments], dtype=np.int64)
-    known = np.isin(export.comment_ids, comment_ids)
-    comment_times = np.array([c.timestamp if c.timestamp > 0 else np.nan
-                              for c in export.comments])
-    authors = np.array([index.get(c.author_id, -1) for c in export.comments], dtype=np.int64)
-    np.fmin.at(join, authors[authors >= 0], comment_times[authors >= 0])
-    part = participation(
-        join, voters[known], np.searchsorted(comment_ids, export.comment_ids[known]),
-        times[known], comment_times,
-        np.array(["meta" if c.is_meta else MODERATION.get(c.moderated, str(c.moderated))
-                  for c in export.comments]),
-        authors, settings, min_votes)
+    from meedenken.engine.opinion_diversity import opinion_diversity, top_by_consensus
 
+    if part is None:
+        part = export_participation(export, settings, min_votes)
     active = result.in_conversation  # participants placed on the map
     labels = np.where(active, result.clustering.labels, -1)
     top = top_by_consensus(np.asarray(result.group_informed_consensus, dtype=float),
                            matrix.active, settings.coverage_top_n)
     opinion = opinion_diversity(matrix.X, labels, result.opinion_map.coordinates, top, settings)
     return part, opinion, [result.statement_ids[j] for j in top]
+
+
+def export_participation(export: PolisExport, settings: DiversitySettings = DIVERSITY,
+                         min_votes: int = POLIS_MIN_VOTES) -> ParticipationResult:
+    """The participation funnel of an export, from its vote events and comments alone."""
+    people = list(export.participant_ids if export.participant_ids is not None else [])
+    index = {int(p): i for i, p in enumerate(people)}
+    for comment in export.comments:  # authors who never voted still joined
+        if comment.author_id >= 0 and comment.author_id not in index:
+            index[comment.author_id] = len(index)
+    times = np.where(export.timestamps > 0, export.timestamps, np.nan)
+    # Every voter is one of export.participant_ids (PolisExport adds them), and comment ids
+    # are distinct: both are looked up by _positions, not by a dictionary per vote.
+    voters = _positions(np.asarray(people, dtype=np.int64), export.voter_ids)
+    join = np.full(len(index), np.nan)
+    np.fmin.at(join, voters, times)
+    comment_ids = np.array([c.comment_id for c in export.comments], dtype=np.int64)
+    columns = _positions(comment_ids, export.comment_ids)
+    known = columns >= 0
+    comment_times = np.array([c.timestamp if c.timestamp > 0 else np.nan
+                              for c in export.comments])
+    authors = np.array([index.get(c.author_id, -1) for c in export.comments], dtype=np.int64)
+    np.fmin.at(join, authors[authors >= 0], comment_times[authors >= 0])
+    return participation(
+        join, voters[known], columns[known],
+        times[known], comment_times,
+        np.array(["meta" if c.is_meta else MODERATION.get(c.moderated, str(c.moderated))
+                  for c in export.comments]),
+        authors, settings, min_votes)
+
+
+#: :func:`_positions` looks ids below ``len(values) + DENSE_ID_SLACK`` up in a table indexed by
+#: the id (at most one int64 array of that size); others by binary search.
+DENSE_ID_SLACK = 1_000_000
+
+
+def _positions(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each of ``values``' position in ``ids`` (distinct integers), -1 where it is not one.
+
+    Pol.is numbers participants and comments from 0, so a table indexed by the id answers
+    millions of votes in one pass; any other ids take a binary search over the sorted ids.
+
+    >>> _positions(np.array([7, 3, 5]), np.array([5, 7, 4, 3])).tolist()
+    [2, 0, -1, 1]
+    """
+    values = np.asarray(values, dtype=np.int64)
+    if not len(ids):
+        return np.full(len(values), -1, dtype=np.int64)
+    high = int(ids.max())
+    if ids.min() >= 0 and high < len(values) + DENSE_ID_SLACK:
+        table = np.full(high + 2, -1, dtype=np.int64)  # the last entry answers every other id
+        table[ids] = np.arange(len(ids))
+        return table[np.where((values >= 0) & (values <= high), values, high + 1)]
+    order = np.argsort(ids, kind="stable")
+    at = np.minimum(np.searchsorted(ids[order], values), len(ids) - 1)
+    return np.where(ids[order][at] == values, order[at], -1)
 
 
 def diversity_json(report: DiversityReport) -> AnalyzeDiversity:
@@ -90,6 +120,14 @@ def diversity_json(report: DiversityReport) -> AnalyzeDiversity:
     group-informed consensus); ``opinion.bridging`` is its older, deprecated name (the same
     list, not the matrix-factorisation ``bridging`` of the answer's top level).
     """
+    from meedenken.api.present.analysis import finite, plain_id
+    from meedenken.api.present.schemas import (
+        AnalyzeDiversity,
+        AnalyzeOpinion,
+        AnalyzeParticipation,
+        AnalyzeVotesPerVoter,
+    )
+
     part, opinion, top = report
     d = part.votes_per_voter
     cover = opinion.coverage

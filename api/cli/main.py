@@ -144,27 +144,35 @@ def _polis_state(args: argparse.Namespace, settings: AnalysisSettings,
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from meedenken.api.cli.process import ANALYZE_MODULES, pause_collector, preload
-    from meedenken.engine import EngineError
-    from meedenken.models.polis_api import read_conversation
+    from meedenken.api.cli.process import (
+        ANALYZE_MODULES,
+        parse_on_one_core,
+        pause_collector,
+        preload,
+    )
+    from meedenken.models.polis_api import read_conversation  # NumPy and pyarrow only
 
-    settings = analysis_settings(args)
     if args.polis_math is not None and not args.polis_compatible:
         raise CommandError("argument --polis-math: needs --polis-compatible (Pol.is's state "
                            "continues only with Pol.is's steps)", prog="meedenken analyze")
+    settings = analysis_settings(args)  # imports the engine's package (SciPy's sparse) first
     pause_collector()  # a one-shot command: no collector passes over a million objects
-    loading = preload(ANALYZE_MODULES)  # scikit-learn and the rest, while the export is read
+    # pandas, scikit-learn and pydantic are imported in the background while this thread reads
+    # the export, builds the matrix and counts participation (process.Preload).
+    loading = preload(ANALYZE_MODULES)
+    parse_on_one_core()
     start = time.perf_counter()
     export = read_conversation(args.folder, progress=sys.stderr.isatty(),
                                agree_sign=args.api_agree_sign)
+    if args.polis_math is not None:
+        loading.join()  # the math state's reader needs the engine's results
     export, previous = _polis_state(args, settings, export)
     inferred: tuple[int, ...] = ()
     if args.infer_meta:
         export, inferred = export.with_inferred_meta()
     read_seconds = time.perf_counter() - start
-    loading.join()  # before the matrix build, so that its seconds are the build's alone
-    from meedenken.engine import analyze
 
+    loading.wait_for("meedenken.engine.matrix")  # so that the seconds are the build's alone
     start = time.perf_counter()
     matrix = export.to_matrix(exclude_moderated=not args.include_moderated,
                               drop_unmoderated=args.drop_unmoderated)
@@ -181,18 +189,34 @@ def _run_analyze(args: argparse.Namespace) -> int:
     )
     if matrix.n_votes == 0:
         raise CommandError(f"{args.folder}: the export holds no votes; nothing to analyse")
+    loading.wait_for("meedenken.api.cli.diversity")
+    from meedenken.api.cli.diversity import (
+        diversity_json,
+        diversity_lines,
+        export_diversity,
+        export_participation,
+    )
+
+    start = time.perf_counter()
+    part = export_participation(export, settings.diversity, settings.min_votes)
+    diversity_seconds = time.perf_counter() - start
+
+    loading.wait_for("meedenken.engine.steps")
+    from meedenken.engine import EngineError, analyze
+
     try:
         kept = list(export.polis_groups()) if args.keep_in_conv else None
         result = analyze(matrix, settings, previous=previous, random_state=args.seed,
                          in_conversation=kept)
     except EngineError as exc:
         raise CommandError(f"{args.folder}: cannot analyse: {exc}") from exc
-    from meedenken.api.cli.diversity import diversity_json, diversity_lines, export_diversity
-
+    loading.join()  # the opinion measures and the presentation of the answer
     start = time.perf_counter()
-    diversity = export_diversity(export, matrix, result, settings.diversity, settings.min_votes)
+    diversity = export_diversity(export, matrix, result, settings.diversity, settings.min_votes,
+                                 part=part)
+    diversity_seconds += time.perf_counter() - start
     seconds = {"read": read_seconds, "matrix": matrix_seconds, **result.timings,
-               "diversity": time.perf_counter() - start}
+               "diversity": diversity_seconds}
     if args.json:
         from meedenken.api.present.analysis import StatementInfo, analyze_answer, as_json
         from meedenken.api.present.schemas import ModerationCounts

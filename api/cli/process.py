@@ -4,9 +4,11 @@ A ``meedenken analyze`` process spends as long importing scikit-learn (which imp
 ``scipy.stats`` and pandas) and in the interpreter's shutdown as in the analysis itself
 (benchmarks/RESULTS.md, issue 14 item 6). Two remedies that leave every output unchanged:
 
-- :func:`preload` imports the analysis modules in a background thread while the main thread
-  reads the export: pyarrow's CSV parser and NumPy's large array operations release the GIL,
-  so the import's Python code runs meanwhile on the other core.
+- :func:`preload` imports the analysis modules in a background thread (:class:`Preload`)
+  while the main thread reads the export, builds the vote matrix and counts participation:
+  pyarrow's CSV parser and NumPy's large array operations release the GIL, so the imports'
+  Python code runs meanwhile on the other core. The main thread waits for a module
+  (:meth:`Preload.wait_for`) just before it needs it.
 - :func:`pause_collector` switches the cyclic garbage collector off for a one-shot command:
   its full passes over the ~1M objects of SciPy, scikit-learn, pandas and the analysis took
   0.3-0.7 s of ``analyze``, which leaves almost no cyclic garbage (1,622 objects on the
@@ -31,36 +33,61 @@ import logging
 import threading
 from collections.abc import Sequence
 
-__all__ = ["ANALYZE_MODULES", "freeze_before_exit", "own_process", "pause_collector",
-           "preload"]
+__all__ = ["ANALYZE_MODULES", "Preload", "freeze_before_exit", "own_process",
+           "parse_on_one_core", "pause_collector", "preload"]
 
 logger = logging.getLogger(__name__)
 
-#: What ``meedenken analyze`` imports after reading the export: the engine's steps
-#: (scikit-learn, SciPy), bridging and the presentation of the answer.
+#: What ``meedenken analyze`` imports besides the export reader, in the order it needs them:
+#: pandas (comments.csv; the votes are read without it), SciPy's sparse matrices (the matrix
+#: build), the participation measures, the engine's steps (scikit-learn, which imports SciPy's
+#: stats and optimize), then the presentation of the answer (pydantic), needed last.
 ANALYZE_MODULES = (
+    "pandas",
+    "meedenken.engine.matrix",
+    "meedenken.api.cli.diversity",
     "meedenken.engine.analysis",
     "meedenken.engine.steps",
+    "meedenken.engine.opinion_diversity",
     "meedenken.api.present.analysis",
-    "meedenken.api.cli.diversity",
 )
 
 
-def _import_all(modules: Sequence[str]) -> None:
-    for name in modules:
+class Preload(threading.Thread):
+    """A daemon thread importing modules in order; :meth:`wait_for` one before using it.
+
+    Safe against import deadlocks as it is used: the main thread imports a module of the list
+    only after :meth:`wait_for` it, or from inside a function (``import pandas`` in the
+    comments reader), holding no other module's import lock while it waits for the thread's;
+    and none of these libraries imports back into a module the main thread is importing.
+    A module that fails to import stops the thread and is left out of ``sys.modules``, so the
+    main thread's own ``import`` raises the error where it always did.
+    """
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        super().__init__(name="meedenken-preload", daemon=True)
+        self.modules = tuple(modules)
+        self._done = {name: threading.Event() for name in self.modules}
+
+    def run(self) -> None:
         try:
-            importlib.import_module(name)
+            for name in self.modules:
+                importlib.import_module(name)
+                self._done[name].set()
         except Exception:  # the main thread's own import raises it again
             logger.debug("background import of %s failed", name, exc_info=True)
-            return
+        finally:  # nobody waits for a module the thread will not import
+            for done in self._done.values():
+                done.set()
+
+    def wait_for(self, name: str) -> None:
+        """Block until ``name`` (one of :attr:`modules`) is imported, or the thread stopped."""
+        self._done[name].wait()
 
 
-def preload(modules: Sequence[str]) -> threading.Thread:
-    """Start importing ``modules`` in a daemon thread; ``join()`` the thread before using them.
-
-    The caller must already have imported what it uses meanwhile, so the two threads never
-    wait on each other's module locks. A module that fails to import is left out of
-    ``sys.modules``, so the caller's own ``import`` raises the error where it always did.
+def preload(modules: Sequence[str]) -> Preload:
+    """Start importing ``modules`` in a daemon thread (:class:`Preload`); ``wait_for`` a module
+    or ``join()`` the thread before using them.
 
     Parameters
     ----------
@@ -69,11 +96,10 @@ def preload(modules: Sequence[str]) -> threading.Thread:
 
     Returns
     -------
-    threading.Thread
+    Preload
         The started thread.
     """
-    thread = threading.Thread(target=_import_all, args=(tuple(modules),),
-                              name="meedenken-preload", daemon=True)
+    thread = Preload(modules)
     thread.start()
     return thread
 
@@ -92,6 +118,21 @@ def pause_collector() -> bool:
     process is the command's own (:func:`own_process`); returns whether it did."""
     if _owned:
         gc.disable()
+    return _owned
+
+
+def parse_on_one_core() -> bool:
+    """Keep pyarrow's CSV parser to one thread for the rest of a one-shot command, if this
+    process is the command's own (:func:`own_process`); returns whether it did.
+
+    While ``meedenken analyze`` reads the export, the background imports (:func:`preload`) are
+    the longer of the two and need a core of their own; two parser threads on a two-core
+    machine would take it from them. The values read are the same either way.
+    """
+    if _owned:
+        import pyarrow
+
+        pyarrow.set_cpu_count(1)
     return _owned
 
 

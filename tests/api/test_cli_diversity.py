@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from meedenken.api.cli.main import main
@@ -39,3 +40,18 @@ def test_readable_summary_has_participation_and_opinion(capsys) -> None:
     out = capsys.readouterr().out
     assert "Participation:" in out and "Opinion diversity:" in out
     assert "voted" in out and "effectively" in out
+
+
+@pytest.mark.parametrize("ids", [
+    [7, 3, 5, 0],  # small ids: the table
+    [-4, 10**12, 3],  # negative and huge ids: the binary search
+    [],
+])
+def test_positions_find_each_value_or_minus_one(ids: list[int]) -> None:
+    from meedenken.api.cli.diversity import _positions
+
+    rng = np.random.default_rng(0)
+    pool = np.array([*ids, 1, 2, -1, 11, 10**12 + 1], dtype=np.int64)
+    values = rng.choice(pool, size=200)
+    expected = [ids.index(v) if v in ids else -1 for v in values.tolist()]
+    assert _positions(np.array(ids, dtype=np.int64), values).tolist() == expected

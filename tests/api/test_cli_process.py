@@ -22,6 +22,18 @@ def test_preload_imports_the_modules_in_a_background_thread() -> None:
     assert name not in sys.modules
 
 
+def test_wait_for_returns_once_the_module_is_imported_or_the_thread_stopped() -> None:
+    missing = "meedenken_test_preload_missing"
+    later = "meedenken_test_preload_never"  # after the failure: never imported, never waited on
+    thread = preload(["json.tool", missing, later])
+    thread.wait_for("json.tool")
+    assert "json.tool" in sys.modules
+    thread.wait_for(later)  # returns although the thread stopped at the missing module
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert missing not in sys.modules and later not in sys.modules
+
+
 def test_analyze_modules_exist() -> None:
     thread = preload(ANALYZE_MODULES)
     thread.join(timeout=120)
@@ -45,6 +57,21 @@ def test_the_collector_pauses_only_in_a_process_the_command_owns(
         assert process.pause_collector() is True and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_parser_keeps_to_one_core_only_in_a_process_the_command_owns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pyarrow
+
+    before = pyarrow.cpu_count()
+    monkeypatch.setattr(process, "_owned", False)
+    assert process.parse_on_one_core() is False and pyarrow.cpu_count() == before
+    monkeypatch.setattr(process, "_owned", True)
+    try:
+        assert process.parse_on_one_core() is True and pyarrow.cpu_count() == 1
+    finally:
+        pyarrow.set_cpu_count(before)
 
 
 def test_console_script_freezes_before_exit(
