@@ -265,7 +265,9 @@ def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
 def merge_statement(statement_id: StatementId, body: MergeRequest, conv: FacilitatorDep,
                     session: SessionDep, service: ServiceDep) -> MergeResult:
     """Merge a duplicate into an existing statement: the duplicate is rejected (participants
-    vote on the existing one); one click in the moderation queue (facilitator)."""
+    vote on the existing one) and keeps a pointer to it (``merged_into_id``), so its votes and
+    reports can follow it; one click in the moderation queue (facilitator). Accepting the
+    statement again (PATCH) undoes the merge."""
     if body.into == statement_id:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             "a statement cannot be merged into itself")
@@ -280,7 +282,13 @@ def merge_statement(statement_id: StatementId, body: MergeRequest, conv: Facilit
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"statement {body.into} is rejected; merge into a visible statement")
     row.moderation = Moderation.rejected
+    row.merged_into_id = target.id
     session.add(row)
+    # Statements merged into this one earlier now point to the statement that is kept.
+    for earlier in session.exec(select(Statement).where(
+            Statement.merged_into_id == statement_id)).all():
+        earlier.merged_into_id = target.id
+        session.add(earlier)
     session.commit()
     session.refresh(row)
     session.refresh(target)
@@ -326,6 +334,8 @@ def moderate_statement(statement_id: StatementId, body: StatementUpdate, conv: F
         raise HTTPException(status.HTTP_404_NOT_FOUND,
                             f"statement {statement_id} not found in conversation {conv.id}")
     row.sqlmodel_update(body.model_dump(exclude_unset=True, exclude_none=True))
+    if row.moderation != Moderation.rejected:
+        row.merged_into_id = None  # accepted (or pending) again: no longer a merged duplicate
     session.add(row)
     session.commit()
     session.refresh(row)

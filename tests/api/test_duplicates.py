@@ -63,8 +63,27 @@ def test_queue_marks_duplicates_and_merge_rejects_in_one_click(dialogue):
     assert r.status_code == 200, r.text
     assert r.json()["statement"]["moderation"] == "rejected"
     assert r.json()["merged_into"]["id"] == dialogue.statements[4]
+    assert r.json()["statement"]["merged_into_id"] == dialogue.statements[4]
     pending = c.get(dialogue.url("/statements?moderation=pending"), headers=dialogue.f).json()
     assert [s["id"] for s in pending["data"]] == [other_id]
+
+
+def test_a_merge_is_stored_as_a_pointer_that_follows_the_kept_statement(dialogue):
+    """Issue 17: merged statement -> kept statement, so votes and reports can follow it; merging
+    the kept one later moves the pointer on; accepting a merged one again undoes its merge."""
+    c = dialogue.client
+    first, middle, last = dialogue.statements[0], dialogue.statements[1], dialogue.statements[2]
+    assert c.post(dialogue.url(f"/statements/{first}/merge"), headers=dialogue.f,
+                  json={"into": middle}).status_code == 200
+    assert c.post(dialogue.url(f"/statements/{middle}/merge"), headers=dialogue.f,
+                  json={"into": last}).status_code == 200
+    rows = {s["id"]: s for s in
+            c.get(dialogue.url("/statements"), headers=dialogue.f).json()["data"]}
+    assert rows[first]["merged_into_id"] == last and rows[middle]["merged_into_id"] == last
+    assert rows[last]["merged_into_id"] is None
+    r = c.patch(dialogue.url(f"/statements/{first}"), headers=dialogue.f,
+                json={"moderation": "accepted"})
+    assert r.status_code == 200 and r.json()["merged_into_id"] is None
 
 
 def test_merge_refuses_bad_ids_with_clear_4xx(dialogue):
