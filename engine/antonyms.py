@@ -87,9 +87,10 @@ def antonym_conflict(a: str, b: str) -> bool:
     """Whether one statement uses a word whose antonym the other uses (and neither uses both).
 
     >>> antonym_conflict("Er komen steeds andere gezichten van de thuiszorg",
-    ...                  "Bij de thuiszorg komt altijd dezelfde vaste medewerker")
+    ...                  "Bij de thuiszorg komt altijd dezelfde medewerker")
     True
-    >>> antonym_conflict("De spoedeisende hulp moet open blijven", "De spoedeisende hulp mag niet dicht")
+    >>> antonym_conflict("De spoedeisende hulp moet open blijven",
+    ...                  "De spoedeisende hulp mag niet dicht")
     False
     """
     sa, sb = _sides(a), _sides(b)

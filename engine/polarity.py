@@ -32,8 +32,9 @@ negates the subject and "ik wil niet hoeven zoeken" a wish, not the need.
 Two statements are in **strong** conflict when both state a direction and the directions differ,
 or both state a state explicitly and the states differ, or one says "must" and the other "need
 not"; in **weak** conflict when only implied states differ, or one says "need not" and the other
-states no modality ("Ouderen moeten thuis blijven wonen" vs "... niet thuis blijven wonen"), which is
-decisive for minimal pairs but not for free paraphrases (the caller weighs it by word overlap).
+states no modality ("Ouderen moeten thuis blijven wonen" vs "... niet thuis blijven wonen"),
+which is decisive for minimal pairs but not for free paraphrases (the caller weighs it by word
+overlap).
 
 Limits: no parser, so scope is a word window; irony, contrast ("wel ... maar niet"), and opposites
 that flip a claim without any of these words ("betaald door de gemeente" vs "door de mensen zelf")

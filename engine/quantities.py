@@ -67,8 +67,10 @@ _NUMBER_WORDS: dict[str, float] = {
     "halben": 0.5, "anderthalb": 1.5,
 }
 #: Number words that are also articles or vague words: a number only directly before a unit.
-_ONLY_BEFORE_UNIT = frozenset(
-    "een a an ein eine einer einem einen half halve halb halbe halben paar couple few".split())
+_ONLY_BEFORE_UNIT = frozenset([
+    "een", "a", "an", "ein", "eine", "einer", "einem", "einen", "half", "halve", "halb", "halbe",
+    "halben", "paar", "couple", "few",
+])
 
 _DAY = 1.0
 _MINUTE = 1 / 1440
@@ -102,11 +104,15 @@ for _name in ("procent", "percent", "prozent", "%"):
     _UNITS[_name] = ("percent", 1.0, False)
 
 #: Words before a number that open its interval upwards ("meer dan een jaar") ...
-_AT_LEAST = frozenset("meer langer ruim minstens minimaal more longer least mehr länger "
-                      "mindestens über".split())
+_AT_LEAST = frozenset([
+    "meer", "langer", "ruim", "minstens", "minimaal", "more", "longer", "least", "mehr",
+    "länger", "mindestens", "über",
+])
 #: ... or downwards ("hooguit twee weken").
-_AT_MOST = frozenset("minder korter hooguit maximaal hoogstens less fewer shorter most under "
-                     "weniger kürzer höchstens maximal unter".split())
+_AT_MOST = frozenset([
+    "minder", "korter", "hooguit", "maximaal", "hoogstens", "less", "fewer", "shorter", "most",
+    "under", "weniger", "kürzer", "höchstens", "maximal", "unter",
+])
 #: Words after "meer" etc. that make it a comparison ("meer dan", "more than", "mehr als").
 _THAN = frozenset({"dan", "than", "als"})
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|[€%]")
@@ -175,11 +181,11 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         token = tokens[i]
         value = _number(token)
         if value is not None:
-            # "een half jaar", "twee en een half uur": the last number word before the unit.
+            # "een half jaar", "een paar dagen": the last number word before the unit.
             j = i
-            while j + 1 < len(tokens) and _number(tokens[j + 1]) is not None:
+            while j + 1 < len(tokens) and (following := _number(tokens[j + 1])) is not None:
                 j += 1
-                value = _number(tokens[j])
+                value = following
             unit = _UNITS.get(tokens[j + 1]) if j + 1 < len(tokens) else None
             if unit is not None:
                 dimension, size, _ = unit
@@ -211,7 +217,8 @@ def quantity_conflict(a: str, b: str) -> bool:
     True
     >>> quantity_conflict("Hulp binnen vier weken", "Hulp binnen een maand")
     False
-    >>> quantity_conflict("Een ambulance binnen vijftien minuten", "Een ambulance binnen een kwartier")
+    >>> quantity_conflict("Een ambulance binnen vijftien minuten",
+    ...                   "Een ambulance binnen een kwartier")
     False
     >>> quantity_conflict("Wachten op een operatie duurt maanden", "De wachtlijst is te lang")
     False

@@ -1,4 +1,4 @@
-"""statement.merged_into_id: a merged duplicate points to the statement it was merged into (issue 17)
+"""statement.merged_into_id: a merged duplicate points to the statement kept (issue 17)
 
 Revision ID: 0008
 Revises: 0007
