@@ -33,6 +33,8 @@ from meedenken.models.tables import (
 from meedenken.models.text import duplicate_groups
 
 router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
+#: Checks of seeds before their conversation exists (the set-up page, issue 17).
+seed_checks = APIRouter(prefix="/statements", tags=["statements"])
 
 StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id"),
                       CanonicalId]
@@ -228,6 +230,25 @@ def check_duplicates(body: DuplicateCheckRequest, caller: CallerDep, read: ReadS
         return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
     return DuplicateCheckResult(duplicates=[_matches(h, existing, texts) for h in found],
                                 checked=True)
+
+
+@seed_checks.post("/check", response_model=DuplicateCheckResult)
+def check_new_seeds(body: DuplicateCheckRequest, service: ServiceDep) -> DuplicateCheckResult:
+    """Near-duplicates among seeds typed on the set-up page, before their conversation exists
+    (so no token yet): each text against the texts before it, as if submitted one at a time;
+    nothing is stored. Limited per address like seed uploads (``limit_seed_checks_address``).
+    The page shows them before saving; the facilitator may keep both."""
+    settings = service.settings
+    if len(body.texts) > settings.bulk_max:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"at most {settings.bulk_max} texts per request, "
+                            f"got {len(body.texts)}")
+    texts = [t.text for t in body.texts]
+    found = check_texts([], texts, top=settings.similar_top or 1,
+                        use_embeddings=settings.embedding_similarity)
+    if found is None:
+        return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
+    return DuplicateCheckResult(duplicates=[_matches(h, [], texts) for h in found], checked=True)
 
 
 @router.get("/duplicates", response_model=DuplicateQueue)

@@ -37,6 +37,27 @@ def test_check_takes_participants_and_refuses_bad_input(dialogue):
                   json={"texts": [{"text": "x"}]}).status_code == 401
 
 
+def test_seeds_are_checked_before_their_conversation_exists(dialogue):
+    """Issue 17, item 4: the set-up page (/new) shows the seeds' near-duplicates among
+    themselves before saving; there is no conversation and no token yet."""
+    c = dialogue.client
+    texts = ["Er moet een nieuw zwembad in de wijk komen.",
+             "De bibliotheek moet op zondag open zijn.",
+             "In onze wijk moet een nieuw zwembad komen.",
+             "Er moet geen nieuw zwembad in de wijk komen."]
+    r = c.post("/statements/check", json={"texts": [{"text": t} for t in texts]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["checked"] is True
+    assert body["duplicates"][0] == [] and body["duplicates"][1] == []
+    assert [(m["id"], m["text_index"]) for m in body["duplicates"][2]] == [(None, 0)]
+    assert body["duplicates"][3] == []  # the opposite is not the same seed
+    for bad in ({"texts": []}, {"texts": [{"text": " "}]}, {}, {"texts": "tekst"}):
+        assert c.post("/statements/check", json=bad).status_code == 422, bad
+    too_many = {"texts": [{"text": f"stelling {i}"} for i in range(501)]}
+    assert c.post("/statements/check", json=too_many).status_code == 422
+
+
 def test_opposite_is_not_shown_as_the_same_statement(dialogue):
     r = dialogue.client.post(dialogue.url("/statements/check"), headers=dialogue.p(),
                              json={"texts": [{"text": "Er moet minder geld naar de thuiszorg."}]})
