@@ -5,11 +5,12 @@ English, German sample, the first release's Dutch pairs) and scores every pair *
 the service sees it: the first statement is submitted to a conversation holding every other
 statement of its language except its other known duplicates, so the margin to the second-best
 match is real. It prints, per set: precision and recall of the flag, opposites flagged, the AUC of
-the score, and how often the partner is the first suggestion; then the held-out Dutch conversation
-(``benchmarks/data/heldout_nl.txt``, never fitted on): each submitted statement against the 40
-seeds. ``--fit`` fits the model's :class:`engine.settings.DuplicateSettings` (logistic regression
-on cosine, margin and stem overlap over the nl, nl-legacy, en and de pairs; threshold: the lowest
-with precision >= ``--precision`` on them) and prints it for engine/settings.py. ``--all`` runs
+the score, and how often the partner is the first suggestion; then the two held-out Dutch
+conversations (``benchmarks/data/heldout_nl.txt``, 40 seeds, and ``heldout_nl_2.txt``, 30 seeds;
+never fitted on): each submitted statement against the seeds. ``--fit`` fits the model's
+:class:`engine.settings.DuplicateSettings` (logistic regression on cosine, margin and stem overlap
+over the nl, nl-legacy, en and de pairs; threshold: the lowest whose flags' precision on them has
+a one-sided 90% lower bound of ``--precision``) and prints it for engine/settings.py. ``--all`` runs
 every candidate model in its own process (load time and memory are per process).
 
 Usage::
