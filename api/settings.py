@@ -133,6 +133,10 @@ class Settings(BaseSettings):
     #: Bulk seed uploads (each up to ``bulk_max`` statements) per address: a facilitator's
     #: seeding is not limited per statement, so the uploads are limited per time.
     limit_bulk_address: str = "20/h burst 5"
+    #: Near-duplicate checks of seeds on the set-up page before the conversation exists (``POST
+    #: /statements/check``, no token): each embeds up to ``bulk_max`` texts, so they are limited
+    #: per address; a facilitator checks a few times per conversation.
+    limit_seed_checks_address: str = "60/h burst 10"
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -155,7 +159,7 @@ class Settings(BaseSettings):
     @field_validator("limit_votes_participant", "limit_votes_address",
                      "limit_statements_participant", "limit_statements_address",
                      "limit_joins_address", "limit_conversations_address",
-                     "limit_bulk_address")
+                     "limit_bulk_address", "limit_seed_checks_address")
     @classmethod
     def _valid_limit(cls, value: str) -> str:
         parse_limit(value)  # raises ValueError naming the format
@@ -181,5 +185,6 @@ class Settings(BaseSettings):
                 ("joins", "address"): parse_limit(self.limit_joins_address),
                 ("conversations", "address"): parse_limit(self.limit_conversations_address),
                 ("seed uploads", "address"): parse_limit(self.limit_bulk_address),
+                ("seed checks", "address"): parse_limit(self.limit_seed_checks_address),
             }
         return table

@@ -2,7 +2,8 @@
 topics of the hand-labelled Dutch and German statements against their topics (adjusted Rand
 index, ARI).
 
-Prints, per export, the number of topics chosen by silhouette, each topic's size, keywords and
+Prints, per export, the number of topics chosen (with each k's silhouette excess over a shuffled
+reference, engine.topics), each topic's size, keywords and
 representative statement, and how long embedding and clustering took.
 
 Usage::
@@ -57,7 +58,7 @@ def labelled(embedder: StatementEmbedder) -> None:
         forced = find_topics(texts, embeddings, n_topics=len(set(truth)))
         scores = ", ".join(f"{k}: {v:.3f}" for k, v in auto.silhouette.items())
         print(f"## {name}: {len(texts)} statements, {len(set(truth))} hand topics; chosen k = "
-              f"{auto.k} (silhouette {scores}); ARI {adjusted_rand_score(truth, auto.labels):.3f}"
+              f"{auto.k} (excess {scores}); ARI {adjusted_rand_score(truth, auto.labels):.3f}"
               f"; ARI at k = {len(set(truth))}: {adjusted_rand_score(truth, forced.labels):.3f}")
         for topic in auto.topics:
             print(f"- topic {topic.topic_id} ({topic.size}): {', '.join(topic.keywords)}")
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
         clustered = time.perf_counter() - start
         scores = ", ".join(f"{k}: {v:.3f}" for k, v in result.silhouette.items())
         print(f"## {name}: {len(texts)} statements, embedded in {embedded:.2f} s, "
-              f"topics in {clustered:.2f} s; k = {result.k} (silhouette {scores})")
+              f"topics in {clustered:.2f} s; k = {result.k} (excess {scores})")
         for topic in result.topics:
             print(f"- topic {topic.topic_id} ({topic.size}): {', '.join(topic.keywords)} | "
                   f"{texts[topic.representative][:90]!r}")

@@ -12,12 +12,18 @@ evidence (:class:`engine.settings.DuplicateSettings`, fitted per model on labell
   conversation, a statement on a busy topic does not;
 * **lexical** evidence: the Dice overlap of content-word stems (:mod:`engine.lexical`);
 * **polarity** (:mod:`engine.polarity`): a strong conflict (meer/minder, omhoog/omlaag, te veel/te
-  weinig, goed/slecht, niet genoeg/voldoende) blocks the flag, and so does a weak one (only an
-  implied state differs, e.g. an added "niet") when the texts share most content words; a
-  conflicting statement also drops in the ranking by ``conflict_penalty`` x overlap.
+  weinig, goed/slecht, niet genoeg/voldoende, moet/hoeft niet) blocks the flag, and so does a
+  weak one (only an implied state differs, e.g. an added "niet") when the texts share most
+  content words; a conflicting statement also drops in the ranking by ``conflict_penalty`` x
+  overlap;
+* **quantities** (:mod:`engine.quantities`): two statements that name different amounts of the
+  same kind ("binnen een week" / "maanden", "tien minuten" / "een half uur") make different
+  claims: a strong conflict, like an opposite; so do antonyms (:mod:`engine.antonyms`:
+  dezelfde/andere, open/dicht, verplicht/vrijwillig).
 
-The score is a log-odds; a statement is flagged when it reaches the model's threshold and its
-polarity allows. Statements are ranked by score, so the first suggestion is the likeliest
+The score is a log-odds; a statement is flagged when it reaches the model's threshold, its
+polarity allows, and no other qualifying statement scores higher (one flag at most). Statements
+are ranked by score, so the first suggestion is the likeliest
 duplicate. A model without measured settings (e.g. an operator's local directory) ranks by cosine
 and flags nothing. The flag is advice for a moderator, never an automatic rejection.
 """
@@ -29,9 +35,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .antonyms import antonym_conflict
 from .errors import InvalidSettingError
 from .lexical import content_stems, detect_language, stem_overlap
 from .polarity import POLARITY_WORDS, Conflict, conflict, polarity
+from .quantities import quantity_conflict
 from .semantics import StatementEmbedder, cosine_similarities
 from .settings import DUPLICATE_PROFILES, DuplicateSettings
 
@@ -40,6 +48,7 @@ __all__ = [
     "DuplicateCandidate",
     "DuplicateCheck",
     "PairEvidence",
+    "claim_conflict",
     "duplicate_settings",
     "duplicates_among",
     "evidence",
@@ -63,15 +72,29 @@ def duplicate_settings(model_name: str) -> DuplicateSettings | None:
     return DUPLICATE_PROFILES.get(canonical_name(model_name))
 
 
+def claim_conflict(text_a: str, text_b: str) -> Conflict:
+    """How two texts' claims conflict: their polarities (:mod:`engine.polarity`); a different
+    quantity of the same kind (:mod:`engine.quantities`) or an antonym pair
+    (:mod:`engine.antonyms`) is a strong conflict.
+
+    >>> claim_conflict("Kinderen wachten maanden op jeugdzorg",
+    ...                "Kinderen kunnen binnen een week terecht bij de jeugdzorg")
+    <Conflict.STRONG: 2>
+    """
+    if quantity_conflict(text_a, text_b) or antonym_conflict(text_a, text_b):
+        return Conflict.STRONG
+    return conflict(polarity(text_a), polarity(text_b))
+
+
 def polarity_mismatch(text_a: str, text_b: str) -> bool:
-    """Whether two texts' polarities conflict (strongly or weakly; see :mod:`engine.polarity`).
+    """Whether two texts' claims conflict (strongly or weakly; see :func:`claim_conflict`).
 
     >>> polarity_mismatch("Het eigen risico moet omhoog", "Het eigen risico moet omlaag")
     True
     >>> polarity_mismatch("Het eigen risico moet omlaag", "Het eigen risico is te hoog")
     False
     """
-    return conflict(polarity(text_a), polarity(text_b)) is not Conflict.NONE
+    return claim_conflict(text_a, text_b) is not Conflict.NONE
 
 
 @dataclass(frozen=True)
@@ -107,11 +130,9 @@ def evidence(new_text: str, existing_texts: Sequence[str], cosines: np.ndarray,
         return PairEvidence(empty, empty, empty, np.zeros(0, dtype=np.int8))
     language = detect_language(new_text)
     new_stems = content_stems(new_text, language, POLARITY_WORDS)
-    new_polarity = polarity(new_text)
     overlap = np.array([stem_overlap(new_stems, content_stems(t, language, POLARITY_WORDS))
                         for t in existing_texts])
-    conflicts = np.array([conflict(new_polarity, polarity(t)) for t in existing_texts],
-                         dtype=np.int8)
+    conflicts = np.array([claim_conflict(new_text, t) for t in existing_texts], dtype=np.int8)
     # Competing matches: statements whose polarity agrees (an opposite is no rival paraphrase).
     rivals = np.where(conflicts == Conflict.NONE, cosines, -np.inf)
     order = np.argsort(-rivals, kind="stable")
@@ -125,6 +146,10 @@ def evidence(new_text: str, existing_texts: Sequence[str], cosines: np.ndarray,
 def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np.ndarray]:
     """Ranking scores (log-odds, conflicts penalised) and flags of each existing statement.
 
+    At most one statement is flagged, the best-scored of those that reach the threshold: in a
+    conversation kept free of duplicates a new claim repeats at most one statement, and a second
+    flag would point the moderator at a statement that is not the duplicate.
+
     Returns
     -------
     scores : numpy.ndarray of float, shape (n,)
@@ -136,7 +161,10 @@ def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np
     blocked = (ev.conflict == Conflict.STRONG) | (
         (ev.conflict == Conflict.WEAK) & (ev.overlap >= settings.weak_conflict_overlap))
     scores = logit - settings.conflict_penalty * conflicted * ev.overlap
-    return scores, (logit >= settings.threshold) & ~blocked
+    flags = (logit >= settings.threshold) & ~blocked
+    if flags.sum() > 1:  # one claim duplicates one statement: the likeliest of those flagged
+        flags = np.arange(len(flags)) == int(np.argmax(np.where(flags, scores, -np.inf)))
+    return scores, flags
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,22 @@ S = -1). "niet meer" / "geen ... meer" / "nicht mehr" is read as "no longer", no
 A statement that asks for a change (a direction word) and names no state implies a problem
 (S = -1); a statement with no polarity word at all is a plain affirmative (S = +1, implied).
 
+A third axis, **need** ``N``, reads the claim's modality: +1 when the statement says something
+must be or is needed (moet, nodig, verplicht, must, should, muss, nötig, ...), -1 when it says it
+need not ("hoeft niet", "hoeven geen", "is niet nodig", "need not", "no need", "muss nicht",
+"braucht kein", "nicht nötig"). A negation read as "need not" is used up there and flips nothing
+else: "Het ziekenhuis hoeft geen volledige spoedeisende hulp te houden" answers "... moet een
+volledige spoedeisende hulp houden" with a no, not with a problem. The Dutch "hoeft" takes a
+negation up to :data:`NO_NEED_SCOPE` words later (verb-second order: "hoeft 's avonds en in het
+weekend niet beschikbaar te zijn"), never one before it: "Niet elk ziekenhuis hoeft alles te doen"
+negates the subject and "ik wil niet hoeven zoeken" a wish, not the need.
+
 Two statements are in **strong** conflict when both state a direction and the directions differ,
-or both state a state explicitly and the states differ; in **weak** conflict when only implied
-states differ ("Ouderen moeten thuis blijven wonen" vs "... niet thuis blijven wonen"), which is
-decisive for minimal pairs but not for free paraphrases (the caller weighs it by word overlap).
+or both state a state explicitly and the states differ, or one says "must" and the other "need
+not"; in **weak** conflict when only implied states differ, or one says "need not" and the other
+states no modality ("Ouderen moeten thuis blijven wonen" vs "... niet thuis blijven wonen"),
+which is decisive for minimal pairs but not for free paraphrases (the caller weighs it by word
+overlap).
 
 Limits: no parser, so scope is a word window; irony, contrast ("wel ... maar niet"), and opposites
 that flip a claim without any of these words ("betaald door de gemeente" vs "door de mensen zelf")
@@ -55,6 +67,9 @@ __all__ = [
 
 #: Words after a negation within which it attaches to a polarity word.
 NEGATION_SCOPE = 3
+#: Words after "hoeft" / "hoeven" (Dutch verb-second order) within which a negation makes it
+#: "need not".
+NO_NEED_SCOPE = 8
 
 
 def _ws(text: str) -> list[str]:
@@ -137,12 +152,28 @@ DIRECTION_WORDS: dict[str, int] = {
         "kostenlos"
     ), -1),
 }
+#: Words that make a statement a demand or a need (need = +1).
+NEED_WORDS = frozenset(_ws(
+    "moet moeten moest moesten nodig noodzakelijk verplicht must should need needs needed "
+    "necessary muss müssen sollte sollten soll sollen nötig notwendig"
+))
+#: Verbs that a negation after them turns into "need not", with how far after: Dutch "hoeven"
+#: and German "brauchen", "müssen" ("muss nicht" is "need not") anywhere in a verb-second clause,
+#: English "need" directly ("need not"; "we need more GPs, not fewer" is a need).
+_NO_NEED_VERBS: dict[str, int] = {
+    **dict.fromkeys(_ws("hoeft hoeven hoefde hoefden hoef muss müssen braucht brauchen"),
+                    NO_NEED_SCOPE),
+    **dict.fromkeys(_ws("need needs"), 1),
+}
+#: Words that a negation before them turns into "need not" ("niet nodig", "not necessary",
+#: "does not need", "no need", "nicht nötig").
+_NEGATED_NEED = frozenset(_ws("nodig noodzakelijk necessary need needs nötig notwendig"))
 #: "meer" after a negation means "any more" (no longer), not "more".
 _TEMPORAL_MORE = frozenset({"meer", "more", "mehr"})
 #: Every word this module reads (the lexical overlap leaves them out).
 POLARITY_WORDS: frozenset[str] = (
     NEGATIONS | INTENSIFIERS | frozenset(SIZE_WORDS) | frozenset(STATE_WORDS)
-    | frozenset(DIRECTION_WORDS) | _NEGATED_NEW
+    | frozenset(DIRECTION_WORDS) | _NEGATED_NEW | NEED_WORDS | frozenset(_NO_NEED_VERBS)
 )
 
 
@@ -166,6 +197,8 @@ class Polarity:
     #: Directions asked for: {+1} more, {-1} less, both when the text asks for both; empty when
     #: no direction word.
     direction: frozenset[int]
+    #: +1 a demand or need (moet, nodig), -1 "need not" (hoeft niet, niet nodig), None neither.
+    need: int | None = None
 
     @property
     def implied_state(self) -> int:
@@ -194,21 +227,48 @@ def _terms(tokens: list[str]) -> list[tuple[int, int, int]]:
     return terms
 
 
+def _no_need(tokens: list[str], negations: list[int]) -> set[int]:
+    """The negations that make the statement a "need not" (used up by it)."""
+    used: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token in _NO_NEED_VERBS:
+            after = [n for n in negations if 0 < n - i <= _NO_NEED_VERBS[token]]
+            if after:
+                used.add(after[0])
+            elif i - 1 in negations and token in _NEGATED_NEED:
+                used.add(i - 1)  # "does not need"
+        if token in _NEGATED_NEED and token not in _NO_NEED_VERBS:
+            before = [n for n in negations if 0 < i - n <= NEGATION_SCOPE]
+            if before:
+                used.add(before[-1])
+    return used
+
+
+def _need(tokens: list[str], no_need: set[int]) -> int | None:
+    if no_need:
+        return -1
+    return 1 if any(t in NEED_WORDS for t in tokens) else None
+
+
 @functools.lru_cache(maxsize=8192)
 def polarity(text: str) -> Polarity:
     """Read the state and direction of a statement.
 
     >>> polarity("Er zijn te weinig huisartsen")
-    Polarity(state=-1, direction=frozenset({1}))
+    Polarity(state=-1, direction=frozenset({1}), need=None)
     >>> polarity("Er zijn niet genoeg huisartsen")
-    Polarity(state=-1, direction=frozenset({1}))
+    Polarity(state=-1, direction=frozenset({1}), need=None)
     >>> polarity("Het eigen risico moet omlaag").implied_state
     -1
     >>> polarity("Ik kan me bij de huisarts niet meer inschrijven")
-    Polarity(state=-1, direction=frozenset())
+    Polarity(state=-1, direction=frozenset(), need=None)
+    >>> polarity("De wijkverpleging hoeft 's avonds niet beschikbaar te zijn").need
+    -1
     """
     tokens = words(text)
-    negations = [i for i, t in enumerate(tokens) if t in NEGATIONS]
+    all_negations = [i for i, t in enumerate(tokens) if t in NEGATIONS]
+    no_need = _no_need(tokens, all_negations)
+    negations = [n for n in all_negations if n not in no_need]
     # "niet meer", "geen patiënten meer": no longer. The negation stays, "meer" is dropped.
     tokens = [
         "" if t in _TEMPORAL_MORE and any(0 < i - n <= NEGATION_SCOPE for n in negations) else t
@@ -231,7 +291,7 @@ def polarity(text: str) -> Polarity:
         states.append(-1)
     state = min(states) if states else None
     direction = frozenset(d * f for (_, _, d), f in kept if d)
-    return Polarity(state=state, direction=direction)
+    return Polarity(state=state, direction=direction, need=_need(tokens, no_need))
 
 
 def conflict(a: Polarity, b: Polarity) -> Conflict:
@@ -243,11 +303,13 @@ def conflict(a: Polarity, b: Polarity) -> Conflict:
     <Conflict.STRONG: 2>
     >>> conflict(polarity("Ouderen wonen thuis"), polarity("Ouderen wonen niet thuis"))
     <Conflict.WEAK: 1>
+    >>> conflict(polarity("Er moet een inloophuis komen"), polarity("Een inloophuis is niet nodig"))
+    <Conflict.STRONG: 2>
     """
     if a.direction and b.direction and a.direction != b.direction:
         return Conflict.STRONG
-    if a.implied_state == b.implied_state:
-        return Conflict.NONE
-    if a.state is not None and b.state is not None:
+    if {a.need, b.need} == {1, -1}:
         return Conflict.STRONG
-    return Conflict.WEAK
+    if a.implied_state != b.implied_state:
+        return Conflict.STRONG if a.state is not None and b.state is not None else Conflict.WEAK
+    return Conflict.WEAK if -1 in (a.need, b.need) and a.need != b.need else Conflict.NONE

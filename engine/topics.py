@@ -4,8 +4,10 @@ Statements are clustered on their (unit-length) embeddings by Ward agglomerative
 is deterministic: no random start, the same input gives the same topics. The embeddings are
 centred first (their common direction says nothing about topics) and clustered beside the TF-IDF
 of the statements' content-word stems (:data:`LEXICAL_WEIGHT`). The number of topics is the
-smallest k in ``2..max_topics`` whose cosine silhouette is within :data:`SILHOUETTE_TOLERANCE` of
-the best (one topic if no k has a positive one), unless given. Each topic is labelled with
+smallest k in ``2..max_topics`` whose cosine silhouette, minus that of the same features with each
+column shuffled on its own (a reference without topics, as in the gap statistic), is within
+:data:`SILHOUETTE_TOLERANCE` of the best (one topic if no k beats the reference by
+:data:`MIN_EXCESS`), unless given. Each topic is labelled with
 its class-based TF-IDF keywords (c-TF-IDF, Grootendorst 2022): the statements of a topic are read as
 one document, and a word scores high when frequent in that topic and rare in the others. Dutch and
 English and German stop words are removed (:mod:`engine.stopwords`).
@@ -14,6 +16,8 @@ References
 ----------
 M. Grootendorst, "BERTopic: Neural topic modeling with a class-based TF-IDF procedure",
 arXiv:2203.05794, 2022.
+R. Tibshirani, G. Walther, T. Hastie, "Estimating the number of clusters in a data set via the
+gap statistic", J. R. Stat. Soc. B 63, 2001.
 P. J. Rousseeuw, "Silhouettes: a graphical aid to the interpretation and validation of cluster
 analysis", J. Comput. Appl. Math. 20, 1987.
 """
@@ -52,13 +56,18 @@ DEFAULT_N_KEYWORDS = 5
 #: A word or two-word phrase must occur this often in all statements to become a keyword
 #: (a phrase used once says more about its author than about a topic).
 MIN_TERM_COUNT = 2
-#: A best silhouette at or below this means no topic structure (Rousseeuw 1987: values near 0
-#: mean points lie between clusters); then all statements form one topic.
-MIN_SILHOUETTE = 0.0
-#: The fewest topics whose silhouette is within this of the best are chosen: the silhouette of
-#: Ward clusters on sentence embeddings often creeps up with k (issue 17: k sat at the maximum,
-#: 8, on Dutch statements), and a difference this small is noise, not structure (the silhouettes
-#: of k = 2..8 on the Dutch pair set span about 0.03).
+#: A best silhouette excess over the shuffled reference at or below this means no topic
+#: structure; then all statements form one topic. On random vectors the excess stays under 0.011
+#: (120 x 48, three seeds); on statements with topics it starts at 0.03 (the Dutch pair set), 0.04
+#: (Seattle minimum wage), 0.08 (the German pair set) (benchmarks/topics.py, issue 17, session 6).
+MIN_EXCESS = 0.02
+#: Shuffled reference draws per choice of k, and their seed (fixed: the same statements always
+#: give the same topics).
+REFERENCE_DRAWS = 3
+REFERENCE_SEED = 0
+#: The fewest topics whose silhouette excess is within this of the best are chosen: a difference
+#: this small is noise, not structure (the silhouettes of k = 2..8 on the Dutch pair set span
+#: about 0.03).
 SILHOUETTE_TOLERANCE = 0.005
 #: Weight of the content-word stems (TF-IDF, unit length) beside the unit-length embedding when
 #: clustering: topics are named by their words, and on the hand-labelled Dutch statements the
@@ -97,7 +106,8 @@ class TopicResult:
     topics: tuple[Topic, ...]
     #: Number of topics.
     k: int
-    #: Cosine silhouette of each k tried (empty when k was given or fewer than 3 statements).
+    #: Cosine silhouette of each k tried minus that of the shuffled reference (empty when k was
+    #: given or fewer than 3 statements).
     silhouette: dict[int, float]
 
 
@@ -118,9 +128,40 @@ def _with_stems(unit: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     return np.divide(both, norms, out=np.zeros_like(both), where=norms > 0)
 
 
+def _reference(features: np.ndarray, n_draws: int, seed: int) -> list[np.ndarray]:
+    """Data without topics but with the same words and dimensions: each feature column shuffled
+    on its own (the joint structure is gone, every column's values stay), rows of unit length."""
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_draws):
+        shuffled = np.column_stack([rng.permutation(column) for column in features.T])
+        norms = np.linalg.norm(shuffled, axis=1, keepdims=True)
+        draws.append(np.divide(shuffled, norms, out=np.zeros_like(shuffled), where=norms > 0))
+    return draws
+
+
+def _silhouettes(features: np.ndarray, ks: range) -> tuple[dict[int, np.ndarray], dict[int, float]]:
+    """Ward labels and cosine silhouette of each k (one tree, cut at each k)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    tree = linkage(features, method="ward")
+    labels = {k: fcluster(tree, t=k, criterion="maxclust") - 1 for k in ks}
+    scores = {k: float(silhouette_score(features, labels[k], metric="cosine"))
+              if len(np.unique(labels[k])) > 1 else -1.0 for k in ks}
+    return labels, scores
+
+
 def _cluster(
     embeddings: np.ndarray, n_topics: int | None, max_topics: int
 ) -> tuple[np.ndarray, dict[int, float]]:
+    """Topic labels and, when k is chosen here, the excess silhouette of each k tried.
+
+    The silhouette of Ward clusters rises with k even on data without topics (issue 17: k sat
+    at the maximum, 8; on random vectors the old rule chose 2 or 5 topics), so each k is scored
+    by its silhouette minus the mean silhouette of :data:`REFERENCE_DRAWS` shuffled references
+    cut the same way (:func:`_reference`): k is the fewest topics within
+    :data:`SILHOUETTE_TOLERANCE` of the best excess, one topic if no excess reaches
+    :data:`MIN_EXCESS`."""
     n = embeddings.shape[0]
     if n_topics is not None:
         k = min(n_topics, n)
@@ -129,14 +170,16 @@ def _cluster(
         return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(embeddings), {}
     if n < 3:
         return np.zeros(n, dtype=np.intp), {}
-    scores: dict[int, float] = {}
-    labelled: dict[int, np.ndarray] = {}
-    for k in range(2, min(max_topics, n - 1) + 1):
-        labelled[k] = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(embeddings)
-        scores[k] = float(silhouette_score(embeddings, labelled[k], metric="cosine"))
-    if not scores or max(scores.values()) <= MIN_SILHOUETTE:
-        return np.zeros(n, dtype=np.intp), scores
+    ks = range(2, min(max_topics, n - 1) + 1)
+    if not ks:
+        return np.zeros(n, dtype=np.intp), {}
+    labelled, observed = _silhouettes(embeddings, ks)
+    null = [_silhouettes(draw, ks)[1]
+            for draw in _reference(embeddings, REFERENCE_DRAWS, REFERENCE_SEED)]
+    scores = {k: observed[k] - float(np.mean([d[k] for d in null])) for k in ks}
     best = max(scores.values())
+    if best <= MIN_EXCESS:
+        return np.zeros(n, dtype=np.intp), scores
     k = min(kk for kk, v in scores.items() if v >= best - SILHOUETTE_TOLERANCE)
     return labelled[k], scores
 
@@ -227,8 +270,8 @@ def find_topics(
     embeddings : numpy.ndarray, shape (n_statements, dim)
         Embeddings of ``texts`` (e.g. :meth:`engine.semantics.StatementEmbedder.embed`).
     n_topics : int, optional
-        Number of topics; by default the k in 2..max_topics with the best cosine silhouette, or
-        1 when no k has a silhouette above :data:`MIN_SILHOUETTE`.
+        Number of topics; by default the fewest in 2..max_topics whose cosine silhouette over a
+        shuffled reference is near the best, or 1 when none beats it by :data:`MIN_EXCESS`.
     max_topics : int
     n_keywords : int
 

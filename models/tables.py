@@ -286,6 +286,10 @@ class Statement(StatementBase, table=True):
     moderation: Moderation = Field(default=Moderation.accepted, sa_type=String(16))
     is_meta: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
+    #: The statement this one was merged into as a duplicate (it is rejected then), so votes and
+    #: reports can follow it to the statement that was kept (issue 17; migration 0008).
+    merged_into_id: int | None = _fk("statement.id", nullable=True, ondelete="SET NULL",
+                                     index=False)
 
 
 class StatementCreate(StatementBase):
@@ -311,6 +315,8 @@ class StatementPublic(StatementBase):
     moderation: Moderation
     is_meta: bool
     created_at: datetime
+    #: The kept statement this one was merged into (a duplicate); null otherwise.
+    merged_into_id: int | None = None
 
     _utc = field_validator("created_at")(_as_utc)
 

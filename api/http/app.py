@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fas
     for module in (health, imports, conversations, statements, participants, profile, votes,
                    analysis, export, diversity, rounds, topics):
         app.include_router(module.router)
+    app.include_router(statements.seed_checks)
     install_pages(app)
     # Innermost of the middlewares: the trust layer's limits apply to the fast path too.
     app.add_middleware(VoteFastPath)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from meedenken.api.http.limits import ASGIApp, Receive, Scope, Send
 
 __all__ = ["BodySizeLimitMiddleware"]
 
-_BULK = re.compile(r"^/conversations/\d+/(statements/bulk|xids)/?$")
+_BULK = re.compile(r"^(/conversations/\d+)?/(statements/bulk|statements/check|xids)/?$")
 #: Issue 20: a Pol.is conversation with its math state, imported in one request.
 _IMPORT = re.compile(r"^/conversations/import/?$")
 

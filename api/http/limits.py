@@ -100,7 +100,7 @@ class TokenBucket:
 class _Rule:
     method: str
     path: re.Pattern[str]
-    action: str  # "votes", "statements", "joins", "seed uploads" or "conversations"
+    action: str  # "votes", "statements", "joins", "seed uploads", "seed checks", "conversations"
 
 
 # ``[^/]+``: the segment a route would take as the conversation id, however it is spelled.
@@ -111,6 +111,7 @@ _RULES = (
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
     _Rule("POST", re.compile(r"^/conversations/?$"), "conversations"),
     _Rule("POST", re.compile(r"^/conversations/import/?$"), "conversations"),
+    _Rule("POST", re.compile(r"^/statements/check/?$"), "seed checks"),
 )
 #: The one spelling of an id the routes accept (see :data:`api.http.deps.ConversationId`).
 CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")

@@ -33,6 +33,8 @@ from meedenken.models.tables import (
 from meedenken.models.text import duplicate_groups
 
 router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["statements"])
+#: Checks of seeds before their conversation exists (the set-up page, issue 17).
+seed_checks = APIRouter(prefix="/statements", tags=["statements"])
 
 StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id"),
                       CanonicalId]
@@ -230,6 +232,25 @@ def check_duplicates(body: DuplicateCheckRequest, caller: CallerDep, read: ReadS
                                 checked=True)
 
 
+@seed_checks.post("/check", response_model=DuplicateCheckResult)
+def check_new_seeds(body: DuplicateCheckRequest, service: ServiceDep) -> DuplicateCheckResult:
+    """Near-duplicates among seeds typed on the set-up page, before their conversation exists
+    (so no token yet): each text against the texts before it, as if submitted one at a time;
+    nothing is stored. Limited per address like seed uploads (``limit_seed_checks_address``).
+    The page shows them before saving; the facilitator may keep both."""
+    settings = service.settings
+    if len(body.texts) > settings.bulk_max:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"at most {settings.bulk_max} texts per request, "
+                            f"got {len(body.texts)}")
+    texts = [t.text for t in body.texts]
+    found = check_texts([], texts, top=settings.similar_top or 1,
+                        use_embeddings=settings.embedding_similarity)
+    if found is None:
+        return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
+    return DuplicateCheckResult(duplicates=[_matches(h, [], texts) for h in found], checked=True)
+
+
 @router.get("/duplicates", response_model=DuplicateQueue)
 def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
                        service: ServiceDep) -> DuplicateQueue:
@@ -265,7 +286,9 @@ def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
 def merge_statement(statement_id: StatementId, body: MergeRequest, conv: FacilitatorDep,
                     session: SessionDep, service: ServiceDep) -> MergeResult:
     """Merge a duplicate into an existing statement: the duplicate is rejected (participants
-    vote on the existing one); one click in the moderation queue (facilitator)."""
+    vote on the existing one) and keeps a pointer to it (``merged_into_id``), so its votes and
+    reports can follow it; one click in the moderation queue (facilitator). Accepting the
+    statement again (PATCH) undoes the merge."""
     if body.into == statement_id:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             "a statement cannot be merged into itself")
@@ -280,7 +303,13 @@ def merge_statement(statement_id: StatementId, body: MergeRequest, conv: Facilit
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"statement {body.into} is rejected; merge into a visible statement")
     row.moderation = Moderation.rejected
+    row.merged_into_id = target.id
     session.add(row)
+    # Statements merged into this one earlier now point to the statement that is kept.
+    for earlier in session.exec(select(Statement).where(
+            Statement.merged_into_id == statement_id)).all():
+        earlier.merged_into_id = target.id
+        session.add(earlier)
     session.commit()
     session.refresh(row)
     session.refresh(target)
@@ -326,6 +355,8 @@ def moderate_statement(statement_id: StatementId, body: StatementUpdate, conv: F
         raise HTTPException(status.HTTP_404_NOT_FOUND,
                             f"statement {statement_id} not found in conversation {conv.id}")
     row.sqlmodel_update(body.model_dump(exclude_unset=True, exclude_none=True))
+    if row.moderation != Moderation.rejected:
+        row.merged_into_id = None  # accepted (or pending) again: no longer a merged duplicate
     session.add(row)
     session.commit()
     session.refresh(row)

@@ -37,6 +37,27 @@ def test_check_takes_participants_and_refuses_bad_input(dialogue):
                   json={"texts": [{"text": "x"}]}).status_code == 401
 
 
+def test_seeds_are_checked_before_their_conversation_exists(dialogue):
+    """Issue 17, item 4: the set-up page (/new) shows the seeds' near-duplicates among
+    themselves before saving; there is no conversation and no token yet."""
+    c = dialogue.client
+    texts = ["Er moet een nieuw zwembad in de wijk komen.",
+             "De bibliotheek moet op zondag open zijn.",
+             "In onze wijk moet een nieuw zwembad komen.",
+             "Er moet geen nieuw zwembad in de wijk komen."]
+    r = c.post("/statements/check", json={"texts": [{"text": t} for t in texts]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["checked"] is True
+    assert body["duplicates"][0] == [] and body["duplicates"][1] == []
+    assert [(m["id"], m["text_index"]) for m in body["duplicates"][2]] == [(None, 0)]
+    assert body["duplicates"][3] == []  # the opposite is not the same seed
+    for bad in ({"texts": []}, {"texts": [{"text": " "}]}, {}, {"texts": "tekst"}):
+        assert c.post("/statements/check", json=bad).status_code == 422, bad
+    too_many = {"texts": [{"text": f"stelling {i}"} for i in range(501)]}
+    assert c.post("/statements/check", json=too_many).status_code == 422
+
+
 def test_opposite_is_not_shown_as_the_same_statement(dialogue):
     r = dialogue.client.post(dialogue.url("/statements/check"), headers=dialogue.p(),
                              json={"texts": [{"text": "Er moet minder geld naar de thuiszorg."}]})
@@ -63,8 +84,27 @@ def test_queue_marks_duplicates_and_merge_rejects_in_one_click(dialogue):
     assert r.status_code == 200, r.text
     assert r.json()["statement"]["moderation"] == "rejected"
     assert r.json()["merged_into"]["id"] == dialogue.statements[4]
+    assert r.json()["statement"]["merged_into_id"] == dialogue.statements[4]
     pending = c.get(dialogue.url("/statements?moderation=pending"), headers=dialogue.f).json()
     assert [s["id"] for s in pending["data"]] == [other_id]
+
+
+def test_a_merge_is_stored_as_a_pointer_that_follows_the_kept_statement(dialogue):
+    """Issue 17: merged statement -> kept statement, so votes and reports can follow it; merging
+    the kept one later moves the pointer on; accepting a merged one again undoes its merge."""
+    c = dialogue.client
+    first, middle, last = dialogue.statements[0], dialogue.statements[1], dialogue.statements[2]
+    assert c.post(dialogue.url(f"/statements/{first}/merge"), headers=dialogue.f,
+                  json={"into": middle}).status_code == 200
+    assert c.post(dialogue.url(f"/statements/{middle}/merge"), headers=dialogue.f,
+                  json={"into": last}).status_code == 200
+    rows = {s["id"]: s for s in
+            c.get(dialogue.url("/statements"), headers=dialogue.f).json()["data"]}
+    assert rows[first]["merged_into_id"] == last and rows[middle]["merged_into_id"] == last
+    assert rows[last]["merged_into_id"] is None
+    r = c.patch(dialogue.url(f"/statements/{first}"), headers=dialogue.f,
+                json={"moderation": "accepted"})
+    assert r.status_code == 200 and r.json()["merged_into_id"] is None
 
 
 def test_merge_refuses_bad_ids_with_clear_4xx(dialogue):

@@ -240,6 +240,29 @@ def test_end_screen_when_results_are_not_shared(server: Server, http: httpx.Clie
     assert not page.js_errors
 
 
+def test_set_up_page_shows_seeds_in_other_words_before_saving(
+        server: Server, http: httpx.Client, new_page) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, item 4: the seeds' near-duplicates (the model's check, not only identical
+    words) are shown before saving; the facilitator edits them or keeps both."""
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/new")
+    page.fill("#topic", "Voorzieningen in de wijk")
+    page.fill("#seeds", "Er moet een nieuw zwembad in de wijk komen.\n"
+                        "De bibliotheek moet op zondag open zijn.\n"
+                        "In onze wijk moet een nieuw zwembad komen.\n")
+    page.get_by_role("button", name="Gesprek aanmaken").click()
+    page.wait_for_selector("#seed-check .similar-seeds")
+    listed = page.inner_text("#seed-check")
+    assert "In onze wijk moet een nieuw zwembad komen." in listed
+    assert "bibliotheek" not in listed
+    assert page.is_hidden("#result")  # nothing saved yet
+    page.get_by_role("button", name="Toch opslaan").click()
+    page.wait_for_selector("#result:not([hidden])")
+    cid = int(page.inner_text("#link").split("/c/")[1])
+    assert http.get(f"/conversations/{cid}/statements").json()["count"] == 3
+    assert not page.js_errors
+
+
 def test_set_up_page_creates_a_conversation(server: Server, http: httpx.Client,
                                             new_page) -> None:  # type: ignore[no-untyped-def]
     page = new_page(DESKTOP)

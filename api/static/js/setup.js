@@ -66,6 +66,46 @@ function checkSeeds() {
   return true;
 }
 
+/** Issue 17: pairs [later seed, earlier seed] that the server's model reads as the same claim
+ * in other words (POST /statements/check, before the conversation exists). Advice only: when the
+ * check cannot run (no model, rate limit, network) the set-up goes on without it. */
+async function similarSeeds(seeds) {
+  if (seeds.length < 2) return [];
+  let found;
+  try {
+    found = await api("/statements/check", { method: "POST",
+                                             body: { texts: seeds.map((text) => ({ text })) } });
+  } catch (err) {
+    if (err instanceof ApiError) return [];
+    throw err;
+  }
+  if (!found.checked) return [];
+  const pairs = [];
+  found.duplicates.forEach((matches, i) => {
+    for (const m of matches) if (m.text_index !== null) pairs.push([seeds[i], seeds[m.text_index]]);
+  });
+  return pairs;
+}
+
+/** Show near-duplicate seeds before saving; the facilitator edits them or keeps both. */
+function showSimilar(pairs) {
+  const box = showMessage($("seed-check"), "error", t("similarSeeds"));
+  box.classList.add("similar-seeds");
+  const list = document.createElement("ul");
+  for (const [later, earlier] of pairs) {
+    const li = document.createElement("li");
+    li.textContent = `“${later}” ≈ “${earlier}”`;
+    list.append(li);
+  }
+  const keep = document.createElement("button");
+  keep.type = "button";
+  keep.className = "secondary";
+  keep.id = "keep-seeds";
+  keep.textContent = t("keepSeeds");
+  keep.addEventListener("click", () => $("setup-form").requestSubmit());
+  box.append(list, keep);
+}
+
 /** JSON {"attributes": {...}} or CSV lines attribute,category,share (# comments allowed). */
 export function parseReference(text) {
   const trimmed = text.trim();
@@ -156,6 +196,17 @@ async function create(event) {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
+    // Near-duplicates in other words: shown once per set of seeds, then saved if kept.
+    const key = seeds.join("\n");
+    if (state.checkedSeeds !== key) {
+      const pairs = await similarSeeds(seeds);
+      state.checkedSeeds = key;
+      if (pairs.length) {
+        showSimilar(pairs);
+        $("seeds").focus();
+        return;
+      }
+    }
     const conv = await api("/conversations", { method: "POST", body: {
       topic: $("topic").value.trim(),
       description: $("description").value.trim(),
@@ -221,7 +272,7 @@ function showResult(result) {
   state.result = result;
 }
 
-const state = { result: null };
+const state = { result: null, checkedSeeds: null };
 
 async function copyText(id) {
   const text = $(id).textContent;

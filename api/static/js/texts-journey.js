@@ -78,6 +78,8 @@ export const JOURNEY_TEXTS = {
     duplicateSeeds: "Deze startstellingen staan er meer dan eens in (ook als u hoofdletters, spaties en leestekens negeert):",
     removeDuplicates: "Dubbele verwijderen",
     duplicatesBlock: "Haal eerst de dubbele startstellingen weg.",
+    similarSeeds: "Deze startstellingen lijken hetzelfde te zeggen in andere woorden. Pas ze aan, of sla ze toch op:",
+    keepSeeds: "Toch opslaan",
     // dashboard
     confirmClose: "Weet u zeker dat u het gesprek wilt sluiten? Deelnemers kunnen dan niet meer stemmen; hun pagina toont meteen dat het gesloten is.",
     confirmCloseYes: "Ja, gesprek sluiten",
@@ -174,6 +176,8 @@ export const JOURNEY_TEXTS = {
     duplicateSeeds: "These seed statements occur more than once (ignoring capitals, spaces and punctuation):",
     removeDuplicates: "Remove duplicates",
     duplicatesBlock: "Remove the duplicate seed statements first.",
+    similarSeeds: "These seed statements seem to say the same in other words. Edit them, or save them anyway:",
+    keepSeeds: "Save anyway",
     confirmClose: "Are you sure you want to close the conversation? Participants can then no longer vote; their page shows at once that it is closed.",
     confirmCloseYes: "Yes, close the conversation",
     cancel: "Cancel",
