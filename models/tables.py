@@ -287,7 +287,7 @@ class Statement(StatementBase, table=True):
     is_meta: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp_column())
     #: The statement this one was merged into as a duplicate (it is rejected then), so votes and
-    #: reports can follow it to the statement that was kept (issue 17; migration 0008).
+    #: reports can follow it to the statement that was kept (issue 17; migration 0009).
     merged_into_id: int | None = _fk("statement.id", nullable=True, ondelete="SET NULL",
                                      index=False)
 
