@@ -271,7 +271,8 @@ class StatementEmbedder:
         for text in texts:
             if self.cache.get(self.model_name, text) is None:
                 missing.setdefault(text_key(text), text)
-        pending = list(missing.values())
+        # Similar lengths in one call: an encoder pads a batch to its longest text.
+        pending = sorted(missing.values(), key=len)
         for start in range(0, len(pending), self.batch_size):
             batch = pending[start : start + self.batch_size]
             new = unit_rows(self.encoder.encode(batch))

