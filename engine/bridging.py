@@ -312,8 +312,8 @@ def bridging(
         participant's vote weights in the fit and enter the interval's sandwich correction like
         the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
     fine_labels : (n_participants,) or (n_partitions, n_participants) finer partitions than the
-        groups (-1 for none; e.g. :func:`engine.common_ground.fine_partition` of the base
-        clusters) whose cells can veto common ground (:mod:`engine.common_ground`); None = no
+        groups (-1 for none; e.g. :func:`engine.opinion_space.opinion_cells`) whose cells can
+        veto common ground and enter its order (:mod:`engine.common_ground`); None = no
         fine veto.
 
     Returns

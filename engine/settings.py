@@ -166,22 +166,34 @@ class CommonGroundSettings(_Validated):
     #: (the k-anonymity minimum of 5, as ``DiversitySettings.min_group_votes``); fewer is "not
     #: enough votes yet".
     min_group_votes: int = 5
-    #: Cell counts of the finer partitions of the map (base clusters merged by weighted k-means)
-    #: whose veto catches a minority merged into a larger group. Several levels: on planted
-    #: 70/20/10 rooms (1,500 participants, 15% density, 4 seeds) 12 cells alone left 3
-    #: group-rejected statements in the top 10s, the levels (3, 4, 6, 8, 12) 1 (our choice;
-    #: benchmarks/RESULTS.md, "Common ground"). Empty switches the fine veto off.
-    fine_levels: tuple[int, ...] = (3, 4, 6, 8, 12)
-    #: ... and a fine cell vetoes only if it holds at least this share of the clustered
-    #: participants (issue 16: minorities down to 5% keep their voice; below that one outlying
-    #: cluster of a handful of people could veto everything).
+    #: Cell counts of the finer partitions whose veto catches a minority the groups merged:
+    #: k-means cells of the many-dimensional opinion space (:mod:`engine.opinion_space`), one
+    #: partition per count. Coarse levels: on planted 70/20/10 and 50/25/15/10 rooms (1,500
+    #: participants, 15% density, 12 seeds each) the levels (2, 3, 4, 5, 6, 8) left 3 and 1
+    #: group-rejected statements in the top 10s, adding 10 and 12 cells 8 and 6 (a finer cell has
+    #: fewer votes, so a wider interval; our choice; benchmarks/RESULTS.md, "issue 16, session
+    #: 6"). Empty switches the fine veto off.
+    fine_levels: tuple[int, ...] = (2, 3, 4, 5, 6, 8)
+    #: ... and a fine cell vetoes (and enters the order within a status) only if it holds at
+    #: least this share of the clustered participants (issue 16: minorities down to 5% keep
+    #: their voice; below that one outlying cluster of a handful of people could veto
+    #: everything).
     veto_min_share: float = 0.05
+    #: Most components of that opinion space; fewer are kept when fewer beat the noise
+    #: (parallel analysis, :mod:`engine.opinion_space`). Planted rooms of 3-6 groups keep 3-7.
+    space_max_dims: int = 10
+    #: The space's axes and cells are fitted on at most this many participants drawn at random
+    #: (everyone is then projected and assigned): bounds the cost on very large rooms, where
+    #: 20,000 participants still give a 5% cell 1,000 members.
+    space_rows: int = 20_000
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "threshold": Interval(Real, 0, 1, closed="neither"),
         "z": Interval(Real, 0, None, closed="neither"),
         "min_group_votes": _positive_int(),
         "veto_min_share": Interval(Real, 0, 1),
+        "space_max_dims": _positive_int(),
+        "space_rows": _positive_int(),
     }
 
     def __post_init__(self) -> None:

@@ -1,0 +1,171 @@
+"""Cells of a many-dimensional opinion space: who may veto common ground besides the groups.
+
+Why: the common-ground rule (:mod:`engine.common_ground`) gives every opinion group a veto, but a
+per-group rule is only as good as the groups. On planted rooms with a 10% minority the engine
+often publishes two groups (the minority merged into a larger one), and the two-dimensional map
+blurs the minority over several of its base clusters (issue 16; benchmarks/RESULTS.md,
+"Common ground with a minority veto"). The cells here do not depend on the groups at all:
+
+1. **Axes.** A principal-component analysis of the centred votes (Pol.is's column-mean
+   imputation: an unseen vote counts as the statement's mean, so the centred matrix stays
+   sparse) with as many components as beat the noise: *parallel analysis* (Horn 1965) against
+   the same matrix with each statement's votes shuffled over its voters, which keeps who voted
+   on what and each statement's agree rate but breaks every pattern between statements. A
+   component counts when its singular value exceeds the shuffled matrix's *largest*: the
+   strongest pattern chance alone produces. (Comparing rank with rank, as in Horn's original,
+   keeps noise components: once the signal is removed, the votes' i-th noise value is about the
+   shuffled matrix's (i - signal)-th, which beats its i-th by chance about half the time.)
+2. **Positions.** Every participant is projected onto those axes with Pol.is's
+   sparsity-aware scaling ``sqrt(n_statements / n_voted)``.
+3. **Cells.** k-means (k-means++, a few restarts) in that space at several
+   numbers of cells (``CommonGroundSettings.fine_levels``): a 5-10% minority that shares
+   objections to several statements is one coherent cell at some level.
+
+Large rooms: the axes and the k-means centres are fitted on at most
+``CommonGroundSettings.space_rows`` participants drawn at random; everyone is then projected and
+assigned, one sparse product and one nearest-centre search, so the cost grows with the votes.
+
+References
+----------
+J. L. Horn, "A rationale and test for the number of factors in factor analysis",
+Psychometrika 30, 1965 (parallel analysis).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import svds
+from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
+
+from .pca import centered_matrix, column_centers
+
+__all__ = ["OpinionSpace", "opinion_cells", "opinion_space"]
+
+#: k-means restarts per level (the best of these by inertia is kept).
+_KMEANS_RESTARTS = 3
+#: Fewer participants than this in conversation: no cells (too few to form a 5% cell of 5).
+_MIN_PARTICIPANTS = 20
+
+
+@dataclass(frozen=True)
+class OpinionSpace:
+    """Participants' positions on the components that beat the noise."""
+
+    #: (n_participants, n_dims) positions (rows of participants not asked: zeros).
+    positions: np.ndarray
+    #: (n_participants,) votes each participant cast on the statements of the space.
+    n_voted: np.ndarray
+    #: Singular values of the votes' leading components, and the shuffled votes' largest.
+    singular_values: np.ndarray
+    null_singular_value: float
+
+    @property
+    def n_dims(self) -> int:
+        return int(self.positions.shape[1])
+
+
+def _shuffled_within_columns(Xc: sp.csr_matrix, rng: np.random.Generator) -> sp.csr_matrix:
+    """Xc with each column's observed values permuted over the rows that hold them."""
+    csc = Xc.tocsc()
+    data = csc.data.copy()
+    # One sort instead of a loop over columns: a random key within each column's block.
+    column_of = np.repeat(np.arange(csc.shape[1]), np.diff(csc.indptr))
+    order = np.lexsort((rng.random(len(data)), column_of))
+    data = data[order]
+    return sp.csc_matrix((data, csc.indices, csc.indptr), shape=csc.shape).tocsr()
+
+
+def _leading(M: sp.csr_matrix, k: int, seed: int, vectors: bool) -> tuple[np.ndarray, ...]:
+    v0 = np.random.default_rng(seed).standard_normal(min(M.shape))
+    if vectors:
+        _, s, vt = svds(M, k=k, v0=v0, solver="arpack")
+        order = np.argsort(-s)
+        return s[order], vt[order]
+    s = svds(M, k=k, v0=v0, solver="arpack", return_singular_vectors=False)
+    return (np.sort(s)[::-1],)
+
+
+def opinion_space(
+    X: sp.csr_matrix,
+    columns: np.ndarray,
+    members: np.ndarray,
+    *,
+    max_dims: int,
+    max_rows: int,
+    rng: np.random.Generator,
+) -> OpinionSpace | None:
+    """Positions of every participant on the components that beat the noise (module doc).
+
+    ``columns``: statements that take part; ``members``: participants the axes are fitted on
+    (those in conversation). None when there are too few participants or statements.
+    """
+    members = np.flatnonzero(members)
+    n_cols = int(np.count_nonzero(columns))
+    k = min(max_dims, n_cols - 1, len(members) - 1)
+    if len(members) < _MIN_PARTICIPANTS or k < 1:
+        return None
+    X = sp.csr_matrix(X)
+    center = column_centers(X, columns)
+    Xc = centered_matrix(X, center, columns)
+    sample = members
+    if len(members) > max_rows:
+        sample = np.sort(rng.choice(members, max_rows, replace=False))
+    fit = Xc[sample]
+    seed = int(rng.integers(2**31))
+    s, vt = _leading(fit, k, seed, vectors=True)
+    (null,) = _leading(_shuffled_within_columns(fit, rng), 1, seed, vectors=False)
+    n_dims = max(int(np.count_nonzero(s > null[0])), 1)
+    voted = np.bincount(
+        np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)),
+        weights=columns[X.indices].astype(np.float64),
+        minlength=X.shape[0],
+    )
+    scale = np.sqrt(n_cols / np.maximum(voted, 1.0))
+    positions = np.asarray(Xc @ vt[:n_dims].T) * scale[:, None]
+    return OpinionSpace(positions, voted, s, float(null[0]))
+
+
+def opinion_cells(
+    space: OpinionSpace,
+    members: np.ndarray,
+    levels: tuple[int, ...],
+    *,
+    max_rows: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """(len(levels), n_participants) cell of each participant at each level (-1: not a member).
+
+    Examples
+    --------
+    >>> pos = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [5.2]])
+    >>> space = OpinionSpace(pos, np.full(6, 10.0), np.ones(1), 0.0)
+    >>> cells = opinion_cells(space, np.ones(6, bool), (2,), max_rows=10,
+    ...                       rng=np.random.default_rng(0))
+    >>> len(set(cells[0, :3].tolist())), len(set(cells[0, 3:].tolist())), cells[0, 0] != cells[0, 3]
+    (1, 1, True)
+    """
+    who = np.flatnonzero(members)
+    points = space.positions[who]
+    fit, weight = points, space.n_voted[who]
+    if len(points) > max_rows:
+        pick = rng.choice(len(points), max_rows, replace=False)
+        fit, weight = points[pick], weight[pick]
+    out = np.full((len(levels), space.positions.shape[0]), -1, dtype=np.int64)
+    for row, n_cells in enumerate(levels):
+        m = min(n_cells, len(np.unique(fit, axis=0)))
+        if m < 1:
+            continue
+        model = KMeans(
+            n_clusters=m, n_init=_KMEANS_RESTARTS, random_state=int(rng.integers(2**31))
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(fit, sample_weight=weight)
+        _, compact = np.unique(model.predict(points), return_inverse=True)
+        out[row, who] = compact
+    return out
