@@ -21,12 +21,15 @@ blurs the minority over several of its base clusters (issue 16; benchmarks/RESUL
    numbers of cells (``CommonGroundSettings.fine_levels``): a 5-10% minority that shares
    objections to several statements is one coherent cell at some level.
 
-Large rooms: the axes and the k-means centres are fitted on at most
-``CommonGroundSettings.space_rows`` participants drawn at random; everyone is then projected and
-assigned, one sparse product and one nearest-centre search, so the cost grows with the votes.
+Large rooms: the axes are fitted on at most ``CommonGroundSettings.space_rows`` participants
+drawn at random, the k-means centres on at most 5,000 of them (weighted by their votes: a
+participant with more votes has a surer position); everyone is then projected and assigned,
+one sparse product and one nearest-centre search, so the cost grows with the votes.
 
 References
 ----------
+N. Halko, P.-G. Martinsson, J. A. Tropp, "Finding structure with randomness", SIAM Review 53,
+2011 (randomized SVD).
 J. L. Horn, "A rationale and test for the number of factors in factor analysis",
 Psychometrika 30, 1965 (parallel analysis).
 """
@@ -38,16 +41,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import svds
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.extmath import randomized_svd
 
 from .pca import centered_matrix, column_centers
 
 __all__ = ["OpinionSpace", "opinion_cells", "opinion_space"]
 
-#: k-means restarts per level (the best of these by inertia is kept).
+#: k-means restarts per level (the best of these by inertia is kept), and at most this many
+#: participants to fit the centres on (a 5% cell still has 250; everyone is then assigned).
 _KMEANS_RESTARTS = 3
+_KMEANS_ROWS = 5_000
+#: Randomized SVD: extra columns and power iterations (Halko et al. 2011 suggest 5-10 and a few
+#: when singular values decay slowly, as in noisy votes).
+_OVERSAMPLES = 10
+_POWER_ITERATIONS = 5
 #: Fewer participants than this in conversation: no cells (too few to form a 5% cell of 5).
 _MIN_PARTICIPANTS = 20
 
@@ -73,21 +82,21 @@ def _shuffled_within_columns(Xc: sp.csr_matrix, rng: np.random.Generator) -> sp.
     """Xc with each column's observed values permuted over the rows that hold them."""
     csc = Xc.tocsc()
     data = csc.data.copy()
-    # One sort instead of a loop over columns: a random key within each column's block.
-    column_of = np.repeat(np.arange(csc.shape[1]), np.diff(csc.indptr))
-    order = np.lexsort((rng.random(len(data)), column_of))
-    data = data[order]
+    # One sort instead of a loop over columns: column number plus a random fraction keeps each
+    # column's block in place and shuffles within it.
+    key = np.repeat(np.arange(csc.shape[1], dtype=np.float64), np.diff(csc.indptr))
+    key += rng.random(len(data))
+    data = data[np.argsort(key)]
     return sp.csc_matrix((data, csc.indices, csc.indptr), shape=csc.shape).tocsr()
 
 
-def _leading(M: sp.csr_matrix, k: int, seed: int, vectors: bool) -> tuple[np.ndarray, ...]:
-    v0 = np.random.default_rng(seed).standard_normal(min(M.shape))
-    if vectors:
-        _, s, vt = svds(M, k=k, v0=v0, solver="arpack")
-        order = np.argsort(-s)
-        return s[order], vt[order]
-    s = svds(M, k=k, v0=v0, solver="arpack", return_singular_vectors=False)
-    return (np.sort(s)[::-1],)
+def _leading(M: sp.csr_matrix, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k largest singular values and right vectors: randomized subspace iteration (Halko et
+    al. 2011), a few block products instead of ARPACK's hundreds of single ones; its accuracy
+    is far below the gap parallel analysis asks for."""
+    _, s, vt = randomized_svd(M, k, n_oversamples=_OVERSAMPLES, n_iter=_POWER_ITERATIONS,
+                              random_state=seed)
+    return s, vt
 
 
 def opinion_space(
@@ -117,8 +126,8 @@ def opinion_space(
         sample = np.sort(rng.choice(members, max_rows, replace=False))
     fit = Xc[sample]
     seed = int(rng.integers(2**31))
-    s, vt = _leading(fit, k, seed, vectors=True)
-    (null,) = _leading(_shuffled_within_columns(fit, rng), 1, seed, vectors=False)
+    s, vt = _leading(fit, k, seed)
+    null, _ = _leading(_shuffled_within_columns(fit, rng), 1, seed)
     n_dims = max(int(np.count_nonzero(s > null[0])), 1)
     voted = np.bincount(
         np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)),
@@ -152,8 +161,8 @@ def opinion_cells(
     who = np.flatnonzero(members)
     points = space.positions[who]
     fit, weight = points, space.n_voted[who]
-    if len(points) > max_rows:
-        pick = rng.choice(len(points), max_rows, replace=False)
+    if len(points) > min(max_rows, _KMEANS_ROWS):
+        pick = rng.choice(len(points), min(max_rows, _KMEANS_ROWS), replace=False)
         fit, weight = points[pick], weight[pick]
     out = np.full((len(levels), space.positions.shape[0]), -1, dtype=np.int64)
     for row, n_cells in enumerate(levels):
