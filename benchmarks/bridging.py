@@ -10,9 +10,9 @@ Run from the repository root (tables are printed as markdown)::
     python -m benchmarks.bridging passes      # how passes should enter (pass_weight 0, 0.5, 1)
     python -m benchmarks.bridging intervals   # posterior interval vs bootstrap over participants
     python -m benchmarks.bridging speed       # 50M votes (1M x 2,000), time and peak memory
-    python -m benchmarks.bridging common      # issue 16: common ground vs a hidden minority, 2-6 groups
+    python -m benchmarks.bridging common      # issue 16: a hidden minority, 2-6 groups
     python -m benchmarks.bridging common-target  # ... only the two target rooms (3-4 groups)
-    python -m benchmarks.bridging common-fresh   # ... target rooms, generator variant not tuned on
+    python -m benchmarks.bridging common-fresh   # ... target rooms, a variant not tuned on
     python -m benchmarks.bridging common-real # issue 16: common-ground top 10 on held-out votes
 
 Real data: ../shared/data/polis (CC BY 4.0, The Computational Democracy Project; see its README).

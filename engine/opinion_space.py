@@ -21,10 +21,12 @@ blurs the minority over several of its base clusters (issue 16; benchmarks/RESUL
    numbers of cells (``CommonGroundSettings.fine_levels``): a 5-10% minority that shares
    objections to several statements is one coherent cell at some level.
 
-Large rooms: the axes are fitted on at most ``CommonGroundSettings.space_rows`` participants
-drawn at random, the k-means centres on at most 5,000 of them (weighted by their votes: a
-participant with more votes has a surer position); everyone is then projected and assigned,
-one sparse product and one nearest-centre search, so the cost grows with the votes.
+Large rooms: above ``CommonGroundSettings.space_rows`` (20,000) participants in conversation, a
+random 20,000 of them are placed and form the cells (a 5% cell still holds about 1,000 of
+them); the others are left out of the fine veto, which then costs O(their votes) whatever the
+room's size. The k-means centres are fitted on at most 5,000 placed participants, weighted by
+their votes (a participant with more votes has a surer position), and everyone placed is
+assigned.
 
 References
 ----------
@@ -65,9 +67,11 @@ _MIN_PARTICIPANTS = 20
 class OpinionSpace:
     """Participants' positions on the components that beat the noise."""
 
-    #: (n_participants, n_dims) positions (rows of participants not asked: zeros).
+    #: (n_placed,) rows (participants) placed, in increasing order.
+    placed: np.ndarray
+    #: (n_placed, n_dims) their positions.
     positions: np.ndarray
-    #: (n_participants,) votes each participant cast on the statements of the space.
+    #: (n_placed,) votes each cast on the statements of the space.
     n_voted: np.ndarray
     #: Singular values of the votes' leading components, and the shuffled votes' largest.
     singular_values: np.ndarray
@@ -108,65 +112,62 @@ def opinion_space(
     max_rows: int,
     rng: np.random.Generator,
 ) -> OpinionSpace | None:
-    """Positions of every participant on the components that beat the noise (module doc).
+    """Positions of the members on the components that beat the noise (module doc).
 
-    ``columns``: statements that take part; ``members``: participants the axes are fitted on
-    (those in conversation). None when there are too few participants or statements.
+    ``columns``: statements that take part; ``members``: (n_participants,) bool, the
+    participants placed (those in conversation). Above ``max_rows`` members a random
+    ``max_rows`` of them are placed and the others are left out (:attr:`OpinionSpace.placed`):
+    every step then costs O(their votes). None when there are too few members or statements.
     """
     members = np.flatnonzero(members)
     n_cols = int(np.count_nonzero(columns))
     k = min(max_dims, n_cols - 1, len(members) - 1)
     if len(members) < _MIN_PARTICIPANTS or k < 1:
         return None
-    X = sp.csr_matrix(X)
-    center = column_centers(X, columns)
-    Xc = centered_matrix(X, center, columns)
-    sample = members
+    placed = members
     if len(members) > max_rows:
-        sample = np.sort(rng.choice(members, max_rows, replace=False))
-    fit = Xc[sample]
+        placed = np.sort(rng.choice(members, max_rows, replace=False))
+    Xs = sp.csr_matrix(X)[placed]
+    Xc = centered_matrix(Xs, column_centers(Xs, columns), columns)
     seed = int(rng.integers(2**31))
-    s, vt = _leading(fit, k, seed)
-    null, _ = _leading(_shuffled_within_columns(fit, rng), 1, seed)
+    s, vt = _leading(Xc, k, seed)
+    null, _ = _leading(_shuffled_within_columns(Xc, rng), 1, seed)
     n_dims = max(int(np.count_nonzero(s > null[0])), 1)
-    voted = np.bincount(
-        np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)),
-        weights=columns[X.indices].astype(np.float64),
-        minlength=X.shape[0],
-    )
+    used = sp.csr_matrix((columns[Xs.indices].astype(np.float64), Xs.indices, Xs.indptr),
+                         shape=Xs.shape)
+    voted = np.asarray(used.sum(axis=1)).ravel()
     scale = np.sqrt(n_cols / np.maximum(voted, 1.0))
     positions = np.asarray(Xc @ vt[:n_dims].T) * scale[:, None]
-    return OpinionSpace(positions, voted, s, float(null[0]))
+    return OpinionSpace(placed, positions, voted, s, float(null[0]))
 
 
 def opinion_cells(
     space: OpinionSpace,
-    members: np.ndarray,
+    n_participants: int,
     levels: tuple[int, ...],
     *,
-    max_rows: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """(len(levels), n_participants) cell of each participant at each level (-1: not a member).
+    """(len(levels), n_participants) cell of each placed participant at each level (-1: not
+    placed). The centres are fitted on at most 5,000 of them, weighted by their votes.
 
     Examples
     --------
     >>> pos = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [5.2]])
-    >>> space = OpinionSpace(pos, np.full(6, 10.0), np.ones(1), 0.0)
-    >>> cells = opinion_cells(space, np.ones(6, bool), (2,), max_rows=10,
-    ...                       rng=np.random.default_rng(0))
-    >>> len(set(cells[0, :3].tolist())), len(set(cells[0, 3:].tolist())), cells[0, 0] != cells[0, 3]
-    (1, 1, True)
+    >>> space = OpinionSpace(np.arange(1, 7), pos, np.full(6, 10.0), np.ones(1), 0.0)
+    >>> cells = opinion_cells(space, 7, (2,), rng=np.random.default_rng(0))
+    >>> int(cells[0, 0]), len(set(cells[0, 1:4].tolist())), bool(cells[0, 1] != cells[0, 4])
+    (-1, 1, True)
     """
-    who = np.flatnonzero(members)
-    points = space.positions[who]
-    fit, weight = points, space.n_voted[who]
-    if len(points) > min(max_rows, _KMEANS_ROWS):
-        pick = rng.choice(len(points), min(max_rows, _KMEANS_ROWS), replace=False)
+    points = space.positions
+    fit, weight = points, space.n_voted
+    if len(points) > _KMEANS_ROWS:
+        pick = rng.choice(len(points), _KMEANS_ROWS, replace=False)
         fit, weight = points[pick], weight[pick]
-    out = np.full((len(levels), space.positions.shape[0]), -1, dtype=np.int64)
+    distinct = len(np.unique(fit, axis=0))
+    out = np.full((len(levels), n_participants), -1, dtype=np.int64)
     for row, n_cells in enumerate(levels):
-        m = min(n_cells, len(np.unique(fit, axis=0)))
+        m = min(n_cells, distinct)
         if m < 1:
             continue
         model = KMeans(
@@ -176,5 +177,5 @@ def opinion_cells(
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(fit, sample_weight=weight)
         _, compact = np.unique(model.predict(points), return_inverse=True)
-        out[row, who] = compact
+        out[row, space.placed] = compact
     return out

@@ -190,9 +190,9 @@ class CommonGroundSettings(_Validated):
     #: Most components of that opinion space; fewer are kept when fewer beat the noise
     #: (parallel analysis, :mod:`engine.opinion_space`). Planted rooms of 3-6 groups keep 3-7.
     space_max_dims: int = 10
-    #: The space's axes and cells are fitted on at most this many participants drawn at random
-    #: (everyone is then projected and assigned): bounds the cost on very large rooms, where
-    #: 20,000 participants still give a 5% cell 1,000 members.
+    #: Above this many participants in conversation, a random this many are placed in the space
+    #: and form the fine cells (the others are left out of the fine veto): bounds its cost on
+    #: very large rooms to O(their votes); 20,000 still give a 5% cell about 1,000 members.
     space_rows: int = 20_000
 
     _constraints: ClassVar[dict[str, Interval]] = {

@@ -494,7 +494,7 @@ def _opinion_cells(run: Run, members: np.ndarray) -> np.ndarray | None:
     )
     if space is None:
         return None
-    return opinion_cells(space, member, cg.fine_levels, max_rows=cg.space_rows, rng=rng)
+    return opinion_cells(space, run.X.shape[0], cg.fine_levels, rng=rng)
 
 
 T = TypeVar("T")

@@ -203,10 +203,10 @@ SETTINGS_NL: dict[str, str] = {
         "minder het ruisniveau overtreffen (parallelle analyse tegen geschudde stemmen, "
         "engine.opinion_space). Geplante gesprekken van 3-6 groepen houden er 3-7."),
     "CommonGroundSettings.space_rows": (
-        "De assen en cellen van de ruimte worden op hoogstens zoveel willekeurig gekozen "
-        "deelnemers geschat (daarna wordt iedereen geprojecteerd en ingedeeld): begrenst de "
-        "kosten in zeer grote gesprekken, waar 20.000 deelnemers een cel van 5% nog 1.000 leden "
-        "geven."),
+        "Boven zoveel deelnemers in het gesprek worden er willekeurig zoveel in de ruimte "
+        "geplaatst; zij vormen de fijne cellen (de anderen tellen niet mee in het fijne veto): "
+        "begrenst de kosten in zeer grote gesprekken tot hun stemmen; 20.000 geven een cel van "
+        "5% nog ongeveer 1.000 leden."),
     # DiversitySettings
     "DiversitySettings.min_cell_size": (
         "k-anonimiteit: verberg elke cel van een uitsplitsing met minder deelnemers dan dit. 5 "

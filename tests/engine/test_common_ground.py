@@ -172,7 +172,7 @@ def test_the_opinion_space_finds_a_hidden_minority_as_one_cell() -> None:
     assert space is not None
     # One pattern (the first 10 statements) beats the shuffled votes; the random 20 do not.
     assert space.n_dims == 1 and space.singular_values[0] > space.null_singular_value
-    cells = opinion_cells(space, everyone, (2, 3, 4), max_rows=10_000, rng=rng)
+    cells = opinion_cells(space, 200, (2, 3, 4), rng=rng)
     assert cells.shape == (3, 200) and [len(set(row.tolist())) for row in cells] == [2, 3, 4]
 
     def best(row: np.ndarray) -> tuple[float, float]:
@@ -182,6 +182,11 @@ def test_the_opinion_space_finds_a_hidden_minority_as_one_cell() -> None:
 
     # At some level one cell holds >= 80% of the minority and is >= 80% minority.
     assert max(min(best(row)) for row in cells) >= 0.8
+    # A large room: only a random max_rows are placed (cells -1 for the others).
+    sampled = opinion_space(X, np.ones(30, dtype=bool), everyone, max_dims=5, max_rows=50,
+                            rng=rng)
+    assert sampled is not None and len(sampled.placed) == 50
+    assert (opinion_cells(sampled, 200, (2,), rng=rng)[0] >= 0).sum() == 50
     # Too few participants: no space (nothing can be a 5% cell of 5).
     assert opinion_space(X[:10], np.ones(30, dtype=bool), everyone[:10], max_dims=5,
                          max_rows=10_000, rng=rng) is None

@@ -413,7 +413,8 @@ def test_roles_common_ground_is_its_own_list_only_common_ground_and_hidden_witho
     }""")
     some = result["some"]
     assert some["hidden"] is False and some["items"] == ["stelling 1"]
-    assert "Eens (van wie eens of oneens stemde): inwoner 82% en zorgprofessional 74%" in some["text"]
+    assert ("Eens (van wie eens of oneens stemde): inwoner 82% en zorgprofessional 74%"
+            in some["text"])
     assert "score" not in some["text"] and "0.8" not in some["text"]
     none = result["none"]
     assert none["hidden"] is False
