@@ -86,10 +86,9 @@ class OpinionSpace:
         return int(self.positions.shape[1])
 
 
-def _shuffled_within_columns(Xc: sp.csr_matrix, rng: np.random.Generator) -> sp.csr_matrix:
-    """Xc with each column's observed values permuted over the rows that hold them."""
-    csc = Xc.tocsc()
-    data = csc.data.copy()
+def _shuffled_within_columns(csc: sp.csc_matrix, rng: np.random.Generator) -> sp.csr_matrix:
+    """The matrix with each column's observed values permuted over the rows that hold them."""
+    data = csc.data
     # One sort instead of a loop over columns: column number plus a random fraction keeps each
     # column's block in place and shuffles within it.
     key = np.repeat(np.arange(csc.shape[1], dtype=np.float64), np.diff(csc.indptr))
@@ -136,7 +135,8 @@ def opinion_space(
     Xc = centered_matrix(Xs, column_centers(Xs, columns), columns)
     seed = int(rng.integers(2**31))
     s, vt = _leading(Xc, k, seed)
-    null = max(_leading(_shuffled_within_columns(Xc, rng), 1, seed)[0][0]
+    csc = Xc.tocsc()
+    null = max(_leading(_shuffled_within_columns(csc, rng), 1, seed)[0][0]
                for _ in range(_NULL_SHUFFLES))
     n_dims = int(np.count_nonzero(s > null))
     if n_dims == 0:  # no pattern beyond chance: cells would split noise, and their "vetoes"
