@@ -12,10 +12,11 @@ blurs the minority over several of its base clusters (issue 16; benchmarks/RESUL
    the same matrix with each statement's votes shuffled over its voters, which keeps who voted
    on what and each statement's agree rate but breaks every pattern between statements. A
    component counts when its singular value exceeds the *largest* of five shuffles: the
-   strongest pattern chance alone produces. Without any such component there are no cells. (Comparing rank with rank, as in Horn's original,
-   keeps noise components: once the signal is removed, the votes' i-th noise value is about the
-   shuffled matrix's (i - signal)-th, which beats its i-th by chance about half the time.)
-2. **Positions.** Every participant is projected onto those axes with Pol.is's
+   strongest pattern chance alone produces. Without any such component there are no cells.
+   (Comparing rank with rank, as in Horn's original, keeps noise components: once the signal
+   is removed, the votes' i-th noise value is about the shuffled matrix's (i - signal)-th,
+   which beats its i-th by chance about half the time.)
+2. **Positions.** Every participant placed is projected onto those axes with Pol.is's
    sparsity-aware scaling ``sqrt(n_statements / n_voted)``.
 3. **Cells.** k-means (k-means++, a few restarts) in that space at several
    numbers of cells (``CommonGroundSettings.fine_levels``): a 5-10% minority that shares
