@@ -312,8 +312,8 @@ def bridging(
         participant's vote weights in the fit and enter the interval's sandwich correction like
         the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
     fine_labels : (n_participants,) or (n_partitions, n_participants) finer partitions than the
-        groups (-1 for none; e.g. :func:`engine.common_ground.fine_partition` of the base
-        clusters) whose cells can veto common ground (:mod:`engine.common_ground`); None = no
+        groups (-1 for none; e.g. :func:`engine.opinion_space.opinion_cells`) whose cells can
+        veto common ground and enter its order (:mod:`engine.common_ground`); None = no
         fine veto.
 
     Returns
@@ -453,6 +453,9 @@ def _fine_counts(X: sp.csr_matrix, levels: np.ndarray) -> list[tuple[np.ndarray,
     """Per partition (row of ``levels``, cells 0..m-1, -1 none): its (m, n_s, 3) agree /
     disagree / pass counts and (m,) sizes, all partitions counted in one pass over the votes
     (one indicator matrix with every level's cells side by side)."""
+    placed = (levels >= 0).any(axis=0)
+    if not placed.all():  # a large room's sample (engine.opinion_space): count only its votes
+        X, levels = X[placed], levels[:, placed]
     n_p = X.shape[0]
     widths = [int(row.max()) + 1 if row.size and row.max() >= 0 else 0 for row in levels]
     offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)

@@ -13,14 +13,19 @@ veto, however small:
 * **A veto, with evidence.** A group whose upper bound lies below ``threshold`` rejects it
   (a majority of that group does not agree, beyond chance): status ``rejected_by_a_group`` /
   ``rejected_by_a_role``.
-* **Imperfect groups.** Groups can merge a 10% minority into a larger group. So the same veto is
-  also asked of *finer* partitions of the map (the base clusters merged into 3, 4, 6, 8 and 12
-  cells, ``fine_levels``, by weighted k-means on their centres): a cell holding at least
-  ``veto_min_share`` of the clustered participants whose upper bound lies below the threshold
-  vetoes too (``rejected_within_a_group``). Several levels, because no single one fits every
-  room: a minority spread over two cells at 12 is often one cell at 4 or 6, and a cell needs
-  enough votes to be evidence. Fine cells only veto; they are too small to be asked for proof
-  of support (that would make nearly everything "not enough votes").
+* **Imperfect groups.** Groups can merge a 10% minority into a larger group, and the 2-D map
+  blurs it. So the same veto is also asked of *finer* partitions that do not depend on the
+  groups: k-means cells of a many-dimensional opinion space (:mod:`engine.opinion_space`; as
+  many components as beat shuffled votes), at 2, 3, 4, 5, 6 and 8 cells (``fine_levels``). A
+  cell holding at least ``veto_min_share`` of the clustered participants whose upper bound lies
+  below the threshold vetoes too (``rejected_within_a_group``). Several levels, because no
+  single one fits every room: a minority is one cell at some level, and a coarser cell has more
+  votes. Fine cells only veto; they are too small to be asked for proof of support (that would
+  make nearly everything "not enough votes").
+* **Order.** Within a status, statements are ranked by the weakest lower bound of the agree
+  share among the votes seen, over the groups *and* those fine cells (a group or cell with too
+  few agree-or-disagree votes counts as -1): a statement one coherent set of participants is
+  lukewarm on, or has hardly voted on, comes after one every set carries.
 * Anything else is ``not_enough_votes``: more votes may still settle it either way.
 
 Everything is computed from per-category agree / disagree counts: O(categories x statements)
@@ -47,7 +52,6 @@ __all__ = [
     "CommonGround",
     "Verdict",
     "common_ground",
-    "fine_partition",
     "judge",
 ]
 
@@ -146,9 +150,10 @@ class CommonGround:
     role_status: np.ndarray | None
     #: The veto of each fine partition (empty: none given).
     fine: list[Verdict]
-    #: (n_statements,) the lowest, over the opinion groups, lower bound of the agree share among
-    #: the votes *seen* (passes count, as in ``group_agree``); -1 where a group has too few
-    #: votes. The order within a status: a statement many pass on is weaker common ground.
+    #: (n_statements,) the lowest, over the opinion groups and the fine cells that may veto,
+    #: lower bound of the agree share among the votes *seen* (passes count, as in
+    #: ``group_agree``); -1 where one of them has too few votes. The order within a status: a
+    #: statement many pass on, or one coherent set is lukewarm on, is weaker common ground.
     seen_low: np.ndarray | None = None
 
     @property
@@ -205,8 +210,9 @@ def common_ground(
     group_ids : the k group labels.
     roles : attribute name -> (categories, (n_cat, n_s, >= 2) counts, (n_cat, n_s) visible);
         hidden cells (small cells) count as "too few votes".
-    fine : per fine partition (:func:`fine_partition`), its (n_cells, n_statements, >= 2) counts
-        and (n_cells,) participants, for the veto only.
+    fine : per fine partition (cells of :func:`engine.opinion_space.opinion_cells`), its
+        (n_cells, n_statements, >= 2) counts and (n_cells,) participants: the cells of at least
+        ``veto_min_share`` can veto and, with passes counted, enter the order.
 
     Examples
     --------
@@ -242,6 +248,7 @@ def common_ground(
 
     fine_verdicts = []
     fine_rejected = np.zeros(n_s, dtype=bool)
+    ranked_cells = [counts] if len(groups.categories) else []
     for fine_counts, fine_sizes in fine:
         sizes = np.asarray(fine_sizes, dtype=np.float64)
         if not len(sizes):
@@ -251,14 +258,12 @@ def common_ground(
         verdict = judge(fc[..., 0], fc[..., 1], list(range(len(sizes))), settings, counted=big)
         fine_verdicts.append(verdict)
         fine_rejected |= verdict.rejected
+        ranked_cells.append(fc[big])
     if fine_verdicts:
         rejections.append((fine_rejected, REJECTED_WITHIN_A_GROUP))
     seen_low = None
     if counts.shape[-1] >= 3 and len(groups.categories):
-        seen = counts[..., :3].sum(axis=-1)
-        low_seen, _ = wilson_interval(counts[..., 0], seen, settings.z)
-        enough = (counts[..., 0] + counts[..., 1]) >= settings.min_group_votes
-        seen_low = np.where(enough, low_seen, -1.0).min(axis=0)
+        seen_low = np.min([_weakest_seen_low(c, settings) for c in ranked_cells], axis=0)
     return CommonGround(
         settings=settings,
         status=_status(supported, rejections),
@@ -270,54 +275,12 @@ def common_ground(
     )
 
 
-def fine_partition(
-    base_labels: np.ndarray,
-    base_centers: np.ndarray,
-    base_sizes: np.ndarray,
-    n_cells: int,
-    *,
-    iterations: int = 50,
-) -> np.ndarray:
-    """(n_participants,) fine cell per participant (-1 where the base label is -1).
-
-    The base clusters (about 100 on the map) merged into at most ``n_cells`` cells by a
-    size-weighted k-means on their centres: fine enough that a 5-10% minority gets cells of its
-    own, coarse enough that each cell has votes on most statements. Deterministic: the farthest-
-    point start begins at the largest base cluster.
-
-    Examples
-    --------
-    >>> centers = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0]])
-    >>> fine_partition(np.array([0, 1, 2, -1]), centers, np.array([10, 10, 2]), 2).tolist()
-    [0, 0, 1, -1]
-    """
-    base_labels = np.asarray(base_labels)
-    centers = np.asarray(base_centers, dtype=np.float64)
-    weights = np.asarray(base_sizes, dtype=np.float64)
-    n_base = len(centers)
-    out = np.full(len(base_labels), -1, dtype=np.int64)
-    if n_base == 0:
-        return out
-    m = min(n_cells, n_base)
-    chosen = [int(np.argmax(weights))]
-    dist = np.sum((centers - centers[chosen[0]]) ** 2, axis=1)
-    for _ in range(1, m):
-        nxt = int(np.argmax(dist * (weights > 0)))
-        chosen.append(nxt)
-        dist = np.minimum(dist, np.sum((centers - centers[nxt]) ** 2, axis=1))
-    cells = centers[chosen].copy()
-    assign = np.zeros(n_base, dtype=np.int64)
-    for _ in range(iterations):
-        d = ((centers[:, None, :] - cells[None, :, :]) ** 2).sum(axis=2)
-        new = np.argmin(d, axis=1)
-        for j in range(m):
-            w = weights[new == j]
-            if w.sum() > 0:
-                cells[j] = (centers[new == j] * w[:, None]).sum(axis=0) / w.sum()
-        if np.array_equal(new, assign):
-            break
-        assign = new
-    _, compact = np.unique(assign, return_inverse=True)  # cell numbers 0..used-1
-    known = base_labels >= 0
-    out[known] = compact[base_labels[known]]
-    return out
+def _weakest_seen_low(counts: np.ndarray, settings: CommonGroundSettings) -> np.ndarray:
+    """(n_statements,) lowest lower bound of agrees / votes seen over the rows of (m, n_s, 3)
+    ``counts``; -1 where a row has fewer than ``min_group_votes`` agrees plus disagrees."""
+    if not len(counts):
+        return np.full(counts.shape[1], np.inf)
+    seen = counts[..., :3].sum(axis=-1)
+    low, _ = wilson_interval(counts[..., 0], seen, settings.z)
+    enough = (counts[..., 0] + counts[..., 1]) >= settings.min_group_votes
+    return np.where(enough, low, -1.0).min(axis=0)

@@ -28,10 +28,10 @@ import scipy.sparse as sp
 
 from . import clustering as cl
 from .bridging import BridgingResult, bridging
-from .common_ground import fine_partition
 from .counts import cell_keys, group_counts
 from .grouping import forced_groups
 from .matrix import VoteMatrix
+from .opinion_space import opinion_cells, opinion_space
 from .participants import in_conversation
 from .pca import centered_matrix, opinion_map
 from .repness import consensus, group_informed_consensus, representative_statements
@@ -449,8 +449,9 @@ def fit_bridging(
 ) -> tuple[BridgingResult | None, int]:
     """Step 8d: matrix-factorisation bridging and the common-ground rule; a live update carries
     the last fit until the votes grew by ``live.bridging_refit_growth``. The common-ground rule
-    also hears finer partitions of the map (``base`` merged into ``fine_levels`` cells), so a
-    minority merged into a larger group still vetoes. Returns (fit, votes when fitted)."""
+    also hears the cells of a many-dimensional opinion space of the clustered participants
+    (``base.members``; :mod:`engine.opinion_space`), so a minority the groups merged still
+    vetoes. Returns (fit, votes when fitted)."""
     s, prev = run.settings, run.previous
     if not s.bridging:
         return None, 0
@@ -465,11 +466,8 @@ def fit_bridging(
     ):
         return last, prev.bridging_votes
     fine = None
-    levels = s.bridging_fit.common_ground.fine_levels
-    if base is not None and levels:
-        base_of = np.full(run.X.shape[0], -1, dtype=np.int64)
-        base_of[base.members] = base.labels
-        fine = np.array([fine_partition(base_of, base.centers, base.sizes, n) for n in levels])
+    if base is not None:
+        fine = _opinion_cells(run, base.members)
     fit = bridging(
         run.matrix,
         group_labels=labels,
@@ -480,6 +478,23 @@ def fit_bridging(
         fine_labels=fine,
     )
     return fit, int(run.X.nnz)
+
+
+def _opinion_cells(run: Run, members: np.ndarray) -> np.ndarray | None:
+    """(len(fine_levels), n_participants) cells of the opinion space (:mod:`engine.opinion_space`)
+    for the common-ground veto; None when switched off or the room is too small."""
+    cg = run.settings.bridging_fit.common_ground
+    if not cg.fine_levels:
+        return None
+    rng = np.random.default_rng(run.random_state)
+    member = np.zeros(run.X.shape[0], dtype=bool)
+    member[members] = True
+    space = opinion_space(
+        run.X, run.active, member, max_dims=cg.space_max_dims, max_rows=cg.space_rows, rng=rng
+    )
+    if space is None:
+        return None
+    return opinion_cells(space, run.X.shape[0], cg.fine_levels, rng=rng)
 
 
 T = TypeVar("T")

@@ -53,6 +53,7 @@ from .matrix import VoteMatrix
 
 __all__ = [
     "ACTIVITY_CV",
+    "AGREE_RANGES",
     "EXPOSURES",
     "STATEMENT_KINDS",
     "STATEMENT_SPREAD",
@@ -176,13 +177,25 @@ def _sample_unequal_cells(
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
 
 
+#: The agree ranges ``agree_ranges`` may override (names as in the module doc).
+AGREE_RANGES: Mapping[str, tuple[float, float]] = {
+    "bridging": BRIDGING_AGREE,
+    "vetoed": VETOED_AGREE,
+    "vetoed_minority": VETOED_MINORITY,
+    "other": OTHER_AGREE,
+}
+
+
 def _planted_probabilities(
-    kinds: np.ndarray, n_groups: int, rng: np.random.Generator
+    kinds: np.ndarray,
+    n_groups: int,
+    rng: np.random.Generator,
+    ranges: Mapping[str, tuple[float, float]] = AGREE_RANGES,
 ) -> np.ndarray:
     n_s = len(kinds)
-    p = rng.uniform(*OTHER_AGREE, size=(n_groups, n_s))
+    p = rng.uniform(*ranges["other"], size=(n_groups, n_s))
     for s in np.flatnonzero(kinds == "bridging"):
-        p[:, s] = rng.uniform(*BRIDGING_AGREE, size=n_groups)
+        p[:, s] = rng.uniform(*ranges["bridging"], size=n_groups)
     for s in np.flatnonzero(kinds == "favourite"):
         p[:, s] = rng.uniform(*FAVOURITE_OTHERS, size=n_groups)
         p[0, s] = rng.uniform(*FAVOURITE_AGREE)
@@ -194,8 +207,8 @@ def _planted_probabilities(
             1.0 - rng.uniform(*DIVISIVE_AGREE, size=n_groups),
         )
     for s in np.flatnonzero(kinds == "vetoed"):  # the last group is the smallest
-        p[:, s] = rng.uniform(*VETOED_AGREE, size=n_groups)
-        p[-1, s] = rng.uniform(*VETOED_MINORITY)
+        p[:, s] = rng.uniform(*ranges["vetoed"], size=n_groups)
+        p[-1, s] = rng.uniform(*ranges["vetoed_minority"])
     return p
 
 
@@ -211,6 +224,7 @@ def synthetic_conversation(
     exposure: str = "arrival",
     statement_spread: float = STATEMENT_SPREAD,
     activity_cv: float = ACTIVITY_CV,
+    agree_ranges: Mapping[str, tuple[float, float]] | None = None,
     random_state: int | None = 0,
 ) -> SyntheticConversation:
     """Generate a conversation with planted groups and statement kinds.
@@ -241,6 +255,9 @@ def synthetic_conversation(
     activity_cv : float >= 0
         Under ``"arrival"``: coefficient of variation of the participants' gamma activity;
         0 makes every participant equally active.
+    agree_ranges : mapping, optional
+        Replaces some of :data:`AGREE_RANGES` (``bridging``, ``vetoed``, ``vetoed_minority``,
+        ``other``): a generator variant with other agree levels (e.g. a milder veto).
     random_state : int or None
 
     Returns
@@ -281,6 +298,14 @@ def synthetic_conversation(
         raise InvalidSettingError(f"statement_spread must be in [0, 1], got {statement_spread!r}")
     if activity_cv < 0:
         raise InvalidSettingError(f"activity_cv must be >= 0, got {activity_cv!r}")
+    ranges = {**AGREE_RANGES, **(agree_ranges or {})}
+    if set(ranges) != set(AGREE_RANGES) or any(
+        not 0 < lo <= hi < 1 for lo, hi in ranges.values()
+    ):
+        raise InvalidSettingError(
+            f"agree_ranges must map some of {tuple(AGREE_RANGES)} to (low, high) with "
+            f"0 < low <= high < 1, got {agree_ranges!r}"
+        )
     rng = np.random.default_rng(random_state)
 
     shares = shares / shares.sum()
@@ -295,7 +320,7 @@ def synthetic_conversation(
     counts["other"] = max(n_statements - sum(counts.values()), 0)
     kinds = np.concatenate([np.full(counts[k], k) for k in STATEMENT_KINDS])[:n_statements]
     kinds = rng.permutation(kinds)
-    agree_p = _planted_probabilities(kinds, len(sizes), rng)
+    agree_p = _planted_probabilities(kinds, len(sizes), rng, ranges)
     statement_pass = pass_rate * rng.uniform(0.5, 1.5, size=n_statements)
     leniency = rng.normal(0.0, leniency_sd, size=n_participants)
 

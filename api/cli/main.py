@@ -348,8 +348,12 @@ def summary_text(
     if not common:
         lines.append("  No common ground yet; these come closest:")
         common = ranked[:SUMMARY_BRIDGING]
+    from meedenken.api.report.i18n import strings
+
+    why = strings("en")
     for b in common:
-        lines += _statement(f"#{b.statement_id}: {plain_support(b.group_support)}",
+        status = "" if b.is_bridging else f" ({why.get(f'status_{b.status}', b.status)})"
+        lines += _statement(f"#{b.statement_id}: {plain_support(b.group_support)}{status}",
                             texts.get(b.statement_id, ""))
     total = sum(v for k, v in seconds.items() if k != "total")
     lines += [

@@ -54,6 +54,12 @@ def _group_rates(result: AnalysisResult, column: int) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- bridging
+def _status_words(status: str, words: Mapping[str, str]) -> str:
+    """" (not enough votes yet)": why a statement shown as coming closest is not common ground."""
+    text = words.get(f"status_{status}")
+    return f" ({text})" if text else ""
+
+
 def bridging_extra(source: ReportSource, result: AnalysisResult,
                    tables: Mapping[str, pd.DataFrame], words: dict[str, str]) -> Extra | None:
     """The bridging section: ``result.bridging`` as the tidy ``bridging`` table ranks it (best
@@ -84,7 +90,8 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
     context = {"rows": rows, "n_bridging": int(np.count_nonzero(ranked["is_bridging"])),
                "common_empty": not common,
                "common": [{"id": st.statement_id, "text": source.texts.get(st.statement_id, ""),
-                           "support": support_sentence(st.group_support, words)}
+                           "support": support_sentence(st.group_support, words)
+                           + ("" if st.is_bridging else _status_words(st.status, words))}
                           for st in shown],
                "settings": setting_rows(scored.settings, reference=None,
                                                 lang=words["lang"]),

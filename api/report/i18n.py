@@ -193,6 +193,10 @@ _EN = {
     "support_part": "{pct}% of group {group}",
     "support_sentence": "{list} agree",
     "and": "and",
+    "status_not_enough_votes": "not enough votes yet",
+    "status_rejected_within_a_group": "part of a group disagrees",
+    "status_rejected_by_a_role": "a role disagrees",
+    "status_rejected_by_a_group": "a group disagrees",
     "bridging_details": "Details: the bridging score of every statement",
 }
 
@@ -391,6 +395,10 @@ _NL = {
     "support_part": "{pct}% van groep {group}",
     "support_sentence": "{list} is het eens",
     "and": "en",
+    "status_not_enough_votes": "nog niet genoeg stemmen",
+    "status_rejected_within_a_group": "een deel van een groep is het oneens",
+    "status_rejected_by_a_role": "een rol is het oneens",
+    "status_rejected_by_a_group": "een groep is het oneens",
     "bridging_details": "Details: de verbindingsscore van elke stelling",
 }
 

@@ -178,16 +178,35 @@ SETTINGS_NL: dict[str, str] = {
         "afwijzen (het k-anonimiteitsminimum van 5, zoals DiversitySettings.min_group_votes); "
         "minder is 'nog niet genoeg stemmen'."),
     "CommonGroundSettings.fine_levels": (
-        "Aantallen cellen van de fijnere indelingen van de kaart (basisclusters samengevoegd met "
-        "gewogen k-means) waarvan het veto een minderheid vangt die in een grotere groep is "
-        "opgegaan. Meerdere niveaus: in geplante groepen van 70/20/10 (1.500 deelnemers, "
-        "dichtheid 15%, 4 seeds) liet 12 cellen alleen 3 door een groep afgewezen stellingen in "
-        "de top 10 staan, de niveaus (3, 4, 6, 8, 12) 1 (eigen keuze; benchmarks/RESULTS.md, "
-        "'Common ground'). Leeg zet het fijne veto uit."),
+        "Aantallen cellen van de fijnere indelingen waarvan het veto een minderheid vangt die de "
+        "groepen hebben samengevoegd: k-means-cellen van de meerdimensionale meningsruimte "
+        "(engine.opinion_space), één indeling per aantal. Grove niveaus: in geplante groepen van "
+        "70/20/10 en 50/25/15/10 (1.500 deelnemers, dichtheid 15%, 12 seeds elk) lieten de "
+        "niveaus (2, 3, 4, 5, 6, 8) 3 en 1 door een groep afgewezen stellingen in de top 10 "
+        "staan, met 10 en 12 cellen erbij 8 en 6 (een fijnere cel heeft minder stemmen, dus een "
+        "breder interval; eigen keuze; benchmarks/RESULTS.md, 'issue 16, session 6'). Leeg zet "
+        "het fijne veto uit."),
     "CommonGroundSettings.veto_min_share": (
-        "... en een fijne cel heeft alleen een veto als ze minstens dit aandeel van de "
-        "ingedeelde deelnemers bevat (issue 16: minderheden tot 5% houden hun stem; daaronder "
-        "zou één afgelegen cluster van een handvol mensen alles kunnen tegenhouden)."),
+        "... en een fijne cel heeft alleen een veto (en telt alleen mee in de volgorde binnen "
+        "een status) als ze minstens dit aandeel van de ingedeelde deelnemers bevat. Issue 16 "
+        "vraagt dat minderheden tot 5% hun stem houden; een cel vangt zelden een hele minderheid "
+        "(ongeveer 80% ervan, met enkele anderen), dus ligt de grens onder 5%: in geplante "
+        "groepen van 75/20/5 gaf 0,03 een precisie@10 van 0,75 met 20 door een groep afgewezen "
+        "plaatsen in de top 10 (8 seeds), 0,05 0,40 met 119 (20 seeds), zonder verschil bij "
+        "70/20/10 en met een laagste achtergehouden groepsinstemming van 0,676 tegen 0,683 op de "
+        "Pol.is-exports (benchmarks/RESULTS.md, 'issue 16, session 6'). Daaronder zou een "
+        "afgelegen handvol alles kunnen tegenhouden; en een cel heeft minstens "
+        "min_group_votes stemmen op een stelling nodig om haar tegen te houden, dus nooit minder "
+        "dan 5 mensen."),
+    "CommonGroundSettings.space_max_dims": (
+        "Hoogstens zoveel componenten heeft die meningsruimte; er blijven er minder over als "
+        "minder het ruisniveau overtreffen (parallelle analyse tegen geschudde stemmen, "
+        "engine.opinion_space). Geplante gesprekken van 3-6 groepen houden er 3-7."),
+    "CommonGroundSettings.space_rows": (
+        "Boven zoveel deelnemers in het gesprek worden er willekeurig zoveel in de ruimte "
+        "geplaatst; zij vormen de fijne cellen (de anderen tellen niet mee in het fijne veto): "
+        "begrenst de kosten in zeer grote gesprekken tot hun stemmen; 20.000 geven een cel van "
+        "5% nog ongeveer 1.000 leden."),
     # DiversitySettings
     "DiversitySettings.min_cell_size": (
         "k-anonimiteit: verberg elke cel van een uitsplitsing met minder deelnemers dan dit. 5 "
@@ -254,6 +273,10 @@ DEFAULT_CHANGES_NL = (
     "gevuld, zodat ze in de schaling van de projectie niet als 'gestemd' tellen en haar niet "
     "verkleinen.",
     "De k-afvlakking vraagt 2 opeenvolgende updates in plaats van 4.",
+    "Gemeenschappelijke grond (issue 16; Pol.is kent geen veto): elke groep en elke rol moet "
+    "een stelling aantoonbaar steunen, en een cel van minstens 3% van de deelnemers in een "
+    "meningsruimte met zoveel dimensies als de ruis toelaat kan haar tegenhouden, ook als de "
+    "groepen een minderheid hebben samengevoegd.",
 )
 
 #: The references of the methods section: citations keep their titles; our own notes in Dutch.

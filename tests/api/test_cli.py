@@ -184,6 +184,12 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     shown = common[:5] if common else data["bridging"][:5]
     if not common:
         assert "No common ground yet; these come closest:" in section
+        # ... each saying why it is not common ground, in words (issue 16).
+        for b in shown:
+            why = {"not_enough_votes": "(not enough votes yet)",
+                   "rejected_by_a_group": "(a group disagrees)",
+                   "rejected_within_a_group": "(part of a group disagrees)"}[b["status"]]
+            assert why in section
     for b in shown:
         assert f"#{b['statement_id']}: " in section and "% of group" in section
     assert "score" not in section.split("Read in")[0]

@@ -315,3 +315,16 @@ def test_browser_requests_nothing_but_the_page(built: tuple[Path, str]) -> None:
             browser.close()
     assert requests == [out.as_uri()]
     assert images and all(images)  # every embedded figure decodes
+
+
+def test_closest_statements_say_why_they_are_not_common_ground_in_both_languages() -> None:
+    """Issue 16: in the empty state the report's closest statements carry their status in
+    words ("not enough votes yet"), never a code or a score."""
+    from meedenken.api.report.extras import _status_words
+    from meedenken.api.report.i18n import strings
+
+    assert _status_words("not_enough_votes", strings("en")) == " (not enough votes yet)"
+    assert _status_words("not_enough_votes", strings("nl")) == " (nog niet genoeg stemmen)"
+    assert _status_words("rejected_within_a_group", strings("nl")) == (
+        " (een deel van een groep is het oneens)")
+    assert _status_words("common_ground", strings("en")) == ""

@@ -14,10 +14,11 @@ from meedenken.engine.common_ground import (
     REJECTED_BY_A_ROLE,
     REJECTED_WITHIN_A_GROUP,
     common_ground,
-    fine_partition,
 )
 from meedenken.engine.errors import InvalidSettingError
 from meedenken.engine.intervals import wilson_interval
+from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.opinion_space import opinion_cells, opinion_space
 from meedenken.engine.settings import AnalysisSettings, CommonGroundSettings
 from meedenken.engine.synthetic import synthetic_conversation
 
@@ -150,13 +151,61 @@ def test_listed_order_puts_every_common_ground_statement_first_with_explanations
     assert rows[2]["weakest_group"] == "2" and rows[2]["weakest_group_agree"] == 0.1
 
 
-def test_fine_partition_merges_base_clusters_by_position() -> None:
-    centers = np.array([[0.0, 0.0], [0.2, 0.0], [10.0, 0.0], [10.1, 0.1], [0.0, 9.0]])
-    sizes = np.array([50.0, 40.0, 30.0, 20.0, 10.0])
-    base = np.array([0, 1, 2, 3, 4, -1])
-    assert fine_partition(base, centers, sizes, 3).tolist() == [0, 0, 1, 1, 2, -1]
-    alone = fine_partition(base, centers, sizes, 10)  # more cells than base clusters
-    assert sorted(alone[:5].tolist()) == [0, 1, 2, 3, 4] and alone[5] == -1
+def _hidden_minority(seed: int, size: int = 20, density: float = 0.6) -> tuple[sp.csr_matrix,
+                                                                             np.ndarray]:
+    """200 participants: the first ``200 - size`` agree with the first 10 statements (90%), the
+    last ``size`` disagree with them (10% agree); everyone votes at random on 20 more."""
+    rng = np.random.default_rng(seed)
+    minority = np.arange(200) >= 200 - size
+    p = np.full((200, 30), 0.5)
+    p[:, :10] = np.where(minority[:, None], 0.1, 0.9)
+    votes = np.where(rng.random((200, 30)) < p, 1, -1) * (rng.random((200, 30)) < density)
+    return sp.csr_matrix(votes.astype(np.int8)), minority
+
+
+def test_the_opinion_space_finds_a_hidden_minority_as_one_cell() -> None:
+    X, minority = _hidden_minority(0)
+    everyone = np.ones(200, dtype=bool)
+    rng = np.random.default_rng(0)
+    space = opinion_space(X, np.ones(30, dtype=bool), everyone, max_dims=5, max_rows=10_000,
+                          rng=rng)
+    assert space is not None
+    # One pattern (the first 10 statements) beats the shuffled votes; the random 20 do not.
+    assert space.n_dims == 1 and space.singular_values[0] > space.null_singular_value
+    cells = opinion_cells(space, 200, (2, 3, 4), rng=rng)
+    assert cells.shape == (3, 200) and [len(set(row.tolist())) for row in cells] == [2, 3, 4]
+
+    def best(row: np.ndarray) -> tuple[float, float]:
+        """(share of the minority in its most common cell, share of that cell that is minority)"""
+        inside = row == np.bincount(row[minority]).argmax()
+        return (inside & minority).sum() / minority.sum(), (inside & minority).sum() / inside.sum()
+
+    # At some level one cell holds >= 80% of the minority and is >= 80% minority.
+    assert max(min(best(row)) for row in cells) >= 0.8
+    # A large room: only a random max_rows are placed (cells -1 for the others).
+    sampled = opinion_space(X, np.ones(30, dtype=bool), everyone, max_dims=5, max_rows=50,
+                            rng=rng)
+    assert sampled is not None and len(sampled.placed) == 50
+    assert (opinion_cells(sampled, 200, (2,), rng=rng)[0] >= 0).sum() == 50
+    # Too few participants: no space (nothing can be a 5% cell of 5).
+    assert opinion_space(X[:10], np.ones(30, dtype=bool), everyone[:10], max_dims=5,
+                         max_rows=10_000, rng=rng) is None
+
+
+def test_a_hidden_minority_vetoes_through_the_opinion_space_even_as_one_group() -> None:
+    """The groups are wrong (everyone in one group); the 15% who reject the first statements
+    still veto them, and a statement all support stays common ground."""
+    from meedenken.engine import analyze
+
+    X, _ = _hidden_minority(1, size=30, density=0.8)
+    X = sp.hstack([X, sp.csr_matrix(np.ones((200, 1), dtype=np.int8))]).tocoo()  # all agree
+    matrix = VoteMatrix.from_records(X.row, X.col, X.data, statement_ids=range(31),
+                                     participant_ids=range(200))
+    result = analyze(matrix, AnalysisSettings(force_k=1), random_state=0)
+    assert result.bridging is not None and result.bridging.common is not None
+    status = result.bridging.common.status
+    assert (status[:10] == REJECTED_WITHIN_A_GROUP).all()
+    assert status[30] == COMMON_GROUND
 
 
 def test_settings_live_in_the_one_tree_and_are_validated() -> None:
@@ -171,7 +220,7 @@ def test_settings_live_in_the_one_tree_and_are_validated() -> None:
 def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
     """Planted 70/20/10 groups with 'vetoed' statements (the 10% rejects what the rest love);
     two groups are forced (issue 15's default finds no clear groups on this map). With the
-    fine-partition veto no vetoed statement is in the listed top 10 (at most 1 of 20 is called
+    opinion-space veto no vetoed statement is in the listed top 10 (at most 1 of 20 is called
     common ground); without it, 2 are in the top 10 and 11 are called common ground."""
     from meedenken.engine import analyze
 

@@ -408,6 +408,44 @@ def test_common_ground_panel_lists_only_common_ground_and_an_honest_empty_state(
     assert "(een groep is het oneens)" in none["text"]
 
 
+def test_roles_common_ground_is_its_own_list_only_common_ground_and_hidden_without_roles(
+        server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 item 3: "common ground across roles" is a list of its own on the dashboard: only
+    statements every shown role supports, in words; an honest empty state; hidden when no roles
+    are declared (the analysis sends an empty list)."""
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/new")
+    result = page.evaluate("""async () => {
+        const p = await import('/static/js/panels.js');
+        const card = document.createElement('section'), root = document.createElement('div');
+        document.body.append(card, root);
+        const entry = (id, ok, status, support) => ({statement_id: id, is_common_ground: ok,
+            status, role_support: {role: support}, n_votes: 40});
+        const texts = (sid) => `stelling ${sid}`;
+        p.renderRoleCommonGround(card, root, {common_ground_roles: [
+            entry(1, true, 'common_ground', {resident: 0.82, professional: 0.74}),
+            entry(2, false, 'rejected_by_a_role', {resident: 0.9, professional: 0.1}),
+            entry(3, false, 'not_enough_votes', {resident: 0.9})]}, texts);
+        const some = {hidden: card.hidden, text: root.textContent,
+                      items: [...root.querySelectorAll('.bridge .text')].map(n => n.textContent)};
+        p.renderRoleCommonGround(card, root, {common_ground_roles: [
+            entry(2, false, 'rejected_by_a_role', {resident: 0.9, professional: 0.1})]}, texts);
+        const none = {hidden: card.hidden, text: root.textContent};
+        p.renderRoleCommonGround(card, root, {common_ground_roles: []}, texts);
+        return {some, none, withoutRoles: card.hidden};
+    }""")
+    some = result["some"]
+    assert some["hidden"] is False and some["items"] == ["stelling 1"]
+    assert ("Eens (van wie eens of oneens stemde): inwoner 82% en zorgprofessional 74%"
+            in some["text"])
+    assert "score" not in some["text"] and "0.8" not in some["text"]
+    none = result["none"]
+    assert none["hidden"] is False
+    assert none["text"].startswith("Nog geen gemeenschappelijke grond")
+    assert "(een rol is het oneens)" in none["text"]
+    assert result["withoutRoles"] is True
+
+
 def test_resident_is_asked_whether_a_near_duplicate_is_the_same_and_can_vote_on_it(
         server: Server, http: httpx.Client, new_page) -> None:  # type: ignore[no-untyped-def]
     """Issue 17: a near-duplicate of a seed asks "Is uw stelling hetzelfde als ...?"; "Ja" puts

@@ -6,7 +6,7 @@ import { clearMessage, showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { DENSITY_THRESHOLD, drawMap } from "./map.js";
 import {
-  el, renderBridging, setContentLanguage, renderConsensus, renderDiversity, renderGroups, renderLegend,
+  el, renderBridging, renderRoleCommonGround, setContentLanguage, renderConsensus, renderDiversity, renderGroups, renderLegend,
   renderParticipation,
 } from "./panels.js";
 import { follow } from "./sse.js";
@@ -101,6 +101,7 @@ function render() {
   renderGroups($("groups"), a, textOf);
   renderStability($("group-stability"), a.group_stability);
   renderBridging($("bridging-card"), $("bridging"), a, textOf);
+  renderRoleCommonGround($("roles-common-card"), $("roles-common"), a, textOf);
   renderConsensus($("consensus"), a, textOf);
   renderParticipation($("participation"), a);
   renderDiversity($("diversity-card"), $("diversity"), state.diversity);

@@ -88,6 +88,10 @@ const TEXTS = {
     and: "en",
     noVotesYet: "nog geen stemmen",
     commonEmpty: "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:",
+    rolesCommon: "Gemeenschappelijke grond tussen rollen",
+    rolesCommonHelp: "Stellingen die elke opgegeven rol (inwoners, professionals, bestuur ...) met een meerderheid steunt en die geen rol afwijst; rollen van minder dan 5 deelnemers blijven verborgen.",
+    rolePart: "{role} {pct}%",
+    roleSentence: "Eens (van wie eens of oneens stemde): {list}",
     status: {
       common_ground: "gemeenschappelijke grond",
       not_enough_votes: "nog niet genoeg stemmen",
@@ -243,6 +247,10 @@ const TEXTS = {
     and: "and",
     noVotesYet: "no votes yet",
     commonEmpty: "No common ground yet; these come closest:",
+    rolesCommon: "Common ground across roles",
+    rolesCommonHelp: "Statements a majority of every declared role (residents, professionals, board ...) supports and no role rejects; roles of fewer than 5 participants stay hidden.",
+    rolePart: "{role} {pct}%",
+    roleSentence: "Agree (of those who agreed or disagreed): {list}",
     status: {
       common_ground: "common ground",
       not_enough_votes: "not enough votes yet",

@@ -113,6 +113,37 @@ export function renderBridging(card, root, analysis, textOf) {
     ...list.slice(0, 3).map((b) => bridgeItem(b, textOf, true)));
 }
 
+/** "Agree (of those who agreed or disagreed): resident 82%, professional 74% and board 69%": a
+ * role statement's support in words, never a score. */
+function roleSentence(support) {
+  const parts = Object.values(support || {}).flatMap((cats) => Object.entries(cats).map(
+    ([role, rate]) => t("rolePart", { pct: pct(rate), role: roleName(role) })));
+  if (!parts.length) return t("noVotesYet");
+  const list = parts.length === 1 ? parts[0]
+    : `${parts.slice(0, -1).join(", ")} ${t("and")} ${parts[parts.length - 1]}`;
+  return t("roleSentence", { list });
+}
+
+/** Common ground across declared roles (issue 16 item 3), a list of its own beside the one
+ * across opinion groups: only statements every shown role supports; the card stays hidden
+ * when no roles are declared (an empty list), and says so honestly when none qualifies. */
+export function renderRoleCommonGround(card, root, analysis, textOf) {
+  const list = analysis.common_ground_roles;
+  card.hidden = !Array.isArray(list) || !list.length;
+  if (card.hidden) return;
+  const item = (r, withStatus) => el("div", { className: "bridge" },
+    el("p", { className: "text" }, said(r.text ?? textOf(r.statement_id))),
+    el("p", { className: "interval", text: roleSentence(r.role_support)
+      + (withStatus && r.status ? ` (${t(`status.${r.status}`)})` : "") }));
+  const common = list.filter((r) => r.is_common_ground === true);
+  if (common.length) {
+    root.replaceChildren(...common.slice(0, 10).map((r) => item(r, false)));
+    return;
+  }
+  root.replaceChildren(el("p", { className: "empty-common", text: t("commonEmpty") }),
+    ...list.slice(0, 3).map((r) => item(r, true)));
+}
+
 export function renderConsensus(root, analysis, textOf) {
   const agree = (analysis.consensus && analysis.consensus.agree) || [];
   const disagree = (analysis.consensus && analysis.consensus.disagree) || [];
