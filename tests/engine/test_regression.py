@@ -5,7 +5,8 @@ was; these digests were taken before issue 14's restructuring and checked unchan
 Integers (groups, counts, the statements listed) are hashed exactly; floats are rounded to 6
 decimals first, so a last-bit difference of a BLAS build does not fail the test but any real
 change does (9 decimals proved too fine: the third Pol.is-mode digest differed on a new
-machine of the same kind with groups, sizes and in-conv unchanged). If a change of results is intended, update the digests and say so in the commit.
+machine of the same kind with groups, sizes and in-conv unchanged). If a change of results
+is intended, update the digests and say so in the commit.
 """
 
 from __future__ import annotations
