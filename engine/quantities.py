@@ -115,7 +115,7 @@ _AT_MOST = frozenset([
 ])
 #: Words after "meer" etc. that make it a comparison ("meer dan", "more than", "mehr als").
 _THAN = frozenset({"dan", "than", "als"})
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|[€%]")
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+|[€%]")
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,8 @@ def _tokens(text: str) -> list[str]:
 
 
 def _number(token: str) -> float | None:
-    if token[0].isdigit():
+    # ASCII digits only: "¹" or "²" are digits to str.isdigit but not to float().
+    if token[0] in "0123456789":
         return float(token.replace(",", "."))
     return _NUMBER_WORDS.get(token)
 
