@@ -145,11 +145,13 @@ def _retention(before: _Round, after: _Round, k: int) -> RetentionAnswer:
     people = before.data.people
     person = lookup(people.ids, before.data.person_pids, before.data.person_codes)
     returned = ((person >= 0) & np.isin(person, after.data.person_codes)).astype(np.int64)
-    combos = len(people.answer_texts) * (len(people.role_names) + 1)
-    cell = people.answer_index * (len(people.role_names) + 1) + people.role_index + 1
-    n = np.bincount(cell, minlength=combos).reshape(len(people.answer_texts), -1)
-    back = np.bincount(cell, weights=returned, minlength=combos).astype(np.int64) \
-        .reshape(len(people.answer_texts), -1)
+    # one row per answer combination, one column per role (column 0: no role); explicit
+    # shape, so a round nobody joined gives a (0, roles + 1) table rather than an error
+    shape = (len(people.answer_texts), len(people.role_names) + 1)
+    cell = people.answer_index * shape[1] + people.role_index + 1
+    n = np.bincount(cell, minlength=shape[0] * shape[1]).reshape(shape)
+    back = np.bincount(cell, weights=returned, minlength=shape[0] * shape[1]) \
+        .astype(np.int64).reshape(shape)
     by_role: dict[str, list[int]] = {
         name: [int(n[:, i + 1].sum()), int(back[:, i + 1].sum())]
         for i, name in enumerate(people.role_names) if n[:, i + 1].sum()}

@@ -164,3 +164,20 @@ def test_process_answer_follows_every_change(client: TestClient) -> None:
     assert client.post(f"/conversations/{r2}/votes", headers=bearer(back[0]),
                        json={"statement_id": s2, "vote": 1}).status_code == 201
     assert process()["carried"][0]["rounds"][1]["votes"]["agree"] == 1
+
+
+def test_a_round_after_a_round_nobody_joined(client: TestClient) -> None:
+    """The stateful fuzzer's find: a next round of a conversation without participants or
+    statements warmed the process answer with an empty retention table and failed (500)."""
+    r = client.post("/conversations", json={"topic": "Leeg gesprek"})
+    assert r.status_code == 201
+    first = r.json()
+    f = bearer(first["facilitator_token"])
+    r = client.post(f"/conversations/{first['id']}/rounds", headers=f, json={})
+    assert r.status_code == 201, r.text
+    second = r.json()["id"]
+    process = client.get(f"/conversations/{second}/process", headers=f)
+    assert process.status_code == 200, process.text
+    body = process.json()
+    assert [x["participants"] for x in body["rounds"]] == [0, 0]
+    assert body["retention"][0]["overall"]["before"] in (0, None)
