@@ -30,6 +30,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import sys
 import threading
 from collections.abc import Sequence
 
@@ -37,6 +38,12 @@ __all__ = ["ANALYZE_MODULES", "Preload", "freeze_before_exit", "own_process",
            "parse_on_one_core", "pause_collector", "preload"]
 
 logger = logging.getLogger(__name__)
+
+#: The interpreter's thread switch interval while :class:`Preload` imports (CPython's default
+#: is 0.005 s). The main thread meanwhile makes hundreds of short calls that release the GIL
+#: (NumPy on large arrays, pyarrow) and must take it back after each; the import thread, pure
+#: Python, lets go of it only when the interval runs out, so each call waited up to 5 ms.
+PRELOAD_SWITCH_INTERVAL_S = 0.0005
 
 #: What ``meedenken analyze`` imports besides the export reader, in the order it needs them:
 #: pandas (comments.csv; the votes are read without it), SciPy's sparse matrices (the matrix
@@ -70,6 +77,8 @@ class Preload(threading.Thread):
         self._done = {name: threading.Event() for name in self.modules}
 
     def run(self) -> None:
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, PRELOAD_SWITCH_INTERVAL_S))
         try:
             for name in self.modules:
                 importlib.import_module(name)
@@ -77,6 +86,7 @@ class Preload(threading.Thread):
         except Exception:  # the main thread's own import raises it again
             logger.debug("background import of %s failed", name, exc_info=True)
         finally:  # nobody waits for a module the thread will not import
+            sys.setswitchinterval(interval)
             for done in self._done.values():
                 done.set()
 
