@@ -88,3 +88,22 @@ def test_console_script_freezes_before_exit(
     freeze_before_exit()
     assert gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+def test_the_switch_interval_is_short_while_preloading_and_restored_after(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the background thread imports, the main thread gets the GIL back within
+    PRELOAD_SWITCH_INTERVAL_S after each NumPy or pyarrow call that released it."""
+    name = "meedenken_test_preload_interval"
+    (tmp_path / f"{name}.py").write_text("import sys\nSEEN = sys.getswitchinterval()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = sys.getswitchinterval()
+    try:
+        thread = preload([name])
+        thread.join(timeout=60)
+        assert sys.modules[name].SEEN == pytest.approx(process.PRELOAD_SWITCH_INTERVAL_S)
+        assert sys.getswitchinterval() == pytest.approx(before)
+    finally:
+        sys.modules.pop(name, None)
+        sys.setswitchinterval(before)

@@ -92,3 +92,51 @@ def test_reading_votes_imports_no_pandas(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_folder_file_is_parsed_without_calling_the_python_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow reads a folder's file from its memory map: calling the Python file's ``read``
+    would hold the GIL the background imports of ``meedenken analyze`` need (issue 14)."""
+    import io
+
+    from meedenken.models import _csv
+
+    (tmp_path / "votes.csv").write_text("comment-id,voter-id,vote\n1,5,1\n2,5,-1\n",
+                                        encoding="utf-8")
+
+    class NoRead(io.FileIO):
+        def read(self, size: int = -1) -> bytes:
+            raise AssertionError("pyarrow read the Python file")
+
+        readinto = read  # type: ignore[assignment]
+
+    real_open = _csv.Source.open
+
+    def open_no_read(self: _csv.Source, name: str):  # type: ignore[no-untyped-def]
+        with real_open(self, name) as handle:
+            with NoRead(handle.fileno(), closefd=False) as spy:
+                yield spy
+
+    monkeypatch.setattr(_csv.Source, "open", _csv.contextmanager(open_no_read))
+    table = _csv.read_columns(_csv.Source(tmp_path), "votes.csv", ["voter-id", "vote"])
+    assert table.column("vote").to_pylist() == [1, -1]
+
+
+@pytest.mark.parametrize("content", [b"", b"vote\n1\n"])
+def test_a_zip_member_or_an_empty_file_is_read_as_it_is(tmp_path: Path, content: bytes) -> None:
+    import zipfile
+
+    from meedenken.models._csv import _mapped
+
+    (tmp_path / "a.csv").write_bytes(content)
+    with open(tmp_path / "a.csv", "rb") as handle:
+        mapped = _mapped(handle)
+        assert (mapped is handle) == (content == b"")
+        if content:
+            assert isinstance(mapped, pa.Buffer) and mapped.to_pybytes() == content
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as archive:
+        archive.writestr("a.csv", content)
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive, archive.open("a.csv") as member:
+        assert _mapped(member) is member
