@@ -102,7 +102,8 @@ def test_the_switch_interval_is_short_while_preloading_and_restored_after(
     try:
         thread = preload([name])
         thread.join(timeout=60)
-        assert sys.modules[name].SEEN == pytest.approx(process.PRELOAD_SWITCH_INTERVAL_S)
+        seen = sys.modules[name].SEEN
+        assert seen == pytest.approx(process.PRELOAD_SWITCH_INTERVAL_S)
         assert sys.getswitchinterval() == pytest.approx(before)
     finally:
         sys.modules.pop(name, None)

@@ -115,9 +115,8 @@ def test_a_folder_file_is_parsed_without_calling_the_python_file(
     real_open = _csv.Source.open
 
     def open_no_read(self: _csv.Source, name: str):  # type: ignore[no-untyped-def]
-        with real_open(self, name) as handle:
-            with NoRead(handle.fileno(), closefd=False) as spy:
-                yield spy
+        with real_open(self, name) as handle, NoRead(handle.fileno(), closefd=False) as spy:
+            yield spy
 
     monkeypatch.setattr(_csv.Source, "open", _csv.contextmanager(open_no_read))
     table = _csv.read_columns(_csv.Source(tmp_path), "votes.csv", ["voter-id", "vote"])
