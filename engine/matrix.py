@@ -73,7 +73,13 @@ def _as_index(
     uniq, first, inverse = _unique(arr)
     keys = uniq.tolist()  # Python ints / strs, as ids are stored
     positions = np.empty(len(uniq), dtype=np.int64)
-    for u in np.argsort(first, kind="stable").tolist():  # first appearance order for new ids
+    appearance = np.argsort(first, kind="stable")  # first appearance order for new ids
+    if not index and not order:  # every id is new (a matrix built from records): no loop
+        positions[appearance] = np.arange(len(uniq))
+        order.extend(keys[u] for u in appearance.tolist())
+        index.update(zip(order, range(len(order)), strict=True))
+        return positions[inverse]
+    for u in appearance.tolist():
         key = keys[u]
         pos = index.get(key)
         if pos is None:

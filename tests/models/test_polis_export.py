@@ -477,3 +477,17 @@ def test_with_inferred_meta_only_where_the_flags_were_lost(tmp_path: Path) -> No
 
     again = read_export(write_export(flagged, tmp_path / "london"))
     assert again.meta_known and {c.comment_id for c in again.comments if c.is_meta} == set(inferred)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_member_is_isin(seed: int) -> None:
+    """The reader's id look-up (a table where ids are small) answers as ``np.isin`` does:
+    negative, absent, huge and repeated ids, and no ids at all."""
+    from meedenken.models.polis_export import DENSE_ID_SLACK, _member
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(-3, 60, 500)
+    for ids in (rng.integers(0, 50, 20), np.array([], dtype=np.int64), np.array([0]),
+                rng.integers(-5, 50, 20), np.array([3, DENSE_ID_SLACK + 600, 7]),
+                np.unique(values)):
+        assert _member(values, ids).tolist() == np.isin(values, ids).tolist()
