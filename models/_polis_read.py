@@ -91,13 +91,17 @@ def read_votes(source: Source, progress: bool) -> tuple[np.ndarray, ...]:
     check_columns(header, VOTE_COLUMNS, label)
     wanted = [c for c in ("timestamp", *VOTE_COLUMNS) if c in header]
     table = read_columns(source, VOTES_FILE, wanted, progress=progress)
-    times = column_floats(table, "timestamp", label) / MS_PER_SECOND
-    return (
+    times = column_floats(table, "timestamp", label)  # a new array: divided in place
+    times /= MS_PER_SECOND
+    columns = (
         column_integers(table, "voter-id", label),
         column_integers(table, "comment-id", label),
         column_integers(table, "vote", label, allowed=VOTE_VALUES),
         times,
     )
+    for column in columns:  # PolisExport keeps read-only arrays without copying them
+        column.setflags(write=False)
+    return columns
 
 
 def _floats(frame: pd.DataFrame, name: str, label: str) -> np.ndarray:

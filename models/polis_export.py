@@ -134,9 +134,7 @@ class PolisExport:
             "timestamps": np.float64,
         }
         for name, dtype in arrays.items():
-            value = np.array(getattr(self, name), dtype=dtype)
-            value.setflags(write=False)
-            object.__setattr__(self, name, value)
+            object.__setattr__(self, name, _read_only(getattr(self, name), dtype))
         n = len(self.voter_ids)
         if any(len(getattr(self, name)) != n for name in arrays):
             raise ValueError("voter_ids, comment_ids, votes and timestamps must have equal lengths")
@@ -258,6 +256,18 @@ class PolisExport:
             replace(c, is_meta=True) if c.comment_id in found else c for c in self.comments
         )
         return replace(self, comments=comments, meta_known=True), inferred
+
+
+def _read_only(value: object, dtype: type) -> np.ndarray:
+    """``value`` as a read-only array of ``dtype``: a copy, unless it already is a read-only
+    array of that type owning its memory (the reader's, or another export's), which nobody
+    writes to by mistake. Saves copying 2M-vote arrays once more after reading them."""
+    if (isinstance(value, np.ndarray) and value.dtype == dtype and value.flags.owndata
+            and not value.flags.writeable):
+        return value
+    out: np.ndarray = np.array(value, dtype=dtype)
+    out.setflags(write=False)
+    return out
 
 
 #: :func:`_member` looks ids below ``len(values) + DENSE_ID_SLACK`` up in a table indexed by the

@@ -491,3 +491,29 @@ def test_member_is_isin(seed: int) -> None:
                 rng.integers(-5, 50, 20), np.array([3, DENSE_ID_SLACK + 600, 7]),
                 np.unique(values)):
         assert _member(values, ids).tolist() == np.isin(values, ids).tolist()
+
+
+def test_export_copies_writable_arrays_and_keeps_read_only_ones() -> None:
+    """A caller's writable array is copied (changing it later leaves the export alone); a
+    read-only array owning its memory, as the reader returns, is kept without a copy."""
+    voters = np.array([7, 7, 3], dtype=np.int64)
+    frozen = np.array([0, 1, 0], dtype=np.int64)
+    frozen.setflags(write=False)
+    export = PolisExport(voter_ids=voters, comment_ids=frozen, votes=[1, -1, 0],
+                         timestamps=[1.0, 2.0, 1.5], comments=(Comment(0, "a"), Comment(1, "b")))
+    voters[0] = 99
+    assert export.voter_ids.tolist() == [7, 7, 3] and not export.voter_ids.flags.writeable
+    assert export.comment_ids is frozen
+    view = frozen[:]  # read-only, but not owning its memory: copied
+    assert PolisExport(voters, view, [1, 1, 1], [0.0] * 3).comment_ids is not view
+
+
+def test_read_votes_arrays_are_read_only(tmp_path: Path) -> None:
+    from meedenken.models._csv import Source
+    from meedenken.models._polis_read import read_votes
+
+    (tmp_path / "votes.csv").write_text("timestamp,comment-id,voter-id,vote\n1500,1,5,1\n",
+                                        encoding="utf-8")
+    columns = read_votes(Source(tmp_path), False)
+    assert [c.tolist() for c in columns] == [[5], [1], [1], [1.5]]
+    assert not any(c.flags.writeable for c in columns)
