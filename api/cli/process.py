@@ -2,13 +2,16 @@
 
 A ``meedenken analyze`` process spends as long importing scikit-learn (which imports SciPy's
 ``scipy.stats`` and pandas) and in the interpreter's shutdown as in the analysis itself
-(benchmarks/RESULTS.md, issue 14 item 6). Two remedies that leave every output unchanged:
+(benchmarks/RESULTS.md, issue 14 item 6). Remedies that leave every output unchanged:
 
 - :func:`preload` imports the analysis modules in a background thread (:class:`Preload`)
   while the main thread reads the export, builds the vote matrix and counts participation:
   pyarrow's CSV parser and NumPy's large array operations release the GIL, so the imports'
   Python code runs meanwhile on the other core. The main thread waits for a module
-  (:meth:`Preload.wait_for`) just before it needs it.
+  (:meth:`Preload.wait_for`) just before it needs it. While the thread imports, the switch
+  interval is short (:data:`PRELOAD_SWITCH_INTERVAL_S`), so the main thread gets the GIL back
+  soon after each call that released it, and the export's files are parsed from a memory map
+  (``models._csv._mapped``), not through a Python file object that needs the GIL per block.
 - :func:`pause_collector` switches the cyclic garbage collector off for a one-shot command:
   its full passes over the ~1M objects of SciPy, scikit-learn, pandas and the analysis took
   0.3-0.7 s of ``analyze``, which leaves almost no cyclic garbage (1,622 objects on the
