@@ -14,6 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .bridging import BridgingResult
+    from .latent_class import ClassProfiles
 
 __all__ = [
     "AnalysisResult",
@@ -179,6 +180,10 @@ class AnalysisState:
     group_members_by_k: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     #: Default mode: the stability of the groups in use (carried while a live update keeps them).
     group_stability: GroupStability | None = None
+    #: Default mode, groups that are latent classes (:func:`engine.grouping.class_groups`):
+    #: their profiles, aligned with ``statement_ids``; a live update that keeps the groups places
+    #: participants with them.
+    group_profiles: ClassProfiles | None = None
 
 
 @dataclass(frozen=True)

@@ -388,6 +388,19 @@ class GroupingSettings(_Validated):
     #: ... on at most this many votes (whole participants sampled beyond; 200,000 votes are
     #: thousands of participants, plenty for a paired test, and bound its cost).
     held_out_max_votes: int = 200_000
+    #: Where the map finds clear groups, seek how many and who as latent classes of the votes
+    #: with a leniency per participant (:func:`engine.grouping.class_groups`): a 10% minority
+    #: that sits inside the majority's spread on the map is found (benchmarks/RESULTS.md, issue
+    #: 15 session 7). False: the map's groups (session 5).
+    latent_classes: bool = True
+    #: The classes are fitted on at most this many participants (a fixed sample; everyone is then
+    #: placed by their votes): bounds the cost on large rooms.
+    class_max_participants: int = 1000
+    #: Folds of the held-out test of each added class (each class's profile learnt on 80% of the
+    #: votes; warm-started refits, so 5 folds cost little).
+    class_folds: int = 5
+    #: Bootstrap resamples of the classes' clusterwise stability (each a full refit at k).
+    class_boot: int = 20
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
@@ -400,6 +413,9 @@ class GroupingSettings(_Validated):
         "held_out_z": Interval(Real, 0, None),
         "held_out_folds": Interval(Integral, 2, None),
         "held_out_max_votes": Interval(Integral, 100, None),
+        "class_max_participants": Interval(Integral, 20, None),
+        "class_folds": Interval(Integral, 2, None),
+        "class_boot": _positive_int(),
     }
 
 
