@@ -10,8 +10,10 @@ pipeline shape but differs where Pol.is is knowingly weak:
 * Only the groups the votes support are published (:mod:`engine.grouping`, issue 15): splits that
   beat simulated continua fitted to the votes, predict held-out votes better, leave no group under
   ``GroupingSettings.min_group_size`` and are reproducible under resampling; a fixed grouping seed
-  makes them independent of ``random_state``. Pol.is's silhouette of base-cluster centres favours
-  two groups regardless of the data.
+  makes them independent of ``random_state``. Where the map finds groups this way, latent classes
+  of the votes themselves (with a leniency per participant, :mod:`engine.latent_class`) decide how
+  many and who, so a small minority hidden on the map becomes a group. Pol.is's silhouette of
+  base-cluster centres favours two groups regardless of the data.
 * Excluded (moderated-out, meta) statements are dropped, not zero-filled, so they neither count as
   "voted" in the projection scaling nor shrink it.
 * The k smoother needs 2 consecutive updates instead of 4.

@@ -397,7 +397,10 @@ class DefaultSteps(_Common):
             return mapped_groups
 
         def map_labels(k: int) -> np.ndarray:
-            """The map's grouping at k (weighted k-means of the base clusters, fixed seed)."""
+            """The map's grouping at k (weighted k-means of the base clusters, fixed seed);
+            with no more base clusters than k, each its own class."""
+            if len(base.centers) <= k:
+                return base.labels % k
             rng = np.random.default_rng([s.grouping.random_state, k])
             labels, _ = weighted_kmeans(base.centers, base.sizes, k, rng)
             return labels[base.labels]
