@@ -190,7 +190,9 @@ def _planted_rows(
                     aris[key].append(
                         adjusted_rand_score(conv.group_labels[inc], r.clustering.labels[inc])
                     )
-                aris["oracle"].append(adjusted_rand_score(conv.group_labels, oracle_labels(conv)))
+                aris["oracle"].append(  # on the same in-conversation participants
+                    adjusted_rand_score(conv.group_labels[inc], oracle_labels(conv)[inc])
+                )
             rows.append(
                 (
                     len(shares),
