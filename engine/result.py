@@ -56,9 +56,10 @@ class KStep:
     p_value: float | None
     #: Why, in words ("two groups, not a continuum", "no further split: one continuum", ...).
     reason: str
-    #: The same as a code: "split", "continuum", "held_out", "unstable" or "too_few".
+    #: The same as a code: "split", "continuum", "class" (another latent class kept,
+    #: :func:`engine.grouping.class_groups`), "held_out", "unstable", "too_few" or "too_small".
     kind: str = ""
-    #: For "held_out": the paired z of that split.
+    #: For "held_out" and "class": the paired z of that split or class.
     z: float | None = None
 
 
