@@ -20,9 +20,20 @@ a little with more groups. Here a group is published only when the votes support
    group (a paired one-sided test over participants, ``held_out_z``); otherwise the
    conversation has *no clear opinion groups* and everyone in conversation forms one group.
 
+4. **How many and who: latent classes of the votes** (:func:`class_groups`). Where steps 1-3
+   find clear groups, a latent class model of the agree / disagree votes with a leniency per
+   participant (:mod:`engine.latent_class`) decides k and membership: a class is added while it
+   predicts held-out votes better and is not below ``min_group_size``, and every class must pass
+   the same bootstrap test. A minority that sits inside the majority's spread on the map (its
+   statements weigh little on the map's two axes) is found this way; the map's test still
+   decides whether there are groups at all, because a latent class model cuts a continuum into
+   classes. Off with ``GroupingSettings.latent_classes=False``.
+
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
-and the dashboard can say why there are k groups. All of it reads only the map and the fixed
-seed, so it costs the same whatever the analysis's seed, and a fraction of a second.
+and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
+fixed grouping seed, so it is the same whatever the analysis's seed. Steps 1-3 cost a fraction of
+a second; step 4 runs only where there are groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md,
+issue 15 session 7).
 """
 
 from __future__ import annotations
