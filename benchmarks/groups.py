@@ -8,8 +8,14 @@ Four measurements, printed as markdown (the section "Stable groups" of RESULTS.m
     (``GroupingSettings.random_state``) varied 0-4: the published groups are seed-free by
     construction, so this is the honest figure of how much they hang on that one choice.
 (b) planted groups (:func:`engine.synthetic.synthetic_conversation`, 1,000 participants x 200
-    statements) of 2-6 groups with sizes down to 10%, densities 5-30%: the k found and the ARI
-    with the planted groups (in-conversation participants).
+    statements) of 2-6 groups with sizes down to 10%, densities 5-30%, seeds 1-3, ``max_groups``
+    6: the k found and the ARI with the planted groups (in-conversation participants), for the
+    map's groups alone (``GroupingSettings(latent_classes=False)``, the session-5/6 default) and
+    the default (latent classes where the map finds groups), beside the *oracle* ARI (each
+    participant given the planted group that makes their votes likeliest under the planted agree
+    probabilities, shares as prior: about the best any method can do with these votes).
+(f) the same on a generator variant the method was not tuned on: uniform exposure, other agree
+    ranges, stronger leniency and more passes (:data:`VARIANT`).
 (c) continuous clouds (:func:`engine.synthetic.continuous_conversation`): the k found (1 = no
     clear groups is right).
 (d) held-out log-loss (:mod:`benchmarks.quality`'s split, seed 0): ours at its chosen k, ours
@@ -19,7 +25,7 @@ Four measurements, printed as markdown (the section "Stable groups" of RESULTS.m
     of a synthetic 20,000 x 400 room at 10%, with the grouping step's share; run it in a checkout
     of main as well to compare (the module only needs ``engine.analyze``).
 
-Run: ``python -m benchmarks.groups [a b c d e]`` (all by default).
+Run: ``python -m benchmarks.groups [a b c d e f]`` (all by default).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import argparse
 import itertools
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
@@ -35,12 +42,25 @@ from sklearn.metrics import adjusted_rand_score
 from meedenken import engine
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.settings import GroupingSettings
-from meedenken.engine.synthetic import continuous_conversation, synthetic_conversation
+from meedenken.engine.synthetic import (
+    SyntheticConversation,
+    continuous_conversation,
+    synthetic_conversation,
+)
 
 from . import quality
 from .common import ISSUE2_SETTINGS, export_names, load_export, markdown_table
 
-__all__ = ["clouds", "held_out", "main", "planted", "seed_stability", "speed"]
+__all__ = [
+    "clouds",
+    "held_out",
+    "main",
+    "oracle_labels",
+    "planted",
+    "seed_stability",
+    "speed",
+    "variant",
+]
 
 SEEDS = range(10)
 INTERNAL_SEEDS = range(5)
@@ -54,7 +74,26 @@ PLANTED = (
     (0.25, 0.2, 0.15, 0.15, 0.15, 0.1),
 )
 DENSITIES = (0.05, 0.1, 0.3)
+PLANTED_DENSITIES = (0.05, 0.1, 0.15, 0.3)
+PLANTED_SEEDS = (1, 2, 3)
 N_PARTICIPANTS, N_STATEMENTS = 1000, 200
+#: Part (b) and (f): up to 6 planted groups, so the cap must allow 6.
+PLANTED_SETTINGS = ISSUE2_SETTINGS.with_(max_groups=6)
+MAP_ONLY = PLANTED_SETTINGS.with_(grouping=GroupingSettings(latent_classes=False))
+#: Part (f): a generator variant nobody tuned on (uniform exposure, wider "other" and milder
+#: "bridging" and veto agree ranges, leniency sd 0.8 instead of 0.5, 25% passes instead of 15%).
+VARIANT = {
+    "exposure": "uniform",
+    "agree_ranges": {
+        "other": (0.2, 0.7),
+        "bridging": (0.55, 0.8),
+        "vetoed": (0.75, 0.9),
+        "vetoed_minority": (0.15, 0.35),
+    },
+    "leniency_sd": 0.8,
+    "pass_rate": 0.25,
+}
+VARIANT_PLANTED = ((0.9, 0.1), (0.6, 0.3, 0.1), (0.4, 0.3, 0.2, 0.1), (0.3, 0.25, 0.2, 0.15, 0.1))
 
 
 def _min_ari(labelings: list[np.ndarray]) -> float:
@@ -111,11 +150,30 @@ def seed_stability(names: Sequence[str] | None = None) -> str:
     )
 
 
-def planted(seeds: Sequence[int] = (1, 2)) -> str:
+def oracle_labels(conv: SyntheticConversation) -> np.ndarray:
+    """Each participant's likeliest planted group given their agree / disagree votes under the
+    planted agree probabilities (leniency ignored), the planted shares as prior."""
+    X = conv.matrix.X
+    r = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    c, v = X.indices, X.data
+    sided = v != 0
+    p = conv.agree_probability[:, c[sided]]  # (groups, votes)
+    ll = np.where(v[sided] > 0, np.log(p), np.log1p(-p))
+    k = p.shape[0]
+    post = np.stack([np.bincount(r[sided], weights=ll[g], minlength=X.shape[0]) for g in range(k)])
+    shares = np.bincount(conv.group_labels, minlength=k) / len(conv.group_labels)
+    return np.argmax(post + np.log(shares)[:, None], axis=0)
+
+
+def _planted_rows(
+    shapes: Sequence[Sequence[float]], densities: Sequence[float], seeds: Sequence[int],
+    **generator: Any,
+) -> list[tuple[Any, ...]]:
     rows = []
-    for shares in PLANTED:
-        for density in DENSITIES:
-            ks, aris = [], []
+    for shares in shapes:
+        for density in densities:
+            found: dict[str, list[int]] = {"map": [], "ours": []}
+            aris: dict[str, list[float]] = {"map": [], "ours": [], "oracle": []}
             for seed in seeds:
                 conv = synthetic_conversation(
                     N_PARTICIPANTS,
@@ -123,23 +181,67 @@ def planted(seeds: Sequence[int] = (1, 2)) -> str:
                     density=density,
                     group_shares=shares,
                     random_state=seed,
+                    **generator,
                 )
-                r = engine.analyze(conv.matrix, ISSUE2_SETTINGS)
-                inc = r.in_conversation
-                ks.append(r.k)
-                aris.append(adjusted_rand_score(conv.group_labels[inc], r.clustering.labels[inc]))
+                for key, settings in (("map", MAP_ONLY), ("ours", PLANTED_SETTINGS)):
+                    r = engine.analyze(conv.matrix, settings)
+                    inc = r.in_conversation
+                    found[key].append(r.k)
+                    aris[key].append(
+                        adjusted_rand_score(conv.group_labels[inc], r.clustering.labels[inc])
+                    )
+                aris["oracle"].append(  # on the same in-conversation participants
+                    adjusted_rand_score(conv.group_labels[inc], oracle_labels(conv)[inc])
+                )
             rows.append(
                 (
                     len(shares),
                     "/".join(f"{round(100 * s)}" for s in shares),
                     f"{density:.2f}",
-                    " ".join(map(str, ks)),
-                    sum(k == len(shares) for k in ks),
-                    float(np.mean(aris)),
+                    " ".join(map(str, found["map"])),
+                    sum(k == len(shares) for k in found["map"]),
+                    float(np.mean(aris["map"])),
+                    " ".join(map(str, found["ours"])),
+                    sum(k == len(shares) for k in found["ours"]),
+                    float(np.mean(aris["ours"])),
+                    float(np.mean(aris["oracle"])),
                 )
             )
-    return markdown_table(
-        ("planted k", "sizes %", "density", "k found", "right k", "mean ARI"), rows
+    return rows
+
+
+PLANTED_COLUMNS = (
+    "planted k",
+    "sizes %",
+    "density",
+    "map only: k found",
+    "right k",
+    "mean ARI",
+    "default: k found",
+    "right k",
+    "mean ARI",
+    "oracle ARI",
+)
+
+
+def planted(seeds: Sequence[int] = PLANTED_SEEDS) -> str:
+    rows = _planted_rows(PLANTED, PLANTED_DENSITIES, seeds)
+    return markdown_table(PLANTED_COLUMNS, rows) + _totals(rows)
+
+
+def variant(seeds: Sequence[int] = PLANTED_SEEDS) -> str:
+    rows = _planted_rows(VARIANT_PLANTED, (0.1, 0.3), seeds, **VARIANT)
+    return markdown_table(PLANTED_COLUMNS, rows) + _totals(rows)
+
+
+def _totals(rows: list[tuple[Any, ...]]) -> str:
+    runs = sum(len(str(r[3]).split()) for r in rows)
+    three = [r for r in rows if r[0] >= 3]
+    runs3 = sum(len(str(r[3]).split()) for r in three)
+    return (
+        f"\n\nRight k: map only {sum(r[4] for r in rows)} of {runs}, default "
+        f"{sum(r[7] for r in rows)} of {runs}; three or more groups: map only "
+        f"{sum(r[4] for r in three)} of {runs3}, default {sum(r[7] for r in three)} of {runs3}."
     )
 
 
@@ -228,9 +330,16 @@ def speed(repeats: int = 3) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", default=["a", "b", "c", "d", "e"])
+    parser.add_argument("parts", nargs="*", default=["a", "b", "c", "d", "e", "f"])
     args = parser.parse_args(argv)
-    parts = {"a": seed_stability, "b": planted, "c": clouds, "d": held_out, "e": speed}
+    parts = {
+        "a": seed_stability,
+        "b": planted,
+        "c": clouds,
+        "d": held_out,
+        "e": speed,
+        "f": variant,
+    }
     for part in args.parts:
         start = time.perf_counter()
         table = parts[part]()

@@ -20,9 +20,20 @@ a little with more groups. Here a group is published only when the votes support
    group (a paired one-sided test over participants, ``held_out_z``); otherwise the
    conversation has *no clear opinion groups* and everyone in conversation forms one group.
 
+4. **How many and who: latent classes of the votes** (:func:`class_groups`). Where steps 1-3
+   find clear groups, a latent class model of the agree / disagree votes with a leniency per
+   participant (:mod:`engine.latent_class`) decides k and membership: a class is added while it
+   predicts held-out votes better and is not below ``min_group_size``, and every class must pass
+   the same bootstrap test. A minority that sits inside the majority's spread on the map (its
+   statements weigh little on the map's two axes) is found this way; the map's test still
+   decides whether there are groups at all, because a latent class model cuts a continuum into
+   classes. Off with ``GroupingSettings.latent_classes=False``.
+
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
-and the dashboard can say why there are k groups. All of it reads only the map and the fixed
-seed, so it costs the same whatever the analysis's seed, and a fraction of a second.
+and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
+fixed grouping seed, so it is the same whatever the analysis's seed. Steps 1-3 cost a fraction of
+a second; step 4 runs only where there are groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md,
+issue 15 session 7).
 """
 
 from __future__ import annotations
@@ -32,11 +43,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import latent_class as lc
 from .choose_k import paired_participant_z
 from .result import GroupStability, KStep
 from .settings import GroupingSettings
 
-__all__ = ["StableGrouping", "forced_groups", "stable_groups", "weighted_kmeans"]
+__all__ = [
+    "StableGrouping",
+    "class_groups",
+    "forced_groups",
+    "stable_groups",
+    "weighted_kmeans",
+]
 
 #: Method names written into :class:`GroupStability`.
 METHOD = (
@@ -68,6 +86,12 @@ class StableGrouping:
     stability: GroupStability
     #: Minus the held-out log-loss of one group and of the published k.
     scores: dict[int, float]
+    #: Latent classes (:func:`class_groups`): the group row of each participant in conversation
+    #: (rows of ``base_of``), which then need not follow the base clusters, and the class
+    #: profiles that place participants in them; None when the groups are unions of base
+    #: clusters.
+    member_labels: np.ndarray | None = None
+    profiles: lc.ClassProfiles | None = None
 
 
 def _lloyd(
@@ -409,3 +433,250 @@ def forced_groups(
         s.min_group_size,
     )
     return StableGrouping(k, labels, centers, stability, {})
+
+
+#: Method name of :func:`class_groups` in :class:`GroupStability`.
+CLASS_METHOD = (
+    "latent classes of the agree/disagree votes with a leniency per participant (EM; Lazarsfeld, "
+    "Goodman), sought where the map's divisive test finds groups: a class is added while it "
+    "predicts held-out votes better (paired test over participants) and no class is below the "
+    "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
+    "are the members' mean map positions"
+)
+#: Random EM starts per k beside the map's own grouping (fixed seed): the likeliest is kept.
+CLASS_STARTS = 4
+#: EM steps of each start before the likeliest is run on, and at most in all; steps of each
+#: held-out refit (warm-started from the fit, so a few suffice).
+CLASS_SCREEN_STEPS = 15
+CLASS_MAX_STEPS = 200
+CLASS_HELD_OUT_STEPS = 10
+#: The bootstrap refits at most this many participants (a fixed sample of the fitted ones),
+#: each of its two starts at most this many EM steps.
+CLASS_BOOT_PARTICIPANTS = 500
+CLASS_BOOT_STEPS = 20
+
+
+def _class_starts(
+    map_labels: Callable[[int], np.ndarray], k: int, n: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """EM starts at k: the map's weighted k-means grouping and ``CLASS_STARTS`` random ones."""
+    return [map_labels(k), *(rng.integers(k, size=n) for _ in range(CLASS_STARTS))]
+
+
+def _fit_classes(
+    v: lc.Votes, k: int, map_labels: Callable[[int], np.ndarray], s: GroupingSettings
+) -> lc.LatentClasses:
+    rng = np.random.default_rng([s.random_state, k])
+    if k == 1:
+        return lc.em(v, np.ones((v.n, 1)), max_iterations=CLASS_MAX_STEPS)
+    return lc.fit_classes(
+        v,
+        _class_starts(map_labels, k, v.n, rng),
+        max_iterations=CLASS_MAX_STEPS,
+        screen_iterations=CLASS_SCREEN_STEPS,
+    )
+
+
+def _class_bootstrap(
+    v: lc.Votes,
+    model: lc.LatentClasses,
+    map_labels: Callable[[int], np.ndarray],
+    s: GroupingSettings,
+) -> np.ndarray:
+    """Hennig's clusterwise stability of the classes: on ``class_boot`` multinomial resamples
+    of (at most ``CLASS_BOOT_PARTICIPANTS`` of) the participants, EM is run from two starts, the
+    published classes and the map's grouping, and the likelier kept; per class, the mean best
+    Jaccard with a class of the resample (participants counted with their multiplicity). A class
+    the resampled votes do not hold together dissolves, or loses to the map's start."""
+    k = model.k
+    labels = np.argmax(model.resp, axis=1)
+    rng = np.random.default_rng([s.random_state, k, 1])
+    rows = np.arange(v.n)
+    if v.n > CLASS_BOOT_PARTICIPANTS:
+        rows = np.sort(rng.choice(v.n, CLASS_BOOT_PARTICIPANTS, replace=False))
+        v, labels = v.participants(rows), labels[rows]
+    from_map = _hard_labels(map_labels(k)[rows], k)
+    total = np.zeros(k)
+    for _ in range(s.class_boot):
+        w = rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
+        vw = v.weighted(w)
+        kept = lc.em(
+            vw,
+            model.resp[rows],
+            max_iterations=CLASS_BOOT_STEPS,
+            lean=model.lean[rows],
+            logit=model.logit,
+            tau=model.tau,
+        )
+        other = lc.em(vw, from_map, max_iterations=CLASS_BOOT_STEPS)
+        boot = other if other.loglik > kept.loglik else kept
+        seen = w > 0
+        total += _jaccard(labels[seen], np.argmax(boot.resp, axis=1)[seen], w[seen], k, k)
+    return total / s.class_boot
+
+
+def _hard_labels(labels: np.ndarray, k: int) -> np.ndarray:
+    resp = np.zeros((len(labels), k))
+    resp[np.arange(len(labels)), labels] = 1.0
+    return resp
+
+
+def _no_tiny_classes(resp: np.ndarray, min_size: int) -> np.ndarray:
+    """Most probable class per participant (the model's class numbers); a class with fewer
+    than ``min_size`` members is emptied into its members' next most probable classes
+    (repeated)."""
+    resp = resp.copy()
+    while True:
+        labels = np.argmax(resp, axis=1)
+        sizes = np.bincount(labels, minlength=resp.shape[1])
+        small = np.flatnonzero((sizes > 0) & (sizes < min_size))
+        if len(small) == 0 or (sizes > 0).sum() <= 1:
+            return labels
+        resp[:, small[np.argmin(sizes[small])]] = -1.0
+
+
+def class_groups(
+    votes: lc.Votes,
+    points: np.ndarray,
+    map_labels: Callable[[int], np.ndarray],
+    base_of: np.ndarray,
+    n_base: int,
+    mapped: StableGrouping,
+    *,
+    settings: GroupingSettings,
+    max_groups: int,
+) -> StableGrouping:
+    """The groups as latent classes of the votes (:mod:`engine.latent_class`), where the map's
+    divisive test (``mapped``, :func:`stable_groups`) found clear groups at all.
+
+    The map decides *whether* the room has groups: a continuum of opinions is what a latent class
+    model cuts into classes however many votes there are, and the map's continuum test is
+    calibrated against exactly that. The classes decide *how many* and *who*: k grows from one
+    while the added class predicts held-out votes better (paired one-sided test over
+    participants, ``held_out_z``, ``class_folds`` folds) and the classes' expected sizes are at
+    least ``min_group_size``; then every class must be found again on bootstrap resamples (mean
+    Jaccard >= ``min_jaccard``), else k drops. Fitted on at most ``class_max_participants``
+    participants (a fixed sample), then everyone in conversation is placed by their votes. When
+    fewer than two classes survive, the map's groups stand.
+
+    Parameters
+    ----------
+    votes : the agree / disagree votes of the participants in conversation (rows follow
+        ``base_of``; :func:`engine.latent_class.votes_of`).
+    points : (n, 2) their map positions (the published centres are the classes' mean positions).
+    map_labels : k -> the map's grouping of them at k (an EM start).
+    base_of, n_base : each one's base cluster, and how many there are.
+    mapped : the map's grouping (:func:`stable_groups`).
+    """
+    s = settings
+    if mapped.k < 2 or not mapped.stability.clear_groups:
+        return mapped
+    n = votes.n
+    rng = np.random.default_rng([s.random_state, n])
+    fit_rows = (
+        np.sort(rng.choice(n, s.class_max_participants, replace=False))
+        if n > s.class_max_participants
+        else np.arange(n)
+    )
+    v = votes.participants(fit_rows)
+    steps = list(mapped.stability.steps)
+
+    def sample_labels(k: int) -> np.ndarray:
+        return map_labels(k)[fit_rows]
+
+    models = {1: _fit_classes(v, 1, sample_labels, s)}
+
+    def held_out(model: lc.LatentClasses) -> tuple[np.ndarray, np.ndarray]:
+        rows, losses = lc.held_out_losses(
+            v,
+            {model.k: model},
+            n_folds=s.class_folds,
+            iterations=CLASS_HELD_OUT_STEPS,
+            rng=np.random.default_rng([s.random_state, 2]),
+        )
+        return rows, losses[model.k]
+
+    rows, last_loss = held_out(models[1])
+    z_of: dict[int, float] = {}
+    scores = {1: -float(last_loss.mean())}
+    for k in range(2, max_groups + 1):
+        model = _fit_classes(v, k, sample_labels, s)
+        if float(model.weights.min()) * n < s.min_group_size:
+            steps.append(KStep(k - 1, k - 1, None, f"class {k} below the minimum size", "too_few"))
+            break
+        _, loss = held_out(model)
+        z = paired_participant_z(rows, last_loss, loss)
+        if z < s.held_out_z:
+            steps.append(
+                KStep(
+                    k - 1,
+                    k - 1,
+                    None,
+                    f"class {k} no better on held-out votes (z = {z:.2f})",
+                    "held_out",
+                    z,
+                )
+            )
+            break
+        models[k], z_of[k], last_loss = model, z, loss
+        scores[k] = -float(loss.mean())
+        steps.append(
+            KStep(k - 1, k, None, "another latent class predicts held-out votes better", "class", z)
+        )
+    k = max(models)
+    jac = np.ones(1)
+    while k >= 2:
+        jac = _class_bootstrap(v, models[k], sample_labels, s)
+        if float(jac.min()) >= s.min_jaccard:
+            break
+        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
+        k -= 1
+    if k < 2:
+        return StableGrouping(
+            mapped.k,
+            mapped.labels,
+            mapped.centers,
+            GroupStability(
+                mapped.stability.method,
+                mapped.stability.clear_groups,
+                mapped.stability.overall,
+                mapped.stability.per_group,
+                mapped.stability.sizes,
+                mapped.stability.held_out_z,
+                steps,
+                mapped.stability.min_group_size,
+            ),
+            mapped.scores,
+        )
+    resp, _ = lc.assign(votes, models[k])
+    kept_labels = _no_tiny_classes(resp, s.min_group_size)
+    kept = np.unique(kept_labels)
+    labels, jac, k_out = _relabel(kept_labels), jac[kept], len(kept)
+    if k_out < k:
+        steps.append(KStep(k, k_out, None, "group below the minimum size merged", "too_small"))
+    sizes = np.bincount(labels, minlength=k_out)
+    centers = np.stack([points[labels == g, :2].mean(axis=0) for g in range(k_out)])
+    base_labels = np.zeros(n_base, np.int64)
+    for b in range(n_base):
+        members = labels[base_of == b]
+        if len(members):
+            base_labels[b] = np.bincount(members, minlength=k_out).argmax()
+    stability = GroupStability(
+        CLASS_METHOD,
+        True,
+        float(jac.mean()),
+        tuple(float(j) for j in jac),
+        tuple(int(x) for x in sizes),
+        z_of.get(k),
+        steps,
+        s.min_group_size,
+    )
+    return StableGrouping(
+        k_out,
+        base_labels,
+        centers,
+        stability,
+        scores,
+        labels,
+        lc.ClassProfiles.of(models[k]),
+    )

@@ -14,6 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .bridging import BridgingResult
+    from .latent_class import ClassProfiles
 
 __all__ = [
     "AnalysisResult",
@@ -55,9 +56,10 @@ class KStep:
     p_value: float | None
     #: Why, in words ("two groups, not a continuum", "no further split: one continuum", ...).
     reason: str
-    #: The same as a code: "split", "continuum", "held_out", "unstable" or "too_few".
+    #: The same as a code: "split", "continuum", "class" (another latent class kept,
+    #: :func:`engine.grouping.class_groups`), "held_out", "unstable", "too_few" or "too_small".
     kind: str = ""
-    #: For "held_out": the paired z of that split.
+    #: For "held_out" and "class": the paired z of that split or class.
     z: float | None = None
 
 
@@ -179,6 +181,10 @@ class AnalysisState:
     group_members_by_k: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     #: Default mode: the stability of the groups in use (carried while a live update keeps them).
     group_stability: GroupStability | None = None
+    #: Default mode, groups that are latent classes (:func:`engine.grouping.class_groups`):
+    #: their profiles, aligned with ``statement_ids``; a live update that keeps the groups places
+    #: participants with them.
+    group_profiles: ClassProfiles | None = None
 
 
 @dataclass(frozen=True)

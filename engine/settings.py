@@ -10,8 +10,10 @@ pipeline shape but differs where Pol.is is knowingly weak:
 * Only the groups the votes support are published (:mod:`engine.grouping`, issue 15): splits that
   beat simulated continua fitted to the votes, predict held-out votes better, leave no group under
   ``GroupingSettings.min_group_size`` and are reproducible under resampling; a fixed grouping seed
-  makes them independent of ``random_state``. Pol.is's silhouette of base-cluster centres favours
-  two groups regardless of the data.
+  makes them independent of ``random_state``. Where the map finds groups this way, latent classes
+  of the votes themselves (with a leniency per participant, :mod:`engine.latent_class`) decide how
+  many and who, so a small minority hidden on the map becomes a group. Pol.is's silhouette of
+  base-cluster centres favours two groups regardless of the data.
 * Excluded (moderated-out, meta) statements are dropped, not zero-filled, so they neither count as
   "voted" in the projection scaling nor shrink it.
 * The k smoother needs 2 consecutive updates instead of 4.
@@ -388,6 +390,19 @@ class GroupingSettings(_Validated):
     #: ... on at most this many votes (whole participants sampled beyond; 200,000 votes are
     #: thousands of participants, plenty for a paired test, and bound its cost).
     held_out_max_votes: int = 200_000
+    #: Where the map finds clear groups, seek how many and who as latent classes of the votes
+    #: with a leniency per participant (:func:`engine.grouping.class_groups`): a 10% minority
+    #: that sits inside the majority's spread on the map is found (benchmarks/RESULTS.md, issue
+    #: 15 session 7). False: the map's groups (session 5).
+    latent_classes: bool = True
+    #: The classes are fitted on at most this many participants (a fixed sample; everyone is then
+    #: placed by their votes): bounds the cost on large rooms.
+    class_max_participants: int = 1000
+    #: Folds of the held-out test of each added class (each class's profile learnt on 80% of the
+    #: votes; warm-started refits, so 5 folds cost little).
+    class_folds: int = 5
+    #: Bootstrap resamples of the classes' clusterwise stability (each a full refit at k).
+    class_boot: int = 20
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
@@ -400,6 +415,9 @@ class GroupingSettings(_Validated):
         "held_out_z": Interval(Real, 0, None),
         "held_out_folds": Interval(Integral, 2, None),
         "held_out_max_votes": Interval(Integral, 100, None),
+        "class_max_participants": Interval(Integral, 20, None),
+        "class_folds": Interval(Integral, 2, None),
+        "class_boot": _positive_int(),
     }
 
 

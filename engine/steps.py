@@ -30,6 +30,7 @@ from . import clustering as cl
 from .bridging import BridgingResult, bridging
 from .counts import cell_keys, group_counts
 from .grouping import forced_groups
+from .latent_class import ClassProfiles, assign, votes_of
 from .matrix import VoteMatrix
 from .opinion_space import opinion_cells, opinion_space
 from .participants import in_conversation
@@ -46,7 +47,7 @@ from .result import (
 )
 from .routing import priorities
 from .settings import AnalysisSettings
-from .variants import DEFAULT_STEPS, POLIS_STEPS, GroupFit, Variant
+from .variants import DEFAULT_STEPS, POLIS_STEPS, GroupFit, Variant, align_columns
 
 __all__ = [
     "BaseClusters",
@@ -136,6 +137,10 @@ class KChoice:
     members_by_k: dict[int, np.ndarray]
     #: Default mode: how the published groups were chosen, in the fit's row order.
     stability: GroupStability | None = None
+    #: Default mode, latent classes: the group row of each participant in conversation (rows of
+    #: ``BaseClusters.members``) and the class profiles; None: groups follow the base clusters.
+    member_labels: np.ndarray | None = None
+    profiles: ClassProfiles | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +300,9 @@ def _published(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice | None:
             g.k, g.k, {}, {g.k: (g.labels, g.centers)}, g.k, 1, run.X.nnz, {}, g.stability
         )
     if variant.keeps_grouping(run) and prev is not None:
+        kept = _kept_classes(run, mapped, base, prev)
+        if kept is not None:
+            return kept
         k = prev.smoothed_k
         labels, centers, _ = _fit(run, base, k, s.group_max_iterations)
         sizes = np.bincount(labels, weights=base.sizes, minlength=k)
@@ -321,6 +329,42 @@ def _published(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice | None:
         run.X.nnz,
         {},
         g.stability,
+        g.member_labels,
+        g.profiles,
+    )
+
+
+def _kept_classes(
+    run: Run, mapped: MapStep, base: BaseClusters, prev: AnalysisState
+) -> KChoice | None:
+    """A live update that keeps latent-class groups: everyone in conversation is placed in the
+    previous classes by their votes (profiles aligned to this update's statements; a new
+    statement weighs on no class). None when the previous groups were not latent classes or a
+    class would fall below the minimum size."""
+    profiles = prev.group_profiles
+    if profiles is None or prev.smoothed_k < 2 or profiles.logit.shape[0] != prev.smoothed_k:
+        return None
+    aligned = ClassProfiles(
+        profiles.weights,
+        align_columns(prev.statement_ids, profiles.logit, run.ids, 0.0),
+        profiles.tau,
+    )
+    resp, _ = assign(votes_of(run.X, base.members, run.active), aligned)
+    labels = np.argmax(resp, axis=1)
+    k = aligned.logit.shape[0]
+    sizes = np.bincount(labels, minlength=k)
+    if sizes.min() < run.settings.grouping.min_group_size:
+        return None
+    points = mapped.omap.coordinates[base.members, :2]
+    centers = np.stack([points[labels == g].mean(axis=0) for g in range(k)])
+    base_labels = np.array(
+        [np.bincount(labels[base.labels == b], minlength=k).argmax() if (base.labels == b).any()
+         else 0 for b in range(len(base.centers))],
+        dtype=np.int64,
+    )
+    return KChoice(
+        k, k, {}, {k: (base_labels, centers)}, k, 1, prev.k_scored_at_votes, {},
+        prev.group_stability, labels, aligned,
     )
 
 
@@ -364,7 +408,11 @@ def assign_groups(run: Run, base: BaseClusters, choice: KChoice) -> Groups:
     k, n_p, prev = choice.k, run.X.shape[0], run.previous
     n_base = len(base.centers)
     group_of_base, centers = choice.fits[k] if k else (np.zeros(n_base, np.int64), np.zeros((0, 2)))
-    sizes = np.bincount(group_of_base, weights=base.sizes, minlength=len(centers))
+    # Each member's group row: through their base cluster, or their own (latent classes).
+    member_group = (
+        choice.member_labels if choice.member_labels is not None else group_of_base[base.labels]
+    )
+    sizes = np.bincount(member_group, minlength=len(centers)).astype(np.float64)
     group_ids = (
         cl.match_group_ids(
             centers,
@@ -379,7 +427,7 @@ def assign_groups(run: Run, base: BaseClusters, choice: KChoice) -> Groups:
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     row_group = np.full(n_p, -1, dtype=np.int64)
-    row_group[base.members] = rank[group_of_base[base.labels]] if k else -1
+    row_group[base.members] = rank[member_group] if k else -1
     labels = (
         np.where(row_group >= 0, group_ids[order][np.maximum(row_group, 0)], -1) if k else row_group
     )
@@ -626,4 +674,5 @@ def _next_state(
         base_members=groups.base_label_ids if r.variant.remembers_members else None,
         group_members_by_k={kk: (base.ids, g) for kk, g in choice.members_by_k.items()},
         group_stability=choice.stability,
+        group_profiles=choice.profiles,
     )

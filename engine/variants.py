@@ -18,7 +18,8 @@ import scipy.sparse as sp
 from . import clustering as cl
 from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
 from .continuum import continuum_test
-from .grouping import StableGrouping, stable_groups
+from .grouping import StableGrouping, class_groups, stable_groups, weighted_kmeans
+from .latent_class import votes_of
 from .pca import default_axes, polis_axes
 from .settings import DEFAULT_MODE_K_BUFFER
 
@@ -382,7 +383,7 @@ class DefaultSteps(_Common):
                 rng=rng,
             ).p_value
 
-        return stable_groups(
+        mapped_groups = stable_groups(
             points,
             base.labels,
             base.centers,
@@ -391,6 +392,28 @@ class DefaultSteps(_Common):
             max_groups=s.max_groups,
             held_out=held_out,
             split_p=split_p,
+        )
+        if not s.grouping.latent_classes or mapped_groups.k < 2:
+            return mapped_groups
+
+        def map_labels(k: int) -> np.ndarray:
+            """The map's grouping at k (weighted k-means of the base clusters, fixed seed);
+            with no more base clusters than k, each its own class."""
+            if len(base.centers) <= k:
+                return base.labels % k
+            rng = np.random.default_rng([s.grouping.random_state, k])
+            labels, _ = weighted_kmeans(base.centers, base.sizes, k, rng)
+            return labels[base.labels]
+
+        return class_groups(
+            votes_of(run.X, base.members, run.active),
+            points,
+            map_labels,
+            base.labels,
+            len(base.centers),
+            mapped_groups,
+            settings=s.grouping,
+            max_groups=s.max_groups,
         )
 
     def k_buffer(self, run: Run) -> int:

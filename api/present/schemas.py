@@ -165,9 +165,10 @@ class KStepAnswer(_Answer):
                           "decision was not that test")
     reason: str = _doc('why, in words, e.g. "two groups, not a continuum", "no further split: '
                        'one continuum", "not reproducible (bootstrap Jaccard)"')
-    kind: str = _doc('the same as a code: "split", "continuum", "held_out", "unstable", '
-                     '"too_few"')
-    z: Maybe = _doc('for "held_out": the paired z of that split; otherwise null')
+    kind: str = _doc('the same as a code: "split", "continuum", "class" (another latent class '
+                     'kept), "held_out", "unstable", "too_few", "too_small"')
+    z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; '
+                    'otherwise null')
 
 
 class GroupStabilityAnswer(_Answer):

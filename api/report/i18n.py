@@ -110,8 +110,15 @@ _EN = {
                 "fitted to its own votes (SigClust-style test, 5%), the split predicts held-out "
                 "votes better (paired test over participants, one-sided 5%) and both parts have "
                 "at least the minimum size; every group must then be reproducible (clusterwise "
-                "bootstrap Jaccard of at least 0.75, Hennig 2007). The grouping uses its own fixed "
-                "seed, so it does not depend on the analysis seed",
+                "bootstrap Jaccard of at least 0.75, Hennig 2007). Where the map finds groups, "
+                "how many and who are then decided by a latent class model of the agree/disagree "
+                "votes with a leniency per participant (EM): a class is added while it predicts "
+                "held-out votes better (paired test, one-sided 5%) and is at least the minimum "
+                "size, and every class must be reproducible in the same bootstrap sense; each "
+                "group's centre is its members' mean position on the map. The grouping uses its "
+                "own fixed seed, so it does not depend on the analysis seed",
+    "k_step_class": "another latent class predicts held-out votes better",
+    "k_step_too_small": "group below the minimum size merged",
     "k_step_split": "two groups, not a continuum",
     "k_step_continuum": "no further split: one continuum",
     "k_step_held_out": "no better on held-out votes",
@@ -310,8 +317,16 @@ _NL = {
                 "5%), de splitsing achtergehouden stemmen beter voorspelt (gepaarde toets over "
                 "deelnemers, eenzijdig 5%) en beide delen minstens de minimumgrootte hebben; elke "
                 "groep moet daarna herhaalbaar zijn (Jaccard over bootstrap-steekproeven minstens "
-                "0,75, Hennig 2007). De indeling gebruikt een eigen vast startgetal en hangt dus "
+                "0,75, Hennig 2007). Waar de kaart groepen vindt, bepaalt daarna een "
+                "latenteklassenmodel van de stemmen eens/oneens, met een eigen instemmingsneiging "
+                "per deelnemer (EM), hoeveel groepen er zijn en wie erin zit: een klasse komt "
+                "erbij zolang ze achtergehouden stemmen beter voorspelt (gepaarde toets, eenzijdig "
+                "5%) en minstens de minimumgrootte heeft, en elke klasse moet op dezelfde manier "
+                "herhaalbaar zijn; het middelpunt van een groep is de gemiddelde plaats van haar "
+                "leden op de kaart. De indeling gebruikt een eigen vast startgetal en hangt dus "
                 "niet af van het startgetal van de analyse",
+    "k_step_class": "een extra latente klasse voorspelt achtergehouden stemmen beter",
+    "k_step_too_small": "groep onder de minimumgrootte samengevoegd",
     "k_step_split": "twee groepen, geen doorlopende wolk",
     "k_step_continuum": "geen verdere splitsing: één doorlopende wolk",
     "k_step_held_out": "voorspelt achtergehouden stemmen niet beter",

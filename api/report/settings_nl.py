@@ -106,6 +106,18 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.held_out_max_votes": (
         "Die toets leest hoogstens zoveel stemmen (daarboven een steekproef van hele "
         "deelnemers)."),
+    "GroupingSettings.latent_classes": (
+        "Waar de kaart duidelijke groepen vindt, bepaalt een latenteklassenmodel van de stemmen "
+        "(eens/oneens, met een eigen 'instemmingsneiging' per deelnemer) hoeveel groepen er zijn "
+        "en wie erin zit; zo wordt ook een minderheid van 10% gevonden die op de kaart binnen de "
+        "spreiding van de meerderheid valt. Uit: de groepen van de kaart."),
+    "GroupingSettings.class_max_participants": (
+        "De klassen worden op hoogstens zoveel deelnemers geschat (een vaste steekproef); "
+        "daarna wordt iedereen op grond van zijn stemmen ingedeeld."),
+    "GroupingSettings.class_folds": (
+        "Aantal delen (folds) van de toets op achtergehouden stemmen voor elke extra klasse."),
+    "GroupingSettings.class_boot": (
+        "Aantal bootstrap-hersteekproeven voor de herhaalbaarheid (Jaccard) van de klassen."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (
@@ -267,8 +279,11 @@ DEFAULT_CHANGES_NL = (
     "splitsingen die beter scheiden dan gesimuleerde continua die op de stemmen zijn aangepast, "
     "achtergehouden stemmen beter voorspellen, geen groep onder "
     "GroupingSettings.min_group_size laten en bij hersteekproeven terugkomen; een vaste seed "
-    "voor de indeling maakt ze onafhankelijk van random_state. Het silhouet van de "
-    "basisclustercentra dat Pol.is gebruikt, bevoordeelt los van de gegevens twee groepen.",
+    "voor de indeling maakt ze onafhankelijk van random_state. Waar de kaart zo groepen vindt, "
+    "bepalen latente klassen van de stemmen zelf (met een instemmingsneiging per deelnemer) "
+    "hoeveel groepen en wie erin zit, zodat een kleine minderheid die op de kaart verborgen "
+    "ligt toch een groep wordt. Het silhouet van de basisclustercentra dat Pol.is gebruikt, "
+    "bevoordeelt los van de gegevens twee groepen.",
     "Uitgesloten stellingen (door moderatie verwijderd, meta) worden weggelaten, niet met nullen "
     "gevuld, zodat ze in de schaling van de projectie niet als 'gestemd' tellen en haar niet "
     "verkleinen.",

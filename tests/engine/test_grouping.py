@@ -45,6 +45,55 @@ def test_two_clear_groups_give_two() -> None:
     assert st.held_out_z is not None and st.held_out_z > 1.6449
 
 
+def _hidden_minority(density: float = 1.0, seed: int = 0):
+    """Two crossing splits make four quadrant groups of 45 (24 statements each split, 10% of
+    votes flipped); a fifth group of 20 (10% of 200) votes like quadrant 0 except that it rejects
+    8 statements everyone else accepts. The map's two axes are the two splits, so the minority
+    sits inside quadrant 0's spread on the map."""
+    rng = np.random.default_rng(seed)
+    sizes = [45, 45, 45, 45, 20]
+    P, S, V = [], [], []
+    pid = 0
+    for g, size in enumerate(sizes):
+        a, b = (0, 0) if g == 4 else (g % 2, g // 2)
+        for _ in range(size):
+            for s in range(56):
+                if rng.random() > density:
+                    continue
+                if s < 24:
+                    v = 1 if (s + a) % 2 == 0 else -1
+                elif s < 48:
+                    v = 1 if (s + b) % 2 == 0 else -1
+                else:
+                    v = -1 if g == 4 else 1
+                if rng.random() < 0.1:
+                    v = -v
+                P.append(pid)
+                S.append(s)
+                V.append(v)
+            pid += 1
+    return VoteMatrix.from_records(P, S, V), np.repeat(np.arange(len(sizes)), sizes)
+
+
+def test_a_ten_percent_minority_off_the_map_is_found() -> None:
+    m, truth = _hidden_minority()
+    r = analyze(m, FAST)
+    labels = r.clustering.labels
+    assert r.k == 5
+    # Exact membership: each planted group is exactly one published group.
+    assert len(set(zip(truth.tolist(), labels.tolist(), strict=True))) == 5
+    st = r.clustering.stability
+    assert st is not None and st.method.startswith("latent classes")
+    assert min(st.per_group) >= 0.75 and sorted(st.sizes) == [20, 45, 45, 45, 45]
+    # The centres are map positions: each is its members' mean position.
+    pos = r.opinion_map.coordinates[:, :2]
+    for g, gid in enumerate(r.clustering.group_ids.tolist()):
+        assert np.allclose(r.clustering.group_centers[g], pos[labels == gid].mean(axis=0))
+    # The map alone merges the minority into its quadrant.
+    mapped = analyze(m, FAST.with_(grouping=GroupingSettings(latent_classes=False)))
+    assert mapped.k == 4 and sorted(np.bincount(mapped.clustering.labels)) == [45, 45, 45, 65]
+
+
 def test_one_cloud_gives_no_clear_groups() -> None:
     m = continuous_conversation(600, 60, density=0.3, random_state=3)
     r = analyze(m, FAST)
@@ -98,6 +147,7 @@ def test_a_live_update_keeps_the_groups_and_their_stability() -> None:
     first = analyze(m, FAST)
     m.append([0], [0], [-1])  # one changed vote: far below the 10% that triggers a rescore
     again = update(m, first, FAST)
+    assert first.state.group_profiles is not None  # latent classes, placed by their votes
     assert again.k == first.k == 2
     assert np.array_equal(again.clustering.group_ids, first.clustering.group_ids)
     assert again.clustering.stability == first.clustering.stability

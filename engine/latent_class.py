@@ -1,0 +1,325 @@
+"""Latent class model of the votes: opinion groups found in the votes themselves, not on the map.
+
+The opinion map squeezes every participant into two dimensions; a small group whose votes differ
+from the majority's on statements the map's axes do not weigh (a 10% minority) sits inside the
+majority's spread there and no clustering of map positions finds it (benchmarks/RESULTS.md,
+issue 15 sessions 5-6). A latent class model (Lazarsfeld 1950; Goodman 1974; the model of poLCA
+and StepMix) reads the votes directly: each participant belongs to one of k classes, and votes
+are independent given the class. Missing votes are simply not in the likelihood, and passes are
+left out too (they say "no opinion", not which side; Pol.is's group figures also count only
+agree and disagree).
+
+**Leniency.** People differ in how readily they agree with anything (acquiescence, a response
+style). A plain latent class model splits that continuous trait into classes ("agrees a lot",
+"agrees less"): on planted two-group rooms at 30% density it found 3-4 classes, and exactly 2
+once the planted leniency was switched off (benchmarks/RESULTS.md, issue 15 session 7). So the
+model gives each participant a leniency ``u_i`` on the log-odds scale, a random intercept with a
+normal prior (the latent-class-with-response-style model; Moors 2003, Quality & Quantity 37,
+277-302):
+
+    P(agree with s | class c, participant i) = 1 / (1 + exp(-(beta[c, s] + u_i))),
+    u_i ~ N(0, tau^2).
+
+Fitted by an EM whose M-step takes one Newton step per parameter (each beta[c, s] and each u_i
+has one-dimensional score and information; a ridge keeps a statement everyone in a class agrees
+with finite), and tau^2 updated from the u's and their precision (Laplace). All sums are sparse
+products over the votes: an iteration costs a few passes over (votes x k) numbers.
+
+A hand-written EM rather than StepMix or poLCA: those work on dense (n x S) arrays with missing
+values and have no leniency term; here the votes stay sparse and every start is fixed.
+Which k the votes support is decided in :mod:`engine.grouping`; this module fits, scores
+held-out votes and assigns participants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "ClassProfiles",
+    "LatentClasses",
+    "Votes",
+    "assign",
+    "fit_classes",
+    "held_out_losses",
+    "votes_of",
+]
+
+#: Ridge (a normal prior with variance 1) on each class's log-odds beta[c, s]: a statement
+#: every member of a class agreed with gets a finite log-odds, and one with two votes is
+#: pulled towards even odds (continuum.py's per-statement fits use the same ridge).
+RIDGE = 1.0
+#: Starting leniency spread tau (log-odds) and its floor (tau is re-estimated every step).
+TAU_START = 0.5
+TAU_FLOOR = 0.05
+#: EM stops when the mean penalised log-likelihood per vote improves by less than this (or
+#: after ``max_iterations``): far below any difference the held-out test can see.
+TOLERANCE = 1e-4
+
+
+@dataclass(frozen=True)
+class Votes:
+    """Agree (y = 1) / disagree (y = 0) votes of n participants on S statements, with the sparse
+    summing matrices every step uses and a weight per participant (bootstrap resamples)."""
+
+    row: np.ndarray
+    col: np.ndarray
+    y: np.ndarray
+    n: int
+    n_statements: int
+    weight: np.ndarray
+    #: (n, m) and (S, m) 0/1 matrices: per-participant and per-statement sums over the votes.
+    by_row: sp.csr_matrix
+    by_col: sp.csr_matrix
+
+    @classmethod
+    def of(
+        cls,
+        row: np.ndarray,
+        col: np.ndarray,
+        y: np.ndarray,
+        n: int,
+        n_statements: int,
+        weight: np.ndarray | None = None,
+    ) -> Votes:
+        m = len(row)
+        ones, idx = np.ones(m), np.arange(m)
+        return cls(
+            row,
+            col,
+            y,
+            n,
+            n_statements,
+            np.ones(n) if weight is None else weight,
+            sp.csr_matrix((ones, (row, idx)), shape=(n, m)),
+            sp.csr_matrix((ones, (col, idx)), shape=(n_statements, m)),
+        )
+
+    def subset(self, keep: np.ndarray) -> Votes:
+        """The votes where ``keep`` (a bool per vote) is true, same participants."""
+        return Votes.of(
+            self.row[keep], self.col[keep], self.y[keep], self.n, self.n_statements, self.weight
+        )
+
+    def participants(self, rows: np.ndarray) -> Votes:
+        """The votes of participants ``rows`` (sorted, distinct), renumbered 0.."""
+        new = np.full(self.n, -1, dtype=np.int64)
+        new[rows] = np.arange(len(rows))
+        keep = new[self.row] >= 0
+        return Votes.of(
+            new[self.row[keep]], self.col[keep], self.y[keep], len(rows), self.n_statements,
+            self.weight[rows],
+        )
+
+    def weighted(self, weight: np.ndarray) -> Votes:
+        """The same votes with other participant weights."""
+        return Votes(
+            self.row, self.col, self.y, self.n, self.n_statements, weight, self.by_row, self.by_col
+        )
+
+
+def votes_of(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray) -> Votes:
+    """The agree / disagree votes of participants ``rows`` of ``X`` (agree +1, disagree -1,
+    pass 0) on the ``active`` statements; participant j of the result is ``rows[j]``."""
+    sub = X[rows]
+    r = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+    c = sub.indices.astype(np.int64)
+    v = sub.data
+    keep = active[c] & (v != 0)
+    return Votes.of(r[keep], c[keep], (v[keep] > 0).astype(np.float64), len(rows), X.shape[1])
+
+
+@dataclass(frozen=True)
+class LatentClasses:
+    """A fitted latent class model with leniency."""
+
+    #: (k,) class shares; (k, S) log-odds of agreeing of a participant of average leniency.
+    weights: np.ndarray
+    logit: np.ndarray
+    #: Leniency spread (log-odds).
+    tau: float
+    #: (n,) class probabilities and leniency of the participants it was fitted on.
+    resp: np.ndarray
+    lean: np.ndarray
+    #: Mean penalised log-likelihood per vote on those votes.
+    loglik: float
+
+    @property
+    def k(self) -> int:
+        return len(self.weights)
+
+
+@dataclass(frozen=True)
+class ClassProfiles:
+    """What places a participant in a published latent class (kept for live updates): the
+    class shares, each class's log-odds per statement (statement order of the analysis) and
+    the leniency spread."""
+
+    weights: np.ndarray
+    logit: np.ndarray
+    tau: float
+
+    @classmethod
+    def of(cls, model: LatentClasses) -> ClassProfiles:
+        return cls(model.weights, model.logit, model.tau)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _eta(v: Votes, logit: np.ndarray, lean: np.ndarray) -> np.ndarray:
+    """(m, k) log-odds of each vote under each class."""
+    return np.ascontiguousarray(logit.T)[v.col] + lean[v.row][:, None]
+
+
+def _class_loglik(v: Votes, p: np.ndarray) -> np.ndarray:
+    """(n, k) log-likelihood of each participant's votes under each class, from each vote's
+    (m, k) probability of agreeing."""
+    chance = np.where(v.y[:, None] > 0, p, 1.0 - p)
+    return np.asarray(v.by_row @ np.log(np.maximum(chance, 1e-300)))
+
+
+def _responsibilities(
+    v: Votes, p: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    lj = _class_loglik(v, p) + np.log(weights)[None, :]
+    top = lj.max(axis=1, keepdims=True)
+    q = np.exp(lj - top)
+    total = q.sum(axis=1, keepdims=True)
+    return q / total, (top + np.log(total))[:, 0]
+
+
+def _newton_steps(
+    v: Votes,
+    p: np.ndarray,
+    resp: np.ndarray,
+    logit: np.ndarray,
+    lean: np.ndarray,
+    tau2: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One Newton step of every class's log-odds per statement (weighted participants) and of
+    every participant's leniency, both from the same (m, k) vote probabilities ``p``; returns
+    (logit, lean, the leniencies' precision)."""
+    rv = resp[v.row]
+    resid, info = rv * (v.y[:, None] - p), rv * p * (1.0 - p)
+    ones = np.ones(resp.shape[1])
+    w = v.weight[v.row][:, None]
+    g = np.asarray(v.by_col @ (w * resid)).T - RIDGE * logit
+    h = np.asarray(v.by_col @ (w * info)).T + RIDGE
+    g_lean = v.by_row @ (resid @ ones) - lean / tau2
+    h_lean = v.by_row @ (info @ ones) + 1.0 / tau2
+    return logit + g / h, lean + g_lean / h_lean, h_lean
+
+
+def em(
+    v: Votes,
+    resp: np.ndarray,
+    *,
+    max_iterations: int,
+    lean: np.ndarray | None = None,
+    logit: np.ndarray | None = None,
+    tau: float = TAU_START,
+) -> LatentClasses:
+    """EM from the class probabilities ``resp`` (n, k) (and optionally a previous fit's
+    leniencies and log-odds)."""
+    k = resp.shape[1]
+    lean = np.zeros(v.n) if lean is None else lean.copy()
+    logit = np.zeros((k, v.n_statements)) if logit is None else logit.copy()
+    tau2 = tau**2
+    n_votes = max(float(len(v.y)), 1.0)
+    last, mean_ll, weights = -np.inf, -np.inf, np.full(k, 1.0 / k)
+    p = _sigmoid(_eta(v, logit, lean))
+    for _ in range(max_iterations):
+        mass = v.weight @ resp + 1.0
+        weights = mass / mass.sum()
+        logit, lean, precision = _newton_steps(v, p, resp, logit, lean, tau2)
+        tau2 = max(float(np.average(lean**2 + 1.0 / precision, weights=v.weight)), TAU_FLOOR**2)
+        p = _sigmoid(_eta(v, logit, lean))
+        resp, ll = _responsibilities(v, p, weights)
+        penalty = 0.5 * (lean**2 / tau2 + np.log(tau2))
+        mean_ll = float(np.dot(v.weight, ll - penalty)) / n_votes
+        if mean_ll - last < TOLERANCE:
+            break
+        last = mean_ll
+    return LatentClasses(weights, logit, float(np.sqrt(tau2)), resp, lean, mean_ll)
+
+
+def _hard(labels: np.ndarray, k: int) -> np.ndarray:
+    resp = np.full((len(labels), k), 0.0)
+    resp[np.arange(len(labels)), labels] = 1.0
+    return resp
+
+
+def fit_classes(
+    v: Votes, starts: list[np.ndarray], *, max_iterations: int, screen_iterations: int
+) -> LatentClasses:
+    """The best of several EM starts (each a labelling of the participants): every start runs
+    ``screen_iterations``, the one with the highest likelihood then runs on to convergence."""
+    k = int(max(int(s.max()) for s in starts)) + 1
+    best: LatentClasses | None = None
+    for labels in starts:
+        fit = em(v, _hard(labels, k), max_iterations=screen_iterations)
+        if best is None or fit.loglik > best.loglik + 1e-12:
+            best = fit
+    assert best is not None
+    return em(
+        v, best.resp, max_iterations=max_iterations, lean=best.lean, logit=best.logit, tau=best.tau
+    )
+
+
+def assign(
+    v: Votes, model: LatentClasses | ClassProfiles, *, steps: int = 5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities (n, k) and leniency of participants the model was not fitted on
+    (their leniency and class found together, ``steps`` alternations)."""
+    lean = np.zeros(v.n)
+    tau2 = model.tau**2
+    p = _sigmoid(_eta(v, model.logit, lean))
+    resp, _ = _responsibilities(v, p, model.weights)
+    for _ in range(steps):
+        _, lean, _ = _newton_steps(v, p, resp, model.logit, lean, tau2)
+        p = _sigmoid(_eta(v, model.logit, lean))
+        resp, _ = _responsibilities(v, p, model.weights)
+    return resp, lean
+
+
+def held_out_losses(
+    v: Votes,
+    models: dict[int, LatentClasses],
+    *,
+    n_folds: int,
+    iterations: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Cross-validated log-loss of each agree / disagree vote under each model in ``models``.
+
+    The votes are cut in ``n_folds`` folds; for each fold every model is refitted on the other
+    folds (EM warm-started from the model, ``iterations`` steps: class profiles and leniencies
+    learnt without the fold) and each held-out vote is predicted from its participant's class
+    probabilities and leniency given only their other votes. Returns (participant of each vote,
+    k -> (m,) log-loss), for :func:`engine.choose_k.paired_participant_z`.
+    """
+    folds = rng.integers(n_folds, size=len(v.y))
+    losses = {k: np.zeros(len(v.y)) for k in models}
+    for f in range(n_folds):
+        test = folds == f
+        train = v.subset(~test)
+        for k, model in models.items():
+            refit = em(
+                train,
+                model.resp,
+                max_iterations=iterations,
+                lean=model.lean,
+                logit=model.logit,
+                tau=model.tau,
+            )
+            r, c = v.row[test], v.col[test]
+            p = (refit.resp[r] * _sigmoid(refit.logit[:, c].T + refit.lean[r][:, None])).sum(1)
+            p = np.clip(p, 1e-9, 1.0 - 1e-9)
+            y = v.y[test]
+            losses[k][test] = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+    return v.row, losses
