@@ -182,11 +182,16 @@ def test_the_opinion_space_finds_a_hidden_minority_as_one_cell() -> None:
 
     # At some level one cell holds >= 80% of the minority and is >= 80% minority.
     assert max(min(best(row)) for row in cells) >= 0.8
-    # A large room: only a random max_rows are placed (cells -1 for the others).
-    sampled = opinion_space(X, np.ones(30, dtype=bool), everyone, max_dims=5, max_rows=50,
-                            rng=rng)
-    assert sampled is not None and len(sampled.placed) == 50
-    assert (opinion_cells(sampled, 200, (2,), rng=rng)[0] >= 0).sum() == 50
+    # A large room: only a random max_rows are placed (cells -1 for the others), and the axes
+    # and the cells' centres come from a random fit_rows of those; everyone placed gets a
+    # position and a cell. (A 20% minority: a sample of a 10% one may hold too few of it.)
+    X2, _ = _hidden_minority(2, size=40, density=0.8)
+    sampled = opinion_space(X2, np.ones(30, dtype=bool), everyone, max_dims=5, max_rows=150,
+                            fit_rows=80, rng=rng)
+    assert sampled is not None and len(sampled.placed) == 150
+    assert sampled.fit is not None and len(sampled.fit) == 80
+    assert sampled.positions.shape == (150, sampled.n_dims)
+    assert (opinion_cells(sampled, 200, (2,), rng=rng)[0] >= 0).sum() == 150
     # Too few participants: no space (nothing can be a 5% cell of 5).
     assert opinion_space(X[:10], np.ones(30, dtype=bool), everyone[:10], max_dims=5,
                          max_rows=10_000, rng=rng) is None
