@@ -15,11 +15,7 @@ blurs the minority over several of its base clusters (issue 16; benchmarks/RESUL
    strongest pattern chance alone produces. Without any such component there are no cells.
    (Comparing rank with rank, as in Horn's original, keeps noise components: once the signal
    is removed, the votes' i-th noise value is about the shuffled matrix's (i - signal)-th,
-   which beats its i-th by chance about half the time.) The singular values are computed by
-   Lanczos to the digit: with the randomized method's under-estimates (larger for a
-   shuffled matrix's flat spectrum than for the votes' leading values) 13 of 40 structureless
-   1,500 x 200 rooms kept a noise component, with exact values 8 of 40 (and 3 shuffles instead
-   of 5 would give 14 of 40; benchmarks/RESULTS.md, "issue 16, session 7").
+   which beats its i-th by chance about half the time.)
 2. **Positions.** Every participant placed is projected onto those axes with Pol.is's
    sparsity-aware scaling ``sqrt(n_statements / n_voted)``.
 3. **Cells.** k-means (k-means++, a few restarts) in that space at several
@@ -30,7 +26,7 @@ Large rooms: above ``CommonGroundSettings.space_rows`` (20,000) participants in 
 random 20,000 of them are placed and form the cells (a 5% cell still holds about 1,000 of
 them); the others are left out of the fine veto, which then costs O(their votes) whatever the
 room's size. The axes, their noise bound and the k-means centres come from at most
-:data:`FIT_ROWS` (2,000) of the placed participants (the centres weighted by their votes: a
+:data:`FIT_ROWS` (1,500) of the placed participants (the centres weighted by their votes: a
 participant with more votes has a surer position); everyone placed is projected and assigned.
 
 References
@@ -48,7 +44,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import ArpackNoConvergence, svds
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.extmath import randomized_svd
@@ -61,19 +56,18 @@ __all__ = ["FIT_ROWS", "OpinionSpace", "opinion_cells", "opinion_space"]
 _KMEANS_RESTARTS = 3
 #: The axes, their noise bound and the cells' centres are fitted on at most this many placed
 #: participants (a random sample; everyone placed is then projected and assigned to a cell, and
-#: every placed participant's votes count in the veto). Why 2,000: every shared Pol.is export
-#: (at most 1,579 participants in conversation) and every planted benchmark room (1,500) is
-#: fitted on all of its participants, and a larger room's sample still holds 100 of a 5%
-#: minority, more than the 75 of the planted 75/20/5 rooms' and two thirds of the 10%
-#: minority of the 1,500-participant target rooms; the fit then costs O(2,000 participants'
-#: votes) instead of O(20,000): most of the bridging step's 2.2 s on the 20,000-participant
-#: export (benchmarks/RESULTS.md, "issue 16, session 7").
-FIT_ROWS = 2_000
-#: Lanczos tolerance (relative residual) for the components and their positions, and for a
-#: shuffled matrix's largest singular value alone (a value's error is about the residual
-#: squared over the gap: 3e-2 gave the same four digits as 1e-8 on 2,000 x 896 votes).
-_LANCZOS_TOL = 1e-3
-_LANCZOS_TOL_VALUES = 3e-2
+#: every placed participant's votes count in the veto). Why 1,500: every planted benchmark room
+#: (1,500 participants) and every shared Pol.is export but one (bowling-green, 1,579 in
+#: conversation) is fitted on all of its participants; a larger room's sample still holds 75 of a
+#: 5% minority, as many as the planted 75/20/5 rooms whose veto the benchmarks check, and 150 of
+#: a 10% one, as the target rooms. The fit then costs O(1,500 participants' votes) instead of
+#: O(20,000): most of the bridging step's 2.2 s on the 20,000-participant export
+#: (benchmarks/RESULTS.md, "issue 16, session 7").
+FIT_ROWS = 1_500
+#: Randomized SVD: extra columns and power iterations (Halko et al. 2011 suggest 5-10 and a few
+#: when singular values decay slowly, as in noisy votes).
+_OVERSAMPLES = 10
+_POWER_ITERATIONS = 5
 #: Parallel analysis: a component counts when it beats the largest singular value of this many
 #: shuffles (on votes without any pattern the votes' own largest beats the largest of 5 shuffles
 #: 1 time in 6; one shuffle alone let 2 noise components through on a 300 x 30 random room).
@@ -128,29 +122,20 @@ def _shuffled_within_columns(
     return sp.csr_matrix((data, M.indices, M.indptr), shape=M.shape)
 
 
-def _leading(
-    M: sp.csr_matrix, k: int, rng: np.random.Generator, vectors: bool = True
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """The k largest singular values (decreasing) and, if asked, right vectors of M.
+def _leading(M: sp.csr_matrix, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k largest singular values and right vectors: randomized subspace iteration (Halko et
+    al. 2011), a few block products instead of ARPACK's hundreds of single ones.
 
-    Lanczos (ARPACK, through ``scipy.sparse.linalg.svds``) rather than randomized subspace
-    iteration: parallel analysis compares values a fraction of a percent apart, and at the
-    same cost Lanczos gives them to the digit where the randomized method (10 extra columns,
-    5 power iterations) under-estimated a shuffled matrix's largest by 0.8% and the votes'
-    tenth by 0.3% (2,500 x 896 votes of the 20,000-participant export; benchmarks/RESULTS.md,
-    "issue 16, session 7"). The start vector comes from ``rng``, so a seed repeats."""
-    v0 = rng.uniform(-1.0, 1.0, min(M.shape))
-    vt: np.ndarray | None = None
-    try:
-        if vectors:
-            _, s, vt = svds(M, k, tol=_LANCZOS_TOL, v0=v0, return_singular_vectors="vh")
-        else:
-            s = svds(M, k, tol=_LANCZOS_TOL_VALUES, v0=v0, return_singular_vectors=False)
-    except ArpackNoConvergence:  # never seen on votes; the randomized method always answers
-        _, s, vt = randomized_svd(M, k, n_oversamples=10, n_iter=5,
-                                  random_state=int(rng.integers(2**31)))
-    order = np.argsort(-s, kind="stable")
-    return s[order], (vt[order] if vectors and vt is not None else None)
+    Its values are a little low, more so for a shuffled matrix's flat spectrum (largest 0.8%
+    low, the votes' tenth 0.3%, on 2,000 x 896 votes of the 20,000-participant export), which
+    makes the parallel analysis a little more lenient than exact values would. Exact Lanczos
+    values (ARPACK) were tried: fewer structureless rooms keep a noise component (8 of 40
+    planted 1,500 x 200 rooms instead of 13), but on planted 5-group rooms the veto lost
+    minorities (19-23 group-rejected top-10 places in 20 seeds instead of 9-10;
+    benchmarks/RESULTS.md, "issue 16, session 7"), so the randomized method stays."""
+    _, s, vt = randomized_svd(M, k, n_oversamples=_OVERSAMPLES, n_iter=_POWER_ITERATIONS,
+                              random_state=seed)
+    return s, vt
 
 
 def opinion_space(
@@ -189,10 +174,10 @@ def opinion_space(
     Xf = Xs if len(fit) == len(placed) else Xs[fit]
     center = column_centers(Xf, columns)
     Xfc = centered_matrix(Xf, center, columns)
-    s, vt = _leading(Xfc, k, rng)
-    assert vt is not None
+    seed = int(rng.integers(2**31))
+    s, vt = _leading(Xfc, k, seed)
     slots = _by_column(Xfc.indices, Xfc.shape[1])
-    null = max(_leading(_shuffled_within_columns(Xfc, slots, rng), 1, rng, vectors=False)[0][0]
+    null = max(_leading(_shuffled_within_columns(Xfc, slots, rng), 1, seed)[0][0]
                for _ in range(_NULL_SHUFFLES))
     n_dims = int(np.count_nonzero(s > null))
     if n_dims == 0:  # no pattern beyond chance: cells would split noise, and their "vetoes"
