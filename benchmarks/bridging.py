@@ -14,6 +14,8 @@ Run from the repository root (tables are printed as markdown)::
     python -m benchmarks.bridging common-target  # ... only the two target rooms (3-4 groups)
     python -m benchmarks.bridging common-fresh   # ... target rooms, a variant not tuned on
     python -m benchmarks.bridging common-real # issue 16: common-ground top 10 on held-out votes
+    python -m benchmarks.bridging step-cost [FOLDER]  # issue 16 item 5: the bridging step's seconds
+                                              # on the 20,000-participant startup export
 
 Real data: ../shared/data/polis (CC BY 4.0, The Computational Democracy Project; see its README).
 """
@@ -732,11 +734,70 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
             f"{before} | {peak} | {p10} | {load} |"]
 
 
+#: Issue 16 item 5 / issue 14: the bridging step of ``analyze`` on the 20,000-participant export of
+#: ``benchmarks.startup`` (2.1M votes), quiet wall seconds (0.64 s before the opinion space).
+STEP_TARGET_S = 0.7
+STEP_REPEATS = 5
+
+
+def step_cost(folder: str | None = None, repeats: int = STEP_REPEATS) -> list[str]:
+    """Median wall and CPU seconds of the bridging step (``AnalysisResult.timings``), with the
+    opinion space, its cells and ``bridging()`` apart; builds the startup export when no folder
+    is given. The CPU seconds are what a loaded machine still measures fairly."""
+    import os
+    from collections.abc import Callable
+    from typing import Any
+
+    from meedenken.engine import steps
+    from meedenken.models.polis_export import read_export
+
+    from .startup import make_export
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(folder) if folder else make_export(Path(tmp) / "export", 20_000)
+        m = read_export(path).to_matrix()
+    parts: dict[str, list[float]] = {}
+
+    def clocked(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*a: Any, **k: Any) -> Any:
+            start = time.process_time()
+            out = f(*a, **k)
+            parts.setdefault(name, []).append(time.process_time() - start)
+            return out
+        return run
+
+    originals = {n: getattr(steps, n) for n in ("fit_bridging", "opinion_space",
+                                                "opinion_cells", "bridging")}
+    for name, f in originals.items():
+        setattr(steps, name, clocked(name, f))
+    walls = []
+    try:
+        for _ in range(repeats):
+            walls.append(analyze(m, random_state=0).timings["bridging"])
+    finally:
+        for name, f in originals.items():
+            setattr(steps, name, f)
+    med = {n: float(np.median(v)) for n, v in parts.items()}
+    wall = float(np.median(walls))
+    return [f"#### Bridging step on {m.X.shape[0]:,} x {m.X.shape[1]:,} ({m.X.nnz:,} votes), "
+            f"median of {repeats}; load average {os.getloadavg()[0]:.1f}", "",
+            "| figure | seconds |", "|---|---|",
+            f"| step, wall (`seconds['bridging']`) | {wall:.3f} |",
+            f"| step, CPU | {med['fit_bridging']:.3f} |",
+            f"| opinion space, CPU | {med.get('opinion_space', 0.0):.3f} |",
+            f"| its cells, CPU | {med.get('opinion_cells', 0.0):.3f} |",
+            f"| `bridging()` (factor model, counts, rule), CPU | {med['bridging']:.3f} |", "",
+            f"Target: step <= {STEP_TARGET_S} s on a quiet machine: "
+            f"{'met' if wall <= STEP_TARGET_S else 'not met'} by wall seconds here "
+            f"({'met' if med['fit_bridging'] <= STEP_TARGET_S else 'not met'} by CPU seconds)."]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["target", "sensitivity", "synthetic", "exposure", "real",
                                          "passes", "intervals", "speed", "_speed_child", "common",
-                                         "common-target", "common-fresh", "common-real"])
+                                         "common-target", "common-fresh", "common-real",
+                                         "step-cost"])
     parser.add_argument("path", nargs="?")
     parser.add_argument("--seeds", type=int, help="generator seeds 0..N-1 (target: "
                         f"{TARGET_SEEDS}, synthetic: {GRID_SEEDS})")
@@ -750,6 +811,8 @@ def main(argv: list[str] | None = None) -> None:
         scenarios = COMMON_TARGET if args.what != "common" else tuple(COMMON_SCENARIOS)
         lines = common(tuple(range(args.seeds or TARGET_SEEDS)), scenarios,
                        fresh=args.what == "common-fresh")
+    elif args.what == "step-cost":
+        lines = step_cost(args.path)
     elif args.what == "sensitivity":
         lines = sensitivity(tuple(range(args.seeds or TARGET_SEEDS)))
     elif args.what == "synthetic":

@@ -195,6 +195,8 @@ class CommonGroundSettings(_Validated):
     #: Above this many participants in conversation, a random this many are placed in the space
     #: and form the fine cells (the others are left out of the fine veto): bounds its cost on
     #: very large rooms to O(their votes); 20,000 still give a 5% cell about 1,000 members.
+    #: (The axes and the cells' centres come from at most 1,500 of them,
+    #: ``engine.opinion_space.FIT_ROWS``; everyone placed is assigned and counts.)
     space_rows: int = 20_000
 
     _constraints: ClassVar[dict[str, Interval]] = {

@@ -218,7 +218,8 @@ SETTINGS_NL: dict[str, str] = {
         "Boven zoveel deelnemers in het gesprek worden er willekeurig zoveel in de ruimte "
         "geplaatst; zij vormen de fijne cellen (de anderen tellen niet mee in het fijne veto): "
         "begrenst de kosten in zeer grote gesprekken tot hun stemmen; 20.000 geven een cel van "
-        "5% nog ongeveer 1.000 leden."),
+        "5% nog ongeveer 1.000 leden. De assen en de middelpunten van de cellen komen uit "
+        "hoogstens 1.500 van hen; iedereen die geplaatst is krijgt een cel en telt mee."),
     # DiversitySettings
     "DiversitySettings.min_cell_size": (
         "k-anonimiteit: verberg elke cel van een uitsplitsing met minder deelnemers dan dit. 5 "

@@ -182,11 +182,16 @@ def test_the_opinion_space_finds_a_hidden_minority_as_one_cell() -> None:
 
     # At some level one cell holds >= 80% of the minority and is >= 80% minority.
     assert max(min(best(row)) for row in cells) >= 0.8
-    # A large room: only a random max_rows are placed (cells -1 for the others).
-    sampled = opinion_space(X, np.ones(30, dtype=bool), everyone, max_dims=5, max_rows=50,
-                            rng=rng)
-    assert sampled is not None and len(sampled.placed) == 50
-    assert (opinion_cells(sampled, 200, (2,), rng=rng)[0] >= 0).sum() == 50
+    # A large room: only a random max_rows are placed (cells -1 for the others), and the axes
+    # and the cells' centres come from a random fit_rows of those; everyone placed gets a
+    # position and a cell. (A 20% minority: a sample of a 10% one may hold too few of it.)
+    X2, _ = _hidden_minority(2, size=40, density=0.8)
+    sampled = opinion_space(X2, np.ones(30, dtype=bool), everyone, max_dims=5, max_rows=150,
+                            fit_rows=80, rng=rng)
+    assert sampled is not None and len(sampled.placed) == 150
+    assert sampled.fit is not None and len(sampled.fit) == 80
+    assert sampled.positions.shape == (150, sampled.n_dims)
+    assert (opinion_cells(sampled, 200, (2,), rng=rng)[0] >= 0).sum() == 150
     # Too few participants: no space (nothing can be a 5% cell of 5).
     assert opinion_space(X[:10], np.ones(30, dtype=bool), everyone[:10], max_dims=5,
                          max_rows=10_000, rng=rng) is None
@@ -242,3 +247,27 @@ def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
     assert blind is not None
     assert vetoed[blind.listed_order()[:10]].any()
     assert blind.is_common_ground[vetoed].sum() > 5
+
+
+def test_the_null_shuffle_permutes_each_statement_uniformly_over_its_voters() -> None:
+    """Parallel analysis compares with votes shuffled within each statement: the pattern of who
+    voted stays, each statement keeps its values, and every arrangement is equally likely."""
+    from meedenken.engine.opinion_space import _by_column, _shuffled_within_columns
+
+    rng = np.random.default_rng(0)
+    M = sp.random(60, 7, density=0.4, format="csr", random_state=1)
+    shuffled = _shuffled_within_columns(M, _by_column(M.indices, 7), rng)
+    before, after = M.toarray(), shuffled.toarray()
+    assert ((before != 0) == (after != 0)).all() and (before != after).any()
+    for j in range(7):
+        assert sorted(before[:, j][before[:, j] != 0]) == sorted(after[:, j][after[:, j] != 0])
+    # One statement voted by 4 participants, values 1..4: each value lands on each of them
+    # about a quarter of the time (1,200 shuffles: 300 +- 15 each).
+    one = sp.csr_matrix(np.array([[1.0, 5.0], [2.0, 0.0], [3.0, 6.0], [4.0, 0.0]]))
+    slots = _by_column(one.indices, 2)
+    first = slots[:4]  # the first statement's entries, participant by participant
+    seen = np.zeros((4, 4))
+    for _ in range(1200):
+        values = _shuffled_within_columns(one, slots, rng).data[first]
+        seen[np.arange(4), values.astype(int) - 1] += 1
+    assert seen.min() > 230 and seen.max() < 370
