@@ -26,6 +26,8 @@ from meedenken.models.text import reject_nul
 __all__ = [
     "CarriedRound",
     "CarriedStatementAnswer",
+    "CarryCandidate",
+    "CarryProposal",
     "Counts",
     "ParticipantJoin",
     "ParticipantJoined",
@@ -82,6 +84,27 @@ class RoundCreate(BaseModel):
         if value is not None and len(set(value)) != len(value):
             raise ValueError("carry lists a statement more than once")
         return value
+
+
+class CarryCandidate(BaseModel):
+    id: int = Field(description="a statement of the round participants saw")
+    text: str
+    common_ground: bool = Field(description="common ground in the round's latest analysis")
+    divisiveness: float | None = Field(
+        description="largest minus smallest opinion group's agree rate (null: fewer than two "
+                    "groups with enough votes on it)")
+    proposed: bool = Field(description="in the default carry")
+
+
+class CarryProposal(BaseModel):
+    """``GET /conversations/{id}/rounds/carry``: what a next round would ask again by default,
+    to edit before ``POST /rounds`` (send the edited ids as ``carry``)."""
+
+    carry: list[int] = Field(description="the default carry: common ground and the most "
+                                         "divisive statements, in id order")
+    statements: list[CarryCandidate] = Field(
+        description="every statement that can be carried: the proposed ones first, then by "
+                    "divisiveness")
 
 
 class CarriedPair(BaseModel):
