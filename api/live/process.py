@@ -91,9 +91,17 @@ def _hide(n: int, k: int) -> int | None:
     return None if 0 < n < k else n
 
 
+def _split_hidden(returning: int, new: int, k: int) -> bool:
+    """Whether a round's returning / new split is hidden: when both are people and either is
+    under ``k`` (both go, as their sum, the round's participants, is shown; a split with an
+    empty side says no more than the total)."""
+    return returning > 0 and new > 0 and min(returning, new) < k
+
+
 def _shift(before: np.ndarray, after: np.ndarray, rounds: tuple[int, int], k: int) -> ShiftAnswer:
     s = paired_shift(before, after)
     shown = s.n_pairs >= k
+    # n_pairs is itself a count of returning people: under k it is hidden too (0 is shown)
 
     def num(x: float) -> float | None:
         return round(float(x), 4) if shown and np.isfinite(x) else None
@@ -104,7 +112,8 @@ def _shift(before: np.ndarray, after: np.ndarray, rounds: tuple[int, int], k: in
     table = ({_NAMES[b]: {_NAMES[a]: int(s.transitions[i, j]) for j, a in enumerate(VOTE_ORDER)}
               for i, b in enumerate(VOTE_ORDER)} if shown else None)
     return ShiftAnswer(
-        from_round=rounds[0], to_round=rounds[1], n_pairs=s.n_pairs, changed=count(s.changed),
+        from_round=rounds[0], to_round=rounds[1], n_pairs=_hide(s.n_pairs, k),
+        changed=count(s.changed),
         to_agree=count(s.to_agree), to_disagree=count(s.to_disagree), to_pass=count(s.to_pass),
         transitions=table, agree_before=num(s.agree_before), agree_after=num(s.agree_after),
         agree_change=num(s.agree_change), agree_change_low=num(s.agree_change_low),
@@ -222,9 +231,11 @@ def process_answer(session: Session, conversation_id: int, k: int) -> ProcessAns
         returning = int(np.isin(mine, seen).sum())
         seen = np.union1d(seen, mine)
         n = len(r.participant_ids)
+        hidden = _split_hidden(returning, n - returning, k)
         summaries.append(RoundSummary(id=r.conv.id, round=r.number, topic=r.conv.topic,  # type: ignore[arg-type]
                                       is_open=r.conv.is_open, participants=n,
-                                      returning=returning, new=n - returning,
+                                      returning=None if hidden else returning,
+                                      new=None if hidden else n - returning,
                                       votes=r.data.votes))
     carried = _carried(session, rounds, chains, role_names, k)
     retention = [_retention(a, b, k) for a, b in pairwise(rounds)]

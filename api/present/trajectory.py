@@ -150,7 +150,8 @@ class ShiftAnswer(BaseModel):
 
     from_round: int
     to_round: int
-    n_pairs: int = Field(description="returning people with a vote in both rounds")
+    n_pairs: int | None = Field(description="returning people with a vote in both rounds "
+                                             "(null: fewer than the small-cell minimum)")
     changed: int | None = Field(description="of them, how many changed their vote (null: hidden, "
                                             "fewer pairs than the small-cell minimum)")
     to_agree: int | None
@@ -193,8 +194,11 @@ class RoundSummary(BaseModel):
     topic: str
     is_open: bool
     participants: int = Field(description="participants who joined the round")
-    returning: int = Field(description="of them, people who took part in an earlier round")
-    new: int = Field(description="of them, people new to the trajectory")
+    returning: int | None = Field(description="of them, people who took part in an earlier "
+                                              "round (null: it or new is under the small-cell "
+                                              "minimum)")
+    new: int | None = Field(description="of them, people new to the trajectory (null: it or "
+                                        "returning is under the small-cell minimum)")
     votes: int = Field(description="current votes (one per participant and statement)")
 
 

@@ -154,3 +154,30 @@ def test_two_next_rounds_at_once_make_one(client: TestClient) -> None:
                 "trajectory_round r WHERE r.conversation_id = c.id) AND EXISTS (SELECT 1 FROM "
                 "carried_statement s WHERE s.conversation_id = c.id)")).scalar_one()
             assert orphans == 0
+
+
+def test_small_returning_counts_are_hidden_everywhere_in_the_process(client: TestClient) -> None:
+    """Three of six come back with six new people: the returning / new split and the number
+    of pairs behind a shift are cells under 5, so GET /process hides them (the participants
+    of the round, their sum, stay)."""
+    d = make_dialogue(client, participants=0)
+    first = [d.join() for _ in range(6)]
+    for i in range(6):
+        assert d.vote(d.statements[0], 1, i).status_code == 201
+    made = client.post(d.url("/rounds"), headers=d.f, json={"carry": d.statements[:1]}).json()
+    r2, s2 = made["id"], made["carried"][0]["id"]
+    bodies = [{"returning_token": t} for t in first[:3]] + [{}] * 6
+    for body in bodies:
+        token = client.post(f"/conversations/{r2}/participants", json=body).json()["token"]
+        assert client.post(f"/conversations/{r2}/votes", headers=bearer(token),
+                           json={"statement_id": s2, "vote": -1}).status_code == 201
+    p = client.get(f"/conversations/{r2}/process", headers=d.f).json()
+    assert [(x["participants"], x["returning"], x["new"]) for x in p["rounds"]] == [
+        (6, 0, 6), (9, None, None)]
+    shift = p["carried"][0]["shifts"][0]
+    assert shift["n_pairs"] is None and shift["changed"] is None
+    assert shift["transitions"] is None and shift["agree_change"] is None
+    assert p["retention"][0]["overall"] == {"before": 6, "returned": None}
+    # nothing public links the rounds' people: the trajectory tells round numbers only
+    public = client.get(f"/conversations/{r2}/trajectory").json()
+    assert public == {"round": 2, "earlier": [{"id": d.id, "round": 1}]}
