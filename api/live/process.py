@@ -22,6 +22,7 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -54,6 +55,10 @@ __all__ = ["carried_ids", "process_answer"]
 _NAMES = {1: "agree", -1: "disagree", 0: "pass"}
 #: Distinct answer combinations whose parse is remembered (age band x area x ... of a region).
 ANSWER_TEXTS_CACHED = 20_000
+#: Rounds read at once, each on a connection of its own: a round's first reading is about half
+#: database work and half parsing here, so two rounds at a time keep two cores busy (the
+#: service's machine has two; benchmarks/rounds.py measures it).
+READ_THREADS = 2
 
 
 def carried_ids(session: Session, conversation_ids: Sequence[int]) -> dict[int, dict[int, int]]:
@@ -137,9 +142,24 @@ class _Round:
         return self.data.people.ids
 
 
-def _read_round(session: Session, conv: Conversation, number: int, statement_ids: list[int],
+def _read_rounds(session: Session, wanted: Sequence[tuple[Conversation, list[int]]],
+                 ) -> list[RoundData]:
+    """Every round's :class:`RoundData` (conversation, carried statement ids), in order; up to
+    :data:`READ_THREADS` rounds at once, each on a connection of its own."""
+    if len(wanted) < 2 or READ_THREADS < 2:
+        return [round_data(session, conv, ids)[0] for conv, ids in wanted]
+    bind = session.get_bind()
+
+    def read(item: tuple[Conversation, list[int]]) -> RoundData:
+        with Session(bind) as own:
+            return round_data(own, *item)[0]
+
+    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(wanted))) as pool:
+        return list(pool.map(read, wanted))
+
+
+def _read_round(data: RoundData, conv: Conversation, number: int,
                 roles: dict[str, int]) -> _Round:
-    data, _ = round_data(session, conv, statement_ids)
     to_global = np.array([roles.setdefault(n, len(roles)) for n in data.people.role_names]
                          + [-1], dtype=np.int64)
     codes = to_global[data.people.role_index]  # -1 (no role) picks the last entry, -1
@@ -219,10 +239,11 @@ def process_answer(session: Session, conversation_id: int, k: int) -> ProcessAns
     chains = (carried_ids(session, [p.conversation_id for p in places])
               if place is not None else {})
     roles: dict[str, int] = {}
-    rounds = [_read_round(session, convs[p.conversation_id], p.number,
-                          sorted(ids[p.conversation_id] for ids in chains.values()
-                                 if p.conversation_id in ids), roles)
-              for p in places]
+    wanted = [(convs[p.conversation_id], sorted(ids[p.conversation_id] for ids in chains.values()
+                                                if p.conversation_id in ids)) for p in places]
+    rounds = [_read_round(data, conv, p.number, roles)  # in round order: the role codes
+              for data, (conv, _), p in zip(_read_rounds(session, wanted), wanted, places,
+                                            strict=True)]
     role_names = sorted(roles, key=roles.__getitem__)
     summaries = []
     seen = np.zeros(0, dtype=np.int64)
