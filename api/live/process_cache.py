@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import BigInteger, Text, cast, false, func, literal_column
+from sqlalchemy import BigInteger, Text, cast, false, func, literal_column, text
 from sqlmodel import Session, col, select
 
 from meedenken.api.store import latest_result
@@ -40,7 +40,7 @@ from meedenken.models.trajectory import RoundPerson
 
 __all__ = ["CACHE_SIZE", "VOTE_CODES", "People", "RoundData", "RoundVotes", "cached", "clear",
            "counted_round_votes", "fingerprint", "integers", "joined_ids", "lookup", "raw_rows",
-           "round_data", "round_votes"]
+           "round_data", "round_votes", "snapshot_groups"]
 
 #: Rounds kept in the cache (per process): a few trajectories of a few rounds each; one round of
 #: 20,000 people with 8 carried statements is about 5 MB of arrays.
@@ -264,14 +264,47 @@ def _people(session: Session, cid: int) -> People:
                   answer_index=np.repeat(np.arange(len(rows), dtype=np.int64), sizes)[order])
 
 
+#: The newest snapshot's (participant, group) pairs, taken out of its JSON by the database and
+#: joined into one text (``:cid`` the conversation): per dialect, as their JSON functions differ.
+_SNAPSHOT_GROUPS = {
+    "postgresql": """
+        SELECT string_agg((e ->> 'id') || ',' || (e ->> 'group'), ',')
+        FROM (SELECT result FROM analysis_snapshot WHERE conversation_id = :cid
+              ORDER BY version DESC LIMIT 1) AS s,
+             json_array_elements(CAST(s.result AS json) -> 'coordinates') AS e
+        WHERE json_typeof(e -> 'id') = 'number' AND json_typeof(e -> 'group') = 'number'""",
+    "sqlite": """
+        SELECT group_concat(json_extract(e.value, '$.id') || ',' ||
+                            json_extract(e.value, '$.group'), ',')
+        FROM (SELECT result FROM analysis_snapshot WHERE conversation_id = :cid
+              ORDER BY version DESC LIMIT 1) AS s,
+             json_each(s.result, '$.coordinates') AS e
+        WHERE json_type(e.value, '$.id') = 'integer'
+          AND json_type(e.value, '$.group') = 'integer'""",
+}
+
+
+def snapshot_groups(session: Session, cid: int) -> tuple[np.ndarray, np.ndarray]:
+    """The participants with an opinion group in the conversation's newest snapshot, sorted,
+    and their groups. The database picks them out of the snapshot's JSON (20,000 coordinates
+    parsed into Python objects cost more than the rest of a round's reading); another
+    database reads the snapshot here."""
+    sql = _SNAPSHOT_GROUPS.get(session.get_bind().dialect.name)
+    if sql is None:
+        result = latest_result(session, cid) or {}
+        pairs = np.array([v for p in result.get("coordinates", [])
+                          if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)
+                          for v in (p["id"], p["group"])], dtype=np.int64)
+    else:
+        pairs = integers(session.execute(text(sql), {"cid": cid}).scalar())
+    pairs = pairs.reshape(-1, 2)
+    order = np.argsort(pairs[:, 0], kind="stable")
+    return pairs[order, 0], pairs[order, 1]
+
+
 def _read(session: Session, cid: int, statement_ids: Sequence[int]) -> RoundData:
     people = _people(session, cid)
-    result = latest_result(session, cid) or {}
-    points = [(p["id"], p["group"]) for p in result.get("coordinates", [])
-              if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)]
-    points.sort()
-    grouped = np.fromiter((p for p, _ in points), dtype=np.int64, count=len(points))
-    groups = np.fromiter((g for _, g in points), dtype=np.int64, count=len(points))
+    grouped, groups = snapshot_groups(session, cid)
     linked = raw_rows(session, select(RoundPerson.participant_id, RoundPerson.person).where(
         RoundPerson.conversation_id == cid).order_by(col(RoundPerson.participant_id)))
     person_pids = np.fromiter((r[0] for r in linked), dtype=np.int64, count=len(linked))

@@ -155,3 +155,27 @@ def test_one_facilitator_token_and_recovery_code_for_every_round(client: TestCli
     assert back.status_code == 200
     assert client.get(f"/conversations/{r2}/process",
                       headers=bearer(back.json()["facilitator_token"])).status_code == 200
+
+
+def test_snapshot_groups_are_read_by_the_database_as_python_would(client: TestClient) -> None:
+    """GET /process takes each participant's opinion group out of the snapshot's JSON in SQL
+    (PostgreSQL's and SQLite's JSON functions): the same pairs as reading the JSON here, the
+    points without a whole-number id or group left out, the newest snapshot only."""
+    from meedenken.api.live.process_cache import snapshot_groups
+
+    d = make_dialogue(client, participants=0)
+    coordinates = [{"id": 7, "x": 0.1, "y": 0.2, "group": 1}, {"id": 3, "group": 0},
+                   {"id": 9, "group": None}, {"id": "12", "group": 1}, {"x": 1.0},
+                   {"id": 5, "group": 2}]
+    _snapshot(client, d.id, {}, common=[])
+    with Session(client.app.state.service.engine) as session:  # type: ignore[attr-defined]
+        newest = session.exec(select(func.max(AnalysisSnapshot.version)).where(
+            AnalysisSnapshot.conversation_id == d.id)).one()
+        session.add(AnalysisSnapshot(conversation_id=d.id, version=newest + 1,
+                                     result={"coordinates": coordinates}))
+        session.commit()
+        ids, groups = snapshot_groups(session, d.id)
+        assert (ids.tolist(), groups.tolist()) == ([3, 5, 7], [0, 2, 1])
+        empty = make_dialogue(client, participants=0)
+        ids, groups = snapshot_groups(session, empty.id)  # no snapshot yet
+        assert (ids.tolist(), groups.tolist()) == ([], [])
