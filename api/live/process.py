@@ -12,8 +12,9 @@ the carried statements and each round's latest opinion groups, and counts, with 
   small-cell rule of the diversity report (:func:`meedenken.engine.diversity.suppress_cells`).
 
 The queries read only what is counted (the votes on carried statements packed per statement,
-the participants grouped by role and answers; :mod:`.process_cache`), so five rounds of 20,000
-people answer within a second (benchmarks/rounds.py).
+the participants grouped by role and answers; :mod:`.process_cache`), two rounds at a time on
+connections of their own, so five rounds of 20,000 people answer within about a second
+(benchmarks/rounds.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,12 @@ any count moving).
 The reads are shaped so a round of 20,000 people crosses from the database as a few hundred
 rows: votes and participant ids come packed into comma-joined integers
 (:func:`joined_ids`, parsed by :func:`integers`), one row per statement or per (role,
-answers) combination, and the vote table's covering index answers the vote read alone.
+answers) combination, and the vote table's covering index answers the vote read alone. One
+pass over the round's votes gives both its vote count and the carried statements' votes
+(:func:`counted_round_votes`), and the database picks the opinion groups out of the snapshot's
+JSON (:func:`snapshot_groups`), so the first answer after a restart, or straight after a bulk
+load when PostgreSQL has no statistics yet, reads each round's votes once and parses no JSON
+here (benchmarks/rounds.py).
 """
 
 from __future__ import annotations
