@@ -26,7 +26,6 @@ from meedenken.api.http.deps import (
     ParticipantDep,
     ReadSessionDep,
     ServiceDep,
-    SessionDep,
 )
 from meedenken.api.live.process import process_answer
 from meedenken.api.live.process_map import ProcessMap, process_map
@@ -59,15 +58,23 @@ router = APIRouter(prefix="/conversations/{conversation_id}", tags=["rounds"])
 @router.post("/rounds", status_code=status.HTTP_201_CREATED, response_model=RoundCreated,
              responses={409: {"description": "the round already has a next round"},
                         422: {"description": "a statement that cannot be carried"}})
-def create_next_round(body: RoundCreate, conv: FacilitatorDep, session: SessionDep,
-                      service: ServiceDep, background: BackgroundTasks) -> RoundCreated:
+def create_next_round(body: RoundCreate, conv: FacilitatorDep, service: ServiceDep,
+                      background: BackgroundTasks) -> RoundCreated:
     """The next round of the trajectory of ``{id}`` (which must be its latest round): inherits
     the settings, reference population, access policy and invitation list; carries ``carry``
     (default: common ground and the most divisive statements) and adds ``statements``. All or
-    nothing."""
-    created = create_round(session, conv, body, unused_random_id(session),
-                           service.settings.bulk_max)
-    session.commit()
+    nothing.
+
+    The default carry reads every vote of the round, so it is chosen before the write lock is
+    taken (on SQLite that lock would stall every vote meanwhile); the ids are then checked
+    again inside the write like a list the facilitator sent."""
+    if body.carry is None:
+        with Session(service.engine) as read:
+            body = body.model_copy(update={"carry": proposed_carry(read, conv)[0]})
+    with write_guard(service.engine) as engine, Session(engine) as session:
+        created = create_round(session, conv, body, unused_random_id(session),
+                               service.settings.bulk_max)
+        session.commit()
     service.mark_dirty([created.id])
     background.add_task(_warm_process, service, created.id)
     return created
