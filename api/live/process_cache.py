@@ -14,10 +14,9 @@ rows: votes and participant ids come packed into comma-joined integers
 (:func:`joined_ids`, parsed by :func:`integers`), one row per statement or per (role,
 answers) combination, and the vote table's covering index answers the vote read alone. One
 pass over the round's votes gives both its vote count and the carried statements' votes
-(:func:`counted_round_votes`), and the database picks the opinion groups out of the snapshot's
-JSON (:func:`snapshot_groups`), so the first answer after a restart, or straight after a bulk
-load when PostgreSQL has no statistics yet, reads each round's votes once and parses no JSON
-here (benchmarks/rounds.py).
+(:func:`counted_round_votes`), so the first answer after a restart, or straight after a bulk
+load when PostgreSQL has no statistics yet, reads each round's votes once
+(benchmarks/rounds.py).
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import BigInteger, Text, cast, false, func, literal_column, text
+from sqlalchemy import BigInteger, Text, cast, false, func, literal_column
 from sqlmodel import Session, col, select
 
 from meedenken.api.store import latest_result
@@ -269,40 +268,17 @@ def _people(session: Session, cid: int) -> People:
                   answer_index=np.repeat(np.arange(len(rows), dtype=np.int64), sizes)[order])
 
 
-#: The newest snapshot's (participant, group) pairs, taken out of its JSON by the database and
-#: joined into one text (``:cid`` the conversation): per dialect, as their JSON functions differ.
-_SNAPSHOT_GROUPS = {
-    "postgresql": """
-        SELECT string_agg((e ->> 'id') || ',' || (e ->> 'group'), ',')
-        FROM (SELECT result FROM analysis_snapshot WHERE conversation_id = :cid
-              ORDER BY version DESC LIMIT 1) AS s,
-             json_array_elements(CAST(s.result AS json) -> 'coordinates') AS e
-        WHERE json_typeof(e -> 'id') = 'number' AND json_typeof(e -> 'group') = 'number'""",
-    "sqlite": """
-        SELECT group_concat(json_extract(e.value, '$.id') || ',' ||
-                            json_extract(e.value, '$.group'), ',')
-        FROM (SELECT result FROM analysis_snapshot WHERE conversation_id = :cid
-              ORDER BY version DESC LIMIT 1) AS s,
-             json_each(s.result, '$.coordinates') AS e
-        WHERE json_type(e.value, '$.id') = 'integer'
-          AND json_type(e.value, '$.group') = 'integer'""",
-}
-
-
 def snapshot_groups(session: Session, cid: int) -> tuple[np.ndarray, np.ndarray]:
     """The participants with an opinion group in the conversation's newest snapshot, sorted,
-    and their groups. The database picks them out of the snapshot's JSON (20,000 coordinates
-    parsed into Python objects cost more than the rest of a round's reading); another
-    database reads the snapshot here."""
-    sql = _SNAPSHOT_GROUPS.get(session.get_bind().dialect.name)
-    if sql is None:
-        result = latest_result(session, cid) or {}
-        pairs = np.array([v for p in result.get("coordinates", [])
-                          if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)
-                          for v in (p["id"], p["group"])], dtype=np.int64)
-    else:
-        pairs = integers(session.execute(text(sql), {"cid": cid}).scalar())
-    pairs = pairs.reshape(-1, 2)
+    and their groups (points without a whole-number id and group left out).
+
+    Read here from the snapshot's JSON: PostgreSQL's ``json_array_elements`` picking the pairs
+    out took more CPU in the server (0.19-0.22 s for five rounds of 20,000) than parsing them
+    here (0.11-0.18 s; session 7, benchmarks/RESULTS.md)."""
+    result = latest_result(session, cid) or {}
+    pairs = np.array([v for p in result.get("coordinates", [])
+                      if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)
+                      for v in (p["id"], p["group"])], dtype=np.int64).reshape(-1, 2)
     order = np.argsort(pairs[:, 0], kind="stable")
     return pairs[order, 0], pairs[order, 1]
 

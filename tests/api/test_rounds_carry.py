@@ -157,10 +157,9 @@ def test_one_facilitator_token_and_recovery_code_for_every_round(client: TestCli
                       headers=bearer(back.json()["facilitator_token"])).status_code == 200
 
 
-def test_snapshot_groups_are_read_by_the_database_as_python_would(client: TestClient) -> None:
-    """GET /process takes each participant's opinion group out of the snapshot's JSON in SQL
-    (PostgreSQL's and SQLite's JSON functions): the same pairs as reading the JSON here, the
-    points without a whole-number id or group left out, the newest snapshot only."""
+def test_snapshot_groups_of_the_newest_snapshot(client: TestClient) -> None:
+    """GET /process takes each participant's opinion group from the newest snapshot's JSON,
+    the points without a whole-number id or group left out, sorted by participant."""
     from meedenken.api.live.process_cache import snapshot_groups
 
     d = make_dialogue(client, participants=0)
