@@ -3,7 +3,8 @@
 A body announced larger than the limit (``Content-Length``) is refused before it is read. A body
 sent without a length (chunked) is read up to the limit and refused as soon as it passes it, so
 no request makes the server buffer more than the limit. The seed bulk upload
-(``/statements/bulk``, up to ``bulk_max`` statements of 400 characters) has its own, larger limit.
+(``/statements/bulk``, up to ``bulk_max`` statements of 400 characters) has its own, larger limit,
+and so has a next round (``/rounds``, issue 21), which takes as many new seeds.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from meedenken.api.http.limits import ASGIApp, Receive, Scope, Send
 
 __all__ = ["BodySizeLimitMiddleware"]
 
-_BULK = re.compile(r"^(/conversations/\d+)?/(statements/bulk|statements/check|xids)/?$")
+_BULK = re.compile(r"^(/conversations/\d+)?/(statements/bulk|statements/check|xids|rounds)/?$")
 #: Issue 20: a Pol.is conversation with its math state, imported in one request.
 _IMPORT = re.compile(r"^/conversations/import/?$")
 

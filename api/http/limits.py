@@ -47,6 +47,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
+from meedenken.api.live.rounds import facilitates
 from meedenken.api.security import hash_token
 from meedenken.api.settings import RateLimit
 from meedenken.models.tables import ID_MAX, Conversation
@@ -110,6 +111,8 @@ _RULES = (
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/participants/?$"), "joins"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
     _Rule("POST", re.compile(r"^/conversations/?$"), "conversations"),
+    # issue 21: a next round is a new conversation (with up to bulk_max seeds)
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/rounds/?$"), "conversations"),
     _Rule("POST", re.compile(r"^/conversations/import/?$"), "conversations"),
     _Rule("POST", re.compile(r"^/statements/check/?$"), "seed checks"),
 )
@@ -219,6 +222,9 @@ def facilitator_check(engine: Any) -> Callable[[int, str], bool]:
         with Session(engine) as session:
             stored = session.exec(select(col(Conversation.facilitator_token_hash))  # type: ignore[call-overload]
                                   .where(col(Conversation.id) == conversation_id)).first()
-        return stored is not None and secrets.compare_digest(stored[0], hash_token(token))
+            if stored is not None and secrets.compare_digest(stored[0], hash_token(token)):
+                return True
+            # issue 21: the trajectory's token is the facilitator's in every round
+            return stored is not None and facilitates(session, conversation_id, token)
 
     return is_facilitator

@@ -12,8 +12,9 @@ the carried statements and each round's latest opinion groups, and counts, with 
   small-cell rule of the diversity report (:func:`meedenken.engine.diversity.suppress_cells`).
 
 The queries read only what is counted (the votes on carried statements packed per statement,
-the participants grouped by role and answers; :mod:`.process_cache`), so five rounds of 20,000
-people answer within a second (benchmarks/rounds.py).
+the participants grouped by role and answers; :mod:`.process_cache`), two rounds at a time on
+connections of their own, so five rounds of 20,000 people answer within about a second
+(benchmarks/rounds.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -54,6 +56,10 @@ __all__ = ["carried_ids", "process_answer"]
 _NAMES = {1: "agree", -1: "disagree", 0: "pass"}
 #: Distinct answer combinations whose parse is remembered (age band x area x ... of a region).
 ANSWER_TEXTS_CACHED = 20_000
+#: Rounds read at once, each on a connection of its own: a round's first reading is about half
+#: database work and half parsing here, so two rounds at a time keep two cores busy (the
+#: service's machine has two; benchmarks/rounds.py measures it).
+READ_THREADS = 2
 
 
 def carried_ids(session: Session, conversation_ids: Sequence[int]) -> dict[int, dict[int, int]]:
@@ -91,9 +97,17 @@ def _hide(n: int, k: int) -> int | None:
     return None if 0 < n < k else n
 
 
+def _split_hidden(returning: int, new: int, k: int) -> bool:
+    """Whether a round's returning / new split is hidden: when both are people and either is
+    under ``k`` (both go, as their sum, the round's participants, is shown; a split with an
+    empty side says no more than the total)."""
+    return returning > 0 and new > 0 and min(returning, new) < k
+
+
 def _shift(before: np.ndarray, after: np.ndarray, rounds: tuple[int, int], k: int) -> ShiftAnswer:
     s = paired_shift(before, after)
     shown = s.n_pairs >= k
+    # n_pairs is itself a count of returning people: under k it is hidden too (0 is shown)
 
     def num(x: float) -> float | None:
         return round(float(x), 4) if shown and np.isfinite(x) else None
@@ -104,7 +118,8 @@ def _shift(before: np.ndarray, after: np.ndarray, rounds: tuple[int, int], k: in
     table = ({_NAMES[b]: {_NAMES[a]: int(s.transitions[i, j]) for j, a in enumerate(VOTE_ORDER)}
               for i, b in enumerate(VOTE_ORDER)} if shown else None)
     return ShiftAnswer(
-        from_round=rounds[0], to_round=rounds[1], n_pairs=s.n_pairs, changed=count(s.changed),
+        from_round=rounds[0], to_round=rounds[1], n_pairs=_hide(s.n_pairs, k),
+        changed=count(s.changed),
         to_agree=count(s.to_agree), to_disagree=count(s.to_disagree), to_pass=count(s.to_pass),
         transitions=table, agree_before=num(s.agree_before), agree_after=num(s.agree_after),
         agree_change=num(s.agree_change), agree_change_low=num(s.agree_change_low),
@@ -128,9 +143,24 @@ class _Round:
         return self.data.people.ids
 
 
-def _read_round(session: Session, conv: Conversation, number: int, statement_ids: list[int],
+def _read_rounds(session: Session, wanted: Sequence[tuple[Conversation, list[int]]],
+                 ) -> list[RoundData]:
+    """Every round's :class:`RoundData` (conversation, carried statement ids), in order; up to
+    :data:`READ_THREADS` rounds at once, each on a connection of its own."""
+    if len(wanted) < 2 or READ_THREADS < 2:
+        return [round_data(session, conv, ids)[0] for conv, ids in wanted]
+    bind = session.get_bind()
+
+    def read(item: tuple[Conversation, list[int]]) -> RoundData:
+        with Session(bind) as own:
+            return round_data(own, *item)[0]
+
+    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(wanted))) as pool:
+        return list(pool.map(read, wanted))
+
+
+def _read_round(data: RoundData, conv: Conversation, number: int,
                 roles: dict[str, int]) -> _Round:
-    data, _ = round_data(session, conv, statement_ids)
     to_global = np.array([roles.setdefault(n, len(roles)) for n in data.people.role_names]
                          + [-1], dtype=np.int64)
     codes = to_global[data.people.role_index]  # -1 (no role) picks the last entry, -1
@@ -210,10 +240,11 @@ def process_answer(session: Session, conversation_id: int, k: int) -> ProcessAns
     chains = (carried_ids(session, [p.conversation_id for p in places])
               if place is not None else {})
     roles: dict[str, int] = {}
-    rounds = [_read_round(session, convs[p.conversation_id], p.number,
-                          sorted(ids[p.conversation_id] for ids in chains.values()
-                                 if p.conversation_id in ids), roles)
-              for p in places]
+    wanted = [(convs[p.conversation_id], sorted(ids[p.conversation_id] for ids in chains.values()
+                                                if p.conversation_id in ids)) for p in places]
+    rounds = [_read_round(data, conv, p.number, roles)  # in round order: the role codes
+              for data, (conv, _), p in zip(_read_rounds(session, wanted), wanted, places,
+                                            strict=True)]
     role_names = sorted(roles, key=roles.__getitem__)
     summaries = []
     seen = np.zeros(0, dtype=np.int64)
@@ -222,9 +253,11 @@ def process_answer(session: Session, conversation_id: int, k: int) -> ProcessAns
         returning = int(np.isin(mine, seen).sum())
         seen = np.union1d(seen, mine)
         n = len(r.participant_ids)
+        hidden = _split_hidden(returning, n - returning, k)
         summaries.append(RoundSummary(id=r.conv.id, round=r.number, topic=r.conv.topic,  # type: ignore[arg-type]
                                       is_open=r.conv.is_open, participants=n,
-                                      returning=returning, new=n - returning,
+                                      returning=None if hidden else returning,
+                                      new=None if hidden else n - returning,
                                       votes=r.data.votes))
     carried = _carried(session, rounds, chains, role_names, k)
     retention = [_retention(a, b, k) for a, b in pairwise(rounds)]

@@ -12,7 +12,11 @@ any count moving).
 The reads are shaped so a round of 20,000 people crosses from the database as a few hundred
 rows: votes and participant ids come packed into comma-joined integers
 (:func:`joined_ids`, parsed by :func:`integers`), one row per statement or per (role,
-answers) combination, and the vote table's covering index answers the vote read alone.
+answers) combination, and the vote table's covering index answers the vote read alone. One
+pass over the round's votes gives both its vote count and the carried statements' votes
+(:func:`counted_round_votes`), so the first answer after a restart, or straight after a bulk
+load when PostgreSQL has no statistics yet, reads each round's votes once
+(benchmarks/rounds.py).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import BigInteger, Text, cast, func, literal_column
+from sqlalchemy import BigInteger, Text, cast, false, func, literal_column
 from sqlmodel import Session, col, select
 
 from meedenken.api.store import latest_result
@@ -39,8 +43,8 @@ from meedenken.models.tables import (
 from meedenken.models.trajectory import RoundPerson
 
 __all__ = ["CACHE_SIZE", "VOTE_CODES", "People", "RoundData", "RoundVotes", "cached", "clear",
-           "fingerprint", "integers", "joined_ids", "lookup", "raw_rows", "round_data",
-           "round_votes"]
+           "counted_round_votes", "fingerprint", "integers", "joined_ids", "lookup", "raw_rows",
+           "round_data", "round_votes", "snapshot_groups"]
 
 #: Rounds kept in the cache (per process): a few trajectories of a few rounds each; one round of
 #: 20,000 people with 8 carried statements is about 5 MB of arrays.
@@ -126,6 +130,22 @@ def _sorted(codes: np.ndarray) -> np.ndarray:
     return codes
 
 
+def _packed_votes(rows: Sequence[tuple[Any, ...]]) -> RoundVotes:
+    """Rows of (statement id, its votes packed and joined) read back as arrays; rows without
+    votes asked for (null) are skipped."""
+    rows = [(sid, text) for sid, text in rows if text]
+    codes = [_sorted(integers(text)) for _, text in rows]
+    every = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    sids = np.repeat(np.array([sid for sid, _ in rows], dtype=np.int64),
+                     [len(c) for c in codes])
+    return RoundVotes(every // VOTE_CODES, sids, every % VOTE_CODES - 1)
+
+
+def _packed() -> Any:
+    """SQL: a vote packed into one integer (see :data:`VOTE_CODES`)."""
+    return cast(Vote.participant_id, BigInteger) * VOTE_CODES + Vote.value + 1
+
+
 def round_votes(session: Session, conversation_id: int,
                 statement_ids: Sequence[int]) -> RoundVotes:
     """The current votes of a conversation on ``statement_ids``.
@@ -136,17 +156,30 @@ def round_votes(session: Session, conversation_id: int,
     if not statement_ids:
         empty = np.zeros(0, dtype=np.int64)
         return RoundVotes(empty, empty, empty)
-    packed = cast(Vote.participant_id, BigInteger) * VOTE_CODES + Vote.value + 1
-    rows = session.exec(select(Vote.statement_id, joined_ids(packed))  # type: ignore[call-overload]
+    rows = session.exec(select(Vote.statement_id, joined_ids(_packed()))  # type: ignore[call-overload]
                         .where(Vote.conversation_id == conversation_id,
                                col(Vote.statement_id).in_(list(statement_ids)))
                         .group_by(col(Vote.statement_id))
                         .order_by(col(Vote.statement_id))).all()
-    codes = [_sorted(integers(text)) for _, text in rows]
-    every = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-    sids = np.repeat(np.array([sid for sid, _ in rows], dtype=np.int64),
-                     [len(c) for c in codes])
-    return RoundVotes(every // VOTE_CODES, sids, every % VOTE_CODES - 1)
+    return _packed_votes(rows)
+
+
+def counted_round_votes(session: Session, conversation_id: int,
+                        statement_ids: Sequence[int]) -> tuple[RoundVotes, int]:
+    """:func:`round_votes` and the conversation's number of current votes on every statement,
+    in one pass over its votes: one row per statement with its count, and its votes packed
+    only for ``statement_ids`` (an aggregate ``FILTER``). Counting in a separate query read
+    every vote of the round twice; straight after a bulk load, when PostgreSQL has no
+    statistics and no visibility map, each of those passes visits the table's pages."""
+    wanted = (col(Vote.statement_id).in_(list(statement_ids)) if statement_ids
+              else false())
+    rows = session.exec(select(  # type: ignore[call-overload]
+        Vote.statement_id, func.count(), joined_ids(_packed()).filter(wanted))
+        .where(Vote.conversation_id == conversation_id)
+        .group_by(col(Vote.statement_id))
+        .order_by(col(Vote.statement_id))).all()
+    total = sum(int(n) for _, n, _ in rows)
+    return _packed_votes([(sid, text) for sid, _, text in rows]), total
 
 
 @dataclass(frozen=True)
@@ -235,22 +268,30 @@ def _people(session: Session, cid: int) -> People:
                   answer_index=np.repeat(np.arange(len(rows), dtype=np.int64), sizes)[order])
 
 
+def snapshot_groups(session: Session, cid: int) -> tuple[np.ndarray, np.ndarray]:
+    """The participants with an opinion group in the conversation's newest snapshot, sorted,
+    and their groups (points without a whole-number id and group left out).
+
+    Read here from the snapshot's JSON: PostgreSQL's ``json_array_elements`` picking the pairs
+    out took more CPU in the server (0.19-0.22 s for five rounds of 20,000) than parsing them
+    here (0.11-0.18 s; session 7, benchmarks/RESULTS.md)."""
+    result = latest_result(session, cid) or {}
+    pairs = np.array([v for p in result.get("coordinates", [])
+                      if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)
+                      for v in (p["id"], p["group"])], dtype=np.int64).reshape(-1, 2)
+    order = np.argsort(pairs[:, 0], kind="stable")
+    return pairs[order, 0], pairs[order, 1]
+
+
 def _read(session: Session, cid: int, statement_ids: Sequence[int]) -> RoundData:
     people = _people(session, cid)
-    result = latest_result(session, cid) or {}
-    points = [(p["id"], p["group"]) for p in result.get("coordinates", [])
-              if isinstance(p.get("id"), int) and isinstance(p.get("group"), int)]
-    points.sort()
-    grouped = np.fromiter((p for p, _ in points), dtype=np.int64, count=len(points))
-    groups = np.fromiter((g for _, g in points), dtype=np.int64, count=len(points))
-    votes = session.exec(select(func.count()).select_from(Vote).where(
-        Vote.conversation_id == cid)).one()
+    grouped, groups = snapshot_groups(session, cid)
     linked = raw_rows(session, select(RoundPerson.participant_id, RoundPerson.person).where(
         RoundPerson.conversation_id == cid).order_by(col(RoundPerson.participant_id)))
     person_pids = np.fromiter((r[0] for r in linked), dtype=np.int64, count=len(linked))
     person_codes = np.fromiter((int(r[1][-PERSON_CODE_DIGITS:], 16) for r in linked),
                                dtype=np.int64, count=len(linked))
-    v = round_votes(session, cid, statement_ids)
+    v, votes = counted_round_votes(session, cid, statement_ids)
     starts = np.searchsorted(v.statement_ids, statement_ids, side="left")
     ends = np.searchsorted(v.statement_ids, statement_ids, side="right")
     names = np.unique(groups)

@@ -5,6 +5,8 @@ For each statement of this round carried from an earlier one, :func:`returning_v
 participant's vote in the latest earlier round where they voted on it, and how everyone voted
 then and votes now (shares of agree / disagree / pass), each hidden when fewer than the
 small-cell minimum voted or when that round's results are not visible to participants.
+The participant's own earlier votes are shown only when the link rests on a secret: their
+earlier token, or an xid of a required invitation list (an xid anyone could send is not).
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from meedenken.models.tables import Conversation, Participant, Statement, Vote
+from meedenken.models.tables import (
+    Conversation,
+    ConversationPolicy,
+    Participant,
+    Statement,
+    Vote,
+)
 from meedenken.models.trajectory import CarriedStatement, RoundPerson
 
 from .process import carried_ids
@@ -43,6 +51,22 @@ class ReturningView(BaseModel):
     returning: bool = Field(description="you took part in an earlier round of this trajectory")
     round: int
     items: list[ReturningItem]
+    earlier_votes_hidden: bool = Field(
+        default=False,
+        description="your earlier votes are not shown: you were recognised by an xid that "
+                    "anyone could send (no invitation list), not by your earlier token")
+
+
+def _recognised_by_a_secret(session: Session, conv: Conversation,
+                            participant: Participant) -> bool:
+    """Whether the participant's link to an earlier round rests on something only they hold:
+    their earlier token (they joined without an xid), or an xid from the conversation's
+    required invitation list. An xid without such a list is just a string anyone may send;
+    showing the earlier votes it links to would hand one resident's votes to another."""
+    if participant.xid is None:
+        return True
+    policy = session.get(ConversationPolicy, conv.id)
+    return policy is not None and policy.xids_required
 
 
 def _shares(session: Session, conv: Conversation, statement_id: int, k: int) -> Shares | None:
@@ -80,6 +104,8 @@ def returning_view(session: Session, conv: Conversation, participant: Participan
         CarriedStatement.conversation_id == conv.id)).all()
     if not here or not earlier:
         return ReturningView(returning=bool(earlier), round=number, items=[])
+    if not _recognised_by_a_secret(session, conv, participant):
+        return ReturningView(returning=True, round=number, items=[], earlier_votes_hidden=True)
     chains = carried_ids(session, list(numbers))
     convs = {c.id: c for c in session.exec(select(Conversation).where(
         col(Conversation.id).in_(earlier))).all()}

@@ -4,19 +4,29 @@ Below HTTP: these functions take an open session, add rows without committing (t
 commits once, so a refused request stores nothing) and raise :mod:`meedenken.api.errors`.
 
 * :func:`create_round`: the next round of ``{id}``, inheriting its settings, carrying chosen
-  statements (default :func:`default_carry`) and adding new seeds.
+  statements (default :func:`proposed_carry`: common ground and the most divisive, also shown
+  to the facilitator before they edit it) and adding new seeds.
 * :func:`link_returning`: ties a new participant to their earlier round's participant (by a
   returning token or the same xid) through a random trajectory-scoped person id.
 * :func:`facilitates`: the facilitator token of any round opens every round of its trajectory.
-* :func:`forget_round`: the trajectory rows of a deleted conversation.
+* :func:`credential_holder`, :func:`recovery_holder`: the round whose row holds the token or the
+  recovery code, so rotating or recovering on any round replaces the trajectory's credential
+  (the one used stops working everywhere).
+* :func:`forget_round`: the trajectory rows of a deleted conversation; the earliest round's
+  credentials pass to the next round, so deleting round 1 locks nobody out of the others.
+
+Where the credentials live: a new round gets an unusable token hash and no recovery code; the
+trajectory's facilitator token and recovery code stay in the row of its earliest round.
 """
 
 from __future__ import annotations
 
+import hmac
+import math
 import secrets
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
@@ -24,6 +34,7 @@ from meedenken.api.errors import Conflict, Forbidden, Unprocessable
 from meedenken.api.present.trajectory import CarriedPair, RoundCreate, RoundCreated
 from meedenken.api.security import hash_token, unusable_token_hash
 from meedenken.api.store import hidden_states, latest_result
+from meedenken.engine.opinion_diversity import group_difference
 from meedenken.models.tables import (
     AllowedXid,
     Conversation,
@@ -41,23 +52,32 @@ from meedenken.models.trajectory import (
     TrajectoryRound,
 )
 
+from .process_cache import lookup, round_votes
+
 __all__ = [
     "DIVISIVE_CARRIED",
     "create_round",
+    "credential_holder",
     "default_carry",
+    "divisiveness",
     "facilitates",
     "forget_round",
     "link_returning",
+    "proposed_carry",
+    "recovery_holder",
     "round_of",
     "rounds_of",
+    "visible_ids",
 ]
 
-#: Default carry: this many of the round's most divisive statements (largest polarisation on
-#: the opinion factor) besides all of its common ground. Three: enough to see whether a divide
-#: narrowed, few enough that the new round is mostly about its own theme.
+#: Default carry: this many of the round's most divisive statements (largest spread of the
+#: opinion groups' agree rates) besides all of its common ground. Three: enough to see whether
+#: a divide narrowed, few enough that the new round is mostly about its own theme.
 DIVISIVE_CARRIED = 3
-#: Columns of a conversation that a new round does not copy.
-_NOT_INHERITED = {"id", "facilitator_token_hash", "created_at", "topic", "description", "is_open"}
+#: Columns of a conversation that a new round does not copy (the credentials stay with the
+#: trajectory's earliest round: see the module docstring).
+_NOT_INHERITED = {"id", "facilitator_token_hash", "facilitator_recovery_hash", "created_at",
+                  "topic", "description", "is_open"}
 
 
 def round_of(session: Session, conversation_id: int) -> TrajectoryRound | None:
@@ -86,50 +106,129 @@ def facilitates(session: Session, conversation_id: int, token: str) -> bool:
     return other is not None and other.trajectory_id == place.trajectory_id
 
 
+def _trajectory_rows(session: Session, conversation_id: int) -> list[Conversation]:
+    """The conversation, or every round of its trajectory in round order."""
+    place = round_of(session, conversation_id)
+    ids = ([r.conversation_id for r in rounds_of(session, place.trajectory_id)]
+           if place is not None else [conversation_id])
+    rows = {c.id: c for c in session.exec(select(Conversation).where(
+        col(Conversation.id).in_(ids))).all()}
+    return [rows[i] for i in ids if i in rows]
+
+
+def credential_holder(session: Session, conversation_id: int, token: str) -> Conversation | None:
+    """The row (the conversation or a round of its trajectory) whose facilitator token is
+    ``token``: the one to give a new token when the facilitator rotates it on any round."""
+    wanted = hash_token(token)
+    return next((c for c in _trajectory_rows(session, conversation_id)
+                 if hmac.compare_digest(c.facilitator_token_hash, wanted)), None)
+
+
+def recovery_holder(session: Session, conversation_id: int, code: str) -> Conversation | None:
+    """The row (the conversation or a round of its trajectory) whose recovery code is
+    ``code``; rounds made before the code stayed with the earliest round carried a copy of
+    it, which loses its copy here, so the code is used once across the trajectory."""
+    wanted = hash_token(code)
+    found = [c for c in _trajectory_rows(session, conversation_id)
+             if c.facilitator_recovery_hash is not None
+             and hmac.compare_digest(c.facilitator_recovery_hash, wanted)]
+    for copy in found[1:]:
+        copy.facilitator_recovery_hash = None
+        session.add(copy)
+    return found[0] if found else None
+
+
 # ---------------------------------------------------------------------------- new round
-def default_carry(result: Mapping[str, Any] | None, carryable: Sequence[int],
-                  divisive: int = DIVISIVE_CARRIED) -> list[int]:
+def default_carry(common: Iterable[int], divisiveness: Mapping[int, float],
+                  carryable: Sequence[int], divisive: int = DIVISIVE_CARRIED) -> list[int]:
     """The statements a new round asks again unless the facilitator says otherwise.
 
-    The common ground of the round's latest analysis (``is_bridging``) and its ``divisive``
-    most divisive other statements (largest ``polarization``), among ``carryable`` (the
-    statements participants saw), in id order. Empty before the first analysis.
+    The round's common ground (``common``: ``is_bridging`` in its latest analysis) and its
+    ``divisive`` most divisive other statements (largest ``divisiveness``: the spread of the
+    opinion groups' agree rates), among ``carryable`` (the statements participants saw), in
+    id order. Empty before the first analysis.
 
-    >>> result = {"bridging": [
-    ...     {"statement_id": 1, "is_bridging": True, "polarization": 0.1},
-    ...     {"statement_id": 2, "is_bridging": False, "polarization": 0.9},
-    ...     {"statement_id": 3, "is_bridging": False, "polarization": 0.2},
-    ...     {"statement_id": 4, "is_bridging": False, "polarization": 0.5}]}
-    >>> default_carry(result, [1, 2, 3, 4], divisive=2)
+    >>> default_carry([1], {1: 0.1, 2: 0.9, 3: 0.2, 4: 0.5, 5: float("nan")},
+    ...               [1, 2, 3, 4, 5], divisive=2)
     [1, 2, 4]
     """
-    entries = [e for e in (result or {}).get("bridging", [])
-               if e.get("statement_id") in set(carryable)]
-    common = {e["statement_id"] for e in entries if e.get("is_bridging")}
-    rest = sorted((e for e in entries if e["statement_id"] not in common
-                   and e.get("polarization") is not None),
-                  key=lambda e: (-e["polarization"], e["statement_id"]))
-    return sorted(common | {e["statement_id"] for e in rest[:divisive]})
+    allowed = set(carryable)
+    chosen = {sid for sid in common if sid in allowed}
+    rest = sorted((sid for sid, d in divisiveness.items()
+                   if sid in allowed and sid not in chosen and math.isfinite(d)),
+                  key=lambda sid: (-divisiveness[sid], sid))
+    return sorted(chosen | set(rest[:divisive]))
+
+
+def divisiveness(session: Session, conv: Conversation,
+                 statement_ids: Sequence[int]) -> dict[int, float]:
+    """Per statement, how far apart the opinion groups of the latest analysis are: the largest
+    minus the smallest group agree rate (:func:`meedenken.engine.opinion_diversity.
+    group_difference`, groups with fewer than ``min_group_votes`` votes on it left out; NaN
+    with fewer than two such groups). Counted from the votes of every listed statement, not
+    from the analysis's bridging list, which keeps only its top 50."""
+    result = latest_result(session, conv.id) or {}  # type: ignore[arg-type]
+    points = sorted((p["id"], p["group"]) for p in result.get("coordinates", [])
+                    if isinstance(p.get("id"), int) and isinstance(p.get("group"), int))
+    if not points or not statement_ids:
+        return {}
+    pids = np.array([p for p, _ in points], dtype=np.int64)
+    names, codes = np.unique(np.array([g for _, g in points], dtype=np.int64),
+                             return_inverse=True)
+    ordered = np.array(sorted(statement_ids), dtype=np.int64)
+    votes = round_votes(session, conv.id, ordered.tolist())  # type: ignore[arg-type]
+    group = lookup(votes.participant_ids, pids, codes.astype(np.int64))
+    keep = group >= 0
+    column = np.searchsorted(ordered, votes.statement_ids[keep])
+    cell = group[keep] * len(ordered) + column
+    size = len(names) * len(ordered)
+    values = votes.values[keep]
+    counts = np.stack([np.bincount(cell, weights=(values == 1), minlength=size),
+                       np.bincount(cell, weights=(values == -1), minlength=size),
+                       np.bincount(cell, minlength=size).astype(np.float64)],
+                      axis=1).reshape(len(names), len(ordered), 3)
+    spread = group_difference(counts).agree_range
+    return {int(sid): float(x) for sid, x in zip(ordered, spread, strict=True)}
+
+
+def visible_ids(session: Session, conv: Conversation) -> dict[int, Statement]:
+    """The conversation's statements, by id, that participants see (and so may be carried)."""
+    hidden = set(hidden_states(conv.strict_moderation))
+    return {s.id: s for s in session.exec(select(Statement).where(  # type: ignore[misc]
+        Statement.conversation_id == conv.id).order_by(col(Statement.id))).all()
+        if s.moderation not in hidden}
+
+
+def proposed_carry(session: Session, conv: Conversation) -> tuple[list[int], set[int],
+                                                                   dict[int, float]]:
+    """The default carry of a next round of ``conv`` with what it rests on: (ids, the common
+    ground among them, divisiveness of every visible statement)."""
+    visible = list(visible_ids(session, conv))
+    result = latest_result(session, conv.id) or {}  # type: ignore[arg-type]
+    common = {e["statement_id"] for e in result.get("bridging", []) if e.get("is_bridging")}
+    spread = divisiveness(session, conv, visible)
+    return default_carry(common, spread, visible), common & set(visible), spread
 
 
 def _carryable(session: Session, conv: Conversation, ids: Sequence[int] | None) -> list[int]:
     """Check the ids the facilitator asked to carry (or choose the default)."""
-    hidden = set(hidden_states(conv.strict_moderation))
-    rows = {s.id: s for s in session.exec(select(Statement).where(
-        Statement.conversation_id == conv.id)).all()}
-    visible = [sid for sid, s in sorted(rows.items())
-               if s.moderation not in hidden]  # type: ignore[type-var]
     if ids is None:
-        return default_carry(latest_result(session, conv.id), visible)  # type: ignore[arg-type]
+        return proposed_carry(session, conv)[0]
+    rows = {s.id: s for s in session.exec(select(Statement).where(
+        col(Statement.id).in_(list(ids)))).all()}
+    hidden = set(hidden_states(conv.strict_moderation))
     for sid in ids:
         row = rows.get(sid)
-        if row is None:
+        if row is None or row.conversation_id != conv.id:
             raise Unprocessable(f"statement {sid} is not a statement of conversation {conv.id}; "
-                                "only "
-                          "the round's own statements can be carried into the next round")
+                                "only the round's own statements can be carried into the next "
+                                "round")
+        if row.merged_into_id is not None:
+            raise Unprocessable(f"statement {sid} was merged into statement "
+                                f"{row.merged_into_id}: carry that one instead")
         if row.moderation in hidden:
-            raise Unprocessable(f"statement {sid} is {row.moderation}: participants do not see it, "
-                          "so it cannot be carried into the next round")
+            raise Unprocessable(f"statement {sid} is {row.moderation}: participants do not see "
+                                "it, so it cannot be carried into the next round")
     return list(ids)
 
 
@@ -296,10 +395,35 @@ def link_returning(session: Session, participant: Participant,
 
 
 # ---------------------------------------------------------------------------- deleting
+def _pass_credentials(session: Session, place: TrajectoryRound) -> None:
+    """Before the earliest round of a trajectory is deleted: its facilitator token and
+    recovery code pass to the next round, which would otherwise be left with none (a new
+    round's token hash is unusable), locking the facilitator out of every later round."""
+    rounds = rounds_of(session, place.trajectory_id)
+    if len(rounds) < 2 or rounds[0].conversation_id != place.conversation_id:
+        return
+    gone = session.get(Conversation, place.conversation_id)
+    heir = session.get(Conversation, rounds[1].conversation_id)
+    if gone is None or heir is None:
+        return
+    token_hash, recovery_hash = gone.facilitator_token_hash, gone.facilitator_recovery_hash
+    gone.facilitator_token_hash = unusable_token_hash()  # the column is unique: free it first
+    gone.facilitator_recovery_hash = None
+    session.add(gone)
+    session.flush()
+    heir.facilitator_token_hash = token_hash
+    heir.facilitator_recovery_hash = recovery_hash
+    session.add(heir)
+    session.flush()
+
+
 def forget_round(session: Session, conversation_id: int) -> None:
     """Delete a conversation's trajectory rows (before the conversation itself); a trajectory
-    left without rounds goes too. Adds to ``session`` without committing."""
+    left without rounds goes too; the earliest round's credentials pass to the next round.
+    Adds to ``session`` without committing."""
     place = round_of(session, conversation_id)
+    if place is not None:
+        _pass_credentials(session, place)
     for table in (CarriedStatement, RoundPerson, TrajectoryRound):
         session.exec(delete(table).where(  # type: ignore[call-overload]
             col(table.conversation_id) == conversation_id))  # type: ignore[attr-defined]

@@ -26,6 +26,8 @@ from meedenken.models.text import reject_nul
 __all__ = [
     "CarriedRound",
     "CarriedStatementAnswer",
+    "CarryCandidate",
+    "CarryProposal",
     "Counts",
     "ParticipantJoin",
     "ParticipantJoined",
@@ -84,6 +86,27 @@ class RoundCreate(BaseModel):
         return value
 
 
+class CarryCandidate(BaseModel):
+    id: int = Field(description="a statement of the round participants saw")
+    text: str
+    common_ground: bool = Field(description="common ground in the round's latest analysis")
+    divisiveness: float | None = Field(
+        description="largest minus smallest opinion group's agree rate (null: fewer than two "
+                    "groups with enough votes on it)")
+    proposed: bool = Field(description="in the default carry")
+
+
+class CarryProposal(BaseModel):
+    """``GET /conversations/{id}/rounds/carry``: what a next round would ask again by default,
+    to edit before ``POST /rounds`` (send the edited ids as ``carry``)."""
+
+    carry: list[int] = Field(description="the default carry: common ground and the most "
+                                         "divisive statements, in id order")
+    statements: list[CarryCandidate] = Field(
+        description="every statement that can be carried: the proposed ones first, then by "
+                    "divisiveness")
+
+
 class CarriedPair(BaseModel):
     from_id: int = Field(description="the statement in the round before")
     id: int = Field(description="the same statement in the new round")
@@ -127,7 +150,8 @@ class ShiftAnswer(BaseModel):
 
     from_round: int
     to_round: int
-    n_pairs: int = Field(description="returning people with a vote in both rounds")
+    n_pairs: int | None = Field(description="returning people with a vote in both rounds "
+                                             "(null: fewer than the small-cell minimum)")
     changed: int | None = Field(description="of them, how many changed their vote (null: hidden, "
                                             "fewer pairs than the small-cell minimum)")
     to_agree: int | None
@@ -170,8 +194,11 @@ class RoundSummary(BaseModel):
     topic: str
     is_open: bool
     participants: int = Field(description="participants who joined the round")
-    returning: int = Field(description="of them, people who took part in an earlier round")
-    new: int = Field(description="of them, people new to the trajectory")
+    returning: int | None = Field(description="of them, people who took part in an earlier "
+                                              "round (null: it or new is under the small-cell "
+                                              "minimum)")
+    new: int | None = Field(description="of them, people new to the trajectory (null: it or "
+                                        "returning is under the small-cell minimum)")
     votes: int = Field(description="current votes (one per participant and statement)")
 
 

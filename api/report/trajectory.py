@@ -1,8 +1,10 @@
 """The report's trajectory section (issue 21): ``meedenken report --db URL --conversation ID``
 of any round of a trajectory reports the whole trajectory for the board.
 
-Per round: participation (participants, returning, new, votes) and the mix of declared roles
-(cells under the small-cell minimum hidden); per carried statement: its agree share in every
+Per round: participation (participants, returning, new, votes), its diversity (the mix of
+declared roles and of the answers to the join questions, cells under the small-cell minimum
+hidden; the number of opinion groups of its latest analysis) and who came back from the round
+before, overall and by role; per carried statement: its agree share in every
 round and, for the people who voted in two consecutive rounds, the paired change with its 95%
 Newcombe interval, marked "moved" when the interval leaves out zero and "held" otherwise; and
 the statements that were common ground (the analysis's ``is_bridging``) in every round that
@@ -16,13 +18,15 @@ stored snapshots; nothing is refitted.
 from __future__ import annotations
 
 import base64
+import json
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import numpy as np
-from sqlalchemy import func
+from sqlalchemy import func, literal_column
 from sqlmodel import Session, select
 
 from meedenken.api.live.process import process_answer
@@ -46,7 +50,8 @@ MAP_FIGURE = "trajectory-map"
 WORDS = {
     "nl": {"title": "Traject: alle rondes", "round": "Ronde", "topic": "Onderwerp",
            "participants": "Deelnemers", "returning": "Terug", "new": "Nieuw", "votes": "Stemmen",
-           "roles": "Rollen", "carried": "Meegenomen stellingen: wat bleef, wat verschoof",
+           "roles": "Rollen", "answers": "Antwoorden bij deelname",
+           "groups": "Opiniegroepen", "carried": "Meegenomen stellingen: wat bleef, wat verschoof",
            "statement": "Stelling", "agree": "eens", "shift": "Verschuiving (gepaard)",
            "moved": "verschoven", "held": "bleef", "hidden": "te weinig mensen om te tonen",
            "common": "Gemeenschappelijke grond in elke ronde",
@@ -67,7 +72,8 @@ WORDS = {
                    "min voor, met 95%-interval (Newcombe). Cellen onder {k} mensen verborgen."},
     "en": {"title": "Process: every round", "round": "Round", "topic": "Topic",
            "participants": "Participants", "returning": "Returning", "new": "New",
-           "votes": "Votes", "roles": "Roles",
+           "votes": "Votes", "roles": "Roles", "answers": "Answers to the join questions",
+           "groups": "Opinion groups",
            "carried": "Carried statements: what held, what moved", "statement": "Statement",
            "agree": "agree", "shift": "Shift (paired)", "moved": "moved", "held": "held",
            "hidden": "too few people to show",
@@ -100,6 +106,39 @@ def _roles(session: Session, conversation_id: int, k: int) -> str:
               else [])
     return ", ".join(f"{n} {'< ' + str(k) if h else counts[n]}"
                      for n, h in zip(names, hidden, strict=True))
+
+
+def _answers(session: Session, conversation_id: int, k: int) -> str:
+    """The round's answers to the join questions (age, area, ...), per question, cells under
+    ``k`` hidden (:func:`suppress_cells`, with its second cell where one alone would show)."""
+    text: Any = literal_column("CAST(participant.demographics AS TEXT)")
+    rows = session.exec(select(text, func.count())  # type: ignore[call-overload]
+                        .where(Participant.conversation_id == conversation_id)
+                        .group_by(text)).all()
+    cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for raw, n in rows:
+        try:
+            value = json.loads(raw) if raw else None
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            for question, answer in value.items():
+                if answer is not None and answer != "":
+                    cells[str(question)][str(answer)] += int(n)
+    parts = []
+    for question in sorted(cells):
+        names = sorted(cells[question])
+        hidden = suppress_cells(np.array([cells[question][a] for a in names]), k).tolist()
+        shown = ", ".join(f"{a} {'< ' + str(k) if h else cells[question][a]}"
+                          for a, h in zip(names, hidden, strict=True))
+        parts.append(f"{question}: {shown}")
+    return "; ".join(parts)
+
+
+def _groups(result: dict[str, Any]) -> int | str:
+    """Opinion groups in the round's latest analysis ("-" before the first one)."""
+    groups = result.get("groups")
+    return len(groups) if isinstance(groups, list) else "-"
 
 
 def _pct(x: float | None) -> str:
@@ -135,12 +174,14 @@ def trajectory_context(session: Session, process: ProcessAnswer, lang: str,
     k = process.min_cell_size
     words = {key: (value.format(k=k) if key == "note" else value)
              for key, value in WORDS[lang].items()}
-    rounds = [{**r.model_dump(), "roles": _roles(session, r.id, k)} for r in process.rounds]
-    common_by_round = {}
-    for r in process.rounds:
-        result = latest_result(session, r.id) or {}
-        common_by_round[r.round] = {e["statement_id"] for e in result.get("bridging", [])
-                                    if e.get("is_bridging")}
+    hidden = f"< {k}"
+    results = {r.round: latest_result(session, r.id) or {} for r in process.rounds}
+    rounds = [{**r.model_dump(), "roles": _roles(session, r.id, k),
+               "answers": _answers(session, r.id, k), "groups": _groups(results[r.round]),
+               "returning": hidden if r.returning is None else r.returning,
+               "new": hidden if r.new is None else r.new} for r in process.rounds]
+    common_by_round = {n: {e["statement_id"] for e in result.get("bridging", [])
+                           if e.get("is_bridging")} for n, result in results.items()}
     carried, common = [], []
     for c in process.carried:
         shares = [f"{words['round'].lower()} {e.round}: "
@@ -149,8 +190,9 @@ def trajectory_context(session: Session, process: ProcessAnswer, lang: str,
         shifts = []
         for s in c.shifts:
             if s.agree_change is None:
+                pairs = hidden if s.n_pairs is None else s.n_pairs
                 shifts.append(f"{s.from_round} → {s.to_round}: {words['hidden']} "
-                              f"(n = {s.n_pairs})")
+                              f"(n = {pairs})")
                 continue
             low, high = s.agree_change_low, s.agree_change_high
             verdict = words["moved"] if low is not None and high is not None \
@@ -163,10 +205,16 @@ def trajectory_context(session: Session, process: ProcessAnswer, lang: str,
     picture = None if figure is None else {
         "src": "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode()).decode(),
         "caption": figure.caption}
+    def cell(n: int | None) -> int | str:
+        return hidden if n is None else n
+
+    retention = [{"from": x.from_round, "to": x.to_round, "before": cell(x.overall.before),
+                  "returned": cell(x.overall.returned),
+                  "by_role": ", ".join(f"{name} {cell(c.returned)} / {cell(c.before)}"
+                                       for name, c in x.by_role.items())}
+                 for x in process.retention]
     return {"w": words, "rounds": rounds, "carried": carried, "common": common, "map": picture,
-            "retention": [{"from": x.from_round, "to": x.to_round,
-                           "before": x.overall.before, "returned": x.overall.returned}
-                          for x in process.retention]}
+            "retention": retention}
 
 
 def trajectory_section(url: str, conversation_id: int,

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from meedenken.api.live.process_map import ProcessMap
+from meedenken.engine.diversity_settings import DIVERSITY
 
 from .figures import GREY, count_text, wrap_label
 
@@ -83,11 +84,14 @@ def _limits(rounds: list[RoundPoints]) -> tuple[float, float, float, float]:
         float(high[1] + pad[1])
 
 
-def trajectory_map_figure(answer: ProcessMap, words: Mapping[str, str], lang: str) -> Figure:
+def trajectory_map_figure(answer: ProcessMap, words: Mapping[str, str], lang: str,
+                          k: int = DIVERSITY.min_cell_size) -> Figure:
     """One panel per round on round 1's axes: newcomers and returning people in two colours, a
     line from a returning person's earlier place to their place now (:data:`MAX_MOVES` at most
     per panel). ``words`` holds the labels (``map_panel``, ``map_new``, ``map_returning``,
-    ``map_earlier``, ``map_moved``, ``map_axis_x``, ``map_axis_y``)."""
+    ``map_earlier``, ``map_moved``, ``map_axis_x``, ``map_axis_y``). A panel's counts of
+    returning and new people read "< k" when either is under the small-cell minimum ``k``, as
+    in ``GET /process``."""
     rounds = round_points(answer)
     columns = max(1, min(len(rounds), PANELS_PER_ROW))
     rows = max(1, -(-len(rounds) // columns))
@@ -95,7 +99,7 @@ def trajectory_map_figure(answer: ProcessMap, words: Mapping[str, str], lang: st
     axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
     x0, x1, y0, y1 = _limits(rounds)
     for ax, r in zip(axes.ravel(), rounds, strict=False):
-        _panel(ax, r, words, lang)
+        _panel(ax, r, words, lang, k)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
     for ax in axes.ravel()[len(rounds):]:
@@ -114,7 +118,15 @@ def trajectory_map_figure(answer: ProcessMap, words: Mapping[str, str], lang: st
     return figure
 
 
-def _panel(ax: Axes, r: RoundPoints, words: Mapping[str, str], lang: str) -> None:
+def _panel_counts(returning: int, new: int, k: int, lang: str) -> tuple[str, str]:
+    """The panel title's counts; both hidden when either is under ``k`` (their sum, the
+    round's participants, is shown elsewhere)."""
+    if returning > 0 and new > 0 and min(returning, new) < k:  # as in GET /process
+        return f"< {k}", f"< {k}"
+    return count_text(returning, lang), count_text(new, lang)
+
+
+def _panel(ax: Axes, r: RoundPoints, words: Mapping[str, str], lang: str, k: int) -> None:
     raster = len(r.xy) > RASTER_POINTS
     back = r.xy[r.returning]
     chosen = _sample(len(back), MAX_MOVES)
@@ -132,8 +144,7 @@ def _panel(ax: Axes, r: RoundPoints, words: Mapping[str, str], lang: str) -> Non
                rasterized=raster, zorder=4)
     ax.axhline(0, color="#dddddd", linewidth=0.8, zorder=0)
     ax.axvline(0, color="#dddddd", linewidth=0.8, zorder=0)
-    title = words["map_panel"].format(round=r.round,
-                                      returning=count_text(len(back), lang),
-                                      new=count_text(len(new), lang))
+    shown_back, shown_new = _panel_counts(len(back), len(new), k, lang)
+    title = words["map_panel"].format(round=r.round, returning=shown_back, new=shown_new)
     ax.set_title(wrap_label(title, TITLE_WIDTH), fontsize="small")
     ax.tick_params(labelsize="x-small")

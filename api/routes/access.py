@@ -17,13 +17,14 @@ from meedenken.api.http.deps import (
     FacilitatorDep,
     ReadSessionDep,
     SessionDep,
+    TokenDep,
 )
-from meedenken.api.security import new_token, tokens_match, unusable_token_hash
+from meedenken.api.live.rounds import credential_holder, recovery_holder
+from meedenken.api.security import new_token, unusable_token_hash
 from meedenken.models.tables import (
     ID_MAX,
     MAX_XID_LENGTH,
     AllowedXid,
-    Conversation,
     Participant,
 )
 from meedenken.models.text import reject_nul
@@ -140,11 +141,14 @@ def revoke_participant_token(participant_id: ParticipantId, conv: FacilitatorDep
 
 
 @router.post("/facilitator-token", response_model=FacilitatorToken)
-def rotate_facilitator_token(conv: FacilitatorDep, session: SessionDep) -> FacilitatorToken:
-    """A new facilitator token; the one used for this request stops working at once."""
+def rotate_facilitator_token(conv: FacilitatorDep, session: SessionDep,
+                             used: TokenDep) -> FacilitatorToken:
+    """A new facilitator token; the one used for this request stops working at once. In a
+    trajectory (issue 21) the token of every round is replaced: it is kept by one round."""
     token, token_hash = new_token()
-    row = session.get(Conversation, conv.id)
-    assert row is not None  # FacilitatorDep found it
+    assert used is not None  # FacilitatorDep checked it
+    row = credential_holder(session, conv.id, used)  # type: ignore[arg-type]
+    assert row is not None  # FacilitatorDep found it in this conversation or its trajectory
     row.facilitator_token_hash = token_hash
     session.add(row)
     session.commit()
@@ -157,11 +161,11 @@ def recover_facilitator_token(body: RecoveryRequest, conv: ConversationDep,
                               session: SessionDep) -> RecoveredAccess:
     """Issue 19: the way back in for a facilitator who lost the token (or wants it on a
     second device). The recovery code trades for a new facilitator token and a new recovery
-    code; the old token and the used code stop working at once. Only hashes are stored."""
-    row = session.get(Conversation, conv.id)
-    assert row is not None  # ConversationDep found it
-    stored = row.facilitator_recovery_hash
-    if stored is None or not tokens_match(body.recovery_code, stored):
+    code; the old token and the used code stop working at once. Only hashes are stored. In a
+    trajectory (issue 21) the code works on every round and renews the token of them all."""
+    row = recovery_holder(session, conv.id, body.recovery_code)  # type: ignore[arg-type]
+    if row is None:
+        session.rollback()
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"this recovery code does not belong to conversation {conv.id}")
     token, token_hash = new_token()

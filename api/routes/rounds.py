@@ -1,5 +1,7 @@
 """Rounds of a trajectory (issue 21): the next round, the whole process, a returner's view.
 
+* ``GET /conversations/{id}/rounds/carry`` (facilitator): the default carry of a next round
+  (common ground and the most divisive statements) with every candidate, to edit.
 * ``POST /conversations/{id}/rounds`` (facilitator): the next round, 201 with its id.
 * ``GET /conversations/{id}/trajectory`` (public): the round number and the earlier rounds'
   ids (the participant page offers a returning resident to link their rounds).
@@ -13,6 +15,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, BackgroundTasks, Response, status
 from sqlmodel import Session
 
@@ -22,14 +26,21 @@ from meedenken.api.http.deps import (
     ParticipantDep,
     ReadSessionDep,
     ServiceDep,
-    SessionDep,
 )
 from meedenken.api.live.process import process_answer
 from meedenken.api.live.process_map import ProcessMap, process_map
 from meedenken.api.live.returning import ReturningView, returning_view
-from meedenken.api.live.rounds import create_round, round_of, rounds_of
+from meedenken.api.live.rounds import (
+    create_round,
+    proposed_carry,
+    round_of,
+    rounds_of,
+    visible_ids,
+)
 from meedenken.api.live.service import Service
 from meedenken.api.present.trajectory import (
+    CarryCandidate,
+    CarryProposal,
     ProcessAnswer,
     RoundCreate,
     RoundCreated,
@@ -47,18 +58,47 @@ router = APIRouter(prefix="/conversations/{conversation_id}", tags=["rounds"])
 @router.post("/rounds", status_code=status.HTTP_201_CREATED, response_model=RoundCreated,
              responses={409: {"description": "the round already has a next round"},
                         422: {"description": "a statement that cannot be carried"}})
-def create_next_round(body: RoundCreate, conv: FacilitatorDep, session: SessionDep,
-                      service: ServiceDep, background: BackgroundTasks) -> RoundCreated:
+def create_next_round(body: RoundCreate, conv: FacilitatorDep, service: ServiceDep,
+                      background: BackgroundTasks) -> RoundCreated:
     """The next round of the trajectory of ``{id}`` (which must be its latest round): inherits
     the settings, reference population, access policy and invitation list; carries ``carry``
     (default: common ground and the most divisive statements) and adds ``statements``. All or
-    nothing."""
-    created = create_round(session, conv, body, unused_random_id(session),
-                           service.settings.bulk_max)
-    session.commit()
+    nothing.
+
+    The default carry reads every vote of the round, so it is chosen before the write lock is
+    taken (on SQLite that lock would stall every vote meanwhile); the ids are then checked
+    again inside the write like a list the facilitator sent."""
+    if body.carry is None:
+        with Session(service.engine) as read:
+            body = body.model_copy(update={"carry": proposed_carry(read, conv)[0]})
+    with write_guard(service.engine) as engine, Session(engine) as session:
+        created = create_round(session, conv, body, unused_random_id(session),
+                               service.settings.bulk_max)
+        session.commit()
     service.mark_dirty([created.id])
     background.add_task(_warm_process, service, created.id)
     return created
+
+
+@router.get("/rounds/carry", response_model=CarryProposal)
+def read_carry_proposal(conv: FacilitatorDep, session: ReadSessionDep) -> CarryProposal:
+    """What ``POST /rounds`` without ``carry`` would ask again: the round's common ground and
+    its most divisive statements, and every other statement that may be carried, so the
+    facilitator can edit the list first."""
+    carry, common, spread = proposed_carry(session, conv)
+    chosen = set(carry)
+
+    def order(sid: int) -> tuple[bool, float, int]:
+        d = spread.get(sid, math.nan)
+        return (sid not in chosen, -d if math.isfinite(d) else math.inf, sid)
+
+    rows = visible_ids(session, conv)
+    return CarryProposal(carry=carry, statements=[
+        CarryCandidate(id=sid, text=rows[sid].text, common_ground=sid in common,
+                       divisiveness=(round(spread[sid], 4) if math.isfinite(
+                           spread.get(sid, math.nan)) else None),
+                       proposed=sid in chosen)
+        for sid in sorted(rows, key=order)])
 
 
 def _warm_process(service: Service, conversation_id: int) -> None:

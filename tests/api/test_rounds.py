@@ -166,7 +166,13 @@ def test_three_rounds(client: TestClient) -> None:
     assert first["then"] == {"voters": 60, "agree": 0.6, "disagree": 0.4, "pass": 0.0}
     assert client.get(f"/conversations/{r2}/participants/me/rounds",
                       headers=bearer(new2[0])).json() == {"returning": False, "round": 2,
-                                                          "items": []}
+                                                          "items": [],
+                                                          "earlier_votes_hidden": False}
+    # recognised by an xid anyone could send (no invitation list): counted as returning, but
+    # their earlier votes are not shown to whoever sent it
+    by_xid = client.get(f"/conversations/{r2}/participants/me/rounds",
+                        headers=bearer(tokens2[0])).json()
+    assert by_xid == {"returning": True, "round": 2, "items": [], "earlier_votes_hidden": True}
 
     # ---- the map of later rounds in round 1's coordinates
     m = client.get(f"/conversations/{r3}/process/map", headers=bearer(f)).json()

@@ -52,6 +52,11 @@ def test_report_of_any_round_has_the_trajectory(tmp_path: Path) -> None:
         section = html.split('<section id="trajectory">', 1)[1].split("</section>", 1)[0]
         assert "Ronde twee" in section and ">12<" in section and ">10<" in section
         assert "1 → 2" in section and "n = 10" in section
+        # diversity per round and who came back by role, cells under 5 hidden
+        assert ("Opiniegroepen" if lang == "nl" else "Opinion groups") in section
+        # round 1's 4 professionals are under 5; the 8 residents go too, as 12 - 8 = 4
+        assert "<td>professional &lt; 5, resident &lt; 5</td>" in section
+        assert "10 / 12 (professional &lt; 5 / &lt; 5, resident &lt; 5 / &lt; 5)" in section
     assert "verschoven" in (tmp_path / f"report-{d.id}.html").read_text() or \
         "bleef" in (tmp_path / f"report-{d.id}.html").read_text()
 
@@ -77,8 +82,9 @@ def test_report_shows_the_rounds_on_round_1s_map(tmp_path: Path) -> None:
             for sid in carried:
                 assert client.post(f"/conversations/{r2}/votes", headers=bearer(token),
                                    json={"statement_id": sid, "vote": 1}).status_code == 201
-    for lang, title in (("nl", "Ronde 2: 6 terug, 3 nieuw"),
-                        ("en", "Round 2: 6 returning, 3 new")):
+    # 3 new people: under the small-cell minimum, so neither side of the split is told
+    for lang, title in (("nl", "Ronde 2: &lt; 5 terug, &lt; 5"),
+                        ("en", "Round 2: &lt; 5 returning, &lt; 5")):
         out = tmp_path / lang / "report.html"
         assert main(["report", "--db", url, "--conversation", str(r2), "--out", str(out),
                      "--no-topics", "--lang", lang]) == 0

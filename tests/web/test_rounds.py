@@ -73,7 +73,13 @@ def test_returning_resident_and_trajectory_panel(server: Server, http: httpx.Cli
     other.click("#returning-no")
     other.wait_for_selector("#statement:not(:empty)")
     process = http.get(f"/conversations/{round2}/process", headers=conv.auth).json()
-    assert [(x["participants"], x["returning"]) for x in process["rounds"]][1] == (2, 1)
+    # one back, one new: a split under 5 people, so GET /process hides both sides of it
+    assert [(x["participants"], x["returning"], x["new"]) for x in process["rounds"]][1] == \
+        (2, None, None)
+    token = other.evaluate(f"JSON.parse(localStorage.getItem('meedenken:c:{round2}')).token")
+    mine = http.get(f"/conversations/{round2}/participants/me/rounds",
+                    headers={"Authorization": f"Bearer {token}"}).json()
+    assert mine["returning"] is False
 
     # The dashboard of round 2, opened with round 1's facilitator token, shows the trajectory.
     dashboard = new_page(DESKTOP, bypass_csp=True)
@@ -83,6 +89,7 @@ def test_returning_resident_and_trajectory_panel(server: Server, http: httpx.Cli
     assert "Traject" in card and "Ronde 2" in card
     assert all(s in card for s in SEEDS[:3])  # the carried statements
     assert dashboard.locator("#trajectory-card tr").count() == 3  # header + two rounds
+    assert "< 5" in dashboard.inner_text("#trajectory-card tr:nth-child(3)")  # 1 back, 1 new
     # round 2 drawn on round 1's map, the returning resident's move as a line
     dashboard.wait_for_selector("#trajectory-map[data-moved]")
     assert dashboard.get_attribute("#trajectory-map", "data-moved") == "1"

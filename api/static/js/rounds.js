@@ -38,7 +38,7 @@ const WORDS = {
       "van {pairs} veranderden hun stem",
     shiftHidden: "{pairs} mensen stemden in beide rondes (te weinig om te tonen)",
     retention: "terug uit ronde {from}: {returned} van {before}",
-    hiddenCount: "< 5",
+    hiddenCount: "< {k}",
     mapTitle: "Wie schoof waarheen (kaart van ronde 1)",
     mapHelp: "Grijs: ronde {first}; in kleur: ronde {last} (opiniegroep van die ronde). Lijnen: " +
       "dezelfde persoon in beide rondes. Alleen de meegenomen stellingen tellen mee.",
@@ -73,7 +73,7 @@ const WORDS = {
       "{pairs} changed their vote",
     shiftHidden: "{pairs} people voted in both rounds (too few to show)",
     retention: "back from round {from}: {returned} of {before}",
-    hiddenCount: "< 5",
+    hiddenCount: "< {k}",
     mapTitle: "Who moved where (round 1's map)",
     mapHelp: "Grey: round {first}; in colour: round {last} (that round's opinion group). Lines: " +
       "the same person in both rounds. Only the carried statements count.",
@@ -89,7 +89,9 @@ function say(key, values = {}) {
 
 const pct = (x) => (x == null ? "?" : String(Math.round(x * 100)));
 const points = (x) => (x == null ? "?" : `${x > 0 ? "+" : ""}${Math.round(x * 100)}`);
-const count = (x) => (x == null ? say("hiddenCount") : String(x));
+/** The small-cell minimum of the last process answer (GET /process says which). */
+let cellMinimum = 5;
+const count = (x) => (x == null ? say("hiddenCount", { k: cellMinimum }) : String(x));
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -197,6 +199,7 @@ export async function showEarlierRounds(cid, token) {
 
 // ------------------------------------------------------------------ dashboard
 function renderProcess(card, process) {
+  cellMinimum = process.min_cell_size;
   const body = [el("h2", say("trajectory")), el("p", say("trajectoryHelp"), "hint")];
   const table = el("table");
   const head = el("tr");
@@ -209,7 +212,7 @@ function renderProcess(card, process) {
   for (const r of process.rounds) {
     const row = el("tr");
     row.append(el("td", `${r.round}: ${r.topic}`), el("td", String(r.participants)),
-               el("td", String(r.returning)), el("td", String(r.new)), el("td", String(r.votes)));
+               el("td", count(r.returning)), el("td", count(r.new)), el("td", String(r.votes)));
     table.append(row);
   }
   body.push(table);
@@ -226,7 +229,7 @@ function renderProcess(card, process) {
       item.append(el("strong", c.text));
       const shifts = el("ul");
       for (const s of c.shifts) {
-        const text = s.changed == null ? say("shiftHidden", { pairs: s.n_pairs })
+        const text = s.changed == null ? say("shiftHidden", { pairs: count(s.n_pairs) })
           : say("shift", { before: pct(s.agree_before), after: pct(s.agree_after),
                            change: points(s.agree_change), low: points(s.agree_change_low),
                            high: points(s.agree_change_high), changed: s.changed,
