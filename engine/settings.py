@@ -570,8 +570,8 @@ DUPLICATE_PROFILES: dict[str, DuplicateSettings] = {
         # Session 7: the flag decision (`benchmarks/duplicates.py --fit`; the ranking above is
         # unchanged).
         flag=DuplicateFlagModel(
-            threshold=0.565, intercept=-34.639, cosine_weight=18.466, margin_weight=31.805,
-            shared_weight=1.002, seed_margin_weight=13.824, residual_weight=16.601)),
+            threshold=0.514, intercept=-32.671, cosine_weight=16.724, margin_weight=31.874,
+            shared_weight=0.987, seed_margin_weight=12.636, residual_weight=16.281)),
     "use-multilingual-v3": DuplicateSettings(
         threshold=2.052, intercept=-1.973, cosine_weight=5.425, margin_weight=1.812,
         lexical_weight=-0.351, reference_cosine=0.331),
