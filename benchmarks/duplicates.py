@@ -173,7 +173,7 @@ def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,
     rows: dict[str, list] = {k: [] for k in ("x", "label", "group", "set", "kind", "first")}
 
     def add(x: list[float], label: int, group: str, name: str, kind: str, first: int) -> None:
-        for key, value in zip(rows, (x, label, group, name, kind, first)):
+        for key, value in zip(rows, (x, label, group, name, kind, first), strict=True):
             rows[key].append(value)
 
     for name in sets:
@@ -187,7 +187,7 @@ def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,
                     submitted += [(t, "O") for t in block.opposites]
                     submitted += [(t, "R") for t in block.related]
                     vectors = embedder.embed([t for t, _ in submitted])
-                    for (text, kind), vector in zip(submitted, vectors):
+                    for (text, kind), vector in zip(submitted, vectors, strict=True):
                         found = _flag_row(text, seeds, seed_vectors, vector, embedder, settings)
                         if found is not None:
                             best, j, x = found
@@ -227,7 +227,7 @@ def fit_flag(rows: dict[str, np.ndarray], precision: float) -> DuplicateFlagMode
     return DuplicateFlagModel(
         threshold=round(best - 1e-3, 3), intercept=round(float(model.intercept_[0]), 3),
         **{f"{name}_weight": value for name, value in zip(
-            ("cosine", "margin", "shared", "seed_margin", "residual"), w)})
+            ("cosine", "margin", "shared", "seed_margin", "residual"), w, strict=True)})
 
 
 def conversation_table(rows: dict[str, np.ndarray], settings: DuplicateSettings) -> dict:
@@ -244,7 +244,8 @@ def conversation_table(rows: dict[str, np.ndarray], settings: DuplicateSettings)
         flags = flag.intercept + x @ w >= flag.threshold
         out[str(name)] = {"rows": int(mine.sum()), "flags": int(flags.sum()),
                           "correct": int(y[flags].sum()),
-                          "paraphrases_flagged": f"{int(y[flags].sum())}/{int((kinds == 'P').sum())}",
+                          "paraphrases_flagged":
+                              f"{int(y[flags].sum())}/{int((kinds == 'P').sum())}",
                           "opposites_flagged": int(flags[kinds == "O"].sum()),
                           "related_flagged": int(flags[kinds == "R"].sum())}
     return out
@@ -448,7 +449,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=MULTILINGUAL_E5)
     parser.add_argument("--all", action="store_true", help="every candidate, one process each")
-    parser.add_argument("--fit", action="store_true", help="fit the flag model (DuplicateFlagModel)")
+    parser.add_argument("--fit", action="store_true",
+                        help="fit the flag model (DuplicateFlagModel)")
     parser.add_argument("--fit-ranking", action="store_true",
                         help="refit the ranking score's weights and older threshold first")
     parser.add_argument("--no-heldout", action="store_true",

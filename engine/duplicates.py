@@ -41,8 +41,9 @@ considered (one flag at most); the flag model reads its cosine and margin, and
   neighbours anyway, its paraphrase closer still.
 
 The flag model is fitted on the labelled training pairs submitted one at a time to conversations
-built like the service's (one statement per claim), never on the held-out conversations. A model without measured settings (e.g. an operator's local directory) ranks by cosine
-and flags nothing. The flag is advice for a moderator, never an automatic rejection.
+built like the service's (one statement per claim), never on the held-out conversations. A model
+without measured settings (e.g. an operator's local directory) ranks by cosine and flags nothing.
+The flag is advice for a moderator, never an automatic rejection.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ import numpy as np
 
 from .antonyms import antonym_conflict
 from .errors import InvalidSettingError
-from .lexical import content_stems, detect_language, shared_stems, stem_overlap, unmatched_words
+from .lexical import (
+    content_stems,
+    detect_language,
+    shared_stems,
+    stem_overlap,
+    unmatched_words,
+)
 from .polarity import POLARITY_WORDS, Conflict, conflict, polarity
 from .quantities import quantity_conflict
 from .semantics import StatementEmbedder, cosine_similarities
@@ -255,7 +262,8 @@ def flag_evidence(new_text: str, texts: Sequence[str], ev: PairEvidence, index: 
     nearest_other = max(float(others.max()) if others.size else -1.0, reference_cosine)
     return FlagEvidence(
         cosine=float(ev.cosine[index]), margin=float(ev.margin[index]),
-        shared=shared_stems(new_stems, old_stems), seed_margin=float(ev.cosine[index]) - nearest_other, residual_cosine=residual)
+        shared=shared_stems(new_stems, old_stems),
+        seed_margin=float(ev.cosine[index]) - nearest_other, residual_cosine=residual)
 
 
 def flag_logit(fe: FlagEvidence, model: DuplicateFlagModel) -> float:
@@ -321,7 +329,7 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
         if settings.flag is not None:
             if vectors is None or embed is None:
                 raise InvalidSettingError("the flag model needs the texts' vectors and embed")
-            flags = np.zeros(len(texts), dtype=bool)
+            flags = np.zeros(cosines.shape, dtype=bool)
             j = flag_candidate(ev, scores, settings)
             if j is not None:
                 fe = flag_evidence(new_text, texts, ev, j, vectors @ vectors[j], embed,

@@ -501,10 +501,10 @@ class DuplicateFlagModel(_Validated):
     A logistic model on five pieces of evidence about the new statement and its best-ranked
     existing one (:func:`engine.duplicates.flag_evidence`): ``intercept + cosine_weight * cosine
     + margin_weight * margin + shared_weight * shared + seed_margin_weight * seed_margin +
-    residual_weight * residual_cosine``; flagged when it reaches ``threshold``. Fitted by ``benchmarks/duplicates.py --fit`` on the training pairs
-    submitted one at a time to conversations of one statement per claim (as the service sees
-    them); the threshold is the lowest whose out-of-fold flags' precision has a one-sided 90%
-    lower bound of 0.8.
+    residual_weight * residual_cosine``; flagged when it reaches ``threshold``. Fitted by
+    ``benchmarks/duplicates.py --fit`` on the training pairs submitted one at a time to
+    conversations of one statement per claim (as the service sees them); the threshold is the
+    lowest whose out-of-fold flags' precision has a one-sided 90% lower bound of 0.8.
     """
 
     threshold: float

@@ -15,7 +15,6 @@ from meedenken.engine.duplicates import (
 )
 from meedenken.engine.encoders import MINILM, MULTILINGUAL_E5, USE_MULTILINGUAL, Encoder
 from meedenken.engine.errors import EngineError, InvalidSettingError
-from meedenken.engine.settings import DuplicateFlagModel, DuplicateSettings
 from meedenken.engine.semantics import (
     DEFAULT_MODEL,
     MODEL_ENV_VAR,
@@ -27,6 +26,7 @@ from meedenken.engine.semantics import (
     resolve_model_name,
     text_key,
 )
+from meedenken.engine.settings import DuplicateFlagModel, DuplicateSettings
 
 from .semantic_support import english_embedder, packaged_embedder
 
