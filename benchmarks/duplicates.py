@@ -347,7 +347,8 @@ def first_release_table(out=print) -> None:
 
 
 def measure(model: str, do_fit: bool, precision: float, timing: bool = True,
-            fit_ranking: bool = False, held_out: bool = True) -> dict[str, object]:
+            fit_ranking: bool = False, held_out: bool = True, flag_model: bool = True
+            ) -> dict[str, object]:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     embedder = StatementEmbedder(model)
@@ -365,6 +366,8 @@ def measure(model: str, do_fit: bool, precision: float, timing: bool = True,
     settings = duplicate_settings(embedder.model_name)
     if settings is None:
         raise SystemExit(f"no DuplicateSettings for {embedder.model_name}; add one first")
+    if not flag_model:
+        settings = replace(settings, flag=None)
     features = {name: _context_features(pairs, embedder, settings) for name, pairs in sets.items()}
     if fit_ranking:
         ref_pairs = [i for i, p in enumerate(sets["nl"]) if p.kind in ("related", "unrelated")]
@@ -453,6 +456,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="fit the flag model (DuplicateFlagModel)")
     parser.add_argument("--fit-ranking", action="store_true",
                         help="refit the ranking score's weights and older threshold first")
+    parser.add_argument("--no-flag-model", action="store_true",
+                        help="session 6's flag rule instead of the model's flag model (before)")
     parser.add_argument("--no-heldout", action="store_true",
                         help="leave the held-out conversations out (while fitting)")
     parser.add_argument("--precision", type=float, default=0.8,
@@ -474,7 +479,8 @@ def main(argv: list[str] | None = None) -> None:
             print_result(json.loads(proc.stdout.strip().splitlines()[-1]))
         return
     result = measure(args.model, args.fit, args.precision, timing=not args.no_timing,
-                     fit_ranking=args.fit_ranking, held_out=not args.no_heldout)
+                     fit_ranking=args.fit_ranking, held_out=not args.no_heldout,
+                     flag_model=not args.no_flag_model)
     if args.json:
         print(json.dumps(result))
     else:
