@@ -1,22 +1,26 @@
 """Near-duplicate check per embedding model: fit, pair-set table and the held-out targets.
 
 For one model (``--model``) it embeds the labelled pair sets (:mod:`benchmarks.pairsets`: Dutch,
-English, German sample, the first release's Dutch pairs) and scores every pair *in context*, as
-the service sees it: the first statement is submitted to a conversation holding every other
-statement of its language except its other known duplicates, so the margin to the second-best
-match is real. It prints, per set: precision and recall of the flag, opposites flagged, the AUC of
-the score, and how often the partner is the first suggestion; then the two held-out Dutch
-conversations (``benchmarks/data/heldout_nl.txt``, 40 seeds, and ``heldout_nl_2.txt``, 30 seeds;
-never fitted on): each submitted statement against the seeds. ``--fit`` fits the model's
-:class:`engine.settings.DuplicateSettings` (logistic regression on cosine, margin and stem overlap
-over the nl, nl-legacy, en and de pairs; threshold: the lowest whose flags' precision on them has
-a one-sided 90% lower bound of ``--precision``) and prints it for engine/settings.py. ``--all`` runs
-every candidate model in its own process (load time and memory are per process).
+English, German sample, the first release's Dutch pairs) and scores every pair *in context*: the
+first statement is submitted to a pool holding every other statement of its language except its
+other known duplicates. It prints, per set: precision and recall of the flag, opposites flagged,
+the AUC of the ranking score, and how often the partner is the first suggestion. Then the same
+training pairs as the service sees them (:func:`conversation_rows`: each statement submitted alone
+to a conversation of one statement per claim) and the three held-out Dutch conversations
+(``benchmarks/data/heldout_nl.txt``, ``heldout_nl_2.txt``, ``heldout_nl_3.txt``; never fitted on):
+each submitted statement against the seeds.
+
+``--fit`` fits the model's flag decision (:class:`engine.settings.DuplicateFlagModel`: logistic
+regression on the flag evidence of the conversation rows; threshold: the lowest whose
+out-of-fold flags' precision has a one-sided 90% lower bound of ``--precision``) and prints it for
+engine/settings.py; ``--fit-ranking`` refits the ranking score first (session 6). ``--no-heldout``
+leaves the held-out conversations out (use it while fitting). ``--all`` runs every candidate
+model in its own process (load time and memory are per process).
 
 Usage::
 
     PYTHONPATH=. python -m benchmarks.duplicates --all
-    PYTHONPATH=. python -m benchmarks.duplicates --model multilingual-e5-small --fit
+    PYTHONPATH=. python -m benchmarks.duplicates --model multilingual-e5-small --fit --no-heldout
 """
 
 from __future__ import annotations
@@ -32,14 +36,22 @@ from dataclasses import replace
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GroupKFold
 
 from benchmarks import first_release
-from benchmarks.pairsets import DATA, Pair, heldout, labelled_pairs
-from meedenken.engine.duplicates import _check, duplicate_settings, evidence, score
+from benchmarks.pairsets import DATA, Pair, block_groups, heldout, labelled_pairs
+from meedenken.engine.duplicates import (
+    _check,
+    duplicate_settings,
+    evidence,
+    flag_candidate,
+    flag_evidence,
+    score,
+)
 from meedenken.engine.encoders import MINILM, MULTILINGUAL_E5, USE_MULTILINGUAL
 from meedenken.engine.polarity import Conflict
 from meedenken.engine.semantics import StatementEmbedder
-from meedenken.engine.settings import Z_90, DuplicateSettings
+from meedenken.engine.settings import Z_90, DuplicateFlagModel, DuplicateSettings
 
 CANDIDATES = (MULTILINGUAL_E5, USE_MULTILINGUAL, MINILM)
 FIT_SETS = ("nl", "nl-legacy", "en", "de")
@@ -73,6 +85,11 @@ def _context_features(pairs: list[Pair], embedder: StatementEmbedder,
         cos = cos_all[index[p.text_a], [index[t] for t in pool]].astype(np.float64)
         ev = evidence(p.text_a, pool, cos, settings.reference_cosine)
         scores, flags = score(ev, settings)
+        if settings.flag is not None:
+            pool_vectors = vectors[[index[t] for t in pool]]
+            check = _check(p.text_a, pool, cos, 1, settings, embedder.model_name,
+                           vectors=pool_vectors, embed=embedder.embed)
+            flags = np.isin(np.arange(len(pool)), check.flagged)
         j = pool.index(p.text_b)
         rows["cosine"].append(ev.cosine[j])
         rows["margin"].append(ev.margin[j])
@@ -119,6 +136,121 @@ def fit(features: list[dict[str, np.ndarray]], labels: list[np.ndarray], kinds: 
     return replace(fitted, threshold=round(best - 1e-3, 3))
 
 
+#: The flag model's evidence, in :class:`engine.duplicates.FlagEvidence` order.
+FLAG_FEATURES = ("cosine", "margin", "shared", "seed_margin", "residual_cosine")
+#: Folds of the out-of-fold scores the flag threshold is chosen on (grouped by block / text).
+FLAG_FOLDS = 5
+
+
+def _flag_row(text: str, seeds: list[str], seed_vectors: np.ndarray, vector: np.ndarray,
+              embedder: StatementEmbedder, settings: DuplicateSettings
+              ) -> tuple[int, int, list[float]] | None:
+    """The best-ranked seed, the flag candidate and its evidence for one submitted text."""
+    cos = (seed_vectors @ vector).astype(np.float64)
+    ev = evidence(text, seeds, cos, settings.reference_cosine)
+    scores, _ = score(ev, settings)
+    j = flag_candidate(ev, scores, settings)
+    if j is None:
+        return None
+    fe = flag_evidence(text, seeds, ev, j, seed_vectors @ seed_vectors[j], embedder.embed,
+                       settings.reference_cosine)
+    return int(np.argmax(scores)), j, [float(getattr(fe, f)) for f in FLAG_FEATURES]
+
+
+def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,
+                      sets: dict[str, list[Pair]] | None = None) -> dict[str, np.ndarray]:
+    """The training pairs as the service sees them: each statement submitted alone to a
+    conversation of one statement per claim, one row per submission (its flag candidate).
+
+    Block sets (nl, de): the seeds are one member of each block's paraphrase group (the anchor,
+    then each paraphrase in turn: three conversations); the group's other members, its
+    opposites and its same-topic claims are submitted. Label 1 when the candidate is the
+    submission's own seed and the submission a paraphrase. The first release's pair sets (en,
+    nl-legacy): the seeds are every second text, each first text is submitted; a row is kept when
+    its candidate's label is known (a labelled pair).
+    """
+    sets = sets if sets is not None else labelled_pairs()
+    rows: dict[str, list] = {k: [] for k in ("x", "label", "group", "set", "kind", "first")}
+
+    def add(x: list[float], label: int, group: str, name: str, kind: str, first: int) -> None:
+        for key, value in zip(rows, (x, label, group, name, kind, first), strict=True):
+            rows[key].append(value)
+
+    for name in sets:
+        blocks = block_groups(name)
+        if blocks is not None:
+            for turn in range(3):
+                seeds = [b.group[turn % len(b.group)] for b in blocks]
+                seed_vectors = embedder.embed(seeds)
+                for bi, block in enumerate(blocks):
+                    submitted = [(t, "P") for t in block.group if t != seeds[bi]]
+                    submitted += [(t, "O") for t in block.opposites]
+                    submitted += [(t, "R") for t in block.related]
+                    vectors = embedder.embed([t for t, _ in submitted])
+                    for (text, kind), vector in zip(submitted, vectors, strict=True):
+                        found = _flag_row(text, seeds, seed_vectors, vector, embedder, settings)
+                        if found is not None:
+                            best, j, x = found
+                            add(x, int(kind == "P" and j == bi), f"{name}{bi}", name, kind,
+                                int(kind == "P" and best == bi))
+            continue
+        pairs = sets[name]
+        seeds = sorted({p.text_b for p in pairs})
+        known = {(p.text_a, p.text_b): p for p in pairs}
+        for text in sorted({p.text_a for p in pairs}):
+            pool = [t for t in seeds if t != text]
+            found = _flag_row(text, pool, embedder.embed(pool), embedder.embed([text])[0],
+                              embedder, settings)
+            pair = known.get((text, pool[found[1]])) if found is not None else None
+            if found is not None and pair is not None:
+                kind = ("P" if pair.label else "O" if pair.kind.startswith("opposite") else "R")
+                add(found[2], pair.label, f"{name}:{text}", name, kind, -1)
+    return {k: np.array(v) for k, v in rows.items()}
+
+
+def fit_flag(rows: dict[str, np.ndarray], precision: float) -> DuplicateFlagModel:
+    """Logistic weights on the flag evidence; the threshold: the lowest whose out-of-fold flags
+    (each row scored by a model fitted without its block) have a one-sided 90% lower bound of
+    ``precision`` (:func:`wilson_lower`)."""
+    x, y = rows["x"], rows["label"]
+    oof = np.zeros(len(y))
+    for train, test in GroupKFold(FLAG_FOLDS).split(x, y, rows["group"]):
+        model = LogisticRegression(C=FIT_C, max_iter=10000).fit(x[train], y[train])
+        oof[test] = model.decision_function(x[test])
+    best = float(np.max(oof)) + 1e-6
+    for threshold in np.sort(np.unique(oof))[::-1]:
+        flags = oof >= threshold
+        if wilson_lower(int(y[flags].sum()), int(flags.sum())) >= precision:
+            best = float(threshold)
+    model = LogisticRegression(C=FIT_C, max_iter=10000).fit(x, y)
+    w = [round(float(v), 3) for v in model.coef_[0]]
+    return DuplicateFlagModel(
+        threshold=round(best - 1e-3, 3), intercept=round(float(model.intercept_[0]), 3),
+        **{f"{name}_weight": value for name, value in zip(
+            ("cosine", "margin", "shared", "seed_margin", "residual"), w, strict=True)})
+
+
+def conversation_table(rows: dict[str, np.ndarray], settings: DuplicateSettings) -> dict:
+    """Per training set, the flag decision in the conversation protocol (in-sample)."""
+    flag = settings.flag
+    out = {}
+    for name in np.unique(rows["set"]):
+        mine = rows["set"] == name
+        x, y, kinds = rows["x"][mine], rows["label"][mine], rows["kind"][mine]
+        if flag is None:
+            continue
+        w = np.array([flag.cosine_weight, flag.margin_weight, flag.shared_weight,
+                      flag.seed_margin_weight, flag.residual_weight])
+        flags = flag.intercept + x @ w >= flag.threshold
+        out[str(name)] = {"rows": int(mine.sum()), "flags": int(flags.sum()),
+                          "correct": int(y[flags].sum()),
+                          "paraphrases_flagged":
+                              f"{int(y[flags].sum())}/{int((kinds == 'P').sum())}",
+                          "opposites_flagged": int(flags[kinds == "O"].sum()),
+                          "related_flagged": int(flags[kinds == "R"].sum())}
+    return out
+
+
 def wilson_lower(successes: int, n: int, z: float = Z_90) -> float:
     """One-sided lower confidence bound of a proportion (Wilson score interval, 90% by default).
 
@@ -137,9 +269,10 @@ def wilson_lower(successes: int, n: int, z: float = Z_90) -> float:
     return float((centre - spread) / (1 + z * z / n))
 
 
-#: The held-out Dutch conversations: the first (session 5, 40 seeds) and the second (session 6,
-#: 30 seeds over ten care themes, opposites with ("N") and without ("O") a negation word).
-HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt")
+#: The held-out Dutch conversations: the first (session 5, 40 seeds), the second (session 6,
+#: 30 seeds over ten care themes, opposites with ("N") and without ("O") a negation word) and the
+#: third (session 7, 36 seeds on ouderenzorg, wonen and huisartsen op het platteland).
+HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,
@@ -152,7 +285,8 @@ def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | N
     for sub in submissions:
         q = embedder.embed([sub.text])[0]
         cos = (seed_vectors @ q).astype(np.float64)
-        check = _check(sub.text, seeds, cos, 3, settings, embedder.model_name)
+        check = _check(sub.text, seeds, cos, 3, settings, embedder.model_name,
+                       vectors=seed_vectors, embed=embedder.embed)
         out["flags"] += len(check.flagged)
         if sub.kind == "P":
             out["P"] += 1
@@ -212,7 +346,8 @@ def first_release_table(out=print) -> None:
         f"flags {n_flags}, correct {flagged_ok}, opposites flagged {opposite_flags}/10")
 
 
-def measure(model: str, do_fit: bool, precision: float, timing: bool = True
+def measure(model: str, do_fit: bool, precision: float, timing: bool = True,
+            fit_ranking: bool = False, held_out: bool = True, flag_model: bool = True
             ) -> dict[str, object]:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
@@ -231,8 +366,10 @@ def measure(model: str, do_fit: bool, precision: float, timing: bool = True
     settings = duplicate_settings(embedder.model_name)
     if settings is None:
         raise SystemExit(f"no DuplicateSettings for {embedder.model_name}; add one first")
+    if not flag_model:
+        settings = replace(settings, flag=None)
     features = {name: _context_features(pairs, embedder, settings) for name, pairs in sets.items()}
-    if do_fit:
+    if fit_ranking:
         ref_pairs = [i for i, p in enumerate(sets["nl"]) if p.kind in ("related", "unrelated")]
         base = replace(settings, reference_cosine=round(float(
             np.median(features["nl"]["cosine"][ref_pairs])), 3))
@@ -241,6 +378,11 @@ def measure(model: str, do_fit: bool, precision: float, timing: bool = True
                        [np.array([p.label for p in sets[n]]) for n in FIT_SETS],
                        [np.array([p.kind for p in sets[n]]) for n in FIT_SETS], base, precision)
         print(f"fitted: {settings!r}")
+        features = {n: _context_features(p, embedder, settings) for n, p in sets.items()}
+    rows = conversation_rows(embedder, settings, sets)
+    if do_fit:
+        settings = replace(settings, flag=fit_flag(rows, precision))
+        print(f"fitted: {settings.flag!r}")
         features = {n: _context_features(p, embedder, settings) for n, p in sets.items()}
     table = {}
     for name, pairs in sets.items():
@@ -260,8 +402,21 @@ def measure(model: str, do_fit: bool, precision: float, timing: bool = True
         }
     return {"model": embedder.model_name, "load_s": load, "memory_mb": memory_mb,
             "embed_1000_s": embed_s, "embed_1000_cpu_s": embed_cpu, "sets": table,
-            "heldout": {name: heldout_targets(embedder, settings, name) for name in HELDOUT_FILES},
+            "conversations": conversation_table(rows, settings),
+            "heldout": ({name: heldout_targets(embedder, settings, name) for name in HELDOUT_FILES}
+                        if held_out else {}),
             "settings": repr(settings)}
+
+
+def target_verdict(h: dict) -> str:
+    """Issue 17's four held-out targets, each met or not."""
+    checks = {
+        "paraphrase first >= 70%": h["first"] >= 0.7 * h["P"],
+        "paraphrases flagged >= 30%": h["partner_flagged"] >= 0.3 * h["P"],
+        "flags correct >= 80%": h["correct_flags"] >= 0.8 * max(h["flags"], 1),
+        "no opposite flagged": h["opposites_flagged"] == 0,
+    }
+    return "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in checks.items())
 
 
 def print_result(r: dict) -> None:
@@ -275,6 +430,14 @@ def print_result(r: dict) -> None:
         print(f"| {name} | {t['pairs']} | {t['flagged']} | {t['precision']:.2f} | "
               f"{t['recall']:.2f} | {t['opposites_flagged']} | {t['auc_cosine']:.3f} | "
               f"{t['auc_score']:.3f} | {t['partner_first']} |")
+    if r.get("conversations"):
+        print("\nTraining pairs, one statement per claim (in-sample):\n\n| set | submissions | "
+              "flags | correct | paraphrases flagged | opposites flagged | same-topic flagged |\n"
+              "|---|---|---|---|---|---|---|")
+        for name, c in r["conversations"].items():
+            print(f"| {name} | {c['rows']} | {c['flags']} | {c['correct']} | "
+                  f"{c['paraphrases_flagged']} | {c['opposites_flagged']} | "
+                  f"{c['related_flagged']} |")
     for name, h in r["heldout"].items():
         correct = h["correct_flags"] / h["flags"] if h["flags"] else float("nan")
         print(f"\nheld-out {name}: paraphrase is the first suggestion "
@@ -282,13 +445,21 @@ def print_result(r: dict) -> None:
               f"flags {h['flags']}, correct {h['correct_flags']} ({correct:.0%}); opposites "
               f"flagged {h['opposites_flagged']}/{h['O']}; other submissions with a flag "
               f"{h['other_flagged_submissions']}")
+        print(f"  targets (issue 17): {target_verdict(h)}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=MULTILINGUAL_E5)
     parser.add_argument("--all", action="store_true", help="every candidate, one process each")
-    parser.add_argument("--fit", action="store_true")
+    parser.add_argument("--fit", action="store_true",
+                        help="fit the flag model (DuplicateFlagModel)")
+    parser.add_argument("--fit-ranking", action="store_true",
+                        help="refit the ranking score's weights and older threshold first")
+    parser.add_argument("--no-flag-model", action="store_true",
+                        help="session 6's flag rule instead of the model's flag model (before)")
+    parser.add_argument("--no-heldout", action="store_true",
+                        help="leave the held-out conversations out (while fitting)")
     parser.add_argument("--precision", type=float, default=0.8,
                         help="lower bound (one-sided 90%%) of the flags' precision on the pairs")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -307,7 +478,9 @@ def main(argv: list[str] | None = None) -> None:
                                    "--json"], capture_output=True, text=True, check=True)
             print_result(json.loads(proc.stdout.strip().splitlines()[-1]))
         return
-    result = measure(args.model, args.fit, args.precision, timing=not args.no_timing)
+    result = measure(args.model, args.fit, args.precision, timing=not args.no_timing,
+                     fit_ranking=args.fit_ranking, held_out=not args.no_heldout,
+                     flag_model=not args.no_flag_model)
     if args.json:
         print(json.dumps(result))
     else:

@@ -17,8 +17,11 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 LEGACY_PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "duplicate_pairs.csv"
 
-__all__ = ["DATA", "Pair", "Submission", "block_pairs", "heldout", "labelled_pairs",
-           "legacy_pairs"]
+__all__ = ["DATA", "Block", "Pair", "Submission", "block_groups", "block_pairs", "heldout",
+           "labelled_pairs", "legacy_pairs"]
+
+#: The block files of the labelled sets written as blocks.
+BLOCK_FILES = {"nl": "pairs_nl.txt", "de": "pairs_de.txt"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,24 @@ class Submission:
     kind: str  # P paraphrase, O opposite, R related, U unrelated
     seed: int | None  # index of the seed it paraphrases / opposes / is about
     text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One claim of a block file: its paraphrase group (anchor first), opposites (with and
+    without a negation word) and same-topic claims."""
+
+    group: tuple[str, ...]
+    opposites: tuple[str, ...]
+    related: tuple[str, ...]
+
+
+def block_groups(name: str) -> list[Block] | None:
+    """The blocks of a labelled set written as blocks (``nl``, ``de``); None for the others."""
+    if name not in BLOCK_FILES:
+        return None
+    return [Block((b["A"][0], *b["P"]), (*b["N"], *b["O"]), tuple(b["R"]))
+            for b in _blocks(DATA / BLOCK_FILES[name])]
 
 
 def _blocks(path: Path) -> list[dict[str, list[str]]]:

@@ -21,37 +21,65 @@ evidence (:class:`engine.settings.DuplicateSettings`, fitted per model on labell
   claims: a strong conflict, like an opposite; so do antonyms (:mod:`engine.antonyms`:
   dezelfde/andere, open/dicht, verplicht/vrijwillig).
 
-The score is a log-odds; a statement is flagged when it reaches the model's threshold, its
-polarity allows, and no other qualifying statement scores higher (one flag at most). Statements
-are ranked by score, so the first suggestion is the likeliest
-duplicate. A model without measured settings (e.g. an operator's local directory) ranks by cosine
-and flags nothing. The flag is advice for a moderator, never an automatic rejection.
+Statements are ranked by that score (a log-odds), so the first suggestion is the likeliest
+duplicate. Whether to *flag* it is a second decision (:class:`engine.settings.DuplicateFlagModel`,
+session 7): in a conversation of a few dozen statements a new claim on a statement's subject
+("Mantelzorgers moeten een vergoeding krijgen voor hun reiskosten" against "Mantelzorgers moeten
+een vaste contactpersoon bij de gemeente krijgen") is that statement's nearest by a wide margin,
+so cosine and margin alone flag it. Only the best-ranked statement whose claim does not conflict is
+considered (one flag at most); the flag model reads its cosine and margin, and
+(:func:`flag_evidence`):
+
+* **shared words**: how many content-word stems the two share (an absolute count: at the same
+  Dice overlap, two long statements that share five words say more alike than two short ones
+  that share one);
+* **residual cosine**: the embeddings' cosine of the content words each side says and the other
+  does not, embedded on their own ("vergoeding reiskosten" / "vaste contactpersoon gemeente" is
+  lower than "streek" / "regio"): the model judges what differs, not the shared subject;
+* **seed margin**: the cosine minus the existing statement's own best cosine with the other
+  existing statements (mutual nearness): a statement on a crowded subject is close to its
+  neighbours anyway, its paraphrase closer still.
+
+The flag model is fitted on the labelled training pairs submitted one at a time to conversations
+built like the service's (one statement per claim), never on the held-out conversations. A model
+without measured settings (e.g. an operator's local directory) ranks by cosine and flags nothing.
+The flag is advice for a moderator, never an automatic rejection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .antonyms import antonym_conflict
 from .errors import InvalidSettingError
-from .lexical import content_stems, detect_language, stem_overlap
+from .lexical import (
+    content_stems,
+    detect_language,
+    shared_stems,
+    stem_overlap,
+    unmatched_words,
+)
 from .polarity import POLARITY_WORDS, Conflict, conflict, polarity
 from .quantities import quantity_conflict
 from .semantics import StatementEmbedder, cosine_similarities
-from .settings import DUPLICATE_PROFILES, DuplicateSettings
+from .settings import DUPLICATE_PROFILES, DuplicateFlagModel, DuplicateSettings
 
 __all__ = [
     "DEFAULT_TOP",
     "DuplicateCandidate",
     "DuplicateCheck",
+    "FlagEvidence",
     "PairEvidence",
     "claim_conflict",
     "duplicate_settings",
     "duplicates_among",
     "evidence",
+    "flag_candidate",
+    "flag_evidence",
+    "flag_logit",
     "near_duplicates",
     "polarity_mismatch",
     "score",
@@ -143,12 +171,19 @@ def evidence(new_text: str, existing_texts: Sequence[str], cosines: np.ndarray,
     return PairEvidence(cosines, margin, overlap, conflicts)
 
 
-def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Ranking scores (log-odds, conflicts penalised) and flags of each existing statement.
+def _blocked(ev: PairEvidence, settings: DuplicateSettings) -> np.ndarray:
+    """A strong claim conflict, or a weak one between texts that share most content words."""
+    return (ev.conflict == Conflict.STRONG) | (
+        (ev.conflict == Conflict.WEAK) & (ev.overlap >= settings.weak_conflict_overlap))
 
-    At most one statement is flagged, the best-scored of those that reach the threshold: in a
-    conversation kept free of duplicates a new claim repeats at most one statement, and a second
-    flag would point the moderator at a statement that is not the duplicate.
+
+def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Ranking scores (log-odds, conflicts penalised) and the older rule's flags.
+
+    The older rule (``settings.threshold`` on the unpenalised log-odds, models without a
+    :class:`~engine.settings.DuplicateFlagModel`) flags at most one statement, the best-scored of
+    those that reach the threshold: in a conversation kept free of duplicates a new claim
+    repeats at most one statement.
 
     Returns
     -------
@@ -158,13 +193,84 @@ def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np
     logit = (settings.intercept + settings.cosine_weight * ev.cosine
              + settings.margin_weight * ev.margin + settings.lexical_weight * ev.overlap)
     conflicted = ev.conflict > Conflict.NONE
-    blocked = (ev.conflict == Conflict.STRONG) | (
-        (ev.conflict == Conflict.WEAK) & (ev.overlap >= settings.weak_conflict_overlap))
     scores = logit - settings.conflict_penalty * conflicted * ev.overlap
-    flags = (logit >= settings.threshold) & ~blocked
+    flags = (logit >= settings.threshold) & ~_blocked(ev, settings)
     if flags.sum() > 1:  # one claim duplicates one statement: the likeliest of those flagged
         flags = np.arange(len(flags)) == int(np.argmax(np.where(flags, scores, -np.inf)))
     return scores, flags
+
+
+def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSettings
+                   ) -> int | None:
+    """The statement the flag decision is about: the best-ranked one, or None when its claim
+    conflicts with the new one (an opposite is never flagged).
+
+    Not the next one down: a new statement whose nearest is its opposite answers that
+    statement, and the runner-up, measured without the opposite as a rival, would stand out
+    falsely. On the training conversations (benchmarks/duplicates.py) 85 of the 86 submissions
+    whose best non-conflicting statement was not the best-ranked one were no duplicate of it.
+    """
+    if scores.size == 0:
+        return None
+    best = int(np.argmax(scores))
+    return None if _blocked(ev, settings)[best] else best
+
+
+@dataclass(frozen=True)
+class FlagEvidence:
+    """The evidence on a new statement and one existing statement that the flag model reads."""
+
+    cosine: float
+    margin: float
+    #: Content-word stems the two share (:func:`engine.lexical.shared_stems`).
+    shared: float
+    #: The cosine minus the existing statement's best cosine with the other existing ones
+    #: (at least the model's reference cosine).
+    seed_margin: float
+    #: Cosine of the two sides' unmatched words embedded on their own; 1 when a side has none.
+    residual_cosine: float
+
+
+def flag_evidence(new_text: str, texts: Sequence[str], ev: PairEvidence, index: int,
+                  seed_cosines: np.ndarray, embed: Callable[[list[str]], np.ndarray],
+                  reference_cosine: float) -> FlagEvidence:
+    """The flag model's evidence on ``new_text`` against ``texts[index]``.
+
+    ``seed_cosines`` are the cosines of ``texts[index]`` with every text of ``texts`` (its own
+    entry is ignored); ``embed`` embeds texts with the conversation's model (L2-normalised rows).
+
+    >>> def embed(texts):
+    ...     return np.array([[1.0, 0.0] if "regio" in t or "streek" in t else [0.0, 1.0]
+    ...                      for t in texts])
+    >>> texts = ["Er zijn in onze regio te weinig huisartsen", "De bus rijdt te weinig"]
+    >>> new = "In deze streek zijn te weinig huisartsen"
+    >>> ev = evidence(new, texts, np.array([0.95, 0.5]), 0.8)
+    >>> fe = flag_evidence(new, texts, ev, 0, np.array([1.0, 0.6]), embed, 0.8)
+    >>> fe.shared, fe.residual_cosine, round(fe.seed_margin, 2)
+    (1.0, 1.0, 0.15)
+    """
+    language = detect_language(new_text)
+    new_stems = content_stems(new_text, language, POLARITY_WORDS)
+    old_stems = content_stems(texts[index], language, POLARITY_WORDS)
+    extra_new = unmatched_words(new_text, old_stems, language, POLARITY_WORDS)
+    extra_old = unmatched_words(texts[index], new_stems, language, POLARITY_WORDS)
+    residual = 1.0
+    if extra_new and extra_old:
+        vectors = embed([" ".join(extra_new), " ".join(extra_old)])
+        residual = float(vectors[0] @ vectors[1])
+    others = np.delete(np.asarray(seed_cosines, dtype=np.float64), index)
+    nearest_other = max(float(others.max()) if others.size else -1.0, reference_cosine)
+    return FlagEvidence(
+        cosine=float(ev.cosine[index]), margin=float(ev.margin[index]),
+        shared=shared_stems(new_stems, old_stems),
+        seed_margin=float(ev.cosine[index]) - nearest_other, residual_cosine=residual)
+
+
+def flag_logit(fe: FlagEvidence, model: DuplicateFlagModel) -> float:
+    """The flag model's log-odds that the pair is a duplicate."""
+    return (model.intercept + model.cosine_weight * fe.cosine + model.margin_weight * fe.margin
+            + model.shared_weight * fe.shared + model.seed_margin_weight * fe.seed_margin
+            + model.residual_weight * fe.residual_cosine)
 
 
 @dataclass(frozen=True)
@@ -194,13 +300,24 @@ class DuplicateCheck:
     is_duplicate: bool
     #: Positions of all flagged statements, highest score first.
     flagged: tuple[int, ...]
-    #: The model's threshold on the score; None when the model has no measured settings.
+    #: The threshold of the model's flag decision (its flag model's, else the older rule's on
+    #: the score); None when the model has no measured settings.
     threshold: float | None
     model_name: str
 
 
+def _flag_threshold(settings: DuplicateSettings | None) -> float | None:
+    if settings is None:
+        return None
+    return settings.flag.threshold if settings.flag is not None else settings.threshold
+
+
 def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int,
-           settings: DuplicateSettings | None, model_name: str) -> DuplicateCheck:
+           settings: DuplicateSettings | None, model_name: str,
+           vectors: np.ndarray | None = None,
+           embed: Callable[[list[str]], np.ndarray] | None = None) -> DuplicateCheck:
+    """Rank and flag; ``vectors`` (the texts' embeddings) and ``embed`` are needed by a
+    :class:`~engine.settings.DuplicateFlagModel`."""
     if settings is None or texts is None:
         scores, flags = cosines.copy(), np.zeros(cosines.shape, dtype=bool)
         opposite = (np.array([polarity_mismatch(new_text, t) for t in texts], dtype=bool)
@@ -209,6 +326,15 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
         ev = evidence(new_text, texts, cosines, settings.reference_cosine)
         scores, flags = score(ev, settings)
         opposite = ev.conflict > Conflict.NONE
+        if settings.flag is not None:
+            if vectors is None or embed is None:
+                raise InvalidSettingError("the flag model needs the texts' vectors and embed")
+            flags = np.zeros(cosines.shape, dtype=bool)
+            j = flag_candidate(ev, scores, settings)
+            if j is not None:
+                fe = flag_evidence(new_text, texts, ev, j, vectors @ vectors[j], embed,
+                                   settings.reference_cosine)
+                flags[j] = flag_logit(fe, settings.flag) >= settings.flag.threshold
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     candidates = tuple(
         DuplicateCandidate(index=i, score=float(scores[i]), cosine=float(cosines[i]),
@@ -217,7 +343,7 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
     )
     flagged = tuple(int(i) for i in ranked if flags[i])
     return DuplicateCheck(candidates=candidates, is_duplicate=bool(flagged), flagged=flagged,
-                          threshold=None if settings is None else settings.threshold,
+                          threshold=_flag_threshold(settings),
                           model_name=model_name)
 
 
@@ -279,7 +405,8 @@ def near_duplicates(
         raise InvalidSettingError(f"existing embeddings must be 2-D, got shape {embeddings.shape}")
     chosen = settings if settings is not None else duplicate_settings(embedder.model_name)
     cosines = cosine_similarities(query, embeddings)
-    return _check(new_text, texts, cosines, top, chosen, embedder.model_name)
+    return _check(new_text, texts, cosines, top, chosen, embedder.model_name,
+                  vectors=embeddings, embed=embedder.embed)
 
 
 def duplicates_among(
@@ -312,5 +439,6 @@ def duplicates_among(
         if not text.strip():
             raise InvalidSettingError(f"text {k} is empty")
         cosines = cosine_similarities(vectors[upto], vectors[:upto]) if upto else np.zeros(0)
-        checks.append(_check(text, everything[:upto], cosines, top, chosen, embedder.model_name))
+        checks.append(_check(text, everything[:upto], cosines, top, chosen, embedder.model_name,
+                             vectors=vectors[:upto], embed=embedder.embed))
     return checks

@@ -25,7 +25,9 @@ __all__ = [
     "MIN_COMPOUND_PART",
     "content_stems",
     "detect_language",
+    "shared_stems",
     "stem_overlap",
+    "unmatched_words",
     "words",
 ]
 
@@ -122,3 +124,33 @@ def stem_overlap(a: frozenset[str], b: frozenset[str]) -> float:
         return 0.0
     matched = sum(_matches(s, b) for s in a) + sum(_matches(s, a) for s in b)
     return matched / (len(a) + len(b))
+
+
+def shared_stems(a: frozenset[str], b: frozenset[str]) -> float:
+    """How many content stems two texts share: the mean of the two directions' matched counts
+    (compound parts counting, as in :func:`stem_overlap`, whose numerator this is, halved).
+
+    >>> shared_stems(frozenset({"huisartsenpost", "ver"}), frozenset({"huisart", "ver", "nacht"}))
+    2.0
+    """
+    return (sum(_matches(s, b) for s in a) + sum(_matches(s, a) for s in b)) / 2
+
+
+def unmatched_words(text: str, other: frozenset[str], language: str,
+                    ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The content words of ``text``, in order, whose stem has no match among ``other``'s stems
+    (compound parts count, as in :func:`stem_overlap`): what ``text`` says beyond the other.
+
+    >>> other = content_stems("Mantelzorgers moeten een vaste contactpersoon krijgen", "nl")
+    >>> unmatched_words("Mantelzorgers moeten een vergoeding voor reiskosten krijgen", other, "nl")
+    ['vergoeding', 'reiskosten']
+    """
+    stem = _stemmer(language).stemWord
+    out = []
+    for word in words(text):
+        parts = [word, *word.split("-")] if "-" in word else [word]
+        kept = [p for p in parts
+                if len(p) >= MIN_WORD_LENGTH and p not in STOP_WORDS and p not in ignore]
+        if kept and not any(_matches(stem(p.replace("-", "")), other) for p in kept):
+            out.append(word)
+    return out

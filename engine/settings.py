@@ -49,6 +49,7 @@ __all__ = [
     "BridgingSettings",
     "CommonGroundSettings",
     "DiversitySettings",
+    "DuplicateFlagModel",
     "DuplicateSettings",
     "GroupingSettings",
     "Interval",
@@ -514,6 +515,28 @@ DIVERSITY = DiversitySettings()
 
 
 @dataclass(frozen=True)
+class DuplicateFlagModel(_Validated):
+    """Whether the best-ranked statement is a duplicate (issue 17, session 7).
+
+    A logistic model on five pieces of evidence about the new statement and its best-ranked
+    existing one (:func:`engine.duplicates.flag_evidence`): ``intercept + cosine_weight * cosine
+    + margin_weight * margin + shared_weight * shared + seed_margin_weight * seed_margin +
+    residual_weight * residual_cosine``; flagged when it reaches ``threshold``. Fitted by
+    ``benchmarks/duplicates.py --fit`` on the training pairs submitted one at a time to
+    conversations of one statement per claim (as the service sees them); the threshold is the
+    lowest whose out-of-fold flags' precision has a one-sided 90% lower bound of 0.8.
+    """
+
+    threshold: float
+    intercept: float
+    cosine_weight: float
+    margin_weight: float
+    shared_weight: float
+    seed_margin_weight: float
+    residual_weight: float
+
+
+@dataclass(frozen=True)
 class DuplicateSettings(_Validated):
     """The near-duplicate check of one embedding model (:mod:`engine.duplicates`, issue 17).
 
@@ -541,6 +564,9 @@ class DuplicateSettings(_Validated):
     #: Ranking: a conflicting statement loses this much score per unit of overlap, so an
     #: opposite is not the first suggestion (it is still listed for the moderator).
     conflict_penalty: float = 4.0
+    #: The flag decision on the best-ranked statement; None: the older rule (``threshold`` on
+    #: the ranking score), kept for models not refitted since.
+    flag: DuplicateFlagModel | None = None
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "reference_cosine": Interval(Real, -1.0, 1.0),
@@ -560,7 +586,12 @@ DUPLICATE_PROFILES: dict[str, DuplicateSettings] = {
     # heldout_nl_2.txt 19/20, 14/20, 14 of 24 right, no opposite (benchmarks/RESULTS.md).
     "multilingual-e5-small": DuplicateSettings(
         threshold=1.475, intercept=-26.795, cosine_weight=30.024, margin_weight=16.02,
-        lexical_weight=0.295, reference_cosine=0.889),
+        lexical_weight=0.295, reference_cosine=0.889,
+        # Session 7: the flag decision (`benchmarks/duplicates.py --fit`; the ranking above is
+        # unchanged).
+        flag=DuplicateFlagModel(
+            threshold=0.514, intercept=-32.671, cosine_weight=16.724, margin_weight=31.874,
+            shared_weight=0.987, seed_margin_weight=12.636, residual_weight=16.281)),
     "use-multilingual-v3": DuplicateSettings(
         threshold=2.052, intercept=-1.973, cosine_weight=5.425, margin_weight=1.812,
         lexical_weight=-0.351, reference_cosine=0.331),

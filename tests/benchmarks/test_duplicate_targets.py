@@ -1,12 +1,15 @@
 """Issue 17's targets for the near-duplicate check, on Dutch statements it was not fitted on.
 
-Two held-out conversations, never used for fitting (benchmarks/duplicates.py --fit reads the
+Three held-out conversations, never used for fitting (benchmarks/duplicates.py --fit reads the
 pair sets only): benchmarks/data/heldout_nl.txt (session 5: 40 seeds, 20 paraphrases, 10
-opposites, 10 same-topic claims, 5 unrelated statements) and heldout_nl_2.txt (session 6, written
+opposites, 10 same-topic claims, 5 unrelated statements), heldout_nl_2.txt (session 6, written
 before that session's changes: 30 seeds over ten care themes, 20 paraphrases, 17 opposites with
-and without a negation word, 12 same-topic claims, 5 unrelated). Each statement is submitted
-alone against the seeds, as the service sees it, with the shipped default model and its stored
-settings.
+and without a negation word, 12 same-topic claims, 5 unrelated) and heldout_nl_3.txt (session 7,
+written and committed before that session's method was evaluated on it: 36 seeds on ouderenzorg,
+wonen and huisartsen op het platteland, 20 paraphrases, 12 opposites, 13 same-topic claims, 5
+unrelated). Each statement is submitted alone against the seeds, as the service sees it, with the
+shipped default model and its stored settings. A target not met on a file is a strict xfail with
+the measured figure (benchmarks/RESULTS.md, issue 17 session 7).
 """
 
 from __future__ import annotations
@@ -26,9 +29,39 @@ def embedder() -> StatementEmbedder:
     return StatementEmbedder(DEFAULT_MODEL)
 
 
-@pytest.fixture(scope="module", params=HELDOUT_FILES)
-def targets(request, embedder) -> dict[str, float]:
-    return heldout_targets(embedder, duplicate_settings(DEFAULT_MODEL), request.param)
+def _not_met(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"issue 17 target not met: {reason}")
+
+
+#: Flag precision per held-out file (session 7 flag model): met on the first only.
+PRECISION = [
+    pytest.param(HELDOUT_FILES[0], id="heldout_nl"),
+    pytest.param(HELDOUT_FILES[1], id="heldout_nl_2", marks=_not_met(
+        "12 of 18 flags correct (67%); the wrong ones are same-topic claims ('ook 's avonds "
+        "bereikbaar' for 'ook op zaterdagochtend spreekuur')")),
+    pytest.param(HELDOUT_FILES[2], id="heldout_nl_3", marks=_not_met(
+        "15 of 21 flags correct (71%); same-topic claims and two opposites without a polarity "
+        "word")),
+]
+#: No opposite flagged per held-out file: the third has two reversals the claim checks miss.
+OPPOSITES = [
+    pytest.param(HELDOUT_FILES[0], id="heldout_nl"),
+    pytest.param(HELDOUT_FILES[1], id="heldout_nl_2"),
+    pytest.param(HELDOUT_FILES[2], id="heldout_nl_3", marks=_not_met(
+        "2 of 12 opposites flagged, reversals without a polarity word ('dezelfde eigen bijdrage, "
+        "wat je ook verdient' for 'afhangen van het inkomen')")),
+]
+
+
+@pytest.fixture(scope="module")
+def all_targets(embedder) -> dict[str, dict[str, float]]:
+    settings = duplicate_settings(DEFAULT_MODEL)
+    return {name: heldout_targets(embedder, settings, name) for name in HELDOUT_FILES}
+
+
+@pytest.fixture(params=HELDOUT_FILES)
+def targets(request, all_targets) -> dict[str, float]:
+    return all_targets[request.param]
 
 
 def test_the_labelled_sets_are_as_large_as_the_issue_asks():
@@ -56,13 +89,16 @@ def test_paraphrase_is_the_first_suggestion_for_seven_of_ten(targets):
     assert targets["first"] / targets["P"] >= 0.7
 
 
-def test_at_least_three_of_ten_paraphrases_are_flagged_and_no_opposite(targets):
+def test_at_least_three_of_ten_paraphrases_are_flagged(targets):
     assert targets["partner_flagged"] / targets["P"] >= 0.3
-    assert targets["opposites_flagged"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 target not met: 12 of 17 flags correct (71%) on "
-                   "heldout_nl.txt, 14 of 24 (58%) on heldout_nl_2.txt; the wrong flags are "
-                   "same-topic claims; see benchmarks/RESULTS.md (session 6)")
-def test_at_least_eighty_percent_of_flags_are_right(targets):
+@pytest.mark.parametrize("name", OPPOSITES)
+def test_no_opposite_is_flagged(all_targets, name):
+    assert all_targets[name]["opposites_flagged"] == 0
+
+
+@pytest.mark.parametrize("name", PRECISION)
+def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
+    targets = all_targets[name]
     assert targets["correct_flags"] / max(targets["flags"], 1) >= 0.8

@@ -8,6 +8,8 @@ import pytest
 from meedenken.engine.duplicates import (
     duplicate_settings,
     duplicates_among,
+    evidence,
+    flag_evidence,
     near_duplicates,
     polarity_mismatch,
 )
@@ -24,6 +26,7 @@ from meedenken.engine.semantics import (
     resolve_model_name,
     text_key,
 )
+from meedenken.engine.settings import DuplicateFlagModel, DuplicateSettings
 
 from .semantic_support import english_embedder, packaged_embedder
 
@@ -177,7 +180,9 @@ def test_dutch_paraphrase_is_the_first_suggestion_and_flagged():
     check = near_duplicates("Het eigen risico is te hoog.", EXISTING, embedder=packaged_embedder())
     assert check.candidates[0].index == 4 and check.is_duplicate and check.flagged == (4,)
     assert check.model_name == DEFAULT_MODEL
-    assert check.threshold == duplicate_settings(DEFAULT_MODEL).threshold  # type: ignore[union-attr]
+    settings = duplicate_settings(DEFAULT_MODEL)
+    assert settings is not None and settings.flag is not None
+    assert check.threshold == settings.flag.threshold
 
 
 @pytest.mark.parametrize("new", [
@@ -223,6 +228,58 @@ def test_bulk_texts_are_checked_against_existing_and_each_other():
     assert checks[2].flagged == (len(EXISTING) + 1,)
     with pytest.raises(InvalidSettingError):
         duplicates_among("one string", embedder=packaged_embedder())
+
+
+class Topics:
+    """Stand-in model: one axis per topic word, so statements on a topic score cosine 1."""
+
+    name = "topics"
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        return np.array([[float("risico" in s), float("huisarts" in s), 0.1] for s in sentences])
+
+
+def _flagging(threshold: float) -> DuplicateSettings:
+    """Settings whose flag model says yes to everything (threshold -inf) or no (inf)."""
+    return DuplicateSettings(
+        threshold=0.0, intercept=0.0, cosine_weight=1.0, margin_weight=0.0, lexical_weight=1.0,
+        reference_cosine=0.0, conflict_penalty=0.0,  # an opposite keeps its rank
+        flag=DuplicateFlagModel(threshold=threshold, intercept=0.0, cosine_weight=1.0,
+                                margin_weight=0.0, shared_weight=0.0, seed_margin_weight=0.0,
+                                residual_weight=0.0))
+
+
+def test_the_flag_model_decides_on_the_best_ranked_statement_only():
+    embedder = StatementEmbedder(Topics())
+    existing = ["Het eigen risico moet omlaag.", "Het eigen risico is een probleem voor mensen.",
+                "Er zijn te weinig huisartsen."]
+    yes, no = _flagging(-np.inf), _flagging(np.inf)
+    check = near_duplicates("Het eigen risico moet verlaagd worden.", existing,
+                            embedder=embedder, settings=yes)
+    assert check.flagged == (check.candidates[0].index,) and check.threshold == -np.inf
+    assert not near_duplicates("Het eigen risico moet verlaagd worden.", existing,
+                               embedder=embedder, settings=no).is_duplicate
+    # The best-ranked statement is the opposite: nothing is flagged, not the runner-up either.
+    opposite = near_duplicates("Het eigen risico moet omhoog.", existing[:2],
+                               embedder=embedder, settings=yes, top=2)
+    assert opposite.candidates[0].index == 0 and opposite.candidates[0].opposite_polarity
+    assert not opposite.is_duplicate
+
+
+def test_flag_evidence_reads_the_words_that_differ():
+    words_seen: list[str] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        words_seen.extend(texts)
+        return np.array([[1.0, 0.0], [0.6, 0.8]])
+
+    texts = ["Mantelzorgers moeten een vaste contactpersoon krijgen.", "De bus rijdt te weinig."]
+    new = "Mantelzorgers moeten een vergoeding voor reiskosten krijgen."
+    ev = evidence(new, texts, np.array([0.95, 0.4]), 0.8)
+    fe = flag_evidence(new, texts, ev, 0, np.array([1.0, 0.85]), embed, 0.8)
+    assert words_seen == ["vergoeding reiskosten", "vaste contactpersoon"]
+    assert fe.residual_cosine == pytest.approx(0.6) and fe.shared == 1.0
+    assert fe.seed_margin == pytest.approx(0.95 - 0.85) and fe.cosine == 0.95
 
 
 def test_near_duplicates_validates_its_arguments():
