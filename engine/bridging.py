@@ -26,7 +26,7 @@ an 80/20 split that group's favourites rank as bridging (measured in the same se
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from statistics import NormalDist
 from typing import Any
@@ -45,7 +45,9 @@ __all__ = [
     "BridgingResult",
     "BridgingSettings",
     "BridgingStatement",
+    "FactorFit",
     "bridging",
+    "fit_factors",
     "judge_common_ground",
 ]
 
@@ -275,11 +277,26 @@ def _validate(X: Any) -> sp.csr_matrix:
     return X
 
 
-def bridging(
+@dataclass(frozen=True, eq=False)
+class FactorFit:
+    """The factor model of :func:`bridging` fitted to one vote matrix, with the weighted
+    targets it was fitted on: everything of a bridging result that reads neither the opinion
+    groups nor the fine cells (:func:`fit_factors`)."""
+
+    X: sp.csr_matrix
+    participant_ids: list[Hashable]
+    statement_ids: list[Hashable]
+    active: np.ndarray
+    W: sp.csr_matrix
+    WY: sp.csr_matrix
+    population: np.ndarray
+    model: FactorModel
+    scale: np.ndarray
+
+
+def fit_factors(
     X: sp.spmatrix | VoteMatrix,
     *,
-    group_labels: Sequence[Hashable] | np.ndarray | None = None,
-    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
     settings: BridgingSettings = BridgingSettings(),  # frozen, so safe as a default
     random_state: int | None = 0,
     previous: BridgingResult | None = None,
@@ -287,65 +304,10 @@ def bridging(
     statement_ids: Sequence[Hashable] | None = None,
     active: np.ndarray | None = None,
     population_weights: np.ndarray | None = None,
-    fine_labels: Sequence[Hashable] | np.ndarray | None = None,
-) -> BridgingResult:
-    """Score every statement for bridging support.
-
-    Parameters
-    ----------
-    X : sparse matrix (n_participants, n_statements) or VoteMatrix
-        Votes: agree +1, disagree -1, pass explicit 0, unseen no entry. A VoteMatrix brings its
-        ids and leaves out its moderated-out and meta statements.
-    group_labels : (n_participants,) opinion group per participant, -1 for none (e.g.
-        ``AnalysisResult.clustering.labels``); used for the per-group explanations only.
-    attributes : mapping name -> (n_participants,) category per participant (None = unknown),
-        e.g. ``{"role": [...]}``; per-category rates with cells under ``min_cell_size`` hidden.
-    settings : BridgingSettings
-    random_state : int or None
-        Seeds the spectral start; the result is identical for the same seed.
-    previous : BridgingResult, optional
-        Warm start from an earlier result, matched by participant and statement id.
-    participant_ids, statement_ids, active : for a plain sparse X, the ids (default 0..n-1) and
-        the mask of statements to score (default all).
-    population_weights : (n_participants,) non-negative weights that make the room look like
-        the population (e.g. ``engine.weighting.rake(...).weights``, mean 1); they multiply each
-        participant's vote weights in the fit and enter the interval's sandwich correction like
-        the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
-    fine_labels : (n_participants,) or (n_partitions, n_participants) finer partitions than the
-        groups (-1 for none; e.g. :func:`engine.opinion_space.opinion_cells`) whose cells can
-        veto common ground and enter its order (:mod:`engine.common_ground`); None = no
-        fine veto.
-
-    Returns
-    -------
-    BridgingResult
-
-    Notes
-    -----
-    Loss (Community Notes, mean form, mu unpenalised)::
-
-        sum w (y - mu - b_p - c_s - f_p.g_s)^2 / sum w
-            + 0.15 (mean b_p^2 + mean c_s^2) + 0.03 (mean |f_p|^2 + mean |g_s|^2)
-
-    The interval is c_s +- z sd, with sd from the statement's ridge normal equations at the
-    fitted participant parameters and the statement's (shrunk) residual variance. It ignores the
-    uncertainty of the participant parameters; ``benchmarks/bridging.py`` compares it with a
-    bootstrap over participants.
-
-    References
-    ----------
-    Wojcik et al. (2022), "Birdwatch: Crowd Wisdom and Bridging Algorithms can Inform
-    Understanding and Reduce the Spread of Misinformation", arXiv:2210.15723;
-    twitter/communitynotes ``matrix_factorization.py`` and ``mf_base_scorer.py``.
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> X = sp.csr_matrix([[1, 1, -1], [1, 1, -1], [1, -1, 1], [1, -1, 1]], dtype="int8")
-    >>> r = bridging(X, group_labels=[0, 0, 1, 1], settings=BridgingSettings(min_side_agrees=1))
-    >>> r.ranked()[0].statement_id, r.ranked()[0].group_agree
-    (0, {0: 1.0, 1: 1.0})
-    """
+) -> FactorFit:
+    """The matrix-factorisation part of :func:`bridging` (parameters as there): validated
+    votes, weighted targets and the side-balanced factor model. Its own random generator
+    (seeded by ``random_state``), so the fit is the same wherever and whenever it runs."""
     if isinstance(X, VoteMatrix):
         participant_ids = list(X.participant_ids)
         statement_ids = list(X.statement_ids)
@@ -390,6 +352,98 @@ def bridging(
         np.random.default_rng(random_state),
         *(warm if warm is not None else (None, None, None)),
     )
+    return FactorFit(X, participant_ids, statement_ids, active, W, WY, pop, model, scale)
+
+
+def bridging(
+    X: sp.spmatrix | VoteMatrix,
+    *,
+    group_labels: Sequence[Hashable] | np.ndarray | None = None,
+    attributes: Mapping[str, Sequence[Hashable] | np.ndarray] | None = None,
+    settings: BridgingSettings = BridgingSettings(),  # frozen, so safe as a default
+    random_state: int | None = 0,
+    previous: BridgingResult | None = None,
+    participant_ids: Sequence[Hashable] | None = None,
+    statement_ids: Sequence[Hashable] | None = None,
+    active: np.ndarray | None = None,
+    population_weights: np.ndarray | None = None,
+    fine_labels: Sequence[Hashable] | np.ndarray | None = None,
+    fitted: FactorFit | None = None,
+) -> BridgingResult:
+    """Score every statement for bridging support.
+
+    Parameters
+    ----------
+    X : sparse matrix (n_participants, n_statements) or VoteMatrix
+        Votes: agree +1, disagree -1, pass explicit 0, unseen no entry. A VoteMatrix brings its
+        ids and leaves out its moderated-out and meta statements.
+    group_labels : (n_participants,) opinion group per participant, -1 for none (e.g.
+        ``AnalysisResult.clustering.labels``); used for the per-group explanations only.
+    attributes : mapping name -> (n_participants,) category per participant (None = unknown),
+        e.g. ``{"role": [...]}``; per-category rates with cells under ``min_cell_size`` hidden.
+    settings : BridgingSettings
+    random_state : int or None
+        Seeds the spectral start; the result is identical for the same seed.
+    previous : BridgingResult, optional
+        Warm start from an earlier result, matched by participant and statement id.
+    participant_ids, statement_ids, active : for a plain sparse X, the ids (default 0..n-1) and
+        the mask of statements to score (default all).
+    population_weights : (n_participants,) non-negative weights that make the room look like
+        the population (e.g. ``engine.weighting.rake(...).weights``, mean 1); they multiply each
+        participant's vote weights in the fit and enter the interval's sandwich correction like
+        the side weights. None = all 1 (the unweighted fit). Vote counts stay unweighted.
+    fine_labels : (n_participants,) or (n_partitions, n_participants) finer partitions than the
+        groups (-1 for none; e.g. :func:`engine.opinion_space.opinion_cells`) whose cells can
+        veto common ground and enter its order (:mod:`engine.common_ground`); None = no
+        fine veto.
+    fitted : FactorFit, optional
+        The factor model already fitted by :func:`fit_factors` on the same votes, settings,
+        seed and warm start (it reads neither the groups nor the fine cells, so an analysis
+        can fit it beside its other steps); None = fit it here.
+
+    Returns
+    -------
+    BridgingResult
+
+    Notes
+    -----
+    Loss (Community Notes, mean form, mu unpenalised)::
+
+        sum w (y - mu - b_p - c_s - f_p.g_s)^2 / sum w
+            + 0.15 (mean b_p^2 + mean c_s^2) + 0.03 (mean |f_p|^2 + mean |g_s|^2)
+
+    The interval is c_s +- z sd, with sd from the statement's ridge normal equations at the
+    fitted participant parameters and the statement's (shrunk) residual variance. It ignores the
+    uncertainty of the participant parameters; ``benchmarks/bridging.py`` compares it with a
+    bootstrap over participants.
+
+    References
+    ----------
+    Wojcik et al. (2022), "Birdwatch: Crowd Wisdom and Bridging Algorithms can Inform
+    Understanding and Reduce the Spread of Misinformation", arXiv:2210.15723;
+    twitter/communitynotes ``matrix_factorization.py`` and ``mf_base_scorer.py``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> X = sp.csr_matrix([[1, 1, -1], [1, 1, -1], [1, -1, 1], [1, -1, 1]], dtype="int8")
+    >>> r = bridging(X, group_labels=[0, 0, 1, 1], settings=BridgingSettings(min_side_agrees=1))
+    >>> r.ranked()[0].statement_id, r.ranked()[0].group_agree
+    (0, {0: 1.0, 1: 1.0})
+    """
+    if fitted is None:
+        fitted = fit_factors(
+            X, settings=settings, random_state=random_state, previous=previous,
+            participant_ids=participant_ids, statement_ids=statement_ids, active=active,
+            population_weights=population_weights,
+        )
+    X, W, WY, model, scale, pop = (
+        fitted.X, fitted.W, fitted.WY, fitted.model, fitted.scale, fitted.population
+    )
+    participant_ids, statement_ids, active = (
+        fitted.participant_ids, fitted.statement_ids, fitted.active
+    )
+    n_p, n_s = X.shape
     side = model.participant_factors[:, 0]
     both = scale * pop  # side and population weights together
     counts = count_votes(X, np.column_stack([np.ones(n_p), side > 0, side < 0, both, both * both]))
@@ -403,7 +457,7 @@ def bridging(
     sum_m, sum_m2 = counts[:, 3] @ vote_weight, counts[:, 4] @ vote_weight
     inflation = np.divide(sum_m2, sum_m, out=np.ones(n_s), where=sum_m > 0)
     half = _interval_halfwidth(W, WY, wyy, scale, model, settings) * np.sqrt(inflation)
-    del W, WY
+    del W, WY, fitted
 
     score = np.where(active, model.statement_intercepts, np.nan)
     polarization = np.where(active, np.linalg.norm(model.statement_factors, axis=1), np.nan)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -27,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import clustering as cl
-from .bridging import BridgingResult, bridging
+from .bridging import BridgingResult, FactorFit, bridging, fit_factors
 from .counts import cell_keys, group_counts
 from .grouping import forced_groups
 from .latent_class import ClassProfiles, assign, votes_of
@@ -65,6 +66,7 @@ __all__ = [
     "map_votes",
     "route",
     "run",
+    "start_factor_fit",
     "tally",
     "who_is_in",
 ]
@@ -492,27 +494,49 @@ def route(run: Run, omap: OpinionMap, gv: np.ndarray, k: int) -> tuple[np.ndarra
     return prio, current
 
 
-def fit_bridging(
-    run: Run, labels: np.ndarray, attributes: Attributes | None, base: BaseClusters | None = None
-) -> tuple[BridgingResult | None, int]:
-    """Step 8d: matrix-factorisation bridging and the common-ground rule; a live update carries
-    the last fit until the votes grew by ``live.bridging_refit_growth``. The common-ground rule
-    also hears the cells of a many-dimensional opinion space of the clustered participants
-    (``base.members``; :mod:`engine.opinion_space`), so a minority the groups merged still
-    vetoes. Returns (fit, votes when fitted)."""
+def _carried_bridging(run: Run) -> bool:
+    """A live update keeps the last bridging fit until the votes grew by
+    ``live.bridging_refit_growth`` (same statements, same active set)."""
     s, prev = run.settings, run.previous
-    if not s.bridging:
-        return None, 0
     last = prev.bridging if prev is not None else None
-    if (
+    return (
         run.live
         and prev is not None
         and last is not None
         and list(last.statement_ids) == list(run.ids)
         and np.array_equal(last.active, run.matrix.active)
         and run.X.nnz < (1.0 + s.live.bridging_refit_growth) * max(prev.bridging_votes, 1)
-    ):
-        return last, prev.bridging_votes
+    )
+
+
+def start_factor_fit(run: Run, pool: ThreadPoolExecutor) -> Future[FactorFit] | None:
+    """Step 8d's factor model, started beside steps 1-8c: it reads the votes only (neither
+    the groups nor the opinion space), and SciPy's sparse products release the GIL, so on
+    two cores it costs the analysis little wall time. None when bridging is off or carried."""
+    if not run.settings.bridging or _carried_bridging(run):
+        return None
+    last = run.previous.bridging if run.previous is not None else None
+    return pool.submit(fit_factors, run.matrix, settings=run.settings.bridging_fit,
+                       random_state=run.random_state, previous=last)
+
+
+def fit_bridging(
+    run: Run, labels: np.ndarray, attributes: Attributes | None, base: BaseClusters | None = None,
+    factors: Future[FactorFit] | None = None,
+) -> tuple[BridgingResult | None, int]:
+    """Step 8d: matrix-factorisation bridging and the common-ground rule; a live update carries
+    the last fit until the votes grew by ``live.bridging_refit_growth``. The common-ground rule
+    also hears the cells of a many-dimensional opinion space of the clustered participants
+    (``base.members``; :mod:`engine.opinion_space`), so a minority the groups merged still
+    vetoes. ``factors``: the factor model from :func:`start_factor_fit`, if started. Returns
+    (fit, votes when fitted)."""
+    s, prev = run.settings, run.previous
+    if not s.bridging:
+        return None, 0
+    if _carried_bridging(run):
+        assert prev is not None and prev.bridging is not None
+        return prev.bridging, prev.bridging_votes
+    last = prev.bridging if prev is not None else None
     fine = None
     if base is not None:
         fine = _opinion_cells(run, base.members)
@@ -524,6 +548,7 @@ def fit_bridging(
         random_state=run.random_state,
         previous=last,
         fine_labels=fine,
+        fitted=factors.result() if factors is not None else None,
     )
     return fit, int(run.X.nnz)
 
@@ -565,10 +590,27 @@ def run(
     attributes: Attributes | None = None,
     already_in: Collection[Hashable] | None = None,
 ) -> AnalysisResult:
-    """Every step in order; ``timings`` records each one's seconds."""
+    """Every step in order; ``timings`` records each one's seconds (bridging's: what is left
+    of its factor fit when the step is reached, the fit having started beside the others)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factor-fit") as pool:
+        return _run_steps(matrix, settings, previous, random_state, live, attributes,
+                          already_in, pool)
+
+
+def _run_steps(
+    matrix: VoteMatrix,
+    settings: AnalysisSettings,
+    previous: AnalysisState | None,
+    random_state: int | None,
+    live: bool,
+    attributes: Attributes | None,
+    already_in: Collection[Hashable] | None,
+    pool: ThreadPoolExecutor,
+) -> AnalysisResult:
     t0 = time.perf_counter()
     times: dict[str, float] = {}
     r = tally(matrix, settings, previous, random_state, live)
+    factors = start_factor_fit(r, pool)
     mapped = map_votes(r)
     times["pca"] = time.perf_counter() - t0
     in_conv = _timed(times, "in_conv", lambda: who_is_in(r, already_in))
@@ -587,7 +629,7 @@ def run(
     agree, disagree, gic = _timed(times, "consensus", lambda: find_consensus(r, gv))
     prio, current = _timed(times, "priorities", lambda: route(r, mapped.omap, gv, choice.k))
     bridge, bridged_at = _timed(
-        times, "bridging", lambda: fit_bridging(r, groups.labels, attributes, base)
+        times, "bridging", lambda: fit_bridging(r, groups.labels, attributes, base, factors)
     )
     times["total"] = time.perf_counter() - t0
     state = _next_state(r, mapped, base, choice, groups, current, bridge, bridged_at)

@@ -296,3 +296,38 @@ def test_attribute_nobody_answered_gives_no_categories():
     X = sp.csr_matrix(np.array([[1, -1], [1, 1]], dtype=np.int8))
     b = vote_breakdown(X, [None, None], min_cell_size=5)
     assert b.categories == () or list(b.categories) == []
+
+
+def test_a_factor_fit_made_beside_the_other_steps_gives_the_same_result() -> None:
+    """The analysis fits the factor model in a thread while it maps and groups
+    (engine.steps.start_factor_fit); handing that fit to bridging() must change nothing."""
+    import threading
+
+    from meedenken.engine import AnalysisSettings, analyze
+    from meedenken.engine import steps as engine_steps
+    from meedenken.engine.bridging import fit_factors
+
+    m = synthetic_conversation(400, 30, density=0.4, random_state=3).matrix
+    labels = np.arange(400) % 2
+    alone = bridging(m, group_labels=labels, random_state=7)
+    handed = bridging(m, group_labels=labels, random_state=7,
+                      fitted=fit_factors(m, random_state=7))
+    for field in ("score", "low", "high", "polarization", "is_bridging"):
+        np.testing.assert_array_equal(getattr(alone, field), getattr(handed, field))
+    assert alone.order().tolist() == handed.order().tolist()
+
+    # and analyze() does fit it in another thread
+    threads: list[str] = []
+    original = engine_steps.fit_factors
+
+    def spy(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    engine_steps.fit_factors = spy  # type: ignore[assignment]
+    try:
+        result = analyze(m, AnalysisSettings(), random_state=0)
+    finally:
+        engine_steps.fit_factors = original
+    assert result.bridging is not None
+    assert len(threads) == 1 and threads[0].startswith("factor-fit")
