@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit, logsumexp
 
 __all__ = [
     "ClassProfiles",
@@ -167,10 +168,6 @@ class ClassProfiles:
         return cls(model.weights, model.logit, model.tau)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 def _eta(v: Votes, logit: np.ndarray, lean: np.ndarray) -> np.ndarray:
     """(m, k) log-odds of each vote under each class."""
     return np.ascontiguousarray(logit.T)[v.col] + lean[v.row][:, None]
@@ -187,10 +184,8 @@ def _responsibilities(
     v: Votes, p: np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     lj = _class_loglik(v, p) + np.log(weights)[None, :]
-    top = lj.max(axis=1, keepdims=True)
-    q = np.exp(lj - top)
-    total = q.sum(axis=1, keepdims=True)
-    return q / total, (top + np.log(total))[:, 0]
+    total = logsumexp(lj, axis=1, keepdims=True)
+    return np.exp(lj - total), total[:, 0]
 
 
 def _newton_steps(
@@ -232,13 +227,13 @@ def em(
     tau2 = tau**2
     n_votes = max(float(len(v.y)), 1.0)
     last, mean_ll, weights = -np.inf, -np.inf, np.full(k, 1.0 / k)
-    p = _sigmoid(_eta(v, logit, lean))
+    p = expit(_eta(v, logit, lean))
     for _ in range(max_iterations):
         mass = v.weight @ resp + 1.0
         weights = mass / mass.sum()
         logit, lean, precision = _newton_steps(v, p, resp, logit, lean, tau2)
         tau2 = max(float(np.average(lean**2 + 1.0 / precision, weights=v.weight)), TAU_FLOOR**2)
-        p = _sigmoid(_eta(v, logit, lean))
+        p = expit(_eta(v, logit, lean))
         resp, ll = _responsibilities(v, p, weights)
         penalty = 0.5 * (lean**2 / tau2 + np.log(tau2))
         mean_ll = float(np.dot(v.weight, ll - penalty)) / n_votes
@@ -278,11 +273,11 @@ def assign(
     (their leniency and class found together, ``steps`` alternations)."""
     lean = np.zeros(v.n)
     tau2 = model.tau**2
-    p = _sigmoid(_eta(v, model.logit, lean))
+    p = expit(_eta(v, model.logit, lean))
     resp, _ = _responsibilities(v, p, model.weights)
     for _ in range(steps):
         _, lean, _ = _newton_steps(v, p, resp, model.logit, lean, tau2)
-        p = _sigmoid(_eta(v, model.logit, lean))
+        p = expit(_eta(v, model.logit, lean))
         resp, _ = _responsibilities(v, p, model.weights)
     return resp, lean
 
@@ -318,7 +313,7 @@ def held_out_losses(
                 tau=model.tau,
             )
             r, c = v.row[test], v.col[test]
-            p = (refit.resp[r] * _sigmoid(refit.logit[:, c].T + refit.lean[r][:, None])).sum(1)
+            p = (refit.resp[r] * expit(refit.logit[:, c].T + refit.lean[r][:, None])).sum(1)
             p = np.clip(p, 1e-9, 1.0 - 1e-9)
             y = v.y[test]
             losses[k][test] = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
