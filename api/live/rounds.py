@@ -34,6 +34,7 @@ from meedenken.api.errors import Conflict, Forbidden, Unprocessable
 from meedenken.api.present.trajectory import CarriedPair, RoundCreate, RoundCreated
 from meedenken.api.security import hash_token, unusable_token_hash
 from meedenken.api.store import hidden_states, latest_result
+from meedenken.engine.counts import group_counts
 from meedenken.engine.opinion_diversity import group_difference
 from meedenken.models.tables import (
     AllowedXid,
@@ -180,13 +181,10 @@ def divisiveness(session: Session, conv: Conversation,
     group = lookup(votes.participant_ids, pids, codes.astype(np.int64))
     keep = group >= 0
     column = np.searchsorted(ordered, votes.statement_ids[keep])
-    cell = group[keep] * len(ordered) + column
-    size = len(names) * len(ordered)
-    values = votes.values[keep]
-    counts = np.stack([np.bincount(cell, weights=(values == 1), minlength=size),
-                       np.bincount(cell, weights=(values == -1), minlength=size),
-                       np.bincount(cell, minlength=size).astype(np.float64)],
-                      axis=1).reshape(len(names), len(ordered), 3)
+    # each vote its own "row" with its voter's group; cells as engine.counts.cell_keys
+    cells = 3 * column.astype(np.int64) + 1 - votes.values[keep].astype(np.int64)
+    counts = group_counts(group[keep].astype(np.int64), np.arange(len(cells)), cells,
+                          len(names), len(ordered))
     spread = group_difference(counts).agree_range
     return {int(sid): float(x) for sid, x in zip(ordered, spread, strict=True)}
 
