@@ -209,7 +209,8 @@ def common_ground(
         group; with passes, the order within a status counts them (:attr:`CommonGround.seen_low`).
     group_ids : the k group labels.
     roles : attribute name -> (categories, (n_cat, n_s, >= 2) counts, (n_cat, n_s) visible);
-        hidden cells (small cells) count as "too few votes".
+        hidden cells (small cells) count as "too few votes"; an attribute with no category
+        to show (nobody declared it, or only groups under ``min_cell_size``) is left out.
     fine : per fine partition (cells of :func:`engine.opinion_space.opinion_cells`), its
         (n_cells, n_statements, >= 2) counts and (n_cells,) participants: the cells of at least
         ``veto_min_share`` can veto and, with passes counted, enter the order.
@@ -235,6 +236,10 @@ def common_ground(
     role_supported = np.ones(n_s, dtype=bool)
     role_rejected = np.zeros(n_s, dtype=bool)
     for name, (categories, rcounts, visible) in (roles or {}).items():
+        if not len(categories):
+            # Nobody declared this attribute, or only cells too small to show: no role to ask
+            # (a role needs ``min_cell_size`` participants), so it neither supports nor vetoes.
+            continue
         rc = np.where(np.asarray(visible)[..., None], np.asarray(rcounts)[..., :2], 0)
         verdict = judge(rc[..., 0], rc[..., 1], list(categories), settings)
         role_verdicts[name] = verdict

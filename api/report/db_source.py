@@ -9,8 +9,9 @@ queries (:mod:`meedenken.api.store`). Needs the service's database layer (``mode
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from meedenken.engine.matrix import VoteMatrix
 
@@ -59,7 +60,7 @@ def from_database(url: str, conversation_id: int) -> ReportSource:
             if conversation is None:
                 raise DatabaseSourceError(f"{url}: no conversation with id {conversation_id}")
             participants = session.exec(
-                select(Participant.id, Participant.created_at)
+                select(Participant.id, Participant.created_at, Participant.role)
                 .where(Participant.conversation_id == conversation_id)
                 .order_by(Participant.id)).all()  # type: ignore[arg-type]
             statements = conversation_statements(session, conversation_id)
@@ -91,7 +92,15 @@ def from_database(url: str, conversation_id: int) -> ReportSource:
         states={s.id: str(s.moderation) for s in statements},
         join_times={p[0]: _seconds(p[1]) for p in participants},
         max_groups=conversation.max_groups,
+        attributes=_roles(participants),
     )
+
+
+def _roles(participants: Sequence[Any]) -> dict[str, dict[Hashable, str]]:
+    """``{"role": participant id -> declared role}`` as the service's analysis reads it
+    (:mod:`meedenken.api.live.analyser`); empty when nobody declared a role."""
+    declared = {p[0]: str(p[2]) for p in participants if p[2] is not None}
+    return {"role": declared} if declared else {}
 
 
 def _redact(url: str) -> str:

@@ -58,6 +58,11 @@ class ReportSource:
     #: (file name, sha256 hex digest) of each input file read (Pol.is exports); empty for the
     #: database, whose votes the report fingerprints instead (api.report.provenance).
     input_files: tuple[tuple[str, str], ...] = ()
+    #: Declared participant attributes for the analysis, name -> participant id -> category
+    #: (e.g. ``{"role": {...}}`` from the service database; a participant left out is unknown).
+    #: The report's analysis reads them as the service's does, so the common-ground rule hears
+    #: the same roles on the dashboard and in the report (issue 16). Empty: none declared.
+    attributes: dict[str, dict[Hashable, str]] = field(default_factory=dict)
 
 
 def from_polis_export(path: str | Path, *, include_moderated: bool = False,

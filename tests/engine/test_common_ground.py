@@ -99,6 +99,20 @@ def test_a_role_under_five_participants_is_hidden_and_cannot_veto() -> None:
     assert result.attributes["role"].categories == ("resident",)
 
 
+def test_no_declared_role_or_only_a_tiny_one_leaves_common_ground_to_the_groups() -> None:
+    # The service passes a "role" attribute for every conversation. Nobody declared a role, or
+    # only 3 board members did (a hidden cell): no role can be asked for support, so common
+    # ground is judged over the opinion groups alone, not "not enough votes" for ever.
+    X = sp.csr_matrix(np.array([[1]] * 27 + [[-1]] * 3, dtype=np.int8))
+    labels = np.zeros(30, dtype=np.int64)
+    settings = BridgingSettings(min_side_agrees=1)
+    for role in ([None] * 30, ["board_member"] * 3 + [None] * 27):
+        result = bridging(X, group_labels=labels, attributes={"role": role}, settings=settings)
+        assert result.common is not None
+        assert result.common.status.tolist() == [COMMON_GROUND]
+        assert result.common.role_status is None  # no "common ground across roles" list
+
+
 def test_a_minority_merged_into_a_big_group_still_vetoes_through_the_fine_partition() -> None:
     # Groups as found: A = 60 (of whom 12 are a hidden minority), B = 30. Statement 0: the 48
     # and B agree, the hidden 12 all disagree. A's share 48/60 = 0.8 passes on its own.
