@@ -50,7 +50,7 @@ from .wording import group_shares, majority_wording, share_interval
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
            "group_stability_answer",
-           "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
+           "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries", "role_sentence",
            "stored_analysis", "support_sentence"]
 
 
@@ -273,6 +273,27 @@ def support_sentence(support: Mapping[Any, float], words: Mapping[str, str]) -> 
     text = parts[0] if len(parts) == 1 else (
         ", ".join(parts[:-1]) + f" {words['and']} " + parts[-1])
     return words["support_sentence"].format(list=text)
+
+
+def role_sentence(role_support: Mapping[str, Mapping[Any, float]],
+                  words: Mapping[str, str]) -> str:
+    """Each shown role's agree share in words: "Agree (of those who agreed or disagreed):
+    resident 82% and board member 74%" (``words``: a language's ``role_part``, ``and``,
+    ``role_sentence`` and ``role_<name>`` of :mod:`meedenken.api.report.i18n`, as the
+    dashboard says it); "" when no role has a share. Small cells are already left out.
+
+    >>> words = {"role_part": "{role} {pct}%", "and": "and", "role_resident": "resident",
+    ...          "role_sentence": "Agree (of those who agreed or disagreed): {list}"}
+    >>> role_sentence({"role": {"resident": 0.82, "manager": 0.74}}, words)
+    'Agree (of those who agreed or disagreed): resident 82% and manager 74%'
+    """
+    parts = [words["role_part"].format(pct=round(100 * r), role=words.get(f"role_{c}", str(c)))
+             for categories in role_support.values() for c, r in categories.items()]
+    if not parts:
+        return ""
+    text = parts[0] if len(parts) == 1 else (
+        ", ".join(parts[:-1]) + f" {words['and']} " + parts[-1])
+    return words["role_sentence"].format(list=text)
 
 
 def role_common_ground_entries(bridging: BridgingResult | None, limit: int | None = None,

@@ -279,7 +279,10 @@ def build_report(source: ReportSource, settings: AnalysisSettings | None = None,
 
         bar.set_postfix_str(steps[0])
 
-        result = analyze(source.matrix, settings, random_state=seed)
+        # Declared roles, as the service's own analysis reads them (same rule everywhere).
+        attributes = {name: [values.get(pid) for pid in source.matrix.participant_ids]
+                      for name, values in source.attributes.items()} or None
+        result = analyze(source.matrix, settings, random_state=seed, attributes=attributes)
         step("analysis")
         tables = tidy_tables(source.matrix, result, texts=source.texts,
                              polis_groups=source.polis_groups)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from meedenken.api.present.analysis import support_sentence
+from meedenken.api.present.analysis import role_sentence, support_sentence
 from meedenken.engine import AnalysisResult
 
 from . import figures as fg
@@ -60,6 +60,22 @@ def _status_words(status: str, words: Mapping[str, str]) -> str:
     return f" ({text})" if text else ""
 
 
+def _roles_context(source: ReportSource, listed: list[Any],
+                   words: Mapping[str, str]) -> dict[str, Any]:
+    """"Common ground across roles" (issue 16 item 3): the statements every shown role supports,
+    in words; with none, the closest ones and why; ``roles`` empty when no role is declared
+    (the page then leaves the list out, as the dashboard hides its card)."""
+    if not listed:
+        return {"roles": [], "roles_empty": False}
+    common = [st for st in listed if st.role_status == "common_ground"][:BRIDGING_SHOWN]
+    shown = common or listed[:3]
+    return {"roles_empty": not common,
+            "roles": [{"id": st.statement_id, "text": source.texts.get(st.statement_id, ""),
+                       "support": role_sentence(st.role_support, words)
+                       + ("" if common else _status_words(st.role_status or "", words))}
+                      for st in shown]}
+
+
 def bridging_extra(source: ReportSource, result: AnalysisResult,
                    tables: Mapping[str, pd.DataFrame], words: dict[str, str]) -> Extra | None:
     """The bridging section: ``result.bridging`` as the tidy ``bridging`` table ranks it (best
@@ -93,6 +109,9 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
                            "support": support_sentence(st.group_support, words)
                            + ("" if st.is_bridging else _status_words(st.status, words))}
                           for st in shown],
+               **_roles_context(source, scored.ranked(by="roles")
+                                if scored.common is not None
+                                and scored.common.role_status is not None else [], words),
                "settings": setting_rows(scored.settings, reference=None,
                                                 lang=words["lang"]),
                "settings_name": f"meedenken.engine.bridging.{type(scored.settings).__name__}"}

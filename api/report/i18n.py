@@ -205,6 +205,20 @@ _EN = {
     "status_rejected_by_a_role": "a role disagrees",
     "status_rejected_by_a_group": "a group disagrees",
     "bridging_details": "Details: the bridging score of every statement",
+    "common_ground_roles": "Common ground across roles",
+    "common_ground_roles_text": (
+        "Statements a majority of every declared role (residents, professionals, board ...) "
+        "supports (of those who agreed or disagreed, beyond chance) and no role rejects; roles "
+        "of fewer than 5 participants stay hidden."),
+    "role_part": "{role} {pct}%",
+    "role_sentence": "Agree (of those who agreed or disagreed): {list}",
+    "role_resident": "resident",
+    "role_patient": "patient or client",
+    "role_carer": "carer",
+    "role_professional": "care professional",
+    "role_manager": "manager",
+    "role_board_member": "board member",
+    "role_other": "other",
 }
 
 _NL = {
@@ -415,6 +429,20 @@ _NL = {
     "status_rejected_by_a_role": "een rol is het oneens",
     "status_rejected_by_a_group": "een groep is het oneens",
     "bridging_details": "Details: de verbindingsscore van elke stelling",
+    "common_ground_roles": "Gemeenschappelijke grond tussen rollen",
+    "common_ground_roles_text": (
+        "Stellingen die elke opgegeven rol (inwoners, professionals, bestuur ...) met een "
+        "meerderheid steunt (van wie eens of oneens stemde, buiten het toeval) en die geen rol "
+        "afwijst; rollen van minder dan 5 deelnemers blijven verborgen."),
+    "role_part": "{role} {pct}%",
+    "role_sentence": "Eens (van wie eens of oneens stemde): {list}",
+    "role_resident": "inwoner",
+    "role_patient": "patiënt of cliënt",
+    "role_carer": "mantelzorger",
+    "role_professional": "zorgprofessional",
+    "role_manager": "manager",
+    "role_board_member": "bestuurder",
+    "role_other": "anders",
 }
 
 #: Thousands and decimal separators per report language (Dutch: 5.303 stemmen, 0,88), on the

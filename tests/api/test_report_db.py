@@ -110,3 +110,87 @@ def test_database_errors(argv: list[str], message: str, tmp_path: Path,
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
+
+
+def _roles_database(path: Path) -> str:
+    """48 participants with declared roles (30 residents, 10 professionals, 8 managers) and 3
+    board members (a cell under 5, hidden); every one votes on every statement. Statement
+    (id) 1: everyone agrees; 2: the managers reject it; 3: the board members reject it; 4:
+    split."""
+    from sqlmodel import Session, SQLModel
+
+    from meedenken.models.db import make_engine
+    from meedenken.models.tables import Conversation, Participant, Role, Statement, VoteHistory
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    roles = ([Role.resident] * 30 + [Role.professional] * 10 + [Role.manager] * 8
+             + [Role.board_member] * 3)
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    with Session(engine) as session:
+        conversation = Conversation(topic="Rollen", description="", facilitator_token_hash="f" * 64)
+        session.add(conversation)
+        session.commit()
+        cid = conversation.id
+        people = [Participant(conversation_id=cid, token_hash=f"{i:064d}", role=role,
+                              created_at=start + timedelta(minutes=i))
+                  for i, role in enumerate(roles)]
+        session.add_all(people)
+        session.commit()
+        statements = [Statement(conversation_id=cid, text=f"Stelling {i}", is_seed=True)
+                      for i in range(4)]
+        session.add_all(statements)
+        session.commit()
+        for i, (person, role) in enumerate(zip(people, roles, strict=True)):
+            votes = [1,
+                     -1 if role == Role.manager else 1,
+                     -1 if role == Role.board_member else 1,
+                     1 if i % 2 else -1]
+            for statement, value in zip(statements, votes, strict=True):
+                session.add(VoteHistory(conversation_id=cid, participant_id=person.id,
+                                        statement_id=statement.id, value=value,
+                                        created_at=start + timedelta(hours=1, minutes=i)))
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize(("lang", "heading", "board"), [
+    ("en", "Common ground across roles", "board member"),
+    ("nl", "Gemeenschappelijke grond tussen rollen", "bestuurder"),
+])
+def test_report_hears_the_declared_roles_as_the_dashboard_does(
+        tmp_path: Path, lang: str, heading: str, board: str) -> None:
+    """Issue 16: the report's analysis reads the roles declared in the service (as the live
+    analysis does), so a statement a role rejects is not common ground in the report either,
+    and "common ground across roles" is a list of its own; a role of 3 stays hidden."""
+    url = _roles_database(tmp_path / "roles.db")
+    out = tmp_path / f"roles-{lang}.html"
+    assert main(["report", "--db", url, "--conversation", "1", "--out", str(out),
+                 "--no-topics", "--lang", lang]) == 0
+    html = out.read_text(encoding="utf-8")
+    start = html.index('<section id="bridging">')
+    body = html[start:html.index("</section>", start)]
+
+    def listed(css: str) -> list[int]:
+        part = body[body.index(f'<ol class="{css}">'):]
+        part = part[:part.index("</ol>")]
+        return [int(item.split(" ", 1)[0]) for item in part.split("<li>#")[1:]]
+
+    assert listed("common-ground") == [1, 3]  # 2: the managers reject it
+    assert f"<h3 id=\"common-ground-roles\">{heading}</h3>" in body
+    assert listed("common-ground-roles") == [1, 3]
+    roles = body[body.index('<ol class="common-ground-roles">'):]
+    roles = roles[:roles.index("</ol>")]
+    assert "manager 100%" in roles and "score" not in roles
+    assert board not in roles  # a cell of 3 is hidden
+
+
+def test_database_source_reads_the_declared_roles(tmp_path: Path) -> None:
+    from meedenken.api.report.db_source import from_database
+
+    source = from_database(_roles_database(tmp_path / "r.db"), 1)
+    assert sorted(set(source.attributes["role"].values())) == [
+        "board_member", "manager", "professional", "resident"]
+    assert from_database(_database(tmp_path / "m.db"), 1).attributes == {}
