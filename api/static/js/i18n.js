@@ -258,7 +258,7 @@ const TEXTS = {
       rejected_by_a_role: "a role disagrees",
       rejected_by_a_group: "a group disagrees",
     },
-    consensus: "Common ground",
+    consensus: "Shared views",
     noneYet: "None yet.",
     moderation: "Statements to moderate",
     queueEmpty: "No statements to moderate.",
