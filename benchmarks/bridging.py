@@ -37,6 +37,7 @@ from sklearn.metrics import roc_auc_score
 from meedenken.engine import analyze
 from meedenken.engine.breakdown import vote_breakdown
 from meedenken.engine.bridging import BridgingSettings, bridging
+from meedenken.engine.bridging_result import BridgingResult
 from meedenken.engine.factorization import FactorModel
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.settings import AnalysisSettings
@@ -579,15 +580,43 @@ def common(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS)),
     return [*dist, "", *pair]
 
 
+def _within_status(b: BridgingResult, key: np.ndarray) -> np.ndarray:
+    """The list's statuses (common ground first), ``key`` within each, then the MF score."""
+    assert b.common is not None
+    idx = np.flatnonzero(b.active)
+    rank = b.common.status_rank()
+    return idx[np.lexsort((idx, -b.score[idx], -key[idx], rank[idx]))]
+
+
+def _evaluation_group_key(X: sp.csr_matrix, labels: np.ndarray) -> np.ndarray:
+    """(n_statements,) the lowest Wilson lower bound (one-sided 95%) of agrees / votes seen over
+    the *evaluation* groups, from the training votes: what an order within a status could do
+    if it knew the very groups the check uses (a reference, not a method)."""
+    from meedenken.engine.intervals import wilson_interval
+
+    counts = vote_breakdown(X, labels, min_cell_size=None).counts
+    seen = counts.sum(axis=-1)
+    low, _ = wilson_interval(counts[..., 0], seen, 1.6449)
+    return np.where(seen > 0, low, 0.0).min(axis=0)
+
+
 def common_real(splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str]:
     """Each export, 5 held-out splits: the lowest held-out group agree rate (agrees / votes
     seen, Pol.is's groups and ours) among each method's top 10, mean over splits per export,
-    then over the exports with the new rule minus each method paired by export."""
+    then over the exports with the new rule minus each method paired by export.
+
+    Beside the list order: the same statuses with the MF score within each, and a reference
+    that orders within each status by the Pol.is groups' own training shares (the groups the
+    check uses; the engine does not know them), to tell the order within a status apart from
+    putting common ground first."""
     from meedenken.models.polis_export import read_export
 
-    methods = ("**common ground (new)**", "MF score (old list order)", "GIC, our groups")
+    methods = ("**common ground (new)**", "same statuses, MF score within",
+               "same statuses, Pol.is groups' training bound within (reference)",
+               "MF score (old list order)", "GIC, our groups")
     per: dict[str, list[list[tuple[float, float]]]] = {k: [] for k in methods}
     n_common: list[float] = []
+    export_rows = []
     for folder in sorted(p for p in POLIS_DATA.iterdir() if p.is_dir()):
         export = read_export(folder)
         m = export.to_matrix()
@@ -595,6 +624,7 @@ def common_real(splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str
         polis_labels = np.array([polis.get(pid, -1) for pid in m.participant_ids])
         for k in methods:
             per[k].append([])
+        ks, commons = [], []
         for split in splits:
             train, test = _split(m, split)
             result = analyze(train, random_state=0)
@@ -604,10 +634,19 @@ def common_real(splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str
             active = train.active & (np.diff(train.X.tocsc().indptr) > 0)
             g = np.where(active, result.group_informed_consensus, -np.inf)
             n_common.append(float(b.is_common_ground.sum()))
-            for name, top in zip(methods, (b.listed_order()[:TOP], b.order()[:TOP],
-                                           np.argsort(-g, kind="stable")[:TOP]), strict=True):
+            ks.append(result.k)
+            commons.append(int(b.is_common_ground.sum()))
+            tops = (b.listed_order()[:TOP], _within_status(b, np.zeros(len(b.score)))[:TOP],
+                    _within_status(b, _evaluation_group_key(train.X, polis_labels))[:TOP],
+                    b.order()[:TOP], np.argsort(-g, kind="stable")[:TOP])
+            for name, top in zip(methods, tops, strict=True):
                 per[name][-1].append((_min_group_agree(top, test, polis_labels),
                                       _min_group_agree(top, test, labels)))
+        n_polis = len(np.unique(polis_labels[polis_labels >= 0]))
+        row = [np.nanmean(np.array(per[k][-1], dtype=float), axis=0)[0] for k in methods]
+        export_rows.append(f"| {folder.name} | {n_polis} | {min(ks)}-{max(ks)} | "
+                           f"{min(commons)}-{max(commons)} | "
+                           + " | ".join(f"{v:.3f}" for v in row) + " |")
     arrays = {k: np.nanmean(np.array(v, dtype=float), axis=1) for k, v in per.items()}
     new = arrays[methods[0]]
     lines = [f"#### Common-ground top 10 on held-out votes ({len(splits)} splits per export, "
@@ -616,7 +655,11 @@ def common_real(splits: tuple[int, ...] = tuple(range(REAL_SPLITS))) -> list[str
              "| method | lowest group held-out agree, Pol.is groups: mean [95% CI] | new minus it "
              "[95% CI], wins/ties/losses | ... our groups | new minus it |",
              "|---|---|---|---|---|"]
-    return lines + _paired_rows(arrays, methods[0])
+    per_export = ["", "Per export (lowest held-out Pol.is-group agree, mean over splits):", "",
+                  "| export | Pol.is groups | our k | common-ground statements | "
+                  + " | ".join(methods) + " |", "|---|---|---|---|" + "---|" * len(methods),
+                  *export_rows]
+    return lines + _paired_rows(arrays, methods[0]) + per_export
 
 
 # ----------------------------------------------------------------------------- passes
