@@ -113,6 +113,23 @@ def test_no_declared_role_or_only_a_tiny_one_leaves_common_ground_to_the_groups(
         assert result.common.role_status is None  # no "common ground across roles" list
 
 
+def test_a_small_cell_with_few_votes_does_not_sink_a_statement_below_a_lukewarm_one() -> None:
+    # Two common-ground statements; a fine cell of 10 people (>= veto_min_share) cast 4 votes
+    # on statement 0 (all agree) and 11 on statement 1 (6 agree, 3 disagree, 2 pass).
+    # Statement 0 is carried by every set; statement 1 is lukewarm everywhere. Its few votes
+    # make the cell's bound low (4 of 4: 0.60), not a floor below every other statement.
+    groups = np.array([[[100, 3, 5], [70, 25, 10]],
+                       [[50, 2, 2], [35, 12, 5]]])
+    fine = (np.array([[[96, 3, 5], [62, 22, 8]],
+                      [[4, 0, 0], [6, 3, 2]]]), np.array([100, 10]))
+    cg = common_ground(groups, ["A", "B"], fine=[fine])
+    assert cg.status.tolist() == [COMMON_GROUND, COMMON_GROUND]
+    key = cg.rank_key()
+    low_4_of_4, _ = wilson_interval(np.array([4.0]), np.array([4.0]), CommonGroundSettings().z)
+    assert key[0] == pytest.approx(low_4_of_4[0])
+    assert key[0] > key[1] > 0
+
+
 def test_a_minority_merged_into_a_big_group_still_vetoes_through_the_fine_partition() -> None:
     # Groups as found: A = 60 (of whom 12 are a hidden minority), B = 30. Statement 0: the 48
     # and B agree, the hidden 12 all disagree. A's share 48/60 = 0.8 passes on its own.
