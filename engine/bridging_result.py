@@ -11,6 +11,7 @@ import numpy as np
 from .breakdown import VoteBreakdown
 from .common_ground import COMMON_GROUND, CommonGround, Verdict
 from .factorization import FactorModel
+from .intervals import wilson_interval
 from .settings import BridgingSettings
 
 __all__ = ["BridgingResult", "BridgingSettings", "BridgingStatement"]
@@ -106,7 +107,10 @@ class BridgingResult:
     def listed_order(self, by: str = "groups") -> np.ndarray:
         """Indices of active statements as listed: every common-ground statement first, then
         the undecided, then the rejected; within each, the weakest group's lower bound (the
-        best-supported-by-everyone first), ties by the factor-model score, then matrix order.
+        best-supported-by-everyone first), ties by the lower bound of the agree share among
+        all votes seen (a statement nobody voted on does not come before one many agree with:
+        the MF score of a statement without votes is its prior, 0, above most real ones),
+        then the factor-model score, then matrix order.
 
         ``by="roles"`` orders by the rule over the roles alone (common ground across roles).
         """
@@ -118,7 +122,10 @@ class BridgingResult:
             key = _weakest_role_low(self.common)
         else:
             rank, key = self.common.status_rank(), self.common.rank_key()
-        return idx[np.lexsort((idx, -self.score[idx], -key[idx], rank[idx]))]
+        seen = np.asarray(self.n_votes)
+        pooled, _ = wilson_interval(np.asarray(self.n_agree), seen, self.settings.common_ground.z)
+        pooled = np.where(seen > 0, pooled, 0.0)
+        return idx[np.lexsort((idx, -self.score[idx], -pooled[idx], -key[idx], rank[idx]))]
 
     def ranked(self, limit: int | None = None, by: str = "groups") -> list[BridgingStatement]:
         """Active statements in :meth:`listed_order`, with their explanations."""

@@ -264,7 +264,7 @@ def plain_support(support: Mapping[Hashable, float]) -> str:
     from meedenken.api.present.analysis import support_sentence
     from meedenken.api.report.i18n import strings
 
-    return support_sentence(support, strings("en")) or "no votes yet"
+    return support_sentence(support, strings("en")) or "no votes from the opinion groups yet"
 
 
 def summary_text(

@@ -130,6 +130,24 @@ def test_a_small_cell_with_few_votes_does_not_sink_a_statement_below_a_lukewarm_
     assert key[0] > key[1] > 0
 
 
+def test_a_statement_nobody_voted_on_is_not_listed_before_one_with_votes() -> None:
+    # 40 grouped participants (A: 0-19, B: 20-39) and one outside the groups. Statement 0:
+    # 8 of A agree, 12 disagree, B never saw it; 1: only the ungrouped one voted (agree); 2:
+    # nobody voted; 3: both groups split. 0, 1 and 2 all have a group without votes (bound 0);
+    # the MF score of 2 is its prior (0), above 0's, but "these come closest" should not open
+    # with a statement nobody has voted on: ties go to the agree share among all votes seen.
+    rows = [[(1 if i < 8 else -1) if i < 20 else 0, 0, 0, 1 if i % 2 else -1]
+            for i in range(40)] + [[0, 1, 0, 0]]
+    X = sp.csr_matrix(np.array(rows, dtype=np.int8))
+    labels = np.array([0] * 20 + [1] * 20 + [-1])
+    r = bridging(X, group_labels=labels, settings=BridgingSettings(min_side_agrees=1))
+    assert r.common is not None
+    assert set(r.common.status.tolist()) == {NOT_ENOUGH_VOTES}
+    assert r.common.rank_key()[:3].tolist() == [0.0, 0.0, 0.0]
+    assert r.score[2] > r.score[0]  # what the old tie-break read
+    assert r.listed_order().tolist() == [3, 1, 0, 2]
+
+
 def test_a_minority_merged_into_a_big_group_still_vetoes_through_the_fine_partition() -> None:
     # Groups as found: A = 60 (of whom 12 are a hidden minority), B = 30. Statement 0: the 48
     # and B agree, the hidden 12 all disagree. A's share 48/60 = 0.8 passes on its own.

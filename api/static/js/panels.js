@@ -118,7 +118,7 @@ export function renderBridging(card, root, analysis, textOf) {
 function roleSentence(support) {
   const parts = Object.values(support || {}).flatMap((cats) => Object.entries(cats).map(
     ([role, rate]) => t("rolePart", { pct: pct(rate), role: roleName(role) })));
-  if (!parts.length) return t("noVotesYet");
+  if (!parts.length) return t("noRoleVotesYet");
   const list = parts.length === 1 ? parts[0]
     : `${parts.slice(0, -1).join(", ")} ${t("and")} ${parts[parts.length - 1]}`;
   return t("roleSentence", { list });
