@@ -15,7 +15,7 @@ from .helpers import Conversation, make_conversation
 pytestmark = pytest.mark.browser
 
 #: Seconds to wait for the live dashboard (debounced analysis plus the stream).
-LIVE_TIMEOUT = 30.0
+LIVE_TIMEOUT = 60.0
 STATEMENTS = [
     "Iedereen moet snel een huisarts kunnen bereiken.",  # everyone agrees
     "De wijkteams krijgen minder managers.",  # the managers reject it
@@ -50,6 +50,16 @@ def _panel(page, card: str, root: str) -> dict:  # type: ignore[no-untyped-def]
         text: document.querySelector('#{root}').textContent,
         items: [...document.querySelectorAll('#{root} .bridge .text')].map(n => n.textContent),
     }})""")
+
+
+def _results(new_page, server: Server, conv: Conversation) -> dict:  # type: ignore[no-untyped-def]
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/c/{conv.id}/results")
+    wait_until(page, "document.querySelectorAll('#common li').length > 0", LIVE_TIMEOUT)
+    return page.evaluate("""() => ({
+        text: document.querySelector('#common').textContent,
+        items: [...document.querySelectorAll('#common li .text')].map(n => n.textContent),
+    })""")
 
 
 def test_dashboard_lists_only_common_ground_across_groups_and_roles_live(
@@ -92,6 +102,10 @@ def test_dashboard_lists_only_common_ground_across_groups_and_roles_live(
                   for name in ("bridging", "roles-common", "consensus")}
         assert words in titles["bridging"] and words in titles["roles-common"], titles
         assert words not in titles["consensus"], titles
+    # The participants' results page (linked from the end screen) lists the same statements.
+    results = _results(new_page, server, conv)
+    assert results["items"] == groups["items"], results
+    assert "100% van groep A is het eens" in results["text"] and "score" not in results["text"]
 
 
 def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
@@ -113,6 +127,10 @@ def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
     assert groups["text"].startswith(
         "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:")
     assert 0 < len(groups["items"]) <= 3
+    results = _results(new_page, server, conv)
+    assert results["text"].startswith("Nog geen stellingen waar alle groepen het over eens zijn; "
+                                      "deze komen het dichtst in de buurt:"), results
+    assert 0 < len(results["items"]) <= 3
     assert _panel(page, "roles-common-card", "roles-common")["hidden"] is True  # no roles
 
 

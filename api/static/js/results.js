@@ -35,11 +35,18 @@ function render() {
     $("totals").textContent = t("resultsTotals", { participants: analysis.participants,
                                                    votes: analysis.votes });
   }
-  const common = (analysis.bridging || []).filter((b) => b.is_bridging === true);
-  $("common").replaceChildren(...(common.length ? common.slice(0, 10).map((b) => el("li", {},
+  // Only statements that meet the common-ground rule; with none, say so and show the ones that
+  // come closest with why they are not common ground (as the dashboard and the report do).
+  const listed = analysis.bridging || [];
+  const common = listed.filter((b) => b.is_bridging === true);
+  const item = (b, withStatus) => el("li", {},
     content("p", { className: "text" }, textOf(b)),
-    el("p", { className: "hint", text: supportSentence(b.group_support || b.group_agree) })))
-    : [el("li", { text: t("commonGroundNone") })]));
+    el("p", { className: "hint", text: supportSentence(b.group_support || b.group_agree)
+      + (withStatus && b.status ? ` (${t(`status.${b.status}`)})` : "") }));
+  $("common").replaceChildren(...(common.length ? common.slice(0, 10).map((b) => item(b, false))
+    : [el("li", { className: "empty-common",
+                  text: t(listed.length ? "commonGroundClosest" : "commonGroundNone") }),
+       ...listed.slice(0, 3).map((b) => item(b, true))]));
   const groups = (analysis.groups || []).filter((g) => g.size >= k);
   $("result-groups").replaceChildren(...groups.map((g) => {
     const card = el("article", { className: "card group-card" });
