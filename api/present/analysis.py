@@ -50,8 +50,8 @@ from .wording import group_shares, majority_wording, share_interval
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
            "group_stability_answer",
-           "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries", "role_sentence",
-           "stored_analysis", "support_sentence"]
+           "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
+           "role_sentence", "stored_analysis", "support_sentence"]
 
 
 def finite(x: Any) -> float | None:
