@@ -432,7 +432,7 @@ _NL = {
     "common_ground_roles": "Gemeenschappelijke grond tussen rollen",
     "common_ground_roles_text": (
         "Stellingen die elke opgegeven rol (inwoners, professionals, bestuur ...) met een "
-        "meerderheid steunt (van wie eens of oneens stemde, buiten het toeval) en die geen rol "
+        "meerderheid steunt (van wie eens of oneens stemde, niet door toeval) en die geen rol "
         "afwijst; rollen van minder dan 5 deelnemers blijven verborgen."),
     "role_part": "{role} {pct}%",
     "role_sentence": "Eens (van wie eens of oneens stemde): {list}",
