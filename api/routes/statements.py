@@ -111,7 +111,8 @@ class MergeResult(SQLModel):
 
 
 def _similar(session: Session, conv: Conversation, text: str, top: int, min_score: float,
-             use_embeddings: bool, most: int) -> list[SimilarStatement]:
+             use_embeddings: bool, most: int, model: str | None = None
+             ) -> list[SimilarStatement]:
     """The existing statements closest to ``text``, among the ``most`` newest visible ones.
 
     Runs with no write lock held (the caller takes it only for the insert): embedding hundreds of
@@ -120,7 +121,7 @@ def _similar(session: Session, conv: Conversation, text: str, top: int, min_scor
     existing = visible_statements(session, conv, newest=most)
     session.rollback()  # end the read transaction before the slow part
     hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
-                         use_embeddings=use_embeddings)
+                         use_embeddings=use_embeddings, model=model)
     return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],
                              score=round(h.score, 4), is_duplicate=h.is_duplicate)
             for h in hits]
@@ -146,7 +147,8 @@ def create_statement(body: StatementCreate, caller: CallerDep, read: ReadSession
     settings = service.settings
     # The slow part first, without the write lock; then the lock only for the insert.
     similar = _similar(read, conv, body.text, settings.similar_top, settings.similar_min_score,
-                       settings.embedding_similarity, settings.similar_max_compared)
+                       settings.embedding_similarity, settings.similar_max_compared,
+                       settings.embedding_model)
     statement = Statement(
         conversation_id=conv.id,  # type: ignore[arg-type]
         text=body.text,
@@ -225,7 +227,8 @@ def check_duplicates(body: DuplicateCheckRequest, caller: CallerDep, read: ReadS
     read.rollback()  # no transaction (and no lock) while embedding
     texts = [t.text for t in body.texts]
     found = check_texts([t for _, t in existing], texts, top=settings.similar_top or 1,
-                        use_embeddings=settings.embedding_similarity)
+                        use_embeddings=settings.embedding_similarity,
+                        model=settings.embedding_model)
     if found is None:
         return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
     return DuplicateCheckResult(duplicates=[_matches(h, existing, texts) for h in found],
@@ -245,7 +248,8 @@ def check_new_seeds(body: DuplicateCheckRequest, service: ServiceDep) -> Duplica
                             f"got {len(body.texts)}")
     texts = [t.text for t in body.texts]
     found = check_texts([], texts, top=settings.similar_top or 1,
-                        use_embeddings=settings.embedding_similarity)
+                        use_embeddings=settings.embedding_similarity,
+                        model=settings.embedding_model)
     if found is None:
         return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
     return DuplicateCheckResult(duplicates=[_matches(h, [], texts) for h in found], checked=True)
@@ -268,7 +272,8 @@ def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
         return DuplicateQueue(data=[], checked=True)
     texts = [t for _, t in pending]
     found = check_texts([t for _, t in accepted], texts, top=settings.similar_top or 1,
-                        use_embeddings=settings.embedding_similarity)
+                        use_embeddings=settings.embedding_similarity,
+                        model=settings.embedding_model)
     if found is None:
         return DuplicateQueue(data=[], checked=False)
     data = []
