@@ -145,6 +145,11 @@ class Settings(BaseSettings):
     #: /statements/check``, no token): each embeds up to ``bulk_max`` texts, so they are limited
     #: per address; a facilitator checks a few times per conversation.
     limit_seed_checks_address: str = "60/h burst 10"
+    #: "Is uw stelling hetzelfde als ...?" checks (``POST /conversations/{id}/statements/check``)
+    #: by participants, one text each: a resident checks before each statement and again after
+    #: editing it, so three times the statement limit; the facilitator is not limited.
+    limit_checks_participant: str = "30/10min"
+    limit_checks_address: str = "300/10min"
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -167,7 +172,8 @@ class Settings(BaseSettings):
     @field_validator("limit_votes_participant", "limit_votes_address",
                      "limit_statements_participant", "limit_statements_address",
                      "limit_joins_address", "limit_conversations_address",
-                     "limit_bulk_address", "limit_seed_checks_address")
+                     "limit_bulk_address", "limit_seed_checks_address",
+                     "limit_checks_participant", "limit_checks_address")
     @classmethod
     def _valid_limit(cls, value: str) -> str:
         parse_limit(value)  # raises ValueError naming the format
@@ -201,6 +207,7 @@ class Settings(BaseSettings):
         table = {
             ("votes", "participant"): parse_limit(self.limit_votes_participant),
             ("statements", "participant"): parse_limit(self.limit_statements_participant),
+            ("checks", "participant"): parse_limit(self.limit_checks_participant),
         }
         if self.address_limits:
             table |= {
@@ -210,5 +217,6 @@ class Settings(BaseSettings):
                 ("conversations", "address"): parse_limit(self.limit_conversations_address),
                 ("seed uploads", "address"): parse_limit(self.limit_bulk_address),
                 ("seed checks", "address"): parse_limit(self.limit_seed_checks_address),
+                ("checks", "address"): parse_limit(self.limit_checks_address),
             }
         return table

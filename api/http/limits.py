@@ -101,13 +101,16 @@ class TokenBucket:
 class _Rule:
     method: str
     path: re.Pattern[str]
-    action: str  # "votes", "statements", "joins", "seed uploads", "seed checks", "conversations"
+    #: "votes", "statements", "checks", "joins", "seed uploads", "seed checks", "conversations"
+    action: str
 
 
 # ``[^/]+``: the segment a route would take as the conversation id, however it is spelled.
 _RULES = (
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/votes/?$"), "votes"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/?$"), "statements"),
+    # issue 17: "is uw stelling hetzelfde als ...?" embeds the text; the facilitator's are free
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/check/?$"), "checks"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/participants/?$"), "joins"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
     _Rule("POST", re.compile(r"^/conversations/?$"), "conversations"),
@@ -116,6 +119,8 @@ _RULES = (
     _Rule("POST", re.compile(r"^/conversations/import/?$"), "conversations"),
     _Rule("POST", re.compile(r"^/statements/check/?$"), "seed checks"),
 )
+#: Actions whose limits do not apply to the conversation's facilitator (seeding is not abuse).
+_FACILITATOR_FREE = ("statements", "checks")
 #: The one spelling of an id the routes accept (see :data:`api.http.deps.ConversationId`).
 CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 
@@ -163,7 +168,7 @@ class RateLimitMiddleware:
     """ASGI middleware applying a :class:`RateLimiter` to votes, statements and joins.
 
     ``is_facilitator(conversation_id, token)`` tells whether a token is the facilitator's (then
-    statement limits do not apply); it is only called for statement submissions.
+    statement and check limits do not apply); it is only called for those two.
     """
 
     def __init__(self, app: ASGIApp, limiter: RateLimiter,
@@ -184,7 +189,7 @@ class RateLimitMiddleware:
             token = _bearer(scope)
             # Only a canonical id can be the facilitator's conversation (the route refuses
             # any other spelling); anything else is charged like a participant's statement.
-            if (rule.action == "statements" and token is not None
+            if (rule.action in _FACILITATOR_FREE and token is not None
                     and CANONICAL_ID.fullmatch(match[1]) is not None
                     and await run_in_threadpool(self.is_facilitator, int(match[1]), token)):
                 break

@@ -268,6 +268,12 @@ SETTINGS_NL: dict[str, str] = {
         "er een stelling bij kwam); daartussen gebruiken updates de laatste schatting, die veel "
         "meer kost dan de rest van een update."),
     # Settings (the service, api/settings.py)
+    "Settings.limit_checks_participant": (
+        "Hoe vaak een deelnemer mag laten nagaan of een stelling al bestaat ('Is uw stelling "
+        "hetzelfde als ...?'), één tekst per keer; drie keer de limiet voor stellingen. De "
+        "gespreksleider is vrij."),
+    "Settings.limit_checks_address": (
+        "Dezelfde controle per internetadres (een zaal vol telefoons deelt één adres)."),
     "Settings.embedding_model": (
         "Het taalmodel voor de controle op dubbele stellingen en voor de onderwerpen "
         "(MEEDENKEN_EMBEDDING_MODEL): een meegeleverd model (multilingual-e5-small, "

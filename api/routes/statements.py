@@ -36,6 +36,11 @@ router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["
 #: Checks of seeds before their conversation exists (the set-up page, issue 17).
 seed_checks = APIRouter(prefix="/statements", tags=["statements"])
 
+#: Texts a participant may check in one request: their own statement, before sending it. Each
+#: text is embedded (and kept in the model's cache), so a participant's token was a way to make
+#: the server embed up to ``bulk_max`` texts per request, without any rate limit.
+PARTICIPANT_CHECK_TEXTS = 1
+
 StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id"),
                       CanonicalId]
 
@@ -219,10 +224,12 @@ def check_duplicates(body: DuplicateCheckRequest, caller: CallerDep, read: ReadS
     request; nothing is stored. The set-up page shows them before seeds are saved, the
     participant page asks "is uw stelling hetzelfde als ...?" before submitting."""
     settings = service.settings
-    if len(body.texts) > settings.bulk_max:
+    most = settings.bulk_max if caller.is_facilitator else PARTICIPANT_CHECK_TEXTS
+    if len(body.texts) > most:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            f"at most {settings.bulk_max} texts per request, "
-                            f"got {len(body.texts)}")
+                            f"at most {most} texts per request"
+                            + ("" if caller.is_facilitator else " from a participant")
+                            + f", got {len(body.texts)}")
     existing = visible_statements(read, caller.conversation)[-settings.similar_max_compared:]
     read.rollback()  # no transaction (and no lock) while embedding
     texts = [t.text for t in body.texts]
