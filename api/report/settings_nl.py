@@ -271,7 +271,7 @@ SETTINGS_NL: dict[str, str] = {
     "Settings.limit_checks_participant": (
         "Hoe vaak een deelnemer mag laten nagaan of een stelling al bestaat ('Is uw stelling "
         "hetzelfde als ...?'), één tekst per keer; drie keer de limiet voor stellingen. De "
-        "gespreksleider is vrij."),
+        "controles van de gespreksleider (tot bulk_max startstellingen per keer) tellen ook."),
     "Settings.limit_checks_address": (
         "Dezelfde controle per internetadres (een zaal vol telefoons deelt één adres)."),
     "Settings.embedding_model": (

@@ -118,7 +118,9 @@ class MergeResult(SQLModel):
 def _similar(session: Session, conv: Conversation, text: str, top: int, min_score: float,
              use_embeddings: bool, most: int, model: str | None = None
              ) -> list[SimilarStatement]:
-    """The existing statements closest to ``text``, among the ``most`` newest visible ones.
+    """The existing statements closest to ``text``, among the ``most`` newest visible ones (read
+    from the database: anyone can be the facilitator of a conversation of their own, and a
+    submission is not rate limited for them; issue 18).
 
     Runs with no write lock held (the caller takes it only for the insert): embedding hundreds of
     statements takes seconds, and on SQLite every vote of every conversation waits for the
@@ -126,7 +128,7 @@ def _similar(session: Session, conv: Conversation, text: str, top: int, min_scor
     existing = visible_statements(session, conv, newest=most)
     session.rollback()  # end the read transaction before the slow part
     hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
-                         use_embeddings=use_embeddings, model=model)
+                         use_embeddings=use_embeddings, model=model, most=most)
     return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],
                              score=round(h.score, 4), is_duplicate=h.is_duplicate)
             for h in hits]
@@ -230,12 +232,17 @@ def check_duplicates(body: DuplicateCheckRequest, caller: CallerDep, read: ReadS
                             f"at most {most} texts per request"
                             + ("" if caller.is_facilitator else " from a participant")
                             + f", got {len(body.texts)}")
-    existing = visible_statements(read, caller.conversation)[-settings.similar_max_compared:]
+    # A participant's text is compared with the newest statements (read from the database,
+    # issue 18); the facilitator's seeds with the newest and the closest of the older ones that
+    # are known (each check rate limited, api.http.limits).
+    existing = visible_statements(read, caller.conversation,
+                                  newest=None if caller.is_facilitator
+                                  else settings.similar_max_compared)
     read.rollback()  # no transaction (and no lock) while embedding
     texts = [t.text for t in body.texts]
     found = check_texts([t for _, t in existing], texts, top=settings.similar_top or 1,
                         use_embeddings=settings.embedding_similarity,
-                        model=settings.embedding_model)
+                        model=settings.embedding_model, most=settings.similar_max_compared)
     if found is None:
         return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
     return DuplicateCheckResult(duplicates=[_matches(h, existing, texts) for h in found],
@@ -273,14 +280,16 @@ def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
                      .order_by(col(Statement.id))).all()
     read.rollback()
     accepted = [(int(i or 0), t) for i, t, m in rows if m == Moderation.accepted]
-    accepted = accepted[-settings.similar_max_compared:]
     pending = [(int(i or 0), t) for i, t, m in rows if m == Moderation.pending]
     if not pending:
         return DuplicateQueue(data=[], checked=True)
     texts = [t for _, t in pending]
+    # Every accepted statement is embedded (once; cached): the moderator must see duplicates of
+    # old statements too. Each pending one is compared with at most similar_max_compared.
     found = check_texts([t for _, t in accepted], texts, top=settings.similar_top or 1,
                         use_embeddings=settings.embedding_similarity,
-                        model=settings.embedding_model)
+                        model=settings.embedding_model, most=settings.similar_max_compared,
+                        embed_existing=True)
     if found is None:
         return DuplicateQueue(data=[], checked=False)
     data = []
