@@ -206,15 +206,27 @@ def check_texts(existing: Sequence[str], texts: Sequence[str], *, top: int = 3,
         checks = duplicates_among(texts, existing, embedder=embedder, top=top)
         return [_flagged(check, list(range(len(existing) + k)))
                 for k, check in enumerate(checks)]
-    if embed_existing:
-        embedder.embed(existing)
-    embedder.embed(texts)
-    found = []
     for k, text in enumerate(texts):
         if not text.strip():
             raise InvalidSettingError(f"text {k} is empty")
-        pool = existing + texts[:k]
-        chosen = compared_with(embedder, pool, text, most)
+    # compared_with's rule, with the cache read once for all texts (a queue of hundreds of
+    # pending statements against thousands): the newest `most` existing ones (and, for the
+    # queue, all) are embedded first, so "known" covers every window below.
+    embedder.embed(existing if embed_existing else existing[-most:])
+    model = embedder.model_name
+    known = [i for i in range(len(existing)) if embedder.cache.get(model, existing[i]) is not None]
+    pooled = known + [len(existing) + k for k in range(len(texts))]
+    everything = existing + texts
+    vectors = embedder.embed([everything[i] for i in pooled])
+    found = []
+    for k, text in enumerate(texts):
+        pool = everything[:len(existing) + k]
+        upto = len(known) + k  # rows of `pooled` inside this text's pool
+        if len(pool) <= most:
+            chosen = list(range(len(pool)))
+        else:
+            cosines = vectors[:upto] @ vectors[len(known) + k]
+            chosen = sorted(pooled[j] for j in np.argsort(-cosines, kind="stable")[:most])
         check = near_duplicates(text, [pool[i] for i in chosen], top, embedder=embedder)
         found.append(_flagged(check, chosen))
     return found

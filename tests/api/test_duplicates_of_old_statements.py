@@ -72,3 +72,28 @@ def test_compared_with_takes_the_newest_and_the_closest_known_older_ones():
     assert set(encoder.seen) == {"dd new 1", "eeeee new 2", "ffffff new 3", "aaa query"}
     assert compared_with(embedder, pool[:3], "aaa query", 3) == [0, 1, 2]
     assert compared_with(embedder, pool, "aaa query", None) == list(range(len(pool)))
+
+
+
+def test_check_texts_compares_each_text_like_compared_with(monkeypatch):
+    """The queue's batched selection equals compared_with's for each pending text."""
+    from meedenken.api.live import similarity
+
+    embedder = StatementEmbedder(Counting())
+    existing = [f"{'abcdefgh'[i % 8] * (1 + i % 5)} bestaande stelling {i}" for i in range(40)]
+    texts = [f"{'abcdefgh'[i % 8] * (2 + i % 3)} nieuwe stelling {i}" for i in range(6)]
+    everything = existing + texts
+    embedder.embed(existing[::3])  # some older ones are known
+    picked: list[list[int]] = []
+    original = similarity.near_duplicates
+
+    def recording(text, candidates, top, *, embedder):
+        picked.append([everything.index(c) for c in candidates])
+        return original(text, candidates, top, embedder=embedder)
+
+    monkeypatch.setattr(similarity, "near_duplicates", recording)
+    monkeypatch.setattr(similarity, "_embedder", lambda model=None: embedder)
+    expected = [compared_with(embedder, everything[:len(existing) + k], text, 7)
+                for k, text in enumerate(texts)]
+    similarity.check_texts(existing, texts, most=7)
+    assert picked == expected
