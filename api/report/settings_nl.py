@@ -267,6 +267,20 @@ SETTINGS_NL: dict[str, str] = {
         "De verbindingsanalyse wordt opnieuw geschat zodra de stemmen zoveel zijn gegroeid (of "
         "er een stelling bij kwam); daartussen gebruiken updates de laatste schatting, die veel "
         "meer kost dan de rest van een update."),
+    # Settings (the service, api/settings.py)
+    "Settings.limit_checks_participant": (
+        "Hoe vaak een deelnemer mag laten nagaan of een stelling al bestaat ('Is uw stelling "
+        "hetzelfde als ...?'), één tekst per keer; drie keer de limiet voor stellingen. De "
+        "controles van de gespreksleider (tot bulk_max startstellingen per keer) tellen ook."),
+    "Settings.limit_checks_address": (
+        "Dezelfde controle per internetadres (een zaal vol telefoons deelt één adres)."),
+    "Settings.embedding_model": (
+        "Het taalmodel voor de controle op dubbele stellingen en voor de onderwerpen "
+        "(MEEDENKEN_EMBEDDING_MODEL): een meegeleverd model (multilingual-e5-small, "
+        "use-multilingual-v3, all-MiniLM-L6-v2), een map met een sentence-transformers-model of "
+        "een model dat al in de lokale Hugging Face-cache staat; leeg: multilingual-e5-small. Er "
+        "wordt nooit iets gedownload: een naam die op deze machine niet te vinden is, houdt het "
+        "starten van de dienst tegen met één regel uitleg."),
 }
 
 #: The bullets of engine.settings' docstring (how the default departs from Pol.is), in Dutch.

@@ -36,6 +36,11 @@ router = APIRouter(prefix="/conversations/{conversation_id}/statements", tags=["
 #: Checks of seeds before their conversation exists (the set-up page, issue 17).
 seed_checks = APIRouter(prefix="/statements", tags=["statements"])
 
+#: Texts a participant may check in one request: their own statement, before sending it. Each
+#: text is embedded (and kept in the model's cache), so a participant's token was a way to make
+#: the server embed up to ``bulk_max`` texts per request, without any rate limit.
+PARTICIPANT_CHECK_TEXTS = 1
+
 StatementId = Annotated[int, Path(ge=1, le=ID_MAX, description="statement id"),
                       CanonicalId]
 
@@ -111,8 +116,11 @@ class MergeResult(SQLModel):
 
 
 def _similar(session: Session, conv: Conversation, text: str, top: int, min_score: float,
-             use_embeddings: bool, most: int) -> list[SimilarStatement]:
-    """The existing statements closest to ``text``, among the ``most`` newest visible ones.
+             use_embeddings: bool, most: int, model: str | None = None
+             ) -> list[SimilarStatement]:
+    """The existing statements closest to ``text``, among the ``most`` newest visible ones (read
+    from the database: anyone can be the facilitator of a conversation of their own, and a
+    submission is not rate limited for them; issue 18).
 
     Runs with no write lock held (the caller takes it only for the insert): embedding hundreds of
     statements takes seconds, and on SQLite every vote of every conversation waits for the
@@ -120,7 +128,7 @@ def _similar(session: Session, conv: Conversation, text: str, top: int, min_scor
     existing = visible_statements(session, conv, newest=most)
     session.rollback()  # end the read transaction before the slow part
     hits = check_similar([t for _, t in existing], text, top=top, min_score=min_score,
-                         use_embeddings=use_embeddings)
+                         use_embeddings=use_embeddings, model=model, most=most)
     return [SimilarStatement(id=existing[h.index][0], text=existing[h.index][1],
                              score=round(h.score, 4), is_duplicate=h.is_duplicate)
             for h in hits]
@@ -146,7 +154,8 @@ def create_statement(body: StatementCreate, caller: CallerDep, read: ReadSession
     settings = service.settings
     # The slow part first, without the write lock; then the lock only for the insert.
     similar = _similar(read, conv, body.text, settings.similar_top, settings.similar_min_score,
-                       settings.embedding_similarity, settings.similar_max_compared)
+                       settings.embedding_similarity, settings.similar_max_compared,
+                       settings.embedding_model)
     statement = Statement(
         conversation_id=conv.id,  # type: ignore[arg-type]
         text=body.text,
@@ -217,15 +226,23 @@ def check_duplicates(body: DuplicateCheckRequest, caller: CallerDep, read: ReadS
     request; nothing is stored. The set-up page shows them before seeds are saved, the
     participant page asks "is uw stelling hetzelfde als ...?" before submitting."""
     settings = service.settings
-    if len(body.texts) > settings.bulk_max:
+    most = settings.bulk_max if caller.is_facilitator else PARTICIPANT_CHECK_TEXTS
+    if len(body.texts) > most:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            f"at most {settings.bulk_max} texts per request, "
-                            f"got {len(body.texts)}")
-    existing = visible_statements(read, caller.conversation)[-settings.similar_max_compared:]
+                            f"at most {most} texts per request"
+                            + ("" if caller.is_facilitator else " from a participant")
+                            + f", got {len(body.texts)}")
+    # A participant's text is compared with the newest statements (read from the database,
+    # issue 18); the facilitator's seeds with the newest and the closest of the older ones that
+    # are known (each check rate limited, api.http.limits).
+    existing = visible_statements(read, caller.conversation,
+                                  newest=None if caller.is_facilitator
+                                  else settings.similar_max_compared)
     read.rollback()  # no transaction (and no lock) while embedding
     texts = [t.text for t in body.texts]
     found = check_texts([t for _, t in existing], texts, top=settings.similar_top or 1,
-                        use_embeddings=settings.embedding_similarity)
+                        use_embeddings=settings.embedding_similarity,
+                        model=settings.embedding_model, most=settings.similar_max_compared)
     if found is None:
         return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
     return DuplicateCheckResult(duplicates=[_matches(h, existing, texts) for h in found],
@@ -245,7 +262,8 @@ def check_new_seeds(body: DuplicateCheckRequest, service: ServiceDep) -> Duplica
                             f"got {len(body.texts)}")
     texts = [t.text for t in body.texts]
     found = check_texts([], texts, top=settings.similar_top or 1,
-                        use_embeddings=settings.embedding_similarity)
+                        use_embeddings=settings.embedding_similarity,
+                        model=settings.embedding_model)
     if found is None:
         return DuplicateCheckResult(duplicates=[[] for _ in texts], checked=False)
     return DuplicateCheckResult(duplicates=[_matches(h, [], texts) for h in found], checked=True)
@@ -262,13 +280,16 @@ def pending_duplicates(conv: FacilitatorDep, read: ReadSessionDep,
                      .order_by(col(Statement.id))).all()
     read.rollback()
     accepted = [(int(i or 0), t) for i, t, m in rows if m == Moderation.accepted]
-    accepted = accepted[-settings.similar_max_compared:]
     pending = [(int(i or 0), t) for i, t, m in rows if m == Moderation.pending]
     if not pending:
         return DuplicateQueue(data=[], checked=True)
     texts = [t for _, t in pending]
+    # Every accepted statement is embedded (once; cached): the moderator must see duplicates of
+    # old statements too. Each pending one is compared with at most similar_max_compared.
     found = check_texts([t for _, t in accepted], texts, top=settings.similar_top or 1,
-                        use_embeddings=settings.embedding_similarity)
+                        use_embeddings=settings.embedding_similarity,
+                        model=settings.embedding_model, most=settings.similar_max_compared,
+                        embed_existing=True)
     if found is None:
         return DuplicateQueue(data=[], checked=False)
     data = []

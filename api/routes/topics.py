@@ -36,7 +36,9 @@ def list_topics(conv: ConversationDep, read: ReadSessionDep, service: ServiceDep
 
     existing = visible_statements(read, conv)
     read.rollback()
-    embedder = shared_embedder() if service.settings.embedding_similarity else None
+    settings = service.settings
+    embedder = (shared_embedder(settings.embedding_model) if settings.embedding_similarity
+                else None)
     if embedder is None:
         return TopicList(data=[], checked=False)
     if not existing:
