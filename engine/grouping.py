@@ -25,15 +25,20 @@ a little with more groups. Here a group is published only when the votes support
    participant (:mod:`engine.latent_class`) decides k and membership: a class is added while it
    predicts held-out votes better and is not below ``min_group_size``, and every class must pass
    the same bootstrap test. A minority that sits inside the majority's spread on the map (its
-   statements weigh little on the map's two axes) is found this way; the map's test still
-   decides whether there are groups at all, because a latent class model cuts a continuum into
-   classes. Off with ``GroupingSettings.latent_classes=False``.
+   statements weigh little on the map's two axes) is found this way. A latent class model cuts
+   a continuum into classes, so whether classes are sought at all is decided by a test against
+   a continuum: the map's (steps 1-3), or, where the map sees one continuum, the votes' own
+   (:func:`engine.continuum.class_continuum_test`: the gain of two latent classes over one
+   against the gains of the same procedure on votes simulated from a continuum fitted to the
+   same votes, its loadings calibrated; ``GroupingSettings.class_test``). Off with
+   ``GroupingSettings.latent_classes=False``.
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
 fixed grouping seed, so it is the same whatever the analysis's seed. Steps 1-3 cost a fraction of
-a second; step 4 runs only where there are groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md,
-issue 15 session 7).
+a second; the class test 0.05-0.4 CPU s (it reads at most ``class_test_votes`` votes and stops
+at the first simulated continuum that reaches the votes' gain); step 4 runs only where there are
+groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md, issue 15 sessions 7-8).
 """
 
 from __future__ import annotations
