@@ -445,7 +445,9 @@ def forced_groups(
 #: Method name of :func:`class_groups` in :class:`GroupStability`.
 CLASS_METHOD = (
     "latent classes of the agree/disagree votes with a leniency per participant (EM; Lazarsfeld, "
-    "Goodman), sought where the map's divisive test finds groups: a class is added while it "
+    "Goodman), sought where the map's divisive test finds groups or, where it finds one "
+    "continuum, two classes beat votes simulated from a continuum fitted to the same votes: "
+    "a class is added while it "
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
     "are the members' mean map positions"
