@@ -173,6 +173,7 @@ def _planted_rows(
     for shares in shapes:
         for density in densities:
             found: dict[str, list[int]] = {"map": [], "ours": []}
+            class_z: list[str] = []
             aris: dict[str, list[float]] = {"map": [], "ours": [], "oracle": []}
             for seed in seeds:
                 conv = synthetic_conversation(
@@ -187,6 +188,8 @@ def _planted_rows(
                     r = engine.analyze(conv.matrix, settings)
                     inc = r.in_conversation
                     found[key].append(r.k)
+                    if key == "ours":
+                        class_z.append(_class_test_z(r))
                     aris[key].append(
                         adjusted_rand_score(conv.group_labels[inc], r.clustering.labels[inc])
                     )
@@ -205,6 +208,7 @@ def _planted_rows(
                     sum(k == len(shares) for k in found["ours"]),
                     float(np.mean(aris["ours"])),
                     float(np.mean(aris["oracle"])),
+                    " ".join(class_z),
                 )
             )
     return rows
@@ -221,7 +225,20 @@ PLANTED_COLUMNS = (
     "right k",
     "mean ARI",
     "oracle ARI",
+    "class test z",
 )
+
+
+def _class_test_z(r: Any) -> str:
+    """The class-versus-continuum test's z where it ran ("-": the map found groups, so it did
+    not run; "n/a": stopped before two draws, a draw at or above the votes' gain), with a star
+    where it found classes."""
+    st = r.clustering.stability
+    for step in st.steps if st is not None else ():
+        if step.kind in ("classes", "classes_continuum"):
+            z = "n/a" if step.z is None else f"{step.z:.1f}"
+            return z + ("*" if step.kind == "classes" else "")
+    return "-"
 
 
 def planted(seeds: Sequence[int] = PLANTED_SEEDS) -> str:
@@ -249,7 +266,7 @@ def clouds(seeds: Sequence[int] = (0, 1, 2)) -> str:
     rows = []
     for strength in (1.0, 1.5, 3.0):
         for density in DENSITIES:
-            ks = [
+            runs = [
                 engine.analyze(
                     continuous_conversation(
                         N_PARTICIPANTS,
@@ -259,12 +276,15 @@ def clouds(seeds: Sequence[int] = (0, 1, 2)) -> str:
                         random_state=seed,
                     ),
                     ISSUE2_SETTINGS,
-                ).k
+                )
                 for seed in seeds
             ]
+            ks = [r.k for r in runs]
             rows.append((strength, f"{density:.2f}", " ".join(map(str, ks)),
-                         sum(k == 1 for k in ks)))
-    return markdown_table(("loading sd", "density", "k found", "no clear groups"), rows)
+                         sum(k == 1 for k in ks), " ".join(_class_test_z(r) for r in runs)))
+    return markdown_table(
+        ("loading sd", "density", "k found", "no clear groups", "class test z"), rows
+    )
 
 
 def held_out(names: Sequence[str] | None = None) -> str:

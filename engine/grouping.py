@@ -25,15 +25,20 @@ a little with more groups. Here a group is published only when the votes support
    participant (:mod:`engine.latent_class`) decides k and membership: a class is added while it
    predicts held-out votes better and is not below ``min_group_size``, and every class must pass
    the same bootstrap test. A minority that sits inside the majority's spread on the map (its
-   statements weigh little on the map's two axes) is found this way; the map's test still
-   decides whether there are groups at all, because a latent class model cuts a continuum into
-   classes. Off with ``GroupingSettings.latent_classes=False``.
+   statements weigh little on the map's two axes) is found this way. A latent class model cuts
+   a continuum into classes, so whether classes are sought at all is decided by a test against
+   a continuum: the map's (steps 1-3), or, where the map sees one continuum, the votes' own
+   (:func:`engine.continuum.class_continuum_test`: the gain of two latent classes over one
+   against the gains of the same procedure on votes simulated from a continuum fitted to the
+   same votes, its loadings calibrated; ``GroupingSettings.class_test``). Off with
+   ``GroupingSettings.latent_classes=False``.
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
 fixed grouping seed, so it is the same whatever the analysis's seed. Steps 1-3 cost a fraction of
-a second; step 4 runs only where there are groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md,
-issue 15 session 7).
+a second; the class test 0.05-0.4 CPU s (it reads at most ``class_test_votes`` votes and stops
+at the first simulated continuum that reaches the votes' gain); step 4 runs only where there are
+groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md, issue 15 sessions 7-8).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ import numpy as np
 
 from . import latent_class as lc
 from .choose_k import paired_participant_z
+from .continuum import ClassContinuumTest
 from .result import GroupStability, KStep
 from .settings import GroupingSettings
 
@@ -54,6 +60,7 @@ __all__ = [
     "forced_groups",
     "stable_groups",
     "weighted_kmeans",
+    "with_class_test",
 ]
 
 #: Method names written into :class:`GroupStability`.
@@ -438,7 +445,9 @@ def forced_groups(
 #: Method name of :func:`class_groups` in :class:`GroupStability`.
 CLASS_METHOD = (
     "latent classes of the agree/disagree votes with a leniency per participant (EM; Lazarsfeld, "
-    "Goodman), sought where the map's divisive test finds groups: a class is added while it "
+    "Goodman), sought where the map's divisive test finds groups or, where it finds one "
+    "continuum, two classes beat votes simulated from a continuum fitted to the same votes: "
+    "a class is added while it "
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
     "are the members' mean map positions"
@@ -535,6 +544,55 @@ def _no_tiny_classes(resp: np.ndarray, min_size: int) -> np.ndarray:
         resp[:, small[np.argmin(sizes[small])]] = -1.0
 
 
+def _class_test_step(t: ClassContinuumTest, z_crit: float) -> KStep:
+    """The class-versus-continuum test as a decision on the way to k."""
+    draws = len(t.null_gains)
+    z = "n/a" if t.z is None else f"{t.z:.2f}"
+    if t.groups:
+        reason = (
+            f"two latent classes fit the votes better than all {draws} simulated continua "
+            f"(gain {t.gain:.4f} per vote, z = {z} >= {z_crit:g}): classes sought"
+        )
+    else:
+        reason = (
+            f"two latent classes fit the votes no better than simulated continua (gain "
+            f"{t.gain:.4f} per vote, {draws} drawn, z = {z}; needs all below and z >= "
+            f"{z_crit:g})"
+        )
+    return KStep(1, 1, None, reason, "classes" if t.groups else "classes_continuum", t.z)
+
+
+def with_class_test(
+    mapped: StableGrouping, class_test: ClassContinuumTest | None, s: GroupingSettings
+) -> StableGrouping:
+    """The map's grouping with the class-versus-continuum test's verdict recorded (where it
+    found no classes, so none are sought)."""
+    if class_test is None:
+        return mapped
+    step = _class_test_step(class_test, s.class_test_z)
+    return _with_steps(mapped, [*mapped.stability.steps, step])
+
+
+def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
+    st = g.stability
+    return StableGrouping(
+        g.k,
+        g.labels,
+        g.centers,
+        GroupStability(
+            st.method,
+            st.clear_groups,
+            st.overall,
+            st.per_group,
+            st.sizes,
+            st.held_out_z,
+            steps,
+            st.min_group_size,
+        ),
+        g.scores,
+    )
+
+
 def class_groups(
     votes: lc.Votes,
     points: np.ndarray,
@@ -545,6 +603,7 @@ def class_groups(
     *,
     settings: GroupingSettings,
     max_groups: int,
+    class_test: ClassContinuumTest | None = None,
 ) -> StableGrouping:
     """The groups as latent classes of the votes (:mod:`engine.latent_class`), where the map's
     divisive test (``mapped``, :func:`stable_groups`) found clear groups at all.
@@ -567,10 +626,19 @@ def class_groups(
     map_labels : k -> the map's grouping of them at k (an EM start).
     base_of, n_base : each one's base cluster, and how many there are.
     mapped : the map's grouping (:func:`stable_groups`).
+    class_test : where the map found no clear groups, the votes' own test
+        (:func:`engine.continuum.class_continuum_test`): classes are sought when it finds two
+        classes that no fitted continuum gives, and its verdict is recorded either way.
     """
     s = settings
-    if mapped.k < 2 or not mapped.stability.clear_groups:
-        return mapped
+    steps = list(mapped.stability.steps)
+    map_found = mapped.k >= 2 and mapped.stability.clear_groups
+    if not map_found:
+        if class_test is None:
+            return mapped
+        steps.append(_class_test_step(class_test, s.class_test_z))
+        if not class_test.groups:
+            return _with_steps(mapped, steps)
     n = votes.n
     rng = np.random.default_rng([s.random_state, n])
     fit_rows = (
@@ -579,7 +647,6 @@ def class_groups(
         else np.arange(n)
     )
     v = votes.participants(fit_rows)
-    steps = list(mapped.stability.steps)
 
     def sample_labels(k: int) -> np.ndarray:
         return map_labels(k)[fit_rows]
@@ -632,22 +699,7 @@ def class_groups(
         steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
         k -= 1
     if k < 2:
-        return StableGrouping(
-            mapped.k,
-            mapped.labels,
-            mapped.centers,
-            GroupStability(
-                mapped.stability.method,
-                mapped.stability.clear_groups,
-                mapped.stability.overall,
-                mapped.stability.per_group,
-                mapped.stability.sizes,
-                mapped.stability.held_out_z,
-                steps,
-                mapped.stability.min_group_size,
-            ),
-            mapped.scores,
-        )
+        return _with_steps(mapped, steps)
     resp, _ = lc.assign(votes, models[k])
     kept_labels = _no_tiny_classes(resp, s.min_group_size)
     kept = np.unique(kept_labels)

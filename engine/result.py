@@ -57,9 +57,13 @@ class KStep:
     #: Why, in words ("two groups, not a continuum", "no further split: one continuum", ...).
     reason: str
     #: The same as a code: "split", "continuum", "class" (another latent class kept,
-    #: :func:`engine.grouping.class_groups`), "held_out", "unstable", "too_few" or "too_small".
+    #: :func:`engine.grouping.class_groups`), "held_out", "unstable", "too_few", "too_small",
+    #: or the class-versus-continuum test where the map saw one continuum
+    #: (:func:`engine.continuum.class_continuum_test`): "classes" (classes sought) or
+    #: "classes_continuum" (none).
     kind: str = ""
-    #: For "held_out" and "class": the paired z of that split or class.
+    #: For "held_out" and "class": the paired z of that split or class; for "classes" and
+    #: "classes_continuum": the test's z against the simulated continua (None: stopped early).
     z: float | None = None
 
 

@@ -406,6 +406,20 @@ class GroupingSettings(_Validated):
     class_folds: int = 5
     #: Bootstrap resamples of the classes' clusterwise stability (each a full refit at k).
     class_boot: int = 20
+    #: Where the map finds no clear groups, ask the votes themselves
+    #: (:func:`engine.continuum.class_continuum_test`): when two latent classes fit them better
+    #: than they fit every continuum simulated from a continuous model fitted to them, the
+    #: classes are sought (k and who as above). A 10% minority off the map's axes is found so
+    #: (benchmarks/RESULTS.md, issue 15 session 8). Needs ``latent_classes``.
+    class_test: bool = True
+    #: Simulated continua of that test at most (drawn until one reaches the votes' gain).
+    class_test_null: int = 8
+    #: ... the z the votes' gain must reach against them (one-sided 0.13%: real rooms have
+    #: more than the map's two dimensions of continuous opinion, so a strict level).
+    class_test_z: float = 3.0
+    #: ... and the votes it reads at most (whole participants sampled, at most
+    #: ``class_max_participants`` of them): its cost grows with the votes.
+    class_test_votes: int = 12_000
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
@@ -421,6 +435,9 @@ class GroupingSettings(_Validated):
         "class_max_participants": Interval(Integral, 20, None),
         "class_folds": Interval(Integral, 2, None),
         "class_boot": _positive_int(),
+        "class_test_null": Interval(Integral, 2, None),
+        "class_test_z": Interval(Real, 0, None),
+        "class_test_votes": Interval(Integral, 100, None),
     }
 
 

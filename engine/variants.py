@@ -17,8 +17,14 @@ import scipy.sparse as sp
 
 from . import clustering as cl
 from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
-from .continuum import continuum_test
-from .grouping import StableGrouping, class_groups, stable_groups, weighted_kmeans
+from .continuum import class_continuum_test, continuum_test
+from .grouping import (
+    StableGrouping,
+    class_groups,
+    stable_groups,
+    weighted_kmeans,
+    with_class_test,
+)
 from .latent_class import votes_of
 from .pca import default_axes, polis_axes
 from .settings import DEFAULT_MODE_K_BUFFER
@@ -393,8 +399,31 @@ class DefaultSteps(_Common):
             held_out=held_out,
             split_p=split_p,
         )
-        if not s.grouping.latent_classes or mapped_groups.k < 2:
+        if not s.grouping.latent_classes or mapped_groups.k < 1:
             return mapped_groups
+        # Where the map finds no clear groups, the votes' own test may still find classes.
+        class_test = None
+        if (
+            mapped_groups.k < 2
+            and s.grouping.class_test
+            and len(base.members) >= 2 * s.grouping.min_group_size
+        ):
+            class_test = class_continuum_test(
+                run.X,
+                base.members,
+                run.active,
+                mapped.omap.center,
+                mapped.omap.components,
+                scale_columns=mapped.scale_columns,
+                extra_voted=mapped.extra_voted,
+                n_null=s.grouping.class_test_null,
+                max_points=s.grouping.class_max_participants,
+                max_votes=s.grouping.class_test_votes,
+                z_crit=s.grouping.class_test_z,
+                rng=np.random.default_rng([s.grouping.random_state, 15]),
+            )
+        if mapped_groups.k < 2 and (class_test is None or not class_test.groups):
+            return with_class_test(mapped_groups, class_test, s.grouping)
 
         def map_labels(k: int) -> np.ndarray:
             """The map's grouping at k (weighted k-means of the base clusters, fixed seed);
@@ -414,6 +443,7 @@ class DefaultSteps(_Common):
             mapped_groups,
             settings=s.grouping,
             max_groups=s.max_groups,
+            class_test=class_test,
         )
 
     def k_buffer(self, run: Run) -> int:

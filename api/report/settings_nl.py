@@ -118,6 +118,21 @@ SETTINGS_NL: dict[str, str] = {
         "Aantal delen (folds) van de toets op achtergehouden stemmen voor elke extra klasse."),
     "GroupingSettings.class_boot": (
         "Aantal bootstrap-hersteekproeven voor de herhaalbaarheid (Jaccard) van de klassen."),
+    "GroupingSettings.class_test": (
+        "Waar de kaart geen duidelijke groepen vindt, worden de stemmen zelf gevraagd: passen "
+        "twee latente klassen beter dan bij elk continuum dat wordt gesimuleerd uit een "
+        "continu model dat op dezelfde stemmen is aangepast, dan worden de klassen gezocht "
+        "(aantal en leden zoals hierboven). Zo wordt ook een minderheid van 10% gevonden die "
+        "buiten de assen van de kaart ligt."),
+    "GroupingSettings.class_test_null": (
+        "Hoogstens zoveel gesimuleerde continua voor die toets (er wordt gestopt zodra er een "
+        "de winst van de echte stemmen haalt)."),
+    "GroupingSettings.class_test_z": (
+        "De z die de winst van de echte stemmen tegen die continua moet halen (eenzijdig "
+        "0,13%: echte gesprekken hebben meer dan de twee dimensies van de kaart)."),
+    "GroupingSettings.class_test_votes": (
+        "Die toets leest hoogstens zoveel stemmen (een steekproef van hele deelnemers); de "
+        "rekentijd groeit met het aantal stemmen."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (
@@ -297,7 +312,9 @@ DEFAULT_CHANGES_NL = (
     "voor de indeling maakt ze onafhankelijk van random_state. Waar de kaart zo groepen vindt, "
     "bepalen latente klassen van de stemmen zelf (met een instemmingsneiging per deelnemer) "
     "hoeveel groepen en wie erin zit, zodat een kleine minderheid die op de kaart verborgen "
-    "ligt toch een groep wordt. Het silhouet van de basisclustercentra dat Pol.is gebruikt, "
+    "ligt toch een groep wordt; waar de kaart geen groepen vindt, mogen twee latente klassen "
+    "dat alsnog laten zien als ze beter passen dan gesimuleerde continua die op dezelfde "
+    "stemmen zijn aangepast. Het silhouet van de basisclustercentra dat Pol.is gebruikt, "
     "bevoordeelt los van de gegevens twee groepen.",
     "Uitgesloten stellingen (door moderatie verwijderd, meta) worden weggelaten, niet met nullen "
     "gevuld, zodat ze in de schaling van de projectie niet als 'gestemd' tellen en haar niet "

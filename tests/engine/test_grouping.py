@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
-from meedenken.engine import POLIS, AnalysisSettings, InvalidSettingError, analyze
+from meedenken.engine import POLIS, AnalysisSettings, InvalidSettingError, analyze, continuum
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.settings import GroupingSettings
-from meedenken.engine.synthetic import continuous_conversation
+from meedenken.engine.synthetic import continuous_conversation, synthetic_conversation
 
 FAST = AnalysisSettings(bridging=False)
 
@@ -100,6 +101,58 @@ def test_one_cloud_gives_no_clear_groups() -> None:
     st = r.clustering.stability
     assert r.k == 1 and st is not None and not st.clear_groups and st.overall is None
     assert (r.clustering.labels[r.in_conversation] == 0).all()
+
+
+def test_a_ten_percent_minority_the_map_calls_a_continuum_is_found() -> None:
+    """Planted 90/10 (400 x 100 at 30%, leniency sd 0.5): the map's continuum test says one
+    continuum, so the map alone publishes no groups; two latent classes fit the votes better
+    than every continuum simulated from the continuous model fitted to them, so the classes are
+    sought and the minority is published."""
+    conv = synthetic_conversation(400, 100, density=0.3, group_shares=(0.9, 0.1), random_state=1)
+    before = analyze(conv.matrix, AnalysisSettings(
+        bridging=False, grouping=GroupingSettings(class_test=False)))
+    assert before.k == 1
+    r = analyze(conv.matrix, FAST)
+    assert r.k == 2
+    inc = r.in_conversation
+    assert adjusted_rand_score(conv.group_labels[inc], r.clustering.labels[inc]) >= 0.8
+    st = r.clustering.stability
+    assert st is not None and st.clear_groups
+    test = [s for s in st.steps if s.kind == "classes"]
+    assert len(test) == 1 and test[0].z is not None and test[0].z >= 3.0
+    assert sorted(st.sizes)[0] >= 30  # the minority: 40 planted
+
+
+def test_the_class_test_calibrates_its_continuum() -> None:
+    """A continuous cloud of near-certain votes (loadings sd 3): a continuum fitted on noisy
+    map positions has attenuated loadings, and two classes beat votes simulated from it; with
+    the loadings calibrated (indirect inference) the cloud stays one continuum."""
+    m = continuous_conversation(400, 100, density=0.2, strength=3.0, random_state=0)
+    r = analyze(m, FAST)
+    st = r.clustering.stability
+    assert r.k == 1 and st is not None and not st.clear_groups
+    assert [s.kind for s in st.steps if s.kind.startswith("classes")] == ["classes_continuum"]
+    steps = continuum.CALIBRATION_STEPS
+    try:
+        continuum.CALIBRATION_STEPS = 0
+        uncalibrated = analyze(m, FAST)
+    finally:
+        continuum.CALIBRATION_STEPS = steps
+    assert uncalibrated.k > 1
+
+
+def test_the_class_test_starts_a_small_group_at_its_own_size() -> None:
+    score = np.array([0.1, -0.2, 0.0, 0.3, -0.1, 0.2, 0.0, -0.3, 0.1, 5.0])
+    assert continuum._best_cut(score).tolist() == [0] * 9 + [1]
+
+
+def test_no_class_test_without_latent_classes() -> None:
+    conv = synthetic_conversation(400, 100, density=0.3, group_shares=(0.9, 0.1), random_state=1)
+    r = analyze(conv.matrix, AnalysisSettings(
+        bridging=False, grouping=GroupingSettings(latent_classes=False)))
+    st = r.clustering.stability
+    assert r.k == 1 and st is not None
+    assert not [s for s in st.steps if s.kind.startswith("classes")]
 
 
 def test_a_four_person_cluster_is_not_a_group() -> None:
