@@ -227,7 +227,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
             for c in export.comments}
         answer = analyze_answer(result, seconds, meta_inferred=inferred,
                                 diversity=diversity_json(diversity), statements=infos,
-                                moderation=ModerationCounts(**moderation))
+                                moderation=ModerationCounts(**moderation),
+                                active=matrix.active)
         print(json.dumps(as_json(answer), ensure_ascii=False, allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed,

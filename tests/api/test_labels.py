@@ -81,6 +81,9 @@ def test_moderated_out_left_out_and_unmoderated_counted(
     assert 1 in agreed  # kept: everyone agrees with the unmoderated one
     assert all(b["statement_id"] != 0 for b in data["bridging"])
     assert all(0 not in ids for ids in data["repness"].values())
+    # Not ranked by group-informed consensus either (it was 0.5 per group: no votes counted).
+    assert "0" not in data["group_informed_consensus"]
+    assert "1" in data["group_informed_consensus"]
 
     dropped = _analyze(capsys, str(folder), "--drop-unmoderated")
     assert dropped["moderation"]["unmoderated_kept"] == 0
@@ -89,11 +92,13 @@ def test_moderated_out_left_out_and_unmoderated_counted(
     for key in ("agree", "disagree"):
         assert not {0, 1} & set(dropped["consensus"][key])
     assert all(b["statement_id"] not in (0, 1) for b in dropped["bridging"])
+    assert not {"0", "1"} & set(dropped["group_informed_consensus"])
 
     kept = _analyze(capsys, str(folder), "--include-moderated")
     assert kept["moderation"]["moderated_out"] == 0
     assert kept["moderation"]["moderated_out_kept"] == 1
     assert 0 in kept["consensus"]["agree"]
+    assert "0" in kept["group_informed_consensus"]
 
     assert main(["analyze", str(folder)]) == 0
     text = capsys.readouterr().out
