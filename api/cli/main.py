@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from meedenken.api.cli.common import CommandError, analysis_settings
+from meedenken.api.cli.common import CommandError, add_min_group_size, analysis_settings
 from meedenken.api.report import cli as report_cli
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, metavar="N", help="random_state of the analysis (default 0)"
     )
+    add_min_group_size(parser)
     parser.add_argument(
         "--include-moderated",
         action="store_true",

@@ -148,3 +148,43 @@ def test_fallback_rows_are_marked_and_labelled_by_their_side(
     assert main(["analyze", *argv]) == 0
     text = capsys.readouterr().out
     assert text.count("did not pass the test (Pol.is fallback)") == len(fallback)
+
+
+# ---------------------------------------------------------------------- group size minimum
+def _four_person_cluster(folder: Path) -> Path:
+    """30 participants agree with the odd statements and reject the even ones; 4 do the
+    opposite (a hand-checkable 4-person cluster)."""
+    rng = np.random.default_rng(3)
+    rows, cols, votes = [], [], []
+    for p in range(34):
+        side = -1 if p < 4 else 1
+        for s in range(15):
+            rows.append(p)
+            cols.append(s)
+            agree = (s % 2 == 1) == (side == 1)
+            votes.append((1 if agree else -1) * (1 if rng.random() < 0.95 else -1))
+    times = 1_700_000_000 + np.arange(len(rows), dtype=float)
+    comments = tuple(Comment(s, f"Stelling {s}", moderated=1) for s in range(15))
+    return write_export(PolisExport(np.array(rows), np.array(cols), np.array(votes), times,
+                                    comments, {"topic": "Kleine groep"}), folder)
+
+
+def test_group_size_minimum_is_an_option_never_below_three(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 15, item 3: no published group under 5 by default; ``--min-group-size`` sets the
+    minimum (analyze and report) and refuses 2 with one clear line."""
+    folder = str(_four_person_cluster(tmp_path / "export"))
+    default = _analyze(capsys, folder)
+    assert default["group_stability"]["min_group_size"] == 5
+    assert all(g["size"] >= 5 for g in default["group_details"])
+    three = _analyze(capsys, folder, "--min-group-size", "3")
+    assert three["group_stability"]["min_group_size"] == 3
+    assert sorted(g["size"] for g in three["group_details"]) == [4, 30]
+    for command, extra in (("analyze", []), ("report", ["--out", str(tmp_path / "r.html")])):
+        assert main([command, folder, *extra, "--min-group-size", "2"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert f"meedenken {command}: error: argument --min-group-size:" in err
+        assert ">= 3, got 2" in err
+    assert main(["analyze", folder, "--polis-compatible", "--min-group-size", "5"]) == 2
+    assert "not with --polis-compatible" in capsys.readouterr().err
