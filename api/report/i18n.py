@@ -97,8 +97,12 @@ _EN = {
     "polis_groups": "Pol.is assigned {k} groups to this conversation; agreement with our groups "
                     "(adjusted Rand index, participants both grouped): {ari}.",
     "stability_clear": "Stability of the groups (clusterwise bootstrap Jaccard, Hennig 2007; "
-                       "0.75 or more is stable): overall {overall}; {per_group}. The last split "
-                       "predicts held-out votes better with z = {z}.",
+                       "0.75 or more is stable): overall {overall}; {per_group}.",
+    "stability_z": "The last split predicts held-out votes better with z = {z}.",
+    "stability_forced": "The number of groups was set by hand (k = {k}, --k); the votes did not "
+                        "choose it.",
+    "stability_weak": "Caution: {groups} below the stability line of {line}: not reproducible "
+                      "when participants are resampled; do not present it as a firm group.",
     "stability_none": "No clear opinion groups: the votes do not split into distinct, "
                       "reproducible groups (a continuous spread of opinions), so everyone in "
                       "conversation is shown as one group.",
@@ -124,6 +128,8 @@ _EN = {
     "k_step_held_out": "no better on held-out votes",
     "k_step_unstable": "not reproducible (bootstrap Jaccard)",
     "k_step_too_few": "too few participants for two groups",
+    "k_step_class_too_small": "a further latent class would be below the minimum size",
+    "k_step_forced": "k = {k} set by hand (--k)",
     "representative": "Representative statements per group",
     "representative_text": (
         "Statements on which a group votes most differently from everyone else (Pol.is "
@@ -303,8 +309,12 @@ _NL = {
                     "groepen (adjusted Rand index, deelnemers die beide indelen): {ari}.",
     "stability_clear": "Stabiliteit van de groepen (Jaccard per groep over bootstrap-"
                        "steekproeven, Hennig 2007; 0,75 of meer is stabiel): gemiddeld {overall}; "
-                       "{per_group}. De laatste splitsing voorspelt achtergehouden stemmen beter "
-                       "met z = {z}.",
+                       "{per_group}.",
+    "stability_z": "De laatste splitsing voorspelt achtergehouden stemmen beter met z = {z}.",
+    "stability_forced": "Het aantal groepen is met de hand vastgelegd (k = {k}, --k); de stemmen "
+                        "hebben het niet gekozen.",
+    "stability_weak": "Let op: {groups} onder de stabiliteitsgrens van {line}: niet herhaalbaar "
+                      "bij hersteekproeven; presenteer haar niet als een vaste groep.",
     "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
                       "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
                       "elkaar over); iedereen in het gesprek staat daarom in één groep.",
@@ -332,6 +342,8 @@ _NL = {
     "k_step_held_out": "voorspelt achtergehouden stemmen niet beter",
     "k_step_unstable": "niet herhaalbaar (bootstrap-Jaccard)",
     "k_step_too_few": "te weinig deelnemers voor twee groepen",
+    "k_step_class_too_small": "een extra latente klasse zou onder de minimumgrootte blijven",
+    "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "representative": "Kenmerkende stellingen per groep",
     "representative_text": (
         "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "

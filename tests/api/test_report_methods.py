@@ -264,3 +264,49 @@ def test_ten_group_names_fit_and_consensus_shows_the_half() -> None:
                                                               "share": "Aandeel"})
     assert [line.get_xdata()[0] for line in figure.axes[0].get_lines()] == [fg.HALF]
     _inside(figure)
+
+
+def _forced(result: object, per_group: tuple[float, ...]) -> object:
+    """``result`` as a forced k leaves it: the given Jaccards, no held-out z, steps "forced"
+    then "a further class too small" (engine.grouping's kinds)."""
+    import dataclasses
+
+    from meedenken.engine.result import KStep
+
+    cl = result.clustering  # type: ignore[attr-defined]
+    st = dataclasses.replace(
+        cl.stability, clear_groups=True, overall=float(np.mean(per_group)), per_group=per_group,
+        held_out_z=None, steps=[KStep(2, 2, None, "k forced", "forced"),
+                                KStep(2, 2, None, "class 3 below the minimum size", "too_few")])
+    return dataclasses.replace(result, clustering=dataclasses.replace(cl, stability=st))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_stability_note_is_in_the_page_language_and_warns_of_weak_groups(
+        dutch: tuple[ReportSource, str], lang: str) -> None:
+    """A forced k can publish a group below the stability line: the note says so, names no
+    held-out z it does not have ("z = –"), says k was set by hand, writes its numbers in the
+    page's language (0,68 on a Dutch page), and the k steps are in that language too (not
+    "k forced", not "too few participants for two groups" for a class below the minimum)."""
+    from meedenken.api.report.build import _stability
+    from meedenken.api.report.i18n import strings
+    from meedenken.engine import analyze
+
+    source, _ = dutch
+    settings = AnalysisSettings(force_k=2)
+    result = _forced(analyze(source.matrix, settings, random_state=0), (0.97, 0.68))
+    words = strings(lang)
+    stability = _stability(result, words, settings)  # type: ignore[arg-type]
+    assert stability is not None
+    text, steps = stability["text"], stability["steps"]
+    assert stability["weak"] == ["1"]
+    assert "z = –" not in text and "z =" not in text
+    assert "k forced" not in steps and "too few participants" not in steps
+    assert words["k_step_class_too_small"] in steps
+    if lang == "nl":
+        assert "0,97" in text and "0,68" in text and "0,75" in text and "0.68" not in text
+        assert "Let op: groep 1 onder de stabiliteitsgrens" in text
+        assert "met de hand vastgelegd (k = 2" in text and "k = 2 met de hand" in steps
+    else:
+        assert "0.68" in text and "Caution: group 1 below the stability line" in text
+        assert "set by hand (k = 2" in text
