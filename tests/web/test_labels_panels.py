@@ -42,3 +42,29 @@ def test_group_and_consensus_panels_say_denominators_and_uncertainty(
     assert uncertain.startswith("55% van wie erover stemden eens")
     assert "het 95%-interval reikt tot 50%" in uncertain
     assert clear.startswith("80% van wie erover stemden eens") and "interval" not in clear
+
+
+def test_stability_line_writes_numbers_as_the_page_language(
+        server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, item 4 on the dashboard: each group's bootstrap Jaccard beside the groups, in
+    the page's number style (Dutch 0,93 as its own "0,75 of meer", not 0.93)."""
+    page = new_page(DESKTOP)
+    page.goto(f"{server.base}/new")
+    result = page.evaluate("""async () => {
+        const p = await import('/static/js/panels.js');
+        const i18n = await import('/static/js/i18n.js');
+        const root = document.createElement('p');
+        const stability = {clear_groups: true, per_group: {'0': 0.934, '1': 0.8}};
+        const out = {};
+        for (const lang of ['nl', 'en']) {
+            i18n.setLanguage(lang);
+            p.renderStability(root, stability);
+            out[lang] = root.textContent;
+        }
+        p.renderStability(root, {clear_groups: false, per_group: {}});
+        out.none = root.textContent;
+        return out;
+    }""")
+    assert "0,93" in result["nl"] and "0,80" in result["nl"] and "0.93" not in result["nl"]
+    assert "0.93" in result["en"] and "0.80" in result["en"]
+    assert result["none"].startswith("No clear opinion groups")

@@ -7,7 +7,7 @@ import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { DENSITY_THRESHOLD, drawMap } from "./map.js";
 import {
   el, renderBridging, renderRoleCommonGround, setContentLanguage, renderConsensus, renderDiversity, renderGroups, renderLegend,
-  renderParticipation,
+  renderParticipation, renderStability,
 } from "./panels.js";
 import { follow } from "./sse.js";
 
@@ -105,17 +105,6 @@ function render() {
   renderConsensus($("consensus"), a, textOf);
   renderParticipation($("participation"), a);
   renderDiversity($("diversity-card"), $("diversity"), state.diversity);
-}
-
-/** One line under the group cards: each group's bootstrap Jaccard, or "no clear groups"
- * (issue 15); empty in Pol.is mode and before the first analysis. */
-function renderStability(root, stability) {
-  if (!stability) { root.textContent = ""; return; }
-  if (!stability.clear_groups) { root.textContent = t("stabilityNone"); return; }
-  const entries = Object.entries(stability.per_group || {}).filter(([, j]) => j != null);
-  const name = (g) => t("group", { group: groupLetter(Number(g)) });
-  const list = entries.map(([g, j]) => `${name(g)} ${j.toFixed(2)}`).join(", ");
-  root.textContent = t("stabilityClear", { list });
 }
 
 async function onAnalysis(event) {
