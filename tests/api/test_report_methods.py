@@ -310,3 +310,12 @@ def test_stability_note_is_in_the_page_language_and_warns_of_weak_groups(
     else:
         assert "0.68" in text and "Caution: group 1 below the stability line" in text
         assert "set by hand (k = 2" in text
+
+
+def test_bar_numbers_say_which_share_they_are(dutch: tuple[ReportSource, str]) -> None:
+    """Issue 15, item 5: under a statement the group "disagrees" with, a bare "5% · n=40" read
+    as the share disagreeing; each bar's number says it is the share agreeing, of n votes."""
+    _, html = dutch
+    numbers = re.findall(r'<span class="num">([^<]*· n=\d+)</span>', html)
+    assert numbers
+    assert all(re.fullmatch(r"eens \d+% · n=\d+", n) for n in numbers), numbers[:3]
