@@ -130,6 +130,8 @@ _EN = {
     "k_step_too_few": "too few participants for two groups",
     "k_step_class_too_small": "a further latent class would be below the minimum size",
     "k_step_forced": "k = {k} set by hand (--k)",
+    "setting_changed": "set for this analysis; default",
+    "setting_effective": "this mode uses",
     "representative": "Representative statements per group",
     "representative_text": (
         "Statements on which a group votes most differently from everyone else (Pol.is "
@@ -344,6 +346,8 @@ _NL = {
     "k_step_too_few": "te weinig deelnemers voor twee groepen",
     "k_step_class_too_small": "een extra latente klasse zou onder de minimumgrootte blijven",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
+    "setting_changed": "voor deze analyse ingesteld; standaard",
+    "setting_effective": "deze werkwijze gebruikt",
     "representative": "Kenmerkende stellingen per groep",
     "representative_text": (
         "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "

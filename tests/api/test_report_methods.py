@@ -319,3 +319,32 @@ def test_bar_numbers_say_which_share_they_are(dutch: tuple[ReportSource, str]) -
     numbers = re.findall(r'<span class="num">([^<]*· n=\d+)</span>', html)
     assert numbers
     assert all(re.fullmatch(r"eens \d+% · n=\d+", n) for n in numbers), numbers[:3]
+
+
+def test_settings_table_says_which_values_were_set_and_what_the_mode_uses(
+        dutch: tuple[ReportSource, str]) -> None:
+    """Issue 15, item 7, "every setting with its source": a value the command line (or the
+    caller) changed says so beside the default; k_buffer shows the 2 the default mode uses
+    (its list of changes says 2, the table said 4); Pol.is has no grouping rule, so no Pol.is
+    value is claimed for grouping.*; the page stays Dutch."""
+    from meedenken.engine.settings import GroupingSettings
+
+    source, default_html = dutch
+    assert "voor deze analyse ingesteld" not in default_html
+    k_buffer = ("<code>k_buffer</code></td><td><code>4</code> (deze werkwijze gebruikt "
+                "<code>2</code>)")
+    assert k_buffer in default_html
+    assert "<code>grouping.min_group_size</code></td><td><code>5</code></td><td>–</td>" in (
+        default_html)
+    settings = AnalysisSettings(force_k=2, grouping=GroupingSettings(min_group_size=3))
+    html = build_report(source, settings, lang="nl", topics=False).html
+    assert ("<code>force_k</code></td><td><code>2</code> (voor deze analyse ingesteld; "
+            "standaard <code>None</code>)") in html
+    assert ("<code>grouping.min_group_size</code></td><td><code>3</code> (voor deze analyse "
+            "ingesteld; standaard <code>5</code>)") in html
+    assert html.count("voor deze analyse ingesteld") == 2
+    parser = _Text()
+    parser.feed(html)
+    text = NAMES.sub(" ", " ".join(" ".join(parser.parts).split()))
+    assert not ENGLISH_WORDS.findall(text), sorted(set(ENGLISH_WORDS.findall(text)))
+    assert "k forced" not in text and "set by hand" not in text
