@@ -234,7 +234,9 @@ def _stability(result: AnalysisResult, words: Mapping[str, str],
     line = settings.grouping.min_jaccard
     weak = [g for g, j in answer.per_group.items() if j is not None and j < line]
     text = words["stability_none"]
-    if answer.clear_groups:
+    if result.k == 0:  # fewer people in conversation than the minimum: nobody is grouped
+        text = words["stability_nobody"].format(n=answer.min_group_size)
+    elif answer.clear_groups:
         text = words["stability_clear"].format(
             overall=number(answer.overall) if answer.overall is not None else "–",
             per_group=per_group)

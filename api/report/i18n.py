@@ -107,6 +107,8 @@ _EN = {
                       "reproducible groups (a continuous spread of opinions), so everyone in "
                       "conversation is shown as one group.",
     "stability_min_size": "No group smaller than {n} participants is published.",
+    "stability_nobody": "No opinion groups: fewer participants in conversation than the {n} a "
+                        "group needs, so nobody is grouped.",
     "k_selection": "Choice of the number of groups",
     "k_scores": "held-out log-loss",
     "k_method": "starting from one group, a group is split in two (weighted k-means of its base "
@@ -321,6 +323,8 @@ _NL = {
                       "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
                       "elkaar over); iedereen in het gesprek staat daarom in één groep.",
     "stability_min_size": "Er wordt geen groep met minder dan {n} deelnemers getoond.",
+    "stability_nobody": "Geen opiniegroepen: minder deelnemers in het gesprek dan de {n} die een "
+                        "groep nodig heeft, dus niemand is ingedeeld.",
     "k_selection": "Keuze van het aantal groepen",
     "k_scores": "log-loss op achtergehouden stemmen",
     "k_method": "vanaf één groep wordt een groep alleen in tweeën gesplitst (gewogen k-means van "

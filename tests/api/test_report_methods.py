@@ -348,3 +348,23 @@ def test_settings_table_says_which_values_were_set_and_what_the_mode_uses(
     text = NAMES.sub(" ", " ".join(" ".join(parser.parts).split()))
     assert not ENGLISH_WORDS.findall(text), sorted(set(ENGLISH_WORDS.findall(text)))
     assert "k forced" not in text and "set by hand" not in text
+
+
+def test_nobody_grouped_is_not_called_one_group() -> None:
+    """Three participants (fewer than the group minimum of 5): the summary shows 0 groups, so
+    the note must not say "everyone in conversation is shown as one group"."""
+    from meedenken.api.report.build import _stability
+    from meedenken.api.report.i18n import strings
+    from meedenken.engine import VoteMatrix, analyze
+
+    p, s = np.meshgrid(np.arange(3), np.arange(8), indexing="ij")
+    votes = np.where((p + s) % 2 == 0, 1, -1).ravel()
+    matrix = VoteMatrix.from_records(p.ravel().tolist(), s.ravel().tolist(), votes)
+    result = analyze(matrix, random_state=0)
+    assert result.k == 0
+    for lang, nobody, one_group in (("nl", "niemand is ingedeeld", "in één groep"),
+                                    ("en", "nobody is grouped", "as one group")):
+        stability = _stability(result, strings(lang))
+        assert stability is not None
+        assert nobody in stability["text"] and one_group not in stability["text"]
+        assert "5" in stability["text"]

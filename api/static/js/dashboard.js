@@ -99,7 +99,7 @@ function render() {
   $("map-note").textContent = drawn.mode === "density" ? t("mapDensity", { n: DENSITY_THRESHOLD }) : "";
   renderLegend($("legend"), a);
   renderGroups($("groups"), a, textOf);
-  renderStability($("group-stability"), a.group_stability);
+  renderStability($("group-stability"), a.group_stability, (a.groups || []).length);
   renderBridging($("bridging-card"), $("bridging"), a, textOf);
   renderRoleCommonGround($("roles-common-card"), $("roles-common"), a, textOf);
   renderConsensus($("consensus"), a, textOf);

@@ -218,9 +218,12 @@ export function renderDiversity(card, root, diversity) {
 
 /** One line under the group cards: each group's bootstrap Jaccard, written as the page's
  * language writes numbers (0,93 in Dutch, as the 0,75 of the sentence), or "no clear groups"
- * (issue 15); empty in Pol.is mode and before the first analysis. */
-export function renderStability(root, stability) {
+ * (issue 15); "no groups yet" when nobody is grouped (`nGroups` 0); empty in Pol.is mode and
+ * before the first analysis. */
+export function renderStability(root, stability, nGroups = 1) {
   if (!stability) { root.textContent = ""; return; }
+  // Nobody grouped (fewer people than the group minimum): not "everyone is one group".
+  if (!nGroups) { root.textContent = t("noGroups"); return; }
   if (!stability.clear_groups) { root.textContent = t("stabilityNone"); return; }
   const locale = language() === "nl" ? "nl-NL" : "en-GB";
   const number = (x) => Number(x).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
