@@ -181,6 +181,7 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "moderation": moderation_counts(source),
         "provenance": provenance,
         "not_grouped": int(np.count_nonzero(participants["group_id"] < 0)),
+        "small_groups": _small_groups(groups, settings, words),
         "polis_agreement": _polis_agreement(source, result),
         "stability": _stability(result, words, settings),
         "representative": representative, "consensus": consensus, "gic": gic,
@@ -194,6 +195,20 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "attribution": (words["polis_attribution"] if source.attribution == POLIS_ATTRIBUTION
                         else source.attribution), "links": source.links,
     }
+
+
+def _small_groups(groups: pd.DataFrame, settings: AnalysisSettings,
+                  words: Mapping[str, str]) -> str:
+    """A warning naming every published group below the k-anonymity minimum
+    (``DiversitySettings.min_cell_size``, 5): Pol.is mode publishes any group, and
+    ``--min-group-size`` may be 3 or 4; the page then says so beside the groups ("" if none)."""
+    k = settings.diversity.min_cell_size
+    small = [str(g) for g, n in zip(groups["group_id"], groups["n_participants"], strict=True)
+             if n < k]
+    if not small:
+        return ""
+    return str(words["small_groups"].format(
+        groups=", ".join(f"{words['group'].lower()} {g}" for g in small), n=k))
 
 
 def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings) -> str:

@@ -107,6 +107,9 @@ _EN = {
                       "reproducible groups (a continuous spread of opinions), so everyone in "
                       "conversation is shown as one group.",
     "stability_min_size": "No group smaller than {n} participants is published.",
+    "small_groups": "Caution: fewer than {n} participants (the k-anonymity minimum) in {groups}: "
+                    "the figures of such a group rest on a handful of people and may be traced "
+                    "to them.",
     "stability_nobody": "No opinion groups: fewer participants in conversation than the {n} a "
                         "group needs, so nobody is grouped.",
     "k_selection": "Choice of the number of groups",
@@ -323,6 +326,9 @@ _NL = {
                       "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
                       "elkaar over); iedereen in het gesprek staat daarom in één groep.",
     "stability_min_size": "Er wordt geen groep met minder dan {n} deelnemers getoond.",
+    "small_groups": "Let op: minder dan {n} deelnemers (de k-anonimiteitsgrens) in {groups}: de "
+                    "cijfers van zo'n groep rusten op een handvol mensen en zijn mogelijk tot hen "
+                    "te herleiden.",
     "stability_nobody": "Geen opiniegroepen: minder deelnemers in het gesprek dan de {n} die een "
                         "groep nodig heeft, dus niemand is ingedeeld.",
     "k_selection": "Keuze van het aantal groepen",

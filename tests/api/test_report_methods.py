@@ -368,3 +368,23 @@ def test_nobody_grouped_is_not_called_one_group() -> None:
         assert stability is not None
         assert nobody in stability["text"] and one_group not in stability["text"]
         assert "5" in stability["text"]
+
+
+def test_groups_below_the_k_anonymity_minimum_are_flagged(
+        dutch: tuple[ReportSource, str], tmp_path: Path) -> None:
+    """Issue 15, item 3: Pol.is mode publishes any group (london.youth.policing: 4 people with
+    per-group vote bars) and --min-group-size may be 3; the page then warns beside the groups.
+    The default report (no group under 5) has no such warning."""
+    from meedenken.engine import POLIS
+
+    source, default_html = dutch
+    assert 'id="small-groups"' not in default_html
+    report = build_report(source, POLIS.with_(force_k=5), lang="nl", topics=False)
+    sizes = report.tables["groups"]["n_participants"].tolist()
+    small = [g for g, n in zip(report.tables["groups"]["group_id"], sizes, strict=True) if n < 5]
+    assert small, sizes  # five Pol.is groups of 60 people, two planted: some are tiny
+    match = re.search(r'<p class="missing" id="small-groups">([^<]*)</p>', report.html)
+    assert match, "no warning"
+    assert "minder dan 5 deelnemers" in match.group(1)
+    for g in small:
+        assert f"groep {g}" in match.group(1)
