@@ -21,17 +21,17 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
-from meedenken.api.present.analysis import group_stability_answer
 from meedenken.api.present.tidy import tidy_tables
 from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
 
 from . import extras
 from . import figures as fg
-from .i18n import SEPARATORS, format_number, strings
+from .i18n import SEPARATORS, strings
 from .methods import default_mode_changes, references, setting_rows
 from .provenance import Provenance
 from .provenance import provenance as make_provenance
 from .source import POLIS_ATTRIBUTION, ReportSource
+from .stability import stability_words
 
 __all__ = ["SECTIONS", "Report", "build_report", "write_report"]
 
@@ -183,7 +183,7 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "not_grouped": int(np.count_nonzero(participants["group_id"] < 0)),
         "small_groups": _small_groups(groups, settings, words),
         "polis_agreement": _polis_agreement(source, result),
-        "stability": _stability(result, words, settings),
+        "stability": stability_words(result, words, settings),
         "representative": representative, "consensus": consensus, "gic": gic,
         "group_colors": dict(zip(groups["group_id"].tolist(), colors, strict=True)),
         "has_times": bool(tables["votes"]["timestamp"].notna().any()),
@@ -209,67 +209,6 @@ def _small_groups(groups: pd.DataFrame, settings: AnalysisSettings,
         return ""
     return str(words["small_groups"].format(
         groups=", ".join(f"{words['group'].lower()} {g}" for g in small), n=k))
-
-
-def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings) -> str:
-    """One decision on the way to k, in the report's language (its numbers too)."""
-    if step.kind == "forced":
-        return str(words["k_step_forced"].format(k=settings.force_k))
-    kind = step.kind
-    if kind == "too_few" and step.k_before > 1:  # a further latent class would be too small
-        kind = "class_too_small"
-    lang = words["lang"]
-    return (f"{step.k_before} → {step.k_after}: {words.get('k_step_' + kind, step.reason)}"
-            + ("" if step.p_value is None
-               else f" (p = {format_number(f'{step.p_value:.3f}', lang)})")
-            + ("" if step.z is None else f" (z = {format_number(f'{step.z:.2f}', lang)})"))
-
-
-def _stability(result: AnalysisResult, words: Mapping[str, str],
-               settings: AnalysisSettings | None = None) -> dict[str, Any] | None:
-    """The groups' stability and the k choice, in words (default mode; None in Pol.is mode).
-
-    Numbers are written in the report's language; the held-out z is named only when there is
-    one (not for a forced k); a group below the stability line (``GroupingSettings.min_jaccard``,
-    possible when k is forced) is named in a warning."""
-    answer = group_stability_answer(result)
-    if answer is None:
-        return None
-    settings = settings or AnalysisSettings()
-    lang = words["lang"]
-
-    def number(value: float, digits: int = 2) -> str:
-        return format_number(f"{value:.{digits}f}", lang)
-
-    per_group = "; ".join(f"{words['group'].lower()} {g} {number(j)}"
-                          for g, j in answer.per_group.items() if j is not None)
-    steps = "; ".join(_step_text(x, words, settings) for x in answer.steps)
-    scores = ", ".join(f"k = {k}: {number(-v, 4)}" for k, v in answer.k_scores.items()
-                       if v is not None)
-    line = settings.grouping.min_jaccard
-    weak = [g for g, j in answer.per_group.items() if j is not None and j < line]
-    text = words["stability_none"]
-    if result.k == 0:  # fewer people in conversation than the minimum: nobody is grouped
-        text = words["stability_nobody"].format(n=answer.min_group_size)
-    elif answer.clear_groups:
-        text = words["stability_clear"].format(
-            overall=number(answer.overall) if answer.overall is not None else "–",
-            per_group=per_group)
-        if answer.held_out_z is not None:
-            text += " " + words["stability_z"].format(z=number(answer.held_out_z, 1))
-    if settings.force_k is not None:
-        text += " " + words["stability_forced"].format(k=settings.force_k)
-    if weak:
-        text += " " + words["stability_weak"].format(
-            groups=", ".join(f"{words['group'].lower()} {g}" for g in weak), line=number(line))
-    return {
-        "clear": answer.clear_groups,
-        "weak": weak,
-        "text": text,
-        "min_size": words["stability_min_size"].format(n=answer.min_group_size),
-        "method": words["k_method"], "steps": steps,
-        "scores": f"{words['k_scores']}: {scores}" if scores else "",
-    }
 
 
 def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],

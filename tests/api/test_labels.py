@@ -188,3 +188,27 @@ def test_group_size_minimum_is_an_option_never_below_three(
         assert ">= 3, got 2" in err
     assert main(["analyze", folder, "--polis-compatible", "--min-group-size", "5"]) == 2
     assert "not with --polis-compatible" in capsys.readouterr().err
+
+
+def test_readable_summary_says_how_stable_the_groups_are(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 15, items 2 and 4, "shown the same way everywhere": the readable summary said only
+    "1 opinion groups" where the JSON, the report and the dashboard say "no clear opinion
+    groups"; it now gives the same sentence, the groups' Jaccard and the choice of k."""
+    folder = str(_moderated_export(tmp_path / "two"))
+    data = _analyze(capsys, folder)
+    assert main(["analyze", folder]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    if data["group_stability"]["clear_groups"]:
+        assert "Stability of the groups (clusterwise bootstrap Jaccard" in text
+        for g, j in data["group_stability"]["per_group"].items():
+            assert f"group {g} {j:.2f}" in text
+    else:
+        assert "No clear opinion groups" in text
+    assert "Choice of the number of groups:" in text
+    assert "No group smaller than 5 participants is published." in text
+    cloud = str(_four_person_cluster(tmp_path / "cloud"))
+    assert main(["analyze", cloud, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["group_stability"]["clear_groups"] is False
+    assert main(["analyze", cloud]) == 0
+    assert "No clear opinion groups" in " ".join(capsys.readouterr().out.split())

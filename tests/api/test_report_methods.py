@@ -288,8 +288,8 @@ def test_stability_note_is_in_the_page_language_and_warns_of_weak_groups(
     held-out z it does not have ("z = –"), says k was set by hand, writes its numbers in the
     page's language (0,68 on a Dutch page), and the k steps are in that language too (not
     "k forced", not "too few participants for two groups" for a class below the minimum)."""
-    from meedenken.api.report.build import _stability
     from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words as _stability
     from meedenken.engine import analyze
 
     source, _ = dutch
@@ -353,8 +353,8 @@ def test_settings_table_says_which_values_were_set_and_what_the_mode_uses(
 def test_nobody_grouped_is_not_called_one_group() -> None:
     """Three participants (fewer than the group minimum of 5): the summary shows 0 groups, so
     the note must not say "everyone in conversation is shown as one group"."""
-    from meedenken.api.report.build import _stability
     from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words as _stability
     from meedenken.engine import VoteMatrix, analyze
 
     p, s = np.meshgrid(np.arange(3), np.arange(8), indexing="ij")
