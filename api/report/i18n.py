@@ -97,7 +97,7 @@ _EN = {
     "polis_groups": "Pol.is assigned {k} groups to this conversation; agreement with our groups "
                     "(adjusted Rand index, participants both grouped): {ari}.",
     "stability_clear": "Stability of the groups (clusterwise bootstrap Jaccard, Hennig 2007; "
-                       "0.75 or more is stable): overall {overall}; {per_group}.",
+                       "{line} or more is stable): overall {overall}; {per_group}.",
     "stability_z": "The last split predicts held-out votes better with z = {z}.",
     "stability_forced": "The number of groups was set by hand (k = {k}, --k); the votes did not "
                         "choose it.",
@@ -315,8 +315,8 @@ _NL = {
     "polis_groups": "Pol.is deelde dit gesprek in {k} groepen in; overeenstemming met onze "
                     "groepen (adjusted Rand index, deelnemers die beide indelen): {ari}.",
     "stability_clear": "Stabiliteit van de groepen (Jaccard per groep over bootstrap-"
-                       "steekproeven, Hennig 2007; 0,75 of meer is stabiel): gemiddeld {overall}; "
-                       "{per_group}.",
+                       "steekproeven, Hennig 2007; {line} of meer is stabiel): gemiddeld "
+                       "{overall}; {per_group}.",
     "stability_z": "De laatste splitsing voorspelt achtergehouden stemmen beter met z = {z}.",
     "stability_forced": "Het aantal groepen is met de hand vastgelegd (k = {k}, --k); de stemmen "
                         "hebben het niet gekozen.",

@@ -60,7 +60,7 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
     elif answer.clear_groups:
         text = words["stability_clear"].format(
             overall=number(answer.overall) if answer.overall is not None else "–",
-            per_group=per_group)
+            per_group=per_group, line=number(line))
         if answer.held_out_z is not None:
             text += " " + words["stability_z"].format(z=number(answer.held_out_z, 1))
     if settings.force_k is not None:

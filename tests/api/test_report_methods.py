@@ -388,3 +388,18 @@ def test_groups_below_the_k_anonymity_minimum_are_flagged(
     assert "minder dan 5 deelnemers" in match.group(1)
     for g in small:
         assert f"groep {g}" in match.group(1)
+
+
+def test_stability_line_named_is_the_one_set(dutch: tuple[ReportSource, str]) -> None:
+    """The note named "0,75 or more is stable" whatever ``GroupingSettings.min_jaccard`` was."""
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+    from meedenken.engine.settings import GroupingSettings
+
+    source, _ = dutch
+    settings = AnalysisSettings(force_k=2, grouping=GroupingSettings(min_jaccard=0.6))
+    result = _forced(analyze(source.matrix, settings, random_state=0), (0.97, 0.68))
+    text = stability_words(result, strings("nl"), settings)["text"]  # type: ignore[arg-type,index]
+    assert "0,60 of meer is stabiel" in text and "0,75" not in text
+    assert "Let op" not in text  # 0.68 is above this line
