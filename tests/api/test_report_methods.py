@@ -403,3 +403,17 @@ def test_stability_line_named_is_the_one_set(dutch: tuple[ReportSource, str]) ->
     text = stability_words(result, strings("nl"), settings)["text"]  # type: ignore[arg-type,index]
     assert "0,60 of meer is stabiel" in text and "0,75" not in text
     assert "Let op" not in text  # 0.68 is above this line
+
+
+def test_an_empty_map_draws_without_a_warning() -> None:
+    """A conversation without votes yet (a --db report early on): the map is drawn empty, and
+    matplotlib's "No artists with labels found to put in legend" does not reach the terminal."""
+    import warnings
+
+    empty = pd.DataFrame({"group_id": pd.Series([], dtype=int), "x": [], "y": []})
+    groups = pd.DataFrame({"group_id": [], "n_participants": [], "centre_x": [],
+                           "centre_y": []})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = fg.opinion_map_figure(empty, groups, "Groep", "niet ingedeeld", lang="nl")
+    assert figure.axes[0].get_legend() is None
