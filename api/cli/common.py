@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from meedenken.engine import AnalysisSettings
 
-__all__ = ["CommandError", "analysis_settings"]
+__all__ = ["CommandError", "add_min_group_size", "analysis_settings"]
 
 
 class CommandError(Exception):
@@ -31,13 +31,16 @@ class CommandError(Exception):
         self.prog = prog
 
 
-def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
-    """The engine settings of ``--polis-compatible``, ``--k`` and ``--max-groups``.
+def analysis_settings(args: argparse.Namespace,
+                      prog: str = "meedenken analyze") -> AnalysisSettings:
+    """The engine settings of ``--polis-compatible``, ``--k``, ``--max-groups`` and
+    ``--min-group-size``.
 
     Raises
     ------
     CommandError
-        A value the engine refuses, naming the option (as argparse names a bad argument).
+        A value the engine refuses, naming the option (as argparse names a bad argument); a
+        group size minimum in Pol.is mode, which has none (Pol.is publishes any group).
     """
     from meedenken.engine import POLIS, AnalysisSettings, EngineError
 
@@ -50,5 +53,22 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
             try:
                 settings = settings.with_(**{name: value})
             except EngineError as exc:
-                raise CommandError(f"argument {option}: {exc}", prog="meedenken analyze") from exc
+                raise CommandError(f"argument {option}: {exc}", prog=prog) from exc
+    minimum = getattr(args, "min_group_size", None)
+    if minimum is not None:
+        if args.polis_compatible:
+            raise CommandError("argument --min-group-size: not with --polis-compatible (Pol.is "
+                               "has no group size minimum)", prog=prog)
+        try:
+            settings = settings.with_(grouping=settings.grouping.with_(min_group_size=minimum))
+        except EngineError as exc:
+            raise CommandError(f"argument --min-group-size: {exc}", prog=prog) from exc
     return settings
+
+
+def add_min_group_size(parser: argparse.ArgumentParser) -> None:
+    """``--min-group-size N``, shared by ``analyze`` and ``report`` (issue 15, item 3)."""
+    parser.add_argument(
+        "--min-group-size", type=int, metavar="N",
+        help="smallest opinion group published (default 5, the k-anonymity minimum; never "
+             "below 3); smaller groups are merged into their nearest group")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from meedenken.api.cli.common import CommandError, analysis_settings
+from meedenken.api.cli.common import CommandError, add_min_group_size, analysis_settings
 from meedenken.api.report import cli as report_cli
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ def _configure_analyze(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, metavar="N", help="random_state of the analysis (default 0)"
     )
+    add_min_group_size(parser)
     parser.add_argument(
         "--include-moderated",
         action="store_true",
@@ -227,11 +228,12 @@ def _run_analyze(args: argparse.Namespace) -> int:
             for c in export.comments}
         answer = analyze_answer(result, seconds, meta_inferred=inferred,
                                 diversity=diversity_json(diversity), statements=infos,
-                                moderation=ModerationCounts(**moderation))
+                                moderation=ModerationCounts(**moderation),
+                                active=matrix.active)
         print(json.dumps(as_json(answer), ensure_ascii=False, allow_nan=False))
     else:
         print(summary_text(result, export, matrix.excluded, matrix.meta, seconds, args.seed,
-                           moderation))
+                           moderation, settings))
         if inferred:
             print("\nMeta statements inferred from the vote order (--infer-meta): "
                   + ", ".join(map(str, inferred)))
@@ -275,11 +277,15 @@ def summary_text(
     seconds: dict[str, float],
     seed: int,
     moderation: Mapping[str, int] | None = None,
+    settings: AnalysisSettings | None = None,
 ) -> str:
-    """The readable summary: counts, each group with its representative statements (texts,
-    agree/disagree % in the group; Pol.is's fallback rows marked as not passing the test), then
-    the consensus statements worded as their interval allows."""
+    """The readable summary: counts, the groups' stability ("no clear opinion groups" as the
+    report and the dashboard say it) and how k was chosen, each group with its representative
+    statements (texts, agree/disagree % in the group; Pol.is's fallback rows marked as not
+    passing the test), then the consensus statements worded as their interval allows."""
     from meedenken.api.present.wording import WORDING_EN, majority_wording
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
 
     texts: dict[Hashable, str] = {c.comment_id: c.text for c in export.comments}
     mode = "Pol.is-compatible" if result.polis_compatible else "default"
@@ -294,6 +300,12 @@ def summary_text(
         "participants in conversation.",
         f"{result.k} opinion groups ({mode} settings, seed {seed}).",
     ]
+    stability = stability_words(result, strings("en"), settings)
+    if stability is not None:  # default mode
+        lines.append(textwrap.fill(f"{stability['text']} {stability['min_size']}", TEXT_WIDTH))
+        choice = "; ".join(x for x in (stability["steps"], stability["scores"]) if x)
+        if choice:
+            lines.append(textwrap.fill(f"Choice of the number of groups: {choice}.", TEXT_WIDTH))
     if moderation is not None:
         lines.append(
             f"Moderation: {moderation['moderated_out']:,} rejected statements left out"

@@ -380,6 +380,7 @@ def analysis_answer(
     ]
     groups = _groups(result, statements)
     gic = result.group_informed_consensus
+    listed = _gic_listed(result, matrix.active)
     return AnalysisAnswer(
         version=version,
         created_at=created_at,
@@ -395,7 +396,7 @@ def analysis_answer(
         consensus=_consensus_lists(result, statements),
         group_informed_consensus=[
             GroupInformedConsensusEntry(statement_id=plain_id(sid), value=finite(gic[j]))
-            for j, sid in enumerate(result.statement_ids)
+            for j, sid in enumerate(result.statement_ids) if listed[j]
         ],
         participation=_participation(matrix, roles),
         bridging=bridging_entries(result.bridging, BRIDGING_LISTED),
@@ -536,6 +537,18 @@ EMPTY_ANALYSIS = AnalysisAnswer(
 )
 
 
+def _gic_listed(result: AnalysisResult, active: np.ndarray | None) -> np.ndarray:
+    """Statements whose group-informed consensus is listed: in the default mode those the
+    analysis used (``active``: not moderated out, not meta), as in the report's table; a
+    rejected statement has no votes in the analysis, and its (1 + 0) / (2 + 0) = 0.5 per group
+    would rank it above real statements (issue 15, item 6). Pol.is mode lists every statement,
+    as Pol.is does."""
+    every = np.ones(len(result.statement_ids), dtype=bool)
+    if result.polis_compatible or active is None:
+        return every
+    return np.asarray(active, dtype=bool)
+
+
 def empty_analysis() -> dict[str, Any]:
     """:data:`EMPTY_ANALYSIS` as JSON-ready dicts."""
     return as_json(EMPTY_ANALYSIS)
@@ -545,8 +558,12 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
                    meta_inferred: Sequence[Hashable] = (),
                    diversity: AnalyzeDiversity,
                    statements: Mapping[Hashable, StatementInfo] | None = None,
-                   moderation: ModerationCounts | None = None) -> AnalyzeAnswer:
+                   moderation: ModerationCounts | None = None,
+                   active: np.ndarray | None = None) -> AnalyzeAnswer:
     """The object ``meedenken analyze --json`` prints; ids as in the export.
+
+    ``active`` is ``VoteMatrix.active`` of the analysed matrix: in the default mode the
+    group-informed consensus lists only those statements (:func:`_gic_listed`).
 
     ``seconds`` holds ``read`` (the CSV files), ``matrix`` (building the vote matrix), then the
     engine's own steps from ``result.timings`` (its ``total`` covers the analysis only), then
@@ -567,8 +584,9 @@ def analyze_answer(result: AnalysisResult, seconds: Mapping[str, float], *,
                    "disagree": [plain_id(s.statement_id) for s in result.consensus_disagree]},
         group_informed_consensus={
             str(sid): finite(value)
-            for sid, value in zip(result.statement_ids, result.group_informed_consensus,
-                                  strict=True)},
+            for sid, value, listed in zip(result.statement_ids, result.group_informed_consensus,
+                                          _gic_listed(result, active), strict=True)
+            if listed},
         bridging=bridging_entries(result.bridging),
         common_ground_roles=role_common_ground_entries(result.bridging),
         seconds={step: round(value, 6) for step, value in seconds.items()},

@@ -340,7 +340,8 @@ class AnalysisAnswer(_Answer):
                                   "Pol.is mode and in snapshots older than issue 15)")
     consensus: ConsensusLists = _doc("consensus statements (Pol.is)")
     group_informed_consensus: list[GroupInformedConsensusEntry] = _doc(
-        "group-informed consensus of every statement, in statement order")
+        "group-informed consensus of every statement the analysis used (Pol.is mode: every "
+        "statement), in statement order")
     participation: Participation = _doc("participation counts")
     bridging: list[BridgingEntry] = Field(
         default_factory=list,
@@ -445,7 +446,9 @@ class AnalyzeAnswer(_Answer):
     consensus: dict[str, list[StatementId]] = _doc(
         '"agree" / "disagree" -> consensus statements, strongest first')
     group_informed_consensus: dict[str, Rate] = _doc(
-        "statement id -> group-informed consensus in [0, 1]; null where not defined")
+        "statement id -> group-informed consensus in [0, 1]; null where not defined; the "
+        "statements the analysis used (moderated-out and meta ones left out; Pol.is mode: every "
+        "statement)")
     bridging: list[BridgingEntry] = _doc(
         "every scored statement: common ground across opinion groups first (is_bridging), "
         "then the rest (see BridgingEntry)")

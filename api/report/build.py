@@ -21,7 +21,6 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
-from meedenken.api.present.analysis import group_stability_answer
 from meedenken.api.present.tidy import tidy_tables
 from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
 
@@ -32,6 +31,7 @@ from .methods import default_mode_changes, references, setting_rows
 from .provenance import Provenance
 from .provenance import provenance as make_provenance
 from .source import POLIS_ATTRIBUTION, ReportSource
+from .stability import stability_words
 
 __all__ = ["SECTIONS", "Report", "build_report", "write_report"]
 
@@ -181,8 +181,9 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
         "moderation": moderation_counts(source),
         "provenance": provenance,
         "not_grouped": int(np.count_nonzero(participants["group_id"] < 0)),
+        "small_groups": _small_groups(groups, settings, words),
         "polis_agreement": _polis_agreement(source, result),
-        "stability": _stability(result, words),
+        "stability": stability_words(result, words, settings),
         "representative": representative, "consensus": consensus, "gic": gic,
         "group_colors": dict(zip(groups["group_id"].tolist(), colors, strict=True)),
         "has_times": bool(tables["votes"]["timestamp"].notna().any()),
@@ -196,29 +197,18 @@ def _context(source: ReportSource, result: AnalysisResult, tables: Mapping[str, 
     }
 
 
-def _stability(result: AnalysisResult, words: Mapping[str, str]) -> dict[str, Any] | None:
-    """The groups' stability and the k choice, in words (default mode; None in Pol.is mode)."""
-    answer = group_stability_answer(result)
-    if answer is None:
-        return None
-    per_group = "; ".join(f"{words['group'].lower()} {g} {j:.2f}"
-                          for g, j in answer.per_group.items() if j is not None)
-    steps = "; ".join(f"{x.k_before} → {x.k_after}: {words.get('k_step_' + x.kind, x.reason)}"
-                      + ("" if x.p_value is None else f" (p = {x.p_value:.3f})")
-                      + ("" if x.z is None else f" (z = {x.z:.2f})")
-                      for x in answer.steps)
-    scores = ", ".join(f"k = {k}: {-v:.4f}" for k, v in answer.k_scores.items() if v is not None)
-    return {
-        "clear": answer.clear_groups,
-        "text": words["stability_clear"].format(
-            overall=f"{answer.overall:.2f}" if answer.overall is not None else "–",
-            per_group=per_group,
-            z=f"{answer.held_out_z:.1f}" if answer.held_out_z is not None else "–")
-        if answer.clear_groups else words["stability_none"],
-        "min_size": words["stability_min_size"].format(n=answer.min_group_size),
-        "method": words["k_method"], "steps": steps,
-        "scores": f"{words['k_scores']}: {scores}" if scores else "",
-    }
+def _small_groups(groups: pd.DataFrame, settings: AnalysisSettings,
+                  words: Mapping[str, str]) -> str:
+    """A warning naming every published group below the k-anonymity minimum
+    (``DiversitySettings.min_cell_size``, 5): Pol.is mode publishes any group, and
+    ``--min-group-size`` may be 3 or 4; the page then says so beside the groups ("" if none)."""
+    k = settings.diversity.min_cell_size
+    small = [str(g) for g, n in zip(groups["group_id"], groups["n_participants"], strict=True)
+             if n < k]
+    if not small:
+        return ""
+    return str(words["small_groups"].format(
+        groups=", ".join(f"{words['group'].lower()} {g}" for g in small), n=k))
 
 
 def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],

@@ -11,6 +11,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from meedenken.api.cli.common import add_min_group_size
+
 __all__ = ["configure", "run"]
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="largest number of groups considered (2..10, default 5)")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="random_state of the analysis (default 0)")
+    add_min_group_size(parser)
     parser.add_argument("--include-moderated", action="store_true",
                         help="keep comments Pol.is moderators rejected")
     parser.add_argument("--drop-unmoderated", action="store_true",
@@ -69,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                            prog=prog)
     if args.db is not None and args.conversation is None:
         raise CommandError("argument --db: --conversation ID is required with it", prog=prog)
-    settings = analysis_settings(args)
+    settings = analysis_settings(args, prog)
     progress = sys.stderr.isatty()
     if args.db is not None:
         try:

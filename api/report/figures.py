@@ -181,7 +181,8 @@ def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
     ax.axvline(0, color="#dddddd", linewidth=0.8, zorder=0)
     ax.set_xlabel("PC 1")
     ax.set_ylabel("PC 2")
-    ax.legend(loc="best", fontsize="small", frameon=False)
+    if ax.get_legend_handles_labels()[0]:  # nobody to show: no empty legend (and no warning)
+        ax.legend(loc="best", fontsize="small", frameon=False)
     return figure
 
 

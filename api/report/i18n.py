@@ -97,12 +97,21 @@ _EN = {
     "polis_groups": "Pol.is assigned {k} groups to this conversation; agreement with our groups "
                     "(adjusted Rand index, participants both grouped): {ari}.",
     "stability_clear": "Stability of the groups (clusterwise bootstrap Jaccard, Hennig 2007; "
-                       "0.75 or more is stable): overall {overall}; {per_group}. The last split "
-                       "predicts held-out votes better with z = {z}.",
+                       "{line} or more is stable): overall {overall}; {per_group}.",
+    "stability_z": "The last split predicts held-out votes better with z = {z}.",
+    "stability_forced": "The number of groups was set by hand (k = {k}, --k); the votes did not "
+                        "choose it.",
+    "stability_weak": "Caution: {groups} below the stability line of {line}: not reproducible "
+                      "when participants are resampled; do not present it as a firm group.",
     "stability_none": "No clear opinion groups: the votes do not split into distinct, "
                       "reproducible groups (a continuous spread of opinions), so everyone in "
                       "conversation is shown as one group.",
     "stability_min_size": "No group smaller than {n} participants is published.",
+    "small_groups": "Caution: fewer than {n} participants (the k-anonymity minimum) in {groups}: "
+                    "the figures of such a group rest on a handful of people and may be traced "
+                    "to them.",
+    "stability_nobody": "No opinion groups: fewer participants in conversation than the {n} a "
+                        "group needs, so nobody is grouped.",
     "k_selection": "Choice of the number of groups",
     "k_scores": "held-out log-loss",
     "k_method": "starting from one group, a group is split in two (weighted k-means of its base "
@@ -124,6 +133,10 @@ _EN = {
     "k_step_held_out": "no better on held-out votes",
     "k_step_unstable": "not reproducible (bootstrap Jaccard)",
     "k_step_too_few": "too few participants for two groups",
+    "k_step_class_too_small": "a further latent class would be below the minimum size",
+    "k_step_forced": "k = {k} set by hand (--k)",
+    "setting_changed": "set for this analysis; default",
+    "setting_effective": "this mode uses",
     "representative": "Representative statements per group",
     "representative_text": (
         "Statements on which a group votes most differently from everyone else (Pol.is "
@@ -316,13 +329,22 @@ _NL = {
     "polis_groups": "Pol.is deelde dit gesprek in {k} groepen in; overeenstemming met onze "
                     "groepen (adjusted Rand index, deelnemers die beide indelen): {ari}.",
     "stability_clear": "Stabiliteit van de groepen (Jaccard per groep over bootstrap-"
-                       "steekproeven, Hennig 2007; 0,75 of meer is stabiel): gemiddeld {overall}; "
-                       "{per_group}. De laatste splitsing voorspelt achtergehouden stemmen beter "
-                       "met z = {z}.",
+                       "steekproeven, Hennig 2007; {line} of meer is stabiel): gemiddeld "
+                       "{overall}; {per_group}.",
+    "stability_z": "De laatste splitsing voorspelt achtergehouden stemmen beter met z = {z}.",
+    "stability_forced": "Het aantal groepen is met de hand vastgelegd (k = {k}, --k); de stemmen "
+                        "hebben het niet gekozen.",
+    "stability_weak": "Let op: {groups} onder de stabiliteitsgrens van {line}: niet herhaalbaar "
+                      "bij hersteekproeven; presenteer haar niet als een vaste groep.",
     "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
                       "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
                       "elkaar over); iedereen in het gesprek staat daarom in één groep.",
     "stability_min_size": "Er wordt geen groep met minder dan {n} deelnemers getoond.",
+    "small_groups": "Let op: minder dan {n} deelnemers (de k-anonimiteitsgrens) in {groups}: de "
+                    "cijfers van zo'n groep rusten op een handvol mensen en zijn mogelijk tot hen "
+                    "te herleiden.",
+    "stability_nobody": "Geen opiniegroepen: minder deelnemers in het gesprek dan de {n} die een "
+                        "groep nodig heeft, dus niemand is ingedeeld.",
     "k_selection": "Keuze van het aantal groepen",
     "k_scores": "log-loss op achtergehouden stemmen",
     "k_method": "vanaf één groep wordt een groep alleen in tweeën gesplitst (gewogen k-means van "
@@ -346,6 +368,10 @@ _NL = {
     "k_step_held_out": "voorspelt achtergehouden stemmen niet beter",
     "k_step_unstable": "niet herhaalbaar (bootstrap-Jaccard)",
     "k_step_too_few": "te weinig deelnemers voor twee groepen",
+    "k_step_class_too_small": "een extra latente klasse zou onder de minimumgrootte blijven",
+    "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
+    "setting_changed": "voor deze analyse ingesteld; standaard",
+    "setting_effective": "deze werkwijze gebruikt",
     "representative": "Kenmerkende stellingen per groep",
     "representative_text": (
         "Stellingen waarop een groep het meest afwijkend stemt van alle anderen (Pol.is "

@@ -81,6 +81,9 @@ def test_moderated_out_left_out_and_unmoderated_counted(
     assert 1 in agreed  # kept: everyone agrees with the unmoderated one
     assert all(b["statement_id"] != 0 for b in data["bridging"])
     assert all(0 not in ids for ids in data["repness"].values())
+    # Not ranked by group-informed consensus either (it was 0.5 per group: no votes counted).
+    assert "0" not in data["group_informed_consensus"]
+    assert "1" in data["group_informed_consensus"]
 
     dropped = _analyze(capsys, str(folder), "--drop-unmoderated")
     assert dropped["moderation"]["unmoderated_kept"] == 0
@@ -89,11 +92,13 @@ def test_moderated_out_left_out_and_unmoderated_counted(
     for key in ("agree", "disagree"):
         assert not {0, 1} & set(dropped["consensus"][key])
     assert all(b["statement_id"] not in (0, 1) for b in dropped["bridging"])
+    assert not {"0", "1"} & set(dropped["group_informed_consensus"])
 
     kept = _analyze(capsys, str(folder), "--include-moderated")
     assert kept["moderation"]["moderated_out"] == 0
     assert kept["moderation"]["moderated_out_kept"] == 1
     assert 0 in kept["consensus"]["agree"]
+    assert "0" in kept["group_informed_consensus"]
 
     assert main(["analyze", str(folder)]) == 0
     text = capsys.readouterr().out
@@ -143,3 +148,67 @@ def test_fallback_rows_are_marked_and_labelled_by_their_side(
     assert main(["analyze", *argv]) == 0
     text = capsys.readouterr().out
     assert text.count("did not pass the test (Pol.is fallback)") == len(fallback)
+
+
+# ---------------------------------------------------------------------- group size minimum
+def _four_person_cluster(folder: Path) -> Path:
+    """30 participants agree with the odd statements and reject the even ones; 4 do the
+    opposite (a hand-checkable 4-person cluster)."""
+    rng = np.random.default_rng(3)
+    rows, cols, votes = [], [], []
+    for p in range(34):
+        side = -1 if p < 4 else 1
+        for s in range(15):
+            rows.append(p)
+            cols.append(s)
+            agree = (s % 2 == 1) == (side == 1)
+            votes.append((1 if agree else -1) * (1 if rng.random() < 0.95 else -1))
+    times = 1_700_000_000 + np.arange(len(rows), dtype=float)
+    comments = tuple(Comment(s, f"Stelling {s}", moderated=1) for s in range(15))
+    return write_export(PolisExport(np.array(rows), np.array(cols), np.array(votes), times,
+                                    comments, {"topic": "Kleine groep"}), folder)
+
+
+def test_group_size_minimum_is_an_option_never_below_three(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 15, item 3: no published group under 5 by default; ``--min-group-size`` sets the
+    minimum (analyze and report) and refuses 2 with one clear line."""
+    folder = str(_four_person_cluster(tmp_path / "export"))
+    default = _analyze(capsys, folder)
+    assert default["group_stability"]["min_group_size"] == 5
+    assert all(g["size"] >= 5 for g in default["group_details"])
+    three = _analyze(capsys, folder, "--min-group-size", "3")
+    assert three["group_stability"]["min_group_size"] == 3
+    assert sorted(g["size"] for g in three["group_details"]) == [4, 30]
+    for command, extra in (("analyze", []), ("report", ["--out", str(tmp_path / "r.html")])):
+        assert main([command, folder, *extra, "--min-group-size", "2"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert f"meedenken {command}: error: argument --min-group-size:" in err
+        assert ">= 3, got 2" in err
+    assert main(["analyze", folder, "--polis-compatible", "--min-group-size", "5"]) == 2
+    assert "not with --polis-compatible" in capsys.readouterr().err
+
+
+def test_readable_summary_says_how_stable_the_groups_are(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 15, items 2 and 4, "shown the same way everywhere": the readable summary said only
+    "1 opinion groups" where the JSON, the report and the dashboard say "no clear opinion
+    groups"; it now gives the same sentence, the groups' Jaccard and the choice of k."""
+    folder = str(_moderated_export(tmp_path / "two"))
+    data = _analyze(capsys, folder)
+    assert main(["analyze", folder]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    if data["group_stability"]["clear_groups"]:
+        assert "Stability of the groups (clusterwise bootstrap Jaccard" in text
+        for g, j in data["group_stability"]["per_group"].items():
+            assert f"group {g} {j:.2f}" in text
+    else:
+        assert "No clear opinion groups" in text
+    assert "Choice of the number of groups:" in text
+    assert "No group smaller than 5 participants is published." in text
+    cloud = str(_four_person_cluster(tmp_path / "cloud"))
+    assert main(["analyze", cloud, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["group_stability"]["clear_groups"] is False
+    assert main(["analyze", cloud]) == 0
+    assert "No clear opinion groups" in " ".join(capsys.readouterr().out.split())

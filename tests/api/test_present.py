@@ -249,6 +249,22 @@ def test_unknown_is_null_in_the_api_answer() -> None:
     assert again == body
 
 
+def test_moderated_out_statements_are_not_in_the_api_group_informed_consensus() -> None:
+    """Issue 15, item 6: a rejected (or meta) statement has no votes in the analysis, so its
+    group-informed consensus is (1 + 0) / (2 + 0) per group; listed, it outranked real
+    statements in GET /analysis. The default mode lists the statements it used, as the report
+    does; Pol.is mode keeps every statement, as Pol.is does."""
+    matrix, _ = _conversation()
+    matrix.set_moderation(excluded=[3], meta=[5])
+    body = analysis_to_json(analyze(matrix, random_state=0), matrix, version=1, created_at="t",
+                            statements={}, roles={})
+    listed = [e["statement_id"] for e in body["group_informed_consensus"]]
+    assert sorted(listed) == [0, 1, 2, 4, 6, 7]
+    polis = analysis_to_json(analyze(matrix, meedenken.engine.POLIS, random_state=0), matrix,
+                             version=1, created_at="t", statements={}, roles={})
+    assert sorted(e["statement_id"] for e in polis["group_informed_consensus"]) == list(range(8))
+
+
 def test_unknown_is_null_in_analyze_json(capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     matrix, _ = _conversation()

@@ -264,3 +264,156 @@ def test_ten_group_names_fit_and_consensus_shows_the_half() -> None:
                                                               "share": "Aandeel"})
     assert [line.get_xdata()[0] for line in figure.axes[0].get_lines()] == [fg.HALF]
     _inside(figure)
+
+
+def _forced(result: object, per_group: tuple[float, ...]) -> object:
+    """``result`` as a forced k leaves it: the given Jaccards, no held-out z, steps "forced"
+    then "a further class too small" (engine.grouping's kinds)."""
+    import dataclasses
+
+    from meedenken.engine.result import KStep
+
+    cl = result.clustering  # type: ignore[attr-defined]
+    st = dataclasses.replace(
+        cl.stability, clear_groups=True, overall=float(np.mean(per_group)), per_group=per_group,
+        held_out_z=None, steps=[KStep(2, 2, None, "k forced", "forced"),
+                                KStep(2, 2, None, "class 3 below the minimum size", "too_few")])
+    return dataclasses.replace(result, clustering=dataclasses.replace(cl, stability=st))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_stability_note_is_in_the_page_language_and_warns_of_weak_groups(
+        dutch: tuple[ReportSource, str], lang: str) -> None:
+    """A forced k can publish a group below the stability line: the note says so, names no
+    held-out z it does not have ("z = –"), says k was set by hand, writes its numbers in the
+    page's language (0,68 on a Dutch page), and the k steps are in that language too (not
+    "k forced", not "too few participants for two groups" for a class below the minimum)."""
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words as _stability
+    from meedenken.engine import analyze
+
+    source, _ = dutch
+    settings = AnalysisSettings(force_k=2)
+    result = _forced(analyze(source.matrix, settings, random_state=0), (0.97, 0.68))
+    words = strings(lang)
+    stability = _stability(result, words, settings)  # type: ignore[arg-type]
+    assert stability is not None
+    text, steps = stability["text"], stability["steps"]
+    assert stability["weak"] == ["1"]
+    assert "z = –" not in text and "z =" not in text
+    assert "k forced" not in steps and "too few participants" not in steps
+    assert words["k_step_class_too_small"] in steps
+    if lang == "nl":
+        assert "0,97" in text and "0,68" in text and "0,75" in text and "0.68" not in text
+        assert "Let op: groep 1 onder de stabiliteitsgrens" in text
+        assert "met de hand vastgelegd (k = 2" in text and "k = 2 met de hand" in steps
+    else:
+        assert "0.68" in text and "Caution: group 1 below the stability line" in text
+        assert "set by hand (k = 2" in text
+
+
+def test_bar_numbers_say_which_share_they_are(dutch: tuple[ReportSource, str]) -> None:
+    """Issue 15, item 5: under a statement the group "disagrees" with, a bare "5% · n=40" read
+    as the share disagreeing; each bar's number says it is the share agreeing, of n votes."""
+    _, html = dutch
+    numbers = re.findall(r'<span class="num">([^<]*· n=\d+)</span>', html)
+    assert numbers
+    assert all(re.fullmatch(r"eens \d+% · n=\d+", n) for n in numbers), numbers[:3]
+
+
+def test_settings_table_says_which_values_were_set_and_what_the_mode_uses(
+        dutch: tuple[ReportSource, str]) -> None:
+    """Issue 15, item 7, "every setting with its source": a value the command line (or the
+    caller) changed says so beside the default; k_buffer shows the 2 the default mode uses
+    (its list of changes says 2, the table said 4); Pol.is has no grouping rule, so no Pol.is
+    value is claimed for grouping.*; the page stays Dutch."""
+    from meedenken.engine.settings import GroupingSettings
+
+    source, default_html = dutch
+    assert "voor deze analyse ingesteld" not in default_html
+    k_buffer = ("<code>k_buffer</code></td><td><code>4</code> (deze werkwijze gebruikt "
+                "<code>2</code>)")
+    assert k_buffer in default_html
+    assert "<code>grouping.min_group_size</code></td><td><code>5</code></td><td>–</td>" in (
+        default_html)
+    settings = AnalysisSettings(force_k=2, grouping=GroupingSettings(min_group_size=3))
+    html = build_report(source, settings, lang="nl", topics=False).html
+    assert ("<code>force_k</code></td><td><code>2</code> (voor deze analyse ingesteld; "
+            "standaard <code>None</code>)") in html
+    assert ("<code>grouping.min_group_size</code></td><td><code>3</code> (voor deze analyse "
+            "ingesteld; standaard <code>5</code>)") in html
+    assert html.count("voor deze analyse ingesteld") == 2
+    parser = _Text()
+    parser.feed(html)
+    text = NAMES.sub(" ", " ".join(" ".join(parser.parts).split()))
+    assert not ENGLISH_WORDS.findall(text), sorted(set(ENGLISH_WORDS.findall(text)))
+    assert "k forced" not in text and "set by hand" not in text
+
+
+def test_nobody_grouped_is_not_called_one_group() -> None:
+    """Three participants (fewer than the group minimum of 5): the summary shows 0 groups, so
+    the note must not say "everyone in conversation is shown as one group"."""
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words as _stability
+    from meedenken.engine import VoteMatrix, analyze
+
+    p, s = np.meshgrid(np.arange(3), np.arange(8), indexing="ij")
+    votes = np.where((p + s) % 2 == 0, 1, -1).ravel()
+    matrix = VoteMatrix.from_records(p.ravel().tolist(), s.ravel().tolist(), votes)
+    result = analyze(matrix, random_state=0)
+    assert result.k == 0
+    for lang, nobody, one_group in (("nl", "niemand is ingedeeld", "in één groep"),
+                                    ("en", "nobody is grouped", "as one group")):
+        stability = _stability(result, strings(lang))
+        assert stability is not None
+        assert nobody in stability["text"] and one_group not in stability["text"]
+        assert "5" in stability["text"]
+
+
+def test_groups_below_the_k_anonymity_minimum_are_flagged(
+        dutch: tuple[ReportSource, str], tmp_path: Path) -> None:
+    """Issue 15, item 3: Pol.is mode publishes any group (london.youth.policing: 4 people with
+    per-group vote bars) and --min-group-size may be 3; the page then warns beside the groups.
+    The default report (no group under 5) has no such warning."""
+    from meedenken.engine import POLIS
+
+    source, default_html = dutch
+    assert 'id="small-groups"' not in default_html
+    report = build_report(source, POLIS.with_(force_k=5), lang="nl", topics=False)
+    sizes = report.tables["groups"]["n_participants"].tolist()
+    small = [g for g, n in zip(report.tables["groups"]["group_id"], sizes, strict=True) if n < 5]
+    assert small, sizes  # five Pol.is groups of 60 people, two planted: some are tiny
+    match = re.search(r'<p class="missing" id="small-groups">([^<]*)</p>', report.html)
+    assert match, "no warning"
+    assert "minder dan 5 deelnemers" in match.group(1)
+    for g in small:
+        assert f"groep {g}" in match.group(1)
+
+
+def test_stability_line_named_is_the_one_set(dutch: tuple[ReportSource, str]) -> None:
+    """The note named "0,75 or more is stable" whatever ``GroupingSettings.min_jaccard`` was."""
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+    from meedenken.engine.settings import GroupingSettings
+
+    source, _ = dutch
+    settings = AnalysisSettings(force_k=2, grouping=GroupingSettings(min_jaccard=0.6))
+    result = _forced(analyze(source.matrix, settings, random_state=0), (0.97, 0.68))
+    text = stability_words(result, strings("nl"), settings)["text"]  # type: ignore[arg-type,index]
+    assert "0,60 of meer is stabiel" in text and "0,75" not in text
+    assert "Let op" not in text  # 0.68 is above this line
+
+
+def test_an_empty_map_draws_without_a_warning() -> None:
+    """A conversation without votes yet (a --db report early on): the map is drawn empty, and
+    matplotlib's "No artists with labels found to put in legend" does not reach the terminal."""
+    import warnings
+
+    empty = pd.DataFrame({"group_id": pd.Series([], dtype=int), "x": [], "y": []})
+    groups = pd.DataFrame({"group_id": [], "n_participants": [], "centre_x": [],
+                           "centre_y": []})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = fg.opinion_map_figure(empty, groups, "Groep", "niet ingedeeld", lang="nl")
+    assert figure.axes[0].get_legend() is None

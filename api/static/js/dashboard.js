@@ -7,7 +7,7 @@ import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { DENSITY_THRESHOLD, drawMap } from "./map.js";
 import {
   el, renderBridging, renderRoleCommonGround, setContentLanguage, renderConsensus, renderDiversity, renderGroups, renderLegend,
-  renderParticipation,
+  renderParticipation, renderStability,
 } from "./panels.js";
 import { follow } from "./sse.js";
 
@@ -99,23 +99,12 @@ function render() {
   $("map-note").textContent = drawn.mode === "density" ? t("mapDensity", { n: DENSITY_THRESHOLD }) : "";
   renderLegend($("legend"), a);
   renderGroups($("groups"), a, textOf);
-  renderStability($("group-stability"), a.group_stability);
+  renderStability($("group-stability"), a.group_stability, (a.groups || []).length);
   renderBridging($("bridging-card"), $("bridging"), a, textOf);
   renderRoleCommonGround($("roles-common-card"), $("roles-common"), a, textOf);
   renderConsensus($("consensus"), a, textOf);
   renderParticipation($("participation"), a);
   renderDiversity($("diversity-card"), $("diversity"), state.diversity);
-}
-
-/** One line under the group cards: each group's bootstrap Jaccard, or "no clear groups"
- * (issue 15); empty in Pol.is mode and before the first analysis. */
-function renderStability(root, stability) {
-  if (!stability) { root.textContent = ""; return; }
-  if (!stability.clear_groups) { root.textContent = t("stabilityNone"); return; }
-  const entries = Object.entries(stability.per_group || {}).filter(([, j]) => j != null);
-  const name = (g) => t("group", { group: groupLetter(Number(g)) });
-  const list = entries.map(([g, j]) => `${name(g)} ${j.toFixed(2)}`).join(", ");
-  root.textContent = t("stabilityClear", { list });
 }
 
 async function onAnalysis(event) {

@@ -1,6 +1,6 @@
 // Renderers of the dashboard's panels. Every text from the API goes in through textContent,
 // never as markup, so a statement cannot inject anything into the page.
-import { groupLetter, t } from "./i18n.js";
+import { groupLetter, language, t } from "./i18n.js";
 import { groupColour } from "./map.js";
 
 export function el(tag, props = {}, ...children) {
@@ -214,4 +214,21 @@ export function renderDiversity(card, root, diversity) {
                 text: `${t("effective")}: ${fmt(a.effective_categories, 1)}` }));
   }
   root.replaceChildren(...parts);
+}
+
+/** One line under the group cards: each group's bootstrap Jaccard, written as the page's
+ * language writes numbers (0,93 in Dutch, as the 0,75 of the sentence), or "no clear groups"
+ * (issue 15); "no groups yet" when nobody is grouped (`nGroups` 0); empty in Pol.is mode and
+ * before the first analysis. */
+export function renderStability(root, stability, nGroups = 1) {
+  if (!stability) { root.textContent = ""; return; }
+  // Nobody grouped (fewer people than the group minimum): not "everyone is one group".
+  if (!nGroups) { root.textContent = t("noGroups"); return; }
+  if (!stability.clear_groups) { root.textContent = t("stabilityNone"); return; }
+  const locale = language() === "nl" ? "nl-NL" : "en-GB";
+  const number = (x) => Number(x).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const entries = Object.entries(stability.per_group || {}).filter(([, j]) => j != null);
+  const name = (g) => t("group", { group: groupLetter(Number(g)) });
+  const list = entries.map(([g, j]) => `${name(g)} ${number(j)}`).join(", ");
+  root.textContent = t("stabilityClear", { list });
 }

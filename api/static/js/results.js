@@ -55,20 +55,24 @@ function render() {
     const rows = (g.representative || []).filter((r) => r.passes_test !== false);
     const items = rows.slice(0, MAX_PER_GROUP).map((r) => {
       const agree = r.repful_for === "agree";
+      // The share of the group's votes on it (as the dashboard and the report say), not
+      // Pol.is's smoothed (n + 1) / (N + 2), which reads 86% for 5 of 5.
+      const share = r.n_trials ? r.n_success / r.n_trials : r.p_success;
       return el("li", {},
         el("span", { className: `pct lead ${agree ? "agree" : "disagree"}`,
-                     text: t(agree ? "groupAgrees" : "groupDisagrees", { pct: pct(r.p_success) }) }),
+                     text: t(agree ? "groupAgrees" : "groupDisagrees", { pct: pct(share) }) }),
         " ", content("span", {}, textOf(r)));
     });
     card.append(el("h3", { text: t("groupThinks", { group: groupLetter(g.id), size: g.size }) }),
       items.length ? el("ul", { className: "plain-list" }, ...items) : el("p", { text: t("noneYet") }));
     return card;
   }));
-  if (analysis.group_stability && analysis.group_stability.clear_groups === false) {
+  // No group at all (too few people yet) is not "everyone is one group".
+  if (!groups.length) {
+    $("result-groups").replaceChildren(el("p", { text: t("noGroups") }));
+  } else if (analysis.group_stability && analysis.group_stability.clear_groups === false) {
     $("result-groups").replaceChildren(
       el("p", { className: "no-clear-groups", text: t("stabilityNone") }));
-  } else if (!groups.length) {
-    $("result-groups").replaceChildren(el("p", { text: t("noGroups") }));
   }
 }
 

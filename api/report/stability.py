@@ -1,0 +1,78 @@
+"""The opinion groups' stability and the choice of k in words (issue 15, item 4): one text for
+the report's groups section and methods, and for ``meedenken analyze``'s readable summary.
+
+Light on purpose (no pandas or matplotlib), so the command line can use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from meedenken.api.present.analysis import group_stability_answer
+from meedenken.engine import AnalysisResult, AnalysisSettings
+
+from .i18n import format_number
+
+__all__ = ["stability_words"]
+
+
+def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings) -> str:
+    """One decision on the way to k, in the report's language (its numbers too)."""
+    if step.kind == "forced":
+        return str(words["k_step_forced"].format(k=settings.force_k))
+    kind = step.kind
+    if kind == "too_few" and step.k_before > 1:  # a further latent class would be too small
+        kind = "class_too_small"
+    lang = words["lang"]
+    return (f"{step.k_before} → {step.k_after}: {words.get('k_step_' + kind, step.reason)}"
+            + ("" if step.p_value is None
+               else f" (p = {format_number(f'{step.p_value:.3f}', lang)})")
+            + ("" if step.z is None else f" (z = {format_number(f'{step.z:.2f}', lang)})"))
+
+
+def stability_words(result: AnalysisResult, words: Mapping[str, str],
+               settings: AnalysisSettings | None = None) -> dict[str, Any] | None:
+    """The groups' stability and the k choice, in words (default mode; None in Pol.is mode).
+
+    Numbers are written in the report's language; the held-out z is named only when there is
+    one (not for a forced k); a group below the stability line (``GroupingSettings.min_jaccard``,
+    possible when k is forced) is named in a warning."""
+    answer = group_stability_answer(result)
+    if answer is None:
+        return None
+    settings = settings or AnalysisSettings()
+    lang = words["lang"]
+
+    def number(value: float, digits: int = 2) -> str:
+        return format_number(f"{value:.{digits}f}", lang)
+
+    per_group = "; ".join(f"{words['group'].lower()} {g} {number(j)}"
+                          for g, j in answer.per_group.items() if j is not None)
+    steps = "; ".join(_step_text(x, words, settings) for x in answer.steps)
+    scores = ", ".join(f"k = {k}: {number(-v, 4)}" for k, v in answer.k_scores.items()
+                       if v is not None)
+    line = settings.grouping.min_jaccard
+    weak = [g for g, j in answer.per_group.items() if j is not None and j < line]
+    text = words["stability_none"]
+    if result.k == 0:  # fewer people in conversation than the minimum: nobody is grouped
+        text = words["stability_nobody"].format(n=answer.min_group_size)
+    elif answer.clear_groups:
+        text = words["stability_clear"].format(
+            overall=number(answer.overall) if answer.overall is not None else "–",
+            per_group=per_group, line=number(line))
+        if answer.held_out_z is not None:
+            text += " " + words["stability_z"].format(z=number(answer.held_out_z, 1))
+    if settings.force_k is not None:
+        text += " " + words["stability_forced"].format(k=settings.force_k)
+    if weak:
+        text += " " + words["stability_weak"].format(
+            groups=", ".join(f"{words['group'].lower()} {g}" for g in weak), line=number(line))
+    return {
+        "clear": answer.clear_groups,
+        "weak": weak,
+        "text": text,
+        "min_size": words["stability_min_size"].format(n=answer.min_group_size),
+        "method": words["k_method"], "steps": steps,
+        "scores": f"{words['k_scores']}: {scores}" if scores else "",
+    }
