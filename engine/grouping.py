@@ -80,6 +80,9 @@ LLOYD_ITERATIONS = 100
 HeldOut = Callable[[dict[int, tuple[np.ndarray, np.ndarray]]], tuple[np.ndarray, dict]]
 #: p of "the participants (rows of the points) are two groups, not one continuum".
 SplitP = Callable[[np.ndarray, np.random.Generator], float]
+#: Stand-in for the p of a split that was not tested because one part would be below the minimum
+#: group size (never a real p, which lies in [0, 1]).
+TOO_SMALL = -1.0
 
 
 @dataclass(frozen=True)
@@ -193,14 +196,15 @@ def _split_test(
 ) -> tuple[float, np.ndarray] | None:
     """Split the base clusters ``group`` (indices) in two by weighted k-means (fixed seed) and
     test whether the group's participants are two groups rather than one continuum: (p, the half
-    of each base cluster in ``group``); None when a half would be below ``min_group_size``."""
+    of each base cluster in ``group``); p is :data:`TOO_SMALL` when a half would be below
+    ``min_group_size``, and None is returned when the group is too small to split at all."""
     if len(group) < 2 or base_sizes[group].sum() < 2 * s.min_group_size:
         return None
     rng = np.random.default_rng([s.random_state, int(group.min()), len(group)])
     halves, _ = weighted_kmeans(base_centers[group], base_sizes[group], 2, rng)
     sizes = np.bincount(halves, weights=base_sizes[group], minlength=2)
     if sizes.min() < s.min_group_size:
-        return None
+        return TOO_SMALL, halves
     return split_p(np.flatnonzero(np.isin(base_of, group)), rng), halves
 
 
@@ -220,18 +224,24 @@ def _divide(
     tests: dict[tuple[int, ...], tuple[float, np.ndarray] | None] = {}
     while labels.max() + 1 < max_groups:
         best: tuple[float, int, np.ndarray] | None = None
+        too_small = False  # some group's split would leave a part below the minimum size
         for g in range(int(labels.max()) + 1):
             group = np.flatnonzero(labels == g)
             key = tuple(group.tolist())
             if key not in tests:
                 tests[key] = _split_test(base_of, base_centers, base_sizes, group, s, split_p)
             t = tests[key]
-            if t is not None and (best is None or t[0] < best[0]):
+            if t is not None and t[0] == TOO_SMALL:
+                too_small = True
+            elif t is not None and (best is None or t[0] < best[0]):
                 best = (t[0], g, t[1])
         if best is None or best[0] >= s.split_alpha:
             k = int(labels.max()) + 1
             if best is not None:
                 steps.append(KStep(k, k, best[0], "no further split: one continuum", "continuum"))
+            elif too_small:  # say so: a small cluster is never dropped silently
+                steps.append(KStep(k, k, None, "a split would leave a group below the minimum "
+                                   "size", "split_too_small"))
             break
         k = int(labels.max()) + 1
         group = np.flatnonzero(labels == best[1])
@@ -281,8 +291,11 @@ def stable_groups(
             {},
         )
     one = np.zeros(n_base, np.int64)
-    if n < 2 * s.min_group_size or n_base < 2:
+    if n < 2 * s.min_group_size:
         steps.append(KStep(1, 1, None, "too few participants for two groups", "too_few"))
+        return _published_one(base_centers, base_sizes, steps, {}, s.min_group_size)
+    if n_base < 2:  # everyone sits on one point of the map (e.g. only passes)
+        steps.append(KStep(1, 1, None, "the votes do not tell participants apart", "alike"))
         return _published_one(base_centers, base_sizes, steps, {}, s.min_group_size)
     path = _divide(base_of, base_centers, base_sizes, s, max_groups, steps, split_p)
     scores: dict[int, float] = {}
@@ -408,6 +421,7 @@ def forced_groups(
     is left is measured. ``labels``: group per base cluster of the forced fit."""
     s = settings
     labels = _relabel(np.asarray(labels, dtype=np.int64))
+    asked = int(labels.max()) + 1 if len(labels) else 0
     steps: list[KStep] = []
     while True:
         k = int(labels.max()) + 1 if len(labels) else 0
@@ -436,7 +450,7 @@ def forced_groups(
         tuple(float(j) for j in jac),
         tuple(int(x) for x in sizes) if k >= 2 else (),
         None,
-        [KStep(k, k, None, "k forced", "forced"), *steps],
+        [KStep(asked, asked, None, "k forced", "forced"), *steps],
         s.min_group_size,
     )
     return StableGrouping(k, labels, centers, stability, {})
@@ -669,7 +683,8 @@ def class_groups(
     for k in range(2, max_groups + 1):
         model = _fit_classes(v, k, sample_labels, s)
         if float(model.weights.min()) * n < s.min_group_size:
-            steps.append(KStep(k - 1, k - 1, None, f"class {k} below the minimum size", "too_few"))
+            steps.append(KStep(k - 1, k - 1, None, f"class {k} below the minimum size",
+                               "class_too_small"))
             break
         _, loss = held_out(model)
         z = paired_participant_z(rows, last_loss, loss)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .latent_class import ClassProfiles
 
 __all__ = [
+    "STEP_KINDS",
     "AnalysisResult",
     "AnalysisState",
     "ClusteringResult",
@@ -46,6 +47,13 @@ class OpinionMap:
     explained_variance: np.ndarray
 
 
+#: Every :attr:`KStep.kind` the grouping records (the report writes each in its own words).
+STEP_KINDS = (
+    "split", "continuum", "split_too_small", "held_out", "class", "class_too_small", "unstable",
+    "too_few", "alike", "too_small", "forced", "classes", "classes_continuum",
+)
+
+
 @dataclass(frozen=True)
 class KStep:
     """One decision on the way to the published k (default mode, :mod:`engine.grouping`)."""
@@ -57,8 +65,11 @@ class KStep:
     #: Why, in words ("two groups, not a continuum", "no further split: one continuum", ...).
     reason: str
     #: The same as a code: "split", "continuum", "class" (another latent class kept,
-    #: :func:`engine.grouping.class_groups`), "held_out", "unstable", "too_few", "too_small",
-    #: or the class-versus-continuum test where the map saw one continuum
+    #: :func:`engine.grouping.class_groups`), "held_out", "unstable", "too_few" (fewer than
+    #: twice the minimum size), "alike" (the votes do not tell participants apart), "too_small"
+    #: (a group below the minimum size merged), "split_too_small" (a split refused because a part
+    #: would be below the minimum size), "class_too_small" (a further latent class would be),
+    #: "forced" (k set by hand), or the class-versus-continuum test where the map saw one continuum
     #: (:func:`engine.continuum.class_continuum_test`): "classes" (classes sought) or
     #: "classes_continuum" (none).
     kind: str = ""

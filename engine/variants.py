@@ -407,6 +407,7 @@ class DefaultSteps(_Common):
             mapped_groups.k < 2
             and s.grouping.class_test
             and len(base.members) >= 2 * s.grouping.min_group_size
+            and not any(step.kind == "alike" for step in mapped_groups.stability.steps)
         ):
             class_test = class_continuum_test(
                 run.X,

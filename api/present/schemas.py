@@ -166,9 +166,15 @@ class KStepAnswer(_Answer):
     reason: str = _doc('why, in words, e.g. "two groups, not a continuum", "no further split: '
                        'one continuum", "not reproducible (bootstrap Jaccard)"')
     kind: str = _doc('the same as a code: "split", "continuum", "class" (another latent class '
-                     'kept), "held_out", "unstable", "too_few", "too_small"')
-    z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; '
-                    'otherwise null')
+                     'kept), "held_out", "unstable", "too_few", "alike" (the votes do not tell '
+                     'participants apart), "too_small" (a group below the minimum merged), '
+                     '"split_too_small" (a split refused: a part would be below the minimum), '
+                     '"class_too_small", "forced" (k set by hand), "classes" / '
+                     '"classes_continuum" (the class-versus-continuum test where the map saw one '
+                     'continuum: classes sought / none)')
+    z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
+                    '"classes" and "classes_continuum": the test\'s z against the simulated '
+                    'continua (null: stopped early); otherwise null')
 
 
 class GroupStabilityAnswer(_Answer):

@@ -124,8 +124,12 @@ _EN = {
                 "votes with a leniency per participant (EM): a class is added while it predicts "
                 "held-out votes better (paired test, one-sided 5%) and is at least the minimum "
                 "size, and every class must be reproducible in the same bootstrap sense; each "
-                "group's centre is its members' mean position on the map. The grouping uses its "
-                "own fixed seed, so it does not depend on the analysis seed",
+                "group's centre is its members' mean position on the map. Where the map sees one "
+                "continuum, the votes are asked directly: two latent classes must fit them better "
+                "than they fit each of up to 8 continua simulated from a two-dimensional "
+                "continuous model fitted to the same votes (same voted cells, z of at least 3), "
+                "before classes are sought as above. The grouping uses its own fixed seed, so it "
+                "does not depend on the analysis seed",
     "k_step_class": "another latent class predicts held-out votes better",
     "k_step_too_small": "group below the minimum size merged",
     "k_step_split": "two groups, not a continuum",
@@ -134,6 +138,10 @@ _EN = {
     "k_step_unstable": "not reproducible (bootstrap Jaccard)",
     "k_step_too_few": "too few participants for two groups",
     "k_step_class_too_small": "a further latent class would be below the minimum size",
+    "k_step_split_too_small": "no split: a part would be below the minimum size",
+    "k_step_alike": "the votes do not tell participants apart",
+    "k_step_classes": "two latent classes fit the votes better than simulated continua",
+    "k_step_classes_continuum": "two latent classes fit no better than simulated continua",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
     "setting_effective": "this mode uses",
@@ -359,8 +367,12 @@ _NL = {
                 "erbij zolang ze achtergehouden stemmen beter voorspelt (gepaarde toets, eenzijdig "
                 "5%) en minstens de minimumgrootte heeft, en elke klasse moet op dezelfde manier "
                 "herhaalbaar zijn; het middelpunt van een groep is de gemiddelde plaats van haar "
-                "leden op de kaart. De indeling gebruikt een eigen vast startgetal en hangt dus "
-                "niet af van het startgetal van de analyse",
+                "leden op de kaart. Waar de kaart één doorlopende wolk ziet, worden de stemmen "
+                "zelf gevraagd: twee latente klassen moeten ze beter beschrijven dan elk van ten "
+                "hoogste 8 doorlopende wolken die gesimuleerd zijn uit een tweedimensionaal "
+                "doorlopend model van dezelfde stemmen (dezelfde gestemde cellen, z minstens 3), "
+                "voordat er zoals hierboven klassen worden gezocht. De indeling gebruikt een eigen "
+                "vast startgetal en hangt dus niet af van het startgetal van de analyse",
     "k_step_class": "een extra latente klasse voorspelt achtergehouden stemmen beter",
     "k_step_too_small": "groep onder de minimumgrootte samengevoegd",
     "k_step_split": "twee groepen, geen doorlopende wolk",
@@ -369,6 +381,12 @@ _NL = {
     "k_step_unstable": "niet herhaalbaar (bootstrap-Jaccard)",
     "k_step_too_few": "te weinig deelnemers voor twee groepen",
     "k_step_class_too_small": "een extra latente klasse zou onder de minimumgrootte blijven",
+    "k_step_split_too_small": "geen splitsing: een deel zou onder de minimumgrootte blijven",
+    "k_step_alike": "de stemmen maken geen onderscheid tussen deelnemers",
+    "k_step_classes": "twee latente klassen beschrijven de stemmen beter dan gesimuleerde "
+                      "doorlopende wolken",
+    "k_step_classes_continuum": "twee latente klassen beschrijven de stemmen niet beter dan "
+                                "gesimuleerde doorlopende wolken",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

@@ -22,8 +22,6 @@ def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings) 
     if step.kind == "forced":
         return str(words["k_step_forced"].format(k=settings.force_k))
     kind = step.kind
-    if kind == "too_few" and step.k_before > 1:  # a further latent class would be too small
-        kind = "class_too_small"
     lang = words["lang"]
     return (f"{step.k_before} → {step.k_after}: {words.get('k_step_' + kind, step.reason)}"
             + ("" if step.p_value is None

@@ -277,7 +277,8 @@ def _forced(result: object, per_group: tuple[float, ...]) -> object:
     st = dataclasses.replace(
         cl.stability, clear_groups=True, overall=float(np.mean(per_group)), per_group=per_group,
         held_out_z=None, steps=[KStep(2, 2, None, "k forced", "forced"),
-                                KStep(2, 2, None, "class 3 below the minimum size", "too_few")])
+                                KStep(2, 2, None, "class 3 below the minimum size",
+                                       "class_too_small")])
     return dataclasses.replace(result, clustering=dataclasses.replace(cl, stability=st))
 
 
@@ -417,3 +418,28 @@ def test_an_empty_map_draws_without_a_warning() -> None:
         warnings.simplefilter("error")
         figure = fg.opinion_map_figure(empty, groups, "Groep", "niet ingedeeld", lang="nl")
     assert figure.axes[0].get_legend() is None
+
+
+
+def test_every_k_step_kind_has_words_in_both_languages() -> None:
+    """Each decision kind the grouping can record is written in the page's language, never as
+    the engine's English reason on a Dutch page; and the grouping records no other kind."""
+    import ast
+    import inspect
+
+    from meedenken.api.report.i18n import strings
+    from meedenken.engine import grouping
+    from meedenken.engine.result import STEP_KINDS
+
+    recorded: set[str] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(grouping))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "KStep":
+            kind = node.args[4]
+            options = [kind.body, kind.orelse] if isinstance(kind, ast.IfExp) else [kind]
+            recorded |= {o.value for o in options if isinstance(o, ast.Constant)}
+    assert {"split", "split_too_small", "alike", "class_too_small", "classes_continuum"} <= recorded
+    assert recorded <= set(STEP_KINDS), recorded - set(STEP_KINDS)
+    for lang in ("en", "nl"):
+        words = strings(lang)
+        missing = sorted(k for k in STEP_KINDS if f"k_step_{k}" not in words)
+        assert not missing, (lang, missing)

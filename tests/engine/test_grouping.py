@@ -161,6 +161,17 @@ def test_a_four_person_cluster_is_not_a_group() -> None:
     sizes = np.bincount(r.clustering.labels[r.clustering.labels >= 0])
     assert sizes.min() >= 5
     assert r.k == 1
+    # ... and the record says so: the split was refused for the minimum size, not left unsaid.
+    st = r.clustering.stability
+    assert st is not None and st.steps[0].kind == "split_too_small"
+
+
+def test_participants_the_votes_cannot_tell_apart_are_one_group_for_that_reason() -> None:
+    m = VoteMatrix.from_records(np.repeat(np.arange(30), 5), np.tile(np.arange(5), 30),
+                                np.zeros(150, dtype=int))
+    r = analyze(m, FAST)
+    st = r.clustering.stability
+    assert r.k <= 1 and st is not None and [s.kind for s in st.steps] == ["alike"]
 
 
 def test_fewer_participants_than_a_group_are_not_grouped() -> None:
@@ -211,6 +222,7 @@ def test_a_forced_k_never_publishes_a_tiny_group() -> None:
     r = analyze(m, FAST.with_(force_k=2))
     st = r.clustering.stability
     assert r.k == 1 and st is not None and st.steps[-1].kind == "too_small"
+    assert (st.steps[0].kind, st.steps[0].k_after) == ("forced", 2)  # what was asked for
     r3 = analyze(_blocks([40, 30])[0], FAST.with_(force_k=2))
     assert r3.k == 2 and r3.clustering.stability is not None
     assert r3.clustering.stability.overall is not None
