@@ -152,8 +152,9 @@ def _forms() -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str, str
 def details(text: str) -> dict[str, frozenset[str]]:
     """The classes each slot's words name in ``text`` (slots with none are left out).
 
-    >>> details("De huisarts moet ook op zaterdagochtend spreekuur houden")
-    {'provider': frozenset({'huisarts'}), 'time': frozenset({'ochtend', 'zaterdag'})}
+    >>> found = details("De huisarts moet ook op zaterdagochtend spreekuur houden")
+    >>> {slot: sorted(names) for slot, names in found.items()}
+    {'provider': ['huisarts'], 'time': ['ochtend', 'zaterdag']}
     """
     exact, parts = _forms()
     found: dict[str, set[str]] = {}
