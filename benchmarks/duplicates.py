@@ -6,9 +6,9 @@ first statement is submitted to a pool holding every other statement of its lang
 other known duplicates. It prints, per set: precision and recall of the flag, opposites flagged,
 the AUC of the ranking score, and how often the partner is the first suggestion. Then the same
 training pairs as the service sees them (:func:`conversation_rows`: each statement submitted alone
-to a conversation of one statement per claim) and the three held-out Dutch conversations
-(``benchmarks/data/heldout_nl.txt``, ``heldout_nl_2.txt``, ``heldout_nl_3.txt``; never fitted on):
-each submitted statement against the seeds.
+to a conversation of one statement per claim) and the four held-out Dutch conversations
+(``benchmarks/data/heldout_nl.txt``, ``heldout_nl_2.txt``, ``heldout_nl_3.txt``,
+``heldout_nl_4.txt``; never fitted on): each submitted statement against the seeds.
 
 ``--fit`` fits the model's flag decision (:class:`engine.settings.DuplicateFlagModel`: logistic
 regression on the flag evidence of the conversation rows; threshold: the lowest whose
@@ -149,7 +149,7 @@ def _flag_row(text: str, seeds: list[str], seed_vectors: np.ndarray, vector: np.
     cos = (seed_vectors @ vector).astype(np.float64)
     ev = evidence(text, seeds, cos, settings.reference_cosine)
     scores, _ = score(ev, settings)
-    j = flag_candidate(ev, scores, settings)
+    j = flag_candidate(ev, scores, settings, text, seeds)
     if j is None:
         return None
     fe = flag_evidence(text, seeds, ev, j, seed_vectors @ seed_vectors[j], embedder.embed,
@@ -270,9 +270,11 @@ def wilson_lower(successes: int, n: int, z: float = Z_90) -> float:
 
 
 #: The held-out Dutch conversations: the first (session 5, 40 seeds), the second (session 6,
-#: 30 seeds over ten care themes, opposites with ("N") and without ("O") a negation word) and the
-#: third (session 7, 36 seeds on ouderenzorg, wonen and huisartsen op het platteland).
-HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt")
+#: 30 seeds over ten care themes, opposites with ("N") and without ("O") a negation word), the
+#: third (session 7, 36 seeds on ouderenzorg, wonen and huisartsen op het platteland) and the
+#: fourth (session 8, 36 seeds on ggz, jeugd, dementie, wonen en zorg, digitale zorg, vervoer,
+#: preventie and kosten; same-topic claims with one detail changed).
+HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "heldout_nl_4.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

@@ -18,8 +18,10 @@ evidence (:class:`engine.settings.DuplicateSettings`, fitted per model on labell
   overlap;
 * **quantities** (:mod:`engine.quantities`): two statements that name different amounts of the
   same kind ("binnen een week" / "maanden", "tien minuten" / "een half uur") make different
-  claims: a strong conflict, like an opposite; so do antonyms (:mod:`engine.antonyms`:
-  dezelfde/andere, open/dicht, verplicht/vrijwillig).
+  claims: a strong conflict, like an opposite; so do antonyms and reversal verbs
+  (:mod:`engine.antonyms`: dezelfde/andere, open/dicht, verplicht/vrijwillig, blijven/verdwijnen,
+  behouden/afschaffen, invoeren/afschaffen, ophalen/thuisbezorgen, gelijk/afhankelijk van;
+  matched by Snowball stem, so "verbiedt" meets "verbieden").
 
 Statements are ranked by that score (a log-odds), so the first suggestion is the likeliest
 duplicate. Whether to *flag* it is a second decision (:class:`engine.settings.DuplicateFlagModel`,
@@ -40,10 +42,30 @@ considered (one flag at most); the flag model reads its cosine and margin, and
   existing statements (mutual nearness): a statement on a crowded subject is close to its
   neighbours anyway, its paraphrase closer still.
 
+Two claim checks keep a different claim from the flag without touching the ranking (session 8):
+
+* **nearest is an opposite**: when the statement nearest by cosine conflicts with the new one,
+  nothing is flagged, even if the conflict penalty ranked a runner-up first ("Er hoeft geen
+  verpleeghuis in ons dorp te komen" answers "Er moet een verpleeghuis in ons dorp komen", it
+  does not repeat "In ons dorp zijn geen woningen voor ouderen");
+* **a changed detail** (:mod:`engine.details`): when the new statement and the candidate each
+  name another time, care provider, place or group ("'s avonds" / "op zaterdagochtend",
+  "tandarts" / "huisarts", "gevangenis" / "ggz-instelling"), the candidate is not flagged. The
+  encoder cannot tell these from synonyms (word cosines "streek"/"regio" 0.88, "tandarts"/
+  "huisarts" 0.93 with multilingual-e5-small), so a lexicon of the care domain does it.
+
 The flag model is fitted on the labelled training pairs submitted one at a time to conversations
 built like the service's (one statement per claim), never on the held-out conversations. A model
 without measured settings (e.g. an operator's local directory) ranks by cosine and flags nothing.
 The flag is advice for a moderator, never an automatic rejection.
+
+Limits (measured in benchmarks/RESULTS.md, session 8): a new claim on a seed's subject that
+changes something outside the lexicons ("wat ze eten" / "hoe laat ze opstaan", "weekzakjes" /
+"een jaarlijkse controle", "afspraken verzetten" / "uitslagen inzien") is still flagged when its
+cosine and margin stand out; reversals outside the antonym list ("steunen" / "zich verzetten
+tegen", "centraal" / "in de eigen wijk") are not seen; the detail lexicon is Dutch care
+vocabulary with a few English and German words, so other domains and languages rely on the
+encoder alone; and one side adding a detail the other leaves out is never a conflict.
 """
 
 from __future__ import annotations
@@ -54,6 +76,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .antonyms import antonym_conflict
+from .details import detail_conflict
 from .errors import InvalidSettingError
 from .lexical import (
     content_stems,
@@ -200,20 +223,33 @@ def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np
     return scores, flags
 
 
-def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSettings
+def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSettings,
+                   new_text: str | None = None, texts: Sequence[str] | None = None
                    ) -> int | None:
     """The statement the flag decision is about: the best-ranked one, or None when its claim
-    conflicts with the new one (an opposite is never flagged).
+    conflicts with the new one (an opposite is never flagged) or, given the texts, when the two
+    differ in a detail (:func:`engine.details.detail_conflict`: another time, provider, place or
+    group on each side is another claim).
 
-    Not the next one down: a new statement whose nearest is its opposite answers that
-    statement, and the runner-up, measured without the opposite as a rival, would stand out
-    falsely. On the training conversations (benchmarks/duplicates.py) 85 of the 86 submissions
-    whose best non-conflicting statement was not the best-ranked one were no duplicate of it.
+    Not the next one down, and nothing when the nearest statement by cosine is an opposite
+    (ranked lower by the conflict penalty): a new statement whose nearest is its opposite
+    answers that statement, and the runner-up, measured without the opposite as a rival, would
+    stand out falsely. On the training conversations (benchmarks/duplicates.py) 85 of the 86
+    submissions whose best non-conflicting statement was not the best-ranked one were no
+    duplicate of it.
     """
     if scores.size == 0:
         return None
     best = int(np.argmax(scores))
-    return None if _blocked(ev, settings)[best] else best
+    blocked = _blocked(ev, settings)
+    # The nearest statement by cosine is an opposite: the new one answers it, and the conflict
+    # penalty has only lifted a runner-up to the top (session 8: "Er hoeft geen verpleeghuis in
+    # ons dorp te komen" ranked "In ons dorp zijn geen levensloopbestendige woningen" first).
+    if blocked[best] or blocked[int(np.argmax(ev.cosine))]:
+        return None
+    if new_text is not None and texts is not None and detail_conflict(new_text, texts[best]):
+        return None
+    return best
 
 
 @dataclass(frozen=True)
@@ -330,7 +366,7 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
             if vectors is None or embed is None:
                 raise InvalidSettingError("the flag model needs the texts' vectors and embed")
             flags = np.zeros(cosines.shape, dtype=bool)
-            j = flag_candidate(ev, scores, settings)
+            j = flag_candidate(ev, scores, settings, new_text, texts)
             if j is not None:
                 fe = flag_evidence(new_text, texts, ev, j, vectors @ vectors[j], embed,
                                    settings.reference_cosine)

@@ -137,15 +137,18 @@ DIRECTION_WORDS: dict[str, int] = {
         _ws(
         "meer omhoog hoger hogere verhogen verhoogd verhoging stijgen stijgt groter grotere "
         "uitbreiden uitgebreid uitbreiding langer langere duurder beter betere makkelijker "
-        "eenvoudiger more increase increased raise raised higher expand expanded longer "
-        "bigger larger better easier mehr erhöhen erhöht höher höhere steigen steigt ausbauen "
-        "ausgebaut länger größer besser einfacher"
+        "eenvoudiger toenemen toename groeien groeit vergroten vergroot verruimen verruimd "
+        "verdubbelen verdubbeld verbeteren verbeterd more increase increased raise raised "
+        "higher expand expanded longer grow grows bigger larger better easier mehr erhöhen "
+        "erhöht höher höhere steigen steigt ausbauen ausgebaut länger größer besser einfacher"
     ), 1),
     **dict.fromkeys(
         _ws(
         "minder omlaag lager lagere verlagen verlaagd verlaging dalen daalt kleiner kleinere "
         "afbouwen afgebouwd inkrimpen bezuinigen bezuinigd afschaffen afgeschaft korter "
-        "kortere goedkoper slechter moeilijker ingewikkelder gratis less fewer decrease "
+        "kortere goedkoper slechter moeilijker ingewikkelder gratis afnemen afname krimpen "
+        "krimpt verkleinen verkleind verminderen verminderd vermindering beperken "
+        "inperken halveren gehalveerd verslechteren verslechterd less fewer decrease "
         "decreased reduce reduced cut lower lowered shrink abolish abolished shorter cheaper "
         "smaller worse weniger senken gesenkt sinken niedriger kürzen gekürzt abbauen "
         "abschaffen abgeschafft kürzer billiger günstiger kleiner kleinere schlechter "

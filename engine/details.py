@@ -1,0 +1,195 @@
+"""Details a claim names (who, where, for whom, when), to tell a new claim from a paraphrase.
+
+The commonest wrong near-duplicate flag is the seed repeated with one detail changed: "De huisarts
+moet ook 's avonds telefonisch bereikbaar zijn" against "... op zaterdagochtend spreekuur
+houden", "Mensen die uit de gevangenis komen, wachten te lang op een woning" against "... uit een
+ggz-instelling ...". The sentence encoder scores these as high as paraphrases, and it cannot tell
+a swapped detail from a synonym either: with multilingual-e5-small the words "streek" and "regio"
+score 0.88, "tandarts" and "huisarts" 0.93 (session 8). So the details are read from a lexicon of
+**slots**, each holding classes of words that name the same thing:
+
+* ``time``: part of the day or week (ochtend, avond, nacht, weekend, zaterdag, werkdagen, ...);
+* ``provider``: who gives the care (huisarts = dokter = huisartsenpraktijk, tandarts, apotheek,
+  wijkverpleging = thuiszorg, specialist, jeugdarts = schoolarts, ...);
+* ``place``: where (ziekenhuis, verpleeghuis, school, gevangenis, stad, dorp = platteland =
+  buitengebied, ...);
+* ``group``: for whom (ouderen = senioren = 75-plussers, jongeren, kinderen, ouders,
+  mantelzorgers, ...).
+
+A word names a class when it is one of its forms, or a compound of at least
+:data:`MIN_COMPOUND_PART` letters that begins or ends with one ("zaterdagochtend" names zaterdag
+and ochtend, "avondspreekuur" avond). Some classes contain others (weekend: zaterdag and zondag;
+overdag: ochtend and middag) and generic words (mensen, iedereen, zorgverlener, hier) match every
+class of their slot. Two statements **differ in a detail** (:func:`detail_conflict`) when, in one
+slot, each names a class the other does not cover: each side says something the other replaced.
+One side naming a detail the other leaves out is no conflict (a paraphrase may add or drop one).
+
+Limits: a lexicon of the care domain in Dutch (with a few English and German words), not a
+parser: a detail outside it is not seen (numbers are :mod:`engine.quantities`' job), and a
+statement that names two details of a slot for two purposes ("de huisarts verwijst naar de
+fysiotherapeut") is read as naming both. It is evidence against the near-duplicate *flag* only;
+the ranking of suggestions does not use it, so a moderator still sees the statement.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from .lexical import words
+
+__all__ = ["MIN_COMPOUND_PART", "SLOTS", "detail_conflict", "details"]
+
+#: Shortest class form that also matches as the head or tail of a compound.
+MIN_COMPOUND_PART = 5
+
+#: The generic word of each slot's classes: it matches every class of the slot.
+_ANY = "*"
+
+
+def _classes(spec: str) -> dict[str, frozenset[str]]:
+    """``"name: form form; ..."`` into {class: forms}."""
+    out = {}
+    for entry in spec.split(";"):
+        name, _, forms = entry.partition(":")
+        out[name.strip()] = frozenset(forms.split())
+    return out
+
+
+#: slot -> class -> word forms. The class ``*`` holds the slot's generic words.
+SLOTS: dict[str, dict[str, frozenset[str]]] = {
+    "time": _classes(
+        "ochtend: ochtend ochtends morgens ochtenden morning mornings morgen vormittag;"
+        "middag: middag middags middagen afternoon nachmittag;"
+        "avond: avond avonds avonden evening evenings abend abends;"
+        "nacht: nacht nachts nachten night nights nachtdienst;"
+        "zaterdag: zaterdag zaterdagen saturday samstag;"
+        "zondag: zondag zondagen sunday sonntag;"
+        "werkdag: maandag dinsdag woensdag donderdag vrijdag werkdag werkdagen doordeweeks "
+        "weekdagen weekday weekdays werktag werktags;"
+        "feestdag: feestdag feestdagen kerst holidays feiertag feiertagen;"
+        "*: altijd dag-en-nacht etmaal always"),
+    "provider": _classes(
+        "huisarts: huisarts huisartsen dokter dokters huisartspraktijk huisartsenpraktijk "
+        "dokterspraktijk huisartsenpraktijken gp gps hausarzt hausärzte hausarztpraxis;"
+        "huisartsenpost: huisartsenpost huisartsenposten hap;"
+        "tandarts: tandarts tandartsen mondhygiënist dentist zahnarzt;"
+        "apotheek: apotheek apotheken apotheker apothekers pharmacy pharmacist apotheke;"
+        "fysiotherapeut: fysiotherapeut fysiotherapeuten fysio fysiotherapie physiotherapist "
+        "physiotherapeut;"
+        "diëtist: diëtist diëtisten dietitian;"
+        "beweegcoach: beweegcoach leefstijlcoach sportcoach;"
+        "psycholoog: psycholoog psychologen psychiater psychiaters therapeut therapeuten;"
+        "wijkverpleging: wijkverpleegkundige wijkverpleegkundigen wijkverpleging wijkzuster "
+        "thuiszorg thuiszorgmedewerker thuiszorgmedewerkers thuiszorgers "
+        "thuiszorgverpleegkundige community nurse;"
+        "specialist: specialist specialisten medisch-specialist;"
+        "jeugdarts: jeugdarts jeugdartsen schoolarts consultatiebureau;"
+        "jeugdverpleegkundige: jeugdverpleegkundige jeugdverpleegkundigen;"
+        "praktijkondersteuner: praktijkondersteuner praktijkondersteuners poh poh-ggz;"
+        "maatschappelijk: maatschappelijk schoolmaatschappelijk;"
+        "casemanager: casemanager casemanagers;"
+        "wijkteam: wijkteam wijkteams sociaal-wijkteam;"
+        "verzekeraar: zorgverzekeraar zorgverzekeraars verzekeraar verzekeraars insurer "
+        "krankenkasse;"
+        "corporatie: woningcorporatie woningcorporaties corporatie corporaties;"
+        "politie: politie agent agenten police polizei;"
+        "vrijwilliger: vrijwilliger vrijwilligers volunteer volunteers;"
+        "*: zorgverlener zorgverleners hulpverlener hulpverleners zorgmedewerker "
+        "zorgmedewerkers zorgprofessional professionals"),
+    "place": _classes(
+        "ziekenhuis: ziekenhuis ziekenhuizen hospital krankenhaus;"
+        "verpleeghuis: verpleeghuis verpleeghuizen verzorgingshuis nursing pflegeheim;"
+        "school: school scholen basisschool middelbare schoolplein;"
+        "gevangenis: gevangenis gevangenissen prison;"
+        "kliniek: kliniek klinieken ggz-instelling ggz-kliniek instelling instellingen;"
+        "sportclub: sportclub sportclubs sportvereniging sportverenigingen;"
+        "stad: stad steden binnenstad city stadt;"
+        "dorp: dorp dorpen dorpskern dorpskernen platteland buitengebied buitengebieden "
+        "village villages dorf;"
+        "*: regio streek hier overal omgeving region"),
+    "group": _classes(
+        "ouderen: ouderen oudere senioren senior bejaarden 65-plussers 75-plussers "
+        "80-plussers elderly older senioren;"
+        "jongeren: jongeren jongere tieners tiener pubers jeugd adolescenten teenagers "
+        "jugendliche;"
+        "kinderen: kinderen kind kinds peuters kleuters baby's children child kinder;"
+        "leerlingen: leerlingen leerling scholieren pupils schüler;"
+        "ouders: ouders vaders moeders parents eltern;"
+        "mantelzorgers: mantelzorgers mantelzorger carers;"
+        "statushouders: statushouders vluchtelingen refugees;"
+        "gedetineerden: gedetineerden ex-gedetineerden;"
+        "*: mensen iedereen inwoners burgers bewoners patiënten patiënt cliënten cliënt "
+        "people everyone residents patients menschen"),
+}
+
+#: Classes that contain others: a name of the first covers (and is covered by) the second.
+_CONTAINS: dict[str, frozenset[str]] = {
+    "weekend": frozenset({"zaterdag", "zondag"}),
+    "overdag": frozenset({"ochtend", "middag", "werkdag"}),
+    "huisarts": frozenset({"praktijkondersteuner"}),
+    "jongeren": frozenset({"kinderen", "leerlingen"}),
+    "kinderen": frozenset({"leerlingen"}),
+}
+SLOTS["time"]["weekend"] = frozenset({"weekend", "weekends", "weekenden", "wochenende"})
+SLOTS["time"]["overdag"] = frozenset({"overdag", "daytime", "tagsüber"})
+
+
+@functools.lru_cache(maxsize=1)
+def _forms() -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str, str]]]:
+    """Exact forms -> (slot, class) and the compound parts (form, slot, class)."""
+    exact: dict[str, list[tuple[str, str]]] = {}
+    parts = []
+    for slot, classes in SLOTS.items():
+        for name, forms in classes.items():
+            for form in forms:
+                exact.setdefault(form, []).append((slot, name))
+                if len(form) >= MIN_COMPOUND_PART and name != _ANY:
+                    parts.append((form, slot, name))
+    return exact, parts
+
+
+@functools.lru_cache(maxsize=8192)
+def details(text: str) -> dict[str, frozenset[str]]:
+    """The classes each slot's words name in ``text`` (slots with none are left out).
+
+    >>> found = details("De huisarts moet ook op zaterdagochtend spreekuur houden")
+    >>> {slot: sorted(names) for slot, names in found.items()}
+    {'provider': ['huisarts'], 'time': ['ochtend', 'zaterdag']}
+    """
+    exact, parts = _forms()
+    found: dict[str, set[str]] = {}
+    for word in words(text.replace("'s ", "")):
+        hits = exact.get(word)
+        if hits is None:
+            hits = [(slot, name) for form, slot, name in parts
+                    if len(word) > len(form) and (word.startswith(form) or word.endswith(form))]
+        for slot, name in hits:
+            found.setdefault(slot, set()).add(name)
+    return {slot: frozenset(found[slot]) for slot in sorted(found)}
+
+
+def _covered(name: str, others: frozenset[str]) -> bool:
+    if name == _ANY or _ANY in others or name in others:
+        return True
+    return any(o in _CONTAINS.get(name, ()) or name in _CONTAINS.get(o, ()) for o in others)
+
+
+def detail_conflict(a: str, b: str) -> str | None:
+    """The first slot in which each statement names a detail the other does not cover, or None.
+
+    >>> detail_conflict("De huisarts moet ook 's avonds telefonisch bereikbaar zijn",
+    ...                 "De huisarts moet ook op zaterdagochtend spreekuur houden")
+    'time'
+    >>> detail_conflict("Ook op zaterdag en zondag moet de praktijk open zijn",
+    ...                 "De huisarts moet in het weekend open zijn") is None
+    True
+    >>> detail_conflict("In de streek zijn te weinig huisartsen",
+    ...                 "Er zijn in onze regio te weinig dokters") is None
+    True
+    """
+    da, db = details(a), details(b)
+    for slot in sorted(set(da) & set(db)):
+        if (any(not _covered(n, db[slot]) for n in da[slot])
+                and any(not _covered(n, da[slot]) for n in db[slot])):
+            return slot
+    return None
