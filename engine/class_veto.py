@@ -17,9 +17,8 @@ minority, and that is enough to undo the mixing:
    probabilities come from the model refitted (warm-started) without the votes on s's fold of
    statements (five folds, s mod 5): who counts as minority, and what the minority is, are
    decided by other statements only, so the dissenters on s are not pulled into a "dissenting
-   class" by that very dissent. (Dividing one vote's likelihood out of ``r_i`` is not enough:
-   the classes themselves were shaped by s; on a 20-statement room of strict and lenient
-   participants that vetoed statements every class supports.)
+   class" by that very dissent. (Dividing one vote's likelihood out of ``r_i`` would leave the
+   classes themselves shaped by s, which matters most in rooms with few statements.)
 3. **Undo the mixing.** Among the participants who took a side on s, each vote (agree 1,
    disagree 0) is a draw from the mixture ``sum_c r_ic Bernoulli(p_cs)`` with those
    leave-s-out probabilities ``r_ic`` known; the class rates ``p_cs`` are its maximum
@@ -35,11 +34,13 @@ minority, and that is enough to undo the mixing:
    ``veto_min_share`` of the participants with ``min_group_votes`` expected votes on s may veto
    (``rejected_within_a_group``), as a fine cell does.
 
-Only a veto: a class's interval is too wide to be asked for proof of support.
+Only a veto: a class's evidence is too weak to be asked for proof of support.
 
 The model reads the votes only (not the groups, not the roles), so it also holds when the
-groups merge the minority into a larger one (issue 16). Cost: one EM per level on at most
-``engine.opinion_space.FIT_ROWS`` participants, plus O(votes x classes^2) sums.
+groups merge the minority into a larger one (issue 16). Cost: per level one EM (three starts)
+and five warm refits on at most ``engine.opinion_space.FIT_ROWS`` participants, and 1 + k
+mixture fits over their votes: 0.8-2.3 CPU s on 1,500-2,000 participants x 200-2,000
+statements on a loaded machine (benchmarks/RESULTS.md, "Session 8, cg16d").
 
 References
 ----------
