@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -511,7 +512,8 @@ FRESH_GENERATOR = {"density": 0.12, "pass_rate": 0.25, "leniency_sd": 0.8,
                    "agree_ranges": {"bridging": (0.6, 0.8), "vetoed": (0.75, 0.9),
                                     "vetoed_minority": (0.1, 0.35)}}
 COMMON_METHODS = ("**common ground (new)**", "common ground (new), only is_bridging entries",
-                  "MF score (old list order)", "GIC, engine groups", "raw agree rate")
+                  "MF score (old list order)", "GIC, engine groups", "raw agree rate",
+                  "common ground without the latent-class veto (session 7 rule)")
 
 
 def _common_seed(shares: tuple[float, ...], seed: int,
@@ -538,6 +540,9 @@ def _common_seed(shares: tuple[float, ...], seed: int,
         COMMON_METHODS[3]: np.argsort(-result.group_informed_consensus, kind="stable")[:TOP],
         COMMON_METHODS[4]: np.argsort(-raw_agree(conv.matrix.X), kind="stable")[:TOP],
     }
+    if b.common is not None:  # the same analysis without the latent-class veto
+        before = replace(b, common=replace(b.common, status=b.common.status_without_classes()))
+        tops[COMMON_METHODS[5]] = before.listed_order()[:TOP]
     return {name: (float(conv.is_bridging[top].sum() / TOP), float(rejected[top].sum()))
             for name, top in tops.items()}
 
@@ -810,7 +815,7 @@ def step_cost(folder: str | None = None, repeats: int = STEP_REPEATS) -> list[st
         return run
 
     originals = {n: getattr(steps, n) for n in ("fit_bridging", "fit_factors", "opinion_space",
-                                                "opinion_cells", "bridging")}
+                                                "opinion_cells", "class_rates", "bridging")}
     for name, f in originals.items():
         setattr(steps, name, clocked(name, f))
     walls = []
@@ -831,6 +836,7 @@ def step_cost(folder: str | None = None, repeats: int = STEP_REPEATS) -> list[st
             f"| step, CPU | {med['fit_bridging']:.3f} |",
             f"| opinion space, CPU | {med.get('opinion_space', 0.0):.3f} |",
             f"| its cells, CPU | {med.get('opinion_cells', 0.0):.3f} |",
+            f"| latent-class veto (`class_rates`), CPU | {med.get('class_rates', 0.0):.3f} |",
             f"| factor model (`fit_factors`, beside steps 1-8c), CPU "
             f"| {med.get('fit_factors', 0.0):.3f} |",
             f"| `bridging()` (counts, rule), CPU | {med['bridging']:.3f} |", "",

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 
 from .breakdown import VoteBreakdown, count_votes, vote_breakdown
 from .bridging_result import BridgingResult, BridgingSettings, BridgingStatement
+from .class_veto import ClassRates
 from .common_ground import NOT_ENOUGH_VOTES, CommonGround, common_ground
 from .errors import InvalidVotesError
 from .factorization import FactorModel, fit_factor_model
@@ -369,6 +370,7 @@ def bridging(
     population_weights: np.ndarray | None = None,
     fine_labels: Sequence[Hashable] | np.ndarray | None = None,
     fitted: FactorFit | None = None,
+    classes: Sequence[ClassRates] = (),
 ) -> BridgingResult:
     """Score every statement for bridging support.
 
@@ -400,6 +402,8 @@ def bridging(
         The factor model already fitted by :func:`fit_factors` on the same votes, settings,
         seed and warm start (it reads neither the groups nor the fine cells, so an analysis
         can fit it beside its other steps); None = fit it here.
+    classes : latent classes with their own agree rates (:func:`engine.class_veto.class_rates`)
+        whose veto also holds (:mod:`engine.common_ground`); empty = none.
 
     Returns
     -------
@@ -478,7 +482,7 @@ def bridging(
         name: vote_breakdown(X, values, name=name, min_cell_size=settings.min_cell_size)
         for name, values in (attributes or {}).items()
     }
-    common = judge_common_ground(X, active, groups, breakdowns, fine_labels, settings)
+    common = judge_common_ground(X, active, groups, breakdowns, fine_labels, settings, classes)
     return BridgingResult(
         statement_ids=statement_ids,
         participant_ids=participant_ids,
@@ -529,6 +533,7 @@ def judge_common_ground(
     roles: Mapping[str, VoteBreakdown],
     fine_labels: Sequence[Hashable] | np.ndarray | None,
     settings: BridgingSettings,
+    classes: Sequence[ClassRates] = (),
 ) -> CommonGround:
     """The common-ground rule (:mod:`engine.common_ground`) from the counts per group, per role
     and per fine cell; without groups everyone counts as one group. Inactive statements are
@@ -543,6 +548,7 @@ def judge_common_ground(
         groups.categories,
         roles={name: (b.categories, b.counts, b.visible) for name, b in roles.items()},
         fine=fine,
+        classes=classes,
         settings=settings.common_ground,
     )
     common.status[~active] = NOT_ENOUGH_VOTES

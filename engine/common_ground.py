@@ -22,14 +22,21 @@ veto, however small:
   single one fits every room: a minority is one cell at some level, and a coarser cell has more
   votes. Fine cells only veto; they are too small to be asked for proof of support (that would
   make nearly everything "not enough votes").
+* **Mixed cells.** At 15% density a 10% minority is no cell's majority, so every cell's rate
+  mixes its rejection with the others' support. The latent classes of :mod:`engine.class_veto`
+  undo the mixing: each class's own agree rate, estimated from every voter's (leave-statement-
+  out) probability of belonging to it. A class of at least ``veto_min_share`` whose rate lies
+  below the threshold by a likelihood-ratio test (Bonferroni over the level's classes) vetoes
+  too (``rejected_within_a_group``); like the cells, only a veto.
 * **Order.** Within a status, statements are ranked by the weakest lower bound of the agree
   share among the votes seen, over the groups *and* those fine cells (a bound on few votes is
   low by itself; 0 where a group or cell saw no vote): a statement one coherent set of
   participants is lukewarm on, or has hardly voted on, comes after one every set carries.
 * Anything else is ``not_enough_votes``: more votes may still settle it either way.
 
-Everything is computed from per-category agree / disagree counts: O(categories x statements)
-after the one counting pass.
+Everything but the latent classes is computed from per-category agree / disagree counts:
+O(categories x statements) after the one counting pass; the classes' rates come with them
+(:func:`engine.class_veto.class_rates`, fitted in :mod:`engine.steps` beside the cells).
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .class_veto import ClassRates, class_veto_z
 from .intervals import wilson_interval
 from .settings import CommonGroundSettings
 
@@ -51,6 +59,7 @@ __all__ = [
     "STATUSES",
     "CommonGround",
     "Verdict",
+    "class_vetoes",
     "common_ground",
     "judge",
 ]
@@ -155,6 +164,23 @@ class CommonGround:
     #: ``group_agree``); 0 where one of them saw no vote. The order within a status: a
     #: statement many pass on, or one coherent set is lukewarm on, is weaker common ground.
     seen_low: np.ndarray | None = None
+    #: (n_statements,) vetoed by a latent class (:mod:`engine.class_veto`); None: no classes.
+    class_rejected: np.ndarray | None = None
+
+    def status_without_classes(self) -> np.ndarray:
+        """(n_statements,) the status the rule gives without the latent-class veto (the
+        benchmarks compare the two in one run)."""
+        if self.class_rejected is None:
+            return self.status
+        out = self.status.copy()
+        alone = self.class_rejected & (self.status == REJECTED_WITHIN_A_GROUP)
+        for verdict in self.fine:
+            alone &= ~verdict.rejected
+        supported = self.groups.supported.copy()
+        for verdict in self.roles.values():
+            supported &= verdict.supported
+        out[alone] = np.where(supported[alone], COMMON_GROUND, NOT_ENOUGH_VOTES)
+        return out
 
     @property
     def is_common_ground(self) -> np.ndarray:
@@ -199,6 +225,7 @@ def common_ground(
     *,
     roles: Mapping[str, tuple[Sequence[Hashable], np.ndarray, np.ndarray]] | None = None,
     fine: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+    classes: Sequence[ClassRates] = (),
     settings: CommonGroundSettings = CommonGroundSettings(),  # frozen, so safe as a default
 ) -> CommonGround:
     """Apply the rule from counts.
@@ -214,6 +241,8 @@ def common_ground(
     fine : per fine partition (cells of :func:`engine.opinion_space.opinion_cells`), its
         (n_cells, n_statements, >= 2) counts and (n_cells,) participants: the cells of at least
         ``veto_min_share`` can veto and, with passes counted, enter the order.
+    classes : latent classes with their own agree rates (:func:`engine.class_veto.class_rates`):
+        a class of at least ``veto_min_share`` vetoes (:func:`class_vetoes`); not in the order.
 
     Examples
     --------
@@ -264,7 +293,12 @@ def common_ground(
         fine_verdicts.append(verdict)
         fine_rejected |= verdict.rejected
         ranked_cells.append(fc[big])
-    if fine_verdicts:
+    class_rejected = None
+    for rates in classes:
+        vetoed = class_vetoes(rates, settings)
+        class_rejected = vetoed if class_rejected is None else class_rejected | vetoed
+        fine_rejected |= vetoed
+    if fine_verdicts or len(classes):
         rejections.append((fine_rejected, REJECTED_WITHIN_A_GROUP))
     seen_low = None
     if counts.shape[-1] >= 3 and len(groups.categories):
@@ -277,7 +311,29 @@ def common_ground(
         role_status=role_status,
         fine=fine_verdicts,
         seen_low=seen_low,
+        class_rejected=class_rejected,
     )
+
+
+def class_vetoes(rates: ClassRates, settings: CommonGroundSettings) -> np.ndarray:
+    """(n_statements,) some latent class of at least ``veto_min_share`` of the participants,
+    with at least ``min_group_votes`` expected agree-or-disagree votes on the statement, has an
+    agree rate below ``threshold`` with evidence (the likelihood-ratio z of
+    :mod:`engine.class_veto` above ``z`` made Bonferroni over the classes).
+
+    Examples
+    --------
+    >>> r = ClassRates(np.array([0.9, 0.1]), np.array([[0.9, 0.9], [0.1, 0.4]]),
+    ...                np.array([[0.0, 0.0], [3.0, 1.0]]), np.array([[90, 90], [10, 10]]))
+    >>> class_vetoes(r, CommonGroundSettings()).tolist()
+    [True, False]
+    """
+    z = class_veto_z(settings.z, len(rates.weights))
+    big = rates.weights >= settings.veto_min_share
+    enough = rates.votes >= settings.min_group_votes
+    below = rates.rate < settings.threshold
+    vetoed = (rates.evidence > z) & below & enough & big[:, None]
+    return np.asarray(vetoed.any(axis=0), dtype=bool)
 
 
 def _weakest_seen_low(counts: np.ndarray, settings: CommonGroundSettings) -> np.ndarray:

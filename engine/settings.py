@@ -19,7 +19,9 @@ pipeline shape but differs where Pol.is is knowingly weak:
 * The k smoother needs 2 consecutive updates instead of 4.
 * Common ground (issue 16; Pol.is has no veto): every group and role must support a statement
   with evidence, and a cell of at least 3% of the participants in an opinion space of as many
-  dimensions as beat the noise can veto it, even when the groups merged a minority.
+  dimensions as beat the noise can veto it, even when the groups merged a minority; so can a
+  latent class of at least 3% whose own agree rate, with the mixing of its members undone, lies
+  below one half by a likelihood-ratio test (:mod:`engine.class_veto`).
 
 One tree holds every setting: :class:`AnalysisSettings` nests the bridging fit
 (:class:`BridgingSettings`), the participation and diversity measures (:class:`DiversitySettings`)
@@ -199,6 +201,13 @@ class CommonGroundSettings(_Validated):
     #: (The axes and the cells' centres come from at most 1,500 of them,
     #: ``engine.opinion_space.FIT_ROWS``; everyone placed is assigned and counts.)
     space_rows: int = 20_000
+    #: Numbers of latent classes whose agree rates, with the mixing of their members undone,
+    #: can veto too (:mod:`engine.class_veto`): a 10% minority that no cell isolates at 15%
+    #: density is still one class, and its own rate is estimated from each participant's class
+    #: probability. 4 (our choice, not searched): on planted 70/20/10 and 50/25/15/10 rooms
+    #: (1,500 participants, 15% density, 20 seeds) the group-rejected top-10 places went from 4
+    #: and 9 to 4 and 6 (benchmarks/RESULTS.md, "Session 8, cg16d"). Empty switches it off.
+    class_levels: tuple[int, ...] = (4,)
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "threshold": Interval(Real, 0, 1, closed="neither"),
@@ -211,13 +220,14 @@ class CommonGroundSettings(_Validated):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        levels = self.fine_levels
-        if not isinstance(levels, tuple) or not all(
-            isinstance(n, Integral) and n >= 1 for n in levels
-        ):
-            raise InvalidSettingError(
-                f"fine_levels must be a tuple of positive integers, got {levels!r}"
-            )
+        for name, least in (("fine_levels", 1), ("class_levels", 2)):
+            levels = getattr(self, name)
+            if not isinstance(levels, tuple) or not all(
+                isinstance(n, Integral) and int(n) >= least for n in levels
+            ):
+                raise InvalidSettingError(
+                    f"{name} must be a tuple of integers >= {least}, got {levels!r}"
+                )
 
 
 @dataclass(frozen=True)

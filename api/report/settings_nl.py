@@ -213,6 +213,12 @@ SETTINGS_NL: dict[str, str] = {
         "staan, met 10 en 12 cellen erbij 8 en 6 (een fijnere cel heeft minder stemmen, dus een "
         "breder interval; eigen keuze; benchmarks/RESULTS.md, 'issue 16, session 6'). Leeg zet "
         "het fijne veto uit."),
+    "CommonGroundSettings.class_levels": (
+        "Aantallen latente klassen waarvan de instemming, met de menging van hun leden "
+        "verrekend, ook een veto heeft (engine.class_veto): een minderheid van 10% die bij een "
+        "dichtheid van 15% in geen enkele cel apart komt, is nog wel één klasse, en haar eigen "
+        "instemming wordt geschat uit ieders kans om bij die klasse te horen (zonder de stem op "
+        "de stelling zelf). Leeg zet dit veto uit."),
     "CommonGroundSettings.veto_min_share": (
         "... en een fijne cel heeft alleen een veto (en telt alleen mee in de volgorde binnen "
         "een status) als ze minstens dit aandeel van de ingedeelde deelnemers bevat. Issue 16 "
@@ -323,7 +329,9 @@ DEFAULT_CHANGES_NL = (
     "Gemeenschappelijke grond (issue 16; Pol.is kent geen veto): elke groep en elke rol moet "
     "een stelling aantoonbaar steunen, en een cel van minstens 3% van de deelnemers in een "
     "meningsruimte met zoveel dimensies als de ruis toelaat kan haar tegenhouden, ook als de "
-    "groepen een minderheid hebben samengevoegd.",
+    "groepen een minderheid hebben samengevoegd; dat kan ook een latente klasse van minstens "
+    "3% waarvan de eigen instemming, met de menging van haar leden verrekend, volgens een "
+    "likelihood-ratiotoets onder de helft ligt (engine.class_veto).",
 )
 
 #: The references of the methods section: citations keep their titles; our own notes in Dutch.

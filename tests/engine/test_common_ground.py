@@ -275,7 +275,9 @@ def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
     """Planted 70/20/10 groups with 'vetoed' statements (the 10% rejects what the rest love);
     two groups are forced (issue 15's default finds no clear groups on this map). With the
     opinion-space veto no vetoed statement is in the listed top 10 (at most 1 of 20 is called
-    common ground); without it, 2 are in the top 10 and 11 are called common ground."""
+    common ground); without it and the latent-class veto, 2 are in the top 10 and 11 are
+    called common ground; the latent-class veto alone (no fine cells) calls at most 2 of them
+    common ground."""
     from meedenken.engine import analyze
 
     conv = synthetic_conversation(
@@ -291,11 +293,16 @@ def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
     assert not vetoed[top].any()
     assert result.bridging.is_common_ground[vetoed].sum() <= 1
     no_fine = AnalysisSettings(force_k=2, bridging_fit=BridgingSettings(
-        common_ground=CommonGroundSettings(fine_levels=())))
+        common_ground=CommonGroundSettings(fine_levels=(), class_levels=())))
     blind = analyze(conv.matrix, settings=no_fine, random_state=0).bridging
     assert blind is not None
     assert vetoed[blind.listed_order()[:10]].any()
     assert blind.is_common_ground[vetoed].sum() > 5
+    classes_only = AnalysisSettings(force_k=2, bridging_fit=BridgingSettings(
+        common_ground=CommonGroundSettings(fine_levels=())))
+    seen = analyze(conv.matrix, settings=classes_only, random_state=0).bridging
+    assert seen is not None
+    assert seen.is_common_ground[vetoed].sum() <= 2
 
 
 def test_the_null_shuffle_permutes_each_statement_uniformly_over_its_voters() -> None:

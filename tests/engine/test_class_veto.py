@@ -1,0 +1,113 @@
+"""The latent-class veto of common ground (engine.class_veto, issue 16): hand-checkable rooms."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from meedenken.engine.class_veto import ClassRates, class_rates, class_veto_z
+from meedenken.engine.common_ground import (
+    COMMON_GROUND,
+    REJECTED_WITHIN_A_GROUP,
+    class_vetoes,
+    common_ground,
+)
+from meedenken.engine.opinion_space import opinion_cells, opinion_space
+from meedenken.engine.settings import CommonGroundSettings
+
+
+def _room(p_agree: np.ndarray, density: float, seed: int) -> sp.csr_matrix:
+    """Votes agree +1 / disagree -1 drawn with probabilities ``p_agree`` (n, S), each cell seen
+    with probability ``density``."""
+    rng = np.random.default_rng(seed)
+    seen = rng.random(p_agree.shape) < density
+    votes = np.where(rng.random(p_agree.shape) < p_agree, 1, -1) * seen
+    return sp.csr_matrix(votes.astype(np.int8))
+
+
+def _one_group_counts(X: sp.csr_matrix) -> np.ndarray:
+    A = X.toarray()
+    return np.stack([(A > 0).sum(0), (A < 0).sum(0), np.zeros(A.shape[1], int)], -1)[None]
+
+
+def test_scattered_minority_that_rejects_a_statement_vetoes_it():
+    """600 participants; the last 60 (10%) disagree with 20 "marker" statements everyone else
+    agrees with (agree 10% against 90%), and all agree (85%) with 10 others; each votes on a
+    fifth of them (about 4 markers): no participant is surely minority on their own.
+    Statement 30: the others agree (90%), the minority disagrees (90%). Overall about 82%
+    agree, so the one group supports it; the minority's own class rejects it."""
+    n, S = 600, 31
+    minority = np.arange(n) >= 540
+    p = np.where(minority[:, None], 0.1, 0.9) * np.ones((1, S))
+    p[:, 20:30] = 0.85
+    votes = _room(p, 0.2, seed=1).toarray()
+    votes[:, 30] = _room(p[:, 30:], 0.5, seed=2).toarray()[:, 0]  # the statement under test
+    X = sp.csr_matrix(votes)
+    rng = np.random.default_rng(0)
+    rows = np.arange(n)
+    # As the engine does (engine.steps): EM started from the opinion space's k-means cells.
+    space = opinion_space(X, np.ones(S, bool), np.ones(n, bool), max_dims=5, max_rows=10_000,
+                          rng=rng)
+    assert space is not None
+    cells = opinion_cells(space, n, (2,), rng=rng)[0]
+    inside = cells == np.bincount(cells[minority]).argmax()
+    assert (inside & minority).sum() / inside.sum() < 0.9  # the cell is not the minority
+    rates = class_rates(X, np.ones(S, bool), rows, [cells])
+    assert rates is not None
+    small = int(np.argmin(rates.weights))
+    assert 0.06 < rates.weights[small] < 0.14  # the class is the minority
+    assert rates.rate[small, 30] < 0.3 and rates.rate[1 - small, 30] > 0.8
+    counts = _one_group_counts(X)
+    settings = CommonGroundSettings()
+    without = common_ground(counts, ["all"], settings=settings)
+    assert without.status[30] == COMMON_GROUND  # the group alone cannot see the minority
+    with_classes = common_ground(counts, ["all"], classes=[rates], settings=settings)
+    assert with_classes.status[30] == REJECTED_WITHIN_A_GROUP
+
+
+def test_bridging_statement_with_lenient_dissenters_stays_common_ground():
+    """A room of 30% strict participants (agree 60% with everything) and 70% lenient ones
+    (90%): the dissent on every statement comes mostly from the strict ones, a coherent set,
+    but a majority of them still agree. No class may veto; everything stays common ground."""
+    n, S = 400, 20
+    strict = np.arange(n) < 120
+    p = np.where(strict[:, None], 0.6, 0.9) * np.ones((1, S))
+    X = _room(p, 0.3, seed=3)
+    rng = np.random.default_rng(0)
+    settings = CommonGroundSettings()
+    for k in (2, 4):
+        rates = class_rates(X, np.ones(S, bool), np.arange(n),
+                            [rng.integers(k, size=n) for _ in range(3)])
+        assert rates is not None
+        assert not class_vetoes(rates, settings).any()
+        cg = common_ground(_one_group_counts(X), ["all"], classes=[rates], settings=settings)
+        assert (cg.status == COMMON_GROUND).all()
+
+
+def test_leave_statement_out_keeps_a_lone_dissent_from_making_its_own_class():
+    """Without structure (everyone agrees 80% with everything) no statement is vetoed at any
+    number of classes: a class made of one statement's dissenters would reject it, which is why
+    each vote is left out of its own class probabilities."""
+    n, S = 300, 30
+    X = _room(np.full((n, S), 0.8), 0.3, seed=4)
+    rng = np.random.default_rng(1)
+    for k in (2, 4, 6):
+        rates = class_rates(X, np.ones(S, bool), np.arange(n),
+                            [rng.integers(k, size=n) for _ in range(2)])
+        assert rates is not None
+        assert not class_vetoes(rates, CommonGroundSettings()).any()
+
+
+def test_small_classes_and_classes_without_votes_do_not_veto():
+    rates = ClassRates(np.array([0.98, 0.02]), np.array([[0.9], [0.0]]),
+                       np.array([[0.0], [5.0]]), np.array([[100.0], [50.0]]))
+    assert not class_vetoes(rates, CommonGroundSettings()).any()  # 2% < veto_min_share
+    rates = ClassRates(np.array([0.8, 0.2]), np.array([[0.9], [0.0]]),
+                       np.array([[0.0], [5.0]]), np.array([[100.0], [4.0]]))
+    assert not class_vetoes(rates, CommonGroundSettings()).any()  # 4 expected votes < 5
+    assert class_vetoes(rates, CommonGroundSettings(min_group_votes=4)).all()
+
+
+def test_bonferroni_z():
+    assert abs(class_veto_z(1.6449, 1) - 1.6449) < 1e-3
+    assert abs(class_veto_z(1.6449, 4) - 2.2414) < 1e-3
