@@ -27,6 +27,7 @@ uur uren minuut minuten dag dagen dagelijks week weken weekend weekenden wekelij
 maandelijks jaar jaren jaarlijks keer keren moment momenten tijd tijden tijdje periode
 ochtend ochtends morgen morgens middag middags avond avonds nacht nachts vandaag gisteren
 vroeger later straks binnenkort tegenwoordig nadat voordat sinds zodra totdat ineens opeens
+duren duurt duurde
 meteen direct snel sneller vlug langzaam vaker zelden nooit altijd regelmatig weleens alweer
 eerst eerste tweede laatste volgend volgende vorig vorige half halve hele heel geheel helemaal
 elk elke iedere allebei beide meeste meer minder genoeg teveel bijna ongeveer zowat
@@ -71,6 +72,7 @@ _GERMAN = """
 stunde stunden minute minuten tag tage tagen täglich woche wochen wöchentlich wochenende monat
 monate monaten jahr jahre jahren jährlich mal male zeit zeiten moment periode morgen morgens
 mittag abend abends nacht nachts heute gestern früher später bald demnächst heutzutage
+dauern dauert dauerte
 nachdem bevor seit sobald plötzlich sofort schnell schneller langsam öfter häufig selten
 niemals meistens manchmal erst erste ersten zweite letzte letzten nächste nächsten vorige halb
 halbe ganze ganzen jede jeder jedes beide meisten genug fast ungefähr

@@ -305,7 +305,8 @@ def topic_keywords(
 
     so a keyword is frequent in its topic *and* distinctive for it. A term must be used by at
     least :data:`MIN_TERM_COUNT` statements of the topic (all of a smaller topic), and with 3 or
-    more topics a term used in more than half of the topics is nobody's keyword.
+    more topics a term used by that many statements in more than half of the topics is
+    nobody's keyword.
 
     >>> topic_keywords(["meer huisartsen", "huisartsen weg", "ouderen eenzaam", "eenzame ouderen"],
     ...                np.array([0, 0, 1, 1]), n_keywords=1)
@@ -346,7 +347,12 @@ def topic_keywords(
     weights = share * np.log(lift)
     weights[:, capital > total / 2] *= NOUN_WEIGHT
     if len(topic_ids) >= 3:
-        weights[:, (in_topic > 0).sum(axis=0) > len(topic_ids) / 2] = 0.0
+        # A word that several statements of most topics use, alone or in a phrase, is nobody's
+        # keyword (one stray use in another topic does not count).
+        common = {vocabulary[j] for j in np.flatnonzero(
+            (in_topic >= MIN_TERM_COUNT).sum(axis=0) > len(topic_ids) / 2)}
+        weights[:, [j for j, term in enumerate(vocabulary)
+                    if any(part in common for part in term.split())]] = 0.0
     # A word one statement of the topic uses says more about its author than about the topic: a
     # topic whose statements share no word gets no keywords (the report shows its representative
     # statement; issue 17 showed such topics labelled by alphabetical single-use words).
