@@ -102,3 +102,33 @@ def test_generic_word_lists_cover_three_languages_and_keep_subject_words():
     assert set(TOPIC_FILLER_WORDS_BY_LANGUAGE) == {"nl", "en", "de"}
     assert {"uur", "weekend", "able", "sure", "going", "thing", "stunde"} <= TOPIC_FILLER_WORDS
     assert not {"zorg", "zorgen", "huisarts", "geld", "hulp", "rights", "kind"} & TOPIC_FILLER_WORDS
+
+
+def _cluster_with_excess(monkeypatch, n: int, excess: dict[int, float]) -> int:
+    """k chosen by engine.topics._cluster when each k's silhouette excess is ``excess[k]``."""
+    import meedenken.engine.topics as topics
+
+    calls = []
+
+    def silhouettes(features, ks):
+        calls.append(1)
+        observed = len(calls) == 1  # the data first, then the shuffled references (excess 0)
+        labels = {k: np.arange(features.shape[0]) % k for k in ks}
+        return labels, {k: excess[k] if observed else 0.0 for k in ks}
+
+    monkeypatch.setattr(topics, "_silhouettes", silhouettes)
+    labels, _ = topics._cluster(np.random.default_rng(0).standard_normal((n, 3)), None, 8)
+    return len(np.unique(labels))
+
+
+def test_a_large_conversation_gets_more_than_a_weak_first_split(monkeypatch):
+    # austria-climate's curve: k = 2 wins by 0.005 only; 277 statements -> at least 4 topics.
+    weak = {2: 0.025, 3: 0.020, 4: 0.019, 5: 0.012, 6: 0.014, 7: 0.014, 8: 0.019}
+    assert _cluster_with_excess(monkeypatch, 277, weak) == 4
+    assert _cluster_with_excess(monkeypatch, 40, weak) == 2  # small: the floor is 1
+    # Two clearly separated topics keep k = 2 whatever the size.
+    clear = {2: 0.20, 3: 0.05, 4: 0.04, 5: 0.03, 6: 0.03, 7: 0.03, 8: 0.03}
+    assert _cluster_with_excess(monkeypatch, 2000, clear) == 2
+    # The floor never exceeds half the maximum: 2,000 statements do not sit at the cap.
+    rising = {k: 0.02 + 0.001 * k for k in range(2, 9)}
+    assert _cluster_with_excess(monkeypatch, 2000, rising) == 4
