@@ -15,7 +15,12 @@ Usage::
 ``--labelled`` reads the pair sets' statements, on which the topic method's weights were chosen
 (``engine.topics.LEXICAL_WEIGHT``): an in-sample figure. ``--file`` reads a held-out set, one
 ``<theme><TAB><statement>`` a line (``#`` comments), such as the audit set
-``benchmarks/audit/topics_nl.tsv`` (40 Dutch statements, 5 themes; never used for tuning).
+``benchmarks/audit/topics_nl.tsv`` (40 Dutch statements, 5 themes; its keywords motivated the
+generic-word list of engine/topic_words.py, session 8) and ``benchmarks/audit/topics_nl_2.tsv``
+(49 statements, 6 themes, written and committed before any topic change was measured on it)::
+
+    PYTHONPATH=. python -m benchmarks.topics --labelled --file benchmarks/audit/topics_nl.tsv \
+        --file benchmarks/audit/topics_nl_2.tsv
 """
 
 from __future__ import annotations

@@ -3,14 +3,17 @@
 Statements are clustered on their (unit-length) embeddings by Ward agglomerative clustering, which
 is deterministic: no random start, the same input gives the same topics. The embeddings are
 centred first (their common direction says nothing about topics) and clustered beside the TF-IDF
-of the statements' content-word stems (:data:`LEXICAL_WEIGHT`). The number of topics is the
-smallest k in ``2..max_topics`` whose cosine silhouette, minus that of the same features with each
-column shuffled on its own (a reference without topics, as in the gap statistic), is within
+of the statements' content-word stems (:data:`LEXICAL_WEIGHT`; generic words such as time words
+and generic verbs, :mod:`engine.topic_words`, left out). The number of topics is the smallest k in
+``2..max_topics`` whose cosine silhouette, minus that of the same features with each column
+shuffled on its own (a reference without topics, as in the gap statistic), is within
 :data:`SILHOUETTE_TOLERANCE` of the best (one topic if no k beats the reference by
-:data:`MIN_EXCESS`), unless given. Each topic is labelled with
-its class-based TF-IDF keywords (c-TF-IDF, Grootendorst 2022): the statements of a topic are read as
-one document, and a word scores high when frequent in that topic and rare in the others. Dutch and
-English and German stop words are removed (:mod:`engine.stopwords`).
+:data:`MIN_EXCESS`), unless given; a larger conversation gets at least ``n / STATEMENTS_PER_TOPIC``
+topics (at most half of ``max_topics``) unless fewer topics clearly win
+(:data:`CLEAR_MARGIN`). Each topic is labelled with keywords scored by a class-based TF-IDF on
+statement counts (after Grootendorst 2022): Snowball stems that many of the topic's statements
+use and few other statements do; stop words (:mod:`engine.stopwords`), polarity words and generic
+words are never keywords.
 
 References
 ----------
@@ -24,19 +27,25 @@ analysis", J. Comput. Appl. Math. 20, 1987.
 
 from __future__ import annotations
 
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import silhouette_score
 
 from .errors import InvalidSettingError, InvalidVotesError
-from .lexical import content_stems
+from .lexical import content_stems, detect_language
 from .polarity import POLARITY_WORDS
 from .stopwords import STOP_WORDS
+from .topic_words import TOPIC_FILLER_WORDS, TOPIC_FILLER_WORDS_BY_LANGUAGE
 
 __all__ = [
     "DEFAULT_MAX_TOPICS",
@@ -69,14 +78,52 @@ REFERENCE_SEED = 0
 #: this small is noise, not structure (the silhouettes of k = 2..8 on the Dutch pair set span
 #: about 0.03).
 SILHOUETTE_TOLERANCE = 0.005
+#: Statements one topic row stands for, at most, on average before a smaller count must be earned:
+#: with n statements at least ceil(n / 50) topics (never more than half of ``max_topics``) are
+#: chosen unless fewer topics have a silhouette excess :data:`CLEAR_MARGIN` above every k from
+#: there on. Issue 17: a 277-statement climate assembly got 2 topics ("produkte, ...") because the
+#: silhouette of the first Ward split exceeds the reference most even where the statements form
+#: no clusters at all (against a reference shuffled along the principal axes the excess of every
+#: k stays under 0.005 there): a readability floor, not a finding about the data.
+STATEMENTS_PER_TOPIC = 50
+#: Silhouette-excess margin by which fewer topics than the floor must win to be chosen (two or
+#: three well separated topics score 0.1 and more above the reference; weak first splits 0.005).
+CLEAR_MARGIN = 0.02
 #: Weight of the content-word stems (TF-IDF, unit length) beside the unit-length embedding when
 #: clustering: topics are named by their words, and on the hand-labelled Dutch statements the
 #: adjusted Rand index at the true number of topics rose from 0.17 (embeddings alone) to 0.29
 #: (weight 1; 0.27 at 0.5, 0.17 at 1.5), German 0.51 -> 0.68 (benchmarks/topics.py
 #: --labelled, multilingual-e5-small).
 LEXICAL_WEIGHT = 1.0
-#: Words of at least 3 letters (Unicode letters, so "zorg" and "mantelzorg" but no numbers).
-TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
+#: Keyword weight factor of a term written capitalised inside sentences in most statements that
+#: use it: German nouns ("Produkte", "Werbung"), names and abbreviations in any language. German
+#: verbs and adjectives are written in lower case, so they rank below the nouns of their topic.
+NOUN_WEIGHT = 2.0
+#: A word: letters and inner hyphens ("ggz-wachtlijst").
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+#: Punctuation that ends a sentence (the next word is capitalised whatever its class).
+_SENTENCE_END = re.compile(r"[.!?:;\n\"'“”«»()]")
+#: Words left out of the clustering features besides the stop words.
+_IGNORED = POLARITY_WORDS | TOPIC_FILLER_WORDS
+#: Words that are never keywords: stop words, polarity words ("meer", "weniger", "less": the
+#: stance, not the subject) and generic words.
+_NOT_KEYWORDS = STOP_WORDS | _IGNORED
+_STEMMER_NAMES = {"nl": "dutch", "en": "english", "de": "german"}
+
+
+@functools.lru_cache(maxsize=len(_STEMMER_NAMES))
+def _stemmer(language: str) -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(_STEMMER_NAMES[language])
+
+
+@functools.lru_cache(maxsize=len(_STEMMER_NAMES))
+def _filler_stems(language: str) -> frozenset[str]:
+    """Stems of the language's generic words (:mod:`engine.topic_words`), so inflected forms
+    ("gutem", "dagen") are left out too."""
+    stem = _stemmer(language).stemWord
+    return frozenset(stem(w) for w in TOPIC_FILLER_WORDS_BY_LANGUAGE[language])
 
 
 @dataclass(frozen=True)
@@ -115,7 +162,7 @@ def _with_stems(unit: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """Unit embeddings beside the texts' unit TF-IDF of content stems, rows of unit length."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = [" ".join(sorted(content_stems(t, None, POLARITY_WORDS))) for t in texts]
+    docs = [" ".join(sorted(content_stems(t, None, _IGNORED))) for t in texts]
     try:
         tfidf = TfidfVectorizer(min_df=MIN_TERM_COUNT, sublinear_tf=True, token_pattern=r"\S+",
                                 lowercase=False).fit_transform(docs).toarray()
@@ -132,6 +179,9 @@ def _reference(features: np.ndarray, n_draws: int, seed: int) -> list[np.ndarray
     """Data without topics but with the same words and dimensions: each feature column shuffled
     on its own (the joint structure is gone, every column's values stay), rows of unit length."""
     rng = np.random.default_rng(seed)
+    # Rows in a canonical order first, so the reference (and the k chosen) does not depend on
+    # the order the statements come in.
+    features = features[np.lexsort(features.T[::-1])]
     draws = []
     for _ in range(n_draws):
         shuffled = np.column_stack([rng.permutation(column) for column in features.T])
@@ -180,14 +230,55 @@ def _cluster(
     best = max(scores.values())
     if best <= MIN_EXCESS:
         return np.zeros(n, dtype=np.intp), scores
-    k = min(kk for kk, v in scores.items() if v >= best - SILHOUETTE_TOLERANCE)
+    floor = min(math.ceil(n / STATEMENTS_PER_TOPIC), max_topics // 2)
+    above = {kk: v for kk, v in scores.items() if kk >= floor}
+    # The readability floor holds unless fewer topics stand out.
+    clear = not above or best > max(above.values()) + CLEAR_MARGIN
+    scores_considered = scores if clear else above
+    top = max(scores_considered.values())
+    k = min(kk for kk, v in scores_considered.items() if v >= top - SILHOUETTE_TOLERANCE)
     return labelled[k], scores
+
+
+def _statement_terms(text: str, language: str) -> tuple[set[str], dict[str, str], set[str]]:
+    """Keyword candidates of one statement: stems of its content words (stop words and
+    :data:`engine.topic_words.TOPIC_FILLER_WORDS` left out) and pairs of stems of adjacent content
+    words; the surface form (lower case) of each, and the stems written capitalised inside a
+    sentence (nouns in German, names in any language)."""
+    text = unicodedata.normalize("NFC", text)
+    stem = _stemmer(language)
+    generic = _filler_stems(language)
+    terms: set[str] = set()
+    surface: dict[str, str] = {}
+    capitalised: set[str] = set()
+    previous: tuple[int, str, str] | None = None  # position, stem and surface of a content word
+    end = 0
+    for position, match in enumerate(_WORD.finditer(text)):
+        word, lower = match.group(), match.group().lower()
+        starts_sentence = position == 0 or bool(_SENTENCE_END.search(text[end:match.start()]))
+        end = match.end()
+        if len(lower) < 3 or lower in _NOT_KEYWORDS:
+            continue
+        root = stem.stemWord(lower)
+        if root in generic:
+            continue
+        terms.add(root)
+        surface.setdefault(root, lower)
+        if word[0].isupper() and not starts_sentence:
+            capitalised.add(root)
+        if previous is not None and previous[0] == position - 1 and previous[1] != root:
+            pair = f"{previous[1]} {root}"
+            terms.add(pair)
+            surface.setdefault(pair, f"{previous[2]} {lower}")
+        previous = (position, root, lower)
+    return terms, surface, capitalised
 
 
 def topic_keywords(
     texts: Sequence[str], labels: np.ndarray, n_keywords: int = DEFAULT_N_KEYWORDS
 ) -> dict[int, tuple[str, ...]]:
-    """c-TF-IDF keywords of each topic (words and two-word phrases, stop words removed).
+    """Keywords of each topic: content words and two-word phrases that many of its statements use
+    and few others do.
 
     Parameters
     ----------
@@ -203,54 +294,89 @@ def topic_keywords(
 
     Notes
     -----
-    With ``tf[t, c]`` the count of term t in topic c, ``A`` the mean number of term occurrences
-    per topic and ``f[t]`` the count of t over all topics::
+    Terms are Snowball stems (in the language most statements are written in), so "huisarts" and
+    "huisartsen" count as one, shown in their most frequent form. Stop words
+    (:mod:`engine.stopwords`) and generic words (:mod:`engine.topic_words`: time words, generic
+    verbs and adjectives) are never terms. With ``p_c[t]`` the share of topic c's statements that
+    use term t and ``p[t]`` the share of all statements (a class-based TF-IDF on statement
+    counts, Grootendorst 2022)::
 
-        w[t, c] = tf[t, c] / sum_t tf[t, c] * log(1 + A / f[t])
+        w[t, c] = p_c[t] * log(p_c[t] / p[t]) * (NOUN_WEIGHT if t is mostly capitalised)
 
-    >>> topic_keywords(["meer huisartsen", "huisartsen weg", "eenzame ouderen", "ouderen eenzaam"],
+    so a keyword is frequent in its topic *and* distinctive for it. A term must be used by at
+    least :data:`MIN_TERM_COUNT` statements of the topic (all of a smaller topic), and with 3 or
+    more topics a term used by that many statements in more than half of the topics is
+    nobody's keyword.
+
+    >>> topic_keywords(["meer huisartsen", "huisartsen weg", "ouderen eenzaam", "eenzame ouderen"],
     ...                np.array([0, 0, 1, 1]), n_keywords=1)
     {0: ('huisartsen',), 1: ('ouderen',)}
     """
     labels = np.asarray(labels)
     topic_ids = sorted(int(t) for t in np.unique(labels))
-    vectorizer = CountVectorizer(
-        stop_words=sorted(STOP_WORDS),
-        token_pattern=TOKEN_PATTERN,
-        ngram_range=(1, 2),
-        lowercase=True,
-    )
-    try:
-        counts = vectorizer.fit_transform(list(texts))
-    except ValueError:  # every text is empty or stop words only
+    # One stemmer for the conversation (the language most statements are in): a short statement
+    # detected as another language would otherwise get other stems for the same words.
+    detected = Counter(detect_language(t) for t in texts)
+    language = max(("nl", "en", "de"), key=lambda lang: detected[lang])
+    parsed = [_statement_terms(t, language) for t in texts]
+    vocabulary = sorted({term for terms, _, _ in parsed for term in terms})
+    if not vocabulary:
         return {t: () for t in topic_ids}
-    terms = vectorizer.get_feature_names_out()
-    total = np.asarray(counts.sum(axis=0)).ravel()
-    keep = total >= MIN_TERM_COUNT
+    index = {term: j for j, term in enumerate(vocabulary)}
+    rows = [i for i, (terms, _, _) in enumerate(parsed) for _ in terms]
+    cols = [index[term] for terms, _, _ in parsed for term in terms]
+    uses = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocabulary)))
+    capital = np.zeros(len(vocabulary))
+    forms: dict[str, Counter[str]] = {}
+    for terms, surface, capitalised in parsed:
+        for term in terms:
+            forms.setdefault(term, Counter())[surface[term]] += 1
+        for term in capitalised:
+            capital[index[term]] += 1
     membership = sp.csr_matrix(
         (np.ones(len(labels)), (np.searchsorted(topic_ids, labels), np.arange(len(labels)))),
         shape=(len(topic_ids), len(labels)),
     )
-    tf = np.asarray((membership @ counts).todense(), dtype=np.float64)[:, keep]
-    terms, total = terms[keep], total[keep]
-    if terms.size == 0:
-        return {t: () for t in topic_ids}
-    per_topic = tf.sum(axis=1, keepdims=True)
-    idf = np.log1p(tf.sum() / len(topic_ids) / total)
-    weights = np.divide(tf, per_topic, out=np.zeros_like(tf), where=per_topic > 0) * idf
+    in_topic = np.asarray((membership @ uses).todense(), dtype=np.float64)  # (k, terms)
+    total = in_topic.sum(axis=0)
+    sizes = np.bincount(np.searchsorted(topic_ids, labels), minlength=len(topic_ids))[:, None]
+    share = in_topic / np.maximum(sizes, 1)
+    overall = total / max(len(texts), 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lift = np.where(in_topic > 0, share / overall, 1.0)
+    weights = share * np.log(lift)
+    weights[:, capital > total / 2] *= NOUN_WEIGHT
+    if len(topic_ids) >= 3:
+        # A word that several statements of most topics use, alone or in a phrase, is nobody's
+        # keyword (one stray use in another topic does not count).
+        common = {vocabulary[j] for j in np.flatnonzero(
+            (in_topic >= MIN_TERM_COUNT).sum(axis=0) > len(topic_ids) / 2)}
+        weights[:, [j for j, term in enumerate(vocabulary)
+                    if any(part in common for part in term.split())]] = 0.0
+    # A word one statement of the topic uses says more about its author than about the topic: a
+    # topic whose statements share no word gets no keywords (the report shows its representative
+    # statement; issue 17 showed such topics labelled by alphabetical single-use words).
+    enough = (in_topic >= np.minimum(MIN_TERM_COUNT, sizes)) & (total >= MIN_TERM_COUNT)
+    weights[~enough] = 0.0
+
+    def shown(term: str) -> str:
+        return min(forms[term].items(), key=lambda f: (-f[1], len(f[0]), f[0]))[0]
+
     result: dict[int, tuple[str, ...]] = {}
     for row, topic in enumerate(topic_ids):
-        order = sorted(np.flatnonzero(weights[row] > 0), key=lambda j: (-weights[row, j], terms[j]))
+        order = sorted(np.flatnonzero(weights[row] > 1e-12),
+                       key=lambda j: (-weights[row, j], -in_topic[row, j], vocabulary[j]))
         chosen: list[str] = []
         for j in order:
-            term = str(terms[j])
-            words = set(term.split())
-            if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
+            stems = set(vocabulary[j].split())
+            if any(stems <= set(c.split()) or set(c.split()) <= stems for c in chosen):
                 continue  # "minimum" after "minimum wage", or the other way round
-            chosen.append(term)
+            if shown(vocabulary[j]) in {shown(c) for c in chosen}:
+                continue
+            chosen.append(vocabulary[j])
             if len(chosen) == n_keywords:
                 break
-        result[topic] = tuple(chosen)
+        result[topic] = tuple(shown(term) for term in chosen)
     return result
 
 
