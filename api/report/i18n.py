@@ -46,8 +46,12 @@ _EN = {
     "model": "Model",
     "cramers_v": "Cramér's V",
     "topics_method": (
-        "meedenken.engine.topics.find_topics: {k} topics, Ward clustering of the embeddings, "
-        "k chosen in 2..{max_k} by cosine silhouette; {n_keywords} TF-IDF keywords per topic"),
+        "meedenken.engine.topics.find_topics: {k} topics, Ward clustering of the embeddings "
+        "and the statements' words (generic words such as time words left out), k chosen in "
+        "2..{max_k} by the cosine silhouette's excess over shuffled references (with a floor "
+        "for long lists, for readability); up to {n_keywords} keywords per topic: word stems "
+        "that many of the topic's statements and few others use (at least 2 statements, not "
+        "in most topics)"),
     "votes_per_voter_axis": "Votes per voter",
     "voters_axis": "Voters",
     "histogram_caption": (
@@ -285,8 +289,12 @@ _NL = {
     "cramers_v": "Cramérs V",
     "topics_method": (
         "meedenken.engine.topics.find_topics: {k} onderwerpen, Ward-clustering van de "
-        "inbeddingen, k gekozen in 2..{max_k} met het cosinus-silhouet; {n_keywords} "
-        "TF-IDF-trefwoorden per onderwerp"),
+        "inbeddingen en de woorden van de stellingen (algemene woorden zoals tijdwoorden "
+        "weggelaten), k gekozen in 2..{max_k} met wat het cosinus-silhouet boven geschudde "
+        "referenties uitkomt (met een ondergrens bij lange lijsten, voor de leesbaarheid); "
+        "hoogstens {n_keywords} trefwoorden per onderwerp: woordstammen die veel stellingen "
+        "van het onderwerp en weinig andere gebruiken (minstens 2 stellingen, niet in de "
+        "meeste onderwerpen)"),
     "votes_per_voter_axis": "Stemmen per stemmer",
     "voters_axis": "Stemmers",
     "histogram_caption": (
