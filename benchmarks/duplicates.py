@@ -6,9 +6,10 @@ first statement is submitted to a pool holding every other statement of its lang
 other known duplicates. It prints, per set: precision and recall of the flag, opposites flagged,
 the AUC of the ranking score, and how often the partner is the first suggestion. Then the same
 training pairs as the service sees them (:func:`conversation_rows`: each statement submitted alone
-to a conversation of one statement per claim) and the four held-out Dutch conversations
+to a conversation of one statement per claim) and the five held-out Dutch conversations
 (``benchmarks/data/heldout_nl.txt``, ``heldout_nl_2.txt``, ``heldout_nl_3.txt``,
-``heldout_nl_4.txt``; never fitted on): each submitted statement against the seeds.
+``heldout_nl_4.txt``, ``heldout_nl_5.txt``; never fitted on): each submitted statement against
+the seeds.
 
 ``--fit`` fits the model's flag decision (:class:`engine.settings.DuplicateFlagModel`: logistic
 regression on the flag evidence of the conversation rows; threshold: the lowest whose
@@ -273,8 +274,11 @@ def wilson_lower(successes: int, n: int, z: float = Z_90) -> float:
 #: 30 seeds over ten care themes, opposites with ("N") and without ("O") a negation word), the
 #: third (session 7, 36 seeds on ouderenzorg, wonen and huisartsen op het platteland) and the
 #: fourth (session 8, 36 seeds on ggz, jeugd, dementie, wonen en zorg, digitale zorg, vervoer,
-#: preventie and kosten; same-topic claims with one detail changed).
-HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "heldout_nl_4.txt")
+#: preventie and kosten; same-topic claims with one detail changed) and the fifth (session 8,
+#: dup17e, 36 seeds on armoede, eenzaamheid, sport, statushouders, platteland, apotheek and
+#: mantelzorg en werk).
+HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "heldout_nl_4.txt",
+                 "heldout_nl_5.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

@@ -9,20 +9,37 @@ opposite word, and neither uses both (a text using both contrasts them itself).
 Besides antonyms proper the list holds **reversal verbs**, which flip a claim while every other
 word stays ("De supermarkt moet blijven" / "... moet verdwijnen", "het eigen risico moet blijven
 bestaan" / "... moet worden afgeschaft", "invoeren" / "afschaffen", "zelf ophalen" /
-"thuisbezorgen", "voor iedereen dezelfde bijdrage" / "afhankelijk van het inkomen"); the
-more/less verbs (uitbreiden / afbouwen, verhogen / verlagen, stijgen / dalen, toenemen / afnemen)
-are direction words of :mod:`engine.polarity`.
+"thuisbezorgen", "voor iedereen dezelfde bijdrage" / "afhankelijk van het inkomen"), and common
+**civic reversals** (session 8, dup17e): steunen / zich verzetten tegen, centraal / dichtbij /
+lokaal, online / digitaal against persoonlijk / aan het loket, automatisch / met toestemming,
+openbaar / besloten, duur / goedkoop, jong / oud, tijdelijk / permanent, collectief /
+individueel. The more/less verbs (uitbreiden / afbouwen, verhogen / verlagen, stijgen / dalen,
+toenemen / afnemen) are direction words of :mod:`engine.polarity`. A **negating prefix** makes a
+word its own opposite: "onveilig" / "veilig", "ontoegankelijk" / "toegankelijk", "unsafe" /
+"safe" (only when one text has the prefixed word: "niet veilig" against "veilig" is a plain
+negation, which :mod:`engine.polarity` weighs).
 
 Words match by form or by Snowball stem of the statement's language (:mod:`engine.lexical`), so
 "verbiedt", "verbieden" and "verbied" meet; a stem shorter than :data:`MIN_STEM` letters matches
-by form only (the Dutch stemmer makes "gelijk" into "lijk", as it makes "lijken").
+by form only (the Dutch stemmer makes "gelijk" into "lijk", as it makes "lijken"). A few fixed
+phrases are read as one word first ("dicht bij" is near, not closed; "openbaar vervoer" is
+transport).
+
+A text naming **both sides** of a reversal ("Medicijnen moet je zelf ophalen; thuisbezorgen is te
+duur") takes one side against the other: it conflicts with a text naming one side, unless that
+text names both too. For the contrast pairs (:data:`CONTRASTS`: dezelfde / andere, gelijk /
+afhankelijk) and prefix pairs, a text naming both sides contrasts them itself and conflicts with
+neither.
 
 Limits: a pair only counts when both words are about the same thing, which this check cannot
 see ("dezelfde huisarts, andere tijden" against "andere huisarts"; "blijven wonen" against "de
-bus verdwijnt"): it is one piece of evidence for the near-duplicate flag, which it blocks, never
-a verdict. Reversals outside the list ("steunen" / "zich verzetten tegen", "centraal" / "in de
-wijk") are not seen; a negation flips a word only within
-:data:`engine.polarity.NEGATION_SCOPE` words before it.
+bus verdwijnt"; "jonge mantelzorgers" against "oude woningen"): it is one piece of evidence for
+the near-duplicate flag, which it blocks, never a verdict, and a wrong block costs a flag, not a
+suggestion. Reversals outside the list (an actor swapped: "de gemeente betaalt" / "mensen
+betalen zelf") are not seen; a negation
+flips a word only within :data:`engine.polarity.NEGATION_SCOPE` words before it. The lexicon was
+built from the brief's civic pairs and the development sets (training pairs, held-out sets
+1-4), not from the fifth held-out set.
 """
 
 from __future__ import annotations
@@ -32,25 +49,32 @@ import functools
 from .lexical import _stemmer, detect_language, words
 from .polarity import NEGATION_SCOPE, NEGATIONS
 
-__all__ = ["ANTONYMS", "MIN_STEM", "antonym_conflict"]
+__all__ = ["ANTONYMS", "CONTRASTS", "MIN_PREFIX_REST", "MIN_STEM", "NEGATING_PREFIXES",
+           "antonym_conflict"]
 
 #: Shortest stem that matches by stem; shorter ones match by word form only.
 MIN_STEM = 5
 
 
 def _pairs(spec: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """``"a1 a2 / b1 b2; ..."``: word forms of one side, slash, those of the other."""
+    """``"a1 a2 / b1 b2; ..."``: word forms of one side, slash, those of the other (a leading
+    ``~`` marks a pair of :data:`CONTRASTS`, dropped here)."""
     out = []
     for pair in spec.split(";"):
-        left, _, right = pair.partition("/")
+        left, _, right = pair.strip().lstrip("~").partition("/")
         out.append((frozenset(left.split()), frozenset(right.split())))
     return tuple(out)
 
 
-#: Each entry: the word forms of one side and of the opposite side.
-ANTONYMS = _pairs(
+def _contrasts(spec: str) -> frozenset[int]:
+    return frozenset(i for i, pair in enumerate(spec.split(";")) if pair.strip().startswith("~"))
+
+
+#: Each entry: the word forms of one side, a slash, those of the opposite side; entries are
+#: separated by semicolons, and a leading ``~`` marks a pair of :data:`CONTRASTS`.
+_SPEC = (
     # Dutch
-    "dezelfde hetzelfde / andere ander;"
+    "~dezelfde hetzelfde / andere ander;"
     "vaste / wisselende wisselend;"
     "open openen openblijven openhouden geopend / dicht sluiten gesloten sluit dichtgaan sluiting;"
     "vroeg vroeger vroegtijdig / laat later;"
@@ -61,15 +85,35 @@ ANTONYMS = _pairs(
     "schrappen geschrapt opheffen opgeheven afschaffen afgeschaft;"
     "invoeren ingevoerd invoering / afschaffen afgeschaft afschaffing;"
     "ophalen afhalen opgehaald / bezorgen bezorgd thuisbezorgen thuisbezorgd bezorging;"
-    "afhangen afhankelijk inkomensafhankelijk / dezelfde hetzelfde gelijk gelijke;"
+    "~afhangen afhankelijk inkomensafhankelijk / dezelfde hetzelfde gelijk gelijke;"
     "veilig veilige / onveilig onveilige gevaarlijk gevaarlijke;"
     "snel sneller / traag trager langzaam langzamer;"
     "samen gezamenlijk gezamenlijke / apart afzonderlijk afzonderlijke;"
     "zelfstandig zelfstandige / afhankelijk afhankelijke;"
     "voorstander / tegenstander;"
     "eens / oneens;"
+    "steunen steunt gesteund voorstander voorstanders / verzetten verzet tegenhouden "
+    "tegenwerken tegenstander tegenstanders;"
+    "centraal centrale centraliseren gecentraliseerd / dichtbij nabij lokaal lokale "
+    "decentraal decentrale kleinschalig kleinschalige;"
+    "grootschalig grootschalige / kleinschalig kleinschalige;"
+    "online digitaal digitale internet / persoonlijk persoonlijke fysiek fysieke loket "
+    "balie;"
+    "automatisch automatische / toestemming;"
+    "openbaar openbare / privé besloten;"
+    "duur dure / goedkoop goedkope;"
+    "jong jonge / oud oude;"
+    "tijdelijk tijdelijke / permanent permanente structureel structurele;"
+    "collectief collectieve / individueel individuele;"
     # English
-    "same / different;"
+    "~same / different;"
+    "support supports supported / oppose opposes opposed;"
+    "central centralised centralized / local;"
+    "online digital / person;"
+    "automatic automatically / consent permission;"
+    "public / private;"
+    "expensive / cheap;"
+    "temporary / permanent;"
     "fixed regular / changing;"
     "open opened / closed close shut;"
     "early sooner / late later;"
@@ -81,7 +125,12 @@ ANTONYMS = _pairs(
     "safe / unsafe dangerous;"
     "agree / disagree;"
     # German
-    "gleiche gleichen derselbe dieselbe / andere anderen;"
+    "~gleiche gleichen derselbe dieselbe / andere anderen;"
+    "unterstützen unterstützt / ablehnen lehnt;"
+    "zentral zentrale / wohnortnah lokal lokale;"
+    "automatisch / zustimmung einwilligung;"
+    "öffentlich öffentliche / privat private;"
+    "teuer teure / billig günstig;"
     "feste fester / wechselnde wechselnder;"
     "offen geöffnet öffnen / geschlossen schließen;"
     "früh frühzeitig / spät später;"
@@ -92,6 +141,22 @@ ANTONYMS = _pairs(
     "einführen eingeführt / abschaffen abgeschafft;"
     "sicher / unsicher gefährlich"
 )
+#: Each entry: the word forms of one side and of the opposite side.
+ANTONYMS = _pairs(_SPEC)
+#: Pairs whose two sides one statement often names together without reversing anything
+#: ("dezelfde huisarts, andere tijden"): a text naming both sides of one of these contrasts
+#: them itself and conflicts with neither side. For every other pair (the reversals), a text
+#: naming both sides ("zelf ophalen; thuisbezorgen is te duur") takes one of them against the
+#: other and conflicts with a text naming only one, unless that text names both too.
+CONTRASTS = _contrasts(_SPEC)
+#: Fixed phrases read as one word before matching ("dicht bij" is near, not closed;
+#: "openbaar vervoer" is transport, not public against private).
+_PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"),
+            ("openbaar vervoer", "ov"), ("in person", "inperson"))
+#: Prefixes that make a word its own opposite ("onveilig", "ontoegankelijk", "unsafe"),
+#: with the shortest rest that counts.
+NEGATING_PREFIXES = ("on", "un")
+MIN_PREFIX_REST = 5
 
 
 @functools.lru_cache(maxsize=4)
@@ -107,23 +172,42 @@ def _stemmed(language: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]
 
 
 @functools.lru_cache(maxsize=8192)
-def _sides(text: str) -> frozenset[tuple[int, int]]:
-    """(pair index, side) of each antonym word in ``text``; a negation up to
-    :data:`engine.polarity.NEGATION_SCOPE` words before it flips the side ("niet dicht" = open)."""
-    tokens = words(text)
+def _sides(text: str) -> frozenset[tuple[str, int]]:
+    """(pair, side) of each antonym word in ``text``; a negation up to
+    :data:`engine.polarity.NEGATION_SCOPE` words before it flips the side ("niet dicht" = open).
+
+    A pair is an index of :data:`ANTONYMS` as text, or ``"on:" + stem`` for a word and the
+    same word with a negating prefix ("veilig" side 0, "onveilig" side 1); such a pair counts
+    only when one of the two texts has the prefixed word (``"prefixed:" + stem``), so a plain
+    negation ("niet nodig" / "nodig") stays :mod:`engine.polarity`'s business.
+    """
+    lowered = text.lower()
+    for phrase, word in _PHRASES:
+        lowered = lowered.replace(phrase, word)
+    tokens = words(lowered)
     language = detect_language(text)
     stem = _stemmer(language).stemWord
     stemmed = _stemmed(language)
     negations = [i for i, t in enumerate(tokens) if t in NEGATIONS]
     found = set()
     for position, token in enumerate(tokens):
+        negated = any(0 < position - n <= NEGATION_SCOPE for n in negations)
         # Dutch present tense adds -t to the stem the stemmer leaves ("verbiedt" / "verbied").
         token_stems = {stem(token), stem(token[:-1])} if token.endswith("t") else {stem(token)}
         for i, pair in enumerate(ANTONYMS):
             for side in (0, 1):
                 if token in pair[side] or token_stems & stemmed[i][side]:
-                    negated = any(0 < position - n <= NEGATION_SCOPE for n in negations)
-                    found.add((i, side ^ negated))
+                    found.add((str(i), side ^ negated))
+        if token in NEGATIONS:
+            continue
+        prefix = next((p for p in NEGATING_PREFIXES
+                       if token.startswith(p) and len(token) - len(p) >= MIN_PREFIX_REST), None)
+        if prefix is not None:
+            rest = stem(token[len(prefix):])
+            found.add((f"on:{rest}", 1 ^ negated))
+            found.add((f"prefixed:{rest}", 0))
+        if len(token) >= MIN_PREFIX_REST:
+            found.add((f"on:{stem(token)}", int(negated)))
     return frozenset(found)
 
 
@@ -145,6 +229,16 @@ def antonym_conflict(a: str, b: str) -> bool:
     """
     sa, sb = _sides(a), _sides(b)
     for pair, side in sa:
-        if (pair, 1 - side) in sb and (pair, 1 - side) not in sa and (pair, side) not in sb:
-            return True
+        if (pair, 1 - side) not in sb or pair.startswith("prefixed:"):
+            continue
+        if pair.startswith("on:"):
+            marker = ("prefixed:" + pair[3:], 0)
+            if marker not in sa and marker not in sb:
+                continue
+        both_a, both_b = (pair, 1 - side) in sa, (pair, side) in sb
+        if both_a and both_b:
+            continue  # each names both sides: no reversal between them
+        if (both_a or both_b) and (pair.startswith("on:") or int(pair) in CONTRASTS):
+            continue  # one contrasts the two sides itself
+        return True
     return False

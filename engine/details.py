@@ -37,7 +37,7 @@ import functools
 
 from .lexical import words
 
-__all__ = ["MIN_COMPOUND_PART", "SLOTS", "detail_conflict", "details"]
+__all__ = ["MIN_COMPOUND_PART", "SLOTS", "STRICT_GENERIC", "detail_conflict", "details"]
 
 #: Shortest class form that also matches as the head or tail of a compound.
 MIN_COMPOUND_PART = 5
@@ -118,6 +118,13 @@ SLOTS: dict[str, dict[str, frozenset[str]]] = {
         "mantelzorgers: mantelzorgers mantelzorger carers;"
         "statushouders: statushouders vluchtelingen refugees;"
         "gedetineerden: gedetineerden ex-gedetineerden;"
+        "bezoekers: bezoekers bezoeker visitors besucher;"
+        "beperking: beperking beperkingen handicap gehandicapten gehandicapte disability "
+        "disabilities behinderung;"
+        "dementie: dementie dementerende dementerenden dementia demenz;"
+        "zwangeren: zwangeren zwangere pregnant schwangere;"
+        "studenten: studenten student students;"
+        "daklozen: daklozen dakloze thuislozen homeless obdachlose;"
         "*: mensen iedereen inwoners burgers bewoners patiënten patiënt cliënten cliënt "
         "people everyone residents patients menschen"),
 }
@@ -129,7 +136,15 @@ _CONTAINS: dict[str, frozenset[str]] = {
     "huisarts": frozenset({"praktijkondersteuner"}),
     "jongeren": frozenset({"kinderen", "leerlingen"}),
     "kinderen": frozenset({"leerlingen"}),
+    "ziekenhuis": frozenset({"specialist"}),
 }
+#: Slots compared as one: who gives the care and where it is given are one detail ("een
+#: praktijkondersteuner op de middelbare school" / "in de huisartsenpraktijk").
+_COMPARED_AS: dict[str, str] = {"place": "provider"}
+#: Slots whose generic words match another class only when the other statement names nothing
+#: more specific in the slot ("mensen" / "patiënten" against "jongeren met een beperking" is
+#: another group; "mensen" against "iedereen" is not).
+STRICT_GENERIC = frozenset({"group"})
 SLOTS["time"]["weekend"] = frozenset({"weekend", "weekends", "weekenden", "wochenende"})
 SLOTS["time"]["overdag"] = frozenset({"overdag", "daytime", "tagsüber"})
 
@@ -168,14 +183,36 @@ def details(text: str) -> dict[str, frozenset[str]]:
     return {slot: frozenset(found[slot]) for slot in sorted(found)}
 
 
-def _covered(name: str, others: frozenset[str]) -> bool:
-    if name == _ANY or _ANY in others or name in others:
+def _covered(name: str, others: frozenset[str], strict: bool) -> bool:
+    """Whether ``others`` cover ``name``: the same class, a class containing it, or (outside
+    strict slots) a generic word on either side; in a strict slot a generic word covers only a
+    generic word."""
+    if name in others:
         return True
-    return any(o in _CONTAINS.get(name, ()) or name in _CONTAINS.get(o, ()) for o in others)
+    if _ANY in (name, *others):
+        return not strict
+    # Covered by a class that contains it (weekend covers zaterdag), not the other way round:
+    # "zaterdag" against "weekend" leaves zondag unsaid, a one-sided difference.
+    return any(name in _CONTAINS.get(o, ()) for o in others)
+
+
+def _compared(found: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """The names per compared slot (:data:`_COMPARED_AS`). Outside :data:`STRICT_GENERIC` the
+    generic word is dropped when the slot also names a specific class ("de tandarts in de
+    regio" names the tandarts, and "regio" does not cover every provider)."""
+    merged: dict[str, set[str]] = {}
+    for slot, names in found.items():
+        merged.setdefault(_COMPARED_AS.get(slot, slot), set()).update(names)
+    return {slot: frozenset(names if slot in STRICT_GENERIC else names - {_ANY} or names)
+            for slot, names in merged.items()}
 
 
 def detail_conflict(a: str, b: str) -> str | None:
     """The first slot in which each statement names a detail the other does not cover, or None.
+
+    Provider and place are one slot (a school against a practice is another claim), and a
+    generic word of the group slot ("mensen", "patiënten") covers only a generic word: against
+    a named group it is another group.
 
     >>> detail_conflict("De huisarts moet ook 's avonds telefonisch bereikbaar zijn",
     ...                 "De huisarts moet ook op zaterdagochtend spreekuur houden")
@@ -186,10 +223,14 @@ def detail_conflict(a: str, b: str) -> str | None:
     >>> detail_conflict("In de streek zijn te weinig huisartsen",
     ...                 "Er zijn in onze regio te weinig dokters") is None
     True
+    >>> detail_conflict("Elke middelbare school moet een praktijkondersteuner hebben",
+    ...                 "Elke huisartsenpraktijk moet een praktijkondersteuner hebben")
+    'provider'
     """
-    da, db = details(a), details(b)
+    da, db = _compared(details(a)), _compared(details(b))
     for slot in sorted(set(da) & set(db)):
-        if (any(not _covered(n, db[slot]) for n in da[slot])
-                and any(not _covered(n, da[slot]) for n in db[slot])):
+        strict = slot in STRICT_GENERIC
+        if (any(not _covered(n, db[slot], strict) for n in da[slot])
+                and any(not _covered(n, da[slot], strict) for n in db[slot])):
             return slot
     return None

@@ -62,8 +62,8 @@ The flag is advice for a moderator, never an automatic rejection.
 Limits (measured in benchmarks/RESULTS.md, session 8): a new claim on a seed's subject that
 changes something outside the lexicons ("wat ze eten" / "hoe laat ze opstaan", "weekzakjes" /
 "een jaarlijkse controle", "afspraken verzetten" / "uitslagen inzien") is still flagged when its
-cosine and margin stand out; reversals outside the antonym list ("steunen" / "zich verzetten
-tegen", "centraal" / "in de eigen wijk") are not seen; the detail lexicon is Dutch care
+cosine and margin stand out; reversals outside the antonym list (an actor swapped: "de gemeente
+betaalt" / "mensen betalen zelf") are not seen; the detail lexicon is Dutch care
 vocabulary with a few English and German words, so other domains and languages rely on the
 encoder alone; and one side adding a detail the other leaves out is never a conflict.
 """

@@ -616,10 +616,12 @@ DUPLICATE_PROFILES: dict[str, DuplicateSettings] = {
         lexical_weight=0.295, reference_cosine=0.889,
         # Session 7: the flag decision (`benchmarks/duplicates.py --fit`; the ranking above is
         # unchanged). Session 8: refitted by the same rule on the rows left after the new claim
-        # checks (reversal verbs, a changed detail, nearest statement an opposite).
+        # checks (reversal verbs, a changed detail, nearest statement an opposite); dup17e:
+        # refitted again by the same rule after the broader reversal lexicon, the prefix
+        # negation ("onveilig"), provider and place as one detail and strict group words.
         flag=DuplicateFlagModel(
-            threshold=0.48, intercept=-33.946, cosine_weight=18.401, margin_weight=32.993,
-            shared_weight=0.909, seed_margin_weight=7.985, residual_weight=16.272)),
+            threshold=0.344, intercept=-35.532, cosine_weight=19.461, margin_weight=31.39,
+            shared_weight=0.973, seed_margin_weight=6.934, residual_weight=16.915)),
     "use-multilingual-v3": DuplicateSettings(
         threshold=2.052, intercept=-1.973, cosine_weight=5.425, margin_weight=1.812,
         lexical_weight=-0.351, reference_cosine=0.331),

@@ -1,6 +1,6 @@
 """Issue 17's targets for the near-duplicate check, on Dutch statements it was not fitted on.
 
-Four held-out conversations, never used for fitting (benchmarks/duplicates.py --fit reads the
+Five held-out conversations, never used for fitting (benchmarks/duplicates.py --fit reads the
 pair sets only): benchmarks/data/heldout_nl.txt (session 5: 40 seeds, 20 paraphrases, 10
 opposites, 10 same-topic claims, 5 unrelated statements), heldout_nl_2.txt (session 6, written
 before that session's changes: 30 seeds over ten care themes, 20 paraphrases, 17 opposites with
@@ -10,10 +10,14 @@ wonen and huisartsen op het platteland, 20 paraphrases, 12 opposites, 13 same-to
 unrelated) and heldout_nl_4.txt (session 8, written and committed on its own before that
 session's method was evaluated on it: 36 seeds on ggz, jeugd, dementie, wonen en zorg, digitale
 zorg, vervoer, preventie and kosten, 22 paraphrases, 17 opposites with and without a negation
-word, 17 same-topic claims of which many repeat a seed with one detail changed, 5 unrelated).
+word, 17 same-topic claims of which many repeat a seed with one detail changed, 5 unrelated)
+and heldout_nl_5.txt (session 8, dup17e, written and committed on its own before that branch's
+method changes and evaluated once after them: 36 seeds on armoede, eenzaamheid, sport,
+statushouders, platteland, apotheek, mantelzorg en werk, 22 paraphrases, 8 opposites with a
+negation word and 14 without, 18 same-topic claims, 5 unrelated).
 Each statement is submitted alone against the seeds, as the service sees it, with the shipped
 default model and its stored settings. A target not met on a file is a strict xfail with the
-measured figure (benchmarks/RESULTS.md, issue 17 session 8).
+measured figure (benchmarks/RESULTS.md, issue 17 session 8, dup17e).
 """
 
 from __future__ import annotations
@@ -37,26 +41,29 @@ def _not_met(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=f"issue 17 target not met: {reason}")
 
 
-#: Flag precision per held-out file (session 8: claim checks and refitted flag model): met on the
-#: first three, not on the fourth.
+#: Flag precision per held-out file (session 8, dup17e: broader reversal lexicon, provider and
+#: place as one detail, strict group words, refitted flag model): met on the first four, which
+#: the lexicons were developed on; not on the fifth, evaluated once.
 PRECISION = [
     pytest.param(HELDOUT_FILES[0], id="heldout_nl"),
     pytest.param(HELDOUT_FILES[1], id="heldout_nl_2"),
     pytest.param(HELDOUT_FILES[2], id="heldout_nl_3"),
-    pytest.param(HELDOUT_FILES[3], id="heldout_nl_4", marks=_not_met(
-        "16 of 26 flags correct (62%); same-topic claims that change something outside the "
-        "detail lexicon and opposites without a listed reversal")),
+    pytest.param(HELDOUT_FILES[3], id="heldout_nl_4"),
+    pytest.param(HELDOUT_FILES[4], id="heldout_nl_5", marks=_not_met(
+        "17 of 37 flags correct (46%); opposites and same-topic claims that change something "
+        "outside the lexicons, some flagged against another seed")),
 ]
-#: No opposite flagged per held-out file: the third and fourth have reversals the claim checks
-#: miss.
+#: No opposite flagged per held-out file: the fifth has reversals (and weak negations) the claim
+#: checks miss.
 OPPOSITES = [
     pytest.param(HELDOUT_FILES[0], id="heldout_nl"),
     pytest.param(HELDOUT_FILES[1], id="heldout_nl_2"),
-    pytest.param(HELDOUT_FILES[2], id="heldout_nl_3", marks=_not_met(
-        "1 of 12 opposites flagged ('Medicijnen moet je zelf bij de apotheek ophalen; "
-        "thuisbezorgen is te duur' names both sides of the reversal)")),
-    pytest.param(HELDOUT_FILES[3], id="heldout_nl_4", marks=_not_met(
-        "4 of 17 opposites flagged, reversals outside the word lists")),
+    pytest.param(HELDOUT_FILES[2], id="heldout_nl_3"),
+    pytest.param(HELDOUT_FILES[3], id="heldout_nl_4"),
+    pytest.param(HELDOUT_FILES[4], id="heldout_nl_5", marks=_not_met(
+        "10 of 22 opposites flagged: 2 with a negation word that polarity reads as no "
+        "conflict (the seed's topic words 'eenzame', 'lagere' carry a polarity), 8 reversals "
+        "outside the word lists")),
 ]
 
 
@@ -86,7 +93,7 @@ def test_the_labelled_sets_are_as_large_as_the_issue_asks():
         assert counts["P"] >= 20 and counts["R"] >= 10 and counts["O"] + counts["N"] >= 10
 
 
-@pytest.mark.parametrize("name", [HELDOUT_FILES[1], HELDOUT_FILES[3]])
+@pytest.mark.parametrize("name", [HELDOUT_FILES[1], HELDOUT_FILES[3], HELDOUT_FILES[4]])
 def test_later_heldouts_have_opposites_with_and_without_negation_words(name):
     _, submissions = heldout(DATA / name)
     counts = Counter(s.kind for s in submissions)

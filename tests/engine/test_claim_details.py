@@ -27,15 +27,56 @@ REVERSALS = [
      "De eigen bijdrage moet afhangen van het inkomen."),
     ("Medicijnen moet je zelf bij de apotheek ophalen.",
      "De apotheek moet medicijnen thuisbezorgen."),
+    # dup17e: a text naming both sides of a reversal takes one against the other
+    ("Medicijnen moet je zelf ophalen; thuisbezorgen is te duur.",
+     "De apotheek moet medicijnen thuisbezorgen."),
+    # dup17e: the broader reversal lexicon
+    ("De gemeente moet een suikertaks steunen.",
+     "De gemeente moet zich verzetten tegen een suikertaks."),
+    ("Beschermd wonen moet centraal in de regio georganiseerd worden.",
+     "Beschermd wonen moet dicht bij huis georganiseerd worden."),
+    ("De gemeente moet mensen aan het loket persoonlijk helpen.",
+     "De gemeente moet mensen online helpen."),
+    ("Gegevens uit het dossier worden automatisch gedeeld.",
+     "Gegevens uit het dossier worden alleen met toestemming gedeeld."),
+    ("De vergadering van de zorgraad moet openbaar zijn.",
+     "De vergadering van de zorgraad moet besloten zijn."),
+    ("De opvang voor daklozen moet tijdelijk zijn.",
+     "De opvang voor daklozen moet permanent zijn."),
+    ("The council should support the sugar tax.", "The council should oppose the sugar tax."),
+    # a negating prefix: "onveilig" against "veilig", "onafhankelijk" against "afhankelijk"
+    ("Het fietspad naar school is veilig.", "Het fietspad naar school is onveilig."),
+    ("Cliëntondersteuning moet onafhankelijk zijn van de gemeente.",
+     "Cliëntondersteuning moet afhankelijk zijn van de gemeente."),
+    ("Het gezondheidscentrum is toegankelijk voor rolstoelen.",
+     "Het gezondheidscentrum is ontoegankelijk voor rolstoelen."),
 ]
 NOT_REVERSED = [
     # a negation turns the reversal back: the same claim
     ("De supermarkt in het dorp moet blijven.", "De supermarkt in het dorp mag niet verdwijnen."),
     ("Het eigen risico moet behouden worden.", "Het eigen risico moet niet afgeschaft worden."),
-    # a text that names both sides contrasts them itself
+    # both texts name both sides: no reversal between them
     ("Medicijnen moet je zelf ophalen; thuisbezorgen is te duur.",
-     "De apotheek moet medicijnen thuisbezorgen."),
+     "Liever zelf ophalen bij de apotheek dan thuisbezorgen."),
+    # a contrast pair named on both sides by one text ("dezelfde ..., andere ...")
+    ("Ik wil dezelfde huisarts, maar op andere tijden.", "Ik wil altijd dezelfde huisarts."),
+    # the negated prefix word is the same claim; a plain negation is polarity's business
+    ("Cliëntondersteuning moet onafhankelijk zijn van de gemeente.",
+     "Cliëntondersteuners mogen niet afhankelijk zijn van de gemeente."),
+    ("Het fietspad is onveilig.", "Het fietspad is niet veilig."),
+    # "dicht bij" is near, not closed
+    ("De huisartsenpost moet dicht bij huis blijven.", "De huisartsenpost moet open blijven."),
+    # "openbaar vervoer" is transport, not public against private
+    ("Het openbaar vervoer naar het ziekenhuis moet beter.",
+     "Het vervoer naar het ziekenhuis moet beter, ook met de eigen auto."),
 ]
+
+
+def test_negation_without_a_prefixed_word_is_no_antonym_conflict():
+    from meedenken.engine.antonyms import antonym_conflict
+
+    assert not antonym_conflict("Een inloophuis is nodig.", "Een inloophuis is niet nodig.")
+    assert antonym_conflict("Een inloophuis is nodig.", "Een inloophuis is onnodig.")
 
 
 @pytest.mark.parametrize(("a", "b"), REVERSALS)
@@ -55,7 +96,18 @@ CHANGED_DETAIL = [
     ("Een afspraak bij de tandarts moet je via een app kunnen maken.",
      "Een afspraak bij de huisarts moet je via een app kunnen maken.", "provider"),
     ("Mensen die uit de gevangenis komen, wachten te lang op een woning.",
-     "Mensen die uit een ggz-kliniek komen, wachten te lang op een woning.", "place"),
+     "Mensen die uit een ggz-kliniek komen, wachten te lang op een woning.", "provider"),
+    # dup17e: provider and place are one detail (a school against a practice)
+    ("Elke middelbare school moet een praktijkondersteuner ggz hebben.",
+     "Elke huisartsenpraktijk moet een praktijkondersteuner ggz hebben.", "provider"),
+    # dup17e: a generic word against a named group is another group
+    ("Ouderen moeten langer thuis kunnen wonen.", "Mensen moeten langer thuis kunnen wonen.",
+     "group"),
+    ("Er moeten meer plekken komen voor jongeren met een verstandelijke beperking.",
+     "Er moeten meer plekken komen voor mensen met beginnende dementie.", "group"),
+    # the place's generic word ("regio") no longer covers every provider
+    ("De tandarts in de regio moet 's avonds open zijn.",
+     "De huisarts moet 's avonds open zijn.", "provider"),
     ("Er moeten meer dagbestedingsplekken komen voor ouderen met dementie.",
      "Er moeten meer dagbestedingsplekken komen voor jongeren met een beperking.", "group"),
     ("De wijkverpleegkundige moet in het weekend wondzorg doen.",
@@ -71,7 +123,16 @@ SAME_DETAIL = [
      "De ambulance doet er in de buitengebieden een half uur over."),
     # one side adds a detail the other leaves out: no conflict
     ("De huisarts moet 's avonds spreekuur houden.", "Er moet een avondspreekuur komen."),
-    ("Ouderen moeten langer thuis kunnen wonen.", "Mensen moeten langer thuis kunnen wonen."),
+    # a named group beside a generic word names the group
+    ("Oudere patiënten moeten langer thuis kunnen wonen.",
+     "Ouderen moeten langer thuis kunnen wonen."),
+    ("Patiënten en bezoekers betalen te veel voor parkeren.",
+     "Voor patiënten is parkeren te duur."),
+    ("Iedereen moet de huisarts kunnen bellen.", "Mensen moeten de huisarts kunnen bellen."),
+    # a provider that belongs to a place, a class within another
+    ("Een afspraak bij de specialist duurt te lang.",
+     "Een afspraak in het ziekenhuis duurt te lang."),
+    ("De praktijkondersteuner moet meer tijd krijgen.", "De huisarts moet meer tijd krijgen."),
 ]
 
 
