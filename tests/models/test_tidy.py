@@ -84,7 +84,7 @@ def test_contents_match_matrix_and_result() -> None:
     assert gic["group_informed_consensus"].is_monotonic_decreasing
     bridging = t["bridging"]
     assert result.bridging is not None
-    order = result.bridging.order()
+    order = result.bridging.listed_order()  # the list every answer shows, not the MF order
     assert bridging["statement_id"].tolist() == [matrix.statement_ids[j] for j in order]
     np.testing.assert_array_equal(bridging["score"], result.bridging.score[order])
     assert bridging["rank"].tolist() == list(range(1, len(order) + 1))
