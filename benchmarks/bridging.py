@@ -755,8 +755,20 @@ def _speed_child(path: str) -> None:
     r = bridging(X, group_labels=labels)
     secs, cpu = time.perf_counter() - t, time.process_time() - cpu
     peak = _high_water_gib()
+    # What analyze's bridging step adds beside bridging(): the opinion space, its cells and the
+    # latent-class veto of the common-ground rule (engine.steps._opinion_cells).
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from meedenken.engine.steps import _opinion_cells
+
+    run = SimpleNamespace(settings=AnalysisSettings(), random_state=0, X=X,
+                          active=np.ones(X.shape[1], dtype=bool))
+    t2, cpu2 = time.perf_counter(), time.process_time()
+    _opinion_cells(cast(Any, run), np.arange(X.shape[0]))
+    veto, veto_cpu = time.perf_counter() - t2, time.process_time() - cpu2
     print(f"{X.nnz} {secs:.1f} {cpu:.1f} {r.model.n_iterations} {before:.2f} {peak:.2f} "
-          f"{precision_at(r.score, z['truth']):.2f}")
+          f"{precision_at(r.score, z['truth']):.2f} {veto:.2f} {veto_cpu:.2f}")
 
 
 def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
@@ -772,14 +784,15 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
         del conv, X
         out = subprocess.run([sys.executable, "-m", "benchmarks.bridging", "_speed_child", path],
                              check=True, capture_output=True, text=True).stdout.split()
-    nnz, secs, cpu, iters, before, peak, p10 = out
+    nnz, secs, cpu, iters, before, peak, p10, veto, veto_cpu = out
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[0]
-    return ["| votes | participants x statements | wall seconds | CPU seconds | ALS sweeps | "
-            "RSS with matrix loaded (GiB) | peak RSS (GiB) | precision@10 | load average after |",
-            "|---|---|---|---|---|---|---|---|---|",
+    return ["| votes | participants x statements | `bridging()` wall s | CPU s | ALS sweeps | "
+            "RSS with matrix loaded (GiB) | peak RSS (GiB) | precision@10 | opinion space, "
+            "cells and class veto: wall s (CPU s) | load average after |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             f"| {int(nnz):,} | {n_participants:,} x {n_statements:,} | {secs} | {cpu} | {iters} | "
-            f"{before} | {peak} | {p10} | {load} |"]
+            f"{before} | {peak} | {p10} | {veto} ({veto_cpu}) | {load} |"]
 
 
 #: Issue 16 item 5 / issue 14: the bridging step of ``analyze`` on the 20,000-participant export of
