@@ -109,26 +109,31 @@ def _mixture_fit(
     k = r.shape[1]
     agree = y > 0
 
-    def per_statement(c: np.ndarray, w: np.ndarray) -> np.ndarray:
-        cell = (c[:, None] * k + np.arange(k)).ravel()
+    def cells(c: np.ndarray) -> np.ndarray:
+        """Each vote's (statement, class) cells, flattened (votes x k)."""
+        return (c[:, None] * k + np.arange(k)).ravel()
+
+    def per_statement(cell: np.ndarray, w: np.ndarray) -> np.ndarray:
         return np.bincount(cell, w.ravel(), n_s * k).reshape(n_s, k)
 
     if start is None:
-        den = per_statement(col, r)
-        p = np.where(den > 0, per_statement(col, r * y[:, None]) / np.maximum(den, 1e-300), 0.5)
+        cell = cells(col)
+        den = per_statement(cell, r)
+        p = np.where(den > 0, per_statement(cell, r * y[:, None]) / np.maximum(den, 1e-300), 0.5)
     else:
         p = np.array(start, dtype=np.float64)
     p = np.clip(p, _EPS, 1.0 - _EPS)
     if floor is not None:
         p[:, floor] = np.maximum(p[:, floor], 0.5)
     wc, wr, wa = col, r, agree  # the working set: votes on statements still moving
+    wcell = cells(wc)
     for _ in range(_MIXTURE_ITERATIONS):
         pc = p[wc]
         joint = wr * np.where(wa[:, None], pc, 1.0 - pc)
         w = joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
-        den = per_statement(wc, w)
+        den = per_statement(wcell, w)
         w[~wa] = 0.0
-        new = np.where(den > 0, per_statement(wc, w) / np.maximum(den, 1e-300), p)
+        new = np.where(den > 0, per_statement(wcell, w) / np.maximum(den, 1e-300), p)
         new = np.clip(new, _EPS, 1.0 - _EPS)
         if floor is not None:
             new[:, floor] = np.maximum(new[:, floor], 0.5)
@@ -139,6 +144,7 @@ def _mixture_fit(
         still = moving[wc]
         if still.mean() < 0.75:
             wc, wr, wa = wc[still], wr[still], wa[still]
+            wcell = cells(wc)
     pc = p[col]
     like = (r * np.where(agree[:, None], pc, 1.0 - pc)).sum(axis=1)
     return p, np.bincount(col, np.log(np.maximum(like, 1e-300)), n_s)
