@@ -45,7 +45,7 @@ from .schemas import (
     StatementVotes,
 )
 from .schemas import ConsensusStatement as ConsensusEntry
-from .wording import group_shares, majority_wording, share_interval
+from .wording import group_letter, group_shares, majority_wording, share_interval
 
 __all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
            "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
@@ -256,17 +256,18 @@ def _role_shares(support: Mapping[str, Mapping[Hashable, float]],
 
 
 def support_sentence(support: Mapping[Any, float], words: Mapping[str, str]) -> str:
-    """Who supports a statement, in words: "82% of group 0, 74% of group 1 and 69% of group 2
+    """Who supports a statement, in words: "82% of group A, 74% of group B and 69% of group C
     agree" (``words``: a language's ``support_part``, ``and`` and ``support_sentence`` of
     :mod:`meedenken.api.report.i18n`); "" when no group has a share. Never a bare score: the
-    report and the command line both say common ground this way.
+    report and the command line both say common ground this way, and the dashboard's
+    ``supportSentence`` too; groups are named by :func:`.wording.group_letter`.
 
     >>> words = {"support_part": "{pct}% of group {group}", "and": "and",
     ...          "support_sentence": "{list} agree"}
-    >>> support_sentence({0: 0.82, 1: 0.74, 2: 0.69}, words)
-    '82% of group 0, 74% of group 1 and 69% of group 2 agree'
+    >>> support_sentence({0: 0.82, 1: 0.74, "2": 0.69}, words)
+    '82% of group A, 74% of group B and 69% of group C agree'
     """
-    parts = [words["support_part"].format(pct=round(100 * r), group=g)
+    parts = [words["support_part"].format(pct=round(100 * r), group=group_letter(g))
              for g, r in support.items()]
     if not parts:
         return ""

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from meedenken.api.present.analysis import role_sentence, support_sentence
+from meedenken.api.present.wording import group_name
 from meedenken.engine import AnalysisResult
 
 from . import figures as fg
@@ -175,7 +176,8 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
         for c, t in enumerate(votes.topic_ids.tolist())])
     figure = fg.topic_heatmap_figure(
         [f"{t['id']}: {t['keywords']}" for t in topics],
-        [f"{words['group']} {g}" for g in votes.group_ids.tolist()], votes.agree_rate,
+        [group_name(g, words["lang"], capital=True) for g in votes.group_ids.tolist()],
+        votes.agree_rate,
         words["agree_rate_in"])
     method = {"k": found.k, "max_k": DEFAULT_MAX_TOPICS, "n_keywords": DEFAULT_N_KEYWORDS}
     return Extra({"topics": topics, "model": embedder.model_name, "method": method},

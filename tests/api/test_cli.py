@@ -173,7 +173,9 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     assert "5,303 votes" in out
     for group, ids in data["repness"].items():
         size = sum(1 for g in data["groups"].values() if g == int(group))
-        assert f"Group {group}: {size} participants" in out
+        # Named as the dashboard names it: group 0 is "Group A" (api/present/wording.py).
+        assert f"Group {'ABCDEFGHIJ'[int(group)]}: {size} participants" in out
+        assert f"Group {group}:" not in out
         first_words = " ".join(texts[ids[0]].split())[:40]
         assert first_words in " ".join(out.split())
     assert "% agree" in out and "% disagree" in out

@@ -116,7 +116,8 @@ def test_optional_sections_follow_the_engine(built: tuple[Path, str], module: st
 def test_common_ground_section_lists_only_common_ground_in_words(
         built: tuple[Path, str]) -> None:
     """Issue 16: the report's bridging section leads with common ground across all opinion
-    groups, in words ("...% of group 0 and ...% of group 1 agree"), never a bare score."""
+    groups, in words ("...% of group A and ...% of group B agree": named as the dashboard
+    names them), never a bare score."""
     import pandas as pd
 
     out, html = built
@@ -130,7 +131,8 @@ def test_common_ground_section_lists_only_common_ground_in_words(
     assert listed and all(is_common[sid] for sid in listed)
     assert 0 in listed  # statement 0: every participant agrees
     assert "No common ground yet" not in body
-    assert "% of group 0" in common and " agree" in common and "score" not in common
+    assert "% of group A" in common and " agree" in common and "score" not in common
+    assert "% of group 0" not in common
     assert "&lt;script&gt;" in common and "<script>" not in common
 
 

@@ -359,7 +359,13 @@ export function apply(root = document) {
   }
 }
 
-/** Group label: 0 -> A, 1 -> B, ... */
+/** A group's name: 0 -> A, 1 -> B, ... 25 -> Z, then 26 -> A2, 27 -> B2 (JSON keys "2" too).
+ * The same rule as group_letter in api/present/wording.py, which names the groups in the report,
+ * the command line and the notebooks: the two MUST agree, so a facilitator sees the same name for
+ * the same group on the dashboard and in the report (tests/api/test_group_names.py runs both). */
 export function groupLetter(id) {
-  return id == null ? "?" : String.fromCharCode(65 + Number(id));
+  const n = id == null || id === "" ? NaN : Number(id);
+  if (!Number.isInteger(n) || n < 0) return "?";
+  const letter = String.fromCharCode(65 + (n % 26));
+  return n < 26 ? letter : `${letter}${Math.floor(n / 26) + 1}`;
 }
