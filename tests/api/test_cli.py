@@ -184,15 +184,21 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     # Common ground: only statements meeting the rule (or the honest empty state), in words.
     section = out[out.index("Common ground: statements every opinion group supports:"):]
     common = [b for b in data["bridging"] if b["is_bridging"]]
-    shown = common[:5] if common else data["bridging"][:5]
+    # As many as the dashboard and the report show: 10 common ground, else the 3 closest.
+    shown = common[:10] if common else data["bridging"][:3]
+    flat = " ".join(section.split())
     if not common:
         assert "No common ground yet; these come closest:" in section
-        # ... each saying why it is not common ground, in words (issue 16).
+        # ... each saying why it is not common ground, naming the group (issue 16).
         for b in shown:
-            why = {"not_enough_votes": "(not enough votes yet)",
-                   "rejected_by_a_group": "(a group disagrees)",
-                   "rejected_within_a_group": "(part of a group disagrees)"}[b["status"]]
-            assert why in section
+            for group, reason in b["why_not"].items():
+                letter = "ABCDEFGHIJ"[int(group)]
+                assert {"few_votes": f"not enough votes yet in group {letter}",
+                        "unclear": f"no clear majority in group {letter} yet",
+                        "rejects": f"group {letter} disagrees"}[reason] in flat
+            if b["status"] == "rejected_within_a_group":
+                assert "part of a group disagrees" in flat
+    assert f"#{data['bridging'][len(shown)]['statement_id']}: " not in section
     for b in shown:
         assert f"#{b['statement_id']}: " in section and "% of group" in section
     assert "score" not in section.split("Read in")[0]

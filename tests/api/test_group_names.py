@@ -73,3 +73,41 @@ def test_support_sentence_names_groups_by_letter() -> None:
         ("nl", "82% van groep A, 74% van groep B en 69% van groep C is het eens"),
     ):
         assert support_sentence({"0": 0.82, "1": 0.74, "2": 0.69}, strings(lang)) == expected
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_javascript_sentences_agree_with_python() -> None:
+    """The dashboard's and results page's supportSentence / whyNotSentence (api/static/js/
+    panels.js) say what the report and the CLI say (api/present/analysis.py), word for word,
+    in both languages, on JSON as GET /analysis serves it."""
+    from meedenken.api.present.analysis import why_not_sentence
+
+    panels = ROOT / "api" / "static" / "js" / "panels.js"
+    support = {"0": 0.82, "1": 0.74, "2": 0.69}
+    cases = [("rejected_by_a_group", {"1": "few_votes", "2": "rejects"},
+              {"role": {"resident": "unclear"}}),
+             ("not_enough_votes", {"0": "unclear", "27": "few_votes"}, {}),
+             ("rejected_within_a_group", {}, {}),
+             ("rejected_by_a_role", {}, {"role": {"professional": "rejects"}}),
+             ("not_enough_votes", {}, {})]
+    script = (
+        "globalThis.document = {documentElement: {}};\n"
+        f"const i18n = await import({json.dumps(I18N_JS.as_uri())});\n"
+        f"const p = await import({json.dumps(panels.as_uri())});\n"
+        f"const cases = {json.dumps(cases)}, support = {json.dumps(support)};\n"
+        "const out = {};\n"
+        "for (const lang of ['en', 'nl']) {\n"
+        "  i18n.setLanguage(lang);\n"
+        "  out[lang] = {support: p.supportSentence(support),\n"
+        "               why: cases.map(([s, g, r]) => p.whyNotSentence(s, g, r))};\n"
+        "}\n"
+        "console.log(JSON.stringify(out));\n")
+    done = subprocess.run([NODE, "--input-type=module", "-e", script], capture_output=True,
+                          text=True, timeout=30, check=True)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    for lang in ("en", "nl"):
+        words = strings(lang)
+        assert out[lang]["support"] == support_sentence(support, words)
+        assert out[lang]["why"] == [why_not_sentence(s, g, r, words) for s, g, r in cases]
+    assert out["en"]["why"][0] == ("group C disagrees; resident: no clear majority yet; "
+                                   "not enough votes yet in group B")

@@ -100,6 +100,20 @@ const TEXTS = {
       rejected_by_a_role: "een rol is het oneens",
       rejected_by_a_group: "een groep is het oneens",
     },
+    // Why a statement coming closest is not common ground yet (the report's why_group_* and
+    // why_role_* in api/report/i18n.py; whyNot of api/present/analysis.py's bridging list).
+    whyNot: {
+      group: {
+        rejects: "groep {group} is het oneens",
+        unclear: "nog geen duidelijke meerderheid in groep {group}",
+        few_votes: "nog niet genoeg stemmen in groep {group}",
+      },
+      role: {
+        rejects: "{role}: een meerderheid is het oneens",
+        unclear: "{role}: nog geen duidelijke meerderheid",
+        few_votes: "{role}: nog niet genoeg stemmen",
+      },
+    },
     consensus: "Gedeelde standpunten",
     noneYet: "Nog geen.",
     moderation: "Te beoordelen stellingen",
@@ -259,6 +273,18 @@ const TEXTS = {
       rejected_within_a_group: "part of a group disagrees",
       rejected_by_a_role: "a role disagrees",
       rejected_by_a_group: "a group disagrees",
+    },
+    whyNot: {
+      group: {
+        rejects: "group {group} disagrees",
+        unclear: "no clear majority in group {group} yet",
+        few_votes: "not enough votes yet in group {group}",
+      },
+      role: {
+        rejects: "{role}: a majority disagrees",
+        unclear: "{role}: no clear majority yet",
+        few_votes: "{role}: not enough votes yet",
+      },
     },
     consensus: "Shared views",
     noneYet: "None yet.",

@@ -1,0 +1,111 @@
+"""The honest empty state of common ground (issue 16 item 4): with no common ground yet, every
+surface shows the statements nearest to meeting the rule first and says for each, naming the
+group or role, why it is not common ground yet ("not enough votes yet in group C" is not
+"group C disagrees"). Hand-checkable rooms, votes written out."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from meedenken.api.present.analysis import (
+    CLOSEST_SHOWN,
+    FEW_VOTES,
+    REJECTS,
+    UNCLEAR,
+    bridging_entries,
+    common_ground_shown,
+    role_common_ground_entries,
+    why_not_sentence,
+)
+from meedenken.api.report.i18n import strings
+from meedenken.engine.bridging import bridging
+
+#: Three opinion groups of 20 (A = rows 0-19, B = 20-39, C = 40-59).
+GROUPS = np.repeat([0, 1, 2], 20)
+
+
+def _matrix(columns: list[np.ndarray]) -> sp.csr_matrix:
+    """Columns of +1 / -1 / 0 (pass) / nan (not seen) as the sparse vote matrix."""
+    dense = np.column_stack(columns)
+    rows, cols = np.nonzero(~np.isnan(dense))
+    return sp.csr_matrix((dense[rows, cols], (rows, cols)), shape=dense.shape, dtype=np.int8)
+
+
+def _column(a: list[float], b: list[float], c: list[float]) -> np.ndarray:
+    """A statement's votes per group: each list is padded with "not seen" to 20."""
+    def pad(v: list[float]) -> list[float]:
+        return v + [np.nan] * (20 - len(v))
+    return np.array(pad(a) + pad(b) + pad(c), dtype=float)
+
+
+AGREE_ALL = [1.0] * 20
+#: s0: A and B agree, C (all 20) disagrees: vetoed by group C.
+#: s1: A and B agree, only 3 of C voted (all agree): not enough votes yet in C.
+#: s2: A and B agree, C split 10 / 10: no clear majority in C yet.
+#: s3: A agrees; B and C have not voted: not enough votes yet in B and C.
+ROOM = _matrix([
+    _column(AGREE_ALL, AGREE_ALL, [-1.0] * 20),
+    _column(AGREE_ALL, AGREE_ALL, [1.0] * 3),
+    _column(AGREE_ALL, AGREE_ALL, [1.0] * 10 + [-1.0] * 10),
+    _column(AGREE_ALL, [], []),
+])
+
+
+def test_each_statement_says_which_group_holds_it_back_and_why() -> None:
+    entries = bridging_entries(bridging(ROOM, group_labels=GROUPS), digits=None)
+    by_id = {e.statement_id: e for e in entries}
+    assert not any(e.is_bridging for e in entries)
+    assert by_id[0].status == "rejected_by_a_group" and by_id[0].why_not == {"2": REJECTS}
+    assert by_id[1].status == "not_enough_votes" and by_id[1].why_not == {"2": FEW_VOTES}
+    assert by_id[2].status == "not_enough_votes" and by_id[2].why_not == {"2": UNCLEAR}
+    assert by_id[3].why_not == {"1": FEW_VOTES, "2": FEW_VOTES}
+    en, nl = strings("en"), strings("nl")
+    said = {e.statement_id: why_not_sentence(e.status, e.why_not, e.why_not_roles, en)
+            for e in entries}
+    assert said == {0: "group C disagrees", 1: "not enough votes yet in group C",
+                    2: "no clear majority in group C yet",
+                    3: "not enough votes yet in group B; not enough votes yet in group C"}
+    assert why_not_sentence(by_id[0].status, by_id[0].why_not, {}, nl) == \
+        "groep C is het oneens"
+
+
+def test_closest_come_before_the_vetoed() -> None:
+    """The three shown are the undecided ones; the statement group C rejects is not "closer"
+    than any of them (it would take opinions to change, not more votes)."""
+    entries = bridging_entries(bridging(ROOM, group_labels=GROUPS), digits=None)
+    shown, empty = common_ground_shown(entries)
+    assert empty and len(shown) == CLOSEST_SHOWN
+    assert sorted(e.statement_id for e in shown) == [1, 2, 3]
+    assert entries[-1].statement_id == 0
+
+
+def test_common_ground_has_no_reason_and_is_shown_alone() -> None:
+    room = _matrix([_column(AGREE_ALL, AGREE_ALL, AGREE_ALL),
+                    _column(AGREE_ALL, AGREE_ALL, [-1.0] * 20)])
+    entries = bridging_entries(bridging(room, group_labels=GROUPS), digits=None)
+    shown, empty = common_ground_shown(entries)
+    assert not empty and [e.statement_id for e in shown] == [0]
+    assert shown[0].why_not == {} and entries[1].why_not == {"2": REJECTS}
+
+
+def test_role_list_puts_the_undecided_before_the_vetoed() -> None:
+    """Common ground across roles: a statement no professional has voted on yet comes before one
+    every professional rejects (the engine's role order ranked the veto first: its weakest
+    role's bound, near 0, is above the -1 of a role without votes)."""
+    roles = np.array(["resident"] * 30 + ["professional"] * 30, dtype=object)
+    groups = np.tile([0, 1], 30)  # the opinion groups cut across the roles
+    residents, professionals = [1.0] * 30, [-1.0] * 30
+    room = _matrix([
+        np.array(residents + professionals),  # s0: professionals reject it
+        np.array(residents + [np.nan] * 30),  # s1: no professional has voted yet
+    ])
+    entries = role_common_ground_entries(
+        bridging(room, group_labels=groups, attributes={"role": roles}), digits=None)
+    assert [e.statement_id for e in entries] == [1, 0]
+    assert [e.status for e in entries] == ["not_enough_votes", "rejected_by_a_role"]
+    assert entries[0].why_not_roles == {"role": {"professional": FEW_VOTES}}
+    assert entries[1].why_not_roles == {"role": {"professional": REJECTS}}
+    words = strings("en")
+    assert why_not_sentence(entries[1].status, {}, entries[1].why_not_roles, words) == \
+        "care professional: a majority disagrees"
