@@ -318,28 +318,37 @@ def why_not_sentence(status: str, why_not: Mapping[str, str],
                      why_not_roles: Mapping[str, Mapping[str, str]],
                      words: Mapping[str, str]) -> str:
     """Why a statement shown as coming closest is not common ground yet, naming the groups and
-    roles that hold it back: "group C disagrees; not enough votes yet in group B" (``words``: a
-    language's ``why_group_*``, ``why_role_*``, ``role_*`` and ``status_*`` of
-    :mod:`meedenken.api.report.i18n`; the dashboard's ``whyNotSentence`` says the same). A veto
-    comes first, then an unclear majority, then too few votes; a part of the map that rejects
-    it (``rejected_within_a_group``) is said as such; with no group or role to name (a hidden
+    roles that hold it back: "group C disagrees; not enough votes yet in groups A and B"
+    (``words``: a language's ``why_group(s)_*``, ``why_role_*``, ``role_*``, ``and`` and
+    ``status_*`` of :mod:`meedenken.api.report.i18n`; the dashboard's ``whyNotSentence`` says
+    the same). A veto comes first, then an unclear majority, then too few votes, groups (and
+    roles) with the same reason named together; a part of the map that rejects it
+    (``rejected_within_a_group``) is said as such; with no group or role to name (a hidden
     small group), the status alone.
 
-    >>> words = {"why_group_rejects": "group {group} disagrees",
-    ...          "why_group_few_votes": "not enough votes yet in group {group}",
+    >>> words = {"why_group_rejects": "group {group} disagrees", "and": "and",
+    ...          "why_groups_few_votes": "not enough votes yet in groups {groups}",
     ...          "why_role_unclear": "{role}: no clear majority yet", "role_resident": "resident"}
-    >>> why_not_sentence("rejected_by_a_group", {"1": "few_votes", "2": "rejects"},
-    ...                  {"role": {"resident": "unclear"}}, words)
-    'group C disagrees; resident: no clear majority yet; not enough votes yet in group B'
+    >>> why = {"0": "few_votes", "1": "few_votes", "2": "rejects"}
+    >>> why_not_sentence("rejected_by_a_group", why, {"role": {"resident": "unclear"}}, words)
+    'group C disagrees; resident: no clear majority yet; not enough votes yet in groups A and B'
     """
+    def listed(names: list[str]) -> str:
+        return names[0] if len(names) == 1 else (
+            ", ".join(names[:-1]) + f" {words['and']} " + names[-1])
+
     parts = [words["status_rejected_within_a_group"]] if status == "rejected_within_a_group" \
         else []
     for reason in WHY_NOT_ORDER:
-        parts += [words[f"why_group_{reason}"].format(group=group_letter(g))
-                  for g, r in why_not.items() if r == reason]
-        parts += [words[f"why_role_{reason}"].format(role=words.get(f"role_{c}", str(c)))
-                  for categories in why_not_roles.values()
-                  for c, r in categories.items() if r == reason]
+        groups = [group_letter(g) for g, r in why_not.items() if r == reason]
+        if len(groups) == 1:
+            parts.append(words[f"why_group_{reason}"].format(group=groups[0]))
+        elif groups:
+            parts.append(words[f"why_groups_{reason}"].format(groups=listed(groups)))
+        roles = [words.get(f"role_{c}", str(c)) for categories in why_not_roles.values()
+                 for c, r in categories.items() if r == reason]
+        if roles:
+            parts.append(words[f"why_role_{reason}"].format(role=listed(roles)))
     if not parts:
         parts = [words.get(f"status_{status}", status)]
     return "; ".join(parts)

@@ -65,7 +65,7 @@ def test_each_statement_says_which_group_holds_it_back_and_why() -> None:
             for e in entries}
     assert said == {0: "group C disagrees", 1: "not enough votes yet in group C",
                     2: "no clear majority in group C yet",
-                    3: "not enough votes yet in group B; not enough votes yet in group C"}
+                    3: "not enough votes yet in groups B and C"}
     assert why_not_sentence(by_id[0].status, by_id[0].why_not, {}, nl) == \
         "groep C is het oneens"
 
@@ -109,3 +109,33 @@ def test_role_list_puts_the_undecided_before_the_vetoed() -> None:
     words = strings("en")
     assert why_not_sentence(entries[1].status, {}, entries[1].why_not_roles, words) == \
         "care professional: a majority disagrees"
+
+
+def test_report_says_why_in_its_empty_state(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """End to end: a room of two camps that each reject what the other wants has no common
+    ground; the report says so and, for each statement shown as coming closest, which group
+    holds it back and why, in the page's language, with the groups named by letter."""
+    import re
+
+    from meedenken.api.report.build import build_report
+    from meedenken.api.report.source import from_polis_export
+    from meedenken.models.polis_export import Comment, PolisExport, write_export
+
+    camp = np.repeat([0, 1], 30)
+    p, s = np.meshgrid(np.arange(60), np.arange(6), indexing="ij")
+    p, s = p.ravel(), s.ravel()
+    votes = np.where((camp[p] == 0) == (s % 2 == 0), 1, -1)  # camp 0 wants the even ones
+    export = PolisExport(p, s, votes, 1_700_000_000 + np.arange(len(p), dtype=float),
+                         tuple(Comment(i, f"Stelling {i}", moderated=1) for i in range(6)),
+                         {"topic": "Twee kampen"})
+    source = from_polis_export(write_export(export, tmp_path / "export"))
+    html = build_report(source, lang="nl", topics=False).html
+    section = html[html.index('<section id="bridging">'):]
+    section = section[:section.index("</section>")]
+    assert "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:" in section
+    listed = section[section.index('<ol class="common-ground">'):]
+    listed = listed[:listed.index("</ol>")]
+    reasons = re.findall(r"is het eens \(([^)]*)\)", listed)
+    assert len(reasons) == CLOSEST_SHOWN, listed
+    assert all(re.fullmatch(r"groep [AB] is het oneens", r) for r in reasons), reasons
+    assert "groep 0" not in listed and "groep 1" not in listed

@@ -87,6 +87,9 @@ def test_javascript_sentences_agree_with_python() -> None:
     cases = [("rejected_by_a_group", {"1": "few_votes", "2": "rejects"},
               {"role": {"resident": "unclear"}}),
              ("not_enough_votes", {"0": "unclear", "27": "few_votes"}, {}),
+             ("rejected_by_a_group", {"0": "few_votes", "1": "rejects", "2": "few_votes",
+                                      "3": "rejects", "4": "few_votes"},
+              {"role": {"resident": "few_votes", "manager": "few_votes"}}),
              ("rejected_within_a_group", {}, {}),
              ("rejected_by_a_role", {}, {"role": {"professional": "rejects"}}),
              ("not_enough_votes", {}, {})]
@@ -111,3 +114,6 @@ def test_javascript_sentences_agree_with_python() -> None:
         assert out[lang]["why"] == [why_not_sentence(s, g, r, words) for s, g, r in cases]
     assert out["en"]["why"][0] == ("group C disagrees; resident: no clear majority yet; "
                                    "not enough votes yet in group B")
+    assert out["nl"]["why"][2] == (
+        "groepen B en D zijn het oneens; nog niet genoeg stemmen in groepen A, C en E; "
+        "inwoner en manager: nog niet genoeg stemmen")

@@ -132,15 +132,15 @@ def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
     assert groups["text"].startswith(
         "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:")
     assert 0 < len(groups["items"]) <= 3
-    # Each says why, naming the group that holds it back, as the served list says.
+    # Each says why, naming the group that holds it back, as the served list says and in the
+    # report's words (api/present/analysis.py why_not_sentence).
+    from meedenken.api.present.analysis import why_not_sentence
+    from meedenken.api.report.i18n import strings
+
     for b in analysis["bridging"][:len(groups["items"])]:
         assert b["why_not"] or b["status"] == "rejected_within_a_group", b
-        for group, reason in b["why_not"].items():
-            letter = "ABCDEFGHIJ"[int(group)]
-            phrase = {"few_votes": f"nog niet genoeg stemmen in groep {letter}",
-                      "unclear": f"nog geen duidelijke meerderheid in groep {letter}",
-                      "rejects": f"groep {letter} is het oneens"}[reason]
-            assert phrase in groups["text"], (phrase, groups["text"])
+        why = why_not_sentence(b["status"], b["why_not"], b["why_not_roles"], strings("nl"))
+        assert f"({why})" in groups["text"] and "groep" in why, (why, groups["text"])
     results = _results(new_page, server, conv)
     assert results["text"].startswith("Nog geen stellingen waar alle groepen het over eens zijn; "
                                       "deze komen het dichtst in de buurt:"), results

@@ -108,6 +108,11 @@ const TEXTS = {
         unclear: "nog geen duidelijke meerderheid in groep {group}",
         few_votes: "nog niet genoeg stemmen in groep {group}",
       },
+      groups: {
+        rejects: "groepen {groups} zijn het oneens",
+        unclear: "nog geen duidelijke meerderheid in groepen {groups}",
+        few_votes: "nog niet genoeg stemmen in groepen {groups}",
+      },
       role: {
         rejects: "{role}: een meerderheid is het oneens",
         unclear: "{role}: nog geen duidelijke meerderheid",
@@ -279,6 +284,11 @@ const TEXTS = {
         rejects: "group {group} disagrees",
         unclear: "no clear majority in group {group} yet",
         few_votes: "not enough votes yet in group {group}",
+      },
+      groups: {
+        rejects: "groups {groups} disagree",
+        unclear: "no clear majority in groups {groups} yet",
+        few_votes: "not enough votes yet in groups {groups}",
       },
       role: {
         rejects: "{role}: a majority disagrees",

@@ -83,20 +83,21 @@ export function supportSentence(support) {
 const WHY_NOT_ORDER = ["rejects", "unclear", "few_votes"];
 
 /** Why a statement shown as coming closest is not common ground yet, naming each group and role
- * that holds it back ("groep C is het oneens; nog niet genoeg stemmen in groep B"), as
+ * that holds it back ("groep C is het oneens; nog niet genoeg stemmen in groepen A en B"), as
  * why_not_sentence of api/present/analysis.py says it in the report and the command line; the
  * status alone when there is nobody to name (a hidden small group). */
 export function whyNotSentence(status, whyNot, whyNotRoles) {
+  const listed = (names) => names.length === 1 ? names[0]
+    : `${names.slice(0, -1).join(", ")} ${t("and")} ${names[names.length - 1]}`;
   const parts = status === "rejected_within_a_group" ? [t("status.rejected_within_a_group")] : [];
   for (const reason of WHY_NOT_ORDER) {
-    for (const [group, r] of Object.entries(whyNot || {})) {
-      if (r === reason) parts.push(t(`whyNot.group.${reason}`, { group: groupLetter(group) }));
-    }
-    for (const cats of Object.values(whyNotRoles || {})) {
-      for (const [role, r] of Object.entries(cats)) {
-        if (r === reason) parts.push(t(`whyNot.role.${reason}`, { role: roleName(role) }));
-      }
-    }
+    const groups = Object.entries(whyNot || {}).filter(([, r]) => r === reason)
+      .map(([group]) => groupLetter(group));
+    if (groups.length === 1) parts.push(t(`whyNot.group.${reason}`, { group: groups[0] }));
+    else if (groups.length) parts.push(t(`whyNot.groups.${reason}`, { groups: listed(groups) }));
+    const roles = Object.values(whyNotRoles || {}).flatMap((cats) => Object.entries(cats))
+      .filter(([, r]) => r === reason).map(([role]) => roleName(role));
+    if (roles.length) parts.push(t(`whyNot.role.${reason}`, { role: listed(roles) }));
   }
   if (!parts.length && status) parts.push(t(`status.${status}`));
   return parts.join("; ");
