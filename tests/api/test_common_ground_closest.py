@@ -5,6 +5,8 @@ group or role, why it is not common ground yet ("not enough votes yet in group C
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -111,14 +113,9 @@ def test_role_list_puts_the_undecided_before_the_vetoed() -> None:
         "care professional: a majority disagrees"
 
 
-def test_report_says_why_in_its_empty_state(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """End to end: a room of two camps that each reject what the other wants has no common
-    ground; the report says so and, for each statement shown as coming closest, which group
-    holds it back and why, in the page's language, with the groups named by letter."""
-    import re
-
-    from meedenken.api.report.build import build_report
-    from meedenken.api.report.source import from_polis_export
+def _two_camps(folder: Path) -> Path:
+    """A Pol.is export of two camps of 30 that each reject what the other wants (6 statements):
+    no common ground."""
     from meedenken.models.polis_export import Comment, PolisExport, write_export
 
     camp = np.repeat([0, 1], 30)
@@ -128,7 +125,19 @@ def test_report_says_why_in_its_empty_state(tmp_path) -> None:  # type: ignore[n
     export = PolisExport(p, s, votes, 1_700_000_000 + np.arange(len(p), dtype=float),
                          tuple(Comment(i, f"Stelling {i}", moderated=1) for i in range(6)),
                          {"topic": "Twee kampen"})
-    source = from_polis_export(write_export(export, tmp_path / "export"))
+    return Path(write_export(export, folder))
+
+
+def test_report_says_why_in_its_empty_state(tmp_path: Path) -> None:
+    """End to end: a room of two camps has no common ground; the report says so and, for each
+    statement shown as coming closest, which group holds it back and why, in the page's
+    language, with the groups named by letter."""
+    import re
+
+    from meedenken.api.report.build import build_report
+    from meedenken.api.report.source import from_polis_export
+
+    source = from_polis_export(_two_camps(tmp_path / "export"))
     html = build_report(source, lang="nl", topics=False).html
     section = html[html.index('<section id="bridging">'):]
     section = section[:section.index("</section>")]
@@ -139,3 +148,22 @@ def test_report_says_why_in_its_empty_state(tmp_path) -> None:  # type: ignore[n
     assert len(reasons) == CLOSEST_SHOWN, listed
     assert all(re.fullmatch(r"groep [AB] is het oneens", r) for r in reasons), reasons
     assert "groep 0" not in listed and "groep 1" not in listed
+
+
+def test_cli_says_why_in_its_empty_state(tmp_path: Path,
+                                         capsys) -> None:  # type: ignore[no-untyped-def]
+    """The same room through ``meedenken analyze``: the same three statements, the same reasons
+    in English, the groups named as in the report ("Group A: 30 participants")."""
+    import re
+
+    from meedenken.api.cli.main import main
+
+    folder = str(_two_camps(tmp_path / "export"))
+    assert main(["analyze", folder]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Group A: 30 participants" in out and "Group B: 30 participants" in out
+    section = out[out.index("Common ground:"):out.index("Read in")]
+    assert "No common ground yet; these come closest:" in section
+    reasons = re.findall(r"agree \(([^)]*)\)", section)
+    assert len(reasons) == CLOSEST_SHOWN, section
+    assert all(re.fullmatch(r"group [AB] disagrees", r) for r in reasons), reasons
