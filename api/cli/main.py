@@ -252,16 +252,13 @@ def _statement(heading: str, text: str) -> list[str]:
     return [f"  {heading}", body]
 
 
-#: Bridging statements in the readable summary.
-SUMMARY_BRIDGING = 5
-
-
 def plain_support(support: Mapping[Hashable, float]) -> str:
-    """'82% of group 0, 74% of group 1 and 69% of group 2 agree' (shares among those who took
-    a side, what the common-ground rule reads); never a bare score.
+    """'82% of group A, 74% of group B and 69% of group C agree' (shares among those who took
+    a side, what the common-ground rule reads; groups named as the dashboard and the report name
+    them); never a bare score.
 
     >>> plain_support({0: 0.82, 1: 0.74, 2: 0.69})
-    '82% of group 0, 74% of group 1 and 69% of group 2 agree'
+    '82% of group A, 74% of group B and 69% of group C agree'
     """
     from meedenken.api.present.analysis import support_sentence
     from meedenken.api.report.i18n import strings
@@ -283,7 +280,12 @@ def summary_text(
     report and the dashboard say it) and how k was chosen, each group with its representative
     statements (texts, agree/disagree % in the group; Pol.is's fallback rows marked as not
     passing the test), then the consensus statements worded as their interval allows."""
-    from meedenken.api.present.wording import WORDING_EN, majority_wording
+    from meedenken.api.present.analysis import (
+        bridging_entries,
+        common_ground_shown,
+        why_not_sentence,
+    )
+    from meedenken.api.present.wording import WORDING_EN, group_name, majority_wording
     from meedenken.api.report.i18n import strings
     from meedenken.api.report.stability import stability_words
 
@@ -321,7 +323,7 @@ def summary_text(
         shares = ", ".join(f"{100 * size / n:.0f}% of {name}" for name, n in (
             ("all participants", result.n_participants), ("those in conversation", n_in),
             ("the grouped", n_grouped)) if n)
-        lines += ["", f"Group {group}: {size:,} participants ({shares})"]
+        lines += ["", f"{group_name(group, capital=True)}: {size:,} participants ({shares})"]
         statements = result.repness.get(group, [])
         if not statements:
             lines.append("  (no statement represents this group significantly)")
@@ -355,17 +357,14 @@ def summary_text(
                 texts.get(item.statement_id, ""),
             )
     lines += ["", "Common ground: statements every opinion group supports:"]
-    ranked = result.bridging.ranked() if result.bridging else []
-    common = [b for b in ranked if b.is_bridging][:SUMMARY_BRIDGING]
-    if not common:
+    # The list and the reasons the report and the dashboard show (api/present/analysis.py).
+    shown, empty = common_ground_shown(bridging_entries(result.bridging, digits=None))
+    if empty:
         lines.append("  No common ground yet; these come closest:")
-        common = ranked[:SUMMARY_BRIDGING]
-    from meedenken.api.report.i18n import strings
-
-    why = strings("en")
-    for b in common:
-        status = "" if b.is_bridging else f" ({why.get(f'status_{b.status}', b.status)})"
-        lines += _statement(f"#{b.statement_id}: {plain_support(b.group_support)}{status}",
+    words = strings("en")
+    for b in shown:
+        why = f" ({why_not_sentence(b.status, b.why_not, b.why_not_roles, words)})" if empty else ""
+        lines += _statement(f"#{b.statement_id}: {plain_support(b.group_support)}{why}",
                             texts.get(b.statement_id, ""))
     total = sum(v for k, v in seconds.items() if k != "total")
     lines += [

@@ -45,13 +45,14 @@ from .schemas import (
     StatementVotes,
 )
 from .schemas import ConsensusStatement as ConsensusEntry
-from .wording import group_shares, majority_wording, share_interval
+from .wording import group_letter, group_shares, majority_wording, share_interval
 
-__all__ = ["BRIDGING_LISTED", "StatementInfo", "analysis_answer", "analysis_to_json",
-           "analyze_answer", "as_json", "bridging_entries", "empty_analysis", "finite",
-           "group_stability_answer",
+__all__ = ["BRIDGING_LISTED", "CLOSEST_SHOWN", "COMMON_GROUND_SHOWN", "FEW_VOTES", "REJECTS",
+           "UNCLEAR", "StatementInfo", "analysis_answer", "analysis_to_json",
+           "analyze_answer", "as_json", "bridging_entries", "common_ground_shown",
+           "empty_analysis", "finite", "group_stability_answer",
            "plain_id", "priorities_by_id", "public_analysis", "role_common_ground_entries",
-           "role_sentence", "stored_analysis", "support_sentence"]
+           "role_sentence", "stored_analysis", "support_sentence", "why_not_sentence"]
 
 
 def finite(x: Any) -> float | None:
@@ -91,6 +92,23 @@ ROLE_MIN_CELL = DiversitySettings().min_cell_size
 POOLED_ROLES = f"other roles (fewer than {ROLE_MIN_CELL} each)"
 #: Bridging statements listed in a snapshot, best first (the dashboard shows the top ones).
 BRIDGING_LISTED = 50
+#: Common-ground statements each surface shows (dashboard, report, ``analyze``'s summary).
+COMMON_GROUND_SHOWN = 10
+#: With no common ground yet, the statements shown as coming closest (every surface).
+CLOSEST_SHOWN = 3
+
+#: Why one opinion group (or role) does not carry a statement yet (``why_not`` of the bridging
+#: list), the rule of :mod:`engine.common_ground` read per group: too few of its members took a
+#: side (fewer than ``min_group_votes``) ...
+FEW_VOTES = "few_votes"
+#: ... enough did, but the interval of its agree share still reaches the threshold (1/2) ...
+UNCLEAR = "unclear"
+#: ... or the whole interval lies below it: the group rejects it (a veto).
+REJECTS = "rejects"
+#: How far from the rule each reason is: a veto first when named, then "not clear", then votes.
+WHY_NOT_ORDER = (REJECTS, UNCLEAR, FEW_VOTES)
+#: The order of the role list's statuses, as the group list's (undecided before vetoed).
+_ROLE_STATUS_RANK = {"common_ground": 0, "not_enough_votes": 1, "rejected_by_a_role": 2}
 
 
 def _axis(points: np.ndarray, row: int, axis: int) -> float | None:
@@ -213,6 +231,7 @@ def bridging_entries(bridging: BridgingResult | None, limit: int | None = None,
     if bridging is None:
         return []
     num = _rounder(digits)
+    why = _why_not_tables(bridging)
     return [
         BridgingEntry(
             statement_id=plain_id(st.statement_id),
@@ -231,9 +250,119 @@ def bridging_entries(bridging: BridgingResult | None, limit: int | None = None,
             group_support=_shares(st.group_support, num),
             role_status=st.role_status,
             role_support=_role_shares(st.role_support, num),
+            why_not=why.groups_of(st.statement_id) if why and not st.is_bridging else {},
+            why_not_roles=(why.roles_of(st.statement_id)
+                           if why and st.role_status not in (None, "common_ground") else {}),
         )
         for st in bridging.ranked(limit)
     ]
+
+
+@dataclass(frozen=True)
+class _WhyNot:
+    """Per opinion group and per shown role, why it does not carry each statement yet (one of
+    :data:`WHY_NOT_ORDER`, "" where it supports it with evidence): the rule of
+    :mod:`engine.common_ground` (``judge``) read category by category, from the same counts."""
+
+    #: statement id -> column.
+    column: dict[Hashable, int]
+    #: (categories, (n_categories, n_statements) reasons) of the opinion groups; None: no groups.
+    groups: tuple[tuple[Hashable, ...], np.ndarray] | None
+    #: attribute -> (shown categories, reasons); hidden (small) cells have too few votes.
+    roles: dict[str, tuple[tuple[Hashable, ...], np.ndarray]]
+
+    @staticmethod
+    def _of(table: tuple[tuple[Hashable, ...], np.ndarray], s: int) -> dict[str, str]:
+        categories, reasons = table
+        return {str(c): str(r) for c, r in zip(categories, reasons[:, s], strict=True) if r}
+
+    def groups_of(self, statement_id: Hashable) -> dict[str, str]:
+        return {} if self.groups is None else self._of(self.groups, self.column[statement_id])
+
+    def roles_of(self, statement_id: Hashable) -> dict[str, dict[str, str]]:
+        s = self.column[statement_id]
+        return {name: why for name, table in self.roles.items() if (why := self._of(table, s))}
+
+
+def _why_not_tables(bridging: BridgingResult) -> _WhyNot | None:
+    """The reasons of :class:`_WhyNot` for every statement at once (None: not judged)."""
+    cg = bridging.common
+    if cg is None:
+        return None
+    rule = cg.settings
+
+    def reasons(low: np.ndarray, high: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        decided = counts[..., 0] + counts[..., 1]
+        out = np.full(low.shape, "", dtype=object)
+        with np.errstate(invalid="ignore"):
+            out[~(low > rule.threshold)] = UNCLEAR
+            out[high < rule.threshold] = REJECTS
+        out[decided < rule.min_group_votes] = FEW_VOTES
+        return out
+
+    groups = None
+    if bridging.groups is not None and len(cg.groups.categories):
+        groups = (cg.groups.categories,
+                  reasons(cg.groups.low, cg.groups.high, bridging.groups.counts))
+    roles = {}
+    for name, verdict in cg.roles.items():
+        shown = bridging.attributes.get(name)
+        if shown is None or shown.categories != verdict.categories:
+            continue
+        counts = np.where(shown.visible[..., None], shown.counts[..., :2], 0)
+        roles[name] = (verdict.categories, reasons(verdict.low, verdict.high, counts))
+    return _WhyNot({sid: j for j, sid in enumerate(bridging.statement_ids)}, groups, roles)
+
+
+def why_not_sentence(status: str, why_not: Mapping[str, str],
+                     why_not_roles: Mapping[str, Mapping[str, str]],
+                     words: Mapping[str, str]) -> str:
+    """Why a statement shown as coming closest is not common ground yet, naming the groups and
+    roles that hold it back: "group C disagrees; not enough votes yet in groups A and B"
+    (``words``: a language's ``why_group(s)_*``, ``why_role_*``, ``role_*``, ``and`` and
+    ``status_*`` of :mod:`meedenken.api.report.i18n`; the dashboard's ``whyNotSentence`` says
+    the same). A veto comes first, then an unclear majority, then too few votes, groups (and
+    roles) with the same reason named together; a part of the map that rejects it
+    (``rejected_within_a_group``) is said as such; with no group or role to name (a hidden
+    small group), the status alone.
+
+    >>> words = {"why_group_rejects": "group {group} disagrees", "and": "and",
+    ...          "why_groups_few_votes": "not enough votes yet in groups {groups}",
+    ...          "why_role_unclear": "{role}: no clear majority yet", "role_resident": "resident"}
+    >>> why = {"0": "few_votes", "1": "few_votes", "2": "rejects"}
+    >>> why_not_sentence("rejected_by_a_group", why, {"role": {"resident": "unclear"}}, words)
+    'group C disagrees; resident: no clear majority yet; not enough votes yet in groups A and B'
+    """
+    def listed(names: list[str]) -> str:
+        return names[0] if len(names) == 1 else (
+            ", ".join(names[:-1]) + f" {words['and']} " + names[-1])
+
+    parts = [words["status_rejected_within_a_group"]] if status == "rejected_within_a_group" \
+        else []
+    for reason in WHY_NOT_ORDER:
+        groups = [group_letter(g) for g, r in why_not.items() if r == reason]
+        if len(groups) == 1:
+            parts.append(words[f"why_group_{reason}"].format(group=groups[0]))
+        elif groups:
+            parts.append(words[f"why_groups_{reason}"].format(groups=listed(groups)))
+        roles = [words.get(f"role_{c}", str(c)) for categories in why_not_roles.values()
+                 for c, r in categories.items() if r == reason]
+        if roles:
+            parts.append(words[f"why_role_{reason}"].format(role=listed(roles)))
+    if not parts:
+        parts = [words.get(f"status_{status}", status)]
+    return "; ".join(parts)
+
+
+def common_ground_shown(entries: Sequence[Any], *, roles: bool = False) -> tuple[list[Any], bool]:
+    """What every surface lists under a common-ground heading, from a list already in order
+    (:func:`bridging_entries` or :func:`role_common_ground_entries`): the first
+    :data:`COMMON_GROUND_SHOWN` common-ground statements, and False; with none, the first
+    :data:`CLOSEST_SHOWN` (the nearest to meeting the rule come first) and True (the honest
+    empty state, "no common ground yet; these come closest")."""
+    common = [e for e in entries
+              if (e.is_common_ground if roles else e.is_bridging)][:COMMON_GROUND_SHOWN]
+    return (common, False) if common else (list(entries[:CLOSEST_SHOWN]), True)
 
 
 def _rounder(digits: int | None) -> Callable[[Any], float | None]:
@@ -256,17 +385,18 @@ def _role_shares(support: Mapping[str, Mapping[Hashable, float]],
 
 
 def support_sentence(support: Mapping[Any, float], words: Mapping[str, str]) -> str:
-    """Who supports a statement, in words: "82% of group 0, 74% of group 1 and 69% of group 2
+    """Who supports a statement, in words: "82% of group A, 74% of group B and 69% of group C
     agree" (``words``: a language's ``support_part``, ``and`` and ``support_sentence`` of
     :mod:`meedenken.api.report.i18n`); "" when no group has a share. Never a bare score: the
-    report and the command line both say common ground this way.
+    report and the command line both say common ground this way, and the dashboard's
+    ``supportSentence`` too; groups are named by :func:`.wording.group_letter`.
 
     >>> words = {"support_part": "{pct}% of group {group}", "and": "and",
     ...          "support_sentence": "{list} agree"}
-    >>> support_sentence({0: 0.82, 1: 0.74, 2: 0.69}, words)
-    '82% of group 0, 74% of group 1 and 69% of group 2 agree'
+    >>> support_sentence({0: 0.82, 1: 0.74, "2": 0.69}, words)
+    '82% of group A, 74% of group B and 69% of group C agree'
     """
-    parts = [words["support_part"].format(pct=round(100 * r), group=g)
+    parts = [words["support_part"].format(pct=round(100 * r), group=group_letter(g))
              for g, r in support.items()]
     if not parts:
         return ""
@@ -299,19 +429,36 @@ def role_sentence(role_support: Mapping[str, Mapping[Any, float]],
 def role_common_ground_entries(bridging: BridgingResult | None, limit: int | None = None,
                                digits: int | None = 4) -> list[RoleCommonGroundEntry]:
     """"Common ground across roles": the common-ground rule over the declared roles alone,
-    common ground first (empty without bridging or without declared roles)."""
-    if bridging is None or bridging.common is None or bridging.common.role_status is None:
+    common ground first, then the undecided ("not enough votes yet"), then those a role rejects,
+    as the list across opinion groups is ordered (the engine's role order puts every statement
+    that is not common ground in one rank, so a vetoed one came before one still short of
+    votes); within each, the engine's order (the weakest role's lower bound). Empty without
+    bridging or without declared roles."""
+    cg = None if bridging is None else bridging.common
+    status = None if cg is None else cg.role_status
+    if bridging is None or cg is None or status is None:
         return []
     num = _rounder(digits)
+    why = _why_not_tables(bridging)
+    order = bridging.listed_order("roles")
+    rank = np.array([_ROLE_STATUS_RANK.get(str(x), 1) for x in status[order]], dtype=np.int64)
+    order = order[np.argsort(rank, kind="stable")][:limit]  # stable: the engine's order within
+
+    def support(s: int) -> dict[str, dict[Hashable, float]]:
+        return {name: {c: float(r) for c, r in zip(v.categories, v.rate[:, s], strict=True)
+                       if not np.isnan(r)} for name, v in cg.roles.items()}
+
     return [
         RoleCommonGroundEntry(
-            statement_id=plain_id(st.statement_id),
-            is_common_ground=st.role_status == "common_ground",
-            status=st.role_status or "not_enough_votes",
-            role_support=_role_shares(st.role_support, num),
-            n_votes=int(st.n_votes),
+            statement_id=plain_id(bridging.statement_ids[s]),
+            is_common_ground=status[s] == "common_ground",
+            status=str(status[s]),
+            role_support=_role_shares(support(s), num),
+            n_votes=int(bridging.n_votes[s]),
+            why_not_roles=(why.roles_of(bridging.statement_ids[s])
+                           if why and status[s] != "common_ground" else {}),
         )
-        for st in bridging.ranked(limit, by="roles")
+        for s in order.tolist()
     ]
 
 
@@ -508,7 +655,9 @@ def _without_small_groups(answer: AnalysisAnswer, k: int) -> AnalysisAnswer:
     bridging = []
     for entry in answer.bridging:
         update: dict[str, Any] = {"group_agree": visible(entry.group_agree),
-                                  "group_support": visible(entry.group_support)}
+                                  "group_support": visible(entry.group_support),
+                                  "why_not": {g: r for g, r in entry.why_not.items()
+                                              if g not in small}}
         if entry.weakest_group in small:
             update.update(weakest_group=None, weakest_group_agree=None, weakest_group_low=None)
         bridging.append(entry.model_copy(update=update))

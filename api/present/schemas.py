@@ -261,6 +261,17 @@ COMMON_GROUND_STATUS = (
     "rejected_by_a_role / rejected_by_a_group: a whole role / opinion group rejects it")
 
 
+#: Why a group or role does not carry a statement yet (api.present.analysis.WHY_NOT_ORDER).
+_WHY_NOT = ("few_votes: fewer than min_group_votes (5) of them agreed or disagreed; unclear: "
+            "enough did, but their agree share among those is not above 1/2 beyond chance "
+            "(one-sided 95% Wilson bounds on both sides of 1/2); rejects: it is below 1/2 "
+            "beyond chance (a veto)")
+WHY_NOT_GROUPS = ("opinion group id -> why that group does not carry it yet (" + _WHY_NOT
+                  + "); groups that support it are left out; empty for common ground")
+WHY_NOT_ROLES = ("declared attribute -> category -> why that role does not carry it yet ("
+                 + _WHY_NOT + "); empty when every shown role supports it")
+
+
 class BridgingEntry(_Answer):
     """One statement of the bridging list ("common ground across opinion groups"): every
     common-ground statement first (every group supports it, no group rejects it; see
@@ -304,6 +315,8 @@ class BridgingEntry(_Answer):
     role_support: dict[str, dict[str, float]] = _doc(
         "declared attribute -> category -> agree share among those who took a side; cells of "
         "fewer than 5 participants or voters are left out", default_factory=dict)
+    why_not: dict[str, str] = _doc(WHY_NOT_GROUPS, default_factory=dict)
+    why_not_roles: dict[str, dict[str, str]] = _doc(WHY_NOT_ROLES, default_factory=dict)
 
 
 class RoleCommonGroundEntry(_Answer):
@@ -317,6 +330,7 @@ class RoleCommonGroundEntry(_Answer):
         "declared attribute -> category -> agree share among those who took a side; hidden "
         "cells left out")
     n_votes: int = _doc("votes seen on the statement (agree, disagree, pass)", ge=0)
+    why_not_roles: dict[str, dict[str, str]] = _doc(WHY_NOT_ROLES, default_factory=dict)
 
 
 class AnalysisAnswer(_Answer):

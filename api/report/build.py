@@ -22,6 +22,7 @@ from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
 from meedenken.api.present.tidy import tidy_tables
+from meedenken.api.present.wording import group_name
 from meedenken.engine import AnalysisResult, AnalysisSettings, analyze
 
 from . import extras
@@ -58,7 +59,8 @@ class Report:
 
 def _environment(lang: str = "en") -> jinja2.Environment:
     """The template environment, with the number filters of ``lang``: ``n`` (a count with
-    thousands separators) and ``d(k)`` (k decimals; "–" for a missing figure)."""
+    thousands separators) and ``d(k)`` (k decimals; "–" for a missing figure), and ``group``
+    (a group id as every surface names it: "Group A", "Groep A")."""
     thousands, decimal = SEPARATORS[lang]
 
     def count(value: Any) -> str:
@@ -73,7 +75,10 @@ def _environment(lang: str = "en") -> jinja2.Environment:
         loader=jinja2.PackageLoader("meedenken.api.report", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
-    environment.filters.update(n=count, d=decimals)
+    def group(value: Any) -> str:
+        return group_name(value, lang, capital=True)
+
+    environment.filters.update(n=count, d=decimals, group=group)
     return environment
 
 
@@ -203,12 +208,12 @@ def _small_groups(groups: pd.DataFrame, settings: AnalysisSettings,
     (``DiversitySettings.min_cell_size``, 5): Pol.is mode publishes any group, and
     ``--min-group-size`` may be 3 or 4; the page then says so beside the groups ("" if none)."""
     k = settings.diversity.min_cell_size
-    small = [str(g) for g, n in zip(groups["group_id"], groups["n_participants"], strict=True)
+    small = [g for g, n in zip(groups["group_id"], groups["n_participants"], strict=True)
              if n < k]
     if not small:
         return ""
     return str(words["small_groups"].format(
-        groups=", ".join(f"{words['group'].lower()} {g}" for g in small), n=k))
+        groups=", ".join(group_name(g, words["lang"]) for g in small), n=k))
 
 
 def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
@@ -217,9 +222,9 @@ def _core_figures(source: ReportSource, tables: Mapping[str, pd.DataFrame],
     lang = words["lang"]
     drawn = [
         fg.render("opinion-map", words["opinion_map"], fg.opinion_map_figure(
-            participants, groups, words["group"], words["not_grouped"], lang=lang), lang=lang),
+            participants, groups, words["not_grouped"], lang=lang), lang=lang),
         fg.render("group-sizes", words["group_sizes"], fg.group_sizes_figure(
-            groups, int(np.count_nonzero(participants["group_id"] < 0)), words["group"],
+            groups, int(np.count_nonzero(participants["group_id"] < 0)),
             words["not_grouped"], words["size"], lang=lang), lang=lang),
     ]
     if len(tables["consensus"]):

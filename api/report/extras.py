@@ -14,7 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from meedenken.api.present.analysis import role_sentence, support_sentence
+from meedenken.api.present.analysis import (
+    bridging_entries,
+    common_ground_shown,
+    role_common_ground_entries,
+    role_sentence,
+    support_sentence,
+    why_not_sentence,
+)
+from meedenken.api.present.wording import group_name
 from meedenken.engine import AnalysisResult
 
 from . import figures as fg
@@ -54,26 +62,21 @@ def _group_rates(result: AnalysisResult, column: int) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- bridging
-def _status_words(status: str, words: Mapping[str, str]) -> str:
-    """" (not enough votes yet)": why a statement shown as coming closest is not common ground."""
-    text = words.get(f"status_{status}")
-    return f" ({text})" if text else ""
-
-
 def _roles_context(source: ReportSource, listed: list[Any],
                    words: Mapping[str, str]) -> dict[str, Any]:
     """"Common ground across roles" (issue 16 item 3): the statements every shown role supports,
     in words; with none, the closest ones and why; ``roles`` empty when no role is declared
-    (the page then leaves the list out, as the dashboard hides its card)."""
+    (the page then leaves the list out, as the dashboard hides its card). ``listed``:
+    :func:`role_common_ground_entries`, as ``GET /analysis`` serves it."""
     if not listed:
         return {"roles": [], "roles_empty": False}
-    common = [st for st in listed if st.role_status == "common_ground"][:BRIDGING_SHOWN]
-    shown = common or listed[:3]
-    return {"roles_empty": not common,
-            "roles": [{"id": st.statement_id, "text": source.texts.get(st.statement_id, ""),
-                       "support": role_sentence(st.role_support, words)
-                       + ("" if common else _status_words(st.role_status or "", words))}
-                      for st in shown]}
+    shown, empty = common_ground_shown(listed, roles=True)
+    return {"roles_empty": empty,
+            "roles": [{"id": e.statement_id, "text": source.texts.get(e.statement_id, ""),
+                       "support": role_sentence(e.role_support, words) + (
+                           f" ({why_not_sentence(e.status, {}, e.why_not_roles, words)})"
+                           if empty else "")}
+                      for e in shown]}
 
 
 def bridging_extra(source: ReportSource, result: AnalysisResult,
@@ -100,18 +103,17 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
         np.array([r["low"] for r in rows]), np.array([r["high"] for r in rows]),
         [fg.AGREE if r["is_bridging"] else fg.GREY for r in rows], words["bridging_score"],
         xlim=None)
-    listed = scored.ranked()
-    common = [st for st in listed if st.is_bridging][:BRIDGING_SHOWN]
-    shown = common or listed[:3]
+    # The lists GET /analysis and `analyze` serve, shown as the dashboard shows them.
+    shown, empty = common_ground_shown(bridging_entries(scored, digits=None))
     context = {"rows": rows, "n_bridging": int(np.count_nonzero(ranked["is_bridging"])),
-               "common_empty": not common,
-               "common": [{"id": st.statement_id, "text": source.texts.get(st.statement_id, ""),
-                           "support": support_sentence(st.group_support, words)
-                           + ("" if st.is_bridging else _status_words(st.status, words))}
-                          for st in shown],
-               **_roles_context(source, scored.ranked(by="roles")
-                                if scored.common is not None
-                                and scored.common.role_status is not None else [], words),
+               "common_empty": empty,
+               "common": [{"id": e.statement_id, "text": source.texts.get(e.statement_id, ""),
+                           "support": support_sentence(e.group_support, words) + (
+                               f" ({why_not_sentence(e.status, e.why_not, e.why_not_roles, words)})"
+                               if empty else "")}
+                          for e in shown],
+               **_roles_context(source, role_common_ground_entries(scored, digits=None),
+                                words),
                "settings": setting_rows(scored.settings, reference=None,
                                                 lang=words["lang"]),
                "settings_name": f"meedenken.engine.bridging.{type(scored.settings).__name__}"}
@@ -175,7 +177,8 @@ def topics_extra(source: ReportSource, result: AnalysisResult,
         for c, t in enumerate(votes.topic_ids.tolist())])
     figure = fg.topic_heatmap_figure(
         [f"{t['id']}: {t['keywords']}" for t in topics],
-        [f"{words['group']} {g}" for g in votes.group_ids.tolist()], votes.agree_rate,
+        [group_name(g, words["lang"], capital=True) for g in votes.group_ids.tolist()],
+        votes.agree_rate,
         words["agree_rate_in"])
     method = {"k": found.k, "max_k": DEFAULT_MAX_TOPICS, "n_keywords": DEFAULT_N_KEYWORDS}
     return Extra({"topics": topics, "model": embedder.model_name, "method": method},

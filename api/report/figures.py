@@ -23,6 +23,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter
 
+from meedenken.api.present.wording import group_name
+
 from .i18n import format_number
 
 __all__ = [
@@ -159,8 +161,9 @@ def render(name: str, caption: str, figure: Figure, *, lang: str) -> RenderedFig
 
 
 def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
-                       group_label: str, not_grouped: str, *, lang: str = "en") -> Figure:
-    """Participants on the two PCA axes, coloured by group; group centres as crosses."""
+                       not_grouped: str, *, lang: str = "en") -> Figure:
+    """Participants on the two PCA axes, coloured by group (named "Group A" as on every surface);
+    group centres as crosses."""
     figure = Figure(figsize=(6.4, 5.2), layout="constrained")
     ax = figure.add_subplot()
     outside = participants["group_id"] < 0
@@ -175,7 +178,7 @@ def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
         color = group_color(position)
         ax.scatter(participants.loc[members, "x"], participants.loc[members, "y"], s=10,
                    c=color, alpha=0.75, linewidths=0,
-                   label=f"{group_label} {group} ({count_text(size, lang)})")
+                   label=f"{group_name(group, lang, capital=True)} ({count_text(size, lang)})")
         ax.scatter([cx], [cy], marker="X", s=120, c=color, edgecolors="black", linewidths=0.8)
     ax.axhline(0, color="#dddddd", linewidth=0.8, zorder=0)
     ax.axvline(0, color="#dddddd", linewidth=0.8, zorder=0)
@@ -186,12 +189,12 @@ def opinion_map_figure(participants: pd.DataFrame, groups: pd.DataFrame,
     return figure
 
 
-def group_sizes_figure(groups: pd.DataFrame, n_not_grouped: int, group_label: str,
-                       not_grouped: str, ylabel: str, *, lang: str = "en") -> Figure:
+def group_sizes_figure(groups: pd.DataFrame, n_not_grouped: int, not_grouped: str, ylabel: str,
+                       *, lang: str = "en") -> Figure:
     """Bars: participants per group, plus those not grouped."""
     figure = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = figure.add_subplot()
-    names = [f"{group_label} {g}" for g in groups["group_id"]] + [not_grouped]
+    names = [group_name(g, lang, capital=True) for g in groups["group_id"]] + [not_grouped]
     sizes = [*groups["n_participants"].tolist(), n_not_grouped]
     colors = [group_color(i) for i in range(len(groups))] + [GREY]
     bars = ax.bar(names, sizes, color=colors)

@@ -229,6 +229,17 @@ _EN = {
     "status_rejected_within_a_group": "part of a group disagrees",
     "status_rejected_by_a_role": "a role disagrees",
     "status_rejected_by_a_group": "a group disagrees",
+    # Why a statement coming closest is not common ground yet, per group or role that holds it
+    # back (api.present.analysis.why_not_sentence; the dashboard's whyNot says the same).
+    "why_group_rejects": "group {group} disagrees",
+    "why_group_unclear": "no clear majority in group {group} yet",
+    "why_group_few_votes": "not enough votes yet in group {group}",
+    "why_groups_rejects": "groups {groups} disagree",
+    "why_groups_unclear": "no clear majority in groups {groups} yet",
+    "why_groups_few_votes": "not enough votes yet in groups {groups}",
+    "why_role_rejects": "{role}: a majority disagrees",
+    "why_role_unclear": "{role}: no clear majority yet",
+    "why_role_few_votes": "{role}: not enough votes yet",
     "bridging_details": "Details: the bridging score of every statement",
     "common_ground_roles": "Common ground across roles",
     "common_ground_roles_text": (
@@ -480,6 +491,15 @@ _NL = {
     "status_rejected_within_a_group": "een deel van een groep is het oneens",
     "status_rejected_by_a_role": "een rol is het oneens",
     "status_rejected_by_a_group": "een groep is het oneens",
+    "why_group_rejects": "groep {group} is het oneens",
+    "why_group_unclear": "nog geen duidelijke meerderheid in groep {group}",
+    "why_group_few_votes": "nog niet genoeg stemmen in groep {group}",
+    "why_groups_rejects": "groepen {groups} zijn het oneens",
+    "why_groups_unclear": "nog geen duidelijke meerderheid in groepen {groups}",
+    "why_groups_few_votes": "nog niet genoeg stemmen in groepen {groups}",
+    "why_role_rejects": "{role}: een meerderheid is het oneens",
+    "why_role_unclear": "{role}: nog geen duidelijke meerderheid",
+    "why_role_few_votes": "{role}: nog niet genoeg stemmen",
     "bridging_details": "Details: de verbindingsscore van elke stelling",
     "common_ground_roles": "Gemeenschappelijke grond tussen rollen",
     "common_ground_roles_text": (

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from meedenken.api.present.analysis import group_stability_answer
+from meedenken.api.present.wording import group_name
 from meedenken.engine import AnalysisResult, AnalysisSettings
 
 from .i18n import format_number
@@ -45,7 +46,7 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
     def number(value: float, digits: int = 2) -> str:
         return format_number(f"{value:.{digits}f}", lang)
 
-    per_group = "; ".join(f"{words['group'].lower()} {g} {number(j)}"
+    per_group = "; ".join(f"{group_name(g, lang)} {number(j)}"
                           for g, j in answer.per_group.items() if j is not None)
     steps = "; ".join(_step_text(x, words, settings) for x in answer.steps)
     scores = ", ".join(f"k = {k}: {number(-v, 4)}" for k, v in answer.k_scores.items()
@@ -65,7 +66,7 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
         text += " " + words["stability_forced"].format(k=settings.force_k)
     if weak:
         text += " " + words["stability_weak"].format(
-            groups=", ".join(f"{words['group'].lower()} {g}" for g in weak), line=number(line))
+            groups=", ".join(group_name(g, lang) for g in weak), line=number(line))
     return {
         "clear": answer.clear_groups,
         "weak": weak,

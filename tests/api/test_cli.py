@@ -173,7 +173,9 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     assert "5,303 votes" in out
     for group, ids in data["repness"].items():
         size = sum(1 for g in data["groups"].values() if g == int(group))
-        assert f"Group {group}: {size} participants" in out
+        # Named as the dashboard names it: group 0 is "Group A" (api/present/wording.py).
+        assert f"Group {'ABCDEFGHIJ'[int(group)]}: {size} participants" in out
+        assert f"Group {group}:" not in out
         first_words = " ".join(texts[ids[0]].split())[:40]
         assert first_words in " ".join(out.split())
     assert "% agree" in out and "% disagree" in out
@@ -182,15 +184,21 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     # Common ground: only statements meeting the rule (or the honest empty state), in words.
     section = out[out.index("Common ground: statements every opinion group supports:"):]
     common = [b for b in data["bridging"] if b["is_bridging"]]
-    shown = common[:5] if common else data["bridging"][:5]
+    # As many as the dashboard and the report show: 10 common ground, else the 3 closest.
+    shown = common[:10] if common else data["bridging"][:3]
+    flat = " ".join(section.split())
     if not common:
         assert "No common ground yet; these come closest:" in section
-        # ... each saying why it is not common ground, in words (issue 16).
+        # ... each saying why it is not common ground, naming the group (issue 16), in the
+        # words the report uses (why_not_sentence is checked by hand in test_report.py).
+        from meedenken.api.present.analysis import why_not_sentence
+        from meedenken.api.report.i18n import strings
+
         for b in shown:
-            why = {"not_enough_votes": "(not enough votes yet)",
-                   "rejected_by_a_group": "(a group disagrees)",
-                   "rejected_within_a_group": "(part of a group disagrees)"}[b["status"]]
-            assert why in section
+            why = why_not_sentence(b["status"], b["why_not"], b["why_not_roles"], strings("en"))
+            assert f"({why})" in flat
+            assert b["status"] == "rejected_within_a_group" or "group " in why
+    assert f"#{data['bridging'][len(shown)]['statement_id']}: " not in section
     for b in shown:
         assert f"#{b['statement_id']}: " in section and "% of group" in section
     assert "score" not in section.split("Read in")[0]

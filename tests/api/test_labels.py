@@ -202,7 +202,7 @@ def test_readable_summary_says_how_stable_the_groups_are(
     if data["group_stability"]["clear_groups"]:
         assert "Stability of the groups (clusterwise bootstrap Jaccard" in text
         for g, j in data["group_stability"]["per_group"].items():
-            assert f"group {g} {j:.2f}" in text
+            assert f"group {'ABCDEFGHIJ'[int(g)]} {j:.2f}" in text
     else:
         assert "No clear opinion groups" in text
     assert "Choice of the number of groups:" in text

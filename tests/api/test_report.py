@@ -116,7 +116,8 @@ def test_optional_sections_follow_the_engine(built: tuple[Path, str], module: st
 def test_common_ground_section_lists_only_common_ground_in_words(
         built: tuple[Path, str]) -> None:
     """Issue 16: the report's bridging section leads with common ground across all opinion
-    groups, in words ("...% of group 0 and ...% of group 1 agree"), never a bare score."""
+    groups, in words ("...% of group A and ...% of group B agree": named as the dashboard
+    names them), never a bare score."""
     import pandas as pd
 
     out, html = built
@@ -130,7 +131,8 @@ def test_common_ground_section_lists_only_common_ground_in_words(
     assert listed and all(is_common[sid] for sid in listed)
     assert 0 in listed  # statement 0: every participant agrees
     assert "No common ground yet" not in body
-    assert "% of group 0" in common and " agree" in common and "score" not in common
+    assert "% of group A" in common and " agree" in common and "score" not in common
+    assert "% of group 0" not in common
     assert "&lt;script&gt;" in common and "<script>" not in common
 
 
@@ -318,13 +320,28 @@ def test_browser_requests_nothing_but_the_page(built: tuple[Path, str]) -> None:
 
 
 def test_closest_statements_say_why_they_are_not_common_ground_in_both_languages() -> None:
-    """Issue 16: in the empty state the report's closest statements carry their status in
-    words ("not enough votes yet"), never a code or a score."""
-    from meedenken.api.report.extras import _status_words
+    """Issue 16: in the empty state the report's closest statements (as the CLI's and the
+    dashboard's) say in words why each is not common ground yet, naming the group or role that
+    holds it back ("not enough votes yet in group C" is not "group C disagrees"); the status
+    alone when there is nobody to name; never a code or a score."""
+    from meedenken.api.present.analysis import why_not_sentence
     from meedenken.api.report.i18n import strings
+    from meedenken.engine.common_ground import STATUSES
 
-    assert _status_words("not_enough_votes", strings("en")) == " (not enough votes yet)"
-    assert _status_words("not_enough_votes", strings("nl")) == " (nog niet genoeg stemmen)"
-    assert _status_words("rejected_within_a_group", strings("nl")) == (
-        " (een deel van een groep is het oneens)")
-    assert _status_words("common_ground", strings("en")) == ""
+    en, nl = strings("en"), strings("nl")
+    assert why_not_sentence("not_enough_votes", {"2": "few_votes"}, {}, en) == (
+        "not enough votes yet in group C")
+    assert why_not_sentence("not_enough_votes", {"2": "few_votes"}, {}, nl) == (
+        "nog niet genoeg stemmen in groep C")
+    assert why_not_sentence("rejected_by_a_group", {"2": "rejects"}, {}, nl) == (
+        "groep C is het oneens")
+    assert why_not_sentence("not_enough_votes", {"0": "unclear"}, {}, en) == (
+        "no clear majority in group A yet")
+    assert why_not_sentence("rejected_by_a_role", {}, {"role": {"board_member": "rejects"}},
+                            nl) == "bestuurder: een meerderheid is het oneens"
+    assert why_not_sentence("rejected_within_a_group", {"1": "few_votes"}, {}, nl) == (
+        "een deel van een groep is het oneens; nog niet genoeg stemmen in groep B")
+    for words in (en, nl):
+        for status in STATUSES[1:]:  # nobody to name: the status in words
+            said = why_not_sentence(status, {}, {}, words)
+            assert said == words[f"status_{status}"] and "_" not in said

@@ -257,7 +257,7 @@ def test_four_year_dialogue_gets_a_monthly_chart(tmp_path: Path) -> None:
 
 def test_ten_group_names_fit_and_consensus_shows_the_half() -> None:
     groups = pd.DataFrame({"group_id": range(10), "n_participants": np.arange(10) * 30 + 50})
-    _inside(fg.group_sizes_figure(groups, 400, "Groep", "niet ingedeeld", "Deelnemers"))
+    _inside(fg.group_sizes_figure(groups, 400, "niet ingedeeld", "Deelnemers", lang="nl"))
     consensus = pd.DataFrame({"statement_id": [1], "direction": ["agree"], "share": [0.55],
                               "low": [0.45], "high": [0.64]})
     figure = fg.consensus_figure(consensus, {1: "Stelling"}, {"agree": "eens",
@@ -306,10 +306,10 @@ def test_stability_note_is_in_the_page_language_and_warns_of_weak_groups(
     assert words["k_step_class_too_small"] in steps
     if lang == "nl":
         assert "0,97" in text and "0,68" in text and "0,75" in text and "0.68" not in text
-        assert "Let op: groep 1 onder de stabiliteitsgrens" in text
+        assert "Let op: groep B onder de stabiliteitsgrens" in text
         assert "met de hand vastgelegd (k = 2" in text and "k = 2 met de hand" in steps
     else:
-        assert "0.68" in text and "Caution: group 1 below the stability line" in text
+        assert "0.68" in text and "Caution: group B below the stability line" in text
         assert "set by hand (k = 2" in text
 
 
@@ -388,7 +388,7 @@ def test_groups_below_the_k_anonymity_minimum_are_flagged(
     assert match, "no warning"
     assert "minder dan 5 deelnemers" in match.group(1)
     for g in small:
-        assert f"groep {g}" in match.group(1)
+        assert f"groep {'ABCDE'[g]}" in match.group(1)  # named as on the dashboard
 
 
 def test_stability_line_named_is_the_one_set(dutch: tuple[ReportSource, str]) -> None:
@@ -416,7 +416,7 @@ def test_an_empty_map_draws_without_a_warning() -> None:
                            "centre_y": []})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        figure = fg.opinion_map_figure(empty, groups, "Groep", "niet ingedeeld", lang="nl")
+        figure = fg.opinion_map_figure(empty, groups, "niet ingedeeld", lang="nl")
     assert figure.axes[0].get_legend() is None
 
 

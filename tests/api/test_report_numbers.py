@@ -79,6 +79,9 @@ def test_counts_in_legends_and_bars_follow_the_language() -> None:
 
     groups = pd.DataFrame({"group_id": [0, 1], "n_participants": [1234, 56]})
     for lang, text in (("nl", "1.234"), ("en", "1,234")):
-        figure = fg.group_sizes_figure(groups, 7, "Groep", "niet", "Aantal", lang=lang)
+        figure = fg.group_sizes_figure(groups, 7, "niet", "Aantal", lang=lang)
         labels = [t.get_text() for t in figure.axes[0].texts]
         assert text in labels, labels
+        # The groups are named as the dashboard names them (api/present/wording.group_name).
+        names = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+        assert names[:2] == ([f"{'Groep' if lang == 'nl' else 'Group'} {x}" for x in "AB"]), names

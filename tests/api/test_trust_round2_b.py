@@ -208,7 +208,8 @@ SMALL_GROUP_SNAPSHOT = {
                   "polarization": 0.5, "group_agree": {"0": 0.1, "1": 1.0}, "role_agree": {},
                   "is_bridging": False, "n_votes": 12, "status": "rejected_by_a_group",
                   "weakest_group": "1", "weakest_group_agree": 1.0, "weakest_group_low": 0.4,
-                  "group_support": {"0": 0.1, "1": 1.0}}],
+                  "group_support": {"0": 0.1, "1": 1.0},
+                  "why_not": {"0": "rejects", "1": "few_votes"}}],
 }
 
 
@@ -233,7 +234,9 @@ def test_public_answer_hides_the_figures_of_groups_below_k(client: TestClient):
     assert public["bridging"][0]["group_agree"] == {"0": 0.1}
     assert public["bridging"][0]["group_support"] == {"0": 0.1}
     assert public["bridging"][0]["weakest_group"] is None
+    assert public["bridging"][0]["why_not"] == {"0": "rejects"}  # not why group 1 holds back
     full = client.get(d.url("/analysis"), headers=d.f).json()
     assert len(full["groups"][1]["representative"]) == 1
     assert full["groups"][1]["center"] == [1.0, 0.0]
     assert full["bridging"][0]["group_agree"] == {"0": 0.1, "1": 1.0}
+    assert full["bridging"][0]["why_not"] == {"0": "rejects", "1": "few_votes"}

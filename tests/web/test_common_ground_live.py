@@ -116,10 +116,15 @@ def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
         return 1 if (i + j) % 2 else -1  # every statement split down the middle
 
     _join_and_vote(conv, [None] * 16, rule)
+    n_votes = 16 * len(STATEMENTS)
     page = new_page(DESKTOP)
     page.goto(f"{server.base}/admin/{conv.id}#token={conv.token}")
     page.wait_for_selector("#live.on")
-    wait_until(page, "document.querySelectorAll('#bridging .bridge').length > 0", LIVE_TIMEOUT)
+    # The snapshot of every vote (an earlier one, taken while the votes came in, shows other
+    # statements as coming closest).
+    wait_until(page, "document.querySelectorAll('#bridging .bridge').length > 0 && "
+                     f"document.querySelector('#stat-votes').textContent === '{n_votes}'",
+               LIVE_TIMEOUT)
     analysis = conv.analysis()
     assert not any(b["is_bridging"] for b in analysis["bridging"])
     groups = _panel(page, "bridging-card", "bridging")
@@ -127,6 +132,15 @@ def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
     assert groups["text"].startswith(
         "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:")
     assert 0 < len(groups["items"]) <= 3
+    # Each says why, naming the group that holds it back, as the served list says and in the
+    # report's words (api/present/analysis.py why_not_sentence).
+    from meedenken.api.present.analysis import why_not_sentence
+    from meedenken.api.report.i18n import strings
+
+    for b in analysis["bridging"][:len(groups["items"])]:
+        assert b["why_not"] or b["status"] == "rejected_within_a_group", b
+        why = why_not_sentence(b["status"], b["why_not"], b["why_not_roles"], strings("nl"))
+        assert f"({why})" in groups["text"] and "groep" in why, (why, groups["text"])
     results = _results(new_page, server, conv)
     assert results["text"].startswith("Nog geen stellingen waar alle groepen het over eens zijn; "
                                       "deze komen het dichtst in de buurt:"), results
@@ -145,10 +159,15 @@ def test_common_ground_shows_when_nobody_or_only_a_tiny_role_declared_a_role_liv
         return 1 if j == 0 else (1 if (i + j) % 2 else -1)
 
     _join_and_vote(conv, [None] * 20 + ["board_member"] * 3, rule)
+    n_votes = 23 * len(STATEMENTS)
     page = new_page(DESKTOP)
     page.goto(f"{server.base}/admin/{conv.id}#token={conv.token}")
     page.wait_for_selector("#live.on")
-    wait_until(page, "document.querySelectorAll('#bridging .bridge').length > 0", LIVE_TIMEOUT)
+    # The snapshot of every vote (an earlier one, taken while the votes came in, shows other
+    # statements as coming closest).
+    wait_until(page, "document.querySelectorAll('#bridging .bridge').length > 0 && "
+                     f"document.querySelector('#stat-votes').textContent === '{n_votes}'",
+               LIVE_TIMEOUT)
     groups = _panel(page, "bridging-card", "bridging")
     assert groups["items"] == [STATEMENTS[0]], groups
     assert "Nog geen" not in groups["text"]

@@ -394,7 +394,13 @@ def test_common_ground_panel_lists_only_common_ground_and_an_honest_empty_state(
             entry(3, false, 'rejected_by_a_group', {0: 0.95, 1: 0.9, 2: 0.1})]}, texts);
         const none = {items: [...root.querySelectorAll('.bridge .text')].map(n => n.textContent),
                       text: root.textContent};
-        return {some, none};
+        // As the server sends it now: each group that holds a statement back, and why.
+        p.renderBridging(card, root, {bridging: [
+            {...entry(2, false, 'not_enough_votes', {0: 0.9, 1: 0.9}), why_not: {2: 'few_votes'}},
+            {...entry(3, false, 'rejected_by_a_group', {0: 0.95, 1: 0.9, 2: 0.1}),
+             why_not: {2: 'rejects'}}]}, texts);
+        const named = root.textContent;
+        return {some, none, named};
     }""")
     assert result["some"]["items"] == ["stelling 1", "stelling 4"]
     assert ("82% van groep A, 74% van groep B en 69% van groep C is het eens"
@@ -404,8 +410,12 @@ def test_common_ground_panel_lists_only_common_ground_and_an_honest_empty_state(
     assert none["text"].startswith(
         "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:")
     assert none["items"] == ["stelling 2", "stelling 3"]
+    # A snapshot stored before the reasons were served: the status alone.
     assert "(nog niet genoeg stemmen)" in none["text"]
     assert "(een groep is het oneens)" in none["text"]
+    # Now: which group holds it back, and whether for want of votes or by a veto.
+    assert "(nog niet genoeg stemmen in groep C)" in result["named"]
+    assert "(groep C is het oneens)" in result["named"]
 
 
 def test_roles_common_ground_is_its_own_list_only_common_ground_and_hidden_without_roles(

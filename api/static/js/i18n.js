@@ -100,6 +100,25 @@ const TEXTS = {
       rejected_by_a_role: "een rol is het oneens",
       rejected_by_a_group: "een groep is het oneens",
     },
+    // Why a statement coming closest is not common ground yet (the report's why_group_* and
+    // why_role_* in api/report/i18n.py; whyNot of api/present/analysis.py's bridging list).
+    whyNot: {
+      group: {
+        rejects: "groep {group} is het oneens",
+        unclear: "nog geen duidelijke meerderheid in groep {group}",
+        few_votes: "nog niet genoeg stemmen in groep {group}",
+      },
+      groups: {
+        rejects: "groepen {groups} zijn het oneens",
+        unclear: "nog geen duidelijke meerderheid in groepen {groups}",
+        few_votes: "nog niet genoeg stemmen in groepen {groups}",
+      },
+      role: {
+        rejects: "{role}: een meerderheid is het oneens",
+        unclear: "{role}: nog geen duidelijke meerderheid",
+        few_votes: "{role}: nog niet genoeg stemmen",
+      },
+    },
     consensus: "Gedeelde standpunten",
     noneYet: "Nog geen.",
     moderation: "Te beoordelen stellingen",
@@ -260,6 +279,23 @@ const TEXTS = {
       rejected_by_a_role: "a role disagrees",
       rejected_by_a_group: "a group disagrees",
     },
+    whyNot: {
+      group: {
+        rejects: "group {group} disagrees",
+        unclear: "no clear majority in group {group} yet",
+        few_votes: "not enough votes yet in group {group}",
+      },
+      groups: {
+        rejects: "groups {groups} disagree",
+        unclear: "no clear majority in groups {groups} yet",
+        few_votes: "not enough votes yet in groups {groups}",
+      },
+      role: {
+        rejects: "{role}: a majority disagrees",
+        unclear: "{role}: no clear majority yet",
+        few_votes: "{role}: not enough votes yet",
+      },
+    },
     consensus: "Shared views",
     noneYet: "None yet.",
     moderation: "Statements to moderate",
@@ -359,7 +395,13 @@ export function apply(root = document) {
   }
 }
 
-/** Group label: 0 -> A, 1 -> B, ... */
+/** A group's name: 0 -> A, 1 -> B, ... 25 -> Z, then 26 -> A2, 27 -> B2 (JSON keys "2" too).
+ * The same rule as group_letter in api/present/wording.py, which names the groups in the report,
+ * the command line and the notebooks: the two MUST agree, so a facilitator sees the same name for
+ * the same group on the dashboard and in the report (tests/api/test_group_names.py runs both). */
 export function groupLetter(id) {
-  return id == null ? "?" : String.fromCharCode(65 + Number(id));
+  const n = id == null || id === "" ? NaN : Number(id);
+  if (!Number.isInteger(n) || n < 0) return "?";
+  const letter = String.fromCharCode(65 + (n % 26));
+  return n < 26 ? letter : `${letter}${Math.floor(n / 26) + 1}`;
 }

@@ -132,7 +132,8 @@ function drawGroupLabels(ctx, points, project, letter) {
 
 /**
  * Draw the analysis' participants on `canvas`.
- * options.highlight: a participant id to circle; options.letter: group id -> label;
+ * options.highlight: a participant id to circle; options.letter: group id -> label (every page
+ * passes i18n.js's groupLetter, the name the report and the command line give the group too);
  * options.mode: "dots" or "density" to override the choice by DENSITY_THRESHOLD.
  * Returns {points, mode} and stores them as data attributes (tests and screen readers use them).
  */

@@ -24,6 +24,10 @@ const said = (text) => el("span", contentLanguage ? { lang: contentLanguage, tex
 const pct = (x) => Math.round(100 * Number(x || 0));
 // A share with its denominator ("55% van wie erover stemden eens") may wrap on a phone.
 const WRAP = "white-space: normal";
+/** Statements under a common-ground heading, and those shown as coming closest when there are
+ * none: COMMON_GROUND_SHOWN and CLOSEST_SHOWN of api/present/analysis.py (report, CLI). */
+export const COMMON_GROUND_SHOWN = 10;
+export const CLOSEST_SHOWN = 3;
 const fmt = (x, digits = 2) => Number(x || 0).toFixed(digits);
 
 function swatch(group) {
@@ -75,6 +79,30 @@ export function supportSentence(support) {
   return t("supportSentence", { list });
 }
 
+/** The order of the reasons, as WHY_NOT_ORDER of api/present/analysis.py: a veto first. */
+const WHY_NOT_ORDER = ["rejects", "unclear", "few_votes"];
+
+/** Why a statement shown as coming closest is not common ground yet, naming each group and role
+ * that holds it back ("groep C is het oneens; nog niet genoeg stemmen in groepen A en B"), as
+ * why_not_sentence of api/present/analysis.py says it in the report and the command line; the
+ * status alone when there is nobody to name (a hidden small group). */
+export function whyNotSentence(status, whyNot, whyNotRoles) {
+  const listed = (names) => names.length === 1 ? names[0]
+    : `${names.slice(0, -1).join(", ")} ${t("and")} ${names[names.length - 1]}`;
+  const parts = status === "rejected_within_a_group" ? [t("status.rejected_within_a_group")] : [];
+  for (const reason of WHY_NOT_ORDER) {
+    const groups = Object.entries(whyNot || {}).filter(([, r]) => r === reason)
+      .map(([group]) => groupLetter(group));
+    if (groups.length === 1) parts.push(t(`whyNot.group.${reason}`, { group: groups[0] }));
+    else if (groups.length) parts.push(t(`whyNot.groups.${reason}`, { groups: listed(groups) }));
+    const roles = Object.values(whyNotRoles || {}).flatMap((cats) => Object.entries(cats))
+      .filter(([, r]) => r === reason).map(([role]) => roleName(role));
+    if (roles.length) parts.push(t(`whyNot.role.${reason}`, { role: listed(roles) }));
+  }
+  if (!parts.length && status) parts.push(t(`status.${status}`));
+  return parts.join("; ");
+}
+
 function bridgeItem(b, textOf, withStatus) {
   const support = b.group_support && Object.keys(b.group_support).length
     ? b.group_support : (b.group_agree || {});
@@ -92,7 +120,7 @@ function bridgeItem(b, textOf, withStatus) {
   return el("div", { className: "bridge" },
     el("p", { className: "text" }, said(b.text ?? textOf(b.statement_id))),
     el("p", { className: "interval", text: supportSentence(support)
-      + (withStatus && b.status ? ` (${t(`status.${b.status}`)})` : "") }),
+      + (withStatus ? ` (${whyNotSentence(b.status, b.why_not, b.why_not_roles)})` : "") }),
     bars);
 }
 
@@ -106,11 +134,13 @@ export function renderBridging(card, root, analysis, textOf) {
   if (!list.length) { root.replaceChildren(el("p", { text: t("noneYet") })); return; }
   const common = list.filter((b) => b.is_bridging === true);
   if (common.length) {
-    root.replaceChildren(...common.slice(0, 10).map((b) => bridgeItem(b, textOf, false)));
+    root.replaceChildren(...common.slice(0, COMMON_GROUND_SHOWN).map((b) => bridgeItem(b, textOf, false)));
     return;
   }
+  // The first CLOSEST_SHOWN of the served order: nearest to meeting the rule first (the report
+  // and the command line show the same three, api/present/analysis.py common_ground_shown).
   root.replaceChildren(el("p", { className: "empty-common", text: t("commonEmpty") }),
-    ...list.slice(0, 3).map((b) => bridgeItem(b, textOf, true)));
+    ...list.slice(0, CLOSEST_SHOWN).map((b) => bridgeItem(b, textOf, true)));
 }
 
 /** "Agree (of those who agreed or disagreed): resident 82%, professional 74% and board 69%": a
@@ -134,14 +164,14 @@ export function renderRoleCommonGround(card, root, analysis, textOf) {
   const item = (r, withStatus) => el("div", { className: "bridge" },
     el("p", { className: "text" }, said(r.text ?? textOf(r.statement_id))),
     el("p", { className: "interval", text: roleSentence(r.role_support)
-      + (withStatus && r.status ? ` (${t(`status.${r.status}`)})` : "") }));
+      + (withStatus ? ` (${whyNotSentence(r.status, {}, r.why_not_roles)})` : "") }));
   const common = list.filter((r) => r.is_common_ground === true);
   if (common.length) {
-    root.replaceChildren(...common.slice(0, 10).map((r) => item(r, false)));
+    root.replaceChildren(...common.slice(0, COMMON_GROUND_SHOWN).map((r) => item(r, false)));
     return;
   }
   root.replaceChildren(el("p", { className: "empty-common", text: t("commonEmpty") }),
-    ...list.slice(0, 3).map((r) => item(r, true)));
+    ...list.slice(0, CLOSEST_SHOWN).map((r) => item(r, true)));
 }
 
 export function renderConsensus(root, analysis, textOf) {

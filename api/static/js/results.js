@@ -6,7 +6,7 @@ import { api } from "./api.js";
 import { showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { groupColour } from "./map.js";
-import { el, supportSentence } from "./panels.js";
+import { CLOSEST_SHOWN, COMMON_GROUND_SHOWN, el, supportSentence, whyNotSentence } from "./panels.js";
 import { follow } from "./sse.js";
 
 const $ = (id) => document.getElementById(id);
@@ -42,11 +42,12 @@ function render() {
   const item = (b, withStatus) => el("li", {},
     content("p", { className: "text" }, textOf(b)),
     el("p", { className: "hint", text: supportSentence(b.group_support || b.group_agree)
-      + (withStatus && b.status ? ` (${t(`status.${b.status}`)})` : "") }));
-  $("common").replaceChildren(...(common.length ? common.slice(0, 10).map((b) => item(b, false))
+      + (withStatus ? ` (${whyNotSentence(b.status, b.why_not, b.why_not_roles)})` : "") }));
+  $("common").replaceChildren(...(common.length
+    ? common.slice(0, COMMON_GROUND_SHOWN).map((b) => item(b, false))
     : [el("li", { className: "empty-common",
                   text: t(listed.length ? "commonGroundClosest" : "commonGroundNone") }),
-       ...listed.slice(0, 3).map((b) => item(b, true))]));
+       ...listed.slice(0, CLOSEST_SHOWN).map((b) => item(b, true))]));
   const groups = (analysis.groups || []).filter((g) => g.size >= k);
   $("result-groups").replaceChildren(...groups.map((g) => {
     const card = el("article", { className: "card group-card" });
