@@ -251,6 +251,25 @@ def _divide(
     return path
 
 
+def _unstable_step(k: int, jac: np.ndarray, line: float) -> KStep:
+    """k drops by one: some group's mean bootstrap Jaccard is below ``line`` (the reason names
+    the smallest, so the JSON says by how much).
+
+    Examples
+    --------
+    >>> _unstable_step(3, np.array([0.9, 0.42, 0.8]), 0.75).reason
+    'not reproducible (bootstrap Jaccard): smallest group mean 0.42 < 0.75'
+    """
+    return KStep(
+        k,
+        k - 1,
+        None,
+        f"not reproducible (bootstrap Jaccard): smallest group mean {float(jac.min()):.2f} "
+        f"< {line:g}",
+        "unstable",
+    )
+
+
 def _one_group(n_base: int, base_centers: np.ndarray, base_sizes: np.ndarray) -> np.ndarray:
     centre = _centres(base_centers, base_sizes, np.zeros(n_base, np.int64), 1)
     return centre
@@ -327,7 +346,7 @@ def stable_groups(
         jac = _bootstrap_jaccard(labels, centers, base_centers, base_sizes, k, n, s)
         if float(jac.min()) >= s.min_jaccard:
             break
-        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
+        steps.append(_unstable_step(k, jac, s.min_jaccard))
         path.pop()
         labels = one
     k = int(labels.max()) + 1
@@ -711,7 +730,7 @@ def class_groups(
         jac = _class_bootstrap(v, models[k], sample_labels, s)
         if float(jac.min()) >= s.min_jaccard:
             break
-        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
+        steps.append(_unstable_step(k, jac, s.min_jaccard))
         k -= 1
     if k < 2:
         return _with_steps(mapped, steps)
