@@ -492,9 +492,10 @@ CLASS_STARTS = 4
 CLASS_SCREEN_STEPS = 15
 CLASS_MAX_STEPS = 200
 CLASS_HELD_OUT_STEPS = 10
-#: The bootstrap refits at most this many participants (a fixed sample of the fitted ones),
-#: each of its two starts at most this many EM steps.
-CLASS_BOOT_PARTICIPANTS = 500
+#: EM steps at most of each of the bootstrap's two starts. The bootstrap resamples all the
+#: participants the classes were fitted on (at most ``class_max_participants``): a half sample
+#: (session 7-8: 500) halves what a small class's members tell and refused planted 10% classes
+#: (benchmarks/RESULTS.md, session 9 lc15e).
 CLASS_BOOT_STEPS = 20
 
 
@@ -526,27 +527,23 @@ def _class_bootstrap(
     s: GroupingSettings,
 ) -> np.ndarray:
     """Hennig's clusterwise stability of the classes: on ``class_boot`` multinomial resamples
-    of (at most ``CLASS_BOOT_PARTICIPANTS`` of) the participants, EM is run from two starts, the
-    published classes and the map's grouping, and the likelier kept; per class, the mean best
+    of the participants they were fitted on, EM is run from two starts, the published classes
+    and the map's grouping, and the likelier kept; per class, the mean best
     Jaccard with a class of the resample (participants counted with their multiplicity). A class
     the resampled votes do not hold together dissolves, or loses to the map's start."""
     k = model.k
     labels = np.argmax(model.resp, axis=1)
     rng = np.random.default_rng([s.random_state, k, 1])
-    rows = np.arange(v.n)
-    if v.n > CLASS_BOOT_PARTICIPANTS:
-        rows = np.sort(rng.choice(v.n, CLASS_BOOT_PARTICIPANTS, replace=False))
-        v, labels = v.participants(rows), labels[rows]
-    from_map = _hard_labels(map_labels(k)[rows], k)
+    from_map = _hard_labels(map_labels(k), k)
     total = np.zeros(k)
     for _ in range(s.class_boot):
         w = rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
         vw = v.weighted(w)
         kept = lc.em(
             vw,
-            model.resp[rows],
+            model.resp,
             max_iterations=CLASS_BOOT_STEPS,
-            lean=model.lean[rows],
+            lean=model.lean,
             logit=model.logit,
             tau=model.tau,
         )
