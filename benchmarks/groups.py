@@ -253,10 +253,11 @@ def _held_out_k(r: Any) -> str:
     classes sought."""
     st = r.clustering.stability
     steps = list(st.steps) if st is not None else []
-    reached = [s.k_after for s in steps if s.kind == "class"]
-    if not reached:
+    first = next((i for i, s in enumerate(steps) if s.kind == "class"), None)
+    if first is None:
         return "-"
-    k = max(reached)
+    steps = steps[first:]  # the classes' own steps, not the map's
+    k = max(s.k_after for s in steps if s.kind == "class")
     for s in steps:
         if s.kind == "unstable" and s.k_before == k:
             found = re.search(r"mean ([0-9.]+)", s.reason)

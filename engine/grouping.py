@@ -38,7 +38,8 @@ and the dashboard can say why there are k groups. All of it reads only the votes
 fixed grouping seed, so it is the same whatever the analysis's seed. Steps 1-3 cost a fraction of
 a second; the class test 0.05-0.4 CPU s (it reads at most ``class_test_votes`` votes and stops
 at the first simulated continuum that reaches the votes' gain); step 4 runs only where there are
-groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md, issue 15 sessions 7-8).
+groups and costs 0.3-2 CPU s, up to about 1 CPU s more on 1,000 fitted participants since its
+bootstrap resamples all of them (benchmarks/RESULTS.md, issue 15 sessions 7-9).
 """
 
 from __future__ import annotations

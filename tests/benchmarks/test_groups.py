@@ -18,6 +18,10 @@ def test_held_out_k_names_the_bootstrap_refusal() -> None:
                     "< 0.75", "unstable")
     assert _held_out_k(_result(KStep(1, 2, None, "", "class"), class_step, refused)) == "3(0.42)"
     assert _held_out_k(_result(KStep(1, 2, None, "", "class"))) == "2"
+    # The map's own refusal before the classes were sought is not the classes'.
+    map_refused = KStep(2, 1, None, "not reproducible (bootstrap Jaccard): smallest group mean "
+                        "0.39 < 0.75", "unstable")
+    assert _held_out_k(_result(map_refused, KStep(1, 2, None, "", "class"))) == "2"
     assert _held_out_k(_result(KStep(1, 1, None, "", "classes_continuum"))) == "-"
 
 
