@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -174,6 +175,7 @@ def _planted_rows(
         for density in densities:
             found: dict[str, list[int]] = {"map": [], "ours": []}
             class_z: list[str] = []
+            lost: list[str] = []
             aris: dict[str, list[float]] = {"map": [], "ours": [], "oracle": []}
             for seed in seeds:
                 conv = synthetic_conversation(
@@ -190,6 +192,7 @@ def _planted_rows(
                     found[key].append(r.k)
                     if key == "ours":
                         class_z.append(_class_test_z(r))
+                        lost.append(_held_out_k(r))
                     aris[key].append(
                         adjusted_rand_score(conv.group_labels[inc], r.clustering.labels[inc])
                     )
@@ -209,6 +212,7 @@ def _planted_rows(
                     float(np.mean(aris["ours"])),
                     float(np.mean(aris["oracle"])),
                     " ".join(class_z),
+                    " ".join(lost),
                 )
             )
     return rows
@@ -226,6 +230,7 @@ PLANTED_COLUMNS = (
     "mean ARI",
     "oracle ARI",
     "class test z",
+    "classes: held-out k (Jaccard)",
 )
 
 
@@ -239,6 +244,25 @@ def _class_test_z(r: Any) -> str:
             z = "n/a" if step.z is None else f"{step.z:.1f}"
             return z + ("*" if step.kind == "classes" else "")
     return "-"
+
+
+def _held_out_k(r: Any) -> str:
+    """Where the latent classes were sought: the largest k the held-out rule reached, with the
+    smallest group's mean bootstrap Jaccard there when the bootstrap then took k down
+    ("4(0.53)": 4 classes passed the held-out test, the bootstrap refused them); "-": no
+    classes sought."""
+    st = r.clustering.stability
+    steps = list(st.steps) if st is not None else []
+    first = next((i for i, s in enumerate(steps) if s.kind == "class"), None)
+    if first is None:
+        return "-"
+    steps = steps[first:]  # the classes' own steps, not the map's
+    k = max(s.k_after for s in steps if s.kind == "class")
+    for s in steps:
+        if s.kind == "unstable" and s.k_before == k:
+            found = re.search(r"mean ([0-9.]+)", s.reason)
+            return f"{k}({found.group(1) if found else '?'})"
+    return str(k)
 
 
 def planted(seeds: Sequence[int] = PLANTED_SEEDS) -> str:
@@ -255,10 +279,22 @@ def _totals(rows: list[tuple[Any, ...]]) -> str:
     runs = sum(len(str(r[3]).split()) for r in rows)
     three = [r for r in rows if r[0] >= 3]
     runs3 = sum(len(str(r[3]).split()) for r in three)
+    low = [r for r in three if float(r[2]) < 0.3]
+    runs_low = sum(len(str(r[3]).split()) for r in low)
+    # Where the right k is lost in those: classes never sought (the map and the class test saw
+    # one continuum), the held-out rule stopped below it, or it reached it and the bootstrap
+    # Jaccard took it down.
+    cells = [(r[0], c) for r in low for c in str(r[11]).split()]
+    sought = [(k, c) for k, c in cells if c != "-"]
+    reached = [(k, c) for k, c in sought if int(c.split("(")[0]) >= k]
     return (
         f"\n\nRight k: map only {sum(r[4] for r in rows)} of {runs}, default "
         f"{sum(r[7] for r in rows)} of {runs}; three or more groups: map only "
-        f"{sum(r[4] for r in three)} of {runs3}, default {sum(r[7] for r in three)} of {runs3}."
+        f"{sum(r[4] for r in three)} of {runs3}, default {sum(r[7] for r in three)} of {runs3}; "
+        f"three or more below 30% density: default {sum(r[7] for r in low)} of {runs_low}, "
+        f"classes sought in {len(sought)}, the held-out rule reached the planted k in "
+        f"{len(reached)}, the bootstrap Jaccard took it down in "
+        f"{sum('(' in c for _, c in reached)}."
     )
 
 

@@ -38,7 +38,8 @@ and the dashboard can say why there are k groups. All of it reads only the votes
 fixed grouping seed, so it is the same whatever the analysis's seed. Steps 1-3 cost a fraction of
 a second; the class test 0.05-0.4 CPU s (it reads at most ``class_test_votes`` votes and stops
 at the first simulated continuum that reaches the votes' gain); step 4 runs only where there are
-groups and costs 0.3-2 CPU s (benchmarks/RESULTS.md, issue 15 sessions 7-8).
+groups and costs 0.3-2 CPU s, up to about 1 CPU s more on 1,000 fitted participants since its
+bootstrap resamples all of them (benchmarks/RESULTS.md, issue 15 sessions 7-9).
 """
 
 from __future__ import annotations
@@ -251,6 +252,25 @@ def _divide(
     return path
 
 
+def _unstable_step(k: int, jac: np.ndarray, line: float) -> KStep:
+    """k drops by one: some group's mean bootstrap Jaccard is below ``line`` (the reason names
+    the smallest, so the JSON says by how much).
+
+    Examples
+    --------
+    >>> _unstable_step(3, np.array([0.9, 0.42, 0.8]), 0.75).reason
+    'not reproducible (bootstrap Jaccard): smallest group mean 0.42 < 0.75'
+    """
+    return KStep(
+        k,
+        k - 1,
+        None,
+        f"not reproducible (bootstrap Jaccard): smallest group mean {float(jac.min()):.2f} "
+        f"< {line:g}",
+        "unstable",
+    )
+
+
 def _one_group(n_base: int, base_centers: np.ndarray, base_sizes: np.ndarray) -> np.ndarray:
     centre = _centres(base_centers, base_sizes, np.zeros(n_base, np.int64), 1)
     return centre
@@ -327,7 +347,7 @@ def stable_groups(
         jac = _bootstrap_jaccard(labels, centers, base_centers, base_sizes, k, n, s)
         if float(jac.min()) >= s.min_jaccard:
             break
-        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
+        steps.append(_unstable_step(k, jac, s.min_jaccard))
         path.pop()
         labels = one
     k = int(labels.max()) + 1
@@ -473,9 +493,10 @@ CLASS_STARTS = 4
 CLASS_SCREEN_STEPS = 15
 CLASS_MAX_STEPS = 200
 CLASS_HELD_OUT_STEPS = 10
-#: The bootstrap refits at most this many participants (a fixed sample of the fitted ones),
-#: each of its two starts at most this many EM steps.
-CLASS_BOOT_PARTICIPANTS = 500
+#: EM steps at most of each of the bootstrap's two starts. The bootstrap resamples all the
+#: participants the classes were fitted on (at most ``class_max_participants``): a half sample
+#: (session 7-8: 500) halves what a small class's members tell and refused planted 10% classes
+#: (benchmarks/RESULTS.md, session 9 lc15e).
 CLASS_BOOT_STEPS = 20
 
 
@@ -507,27 +528,23 @@ def _class_bootstrap(
     s: GroupingSettings,
 ) -> np.ndarray:
     """Hennig's clusterwise stability of the classes: on ``class_boot`` multinomial resamples
-    of (at most ``CLASS_BOOT_PARTICIPANTS`` of) the participants, EM is run from two starts, the
-    published classes and the map's grouping, and the likelier kept; per class, the mean best
+    of the participants they were fitted on, EM is run from two starts, the published classes
+    and the map's grouping, and the likelier kept; per class, the mean best
     Jaccard with a class of the resample (participants counted with their multiplicity). A class
     the resampled votes do not hold together dissolves, or loses to the map's start."""
     k = model.k
     labels = np.argmax(model.resp, axis=1)
     rng = np.random.default_rng([s.random_state, k, 1])
-    rows = np.arange(v.n)
-    if v.n > CLASS_BOOT_PARTICIPANTS:
-        rows = np.sort(rng.choice(v.n, CLASS_BOOT_PARTICIPANTS, replace=False))
-        v, labels = v.participants(rows), labels[rows]
-    from_map = _hard_labels(map_labels(k)[rows], k)
+    from_map = _hard_labels(map_labels(k), k)
     total = np.zeros(k)
     for _ in range(s.class_boot):
         w = rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
         vw = v.weighted(w)
         kept = lc.em(
             vw,
-            model.resp[rows],
+            model.resp,
             max_iterations=CLASS_BOOT_STEPS,
-            lean=model.lean[rows],
+            lean=model.lean,
             logit=model.logit,
             tau=model.tau,
         )
@@ -711,7 +728,7 @@ def class_groups(
         jac = _class_bootstrap(v, models[k], sample_labels, s)
         if float(jac.min()) >= s.min_jaccard:
             break
-        steps.append(KStep(k, k - 1, None, "not reproducible (bootstrap Jaccard)", "unstable"))
+        steps.append(_unstable_step(k, jac, s.min_jaccard))
         k -= 1
     if k < 2:
         return _with_steps(mapped, steps)
