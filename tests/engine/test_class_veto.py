@@ -128,20 +128,23 @@ def test_a_class_leaning_against_or_short_of_votes_holds_a_statement_back():
     expected votes, z 0.8 (no veto): it leans against it -> "not enough votes yet", and it is
     listed after statement 2, which waits only for votes (3 expected from the small class).
     Statement 1: every class supports it -> common ground. Statement 3: z 3 -> vetoed.
-    Without the classes all four are common ground."""
-    counts = np.array([[[40, 5, 5]] * 4])
+    Statement 4: the small class's rate is 0.2 on 2 expected votes: too few votes, and it
+    leans against it, so it comes after statement 2. Without the classes all five are common
+    ground."""
+    counts = np.array([[[40, 5, 5]] * 5])
     rates = ClassRates(np.array([0.9, 0.1]),
-                       np.array([[0.9, 0.9, 0.9, 0.9], [0.4, 0.9, 0.9, 0.1]]),
-                       np.array([[0.0, 0.0, 0.0, 0.0], [0.8, 0.0, 0.0, 3.0]]),
-                       np.array([[40.0, 40.0, 40.0, 40.0], [10.0, 10.0, 3.0, 10.0]]))
+                       np.array([[0.9, 0.9, 0.9, 0.9, 0.9], [0.4, 0.9, 0.9, 0.1, 0.2]]),
+                       np.array([[0.0, 0.0, 0.0, 0.0, 0.0], [0.8, 0.0, 0.0, 3.0, 0.5]]),
+                       np.array([[40.0, 40.0, 40.0, 40.0, 40.0], [10.0, 10.0, 3.0, 10.0, 2.0]]))
     cg = common_ground(counts, ["all"], classes=[rates])
     assert cg.status.tolist() == [NOT_ENOUGH_VOTES, COMMON_GROUND, NOT_ENOUGH_VOTES,
-                                  REJECTED_WITHIN_A_GROUP]
+                                  REJECTED_WITHIN_A_GROUP, NOT_ENOUGH_VOTES]
     assert cg.class_leans is not None and cg.class_short is not None
-    assert cg.class_leans.tolist() == [True, False, False, True]
-    assert cg.class_short.tolist() == [False, False, True, False]
+    assert cg.class_leans.tolist() == [True, False, False, True, True]
+    assert cg.class_short.tolist() == [False, False, True, False, True]
     key = cg.rank_key()
-    assert key[0] < key[2] - 2 and key[1] == key[2]  # the same counts: only the tier differs
+    # the same counts: only the tier differs
+    assert key[0] < key[2] - 2 and key[4] < key[2] - 2 and key[1] == key[2]
     assert (cg.status_without_classes() == COMMON_GROUND).all()
     # a class below veto_min_share neither vetoes nor holds back
     small = CommonGroundSettings(veto_min_share=0.2)
