@@ -393,8 +393,11 @@ def class_doubts(rates: ClassRates, settings: CommonGroundSettings) -> tuple[np.
     >>> [x.tolist() for x in class_doubts(r, CommonGroundSettings())]
     [[True, False, False], [False, False, True]]
     """
-    big = (rates.weights >= settings.veto_min_share)[:, None]
     enough = rates.votes >= settings.min_group_votes
+    # A class that cannot gather min_group_votes on half the statements (a handful of people in
+    # a small room) holds nothing back: its rates are noise, and it would empty the list.
+    typical = np.median(rates.votes, axis=1) >= settings.min_group_votes
+    big = ((rates.weights >= settings.veto_min_share) & typical)[:, None]
     with np.errstate(invalid="ignore"):
         below = rates.rate < settings.threshold  # NaN (not estimated): no lean
     leans = (below & big).any(axis=0)
