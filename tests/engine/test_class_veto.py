@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -150,3 +152,21 @@ def test_a_class_leaning_against_or_short_of_votes_holds_a_statement_back():
     small = CommonGroundSettings(veto_min_share=0.2)
     assert (common_ground(counts, ["all"], classes=[rates], settings=small).status
             == COMMON_GROUND).all()
+
+
+def test_a_class_too_small_to_gather_votes_holds_nothing_back():
+    """A 10% class with 3 expected votes on most statements (a handful of people in a small
+    room): its rate 0.2 on statement 0 neither holds it back nor moves it, and no statement
+    waits for its votes; with 6 expected votes on most statements it does both."""
+    counts = np.array([[[40, 5, 5]] * 3])
+    rate = np.array([[0.9, 0.9, 0.9], [0.2, 0.9, 0.9]])
+    evidence = np.array([[0.0, 0.0, 0.0], [0.6, 0.0, 0.0]])
+    few = ClassRates(np.array([0.9, 0.1]), rate, evidence,
+                     np.array([[40.0, 40.0, 40.0], [3.0, 3.0, 6.0]]))
+    cg = common_ground(counts, ["all"], classes=[few])
+    assert (cg.status == COMMON_GROUND).all()
+    assert cg.rank_key()[0] == cg.rank_key()[1]
+    enough = replace(few, votes=np.array([[40.0, 40.0, 40.0], [6.0, 6.0, 3.0]]))
+    cg = common_ground(counts, ["all"], classes=[enough])
+    assert cg.status.tolist() == [NOT_ENOUGH_VOTES, COMMON_GROUND, NOT_ENOUGH_VOTES]
+    assert cg.rank_key()[0] < cg.rank_key()[2] - 2
