@@ -513,7 +513,7 @@ FRESH_GENERATOR = {"density": 0.12, "pass_rate": 0.25, "leniency_sd": 0.8,
                                     "vetoed_minority": (0.1, 0.35)}}
 COMMON_METHODS = ("**common ground (new)**", "common ground (new), only is_bridging entries",
                   "MF score (old list order)", "GIC, engine groups", "raw agree rate",
-                  "common ground without the latent-class veto (session 7 rule)")
+                  "common ground without the latent classes (session 7 rule)")
 
 
 def _common_seed(shares: tuple[float, ...], seed: int,
@@ -540,8 +540,9 @@ def _common_seed(shares: tuple[float, ...], seed: int,
         COMMON_METHODS[3]: np.argsort(-result.group_informed_consensus, kind="stable")[:TOP],
         COMMON_METHODS[4]: np.argsort(-raw_agree(conv.matrix.X), kind="stable")[:TOP],
     }
-    if b.common is not None:  # the same analysis without the latent-class veto
-        before = replace(b, common=replace(b.common, status=b.common.status_without_classes()))
+    if b.common is not None:  # the same analysis without the latent classes (veto, doubts)
+        before = replace(b, common=replace(b.common, status=b.common.status_without_classes(),
+                                           class_leans=None))
         tops[COMMON_METHODS[5]] = before.listed_order()[:TOP]
     return {name: (float(conv.is_bridging[top].sum() / TOP), float(rejected[top].sum()))
             for name, top in tops.items()}

@@ -552,6 +552,8 @@ def judge_common_ground(
         settings=settings.common_ground,
     )
     common.status[~active] = NOT_ENOUGH_VOTES
+    if common.status_no_classes is not None:
+        common.status_no_classes[~active] = NOT_ENOUGH_VOTES
     if common.role_status is not None:
         common.role_status[~active] = NOT_ENOUGH_VOTES
     return common

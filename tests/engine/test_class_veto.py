@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 
 from meedenken.engine.class_veto import ClassRates, class_rates, class_veto_z
 from meedenken.engine.common_ground import (
     COMMON_GROUND,
+    NOT_ENOUGH_VOTES,
     REJECTED_WITHIN_A_GROUP,
     class_vetoes,
     common_ground,
@@ -68,7 +71,12 @@ def test_scattered_minority_that_rejects_a_statement_vetoes_it():
 def test_bridging_statement_with_lenient_dissenters_stays_common_ground():
     """A room of 30% strict participants (agree 60% with everything) and 70% lenient ones
     (90%): the dissent on every statement comes mostly from the strict ones, a coherent set,
-    but a majority of them still agree. No class may veto; everything stays common ground."""
+    but a majority of them still agree. No class may veto: nothing is rejected. The strict
+    class's own rate (true 0.6, about 50 expected votes) dips below 1/2 on some statements by
+    chance, and those wait as "not enough votes yet" (class_doubts); at k = 2 four of 20 do
+    (rates 0.31-0.49). At k = 4 from random starts alone (the engine also starts from the map's
+    cells) the model splits each type in two and its rates scatter: most statements wait, none
+    is rejected."""
     n, S = 400, 20
     strict = np.arange(n) < 120
     p = np.where(strict[:, None], 0.6, 0.9) * np.ones((1, S))
@@ -81,7 +89,10 @@ def test_bridging_statement_with_lenient_dissenters_stays_common_ground():
         assert rates is not None
         assert not class_vetoes(rates, settings).any()
         cg = common_ground(_one_group_counts(X), ["all"], classes=[rates], settings=settings)
-        assert (cg.status == COMMON_GROUND).all()
+        assert set(cg.status) <= {COMMON_GROUND, NOT_ENOUGH_VOTES}
+        assert (cg.status_without_classes() == COMMON_GROUND).all()
+        if k == 2:
+            assert (cg.status == COMMON_GROUND).sum() == 16
 
 
 def test_leave_statement_out_keeps_a_lone_dissent_from_making_its_own_class():
@@ -111,3 +122,51 @@ def test_small_classes_and_classes_without_votes_do_not_veto():
 def test_bonferroni_z():
     assert abs(class_veto_z(1.6449, 1) - 1.6449) < 1e-3
     assert abs(class_veto_z(1.6449, 4) - 2.2414) < 1e-3
+
+
+def test_a_class_leaning_against_or_short_of_votes_holds_a_statement_back():
+    """One group that supports all four statements (40 agree, 5 disagree, 5 pass each); two
+    latent classes of 90% and 10%. Statement 0: the small class's own rate is 0.4 on 10
+    expected votes, z 0.8 (no veto): it leans against it -> "not enough votes yet", and it is
+    listed after statement 2, which waits only for votes (3 expected from the small class).
+    Statement 1: every class supports it -> common ground. Statement 3: z 3 -> vetoed.
+    Statement 4: the small class's rate is 0.2 on 2 expected votes: too few votes, and it
+    leans against it, so it comes after statement 2. Without the classes all five are common
+    ground."""
+    counts = np.array([[[40, 5, 5]] * 5])
+    rates = ClassRates(np.array([0.9, 0.1]),
+                       np.array([[0.9, 0.9, 0.9, 0.9, 0.9], [0.4, 0.9, 0.9, 0.1, 0.2]]),
+                       np.array([[0.0, 0.0, 0.0, 0.0, 0.0], [0.8, 0.0, 0.0, 3.0, 0.5]]),
+                       np.array([[40.0, 40.0, 40.0, 40.0, 40.0], [10.0, 10.0, 3.0, 10.0, 2.0]]))
+    cg = common_ground(counts, ["all"], classes=[rates])
+    assert cg.status.tolist() == [NOT_ENOUGH_VOTES, COMMON_GROUND, NOT_ENOUGH_VOTES,
+                                  REJECTED_WITHIN_A_GROUP, NOT_ENOUGH_VOTES]
+    assert cg.class_leans is not None and cg.class_short is not None
+    assert cg.class_leans.tolist() == [True, False, False, True, True]
+    assert cg.class_short.tolist() == [False, False, True, False, True]
+    key = cg.rank_key()
+    # the same counts: only the tier differs
+    assert key[0] < key[2] - 2 and key[4] < key[2] - 2 and key[1] == key[2]
+    assert (cg.status_without_classes() == COMMON_GROUND).all()
+    # a class below veto_min_share neither vetoes nor holds back
+    small = CommonGroundSettings(veto_min_share=0.2)
+    assert (common_ground(counts, ["all"], classes=[rates], settings=small).status
+            == COMMON_GROUND).all()
+
+
+def test_a_class_too_small_to_gather_votes_holds_nothing_back():
+    """A 10% class with 3 expected votes on most statements (a handful of people in a small
+    room): its rate 0.2 on statement 0 neither holds it back nor moves it, and no statement
+    waits for its votes; with 6 expected votes on most statements it does both."""
+    counts = np.array([[[40, 5, 5]] * 3])
+    rate = np.array([[0.9, 0.9, 0.9], [0.2, 0.9, 0.9]])
+    evidence = np.array([[0.0, 0.0, 0.0], [0.6, 0.0, 0.0]])
+    few = ClassRates(np.array([0.9, 0.1]), rate, evidence,
+                     np.array([[40.0, 40.0, 40.0], [3.0, 3.0, 6.0]]))
+    cg = common_ground(counts, ["all"], classes=[few])
+    assert (cg.status == COMMON_GROUND).all()
+    assert cg.rank_key()[0] == cg.rank_key()[1]
+    enough = replace(few, votes=np.array([[40.0, 40.0, 40.0], [6.0, 6.0, 3.0]]))
+    cg = common_ground(counts, ["all"], classes=[enough])
+    assert cg.status.tolist() == [NOT_ENOUGH_VOTES, COMMON_GROUND, NOT_ENOUGH_VOTES]
+    assert cg.rank_key()[0] < cg.rank_key()[2] - 2
