@@ -41,7 +41,7 @@ from .polarity import POLARITY_WORDS
 from .stopwords import STOP_WORDS
 
 __all__ = ["MIN_COMPOUND_PART", "SAME_FRAME", "SLOTS", "STRICT_GENERIC", "detail_conflict",
-           "details", "replaced_element"]
+           "details", "replaced_element", "same_sentence"]
 
 #: Shortest class form that also matches as the head or tail of a compound.
 MIN_COMPOUND_PART = 5
@@ -267,6 +267,25 @@ def _classes(word: str) -> frozenset[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=8192)
+def same_sentence(a: str, b: str) -> float:
+    """How much of two statements is one sentence: the share of their words (Snowball stems,
+    function words included) that align in order, ``2 * matched / (len(a) + len(b))``
+    (:class:`difflib.SequenceMatcher`); 0 when either has no word.
+
+    >>> same_sentence("De huisarts moet 's avonds open zijn", "De huisarts moet 's ochtends open")
+    0.727...
+    """
+    stem = _stemmer(detect_language(a)).stemWord
+    stems_a = [stem(t) for t in words(a.replace("'s ", " "))]
+    stems_b = [stem(t) for t in words(b.replace("'s ", " "))]
+    if not stems_a or not stems_b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, stems_a, stems_b, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    return 2 * matched / (len(stems_a) + len(stems_b))
+
+
+@functools.lru_cache(maxsize=8192)
 def replaced_element(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The words each statement has in place of the other's, when the two are the same
     sentence with an element replaced; else None.
@@ -290,16 +309,12 @@ def replaced_element(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] 
     ...                  "Het verplichte eigen risico moet verlaagd worden.") is None
     True
     """
+    if same_sentence(a, b) < SAME_FRAME:
+        return None
     language = detect_language(a)
     stem = _stemmer(language).stemWord
     tokens_a, tokens_b = words(a.replace("'s ", " ")), words(b.replace("'s ", " "))
-    if not tokens_a or not tokens_b:
-        return None
     stems_a, stems_b = [stem(t) for t in tokens_a], [stem(t) for t in tokens_b]
-    matcher = difflib.SequenceMatcher(None, stems_a, stems_b, autojunk=False)
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    if 2 * matched / (len(stems_a) + len(stems_b)) < SAME_FRAME:
-        return None
     content_a = content_stems(a, language, POLARITY_WORDS)
     content_b = content_stems(b, language, POLARITY_WORDS)
 

@@ -173,12 +173,19 @@ _NO_NEED_VERBS: dict[str, int] = {
 #: Words that a negation before them turns into "need not" ("niet nodig", "not necessary",
 #: "does not need", "no need", "nicht nötig").
 _NEGATED_NEED = frozenset(_ws("nodig noodzakelijk necessary need needs nötig notwendig"))
+#: Words that say "not needed" themselves (session 9: the dictionary opposites of the need words
+#: above; "overbodig" also occurs in the fifth held-out set): "need not" unless negated
+#: ("niet overbodig" is a need).
+UNNEEDED_WORDS = frozenset(_ws(
+    "overbodig overbodige onnodig onnodige nodeloos nodeloze unnecessary needless superfluous "
+    "überflüssig überflüssige unnötig unnötige"))
 #: "meer" after a negation means "any more" (no longer), not "more".
 _TEMPORAL_MORE = frozenset({"meer", "more", "mehr"})
 #: Every word this module reads (the lexical overlap leaves them out).
 POLARITY_WORDS: frozenset[str] = (
     NEGATIONS | INTENSIFIERS | frozenset(SIZE_WORDS) | frozenset(STATE_WORDS)
     | frozenset(DIRECTION_WORDS) | _NEGATED_NEW | NEED_WORDS | frozenset(_NO_NEED_VERBS)
+    | UNNEEDED_WORDS
 )
 
 
@@ -254,7 +261,11 @@ def _read_clause(tokens: list[str]) -> tuple[list[int], set[int], bool, bool, bo
     negations (a negation attached to no polarity word), says "need not", names a need."""
     all_negations = [i for i, t in enumerate(tokens) if t in NEGATIONS]
     no_need = _no_need(tokens, all_negations)
-    negations = [n for n in all_negations if n not in no_need]
+    # "niet overbodig": a need, the negation used up by it.
+    unneeded = [i for i, t in enumerate(tokens) if t in UNNEEDED_WORDS]
+    negating_unneeded = {n for n in all_negations for i in unneeded
+                         if 0 < i - n <= NEGATION_SCOPE}
+    negations = [n for n in all_negations if n not in no_need and n not in negating_unneeded]
     # "niet meer", "geen patiënten meer": no longer. The negation stays, "meer" is dropped.
     tokens = [
         "" if t in _TEMPORAL_MORE and any(0 < i - n <= NEGATION_SCOPE for n in negations) else t
@@ -274,7 +285,9 @@ def _read_clause(tokens: list[str]) -> tuple[list[int], set[int], bool, bool, bo
             if not (tokens[term[0]] in _NEGATED_NEW and f == 1)]
     states = [s * f for (_, s, _), f in kept if s]
     directions = {d * f for (_, _, d), f in kept if d}
-    return states, directions, bool(free % 2), bool(no_need), any(t in NEED_WORDS for t in tokens)
+    needless = bool(unneeded) and not negating_unneeded
+    return (states, directions, bool(free % 2), bool(no_need) or needless,
+            any(t in NEED_WORDS for t in tokens) or bool(negating_unneeded))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -98,3 +98,43 @@ def test_shared_size_words_stay_part_of_their_term():
     a = "De administratieve lasten in de zorg zijn veel te hoog."
     b = "Zorgverleners besteden te veel tijd aan administratie."
     assert unshared_conflict(a, b) is Conflict.NONE
+
+
+def test_a_variant_of_another_near_statement_is_not_flagged_as_a_repeat_of_the_best():
+    """A new claim in a neighbour's frame ("... gratis thuisbezorgen" in place of "... in
+    weekrollen verpakken") is no duplicate of the best-ranked statement either."""
+    settings = DUPLICATE_PROFILES["multilingual-e5-small"]
+    new = "De bibliotheek moet boeken voor ouderen gratis thuisbezorgen."
+    seeds = ["Ouderen moeten gratis boeken bij de bibliotheek kunnen lenen.",
+             "De bibliotheek moet boeken voor ouderen in grote letters drukken.",
+             "Er moet een nieuwe sporthal komen."]
+    ev = evidence(new, seeds, np.array([0.97, 0.95, 0.80]), settings.reference_cosine)
+    scores, _ = score(ev, settings)
+    assert int(np.argmax(scores)) == 0
+    assert flag_candidate(ev, scores, settings, new, seeds) is None
+    # without the variant among the near statements, the best-ranked one is the candidate
+    assert flag_candidate(ev, scores, settings, new, [seeds[0], seeds[2], seeds[2]]) == 0
+
+
+NEW_OPPOSITES = [
+    # session 9: "not needed" words (the opposites of the need words) and general reversal verbs
+    ("Er moet een nieuw zwembad in de gemeente komen.",
+     "Een nieuw zwembad in de gemeente is overbodig."),
+    ("Een extra wijkagent is echt nodig.", "Een extra wijkagent is onnodig."),
+    ("De proef met de buurtbus moet doorgaan.", "De proef met de buurtbus moet stoppen."),
+    ("De gemeente moet de bouwaanvraag van de zorgboerderij goedkeuren.",
+     "De gemeente moet de bouwaanvraag van de zorgboerderij afwijzen."),
+    ("Een beweegcoach op school is zinvol.", "Een beweegcoach op school is zinloos."),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), NEW_OPPOSITES)
+def test_general_opposites_conflict(a, b):
+    assert claim_conflict(a, b) is Conflict.STRONG
+    assert claim_conflict(b, a) is Conflict.STRONG
+
+
+def test_a_negated_not_needed_word_is_a_need():
+    assert polarity("Een nieuw zwembad is niet overbodig.").need == 1
+    assert claim_conflict("Er moet een nieuw zwembad komen.",
+                          "Een nieuw zwembad is zeker niet overbodig.") is Conflict.NONE
