@@ -86,6 +86,7 @@ def clause_words(text: str, language: str | None = None) -> tuple[tuple[str, ...
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=8192)
 def detect_language(text: str) -> str:
     """``"nl"``, ``"en"`` or ``"de"``: the language whose stop words the text uses most.
 

@@ -355,6 +355,14 @@ _NEVER_SHARED = (NEGATIONS | INTENSIFIERS | frozenset(SIZE_WORDS)) - frozenset(
     STATE_WORDS) - frozenset(DIRECTION_WORDS)
 
 
+@functools.lru_cache(maxsize=8192)
+def _polarity_stems(text: str, language: str) -> dict[str, str]:
+    """The shareable polarity words of ``text`` with their stems (cached: a statement is
+    compared with every existing one)."""
+    stem = _stemmer(language).stemWord
+    return {w: stem(w) for w in words(text) if w in POLARITY_WORDS and w not in _NEVER_SHARED}
+
+
 def shared_polarity_words(a: str, b: str) -> tuple[frozenset[str], frozenset[str]]:
     """The polarity words (state, direction, need; not negations, "te" or size words) of ``a``
     and of ``b`` whose stem the other text also has as a polarity word: topic words both statements
@@ -364,9 +372,8 @@ def shared_polarity_words(a: str, b: str) -> tuple[frozenset[str], frozenset[str
     ...                       "Een lager huur is niet genoeg om huisartsen te lokken")
     (frozenset({'lagere'}), frozenset({'lager'}))
     """
-    stem = _stemmer(detect_language(a)).stemWord
-    pa = {w: stem(w) for w in words(a) if w in POLARITY_WORDS and w not in _NEVER_SHARED}
-    pb = {w: stem(w) for w in words(b) if w in POLARITY_WORDS and w not in _NEVER_SHARED}
+    language = detect_language(a)
+    pa, pb = _polarity_stems(a, language), _polarity_stems(b, language)
     common = set(pa.values()) & set(pb.values())
     return (frozenset(w for w, s in pa.items() if s in common),
             frozenset(w for w, s in pb.items() if s in common))
