@@ -261,7 +261,7 @@ def _same_stem(stem: str, others: frozenset[str]) -> bool:
     return False
 
 
-def _classes(word: str) -> frozenset[tuple[str, str]]:
+def _word_classes(word: str) -> frozenset[tuple[str, str]]:
     return frozenset((slot, name) for slot, names in details(word).items() for name in names
                      if name != _ANY)
 
@@ -324,8 +324,8 @@ def replaced_element(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] 
                 and not _same_stem(s, other)]
 
     new_a, new_b = novel(tokens_a, stems_a, content_b), novel(tokens_b, stems_b, content_a)
-    common = (frozenset().union(*map(_classes, new_a))
-              & frozenset().union(*map(_classes, new_b))) if new_a and new_b else frozenset()
-    new_a = [t for t in new_a if not _classes(t) & common]
-    new_b = [t for t in new_b if not _classes(t) & common]
+    common = (frozenset().union(*map(_word_classes, new_a))
+              & frozenset().union(*map(_word_classes, new_b))) if new_a and new_b else frozenset()
+    new_a = [t for t in new_a if not _word_classes(t) & common]
+    new_b = [t for t in new_b if not _word_classes(t) & common]
     return (tuple(new_a), tuple(new_b)) if new_a and new_b else None
