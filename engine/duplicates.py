@@ -86,7 +86,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .antonyms import antonym_conflict
-from .details import detail_conflict, replaced_element, same_sentence
+from .details import detail_conflict, replaced_element
 from .errors import InvalidSettingError
 from .lexical import (
     content_stems,
@@ -259,32 +259,10 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
         return None
     if new_text is not None and texts is not None and (
             detail_conflict(new_text, texts[best])
-            or replaced_element(new_text, texts[best]) is not None
-            or _variant_of_another(new_text, texts, ev.cosine, best)):
+            or replaced_element(new_text, texts[best]) is not None):
         return None
     return best
 
-
-#: Statements nearest by cosine that :func:`_variant_of_another` reads.
-VARIANT_NEIGHBOURS = 3
-
-
-def _variant_of_another(new_text: str, texts: Sequence[str], cosines: np.ndarray,
-                        best: int) -> bool:
-    """Whether the new statement is another statement's sentence with an element replaced
-    (:func:`engine.details.replaced_element`), that statement being one of the
-    :data:`VARIANT_NEIGHBOURS` nearest by cosine and more the same sentence than ``best`` is
-    (:func:`engine.details.same_sentence`): then it is a new claim in that statement's frame,
-    not a repeat of ``best`` ("De apotheek moet medicijnen voor ouderen gratis thuisbezorgen" is
-    a variant of "... in weekrollen verpakken", not a duplicate of "Ongebruikte medicijnen moeten
-    gratis bij de apotheek ingeleverd kunnen worden")."""
-    frame = same_sentence(new_text, texts[best])
-    for k in np.argsort(-cosines, kind="stable")[:VARIANT_NEIGHBOURS]:
-        k = int(k)
-        if (k != best and same_sentence(new_text, texts[k]) > frame
-                and replaced_element(new_text, texts[k]) is not None):
-            return True
-    return False
 
 
 @dataclass(frozen=True)

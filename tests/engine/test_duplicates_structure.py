@@ -100,20 +100,19 @@ def test_shared_size_words_stay_part_of_their_term():
     assert unshared_conflict(a, b) is Conflict.NONE
 
 
-def test_a_variant_of_another_near_statement_is_not_flagged_as_a_repeat_of_the_best():
-    """A new claim in a neighbour's frame ("... gratis thuisbezorgen" in place of "... in
-    weekrollen verpakken") is no duplicate of the best-ranked statement either."""
+def test_a_replaced_element_elsewhere_in_the_conversation_does_not_block_a_paraphrase():
+    """A paraphrase of one statement may be another statement's sentence with an element
+    replaced ("... te weinig huisartsen" beside "... te weinig tandartsen"): still a duplicate
+    of the first, so only the candidate itself is read (a session-9 trial that also read the
+    neighbours lost 7 of 23 right flags on the Dutch pairs and removed no wrong one)."""
     settings = DUPLICATE_PROFILES["multilingual-e5-small"]
-    new = "De bibliotheek moet boeken voor ouderen gratis thuisbezorgen."
-    seeds = ["Ouderen moeten gratis boeken bij de bibliotheek kunnen lenen.",
-             "De bibliotheek moet boeken voor ouderen in grote letters drukken.",
-             "Er moet een nieuwe sporthal komen."]
-    ev = evidence(new, seeds, np.array([0.97, 0.95, 0.80]), settings.reference_cosine)
+    new = "Er zijn in onze regio te weinig huisartsen."
+    seeds = ["Onze regio heeft niet genoeg huisartsen.",
+             "Er zijn in onze regio te weinig tandartsen.", "Er moet een nieuwe sporthal komen."]
+    ev = evidence(new, seeds, np.array([0.97, 0.96, 0.80]), settings.reference_cosine)
     scores, _ = score(ev, settings)
     assert int(np.argmax(scores)) == 0
-    assert flag_candidate(ev, scores, settings, new, seeds) is None
-    # without the variant among the near statements, the best-ranked one is the candidate
-    assert flag_candidate(ev, scores, settings, new, [seeds[0], seeds[2], seeds[2]]) == 0
+    assert flag_candidate(ev, scores, settings, new, seeds) == 0
 
 
 NEW_OPPOSITES = [
