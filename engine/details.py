@@ -24,6 +24,13 @@ class of their slot. Two statements **differ in a detail** (:func:`detail_confli
 slot, each names a class the other does not cover: each side says something the other replaced.
 One side naming a detail the other leaves out is no conflict (a paraphrase may add or drop one).
 
+Session 9 adds a check that needs no lexicon (:func:`replaced_element`): two statements that are
+the same sentence (most words aligned in order) with an element replaced on each side by content
+words the other lacks, and that are no known equivalents (one class of :data:`SLOTS`), make
+different claims ("voor mensen met overgewicht" / "met een beperking"); someone repeating a claim
+rewords it. It misses a paraphrase that keeps the sentence and swaps one word for a synonym the
+slots do not know ("meer erkenning" / "meer waardering").
+
 Limits: a lexicon of the care domain in Dutch (with a few English and German words), not a
 parser: a detail outside it is not seen (numbers are :mod:`engine.quantities`' job), and a
 statement that names two details of a slot for two purposes ("de huisarts verwijst naar de
