@@ -90,7 +90,14 @@ def test_shared_polarity_words_no_longer_mask_a_negation():
     new = "Vrijwilligers die eenzame mensen bezoeken, moeten geen vergoeding krijgen."
     assert conflict(polarity(seed), polarity(new)) is Conflict.NONE
     assert unshared_conflict(seed, new) is Conflict.WEAK
-    assert claim_conflict(new, seed) is Conflict.WEAK
+    # it blocks the flag, and leaves the ranking (claim_conflict's reading) alone
+    assert claim_conflict(new, seed) is Conflict.NONE
+    settings = DUPLICATE_PROFILES["multilingual-e5-small"]
+    seeds = [seed, "Er moet een nieuwe sporthal komen."]
+    ev = evidence(new, seeds, np.array([0.97, 0.80]), settings.reference_cosine)
+    scores, _ = score(ev, settings)
+    assert int(np.argmax(scores)) == 0
+    assert flag_candidate(ev, scores, settings, new, seeds) is None
 
 
 def test_shared_size_words_stay_part_of_their_term():
