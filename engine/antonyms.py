@@ -139,7 +139,23 @@ _SPEC = (
     "erlauben erlaubt / verbieten verboten;"
     "behalten bleiben bleibt / streichen abschaffen abgeschafft verschwinden;"
     "einführen eingeführt / abschaffen abgeschafft;"
-    "sicher / unsicher gefährlich"
+    "sicher / unsicher gefährlich;"
+    # Session 9 (dup17f): general opposites of continuation, acceptance and use, from a
+    # textbook list of Dutch opposites (tegenstellingen), with their English and German forms;
+    # added as vocabulary classes, not read from a held-out set ("stoppen" also occurs in the
+    # fifth one: benchmarks/RESULTS.md gives its figures with and without these pairs).
+    "doorgaan voortzetten voortgezet continueren blijven blijft / stoppen stopt gestopt "
+    "ophouden beëindigen beëindigd staken;"
+    "beginnen begint starten / stoppen stopt gestopt ophouden beëindigen beëindigd;"
+    "accepteren geaccepteerd goedkeuren goedgekeurd toelaten toegelaten / weigeren geweigerd "
+    "afwijzen afgewezen afkeuren afgekeurd;"
+    "nuttig nuttige zinvol zinvolle / nutteloos nutteloze zinloos zinloze;"
+    "continue continued / stop stopped end ended;"
+    "accept accepted approve approved / refuse refused reject rejected;"
+    "useful worthwhile / useless pointless;"
+    "weitermachen fortsetzen / aufhören beenden stoppen;"
+    "annehmen genehmigen genehmigt / ablehnen verweigern;"
+    "sinnvoll nützlich / sinnlos nutzlos"
 )
 #: Each entry: the word forms of one side and of the opposite side.
 ANTONYMS = _pairs(_SPEC)

@@ -54,6 +54,17 @@ Two claim checks keep a different claim from the flag without touching the ranki
   encoder cannot tell these from synonyms (word cosines "streek"/"regio" 0.88, "tandarts"/
   "huisarts" 0.93 with multilingual-e5-small), so a lexicon of the care domain does it.
 
+* **a replaced element** (session 9, :func:`engine.details.replaced_element`): when the two
+  are the same sentence (most words aligned, in order) with an element replaced on each side by
+  words the other lacks and that are no known equivalents ("voor mensen met overgewicht" / "met
+  een beperking", "wat ze eten" / "hoe laat ze opstaan"), the candidate is not flagged: someone
+  repeating a claim rewords it. This needs no lexicon, so it reaches themes the lexicons do not.
+
+Polarity is read per clause, and for the flag candidate a second reading leaves out the polarity
+words both statements share (:func:`engine.polarity.unshared_conflict`: "eenzame mensen" in both
+no longer makes both "problem" statements and so hides an added "geen"); a conflict in that
+reading blocks the flag like one in the first, but does not change the ranking.
+
 The flag model is fitted on the labelled training pairs submitted one at a time to conversations
 built like the service's (one statement per claim), never on the held-out conversations. A model
 without measured settings (e.g. an operator's local directory) ranks by cosine and flags nothing.
@@ -76,7 +87,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .antonyms import antonym_conflict
-from .details import detail_conflict
+from .details import detail_conflict, replaced_element
 from .errors import InvalidSettingError
 from .lexical import (
     content_stems,
@@ -85,7 +96,7 @@ from .lexical import (
     stem_overlap,
     unmatched_words,
 )
-from .polarity import POLARITY_WORDS, Conflict, conflict, polarity
+from .polarity import POLARITY_WORDS, Conflict, conflict, polarity, unshared_conflict
 from .quantities import quantity_conflict
 from .semantics import StatementEmbedder, cosine_similarities
 from .settings import DUPLICATE_PROFILES, DuplicateFlagModel, DuplicateSettings
@@ -229,7 +240,10 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     """The statement the flag decision is about: the best-ranked one, or None when its claim
     conflicts with the new one (an opposite is never flagged) or, given the texts, when the two
     differ in a detail (:func:`engine.details.detail_conflict`: another time, provider, place or
-    group on each side is another claim).
+    group on each side is another claim), are the same sentence with an element replaced
+    (:func:`engine.details.replaced_element`) or conflict once the polarity words they share
+    are left out (:func:`engine.polarity.unshared_conflict`, a weak conflict only when they
+    share most content words).
 
     Not the next one down, and nothing when the nearest statement by cosine is an opposite
     (ranked lower by the conflict penalty): a new statement whose nearest is its opposite
@@ -247,9 +261,18 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     # ons dorp te komen" ranked "In ons dorp zijn geen levensloopbestendige woningen" first).
     if blocked[best] or blocked[int(np.argmax(ev.cosine))]:
         return None
-    if new_text is not None and texts is not None and detail_conflict(new_text, texts[best]):
+    if new_text is None or texts is None:
+        return best
+    # The polarity read without the words both share (session 9) blocks the flag only: the
+    # ranking, and so the hint, keeps the reading above.
+    unshared = unshared_conflict(new_text, texts[best])
+    if (unshared == Conflict.STRONG or (unshared == Conflict.WEAK
+                                        and ev.overlap[best] >= settings.weak_conflict_overlap)
+            or detail_conflict(new_text, texts[best])
+            or replaced_element(new_text, texts[best]) is not None):
         return None
     return best
+
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from typing import Any
 from .stopwords import STOP_WORDS, STOP_WORDS_BY_LANGUAGE
 
 __all__ = [
+    "CLAUSE_WORDS",
     "MIN_COMPOUND_PART",
+    "clause_words",
     "content_stems",
     "detect_language",
     "shared_stems",
@@ -51,6 +53,40 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+#: Conjunctions that start a new clause, per language: a negation or a polarity word of one
+#: clause says nothing about the next ("..., maar krijgen veel minder aandacht").
+CLAUSE_WORDS: dict[str, frozenset[str]] = {
+    "nl": frozenset(["maar", "want", "omdat", "doordat", "zodat", "terwijl", "tenzij", "hoewel"]),
+    "en": frozenset(["but", "because", "whereas", "unless", "although"]),
+    "de": frozenset(["aber", "denn", "weil", "sodass", "obwohl"]),
+}
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\u2013\u2014]|\s-\s")
+
+
+@functools.lru_cache(maxsize=8192)
+def clause_words(text: str, language: str | None = None) -> tuple[tuple[str, ...], ...]:
+    """:func:`words` of each clause of ``text``: split at punctuation (, ; : . ! ? brackets,
+    dashes) and before a conjunction of :data:`CLAUSE_WORDS` (of ``language``, detected when
+    not given); empty clauses are left out.
+
+    >>> clause_words("Jongeren zijn vaak eenzaam, maar krijgen minder aandacht.")
+    (('jongeren', 'zijn', 'vaak', 'eenzaam'), ('maar', 'krijgen', 'minder', 'aandacht'))
+    """
+    conjunctions = CLAUSE_WORDS[language or detect_language(text)]
+    out: list[tuple[str, ...]] = []
+    for part in _CLAUSE_BREAK.split(text):
+        current: list[str] = []
+        for token in words(part):
+            if token in conjunctions and current:
+                out.append(tuple(current))
+                current = []
+            current.append(token)
+        if current:
+            out.append(tuple(current))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=8192)
 def detect_language(text: str) -> str:
     """``"nl"``, ``"en"`` or ``"de"``: the language whose stop words the text uses most.
 
