@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -45,6 +46,14 @@ def test_every_language_of_the_report_has_the_group_word() -> None:
         assert strings(lang)["group"] == group_name(0, lang, capital=True).split(" ")[0]
 
 
+def _run_node(script: str) -> Any:
+    """Run an ES-module ``script`` in Node; its last printed line, read as JSON."""
+    assert NODE is not None
+    done = subprocess.run([NODE, "--input-type=module", "-e", script], capture_output=True,
+                          text=True, timeout=30, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_javascript_rule_agrees_with_python() -> None:
     """Run the pages' own groupLetter in Node on integer ids and on JSON keys (the pages read
@@ -57,9 +66,7 @@ def test_javascript_rule_agrees_with_python() -> None:
         "    keys: keys.map(m.groupLetter),\n"
         "    junk: [null, undefined, -1, 1.5, 'x', ''].map(m.groupLetter)}));\n"
         "});\n")
-    done = subprocess.run([NODE, "--input-type=module", "-e", script], capture_output=True,
-                          text=True, timeout=30, check=True)
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = _run_node(script)
     expected = [group_letter(g) for g in IDS]
     assert out["ints"] == expected
     assert out["keys"] == expected
@@ -105,9 +112,7 @@ def test_javascript_sentences_agree_with_python() -> None:
         "               why: cases.map(([s, g, r]) => p.whyNotSentence(s, g, r))};\n"
         "}\n"
         "console.log(JSON.stringify(out));\n")
-    done = subprocess.run([NODE, "--input-type=module", "-e", script], capture_output=True,
-                          text=True, timeout=30, check=True)
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = _run_node(script)
     for lang in ("en", "nl"):
         words = strings(lang)
         assert out[lang]["support"] == support_sentence(support, words)
