@@ -766,7 +766,7 @@ def _speed_child(path: str) -> None:
     run = SimpleNamespace(settings=AnalysisSettings(), random_state=0, X=X,
                           active=np.ones(X.shape[1], dtype=bool))
     t2, cpu2 = time.perf_counter(), time.process_time()
-    _opinion_cells(cast(Any, run), np.arange(X.shape[0]))
+    _opinion_cells(cast(Any, run), np.arange(X.shape[0]), labels)
     veto, veto_cpu = time.perf_counter() - t2, time.process_time() - cpu2
     print(f"{X.nnz} {secs:.1f} {cpu:.1f} {r.model.n_iterations} {before:.2f} {peak:.2f} "
           f"{precision_at(r.score, z['truth']):.2f} {veto:.2f} {veto_cpu:.2f}")

@@ -10,9 +10,10 @@ minority, and that is enough to undo the mixing:
 
 1. **Classes.** A latent class model with a leniency per participant
    (:func:`engine.latent_class.fit_classes`, on the agree / disagree votes of the opinion
-   space's fit sample), started from the opinion space's k-means cells at each of
-   ``CommonGroundSettings.class_levels`` numbers of classes. Each participant gets class
-   probabilities ``r_i``.
+   space's fit sample), at each of ``CommonGroundSettings.class_levels`` numbers of classes
+   the best of several starts: the opinion space's k-means cells, the opinion groups (when
+   there are two or more; ``engine.steps._group_start``) and two random labellings. Each
+   participant gets class probabilities ``r_i``.
 2. **Leave the statement out.** For statement s, the classes and everyone's class
    probabilities come from the model refitted (warm-started) without the votes on s's fold of
    statements (five folds, s mod 5): who counts as minority, and what the minority is, are
@@ -36,8 +37,9 @@ minority, and that is enough to undo the mixing:
 
 Only a veto: a class's evidence is too weak to be asked for proof of support.
 
-The model reads the votes only (not the groups, not the roles), so it also holds when the
-groups merge the minority into a larger one (issue 16). Cost: per level one EM (three starts)
+The model reads the votes only (not the roles; the groups give one start, not the classes), so
+it also holds when the groups merge the minority into a larger one (issue 16). Cost: per level
+one EM (three or four starts)
 and five warm refits on the opinion space's fit sample (at most
 ``engine.opinion_space.FIT_ROWS`` participants, and at most 60,000 of their votes:
 ``engine.steps._CLASS_VOTES``), then the mixture fits, each statement iterating only until its

@@ -541,7 +541,7 @@ def fit_bridging(
     fine: np.ndarray | None = None
     classes: list[ClassRates] = []
     if base is not None:
-        fine, classes = _opinion_cells(run, base.members)
+        fine, classes = _opinion_cells(run, base.members, labels)
     fit = bridging(
         run.matrix,
         group_labels=labels,
@@ -579,16 +579,24 @@ def _within_votes(X: sp.csr_matrix, rows: np.ndarray, most: int,
 #: model to find a minority class; on planted 50/25/15/10 rooms one random start alone left 8
 #: group-rejected top-10 places in 20 seeds, three 3).
 _CLASS_RANDOM_STARTS = 2
+#: Also start each level from the opinion groups (:func:`_group_start`), when there are two or
+#: more: a start that already holds a minority the groups found. On planted 6-group rooms it
+#: took group-rejected top-10 places from 46 to 37 in 10 seeds (benchmarks/RESULTS.md, session 9,
+#: cg16f); with one group (the fresh rooms, the 20,000-participant export) nothing changes.
+_GROUP_START = True
 
 
 def _opinion_cells(
-    run: Run, members: np.ndarray
+    run: Run, members: np.ndarray, groups: np.ndarray | None = None
 ) -> tuple[np.ndarray | None, list[ClassRates]]:
     """(len(fine_levels), n_participants) cells of the opinion space (:mod:`engine.opinion_space`)
     for the common-ground veto (None when switched off or the room is too small), and the
     latent classes of its fit sample with their own agree rates (:mod:`engine.class_veto`),
-    each level started from the k-means cells of the same number (if a fine level) and two
-    random labellings; none when the space finds no pattern beyond chance."""
+    each level started from the k-means cells of the same number, from the opinion groups
+    ``groups`` (each participant's group label, -1 for none; when there are two or more,
+    :func:`_group_start`) and from two random labellings; the best screened start is fitted
+    (:func:`engine.latent_class.fit_classes`). None when the space finds no pattern beyond
+    chance."""
     cg = run.settings.bridging_fit.common_ground
     if not cg.fine_levels and not cg.class_levels:
         return None, []
@@ -604,15 +612,60 @@ def _opinion_cells(
     cells = opinion_cells(space, run.X.shape[0], levels, rng=rng)
     rows = space.placed if space.fit is None else space.placed[space.fit]
     rows = _within_votes(run.X, rows, _CLASS_VOTES, rng)
+    in_groups = None
+    if _GROUP_START and groups is not None:
+        g = np.asarray(groups, dtype=np.int64)[rows]
+        if len(np.unique(g[g >= 0])) >= 2:
+            in_groups = g
     classes = []
     for k in cg.class_levels:
         starts = [cells[levels.index(k), rows]]
+        if in_groups is not None:
+            starts.append(_group_start(in_groups, cells[levels.index(k), rows], k))
         starts += [rng.integers(k, size=len(rows)) for _ in range(_CLASS_RANDOM_STARTS)]
         rates = class_rates(run.X, run.active, rows, starts)
         if rates is not None:
             classes.append(rates)
     fine = cells[[levels.index(k) for k in cg.fine_levels]] if cg.fine_levels else None
     return fine, classes
+
+
+def _group_start(groups: np.ndarray, cells: np.ndarray, k: int) -> np.ndarray:
+    """A labelling 0..k-1 from the opinion groups ``groups`` (-1: in none; they join the
+    largest group): each group is a class; with more groups than k the smallest merges into
+    the largest; with fewer, the largest class that can gives its largest k-means cell
+    (``cells``, the same rows) to a new class, until there are k (or nothing can be split).
+
+    Examples
+    --------
+    >>> _group_start(np.array([0, 0, 0, 0, 1, 1, -1]), np.array([0, 0, 1, 1, 2, 2, 1]), 3)
+    array([0, 0, 2, 2, 1, 1, 2])
+    >>> _group_start(np.array([0, 0, 0, 1, 2]), np.array([0, 0, 0, 0, 0]), 2)
+    array([0, 0, 0, 0, 1])
+    """
+    labels = np.asarray(groups, dtype=np.int64).copy()
+    if (labels >= 0).any():
+        labels[labels < 0] = np.bincount(labels[labels >= 0]).argmax()
+    labels = np.unique(labels, return_inverse=True)[1].astype(np.int64)
+    n = int(labels.max()) + 1 if len(labels) else 0
+    while n > k:
+        sizes = np.bincount(labels, minlength=n)
+        labels[labels == int(np.argmin(sizes))] = int(np.argmax(sizes))
+        labels = np.unique(labels, return_inverse=True)[1].astype(np.int64)
+        n -= 1
+    cells = np.asarray(cells, dtype=np.int64)
+    while n < k:
+        for big in np.argsort(-np.bincount(labels, minlength=n), kind="stable"):
+            inside = labels == big
+            best = int(np.argmax(np.bincount(cells[inside] - cells.min())) + cells.min())
+            part = inside & (cells == best)
+            if 0 < part.sum() < inside.sum():
+                labels[part] = n
+                n += 1
+                break
+        else:
+            break
+    return labels
 
 
 T = TypeVar("T")

@@ -215,10 +215,15 @@ SETTINGS_NL: dict[str, str] = {
         "het fijne veto uit."),
     "CommonGroundSettings.class_levels": (
         "Aantallen latente klassen waarvan de instemming, met de menging van hun leden "
-        "verrekend, ook een veto heeft (engine.class_veto): een minderheid van 10% die bij een "
-        "dichtheid van 15% in geen enkele cel apart komt, is nog wel één klasse, en haar eigen "
-        "instemming wordt geschat uit ieders kans om bij die klasse te horen (zonder de stem op "
-        "de stelling zelf). Leeg zet dit veto uit."),
+        "verrekend, meetelt voor gemeenschappelijke grond (engine.class_veto): een minderheid van "
+        "10% die bij een dichtheid van 15% in geen enkele cel apart komt, is nog wel één klasse, "
+        "en haar eigen instemming wordt geschat uit ieders kans om bij die klasse te horen "
+        "(zonder de stem op de stelling zelf). Een klasse die een stelling aantoonbaar afwijst, "
+        "heeft een veto. Een klasse die er (nog zonder bewijs) tegen neigt, of te weinig stemmen "
+        "op de stelling heeft, houdt haar tegen als 'nog niet genoeg stemmen' (een neigende klasse "
+        "zet haar ook achteraan binnen haar status); een klasse met op de meeste stellingen te "
+        "weinig stemmen doet geen van beide. Het klassenmodel begint onder meer bij de "
+        "meningsgroepen. Leeg zet dit alles uit."),
     "CommonGroundSettings.veto_min_share": (
         "... en een fijne cel heeft alleen een veto (en telt alleen mee in de volgorde binnen "
         "een status) als ze minstens dit aandeel van de ingedeelde deelnemers bevat. Issue 16 "

@@ -170,3 +170,40 @@ def test_a_class_too_small_to_gather_votes_holds_nothing_back():
     cg = common_ground(counts, ["all"], classes=[enough])
     assert cg.status.tolist() == [NOT_ENOUGH_VOTES, COMMON_GROUND, NOT_ENOUGH_VOTES]
     assert cg.rank_key()[0] < cg.rank_key()[2] - 2
+
+
+def test_the_class_model_also_starts_from_the_opinion_groups(monkeypatch):
+    """engine.steps._opinion_cells starts each class level from the opinion groups too (when
+    there are two or more): the groups' labelling, the largest group's largest k-means cell
+    split off until there are k classes; with one group (or none given) it does not."""
+    from types import SimpleNamespace
+
+    from meedenken.engine import steps
+    from meedenken.engine.settings import AnalysisSettings
+
+    n, S = 400, 30
+    side = np.arange(n) < 100  # a 25% group that rejects half the statements
+    p = np.full((n, S), 0.85)
+    p[np.ix_(side, np.arange(15))] = 0.1
+    X = _room(p, 0.4, seed=3)
+    run = SimpleNamespace(settings=AnalysisSettings(), random_state=0, X=X,
+                          active=np.ones(S, dtype=bool))
+    seen: list[list[np.ndarray]] = []
+
+    def capture(X, active, rows, starts, *a, **kw):  # type: ignore[no-untyped-def]
+        seen.append([np.asarray(s)[np.argsort(rows)] for s in starts])
+        return None
+
+    monkeypatch.setattr(steps, "class_rates", capture)
+    groups = np.where(side, 1, 0)
+    steps._opinion_cells(run, np.arange(n), groups)  # type: ignore[arg-type]
+    steps._opinion_cells(run, np.arange(n), np.zeros(n, dtype=int))  # type: ignore[arg-type]
+    steps._opinion_cells(run, np.arange(n))  # type: ignore[arg-type]
+    k = AnalysisSettings().bridging_fit.common_ground.class_levels[0]
+    assert [len(s) for s in seen] == [4, 3, 3]  # k-means cells, groups, two random
+    start = seen[0][1]
+    assert len(np.unique(start)) == k
+    # every class of the start lies within one opinion group, and the 25% group keeps its own
+    for c in np.unique(start):
+        assert len(np.unique(groups[start == c])) == 1
+    assert (start == start[~side][0]).sum() < (~side).sum()  # the larger group was split
