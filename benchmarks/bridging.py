@@ -13,6 +13,7 @@ Run from the repository root (tables are printed as markdown)::
     python -m benchmarks.bridging common      # issue 16: a hidden minority, 2-6 groups
     python -m benchmarks.bridging common-target  # ... only the two target rooms (3-4 groups)
     python -m benchmarks.bridging common-fresh   # ... target rooms, a variant not tuned on
+                                              # (common rooms: --first-seed 100 for other seeds)
     python -m benchmarks.bridging common-real # issue 16: common-ground top 10 on held-out votes
     python -m benchmarks.bridging step-cost [FOLDER]  # issue 16 item 5: the bridging step's seconds
                                               # on the 20,000-participant startup export
@@ -868,6 +869,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path", nargs="?")
     parser.add_argument("--seeds", type=int, help="generator seeds 0..N-1 (target: "
                         f"{TARGET_SEEDS}, synthetic: {GRID_SEEDS})")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="common rooms: seeds FIRST..FIRST+N-1 (e.g. 100 for seeds no rule "
+                        "was tuned on)")
     args = parser.parse_args(argv)
     if args.what == "_speed_child":
         _speed_child(args.path)
@@ -876,7 +880,8 @@ def main(argv: list[str] | None = None) -> None:
         lines = target(tuple(range(args.seeds or TARGET_SEEDS)))
     elif args.what in ("common", "common-target", "common-fresh"):
         scenarios = COMMON_TARGET if args.what != "common" else tuple(COMMON_SCENARIOS)
-        lines = common(tuple(range(args.seeds or TARGET_SEEDS)), scenarios,
+        first = args.first_seed
+        lines = common(tuple(range(first, first + (args.seeds or TARGET_SEEDS))), scenarios,
                        fresh=args.what == "common-fresh")
     elif args.what == "step-cost":
         lines = step_cost(args.path)

@@ -327,3 +327,29 @@ def test_the_null_shuffle_permutes_each_statement_uniformly_over_its_voters() ->
         values = _shuffled_within_columns(one, slots, rng).data[first]
         seen[np.arange(4), values.astype(int) - 1] += 1
     assert seen.min() > 230 and seen.max() < 370
+
+
+def test_outside_common_ground_a_statement_most_voters_do_not_agree_with_comes_last() -> None:
+    # Groups A (0-99) and B (100-199). Statement 0: 80 of A agree and 20 disagree, only 4 of B
+    # voted (3 agree): 83 of 104 agree, but B's bound is low (3 of 4). Statement 1: in each
+    # group 48 agree, 10 disagree, 42 pass: no group rejects it and its weakest bound (48 of
+    # 100) is the higher one, yet fewer than half of its 200 voters agree. Statement 2: nobody
+    # voted. With 150 votes asked of each group none is common ground ("not enough votes
+    # yet"); the bounds alone would list 1 before 0.
+    entries: list[tuple[int, int, int]] = []
+    for i in range(100):
+        entries.append((i, 0, 1 if i < 80 else -1))
+        entries += [(i, 1, 1 if i < 48 else -1 if i < 58 else 0),
+                    (100 + i, 1, 1 if i < 48 else -1 if i < 58 else 0)]
+    entries += [(100 + i, 0, 1 if i < 3 else -1) for i in range(4)]
+    rows, cols, data = (list(v) for v in zip(*entries, strict=True))
+    X = sp.csr_matrix((np.array(data, dtype=np.int8), (rows, cols)), shape=(200, 3))
+    labels = np.array([0] * 100 + [1] * 100)
+    settings = BridgingSettings(common_ground=CommonGroundSettings(min_group_votes=150))
+    r = bridging(X, group_labels=labels, settings=settings)
+    assert r.common is not None
+    assert set(r.common.status.tolist()) == {NOT_ENOUGH_VOTES}
+    assert r.n_votes.tolist() == [104, 200, 0] and r.n_agree.tolist() == [83, 96, 0]
+    key = r.common.rank_key()
+    assert key[1] > key[0]  # what the order read before
+    assert r.listed_order().tolist() == [0, 1, 2]
