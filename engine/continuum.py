@@ -184,38 +184,20 @@ def continuum_test(
     if len(rows) > max_points:
         rows = np.sort(rng.choice(rows, max_points, replace=False))
     n = len(rows)
-    sub = X[rows]
-    r = np.repeat(np.arange(n), np.diff(sub.indptr))
-    c = sub.indices.astype(np.int64)
-    v = sub.data.astype(np.float64)
-    keep = active[c]
-    r, c, v = r[keep], c[keep], v[keep]
-    comps = components[:2]
-    if comps.shape[0] < 2:
-        comps = np.vstack([comps, np.zeros((2 - comps.shape[0], comps.shape[1]))])
+    r, c, v = _cells(X, rows, active)
+    comps = _two_axes(components)
     pos = map_positions(r, c, v, n, center, comps, scale_columns, extra_voted)
     if n < 4 or not np.isfinite(pos).all() or float(pos.var(axis=0).sum()) == 0.0:
         return ContinuumTest(1.0, 1.0, 1.0, n, 0)
     index = cluster_index(pos)
-    cov = np.cov(pos.T) + 1e-12 * np.eye(2)
-    vals, vecs = np.linalg.eigh(cov)
-    z = (pos - pos.mean(axis=0)) @ (vecs / np.sqrt(np.maximum(vals, 1e-300)))
     n_s = X.shape[1]
     sided = v != 0
-    beta = _fit_statements(z, r[sided], c[sided], (v[sided] > 0).astype(np.float64), n_s)
-    votes_c = np.bincount(c, minlength=n_s)
-    pass_c = np.bincount(c, weights=(v == 0).astype(np.float64), minlength=n_s) / np.maximum(
-        votes_c, 1
-    )
+    beta = _fit_statements(_standard_positions(pos), r[sided], c[sided],
+                           (v[sided] > 0).astype(np.float64), n_s)
+    pass_share = _pass_share(c, v, n_s)
     null = np.empty((n_null, n, 2))
-    b0, a1, a2, pc = beta[c, 0], beta[c, 1], beta[c, 2], pass_c[c]
     for d in range(n_null):
-        zs = rng.standard_normal((n, 2))
-        eta = b0 + a1 * zs[r, 0] + a2 * zs[r, 1]
-        # One uniform per vote: below the pass share a pass, then agree with the model's odds.
-        u = rng.random(len(r))
-        agree_cut = pc + (1.0 - pc) / (1.0 + np.exp(-eta))
-        sim = np.where(u < pc, 0.0, np.where(u < agree_cut, 1.0, -1.0))
+        sim = _simulate(beta, r, c, n, pass_share, rng)
         null[d] = map_positions(r, c, sim, n, center, comps, scale_columns, extra_voted)
     null_index = _best_index(null)
     # The null's index is a mean over many participants: close to normal, so its mean and
@@ -247,6 +229,34 @@ class ClassContinuumTest:
     n_votes: int
     #: The calibrated loadings' scale against the fit on map positions.
     loading_scale: float
+
+
+def _cells(X: sp.csr_matrix, rows: np.ndarray,
+           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The votes of participants ``rows`` on the active statements, as (row in ``rows``,
+    statement, vote) arrays."""
+    sub = X[rows]
+    r = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+    c = sub.indices.astype(np.int64)
+    v = sub.data.astype(np.float64)
+    keep = active[c]
+    return r[keep], c[keep], v[keep]
+
+
+def _two_axes(components: np.ndarray) -> np.ndarray:
+    """The map's first two axes, a zero axis added where it has only one."""
+    comps = components[:2]
+    if comps.shape[0] < 2:
+        comps = np.vstack([comps, np.zeros((2 - comps.shape[0], comps.shape[1]))])
+    return comps
+
+
+def _pass_share(c: np.ndarray, v: np.ndarray, n_statements: int) -> np.ndarray:
+    """Per vote, the share of passes among its statement's votes (what the simulated
+    continua pass at)."""
+    votes = np.bincount(c, minlength=n_statements)
+    passes = np.bincount(c, weights=(v == 0).astype(np.float64), minlength=n_statements)
+    return (passes / np.maximum(votes, 1))[c]
 
 
 def _sample_rows(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, max_points: int,
@@ -343,16 +353,9 @@ def class_continuum_test(
     """
     rows = _sample_rows(X, rows, active, max_points, max_votes, rng)
     n = len(rows)
-    sub = X[rows]
-    r = np.repeat(np.arange(n), np.diff(sub.indptr))
-    c = sub.indices.astype(np.int64)
-    v = sub.data.astype(np.float64)
-    keep = active[c]
-    r, c, v = r[keep], c[keep], v[keep]
+    r, c, v = _cells(X, rows, active)
     n_s = X.shape[1]
-    comps = components[:2]
-    if comps.shape[0] < 2:
-        comps = np.vstack([comps, np.zeros((2 - comps.shape[0], comps.shape[1]))])
+    comps = _two_axes(components)
 
     def fit(values: np.ndarray) -> np.ndarray | None:
         """The continuum fitted to the votes ``values`` on their whitened map positions."""
@@ -371,10 +374,7 @@ def class_continuum_test(
     real = fit(v) if n >= 4 else None
     if real is None:
         return ClassContinuumTest(0.0, (), None, False, n, int((v != 0).sum()), 1.0)
-    pass_share = (
-        np.bincount(c, weights=(v == 0).astype(np.float64), minlength=n_s)
-        / np.maximum(np.bincount(c, minlength=n_s), 1)
-    )[c]
+    pass_share = _pass_share(c, v, n_s)
     # Indirect inference on the loadings' log scale: simulate at a scale, refit as the votes
     # were fitted, and move the scale by a secant step towards the refit matching the real fit
     # (attenuation makes the refit grow more slowly than the scale: plain ratio steps took 12
