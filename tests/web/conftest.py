@@ -107,6 +107,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         log.close()
 
 
+#: Seconds an API call from a browser test may take; a test module that needs longer (one whose
+#: first submission loads the sentence-embedding model) sets its own ``HTTP_TIMEOUT``.
+HTTP_TIMEOUT = 10
+
+
+@pytest.fixture
+def http(server: Server, request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """A client of the test server, with the module's ``HTTP_TIMEOUT`` (default 10 s)."""
+    timeout = getattr(request.module, "HTTP_TIMEOUT", HTTP_TIMEOUT)
+    with httpx.Client(base_url=server.base, timeout=timeout) as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():

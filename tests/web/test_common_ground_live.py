@@ -4,8 +4,6 @@ stays hidden) and one opinion group, and say so honestly when nothing qualifies 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -24,12 +22,6 @@ STATEMENTS = [
 ]
 #: 30 residents, 10 professionals, 8 managers and 3 board members (a cell under 5).
 ROLES = ["resident"] * 30 + ["professional"] * 10 + ["manager"] * 8 + ["board_member"] * 3
-
-
-@pytest.fixture
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base, timeout=10) as client:
-        yield client
 
 
 def _join_and_vote(conv: Conversation, roles: list[str | None], rule) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -30,12 +29,6 @@ RUNS = 5
 MEASUREMENTS = ROOT / "artifacts" / "journey-measurements.json"
 BACKGROUND = "getComputedStyle(document.querySelector('#vote-status .msg')).backgroundColor"
 OWN = "Er moet een ontmoetingsplek komen voor ouderen in elke wijk."
-
-
-@pytest.fixture
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base, timeout=10) as client:
-        yield client
 
 
 def _record(name: str, value: object) -> None:

@@ -4,8 +4,6 @@ inline script)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -20,11 +18,8 @@ STORED = ('<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</scrip
           '<b id="injected">vet</b> evil')
 
 
-@pytest.fixture
-def http(server: Server) -> Iterator[httpx.Client]:
-    # The first submission loads the sentence-embedding model: allow for a busy machine.
-    with httpx.Client(base_url=server.base, timeout=60) as client:
-        yield client
+# The first submission loads the sentence-embedding model: allow for a busy machine.
+HTTP_TIMEOUT = 60
 
 
 def test_statement_markup_is_inert_on_both_pages(server: Server, http: httpx.Client,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -18,12 +17,6 @@ AXE = ROOT / "tests" / "web" / "vendor" / "axe.min.js"
 OWN_STATEMENT = "Er moet een wijkcentrum komen met huisarts, apotheek en welzijn onder één dak."
 #: Seconds to wait for the live dashboard (debounced analysis plus the stream).
 LIVE_TIMEOUT = 15.0
-
-
-@pytest.fixture
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base, timeout=10) as client:
-        yield client
 
 
 def _vote_all(page, n: int) -> list[str]:  # type: ignore[no-untyped-def]

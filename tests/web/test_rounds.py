@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -13,12 +11,6 @@ from .helpers import SEEDS, add_voters, make_conversation
 from .test_pages import _axe_violations, _pass_all
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base, timeout=10) as client:
-        yield client
 
 
 def _agree_all(page) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests._polis_math_data import MATH_DATA, SOUND, needs_math_data
 
@@ -16,10 +15,7 @@ from .conftest import DESKTOP, Server
 pytestmark = needs_math_data
 
 
-@pytest.fixture
-def http(server: Server):  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.base, timeout=30) as client:
-        yield client
+HTTP_TIMEOUT = 30
 
 
 def test_set_up_page_imports_a_polis_conversation(server: Server, http: httpx.Client,
