@@ -60,7 +60,7 @@ Two claim checks keep a different claim from the flag without touching the ranki
   een beperking", "wat ze eten" / "hoe laat ze opstaan"), the candidate is not flagged: someone
   repeating a claim rewords it. This needs no lexicon, so it reaches themes the lexicons do not.
 
-Two more keep the flag conservative (session 10): the issue asks that few flags be wrong and no
+Three more keep the flag conservative (session 10): the issue asks that few flags be wrong and no
 opposite be flagged, and only three paraphrases of ten be flagged, so the flag is given only
 where the evidence is easy to read:
 
@@ -69,6 +69,9 @@ where the evidence is easy to read:
   X, maar Y", "..., niet allemaal in één wijk") names the rejected option's words too, so it is
   as near to a statement of that option as to one of the chosen; against a statement that
   contrasts nothing it is not flagged;
+* **an equal against an unequal comparison** (:func:`engine.details.comparison_conflict`): "net
+  zo vaak eenzaam als ouderen" against "veel minder vaak eenzaam dan ouderen" is another claim
+  about the same two groups;
 * **a long statement** (:func:`too_long_to_flag`, Dutch only): when the longer of the two has
   more than the flag model's ``max_words`` content words (6 for multilingual-e5-small), nothing is
   flagged. The embedding averages over the words, so a changed actor, place or direction is a
@@ -101,8 +104,9 @@ flags only short statements, so about a third of the paraphrases of a conversati
 (4 of 10 on held-out sets 6 and 7, 7 of 20 on set 1): a conversation written in long
 sentences may get fewer than three of ten. Reversals by actor, arrangement or judgement in
 short statements are still not seen ("zelf betalen" / "een vergoeding krijgen", "bij de
-gemeente ondergebracht" / "onafhankelijk van de gemeente", "veel minder vaak eenzaam dan" /
-"net zo vaak eenzaam als"): on held-out set 5, 4 of 22 opposites are still flagged. A "maar"
+gemeente ondergebracht" / "onafhankelijk van de gemeente", "geen voorrang" / "gelokt met een
+woning"): on held-out set 5, 3 of 22 opposites are still flagged. A comparison is read from
+"net zo / even ... als" and "meer / minder / -er ... dan" only. A "maar"
 clause of at most five words after a negated one is read as the replacing option, a longer one
 as a clause of its own, which a long correction or a short concession gets wrong. English and
 German statements have no length limit (no held-out conversation to choose one on).
@@ -116,7 +120,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .antonyms import antonym_conflict
-from .details import detail_conflict, one_sided_contrast, replaced_element
+from .details import comparison_conflict, detail_conflict, one_sided_contrast, replaced_element
 from .errors import InvalidSettingError
 from .lexical import (
     content_stems,
@@ -276,8 +280,9 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     (:func:`engine.details.replaced_element`), conflict once the polarity words they share
     are left out (:func:`engine.polarity.unshared_conflict`, a weak conflict only when they
     share most content words), only one of them sets two options against each other
-    (:func:`engine.details.one_sided_contrast`) or the longer one is too long to judge
-    (:func:`too_long_to_flag`).
+    (:func:`engine.details.one_sided_contrast`), one compares as equal what the other compares
+    as unequal (:func:`engine.details.comparison_conflict`) or the longer one is too long to
+    judge (:func:`too_long_to_flag`).
 
     Not the next one down, and nothing when the nearest statement by cosine is an opposite
     (ranked lower by the conflict penalty): a new statement whose nearest is its opposite
@@ -305,6 +310,7 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or detail_conflict(new_text, texts[best])
             or replaced_element(new_text, texts[best]) is not None
             or one_sided_contrast(new_text, texts[best])
+            or comparison_conflict(new_text, texts[best])
             or too_long_to_flag(new_text, texts[best], settings)):
         return None
     return best

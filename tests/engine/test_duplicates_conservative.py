@@ -1,6 +1,7 @@
 """A more conservative near-duplicate flag (issue 17, session 10): a statement that sets two
 options against each other is not flagged against one that does not (engine.details.
-one_sided_contrast), and a Dutch pair whose longer statement has more content words than the
+one_sided_contrast), nor an unequal comparison against an equal one (engine.details.
+comparison_conflict), and a Dutch pair whose longer statement has more content words than the
 flag model's ``max_words`` is not flagged (engine.duplicates.too_long_to_flag). Both keep the
 ranking: the statement is still the first suggestion.
 
@@ -14,7 +15,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from meedenken.engine.details import contrasts_options, one_sided_contrast
+from meedenken.engine.details import (
+    compares,
+    comparison_conflict,
+    contrasts_options,
+    one_sided_contrast,
+)
 from meedenken.engine.duplicates import (
     evidence,
     flag_candidate,
@@ -111,3 +117,37 @@ def test_a_short_pair_and_an_english_pair_are_not_limited():
            "when the school is rebuilt.")
     assert statement_words(new) > 6
     assert not too_long_to_flag(new, old, E5)  # the limit was chosen on Dutch statements only
+
+
+EQUAL_UNEQUAL = [
+    ("Jongeren sporten net zo vaak als ouderen.", "Jongeren sporten veel minder vaak dan ouderen."),
+    ("Fietsen in de stad is even veilig als autorijden.",
+     "Fietsen in de stad is gevaarlijker dan autorijden."),
+    ("Children in the city play outside just as often as children in villages.",
+     "Children in the city play outside less often than children in villages."),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), EQUAL_UNEQUAL)
+def test_an_equal_and_an_unequal_comparison_conflict(a, b):
+    assert comparison_conflict(a, b) and comparison_conflict(b, a)
+
+
+def test_no_comparison_conflict_without_one_side_or_with_then():
+    assert not comparison_conflict("Jongeren sporten net zo vaak als ouderen.",
+                                   "Jongeren en ouderen sporten evenveel.")
+    assert not comparison_conflict("Ouderen moeten zo lang mogelijk thuis blijven.",
+                                   "Ouderen blijven langer dan nodig thuis.")
+    # ", dan ..." is "then", not "than"
+    assert compares("Er moet een speeltuin komen achter de winkels, dan hebben kinderen wat.") == (
+        False, False)
+
+
+def test_an_unequal_comparison_of_an_equal_one_keeps_the_flag_not_the_first_place():
+    """"minder" in both hides the first from the polarity checks, as in a real submission."""
+    new = "Jongeren sporten veel minder vaak dan ouderen."
+    seeds = ["Jongeren sporten net zo vaak als ouderen, maar hebben minder tijd.",
+             "Er moet een nieuwe sporthal komen."]
+    assert _candidate(new, seeds) == (0, None)
+    # without the comparison the same pair is a candidate
+    assert _candidate("Jongeren sporten veel minder vaak.", seeds) == (0, 0)
