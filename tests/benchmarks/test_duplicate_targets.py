@@ -24,7 +24,10 @@ Two more, heldout_nl_6.txt and heldout_nl_7.txt (BLIND_FILES), were written blin
 by someone who never saw the method (40 seeds, 10 paraphrases, 6 opposites with and 6 without a
 negation word, 12 same-topic claims, 5 unrelated each; the seventh in residents' phone style) and
 evaluated by the lead once the method was merged; development sets since (session 10, dup17g,
-which meets both targets on them: 4 of 4 flags right each, no opposite flagged).
+which meets both targets on them: 4 of 4 flags right each, no opposite flagged). Two more,
+heldout_nl_8.txt (written style) and heldout_nl_9.txt (half in phone style), were written blind
+in session 10 the same way and evaluated once after dup17g: what they miss is a strict xfail
+below.
 """
 
 from __future__ import annotations
@@ -128,6 +131,17 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: opposites flagged; after dup17f 8 of 12 and 9 of 12, 2 and 3; after dup17g (a one-sided
 #: contrast and the length limit of the flag, sets 6 and 7 development sets by then) 4 of 4 and
 #: 4 of 4, none: both targets met, no xfail left.
+#: Sets 8 and 9 (session 10, evaluated once after dup17g; on main ef62169 before it: 6 of 12
+#: and 6 of 10 flags correct, 3 and 2 opposites flagged): set 8 4 of 6 flags correct (the two
+#: wrong flags same-topic claims), no opposite; set 9 no flag at all (its paraphrases are longer
+#: than the flag's six content words), no opposite.
+
+
+def _blind(not_met: dict[str, str]) -> list[Any]:
+    """One case per blind file, a strict xfail where ``not_met`` names the file."""
+    return [pytest.param(name, id=name.removesuffix(".txt"),
+                         marks=[_not_met(not_met[name])] if name in not_met else [])
+            for name in BLIND_FILES]
 
 
 @pytest.fixture(scope="module")
@@ -144,18 +158,23 @@ def test_the_blind_sets_hold_what_their_header_says():
         assert counts["R"] == 12 and counts["U"] == 5
 
 
-@pytest.mark.parametrize("name", BLIND_FILES)
+@pytest.mark.parametrize("name", _blind({
+    "heldout_nl_9.txt": "no paraphrase flagged (0 of 10; the flag's length limit of six content "
+                        "words): at least 3 of 10 asked"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
 
 
-@pytest.mark.parametrize("name", BLIND_FILES)
+@pytest.mark.parametrize("name", _blind({
+    "heldout_nl_8.txt": "4 of 6 flags correct (67%): two same-topic claims flagged",
+    "heldout_nl_9.txt": "no flag at all (0 of 0 counts as not met: the target is flags that "
+                        "are right, and there are none)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
 
 
-@pytest.mark.parametrize("name", BLIND_FILES)
+@pytest.mark.parametrize("name", _blind({}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
