@@ -60,7 +60,7 @@ Two claim checks keep a different claim from the flag without touching the ranki
   een beperking", "wat ze eten" / "hoe laat ze opstaan"), the candidate is not flagged: someone
   repeating a claim rewords it. This needs no lexicon, so it reaches themes the lexicons do not.
 
-Three more keep the flag conservative (session 10): the issue asks that few flags be wrong and no
+Four more keep the flag conservative (session 10): the issue asks that few flags be wrong and no
 opposite be flagged, and only three paraphrases of ten be flagged, so the flag is given only
 where the evidence is easy to read:
 
@@ -77,9 +77,13 @@ where the evidence is easy to read:
   flagged. The embedding averages over the words, so a changed actor, place or direction is a
   smaller part of a long statement, and the word checks have more places to miss it ("Bij
   huiselijk geweld moet het slachtoffer met de kinderen naar de opvang vertrekken, en mag de
-  pleger in het huis blijven" scored like a paraphrase of the claim it reverses).
+  pleger in het huis blijven" scored like a paraphrase of the claim it reverses);
+* **another number before the same unit** (:func:`engine.quantities.unit_number_changed`,
+  dup17h): "65 jaar en ouder" against "75 jaar en ouder" lies within the claim check's tolerance
+  (which lets "vier weken" match "een maand"), but within one unit nobody repeating a claim
+  changes its number.
 
-Both leave the ranking alone: the statement is still the first suggestion, only not flagged.
+All leave the ranking alone: the statement is still the first suggestion, only not flagged.
 
 Polarity is read per clause, and for the flag candidate a second reading leaves out the polarity
 words both statements share (:func:`engine.polarity.unshared_conflict`: "eenzame mensen" in both
@@ -130,7 +134,7 @@ from .lexical import (
     unmatched_words,
 )
 from .polarity import POLARITY_WORDS, Conflict, conflict, polarity, unshared_conflict
-from .quantities import quantity_conflict
+from .quantities import quantity_conflict, unit_number_changed
 from .semantics import StatementEmbedder, cosine_similarities
 from .settings import DUPLICATE_PROFILES, DuplicateFlagModel, DuplicateSettings
 
@@ -281,8 +285,9 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     are left out (:func:`engine.polarity.unshared_conflict`, a weak conflict only when they
     share most content words), only one of them sets two options against each other
     (:func:`engine.details.one_sided_contrast`), one compares as equal what the other compares
-    as unequal (:func:`engine.details.comparison_conflict`) or the longer one is too long to
-    judge (:func:`too_long_to_flag`).
+    as unequal (:func:`engine.details.comparison_conflict`), the two write different numbers
+    before the same unit (:func:`engine.quantities.unit_number_changed`: "65 jaar" / "75 jaar")
+    or the longer one is too long to judge (:func:`too_long_to_flag`).
 
     Not the next one down, and nothing when the nearest statement by cosine is an opposite
     (ranked lower by the conflict penalty): a new statement whose nearest is its opposite
@@ -311,6 +316,7 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or replaced_element(new_text, texts[best]) is not None
             or one_sided_contrast(new_text, texts[best])
             or comparison_conflict(new_text, texts[best])
+            or unit_number_changed(new_text, texts[best])
             or too_long_to_flag(new_text, texts[best], settings)):
         return None
     return best

@@ -36,6 +36,8 @@ __all__ = [
     "Quantity",
     "quantities",
     "quantity_conflict",
+    "same_unit_numbers",
+    "unit_number_changed",
 ]
 
 #: Two exact values of one dimension are the same claim within this factor ("vier weken" = 28
@@ -231,3 +233,47 @@ def quantity_conflict(a: str, b: str) -> bool:
         if not any(x.overlaps(y) for x in mine for y in theirs):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=8192)
+def same_unit_numbers(text: str) -> dict[tuple[str, float], frozenset[float]]:
+    """The numbers a statement writes before each unit, by unit ((dimension, size)): "65 jaar"
+    gives ``{("time", 365.0): {65.0}}``. Singular and plural forms are one unit ("een jaar",
+    "drie jaar", "twee jaren"); a plural unit without a number ("maanden") gives none.
+
+    >>> same_unit_numbers("Inwoners van 65 jaar en ouder, binnen twee weken")
+    {('time', 365.0): frozenset({65.0}), ('time', 7.0): frozenset({2.0})}
+    """
+    tokens = _tokens(text)
+    found: dict[tuple[str, float], set[float]] = {}
+    for i, token in enumerate(tokens):
+        value = _number(token)
+        if value is None or i + 1 >= len(tokens):
+            continue
+        if _number(tokens[i + 1]) is not None:  # "een half jaar": the last number word
+            continue
+        unit = _UNITS.get(tokens[i + 1])
+        if unit is not None:
+            found.setdefault((unit[0], unit[1]), set()).add(float(value))
+    return {key: frozenset(values) for key, values in found.items()}
+
+
+def unit_number_changed(a: str, b: str) -> bool:
+    """Whether two statements write different numbers before the same unit ("65 jaar" / "75
+    jaar", "twee dagen" / "drie dagen"): each names the unit with a number and no number is on
+    both sides.
+
+    :func:`quantity_conflict` allows :data:`TOLERANCE` between two values, so that the same
+    quantity written in another unit agrees ("vier weken" / "een maand"); within one unit no
+    rounding is needed, and someone repeating a claim keeps its number. Evidence against the
+    near-duplicate flag only (it does not change the ranking).
+
+    >>> unit_number_changed("Alle inwoners van 65 jaar en ouder", "Alle inwoners van 75 jaar en ouder")
+    True
+    >>> unit_number_changed("Hulp binnen vier weken", "Hulp binnen een maand")
+    False
+    >>> unit_number_changed("minstens acht dagen kraamzorg", "ten minste acht dagen kraamhulp")
+    False
+    """
+    na, nb = same_unit_numbers(a), same_unit_numbers(b)
+    return any(not (na[unit] & nb[unit]) for unit in na.keys() & nb.keys())

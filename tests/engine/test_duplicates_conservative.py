@@ -2,8 +2,9 @@
 options against each other is not flagged against one that does not (engine.details.
 one_sided_contrast), nor an unequal comparison against an equal one (engine.details.
 comparison_conflict), and a Dutch pair whose longer statement has more content words than the
-flag model's ``max_words`` is not flagged (engine.duplicates.too_long_to_flag). Both keep the
-ranking: the statement is still the first suggestion.
+flag model's ``max_words`` is not flagged (engine.duplicates.too_long_to_flag), nor two that
+write another number before the same unit (engine.quantities.unit_number_changed, dup17h). All
+keep the ranking: the statement is still the first suggestion.
 
 The sentences are written for these tests, in the manner of the training pairs; none is in a
 held-out set."""
@@ -28,6 +29,7 @@ from meedenken.engine.duplicates import (
     statement_words,
     too_long_to_flag,
 )
+from meedenken.engine.quantities import quantity_conflict, unit_number_changed
 from meedenken.engine.settings import DUPLICATE_PROFILES
 
 E5 = DUPLICATE_PROFILES["multilingual-e5-small"]
@@ -151,3 +153,45 @@ def test_an_unequal_comparison_of_an_equal_one_keeps_the_flag_not_the_first_plac
     assert _candidate(new, seeds) == (0, None)
     # without the comparison the same pair is a candidate
     assert _candidate("Jongeren sporten veel minder vaak.", seeds) == (0, 0)
+
+
+#: Another number before the same unit (session 10, dup17h): written for this test.
+NUMBER_CHANGED = [
+    ("Het consultatiebureau moet kinderen tot 4 jaar twee keer per jaar zien.",
+     "Het consultatiebureau moet kinderen tot 6 jaar twee keer per jaar zien."),
+    ("Een ambulance moet binnen vijftien minuten ter plaatse zijn.",
+     "Een ambulance moet binnen dertig minuten ter plaatse zijn."),
+    ("De eigen bijdrage mag hooguit 20 euro per maand zijn.",
+     "De eigen bijdrage mag hooguit 25 euro per maand zijn."),
+]
+#: The same number in the same or another unit, or a unit without a number.
+NUMBER_KEPT = [
+    ("Het consultatiebureau moet kinderen tot 4 jaar vaker zien.",
+     "Kinderen tot vier jaar moeten vaker naar het consultatiebureau."),
+    ("Een ambulance moet binnen vijftien minuten ter plaatse zijn.",
+     "Binnen een kwartier moet de ambulance er zijn."),
+    ("Hulp moet er binnen vier weken zijn.", "Hulp moet er binnen een maand zijn."),
+    ("Wachten op de ggz duurt maanden.", "Je wacht drie maanden op de ggz."),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), NUMBER_CHANGED)
+def test_another_number_before_the_same_unit_is_changed(a, b):
+    assert unit_number_changed(a, b) and unit_number_changed(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), NUMBER_KEPT)
+def test_the_same_number_or_another_unit_is_no_change(a, b):
+    assert not unit_number_changed(a, b)
+
+
+def test_another_number_keeps_the_statement_from_the_flag_not_from_the_list():
+    """4 and 6 years lie within the quantities' tolerance (1.25 either way): the claim check
+    (engine.quantities.quantity_conflict) reads them as one amount, so only the new rule
+    blocks the flag."""
+    new, seed = NUMBER_CHANGED[0]
+    seeds = [seed, "Er moet een nieuwe sporthal komen."]
+    assert not quantity_conflict(new, seed)
+    assert _candidate(new, seeds) == (0, None)
+    # the same sentence with the seed's number is a candidate
+    assert _candidate(seed.replace("moet", "moet echt"), seeds) == (0, 0)
