@@ -268,7 +268,7 @@ def unit_number_changed(a: str, b: str) -> bool:
     rounding is needed, and someone repeating a claim keeps its number. Evidence against the
     near-duplicate flag only (it does not change the ranking).
 
-    >>> unit_number_changed("Alle inwoners van 65 jaar en ouder", "Alle inwoners van 75 jaar en ouder")
+    >>> unit_number_changed("Inwoners van 65 jaar en ouder", "Inwoners van 75 jaar en ouder")
     True
     >>> unit_number_changed("Hulp binnen vier weken", "Hulp binnen een maand")
     False
