@@ -183,6 +183,13 @@ class CommonGround:
     #: (n_statements,) the status without anything from the latent classes (the benchmarks
     #: compare the two in one run); None: no classes (then it is :attr:`status`).
     status_no_classes: np.ndarray | None = None
+    #: (n_statements,) an opinion group or a shown role with at least ``min_group_votes``
+    #: agree-or-disagree votes leans against it (its agree rate below ``threshold``, short of a
+    #: veto's evidence); and some group or shown role has fewer than ``min_group_votes`` of
+    #: them. Both only order the statements outside common ground (:meth:`rank_key`); None:
+    #: not computed (a record built by hand).
+    group_leans: np.ndarray | None = None
+    group_short: np.ndarray | None = None
 
     def status_without_classes(self) -> np.ndarray:
         """(n_statements,) the status the rule gives without the latent classes (neither their
@@ -212,17 +219,31 @@ class CommonGround:
         return self._after_leaning(np.where(rate_known, low, -1.0))
 
     def _after_leaning(self, key: np.ndarray) -> np.ndarray:
-        """``key`` (lower bounds, in [-1, 1] or inf), lowered by 3 where a latent class leans
-        against the statement: within a status, every statement no class leans against first.
+        """``key`` (lower bounds, in [-1, 1] or inf) in three tiers within a status: first the
+        statements every group, shown role and latent class has the votes to judge and none
+        leans against; then those some group, role or class has too few votes on (lowered by
+        3: not yet known); last those a latent class, group or role leans against (its own
+        agree rate below ``threshold``; lowered by 6). Common ground has none of either, so
+        this orders only the statements outside it, which fill a short list.
 
-        Why: a room with fewer than 10 common-ground statements fills its top 10 with
-        ``not_enough_votes`` ones, and one a whole 10% minority rejects can carry every group's
-        and cell's bound (the minority is mixed into each); on the planted 70/20/10 rooms (20
-        seeds) that left one group-rejected top-10 place, none with this tier
-        (benchmarks/RESULTS.md, "Session 9, cg16e")."""
-        if self.class_leans is None:
-            return key
-        return np.where(self.class_leans, key - 3.0, key)
+        Why the leaning tier: a room with fewer than 10 common-ground statements fills its top
+        10 with ``not_enough_votes`` ones, and one a whole 10% minority rejects can carry every
+        group's and cell's bound (the minority is mixed into each); on the planted 70/20/10
+        rooms (20 seeds) that left one group-rejected top-10 place, none with this tier
+        (benchmarks/RESULTS.md, "Session 9, cg16e"). Why the tier of the unknown: a statement
+        a group or class has hardly voted on (a late one, 1-25 votes in all) carries a weakest
+        bound near 0 and so came before every leaning statement; in the robustness grid
+        (``benchmarks.bridging common-grid``: another group vetoing, more passes, more
+        leniency) such fillers took 10 of 12 group-rejected top-10 places (benchmarks/RESULTS.md,
+        "Session 10, cg16g")."""
+        leans = [x for x in (self.class_leans, self.group_leans) if x is not None]
+        short = [x for x in (self.class_short, self.group_short) if x is not None]
+        tier = np.zeros(key.shape)
+        if short:
+            tier[np.any(short, axis=0)] = 3.0
+        if leans:
+            tier[np.any(leans, axis=0)] = 6.0
+        return key - tier
 
     def status_rank(self) -> np.ndarray:
         """(n_statements,) position of each status in :data:`STATUSES` (0 = common ground)."""
@@ -281,6 +302,7 @@ def common_ground(
     supported = groups.supported.copy()
     rejections = [(groups.rejected, REJECTED_BY_A_GROUP)]
 
+    group_leans, group_short = _leans_short(counts[..., 0], counts[..., 1], settings)
     role_verdicts: dict[str, Verdict] = {}
     role_supported = np.ones(n_s, dtype=bool)
     role_rejected = np.zeros(n_s, dtype=bool)
@@ -291,6 +313,9 @@ def common_ground(
             continue
         rc = np.where(np.asarray(visible)[..., None], np.asarray(rcounts)[..., :2], 0)
         verdict = judge(rc[..., 0], rc[..., 1], list(categories), settings)
+        leans, short = _leans_short(rc[..., 0], rc[..., 1], settings)
+        group_leans |= leans
+        group_short |= short
         role_verdicts[name] = verdict
         role_supported &= verdict.supported
         role_rejected |= verdict.rejected
@@ -345,7 +370,30 @@ def common_ground(
         class_leans=class_leans,
         class_short=class_short,
         status_no_classes=status_no_classes,
+        group_leans=group_leans,
+        group_short=group_short,
     )
+
+
+def _leans_short(agree: np.ndarray, disagree: np.ndarray,
+                 settings: CommonGroundSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Two (n_statements,) masks over the rows of (k, n_statements) counts: some row with at
+    least ``min_group_votes`` agree-or-disagree votes has an agree rate below ``threshold``
+    (it leans against the statement), and some row has fewer votes than that (no row: neither).
+
+    Examples
+    --------
+    >>> leans, short = _leans_short(np.array([[9, 2, 1], [4, 9, 9]]),
+    ...                             np.array([[1, 8, 1], [6, 1, 1]]), CommonGroundSettings())
+    >>> leans.tolist(), short.tolist()
+    ([True, True, False], [False, False, True])
+    """
+    agree = np.asarray(agree, dtype=np.float64)
+    decided = agree + np.asarray(disagree, dtype=np.float64)
+    enough = decided >= settings.min_group_votes
+    leans = (enough & (agree < settings.threshold * decided)).any(axis=0)
+    short = (~enough).any(axis=0)
+    return np.asarray(leans, dtype=bool), np.asarray(short, dtype=bool)
 
 
 def class_vetoes(rates: ClassRates, settings: CommonGroundSettings) -> np.ndarray:

@@ -143,7 +143,9 @@ def test_a_statement_nobody_voted_on_is_not_listed_before_one_with_votes() -> No
     r = bridging(X, group_labels=labels, settings=BridgingSettings(min_side_agrees=1))
     assert r.common is not None
     assert set(r.common.status.tolist()) == {NOT_ENOUGH_VOTES}
-    assert r.common.rank_key()[:3].tolist() == [0.0, 0.0, 0.0]
+    # bound 0 in each; 0 leans (A agrees 8 of 20): the last tier (-6), 1 and 2 too few votes
+    # in a group: the tier of the unknown (-3)
+    assert r.common.rank_key()[:3].tolist() == [-6.0, -3.0, -3.0]
     assert r.score[2] > r.score[0]  # what the old tie-break read
     assert r.listed_order().tolist() == [3, 1, 0, 2]
 
