@@ -14,6 +14,8 @@ Run from the repository root (tables are printed as markdown)::
     python -m benchmarks.bridging common-target  # ... only the two target rooms (3-4 groups)
     python -m benchmarks.bridging common-fresh   # ... target rooms, a variant not tuned on
                                               # (common rooms: --first-seed 100 for other seeds)
+    python -m benchmarks.bridging common-grid [--seeds N] [--cells TEXT]  # issue 16: robustness
+                                              # grid at the target specification (5 seeds)
     python -m benchmarks.bridging common-real # issue 16: common-ground top 10 on held-out votes
     python -m benchmarks.bridging step-cost [FOLDER]  # issue 16 item 5: the bridging step's seconds
                                               # on the 20,000-participant startup export
@@ -30,6 +32,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -517,18 +520,21 @@ COMMON_METHODS = ("**common ground (new)**", "common ground (new), only is_bridg
                   "common ground without the latent classes (session 7 rule)")
 
 
-def _common_seed(shares: tuple[float, ...], seed: int,
-                 fresh: bool = False) -> dict[str, tuple[float, float]]:
+def _common_seed(shares: tuple[float, ...], seed: int, fresh: bool = False,
+                 generator: dict[str, Any] | None = None) -> dict[str, tuple[float, float]]:
     """Method -> (precision@10, statements in the top 10 that some planted group rejects, i.e.
     whose planted agree probability is below 1/2 in some group) on one planted room.
 
     The new rule's top 10 is the list's first 10 entries; "only is_bridging entries" takes the
     first 10 common-ground statements (what the dashboard shows), a missing place counting as
-    a miss in precision@10."""
-    options = FRESH_GENERATOR if fresh else {"density": 0.15}
-    conv = synthetic_conversation(1500, 200, group_shares=shares,
-                                  kind_shares=FRESH_KINDS if fresh else COMMON_KINDS,
-                                  random_state=seed, **options)  # type: ignore[arg-type]
+    a miss in precision@10. ``generator``: the keyword arguments of
+    :func:`engine.synthetic.synthetic_conversation` (default the common rooms', or with
+    ``fresh`` the fresh variant's)."""
+    if generator is None:
+        generator = ({**FRESH_GENERATOR, "kind_shares": FRESH_KINDS} if fresh else
+                     {"density": 0.15, "kind_shares": COMMON_KINDS})
+    conv = synthetic_conversation(1500, 200, group_shares=shares, random_state=seed,
+                                  **generator)
     result = analyze(conv.matrix, random_state=seed)
     assert result.bridging is not None
     b = result.bridging
@@ -543,7 +549,7 @@ def _common_seed(shares: tuple[float, ...], seed: int,
     }
     if b.common is not None:  # the same analysis without the latent classes (veto, doubts)
         before = replace(b, common=replace(b.common, status=b.common.status_without_classes(),
-                                           class_leans=None))
+                                           class_leans=None, class_short=None))
         tops[COMMON_METHODS[5]] = before.listed_order()[:TOP]
     return {name: (float(conv.is_bridging[top].sum() / TOP), float(rejected[top].sum()))
             for name, top in tops.items()}
@@ -585,6 +591,97 @@ def common(seeds: tuple[int, ...] = tuple(range(TARGET_SEEDS)),
                         f"{dp[3]}/{dp[4]}/{dp[5]} | {dr[0]:+.2f} [{dr[1]:+.2f}, {dr[2]:+.2f}] |")
         sys.stderr.write(f"{scenario} done\n")
     return [*dist, "", *pair]
+
+
+#: Issue 16's robustness grid at the target specification (1,500 participants x 200 statements,
+#: 15% density, a 10% minority, 3-4 groups): what the common rooms fix, varied. The base of each
+#: room is 15% density, arrival exposure, pass rate 0.15, leniency sd 0.5, the common rooms'
+#: kinds and agree levels, and a vetoed statement rejected by a random group other than the
+#: largest (``veto_group="random"``; the common rooms: always the smallest). The cells: the five
+#: group shares with either veto group, then one factor at a time on a 3-group and a 4-group
+#: room, then a cell whose every factor is drawn per seed (:func:`_grid_mixed`).
+GRID_SHARES = {"70/20/10": (0.7, 0.2, 0.1), "60/30/10": (0.6, 0.3, 0.1),
+               "80/10/10": (0.8, 0.1, 0.1), "50/25/15/10": (0.5, 0.25, 0.15, 0.1),
+               "40/30/20/10": (0.4, 0.3, 0.2, 0.1)}
+GRID_BASE: dict[str, Any] = {"density": 0.15, "kind_shares": COMMON_KINDS,
+                             "veto_group": "random"}
+#: Agree levels with more spread: supporters 80-95%, the rejecting group 5-25%.
+GRID_SPREAD = {"vetoed": (0.8, 0.95), "vetoed_minority": (0.05, 0.25)}
+#: Another statement mix: more vetoed and more bridging statements, fewer favourites.
+GRID_KINDS = {"bridging": 0.15, "vetoed": 0.2, "favourite": 0.05, "divisive": 0.15,
+              "other": 0.45}
+GRID_FACTORS: dict[str, dict[str, Any]] = {
+    "pass 0.10": {"pass_rate": 0.1}, "pass 0.30": {"pass_rate": 0.3},
+    "leniency sd 0.3": {"leniency_sd": 0.3}, "leniency sd 1.0": {"leniency_sd": 1.0},
+    "agree 80-95 vs 5-25%": {"agree_ranges": GRID_SPREAD},
+    "kinds: more vetoed/bridging": {"kind_shares": GRID_KINDS},
+    "uniform exposure": {"exposure": "uniform"},
+}
+
+
+def grid_cells() -> dict[str, tuple[tuple[float, ...] | None, dict[str, Any]]]:
+    """Cell name -> (group shares, generator keyword arguments); shares None: drawn per seed."""
+    cells: dict[str, tuple[tuple[float, ...] | None, dict[str, Any]]] = {}
+    for veto in ("smallest", "random"):
+        for name, shares in GRID_SHARES.items():
+            cells[f"{name}, veto {veto}"] = (shares, {**GRID_BASE, "veto_group": veto})
+    for room in ("70/20/10", "50/25/15/10"):
+        for factor, options in GRID_FACTORS.items():
+            cells[f"{room}, veto random, {factor}"] = (GRID_SHARES[room],
+                                                       {**GRID_BASE, **options})
+    cells["mixed: every factor drawn per seed"] = (None, {})
+    return cells
+
+
+def _grid_mixed(seed: int) -> tuple[tuple[float, ...], dict[str, Any]]:
+    """One room of the mixed cell: shares, veto group, pass rate (0.1-0.3), leniency sd
+    (0.3-1.0), agree levels (supporters from 0.80-0.90 up to 0.05 more, the rejecting group from
+    0.05-0.10 to 0.15-0.25), statement mix and exposure, each drawn from ``seed``."""
+    rng = np.random.default_rng(10_000 + seed)
+    shares = list(GRID_SHARES.values())[int(rng.integers(len(GRID_SHARES)))]
+    low = float(rng.uniform(0.8, 0.9))
+    ranges = {"vetoed": (low, low + 0.05),
+              "vetoed_minority": (float(rng.uniform(0.05, 0.1)), float(rng.uniform(0.15, 0.25)))}
+    return shares, {
+        "density": 0.15, "veto_group": ("smallest", "random")[int(rng.integers(2))],
+        "pass_rate": float(rng.uniform(0.1, 0.3)), "leniency_sd": float(rng.uniform(0.3, 1.0)),
+        "agree_ranges": ranges, "kind_shares": (COMMON_KINDS, GRID_KINDS)[int(rng.integers(2))],
+        "exposure": EXPOSURES[int(rng.integers(2))]}
+
+
+def common_grid(seeds: tuple[int, ...] = tuple(range(GRID_SEEDS)),
+                only: str | None = None) -> list[str]:
+    """Issue 16's robustness grid (:data:`GRID_FACTORS`, :func:`grid_cells`): per cell the new
+    rule's list (first 10 entries), GIC on the engine's groups and the old MF order: mean
+    precision@10, group-rejected top-10 places (total; seeds with any), and the new rule minus
+    each, paired per seed. ``only``: the cells whose name contains it."""
+    cells = {n: c for n, c in grid_cells().items() if only is None or only in n}
+    methods = (COMMON_METHODS[0], COMMON_METHODS[3], COMMON_METHODS[2])
+    lines = [f"#### Robustness grid at the target specification: 1,500 x 200, 15% density, "
+             f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}); base {GRID_BASE}", "",
+             "| cell | new: P@10 [95% CI] | new: rejected total; seeds | GIC: P@10; rejected | "
+             "MF: P@10; rejected | new - GIC: Δ P@10 [CI] w/t/l; Δ rejected [CI] | new - MF: "
+             "Δ P@10 [CI] w/t/l; Δ rejected [CI] |", "|---|---|---|---|---|---|---|"]
+    for name, (shares, options) in cells.items():
+        rows: dict[str, list[tuple[float, float]]] = {}
+        for seed in seeds:
+            room_shares, room = (shares, options) if shares is not None else _grid_mixed(seed)
+            assert room_shares is not None
+            for method, row in _common_seed(room_shares, seed, generator=room).items():
+                rows.setdefault(method, []).append(row)
+        runs = {m: np.array(rows[m]) for m in methods}
+        new = runs[methods[0]]
+        mean, low, high = t_interval(new[:, 0])
+        cols = [f"{mean:.2f} [{low:.2f}, {high:.2f}]",
+                f"**{int(new[:, 1].sum())}**; {int((new[:, 1] > 0).sum())}"]
+        cols += [f"{runs[m][:, 0].mean():.2f}; {int(runs[m][:, 1].sum())}" for m in methods[1:]]
+        for m in methods[1:]:
+            dp, dr = paired(new[:, 0], runs[m][:, 0]), paired(new[:, 1], runs[m][:, 1])
+            cols.append(f"{dp[0]:+.2f} [{dp[1]:+.2f}, {dp[2]:+.2f}] {dp[3]}/{dp[4]}/{dp[5]}; "
+                        f"{dr[0]:+.2f} [{dr[1]:+.2f}, {dr[2]:+.2f}]")
+        lines.append(f"| {name} | " + " | ".join(cols) + " |")
+        sys.stderr.write(f"{name} done\n")
+    return lines
 
 
 def _within_status(b: BridgingResult, key: np.ndarray) -> np.ndarray:
@@ -809,7 +906,6 @@ def step_cost(folder: str | None = None, repeats: int = STEP_REPEATS) -> list[st
     is given. The CPU seconds are what a loaded machine still measures fairly."""
     import os
     from collections.abc import Callable
-    from typing import Any
 
     from meedenken.engine import steps
     from meedenken.models.polis_export import read_export
@@ -865,10 +961,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("what", choices=["target", "sensitivity", "synthetic", "exposure", "real",
                                          "passes", "intervals", "speed", "_speed_child", "common",
                                          "common-target", "common-fresh", "common-real",
-                                         "step-cost"])
+                                         "common-grid", "step-cost"])
     parser.add_argument("path", nargs="?")
     parser.add_argument("--seeds", type=int, help="generator seeds 0..N-1 (target: "
                         f"{TARGET_SEEDS}, synthetic: {GRID_SEEDS})")
+    parser.add_argument("--cells", help="common-grid: only the cells whose name contains this")
     parser.add_argument("--first-seed", type=int, default=0,
                         help="common rooms: seeds FIRST..FIRST+N-1 (e.g. 100 for seeds no rule "
                         "was tuned on)")
@@ -883,6 +980,9 @@ def main(argv: list[str] | None = None) -> None:
         first = args.first_seed
         lines = common(tuple(range(first, first + (args.seeds or TARGET_SEEDS))), scenarios,
                        fresh=args.what == "common-fresh")
+    elif args.what == "common-grid":
+        first = args.first_seed
+        lines = common_grid(tuple(range(first, first + (args.seeds or GRID_SEEDS))), args.cells)
     elif args.what == "step-cost":
         lines = step_cost(args.path)
     elif args.what == "sensitivity":

@@ -131,7 +131,9 @@ class BridgingResult:
         # nobody voted on) comes after the others: it is not close to common ground, however
         # its weakest group's bound reads (planted 3-4 group rooms: such a filler took the
         # 10th place when fewer than 10 statements were common ground).
-        minority = (rank > 0) & ((2 * agree < seen) | (seen == 0))
+        # Nobody voted on it: the very last of its status (nothing is known).
+        minority = ((rank > 0) & ((2 * agree < seen) | (seen == 0))).astype(np.int64)
+        minority[seen == 0] = 2
         return idx[np.lexsort((idx, -self.score[idx], -pooled[idx], -key[idx], minority[idx],
                                rank[idx]))]
 

@@ -12,8 +12,9 @@ minority, and that is enough to undo the mixing:
    (:func:`engine.latent_class.fit_classes`, on the agree / disagree votes of the opinion
    space's fit sample), at each of ``CommonGroundSettings.class_levels`` numbers of classes
    the best of several starts: the opinion space's k-means cells, the opinion groups (when
-   there are two or more; ``engine.steps._group_start``) and two random labellings. Each
-   participant gets class probabilities ``r_i``.
+   there are two or more; with fewer groups than classes, one start per group split first:
+   ``engine.steps._group_starts``) and two random labellings. Each participant gets class
+   probabilities ``r_i``.
 2. **Leave the statement out.** For statement s, the classes and everyone's class
    probabilities come from the model refitted (warm-started) without the votes on s's fold of
    statements (five folds, s mod 5): who counts as minority, and what the minority is, are

@@ -50,6 +50,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import betainc
 
 from .class_veto import ClassRates, class_veto_z
 from .intervals import wilson_interval
@@ -66,6 +67,7 @@ __all__ = [
     "Verdict",
     "class_doubts",
     "class_vetoes",
+    "closeness",
     "common_ground",
     "judge",
 ]
@@ -183,6 +185,12 @@ class CommonGround:
     #: (n_statements,) the status without anything from the latent classes (the benchmarks
     #: compare the two in one run); None: no classes (then it is :attr:`status`).
     status_no_classes: np.ndarray | None = None
+    #: (n_statements,) how close a statement is to common ground: the log of the probability
+    #: that every opinion group, shown role and latent class that may hold a statement back
+    #: agrees with it by a majority, each from its own agree / disagree votes (a uniform prior
+    #: on its agree rate, the groups taken as independent; :func:`closeness`). The order of
+    #: every statement outside common ground (:meth:`rank_key`); None: not computed.
+    closeness: np.ndarray | None = None
 
     def status_without_classes(self) -> np.ndarray:
         """(n_statements,) the status the rule gives without the latent classes (neither their
@@ -200,16 +208,31 @@ class CommonGround:
         Why passes count here but not in the status: a group that mostly passes does not reject
         a statement, but it does not carry it either; on the Pol.is exports, ranking by the
         decided share alone put such statements in the top 10 (benchmarks/RESULTS.md,
-        "Common ground")."""
+        "Common ground").
+
+        Outside common ground the order is :attr:`closeness` when known: a short list is filled
+        with the statements most likely to be common ground once everyone has voted, so one a
+        group or class has hardly voted on (a probability of about 1/2 per such group or class)
+        comes after one every group carries and a class only leans against on its votes, and
+        before one a class clearly leans against (benchmarks/RESULTS.md, "Session 10,
+        cg16g")."""
+        if self.closeness is not None:
+            inside = self.status == COMMON_GROUND
+            key = self.seen_low if self.seen_low is not None else self._groups_low()
+            return np.where(inside, key, self.closeness)
         if self.seen_low is not None:
             return self._after_leaning(self.seen_low)
+        return self._after_leaning(self._groups_low())
+
+    def _groups_low(self) -> np.ndarray:
+        """The weakest opinion group's lower bound (-1 where a group has too few votes)."""
         if not len(self.groups.categories):
             return np.full(self.status.shape, -1.0)
         rows = np.maximum(self.groups.weakest, 0)
         cols = np.arange(self.status.shape[0])
         low = self.groups.low[rows, cols]
         rate_known = ~np.isnan(self.groups.rate[rows, cols])
-        return self._after_leaning(np.where(rate_known, low, -1.0))
+        return np.where(rate_known, low, -1.0)
 
     def _after_leaning(self, key: np.ndarray) -> np.ndarray:
         """``key`` (lower bounds, in [-1, 1] or inf), lowered by 3 where a latent class leans
@@ -281,6 +304,7 @@ def common_ground(
     supported = groups.supported.copy()
     rejections = [(groups.rejected, REJECTED_BY_A_GROUP)]
 
+    near = closeness(counts[..., 0], counts[..., 1], settings.threshold)
     role_verdicts: dict[str, Verdict] = {}
     role_supported = np.ones(n_s, dtype=bool)
     role_rejected = np.zeros(n_s, dtype=bool)
@@ -291,6 +315,7 @@ def common_ground(
             continue
         rc = np.where(np.asarray(visible)[..., None], np.asarray(rcounts)[..., :2], 0)
         verdict = judge(rc[..., 0], rc[..., 1], list(categories), settings)
+        near = near + closeness(rc[..., 0], rc[..., 1], settings.threshold)
         role_verdicts[name] = verdict
         role_supported &= verdict.supported
         role_rejected |= verdict.rejected
@@ -326,6 +351,7 @@ def common_ground(
         class_leans = leans if class_leans is None else class_leans | leans
         class_short = short if class_short is None else class_short | short
         fine_rejected |= vetoed
+        near = near + _class_closeness(rates, settings)
     if class_leans is not None and class_short is not None:
         supported &= ~(class_leans | class_short)
     if fine_verdicts or len(classes):
@@ -345,7 +371,40 @@ def common_ground(
         class_leans=class_leans,
         class_short=class_short,
         status_no_classes=status_no_classes,
+        closeness=near,
     )
+
+
+def closeness(agree: np.ndarray, disagree: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """(n_statements,) the sum over the rows of (k, n_statements) agree / disagree counts of
+    log P(rate > ``threshold``), the rate's posterior from a uniform prior being Beta(agree + 1,
+    disagree + 1): the log of the probability that every row agrees by a majority, were the
+    rows independent. A row without votes adds log 1/2; counts may be fractional (a latent
+    class's expected votes). No rows: 0.
+
+    Examples
+    --------
+    >>> np.exp(closeness(np.array([[3, 0], [30, 0]]), np.array([[0, 0], [10, 0]]))).round(3)
+    array([0.937, 0.25 ])
+    """
+    a = np.asarray(agree, dtype=np.float64)
+    d = np.asarray(disagree, dtype=np.float64)
+    if not a.size:
+        return np.zeros(a.shape[-1] if a.ndim else 0)
+    p = betainc(d + 1.0, a + 1.0, 1.0 - threshold)  # P(rate > threshold), as 1 - I_t(a+1, d+1)
+    return np.asarray(np.log(np.maximum(p, 1e-300)).sum(axis=0))
+
+
+def _class_closeness(rates: ClassRates, settings: CommonGroundSettings) -> np.ndarray:
+    """:func:`closeness` over the latent classes that may hold a statement back
+    (:func:`class_doubts`: at least ``veto_min_share`` of the participants and typically
+    ``min_group_votes`` expected votes), from each class's own rate and expected votes; a rate
+    not estimated (most voters disagree) counts as 1/2."""
+    typical = np.median(rates.votes, axis=1) >= settings.min_group_votes
+    big = (rates.weights >= settings.veto_min_share) & typical
+    rate = np.nan_to_num(np.asarray(rates.rate, dtype=np.float64)[big], nan=0.5)
+    votes = np.asarray(rates.votes, dtype=np.float64)[big]
+    return closeness(rate * votes, (1.0 - rate) * votes, settings.threshold)
 
 
 def class_vetoes(rates: ClassRates, settings: CommonGroundSettings) -> np.ndarray:

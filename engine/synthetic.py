@@ -11,8 +11,10 @@ can be scored (precision@k, AUC). Four statement kinds are planted:
 ``divisive``
     a random half of the groups agree (``DIVISIVE_AGREE``), the rest disagree;
 ``vetoed``
-    every group but the smallest agrees with probability in ``VETOED_AGREE`` (strong support,
-    stronger than a bridging statement's); the smallest group rejects it (``VETOED_MINORITY``).
+    every group but one agrees with probability in ``VETOED_AGREE`` (strong support, stronger
+    than a bridging statement's); that one group rejects it (``VETOED_MINORITY``): the smallest
+    (``veto_group="smallest"``, the default) or, per statement, a random group other than the
+    largest (``veto_group="random"``: a room whose minorities reject different statements).
     One factor axis cannot see a small third group, so a bridging score can rank these first;
     the common-ground rule (:mod:`engine.common_ground`) must not (issue 16);
 ``other``
@@ -57,6 +59,7 @@ __all__ = [
     "EXPOSURES",
     "STATEMENT_KINDS",
     "STATEMENT_SPREAD",
+    "VETO_GROUPS",
     "SyntheticConversation",
     "continuous_conversation",
     "synthetic_conversation",
@@ -64,6 +67,8 @@ __all__ = [
 
 STATEMENT_KINDS = ("bridging", "favourite", "divisive", "vetoed", "other")
 EXPOSURES = ("arrival", "uniform")
+#: Who rejects a ``vetoed`` statement (``synthetic_conversation``'s ``veto_group``).
+VETO_GROUPS = ("smallest", "random")
 #: Coefficient of variation of the participants' activity under ``exposure="arrival"``: the median
 #: over the ten shared Pol.is exports of the per-participant vote counts' (0.38-1.28).
 ACTIVITY_CV = 1.0
@@ -191,6 +196,7 @@ def _planted_probabilities(
     n_groups: int,
     rng: np.random.Generator,
     ranges: Mapping[str, tuple[float, float]] = AGREE_RANGES,
+    veto_group: str = "smallest",
 ) -> np.ndarray:
     n_s = len(kinds)
     p = rng.uniform(*ranges["other"], size=(n_groups, n_s))
@@ -208,7 +214,8 @@ def _planted_probabilities(
         )
     for s in np.flatnonzero(kinds == "vetoed"):  # the last group is the smallest
         p[:, s] = rng.uniform(*ranges["vetoed"], size=n_groups)
-        p[-1, s] = rng.uniform(*ranges["vetoed_minority"])
+        g = n_groups - 1 if veto_group == "smallest" else int(rng.integers(1, n_groups))
+        p[g, s] = rng.uniform(*ranges["vetoed_minority"])
     return p
 
 
@@ -225,6 +232,7 @@ def synthetic_conversation(
     statement_spread: float = STATEMENT_SPREAD,
     activity_cv: float = ACTIVITY_CV,
     agree_ranges: Mapping[str, tuple[float, float]] | None = None,
+    veto_group: str = "smallest",
     random_state: int | None = 0,
 ) -> SyntheticConversation:
     """Generate a conversation with planted groups and statement kinds.
@@ -258,6 +266,9 @@ def synthetic_conversation(
     agree_ranges : mapping, optional
         Replaces some of :data:`AGREE_RANGES` (``bridging``, ``vetoed``, ``vetoed_minority``,
         ``other``): a generator variant with other agree levels (e.g. a milder veto).
+    veto_group : {"smallest", "random"}
+        Who rejects a ``vetoed`` statement: the smallest group (the last of ``group_shares``),
+        or per statement a random group other than the first (largest).
     random_state : int or None
 
     Returns
@@ -296,6 +307,8 @@ def synthetic_conversation(
         raise InvalidSettingError(f"exposure must be one of {EXPOSURES}, got {exposure!r}")
     if not 0 <= statement_spread <= 1:
         raise InvalidSettingError(f"statement_spread must be in [0, 1], got {statement_spread!r}")
+    if veto_group not in VETO_GROUPS:
+        raise InvalidSettingError(f"veto_group must be one of {VETO_GROUPS}, got {veto_group!r}")
     if activity_cv < 0:
         raise InvalidSettingError(f"activity_cv must be >= 0, got {activity_cv!r}")
     ranges = {**AGREE_RANGES, **(agree_ranges or {})}
@@ -320,7 +333,7 @@ def synthetic_conversation(
     counts["other"] = max(n_statements - sum(counts.values()), 0)
     kinds = np.concatenate([np.full(counts[k], k) for k in STATEMENT_KINDS])[:n_statements]
     kinds = rng.permutation(kinds)
-    agree_p = _planted_probabilities(kinds, len(sizes), rng, ranges)
+    agree_p = _planted_probabilities(kinds, len(sizes), rng, ranges, veto_group)
     statement_pass = pass_rate * rng.uniform(0.5, 1.5, size=n_statements)
     leniency = rng.normal(0.0, leniency_sd, size=n_participants)
 

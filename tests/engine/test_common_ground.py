@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from scipy.special import betainc
 
 from meedenken.engine.bridging import BridgingSettings, bridging
+from meedenken.engine.class_veto import ClassRates
 from meedenken.engine.common_ground import (
     COMMON_GROUND,
     NOT_ENOUGH_VOTES,
@@ -143,7 +145,11 @@ def test_a_statement_nobody_voted_on_is_not_listed_before_one_with_votes() -> No
     r = bridging(X, group_labels=labels, settings=BridgingSettings(min_side_agrees=1))
     assert r.common is not None
     assert set(r.common.status.tolist()) == {NOT_ENOUGH_VOTES}
-    assert r.common.rank_key()[:3].tolist() == [0.0, 0.0, 0.0]
+    # outside common ground the order is the closeness: log P(every group agrees by a
+    # majority); a group without votes adds log 1/2, A's 8 of 20 log P(Beta(9, 13) > 1/2)
+    key = r.common.rank_key()
+    assert key[1] == pytest.approx(np.log(0.25)) and key[2] == pytest.approx(np.log(0.25))
+    assert key[0] == pytest.approx(np.log(0.5 * betainc(13, 9, 0.5)))
     assert r.score[2] > r.score[0]  # what the old tie-break read
     assert r.listed_order().tolist() == [3, 1, 0, 2]
 
@@ -353,3 +359,24 @@ def test_outside_common_ground_a_statement_most_voters_do_not_agree_with_comes_l
     key = r.common.rank_key()
     assert key[1] > key[0]  # what the order read before
     assert r.listed_order().tolist() == [0, 1, 2]
+
+
+def test_a_statement_hardly_voted_on_fills_the_list_after_one_every_group_carries() -> None:
+    """Three groups. Statement 0: group A 3 agree, B and C never saw it. Statement 1: every
+    group 40 agree / 5 disagree, but a latent class of 10% leans against it: its own rate 0.45
+    on 20 expected votes (z 0.4, no veto). Neither is common ground. Which comes closest?
+    Statement 1: every group surely agrees (P about 1 each), the class's majority agrees with
+    probability P(Beta(10, 12) > 1/2) = 0.33; statement 0: 0.94 x 1/2 x 1/2 from the groups
+    alone. The weakest bound put 0 first (0 for a group without votes, above the leaning
+    tier)."""
+    counts = np.array([[[3, 0, 0], [40, 5, 0]], [[0, 0, 0], [40, 5, 0]],
+                       [[0, 0, 0], [40, 5, 0]]])
+    rates = ClassRates(np.array([0.9, 0.1]), np.array([[1.0, 0.9], [1.0, 0.45]]),
+                       np.array([[0.0, 0.0], [0.0, 0.4]]), np.array([[2.7, 180.0], [0.3, 20.0]]))
+    cg = common_ground(counts, ["A", "B", "C"], classes=[rates])
+    assert cg.status.tolist() == [NOT_ENOUGH_VOTES, NOT_ENOUGH_VOTES]
+    key = cg.rank_key()
+    assert np.exp(key[1]) == pytest.approx(betainc(12, 10, 0.5), rel=0.01)  # the class alone
+    assert np.exp(key[0]) < 0.9375 * 0.25
+    assert key[1] > key[0]
+

@@ -81,6 +81,22 @@ def test_planted_probabilities_follow_the_kinds() -> None:
     assert ((divisive.max(axis=0) >= 0.75) & (divisive.min(axis=0) <= 0.25)).all()
 
 
+def test_vetoed_statements_are_rejected_by_the_smallest_or_a_random_smaller_group() -> None:
+    kinds = {"vetoed": 0.5, "other": 0.5}
+    shares = (0.5, 0.25, 0.15, 0.1)
+    smallest = synthetic_conversation(300, 200, group_shares=shares, kind_shares=kinds,
+                                      random_state=3)
+    p = smallest.agree_probability[:, smallest.kinds == "vetoed"]
+    assert (p[3] <= 0.2).all() and (p[:3] >= 0.85).all()
+    spread = synthetic_conversation(300, 200, group_shares=shares, kind_shares=kinds,
+                                    veto_group="random", random_state=3)
+    p = spread.agree_probability[:, spread.kinds == "vetoed"]
+    # exactly one group rejects each, never the largest; each of the three others about 1/3
+    assert ((p <= 0.2).sum(axis=0) == 1).all() and (p[0] >= 0.85).all()
+    who = np.argmax(p <= 0.2, axis=0)
+    assert all(20 <= (who == g).sum() <= 47 for g in (1, 2, 3))
+
+
 def test_votes_follow_the_planted_groups() -> None:
     # Uniform exposure: every statement gets ~1,000 votes (under "arrival" the last has a few).
     conv = synthetic_conversation(
@@ -116,6 +132,7 @@ def test_same_seed_same_conversation_other_seed_differs() -> None:
         {"exposure": "zipf"},
         {"statement_spread": 1.5},
         {"activity_cv": -0.1},
+        {"veto_group": "largest"},
     ],
 )
 def test_invalid_arguments_raise(kwargs: dict) -> None:
