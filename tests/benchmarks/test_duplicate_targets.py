@@ -26,8 +26,9 @@ negation word, 12 same-topic claims, 5 unrelated each; the seventh in residents'
 evaluated by the lead once the method was merged; development sets since (session 10, dup17g,
 which meets both targets on them: 4 of 4 flags right each, no opposite flagged). Two more,
 heldout_nl_8.txt (written style) and heldout_nl_9.txt (half in phone style), were written blind
-in session 10 the same way and evaluated once after dup17g: what they miss is a strict xfail
-below.
+in session 10 the same way and evaluated once after dup17g, and two more, heldout_nl_10.txt
+(longer sentences) and heldout_nl_11.txt (short, half phone style), once after dup17h: what they
+miss is a strict xfail below.
 """
 
 from __future__ import annotations
@@ -136,6 +137,11 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: wrong flags same-topic claims), no opposite; set 9 no flag at all (its paraphrases are longer
 #: than the flag's six content words), no opposite. After dup17h (another number before the same
 #: unit is no flag: "65 jaar" / "75 jaar") set 8 4 of 5 flags correct (80%), met; set 9 unchanged.
+#: Sets 10 (longer sentences) and 11 (short, half phone style), written blind in session 10 and
+#: evaluated once after dup17h (the length limit kept, chosen before they were read); on main
+#: ef62169 before: 6 of 15 and 4 of 5 flags correct, 8 and 1 opposites flagged; after: set 10 one
+#: paraphrase flagged, 1 of 2 flags correct, 1 opposite flagged; set 11 partner first 6 of 10, 4 of
+#: 4 flags correct, no opposite.
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -161,7 +167,9 @@ def test_the_blind_sets_hold_what_their_header_says():
 
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_9.txt": "no paraphrase flagged (0 of 10; the flag's length limit of six content "
-                        "words): at least 3 of 10 asked"}))
+                        "words): at least 3 of 10 asked",
+    "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit)",
+    "heldout_nl_11.txt": "the partner is the first suggestion for 6 of 10 paraphrases"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -169,12 +177,14 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
 
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_9.txt": "no flag at all (0 of 0 counts as not met: the target is flags that "
-                        "are right, and there are none)"}))
+                        "are right, and there are none)",
+    "heldout_nl_10.txt": "1 of 2 flags correct (the other an opposite)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
 
 
-@pytest.mark.parametrize("name", _blind({}))
+@pytest.mark.parametrize("name", _blind({
+    "heldout_nl_10.txt": "1 of 12 opposites flagged (a long reversal the claim checks miss)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
