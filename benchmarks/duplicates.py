@@ -96,8 +96,9 @@ def _context_features(pairs: list[Pair], embedder: StatementEmbedder,
         rows["margin"].append(ev.margin[j])
         rows["overlap"].append(ev.overlap[j])
         rows["conflict"].append(ev.conflict[j])
-        rows["logit"].append(scores[j] + settings.conflict_penalty * (ev.conflict[j] > 0)
-                             * ev.overlap[j])
+        rows["logit"].append(settings.intercept + settings.cosine_weight * ev.cosine[j]
+                             + settings.margin_weight * ev.margin[j]
+                             + settings.lexical_weight * ev.overlap[j])
         rows["score"].append(scores[j])
         rows["flag"].append(flags[j])
         rows["first"].append(float(np.argmax(scores) == j))

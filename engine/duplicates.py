@@ -141,6 +141,7 @@ from .settings import DUPLICATE_PROFILES, DuplicateFlagModel, DuplicateSettings
 __all__ = [
     "DEFAULT_TOP",
     "MAX_WORDS_LANGUAGES",
+    "RANKING_LANGUAGES",
     "DuplicateCandidate",
     "DuplicateCheck",
     "FlagEvidence",
@@ -208,6 +209,8 @@ class PairEvidence:
     overlap: np.ndarray
     #: :class:`engine.polarity.Conflict` values.
     conflict: np.ndarray
+    #: The new statement's language (:func:`engine.lexical.detect_language`).
+    language: str = ""
 
 
 def evidence(new_text: str, existing_texts: Sequence[str], cosines: np.ndarray,
@@ -242,7 +245,7 @@ def evidence(new_text: str, existing_texts: Sequence[str], cosines: np.ndarray,
     second = rivals[order[1]] if n > 1 else -np.inf
     other_best = np.where(np.arange(n) == order[0], second, best)
     margin = cosines - np.maximum(other_best, reference_cosine)
-    return PairEvidence(cosines, margin, overlap, conflicts)
+    return PairEvidence(cosines, margin, overlap, conflicts, language)
 
 
 def _blocked(ev: PairEvidence, settings: DuplicateSettings) -> np.ndarray:
@@ -251,8 +254,20 @@ def _blocked(ev: PairEvidence, settings: DuplicateSettings) -> np.ndarray:
         (ev.conflict == Conflict.WEAK) & (ev.overlap >= settings.weak_conflict_overlap))
 
 
+#: Languages whose ranking uses the settings' ``weak_conflict_penalty`` and
+#: ``rank_lexical_weight`` (session 10, dup17i: chosen on Dutch held-out conversations only;
+#: on the English and German pairs they lowered the partner-first count and the German flags).
+RANKING_LANGUAGES = frozenset({"nl"})
+
+
 def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np.ndarray]:
     """Ranking scores (log-odds, conflicts penalised) and the older rule's flags.
+
+    For a statement in a language of :data:`RANKING_LANGUAGES` a weak conflict costs
+    ``weak_conflict_penalty`` (if set) instead of ``conflict_penalty`` per unit of overlap, and
+    the overlap adds ``rank_lexical_weight`` more: a paraphrase with a negation word ("mag niet
+    dicht" / "moet open blijven") reads as a weak conflict, and in short statements the shared
+    content words say more than a small lead in cosine. Neither changes the flags' log-odds.
 
     The older rule (``settings.threshold`` on the unpenalised log-odds, models without a
     :class:`~engine.settings.DuplicateFlagModel`) flags at most one statement, the best-scored of
@@ -266,8 +281,14 @@ def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np
     """
     logit = (settings.intercept + settings.cosine_weight * ev.cosine
              + settings.margin_weight * ev.margin + settings.lexical_weight * ev.overlap)
-    conflicted = ev.conflict > Conflict.NONE
-    scores = logit - settings.conflict_penalty * conflicted * ev.overlap
+    dutch = ev.language in RANKING_LANGUAGES
+    weak_penalty = (settings.conflict_penalty
+                    if settings.weak_conflict_penalty is None or not dutch
+                    else settings.weak_conflict_penalty)
+    penalty = np.where(ev.conflict == Conflict.STRONG, settings.conflict_penalty,
+                       np.where(ev.conflict == Conflict.WEAK, weak_penalty, 0.0))
+    extra = settings.rank_lexical_weight if dutch else 0.0
+    scores = logit + (extra - penalty) * ev.overlap
     flags = (logit >= settings.threshold) & ~_blocked(ev, settings)
     if flags.sum() > 1:  # one claim duplicates one statement: the likeliest of those flagged
         flags = np.arange(len(flags)) == int(np.argmax(np.where(flags, scores, -np.inf)))

@@ -66,9 +66,9 @@ def _held_out(fifth_not_met: str) -> list[Any]:
 #: sentence, polarity per clause and without shared polarity words, general opposites; dup17e's
 #: flag model).
 PRECISION = _held_out(
-    "7 of 12 flags correct (58%; dup17f: 16 of 25, 64%): reversals by actor or arrangement in "
-    "short statements ('zelf betalen' / 'vergoeding', 'bij de gemeente ondergebracht' / "
-    "'onafhankelijk'), 'geen voorrang' / 'gelokt' and same-topic claims")
+    "8 of 13 flags correct (62%; dup17g: 7 of 12; dup17f: 16 of 25, 64%): reversals by actor "
+    "or arrangement in short statements ('zelf betalen' / 'vergoeding', 'bij de gemeente "
+    "ondergebracht' / 'onafhankelijk'), 'geen voorrang' / 'gelokt' and same-topic claims")
 #: No opposite flagged per held-out file: the fifth has reversals the claim checks miss.
 OPPOSITES = _held_out(
     "3 of 22 opposites flagged (dup17f: 6): 'geen voorrang' against 'een lagere praktijkhuur' "
@@ -141,7 +141,8 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: evaluated once after dup17h (the length limit kept, chosen before they were read); on main
 #: ef62169 before: 6 of 15 and 4 of 5 flags correct, 8 and 1 opposites flagged; after: set 10 one
 #: paraphrase flagged, 1 of 2 flags correct, 1 opposite flagged; set 11 partner first 6 of 10, 4 of
-#: 4 flags correct, no opposite.
+#: 4 flags correct, no opposite. After dup17i (the Dutch ranking: a weak conflict no longer lowers
+#: a statement, the stem overlap counts more) set 11's partner first 10 of 10: met.
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -168,8 +169,7 @@ def test_the_blind_sets_hold_what_their_header_says():
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_9.txt": "no paraphrase flagged (0 of 10; the flag's length limit of six content "
                         "words): at least 3 of 10 asked",
-    "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit)",
-    "heldout_nl_11.txt": "the partner is the first suggestion for 6 of 10 paraphrases"}))
+    "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit)"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
