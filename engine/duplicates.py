@@ -15,7 +15,9 @@ evidence (:class:`engine.settings.DuplicateSettings`, fitted per model on labell
   weinig, goed/slecht, niet genoeg/voldoende, moet/hoeft niet) blocks the flag, and so does a
   weak one (only an implied state differs, e.g. an added "niet") when the texts share most
   content words; a conflicting statement also drops in the ranking by ``conflict_penalty`` x
-  overlap;
+  overlap (for Dutch, dup17i: a weak conflict by ``weak_conflict_penalty``, 0 for
+  multilingual-e5-small, since a paraphrase with a negation word reads as one; and the overlap
+  counts ``rank_lexical_weight`` more in the ranking, :func:`score`);
 * **quantities** (:mod:`engine.quantities`): two statements that name different amounts of the
   same kind ("binnen een week" / "maanden", "tien minuten" / "een half uur") make different
   claims: a strong conflict, like an opposite; so do antonyms and reversal verbs
