@@ -170,6 +170,28 @@ def test_a_minority_merged_into_a_big_group_still_vetoes_through_the_fine_partit
     assert r.common is not None and r.common.status.tolist() == [COMMON_GROUND]
 
 
+def test_a_cell_of_strict_voters_vetoes_only_what_it_rejects_more_than_usual() -> None:
+    # 12 statements every opinion group carries (A 60 of 70 agree, B 20 of 24). A fine cell of
+    # 20 strict voters agrees with 3 of 20 on each (its typical rate 0.15), with 5 of 22 on
+    # statement 0 (above its typical rate) and 0 of 20 on statement 3 (below); another cell of
+    # 60 agrees 50 of 55, but rejects statement 1 (3 of 33).
+    n = 12
+    groups = np.tile(np.array([[60, 10, 0], [20, 4, 0]])[:, None, :], (1, n, 1))
+    strict = np.tile(np.array([3, 17, 0]), (n, 1))
+    strict[0], strict[3] = [5, 17, 0], [0, 20, 0]
+    usual = np.tile(np.array([50, 5, 0]), (n, 1))
+    usual[1] = [3, 30, 0]
+    fine = (np.stack([strict, usual]), np.array([20, 60]))
+    status = common_ground(groups, ["A", "B"], fine=[fine]).status.tolist()
+    # Before cg16h the strict cell's upper bounds (5 of 22: 0.40, 3 of 20: 0.32) vetoed all 12.
+    assert status[0] == status[2] == COMMON_GROUND
+    assert status[1] == status[3] == REJECTED_WITHIN_A_GROUP
+    # With fewer than 10 statements the cell's typical rate is not read: it vetoes as before.
+    few = (np.stack([strict[:5], usual[:5]]), np.array([20, 60]))
+    assert set(common_ground(groups[:, :5], ["A", "B"], fine=[few]).status.tolist()) == {
+        REJECTED_WITHIN_A_GROUP}
+
+
 def _fine_status(X: sp.csr_matrix, labels: np.ndarray, fine: np.ndarray | None) -> list[str]:
     r = bridging(X, group_labels=labels, fine_labels=fine,
                  settings=BridgingSettings(min_side_agrees=1))
