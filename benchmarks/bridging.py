@@ -547,9 +547,9 @@ def _common_seed(shares: tuple[float, ...], seed: int, fresh: bool = False,
         COMMON_METHODS[3]: np.argsort(-result.group_informed_consensus, kind="stable")[:TOP],
         COMMON_METHODS[4]: np.argsort(-raw_agree(conv.matrix.X), kind="stable")[:TOP],
     }
-    if b.common is not None:  # the same analysis without the latent classes (veto, doubts)
-        before = replace(b, common=replace(b.common, status=b.common.status_without_classes(),
-                                           class_leans=None, class_short=None))
+    if b.common is not None:  # the statuses without the latent classes (veto, doubts); the
+        # order outside common ground is still the closeness, which reads the classes too
+        before = replace(b, common=replace(b.common, status=b.common.status_without_classes()))
         tops[COMMON_METHODS[5]] = before.listed_order()[:TOP]
     return {name: (float(conv.is_bridging[top].sum() / TOP), float(rejected[top].sum()))
             for name, top in tops.items()}

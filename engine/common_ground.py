@@ -169,6 +169,12 @@ class CommonGround:
     role_status: np.ndarray | None
     #: The veto of each fine partition (empty: none given).
     fine: list[Verdict]
+    #: (n_statements,) how close a statement is to common ground: the log of the probability
+    #: that every opinion group, shown role and latent class that may hold a statement back
+    #: agrees with it by a majority, each from its own agree / disagree votes (a uniform prior
+    #: on its agree rate, the groups taken as independent; :func:`closeness`). The order of
+    #: every statement outside common ground (:meth:`rank_key`).
+    closeness: np.ndarray
     #: (n_statements,) the lowest, over the opinion groups and the fine cells that may veto,
     #: lower bound of the agree share among the votes *seen* (passes count, as in
     #: ``group_agree``); 0 where one of them saw no vote. The order within a status: a
@@ -178,8 +184,7 @@ class CommonGround:
     class_rejected: np.ndarray | None = None
     #: (n_statements,) a latent class of at least ``veto_min_share`` leans against it (its own
     #: agree rate below ``threshold``), with or without the evidence to veto it: not common
-    #: ground, and listed after every statement of its status that no class leans against
-    #: (:meth:`rank_key`). None: no classes.
+    #: ground (its leaning also lowers the statement's :attr:`closeness`). None: no classes.
     class_leans: np.ndarray | None = None
     #: (n_statements,) such a class has fewer than ``min_group_votes`` expected votes on it:
     #: "not enough votes yet", not common ground. None: no classes.
@@ -187,12 +192,6 @@ class CommonGround:
     #: (n_statements,) the status without anything from the latent classes (the benchmarks
     #: compare the two in one run); None: no classes (then it is :attr:`status`).
     status_no_classes: np.ndarray | None = None
-    #: (n_statements,) how close a statement is to common ground: the log of the probability
-    #: that every opinion group, shown role and latent class that may hold a statement back
-    #: agrees with it by a majority, each from its own agree / disagree votes (a uniform prior
-    #: on its agree rate, the groups taken as independent; :func:`closeness`). The order of
-    #: every statement outside common ground (:meth:`rank_key`); None: not computed.
-    closeness: np.ndarray | None = None
 
     def status_without_classes(self) -> np.ndarray:
         """(n_statements,) the status the rule gives without the latent classes (neither their
@@ -204,27 +203,24 @@ class CommonGround:
         return self.status == COMMON_GROUND
 
     def rank_key(self) -> np.ndarray:
-        """(n_statements,) the order within a status: :attr:`seen_low` if known, else the
-        weakest opinion group's lower bound (-1 where a group has too few votes).
+        """(n_statements,) the order within a status: in common ground :attr:`seen_low` if
+        known, else the weakest opinion group's lower bound (-1 where a group has too few
+        votes); outside it :attr:`closeness`.
 
         Why passes count here but not in the status: a group that mostly passes does not reject
         a statement, but it does not carry it either; on the Pol.is exports, ranking by the
         decided share alone put such statements in the top 10 (benchmarks/RESULTS.md,
         "Common ground").
 
-        Outside common ground the order is :attr:`closeness` when known: a short list is filled
+        Outside common ground the order is :attr:`closeness`: a short list is filled
         with the statements most likely to be common ground once everyone has voted, so one a
         group or class has hardly voted on (a probability of about 1/2 per such group or class)
         comes after one every group carries and a class only leans against on its votes, and
         before one a class clearly leans against (benchmarks/RESULTS.md, "Session 10,
         cg16g")."""
-        if self.closeness is not None:
-            inside = self.status == COMMON_GROUND
-            key = self.seen_low if self.seen_low is not None else self._groups_low()
-            return np.where(inside, key, self.closeness)
-        if self.seen_low is not None:
-            return self._after_leaning(self.seen_low)
-        return self._after_leaning(self._groups_low())
+        inside = self.status == COMMON_GROUND
+        key = self.seen_low if self.seen_low is not None else self._groups_low()
+        return np.where(inside, key, self.closeness)
 
     def _groups_low(self) -> np.ndarray:
         """The weakest opinion group's lower bound (-1 where a group has too few votes)."""
@@ -235,19 +231,6 @@ class CommonGround:
         low = self.groups.low[rows, cols]
         rate_known = ~np.isnan(self.groups.rate[rows, cols])
         return np.where(rate_known, low, -1.0)
-
-    def _after_leaning(self, key: np.ndarray) -> np.ndarray:
-        """``key`` (lower bounds, in [-1, 1] or inf), lowered by 3 where a latent class leans
-        against the statement: within a status, every statement no class leans against first.
-
-        Why: a room with fewer than 10 common-ground statements fills its top 10 with
-        ``not_enough_votes`` ones, and one a whole 10% minority rejects can carry every group's
-        and cell's bound (the minority is mixed into each); on the planted 70/20/10 rooms (20
-        seeds) that left one group-rejected top-10 place, none with this tier
-        (benchmarks/RESULTS.md, "Session 9, cg16e")."""
-        if self.class_leans is None:
-            return key
-        return np.where(self.class_leans, key - 3.0, key)
 
     def status_rank(self) -> np.ndarray:
         """(n_statements,) position of each status in :data:`STATUSES` (0 = common ground)."""
@@ -448,13 +431,22 @@ def closeness(agree: np.ndarray, disagree: np.ndarray, threshold: float = 0.5) -
     return np.asarray(np.log(np.maximum(p, 1e-300)).sum(axis=0))
 
 
+def _doubting_classes(rates: ClassRates, settings: CommonGroundSettings) -> np.ndarray:
+    """(n_classes,) the latent classes that may hold a statement back: at least
+    ``veto_min_share`` of the participants, with a median of at least ``min_group_votes``
+    expected votes per statement. A class that cannot gather that on half the statements (a
+    handful of people in a small room) holds nothing back: its rates are noise, and it would
+    empty the list (:func:`class_doubts`)."""
+    typical = np.median(rates.votes, axis=1) >= settings.min_group_votes
+    return np.asarray((rates.weights >= settings.veto_min_share) & typical, dtype=bool)
+
+
 def _class_closeness(rates: ClassRates, settings: CommonGroundSettings) -> np.ndarray:
     """:func:`closeness` over the latent classes that may hold a statement back
     (:func:`class_doubts`: at least ``veto_min_share`` of the participants and typically
     ``min_group_votes`` expected votes), from each class's own rate and expected votes; a rate
     not estimated (most voters disagree) counts as 1/2."""
-    typical = np.median(rates.votes, axis=1) >= settings.min_group_votes
-    big = (rates.weights >= settings.veto_min_share) & typical
+    big = _doubting_classes(rates, settings)
     rate = np.nan_to_num(np.asarray(rates.rate, dtype=np.float64)[big], nan=0.5)
     votes = np.asarray(rates.votes, dtype=np.float64)[big]
     return closeness(rate * votes, (1.0 - rate) * votes, settings.threshold)
@@ -487,8 +479,8 @@ def class_doubts(rates: ClassRates, settings: CommonGroundSettings) -> tuple[np.
     some latent class of at least ``veto_min_share`` of the participants *leans* against it
     (its own agree rate below ``threshold``, on however few votes), or has *too few* votes on
     it (fewer than ``min_group_votes`` expected agree-or-disagree votes): then "not enough
-    votes yet", as for a group. A leaning class also puts the statement after the others of
-    its status (:meth:`CommonGround.rank_key`), also on few votes: on planted 75/20/5 rooms
+    votes yet", as for a group. A leaning class also lowers the statement within its status
+    (its :attr:`CommonGround.closeness`), also on few votes: on planted 75/20/5 rooms
     (10 seeds) two group-rejected top-10 places were such fillers, a 5% class at rate 0 on 1-4
     expected votes (leaning counted only from 5 votes: 3 places; on any: 1). A class whose
     median expected votes per statement lie below ``min_group_votes`` (a handful of people in
@@ -515,10 +507,7 @@ def class_doubts(rates: ClassRates, settings: CommonGroundSettings) -> tuple[np.
     [[True, False, False], [False, False, True]]
     """
     enough = rates.votes >= settings.min_group_votes
-    # A class that cannot gather min_group_votes on half the statements (a handful of people in
-    # a small room) holds nothing back: its rates are noise, and it would empty the list.
-    typical = np.median(rates.votes, axis=1) >= settings.min_group_votes
-    big = ((rates.weights >= settings.veto_min_share) & typical)[:, None]
+    big = _doubting_classes(rates, settings)[:, None]
     with np.errstate(invalid="ignore"):
         below = rates.rate < settings.threshold  # NaN (not estimated): no lean
     leans = (below & big).any(axis=0)
