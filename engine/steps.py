@@ -579,11 +579,6 @@ def _within_votes(X: sp.csr_matrix, rows: np.ndarray, most: int,
 #: model to find a minority class; on planted 50/25/15/10 rooms one random start alone left 8
 #: group-rejected top-10 places in 20 seeds, three 3).
 _CLASS_RANDOM_STARTS = 2
-#: Also start each level from the opinion groups (:func:`_group_start`), when there are two or
-#: more: a start that already holds a minority the groups found. On planted 6-group rooms it
-#: took group-rejected top-10 places from 46 to 37 in 10 seeds (benchmarks/RESULTS.md, session 9,
-#: cg16f); with one group (the fresh rooms, the 20,000-participant export) nothing changes.
-_GROUP_START = True
 
 
 def _opinion_cells(
@@ -612,8 +607,12 @@ def _opinion_cells(
     cells = opinion_cells(space, run.X.shape[0], levels, rng=rng)
     rows = space.placed if space.fit is None else space.placed[space.fit]
     rows = _within_votes(run.X, rows, _CLASS_VOTES, rng)
+    # Also start each level from the opinion groups, when there are two or more: a start that
+    # already holds a minority the groups found. On planted 6-group rooms it took group-rejected
+    # top-10 places from 46 to 37 in 10 seeds (benchmarks/RESULTS.md, session 9, cg16f); with
+    # one group (the fresh rooms, the 20,000-participant export) nothing changes.
     in_groups = None
-    if _GROUP_START and groups is not None:
+    if groups is not None:
         g = np.asarray(groups, dtype=np.int64)[rows]
         if len(np.unique(g[g >= 0])) >= 2:
             in_groups = g
@@ -632,7 +631,7 @@ def _opinion_cells(
 
 def _group_starts(groups: np.ndarray, cells: np.ndarray, k: int) -> list[np.ndarray]:
     """EM starts from the opinion groups: :func:`_group_start`, and with fewer groups than k
-    (and :data:`_SPLIT_EACH`) also one start per other group that splits *that* group first
+    also one start per other group that splits *that* group first
     (its largest k-means cell a class of its own), each distinct labelling once.
 
     Why: when the groups merge a minority into one of them, the class that would hold it
@@ -650,17 +649,12 @@ def _group_starts(groups: np.ndarray, cells: np.ndarray, k: int) -> list[np.ndar
     out = [_group_start(groups, cells, k)]
     g = np.asarray(groups)
     n = len(np.unique(g[g >= 0]))
-    if _SPLIT_EACH and 1 <= n < k:
+    if 1 <= n < k:
         for first in range(1, n):
             start = _group_start(groups, cells, k, first=first)
             if not any(np.array_equal(start, o) for o in out):
                 out.append(start)
     return out
-
-
-#: Start each class level from every split of the opinion groups (:func:`_group_starts`), not
-#: only the largest group's.
-_SPLIT_EACH = True
 
 
 def _group_start(groups: np.ndarray, cells: np.ndarray, k: int, first: int = 0) -> np.ndarray:
