@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, logsumexp
+from sklearn.metrics import adjusted_rand_score
 
 from benchmarks.bridging import paired, t_interval
 from benchmarks.common import markdown_table
@@ -53,6 +54,7 @@ __all__ = [
     "SCENARIOS",
     "PlantedRoom",
     "RoomSpec",
+    "mixture_labels",
     "planted_room",
     "room_scores",
 ]
@@ -224,7 +226,8 @@ def planted_room(spec: RoomSpec, seed: int) -> PlantedRoom:
     # Participants: primary group, a pull to another group, positions, leniency, pass, activity.
     group = np.repeat(np.arange(n_g), _group_sizes(spec.shares, n_p))[rng.permutation(n_p)]
     other = (group + rng.integers(1, n_g, n_p)) % n_g if n_g > 1 else group
-    mix = rng.beta(1.0, 1.0 / spec.mix_mean - 1.0, n_p) if n_g > 1 else np.zeros(n_p)
+    mixed = n_g > 1 and spec.mix_mean > 0
+    mix = rng.beta(1.0, 1.0 / spec.mix_mean - 1.0, n_p) if mixed else np.zeros(n_p)
     position = rng.standard_normal((n_p, N_WITHIN))
     leniency = rng.normal(0.0, spec.leniency_sd, n_p)
     pass_own = rng.beta(1.5, 1.5 / spec.pass_mean - 1.5, n_p)
@@ -300,6 +303,14 @@ SCENARIOS: dict[str, RoomSpec] = {
                                      ("70/20/10 veto smallest", (0.7, 0.2, 0.1), "smallest"),
                                      ("50/25/15/10 veto any", (0.5, 0.25, 0.15, 0.1), "any"),
                                      ("45/35/10/10 veto any", (0.45, 0.35, 0.1, 0.1), "any"))),
+        *(RoomSpec(f"distinct: {name}", shares, veto=veto, mild=mild, camp_share=1.0,
+                   loading_sd=0.2, leniency_sd=0.3, mix_mean=0.02)
+          for name, shares, veto, mild in (
+              ("70/20/10 veto any", (0.7, 0.2, 0.1), "any", False),
+              ("70/20/10 veto smallest", (0.7, 0.2, 0.1), "smallest", False),
+              ("50/25/15/10 veto any", (0.5, 0.25, 0.15, 0.1), "any", False),
+              ("45/35/10/10 veto any", (0.45, 0.35, 0.1, 0.1), "any", False),
+              ("mild 70/20/10 veto smallest", (0.7, 0.2, 0.1), "smallest", True))),
     )
 }
 
@@ -327,6 +338,34 @@ def _oracle(room: PlantedRoom, z: float = 1.96) -> np.ndarray:
     return low.min(axis=0)
 
 
+def mixture_labels(X: Any, n_classes: int, seed: int, restarts: int = 8,
+                   max_iter: int = 500) -> np.ndarray:
+    """Classes of a plain latent-class model (agree / disagree per statement, passes and unseen
+    left out; EM, best of ``restarts``) with the planted number of groups given: how far the
+    planted groups can be recovered from the votes at all (not a method under test)."""
+    rng = np.random.default_rng(seed)
+    agree = (X == 1).astype(float).tocsr()
+    disagree = (X == -1).astype(float).tocsr()
+    best, best_ll = np.zeros(X.shape[0], dtype=np.int64), -np.inf
+    for _ in range(restarts):
+        resp = rng.dirichlet(np.ones(n_classes), X.shape[0])
+        prev = -np.inf
+        for _ in range(max_iter):
+            a = np.asarray(agree.T @ resp).T + 0.5
+            d = np.asarray(disagree.T @ resp).T + 0.5
+            theta = a / (a + d)
+            ll = agree @ np.log(theta).T + disagree @ np.log1p(-theta).T + np.log(resp.mean(0))
+            total = logsumexp(ll, axis=1)
+            resp = np.exp(ll - total[:, None])
+            loglik = float(total.sum())
+            if loglik - prev < 1e-7 * abs(loglik):
+                break
+            prev = loglik
+        if loglik > best_ll:
+            best, best_ll = resp.argmax(axis=1), loglik
+    return best
+
+
 def room_scores(spec: RoomSpec, seed: int) -> dict[str, Any]:
     """Generate, analyse (fit seed = ``seed``) and score one room."""
     room = planted_room(spec, seed)
@@ -346,7 +385,12 @@ def room_scores(spec: RoomSpec, seed: int) -> dict[str, Any]:
         "oracle": _top_by(_oracle(room)),
     }
     cg = np.asarray(br.is_common_ground, dtype=bool)
+    labels = np.asarray(result.clustering.labels)
+    grouped = labels >= 0
     out: dict[str, Any] = {
+        "ari_engine": float(adjusted_rand_score(room.group[grouped], labels[grouped])),
+        "ari_mixture": float(adjusted_rand_score(
+            room.group, mixture_labels(room.matrix.X, len(spec.shares), seed))),
         "seed": seed,
         "k": int(result.k),
         "seconds": seconds,
@@ -400,6 +444,7 @@ def summary_rows(runs: dict[str, list[dict[str, Any]]]) -> tuple[list[list[objec
             f"{sum(col['cg_rejected'])}",
             f"{np.mean(col['planted_common']):.1f}",
             ", ".join(f"k={k}: {c}" for k, c in enumerate(ks) if c),
+            f"{np.mean(col['ari_engine']):.2f} / {np.mean(col['ari_mixture']):.2f}",
             f"{np.mean(col['seconds']):.1f}",
         ])
     return main, more
@@ -412,7 +457,8 @@ MORE_HEADERS = ["scenario", "engine - raw: Δ P@10 [CI] w/t/l",
                 "raw - engine: Δ rejected [CI] w/t/l",
                 "engine - MF: Δ P@10 [CI] w/t/l", "MF - engine: Δ rejected [CI] w/t/l",
                 "is_common_ground: mean (range)", "of them group-rejected (total)",
-                "planted common ground (mean)", "engine k", "s / room"]
+                "planted common ground (mean)", "engine k",
+                "ARI with planted groups: engine / mixture EM (G given)", "s / room"]
 
 
 # ---------------------------------------------------------------- diagnosis
