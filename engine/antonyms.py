@@ -78,7 +78,7 @@ _SPEC = (
     "vaste / wisselende wisselend;"
     "open openen openblijven openhouden geopend / dicht sluiten gesloten sluit dichtgaan sluiting;"
     "vroeg vroeger vroegtijdig / laat later;"
-    "dichtbij dichterbij nabij / ver verweg;"
+    "dichtbij dichterbij nabij vlakbij / ver verweg;"
     "verplicht verplichte verplichten / vrijwillig vrijwillige;"
     "toestaan toegestaan / verbieden verboden;"
     "behouden behoud handhaven gehandhaafd blijven blijft / verdwijnen verdwijnt verdwenen "
@@ -167,7 +167,7 @@ ANTONYMS = _pairs(_SPEC)
 CONTRASTS = _contrasts(_SPEC)
 #: Fixed phrases read as one word before matching ("dicht bij" is near, not closed;
 #: "openbaar vervoer" is transport, not public against private).
-_PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"),
+_PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"), ("vlak bij", "vlakbij"),
             ("openbaar vervoer", "ov"), ("in person", "inperson"))
 #: Prefixes that make a word its own opposite ("onveilig", "ontoegankelijk", "unsafe"),
 #: with the shortest rest that counts.

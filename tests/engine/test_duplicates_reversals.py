@@ -1,0 +1,143 @@
+"""Reversals the claim checks read from the build of two statements (issue 17, session 11, dup17j):
+each chooses the option the other rejects (engine.details.swapped_options), a word both name
+gets more in one and less in the other (engine.polarity.swapped_directions), or one repeats the
+other's sentence with a negation the other lacks (engine.details.negation_in_frame). Each keeps
+the statement from the near-duplicate flag, not from the list: it is still the first suggestion.
+
+The sentences are written for these tests, in the manner of the training pairs; none is in a
+held-out set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from meedenken.engine import duplicates
+from meedenken.engine.details import contrasted_options, negation_in_frame, swapped_options
+from meedenken.engine.duplicates import evidence, flag_candidate, score
+from meedenken.engine.polarity import directed_words, negation_added, swapped_directions
+from meedenken.engine.settings import DUPLICATE_PROFILES
+
+E5 = DUPLICATE_PROFILES["multilingual-e5-small"]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("De weekmarkt moet op zaterdag komen in plaats van op woensdag.",
+     "De weekmarkt moet op woensdag komen in plaats van op zaterdag."),
+    ("In plaats van een nieuw zwembad, moet er een sporthal komen.",
+     "Er moet een nieuw zwembad komen in plaats van een sporthal."),
+    ("Het geld moet niet naar wegen, maar naar fietspaden.",
+     "Het geld moet naar wegen, niet naar fietspaden."),
+    ("The clinic should open in the village rather than in town.",
+     "The clinic should open in town rather than in the village."),
+    ("Die Praxis soll im Dorf statt in der Stadt öffnen.",
+     "Die Praxis soll in der Stadt statt im Dorf öffnen."),
+])
+def test_each_choosing_what_the_other_rejects_is_swapped(a, b):
+    assert swapped_options(a, b) and swapped_options(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # the same choice in other words
+    ("De weekmarkt moet op zaterdag komen in plaats van op woensdag.",
+     "De weekmarkt hoort niet op woensdag, maar op zaterdag."),
+    # one side contrasts nothing (one_sided_contrast's business)
+    ("De weekmarkt moet op zaterdag komen in plaats van op woensdag.",
+     "De weekmarkt moet op zaterdag komen."),
+    # two contrasts of other options
+    ("De bus moet 's avonds rijden in plaats van 's ochtends.",
+     "De bibliotheek moet in het dorp blijven in plaats van naar de stad te gaan."),
+])
+def test_the_same_choice_or_no_second_contrast_is_not_swapped(a, b):
+    assert not swapped_options(a, b)
+
+
+def test_the_options_of_in_plaats_van_at_the_start_are_read_across_the_comma():
+    chosen, rejected = contrasted_options("In plaats van een nieuw zwembad, meer groen.")
+    assert "groen" in chosen and "zwembad" in rejected
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Het dorp heeft meer bomen en minder parkeerplaatsen nodig.",
+     "Het dorp heeft minder bomen en meer parkeerplaatsen nodig."),
+    ("Er moeten te weinig agenten en te veel boetes zijn.",
+     "Er moeten minder agenten en meer boetes komen."),
+    ("We need more nurses and fewer managers.", "We need fewer nurses and more managers."),
+])
+def test_more_of_one_and_less_of_the_other_swapped_is_a_reversal(a, b):
+    assert swapped_directions(a, b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Het dorp heeft meer bomen en minder parkeerplaatsen nodig.",
+     "In het dorp moeten meer bomen komen en minder parkeerplaatsen."),
+    ("Er zijn te weinig huisartsen.", "Er moeten meer huisartsen komen."),
+    ("Er moeten meer bomen komen.", "Er moeten minder parkeerplaatsen komen."),
+])
+def test_the_same_direction_per_word_or_no_shared_word_is_no_swap(a, b):
+    assert not swapped_directions(a, b)
+
+
+def test_a_negation_flips_the_direction_it_reaches():
+    assert directed_words("Er moeten niet minder bussen rijden") == {"bus": frozenset({1})}
+    # "niet meer" is "no longer", no direction
+    assert directed_words("Er moeten niet meer bussen rijden") == {}
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Wie zonder afspraak komt, moet geen extra kosten betalen.",
+     "Wie zonder afspraak komt, moet extra kosten betalen."),
+    ("Buren van de fabriek raken door het lawaai niet overbelast.",
+     "Buren van de fabriek raken door het lawaai overbelast."),
+])
+def test_a_negation_added_to_the_same_sentence_is_a_reversal(a, b):
+    assert negation_added(a, b) and negation_in_frame(a, b) and negation_in_frame(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # a paraphrase negates where the other names the opposite
+    ("In het dorp zijn niet genoeg huisartsen.", "In het dorp zijn te weinig huisartsen."),
+    # the same number of negations
+    ("Ik kan de huisarts bijna nooit telefonisch bereiken.",
+     "De huisarts is telefonisch bijna nooit te bereiken."),
+    # a negation reaching a word the other does not have
+    ("Jongeren krijgen geen begeleiding bij het zoeken naar werk.",
+     "Jongeren moeten hulp krijgen bij het zoeken naar werk."),
+])
+def test_no_negation_added_where_a_paraphrase_moves_or_replaces_it(a, b):
+    assert not negation_in_frame(a, b)
+
+
+def test_a_negation_in_a_free_rewording_needs_the_same_sentence():
+    a = "Veel ouderen vinden in dit dorp geen huis dat bij ze past."
+    b = "Ouderen in het dorp moeten een passend huis kunnen vinden."
+    assert negation_added(a, b) and not negation_in_frame(a, b)
+
+
+def _candidate(new: str, seeds: list[str]) -> tuple[int, int | None]:
+    """The first suggestion and the flag candidate, the first seed the nearest by far."""
+    cosines = np.array([0.97] + [0.85] * (len(seeds) - 1))
+    ev = evidence(new, seeds, cosines, E5.reference_cosine)
+    scores, _ = score(ev, E5)
+    return int(np.argmax(scores)), flag_candidate(ev, scores, E5, new, seeds)
+
+
+OTHER = "Er moet een nieuwe sporthal komen bij de school."
+
+
+@pytest.mark.parametrize(("rule", "new", "seed"), [
+    ("swapped_options", "De weekmarkt moet op zaterdag komen in plaats van op woensdag.",
+     "De weekmarkt moet op woensdag komen in plaats van op zaterdag."),
+    ("swapped_directions", "Het dorp heeft meer bomen en minder parkeerplaatsen nodig.",
+     "Het dorp heeft minder bomen en meer parkeerplaatsen nodig."),
+    ("negation_in_frame", "Wie zonder afspraak komt, moet geen extra kosten betalen.",
+     "Wie zonder afspraak komt, moet extra kosten betalen."),
+])
+def test_a_reversal_keeps_the_statement_from_the_flag_not_from_the_list(monkeypatch, rule, new,
+                                                                        seed):
+    first, candidate = _candidate(new, [seed, OTHER])
+    assert first == 0 and candidate is None
+    # without the rule the pair is a flag candidate: no other check blocks it
+    monkeypatch.setattr(duplicates, rule, lambda a, b: False)
+    first, candidate = _candidate(new, [seed, OTHER])
+    assert first == 0 and candidate == 0
