@@ -1,6 +1,7 @@
 """What the reversal checks of the Dutch duplicate flag remove, set by set (issue 17, session 11,
 dup17j): :func:`engine.details.swapped_options`, :func:`engine.polarity.swapped_directions`,
-:func:`engine.details.negation_in_frame` and the near / far lexicon entry "vlak bij".
+:func:`engine.details.negation_in_frame`, :func:`engine.antonyms.payer_reversal` (and the
+near / far lexicon entry "vlak bij", not switched off here).
 
 For each held-out conversation, each statement is submitted alone against its seeds (the protocol
 of :func:`benchmarks.duplicates.heldout_targets`, shipped model and settings); a flag the shipped
@@ -24,6 +25,7 @@ import numpy as np
 from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES
 from benchmarks.pairsets import DATA, heldout, labelled_pairs
 from meedenken.engine import duplicates
+from meedenken.engine.antonyms import payer_reversal
 from meedenken.engine.details import negation_in_frame, swapped_options
 from meedenken.engine.duplicates import (
     duplicate_settings,
@@ -39,7 +41,7 @@ from meedenken.engine.semantics import StatementEmbedder
 
 FILES = (*HELDOUT_FILES, *BLIND_FILES)
 CHECKS = {"swapped_options": swapped_options, "swapped_directions": swapped_directions,
-          "negation_in_frame": negation_in_frame}
+          "negation_in_frame": negation_in_frame, "payer_reversal": payer_reversal}
 
 
 def removed_flags() -> dict[str, Counter]:

@@ -125,7 +125,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .antonyms import antonym_conflict
+from .antonyms import antonym_conflict, payer_reversal
 from .details import (
     comparison_conflict,
     detail_conflict,
@@ -327,8 +327,9 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     each chooses the option the other rejects (:func:`engine.details.swapped_options`), a word
     both name gets more in one and less in the other
     (:func:`engine.polarity.swapped_directions`), one largely repeats the other's sentence with
-    a negation the other lacks (:func:`engine.details.negation_in_frame`), or the longer one is
-    too long to judge (:func:`too_long_to_flag`).
+    a negation the other lacks (:func:`engine.details.negation_in_frame`), one has people pay
+    themselves where the other has the cost covered (:func:`engine.antonyms.payer_reversal`), or
+    the longer one is too long to judge (:func:`too_long_to_flag`).
 
     Not the next one down, and nothing when the nearest statement by cosine is an opposite
     (ranked lower by the conflict penalty): a new statement whose nearest is its opposite
@@ -361,6 +362,7 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or swapped_options(new_text, texts[best])
             or swapped_directions(new_text, texts[best])
             or negation_in_frame(new_text, texts[best])
+            or payer_reversal(new_text, texts[best])
             or too_long_to_flag(new_text, texts[best], settings)):
         return None
     return best

@@ -1,7 +1,8 @@
 """Reversals the claim checks read from the build of two statements (issue 17, session 11, dup17j):
 each chooses the option the other rejects (engine.details.swapped_options), a word both name
 gets more in one and less in the other (engine.polarity.swapped_directions), or one repeats the
-other's sentence with a negation the other lacks (engine.details.negation_in_frame). Each keeps
+other's sentence with a negation the other lacks (engine.details.negation_in_frame), or one has
+people pay themselves where the other has the cost covered (engine.antonyms.payer_reversal). Each keeps
 the statement from the near-duplicate flag, not from the list: it is still the first suggestion.
 
 The sentences are written for these tests, in the manner of the training pairs; none is in a
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from meedenken.engine import duplicates
+from meedenken.engine.antonyms import antonym_conflict, payer_reversal, pays_self
 from meedenken.engine.details import contrasted_options, negation_in_frame, swapped_options
 from meedenken.engine.duplicates import evidence, flag_candidate, score
 from meedenken.engine.polarity import directed_words, negation_added, swapped_directions
@@ -114,6 +116,37 @@ def test_a_negation_in_a_free_rewording_needs_the_same_sentence():
     assert negation_added(a, b) and not negation_in_frame(a, b)
 
 
+@pytest.mark.parametrize(("a", "b"), [
+    ("Een gehoorapparaat moeten ouderen zelf betalen.", "Een gehoorapparaat moet vergoed worden."),
+    ("Sportclubs moeten zichzelf bekostigen.", "Sportclubs moeten subsidie krijgen."),
+    ("Patients should pay themselves for the taxi.", "The taxi should be free for patients."),
+])
+def test_paying_oneself_against_a_covered_cost_is_a_reversal(a, b):
+    assert pays_self(a) and payer_reversal(a, b) and payer_reversal(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # both have the people pay
+    ("Een gehoorapparaat moeten ouderen zelf betalen.",
+     "Ouderen moeten hun gehoorapparaat zelf bekostigen."),
+    # both have the cost covered
+    ("Een gehoorapparaat moet vergoed worden.", "Een gehoorapparaat moet gratis zijn."),
+    # "zelf" far from paying: the person does it themself
+    ("Ouderen moeten zelf kunnen kiezen welk gehoorapparaat ze krijgen, dat wordt vergoed.",
+     "Een gehoorapparaat moet vergoed worden."),
+])
+def test_the_same_payer_is_no_payer_reversal(a, b):
+    assert not payer_reversal(a, b)
+
+
+@pytest.mark.parametrize(("near", "far"), [
+    ("De bushalte moet vlak bij het gezondheidscentrum komen.",
+     "De bushalte mag best ver van het gezondheidscentrum liggen."),
+])
+def test_vlak_bij_is_near(near, far):
+    assert antonym_conflict(near, far)
+
+
 def _candidate(new: str, seeds: list[str]) -> tuple[int, int | None]:
     """The first suggestion and the flag candidate, the first seed the nearest by far."""
     cosines = np.array([0.97] + [0.85] * (len(seeds) - 1))
@@ -132,6 +165,8 @@ OTHER = "Er moet een nieuwe sporthal komen bij de school."
      "Het dorp heeft minder bomen en meer parkeerplaatsen nodig."),
     ("negation_in_frame", "Wie zonder afspraak komt, moet geen extra kosten betalen.",
      "Wie zonder afspraak komt, moet extra kosten betalen."),
+    ("payer_reversal", "Een gehoorapparaat moeten ouderen zelf betalen.",
+     "Ouderen moeten een vergoeding krijgen voor hun gehoorapparaat."),
 ])
 def test_a_reversal_keeps_the_statement_from_the_flag_not_from_the_list(monkeypatch, rule, new,
                                                                         seed):
