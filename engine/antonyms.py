@@ -268,15 +268,19 @@ def antonym_conflict(a: str, b: str) -> bool:
 #: Who pays (session 11, dup17j): the person paying themselves against someone else covering the
 #: cost, a reversal by actor that keeps every other word. Words that name the person themself,
 #: paying verbs, and words that say the cost is covered (reimbursed, subsidised, free).
-SELF_WORDS = frozenset("zelf zichzelf themselves themself yourself oneself selbst selber".split())
-PAY_WORDS = frozenset(
+def _forms(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
+
+
+SELF_WORDS = _forms("zelf zichzelf themselves themself yourself oneself selbst selber")
+PAY_WORDS = _forms(
     "betalen betaalt betaal betaald bekostigen bekostigt financieren financiert pay pays paid "
-    "fund funds zahlen zahlt bezahlen bezahlt finanzieren finanziert".split())
-COVERED_WORDS = frozenset(
+    "fund funds zahlen zahlt bezahlen bezahlt finanzieren finanziert")
+COVERED_WORDS = _forms(
     "vergoed vergoeden vergoedt vergoeding vergoedingen subsidie subsidies gesubsidieerd "
     "subsidiëren gratis kosteloos reimbursed reimburse reimbursement covered subsidy "
     "subsidised subsidized free erstattet erstatten erstattung zuschuss bezuschusst "
-    "kostenlos".split())
+    "kostenlos")
 #: Words on either side of a paying verb within which a self word makes it self-paying.
 _PAYER_REACH = 3
 

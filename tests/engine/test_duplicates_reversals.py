@@ -2,8 +2,9 @@
 each chooses the option the other rejects (engine.details.swapped_options), a word both name
 gets more in one and less in the other (engine.polarity.swapped_directions), or one repeats the
 other's sentence with a negation the other lacks (engine.details.negation_in_frame), or one has
-people pay themselves where the other has the cost covered (engine.antonyms.payer_reversal). Each keeps
-the statement from the near-duplicate flag, not from the list: it is still the first suggestion.
+people pay themselves where the other has the cost covered (engine.antonyms.payer_reversal).
+Each keeps the statement from the near-duplicate flag, not from the list: it is still the first
+suggestion.
 
 The sentences are written for these tests, in the manner of the training pairs; none is in a
 held-out set."""
