@@ -59,8 +59,10 @@ from .stopwords import STOP_WORDS
 
 __all__ = [
     "CONTRAST_PHRASES",
+    "CLAUSE_SHARED",
     "MAX_CORRECTION_WORDS",
     "MIN_COMPOUND_PART",
+    "NEGATION_FRAME",
     "SAME_FRAME",
     "SLOTS",
     "STRICT_GENERIC",
@@ -572,13 +574,20 @@ def swapped_options(a: str, b: str) -> bool:
 NEGATION_FRAME = 0.4
 
 
+#: Content stems two clauses share before :func:`negation_in_frame` compares them on their own.
+CLAUSE_SHARED = 2
+
+
 def negation_in_frame(a: str, b: str) -> bool:
     """Whether two statements that are largely one sentence (:func:`same_sentence` at least
     :data:`NEGATION_FRAME`) differ by a negation that reaches a word the other says plainly
-    (:func:`engine.polarity.negation_added`): "... moeten daarvoor geen extra eigen bijdrage
-    betalen" against "... een extra eigen bijdrage betalen", both opening with "Mensen die
-    zonder verwijzing naar de spoedeisende hulp gaan", whose shared "zonder" makes both read as a
-    problem.
+    (:func:`engine.polarity.negation_added`), in the whole statements or in a pair of their
+    clauses (:func:`engine.lexical.clause_words`) that share at least :data:`CLAUSE_SHARED`
+    content stems: "... moeten daarvoor geen extra eigen bijdrage betalen" against "... een
+    extra eigen bijdrage betalen", both opening with "Mensen die zonder verwijzing naar de
+    spoedeisende hulp gaan", whose shared "zonder" makes both read as a problem; "X mogen nooit
+    zelf de controle doen, want ..." against "X moeten de controle mogen doen, zodat die niet
+    op de wachtlijst hoeven", where each has one negation, in other clauses.
 
     >>> negation_in_frame("Wie zonder verwijzing komt, moet geen extra bijdrage betalen.",
     ...                   "Wie zonder verwijzing komt, moet een extra bijdrage betalen.")
@@ -587,4 +596,12 @@ def negation_in_frame(a: str, b: str) -> bool:
     ...                   "In onze regio is een tekort aan huisartsen.")
     False
     """
-    return same_sentence(a, b) >= NEGATION_FRAME and negation_added(a, b)
+    if same_sentence(a, b) < NEGATION_FRAME:
+        return False
+    if negation_added(a, b):
+        return True
+    language = detect_language(a)
+    clauses_a = [(" ".join(c), content_stems(" ".join(c), language)) for c in clause_words(a)]
+    clauses_b = [(" ".join(c), content_stems(" ".join(c), language)) for c in clause_words(b)]
+    return any(len(stems_a & stems_b) >= CLAUSE_SHARED and negation_added(clause_a, clause_b)
+               for clause_a, stems_a in clauses_a for clause_b, stems_b in clauses_b)

@@ -111,6 +111,15 @@ def test_no_negation_added_where_a_paraphrase_moves_or_replaces_it(a, b):
     assert not negation_in_frame(a, b)
 
 
+def test_a_negation_added_in_one_clause_counts_though_the_other_negates_another_clause():
+    a = "Huisartsen mogen bij ouderen nooit zelf de bloeddruk meten, want dat doet de assistente."
+    b = ("Huisartsen moeten bij ouderen de bloeddruk mogen meten, zodat die niet op de assistente "
+         "hoeven te wachten.")
+    # one negation each, so the statements as a whole add none; their first clauses do
+    assert not negation_added(a, b)
+    assert negation_in_frame(a, b) and negation_in_frame(b, a)
+
+
 def test_a_negation_in_a_free_rewording_needs_the_same_sentence():
     a = "Veel ouderen vinden in dit dorp geen huis dat bij ze past."
     b = "Ouderen in het dorp moeten een passend huis kunnen vinden."
