@@ -58,8 +58,8 @@ from .polarity import POLARITY_WORDS, negation_added
 from .stopwords import STOP_WORDS
 
 __all__ = [
-    "CONTRAST_PHRASES",
     "CLAUSE_SHARED",
+    "CONTRAST_PHRASES",
     "MAX_CORRECTION_WORDS",
     "MIN_COMPOUND_PART",
     "NEGATION_FRAME",
