@@ -116,6 +116,18 @@ woning"): on held-out set 5, 3 of 22 opposites are still flagged. A comparison i
 clause of at most five words after a negated one is read as the replacing option, a longer one
 as a clause of its own, which a long correction or a short concession gets wrong. English and
 German statements have no length limit (no held-out conversation to choose one on).
+
+Session 11 (dup17j) reads four reversals from the build of the two statements, for the flag
+only: each choosing the option the other rejects (:func:`engine.details.swapped_options`), a word
+both name getting more in one and less in the other (:func:`engine.polarity.swapped_directions`),
+a negation added to largely the same sentence or to a pair of its clauses
+(:func:`engine.details.negation_in_frame`), and people paying themselves against a cost covered
+(:func:`engine.antonyms.payer_reversal`). On the 13 held-out Dutch sets they remove only flagged
+opposites. Still not seen: reversals by arrangement or timing ("bij de gemeente ondergebracht" /
+"onafhankelijk", "meteen overdragen" / "eerst zelf bellen"), an actor swapped between two
+clauses ("het slachtoffer vertrekt, de pleger blijft"), and a negation that reaches a word the
+other statement does not use ("geen voorrang" / "gelokt met een woning"); long statements
+(sets 9 and 10) still get too few flags.
 """
 
 from __future__ import annotations
