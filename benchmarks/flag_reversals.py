@@ -12,11 +12,16 @@ pairs), so the leave-one-set-out question is whether each removes only wrong fla
 Then, per check, on how many labelled pairs (benchmarks.pairsets: nl, de, en, nl-legacy) it is
 true, by kind.
 
-    PYTHONPATH=. .venv/bin/python -m benchmarks.flag_reversals
+    PYTHONPATH=. .venv/bin/python -m benchmarks.flag_reversals [--no-limit]
+
+``--no-limit`` switches the Dutch length limit (``max_words``) off, to show what the checks
+remove among the long statements too.
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 from collections import Counter
 from unittest import mock
 
@@ -44,11 +49,15 @@ CHECKS = {"swapped_options": swapped_options, "swapped_directions": swapped_dire
           "negation_in_frame": negation_in_frame, "payer_reversal": payer_reversal}
 
 
-def removed_flags() -> dict[str, Counter]:
+def removed_flags(limit: bool = True) -> dict[str, Counter]:
     """Per check, the flags it removes on each held-out set: (set, 'right'|'opposite'|'other')."""
     embedder = StatementEmbedder(MULTILINGUAL_E5)
     settings = duplicate_settings(MULTILINGUAL_E5)
     assert settings is not None and settings.flag is not None
+    if not limit:
+        settings = dataclasses.replace(settings, flag=dataclasses.replace(settings.flag,
+                                                                            max_words=None))
+        assert settings.flag is not None
     out: dict[str, Counter] = {name: Counter() for name in CHECKS}
     for number, name in enumerate(FILES, 1):
         seeds, submissions = heldout(DATA / name)
@@ -76,7 +85,9 @@ def removed_flags() -> dict[str, Counter]:
 
 
 def main() -> None:
-    removed = removed_flags()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-limit", action="store_true", help="no Dutch length limit")
+    removed = removed_flags(limit=not parser.parse_args().no_limit)
     print("\n| check | " + " | ".join(f"set {n}" for n in range(1, len(FILES) + 1))
           + " |\n|---|" + "---|" * len(FILES))
     for check, found in removed.items():
