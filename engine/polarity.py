@@ -53,6 +53,7 @@ from .lexical import _stemmer, clause_words, detect_language, words
 from .stopwords import STOP_WORDS
 
 __all__ = [
+    "DETERMINER_NEGATIONS",
     "DIRECTION_WORDS",
     "INTENSIFIERS",
     "NEGATIONS",
@@ -460,6 +461,9 @@ def swapped_directions(a: str, b: str) -> bool:
 
 #: Words a negation can reach besides content words: the state and direction words.
 _REACHABLE = frozenset(STATE_WORDS) | frozenset(DIRECTION_WORDS) | _NEGATED_NEW
+#: Negations that are determiners: they negate their whole noun phrase, read (without a parser)
+#: as the rest of the clause ("geen voorrang krijgen op een woning" negates the woning too).
+DETERMINER_NEGATIONS = frozenset(_ws("geen no kein keine keinen keinem keiner keines"))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -468,8 +472,10 @@ def negated_words(text: str) -> tuple[frozenset[str], frozenset[str], int]:
     words no negation reaches), and the number of negation words.
 
     A negation reaches the first state or direction word within :data:`NEGATION_SCOPE` words
-    after it (as in :func:`polarity`: "niet overbelast", "geen extra"), else the first content
-    word there ("geen voorrang"); one used up by "need not" ("hoeft niet") reaches nothing.
+    after it (as in :func:`polarity`: "niet overbelast", "niet genoeg"), else the first content
+    word there ("niet vaak"); a determiner ("geen", :data:`DETERMINER_NEGATIONS`) reaches every
+    content, state and direction word after it in its clause ("geen voorrang krijgen op een
+    woning"); one used up by "need not" ("hoeft niet") reaches nothing.
 
     >>> reached, plain, count = negated_words("Mantelzorgers raken niet overbelast")
     >>> sorted(reached), sorted(plain), count
@@ -488,6 +494,12 @@ def negated_words(text: str) -> tuple[frozenset[str], frozenset[str], int]:
         hit: set[int] = set()
         for n in negations:
             if n in used:
+                continue
+            if tokens[n] in DETERMINER_NEGATIONS:
+                phrase = [i for i in range(n + 1, len(tokens))
+                          if _is_content(tokens[i]) or tokens[i] in _REACHABLE]
+                hit.update(phrase)
+                reached.update(stem(tokens[i]) for i in phrase)
                 continue
             window = range(n + 1, min(n + 1 + NEGATION_SCOPE, len(tokens)))
             k = next((i for i in window if tokens[i] in _REACHABLE or (

@@ -18,7 +18,12 @@ from meedenken.engine import duplicates
 from meedenken.engine.antonyms import antonym_conflict, payer_reversal, pays_self
 from meedenken.engine.details import contrasted_options, negation_in_frame, swapped_options
 from meedenken.engine.duplicates import evidence, flag_candidate, score
-from meedenken.engine.polarity import directed_words, negation_added, swapped_directions
+from meedenken.engine.polarity import (
+    directed_words,
+    negated_words,
+    negation_added,
+    swapped_directions,
+)
 from meedenken.engine.settings import DUPLICATE_PROFILES
 
 E5 = DUPLICATE_PROFILES["multilingual-e5-small"]
@@ -103,12 +108,23 @@ def test_a_negation_added_to_the_same_sentence_is_a_reversal(a, b):
     # the same number of negations
     ("Ik kan de huisarts bijna nooit telefonisch bereiken.",
      "De huisarts is telefonisch bijna nooit te bereiken."),
-    # a negation reaching a word the other does not have
-    ("Jongeren krijgen geen begeleiding bij het zoeken naar werk.",
+    # a negation reaching a word the other does not have ("niet" reaches one word)
+    ("Jongeren worden niet begeleid bij het zoeken naar werk.",
      "Jongeren moeten hulp krijgen bij het zoeken naar werk."),
 ])
 def test_no_negation_added_where_a_paraphrase_moves_or_replaces_it(a, b):
     assert not negation_in_frame(a, b)
+
+
+def test_geen_negates_its_whole_phrase():
+    a = "Jonge artsen moeten geen voorrang krijgen op een woning in het dorp."
+    b = "Jonge artsen moeten met een woning naar het dorp gelokt worden."
+    reached, _, _ = negated_words(a)
+    assert {"voorrang", "woon", "dorp"} <= reached  # Snowball stems
+    assert negation_in_frame(a, b)
+    # "niet" reaches the first word within three only
+    reached, _, _ = negated_words("Jonge artsen mogen niet verhuizen naar een woning in het dorp.")
+    assert "woon" not in reached and "dorp" not in reached
 
 
 def test_a_negation_added_in_one_clause_counts_though_the_other_negates_another_clause():
