@@ -22,8 +22,12 @@ negation, which :mod:`engine.polarity` weighs).
 Words match by form or by Snowball stem of the statement's language (:mod:`engine.lexical`), so
 "verbiedt", "verbieden" and "verbied" meet; a stem shorter than :data:`MIN_STEM` letters matches
 by form only (the Dutch stemmer makes "gelijk" into "lijk", as it makes "lijken"). A few fixed
-phrases are read as one word first ("dicht bij" is near, not closed; "openbaar vervoer" is
-transport).
+phrases are read as one word first ("dicht bij" and "vlak bij" are near, not closed or flat;
+"openbaar vervoer" is transport).
+
+Who pays (session 11, :func:`payer_reversal`): a statement that has people pay themselves ("zelf
+betalen", "zichzelf bekostigen") reverses one that has the cost covered ("vergoed", "subsidie",
+"gratis"), though neither has a word of a pair above.
 
 A text naming **both sides** of a reversal ("Medicijnen moet je zelf ophalen; thuisbezorgen is te
 duur") takes one side against the other: it conflicts with a text naming one side, unless that
@@ -49,8 +53,9 @@ import functools
 from .lexical import _stemmer, detect_language, words
 from .polarity import NEGATION_SCOPE, NEGATIONS
 
-__all__ = ["ANTONYMS", "CONTRASTS", "MIN_PREFIX_REST", "MIN_STEM", "NEGATING_PREFIXES",
-           "antonym_conflict"]
+__all__ = ["ANTONYMS", "CONTRASTS", "COVERED_WORDS", "MIN_PREFIX_REST", "MIN_STEM",
+           "NEGATING_PREFIXES", "PAY_WORDS", "SELF_WORDS", "antonym_conflict", "payer_reversal",
+           "pays_self"]
 
 #: Shortest stem that matches by stem; shorter ones match by word form only.
 MIN_STEM = 5
@@ -78,7 +83,7 @@ _SPEC = (
     "vaste / wisselende wisselend;"
     "open openen openblijven openhouden geopend / dicht sluiten gesloten sluit dichtgaan sluiting;"
     "vroeg vroeger vroegtijdig / laat later;"
-    "dichtbij dichterbij nabij / ver verweg;"
+    "dichtbij dichterbij nabij vlakbij / ver verweg;"
     "verplicht verplichte verplichten / vrijwillig vrijwillige;"
     "toestaan toegestaan / verbieden verboden;"
     "behouden behoud handhaven gehandhaafd blijven blijft / verdwijnen verdwijnt verdwenen "
@@ -167,7 +172,7 @@ ANTONYMS = _pairs(_SPEC)
 CONTRASTS = _contrasts(_SPEC)
 #: Fixed phrases read as one word before matching ("dicht bij" is near, not closed;
 #: "openbaar vervoer" is transport, not public against private).
-_PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"),
+_PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"), ("vlak bij", "vlakbij"),
             ("openbaar vervoer", "ov"), ("in person", "inperson"))
 #: Prefixes that make a word its own opposite ("onveilig", "ontoegankelijk", "unsafe"),
 #: with the shortest rest that counts.
@@ -257,4 +262,65 @@ def antonym_conflict(a: str, b: str) -> bool:
         if (both_a or both_b) and (pair.startswith("on:") or int(pair) in CONTRASTS):
             continue  # one contrasts the two sides itself
         return True
+    return False
+
+
+#: Who pays (session 11, dup17j): the person paying themselves against someone else covering the
+#: cost, a reversal by actor that keeps every other word. Words that name the person themself,
+#: paying verbs, and words that say the cost is covered (reimbursed, subsidised, free).
+def _forms(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
+
+
+SELF_WORDS = _forms("zelf zichzelf themselves themself yourself oneself selbst selber")
+PAY_WORDS = _forms(
+    "betalen betaalt betaal betaald bekostigen bekostigt financieren financiert pay pays paid "
+    "fund funds zahlen zahlt bezahlen bezahlt finanzieren finanziert")
+COVERED_WORDS = _forms(
+    "vergoed vergoeden vergoedt vergoeding vergoedingen subsidie subsidies gesubsidieerd "
+    "subsidiëren gratis kosteloos reimbursed reimburse reimbursement covered subsidy "
+    "subsidised subsidized free erstattet erstatten erstattung zuschuss bezuschusst "
+    "kostenlos")
+#: Words on either side of a paying verb within which a self word makes it self-paying.
+_PAYER_REACH = 3
+
+
+@functools.lru_cache(maxsize=8192)
+def pays_self(text: str) -> bool:
+    """Whether the statement has someone pay themselves: a word of :data:`SELF_WORDS` within
+    :data:`_PAYER_REACH` words of a paying verb (:data:`PAY_WORDS`): "moeten het zelf
+    betalen", "betaalt de patiënt zelf", "zichzelf bekostigen".
+
+    >>> pays_self("Een bril moeten mensen zelf betalen."), pays_self("De gemeente betaalt.")
+    (True, False)
+    """
+    tokens = words(text)
+    return any(t in SELF_WORDS and any(u in PAY_WORDS for u in
+                                       tokens[max(0, i - _PAYER_REACH):i + _PAYER_REACH + 1])
+               for i, t in enumerate(tokens))
+
+
+def payer_reversal(a: str, b: str) -> bool:
+    """Whether one statement has people pay themselves (:func:`pays_self`) and the other, which
+    does not, says the cost is covered (:data:`COVERED_WORDS`: vergoed, subsidie, gratis), a word
+    the first does not use: "De fysiotherapie moeten mensen zelf betalen" against "De
+    fysiotherapie moet vergoed worden". The encoder and the word checks see the same subject
+    and the same kind of claim; only the payer differs.
+
+    Measured (session 11): true for none of the labelled pairs (benchmarks/data/pairs_nl.txt,
+    pairs_de.txt, the first release's) and, among the held-out conversations' statements
+    against their own seed, for three opposites only (sets 5, 11 and 12).
+
+    >>> payer_reversal("De fysiotherapie moeten mensen zelf betalen.",
+    ...                "De fysiotherapie moet vergoed worden.")
+    True
+    >>> payer_reversal("De fysiotherapie moeten mensen zelf betalen.",
+    ...                "Mensen moeten de fysiotherapie uit eigen zak betalen.")
+    False
+    """
+    for one, other in ((a, b), (b, a)):
+        if (pays_self(one) and not pays_self(other)
+                and COVERED_WORDS.intersection(words(other))
+                and not COVERED_WORDS.intersection(words(one))):
+            return True
     return False

@@ -54,24 +54,29 @@ import itertools
 import re
 
 from .lexical import _stemmer, clause_words, content_stems, detect_language, words
-from .polarity import POLARITY_WORDS
+from .polarity import POLARITY_WORDS, negation_added
 from .stopwords import STOP_WORDS
 
 __all__ = [
+    "CLAUSE_SHARED",
     "CONTRAST_PHRASES",
     "MAX_CORRECTION_WORDS",
     "MIN_COMPOUND_PART",
+    "NEGATION_FRAME",
     "SAME_FRAME",
     "SLOTS",
     "STRICT_GENERIC",
     "compares",
     "comparison_conflict",
+    "contrasted_options",
     "contrasts_options",
     "detail_conflict",
     "details",
+    "negation_in_frame",
     "one_sided_contrast",
     "replaced_element",
     "same_sentence",
+    "swapped_options",
 ]
 
 #: Shortest class form that also matches as the head or tail of a compound.
@@ -492,3 +497,111 @@ def comparison_conflict(a: str, b: str) -> bool:
     equal_b, unequal_b = compares(b)
     return (equal_a and not unequal_a and unequal_b and not equal_b) or (
         equal_b and not unequal_b and unequal_a and not equal_a)
+
+
+def _option_stems(tokens: list[str], language: str) -> frozenset[str]:
+    stem = _stemmer(language).stemWord
+    return frozenset(stem(t) for t in tokens
+                     if len(t) >= 3 and t not in STOP_WORDS and t not in POLARITY_WORDS)
+
+
+@functools.lru_cache(maxsize=8192)
+def contrasted_options(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The content stems of the option a statement chooses and of the one it rejects, when it
+    sets two against each other (the constructions of :func:`contrasts_options`); else None.
+
+    "X in plaats van Y": X is everything before the phrase, Y the rest of its clause; "In
+    plaats van Y, X": Y is the phrase's clause, X the clauses after it; "niet X, maar Y": X the
+    words after the negation, Y the "maar" clause; "Y, niet X": Y the clause before.
+
+    >>> chosen, rejected = contrasted_options("Het eigen risico moet per jaar gelden in plaats "
+    ...                                       "van per behandeling.")
+    >>> sorted(chosen), sorted(rejected)
+    (['gel', 'jaar', 'risico'], ['behandel'])
+    """
+    language = detect_language(text)
+    clauses = [list(c) for c in clause_words(text.replace("i.p.v.", "ipv"), language)]
+    for index, clause in enumerate(clauses):
+        for phrase in CONTRAST_PHRASES[language]:
+            span = phrase.split()
+            for i in range(len(clause) - len(span) + 1):
+                if clause[i:i + len(span)] != span:
+                    continue
+                rejected = _option_stems(clause[i + len(span):], language)
+                if i == 0:  # "In plaats van Y, X"
+                    later = [t for c in clauses[index + 1:] for t in c]
+                    return _option_stems(later, language), rejected
+                earlier = [t for c in clauses[:index] for t in c] + clause[:i]
+                return _option_stems(earlier, language), rejected
+    negation, but = _NOT[language], _BUT[language]
+    only, also = _ALSO[language]
+    for previous, clause in itertools.pairwise(clauses):
+        if clause[0] == negation:
+            return _option_stems(previous, language), _option_stems(clause[1:], language)
+        if (clause[0] == but and clause[1:2] != [also] and negation in previous
+                and only not in previous
+                and (language == "de" or len(clause) <= MAX_CORRECTION_WORDS)):
+            after = previous[previous.index(negation) + 1:]
+            return _option_stems(clause[1:], language), _option_stems(after, language)
+    return None
+
+
+def swapped_options(a: str, b: str) -> bool:
+    """Whether both statements set two options against each other and each chooses what the
+    other rejects (:func:`contrasted_options`): "per jaar in plaats van per behandeling" against
+    "per behandeling in plaats van per jaar". The two use the same words, so the encoder and
+    the overlap score them as paraphrases, and :func:`one_sided_contrast` sees a contrast on both
+    sides.
+
+    >>> swapped_options("Revalidatie moet in de eigen woonplaats in plaats van in het ziekenhuis.",
+    ...                 "Revalidatie moet in het ziekenhuis in plaats van in de eigen woonplaats.")
+    True
+    >>> swapped_options("Ouderen moeten thuis wonen in plaats van in een verpleeghuis.",
+    ...                 "Ouderen horen niet in een verpleeghuis, maar thuis.")
+    False
+    """
+    options_a, options_b = contrasted_options(a), contrasted_options(b)
+    if options_a is None or options_b is None:
+        return False
+    return bool(options_a[0] & options_b[1]) and bool(options_a[1] & options_b[0])
+
+
+#: Share of two statements' words aligned in order (:func:`same_sentence`) from which a
+#: negation one of them adds is read as reversing the other (:func:`negation_in_frame`).
+#: Session 11 (dup17j): above the highest share among the labelled paraphrase pairs for which
+#: :func:`engine.polarity.negation_added` is true (0.38; benchmarks/data/pairs_nl.txt,
+#: pairs_de.txt and the first release's), chosen on those pairs, not on a held-out set.
+NEGATION_FRAME = 0.4
+
+
+#: Content stems two clauses share before :func:`negation_in_frame` compares them on their own.
+CLAUSE_SHARED = 2
+
+
+def negation_in_frame(a: str, b: str) -> bool:
+    """Whether two statements that are largely one sentence (:func:`same_sentence` at least
+    :data:`NEGATION_FRAME`) differ by a negation that reaches a word the other says plainly
+    (:func:`engine.polarity.negation_added`), in the whole statements or in a pair of their
+    clauses (:func:`engine.lexical.clause_words`) that share at least :data:`CLAUSE_SHARED`
+    content stems: "... moeten daarvoor geen extra eigen bijdrage betalen" against "... een
+    extra eigen bijdrage betalen", both opening with "Mensen die zonder verwijzing naar de
+    spoedeisende hulp gaan", whose shared "zonder" makes both read as a problem; "X mogen nooit
+    zelf de controle doen, want ..." against "X moeten de controle mogen doen, zodat die niet
+    op de wachtlijst hoeven", where each has one negation, in other clauses.
+
+    >>> negation_in_frame("Wie zonder verwijzing komt, moet geen extra bijdrage betalen.",
+    ...                   "Wie zonder verwijzing komt, moet een extra bijdrage betalen.")
+    True
+    >>> negation_in_frame("Er zijn niet genoeg huisartsen in de regio.",
+    ...                   "In onze regio is een tekort aan huisartsen.")
+    False
+    """
+    if same_sentence(a, b) < NEGATION_FRAME:
+        return False
+    if negation_added(a, b):
+        return True
+    language = detect_language(a)
+    clauses_a = [(" ".join(c), content_stems(" ".join(c), language)) for c in clause_words(a)]
+    clauses_b = [(" ".join(c), content_stems(" ".join(c), language)) for c in clause_words(b)]
+    return any(len(stems_a & stems_b) >= CLAUSE_SHARED and negation_added(clause_a, clause_b)
+               for clause_a, stems_a in clauses_a for clause_b, stems_b in clauses_b)

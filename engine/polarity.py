@@ -50,8 +50,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from .lexical import _stemmer, clause_words, detect_language, words
+from .stopwords import STOP_WORDS
 
 __all__ = [
+    "DETERMINER_NEGATIONS",
     "DIRECTION_WORDS",
     "INTENSIFIERS",
     "NEGATIONS",
@@ -62,8 +64,12 @@ __all__ = [
     "Conflict",
     "Polarity",
     "conflict",
+    "directed_words",
+    "negated_words",
+    "negation_added",
     "polarity",
     "shared_polarity_words",
+    "swapped_directions",
     "unshared_conflict",
 ]
 
@@ -398,3 +404,138 @@ def unshared_conflict(a: str, b: str) -> Conflict:
     if not ignore_a:
         return conflict(polarity(a), polarity(b))
     return conflict(polarity(a, ignore_a), polarity(b, ignore_b))
+
+
+def _is_content(token: str) -> bool:
+    return len(token) >= 3 and token not in STOP_WORDS and token not in POLARITY_WORDS
+
+
+@functools.lru_cache(maxsize=8192)
+def directed_words(text: str) -> dict[str, frozenset[int]]:
+    """The directions asked for each content word: a direction word (or "te" + size word, read
+    as in :func:`polarity`, a negation within :data:`NEGATION_SCOPE` flipping it) applies to the
+    next content word of its clause (Snowball stem; stop and polarity words skipped).
+
+    >>> directed_words("Er moeten meer huisartsen en minder managers komen")
+    {'huisarts': frozenset({1}), 'manager': frozenset({-1})}
+    """
+    language = detect_language(text)
+    stem = _stemmer(language).stemWord
+    out: dict[str, set[int]] = {}
+    for clause in clause_words(text, language):
+        tokens = list(clause)
+        negations = [i for i, t in enumerate(tokens) if t in NEGATIONS]
+        i = 0
+        while i < len(tokens):
+            token, width, direction = tokens[i], 1, 0
+            negated = any(0 < i - n <= NEGATION_SCOPE for n in negations)
+            if token in INTENSIFIERS and i + 1 < len(tokens) and tokens[i + 1] in SIZE_WORDS:
+                direction, width = -SIZE_WORDS[tokens[i + 1]], 2
+            elif token in DIRECTION_WORDS and not (token in _TEMPORAL_MORE and negated):
+                direction = DIRECTION_WORDS[token]
+            if direction:
+                target = next((t for t in tokens[i + width:] if _is_content(t)), None)
+                if target is not None:
+                    out.setdefault(stem(target), set()).add(-direction if negated else direction)
+            i += width
+    return {word: frozenset(directions) for word, directions in out.items()}
+
+
+def swapped_directions(a: str, b: str) -> bool:
+    """Whether a content word both statements name gets more in one and less in the other
+    (:func:`directed_words`, one direction on each side).
+
+    :func:`polarity` reads the directions of a whole statement, so "meer zzp'ers en minder
+    vaste banen" and "minder zzp'ers en meer vaste banen" both ask for more and for less and do
+    not conflict; read word by word they swap.
+
+    >>> swapped_directions("Er moeten meer huisartsen en minder managers komen",
+    ...                    "Er moeten minder huisartsen en meer managers komen")
+    True
+    >>> swapped_directions("Er moeten meer huisartsen komen", "Er zijn te weinig huisartsen")
+    False
+    """
+    da, db = directed_words(a), directed_words(b)
+    return any(len(da[w]) == 1 and len(db[w]) == 1 and da[w] != db[w] for w in da.keys() & db)
+
+
+#: Words a negation can reach besides content words: the state and direction words.
+_REACHABLE = frozenset(STATE_WORDS) | frozenset(DIRECTION_WORDS) | _NEGATED_NEW
+#: Negations that are determiners: they negate their whole noun phrase, read (without a parser)
+#: as the rest of the clause ("geen voorrang krijgen op een woning" negates the woning too).
+DETERMINER_NEGATIONS = frozenset(_ws("geen no kein keine keinen keinem keiner keines"))
+
+
+@functools.lru_cache(maxsize=8192)
+def negated_words(text: str) -> tuple[frozenset[str], frozenset[str], int]:
+    """The stems a negation reaches, the stems said plainly (content, state and direction
+    words no negation reaches), and the number of negation words.
+
+    A negation reaches the first state or direction word within :data:`NEGATION_SCOPE` words
+    after it (as in :func:`polarity`: "niet overbelast", "niet genoeg"), else the first content
+    word there ("niet vaak"); a determiner ("geen", :data:`DETERMINER_NEGATIONS`) reaches every
+    content, state and direction word after it in its clause ("geen voorrang krijgen op een
+    woning"); one used up by "need not" ("hoeft niet") reaches nothing.
+
+    >>> reached, plain, count = negated_words("Mantelzorgers raken niet overbelast")
+    >>> sorted(reached), sorted(plain), count
+    (['overbelast'], ['mantelzorger', 'raak'], 1)
+    """
+    language = detect_language(text)
+    stem = _stemmer(language).stemWord
+    reached: set[str] = set()
+    plain: set[str] = set()
+    count = 0
+    for clause in clause_words(text, language):
+        tokens = list(clause)
+        negations = [i for i, t in enumerate(tokens) if t in NEGATIONS]
+        count += len(negations)
+        used = _no_need(tokens, negations)
+        hit: set[int] = set()
+        for n in negations:
+            if n in used:
+                continue
+            if tokens[n] in DETERMINER_NEGATIONS:
+                phrase = [i for i in range(n + 1, len(tokens))
+                          if _is_content(tokens[i]) or tokens[i] in _REACHABLE]
+                hit.update(phrase)
+                reached.update(stem(tokens[i]) for i in phrase)
+                continue
+            window = range(n + 1, min(n + 1 + NEGATION_SCOPE, len(tokens)))
+            k = next((i for i in window if tokens[i] in _REACHABLE or (
+                tokens[i] in INTENSIFIERS and i + 1 < len(tokens)
+                and tokens[i + 1] in SIZE_WORDS)), None)
+            if k is None:
+                k = next((i for i in window if _is_content(tokens[i])), None)
+            if k is not None:
+                k += int(tokens[k] in INTENSIFIERS)
+                hit.add(k)
+                reached.add(stem(tokens[k]))
+        plain.update(stem(t) for i, t in enumerate(tokens) if i not in hit and (
+            _is_content(t) or t in _REACHABLE or t in SIZE_WORDS))
+    return frozenset(reached), frozenset(plain), count
+
+
+def negation_added(a: str, b: str) -> bool:
+    """Whether one statement has more negation words than the other and one of them reaches a
+    word the other says plainly and never negates (:func:`negated_words`): "moeten geen extra
+    eigen bijdrage betalen" against "moeten een extra eigen bijdrage betalen", "raken ook niet
+    overbelast" against "raken overbelast".
+
+    :func:`polarity` sums a statement up in one state, so a second negation or a shared
+    negation word ("zonder verwijzing" in both) can hide the one that differs. Free paraphrases
+    negate one thing where the other names its opposite ("niet genoeg" / "te weinig"), so the
+    caller asks for this only when the two are largely one sentence
+    (:func:`engine.details.negation_in_frame`).
+
+    >>> negation_added("Mantelzorgers raken niet overbelast", "Mantelzorgers raken overbelast")
+    True
+    >>> negation_added("Er zijn niet genoeg huisartsen", "Er zijn te weinig huisartsen")
+    False
+    """
+    reached_a, plain_a, count_a = negated_words(a)
+    reached_b, plain_b, count_b = negated_words(b)
+    if count_a == count_b:
+        return False
+    return (any(w in plain_b and w not in reached_b for w in reached_a)
+            or any(w in plain_a and w not in reached_a for w in reached_b))

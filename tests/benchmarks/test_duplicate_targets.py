@@ -67,14 +67,13 @@ def _held_out(fifth_not_met: str) -> list[Any]:
 #: sentence, polarity per clause and without shared polarity words, general opposites; dup17e's
 #: flag model).
 PRECISION = _held_out(
-    "8 of 13 flags correct (62%; dup17g: 7 of 12; dup17f: 16 of 25, 64%): reversals by actor "
-    "or arrangement in short statements ('zelf betalen' / 'vergoeding', 'bij de gemeente "
-    "ondergebracht' / 'onafhankelijk'), 'geen voorrang' / 'gelokt' and same-topic claims")
+    "8 of 11 flags correct (73%; dup17i: 8 of 13; dup17g: 7 of 12; dup17f: 16 of 25, 64%): "
+    "'bij de gemeente ondergebracht' / 'onafhankelijk' and two same-topic claims ('zelf "
+    "betalen' / 'vergoeding' and 'geen voorrang' / 'gelokt' are blocked since dup17j)")
 #: No opposite flagged per held-out file: the fifth has reversals the claim checks miss.
 OPPOSITES = _held_out(
-    "3 of 22 opposites flagged (dup17f: 6): 'geen voorrang' against 'een lagere praktijkhuur' "
-    "(both read as a problem), and reversals by actor or arrangement outside the word lists "
-    "('zelf betalen', 'bij de gemeente ondergebracht' / 'onafhankelijk')")
+    "1 of 22 opposites flagged (dup17i: 3; dup17f: 6): 'bij de gemeente ondergebracht' / "
+    "'onafhankelijk' (an arrangement outside the word lists)")
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +147,10 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: evaluated once, on main 44bd2b1 and after dup17i (the Dutch ranking: a weak conflict no longer
 #: lowers a suggestion, shared stems weigh more): partner first 9 -> 10 and 10 -> 10 of 10, 7 and
 #: 8 paraphrases flagged, 7 of 9 and 8 of 9 flags correct, 2 and 1 opposites flagged (unchanged).
+#: After dup17j (session 11: each choosing the option the other rejects, a word getting more in one
+#: and less in the other, a negation added to largely the same sentence; "vlak bij" read as near)
+#: set 10 1 of 1 flags correct, no opposite; set 12 7 of 7, set 13 8 of 8, no opposite: met (set
+#: 10 still flags 1 of 10 paraphrases).
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -174,7 +177,8 @@ def test_the_blind_sets_hold_what_their_header_says():
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_9.txt": "no paraphrase flagged (0 of 10; the flag's length limit of six content "
                         "words): at least 3 of 10 asked",
-    "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit)"}))
+    "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit); "
+                         "dup17j: its one wrong flag, an opposite, is gone (1 of 1 right)"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -182,17 +186,12 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
 
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_9.txt": "no flag at all (0 of 0 counts as not met: the target is flags that "
-                        "are right, and there are none)",
-    "heldout_nl_10.txt": "1 of 2 flags correct (the other an opposite)",
-    "heldout_nl_12.txt": "7 of 9 flags correct (78%; the other two opposites)"}))
+                        "are right, and there are none)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
 
 
-@pytest.mark.parametrize("name", _blind({
-    "heldout_nl_10.txt": "1 of 12 opposites flagged (a long reversal the claim checks miss)",
-    "heldout_nl_12.txt": "2 of 12 opposites flagged (short reversals the claim checks miss)",
-    "heldout_nl_13.txt": "1 of 12 opposites flagged (a short reversal the claim checks miss)"}))
+@pytest.mark.parametrize("name", _blind({}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
