@@ -244,12 +244,17 @@ def em(
     return LatentClasses(weights, logit, float(np.sqrt(tau2)), resp, lean, mean_ll)
 
 
-def residual_positions(v: Votes, dims: int, *, seed: int, iterations: int = 30) -> np.ndarray:
+def residual_positions(v: Votes, dims: int, *, seed: int, iterations: int = 30,
+                       shuffles: int = 5) -> np.ndarray:
     """(v.n, dims) each participant's position on the leading components of the votes'
     *residuals* after the model with one class (each statement's own log-odds and each
     participant's leniency): what is left once how readily someone agrees with anything is
     taken out. Each vote's residual is standardised, (y - p) / sqrt(p (1 - p)); a statement
-    not voted on counts 0 (no evidence either way). ``dims`` at most, fewer in a tiny room.
+    not voted on counts 0 (no evidence either way). At most ``dims`` components, and only those
+    whose singular value beats the largest of ``shuffles`` shuffles of the residuals (each
+    statement's residuals permuted over its voters: parallel analysis, as the opinion space's
+    axes, :mod:`engine.opinion_space`); (v.n, 0) when none does: nothing beyond chance is left
+    once leniency is out, so no start is cut from it.
 
     Why: a participant's leniency is the strongest pattern in votes with wide response styles,
     so the opinion space's cells (and EM started from them) split the lenient from the strict
@@ -278,9 +283,17 @@ def residual_positions(v: Votes, dims: int, *, seed: int, iterations: int = 30) 
     p = np.clip(expit(one.logit[0, v.col] + one.lean[v.row]), 1e-6, 1.0 - 1e-6)
     resid = sp.csr_matrix(((v.y - p) / np.sqrt(p * (1.0 - p)), (v.row, v.col)),
                           shape=(v.n, v.n_statements))
+    from .opinion_space import _by_column, _shuffled_within_columns
+
     dims = max(min(dims, min(resid.shape) - 1), 1)
     u, s, _ = randomized_svd(resid, dims, random_state=seed)
-    return np.asarray(u * s)
+    rng = np.random.default_rng(seed)
+    slots = _by_column(resid.indices, resid.shape[1])
+    null = max((float(randomized_svd(_shuffled_within_columns(resid, slots, rng), 1,
+                                     random_state=seed)[1][0]) for _ in range(shuffles)),
+               default=0.0)
+    keep = s > null
+    return np.asarray(u[:, keep] * s[keep])
 
 
 def _hard(labels: np.ndarray, k: int) -> np.ndarray:

@@ -633,7 +633,7 @@ def _opinion_cells(
         seed = int(rng.integers(2**31))
         if residual is None:
             residual = _residual_space(run, rows, seed)
-        if residual is not None and len(residual) > k:
+        if residual is not None and residual.shape[1] and len(residual) > k:
             starts.append(_kmeans_labels(residual, k, seed))
         rates = class_rates(run.X, run.active, rows, starts)
         if rates is not None:
