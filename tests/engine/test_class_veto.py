@@ -210,11 +210,11 @@ def test_the_class_model_also_starts_from_the_opinion_groups(monkeypatch):
     for starts in seen:
         last = starts[-1]
         assert len(np.unique(last)) == k
-        # the 25% group that rejects half the statements is one class of it (>= 90% of the
-        # group, >= 75% of the class; the other classes cut the 75% group)
+        # the 25% group that rejects half the statements is what is left once leniency is
+        # taken out: a class of this start holds only its members, and at least half of them
         held = np.bincount(last[side], minlength=k)
         best = int(held.argmax())
-        assert held[best] >= 0.9 * side.sum() and side[last == best].mean() >= 0.75
+        assert held[best] >= 0.5 * side.sum() and side[last == best].mean() >= 0.95
     for start in seen[0][1:3]:
         assert len(np.unique(start)) == k
         # every class of a group start lies within one opinion group
