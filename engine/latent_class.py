@@ -285,13 +285,19 @@ def residual_positions(v: Votes, dims: int, *, seed: int, iterations: int = 30,
                           shape=(v.n, v.n_statements))
     from .opinion_space import _by_column, _shuffled_within_columns
 
+    # No normalisation between the power iterations: the same subspace in exact arithmetic
+    # (positions equal to 1e-13 on the planted rooms), without the LU factorisations that took
+    # 0.9 of 1.2 CPU s on 1,500 x 2,000 residuals (the 50M-vote room's class sample).
+    def leading(m: sp.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
+        u, s, _ = randomized_svd(m, k, random_state=seed, power_iteration_normalizer="none")
+        return u, s
+
     dims = max(min(dims, min(resid.shape) - 1), 1)
-    u, s, _ = randomized_svd(resid, dims, random_state=seed)
+    u, s = leading(resid, dims)
     rng = np.random.default_rng(seed)
     slots = _by_column(resid.indices, resid.shape[1])
-    null = max((float(randomized_svd(_shuffled_within_columns(resid, slots, rng), 1,
-                                     random_state=seed)[1][0]) for _ in range(shuffles)),
-               default=0.0)
+    null = max((float(leading(_shuffled_within_columns(resid, slots, rng), 1)[1][0])
+                for _ in range(shuffles)), default=0.0)
     keep = s > null
     return np.asarray(u[:, keep] * s[keep])
 
