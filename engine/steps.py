@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
 
 from . import clustering as cl
 from .bridging import BridgingResult, FactorFit, bridging, fit_factors
@@ -655,12 +656,13 @@ def _residual_space(run: Run, rows: np.ndarray, seed: int) -> np.ndarray | None:
     v = votes_of(run.X, rows, np.asarray(run.active, dtype=bool))
     if not len(v.y) or min(v.n, v.n_statements) < 2:
         return None
-    return residual_positions(v, _RESIDUAL_DIMS, seed=seed)
+    with threadpool_limits(limits=1):  # small dense steps: threads only wait on each other
+        return residual_positions(v, _RESIDUAL_DIMS, seed=seed)
 
 
 def _kmeans_labels(points: np.ndarray, k: int, seed: int) -> np.ndarray:
     """k-means (three restarts) labels of ``points``: an EM start."""
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         return np.asarray(KMeans(k, n_init=3, random_state=seed).fit_predict(points))
 
