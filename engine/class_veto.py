@@ -13,8 +13,10 @@ minority, and that is enough to undo the mixing:
    space's fit sample), at each of ``CommonGroundSettings.class_levels`` numbers of classes
    the best of several starts: the opinion space's k-means cells, the opinion groups (when
    there are two or more; with fewer groups than classes, one start per group split first:
-   ``engine.steps._group_starts``) and two random labellings. Each participant gets class
-   probabilities ``r_i``.
+   ``engine.steps._group_starts``), two random labellings, and the k-means cells of the
+   participants' positions with their leniency left out
+   (:func:`engine.latent_class.residual_positions`, when a component beats the shuffled
+   residuals). Each participant gets class probabilities ``r_i``.
 2. **Leave the statement out.** For statement s, the classes and everyone's class
    probabilities come from the model refitted (warm-started) without the votes on s's fold of
    statements (five folds, s mod 5): who counts as minority, and what the minority is, are

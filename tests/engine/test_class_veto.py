@@ -177,7 +177,8 @@ def test_the_class_model_also_starts_from_the_opinion_groups(monkeypatch):
     """engine.steps._opinion_cells starts each class level from the opinion groups too (when
     there are two or more): the groups' labelling, the largest group's largest k-means cell
     split off until there are k classes, and the same with each other group split first (its
-    largest cell, then by size); with one group (or none given) it does not."""
+    largest cell, then by size); with one group (or none given) it does not. Every level also
+    starts from the k-means cells of the leniency-free positions, groups or not."""
     from types import SimpleNamespace
 
     from meedenken.engine import steps
@@ -203,8 +204,17 @@ def test_the_class_model_also_starts_from_the_opinion_groups(monkeypatch):
     steps._opinion_cells(run, np.arange(n))  # type: ignore[arg-type]
     k = AnalysisSettings().bridging_fit.common_ground.class_levels[0]
     # k-means cells, the groups with the larger one split first, the groups with the 25% one
-    # split first (session 10: a minority merged into a smaller group), two random
-    assert [len(s) for s in seen] == [5, 3, 3]
+    # split first (session 10: a minority merged into a smaller group), two random, and the
+    # k-means cells of the leniency-free positions (session 11)
+    assert [len(s) for s in seen] == [6, 4, 4]
+    for starts in seen:
+        last = starts[-1]
+        assert len(np.unique(last)) == k
+        # the 25% group that rejects half the statements is what is left once leniency is
+        # taken out: a class of this start holds only its members, and at least half of them
+        held = np.bincount(last[side], minlength=k)
+        best = int(held.argmax())
+        assert held[best] >= 0.5 * side.sum() and side[last == best].mean() >= 0.95
     for start in seen[0][1:3]:
         assert len(np.unique(start)) == k
         # every class of a group start lies within one opinion group
