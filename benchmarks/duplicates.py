@@ -42,11 +42,13 @@ from sklearn.model_selection import GroupKFold
 from benchmarks import first_release
 from benchmarks.pairsets import DATA, Pair, block_groups, heldout, labelled_pairs
 from meedenken.engine.duplicates import (
+    PairEvidence,
     _check,
     duplicate_settings,
     evidence,
     flag_candidate,
     flag_evidence,
+    flag_logit,
     score,
 )
 from meedenken.engine.encoders import MINILM, MULTILINGUAL_E5, USE_MULTILINGUAL
@@ -157,6 +159,17 @@ def _flag_row(text: str, seeds: list[str], seed_vectors: np.ndarray, vector: np.
     fe = flag_evidence(text, seeds, ev, j, seed_vectors @ seed_vectors[j], embedder.embed,
                        settings.reference_cosine)
     return int(np.argmax(scores)), j, [float(getattr(fe, f)) for f in FLAG_FEATURES]
+
+
+def flag_model_accepts(text: str, seeds: list[str], ev: PairEvidence, j: int,
+                       seed_vectors: np.ndarray, embedder: StatementEmbedder,
+                       settings: DuplicateSettings) -> bool:
+    """Whether the flag model flags seed ``j``, the flag candidate of ``text`` (its logit at or
+    above the model's threshold); ``ev`` is the submission's :func:`evidence`."""
+    assert settings.flag is not None
+    fe = flag_evidence(text, seeds, ev, j, seed_vectors @ seed_vectors[j], embedder.embed,
+                       settings.reference_cosine)
+    return bool(flag_logit(fe, settings.flag) >= settings.flag.threshold)
 
 
 def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,

@@ -19,14 +19,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES
+from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES, flag_model_accepts
 from benchmarks.pairsets import DATA, heldout
 from meedenken.engine.duplicates import (
     duplicate_settings,
     evidence,
     flag_candidate,
-    flag_evidence,
-    flag_logit,
     score,
     statement_words,
 )
@@ -85,9 +83,7 @@ def flags() -> tuple[list[Flag], dict[int, int]]:
             j = flag_candidate(ev, scores, settings, sub.text, seeds)
             if j is None:
                 continue
-            fe = flag_evidence(sub.text, seeds, ev, j, vectors @ vectors[j], embedder.embed,
-                               settings.reference_cosine)
-            if flag_logit(fe, settings.flag) < settings.flag.threshold:
+            if not flag_model_accepts(sub.text, seeds, ev, j, vectors, embedder, settings):
                 continue
             language = detect_language(sub.text)
             a = content_stems(sub.text, language, POLARITY_WORDS)

@@ -27,7 +27,7 @@ from unittest import mock
 
 import numpy as np
 
-from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES
+from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES, flag_model_accepts
 from benchmarks.pairsets import DATA, heldout, labelled_pairs
 from meedenken.engine import duplicates
 from meedenken.engine.antonyms import payer_reversal
@@ -36,8 +36,6 @@ from meedenken.engine.duplicates import (
     duplicate_settings,
     evidence,
     flag_candidate,
-    flag_evidence,
-    flag_logit,
     score,
 )
 from meedenken.engine.encoders import MULTILINGUAL_E5
@@ -73,9 +71,7 @@ def removed_flags(limit: bool = True) -> dict[str, Counter]:
                     j = flag_candidate(ev, scores, settings, sub.text, seeds)
                 if j is None:
                     continue
-                fe = flag_evidence(sub.text, seeds, ev, j, vectors @ vectors[j], embedder.embed,
-                                   settings.reference_cosine)
-                if flag_logit(fe, settings.flag) < settings.flag.threshold:
+                if not flag_model_accepts(sub.text, seeds, ev, j, vectors, embedder, settings):
                     continue
                 kind = ("right" if sub.kind == "P" and j == sub.seed else "opposite"
                         if sub.kind in ("N", "O") and j == sub.seed else "other")
