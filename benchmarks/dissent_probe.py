@@ -68,6 +68,7 @@ from benchmarks.bridging import COMMON_KINDS, paired, t_interval
 from benchmarks.common import markdown_table
 from benchmarks.independent_rooms import SCENARIOS, planted_room
 from meedenken.engine import analyze
+from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.synthetic import synthetic_conversation
 
 __all__ = ["VETO", "Probe", "probe_statistics", "room_probe"]
@@ -284,17 +285,22 @@ def _auc(score: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> float:
     return float(roc_auc_score(pos[keep], score[keep]))
 
 
-def room_probe(name: str, seed: int) -> dict[str, Any]:
-    """Generate one room (an independent scenario or an ``own:`` target room), analyse it with
-    the engine (fit seed = ``seed``), compute the probe and score every list."""
+def _planted(name: str, seed: int) -> tuple[VoteMatrix, np.ndarray, np.ndarray]:
+    """One room (an independent scenario or an ``own:`` target room): its vote matrix, its
+    planted common ground and its group-rejected statements."""
     if name in OWN_TARGET:
         conv = synthetic_conversation(1500, 200, group_shares=OWN_TARGET[name], density=0.15,
                                       kind_shares=COMMON_KINDS, random_state=seed)
-        matrix, common = conv.matrix, np.asarray(conv.is_bridging, bool)
-        rejected = conv.agree_probability.min(axis=0) < 0.5
-    else:
-        room = planted_room(SCENARIOS[name], seed)
-        matrix, common, rejected = room.matrix, room.common, room.rejected
+        return (conv.matrix, np.asarray(conv.is_bridging, bool),
+                conv.agree_probability.min(axis=0) < 0.5)
+    room = planted_room(SCENARIOS[name], seed)
+    return room.matrix, room.common, room.rejected
+
+
+def room_probe(name: str, seed: int) -> dict[str, Any]:
+    """Generate one room (an independent scenario or an ``own:`` target room), analyse it with
+    the engine (fit seed = ``seed``), compute the probe and score every list."""
+    matrix, common, rejected = _planted(name, seed)
     result = analyze(matrix, random_state=seed)
     assert result.bridging is not None
     listed = np.asarray(result.bridging.listed_order())
@@ -348,15 +354,7 @@ def sweep(name: str, seeds: Sequence[int]) -> str:
     how many planted common / group-rejected statements of the engine's first 20 are flagged)."""
     rooms = []
     for seed in seeds:
-        if name in OWN_TARGET:
-            conv = synthetic_conversation(1500, 200, group_shares=OWN_TARGET[name],
-                                          density=0.15, kind_shares=COMMON_KINDS,
-                                          random_state=seed)
-            matrix, common = conv.matrix, np.asarray(conv.is_bridging, bool)
-            rejected = conv.agree_probability.min(axis=0) < 0.5
-        else:
-            room = planted_room(SCENARIOS[name], seed)
-            matrix, common, rejected = room.matrix, room.common, room.rejected
+        matrix, common, rejected = _planted(name, seed)
         result = analyze(matrix, random_state=seed)
         assert result.bridging is not None
         rooms.append((np.asarray(result.bridging.listed_order()), common, rejected,
