@@ -401,22 +401,11 @@ def contrasts_options(text: str) -> bool:
     False
     >>> contrasts_options("Ouderen moeten zo lang mogelijk thuis kunnen blijven wonen.")
     False
+
+    The constructions are read once, by :func:`contrasted_options`, which also says which
+    option is chosen and which rejected.
     """
-    language = detect_language(text)
-    flat = " " + " ".join(words(text.replace("i.p.v.", "ipv"))) + " "
-    if any(f" {phrase} " in flat for phrase in CONTRAST_PHRASES[language]):
-        return True
-    negation, but = _NOT[language], _BUT[language]
-    only, also = _ALSO[language]
-    clauses = clause_words(text, language)
-    for previous, clause in itertools.pairwise(clauses):
-        if clause[0] == negation:
-            return True
-        if (clause[0] == but and clause[1:2] != (also,) and negation in previous
-                and only not in previous
-                and (language == "de" or len(clause) <= MAX_CORRECTION_WORDS)):
-            return True
-    return False
+    return contrasted_options(text) is not None
 
 
 def one_sided_contrast(a: str, b: str) -> bool:
