@@ -53,9 +53,15 @@ import functools
 import itertools
 import re
 
-from .lexical import _stemmer, clause_words, content_stems, detect_language, words
+from .lexical import (
+    _stemmer,
+    clause_words,
+    content_stems,
+    detect_language,
+    is_content_word,
+    words,
+)
 from .polarity import POLARITY_WORDS, negation_added
-from .stopwords import STOP_WORDS
 
 __all__ = [
     "CLAUSE_SHARED",
@@ -356,8 +362,7 @@ def replaced_element(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] 
 
     def novel(tokens: list[str], stems: list[str], other: frozenset[str]) -> list[str]:
         return [t for t, s in zip(tokens, stems, strict=True)
-                if len(t) >= 3 and t not in STOP_WORDS and t not in POLARITY_WORDS
-                and not _same_stem(s, other)]
+                if is_content_word(t, POLARITY_WORDS) and not _same_stem(s, other)]
 
     new_a, new_b = novel(tokens_a, stems_a, content_b), novel(tokens_b, stems_b, content_a)
     common = (frozenset().union(*map(_word_classes, new_a))
@@ -490,8 +495,7 @@ def comparison_conflict(a: str, b: str) -> bool:
 
 def _option_stems(tokens: list[str], language: str) -> frozenset[str]:
     stem = _stemmer(language).stemWord
-    return frozenset(stem(t) for t in tokens
-                     if len(t) >= 3 and t not in STOP_WORDS and t not in POLARITY_WORDS)
+    return frozenset(stem(t) for t in tokens if is_content_word(t, POLARITY_WORDS))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -27,6 +27,7 @@ __all__ = [
     "clause_words",
     "content_stems",
     "detect_language",
+    "is_content_word",
     "shared_stems",
     "stem_overlap",
     "unmatched_words",
@@ -111,6 +112,12 @@ def _stemmer(language: str) -> Any:
 
 
 @functools.lru_cache(maxsize=8192)
+def is_content_word(token: str, ignore: frozenset[str] = frozenset()) -> bool:
+    """Whether a word counts as content: at least :data:`MIN_WORD_LENGTH` letters, not a stop
+    word and not in ``ignore`` (e.g. the polarity words)."""
+    return len(token) >= MIN_WORD_LENGTH and token not in STOP_WORDS and token not in ignore
+
+
 def content_stems(text: str, language: str | None = None,
                   ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     """Stems of the content words of ``text``; hyphenated words count as their parts too.
@@ -132,7 +139,7 @@ def content_stems(text: str, language: str | None = None,
     for word in words(text):
         parts = [word, *word.split("-")] if "-" in word else [word]
         for part in parts:
-            if len(part) < MIN_WORD_LENGTH or part in STOP_WORDS or part in ignore:
+            if not is_content_word(part, ignore):
                 continue
             result.add(stem(part.replace("-", "")))
     return frozenset(result)
@@ -185,8 +192,7 @@ def unmatched_words(text: str, other: frozenset[str], language: str,
     out = []
     for word in words(text):
         parts = [word, *word.split("-")] if "-" in word else [word]
-        kept = [p for p in parts
-                if len(p) >= MIN_WORD_LENGTH and p not in STOP_WORDS and p not in ignore]
+        kept = [p for p in parts if is_content_word(p, ignore)]
         if kept and not any(_matches(stem(p.replace("-", "")), other) for p in kept):
             out.append(word)
     return out

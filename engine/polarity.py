@@ -49,8 +49,7 @@ import functools
 from dataclasses import dataclass
 from enum import IntEnum
 
-from .lexical import _stemmer, clause_words, detect_language, words
-from .stopwords import STOP_WORDS
+from .lexical import _stemmer, clause_words, detect_language, is_content_word, words
 
 __all__ = [
     "DETERMINER_NEGATIONS",
@@ -406,10 +405,6 @@ def unshared_conflict(a: str, b: str) -> Conflict:
     return conflict(polarity(a, ignore_a), polarity(b, ignore_b))
 
 
-def _is_content(token: str) -> bool:
-    return len(token) >= 3 and token not in STOP_WORDS and token not in POLARITY_WORDS
-
-
 @functools.lru_cache(maxsize=8192)
 def directed_words(text: str) -> dict[str, frozenset[int]]:
     """The directions asked for each content word: a direction word (or "te" + size word, read
@@ -434,7 +429,8 @@ def directed_words(text: str) -> dict[str, frozenset[int]]:
             elif token in DIRECTION_WORDS and not (token in _TEMPORAL_MORE and negated):
                 direction = DIRECTION_WORDS[token]
             if direction:
-                target = next((t for t in tokens[i + width:] if _is_content(t)), None)
+                target = next((t for t in tokens[i + width:]
+                               if is_content_word(t, POLARITY_WORDS)), None)
                 if target is not None:
                     out.setdefault(stem(target), set()).add(-direction if negated else direction)
             i += width
@@ -497,7 +493,7 @@ def negated_words(text: str) -> tuple[frozenset[str], frozenset[str], int]:
                 continue
             if tokens[n] in DETERMINER_NEGATIONS:
                 phrase = [i for i in range(n + 1, len(tokens))
-                          if _is_content(tokens[i]) or tokens[i] in _REACHABLE]
+                          if is_content_word(tokens[i], POLARITY_WORDS) or tokens[i] in _REACHABLE]
                 hit.update(phrase)
                 reached.update(stem(tokens[i]) for i in phrase)
                 continue
@@ -506,13 +502,13 @@ def negated_words(text: str) -> tuple[frozenset[str], frozenset[str], int]:
                 tokens[i] in INTENSIFIERS and i + 1 < len(tokens)
                 and tokens[i + 1] in SIZE_WORDS)), None)
             if k is None:
-                k = next((i for i in window if _is_content(tokens[i])), None)
+                k = next((i for i in window if is_content_word(tokens[i], POLARITY_WORDS)), None)
             if k is not None:
                 k += int(tokens[k] in INTENSIFIERS)
                 hit.add(k)
                 reached.add(stem(tokens[k]))
         plain.update(stem(t) for i, t in enumerate(tokens) if i not in hit and (
-            _is_content(t) or t in _REACHABLE or t in SIZE_WORDS))
+            is_content_word(t, POLARITY_WORDS) or t in _REACHABLE or t in SIZE_WORDS))
     return frozenset(reached), frozenset(plain), count
 
 
