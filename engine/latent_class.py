@@ -38,9 +38,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, logsumexp
-from sklearn.utils.extmath import randomized_svd
-
-from .opinion_space import _by_column, _shuffled_within_columns
 
 __all__ = [
     "ClassProfiles",
@@ -280,10 +277,14 @@ def residual_positions(v: Votes, dims: int, *, seed: int, iterations: int = 30,
     >>> side.astype(int).tolist()
     [1, 1, 1, 1, -1, -1, -1, -1]
     """
+    from sklearn.utils.extmath import randomized_svd
+
     one = em(v, np.ones((v.n, 1)), max_iterations=iterations)
     p = np.clip(expit(one.logit[0, v.col] + one.lean[v.row]), 1e-6, 1.0 - 1e-6)
     resid = sp.csr_matrix(((v.y - p) / np.sqrt(p * (1.0 - p)), (v.row, v.col)),
                           shape=(v.n, v.n_statements))
+    from .opinion_space import _by_column, _shuffled_within_columns
+
     # No normalisation between the power iterations: the same subspace in exact arithmetic
     # (positions equal to 1e-13 on the planted rooms), without the LU factorisations that took
     # 0.9 of 1.2 CPU s on 1,500 x 2,000 residuals (the 50M-vote room's class sample).
