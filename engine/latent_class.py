@@ -277,6 +277,8 @@ def residual_positions(v: Votes, dims: int, *, seed: int, iterations: int = 30,
     >>> side.astype(int).tolist()
     [1, 1, 1, 1, -1, -1, -1, -1]
     """
+    # Imported here: the engine imports this module at start-up, sklearn (and pandas with
+    # it) only when a step needs it (tests/test_imports.py).
     from sklearn.utils.extmath import randomized_svd
 
     one = em(v, np.ones((v.n, 1)), max_iterations=iterations)
