@@ -107,11 +107,11 @@ class BridgingResult:
     def listed_order(self, by: str = "groups") -> np.ndarray:
         """Indices of active statements as listed: every common-ground statement first, then
         the undecided, then the rejected; within each (outside common ground) the statements
-        most of whose voters agree before the rest, then the weakest group's lower bound (the
-        best-supported-by-everyone first), ties by the lower bound of the agree share among
-        all votes seen (a statement nobody voted on does not come before one many agree with:
-        the MF score of a statement without votes is its prior, 0, above most real ones),
-        then the factor-model score, then matrix order.
+        most of whose voters agree, on at least ``min_group_votes`` votes, before the rest,
+        then by :meth:`CommonGround.rank_key` (the best-supported-by-everyone first), ties by
+        the lower bound of the agree share among all votes seen (a statement nobody voted on
+        does not come before one many agree with: the MF score of a statement without votes is
+        its prior, 0, above most real ones), then the factor-model score, then matrix order.
 
         ``by="roles"`` orders by the rule over the roles alone (common ground across roles).
         """
@@ -131,8 +131,12 @@ class BridgingResult:
         # nobody voted on) comes after the others: it is not close to common ground, however
         # its weakest group's bound reads (planted 3-4 group rooms: such a filler took the
         # 10th place when fewer than 10 statements were common ground).
+        # So does one with fewer than ``min_group_votes`` votes in all: a single agree vote
+        # does not bring a statement close to common ground (15-per-hour-seattle: a statement
+        # with one vote was shown first as "coming closest", above 63% agree of 67 votes).
         # Nobody voted on it: the very last of its status (nothing is known).
-        minority = ((rank > 0) & ((2 * agree < seen) | (seen == 0))).astype(np.int64)
+        few = seen < self.settings.common_ground.min_group_votes
+        minority = ((rank > 0) & ((2 * agree < seen) | few)).astype(np.int64)
         minority[seen == 0] = 2
         return idx[np.lexsort((idx, -self.score[idx], -pooled[idx], -key[idx], minority[idx],
                                rank[idx]))]

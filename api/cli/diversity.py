@@ -173,7 +173,8 @@ def diversity_lines(report: DiversityReport) -> list[str]:
         f"Gini {d.gini:.2f}; the most active 10% cast {100 * d.top10_share:.0f}% of the votes.",
         f"  Matrix density {100 * part.density:.1f}% over {len(part.daily.start):,} day(s).",
         "Opinion diversity:",
-        f"  {opinion.n_groups} groups, effectively {opinion.effective_groups:.2f} "
+        f"  {opinion.n_groups} group{'' if opinion.n_groups == 1 else 's'}, "
+        f"effectively {opinion.effective_groups:.2f} "
         f"(exp Shannon) / {opinion.effective_groups_simpson:.2f} (inverse Simpson); "
         f"map spread (total variance) {opinion.total_variance:.2f}.",
     ]

@@ -300,7 +300,7 @@ def summary_text(
         f"({int(excluded.sum()):,} moderated out, {int(meta.sum()):,} meta), "
         f"{result.n_votes:,} votes; {int(np.count_nonzero(result.in_conversation)):,} "
         "participants in conversation.",
-        f"{result.k} opinion groups ({mode} settings, seed {seed}).",
+        f"{result.k} opinion group{'' if result.k == 1 else 's'} ({mode} settings, seed {seed}).",
     ]
     stability = stability_words(result, strings("en"), settings)
     if stability is not None:  # default mode

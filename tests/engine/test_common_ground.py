@@ -362,7 +362,7 @@ def test_outside_common_ground_a_statement_most_voters_do_not_agree_with_comes_l
     # voted (3 agree): 83 of 104 agree, but B's bound is low (3 of 4). Statement 1: in each
     # group 48 agree, 10 disagree, 42 pass: no group rejects it and its weakest bound (48 of
     # 100) is the higher one, yet fewer than half of its 200 voters agree. Statement 2: nobody
-    # voted. With 150 votes asked of each group none is common ground ("not enough votes
+    # voted. With 100 votes asked of each group none is common ground ("not enough votes
     # yet"); the bounds alone would list 1 before 0.
     entries: list[tuple[int, int, int]] = []
     for i in range(100):
@@ -373,7 +373,7 @@ def test_outside_common_ground_a_statement_most_voters_do_not_agree_with_comes_l
     rows, cols, data = (list(v) for v in zip(*entries, strict=True))
     X = sp.csr_matrix((np.array(data, dtype=np.int8), (rows, cols)), shape=(200, 3))
     labels = np.array([0] * 100 + [1] * 100)
-    settings = BridgingSettings(common_ground=CommonGroundSettings(min_group_votes=150))
+    settings = BridgingSettings(common_ground=CommonGroundSettings(min_group_votes=100))
     r = bridging(X, group_labels=labels, settings=settings)
     assert r.common is not None
     assert set(r.common.status.tolist()) == {NOT_ENOUGH_VOTES}
@@ -381,6 +381,23 @@ def test_outside_common_ground_a_statement_most_voters_do_not_agree_with_comes_l
     key = r.common.rank_key()
     assert key[1] > key[0]  # what the order read before
     assert r.listed_order().tolist() == [0, 1, 2]
+
+
+def test_a_statement_with_a_single_vote_does_not_come_closest() -> None:
+    # Groups A (0-19) and B (20-39). Statement 0: A 11 agree / 9 disagree, B 10 / 10: 21 of 40
+    # agree, no group clear either way. Statement 1: one member of A agrees, nobody else voted.
+    # Closeness alone (P(A agrees) x P(B agrees)) puts 1 first (3/4 x 1/2 against about
+    # 0.66 x 1/2); with fewer than ``min_group_votes`` (5) votes in all it is listed after.
+    rows = [[1 if i < 11 else -1, 1 if i == 0 else 0] for i in range(20)]
+    rows += [[1 if i < 10 else -1, 0] for i in range(20)]
+    X = sp.csr_matrix(np.array(rows, dtype=np.int8))
+    labels = np.array([0] * 20 + [1] * 20)
+    r = bridging(X, group_labels=labels, settings=BridgingSettings(min_side_agrees=1))
+    assert r.common is not None
+    assert set(r.common.status.tolist()) == {NOT_ENOUGH_VOTES}
+    key = r.common.rank_key()
+    assert key[1] > key[0]  # what the order read before
+    assert r.listed_order().tolist() == [0, 1]
 
 
 def test_a_statement_hardly_voted_on_fills_the_list_after_one_every_group_carries() -> None:
