@@ -283,6 +283,7 @@ def summary_text(
     from meedenken.api.present.analysis import (
         bridging_entries,
         common_ground_shown,
+        no_clear_groups,
         why_not_sentence,
     )
     from meedenken.api.present.wording import WORDING_EN, group_name, majority_wording
@@ -357,11 +358,14 @@ def summary_text(
                 texts.get(item.statement_id, ""),
             )
     lines += ["", "Common ground: statements every opinion group supports:"]
+    words = strings("en")
+    if no_clear_groups(result):
+        lines.append(textwrap.fill(words["common_one_group"], TEXT_WIDTH,
+                                   initial_indent="  ", subsequent_indent="  "))
     # The list and the reasons the report and the dashboard show (api/present/analysis.py).
     shown, empty = common_ground_shown(bridging_entries(result.bridging, digits=None))
     if empty:
         lines.append("  No common ground yet; these come closest:")
-    words = strings("en")
     for b in shown:
         why = f" ({why_not_sentence(b.status, b.why_not, b.why_not_roles, words)})" if empty else ""
         lines += _statement(f"#{b.statement_id}: {plain_support(b.group_support)}{why}",

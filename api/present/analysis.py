@@ -365,6 +365,17 @@ def common_ground_shown(entries: Sequence[Any], *, roles: bool = False) -> tuple
     return (common, False) if common else (list(entries[:CLOSEST_SHOWN]), True)
 
 
+def no_clear_groups(result: AnalysisResult) -> bool:
+    """True when the analysis found no clear opinion groups (everyone in conversation is one
+    group): every surface then says beside the common ground that "every group" means everyone
+    there, and that a small group whose votes do not stand out may still disagree (the report
+    and ``analyze``: ``common_one_group`` of :mod:`meedenken.api.report.i18n`; the dashboard and
+    the results page: ``oneGroupNote``, read from ``group_stability.clear_groups``). False in
+    the Pol.is-compatible mode, which judges no stability."""
+    stability = result.clustering.stability
+    return stability is not None and not stability.clear_groups
+
+
 def _rounder(digits: int | None) -> Callable[[Any], float | None]:
     """:func:`finite` (None stays None), then rounded to ``digits`` decimals (None: exact)."""
     def num(x: Any) -> float | None:

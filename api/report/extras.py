@@ -17,6 +17,7 @@ import pandas as pd
 from meedenken.api.present.analysis import (
     bridging_entries,
     common_ground_shown,
+    no_clear_groups,
     role_common_ground_entries,
     role_sentence,
     support_sentence,
@@ -107,6 +108,8 @@ def bridging_extra(source: ReportSource, result: AnalysisResult,
     shown, empty = common_ground_shown(bridging_entries(scored, digits=None))
     context = {"rows": rows, "n_bridging": int(np.count_nonzero(ranked["is_bridging"])),
                "common_empty": empty,
+               # No clear opinion groups: "every group" is everyone in conversation, said so.
+               "one_group": no_clear_groups(result),
                "common": [{"id": e.statement_id, "text": source.texts.get(e.statement_id, ""),
                            "support": support_sentence(e.group_support, words) + (
                                f" ({why_not_sentence(e.status, e.why_not, e.why_not_roles, words)})"

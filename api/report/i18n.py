@@ -222,6 +222,13 @@ _EN = {
         "Statements a majority of every opinion group supports (of those who agreed or "
         "disagreed, beyond chance) and that no group, and no part of a group, rejects."),
     "common_empty": "No common ground yet; these come closest:",
+    # With no clear opinion groups the one group is everyone in conversation (every surface
+    # says so beside the list: api.present.analysis.one_group_caveat; the dashboard's and the
+    # results page's commonOneGroup).
+    "common_one_group": (
+        "No clear opinion groups were found, so here every group means everyone in "
+        "conversation: a majority supports these statements and no part of the opinion map "
+        "rejects them. A small group whose votes do not stand out may still disagree."),
     "support_part": "{pct}% of group {group}",
     "support_sentence": "{list} agree",
     "and": "and",
@@ -484,6 +491,11 @@ _NL = {
         "Stellingen die in elke opiniegroep een meerderheid steunt (van wie eens of oneens "
         "stemde, niet door toeval) en die geen groep, en geen deel van een groep, afwijst."),
     "common_empty": "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:",
+    "common_one_group": (
+        "Er zijn geen duidelijke opiniegroepen gevonden. Daarom gaat het hier om alle "
+        "deelnemers: een meerderheid is het eens met deze stellingen en geen deel van de "
+        "opiniekaart wijst ze af. Een kleine groep die niet opvalt in de stemmen, kan het toch "
+        "oneens zijn."),
     "support_part": "{pct}% van groep {group}",
     "support_sentence": "{list} is het eens",
     "and": "en",

@@ -204,6 +204,25 @@ def test_readable_summary_shows_texts(capsys: pytest.CaptureFixture[str]) -> Non
     assert "score" not in section.split("Read in")[0]
 
 
+def test_common_ground_says_what_every_group_means_without_clear_groups(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16: with no clear opinion groups (london.youth.policing: one group by default),
+    the summary says beside the common ground that "every group" is everyone in conversation,
+    in the report's words; Pol.is's mode (its groups, no stability judged) does not."""
+    from meedenken.api.report.i18n import strings
+
+    folder = str(DATA / "london.youth.policing")
+    note = " ".join(strings("en")["common_one_group"].split())
+    data = _json(capsys, folder)
+    assert data["group_stability"]["clear_groups"] is False
+    status, out, _ = _run(capsys, "analyze", folder)
+    section = " ".join(out[out.index("Common ground:"):].split())
+    assert status == 0 and section.startswith(
+        f"Common ground: statements every opinion group supports: {note} #")
+    status, out, _ = _run(capsys, "analyze", folder, "--polis-compatible")
+    assert status == 0 and note not in " ".join(out.split())
+
+
 def test_progress_only_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

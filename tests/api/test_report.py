@@ -130,10 +130,30 @@ def test_common_ground_section_lists_only_common_ground_in_words(
     is_common = dict(zip(table["statement_id"], table["is_bridging"], strict=True))
     assert listed and all(is_common[sid] for sid in listed)
     assert 0 in listed  # statement 0: every participant agrees
-    assert "No common ground yet" not in body
+    assert "No common ground yet" not in body and "one-group" not in body  # clear groups
     assert "% of group A" in common and " agree" in common and "score" not in common
     assert "% of group 0" not in common
     assert "&lt;script&gt;" in common and "<script>" not in common
+
+
+@needs_data
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_common_ground_says_what_every_group_means_without_clear_groups(
+        tmp_path: Path, lang: str) -> None:
+    """Issue 16: on an export without clear opinion groups (london.youth.policing: one group)
+    the common-ground section says that "every group" is everyone in conversation, in the
+    words ``analyze`` and the dashboard use; a report with clear groups does not."""
+    from meedenken.api.report.i18n import strings
+
+    out = tmp_path / "report.html"
+    assert main(["report", str(DATA / "london.youth.policing"), "--out", str(out), "--lang", lang,
+                 "--no-topics"]) == 0
+    html = out.read_text(encoding="utf-8")
+    start = html.index('<section id="bridging">')
+    body = html[start:html.index("</section>", start)]
+    note = strings(lang)["common_one_group"]
+    assert f'<p class="note one-group">{note}</p>' in body
+    assert body.index(note) < body.index('<ol class="common-ground">')
 
 
 def test_no_external_requests(built: tuple[Path, str]) -> None:

@@ -82,6 +82,12 @@ def test_dashboard_lists_only_common_ground_across_groups_and_roles_live(
     assert "Nog geen" not in groups["text"] + roles["text"]
     # In words, never a bare score; the role of 3 is never shown.
     assert "100% van groep A is het eens" in groups["text"]
+    # One opinion group, no clear groups: the panel says what "every group" means here, in the
+    # report's and the command line's words (api/report/i18n.py common_one_group).
+    from meedenken.api.report.i18n import strings
+
+    assert analysis["group_stability"]["clear_groups"] is False
+    assert groups["text"].startswith(strings("nl")["common_one_group"]), groups["text"]
     assert "manager 100%" in roles["text"] and "bestuurder" not in roles["text"]
     assert "score" not in (groups["text"] + roles["text"]).lower()
     # Only the panels that apply the rule are called common ground, in either language: the
@@ -98,6 +104,7 @@ def test_dashboard_lists_only_common_ground_across_groups_and_roles_live(
     results = _results(new_page, server, conv)
     assert results["items"] == groups["items"], results
     assert "100% van groep A is het eens" in results["text"] and "score" not in results["text"]
+    assert results["text"].startswith(strings("nl")["common_one_group"]), results
 
 
 def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
@@ -121,8 +128,14 @@ def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
     assert not any(b["is_bridging"] for b in analysis["bridging"])
     groups = _panel(page, "bridging-card", "bridging")
     screenshot(page, "common-ground-live-empty")
+    # With no clear opinion groups (one group here) the note on what "every group" means
+    # comes first, then the empty state.
+    from meedenken.api.report.i18n import strings
+
+    note = strings("nl")["common_one_group"] if (
+        analysis["group_stability"] and not analysis["group_stability"]["clear_groups"]) else ""
     assert groups["text"].startswith(
-        "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:")
+        note + "Nog geen gemeenschappelijke grond; deze komen het dichtst in de buurt:"), groups
     assert 0 < len(groups["items"]) <= 3
     # Each says why, naming the group that holds it back, as the served list says and in the
     # report's words (api/present/analysis.py why_not_sentence).
@@ -134,8 +147,8 @@ def test_dashboard_says_honestly_that_there_is_no_common_ground_yet_live(
         why = why_not_sentence(b["status"], b["why_not"], b["why_not_roles"], strings("nl"))
         assert f"({why})" in groups["text"] and "groep" in why, (why, groups["text"])
     results = _results(new_page, server, conv)
-    assert results["text"].startswith("Nog geen stellingen waar alle groepen het over eens zijn; "
-                                      "deze komen het dichtst in de buurt:"), results
+    assert results["text"].startswith(note + "Nog geen stellingen waar alle groepen het over "
+                                      "eens zijn; deze komen het dichtst in de buurt:"), results
     assert 0 < len(results["items"]) <= 3
     assert _panel(page, "roles-common-card", "roles-common")["hidden"] is True  # no roles
 

@@ -132,15 +132,26 @@ export function renderBridging(card, root, analysis, textOf) {
   card.hidden = !Array.isArray(list);
   if (!Array.isArray(list)) return;
   if (!list.length) { root.replaceChildren(el("p", { text: t("noneYet") })); return; }
+  const note = oneGroupNote(analysis);
   const common = list.filter((b) => b.is_bridging === true);
   if (common.length) {
-    root.replaceChildren(...common.slice(0, COMMON_GROUND_SHOWN).map((b) => bridgeItem(b, textOf, false)));
+    root.replaceChildren(...note,
+      ...common.slice(0, COMMON_GROUND_SHOWN).map((b) => bridgeItem(b, textOf, false)));
     return;
   }
   // The first CLOSEST_SHOWN of the served order: nearest to meeting the rule first (the report
   // and the command line show the same three, api/present/analysis.py common_ground_shown).
-  root.replaceChildren(el("p", { className: "empty-common", text: t("commonEmpty") }),
+  root.replaceChildren(...note, el("p", { className: "empty-common", text: t("commonEmpty") }),
     ...list.slice(0, CLOSEST_SHOWN).map((b) => bridgeItem(b, textOf, true)));
+}
+
+/** With no clear opinion groups, "every group" is everyone in conversation: said beside the
+ * common ground (the report and the command line say the same, api/report/i18n.py
+ * common_one_group); [] otherwise, to spread into a list of children. */
+export function oneGroupNote(analysis) {
+  const stability = analysis.group_stability;
+  return stability && stability.clear_groups === false
+    ? [el("p", { className: "one-group-note", text: t("commonOneGroup") })] : [];
 }
 
 /** "Agree (of those who agreed or disagreed): resident 82%, professional 74% and board 69%": a

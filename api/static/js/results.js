@@ -6,7 +6,9 @@ import { api } from "./api.js";
 import { showError, showMessage } from "./feedback.js";
 import { apply, groupLetter, setLanguage, t } from "./i18n.js";
 import { groupColour } from "./map.js";
-import { CLOSEST_SHOWN, COMMON_GROUND_SHOWN, el, supportSentence, whyNotSentence } from "./panels.js";
+import {
+  CLOSEST_SHOWN, COMMON_GROUND_SHOWN, el, oneGroupNote, supportSentence, whyNotSentence,
+} from "./panels.js";
 import { follow } from "./sse.js";
 
 const $ = (id) => document.getElementById(id);
@@ -43,7 +45,10 @@ function render() {
     content("p", { className: "text" }, textOf(b)),
     el("p", { className: "hint", text: supportSentence(b.group_support || b.group_agree)
       + (withStatus ? ` (${whyNotSentence(b.status, b.why_not, b.why_not_roles)})` : "") }));
-  $("common").replaceChildren(...(common.length
+  // With no clear opinion groups, say what "every group" means here (as the dashboard does).
+  const note = oneGroupNote(analysis).map((p) => el("li", { className: p.className,
+                                                             text: p.textContent }));
+  $("common").replaceChildren(...note, ...(common.length
     ? common.slice(0, COMMON_GROUND_SHOWN).map((b) => item(b, false))
     : [el("li", { className: "empty-common",
                   text: t(listed.length ? "commonGroundClosest" : "commonGroundNone") }),
