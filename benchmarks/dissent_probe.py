@@ -68,6 +68,7 @@ from benchmarks.bridging import COMMON_KINDS, paired, t_interval
 from benchmarks.common import markdown_table
 from benchmarks.independent_rooms import SCENARIOS, planted_room
 from meedenken.engine import analyze
+from meedenken.engine.co_dissent import co_dissent
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.synthetic import synthetic_conversation
 
@@ -231,50 +232,14 @@ def probe_statistics(X: sp.spmatrix, seed: int = 0, sample: int = 20_000,
                 low[s] = -float((pr < 0.5).mean())
         stats["pred_p10"], stats["pred_low"] = p10, low
     if "codissent" in which:
-        stats["codissent"] = _codissent(agree, disagree, a_tot, s_tot)
+        stats["codissent"] = _codissent(agree, disagree)
     return Probe(a_tot, s_tot, stats)
 
 
-def _codissent(agree: sp.csr_matrix, disagree: sp.csr_matrix, a_tot: np.ndarray,
-               s_tot: np.ndarray) -> np.ndarray:
-    """(c): per statement, z of (mean contrast of its agreers - of its disagreers) against
-    label permutations (null mean 0, sd from the pooled variance); a participant's contrast =
-    mean residual (vote - statement rate, agree 1 / disagree 0) on popular statements minus
-    that on the others, both without s."""
-    p = a_tot / np.maximum(s_tot, 1)
-    popular = (p >= POPULAR).astype(float)
-    sides = (agree + disagree).tocsr()
-    resid = (agree - sides @ sp.diags(p)).tocsr()  # y - p on sides taken
-    r_pop = np.asarray(resid @ popular).ravel()
-    n_pop = np.asarray(sides @ popular).ravel()
-    r_oth = np.asarray(resid @ (1 - popular)).ravel()
-    n_oth = np.asarray(sides @ (1 - popular)).ravel()
-    out = np.full(len(p), np.nan)
-    csc_a, csc_d = agree.tocsc(), disagree.tocsc()
-    for s in range(len(p)):
-        ia, idd = csc_a[:, s].indices, csc_d[:, s].indices
-        if len(ia) + len(idd) < MIN_SIDES or len(ia) < 3 or len(idd) < 3:
-            continue
-        rows = np.r_[ia, idd]
-        own = np.r_[np.full(len(ia), 1 - p[s]), np.full(len(idd), -p[s])]
-        rp, np_ = r_pop[rows], n_pop[rows]
-        ro, no = r_oth[rows], n_oth[rows]
-        if popular[s]:
-            rp, np_ = rp - own, np_ - 1
-        else:
-            ro, no = ro - own, no - 1
-        ok = (np_ >= 2) & (no >= 2)
-        c = np.where(ok, rp / np.maximum(np_, 1) - ro / np.maximum(no, 1), 0.0)
-        is_dis = np.r_[np.zeros(len(ia), bool), np.ones(len(idd), bool)] & ok
-        is_agr = ~np.r_[np.zeros(len(ia), bool), np.ones(len(idd), bool)] & ok
-        if is_dis.sum() < 3 or is_agr.sum() < 3:
-            continue
-        cv, lab = c[ok], is_dis[ok]
-        obs = cv[~lab].mean() - cv[lab].mean()  # agreers minus disagreers: high = co-dissent
-        # the permutation null's mean is 0 and its sd is the pooled sd * sqrt(1/n1 + 1/n2)
-        sd = cv.std() * np.sqrt(1 / lab.sum() + 1 / (~lab).sum())
-        out[s] = obs / (sd + 1e-12)
-    return out
+def _codissent(agree: sp.csr_matrix, disagree: sp.csr_matrix) -> np.ndarray:
+    """(c): the engine's co-dissent z (:func:`engine.co_dissent.co_dissent`; written first here,
+    with the same ``POPULAR`` and ``MIN_SIDES``), on the agree and disagree votes."""
+    return co_dissent((agree - disagree).tocsr())
 
 
 def _auc(score: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> float:
