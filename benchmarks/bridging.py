@@ -855,19 +855,16 @@ def _speed_child(path: str) -> None:
     secs, cpu = time.perf_counter() - t, time.process_time() - cpu
     peak = _high_water_gib()
     # What analyze's bridging step adds beside bridging(): the opinion space, its cells and the
-    # latent-class veto of the common-ground rule (engine.steps._opinion_cells), and the
-    # co-dissent z (engine.steps._co_dissent).
+    # latent-class veto of the common-ground rule (engine.steps._opinion_cells).
     from types import SimpleNamespace
     from typing import Any, cast
 
-    from meedenken.engine.steps import _co_dissent, _opinion_cells
+    from meedenken.engine.steps import _opinion_cells
 
     run = SimpleNamespace(settings=AnalysisSettings(), random_state=0, X=X,
                           active=np.ones(X.shape[1], dtype=bool))
     t2, cpu2 = time.perf_counter(), time.process_time()
     _opinion_cells(cast(Any, run), np.arange(X.shape[0]), labels)
-    # ... and the co-dissent z of the clustered participants (a sample of space_rows of them)
-    _co_dissent(cast(Any, run), np.arange(X.shape[0]))
     veto, veto_cpu = time.perf_counter() - t2, time.process_time() - cpu2
     print(f"{X.nnz} {secs:.1f} {cpu:.1f} {r.model.n_iterations} {before:.2f} {peak:.2f} "
           f"{precision_at(r.score, z['truth']):.2f} {veto:.2f} {veto_cpu:.2f}")
@@ -891,7 +888,7 @@ def speed(n_participants: int = 1_000_000, n_statements: int = 2000,
         load = fh.read().split()[0]
     return ["| votes | participants x statements | `bridging()` wall s | CPU s | ALS sweeps | "
             "RSS with matrix loaded (GiB) | peak RSS (GiB) | precision@10 | opinion space, "
-            "cells, class veto and co-dissent: wall s (CPU s) | load average after |",
+            "cells and class veto: wall s (CPU s) | load average after |",
             "|---|---|---|---|---|---|---|---|---|---|",
             f"| {int(nnz):,} | {n_participants:,} x {n_statements:,} | {secs} | {cpu} | {iters} | "
             f"{before} | {peak} | {p10} | {veto} ({veto_cpu}) | {load} |"]

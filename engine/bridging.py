@@ -371,7 +371,6 @@ def bridging(
     fine_labels: Sequence[Hashable] | np.ndarray | None = None,
     fitted: FactorFit | None = None,
     classes: Sequence[ClassRates] = (),
-    co_dissent: np.ndarray | None = None,
 ) -> BridgingResult:
     """Score every statement for bridging support.
 
@@ -405,9 +404,6 @@ def bridging(
         can fit it beside its other steps); None = fit it here.
     classes : latent classes with their own agree rates (:func:`engine.class_veto.class_rates`)
         whose veto also holds (:mod:`engine.common_ground`); empty = none.
-    co_dissent : (n_statements,) co-dissent z per statement (:func:`engine.co_dissent.co_dissent`)
-        that holds a statement back from common ground above
-        ``settings.common_ground.co_dissent_z``; None = not asked.
 
     Returns
     -------
@@ -486,8 +482,7 @@ def bridging(
         name: vote_breakdown(X, values, name=name, min_cell_size=settings.min_cell_size)
         for name, values in (attributes or {}).items()
     }
-    common = judge_common_ground(X, active, groups, breakdowns, fine_labels, settings, classes,
-                                 co_dissent)
+    common = judge_common_ground(X, active, groups, breakdowns, fine_labels, settings, classes)
     return BridgingResult(
         statement_ids=statement_ids,
         participant_ids=participant_ids,
@@ -539,7 +534,6 @@ def judge_common_ground(
     fine_labels: Sequence[Hashable] | np.ndarray | None,
     settings: BridgingSettings,
     classes: Sequence[ClassRates] = (),
-    co_dissent: np.ndarray | None = None,
 ) -> CommonGround:
     """The common-ground rule (:mod:`engine.common_ground`) from the counts per group, per role
     and per fine cell; without groups everyone counts as one group. Inactive statements are
@@ -555,7 +549,6 @@ def judge_common_ground(
         roles={name: (b.categories, b.counts, b.visible) for name, b in roles.items()},
         fine=fine,
         classes=classes,
-        co_dissent=co_dissent,
         settings=settings.common_ground,
     )
     common.status[~active] = NOT_ENOUGH_VOTES

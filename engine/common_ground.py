@@ -35,12 +35,6 @@ veto, however small:
   ("not enough votes yet", as for a group), and a leaning class puts it after the others of its
   status (:func:`class_doubts`). A class too small to gather ``min_group_votes`` on half the
   statements does neither. Classes are never asked for proof of support.
-* **No groups needed: co-dissent.** Where none of the above isolates a minority (one opinion
-  group, a minority merged or split), the votes can still show it: the disagreers of a statement
-  a minority rejects are, more than its agreers, the participants who also vote below the room
-  on the other popular statements (:mod:`engine.co_dissent`, a z against relabelling its voters).
-  Above ``co_dissent_z`` a statement is held back as ``not_enough_votes`` (it can lead the
-  "comes closest" list), never vetoed: the evidence names no group.
 * **Order.** Within a status, statements are ranked by the weakest lower bound of the agree
   share among the votes seen, over the groups *and* those fine cells (a bound on few votes is
   low by itself; 0 where a group or cell saw no vote): a statement one coherent set of
@@ -198,12 +192,6 @@ class CommonGround:
     #: (n_statements,) the status without anything from the latent classes (the benchmarks
     #: compare the two in one run); None: no classes (then it is :attr:`status`).
     status_no_classes: np.ndarray | None = None
-    #: (n_statements,) its dissenters are the room's habitual dissenters from popular statements
-    #: beyond chance (co-dissent z above ``co_dissent_z``, :mod:`engine.co_dissent`): held back
-    #: as "not enough votes yet". None: not asked.
-    dissent_doubts: np.ndarray | None = None
-    #: (n_statements,) the co-dissent z it was judged on (NaN: too few votes); None: not asked.
-    co_dissent: np.ndarray | None = None
 
     def status_without_classes(self) -> np.ndarray:
         """(n_statements,) the status the rule gives without the latent classes (neither their
@@ -266,7 +254,6 @@ def common_ground(
     roles: Mapping[str, tuple[Sequence[Hashable], np.ndarray, np.ndarray]] | None = None,
     fine: Sequence[tuple[np.ndarray, np.ndarray]] = (),
     classes: Sequence[ClassRates] = (),
-    co_dissent: np.ndarray | None = None,
     settings: CommonGroundSettings = CommonGroundSettings(),  # frozen, so safe as a default
 ) -> CommonGround:
     """Apply the rule from counts.
@@ -284,9 +271,6 @@ def common_ground(
         ``veto_min_share`` can veto and, with passes counted, enter the order.
     classes : latent classes with their own agree rates (:func:`engine.class_veto.class_rates`):
         a class of at least ``veto_min_share`` vetoes (:func:`class_vetoes`); not in the order.
-    co_dissent : (n_statements,) co-dissent z (:func:`engine.co_dissent.co_dissent`, NaN =
-        unknown): above ``settings.co_dissent_z`` a statement is held back as
-        ``not_enough_votes`` (:attr:`CommonGround.dissent_doubts`); None = not asked.
 
     Examples
     --------
@@ -356,13 +340,6 @@ def common_ground(
         near = near + _class_closeness(rates, settings)
     if class_leans is not None and class_short is not None:
         supported &= ~(class_leans | class_short)
-    dissent_doubts = None
-    if co_dissent is not None and settings.co_dissent_z is not None:
-        co_dissent = np.asarray(co_dissent, dtype=np.float64)
-        dissent_doubts = np.nan_to_num(co_dissent, nan=-np.inf) > settings.co_dissent_z
-        supported &= ~dissent_doubts
-    else:
-        co_dissent = None
     if fine_verdicts or len(classes):
         rejections.append((fine_rejected, REJECTED_WITHIN_A_GROUP))
     seen_low = None
@@ -381,8 +358,6 @@ def common_ground(
         class_short=class_short,
         status_no_classes=status_no_classes,
         closeness=near,
-        dissent_doubts=dissent_doubts,
-        co_dissent=co_dissent,
     )
 
 

@@ -33,7 +33,6 @@ are named here once, with their source.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields, replace
 from numbers import Integral, Real
 from typing import Any, ClassVar, Self
@@ -209,14 +208,6 @@ class CommonGroundSettings(_Validated):
     #: (1,500 participants, 15% density, 20 seeds) the group-rejected top-10 places went from 4
     #: and 9 to 4 and 6 (benchmarks/RESULTS.md, "Session 8, cg16d"). Empty switches it off.
     class_levels: tuple[int, ...] = (4,)
-    #: A statement whose disagreers are, more than its agreers, the room's habitual dissenters
-    #: from popular statements (co-dissent z, read against the room's other statements, above
-    #: this: :mod:`engine.co_dissent`) is held back as "not enough votes yet", not common
-    #: ground: a sign of a minority the groups, cells and classes did not isolate. 1.0 (chosen
-    #: on seeds 100-119 of the independent generator's 70/20/10 and 50/25/15/10 rooms and the
-    #: own target rooms of seeds 0-9; held-out figures in benchmarks/RESULTS.md, "Session 12,
-    #: cg16k"). None switches it off.
-    co_dissent_z: float | None = 1.0
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "threshold": Interval(Real, 0, 1, closed="neither"),
@@ -229,9 +220,6 @@ class CommonGroundSettings(_Validated):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        z = self.co_dissent_z
-        if z is not None and (not isinstance(z, Real) or not math.isfinite(z)):
-            raise InvalidSettingError(f"co_dissent_z must be None or a finite number, got {z!r}")
         for name, least in (("fine_levels", 1), ("class_levels", 2)):
             levels = getattr(self, name)
             if not isinstance(levels, tuple) or not all(

@@ -34,7 +34,6 @@ from threadpoolctl import threadpool_limits
 from . import clustering as cl
 from .bridging import BridgingResult, FactorFit, bridging, fit_factors
 from .class_veto import ClassRates, class_rates
-from .co_dissent import co_dissent, relative_to_room
 from .counts import cell_keys, group_counts
 from .grouping import forced_groups
 from .latent_class import ClassProfiles, assign, residual_positions, votes_of
@@ -557,25 +556,8 @@ def fit_bridging(
         fine_labels=fine,
         fitted=factors.result() if factors is not None else None,
         classes=classes,
-        co_dissent=_co_dissent(run, base.members if base is not None else None),
     )
     return fit, int(run.X.nnz)
-
-
-def _co_dissent(run: Run, members: np.ndarray | None) -> np.ndarray | None:
-    """Co-dissent z per statement (:mod:`engine.co_dissent`), relative to the room's other
-    statements (:func:`engine.co_dissent.relative_to_room`), over the clustered participants
-    (all without clustering), a random ``space_rows`` of them in a larger room (the statistic
-    is a difference of means; its own generator, so the other steps draw as before). None when
-    switched off (``co_dissent_z`` None)."""
-    cg = run.settings.bridging_fit.common_ground
-    if cg.co_dissent_z is None:
-        return None
-    rows = np.arange(run.X.shape[0]) if members is None else np.asarray(members)
-    if len(rows) > cg.space_rows:
-        rng = np.random.default_rng(run.random_state)
-        rows = np.sort(rng.choice(rows, cg.space_rows, replace=False))
-    return relative_to_room(co_dissent(run.X[rows], run.active))
 
 
 #: The latent-class veto reads at most this many votes (whole participants of the opinion space's

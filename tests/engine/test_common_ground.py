@@ -305,7 +305,7 @@ def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
     opinion-space veto no vetoed statement is in the listed top 10 (at most 1 of 20 is called
     common ground); without it and the latent-class veto, 2 are in the top 10 and 11 are
     called common ground; the latent-class veto alone (no fine cells) calls at most 2 of them
-    common ground. (Both without co-dissent, which is tested in tests/engine/test_co_dissent.py.)"""
+    common ground."""
     from meedenken.engine import analyze
 
     conv = synthetic_conversation(
@@ -321,13 +321,13 @@ def test_analysis_keeps_a_hidden_minority_from_the_top_of_the_list() -> None:
     assert not vetoed[top].any()
     assert result.bridging.is_common_ground[vetoed].sum() <= 1
     no_fine = AnalysisSettings(force_k=2, bridging_fit=BridgingSettings(
-        common_ground=CommonGroundSettings(fine_levels=(), class_levels=(), co_dissent_z=None)))
+        common_ground=CommonGroundSettings(fine_levels=(), class_levels=())))
     blind = analyze(conv.matrix, settings=no_fine, random_state=0).bridging
     assert blind is not None
     assert vetoed[blind.listed_order()[:10]].any()
     assert blind.is_common_ground[vetoed].sum() > 5
     classes_only = AnalysisSettings(force_k=2, bridging_fit=BridgingSettings(
-        common_ground=CommonGroundSettings(fine_levels=(), co_dissent_z=None)))
+        common_ground=CommonGroundSettings(fine_levels=())))
     seen = analyze(conv.matrix, settings=classes_only, random_state=0).bridging
     assert seen is not None
     assert seen.is_common_ground[vetoed].sum() <= 2
