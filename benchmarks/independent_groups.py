@@ -31,7 +31,8 @@ The engine runs with its default settings (``AnalysisSettings()``, bridging off:
 bridging fit runs after the groups and does not change them; ``--with-bridging`` checks that).
 
 Run ``python -m benchmarks.independent_groups [--seeds N] [--first-seed S]
-[--scenarios a,b] [--json F]``; ``--table-from F [F ...]`` prints the table of earlier runs.
+[--scenarios a,b] [--json F]``; ``--table-from F [F ...]`` prints the table of earlier runs;
+``--class-test-votes N`` is a sensitivity run with that one grouping setting changed.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from sklearn.metrics import adjusted_rand_score
 from benchmarks.common import markdown_table
 from meedenken.engine import analyze
 from meedenken.engine.matrix import VoteMatrix
-from meedenken.engine.settings import AnalysisSettings
+from meedenken.engine.settings import AnalysisSettings, GroupingSettings
 
 __all__ = [
     "RECOVERABLE",
@@ -244,11 +245,12 @@ def _published(result: Any) -> tuple[int, np.ndarray, Any]:
     return (int(cl.k) if clear else 1), labels, st
 
 
-def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False) -> dict[str, Any]:
-    """Plant one room, analyse it with the default settings, score against the truth."""
+def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
+                settings: AnalysisSettings = SETTINGS) -> dict[str, Any]:
+    """Plant one room, analyse it (default settings unless ``settings``), score it."""
     room = planted_groups(spec, seed)
     t0 = time.perf_counter()
-    result = analyze(room.matrix, SETTINGS, random_state=0)
+    result = analyze(room.matrix, settings, random_state=0)
     seconds = time.perf_counter() - t0
     k_found, labels, st = _published(result)
     inconv = result.in_conversation
@@ -284,7 +286,7 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False) -> dict
                  for h in np.unique(labels)), default=0.0)
             for g in range(spec.planted_k)]
     if seed_check:
-        runs = [labels] + [analyze(room.matrix, SETTINGS, random_state=r).clustering.labels[inconv]
+        runs = [labels] + [analyze(room.matrix, settings, random_state=r).clustering.labels[inconv]
                            for r in ANALYSIS_SEEDS[1:]]
         out["seed_ari_min"] = min(_ari(a, b) for a, b in combinations(runs, 2))
         out["seed_k"] = [len(np.unique(x[x >= 0])) for x in runs]
@@ -371,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="rooms per scenario analysed at seeds 0-4 for seed stability")
     parser.add_argument("--json", type=Path, default=None,
                         help="write the per-room figures here (rewritten after each scenario)")
+    parser.add_argument("--class-test-votes", type=int, default=None,
+                        help="a sensitivity run: GroupingSettings.class_test_votes set to this")
     parser.add_argument("--table-from", type=Path, nargs="+", default=None,
                         help="print the table of earlier --json files instead of running")
     args = parser.parse_args(argv)
@@ -384,11 +388,16 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenarios {unknown}; known: {list(SCENARIOS)}")
+    settings = SETTINGS
+    if args.class_test_votes is not None:
+        settings = AnalysisSettings(bridging=False, grouping=GroupingSettings(
+            class_test_votes=args.class_test_votes))
     runs: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         runs[name] = []
         for i, seed in enumerate(range(args.first_seed, args.first_seed + args.seeds)):
-            r = room_scores(SCENARIOS[name], seed, seed_check=i < args.seed_rooms)
+            r = room_scores(SCENARIOS[name], seed, seed_check=i < args.seed_rooms,
+                            settings=settings)
             runs[name].append(r)
             print(f"{name}:{seed} k={r['k_found']} sizes={r['group_sizes']} "
                   f"ari={r.get('ari', float('nan')):.2f} "
