@@ -156,6 +156,9 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: set 16 3 of 5, no opposite on any. After dup17k (session 12: a sentence copied with one span
 #: changed, or one opening continued in two ways, is no flag) set 15 8 of 8 and set 16 3 of 3:
 #: met.
+#: Sets 17 (residents, phone), 18 (long, formal) and 19 (numbers), written blind in session 12
+#: and evaluated once on main 748a298: 0 of 4, no flag and 2 of 4 flags right; 2, 0 and 1
+#: opposites flagged. After dup17k: 0 of 3 (2 opposites), no flag, 2 of 3 (no opposite).
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -176,7 +179,7 @@ def test_the_blind_sets_hold_what_their_header_says():
         seeds, submissions = heldout(DATA / name)
         counts = Counter(s.kind for s in submissions)
         assert len(seeds) == 40 and counts["P"] == 10 and counts["N"] >= 6 and counts["O"] >= 6
-        assert counts["R"] == 12 and counts["U"] == 5
+        assert 12 <= counts["R"] <= 13 and counts["U"] == 5
 
 
 @pytest.mark.parametrize("name", _blind({
@@ -185,7 +188,11 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit); "
                          "dup17j: its one wrong flag, an opposite, is gone (1 of 1 right)",
     "heldout_nl_14.txt": "no paraphrase flagged (0 of 10): long formal statements (16-29 words), "
-                         "the length limit"}))
+                         "the length limit",
+    "heldout_nl_17.txt": "no paraphrase flagged (0 of 10): residents' statements of 11-25 words",
+    "heldout_nl_18.txt": "no paraphrase flagged (0 of 10): long formal statements, the length "
+                         "limit",
+    "heldout_nl_19.txt": "2 of 10 paraphrases flagged"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -194,12 +201,20 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_9.txt": "no flag at all (0 of 0 counts as not met: the target is flags that "
                         "are right, and there are none)",
-    "heldout_nl_14.txt": "no flag at all (long formal statements)"}))
+    "heldout_nl_14.txt": "no flag at all (long formal statements)",
+    "heldout_nl_17.txt": "0 of 3 flags right: an added negation at low word overlap, an "
+                         "antonym with another age, a same-topic claim",
+    "heldout_nl_18.txt": "no flag at all (long formal statements)",
+    "heldout_nl_19.txt": "2 of 3 flags right: 'A-diploma' / 'B- en C-diploma' in one copied "
+                         "sentence"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
 
 
-@pytest.mark.parametrize("name", _blind({}))
+@pytest.mark.parametrize("name", _blind({
+    "heldout_nl_17.txt": "2 of 14 opposites flagged: 'helemaal niet lang' / 'veel te lang' on "
+                         "the wachtlijst (a negation the other lacks, few shared words), "
+                         "'stoppen op je 18e' / 'doorlopen tot je 21e'"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
