@@ -432,10 +432,10 @@ class GroupingSettings(_Validated):
     #: more than the map's two dimensions of continuous opinion, so a strict level).
     class_test_z: float = 3.0
     #: ... and the votes it reads at most (whole participants sampled, at most
-    #: ``class_max_participants`` of them): its cost grows with the votes. 12,000 lacked the
-    #: power to see four to six balanced groups the votes separate (benchmarks/RESULTS.md,
-    #: session 12 audit15b and lc15h).
-    class_test_votes: int = 60_000
+    #: ``class_max_participants`` of them): its cost grows with the votes. 60,000 was measured
+    #: and not adopted: more rooms of five or six groups are found, but a 10% minority is lost
+    #: and the test costs 3-4 times more (benchmarks/RESULTS.md, session 12 lc15h).
+    class_test_votes: int = 12_000
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
