@@ -78,7 +78,8 @@ DENSITIES = (0.05, 0.1, 0.3)
 PLANTED_DENSITIES = (0.05, 0.1, 0.15, 0.3)
 PLANTED_SEEDS = (1, 2, 3)
 N_PARTICIPANTS, N_STATEMENTS = 1000, 200
-#: Part (b) and (f): up to 6 planted groups, so the cap must allow 6.
+#: Part (b) and (f): up to 6 planted groups, so the cap must allow 6 (the default since
+#: session 12; kept explicit so these parts never depend on it).
 PLANTED_SETTINGS = ISSUE2_SETTINGS.with_(max_groups=6)
 MAP_ONLY = PLANTED_SETTINGS.with_(grouping=GroupingSettings(latent_classes=False))
 #: Part (f): a generator variant nobody tuned on (uniform exposure, wider "other" and milder

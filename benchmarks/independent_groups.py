@@ -375,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the per-room figures here (rewritten after each scenario)")
     parser.add_argument("--class-test-votes", type=int, default=None,
                         help="a sensitivity run: GroupingSettings.class_test_votes set to this")
+    parser.add_argument("--max-groups", type=int, default=None,
+                        help="a sensitivity run: AnalysisSettings.max_groups set to this")
     parser.add_argument("--table-from", type=Path, nargs="+", default=None,
                         help="print the table of earlier --json files instead of running")
     args = parser.parse_args(argv)
@@ -390,8 +392,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenarios {unknown}; known: {list(SCENARIOS)}")
     settings = SETTINGS
     if args.class_test_votes is not None:
-        settings = AnalysisSettings(bridging=False, grouping=GroupingSettings(
+        settings = settings.with_(grouping=GroupingSettings(
             class_test_votes=args.class_test_votes))
+    if args.max_groups is not None:
+        settings = settings.with_(max_groups=args.max_groups)
     runs: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         runs[name] = []

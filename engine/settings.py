@@ -45,6 +45,7 @@ __all__ = [
     "MIN_CELL_SIZE_FLOOR",
     "POLIS",
     "POLIS_KMEANS_TOLERANCE",
+    "POLIS_MAX_GROUPS",
     "POLIS_MIN_VOTES",
     "Z_90",
     "AnalysisSettings",
@@ -65,6 +66,9 @@ POLIS_MIN_VOTES = 7
 #: z for a one-sided 90% test, the standard normal's 0.9 quantile rounded as Pol.is writes it
 #: (``stats.clj`` ``z-90``); repness and consensus keep statements whose z exceeds it.
 Z_90 = 1.2816
+#: Pol.is's largest number of opinion groups (max-k = min(5, 2 + n_base // 12); see
+#: ``shared/research/polis-math.md``, group clusters).
+POLIS_MAX_GROUPS = 5
 #: Smallest k-anonymity threshold we accept. Below 3 a published cell plus the total lets a
 #: reader single out one or two people (issue 5: "k configurable, never below 3").
 MIN_CELL_SIZE_FLOOR = 3
@@ -428,7 +432,9 @@ class GroupingSettings(_Validated):
     #: more than the map's two dimensions of continuous opinion, so a strict level).
     class_test_z: float = 3.0
     #: ... and the votes it reads at most (whole participants sampled, at most
-    #: ``class_max_participants`` of them): its cost grows with the votes.
+    #: ``class_max_participants`` of them): its cost grows with the votes. 60,000 was measured
+    #: and not adopted: more rooms of five or six groups are found, but a 10% minority is lost
+    #: and the test costs 3-4 times more (benchmarks/RESULTS.md, session 12 lc15h).
     class_test_votes: int = 12_000
 
     _constraints: ClassVar[dict[str, Interval]] = {
@@ -457,8 +463,11 @@ class AnalysisSettings(_Validated):
 
     #: Reproduce Pol.is exactly (power iteration, first-k init, silhouette k, zero-filled columns).
     polis_compatible: bool = False
-    #: Largest number of opinion groups considered. Pol.is uses 5; we allow up to 10.
-    max_groups: int = 5
+    #: Largest number of opinion groups considered; we allow up to 10. Pol.is uses 5
+    #: (:data:`POLIS_MAX_GROUPS`, kept by the :data:`POLIS` preset); the default is 6 so that
+    #: the six planted groups issue 15 asks for can be published (benchmarks/RESULTS.md,
+    #: session 12 lc15h).
+    max_groups: int = 6
     #: Force the number of groups (``None``: choose it).
     force_k: int | None = None
     #: Number of PCA components; Pol.is uses 2.
@@ -535,8 +544,8 @@ class AnalysisSettings(_Validated):
     }
 
 
-#: The Pol.is-compatible preset.
-POLIS = AnalysisSettings(polis_compatible=True)
+#: The Pol.is-compatible preset (Pol.is's cap of 5 groups, not the default's 6).
+POLIS = AnalysisSettings(polis_compatible=True, max_groups=POLIS_MAX_GROUPS)
 #: The default diversity settings.
 DIVERSITY = DiversitySettings()
 

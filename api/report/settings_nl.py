@@ -19,8 +19,9 @@ SETTINGS_NL: dict[str, str] = {
         "Reken precies zoals Pol.is (machtsiteratie, eerste-k-start, silhouet-k, kolommen met "
         "nullen gevuld)."),
     "AnalysisSettings.max_groups": (
-        "Grootste aantal meningsgroepen dat wordt overwogen. Pol.is gebruikt 5; wij staan tot "
-        "10 toe."),
+        "Grootste aantal meningsgroepen dat wordt overwogen; wij staan tot 10 toe. Pol.is "
+        "gebruikt 5 (de Pol.is-compatibele instellingen ook); standaard 6, zodat zes groepen "
+        "gevonden kunnen worden."),
     "AnalysisSettings.force_k": "Leg het aantal groepen vast (None: kies het uit de stemmen).",
     "AnalysisSettings.n_components": "Aantal hoofdcomponenten (PCA); Pol.is gebruikt 2.",
     "AnalysisSettings.pca_converged_start": (

@@ -73,7 +73,7 @@ def test_report_from_database(tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert "Zorg &lt;dichtbij&gt; huis" in html and "Stelling 3 &lt;b&gt;vet&lt;/b&gt;" in html
     assert ("<code>max_groups</code></td><td><code>3</code> (set for this analysis; default "
-            "<code>5</code>)") in html  # the conversation's own setting
+            "<code>6</code>)") in html  # the conversation's own setting
     assert "The Computational Democracy Project" not in html  # no Pol.is attribution needed
     # Issue 15: the database has no input file, so the report fingerprints its votes.
     from meedenken.api.report.db_source import from_database

@@ -17,6 +17,7 @@ from meedenken.engine import (
 from meedenken.engine.clustering import polis_kmeans
 from meedenken.engine.settings import (
     DIVERSITY,
+    POLIS_MAX_GROUPS,
     POLIS_MIN_VOTES,
     DiversitySettings,
     LiveSettings,
@@ -46,6 +47,8 @@ def test_one_tree_holds_every_settings_object_with_the_documented_defaults():
     assert s.min_votes == POLIS_MIN_VOTES == 7
     assert not hasattr(s.diversity, "in_conversation_votes")
     assert (s.z_threshold, s.kmeans_tolerance, s.group_max_iterations) == (1.2816, 0.01, 300)
+    # Issue 15 (session 12): six groups by default; the Pol.is preset keeps Pol.is's five.
+    assert (s.max_groups, POLIS.max_groups, POLIS_MAX_GROUPS) == (6, 5, 5)
 
 
 @pytest.mark.parametrize(
