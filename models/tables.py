@@ -146,8 +146,10 @@ class ConversationBase(SQLModel):
     participant_statements: bool = True
     #: Participants' statements wait for a facilitator before anyone sees them.
     strict_moderation: bool = False
-    #: Largest number of opinion groups the analysis may find (engine allows 2..10).
-    max_groups: int = Field(default=5, ge=2, le=10)
+    #: Largest number of opinion groups the analysis may find (engine allows 2..10); by default
+    #: the engine's (``AnalysisSettings.max_groups``, 6; Pol.is's 5 is for a Pol.is-compatible
+    #: conversation to set).
+    max_groups: int = Field(default=6, ge=2, le=10)
     #: Open conversations accept votes, statements and new participants.
     is_open: bool = True
     #: Participants may read the analysis (the facilitator always can).

@@ -102,3 +102,18 @@ def test_live_settings_decide_when_update_rescores_k():
     eager = AnalysisSettings(live=LiveSettings(rescore_growth=0.0))
     rescored = update(m2, first, eager)
     assert rescored.clustering.k_scores  # every update rescores
+
+
+def test_a_new_conversation_allows_as_many_groups_as_the_engine_by_default() -> None:
+    """The service's default for a conversation (models.tables) and the set-up page's field
+    are the engine's default, so a live dialogue can publish the groups ``analyze`` does."""
+    from pathlib import Path
+
+    from meedenken.engine import AnalysisSettings
+    from meedenken.models.tables import ConversationBase
+
+    default = AnalysisSettings().max_groups
+    assert ConversationBase.model_fields["max_groups"].default == default
+    setup = (Path(__file__).resolve().parents[2] / "api" / "static" / "setup.html").read_text(
+        encoding="utf-8")
+    assert f'id="max-groups" type="number" min="2" max="10" value="{default}"' in setup
