@@ -223,7 +223,7 @@ _EN = {
         "disagreed, beyond chance) and that no group, and no part of a group, rejects."),
     "common_empty": "No common ground yet; these come closest:",
     # With no clear opinion groups the one group is everyone in conversation (every surface
-    # says so beside the list: api.present.analysis.one_group_caveat; the dashboard's and the
+    # says so beside the list: api.present.analysis.no_clear_groups; the dashboard's and the
     # results page's commonOneGroup).
     "common_one_group": (
         "No clear opinion groups were found, so here every group means everyone in "

@@ -147,11 +147,11 @@ export function renderBridging(card, root, analysis, textOf) {
 
 /** With no clear opinion groups, "every group" is everyone in conversation: said beside the
  * common ground (the report and the command line say the same, api/report/i18n.py
- * common_one_group); [] otherwise, to spread into a list of children. */
-export function oneGroupNote(analysis) {
+ * common_one_group) in a `tag` element; [] otherwise, to spread into a list of children. */
+export function oneGroupNote(analysis, tag = "p") {
   const stability = analysis.group_stability;
   return stability && stability.clear_groups === false
-    ? [el("p", { className: "one-group-note", text: t("commonOneGroup") })] : [];
+    ? [el(tag, { className: "one-group-note", text: t("commonOneGroup") })] : [];
 }
 
 /** "Agree (of those who agreed or disagreed): resident 82%, professional 74% and board 69%": a

@@ -46,9 +46,7 @@ function render() {
     el("p", { className: "hint", text: supportSentence(b.group_support || b.group_agree)
       + (withStatus ? ` (${whyNotSentence(b.status, b.why_not, b.why_not_roles)})` : "") }));
   // With no clear opinion groups, say what "every group" means here (as the dashboard does).
-  const note = oneGroupNote(analysis).map((p) => el("li", { className: p.className,
-                                                             text: p.textContent }));
-  $("common").replaceChildren(...note, ...(common.length
+  $("common").replaceChildren(...oneGroupNote(analysis, "li"), ...(common.length
     ? common.slice(0, COMMON_GROUND_SHOWN).map((b) => item(b, false))
     : [el("li", { className: "empty-common",
                   text: t(listed.length ? "commonGroundClosest" : "commonGroundNone") }),
