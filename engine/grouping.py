@@ -44,10 +44,12 @@ bootstrap resamples all of them (benchmarks/RESULTS.md, issue 15 sessions 7-9).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
+from sklearn.metrics import adjusted_rand_score
 
 from . import latent_class as lc
 from .choose_k import paired_participant_z
@@ -58,7 +60,10 @@ from .settings import GroupingSettings
 __all__ = [
     "StableGrouping",
     "class_groups",
+    "consensus",
     "forced_groups",
+    "majority_settled",
+    "restart_seeds",
     "stable_groups",
     "weighted_kmeans",
     "with_class_test",
@@ -764,3 +769,54 @@ def class_groups(
         labels,
         lc.ClassProfiles.of(models[k]),
     )
+
+
+# ----------------------------------------------------------------------------- restarts
+def restart_seeds(s: GroupingSettings) -> list[int]:
+    """The grouping seed of each run: the first is ``random_state`` itself (one run is the
+    grouping as before), the others are drawn from it."""
+    more = np.random.SeedSequence([s.random_state, 15]).generate_state(max(s.restarts - 1, 0))
+    return [s.random_state, *(int(x) for x in more)]
+
+
+def _majority(ks: Sequence[int]) -> int:
+    """The k most runs found; ties go to the smaller k (no more groups than the votes support)."""
+    counts = Counter(ks)
+    return min(counts, key=lambda k: (-counts[k], k))
+
+
+def majority_settled(ks: Sequence[int], runs: int) -> bool:
+    """True when no outcome of the ``runs - len(ks)`` runs still to come can change
+    :func:`_majority` of ``ks``.
+
+    >>> majority_settled([2, 2], 3), majority_settled([2, 1], 3), majority_settled([2], 3)
+    (True, False, False)
+    """
+    left = runs - len(ks)
+    if left <= 0:
+        return True
+    counts = Counter(ks)
+    lead = _majority(ks)
+    # The worst case for the lead: every run still to come finds one rival (a k seen so far,
+    # or one not seen yet, which may be smaller and so win a tie).
+    rivals = [(counts[k], k) for k in counts if k != lead] + [(0, -1)]
+    return all(counts[lead] > n + left or (counts[lead] == n + left and lead < k)
+               for n, k in rivals)
+
+
+def consensus(runs: Sequence[StableGrouping],
+              members: Callable[[StableGrouping], np.ndarray]) -> StableGrouping:
+    """One published grouping from runs of the grouping with different seeds: the k most runs
+    found (ties: the smaller), and among the runs at that k the most typical one (largest mean
+    adjusted Rand index against the others, participants grouped by both; ties: the earliest).
+    ``members`` gives a run's group of each participant in conversation. The k of every run is
+    recorded in its stability (``restarts``)."""
+    ks = [g.k for g in runs]
+    k = _majority(ks)
+    at_k = [g for g in runs if g.k == k]
+    chosen = at_k[0]
+    if k >= 2 and len(at_k) > 2:
+        labels = [members(g) for g in at_k]
+        agreement = [sum(adjusted_rand_score(a, b) for b in labels) for a in labels]
+        chosen = at_k[int(np.argmax(agreement))]
+    return replace(chosen, stability=replace(chosen.stability, restarts=tuple(ks)))

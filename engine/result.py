@@ -98,6 +98,9 @@ class GroupStability:
     steps: list[KStep]
     #: No published group is smaller than this (smaller splits are not made).
     min_group_size: int = 0
+    #: k found by each run of the grouping (``GroupingSettings.restarts``, each with its own
+    #: seed; the runs stop once the majority is settled): the published k is the most frequent.
+    restarts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,16 @@ from .continuum import class_continuum_test, continuum_test
 from .grouping import (
     StableGrouping,
     class_groups,
+    consensus,
+    majority_settled,
+    restart_seeds,
     stable_groups,
     weighted_kmeans,
     with_class_test,
 )
 from .latent_class import votes_of
 from .pca import default_axes, polis_axes
-from .settings import DEFAULT_MODE_K_BUFFER
+from .settings import DEFAULT_MODE_K_BUFFER, GroupingSettings
 
 if TYPE_CHECKING:
     from .result import AnalysisState, OpinionMap
@@ -359,7 +362,25 @@ class DefaultSteps(_Common):
         )
 
     def publish(self, run: Run, mapped: MapStep, base: BaseClusters) -> StableGrouping:
-        """The groups the votes support, seed-free (:func:`engine.grouping.stable_groups`)."""
+        """The groups the votes support, seed-free (:func:`engine.grouping.stable_groups`): the
+        consensus of up to ``grouping.restarts`` runs, each with its own seed, stopped once the
+        majority k is settled (:func:`engine.grouping.consensus`)."""
+        s = run.settings.grouping
+        runs: list[StableGrouping] = []
+        for seed in restart_seeds(s):
+            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed)))
+            if majority_settled([g.k for g in runs], s.restarts):
+                break
+
+        def members(g: StableGrouping) -> np.ndarray:
+            return g.member_labels if g.member_labels is not None else g.labels[base.labels]
+
+        return consensus(runs, members)
+
+    def _publish_once(
+        self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings
+    ) -> StableGrouping:
+        """One run of the grouping with the seed in ``grouping``."""
         s = run.settings
         points = mapped.omap.coordinates[base.members, :2]
         if points.shape[1] < 2:
@@ -370,9 +391,9 @@ class DefaultSteps(_Common):
         def held_out(fits: Fits) -> tuple[np.ndarray, dict[int, np.ndarray]]:
             return scoring.losses(
                 fits,
-                n_folds=s.grouping.held_out_folds,
-                rng=np.random.default_rng(s.grouping.random_state),
-                max_votes=s.grouping.held_out_max_votes,
+                n_folds=grouping.held_out_folds,
+                rng=np.random.default_rng(grouping.random_state),
+                max_votes=grouping.held_out_max_votes,
             )
 
         def split_p(rows: np.ndarray, rng: np.random.Generator) -> float:
@@ -384,8 +405,8 @@ class DefaultSteps(_Common):
                 mapped.omap.components,
                 scale_columns=mapped.scale_columns,
                 extra_voted=mapped.extra_voted,
-                n_null=s.grouping.split_null,
-                max_points=s.grouping.max_test_points,
+                n_null=grouping.split_null,
+                max_points=grouping.max_test_points,
                 rng=rng,
             ).p_value
 
@@ -394,19 +415,19 @@ class DefaultSteps(_Common):
             base.labels,
             base.centers,
             base.sizes,
-            settings=s.grouping,
+            settings=grouping,
             max_groups=s.max_groups,
             held_out=held_out,
             split_p=split_p,
         )
-        if not s.grouping.latent_classes or mapped_groups.k < 1:
+        if not grouping.latent_classes or mapped_groups.k < 1:
             return mapped_groups
         # Where the map finds no clear groups, the votes' own test may still find classes.
         class_test = None
         if (
             mapped_groups.k < 2
-            and s.grouping.class_test
-            and len(base.members) >= 2 * s.grouping.min_group_size
+            and grouping.class_test
+            and len(base.members) >= 2 * grouping.min_group_size
             and not any(step.kind == "alike" for step in mapped_groups.stability.steps)
         ):
             class_test = class_continuum_test(
@@ -417,21 +438,21 @@ class DefaultSteps(_Common):
                 mapped.omap.components,
                 scale_columns=mapped.scale_columns,
                 extra_voted=mapped.extra_voted,
-                n_null=s.grouping.class_test_null,
-                max_points=s.grouping.class_max_participants,
-                max_votes=s.grouping.class_test_votes,
-                z_crit=s.grouping.class_test_z,
-                rng=np.random.default_rng([s.grouping.random_state, 15]),
+                n_null=grouping.class_test_null,
+                max_points=grouping.class_max_participants,
+                max_votes=grouping.class_test_votes,
+                z_crit=grouping.class_test_z,
+                rng=np.random.default_rng([grouping.random_state, 15]),
             )
         if mapped_groups.k < 2 and (class_test is None or not class_test.groups):
-            return with_class_test(mapped_groups, class_test, s.grouping)
+            return with_class_test(mapped_groups, class_test, grouping)
 
         def map_labels(k: int) -> np.ndarray:
             """The map's grouping at k (weighted k-means of the base clusters, fixed seed);
             with no more base clusters than k, each its own class."""
             if len(base.centers) <= k:
                 return base.labels % k
-            rng = np.random.default_rng([s.grouping.random_state, k])
+            rng = np.random.default_rng([grouping.random_state, k])
             labels, _ = weighted_kmeans(base.centers, base.sizes, k, rng)
             return labels[base.labels]
 
@@ -442,7 +463,7 @@ class DefaultSteps(_Common):
             base.labels,
             len(base.centers),
             mapped_groups,
-            settings=s.grouping,
+            settings=grouping,
             max_groups=s.max_groups,
             class_test=class_test,
         )

@@ -489,6 +489,7 @@ def group_stability_answer(result: AnalysisResult) -> GroupStabilityAnswer | Non
         per_group=per_group,
         held_out_z=None if st.held_out_z is None else finite(st.held_out_z),
         min_group_size=st.min_group_size,
+        restarts=list(st.restarts),
         k_scores={str(k): finite(v) for k, v in sorted(cl.k_scores.items())},
         steps=[KStepAnswer(k_before=x.k_before, k_after=x.k_after,
                            p_value=None if x.p_value is None else finite(x.p_value),

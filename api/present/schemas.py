@@ -189,6 +189,11 @@ class GroupStabilityAnswer(_Answer):
     held_out_z: Maybe = _doc("paired z (over participants) of the groups predicting held-out "
                              "votes better than one group; null when not tested")
     min_group_size: int = _doc("no published group is smaller than this", ge=0)
+    restarts: list[int] = _doc(
+        "k found by each run of the whole grouping, each with its own seed "
+        "(GroupingSettings.restarts at most; the runs stop once the majority is settled): the "
+        "published k is the most frequent, ties to the smaller; runs that disagree mean the "
+        "number of groups is uncertain", default_factory=list)
     k_scores: dict[str, Maybe] = _doc("k -> minus the cross-validated held-out log-loss of that "
                                       "grouping (k = 1: one group), for the k's scored")
     steps: list[KStepAnswer] = _doc("the decisions from one group to the published k, in order")

@@ -107,6 +107,11 @@ _EN = {
                         "choose it.",
     "stability_weak": "Caution: {groups} below the stability line of {line}: not reproducible "
                       "when participants are resampled; do not present it as a firm group.",
+    "stability_runs": "{agree} of {n} runs of the whole grouping, each with its own seed, found "
+                      "this number of groups.",
+    "stability_runs_uncertain": "Caution: the number of groups is uncertain: runs of the whole "
+                                "grouping, each with its own seed, found k = {ks}; the most "
+                                "frequent is shown.",
     "stability_none": "No clear opinion groups: the votes do not split into distinct, "
                       "reproducible groups (a continuous spread of opinions), so everyone in "
                       "conversation is shown as one group.",
@@ -370,6 +375,11 @@ _NL = {
                         "hebben het niet gekozen.",
     "stability_weak": "Let op: {groups} onder de stabiliteitsgrens van {line}: niet herhaalbaar "
                       "bij hersteekproeven; presenteer haar niet als een vaste groep.",
+    "stability_runs": "{agree} van de {n} herhalingen van de hele indeling, elk met een eigen "
+                      "seed, vonden dit aantal groepen.",
+    "stability_runs_uncertain": "Let op: het aantal groepen is onzeker: herhalingen van de hele "
+                                "indeling, elk met een eigen seed, vonden k = {ks}; het vaakst "
+                                "gevonden aantal staat hier.",
     "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
                       "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
                       "elkaar over); iedereen in het gesprek staat daarom in één groep.",

@@ -62,6 +62,12 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
             per_group=per_group, line=number(line))
         if answer.held_out_z is not None:
             text += " " + words["stability_z"].format(z=number(answer.held_out_z, 1))
+    runs = answer.restarts
+    uncertain = len(set(runs)) > 1
+    if uncertain:
+        text += " " + words["stability_runs_uncertain"].format(ks=", ".join(map(str, runs)))
+    elif len(runs) > 1 and result.k > 0:
+        text += " " + words["stability_runs"].format(agree=len(runs), n=len(runs))
     if settings.force_k is not None:
         text += " " + words["stability_forced"].format(k=settings.force_k)
     if weak:
@@ -70,6 +76,7 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
     return {
         "clear": answer.clear_groups,
         "weak": weak,
+        "uncertain": uncertain,
         "text": text,
         "min_size": words["stability_min_size"].format(n=answer.min_group_size),
         "method": words["k_method"], "steps": steps,

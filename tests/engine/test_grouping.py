@@ -262,3 +262,72 @@ def test_a_forced_k_never_publishes_a_tiny_group() -> None:
     r3 = analyze(_blocks([40, 30])[0], FAST.with_(force_k=2))
     assert r3.k == 2 and r3.clustering.stability is not None
     assert r3.clustering.stability.overall is not None
+
+
+# ----------------------------------------------------------------------------- restarts
+def _grouping(k: int, labels: list[int]) -> object:
+    """A stand-in for one run's published grouping: k and each participant's group."""
+    from meedenken.engine.grouping import StableGrouping
+    from meedenken.engine.result import GroupStability
+
+    stability = GroupStability("test", k >= 2, None, (), (), None, [])
+    return StableGrouping(k, np.array(labels), np.zeros((k, 2)), stability, {},
+                          np.array(labels))
+
+
+def test_the_consensus_is_the_k_most_runs_find_and_the_smaller_on_a_tie() -> None:
+    from meedenken.engine.grouping import consensus
+
+    def members(g: object) -> np.ndarray:
+        return g.member_labels  # type: ignore[attr-defined,no-any-return]
+
+    two, one = _grouping(2, [0, 0, 1, 1]), _grouping(1, [0, 0, 0, 0])
+    got = consensus([two, one, two], members)  # type: ignore[list-item]
+    assert got.k == 2 and got.stability.restarts == (2, 1, 2)
+    tie = consensus([two, one], members)  # type: ignore[list-item]
+    assert tie.k == 1 and tie.stability.restarts == (2, 1)
+    three = _grouping(3, [0, 1, 2, 2])
+    assert consensus([three, two, one], members).k == 1  # type: ignore[list-item]
+
+
+def test_the_consensus_publishes_the_most_typical_run_at_its_k() -> None:
+    """Three runs at k = 2: the published one agrees most with the other two (participant 2
+    moves in the first run only, so the second or third run is shown)."""
+    from meedenken.engine.grouping import consensus
+
+    odd = _grouping(2, [0, 0, 0, 1, 1, 1])
+    usual = _grouping(2, [1, 1, 0, 0, 0, 0])
+    same = _grouping(2, [0, 0, 1, 1, 1, 1])
+    got = consensus([odd, usual, same], lambda g: g.member_labels)  # type: ignore[attr-defined,list-item]
+    assert got is not odd and adjusted_rand_score(got.member_labels, same.member_labels) == 1.0
+
+
+@pytest.mark.parametrize(("ks", "runs", "settled"), [
+    ([2], 3, False), ([2, 2], 3, True), ([2, 1], 3, False), ([2, 1, 1], 3, True),
+    ([1], 1, True), ([2, 2], 5, False), ([2, 2, 2], 5, True), ([1, 2, 1, 2], 5, False),
+])
+def test_the_runs_stop_once_the_majority_is_settled(ks: list[int], runs: int,
+                                                    settled: bool) -> None:
+    from meedenken.engine.grouping import majority_settled
+
+    assert majority_settled(ks, runs) is settled
+
+
+def test_a_room_whose_runs_disagree_publishes_their_majority_and_says_so() -> None:
+    """A borderline room (the planted 90/10 room of benchmarks.independent_groups, seed 1): one
+    run of the grouping finds the minority at some seeds and not at others. With restarts the
+    published k is the majority of the runs recorded, and the first run is the single run."""
+    from benchmarks.independent_groups import SCENARIOS, planted_groups
+
+    m = planted_groups(SCENARIOS["G2 90/10"], 1).matrix
+    seen = set()
+    for seed in (0, 1, 6):
+        grouping = GroupingSettings(random_state=seed)
+        single = analyze(m, AnalysisSettings(bridging=False,
+                                             grouping=grouping.with_(restarts=1)))
+        result = analyze(m, AnalysisSettings(bridging=False, grouping=grouping))
+        runs = result.clustering.stability.restarts
+        assert runs[0] == single.clustering.k
+        assert result.clustering.k == max(set(runs), key=lambda k: (runs.count(k), -k))
+        seen.update(runs)
+    assert seen == {1, 2}  # the runs do disagree in this room

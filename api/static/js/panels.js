@@ -259,17 +259,21 @@ export function renderDiversity(card, root, diversity) {
 
 /** One line under the group cards: each group's bootstrap Jaccard, written as the page's
  * language writes numbers (0,93 in Dutch, as the 0,75 of the sentence), or "no clear groups"
- * (issue 15); "no groups yet" when nobody is grouped (`nGroups` 0); empty in Pol.is mode and
- * before the first analysis. */
+ * (issue 15), with a caution when the grouping's runs found different numbers of groups; "no
+ * groups yet" when nobody is grouped (`nGroups` 0); empty in Pol.is mode and before the first
+ * analysis. */
 export function renderStability(root, stability, nGroups = 1) {
   if (!stability) { root.textContent = ""; return; }
   // Nobody grouped (fewer people than the group minimum): not "everyone is one group".
   if (!nGroups) { root.textContent = t("noGroups"); return; }
-  if (!stability.clear_groups) { root.textContent = t("stabilityNone"); return; }
+  // Runs of the grouping with their own seeds that found different k's: say so (issue 15).
+  const runs = stability.restarts || [];
+  const uncertain = new Set(runs).size > 1 ? " " + t("stabilityRunsUncertain", { ks: runs.join(", ") }) : "";
+  if (!stability.clear_groups) { root.textContent = t("stabilityNone") + uncertain; return; }
   const locale = language() === "nl" ? "nl-NL" : "en-GB";
   const number = (x) => Number(x).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const entries = Object.entries(stability.per_group || {}).filter(([, j]) => j != null);
   const name = (g) => t("group", { group: groupLetter(Number(g)) });
   const list = entries.map(([g, j]) => `${name(g)} ${number(j)}`).join(", ");
-  root.textContent = t("stabilityClear", { list });
+  root.textContent = t("stabilityClear", { list }) + uncertain;
 }
