@@ -85,6 +85,9 @@ def test_json_has_every_key_and_consistent_values(capsys: pytest.CaptureFixture[
     stability = data["group_stability"]
     assert stability["clear_groups"] is (data["k"] >= 2)
     assert stability["method"] and stability["steps"]
+    # Each run of the grouping with its own seed, and the published k the most frequent of them.
+    runs = stability["restarts"]
+    assert 1 <= len(runs) <= 3 and data["k"] == max(set(runs), key=lambda k: (runs.count(k), -k))
     assert len(data["repness"]) == data["k"] >= 1
     for ids in data["repness"].values():
         assert set(ids) <= statement_ids

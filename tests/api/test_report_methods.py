@@ -443,3 +443,31 @@ def test_every_k_step_kind_has_words_in_both_languages() -> None:
         words = strings(lang)
         missing = sorted(k for k in STEP_KINDS if f"k_step_{k}" not in words)
         assert not missing, (lang, missing)
+
+
+@pytest.mark.parametrize(("lang", "caution"), [("nl", "het aantal groepen is onzeker"),
+                                               ("en", "the number of groups is uncertain")])
+def test_runs_of_the_grouping_that_disagree_are_named_in_the_note(
+        dutch: tuple[ReportSource, str], lang: str, caution: str) -> None:
+    """Runs of the grouping with their own seeds that found different k's (issue 15): the note
+    says the number of groups is uncertain and lists each run's k; runs that agree are counted."""
+    import dataclasses
+
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+
+    source, _ = dutch
+    result = analyze(source.matrix, AnalysisSettings(), random_state=0)
+
+    def with_runs(runs: tuple[int, ...]) -> object:
+        cl = result.clustering
+        st = dataclasses.replace(cl.stability, restarts=runs)
+        return dataclasses.replace(result, clustering=dataclasses.replace(cl, stability=st))
+
+    split = stability_words(with_runs((2, 1, 2)), strings(lang))  # type: ignore[arg-type]
+    assert split is not None and split["uncertain"]
+    assert caution in split["text"] and "k = 2, 1, 2" in split["text"]
+    agreed = stability_words(with_runs((result.k, result.k)), strings(lang))  # type: ignore[arg-type]
+    assert agreed is not None and not agreed["uncertain"] and caution not in agreed["text"]
+    assert ("2 of 2 runs" if lang == "en" else "2 van de 2 herhalingen") in agreed["text"]

@@ -69,12 +69,20 @@ def test_stability_line_writes_numbers_as_the_page_language(
         out.none = root.textContent;
         p.renderStability(root, {clear_groups: false, per_group: {}}, 0);
         out.nobody = root.textContent;
+        p.renderStability(root, {clear_groups: false, per_group: {}, restarts: [1, 2, 1]});
+        out.split = root.textContent;
+        p.renderStability(root, {...stability, restarts: [2, 2]});
+        out.agreed = root.textContent;
         return out;
     }""")
     assert "0,93" in result["nl"] and "0,80" in result["nl"] and "0.93" not in result["nl"]
     assert "0.93" in result["en"] and "0.80" in result["en"]
     assert result["none"].startswith("No clear opinion groups")
     assert result["nobody"] == "No groups yet."  # nobody grouped is not "everyone one group"
+    # Runs of the grouping with their own seeds that disagree: the number of groups is uncertain.
+    assert result["split"].startswith("No clear opinion groups")
+    assert "the number of groups is uncertain" in result["split"] and "k = 1, 2, 1" in result["split"]
+    assert "uncertain" not in result["agreed"]
 
 
 def _analysis(groups: list[dict], clear: bool) -> dict:
