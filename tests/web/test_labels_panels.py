@@ -81,7 +81,8 @@ def test_stability_line_writes_numbers_as_the_page_language(
     assert result["nobody"] == "No groups yet."  # nobody grouped is not "everyone one group"
     # Runs of the grouping with their own seeds that disagree: the number of groups is uncertain.
     assert result["split"].startswith("No clear opinion groups")
-    assert "the number of groups is uncertain" in result["split"] and "k = 1, 2, 1" in result["split"]
+    assert "the number of groups is uncertain" in result["split"]
+    assert "k = 1, 2, 1" in result["split"]
     assert "uncertain" not in result["agreed"]
 
 
