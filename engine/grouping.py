@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import latent_class as lc
+from . import latent_trait as lt
 from .choose_k import paired_participant_z
 from .continuum import ClassContinuumTest
 from .result import GroupStability, KStep
@@ -498,6 +499,12 @@ CLASS_HELD_OUT_STEPS = 10
 #: (session 7-8: 500) halves what a small class's members tell and refused planted 10% classes
 #: (benchmarks/RESULTS.md, session 9 lc15e).
 CLASS_BOOT_STEPS = 20
+#: The latent trait model the classes are held against (:func:`_trait_test_step`): its axes
+#: (the better of the two is taken), and its alternations at most on each fold (on the planted
+#: rooms a fit meets the class model's tolerance after 5-7; a tolerance of 1e-7 moved the
+#: held-out log-loss by under 2e-4 per vote: benchmarks/RESULTS.md, session 13 ct15a).
+TRAIT_AXES = (1, 2)
+TRAIT_MAX_STEPS = 200
 
 
 def _class_starts(
@@ -624,6 +631,53 @@ def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
     )
 
 
+def _trait_test_step(
+    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings
+) -> KStep:
+    """The k classes against a continuous latent trait of the same votes
+    (:mod:`engine.latent_trait`, on 1 and on 2 axes), scored on the same held-out folds: kind
+    "trait" when the better of the two predicts held-out votes better than the classes at
+    ``trait_test_z`` (paired one-sided z over participants), "classes_not_trait" otherwise."""
+    _, trait_losses = lt.held_out_losses(
+        v,
+        TRAIT_AXES,
+        n_folds=s.class_folds,
+        max_iterations=TRAIT_MAX_STEPS,
+        rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
+        seed=s.random_state,
+    )
+    z = {d: paired_participant_z(rows, class_loss, loss) for d, loss in trait_losses.items()}
+    d = max(z, key=lambda a: z[a])
+    figures = ", ".join(f"{a} axis: z = {z[a]:.2f}" if a == 1 else f"{a} axes: z = {z[a]:.2f}"
+                        for a in sorted(z))
+    if z[d] >= s.trait_test_z:
+        reason = (
+            f"a continuous latent trait predicts held-out votes better than {k} latent classes "
+            f"({figures}; >= {s.trait_test_z:g}): one continuum, no clear opinion groups"
+        )
+        return KStep(k, 1, None, reason, "trait", z[d])
+    reason = (
+        f"{k} latent classes predict held-out votes no worse than a continuous latent trait "
+        f"({figures}; < {s.trait_test_z:g})"
+    )
+    return KStep(k, k, None, reason, "classes_not_trait", z[d])
+
+
+def _no_clear_groups(
+    points: np.ndarray,
+    n_base: int,
+    steps: list[KStep],
+    scores: dict[int, float],
+    z: float | None,
+    s: GroupingSettings,
+) -> StableGrouping:
+    """Everyone in conversation as one group, no clear groups (the classes' verdict)."""
+    stability = GroupStability(CLASS_METHOD, False, None, (), (), z, steps, s.min_group_size)
+    return StableGrouping(
+        1, np.zeros(n_base, np.int64), points[:, :2].mean(axis=0)[None, :], stability, scores
+    )
+
+
 def class_groups(
     votes: lc.Votes,
     points: np.ndarray,
@@ -695,6 +749,7 @@ def class_groups(
         return rows, losses[model.k]
 
     rows, last_loss = held_out(models[1])
+    loss_of = {1: last_loss}
     z_of: dict[int, float] = {}
     scores = {1: -float(last_loss.mean())}
     for k in range(2, max_groups + 1):
@@ -717,7 +772,7 @@ def class_groups(
                 )
             )
             break
-        models[k], z_of[k], last_loss = model, z, loss
+        models[k], z_of[k], last_loss, loss_of[k] = model, z, loss, loss
         scores[k] = -float(loss.mean())
         steps.append(
             KStep(k - 1, k, None, "another latent class predicts held-out votes better", "class", z)
@@ -732,6 +787,11 @@ def class_groups(
         k -= 1
     if k < 2:
         return _with_steps(mapped, steps)
+    if s.trait_test:
+        step = _trait_test_step(v, rows, loss_of[k], k, s)
+        steps.append(step)
+        if step.kind == "trait":
+            return _no_clear_groups(points, n_base, steps, scores, z_of.get(2), s)
     resp, _ = lc.assign(votes, models[k])
     kept_labels = _no_tiny_classes(resp, s.min_group_size)
     kept = np.unique(kept_labels)
