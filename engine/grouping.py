@@ -32,6 +32,13 @@ a little with more groups. Here a group is published only when the votes support
    against the gains of the same procedure on votes simulated from a continuum fitted to the
    same votes, its loadings calibrated; ``GroupingSettings.class_test``). Off with
    ``GroupingSettings.latent_classes=False``.
+5. **Classes, not slices of a continuum.** A latent class model also cuts a strongly voted
+   one-axis continuum into 2-3 classes that pass steps 1-4 (a map cannot tell such a continuum
+   from two overlapping groups: benchmarks/RESULTS.md, session 12 cont15). So the k >= 2 classes
+   are held against a continuous latent trait of the same votes (:mod:`engine.latent_trait`, on
+   one and two axes) on the same held-out folds; where the trait predicts the held-out votes
+   better (``GroupingSettings.trait_test_z``), there are no clear opinion groups (Lubke & Neale
+   2006: latent classes against a continuous factor, told apart by fit).
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
@@ -485,7 +492,9 @@ CLASS_METHOD = (
     "a class is added while it "
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
-    "are the members' mean map positions"
+    "are the members' mean map positions; the classes are published only where a continuous "
+    "latent trait of the same votes (1 or 2 axes) does not predict the same held-out votes better "
+    "(Lubke & Neale 2006)"
 )
 #: Random EM starts per k beside the map's own grouping (fixed seed): the likeliest is kept.
 CLASS_STARTS = 4
@@ -699,7 +708,9 @@ def class_groups(
     while the added class predicts held-out votes better (paired one-sided test over
     participants, ``held_out_z``, ``class_folds`` folds) and the classes' expected sizes are at
     least ``min_group_size``; then every class must be found again on bootstrap resamples (mean
-    Jaccard >= ``min_jaccard``), else k drops. Fitted on at most ``class_max_participants``
+    Jaccard >= ``min_jaccard``), else k drops; with ``trait_test``, the k classes must predict
+    the held-out votes no worse than a continuous latent trait (:func:`_trait_test_step`), else
+    there are no clear groups. Fitted on at most ``class_max_participants``
     participants (a fixed sample), then everyone in conversation is placed by their votes. When
     fewer than two classes survive, the map's groups stand.
 
