@@ -32,6 +32,13 @@ a little with more groups. Here a group is published only when the votes support
    against the gains of the same procedure on votes simulated from a continuum fitted to the
    same votes, its loadings calibrated; ``GroupingSettings.class_test``). Off with
    ``GroupingSettings.latent_classes=False``.
+5. **Classes, not slices of a continuum.** A latent class model also cuts a strongly voted
+   one-axis continuum into 2-3 classes that pass steps 1-4 (a map cannot tell such a continuum
+   from two overlapping groups: benchmarks/RESULTS.md, session 12 cont15). So the k >= 2 classes
+   are held against a continuous latent trait of the same votes (:mod:`engine.latent_trait`, on
+   one and two axes) on the same held-out folds; where the trait predicts the held-out votes
+   better (``GroupingSettings.trait_test_z``), there are no clear opinion groups (Lubke & Neale
+   2006: latent classes against a continuous factor, told apart by fit).
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
@@ -52,6 +59,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from . import latent_class as lc
+from . import latent_trait as lt
 from .choose_k import paired_participant_z
 from .continuum import ClassContinuumTest
 from .result import GroupStability, KStep
@@ -489,7 +497,9 @@ CLASS_METHOD = (
     "a class is added while it "
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
-    "are the members' mean map positions"
+    "are the members' mean map positions; the classes are published only where a continuous "
+    "latent trait of the same votes (1 or 2 axes) does not predict the same held-out votes better "
+    "(Lubke & Neale 2006)"
 )
 #: Random EM starts per k beside the map's own grouping (fixed seed): the likeliest is kept.
 CLASS_STARTS = 4
@@ -503,6 +513,12 @@ CLASS_HELD_OUT_STEPS = 10
 #: (session 7-8: 500) halves what a small class's members tell and refused planted 10% classes
 #: (benchmarks/RESULTS.md, session 9 lc15e).
 CLASS_BOOT_STEPS = 20
+#: The latent trait model the classes are held against (:func:`_trait_test_step`): its axes
+#: (the better of the two is taken), and its alternations at most on each fold (on the planted
+#: rooms a fit meets the class model's tolerance after 5-7; a tolerance of 1e-7 moved the
+#: held-out log-loss by under 2e-4 per vote: benchmarks/RESULTS.md, session 13 ct15a).
+TRAIT_AXES = (1, 2)
+TRAIT_MAX_STEPS = 200
 
 
 def _class_starts(
@@ -629,6 +645,53 @@ def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
     )
 
 
+def _trait_test_step(
+    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings
+) -> KStep:
+    """The k classes against a continuous latent trait of the same votes
+    (:mod:`engine.latent_trait`, on 1 and on 2 axes), scored on the same held-out folds: kind
+    "trait" when the better of the two predicts held-out votes better than the classes at
+    ``trait_test_z`` (paired one-sided z over participants), "classes_not_trait" otherwise."""
+    _, trait_losses = lt.held_out_losses(
+        v,
+        TRAIT_AXES,
+        n_folds=s.class_folds,
+        max_iterations=TRAIT_MAX_STEPS,
+        rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
+        seed=s.random_state,
+    )
+    z = {d: paired_participant_z(rows, class_loss, loss) for d, loss in trait_losses.items()}
+    d = max(z, key=lambda a: z[a])
+    figures = ", ".join(f"{a} axis: z = {z[a]:.2f}" if a == 1 else f"{a} axes: z = {z[a]:.2f}"
+                        for a in sorted(z))
+    if z[d] >= s.trait_test_z:
+        reason = (
+            f"a continuous latent trait predicts held-out votes better than {k} latent classes "
+            f"({figures}; >= {s.trait_test_z:g}): one continuum, no clear opinion groups"
+        )
+        return KStep(k, 1, None, reason, "trait", z[d])
+    reason = (
+        f"{k} latent classes predict held-out votes no worse than a continuous latent trait "
+        f"({figures}; < {s.trait_test_z:g})"
+    )
+    return KStep(k, k, None, reason, "classes_not_trait", z[d])
+
+
+def _no_clear_groups(
+    points: np.ndarray,
+    n_base: int,
+    steps: list[KStep],
+    scores: dict[int, float],
+    z: float | None,
+    s: GroupingSettings,
+) -> StableGrouping:
+    """Everyone in conversation as one group, no clear groups (the classes' verdict)."""
+    stability = GroupStability(CLASS_METHOD, False, None, (), (), z, steps, s.min_group_size)
+    return StableGrouping(
+        1, np.zeros(n_base, np.int64), points[:, :2].mean(axis=0)[None, :], stability, scores
+    )
+
+
 def class_groups(
     votes: lc.Votes,
     points: np.ndarray,
@@ -650,7 +713,9 @@ def class_groups(
     while the added class predicts held-out votes better (paired one-sided test over
     participants, ``held_out_z``, ``class_folds`` folds) and the classes' expected sizes are at
     least ``min_group_size``; then every class must be found again on bootstrap resamples (mean
-    Jaccard >= ``min_jaccard``), else k drops. Fitted on at most ``class_max_participants``
+    Jaccard >= ``min_jaccard``), else k drops; with ``trait_test``, the k classes must predict
+    the held-out votes no worse than a continuous latent trait (:func:`_trait_test_step`), else
+    there are no clear groups. Fitted on at most ``class_max_participants``
     participants (a fixed sample), then everyone in conversation is placed by their votes. When
     fewer than two classes survive, the map's groups stand.
 
@@ -700,6 +765,7 @@ def class_groups(
         return rows, losses[model.k]
 
     rows, last_loss = held_out(models[1])
+    loss_of = {1: last_loss}
     z_of: dict[int, float] = {}
     scores = {1: -float(last_loss.mean())}
     for k in range(2, max_groups + 1):
@@ -722,7 +788,7 @@ def class_groups(
                 )
             )
             break
-        models[k], z_of[k], last_loss = model, z, loss
+        models[k], z_of[k], last_loss, loss_of[k] = model, z, loss, loss
         scores[k] = -float(loss.mean())
         steps.append(
             KStep(k - 1, k, None, "another latent class predicts held-out votes better", "class", z)
@@ -737,6 +803,11 @@ def class_groups(
         k -= 1
     if k < 2:
         return _with_steps(mapped, steps)
+    if s.trait_test:
+        step = _trait_test_step(v, rows, loss_of[k], k, s)
+        steps.append(step)
+        if step.kind == "trait":
+            return _no_clear_groups(points, n_base, steps, scores, z_of.get(2), s)
     resp, _ = lc.assign(votes, models[k])
     kept_labels = _no_tiny_classes(resp, s.min_group_size)
     kept = np.unique(kept_labels)

@@ -50,7 +50,8 @@ class OpinionMap:
 #: Every :attr:`KStep.kind` the grouping records (the report writes each in its own words).
 STEP_KINDS = (
     "split", "continuum", "split_too_small", "held_out", "class", "class_too_small", "unstable",
-    "too_few", "alike", "too_small", "forced", "classes", "classes_continuum",
+    "too_few", "alike", "too_small", "forced", "classes", "classes_continuum", "trait",
+    "classes_not_trait",
 )
 
 
@@ -71,10 +72,13 @@ class KStep:
     #: would be below the minimum size), "class_too_small" (a further latent class would be),
     #: "forced" (k set by hand), or the class-versus-continuum test where the map saw one continuum
     #: (:func:`engine.continuum.class_continuum_test`): "classes" (classes sought) or
-    #: "classes_continuum" (none).
+    #: "classes_continuum" (none); the latent classes held against a continuous latent trait
+    #: (:func:`engine.grouping.class_groups`): "trait" (the trait predicts held-out votes
+    #: better: no clear groups) or "classes_not_trait" (the classes stand).
     kind: str = ""
     #: For "held_out" and "class": the paired z of that split or class; for "classes" and
-    #: "classes_continuum": the test's z against the simulated continua (None: stopped early).
+    #: "classes_continuum": the test's z against the simulated continua (None: stopped early);
+    #: for "trait" and "classes_not_trait": the paired z of the trait over the classes.
     z: float | None = None
 
 

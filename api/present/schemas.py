@@ -171,10 +171,13 @@ class KStepAnswer(_Answer):
                      '"split_too_small" (a split refused: a part would be below the minimum), '
                      '"class_too_small", "forced" (k set by hand), "classes" / '
                      '"classes_continuum" (the class-versus-continuum test where the map saw one '
-                     'continuum: classes sought / none)')
+                     'continuum: classes sought / none), "trait" / "classes_not_trait" (the '
+                     'latent classes against a continuous latent trait on held-out votes: '
+                     'one continuum, no clear groups / the classes stand)')
     z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
                     '"classes" and "classes_continuum": the test\'s z against the simulated '
-                    'continua (null: stopped early); otherwise null')
+                    'continua (null: stopped early); for "trait" and "classes_not_trait": the '
+                    'paired z of the trait over the classes; otherwise null')
 
 
 class GroupStabilityAnswer(_Answer):

@@ -151,6 +151,10 @@ _EN = {
     "k_step_alike": "the votes do not tell participants apart",
     "k_step_classes": "two latent classes fit the votes better than simulated continua",
     "k_step_classes_continuum": "two latent classes fit no better than simulated continua",
+    "k_step_trait": "a continuous latent trait predicts held-out votes better than the latent "
+                    "classes: one continuum",
+    "k_step_classes_not_trait": "the latent classes predict held-out votes no worse than a "
+                                "continuous latent trait",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
     "setting_effective": "this mode uses",
@@ -423,6 +427,10 @@ _NL = {
                       "doorlopende wolken",
     "k_step_classes_continuum": "twee latente klassen beschrijven de stemmen niet beter dan "
                                 "gesimuleerde doorlopende wolken",
+    "k_step_trait": "een doorlopende latente schaal voorspelt achtergehouden stemmen beter dan "
+                    "de latente klassen: één doorlopende wolk",
+    "k_step_classes_not_trait": "de latente klassen voorspellen achtergehouden stemmen niet "
+                                "slechter dan een doorlopende latente schaal",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

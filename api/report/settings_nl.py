@@ -138,6 +138,15 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.class_test_votes": (
         "Die toets leest hoogstens zoveel stemmen (een steekproef van hele deelnemers); de "
         "rekentijd groeit met het aantal stemmen."),
+    "GroupingSettings.trait_test": (
+        "Waar latente klassen twee of meer groepen geven, worden ze vergeleken met een "
+        "doorlopende latente schaal van dezelfde stemmen (een positie per deelnemer op een of "
+        "twee assen, dezelfde instemmingsneiging), op dezelfde achtergehouden stemmen: "
+        "voorspelt de schaal die duidelijk beter, dan zijn de stemmen één doorlopende wolk en "
+        "zijn er geen duidelijke groepen."),
+    "GroupingSettings.trait_test_z": (
+        "De gepaarde eenzijdige z over deelnemers die de schaal daarvoor moet halen (5% "
+        "eenzijdig, verdeeld over de twee schalen: 1,96)."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (

@@ -46,6 +46,50 @@ def test_two_clear_groups_give_two() -> None:
     assert st.held_out_z is not None and st.held_out_z > 1.6449
 
 
+def _one_axis(n: int = 150, n_statements: int = 30, slope: float = 4.0, seed: int = 0):
+    """One continuum and no groups: participants evenly spread on one axis (-1.5 to 1.5),
+    statement s agreed with probability 1 / (1 + exp(-slope * side_s * (x - t_s))), thresholds
+    t_s evenly spread over -1 to 1, sides alternating; everyone votes on everything."""
+    rng = np.random.default_rng(seed)
+    x = np.linspace(-1.5, 1.5, n)
+    t = np.linspace(-1.0, 1.0, n_statements)
+    side = np.where(np.arange(n_statements) % 2 == 0, 1.0, -1.0)
+    p = 1.0 / (1.0 + np.exp(-slope * side[None, :] * (x[:, None] - t[None, :])))
+    votes = np.where(rng.random(p.shape) < p, 1, -1)
+    P, S = np.nonzero(votes != 0)
+    return VoteMatrix.from_records(P.tolist(), S.tolist(), votes[P, S].tolist())
+
+
+def test_a_one_axis_continuum_of_clear_votes_gives_no_clear_groups() -> None:
+    """Latent classes cut a one-axis continuum into slices that pass the held-out and bootstrap
+    tests (3 here without the trait test); a continuous latent trait of the same votes predicts
+    the held-out votes far better (z 8.5 on 1 axis), so there are no clear groups."""
+    m = _one_axis()
+    cut = analyze(m, FAST.with_(grouping=GroupingSettings(trait_test=False)))
+    assert cut.k >= 2 and cut.clustering.stability is not None
+    assert cut.clustering.stability.clear_groups
+    r = analyze(m, FAST)
+    st = r.clustering.stability
+    assert r.k == 1 and st is not None and not st.clear_groups and st.overall is None
+    assert (r.clustering.labels[r.in_conversation] == 0).all()
+    trait = [step for step in st.steps if step.kind == "trait"]
+    assert len(trait) == 1 and trait[0].z is not None and trait[0].z >= 1.96
+    assert trait[0].k_after == 1 and "1 axis: z = " in trait[0].reason
+
+
+def test_two_groups_are_not_a_continuum() -> None:
+    """The same comparison on two planted groups: the classes predict held-out votes better
+    than any continuous trait (z well below 0), so the two groups stand."""
+    m, truth = _blocks([40, 30])
+    r = analyze(m, FAST)
+    assert r.k == 2
+    assert adjusted_rand_score(truth, r.clustering.labels) == 1.0
+    st = r.clustering.stability
+    assert st is not None
+    kept = [step for step in st.steps if step.kind == "classes_not_trait"]
+    assert len(kept) == 1 and kept[0].z is not None and kept[0].z < 0
+
+
 def _hidden_minority(density: float = 1.0, seed: int = 0):
     """Two crossing splits make four quadrant groups of 45 (24 statements each split, 10% of
     votes flipped); a fifth group of 20 (10% of 200) votes like quadrant 0 except that it rejects
@@ -141,7 +185,8 @@ def test_the_class_bootstrap_resamples_everyone_the_classes_were_fitted_on() -> 
 def test_the_class_test_calibrates_its_continuum() -> None:
     """A continuous cloud of near-certain votes (loadings sd 3): a continuum fitted on noisy
     map positions has attenuated loadings, and two classes beat votes simulated from it; with
-    the loadings calibrated (indirect inference) the cloud stays one continuum."""
+    the loadings calibrated (indirect inference) the cloud stays one continuum. (Where the
+    uncalibrated test lets the classes through, the continuous latent trait then stops them.)"""
     m = continuous_conversation(400, 100, density=0.2, strength=3.0, random_state=0)
     r = analyze(m, FAST)
     st = r.clustering.stability
@@ -150,10 +195,13 @@ def test_the_class_test_calibrates_its_continuum() -> None:
     steps = continuum.CALIBRATION_STEPS
     try:
         continuum.CALIBRATION_STEPS = 0
-        uncalibrated = analyze(m, FAST)
+        uncalibrated = analyze(m, FAST.with_(grouping=GroupingSettings(trait_test=False)))
+        stopped = analyze(m, FAST)
     finally:
         continuum.CALIBRATION_STEPS = steps
     assert uncalibrated.k > 1
+    assert stopped.k == 1 and stopped.clustering.stability is not None
+    assert [s.kind for s in stopped.clustering.stability.steps][-1] == "trait"
 
 
 def test_the_class_test_starts_a_small_group_at_its_own_size() -> None:
