@@ -159,6 +159,10 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: Sets 17 (residents, phone), 18 (long, formal) and 19 (numbers), written blind in session 12
 #: and evaluated once on main 748a298: 0 of 4, no flag and 2 of 4 flags right; 2, 0 and 1
 #: opposites flagged. After dup17k: 0 of 3 (2 opposites), no flag, 2 of 3 (no opposite).
+#: Sets 20 (written), 21 (phone style) and 22 (long, with reasons), written blind in session 13
+#: and evaluated once on main 09215fa: 3 of 5, 2 of 5 flags right and no flag; 1, 1 and 0
+#: opposites flagged. A flag for long reworded pairs (branch dup17l, 16 of 19 earlier sets
+#: met) gave set 22 7 flags with 4 opposites and was not merged.
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -192,7 +196,10 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_17.txt": "no paraphrase flagged (0 of 10): residents' statements of 11-25 words",
     "heldout_nl_18.txt": "no paraphrase flagged (0 of 10): long formal statements, the length "
                          "limit",
-    "heldout_nl_19.txt": "2 of 10 paraphrases flagged"}))
+    "heldout_nl_19.txt": "2 of 10 paraphrases flagged",
+    "heldout_nl_21.txt": "2 of 10 paraphrases flagged (phone style)",
+    "heldout_nl_22.txt": "no paraphrase flagged (0 of 10): long statements with reasons, the "
+                         "length limit"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -206,7 +213,13 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "antonym with another age, a same-topic claim",
     "heldout_nl_18.txt": "no flag at all (long formal statements)",
     "heldout_nl_19.txt": "2 of 3 flags right: 'A-diploma' / 'B- en C-diploma' in one copied "
-                         "sentence"}))
+                         "sentence",
+    "heldout_nl_20.txt": "3 of 5 flags right: two things compared in reversed order, two "
+                         "nationalities swapped in one copied sentence",
+    "heldout_nl_21.txt": "2 of 5 flags right: an opposite without a negation word, one "
+                         "compound swapped for another ('kinderopvang' / 'kinderboerderij'), "
+                         "a same-topic claim",
+    "heldout_nl_22.txt": "no flag at all (long statements)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
@@ -215,6 +228,10 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_17.txt": "2 of 14 opposites flagged: 'helemaal niet lang' / 'veel te lang' on "
                          "the wachtlijst (a negation the other lacks, few shared words), "
-                         "'stoppen op je 18e' / 'doorlopen tot je 21e'"}))
+                         "'stoppen op je 18e' / 'doorlopen tot je 21e'",
+    "heldout_nl_20.txt": "1 of 12 opposites flagged: 'A beter dan B' / 'B beter dan A' (the "
+                         "same words in reversed order)",
+    "heldout_nl_21.txt": "1 of 12 opposites flagged: a facility that 'kan dicht' against one "
+                         "that 'moet blijven' (no negation word)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
