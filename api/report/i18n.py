@@ -138,7 +138,9 @@ _EN = {
                 "than they fit each of up to 8 continua simulated from a two-dimensional "
                 "continuous model fitted to the same votes (same voted cells, z of at least 3), "
                 "before classes are sought as above. The grouping uses its own fixed seed, so it "
-                "does not depend on the analysis seed",
+                "does not depend on the analysis seed; because its tests are Monte Carlo "
+                "comparisons, the whole grouping is run up to three times with seeds of its own "
+                "and the number of groups most runs find is published (ties: the smaller)",
     "k_step_class": "another latent class predicts held-out votes better",
     "k_step_too_small": "group below the minimum size merged",
     "k_step_split": "two groups, not a continuum",
@@ -380,10 +382,10 @@ _NL = {
     "stability_weak": "Let op: {groups} onder de stabiliteitsgrens van {line}: niet herhaalbaar "
                       "bij hersteekproeven; presenteer haar niet als een vaste groep.",
     "stability_runs": "{agree} van de {n} herhalingen van de hele indeling, elk met een eigen "
-                      "seed, vonden dit aantal groepen.",
+                      "startgetal, vonden dit aantal groepen.",
     "stability_runs_uncertain": "Let op: het aantal groepen is onzeker: herhalingen van de hele "
-                                "indeling, elk met een eigen seed, vonden k = {ks}; het vaakst "
-                                "gevonden aantal staat hier.",
+                                "indeling, elk met een eigen startgetal, vonden k = {ks}; het "
+                                "vaakst gevonden aantal staat hier.",
     "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
                       "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
                       "elkaar over); iedereen in het gesprek staat daarom in één groep.",
@@ -412,7 +414,10 @@ _NL = {
                 "hoogste 8 doorlopende wolken die gesimuleerd zijn uit een tweedimensionaal "
                 "doorlopend model van dezelfde stemmen (dezelfde gestemde cellen, z minstens 3), "
                 "voordat er zoals hierboven klassen worden gezocht. De indeling gebruikt een eigen "
-                "vast startgetal en hangt dus niet af van het startgetal van de analyse",
+                "vast startgetal en hangt dus niet af van het startgetal van de analyse; omdat "
+                "haar toetsen op simulaties berusten, wordt de hele indeling tot drie keer "
+                "uitgevoerd met eigen startgetallen en wordt het aantal groepen gepubliceerd dat "
+                "de meeste herhalingen vinden (bij gelijkspel het kleinste)",
     "k_step_class": "een extra latente klasse voorspelt achtergehouden stemmen beter",
     "k_step_too_small": "groep onder de minimumgrootte samengevoegd",
     "k_step_split": "twee groepen, geen doorlopende wolk",

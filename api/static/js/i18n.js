@@ -80,7 +80,7 @@ const TEXTS = {
     noGroups: "Nog geen groepen.",
     stabilityClear: "Stabiliteit (bootstrap-Jaccard, 0,75 of meer is stabiel): {list}.",
     stabilityNone: "Geen duidelijke opiniegroepen: de meningen lopen geleidelijk in elkaar over; iedereen staat in één groep.",
-    stabilityRunsUncertain: "Let op: het aantal groepen is onzeker; herhalingen met een eigen seed vonden k = {ks}.",
+    stabilityRunsUncertain: "Let op: het aantal groepen is onzeker; herhalingen met een eigen startgetal vonden k = {ks}.",
     bridging: "Verbindende stellingen: gemeenschappelijke grond",
     bridgingHelp: "Stellingen die in elke opiniegroep een meerderheid steunt en die geen groep afwijst; balk = aandeel eens per groep, van wie eens of oneens stemde.",
     score: "score {score} (interval {low} – {high})",
