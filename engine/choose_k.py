@@ -21,6 +21,7 @@ __all__ = [
     "one_standard_error_k",
     "paired_participant_z",
     "silhouette_k",
+    "vote_log_loss",
 ]
 
 #: Default mode: votes sampled for the cross-validated choice of k.
@@ -143,9 +144,14 @@ def held_out_losses(
             a = np.bincount(key[train], weights=agree[train], minlength=k * n_s)
             s = np.bincount(key[train], minlength=k * n_s)
             p = (a[key[test]] + 1.0) / (s[key[test]] + 2.0)
-            y = agree[test]
-            losses[k][test] = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+            losses[k][test] = vote_log_loss(agree[test], p)
     return r, losses
+
+
+def vote_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Log-loss of each agree (1) / disagree (0) vote ``y`` under its predicted P(agree) ``p``
+    (every held-out score of the grouping: groups, latent classes, latent trait)."""
+    return np.asarray(-(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
 
 
 def paired_participant_z(rows: np.ndarray, loss_a: np.ndarray, loss_b: np.ndarray) -> float:

@@ -323,13 +323,13 @@ def stable_groups(
             GroupStability(METHOD, False, None, (), (), None, steps, s.min_group_size),
             {},
         )
-    one = np.zeros(n_base, np.int64)
+    one, everyone = np.zeros(n_base, np.int64), _one_group(n_base, base_centers, base_sizes)
     if n < 2 * s.min_group_size:
         steps.append(KStep(1, 1, None, "too few participants for two groups", "too_few"))
-        return _published_one(base_centers, base_sizes, steps, {}, s.min_group_size)
+        return _published_one(n_base, everyone, steps, {}, s.min_group_size)
     if n_base < 2:  # everyone sits on one point of the map (e.g. only passes)
         steps.append(KStep(1, 1, None, "the votes do not tell participants apart", "alike"))
-        return _published_one(base_centers, base_sizes, steps, {}, s.min_group_size)
+        return _published_one(n_base, everyone, steps, {}, s.min_group_size)
     path = _divide(base_of, base_centers, base_sizes, s, max_groups, steps, split_p)
     scores: dict[int, float] = {}
     z_of: dict[int, float] = {}
@@ -353,7 +353,7 @@ def stable_groups(
                 )
                 del path[k - 1 :]
                 break
-    labels, centers, jac = one, _one_group(n_base, base_centers, base_sizes), np.ones(1)
+    labels, centers, jac = one, everyone, np.ones(1)
     while len(path) > 1:
         k = len(path)
         labels, centers = _refit(path[-1], base_centers, base_sizes, k, s)
@@ -365,9 +365,7 @@ def stable_groups(
         labels = one
     k = int(labels.max()) + 1
     if k < 2:
-        return _published_one(
-            base_centers, base_sizes, steps, scores, s.min_group_size, z_of.get(2)
-        )
+        return _published_one(n_base, everyone, steps, scores, s.min_group_size, z_of.get(2))
     z = z_of[k]
     stability = GroupStability(
         METHOD,
@@ -383,22 +381,17 @@ def stable_groups(
 
 
 def _published_one(
-    base_centers: np.ndarray,
-    base_sizes: np.ndarray,
+    n_base: int,
+    centre: np.ndarray,
     steps: list[KStep],
     scores: dict[int, float],
     min_size: int,
     z: float | None = None,
+    method: str = METHOD,
 ) -> StableGrouping:
-    n_base = len(base_centers)
-    stability = GroupStability(METHOD, False, None, (), (), z, steps, min_size)
-    return StableGrouping(
-        1,
-        np.zeros(n_base, np.int64),
-        _one_group(n_base, base_centers, base_sizes),
-        stability,
-        scores,
-    )
+    """Everyone in conversation as one group: no clear opinion groups (``centre`` (1, 2))."""
+    stability = GroupStability(method, False, None, (), (), z, steps, min_size)
+    return StableGrouping(1, np.zeros(n_base, np.int64), centre, stability, scores)
 
 
 def _refit(
@@ -677,21 +670,6 @@ def _trait_test_step(
     return KStep(k, k, None, reason, "classes_not_trait", z[d])
 
 
-def _no_clear_groups(
-    points: np.ndarray,
-    n_base: int,
-    steps: list[KStep],
-    scores: dict[int, float],
-    z: float | None,
-    s: GroupingSettings,
-) -> StableGrouping:
-    """Everyone in conversation as one group, no clear groups (the classes' verdict)."""
-    stability = GroupStability(CLASS_METHOD, False, None, (), (), z, steps, s.min_group_size)
-    return StableGrouping(
-        1, np.zeros(n_base, np.int64), points[:, :2].mean(axis=0)[None, :], stability, scores
-    )
-
-
 def class_groups(
     votes: lc.Votes,
     points: np.ndarray,
@@ -807,7 +785,8 @@ def class_groups(
         step = _trait_test_step(v, rows, loss_of[k], k, s)
         steps.append(step)
         if step.kind == "trait":
-            return _no_clear_groups(points, n_base, steps, scores, z_of.get(2), s)
+            return _published_one(n_base, points[:, :2].mean(axis=0)[None, :], steps, scores,
+                                  s.min_group_size, z_of.get(2), CLASS_METHOD)
     resp, _ = lc.assign(votes, models[k])
     kept_labels = _no_tiny_classes(resp, s.min_group_size)
     kept = np.unique(kept_labels)

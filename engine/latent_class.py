@@ -39,6 +39,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, logsumexp
 
+from .choose_k import vote_log_loss
+
 __all__ = [
     "ClassProfiles",
     "LatentClasses",
@@ -375,7 +377,5 @@ def held_out_losses(
             )
             r, c = v.row[test], v.col[test]
             p = (refit.resp[r] * expit(refit.logit[:, c].T + refit.lean[r][:, None])).sum(1)
-            p = np.clip(p, 1e-9, 1.0 - 1e-9)
-            y = v.y[test]
-            losses[k][test] = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+            losses[k][test] = vote_log_loss(v.y[test], np.clip(p, 1e-9, 1.0 - 1e-9))
     return v.row, losses

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from . import latent_class as lc
+from .choose_k import vote_log_loss
 
 __all__ = ["LatentTrait", "fit_trait", "held_out_losses"]
 
@@ -80,8 +81,11 @@ def _design(left: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return x
 
 
-def _eta(v: lc.Votes, statements: np.ndarray, participants: np.ndarray) -> np.ndarray:
-    st, pa = statements[v.col], participants[v.row]
+def _eta(
+    statements: np.ndarray, participants: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """The agree log-odds of participants ``rows`` with statements ``cols`` at the estimates."""
+    st, pa = statements[cols], participants[rows]
     d = statements.shape[1] - 1
     return (st[:, :d] * pa[:, :d]).sum(axis=1) + st[:, d] + pa[:, d]
 
@@ -170,12 +174,12 @@ def fit_trait(
     for _ in range(max_iterations):
         # Statements first: from the start the loadings are 0, and a participants' step taken
         # there would pull every position to the prior's 0 (a saddle both steps then keep).
-        p = expit(_eta(v, statements, participants))
+        p = expit(_eta(statements, participants, v.row, v.col))
         statements, _ = _newton(
             v.by_col, _design(participants, v.row), w * (v.y - p), w * p * (1.0 - p),
             statements, st_prior,
         )
-        p = expit(_eta(v, statements, participants))
+        p = expit(_eta(statements, participants, v.row, v.col))
         pa_prior = np.append(np.ones(d), 1.0 / tau2)
         participants, precision = _newton(
             v.by_row, _design(statements, v.col), v.y - p, p * (1.0 - p), participants, pa_prior
@@ -185,7 +189,7 @@ def fit_trait(
             float(np.average(participants[:, d] ** 2 + lean_var, weights=v.weight)),
             lc.TAU_FLOOR**2,
         )
-        eta = _eta(v, statements, participants)
+        eta = _eta(statements, participants, v.row, v.col)
         ll = v.y * eta - np.logaddexp(0.0, eta)
         penalty = (
             0.5 * (participants[:, :d] ** 2).sum(axis=1)
@@ -205,10 +209,10 @@ def predict(model: LatentTrait, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
     """P(agree) of participants ``rows`` with statements ``cols``: the position integrated out
     under its Laplace posterior (probit approximation), the leniency at its estimate."""
     d = model.d
-    st, pa = model.statements[cols], model.participants[rows]
-    mean = (st[:, :d] * pa[:, :d]).sum(axis=1) + st[:, d] + pa[:, d]
+    mean = _eta(model.statements, model.participants, rows, cols)
+    loadings = model.statements[cols, :d]
     cov = np.linalg.inv(model.precision)[:, :d, :d]
-    var = np.einsum("mi,mij,mj->m", st[:, :d], cov[rows], st[:, :d])
+    var = np.einsum("mi,mij,mj->m", loadings, cov[rows], loadings)
     return np.asarray(expit(mean / np.sqrt(1.0 + np.pi * var / 8.0)))
 
 
@@ -236,6 +240,5 @@ def held_out_losses(
         for d in axes:
             fit = fit_trait(train, d, max_iterations=max_iterations, seed=seed)
             p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
-            y = v.y[test]
-            losses[d][test] = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+            losses[d][test] = vote_log_loss(v.y[test], p)
     return v.row, losses
