@@ -216,9 +216,9 @@ def planted_runs() -> Iterator[dict[str, Any]]:
 
 
 def room_runs() -> Iterator[dict[str, Any]]:
-    from .seed_audit import _rooms
+    from .seed_audit import rooms
 
-    for name, matrix in _rooms():
+    for name, matrix in rooms():
         with _Recorder() as rec:
             r = engine.analyze(matrix, engine.AnalysisSettings(), random_state=0)
         yield {"room": name, "k": r.k, "asked": rec.asked}

@@ -27,7 +27,8 @@ from meedenken.engine.synthetic import continuous_conversation, synthetic_conver
 SEEDS = range(10)
 
 
-def _rooms() -> Iterator[tuple[str, VoteMatrix]]:
+def rooms() -> Iterator[tuple[str, VoteMatrix]]:
+    """Every shared export (moderated-out statements left out) and three synthetic rooms."""
     from meedenken.models.polis_api import read_conversation
 
     polis = data_dir()
@@ -42,19 +43,25 @@ def _rooms() -> Iterator[tuple[str, VoteMatrix]]:
         600, 120, density=0.15, random_state=13)
 
 
+def pair_aris(labels: list[np.ndarray]) -> list[float]:
+    """ARI of every pair of groupings, on the participants both put in a group."""
+    aris = []
+    for a, b in itertools.combinations(range(len(labels)), 2):
+        both = (labels[a] >= 0) & (labels[b] >= 0)
+        aris.append(adjusted_rand_score(labels[a][both], labels[b][both]))
+    return aris
+
+
 def main() -> None:
     rows = []
-    for name, matrix in _rooms():
+    for name, matrix in rooms():
         start = time.perf_counter()
         labels, seen = [], set()
         for seed in SEEDS:
             found = analyze(matrix, AnalysisSettings(), random_state=seed).clustering.labels
             labels.append(found)
             seen.add(tuple(np.bincount(found[found >= 0]).tolist()))
-        aris = []
-        for a, b in itertools.combinations(range(len(labels)), 2):
-            both = (labels[a] >= 0) & (labels[b] >= 0)
-            aris.append(adjusted_rand_score(labels[a][both], labels[b][both]))
+        aris = pair_aris(labels)
         rows.append((name, f"{min(aris):.3f}",
                      "; ".join(f"k = {len(s)}: {', '.join(map(str, s))}" for s in sorted(seen)),
                      f"{time.perf_counter() - start:.0f}"))
