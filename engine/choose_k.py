@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from sklearn.metrics import pairwise_distances_argmin
 
 from .clustering import silhouette
+from .latent_class import vote_log_loss
 from .result import OpinionMap
 
 __all__ = [
@@ -21,7 +22,6 @@ __all__ = [
     "one_standard_error_k",
     "paired_participant_z",
     "silhouette_k",
-    "vote_log_loss",
 ]
 
 #: Default mode: votes sampled for the cross-validated choice of k.
@@ -147,11 +147,6 @@ def held_out_losses(
             losses[k][test] = vote_log_loss(agree[test], p)
     return r, losses
 
-
-def vote_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Log-loss of each agree (1) / disagree (0) vote ``y`` under its predicted P(agree) ``p``
-    (every held-out score of the grouping: groups, latent classes, latent trait)."""
-    return np.asarray(-(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
 
 
 def paired_participant_z(rows: np.ndarray, loss_a: np.ndarray, loss_b: np.ndarray) -> float:

@@ -39,8 +39,6 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, logsumexp
 
-from .choose_k import vote_log_loss
-
 __all__ = [
     "ClassProfiles",
     "LatentClasses",
@@ -49,6 +47,7 @@ __all__ = [
     "fit_classes",
     "held_out_losses",
     "residual_positions",
+    "vote_log_loss",
     "votes_of",
 ]
 
@@ -379,3 +378,9 @@ def held_out_losses(
             p = (refit.resp[r] * expit(refit.logit[:, c].T + refit.lean[r][:, None])).sum(1)
             losses[k][test] = vote_log_loss(v.y[test], np.clip(p, 1e-9, 1.0 - 1e-9))
     return v.row, losses
+
+
+def vote_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Log-loss of each agree (1) / disagree (0) vote ``y`` under its predicted P(agree) ``p``
+    (every held-out score of the grouping: groups, latent classes, latent trait)."""
+    return np.asarray(-(y * np.log(p) + (1.0 - y) * np.log1p(-p)))

@@ -36,7 +36,6 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from . import latent_class as lc
-from .choose_k import vote_log_loss
 
 __all__ = ["LatentTrait", "fit_trait", "held_out_losses"]
 
@@ -240,5 +239,5 @@ def held_out_losses(
         for d in axes:
             fit = fit_trait(train, d, max_iterations=max_iterations, seed=seed)
             p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
-            losses[d][test] = vote_log_loss(v.y[test], p)
+            losses[d][test] = lc.vote_log_loss(v.y[test], p)
     return v.row, losses
