@@ -106,6 +106,12 @@ class GroupStability:
     #: seed; the runs stop once the majority is settled): the published k is the most frequent.
     restarts: tuple[int, ...] = ()
 
+    @property
+    def k_uncertain(self) -> bool:
+        """True when the grouping's runs found different numbers of groups: the published k
+        is the most frequent of them, but the number of groups is uncertain."""
+        return len(set(self.restarts)) > 1
+
 
 @dataclass(frozen=True)
 class ClusteringResult:

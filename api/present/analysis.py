@@ -490,6 +490,7 @@ def group_stability_answer(result: AnalysisResult) -> GroupStabilityAnswer | Non
         held_out_z=None if st.held_out_z is None else finite(st.held_out_z),
         min_group_size=st.min_group_size,
         restarts=list(st.restarts),
+        k_uncertain=st.k_uncertain,
         k_scores={str(k): finite(v) for k, v in sorted(cl.k_scores.items())},
         steps=[KStepAnswer(k_before=x.k_before, k_after=x.k_after,
                            p_value=None if x.p_value is None else finite(x.p_value),

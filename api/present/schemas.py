@@ -197,6 +197,8 @@ class GroupStabilityAnswer(_Answer):
         "(GroupingSettings.restarts at most; the runs stop once the majority is settled): the "
         "published k is the most frequent, ties to the smaller; runs that disagree mean the "
         "number of groups is uncertain", default_factory=list)
+    k_uncertain: bool = _doc("true when the runs in ``restarts`` found different numbers of "
+                             "groups: the number of groups is uncertain", default=False)
     k_scores: dict[str, Maybe] = _doc("k -> minus the cross-validated held-out log-loss of that "
                                       "grouping (k = 1: one group), for the k's scored")
     steps: list[KStepAnswer] = _doc("the decisions from one group to the published k, in order")

@@ -62,8 +62,7 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
             per_group=per_group, line=number(line))
         if answer.held_out_z is not None:
             text += " " + words["stability_z"].format(z=number(answer.held_out_z, 1))
-    runs = answer.restarts
-    uncertain = len(set(runs)) > 1
+    runs, uncertain = answer.restarts, answer.k_uncertain
     if uncertain:
         text += " " + words["stability_runs_uncertain"].format(ks=", ".join(map(str, runs)))
     elif len(runs) > 1 and result.k > 0:

@@ -88,6 +88,7 @@ def test_json_has_every_key_and_consistent_values(capsys: pytest.CaptureFixture[
     # Each run of the grouping with its own seed, and the published k the most frequent of them.
     runs = stability["restarts"]
     assert 1 <= len(runs) <= 3 and data["k"] == max(set(runs), key=lambda k: (runs.count(k), -k))
+    assert stability["k_uncertain"] is (len(set(runs)) > 1)
     assert len(data["repness"]) == data["k"] >= 1
     for ids in data["repness"].values():
         assert set(ids) <= statement_ids

@@ -69,9 +69,10 @@ def test_stability_line_writes_numbers_as_the_page_language(
         out.none = root.textContent;
         p.renderStability(root, {clear_groups: false, per_group: {}}, 0);
         out.nobody = root.textContent;
-        p.renderStability(root, {clear_groups: false, per_group: {}, restarts: [1, 2, 1]});
+        p.renderStability(root, {clear_groups: false, per_group: {}, restarts: [1, 2, 1],
+                                 k_uncertain: true});
         out.split = root.textContent;
-        p.renderStability(root, {...stability, restarts: [2, 2]});
+        p.renderStability(root, {...stability, restarts: [2, 2], k_uncertain: false});
         out.agreed = root.textContent;
         return out;
     }""")

@@ -268,7 +268,7 @@ export function renderStability(root, stability, nGroups = 1) {
   if (!nGroups) { root.textContent = t("noGroups"); return; }
   // Runs of the grouping with their own seeds that found different k's: say so (issue 15).
   const runs = stability.restarts || [];
-  const uncertain = new Set(runs).size > 1 ? " " + t("stabilityRunsUncertain", { ks: runs.join(", ") }) : "";
+  const uncertain = stability.k_uncertain ? " " + t("stabilityRunsUncertain", { ks: runs.join(", ") }) : "";
   if (!stability.clear_groups) { root.textContent = t("stabilityNone") + uncertain; return; }
   const locale = language() === "nl" ? "nl-NL" : "en-GB";
   const number = (x) => Number(x).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
