@@ -313,6 +313,9 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
                           else None),
         "held_out_z": None if st is None else st.held_out_z,
         "steps": [] if st is None else [f"{x.k_before}->{x.k_after}:{x.kind}" for x in st.steps],
+        # The classes against the continuous trait: each trait model's z, in words.
+        "trait_step": None if st is None else next(
+            (x.reason for x in st.steps if x.kind in ("trait", "classes_not_trait")), None),
         "seconds": seconds,
     }
     if spec.family == "groups" and spec.planted_k > 1:
