@@ -35,8 +35,9 @@ a little with more groups. Here a group is published only when the votes support
 5. **Classes, not slices of a continuum.** A latent class model also cuts a strongly voted
    one-axis continuum into 2-3 classes that pass steps 1-4 (a map cannot tell such a continuum
    from two overlapping groups: benchmarks/RESULTS.md, session 12 cont15). So the k >= 2 classes
-   are held against a continuous latent trait of the same votes (:mod:`engine.latent_trait`, on
-   one and two axes) on the same held-out folds; where the trait predicts the held-out votes
+   are held against a continuous latent trait of the same votes (:mod:`engine.latent_trait`,
+   logistic on one and two axes, and step-like on one axis: a Guttman scale with flipped votes,
+   session 14 g15t) on the same held-out folds; where the trait predicts the held-out votes
    better (``GroupingSettings.trait_test_z``), there are no clear opinion groups (Lubke & Neale
    2006: latent classes against a continuous factor, told apart by fit).
 
@@ -492,7 +493,8 @@ CLASS_METHOD = (
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
     "are the members' mean map positions; the classes are published only where a continuous "
-    "latent trait of the same votes (1 or 2 axes) does not predict the same held-out votes better "
+    "latent trait of the same votes (logistic on 1 or 2 axes, or step-like on 1 axis with a share "
+    "of votes cast at random) does not predict the same held-out votes better "
     "(Lubke & Neale 2006)"
 )
 #: Random EM starts per k beside the map's own grouping (fixed seed): the likeliest is kept.
