@@ -18,7 +18,14 @@ groups with a generator written from the issue's words alone (its author read ne
   written before they leave, so late statements get fewer votes);
 - a continuous family without groups: positions on one or two latent axes (``cloud2d``:
   normal on two axes; ``continuum1d``: uniform on one axis, a flat continuum;
-  ``normal1d``: normal on one axis), statement loadings on those axes, the same nuisances.
+  ``normal1d``: normal on one axis), statement loadings on those axes, the same nuisances;
+- a step-like continuum without groups (``guttman``, issue 15 session 14): a Guttman scale with
+  a share ``flip`` of the agree / disagree votes flipped. Positions on ``dims`` axes (evenly,
+  uniform, or normally spread); each statement cuts the room along one direction (one of the
+  axes, or a random direction on two axes) at a threshold, thresholds evenly spaced between the
+  positions' 5% and 95% quantiles along it; its agree side is above or below the threshold at
+  random. Agreeing is a step, with a floor and a ceiling of ``flip``, which a logistic link
+  does not have. Passes as above; no leniency (it would blur the steps).
 
 The ORACLE tells how recoverable the planted groups are at all: each participant is assigned
 to the group of highest posterior under the true group profiles and the true shares (the
@@ -104,8 +111,14 @@ class GroupSpec:
     density: float
     separation: float = 3.0
     between: float = 0.08
-    #: "groups", or a continuous family without groups: "cloud2d", "continuum1d", "normal1d".
+    #: "groups", or a continuous family without groups: "cloud2d", "continuum1d", "normal1d",
+    #: "guttman" (a step-like continuum).
     family: str = "groups"
+    #: "guttman" only: axes, spread of the positions ("uniform" or "normal") and the share of
+    #: agree / disagree votes flipped.
+    dims: int = 1
+    spread: str = "uniform"
+    flip: float = 0.0
 
     @property
     def planted_k(self) -> int:
@@ -161,6 +174,25 @@ def _profiles(spec: GroupSpec, rng: np.random.Generator) -> tuple[np.ndarray, np
     return agree, pass_
 
 
+def _guttman_logits(spec: GroupSpec, rng: np.random.Generator) -> np.ndarray:
+    """(n, S) agree logits of a Guttman scale with a share ``spec.flip`` of votes flipped:
+    +-logit(1 - flip) on either side of each statement's threshold."""
+    n, s = spec.n_participants, spec.n_statements
+    position = (rng.uniform(-np.sqrt(3), np.sqrt(3), (n, spec.dims))  # unit variance
+                if spec.spread == "uniform" else rng.standard_normal((n, spec.dims)))
+    if spec.dims == 1:
+        direction = np.ones((s, 1))
+    else:
+        angle = rng.uniform(0.0, 2 * np.pi, s)
+        direction = np.column_stack([np.cos(angle), np.sin(angle)])
+    along = position @ direction.T  # (n, S) each participant along each statement's direction
+    lo, hi = np.quantile(along, [0.05, 0.95], axis=0)
+    threshold = lo + (hi - lo) * rng.permutation((np.arange(s) + 0.5) / s)
+    side = np.where(rng.random(s) < 0.5, 1.0, -1.0)  # agree above (+1) or below (-1)
+    step = np.log((1.0 - spec.flip) / spec.flip)
+    return np.where(side * (along - threshold) > 0, step, -step)
+
+
 def planted_groups(spec: GroupSpec, seed: int) -> PlantedGroups:
     """Draw one planted room of ``spec`` (deterministic in ``seed``)."""
     rng = np.random.default_rng([seed, sum(map(ord, spec.name))])
@@ -174,6 +206,13 @@ def planted_groups(spec: GroupSpec, seed: int) -> PlantedGroups:
         weight = np.where(between, rng.uniform(0.5, 0.75, n), 1.0)  # on the planted group
         agree = weight[:, None] * agree_g[group] + (1 - weight[:, None]) * agree_g[other]
         pass_ = weight[:, None] * pass_g[group] + (1 - weight[:, None]) * pass_g[other]
+    elif spec.family == "guttman":
+        agree, agree_g = _guttman_logits(spec, rng), np.zeros((1, s))
+        pass_st = PASS_BASE + rng.normal(0.0, 0.5, s)
+        pass_ = np.broadcast_to(pass_st, (n, s)) + rng.normal(0.0, PASS_PERSON_SD, (n, 1))
+        pass_g = pass_st[None, :]
+        group = np.zeros(n, dtype=int)
+        between = np.zeros(n, dtype=bool)
     else:
         dims = 2 if spec.family == "cloud2d" else 1
         position = (rng.uniform(-np.sqrt(3), np.sqrt(3), (n, 1))  # unit variance
@@ -186,8 +225,9 @@ def planted_groups(spec: GroupSpec, seed: int) -> PlantedGroups:
         agree_g, pass_g = base[None, :], pass_st[None, :]
         group = np.zeros(n, dtype=int)
         between = np.zeros(n, dtype=bool)
-    agree = agree + rng.normal(0.0, LENIENCY_SD, (n, 1))
-    pass_ = pass_ + rng.normal(0.0, PASS_PERSON_SD, (n, 1))
+    if spec.family != "guttman":
+        agree = agree + rng.normal(0.0, LENIENCY_SD, (n, 1))
+        pass_ = pass_ + rng.normal(0.0, PASS_PERSON_SD, (n, 1))
 
     # Statements over time: the seed statements at 0, the rest written through the room's life;
     # a participant arrives at a uniform time and sees what is written before they leave.
@@ -273,6 +313,9 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
                           else None),
         "held_out_z": None if st is None else st.held_out_z,
         "steps": [] if st is None else [f"{x.k_before}->{x.k_after}:{x.kind}" for x in st.steps],
+        # The classes against the continuous trait: each trait model's z, in words.
+        "trait_step": None if st is None else next(
+            (x.reason for x in st.steps if x.kind in ("trait", "classes_not_trait")), None),
         "seconds": seconds,
     }
     if spec.family == "groups" and spec.planted_k > 1:
@@ -293,13 +336,21 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
     return out
 
 
-# Sizes are chosen so the whole run (18 scenarios x 10 seeds, 2 rooms each with 5 analysis
-# seeds) stays within about 30 minutes on a shared 2-core machine.
+# Sizes are chosen so the whole run (the 18 scenarios other than the Guttman scales x 10 seeds,
+# 2 rooms each with 5 analysis seeds) stays within about 30 minutes on a shared 2-core machine.
 _SCENARIO_LIST = [
     GroupSpec("G1 single", (1.0,), 600, 100, 0.20),
     GroupSpec("cloud2d", (), 1000, 120, 0.15, family="cloud2d"),
     GroupSpec("continuum1d", (), 800, 100, 0.20, family="continuum1d"),
     GroupSpec("normal1d", (), 800, 100, 0.20, family="normal1d"),
+    GroupSpec("guttman1d 5%", (), 800, 100, 0.20, family="guttman", flip=0.05),
+    GroupSpec("guttman1d 2% d30", (), 600, 60, 0.30, family="guttman", flip=0.02),
+    GroupSpec("guttman1d 10% d15", (), 800, 100, 0.15, family="guttman", flip=0.10),
+    GroupSpec("guttman1d normal 5% d25", (), 800, 100, 0.25, family="guttman",
+              spread="normal", flip=0.05),
+    GroupSpec("guttman2d 5%", (), 1000, 120, 0.20, family="guttman", dims=2, flip=0.05),
+    GroupSpec("guttman2d normal 10% d30", (), 1000, 120, 0.30, family="guttman", dims=2,
+              spread="normal", flip=0.10),
     GroupSpec("G2 50/50", (0.5, 0.5), 500, 100, 0.25),
     GroupSpec("G2 90/10", (0.9, 0.1), 800, 120, 0.25),
     GroupSpec("G2 70/30 d30", (0.7, 0.3), 300, 80, 0.30),

@@ -35,8 +35,9 @@ a little with more groups. Here a group is published only when the votes support
 5. **Classes, not slices of a continuum.** A latent class model also cuts a strongly voted
    one-axis continuum into 2-3 classes that pass steps 1-4 (a map cannot tell such a continuum
    from two overlapping groups: benchmarks/RESULTS.md, session 12 cont15). So the k >= 2 classes
-   are held against a continuous latent trait of the same votes (:mod:`engine.latent_trait`, on
-   one and two axes) on the same held-out folds; where the trait predicts the held-out votes
+   are held against a continuous latent trait of the same votes (:mod:`engine.latent_trait`,
+   logistic on one and two axes, and step-like on one axis: a Guttman scale with flipped votes,
+   session 14 g15t) on the same held-out folds; where the trait predicts the held-out votes
    better (``GroupingSettings.trait_test_z``), there are no clear opinion groups (Lubke & Neale
    2006: latent classes against a continuous factor, told apart by fit).
 
@@ -54,6 +55,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
@@ -491,7 +493,8 @@ CLASS_METHOD = (
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
     "are the members' mean map positions; the classes are published only where a continuous "
-    "latent trait of the same votes (1 or 2 axes) does not predict the same held-out votes better "
+    "latent trait of the same votes (logistic on 1 or 2 axes, or step-like on 1 axis with a share "
+    "of votes cast at random) does not predict the same held-out votes better "
     "(Lubke & Neale 2006)"
 )
 #: Random EM starts per k beside the map's own grouping (fixed seed): the likeliest is kept.
@@ -512,6 +515,13 @@ CLASS_BOOT_STEPS = 20
 #: held-out log-loss by under 2e-4 per vote: benchmarks/RESULTS.md, session 13 ct15a).
 TRAIT_AXES = (1, 2)
 TRAIT_MAX_STEPS = 200
+#: ... and the axes of the step-like trait (a share of votes cast at random, the lapse: a floor
+#: and a ceiling, :mod:`engine.latent_trait`), held against the classes beside them: a Guttman
+#: scale with flipped votes is a continuum the logistic trait does not fit as well as classes
+#: do (benchmarks/RESULTS.md, session 14 g15t). One axis: each model tried raises the line
+#: ``trait_test_z`` (Bonferroni), and a two-axis step-like model, at its weak ridge, overfits
+#: sparse rooms.
+STEP_AXES = (1,)
 
 
 def _class_starts(
@@ -642,32 +652,43 @@ def _trait_test_step(
     v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings
 ) -> KStep:
     """The k classes against a continuous latent trait of the same votes
-    (:mod:`engine.latent_trait`, on 1 and on 2 axes), scored on the same held-out folds: kind
-    "trait" when the better of the two predicts held-out votes better than the classes at
-    ``trait_test_z`` (paired one-sided z over participants), "classes_not_trait" otherwise."""
-    _, trait_losses = lt.held_out_losses(
-        v,
-        TRAIT_AXES,
-        n_folds=s.class_folds,
-        max_iterations=TRAIT_MAX_STEPS,
-        rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
-        seed=s.random_state,
+    (:mod:`engine.latent_trait`: logistic on 1 and on 2 axes, and step-like on 1 axis, with a
+    floor and a ceiling), scored on the same held-out folds: kind "trait" when the best of the
+    three predicts held-out votes better than the classes at ``trait_test_z`` (paired one-sided
+    z over participants), "classes_not_trait" otherwise."""
+
+    def losses(axes: tuple[int, ...], **model: Any) -> dict[int, np.ndarray]:
+        return lt.held_out_losses(
+            v,
+            axes,
+            n_folds=s.class_folds,
+            max_iterations=TRAIT_MAX_STEPS,
+            rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
+            seed=s.random_state,
+            **model,
+        )[1]
+
+    named = {
+        (f"{d} axis" if d == 1 else f"{d} axes"): loss for d, loss in losses(TRAIT_AXES).items()
+    }
+    named.update(
+        (f"{d} axis, step-like" if d == 1 else f"{d} axes, step-like", loss)
+        for d, loss in losses(STEP_AXES, lapse=True, ridge=lt.STEP_RIDGE).items()
     )
-    z = {d: paired_participant_z(rows, class_loss, loss) for d, loss in trait_losses.items()}
-    d = max(z, key=lambda a: z[a])
-    figures = ", ".join(f"{a} axis: z = {z[a]:.2f}" if a == 1 else f"{a} axes: z = {z[a]:.2f}"
-                        for a in sorted(z))
-    if z[d] >= s.trait_test_z:
+    z = {name: paired_participant_z(rows, class_loss, loss) for name, loss in named.items()}
+    best = max(z, key=lambda a: z[a])
+    figures = ", ".join(f"{name}: z = {z[name]:.2f}" for name in z)
+    if z[best] >= s.trait_test_z:
         reason = (
             f"a continuous latent trait predicts held-out votes better than {k} latent classes "
             f"({figures}; >= {s.trait_test_z:g}): one continuum, no clear opinion groups"
         )
-        return KStep(k, 1, None, reason, "trait", z[d])
+        return KStep(k, 1, None, reason, "trait", z[best])
     reason = (
         f"{k} latent classes predict held-out votes no worse than a continuous latent trait "
         f"({figures}; < {s.trait_test_z:g})"
     )
-    return KStep(k, k, None, reason, "classes_not_trait", z[d])
+    return KStep(k, k, None, reason, "classes_not_trait", z[best])
 
 
 def class_groups(

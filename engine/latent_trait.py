@@ -8,13 +8,23 @@ position ``theta_i`` on ``d`` latent axes and the same leniency ``u_i`` as the c
 (:mod:`engine.latent_class`), each statement an intercept and loadings (a multidimensional
 two-parameter logistic model, a logistic factor model with missing votes left out):
 
-    P(agree with s | participant i) = 1 / (1 + exp(-(a_s + b_s . theta_i + u_i))),
+    P(agree with s | participant i) = lapse + (1 - 2 lapse) expit(a_s + b_s . theta_i + u_i),
     theta_i ~ N(0, I_d),  u_i ~ N(0, tau^2),  a_s, b_s ~ N(0, 1 / RIDGE).
+
+The lapse is one share of the room's votes cast at random (agree or disagree alike), a floor
+and a ceiling shared by every statement (the guessing and slipping asymptotes of a
+four-parameter logistic item response model, Barton & Lord 1981, here one pair for the room and
+symmetric): a step-like continuum (a Guttman scale with flipped votes) is a continuum with a
+floor and a ceiling that a logistic link does not have, and a latent class model, whose class
+profiles have both, would otherwise fit it better than the continuum it is (benchmarks/
+RESULTS.md, session 14 g15t). The lapse is estimated with the rest (0 gives the two-parameter
+logistic model); the step-like model is fitted with a weaker ridge (``STEP_RIDGE``).
 
 Fitted by joint maximum a posteriori estimation, alternating one Newton step of every
 participant's (theta_i, u_i) and one of every statement's (a_s, b_s) (each a small ridge
-logistic regression with d + 1 parameters, solved for all of them at once), tau^2 updated from
-the leniencies and their precision as in the class model. Started from the one-class model
+logistic regression with d + 1 parameters, solved for all of them at once; Fisher scoring
+under the lapse), tau^2 updated from the leniencies and their precision as in the class model,
+and the lapse by Newton steps on its (concave) log-likelihood. Started from the one-class model
 (statement log-odds and leniency) and the leading singular vectors of its standardised
 residuals.
 
@@ -42,6 +52,13 @@ __all__ = ["LatentTrait", "fit_trait", "held_out_losses"]
 #: Ridge on every statement's intercept and loadings: the class model's ``RIDGE`` (a normal
 #: prior with variance 1 on the log-odds scale).
 RIDGE = lc.RIDGE
+#: ... of the step-like model (:func:`fit_trait` with the lapse): variance 10, sd 3.2. A
+#: statement that splits the room sharply at a threshold t needs a steep loading b and an
+#: intercept -b t, which variance 1 forbids (a Guttman scale with 5% of votes flipped: loadings
+#: of median 2.3 at ridge 1; the 1-axis trait's held-out log-loss 0.350 at ridge 1 with or
+#: without the lapse, 0.308 at ridge 0.1 with it). Chosen on one development room; on two axes
+#: or without the lapse, 0.1 overfits sparse rooms (benchmarks/RESULTS.md, session 14 g15t).
+STEP_RIDGE = 0.1
 #: Stop when the mean penalised log-likelihood per vote improves by less than this (the class
 #: model's tolerance), or after the given number of alternations.
 TOLERANCE = lc.TOLERANCE
@@ -50,6 +67,12 @@ TOLERANCE = lc.TOLERANCE
 MAX_STEP = 2.0
 #: One-class EM steps of the start (the same as :func:`engine.latent_class.residual_positions`).
 START_STEPS = 30
+#: The lapse at most: a quarter of the votes random would leave P(agree) within [0.25, 0.75],
+#: no longer a model of opinions (the benchmark's Guttman scales flip 2-10%, i.e. a lapse of
+#: 0.02-0.10, and the fitted lapse of logistic rooms stays near 0).
+LAPSE_MAX = 0.25
+#: Newton steps on the lapse per alternation (its log-likelihood is concave and one-dimensional).
+LAPSE_STEPS = 5
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,8 @@ class LatentTrait:
     precision: np.ndarray
     #: Leniency spread (log-odds).
     tau: float
+    #: Share of the votes cast at random: P(agree) within [lapse, 1 - lapse].
+    lapse: float
     #: Mean penalised log-likelihood per vote.
     loglik: float
 
@@ -111,6 +136,41 @@ def _newton(
     return params + np.clip(step, -MAX_STEP, MAX_STEP), hess
 
 
+def _floored(p: np.ndarray, lapse: float) -> np.ndarray:
+    """P(agree) with a share ``lapse`` of the votes random: within [lapse, 1 - lapse]."""
+    return np.clip(lapse + (1.0 - 2.0 * lapse) * p, 1e-12, 1.0 - 1e-12)
+
+
+def _scores(y: np.ndarray, eta: np.ndarray, lapse: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each vote's score and Fisher information with respect to its log-odds ``eta`` under the
+    lapse: with s = expit(eta), P = lapse + (1 - 2 lapse) s and g = dP/deta, the score is
+    (y - P) g / (P (1 - P)) and the information g^2 / (P (1 - P)) (y - s and s (1 - s) at
+    lapse 0)."""
+    s = expit(eta)
+    if lapse == 0.0:  # the logistic model's own (exact where s is within 1e-12 of 0 or 1)
+        return y - s, s * (1.0 - s)
+    p = _floored(s, lapse)
+    g = (1.0 - 2.0 * lapse) * s * (1.0 - s)
+    var = p * (1.0 - p)
+    return (y - p) * g / var, g * g / var
+
+
+def _fit_lapse(y: np.ndarray, s: np.ndarray, w: np.ndarray, lapse: float) -> float:
+    """The lapse maximising sum w log P(y) with P = lapse + (1 - 2 lapse) s given the votes'
+    logistic probabilities ``s``: Newton steps on a concave function of one variable, kept
+    within [0, ``LAPSE_MAX``]."""
+    s_y = np.where(y > 0.5, s, 1.0 - s)  # the logistic part's probability of the vote cast
+    c = 1.0 - 2.0 * s_y  # dP(y) / dlapse
+    for _ in range(LAPSE_STEPS):
+        p_y = np.maximum(lapse + (1.0 - 2.0 * lapse) * s_y, 1e-12)
+        grad = float(np.dot(w, c / p_y))
+        hess = float(np.dot(w, (c / p_y) ** 2))
+        if hess <= 0.0:
+            break
+        lapse = min(max(lapse + grad / hess, 0.0), LAPSE_MAX)
+    return lapse
+
+
 def _start(v: lc.Votes, d: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
     """Statements (loadings 0, the one-class log-odds) and participants (positions from the
     leading d singular vectors of the standardised one-class residuals, unit variance;
@@ -139,10 +199,14 @@ def fit_trait(
     seed: int = 0,
     start: LatentTrait | None = None,
     tolerance: float = TOLERANCE,
+    lapse: bool = False,
+    ridge: float = RIDGE,
 ) -> LatentTrait:
     """The latent trait model on ``d`` axes of the votes ``v`` (weighted participants), from the
     one-class start or a previous fit ``start`` (same participants and statements); stops
     when an alternation gains less than ``tolerance`` per vote (0: runs ``max_iterations``).
+    ``lapse``: the lapse is estimated (else held at 0: the two-parameter logistic model);
+    ``ridge``: on the statements' intercepts and loadings.
 
     Examples
     --------
@@ -161,10 +225,12 @@ def fit_trait(
     """
     if start is None:
         statements, participants, tau = _start(v, d, seed)
+        eps = 0.0
     else:
         statements, participants, tau = start.statements, start.participants, start.tau
+        eps = start.lapse
     tau2 = tau**2
-    st_prior = np.full(d + 1, RIDGE)
+    st_prior = np.full(d + 1, ridge)
     n_votes = max(float(len(v.y)), 1.0)
     w = v.weight[v.row]
     last = -np.inf
@@ -173,15 +239,14 @@ def fit_trait(
     for _ in range(max_iterations):
         # Statements first: from the start the loadings are 0, and a participants' step taken
         # there would pull every position to the prior's 0 (a saddle both steps then keep).
-        p = expit(_eta(statements, participants, v.row, v.col))
+        resid, info = _scores(v.y, _eta(statements, participants, v.row, v.col), eps)
         statements, _ = _newton(
-            v.by_col, _design(participants, v.row), w * (v.y - p), w * p * (1.0 - p),
-            statements, st_prior,
+            v.by_col, _design(participants, v.row), w * resid, w * info, statements, st_prior
         )
-        p = expit(_eta(statements, participants, v.row, v.col))
+        resid, info = _scores(v.y, _eta(statements, participants, v.row, v.col), eps)
         pa_prior = np.append(np.ones(d), 1.0 / tau2)
         participants, precision = _newton(
-            v.by_row, _design(statements, v.col), v.y - p, p * (1.0 - p), participants, pa_prior
+            v.by_row, _design(statements, v.col), resid, info, participants, pa_prior
         )
         lean_var = np.linalg.inv(precision)[:, d, d]
         tau2 = max(
@@ -189,30 +254,37 @@ def fit_trait(
             lc.TAU_FLOOR**2,
         )
         eta = _eta(statements, participants, v.row, v.col)
-        ll = v.y * eta - np.logaddexp(0.0, eta)
+        if lapse:
+            eps = _fit_lapse(v.y, expit(eta), w, eps)
+        ll = (
+            -lc.vote_log_loss(v.y, _floored(expit(eta), eps))
+            if eps > 0.0
+            else v.y * eta - np.logaddexp(0.0, eta)
+        )
         penalty = (
             0.5 * (participants[:, :d] ** 2).sum(axis=1)
             + 0.5 * (participants[:, d] ** 2 / tau2 + np.log(tau2))
         )
         mean_ll = (
             float(np.dot(v.weight, v.by_row @ ll - penalty))
-            - 0.5 * RIDGE * float((statements**2).sum())
+            - 0.5 * float((st_prior * statements**2).sum())
         ) / n_votes
         if mean_ll - last < tolerance:
             break
         last = mean_ll
-    return LatentTrait(statements, participants, precision, float(np.sqrt(tau2)), mean_ll)
+    return LatentTrait(statements, participants, precision, float(np.sqrt(tau2)), eps, mean_ll)
 
 
 def predict(model: LatentTrait, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """P(agree) of participants ``rows`` with statements ``cols``: the position integrated out
-    under its Laplace posterior (probit approximation), the leniency at its estimate."""
+    under its Laplace posterior (probit approximation), the leniency at its estimate, and the
+    lapse's floor and ceiling."""
     d = model.d
     mean = _eta(model.statements, model.participants, rows, cols)
     loadings = model.statements[cols, :d]
     cov = np.linalg.inv(model.precision)[:, :d, :d]
     var = np.einsum("mi,mij,mj->m", loadings, cov[rows], loadings)
-    return np.asarray(expit(mean / np.sqrt(1.0 + np.pi * var / 8.0)))
+    return _floored(expit(mean / np.sqrt(1.0 + np.pi * var / 8.0)), model.lapse)
 
 
 def held_out_losses(
@@ -223,6 +295,8 @@ def held_out_losses(
     max_iterations: int,
     rng: np.random.Generator,
     seed: int = 0,
+    lapse: bool = False,
+    ridge: float = RIDGE,
 ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """Cross-validated log-loss of each agree / disagree vote under the trait model on each
     number of axes in ``axes``: the folds and return value of
@@ -230,14 +304,17 @@ def held_out_losses(
     For each fold the model is fitted afresh on the other folds (from the one-class start of
     those votes, not warm from a fit that saw the fold: a warm start kept 0.006-0.012 of the
     two-axis model's log-loss per vote on one-axis rooms), and each held-out vote predicted
-    from its participant's position and leniency learnt from their other votes only."""
+    from its participant's position and leniency learnt from their other votes only;
+    ``lapse`` and ``ridge`` as in :func:`fit_trait`."""
     folds = rng.integers(n_folds, size=len(v.y))
     losses = {d: np.zeros(len(v.y)) for d in axes}
     for f in range(n_folds):
         test = folds == f
         train = v.subset(~test)
         for d in axes:
-            fit = fit_trait(train, d, max_iterations=max_iterations, seed=seed)
+            fit = fit_trait(
+                train, d, max_iterations=max_iterations, seed=seed, lapse=lapse, ridge=ridge
+            )
             p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
             losses[d][test] = lc.vote_log_loss(v.y[test], p)
     return v.row, losses

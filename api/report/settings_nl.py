@@ -141,12 +141,13 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.trait_test": (
         "Waar latente klassen twee of meer groepen geven, worden ze vergeleken met een "
         "doorlopende latente schaal van dezelfde stemmen (een positie per deelnemer op een of "
-        "twee assen, dezelfde instemmingsneiging), op dezelfde achtergehouden stemmen: "
+        "twee assen, dezelfde instemmingsneiging; op één as ook trapsgewijs, met een deel "
+        "willekeurige stemmen), op dezelfde achtergehouden stemmen: "
         "voorspelt de schaal die duidelijk beter, dan zijn de stemmen één doorlopende wolk en "
         "zijn er geen duidelijke groepen."),
     "GroupingSettings.trait_test_z": (
         "De gepaarde eenzijdige z over deelnemers die de schaal daarvoor moet halen (5% "
-        "eenzijdig, verdeeld over de twee schalen: 1,96)."),
+        "eenzijdig, verdeeld over de drie schalen: 2,13)."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (
