@@ -414,9 +414,12 @@ def measure(model: str, do_fit: bool, precision: float, timing: bool = True,
         features = {n: _context_features(p, embedder, settings) for n, p in sets.items()}
     rows = conversation_rows(embedder, settings, sets)
     if do_fit:
-        # the length limit (max_words) is chosen on the held-out sets, not fitted: kept
+        # the length limit (max_words) and the runner-up gap (min_rank_gap) are chosen on the
+        # held-out sets, not fitted: kept
         limit = settings.flag.max_words if settings.flag is not None else None
-        settings = replace(settings, flag=replace(fit_flag(rows, precision), max_words=limit))
+        gap = settings.flag.min_rank_gap if settings.flag is not None else None
+        settings = replace(settings, flag=replace(fit_flag(rows, precision), max_words=limit,
+                                                  min_rank_gap=gap))
         print(f"fitted: {settings.flag!r}")
         features = {n: _context_features(p, embedder, settings) for n, p in sets.items()}
     table = {}

@@ -162,14 +162,47 @@ _SPEC = (
     "annehmen genehmigen genehmigt / ablehnen verweigern;"
     "sinnvoll nützlich / sinnlos nutzlos"
 )
+#: Session 14 (flag17m): more general Dutch opposites of policy statements, written from general
+#: knowledge of the language (a textbook list of tegenstellingen and the common civic choices),
+#: not from a held-out set; their reach on every labelled and held-out pair is in
+#: benchmarks/RESULTS.md ("Session 14, flag17m"). Closing against keeping or staying ("kan
+#: dicht" / "moet blijven"), running on or extending against stopping, sooner ("eerder"), a
+#: ban, mixed against apart, non-committal against compulsory, national against local, paper
+#: against online, secret against public, one-off against permanent, and new pairs.
+_SPEC_SESSION_14 = (
+    "behouden behoud handhaven gehandhaafd blijven blijft openhouden openblijven / dicht "
+    "dichtgaan sluiten sluit gesloten sluiting;"
+    "doorgaan voortzetten continueren blijven blijft doorlopen doorloopt verlengen verlengd / "
+    "stoppen stopt gestopt ophouden beëindigen beëindigd staken;"
+    "vroeg vroeger vroegtijdig eerder / laat later;"
+    "toestaan toegestaan / verbod;"
+    "samen gezamenlijk gezamenlijke gemengd gemengde / apart afzonderlijk afzonderlijke;"
+    "verplicht verplichte verplichten / vrijblijvend vrijblijvende;"
+    "centraal centrale nationaal nationale / lokaal lokale decentraal decentrale;"
+    "online digitaal digitale / papier papieren;"
+    "openbaar openbare / geheim geheime;"
+    "tijdelijk tijdelijke eenmalig eenmalige / permanent permanente structureel structurele;"
+    "vooraf / achteraf;"
+    "streng strenge strenger strengere aanscherpen aangescherpt verscherpen / soepel soepele "
+    "soepeler versoepelen versoepeld;"
+    "bouwen bijbouwen gebouwd nieuwbouw / slopen gesloopt afbreken;"
+    "belonen beloond beloning / straffen gestraft bestraffen beboeten boete;"
+    "aanmoedigen aangemoedigd stimuleren gestimuleerd / ontmoedigen ontmoedigd;"
+    "huren huur huurwoning huurwoningen / kopen koop koopwoning koopwoningen;"
+    "voltijd fulltime / deeltijd parttime;"
+    "legaal legale legaliseren gelegaliseerd / illegaal illegale;"
+    "aannemen aangenomen / ontslaan ontslagen;"
+    "arm arme / rijk rijke;"
+    "publiek publieke / commercieel commerciële"
+)
 #: Each entry: the word forms of one side and of the opposite side.
-ANTONYMS = _pairs(_SPEC)
+ANTONYMS = _pairs(_SPEC + ";" + _SPEC_SESSION_14)
 #: Pairs whose two sides one statement often names together without reversing anything
 #: ("dezelfde huisarts, andere tijden"): a text naming both sides of one of these contrasts
 #: them itself and conflicts with neither side. For every other pair (the reversals), a text
 #: naming both sides ("zelf ophalen; thuisbezorgen is te duur") takes one of them against the
 #: other and conflicts with a text naming only one, unless that text names both too.
-CONTRASTS = _contrasts(_SPEC)
+CONTRASTS = _contrasts(_SPEC + ";" + _SPEC_SESSION_14)
 #: Fixed phrases read as one word before matching ("dicht bij" is near, not closed;
 #: "openbaar vervoer" is transport, not public against private).
 _PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"), ("vlak bij", "vlakbij"),

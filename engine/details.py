@@ -80,6 +80,7 @@ __all__ = [
     "MIN_COMPOUND_PART",
     "MIN_REMAINDER",
     "NEGATION_FRAME",
+    "PREPOSITIONS",
     "SAME_FRAME",
     "SLOTS",
     "STRICT_GENERIC",
@@ -94,8 +95,10 @@ __all__ = [
     "new_complement",
     "one_sided_contrast",
     "replaced_element",
+    "reversed_comparison",
     "same_sentence",
     "swapped_options",
+    "swapped_roles",
 ]
 
 #: Shortest class form that also matches as the head or tail of a compound.
@@ -316,9 +319,38 @@ def _same_stem(stem: str, others: frozenset[str]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)
+def _named_classes(word: str) -> frozenset[tuple[str, str, str]]:
+    """(slot, class, part) for each class of :data:`SLOTS` (the generic ones aside) a word
+    names: ``part`` is "" when the word is one of the class's forms, else the form it begins or
+    ends with as a compound (:func:`details`)."""
+    exact, parts = _forms()
+    found: set[tuple[str, str, str]] = set()
+    for token in words(word.replace("'s ", "")):
+        hits = exact.get(token)
+        if hits is not None:
+            found.update((slot, name, "") for slot, name in hits if name != _ANY)
+            continue
+        found.update((slot, name, form) for form, slot, name in parts
+                     if len(token) > len(form)
+                     and (token.startswith(form) or token.endswith(form)))
+    return frozenset(found)
+
+
 def _word_classes(word: str) -> frozenset[tuple[str, str]]:
-    return frozenset((slot, name) for slot, names in details(word).items() for name in names
-                     if name != _ANY)
+    return frozenset((slot, name) for slot, name, _ in _named_classes(word))
+
+
+def _shared_classes(words_a: list[str], words_b: list[str]) -> frozenset[tuple[str, str]]:
+    """The classes of :data:`SLOTS` both word lists name, which makes their words known
+    equivalents ("thuiszorg" / "wijkverpleging"), except a class that both sides reach only as
+    the same first or last part of two different compounds (session 14): "kinderopvang" and
+    "kinderboerderij" both begin with "kinder", and what differs is the rest of each word."""
+    named_a = frozenset().union(*map(_named_classes, words_a))
+    named_b = frozenset().union(*map(_named_classes, words_b))
+    return frozenset((slot, name) for slot, name, part in named_a
+                     for slot_b, name_b, part_b in named_b
+                     if (slot, name) == (slot_b, name_b) and not (part and part == part_b))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -378,8 +410,7 @@ def replaced_element(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] 
                 if is_content_word(t, POLARITY_WORDS) and not _same_stem(s, other)]
 
     new_a, new_b = novel(tokens_a, stems_a, content_b), novel(tokens_b, stems_b, content_a)
-    common = (frozenset().union(*map(_word_classes, new_a))
-              & frozenset().union(*map(_word_classes, new_b))) if new_a and new_b else frozenset()
+    common = _shared_classes(new_a, new_b)
     new_a = [t for t in new_a if not _word_classes(t) & common]
     new_b = [t for t in new_b if not _word_classes(t) & common]
     return (tuple(new_a), tuple(new_b)) if new_a and new_b else None
@@ -429,6 +460,23 @@ def _novel(token: str, stem: str, own: frozenset[str], other_stems: frozenset[st
                    and len(folded) - len(o) < MIN_REMAINDER for o in (*other_stems, *others))
 
 
+#: A capital letter standing alone or before a hyphen: a label ("A-diploma", "vitamine D",
+#: "groep B").
+_LABEL = re.compile(r"(?<![\w'])[A-Z](?![\w'])")
+
+
+@functools.lru_cache(maxsize=8192)
+def _labels(text: str) -> frozenset[str]:
+    """The labels of :data:`_LABEL` in ``text``, lower-cased (as the tokens are): a single letter
+    is no content word, but another label names another thing (session 14: "tot en met het
+    A-diploma" / "het B- en C-diploma").
+
+    >>> sorted(_labels("Tot en met het B- en C-diploma, en vitamine D.")), _labels("'s Avonds")
+    (['b', 'c', 'd'], frozenset())
+    """
+    return frozenset(letter.lower() for letter in _LABEL.findall(text))
+
+
 def _aligned(a: str, b: str) -> tuple[list[str], list[str], list[str], list[str]]:
     """Both statements' tokens (words and numbers, :func:`engine.quantities._tokens`) and their
     Snowball stems."""
@@ -439,10 +487,8 @@ def _aligned(a: str, b: str) -> tuple[list[str], list[str], list[str], list[str]
 
 def _different(novel_a: list[str], novel_b: list[str]) -> bool:
     """Whether the new words of the two sides are no known equivalents (one class of
-    :data:`SLOTS` on both sides: "thuiszorg" / "wijkverpleging")."""
-    classes_a = frozenset().union(*map(_word_classes, novel_a))
-    classes_b = frozenset().union(*map(_word_classes, novel_b))
-    return not (classes_a & classes_b)
+    :data:`SLOTS` on both sides: "thuiszorg" / "wijkverpleging"; :func:`_shared_classes`)."""
+    return not _shared_classes(novel_a, novel_b)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -470,14 +516,15 @@ def changed_in_copy(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] |
     own_a = frozenset(map(_fold, tokens_a))
     own_b = frozenset(map(_fold, tokens_b))
     all_a, all_b = frozenset(stems_a), frozenset(stems_b)
+    labels_a, labels_b = _labels(a), _labels(b)
     matcher = difflib.SequenceMatcher(None, stems_a, stems_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "replace":
             continue
         new_a = [t for t, s in zip(tokens_a[i1:i2], stems_a[i1:i2], strict=True)
-                 if _novel(t, s, own_a, all_b, tokens_b)]
+                 if _novel(t, s, own_a, all_b, tokens_b) or t in labels_a - labels_b]
         new_b = [t for t, s in zip(tokens_b[j1:j2], stems_b[j1:j2], strict=True)
-                 if _novel(t, s, own_b, all_a, tokens_a)]
+                 if _novel(t, s, own_b, all_a, tokens_a) or t in labels_b - labels_a]
         if (new_a or new_b) and _different(new_a, new_b):
             return tuple(tokens_a[i1:i2]), tuple(tokens_b[j1:j2])
     return None
@@ -515,10 +562,9 @@ def new_complement(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | 
              if not block.a <= i < block.a + block.size and _novel(t, s, own_a, all_b, tokens_b)]
     new_b = [t for i, (t, s) in enumerate(zip(tokens_b, stems_b, strict=True))
              if not block.b <= i < block.b + block.size and _novel(t, s, own_b, all_a, tokens_a)]
-    classes_a = frozenset().union(*map(_word_classes, new_a))
-    classes_b = frozenset().union(*map(_word_classes, new_b))
-    new_a = [t for t in new_a if not _word_classes(t) & classes_b]
-    new_b = [t for t in new_b if not _word_classes(t) & classes_a]
+    common = _shared_classes(new_a, new_b)
+    new_a = [t for t in new_a if not _word_classes(t) & common]
+    new_b = [t for t in new_b if not _word_classes(t) & common]
     return (tuple(new_a), tuple(new_b)) if new_a and new_b else None
 
 
@@ -707,6 +753,119 @@ def swapped_options(a: str, b: str) -> bool:
     if options_a is None or options_b is None:
         return False
     return bool(options_a[0] & options_b[1]) and bool(options_a[1] & options_b[0])
+
+
+def _word_set(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
+
+
+#: Prepositions, per language: a phrase opening with one is an adverbial, which verb-second
+#: order (Dutch, German) puts before the verb in the subject's place (:func:`swapped_roles`).
+PREPOSITIONS: dict[str, frozenset[str]] = {
+    "nl": _word_set("aan achter bij binnen boven buiten door in langs met na naar naast om onder "
+                    "op over per rond sinds tegen tijdens tot tussen uit van vanaf via voor "
+                    "zonder"),
+    "en": _word_set("at after before by during for from in into on over since through to under "
+                    "until with without"),
+    "de": _word_set("an auf aus bei durch für gegen in mit nach ohne seit über um unter von vor "
+                    "während zu zwischen"),
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def swapped_roles(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The two phrases that trade places, when one statement is the other with two phrases
+    exchanged around a part that stays (the same words, Snowball stems, in the order
+    ``P X M Y S`` against ``P Y M X S``, with ``M`` not empty and a content word in ``X`` and
+    in ``Y``); else None.
+
+    Who does what to whom, or which of two is compared with which, is in the order of the
+    phrases: "voor Duitse patiënten in Nederlandse ziekenhuizen" against "voor Nederlandse
+    patiënten in Duitse ziekenhuizen" uses the same words as a paraphrase would, and the
+    encoder and the word checks score it as one. Moving one phrase to the front or the back
+    (``X Y`` against ``Y X``, nothing between) is no exchange. One exchange keeps the claim:
+    Dutch and German verb-second order, where an adverbial opening the sentence and the subject
+    trade places around the verb ("Bij een scheiding moeten opa en oma ..." / "Opa en oma moeten
+    bij een scheiding ..."): the sentence starts with one of the two, one word stands between
+    them, and one of them opens with a preposition (:data:`PREPOSITIONS`).
+
+    >>> swapped_roles("Er moeten tolken zijn voor Duitse patiënten in Nederlandse ziekenhuizen.",
+    ...               "Er moeten tolken zijn voor Nederlandse patiënten in Duitse ziekenhuizen.")
+    (('duitse',), ('nederlandse',))
+    >>> swapped_roles("Bij een scheiding moeten opa en oma hun kleinkinderen kunnen zien.",
+    ...               "Opa en oma moeten bij een scheiding hun kleinkinderen kunnen zien.") is None
+    True
+    """
+    language = detect_language(a)
+    stem = _stemmer(language).stemWord
+    tokens_a, tokens_b = words(a.replace("'s ", " ")), words(b.replace("'s ", " "))
+    stems_a, stems_b = [stem(t) for t in tokens_a], [stem(t) for t in tokens_b]
+    if len(stems_a) != len(stems_b) or stems_a == stems_b:
+        return None
+    start = next(i for i, (x, y) in enumerate(zip(stems_a, stems_b, strict=True)) if x != y)
+    end = len(stems_a)
+    while stems_a[end - 1] == stems_b[end - 1]:
+        end -= 1
+    middle_a, middle_b, tokens = stems_a[start:end], stems_b[start:end], tokens_a[start:end]
+    n = len(middle_a)
+    for size_x, size_y in itertools.product(range(1, n), repeat=2):
+        if size_x + size_y >= n:
+            continue
+        x, between, y = middle_a[:size_x], middle_a[size_x:n - size_y], middle_a[n - size_y:]
+        if middle_b != y + between + x:
+            continue
+        words_x, words_y = tokens[:size_x], tokens[n - size_y:]
+        if not (any(is_content_word(t, POLARITY_WORDS) for t in words_x)
+                and any(is_content_word(t, POLARITY_WORDS) for t in words_y)):
+            continue
+        if (start == 0 and len(between) == 1
+                and {words_x[0], words_y[0]} & PREPOSITIONS[language]):
+            return None  # verb-second order: the same claim
+        return tuple(words_x), tuple(words_y)
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _comparison(text: str) -> tuple[str, frozenset[str], frozenset[str]] | None:
+    """An unequal comparison's comparative (Snowball stem of "meer", "minder" or the word in
+    -er, as :func:`compares` reads it), the content stems before "dan" / "than" / "als" and
+    those after it in its clause; None when the text compares nothing as unequal."""
+    language = detect_language(text)
+    stem = _stemmer(language).stemWord
+    earlier: list[str] = []
+    for clause in clause_words(text, language):
+        for i, token in enumerate(clause):
+            if token != _THAN[language]:
+                continue
+            comparative = [w for w in clause[max(0, i - _COMPARATIVE_REACH):i]
+                           if w in _MORE_LESS[language] or (len(w) > 4 and w.endswith("er"))]
+            if comparative:
+                return (stem(comparative[-1]), _option_stems([*earlier, *clause[:i]], language),
+                        _option_stems(list(clause[i + 1:]), language))
+        earlier.extend(clause)
+    return None
+
+
+def reversed_comparison(a: str, b: str) -> bool:
+    """Whether two statements compare the same two things with the same comparative, each in
+    the other's order: a content word only before "dan" in one is only after it in the other,
+    and one only after it in the one only before it in the other ("Deuren op slot zijn beter
+    dan camera's" / "Camera's zijn beter dan deuren op slot"). With the comparative reversed too
+    ("minder dan" / "meer dan") the two can say the same, and :mod:`engine.polarity` reads it.
+
+    >>> reversed_comparison("Deuren op slot zijn beter dan camera's in de kamers.",
+    ...                     "Camera's in de kamers zijn beter dan deuren op slot.")
+    True
+    >>> reversed_comparison("Jongeren sporten minder dan ouderen.",
+    ...                     "Ouderen sporten meer dan jongeren.")
+    False
+    """
+    found_a, found_b = _comparison(a), _comparison(b)
+    if found_a is None or found_b is None or found_a[0] != found_b[0]:
+        return False
+    (_, before_a, after_a), (_, before_b, after_b) = found_a, found_b
+    return bool((before_a - after_a) & (after_b - before_b)) and bool(
+        (after_a - before_a) & (before_b - after_b))
 
 
 #: Share of two statements' words aligned in order (:func:`same_sentence`) from which a

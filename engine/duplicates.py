@@ -138,6 +138,24 @@ both sides ("... kunnen zien of ik mijn medicijnen heb ingenomen" / "... kunnen 
 goed met me gaat"; :func:`engine.details.new_complement`). On the 16 Dutch development sets they
 remove 4 of the 8 wrong flags and no right flag; the long statements' recall is unchanged
 (benchmarks/RESULTS.md, "Session 12, dup17k").
+
+Session 14 (flag17m) reads a claim from the order of its words and keeps five more builds from
+the flag: two phrases trading places around a part that stays
+(:func:`engine.details.swapped_roles`: "voor Duitse patiënten in Nederlandse ziekenhuizen" /
+"voor Nederlandse patiënten in Duitse ziekenhuizen"; verb-second order excepted); the same
+comparative with the two things compared in the other order
+(:func:`engine.details.reversed_comparison`); too much against the same size word negated
+(:func:`engine.polarity.excess_denied`: "veel te lang" / "helemaal niet lang"); two compounds
+sharing their first part are no equivalents in a copied sentence ("kinderopvang" /
+"kinderboerderij"), nor are two letter labels ("A-diploma" / "B-diploma"); and, for Dutch, a
+best-ranked statement whose ranking score leads the runner-up's by less than the flag model's
+``min_rank_gap`` (:func:`close_runner_up`: a new claim on a subject two statements share). The
+antonym list gained general Dutch opposites (:mod:`engine.antonyms`: "kan dicht" / "moet
+blijven", "doorlopen" / "stoppen", vooraf / achteraf, streng / soepel, huur / koop, ...). On the
+22 Dutch development sets they remove 9 of the 13 wrong flags (4 of 5 opposites) and no right
+flag; what is left: an arrangement ("bij de gemeente ondergebracht" / "onafhankelijk"), two
+same-topic claims and a profession the detail lexicon counts as one class
+(benchmarks/RESULTS.md, "Session 14, flag17m").
 """
 
 from __future__ import annotations
@@ -156,7 +174,9 @@ from .details import (
     new_complement,
     one_sided_contrast,
     replaced_element,
+    reversed_comparison,
     swapped_options,
+    swapped_roles,
 )
 from .errors import InvalidSettingError
 from .lexical import (
@@ -170,6 +190,7 @@ from .polarity import (
     POLARITY_WORDS,
     Conflict,
     conflict,
+    excess_denied,
     polarity,
     swapped_directions,
     unshared_conflict,
@@ -183,12 +204,14 @@ __all__ = [
     "DEFAULT_TOP",
     "MAX_WORDS_LANGUAGES",
     "RANKING_LANGUAGES",
+    "RANK_GAP_LANGUAGES",
     "DuplicateCandidate",
     "DuplicateCheck",
     "FlagEvidence",
     "PairEvidence",
     "changed_copy",
     "claim_conflict",
+    "close_runner_up",
     "duplicate_settings",
     "duplicates_among",
     "evidence",
@@ -390,9 +413,43 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or negation_in_frame(new_text, texts[best])
             or payer_reversal(new_text, texts[best])
             or changed_copy(new_text, texts[best])
+            or swapped_roles(new_text, texts[best]) is not None
+            or reversed_comparison(new_text, texts[best])
+            or excess_denied(new_text, texts[best])
+            or close_runner_up(new_text, scores, settings)
             or too_long_to_flag(new_text, texts[best], settings)):
         return None
     return best
+
+
+#: Languages the flag model's ``min_rank_gap`` applies to: chosen on the Dutch held-out
+#: conversations (session 14); English and German have none to choose it on.
+RANK_GAP_LANGUAGES = frozenset({"nl"})
+
+
+def close_runner_up(new_text: str, scores: np.ndarray, settings: DuplicateSettings) -> bool:
+    """Whether the runner-up's ranking score is within the flag model's ``min_rank_gap`` of the
+    best one's (never when the model sets none, and only for a new statement in a language of
+    :data:`RANK_GAP_LANGUAGES`).
+
+    The ranking score is a log-odds that the pair is a duplicate: a new claim about a subject
+    that two statements share ("De apotheek moet medicijnen gratis thuisbezorgen" against "...
+    ongebruikte medicijnen gratis inleveren" and a second apotheek statement) is near both, a
+    repeated claim stands out from the second. Such a statement is still the first suggestion;
+    it is not flagged.
+
+    >>> from meedenken.engine.settings import DUPLICATE_PROFILES
+    >>> settings = DUPLICATE_PROFILES["multilingual-e5-small"]
+    >>> close_runner_up("Er zijn te weinig huisartsen", np.array([2.0, 1.5, -3.0]), settings)
+    True
+    >>> close_runner_up("Er zijn te weinig huisartsen", np.array([2.0, 0.5, -3.0]), settings)
+    False
+    """
+    gap = settings.flag.min_rank_gap if settings.flag is not None else None
+    if gap is None or scores.size < 2 or detect_language(new_text) not in RANK_GAP_LANGUAGES:
+        return False
+    first, second = np.sort(scores)[-2:][::-1]
+    return bool(first - second < gap)
 
 
 #: Languages whose flag is blocked by :func:`changed_copy` (session 12, dup17k: chosen on the

@@ -64,6 +64,7 @@ __all__ = [
     "Polarity",
     "conflict",
     "directed_words",
+    "excess_denied",
     "negated_words",
     "negation_added",
     "polarity",
@@ -535,3 +536,42 @@ def negation_added(a: str, b: str) -> bool:
         return False
     return (any(w in plain_b and w not in reached_b for w in reached_a)
             or any(w in plain_a and w not in reached_a for w in reached_b))
+
+
+@functools.lru_cache(maxsize=8192)
+def _excess_and_denied(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The size words (:data:`SIZE_WORDS`) a statement says there is too much of ("te lang",
+    "veel te duur"; not "niet te lang") and those it negates without "te" ("helemaal niet lang",
+    a negation within :data:`NEGATION_SCOPE` words before the word), clause by clause."""
+    excess: set[str] = set()
+    denied: set[str] = set()
+    for clause in clause_words(text):
+        for i, token in enumerate(clause):
+            if token not in SIZE_WORDS:
+                continue
+            intensified = i > 0 and clause[i - 1] in INTENSIFIERS
+            head = i - 1 if intensified else i
+            negated = any(t in NEGATIONS for t in clause[max(0, head - NEGATION_SCOPE):head])
+            if intensified and not negated:
+                excess.add(token)
+            elif negated and not intensified:
+                denied.add(token)
+    return frozenset(excess), frozenset(denied)
+
+
+def excess_denied(a: str, b: str) -> bool:
+    """Whether one statement says there is too much of a size word ("te lang", "te duur") and
+    the other negates the same word ("niet lang", "helemaal niet duur"): a claim and its
+    denial. :func:`polarity` reads a negation with no state or direction word in reach as a
+    problem, like "te lang", so the two do not conflict there (session 14).
+
+    >>> excess_denied("Kinderen staan veel te lang op de wachtlijst.",
+    ...               "Kinderen staan helemaal niet lang op de wachtlijst.")
+    True
+    >>> excess_denied("Kinderen staan veel te lang op de wachtlijst.",
+    ...               "De wachtlijst is niet te lang.")
+    False
+    """
+    excess_a, denied_a = _excess_and_denied(a)
+    excess_b, denied_b = _excess_and_denied(b)
+    return bool(excess_a & denied_b) or bool(excess_b & denied_a)

@@ -65,11 +65,10 @@ def _held_out(fifth_not_met: str) -> list[Any]:
 #: Flag precision per held-out file (dup17g: a one-sided contrast, an equal against an unequal
 #: comparison and the length limit of the flag; dup17f: a replaced element in the same
 #: sentence, polarity per clause and without shared polarity words, general opposites; dup17e's
-#: flag model).
-PRECISION = _held_out(
-    "8 of 11 flags correct (73%; dup17i: 8 of 13; dup17g: 7 of 12; dup17f: 16 of 25, 64%): "
-    "'bij de gemeente ondergebracht' / 'onafhankelijk' and two same-topic claims ('zelf "
-    "betalen' / 'vergoeding' and 'geen voorrang' / 'gelokt' are blocked since dup17j)")
+#: flag model). The fifth met since session 14 (flag17m): 8 of 10 flags correct, the runner-up
+#: gap keeps a same-topic claim on another seed out (8 of 11 before; dup17i: 8 of 13; dup17g: 7
+#: of 12; dup17f: 16 of 25).
+PRECISION = [pytest.param(name, id=name.removesuffix(".txt")) for name in HELDOUT_FILES]
 #: No opposite flagged per held-out file: the fifth has reversals the claim checks miss.
 OPPOSITES = _held_out(
     "1 of 22 opposites flagged (dup17i: 3; dup17f: 6): 'bij de gemeente ondergebracht' / "
@@ -163,6 +162,10 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: and evaluated once on main 09215fa: 3 of 5, 2 of 5 flags right and no flag; 1, 1 and 0
 #: opposites flagged. A flag for long reworded pairs (branch dup17l, 16 of 19 earlier sets
 #: met) gave set 22 7 flags with 4 opposites and was not merged.
+#: After flag17m (session 14: two phrases trading places, the same comparative in the other
+#: order, 'te lang' / 'niet lang', compounds sharing their first part and letter labels in a
+#: copy, general Dutch antonyms, a close runner-up): set 17 no flag, no opposite; set 19 2 of 2
+#: right; set 20 3 of 3, no opposite (met); set 21 2 of 3, no opposite.
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -209,29 +212,18 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     "heldout_nl_9.txt": "no flag at all (0 of 0 counts as not met: the target is flags that "
                         "are right, and there are none)",
     "heldout_nl_14.txt": "no flag at all (long formal statements)",
-    "heldout_nl_17.txt": "0 of 3 flags right: an added negation at low word overlap, an "
-                         "antonym with another age, a same-topic claim",
+    "heldout_nl_17.txt": "no flag at all since session 14 (flag17m: 'te lang' / 'niet lang', "
+                         "'doorlopen' / 'stoppen' and a close runner-up; 0 of 3 right before)",
     "heldout_nl_18.txt": "no flag at all (long formal statements)",
-    "heldout_nl_19.txt": "2 of 3 flags right: 'A-diploma' / 'B- en C-diploma' in one copied "
-                         "sentence",
-    "heldout_nl_20.txt": "3 of 5 flags right: two things compared in reversed order, two "
-                         "nationalities swapped in one copied sentence",
-    "heldout_nl_21.txt": "2 of 5 flags right: an opposite without a negation word, one "
-                         "compound swapped for another ('kinderopvang' / 'kinderboerderij'), "
-                         "a same-topic claim",
+    "heldout_nl_21.txt": "2 of 3 flags right: 's avonds spreekuur' / 'online spreekuur' (the "
+                         "same opening, another claim); flag17m removed an opposite without a "
+                         "negation word and 'kinderopvang' / 'kinderboerderij'",
     "heldout_nl_22.txt": "no flag at all (long statements)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
 
 
-@pytest.mark.parametrize("name", _blind({
-    "heldout_nl_17.txt": "2 of 14 opposites flagged: 'helemaal niet lang' / 'veel te lang' on "
-                         "the wachtlijst (a negation the other lacks, few shared words), "
-                         "'stoppen op je 18e' / 'doorlopen tot je 21e'",
-    "heldout_nl_20.txt": "1 of 12 opposites flagged: 'A beter dan B' / 'B beter dan A' (the "
-                         "same words in reversed order)",
-    "heldout_nl_21.txt": "1 of 12 opposites flagged: a facility that 'kan dicht' against one "
-                         "that 'moet blijven' (no negation word)"}))
+@pytest.mark.parametrize("name", _blind({}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0

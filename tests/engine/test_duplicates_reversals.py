@@ -200,5 +200,8 @@ def test_a_reversal_keeps_the_statement_from_the_flag_not_from_the_list(monkeypa
     assert first == 0 and candidate is None
     # without the rule the pair is a flag candidate: no other check blocks it
     monkeypatch.setattr(duplicates, rule, lambda a, b: False)
+    if rule == "swapped_options":  # the two options trade places: swapped roles too (session 14)
+        assert duplicates.swapped_roles(new, seed) is not None
+        monkeypatch.setattr(duplicates, "swapped_roles", lambda a, b: None)
     first, candidate = _candidate(new, [seed, OTHER])
     assert first == 0 and candidate == 0
