@@ -166,6 +166,9 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: order, 'te lang' / 'niet lang', compounds sharing their first part and letter labels in a
 #: copy, general Dutch antonyms, a close runner-up): set 17 no flag, no opposite; set 19 2 of 2
 #: right; set 20 3 of 3, no opposite (met); set 21 2 of 3, no opposite.
+#: Sets 23 (written), 24 (phone style) and 25 (formal, 16-30 words), written blind in session 14
+#: and evaluated once on main 2b11fb3 (5 of 10, 2 of 6 flags right, no flag; 5, 4 and 0
+#: opposites flagged) and then on flag17m (5 of 7, 2 of 5 right, no flag; 2, 3 and 0 opposites).
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -202,6 +205,9 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_19.txt": "2 of 10 paraphrases flagged",
     "heldout_nl_21.txt": "2 of 10 paraphrases flagged (phone style)",
     "heldout_nl_22.txt": "no paraphrase flagged (0 of 10): long statements with reasons, the "
+                         "length limit",
+    "heldout_nl_24.txt": "2 of 10 paraphrases flagged (phone style)",
+    "heldout_nl_25.txt": "no paraphrase flagged (0 of 10): formal statements of 16-30 words, the "
                          "length limit"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
@@ -218,12 +224,21 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     "heldout_nl_21.txt": "2 of 3 flags right: 's avonds spreekuur' / 'online spreekuur' (the "
                          "same opening, another claim); flag17m removed an opposite without a "
                          "negation word and 'kinderopvang' / 'kinderboerderij'",
-    "heldout_nl_22.txt": "no flag at all (long statements)"}))
+    "heldout_nl_22.txt": "no flag at all (long statements)",
+    "heldout_nl_23.txt": "5 of 7 flags right: two opposites that reword the seed (an 'in plaats "
+                         "van' turned round, two actors trading places)",
+    "heldout_nl_24.txt": "2 of 5 flags right: three opposites ('prima' / 'slecht', 'op slot' / "
+                         "'open', a comparison turned round with its noun on one side only)",
+    "heldout_nl_25.txt": "no flag at all (formal statements)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
 
 
-@pytest.mark.parametrize("name", _blind({}))
+@pytest.mark.parametrize("name", _blind({
+    "heldout_nl_23.txt": "2 of 15 opposites flagged: reworded reversals ('in plaats van', two "
+                         "actors trading places in other words)",
+    "heldout_nl_24.txt": "3 of 15 opposites flagged: 'slapen gwn prima' / 'slapen echt slecht', "
+                         "'op slot' / 'open', 'meer geld aan grote dan aan kleine' turned round"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
