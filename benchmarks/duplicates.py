@@ -295,8 +295,8 @@ HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "held
                  "heldout_nl_5.txt")
 #: Written blind by someone who never saw the method (sessions 9 to 14, helpers heldset,
 #: heldset8, heldset10, heldset12, blind14, blind17, blind20 and blind23: 40 seeds, 10
-#: paraphrases, 12-16 opposites, 12-13 same-topic claims, 5 unrelated each; the seventh, the thirteenth, the
-#: fifteenth, the seventeenth, the twenty-first and half of the ninth, eleventh and twelfth in
+#: paraphrases, 12-16 opposites, 12-13 same-topic claims, 5 unrelated each; the seventh, the
+#: thirteenth, the fifteenth, the seventeenth, the twenty-first and half of the ninth, eleventh and twelfth in
 #: residents' phone style, the fourteenth and eighteenth long and formal, the twenty-second long
 #: with reasons and examples, the sixteenth and nineteenth with numbers and comparisons, the
 #: twenty-third written, the twenty-fourth phone style, the twenty-fifth formal), kept
