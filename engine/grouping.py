@@ -802,7 +802,11 @@ def class_groups(
         k -= 1
     if k < 2:
         return _with_steps(mapped, steps)
-    if s.trait_test:
+    if s.trait_test and n < s.trait_min_participants:
+        steps.append(KStep(k, k, None, f"too few participants ({n} < "
+                           f"{s.trait_min_participants}) to hold the classes against a "
+                           "continuous latent trait", "trait_too_few"))
+    elif s.trait_test:
         step = _trait_test_step(v, rows, loss_of[k], k, s)
         steps.append(step)
         if step.kind == "trait":

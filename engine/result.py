@@ -51,7 +51,7 @@ class OpinionMap:
 STEP_KINDS = (
     "split", "continuum", "split_too_small", "held_out", "class", "class_too_small", "unstable",
     "too_few", "alike", "too_small", "forced", "classes", "classes_continuum", "trait",
-    "classes_not_trait",
+    "classes_not_trait", "trait_too_few",
 )
 
 

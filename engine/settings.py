@@ -458,6 +458,14 @@ class GroupingSettings(_Validated):
     #: one-sided, divided among the three trait models tried (Bonferroni), 2.13 (1.96 for the
     #: two logistic ones until session 14).
     trait_test_z: float = 2.13
+    #: ... and only where at least this many participants are in conversation: with fewer,
+    #: each class profile rests on a handful of people and its prior shrinks it more than the
+    #: trait's loadings (each estimated from everyone), so two camps that vote without a single
+    #: exception lose to the trait (20 participants in two camps of 10: trait z 44-166; 60:
+    #: -37 to 75; 200: -104 to -294, the classes far better; benchmarks/RESULTS.md, session 14
+    #: lead). Chosen after those rooms, in the last hour of the session; the rooms the trait test
+    #: was made for have 200-2,000 participants.
+    trait_min_participants: int = 100
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
@@ -478,6 +486,7 @@ class GroupingSettings(_Validated):
         "class_test_z": Interval(Real, 0, None),
         "class_test_votes": Interval(Integral, 100, None),
         "trait_test_z": Interval(Real, 0, None),
+        "trait_min_participants": Interval(Integral, 0, None),
     }
 
 

@@ -173,7 +173,8 @@ class KStepAnswer(_Answer):
                      '"classes_continuum" (the class-versus-continuum test where the map saw one '
                      'continuum: classes sought / none), "trait" / "classes_not_trait" (the '
                      'latent classes against a continuous latent trait on held-out votes: '
-                     'one continuum, no clear groups / the classes stand)')
+                     'one continuum, no clear groups / the classes stand), "trait_too_few" '
+                     '(too few participants for that comparison)')
     z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
                     '"classes" and "classes_continuum": the test\'s z against the simulated '
                     'continua (null: stopped early); for "trait" and "classes_not_trait": the '

@@ -157,6 +157,8 @@ _EN = {
                     "classes: one continuum",
     "k_step_classes_not_trait": "the latent classes predict held-out votes no worse than a "
                                 "continuous latent trait",
+    "k_step_trait_too_few": "too few participants to hold the latent classes against a "
+                            "continuous latent trait",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
     "setting_effective": "this mode uses",
@@ -436,6 +438,8 @@ _NL = {
                     "de latente klassen: één doorlopende wolk",
     "k_step_classes_not_trait": "de latente klassen voorspellen achtergehouden stemmen niet "
                                 "slechter dan een doorlopende latente schaal",
+    "k_step_trait_too_few": "te weinig deelnemers om de latente klassen te vergelijken met een "
+                            "doorlopende latente schaal",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

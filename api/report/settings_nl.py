@@ -148,6 +148,10 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.trait_test_z": (
         "De gepaarde eenzijdige z over deelnemers die de schaal daarvoor moet halen (5% "
         "eenzijdig, verdeeld over de drie schalen: 2,13)."),
+    "GroupingSettings.trait_min_participants": (
+        "Die vergelijking alleen waar minstens zoveel deelnemers meedoen: met minder rust elk "
+        "klasseprofiel op een handvol mensen en verliezen twee kampen die zonder uitzondering "
+        "stemmen het van de schaal."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (

@@ -124,8 +124,9 @@ def test_a_guttman_scale_with_flipped_votes_gives_no_clear_groups(monkeypatch) -
 
 def test_two_groups_are_not_a_continuum() -> None:
     """The same comparison on two planted groups: the classes predict held-out votes better
-    than any continuous trait (z well below 0), so the two groups stand."""
-    m, truth = _blocks([40, 30])
+    than any continuous trait (z well below 0), so the two groups stand (a room above
+    ``trait_min_participants``, where the comparison is made)."""
+    m, truth = _blocks([80, 60])
     r = analyze(m, FAST)
     assert r.k == 2
     assert adjusted_rand_score(truth, r.clustering.labels) == 1.0
@@ -133,6 +134,34 @@ def test_two_groups_are_not_a_continuum() -> None:
     assert st is not None
     kept = [step for step in st.steps if step.kind == "classes_not_trait"]
     assert len(kept) == 1 and kept[0].z is not None and kept[0].z < 0
+
+
+def _two_camps(n: int, n_statements: int) -> VoteMatrix:
+    """Two camps of n / 2 that vote against each other on every statement, without a single
+    exception."""
+    P, S = np.divmod(np.arange(n * n_statements), n_statements)
+    V = np.where((P % 2 == 0) == (S % 2 == 0), 1, -1)
+    return VoteMatrix.from_records(P.tolist(), S.tolist(), V.tolist())
+
+
+@pytest.mark.parametrize(("n", "n_statements"), [(20, 5), (20, 20), (60, 20), (200, 20)])
+def test_two_camps_without_exception_are_two_groups(n, n_statements) -> None:
+    """Two camps that never break ranks are the clearest two groups there are. In a small room
+    each class profile rests on a handful of people and its prior shrinks it more than a
+    continuous trait's loadings, so the trait would 'win' (z 44-166 at 20 people): below
+    ``trait_min_participants`` the comparison is not made, and says so; in a larger room it is
+    made and the classes win it."""
+    r = analyze(_two_camps(n, n_statements), FAST)
+    assert r.k == 2
+    camp = np.arange(n) % 2
+    assert adjusted_rand_score(camp, r.clustering.labels) == 1.0
+    st = r.clustering.stability
+    assert st is not None and st.clear_groups
+    kinds = [step.kind for step in st.steps]
+    if n < GroupingSettings().trait_min_participants:
+        assert "trait_too_few" in kinds and "classes_not_trait" not in kinds
+    else:
+        assert "classes_not_trait" in kinds
 
 
 def _hidden_minority(density: float = 1.0, seed: int = 0):
