@@ -195,14 +195,15 @@ _SPEC_SESSION_14 = (
     "arm arme / rijk rijke;"
     "publiek publieke / commercieel commerciële"
 )
+_ALL_SPEC = _SPEC + ";" + _SPEC_SESSION_14
 #: Each entry: the word forms of one side and of the opposite side.
-ANTONYMS = _pairs(_SPEC + ";" + _SPEC_SESSION_14)
+ANTONYMS = _pairs(_ALL_SPEC)
 #: Pairs whose two sides one statement often names together without reversing anything
 #: ("dezelfde huisarts, andere tijden"): a text naming both sides of one of these contrasts
 #: them itself and conflicts with neither side. For every other pair (the reversals), a text
 #: naming both sides ("zelf ophalen; thuisbezorgen is te duur") takes one of them against the
 #: other and conflicts with a text naming only one, unless that text names both too.
-CONTRASTS = _contrasts(_SPEC + ";" + _SPEC_SESSION_14)
+CONTRASTS = _contrasts(_ALL_SPEC)
 #: Fixed phrases read as one word before matching ("dicht bij" is near, not closed;
 #: "openbaar vervoer" is transport, not public against private).
 _PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"), ("vlak bij", "vlakbij"),

@@ -148,7 +148,6 @@ def held_out_losses(
     return r, losses
 
 
-
 def paired_participant_z(rows: np.ndarray, loss_a: np.ndarray, loss_b: np.ndarray) -> float:
     """One-sided paired z of "b predicts held-out votes better than a", per participant.
 

@@ -58,6 +58,7 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .lexical import (
     _stemmer,
@@ -662,12 +663,21 @@ def compares(text: str) -> tuple[bool, bool]:
     language = detect_language(text)
     tokens = words(text)
     equal = _EQUAL[language].search(" ".join(tokens)) is not None
-    unequal = any(
-        token == _THAN[language] and any(
-            w in _MORE_LESS[language] or (len(w) > 4 and w.endswith("er"))
-            for w in clause[max(0, i - _COMPARATIVE_REACH):i])
-        for clause in clause_words(text, language) for i, token in enumerate(clause))
+    unequal = any(_comparatives(clause, i, language)
+                  for clause in clause_words(text, language) for i in _thans(clause, language))
     return equal, unequal
+
+
+def _thans(clause: Sequence[str], language: str) -> list[int]:
+    """Where "dan" / "than" / "als" stands in a clause."""
+    return [i for i, token in enumerate(clause) if token == _THAN[language]]
+
+
+def _comparatives(clause: Sequence[str], i: int, language: str) -> list[str]:
+    """The comparatives within :data:`_COMPARATIVE_REACH` words before position ``i`` of a
+    clause ("meer", "minder" or a word ending in -er), in order."""
+    return [w for w in clause[max(0, i - _COMPARATIVE_REACH):i]
+            if w in _MORE_LESS[language] or (len(w) > 4 and w.endswith("er"))]
 
 
 def comparison_conflict(a: str, b: str) -> bool:
@@ -834,11 +844,8 @@ def _comparison(text: str) -> tuple[str, frozenset[str], frozenset[str]] | None:
     stem = _stemmer(language).stemWord
     earlier: list[str] = []
     for clause in clause_words(text, language):
-        for i, token in enumerate(clause):
-            if token != _THAN[language]:
-                continue
-            comparative = [w for w in clause[max(0, i - _COMPARATIVE_REACH):i]
-                           if w in _MORE_LESS[language] or (len(w) > 4 and w.endswith("er"))]
+        for i in _thans(clause, language):
+            comparative = _comparatives(clause, i, language)
             if comparative:
                 return (stem(comparative[-1]), _option_stems([*earlier, *clause[:i]], language),
                         _option_stems(list(clause[i + 1:]), language))
