@@ -125,22 +125,33 @@ _EN = {
     "k_scores": "held-out log-loss",
     "k_method": "starting from one group, a group is split in two (weighted k-means of its base "
                 "clusters) only when it splits more cleanly than simulated continuous clouds "
-                "fitted to its own votes (SigClust-style test, 5%), the split predicts held-out "
-                "votes better (paired test over participants, one-sided 5%) and both parts have "
-                "at least the minimum size; every group must then be reproducible (clusterwise "
-                "bootstrap Jaccard of at least 0.75, Hennig 2007). Where the map finds groups, "
-                "how many and who are then decided by a latent class model of the agree/disagree "
-                "votes with a leniency per participant (EM): a class is added while it predicts "
-                "held-out votes better (paired test, one-sided 5%) and is at least the minimum "
-                "size, and every class must be reproducible in the same bootstrap sense; each "
-                "group's centre is its members' mean position on the map. Where the map sees one "
-                "continuum, the votes are asked directly: two latent classes must fit them better "
-                "than they fit each of up to 8 continua simulated from a two-dimensional "
-                "continuous model fitted to the same votes (same voted cells, z of at least 3), "
-                "before classes are sought as above. The grouping uses its own fixed seed, so it "
-                "does not depend on the analysis seed; because its tests are Monte Carlo "
-                "comparisons, the whole grouping is run up to three times with seeds of its own "
-                "and the number of groups most runs find is published (ties: the smaller)",
+                "fitted to its own votes (SigClust-style test, {split_alpha}), the split predicts "
+                "held-out votes better (paired test over participants, z of at least "
+                "{held_out_z}) and both parts have at least the minimum size ({min_size}); every "
+                "group must then be reproducible (clusterwise bootstrap Jaccard of at least "
+                "{jaccard}, Hennig 2007)",
+    "k_method_classes": "Where the map finds groups, how many and who are then decided by a "
+                        "latent class model of the agree/disagree votes with a leniency per "
+                        "participant (EM): a class is added while it predicts held-out votes "
+                        "better (paired test, z of at least {held_out_z}) and is at least the "
+                        "minimum size, and every class must be reproducible in the same "
+                        "bootstrap sense; each group's centre is its members' mean position on "
+                        "the map",
+    "k_method_class_test": "Where the map sees one continuum, the votes are asked directly: two "
+                           "latent classes must fit them better than they fit each of up to "
+                           "{null} continua simulated from a two-dimensional continuous model "
+                           "fitted to the same votes (same voted cells, z of at least {z}), "
+                           "before classes are sought as above",
+    "k_method_trait": "In a room of at least {n} participants in conversation, latent classes "
+                      "that give two or more groups must also predict held-out votes no worse "
+                      "than a continuous latent trait of the same votes (logistic on one and two "
+                      "axes, step-like on one; paired test, z of at least {z}); otherwise there "
+                      "are no clear opinion groups",
+    "k_method_seed": "The grouping uses its own fixed seed, so it does not depend on the analysis "
+                     "seed",
+    "k_method_restarts": "because its tests are Monte Carlo comparisons, the whole grouping is "
+                         "run up to {n} times with seeds of its own and the number of groups most "
+                         "runs find is published (ties: the smaller)",
     "k_step_class": "another latent class predicts held-out votes better",
     "k_step_too_small": "group below the minimum size merged",
     "k_step_split": "two groups, not a continuum",
@@ -402,24 +413,34 @@ _NL = {
     "k_method": "vanaf één groep wordt een groep alleen in tweeën gesplitst (gewogen k-means van "
                 "haar basisclusters) als ze scherper uiteenvalt dan gesimuleerde doorlopende "
                 "wolken die op haar eigen stemmen zijn aangepast (toets in de trant van SigClust, "
-                "5%), de splitsing achtergehouden stemmen beter voorspelt (gepaarde toets over "
-                "deelnemers, eenzijdig 5%) en beide delen minstens de minimumgrootte hebben; elke "
-                "groep moet daarna herhaalbaar zijn (Jaccard over bootstrap-steekproeven minstens "
-                "0,75, Hennig 2007). Waar de kaart groepen vindt, bepaalt daarna een "
-                "latenteklassenmodel van de stemmen eens/oneens, met een eigen instemmingsneiging "
-                "per deelnemer (EM), hoeveel groepen er zijn en wie erin zit: een klasse komt "
-                "erbij zolang ze achtergehouden stemmen beter voorspelt (gepaarde toets, eenzijdig "
-                "5%) en minstens de minimumgrootte heeft, en elke klasse moet op dezelfde manier "
-                "herhaalbaar zijn; het middelpunt van een groep is de gemiddelde plaats van haar "
-                "leden op de kaart. Waar de kaart één doorlopende wolk ziet, worden de stemmen "
-                "zelf gevraagd: twee latente klassen moeten ze beter beschrijven dan elk van ten "
-                "hoogste 8 doorlopende wolken die gesimuleerd zijn uit een tweedimensionaal "
-                "doorlopend model van dezelfde stemmen (dezelfde gestemde cellen, z minstens 3), "
-                "voordat er zoals hierboven klassen worden gezocht. De indeling gebruikt een eigen "
-                "vast startgetal en hangt dus niet af van het startgetal van de analyse; omdat "
-                "haar toetsen op simulaties berusten, wordt de hele indeling tot drie keer "
-                "uitgevoerd met eigen startgetallen en wordt het aantal groepen gepubliceerd dat "
-                "de meeste herhalingen vinden (bij gelijkspel het kleinste)",
+                "{split_alpha}), de splitsing achtergehouden stemmen beter voorspelt (gepaarde "
+                "toets over deelnemers, z minstens {held_out_z}) en beide delen minstens de "
+                "minimumgrootte ({min_size}) hebben; elke groep moet daarna herhaalbaar zijn "
+                "(Jaccard over bootstrap-steekproeven minstens {jaccard}, Hennig 2007)",
+    "k_method_classes": "Waar de kaart groepen vindt, bepaalt daarna een latenteklassenmodel "
+                        "van de stemmen eens/oneens, met een eigen instemmingsneiging per "
+                        "deelnemer (EM), hoeveel groepen er zijn en wie erin zit: een klasse komt "
+                        "erbij zolang ze achtergehouden stemmen beter voorspelt (gepaarde toets, "
+                        "z minstens {held_out_z}) en minstens de minimumgrootte heeft, en elke "
+                        "klasse moet op dezelfde manier herhaalbaar zijn; het middelpunt van een "
+                        "groep is de gemiddelde plaats van haar leden op de kaart",
+    "k_method_class_test": "Waar de kaart één doorlopende wolk ziet, worden de stemmen zelf "
+                           "gevraagd: twee latente klassen moeten ze beter beschrijven dan elk "
+                           "van ten hoogste {null} doorlopende wolken die gesimuleerd zijn uit "
+                           "een tweedimensionaal doorlopend model van dezelfde stemmen (dezelfde "
+                           "gestemde cellen, z minstens {z}), voordat er zoals hierboven klassen "
+                           "worden gezocht",
+    "k_method_trait": "In een gesprek met minstens {n} deelnemers moeten latente klassen die "
+                      "twee of meer groepen geven achtergehouden stemmen ook niet slechter "
+                      "voorspellen dan een doorlopende latente schaal van dezelfde stemmen "
+                      "(logistisch op één en twee assen, trapvormig op één; gepaarde toets, z "
+                      "minstens {z}); anders zijn er geen duidelijke opiniegroepen",
+    "k_method_seed": "De indeling gebruikt een eigen vast startgetal en hangt dus niet af van het "
+                     "startgetal van de analyse",
+    "k_method_restarts": "omdat haar toetsen op simulaties berusten, wordt de hele indeling tot "
+                         "{n} keer uitgevoerd met eigen startgetallen en wordt het aantal groepen "
+                         "gepubliceerd dat de meeste herhalingen vinden (bij gelijkspel het "
+                         "kleinste)",
     "k_step_class": "een extra latente klasse voorspelt achtergehouden stemmen beter",
     "k_step_too_small": "groep onder de minimumgrootte samengevoegd",
     "k_step_split": "twee groepen, geen doorlopende wolk",

@@ -6,7 +6,7 @@ Light on purpose (no pandas or matplotlib), so the command line can use it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from meedenken.api.present.analysis import group_stability_answer
@@ -28,6 +28,29 @@ def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings) 
             + ("" if step.p_value is None
                else f" (p = {format_number(f'{step.p_value:.3f}', lang)})")
             + ("" if step.z is None else f" (z = {format_number(f'{step.z:.2f}', lang)})"))
+
+
+def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
+                 number: Callable[[float, int], str]) -> str:
+    """How k is chosen, written from the settings this analysis used (every figure from its
+    setting, a test that is switched off left out), as sentences without the last full stop."""
+    g = settings.grouping
+    parts = [words["k_method"].format(
+        split_alpha=f"{number(100 * g.split_alpha, 0 if 100 * g.split_alpha % 1 == 0 else 1)}%",
+        held_out_z=number(g.held_out_z, 2), min_size=g.min_group_size,
+        jaccard=number(g.min_jaccard, 2))]
+    if g.latent_classes:
+        parts.append(words["k_method_classes"].format(held_out_z=number(g.held_out_z, 2)))
+    if g.latent_classes and g.class_test:
+        parts.append(words["k_method_class_test"].format(null=g.class_test_null,
+                                                         z=number(g.class_test_z, 2)))
+    if g.latent_classes and g.trait_test:
+        parts.append(words["k_method_trait"].format(n=g.trait_min_participants,
+                                                    z=number(g.trait_test_z, 2)))
+    seed = words["k_method_seed"]
+    if g.restarts > 1:
+        seed += "; " + words["k_method_restarts"].format(n=g.restarts)
+    return ". ".join([*parts, seed])
 
 
 def stability_words(result: AnalysisResult, words: Mapping[str, str],
@@ -78,6 +101,6 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
         "uncertain": uncertain,
         "text": text,
         "min_size": words["stability_min_size"].format(n=answer.min_group_size),
-        "method": words["k_method"], "steps": steps,
+        "method": _method_text(words, settings, number), "steps": steps,
         "scores": f"{words['k_scores']}: {scores}" if scores else "",
     }

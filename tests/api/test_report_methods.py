@@ -406,6 +406,36 @@ def test_stability_line_named_is_the_one_set(dutch: tuple[ReportSource, str]) ->
     assert "Let op" not in text  # 0.68 is above this line
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_k_method_is_written_from_the_settings_used(
+        dutch: tuple[ReportSource, str], lang: str) -> None:
+    """The methods name each test's figure from the settings of this analysis (not the
+    defaults written into the text), and leave out a test that was switched off."""
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+    from meedenken.engine.settings import GroupingSettings
+
+    source, _ = dutch
+    words = strings(lang)
+    default = AnalysisSettings()
+    result = analyze(source.matrix, default, random_state=0)
+    text = stability_words(result, words, default)["method"]  # type: ignore[index]
+    for key in ("k_method_class_test", "k_method_trait", "k_method_restarts"):
+        assert words[key].split("{")[0] in text, key
+    assert "3" in text and ("2.13" if lang == "en" else "2,13") in text
+
+    changed = AnalysisSettings(grouping=GroupingSettings(
+        restarts=1, trait_test=False, class_test_null=11, class_test_z=2.5, min_jaccard=0.8,
+        trait_min_participants=150))
+    text = stability_words(result, words, changed)["method"]  # type: ignore[index]
+    assert words["k_method_trait"].split("{")[0] not in text  # switched off: not described
+    assert words["k_method_restarts"].split("{")[0] not in text  # one run: nothing to count
+    assert " 11 " in text and ("2.50" if lang == "en" else "2,50") in text
+    assert ("0.80" if lang == "en" else "0,80") in text and "0,75" not in text
+    assert "0.75" not in text and "2.13" not in text and "2,13" not in text
+
+
 def test_an_empty_map_draws_without_a_warning() -> None:
     """A conversation without votes yet (a --db report early on): the map is drawn empty, and
     matplotlib's "No artists with labels found to put in legend" does not reach the terminal."""
