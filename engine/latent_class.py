@@ -179,8 +179,10 @@ def _eta(v: Votes, logit: np.ndarray, lean: np.ndarray) -> np.ndarray:
 def _class_loglik(v: Votes, p: np.ndarray) -> np.ndarray:
     """(n, k) log-likelihood of each participant's votes under each class, from each vote's
     (m, k) probability of agreeing."""
-    chance = np.where(v.y[:, None] > 0, p, 1.0 - p)
-    return np.asarray(v.by_row @ np.log(np.maximum(chance, 1e-300)))
+    chance = 1.0 - p  # then p where the vote agrees: np.where's values, in place
+    np.copyto(chance, p, where=(v.y > 0)[:, None])
+    np.maximum(chance, 1e-300, out=chance)
+    return np.asarray(v.by_row @ np.log(chance, out=chance))
 
 
 def _responsibilities(
