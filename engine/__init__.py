@@ -12,15 +12,13 @@ torch, sentence-transformers, matplotlib, pandas or FastAPI at import time
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
-
-# ``bridging`` names both a function and its module: imported lazily, a later ``import
-# meedenken.engine.bridging`` would rebind the package's ``bridging`` to the module. Loaded here
-# (numpy and SciPy only), the name stays the function, as it always was.
-from .bridging import BridgingResult, BridgingSettings, BridgingStatement, bridging
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analysis import analyze, update
+    from .bridging import BridgingResult, BridgingSettings, BridgingStatement, bridging
     from .errors import EngineError, InvalidSettingError, InvalidVotesError
     from .matrix import VoteMatrix
     from .result import AnalysisResult, AnalysisState, ClusteringResult, OpinionMap
@@ -28,6 +26,10 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
 
 #: Public name -> the module of this package that defines it.
 _EXPORTS = {
+    "bridging": "bridging",
+    "BridgingResult": "bridging",
+    "BridgingSettings": "bridging",
+    "BridgingStatement": "bridging",
     "analyze": "analysis",
     "update": "analysis",
     "EngineError": "errors",
@@ -64,6 +66,22 @@ __all__ = [
     "bridging",
     "update",
 ]
+
+
+class _Package(types.ModuleType):
+    """This package's module type: ``bridging`` names both a function and its module, and
+    importing the module ``meedenken.engine.bridging`` binds it on the package as ``bridging``;
+    the package keeps the name for the function, as it always had (loaded on first use like the
+    other names, so that ``import meedenken.engine``, and reading ``engine.settings`` in
+    ``meedenken analyze`` before the export, no longer load SciPy and the bridging modules)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "bridging" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

@@ -172,14 +172,17 @@ class ClassProfiles:
 
 def _eta(v: Votes, logit: np.ndarray, lean: np.ndarray) -> np.ndarray:
     """(m, k) log-odds of each vote under each class."""
-    return np.ascontiguousarray(logit.T)[v.col] + lean[v.row][:, None]
+    # np.take, not fancy indexing: the same rows, gathered 10-20x faster for k >= 2.
+    return np.take(np.ascontiguousarray(logit.T), v.col, axis=0) + lean[v.row][:, None]
 
 
 def _class_loglik(v: Votes, p: np.ndarray) -> np.ndarray:
     """(n, k) log-likelihood of each participant's votes under each class, from each vote's
     (m, k) probability of agreeing."""
-    chance = np.where(v.y[:, None] > 0, p, 1.0 - p)
-    return np.asarray(v.by_row @ np.log(np.maximum(chance, 1e-300)))
+    chance = 1.0 - p  # then p where the vote agrees: np.where's values, in place
+    np.copyto(chance, p, where=(v.y > 0)[:, None])
+    np.maximum(chance, 1e-300, out=chance)
+    return np.asarray(v.by_row @ np.log(chance, out=chance))
 
 
 def _responsibilities(
@@ -201,7 +204,7 @@ def _newton_steps(
     """One Newton step of every class's log-odds per statement (weighted participants) and of
     every participant's leniency, both from the same (m, k) vote probabilities ``p``; returns
     (logit, lean, the leniencies' precision)."""
-    rv = resp[v.row]
+    rv = np.take(resp, v.row, axis=0)
     resid, info = rv * (v.y[:, None] - p), rv * p * (1.0 - p)
     ones = np.ones(resp.shape[1])
     w = v.weight[v.row][:, None]
@@ -375,7 +378,8 @@ def held_out_losses(
                 tau=model.tau,
             )
             r, c = v.row[test], v.col[test]
-            p = (refit.resp[r] * expit(refit.logit[:, c].T + refit.lean[r][:, None])).sum(1)
+            p = (np.take(refit.resp, r, axis=0)
+                 * expit(np.take(refit.logit, c, axis=1).T + refit.lean[r][:, None])).sum(1)
             losses[k][test] = vote_log_loss(v.y[test], np.clip(p, 1e-9, 1.0 - 1e-9))
     return v.row, losses
 

@@ -100,7 +100,7 @@ class LatentTrait:
 def _design(left: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """(m, d + 1) each vote's regressors for the other side's parameters: ``left[rows]`` with
     its last column (the intercept's or the leniency's coefficient) set to 1."""
-    x = left[rows].copy()
+    x = np.take(left, rows, axis=0)  # left[rows] (a new array), gathered faster
     x[:, -1] = 1.0
     return x
 
@@ -109,7 +109,7 @@ def _eta(
     statements: np.ndarray, participants: np.ndarray, rows: np.ndarray, cols: np.ndarray
 ) -> np.ndarray:
     """The agree log-odds of participants ``rows`` with statements ``cols`` at the estimates."""
-    st, pa = statements[cols], participants[rows]
+    st, pa = np.take(statements, cols, axis=0), np.take(participants, rows, axis=0)
     d = statements.shape[1] - 1
     return (st[:, :d] * pa[:, :d]).sum(axis=1) + st[:, d] + pa[:, d]
 

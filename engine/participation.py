@@ -244,6 +244,33 @@ def time_series(
     )
 
 
+#: :func:`_distinct_per_row` marks the cells in a (rows x columns) table of bytes up to this many
+#: cells (64 MB; a 20,000 x 900 room takes 18 MB), else sums duplicates of a sparse matrix.
+DENSE_CELLS = 64_000_000
+
+
+def _distinct_per_row(rows: np.ndarray, cols: np.ndarray, n_rows: int,
+                      n_cols: int) -> np.ndarray:
+    """The number of distinct columns per row among the pairs (rows, cols).
+
+    A table of the cells, marked and summed per row, where it is small enough: one pass over the
+    pairs (a fifth of the time of the sparse matrix on the 20,000-participant export's 2.3
+    million votes); else a sparse matrix whose duplicates are summed (sorting within rows only,
+    several times faster than a global sort or np.unique of the keys). The same counts.
+
+    >>> _distinct_per_row(np.array([0, 0, 0, 2]), np.array([1, 1, 0, 1]), 3, 2).tolist()
+    [2, 0, 1]
+    """
+    if n_rows * n_cols <= DENSE_CELLS:
+        seen = np.zeros(n_rows * n_cols, dtype=bool)
+        seen[rows * n_cols + cols] = True
+        return np.count_nonzero(seen.reshape(n_rows, n_cols), axis=1)
+    cells = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                          shape=(n_rows, n_cols))
+    cells.sum_duplicates()
+    return np.diff(cells.indptr)
+
+
 def _first_time(who: np.ndarray, times: np.ndarray, n: int) -> np.ndarray:
     """Earliest known time per participant (inf if none)."""
     first = np.full(n, np.inf)
@@ -327,12 +354,8 @@ def participation(
     if n_s and authors.max() >= n_p:
         raise EngineError(f"statement_authors must be -1 or < {n_p}, got {authors.max()}")
 
-    # Distinct cells through a sparse matrix: summing duplicates sorts only within each row,
-    # several times faster than a global sort or np.unique of 3 million keys.
-    cells = sp.csr_matrix((np.ones(len(vp), dtype=np.int32), (vp, vs)), shape=(n_p, n_s))
-    cells.sum_duplicates()
-    per_voter = np.diff(cells.indptr)
-    n_cells = int(cells.nnz)
+    per_voter = _distinct_per_row(vp, vs, n_p, n_s)
+    n_cells = int(per_voter.sum())
     voted = per_voter[per_voter > 0]
     wrote = authors[authors >= 0]
     needed = min(min_votes, n_s)

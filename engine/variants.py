@@ -9,6 +9,7 @@ says in its docstring what Pol.is does and what the default does instead (the li
 from __future__ import annotations
 
 from collections.abc import Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -366,11 +367,22 @@ class DefaultSteps(_Common):
         consensus of up to ``grouping.restarts`` runs, each with its own seed, stopped once the
         majority k is settled (:func:`engine.grouping.consensus`)."""
         s = run.settings.grouping
+        seeds = restart_seeds(s)
         runs: list[StableGrouping] = []
-        for seed in restart_seeds(s):
-            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed)))
+        # One run never settles the majority of two or more, so the first two always run: the
+        # second in a thread beside the first (NumPy's and SciPy's loops release the GIL; each
+        # run reads only its own seed's generators and the shared votes), the same two runs
+        # as one after the other, sooner on two cores.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grouping-run") as pool:
+            second = (pool.submit(self._publish_once, run, mapped, base,
+                                  s.with_(random_state=seeds[1])) if len(seeds) > 1 else None)
+            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0])))
+            if second is not None:
+                runs.append(second.result())
+        for seed in seeds[2:]:
             if majority_settled([g.k for g in runs], s.restarts):
                 break
+            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed)))
 
         def members(g: StableGrouping) -> np.ndarray:
             return g.member_labels if g.member_labels is not None else g.labels[base.labels]

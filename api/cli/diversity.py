@@ -107,7 +107,7 @@ def _positions(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
     if ids.min() >= 0 and high < len(values) + DENSE_ID_SLACK:
         table = np.full(high + 2, -1, dtype=np.int64)  # the last entry answers every other id
         table[ids] = np.arange(len(ids))
-        return table[np.where((values >= 0) & (values <= high), values, high + 1)]
+        return table[np.clip(values, -1, high + 1)]  # -1 and high + 1: the last entry
     order = np.argsort(ids, kind="stable")
     at = np.minimum(np.searchsorted(ids[order], values), len(ids) - 1)
     return np.where(ids[order][at] == values, order[at], -1)

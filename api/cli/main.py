@@ -156,7 +156,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
     if args.polis_math is not None and not args.polis_compatible:
         raise CommandError("argument --polis-math: needs --polis-compatible (Pol.is's state "
                            "continues only with Pol.is's steps)", prog="meedenken analyze")
-    settings = analysis_settings(args)  # imports the engine's package (SciPy's sparse) first
+    settings = analysis_settings(args)  # the engine's settings only (no SciPy yet)
     pause_collector()  # a one-shot command: no collector passes over a million objects
     # pandas, scikit-learn and pydantic are imported in the background while this thread reads
     # the export, builds the matrix and counts participation (process.Preload).
