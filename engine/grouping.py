@@ -522,6 +522,11 @@ TRAIT_MAX_STEPS = 200
 #: ``trait_test_z`` (Bonferroni), and a two-axis step-like model, at its weak ridge, overfits
 #: sparse rooms.
 STEP_AXES = (1,)
+#: EM steps at most of the located classes the trait is held against (:func:`_trait_test_step`,
+#: to :data:`engine.latent_trait.LOCATED_TOLERANCE`), on all the votes and on each fold's
+#: (warm-started from the first).
+LOCATED_MAX_STEPS = 1000
+LOCATED_HELD_OUT_STEPS = 100
 
 
 def _class_starts(
@@ -667,12 +672,12 @@ def _trait_test_step(
     other on every statement lost to the trait (z 44-166; benchmarks/RESULTS.md, session 14
     lead, session 15 g15s)."""
     k = model.k
-    located = lt.fit_located(v, lt.locate(model), max_iterations=CLASS_MAX_STEPS)
+    located = lt.fit_located(v, lt.locate(model), max_iterations=LOCATED_MAX_STEPS)
     _, class_loss = lt.located_held_out_losses(
         v,
         located,
         n_folds=s.class_folds,
-        iterations=CLASS_HELD_OUT_STEPS,
+        iterations=LOCATED_HELD_OUT_STEPS,
         rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
     )
 
