@@ -522,11 +522,6 @@ TRAIT_MAX_STEPS = 200
 #: ``trait_test_z`` (Bonferroni), and a two-axis step-like model, at its weak ridge, overfits
 #: sparse rooms.
 STEP_AXES = (1,)
-#: EM steps at most of the located classes the trait is held against (:func:`_trait_test_step`,
-#: to :data:`engine.latent_trait.LOCATED_TOLERANCE`), on all the votes and on each fold's
-#: (warm-started from the first).
-LOCATED_MAX_STEPS = 1000
-LOCATED_HELD_OUT_STEPS = 100
 
 
 def _class_starts(
@@ -654,34 +649,15 @@ def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
 
 
 def _trait_test_step(
-    v: lc.Votes, rows: np.ndarray, model: lc.LatentClasses, s: GroupingSettings
+    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings
 ) -> KStep:
     """The k classes against a continuous latent trait of the same votes
     (:mod:`engine.latent_trait`: logistic on 1 and on 2 axes, and step-like on 1 axis, with a
     floor and a ceiling), scored on the same held-out folds: kind "trait" when the best of the
     three predicts held-out votes better than the classes at ``trait_test_z`` (paired one-sided
-    z over participants), "classes_not_trait" otherwise.
+    z over participants), "classes_not_trait" otherwise."""
 
-    The classes are held against the trait as *located* classes (:func:`engine.latent_trait.
-    locate`): the same k profiles written as the trait's statements (loadings and intercept,
-    the trait's prior) at k class positions (the prior of a trait position), so the two models
-    differ only in where participants may sit, at k points or anywhere on the axes (the
-    latent class versus factor comparison of Lubke & Neale 2006). With the class model's own
-    prior (each class's log-odds N(0, 1)) a class of a few members is shrunk far more than the
-    trait's loadings (each estimated from everyone): two camps of 10 that vote against each
-    other on every statement lost to the trait (z 44-166; benchmarks/RESULTS.md, session 14
-    lead, session 15 g15s)."""
-    k = model.k
-    located = lt.fit_located(v, lt.locate(model), max_iterations=LOCATED_MAX_STEPS)
-    _, class_loss = lt.located_held_out_losses(
-        v,
-        located,
-        n_folds=s.class_folds,
-        iterations=LOCATED_HELD_OUT_STEPS,
-        rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
-    )
-
-    def losses(axes: tuple[int, ...], **how: Any) -> dict[int, np.ndarray]:
+    def losses(axes: tuple[int, ...], **model: Any) -> dict[int, np.ndarray]:
         return lt.held_out_losses(
             v,
             axes,
@@ -689,7 +665,7 @@ def _trait_test_step(
             max_iterations=TRAIT_MAX_STEPS,
             rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
             seed=s.random_state,
-            **how,
+            **model,
         )[1]
 
     named = {
@@ -788,6 +764,7 @@ def class_groups(
         return rows, losses[model.k]
 
     rows, last_loss = held_out(models[1])
+    loss_of = {1: last_loss}
     z_of: dict[int, float] = {}
     scores = {1: -float(last_loss.mean())}
     for k in range(2, max_groups + 1):
@@ -810,7 +787,7 @@ def class_groups(
                 )
             )
             break
-        models[k], z_of[k], last_loss = model, z, loss
+        models[k], z_of[k], last_loss, loss_of[k] = model, z, loss, loss
         scores[k] = -float(loss.mean())
         steps.append(
             KStep(k - 1, k, None, "another latent class predicts held-out votes better", "class", z)
@@ -830,7 +807,7 @@ def class_groups(
                            f"{s.trait_min_participants}) to hold the classes against a "
                            "continuous latent trait", "trait_too_few"))
     elif s.trait_test:
-        step = _trait_test_step(v, rows, models[k], s)
+        step = _trait_test_step(v, rows, loss_of[k], k, s)
         steps.append(step)
         if step.kind == "trait":
             return _published_one(n_base, points[:, :2].mean(axis=0)[None, :], steps, scores,

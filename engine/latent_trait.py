@@ -35,17 +35,6 @@ other votes only. The position is integrated out under its
 Laplace posterior (the class model likewise averages over its class probabilities) with the
 probit approximation of the logistic-normal integral (MacKay 1992); the leniency is a point
 estimate in both models.
-
-**Located classes** (:class:`LocatedClasses`): the latent classes the trait is held against,
-written in the trait's own terms, a located latent class model (Lindsay, Clogg & Grego 1991,
-JASA 86, 96-107; the latent class end of Lubke & Neale's factor mixture models): each class
-sits at a position ``m_c`` on d = k - 1 axes (prior N(0, I), a trait position's) and agrees with
-statement s with log-odds ``a_s + b_s . m_c + u_i`` (the trait's statements and prior); any k
-class profiles can be written so. The comparison then asks only whether the participants sit
-at k points or anywhere on the axes. The class model's own prior (each class's log-odds
-N(0, 1)) shrinks a class of a handful of people far more than the trait's loadings, each
-estimated from everyone: two camps of 10 that vote against each other on every statement
-lost to the trait by z 44-166 (benchmarks/RESULTS.md, session 14 lead and session 15 g15s).
 """
 
 from __future__ import annotations
@@ -58,15 +47,7 @@ from scipy.special import expit
 
 from . import latent_class as lc
 
-__all__ = [
-    "LatentTrait",
-    "LocatedClasses",
-    "fit_located",
-    "fit_trait",
-    "held_out_losses",
-    "locate",
-    "located_held_out_losses",
-]
+__all__ = ["LatentTrait", "fit_trait", "held_out_losses"]
 
 #: Ridge on every statement's intercept and loadings: the class model's ``RIDGE`` (a normal
 #: prior with variance 1 on the log-odds scale).
@@ -81,11 +62,6 @@ STEP_RIDGE = 0.1
 #: Stop when the mean penalised log-likelihood per vote improves by less than this (the class
 #: model's tolerance), or after the given number of alternations.
 TOLERANCE = lc.TOLERANCE
-#: ... of the located classes (:func:`fit_located`): their positions and loadings are a product,
-#: and alternating Newton steps on a product creep, so at the class model's 1e-4 a fit stopped
-#: far from its optimum (scoop-hivemind.biodiversity: trait z 1.49 at 1e-4, 2.37 at 1e-7;
-#: benchmarks/RESULTS.md, session 15 g15s).
-LOCATED_TOLERANCE = 1e-7
 #: No Newton step moves a parameter by more than this (log-odds units): the first steps from
 #: the singular-vector start can overshoot on statements everyone in a direction agrees with.
 MAX_STEP = 2.0
@@ -341,142 +317,4 @@ def held_out_losses(
             )
             p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
             losses[d][test] = lc.vote_log_loss(v.y[test], p)
-    return v.row, losses
-
-
-@dataclass(frozen=True)
-class LocatedClasses:
-    """Latent classes as points on the trait's axes (a located latent class model): the
-    class model's k profiles written as the trait's statements (loadings and intercept, the
-    same prior) at k class positions on d = k - 1 axes (the prior of a participant's
-    position), with the class model's leniency and class shares."""
-
-    #: (S, d + 1) per statement: loadings on the d axes, then the intercept.
-    statements: np.ndarray
-    #: (k, d) each class's position; (k,) the class shares.
-    locations: np.ndarray
-    weights: np.ndarray
-    #: Leniency spread (log-odds); (n,) each participant's class probabilities and leniency.
-    tau: float
-    resp: np.ndarray
-    lean: np.ndarray
-    #: Mean log-likelihood per vote (the leniency's prior in; the statements' and positions'
-    #: out, as :class:`engine.latent_class.LatentClasses`).
-    loglik: float
-
-    @property
-    def logit(self) -> np.ndarray:
-        """(k, S) each class's log-odds of agreeing (participant of average leniency)."""
-        d = self.locations.shape[1]
-        return self.locations @ self.statements[:, :d].T + self.statements[:, d][None, :]
-
-
-def locate(model: lc.LatentClasses) -> LocatedClasses:
-    """The located classes of a fitted class model, as a start: the profiles' deviations from
-    their share-weighted mean (rank at most k - 1) split by their singular value decomposition
-    into class positions and loadings (each side the square root of the singular values), the
-    mean as the intercepts; the same log-odds.
-
-    Examples
-    --------
-    Two classes on three statements: one axis, the classes on either side, the same profiles.
-
-    >>> logit = np.array([[2.0, -1.0, 0.5], [-2.0, 1.0, 0.0]])
-    >>> model = lc.LatentClasses(np.array([0.5, 0.5]), logit, 0.5, np.full((4, 2), 0.5),
-    ...                          np.zeros(4), 0.0)
-    >>> located = locate(model)
-    >>> located.locations.shape, bool(np.allclose(located.logit, logit))
-    ((2, 1), True)
-    """
-    k = model.k
-    intercept = model.weights @ model.logit
-    u, sv, vt = np.linalg.svd(model.logit - intercept[None, :], full_matrices=False)
-    d = max(k - 1, 1)
-    scale = np.sqrt(sv[:d])
-    statements = np.column_stack([vt[:d].T * scale, intercept])
-    return LocatedClasses(statements, u[:, :d] * scale, model.weights, model.tau, model.resp,
-                          model.lean, model.loglik)
-
-
-def fit_located(
-    v: lc.Votes,
-    start: LocatedClasses,
-    *,
-    max_iterations: int,
-    ridge: float = RIDGE,
-    tolerance: float = LOCATED_TOLERANCE,
-) -> LocatedClasses:
-    """EM of the located classes from ``start`` (same participants and statements): per
-    step the class shares, one Newton step of every statement's loadings and intercept (ridge
-    ``ridge``, the trait's), of every class position (prior N(0, I), the trait's positions')
-    and of every participant's leniency (as :func:`engine.latent_class.em`), then the class
-    probabilities; stops as :func:`engine.latent_class.em` does."""
-    statements, m, lean = start.statements.copy(), start.locations.copy(), start.lean.copy()
-    resp, tau2, weights = start.resp, start.tau**2, start.weights
-    k, d = m.shape
-    q = d + 1
-    n_votes = max(float(len(v.y)), 1.0)
-    rv_weight = v.weight[v.row][:, None]
-    last, mean_ll = -np.inf, -np.inf
-
-    def probabilities() -> np.ndarray:  # (votes, k) P(agree) under each class
-        logit = m @ statements[:, :d].T + statements[:, d][None, :]
-        return expit(np.ascontiguousarray(logit.T)[v.col] + lean[v.row][:, None])
-
-    for _ in range(max_iterations):
-        mass = v.weight @ resp + 1.0
-        weights = mass / mass.sum()
-        rv = resp[v.row] * rv_weight
-        # The statements: each vote's regressors under class c are (m_c, 1), weighted by resp.
-        p = probabilities()
-        x = np.column_stack([m, np.ones(k)])  # (k, q)
-        outer = (x[:, :, None] * x[:, None, :]).reshape(k, q * q)
-        grad = np.asarray(v.by_col @ ((rv * (v.y[:, None] - p)) @ x)) - ridge * statements
-        hess = np.asarray(v.by_col @ ((rv * p * (1.0 - p)) @ outer)).reshape(-1, q, q)
-        step = np.linalg.solve(hess + ridge * np.eye(q), grad[:, :, None])[:, :, 0]
-        statements = statements + np.clip(step, -MAX_STEP, MAX_STEP)
-        # The class positions: regressors the statements' loadings.
-        p = probabilities()
-        b = statements[v.col, :d]
-        grad_m = (rv * (v.y[:, None] - p)).T @ b - m
-        b_outer = (b[:, :, None] * b[:, None, :]).reshape(len(b), d * d)
-        hess_m = ((rv * p * (1.0 - p)).T @ b_outer).reshape(k, d, d) + np.eye(d)
-        m = m + np.clip(np.linalg.solve(hess_m, grad_m[:, :, None])[:, :, 0], -MAX_STEP, MAX_STEP)
-        # The leniencies (participants unweighted, as in the class model's step).
-        p = probabilities()
-        r = resp[v.row]
-        g_lean = v.by_row @ (r * (v.y[:, None] - p)).sum(axis=1) - lean / tau2
-        h_lean = v.by_row @ (r * p * (1.0 - p)).sum(axis=1) + 1.0 / tau2
-        lean = lean + g_lean / h_lean
-        tau2 = max(float(np.average(lean**2 + 1.0 / h_lean, weights=v.weight)), lc.TAU_FLOOR**2)
-        resp, ll = lc._responsibilities(v, probabilities(), weights)
-        penalty = 0.5 * (lean**2 / tau2 + np.log(tau2))
-        mean_ll = float(np.dot(v.weight, ll - penalty)) / n_votes
-        if mean_ll - last < tolerance:
-            break
-        last = mean_ll
-    return LocatedClasses(statements, m, weights, float(np.sqrt(tau2)), resp, lean, mean_ll)
-
-
-def located_held_out_losses(
-    v: lc.Votes,
-    model: LocatedClasses,
-    *,
-    n_folds: int,
-    iterations: int,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cross-validated log-loss of each agree / disagree vote under the located classes, as
-    :func:`engine.latent_class.held_out_losses` scores the class model (its folds from the same
-    generator state; each fold's refit warm-started from ``model``, ``iterations`` steps; each
-    held-out vote predicted from its participant's class probabilities and leniency learnt
-    from their other votes). Returns (participant of each vote, (m,) log-loss)."""
-    folds = rng.integers(n_folds, size=len(v.y))
-    losses = np.zeros(len(v.y))
-    for f in range(n_folds):
-        test = folds == f
-        refit = fit_located(v.subset(~test), model, max_iterations=iterations)
-        r, c = v.row[test], v.col[test]
-        p = (refit.resp[r] * expit(refit.logit[:, c].T + refit.lean[r][:, None])).sum(axis=1)
-        losses[test] = lc.vote_log_loss(v.y[test], np.clip(p, 1e-9, 1.0 - 1e-9))
     return v.row, losses

@@ -458,16 +458,14 @@ class GroupingSettings(_Validated):
     #: one-sided, divided among the three trait models tried (Bonferroni), 2.13 (1.96 for the
     #: two logistic ones until session 14).
     trait_test_z: float = 2.13
-    #: ... and only where at least this many participants are in conversation (0: in every
-    #: room). Session 14 (lead) set 100: the classes were held against the trait with their own
-    #: prior, which shrinks a class of a handful of people far more than the trait's loadings,
-    #: so two camps that vote without a single exception lost to the trait (20 participants in
-    #: two camps of 10: trait z 44-166). Since session 15 (g15s) the classes are compared as
-    #: located classes, with the trait's own priors (:func:`engine.grouping._trait_test_step`):
-    #: such camps win at every size (20 participants: z -32 to -80), and a continuum of 20-99
-    #: participants is no longer cut for want of the test (benchmarks/RESULTS.md, session 15
-    #: g15s). A positive value skips the test's cost in smaller rooms (step ``trait_too_few``).
-    trait_min_participants: int = 0
+    #: ... and only where at least this many participants are in conversation: with fewer,
+    #: each class profile rests on a handful of people and its prior shrinks it more than the
+    #: trait's loadings (each estimated from everyone), so two camps that vote without a single
+    #: exception lose to the trait (20 participants in two camps of 10: trait z 44-166; 60:
+    #: -37 to 75; 200: -104 to -294, the classes far better; benchmarks/RESULTS.md, session 14
+    #: lead). Chosen after those rooms, in the last hour of the session; the rooms the trait test
+    #: was made for have 200-2,000 participants.
+    trait_min_participants: int = 100
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),

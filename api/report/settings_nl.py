@@ -149,10 +149,9 @@ SETTINGS_NL: dict[str, str] = {
         "De gepaarde eenzijdige z over deelnemers die de schaal daarvoor moet halen (5% "
         "eenzijdig, verdeeld over de drie schalen: 2,13)."),
     "GroupingSettings.trait_min_participants": (
-        "Die vergelijking alleen waar minstens zoveel deelnemers meedoen (0: in elke ruimte). "
-        "De klassen worden met dezelfde voorafverdelingen als de schaal vergeleken, dus ook "
-        "in een kleine ruimte blijven twee kampen die zonder uitzondering stemmen twee "
-        "groepen; een hogere waarde bespaart alleen de rekentijd van de vergelijking."),
+        "Die vergelijking alleen waar minstens zoveel deelnemers meedoen: met minder rust elk "
+        "klasseprofiel op een handvol mensen en verliezen twee kampen die zonder uitzondering "
+        "stemmen het van de schaal."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (
