@@ -156,10 +156,22 @@ blijven", "doorlopen" / "stoppen", vooraf / achteraf, streng / soepel, huur / ko
 flag; what is left: an arrangement ("bij de gemeente ondergebracht" / "onafhankelijk"), two
 same-topic claims and a profession the detail lexicon counts as one class
 (benchmarks/RESULTS.md, "Session 14, flag17m").
+
+Session 15 (flag17o) makes one exception to the Dutch length limit, a rule fixed by the lead
+from helper flag17n's measurements (benchmarks/flag_align.py): a long candidate the flag model
+accepts is flagged all the same when every clause of the new statement has its nearest clause,
+among all existing statements' clauses, in the candidate (:func:`clauses_nearest`), the two read
+the same polarity, are at most ``long_max_frame`` the same sentence and the candidate's margin
+is at least ``long_min_margin`` (:func:`long_claim_kept`). The existing statements' clauses are
+embedded once per seed set (a bounded cache); only a long candidate pays the encoder call on
+the new statement's clauses.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -175,11 +187,13 @@ from .details import (
     one_sided_contrast,
     replaced_element,
     reversed_comparison,
+    same_sentence,
     swapped_options,
     swapped_roles,
 )
 from .errors import InvalidSettingError
 from .lexical import (
+    clause_words,
     content_stems,
     detect_language,
     shared_stems,
@@ -205,12 +219,14 @@ __all__ = [
     "MAX_WORDS_LANGUAGES",
     "RANKING_LANGUAGES",
     "RANK_GAP_LANGUAGES",
+    "SEED_CLAUSE_CACHE_SIZE",
     "DuplicateCandidate",
     "DuplicateCheck",
     "FlagEvidence",
     "PairEvidence",
     "changed_copy",
     "claim_conflict",
+    "clauses_nearest",
     "close_runner_up",
     "duplicate_settings",
     "duplicates_among",
@@ -218,9 +234,11 @@ __all__ = [
     "flag_candidate",
     "flag_evidence",
     "flag_logit",
+    "long_claim_kept",
     "near_duplicates",
     "polarity_mismatch",
     "score",
+    "statement_clauses",
     "statement_words",
     "too_long_to_flag",
 ]
@@ -361,8 +379,8 @@ def score(ev: PairEvidence, settings: DuplicateSettings) -> tuple[np.ndarray, np
 
 
 def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSettings,
-                   new_text: str | None = None, texts: Sequence[str] | None = None
-                   ) -> int | None:
+                   new_text: str | None = None, texts: Sequence[str] | None = None,
+                   *, length_limit: bool = True) -> int | None:
     """The statement the flag decision is about: the best-ranked one, or None when its claim
     conflicts with the new one (an opposite is never flagged) or, given the texts, when the two
     differ in a detail (:func:`engine.details.detail_conflict`: another time, provider, place or
@@ -378,7 +396,8 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     (:func:`engine.polarity.swapped_directions`), one largely repeats the other's sentence with
     a negation the other lacks (:func:`engine.details.negation_in_frame`), one has people pay
     themselves where the other has the cost covered (:func:`engine.antonyms.payer_reversal`), or
-    the longer one is too long to judge (:func:`too_long_to_flag`).
+    the longer one is too long to judge (:func:`too_long_to_flag`; not with ``length_limit``
+    False: :func:`_check` then applies the limit with its exception, :func:`long_claim_kept`).
 
     Not the next one down, and nothing when the nearest statement by cosine is an opposite
     (ranked lower by the conflict penalty): a new statement whose nearest is its opposite
@@ -417,7 +436,7 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or reversed_comparison(new_text, texts[best])
             or excess_denied(new_text, texts[best])
             or close_runner_up(new_text, scores, settings)
-            or too_long_to_flag(new_text, texts[best], settings)):
+            or (length_limit and too_long_to_flag(new_text, texts[best], settings))):
         return None
     return best
 
@@ -504,6 +523,108 @@ def too_long_to_flag(new_text: str, text: str, settings: DuplicateSettings) -> b
     if limit is None or detect_language(new_text) not in MAX_WORDS_LANGUAGES:
         return False
     return max(statement_words(new_text), statement_words(text)) > limit
+
+
+def statement_clauses(text: str, language: str) -> list[str]:
+    """The clauses of a statement (:func:`engine.lexical.clause_words`), a clause of fewer than
+    three words joined to the one before (as in benchmarks/flag_align.py).
+
+    >>> statement_clauses("Jongeren zijn vaak eenzaam, maar krijgen minder aandacht.", "nl")
+    ['jongeren zijn vaak eenzaam', 'maar krijgen minder aandacht']
+    """
+    out: list[str] = []
+    for clause in clause_words(text, language):
+        joined = " ".join(clause)
+        if out and len(clause) < 3:
+            out[-1] += " " + joined
+        else:
+            out.append(joined)
+    return out
+
+
+#: Conversations (seed sets) whose clause vectors :func:`clauses_nearest` keeps, least
+#: recently used dropped first: a conversation's statements are split and embedded once, not
+#: per submission. Keyed by the model and a hash of the texts, so an added statement is a new
+#: entry.
+SEED_CLAUSE_CACHE_SIZE = 64
+_seed_clause_cache: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = (
+    OrderedDict())
+_seed_clause_lock = threading.Lock()
+
+
+def _seed_clauses(texts: Sequence[str], embed: Callable[[list[str]], np.ndarray],
+                  model_name: str, language: str) -> tuple[np.ndarray, np.ndarray]:
+    """Owner (index into ``texts``) and vector of every clause of ``texts``, cached per seed set
+    (:data:`SEED_CLAUSE_CACHE_SIZE`). The lock guards the cache only, never the encoder call."""
+    digest = hashlib.blake2b("\x1f".join(texts).encode("utf-8"), digest_size=16).hexdigest()
+    key = (model_name, language, digest)
+    with _seed_clause_lock:
+        hit = _seed_clause_cache.get(key)
+        if hit is not None:
+            _seed_clause_cache.move_to_end(key)
+            return hit
+    parts = [(i, c) for i, t in enumerate(texts) for c in statement_clauses(t, language)]
+    owner = np.array([i for i, _ in parts], dtype=np.int64)
+    vectors = (np.asarray(embed([c for _, c in parts]), dtype=np.float32) if parts
+               else np.zeros((0, 0), dtype=np.float32))
+    with _seed_clause_lock:
+        _seed_clause_cache[key] = (owner, vectors)
+        _seed_clause_cache.move_to_end(key)
+        while len(_seed_clause_cache) > SEED_CLAUSE_CACHE_SIZE:
+            _seed_clause_cache.popitem(last=False)
+    return owner, vectors
+
+
+def clauses_nearest(new_text: str, texts: Sequence[str], index: int,
+                    embed: Callable[[list[str]], np.ndarray], model_name: str,
+                    language: str = "nl") -> bool:
+    """Whether every clause of ``new_text`` (:func:`statement_clauses`) has its nearest clause,
+    among the clauses of all ``texts``, in ``texts[index]`` (by the embeddings' cosine): each
+    part of the new statement is accounted for by that statement better than by any other.
+
+    The texts' clauses are embedded once per seed set (:func:`_seed_clauses`); the new
+    statement's clauses cost one encoder call.
+
+    >>> def embed(texts):
+    ...     return np.array([[1.0, 0.0] if "huisarts" in t else [0.0, 1.0] for t in texts])
+    >>> texts = ["Er zijn te weinig huisartsen, de wachttijd is lang", "De bus rijdt te weinig"]
+    >>> clauses_nearest("Er is een tekort aan huisartsen in de regio", texts, 0, embed, "toy")
+    True
+    >>> clauses_nearest("Er is een tekort aan huisartsen, en ook de bus rijdt te weinig",
+    ...                 texts, 0, embed, "toy")
+    False
+    """
+    owner, vectors = _seed_clauses(texts, embed, model_name, language)
+    mine = owner == index
+    clauses = statement_clauses(new_text, language)
+    if not clauses or not mine.any():
+        return False
+    sims = np.asarray(embed(clauses), dtype=np.float32) @ vectors.T
+    other = sims[:, ~mine].max(1) if (~mine).any() else np.full(len(clauses), -np.inf)
+    return bool((sims[:, mine].max(1) > other).all())
+
+
+def long_claim_kept(new_text: str, text: str, margin: float, model: DuplicateFlagModel) -> bool:
+    """The cheap conditions of the exception to the length limit (session 15, flag17o): the
+    model sets one, the two read the same polarity (:func:`engine.polarity.polarity`), they are
+    at most ``long_max_frame`` the same sentence (:func:`engine.details.same_sentence`: a long
+    copy with a part changed is another claim) and the candidate's margin is at least
+    ``long_min_margin``. The flag also needs :func:`clauses_nearest` (an encoder call).
+
+    >>> from meedenken.engine.settings import DUPLICATE_PROFILES
+    >>> model = DUPLICATE_PROFILES["multilingual-e5-small"].flag
+    >>> new = ("Oudere mensen staan nu uren te wachten op vervoer naar het ziekenhuis, dus die "
+    ...        "bus zou veel vaker moeten gaan.")
+    >>> seed = ("De bus naar het ziekenhuis moet vaker rijden, omdat ouderen nu urenlang moeten "
+    ...         "wachten.")
+    >>> long_claim_kept(new, seed, 0.07, model), long_claim_kept(new, seed, 0.01, model)
+    (True, False)
+    """
+    if model.long_max_frame is None or model.long_min_margin is None:
+        return False
+    return (margin >= model.long_min_margin
+            and same_sentence(new_text, text) <= model.long_max_frame
+            and polarity(new_text) == polarity(text))
 
 
 
@@ -621,11 +742,20 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
             if vectors is None or embed is None:
                 raise InvalidSettingError("the flag model needs the texts' vectors and embed")
             flags = np.zeros(cosines.shape, dtype=bool)
-            j = flag_candidate(ev, scores, settings, new_text, texts)
+            j = flag_candidate(ev, scores, settings, new_text, texts, length_limit=False)
+            # The length limit, with its exception (session 15, flag17o): a long candidate
+            # is judged only when the cheap conditions hold, and pays the clause embedding
+            # only when the flag model accepts it.
+            long = j is not None and too_long_to_flag(new_text, texts[j], settings)
+            if j is not None and long and not long_claim_kept(
+                    new_text, texts[j], float(ev.margin[j]), settings.flag):
+                j = None
             if j is not None:
                 fe = flag_evidence(new_text, texts, ev, j, vectors @ vectors[j], embed,
                                    settings.reference_cosine)
-                flags[j] = flag_logit(fe, settings.flag) >= settings.flag.threshold
+                flags[j] = bool(flag_logit(fe, settings.flag) >= settings.flag.threshold
+                                and (not long or clauses_nearest(
+                                    new_text, texts, j, embed, model_name, ev.language)))
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     candidates = tuple(
         DuplicateCandidate(index=i, score=float(scores[i]), cosine=float(cosines[i]),

@@ -1,0 +1,134 @@
+"""The one exception to the Dutch length limit of the duplicate flag (issue 17, session 15,
+flag17o): a long candidate the flag model accepts is flagged when every clause of the new
+statement is nearest to a clause of the candidate (among all statements' clauses), the two read
+the same polarity, are not largely the same sentence and the candidate's margin is large enough
+(engine.duplicates.clauses_nearest and long_claim_kept, settings long_max_frame and
+long_min_margin).
+
+The sentences are written for these tests; none is in a held-out set."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from meedenken.engine import duplicates
+from meedenken.engine.duplicates import (
+    SEED_CLAUSE_CACHE_SIZE,
+    clauses_nearest,
+    evidence,
+    long_claim_kept,
+    near_duplicates,
+    statement_clauses,
+    too_long_to_flag,
+)
+from meedenken.engine.polarity import polarity
+from meedenken.engine.settings import DUPLICATE_PROFILES, DuplicateFlagModel
+
+from .semantic_support import packaged_embedder
+
+E5 = DUPLICATE_PROFILES["multilingual-e5-small"]
+
+SEEDS = [
+    "Mantelzorgers moeten een vaste contactpersoon bij de gemeente krijgen, zodat ze niet steeds "
+    "opnieuw hun verhaal hoeven te vertellen.",
+    "De bus naar het ziekenhuis moet vaker rijden, omdat ouderen nu urenlang moeten wachten.",
+    "Er moeten meer betaalbare woningen voor jongeren komen in ons dorp.",
+    "Huisartsen moeten 's avonds een spreekuur houden voor mensen die overdag werken.",
+    "De bibliotheek moet ook in het weekend open zijn.",
+    "Eenzame ouderen moeten elke week bezoek kunnen krijgen van een vrijwilliger uit de buurt.",
+]
+
+#: Two clauses, both reworded: the second seed's claim and its reason, in the other order.
+PARAPHRASE = ("Oudere mensen staan nu uren te wachten op vervoer naar het ziekenhuis, dus die bus "
+              "zou veel vaker moeten gaan.")
+#: The same, with a third clause that makes the third seed's claim.
+OTHER_CLAIM = ("Oudere mensen staan nu uren te wachten op vervoer naar het ziekenhuis, dus die bus "
+               "zou veel vaker moeten gaan, en ook jongeren moeten betaalbare woningen in ons "
+               "dorp kunnen vinden.")
+#: The second seed turned round, with a negation ("geen").
+OPPOSITE = ("Er hoeven geen extra bussen naar het ziekenhuis te komen, want oudere mensen staan "
+            "nu nauwelijks te wachten bij de halte.")
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return packaged_embedder()
+
+
+def test_the_settings_hold_the_exception_for_the_shipped_model_only():
+    assert E5.flag is not None
+    assert (E5.flag.long_max_frame, E5.flag.long_min_margin) == (0.4, 0.04)
+    for name, settings in DUPLICATE_PROFILES.items():
+        if name != "multilingual-e5-small" and settings.flag is not None:
+            assert settings.flag.long_max_frame is None
+    off = dataclasses.replace(E5.flag, long_max_frame=None)
+    assert not long_claim_kept(PARAPHRASE, SEEDS[1], 0.5, off)
+    assert long_claim_kept(PARAPHRASE, SEEDS[1], 0.5, E5.flag)
+
+
+def test_the_examples_are_over_the_limit():
+    for new in (PARAPHRASE, OTHER_CLAIM, OPPOSITE):
+        seed = SEEDS[1]
+        assert too_long_to_flag(new, seed, E5)
+        assert len(statement_clauses(new, "nl")) >= 2
+
+
+def test_a_long_reworded_paraphrase_of_two_clauses_is_flagged(embedder):
+    check = near_duplicates(PARAPHRASE, SEEDS, embedder=embedder)
+    assert check.candidates[0].index == 1
+    assert check.flagged == (1,)
+    # with the limit and no exception it was not flagged
+    assert E5.flag is not None
+    strict = dataclasses.replace(E5, flag=dataclasses.replace(E5.flag, long_max_frame=None))
+    assert not near_duplicates(PARAPHRASE, SEEDS, embedder=embedder, settings=strict).is_duplicate
+
+
+def test_a_long_statement_whose_second_clause_makes_another_claim_is_not_flagged(embedder):
+    check = near_duplicates(OTHER_CLAIM, SEEDS, embedder=embedder)
+    assert check.candidates[0].index == 1 and not check.is_duplicate
+    # the polarity, frame and margin conditions hold: the third clause's nearest is another seed
+    margin = _margin(OTHER_CLAIM, embedder)
+    assert E5.flag is not None and long_claim_kept(OTHER_CLAIM, SEEDS[1], margin, E5.flag)
+    assert not clauses_nearest(OTHER_CLAIM, SEEDS, 1, embedder.embed, embedder.model_name)
+    assert clauses_nearest(PARAPHRASE, SEEDS, 1, embedder.embed, embedder.model_name)
+
+
+def test_a_long_opposite_with_a_negation_is_not_flagged(embedder):
+    assert polarity(OPPOSITE) != polarity(SEEDS[1])
+    assert E5.flag is not None
+    assert not long_claim_kept(OPPOSITE, SEEDS[1], _margin(OPPOSITE, embedder), E5.flag)
+    check = near_duplicates(OPPOSITE, SEEDS, embedder=embedder)
+    assert not check.is_duplicate
+    assert check.candidates[0].index == 1  # still the first suggestion
+
+
+def _margin(new: str, embedder) -> float:
+    cosines = (embedder.embed(SEEDS) @ embedder.embed([new])[0]).astype(np.float64)
+    return float(evidence(new, SEEDS, cosines, E5.reference_cosine).margin[1])
+
+
+def test_the_seeds_clauses_are_embedded_once_per_seed_set():
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.array([[1.0, 0.0] if "huisarts" in t else [0.0, 1.0] for t in texts])
+
+    texts = ["Er zijn te weinig huisartsen, de wachttijd is lang", "De bus rijdt te weinig"]
+    new = "Er is een tekort aan huisartsen in de regio"
+    assert clauses_nearest(new, texts, 0, embed, "toy-once")
+    assert clauses_nearest(new, texts, 0, embed, "toy-once")
+    assert len(calls) == 3  # the seeds' clauses once, the new statement's twice
+    assert len(duplicates._seed_clause_cache) <= SEED_CLAUSE_CACHE_SIZE
+    for k in range(SEED_CLAUSE_CACHE_SIZE + 5):
+        clauses_nearest(new, [*texts, f"Extra stelling {k}"], 0, embed, "toy-once")
+    assert len(duplicates._seed_clause_cache) == SEED_CLAUSE_CACHE_SIZE
+
+
+def test_the_other_models_have_no_exception():
+    model = DuplicateFlagModel(threshold=0.0, intercept=0.0, cosine_weight=1.0, margin_weight=1.0,
+                               shared_weight=0.0, seed_margin_weight=0.0, residual_weight=0.0)
+    assert model.long_max_frame is None and model.long_min_margin is None
