@@ -293,21 +293,24 @@ def wilson_lower(successes: int, n: int, z: float = Z_90) -> float:
 #: mantelzorg en werk).
 HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "heldout_nl_4.txt",
                  "heldout_nl_5.txt")
-#: Written blind by someone who never saw the method (sessions 9 to 14, helpers heldset, heldset8,
-#: heldset10, heldset12, blind14, blind17, blind20 and blind23: 40 seeds, 10 paraphrases, 12-16
-#: opposites, 12-13 same-topic claims, 5 unrelated each; the seventh, the thirteenth, the fifteenth,
-#: the seventeenth, the twenty-first and half of the ninth, eleventh and twelfth in residents' phone
-#: style, the fourteenth and eighteenth long and formal, the twenty-second long with reasons and
-#: examples, the sixteenth and nineteenth with numbers and comparisons, the twenty-third written,
-#: the twenty-fourth phone style, the twenty-fifth formal), kept out of the development loop and
-#: evaluated by the lead after the merge.
+#: Written blind by someone who never saw the method (sessions 9 to 15, helpers heldset,
+#: heldset8, heldset10, heldset12, blind14, blind17, blind20, blind23 and blind26: 40 seeds, 10
+#: paraphrases, 12-16 opposites, 12-13 same-topic claims, 5 unrelated each; the seventh, the
+#: thirteenth, the fifteenth, the seventeenth, the twenty-first and half of the ninth, eleventh
+#: and twelfth in residents' phone style, the fourteenth and eighteenth long and formal, the
+#: twenty-second long with reasons and examples, the sixteenth and nineteenth with numbers and
+#: comparisons, the twenty-third written, the twenty-fourth phone style, the twenty-fifth formal,
+#: the twenty-sixth written with reworded paraphrases, the twenty-seventh short and long mixed,
+#: the twenty-eighth formal with plain-language paraphrases), kept out of the development loop
+#: and evaluated by the lead after the merge.
 BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_9.txt", "heldout_nl_10.txt", "heldout_nl_11.txt", "heldout_nl_12.txt",
                "heldout_nl_13.txt", "heldout_nl_14.txt", "heldout_nl_15.txt",
                "heldout_nl_16.txt", "heldout_nl_17.txt", "heldout_nl_18.txt",
                "heldout_nl_19.txt", "heldout_nl_20.txt", "heldout_nl_21.txt",
                "heldout_nl_22.txt", "heldout_nl_23.txt", "heldout_nl_24.txt",
-               "heldout_nl_25.txt")
+               "heldout_nl_25.txt", "heldout_nl_26.txt", "heldout_nl_27.txt",
+               "heldout_nl_28.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

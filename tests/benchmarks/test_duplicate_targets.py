@@ -175,6 +175,10 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: (met); 17 2 of 2 right; 18 1 of 1; 19 4 of 10 flagged (met); 21 3 of 10 flagged, 3 of 4
 #: right; 22 2 of 2 right; 23 6 of 8 right; 25 3 of 10 flagged, 3 of 3 right (met); no opposite
 #: added on any set.
+#: Sets 26 (written, reworded paraphrases), 27 (short and long, phone style) and 28 (formal, with
+#: plain-language paraphrases), written blind in session 15 and evaluated once on main 4cd914c
+#: (3 flags 2 right, 2 flags 2 right, no flag; 1, 0 and 0 opposites) and then on flag17o (6 flags
+#: 5 right, 4 of 4 right (met), 1 flag wrong; 1, 0 and 0 opposites).
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -209,7 +213,9 @@ def test_the_blind_sets_hold_what_their_header_says():
                          "statements, the length limit",
     "heldout_nl_22.txt": "2 of 10 paraphrases flagged (flag17o; 0 before): long statements with "
                          "reasons, the length limit",
-    "heldout_nl_24.txt": "2 of 10 paraphrases flagged (phone style)"}))
+    "heldout_nl_24.txt": "2 of 10 paraphrases flagged (phone style)",
+    "heldout_nl_28.txt": "no paraphrase flagged (0 of 10): formal statements of 14-28 words "
+                         "paraphrased in plain language"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -226,7 +232,10 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "opposites that reword the seed (an 'in plaats van' turned round, two "
                          "actors trading places)",
     "heldout_nl_24.txt": "2 of 5 flags right: three opposites ('prima' / 'slecht', 'op slot' / "
-                         "'open', a comparison turned round with its noun on one side only)"}))
+                         "'open', a comparison turned round with its noun on one side only)",
+    "heldout_nl_28.txt": "0 of 1 flag right: a same-topic claim over the length limit flagged "
+                         "by flag17o's exception (a contact person / accessible letters for "
+                         "residents with a visual impairment)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
@@ -236,6 +245,8 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     "heldout_nl_23.txt": "2 of 15 opposites flagged: reworded reversals ('in plaats van', two "
                          "actors trading places in other words)",
     "heldout_nl_24.txt": "3 of 15 opposites flagged: 'slapen gwn prima' / 'slapen echt slecht', "
-                         "'op slot' / 'open', 'meer geld aan grote dan aan kleine' turned round"}))
+                         "'op slot' / 'open', 'meer geld aan grote dan aan kleine' turned round",
+    "heldout_nl_26.txt": "1 of 15 opposites flagged: 'voorrang ... boven' with the two groups "
+                         "trading places"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
