@@ -63,10 +63,11 @@ from meedenken.engine.duplicates import (
     evidence,
     flag_candidate,
     score,
+    statement_clauses,
     too_long_to_flag,
 )
 from meedenken.engine.encoders import MULTILINGUAL_E5
-from meedenken.engine.lexical import _matches, _stemmer, clause_words, is_content_word, words
+from meedenken.engine.lexical import _matches, _stemmer, is_content_word, words
 from meedenken.engine.polarity import polarity
 from meedenken.engine.semantics import StatementEmbedder
 
@@ -87,14 +88,8 @@ def _words(text: str) -> list[str]:
 
 
 def _clauses(text: str) -> list[str]:
-    out: list[str] = []
-    for clause in clause_words(text, "nl"):
-        joined = " ".join(clause)
-        if out and len(clause) < 3:
-            out[-1] += " " + joined
-        else:
-            out.append(joined)
-    return out
+    """The engine's clause split (the exception shipped in session 15 uses the same)."""
+    return statement_clauses(text, "nl")
 
 
 def _stem_of(word: str) -> str:
