@@ -25,6 +25,7 @@ import logging
 import os
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -120,7 +121,8 @@ def text_key(text: str) -> str:
 
 
 class EmbeddingCache:
-    """In-memory embeddings keyed by (model name, :func:`text_key`), safe across threads.
+    """In-memory embeddings keyed by (model name, :func:`text_key`), safe across threads, at most
+    ``max_entries`` of them (least recently used dropped first; None: no bound).
 
     Vectors are stored read-only. Persist one model's part with :meth:`to_arrays` and restore it
     with :meth:`load_arrays`.
@@ -134,8 +136,17 @@ class EmbeddingCache:
     [0.5, 0.25]
     """
 
-    def __init__(self) -> None:
-        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+    #: Embeddings kept at most by default (least recently used dropped first): a live service
+    #: embeds every draft a participant checks, so an unbounded cache grows with the dialogue's
+    #: traffic. 200,000 vectors of 384 float32 are about 330 MB at most; a dropped text is simply
+    #: embedded again when it is next asked for.
+    MAX_ENTRIES = 200_000
+
+    def __init__(self, max_entries: int | None = MAX_ENTRIES) -> None:
+        if max_entries is not None and max_entries < 1:
+            raise InvalidSettingError(f"max_entries must be at least 1 or None, got {max_entries}")
+        self.max_entries = max_entries
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -149,7 +160,12 @@ class EmbeddingCache:
 
     def get(self, model_name: str, text: str) -> np.ndarray | None:
         """The cached embedding of ``text`` under ``model_name``, or ``None``."""
-        return self._vectors.get((model_name, text_key(text)))
+        key = (model_name, text_key(text))
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)  # recently used: kept longest
+        return vector
 
     def put(self, model_name: str, text: str, vector: np.ndarray) -> None:
         """Store a copy of ``vector`` (1-D) as the embedding of ``text``."""
@@ -164,6 +180,9 @@ class EmbeddingCache:
         stored.setflags(write=False)
         with self._lock:
             self._vectors[(model_name, key)] = stored
+            self._vectors.move_to_end((model_name, key))
+            while self.max_entries is not None and len(self._vectors) > self.max_entries:
+                self._vectors.popitem(last=False)  # the least recently used
 
     def models(self) -> list[str]:
         """Model names that have embeddings in the cache, sorted."""
@@ -267,10 +286,19 @@ class StatementEmbedder:
         for text in texts:
             if not isinstance(text, str):
                 raise InvalidSettingError(f"every text must be a string, got {type(text).__name__}")
+        # Each text's vector, by its key, held here: a bounded cache may drop an entry of a
+        # batch larger than itself before the batch is assembled.
+        found: dict[str, np.ndarray] = {}
         missing: dict[str, str] = {}
         for text in texts:
-            if self.cache.get(self.model_name, text) is None:
-                missing.setdefault(text_key(text), text)
+            key = text_key(text)
+            if key in found or key in missing:
+                continue
+            vector = self.cache.get(self.model_name, text)
+            if vector is None:
+                missing[key] = text
+            else:
+                found[key] = vector
         # Similar lengths in one call: an encoder pads a batch to its longest text.
         pending = sorted(missing.values(), key=len)
         for start in range(0, len(pending), self.batch_size):
@@ -283,9 +311,10 @@ class StatementEmbedder:
                 )
             for text, vector in zip(batch, new, strict=True):
                 self.cache.put(self.model_name, text, vector)
+                found[text_key(text)] = np.asarray(vector, dtype=np.float32)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([self.cache.get(self.model_name, text) for text in texts])  # type: ignore[misc]
+        return np.vstack([found[text_key(text)] for text in texts])
 
 
 def cosine_similarities(query: np.ndarray, embeddings: np.ndarray) -> np.ndarray:

@@ -111,6 +111,27 @@ def test_cache_is_keyed_by_model_and_round_trips_through_arrays():
     np.testing.assert_array_equal(again[1], cache.get("m1", "aa"))
 
 
+def test_cache_keeps_the_most_recently_used_within_its_bound():
+    """A live service embeds every draft it checks: the cache drops the least recently used
+    beyond ``max_entries``, and a batch larger than the cache still comes back whole."""
+    cache = EmbeddingCache(max_entries=3)
+    encoder = CountingEncoder()
+    embedder = StatementEmbedder(encoder, model_name="m", cache=cache)
+    embedder.embed(["aa", "ee", "ii"])
+    assert cache.get("m", "aa") is not None  # used again: now the most recent
+    embedder.embed(["oo"])
+    assert len(cache) == 3 and ("m", "ee") not in cache and ("m", "aa") in cache
+    encoder.seen.clear()
+    out = embedder.embed(["uu", "aa", "yy", "ee", "uu"])  # five texts, four distinct, cache of 3
+    assert out.shape == (5, 3) and sorted(encoder.seen) == ["ee", "uu", "yy"]
+    np.testing.assert_array_equal(out[0], out[4])
+    np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0)
+    assert len(cache) == 3
+    assert len(EmbeddingCache()) == 0 and EmbeddingCache().max_entries == 200_000
+    with pytest.raises(InvalidSettingError):
+        EmbeddingCache(max_entries=0)
+
+
 def test_cache_copies_and_freezes_vectors():
     cache = EmbeddingCache()
     vector = np.array([1.0, 2.0])
