@@ -451,15 +451,25 @@ def measure(model: str, do_fit: bool, precision: float, timing: bool = True,
             "settings": repr(settings)}
 
 
-def target_verdict(h: dict) -> str:
-    """Issue 17's four held-out targets, each met or not."""
-    checks = {
+def _target_checks(h: dict) -> dict[str, bool]:
+    """Issue 17's four held-out targets on one set's :func:`heldout_targets`."""
+    return {
         "paraphrase first >= 70%": h["first"] >= 0.7 * h["P"],
         "paraphrases flagged >= 30%": h["partner_flagged"] >= 0.3 * h["P"],
         "flags correct >= 80%": h["correct_flags"] >= 0.8 * max(h["flags"], 1),
         "no opposite flagged": h["opposites_flagged"] == 0,
     }
-    return "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in checks.items())
+
+
+def targets_met(h: dict) -> bool:
+    """All four targets met on one set (paraphrases flagged implies at least one flag)."""
+    return all(_target_checks(h).values())
+
+
+def target_verdict(h: dict) -> str:
+    """Issue 17's four held-out targets, each met or not."""
+    return "; ".join(f"{name}: {'met' if ok else 'NOT met'}"
+                     for name, ok in _target_checks(h).items())
 
 
 def print_result(r: dict) -> None:
