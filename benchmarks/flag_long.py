@@ -4,9 +4,9 @@ the four targets per held-out set without and with it, and its cost per long can
 Each statement of the 25 Dutch held-out sets is submitted alone against its seeds (the protocol
 of :func:`benchmarks.duplicates.heldout_targets`, the shipped model and settings), once with the
 exception off (``long_max_frame=None``: the engine before flag17o) and once as shipped. The cost
-is the time of :func:`engine.duplicates.clauses_nearest`, the exception's only encoder work, per
+is the time of :func:`engine.duplicates.clause_pairs`, the exception's only encoder work, per
 long candidate that reaches it: the first of a set embeds the seeds' clauses (cold), the others
-find them in the seed-set cache (warm; the new statement's clauses are one encoder call).
+find them in the embedder's text cache (warm; only the new statement's clauses are encoded).
 
     PYTHONPATH=. .venv/bin/python -m benchmarks.flag_long
 """
@@ -36,10 +36,10 @@ def main(out: Callable[[str], None] = print) -> None:
     off = dataclasses.replace(shipped, flag=dataclasses.replace(shipped.flag,
                                                                 long_max_frame=None))
     timings: list[tuple[bool, float]] = []
-    real = duplicates.clauses_nearest
+    real = duplicates.clause_pairs
     seen: set[tuple[str, ...]] = set()
 
-    def timed(new_text: str, texts: Any, *args: Any, **kwargs: Any) -> bool:
+    def timed(new_text: str, texts: Any, *args: Any, **kwargs: Any) -> Any:
         cold = tuple(texts) not in seen
         seen.add(tuple(texts))
         start = time.perf_counter()
@@ -47,7 +47,7 @@ def main(out: Callable[[str], None] = print) -> None:
         timings.append((cold, time.perf_counter() - start))
         return result
 
-    duplicates.clauses_nearest = timed  # type: ignore[assignment]
+    duplicates.clause_pairs = timed  # type: ignore[assignment]
     try:
         out("| set | partner first | before: flagged, flags, opposites, all four | "
             "after: flagged, flags, opposites, all four |")
@@ -66,14 +66,14 @@ def main(out: Callable[[str], None] = print) -> None:
                              f"{c['opposites_flagged']}, {'met' if targets_met(c) else 'not'}")
             out(f"| {number} | {c['first']}/{c['P']} | {cells[0]} | {cells[1]} |")
     finally:
-        duplicates.clauses_nearest = real  # type: ignore[assignment]
+        duplicates.clause_pairs = real  # type: ignore[assignment]
     for label, (sets, flags, right, opposites) in totals.items():
         out(f"{label}: all four met on {sets} of {len(FILES)} sets, {flags} flags, {right} "
             f"right, {opposites} opposites flagged")
     for label, cold in (("cold (first long candidate of a set)", True), ("warm", False)):
         ms = [1000 * s for c, s in timings if c == cold]
         if ms:
-            out(f"clauses_nearest, {label}: {len(ms)} calls, median {np.median(ms):.1f} ms, "
+            out(f"clause_pairs, {label}: {len(ms)} calls, median {np.median(ms):.1f} ms, "
                 f"90th percentile {np.percentile(ms, 90):.1f} ms, max {max(ms):.1f} ms")
 
 

@@ -160,18 +160,15 @@ same-topic claims and a profession the detail lexicon counts as one class
 Session 15 (flag17o) makes one exception to the Dutch length limit, a rule fixed by the lead
 from helper flag17n's measurements (benchmarks/flag_align.py): a long candidate the flag model
 accepts is flagged all the same when every clause of the new statement has its nearest clause,
-among all existing statements' clauses, in the candidate (:func:`clauses_nearest`), the two read
+among all existing statements' clauses, in the candidate (:func:`clause_pairs`), the two read
 the same polarity, are at most ``long_max_frame`` the same sentence and the candidate's margin
-is at least ``long_min_margin`` (:func:`long_claim_kept`). The existing statements' clauses are
-embedded once per seed set (a bounded cache); only a long candidate pays the encoder call on
-the new statement's clauses.
+is at least ``long_min_margin`` (:func:`long_claim_kept`). Only a long candidate pays the encoder
+call on the clauses (the embedder's cache keeps the existing statements' clauses). Session 16
+adds one condition: no negation has moved between the matched clauses (:func:`negation_moved`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -201,6 +198,7 @@ from .lexical import (
     unmatched_words,
 )
 from .polarity import (
+    NEGATIONS,
     POLARITY_WORDS,
     Conflict,
     conflict,
@@ -219,13 +217,13 @@ __all__ = [
     "MAX_WORDS_LANGUAGES",
     "RANKING_LANGUAGES",
     "RANK_GAP_LANGUAGES",
-    "SEED_CLAUSE_CACHE_SIZE",
     "DuplicateCandidate",
     "DuplicateCheck",
     "FlagEvidence",
     "PairEvidence",
     "changed_copy",
     "claim_conflict",
+    "clause_pairs",
     "clauses_nearest",
     "close_runner_up",
     "duplicate_settings",
@@ -236,6 +234,7 @@ __all__ = [
     "flag_logit",
     "long_claim_kept",
     "near_duplicates",
+    "negation_moved",
     "polarity_mismatch",
     "score",
     "statement_clauses",
@@ -542,66 +541,75 @@ def statement_clauses(text: str, language: str) -> list[str]:
     return out
 
 
-#: Conversations (seed sets) whose clause vectors :func:`clauses_nearest` keeps, least
-#: recently used dropped first: a conversation's statements are split and embedded once, not
-#: per submission. Keyed by the model and a hash of the texts, so an added statement is a new
-#: entry.
-SEED_CLAUSE_CACHE_SIZE = 64
-_seed_clause_cache: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = (
-    OrderedDict())
-_seed_clause_lock = threading.Lock()
+def clause_pairs(new_text: str, texts: Sequence[str], index: int,
+                 embed: Callable[[list[str]], np.ndarray],
+                 language: str = "nl") -> list[tuple[str, str]] | None:
+    """Each clause of ``new_text`` (:func:`statement_clauses`) with its nearest clause of
+    ``texts[index]``, when every one's nearest clause among the clauses of all ``texts`` (by the
+    embeddings' cosine) lies in ``texts[index]``: each part of the new statement is accounted
+    for by that statement better than by any other. None otherwise.
 
-
-def _seed_clauses(texts: Sequence[str], embed: Callable[[list[str]], np.ndarray],
-                  model_name: str, language: str) -> tuple[np.ndarray, np.ndarray]:
-    """Owner (index into ``texts``) and vector of every clause of ``texts``, cached per seed set
-    (:data:`SEED_CLAUSE_CACHE_SIZE`). The lock guards the cache only, never the encoder call."""
-    digest = hashlib.blake2b("\x1f".join(texts).encode("utf-8"), digest_size=16).hexdigest()
-    key = (model_name, language, digest)
-    with _seed_clause_lock:
-        hit = _seed_clause_cache.get(key)
-        if hit is not None:
-            _seed_clause_cache.move_to_end(key)
-            return hit
-    parts = [(i, c) for i, t in enumerate(texts) for c in statement_clauses(t, language)]
-    owner = np.array([i for i, _ in parts], dtype=np.int64)
-    vectors = (np.asarray(embed([c for _, c in parts]), dtype=np.float32) if parts
-               else np.zeros((0, 0), dtype=np.float32))
-    with _seed_clause_lock:
-        _seed_clause_cache[key] = (owner, vectors)
-        _seed_clause_cache.move_to_end(key)
-        while len(_seed_clause_cache) > SEED_CLAUSE_CACHE_SIZE:
-            _seed_clause_cache.popitem(last=False)
-    return owner, vectors
-
-
-def clauses_nearest(new_text: str, texts: Sequence[str], index: int,
-                    embed: Callable[[list[str]], np.ndarray], model_name: str,
-                    language: str = "nl") -> bool:
-    """Whether every clause of ``new_text`` (:func:`statement_clauses`) has its nearest clause,
-    among the clauses of all ``texts``, in ``texts[index]`` (by the embeddings' cosine): each
-    part of the new statement is accounted for by that statement better than by any other.
-
-    The texts' clauses are embedded once per seed set (:func:`_seed_clauses`); the new
-    statement's clauses cost one encoder call.
+    The texts' clauses and the new statement's are embedded in two calls; the embedder's own
+    cache (:class:`engine.semantics.EmbeddingCache`) keeps every clause it has seen, so a
+    conversation's clauses are encoded once, however the compared statements are chosen. (Two
+    calls, not one: the encoder pads a batch to its longest text, which moves a vector in the
+    last decimals; the existing clauses are encoded together, as they always were.)
 
     >>> def embed(texts):
     ...     return np.array([[1.0, 0.0] if "huisarts" in t else [0.0, 1.0] for t in texts])
     >>> texts = ["Er zijn te weinig huisartsen, de wachttijd is lang", "De bus rijdt te weinig"]
-    >>> clauses_nearest("Er is een tekort aan huisartsen in de regio", texts, 0, embed, "toy")
+    >>> clause_pairs("Er is een tekort aan huisartsen in de regio", texts, 0, embed)
+    [('er is een tekort aan huisartsen in de regio', 'er zijn te weinig huisartsen')]
+    >>> clause_pairs("Er is een tekort aan huisartsen, en ook de bus rijdt te weinig",
+    ...              texts, 0, embed) is None
     True
-    >>> clauses_nearest("Er is een tekort aan huisartsen, en ook de bus rijdt te weinig",
-    ...                 texts, 0, embed, "toy")
-    False
     """
-    owner, vectors = _seed_clauses(texts, embed, model_name, language)
-    mine = owner == index
+    parts = [(i, c) for i, t in enumerate(texts) for c in statement_clauses(t, language)]
     clauses = statement_clauses(new_text, language)
+    owner = np.array([i for i, _ in parts], dtype=np.int64)
+    mine = owner == index
     if not clauses or not mine.any():
-        return False
+        return None
+    vectors = np.asarray(embed([c for _, c in parts]), dtype=np.float32)
     sims = np.asarray(embed(clauses), dtype=np.float32) @ vectors.T
     other = sims[:, ~mine].max(1) if (~mine).any() else np.full(len(clauses), -np.inf)
-    return bool((sims[:, mine].max(1) > other).all())
+    if not (sims[:, mine].max(1) > other).all():
+        return None
+    own = [c for (i, c) in parts if i == index]
+    nearest = sims[:, mine].argmax(1)
+    return [(clause, own[int(k)]) for clause, k in zip(clauses, nearest, strict=True)]
+
+
+def clauses_nearest(new_text: str, texts: Sequence[str], index: int,
+                    embed: Callable[[list[str]], np.ndarray], language: str = "nl") -> bool:
+    """Whether every clause of ``new_text`` has its nearest clause, among the clauses of all
+    ``texts``, in ``texts[index]`` (:func:`clause_pairs`)."""
+    return clause_pairs(new_text, texts, index, embed, language) is not None
+
+
+def negation_moved(pairs: Sequence[tuple[str, str]]) -> bool:
+    """Whether a negation has moved between clauses: in one pair of matched clauses
+    (:func:`clause_pairs`) only the new clause is negated, in another only the existing one.
+    The two sentences then hold as many negations, so they read the same polarity as a whole,
+    yet the claim and its reason have traded sides (blind set 31: "De huisarts moet boeren een
+    afspraak buiten kantoortijd kunnen geven, omdat zij overdag niet van het erf weg kunnen" /
+    "Boeren hebben geen aparte afspraak buiten kantoortijd nodig, want ze kunnen overdag even
+    weg van het erf"). A negation is one of :data:`engine.polarity.NEGATIONS`; two in a clause
+    cancel. One side negated alone is not enough: a paraphrase may say "zonder problemen" where
+    the other says nothing (on the 31 Dutch sets the stricter rule dropped two right flags).
+
+    >>> negation_moved([("boeren hebben geen afspraak nodig", "de huisarts moet boeren helpen"),
+    ...                 ("want ze kunnen overdag weg", "omdat zij overdag niet weg kunnen")])
+    True
+    >>> negation_moved([("ook na een bevalling zonder problemen", "elke kraamvrouw")])
+    False
+    """
+
+    def negated(clause: str) -> bool:
+        return sum(w in NEGATIONS for w in clause.split()) % 2 == 1
+
+    return (any(negated(a) and not negated(b) for a, b in pairs)
+            and any(negated(b) and not negated(a) for a, b in pairs))
 
 
 def long_claim_kept(new_text: str, text: str, margin: float, model: DuplicateFlagModel) -> bool:
@@ -609,7 +617,7 @@ def long_claim_kept(new_text: str, text: str, margin: float, model: DuplicateFla
     model sets one, the two read the same polarity (:func:`engine.polarity.polarity`), they are
     at most ``long_max_frame`` the same sentence (:func:`engine.details.same_sentence`: a long
     copy with a part changed is another claim) and the candidate's margin is at least
-    ``long_min_margin``. The flag also needs :func:`clauses_nearest` (an encoder call).
+    ``long_min_margin``. The flag also needs :func:`clause_pairs` (an encoder call).
 
     >>> from meedenken.engine.settings import DUPLICATE_PROFILES
     >>> model = DUPLICATE_PROFILES["multilingual-e5-small"].flag
@@ -753,9 +761,11 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
             if j is not None:
                 fe = flag_evidence(new_text, texts, ev, j, vectors @ vectors[j], embed,
                                    settings.reference_cosine)
-                flags[j] = bool(flag_logit(fe, settings.flag) >= settings.flag.threshold
-                                and (not long or clauses_nearest(
-                                    new_text, texts, j, embed, model_name, ev.language)))
+                accepted = flag_logit(fe, settings.flag) >= settings.flag.threshold
+                if accepted and long:
+                    pairs = clause_pairs(new_text, texts, j, embed, ev.language)
+                    accepted = pairs is not None and not negation_moved(pairs)
+                flags[j] = bool(accepted)
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     candidates = tuple(
         DuplicateCandidate(index=i, score=float(scores[i]), cosine=float(cosines[i]),

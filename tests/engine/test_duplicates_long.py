@@ -3,9 +3,11 @@ flag17o): a long candidate the flag model accepts is flagged when every clause o
 statement is nearest to a clause of the candidate (among all statements' clauses), the two read
 the same polarity, are not largely the same sentence and the candidate's margin is large enough
 (engine.duplicates.clauses_nearest and long_claim_kept, settings long_max_frame and
-long_min_margin).
+long_min_margin); since session 16, not when a negation has moved between the matched clauses
+(engine.duplicates.negation_moved).
 
-The sentences are written for these tests; none is in a held-out set."""
+The sentences are written for these tests and in no held-out set, except the last test's pair,
+which is from development set 31 (benchmarks/data/heldout_nl_31.txt)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 
 from meedenken.engine import duplicates
 from meedenken.engine.duplicates import (
-    SEED_CLAUSE_CACHE_SIZE,
+    clause_pairs,
     clauses_nearest,
     evidence,
     long_claim_kept,
@@ -92,8 +94,8 @@ def test_a_long_statement_whose_second_clause_makes_another_claim_is_not_flagged
     # the polarity, frame and margin conditions hold: the third clause's nearest is another seed
     margin = _margin(OTHER_CLAIM, embedder)
     assert E5.flag is not None and long_claim_kept(OTHER_CLAIM, SEEDS[1], margin, E5.flag)
-    assert not clauses_nearest(OTHER_CLAIM, SEEDS, 1, embedder.embed, embedder.model_name)
-    assert clauses_nearest(PARAPHRASE, SEEDS, 1, embedder.embed, embedder.model_name)
+    assert not clauses_nearest(OTHER_CLAIM, SEEDS, 1, embedder.embed)
+    assert clauses_nearest(PARAPHRASE, SEEDS, 1, embedder.embed)
 
 
 def test_a_long_opposite_with_a_negation_is_not_flagged(embedder):
@@ -110,7 +112,7 @@ def _margin(new: str, embedder) -> float:
     return float(evidence(new, SEEDS, cosines, E5.reference_cosine).margin[1])
 
 
-def test_the_seeds_clauses_are_embedded_once_per_seed_set():
+def test_the_seeds_clauses_and_the_new_ones_are_embedded_in_two_calls():
     calls: list[list[str]] = []
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -119,16 +121,30 @@ def test_the_seeds_clauses_are_embedded_once_per_seed_set():
 
     texts = ["Er zijn te weinig huisartsen, de wachttijd is lang", "De bus rijdt te weinig"]
     new = "Er is een tekort aan huisartsen in de regio"
-    assert clauses_nearest(new, texts, 0, embed, "toy-once")
-    assert clauses_nearest(new, texts, 0, embed, "toy-once")
-    assert len(calls) == 3  # the seeds' clauses once, the new statement's twice
-    assert len(duplicates._seed_clause_cache) <= SEED_CLAUSE_CACHE_SIZE
-    for k in range(SEED_CLAUSE_CACHE_SIZE + 5):
-        clauses_nearest(new, [*texts, f"Extra stelling {k}"], 0, embed, "toy-once")
-    assert len(duplicates._seed_clause_cache) == SEED_CLAUSE_CACHE_SIZE
+    assert clauses_nearest(new, texts, 0, embed)
+    assert calls == [["er zijn te weinig huisartsen", "de wachttijd is lang",
+                      "de bus rijdt te weinig"], ["er is een tekort aan huisartsen in de regio"]]
+    assert not clauses_nearest(new, texts, 1, embed)  # its nearest clause is in statement 0
 
 
 def test_the_other_models_have_no_exception():
     model = DuplicateFlagModel(threshold=0.0, intercept=0.0, cosine_weight=1.0, margin_weight=1.0,
                                shared_weight=0.0, seed_margin_weight=0.0, residual_weight=0.0)
     assert model.long_max_frame is None and model.long_min_margin is None
+
+
+def test_a_negation_moved_from_the_reason_to_the_claim_is_not_flagged(embedder, monkeypatch):
+    """Set 31's opposite: the sentences hold one negation each, so they read the same polarity
+    as a whole, but the seed negates its reason and the new statement its claim."""
+    seeds = [*SEEDS, "De huisarts moet boeren een afspraak buiten kantoortijd kunnen geven, omdat "
+                     "zij overdag en rond het melken niet van het erf weg kunnen."]
+    new = ("Boeren hebben geen aparte afspraak buiten kantoortijd nodig bij de huisarts, want ze "
+           "kunnen net als iedereen overdag even weg van het erf.")
+    last = len(seeds) - 1
+    assert polarity(new) == polarity(seeds[last])
+    pairs = clause_pairs(new, seeds, last, embedder.embed)
+    assert pairs is not None and len(pairs) == 2
+    assert not near_duplicates(new, seeds, embedder=embedder).is_duplicate
+    # Without the new condition the long-statement exception flags it (the test can fail).
+    monkeypatch.setattr(duplicates, "negation_moved", lambda pairs: False)
+    assert near_duplicates(new, seeds, embedder=embedder).flagged == (last,)
