@@ -32,7 +32,8 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -40,7 +41,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from benchmarks import first_release
-from benchmarks.pairsets import DATA, Pair, block_groups, heldout, labelled_pairs
+from benchmarks.pairsets import DATA, Pair, Submission, block_groups, heldout, labelled_pairs
 from meedenken.engine.duplicates import (
     PairEvidence,
     _check,
@@ -172,6 +173,42 @@ def flag_model_accepts(text: str, seeds: list[str], ev: PairEvidence, j: int,
     return bool(flag_logit(fe, settings.flag) >= settings.flag.threshold)
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One held-out submission as the flag sees it: its set (numbered from 1), the seeds and
+    their vectors, the pair evidence and scores, the flag candidate and whether the flag model
+    accepts it (before the length limit's exception, which the callers read themselves)."""
+
+    number: int
+    sub: Submission
+    seeds: list[str]
+    vectors: np.ndarray
+    ev: PairEvidence
+    scores: np.ndarray
+    candidate: int | None
+    accepted: bool
+
+
+def judged_submissions(files: Sequence[str], embedder: StatementEmbedder,
+                       settings: DuplicateSettings) -> Iterator[Judged]:
+    """Every submission of the held-out ``files``, submitted alone against its seeds, through
+    the flag's steps (:func:`evidence`, :func:`score`, :func:`flag_candidate`,
+    :func:`flag_model_accepts`): the walk benchmarks/flag_align.py and flag_order.py share.
+    A caller's patches of the checks inside :mod:`engine.duplicates` (``too_long_to_flag``,
+    ``close_runner_up``, ...) apply, as those are looked up there at each call."""
+    for number, name in enumerate(files, 1):
+        seeds, subs = heldout(DATA / name)
+        vectors = embedder.embed(seeds)
+        for sub, query in zip(subs, embedder.embed([s.text for s in subs]), strict=True):
+            cos = (vectors @ query).astype(np.float64)
+            ev = evidence(sub.text, seeds, cos, settings.reference_cosine)
+            scores, _ = score(ev, settings)
+            j = flag_candidate(ev, scores, settings, sub.text, seeds)
+            accepted = j is not None and flag_model_accepts(sub.text, seeds, ev, j, vectors,
+                                                            embedder, settings)
+            yield Judged(number, sub, seeds, vectors, ev, scores, j, accepted)
+
+
 def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,
                       sets: dict[str, list[Pair]] | None = None) -> dict[str, np.ndarray]:
     """The training pairs as the service sees them: each statement submitted alone to a
@@ -301,8 +338,10 @@ HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "held
 #: twenty-second long with reasons and examples, the sixteenth and nineteenth with numbers and
 #: comparisons, the twenty-third written, the twenty-fourth phone style, the twenty-fifth formal,
 #: the twenty-sixth written with reworded paraphrases, the twenty-seventh short and long mixed,
-#: the twenty-eighth formal with plain-language paraphrases), kept out of the development loop
-#: and evaluated by the lead after the merge.
+#: the twenty-eighth formal with plain-language paraphrases; session 16, helper blind29: the
+#: twenty-ninth formal, the thirtieth in residents' phone style, the thirty-first mixed with long
+#: two-clause statements, each 10 paraphrases, 10 opposites, 10 same-topic claims and 10
+#: unrelated), kept out of the development loop and evaluated by the lead after the merge.
 BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_9.txt", "heldout_nl_10.txt", "heldout_nl_11.txt", "heldout_nl_12.txt",
                "heldout_nl_13.txt", "heldout_nl_14.txt", "heldout_nl_15.txt",
@@ -310,7 +349,8 @@ BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_19.txt", "heldout_nl_20.txt", "heldout_nl_21.txt",
                "heldout_nl_22.txt", "heldout_nl_23.txt", "heldout_nl_24.txt",
                "heldout_nl_25.txt", "heldout_nl_26.txt", "heldout_nl_27.txt",
-               "heldout_nl_28.txt")
+               "heldout_nl_28.txt", "heldout_nl_29.txt", "heldout_nl_30.txt",
+               "heldout_nl_31.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

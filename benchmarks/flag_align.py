@@ -54,15 +54,11 @@ from unittest import mock
 
 import numpy as np
 
-from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES, flag_model_accepts
-from benchmarks.pairsets import DATA, heldout
+from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES, judged_submissions
 from meedenken.engine import duplicates
 from meedenken.engine.details import same_sentence
 from meedenken.engine.duplicates import (
     duplicate_settings,
-    evidence,
-    flag_candidate,
-    score,
     statement_clauses,
     too_long_to_flag,
 )
@@ -178,35 +174,28 @@ def submissions() -> tuple[list[Row], list[float]]:
     rows: list[Row] = []
     cost: list[float] = []
     with mock.patch.object(duplicates, "too_long_to_flag", lambda *args: False):
-        for number, name in enumerate(FILES, 1):
-            seeds, subs = heldout(DATA / name)
-            vectors = embedder.embed(seeds)
-            for sub, query in zip(subs, embedder.embed([s.text for s in subs]), strict=True):
-                cos = (vectors @ query).astype(np.float64)
-                ev = evidence(sub.text, seeds, cos, settings.reference_cosine)
-                scores, _ = score(ev, settings)
-                top = np.sort(scores)[::-1]
-                best = int(np.argmax(scores))
-                j = flag_candidate(ev, scores, settings, sub.text, seeds)
-                accepted = j is not None and flag_model_accepts(sub.text, seeds, ev, j, vectors,
-                                                                embedder, settings)
-                row: Row = {"set": number, "kind": sub.kind, "seed": sub.seed,
-                            "text": sub.text, "best": best, "cand": j, "accepted": accepted,
-                            "long": too_long_to_flag(sub.text, seeds[best], settings),
-                            "margin": float(ev.margin[best]), "gap": float(top[0] - top[1])}
-                if accepted and row["long"]:
-                    assert j is not None
-                    other = seeds[j]
-                    row.update(align.words(sub.text, other))
-                    start = time.perf_counter()
-                    row.update(align.clauses(sub.text, other))
-                    row.update(align.nearest(sub.text, seeds, j))
-                    row["same_polarity"] = polarity(sub.text) == polarity(other)
-                    cost.append(time.perf_counter() - start)
-                    row.update(align.words_nearest(sub.text, seeds, j))
-                    row["frame"] = same_sentence(sub.text, other)
-                    row["parts"] = len(_clauses(sub.text))
-                rows.append(row)
+        for judged in judged_submissions(FILES, embedder, settings):
+            sub, seeds, ev, scores = judged.sub, judged.seeds, judged.ev, judged.scores
+            top = np.sort(scores)[::-1]
+            best = int(np.argmax(scores))
+            j = judged.candidate
+            row: Row = {"set": judged.number, "kind": sub.kind, "seed": sub.seed,
+                        "text": sub.text, "best": best, "cand": j, "accepted": judged.accepted,
+                        "long": too_long_to_flag(sub.text, seeds[best], settings),
+                        "margin": float(ev.margin[best]), "gap": float(top[0] - top[1])}
+            if judged.accepted and row["long"]:
+                assert j is not None
+                other = seeds[j]
+                row.update(align.words(sub.text, other))
+                start = time.perf_counter()
+                row.update(align.clauses(sub.text, other))
+                row.update(align.nearest(sub.text, seeds, j))
+                row["same_polarity"] = polarity(sub.text) == polarity(other)
+                cost.append(time.perf_counter() - start)
+                row.update(align.words_nearest(sub.text, seeds, j))
+                row["frame"] = same_sentence(sub.text, other)
+                row["parts"] = len(_clauses(sub.text))
+            rows.append(row)
     return rows, cost
 
 

@@ -31,15 +31,12 @@ from unittest import mock
 
 import numpy as np
 
-from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES, flag_model_accepts
-from benchmarks.pairsets import DATA, heldout, labelled_pairs
+from benchmarks.duplicates import BLIND_FILES, HELDOUT_FILES, judged_submissions
+from benchmarks.pairsets import labelled_pairs
 from meedenken.engine import antonyms, details, duplicates
 from meedenken.engine.duplicates import (
     changed_copy,
     duplicate_settings,
-    evidence,
-    flag_candidate,
-    score,
 )
 from meedenken.engine.encoders import MULTILINGUAL_E5
 from meedenken.engine.semantics import StatementEmbedder
@@ -107,25 +104,17 @@ def submissions(on: bool) -> list[Row]:
     assert settings is not None
     out = []
     with session_14(on):
-        for number, name in enumerate(FILES, 1):
-            seeds, subs = heldout(DATA / name)
-            vectors = embedder.embed(seeds)
-            for sub, query in zip(subs, embedder.embed([s.text for s in subs]), strict=True):
-                cos = (vectors @ query).astype(np.float64)
-                ev = evidence(sub.text, seeds, cos, settings.reference_cosine)
-                scores, _ = score(ev, settings)
-                top = np.sort(scores)[::-1]
-                j = flag_candidate(ev, scores, settings, sub.text, seeds)
-                if j is not None and not flag_model_accepts(sub.text, seeds, ev, j, vectors,
-                                                            embedder, settings):
-                    j = None
-                own = seeds[sub.seed] if sub.seed is not None else None
-                out.append(Row(number, sub.kind, sub.text, own,
-                               sub.kind == "P" and int(np.argmax(scores)) == sub.seed,
-                               seeds[j] if j is not None else None,
-                               j is not None and sub.kind == "P" and j == sub.seed,
-                               j is not None and sub.kind in OPPOSITE_KINDS and j == sub.seed,
-                               float(top[0] - top[1])))
+        for judged in judged_submissions(FILES, embedder, settings):
+            sub, seeds = judged.sub, judged.seeds
+            top = np.sort(judged.scores)[::-1]
+            j = judged.candidate if judged.accepted else None
+            own = seeds[sub.seed] if sub.seed is not None else None
+            out.append(Row(judged.number, sub.kind, sub.text, own,
+                           sub.kind == "P" and int(np.argmax(judged.scores)) == sub.seed,
+                           seeds[j] if j is not None else None,
+                           j is not None and sub.kind == "P" and j == sub.seed,
+                           j is not None and sub.kind in OPPOSITE_KINDS and j == sub.seed,
+                           float(top[0] - top[1])))
     return out
 
 

@@ -179,6 +179,11 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: plain-language paraphrases), written blind in session 15 and evaluated once on main 4cd914c
 #: (3 flags 2 right, 2 flags 2 right, no flag; 1, 0 and 0 opposites) and then on flag17o (6 flags
 #: 5 right, 4 of 4 right (met), 1 flag wrong; 1, 0 and 0 opposites).
+#: Sets 29 (formal), 30 (phone style) and 31 (mixed, long two-clause statements), written blind in
+#: session 16 and evaluated once on main f465564: partner first 10 of 10 on each; 1 flag right,
+#: 5 of 5 right (all four met), 3 flags 2 right; 0, 0 and 1 opposites. The opposite (a negation
+#: moved from the reason to the claim) is no longer flagged since `negation_moved` (session 16,
+#: lead; chosen on it: in-sample), so set 31 has 2 flags, both right.
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -198,8 +203,8 @@ def test_the_blind_sets_hold_what_their_header_says():
     for name in BLIND_FILES:
         seeds, submissions = heldout(DATA / name)
         counts = Counter(s.kind for s in submissions)
-        assert len(seeds) == 40 and counts["P"] == 10 and counts["N"] >= 6 and counts["O"] >= 6
-        assert 12 <= counts["R"] <= 13 and counts["U"] == 5
+        assert len(seeds) == 40 and counts["P"] == 10 and counts["N"] >= 5 and counts["O"] >= 5
+        assert counts["N"] + counts["O"] >= 10 and counts["R"] >= 10 and counts["U"] >= 5
 
 
 @pytest.mark.parametrize("name", _blind({
@@ -215,7 +220,11 @@ def test_the_blind_sets_hold_what_their_header_says():
                          "reasons, the length limit",
     "heldout_nl_24.txt": "2 of 10 paraphrases flagged (phone style)",
     "heldout_nl_28.txt": "no paraphrase flagged (0 of 10): formal statements of 14-28 words "
-                         "paraphrased in plain language"}))
+                         "paraphrased in plain language",
+    "heldout_nl_29.txt": "1 of 10 paraphrases flagged: formal statements of 7-13 content words "
+                         "(the length limit, its exception's conditions not met)",
+    "heldout_nl_31.txt": "2 of 10 paraphrases flagged: long two-clause statements (the length "
+                         "limit)"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
