@@ -469,8 +469,9 @@ class GroupingSettings(_Validated):
     #: Where the map and the class test both see one continuum but the votes have a third axis
     #: well above noise (:func:`engine.continuum.third_axis_ratio` at least
     #: ``classes_third_axis``), seek the latent classes all the same and publish them only when
-    #: they predict held-out votes better than every continuous latent trait model by
-    #: ``classes_beat_trait_z`` (:func:`engine.grouping.class_groups`). Four to six groups of
+    #: they predict held-out votes better than every continuous latent trait model (logistic
+    #: on one to three axes, step-like on one) by ``classes_beat_trait_z``
+    #: (:func:`engine.grouping.class_groups`). Four to six groups of
     #: their own profiles span more axes than the map's two, and both tests call them a
     #: continuum (benchmarks/RESULTS.md, sessions 14 g15m and 16 g16b). Only in rooms of at
     #: least ``trait_min_participants``.

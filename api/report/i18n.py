@@ -152,9 +152,9 @@ _EN = {
                            "times that of the same votes shuffled among each statement's "
                            "voters: Horn's parallel analysis), latent classes are sought all "
                            "the same and published only when they predict held-out votes better "
-                           "than every continuous latent trait model by a clear margin (paired "
-                           "test, z of at most -{z}); four or more groups span more axes than "
-                           "the map's two",
+                           "than every continuous latent trait model, logistic on one to three "
+                           "axes or step-like on one, by a clear margin (paired test, z of at "
+                           "most -{z}); four or more groups span more axes than the map's two",
     "k_method_seed": "The grouping uses its own fixed seed, so it does not depend on the analysis "
                      "seed",
     "k_method_restarts": "because its tests are Monte Carlo comparisons, the whole grouping is "
@@ -453,9 +453,10 @@ _NL = {
                            "geschud onder de stemmers van elke stelling: parallelle analyse "
                            "volgens Horn), worden toch latente klassen gezocht; ze worden alleen "
                            "gepubliceerd als ze achtergehouden stemmen duidelijk beter voorspellen "
-                           "dan elk model van een doorlopende latente schaal (gepaarde toets, z "
-                           "hoogstens -{z}); vier of meer groepen beslaan meer assen dan de twee "
-                           "van de kaart",
+                           "dan elk model van een doorlopende latente schaal, logistisch op één "
+                           "tot drie assen of trapvormig op één (gepaarde toets, z hoogstens "
+                           "-{z}); vier of meer groepen beslaan meer assen dan de twee van de "
+                           "kaart",
     "k_method_seed": "De indeling gebruikt een eigen vast startgetal en hangt dus niet af van het "
                      "startgetal van de analyse",
     "k_method_restarts": "omdat haar toetsen op simulaties berusten, wordt de hele indeling tot "

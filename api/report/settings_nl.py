@@ -156,8 +156,8 @@ SETTINGS_NL: dict[str, str] = {
         "Waar de kaart en de klassentoets allebei één doorlopende wolk zien maar de stemmen een "
         "derde as hebben die duidelijk boven de ruis uitkomt, worden toch latente klassen "
         "gezocht; ze worden alleen gepubliceerd als ze achtergehouden stemmen duidelijk beter "
-        "voorspellen dan elke doorlopende latente schaal. Vier tot zes groepen beslaan meer "
-        "assen dan de twee van de kaart."),
+        "voorspellen dan elke doorlopende latente schaal (hier ook op drie assen). Vier tot "
+        "zes groepen beslaan meer assen dan de twee van de kaart."),
     "GroupingSettings.classes_third_axis": (
         "De drempel van die voorselectie: de derde singuliere waarde van de stemmen minstens "
         "zoveel keer die van dezelfde stemmen, geschud onder de stemmers van elke stelling "
