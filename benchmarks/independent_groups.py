@@ -338,8 +338,9 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
     return out
 
 
-# Sizes are chosen so the whole run (the 18 scenarios other than the Guttman scales x 10 seeds,
-# 2 rooms each with 5 analysis seeds) stays within about 30 minutes on a shared 2-core machine.
+# Sizes are chosen so the whole run (the 20 scenarios other than the Guttman scales x 10 seeds,
+# 2 rooms each with 5 analysis seeds) stays within about 30 minutes on a shared 2-core machine
+# (measured before session 16 added the two three-axis clouds, which take 10-30 s a room).
 _SCENARIO_LIST = [
     GroupSpec("G1 single", (1.0,), 600, 100, 0.20),
     GroupSpec("cloud2d", (), 1000, 120, 0.15, family="cloud2d"),
