@@ -16,9 +16,10 @@ groups with a generator written from the issue's words alone (its author read ne
   participants *between* two groups (their logits a mix of both profiles; planted label: the
   heavier one), and statements written over time (a participant sees only the statements
   written before they leave, so late statements get fewer votes);
-- a continuous family without groups: positions on one or two latent axes (``cloud2d``:
-  normal on two axes; ``continuum1d``: uniform on one axis, a flat continuum;
-  ``normal1d``: normal on one axis), statement loadings on those axes, the same nuisances;
+- a continuous family without groups: positions on one to three latent axes (``cloud2d``:
+  normal on two axes; ``cloud3d``: normal on three, more than the map's two and the trait's
+  two, session 16; ``continuum1d``: uniform on one axis, a flat continuum; ``normal1d``:
+  normal on one axis), statement loadings on those axes, the same nuisances;
 - a step-like continuum without groups (``guttman``, issue 15 session 14): a Guttman scale with
   a share ``flip`` of the agree / disagree votes flipped. Positions on ``dims`` axes (evenly,
   uniform, or normally spread); each statement cuts the room along one direction (one of the
@@ -111,8 +112,8 @@ class GroupSpec:
     density: float
     separation: float = 3.0
     between: float = 0.08
-    #: "groups", or a continuous family without groups: "cloud2d", "continuum1d", "normal1d",
-    #: "guttman" (a step-like continuum).
+    #: "groups", or a continuous family without groups: "cloud2d", "cloud3d", "continuum1d",
+    #: "normal1d", "guttman" (a step-like continuum).
     family: str = "groups"
     #: "guttman" only: axes, spread of the positions ("uniform" or "normal") and the share of
     #: agree / disagree votes flipped.
@@ -214,7 +215,7 @@ def planted_groups(spec: GroupSpec, seed: int) -> PlantedGroups:
         group = np.zeros(n, dtype=int)
         between = np.zeros(n, dtype=bool)
     else:
-        dims = 2 if spec.family == "cloud2d" else 1
+        dims = {"cloud2d": 2, "cloud3d": 3}.get(spec.family, 1)
         position = (rng.uniform(-np.sqrt(3), np.sqrt(3), (n, 1))  # unit variance
                     if spec.family == "continuum1d" else rng.standard_normal((n, dims)))
         base = rng.normal(0.0, BASE_SD, s)
@@ -315,7 +316,8 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
         "steps": [] if st is None else [f"{x.k_before}->{x.k_after}:{x.kind}" for x in st.steps],
         # The classes against the continuous trait: each trait model's z, in words.
         "trait_step": None if st is None else next(
-            (x.reason for x in st.steps if x.kind in ("trait", "classes_not_trait")), None),
+            (x.reason for x in st.steps if x.kind in (
+                "trait", "classes_not_trait", "classes_beat_trait", "trait_not_beaten")), None),
         "seconds": seconds,
     }
     if spec.family == "groups" and spec.planted_k > 1:
@@ -336,11 +338,14 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
     return out
 
 
-# Sizes are chosen so the whole run (the 18 scenarios other than the Guttman scales x 10 seeds,
-# 2 rooms each with 5 analysis seeds) stays within about 30 minutes on a shared 2-core machine.
+# Sizes are chosen so the whole run (the 20 scenarios other than the Guttman scales x 10 seeds,
+# 2 rooms each with 5 analysis seeds) stays within about 30 minutes on a shared 2-core machine
+# (measured before session 16 added the two three-axis clouds, which take 10-30 s a room).
 _SCENARIO_LIST = [
     GroupSpec("G1 single", (1.0,), 600, 100, 0.20),
     GroupSpec("cloud2d", (), 1000, 120, 0.15, family="cloud2d"),
+    GroupSpec("cloud3d", (), 1000, 120, 0.15, family="cloud3d"),
+    GroupSpec("cloud3d d30", (), 1000, 120, 0.30, family="cloud3d"),
     GroupSpec("continuum1d", (), 800, 100, 0.20, family="continuum1d"),
     GroupSpec("normal1d", (), 800, 100, 0.20, family="normal1d"),
     GroupSpec("guttman1d 5%", (), 800, 100, 0.20, family="guttman", flip=0.05),

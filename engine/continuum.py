@@ -31,6 +31,14 @@ beat it on any cloud. So the loadings are calibrated by indirect inference: simu
 same way, and scale the loadings (and shift the intercepts) until the refit matches the fit to
 the real votes (``CALIBRATION_STEPS``). A room has groups by this test when its gain is above
 every simulated continuum's and its z against their mean and spread is at least ``z_crit``.
+
+**Is there more than the map's two axes?** (:func:`third_axis_ratio`). Both tests above compare
+the votes with a continuum on the map's two axes, and two latent classes. Four to six groups of
+their own profiles span three to five axes: their 2-D map is one blur and two classes gain no
+more than on a continuum, so both say "one continuum" (benchmarks/RESULTS.md, session 16
+g16b). A cheap screen tells such rooms from the continua the tests were made for: Horn's (1965)
+parallel analysis of the agree / disagree votes, the third singular value against that of the
+same votes shuffled among each statement's voters.
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ __all__ = [
     "cluster_index",
     "continuum_test",
     "map_positions",
+    "third_axis_ratio",
 ]
 
 #: Directions tried for the best 2-means line of 2-D points (every 10 degrees; the index of a
@@ -470,3 +479,86 @@ def class_continuum_test(
     return ClassContinuumTest(
         observed, tuple(null), z, groups, n, int((v != 0).sum()), float(scale)
     )
+
+
+#: :func:`third_axis_ratio`: the third singular value is read (the map has two axes), with this
+#: many more vectors in the randomised range finder and power iterations (Halko, Martinsson &
+#: Tropp 2011): the ratio is then within about 1% of the one from exact singular values
+#: (scipy's ``svds``) on planted and real rooms, and 6 power iterations instead of 4 moved it
+#: by under 0.01 at a third more cost.
+THIRD_AXIS = 3
+AXIS_OVERSAMPLE = 8
+AXIS_POWER_STEPS = 4
+#: Shuffles of the votes whose third singular values are averaged (with one, the ratio's
+#: spread over draws was about 0.02 on the shared exports; with two, 0.01-0.02).
+AXIS_SHUFFLES = 2
+
+
+def _orthonormal(y: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the columns of ``y`` (through their small Gram matrix: a QR of
+    the tall matrix costs more, and the few columns are far from collinear)."""
+    vals, vecs = np.linalg.eigh(y.T @ y)
+    return y @ (vecs / np.sqrt(np.maximum(vals, 1e-12 * max(float(vals.max()), 1e-300))))
+
+
+def _singular_values(m: sp.csr_matrix, k: int, rng: np.random.Generator) -> np.ndarray:
+    """The ``k`` largest singular values of ``m``, by a randomised range finder."""
+    mt = m.T.tocsr()
+    y = m @ rng.standard_normal((m.shape[1], k + AXIS_OVERSAMPLE))
+    for _ in range(AXIS_POWER_STEPS):
+        y = m @ (mt @ _orthonormal(y))
+    b = mt @ _orthonormal(y)
+    return np.sqrt(np.maximum(np.linalg.eigvalsh(b.T @ b)[::-1][:k], 0.0))
+
+
+def third_axis_ratio(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *,
+                     max_points: int, rng: np.random.Generator) -> float:
+    """How far the votes of participants ``rows`` have a third axis above noise: the third
+    singular value of their agree (+1) / disagree (-1) votes against that of the same votes
+    shuffled among each statement's voters (Horn's parallel analysis).
+
+    The votes are centred by statement and then by participant, twice (a participant's
+    leniency is no axis: the latent classes and the trait both model it), and each
+    participant's row is divided by the root of their vote count, so a prolific voter weighs
+    like any other. Shuffling a statement's votes among its voters keeps every voted cell and
+    every statement's agree share, and takes away what the votes have in common. A continuum
+    on two axes gives a ratio about 1 or below; k groups of their own profiles span k - 1
+    axes, and from four groups on the third stands out (planted six-group rooms 1.17-1.36).
+    At most ``max_points`` participants are read (a sample drawn with ``rng``, which also
+    draws the shuffle and the range finder).
+    """
+    rows = np.asarray(rows)
+    if len(rows) > max_points:
+        rows = np.sort(rng.choice(rows, max_points, replace=False))
+    r, c, v = _cells(X, rows, active)
+    voted = v != 0
+    r, c, v = r[voted], c[voted], np.sign(v[voted])
+    n, n_s = len(rows), X.shape[1]
+    per_row = np.bincount(r, minlength=n)
+    per_col = np.bincount(c, minlength=n_s)
+    if n <= THIRD_AXIS or np.count_nonzero(per_col) <= THIRD_AXIS:
+        return 0.0
+    per_row, per_col = np.maximum(per_row, 1), np.maximum(per_col, 1)
+    # One sparsity pattern for the real and the shuffled votes: its data are the votes' numbers
+    # (from 1, so none is dropped as a zero), in the order the matrix keeps them.
+    m = sp.csr_matrix((np.arange(1.0, len(r) + 1), (r, c)), shape=(n, n_s))
+    stored = m.data.astype(np.int64) - 1
+    r, c, v = r[stored], c[stored], v[stored]
+    scale = 1.0 / np.sqrt(per_row[r])
+
+    def third(values: np.ndarray) -> float:
+        x = values.copy()
+        for _ in range(2):
+            x -= (np.bincount(c, x, n_s) / per_col)[c]
+            x -= (np.bincount(r, x, n) / per_row)[r]
+        m.data = x * scale
+        return float(_singular_values(m, THIRD_AXIS, rng)[-1])
+
+    real = third(v)
+    by_statement = np.argsort(c, kind="stable")
+    noise = 0.0
+    for _ in range(AXIS_SHUFFLES):
+        shuffled = np.empty_like(v)
+        shuffled[by_statement] = v[np.argsort(c + rng.random(len(c)))]
+        noise += third(shuffled) / AXIS_SHUFFLES
+    return real / noise if noise > 0 else 0.0

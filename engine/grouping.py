@@ -40,6 +40,13 @@ a little with more groups. Here a group is published only when the votes support
    session 14 g15t) on the same held-out folds; where the trait predicts the held-out votes
    better (``GroupingSettings.trait_test_z``), there are no clear opinion groups (Lubke & Neale
    2006: latent classes against a continuous factor, told apart by fit).
+6. **More groups than the map's axes.** Four to six groups of their own profiles span three to
+   five axes: on the map's two they blur into one cloud and two latent classes gain no more than
+   on a continuum, so both tests say "one continuum". Where the votes' third axis stands well
+   above noise (:func:`engine.continuum.third_axis_ratio`, ``classes_third_axis``; a cheap
+   screen, about 0.04 CPU s), the classes are sought all the same and published only when they
+   beat every trait model, here also on three axes, by ``classes_beat_trait_z`` on held-out
+   votes (:func:`_beat_trait_step`; benchmarks/RESULTS.md, session 16 g16b).
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
@@ -522,6 +529,12 @@ TRAIT_MAX_STEPS = 200
 #: ``trait_test_z`` (Bonferroni), and a two-axis step-like model, at its weak ridge, overfits
 #: sparse rooms.
 STEP_AXES = (1,)
+#: Where the classes are sought because the votes have a third axis (:func:`_beat_trait_step`),
+#: the logistic trait is also fitted on three: a continuum on three axes has that third axis
+#: too, and its classes beat a trait of one or two axes (a three-axis cloud cut into six
+#: classes, z = -3.07 against two axes, +17.6 against three; six planted groups -17.7;
+#: benchmarks/RESULTS.md, session 16 g16b).
+SCREENED_TRAIT_AXES = (1, 2, 3)
 
 
 def _class_starts(
@@ -648,14 +661,14 @@ def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
     )
 
 
-def _trait_test_step(
-    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings
-) -> KStep:
-    """The k classes against a continuous latent trait of the same votes
-    (:mod:`engine.latent_trait`: logistic on 1 and on 2 axes, and step-like on 1 axis, with a
-    floor and a ceiling), scored on the same held-out folds: kind "trait" when the best of the
-    three predicts held-out votes better than the classes at ``trait_test_z`` (paired one-sided
-    z over participants), "classes_not_trait" otherwise."""
+def _trait_z(
+    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, s: GroupingSettings,
+    axes: tuple[int, ...] = TRAIT_AXES,
+) -> dict[str, float]:
+    """Each continuous latent trait model (:mod:`engine.latent_trait`: logistic on each number
+    of ``axes``, and step-like on 1 axis, with a floor and a ceiling) against the classes whose
+    held-out losses are ``class_loss``, on the classes' held-out folds: model name -> paired
+    one-sided z over participants (positive: the trait predicts the held-out votes better)."""
 
     def losses(axes: tuple[int, ...], **model: Any) -> dict[int, np.ndarray]:
         return lt.held_out_losses(
@@ -669,26 +682,65 @@ def _trait_test_step(
         )[1]
 
     named = {
-        (f"{d} axis" if d == 1 else f"{d} axes"): loss for d, loss in losses(TRAIT_AXES).items()
+        (f"{d} axis" if d == 1 else f"{d} axes"): loss for d, loss in losses(axes).items()
     }
     named.update(
         (f"{d} axis, step-like" if d == 1 else f"{d} axes, step-like", loss)
         for d, loss in losses(STEP_AXES, lapse=True, ridge=lt.STEP_RIDGE).items()
     )
-    z = {name: paired_participant_z(rows, class_loss, loss) for name, loss in named.items()}
-    best = max(z, key=lambda a: z[a])
-    figures = ", ".join(f"{name}: z = {z[name]:.2f}" for name in z)
-    if z[best] >= s.trait_test_z:
+    return {name: paired_participant_z(rows, class_loss, loss) for name, loss in named.items()}
+
+
+def _figures(z: dict[str, float]) -> str:
+    return ", ".join(f"{name}: z = {value:.2f}" for name, value in z.items())
+
+
+def _trait_test_step(
+    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings
+) -> KStep:
+    """The k classes against a continuous latent trait of the same votes (:func:`_trait_z`):
+    kind "trait" when the best trait model predicts held-out votes better than the classes at
+    ``trait_test_z``, "classes_not_trait" otherwise."""
+    z = _trait_z(v, rows, class_loss, s)
+    best = max(z.values())
+    if best >= s.trait_test_z:
         reason = (
             f"a continuous latent trait predicts held-out votes better than {k} latent classes "
-            f"({figures}; >= {s.trait_test_z:g}): one continuum, no clear opinion groups"
+            f"({_figures(z)}; >= {s.trait_test_z:g}): one continuum, no clear opinion groups"
         )
-        return KStep(k, 1, None, reason, "trait", z[best])
+        return KStep(k, 1, None, reason, "trait", best)
     reason = (
         f"{k} latent classes predict held-out votes no worse than a continuous latent trait "
-        f"({figures}; < {s.trait_test_z:g})"
+        f"({_figures(z)}; < {s.trait_test_z:g})"
     )
-    return KStep(k, k, None, reason, "classes_not_trait", z[best])
+    return KStep(k, k, None, reason, "classes_not_trait", best)
+
+
+def _beat_trait_step(z: dict[str, float], k: int, third_axis: float,
+                     line: float) -> KStep:
+    """Where the map and the class test saw one continuum but the votes have a third axis
+    (``third_axis``, :func:`engine.continuum.third_axis_ratio`): the k classes stand only when
+    they predict held-out votes better than every trait model by ``line`` (z <= -line), kind
+    "classes_beat_trait"; otherwise "trait_not_beaten" (no clear groups).
+
+    >>> _beat_trait_step({"1 axis": -9.0, "2 axes": -4.1}, 4, 1.21, 3.0).kind
+    'classes_beat_trait'
+    >>> _beat_trait_step({"1 axis": -9.0, "2 axes": -2.9}, 4, 1.21, 3.0).k_after
+    1
+    """
+    best = max(z.values())
+    axis = f"third axis {third_axis:.2f} x its shuffled votes'"
+    if best <= -line:
+        reason = (
+            f"{k} latent classes predict held-out votes better than every continuous latent "
+            f"trait ({_figures(z)}; <= -{line:g}; {axis})"
+        )
+        return KStep(k, k, None, reason, "classes_beat_trait", best)
+    reason = (
+        f"{k} latent classes do not beat a continuous latent trait on held-out votes clearly "
+        f"enough ({_figures(z)}; needs all <= -{line:g}; {axis}): no clear opinion groups"
+    )
+    return KStep(k, 1, None, reason, "trait_not_beaten", best)
 
 
 def class_groups(
@@ -702,6 +754,7 @@ def class_groups(
     settings: GroupingSettings,
     max_groups: int,
     class_test: ClassContinuumTest | None = None,
+    third_axis: float | None = None,
 ) -> StableGrouping:
     """The groups as latent classes of the votes (:mod:`engine.latent_class`), where the map's
     divisive test (``mapped``, :func:`stable_groups`) found clear groups at all.
@@ -729,16 +782,28 @@ def class_groups(
     class_test : where the map found no clear groups, the votes' own test
         (:func:`engine.continuum.class_continuum_test`): classes are sought when it finds two
         classes that no fitted continuum gives, and its verdict is recorded either way.
+    third_axis : where that test too found none, the votes' third axis against noise
+        (:func:`engine.continuum.third_axis_ratio`) when it passed the screen
+        ``classes_third_axis``: the classes are sought all the same, and stand only when they
+        beat every continuous latent trait on held-out votes by ``classes_beat_trait_z``
+        (:func:`_beat_trait_step`), checked before their bootstrap (which then need not run)
+        and again at the k it leaves. Four to six groups span more axes than the map's two and
+        both tests say "one continuum" (benchmarks/RESULTS.md, session 16 g16b).
     """
     s = settings
     steps = list(mapped.stability.steps)
     map_found = mapped.k >= 2 and mapped.stability.clear_groups
+    # The third axis that let the classes be sought where both tests saw one continuum: they
+    # must then beat the trait (:func:`_beat_trait_step`).
+    screened_axis: float | None = None
     if not map_found:
         if class_test is None:
             return mapped
         steps.append(_class_test_step(class_test, s.class_test_z))
         if not class_test.groups:
-            return _with_steps(mapped, steps)
+            if third_axis is None:
+                return _with_steps(mapped, steps)
+            screened_axis = third_axis
     n = votes.n
     rng = np.random.default_rng([s.random_state, n])
     fit_rows = (
@@ -793,6 +858,15 @@ def class_groups(
             KStep(k - 1, k, None, "another latent class predicts held-out votes better", "class", z)
         )
     k = max(models)
+
+    def beat_trait(k: int, axis: float) -> KStep:
+        return _beat_trait_step(_trait_z(v, rows, loss_of[k], s, SCREENED_TRAIT_AXES), k, axis,
+                                s.classes_beat_trait_z)
+
+    # Before the bootstrap, which is the costlier part and need not run when the trait wins.
+    beaten = beat_trait(k, screened_axis) if screened_axis is not None and k >= 2 else None
+    if beaten is not None and beaten.kind == "trait_not_beaten":
+        return _with_steps(mapped, [*steps, beaten])
     jac = np.ones(1)
     while k >= 2:
         jac = _class_bootstrap(v, models[k], sample_labels, s)
@@ -802,7 +876,13 @@ def class_groups(
         k -= 1
     if k < 2:
         return _with_steps(mapped, steps)
-    if s.trait_test and n < s.trait_min_participants:
+    if screened_axis is not None and beaten is not None:
+        if beaten.k_before != k:
+            beaten = beat_trait(k, screened_axis)
+        steps.append(beaten)
+        if beaten.kind == "trait_not_beaten":
+            return _with_steps(mapped, steps)
+    elif s.trait_test and n < s.trait_min_participants:
         steps.append(KStep(k, k, None, f"too few participants ({n} < "
                            f"{s.trait_min_participants}) to hold the classes against a "
                            "continuous latent trait", "trait_too_few"))

@@ -51,7 +51,7 @@ class OpinionMap:
 STEP_KINDS = (
     "split", "continuum", "split_too_small", "held_out", "class", "class_too_small", "unstable",
     "too_few", "alike", "too_small", "forced", "classes", "classes_continuum", "trait",
-    "classes_not_trait", "trait_too_few",
+    "classes_not_trait", "trait_too_few", "classes_beat_trait", "trait_not_beaten",
 )
 
 
@@ -74,11 +74,15 @@ class KStep:
     #: (:func:`engine.continuum.class_continuum_test`): "classes" (classes sought) or
     #: "classes_continuum" (none); the latent classes held against a continuous latent trait
     #: (:func:`engine.grouping.class_groups`): "trait" (the trait predicts held-out votes
-    #: better: no clear groups) or "classes_not_trait" (the classes stand).
+    #: better: no clear groups) or "classes_not_trait" (the classes stand); where the map and
+    #: the class test saw one continuum but the votes have a third axis, the classes sought all
+    #: the same: "classes_beat_trait" (they beat every trait model clearly: published) or
+    #: "trait_not_beaten" (no clear groups).
     kind: str = ""
     #: For "held_out" and "class": the paired z of that split or class; for "classes" and
     #: "classes_continuum": the test's z against the simulated continua (None: stopped early);
-    #: for "trait" and "classes_not_trait": the paired z of the trait over the classes.
+    #: for "trait", "classes_not_trait", "classes_beat_trait" and "trait_not_beaten": the
+    #: paired z of the best trait model over the classes.
     z: float | None = None
 
 

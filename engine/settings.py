@@ -466,6 +466,28 @@ class GroupingSettings(_Validated):
     #: lead). Chosen after those rooms, in the last hour of the session; the rooms the trait test
     #: was made for have 200-2,000 participants.
     trait_min_participants: int = 100
+    #: Where the map and the class test both see one continuum but the votes have a third axis
+    #: well above noise (:func:`engine.continuum.third_axis_ratio` at least
+    #: ``classes_third_axis``), seek the latent classes all the same and publish them only when
+    #: they predict held-out votes better than every continuous latent trait model (logistic
+    #: on one to three axes, step-like on one) by ``classes_beat_trait_z``
+    #: (:func:`engine.grouping.class_groups`). Four to six groups of
+    #: their own profiles span more axes than the map's two, and both tests call them a
+    #: continuum (benchmarks/RESULTS.md, sessions 14 g15m and 16 g16b). Only in rooms of at
+    #: least ``trait_min_participants``.
+    classes_beat_trait: bool = True
+    #: ... the screen: the third singular value of the votes at least this many times that of
+    #: the same votes shuffled among each statement's voters. Without it the classes and the
+    #: trait were fitted in every room without groups, most real rooms, at 0.3-9 CPU s each
+    #: (session 14 g15m); the screen costs about 0.04 CPU s on 1,000 participants. The
+    #: midpoint between the shared exports (at most 1.15, scoop-hivemind.ubi; austria-climate
+    #: 1.11; grouping seeds 0-19) and planted six-group rooms (at least 1.17; seeds 10-19,
+    #: grouping seeds 0-2); continua on one or two axes stay below 1.00 (session 16 g16b).
+    classes_third_axis: float = 1.16
+    #: ... the paired z over participants by which the classes must beat the best trait model
+    #: (the class test's level, for the same reason: real rooms have more continuous
+    #: dimensions than the trait's two).
+    classes_beat_trait_z: float = 3.0
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
@@ -487,6 +509,8 @@ class GroupingSettings(_Validated):
         "class_test_votes": Interval(Integral, 100, None),
         "trait_test_z": Interval(Real, 0, None),
         "trait_min_participants": Interval(Integral, 0, None),
+        "classes_third_axis": Interval(Real, 0, None),
+        "classes_beat_trait_z": Interval(Real, 0, None),
     }
 
 

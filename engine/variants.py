@@ -8,7 +8,8 @@ says in its docstring what Pol.is does and what the default does instead (the li
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import threading
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -18,7 +19,7 @@ import scipy.sparse as sp
 
 from . import clustering as cl
 from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
-from .continuum import class_continuum_test, continuum_test
+from .continuum import class_continuum_test, continuum_test, third_axis_ratio
 from .grouping import (
     StableGrouping,
     class_groups,
@@ -369,20 +370,26 @@ class DefaultSteps(_Common):
         s = run.settings.grouping
         seeds = restart_seeds(s)
         runs: list[StableGrouping] = []
+        third_axis = _Once(lambda: third_axis_ratio(
+            run.X, base.members, run.active, max_points=s.class_max_participants,
+            rng=np.random.default_rng([s.random_state, 16])))
         # One run never settles the majority of two or more, so the first two always run: the
         # second in a thread beside the first (NumPy's and SciPy's loops release the GIL; each
         # run reads only its own seed's generators and the shared votes), the same two runs
         # as one after the other, sooner on two cores.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grouping-run") as pool:
             second = (pool.submit(self._publish_once, run, mapped, base,
-                                  s.with_(random_state=seeds[1])) if len(seeds) > 1 else None)
-            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0])))
+                                  s.with_(random_state=seeds[1]), third_axis)
+                      if len(seeds) > 1 else None)
+            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0]),
+                                           third_axis))
             if second is not None:
                 runs.append(second.result())
         for seed in seeds[2:]:
             if majority_settled([g.k for g in runs], s.restarts):
                 break
-            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed)))
+            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed),
+                                           third_axis))
 
         def members(g: StableGrouping) -> np.ndarray:
             return g.member_labels if g.member_labels is not None else g.labels[base.labels]
@@ -390,9 +397,12 @@ class DefaultSteps(_Common):
         return consensus(runs, members)
 
     def _publish_once(
-        self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings
+        self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings,
+        third_axis: Callable[[], float],
     ) -> StableGrouping:
-        """One run of the grouping with the seed in ``grouping``."""
+        """One run of the grouping with the seed in ``grouping``; ``third_axis`` gives the
+        votes' third axis against noise (the same for every run: computed once, where a run
+        first needs it)."""
         s = run.settings
         points = mapped.omap.coordinates[base.members, :2]
         if points.shape[1] < 2:
@@ -456,8 +466,15 @@ class DefaultSteps(_Common):
                 z_crit=grouping.class_test_z,
                 rng=np.random.default_rng([grouping.random_state, 15]),
             )
+        # Where both say "one continuum", a third axis well above noise may still be four or
+        # more groups: the classes are sought, and must beat the continuous trait.
+        axis = None
         if mapped_groups.k < 2 and (class_test is None or not class_test.groups):
-            return with_class_test(mapped_groups, class_test, grouping)
+            if (class_test is not None and grouping.classes_beat_trait
+                    and len(base.members) >= grouping.trait_min_participants):
+                axis = third_axis()
+            if axis is None or axis < grouping.classes_third_axis:
+                return with_class_test(mapped_groups, class_test, grouping)
 
         def map_labels(k: int) -> np.ndarray:
             """The map's grouping at k (weighted k-means of the base clusters, fixed seed);
@@ -478,6 +495,7 @@ class DefaultSteps(_Common):
             settings=grouping,
             max_groups=s.max_groups,
             class_test=class_test,
+            third_axis=axis,
         )
 
     def k_buffer(self, run: Run) -> int:
@@ -487,6 +505,22 @@ class DefaultSteps(_Common):
     def routing_votes(self, run: Run, current: np.ndarray) -> np.ndarray:
         """This update's group votes."""
         return current
+
+
+class _Once:
+    """A value computed on the first call, by whichever run of the grouping (thread) asks
+    first; the others wait for it and get the same."""
+
+    def __init__(self, compute: Callable[[], float]) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._value: float | None = None
+
+    def __call__(self) -> float:
+        with self._lock:
+            if self._value is None:
+                self._value = self._compute()
+            return self._value
 
 
 def _previous_base_members(

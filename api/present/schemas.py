@@ -174,11 +174,16 @@ class KStepAnswer(_Answer):
                      'continuum: classes sought / none), "trait" / "classes_not_trait" (the '
                      'latent classes against a continuous latent trait on held-out votes: '
                      'one continuum, no clear groups / the classes stand), "trait_too_few" '
-                     '(too few participants for that comparison)')
+                     '(too few participants for that comparison), "classes_beat_trait" / '
+                     '"trait_not_beaten" (where the map and the class test saw one continuum '
+                     'but the votes have a third axis above noise: the latent classes beat '
+                     'every continuous trait clearly and are published / they do not: no '
+                     'clear groups)')
     z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
                     '"classes" and "classes_continuum": the test\'s z against the simulated '
-                    'continua (null: stopped early); for "trait" and "classes_not_trait": the '
-                    'paired z of the trait over the classes; otherwise null')
+                    'continua (null: stopped early); for "trait", "classes_not_trait", '
+                    '"classes_beat_trait" and "trait_not_beaten": the paired z of the best '
+                    'trait model over the classes; otherwise null')
 
 
 class GroupStabilityAnswer(_Answer):

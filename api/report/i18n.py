@@ -147,6 +147,14 @@ _EN = {
                       "than a continuous latent trait of the same votes (logistic on one and two "
                       "axes, step-like on one; paired test, z of at least {z}); otherwise there "
                       "are no clear opinion groups",
+    "k_method_beat_trait": "Where both the map and that test see one continuum but the votes have "
+                           "a third axis well above noise (its singular value at least {ratio} "
+                           "times that of the same votes shuffled among each statement's "
+                           "voters: Horn's parallel analysis), latent classes are sought all "
+                           "the same and published only when they predict held-out votes better "
+                           "than every continuous latent trait model, logistic on one to three "
+                           "axes or step-like on one, by a clear margin (paired test, z of at "
+                           "most -{z}); four or more groups span more axes than the map's two",
     "k_method_seed": "The grouping uses its own fixed seed, so it does not depend on the analysis "
                      "seed",
     "k_method_restarts": "because its tests are Monte Carlo comparisons, the whole grouping is "
@@ -170,6 +178,10 @@ _EN = {
                                 "continuous latent trait",
     "k_step_trait_too_few": "too few participants to hold the latent classes against a "
                             "continuous latent trait",
+    "k_step_classes_beat_trait": "the latent classes predict held-out votes clearly better than "
+                                 "every continuous latent trait",
+    "k_step_trait_not_beaten": "the latent classes do not beat a continuous latent trait "
+                               "clearly: one continuum",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
     "setting_effective": "this mode uses",
@@ -435,6 +447,16 @@ _NL = {
                       "voorspellen dan een doorlopende latente schaal van dezelfde stemmen "
                       "(logistisch op één en twee assen, trapvormig op één; gepaarde toets, z "
                       "minstens {z}); anders zijn er geen duidelijke opiniegroepen",
+    "k_method_beat_trait": "Waar de kaart en die toets allebei één doorlopende wolk zien maar de "
+                           "stemmen een derde as hebben die duidelijk boven de ruis uitkomt (haar "
+                           "singuliere waarde minstens {ratio} keer die van dezelfde stemmen, "
+                           "geschud onder de stemmers van elke stelling: parallelle analyse "
+                           "volgens Horn), worden toch latente klassen gezocht; ze worden alleen "
+                           "gepubliceerd als ze achtergehouden stemmen duidelijk beter voorspellen "
+                           "dan elk model van een doorlopende latente schaal, logistisch op één "
+                           "tot drie assen of trapvormig op één (gepaarde toets, z hoogstens "
+                           "-{z}); vier of meer groepen beslaan meer assen dan de twee van de "
+                           "kaart",
     "k_method_seed": "De indeling gebruikt een eigen vast startgetal en hangt dus niet af van het "
                      "startgetal van de analyse",
     "k_method_restarts": "omdat haar toetsen op simulaties berusten, wordt de hele indeling tot "
@@ -461,6 +483,10 @@ _NL = {
                                 "slechter dan een doorlopende latente schaal",
     "k_step_trait_too_few": "te weinig deelnemers om de latente klassen te vergelijken met een "
                             "doorlopende latente schaal",
+    "k_step_classes_beat_trait": "de latente klassen voorspellen achtergehouden stemmen duidelijk "
+                                 "beter dan elke doorlopende latente schaal",
+    "k_step_trait_not_beaten": "de latente klassen doen het niet duidelijk beter dan een "
+                               "doorlopende latente schaal: één doorlopende wolk",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

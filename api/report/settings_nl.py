@@ -152,6 +152,19 @@ SETTINGS_NL: dict[str, str] = {
         "Die vergelijking alleen waar minstens zoveel deelnemers meedoen: met minder rust elk "
         "klasseprofiel op een handvol mensen en verliezen twee kampen die zonder uitzondering "
         "stemmen het van de schaal."),
+    "GroupingSettings.classes_beat_trait": (
+        "Waar de kaart en de klassentoets allebei één doorlopende wolk zien maar de stemmen een "
+        "derde as hebben die duidelijk boven de ruis uitkomt, worden toch latente klassen "
+        "gezocht; ze worden alleen gepubliceerd als ze achtergehouden stemmen duidelijk beter "
+        "voorspellen dan elke doorlopende latente schaal (hier ook op drie assen). Vier tot "
+        "zes groepen beslaan meer assen dan de twee van de kaart."),
+    "GroupingSettings.classes_third_axis": (
+        "De drempel van die voorselectie: de derde singuliere waarde van de stemmen minstens "
+        "zoveel keer die van dezelfde stemmen, geschud onder de stemmers van elke stelling "
+        "(parallelle analyse volgens Horn)."),
+    "GroupingSettings.classes_beat_trait_z": (
+        "De gepaarde z over deelnemers waarmee de klassen de beste doorlopende schaal moeten "
+        "verslaan (z hoogstens min deze waarde)."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (

@@ -44,6 +44,9 @@ def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
     if g.latent_classes and g.class_test:
         parts.append(words["k_method_class_test"].format(null=g.class_test_null,
                                                          z=number(g.class_test_z, 2)))
+    if g.latent_classes and g.class_test and g.classes_beat_trait:
+        parts.append(words["k_method_beat_trait"].format(ratio=number(g.classes_third_axis, 2),
+                                                         z=number(g.classes_beat_trait_z, 2)))
     if g.latent_classes and g.trait_test:
         parts.append(words["k_method_trait"].format(n=g.trait_min_participants,
                                                     z=number(g.trait_test_z, 2)))

@@ -241,6 +241,81 @@ def test_a_ten_percent_minority_the_map_calls_a_continuum_is_found() -> None:
     assert sorted(st.sizes)[0] >= 30  # the minority: 40 planted
 
 
+def _quarters(sizes: list[int], n_statements: int = 40, agree: float = 0.85,
+              density: float = 0.5, seed: int = 0):
+    """Group g agrees with each statement of its own g-th share of the statements with
+    probability ``agree`` and with every other statement with 1 - ``agree``; each cell is
+    voted with probability ``density``."""
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(len(sizes)), sizes)
+    own = np.arange(n_statements)[None, :] * len(sizes) // n_statements == truth[:, None]
+    votes = np.where(rng.random(own.shape) < np.where(own, agree, 1 - agree), 1, -1)
+    votes = np.where(rng.random(own.shape) < density, votes, 0)
+    P, S = np.nonzero(votes)
+    return VoteMatrix.from_records(P.tolist(), S.tolist(), votes[P, S].tolist()), truth
+
+
+def _cloud(n: int, n_statements: int, dims: int, seed: int = 0) -> VoteMatrix:
+    """A continuous cloud on ``dims`` axes: positions N(0, I), loadings N(0, 2^2 I), half the
+    cells voted."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, dims))
+    loading = 2.0 * rng.standard_normal((n_statements, dims))
+    logit = rng.normal(0.0, 0.5, n_statements) + z @ loading.T
+    agree = rng.random(logit.shape) < 1 / (1 + np.exp(-logit))
+    votes = np.where(rng.random(logit.shape) < 0.5, np.where(agree, 1, -1), 0)
+    P, S = np.nonzero(votes)
+    return VoteMatrix.from_records(P.tolist(), S.tolist(), votes[P, S].tolist())
+
+
+def _third_axis(m: VoteMatrix) -> float:
+    X = m.X.tocsr()
+    return continuum.third_axis_ratio(X, np.arange(X.shape[0]), np.ones(X.shape[1], bool),
+                                      max_points=1000, rng=np.random.default_rng(0))
+
+
+def test_the_third_axis_stands_out_for_four_groups_and_not_for_a_two_axis_cloud() -> None:
+    """Four groups of their own profiles span three axes; a cloud on two axes has no third
+    above its shuffled votes' (session 16 g16b: planted six-group rooms 1.17-1.36, one- and
+    two-axis continua at most 1.00)."""
+    four, _ = _quarters([36, 32, 28, 24], seed=1)
+    assert _third_axis(four) > 1.2
+    assert _third_axis(_cloud(200, 40, dims=2)) < 1.0
+    assert _third_axis(_cloud(200, 40, dims=3)) > 1.2
+
+
+def test_four_groups_the_map_and_the_class_test_call_a_continuum_are_found() -> None:
+    """120 participants in four groups (36/32/28/24), each agreeing with its own quarter of 40
+    statements at 85% and with the rest at 15%, half the cells voted: one run of the grouping
+    says "one continuum" on the map and in the class test (z 0.84); the votes' third axis is
+    1.28 times their shuffled votes', so the classes are sought all the same, and four beat
+    every continuous trait (z = -7.9 against two axes, -3.4 against three: four groups span
+    three axes, so the three-axis trait comes closest; about 3 CPU s)."""
+    m, truth = _quarters([36, 32, 28, 24], seed=1)
+    single = GroupingSettings(restarts=1)
+    before = analyze(m, FAST.with_(grouping=single.with_(classes_beat_trait=False)))
+    st = before.clustering.stability
+    assert st is not None and not st.clear_groups
+    assert [s.kind for s in st.steps] == ["continuum", "classes_continuum"]
+    r = analyze(m, FAST.with_(grouping=single))
+    st = r.clustering.stability
+    assert r.k == 4 and st is not None and st.clear_groups
+    assert st.steps[-1].kind == "classes_beat_trait"
+    assert st.steps[-1].z is not None and st.steps[-1].z <= -3.0
+    assert adjusted_rand_score(truth, r.clustering.labels) >= 0.85
+
+
+def test_a_three_axis_cloud_stays_without_groups_when_the_classes_must_beat_the_trait() -> None:
+    """A continuous cloud on three axes (200 x 40, half voted) has a third axis above noise
+    (1.32), so its classes are sought; the continuous trait predicts held-out votes as well
+    as they do on two axes (z 0.58) and better on three (z 7.6): no clear groups."""
+    r = analyze(_cloud(200, 40, dims=3), FAST.with_(grouping=GroupingSettings(restarts=1)))
+    st = r.clustering.stability
+    assert st is not None and not st.clear_groups
+    assert st.steps[-1].kind == "trait_not_beaten" and st.steps[-1].k_after == 1
+    assert st.steps[-1].z is not None and st.steps[-1].z > -3.0
+
+
 def test_the_class_bootstrap_resamples_everyone_the_classes_were_fitted_on() -> None:
     """Planted 90/10, 1,000 x 200 at 10% (20 votes a participant): the classes are sought and
     pass the held-out test; a bootstrap of a half sample of 500 (sessions 7-8) gave the 10%
