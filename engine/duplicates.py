@@ -224,7 +224,6 @@ __all__ = [
     "changed_copy",
     "claim_conflict",
     "clause_pairs",
-    "clauses_nearest",
     "close_runner_up",
     "duplicate_settings",
     "duplicates_among",
@@ -578,13 +577,6 @@ def clause_pairs(new_text: str, texts: Sequence[str], index: int,
     own = [c for (i, c) in parts if i == index]
     nearest = sims[:, mine].argmax(1)
     return [(clause, own[int(k)]) for clause, k in zip(clauses, nearest, strict=True)]
-
-
-def clauses_nearest(new_text: str, texts: Sequence[str], index: int,
-                    embed: Callable[[list[str]], np.ndarray], language: str = "nl") -> bool:
-    """Whether every clause of ``new_text`` has its nearest clause, among the clauses of all
-    ``texts``, in ``texts[index]`` (:func:`clause_pairs`)."""
-    return clause_pairs(new_text, texts, index, embed, language) is not None
 
 
 def negation_moved(pairs: Sequence[tuple[str, str]]) -> bool:

@@ -482,7 +482,7 @@ class GroupingSettings(_Validated):
     #: (session 14 g15m); the screen costs about 0.04 CPU s on 1,000 participants. The
     #: midpoint between the shared exports (at most 1.15, scoop-hivemind.ubi; austria-climate
     #: 1.11; grouping seeds 0-19) and planted six-group rooms (at least 1.17; seeds 10-19,
-    #: grouping seeds 0-2); continua on one or two axes stay below 1.00 (session 16 g16b).
+    #: grouping seeds 0-2); continua on one or two axes stay at or below 1.03 (session 16 g16b).
     classes_third_axis: float = 1.16
     #: ... the paired z over participants by which the classes must beat the best trait model
     #: (the class test's level, for the same reason: real rooms have more continuous
@@ -637,11 +637,13 @@ class DuplicateFlagModel(_Validated):
     #: new claim on a subject two statements share is near both, a repeated claim stands out
     #: from the second (:func:`engine.duplicates.close_runner_up`).
     min_rank_gap: float | None = None
-    #: An exception to ``max_words`` (Dutch only, :func:`engine.duplicates.long_flag_allowed`):
-    #: a long candidate the model accepts is flagged all the same when every clause of the new
-    #: statement is nearest to a clause of the candidate (among all existing statements'
-    #: clauses), the two read the same polarity, they are at most ``long_max_frame`` the same
-    #: sentence (:func:`engine.details.same_sentence`) and the candidate's margin is at least
+    #: An exception to ``max_words`` (Dutch only, :func:`engine.duplicates.long_claim_kept`
+    #: and :func:`engine.duplicates.clause_pairs`): a long candidate the model accepts is
+    #: flagged all the same when every clause of the new statement is nearest to a clause of
+    #: the candidate (among all existing statements' clauses), no negation has moved between
+    #: the matched clauses (:func:`engine.duplicates.negation_moved`), the two read the same
+    #: polarity, they are at most ``long_max_frame`` the same sentence
+    #: (:func:`engine.details.same_sentence`) and the candidate's margin is at least
     #: ``long_min_margin``. None (either): no exception.
     long_max_frame: float | None = None
     long_min_margin: float | None = None

@@ -2,7 +2,7 @@
 flag17o): a long candidate the flag model accepts is flagged when every clause of the new
 statement is nearest to a clause of the candidate (among all statements' clauses), the two read
 the same polarity, are not largely the same sentence and the candidate's margin is large enough
-(engine.duplicates.clauses_nearest and long_claim_kept, settings long_max_frame and
+(engine.duplicates.clause_pairs and long_claim_kept, settings long_max_frame and
 long_min_margin); since session 16, not when a negation has moved between the matched clauses
 (engine.duplicates.negation_moved).
 
@@ -19,7 +19,6 @@ import pytest
 from meedenken.engine import duplicates
 from meedenken.engine.duplicates import (
     clause_pairs,
-    clauses_nearest,
     evidence,
     long_claim_kept,
     near_duplicates,
@@ -94,8 +93,8 @@ def test_a_long_statement_whose_second_clause_makes_another_claim_is_not_flagged
     # the polarity, frame and margin conditions hold: the third clause's nearest is another seed
     margin = _margin(OTHER_CLAIM, embedder)
     assert E5.flag is not None and long_claim_kept(OTHER_CLAIM, SEEDS[1], margin, E5.flag)
-    assert not clauses_nearest(OTHER_CLAIM, SEEDS, 1, embedder.embed)
-    assert clauses_nearest(PARAPHRASE, SEEDS, 1, embedder.embed)
+    assert clause_pairs(OTHER_CLAIM, SEEDS, 1, embedder.embed) is None
+    assert clause_pairs(PARAPHRASE, SEEDS, 1, embedder.embed) is not None
 
 
 def test_a_long_opposite_with_a_negation_is_not_flagged(embedder):
@@ -121,10 +120,10 @@ def test_the_seeds_clauses_and_the_new_ones_are_embedded_in_two_calls():
 
     texts = ["Er zijn te weinig huisartsen, de wachttijd is lang", "De bus rijdt te weinig"]
     new = "Er is een tekort aan huisartsen in de regio"
-    assert clauses_nearest(new, texts, 0, embed)
+    assert clause_pairs(new, texts, 0, embed) is not None
     assert calls == [["er zijn te weinig huisartsen", "de wachttijd is lang",
                       "de bus rijdt te weinig"], ["er is een tekort aan huisartsen in de regio"]]
-    assert not clauses_nearest(new, texts, 1, embed)  # its nearest clause is in statement 0
+    assert clause_pairs(new, texts, 1, embed) is None  # its nearest clause is in statement 0
 
 
 def test_the_other_models_have_no_exception():
