@@ -39,7 +39,11 @@ a little with more groups. Here a group is published only when the votes support
    logistic on one and two axes, and step-like on one axis: a Guttman scale with flipped votes,
    session 14 g15t) on the same held-out folds; where the trait predicts the held-out votes
    better (``GroupingSettings.trait_test_z``), there are no clear opinion groups (Lubke & Neale
-   2006: latent classes against a continuous factor, told apart by fit).
+   2006: latent classes against a continuous factor, told apart by fit). Where the votes'
+   third axis passes the screen of step 6, the logistic trait is fitted on three axes as well
+   (``trait_three_axes``; the line divides the same level among four models): the map cuts a
+   three-axis continuum into groups whose classes beat a trait of one or two axes
+   (benchmarks/RESULTS.md, session 17 g15u).
 6. **More groups than the map's axes.** Four to six groups of their own profiles span three to
    five axes: on the map's two they blur into one cloud and two latent classes gain no more than
    on a continuum, so both tests say "one continuum". Where the votes' third axis stands well
@@ -503,7 +507,8 @@ CLASS_METHOD = (
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
     "are the members' mean map positions; the classes are published only where a continuous "
-    "latent trait of the same votes (logistic on 1 or 2 axes, or step-like on 1 axis with a share "
+    "latent trait of the same votes (logistic on 1 or 2 axes, and on 3 where the votes' third "
+    "axis stands above noise, or step-like on 1 axis with a share "
     "of votes cast at random) does not predict the same held-out votes better "
     "(Lubke & Neale 2006)"
 )

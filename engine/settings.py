@@ -446,7 +446,7 @@ class GroupingSettings(_Validated):
     class_test_votes: int = 12_000
     #: Where latent classes give k >= 2 groups, hold them against a continuous latent trait of
     #: the same votes (:mod:`engine.latent_trait`, logistic on 1 and 2 axes and step-like on 1
-    #: axis, the same leniency) on the same
+    #: axis, the same leniency; on 3 axes too where ``trait_three_axes``) on the same
     #: held-out folds (:func:`engine.grouping.class_groups`; the latent class versus factor
     #: model comparison of Lubke & Neale 2006): when the trait predicts held-out votes better
     #: at ``trait_test_z``, the votes are one continuum and there are no clear opinion groups.
