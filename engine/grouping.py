@@ -39,7 +39,11 @@ a little with more groups. Here a group is published only when the votes support
    logistic on one and two axes, and step-like on one axis: a Guttman scale with flipped votes,
    session 14 g15t) on the same held-out folds; where the trait predicts the held-out votes
    better (``GroupingSettings.trait_test_z``), there are no clear opinion groups (Lubke & Neale
-   2006: latent classes against a continuous factor, told apart by fit).
+   2006: latent classes against a continuous factor, told apart by fit). Where the votes'
+   third axis passes the screen of step 6, the logistic trait is fitted on three axes as well
+   (``trait_three_axes``; the line divides the same level among four models): the map cuts a
+   three-axis continuum into groups whose classes beat a trait of one or two axes
+   (benchmarks/RESULTS.md, session 17 g15u).
 6. **More groups than the map's axes.** Four to six groups of their own profiles span three to
    five axes: on the map's two they blur into one cloud and two latent classes gain no more than
    on a continuum, so both tests say "one continuum". Where the votes' third axis stands well
@@ -65,6 +69,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 from sklearn.metrics import adjusted_rand_score
 
 from . import latent_class as lc
@@ -82,6 +87,8 @@ __all__ = [
     "majority_settled",
     "restart_seeds",
     "stable_groups",
+    "third_axis_step",
+    "trait_line",
     "weighted_kmeans",
     "with_class_test",
 ]
@@ -500,7 +507,8 @@ CLASS_METHOD = (
     "predicts held-out votes better (paired test over participants) and no class is below the "
     "minimum size; clusterwise bootstrap Jaccard (Hennig 2007) of the refitted classes; centres "
     "are the members' mean map positions; the classes are published only where a continuous "
-    "latent trait of the same votes (logistic on 1 or 2 axes, or step-like on 1 axis with a share "
+    "latent trait of the same votes (logistic on 1 or 2 axes, and on 3 where the votes' third "
+    "axis stands above noise, or step-like on 1 axis with a share "
     "of votes cast at random) does not predict the same held-out votes better "
     "(Lubke & Neale 2006)"
 )
@@ -630,15 +638,44 @@ def _class_test_step(t: ClassContinuumTest, z_crit: float) -> KStep:
     return KStep(1, 1, None, reason, "classes" if t.groups else "classes_continuum", t.z)
 
 
+def third_axis_step(third_axis: float | None, n: int, s: GroupingSettings) -> KStep:
+    """The third-axis screen (:func:`engine.continuum.third_axis_ratio`) as a decision, where the
+    map and the class test saw one continuum: "third_axis" (at least ``classes_third_axis``:
+    the latent classes are sought, to beat every trait), "no_third_axis" (below: none sought)
+    or, where the room is too small for that comparison (``third_axis`` None),
+    "trait_too_few".
+
+    >>> third_axis_step(1.03, 500, GroupingSettings()).kind
+    'no_third_axis'
+    >>> third_axis_step(None, 60, GroupingSettings()).kind
+    'trait_too_few'
+    """
+    line = s.classes_third_axis
+    if third_axis is None:
+        return KStep(1, 1, None, f"too few participants ({n} < {s.trait_min_participants}) for "
+                     "the third-axis screen: latent classes could not be held against a "
+                     "continuous latent trait", "trait_too_few")
+    if third_axis >= line:
+        return KStep(1, 1, None, f"the votes' third axis is {third_axis:.2f} x its shuffled "
+                     f"votes' (>= {line:g}): latent classes sought, to beat every continuous "
+                     "latent trait", "third_axis")
+    return KStep(1, 1, None, f"the votes' third axis is {third_axis:.2f} x its shuffled votes' "
+                 f"(< {line:g}): no third axis above noise, no latent classes sought",
+                 "no_third_axis")
+
+
 def with_class_test(
-    mapped: StableGrouping, class_test: ClassContinuumTest | None, s: GroupingSettings
+    mapped: StableGrouping, class_test: ClassContinuumTest | None, s: GroupingSettings,
+    screen: KStep | None = None,
 ) -> StableGrouping:
     """The map's grouping with the class-versus-continuum test's verdict recorded (where it
-    found no classes, so none are sought)."""
+    found no classes, so none are sought), and the third-axis screen's (``screen``,
+    :func:`third_axis_step`) where it was asked."""
     if class_test is None:
         return mapped
     step = _class_test_step(class_test, s.class_test_z)
-    return _with_steps(mapped, [*mapped.stability.steps, step])
+    return _with_steps(mapped, [*mapped.stability.steps, step,
+                                *([] if screen is None else [screen])])
 
 
 def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
@@ -695,23 +732,45 @@ def _figures(z: dict[str, float]) -> str:
     return ", ".join(f"{name}: z = {value:.2f}" for name, value in z.items())
 
 
+def trait_line(s: GroupingSettings, models: int) -> float:
+    """The z the best of ``models`` trait models must reach: ``trait_test_z`` is the line for
+    the default family (:data:`TRAIT_AXES` and :data:`STEP_AXES`, three models, Bonferroni);
+    with more models the same family-wise level is divided among them.
+
+    >>> round(trait_line(GroupingSettings(), 3), 2), round(trait_line(GroupingSettings(), 4), 2)
+    (2.13, 2.24)
+    """
+    family = len(TRAIT_AXES) + len(STEP_AXES)
+    if models <= family:
+        return s.trait_test_z
+    return float(-ndtri(ndtr(-s.trait_test_z) * family / models))
+
+
 def _trait_test_step(
-    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings
+    v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, k: int, s: GroupingSettings,
+    third_axis: float | None = None,
 ) -> KStep:
     """The k classes against a continuous latent trait of the same votes (:func:`_trait_z`):
     kind "trait" when the best trait model predicts held-out votes better than the classes at
-    ``trait_test_z``, "classes_not_trait" otherwise."""
-    z = _trait_z(v, rows, class_loss, s)
+    ``trait_test_z``, "classes_not_trait" otherwise. Where the votes' third axis stands above
+    noise (``third_axis`` at least ``classes_third_axis``), the logistic trait is also fitted
+    on three axes (:data:`SCREENED_TRAIT_AXES`; the line then divides the same level among four
+    models, :func:`trait_line`): a continuum on three axes is cut into classes that beat a
+    trait of one or two (benchmarks/RESULTS.md, session 17 g15u)."""
+    three = third_axis is not None and third_axis >= s.classes_third_axis
+    z = _trait_z(v, rows, class_loss, s, SCREENED_TRAIT_AXES if three else TRAIT_AXES)
+    line = trait_line(s, len(z))
     best = max(z.values())
-    if best >= s.trait_test_z:
+    axis = "" if third_axis is None else f"; third axis {third_axis:.2f} x its shuffled votes'"
+    if best >= line:
         reason = (
             f"a continuous latent trait predicts held-out votes better than {k} latent classes "
-            f"({_figures(z)}; >= {s.trait_test_z:g}): one continuum, no clear opinion groups"
+            f"({_figures(z)}; >= {line:.2f}{axis}): one continuum, no clear opinion groups"
         )
         return KStep(k, 1, None, reason, "trait", best)
     reason = (
         f"{k} latent classes predict held-out votes no worse than a continuous latent trait "
-        f"({_figures(z)}; < {s.trait_test_z:g})"
+        f"({_figures(z)}; < {line:.2f}{axis})"
     )
     return KStep(k, k, None, reason, "classes_not_trait", best)
 
@@ -755,6 +814,7 @@ def class_groups(
     max_groups: int,
     class_test: ClassContinuumTest | None = None,
     third_axis: float | None = None,
+    axis_ratio: Callable[[], float] | None = None,
 ) -> StableGrouping:
     """The groups as latent classes of the votes (:mod:`engine.latent_class`), where the map's
     divisive test (``mapped``, :func:`stable_groups`) found clear groups at all.
@@ -789,6 +849,10 @@ def class_groups(
         (:func:`_beat_trait_step`), checked before their bootstrap (which then need not run)
         and again at the k it leaves. Four to six groups span more axes than the map's two and
         both tests say "one continuum" (benchmarks/RESULTS.md, session 16 g16b).
+    axis_ratio : where the classes are sought because the map or the class test found groups,
+        the same ratio, computed when the trait test needs it: at or above
+        ``classes_third_axis`` the trait is also fitted on three axes (:func:`_trait_test_step`;
+        None: never).
     """
     s = settings
     steps = list(mapped.stability.steps)
@@ -804,6 +868,7 @@ def class_groups(
             if third_axis is None:
                 return _with_steps(mapped, steps)
             screened_axis = third_axis
+            steps.append(third_axis_step(third_axis, votes.n, s))
     n = votes.n
     rng = np.random.default_rng([s.random_state, n])
     fit_rows = (
@@ -887,7 +952,8 @@ def class_groups(
                            f"{s.trait_min_participants}) to hold the classes against a "
                            "continuous latent trait", "trait_too_few"))
     elif s.trait_test:
-        step = _trait_test_step(v, rows, loss_of[k], k, s)
+        step = _trait_test_step(v, rows, loss_of[k], k, s,
+                                None if axis_ratio is None else axis_ratio())
         steps.append(step)
         if step.kind == "trait":
             return _published_one(n_base, points[:, :2].mean(axis=0)[None, :], steps, scores,

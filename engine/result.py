@@ -52,6 +52,7 @@ STEP_KINDS = (
     "split", "continuum", "split_too_small", "held_out", "class", "class_too_small", "unstable",
     "too_few", "alike", "too_small", "forced", "classes", "classes_continuum", "trait",
     "classes_not_trait", "trait_too_few", "classes_beat_trait", "trait_not_beaten",
+    "third_axis", "no_third_axis",
 )
 
 
@@ -77,7 +78,11 @@ class KStep:
     #: better: no clear groups) or "classes_not_trait" (the classes stand); where the map and
     #: the class test saw one continuum but the votes have a third axis, the classes sought all
     #: the same: "classes_beat_trait" (they beat every trait model clearly: published) or
-    #: "trait_not_beaten" (no clear groups).
+    #: "trait_not_beaten" (no clear groups); the screen that decides whether they are sought
+    #: there (:func:`engine.continuum.third_axis_ratio`, :attr:`GroupStability.third_axis`):
+    #: "third_axis" (the votes' third axis stands above noise: classes sought) or
+    #: "no_third_axis" (it does not: none sought); "trait_too_few" also where the room is too
+    #: small for the screen to run.
     kind: str = ""
     #: For "held_out" and "class": the paired z of that split or class; for "classes" and
     #: "classes_continuum": the test's z against the simulated continua (None: stopped early);
@@ -109,6 +114,11 @@ class GroupStability:
     #: k found by each run of the grouping (``GroupingSettings.restarts``, each with its own
     #: seed; the runs stop once the majority is settled): the published k is the most frequent.
     restarts: tuple[int, ...] = ()
+    #: The votes' third axis against noise (:func:`engine.continuum.third_axis_ratio`: their
+    #: third singular value over that of the same votes shuffled among each statement's voters),
+    #: where the grouping read it: the screen where the map and the class test saw one
+    #: continuum, or the trait test where latent classes were found; None: not computed.
+    third_axis: float | None = None
 
     @property
     def k_uncertain(self) -> bool:

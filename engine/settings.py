@@ -446,7 +446,7 @@ class GroupingSettings(_Validated):
     class_test_votes: int = 12_000
     #: Where latent classes give k >= 2 groups, hold them against a continuous latent trait of
     #: the same votes (:mod:`engine.latent_trait`, logistic on 1 and 2 axes and step-like on 1
-    #: axis, the same leniency) on the same
+    #: axis, the same leniency; on 3 axes too where ``trait_three_axes``) on the same
     #: held-out folds (:func:`engine.grouping.class_groups`; the latent class versus factor
     #: model comparison of Lubke & Neale 2006): when the trait predicts held-out votes better
     #: at ``trait_test_z``, the votes are one continuum and there are no clear opinion groups.
@@ -488,6 +488,13 @@ class GroupingSettings(_Validated):
     #: (the class test's level, for the same reason: real rooms have more continuous
     #: dimensions than the trait's two).
     classes_beat_trait_z: float = 3.0
+    #: Where the map or the class test found groups and the latent classes are held against the
+    #: trait (``trait_test``), fit the trait on three axes as well when the votes' third axis
+    #: passes the same screen (``classes_third_axis``): a three-axis continuum is cut into
+    #: groups by the map and its classes beat a trait of one or two axes (six groups, cloud3d
+    #: d30 seed 53; benchmarks/RESULTS.md, session 17 g15u). The line then divides the same
+    #: level among four models. Rooms below the screen are untouched.
+    trait_three_axes: bool = True
 
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -27,6 +27,7 @@ from .grouping import (
     majority_settled,
     restart_seeds,
     stable_groups,
+    third_axis_step,
     weighted_kmeans,
     with_class_test,
 )
@@ -394,7 +395,11 @@ class DefaultSteps(_Common):
         def members(g: StableGrouping) -> np.ndarray:
             return g.member_labels if g.member_labels is not None else g.labels[base.labels]
 
-        return consensus(runs, members)
+        chosen = consensus(runs, members)
+        if third_axis.value is None:
+            return chosen
+        return replace(chosen, stability=replace(chosen.stability,
+                                                 third_axis=third_axis.value))
 
     def _publish_once(
         self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings,
@@ -470,11 +475,13 @@ class DefaultSteps(_Common):
         # more groups: the classes are sought, and must beat the continuous trait.
         axis = None
         if mapped_groups.k < 2 and (class_test is None or not class_test.groups):
-            if (class_test is not None and grouping.classes_beat_trait
-                    and len(base.members) >= grouping.trait_min_participants):
-                axis = third_axis()
+            screen = None
+            if class_test is not None and grouping.classes_beat_trait:
+                if len(base.members) >= grouping.trait_min_participants:
+                    axis = third_axis()
+                screen = third_axis_step(axis, len(base.members), grouping)
             if axis is None or axis < grouping.classes_third_axis:
-                return with_class_test(mapped_groups, class_test, grouping)
+                return with_class_test(mapped_groups, class_test, grouping, screen)
 
         def map_labels(k: int) -> np.ndarray:
             """The map's grouping at k (weighted k-means of the base clusters, fixed seed);
@@ -496,6 +503,7 @@ class DefaultSteps(_Common):
             max_groups=s.max_groups,
             class_test=class_test,
             third_axis=axis,
+            axis_ratio=third_axis if grouping.trait_three_axes else None,
         )
 
     def k_buffer(self, run: Run) -> int:
@@ -520,6 +528,12 @@ class _Once:
         with self._lock:
             if self._value is None:
                 self._value = self._compute()
+            return self._value
+
+    @property
+    def value(self) -> float | None:
+        """The value if some run computed it, else None (never computes)."""
+        with self._lock:
             return self._value
 
 

@@ -491,6 +491,7 @@ def group_stability_answer(result: AnalysisResult) -> GroupStabilityAnswer | Non
         min_group_size=st.min_group_size,
         restarts=list(st.restarts),
         k_uncertain=st.k_uncertain,
+        third_axis=None if st.third_axis is None else finite(st.third_axis),
         k_scores={str(k): finite(v) for k, v in sorted(cl.k_scores.items())},
         steps=[KStepAnswer(k_before=x.k_before, k_after=x.k_after,
                            p_value=None if x.p_value is None else finite(x.p_value),

@@ -178,7 +178,10 @@ class KStepAnswer(_Answer):
                      '"trait_not_beaten" (where the map and the class test saw one continuum '
                      'but the votes have a third axis above noise: the latent classes beat '
                      'every continuous trait clearly and are published / they do not: no '
-                     'clear groups)')
+                     'clear groups), "third_axis" / "no_third_axis" (the screen that decides '
+                     'whether they are sought there: the votes\' third axis, group_stability.'
+                     'third_axis, stands above noise / does not; "trait_too_few" where the '
+                     'room is too small for the screen)')
     z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
                     '"classes" and "classes_continuum": the test\'s z against the simulated '
                     'continua (null: stopped early); for "trait", "classes_not_trait", '
@@ -205,6 +208,13 @@ class GroupStabilityAnswer(_Answer):
         "number of groups is uncertain", default_factory=list)
     k_uncertain: bool = _doc("true when the runs in ``restarts`` found different numbers of "
                              "groups: the number of groups is uncertain", default=False)
+    third_axis: Maybe = _doc("the votes' third singular value over that of the same votes "
+                             "shuffled among each statement's voters (Horn's parallel "
+                             "analysis), where the grouping read it: the screen where the map "
+                             "and the class test saw one continuum (steps \"third_axis\" / "
+                             "\"no_third_axis\"), or the trait test where latent classes were "
+                             "found (at GroupingSettings.classes_third_axis or above, the trait "
+                             "is also fitted on three axes); null: not computed", default=None)
     k_scores: dict[str, Maybe] = _doc("k -> minus the cross-validated held-out log-loss of that "
                                       "grouping (k = 1: one group), for the k's scored")
     steps: list[KStepAnswer] = _doc("the decisions from one group to the published k, in order")

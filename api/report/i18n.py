@@ -147,6 +147,11 @@ _EN = {
                       "than a continuous latent trait of the same votes (logistic on one and two "
                       "axes, step-like on one; paired test, z of at least {z}); otherwise there "
                       "are no clear opinion groups",
+    "k_method_trait_three": "Where the votes' third axis stands well above noise (at least "
+                            "{ratio} times that of shuffled votes, the screen described "
+                            "here), that trait is also fitted on three axes and the same 5% "
+                            "is divided among four models (z of at least {z}): a continuum "
+                            "on three axes is not cut into groups",
     "k_method_beat_trait": "Where both the map and that test see one continuum but the votes have "
                            "a third axis well above noise (its singular value at least {ratio} "
                            "times that of the same votes shuffled among each statement's "
@@ -182,6 +187,9 @@ _EN = {
                                  "every continuous latent trait",
     "k_step_trait_not_beaten": "the latent classes do not beat a continuous latent trait "
                                "clearly: one continuum",
+    "k_step_third_axis": "the votes have a third axis well above noise: latent classes sought",
+    "k_step_no_third_axis": "no third axis above noise: no latent classes sought",
+    "k_third_axis": "third axis {ratio} times that of shuffled votes",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
     "setting_effective": "this mode uses",
@@ -447,6 +455,12 @@ _NL = {
                       "voorspellen dan een doorlopende latente schaal van dezelfde stemmen "
                       "(logistisch op één en twee assen, trapvormig op één; gepaarde toets, z "
                       "minstens {z}); anders zijn er geen duidelijke opiniegroepen",
+    "k_method_trait_three": "Waar de stemmen een derde as hebben die duidelijk boven de ruis "
+                            "uitkomt (minstens {ratio} keer die van geschudde stemmen, de "
+                            "voorselectie die hier beschreven is), wordt die schaal ook op drie "
+                            "assen gepast en wordt dezelfde 5% over vier modellen verdeeld (z "
+                            "minstens {z}): een doorlopende wolk op drie assen wordt niet in "
+                            "groepen gesneden",
     "k_method_beat_trait": "Waar de kaart en die toets allebei één doorlopende wolk zien maar de "
                            "stemmen een derde as hebben die duidelijk boven de ruis uitkomt (haar "
                            "singuliere waarde minstens {ratio} keer die van dezelfde stemmen, "
@@ -487,6 +501,10 @@ _NL = {
                                  "beter dan elke doorlopende latente schaal",
     "k_step_trait_not_beaten": "de latente klassen doen het niet duidelijk beter dan een "
                                "doorlopende latente schaal: één doorlopende wolk",
+    "k_step_third_axis": "de stemmen hebben een derde as die duidelijk boven de ruis uitkomt: "
+                         "latente klassen gezocht",
+    "k_step_no_third_axis": "geen derde as boven de ruis: geen latente klassen gezocht",
+    "k_third_axis": "derde as {ratio} keer die van geschudde stemmen",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

@@ -165,6 +165,11 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.classes_beat_trait_z": (
         "De gepaarde z over deelnemers waarmee de klassen de beste doorlopende schaal moeten "
         "verslaan (z hoogstens min deze waarde)."),
+    "GroupingSettings.trait_three_axes": (
+        "Waar de kaart of de klassentoets groepen vond en de stemmen een derde as hebben die "
+        "door dezelfde voorselectie komt, wordt de doorlopende schaal ook op drie assen gepast "
+        "(dezelfde 5% dan verdeeld over vier modellen): een doorlopende wolk op drie assen "
+        "wordt anders door de kaart in groepen gesneden."),
     "AnalysisSettings.diversity": (
         "Instellingen van de maten voor deelname en diversiteit (zie DiversitySettings)."),
     "AnalysisSettings.live": (

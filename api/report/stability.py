@@ -12,19 +12,27 @@ from typing import Any
 from meedenken.api.present.analysis import group_stability_answer
 from meedenken.api.present.wording import group_name
 from meedenken.engine import AnalysisResult, AnalysisSettings
+from meedenken.engine.grouping import SCREENED_TRAIT_AXES, STEP_AXES, trait_line
 
 from .i18n import format_number
 
 __all__ = ["stability_words"]
 
 
-def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings) -> str:
-    """One decision on the way to k, in the report's language (its numbers too)."""
+def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings,
+               third_axis: float | None = None) -> str:
+    """One decision on the way to k, in the report's language (its numbers too); the
+    third-axis screen's steps with the ratio it read (``third_axis``)."""
     if step.kind == "forced":
         return str(words["k_step_forced"].format(k=settings.force_k))
     kind = step.kind
     lang = words["lang"]
+    ratio = ""
+    if third_axis is not None and kind in ("third_axis", "no_third_axis"):
+        figure = format_number(f"{third_axis:.2f}", lang)
+        ratio = f" ({words['k_third_axis'].format(ratio=figure)})"
     return (f"{step.k_before} → {step.k_after}: {words.get('k_step_' + kind, step.reason)}"
+            + ratio
             + ("" if step.p_value is None
                else f" (p = {format_number(f'{step.p_value:.3f}', lang)})")
             + ("" if step.z is None else f" (z = {format_number(f'{step.z:.2f}', lang)})"))
@@ -50,6 +58,10 @@ def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
     if g.latent_classes and g.trait_test:
         parts.append(words["k_method_trait"].format(n=g.trait_min_participants,
                                                     z=number(g.trait_test_z, 2)))
+    if g.latent_classes and g.trait_test and g.trait_three_axes:
+        parts.append(words["k_method_trait_three"].format(
+            ratio=number(g.classes_third_axis, 2),
+            z=number(trait_line(g, len(SCREENED_TRAIT_AXES) + len(STEP_AXES)), 2)))
     seed = words["k_method_seed"]
     if g.restarts > 1:
         seed += "; " + words["k_method_restarts"].format(n=g.restarts)
@@ -74,7 +86,7 @@ def stability_words(result: AnalysisResult, words: Mapping[str, str],
 
     per_group = "; ".join(f"{group_name(g, lang)} {number(j)}"
                           for g, j in answer.per_group.items() if j is not None)
-    steps = "; ".join(_step_text(x, words, settings) for x in answer.steps)
+    steps = "; ".join(_step_text(x, words, settings, answer.third_axis) for x in answer.steps)
     scores = ", ".join(f"k = {k}: {number(-v, 4)}" for k, v in answer.k_scores.items()
                        if v is not None)
     line = settings.grouping.min_jaccard

@@ -89,6 +89,9 @@ def test_json_has_every_key_and_consistent_values(capsys: pytest.CaptureFixture[
     runs = stability["restarts"]
     assert 1 <= len(runs) <= 3 and data["k"] == max(set(runs), key=lambda k: (runs.count(k), -k))
     assert stability["k_uncertain"] is (len(set(runs)) > 1)
+    # The third-axis screen's ratio where the grouping read it (null: not computed).
+    assert "third_axis" in stability
+    assert stability["third_axis"] is None or stability["third_axis"] > 0
     assert len(data["repness"]) == data["k"] >= 1
     for ids in data["repness"].values():
         assert set(ids) <= statement_ids

@@ -501,3 +501,28 @@ def test_runs_of_the_grouping_that_disagree_are_named_in_the_note(
     agreed = stability_words(with_runs((result.k, result.k)), strings(lang))  # type: ignore[arg-type]
     assert agreed is not None and not agreed["uncertain"] and caution not in agreed["text"]
     assert ("2 of 2 runs" if lang == "en" else "2 van de 2 herhalingen") in agreed["text"]
+
+
+@pytest.mark.parametrize(("lang", "words_nl"), [("en", False), ("nl", True)])
+def test_the_third_axis_screen_is_written_with_its_ratio(lang: str, words_nl: bool) -> None:
+    """Where the third-axis screen stops a room, the report's list of decisions says so in the
+    page's language with the ratio it read (session 17 g15u), and the methods name the
+    three-axis trait with its line for four models (2.24)."""
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+    from meedenken.engine.synthetic import continuous_conversation
+
+    m = continuous_conversation(200, 40, density=0.3, random_state=0)
+    settings = AnalysisSettings(bridging=False)
+    result = analyze(m, settings, random_state=0)
+    st = result.clustering.stability
+    assert st is not None and st.third_axis is not None
+    words = strings(lang)
+    text = stability_words(result, words, settings)
+    assert text is not None
+    ratio = f"{st.third_axis:.2f}".replace(".", "," if words_nl else ".")
+    assert words["k_step_no_third_axis"] in text["steps"]
+    assert words["k_third_axis"].format(ratio=ratio) in text["steps"]
+    assert words["k_method_trait_three"].split("{")[0] in text["method"]
+    assert ("2,24" if words_nl else "2.24") in text["method"]

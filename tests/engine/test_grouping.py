@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -13,8 +15,10 @@ from meedenken.engine import (
     analyze,
     continuum,
     grouping,
+    latent_class,
 )
 from meedenken.engine.matrix import VoteMatrix
+from meedenken.engine.result import GroupStability, KStep
 from meedenken.engine.settings import GroupingSettings
 from meedenken.engine.synthetic import continuous_conversation, synthetic_conversation
 
@@ -314,6 +318,70 @@ def test_a_three_axis_cloud_stays_without_groups_when_the_classes_must_beat_the_
     assert st is not None and not st.clear_groups
     assert st.steps[-1].kind == "trait_not_beaten" and st.steps[-1].k_after == 1
     assert st.steps[-1].z is not None and st.steps[-1].z > -3.0
+
+
+def _map_found_two(points: np.ndarray) -> grouping.StableGrouping:
+    """A stand-in for the map's grouping that found two clear groups (split on the first axis),
+    so that :func:`grouping.class_groups` takes the map's path."""
+    labels = (points[:, 0] > 0).astype(np.int64)
+    stability = GroupStability(grouping.METHOD, True, 0.9, (0.9, 0.9),
+                               (int((labels == 0).sum()), int(labels.sum())), 3.0,
+                               [KStep(1, 2, 0.01, "two groups, not a continuum", "split")], 5)
+    return grouping.StableGrouping(2, labels, np.zeros((2, 2)), stability, {1: -0.6, 2: -0.5})
+
+
+def test_a_three_axis_cloud_the_map_splits_is_not_published_as_groups() -> None:
+    """A continuous cloud on three axes (300 x 60, half voted) that the map's path reaches (the
+    map found groups): six latent classes predict held-out votes no worse than a trait on one or
+    two axes (z 0.78 < 2.13: published as six groups before session 17), but a trait on three
+    axes predicts them far better (z 13.6 >= 2.24, the line for four models): the votes' third
+    axis (1.60) passes the screen, so the trait is fitted on three axes and there are no clear
+    groups (benchmarks/RESULTS.md, session 17 g15u: cloud3d d30 seed 53). About 6 CPU s."""
+    m = _cloud(300, 60, dims=3, seed=1)
+    X = m.X.tocsr()
+    n = X.shape[0]
+    rows = np.arange(n)
+    votes = latent_class.votes_of(X, rows, np.ones(X.shape[1], bool))
+    points = np.random.default_rng(0).standard_normal((n, 2))
+    mapped = _map_found_two(points)
+
+    def map_labels(k: int) -> np.ndarray:
+        return np.argsort(np.argsort(points[:, 0])) * k // n
+
+    ratio = _third_axis(m)
+    s = GroupingSettings()
+    assert ratio >= s.classes_third_axis
+    g = grouping.class_groups(votes, points, map_labels, rows, n, mapped, settings=s,
+                              max_groups=6, axis_ratio=lambda: ratio)
+    st = g.stability
+    assert g.k == 1 and not st.clear_groups
+    step = st.steps[-1]
+    assert step.kind == "trait" and step.k_before == 6
+    z = {name: float(value) for name, value in re.findall(r"([\w ,-]+?): z = (-?[\d.]+)",
+                                                            step.reason)}
+    z = {name.strip(" ,"): value for name, value in z.items()}
+    assert set(z) == {"1 axis", "2 axes", "3 axes", "1 axis, step-like"}
+    # Without the third axis (the trait family before session 17, the same folds and classes)
+    # the six classes would have stood; the three-axis trait predicts far better.
+    assert max(v for name, v in z.items() if name != "3 axes") < s.trait_test_z
+    assert z["3 axes"] >= grouping.trait_line(s, 4) > s.trait_test_z
+
+
+def test_the_third_axis_screen_is_recorded_where_it_stops_a_room() -> None:
+    """A continuous cloud (200 x 40, 30% voted): the map and the class test see one continuum,
+    and the screen reads a third axis below noise (0.96): step "no_third_axis", the ratio in
+    ``group_stability.third_axis``. With the screen off, neither."""
+    m = continuous_conversation(200, 40, density=0.3, random_state=0)
+    single = GroupingSettings(restarts=1)
+    st = analyze(m, FAST.with_(grouping=single)).clustering.stability
+    assert st is not None and not st.clear_groups
+    assert [s.kind for s in st.steps][-2:] == ["classes_continuum", "no_third_axis"]
+    assert st.third_axis is not None and st.third_axis < single.classes_third_axis
+    assert f"{st.third_axis:.2f}" in st.steps[-1].reason
+    off = analyze(m, FAST.with_(grouping=single.with_(classes_beat_trait=False)))
+    assert off.clustering.stability is not None
+    assert off.clustering.stability.third_axis is None
+    assert "no_third_axis" not in [s.kind for s in off.clustering.stability.steps]
 
 
 def test_the_class_bootstrap_resamples_everyone_the_classes_were_fitted_on() -> None:
