@@ -16,6 +16,14 @@ from .conftest import planted
 SETTINGS = [AnalysisSettings(), POLIS]
 
 
+@pytest.fixture(scope="module")
+def two_groups_analysed():
+    """The planted two groups (conftest's ``two_groups``) and their analysis with the default
+    settings, made once for the tests that only read it (an analysis takes seconds)."""
+    truth, m, pref = planted()
+    return truth, m, pref, analyze(m)
+
+
 def _labels(result, truth):
     pids = np.array(result.participant_ids)
     mask = result.clustering.labels >= 0
@@ -23,9 +31,9 @@ def _labels(result, truth):
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "polis"])
-def test_two_planted_groups_recovered_exactly(two_groups, settings):
+def test_two_planted_groups_recovered_exactly(two_groups, two_groups_analysed, settings):
     truth, m, _ = two_groups
-    r = analyze(m, settings)
+    r = two_groups_analysed[3] if settings == AnalysisSettings() else analyze(m, settings)
     assert r.k == 2
     t, got = _labels(r, truth)
     assert adjusted_rand_score(t, got) == 1.0
@@ -40,15 +48,13 @@ def test_default_finds_three_groups_where_silhouette_settles_for_two():
     assert adjusted_rand_score(*_labels(r, truth)) > 0.95
 
 
-def test_statement_everyone_agrees_with_is_top_consensus(two_groups):
-    _, m, _ = two_groups
-    r = analyze(m)
+def test_statement_everyone_agrees_with_is_top_consensus(two_groups_analysed):
+    *_, r = two_groups_analysed
     assert r.consensus_agree[0].statement_id == 0
 
 
-def test_repness_picks_each_groups_own_statements(two_groups):
-    truth, m, pref = two_groups
-    r = analyze(m)
+def test_repness_picks_each_groups_own_statements(two_groups_analysed):
+    truth, _, pref, r = two_groups_analysed
     for gid, reps in r.repness.items():
         members = np.array(r.participant_ids)[r.clustering.labels == gid]
         planted_group = np.bincount(truth[members]).argmax()
@@ -149,10 +155,11 @@ def test_in_conversation_argument_keeps_participants_in(settings):
     _truth, m, _ = planted(sizes=(10, 10), n_statements=12, consistency=0.9, seed=5)
     m.append(["late", "late"], [0, 1], [1, 1])
     late = m.participant_ids.index("late")
-    assert not analyze(m, settings).in_conversation[late]
+    by_rule = analyze(m, settings)
+    assert not by_rule.in_conversation[late]
     kept = analyze(m, settings, in_conversation=["late", "nobody"])
     assert kept.in_conversation[late] and kept.clustering.labels[late] >= 0
-    assert kept.in_conversation.sum() == analyze(m, settings).in_conversation.sum() + 1
+    assert kept.in_conversation.sum() == by_rule.in_conversation.sum() + 1
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "polis"])
