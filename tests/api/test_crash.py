@@ -74,10 +74,16 @@ def test_sigkill_mid_load_loses_no_acknowledged_vote(db_url, tmp_path):
 
         acked: list[tuple[int, int, int]] = []  # (participant id, statement id, vote)
         lock = threading.Lock()
+        # Set at the kill: a voter thread starved of CPU under load must not wake after
+        # the restart below and vote to the new server on the same port (the count checks after
+        # the restart would then see a vote this test never recorded).
+        killed = threading.Event()
 
         def voter(person: dict, offset: int) -> None:
             with httpx.Client(base_url=base, timeout=5, headers=bearer(person["token"])) as c:
                 for k, sid in enumerate(sids):
+                    if killed.is_set():
+                        return
                     value = (offset + k) % 3 - 1
                     try:
                         r = c.post(f"/conversations/{cid}/votes",
@@ -95,9 +101,11 @@ def test_sigkill_mid_load_loses_no_acknowledged_vote(db_url, tmp_path):
         while len(acked) < KILL_AFTER and time.monotonic() < deadline:
             time.sleep(0.005)
         proc.send_signal(signal.SIGKILL)
+        killed.set()
         proc.wait(timeout=10)
         for t in threads:
-            t.join(timeout=10)
+            t.join(timeout=60)
+        assert not any(t.is_alive() for t in threads), "a voter still runs after the kill"
         assert KILL_AFTER <= len(acked) < len(sids) * len(people), "the kill was not mid-load"
     finally:
         if proc.poll() is None:
