@@ -68,6 +68,7 @@ __all__ = [
     "negated_words",
     "negation_added",
     "polarity",
+    "same_reading",
     "shared_polarity_words",
     "swapped_directions",
     "unshared_conflict",
@@ -353,6 +354,33 @@ def conflict(a: Polarity, b: Polarity) -> Conflict:
     if a.implied_state != b.implied_state:
         return Conflict.STRONG if a.state is not None and b.state is not None else Conflict.WEAK
     return Conflict.WEAK if -1 in (a.need, b.need) and a.need != b.need else Conflict.NONE
+
+
+def same_reading(a: Polarity, b: Polarity) -> bool:
+    """Whether two statements read the same polarity, a demand voiced without a need word
+    counting as a demand: the same state and directions, and the same need, except that one
+    side may say "must" (need +1) where the other names no modality (None).
+
+    Dutch voices a demand in many ways the need words do not list: an imperative ("Laat een
+    zorgbus langs de dorpen gaan"), "hoort ... te" ("Elke buurt hoort een speeltuin te hebben"),
+    "dient ... te", or a plain statement of how it should be ("krijgt pas een contract als ...").
+    None of these names the opposite of "moet" (:func:`conflict` never reads None against +1 as
+    a conflict either); "need not" (-1) against None or +1 still differs. Session 17 (flag17p):
+    the long-statement exception of the duplicate flag compared the full readings, so "hoort
+    ... te" against "moet" stopped 13 long paraphrases of the 31 Dutch development sets.
+
+    Limits: "hoort" also means "hears" or "belongs" ("hoort niet op de opvang"); that does not
+    matter here, as only a missing need word is forgiven, not a word read as one.
+
+    >>> same_reading(polarity("Elke buurt hoort een speeltuin te hebben"),
+    ...              polarity("Elke buurt moet een speeltuin hebben"))
+    True
+    >>> same_reading(polarity("Elke buurt hoeft geen speeltuin te hebben"),
+    ...              polarity("Elke buurt heeft een speeltuin"))
+    False
+    """
+    return (a.state == b.state and a.direction == b.direction
+            and (a.need == b.need or {a.need, b.need} == {None, 1}))
 
 
 #: Polarity words that never count as shared (:func:`shared_polarity_words`): a negation's, a

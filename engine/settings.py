@@ -649,9 +649,9 @@ class DuplicateFlagModel(_Validated):
     #: flagged all the same when every clause of the new statement is nearest to a clause of
     #: the candidate (among all existing statements' clauses), no negation has moved between
     #: the matched clauses (:func:`engine.duplicates.negation_moved`), the two read the same
-    #: polarity, they are at most ``long_max_frame`` the same sentence
-    #: (:func:`engine.details.same_sentence`) and the candidate's margin is at least
-    #: ``long_min_margin``. None (either): no exception.
+    #: polarity (:func:`engine.polarity.same_reading`), they are at most ``long_max_frame``
+    #: the same sentence (:func:`engine.details.same_sentence`) and the candidate's margin is
+    #: at least ``long_min_margin``. None (either): no exception.
     long_max_frame: float | None = None
     long_min_margin: float | None = None
 

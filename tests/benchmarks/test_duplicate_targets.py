@@ -184,6 +184,9 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: 5 of 5 right (all four met), 3 flags 2 right; 0, 0 and 1 opposites. The opposite (a negation
 #: moved from the reason to the claim) is no longer flagged since `negation_moved` (session 16,
 #: lead; chosen on it: in-sample), so set 31 has 2 flags, both right.
+#: Session 17 (flag17p): the long-statement exception reads "hoort ... te", "dient ... te" and an
+#: imperative as a demand like "moet" (`engine.polarity.same_reading`): 10 more right flags on
+#: the 31 Dutch sets, none wrong; set 22 now has 3 of 10 paraphrases flagged (all four met).
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -213,14 +216,13 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit); "
                          "dup17j: its one wrong flag, an opposite, is gone (1 of 1 right)",
     "heldout_nl_17.txt": "2 of 10 paraphrases flagged (flag17o's exception to the length "
-                         "limit; 0 before): residents' statements of 11-25 words",
+                         "limit, flag17p's 'hoort ... te' read as a demand): residents' "
+                         "statements of 11-25 words",
     "heldout_nl_18.txt": "1 of 10 paraphrases flagged (flag17o; 0 before): long formal "
                          "statements, the length limit",
-    "heldout_nl_22.txt": "2 of 10 paraphrases flagged (flag17o; 0 before): long statements with "
-                         "reasons, the length limit",
     "heldout_nl_24.txt": "2 of 10 paraphrases flagged (phone style)",
-    "heldout_nl_28.txt": "no paraphrase flagged (0 of 10): formal statements of 14-28 words "
-                         "paraphrased in plain language",
+    "heldout_nl_28.txt": "1 of 10 paraphrases flagged (flag17p; 0 before): formal statements "
+                         "of 14-28 words paraphrased in plain language",
     "heldout_nl_29.txt": "1 of 10 paraphrases flagged: formal statements of 7-13 content words "
                          "(the length limit, its exception's conditions not met)",
     "heldout_nl_31.txt": "2 of 10 paraphrases flagged: long two-clause statements (the length "
@@ -237,14 +239,14 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "avonds spreekuur' / 'online spreekuur' (the same opening, another "
                          "claim); flag17m removed an opposite without a negation word and "
                          "'kinderopvang' / 'kinderboerderij'",
-    "heldout_nl_23.txt": "6 of 8 flags right (flag17o added a right one; 5 of 7 before): two "
+    "heldout_nl_23.txt": "7 of 9 flags right (flag17o and flag17p each added a right one): two "
                          "opposites that reword the seed (an 'in plaats van' turned round, two "
                          "actors trading places)",
     "heldout_nl_24.txt": "2 of 5 flags right: three opposites ('prima' / 'slecht', 'op slot' / "
                          "'open', a comparison turned round with its noun on one side only)",
-    "heldout_nl_28.txt": "0 of 1 flag right: a same-topic claim over the length limit flagged "
-                         "by flag17o's exception (a contact person / accessible letters for "
-                         "residents with a visual impairment)"}))
+    "heldout_nl_28.txt": "1 of 2 flags right (flag17p added the right one): a same-topic "
+                         "claim over the length limit flagged by flag17o's exception (a contact "
+                         "person / accessible letters for residents with a visual impairment)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8

@@ -25,7 +25,7 @@ from meedenken.engine.duplicates import (
     statement_clauses,
     too_long_to_flag,
 )
-from meedenken.engine.polarity import polarity
+from meedenken.engine.polarity import polarity, same_reading
 from meedenken.engine.settings import DUPLICATE_PROFILES, DuplicateFlagModel
 
 from .semantic_support import packaged_embedder
@@ -147,3 +147,34 @@ def test_a_negation_moved_from_the_reason_to_the_claim_is_not_flagged(embedder, 
     # Without the new condition the long-statement exception flags it (the test can fail).
     monkeypatch.setattr(duplicates, "negation_moved", lambda pairs: False)
     assert near_duplicates(new, seeds, embedder=embedder).flagged == (last,)
+
+
+# Session 17 (flag17p): the exception's polarity condition reads a demand voiced without a
+# need word ("hoort ... te", an imperative) like one with "moet" (engine.polarity.same_reading).
+DEMAND_SEED = ("Op iedere basisschool moet een vaste vertrouwenspersoon zijn, zodat pesten "
+               "eerder wordt gemeld.")
+DEMAND_HOORT = ("Elke school hoort een eigen vertrouwenspersoon te hebben bij wie leerlingen "
+                "melden dat ze gepest worden.")
+DEMAND_IMPERATIVE = ("Geef elke basisschool een eigen vertrouwenspersoon bij wie kinderen "
+                     "pesterijen kunnen melden.")
+NO_NEED = ("Een basisschool hoeft geen eigen vertrouwenspersoon te hebben bij wie kinderen "
+           "pesterijen melden.")
+
+
+def test_a_long_demand_without_a_need_word_reads_like_one_with_moet():
+    assert E5.flag is not None
+    for new in (DEMAND_HOORT, DEMAND_IMPERATIVE):
+        assert too_long_to_flag(new, DEMAND_SEED, E5)
+        # the readings differ only in the need: None here, +1 ("moet") in the seed
+        assert polarity(new).need is None and polarity(DEMAND_SEED).need == 1
+        assert same_reading(polarity(new), polarity(DEMAND_SEED))
+        assert long_claim_kept(new, DEMAND_SEED, 0.07, E5.flag)
+
+
+def test_need_not_against_a_demand_still_breaks_the_long_exception():
+    assert E5.flag is not None
+    assert polarity(NO_NEED).need == -1
+    assert not same_reading(polarity(NO_NEED), polarity(DEMAND_SEED))
+    assert not long_claim_kept(NO_NEED, DEMAND_SEED, 0.07, E5.flag)
+    # and "moet" against "hoeft niet" the other way round
+    assert not same_reading(polarity(DEMAND_SEED), polarity(NO_NEED))
