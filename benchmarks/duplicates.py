@@ -341,7 +341,11 @@ HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "held
 #: the twenty-eighth formal with plain-language paraphrases; session 16, helper blind29: the
 #: twenty-ninth formal, the thirtieth in residents' phone style, the thirty-first mixed with long
 #: two-clause statements, each 10 paraphrases, 10 opposites, 10 same-topic claims and 10
-#: unrelated), kept out of the development loop and evaluated by the lead after the merge.
+#: unrelated; session 17, helper blind32: the thirty-second in residents' phone style from
+#: Zuid-Limburg, the thirty-third formal (professionals and boards, Zeeland), the thirty-fourth
+#: older residents with numbers and comparisons (Twente), each 10 paraphrases, 12 opposites, 10
+#: same-topic claims and 8 unrelated), kept out of the development loop and evaluated by the
+#: lead after the merge.
 BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_9.txt", "heldout_nl_10.txt", "heldout_nl_11.txt", "heldout_nl_12.txt",
                "heldout_nl_13.txt", "heldout_nl_14.txt", "heldout_nl_15.txt",
@@ -350,7 +354,8 @@ BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_22.txt", "heldout_nl_23.txt", "heldout_nl_24.txt",
                "heldout_nl_25.txt", "heldout_nl_26.txt", "heldout_nl_27.txt",
                "heldout_nl_28.txt", "heldout_nl_29.txt", "heldout_nl_30.txt",
-               "heldout_nl_31.txt")
+               "heldout_nl_31.txt", "heldout_nl_32.txt", "heldout_nl_33.txt",
+               "heldout_nl_34.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

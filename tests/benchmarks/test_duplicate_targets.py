@@ -187,6 +187,9 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: Session 17 (flag17p): the long-statement exception reads "hoort ... te", "dient ... te" and an
 #: imperative as a demand like "moet" (`engine.polarity.same_reading`): 10 more right flags on
 #: the 31 Dutch sets, none wrong; set 22 now has 3 of 10 paraphrases flagged (all four met).
+#: Sets 32 (phone style), 33 (formal) and 34 (older residents, numbers), written blind in session
+#: 17 and evaluated once on main 7841fe3 and on flag17p (the same figures): partner first 10 of
+#: 10 on each; 7 flags 6 right (1 opposite), no flag, 5 flags 4 right (all four met).
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -226,7 +229,9 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_29.txt": "1 of 10 paraphrases flagged: formal statements of 7-13 content words "
                          "(the length limit, its exception's conditions not met)",
     "heldout_nl_31.txt": "2 of 10 paraphrases flagged: long two-clause statements (the length "
-                         "limit)"}))
+                         "limit)",
+    "heldout_nl_33.txt": "no paraphrase flagged: formal statements of 12-27 words (the length "
+                         "limit, its exception's conditions not met)"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -246,7 +251,8 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "'open', a comparison turned round with its noun on one side only)",
     "heldout_nl_28.txt": "1 of 2 flags right (flag17p added the right one): a same-topic "
                          "claim over the length limit flagged by flag17o's exception (a contact "
-                         "person / accessible letters for residents with a visual impairment)"}))
+                         "person / accessible letters for residents with a visual impairment)",
+    "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
@@ -258,6 +264,8 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     "heldout_nl_24.txt": "3 of 15 opposites flagged: 'slapen gwn prima' / 'slapen echt slecht', "
                          "'op slot' / 'open', 'meer geld aan grote dan aan kleine' turned round",
     "heldout_nl_26.txt": "1 of 15 opposites flagged: 'voorrang ... boven' with the two groups "
-                         "trading places"}))
+                         "trading places",
+    "heldout_nl_32.txt": "1 of 12 opposites flagged: an actor reversal reworded (the "
+                         "municipality pays part / the family pays, the municipality stays out)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
