@@ -34,6 +34,7 @@ from scipy.sparse.linalg import svds
 from scipy.stats import skew
 
 from benchmarks.common import data_dir, markdown_table
+from meedenken.engine.continuum import double_centred, shuffled_within_statements
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.participants import in_conversation
 
@@ -73,10 +74,7 @@ def axis_skews(r: np.ndarray, c: np.ndarray, v: np.ndarray, n: int, n_s: int) ->
     double-centred, row-weighted votes."""
     per_row = np.maximum(np.bincount(r, minlength=n), 1)
     per_col = np.maximum(np.bincount(c, minlength=n_s), 1)
-    x = v.copy()
-    for _ in range(2):
-        x -= (np.bincount(c, x, n_s) / per_col)[c]
-        x -= (np.bincount(r, x, n) / per_row)[r]
+    x = double_centred(v, r, c, per_row, per_col)
     m = sp.csr_matrix((x / np.sqrt(per_row[r]), (r, c)), shape=(n, n_s))
     if n * n_s <= DENSE_CELLS:  # small rooms: ARPACK fails on a few statements
         u, s, _ = np.linalg.svd(m.toarray(), full_matrices=False)
@@ -94,12 +92,8 @@ def room_skew(matrix: VoteMatrix, shuffles: int, seed: int = 0) -> dict[str, Any
     real = axis_skews(r, c, v, n, n_s)
     rng = np.random.default_rng(seed)
     by_statement = np.argsort(c, kind="stable")
-    null = []
-    for _ in range(shuffles):
-        shuffled = np.empty_like(v)
-        shuffled[by_statement] = v[np.argsort(c + rng.random(len(c)))]
-        null.append(axis_skews(r, c, shuffled, n, n_s))
-    nul = np.asarray(null)
+    nul = np.asarray([axis_skews(r, c, shuffled_within_statements(v, c, by_statement, rng), n,
+                                 n_s) for _ in range(shuffles)])
     mean, sd = nul.mean(axis=0), nul.std(axis=0, ddof=1)
     return {"n": n, "statements": int(np.count_nonzero(np.bincount(c, minlength=n_s))),
             "skew": real.round(3).tolist(), "null_mean": mean.round(3).tolist(),

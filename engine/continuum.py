@@ -57,7 +57,9 @@ __all__ = [
     "class_continuum_test",
     "cluster_index",
     "continuum_test",
+    "double_centred",
     "map_positions",
+    "shuffled_within_statements",
     "third_axis_ratio",
 ]
 
@@ -511,6 +513,35 @@ def _singular_values(m: sp.csr_matrix, k: int, rng: np.random.Generator) -> np.n
     return np.sqrt(np.maximum(np.linalg.eigvalsh(b.T @ b)[::-1][:k], 0.0))
 
 
+def double_centred(values: np.ndarray, r: np.ndarray, c: np.ndarray, per_row: np.ndarray,
+                   per_col: np.ndarray) -> np.ndarray:
+    """The votes ``values`` of cells (``r``, ``c``) centred by statement and then by participant,
+    twice (``per_row`` and ``per_col``: each row's and column's number of cells, at least 1):
+    a participant's leniency and a statement's agree share are no axis.
+
+    >>> r, c = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    >>> double_centred(np.array([1.0, 1.0, 1.0, -1.0]), r, c, np.array([2, 2]), np.array([2, 2]))
+    array([-0.5,  0.5,  0.5, -0.5])
+    """
+    x = values.copy()
+    n, n_s = len(per_row), len(per_col)
+    for _ in range(2):
+        x -= (np.bincount(c, x, n_s) / per_col)[c]
+        x -= (np.bincount(r, x, n) / per_row)[r]
+    return x
+
+
+def shuffled_within_statements(values: np.ndarray, c: np.ndarray, by_statement: np.ndarray,
+                               rng: np.random.Generator) -> np.ndarray:
+    """The votes ``values`` shuffled among each statement's voters (``c``: each cell's statement;
+    ``by_statement``: ``np.argsort(c, kind="stable")``): every voted cell and every statement's
+    agree share is kept, what the votes have in common is taken away (the null of Horn's
+    parallel analysis)."""
+    shuffled = np.empty_like(values)
+    shuffled[by_statement] = values[np.argsort(c + rng.random(len(c)))]
+    return shuffled
+
+
 def third_axis_ratio(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *,
                      max_points: int, rng: np.random.Generator) -> float:
     """How far the votes of participants ``rows`` have a third axis above noise: the third
@@ -547,18 +578,12 @@ def third_axis_ratio(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *,
     scale = 1.0 / np.sqrt(per_row[r])
 
     def third(values: np.ndarray) -> float:
-        x = values.copy()
-        for _ in range(2):
-            x -= (np.bincount(c, x, n_s) / per_col)[c]
-            x -= (np.bincount(r, x, n) / per_row)[r]
-        m.data = x * scale
+        m.data = double_centred(values, r, c, per_row, per_col) * scale
         return float(_singular_values(m, THIRD_AXIS, rng)[-1])
 
     real = third(v)
     by_statement = np.argsort(c, kind="stable")
     noise = 0.0
     for _ in range(AXIS_SHUFFLES):
-        shuffled = np.empty_like(v)
-        shuffled[by_statement] = v[np.argsort(c + rng.random(len(c)))]
-        noise += third(shuffled) / AXIS_SHUFFLES
+        noise += third(shuffled_within_statements(v, c, by_statement, rng)) / AXIS_SHUFFLES
     return real / noise if noise > 0 else 0.0
