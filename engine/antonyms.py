@@ -50,12 +50,12 @@ from __future__ import annotations
 
 import functools
 
-from .lexical import _stemmer, detect_language, words
+from .lexical import _stemmer, clause_words, detect_language, is_content_word, words
 from .polarity import NEGATION_SCOPE, NEGATIONS
 
 __all__ = ["ANTONYMS", "CONTRASTS", "COVERED_WORDS", "MIN_PREFIX_REST", "MIN_STEM",
-           "NEGATING_PREFIXES", "PAY_WORDS", "SELF_WORDS", "antonym_conflict", "payer_reversal",
-           "pays_self"]
+           "NEGATING_PREFIXES", "PAY_WORDS", "SELF_WORDS", "WITHDRAWAL_PHRASES", "actor_withdrawn",
+           "antonym_conflict", "payer_reversal", "pays_self"]
 
 #: Shortest stem that matches by stem; shorter ones match by word form only.
 MIN_STEM = 5
@@ -81,7 +81,8 @@ _SPEC = (
     # Dutch
     "~dezelfde hetzelfde / andere ander;"
     "vaste / wisselende wisselend;"
-    "open openen openblijven openhouden geopend / dicht sluiten gesloten sluit dichtgaan sluiting;"
+    "open openen openblijven openhouden geopend / dicht sluiten gesloten sluit dichtgaan sluiting "
+    "opslot;"
     "vroeg vroeger vroegtijdig / laat later;"
     "dichtbij dichterbij nabij vlakbij / ver verweg;"
     "verplicht verplichte verplichten / vrijwillig vrijwillige;"
@@ -207,7 +208,7 @@ CONTRASTS = _contrasts(_ALL_SPEC)
 #: Fixed phrases read as one word before matching ("dicht bij" is near, not closed;
 #: "openbaar vervoer" is transport, not public against private).
 _PHRASES = (("dicht bij", "dichtbij"), ("dichter bij", "dichterbij"), ("vlak bij", "vlakbij"),
-            ("openbaar vervoer", "ov"), ("in person", "inperson"))
+            ("openbaar vervoer", "ov"), ("in person", "inperson"), ("op slot", "opslot"))
 #: Prefixes that make a word its own opposite ("onveilig", "ontoegankelijk", "unsafe"),
 #: with the shortest rest that counts.
 NEGATING_PREFIXES = ("on", "un")
@@ -357,4 +358,61 @@ def payer_reversal(a: str, b: str) -> bool:
                 and COVERED_WORDS.intersection(words(other))
                 and not COVERED_WORDS.intersection(words(one))):
             return True
+    return False
+
+
+#: Who acts (session 18, flag17r): phrases that take the subject of their clause out of the
+#: matter ("de gemeente moet daar buiten blijven", "moet zich er afzijdig houden"), general
+#: Dutch idioms of staying out, not read from a held-out line.
+WITHDRAWAL_PHRASES = ("buiten blijven", "buiten houden", "erbuiten", "afzijdig",
+                      "terugtrekken", "niets mee te maken", "niks mee te maken",
+                      "niet mee bemoeien", "stay out", "keep out", "heraushalten",
+                      "raushalten")
+#: Modal and auxiliary verbs after a clause's subject: "X moet", "X mag", "X hoeft".
+_MODALS = _forms(
+    "moet moeten mag mogen hoeft hoeven kan kunnen zou zouden gaat gaan must should may can "
+    "muss müssen soll sollen darf dürfen kann können")
+
+
+@functools.lru_cache(maxsize=8192)
+def _actors(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
+    """Per clause with a modal verb after its first word: the content stems before the modal
+    (the subject: "de gemeente moet ...") and whether the clause withdraws it
+    (:data:`WITHDRAWAL_PHRASES`)."""
+    language = detect_language(text)
+    stem = _stemmer(language).stemWord
+    out = []
+    for clause in clause_words(text, language):
+        modal = next((i for i, t in enumerate(clause) if t in _MODALS), None)
+        if not modal:
+            continue
+        subject = frozenset(stem(t) for t in clause[:modal] if is_content_word(t))
+        if subject:
+            joined = " ".join(clause)
+            out.append((subject, any(p in joined for p in WITHDRAWAL_PHRASES)))
+    return tuple(out)
+
+
+def actor_withdrawn(a: str, b: str) -> bool:
+    """Whether one statement has an actor stay out of the matter (the subject of a clause with
+    a phrase of :data:`WITHDRAWAL_PHRASES`) whom the other has act (the subject of a clause
+    with a modal verb and no such phrase), and the other never withdraws it: "de kosten zijn
+    voor de familie zelf, de gemeente moet daar buiten blijven" against "de gemeente moet een
+    deel van de kosten betalen". A reversal by actor that :func:`payer_reversal` does not see
+    (no "zelf betalen", no "vergoed").
+
+    >>> actor_withdrawn("De kosten zijn voor de familie, de gemeente moet erbuiten blijven.",
+    ...                 "De gemeente moet een deel van de kosten betalen.")
+    True
+    >>> actor_withdrawn("De gemeente moet zich erbuiten houden.",
+    ...                 "De gemeente moet zich er niet mee bemoeien.")
+    False
+    """
+    actors_a, actors_b = _actors(a), _actors(b)
+    for one, other in ((actors_a, actors_b), (actors_b, actors_a)):
+        for subject, withdrawn in one:
+            if (withdrawn
+                    and any(s & subject and not w for s, w in other)
+                    and not any(s & subject and w for s, w in other)):
+                return True
     return False

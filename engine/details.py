@@ -68,7 +68,7 @@ from .lexical import (
     is_content_word,
     words,
 )
-from .polarity import POLARITY_WORDS, negation_added
+from .polarity import INTENSIFIERS, NEGATIONS, POLARITY_WORDS, negation_added
 from .quantities import _tokens
 
 __all__ = [
@@ -81,8 +81,11 @@ __all__ = [
     "MIN_COMPOUND_PART",
     "MIN_REMAINDER",
     "NEGATION_FRAME",
+    "PASSIVE_AGENTS",
+    "PERSON_WORDS",
     "PREPOSITIONS",
     "SAME_FRAME",
+    "SEPARABLE_PARTICLES",
     "SLOTS",
     "STRICT_GENERIC",
     "changed_in_copy",
@@ -92,6 +95,7 @@ __all__ = [
     "contrasts_options",
     "detail_conflict",
     "details",
+    "exchanged_elements",
     "negation_in_frame",
     "new_complement",
     "one_sided_contrast",
@@ -699,6 +703,32 @@ def comparison_conflict(a: str, b: str) -> bool:
         equal_b and not unequal_b and unequal_a and not equal_a)
 
 
+#: Dutch separable-verb particles: "op mensen af te stappen" is the verb "afstappen" split
+#: around "te" (:func:`_joined_separable`).
+_PARTICLES = "aan af bij binnen door in langs mee na om onder op over terug thuis toe uit voor weg"
+SEPARABLE_PARTICLES = frozenset(_PARTICLES.split())
+
+
+def _joined_separable(clause: Sequence[str], language: str) -> list[str]:
+    """A Dutch clause with each particle + "te" + verb written as one verb ("af te stappen" ->
+    "afstappen"), so an option read from a "te" infinitive meets the same verb written whole
+    (session 18, flag17r)."""
+    tokens = list(clause)
+    if language != "nl":
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if (i + 2 < len(tokens) and tokens[i] in SEPARABLE_PARTICLES
+                and tokens[i + 1] == "te" and tokens[i + 2] not in SEPARABLE_PARTICLES):
+            out.append(tokens[i] + tokens[i + 2])
+            i += 3
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
 def _option_stems(tokens: list[str], language: str) -> frozenset[str]:
     stem = _stemmer(language).stemWord
     return frozenset(stem(t) for t in tokens if is_content_word(t, POLARITY_WORDS))
@@ -719,7 +749,8 @@ def contrasted_options(text: str) -> tuple[frozenset[str], frozenset[str]] | Non
     (['gel', 'jaar', 'risico'], ['behandel'])
     """
     language = detect_language(text)
-    clauses = [list(c) for c in clause_words(text.replace("i.p.v.", "ipv"), language)]
+    clauses = [_joined_separable(c, language)
+               for c in clause_words(text.replace("i.p.v.", "ipv"), language)]
     for index, clause in enumerate(clauses):
         for phrase in CONTRAST_PHRASES[language]:
             span = phrase.split()
@@ -782,12 +813,27 @@ PREPOSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+#: Words that name who or what a phrase is about though the stop words hold them ("mensen",
+#: "iedereen"): a phrase of them can trade places with another (:func:`swapped_roles`).
+PERSON_WORDS = _word_set("mensen iedereen iemand people everyone everybody menschen leute jeder")
+#: Words that never make a phrase a role by themselves: negations and "te" / "too" / "zu".
+_NOT_ROLE = NEGATIONS | INTENSIFIERS
+
+
+def _role_word(token: str) -> bool:
+    """Whether a word can carry a role in an exchange (:func:`swapped_roles`,
+    :func:`exchanged_elements`): a content word, the size and state words counted ("grote" /
+    "kleine" sportclubs), or a person word of :data:`PERSON_WORDS` (session 18, flag17r)."""
+    return is_content_word(token, _NOT_ROLE) or token in PERSON_WORDS
+
+
 @functools.lru_cache(maxsize=8192)
 def swapped_roles(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The two phrases that trade places, when one statement is the other with two phrases
     exchanged around a part that stays (the same words, Snowball stems, in the order
-    ``P X M Y S`` against ``P Y M X S``, with ``M`` not empty and a content word in ``X`` and
-    in ``Y``); else None.
+    ``P X M Y S`` against ``P Y M X S``, with ``M`` not empty and a role word in ``X`` and
+    in ``Y``: a content word, size and state words counted, or a person word such as
+    "mensen", :func:`_role_word`); else None.
 
     Who does what to whom, or which of two is compared with which, is in the order of the
     phrases: "voor Duitse patiënten in Nederlandse ziekenhuizen" against "voor Nederlandse
@@ -825,14 +871,69 @@ def swapped_roles(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
         if middle_b != y + between + x:
             continue
         words_x, words_y = tokens[:size_x], tokens[n - size_y:]
-        if not (any(is_content_word(t, POLARITY_WORDS) for t in words_x)
-                and any(is_content_word(t, POLARITY_WORDS) for t in words_y)):
+        if not (any(map(_role_word, words_x)) and any(map(_role_word, words_y))):
             continue
         if (start == 0 and len(between) == 1
                 and {words_x[0], words_y[0]} & PREPOSITIONS[language]):
             return None  # verb-second order: the same claim
         return tuple(words_x), tuple(words_y)
     return None
+
+
+#: Words of a passive agent ("door de gemeente betaald"): a passive puts the actor after the
+#: object, so an exchange of the shared words is the same claim (:func:`exchanged_elements`).
+PASSIVE_AGENTS = {"nl": _word_set("door"), "en": _word_set("by"), "de": _word_set("durch von")}
+
+
+def _role_sequence(text: str, language: str) -> list[str]:
+    """The stems of a statement's role words (:func:`_role_word`), in order, each once."""
+    stem = _stemmer(language).stemWord
+    out: list[str] = []
+    for token in words(text.replace("'s ", " ")):
+        if _role_word(token) and stem(token) not in out:
+            out.append(stem(token))
+    return out
+
+
+@functools.lru_cache(maxsize=8192)
+def exchanged_elements(a: str, b: str) -> bool:
+    """Whether two statements that are largely one sentence (:func:`same_sentence` at least
+    :data:`SAME_FRAME`) name the words they share in an order where two of them trade places
+    around a part that stays: the shared role stems (:func:`_role_sequence`) read ``P X M Y
+    S`` in one and ``P Y M X S`` in the other, ``M`` not empty. :func:`swapped_roles` asks the
+    whole token sequences to match; this asks it of the shared words only, so an actor
+    exchange reworded around them is seen: "De welzijnsorganisatie moet het beheer weer
+    overnemen van de bewoners" / "Bewoners moeten het beheer kunnen overnemen van de
+    welzijnsorganisatie". Not when either has a passive agent (:data:`PASSIVE_AGENTS`: "door
+    de gemeente betaald" names the actor after the object) (session 18, flag17r).
+
+    >>> exchanged_elements("De gemeente moet het buurthuis weer overnemen van de bewoners.",
+    ...                    "Bewoners moeten het buurthuis kunnen overnemen van de gemeente.")
+    True
+    >>> exchanged_elements("De gemeente moet het buurthuis overnemen van de bewoners.",
+    ...                    "Van de bewoners moet de gemeente het buurthuis overnemen.")
+    False
+    """
+    language = detect_language(a)
+    if PASSIVE_AGENTS[language] & (set(words(a)) | set(words(b))):
+        return False
+    if same_sentence(a, b) < SAME_FRAME:
+        return False
+    order_a, order_b = _role_sequence(a, language), _role_sequence(b, language)
+    shared = set(order_a) & set(order_b)
+    seq_a = [s for s in order_a if s in shared]
+    seq_b = [s for s in order_b if s in shared]
+    if seq_a == seq_b:
+        return False
+    start = next(i for i, (x, y) in enumerate(zip(seq_a, seq_b, strict=True)) if x != y)
+    end = len(seq_a)
+    while seq_a[end - 1] == seq_b[end - 1]:
+        end -= 1
+    middle_a, middle_b = seq_a[start:end], seq_b[start:end]
+    n = len(middle_a)
+    return any(middle_b == middle_a[n - size_y:] + middle_a[size_x:n - size_y] + middle_a[:size_x]
+               for size_x, size_y in itertools.product(range(1, n), repeat=2)
+               if size_x + size_y < n)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -170,6 +170,21 @@ Session 17 (flag17p) reads the exception's "same polarity" as :func:`engine.pola
 instead of equal readings: a demand voiced without a need word ("hoort ... te", "dient ... te",
 an imperative) agrees with one that says "moet". On the 31 Dutch development sets: 10 more right
 flags, no wrong flag and no opposite added (benchmarks/RESULTS.md, "Session 17, flag17p").
+
+Session 18 (flag17r) reads reversals that are reworded rather than negated, for the flag only:
+the shared words exchanged around a part that stays in largely one sentence
+(:func:`engine.details.exchanged_elements`: "De welzijnsorganisatie moet het beheer weer
+overnemen van de bewoners" / "Bewoners moeten het beheer kunnen overnemen van de
+welzijnsorganisatie"), a clause that says fine where the matching clause of the other says a
+problem (:func:`engine.polarity.clause_states_reversed`: "slapen prima, ... niet eens" /
+"slapen slecht"), an actor that stays out in one and acts in the other
+(:func:`engine.antonyms.actor_withdrawn`: "de gemeente moet daar buiten blijven" / "de gemeente
+moet een deel betalen"); :func:`engine.details.swapped_options` joins a separable verb split
+around "te" ("af te stappen" / "afstappen"), :func:`engine.details.swapped_roles` counts person
+and size words as roles ("mensen van buiten", "grote" / "kleine"), and "op slot" is closed in
+:mod:`engine.antonyms`. On the 34 Dutch development sets they remove 7 of the 8 flagged
+opposites and no right flag; all were written after reading those opposites
+(benchmarks/RESULTS.md, "Session 18, flag17r").
 """
 
 from __future__ import annotations
@@ -179,11 +194,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .antonyms import antonym_conflict, payer_reversal
+from .antonyms import actor_withdrawn, antonym_conflict, payer_reversal
 from .details import (
     changed_in_copy,
     comparison_conflict,
     detail_conflict,
+    exchanged_elements,
     negation_in_frame,
     new_complement,
     one_sided_contrast,
@@ -206,6 +222,7 @@ from .polarity import (
     NEGATIONS,
     POLARITY_WORDS,
     Conflict,
+    clause_states_reversed,
     conflict,
     excess_denied,
     polarity,
@@ -399,9 +416,16 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     both name gets more in one and less in the other
     (:func:`engine.polarity.swapped_directions`), one largely repeats the other's sentence with
     a negation the other lacks (:func:`engine.details.negation_in_frame`), one has people pay
-    themselves where the other has the cost covered (:func:`engine.antonyms.payer_reversal`), or
-    the longer one is too long to judge (:func:`too_long_to_flag`; not with ``length_limit``
-    False: :func:`_check` then applies the limit with its exception, :func:`long_claim_kept`).
+    themselves where the other has the cost covered (:func:`engine.antonyms.payer_reversal`), two
+    phrases or the shared words trade places (:func:`engine.details.swapped_roles`,
+    :func:`engine.details.exchanged_elements`), the same comparison is reversed
+    (:func:`engine.details.reversed_comparison`), an excess is denied
+    (:func:`engine.polarity.excess_denied`), matching clauses state fine and a problem
+    (:func:`engine.polarity.clause_states_reversed`), an actor stays out in one and acts in the
+    other (:func:`engine.antonyms.actor_withdrawn`), the runner-up is close
+    (:func:`close_runner_up`), or the longer one is too long to judge
+    (:func:`too_long_to_flag`; not with ``length_limit`` False: :func:`_check` then applies the
+    limit with its exception, :func:`long_claim_kept`).
 
     Not the next one down, and nothing when the nearest statement by cosine is an opposite
     (ranked lower by the conflict penalty): a new statement whose nearest is its opposite
@@ -439,6 +463,9 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or swapped_roles(new_text, texts[best]) is not None
             or reversed_comparison(new_text, texts[best])
             or excess_denied(new_text, texts[best])
+            or exchanged_elements(new_text, texts[best])
+            or clause_states_reversed(new_text, texts[best])
+            or actor_withdrawn(new_text, texts[best])
             or close_runner_up(new_text, scores, settings)
             or (length_limit and too_long_to_flag(new_text, texts[best], settings))):
         return None

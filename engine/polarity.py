@@ -59,9 +59,11 @@ __all__ = [
     "NEGATION_SCOPE",
     "POLARITY_WORDS",
     "SIZE_WORDS",
+    "STATE_CLAUSE_SHARED",
     "STATE_WORDS",
     "Conflict",
     "Polarity",
+    "clause_states_reversed",
     "conflict",
     "directed_words",
     "excess_denied",
@@ -603,3 +605,54 @@ def excess_denied(a: str, b: str) -> bool:
     excess_a, denied_a = _excess_and_denied(a)
     excess_b, denied_b = _excess_and_denied(b)
     return bool(excess_a & denied_b) or bool(excess_b & denied_a)
+
+
+#: Content stems a clause of each statement shares before :func:`clause_states_reversed`
+#: compares their states (the value of :data:`engine.details.CLAUSE_SHARED`).
+STATE_CLAUSE_SHARED = 2
+
+
+def _plain_state(clause: tuple[str, ...]) -> int | None:
+    """The one state a clause names with a state word (:data:`STATE_WORDS`: +1 fine, -1 a
+    problem), or None: no state word, states of both signs, a state word after "te" ("te
+    makkelijk" is a problem), or a negation anywhere in the clause (its reach is
+    :func:`polarity`'s business). "te" + a size word is left out: "te weinig" against
+    "genoeg" is a problem against its remedy, not a reversal."""
+    if any(t in NEGATIONS for t in clause):
+        return None
+    signs = {STATE_WORDS[t] for i, t in enumerate(clause)
+             if t in STATE_WORDS and (i == 0 or clause[i - 1] not in INTENSIFIERS)}
+    return signs.pop() if len(signs) == 1 else None
+
+
+@functools.lru_cache(maxsize=8192)
+def clause_states_reversed(a: str, b: str) -> bool:
+    """Whether a clause of one statement says fine where a clause of the other, sharing at
+    least :data:`STATE_CLAUSE_SHARED` content stems (polarity words left out), says a problem,
+    both plainly (:func:`_plain_state`: one state word each, no negation in either clause):
+    "omwonenden slapen prima" / "omwonenden slapen slecht". :func:`polarity` sums a statement's
+    clauses into one state, a problem as soon as one clause says so, so "slapen prima, dat
+    gezoem hoor je niet eens" (a free negation in the second clause) reads as a problem and
+    agrees with "slapen slecht" (session 18, flag17r).
+
+    >>> clause_states_reversed("Omwonenden van windmolens slapen prima, je hoort ze niet eens.",
+    ...                        "Omwonenden van windmolens slapen slecht door het geluid.")
+    True
+    >>> clause_states_reversed("Omwonenden van windmolens slapen slecht.",
+    ...                        "Omwonenden van windmolens slapen niet goed.")
+    False
+    """
+    language = detect_language(a)
+    stem = _stemmer(language).stemWord
+
+    def read(text: str) -> list[tuple[frozenset[str], int]]:
+        out = []
+        for clause in clause_words(text, language):
+            state = _plain_state(clause)
+            if state is not None:
+                out.append((frozenset(stem(t) for t in clause
+                                      if is_content_word(t, POLARITY_WORDS)), state))
+        return out
+
+    return any(len(stems_a & stems_b) >= STATE_CLAUSE_SHARED and state_a != state_b
+               for stems_a, state_a in read(a) for stems_b, state_b in read(b))

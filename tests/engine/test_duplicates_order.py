@@ -174,6 +174,9 @@ def test_an_order_or_a_denial_keeps_the_statement_from_the_flag_not_from_the_lis
     # without the rule the pair is a flag candidate: no other check blocks it
     off = None if rule == "swapped_roles" else False
     monkeypatch.setattr(duplicates, rule, lambda a, b: off)
+    if rule == "swapped_roles":  # the shared words are exchanged too (session 18)
+        assert duplicates.exchanged_elements(new, seed)
+        monkeypatch.setattr(duplicates, "exchanged_elements", lambda a, b: False)
     first, candidate = _candidate(new, [seed, OTHER], [0.97, 0.85])
     assert first == 0 and candidate == 0
 

@@ -203,5 +203,8 @@ def test_a_reversal_keeps_the_statement_from_the_flag_not_from_the_list(monkeypa
     if rule == "swapped_options":  # the two options trade places: swapped roles too (session 14)
         assert duplicates.swapped_roles(new, seed) is not None
         monkeypatch.setattr(duplicates, "swapped_roles", lambda a, b: None)
+        # and the words they share are exchanged: exchanged_elements too (session 18)
+        assert duplicates.exchanged_elements(new, seed)
+        monkeypatch.setattr(duplicates, "exchanged_elements", lambda a, b: False)
     first, candidate = _candidate(new, [seed, OTHER])
     assert first == 0 and candidate == 0
