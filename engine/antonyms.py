@@ -29,6 +29,10 @@ Who pays (session 11, :func:`payer_reversal`): a statement that has people pay t
 betalen", "zichzelf bekostigen") reverses one that has the cost covered ("vergoed", "subsidie",
 "gratis"), though neither has a word of a pair above.
 
+Who acts (session 18, :func:`actor_withdrawn`): an actor that stays out in one statement ("de
+gemeente moet daar buiten blijven") and is the subject of a claim in the other ("de gemeente moet
+een deel betalen"). "op slot" is read as closed, the opposite of "open".
+
 A text naming **both sides** of a reversal ("Medicijnen moet je zelf ophalen; thuisbezorgen is te
 duur") takes one side against the other: it conflicts with a text naming one side, unless that
 text names both too. For the contrast pairs (:data:`CONTRASTS`: dezelfde / andere, gelijk /
