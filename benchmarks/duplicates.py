@@ -355,7 +355,8 @@ BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_25.txt", "heldout_nl_26.txt", "heldout_nl_27.txt",
                "heldout_nl_28.txt", "heldout_nl_29.txt", "heldout_nl_30.txt",
                "heldout_nl_31.txt", "heldout_nl_32.txt", "heldout_nl_33.txt",
-               "heldout_nl_34.txt")
+               "heldout_nl_34.txt", "heldout_nl_35.txt", "heldout_nl_36.txt",
+               "heldout_nl_37.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

@@ -237,7 +237,8 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_31.txt": "2 of 10 paraphrases flagged: long two-clause statements (the length "
                          "limit)",
     "heldout_nl_33.txt": "no paraphrase flagged: formal statements of 12-27 words (the length "
-                         "limit, its exception's conditions not met)"}))
+                         "limit, its exception's conditions not met)",
+    "heldout_nl_37.txt": "2 of 10 paraphrases flagged (mixed styles, 7-27 words)"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -253,12 +254,20 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     "heldout_nl_28.txt": "1 of 2 flags right (flag17p added the right one): a same-topic "
                          "claim over the length limit flagged by flag17o's exception (a contact "
                          "person / accessible letters for residents with a visual impairment)",
-    "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)"}))
+    "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)",
+    "heldout_nl_37.txt": "2 of 4 flags right: a comparison reversed in other words (an "
+                         "opposite) and a same-frame claim on another diet and group"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
 
 
-@pytest.mark.parametrize("name", _blind({}))  # every blind set met since flag17r
+@pytest.mark.parametrize("name", _blind({
+    "heldout_nl_35.txt": "1 of 12 opposites flagged: stay home until free of lice / go to "
+                         "school and not be sent home (an antonym pair, a denial in the second "
+                         "clause)",
+    "heldout_nl_37.txt": "1 of 12 opposites flagged: a comparison reversed in other words "
+                         "(quality weighs more than travel time / chosen on travel time rather "
+                         "than on quality)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
