@@ -623,12 +623,14 @@ def test_the_runs_stop_once_the_majority_is_settled(ks: list[int], runs: int,
 
 
 def test_a_room_whose_runs_disagree_publishes_their_majority_and_says_so() -> None:
-    """A borderline room (the planted 90/10 room of benchmarks.independent_groups, seed 1): one
-    run of the grouping finds the minority at some seeds and not at others. With restarts the
-    published k is the majority of the runs recorded, and the first run is the single run."""
+    """A borderline room (the planted 40/30/20/10 room of moderate separation of
+    benchmarks.independent_groups, seed 19): one run of the grouping finds the four groups at
+    some seeds and one continuum at others. With restarts the published k is the majority of the
+    runs recorded, and the first run is the single run. (The planted 90/10 room of seed 1, used
+    until session 18, is now found by every run: the skew screen sends its continuum runs on.)"""
     from benchmarks.independent_groups import SCENARIOS, planted_groups
 
-    m = planted_groups(SCENARIOS["G2 90/10"], 1).matrix
+    m = planted_groups(SCENARIOS["G4 40/30/20/10 moderate"], 19).matrix
     seen = set()
     for seed in (0, 1, 6):
         grouping = GroupingSettings(random_state=seed)
@@ -639,4 +641,4 @@ def test_a_room_whose_runs_disagree_publishes_their_majority_and_says_so() -> No
         assert runs[0] == single.clustering.k
         assert result.clustering.k == max(set(runs), key=lambda k: (runs.count(k), -k))
         seen.update(runs)
-    assert seen == {1, 2}  # the runs do disagree in this room
+    assert seen == {1, 4}  # the runs do disagree in this room
