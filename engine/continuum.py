@@ -52,8 +52,10 @@ from scipy.special import expit, ndtr
 from . import latent_class as lc
 
 __all__ = [
+    "AxisSkew",
     "ClassContinuumTest",
     "ContinuumTest",
+    "axis_skew",
     "class_continuum_test",
     "cluster_index",
     "continuum_test",
@@ -587,3 +589,103 @@ def third_axis_ratio(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *,
     for _ in range(AXIS_SHUFFLES):
         noise += third(shuffled_within_statements(v, c, by_statement, rng)) / AXIS_SHUFFLES
     return real / noise if noise > 0 else 0.0
+
+
+#: :func:`axis_skew`: the axes whose participant scores are read (a minority of 10% lies on the
+#: first axis with one other group, on the third with three), the least absolute skewness of
+#: one of them for which its shuffled null is drawn at all (below it, nothing is drawn: a
+#: continuum's axes reach 0.44 on the first axis and 0.63 on any, the start-up room 0.43,
+#: planted 10% minorities 0.5-2.1), and how many shuffles that null has (its mean and sd:
+#: with 2, a z swung by tens; with 30, by about 1; benchmarks/RESULTS.md, session 18 g15w).
+SKEW_AXES = 3
+SKEW_FLOOR = 0.5
+SKEW_SHUFFLES = 30
+
+
+@dataclass(frozen=True)
+class AxisSkew:
+    """:func:`axis_skew`: the largest absolute skewness of the participants' scores on the
+    votes' first :data:`SKEW_AXES` axes, and the largest z of an axis's against the same axis of
+    votes shuffled among each statement's voters (None: no axis reached :data:`SKEW_FLOOR`, no
+    shuffle drawn)."""
+
+    skew: float
+    z: float | None
+
+
+def _abs_skew(scores: np.ndarray) -> np.ndarray:
+    """Absolute skewness of each column (0 for a column of one value)."""
+    d = scores - scores.mean(axis=0)
+    m2 = (d * d).mean(axis=0)
+    m3 = (d * d * d).mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.abs(m3 / m2**1.5)
+    return np.nan_to_num(out, nan=0.0, posinf=0.0)
+
+
+def _axis_scores(m: sp.csr_matrix, k: int, rng: np.random.Generator) -> np.ndarray:
+    """The participants' scores (U S) on the ``k`` first axes of ``m``, by the randomised range
+    finder of :func:`_singular_values`."""
+    mt = m.T.tocsr()
+    y = m @ rng.standard_normal((m.shape[1], k + AXIS_OVERSAMPLE))
+    for _ in range(AXIS_POWER_STEPS):
+        y = m @ (mt @ _orthonormal(y))
+    q = _orthonormal(y)
+    b = mt @ q
+    vals, vecs = np.linalg.eigh(b.T @ b)
+    top = np.argsort(vals)[::-1][:k]
+    return (q @ vecs[:, top]) * np.sqrt(np.maximum(vals[top], 0.0))
+
+
+def axis_skew(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *, max_points: int,
+              rng: np.random.Generator) -> AxisSkew:
+    """How lopsided the votes' first axes are: a minority of 10% (with one other group) lies on
+    the first axis, and a third-axis screen (:func:`third_axis_ratio`) cannot see it, but the
+    participants' scores on its axis are skewed, which a continuum of symmetric positions's are
+    not (benchmarks/RESULTS.md, sessions 17 g15u and g15v).
+
+    The same votes as :func:`third_axis_ratio` (the same sample of at most ``max_points``
+    participants when ``rng`` is seeded alike), centred and weighted alike. Sparse, uneven
+    voting skews the scores of shuffled votes too (0.1-1.4 on the shared exports), so each
+    axis's absolute skewness is read against that of the same axis of :data:`SKEW_SHUFFLES`
+    shufflings among each statement's voters, as a z; the shuffles are drawn only where some
+    axis reaches :data:`SKEW_FLOOR`.
+
+    >>> rng = np.random.default_rng(0)
+    >>> n, n_s = 300, 40
+    >>> side = np.where(np.arange(n) < 30, -1.0, 1.0)  # a 10% minority
+    >>> p = np.outer(side, rng.choice([-1.0, 1.0], n_s))
+    >>> X = sp.csr_matrix(np.where(rng.random((n, n_s)) < 0.9, p, -p))
+    >>> a = axis_skew(X, np.arange(n), np.ones(n_s, bool), max_points=1000, rng=rng)
+    >>> a.skew > 2 and a.z > 10
+    True
+    """
+    rows = np.asarray(rows)
+    if len(rows) > max_points:
+        rows = np.sort(rng.choice(rows, max_points, replace=False))
+    r, c, v = _cells(X, rows, active)
+    voted = v != 0
+    r, c, v = r[voted], c[voted], np.sign(v[voted])
+    n, n_s = len(rows), X.shape[1]
+    per_row = np.bincount(r, minlength=n)
+    per_col = np.bincount(c, minlength=n_s)
+    if n <= SKEW_AXES + 2 or np.count_nonzero(per_col) <= SKEW_AXES:
+        return AxisSkew(0.0, None)
+    per_row, per_col = np.maximum(per_row, 1), np.maximum(per_col, 1)
+    m = sp.csr_matrix((np.arange(1.0, len(r) + 1), (r, c)), shape=(n, n_s))
+    stored = m.data.astype(np.int64) - 1
+    r, c, v = r[stored], c[stored], v[stored]
+    scale = 1.0 / np.sqrt(per_row[r])
+
+    def skews(values: np.ndarray) -> np.ndarray:
+        m.data = double_centred(values, r, c, per_row, per_col) * scale
+        return _abs_skew(_axis_scores(m, SKEW_AXES, rng))
+
+    real = skews(v)
+    if float(real.max()) < SKEW_FLOOR:
+        return AxisSkew(float(real.max()), None)
+    by_statement = np.argsort(c, kind="stable")
+    null = np.array([skews(shuffled_within_statements(v, c, by_statement, rng))
+                     for _ in range(SKEW_SHUFFLES)])
+    z = (real - null.mean(axis=0)) / np.maximum(null.std(axis=0, ddof=1), 1e-9)
+    return AxisSkew(float(real.max()), float(z.max()))

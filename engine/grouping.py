@@ -51,6 +51,12 @@ a little with more groups. Here a group is published only when the votes support
    screen, about 0.04 CPU s), the classes are sought all the same and published only when they
    beat every trait model, here also on three axes, by ``classes_beat_trait_z`` on held-out
    votes (:func:`_beat_trait_step`; benchmarks/RESULTS.md, session 16 g16b).
+7. **A small minority.** A minority of about 10% lies on the first axis (with one other group)
+   or on a weak third one: it stands out neither on the map nor in the third axis, but the
+   participants' positions on its axis are lopsided. Where one of the votes' first three axes
+   is skewed well beyond the same votes shuffled (:func:`engine.continuum.axis_skew`,
+   ``classes_axis_skew_z``; step "skewed_axis"), the classes are sought as in step 6, on the
+   same terms (benchmarks/RESULTS.md, session 18 g15w).
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
@@ -75,7 +81,7 @@ from sklearn.metrics import adjusted_rand_score
 from . import latent_class as lc
 from . import latent_trait as lt
 from .choose_k import paired_participant_z
-from .continuum import ClassContinuumTest
+from .continuum import SKEW_AXES, SKEW_FLOOR, AxisSkew, ClassContinuumTest
 from .result import GroupStability, KStep
 from .settings import GroupingSettings
 
@@ -638,17 +644,25 @@ def _class_test_step(t: ClassContinuumTest, z_crit: float) -> KStep:
     return KStep(1, 1, None, reason, "classes" if t.groups else "classes_continuum", t.z)
 
 
-def third_axis_step(third_axis: float | None, n: int, s: GroupingSettings) -> KStep:
+def third_axis_step(third_axis: float | None, n: int, s: GroupingSettings,
+                    skew: AxisSkew | None = None) -> KStep:
     """The third-axis screen (:func:`engine.continuum.third_axis_ratio`) as a decision, where the
     map and the class test saw one continuum: "third_axis" (at least ``classes_third_axis``:
     the latent classes are sought, to beat every trait), "no_third_axis" (below: none sought)
     or, where the room is too small for that comparison (``third_axis`` None),
-    "trait_too_few".
+    "trait_too_few". Below the line, the skew of the votes' first axes (``skew``,
+    :func:`engine.continuum.axis_skew`) may send them on all the same: "skewed_axis" where its
+    z is at least ``classes_axis_skew_z`` (a small minority has no third axis but a lopsided
+    one; z in the step).
 
     >>> third_axis_step(1.03, 500, GroupingSettings()).kind
     'no_third_axis'
     >>> third_axis_step(None, 60, GroupingSettings()).kind
     'trait_too_few'
+    >>> third_axis_step(1.03, 500, GroupingSettings(), AxisSkew(1.4, 7.2)).kind
+    'skewed_axis'
+    >>> third_axis_step(1.03, 500, GroupingSettings(), AxisSkew(0.3, None)).kind
+    'no_third_axis'
     """
     line = s.classes_third_axis
     if third_axis is None:
@@ -659,9 +673,18 @@ def third_axis_step(third_axis: float | None, n: int, s: GroupingSettings) -> KS
         return KStep(1, 1, None, f"the votes' third axis is {third_axis:.2f} x its shuffled "
                      f"votes' (>= {line:g}): latent classes sought, to beat every continuous "
                      "latent trait", "third_axis")
-    return KStep(1, 1, None, f"the votes' third axis is {third_axis:.2f} x its shuffled votes' "
-                 f"(< {line:g}): no third axis above noise, no latent classes sought",
-                 "no_third_axis")
+    axis = f"the votes' third axis is {third_axis:.2f} x its shuffled votes' (< {line:g})"
+    if skew is not None and skew.z is not None and skew.z >= s.classes_axis_skew_z:
+        return KStep(1, 1, None, f"{axis}, but one of their first {SKEW_AXES} axes is lopsided "
+                     f"(absolute skewness {skew.skew:.2f}, z = {skew.z:.2f} against shuffled "
+                     f"votes, >= {s.classes_axis_skew_z:g}): latent classes sought, to beat "
+                     "every continuous latent trait", "skewed_axis", skew.z)
+    lopsided = "" if skew is None else (
+        f", nor a lopsided first axis (absolute skewness {skew.skew:.2f}"
+        + (f" < {SKEW_FLOOR:g})" if skew.z is None
+           else f", z = {skew.z:.2f} < {s.classes_axis_skew_z:g})"))
+    return KStep(1, 1, None, f"{axis}: no third axis above noise{lopsided}, no latent classes "
+                 "sought", "no_third_axis")
 
 
 def with_class_test(
@@ -815,6 +838,7 @@ def class_groups(
     class_test: ClassContinuumTest | None = None,
     third_axis: float | None = None,
     axis_ratio: Callable[[], float] | None = None,
+    axis_skew: AxisSkew | None = None,
 ) -> StableGrouping:
     """The groups as latent classes of the votes (:mod:`engine.latent_class`), where the map's
     divisive test (``mapped``, :func:`stable_groups`) found clear groups at all.
@@ -849,6 +873,10 @@ def class_groups(
         (:func:`_beat_trait_step`), checked before their bootstrap (which then need not run)
         and again at the k it leaves. Four to six groups span more axes than the map's two and
         both tests say "one continuum" (benchmarks/RESULTS.md, session 16 g16b).
+    axis_skew : where ``third_axis`` is below the screen, the skew of the votes' first axes
+        (:func:`engine.continuum.axis_skew`): at ``classes_axis_skew_z`` or above, the classes
+        are sought all the same, on the same terms (a small minority lies on the first axis;
+        benchmarks/RESULTS.md, session 18 g15w).
     axis_ratio : where the classes are sought because the map or the class test found groups,
         the same ratio, computed when the trait test needs it: at or above
         ``classes_third_axis`` the trait is also fitted on three axes (:func:`_trait_test_step`;
@@ -868,7 +896,7 @@ def class_groups(
             if third_axis is None:
                 return _with_steps(mapped, steps)
             screened_axis = third_axis
-            steps.append(third_axis_step(third_axis, votes.n, s))
+            steps.append(third_axis_step(third_axis, votes.n, s, axis_skew))
     n = votes.n
     rng = np.random.default_rng([s.random_state, n])
     fit_rows = (

@@ -52,7 +52,7 @@ STEP_KINDS = (
     "split", "continuum", "split_too_small", "held_out", "class", "class_too_small", "unstable",
     "too_few", "alike", "too_small", "forced", "classes", "classes_continuum", "trait",
     "classes_not_trait", "trait_too_few", "classes_beat_trait", "trait_not_beaten",
-    "third_axis", "no_third_axis",
+    "third_axis", "no_third_axis", "skewed_axis",
 )
 
 
@@ -82,7 +82,9 @@ class KStep:
     #: there (:func:`engine.continuum.third_axis_ratio`, :attr:`GroupStability.third_axis`):
     #: "third_axis" (the votes' third axis stands above noise: classes sought) or
     #: "no_third_axis" (it does not: none sought); "trait_too_few" also where the room is too
-    #: small for the screen to run.
+    #: small for the screen to run; "skewed_axis" where the third axis does not stand out but one
+    #: of the first three axes is lopsided (:func:`engine.continuum.axis_skew`: classes sought;
+    #: its z against shuffled votes in ``z``).
     kind: str = ""
     #: For "held_out" and "class": the paired z of that split or class; for "classes" and
     #: "classes_continuum": the test's z against the simulated continua (None: stopped early);

@@ -488,6 +488,23 @@ class GroupingSettings(_Validated):
     #: (the class test's level, for the same reason: real rooms have more continuous
     #: dimensions than the trait's two).
     classes_beat_trait_z: float = 3.0
+    #: Where the votes' third axis stays below ``classes_third_axis``, seek the latent classes
+    #: all the same when one of the votes' first three axes is lopsided
+    #: (:func:`engine.continuum.axis_skew`: the absolute skewness of the participants' scores
+    #: against that of votes shuffled among each statement's voters, as a z, at least
+    #: ``classes_axis_skew_z``), on the same terms: they must beat every continuous latent
+    #: trait by ``classes_beat_trait_z``. A minority of 10% lies on the first axis (with one
+    #: other group) or on a weak third one, where the third-axis screen cannot see it
+    #: (benchmarks/RESULTS.md, session 17 g15u and g15v; session 18 g15w). The shuffles are
+    #: drawn only where some axis's skewness is at least 0.5 (about 0.3 CPU s on 1,000
+    #: participants); opening the screen altogether costs the start-up room 18 CPU s.
+    classes_axis_skew: bool = True
+    #: ... the line: the largest z of the three axes at least this. Continua of the planted
+    #: benchmark reach 4.6 (4 of 120 rooms, seeds 10-19, at 4 or more: sent on, none moved);
+    #: the planted rooms it gained reach 4.1-11.5; the shared exports up to 8.9 (vtaiwan.uberx;
+    #: with the screen wide open none moved, grouping seeds 0-2). 30 shuffles leave the z about
+    #: +-1.
+    classes_axis_skew_z: float = 4.0
     #: Where the map or the class test found groups and the latent classes are held against the
     #: trait (``trait_test``), fit the trait on three axes as well when the votes' third axis
     #: passes the same screen (``classes_third_axis``): a three-axis continuum is cut into
@@ -518,6 +535,7 @@ class GroupingSettings(_Validated):
         "trait_min_participants": Interval(Integral, 0, None),
         "classes_third_axis": Interval(Real, 0, None),
         "classes_beat_trait_z": Interval(Real, 0, None),
+        "classes_axis_skew_z": Interval(Real, 0, None),
     }
 
 

@@ -12,14 +12,20 @@ import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 
 from . import clustering as cl
 from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
-from .continuum import class_continuum_test, continuum_test, third_axis_ratio
+from .continuum import (
+    AxisSkew,
+    axis_skew,
+    class_continuum_test,
+    continuum_test,
+    third_axis_ratio,
+)
 from .grouping import (
     StableGrouping,
     class_groups,
@@ -38,6 +44,8 @@ from .settings import DEFAULT_MODE_K_BUFFER, GroupingSettings
 if TYPE_CHECKING:
     from .result import AnalysisState, OpinionMap
     from .steps import BaseClusters, MapStep, Run
+
+T = TypeVar("T")
 
 __all__ = [
     "DEFAULT_STEPS",
@@ -374,23 +382,27 @@ class DefaultSteps(_Common):
         third_axis = _Once(lambda: third_axis_ratio(
             run.X, base.members, run.active, max_points=s.class_max_participants,
             rng=np.random.default_rng([s.random_state, 16])))
+        # The same participants (the same generator seed draws the same sample first).
+        lopsided = _Once(lambda: axis_skew(
+            run.X, base.members, run.active, max_points=s.class_max_participants,
+            rng=np.random.default_rng([s.random_state, 16])))
         # One run never settles the majority of two or more, so the first two always run: the
         # second in a thread beside the first (NumPy's and SciPy's loops release the GIL; each
         # run reads only its own seed's generators and the shared votes), the same two runs
         # as one after the other, sooner on two cores.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grouping-run") as pool:
             second = (pool.submit(self._publish_once, run, mapped, base,
-                                  s.with_(random_state=seeds[1]), third_axis)
+                                  s.with_(random_state=seeds[1]), third_axis, lopsided)
                       if len(seeds) > 1 else None)
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0]),
-                                           third_axis))
+                                           third_axis, lopsided))
             if second is not None:
                 runs.append(second.result())
         for seed in seeds[2:]:
             if majority_settled([g.k for g in runs], s.restarts):
                 break
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed),
-                                           third_axis))
+                                           third_axis, lopsided))
 
         def members(g: StableGrouping) -> np.ndarray:
             return g.member_labels if g.member_labels is not None else g.labels[base.labels]
@@ -403,11 +415,11 @@ class DefaultSteps(_Common):
 
     def _publish_once(
         self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings,
-        third_axis: Callable[[], float],
+        third_axis: Callable[[], float], lopsided: Callable[[], AxisSkew],
     ) -> StableGrouping:
         """One run of the grouping with the seed in ``grouping``; ``third_axis`` gives the
-        votes' third axis against noise (the same for every run: computed once, where a run
-        first needs it)."""
+        votes' third axis against noise and ``lopsided`` the skew of their first axes (the same
+        for every run: computed once, where a run first needs it)."""
         s = run.settings
         points = mapped.omap.coordinates[base.members, :2]
         if points.shape[1] < 2:
@@ -474,13 +486,19 @@ class DefaultSteps(_Common):
         # Where both say "one continuum", a third axis well above noise may still be four or
         # more groups: the classes are sought, and must beat the continuous trait.
         axis = None
+        skew = None
         if mapped_groups.k < 2 and (class_test is None or not class_test.groups):
             screen = None
             if class_test is not None and grouping.classes_beat_trait:
                 if len(base.members) >= grouping.trait_min_participants:
                     axis = third_axis()
                 screen = third_axis_step(axis, len(base.members), grouping)
-            if axis is None or axis < grouping.classes_third_axis:
+                if (axis is not None and axis < grouping.classes_third_axis
+                        and grouping.classes_axis_skew):
+                    # A small minority has no third axis but a lopsided one (step 7).
+                    skew = lopsided()
+                    screen = third_axis_step(axis, len(base.members), grouping, skew)
+            if screen is None or screen.kind not in ("third_axis", "skewed_axis"):
                 return with_class_test(mapped_groups, class_test, grouping, screen)
 
         def map_labels(k: int) -> np.ndarray:
@@ -504,6 +522,7 @@ class DefaultSteps(_Common):
             class_test=class_test,
             third_axis=axis,
             axis_ratio=third_axis if grouping.trait_three_axes else None,
+            axis_skew=skew,
         )
 
     def k_buffer(self, run: Run) -> int:
@@ -515,23 +534,23 @@ class DefaultSteps(_Common):
         return current
 
 
-class _Once:
+class _Once(Generic[T]):
     """A value computed on the first call, by whichever run of the grouping (thread) asks
     first; the others wait for it and get the same."""
 
-    def __init__(self, compute: Callable[[], float]) -> None:
+    def __init__(self, compute: Callable[[], T]) -> None:
         self._compute = compute
         self._lock = threading.Lock()
-        self._value: float | None = None
+        self._value: T | None = None
 
-    def __call__(self) -> float:
+    def __call__(self) -> T:
         with self._lock:
             if self._value is None:
                 self._value = self._compute()
             return self._value
 
     @property
-    def value(self) -> float | None:
+    def value(self) -> T | None:
         """The value if some run computed it, else None (never computes)."""
         with self._lock:
             return self._value

@@ -181,12 +181,15 @@ class KStepAnswer(_Answer):
                      'clear groups), "third_axis" / "no_third_axis" (the screen that decides '
                      'whether they are sought there: the votes\' third axis, group_stability.'
                      'third_axis, stands above noise / does not; "trait_too_few" where the '
-                     'room is too small for the screen)')
+                     'room is too small for the screen), "skewed_axis" (below that screen, one '
+                     'of the votes\' first three axes is lopsided, as a small minority makes '
+                     'it: classes sought all the same)')
     z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
                     '"classes" and "classes_continuum": the test\'s z against the simulated '
                     'continua (null: stopped early); for "trait", "classes_not_trait", '
                     '"classes_beat_trait" and "trait_not_beaten": the paired z of the best '
-                    'trait model over the classes; otherwise null')
+                    'trait model over the classes; for "skewed_axis": the largest z of an axis\'s '
+                    'absolute skewness against shuffled votes; otherwise null')
 
 
 class GroupStabilityAnswer(_Answer):

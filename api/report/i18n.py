@@ -160,6 +160,11 @@ _EN = {
                            "than every continuous latent trait model, logistic on one to three "
                            "axes or step-like on one, by a clear margin (paired test, z of at "
                            "most -{z}); four or more groups span more axes than the map's two",
+    "k_method_axis_skew": "Where that third axis does not stand out but one of the votes' first "
+                          "three axes is lopsided (the skewness of the participants' positions "
+                          "on it at least {z} standard deviations above that of shuffled votes), "
+                          "the latent classes are sought in the same way: a minority of about "
+                          "10% lies on such an axis",
     "k_method_seed": "The grouping uses its own fixed seed, so it does not depend on the analysis "
                      "seed",
     "k_method_restarts": "because its tests are Monte Carlo comparisons, the whole grouping is "
@@ -189,6 +194,8 @@ _EN = {
                                "clearly: one continuum",
     "k_step_third_axis": "the votes have a third axis well above noise: latent classes sought",
     "k_step_no_third_axis": "no third axis above noise: no latent classes sought",
+    "k_step_skewed_axis": "no third axis above noise, but a lopsided axis (as a small minority "
+                          "makes it): latent classes sought",
     "k_third_axis": "third axis {ratio} times that of shuffled votes",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
@@ -471,6 +478,11 @@ _NL = {
                            "tot drie assen of trapvormig op één (gepaarde toets, z hoogstens "
                            "-{z}); vier of meer groepen beslaan meer assen dan de twee van de "
                            "kaart",
+    "k_method_axis_skew": "Waar die derde as niet opvalt maar een van de eerste drie assen van de "
+                          "stemmen scheef is (de scheefheid van de posities van de deelnemers "
+                          "erop minstens {z} standaardafwijkingen boven die van geschudde "
+                          "stemmen), worden de latente klassen op dezelfde manier gezocht: een "
+                          "minderheid van ongeveer 10% ligt op zo'n as",
     "k_method_seed": "De indeling gebruikt een eigen vast startgetal en hangt dus niet af van het "
                      "startgetal van de analyse",
     "k_method_restarts": "omdat haar toetsen op simulaties berusten, wordt de hele indeling tot "
@@ -504,6 +516,8 @@ _NL = {
     "k_step_third_axis": "de stemmen hebben een derde as die duidelijk boven de ruis uitkomt: "
                          "latente klassen gezocht",
     "k_step_no_third_axis": "geen derde as boven de ruis: geen latente klassen gezocht",
+    "k_step_skewed_axis": "geen derde as boven de ruis, maar een scheve as (zoals een kleine "
+                          "minderheid die maakt): latente klassen gezocht",
     "k_third_axis": "derde as {ratio} keer die van geschudde stemmen",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",

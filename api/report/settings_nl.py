@@ -165,6 +165,15 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.classes_beat_trait_z": (
         "De gepaarde z over deelnemers waarmee de klassen de beste doorlopende schaal moeten "
         "verslaan (z hoogstens min deze waarde)."),
+    "GroupingSettings.classes_axis_skew": (
+        "Waar de derde as niet door die voorselectie komt, worden de latente klassen toch "
+        "gezocht (op dezelfde voorwaarden) als een van de eerste drie assen van de stemmen "
+        "scheef is: de scheefheid van de posities van de deelnemers erop, vergeleken met die van "
+        "geschudde stemmen als z. Een minderheid van 10% ligt op de eerste as of op een zwakke "
+        "derde, waar de voorselectie haar niet ziet."),
+    "GroupingSettings.classes_axis_skew_z": (
+        "De drempel daarvan: de z van de scheefheid van een as tegenover die van geschudde "
+        "stemmen (30 keer geschud, alleen waar een as een scheefheid van minstens 0,5 heeft)."),
     "GroupingSettings.trait_three_axes": (
         "Waar de kaart of de klassentoets groepen vond en de stemmen een derde as hebben die "
         "door dezelfde voorselectie komt, wordt de doorlopende schaal ook op drie assen gepast "

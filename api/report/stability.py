@@ -28,7 +28,7 @@ def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings,
     kind = step.kind
     lang = words["lang"]
     ratio = ""
-    if third_axis is not None and kind in ("third_axis", "no_third_axis"):
+    if third_axis is not None and kind in ("third_axis", "no_third_axis", "skewed_axis"):
         figure = format_number(f"{third_axis:.2f}", lang)
         ratio = f" ({words['k_third_axis'].format(ratio=figure)})"
     return (f"{step.k_before} → {step.k_after}: {words.get('k_step_' + kind, step.reason)}"
@@ -55,6 +55,8 @@ def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
     if g.latent_classes and g.class_test and g.classes_beat_trait:
         parts.append(words["k_method_beat_trait"].format(ratio=number(g.classes_third_axis, 2),
                                                          z=number(g.classes_beat_trait_z, 2)))
+        if g.classes_axis_skew:
+            parts.append(words["k_method_axis_skew"].format(z=number(g.classes_axis_skew_z, 2)))
     if g.latent_classes and g.trait_test:
         parts.append(words["k_method_trait"].format(n=g.trait_min_participants,
                                                     z=number(g.trait_test_z, 2)))

@@ -526,3 +526,42 @@ def test_the_third_axis_screen_is_written_with_its_ratio(lang: str, words_nl: bo
     assert words["k_third_axis"].format(ratio=ratio) in text["steps"]
     assert words["k_method_trait_three"].split("{")[0] in text["method"]
     assert ("2,24" if words_nl else "2.24") in text["method"]
+
+
+@pytest.mark.parametrize(("lang", "words_nl"), [("en", False), ("nl", True)])
+def test_the_skew_screen_is_written_with_its_z(lang: str, words_nl: bool) -> None:
+    """Where a lopsided axis sends a room on to the latent classes (session 18 g15w), the list
+    of decisions says so in the page's language with the ratio and the step's z, and the methods
+    name the screen with its line (4)."""
+    from dataclasses import replace
+
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+    from meedenken.engine.result import KStep
+    from meedenken.engine.synthetic import continuous_conversation
+
+    m = continuous_conversation(200, 40, density=0.3, random_state=0)
+    settings = AnalysisSettings(bridging=False)
+    result = analyze(m, settings, random_state=0)
+    st = result.clustering.stability
+    assert st is not None and st.third_axis is not None
+    # The recorded decisions of a room the skew screen sent on (the step as the engine writes
+    # it), on this room's result.
+    steps = [*st.steps[:-1], KStep(1, 1, None, "lopsided", "skewed_axis", 6.57)]
+    skewed = replace(result, clustering=replace(result.clustering,
+                                                stability=replace(st, steps=steps)))
+    words = strings(lang)
+    text = stability_words(skewed, words, settings)
+    assert text is not None
+    sep = "," if words_nl else "."
+    assert words["k_step_skewed_axis"] in text["steps"]
+    ratio = f"{st.third_axis:.2f}".replace(".", sep)
+    assert words["k_third_axis"].format(ratio=ratio) in text["steps"]
+    assert f"z = 6{sep}57" in text["steps"]
+    assert words["k_method_axis_skew"].split("{")[0] in text["method"]
+    off = AnalysisSettings(bridging=False, grouping=settings.grouping.with_(
+        classes_axis_skew=False))
+    text_off = stability_words(skewed, words, off)
+    assert text_off is not None
+    assert words["k_method_axis_skew"].split("{")[0] not in text_off["method"]
