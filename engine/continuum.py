@@ -544,6 +544,54 @@ def shuffled_within_statements(values: np.ndarray, c: np.ndarray, by_statement: 
     return shuffled
 
 
+class _ScreenedVotes:
+    """The agree (+1) / disagree (-1) votes the screens read (:func:`third_axis_ratio`,
+    :func:`axis_skew`), with one sparsity pattern for the real and the shuffled votes: the
+    cells ``r``, ``c`` in the order the matrix keeps them, each participant's and statement's
+    vote count, and each row's weight (one over the root of its vote count)."""
+
+    def __init__(self, r: np.ndarray, c: np.ndarray, v: np.ndarray, n: int, n_s: int,
+                 per_row: np.ndarray, per_col: np.ndarray) -> None:
+        # The pattern's data are the votes' numbers (from 1, so none is dropped as a zero).
+        self._m = sp.csr_matrix((np.arange(1.0, len(r) + 1), (r, c)), shape=(n, n_s))
+        stored = self._m.data.astype(np.int64) - 1
+        self.r, self.c, self.v = r[stored], c[stored], v[stored]
+        self.per_row, self.per_col = per_row, per_col
+        self._scale = 1.0 / np.sqrt(per_row[self.r])
+        self._by_statement = np.argsort(self.c, kind="stable")
+
+    def matrix(self, values: np.ndarray) -> sp.csr_matrix:
+        """The votes ``values`` (in the pattern's order) double-centred and weighted, as the
+        pattern's matrix (the same object each call: read it before the next)."""
+        self._m.data = double_centred(values, self.r, self.c, self.per_row,
+                                      self.per_col) * self._scale
+        return self._m
+
+    def shuffled(self, rng: np.random.Generator) -> np.ndarray:
+        """The votes shuffled among each statement's voters."""
+        return shuffled_within_statements(self.v, self.c, self._by_statement, rng)
+
+
+def _screened_votes(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *, max_points: int,
+                    rng: np.random.Generator, min_rows: int,
+                    min_statements: int) -> _ScreenedVotes | None:
+    """The votes of participants ``rows`` (a sample of at most ``max_points``, drawn with
+    ``rng``) on the ``active`` statements, passes left out; None with fewer than ``min_rows``
+    participants or ``min_statements`` voted statements."""
+    rows = np.asarray(rows)
+    if len(rows) > max_points:
+        rows = np.sort(rng.choice(rows, max_points, replace=False))
+    r, c, v = _cells(X, rows, active)
+    voted = v != 0
+    r, c, v = r[voted], c[voted], np.sign(v[voted])
+    n, n_s = len(rows), X.shape[1]
+    per_row = np.bincount(r, minlength=n)
+    per_col = np.bincount(c, minlength=n_s)
+    if n < min_rows or np.count_nonzero(per_col) < min_statements:
+        return None
+    return _ScreenedVotes(r, c, v, n, n_s, np.maximum(per_row, 1), np.maximum(per_col, 1))
+
+
 def third_axis_ratio(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *,
                      max_points: int, rng: np.random.Generator) -> float:
     """How far the votes of participants ``rows`` have a third axis above noise: the third
@@ -560,34 +608,18 @@ def third_axis_ratio(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *,
     At most ``max_points`` participants are read (a sample drawn with ``rng``, which also
     draws the shuffle and the range finder).
     """
-    rows = np.asarray(rows)
-    if len(rows) > max_points:
-        rows = np.sort(rng.choice(rows, max_points, replace=False))
-    r, c, v = _cells(X, rows, active)
-    voted = v != 0
-    r, c, v = r[voted], c[voted], np.sign(v[voted])
-    n, n_s = len(rows), X.shape[1]
-    per_row = np.bincount(r, minlength=n)
-    per_col = np.bincount(c, minlength=n_s)
-    if n <= THIRD_AXIS or np.count_nonzero(per_col) <= THIRD_AXIS:
+    votes = _screened_votes(X, rows, active, max_points=max_points, rng=rng,
+                            min_rows=THIRD_AXIS + 1, min_statements=THIRD_AXIS + 1)
+    if votes is None:
         return 0.0
-    per_row, per_col = np.maximum(per_row, 1), np.maximum(per_col, 1)
-    # One sparsity pattern for the real and the shuffled votes: its data are the votes' numbers
-    # (from 1, so none is dropped as a zero), in the order the matrix keeps them.
-    m = sp.csr_matrix((np.arange(1.0, len(r) + 1), (r, c)), shape=(n, n_s))
-    stored = m.data.astype(np.int64) - 1
-    r, c, v = r[stored], c[stored], v[stored]
-    scale = 1.0 / np.sqrt(per_row[r])
 
     def third(values: np.ndarray) -> float:
-        m.data = double_centred(values, r, c, per_row, per_col) * scale
-        return float(_singular_values(m, THIRD_AXIS, rng)[-1])
+        return float(_singular_values(votes.matrix(values), THIRD_AXIS, rng)[-1])
 
-    real = third(v)
-    by_statement = np.argsort(c, kind="stable")
+    real = third(votes.v)
     noise = 0.0
     for _ in range(AXIS_SHUFFLES):
-        noise += third(shuffled_within_statements(v, c, by_statement, rng)) / AXIS_SHUFFLES
+        noise += third(votes.shuffled(rng)) / AXIS_SHUFFLES
     return real / noise if noise > 0 else 0.0
 
 
@@ -660,32 +692,17 @@ def axis_skew(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, *, max_poi
     >>> a.skew > 2 and a.z > 10
     True
     """
-    rows = np.asarray(rows)
-    if len(rows) > max_points:
-        rows = np.sort(rng.choice(rows, max_points, replace=False))
-    r, c, v = _cells(X, rows, active)
-    voted = v != 0
-    r, c, v = r[voted], c[voted], np.sign(v[voted])
-    n, n_s = len(rows), X.shape[1]
-    per_row = np.bincount(r, minlength=n)
-    per_col = np.bincount(c, minlength=n_s)
-    if n <= SKEW_AXES + 2 or np.count_nonzero(per_col) <= SKEW_AXES:
+    votes = _screened_votes(X, rows, active, max_points=max_points, rng=rng,
+                            min_rows=SKEW_AXES + 3, min_statements=SKEW_AXES + 1)
+    if votes is None:
         return AxisSkew(0.0, None)
-    per_row, per_col = np.maximum(per_row, 1), np.maximum(per_col, 1)
-    m = sp.csr_matrix((np.arange(1.0, len(r) + 1), (r, c)), shape=(n, n_s))
-    stored = m.data.astype(np.int64) - 1
-    r, c, v = r[stored], c[stored], v[stored]
-    scale = 1.0 / np.sqrt(per_row[r])
 
     def skews(values: np.ndarray) -> np.ndarray:
-        m.data = double_centred(values, r, c, per_row, per_col) * scale
-        return _abs_skew(_axis_scores(m, SKEW_AXES, rng))
+        return _abs_skew(_axis_scores(votes.matrix(values), SKEW_AXES, rng))
 
-    real = skews(v)
+    real = skews(votes.v)
     if float(real.max()) < SKEW_FLOOR:
         return AxisSkew(float(real.max()), None)
-    by_statement = np.argsort(c, kind="stable")
-    null = np.array([skews(shuffled_within_statements(v, c, by_statement, rng))
-                     for _ in range(SKEW_SHUFFLES)])
+    null = np.array([skews(votes.shuffled(rng)) for _ in range(SKEW_SHUFFLES)])
     z = (real - null.mean(axis=0)) / np.maximum(null.std(axis=0, ddof=1), 1e-9)
     return AxisSkew(float(real.max()), float(z.max()))
