@@ -7,7 +7,11 @@ import functools
 import os
 from pathlib import Path
 
+import numpy as np
+
+from meedenken.engine.duplicates import evidence, flag_candidate, score
 from meedenken.engine.semantics import DEFAULT_MODEL, ENGLISH_MODEL, StatementEmbedder
+from meedenken.engine.settings import DUPLICATE_PROFILES, DuplicateSettings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _REPO = Path(__file__).resolve().parents[2]
@@ -48,3 +52,17 @@ def english_embedder() -> StatementEmbedder:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+#: A seed on another subject, listed after the seed under test in the flag-candidate tests.
+OTHER_SEED = "Er moet een nieuwe sporthal komen bij de school."
+
+
+def first_and_flag(new: str, seeds: list[str], cosines: list[float],
+                   settings: DuplicateSettings = DUPLICATE_PROFILES["multilingual-e5-small"],
+                   ) -> tuple[int, int | None]:
+    """The first suggestion for ``new`` among ``seeds`` at the given cosines, and the seed the
+    flag marks (None: no flag), with multilingual-e5-small's settings unless given."""
+    ev = evidence(new, seeds, np.array(cosines), settings.reference_cosine)
+    scores, _ = score(ev, settings)
+    return int(np.argmax(scores)), flag_candidate(ev, scores, settings, new, seeds)

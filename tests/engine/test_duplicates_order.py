@@ -25,9 +25,11 @@ from meedenken.engine.details import (
     reversed_comparison,
     swapped_roles,
 )
-from meedenken.engine.duplicates import close_runner_up, evidence, flag_candidate, score
+from meedenken.engine.duplicates import close_runner_up
 from meedenken.engine.polarity import excess_denied
 from meedenken.engine.settings import DUPLICATE_PROFILES
+
+from .semantic_support import OTHER_SEED, first_and_flag
 
 E5 = DUPLICATE_PROFILES["multilingual-e5-small"]
 
@@ -150,15 +152,6 @@ def test_a_close_runner_up_blocks_the_flag_in_dutch_only():
     assert not close_runner_up("Er zijn te weinig huisartsen in de regio.", scores[:1], E5)
 
 
-def _candidate(new: str, seeds: list[str], cosines: list[float]) -> tuple[int, int | None]:
-    ev = evidence(new, seeds, np.array(cosines), E5.reference_cosine)
-    scores, _ = score(ev, E5)
-    return int(np.argmax(scores)), flag_candidate(ev, scores, E5, new, seeds)
-
-
-OTHER = "Er moet een nieuwe sporthal komen bij de school."
-
-
 @pytest.mark.parametrize(("rule", "new", "seed"), [
     ("swapped_roles", "Er moeten folders komen voor Poolse werknemers in Nederlandse bedrijven.",
      "Er moeten folders komen voor Nederlandse werknemers in Poolse bedrijven."),
@@ -169,7 +162,7 @@ OTHER = "Er moet een nieuwe sporthal komen bij de school."
 ])
 def test_an_order_or_a_denial_keeps_the_statement_from_the_flag_not_from_the_list(
         monkeypatch, rule, new, seed):
-    first, candidate = _candidate(new, [seed, OTHER], [0.97, 0.85])
+    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
     assert first == 0 and candidate is None
     # without the rule the pair is a flag candidate: no other check blocks it
     off = None if rule == "swapped_roles" else False
@@ -177,15 +170,15 @@ def test_an_order_or_a_denial_keeps_the_statement_from_the_flag_not_from_the_lis
     if rule == "swapped_roles":  # the shared words are exchanged too (session 18)
         assert duplicates.exchanged_elements(new, seed)
         monkeypatch.setattr(duplicates, "exchanged_elements", lambda a, b: False)
-    first, candidate = _candidate(new, [seed, OTHER], [0.97, 0.85])
+    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
     assert first == 0 and candidate == 0
 
 
 def test_a_close_runner_up_keeps_the_statement_from_the_flag_not_from_the_list(monkeypatch):
     new = "Op zondag moet de bieb open zijn voor gezinnen."
     seeds = ["De bibliotheek moet ook in het weekend opengaan voor ouders met kinderen.",
-             "Gezinnen moeten op zondag naar de bibliotheek kunnen.", OTHER]
-    first, candidate = _candidate(new, seeds, [0.96, 0.94, 0.85])
+             "Gezinnen moeten op zondag naar de bibliotheek kunnen.", OTHER_SEED]
+    first, candidate = first_and_flag(new, seeds, [0.96, 0.94, 0.85])
     assert first in (0, 1) and candidate is None
     monkeypatch.setattr(duplicates, "close_runner_up", lambda *args: False)
-    assert _candidate(new, seeds, [0.96, 0.94, 0.85])[1] == first
+    assert first_and_flag(new, seeds, [0.96, 0.94, 0.85])[1] == first

@@ -11,15 +11,15 @@ The sentences are written for these tests; none is in a held-out set."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from meedenken.engine import duplicates
 from meedenken.engine.antonyms import actor_withdrawn, antonym_conflict
 from meedenken.engine.details import exchanged_elements, swapped_options, swapped_roles
-from meedenken.engine.duplicates import evidence, flag_candidate, score
 from meedenken.engine.polarity import clause_states_reversed
 from meedenken.engine.settings import DUPLICATE_PROFILES
+
+from .semantic_support import OTHER_SEED, first_and_flag
 
 E5 = DUPLICATE_PROFILES["multilingual-e5-small"]
 
@@ -113,15 +113,6 @@ def test_an_actor_that_stays_out_in_one_and_acts_in_the_other(a, b, expected):
     assert actor_withdrawn(a, b) is expected
 
 
-def _candidate(new: str, seeds: list[str], cosines: list[float]) -> tuple[int, int | None]:
-    ev = evidence(new, seeds, np.array(cosines), E5.reference_cosine)
-    scores, _ = score(ev, E5)
-    return int(np.argmax(scores)), flag_candidate(ev, scores, E5, new, seeds)
-
-
-OTHER = "Er moet een nieuwe sporthal komen bij de school."
-
-
 @pytest.mark.parametrize(("rule", "new", "seed"), [
     ("exchanged_elements",
      "De stichting moet het beheer van de speeltuin weer overnemen van de ouders.",
@@ -134,9 +125,9 @@ OTHER = "Er moet een nieuwe sporthal komen bij de school."
 ])
 def test_a_reworded_reversal_keeps_the_statement_from_the_flag_not_from_the_list(
         monkeypatch, rule, new, seed):
-    first, candidate = _candidate(new, [seed, OTHER], [0.97, 0.85])
+    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
     assert first == 0 and candidate is None
     # without the rule the pair is a flag candidate: no other check blocks it
     monkeypatch.setattr(duplicates, rule, lambda a, b: False)
-    first, candidate = _candidate(new, [seed, OTHER], [0.97, 0.85])
+    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
     assert first == 0 and candidate == 0
