@@ -837,8 +837,8 @@ def class_groups(
     max_groups: int,
     class_test: ClassContinuumTest | None = None,
     third_axis: float | None = None,
+    screen: KStep | None = None,
     axis_ratio: Callable[[], float] | None = None,
-    axis_skew: AxisSkew | None = None,
 ) -> StableGrouping:
     """The groups as latent classes of the votes (:mod:`engine.latent_class`), where the map's
     divisive test (``mapped``, :func:`stable_groups`) found clear groups at all.
@@ -867,16 +867,16 @@ def class_groups(
         (:func:`engine.continuum.class_continuum_test`): classes are sought when it finds two
         classes that no fitted continuum gives, and its verdict is recorded either way.
     third_axis : where that test too found none, the votes' third axis against noise
-        (:func:`engine.continuum.third_axis_ratio`) when it passed the screen
-        ``classes_third_axis``: the classes are sought all the same, and stand only when they
+        (:func:`engine.continuum.third_axis_ratio`) when the screen (``screen``) sent them
+        on: the classes are sought all the same, and stand only when they
         beat every continuous latent trait on held-out votes by ``classes_beat_trait_z``
         (:func:`_beat_trait_step`), checked before their bootstrap (which then need not run)
         and again at the k it leaves. Four to six groups span more axes than the map's two and
         both tests say "one continuum" (benchmarks/RESULTS.md, session 16 g16b).
-    axis_skew : where ``third_axis`` is below the screen, the skew of the votes' first axes
-        (:func:`engine.continuum.axis_skew`): at ``classes_axis_skew_z`` or above, the classes
-        are sought all the same, on the same terms (a small minority lies on the first axis;
-        benchmarks/RESULTS.md, session 18 g15w).
+    screen : the screen's decision that sent the classes on where both tests saw one
+        continuum (:func:`third_axis_step` of ``third_axis`` and, below its line, of the skew
+        of the votes' first axes, :func:`engine.continuum.axis_skew`: a small minority lies on
+        a lopsided axis; benchmarks/RESULTS.md, session 18 g15w), recorded among the steps.
     axis_ratio : where the classes are sought because the map or the class test found groups,
         the same ratio, computed when the trait test needs it: at or above
         ``classes_third_axis`` the trait is also fitted on three axes (:func:`_trait_test_step`;
@@ -896,7 +896,8 @@ def class_groups(
             if third_axis is None:
                 return _with_steps(mapped, steps)
             screened_axis = third_axis
-            steps.append(third_axis_step(third_axis, votes.n, s, axis_skew))
+            if screen is not None:
+                steps.append(screen)
     n = votes.n
     rng = np.random.default_rng([s.random_state, n])
     fit_rows = (

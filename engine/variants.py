@@ -486,18 +486,15 @@ class DefaultSteps(_Common):
         # Where both say "one continuum", a third axis well above noise may still be four or
         # more groups: the classes are sought, and must beat the continuous trait.
         axis = None
-        skew = None
+        screen = None
         if mapped_groups.k < 2 and (class_test is None or not class_test.groups):
-            screen = None
             if class_test is not None and grouping.classes_beat_trait:
                 if len(base.members) >= grouping.trait_min_participants:
                     axis = third_axis()
-                screen = third_axis_step(axis, len(base.members), grouping)
-                if (axis is not None and axis < grouping.classes_third_axis
-                        and grouping.classes_axis_skew):
-                    # A small minority has no third axis but a lopsided one (step 7).
-                    skew = lopsided()
-                    screen = third_axis_step(axis, len(base.members), grouping, skew)
+                # A small minority has no third axis but a lopsided one (step 7).
+                skew = (lopsided() if axis is not None and axis < grouping.classes_third_axis
+                        and grouping.classes_axis_skew else None)
+                screen = third_axis_step(axis, len(base.members), grouping, skew)
             if screen is None or screen.kind not in ("third_axis", "skewed_axis"):
                 return with_class_test(mapped_groups, class_test, grouping, screen)
 
@@ -521,8 +518,8 @@ class DefaultSteps(_Common):
             max_groups=s.max_groups,
             class_test=class_test,
             third_axis=axis,
+            screen=screen,
             axis_ratio=third_axis if grouping.trait_three_axes else None,
-            axis_skew=skew,
         )
 
     def k_buffer(self, run: Run) -> int:
