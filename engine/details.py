@@ -68,7 +68,7 @@ from .lexical import (
     is_content_word,
     words,
 )
-from .polarity import INTENSIFIERS, NEGATIONS, POLARITY_WORDS, negation_added
+from .polarity import CLAUSE_SHARED, INTENSIFIERS, NEGATIONS, POLARITY_WORDS, negation_added
 from .quantities import _tokens
 
 __all__ = [
@@ -982,10 +982,6 @@ def reversed_comparison(a: str, b: str) -> bool:
 #: :func:`engine.polarity.negation_added` is true (0.38; benchmarks/data/pairs_nl.txt,
 #: pairs_de.txt and the first release's), chosen on those pairs, not on a held-out set.
 NEGATION_FRAME = 0.4
-
-
-#: Content stems two clauses share before :func:`negation_in_frame` compares them on their own.
-CLAUSE_SHARED = 2
 
 
 def negation_in_frame(a: str, b: str) -> bool:

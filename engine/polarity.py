@@ -52,6 +52,7 @@ from enum import IntEnum
 from .lexical import _stemmer, clause_words, detect_language, is_content_word, words
 
 __all__ = [
+    "CLAUSE_SHARED",
     "DETERMINER_NEGATIONS",
     "DIRECTION_WORDS",
     "INTENSIFIERS",
@@ -59,7 +60,6 @@ __all__ = [
     "NEGATION_SCOPE",
     "POLARITY_WORDS",
     "SIZE_WORDS",
-    "STATE_CLAUSE_SHARED",
     "STATE_WORDS",
     "Conflict",
     "Polarity",
@@ -607,9 +607,10 @@ def excess_denied(a: str, b: str) -> bool:
     return bool(excess_a & denied_b) or bool(excess_b & denied_a)
 
 
-#: Content stems a clause of each statement shares before :func:`clause_states_reversed`
-#: compares their states (the value of :data:`engine.details.CLAUSE_SHARED`).
-STATE_CLAUSE_SHARED = 2
+#: Content stems two clauses share before they are compared on their own: their states
+#: (:func:`clause_states_reversed`) or a negation one adds
+#: (:func:`engine.details.negation_in_frame`).
+CLAUSE_SHARED = 2
 
 
 def _plain_state(clause: tuple[str, ...]) -> int | None:
@@ -628,7 +629,7 @@ def _plain_state(clause: tuple[str, ...]) -> int | None:
 @functools.lru_cache(maxsize=8192)
 def clause_states_reversed(a: str, b: str) -> bool:
     """Whether a clause of one statement says fine where a clause of the other, sharing at
-    least :data:`STATE_CLAUSE_SHARED` content stems (polarity words left out), says a problem,
+    least :data:`CLAUSE_SHARED` content stems (polarity words left out), says a problem,
     both plainly (:func:`_plain_state`: one state word each, no negation in either clause):
     "omwonenden slapen prima" / "omwonenden slapen slecht". :func:`polarity` sums a statement's
     clauses into one state, a problem as soon as one clause says so, so "slapen prima, dat
@@ -654,5 +655,5 @@ def clause_states_reversed(a: str, b: str) -> bool:
                                       if is_content_word(t, POLARITY_WORDS)), state))
         return out
 
-    return any(len(stems_a & stems_b) >= STATE_CLAUSE_SHARED and state_a != state_b
+    return any(len(stems_a & stems_b) >= CLAUSE_SHARED and state_a != state_b
                for stems_a, state_a in read(a) for stems_b, state_b in read(b))
