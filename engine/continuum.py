@@ -43,11 +43,13 @@ same votes shuffled among each statement's voters.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, ndtr
+from scipy.stats import skew
 
 from . import latent_class as lc
 
@@ -646,12 +648,11 @@ class AxisSkew:
 
 
 def _abs_skew(scores: np.ndarray) -> np.ndarray:
-    """Absolute skewness of each column (0 for a column of one value)."""
-    d = scores - scores.mean(axis=0)
-    m2 = (d * d).mean(axis=0)
-    m3 = (d * d * d).mean(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.abs(m3 / m2**1.5)
+    """Absolute skewness of each column (:func:`scipy.stats.skew`; 0 for a column of one
+    value)."""
+    with warnings.catch_warnings():  # a column of one value: "precision loss", and nan
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.abs(skew(scores, axis=0))
     return np.nan_to_num(out, nan=0.0, posinf=0.0)
 
 
