@@ -58,7 +58,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .lexical import (
     _stemmer,
@@ -827,6 +827,22 @@ def _role_word(token: str) -> bool:
     return is_content_word(token, _NOT_ROLE) or token in PERSON_WORDS
 
 
+def _exchanges(a: list[str], b: list[str]) -> Iterator[tuple[slice, slice]]:
+    """Each way ``b`` is ``a`` with two parts exchanged around a part that stays: ``a`` reads
+    ``P X M Y S`` and ``b`` ``P Y M X S`` with ``M`` not empty; the slices of ``X`` and ``Y``
+    in ``a``, shortest ``X`` first. ``a`` and ``b`` are as long as each other and differ."""
+    start = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+    end = len(a)
+    while a[end - 1] == b[end - 1]:
+        end -= 1
+    middle_a, middle_b = a[start:end], b[start:end]
+    n = len(middle_a)
+    for size_x, size_y in itertools.product(range(1, n), repeat=2):
+        if (size_x + size_y < n and middle_b == middle_a[n - size_y:]
+                + middle_a[size_x:n - size_y] + middle_a[:size_x]):
+            yield slice(start, start + size_x), slice(end - size_y, end)
+
+
 @functools.lru_cache(maxsize=8192)
 def swapped_roles(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The two phrases that trade places, when one statement is the other with two phrases
@@ -858,22 +874,11 @@ def swapped_roles(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
     stems_a, stems_b = [stem(t) for t in tokens_a], [stem(t) for t in tokens_b]
     if len(stems_a) != len(stems_b) or stems_a == stems_b:
         return None
-    start = next(i for i, (x, y) in enumerate(zip(stems_a, stems_b, strict=True)) if x != y)
-    end = len(stems_a)
-    while stems_a[end - 1] == stems_b[end - 1]:
-        end -= 1
-    middle_a, middle_b, tokens = stems_a[start:end], stems_b[start:end], tokens_a[start:end]
-    n = len(middle_a)
-    for size_x, size_y in itertools.product(range(1, n), repeat=2):
-        if size_x + size_y >= n:
-            continue
-        x, between, y = middle_a[:size_x], middle_a[size_x:n - size_y], middle_a[n - size_y:]
-        if middle_b != y + between + x:
-            continue
-        words_x, words_y = tokens[:size_x], tokens[n - size_y:]
+    for x, y in _exchanges(stems_a, stems_b):
+        words_x, words_y = tokens_a[x], tokens_a[y]
         if not (any(map(_role_word, words_x)) and any(map(_role_word, words_y))):
             continue
-        if (start == 0 and len(between) == 1
+        if (x.start == 0 and y.start - x.stop == 1
                 and {words_x[0], words_y[0]} & PREPOSITIONS[language]):
             return None  # verb-second order: the same claim
         return tuple(words_x), tuple(words_y)
@@ -923,17 +928,7 @@ def exchanged_elements(a: str, b: str) -> bool:
     shared = set(order_a) & set(order_b)
     seq_a = [s for s in order_a if s in shared]
     seq_b = [s for s in order_b if s in shared]
-    if seq_a == seq_b:
-        return False
-    start = next(i for i, (x, y) in enumerate(zip(seq_a, seq_b, strict=True)) if x != y)
-    end = len(seq_a)
-    while seq_a[end - 1] == seq_b[end - 1]:
-        end -= 1
-    middle_a, middle_b = seq_a[start:end], seq_b[start:end]
-    n = len(middle_a)
-    return any(middle_b == middle_a[n - size_y:] + middle_a[size_x:n - size_y] + middle_a[:size_x]
-               for size_x, size_y in itertools.product(range(1, n), repeat=2)
-               if size_x + size_y < n)
+    return seq_a != seq_b and next(_exchanges(seq_a, seq_b), None) is not None
 
 
 @functools.lru_cache(maxsize=8192)
