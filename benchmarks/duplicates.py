@@ -344,7 +344,13 @@ HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "held
 #: unrelated; session 17, helper blind32: the thirty-second in residents' phone style from
 #: Zuid-Limburg, the thirty-third formal (professionals and boards, Zeeland), the thirty-fourth
 #: older residents with numbers and comparisons (Twente), each 10 paraphrases, 12 opposites, 10
-#: same-topic claims and 8 unrelated), kept out of the development loop and evaluated by the
+#: same-topic claims and 8 unrelated; session 18, helper blind35: the thirty-fifth short in
+#: phone style, the thirty-sixth long and formal, the thirty-seventh mixed with reversals
+#: without a negation word; session 19, helper blind38: the thirty-eighth mixed with antonyms
+#: and denied antonyms (Rivierenland), the thirty-ninth long statements of professionals and
+#: boards (Zuid-Holland Zuid), the fortieth short phone lines with same-frame claims on another
+#: object (Noord-Limburg); from the thirty-second on each has 10 paraphrases, 12 opposites, 12
+#: same-topic claims and 5-8 unrelated), kept out of the development loop and evaluated by the
 #: lead after the merge.
 BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_9.txt", "heldout_nl_10.txt", "heldout_nl_11.txt", "heldout_nl_12.txt",
@@ -356,7 +362,8 @@ BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_28.txt", "heldout_nl_29.txt", "heldout_nl_30.txt",
                "heldout_nl_31.txt", "heldout_nl_32.txt", "heldout_nl_33.txt",
                "heldout_nl_34.txt", "heldout_nl_35.txt", "heldout_nl_36.txt",
-               "heldout_nl_37.txt")
+               "heldout_nl_37.txt", "heldout_nl_38.txt", "heldout_nl_39.txt",
+               "heldout_nl_40.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

