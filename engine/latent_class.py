@@ -185,11 +185,37 @@ def _class_loglik(v: Votes, p: np.ndarray) -> np.ndarray:
     return np.asarray(v.by_row @ np.log(chance, out=chance))
 
 
+def _log_sum_exp_rows(a: np.ndarray) -> np.ndarray:
+    """(n, 1) log(sum(exp(a), axis=1)) of finite ``a`` (n, k), computed as SciPy 1.15+'s
+    ``scipy.special.logsumexp(a, axis=1, keepdims=True)`` computes it (the same operations,
+    so the same numbers to the bit): the row's largest value taken out exactly, the rest
+    summed relative to it, log1p of that sum over the number of largest values. SciPy's
+    array-API dispatch around those few operations cost a third of an EM step on a room of
+    100 participants; where a row is not finite, SciPy's own answer is used.
+
+    >>> a = np.array([[0.0, np.log(3.0)], [-1000.0, -1000.0]])
+    >>> bool(np.array_equal(_log_sum_exp_rows(a), logsumexp(a, axis=1, keepdims=True)))
+    True
+    """
+    a_max = a.max(axis=1, keepdims=True)
+    is_max = a == a_max
+    rest = a.copy()
+    rest[is_max] = -np.inf
+    n_max = is_max.sum(axis=1, keepdims=True, dtype=a.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.exp(rest - a_max).sum(axis=1, keepdims=True)
+        s = np.where(s == 0, s, s / n_max)
+        out = np.log1p(s) + np.log(n_max) + a_max
+    if not np.isfinite(out).all():
+        return np.asarray(logsumexp(a, axis=1, keepdims=True))
+    return out
+
+
 def _responsibilities(
     v: Votes, p: np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     lj = _class_loglik(v, p) + np.log(weights)[None, :]
-    total = logsumexp(lj, axis=1, keepdims=True)
+    total = _log_sum_exp_rows(lj)
     return np.exp(lj - total), total[:, 0]
 
 
@@ -232,12 +258,17 @@ def em(
     tau2 = tau**2
     n_votes = max(float(len(v.y)), 1.0)
     last, mean_ll, weights = -np.inf, -np.inf, np.full(k, 1.0 / k)
+    weight_sum = v.weight.sum()
+    if weight_sum == 0.0:
+        raise ZeroDivisionError("the participants' weights sum to zero")
     p = expit(_eta(v, logit, lean))
     for _ in range(max_iterations):
         mass = v.weight @ resp + 1.0
         weights = mass / mass.sum()
         logit, lean, precision = _newton_steps(v, p, resp, logit, lean, tau2)
-        tau2 = max(float(np.average(lean**2 + 1.0 / precision, weights=v.weight)), TAU_FLOOR**2)
+        # np.average(..., weights=v.weight) as it computes it, without its checks.
+        tau2 = max(float(((lean**2 + 1.0 / precision) * v.weight).sum() / weight_sum),
+                   TAU_FLOOR**2)
         p = expit(_eta(v, logit, lean))
         resp, ll = _responsibilities(v, p, weights)
         penalty = 0.5 * (lean**2 / tau2 + np.log(tau2))

@@ -98,10 +98,12 @@ class LatentTrait:
 
 
 def _design(left: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """(m, d + 1) each vote's regressors for the other side's parameters: ``left[rows]`` with
-    its last column (the intercept's or the leniency's coefficient) set to 1."""
-    x = np.take(left, rows, axis=0)  # left[rows] (a new array), gathered faster
-    x[:, -1] = 1.0
+    """(d + 1, m) each vote's regressors for the other side's parameters, one row per
+    regressor: ``left[rows].T`` with its last row (the intercept's or the leniency's
+    coefficient) set to 1. Held row by row so that every product of :func:`_newton` runs over
+    contiguous memory (3-10x faster than over the columns of an (m, d + 1) array)."""
+    x = np.take(left.T, rows, axis=1)  # a new, row-contiguous array
+    x[-1] = 1.0
     return x
 
 
@@ -109,28 +111,46 @@ def _eta(
     statements: np.ndarray, participants: np.ndarray, rows: np.ndarray, cols: np.ndarray
 ) -> np.ndarray:
     """The agree log-odds of participants ``rows`` with statements ``cols`` at the estimates."""
-    st, pa = np.take(statements, cols, axis=0), np.take(participants, rows, axis=0)
+    # Gathered as (d + 1, m) rows, and the products summed axis by axis: the order (and so the
+    # numbers, to the bit) of ``(st[:, :d] * pa[:, :d]).sum(axis=1)`` on the (m, d + 1)
+    # gathers, which NumPy reduces over a short row several times slower.
+    st, pa = np.take(statements.T, cols, axis=1), np.take(participants.T, rows, axis=1)
     d = statements.shape[1] - 1
-    return (st[:, :d] * pa[:, :d]).sum(axis=1) + st[:, d] + pa[:, d]
+    dot = st[0] * pa[0] if d else np.zeros(len(cols))
+    for j in range(1, d):
+        dot = dot + st[j] * pa[j]
+    return dot + st[d] + pa[d]
 
 
 def _newton(
-    by: sp.csr_matrix,
+    group: np.ndarray,
+    n_groups: int,
     x: np.ndarray,
     resid: np.ndarray,
     info: np.ndarray,
     params: np.ndarray,
     prior: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One ridge-logistic Newton step of every row of ``params`` (n, q) at once: the score and
-    information are sums over each row's votes (``by``, an (n, m) 0/1 matrix) of the votes'
-    residual and p (1 - p) (``resid``, ``info``, weighted) times their regressors ``x`` (m, q);
-    ``prior`` (q,) the prior precision of each parameter. Returns (the new params, the
-    (n, q, q) precision)."""
-    q = x.shape[1]
-    outer = (x[:, :, None] * x[:, None, :]).reshape(len(x), q * q)
-    grad = np.asarray(by @ (resid[:, None] * x)) - params * prior
-    hess = np.asarray(by @ (info[:, None] * outer)).reshape(-1, q, q)
+    """One ridge-logistic Newton step of every row of ``params`` (n_groups, q) at once: the
+    score and information are sums over each row's votes (``group``: the row of each vote) of
+    the votes' residual and p (1 - p) (``resid``, ``info``, weighted) times their regressors
+    ``x`` (q, m; :func:`_design`); ``prior`` (q,) the prior precision of each parameter.
+    Returns (the new params, the (n_groups, q, q) precision).
+
+    The sums are ``np.bincount``'s, which adds each group's votes in their order, one after
+    the other, as the product with a sparse 0/1 (n_groups, m) matrix does (the same numbers to
+    the bit, at less overhead). The information is symmetric: each product x_a x_b with a <= b
+    is summed once and written to (a, b) and (b, a)."""
+    q = len(x)
+
+    def total(per_vote: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=per_vote, minlength=n_groups)
+
+    grad = np.column_stack([total(resid * x[a]) for a in range(q)]) - params * prior
+    hess = np.empty((n_groups, q, q))
+    for a in range(q):
+        for b in range(a, q):
+            hess[:, a, b] = hess[:, b, a] = total(info * (x[a] * x[b]))
     hess = hess + np.diag(prior)
     step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
     return params + np.clip(step, -MAX_STEP, MAX_STEP), hess
@@ -141,12 +161,11 @@ def _floored(p: np.ndarray, lapse: float) -> np.ndarray:
     return np.clip(lapse + (1.0 - 2.0 * lapse) * p, 1e-12, 1.0 - 1e-12)
 
 
-def _scores(y: np.ndarray, eta: np.ndarray, lapse: float) -> tuple[np.ndarray, np.ndarray]:
-    """Each vote's score and Fisher information with respect to its log-odds ``eta`` under the
-    lapse: with s = expit(eta), P = lapse + (1 - 2 lapse) s and g = dP/deta, the score is
-    (y - P) g / (P (1 - P)) and the information g^2 / (P (1 - P)) (y - s and s (1 - s) at
-    lapse 0)."""
-    s = expit(eta)
+def _scores(y: np.ndarray, s: np.ndarray, lapse: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each vote's score and Fisher information with respect to its log-odds eta under the
+    lapse, from its logistic probability ``s`` = expit(eta): with P = lapse + (1 - 2 lapse) s
+    and g = dP/deta, the score is (y - P) g / (P (1 - P)) and the information g^2 / (P (1 - P))
+    (y - s and s (1 - s) at lapse 0)."""
     if lapse == 0.0:  # the logistic model's own (exact where s is within 1e-12 of 0 or 1)
         return y - s, s * (1.0 - s)
     p = _floored(s, lapse)
@@ -233,31 +252,41 @@ def fit_trait(
     st_prior = np.full(d + 1, ridge)
     n_votes = max(float(len(v.y)), 1.0)
     w = v.weight[v.row]
+    weight_sum = v.weight.sum()
+    if weight_sum == 0.0:
+        raise ZeroDivisionError("the participants' weights sum to zero")
     last = -np.inf
     precision = np.zeros((v.n, d + 1, d + 1))
     mean_ll = -np.inf
+    # The votes' log-odds and logistic probabilities at the current estimates: computed once
+    # where the estimates change, and read again by the next alternation's first step.
+    eta = _eta(statements, participants, v.row, v.col)
+    prob = expit(eta)
     for _ in range(max_iterations):
         # Statements first: from the start the loadings are 0, and a participants' step taken
         # there would pull every position to the prior's 0 (a saddle both steps then keep).
-        resid, info = _scores(v.y, _eta(statements, participants, v.row, v.col), eps)
+        resid, info = _scores(v.y, prob, eps)
         statements, _ = _newton(
-            v.by_col, _design(participants, v.row), w * resid, w * info, statements, st_prior
+            v.col, v.n_statements, _design(participants, v.row), w * resid, w * info,
+            statements, st_prior,
         )
-        resid, info = _scores(v.y, _eta(statements, participants, v.row, v.col), eps)
+        resid, info = _scores(v.y, expit(_eta(statements, participants, v.row, v.col)), eps)
         pa_prior = np.append(np.ones(d), 1.0 / tau2)
         participants, precision = _newton(
-            v.by_row, _design(statements, v.col), resid, info, participants, pa_prior
+            v.row, v.n, _design(statements, v.col), resid, info, participants, pa_prior
         )
         lean_var = np.linalg.inv(precision)[:, d, d]
+        # np.average(..., weights=v.weight) as it computes it, without its checks.
         tau2 = max(
-            float(np.average(participants[:, d] ** 2 + lean_var, weights=v.weight)),
+            float(((participants[:, d] ** 2 + lean_var) * v.weight).sum() / weight_sum),
             lc.TAU_FLOOR**2,
         )
         eta = _eta(statements, participants, v.row, v.col)
+        prob = expit(eta)
         if lapse:
-            eps = _fit_lapse(v.y, expit(eta), w, eps)
+            eps = _fit_lapse(v.y, prob, w, eps)
         ll = (
-            -lc.vote_log_loss(v.y, _floored(expit(eta), eps))
+            -lc.vote_log_loss(v.y, _floored(prob, eps))
             if eps > 0.0
             else v.y * eta - np.logaddexp(0.0, eta)
         )
@@ -266,7 +295,7 @@ def fit_trait(
             + 0.5 * (participants[:, d] ** 2 / tau2 + np.log(tau2))
         )
         mean_ll = (
-            float(np.dot(v.weight, v.by_row @ ll - penalty))
+            float(np.dot(v.weight, np.bincount(v.row, weights=ll, minlength=v.n) - penalty))
             - 0.5 * float((st_prior * statements**2).sum())
         ) / n_votes
         if mean_ll - last < tolerance:
