@@ -196,6 +196,7 @@ import numpy as np
 
 from .antonyms import actor_withdrawn, antonym_conflict, payer_reversal
 from .details import (
+    PREFERENCE_LANGUAGES,
     changed_in_copy,
     comparison_conflict,
     detail_conflict,
@@ -203,6 +204,7 @@ from .details import (
     negation_in_frame,
     new_complement,
     one_sided_contrast,
+    preference_reversed,
     replaced_element,
     reversed_comparison,
     same_sentence,
@@ -792,6 +794,11 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
                 if accepted and long:
                     pairs = clause_pairs(new_text, texts, j, embed, ev.language)
                     accepted = pairs is not None and not negation_moved(pairs)
+                # A preference reversed in other words (session 19, flag17s): an encoder
+                # call, paid only for an accepted pair that states a preference on both sides.
+                if (accepted and ev.language in PREFERENCE_LANGUAGES
+                        and preference_reversed(new_text, texts[j], embed)):
+                    accepted = False
                 flags[j] = bool(accepted)
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     candidates = tuple(
