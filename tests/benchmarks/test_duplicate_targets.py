@@ -196,6 +196,9 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: no opposite (all four met); 24 2 of 2 right, no opposite (recall still 2 of 10); 26 5 of 5,
 #: no opposite (met); 32 6 of 6, no opposite (met). Written after reading those opposites:
 #: in-sample.
+#: Session 19 (flag17s): a preference reversed in other words (`details.preference_reversed`,
+#: its margin chosen on sets 6-25, checked on 26-37): set 37's opposite is no longer flagged
+#: (3 flags, 2 right); no other flag changed on the 37 Dutch sets.
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -255,8 +258,8 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "claim over the length limit flagged by flag17o's exception (a contact "
                          "person / accessible letters for residents with a visual impairment)",
     "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)",
-    "heldout_nl_37.txt": "2 of 4 flags right: a comparison reversed in other words (an "
-                         "opposite) and a same-frame claim on another diet and group"}))
+    "heldout_nl_37.txt": "2 of 3 flags right (flag17s removed the opposite: 2 of 4 before): a "
+                         "same-frame claim on another diet and group"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
@@ -265,9 +268,6 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_35.txt": "1 of 12 opposites flagged: stay home until free of lice / go to "
                          "school and not be sent home (an antonym pair, a denial in the second "
-                         "clause)",
-    "heldout_nl_37.txt": "1 of 12 opposites flagged: a comparison reversed in other words "
-                         "(quality weighs more than travel time / chosen on travel time rather "
-                         "than on quality)"}))
+                         "clause)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
