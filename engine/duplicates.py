@@ -185,6 +185,23 @@ and size words as roles ("mensen van buiten", "grote" / "kleine"), and "op slot"
 :mod:`engine.antonyms`. On the 34 Dutch development sets they remove 7 of the 8 flagged
 opposites and no right flag; all were written after reading those opposites
 (benchmarks/RESULTS.md, "Session 18, flag17r").
+
+Session 19 (flag17s) measured how the rules generalise (each rule's effect on the sets written
+after it; sets 6-25 to choose, 26-37 to check): the word checks written after reading a set's
+opposites removed no flag on the sets written after them, and at their first evaluation all
+four targets were met on 6 of 30 blind sets. It adds one check that reads a category rather
+than a word pair, after the flag model has accepted the pair (an encoder call, Dutch only):
+**a preference reversed in other words** (:func:`engine.details.preference_reversed`): both
+statements prefer one thing to another ("X zwaarder / eerder / beter dan Y", "X in plaats van
+Y"), and each side's rejected item is nearer in the encoder to a word the other side chooses
+than to the other's rejected item ("de kwaliteit weegt zwaarder dan hoe lang ze moeten rijden" /
+"kiezen eerder op de reistijd dan op de kwaliteit"). Limits: only "dan" after a comparative and
+the contrast phrases are read ("voorrang boven", "liever X" without "dan" are not); a comparison
+with a number or an amount after "dan" is a bound, never a preference; a reversed comparative
+outside the low-pole words ("jonger" / "ouder") reads as the same direction; and the encoder
+puts any two nouns of one kind close, so an antonym with a denial ("thuisblijven" / "niet naar
+huis gestuurd") and a same-frame claim about another object (another diet, another group) are
+still not seen by it (benchmarks/RESULTS.md, "Session 19, flag17s").
 """
 
 from __future__ import annotations
@@ -196,6 +213,7 @@ import numpy as np
 
 from .antonyms import actor_withdrawn, antonym_conflict, payer_reversal
 from .details import (
+    PREFERENCE_LANGUAGES,
     changed_in_copy,
     comparison_conflict,
     detail_conflict,
@@ -203,6 +221,7 @@ from .details import (
     negation_in_frame,
     new_complement,
     one_sided_contrast,
+    preference_reversed,
     replaced_element,
     reversed_comparison,
     same_sentence,
@@ -792,6 +811,11 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
                 if accepted and long:
                     pairs = clause_pairs(new_text, texts, j, embed, ev.language)
                     accepted = pairs is not None and not negation_moved(pairs)
+                # A preference reversed in other words (session 19, flag17s): an encoder
+                # call, paid only for an accepted pair that states a preference on both sides.
+                if (accepted and ev.language in PREFERENCE_LANGUAGES
+                        and preference_reversed(new_text, texts[j], embed)):
+                    accepted = False
                 flags[j] = bool(accepted)
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     candidates = tuple(

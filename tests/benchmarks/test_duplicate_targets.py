@@ -196,6 +196,12 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: no opposite (all four met); 24 2 of 2 right, no opposite (recall still 2 of 10); 26 5 of 5,
 #: no opposite (met); 32 6 of 6, no opposite (met). Written after reading those opposites:
 #: in-sample.
+#: Session 19 (flag17s): a preference reversed in other words (`details.preference_reversed`,
+#: its margin chosen on sets 6-25, checked on 26-37): set 37's opposite is no longer flagged
+#: (3 flags, 2 right); no other flag changed on the 37 Dutch sets. Set 17's third paraphrase
+#: (3 of 10, met) is flagged in this fixture after the change and was not before: the change
+#: adds no flag, but the encoder cache's history (which batch a clause is first embedded in)
+#: decides that long-path flag; set 17 alone on a fresh embedder gives 3 of 10 on main too.
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -224,9 +230,6 @@ def test_the_blind_sets_hold_what_their_header_says():
                         "words): at least 3 of 10 asked",
     "heldout_nl_10.txt": "1 of 10 paraphrases flagged (long statements; the length limit); "
                          "dup17j: its one wrong flag, an opposite, is gone (1 of 1 right)",
-    "heldout_nl_17.txt": "2 of 10 paraphrases flagged (flag17o's exception to the length "
-                         "limit, flag17p's 'hoort ... te' read as a demand): residents' "
-                         "statements of 11-25 words",
     "heldout_nl_18.txt": "1 of 10 paraphrases flagged (flag17o; 0 before): long formal "
                          "statements, the length limit",
     "heldout_nl_24.txt": "2 of 10 paraphrases flagged (phone style)",
@@ -255,8 +258,8 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "claim over the length limit flagged by flag17o's exception (a contact "
                          "person / accessible letters for residents with a visual impairment)",
     "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)",
-    "heldout_nl_37.txt": "2 of 4 flags right: a comparison reversed in other words (an "
-                         "opposite) and a same-frame claim on another diet and group",
+    "heldout_nl_37.txt": "2 of 3 flags right (flag17s removed the opposite: 2 of 4 before): a "
+                         "same-frame claim on another diet and group",
     "heldout_nl_38.txt": "3 of 5 flags right: two denials of an antonym (opposites)",
     "heldout_nl_40.txt": "5 of 8 flags right: two reversals without a negation word "
                          "(opposites) and a same-frame claim on another vehicle"}))
@@ -269,9 +272,6 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     "heldout_nl_35.txt": "1 of 12 opposites flagged: stay home until free of lice / go to "
                          "school and not be sent home (an antonym pair, a denial in the second "
                          "clause)",
-    "heldout_nl_37.txt": "1 of 12 opposites flagged: a comparison reversed in other words "
-                         "(quality weighs more than travel time / chosen on travel time rather "
-                         "than on quality)",
     "heldout_nl_38.txt": "2 of 12 opposites flagged: a co-payment that must go down / is "
                          "really not high and can stay; rarely reimbursed, wrongly / rightly "
                          "(denials of an antonym)",
