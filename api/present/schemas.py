@@ -211,7 +211,8 @@ class GroupStabilityAnswer(_Answer):
         "(GroupingSettings.restarts at most; the runs stop once groups or none are settled): "
         "groups are published only where at least two thirds of the runs find groups, at the "
         "k most of those find, ties to the smaller; otherwise no clear groups (step "
-        "runs_disagree); runs that disagree mean the number of groups is uncertain", default_factory=list)
+        "runs_disagree); runs that disagree mean the number of groups is uncertain",
+        default_factory=list)
     k_uncertain: bool = _doc("true when the runs in ``restarts`` found different numbers of "
                              "groups: the number of groups is uncertain", default=False)
     third_axis: Maybe = _doc("the votes' third singular value over that of the same votes "
