@@ -89,9 +89,11 @@ __all__ = [
     "StableGrouping",
     "class_groups",
     "consensus",
+    "consensus_k",
     "forced_groups",
     "majority_settled",
     "restart_seeds",
+    "runs_settled",
     "stable_groups",
     "third_axis_step",
     "trait_line",
@@ -1035,9 +1037,80 @@ def _majority(ks: Sequence[int]) -> int:
     return min(counts, key=lambda k: (-counts[k], k))
 
 
+#: Share of the runs (of ``GroupingSettings.restarts`` at most) that must find groups (k >= 2)
+#: for groups to be published at all: a k that a third of the runs refuse is not reproducible
+#: (benchmarks/RESULTS.md, session 19 g15x: the borderline exports' runs find groups in about
+#: 40% of runs, canadian-electoral-reform's in 80%).
+GROUPS_SHARE = 2 / 3
+#: Runs that must agree on one k >= 2 before the runs stop early with groups: two runs agree by
+#: chance too often where each finds groups 40% of the time (about 1 in 7).
+CONFIRM_RUNS = 3
+
+
+def _groups_needed(runs: int) -> int:
+    """Runs of ``runs`` that must find groups (k >= 2) for groups to be published.
+
+    >>> _groups_needed(9), _groups_needed(3), _groups_needed(1)
+    (6, 2, 1)
+    """
+    return int(np.ceil(GROUPS_SHARE * runs - 1e-9))
+
+
+def _early(ks: Sequence[int], runs: int) -> int | None:
+    """The k decided before the share rule of :func:`runs_settled` applies: the first two runs
+    both find no groups (1), or the first :data:`CONFIRM_RUNS` all find the same k >= 2."""
+    if runs > 2 and len(ks) == 2 and ks[0] == ks[1] == 1:
+        return 1
+    if runs > CONFIRM_RUNS and len(ks) == CONFIRM_RUNS and len(set(ks)) == 1 and ks[0] >= 2:
+        return ks[0]
+    return None
+
+
+def consensus_k(ks: Sequence[int], runs: int) -> int:
+    """The published k of the runs' k's ``ks`` (of ``runs`` at most): groups only where at least
+    :data:`GROUPS_SHARE` of ``runs`` find groups (k >= 2), or the runs stopped early on
+    agreement (:func:`_early`); then the k most of those runs found (ties: the smaller);
+    otherwise 1, no clear opinion groups.
+
+    >>> consensus_k([2, 1, 2], 3), consensus_k([3, 2, 1], 3), consensus_k([2, 1], 2)
+    (2, 2, 1)
+    >>> consensus_k([4, 4, 4], 9), consensus_k([1, 1], 9), consensus_k([4, 1, 4, 1, 4, 3, 1], 9)
+    (4, 1, 1)
+    >>> consensus_k([2, 3, 2, 1, 2, 2, 3, 2], 9)
+    2
+    """
+    early = _early(ks, runs)
+    if early is not None:
+        return early
+    groups, none = [k for k in ks if k >= 2], [k for k in ks if k < 2]
+    if len(groups) >= _groups_needed(max(runs, len(ks))):
+        return _majority(groups)
+    return _majority(none) if none else 1
+
+
+def runs_settled(ks: Sequence[int], runs: int) -> bool:
+    """True when no outcome of the ``runs - len(ks)`` runs still to come can change
+    :func:`consensus_k` of ``ks`` being groups or not (or the runs stopped early, :func:`_early`).
+
+    >>> runs_settled([2, 2], 9), runs_settled([1, 1], 9), runs_settled([2, 2, 2], 9)
+    (False, True, True)
+    >>> runs_settled([2, 2, 1], 9), runs_settled([2, 1, 1, 1, 1], 9)
+    (False, True)
+    >>> runs_settled([2, 2, 3, 2, 2, 2], 9)
+    True
+    """
+    n = len(ks)
+    if n >= runs or _early(ks, runs) is not None:
+        return True
+    if n < 3:
+        return False
+    need, found = _groups_needed(runs), sum(k >= 2 for k in ks)
+    return found >= need or n - found > runs - need
+
+
 def majority_settled(ks: Sequence[int], runs: int) -> bool:
     """True when no outcome of the ``runs - len(ks)`` runs still to come can change
-    :func:`_majority` of ``ks``.
+    :func:`_majority` of ``ks`` (the rule of sessions 13-18, kept for the benchmarks).
 
     >>> majority_settled([2, 2], 3), majority_settled([2, 1], 3), majority_settled([2], 3)
     (True, False, False)
@@ -1054,19 +1127,45 @@ def majority_settled(ks: Sequence[int], runs: int) -> bool:
                for n, k in rivals)
 
 
+def _disagree_step(ks: Sequence[int], runs: int) -> KStep:
+    """Some runs found groups, too few of them to publish any (kind "runs_disagree").
+
+    >>> print(_disagree_step([4, 1, 4, 1, 1], 9).reason)  # doctest: +NORMALIZE_WHITESPACE
+    2 of 5 runs of the grouping found groups (k = 4, 1, 4, 1, 1; needs 6 of 9): not
+    reproducible, no clear opinion groups
+    """
+    found = [k for k in ks if k >= 2]
+    return KStep(
+        _majority(found),
+        1,
+        None,
+        f"{len(found)} of {len(ks)} runs of the grouping found groups (k = "
+        f"{', '.join(map(str, ks))}; needs {_groups_needed(runs)} of {runs}): not reproducible, "
+        "no clear opinion groups",
+        "runs_disagree",
+    )
+
+
 def consensus(runs: Sequence[StableGrouping],
-              members: Callable[[StableGrouping], np.ndarray]) -> StableGrouping:
-    """One published grouping from runs of the grouping with different seeds: the k most runs
-    found (ties: the smaller), and among the runs at that k the most typical one (largest mean
-    adjusted Rand index against the others, participants grouped by both; ties: the earliest).
-    ``members`` gives a run's group of each participant in conversation. The k of every run is
-    recorded in its stability (``restarts``)."""
+              members: Callable[[StableGrouping], np.ndarray],
+              at_most: int | None = None) -> StableGrouping:
+    """One published grouping from runs of the grouping with different seeds (of ``at_most``
+    runs at most; default: as many as given): the k of :func:`consensus_k`, and among the runs
+    at that k the most typical one (largest mean adjusted Rand index against the others,
+    participants grouped by both; ties: the earliest). ``members`` gives a run's group of each
+    participant in conversation. The k of every run is recorded in its stability
+    (``restarts``); where some runs found groups but too few to publish them, the step
+    "runs_disagree" says so."""
     ks = [g.k for g in runs]
-    k = _majority(ks)
-    at_k = [g for g in runs if g.k == k]
+    total = len(runs) if at_most is None else max(at_most, len(runs))
+    k = consensus_k(ks, total)
+    at_k = [g for g in runs if g.k == k] or [g for g in runs if g.k < 2]
     chosen = at_k[0]
     if k >= 2 and len(at_k) > 2:
         labels = [members(g) for g in at_k]
         agreement = [sum(adjusted_rand_score(a, b) for b in labels) for a in labels]
         chosen = at_k[int(np.argmax(agreement))]
-    return replace(chosen, stability=replace(chosen.stability, restarts=tuple(ks)))
+    steps = list(chosen.stability.steps)
+    if k < 2 and any(x >= 2 for x in ks):
+        steps.append(_disagree_step(ks, total))
+    return replace(chosen, stability=replace(chosen.stability, restarts=tuple(ks), steps=steps))

@@ -52,7 +52,7 @@ STEP_KINDS = (
     "split", "continuum", "split_too_small", "held_out", "class", "class_too_small", "unstable",
     "too_few", "alike", "too_small", "forced", "classes", "classes_continuum", "trait",
     "classes_not_trait", "trait_too_few", "classes_beat_trait", "trait_not_beaten",
-    "third_axis", "no_third_axis", "skewed_axis",
+    "third_axis", "no_third_axis", "skewed_axis", "runs_disagree",
 )
 
 

@@ -378,13 +378,15 @@ class GroupingSettings(_Validated):
     #: (issue 15: the same groups for seeds 0-9). Our choice; any value gives a fixed answer.
     random_state: int = 0
     #: Runs of the whole grouping (every test, bootstrap and fold), each with its own seed drawn
-    #: from ``random_state``; the published k is the one most runs find (ties: the smaller) and
-    #: the grouping the most typical run at that k. The tests are Monte Carlo comparisons, so
-    #: one run's verdict can turn on its seed where the votes are borderline (on 7 of the 15
-    #: shared exports some seed gave another k: benchmarks/RESULTS.md, session 13 rs15); the
-    #: runs stop as soon as the majority is settled, and their k's are published beside the
-    #: groups. 1: a single run.
-    restarts: int = 3
+    #: from ``random_state`` (at most this many). Groups are published only where at least two
+    #: thirds of the runs find groups (k >= 2), at the k most of those find (ties: the smaller),
+    #: the grouping the most typical run at that k; otherwise no clear opinion groups (step
+    #: "runs_disagree"). The tests are Monte Carlo comparisons, so one run's verdict can turn on
+    #: its seed where the votes are borderline (benchmarks/RESULTS.md, sessions 13 rs15 and 19
+    #: g15x). The runs stop early where the first two find no groups or the first three the same
+    #: k, and otherwise once groups or none are settled (:func:`engine.grouping.runs_settled`);
+    #: their k's are published beside the groups. 1: a single run.
+    restarts: int = 9
     #: A group is split in two only when its 2-means index is below that of simulated continua
     #: fitted to its votes at this level (:mod:`engine.continuum`; the usual 5%, measured in
     #: benchmarks/RESULTS.md, "Stable groups").

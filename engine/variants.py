@@ -30,8 +30,8 @@ from .grouping import (
     StableGrouping,
     class_groups,
     consensus,
-    majority_settled,
     restart_seeds,
+    runs_settled,
     stable_groups,
     third_axis_step,
     weighted_kmeans,
@@ -374,8 +374,9 @@ class DefaultSteps(_Common):
 
     def publish(self, run: Run, mapped: MapStep, base: BaseClusters) -> StableGrouping:
         """The groups the votes support, seed-free (:func:`engine.grouping.stable_groups`): the
-        consensus of up to ``grouping.restarts`` runs, each with its own seed, stopped once the
-        majority k is settled (:func:`engine.grouping.consensus`)."""
+        consensus of up to ``grouping.restarts`` runs, each with its own seed, stopped once
+        whether there are groups is settled (:func:`engine.grouping.runs_settled`,
+        :func:`engine.grouping.consensus`)."""
         s = run.settings.grouping
         seeds = restart_seeds(s)
         runs: list[StableGrouping] = []
@@ -399,7 +400,7 @@ class DefaultSteps(_Common):
             if second is not None:
                 runs.append(second.result())
         for seed in seeds[2:]:
-            if majority_settled([g.k for g in runs], s.restarts):
+            if runs_settled([g.k for g in runs], s.restarts):
                 break
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed),
                                            third_axis, lopsided))
@@ -407,7 +408,7 @@ class DefaultSteps(_Common):
         def members(g: StableGrouping) -> np.ndarray:
             return g.member_labels if g.member_labels is not None else g.labels[base.labels]
 
-        chosen = consensus(runs, members)
+        chosen = consensus(runs, members, s.restarts)
         if third_axis.value is None:
             return chosen
         return replace(chosen, stability=replace(chosen.stability,

@@ -183,7 +183,9 @@ class KStepAnswer(_Answer):
                      'third_axis, stands above noise / does not; "trait_too_few" where the '
                      'room is too small for the screen), "skewed_axis" (below that screen, one '
                      'of the votes\' first three axes is lopsided, as a small minority makes '
-                     'it: classes sought all the same)')
+                     'it: classes sought all the same), "runs_disagree" (some runs of the whole '
+                     'grouping found groups, fewer than the two thirds needed: no clear '
+                     'groups)')
     z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
                     '"classes" and "classes_continuum": the test\'s z against the simulated '
                     'continua (null: stopped early); for "trait", "classes_not_trait", '
@@ -206,9 +208,11 @@ class GroupStabilityAnswer(_Answer):
     min_group_size: int = _doc("no published group is smaller than this", ge=0)
     restarts: list[int] = _doc(
         "k found by each run of the whole grouping, each with its own seed "
-        "(GroupingSettings.restarts at most; the runs stop once the majority is settled): the "
-        "published k is the most frequent, ties to the smaller; runs that disagree mean the "
-        "number of groups is uncertain", default_factory=list)
+        "(GroupingSettings.restarts at most; the runs stop once groups or none are settled): "
+        "groups are published only where at least two thirds of the runs find groups, at the "
+        "k most of those find, ties to the smaller; otherwise no clear groups (step "
+        "runs_disagree); runs that disagree mean the number of groups is uncertain",
+        default_factory=list)
     k_uncertain: bool = _doc("true when the runs in ``restarts`` found different numbers of "
                              "groups: the number of groups is uncertain", default=False)
     third_axis: Maybe = _doc("the votes' third singular value over that of the same votes "

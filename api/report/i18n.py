@@ -110,8 +110,7 @@ _EN = {
     "stability_runs": "{agree} of {n} runs of the whole grouping, each with its own seed, found "
                       "this number of groups.",
     "stability_runs_uncertain": "Caution: the number of groups is uncertain: runs of the whole "
-                                "grouping, each with its own seed, found k = {ks}; the most "
-                                "frequent is shown.",
+                                "grouping, each with its own seed, found k = {ks}.",
     "stability_none": "No clear opinion groups: the votes do not split into distinct, "
                       "reproducible groups (a continuous spread of opinions), so everyone in "
                       "conversation is shown as one group.",
@@ -168,8 +167,9 @@ _EN = {
     "k_method_seed": "The grouping uses its own fixed seed, so it does not depend on the analysis "
                      "seed",
     "k_method_restarts": "because its tests are Monte Carlo comparisons, the whole grouping is "
-                         "run up to {n} times with seeds of its own and the number of groups most "
-                         "runs find is published (ties: the smaller)",
+                         "run up to {n} times with seeds of its own; groups are published only "
+                         "where at least two thirds of the runs find groups, at the number most "
+                         "of those runs find (ties: the smaller)",
     "k_step_class": "another latent class predicts held-out votes better",
     "k_step_too_small": "group below the minimum size merged",
     "k_step_split": "two groups, not a continuum",
@@ -197,6 +197,8 @@ _EN = {
     "k_step_skewed_axis": "no third axis above noise, but a lopsided axis (as a small minority "
                           "makes it): latent classes sought",
     "k_third_axis": "third axis {ratio} times that of shuffled votes",
+    "k_step_runs_disagree": "too few runs of the whole grouping found groups (at least two "
+                            "thirds must): not reproducible, no clear opinion groups",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
     "setting_effective": "this mode uses",
@@ -424,8 +426,7 @@ _NL = {
     "stability_runs": "{agree} van de {n} herhalingen van de hele indeling, elk met een eigen "
                       "startgetal, vonden dit aantal groepen.",
     "stability_runs_uncertain": "Let op: het aantal groepen is onzeker: herhalingen van de hele "
-                                "indeling, elk met een eigen startgetal, vonden k = {ks}; het "
-                                "vaakst gevonden aantal staat hier.",
+                                "indeling, elk met een eigen startgetal, vonden k = {ks}.",
     "stability_none": "Geen duidelijke opiniegroepen: de stemmen vallen niet uiteen in "
                       "afzonderlijke, herhaalbare groepen (de meningen lopen geleidelijk in "
                       "elkaar over); iedereen in het gesprek staat daarom in één groep.",
@@ -486,8 +487,9 @@ _NL = {
     "k_method_seed": "De indeling gebruikt een eigen vast startgetal en hangt dus niet af van het "
                      "startgetal van de analyse",
     "k_method_restarts": "omdat haar toetsen op simulaties berusten, wordt de hele indeling tot "
-                         "{n} keer uitgevoerd met eigen startgetallen en wordt het aantal groepen "
-                         "gepubliceerd dat de meeste herhalingen vinden (bij gelijkspel het "
+                         "{n} keer uitgevoerd met eigen startgetallen; groepen worden alleen "
+                         "gepubliceerd als minstens twee derde van de herhalingen groepen vindt, "
+                         "met het aantal dat de meeste daarvan vinden (bij gelijkspel het "
                          "kleinste)",
     "k_step_class": "een extra latente klasse voorspelt achtergehouden stemmen beter",
     "k_step_too_small": "groep onder de minimumgrootte samengevoegd",
@@ -519,6 +521,8 @@ _NL = {
     "k_step_skewed_axis": "geen derde as boven de ruis, maar een scheve as (zoals een kleine "
                           "minderheid die maakt): latente klassen gezocht",
     "k_third_axis": "derde as {ratio} keer die van geschudde stemmen",
+    "k_step_runs_disagree": "te weinig herhalingen van de hele indeling vonden groepen (minstens "
+                            "twee derde moet): niet herhaalbaar, geen duidelijke opiniegroepen",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

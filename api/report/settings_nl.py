@@ -84,9 +84,11 @@ SETTINGS_NL: dict[str, str] = {
         "Vaste seed van de indeling (basisclusters, k-means-starts, toetsen, bootstrap, "
         "achtergehouden delen), zodat de groepen niet van de seed van de analyse afhangen."),
     "GroupingSettings.restarts": (
-        "Zo vaak wordt de hele indeling herhaald, elke keer met een eigen startgetal; het "
-        "gepubliceerde aantal groepen is het aantal dat de meeste herhalingen vinden (bij "
-        "gelijkspel het kleinste). De herhalingen stoppen zodra de meerderheid vaststaat."),
+        "Zo vaak wordt de hele indeling ten hoogste herhaald, elke keer met een eigen "
+        "startgetal. Groepen worden alleen gepubliceerd als minstens twee derde van de "
+        "herhalingen groepen vindt, met het aantal dat de meeste daarvan vinden (bij gelijkspel "
+        "het kleinste); anders zijn er geen duidelijke groepen. De herhalingen stoppen zodra "
+        "dat vaststaat."),
     "GroupingSettings.split_alpha": (
         "Een groep wordt alleen in tweeën gesplitst als haar 2-means-index op dit niveau lager "
         "is dan die van gesimuleerde continua die op haar stemmen zijn aangepast (de gebruikelijke "

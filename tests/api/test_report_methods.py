@@ -565,3 +565,32 @@ def test_the_skew_screen_is_written_with_its_z(lang: str, words_nl: bool) -> Non
     text_off = stability_words(skewed, words, off)
     assert text_off is not None
     assert words["k_method_axis_skew"].split("{")[0] not in text_off["method"]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_groups_too_few_runs_found_are_written_as_runs_disagree(lang: str) -> None:
+    """Where some runs of the grouping found groups but fewer than two thirds (session 19 g15x),
+    the list of decisions says so in the page's language, the stability line warns with every
+    run's k, and the methods say that two thirds must find groups."""
+    from dataclasses import replace
+
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+    from meedenken.engine.result import KStep
+    from meedenken.engine.synthetic import continuous_conversation
+
+    m = continuous_conversation(200, 40, density=0.3, random_state=0)
+    settings = AnalysisSettings(bridging=False)
+    result = analyze(m, settings, random_state=0)
+    st = result.clustering.stability
+    assert st is not None and result.k == 1
+    steps = [*st.steps, KStep(4, 1, None, "4 of 8 runs", "runs_disagree")]
+    split = replace(result, clustering=replace(result.clustering, stability=replace(
+        st, steps=steps, restarts=(4, 1, 4, 1, 4, 4, 1, 1))))
+    words = strings(lang)
+    text = stability_words(split, words, settings)
+    assert text is not None and text["uncertain"] and not text["clear"]
+    assert f"4 → 1: {words['k_step_runs_disagree']}" in text["steps"]
+    assert "k = 4, 1, 4, 1, 4, 4, 1, 1" in text["text"]
+    assert words["k_method_restarts"].format(n=settings.grouping.restarts) in text["method"]

@@ -596,7 +596,35 @@ def test_the_consensus_is_the_k_most_runs_find_and_the_smaller_on_a_tie() -> Non
     tie = consensus([two, one], members)  # type: ignore[list-item]
     assert tie.k == 1 and tie.stability.restarts == (2, 1)
     three = _grouping(3, [0, 1, 2, 2])
-    assert consensus([three, two, one], members).k == 1  # type: ignore[list-item]
+    # Two of three runs find groups (enough), one at 3 and one at 2: the smaller.
+    assert consensus([three, two, one], members).k == 2  # type: ignore[list-item]
+
+
+def test_groups_found_by_fewer_than_two_thirds_of_the_runs_are_not_published() -> None:
+    """Session 19 g15x, by hand: of nine runs at most, four find four groups and three find
+    none after seven (so six of nine can no longer find groups): no clear groups, published
+    from a run that found none, and the step "runs_disagree" says why; six of nine at k = 2 or
+    3 publish the k most of them find."""
+    from meedenken.engine.grouping import consensus, consensus_k, runs_settled
+
+    def members(g: object) -> np.ndarray:
+        return g.member_labels  # type: ignore[attr-defined,no-any-return]
+
+    four, one = _grouping(4, [0, 1, 2, 3]), _grouping(1, [0, 0, 0, 0])
+    runs = [four, one, four, one, four, four, one, one]
+    ks = [g.k for g in runs]
+    assert runs_settled(ks, 9) and not runs_settled(ks[:6], 9)
+    got = consensus(runs, members, 9)  # type: ignore[list-item]
+    assert got.k == 1 and got.stability.restarts == tuple(ks)
+    last = got.stability.steps[-1]
+    assert (last.kind, last.k_before, last.k_after) == ("runs_disagree", 4, 1)
+    assert "4 of 8 runs" in last.reason and "needs 6 of 9" in last.reason
+    assert consensus_k([2, 3, 2, 1, 2, 2, 3], 9) == 2  # six of seven find groups: settled
+    assert runs_settled([2, 3, 2, 1, 2, 2, 3], 9)
+    # Early stops: two runs without groups; three runs at the same k.
+    assert consensus_k([1, 1], 9) == 1 and runs_settled([1, 1], 9)
+    assert consensus_k([3, 3, 3], 9) == 3 and runs_settled([3, 3, 3], 9)
+    assert not runs_settled([3, 3], 9) and not runs_settled([3, 3, 2], 9)
 
 
 def test_the_consensus_publishes_the_most_typical_run_at_its_k() -> None:
@@ -622,13 +650,15 @@ def test_the_runs_stop_once_the_majority_is_settled(ks: list[int], runs: int,
     assert majority_settled(ks, runs) is settled
 
 
-def test_a_room_whose_runs_disagree_publishes_their_majority_and_says_so() -> None:
+def test_a_room_whose_runs_disagree_publishes_their_consensus_and_says_so() -> None:
     """A borderline room (the planted 40/30/20/10 room of moderate separation of
     benchmarks.independent_groups, seed 19): one run of the grouping finds the four groups at
-    some seeds and one continuum at others. With restarts the published k is the majority of the
-    runs recorded, and the first run is the single run. (The planted 90/10 room of seed 1, used
+    some seeds and one continuum at others. With restarts the published k is the runs'
+    consensus (groups where two thirds of them find groups; session 19 g15x), and the first run
+    is the single run. (The planted 90/10 room of seed 1, used
     until session 18, is now found by every run: the skew screen sends its continuum runs on.)"""
     from benchmarks.independent_groups import SCENARIOS, planted_groups
+    from meedenken.engine.grouping import consensus_k
 
     m = planted_groups(SCENARIOS["G4 40/30/20/10 moderate"], 19).matrix
     seen = set()
@@ -639,6 +669,6 @@ def test_a_room_whose_runs_disagree_publishes_their_majority_and_says_so() -> No
         result = analyze(m, AnalysisSettings(bridging=False, grouping=grouping))
         runs = result.clustering.stability.restarts
         assert runs[0] == single.clustering.k
-        assert result.clustering.k == max(set(runs), key=lambda k: (runs.count(k), -k))
+        assert result.clustering.k == consensus_k(runs, grouping.restarts)
         seen.update(runs)
     assert seen == {1, 4}  # the runs do disagree in this room
