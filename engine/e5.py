@@ -334,10 +334,22 @@ class E5Model:
 
     @staticmethod
     def _batches(lengths: list[int]) -> list[list[int]]:
-        """Consecutive runs (lengths ascending) of at most TOKENS_PER_PASS padded tokens."""
+        """Consecutive runs (lengths ascending) of windows of one length, at most
+        TOKENS_PER_PASS tokens each.
+
+        Rows of one length need no padding, and then a window's vector is the same to the bit
+        whichever other windows share its pass (a text embedded alone, as a participant's draft
+        is, gets the vector it gets among the seeds). Padding changed a vector by up to 8e-4 in
+        bfloat16, so a flag near its margin depended on which texts had been embedded together
+        first and cached (benchmarks/RESULTS.md, session 19).
+
+        >>> E5Model._batches([5, 5, 5, 7, 9, 9])
+        [[0, 1, 2], [3], [4, 5]]
+        """
         batches: list[list[int]] = []
         for k, length in enumerate(lengths):
-            if batches and (len(batches[-1]) + 1) * length <= TOKENS_PER_PASS:
+            if (batches and length == lengths[batches[-1][0]]
+                    and (len(batches[-1]) + 1) * length <= TOKENS_PER_PASS):
                 batches[-1].append(k)
             else:
                 batches.append([k])
