@@ -1052,6 +1052,8 @@ def preference(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     comparative within :data:`PREFERENCE_REACH` words before "dan" (a low-pole comparative,
     "minder", "slechter", ..., prefers Y). None when it states neither, and when either side
     holds a number or the rejected side an amount ("langer dan een jaar": a bound, not a choice).
+    Dutch only (:data:`PREFERENCE_LANGUAGES`): the phrases and the low-pole comparatives are
+    Dutch words, so an English "less ... than" would be read the wrong way round.
 
     >>> preference("De meeste mensen kiezen een ziekenhuis eerder op de reistijd dan op de "
     ...            "kwaliteit.")

@@ -57,6 +57,13 @@ a little with more groups. Here a group is published only when the votes support
    is skewed well beyond the same votes shuffled (:func:`engine.continuum.axis_skew`,
    ``classes_axis_skew_z``; step "skewed_axis"), the classes are sought as in step 6, on the
    same terms (benchmarks/RESULTS.md, session 18 g15w).
+8. **Groups that the runs reproduce.** Steps 1-7 rest on simulations and resamples, so near a
+   line a single run's verdict is a draw. The whole grouping is run up to
+   ``GroupingSettings.restarts`` times with seeds of its own (:func:`restart_seeds`), and groups
+   are published only where at least two thirds of the runs find groups, at the k most of those
+   runs find (:func:`consensus_k`; the runs stop once that is settled, :func:`runs_settled`);
+   otherwise there are no clear opinion groups and the step "runs_disagree" says how many runs
+   found which k (benchmarks/RESULTS.md, session 19 g15x).
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
@@ -1058,8 +1065,9 @@ def _groups_needed(runs: int) -> int:
 
 def _early(ks: Sequence[int], runs: int) -> int | None:
     """The k decided before the share rule of :func:`runs_settled` applies: the first two runs
-    both find no groups (1), or the first :data:`CONFIRM_RUNS` all find the same k >= 2."""
-    if runs > 2 and len(ks) == 2 and ks[0] == ks[1] == 1:
+    both find no groups (k below 2: 1), or the first :data:`CONFIRM_RUNS` all find the same
+    k >= 2."""
+    if runs > 2 and len(ks) == 2 and ks[0] < 2 and ks[1] < 2:
         return 1
     if runs > CONFIRM_RUNS and len(ks) == CONFIRM_RUNS and len(set(ks)) == 1 and ks[0] >= 2:
         return ks[0]
@@ -1158,6 +1166,8 @@ def consensus(runs: Sequence[StableGrouping],
     "runs_disagree" says so."""
     ks = [g.k for g in runs]
     total = len(runs) if at_most is None else max(at_most, len(runs))
+    if not runs_settled(ks, total):
+        raise ValueError(f"the runs' k's {ks} do not settle the grouping of {total} runs yet")
     k = consensus_k(ks, total)
     at_k = [g for g in runs if g.k == k] or [g for g in runs if g.k < 2]
     chosen = at_k[0]

@@ -84,7 +84,10 @@ class KStep:
     #: "no_third_axis" (it does not: none sought); "trait_too_few" also where the room is too
     #: small for the screen to run; "skewed_axis" where the third axis does not stand out but one
     #: of the first three axes is lopsided (:func:`engine.continuum.axis_skew`: classes sought;
-    #: its z against shuffled votes in ``z``).
+    #: its z against shuffled votes in ``z``); "runs_disagree" (appended after the published
+    #: run's own steps: some runs of the grouping found groups, fewer than two thirds of them,
+    #: :func:`engine.grouping.consensus_k`; its ``k_before`` is the k most of those runs found,
+    #: not the previous step's ``k_after``).
     kind: str = ""
     #: For "held_out" and "class": the paired z of that split or class; for "classes" and
     #: "classes_continuum": the test's z against the simulated continua (None: stopped early);

@@ -387,7 +387,7 @@ class DefaultSteps(_Common):
         lopsided = _Once(lambda: axis_skew(
             run.X, base.members, run.active, max_points=s.class_max_participants,
             rng=np.random.default_rng([s.random_state, 16])))
-        # One run never settles the majority of two or more, so the first two always run: the
+        # One run never settles whether there are groups, so the first two always run: the
         # second in a thread beside the first (NumPy's and SciPy's loops release the GIL; each
         # run reads only its own seed's generators and the shared votes), the same two runs
         # as one after the other, sooner on two cores.

@@ -489,7 +489,8 @@ _NL = {
     "k_method_restarts": "omdat haar toetsen op simulaties berusten, wordt de hele indeling tot "
                          "{n} keer uitgevoerd met eigen startgetallen; groepen worden alleen "
                          "gepubliceerd als minstens twee derde van de herhalingen groepen vindt, "
-                         "met het aantal dat de meeste daarvan vinden (bij gelijkspel het "
+                         "met het aantal groepen dat de meeste daarvan vinden (bij gelijkspel "
+                         "het "
                          "kleinste)",
     "k_step_class": "een extra latente klasse voorspelt achtergehouden stemmen beter",
     "k_step_too_small": "groep onder de minimumgrootte samengevoegd",
@@ -522,7 +523,8 @@ _NL = {
                           "minderheid die maakt): latente klassen gezocht",
     "k_third_axis": "derde as {ratio} keer die van geschudde stemmen",
     "k_step_runs_disagree": "te weinig herhalingen van de hele indeling vonden groepen (minstens "
-                            "twee derde moet): niet herhaalbaar, geen duidelijke opiniegroepen",
+                            "twee derde moet groepen vinden): niet herhaalbaar, geen duidelijke "
+                            "opiniegroepen",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

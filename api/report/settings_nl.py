@@ -86,7 +86,8 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.restarts": (
         "Zo vaak wordt de hele indeling ten hoogste herhaald, elke keer met een eigen "
         "startgetal. Groepen worden alleen gepubliceerd als minstens twee derde van de "
-        "herhalingen groepen vindt, met het aantal dat de meeste daarvan vinden (bij gelijkspel "
+        "herhalingen groepen vindt, met het aantal groepen dat de meeste daarvan vinden (bij "
+        "gelijkspel "
         "het kleinste); anders zijn er geen duidelijke groepen. De herhalingen stoppen zodra "
         "dat vaststaat."),
     "GroupingSettings.split_alpha": (

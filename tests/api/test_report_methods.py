@@ -586,10 +586,10 @@ def test_groups_too_few_runs_found_are_written_as_runs_disagree(lang: str) -> No
     st = result.clustering.stability
     assert st is not None and result.k == 1
     steps = [*st.steps, KStep(4, 1, None, "4 of 8 runs", "runs_disagree")]
-    split = replace(result, clustering=replace(result.clustering, stability=replace(
+    disagreeing = replace(result, clustering=replace(result.clustering, stability=replace(
         st, steps=steps, restarts=(4, 1, 4, 1, 4, 4, 1, 1))))
     words = strings(lang)
-    text = stability_words(split, words, settings)
+    text = stability_words(disagreeing, words, settings)
     assert text is not None and text["uncertain"] and not text["clear"]
     assert f"4 → 1: {words['k_step_runs_disagree']}" in text["steps"]
     assert "k = 4, 1, 4, 1, 4, 4, 1, 1" in text["text"]

@@ -116,6 +116,22 @@ def test_a_vector_does_not_depend_on_the_texts_beside_it(model):
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
 
 
+def test_texts_of_one_token_length_share_a_pass_and_keep_their_vectors_to_the_bit(model):
+    """A pass holds windows of one length only (no padding), so whichever texts are embedded
+    together, each text's vector is the one it gets alone (a draft checked alone against seeds
+    embedded in a batch is compared on equal terms)."""
+    words = ["zorg", "wijk", "huis", "arts", "bus", "tuin", "school", "kind"]
+    texts = [f"de {a} en de {b} in de stad" for a in words for b in words if a != b]
+    by_length: dict[int, list[str]] = {}
+    for text in texts:
+        by_length.setdefault(len(model.tokenizer.content_ids("passage: " + text)), []).append(text)
+    same = max(by_length.values(), key=len)
+    assert len(same) >= 8
+    alone = np.vstack([model.passages([text]) for text in same])
+    assert np.array_equal(model.passages(same), alone)
+    assert np.array_equal(model.passages([*texts, *same])[len(texts):], alone)
+
+
 def test_bfloat16_products_where_the_cpu_multiplies_them(model):
     """The default takes bfloat16 products (half the CPU) only on CPUs that have them natively;
     oneDNN's caches are capped (otherwise each pass's shapes stayed, ~80 MB per 2,000 texts)."""
