@@ -742,6 +742,37 @@ def _option_stems(tokens: list[str], language: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=8192)
+def _contrast_clauses(text: str, language: str) -> list[list[str]]:
+    """The clauses' words as :func:`contrasted_options` and :func:`preference` read them
+    ("i.p.v." as one word, separable verbs joined)."""
+    return [_joined_separable(c, language)
+            for c in clause_words(text.replace("i.p.v.", "ipv"), language)]
+
+
+def _contrast_sides(clauses: list[list[str]], index: int,
+                    language: str) -> tuple[list[str], list[str]] | None:
+    """The words of the chosen and of the rejected side where clause ``index`` holds a phrase of
+    :data:`CONTRAST_PHRASES`, else None: the words after the phrase are rejected; the chosen
+    side is the clauses after it where the statement opens with the phrase ("In plaats van Y,
+    X"), else everything before the phrase ("X in plaats van Y", "X, in plaats van Y").
+
+    >>> clauses = _contrast_clauses("Geld naar de bibliotheek, in plaats van het zwembad.", "nl")
+    >>> _contrast_sides(clauses, 1, "nl")
+    (['geld', 'naar', 'de', 'bibliotheek'], ['het', 'zwembad'])
+    """
+    clause = clauses[index]
+    for phrase in CONTRAST_PHRASES[language]:
+        span = phrase.split()
+        for i in range(len(clause) - len(span) + 1):
+            if clause[i:i + len(span)] != span:
+                continue
+            rejected = clause[i + len(span):]
+            if i == 0 and index == 0:  # "In plaats van Y, X"
+                return [t for c in clauses[1:] for t in c], rejected
+            return [t for c in clauses[:index] for t in c] + clause[:i], rejected
+    return None
+
+
 def contrasted_options(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
     """The content stems of the option a statement chooses and of the one it rejects, when it
     sets two against each other (the constructions of :func:`contrasts_options`); else None.
@@ -756,20 +787,12 @@ def contrasted_options(text: str) -> tuple[frozenset[str], frozenset[str]] | Non
     (['gel', 'jaar', 'risico'], ['behandel'])
     """
     language = detect_language(text)
-    clauses = [_joined_separable(c, language)
-               for c in clause_words(text.replace("i.p.v.", "ipv"), language)]
-    for index, clause in enumerate(clauses):
-        for phrase in CONTRAST_PHRASES[language]:
-            span = phrase.split()
-            for i in range(len(clause) - len(span) + 1):
-                if clause[i:i + len(span)] != span:
-                    continue
-                rejected = _option_stems(clause[i + len(span):], language)
-                if i == 0:  # "In plaats van Y, X"
-                    later = [t for c in clauses[index + 1:] for t in c]
-                    return _option_stems(later, language), rejected
-                earlier = [t for c in clauses[:index] for t in c] + clause[:i]
-                return _option_stems(earlier, language), rejected
+    clauses = _contrast_clauses(text, language)
+    for index in range(len(clauses)):
+        sides = _contrast_sides(clauses, index, language)
+        if sides is not None:
+            chosen, rejected = sides
+            return _option_stems(chosen, language), _option_stems(rejected, language)
     negation, but = _NOT[language], _BUT[language]
     only, also = _ALSO[language]
     for previous, clause in itertools.pairwise(clauses):
@@ -1062,19 +1085,14 @@ def preference(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     True
     """
     language = detect_language(text)
-    clauses = [_joined_separable(c, language)
-               for c in clause_words(text.replace("i.p.v.", "ipv"), language)]
+    clauses = _contrast_clauses(text, language)
     earlier: list[str] = []
     for index, clause in enumerate(clauses):
-        for phrase in CONTRAST_PHRASES[language]:
-            span = phrase.split()
-            for i in range(len(clause) - len(span) + 1):
-                if clause[i:i + len(span)] != span:
-                    continue
-                rejected = _preference_words(clause[i + len(span):], True)
-                chosen = (_preference_words([t for c in clauses[index + 1:] for t in c]) if i == 0
-                          else _preference_words(earlier + clause[:i]))
-                return (tuple(chosen), tuple(rejected)) if chosen and rejected else None
+        sides = _contrast_sides(clauses, index, language)
+        if sides is not None:
+            chosen = _preference_words(sides[0])
+            rejected = _preference_words(sides[1], True)
+            return (tuple(chosen), tuple(rejected)) if chosen and rejected else None
         for i in _thans(clause, language):
             comparative = [w for w in clause[max(0, i - PREFERENCE_REACH):i]
                            if w in _MORE_LESS[language] or (len(w) > 4 and w.endswith("er"))]
