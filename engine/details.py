@@ -684,10 +684,11 @@ def _thans(clause: Sequence[str], language: str) -> list[int]:
     return [i for i, token in enumerate(clause) if token == _THAN[language]]
 
 
-def _comparatives(clause: Sequence[str], i: int, language: str) -> list[str]:
-    """The comparatives within :data:`_COMPARATIVE_REACH` words before position ``i`` of a
-    clause ("meer", "minder" or a word ending in -er), in order."""
-    return [w for w in clause[max(0, i - _COMPARATIVE_REACH):i]
+def _comparatives(clause: Sequence[str], i: int, language: str,
+                  reach: int = _COMPARATIVE_REACH) -> list[str]:
+    """The comparatives within ``reach`` words before position ``i`` of a clause ("meer",
+    "minder" or a word ending in -er), in order."""
+    return [w for w in clause[max(0, i - reach):i]
             if w in _MORE_LESS[language] or (len(w) > 4 and w.endswith("er"))]
 
 
@@ -741,7 +742,6 @@ def _option_stems(tokens: list[str], language: str) -> frozenset[str]:
     return frozenset(stem(t) for t in tokens if is_content_word(t, POLARITY_WORDS))
 
 
-@functools.lru_cache(maxsize=8192)
 def _contrast_clauses(text: str, language: str) -> list[list[str]]:
     """The clauses' words as :func:`contrasted_options` and :func:`preference` read them
     ("i.p.v." as one word, separable verbs joined)."""
@@ -773,6 +773,7 @@ def _contrast_sides(clauses: list[list[str]], index: int,
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def contrasted_options(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
     """The content stems of the option a statement chooses and of the one it rejects, when it
     sets two against each other (the constructions of :func:`contrasts_options`); else None.
@@ -1094,8 +1095,7 @@ def preference(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
             rejected = _preference_words(sides[1], True)
             return (tuple(chosen), tuple(rejected)) if chosen and rejected else None
         for i in _thans(clause, language):
-            comparative = [w for w in clause[max(0, i - PREFERENCE_REACH):i]
-                           if w in _MORE_LESS[language] or (len(w) > 4 and w.endswith("er"))]
+            comparative = _comparatives(clause, i, language, PREFERENCE_REACH)
             if not comparative:
                 continue
             after = clause[i + 1:]
