@@ -98,7 +98,6 @@ __all__ = [
     "consensus",
     "consensus_k",
     "forced_groups",
-    "majority_settled",
     "restart_seeds",
     "runs_settled",
     "stable_groups",
@@ -1114,25 +1113,6 @@ def runs_settled(ks: Sequence[int], runs: int) -> bool:
         return False
     need, found = _groups_needed(runs), sum(k >= 2 for k in ks)
     return found >= need or n - found > runs - need
-
-
-def majority_settled(ks: Sequence[int], runs: int) -> bool:
-    """True when no outcome of the ``runs - len(ks)`` runs still to come can change
-    :func:`_majority` of ``ks`` (the rule of sessions 13-18, kept for the benchmarks).
-
-    >>> majority_settled([2, 2], 3), majority_settled([2, 1], 3), majority_settled([2], 3)
-    (True, False, False)
-    """
-    left = runs - len(ks)
-    if left <= 0:
-        return True
-    counts = Counter(ks)
-    lead = _majority(ks)
-    # The worst case for the lead: every run still to come finds one rival (a k seen so far,
-    # or one not seen yet, which may be smaller and so win a tie).
-    rivals = [(counts[k], k) for k in counts if k != lead] + [(0, -1)]
-    return all(counts[lead] > n + left or (counts[lead] == n + left and lead < k)
-               for n, k in rivals)
 
 
 def _disagree_step(ks: Sequence[int], runs: int) -> KStep:
