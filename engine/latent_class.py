@@ -117,6 +117,20 @@ class Votes:
             self.weight[rows],
         )
 
+    def weight_total(self) -> float:
+        """The participants' total weight (the leniency's variance is a mean over it)."""
+        total = self.weight.sum()
+        if total == 0.0:
+            raise ZeroDivisionError("the participants' weights sum to zero")
+        return total
+
+    def leniency_variance(self, second_moment: np.ndarray, total: float) -> float:
+        """The leniency prior's variance at its EM update: the participants' weighted mean of
+        ``second_moment`` (each leniency's estimate squared plus its posterior variance), floored
+        at :data:`TAU_FLOOR` squared; ``total`` is :meth:`weight_total`. Computed as
+        ``np.average(second_moment, weights=self.weight)`` does, without its checks."""
+        return max(float((second_moment * self.weight).sum() / total), TAU_FLOOR**2)
+
     def weighted(self, weight: np.ndarray) -> Votes:
         """The same votes with other participant weights."""
         return Votes(
@@ -258,17 +272,13 @@ def em(
     tau2 = tau**2
     n_votes = max(float(len(v.y)), 1.0)
     last, mean_ll, weights = -np.inf, -np.inf, np.full(k, 1.0 / k)
-    weight_sum = v.weight.sum()
-    if weight_sum == 0.0:
-        raise ZeroDivisionError("the participants' weights sum to zero")
+    weight_sum = v.weight_total()
     p = expit(_eta(v, logit, lean))
     for _ in range(max_iterations):
         mass = v.weight @ resp + 1.0
         weights = mass / mass.sum()
         logit, lean, precision = _newton_steps(v, p, resp, logit, lean, tau2)
-        # np.average(..., weights=v.weight) as it computes it, without its checks.
-        tau2 = max(float(((lean**2 + 1.0 / precision) * v.weight).sum() / weight_sum),
-                   TAU_FLOOR**2)
+        tau2 = v.leniency_variance(lean**2 + 1.0 / precision, weight_sum)
         p = expit(_eta(v, logit, lean))
         resp, ll = _responsibilities(v, p, weights)
         penalty = 0.5 * (lean**2 / tau2 + np.log(tau2))

@@ -252,9 +252,7 @@ def fit_trait(
     st_prior = np.full(d + 1, ridge)
     n_votes = max(float(len(v.y)), 1.0)
     w = v.weight[v.row]
-    weight_sum = v.weight.sum()
-    if weight_sum == 0.0:
-        raise ZeroDivisionError("the participants' weights sum to zero")
+    weight_sum = v.weight_total()
     last = -np.inf
     precision = np.zeros((v.n, d + 1, d + 1))
     mean_ll = -np.inf
@@ -276,11 +274,7 @@ def fit_trait(
             v.row, v.n, _design(statements, v.col), resid, info, participants, pa_prior
         )
         lean_var = np.linalg.inv(precision)[:, d, d]
-        # np.average(..., weights=v.weight) as it computes it, without its checks.
-        tau2 = max(
-            float(((participants[:, d] ** 2 + lean_var) * v.weight).sum() / weight_sum),
-            lc.TAU_FLOOR**2,
-        )
+        tau2 = v.leniency_variance(participants[:, d] ** 2 + lean_var, weight_sum)
         eta = _eta(statements, participants, v.row, v.col)
         prob = expit(eta)
         if lapse:
