@@ -57,9 +57,11 @@ import functools
 from .lexical import _stemmer, clause_words, detect_language, is_content_word, words
 from .polarity import NEGATION_SCOPE, NEGATIONS
 
-__all__ = ["ANTONYMS", "CONTRASTS", "COVERED_WORDS", "MIN_PREFIX_REST", "MIN_STEM",
-           "NEGATING_PREFIXES", "PAY_WORDS", "SELF_WORDS", "WITHDRAWAL_PHRASES", "actor_withdrawn",
-           "antonym_conflict", "payer_reversal", "pays_self"]
+__all__ = ["ANTONYMS", "CHOICE_PAIRS", "CHOICE_WORDS", "CONTRASTS", "COVERED_WORDS",
+           "DECISION_WORDS", "MIN_PREFIX_REST", "MIN_STEM", "NEGATING_PREFIXES", "PAY_WORDS",
+           "SELF_WORDS", "STANCE_LANGUAGES", "WITHDRAWAL_PHRASES", "actor_withdrawn",
+           "antonym_conflict", "choice_left", "endorses_current_state", "leaves_choice",
+           "payer_reversal", "pays_self", "status_quo_endorsed"]
 
 #: Shortest stem that matches by stem; shorter ones match by word form only.
 MIN_STEM = 5
@@ -419,4 +421,166 @@ def actor_withdrawn(a: str, b: str) -> bool:
                     and any(s & subject and not w for s, w in other)
                     and not any(s & subject and w for s, w in other)):
                 return True
+    return False
+
+
+#: Languages whose flag reads a stance reversed without a negation word (:func:`choice_left`,
+#: :func:`status_quo_endorsed`, session 20, flag17t): their phrases are Dutch, and they were
+#: chosen and measured on Dutch only, so English and German flags are unchanged by construction.
+STANCE_LANGUAGES = frozenset({"nl"})
+#: Who decides (session 20, flag17t): verbs of deciding and choosing that, with a self word
+#: (:data:`SELF_WORDS`) within :data:`_CHOICE_REACH` words in the same clause, leave the matter
+#: to the person ("moeten zelf bepalen hoeveel uur", "zelf kunnen kiezen", "moet je zelf weten",
+#: "zelf uitzoeken", "zelf verantwoordelijk"). General Dutch, not words of a development set.
+DECISION_WORDS = _forms(
+    "bepalen bepaalt bepaal beslissen beslist beslis kiezen kiest kies koos kozen uitzoeken "
+    "uitzoekt weten weet meebeslissen meebeslist meebepalen verantwoordelijk")
+#: Words and word pairs that leave a choice to the person without a self word: "eigen keuze",
+#: "vrije keuze", "keuzevrijheid", "zeggenschap", "vrijwillig", "eigen verantwoordelijkheid".
+CHOICE_WORDS = _forms("keuzevrijheid zeggenschap vrijwillig")
+CHOICE_PAIRS = frozenset({("eigen", "keuze"), ("vrije", "keuze"),
+                          ("eigen", "verantwoordelijkheid")})
+_CHOICE_REACH = 3
+#: Word beginnings that show a statement speaks of the person's own part or choice at all
+#: (a self word, "eigen", "keuze", "kiezen", "vrij", "regie", "beslissen", "bepalen", ...): a
+#: statement with one never reverses a choice left to the person (:func:`choice_left`).
+_CHOICE_MENTIONS = ("zelf", "zichzelf", "eigen", "keuze", "kiez", "kies", "koos", "kozen", "vrij",
+                    "zeggenschap", "regie", "beslis", "bepal", "bepaal", "verantwoordelijk")
+
+
+@functools.lru_cache(maxsize=8192)
+def leaves_choice(text: str) -> bool:
+    """Whether a Dutch statement leaves the matter to the person: a self word within
+    :data:`_CHOICE_REACH` words of a verb of :data:`DECISION_WORDS` in one clause ("scholieren
+    moeten zelf bepalen hoeveel uur ze werken", "dat moet je zelf weten"), or a word or word pair
+    of :data:`CHOICE_WORDS` / :data:`CHOICE_PAIRS` ("dat is hun eigen keuze", "vrijwillig").
+
+    >>> leaves_choice("Bewoners moeten zelf kunnen kiezen hoe laat ze eten.")
+    True
+    >>> leaves_choice("De gemeente moet zelf het contact zoeken.")
+    False
+    """
+    for clause in clause_words(text, "nl"):
+        for i, token in enumerate(clause):
+            if token in CHOICE_WORDS or (i and (clause[i - 1], token) in CHOICE_PAIRS):
+                return True
+            if token in SELF_WORDS and DECISION_WORDS.intersection(
+                    clause[max(0, i - _CHOICE_REACH):i + _CHOICE_REACH + 1]):
+                return True
+    return False
+
+
+def choice_left(a: str, b: str) -> bool:
+    """Whether one Dutch statement leaves to the person (:func:`leaves_choice`) what the other
+    settles for them, a category rather than a word pair: "scholieren moeten zelf bepalen
+    hoeveel uur ze naast school werken" against "scholieren zouden max 12 uur per week mogen
+    werken"; "bij je 18e moet je je zorgverzekering zelf uitzoeken" against "... moet automatisch
+    goed geregeld worden". The other statement must not speak of the person's own part or
+    choice at all (no word beginning as in :data:`_CHOICE_MENTIONS`: a paraphrase keeps the
+    choice in some word, "zelf", "eigen", "keuze", "vrij"), so the rule asks much of one side
+    and little of the other; a rule imposed, an arrangement provided or another actor deciding
+    ("de gemeente moet bepalen") are not read themselves. Dutch only (:data:`STANCE_LANGUAGES`).
+
+    Limits: the choice must be named with a self word near a verb of deciding, or a phrase of
+    :data:`CHOICE_WORDS` / :data:`CHOICE_PAIRS` ("het is aan de patiënt" is not read); a
+    statement that names the choice only to deny it ("niet zelf kunnen kiezen") counts as
+    leaving it, so the two readings of a negated choice depend on the negation checks; a
+    paraphrase that drops every word of the choice ("mogen werken zoveel ze willen") is
+    refused. Measured in benchmarks/RESULTS.md, "Session 20, flag17t".
+
+    >>> choice_left("Scholieren moeten zelf bepalen hoeveel uur ze werken.",
+    ...             "Scholieren mogen maximaal tien uur per week werken.")
+    True
+    >>> choice_left("Scholieren moeten zelf bepalen hoeveel uur ze werken.",
+    ...             "Hoeveel uur ze werken is de eigen keuze van scholieren.")
+    False
+    """
+    if detect_language(a) not in STANCE_LANGUAGES or detect_language(b) not in STANCE_LANGUAGES:
+        return False
+    for one, other in ((a, b), (b, a)):
+        if leaves_choice(one) and not any(t.startswith(_CHOICE_MENTIONS) for t in words(other)):
+            return True
+    return False
+
+
+#: The current state endorsed (session 20, flag17t): verbs of staying or keeping that, after
+#: "zo" (one filler word between allowed: "dat kan gwn zo blijven"), say the matter is fine as
+#: it is.
+_KEEP_VERBS = _forms("blijven blijft blijf gebleven houden houdt gehouden laten laat gelaten")
+_KEEP_FILLERS = _forms("gwn gewoon ook maar prima best rustig")
+#: "terecht" after a form of kunnen or komen is reaching a place ("bij de huisarts terecht
+#: kunnen", "komen in de sloot terecht"), not "justified".
+_REACH_VERBS = _forms(
+    "kan kun kunt kunnen kon konden komen komt kom kwam kwamen gekomen")
+#: Word beginnings that show a statement speaks of keeping or of a state being fine at all
+#: (terecht, blijven, houden, behouden, handhaven, laten, prima, genoeg, voldoende, redelijk,
+#: eerlijk, logisch, normaal, "mis", "zoals"): a statement with one never reverses an
+#: endorsement of the current state (:func:`status_quo_endorsed`).
+_KEEP_MENTIONS = ("terecht", "blijv", "blijf", "gebleven", "houd", "hield", "behoud", "handhaaf",
+                  "handhav", "laat", "laten", "gelaten", "prima", "genoeg", "voldoende",
+                  "redelijk", "eerlijk", "logisch", "normaal", "mis", "zoals")
+
+
+@functools.lru_cache(maxsize=8192)
+def endorses_current_state(text: str) -> bool:
+    """Whether a Dutch statement says the matter is fine as it is: "zo" before a verb of
+    staying or keeping ("dat kan gwn zo blijven", "laat het zo", "zo houden"), such a verb before
+    "zoals" ("blijven zoals het is"), "prima zo" / "goed zo", "niks / niets mis mee / aan", or
+    "terecht" as justified ("het is terecht dat ...") in a clause without a form of kunnen or
+    komen (:data:`_REACH_VERBS`: "bij de huisarts terecht kunnen" is reaching a place).
+
+    >>> endorses_current_state("De eigen bijdrage is niet hoog, dat kan gewoon zo blijven.")
+    True
+    >>> endorses_current_state("Je moet hier binnen twee dagen bij de huisarts terecht kunnen.")
+    False
+    """
+    for clause in clause_words(text, "nl"):
+        for i, token in enumerate(clause):
+            after = clause[i + 1:i + 3]
+            if token == "terecht" and not _REACH_VERBS.intersection(clause):
+                return True
+            if token == "zo" and after and (after[0] in _KEEP_VERBS or (
+                    after[0] in _KEEP_FILLERS and after[1:] and after[1] in _KEEP_VERBS)):
+                return True
+            if token in _KEEP_VERBS and after[:1] == ("zoals",):
+                return True
+            if token in ("prima", "goed") and after[:1] == ("zo",) and len(clause) == i + 2:
+                return True
+            if (token == "mis" and i and clause[i - 1] in ("niks", "niets")
+                    and after[:1] in (("mee",), ("aan",))):
+                return True
+    return False
+
+
+def status_quo_endorsed(a: str, b: str) -> bool:
+    """Whether one Dutch statement endorses the current state (:func:`endorses_current_state`:
+    "dat kan gwn zo blijven", "het is terecht dat ...", "prima zo") and the other does not speak
+    of keeping or of a state being fine at all (no word beginning as in
+    :data:`_KEEP_MENTIONS`): a category rather than a word pair, an endorsement against a demand
+    for change or a complaint about the same thing ("de eigen bijdrage moet lager" / "is niet
+    hoog, dat kan zo blijven"; "wordt bijna nooit vergoed, terwijl je er fit van wordt" / "het
+    is terecht dat die bijna nooit wordt vergoed"). The encoder scores such pairs as high as
+    paraphrases, and they carry no negation word the polarity checks could read. Dutch only
+    (:data:`STANCE_LANGUAGES`).
+
+    Limits: the endorsement must be named with the phrases above ("dat is prima geregeld",
+    "dat werkt goed", "is genoeg" are not read; "genoeg" and "prima" are state words of
+    :mod:`engine.polarity`); a paraphrase of an endorsement that drops every keeping word
+    ("hoeft niet te veranderen") is refused; "terecht" in a clause that also reaches a place
+    ("terecht dat je daar terecht kunt") is not read as justified. Measured in
+    benchmarks/RESULTS.md, "Session 20, flag17t".
+
+    >>> status_quo_endorsed("De eigen bijdrage voor een bril moet omlaag.",
+    ...                     "De eigen bijdrage voor een bril is niet hoog, dat kan zo blijven.")
+    True
+    >>> status_quo_endorsed("De eigen bijdrage voor een bril moet blijven zoals hij is.",
+    ...                     "De eigen bijdrage voor een bril kan gewoon zo blijven.")
+    False
+    """
+    if detect_language(a) not in STANCE_LANGUAGES or detect_language(b) not in STANCE_LANGUAGES:
+        return False
+    for one, other in ((a, b), (b, a)):
+        if endorses_current_state(one) and not any(
+                t.startswith(_KEEP_MENTIONS) for t in words(other)):
+            return True
     return False

@@ -211,7 +211,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .antonyms import actor_withdrawn, antonym_conflict, payer_reversal
+from .antonyms import (
+    actor_withdrawn,
+    antonym_conflict,
+    choice_left,
+    payer_reversal,
+    status_quo_endorsed,
+)
 from .details import (
     PREFERENCE_LANGUAGES,
     changed_in_copy,
@@ -441,7 +447,10 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
     (:func:`engine.details.reversed_comparison`), an excess is denied
     (:func:`engine.polarity.excess_denied`), matching clauses state fine and a problem
     (:func:`engine.polarity.clause_states_reversed`), an actor stays out in one and acts in the
-    other (:func:`engine.antonyms.actor_withdrawn`), the runner-up is close
+    other (:func:`engine.antonyms.actor_withdrawn`), one leaves to the person what the other
+    settles (:func:`engine.antonyms.choice_left`), one endorses the current state where the
+    other never speaks of keeping it (:func:`engine.antonyms.status_quo_endorsed`; both Dutch
+    only), the runner-up is close
     (:func:`close_runner_up`), or the longer one is too long to judge
     (:func:`too_long_to_flag`; not with ``length_limit`` False: :func:`_check` then applies the
     limit with its exception, :func:`long_claim_kept`).
@@ -485,6 +494,8 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or exchanged_elements(new_text, texts[best])
             or clause_states_reversed(new_text, texts[best])
             or actor_withdrawn(new_text, texts[best])
+            or choice_left(new_text, texts[best])
+            or status_quo_endorsed(new_text, texts[best])
             or close_runner_up(new_text, scores, settings)
             or (length_limit and too_long_to_flag(new_text, texts[best], settings))):
         return None
