@@ -33,6 +33,17 @@ Who acts (session 18, :func:`actor_withdrawn`): an actor that stays out in one s
 gemeente moet daar buiten blijven") and is the subject of a claim in the other ("de gemeente moet
 een deel betalen"). "op slot" is read as closed, the opposite of "open".
 
+Two stances (session 20, flag17t), categories rather than word pairs, Dutch only
+(:data:`STANCE_LANGUAGES`): **who decides** (:func:`choice_left`), a matter left to the person
+("scholieren moeten zelf bepalen hoeveel uur ze werken", "eigen keuze", "vrijwillig") against a
+statement that never speaks of the person's own part or choice ("mogen max 12 uur per week
+werken", "moet automatisch geregeld worden"); and **the current state endorsed**
+(:func:`status_quo_endorsed`), "dat kan zo blijven", "het is terecht dat ...", "prima zo"
+against a statement that never speaks of keeping anything or of a state being fine ("moet
+lager", "wordt bijna nooit vergoed, terwijl ..."). Each asks a named phrase of one side and only
+the absence of a whole family of words of the other, so that a paraphrase, which keeps the
+stance in some word, is not refused.
+
 A text naming **both sides** of a reversal ("Medicijnen moet je zelf ophalen; thuisbezorgen is te
 duur") takes one side against the other: it conflicts with a text naming one side, unless that
 text names both too. For the contrast pairs (:data:`CONTRASTS`: dezelfde / andere, gelijk /

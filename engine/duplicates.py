@@ -202,6 +202,16 @@ outside the low-pole words ("jonger" / "ouder") reads as the same direction; and
 puts any two nouns of one kind close, so an antonym with a denial ("thuisblijven" / "niet naar
 huis gestuurd") and a same-frame claim about another object (another diet, another group) are
 still not seen by it (benchmarks/RESULTS.md, "Session 19, flag17s").
+
+Session 20 (flag17t) adds two more categories, read from words, Dutch only, for the flag only:
+**a choice left to the person** against a statement that never speaks of the person's own part
+(:func:`engine.antonyms.choice_left`: "scholieren moeten zelf bepalen hoeveel uur ze werken" /
+"scholieren zouden max 12 uur per week mogen werken"), and **the current state endorsed**
+against a statement that never speaks of keeping it (:func:`engine.antonyms.status_quo_endorsed`:
+"de eigen bijdrage is niet hoog, dat kan zo blijven" / "de eigen bijdrage moet lager"). The
+encoder scores such pairs 0.93-0.98, as high as paraphrases. Chosen on sets 6-25 and checked on
+26-40; the examples that suggested them are of sets 38 and 40 (benchmarks/RESULTS.md, "Session
+20, flag17t").
 """
 
 from __future__ import annotations
