@@ -451,6 +451,7 @@ DECISION_WORDS = _forms(
 CHOICE_WORDS = _forms("keuzevrijheid zeggenschap vrijwillig")
 CHOICE_PAIRS = frozenset({("eigen", "keuze"), ("vrije", "keuze"),
                           ("eigen", "verantwoordelijkheid")})
+#: Words on either side of a self word within which a verb of deciding leaves the choice.
 _CHOICE_REACH = 3
 #: Word beginnings that show a statement speaks of the person's own part or choice at all
 #: (a self word, "eigen", "keuze", "kiezen", "vrij", "regie", "beslissen", "bepalen", ...): a
@@ -497,7 +498,13 @@ def choice_left(a: str, b: str) -> bool:
     statement that names the choice only to deny it ("niet zelf kunnen kiezen") counts as
     leaving it, so the two readings of a negated choice depend on the negation checks; a
     paraphrase that drops every word of the choice ("mogen werken zoveel ze willen") is
-    refused. Measured in benchmarks/RESULTS.md, "Session 20, flag17t".
+    refused; an actor's own decision ("de huisarts moet zelf beslissen, niet de assistente")
+    reads as a choice left to the person.
+
+    Measured on own-seed pairs of the 40 Dutch development sets (session 20, flag17t): true for
+    10 opposites (6 of sets 6-25, 4 of sets 26-40) and no paraphrase (0 of 454), and for no
+    duplicate of the labelled pair sets; of the flags on the 40 sets it removes two, the
+    opposites of set 40 that suggested it (benchmarks/RESULTS.md, "Session 20, flag17t").
 
     >>> choice_left("Scholieren moeten zelf bepalen hoeveel uur ze werken.",
     ...             "Scholieren mogen maximaal tien uur per week werken.")
@@ -515,9 +522,11 @@ def choice_left(a: str, b: str) -> bool:
 
 
 #: The current state endorsed (session 20, flag17t): verbs of staying or keeping that, after
-#: "zo" (one filler word between allowed: "dat kan gwn zo blijven"), say the matter is fine as
+#: "zo" (one filler word between allowed: "zo gewoon blijven"), say the matter is fine as
 #: it is.
 _KEEP_VERBS = _forms("blijven blijft blijf gebleven houden houdt gehouden laten laat gelaten")
+#: Words allowed between "zo" and the verb of staying ("dat kan gwn zo blijven" has none, "zo
+#: gewoon houden" one).
 _KEEP_FILLERS = _forms("gwn gewoon ook maar prima best rustig")
 #: "terecht" after a form of kunnen or komen is reaching a place ("bij de huisarts terecht
 #: kunnen", "komen in de sloot terecht"), not "justified".
@@ -535,7 +544,7 @@ _KEEP_MENTIONS = ("terecht", "blijv", "blijf", "gebleven", "houd", "hield", "beh
 @functools.lru_cache(maxsize=8192)
 def endorses_current_state(text: str) -> bool:
     """Whether a Dutch statement says the matter is fine as it is: "zo" before a verb of
-    staying or keeping ("dat kan gwn zo blijven", "laat het zo", "zo houden"), such a verb before
+    staying or keeping ("dat kan gwn zo blijven", "zo houden", "zo laten"), such a verb before
     "zoals" ("blijven zoals het is"), "prima zo" / "goed zo", "niks / niets mis mee / aan", or
     "terecht" as justified ("het is terecht dat ...") in a clause without a form of kunnen or
     komen (:data:`_REACH_VERBS`: "bij de huisarts terecht kunnen" is reaching a place).
@@ -578,8 +587,12 @@ def status_quo_endorsed(a: str, b: str) -> bool:
     "dat werkt goed", "is genoeg" are not read; "genoeg" and "prima" are state words of
     :mod:`engine.polarity`); a paraphrase of an endorsement that drops every keeping word
     ("hoeft niet te veranderen") is refused; "terecht" in a clause that also reaches a place
-    ("terecht dat je daar terecht kunt") is not read as justified. Measured in
-    benchmarks/RESULTS.md, "Session 20, flag17t".
+    ("terecht dat je daar terecht kunt") is not read as justified.
+
+    Measured on own-seed pairs of the 40 Dutch development sets (session 20, flag17t): true for
+    3 opposites (1 of sets 6-25, 2 of set 38) and no paraphrase (0 of 454), and for no pair of
+    the labelled pair sets; of the flags on the 40 sets it removes two, the opposites of set 38
+    that suggested it (benchmarks/RESULTS.md, "Session 20, flag17t").
 
     >>> status_quo_endorsed("De eigen bijdrage voor een bril moet omlaag.",
     ...                     "De eigen bijdrage voor een bril is niet hoog, dat kan zo blijven.")
