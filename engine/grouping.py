@@ -61,9 +61,16 @@ a little with more groups. Here a group is published only when the votes support
    line a single run's verdict is a draw. The whole grouping is run up to
    ``GroupingSettings.restarts`` times with seeds of its own (:func:`restart_seeds`), and groups
    are published only where at least two thirds of the runs find groups, at the k most of those
-   runs find (:func:`consensus_k`; the runs stop once that is settled, :func:`runs_settled`);
-   otherwise there are no clear opinion groups and the step "runs_disagree" says how many runs
-   found which k (benchmarks/RESULTS.md, session 19 g15x).
+   runs find (:func:`consensus_k`); otherwise there are no clear opinion groups and the step
+   "runs_disagree" says how many runs found which k (benchmarks/RESULTS.md, session 19 g15x).
+   The number of groups must be reproducible too, not only that there are groups: the runs stop
+   once both are settled (:func:`runs_settled`): whether two thirds find groups, and which k
+   most of the group-finding runs found, can no longer change whatever the remaining runs find
+   (:func:`_k_settled`; before session 20, 2 3 4 2 3 4 stopped at k = 2, found by 2 of 6).
+   Where the published k is still found by fewer than half of the group-finding runs, the step
+   "runs_split" says that the number of groups is uncertain (:func:`_split_step`; the k most
+   found is kept: a smaller k was found by even fewer runs; benchmarks/RESULTS.md, session 20
+   g15y).
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
