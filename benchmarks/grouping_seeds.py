@@ -50,7 +50,8 @@ def room_row(name: str, records: Sequence[dict[str, Any]],
              labels: Sequence[np.ndarray]) -> tuple[str, ...]:
     """One table row from a room's records (one per grouping seed) and published labels.
 
-    >>> recs = [{"k": 1, "runs": [1, 1], "cpu_s": 0.5}, {"k": 1, "runs": [2, 1, 1, 1], "cpu_s": 1.5}]
+    >>> recs = [{"k": 1, "runs": [1, 1], "cpu_s": 0.5},
+    ...         {"k": 1, "runs": [2, 1, 1, 1], "cpu_s": 1.5}]
     >>> room_row("r", recs, [np.array([0, 0, -1]), np.array([0, 0, 0])])
     ('r', '1 1', '1.00 / 1.00', '1.00', '2-4', '1 x5, 2 x1')
     """
