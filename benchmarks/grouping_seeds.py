@@ -1,21 +1,30 @@
-"""Issue 15: does the grouping's *own* seed decide the groups? (session 13, rs15)
+"""Issue 15: does the grouping's *own* seed decide the groups? (sessions 13 rs15, 19 g15x, 20 g15y)
 
 ``analyze --seed`` cannot move the published groups (:mod:`benchmarks.seed_audit`): the
-grouping has its own fixed seed (``GroupingSettings.random_state``). Its tests are Monte Carlo
-comparisons, though, so a borderline room's k could turn on that one fixed value. This runs every
-room of :func:`benchmarks.seed_audit.rooms` at grouping seeds 0..N-1 (analysis seed 0, bridging
-off), once as a single run of the grouping (``restarts=1``) and once with the default consensus of
-runs (``GroupingSettings.restarts``), and prints each seed's k, the smallest and mean ARI over the
-pairs of seeds (participants grouped by both) and the seconds per analysis.
+grouping has its own seed (``GroupingSettings.random_state``). Its tests are Monte Carlo
+comparisons, so a single run's verdict in a borderline room is a draw; the default publishes the
+consensus of up to ``GroupingSettings.restarts`` runs (:func:`engine.grouping.consensus_k`).
+This runs every room of :func:`benchmarks.seed_audit.rooms` at grouping seeds 0..N-1 with the
+default settings (analysis seed 0, bridging off) and prints, per room: the published k at each
+seed, the smallest and mean ARI over the pairs of seeds (participants grouped by both; k = 1
+against k = 1 is 1), the CPU seconds per analysis (``time.process_time``: the machine is shared),
+the fewest and most runs an analysis made, and every run's k over all seeds (``k x count``).
+``--jsonl`` writes one line per room and seed (k, every run's k, steps, CPU s) for rules to be
+recomputed from the recorded runs (the seeds of the first runs do not depend on ``restarts``).
 
-Run: ``python -m benchmarks.grouping_seeds [--seeds N]`` (default 9; about 10 minutes on a quiet
-2-core machine).
+Run: ``python -m benchmarks.grouping_seeds [--seeds N] [--jsonl OUT]`` (default 10; about
+15 CPU minutes).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,37 +33,81 @@ from benchmarks.seed_audit import pair_aris, rooms
 from meedenken.engine import AnalysisSettings, VoteMatrix, analyze
 from meedenken.engine.settings import GroupingSettings
 
+HEADERS = ("room", "k at grouping seeds", "min / mean ARI", "CPU s", "runs", "every run's k")
 
-def _over_seeds(matrix: VoteMatrix, seeds: range, restarts: int | None) -> tuple[str, str, float]:
-    """(k per grouping seed, "min / mean" ARI, seconds per analysis)."""
-    ks, labels = [], []
-    start = time.perf_counter()
+
+def run_counts(runs: Iterable[Sequence[int]]) -> str:
+    """Every run's k over all analyses, most frequent first (ties: the smaller k).
+
+    >>> run_counts([[1, 1], [2, 1, 2, 2], [2, 2, 2]])
+    '2 x6, 1 x3'
+    """
+    counts = Counter(k for ks in runs for k in ks)
+    return ", ".join(f"{k} x{n}" for k, n in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+
+
+def room_row(name: str, records: Sequence[dict[str, Any]],
+             labels: Sequence[np.ndarray]) -> tuple[str, ...]:
+    """One table row from a room's records (one per grouping seed) and published labels.
+
+    >>> recs = [{"k": 1, "runs": [1, 1], "cpu_s": 0.5},
+    ...         {"k": 1, "runs": [2, 1, 1, 1], "cpu_s": 1.5}]
+    >>> room_row("r", recs, [np.array([0, 0, -1]), np.array([0, 0, 0])])
+    ('r', '1 1', '1.00 / 1.00', '1.00', '2-4', '1 x5, 2 x1')
+    """
+    aris = pair_aris(list(labels)) or [1.0]
+    sizes = [len(r["runs"]) for r in records]
+    return (name, " ".join(str(r["k"]) for r in records),
+            f"{min(aris):.2f} / {np.mean(aris):.2f}",
+            f"{np.mean([r['cpu_s'] for r in records]):.2f}", f"{min(sizes)}-{max(sizes)}",
+            run_counts(r["runs"] for r in records))
+
+
+def analyse_room(name: str, matrix: VoteMatrix, seeds: Iterable[int],
+                 settings: GroupingSettings | None = None
+                 ) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
+    """The room analysed at each grouping seed: a record per seed and the published labels."""
+    base = settings or GroupingSettings()
+    records, labels = [], []
     for seed in seeds:
-        grouping = GroupingSettings(random_state=seed)
-        if restarts is not None:
-            grouping = grouping.with_(restarts=restarts)
-        found = analyze(matrix, AnalysisSettings(bridging=False, grouping=grouping),
+        start = time.process_time()
+        found = analyze(matrix, AnalysisSettings(bridging=False,
+                                                 grouping=base.with_(random_state=seed)),
                         random_state=0).clustering
-        ks.append(found.k)
+        cpu = time.process_time() - start
+        st = found.stability
+        records.append({
+            "room": name, "seed": seed, "k": int(found.k),
+            "clear": None if st is None else st.clear_groups,
+            "runs": [] if st is None else [int(k) for k in st.restarts],
+            "steps": [] if st is None else [f"{x.k_before}->{x.k_after}:{x.kind}"
+                                            for x in st.steps],
+            "cpu_s": cpu,
+        })
         labels.append(found.labels)
-    aris = pair_aris(labels)
-    return (" ".join(map(str, ks)), f"{min(aris):.2f} / {np.mean(aris):.2f}",
-            (time.perf_counter() - start) / len(seeds))
+    return records, labels
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=9, help="grouping seeds 0..N-1")
-    seeds = range(parser.parse_args(argv).seeds)
+    parser.add_argument("--seeds", type=int, default=10, help="grouping seeds 0..N-1")
+    parser.add_argument("--jsonl", type=Path, default=None,
+                        help="write one line per room and seed here")
+    args = parser.parse_args(argv)
     rows = []
-    for name, matrix in rooms():
-        single = _over_seeds(matrix, seeds, restarts=1)
-        runs = _over_seeds(matrix, seeds, restarts=None)
-        rows.append((name, *single, *runs))
-        print(rows[-1], flush=True)
-    print(markdown_table(
-        ("room", "k, one run", "min / mean ARI", "s", "k, consensus of runs", "min / mean ARI",
-         "s"), rows))
+    out = args.jsonl.open("w") if args.jsonl is not None else None
+    try:
+        for name, matrix in rooms():
+            records, labels = analyse_room(name, matrix, range(args.seeds))
+            if out is not None:
+                out.writelines(json.dumps(r) + "\n" for r in records)
+                out.flush()
+            rows.append(room_row(name, records, labels))
+            print(" | ".join(rows[-1]), flush=True)
+    finally:
+        if out is not None:
+            out.close()
+    print(markdown_table(HEADERS, rows))
 
 
 if __name__ == "__main__":

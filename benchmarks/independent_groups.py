@@ -314,6 +314,8 @@ def room_scores(spec: GroupSpec, seed: int, *, seed_check: bool = False,
                           else None),
         "held_out_z": None if st is None else st.held_out_z,
         "steps": [] if st is None else [f"{x.k_before}->{x.k_after}:{x.kind}" for x in st.steps],
+        # Every run of the grouping's k (GroupingSettings.restarts; session 20 g15y).
+        "runs": [] if st is None else [int(k) for k in st.restarts],
         # The classes against the continuous trait: each trait model's z, in words.
         "trait_step": None if st is None else next(
             (x.reason for x in st.steps if x.kind in (

@@ -61,9 +61,16 @@ a little with more groups. Here a group is published only when the votes support
    line a single run's verdict is a draw. The whole grouping is run up to
    ``GroupingSettings.restarts`` times with seeds of its own (:func:`restart_seeds`), and groups
    are published only where at least two thirds of the runs find groups, at the k most of those
-   runs find (:func:`consensus_k`; the runs stop once that is settled, :func:`runs_settled`);
-   otherwise there are no clear opinion groups and the step "runs_disagree" says how many runs
-   found which k (benchmarks/RESULTS.md, session 19 g15x).
+   runs find (:func:`consensus_k`); otherwise there are no clear opinion groups and the step
+   "runs_disagree" says how many runs found which k (benchmarks/RESULTS.md, session 19 g15x).
+   The number of groups must be reproducible too, not only that there are groups: the runs stop
+   once both are settled (:func:`runs_settled`): whether two thirds find groups, and which k
+   most of the group-finding runs found, can no longer change whatever the remaining runs find
+   (:func:`_k_settled`; before session 20, 2 3 4 2 3 4 stopped at k = 2, found by 2 of 6).
+   Where the published k is still found by fewer than half of the group-finding runs, the step
+   "runs_split" says that the number of groups is uncertain (:func:`_split_step`; the k most
+   found is kept: a smaller k was found by even fewer runs; benchmarks/RESULTS.md, session 20
+   g15y).
 
 Every decision is recorded (:class:`engine.result.GroupStability`), so the JSON, the report
 and the dashboard can say why there are k groups. All of it reads only the votes, the map and the
@@ -1095,16 +1102,38 @@ def consensus_k(ks: Sequence[int], runs: int) -> int:
     return _majority(none) if none else 1
 
 
+def _k_settled(ks: Sequence[int], runs: int) -> bool:
+    """True when the k most of the group-finding runs among ``ks`` found (ties: the smaller)
+    can no longer be overtaken by another k, whatever the ``runs - len(ks)`` runs still to come
+    find (each of them could find the same other k, one not found yet included).
+
+    >>> _k_settled([2, 3, 2, 3, 2, 3], 9), _k_settled([2, 3, 2, 2, 2, 2], 9)
+    (False, True)
+    >>> _k_settled([3, 3, 3, 3, 2, 2], 9), _k_settled([3, 3, 3, 3, 2, 2, 1, 1], 9)
+    (False, True)
+    """
+    counts = Counter(k for k in ks if k >= 2)
+    if not counts:
+        return True
+    k = _majority(list(counts.elements()))
+    left = runs - len(ks)
+    # Any other k: one found already, one not found yet below k (it would win a tie) or above.
+    rivals = (set(counts) | set(range(2, k)) | {max(counts) + 1}) - {k}
+    return all(counts[r] + left < counts[k] + (k < r) for r in rivals)
+
+
 def runs_settled(ks: Sequence[int], runs: int) -> bool:
     """True when no outcome of the ``runs - len(ks)`` runs still to come can change
-    :func:`consensus_k` of ``ks`` being groups or not (or the runs stopped early, :func:`_early`).
+    :func:`consensus_k` of ``ks``: whether there are groups (at least :data:`GROUPS_SHARE` of
+    ``runs`` find k >= 2, or that is out of reach), and where there are, which k most of the
+    group-finding runs found (:func:`_k_settled`); or the runs stopped early (:func:`_early`).
 
     >>> runs_settled([2, 2], 9), runs_settled([1, 1], 9), runs_settled([2, 2, 2], 9)
     (False, True, True)
     >>> runs_settled([2, 2, 1], 9), runs_settled([2, 1, 1, 1, 1], 9)
     (False, True)
-    >>> runs_settled([2, 2, 3, 2, 2, 2], 9)
-    True
+    >>> runs_settled([2, 2, 3, 2, 2, 2], 9), runs_settled([2, 3, 4, 2, 3, 4], 9)
+    (True, False)
     """
     n = len(ks)
     if n >= runs or _early(ks, runs) is not None:
@@ -1112,7 +1141,9 @@ def runs_settled(ks: Sequence[int], runs: int) -> bool:
     if n < 3:
         return False
     need, found = _groups_needed(runs), sum(k >= 2 for k in ks)
-    return found >= need or n - found > runs - need
+    if n - found > runs - need:
+        return True
+    return found >= need and _k_settled(ks, runs)
 
 
 def _disagree_step(ks: Sequence[int], runs: int) -> KStep:
@@ -1134,6 +1165,32 @@ def _disagree_step(ks: Sequence[int], runs: int) -> KStep:
     )
 
 
+def _split_step(ks: Sequence[int], k: int) -> KStep | None:
+    """Groups are published at ``k``, but fewer than half of the runs that found groups found
+    that many (kind "runs_split", ``k_before`` = ``k_after`` = ``k``): the groups are
+    reproducible, their number is not. None where at least half did.
+
+    >>> print(_split_step([2, 3, 4, 2, 3, 4, 2, 3, 4], 2).reason)  # doctest: +NORMALIZE_WHITESPACE
+    3 of the 9 runs of the grouping that found groups found k = 2 (k = 2, 3, 4, 2, 3, 4, 2, 3,
+    4): published as the k most of them found, but the number of groups is uncertain
+    >>> _split_step([2, 3, 2, 1, 2, 3], 2) is None, _split_step([3, 3, 2, 2], 2) is None
+    (True, True)
+    """
+    found = [x for x in ks if x >= 2]
+    at_k = sum(x == k for x in found)
+    if k < 2 or 2 * at_k >= len(found):
+        return None
+    return KStep(
+        k,
+        k,
+        None,
+        f"{at_k} of the {len(found)} runs of the grouping that found groups found k = {k} (k = "
+        f"{', '.join(map(str, ks))}): published as the k most of them found, but the number of "
+        "groups is uncertain",
+        "runs_split",
+    )
+
+
 def consensus(runs: Sequence[StableGrouping],
               members: Callable[[StableGrouping], np.ndarray],
               at_most: int | None = None) -> StableGrouping:
@@ -1143,7 +1200,8 @@ def consensus(runs: Sequence[StableGrouping],
     participants grouped by both; ties: the earliest). ``members`` gives a run's group of each
     participant in conversation. The k of every run is recorded in its stability
     (``restarts``); where some runs found groups but too few to publish them, the step
-    "runs_disagree" says so."""
+    "runs_disagree" says so; where groups are published at a k that fewer than half of the
+    group-finding runs found, the step "runs_split" (:func:`_split_step`)."""
     ks = [g.k for g in runs]
     total = len(runs) if at_most is None else max(at_most, len(runs))
     if not runs_settled(ks, total):
@@ -1158,4 +1216,7 @@ def consensus(runs: Sequence[StableGrouping],
     steps = list(chosen.stability.steps)
     if k < 2 and any(x >= 2 for x in ks):
         steps.append(_disagree_step(ks, total))
+    split = _split_step(ks, k)
+    if split is not None:
+        steps.append(split)
     return replace(chosen, stability=replace(chosen.stability, restarts=tuple(ks), steps=steps))

@@ -53,6 +53,7 @@ STEP_KINDS = (
     "too_few", "alike", "too_small", "forced", "classes", "classes_continuum", "trait",
     "classes_not_trait", "trait_too_few", "classes_beat_trait", "trait_not_beaten",
     "third_axis", "no_third_axis", "skewed_axis", "runs_disagree",
+    "runs_split",
 )
 
 
@@ -87,7 +88,9 @@ class KStep:
     #: its z against shuffled votes in ``z``); "runs_disagree" (appended after the published
     #: run's own steps: some runs of the grouping found groups, fewer than two thirds of them,
     #: :func:`engine.grouping.consensus_k`; its ``k_before`` is the k most of those runs found,
-    #: not the previous step's ``k_after``).
+    #: not the previous step's ``k_after``); "runs_split" (appended likewise: groups are
+    #: published at the k most of the group-finding runs found, but fewer than half of those runs
+    #: found it, :func:`engine.grouping.consensus`; ``k_before`` = ``k_after`` = that k).
     kind: str = ""
     #: For "held_out" and "class": the paired z of that split or class; for "classes" and
     #: "classes_continuum": the test's z against the simulated continua (None: stopped early);
@@ -117,7 +120,8 @@ class GroupStability:
     #: No published group is smaller than this (smaller splits are not made).
     min_group_size: int = 0
     #: k found by each run of the grouping (``GroupingSettings.restarts``, each with its own
-    #: seed; the runs stop once the majority is settled): the published k is the most frequent.
+    #: seed; the runs stop once the published k is settled, :func:`engine.grouping.runs_settled`):
+    #: groups where at least two thirds found groups, at the k most of those found.
     restarts: tuple[int, ...] = ()
     #: The votes' third axis against noise (:func:`engine.continuum.third_axis_ratio`: their
     #: third singular value over that of the same votes shuffled among each statement's voters),

@@ -384,8 +384,10 @@ class GroupingSettings(_Validated):
     #: "runs_disagree"). The tests are Monte Carlo comparisons, so one run's verdict can turn on
     #: its seed where the votes are borderline (benchmarks/RESULTS.md, sessions 13 rs15 and 19
     #: g15x). The runs stop early where the first two find no groups or the first three the same
-    #: k, and otherwise once groups or none are settled (:func:`engine.grouping.runs_settled`);
-    #: their k's are published beside the groups. 1: a single run.
+    #: k, and otherwise once groups or none are settled and, with groups, the k most of the
+    #: group-finding runs found can no longer be overtaken (:func:`engine.grouping.runs_settled`;
+    #: step "runs_split" where fewer than half of them found it; session 20 g15y); their k's are
+    #: published beside the groups. 1: a single run.
     restarts: int = 9
     #: A group is split in two only when its 2-means index is below that of simulated continua
     #: fitted to its votes at this level (:mod:`engine.continuum`; the usual 5%, measured in

@@ -185,7 +185,9 @@ class KStepAnswer(_Answer):
                      'of the votes\' first three axes is lopsided, as a small minority makes '
                      'it: classes sought all the same), "runs_disagree" (some runs of the whole '
                      'grouping found groups, fewer than the two thirds needed: no clear '
-                     'groups)')
+                     'groups), "runs_split" (groups published at the number most of the '
+                     'group-finding runs found, but fewer than half of those runs found that '
+                     'number: it is uncertain)')
     z: Maybe = _doc('for "held_out" and "class": the paired z of that split or class; for '
                     '"classes" and "classes_continuum": the test\'s z against the simulated '
                     'continua (null: stopped early); for "trait", "classes_not_trait", '
@@ -208,10 +210,12 @@ class GroupStabilityAnswer(_Answer):
     min_group_size: int = _doc("no published group is smaller than this", ge=0)
     restarts: list[int] = _doc(
         "k found by each run of the whole grouping, each with its own seed "
-        "(GroupingSettings.restarts at most; the runs stop once groups or none are settled): "
+        "(GroupingSettings.restarts at most; the runs stop once the published k is settled: "
+        "groups or none, and which k most group-finding runs find, can no longer change): "
         "groups are published only where at least two thirds of the runs find groups, at the "
         "k most of those find, ties to the smaller; otherwise no clear groups (step "
-        "runs_disagree); runs that disagree mean the number of groups is uncertain",
+        "runs_disagree); where fewer than half of the group-finding runs found that k, the "
+        "step runs_split says so; runs that disagree mean the number of groups is uncertain",
         default_factory=list)
     k_uncertain: bool = _doc("true when the runs in ``restarts`` found different numbers of "
                              "groups: the number of groups is uncertain", default=False)

@@ -169,7 +169,8 @@ _EN = {
     "k_method_restarts": "because its tests are Monte Carlo comparisons, the whole grouping is "
                          "run up to {n} times with seeds of its own; groups are published only "
                          "where at least two thirds of the runs find groups, at the number most "
-                         "of those runs find (ties: the smaller)",
+                         "of those runs find (ties: the smaller), and the runs go on until that "
+                         "number can no longer be overtaken",
     "k_step_class": "another latent class predicts held-out votes better",
     "k_step_too_small": "group below the minimum size merged",
     "k_step_split": "two groups, not a continuum",
@@ -199,6 +200,9 @@ _EN = {
     "k_third_axis": "third axis {ratio} times that of shuffled votes",
     "k_step_runs_disagree": "too few runs of the whole grouping found groups (at least two "
                             "thirds must): not reproducible, no clear opinion groups",
+    "k_step_runs_split": "fewer than half of the runs of the whole grouping that found groups "
+                         "found this number of groups (the number most of them found): the "
+                         "groups are reproducible, their number is uncertain",
     "k_step_forced": "k = {k} set by hand (--k)",
     "setting_changed": "set for this analysis; default",
     "setting_effective": "this mode uses",
@@ -490,8 +494,8 @@ _NL = {
                          "{n} keer uitgevoerd met eigen startgetallen; groepen worden alleen "
                          "gepubliceerd als minstens twee derde van de herhalingen groepen vindt, "
                          "met het aantal groepen dat de meeste daarvan vinden (bij gelijkspel "
-                         "het "
-                         "kleinste)",
+                         "het kleinste), en de herhalingen gaan door tot dat aantal niet meer "
+                         "kan worden ingehaald",
     "k_step_class": "een extra latente klasse voorspelt achtergehouden stemmen beter",
     "k_step_too_small": "groep onder de minimumgrootte samengevoegd",
     "k_step_split": "twee groepen, geen doorlopende wolk",
@@ -525,6 +529,9 @@ _NL = {
     "k_step_runs_disagree": "te weinig herhalingen van de hele indeling vonden groepen (minstens "
                             "twee derde moet groepen vinden): niet herhaalbaar, geen duidelijke "
                             "opiniegroepen",
+    "k_step_runs_split": "minder dan de helft van de herhalingen van de hele indeling die "
+                         "groepen vonden, vond dit aantal groepen (het aantal dat de meeste "
+                         "daarvan vonden): de groepen zijn herhaalbaar, hun aantal is onzeker",
     "k_step_forced": "k = {k} met de hand vastgelegd (--k)",
     "setting_changed": "voor deze analyse ingesteld; standaard",
     "setting_effective": "deze werkwijze gebruikt",

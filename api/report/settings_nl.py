@@ -89,7 +89,7 @@ SETTINGS_NL: dict[str, str] = {
         "herhalingen groepen vindt, met het aantal groepen dat de meeste daarvan vinden (bij "
         "gelijkspel "
         "het kleinste); anders zijn er geen duidelijke groepen. De herhalingen stoppen zodra "
-        "dat vaststaat."),
+        "dat vaststaat: of er groepen zijn en, zo ja, welk aantal de meeste vinden."),
     "GroupingSettings.split_alpha": (
         "Een groep wordt alleen in tweeën gesplitst als haar 2-means-index op dit niveau lager "
         "is dan die van gesimuleerde continua die op haar stemmen zijn aangepast (de gebruikelijke "

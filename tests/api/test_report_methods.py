@@ -594,3 +594,32 @@ def test_groups_too_few_runs_found_are_written_as_runs_disagree(lang: str) -> No
     assert f"4 → 1: {words['k_step_runs_disagree']}" in text["steps"]
     assert "k = 4, 1, 4, 1, 4, 4, 1, 1" in text["text"]
     assert words["k_method_restarts"].format(n=settings.grouping.restarts) in text["method"]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_number_of_groups_few_group_runs_found_is_written_as_runs_split(lang: str) -> None:
+    """Where groups are published at a k that fewer than half of the group-finding runs found
+    (session 20 g15y), the list of decisions says so in the page's language and the stability
+    line warns with every run's k (the step stands in for the grouping's own here: the room
+    is the continuous one of the test above)."""
+    from dataclasses import replace
+
+    from meedenken.api.report.i18n import strings
+    from meedenken.api.report.stability import stability_words
+    from meedenken.engine import analyze
+    from meedenken.engine.result import KStep
+    from meedenken.engine.synthetic import continuous_conversation
+
+    m = continuous_conversation(200, 40, density=0.3, random_state=0)
+    settings = AnalysisSettings(bridging=False)
+    result = analyze(m, settings, random_state=0)
+    st = result.clustering.stability
+    assert st is not None
+    steps = [*st.steps, KStep(4, 4, None, "4 of the 9 runs", "runs_split")]
+    split = replace(result, clustering=replace(result.clustering, stability=replace(
+        st, steps=steps, restarts=(2, 3, 4, 2, 3, 4, 4, 4, 3))))
+    words = strings(lang)
+    text = stability_words(split, words, settings)
+    assert text is not None and text["uncertain"]
+    assert f"4 → 4: {words['k_step_runs_split']}" in text["steps"]
+    assert "k = 2, 3, 4, 2, 3, 4, 4, 4, 3" in text["text"]

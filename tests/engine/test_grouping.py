@@ -643,15 +643,55 @@ def test_the_consensus_publishes_the_most_typical_run_at_its_k() -> None:
     ([2], 1, True), ([2], 2, False), ([2, 1], 2, True), ([1, 1], 3, True), ([0, 1], 9, True),
     ([2, 2, 2], 4, True), ([2, 1, 2], 4, False), ([1, 2, 1], 4, True), ([2, 2], 9, False),
     ([2, 2, 1], 9, False), ([2, 1, 1, 1, 1], 9, True), ([2, 2, 3, 2, 2, 2], 9, True),
+    # Session 20 g15y: with groups settled, the k most group-finding runs found must be too.
+    ([2, 3, 4, 2, 3, 4], 9, False), ([2, 3, 4, 2, 3, 4, 2], 9, False),
+    ([2, 3, 4, 2, 3, 4, 2, 2], 9, True), ([3, 3, 3, 2, 2, 2], 9, False),
+    ([3, 2, 3, 2, 3, 3], 9, False), ([3, 2, 3, 2, 3, 3, 3], 9, True),
+    ([3, 2, 3, 1, 2, 3, 1, 2], 9, False), ([2, 3, 2, 3, 2, 3, 2, 3, 4], 9, True),
+    ([2, 3, 2], 4, True), ([2, 3, 1], 4, False), ([2, 3], 3, False), ([2, 3, 4], 3, True),
+    ([3], 1, True),
 ])
-def test_the_runs_stop_once_whether_there_are_groups_is_settled(ks: list[int], runs: int,
-                                                                settled: bool) -> None:
+def test_the_runs_stop_once_the_published_k_is_settled(ks: list[int], runs: int,
+                                                       settled: bool) -> None:
     """By hand, for restarts 1-4 and 9: all runs made; two first runs without groups (k 0 or
-    1); three first runs at one k; or two thirds of the runs (3 of 4, 6 of 9) with groups
-    reached or out of reach."""
+    1); three first runs at one k; two thirds of the runs (3 of 4, 6 of 9) without groups out of
+    reach; or two thirds with groups reached and the k most of them found out of reach of every
+    other k, even if each run still to come found that other k (ties go to the smaller: 3 3 3 2
+    2 2 is k = 2, which three more runs at 3 would overtake; 2 3 4 2 3 4 2 is k = 2 by 3 runs,
+    which two more runs at 3 would overtake, 4 against 3; one more 2 settles it, 4 against at
+    most 2 + 1)."""
     from meedenken.engine.grouping import runs_settled
 
     assert runs_settled(ks, runs) is settled
+
+
+@pytest.mark.parametrize(("ks", "runs", "k", "split"), [
+    ([2, 3, 4, 2, 3, 4, 4, 4, 3], 9, 4, "4 of the 9"),  # review's 2 3 4 2 3 4, run on
+    ([2, 3, 4, 2, 3, 4, 2, 3, 4], 9, 2, "3 of the 9"),  # a three-way tie: the smallest
+    ([2, 3, 4, 2, 3, 4, 2, 2], 9, 2, None),             # 4 of 8: half, no step
+    ([3, 3, 3, 2, 2, 2, 3, 3], 9, 3, None),
+    ([3, 2, 3, 1, 2, 3, 1, 2, 4], 9, 2, "3 of the 7"),  # 3 2 tie at 3: the smaller
+    ([2, 3, 4], 3, 2, "1 of the 3"),
+    ([4, 1, 4, 1, 4, 4, 1, 1], 9, 1, None),             # no groups: runs_disagree instead
+])
+def test_a_k_found_by_fewer_than_half_of_the_group_runs_is_flagged(
+        ks: list[int], runs: int, k: int, split: str | None) -> None:
+    """By hand (session 20 g15y): the published k is the one most group-finding runs found
+    (ties: the smaller), and the step "runs_split" is appended where fewer than half of them
+    found it, saying how many of them did."""
+    from meedenken.engine.grouping import consensus, consensus_k, runs_settled
+
+    assert runs_settled(ks, runs) and consensus_k(ks, runs) == k
+    got = consensus([_grouping(x, [0, 1, 2, 3][:max(x, 1)] if x >= 2 else [0, 0, 0, 0])
+                     for x in ks], lambda g: g.member_labels, runs)  # type: ignore[attr-defined,list-item,misc]
+    assert got.k == k and got.stability.restarts == tuple(ks)
+    kinds = [x.kind for x in got.stability.steps]
+    if split is None:
+        assert "runs_split" not in kinds
+    else:
+        last = got.stability.steps[-1]
+        assert (last.kind, last.k_before, last.k_after) == ("runs_split", k, k)
+        assert last.reason.startswith(split) and "uncertain" in last.reason
 
 
 def test_a_room_whose_runs_disagree_publishes_their_consensus_and_says_so() -> None:
