@@ -349,9 +349,12 @@ HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "held
 #: without a negation word; session 19, helper blind38: the thirty-eighth mixed with antonyms
 #: and denied antonyms (Rivierenland), the thirty-ninth long statements of professionals and
 #: boards (Zuid-Holland Zuid), the fortieth short phone lines with same-frame claims on another
-#: object (Noord-Limburg); from the thirty-second on each has 10 paraphrases, 12 opposites, 12
-#: same-topic claims and 5-8 unrelated), kept out of the development loop and evaluated by the
-#: lead after the merge.
+#: object (Noord-Limburg); session 20, helper blind41: the forty-first mixed formal and phone
+#: style (De Peel), the forty-second older residents' plain language with numbers and the past
+#: (Gooi en Vechtstreek), the forty-third long formal statements of boards and professionals
+#: with plain-language paraphrases (IJsselland and Vechtdal); from the thirty-second on each has
+#: 10 paraphrases, 12 opposites, 12 same-topic claims and 5-8 unrelated), kept out of the
+#: development loop and evaluated by the lead after the merge.
 BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_9.txt", "heldout_nl_10.txt", "heldout_nl_11.txt", "heldout_nl_12.txt",
                "heldout_nl_13.txt", "heldout_nl_14.txt", "heldout_nl_15.txt",
@@ -363,7 +366,8 @@ BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_31.txt", "heldout_nl_32.txt", "heldout_nl_33.txt",
                "heldout_nl_34.txt", "heldout_nl_35.txt", "heldout_nl_36.txt",
                "heldout_nl_37.txt", "heldout_nl_38.txt", "heldout_nl_39.txt",
-               "heldout_nl_40.txt")
+               "heldout_nl_40.txt", "heldout_nl_41.txt", "heldout_nl_42.txt",
+               "heldout_nl_43.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

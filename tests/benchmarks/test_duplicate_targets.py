@@ -212,6 +212,11 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: categories suggested by the four opposites of sets 38 and 40 (in-sample for them): set 38 3
 #: of 3 flags right, set 40 5 of 6, no opposite on either (all four met on both); no other flag
 #: changed on the 40 Dutch sets.
+#: Sets 41 (mixed, De Peel), 42 (older residents, numbers and the past) and 43 (long formal,
+#: plain-language paraphrases), written blind in session 20 and evaluated once on main e684bf0
+#: (the same figures before flag17t, on ea0b64b: its two categories fired on none of them): 5
+#: flags 4 right (1 opposite), 1 flag 0 right (0 of 10 paraphrases flagged), 1 of 1 right (1 of
+#: 10 flagged).
 
 
 def _blind(not_met: dict[str, str]) -> list[Any]:
@@ -251,7 +256,11 @@ def test_the_blind_sets_hold_what_their_header_says():
                          "limit)",
     "heldout_nl_33.txt": "no paraphrase flagged: formal statements of 12-27 words (the length "
                          "limit, its exception's conditions not met)",
-    "heldout_nl_37.txt": "2 of 10 paraphrases flagged (mixed styles, 7-27 words)"}))
+    "heldout_nl_37.txt": "2 of 10 paraphrases flagged (mixed styles, 7-27 words)",
+    "heldout_nl_42.txt": "no paraphrase flagged, every one first: restructured in two "
+                         "sentences or imperatives (cosines 0.94-0.98)",
+    "heldout_nl_43.txt": "1 of 10 paraphrases flagged: long formal statements in plain "
+                         "language"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
@@ -269,7 +278,9 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "person / accessible letters for residents with a visual impairment)",
     "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)",
     "heldout_nl_37.txt": "2 of 3 flags right (flag17s removed the opposite: 2 of 4 before): a "
-                         "same-frame claim on another diet and group"}))
+                         "same-frame claim on another diet and group",
+    "heldout_nl_42.txt": "0 of 1 flag right: a same-frame claim (the advisor must help with the "
+                         "forms / with finding a smaller home)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
@@ -278,6 +289,8 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_35.txt": "1 of 12 opposites flagged: stay home until free of lice / go to "
                          "school and not be sent home (an antonym pair, a denial in the second "
-                         "clause)"}))
+                         "clause)",
+    "heldout_nl_41.txt": "1 of 12 opposites flagged: a denial in other words (masts belong far "
+                         "from schools / are no problem and may stand right next to them)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
