@@ -41,7 +41,7 @@ lint: setup
 # by number of tests, leaving files of a few long tests, such as test_scale_out.py, for the
 # end); each worker keeps to one native thread (tests/conftest.py).
 test: setup browser lint
-	$(PY) -m pytest -q -n 2 --dist loadgroup --no-loadscope-reorder
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: setup
 	$(PY) -m benchmarks.run_all
