@@ -35,13 +35,8 @@ lint: setup
 	@for d in engine api models; do ln -sfn ../../$$d .typecheck/meedenken/$$d; done
 	$(BIN)/mypy
 
-# Two workers (the suite waits on servers, browsers and PostgreSQL for a third of its time, and
-# a 2-core machine has a second core): each file is one unit of work and the browser tests are
-# one unit, handed out first, the files then in their order (xdist's default would hand them out
-# by number of tests, leaving files of a few long tests, such as test_scale_out.py, for the
-# end); each worker keeps to one native thread (tests/conftest.py).
 test: setup browser lint
-	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q
 
 bench: setup
 	$(PY) -m benchmarks.run_all
