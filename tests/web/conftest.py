@@ -32,6 +32,11 @@ STARTUP_TIMEOUT = 30.0
 
 #: How often wait_until looks again.
 POLL_SECONDS = 0.02
+#: Seconds wait_until and a page's Playwright calls wait by default: for a page to reach a state
+#: *eventually* (a vote's next statement, a list filled in), not for a speed; a test that bounds
+#: a time measures it. 30 s: with the suite's two workers on two cores under load, 10 s was seen
+#: to run out.
+WAIT_SECONDS = 30.0
 
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 800}
@@ -120,7 +125,11 @@ def http(server: Server, request: pytest.FixtureRequest) -> Iterator[httpx.Clien
         yield client
 
 
-@pytest.fixture(scope="session")
+#: Per module, not per session: Playwright's sync API keeps its event loop running in the main
+#: thread while it is open, and a test after the browser tests in the same process that calls
+#: ``asyncio.run`` (tests/api/test_hub.py) then fails ("cannot be called from a running event
+#: loop"). Under pytest-xdist a worker goes on to other files after the browser tests.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium: `make browser`)")
@@ -141,7 +150,7 @@ def new_page(browser: object) -> Iterator[object]:
 
     def make(viewport: dict[str, int] = DESKTOP, **options: object) -> object:
         context = browser.new_context(viewport=viewport, **options)  # type: ignore[attr-defined]
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_SECONDS * 1000)
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
@@ -156,7 +165,7 @@ def new_page(browser: object) -> Iterator[object]:
         context.close()
 
 
-def wait_until(page: object, expression: str, timeout: float = 10.0) -> object:
+def wait_until(page: object, expression: str, timeout: float = WAIT_SECONDS) -> object:
     """Poll a JavaScript expression until it is truthy (Playwright's wait_for_function evaluates
     strings with eval, which the pages' Content-Security-Policy rightly forbids)."""
     deadline = time.monotonic() + timeout

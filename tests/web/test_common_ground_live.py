@@ -63,11 +63,17 @@ def test_dashboard_lists_only_common_ground_across_groups_and_roles_live(
                 1 if i % 2 else -1][j]
 
     _join_and_vote(conv, list(ROLES), rule)
+    n_votes = len(ROLES) * len(STATEMENTS)
     page = new_page(DESKTOP)
     page.goto(f"{server.base}/admin/{conv.id}#token={conv.token}")
     page.wait_for_selector("#live.on")
+    # The snapshot of every vote, as the two tests below wait for (an earlier one, taken while
+    # the votes came in, can show other statements; read then, the panels and the served
+    # analysis below came from different snapshots).
     wait_until(page, "document.querySelectorAll('#bridging .bridge').length > 0 && "
-                     "!document.querySelector('#roles-common-card').hidden", LIVE_TIMEOUT)
+                     "!document.querySelector('#roles-common-card').hidden && "
+                     f"document.querySelector('#stat-votes').textContent === '{n_votes}'",
+               LIVE_TIMEOUT)
     analysis = conv.analysis()
     assert analysis["k"] <= 1 or len(analysis["groups"]) <= 1  # one opinion group
     common = [b["statement_id"] for b in analysis["bridging"] if b["is_bridging"]]
