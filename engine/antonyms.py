@@ -64,6 +64,7 @@ built from the brief's civic pairs and the development sets (training pairs, hel
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from .lexical import _stemmer, clause_words, detect_language, is_content_word, words
 from .polarity import NEGATION_SCOPE, NEGATIONS
@@ -460,6 +461,17 @@ _CHOICE_MENTIONS = ("zelf", "zichzelf", "eigen", "keuze", "kiez", "kies", "koos"
                     "zeggenschap", "regie", "beslis", "bepal", "bepaal", "verantwoordelijk")
 
 
+def _stance_against_silence(a: str, b: str, takes: Callable[[str], bool],
+                            mentions: tuple[str, ...]) -> bool:
+    """Whether one of two Dutch statements takes a stance (``takes``) and the other has no word
+    beginning as in ``mentions`` (it never speaks of the matter the stance is about):
+    :func:`choice_left` and :func:`status_quo_endorsed`."""
+    if detect_language(a) not in STANCE_LANGUAGES or detect_language(b) not in STANCE_LANGUAGES:
+        return False
+    return any(takes(one) and not any(t.startswith(mentions) for t in words(other))
+               for one, other in ((a, b), (b, a)))
+
+
 @functools.lru_cache(maxsize=8192)
 def leaves_choice(text: str) -> bool:
     """Whether a Dutch statement leaves the matter to the person: a self word within
@@ -513,12 +525,7 @@ def choice_left(a: str, b: str) -> bool:
     ...             "Hoeveel uur ze werken is de eigen keuze van scholieren.")
     False
     """
-    if detect_language(a) not in STANCE_LANGUAGES or detect_language(b) not in STANCE_LANGUAGES:
-        return False
-    for one, other in ((a, b), (b, a)):
-        if leaves_choice(one) and not any(t.startswith(_CHOICE_MENTIONS) for t in words(other)):
-            return True
-    return False
+    return _stance_against_silence(a, b, leaves_choice, _CHOICE_MENTIONS)
 
 
 #: The current state endorsed (session 20, flag17t): verbs of staying or keeping that, after
@@ -601,10 +608,4 @@ def status_quo_endorsed(a: str, b: str) -> bool:
     ...                     "De eigen bijdrage voor een bril kan gewoon zo blijven.")
     False
     """
-    if detect_language(a) not in STANCE_LANGUAGES or detect_language(b) not in STANCE_LANGUAGES:
-        return False
-    for one, other in ((a, b), (b, a)):
-        if endorses_current_state(one) and not any(
-                t.startswith(_KEEP_MENTIONS) for t in words(other)):
-            return True
-    return False
+    return _stance_against_silence(a, b, endorses_current_state, _KEEP_MENTIONS)

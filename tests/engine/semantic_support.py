@@ -66,3 +66,16 @@ def first_and_flag(new: str, seeds: list[str], cosines: list[float],
     ev = evidence(new, seeds, np.array(cosines), settings.reference_cosine)
     scores, _ = score(ev, settings)
     return int(np.argmax(scores)), flag_candidate(ev, scores, settings, new, seeds)
+
+
+def assert_rule_keeps_from_flag(monkeypatch, rule: str, new: str, seed: str) -> None:
+    """``new`` against ``seed`` (cosine 0.97) is the first suggestion and not flagged, and is a
+    flag candidate once the check ``rule`` of :mod:`engine.duplicates` is switched off: that
+    check, and no other, keeps it from the flag, not from the list."""
+    from meedenken.engine import duplicates
+
+    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
+    assert first == 0 and candidate is None
+    monkeypatch.setattr(duplicates, rule, lambda a, b: False)
+    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
+    assert first == 0 and candidate == 0

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import pytest
 
-from meedenken.engine import duplicates
 from meedenken.engine.antonyms import actor_withdrawn, antonym_conflict
 from meedenken.engine.details import exchanged_elements, swapped_options, swapped_roles
 from meedenken.engine.polarity import clause_states_reversed
 from meedenken.engine.settings import DUPLICATE_PROFILES
 
-from .semantic_support import OTHER_SEED, first_and_flag
+from .semantic_support import assert_rule_keeps_from_flag
 
 E5 = DUPLICATE_PROFILES["multilingual-e5-small"]
 
@@ -125,9 +124,4 @@ def test_an_actor_that_stays_out_in_one_and_acts_in_the_other(a, b, expected):
 ])
 def test_a_reworded_reversal_keeps_the_statement_from_the_flag_not_from_the_list(
         monkeypatch, rule, new, seed):
-    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
-    assert first == 0 and candidate is None
-    # without the rule the pair is a flag candidate: no other check blocks it
-    monkeypatch.setattr(duplicates, rule, lambda a, b: False)
-    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
-    assert first == 0 and candidate == 0
+    assert_rule_keeps_from_flag(monkeypatch, rule, new, seed)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from meedenken.engine import duplicates
 from meedenken.engine.antonyms import (
     choice_left,
     endorses_current_state,
@@ -17,7 +16,7 @@ from meedenken.engine.antonyms import (
     status_quo_endorsed,
 )
 
-from .semantic_support import OTHER_SEED, first_and_flag
+from .semantic_support import assert_rule_keeps_from_flag
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -110,9 +109,4 @@ def test_one_endorses_the_current_state_the_other_never_speaks_of_keeping(a, b, 
 ])
 def test_a_stance_reversed_keeps_the_statement_from_the_flag_not_from_the_list(
         monkeypatch, rule, new, seed):
-    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
-    assert first == 0 and candidate is None
-    # without the rule the pair is a flag candidate: no other check blocks it
-    monkeypatch.setattr(duplicates, rule, lambda a, b: False)
-    first, candidate = first_and_flag(new, [seed, OTHER_SEED], [0.97, 0.85])
-    assert first == 0 and candidate == 0
+    assert_rule_keeps_from_flag(monkeypatch, rule, new, seed)
