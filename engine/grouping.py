@@ -1112,10 +1112,10 @@ def _k_settled(ks: Sequence[int], runs: int) -> bool:
     >>> _k_settled([3, 3, 3, 3, 2, 2], 9), _k_settled([3, 3, 3, 3, 2, 2, 1, 1], 9)
     (False, True)
     """
-    counts = Counter(k for k in ks if k >= 2)
-    if not counts:
+    found = [k for k in ks if k >= 2]
+    if not found:
         return True
-    k = _majority(list(counts.elements()))
+    counts, k = Counter(found), _majority(found)
     left = runs - len(ks)
     # Any other k: one found already, one not found yet below k (it would win a tie) or above.
     rivals = (set(counts) | set(range(2, k)) | {max(counts) + 1}) - {k}
