@@ -217,6 +217,11 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: (the same figures before flag17t, on ea0b64b: its two categories fired on none of them): 5
 #: flags 4 right (1 opposite), 1 flag 0 right (0 of 10 paraphrases flagged), 1 of 1 right (1 of
 #: 10 flagged).
+#: Sets 44 (formal, West-Brabant), 45 (phone style, Zaanstreek-Waterland) and 46 (mixed, long
+#: statements of 28-40 words, Gelderse Vallei), written blind in session 21 and evaluated once on
+#: main d3a7b68: partner first 10, 10 and 9 of 10; 2 of 2, 2 of 2 and no flag (2, 2 and 0 of 10
+#: paraphrases flagged); no opposite flagged. The paraphrases are refused mostly on the
+#: long-statement path and by the claim checks (the sets' headers count the reasons).
 
 
 def _on_this_cpu(reason: str) -> pytest.MarkDecorator:
@@ -271,7 +276,10 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_42.txt": "no paraphrase flagged, every one first: restructured in two "
                          "sentences or imperatives (cosines 0.94-0.98)",
     "heldout_nl_43.txt": "1 of 10 paraphrases flagged: long formal statements in plain "
-                         "language"}, {
+                         "language",
+    "heldout_nl_44.txt": "2 of 10 paraphrases flagged (formal; the long-statement path)",
+    "heldout_nl_45.txt": "2 of 10 paraphrases flagged (phone style)",
+    "heldout_nl_46.txt": "no paraphrase flagged: long statements of 28-40 words"}, {
     "heldout_nl_17.txt": "3 of 10 paraphrases flagged where bfloat16 runs on AVX512-BF16 "
                          "(session 19's AMD EPYC: met), 2 of 10 where it runs on AMX (session "
                          "20's Intel Xeon, found by helper ci20): its third flag sits at its "
@@ -295,7 +303,8 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     "heldout_nl_37.txt": "2 of 3 flags right (flag17s removed the opposite: 2 of 4 before): a "
                          "same-frame claim on another diet and group",
     "heldout_nl_42.txt": "0 of 1 flag right: a same-frame claim (the advisor must help with the "
-                         "forms / with finding a smaller home)"}))
+                         "forms / with finding a smaller home)",
+    "heldout_nl_46.txt": "no flag at all (0 of 0 counts as not met)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
