@@ -176,6 +176,13 @@ def current_k(ks: Sequence[int], total: int = 9) -> tuple[int, int]:
     return G.consensus_k(ks, total), total
 
 
+def _early_runs(ks: Sequence[int]) -> int:
+    """Runs :func:`early_pooled_k` makes: 2 or 3 where the early stops apply, else 9."""
+    if ks[0] < 2 and ks[1] < 2:
+        return 2
+    return 3 if len(set(ks[:3])) == 1 else len(ks)
+
+
 def early_pooled_k(runs: Sequence[dict[str, Any]]) -> int:
     """The default rule's early stops (two first runs without groups: 1; three first runs at one
     k >= 2: that k), otherwise :func:`pooled_k` of all nine.
@@ -254,20 +261,24 @@ def record_room(name: str, matrix: VoteMatrix, seeds: Iterable[int]) -> list[dic
 
 
 def rule_rows(records: Sequence[dict[str, Any]]) -> list[tuple[str, ...]]:
-    """Per room and rule: the k at each grouping seed and how often the most frequent k."""
+    """Per room and rule: the k at each grouping seed, how often the most frequent k, and the
+    mean runs of the grouping the rule makes."""
     by_room: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         by_room.setdefault(r["room"], []).append(r)
     rows = []
     for room, recs in by_room.items():
+        counted = [current_k([x["k"] for x in r["runs"]]) for r in recs]
+        early = [_early_runs([x["k"] for x in r["runs"]]) for r in recs]
         rules = {
-            "default (counts)": [current_k([x["k"] for x in r["runs"]])[0] for r in recs],
-            "pooled, 9 runs": [pooled_k(r["runs"])[0] for r in recs],
-            "early stops, then pooled": [early_pooled_k(r["runs"]) for r in recs],
+            "default (counts)": ([k for k, _ in counted], [n for _, n in counted]),
+            "pooled, 9 runs": ([pooled_k(r["runs"])[0] for r in recs], [9] * len(recs)),
+            "early stops, then pooled": ([early_pooled_k(r["runs"]) for r in recs], early),
         }
-        for rule, ks in rules.items():
+        for rule, (ks, made) in rules.items():
             top = Counter(ks).most_common(1)[0]
-            rows.append((room, rule, " ".join(map(str, ks)), f"{top[1]} of {len(ks)} at {top[0]}"))
+            rows.append((room, rule, " ".join(map(str, ks)), f"{top[1]} of {len(ks)} at {top[0]}",
+                         f"{np.mean(made):.1f}"))
     return rows
 
 
@@ -318,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
                 if out is not None:
                     out.write(json.dumps(records[-1]) + "\n")
                     out.flush()
-    print(markdown_table(("room", "rule", "k at grouping seeds", "most frequent k"),
+    print(markdown_table(("room", "rule", "k at grouping seeds", "most frequent k", "runs"),
                          rule_rows(records)))
     print()
     print(markdown_table(("room", "decision", "runs", "towards groups", "mean / sd", "line",
