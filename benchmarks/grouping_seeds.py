@@ -12,8 +12,9 @@ the fewest and most runs an analysis made, and every run's k over all seeds (``k
 ``--jsonl`` writes one line per room and seed (k, every run's k, steps, CPU s) for rules to be
 recomputed from the recorded runs (the seeds of the first runs do not depend on ``restarts``).
 
-Run: ``python -m benchmarks.grouping_seeds [--seeds N] [--jsonl OUT]`` (default 10; about
-15 CPU minutes).
+Run: ``python -m benchmarks.grouping_seeds [--seeds N] [--jsonl OUT] [--rooms NAME,...]``
+(default 10 seeds, every room: about 15 CPU minutes; ``--rooms`` keeps the rooms whose name
+contains one of the given parts, e.g. ``--rooms ubi,canadian``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,18 @@ def room_row(name: str, records: Sequence[dict[str, Any]],
             run_counts(r["runs"] for r in records))
 
 
+def chosen(name: str, parts: Sequence[str]) -> bool:
+    """Whether room ``name`` is among those asked for (its name contains one of ``parts``;
+    none given: every room).
+
+    >>> chosen("scoop-hivemind.ubi", ["ubi", "canadian"]), chosen("brexit-consensus", ["ubi"])
+    (True, False)
+    >>> chosen("brexit-consensus", [])
+    True
+    """
+    return not parts or any(part in name for part in parts)
+
+
 def analyse_room(name: str, matrix: VoteMatrix, seeds: Iterable[int],
                  settings: GroupingSettings | None = None
                  ) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
@@ -93,11 +106,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=10, help="grouping seeds 0..N-1")
     parser.add_argument("--jsonl", type=Path, default=None,
                         help="write one line per room and seed here")
+    parser.add_argument("--rooms", default="",
+                        help="comma-separated parts of room names to keep (default: every room)")
     args = parser.parse_args(argv)
+    parts = [part for part in args.rooms.split(",") if part]
     rows = []
     out = args.jsonl.open("w") if args.jsonl is not None else None
     try:
         for name, matrix in rooms():
+            if not chosen(name, parts):
+                continue
             records, labels = analyse_room(name, matrix, range(args.seeds))
             if out is not None:
                 out.writelines(json.dumps(r) + "\n" for r in records)
