@@ -224,21 +224,18 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: long-statement path and by the claim checks (the sets' headers count the reasons).
 
 
-def _on_this_cpu(reason: str) -> pytest.MarkDecorator:
-    """A target met on one kind of CPU and not on another: the e5 encoder multiplies in bfloat16
-    where the CPU does so natively (:func:`engine.e5.matmul_precision`), and AVX512-BF16 and AMX
-    add up the products in another order, which moves a vector's last bits and a flag that sits
-    at its margin. Not strict, so that the suite passes on both; the reason says which."""
-    return pytest.mark.xfail(strict=False, reason=f"issue 17 target at its margin: {reason}")
+#: Session 21 (lead): the e5 pass multiplies in float32 on every CPU (`e5.DEFAULT_PRECISION`).
+#: Its bfloat16 products had made set 17's third flag depend on the CPU (flagged on session 19's
+#: AMD EPYC with AVX512-BF16, not on session 20's Intel Xeon with AMX, where the target was then
+#: a lax xfail) and on which texts shared a pass. In float32 the 46 Dutch sets flag exactly what
+#: they flagged in bfloat16 on the Intel Xeon (set 17: 2 of 10), and heldout_nl.txt's partner is
+#: first for 18 of 20 paraphrases instead of 19 (a near tie).
 
 
-def _blind(not_met: dict[str, str], on_this_cpu: dict[str, str] | None = None) -> list[Any]:
-    """One case per blind file, a strict xfail where ``not_met`` names the file, a lax one where
-    ``on_this_cpu`` does (:func:`_on_this_cpu`)."""
-    lax = on_this_cpu or {}
+def _blind(not_met: dict[str, str]) -> list[Any]:
+    """One case per blind file, a strict xfail where ``not_met`` names the file."""
     return [pytest.param(name, id=name.removesuffix(".txt"),
-                         marks=([_not_met(not_met[name])] if name in not_met else [])
-                         + ([_on_this_cpu(lax[name])] if name in lax else []))
+                         marks=[_not_met(not_met[name])] if name in not_met else [])
             for name in BLIND_FILES]
 
 
@@ -279,11 +276,10 @@ def test_the_blind_sets_hold_what_their_header_says():
                          "language",
     "heldout_nl_44.txt": "2 of 10 paraphrases flagged (formal; the long-statement path)",
     "heldout_nl_45.txt": "2 of 10 paraphrases flagged (phone style)",
-    "heldout_nl_46.txt": "no paraphrase flagged: long statements of 28-40 words"}, {
-    "heldout_nl_17.txt": "3 of 10 paraphrases flagged where bfloat16 runs on AVX512-BF16 "
-                         "(session 19's AMD EPYC: met), 2 of 10 where it runs on AMX (session "
-                         "20's Intel Xeon, found by helper ci20): its third flag sits at its "
-                         "margin"}))
+    "heldout_nl_46.txt": "no paraphrase flagged: long statements of 28-40 words",
+    "heldout_nl_17.txt": "2 of 10 paraphrases flagged in float32 (session 21; in bfloat16 3 of "
+                         "10 on session 19's AMD EPYC, 2 on session 20's Intel Xeon): its third "
+                         "flag sits at its margin"}))
 def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
     t = blind_targets[name]
     assert t["first"] >= 0.7 * t["P"] and t["partner_flagged"] >= 0.3 * t["P"]
