@@ -297,6 +297,7 @@ __all__ = [
     "statement_clauses",
     "statement_words",
     "too_long_to_flag",
+    "unshared_blocks",
 ]
 
 #: Closest statements returned by default: a moderator reads a few, not a list.
@@ -483,11 +484,7 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
         return None
     if new_text is None or texts is None:
         return best
-    # The polarity read without the words both share (session 9) blocks the flag only: the
-    # ranking, and so the hint, keeps the reading above.
-    unshared = unshared_conflict(new_text, texts[best])
-    if (unshared == Conflict.STRONG or (unshared == Conflict.WEAK
-                                        and ev.overlap[best] >= settings.weak_conflict_overlap)
+    if (unshared_blocks(new_text, texts[best], float(ev.overlap[best]), settings)
             or detail_conflict(new_text, texts[best])
             or replaced_element(new_text, texts[best]) is not None
             or one_sided_contrast(new_text, texts[best])
@@ -510,6 +507,17 @@ def flag_candidate(ev: PairEvidence, scores: np.ndarray, settings: DuplicateSett
             or (length_limit and too_long_to_flag(new_text, texts[best], settings))):
         return None
     return best
+
+
+def unshared_blocks(new_text: str, text: str, overlap: float,
+                    settings: DuplicateSettings) -> bool:
+    """Whether the polarity read without the words both share (session 9) keeps the pair from
+    the flag (:func:`engine.polarity.unshared_conflict`: a strong conflict, or a weak one when
+    the two share at least ``weak_conflict_overlap`` of their stems). The flag only: the ranking,
+    and so the hint, keeps the pair's own reading."""
+    unshared = unshared_conflict(new_text, text)
+    return unshared == Conflict.STRONG or (unshared == Conflict.WEAK
+                                           and overlap >= settings.weak_conflict_overlap)
 
 
 #: Languages the flag model's ``min_rank_gap`` applies to: chosen on the Dutch held-out
