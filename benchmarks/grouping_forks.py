@@ -50,9 +50,13 @@ from meedenken.engine.settings import GroupingSettings
 #: the first simulated continuum already reached the votes' gain, counts as 0), another latent
 #: class (held-out z), the classes against the trait (minus the best trait's z against minus
 #: ``trait_test_z``, the default family of three models) and, where a third axis or a skewed
-#: axis sent the classes on, the classes beating every trait (minus the best z against 3).
-LINES = {"map_split": float(-ndtri(0.05)), "map_jaccard": 0.75, "class_test": 3.0,
-         "class_add": 1.6449, "class_jaccard": 0.75, "trait": -2.13, "beat_trait": 3.0}
+#: axis sent the classes on, the classes beating every trait (minus the best z against 3). The
+#: lines are the engine's default settings, read from them.
+_DEFAULTS = GroupingSettings()
+LINES = {"map_split": float(-ndtri(_DEFAULTS.split_alpha)), "map_jaccard": _DEFAULTS.min_jaccard,
+         "class_test": _DEFAULTS.class_test_z, "class_add": _DEFAULTS.held_out_z,
+         "class_jaccard": _DEFAULTS.min_jaccard, "trait": -_DEFAULTS.trait_test_z,
+         "beat_trait": _DEFAULTS.classes_beat_trait_z}
 MAP_KINDS = {"split", "continuum", "split_too_small"}
 
 
