@@ -355,9 +355,13 @@ HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "held
 #: with plain-language paraphrases (IJsselland and Vechtdal); session 21, helper blind44: the
 #: forty-fourth formal (West-Brabant), the forty-fifth in residents' phone style
 #: (Zaanstreek-Waterland), the forty-sixth mixed with long statements of 28-40 words (Gelderse
-#: Vallei), each 10 paraphrases, 12 opposites, 12 same-topic claims and 6 unrelated; from the
-#: thirty-second on each has 10 paraphrases, 12 opposites, 12 same-topic claims and 5-8
-#: unrelated), kept out of the development loop and evaluated by the lead after the merge.
+#: Vallei), each 10 paraphrases, 12 opposites, 12 same-topic claims and 6 unrelated; session 22,
+#: helper blind47: the forty-seventh older residents' plain language (Noord-Veluwe), the
+#: forty-eighth mixed lengths with restructured paraphrases (Midden-Holland), the forty-ninth
+#: policy language with residents' replies and paraphrases that change register (Eemland), each
+#: 10 paraphrases, 12 opposites, 12 same-topic claims and 5 unrelated; from the thirty-second
+#: on each has 10 paraphrases, 12 opposites, 12 same-topic claims and 5-8 unrelated), kept out
+#: of the development loop and evaluated by the lead after the merge.
 BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_9.txt", "heldout_nl_10.txt", "heldout_nl_11.txt", "heldout_nl_12.txt",
                "heldout_nl_13.txt", "heldout_nl_14.txt", "heldout_nl_15.txt",
@@ -371,7 +375,8 @@ BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_37.txt", "heldout_nl_38.txt", "heldout_nl_39.txt",
                "heldout_nl_40.txt", "heldout_nl_41.txt", "heldout_nl_42.txt",
                "heldout_nl_43.txt", "heldout_nl_44.txt", "heldout_nl_45.txt",
-               "heldout_nl_46.txt")
+               "heldout_nl_46.txt", "heldout_nl_47.txt", "heldout_nl_48.txt",
+               "heldout_nl_49.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

@@ -236,6 +236,12 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: main d3a7b68: partner first 10, 10 and 9 of 10; 2 of 2, 2 of 2 and no flag (2, 2 and 0 of 10
 #: paraphrases flagged); no opposite flagged. The paraphrases are refused mostly on the
 #: long-statement path and by the claim checks (the sets' headers count the reasons).
+#: Sets 47 (older residents' plain language, Noord-Veluwe), 48 (mixed lengths, restructured
+#: paraphrases, Midden-Holland) and 49 (policy language, paraphrases that change register,
+#: Eemland), written blind in session 22 and evaluated once on main ea96e68 (AMD EPYC): partner
+#: first 10 of 10 on each; 7 flags 4 right (an opposite in other words, a related claim sharing
+#: "gratis", a role swap), 4 of 4 right (all four met), 1 flag 0 right (0 of 10 paraphrases
+#: flagged: a narrower object).
 
 
 #: Session 21 (lead): the e5 pass multiplies in float32 on every CPU (`e5.DEFAULT_PRECISION`).
@@ -292,6 +298,8 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_44.txt": "2 of 10 paraphrases flagged (formal; the long-statement path)",
     "heldout_nl_45.txt": "2 of 10 paraphrases flagged (phone style)",
     "heldout_nl_46.txt": "no paraphrase flagged: long statements of 28-40 words",
+    "heldout_nl_49.txt": "no paraphrase flagged: policy language and plain replies, "
+                         "paraphrased across registers",
     "heldout_nl_17.txt": "2 of 10 paraphrases flagged in float32 (session 21; in bfloat16 3 of "
                          "10 on session 19's AMD EPYC, 2 on session 20's Intel Xeon): its third "
                          "flag sits at its margin"}))
@@ -315,7 +323,12 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "same-frame claim on another diet and group",
     "heldout_nl_42.txt": "0 of 1 flag right: a same-frame claim (the advisor must help with the "
                          "forms / with finding a smaller home)",
-    "heldout_nl_46.txt": "no flag at all (0 of 0 counts as not met)"}))
+    "heldout_nl_46.txt": "no flag at all (0 of 0 counts as not met)",
+    "heldout_nl_47.txt": "4 of 7 flags right: an opposite in other words (a fair price / too "
+                         "expensive), a related claim sharing 'gratis', a role swap (women / men "
+                         "choose who washes them)",
+    "heldout_nl_49.txt": "0 of 1 flag right: a narrower object (travel costs / travel costs of "
+                         "the companion)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
@@ -326,6 +339,8 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
                          "school and not be sent home (an antonym pair, a denial in the second "
                          "clause)",
     "heldout_nl_41.txt": "1 of 12 opposites flagged: a denial in other words (masts belong far "
-                         "from schools / are no problem and may stand right next to them)"}))
+                         "from schools / are no problem and may stand right next to them)",
+    "heldout_nl_47.txt": "1 of 12 opposites flagged: the price is fair and people may pay it / "
+                         "the card is too expensive and should be free (no negation word)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):
     assert blind_targets[name]["opposites_flagged"] == 0
