@@ -25,9 +25,8 @@ import numpy as np
 
 from benchmarks.pairsets import DATA, heldout
 from meedenken.engine import duplicates
-from meedenken.engine.details import same_sentence
 from meedenken.engine.encoders import MULTILINGUAL_E5
-from meedenken.engine.polarity import Conflict, polarity, same_reading
+from meedenken.engine.polarity import Conflict, polarity
 from meedenken.engine.semantics import StatementEmbedder
 
 #: The word checks of ``flag_candidate``, in its order (its own list, written out there as one
@@ -63,14 +62,9 @@ def refusals(new: str, seeds: list[str], cosines: np.ndarray, seed: int,
     if duplicates.close_runner_up(new, scores, settings):
         out.append("close_runner_up")
     if duplicates.too_long_to_flag(new, text, settings):
-        model = settings.flag
-        assert model is not None and model.long_min_margin is not None
-        assert model.long_max_frame is not None
-        failing = [name for name, holds in (
-            ("margin", ev.margin[best] >= model.long_min_margin),
-            ("frame", same_sentence(new, text) <= model.long_max_frame),
-            ("reading", same_reading(polarity(new), polarity(text)))) if not holds]
-        out.append("long:" + ",".join(failing))
+        assert settings.flag is not None
+        out.append("long:" + ",".join(duplicates.long_claim_failures(
+            new, text, float(ev.margin[best]), settings.flag)))
     return out
 
 

@@ -74,14 +74,22 @@ def _without(joined: str, frames: set[str]) -> str:
     return " ".join(joined.split())
 
 
-def _long_rule(frame_pass: Callable[[str, str, float], bool]) -> Kept:
-    """:func:`engine.duplicates.long_claim_kept` with its frame condition replaced."""
+def _long_rule(condition: str, holds: Callable[[str, str, DuplicateFlagModel], bool]) -> Kept:
+    """:func:`engine.duplicates.long_claim_kept` with one of its conditions
+    (:func:`engine.duplicates.long_claim_failures`: "margin", "frame", "reading") replaced by
+    ``holds``; a model without the exception still keeps nothing."""
     def kept(new: str, text: str, margin: float, model: DuplicateFlagModel) -> bool:
-        if model.long_max_frame is None or model.long_min_margin is None:
-            return False
-        return (margin >= model.long_min_margin and frame_pass(new, text, model.long_max_frame)
-                and same_reading(polarity(new), polarity(text)))
+        failing = set(duplicates.long_claim_failures(new, text, margin, model))
+        return not failing - {condition} and holds(new, text, model)
     return kept
+
+
+def _frame_rule(frame_pass: Callable[[str, str, float], bool]) -> Kept:
+    """The long path with ``frame_pass`` for its frame condition."""
+    def holds(new: str, text: str, model: DuplicateFlagModel) -> bool:
+        assert model.long_max_frame is not None  # a model without the exception failed before
+        return frame_pass(new, text, model.long_max_frame)
+    return _long_rule("frame", holds)
 
 
 def frames_pass(new: str, text: str, max_frame: float) -> bool:
@@ -110,12 +118,9 @@ def main_clauses(text: str) -> str:
     return ". ".join(" ".join(c) for c in (main or clauses))
 
 
-def main_reading_kept(new: str, text: str, margin: float, model: DuplicateFlagModel) -> bool:
-    if model.long_max_frame is None or model.long_min_margin is None:
-        return False
-    return (margin >= model.long_min_margin
-            and details.same_sentence(new, text) <= model.long_max_frame
-            and same_reading(polarity(main_clauses(new)), polarity(main_clauses(text))))
+def main_reading(new: str, text: str, model: DuplicateFlagModel) -> bool:
+    """The long path's reading condition on the main clauses only."""
+    return same_reading(polarity(main_clauses(new)), polarity(main_clauses(text)))
 
 
 def rejected_words(text: str) -> list[str] | None:
@@ -145,9 +150,9 @@ def current_contrast(a: str, b: str) -> bool:
 
 #: Each variant: the name patched in engine.duplicates and its replacement.
 VARIANTS: dict[str, tuple[str, Callable[..., bool]]] = {
-    "frames": ("long_claim_kept", _long_rule(frames_pass)),
-    "frames_unshared": ("long_claim_kept", _long_rule(frames_unshared_pass)),
-    "main_reading": ("long_claim_kept", main_reading_kept),
+    "frames": ("long_claim_kept", _frame_rule(frames_pass)),
+    "frames_unshared": ("long_claim_kept", _frame_rule(frames_unshared_pass)),
+    "main_reading": ("long_claim_kept", _long_rule("reading", main_reading)),
     "current_contrast": ("one_sided_contrast", current_contrast),
 }
 

@@ -216,7 +216,7 @@ encoder scores such pairs 0.93-0.98, as high as paraphrases. Chosen on sets 6-25
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -289,6 +289,7 @@ __all__ = [
     "flag_candidate",
     "flag_evidence",
     "flag_logit",
+    "long_claim_failures",
     "long_claim_kept",
     "near_duplicates",
     "negation_moved",
@@ -703,11 +704,23 @@ def long_claim_kept(new_text: str, text: str, margin: float, model: DuplicateFla
     >>> long_claim_kept(new, seed, 0.07, model), long_claim_kept(new, seed, 0.01, model)
     (True, False)
     """
+    return next(long_claim_failures(new_text, text, margin, model), None) is None
+
+
+def long_claim_failures(new_text: str, text: str, margin: float,
+                        model: DuplicateFlagModel) -> Iterator[str]:
+    """The cheap conditions of :func:`long_claim_kept` that fail, in its order and lazily (the
+    next one is computed only when asked for): "unset" (the model sets no exception), "margin",
+    "frame", "reading"."""
     if model.long_max_frame is None or model.long_min_margin is None:
-        return False
-    return (margin >= model.long_min_margin
-            and same_sentence(new_text, text) <= model.long_max_frame
-            and same_reading(polarity(new_text), polarity(text)))
+        yield "unset"
+        return
+    if not margin >= model.long_min_margin:
+        yield "margin"
+    if not same_sentence(new_text, text) <= model.long_max_frame:
+        yield "frame"
+    if not same_reading(polarity(new_text), polarity(text)):
+        yield "reading"
 
 
 
