@@ -35,8 +35,11 @@ lint: setup
 	@for d in engine api models; do ln -sfn ../../$$d .typecheck/meedenken/$$d; done
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): each test file on one worker, the browser tests as one unit, one
+# native thread per worker (tests/conftest.py). TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 test: setup browser lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: setup
 	$(PY) -m benchmarks.run_all

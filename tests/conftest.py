@@ -1,7 +1,6 @@
 """What every test shares: how the suite runs in parallel under pytest-xdist
-(``pytest -n 2 --dist loadfile --no-loadscope-reorder``; ``make test`` still runs it serially
-until two clean parallel runs are shown, benchmarks/RESULTS.md session 20 ci20). Nothing here
-acts outside an xdist worker.
+(``make test`` runs ``pytest -n 2 --dist loadfile --no-loadscope-reorder``; benchmarks/RESULTS.md,
+sessions 20 and 23). Nothing here acts outside an xdist worker.
 
 - **One native thread per worker.** Two workers on two cores, each with torch's and OpenBLAS's
   default of one thread per core, oversubscribe the machine (session 17 measured the e5 fixture
