@@ -242,6 +242,12 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: first 10 of 10 on each; 7 flags 4 right (an opposite in other words, a related claim sharing
 #: "gratis", a role swap), 4 of 4 right (all four met), 1 flag 0 right (0 of 10 paraphrases
 #: flagged: a narrower object).
+#: Sets 50 (residents typing on a phone, Midden-Limburg), 51 (young people and young carers,
+#: Kennemerland and IJmond) and 52 (professionals' jargon against plain words, Noordoost-Brabant),
+#: written blind in session 23 and evaluated once on main fb14239 (AMD EPYC, Zen 4): partner
+#: first 10, 10 and 7 of 10; 7 flags 6 right (all four met), 3 flags 2 right, no flag (6, 2 and 0
+#: of 10 paraphrases flagged); no opposite flagged. Both wrong flags are same-topic claims (another
+#: actor; the same goal by another route).
 
 
 #: Session 21 (lead): the e5 pass multiplies in float32 on every CPU (`e5.DEFAULT_PRECISION`).
@@ -300,6 +306,10 @@ def test_the_blind_sets_hold_what_their_header_says():
     "heldout_nl_46.txt": "no paraphrase flagged: long statements of 28-40 words",
     "heldout_nl_49.txt": "no paraphrase flagged: policy language and plain replies, "
                          "paraphrased across registers",
+    "heldout_nl_51.txt": "2 of 10 paraphrases flagged (young people's words; the long-statement "
+                         "path, polarity conflicts, replaced elements)",
+    "heldout_nl_52.txt": "no paraphrase flagged: professionals' jargon against plain words (7 of "
+                         "10 first; the long-statement path's margin)",
     "heldout_nl_17.txt": "2 of 10 paraphrases flagged in float32 (session 21; in bfloat16 3 of "
                          "10 on session 19's AMD EPYC, 2 on session 20's Intel Xeon): its third "
                          "flag sits at its margin"}))
@@ -328,7 +338,10 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "expensive), a related claim sharing 'gratis', a role swap (women / men "
                          "choose who washes them)",
     "heldout_nl_49.txt": "0 of 1 flag right: a narrower object (travel costs / travel costs of "
-                         "the companion)"}))
+                         "the companion)",
+    "heldout_nl_51.txt": "2 of 3 flags right: the same goal by another route (a free van to the "
+                         "walk-in in Haarlem / a walk-in in Beverwijk or IJmuiden too)",
+    "heldout_nl_52.txt": "no flag at all (0 of 0 counts as not met)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
