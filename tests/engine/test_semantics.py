@@ -197,6 +197,29 @@ def test_an_encoder_is_a_name_and_unit_vectors_and_sentence_transformers_style_o
     assert StatementEmbedder(CountingEncoder(), model_name="st").embed(["aa"]).shape == (1, 3)
 
 
+def test_an_encoder_that_bounds_its_own_passes_gets_larger_calls():
+    class Calls(CountingEncoder):
+        def __init__(self, texts_per_call: int | None = None) -> None:
+            super().__init__()
+            self.sizes: list[int] = []
+            if texts_per_call is not None:
+                self.texts_per_call = texts_per_call
+
+        def encode(self, sentences: list[str], **kwargs: object) -> np.ndarray:
+            self.sizes.append(len(sentences))
+            return super().encode(sentences)
+
+    texts = [f"stelling {i}" for i in range(10)]
+    plain, own = Calls(), Calls(texts_per_call=8)
+    StatementEmbedder(plain, model_name="plain", batch_size=3).embed(texts)
+    StatementEmbedder(own, model_name="own", batch_size=3).embed(texts)
+    assert plain.sizes == [3, 3, 3, 1]  # the embedder's batch_size
+    assert own.sizes == [8, 2]  # the encoder's texts_per_call, when larger
+    small = Calls(texts_per_call=2)
+    StatementEmbedder(small, model_name="small", batch_size=3).embed(texts)
+    assert small.sizes == [3, 3, 3, 1]
+
+
 def test_dutch_paraphrase_is_the_first_suggestion_and_flagged():
     check = near_duplicates("Het eigen risico is te hoog.", EXISTING, embedder=packaged_embedder())
     assert check.candidates[0].index == 4 and check.is_duplicate and check.flagged == (4,)
