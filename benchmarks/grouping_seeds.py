@@ -77,15 +77,16 @@ def chosen(name: str, parts: Sequence[str]) -> bool:
     return not parts or any(part in name for part in parts)
 
 
-def grouping_settings(pairs: Sequence[str]) -> GroupingSettings:
-    """The default GroupingSettings with fields ``NAME=VALUE`` changed (the value read as the
-    field's default's type).
+def grouping_settings(pairs: Sequence[str],
+                      base: GroupingSettings | None = None) -> GroupingSettings:
+    """GroupingSettings (``base``, default the defaults) with fields ``NAME=VALUE`` changed (the
+    value read as the field's current value's type).
 
     >>> s = grouping_settings(["split_null_max=2560", "sequential_margin=2.5"])
     >>> s.split_null_max, s.sequential_margin
     (2560, 2.5)
     """
-    base = GroupingSettings()
+    base = base or GroupingSettings()
     changes: dict[str, Any] = {}
     for pair in pairs:
         name, value = pair.split("=", 1)
