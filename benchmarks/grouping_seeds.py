@@ -12,7 +12,8 @@ the fewest and most runs an analysis made, and every run's k over all seeds (``k
 ``--jsonl`` writes one line per room and seed (k, every run's k, steps, CPU s) for rules to be
 recomputed from the recorded runs (the seeds of the first runs do not depend on ``restarts``).
 
-Run: ``python -m benchmarks.grouping_seeds [--seeds N] [--jsonl OUT] [--rooms NAME,...]``
+Run: ``python -m benchmarks.grouping_seeds [--seeds N] [--jsonl OUT] [--rooms NAME,...]
+[--set NAME=VALUE ...]``
 (default 10 seeds, every room: about 15 CPU minutes; ``--rooms`` keeps the rooms whose name
 contains one of the given parts, e.g. ``--rooms ubi,canadian``).
 """
@@ -76,6 +77,24 @@ def chosen(name: str, parts: Sequence[str]) -> bool:
     return not parts or any(part in name for part in parts)
 
 
+def grouping_settings(pairs: Sequence[str],
+                      base: GroupingSettings | None = None) -> GroupingSettings:
+    """GroupingSettings (``base``, default the defaults) with fields ``NAME=VALUE`` changed (the
+    value read as the field's current value's type).
+
+    >>> s = grouping_settings(["split_null_max=2560", "sequential_margin=2.5"])
+    >>> s.split_null_max, s.sequential_margin
+    (2560, 2.5)
+    """
+    base = base or GroupingSettings()
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        name, value = pair.split("=", 1)
+        default = getattr(base, name)
+        changes[name] = type(default)(value) if not isinstance(default, bool) else value == "True"
+    return base.with_(**changes) if changes else base
+
+
 def analyse_room(name: str, matrix: VoteMatrix, seeds: Iterable[int],
                  settings: GroupingSettings | None = None
                  ) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
@@ -108,15 +127,19 @@ def main(argv: list[str] | None = None) -> None:
                         help="write one line per room and seed here")
     parser.add_argument("--rooms", default="",
                         help="comma-separated parts of room names to keep (default: every room)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a GroupingSettings field other than the default, e.g. "
+                        "split_null_max=2560 (repeatable)")
     args = parser.parse_args(argv)
     parts = [part for part in args.rooms.split(",") if part]
+    settings = grouping_settings(args.set)
     rows = []
     out = args.jsonl.open("w") if args.jsonl is not None else None
     try:
         for name, matrix in rooms():
             if not chosen(name, parts):
                 continue
-            records, labels = analyse_room(name, matrix, range(args.seeds))
+            records, labels = analyse_room(name, matrix, range(args.seeds), settings)
             if out is not None:
                 out.writelines(json.dumps(r) + "\n" for r in records)
                 out.flush()

@@ -435,6 +435,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a sensitivity run: GroupingSettings.class_test_votes set to this")
     parser.add_argument("--max-groups", type=int, default=None,
                         help="a sensitivity run: AnalysisSettings.max_groups set to this")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a sensitivity run: a GroupingSettings field set to this, e.g. "
+                        "split_null_max=2560 (repeatable)")
     parser.add_argument("--table-from", type=Path, nargs="+", default=None,
                         help="print the table of earlier --json files instead of running")
     args = parser.parse_args(argv)
@@ -454,6 +457,10 @@ def main(argv: list[str] | None = None) -> int:
             class_test_votes=args.class_test_votes))
     if args.max_groups is not None:
         settings = settings.with_(max_groups=args.max_groups)
+    if args.set:
+        from benchmarks.grouping_seeds import grouping_settings
+
+        settings = settings.with_(grouping=grouping_settings(args.set, settings.grouping))
     runs: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         runs[name] = []

@@ -396,6 +396,14 @@ class GroupingSettings(_Validated):
     #: Simulated continua per test (their mean and spread give a normal p; each costs one pass
     #: over the tested votes).
     split_null: int = 20
+    #: A sequential Monte Carlo test (:func:`engine.continuum.continuum_test`): while the
+    #: index's z is within ``sequential_margin`` standard errors of the line of ``split_alpha``, the
+    #: simulated continua are doubled, up to this many in all (``split_null``: no more draws).
+    split_null_max: int = 20
+    #: ... and that many standard errors, for this test and the sequential bootstrap
+    #: (``stability_boot_max``) alike (3: a verdict other than the one of infinitely many draws
+    #: about 0.3% per look).
+    sequential_margin: float = 3.0
     #: A split test reads at most this many participants (a fixed subsample beyond; 500 keeps
     #: a test near 0.2 s on a busy 2-core machine).
     max_test_points: int = 500
@@ -405,6 +413,10 @@ class GroupingSettings(_Validated):
     #: Clusterwise bootstrap (Hennig 2007): resamples of the participants (multinomial weights on
     #: the base clusters) refitted at the published k.
     stability_boot: int = 50
+    #: Sequential: while every group's mean Jaccard is not clear of ``min_jaccard`` by
+    #: ``sequential_margin`` standard errors (and none clearly below), the resamples are doubled up
+    #: to this many (``stability_boot``: no more).
+    stability_boot_max: int = 50
     #: ... and the Jaccard agreement every published group must reach on average over them
     #: (Hennig 2007: 0.75 and above, "stable"; below 0.6 "dissolved").
     min_jaccard: float = 0.75
@@ -522,9 +534,12 @@ class GroupingSettings(_Validated):
         "restarts": _positive_int(),
         "split_alpha": Interval(Real, 0, 1, closed="neither"),
         "split_null": _positive_int(),
+        "split_null_max": _positive_int(),
+        "sequential_margin": Interval(Real, 0, None),
         "max_test_points": Interval(Integral, 10, None),
         "min_group_size": Interval(Integral, MIN_CELL_SIZE_FLOOR, None),
         "stability_boot": _positive_int(),
+        "stability_boot_max": _positive_int(),
         "min_jaccard": Interval(Real, 0, 1),
         "held_out_z": Interval(Real, 0, None),
         "held_out_folds": Interval(Integral, 2, None),

@@ -448,6 +448,9 @@ class DefaultSteps(_Common):
                 n_null=grouping.split_null,
                 max_points=grouping.max_test_points,
                 rng=rng,
+                n_null_max=grouping.split_null_max,
+                alpha=grouping.split_alpha,
+                margin=grouping.sequential_margin,
             ).p_value
 
         mapped_groups = stable_groups(

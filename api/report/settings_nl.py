@@ -95,6 +95,13 @@ SETTINGS_NL: dict[str, str] = {
         "is dan die van gesimuleerde continua die op haar stemmen zijn aangepast (de gebruikelijke "
         "5%)."),
     "GroupingSettings.split_null": "Aantal gesimuleerde continua per toets.",
+    "GroupingSettings.split_null_max": (
+        "Sequentiële toets: zolang de z van de index binnen zoveel standaardfouten als "
+        "hieronder van de grens ligt, wordt het aantal gesimuleerde continua verdubbeld, tot "
+        "hoogstens dit aantal."),
+    "GroupingSettings.sequential_margin": (
+        "... en zoveel standaardfouten (de grens van de sequentiële splitsingstoets en van de "
+        "sequentiële bootstrap)."),
     "GroupingSettings.max_test_points": (
         "Een splitsingstoets leest hoogstens zoveel deelnemers (daarboven een vaste "
         "deelsteekproef)."),
@@ -104,6 +111,10 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.stability_boot": (
         "Bootstrap per cluster (Hennig 2007): aantal hersteekproeven van de deelnemers, opnieuw "
         "ingedeeld bij het gepubliceerde k."),
+    "GroupingSettings.stability_boot_max": (
+        "Sequentiële bootstrap: zolang de gemiddelde Jaccard van een groep niet zoveel "
+        "standaardfouten als hierboven van de grens ligt, wordt het aantal hersteekproeven "
+        "verdubbeld, tot hoogstens dit aantal."),
     "GroupingSettings.min_jaccard": (
         "Gemiddelde Jaccard-overeenkomst die elke gepubliceerde groep over die hersteekproeven "
         "moet halen (Hennig 2007: 0,75 en hoger is stabiel)."),

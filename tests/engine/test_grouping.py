@@ -716,3 +716,68 @@ def test_a_room_whose_runs_disagree_publishes_their_consensus_and_says_so() -> N
         assert result.clustering.k == consensus_k(runs, grouping.restarts)
         seen.update(runs)
     assert seen == {1, 4}  # the runs do disagree in this room
+
+
+def _map_test_inputs(m: VoteMatrix) -> tuple:
+    """The arguments of :func:`engine.continuum.continuum_test` for everyone in ``m`` on a
+    plain two-axis map (column means, the centred votes' two leading singular vectors)."""
+    X = m.X.astype(np.float64).tocsr()
+    dense = X.toarray()
+    center = dense.mean(axis=0)
+    components = np.linalg.svd(dense - center, full_matrices=False)[2][:2]
+    return (X, np.arange(X.shape[0]), np.ones(X.shape[1], bool), center, components)
+
+
+def _split_test(m: VoteMatrix, seed: int, **sequential: float) -> continuum.ContinuumTest:
+    X, rows, active, center, components = _map_test_inputs(m)
+    return continuum.continuum_test(
+        X, rows, active, center, components, scale_columns=X.shape[1], extra_voted=0,
+        n_null=20, max_points=500, rng=np.random.default_rng(seed), **sequential)
+
+
+def test_the_sequential_split_test_draws_more_only_near_its_line() -> None:
+    """A sequential Monte Carlo test (Besag & Clifford 1991): the first 20 simulated continua
+    are those of the fixed test, so a test clear of its line gives the same p; more are drawn
+    only while the index's z is within 3 standard errors of the line (session 23 g15seq)."""
+    m = _one_axis(n=80, n_statements=20)
+    fixed = _split_test(m, 3)
+    assert fixed.n_null == 20
+    assert _split_test(m, 3, n_null_max=20) == fixed
+    p_line = fixed.p_value
+    far = 1e-9 if p_line > 0.01 else 0.999999
+    clear = _split_test(m, 3, n_null_max=640, alpha=far)
+    assert clear == fixed
+    near = _split_test(m, 3, n_null_max=640, alpha=p_line)
+    assert 40 <= near.n_null <= 640 and near.index == fixed.index
+
+
+def test_the_sequential_bootstrap_leaves_clear_groups_alone() -> None:
+    """Two clear groups' mean Jaccards are far above 0.75 after the first 50 resamples: a
+    sequential bootstrap (``stability_boot_max``) draws no more and publishes the same."""
+    m, _ = _blocks([40, 30])
+    fixed = analyze(m, FAST).clustering
+    seq = analyze(m, AnalysisSettings(bridging=False, grouping=GroupingSettings(
+        stability_boot_max=800, split_null_max=2560))).clustering
+    assert fixed.stability is not None and seq.stability is not None
+    assert seq.k == fixed.k == 2
+    assert seq.stability.per_group == fixed.stability.per_group
+    assert np.array_equal(seq.labels, fixed.labels)
+
+
+def test_the_sequential_bootstrap_resamples_more_near_the_line() -> None:
+    """On the line, the resamples are doubled up to ``stability_boot_max``; the first 50 are the
+    fixed bootstrap's, so the result is their mean with the later ones'."""
+    rng = np.random.default_rng(0)
+    base_centers = np.vstack([rng.normal(0, 1, (30, 2)), rng.normal(1.2, 1, (30, 2))])
+    base_sizes = np.full(60, 3.0)
+    labels = (base_centers[:, 0] > 0.6).astype(np.int64)
+    centers = np.array([base_centers[labels == g].mean(axis=0) for g in (0, 1)])
+    s = GroupingSettings()
+    fixed = grouping._bootstrap_jaccard(labels, centers, base_centers, base_sizes, 2, 180, s)
+    line = float(fixed.min())
+    seq = grouping._bootstrap_jaccard(labels, centers, base_centers, base_sizes, 2, 180,
+                                      s.with_(stability_boot_max=400, min_jaccard=line))
+    assert not np.array_equal(seq, fixed)
+    far = s.with_(stability_boot_max=400, min_jaccard=0.01)
+    assert np.array_equal(
+        grouping._bootstrap_jaccard(labels, centers, base_centers, base_sizes, 2, 180, far), fixed)
