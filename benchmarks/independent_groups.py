@@ -61,6 +61,7 @@ from scipy.special import expit, log_expit
 from sklearn.metrics import adjusted_rand_score
 
 from benchmarks.common import markdown_table
+from benchmarks.grouping_seeds import grouping_settings
 from meedenken.engine import analyze
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.settings import AnalysisSettings, GroupingSettings
@@ -458,8 +459,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_groups is not None:
         settings = settings.with_(max_groups=args.max_groups)
     if args.set:
-        from benchmarks.grouping_seeds import grouping_settings
-
         settings = settings.with_(grouping=grouping_settings(args.set, settings.grouping))
     runs: dict[str, list[dict[str, Any]]] = {}
     for name in names:
