@@ -21,6 +21,7 @@ Usage::
     PYTHONPATH=. python -m benchmarks.embed_cost --all
     PYTHONPATH=. python -m benchmarks.embed_cost --model multilingual-e5-small --threads 1
     PYTHONPATH=. python -m benchmarks.embed_cost --precision bfloat16  # sessions 7-20's default
+    PYTHONPATH=. python -m benchmarks.embed_cost --precision int8  # 8-bit products (session 24)
     PYTHONPATH=. python -m benchmarks.embed_cost --agreement [--against float32]
 """
 
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--all", action="store_true", help="every model, one process each")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: torch's, one per core)")
-    parser.add_argument("--precision", choices=("bfloat16", "float32"), default=None,
+    parser.add_argument("--precision", choices=("bfloat16", "float32", "int8"), default=None,
                         help="the torch pass's matrix products (default: float32, "
                              "engine.e5.DEFAULT_PRECISION)")
     parser.add_argument("--json", action="store_true")

