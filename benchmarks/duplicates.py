@@ -362,7 +362,11 @@ HELDOUT_FILES = ("heldout_nl.txt", "heldout_nl_2.txt", "heldout_nl_3.txt", "held
 #: 10 paraphrases, 12 opposites, 12 same-topic claims and 5 unrelated; the fiftieth residents
 #: typing on a phone (Midden-Limburg), the fifty-first young people and young carers
 #: (Kennemerland and IJmond), the fifty-second professionals' jargon against residents' plain
-#: words (Noordoost-Brabant), the same counts; from the thirty-second
+#: words (Noordoost-Brabant), the same counts; session 24, helper blind53: the fifty-third full
+#: of numbers, amounts and times (Leiden and the Duin- en Bollenstreek), the fifty-fourth simple
+#: Dutch of newcomers learning the language (Almere and Lelystad), the fifty-fifth conditional
+#: and question-shaped statements against plain claims (Voorne-Putten and Goeree-Overflakkee),
+#: 10 paraphrases, 12 opposites, 12 same-topic claims and 5 unrelated; from the thirty-second
 #: on each has 10 paraphrases, 12 opposites, 12 same-topic claims and 5-8 unrelated), kept out
 #: of the development loop and evaluated by the lead after the merge.
 BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
@@ -380,7 +384,8 @@ BLIND_FILES = ("heldout_nl_6.txt", "heldout_nl_7.txt", "heldout_nl_8.txt",
                "heldout_nl_43.txt", "heldout_nl_44.txt", "heldout_nl_45.txt",
                "heldout_nl_46.txt", "heldout_nl_47.txt", "heldout_nl_48.txt",
                "heldout_nl_49.txt", "heldout_nl_50.txt", "heldout_nl_51.txt",
-               "heldout_nl_52.txt")
+               "heldout_nl_52.txt", "heldout_nl_53.txt", "heldout_nl_54.txt",
+               "heldout_nl_55.txt")
 
 
 def heldout_targets(embedder: StatementEmbedder, settings: DuplicateSettings | None,

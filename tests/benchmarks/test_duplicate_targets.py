@@ -248,6 +248,11 @@ def test_at_least_eighty_percent_of_flags_are_right(all_targets, name):
 #: first 10, 10 and 7 of 10; 7 flags 6 right (all four met), 3 flags 2 right, no flag (6, 2 and 0
 #: of 10 paraphrases flagged); no opposite flagged. Both wrong flags are same-topic claims (another
 #: actor; the same goal by another route).
+#: Sets 53 (numbers, amounts and times, Leiden and the Duin- en Bollenstreek), 54 (simple Dutch of
+#: newcomers learning the language, Almere and Lelystad) and 55 (conditional and question-shaped
+#: statements, Voorne-Putten and Goeree-Overflakkee), written blind in session 24 and evaluated once
+#: on main 39b7fcb (AMD EPYC, Zen 4): partner first 9, 10 and 9 of 10; no flag, 3 of 3 right (all
+#: four met), no flag (0, 3 and 0 of 10 paraphrases flagged); no opposite flagged.
 
 
 #: Session 21 (lead): the e5 pass multiplies in float32 on every CPU (`e5.DEFAULT_PRECISION`).
@@ -310,6 +315,10 @@ def test_the_blind_sets_hold_what_their_header_says():
                          "path, polarity conflicts, replaced elements)",
     "heldout_nl_52.txt": "no paraphrase flagged: professionals' jargon against plain words (7 of "
                          "10 first; the long-statement path's margin)",
+    "heldout_nl_53.txt": "no paraphrase flagged: quantities restated in other units or words "
+                         "(9 of 10 first)",
+    "heldout_nl_55.txt": "no paraphrase flagged: questions and conditions restated as plain "
+                         "claims (9 of 10 first)",
     "heldout_nl_17.txt": "2 of 10 paraphrases flagged in float32 (session 21; in bfloat16 3 of "
                          "10 on session 19's AMD EPYC, 2 on session 20's Intel Xeon): its third "
                          "flag sits at its margin"}))
@@ -341,7 +350,9 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
                          "the companion)",
     "heldout_nl_51.txt": "2 of 3 flags right: the same goal by another route (a free van to the "
                          "walk-in in Haarlem / a walk-in in Beverwijk or IJmuiden too)",
-    "heldout_nl_52.txt": "no flag at all (0 of 0 counts as not met)"}))
+    "heldout_nl_52.txt": "no flag at all (0 of 0 counts as not met)",
+    "heldout_nl_53.txt": "no flag at all (0 of 0 counts as not met)",
+    "heldout_nl_55.txt": "no flag at all (0 of 0 counts as not met)"}))
 def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
     t = blind_targets[name]
     assert t["correct_flags"] / max(t["flags"], 1) >= 0.8
