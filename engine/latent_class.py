@@ -273,7 +273,7 @@ def em(
     shares (one participant's weight added to each). Without them (the default, as before) the
     figure zigzags over the first steps while the objective rises, and EM stops at the first
     dip: canadian-electoral-reform's two classes from a random start stop at step 8 instead of
-    16, each start where it happened to dip (benchmarks/RESULTS.md, session 24 g15em)."""
+    15, each start where it happened to dip (benchmarks/RESULTS.md, session 24 g15em)."""
     k = resp.shape[1]
     lean = np.zeros(v.n) if lean is None else lean.copy()
     logit = np.zeros((k, v.n_statements)) if logit is None else logit.copy()
