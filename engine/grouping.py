@@ -608,12 +608,14 @@ def _fit_classes(
 ) -> lc.LatentClasses:
     rng = np.random.default_rng([s.random_state, k])
     if k == 1:
-        return lc.em(v, np.ones((v.n, 1)), max_iterations=CLASS_MAX_STEPS)
+        return lc.em(v, np.ones((v.n, 1)), max_iterations=CLASS_MAX_STEPS,
+                     full_objective=s.class_full_objective)
     return lc.fit_classes(
         v,
         _class_starts(map_labels, k, v.n, rng),
         max_iterations=CLASS_MAX_STEPS,
         screen_iterations=CLASS_SCREEN_STEPS,
+        full_objective=s.class_full_objective,
     )
 
 
@@ -643,8 +645,10 @@ def _class_bootstrap(
             lean=model.lean,
             logit=model.logit,
             tau=model.tau,
+            full_objective=s.class_full_objective,
         )
-        other = lc.em(vw, from_map, max_iterations=CLASS_BOOT_STEPS)
+        other = lc.em(vw, from_map, max_iterations=CLASS_BOOT_STEPS,
+                      full_objective=s.class_full_objective)
         boot = other if other.loglik > kept.loglik else kept
         seen = w > 0
         total += _jaccard(labels[seen], np.argmax(boot.resp, axis=1)[seen], w[seen], k, k)
@@ -964,6 +968,7 @@ def class_groups(
             n_folds=s.class_folds,
             iterations=CLASS_HELD_OUT_STEPS,
             rng=np.random.default_rng([s.random_state, 2]),
+            full_objective=s.class_full_objective,
         )
         return rows, losses[model.k]
 

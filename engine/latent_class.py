@@ -263,9 +263,17 @@ def em(
     lean: np.ndarray | None = None,
     logit: np.ndarray | None = None,
     tau: float = TAU_START,
+    full_objective: bool = False,
 ) -> LatentClasses:
     """EM from the class probabilities ``resp`` (n, k) (and optionally a previous fit's
-    leniencies and log-odds)."""
+    leniencies and log-odds). It stops when a step gains less than :data:`TOLERANCE` in the
+    mean penalised log-likelihood per vote (a step that lowers it included), the figure
+    returned as ``loglik``. With ``full_objective`` that figure is the whole objective the steps
+    climb: with the ridge on the classes' log-odds (:data:`RIDGE`) and the prior of the class
+    shares (one participant's weight added to each). Without them (the default, as before) the
+    figure zigzags over the first steps while the objective rises, and EM stops at the first
+    dip: canadian-electoral-reform's two classes from a random start stop at step 8 instead of
+    15, each start where it happened to dip (benchmarks/RESULTS.md, session 24 g15em)."""
     k = resp.shape[1]
     lean = np.zeros(v.n) if lean is None else lean.copy()
     logit = np.zeros((k, v.n_statements)) if logit is None else logit.copy()
@@ -283,6 +291,9 @@ def em(
         resp, ll = _responsibilities(v, p, weights)
         penalty = 0.5 * (lean**2 / tau2 + np.log(tau2))
         mean_ll = float(np.dot(v.weight, ll - penalty)) / n_votes
+        if full_objective:
+            mean_ll += (float(np.log(weights).sum())
+                        - 0.5 * RIDGE * float(np.einsum("ij,ij->", logit, logit))) / n_votes
         if mean_ll - last < TOLERANCE:
             break
         last = mean_ll
@@ -356,19 +367,23 @@ def _hard(labels: np.ndarray, k: int) -> np.ndarray:
 
 
 def fit_classes(
-    v: Votes, starts: list[np.ndarray], *, max_iterations: int, screen_iterations: int
+    v: Votes, starts: list[np.ndarray], *, max_iterations: int, screen_iterations: int,
+    full_objective: bool = False,
 ) -> LatentClasses:
     """The best of several EM starts (each a labelling of the participants): every start runs
-    ``screen_iterations``, the one with the highest likelihood then runs on to convergence."""
+    ``screen_iterations``, the one with the highest likelihood then runs on to convergence
+    (``full_objective``: :func:`em`'s, for both)."""
     k = int(max(int(s.max()) for s in starts)) + 1
     best: LatentClasses | None = None
     for labels in starts:
-        fit = em(v, _hard(labels, k), max_iterations=screen_iterations)
+        fit = em(v, _hard(labels, k), max_iterations=screen_iterations,
+                 full_objective=full_objective)
         if best is None or fit.loglik > best.loglik + 1e-12:
             best = fit
     assert best is not None
     return em(
-        v, best.resp, max_iterations=max_iterations, lean=best.lean, logit=best.logit, tau=best.tau
+        v, best.resp, max_iterations=max_iterations, lean=best.lean, logit=best.logit,
+        tau=best.tau, full_objective=full_objective,
     )
 
 
@@ -395,8 +410,10 @@ def held_out_losses(
     n_folds: int,
     iterations: int,
     rng: np.random.Generator,
+    full_objective: bool = False,
 ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-    """Cross-validated log-loss of each agree / disagree vote under each model in ``models``.
+    """Cross-validated log-loss of each agree / disagree vote under each model in ``models``
+    (``full_objective``: :func:`em`'s, for the refits).
 
     The votes are cut in ``n_folds`` folds; for each fold every model is refitted on the other
     folds (EM warm-started from the model, ``iterations`` steps: class profiles and leniencies
@@ -417,6 +434,7 @@ def held_out_losses(
                 lean=model.lean,
                 logit=model.logit,
                 tau=model.tau,
+                full_objective=full_objective,
             )
             r, c = v.row[test], v.col[test]
             p = (np.take(refit.resp, r, axis=0)

@@ -399,7 +399,10 @@ class GroupingSettings(_Validated):
     #: A sequential Monte Carlo test (:func:`engine.continuum.continuum_test`): while the
     #: index's z is within ``sequential_margin`` standard errors of the line of ``split_alpha``, the
     #: simulated continua are doubled, up to this many in all (``split_null``: no more draws).
-    split_null_max: int = 20
+    #: The default since session 24 (g15em), with ``stability_boot_max`` and
+    #: ``class_full_objective``: together they give every shared export one grouping at grouping
+    #: seeds 0-9 (scoop-hivemind.ubi's map test sits at its line; benchmarks/RESULTS.md).
+    split_null_max: int = 2560
     #: ... and that many standard errors, for this test and the sequential bootstrap
     #: (``stability_boot_max``) alike (3: a verdict other than the one of infinitely many draws
     #: about 0.3% per look).
@@ -415,8 +418,9 @@ class GroupingSettings(_Validated):
     stability_boot: int = 50
     #: Sequential: while every group's mean Jaccard is not clear of ``min_jaccard`` by
     #: ``sequential_margin`` standard errors (and none clearly below), the resamples are doubled up
-    #: to this many (``stability_boot``: no more).
-    stability_boot_max: int = 50
+    #: to this many (``stability_boot``: no more; the default since session 24 g15em, see
+    #: ``split_null_max``).
+    stability_boot_max: int = 800
     #: ... and the Jaccard agreement every published group must reach on average over them
     #: (Hennig 2007: 0.75 and above, "stable"; below 0.6 "dissolved").
     min_jaccard: float = 0.75
@@ -439,6 +443,15 @@ class GroupingSettings(_Validated):
     #: The classes are fitted on at most this many participants (a fixed sample; everyone is then
     #: placed by their votes): bounds the cost on large rooms.
     class_max_participants: int = 1000
+    #: The classes' EM fits (:func:`engine.grouping.class_groups`: every start, the likeliest
+    #: run on, the held-out refits and the bootstrap's) stop on the whole penalised objective
+    #: their steps climb, the ridge on the classes' log-odds and the prior of their shares
+    #: included (:func:`engine.latent_class.em`, ``full_objective``). Without them the figure
+    #: watched dips over the first steps while the objective rises, and a fit stops at the
+    #: first dip, where its start happened to be: runs on the same votes publish different
+    #: members (canadian-electoral-reform: 258/23 or 245/36; benchmarks/RESULTS.md, session 24
+    #: g15em).
+    class_full_objective: bool = True
     #: Folds of the held-out test of each added class (each class's profile learnt on 80% of the
     #: votes; warm-started refits, so 5 folds cost little).
     class_folds: int = 5

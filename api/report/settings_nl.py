@@ -133,6 +133,12 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.class_max_participants": (
         "De klassen worden op hoogstens zoveel deelnemers geschat (een vaste steekproef); "
         "daarna wordt iedereen op grond van zijn stemmen ingedeeld."),
+    "GroupingSettings.class_full_objective": (
+        "De EM-schattingen van de klassen stoppen op de hele doelfunctie die hun stappen "
+        "beklimmen, met de ridge op de log-odds van de klassen en de prior van hun aandelen. "
+        "Zonder die termen daalt het gevolgde getal in de eerste stappen terwijl de doelfunctie "
+        "stijgt, en stopt een schatting bij de eerste daling: runs op dezelfde stemmen "
+        "publiceren dan andere leden."),
     "GroupingSettings.class_folds": (
         "Aantal delen (folds) van de toets op achtergehouden stemmen voor elke extra klasse."),
     "GroupingSettings.class_boot": (

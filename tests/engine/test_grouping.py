@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -21,6 +22,8 @@ from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.result import GroupStability, KStep
 from meedenken.engine.settings import GroupingSettings
 from meedenken.engine.synthetic import continuous_conversation, synthetic_conversation
+from meedenken.models.polis_api import read_conversation
+from tests._polis_data import DATA, needs_data
 
 FAST = AnalysisSettings(bridging=False)
 
@@ -119,11 +122,18 @@ def test_a_guttman_scale_with_flipped_votes_gives_no_clear_groups(monkeypatch) -
     assert trait[0].z >= GroupingSettings().trait_test_z and "step-like: z = " in trait[0].reason
     assert trait[0].k_before >= 3 and trait[0].k_after == 1
 
-    # Without the step-like trait, at session 13's line, the slices are published.
+    # Without the step-like trait, at session 13's line, the slices were published by class
+    # fits stopped at their first dip (session 24 g15em: ``class_full_objective`` False); fitted
+    # to the whole objective, a fifth class is too small and the logistic trait alone beats the
+    # four (z 3.12 >= 1.96).
     monkeypatch.setattr(grouping, "STEP_AXES", ())
-    cut = analyze(m, FAST.with_(grouping=GroupingSettings(trait_test_z=1.96)))
+    cut = analyze(m, FAST.with_(grouping=GroupingSettings(trait_test_z=1.96,
+                                                          class_full_objective=False)))
     assert cut.k >= 3 and cut.clustering.stability is not None
     assert cut.clustering.stability.clear_groups
+    whole = analyze(m, FAST.with_(grouping=GroupingSettings(trait_test_z=1.96)))
+    assert whole.k == 1 and whole.clustering.stability is not None
+    assert [x.kind for x in whole.clustering.stability.steps][-1] == "trait"
 
 
 def test_two_groups_are_not_a_continuum() -> None:
@@ -781,3 +791,25 @@ def test_the_sequential_bootstrap_resamples_more_near_the_line() -> None:
     far = s.with_(stability_boot_max=400, min_jaccard=0.01)
     assert np.array_equal(
         grouping._bootstrap_jaccard(labels, centers, base_centers, base_sizes, 2, 180, far), fixed)
+
+
+@needs_data
+def test_the_class_fit_stops_on_the_whole_objective_it_climbs() -> None:
+    """canadian-electoral-reform's two classes from a random start: the figure EM watched by
+    default (the votes' likelihood and the leniencies' prior, without the ridge on the classes'
+    log-odds and the prior of their shares) dips at step 8 while the steps climb, and EM stops
+    there; the whole objective (``full_objective``) rises at every step, and the fit runs on
+    to step 15, where a step gains less than the tolerance (session 24 g15em)."""
+    X = read_conversation(DATA / "canadian-electoral-reform").to_matrix(
+        exclude_moderated=True).X.tocsr()
+    v = latent_class.votes_of(X, np.flatnonzero(np.diff(X.indptr) >= 7),
+                              np.ones(X.shape[1], bool))
+    start = latent_class._hard(np.random.default_rng(0).integers(2, size=v.n), 2)
+    stopped = latent_class.em(v, start, max_iterations=200)
+    assert stopped.loglik == latent_class.em(v, start, max_iterations=8).loglik
+    climbed = [latent_class.em(v, start, max_iterations=i, full_objective=True).loglik
+               for i in range(1, 16)]
+    assert all(b > a for a, b in itertools.pairwise(climbed))
+    on = latent_class.em(v, start, max_iterations=200, full_objective=True)
+    assert on.loglik == climbed[-1]  # step 15 gains less than the tolerance
+    assert adjusted_rand_score(np.argmax(on.resp, 1), np.argmax(stopped.resp, 1)) < 1.0
