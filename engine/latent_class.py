@@ -58,6 +58,9 @@ RIDGE = 1.0
 #: Starting leniency spread tau (log-odds) and its floor (tau is re-estimated every step).
 TAU_START = 0.5
 TAU_FLOOR = 0.05
+#: Participants placed at a time by :func:`assign` (bounds its temporaries: 100,000
+#: participants of 50 votes are 5M votes, about 120 MB per (votes, 3 classes) float64 array).
+ASSIGN_CHUNK = 100_000
 #: EM stops when the mean penalised log-likelihood per vote improves by less than this (or
 #: after ``max_iterations``): far below any difference the held-out test can see.
 TOLERANCE = 1e-4
@@ -116,6 +119,21 @@ class Votes:
             new[self.row[keep]], self.col[keep], self.y[keep], len(rows), self.n_statements,
             self.weight[rows],
         )
+
+    def chunk(self, start: int, stop: int) -> Votes:
+        """The votes of participants ``start`` to ``stop - 1``, renumbered 0.. (as
+        :meth:`participants` gives them; a slice where the votes are in participant order, as
+        :func:`votes_of` puts them).
+
+        >>> v = Votes.of(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 0]), np.ones(4), 3, 2)
+        >>> v.chunk(1, 3).row.tolist(), v.chunk(1, 3).col.tolist()
+        ([0, 1], [1, 0])
+        """
+        if len(self.row) and not np.all(self.row[1:] >= self.row[:-1]):
+            return self.participants(np.arange(start, stop))
+        lo, hi = np.searchsorted(self.row, [start, stop])
+        return Votes.of(self.row[lo:hi] - start, self.col[lo:hi], self.y[lo:hi], stop - start,
+                        self.n_statements, self.weight[start:stop])
 
     def weight_total(self) -> float:
         """The participants' total weight (the leniency's variance is a mean over it)."""
@@ -387,17 +405,40 @@ def fit_classes(
     )
 
 
+def _leniency_step(
+    v: Votes, p: np.ndarray, resp: np.ndarray, lean: np.ndarray, tau2: float
+) -> np.ndarray:
+    """:func:`_newton_steps`' leniency step alone (the same arithmetic, so the same numbers),
+    for a model whose log-odds stay fixed."""
+    rv = np.take(resp, v.row, axis=0)
+    resid, info = rv * (v.y[:, None] - p), rv * p * (1.0 - p)
+    ones = np.ones(resp.shape[1])
+    g_lean = v.by_row @ (resid @ ones) - lean / tau2
+    h_lean = v.by_row @ (info @ ones) + 1.0 / tau2
+    return lean + g_lean / h_lean
+
+
 def assign(
-    v: Votes, model: LatentClasses | ClassProfiles, *, steps: int = 5
+    v: Votes, model: LatentClasses | ClassProfiles, *, steps: int = 5,
+    chunk: int = ASSIGN_CHUNK,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities (n, k) and leniency of participants the model was not fitted on
-    (their leniency and class found together, ``steps`` alternations)."""
+    (their leniency and class found together, ``steps`` alternations).
+
+    Each participant is placed from their own votes alone, so the participants are placed
+    ``chunk`` at a time: the same numbers, with temporaries of one chunk's votes (at 50M votes
+    the whole room's took several GB per (votes, classes) array)."""
+    if v.n > chunk:
+        parts = [assign(v.chunk(start, min(start + chunk, v.n)), model, steps=steps, chunk=chunk)
+                 for start in range(0, v.n, chunk)]
+        return (np.concatenate([resp for resp, _ in parts]),
+                np.concatenate([lean for _, lean in parts]))
     lean = np.zeros(v.n)
     tau2 = model.tau**2
     p = expit(_eta(v, model.logit, lean))
     resp, _ = _responsibilities(v, p, model.weights)
     for _ in range(steps):
-        _, lean, _ = _newton_steps(v, p, resp, model.logit, lean, tau2)
+        lean = _leniency_step(v, p, resp, lean, tau2)
         p = expit(_eta(v, model.logit, lean))
         resp, _ = _responsibilities(v, p, model.weights)
     return resp, lean

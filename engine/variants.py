@@ -37,7 +37,7 @@ from .grouping import (
     weighted_kmeans,
     with_class_test,
 )
-from .latent_class import votes_of
+from .latent_class import Votes, votes_of
 from .pca import default_axes, polis_axes
 from .settings import DEFAULT_MODE_K_BUFFER, GroupingSettings
 
@@ -387,23 +387,26 @@ class DefaultSteps(_Common):
         lopsided = _Once(lambda: axis_skew(
             run.X, base.members, run.active, max_points=s.class_max_participants,
             rng=np.random.default_rng([s.random_state, 16])))
+        # Everyone's agree/disagree votes, for the latent classes (the same for every run; at
+        # 50M votes about 3 GB, once rather than once per run).
+        everyone = _Once(lambda: votes_of(run.X, base.members, run.active))
         # One run never settles whether there are groups, so the first two always run: the
         # second in a thread beside the first (NumPy's and SciPy's loops release the GIL; each
         # run reads only its own seed's generators and the shared votes), the same two runs
         # as one after the other, sooner on two cores.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grouping-run") as pool:
             second = (pool.submit(self._publish_once, run, mapped, base,
-                                  s.with_(random_state=seeds[1]), third_axis, lopsided)
+                                  s.with_(random_state=seeds[1]), third_axis, lopsided, everyone)
                       if len(seeds) > 1 else None)
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0]),
-                                           third_axis, lopsided))
+                                           third_axis, lopsided, everyone))
             if second is not None:
                 runs.append(second.result())
         for seed in seeds[2:]:
             if runs_settled([g.k for g in runs], s.restarts):
                 break
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed),
-                                           third_axis, lopsided))
+                                           third_axis, lopsided, everyone))
 
         def members(g: StableGrouping) -> np.ndarray:
             return g.member_labels if g.member_labels is not None else g.labels[base.labels]
@@ -417,10 +420,12 @@ class DefaultSteps(_Common):
     def _publish_once(
         self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings,
         third_axis: Callable[[], float], lopsided: Callable[[], AxisSkew],
+        everyone: Callable[[], Votes],
     ) -> StableGrouping:
         """One run of the grouping with the seed in ``grouping``; ``third_axis`` gives the
-        votes' third axis against noise and ``lopsided`` the skew of their first axes (the same
-        for every run: computed once, where a run first needs it)."""
+        votes' third axis against noise, ``lopsided`` the skew of their first axes and
+        ``everyone`` the participants' agree/disagree votes (the same for every run: computed
+        once, where a run first needs it)."""
         s = run.settings
         points = mapped.omap.coordinates[base.members, :2]
         if points.shape[1] < 2:
@@ -512,7 +517,7 @@ class DefaultSteps(_Common):
             return labels[base.labels]
 
         return class_groups(
-            votes_of(run.X, base.members, run.active),
+            everyone(),
             points,
             map_labels,
             base.labels,

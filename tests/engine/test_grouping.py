@@ -813,3 +813,28 @@ def test_the_class_fit_stops_on_the_whole_objective_it_climbs() -> None:
     on = latent_class.em(v, start, max_iterations=200, full_objective=True)
     assert on.loglik == climbed[-1]  # step 15 gains less than the tolerance
     assert adjusted_rand_score(np.argmax(on.resp, 1), np.argmax(stopped.resp, 1)) < 1.0
+
+
+def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers():
+    """``latent_class.assign`` places each participant from their own votes, so placing them a
+    few at a time (as it does above ``ASSIGN_CHUNK``, to bound its memory at 50M votes) gives
+    the same probabilities and leniencies to the bit, whether or not the votes are in
+    participant order."""
+    lc = latent_class
+    rng = np.random.default_rng(5)
+    n, statements = 230, 40
+    row = np.repeat(np.arange(n), rng.integers(3, 25, size=n))
+    col = rng.integers(0, statements, size=len(row))
+    y = (rng.random(len(row)) < 0.6).astype(np.float64)
+    votes = lc.Votes.of(row, col, y, n, statements)
+    model = lc.fit_classes(votes, [rng.integers(3, size=n)], max_iterations=30,
+                           screen_iterations=5)
+    whole = lc.assign(votes, model, chunk=n)
+    for chunk in (1, 7, 100):
+        resp, lean = lc.assign(votes, model, chunk=chunk)
+        assert np.array_equal(resp, whole[0]) and np.array_equal(lean, whole[1])
+    shuffled = rng.permutation(len(row))
+    mixed = lc.Votes.of(row[shuffled], col[shuffled], y[shuffled], n, statements)
+    resp, lean = lc.assign(mixed, model, chunk=7)
+    reference = lc.assign(mixed, model, chunk=n)
+    assert np.array_equal(resp, reference[0]) and np.array_equal(lean, reference[1])
