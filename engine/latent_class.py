@@ -262,15 +262,30 @@ def _newton_steps(
     """One Newton step of every class's log-odds per statement (weighted participants) and of
     every participant's leniency, both from the same (m, k) vote probabilities ``p``; returns
     (logit, lean, the leniencies' precision)."""
-    rv = np.take(resp, v.row, axis=0)
-    resid, info = rv * (v.y[:, None] - p), rv * p * (1.0 - p)
-    ones = np.ones(resp.shape[1])
+    resid, info = _residuals(v, p, resp)
     w = v.weight[v.row][:, None]
     g = np.asarray(v.by_col @ (w * resid)).T - RIDGE * logit
     h = np.asarray(v.by_col @ (w * info)).T + RIDGE
+    lean, h_lean = _leniency_step(v, resid, info, lean, tau2)
+    return logit + g / h, lean, h_lean
+
+
+def _residuals(v: Votes, p: np.ndarray, resp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m, k) each vote's residual and information under each class, weighted by its
+    participant's class probability."""
+    rv = np.take(resp, v.row, axis=0)
+    return rv * (v.y[:, None] - p), rv * p * (1.0 - p)
+
+
+def _leniency_step(
+    v: Votes, resid: np.ndarray, info: np.ndarray, lean: np.ndarray, tau2: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One Newton step of every participant's leniency from :func:`_residuals`: (lean, its
+    precision)."""
+    ones = np.ones(resid.shape[1])
     g_lean = v.by_row @ (resid @ ones) - lean / tau2
     h_lean = v.by_row @ (info @ ones) + 1.0 / tau2
-    return logit + g / h, lean + g_lean / h_lean, h_lean
+    return lean + g_lean / h_lean, h_lean
 
 
 def em(
@@ -405,19 +420,6 @@ def fit_classes(
     )
 
 
-def _leniency_step(
-    v: Votes, p: np.ndarray, resp: np.ndarray, lean: np.ndarray, tau2: float
-) -> np.ndarray:
-    """:func:`_newton_steps`' leniency step alone (the same arithmetic, so the same numbers),
-    for a model whose log-odds stay fixed."""
-    rv = np.take(resp, v.row, axis=0)
-    resid, info = rv * (v.y[:, None] - p), rv * p * (1.0 - p)
-    ones = np.ones(resp.shape[1])
-    g_lean = v.by_row @ (resid @ ones) - lean / tau2
-    h_lean = v.by_row @ (info @ ones) + 1.0 / tau2
-    return lean + g_lean / h_lean
-
-
 def assign(
     v: Votes, model: LatentClasses | ClassProfiles, *, steps: int = 5,
     chunk: int = ASSIGN_CHUNK,
@@ -438,7 +440,8 @@ def assign(
     p = expit(_eta(v, model.logit, lean))
     resp, _ = _responsibilities(v, p, model.weights)
     for _ in range(steps):
-        lean = _leniency_step(v, p, resp, lean, tau2)
+        # the log-odds stay the model's: only the leniency step of _newton_steps
+        lean, _ = _leniency_step(v, *_residuals(v, p, resp), lean, tau2)
         p = expit(_eta(v, model.logit, lean))
         resp, _ = _responsibilities(v, p, model.weights)
     return resp, lean
