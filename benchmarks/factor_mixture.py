@@ -50,8 +50,9 @@ from benchmarks.common import markdown_table
 from benchmarks.independent_rooms import SCENARIOS, TOP, planted_room
 from meedenken.engine import analyze
 from meedenken.engine.intervals import wilson_interval
+from meedenken.engine.latent_class import Votes, votes_of
 
-__all__ = ["FactorMixture", "Votes", "bic", "fit", "fit_room", "jaccards", "veto_sets"]
+__all__ = ["FactorMixture", "bic", "fit", "fit_room", "jaccards", "room_votes", "veto_sets"]
 
 #: The default scenarios (issue 16's independent default rooms).
 DEFAULT_SCENARIOS = ("70/20/10 veto any", "50/25/15/10 veto any")
@@ -61,22 +62,10 @@ VETOES = ("soft_up", "soft_pt", "model_up", "model_pt")
 MIN_SHARE = 0.05
 
 
-@dataclass(frozen=True)
-class Votes:
-    """Agree (1) / disagree (0) votes as lists: participant, statement, outcome."""
-
-    r: np.ndarray
-    s: np.ndarray
-    y: np.ndarray
-    n: int
-    n_statements: int
-
-    @classmethod
-    def of(cls, X: sp.spmatrix) -> Votes:
-        coo = sp.coo_matrix(X)
-        keep = coo.data != 0
-        return cls(coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64),
-                   (coo.data[keep] == 1).astype(float), int(X.shape[0]), int(X.shape[1]))
+def room_votes(X: sp.spmatrix) -> Votes:
+    """The agree (1) / disagree (0) votes of every participant of ``X`` on every statement, as
+    the engine's latent classes read them (:func:`engine.latent_class.votes_of`)."""
+    return votes_of(sp.csr_matrix(X), np.arange(X.shape[0]), np.ones(X.shape[1], dtype=bool))
 
 
 @dataclass
@@ -113,23 +102,23 @@ def _positions(v: Votes, b: np.ndarray, L: np.ndarray, z: np.ndarray, prec: np.n
     """Newton steps for every participant's (leniency, position) in one class; returns the
     positions, the Laplace log evidence per participant and the posterior variances."""
     d1 = z.shape[1]
-    X = np.hstack([np.ones((v.n_statements, 1)), L])[v.s]
+    X = np.hstack([np.ones((v.n_statements, 1)), L])[v.col]
     pairs = [(a, c) for a in range(d1) for c in range(a, d1)]
     for step in range(steps + 1):
-        eta = b[v.s] + (z[v.r] * X).sum(axis=1)
+        eta = b[v.col] + (z[v.row] * X).sum(axis=1)
         p = expit(eta)
         w = p * (1 - p)
         H = np.zeros((v.n, d1, d1))
         for a, c in pairs:
-            H[:, a, c] = H[:, c, a] = _sum(v.r, w * X[:, a] * X[:, c], v.n)
+            H[:, a, c] = H[:, c, a] = _sum(v.row, w * X[:, a] * X[:, c], v.n)
         H += np.diag(prec)[None]
         if step == steps:
             break
-        g = np.stack([_sum(v.r, (v.y - p) * X[:, a], v.n) for a in range(d1)], axis=1)
+        g = np.stack([_sum(v.row, (v.y - p) * X[:, a], v.n) for a in range(d1)], axis=1)
         g -= z * prec[None]
         z = z + np.clip(np.linalg.solve(H, g[..., None])[..., 0], -3.0, 3.0)
     _, logdet = np.linalg.slogdet(H)
-    ll = (_sum(v.r, v.y * eta - np.logaddexp(0.0, eta), v.n) - 0.5 * (z * z * prec[None]).sum(1)
+    ll = (_sum(v.row, v.y * eta - np.logaddexp(0.0, eta), v.n) - 0.5 * (z * z * prec[None]).sum(1)
           - 0.5 * logdet + 0.5 * np.log(prec).sum())
     return z, ll, np.linalg.inv(H).diagonal(axis1=1, axis2=2)
 
@@ -143,17 +132,17 @@ def _statements(v: Votes, R: np.ndarray, Z: np.ndarray, B: np.ndarray, L: np.nda
         gB, hB = np.zeros((k, S)), np.zeros((k, S))
         gL, hL, hBL = np.zeros((S, d)), np.zeros((S, d, d)), np.zeros((k, S, d))
         for c in range(k):
-            z = Z[c][v.r]
-            eta = B[c][v.s] + z[:, 0] + (z[:, 1:] * L[v.s]).sum(axis=1)
+            z = Z[c][v.row]
+            eta = B[c][v.col] + z[:, 0] + (z[:, 1:] * L[v.col]).sum(axis=1)
             p = expit(eta)
-            w = R[v.r, c]
+            w = R[v.row, c]
             res, W = w * (v.y - p), w * p * (1 - p)
-            gB[c], hB[c] = _sum(v.s, res, S), _sum(v.s, W, S)
+            gB[c], hB[c] = _sum(v.col, res, S), _sum(v.col, W, S)
             for a in range(d):
-                gL[:, a] += _sum(v.s, res * z[:, 1 + a], S)
-                hBL[c, :, a] = _sum(v.s, W * z[:, 1 + a], S)
+                gL[:, a] += _sum(v.col, res * z[:, 1 + a], S)
+                hBL[c, :, a] = _sum(v.col, W * z[:, 1 + a], S)
                 for e in range(a, d):
-                    h = _sum(v.s, W * z[:, 1 + a] * z[:, 1 + e], S)
+                    h = _sum(v.col, W * z[:, 1 + a] * z[:, 1 + e], S)
                     hL[:, a, e] += h
                     if e != a:
                         hL[:, e, a] += h
@@ -187,7 +176,7 @@ def fit(v: Votes, k: int, d: int = 2, *, start: np.ndarray | None = None, seed: 
     if base is not None:
         b0, L, z0, tau2 = base.B[0], base.L[:, :d].copy(), base.Z[0][:, :1 + d], base.tau2
     else:
-        rate = _sum(v.s, v.y, S) / np.maximum(_sum(v.s, np.ones_like(v.y), S), 1)
+        rate = _sum(v.col, v.y, S) / np.maximum(_sum(v.col, np.ones_like(v.y), S), 1)
         b0 = np.log((rate + 0.02) / (1.02 - rate))
         L = rng.normal(0.0, 0.3, (S, d))
         z0 = np.hstack([np.zeros((n, 1)), rng.normal(0.0, 0.5, (n, d))])
@@ -246,8 +235,8 @@ def class_rates(model: FactorMixture, v: Votes) -> dict[str, np.ndarray]:
     """(K, S) per class: the soft-count agree rate's Wilson upper bound and the rate, the
     model's mean agree probability over the class at ``B + 1.96 se`` and at ``B``."""
     S = v.n_statements
-    agree = np.stack([_sum(v.s, model.R[v.r, c] * v.y, S) for c in range(model.k)])
-    sides = np.stack([_sum(v.s, model.R[v.r, c], S) for c in range(model.k)])
+    agree = np.stack([_sum(v.col, model.R[v.row, c] * v.y, S) for c in range(model.k)])
+    sides = np.stack([_sum(v.col, model.R[v.row, c], S) for c in range(model.k)])
     _, upper = wilson_interval(agree, np.maximum(sides, 1e-9), 1.96)
     X = np.hstack([np.ones((S, 1)), model.L])
     se = 1.0 / np.sqrt(model.info)
@@ -275,7 +264,7 @@ def jaccards(truth: np.ndarray, labels: np.ndarray) -> list[float]:
 def room_record(name: str, seed: int, starts: int) -> dict[str, Any]:
     """Fit one independent room and replay the vetoes on the engine's top 10."""
     room = planted_room(SCENARIOS[name], seed)
-    v = Votes.of(room.matrix.X)
+    v = room_votes(room.matrix.X)
     fits = fit_room(v, len(room.shares), starts=starts, planted=room.group)
     result = analyze(room.matrix, random_state=seed)
     assert result.bridging is not None

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
-from benchmarks.factor_mixture import FactorMixture, Votes, bic, fit, jaccards, veto_sets
+from benchmarks.factor_mixture import FactorMixture, bic, fit, jaccards, room_votes, veto_sets
 from benchmarks.independent_rooms import SCENARIOS, planted_room
 
 
@@ -14,7 +14,7 @@ def test_fit_shapes_and_responsibilities() -> None:
     spec = replace(SCENARIOS["70/20/10 veto any"], n_participants=300, n_statements=40,
                    density=0.4)
     room = planted_room(spec, 3)
-    v = Votes.of(room.matrix.X)
+    v = room_votes(room.matrix.X)
     model = fit(v, 2, 2, seed=0, iterations=15)
     assert model.B.shape == (2, 40) and model.L.shape == (40, 2)
     assert model.Z.shape == (2, 300, 3)
@@ -28,7 +28,7 @@ def test_a_class_that_rejects_a_statement_vetoes_it() -> None:
     n = 100
     votes = np.ones((n, 2), dtype=np.int8)
     votes[80:, 1] = -1
-    v = Votes.of(sp.csr_matrix(votes))
+    v = room_votes(sp.csr_matrix(votes))
     R = np.zeros((n, 2))
     R[:80, 0] = R[80:, 1] = 1.0
     B = np.array([[3.0, 3.0], [3.0, -3.0]])
