@@ -136,22 +136,25 @@ def int8_weight(torch: Any, weight: np.ndarray, split: bool) -> Int8Weight:
     return Int8Weight(values.t(), scale.to(torch.float32), split)
 
 
+def _int8_part(rows: Any) -> tuple[Any, Any]:
+    """``rows`` (m, in) rounded to whole multiples of their own scale (max |row| / 127), still
+    float, and the scales (m, 1)."""
+    scale = rows.abs().amax(dim=1, keepdim=True).clamp_min_(1e-30).div_(127.0)
+    return (rows / scale).round_(), scale
+
+
 def _int8_rows(torch: Any, rows: Any, split: bool) -> tuple[Any, list[Any]]:
     """Rows of ``rows`` (m, in) as 8-bit integers with one scale per row (max |row| / 127),
     and, where ``split``, the remainder rounded the same way below them: (2m or m, in) int8
     and the scales' (m, 1) columns, one per part."""
     m = rows.shape[0]
-    values = torch.empty((2 * m if split else m, rows.shape[1]), dtype=torch.int8)
-    scales = []
-    part = rows
-    for at in range(2 if split else 1):
-        scale = part.abs().amax(dim=1, keepdim=True).clamp_min_(1e-30).div_(127.0)
-        rounded = (part / scale).round_()
-        values[at * m:(at + 1) * m] = rounded
-        scales.append(scale)
-        if split and at == 0:
-            part = torch.addcmul(rows, rounded, scale, value=-1.0)
-    return values, scales
+    first, scale = _int8_part(rows)
+    if not split:
+        return first.to(torch.int8), [scale]
+    rest, rest_scale = _int8_part(torch.addcmul(rows, first, scale, value=-1.0))
+    values = torch.empty((2 * m, rows.shape[1]), dtype=torch.int8)
+    values[:m], values[m:] = first, rest
+    return values, [scale, rest_scale]
 
 
 def _products(torch: Any, precision: str) -> Callable[..., Any]:
@@ -178,7 +181,7 @@ def _products(torch: Any, precision: str) -> Callable[..., Any]:
             y.mul_(weight.scale).add_(bias)
             if gelu:
                 y = functional.gelu(y)
-            return y.view(*x.shape[:-1], weight.values.shape[1])
+            return y.view(*x.shape[:-1], weight.shape[0])
         return int8
 
     fused = getattr(getattr(torch.ops, "mkldnn", None), "_linear_pointwise", None)
