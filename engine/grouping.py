@@ -153,6 +153,11 @@ class StableGrouping:
     #: clusters.
     member_labels: np.ndarray | None = None
     profiles: lc.ClassProfiles | None = None
+    #: A run of latent classes in a room larger than ``consensus_max_participants``: its
+    #: classes are fitted, but only the consensus sample is placed (``member_labels`` are
+    #: theirs, before groups below the minimum size are merged); ``place()`` places everyone and
+    #: gives the grouping to publish (:func:`consensus` calls it for the chosen run only).
+    place: Callable[[], StableGrouping] | None = None
 
 
 def _lloyd(
@@ -888,6 +893,7 @@ def class_groups(
     third_axis: float | None = None,
     screen: KStep | None = None,
     axis_ratio: Callable[[], float] | None = None,
+    consensus_rows: np.ndarray | None = None,
 ) -> StableGrouping:
     """The groups as latent classes of the votes (:mod:`engine.latent_class`), where the map's
     divisive test (``mapped``, :func:`stable_groups`) found clear groups at all.
@@ -930,6 +936,9 @@ def class_groups(
         the same ratio, computed when the trait test needs it: at or above
         ``classes_third_axis`` the trait is also fitted on three axes (:func:`_trait_test_step`;
         None: never).
+    consensus_rows : where given (sorted rows of ``votes``), only these participants are placed
+        in the classes, and everyone only when the run is published
+        (:attr:`StableGrouping.place`); None: everyone now.
     """
     s = settings
     steps = list(mapped.stability.steps)
@@ -1037,7 +1046,37 @@ def class_groups(
         if step.kind == "trait":
             return _published_one(n_base, points[:, :2].mean(axis=0)[None, :], steps, scores,
                                   s.min_group_size, z_of.get(2), CLASS_METHOD)
-    resp, _ = lc.assign(votes, models[k])
+    model, z_k = models[k], z_of.get(k)
+
+    def place() -> StableGrouping:
+        return _placed_classes(votes, model, jac, points, base_of, n_base, steps, scores, z_k, s)
+
+    if consensus_rows is None:
+        return place()
+    resp, _ = lc.assign(votes.participants(consensus_rows), model)
+    stability = GroupStability(CLASS_METHOD, True, float(jac.mean()),
+                               tuple(float(j) for j in jac), (), z_k, steps, s.min_group_size)
+    return StableGrouping(k, np.zeros(n_base, np.int64), np.zeros((k, 2)), stability, scores,
+                          resp.argmax(axis=1), lc.ClassProfiles.of(model), place)
+
+
+def _placed_classes(
+    votes: lc.Votes,
+    model: lc.LatentClasses,
+    jac: np.ndarray,
+    points: np.ndarray,
+    base_of: np.ndarray,
+    n_base: int,
+    steps: list[KStep],
+    scores: dict[int, float],
+    z: float | None,
+    s: GroupingSettings,
+) -> StableGrouping:
+    """The published grouping of :func:`class_groups`: everyone in conversation placed in the
+    classes of ``model`` (bootstrap Jaccards ``jac``), groups below the minimum size merged."""
+    k = model.k
+    steps = list(steps)
+    resp, _ = lc.assign(votes, model)
     kept_labels = _no_tiny_classes(resp, s.min_group_size)
     kept = np.unique(kept_labels)
     labels, jac, k_out = _relabel(kept_labels), jac[kept], len(kept)
@@ -1056,7 +1095,7 @@ def class_groups(
         float(jac.mean()),
         tuple(float(j) for j in jac),
         tuple(int(x) for x in sizes),
-        z_of.get(k),
+        z,
         steps,
         s.min_group_size,
     )
@@ -1067,7 +1106,7 @@ def class_groups(
         stability,
         scores,
         labels,
-        lc.ClassProfiles.of(models[k]),
+        lc.ClassProfiles.of(model),
     )
 
 
@@ -1236,7 +1275,9 @@ def consensus(runs: Sequence[StableGrouping],
     participant in conversation. The k of every run is recorded in its stability
     (``restarts``); where some runs found groups but too few to publish them, the step
     "runs_disagree" says so; where groups are published at a k that fewer than half of the
-    group-finding runs found, the step "runs_split" (:func:`_split_step`)."""
+    group-finding runs found, the step "runs_split" (:func:`_split_step`). A chosen run whose
+    participants are not all placed yet (:attr:`StableGrouping.place`) is placed now; then
+    ``members`` must give every run's groups of the same participants (the consensus sample)."""
     ks = [g.k for g in runs]
     total = len(runs) if at_most is None else max(at_most, len(runs))
     if not runs_settled(ks, total):
@@ -1248,6 +1289,8 @@ def consensus(runs: Sequence[StableGrouping],
         labels = [members(g) for g in at_k]
         agreement = [sum(adjusted_rand_score(a, b) for b in labels) for a in labels]
         chosen = at_k[int(np.argmax(agreement))]
+    if chosen.place is not None:
+        chosen = chosen.place()
     steps = list(chosen.stability.steps)
     if k < 2 and any(x >= 2 for x in ks):
         steps.append(_disagree_step(ks, total))

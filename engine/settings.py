@@ -389,6 +389,12 @@ class GroupingSettings(_Validated):
     #: step "runs_split" where fewer than half of them found it; session 20 g15y); their k's are
     #: published beside the groups. 1: a single run.
     restarts: int = 9
+    #: The runs' groupings are compared (the most typical run at the consensus k, by adjusted
+    #: Rand index) on at most this many participants in conversation (a fixed sample); where
+    #: there are more, a run of latent classes places only them, and everyone is placed by the
+    #: published run's classes alone. Placing a million participants took about 50 s a run
+    #: (benchmarks/RESULTS.md, session 24 and 25 lead).
+    consensus_max_participants: int = 20_000
     #: A group is split in two only when its 2-means index is below that of simulated continua
     #: fitted to its votes at this level (:mod:`engine.continuum`; the usual 5%, measured in
     #: benchmarks/RESULTS.md, "Stable groups").
@@ -545,6 +551,7 @@ class GroupingSettings(_Validated):
     _constraints: ClassVar[dict[str, Interval]] = {
         "random_state": Interval(Integral, 0, None),
         "restarts": _positive_int(),
+        "consensus_max_participants": Interval(Integral, 100, None),
         "split_alpha": Interval(Real, 0, 1, closed="neither"),
         "split_null": _positive_int(),
         "split_null_max": _positive_int(),

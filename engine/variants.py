@@ -390,26 +390,37 @@ class DefaultSteps(_Common):
         # Everyone's agree/disagree votes, for the latent classes (the same for every run; at
         # 50M votes about 3 GB, once rather than once per run).
         everyone = _Once(lambda: votes_of(run.X, base.members, run.active))
+        # The runs are compared on a fixed sample of participants in a large room: a run of
+        # latent classes then places only them, and everyone only if it is published.
+        n = len(base.members)
+        sample = (np.sort(np.random.default_rng([s.random_state, 17]).choice(
+            n, s.consensus_max_participants, replace=False))
+            if n > s.consensus_max_participants else None)
         # One run never settles whether there are groups, so the first two always run: the
         # second in a thread beside the first (NumPy's and SciPy's loops release the GIL; each
         # run reads only its own seed's generators and the shared votes), the same two runs
         # as one after the other, sooner on two cores.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grouping-run") as pool:
             second = (pool.submit(self._publish_once, run, mapped, base,
-                                  s.with_(random_state=seeds[1]), third_axis, lopsided, everyone)
+                                  s.with_(random_state=seeds[1]), third_axis, lopsided, everyone,
+                                  sample)
                       if len(seeds) > 1 else None)
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0]),
-                                           third_axis, lopsided, everyone))
+                                           third_axis, lopsided, everyone, sample))
             if second is not None:
                 runs.append(second.result())
         for seed in seeds[2:]:
             if runs_settled([g.k for g in runs], s.restarts):
                 break
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed),
-                                           third_axis, lopsided, everyone))
+                                           third_axis, lopsided, everyone, sample))
 
         def members(g: StableGrouping) -> np.ndarray:
-            return g.member_labels if g.member_labels is not None else g.labels[base.labels]
+            """A run's group of each participant in conversation (of the sample's, if any)."""
+            if g.place is not None:
+                return g.member_labels
+            labels = g.member_labels if g.member_labels is not None else g.labels[base.labels]
+            return labels if sample is None else labels[sample]
 
         chosen = consensus(runs, members, s.restarts)
         if third_axis.value is None:
@@ -420,12 +431,13 @@ class DefaultSteps(_Common):
     def _publish_once(
         self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings,
         third_axis: Callable[[], float], lopsided: Callable[[], AxisSkew],
-        everyone: Callable[[], Votes],
+        everyone: Callable[[], Votes], sample: np.ndarray | None,
     ) -> StableGrouping:
         """One run of the grouping with the seed in ``grouping``; ``third_axis`` gives the
         votes' third axis against noise, ``lopsided`` the skew of their first axes and
         ``everyone`` the participants' agree/disagree votes (the same for every run: computed
-        once, where a run first needs it)."""
+        once, where a run first needs it); latent classes place only the participants
+        ``sample`` (rows of ``base.members``) where it is given."""
         s = run.settings
         points = mapped.omap.coordinates[base.members, :2]
         if points.shape[1] < 2:
@@ -529,6 +541,7 @@ class DefaultSteps(_Common):
             third_axis=axis,
             screen=screen,
             axis_ratio=third_axis if grouping.trait_three_axes else None,
+            consensus_rows=sample,
         )
 
     def k_buffer(self, run: Run) -> int:

@@ -90,6 +90,10 @@ SETTINGS_NL: dict[str, str] = {
         "gelijkspel "
         "het kleinste); anders zijn er geen duidelijke groepen. De herhalingen stoppen zodra "
         "dat vaststaat: of er groepen zijn en, zo ja, welk aantal de meeste vinden."),
+    "GroupingSettings.consensus_max_participants": (
+        "De herhalingen worden op hoogstens zoveel deelnemers met elkaar vergeleken (een vaste "
+        "steekproef); zijn er meer, dan deelt een herhaling met latente klassen alleen hen in, "
+        "en wordt iedereen alleen door de klassen van de gepubliceerde herhaling ingedeeld."),
     "GroupingSettings.split_alpha": (
         "Een groep wordt alleen in tweeën gesplitst als haar 2-means-index op dit niveau lager "
         "is dan die van gesimuleerde continua die op haar stemmen zijn aangepast (de gebruikelijke "

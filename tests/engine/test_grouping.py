@@ -838,3 +838,28 @@ def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers
     resp, lean = lc.assign(mixed, model, chunk=7)
     reference = lc.assign(mixed, model, chunk=n)
     assert np.array_equal(resp, reference[0]) and np.array_equal(lean, reference[1])
+
+
+def test_a_large_room_places_everyone_only_in_the_published_runs_classes(monkeypatch) -> None:
+    """Above ``consensus_max_participants`` the runs of latent classes place only a fixed
+    sample, on which the consensus compares them; everyone is placed once, in the published
+    run's classes (at a million participants each placement took about 50 s). Here the runs
+    agree, so the published groups are the same as when every run places everyone."""
+    m, _ = _hidden_minority()
+    whole = analyze(m, FAST)
+    placed: list[int] = []
+    assign = latent_class.assign
+
+    def spy(v: latent_class.Votes, model, **kw):
+        placed.append(v.n)
+        return assign(v, model, **kw)
+
+    monkeypatch.setattr(latent_class, "assign", spy)
+    sampled = analyze(m, FAST.with_(grouping=GroupingSettings(consensus_max_participants=100)))
+    st = sampled.clustering.stability
+    assert st is not None and st.method.startswith("latent classes")
+    assert sampled.k == whole.k == 5
+    assert np.array_equal(sampled.clustering.labels, whole.clustering.labels)
+    assert st.sizes == whole.clustering.stability.sizes
+    # One placement of all 200 (the published run's), one of the 100 sampled per run.
+    assert placed.count(200) == 1 and placed.count(100) == len(st.restarts) == len(placed) - 1
