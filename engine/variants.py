@@ -417,9 +417,12 @@ class DefaultSteps(_Common):
 
         def members(g: StableGrouping) -> np.ndarray:
             """A run's group of each participant in conversation (of the sample's, if any)."""
-            if g.place is not None:
+            if g.member_labels is None:
+                labels = g.labels[base.labels]
+            elif g.place is not None:  # only the sample is placed yet
                 return g.member_labels
-            labels = g.member_labels if g.member_labels is not None else g.labels[base.labels]
+            else:
+                labels = g.member_labels
             return labels if sample is None else labels[sample]
 
         chosen = consensus(runs, members, s.restarts)
