@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from sklearn.metrics import pairwise_distances_argmin
 
 from .clustering import silhouette
-from .latent_class import vote_log_loss
+from .latent_class import concatenated_ranges, vote_log_loss
 from .result import OpinionMap
 
 __all__ = [
@@ -47,19 +47,18 @@ def _held_out_sample(
     max_votes: int = CV_MAX_VOTES,
 ) -> np.ndarray:
     """Indices of the stored votes scored: members' votes on active statements, at most
-    ``max_votes`` (whole participants are kept, so their positions stay honest)."""
-    n_p = X.shape[0]
-    in_conv = np.zeros(n_p, dtype=bool)
-    in_conv[members] = True
-    entries = np.flatnonzero(in_conv[rows] & active[X.indices])
-    if len(entries) > max_votes:
-        chosen = rng.choice(
-            members, max(1, int(len(members) * max_votes / len(entries))), replace=False
-        )
-        keep = np.zeros(n_p, dtype=bool)
-        keep[chosen] = True
-        entries = entries[keep[rows[entries]]]
-    return entries
+    ``max_votes`` (whole participants are kept, so their positions stay honest); in stored
+    order. ``rows`` is each stored vote's participant (unused: the votes are read by row
+    ranges, so a million participants' 50M votes are not scanned for a sample of them)."""
+    on_active = np.concatenate([[0], np.cumsum(active[X.indices], dtype=np.int64)])
+    n_active = on_active[X.indptr[1:]] - on_active[X.indptr[:-1]]
+    total = int(n_active[members].sum())
+    chosen = members
+    if total > max_votes:
+        chosen = rng.choice(members, max(1, int(len(members) * max_votes / total)), replace=False)
+    chosen = np.sort(chosen)
+    entries = concatenated_ranges(X.indptr[chosen], np.diff(X.indptr)[chosen])
+    return entries[active[X.indices[entries]]]
 
 
 def cross_validated_k(
@@ -120,7 +119,7 @@ def held_out_losses(
     :func:`cross_validated_k` for how a vote is predicted without being seen. At most
     ``max_votes`` votes are scored (whole participants sampled beyond).
     """
-    n_p, n_s = X.shape
+    n_s = X.shape[1]
     entries = _held_out_sample(X, rows, members, active, rng, max_votes)
     r, c = rows[entries], X.indices[entries].astype(np.int64)
     xc = X.data[entries].astype(np.float64) - omap.center[c]
@@ -128,19 +127,24 @@ def held_out_losses(
     folds = rng.integers(n_folds, size=len(entries))
     comps = omap.components[:2]
     losses = {k: np.zeros(len(entries)) for k in fits}
+    # Positions of the scored participants only (numbered 0..; at a million participants,
+    # the others' empty positions and nearest centres cost seconds per fold).
+    scored, rs = np.unique(r, return_inverse=True)
+    n_scored = len(scored)
     for f in range(n_folds):
         train, test = folds != f, folds == f
-        n_voted = np.bincount(r[train], minlength=n_p) + extra_voted
+        n_voted = np.bincount(rs[train], minlength=n_scored) + extra_voted
         scale = np.sqrt(scale_columns / np.maximum(n_voted, 1))
         pos = np.column_stack(
             [
-                np.bincount(r[train], weights=xc[train] * comps[i, c[train]], minlength=n_p) * scale
+                np.bincount(rs[train], weights=xc[train] * comps[i, c[train]],
+                            minlength=n_scored) * scale
                 for i in range(comps.shape[0])
             ]
         )
         for k, (_, centers) in fits.items():
             group = pairwise_distances_argmin(pos, centers[:, : pos.shape[1]])
-            key = group[r] * n_s + c
+            key = group[rs] * n_s + c
             a = np.bincount(key[train], weights=agree[train], minlength=k * n_s)
             s = np.bincount(key[train], minlength=k * n_s)
             p = (a[key[test]] + 1.0) / (s[key[test]] + 2.0)
