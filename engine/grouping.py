@@ -1047,17 +1047,30 @@ def class_groups(
             return _published_one(n_base, points[:, :2].mean(axis=0)[None, :], steps, scores,
                                   s.min_group_size, z_of.get(2), CLASS_METHOD)
     model, z_k = models[k], z_of.get(k)
+    sample = votes if consensus_rows is None else votes.participants(consensus_rows)
+    if s.class_refit and n > len(fit_rows):
+        model = _refit_classes(sample, model, s)
 
     def place() -> StableGrouping:
         return _placed_classes(votes, model, jac, points, base_of, n_base, steps, scores, z_k, s)
 
     if consensus_rows is None:
         return place()
-    resp, _ = lc.assign(votes.participants(consensus_rows), model)
+    resp, _ = lc.assign(sample, model)
     stability = GroupStability(CLASS_METHOD, True, float(jac.mean()),
                                tuple(float(j) for j in jac), (), z_k, steps, s.min_group_size)
     return StableGrouping(k, np.zeros(n_base, np.int64), np.zeros((k, 2)), stability, scores,
                           resp.argmax(axis=1), lc.ClassProfiles.of(model), place)
+
+
+def _refit_classes(v: lc.Votes, model: lc.LatentClasses, s: GroupingSettings
+                   ) -> lc.LatentClasses:
+    """The classes ``model`` (fitted on a sample) refitted on the participants ``v``: EM from
+    their placement in those classes. The k and the classes stay; their profiles are learnt
+    from more votes."""
+    resp, lean = lc.assign(v, model)
+    return lc.em(v, resp, max_iterations=CLASS_MAX_STEPS, lean=lean, logit=model.logit,
+                 tau=model.tau, full_objective=s.class_full_objective)
 
 
 def _placed_classes(

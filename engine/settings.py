@@ -390,10 +390,11 @@ class GroupingSettings(_Validated):
     #: published beside the groups. 1: a single run.
     restarts: int = 9
     #: The runs' groupings are compared (the most typical run at the consensus k, by adjusted
-    #: Rand index) on at most this many participants in conversation (a fixed sample); where
-    #: there are more, a run of latent classes places only them, and everyone is placed by the
-    #: published run's classes alone. Placing a million participants took about 50 s a run
-    #: (benchmarks/RESULTS.md, session 24 and 25 lead).
+    #: Rand index) on at most this many participants in conversation (a fixed sample), and
+    #: their latent classes refitted on them (``class_refit``); where there are more, a run of
+    #: latent classes places only them, and everyone is placed by the published run's classes
+    #: alone. Placing a million participants took about 50 s a run (benchmarks/RESULTS.md,
+    #: sessions 24 and 25 lead).
     consensus_max_participants: int = 20_000
     #: A group is split in two only when its 2-means index is below that of simulated continua
     #: fitted to its votes at this level (:mod:`engine.continuum`; the usual 5%, measured in
@@ -449,6 +450,13 @@ class GroupingSettings(_Validated):
     #: The classes are fitted on at most this many participants (a fixed sample; everyone is then
     #: placed by their votes): bounds the cost on large rooms.
     class_max_participants: int = 1000
+    #: Where they were fitted on a sample, the classes that stand are refitted (EM from that
+    #: fit) on the participants the runs are compared on (``consensus_max_participants``;
+    #: below that many, everyone). On a 100,000-participant room of 2,000 statements (50 votes
+    #: each) the 1,000 gave a 10% group 3% of the room (adjusted Rand index with the planted
+    #: groups 0.64); refitted on 20,000, 9% (0.84, as the planted profiles themselves place
+    #: them) for about a second (benchmarks/RESULTS.md, session 25 lead).
+    class_refit: bool = True
     #: The classes' EM fits (:func:`engine.grouping.class_groups`: every start, the likeliest
     #: run on, the held-out refits and the bootstrap's) stop on the whole penalised objective
     #: their steps climb, the ridge on the classes' log-odds and the prior of their shares

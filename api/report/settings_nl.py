@@ -137,6 +137,11 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.class_max_participants": (
         "De klassen worden op hoogstens zoveel deelnemers geschat (een vaste steekproef); "
         "daarna wordt iedereen op grond van zijn stemmen ingedeeld."),
+    "GroupingSettings.class_refit": (
+        "Waar de klassen op een steekproef zijn geschat, worden de klassen die blijven staan "
+        "opnieuw geschat (EM vanuit die schatting) op de deelnemers waarop de herhalingen worden "
+        "vergeleken (onder dat aantal: iedereen); zo wordt ook een kleine groep in een grote "
+        "dialoog goed ingedeeld."),
     "GroupingSettings.class_full_objective": (
         "De EM-schattingen van de klassen stoppen op de hele doelfunctie die hun stappen "
         "beklimmen, met de ridge op de log-odds van de klassen en de prior van hun aandelen. "
