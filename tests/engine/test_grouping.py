@@ -863,3 +863,31 @@ def test_a_large_room_places_everyone_only_in_the_published_runs_classes(monkeyp
     assert st.sizes == whole.clustering.stability.sizes
     # One placement of all 200 (the published run's), one of the 100 sampled per run.
     assert placed.count(200) == 1 and placed.count(100) == len(st.restarts) == len(placed) - 1
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_classes_fitted_on_a_sample_are_refitted_on_more_participants(seed: int) -> None:
+    """4,000 participants in classes of 60/30/10%, 20 votes each on 400 statements: classes
+    fitted on a sample of 300 (from the planted labels) misplace many and shrink the 10% class
+    (with 30 members and about 1.5 votes per statement it is poorly learnt); refitted on
+    everyone (EM from that fit, ``class_refit``) they place almost all as planted. Measured:
+    ARI 0.77-0.87 before, 0.98 after."""
+    lc = latent_class
+    rng = np.random.default_rng(seed)
+    n, statements, per = 4000, 400, 20
+    truth = rng.choice(3, size=n, p=[0.6, 0.3, 0.1])
+    agree = rng.beta(0.6, 0.6, size=(3, statements))
+    row = np.repeat(np.arange(n), per)
+    col = np.concatenate([rng.choice(statements, per, replace=False) for _ in range(n)])
+    y = (rng.random(len(row)) < agree[truth[row], col]).astype(np.float64)
+    votes = lc.Votes.of(row, col, y, n, statements)
+    sample = np.sort(rng.choice(n, 300, replace=False))
+    model = lc.fit_classes(votes.participants(sample), [truth[sample]], max_iterations=200,
+                           screen_iterations=15, full_objective=True)
+    before = lc.assign(votes, model)[0].argmax(axis=1)
+    refit = grouping._refit_classes(votes, model, GroupingSettings())
+    after = lc.assign(votes, refit)[0].argmax(axis=1)
+    assert refit.k == 3
+    assert adjusted_rand_score(truth, before) < 0.9
+    assert adjusted_rand_score(truth, after) > 0.95
+    assert abs(int((after == np.bincount(after).argmin()).sum()) - int((truth == 2).sum())) < 60
