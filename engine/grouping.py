@@ -958,10 +958,9 @@ def class_groups(
                 steps.append(screen)
     n = votes.n
     rng = np.random.default_rng([s.random_state, n])
+    n_fit = class_sample_size(votes, s)
     fit_rows = (
-        np.sort(rng.choice(n, s.class_max_participants, replace=False))
-        if n > s.class_max_participants
-        else np.arange(n)
+        np.sort(rng.choice(n, n_fit, replace=False)) if n > n_fit else np.arange(n)
     )
     v = votes.participants(fit_rows)
 
@@ -1061,6 +1060,27 @@ def class_groups(
                                tuple(float(j) for j in jac), (), z_k, steps, s.min_group_size)
     return StableGrouping(k, np.zeros(n_base, np.int64), np.zeros((k, 2)), stability, scores,
                           resp.argmax(axis=1), lc.ClassProfiles.of(model), place)
+
+
+def class_sample_size(votes: lc.Votes, s: GroupingSettings) -> int:
+    """How many participants the classes are fitted on: ``class_max_participants``, or more
+    where their votes would give the statements voted on fewer than
+    ``class_votes_per_statement`` votes each on average (many statements, few votes each);
+    never more than there are.
+
+    >>> votes = lc.Votes.of(np.arange(5000) // 10, np.arange(5000) % 400, np.ones(5000), 500, 400)
+    >>> class_sample_size(votes, GroupingSettings(class_max_participants=100))  # 10 votes each
+    500
+    >>> class_sample_size(votes, GroupingSettings(class_max_participants=100,
+    ...                                           class_votes_per_statement=2))
+    100
+    """
+    if votes.n <= s.class_max_participants or len(votes.y) == 0:
+        return min(votes.n, s.class_max_participants)
+    voted = int(np.count_nonzero(np.bincount(votes.col, minlength=votes.n_statements)))
+    per_participant = len(votes.y) / votes.n
+    wanted = int(np.ceil(s.class_votes_per_statement * voted / per_participant))
+    return min(votes.n, max(s.class_max_participants, wanted))
 
 
 def _refit_classes(v: lc.Votes, model: lc.LatentClasses, s: GroupingSettings

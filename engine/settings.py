@@ -450,6 +450,13 @@ class GroupingSettings(_Validated):
     #: The classes are fitted on at most this many participants (a fixed sample; everyone is then
     #: placed by their votes): bounds the cost on large rooms.
     class_max_participants: int = 1000
+    #: ... or more, where the sample's votes would give the statements voted on fewer than
+    #: this many votes each on average (:func:`engine.grouping.class_sample_size`): a planted
+    #: room of a million participants, 2,000 statements and 50 votes each gives 1,000 people
+    #: 25 votes a statement and a 10% group 2-3; its classes then found 3 of the 4 planted
+    #: groups, and 4 on 2,000 people (benchmarks/RESULTS.md, session 25 lead). Denser rooms
+    #: (every shared export) are unchanged.
+    class_votes_per_statement: int = 50
     #: Where they were fitted on a sample, the classes that stand are refitted (EM from that
     #: fit) on the participants the runs are compared on (``consensus_max_participants``;
     #: below that many, everyone). On a 100,000-participant room of 2,000 statements (50 votes
@@ -573,6 +580,7 @@ class GroupingSettings(_Validated):
         "held_out_folds": Interval(Integral, 2, None),
         "held_out_max_votes": Interval(Integral, 100, None),
         "class_max_participants": Interval(Integral, 20, None),
+        "class_votes_per_statement": Interval(Integral, 1, None),
         "class_folds": Interval(Integral, 2, None),
         "class_boot": _positive_int(),
         "class_test_null": Interval(Integral, 2, None),

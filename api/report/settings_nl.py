@@ -137,6 +137,10 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.class_max_participants": (
         "De klassen worden op hoogstens zoveel deelnemers geschat (een vaste steekproef); "
         "daarna wordt iedereen op grond van zijn stemmen ingedeeld."),
+    "GroupingSettings.class_votes_per_statement": (
+        "De klassen worden op meer deelnemers geschat waar die steekproef de stellingen "
+        "gemiddeld minder dan zoveel stemmen per stelling zou geven (veel stellingen, weinig "
+        "stemmen per deelnemer); anders heeft een groep van 10% te weinig stemmen per stelling."),
     "GroupingSettings.class_refit": (
         "Waar de klassen op een steekproef zijn geschat, worden de klassen die blijven staan "
         "opnieuw geschat (EM vanuit die schatting) op de deelnemers waarop de herhalingen worden "
