@@ -85,6 +85,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -639,9 +640,12 @@ def _class_bootstrap(
     labels = np.argmax(model.resp, axis=1)
     rng = np.random.default_rng([s.random_state, k, 1])
     from_map = _hard_labels(map_labels(k), k)
-    total = np.zeros(k)
-    for _ in range(s.class_boot):
-        w = rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
+    # The resamples' weights first (the same draws in the same order), then their fits, two
+    # at a time in threads (each fit reads only its own weights).
+    weights = [rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
+               for _ in range(s.class_boot)]
+
+    def jaccard(w: np.ndarray) -> np.ndarray:
         vw = v.weighted(w)
         kept = lc.em(
             vw,
@@ -656,7 +660,12 @@ def _class_bootstrap(
                       full_objective=s.class_full_objective)
         boot = other if other.loglik > kept.loglik else kept
         seen = w > 0
-        total += _jaccard(labels[seen], np.argmax(boot.resp, axis=1)[seen], w[seen], k, k)
+        return _jaccard(labels[seen], np.argmax(boot.resp, axis=1)[seen], w[seen], k, k)
+
+    total = np.zeros(k)
+    with ThreadPoolExecutor(max_workers=lc.THREADS, thread_name_prefix="class-boot") as pool:
+        for row in pool.map(jaccard, weights):  # summed in order
+            total += row
     return total / s.class_boot
 
 

@@ -63,9 +63,11 @@ TAU_FLOOR = 0.05
 #: Participants placed at a time by :func:`assign` (bounds its temporaries: 100,000
 #: participants of 50 votes are 5M votes, about 120 MB per (votes, 3 classes) float64 array).
 ASSIGN_CHUNK = 100_000
-#: ... and that many chunks at once, in threads (the machines this is made for have 2 cores;
-#: at a million participants, placing everyone took 41 s in one thread).
-ASSIGN_THREADS = 2
+#: Independent pieces of work done at once, in threads: :func:`assign`'s chunks,
+#: :func:`held_out_losses`' refits, the trait's held-out fits and the class bootstrap's
+#: resamples. NumPy's and SciPy's loops release the GIL, and the machines this is made for
+#: have 2 cores (at a million participants, placing everyone took 41 s in one thread).
+THREADS = 2
 #: EM stops when the mean penalised log-likelihood per vote improves by less than this (or
 #: after ``max_iterations``): far below any difference the held-out test can see.
 TOLERANCE = 1e-4
@@ -466,7 +468,7 @@ def assign(
     (their leniency and class found together, ``steps`` alternations).
 
     Each participant is placed from their own votes alone, so the participants are placed
-    ``chunk`` at a time, :data:`ASSIGN_THREADS` chunks at once: the same numbers, with
+    ``chunk`` at a time, :data:`THREADS` chunks at once: the same numbers, with
     temporaries of a few chunks' votes (at 50M votes the whole room's took several GB per
     (votes, classes) array)."""
     if v.n > chunk:
@@ -475,7 +477,7 @@ def assign(
                           chunk=chunk)
 
         # Two chunks at a time: NumPy's and SciPy's loops release the GIL.
-        with ThreadPoolExecutor(max_workers=ASSIGN_THREADS,
+        with ThreadPoolExecutor(max_workers=THREADS,
                                 thread_name_prefix="class-assign") as pool:
             parts = list(pool.map(place, range(0, v.n, chunk)))
         return (np.concatenate([resp for resp, _ in parts]),
@@ -512,23 +514,30 @@ def held_out_losses(
     """
     folds = rng.integers(n_folds, size=len(v.y))
     losses = {k: np.zeros(len(v.y)) for k in models}
-    for f in range(n_folds):
-        test = folds == f
-        train = v.subset(~test)
-        for k, model in models.items():
-            refit = em(
-                train,
-                model.resp,
-                max_iterations=iterations,
-                lean=model.lean,
-                logit=model.logit,
-                tau=model.tau,
-                full_objective=full_objective,
-            )
-            r, c = v.row[test], v.col[test]
-            p = (np.take(refit.resp, r, axis=0)
-                 * expit(np.take(refit.logit, c, axis=1).T + refit.lean[r][:, None])).sum(1)
-            losses[k][test] = vote_log_loss(v.y[test], np.clip(p, 1e-9, 1.0 - 1e-9))
+    tests = [folds == f for f in range(n_folds)]
+    trains = [v.subset(~test) for test in tests]
+
+    def loss(f: int, k: int) -> np.ndarray:
+        model, test = models[k], tests[f]
+        refit = em(
+            trains[f],
+            model.resp,
+            max_iterations=iterations,
+            lean=model.lean,
+            logit=model.logit,
+            tau=model.tau,
+            full_objective=full_objective,
+        )
+        r, c = v.row[test], v.col[test]
+        p = (np.take(refit.resp, r, axis=0)
+             * expit(np.take(refit.logit, c, axis=1).T + refit.lean[r][:, None])).sum(1)
+        return vote_log_loss(v.y[test], np.clip(p, 1e-9, 1.0 - 1e-9))
+
+    # Every fold's refit of each model is independent: two at a time, in threads.
+    fits = [(f, k) for f in range(n_folds) for k in models]
+    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="class-fold") as pool:
+        for (f, k), fold_loss in zip(fits, pool.map(lambda fk: loss(*fk), fits), strict=True):
+            losses[k][tests[f]] = fold_loss
     return v.row, losses
 
 

@@ -39,6 +39,7 @@ estimate in both models.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -331,13 +332,21 @@ def held_out_losses(
     ``lapse`` and ``ridge`` as in :func:`fit_trait`."""
     folds = rng.integers(n_folds, size=len(v.y))
     losses = {d: np.zeros(len(v.y)) for d in axes}
-    for f in range(n_folds):
-        test = folds == f
-        train = v.subset(~test)
-        for d in axes:
-            fit = fit_trait(
-                train, d, max_iterations=max_iterations, seed=seed, lapse=lapse, ridge=ridge
-            )
-            p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
-            losses[d][test] = lc.vote_log_loss(v.y[test], p)
+
+    tests = [folds == f for f in range(n_folds)]
+    trains = [v.subset(~test) for test in tests]
+
+    def loss(f: int, d: int) -> np.ndarray:
+        fit = fit_trait(
+            trains[f], d, max_iterations=max_iterations, seed=seed, lapse=lapse, ridge=ridge
+        )
+        test = tests[f]
+        p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
+        return lc.vote_log_loss(v.y[test], p)
+
+    # Every fold's fit on each number of axes is independent: two at a time, in threads.
+    fits = [(f, d) for f in range(n_folds) for d in axes]
+    with ThreadPoolExecutor(max_workers=lc.THREADS, thread_name_prefix="trait-fold") as pool:
+        for (f, d), fold_loss in zip(fits, pool.map(lambda fd: loss(*fd), fits), strict=True):
+            losses[d][tests[f]] = fold_loss
     return v.row, losses
