@@ -451,12 +451,13 @@ class GroupingSettings(_Validated):
     #: placed by their votes): bounds the cost on large rooms.
     class_max_participants: int = 1000
     #: ... or more, where the sample's votes would give the statements voted on fewer than
-    #: this many votes each on average (:func:`engine.grouping.class_sample_size`): a planted
-    #: room of a million participants, 2,000 statements and 50 votes each gives 1,000 people
-    #: 25 votes a statement and a 10% group 2-3; its classes then found 3 of the 4 planted
-    #: groups, and 4 on 2,000 people (benchmarks/RESULTS.md, session 25 lead). Denser rooms
-    #: (every shared export) are unchanged.
-    class_votes_per_statement: int = 50
+    #: this many votes each on average (:func:`engine.grouping.class_sample_size`). A planted
+    #: room of a million participants, 2,000 statements and 50 votes each (42 agree or
+    #: disagree) gives 1,000 people 21 votes a statement and its 10% group 2; every run then
+    #: found 3 of the 4 planted groups, and 4 on 1,412 people (30 a statement) and on 2,353
+    #: (50), at 126 and 159 CPU s (benchmarks/RESULTS.md, session 25 lead). Denser rooms
+    #: (every shared export) keep their sample.
+    class_votes_per_statement: int = 30
     #: Where they were fitted on a sample, the classes that stand are refitted (EM from that
     #: fit) on the participants the runs are compared on (``consensus_max_participants``;
     #: below that many, everyone). On a 100,000-participant room of 2,000 statements (50 votes
