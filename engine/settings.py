@@ -455,9 +455,10 @@ class GroupingSettings(_Validated):
     #: room of a million participants, 2,000 statements and 50 votes each (42 agree or
     #: disagree) gives 1,000 people 21 votes a statement and its 10% group 2; every run then
     #: found 3 of the 4 planted groups, and 4 on 1,412 people (30 a statement) and on 2,353
-    #: (50), at 126 and 159 CPU s (benchmarks/RESULTS.md, session 25 lead). Denser rooms
+    #: (50). At 100,000 participants 30 left the runs split (k 3, 4 and 5 in seven runs) where
+    #: 50 gave 4 in the first three (benchmarks/RESULTS.md, session 25 lead). Denser rooms
     #: (every shared export) keep their sample.
-    class_votes_per_statement: int = 30
+    class_votes_per_statement: int = 50
     #: Where they were fitted on a sample, the classes that stand are refitted (EM from that
     #: fit) on the participants the runs are compared on (``consensus_max_participants``;
     #: below that many, everyone). On a 100,000-participant room of 2,000 statements (50 votes
