@@ -33,6 +33,8 @@ held-out votes and assigns participants.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -41,6 +43,7 @@ import scipy.sparse as sp
 from scipy.special import expit, logsumexp
 
 __all__ = [
+    "ClassPlacement",
     "ClassProfiles",
     "LatentClasses",
     "Votes",
@@ -49,6 +52,7 @@ __all__ = [
     "fit_classes",
     "held_out_losses",
     "residual_positions",
+    "vote_fingerprints",
     "vote_log_loss",
     "votes_of",
 ]
@@ -240,6 +244,51 @@ class ClassProfiles:
     @classmethod
     def of(cls, model: LatentClasses) -> ClassProfiles:
         return cls(model.weights, model.logit, model.tau)
+
+
+@dataclass(frozen=True)
+class ClassPlacement:
+    """Where an update placed each participant in the published classes (kept for the next
+    live update): the class row per participant (-1: not placed) and the fingerprint of the
+    votes it was placed by (:func:`vote_fingerprints`), both aligned with the participants of
+    that update."""
+
+    labels: np.ndarray
+    fingerprints: np.ndarray
+
+
+def vote_fingerprints(X: sp.csr_matrix, active: np.ndarray,
+                      statement_ids: Sequence[Hashable]) -> np.ndarray:
+    """(n_participants,) uint64 fingerprint of each participant's agree / disagree votes on the
+    ``active`` statements: which statements (by id, so a renumbering does not matter) and
+    which side. :func:`assign` places each participant from their own votes alone, so in the
+    same classes a participant whose fingerprint has not changed is placed where they were
+    (two different sets of votes share a fingerprint with chance about 2**-64: a sum of
+    SplitMix64 hashes, one per vote).
+
+    >>> X = sp.csr_matrix(np.array([[1, -1, 0], [1, -1, 0], [-1, 1, 0], [1, 0, 0]]))
+    >>> fp = vote_fingerprints(X, np.array([True, True, True]), ["a", "b", "c"])
+    >>> bool(fp[0] == fp[1]), bool(fp[0] == fp[2]), bool(fp[0] == fp[3])
+    (True, False, False)
+    >>> bool(vote_fingerprints(X, np.array([True, False, True]), ["a", "b", "c"])[0] == fp[3])
+    True
+    """
+    keys = np.array([zlib.crc32(repr(sid).encode()) for sid in statement_ids], dtype=np.uint64)
+    # One hash per statement and stored value (-1, 0, 1): 0 for a pass and on an inactive one.
+    table = np.zeros((len(keys), 3), dtype=np.uint64)
+    table[:, 0] = _splitmix64(keys * np.uint64(2))
+    table[:, 2] = _splitmix64(keys * np.uint64(2) + np.uint64(1))
+    table[~active] = 0
+    hashed = table.ravel()[X.indices.astype(np.int64) * 3 + X.data.astype(np.int64) + 1]
+    sums = np.concatenate([np.zeros(1, np.uint64), np.cumsum(hashed, dtype=np.uint64)])
+    return sums[X.indptr[1:]] - sums[X.indptr[:-1]]  # modulo 2**64, as the sums
+
+
+def _splitmix64(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser (Steele, Lea & Flood 2014) on uint64 values (NumPy wraps)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
 
 def _eta(v: Votes, logit: np.ndarray, lean: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .bridging import BridgingResult
-    from .latent_class import ClassProfiles
+    from .latent_class import ClassPlacement, ClassProfiles
 
 __all__ = [
     "STEP_KINDS",
@@ -236,6 +236,9 @@ class AnalysisState:
     #: their profiles, aligned with ``statement_ids``; a live update that keeps the groups places
     #: participants with them.
     group_profiles: ClassProfiles | None = None
+    #: ... and where this update placed each participant in them, with the fingerprint of the
+    #: votes it read: the next live update places again only those whose votes changed.
+    group_placement: ClassPlacement | None = None
 
 
 @dataclass(frozen=True)

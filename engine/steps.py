@@ -36,7 +36,14 @@ from .bridging import BridgingResult, FactorFit, bridging, fit_factors
 from .class_veto import ClassRates, class_rates
 from .counts import cell_keys, group_counts
 from .grouping import forced_groups
-from .latent_class import ClassProfiles, assign, residual_positions, votes_of
+from .latent_class import (
+    ClassPlacement,
+    ClassProfiles,
+    assign,
+    residual_positions,
+    vote_fingerprints,
+    votes_of,
+)
 from .matrix import VoteMatrix
 from .opinion_space import opinion_cells, opinion_space
 from .participants import in_conversation
@@ -148,6 +155,8 @@ class KChoice:
     #: ``BaseClusters.members``) and the class profiles; None: groups follow the base clusters.
     member_labels: np.ndarray | None = None
     profiles: ClassProfiles | None = None
+    #: ... and the fingerprint of every participant's votes, where this update computed it.
+    fingerprints: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -356,8 +365,14 @@ def _kept_classes(
         align_columns(prev.statement_ids, profiles.logit, run.ids, 0.0),
         profiles.tau,
     )
-    resp, _ = assign(votes_of(run.X, base.members, run.active), aligned)
-    labels = np.argmax(resp, axis=1)
+    # Placed again: only those whose votes changed since the last update (assign places
+    # each from their own votes alone, so the others would be placed where they were).
+    fingerprints = vote_fingerprints(run.X, run.active, run.ids)
+    labels = _placed_before(prev, run.participant_ids, base.members, fingerprints)
+    again = np.flatnonzero(labels < 0)
+    if len(again):
+        resp, _ = assign(votes_of(run.X, base.members[again], run.active), aligned)
+        labels[again] = np.argmax(resp, axis=1)
     k = aligned.logit.shape[0]
     sizes = np.bincount(labels, minlength=k)
     if sizes.min() < run.settings.grouping.min_group_size:
@@ -371,8 +386,29 @@ def _kept_classes(
     )
     return KChoice(
         k, k, {}, {k: (base_labels, centers)}, k, 1, prev.k_scored_at_votes, {},
-        prev.group_stability, labels, aligned,
+        prev.group_stability, labels, aligned, fingerprints,
     )
+
+
+def _placed_before(prev: AnalysisState, participant_ids: Sequence[Hashable],
+                   members: np.ndarray, fingerprints: np.ndarray) -> np.ndarray:
+    """The class row the previous update placed each of ``members`` (rows of
+    ``participant_ids``) in, where their votes' fingerprint is unchanged; -1 elsewhere."""
+    out = np.full(len(members), -1, dtype=np.int64)
+    placed = prev.group_placement
+    if placed is None:
+        return out
+    n_prev = len(prev.participant_ids)
+    if tuple(participant_ids[:n_prev]) == prev.participant_ids:  # newcomers appended
+        rows = np.where(members < n_prev, members, -1)
+    else:
+        pos = {pid: i for i, pid in enumerate(prev.participant_ids)}
+        rows = np.array([pos.get(participant_ids[m], -1) for m in members.tolist()],
+                        dtype=np.int64)
+    known = np.flatnonzero(rows >= 0)
+    same = placed.fingerprints[rows[known]] == fingerprints[members[known]]
+    out[known[same]] = placed.labels[rows[known[same]]]
+    return out
 
 
 def choose_k(run: Run, mapped: MapStep, base: BaseClusters) -> KChoice:
@@ -885,4 +921,18 @@ def _next_state(
         group_members_by_k={kk: (base.ids, g) for kk, g in choice.members_by_k.items()},
         group_stability=choice.stability,
         group_profiles=choice.profiles,
+        group_placement=_placement(r, base, choice),
     )
+
+
+def _placement(r: Run, base: BaseClusters, choice: KChoice) -> ClassPlacement | None:
+    """Where this update placed everyone in its latent classes (None: the groups are not
+    classes, or some class was merged away and the profiles no longer match the groups)."""
+    profiles, labels = choice.profiles, choice.member_labels
+    if profiles is None or labels is None or profiles.logit.shape[0] != choice.k:
+        return None
+    fingerprints = (choice.fingerprints if choice.fingerprints is not None
+                    else vote_fingerprints(r.X, r.active, r.ids))
+    everyone = np.full(r.X.shape[0], -1, dtype=np.int64)
+    everyone[base.members] = labels
+    return ClassPlacement(everyone, fingerprints)

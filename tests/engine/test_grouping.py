@@ -18,6 +18,7 @@ from meedenken.engine import (
     grouping,
     latent_class,
 )
+from meedenken.engine import steps as steps_module
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.result import GroupStability, KStep
 from meedenken.engine.settings import GroupingSettings
@@ -891,3 +892,34 @@ def test_classes_fitted_on_a_sample_are_refitted_on_more_participants(seed: int)
     assert adjusted_rand_score(truth, before) < 0.9
     assert adjusted_rand_score(truth, after) > 0.95
     assert abs(int((after == np.bincount(after).argmin()).sum()) - int((truth == 2).sum())) < 60
+
+
+def test_a_live_update_places_again_only_those_whose_votes_changed(monkeypatch) -> None:
+    """A live update that keeps latent classes places a participant again only where their
+    votes changed (a new vote, a changed vote, a newcomer): the others keep their class, as
+    placing them again would give (at 100,000 participants, placing everyone took 5 s of a
+    0.25 s budget). The groups equal those of placing everyone again."""
+    from dataclasses import replace
+
+    from meedenken.engine import update
+
+    m, _ = _hidden_minority()
+    first = analyze(m, FAST)
+    assert first.state.group_placement is not None and first.k == 5
+    # Participant 3 changes a vote, participant 7 votes on a new statement, 200 is new.
+    m.append([3, 7, 200, 200, 200, 200, 200, 200, 200],
+             [0, 99, 0, 1, 2, 3, 48, 49, 50], [-1, 1, 1, -1, 1, -1, 1, 1, 1])
+    placed: list[int] = []
+    assign = latent_class.assign
+
+    def spy(v: latent_class.Votes, model, **kw):
+        placed.append(v.n)
+        return assign(v, model, **kw)
+
+    monkeypatch.setattr(steps_module, "assign", spy)
+    again = update(m, first, FAST)
+    everyone = update(m, replace(first, state=replace(first.state, group_placement=None)), FAST)
+    assert placed == [3, 201]  # 3, 7 and the newcomer; then all 201 without the placements
+    assert again.k == everyone.k == 5
+    assert np.array_equal(again.clustering.labels, everyone.clustering.labels)
+    assert again.clustering.labels[200] >= 0
