@@ -841,13 +841,9 @@ def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers
     assert np.array_equal(resp, reference[0]) and np.array_equal(lean, reference[1])
 
 
-def test_a_large_room_places_everyone_only_in_the_published_runs_classes(monkeypatch) -> None:
-    """Above ``consensus_max_participants`` the runs of latent classes place only a fixed
-    sample, on which the consensus compares them; everyone is placed once, in the published
-    run's classes (at a million participants each placement took about 50 s). Here the runs
-    agree, so the published groups are the same as when every run places everyone."""
-    m, _ = _hidden_minority()
-    whole = analyze(m, FAST)
+def _placements(monkeypatch, module) -> list[int]:
+    """The number of participants of each ``latent_class.assign`` call made through
+    ``module`` from now on."""
     placed: list[int] = []
     assign = latent_class.assign
 
@@ -855,7 +851,18 @@ def test_a_large_room_places_everyone_only_in_the_published_runs_classes(monkeyp
         placed.append(v.n)
         return assign(v, model, **kw)
 
-    monkeypatch.setattr(latent_class, "assign", spy)
+    monkeypatch.setattr(module, "assign", spy)
+    return placed
+
+
+def test_a_large_room_places_everyone_only_in_the_published_runs_classes(monkeypatch) -> None:
+    """Above ``consensus_max_participants`` the runs of latent classes place only a fixed
+    sample, on which the consensus compares them; everyone is placed once, in the published
+    run's classes (at a million participants each placement took about 50 s). Here the runs
+    agree, so the published groups are the same as when every run places everyone."""
+    m, _ = _hidden_minority()
+    whole = analyze(m, FAST)
+    placed = _placements(monkeypatch, latent_class)
     sampled = analyze(m, FAST.with_(grouping=GroupingSettings(consensus_max_participants=100)))
     st = sampled.clustering.stability
     assert st is not None and st.method.startswith("latent classes")
@@ -909,14 +916,7 @@ def test_a_live_update_places_again_only_those_whose_votes_changed(monkeypatch) 
     # Participant 3 changes a vote, participant 7 votes on a new statement, 200 is new.
     m.append([3, 7, 200, 200, 200, 200, 200, 200, 200],
              [0, 99, 0, 1, 2, 3, 48, 49, 50], [-1, 1, 1, -1, 1, -1, 1, 1, 1])
-    placed: list[int] = []
-    assign = latent_class.assign
-
-    def spy(v: latent_class.Votes, model, **kw):
-        placed.append(v.n)
-        return assign(v, model, **kw)
-
-    monkeypatch.setattr(steps_module, "assign", spy)
+    placed = _placements(monkeypatch, steps_module)
     again = update(m, first, FAST)
     everyone = update(m, replace(first, state=replace(first.state, group_placement=None)), FAST)
     assert placed == [3, 201]  # 3, 7 and the newcomer; then all 201 without the placements
