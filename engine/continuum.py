@@ -426,17 +426,19 @@ def _best_cut(score: np.ndarray) -> np.ndarray:
     return labels
 
 
-def _class_gain(v: lc.Votes) -> float:
+def _class_gain(v: lc.Votes, full_objective: bool = False) -> float:
     """Mean log-likelihood per vote of two latent classes with leniency minus one class's.
 
     One class: a Rasch model (statement log-odds plus leniency). Two classes: EM started from
     the best 2-means cut of the participants' scores on the leading direction of the one-class
     residuals (power iteration from a fixed vector), so the start looks where one class fits
     worst, on any axis, and a small group gets a start of its own size. Deterministic, and the
-    same for the votes and every simulation."""
+    same for the votes and every simulation. ``full_objective``: both EM fits stop on the
+    whole objective their steps climb (:func:`engine.latent_class.em`)."""
     if v.n < 4 or len(v.y) == 0:
         return 0.0
-    one = lc.em(v, np.ones((v.n, 1)), max_iterations=CLASS_TEST_STEPS)
+    one = lc.em(v, np.ones((v.n, 1)), max_iterations=CLASS_TEST_STEPS,
+                full_objective=full_objective)
     resid = v.y - expit(one.logit[0][v.col] + one.lean[v.row])
     R = sp.csr_matrix((resid, (v.row, v.col)), shape=(v.n, v.n_statements))
     u = np.cos(np.arange(v.n_statements) + 1.0)
@@ -448,7 +450,8 @@ def _class_gain(v: lc.Votes) -> float:
     start = _best_cut(score)
     if start.min() == start.max():
         return 0.0
-    two = lc.em(v, lc._hard(start, 2), max_iterations=CLASS_TEST_STEPS)
+    two = lc.em(v, lc._hard(start, 2), max_iterations=CLASS_TEST_STEPS,
+                full_objective=full_objective)
     return two.loglik - one.loglik
 
 
@@ -466,6 +469,7 @@ def class_continuum_test(
     max_votes: int,
     z_crit: float,
     rng: np.random.Generator,
+    full_objective: bool = False,
 ) -> ClassContinuumTest:
     """Do two latent classes fit the votes of participants ``rows`` better than they fit any
     continuum fitted to the same votes? (module docstring).
@@ -473,7 +477,9 @@ def class_continuum_test(
     Parameters are those of :func:`continuum_test`, and: n_null, the most simulated continua
     (drawn until one reaches the votes' gain); max_points and max_votes, whole participants
     sampled with ``rng`` while both bounds hold (the cost grows with the votes read); z_crit,
-    the z the votes' gain must reach against the continua's.
+    the z the votes' gain must reach against the continua's; full_objective, the EM fits of
+    :func:`_class_gain` stop on the whole objective
+    (``GroupingSettings.class_test_full_objective``).
     """
     rows = _sample_rows(X, rows, active, max_points, max_votes, rng)
     n = len(rows)
@@ -493,7 +499,8 @@ def class_continuum_test(
 
     def gain(values: np.ndarray) -> float:
         s = values != 0
-        return _class_gain(lc.Votes.of(r[s], c[s], (values[s] > 0).astype(np.float64), n, n_s))
+        return _class_gain(lc.Votes.of(r[s], c[s], (values[s] > 0).astype(np.float64), n, n_s),
+                           full_objective)
 
     real = fit(v) if n >= 4 else None
     if real is None:

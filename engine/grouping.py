@@ -635,15 +635,16 @@ def _class_bootstrap(
     of the participants they were fitted on, EM is run from two starts, the published classes
     and the map's grouping, and the likelier kept; per class, the mean best
     Jaccard with a class of the resample (participants counted with their multiplicity). A class
-    the resampled votes do not hold together dissolves, or loses to the map's start."""
+    the resampled votes do not hold together dissolves, or loses to the map's start.
+
+    Sequential where ``class_boot_max`` > ``class_boot``, as the map's bootstrap
+    (:func:`_bootstrap_jaccard`): while the verdict is within ``sequential_margin`` standard
+    errors of ``min_jaccard`` (:func:`_jaccard_unsettled`), the resamples are doubled up to
+    ``class_boot_max``; the first ``class_boot`` resamples are the same either way."""
     k = model.k
     labels = np.argmax(model.resp, axis=1)
     rng = np.random.default_rng([s.random_state, k, 1])
     from_map = _hard_labels(map_labels(k), k)
-    # The resamples' weights first (the same draws in the same order), then their fits, two
-    # at a time in threads (each fit reads only its own weights).
-    weights = [rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
-               for _ in range(s.class_boot)]
 
     def jaccard(w: np.ndarray) -> np.ndarray:
         vw = v.weighted(w)
@@ -662,11 +663,23 @@ def _class_bootstrap(
         seen = w > 0
         return _jaccard(labels[seen], np.argmax(boot.resp, axis=1)[seen], w[seen], k, k)
 
-    total = np.zeros(k)
+    rows: list[np.ndarray] = []
+    target = s.class_boot
     with ThreadPoolExecutor(max_workers=lc.THREADS, thread_name_prefix="class-boot") as pool:
-        for row in pool.map(jaccard, weights):  # summed in order
-            total += row
-    return total / s.class_boot
+        while True:
+            # Each batch's weights first (the same draws in the same order), then their fits,
+            # two at a time in threads (each fit reads only its own weights).
+            weights = [rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
+                       for _ in range(target - len(rows))]
+            rows.extend(pool.map(jaccard, weights))
+            if target >= s.class_boot_max or not _jaccard_unsettled(
+                    np.array(rows), s.min_jaccard, s.sequential_margin):
+                break
+            target = min(2 * target, s.class_boot_max)
+    total = np.zeros(k)
+    for row in rows:  # summed in order
+        total += row
+    return total / len(rows)
 
 
 def _hard_labels(labels: np.ndarray, k: int) -> np.ndarray:

@@ -480,6 +480,10 @@ class GroupingSettings(_Validated):
     class_folds: int = 5
     #: Bootstrap resamples of the classes' clusterwise stability (each a full refit at k).
     class_boot: int = 20
+    #: Sequential, as the map's bootstrap (``stability_boot_max``): while some class's mean
+    #: Jaccard is within ``sequential_margin`` standard errors of ``min_jaccard`` (and none is
+    #: clearly below), the resamples are doubled up to this many (``class_boot``: no more).
+    class_boot_max: int = 20
     #: Where the map finds no clear groups, ask the votes themselves
     #: (:func:`engine.continuum.class_continuum_test`): when two latent classes fit them better
     #: than they fit every continuum simulated from a continuous model fitted to them, the
@@ -496,6 +500,11 @@ class GroupingSettings(_Validated):
     #: and not adopted: more rooms of five or six groups are found, but a 10% minority is lost
     #: and the test costs 3-4 times more (benchmarks/RESULTS.md, session 12 lc15h).
     class_test_votes: int = 12_000
+    #: ... and its two EM fits (one class and two, on the votes and on every simulated
+    #: continuum) stop on the whole objective their steps climb, as ``class_full_objective``
+    #: does for the classes' own fits (False: on the old figure, which dips while the
+    #: objective rises; benchmarks/RESULTS.md, session 25 g15s25).
+    class_test_full_objective: bool = False
     #: Where latent classes give k >= 2 groups, hold them against a continuous latent trait of
     #: the same votes (:mod:`engine.latent_trait`, logistic on 1 and 2 axes and step-like on 1
     #: axis, the same leniency; on 3 axes too where ``trait_three_axes``) on the same
@@ -585,6 +594,7 @@ class GroupingSettings(_Validated):
         "class_votes_per_statement": Interval(Integral, 1, None),
         "class_folds": Interval(Integral, 2, None),
         "class_boot": _positive_int(),
+        "class_boot_max": _positive_int(),
         "class_test_null": Interval(Integral, 2, None),
         "class_test_z": Interval(Real, 0, None),
         "class_test_votes": Interval(Integral, 100, None),

@@ -506,6 +506,7 @@ class DefaultSteps(_Common):
                 max_votes=grouping.class_test_votes,
                 z_crit=grouping.class_test_z,
                 rng=np.random.default_rng([grouping.random_state, 15]),
+                full_objective=grouping.class_test_full_objective,
             )
         # Where both say "one continuum", a third axis well above noise may still be four or
         # more groups: the classes are sought, and must beat the continuous trait.

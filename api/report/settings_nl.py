@@ -156,6 +156,10 @@ SETTINGS_NL: dict[str, str] = {
         "Aantal delen (folds) van de toets op achtergehouden stemmen voor elke extra klasse."),
     "GroupingSettings.class_boot": (
         "Aantal bootstrap-hersteekproeven voor de herhaalbaarheid (Jaccard) van de klassen."),
+    "GroupingSettings.class_boot_max": (
+        "Sequentiële bootstrap van de klassen, zoals die van de kaart: zolang de gemiddelde "
+        "Jaccard van een klasse niet zoveel standaardfouten als hierboven van de grens ligt, "
+        "wordt het aantal hersteekproeven verdubbeld, tot hoogstens dit aantal."),
     "GroupingSettings.class_test": (
         "Waar de kaart geen duidelijke groepen vindt, worden de stemmen zelf gevraagd: passen "
         "twee latente klassen beter dan bij elk continuum dat wordt gesimuleerd uit een "
@@ -171,6 +175,10 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.class_test_votes": (
         "Die toets leest hoogstens zoveel stemmen (een steekproef van hele deelnemers); de "
         "rekentijd groeit met het aantal stemmen."),
+    "GroupingSettings.class_test_full_objective": (
+        "De twee EM-schattingen van die toets (een klasse en twee, op de stemmen en op elk "
+        "gesimuleerd continuum) stoppen op de hele doelfunctie die hun stappen beklimmen, zoals "
+        "bij de klassen zelf. Uit: op het oude getal, dat daalt terwijl de doelfunctie stijgt."),
     "GroupingSettings.trait_test": (
         "Waar latente klassen twee of meer groepen geven, worden ze vergeleken met een "
         "doorlopende latente schaal van dezelfde stemmen (een positie per deelnemer op een of "

@@ -794,6 +794,51 @@ def test_the_sequential_bootstrap_resamples_more_near_the_line() -> None:
         grouping._bootstrap_jaccard(labels, centers, base_centers, base_sizes, 2, 180, far), fixed)
 
 
+def _class_boot_case(sizes: list[int], noise: float):
+    """Votes of ``_blocks`` groups, their latent classes fitted at that k, and the map's start."""
+    rng = np.random.default_rng(1)
+    k, n_s = len(sizes), 30
+    truth = np.repeat(np.arange(k), sizes)
+    agree = (np.arange(n_s)[None, :] + truth[:, None]) % 2 == 0
+    agree ^= rng.random(agree.shape) < noise
+    row, col = np.nonzero(rng.random(agree.shape) < 0.5)
+    votes = latent_class.Votes.of(row, col, agree[row, col].astype(float), len(truth), n_s)
+    model = latent_class.fit_classes(votes, [truth], max_iterations=50, screen_iterations=10,
+                                     full_objective=True)
+    return votes, model, (lambda _k: truth)
+
+
+def test_the_sequential_class_bootstrap_resamples_more_only_near_the_line(monkeypatch) -> None:
+    """The classes' bootstrap is sequential as the map's (``class_boot_max``): two clear
+    classes (30 and 20 participants, 15 of 30 votes each, 10% flipped) have a mean Jaccard far
+    above 0.75 after the first 20 resamples, so no more are drawn and the result is the fixed
+    bootstrap's; in a noisier room (30% flipped), with the line put at its classes' own
+    20-resample Jaccard, the resamples are doubled to 40 and 80, ``class_boot_max`` (two EM
+    fits each), and the mean moves."""
+    votes, model, start = _class_boot_case([30, 20], 0.1)
+    calls: list[int] = []
+    real_em = latent_class.em
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real_em(*args, **kwargs)
+
+    monkeypatch.setattr(latent_class, "em", counted)
+    s = GroupingSettings()
+    fixed = grouping._class_bootstrap(votes, model, start, s)
+    assert len(calls) == 2 * 20 and float(fixed.min()) > 0.9
+    calls.clear()
+    seq = grouping._class_bootstrap(votes, model, start, s.with_(class_boot_max=320))
+    assert len(calls) == 2 * 20 and np.array_equal(seq, fixed)
+    votes, model, start = _class_boot_case([30, 20], 0.3)
+    fixed = grouping._class_bootstrap(votes, model, start, s)
+    calls.clear()
+    line = float(fixed.min())
+    near = grouping._class_bootstrap(votes, model, start,
+                                     s.with_(class_boot_max=80, min_jaccard=line))
+    assert len(calls) == 2 * 80 and not np.array_equal(near, fixed)
+
+
 @needs_data
 def test_the_class_fit_stops_on_the_whole_objective_it_climbs() -> None:
     """canadian-electoral-reform's two classes from a random start: the figure EM watched by
