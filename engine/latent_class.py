@@ -279,8 +279,13 @@ def vote_fingerprints(X: sp.csr_matrix, active: np.ndarray,
     table[:, 0] = _splitmix64(keys * np.uint64(2))
     table[:, 2] = _splitmix64(keys * np.uint64(2) + np.uint64(1))
     table[~active] = 0
-    hashed = table.ravel()[X.indices.astype(np.int64) * 3 + X.data.astype(np.int64) + 1]
-    sums = np.concatenate([np.zeros(1, np.uint64), np.cumsum(hashed, dtype=np.uint64)])
+    # Each stored vote's row of the table: 3 x statement + value + 1 (in 32 bits where they fit).
+    code = X.indices.astype(np.int32 if 3 * len(keys) < 2**31 else np.int64)
+    code *= 3
+    code += X.data
+    code += 1
+    sums = np.zeros(len(code) + 1, dtype=np.uint64)
+    np.cumsum(table.ravel()[code], out=sums[1:])
     return sums[X.indptr[1:]] - sums[X.indptr[:-1]]  # modulo 2**64, as the sums
 
 
