@@ -40,7 +40,6 @@ def silhouette_k(base_centers: np.ndarray, fits: Fits) -> tuple[dict[int, float]
 
 def _held_out_sample(
     X: sp.csr_matrix,
-    rows: np.ndarray,
     members: np.ndarray,
     active: np.ndarray,
     rng: np.random.Generator,
@@ -48,8 +47,8 @@ def _held_out_sample(
 ) -> np.ndarray:
     """Indices of the stored votes scored: members' votes on active statements, at most
     ``max_votes`` (whole participants are kept, so their positions stay honest); in stored
-    order. ``rows`` is each stored vote's participant (unused: the votes are read by row
-    ranges, so a million participants' 50M votes are not scanned for a sample of them)."""
+    order (read by row ranges, so a million participants' 50M votes are not scanned for a
+    sample of them)."""
     on_active = np.concatenate([[0], np.cumsum(active[X.indices], dtype=np.int64)])
     n_active = on_active[X.indptr[1:]] - on_active[X.indptr[:-1]]
     total = int(n_active[members].sum())
@@ -120,7 +119,7 @@ def held_out_losses(
     ``max_votes`` votes are scored (whole participants sampled beyond).
     """
     n_s = X.shape[1]
-    entries = _held_out_sample(X, rows, members, active, rng, max_votes)
+    entries = _held_out_sample(X, members, active, rng, max_votes)
     r, c = rows[entries], X.indices[entries].astype(np.int64)
     xc = X.data[entries].astype(np.float64) - omap.center[c]
     agree = (X.data[entries] > 0).astype(np.float64)

@@ -85,7 +85,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -665,17 +664,16 @@ def _class_bootstrap(
 
     rows: list[np.ndarray] = []
     target = s.class_boot
-    with ThreadPoolExecutor(max_workers=lc.THREADS, thread_name_prefix="class-boot") as pool:
-        while True:
-            # Each batch's weights first (the same draws in the same order), then their fits,
-            # two at a time in threads (each fit reads only its own weights).
-            weights = [rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
-                       for _ in range(target - len(rows))]
-            rows.extend(pool.map(jaccard, weights))
-            if target >= s.class_boot_max or not _jaccard_unsettled(
-                    np.array(rows), s.min_jaccard, s.sequential_margin):
-                break
-            target = min(2 * target, s.class_boot_max)
+    while True:
+        # Each batch's weights first (the same draws in the same order), then their fits, in
+        # threads (each fit reads only its own weights).
+        weights = [rng.multinomial(v.n, np.full(v.n, 1.0 / v.n)).astype(np.float64)
+                   for _ in range(target - len(rows))]
+        rows.extend(lc.in_threads(jaccard, weights, "class-boot"))
+        if target >= s.class_boot_max or not _jaccard_unsettled(
+                np.array(rows), s.min_jaccard, s.sequential_margin):
+            break
+        target = min(2 * target, s.class_boot_max)
     total = np.zeros(k)
     for row in rows:  # summed in order
         total += row

@@ -39,7 +39,6 @@ estimate in both models.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -344,9 +343,9 @@ def held_out_losses(
         p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
         return lc.vote_log_loss(v.y[test], p)
 
-    # Every fold's fit on each number of axes is independent: two at a time, in threads.
+    # Every fold's fit on each number of axes is independent.
     fits = [(f, d) for f in range(n_folds) for d in axes]
-    with ThreadPoolExecutor(max_workers=lc.THREADS, thread_name_prefix="trait-fold") as pool:
-        for (f, d), fold_loss in zip(fits, pool.map(lambda fd: loss(*fd), fits), strict=True):
-            losses[d][tests[f]] = fold_loss
+    for (f, d), fold_loss in zip(fits, lc.in_threads(lambda fd: loss(*fd), fits, "trait-fold"),
+                                 strict=True):
+        losses[d][tests[f]] = fold_loss
     return v.row, losses
