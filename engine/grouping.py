@@ -797,32 +797,89 @@ def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
 
 def _trait_z(
     v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, s: GroupingSettings,
-    axes: tuple[int, ...] = TRAIT_AXES,
-) -> dict[str, float]:
+    axes: tuple[int, ...] = TRAIT_AXES, line: float | None = None,
+) -> tuple[dict[str, float], int]:
     """Each continuous latent trait model (:mod:`engine.latent_trait`: logistic on each number
     of ``axes``, and step-like on 1 axis, with a floor and a ceiling) against the classes whose
     held-out losses are ``class_loss``, on the classes' held-out folds: model name -> paired
-    one-sided z over participants (positive: the trait predicts the held-out votes better)."""
+    one-sided z over participants (positive: the trait predicts the held-out votes better),
+    and the number of folds scored.
 
-    def losses(axes: tuple[int, ...], **model: Any) -> dict[int, np.ndarray]:
-        return lt.held_out_losses(
-            v,
-            axes,
-            n_folds=s.class_folds,
-            max_iterations=TRAIT_MAX_STEPS,
-            rng=np.random.default_rng([s.random_state, 2]),  # the classes' folds
-            seed=s.random_state,
-            **model,
-        )[1]
-
-    named = {
-        (f"{d} axis" if d == 1 else f"{d} axes"): loss for d, loss in losses(axes).items()
+    The folds are scored one after the other. With a decision ``line`` (the best model's z at
+    or above it, or not) and ``trait_curtail`` > 0, they stop early once the folds still to
+    come could not plausibly change it (:func:`_trait_settled`); otherwise all are scored,
+    with the same numbers as scoring them at once."""
+    step_like: dict[str, Any] = {"lapse": True, "ridge": lt.STEP_RIDGE}
+    models: dict[str, tuple[int, dict[str, Any]]] = {
+        (f"{d} axis" if d == 1 else f"{d} axes"): (d, {}) for d in axes
     }
-    named.update(
-        (f"{d} axis, step-like" if d == 1 else f"{d} axes, step-like", loss)
-        for d, loss in losses(STEP_AXES, lapse=True, ridge=lt.STEP_RIDGE).items()
+    models.update(
+        ((f"{d} axis, step-like" if d == 1 else f"{d} axes, step-like"), (d, step_like))
+        for d in STEP_AXES
     )
-    return {name: paired_participant_z(rows, class_loss, loss) for name, loss in named.items()}
+    # The classes' folds: the same generator, drawn as :func:`engine.latent_class.held_out_losses`
+    # and :func:`engine.latent_trait.held_out_losses` draw them.
+    folds = np.random.default_rng([s.random_state, 2]).integers(s.class_folds, size=len(v.y))
+    losses = {name: np.zeros(len(v.y)) for name in models}
+    scored = np.zeros(len(v.y), dtype=bool)
+    z: dict[str, float] = {}
+    for f in range(s.class_folds):
+        test = folds == f
+
+        def loss(name: str, test: np.ndarray = test) -> np.ndarray:
+            d, model = models[name]
+            return lt.fold_loss(v, test, d, max_iterations=TRAIT_MAX_STEPS,
+                                seed=s.random_state, **model)
+
+        # Every model's fit on the fold is independent.
+        for name, fold_losses in zip(models, lc.in_threads(loss, list(models), "trait-fold"),
+                                     strict=True):
+            losses[name][test] = fold_losses
+        scored |= test
+        every = bool(scored.all())
+        z = {
+            name: paired_participant_z(
+                rows if every else rows[scored], class_loss if every else class_loss[scored],
+                loss if every else loss[scored],
+            )
+            for name, loss in losses.items()
+        }
+        if (line is not None and f + 1 < s.class_folds
+                and _trait_settled(z, float(scored.mean()), line, s.trait_curtail)):
+            return z, f + 1
+    return z, s.class_folds
+
+
+def _trait_settled(z: dict[str, float], done: float, line: float, alpha: float) -> bool:
+    """Whether the trait test's verdict (the best model's z at or above ``line``, or not) is
+    settled with a share ``done`` of the held-out votes scored: stochastic curtailment (Lan,
+    Simon & Wittes 1982). Were the models to predict the votes still to score equally well,
+    each model's final z would be about sqrt(done) z + sqrt(1 - done) N(0, 1); settled when,
+    so, all the models together reach the line with probability below ``alpha``, or some
+    model stays below it with probability below ``alpha``. A real difference on the rest of
+    the votes follows the trend of the votes scored, which makes a change rarer still.
+
+    >>> _trait_settled({"1 axis": -9.0, "2 axes": -8.1}, 0.2, 2.13, 1e-4)
+    True
+    >>> _trait_settled({"1 axis": -2.0, "2 axes": -1.5}, 0.2, 2.13, 1e-4)
+    False
+    >>> _trait_settled({"1 axis": 14.0, "2 axes": 3.0}, 0.2, 2.13, 1e-4)
+    True
+    >>> _trait_settled({"1 axis": -9.0, "2 axes": -8.1}, 0.2, 2.13, 0.0)
+    False
+    """
+    if alpha <= 0.0 or done >= 1.0:
+        return False
+    at = (np.sqrt(done) * np.array(list(z.values())) - line) / np.sqrt(1.0 - done)
+    reach = ndtr(at)  # each model's chance of ending at or above the line
+    return bool(reach.sum() < alpha or (1.0 - reach).min() < alpha)
+
+
+def _folds_note(used: int, s: GroupingSettings) -> str:
+    """Where the trait test stopped early (:func:`_trait_settled`), says so."""
+    if used >= s.class_folds:
+        return ""
+    return f"; settled on {used} of {s.class_folds} folds"
 
 
 def _figures(z: dict[str, float]) -> str:
@@ -855,10 +912,12 @@ def _trait_test_step(
     models, :func:`trait_line`): a continuum on three axes is cut into classes that beat a
     trait of one or two (benchmarks/RESULTS.md, session 17 g15u)."""
     three = third_axis is not None and third_axis >= s.classes_third_axis
-    z = _trait_z(v, rows, class_loss, s, SCREENED_TRAIT_AXES if three else TRAIT_AXES)
-    line = trait_line(s, len(z))
+    axes = SCREENED_TRAIT_AXES if three else TRAIT_AXES
+    line = trait_line(s, len(axes) + len(STEP_AXES))
+    z, used = _trait_z(v, rows, class_loss, s, axes, line)
     best = max(z.values())
     axis = "" if third_axis is None else f"; third axis {third_axis:.2f} x its shuffled votes'"
+    axis += _folds_note(used, s)
     if best >= line:
         reason = (
             f"a continuous latent trait predicts held-out votes better than {k} latent classes "
@@ -873,11 +932,12 @@ def _trait_test_step(
 
 
 def _beat_trait_step(z: dict[str, float], k: int, third_axis: float,
-                     line: float) -> KStep:
+                     line: float, folds: str = "") -> KStep:
     """Where the map and the class test saw one continuum but the votes have a third axis
     (``third_axis``, :func:`engine.continuum.third_axis_ratio`): the k classes stand only when
     they predict held-out votes better than every trait model by ``line`` (z <= -line), kind
-    "classes_beat_trait"; otherwise "trait_not_beaten" (no clear groups).
+    "classes_beat_trait"; otherwise "trait_not_beaten" (no clear groups). ``folds``: where
+    the test stopped early (:func:`_folds_note`).
 
     >>> _beat_trait_step({"1 axis": -9.0, "2 axes": -4.1}, 4, 1.21, 3.0).kind
     'classes_beat_trait'
@@ -885,7 +945,7 @@ def _beat_trait_step(z: dict[str, float], k: int, third_axis: float,
     1
     """
     best = max(z.values())
-    axis = f"third axis {third_axis:.2f} x its shuffled votes'"
+    axis = f"third axis {third_axis:.2f} x its shuffled votes'{folds}"
     if best <= -line:
         reason = (
             f"{k} latent classes predict held-out votes better than every continuous latent "
@@ -1032,8 +1092,9 @@ def class_groups(
     k = max(models)
 
     def beat_trait(k: int, axis: float) -> KStep:
-        return _beat_trait_step(_trait_z(v, rows, loss_of[k], s, SCREENED_TRAIT_AXES), k, axis,
-                                s.classes_beat_trait_z)
+        z, used = _trait_z(v, rows, loss_of[k], s, SCREENED_TRAIT_AXES,
+                           -s.classes_beat_trait_z)
+        return _beat_trait_step(z, k, axis, s.classes_beat_trait_z, _folds_note(used, s))
 
     # Before the bootstrap, which is the costlier part and need not run when the trait wins.
     beaten = beat_trait(k, screened_axis) if screened_axis is not None and k >= 2 else None

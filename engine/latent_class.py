@@ -70,9 +70,12 @@ RIDGE = 1.0
 #: Starting leniency spread tau (log-odds) and its floor (tau is re-estimated every step).
 TAU_START = 0.5
 TAU_FLOOR = 0.05
-#: Participants placed at a time by :func:`assign` (bounds its temporaries: 100,000
-#: participants of 50 votes are 5M votes, about 120 MB per (votes, 3 classes) float64 array).
-ASSIGN_CHUNK = 100_000
+#: (vote, class) cells placed at a time by :func:`assign`: its participants are placed a few
+#: at a time, so that each (votes, classes) float64 temporary (1 MB) stays in the core's cache.
+#: At a million participants (43M votes, 4 classes) chunks of 760 participants placed everyone
+#: in 14 s, chunks of 100,000 (each temporary 140 MB, read from memory) in 31 s, with the same
+#: numbers to the bit (benchmarks/RESULTS.md, session 26 lead).
+ASSIGN_CELLS = 2**17
 #: Independent pieces of work done at once, in threads: :func:`assign`'s chunks,
 #: :func:`held_out_losses`' refits, the trait's held-out fits and the class bootstrap's
 #: resamples. NumPy's and SciPy's loops release the GIL, and the machines this is made for
@@ -536,16 +539,25 @@ def fit_classes(
 
 def assign(
     v: Votes, model: LatentClasses | ClassProfiles, *, steps: int = 5,
-    chunk: int = ASSIGN_CHUNK,
+    chunk: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities (n, k) and leniency of participants the model was not fitted on
     (their leniency and class found together, ``steps`` alternations).
 
     Each participant is placed from their own votes alone, so the participants are placed
-    ``chunk`` at a time, :data:`THREADS` chunks at once: the same numbers, with
-    temporaries of a few chunks' votes (at 50M votes the whole room's took several GB per
-    (votes, classes) array)."""
+    ``chunk`` at a time (default: about :data:`ASSIGN_CELLS` votes times classes),
+    :data:`THREADS` chunks at once: the same numbers, with temporaries of a few chunks'
+    votes."""
+    if chunk is None:
+        per_participant = max(len(v.y) / max(v.n, 1), 1.0) * len(model.weights)
+        chunk = max(int(ASSIGN_CELLS / per_participant), 1)
     if v.n > chunk:
+        if not v.in_participant_order:
+            # Chunks are read as slices: the votes put in participant order once (a stable
+            # sort keeps each participant's votes in their order, so the same sums).
+            order = np.argsort(v.row, kind="stable")
+            v = Votes.of(v.row[order], v.col[order], v.y[order], v.n, v.n_statements, v.weight)
+
         def place(start: int) -> tuple[np.ndarray, np.ndarray]:
             return assign(v.chunk(start, min(start + chunk, v.n)), model, steps=steps,
                           chunk=chunk)

@@ -47,7 +47,7 @@ from scipy.special import expit
 
 from . import latent_class as lc
 
-__all__ = ["LatentTrait", "fit_trait", "held_out_losses"]
+__all__ = ["LatentTrait", "fit_trait", "fold_loss", "held_out_losses"]
 
 #: Ridge on every statement's intercept and loadings: the class model's ``RIDGE`` (a normal
 #: prior with variance 1 on the log-odds scale).
@@ -331,21 +331,34 @@ def held_out_losses(
     ``lapse`` and ``ridge`` as in :func:`fit_trait`."""
     folds = rng.integers(n_folds, size=len(v.y))
     losses = {d: np.zeros(len(v.y)) for d in axes}
-
     tests = [folds == f for f in range(n_folds)]
-    trains = [v.subset(~test) for test in tests]
 
     def loss(f: int, d: int) -> np.ndarray:
-        fit = fit_trait(
-            trains[f], d, max_iterations=max_iterations, seed=seed, lapse=lapse, ridge=ridge
-        )
-        test = tests[f]
-        p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
-        return lc.vote_log_loss(v.y[test], p)
+        return fold_loss(v, tests[f], d, max_iterations=max_iterations, seed=seed, lapse=lapse,
+                         ridge=ridge)
 
     # Every fold's fit on each number of axes is independent.
     fits = [(f, d) for f in range(n_folds) for d in axes]
-    for (f, d), fold_loss in zip(fits, lc.in_threads(lambda fd: loss(*fd), fits, "trait-fold"),
-                                 strict=True):
-        losses[d][tests[f]] = fold_loss
+    for (f, d), losses_f in zip(fits, lc.in_threads(lambda fd: loss(*fd), fits, "trait-fold"),
+                                strict=True):
+        losses[d][tests[f]] = losses_f
     return v.row, losses
+
+
+def fold_loss(
+    v: lc.Votes,
+    test: np.ndarray,
+    d: int,
+    *,
+    max_iterations: int,
+    seed: int = 0,
+    lapse: bool = False,
+    ridge: float = RIDGE,
+) -> np.ndarray:
+    """The log-loss of each held-out vote (``test``, a bool per vote) under the trait model on
+    ``d`` axes fitted afresh on the other votes (one fold of :func:`held_out_losses`)."""
+    fit = fit_trait(
+        v.subset(~test), d, max_iterations=max_iterations, seed=seed, lapse=lapse, ridge=ridge
+    )
+    p = np.clip(predict(fit, v.row[test], v.col[test]), 1e-9, 1.0 - 1e-9)
+    return lc.vote_log_loss(v.y[test], p)

@@ -527,6 +527,12 @@ class GroupingSettings(_Validated):
     #: lead). Chosen after those rooms, in the last hour of the session; the rooms the trait test
     #: was made for have 200-2,000 participants.
     trait_min_participants: int = 100
+    #: The trait test's folds are scored one after the other, and it stops once the folds
+    #: still to come could change its verdict with a probability below this (stochastic
+    #: curtailment, :func:`engine.grouping._trait_settled`; 0: every fold is scored). Where
+    #: the classes win by far, as at a million participants (z -17 to -22), one fold of five
+    #: settles it (benchmarks/RESULTS.md, session 26 lead).
+    trait_curtail: float = 1e-4
     #: Where the map and the class test both see one continuum but the votes have a third axis
     #: well above noise (:func:`engine.continuum.third_axis_ratio` at least
     #: ``classes_third_axis``), seek the latent classes all the same and publish them only when
@@ -600,6 +606,7 @@ class GroupingSettings(_Validated):
         "class_test_votes": Interval(Integral, 100, None),
         "trait_test_z": Interval(Real, 0, None),
         "trait_min_participants": Interval(Integral, 0, None),
+        "trait_curtail": Interval(Real, 0, 1),
         "classes_third_axis": Interval(Real, 0, None),
         "classes_beat_trait_z": Interval(Real, 0, None),
         "classes_axis_skew_z": Interval(Real, 0, None),

@@ -12,13 +12,20 @@ import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 
 from . import clustering as cl
-from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
+from .choose_k import (
+    Fits,
+    active_votes_per_row,
+    cross_validated_k,
+    held_out_losses,
+    silhouette_k,
+)
 from .continuum import (
     AxisSkew,
     axis_skew,
@@ -119,7 +126,14 @@ class HeldOutVotes:
             n_folds=n_folds,
             rng=rng,
             max_votes=max_votes,
+            n_active=self.active_per_row,
         )
+
+    @cached_property
+    def active_per_row(self) -> np.ndarray:
+        """Each participant's votes on active statements (counted once for all the runs: at
+        50M votes 2 s a count)."""
+        return active_votes_per_row(self.X, self.active)
 
     def choose_k(
         self, fits: Fits, *, n_folds: int, rng: np.random.Generator
@@ -390,6 +404,7 @@ class DefaultSteps(_Common):
         # Everyone's agree/disagree votes, for the latent classes (the same for every run; at
         # 50M votes about 3 GB, once rather than once per run).
         everyone = _Once(lambda: votes_of(run.X, base.members, run.active))
+        scoring = HeldOutVotes.of(run, mapped, base)  # the held-out votes' counts shared too
         # The runs are compared on a fixed sample of participants in a large room: a run of
         # latent classes then places only them, and everyone only if it is published.
         n = len(base.members)
@@ -403,17 +418,17 @@ class DefaultSteps(_Common):
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grouping-run") as pool:
             second = (pool.submit(self._publish_once, run, mapped, base,
                                   s.with_(random_state=seeds[1]), third_axis, lopsided, everyone,
-                                  sample)
+                                  scoring, sample)
                       if len(seeds) > 1 else None)
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0]),
-                                           third_axis, lopsided, everyone, sample))
+                                           third_axis, lopsided, everyone, scoring, sample))
             if second is not None:
                 runs.append(second.result())
         for seed in seeds[2:]:
             if runs_settled([g.k for g in runs], s.restarts):
                 break
             runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed),
-                                           third_axis, lopsided, everyone, sample))
+                                           third_axis, lopsided, everyone, scoring, sample))
 
         def members(g: StableGrouping) -> np.ndarray:
             """A run's group of each participant in conversation (of the sample's, if any)."""
@@ -434,19 +449,17 @@ class DefaultSteps(_Common):
     def _publish_once(
         self, run: Run, mapped: MapStep, base: BaseClusters, grouping: GroupingSettings,
         third_axis: Callable[[], float], lopsided: Callable[[], AxisSkew],
-        everyone: Callable[[], Votes], sample: np.ndarray | None,
+        everyone: Callable[[], Votes], scoring: HeldOutVotes, sample: np.ndarray | None,
     ) -> StableGrouping:
         """One run of the grouping with the seed in ``grouping``; ``third_axis`` gives the
         votes' third axis against noise, ``lopsided`` the skew of their first axes and
         ``everyone`` the participants' agree/disagree votes (the same for every run: computed
-        once, where a run first needs it); latent classes place only the participants
-        ``sample`` (rows of ``base.members``) where it is given."""
+        once, where a run first needs it), ``scoring`` the held-out votes; latent classes place
+        only the participants ``sample`` (rows of ``base.members``) where it is given."""
         s = run.settings
         points = mapped.omap.coordinates[base.members, :2]
         if points.shape[1] < 2:
             points = np.column_stack([points, np.zeros(len(points))])
-
-        scoring = HeldOutVotes.of(run, mapped, base)
 
         def held_out(fits: Fits) -> tuple[np.ndarray, dict[int, np.ndarray]]:
             return scoring.losses(

@@ -193,6 +193,11 @@ SETTINGS_NL: dict[str, str] = {
         "Die vergelijking alleen waar minstens zoveel deelnemers meedoen: met minder rust elk "
         "klasseprofiel op een handvol mensen en verliezen twee kampen die zonder uitzondering "
         "stemmen het van de schaal."),
+    "GroupingSettings.trait_curtail": (
+        "De delen (folds) van die vergelijking worden een voor een gescoord; er wordt gestopt "
+        "zodra de nog niet gescoorde delen de uitkomst alleen met een kans kleiner dan deze "
+        "nog kunnen omdraaien (0: altijd alle delen). Waar de klassen ruim winnen, zoals bij "
+        "een miljoen deelnemers, beslist één deel van de vijf."),
     "GroupingSettings.classes_beat_trait": (
         "Waar de kaart en de klassentoets allebei één doorlopende wolk zien maar de stemmen een "
         "derde as hebben die duidelijk boven de ruis uitkomt, worden toch latente klassen "

@@ -861,9 +861,9 @@ def test_the_class_fit_stops_on_the_whole_objective_it_climbs() -> None:
     assert adjusted_rand_score(np.argmax(on.resp, 1), np.argmax(stopped.resp, 1)) < 1.0
 
 
-def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers():
+def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers(monkeypatch):
     """``latent_class.assign`` places each participant from their own votes, so placing them a
-    few at a time (as it does above ``ASSIGN_CHUNK``, to bound its memory at 50M votes) gives
+    few at a time (as it does by default, so that its temporaries stay in the cache) gives
     the same probabilities and leniencies to the bit, whether or not the votes are in
     participant order."""
     lc = latent_class
@@ -881,9 +881,13 @@ def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers
         assert np.array_equal(resp, whole[0]) and np.array_equal(lean, whole[1])
     shuffled = rng.permutation(len(row))
     mixed = lc.Votes.of(row[shuffled], col[shuffled], y[shuffled], n, statements)
-    resp, lean = lc.assign(mixed, model, chunk=7)
     reference = lc.assign(mixed, model, chunk=n)
-    assert np.array_equal(resp, reference[0]) and np.array_equal(lean, reference[1])
+    for chunk in (7, None):
+        resp, lean = lc.assign(mixed, model, chunk=chunk)
+        assert np.array_equal(resp, reference[0]) and np.array_equal(lean, reference[1])
+    monkeypatch.setattr(lc, "ASSIGN_CELLS", 200)  # the default chunk: a few at a time here
+    assert np.array_equal(lc.assign(votes, model)[0], whole[0])
+    assert np.array_equal(lc.assign(mixed, model)[1], reference[1])
 
 
 def _placements(monkeypatch, module) -> list[int]:
