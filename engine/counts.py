@@ -7,8 +7,9 @@ import scipy.sparse as sp
 
 __all__ = ["cell_keys", "group_counts"]
 
-#: Votes counted per chunk: keeps temporaries small (a few tens of MB) at 50M votes.
-COUNT_CHUNK = 4_000_000
+#: Votes counted per chunk: keeps the temporaries in the cache (2 MB; chunks of 4M votes took
+#: 50% longer at 5M votes, the same counts).
+COUNT_CHUNK = 2**18
 
 
 def cell_keys(X: sp.csr_matrix) -> np.ndarray:

@@ -38,6 +38,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import TypeVar
 
 import numpy as np
@@ -76,6 +77,8 @@ TAU_FLOOR = 0.05
 #: in 14 s, chunks of 100,000 (each temporary 140 MB, read from memory) in 31 s, with the same
 #: numbers to the bit (benchmarks/RESULTS.md, session 26 lead).
 ASSIGN_CELLS = 2**17
+#: Votes summed at a time by :func:`vote_fingerprints` (for the cache, as above).
+FINGERPRINT_VOTES = 2**18
 #: Independent pieces of work done at once, in threads: :func:`assign`'s chunks,
 #: :func:`held_out_losses`' refits, the trait's held-out fits and the class bootstrap's
 #: resamples. NumPy's and SciPy's loops release the GIL, and the machines this is made for
@@ -295,6 +298,8 @@ def vote_fingerprints(X: sp.csr_matrix, active: np.ndarray,
     (True, False, False)
     >>> bool(vote_fingerprints(X, np.array([True, False, True]), ["a", "b", "c"])[0] == fp[3])
     True
+    >>> vote_fingerprints(sp.csr_matrix((2, 3), dtype=np.int8), np.ones(3, bool), [1, 2, 3])
+    array([0, 0], dtype=uint64)
     """
     keys = np.array([zlib.crc32(repr(sid).encode()) for sid in statement_ids], dtype=np.uint64)
     # One hash per statement and stored value (-1, 0, 1): 0 for a pass and on an inactive one.
@@ -302,14 +307,26 @@ def vote_fingerprints(X: sp.csr_matrix, active: np.ndarray,
     table[:, 0] = _splitmix64(keys * np.uint64(2))
     table[:, 2] = _splitmix64(keys * np.uint64(2) + np.uint64(1))
     table[~active] = 0
-    # Each stored vote's row of the table: 3 x statement + value + 1 (in 32 bits where they fit).
-    code = X.indices.astype(np.int32 if 3 * len(keys) < 2**31 else np.int64)
-    code *= 3
-    code += X.data
-    code += 1
-    sums = np.zeros(len(code) + 1, dtype=np.uint64)
-    np.cumsum(table.ravel()[code], out=sums[1:])
-    return sums[X.indptr[1:]] - sums[X.indptr[:-1]]  # modulo 2**64, as the sums
+    flat = table.ravel()
+    wide = np.int32 if 3 * len(keys) < 2**31 else np.int64
+    out = np.empty(X.shape[0], dtype=np.uint64)
+    # Summed a block of participants at a time (about FINGERPRINT_VOTES votes), so that the
+    # temporaries stay in the cache: the same sums.
+    cuts = np.searchsorted(X.indptr, np.arange(0, X.indptr[-1], FINGERPRINT_VOTES),
+                           side="right") - 1
+    bounds = [*np.unique(np.append(cuts, 0)).tolist(), X.shape[0]]
+    for r0, r1 in pairwise(bounds):
+        lo, hi = X.indptr[r0], X.indptr[r1]
+        # Each stored vote's row of the table: 3 x statement + value + 1.
+        code = X.indices[lo:hi].astype(wide)
+        code *= 3
+        code += X.data[lo:hi]
+        code += 1
+        sums = np.zeros(hi - lo + 1, dtype=np.uint64)
+        np.cumsum(flat[code], out=sums[1:])
+        ptr = X.indptr[r0:r1 + 1] - lo
+        out[r0:r1] = sums[ptr[1:]] - sums[ptr[:-1]]  # modulo 2**64, as the sums
+    return out
 
 
 def _splitmix64(z: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
 from meedenken.engine import (
@@ -888,6 +889,23 @@ def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers
     monkeypatch.setattr(lc, "ASSIGN_CELLS", 200)  # the default chunk: a few at a time here
     assert np.array_equal(lc.assign(votes, model)[0], whole[0])
     assert np.array_equal(lc.assign(mixed, model)[1], reference[1])
+
+
+def test_vote_fingerprints_summed_block_by_block_are_the_same(monkeypatch):
+    """``vote_fingerprints`` sums a few participants' votes at a time (for the cache): blocks
+    of any size, empty participants among them, give the same fingerprints."""
+    lc = latent_class
+    rng = np.random.default_rng(3)
+    dense = rng.integers(-1, 2, size=(40, 12)) * (rng.random((40, 12)) < 0.4)
+    dense[[0, 7, 39]] = 0  # participants without votes, first and last among them
+    X = sp.csr_matrix(dense.astype(np.int8))
+    active = rng.random(12) < 0.8
+    ids = [f"s{j}" for j in range(12)]
+    whole = lc.vote_fingerprints(X, active, ids)
+    assert whole[0] == whole[7] == whole[39] == 0
+    for votes in (1, 3, 17):
+        monkeypatch.setattr(lc, "FINGERPRINT_VOTES", votes)
+        assert np.array_equal(lc.vote_fingerprints(X, active, ids), whole)
 
 
 def _placements(monkeypatch, module) -> list[int]:
