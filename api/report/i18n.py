@@ -146,6 +146,11 @@ _EN = {
                       "than a continuous latent trait of the same votes (logistic on one and two "
                       "axes, step-like on one; paired test, z of at least {z}); otherwise there "
                       "are no clear opinion groups",
+    "k_method_trait_curtail": "The folds of these comparisons with the trait are scored one "
+                              "after the other; the test stops once the folds still to come "
+                              "could change its verdict with a probability below {p} "
+                              "(stochastic curtailment, Lan, Simon & Wittes 1982), and the "
+                              "step then gives the z's of the folds scored",
     "k_method_trait_three": "Where the votes' third axis stands well above noise (at least "
                             "{ratio} times that of shuffled votes, the screen described "
                             "here), that trait is also fitted on three axes and the same 5% "
@@ -467,6 +472,11 @@ _NL = {
                       "voorspellen dan een doorlopende latente schaal van dezelfde stemmen "
                       "(logistisch op één en twee assen, trapvormig op één; gepaarde toets, z "
                       "minstens {z}); anders zijn er geen duidelijke opiniegroepen",
+    "k_method_trait_curtail": "De delen (folds) van deze vergelijkingen met de schaal worden "
+                              "een voor een gescoord; de toets stopt zodra de nog niet "
+                              "gescoorde delen de uitkomst alleen met een kans kleiner dan {p} "
+                              "nog kunnen omdraaien (stochastische afkapping, Lan, Simon & "
+                              "Wittes 1982); de stap geeft dan de z's van de gescoorde delen",
     "k_method_trait_three": "Waar de stemmen een derde as hebben die duidelijk boven de ruis "
                             "uitkomt (minstens {ratio} keer die van geschudde stemmen, de "
                             "voorselectie die hier beschreven is), wordt die schaal ook op drie "

@@ -60,6 +60,8 @@ def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
     if g.latent_classes and g.trait_test:
         parts.append(words["k_method_trait"].format(n=g.trait_min_participants,
                                                     z=number(g.trait_test_z, 2)))
+    if g.latent_classes and (g.trait_test or g.classes_beat_trait) and g.trait_curtail > 0:
+        parts.append(words["k_method_trait_curtail"].format(p=f"{g.trait_curtail:g}"))
     if g.latent_classes and g.trait_test and g.trait_three_axes:
         parts.append(words["k_method_trait_three"].format(
             ratio=number(g.classes_third_axis, 2),
