@@ -61,7 +61,8 @@ def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
         parts.append(words["k_method_trait"].format(n=g.trait_min_participants,
                                                     z=number(g.trait_test_z, 2)))
     if g.latent_classes and (g.trait_test or g.classes_beat_trait) and g.trait_curtail > 0:
-        parts.append(words["k_method_trait_curtail"].format(p=f"{g.trait_curtail:g}"))
+        decimals = len(f"{g.trait_curtail:.12f}".rstrip("0").partition(".")[2])
+        parts.append(words["k_method_trait_curtail"].format(p=number(g.trait_curtail, decimals)))
     if g.latent_classes and g.trait_test and g.trait_three_axes:
         parts.append(words["k_method_trait_three"].format(
             ratio=number(g.classes_third_axis, 2),

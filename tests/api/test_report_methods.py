@@ -421,15 +421,18 @@ def test_k_method_is_written_from_the_settings_used(
     default = AnalysisSettings()
     result = analyze(source.matrix, default, random_state=0)
     text = stability_words(result, words, default)["method"]  # type: ignore[index]
-    for key in ("k_method_class_test", "k_method_trait", "k_method_restarts"):
+    for key in ("k_method_class_test", "k_method_trait", "k_method_restarts",
+                "k_method_trait_curtail"):
         assert words[key].split("{")[0] in text, key
     assert "3" in text and ("2.13" if lang == "en" else "2,13") in text
+    assert ("0.0001" if lang == "en" else "0,0001") in text  # the curtailment's probability
 
     changed = AnalysisSettings(grouping=GroupingSettings(
         restarts=1, trait_test=False, class_test_null=11, class_test_z=2.5, min_jaccard=0.8,
-        trait_min_participants=150))
+        trait_min_participants=150, trait_curtail=0.0))
     text = stability_words(result, words, changed)["method"]  # type: ignore[index]
     assert words["k_method_trait"].split("{")[0] not in text  # switched off: not described
+    assert words["k_method_trait_curtail"].split("{")[0] not in text
     assert words["k_method_restarts"].split("{")[0] not in text  # one run: nothing to count
     assert " 11 " in text and ("2.50" if lang == "en" else "2,50") in text
     assert ("0.80" if lang == "en" else "0,80") in text and "0,75" not in text
