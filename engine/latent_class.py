@@ -230,11 +230,15 @@ def votes_of(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray) -> Votes:
     """The agree / disagree votes of participants ``rows`` of ``X`` (agree +1, disagree -1,
     pass 0) on the ``active`` statements; participant j of the result is ``rows[j]``."""
     sub = X[rows]
-    r = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
-    c = sub.indices.astype(np.int64)
-    v = sub.data
-    keep = active[c] & (v != 0)
-    return Votes.of(r[keep], c[keep], (v[keep] > 0).astype(np.float64), len(rows), X.shape[1])
+    keep = active[sub.indices]
+    keep &= sub.data != 0
+    # The votes kept per participant, from a running count read at the row pointers: only the
+    # kept votes are widened to 64 bits (at 50M votes half the time of widening them all).
+    kept = np.zeros(len(keep) + 1, dtype=np.int32 if len(keep) < 2**31 else np.int64)
+    np.cumsum(keep, out=kept[1:])
+    r = np.repeat(np.arange(len(rows)), kept[sub.indptr[1:]] - kept[sub.indptr[:-1]])
+    c = sub.indices[keep].astype(np.int64)
+    return Votes.of(r, c, (sub.data[keep] > 0).astype(np.float64), len(rows), X.shape[1])
 
 
 @dataclass(frozen=True)

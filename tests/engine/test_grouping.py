@@ -891,6 +891,25 @@ def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers
     assert np.array_equal(lc.assign(mixed, model)[1], reference[1])
 
 
+def test_votes_of_keeps_agree_and_disagree_on_active_statements_of_the_rows_asked():
+    """``latent_class.votes_of``: the chosen participants (renumbered in the order asked), their
+    agree (1) and disagree (0) votes on active statements; passes, inactive statements and
+    participants without such votes contribute nothing."""
+    dense = np.array([[1, -1, 0, 1], [0, 0, 0, 0], [-1, 0, 1, 1], [0, 1, -1, 0], [1, 1, 1, 1]])
+    X = sp.csr_matrix(dense.astype(np.int8))
+    X.data[X.data == 0] = 0  # stored passes
+    active = np.array([True, True, True, False])
+    v = latent_class.votes_of(X, np.array([0, 1, 2, 3]), active)
+    assert v.n == 4 and v.n_statements == 4
+    assert v.row.tolist() == [0, 0, 2, 2, 3, 3]
+    assert v.col.tolist() == [0, 1, 0, 2, 1, 2]
+    assert v.y.tolist() == [1.0, 0.0, 0.0, 1.0, 1.0, 0.0]
+    assert v.row.dtype == v.col.dtype == np.int64 and v.y.dtype == np.float64
+    passes = sp.csr_matrix((np.array([0, 1], np.int8), [0, 1], [0, 1, 2]), shape=(2, 4))
+    w = latent_class.votes_of(passes, np.array([0, 1]), active)
+    assert w.row.tolist() == [1] and w.col.tolist() == [1] and w.y.tolist() == [1.0]
+
+
 def test_vote_fingerprints_summed_block_by_block_are_the_same(monkeypatch):
     """``vote_fingerprints`` sums a few participants' votes at a time (for the cache): blocks
     of any size, empty participants among them, give the same fingerprints."""
