@@ -159,7 +159,10 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.class_boot_max": (
         "Sequentiële bootstrap van de klassen, zoals die van de kaart: zolang de gemiddelde "
         "Jaccard van een klasse niet zoveel standaardfouten als hierboven van de grens ligt, "
-        "wordt het aantal hersteekproeven verdubbeld, tot hoogstens dit aantal."),
+        "wordt het aantal hersteekproeven verdubbeld, tot hoogstens dit aantal. Een klasse "
+        "waarvan de Jaccard na de eerste 20 al vaststaat, kost niets extra en krijgt hetzelfde "
+        "oordeel; over een klasse vlak bij de grens beslist zo niet langer het toeval van 20 "
+        "hersteekproeven."),
     "GroupingSettings.class_test": (
         "Waar de kaart geen duidelijke groepen vindt, worden de stemmen zelf gevraagd: passen "
         "twee latente klassen beter dan bij elk continuum dat wordt gesimuleerd uit een "
