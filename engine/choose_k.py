@@ -14,6 +14,7 @@ from sklearn.metrics import pairwise_distances_argmin
 
 from .clustering import silhouette
 from .latent_class import concatenated_ranges, vote_log_loss
+from .pca import votes_per_row
 from .result import OpinionMap
 
 __all__ = [
@@ -38,17 +39,6 @@ def silhouette_k(base_centers: np.ndarray, fits: Fits) -> tuple[dict[int, float]
     return scores, max(k for k, v in scores.items() if v == best)
 
 
-def active_votes_per_row(X: sp.csr_matrix, active: np.ndarray) -> np.ndarray:
-    """Each participant's stored votes on active statements.
-
-    >>> X = sp.csr_matrix(np.array([[1, 0, -1], [0, 1, 1]]))
-    >>> active_votes_per_row(X, np.array([True, True, False])).tolist()
-    [1, 1]
-    """
-    on_active = np.concatenate([[0], np.cumsum(active[X.indices], dtype=np.int64)])
-    return on_active[X.indptr[1:]] - on_active[X.indptr[:-1]]
-
-
 def _held_out_sample(
     X: sp.csr_matrix,
     members: np.ndarray,
@@ -60,9 +50,9 @@ def _held_out_sample(
     """Indices of the stored votes scored: members' votes on active statements, at most
     ``max_votes`` (whole participants are kept, so their positions stay honest); in stored
     order (read by row ranges, so a million participants' 50M votes are not scanned for a
-    sample of them). ``n_active``: :func:`active_votes_per_row`, where already counted."""
+    sample of them). ``n_active``: :func:`engine.pca.votes_per_row`, where already counted."""
     if n_active is None:
-        n_active = active_votes_per_row(X, active)
+        n_active = votes_per_row(X, active)
     total = int(n_active[members].sum())
     chosen = members
     if total > max_votes:
@@ -130,7 +120,7 @@ def held_out_losses(
     Returns (the participant row of each scored vote, k -> (n_scored,) log-loss); see
     :func:`cross_validated_k` for how a vote is predicted without being seen. At most
     ``max_votes`` votes are scored (whole participants sampled beyond). ``n_active``:
-    :func:`active_votes_per_row`, where already counted.
+    :func:`engine.pca.votes_per_row`, where already counted.
     """
     n_s = X.shape[1]
     entries = _held_out_sample(X, members, active, rng, max_votes, n_active)

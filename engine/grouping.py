@@ -818,7 +818,7 @@ def _trait_z(
         for d in STEP_AXES
     )
     # The classes' folds: the same generator, drawn as :func:`engine.latent_class.held_out_losses`
-    # and :func:`engine.latent_trait.held_out_losses` draw them.
+    # draws them.
     folds = np.random.default_rng([s.random_state, 2]).integers(s.class_folds, size=len(v.y))
     losses = {name: np.zeros(len(v.y)) for name in models}
     scored = np.zeros(len(v.y), dtype=bool)

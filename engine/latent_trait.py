@@ -28,13 +28,12 @@ and the lapse by Newton steps on its (concave) log-likelihood. Started from the 
 (statement log-odds and leniency) and the leading singular vectors of its standardised
 residuals.
 
-:func:`held_out_losses` scores held-out votes on the folds of :func:`engine.latent_class.
-held_out_losses` (the same folds when given the same generator): fitted on the other folds,
-each held-out vote predicted from its participant's position and leniency learnt from their
-other votes only. The position is integrated out under its
-Laplace posterior (the class model likewise averages over its class probabilities) with the
-probit approximation of the logistic-normal integral (MacKay 1992); the leniency is a point
-estimate in both models.
+:func:`fold_loss` scores one fold of held-out votes (the grouping uses the folds of
+:func:`engine.latent_class.held_out_losses`): fitted on the other folds, each held-out vote
+predicted from its participant's position and leniency learnt from their other votes only.
+The position is integrated out under its Laplace posterior (the class model likewise averages
+over its class probabilities) with the probit approximation of the logistic-normal integral
+(MacKay 1992); the leniency is a point estimate in both models.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ from scipy.special import expit
 
 from . import latent_class as lc
 
-__all__ = ["LatentTrait", "fit_trait", "fold_loss", "held_out_losses"]
+__all__ = ["LatentTrait", "fit_trait", "fold_loss"]
 
 #: Ridge on every statement's intercept and loadings: the class model's ``RIDGE`` (a normal
 #: prior with variance 1 on the log-odds scale).
@@ -310,41 +309,6 @@ def predict(model: LatentTrait, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
     return _floored(expit(mean / np.sqrt(1.0 + np.pi * var / 8.0)), model.lapse)
 
 
-def held_out_losses(
-    v: lc.Votes,
-    axes: tuple[int, ...],
-    *,
-    n_folds: int,
-    max_iterations: int,
-    rng: np.random.Generator,
-    seed: int = 0,
-    lapse: bool = False,
-    ridge: float = RIDGE,
-) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-    """Cross-validated log-loss of each agree / disagree vote under the trait model on each
-    number of axes in ``axes``: the folds and return value of
-    :func:`engine.latent_class.held_out_losses` (the same folds from the same generator state).
-    For each fold the model is fitted afresh on the other folds (from the one-class start of
-    those votes, not warm from a fit that saw the fold: a warm start kept 0.006-0.012 of the
-    two-axis model's log-loss per vote on one-axis rooms), and each held-out vote predicted
-    from its participant's position and leniency learnt from their other votes only;
-    ``lapse`` and ``ridge`` as in :func:`fit_trait`."""
-    folds = rng.integers(n_folds, size=len(v.y))
-    losses = {d: np.zeros(len(v.y)) for d in axes}
-    tests = [folds == f for f in range(n_folds)]
-
-    def loss(f: int, d: int) -> np.ndarray:
-        return fold_loss(v, tests[f], d, max_iterations=max_iterations, seed=seed, lapse=lapse,
-                         ridge=ridge)
-
-    # Every fold's fit on each number of axes is independent.
-    fits = [(f, d) for f in range(n_folds) for d in axes]
-    for (f, d), losses_f in zip(fits, lc.in_threads(lambda fd: loss(*fd), fits, "trait-fold"),
-                                strict=True):
-        losses[d][tests[f]] = losses_f
-    return v.row, losses
-
-
 def fold_loss(
     v: lc.Votes,
     test: np.ndarray,
@@ -355,8 +319,12 @@ def fold_loss(
     lapse: bool = False,
     ridge: float = RIDGE,
 ) -> np.ndarray:
-    """The log-loss of each held-out vote (``test``, a bool per vote) under the trait model on
-    ``d`` axes fitted afresh on the other votes (one fold of :func:`held_out_losses`)."""
+    """The log-loss of each held-out vote (``test``, a bool per vote: one fold) under the
+    trait model on ``d`` axes fitted afresh on the other votes (from the one-class start of
+    those votes, not warm from a fit that saw the fold: a warm start kept 0.006-0.012 of the
+    two-axis model's log-loss per vote on one-axis rooms), each held-out vote predicted from
+    its participant's position and leniency learnt from their other votes only; ``lapse`` and
+    ``ridge`` as in :func:`fit_trait`."""
     fit = fit_trait(
         v.subset(~test), d, max_iterations=max_iterations, seed=seed, lapse=lapse, ridge=ridge
     )

@@ -20,6 +20,7 @@ __all__ = [
     "opinion_map",
     "polis_axes",
     "power_iteration_components",
+    "votes_per_row",
 ]
 
 #: ARPACK relative tolerance on the eigenpairs: far below the noise of any vote sample.
@@ -303,7 +304,7 @@ def opinion_map(
     comps = components.copy()  # never modify the caller's array
     comps[:, ~columns] = 0.0
     comps = np.ascontiguousarray(comps)
-    voted = _used_votes(X, columns) + extra_voted
+    voted = votes_per_row(X, columns) + extra_voted
     n_used = (
         scale_columns
         if scale_columns is not None
@@ -326,8 +327,13 @@ def opinion_map(
     )
 
 
-def _used_votes(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
-    """Votes per participant on the used columns (passes included)."""
+def votes_per_row(X: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
+    """Votes per participant on the used (or active) columns, passes included.
+
+    >>> X = sp.csr_matrix(np.array([[1, 0, -1], [0, 1, 1]]))
+    >>> votes_per_row(X, np.array([True, True, False])).tolist()
+    [1, 1]
+    """
     if columns.all():
         return np.diff(X.indptr)
     running = np.concatenate([[0], np.cumsum(columns[X.indices])])

@@ -19,13 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import clustering as cl
-from .choose_k import (
-    Fits,
-    active_votes_per_row,
-    cross_validated_k,
-    held_out_losses,
-    silhouette_k,
-)
+from .choose_k import Fits, cross_validated_k, held_out_losses, silhouette_k
 from .continuum import (
     AxisSkew,
     axis_skew,
@@ -45,7 +39,7 @@ from .grouping import (
     with_class_test,
 )
 from .latent_class import Votes, votes_of
-from .pca import default_axes, polis_axes
+from .pca import default_axes, polis_axes, votes_per_row
 from .settings import DEFAULT_MODE_K_BUFFER, GroupingSettings
 
 if TYPE_CHECKING:
@@ -133,7 +127,7 @@ class HeldOutVotes:
     def active_per_row(self) -> np.ndarray:
         """Each participant's votes on active statements (counted once for all the runs: at
         50M votes 2 s a count)."""
-        return active_votes_per_row(self.X, self.active)
+        return votes_per_row(self.X, self.active)
 
     def choose_k(
         self, fits: Fits, *, n_folds: int, rng: np.random.Generator
