@@ -52,6 +52,7 @@ from scipy.special import expit, ndtr, ndtri
 from scipy.stats import skew
 
 from . import latent_class as lc
+from .pca import votes_per_row
 
 __all__ = [
     "AxisSkew",
@@ -366,9 +367,7 @@ def _sample_rows(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray, max_poi
     rows = np.asarray(rows)
     # Each row's stored votes on active statements, read off X without copying it (on the
     # 20,000-participant export a copy of X[rows][:, active] took a fifth of the test).
-    on = np.concatenate([[0], np.cumsum(np.asarray(active, dtype=bool)[X.indices],
-                                        dtype=np.int64)])
-    counts = on[X.indptr[rows + 1]] - on[X.indptr[rows]]
+    counts = votes_per_row(X, np.asarray(active, dtype=bool))[rows]
     order = rng.permutation(len(rows))
     keep = order[np.cumsum(counts[order]) <= max_votes][:max_points]
     return np.sort(rows[keep])

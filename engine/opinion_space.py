@@ -48,7 +48,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.extmath import randomized_svd
 
-from .pca import centered_matrix, column_centers
+from .pca import centered_matrix, column_centers, votes_per_row
 
 __all__ = ["FIT_ROWS", "OpinionSpace", "opinion_cells", "opinion_space"]
 
@@ -183,8 +183,7 @@ def opinion_space(
     if n_dims == 0:  # no pattern beyond chance: cells would split noise, and their "vetoes"
         return None  # would fall on the very statements that define the noise axis
     Xc = Xfc if Xf is Xs else centered_matrix(Xs, center, columns)
-    seen = np.concatenate([[0], np.cumsum(columns[Xs.indices], dtype=np.int64)])
-    voted = (seen[Xs.indptr[1:]] - seen[Xs.indptr[:-1]]).astype(np.float64)
+    voted = votes_per_row(Xs, columns).astype(np.float64)
     scale = np.sqrt(n_cols / np.maximum(voted, 1.0))
     positions = np.asarray(Xc @ vt[:n_dims].T) * scale[:, None]
     return OpinionSpace(placed, positions, voted, s, float(null), fit)
