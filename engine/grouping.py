@@ -1131,8 +1131,9 @@ def class_groups(
     if s.class_refit and n > len(fit_rows):
         model = _refit_classes(sample, model, s)
 
-    def place() -> StableGrouping:
-        return _placed_classes(votes, model, jac, points, base_of, n_base, steps, scores, z_k, s)
+    def place(tolerance: float = 0.0) -> StableGrouping:
+        return _placed_classes(votes, model, jac, points, base_of, n_base, steps, scores, z_k, s,
+                               tolerance)
 
     if consensus_rows is None:
         return place()
@@ -1140,7 +1141,8 @@ def class_groups(
     stability = GroupStability(CLASS_METHOD, True, float(jac.mean()),
                                tuple(float(j) for j in jac), (), z_k, steps, s.min_group_size)
     return StableGrouping(k, np.zeros(n_base, np.int64), np.zeros((k, 2)), stability, scores,
-                          resp.argmax(axis=1), lc.ClassProfiles.of(model), place)
+                          resp.argmax(axis=1), lc.ClassProfiles.of(model),
+                          lambda: place(lc.PLACE_TOLERANCE))
 
 
 def class_sample_size(votes: lc.Votes, s: GroupingSettings) -> int:
@@ -1185,12 +1187,14 @@ def _placed_classes(
     scores: dict[int, float],
     z: float | None,
     s: GroupingSettings,
+    tolerance: float = 0.0,
 ) -> StableGrouping:
     """The published grouping of :func:`class_groups`: everyone in conversation placed in the
-    classes of ``model`` (bootstrap Jaccards ``jac``), groups below the minimum size merged."""
+    classes of ``model`` (bootstrap Jaccards ``jac``; :func:`engine.latent_class.assign`'s
+    ``tolerance``), groups below the minimum size merged."""
     k = model.k
     steps = list(steps)
-    resp, _ = lc.assign(votes, model)
+    resp, _ = lc.assign(votes, model, tolerance=tolerance)
     kept_labels = _no_tiny_classes(resp, s.min_group_size)
     kept = np.unique(kept_labels)
     labels, jac, k_out = _relabel(kept_labels), jac[kept], len(kept)

@@ -33,9 +33,11 @@ held-out votes and assigns participants.
 
 from __future__ import annotations
 
+import threading
 import zlib
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -58,6 +60,7 @@ __all__ = [
     "fit_classes",
     "held_out_losses",
     "in_threads",
+    "one_thread",
     "residual_positions",
     "vote_fingerprints",
     "vote_log_loss",
@@ -77,6 +80,13 @@ TAU_FLOOR = 0.05
 #: in 14 s, chunks of 100,000 (each temporary 140 MB, read from memory) in 31 s, with the same
 #: numbers to the bit (benchmarks/RESULTS.md, session 26 lead).
 ASSIGN_CELLS = 2**17
+#: Where everyone in a large room is placed in the published classes (beyond the participants
+#: the runs were compared on), :func:`assign` stops once no leniency of a chunk moves by this
+#: much (log-odds) in a step. Each step shrinks the change about fivefold: on 100,000
+#: participants of the million-participant room, 2 steps instead of 5 left every participant's
+#: most probable class the same and moved no class probability by more than 0.002, in 1.1
+#: instead of 2.2 s (benchmarks/RESULTS.md, session 27 lead).
+PLACE_TOLERANCE = 1e-3
 #: Votes summed at a time by :func:`vote_fingerprints` (for the cache, as above).
 FINGERPRINT_VOTES = 2**18
 #: Independent pieces of work done at once, in threads: :func:`assign`'s chunks,
@@ -100,9 +110,22 @@ class Votes:
     n: int
     n_statements: int
     weight: np.ndarray
-    #: (n, m) and (S, m) 0/1 matrices: per-participant and per-statement sums over the votes.
-    by_row: sp.csc_matrix
-    by_col: sp.csc_matrix
+
+    @cached_property
+    def _sums(self) -> tuple[sp.csc_matrix, sp.csc_matrix]:
+        # Built where first needed: everyone's votes in a large room are only ever read in
+        # samples and chunks (each with its own), so their own (2 GB at 50M votes) never are.
+        return _summing(self.row, self.n, self.col, self.n_statements)
+
+    @property
+    def by_row(self) -> sp.csc_matrix:
+        """(n, m) 0/1 matrix: its products sum over each participant's votes."""
+        return self._sums[0]
+
+    @property
+    def by_col(self) -> sp.csc_matrix:
+        """(S, m) 0/1 matrix: its products sum over each statement's votes."""
+        return self._sums[1]
 
     @classmethod
     def of(
@@ -114,9 +137,7 @@ class Votes:
         n_statements: int,
         weight: np.ndarray | None = None,
     ) -> Votes:
-        by_row, by_col = _summing(row, n, col, n_statements)
-        return cls(row, col, y, n, n_statements, np.ones(n) if weight is None else weight,
-                   by_row, by_col)
+        return cls(row, col, y, n, n_statements, np.ones(n) if weight is None else weight)
 
     def subset(self, keep: np.ndarray) -> Votes:
         """The votes where ``keep`` (a bool per vote) is true, same participants."""
@@ -177,21 +198,39 @@ class Votes:
         return max(float((second_moment * self.weight).sum() / total), TAU_FLOOR**2)
 
     def weighted(self, weight: np.ndarray) -> Votes:
-        """The same votes with other participant weights."""
-        return Votes(
-            self.row, self.col, self.y, self.n, self.n_statements, weight, self.by_row, self.by_col
-        )
+        """The same votes with other participant weights (sharing their summing matrices)."""
+        other = Votes(self.row, self.col, self.y, self.n, self.n_statements, weight)
+        other.__dict__["_sums"] = self._sums
+        return other
+
+
+_local = threading.local()
 
 
 def in_threads(work: Callable[[T], R], items: Iterable[T], name: str) -> list[R]:
     """``[work(item) for item in items]``, :data:`THREADS` items at a time in threads named
-    ``name`` (each piece of work must read only its own item and shared, unchanged data).
+    ``name`` (each piece of work must read only its own item and shared, unchanged data); in
+    the calling thread, one after the other, under :func:`one_thread`.
 
     >>> in_threads(lambda x: x * x, range(5), "doctest")
     [0, 1, 4, 9, 16]
     """
+    if getattr(_local, "one", False):
+        return [work(item) for item in items]
     with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix=name) as pool:
         return list(pool.map(work, items))
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """In this thread, :func:`in_threads` does its work itself, one piece after the other
+    (where the caller already runs beside other work, as the grouping's first two runs do)."""
+    before = getattr(_local, "one", False)
+    _local.one = True
+    try:
+        yield
+    finally:
+        _local.one = before
 
 
 def _summing(row: np.ndarray, n: int, col: np.ndarray, n_statements: int
@@ -210,8 +249,9 @@ def _summing(row: np.ndarray, n: int, col: np.ndarray, n_statements: int
     # The index type SciPy would choose (int32 while it holds every index), so it copies none.
     index = np.int32 if max(m, n, n_statements) < np.iinfo(np.int32).max else np.int64
     ones, pointers = np.ones(m), np.arange(m + 1, dtype=index)
-    return (sp.csc_matrix((ones, row.astype(index), pointers), shape=(n, m)),
-            sp.csc_matrix((ones, col.astype(index), pointers), shape=(n_statements, m)))
+    return (sp.csc_matrix((ones, row.astype(index, copy=False), pointers), shape=(n, m)),
+            sp.csc_matrix((ones, col.astype(index, copy=False), pointers),
+                          shape=(n_statements, m)))
 
 
 def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -229,7 +269,8 @@ def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def votes_of(X: sp.csr_matrix, rows: np.ndarray, active: np.ndarray) -> Votes:
     """The agree / disagree votes of participants ``rows`` of ``X`` (agree +1, disagree -1,
     pass 0) on the ``active`` statements; participant j of the result is ``rows[j]``."""
-    sub = X[rows]
+    everyone = len(rows) == X.shape[0] and bool(np.array_equal(rows, np.arange(len(rows))))
+    sub = X if everyone else X[rows]  # X itself: no copy of every vote
     keep = active[sub.indices]
     keep &= sub.data != 0
     # The votes kept per participant, from a running count read at the row pointers: only the
@@ -545,10 +586,13 @@ def fit_classes(
     ``screen_iterations``, the one with the highest likelihood then runs on to convergence
     (``full_objective``: :func:`em`'s, for both)."""
     k = int(max(int(s.max()) for s in starts)) + 1
+
+    def screen(labels: np.ndarray) -> LatentClasses:
+        return em(v, _hard(labels, k), max_iterations=screen_iterations,
+                  full_objective=full_objective)
+
     best: LatentClasses | None = None
-    for labels in starts:
-        fit = em(v, _hard(labels, k), max_iterations=screen_iterations,
-                 full_objective=full_objective)
+    for fit in in_threads(screen, starts, "class-start"):  # the first of equals, as in order
         if best is None or fit.loglik > best.loglik + 1e-12:
             best = fit
     assert best is not None
@@ -560,10 +604,11 @@ def fit_classes(
 
 def assign(
     v: Votes, model: LatentClasses | ClassProfiles, *, steps: int = 5,
-    chunk: int | None = None,
+    chunk: int | None = None, tolerance: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities (n, k) and leniency of participants the model was not fitted on
-    (their leniency and class found together, ``steps`` alternations).
+    (their leniency and class found together, ``steps`` alternations at most; fewer where
+    no leniency of a chunk moved by ``tolerance`` or more in the last one).
 
     Each participant is placed from their own votes alone, so the participants are placed
     ``chunk`` at a time (default: about :data:`ASSIGN_CELLS` votes times classes),
@@ -581,7 +626,7 @@ def assign(
 
         def place(start: int) -> tuple[np.ndarray, np.ndarray]:
             return assign(v.chunk(start, min(start + chunk, v.n)), model, steps=steps,
-                          chunk=chunk)
+                          chunk=chunk, tolerance=tolerance)
 
         parts = in_threads(place, range(0, v.n, chunk), "class-assign")
         return (np.concatenate([resp for resp, _ in parts]),
@@ -592,9 +637,12 @@ def assign(
     resp, _ = _responsibilities(v, p, model.weights)
     for _ in range(steps):
         # the log-odds stay the model's: only the leniency step of _newton_steps
+        before = lean
         lean, _ = _leniency_step(v, *_residuals(v, p, resp), lean, tau2)
         p = expit(_eta(v, model.logit, lean))
         resp, _ = _responsibilities(v, p, model.weights)
+        if tolerance > 0 and (v.n == 0 or float(np.abs(lean - before).max()) < tolerance):
+            break
     return resp, lean
 
 

@@ -38,7 +38,7 @@ from .grouping import (
     weighted_kmeans,
     with_class_test,
 )
-from .latent_class import Votes, votes_of
+from .latent_class import Votes, one_thread, votes_of
 from .pca import default_axes, polis_axes, votes_per_row
 from .settings import DEFAULT_MODE_K_BUFFER, GroupingSettings
 
@@ -409,20 +409,29 @@ class DefaultSteps(_Common):
         # second in a thread beside the first (NumPy's and SciPy's loops release the GIL; each
         # run reads only its own seed's generators and the shared votes), the same two runs
         # as one after the other, sooner on two cores.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grouping-run") as pool:
-            second = (pool.submit(self._publish_once, run, mapped, base,
-                                  s.with_(random_state=seeds[1]), third_axis, lopsided, everyone,
-                                  scoring, sample)
-                      if len(seeds) > 1 else None)
-            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seeds[0]),
-                                           third_axis, lopsided, everyone, scoring, sample))
-            if second is not None:
-                runs.append(second.result())
-        for seed in seeds[2:]:
+        def one_run(seed: int) -> StableGrouping:
+            return self._publish_once(run, mapped, base, s.with_(random_state=seed),
+                                      third_axis, lopsided, everyone, scoring, sample)
+
+        def beside(seed: int) -> StableGrouping:
+            # Two runs side by side fill the two cores; each does its parallel work itself.
+            with one_thread():
+                return one_run(seed)
+
+        # In a large room the third run starts beside them too: it is needed wherever the first
+        # two find groups, and three runs at once leave no core idle while one run does work
+        # that does not split (it is set aside, unused, where two settle it).
+        at_once = seeds[:3] if sample is not None else seeds[:2]
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="grouping-run") as pool:
+            others = [pool.submit(beside, seed) for seed in at_once[1:]]
+            runs.append(beside(seeds[0]) if others else one_run(seeds[0]))
+            runs.extend(f.result() for f in others)
+        if len(runs) > 2 and runs_settled([g.k for g in runs[:2]], s.restarts):
+            runs = runs[:2]
+        for seed in seeds[len(runs):]:
             if runs_settled([g.k for g in runs], s.restarts):
                 break
-            runs.append(self._publish_once(run, mapped, base, s.with_(random_state=seed),
-                                           third_axis, lopsided, everyone, scoring, sample))
+            runs.append(one_run(seed))
 
         def members(g: StableGrouping) -> np.ndarray:
             """A run's group of each participant in conversation (of the sample's, if any)."""

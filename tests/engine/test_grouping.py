@@ -893,6 +893,81 @@ def test_participants_are_placed_in_classes_chunk_by_chunk_with_the_same_numbers
     assert np.array_equal(lc.assign(mixed, model)[1], reference[1])
 
 
+def test_placing_stops_once_the_leniencies_settle_with_the_same_classes():
+    """``assign(tolerance=...)`` (placing everyone in a large room, ``PLACE_TOLERANCE``) stops
+    a chunk's alternations once no leniency moves by the tolerance: fewer steps, every
+    participant in the same most probable class, probabilities within a few thousandths of
+    five steps; a tolerance of 0 is the five steps to the bit."""
+    lc = latent_class
+    rng = np.random.default_rng(8)
+    n, statements = 400, 60
+    truth = rng.integers(3, size=n)
+    agree = rng.beta(0.6, 0.6, size=(3, statements))
+    row = np.repeat(np.arange(n), rng.integers(5, 30, size=n))
+    col = rng.integers(0, statements, size=len(row))
+    y = (rng.random(len(row)) < agree[truth[row], col]).astype(np.float64)
+    votes = lc.Votes.of(row, col, y, n, statements)
+    model = lc.fit_classes(votes, [truth], max_iterations=50, screen_iterations=5)
+    steps: list[int] = []
+    real = lc._leniency_step
+
+    def counted(*args, **kwargs):
+        steps.append(1)
+        return real(*args, **kwargs)
+
+    lc._leniency_step = counted
+    try:
+        five = lc.assign(votes, model, chunk=n)
+        assert len(steps) == 5
+        steps.clear()
+        again = lc.assign(votes, model, chunk=n, tolerance=0.0)
+        assert np.array_equal(again[0], five[0]) and np.array_equal(again[1], five[1])
+        steps.clear()
+        settled = lc.assign(votes, model, chunk=n, tolerance=lc.PLACE_TOLERANCE)
+    finally:
+        lc._leniency_step = real
+    assert 1 <= len(steps) < 5
+    assert np.array_equal(settled[0].argmax(axis=1), five[0].argmax(axis=1))
+    assert float(np.abs(settled[0] - five[0]).max()) < 0.01
+
+
+def test_in_threads_under_one_thread_works_in_the_calling_thread():
+    """The grouping's first runs, side by side, each do their parallel work themselves
+    (``one_thread``): the same results in the same order, without a pool, and the setting is
+    the calling thread's only and undone on leaving."""
+    import threading
+
+    names: list[str] = []
+
+    def work(x: int) -> int:
+        names.append(threading.current_thread().name)
+        return x * x
+
+    with latent_class.one_thread():
+        assert latent_class.in_threads(work, range(4), "test") == [0, 1, 4, 9]
+        assert set(names) == {threading.current_thread().name}
+        other: list[list[int]] = []
+        t = threading.Thread(target=lambda: other.append(
+            latent_class.in_threads(work, range(3), "test")))
+        t.start()
+        t.join()
+        assert other == [[0, 1, 4]] and any(name.startswith("test") for name in names)
+    names.clear()
+    assert latent_class.in_threads(work, range(3), "test") == [0, 1, 4]
+    assert all(name.startswith("test") for name in names)
+
+
+def test_a_large_room_without_groups_sets_its_early_third_run_aside():
+    """In a large room (above ``consensus_max_participants``) three runs start at once; where
+    the first two settle that there are no groups, the third is set aside, so the published
+    grouping records the two runs the runs' rule asks for, as in a small room."""
+    m = continuous_conversation(300, 60, density=0.3, random_state=4)
+    small = analyze(m, FAST)
+    large = analyze(m, FAST.with_(grouping=GroupingSettings(consensus_max_participants=100)))
+    assert small.k == large.k == 1
+    assert small.clustering.stability.restarts == large.clustering.stability.restarts == (1, 1)
+
+
 def test_votes_of_keeps_agree_and_disagree_on_active_statements_of_the_rows_asked():
     """``latent_class.votes_of``: the chosen participants (renumbered in the order asked), their
     agree (1) and disagree (0) votes on active statements; passes, inactive statements and
