@@ -478,15 +478,19 @@ class GroupingSettings(_Validated):
     #: Folds of the held-out test of each added class (each class's profile learnt on 80% of the
     #: votes; warm-started refits, so 5 folds cost little).
     class_folds: int = 5
-    #: Bootstrap resamples of the classes' clusterwise stability (each a full refit at k).
-    class_boot: int = 20
+    #: Bootstrap resamples of the classes' clusterwise stability (each a full refit at k) at
+    #: the sequential bootstrap's first look (below). 10 since session 27 (20 before): where
+    #: every class is settled after 10, as at a million participants, the bootstrap costs half
+    #: (the analysis 57 -> 45-50 s there); elsewhere the next look, at 20, is the former
+    #: bootstrap to the bit (benchmarks/RESULTS.md, session 27 lead).
+    class_boot: int = 10
     #: Sequential, as the map's bootstrap (``stability_boot_max``): while some class's mean
     #: Jaccard is within ``sequential_margin`` standard errors of ``min_jaccard`` (and none is
     #: clearly below), the resamples are doubled up to this many (``class_boot``: no more). A
-    #: class whose Jaccard is settled after the first 20 costs nothing more and gets the same
-    #: verdict; one at the line is no longer decided by the Monte Carlo noise of 20 resamples
-    #: (planted 50/30/20: k 2 at every grouping seed where 20 gave 3 at one; no other planted
-    #: or shared room's published k changed; benchmarks/RESULTS.md, sessions 25 and 26 g15s).
+    #: class whose Jaccard is settled at a look costs nothing more; one at the line is no
+    #: longer decided by the Monte Carlo noise of 20 resamples (planted 50/30/20: k 2 at every
+    #: grouping seed where 20 gave 3 at one; no other planted or shared room's published k
+    #: changed; benchmarks/RESULTS.md, sessions 25 and 26 g15s).
     class_boot_max: int = 320
     #: Where the map finds no clear groups, ask the votes themselves
     #: (:func:`engine.continuum.class_continuum_test`): when two latent classes fit them better

@@ -155,14 +155,14 @@ SETTINGS_NL: dict[str, str] = {
     "GroupingSettings.class_folds": (
         "Aantal delen (folds) van de toets op achtergehouden stemmen voor elke extra klasse."),
     "GroupingSettings.class_boot": (
-        "Aantal bootstrap-hersteekproeven voor de herhaalbaarheid (Jaccard) van de klassen."),
+        "Aantal bootstrap-hersteekproeven voor de herhaalbaarheid (Jaccard) van de klassen "
+        "bij de eerste blik van de sequentiële bootstrap (hieronder)."),
     "GroupingSettings.class_boot_max": (
         "Sequentiële bootstrap van de klassen, zoals die van de kaart: zolang de gemiddelde "
         "Jaccard van een klasse niet zoveel standaardfouten als hierboven van de grens ligt, "
         "wordt het aantal hersteekproeven verdubbeld, tot hoogstens dit aantal. Een klasse "
-        "waarvan de Jaccard na de eerste 20 al vaststaat, kost niets extra en krijgt hetzelfde "
-        "oordeel; over een klasse vlak bij de grens beslist zo niet langer het toeval van 20 "
-        "hersteekproeven."),
+        "waarvan de Jaccard bij een blik vaststaat, kost niets extra; over een klasse vlak bij "
+        "de grens beslist zo niet langer het toeval van 20 hersteekproeven."),
     "GroupingSettings.class_test": (
         "Waar de kaart geen duidelijke groepen vindt, worden de stemmen zelf gevraagd: passen "
         "twee latente klassen beter dan bij elk continuum dat wordt gesimuleerd uit een "

@@ -810,12 +810,14 @@ def _class_boot_case(sizes: list[int], noise: float):
 
 
 def test_the_sequential_class_bootstrap_resamples_more_only_near_the_line(monkeypatch) -> None:
-    """The classes' bootstrap is sequential as the map's (``class_boot_max``, 320 by
-    default): two clear classes (30 and 20 participants, 15 of 30 votes each, 10% flipped) have
-    a mean Jaccard far above 0.75 after the first 20 resamples, so no more are drawn and the
-    result is the fixed bootstrap's (``class_boot_max`` 20); in a noisier room (30% flipped),
-    with the line put at its classes' own 20-resample Jaccard, the resamples are doubled to 40
-    and 80, ``class_boot_max`` (two EM fits each), and the mean moves."""
+    """The classes' bootstrap is sequential as the map's (first look at ``class_boot``, 10,
+    then doubled up to ``class_boot_max``, 320): two clear classes (30 and 20 participants, 15
+    of 30 votes each, 10% flipped) have a mean Jaccard far above 0.75 after the first 10
+    resamples, so no more are drawn and the result is the fixed bootstrap's of 10; in a
+    noisier room (30% flipped), with the line put at its classes' own 10-resample Jaccard, the
+    resamples are doubled to 20, 40 and 80, ``class_boot_max`` (two EM fits each), and the mean
+    moves. Looks go on with the same draws: a bootstrap unsettled at 10 and stopped at 20 is
+    the fixed bootstrap of 20 (the default before session 27) to the bit."""
     votes, model, start = _class_boot_case([30, 20], 0.1)
     calls: list[int] = []
     real_em = latent_class.em
@@ -826,13 +828,13 @@ def test_the_sequential_class_bootstrap_resamples_more_only_near_the_line(monkey
 
     monkeypatch.setattr(latent_class, "em", counted)
     s = GroupingSettings()
-    assert s.class_boot_max == 320
+    assert (s.class_boot, s.class_boot_max) == (10, 320)
     off = s.with_(class_boot_max=s.class_boot)
     fixed = grouping._class_bootstrap(votes, model, start, off)
-    assert len(calls) == 2 * 20 and float(fixed.min()) > 0.9
+    assert len(calls) == 2 * 10 and float(fixed.min()) > 0.9
     calls.clear()
     seq = grouping._class_bootstrap(votes, model, start, s)
-    assert len(calls) == 2 * 20 and np.array_equal(seq, fixed)
+    assert len(calls) == 2 * 10 and np.array_equal(seq, fixed)
     votes, model, start = _class_boot_case([30, 20], 0.3)
     fixed = grouping._class_bootstrap(votes, model, start, off)
     calls.clear()
@@ -840,6 +842,11 @@ def test_the_sequential_class_bootstrap_resamples_more_only_near_the_line(monkey
     near = grouping._class_bootstrap(votes, model, start,
                                      s.with_(class_boot_max=80, min_jaccard=line))
     assert len(calls) == 2 * 80 and not np.array_equal(near, fixed)
+    twenty = grouping._class_bootstrap(votes, model, start,
+                                       s.with_(class_boot_max=20, min_jaccard=line))
+    old = grouping._class_bootstrap(votes, model, start,
+                                    s.with_(class_boot=20, class_boot_max=20))
+    assert np.array_equal(twenty, old)
 
 
 @needs_data
