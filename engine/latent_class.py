@@ -60,8 +60,8 @@ __all__ = [
     "fit_classes",
     "held_out_losses",
     "in_threads",
-    "one_thread",
     "residual_positions",
+    "side_by_side",
     "vote_fingerprints",
     "vote_log_loss",
     "votes_of",
@@ -204,33 +204,45 @@ class Votes:
         return other
 
 
-_local = threading.local()
+class _SideBySide:
+    """How many pieces of work run side by side (:func:`side_by_side`), each on a core."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+
+
+_side = _SideBySide()
 
 
 def in_threads(work: Callable[[T], R], items: Iterable[T], name: str) -> list[R]:
     """``[work(item) for item in items]``, :data:`THREADS` items at a time in threads named
     ``name`` (each piece of work must read only its own item and shared, unchanged data); in
-    the calling thread, one after the other, under :func:`one_thread`.
+    the calling thread, one after the other, while two or more callers run side by side
+    (:func:`side_by_side`): the cores are taken.
 
     >>> in_threads(lambda x: x * x, range(5), "doctest")
     [0, 1, 4, 9, 16]
     """
-    if getattr(_local, "one", False):
+    if _side.running > 1:
         return [work(item) for item in items]
     with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix=name) as pool:
         return list(pool.map(work, items))
 
 
 @contextmanager
-def one_thread() -> Iterator[None]:
-    """In this thread, :func:`in_threads` does its work itself, one piece after the other
-    (where the caller already runs beside other work, as the grouping's first two runs do)."""
-    before = getattr(_local, "one", False)
-    _local.one = True
+def side_by_side() -> Iterator[None]:
+    """Marks a piece of work that runs beside others (the grouping's first runs, each in its
+    own thread): while two or more are running, :func:`in_threads` does its work in the
+    calling thread; once one is left, it uses the threads again (a run whose bootstrap goes
+    on after the others finished gets both cores). The same results either way."""
+    with _side.lock:
+        _side.running += 1
     try:
         yield
     finally:
-        _local.one = before
+        with _side.lock:
+            _side.running -= 1
 
 
 def _summing(row: np.ndarray, n: int, col: np.ndarray, n_statements: int

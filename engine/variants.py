@@ -38,7 +38,7 @@ from .grouping import (
     weighted_kmeans,
     with_class_test,
 )
-from .latent_class import Votes, one_thread, votes_of
+from .latent_class import Votes, side_by_side, votes_of
 from .pca import default_axes, polis_axes, votes_per_row
 from .settings import DEFAULT_MODE_K_BUFFER, GroupingSettings
 
@@ -414,8 +414,9 @@ class DefaultSteps(_Common):
                                       third_axis, lopsided, everyone, scoring, sample)
 
         def beside(seed: int) -> StableGrouping:
-            # Two runs side by side fill the two cores; each does its parallel work itself.
-            with one_thread():
+            # Runs side by side fill the two cores; each does its parallel work itself while
+            # another is still running.
+            with side_by_side():
                 return one_run(seed)
 
         # In a large room the third run starts beside them too: it is needed wherever the first

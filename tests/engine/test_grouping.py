@@ -938,10 +938,10 @@ def test_placing_stops_once_the_leniencies_settle_with_the_same_classes():
     assert float(np.abs(settled[0] - five[0]).max()) < 0.01
 
 
-def test_in_threads_under_one_thread_works_in_the_calling_thread():
-    """The grouping's first runs, side by side, each do their parallel work themselves
-    (``one_thread``): the same results in the same order, without a pool, and the setting is
-    the calling thread's only and undone on leaving."""
+def test_in_threads_works_in_the_calling_thread_while_runs_are_side_by_side():
+    """The grouping's first runs, side by side, each do their parallel work themselves while
+    another is running (``side_by_side``): the same results in the same order, without a
+    pool; with one left (or none), the threads again."""
     import threading
 
     names: list[str] = []
@@ -950,18 +950,28 @@ def test_in_threads_under_one_thread_works_in_the_calling_thread():
         names.append(threading.current_thread().name)
         return x * x
 
-    with latent_class.one_thread():
-        assert latent_class.in_threads(work, range(4), "test") == [0, 1, 4, 9]
-        assert set(names) == {threading.current_thread().name}
-        other: list[list[int]] = []
-        t = threading.Thread(target=lambda: other.append(
-            latent_class.in_threads(work, range(3), "test")))
+    me = threading.current_thread().name
+    with latent_class.side_by_side():
+        assert latent_class.in_threads(work, range(3), "test") == [0, 1, 4]
+        assert all(name.startswith("test") for name in names)  # alone: threads
+        names.clear()
+        started, release = threading.Event(), threading.Event()
+
+        def other() -> None:
+            with latent_class.side_by_side():
+                started.set()
+                release.wait()
+
+        t = threading.Thread(target=other)
         t.start()
+        started.wait()
+        assert latent_class.in_threads(work, range(4), "test") == [0, 1, 4, 9]
+        assert set(names) == {me}  # two side by side: in this thread
+        release.set()
         t.join()
-        assert other == [[0, 1, 4]] and any(name.startswith("test") for name in names)
-    names.clear()
-    assert latent_class.in_threads(work, range(3), "test") == [0, 1, 4]
-    assert all(name.startswith("test") for name in names)
+        names.clear()
+        assert latent_class.in_threads(work, range(3), "test") == [0, 1, 4]
+        assert all(name.startswith("test") for name in names)  # the other finished
 
 
 def test_a_large_room_without_groups_sets_its_early_third_run_aside():
