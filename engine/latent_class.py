@@ -261,9 +261,8 @@ def _summing(row: np.ndarray, n: int, col: np.ndarray, n_statements: int
     # The index type SciPy would choose (int32 while it holds every index), so it copies none.
     index = np.int32 if max(m, n, n_statements) < np.iinfo(np.int32).max else np.int64
     ones, pointers = np.ones(m), np.arange(m + 1, dtype=index)
-    return (sp.csc_matrix((ones, row.astype(index, copy=False), pointers), shape=(n, m)),
-            sp.csc_matrix((ones, col.astype(index, copy=False), pointers),
-                          shape=(n_statements, m)))
+    return (sp.csc_matrix((ones, row.astype(index), pointers), shape=(n, m)),
+            sp.csc_matrix((ones, col.astype(index), pointers), shape=(n_statements, m)))
 
 
 def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
