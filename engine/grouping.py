@@ -47,7 +47,7 @@ a little with more groups. Here a group is published only when the votes support
 6. **More groups than the map's axes.** Four to six groups of their own profiles span three to
    five axes: on the map's two they blur into one cloud and two latent classes gain no more than
    on a continuum, so both tests say "one continuum". Where the votes' third axis stands well
-   above noise (:func:`engine.continuum.third_axis_ratio`, ``classes_third_axis``; a cheap
+   above noise (:func:`engine.continuum.third_axis_ratio`, ``classes_screen_axis``; a cheap
    screen, about 0.04 CPU s), the classes are sought all the same and published only when they
    beat every trait model, here also on three axes, by ``classes_beat_trait_z`` on held-out
    votes (:func:`_beat_trait_step`; benchmarks/RESULTS.md, session 16 g16b).
@@ -721,7 +721,7 @@ def _class_test_step(t: ClassContinuumTest, z_crit: float) -> KStep:
 def third_axis_step(third_axis: float | None, n: int, s: GroupingSettings,
                     skew: AxisSkew | None = None) -> KStep:
     """The third-axis screen (:func:`engine.continuum.third_axis_ratio`) as a decision, where the
-    map and the class test saw one continuum: "third_axis" (at least ``classes_third_axis``:
+    map and the class test saw one continuum: "third_axis" (at least ``classes_screen_axis``:
     the latent classes are sought, to beat every trait), "no_third_axis" (below: none sought)
     or, where the room is too small for that comparison (``third_axis`` None),
     "trait_too_few". Below the line, the skew of the votes' first axes (``skew``,
@@ -738,7 +738,7 @@ def third_axis_step(third_axis: float | None, n: int, s: GroupingSettings,
     >>> third_axis_step(1.03, 500, GroupingSettings(), AxisSkew(0.3, None)).kind
     'no_third_axis'
     """
-    line = s.classes_third_axis
+    line = s.classes_screen_axis
     if third_axis is None:
         return KStep(1, 1, None, f"too few participants ({n} < {s.trait_min_participants}) for "
                      "the third-axis screen: latent classes could not be held against a "

@@ -534,7 +534,7 @@ class DefaultSteps(_Common):
                 if len(base.members) >= grouping.trait_min_participants:
                     axis = third_axis()
                 # A small minority has no third axis but a lopsided one (step 7).
-                skew = (lopsided() if axis is not None and axis < grouping.classes_third_axis
+                skew = (lopsided() if axis is not None and axis < grouping.classes_screen_axis
                         and grouping.classes_axis_skew else None)
                 screen = third_axis_step(axis, len(base.members), grouping, skew)
             if screen is None or screen.kind not in ("third_axis", "skewed_axis"):

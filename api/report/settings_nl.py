@@ -211,6 +211,12 @@ SETTINGS_NL: dict[str, str] = {
         "De drempel van die voorselectie: de derde singuliere waarde van de stemmen minstens "
         "zoveel keer die van dezelfde stemmen, geschud onder de stemmers van elke stelling "
         "(parallelle analyse volgens Horn)."),
+    "GroupingSettings.classes_screen_axis": (
+        "De drempel van alleen de voorselectie voor de latente klassen, waar de kaart en de "
+        "klassentoets één doorlopende wolk zien; de vorige drempel beslist daarnaast of de "
+        "schaal ook op drie assen wordt gepast. De voorselectie beslist alleen of de klassen "
+        "worden gezocht: ze blijven alleen staan als ze elke doorlopende schaal duidelijk "
+        "verslaan."),
     "GroupingSettings.classes_beat_trait_z": (
         "De gepaarde z over deelnemers waarmee de klassen de beste doorlopende schaal moeten "
         "verslaan (z hoogstens min deze waarde)."),

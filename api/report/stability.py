@@ -53,7 +53,7 @@ def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
         parts.append(words["k_method_class_test"].format(null=g.class_test_null,
                                                          z=number(g.class_test_z, 2)))
     if g.latent_classes and g.class_test and g.classes_beat_trait:
-        parts.append(words["k_method_beat_trait"].format(ratio=number(g.classes_third_axis, 2),
+        parts.append(words["k_method_beat_trait"].format(ratio=number(g.classes_screen_axis, 2),
                                                          z=number(g.classes_beat_trait_z, 2)))
         if g.classes_axis_skew:
             parts.append(words["k_method_axis_skew"].format(z=number(g.classes_axis_skew_z, 2)))
