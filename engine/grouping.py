@@ -795,6 +795,12 @@ def _with_steps(g: StableGrouping, steps: list[KStep]) -> StableGrouping:
     )
 
 
+def _class_fold_rng(s: GroupingSettings) -> np.random.Generator:
+    """The generator of the classes' held-out folds: the trait test scores the trait models on
+    the very folds the classes were scored on, so both draw them from this."""
+    return np.random.default_rng([s.random_state, 2])
+
+
 def _trait_z(
     v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, s: GroupingSettings,
     axes: tuple[int, ...] = TRAIT_AXES, line: float | None = None,
@@ -817,9 +823,8 @@ def _trait_z(
         ((f"{d} axis, step-like" if d == 1 else f"{d} axes, step-like"), (d, step_like))
         for d in STEP_AXES
     )
-    # The classes' folds: the same generator, drawn as :func:`engine.latent_class.held_out_losses`
-    # draws them.
-    folds = np.random.default_rng([s.random_state, 2]).integers(s.class_folds, size=len(v.y))
+    # The classes' folds, drawn as :func:`engine.latent_class.held_out_losses` draws them.
+    folds = _class_fold_rng(s).integers(s.class_folds, size=len(v.y))
     losses = {name: np.zeros(len(v.y)) for name in models}
     scored = np.zeros(len(v.y), dtype=bool)
     z: dict[str, float] = {}
@@ -1055,7 +1060,7 @@ def class_groups(
             {model.k: model},
             n_folds=s.class_folds,
             iterations=CLASS_HELD_OUT_STEPS,
-            rng=np.random.default_rng([s.random_state, 2]),
+            rng=_class_fold_rng(s),
             full_objective=s.class_full_objective,
         )
         return rows, losses[model.k]
