@@ -50,13 +50,15 @@ from meedenken.engine.settings import GroupingSettings
 #: the first simulated continuum already reached the votes' gain, counts as 0), another latent
 #: class (held-out z), the classes against the trait (minus the best trait's z against minus
 #: ``trait_test_z``, the default family of three models) and, where a third axis or a skewed
-#: axis sent the classes on, the classes beating every trait (minus the best z against 3). The
+#: axis sent the classes on, the classes beating every trait (minus the best z against 3), as
+#: on the map's path from ``trait_margin_k`` classes on (against ``trait_margin_z``). The
 #: lines are the engine's default settings, read from them.
 _DEFAULTS = GroupingSettings()
 LINES = {"map_split": float(-ndtri(_DEFAULTS.split_alpha)), "map_jaccard": _DEFAULTS.min_jaccard,
          "class_test": _DEFAULTS.class_test_z, "class_add": _DEFAULTS.held_out_z,
          "class_jaccard": _DEFAULTS.min_jaccard, "trait": -_DEFAULTS.trait_test_z,
-         "beat_trait": _DEFAULTS.classes_beat_trait_z}
+         "beat_trait": _DEFAULTS.classes_beat_trait_z,
+         "trait_margin": _DEFAULTS.trait_margin_z}
 MAP_KINDS = {"split", "continuum", "split_too_small"}
 
 
@@ -89,7 +91,9 @@ def decisions(run: dict[str, Any]) -> list[Decision]:
         out.extend(Decision((name, k), j >= LINES[name], j) for k, j in found)
         found.clear()
 
+    screened = False
     for kind, k_before, k_after, z, p in run["steps"]:
+        screened = screened or kind in ("third_axis", "skewed_axis")
         if in_map and kind not in MAP_KINDS | {"held_out", "unstable"}:
             jaccards(map_jac, "map_jaccard")
             in_map = False
@@ -111,7 +115,9 @@ def decisions(run: dict[str, Any]) -> list[Decision]:
             out.append(Decision(("trait", k_before), kind == "classes_not_trait", -z))
         elif kind in ("trait_not_beaten", "classes_beat_trait"):
             jaccards(class_jac, "class_jaccard")
-            out.append(Decision(("beat_trait", k_before), kind == "classes_beat_trait", -z))
+            # On the map's path (no screen before it) the margin of trait_margin_k classes on.
+            name = "beat_trait" if screened else "trait_margin"
+            out.append(Decision((name, k_before), kind == "classes_beat_trait", -z))
     if in_map:
         jaccards(map_jac, "map_jaccard")
     return out

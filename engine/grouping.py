@@ -803,7 +803,7 @@ def _class_fold_rng(s: GroupingSettings) -> np.random.Generator:
 
 def _trait_z(
     v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, s: GroupingSettings,
-    axes: tuple[int, ...] = TRAIT_AXES, line: float | None = None,
+    axes: tuple[int, ...] = TRAIT_AXES, line: float | tuple[float, ...] | None = None,
 ) -> tuple[dict[str, float], int]:
     """Each continuous latent trait model (:mod:`engine.latent_trait`: logistic on each number
     of ``axes``, and step-like on 1 axis, with a floor and a ceiling) against the classes whose
@@ -812,9 +812,11 @@ def _trait_z(
     and the number of folds scored.
 
     The folds are scored one after the other. With a decision ``line`` (the best model's z at
-    or above it, or not) and ``trait_curtail`` > 0, they stop early once the folds still to
-    come could not plausibly change it (:func:`_trait_settled`); otherwise all are scored,
-    with the same numbers as scoring them at once."""
+    or above it, or not; with several lines, where it stands among them) and ``trait_curtail``
+    > 0, they stop early once the folds still to come could not plausibly change it
+    (:func:`_trait_settled`, at every line); otherwise all are scored, with the same numbers
+    as scoring them at once."""
+    lines = () if line is None else (line,) if isinstance(line, float | int) else line
     step_like: dict[str, Any] = {"lapse": True, "ridge": lt.STEP_RIDGE}
     models: dict[str, tuple[int, dict[str, Any]]] = {
         (f"{d} axis" if d == 1 else f"{d} axes"): (d, {}) for d in axes
@@ -849,8 +851,9 @@ def _trait_z(
             )
             for name, loss in losses.items()
         }
-        if (line is not None and f + 1 < s.class_folds
-                and _trait_settled(z, float(scored.mean()), line, s.trait_curtail)):
+        if (lines and f + 1 < s.class_folds
+                and all(_trait_settled(z, float(scored.mean()), x, s.trait_curtail)
+                        for x in lines)):
             return z, f + 1
     return z, s.class_folds
 
@@ -911,15 +914,23 @@ def _trait_test_step(
 ) -> KStep:
     """The k classes against a continuous latent trait of the same votes (:func:`_trait_z`):
     kind "trait" when the best trait model predicts held-out votes better than the classes at
-    ``trait_test_z``, "classes_not_trait" otherwise. Where the votes' third axis stands above
-    noise (``third_axis`` at least ``classes_third_axis``), the logistic trait is also fitted
-    on three axes (:data:`SCREENED_TRAIT_AXES`; the line then divides the same level among four
-    models, :func:`trait_line`): a continuum on three axes is cut into classes that beat a
-    trait of one or two (benchmarks/RESULTS.md, session 17 g15u)."""
+    ``trait_test_z``, "classes_not_trait" otherwise. From ``trait_margin_k`` classes on, the
+    classes must do better than every trait model by ``trait_margin_z``: "classes_beat_trait"
+    when they do, "trait_not_beaten" (``k_after`` = k - 1, to be tried) when neither side is
+    clearly better: a step-like continuum is cut into three or four classes that predict as
+    well as the trait (benchmarks/RESULTS.md, session 28 lead). Where the votes' third axis
+    stands above noise (``third_axis`` at least ``classes_third_axis``), the logistic trait is
+    also fitted on three axes (:data:`SCREENED_TRAIT_AXES`; the line then divides the same level
+    among four models, :func:`trait_line`): a continuum on three axes is cut into classes that
+    beat a trait of one or two (benchmarks/RESULTS.md, session 17 g15u)."""
     three = third_axis is not None and third_axis >= s.classes_third_axis
     axes = SCREENED_TRAIT_AXES if three else TRAIT_AXES
     line = trait_line(s, len(axes) + len(STEP_AXES))
-    z, used = _trait_z(v, rows, class_loss, s, axes, line)
+    margin = k >= s.trait_margin_k
+    # With the margin the verdict has three outcomes: the folds stop early only once both of
+    # its lines are settled.
+    z, used = _trait_z(v, rows, class_loss, s, axes,
+                       (line, -s.trait_margin_z) if margin else line)
     best = max(z.values())
     axis = "" if third_axis is None else f"; third axis {third_axis:.2f} x its shuffled votes'"
     axis += _folds_note(used, s)
@@ -929,6 +940,19 @@ def _trait_test_step(
             f"({_figures(z)}; >= {line:.2f}{axis}): one continuum, no clear opinion groups"
         )
         return KStep(k, 1, None, reason, "trait", best)
+    if margin and best > -s.trait_margin_z:
+        reason = (
+            f"{k} latent classes do not predict held-out votes clearly better than every "
+            f"continuous latent trait ({_figures(z)}; needs all <= -{s.trait_margin_z:g} from "
+            f"{s.trait_margin_k} classes on{axis}): {k - 1} tried"
+        )
+        return KStep(k, k - 1, None, reason, "trait_not_beaten", best)
+    if margin:
+        reason = (
+            f"{k} latent classes predict held-out votes better than every continuous latent "
+            f"trait ({_figures(z)}; <= -{s.trait_margin_z:g}{axis})"
+        )
+        return KStep(k, k, None, reason, "classes_beat_trait", best)
     reason = (
         f"{k} latent classes predict held-out votes no worse than a continuous latent trait "
         f"({_figures(z)}; < {line:.2f}{axis})"
@@ -991,9 +1015,11 @@ def class_groups(
     least ``min_group_size``; then every class must be found again on bootstrap resamples (mean
     Jaccard >= ``min_jaccard``), else k drops; with ``trait_test``, the k classes must predict
     the held-out votes no worse than a continuous latent trait (:func:`_trait_test_step`), else
-    there are no clear groups. Fitted on at most ``class_max_participants``
-    participants (a fixed sample), then everyone in conversation is placed by their votes. When
-    fewer than two classes survive, the map's groups stand.
+    there are no clear groups; from ``trait_margin_k`` classes on they must predict them
+    better, by ``trait_margin_z``, else k steps down and is tried again. Fitted on at most
+    ``class_max_participants`` participants (a fixed sample), then everyone in conversation is
+    placed by their votes. When fewer than two classes survive the bootstrap, the map's groups
+    stand.
 
     Parameters
     ----------
@@ -1105,13 +1131,23 @@ def class_groups(
     beaten = beat_trait(k, screened_axis) if screened_axis is not None and k >= 2 else None
     if beaten is not None and beaten.kind == "trait_not_beaten":
         return _with_steps(mapped, [*steps, beaten])
-    jac = np.ones(1)
-    while k >= 2:
-        jac = _class_bootstrap(v, models[k], sample_labels, s)
-        if float(jac.min()) >= s.min_jaccard:
-            break
-        steps.append(_unstable_step(k, jac, s.min_jaccard))
-        k -= 1
+    def stable(k: int) -> tuple[int, np.ndarray]:
+        """k, lowered while some class is not found again on bootstrap resamples, and the
+        classes' Jaccards at the k left."""
+        jac = np.ones(1)
+        while k >= 2:
+            jac = _class_bootstrap(v, models[k], sample_labels, s)
+            if float(jac.min()) >= s.min_jaccard:
+                break
+            steps.append(_unstable_step(k, jac, s.min_jaccard))
+            k -= 1
+        return k, jac
+
+    def one_group() -> StableGrouping:
+        return _published_one(n_base, points[:, :2].mean(axis=0)[None, :], steps, scores,
+                              s.min_group_size, z_of.get(2), CLASS_METHOD)
+
+    k, jac = stable(k)
     if k < 2:
         return _with_steps(mapped, steps)
     if screened_axis is not None and beaten is not None:
@@ -1125,12 +1161,19 @@ def class_groups(
                            f"{s.trait_min_participants}) to hold the classes against a "
                            "continuous latent trait", "trait_too_few"))
     elif s.trait_test:
-        step = _trait_test_step(v, rows, loss_of[k], k, s,
-                                None if axis_ratio is None else axis_ratio())
-        steps.append(step)
-        if step.kind == "trait":
-            return _published_one(n_base, points[:, :2].mean(axis=0)[None, :], steps, scores,
-                                  s.min_group_size, z_of.get(2), CLASS_METHOD)
+        ratio = None if axis_ratio is None else axis_ratio()
+        while True:
+            step = _trait_test_step(v, rows, loss_of[k], k, s, ratio)
+            steps.append(step)
+            if step.kind == "trait":
+                return one_group()
+            if step.kind != "trait_not_beaten":
+                break
+            # Fewer classes, tried as the k classes were: found again, then held against
+            # the trait (by the margin only while k is at least trait_margin_k).
+            k, jac = stable(step.k_after)
+            if k < 2:
+                return one_group()
     model, z_k = models[k], z_of.get(k)
     sample = votes if consensus_rows is None else votes.participants(consensus_rows)
     if s.class_refit and n > len(fit_rows):

@@ -79,7 +79,10 @@ class KStep:
     #: better: no clear groups) or "classes_not_trait" (the classes stand); where the map and
     #: the class test saw one continuum but the votes have a third axis, the classes sought all
     #: the same: "classes_beat_trait" (they beat every trait model clearly: published) or
-    #: "trait_not_beaten" (no clear groups); the screen that decides whether they are sought
+    #: "trait_not_beaten" (no clear groups); the same two kinds on the map's path from
+    #: ``GroupingSettings.trait_margin_k`` classes on, where the classes must beat the trait
+    #: there too: "trait_not_beaten" then has ``k_after`` = ``k_before`` - 1 (one class fewer
+    #: tried); the screen that decides whether they are sought
     #: there (:func:`engine.continuum.third_axis_ratio`, :attr:`GroupStability.third_axis`):
     #: "third_axis" (the votes' third axis stands above noise: classes sought) or
     #: "no_third_axis" (it does not: none sought); "trait_too_few" also where the room is too

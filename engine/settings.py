@@ -541,6 +541,21 @@ class GroupingSettings(_Validated):
     #: the classes win by far, as at a million participants (z -17 to -22), one fold of five
     #: settles it (benchmarks/RESULTS.md, session 26 lead).
     trait_curtail: float = 1e-4
+    #: From this many latent classes on, where the map or the class test found groups, the
+    #: classes must predict held-out votes *better* than every trait model by
+    #: ``trait_margin_z``, not merely no worse; otherwise k steps down by one (the classes
+    #: found again on bootstrap resamples at the smaller k) and the trait test is repeated
+    #: there. Two classes are held to "no worse" only: a trait on one axis can place two
+    #: camps exactly, and two camps of 50/50 or 70/30 predict as well as it (best trait z
+    #: -0.2 to -1.6, seeds 40-44), whereas a step-like continuum with noise (a Guttman scale,
+    #: 10% of votes flipped, 15% density) is cut into three or four classes that predict as
+    #: well as the trait (z -0.7 to 1.8) and that the old rule published in 10 of 10 rooms;
+    #: planted rooms of three to six groups beat the trait by z -2.9 to -11.8
+    #: (benchmarks/RESULTS.md, session 28 lead). A number above ``max_groups``: the old rule.
+    trait_margin_k: int = 3
+    #: ... the paired z over participants by which they must: 5% one-sided. Each trait model
+    #: must be beaten (an intersection-union test), so no share of the level per model.
+    trait_margin_z: float = 1.645
     #: Where the map and the class test both see one continuum but the votes have a third axis
     #: well above noise (:func:`engine.continuum.third_axis_ratio` at least
     #: ``classes_third_axis``), seek the latent classes all the same and publish them only when
@@ -630,6 +645,8 @@ class GroupingSettings(_Validated):
         "trait_test_z": Interval(Real, 0, None),
         "trait_min_participants": Interval(Integral, 0, None),
         "trait_curtail": Interval(Real, 0, 1),
+        "trait_margin_k": Interval(Integral, 3, None),
+        "trait_margin_z": Interval(Real, 0, None),
         "classes_third_axis": Interval(Real, 0, None),
         "classes_screen_axis": Interval(Real, 0, None),
         "classes_beat_trait_z": Interval(Real, 0, None),

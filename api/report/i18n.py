@@ -146,6 +146,11 @@ _EN = {
                       "than a continuous latent trait of the same votes (logistic on one and two "
                       "axes, step-like on one; paired test, z of at least {z}); otherwise there "
                       "are no clear opinion groups",
+    "k_method_trait_margin": "From {k} latent classes on they must predict held-out votes "
+                             "clearly better than every one of those trait models (paired z of "
+                             "at most -{z} against each), not merely no worse; otherwise one "
+                             "class fewer is tried the same way. A step-like continuum is cut "
+                             "into three or four classes that predict as well as the trait",
     "k_method_trait_curtail": "The folds of these comparisons with the trait are scored one "
                               "after the other; the test stops once the folds still to come "
                               "could change its verdict with a probability below {p} "
@@ -198,6 +203,9 @@ _EN = {
                                  "every continuous latent trait",
     "k_step_trait_not_beaten": "the latent classes do not beat a continuous latent trait "
                                "clearly: one continuum",
+    "k_step_trait_not_beaten_fewer": "this many latent classes must predict held-out votes "
+                                     "clearly better than every continuous latent trait, and "
+                                     "do not: one class fewer tried",
     "k_step_third_axis": "the votes have a third axis well above noise: latent classes sought",
     "k_step_no_third_axis": "no third axis above noise: no latent classes sought",
     "k_step_skewed_axis": "no third axis above noise, but a lopsided axis (as a small minority "
@@ -472,6 +480,12 @@ _NL = {
                       "voorspellen dan een doorlopende latente schaal van dezelfde stemmen "
                       "(logistisch op één en twee assen, trapvormig op één; gepaarde toets, z "
                       "minstens {z}); anders zijn er geen duidelijke opiniegroepen",
+    "k_method_trait_margin": "Vanaf {k} latente klassen moeten ze achtergehouden stemmen "
+                             "duidelijk beter voorspellen dan elk van die schaalmodellen "
+                             "(gepaarde z van hoogstens -{z} tegen elk), niet alleen niet "
+                             "slechter; anders wordt op dezelfde manier één klasse minder "
+                             "geprobeerd. Een trapvormige doorlopende schaal wordt in drie of "
+                             "vier klassen geknipt die het even goed doen als de schaal",
     "k_method_trait_curtail": "De delen (folds) van deze vergelijkingen met de schaal worden "
                               "een voor een gescoord; de toets stopt zodra de nog niet "
                               "gescoorde delen de uitkomst alleen met een kans kleiner dan {p} "
@@ -530,6 +544,9 @@ _NL = {
                                  "beter dan elke doorlopende latente schaal",
     "k_step_trait_not_beaten": "de latente klassen doen het niet duidelijk beter dan een "
                                "doorlopende latente schaal: één doorlopende wolk",
+    "k_step_trait_not_beaten_fewer": "zoveel latente klassen moeten achtergehouden stemmen "
+                                     "duidelijk beter voorspellen dan elke doorlopende latente "
+                                     "schaal, en doen dat niet: één klasse minder geprobeerd",
     "k_step_third_axis": "de stemmen hebben een derde as die duidelijk boven de ruis uitkomt: "
                          "latente klassen gezocht",
     "k_step_no_third_axis": "geen derde as boven de ruis: geen latente klassen gezocht",

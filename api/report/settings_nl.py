@@ -201,6 +201,16 @@ SETTINGS_NL: dict[str, str] = {
         "zodra de nog niet gescoorde delen de uitkomst alleen met een kans kleiner dan deze "
         "nog kunnen omdraaien (0: altijd alle delen). Waar de klassen ruim winnen, zoals bij "
         "een miljoen deelnemers, beslist één deel van de vijf."),
+    "GroupingSettings.trait_margin_k": (
+        "Vanaf zoveel latente klassen moeten de klassen, waar de kaart of de klassentoets "
+        "groepen vond, achtergehouden stemmen duidelijk béter voorspellen dan elke "
+        "doorlopende schaal, niet alleen niet slechter; anders gaat het aantal groepen één "
+        "omlaag en wordt opnieuw vergeleken. Twee kampen voorspellen even goed als een schaal "
+        "op één as en hoeven die niet te verslaan; een trapvormige doorlopende schaal wordt "
+        "wel in drie of vier klassen geknipt die het even goed doen."),
+    "GroupingSettings.trait_margin_z": (
+        "De gepaarde z over deelnemers waarmee de klassen dan elk schaalmodel moeten "
+        "verslaan: 5% eenzijdig."),
     "GroupingSettings.classes_beat_trait": (
         "Waar de kaart en de klassentoets allebei één doorlopende wolk zien maar de stemmen een "
         "derde as hebben die duidelijk boven de ruis uitkomt, worden toch latente klassen "

@@ -26,6 +26,8 @@ def _step_text(step: Any, words: Mapping[str, str], settings: AnalysisSettings,
     if step.kind == "forced":
         return str(words["k_step_forced"].format(k=settings.force_k))
     kind = step.kind
+    if kind == "trait_not_beaten" and step.k_after >= 2:  # the margin's step down
+        kind = "trait_not_beaten_fewer"
     lang = words["lang"]
     ratio = ""
     if third_axis is not None and kind in ("third_axis", "no_third_axis", "skewed_axis"):
@@ -60,6 +62,9 @@ def _method_text(words: Mapping[str, str], settings: AnalysisSettings,
     if g.latent_classes and g.trait_test:
         parts.append(words["k_method_trait"].format(n=g.trait_min_participants,
                                                     z=number(g.trait_test_z, 2)))
+        if g.trait_margin_k <= settings.max_groups:
+            parts.append(words["k_method_trait_margin"].format(
+                k=g.trait_margin_k, z=number(g.trait_margin_z, 3)))
     if g.latent_classes and (g.trait_test or g.classes_beat_trait) and g.trait_curtail > 0:
         decimals = len(f"{g.trait_curtail:.12f}".rstrip("0").partition(".")[2])
         parts.append(words["k_method_trait_curtail"].format(p=number(g.trait_curtail, decimals)))
