@@ -1131,6 +1131,7 @@ def class_groups(
     beaten = beat_trait(k, screened_axis) if screened_axis is not None and k >= 2 else None
     if beaten is not None and beaten.kind == "trait_not_beaten":
         return _with_steps(mapped, [*steps, beaten])
+
     def stable(k: int) -> tuple[int, np.ndarray]:
         """k, lowered while some class is not found again on bootstrap resamples, and the
         classes' Jaccards at the k left."""
