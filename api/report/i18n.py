@@ -156,9 +156,9 @@ _EN = {
                               "could change its verdict with a probability below {p} "
                               "(stochastic curtailment, Lan, Simon & Wittes 1982), and the "
                               "step then gives the z's of the folds scored",
-    "k_method_trait_three": "Where the votes' third axis stands well above noise (at least "
-                            "{ratio} times that of shuffled votes, the screen described "
-                            "here), that trait is also fitted on three axes and the same 5% "
+    "k_method_trait_three": "Where the votes' third axis stands well above noise (the "
+                            "ratio of the screen described here at least {ratio}), that "
+                            "trait is also fitted on three axes and the same 5% "
                             "is divided among four models (z of at least {z}): a continuum "
                             "on three axes is not cut into groups",
     "k_method_beat_trait": "Where both the map and that test see one continuum but the votes have "
@@ -492,8 +492,8 @@ _NL = {
                               "nog kunnen omdraaien (stochastische afkapping, Lan, Simon & "
                               "Wittes 1982); de stap geeft dan de z's van de gescoorde delen",
     "k_method_trait_three": "Waar de stemmen een derde as hebben die duidelijk boven de ruis "
-                            "uitkomt (minstens {ratio} keer die van geschudde stemmen, de "
-                            "voorselectie die hier beschreven is), wordt die schaal ook op drie "
+                            "uitkomt (de verhouding van de voorselectie die hier beschreven is "
+                            "minstens {ratio}), wordt die schaal ook op drie "
                             "assen gepast en wordt dezelfde 5% over vier modellen verdeeld (z "
                             "minstens {z}): een doorlopende wolk op drie assen wordt niet in "
                             "groepen gesneden",

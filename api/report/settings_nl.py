@@ -218,15 +218,18 @@ SETTINGS_NL: dict[str, str] = {
         "voorspellen dan elke doorlopende latente schaal (hier ook op drie assen). Vier tot "
         "zes groepen beslaan meer assen dan de twee van de kaart."),
     "GroupingSettings.classes_third_axis": (
-        "De drempel van die voorselectie: de derde singuliere waarde van de stemmen minstens "
-        "zoveel keer die van dezelfde stemmen, geschud onder de stemmers van elke stelling "
-        "(parallelle analyse volgens Horn)."),
+        "Hoe ver de derde as boven de ruis moet uitkomen voordat de doorlopende schaal ook op "
+        "drie assen wordt gepast: de derde singuliere waarde van de stemmen minstens zoveel "
+        "keer die van dezelfde stemmen, geschud onder de stemmers van elke stelling "
+        "(parallelle analyse volgens Horn). Dezelfde verhouding beslist, met een eigen "
+        "drempel (classes_screen_axis), of de latente klassen worden gezocht."),
     "GroupingSettings.classes_screen_axis": (
-        "De drempel van alleen de voorselectie voor de latente klassen, waar de kaart en de "
-        "klassentoets één doorlopende wolk zien; de vorige drempel beslist daarnaast of de "
-        "schaal ook op drie assen wordt gepast. De voorselectie beslist alleen of de klassen "
-        "worden gezocht: ze blijven alleen staan als ze elke doorlopende schaal duidelijk "
-        "verslaan."),
+        "De drempel van de voorselectie voor de latente klassen, waar de kaart en de "
+        "klassentoets één doorlopende wolk zien: dezelfde verhouding als bij "
+        "classes_third_axis, met een eigen drempel (een doorlopende wolk op één of twee assen "
+        "haalt hoogstens ongeveer 1,03). De "
+        "voorselectie beslist alleen of de klassen worden gezocht: ze blijven alleen staan "
+        "als ze elke doorlopende schaal duidelijk verslaan."),
     "GroupingSettings.classes_beat_trait_z": (
         "De gepaarde z over deelnemers waarmee de klassen de beste doorlopende schaal moeten "
         "verslaan (z hoogstens min deze waarde)."),

@@ -453,7 +453,7 @@ def test_the_third_axis_screen_is_recorded_where_it_stops_a_room() -> None:
     st = analyze(m, FAST.with_(grouping=single)).clustering.stability
     assert st is not None and not st.clear_groups
     assert [s.kind for s in st.steps][-2:] == ["classes_continuum", "no_third_axis"]
-    assert st.third_axis is not None and st.third_axis < single.classes_third_axis
+    assert st.third_axis is not None and st.third_axis < single.classes_screen_axis
     assert f"{st.third_axis:.2f}" in st.steps[-1].reason
     off = analyze(m, FAST.with_(grouping=single.with_(classes_beat_trait=False)))
     assert off.clustering.stability is not None
@@ -482,7 +482,7 @@ def test_a_ten_percent_minority_on_a_lopsided_axis_is_found() -> None:
     assert kinds[:3] == ["continuum", "classes_continuum", "skewed_axis"]
     skewed = st.steps[2]
     assert skewed.z is not None and skewed.z >= single.classes_axis_skew_z
-    assert st.third_axis is not None and st.third_axis < single.classes_third_axis
+    assert st.third_axis is not None and st.third_axis < single.classes_screen_axis
     assert kinds[-1] == "classes_beat_trait"
     assert st.steps[-1].z is not None and st.steps[-1].z <= -single.classes_beat_trait_z
     assert adjusted_rand_score(truth, r.clustering.labels) >= 0.6
