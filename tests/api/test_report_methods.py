@@ -510,8 +510,8 @@ def test_runs_of_the_grouping_that_disagree_are_named_in_the_note(
 def test_the_third_axis_screen_is_written_with_its_ratio(lang: str, words_nl: bool) -> None:
     """Where the third-axis screen stops a room, the report's list of decisions says so in the
     page's language with the ratio it read (session 17 g15u), and the methods name the
-    three-axis trait with its line for four models (2.24), the screen with its line and the
-    three-axis trait's ratio with its own (both 1.16 by default)."""
+    three-axis trait with its line for four models (2.24), the screen with its line (1.05,
+    session 28) and the three-axis trait's ratio with its own (1.16)."""
     from meedenken.api.report.i18n import strings
     from meedenken.api.report.stability import stability_words
     from meedenken.engine import analyze
@@ -532,7 +532,7 @@ def test_the_third_axis_screen_is_written_with_its_ratio(lang: str, words_nl: bo
     assert ("2,24" if words_nl else "2.24") in text["method"]
     sep = "," if words_nl else "."
     beat = words["k_method_beat_trait"].split("{ratio}")
-    assert f"{beat[0]}1{sep}16{beat[1].split('{')[0]}" in text["method"]
+    assert f"{beat[0]}1{sep}05{beat[1].split('{')[0]}" in text["method"]
     three = words["k_method_trait_three"].split("{ratio}")
     assert f"{three[0]}1{sep}16{three[1].split('{')[0]}" in text["method"]
 
