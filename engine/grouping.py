@@ -803,7 +803,7 @@ def _class_fold_rng(s: GroupingSettings) -> np.random.Generator:
 
 def _trait_z(
     v: lc.Votes, rows: np.ndarray, class_loss: np.ndarray, s: GroupingSettings,
-    axes: tuple[int, ...] = TRAIT_AXES, line: float | tuple[float, ...] | None = None,
+    axes: tuple[int, ...] = TRAIT_AXES, lines: tuple[float, ...] = (),
 ) -> tuple[dict[str, float], int]:
     """Each continuous latent trait model (:mod:`engine.latent_trait`: logistic on each number
     of ``axes``, and step-like on 1 axis, with a floor and a ceiling) against the classes whose
@@ -811,12 +811,10 @@ def _trait_z(
     one-sided z over participants (positive: the trait predicts the held-out votes better),
     and the number of folds scored.
 
-    The folds are scored one after the other. With a decision ``line`` (the best model's z at
-    or above it, or not; with several lines, where it stands among them) and ``trait_curtail``
-    > 0, they stop early once the folds still to come could not plausibly change it
-    (:func:`_trait_settled`, at every line); otherwise all are scored, with the same numbers
-    as scoring them at once."""
-    lines = () if line is None else (line,) if isinstance(line, float | int) else line
+    The folds are scored one after the other. With decision ``lines`` (where the best model's
+    z stands among them) and ``trait_curtail`` > 0, they stop early once the folds still to
+    come could not plausibly change that (:func:`_trait_settled`, at every line); otherwise
+    all are scored, with the same numbers as scoring them at once."""
     step_like: dict[str, Any] = {"lapse": True, "ridge": lt.STEP_RIDGE}
     models: dict[str, tuple[int, dict[str, Any]]] = {
         (f"{d} axis" if d == 1 else f"{d} axes"): (d, {}) for d in axes
@@ -930,7 +928,7 @@ def _trait_test_step(
     # With the margin the verdict has three outcomes: the folds stop early only once both of
     # its lines are settled.
     z, used = _trait_z(v, rows, class_loss, s, axes,
-                       (line, -s.trait_margin_z) if margin else line)
+                       (line, -s.trait_margin_z) if margin else (line,))
     best = max(z.values())
     axis = "" if third_axis is None else f"; third axis {third_axis:.2f} x its shuffled votes'"
     axis += _folds_note(used, s)
@@ -1124,7 +1122,7 @@ def class_groups(
 
     def beat_trait(k: int, axis: float) -> KStep:
         z, used = _trait_z(v, rows, loss_of[k], s, SCREENED_TRAIT_AXES,
-                           -s.classes_beat_trait_z)
+                           (-s.classes_beat_trait_z,))
         return _beat_trait_step(z, k, axis, s.classes_beat_trait_z, _folds_note(used, s))
 
     # Before the bootstrap, which is the costlier part and need not run when the trait wins.

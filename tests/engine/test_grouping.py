@@ -185,7 +185,7 @@ def test_from_three_classes_on_they_must_beat_the_trait(monkeypatch, z_by_k, exp
     s = GroupingSettings()
     loss_k = {}
 
-    def fake_z(v, rows, class_loss, settings, axes, line):
+    def fake_z(v, rows, class_loss, settings, axes, lines):
         return {"1 axis": z_by_k[loss_k[id(class_loss)]] - 3.0,
                 "2 axes": z_by_k[loss_k[id(class_loss)]]}, settings.class_folds
 
