@@ -39,6 +39,7 @@ import scipy.sparse as sp
 from scipy.stats import t as student_t
 from sklearn.metrics import roc_auc_score
 
+from benchmarks.common import lowest_group_bound
 from meedenken.engine import analyze
 from meedenken.engine.breakdown import vote_breakdown
 from meedenken.engine.bridging import BridgingSettings, bridging
@@ -517,7 +518,8 @@ FRESH_GENERATOR = {"density": 0.12, "pass_rate": 0.25, "leniency_sd": 0.8,
                                     "vetoed_minority": (0.1, 0.35)}}
 COMMON_METHODS = ("**common ground (new)**", "common ground (new), only is_bridging entries",
                   "MF score (old list order)", "GIC, engine groups", "raw agree rate",
-                  "common ground without the latent classes (session 7 rule)")
+                  "common ground without the latent classes (session 7 rule)",
+                  "planted-group oracle (a ceiling, not a method)")
 
 
 def _common_seed(shares: tuple[float, ...], seed: int, fresh: bool = False,
@@ -551,6 +553,11 @@ def _common_seed(shares: tuple[float, ...], seed: int, fresh: bool = False,
         # order outside common ground is still the closeness, which reads the classes too
         before = replace(b, common=replace(b.common, status=b.common.status_without_classes()))
         tops[COMMON_METHODS[5]] = before.listed_order()[:TOP]
+    # What the votes show with perfect groups: the lowest Wilson bound over the planted groups
+    # (ties: lower index first). Where it too lists group-rejected statements, the planted
+    # rejection is not in the votes, and no rule on them could veto it.
+    tops[COMMON_METHODS[6]] = np.argsort(
+        -lowest_group_bound(conv.matrix.X, conv.group_labels), kind="stable")[:TOP]
     return {name: (float(conv.is_bridging[top].sum() / TOP), float(rejected[top].sum()))
             for name, top in tops.items()}
 

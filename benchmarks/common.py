@@ -17,10 +17,12 @@ import time
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
+from meedenken.engine.intervals import wilson_interval
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.settings import AnalysisSettings
 from meedenken.models.polis_export import PolisExport, read_export
@@ -214,6 +216,31 @@ def adjusted_rand(reference: Mapping[Hashable, int], labels: Mapping[Hashable, i
 
 
 # ------------------------------------------------------------------------------------ reporting
+def lowest_group_bound(X: Any, labels: np.ndarray, z: float = 1.96) -> np.ndarray:
+    """Per statement, the lowest Wilson lower bound over the groups in ``labels`` (0..G-1, one
+    per row of the vote matrix ``X``) of the agree share among sides taken; 0 where a group took
+    no side. With the *planted* groups it is the per-group rule with perfect groups: a ceiling
+    of what the votes show, not a method.
+
+    >>> import scipy.sparse as sp
+    >>> X = sp.csr_matrix(np.array([[1, 1], [1, 1], [1, 0], [-1, 0]]))
+    >>> lowest_group_bound(X, np.array([0, 0, 1, 1])).round(3).tolist()  # group 1: 1 of 2, none
+    [0.095, 0.0]
+    >>> lowest_group_bound(X, np.array([0, 0, 0, 0])).round(3).tolist()  # 3 of 4, 2 of 2
+    [0.301, 0.342]
+    """
+    X = X.tocsr()
+    n_groups = int(labels.max()) + 1
+    agree = np.zeros((n_groups, X.shape[1]))
+    sides = np.zeros_like(agree)
+    for g in range(n_groups):
+        sub = X[labels == g]
+        agree[g] = np.asarray((sub == 1).sum(axis=0)).ravel()
+        sides[g] = np.asarray((sub == -1).sum(axis=0)).ravel() + agree[g]
+    low, _ = wilson_interval(agree, sides, z)
+    return np.where(sides > 0, low, 0.0).min(axis=0)
+
+
 def machine_info() -> dict[str, str]:
     """Cores, memory, CPU model, Python version and the date, for the results file."""
     cpu = "unknown"

@@ -43,9 +43,8 @@ from scipy.special import expit, logsumexp
 from sklearn.metrics import adjusted_rand_score
 
 from benchmarks.bridging import paired, t_interval
-from benchmarks.common import markdown_table
+from benchmarks.common import lowest_group_bound, markdown_table
 from meedenken.engine import analyze
-from meedenken.engine.intervals import wilson_interval
 from meedenken.engine.matrix import VoteMatrix
 
 __all__ = [
@@ -326,16 +325,7 @@ def _top_by(score: np.ndarray, k: int = TOP) -> np.ndarray:
 def _oracle(room: PlantedRoom, z: float = 1.96) -> np.ndarray:
     """Lowest Wilson lower bound over the *planted* groups of the agree share among sides taken
     (the per-group rule with perfect groups: a ceiling, not a method)."""
-    X = room.matrix.X
-    agree = np.zeros((len(room.shares), X.shape[1]))
-    sides = np.zeros_like(agree)
-    for g in range(len(room.shares)):
-        sub = X[room.group == g]
-        agree[g] = np.asarray((sub == 1).sum(axis=0)).ravel()
-        sides[g] = np.asarray((sub == -1).sum(axis=0)).ravel() + agree[g]
-    low, _ = wilson_interval(agree, sides, z)
-    low = np.where(sides > 0, low, 0.0)
-    return low.min(axis=0)
+    return lowest_group_bound(room.matrix.X, room.group, z)
 
 
 def mixture_labels(X: Any, n_classes: int, seed: int, restarts: int = 8,
