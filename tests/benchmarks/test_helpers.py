@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from benchmarks.common import adjusted_rand, latest_per_cell, markdown_table, write_section
+from benchmarks.common import (
+    adjusted_rand,
+    latest_per_cell,
+    lowest_group_bound,
+    markdown_table,
+    write_section,
+)
 from benchmarks.quality import paired_difference, predict_agree
 from benchmarks.speed_report import END, START
 from benchmarks.synthetic_scale import matrix_from_csr, planted, resample
@@ -30,6 +36,21 @@ def test_paired_difference_mean_and_normal_interval():
     assert mean == pytest.approx(-0.05)
     assert (lo, hi) == pytest.approx((-0.05 - half, -0.05 + half))
     assert np.isnan(paired_difference(np.array([1.0]), np.array([0.5]))[1])
+
+
+def test_lowest_group_bound_is_the_weakest_groups_wilson_bound():
+    # Statement 0: group 0 agrees 2 of 2, group 1 1 of 2 (a pass does not count as a side);
+    # statement 1: group 0 agrees 2 of 2, group 1 took no side -> 0.
+    X = sp.csr_matrix(np.array([[1, 1], [1, 1], [1, 0], [-1, 0]]))
+    z = 1.96
+    # Wilson lower bound of 1 agree in 2 sides, written out.
+    n, p = 2, 0.5
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    one_of_two = (p + z * z / (2 * n) - half) / (1 + z * z / n)
+    assert lowest_group_bound(X, np.array([0, 0, 1, 1]), z).tolist() == pytest.approx(
+        [one_of_two, 0.0])
+    # One group of everyone: 3 agrees of 4 sides and 2 of 2.
+    assert lowest_group_bound(X, np.zeros(4, dtype=int), z).round(3).tolist() == [0.301, 0.342]
 
 
 def test_adjusted_rand_counts_ungrouped_as_own_group():
