@@ -50,6 +50,7 @@ from meedenken.engine.duplicates import (
     flag_candidate,
     flag_evidence,
     flag_logit,
+    flag_threshold,
     score,
 )
 from meedenken.engine.encoders import MINILM, MULTILINGUAL_E5, USE_MULTILINGUAL
@@ -170,7 +171,7 @@ def flag_model_accepts(text: str, seeds: list[str], ev: PairEvidence, j: int,
     assert settings.flag is not None
     fe = flag_evidence(text, seeds, ev, j, seed_vectors @ seed_vectors[j], embedder.embed,
                        settings.reference_cosine)
-    return bool(flag_logit(fe, settings.flag) >= settings.flag.threshold)
+    return bool(flag_logit(fe, settings.flag) >= flag_threshold(settings.flag, ev.language))
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,8 @@ def conversation_table(rows: dict[str, np.ndarray], settings: DuplicateSettings)
             continue
         w = np.array([flag.cosine_weight, flag.margin_weight, flag.shared_weight,
                       flag.seed_margin_weight, flag.residual_weight])
-        flags = flag.intercept + x @ w >= flag.threshold
+        # the set's language ("nl-legacy" is Dutch) sets the line
+        flags = flag.intercept + x @ w >= flag_threshold(flag, str(name).split("-")[0])
         out[str(name)] = {"rows": int(mine.sum()), "flags": int(flags.sum()),
                           "correct": int(y[flags].sum()),
                           "paraphrases_flagged":

@@ -330,22 +330,16 @@ def test_blind_sets_paraphrase_first_and_flagged(blind_targets, name):
 @pytest.mark.parametrize("name", _blind({
     "heldout_nl_9.txt": "no flag at all (0 of 0 counts as not met: the target is flags that "
                         "are right, and there are none)",
-    "heldout_nl_21.txt": "3 of 4 flags right (flag17o added a right one; 2 of 3 before): 's "
-                         "avonds spreekuur' / 'online spreekuur' (the same opening, another "
-                         "claim); flag17m removed an opposite without a negation word and "
-                         "'kinderopvang' / 'kinderboerderij'",
     "heldout_nl_28.txt": "1 of 2 flags right (flag17p added the right one): a same-topic "
                          "claim over the length limit flagged by flag17o's exception (a contact "
                          "person / accessible letters for residents with a visual impairment)",
     "heldout_nl_33.txt": "no flag at all (0 of 0 counts as not met)",
-    "heldout_nl_37.txt": "2 of 3 flags right (flag17s removed the opposite: 2 of 4 before): a "
-                         "same-frame claim on another diet and group",
     "heldout_nl_42.txt": "0 of 1 flag right: a same-frame claim (the advisor must help with the "
                          "forms / with finding a smaller home)",
     "heldout_nl_46.txt": "no flag at all (0 of 0 counts as not met)",
-    "heldout_nl_47.txt": "4 of 7 flags right: an opposite in other words (a fair price / too "
-                         "expensive), a related claim sharing 'gratis', a role swap (women / men "
-                         "choose who washes them)",
+    "heldout_nl_47.txt": "3 of 5 flags right (4 of 7 before session 29's Dutch line): an "
+                         "opposite in other words (a fair price / too expensive) and a role "
+                         "swap (women / men choose who washes them)",
     "heldout_nl_49.txt": "0 of 1 flag right: a narrower object (travel costs / travel costs of "
                          "the companion)",
     "heldout_nl_51.txt": "2 of 3 flags right: the same goal by another route (a free van to the "
@@ -359,11 +353,6 @@ def test_blind_sets_eighty_percent_of_flags_are_right(blind_targets, name):
 
 
 @pytest.mark.parametrize("name", _blind({
-    "heldout_nl_35.txt": "1 of 12 opposites flagged: stay home until free of lice / go to "
-                         "school and not be sent home (an antonym pair, a denial in the second "
-                         "clause)",
-    "heldout_nl_41.txt": "1 of 12 opposites flagged: a denial in other words (masts belong far "
-                         "from schools / are no problem and may stand right next to them)",
     "heldout_nl_47.txt": "1 of 12 opposites flagged: the price is fair and people may pay it / "
                          "the card is too expensive and should be free (no negation word)"}))
 def test_blind_sets_no_opposite_is_flagged(blind_targets, name):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -226,7 +228,7 @@ def test_dutch_paraphrase_is_the_first_suggestion_and_flagged():
     assert check.model_name == DEFAULT_MODEL
     settings = duplicate_settings(DEFAULT_MODEL)
     assert settings is not None and settings.flag is not None
-    assert check.threshold == settings.flag.threshold
+    assert check.threshold == settings.flag.dutch_threshold  # the Dutch line
 
 
 @pytest.mark.parametrize("new", [
@@ -308,6 +310,25 @@ def test_the_flag_model_decides_on_the_best_ranked_statement_only():
                                embedder=embedder, settings=yes, top=2)
     assert opposite.candidates[0].index == 0 and opposite.candidates[0].opposite_polarity
     assert not opposite.is_duplicate
+
+
+def test_a_dutch_statement_is_flagged_on_the_dutch_line_others_on_the_common_one():
+    # The flag model's log-odds here is the cosine: 1.0 for a statement on the same topic.
+    embedder = StatementEmbedder(Topics())
+    common = _flagging(0.5)
+    stricter = replace(common, flag=replace(common.flag, dutch_threshold=1.5))
+    dutch = ("Het eigen risico moet verlaagd worden.",
+             ["Het eigen risico moet omlaag.", "Er zijn te weinig huisartsen."])
+    english = ("Many people find the risico a heavy burden.",
+               ["The risico weighs heavily on many people.", "There are too few huisarts places."])
+    for settings, dutch_flagged in ((common, True), (stricter, False)):
+        check = near_duplicates(dutch[0], dutch[1], embedder=embedder, settings=settings)
+        assert check.candidates[0].cosine == pytest.approx(1.0)
+        assert check.is_duplicate is dutch_flagged
+        assert check.threshold == (0.5 if settings is common else 1.5)
+        # English keeps the common line whatever the Dutch one is.
+        check = near_duplicates(english[0], english[1], embedder=embedder, settings=settings)
+        assert check.flagged == (0,) and check.threshold == 0.5
 
 
 def test_flag_evidence_reads_the_words_that_differ():
