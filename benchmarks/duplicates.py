@@ -150,8 +150,10 @@ FLAG_FOLDS = 5
 
 def _flag_row(text: str, seeds: list[str], seed_vectors: np.ndarray, vector: np.ndarray,
               embedder: StatementEmbedder, settings: DuplicateSettings
-              ) -> tuple[int, int, list[float]] | None:
-    """The best-ranked seed, the flag candidate and its evidence for one submitted text."""
+              ) -> tuple[int, int, list[float], str] | None:
+    """The best-ranked seed, the flag candidate, its evidence and the text's language (which
+    sets the flag model's line, :func:`engine.duplicates.flag_threshold`) for one submitted
+    text."""
     cos = (seed_vectors @ vector).astype(np.float64)
     ev = evidence(text, seeds, cos, settings.reference_cosine)
     scores, _ = score(ev, settings)
@@ -160,7 +162,8 @@ def _flag_row(text: str, seeds: list[str], seed_vectors: np.ndarray, vector: np.
         return None
     fe = flag_evidence(text, seeds, ev, j, seed_vectors @ seed_vectors[j], embedder.embed,
                        settings.reference_cosine)
-    return int(np.argmax(scores)), j, [float(getattr(fe, f)) for f in FLAG_FEATURES]
+    return (int(np.argmax(scores)), j, [float(getattr(fe, f)) for f in FLAG_FEATURES],
+            ev.language)
 
 
 def flag_model_accepts(text: str, seeds: list[str], ev: PairEvidence, j: int,
@@ -223,10 +226,13 @@ def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,
     its candidate's label is known (a labelled pair).
     """
     sets = sets if sets is not None else labelled_pairs()
-    rows: dict[str, list] = {k: [] for k in ("x", "label", "group", "set", "kind", "first")}
+    rows: dict[str, list] = {k: [] for k in ("x", "label", "group", "set", "kind", "first",
+                                             "language")}
 
-    def add(x: list[float], label: int, group: str, name: str, kind: str, first: int) -> None:
-        for key, value in zip(rows, (x, label, group, name, kind, first), strict=True):
+    def add(x: list[float], label: int, group: str, name: str, kind: str, first: int,
+            language: str) -> None:
+        for key, value in zip(rows, (x, label, group, name, kind, first, language),
+                              strict=True):
             rows[key].append(value)
 
     for name in sets:
@@ -243,9 +249,9 @@ def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,
                     for (text, kind), vector in zip(submitted, vectors, strict=True):
                         found = _flag_row(text, seeds, seed_vectors, vector, embedder, settings)
                         if found is not None:
-                            best, j, x = found
+                            best, j, x, language = found
                             add(x, int(kind == "P" and j == bi), f"{name}{bi}", name, kind,
-                                int(kind == "P" and best == bi))
+                                int(kind == "P" and best == bi), language)
             continue
         pairs = sets[name]
         seeds = sorted({p.text_b for p in pairs})
@@ -257,7 +263,7 @@ def conversation_rows(embedder: StatementEmbedder, settings: DuplicateSettings,
             pair = known.get((text, pool[found[1]])) if found is not None else None
             if found is not None and pair is not None:
                 kind = ("P" if pair.label else "O" if pair.kind.startswith("opposite") else "R")
-                add(found[2], pair.label, f"{name}:{text}", name, kind, -1)
+                add(found[2], pair.label, f"{name}:{text}", name, kind, -1, found[3])
     return {k: np.array(v) for k, v in rows.items()}
 
 
@@ -294,8 +300,9 @@ def conversation_table(rows: dict[str, np.ndarray], settings: DuplicateSettings)
             continue
         w = np.array([flag.cosine_weight, flag.margin_weight, flag.shared_weight,
                       flag.seed_margin_weight, flag.residual_weight])
-        # the set's language ("nl-legacy" is Dutch) sets the line
-        flags = flag.intercept + x @ w >= flag_threshold(flag, str(name).split("-")[0])
+        # each submission's language sets its line, as in the service
+        lines = np.array([flag_threshold(flag, str(lang)) for lang in rows["language"][mine]])
+        flags = flag.intercept + x @ w >= lines
         out[str(name)] = {"rows": int(mine.sum()), "flags": int(flags.sum()),
                           "correct": int(y[flags].sum()),
                           "paraphrases_flagged":

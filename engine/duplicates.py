@@ -857,7 +857,7 @@ def _check(new_text: str, texts: list[str] | None, cosines: np.ndarray, top: int
         scores, flags = cosines.copy(), np.zeros(cosines.shape, dtype=bool)
         opposite = (np.array([polarity_mismatch(new_text, t) for t in texts], dtype=bool)
                     if texts is not None else flags)
-        line = _flag_threshold(settings, detect_language(new_text))
+        line = None if settings is None else _flag_threshold(settings, detect_language(new_text))
     else:
         ev = evidence(new_text, texts, cosines, settings.reference_cosine)
         line = _flag_threshold(settings, ev.language)
