@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
+from meedenken.engine.breakdown import vote_breakdown
 from meedenken.engine.intervals import wilson_interval
 from meedenken.engine.matrix import VoteMatrix
 from meedenken.engine.settings import AnalysisSettings
@@ -229,14 +230,9 @@ def lowest_group_bound(X: Any, labels: np.ndarray, z: float = 1.96) -> np.ndarra
     >>> lowest_group_bound(X, np.array([0, 0, 0, 0])).round(3).tolist()  # 3 of 4, 2 of 2
     [0.301, 0.342]
     """
-    X = X.tocsr()
-    n_groups = int(labels.max()) + 1
-    agree = np.zeros((n_groups, X.shape[1]))
-    sides = np.zeros_like(agree)
-    for g in range(n_groups):
-        sub = X[labels == g]
-        agree[g] = np.asarray((sub == 1).sum(axis=0)).ravel()
-        sides[g] = np.asarray((sub == -1).sum(axis=0)).ravel() + agree[g]
+    counts = vote_breakdown(X.tocsr(), labels, min_cell_size=None).counts  # agree/disagree/pass
+    agree = counts[..., 0]
+    sides = agree + counts[..., 1]
     low, _ = wilson_interval(agree, sides, z)
     return np.where(sides > 0, low, 0.0).min(axis=0)
 
